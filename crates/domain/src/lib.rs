@@ -1,1 +1,24 @@
+//! The pure core of linli: the types that carry the rules and the rules themselves.
+//!
+//! Nothing in this crate does I/O or is async. Input from forms, the API, files and the
+//! database is parsed into these types once (`Area::parse`, `Phone::parse`, …), so the
+//! rest of the program never handles a bad value. Every threshold is data, compared with
+//! exact integer arithmetic; there is no `f64` near an area, a sum of money or a vote.
 
+pub mod area;
+pub mod audit;
+pub mod authz;
+pub mod error;
+pub mod fraction;
+pub mod lang;
+pub mod money;
+pub mod page;
+pub mod place;
+pub mod registry;
+
+pub use area::{Area, AreaSource};
+pub use error::{FieldError, Invalid};
+pub use fraction::Fraction;
+pub use lang::Lang;
+pub use money::Fen;
+pub use page::{PageRequest, Paged};

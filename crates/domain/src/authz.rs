@@ -1,0 +1,303 @@
+//! Who may do what, where: the one authorization function every read and write goes through.
+//!
+//! A role is held over one place. It covers that place and everything below it; the few
+//! things a resident may see above their own household (the compound's public page) are the
+//! `ViewPublic` action, which also looks upwards. The matrix below is the whole policy.
+
+use crate::place::{NodeKind, Path};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    CityAdmin,
+    SubdistrictOfficer,
+    CommunityWorker,
+    CommitteeMember,
+    BuildingHead,
+    UnitHead,
+    GridWorker,
+    Volunteer,
+    Owner,
+    Resident,
+}
+
+impl Role {
+    pub const ALL: [Role; 10] = [
+        Role::CityAdmin,
+        Role::SubdistrictOfficer,
+        Role::CommunityWorker,
+        Role::CommitteeMember,
+        Role::BuildingHead,
+        Role::UnitHead,
+        Role::GridWorker,
+        Role::Volunteer,
+        Role::Owner,
+        Role::Resident,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::CityAdmin => "city_admin",
+            Role::SubdistrictOfficer => "subdistrict_officer",
+            Role::CommunityWorker => "community_worker",
+            Role::CommitteeMember => "committee_member",
+            Role::BuildingHead => "building_head",
+            Role::UnitHead => "unit_head",
+            Role::GridWorker => "grid_worker",
+            Role::Volunteer => "volunteer",
+            Role::Owner => "owner",
+            Role::Resident => "resident",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        match self {
+            Role::CityAdmin => lang.pick("市级管理员", "city admin"),
+            Role::SubdistrictOfficer => lang.pick("街道干部", "subdistrict officer"),
+            Role::CommunityWorker => lang.pick("社区工作者", "community worker"),
+            Role::CommitteeMember => lang.pick("小区委员", "committee member"),
+            Role::BuildingHead => lang.pick("楼栋长", "building head"),
+            Role::UnitHead => lang.pick("单元长", "unit head"),
+            Role::GridWorker => lang.pick("网格员", "grid worker"),
+            Role::Volunteer => lang.pick("志愿者", "volunteer"),
+            Role::Owner => lang.pick("业主", "owner"),
+            Role::Resident => lang.pick("居民", "resident"),
+        }
+    }
+
+    /// The kinds of place this role may be held over.
+    pub fn may_sit_on(self, kind: NodeKind) -> bool {
+        match self {
+            Role::CityAdmin => kind == NodeKind::City,
+            Role::SubdistrictOfficer => kind == NodeKind::Subdistrict,
+            Role::CommunityWorker => kind == NodeKind::Community,
+            Role::CommitteeMember => kind == NodeKind::Compound,
+            Role::BuildingHead => kind == NodeKind::Building,
+            Role::UnitHead => kind == NodeKind::Unit,
+            Role::GridWorker | Role::Volunteer => matches!(kind, NodeKind::Compound | NodeKind::Building),
+            Role::Owner | Role::Resident => kind == NodeKind::Household,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// The compound's public page: name, profile, counts. Open to anyone with a role in it.
+    ViewPublic,
+    /// Lists of buildings, units and households with names and masked phones.
+    ViewRegistry,
+    /// Full phone numbers and the history of a record.
+    ViewPersonal,
+    CreateCompound,
+    EditCompound,
+    EditStructure,
+    CreateHousehold,
+    EditHousehold,
+    MoveHousehold,
+    ManagePeople,
+    IssueInvite,
+    GrantRole,
+}
+
+impl Action {
+    pub const ALL: [Action; 12] = [
+        Action::ViewPublic,
+        Action::ViewRegistry,
+        Action::ViewPersonal,
+        Action::CreateCompound,
+        Action::EditCompound,
+        Action::EditStructure,
+        Action::CreateHousehold,
+        Action::EditHousehold,
+        Action::MoveHousehold,
+        Action::ManagePeople,
+        Action::IssueInvite,
+        Action::GrantRole,
+    ];
+}
+
+/// What a role may do within the places it covers.
+pub fn permits(role: Role, action: Action) -> bool {
+    use Action::*;
+    match role {
+        Role::CityAdmin | Role::SubdistrictOfficer | Role::CommunityWorker => true,
+        Role::CommitteeMember => action != CreateCompound,
+        Role::BuildingHead | Role::UnitHead => {
+            matches!(action, ViewPublic | ViewRegistry | ViewPersonal | EditHousehold | ManagePeople)
+        }
+        Role::GridWorker => matches!(action, ViewPublic | ViewRegistry | ViewPersonal),
+        Role::Volunteer => matches!(action, ViewPublic | ViewRegistry),
+        Role::Owner => matches!(action, ViewPublic | ViewRegistry | ViewPersonal),
+        Role::Resident => matches!(action, ViewPublic | ViewRegistry),
+    }
+}
+
+/// A role held over a place, with the path to that place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub role: Role,
+    pub at: Path,
+}
+
+/// The one check: may someone holding `grants` do `action` at `target`?
+pub fn allowed(grants: &[Grant], action: Action, target: &Path) -> bool {
+    let Some(target_node) = target.target() else {
+        return false;
+    };
+    grants.iter().any(|g| {
+        let Some(grant_node) = g.at.target() else {
+            return false;
+        };
+        if !permits(g.role, action) {
+            return false;
+        }
+        let covers = target.is_within(grant_node);
+        // A resident may see the public page of the compound (and region) above their home.
+        let looks_up = action == Action::ViewPublic && g.at.is_within(target_node);
+        covers || looks_up
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::place::Node;
+
+    fn path(kinds: &[(NodeKind, i64)]) -> Path {
+        Path::new(kinds.iter().map(|&(k, id)| Node::new(k, id)).collect())
+    }
+
+    /// city 1 > district 2 > subdistrict 3 > community 4 > compound 5 > building 6 > unit 7 > household 8;
+    /// a second compound 50 in the same community with building 60, unit 70, household 80.
+    fn household_8() -> Path {
+        path(&[
+            (NodeKind::City, 1),
+            (NodeKind::District, 2),
+            (NodeKind::Subdistrict, 3),
+            (NodeKind::Community, 4),
+            (NodeKind::Compound, 5),
+            (NodeKind::Building, 6),
+            (NodeKind::Unit, 7),
+            (NodeKind::Household, 8),
+        ])
+    }
+
+    fn household_80() -> Path {
+        path(&[
+            (NodeKind::City, 1),
+            (NodeKind::District, 2),
+            (NodeKind::Subdistrict, 3),
+            (NodeKind::Community, 4),
+            (NodeKind::Compound, 50),
+            (NodeKind::Building, 60),
+            (NodeKind::Unit, 70),
+            (NodeKind::Household, 80),
+        ])
+    }
+
+    fn prefix(p: &Path, len: usize) -> Path {
+        Path::new(p.nodes()[..len].to_vec())
+    }
+
+    fn grant(role: Role, at: Path) -> Vec<Grant> {
+        vec![Grant { role, at }]
+    }
+
+    /// Every role at its own place, against every action on household 8, its compound, and
+    /// a household of the neighbouring compound.
+    #[test]
+    fn roles_by_actions_by_places() {
+        let h8 = household_8();
+        let h80 = household_80();
+        let compound5 = prefix(&h8, 5);
+        // (role, where it sits, actions allowed on household 8)
+        let table: &[(Role, Path, &[Action])] = &[
+            (Role::CityAdmin, prefix(&h8, 1), &Action::ALL),
+            (Role::SubdistrictOfficer, prefix(&h8, 3), &Action::ALL),
+            (Role::CommunityWorker, prefix(&h8, 4), &Action::ALL),
+            (
+                Role::CommitteeMember,
+                prefix(&h8, 5),
+                &[
+                    Action::ViewPublic,
+                    Action::ViewRegistry,
+                    Action::ViewPersonal,
+                    Action::EditCompound,
+                    Action::EditStructure,
+                    Action::CreateHousehold,
+                    Action::EditHousehold,
+                    Action::MoveHousehold,
+                    Action::ManagePeople,
+                    Action::IssueInvite,
+                    Action::GrantRole,
+                ],
+            ),
+            (
+                Role::BuildingHead,
+                prefix(&h8, 6),
+                &[Action::ViewPublic, Action::ViewRegistry, Action::ViewPersonal, Action::EditHousehold, Action::ManagePeople],
+            ),
+            (
+                Role::UnitHead,
+                prefix(&h8, 7),
+                &[Action::ViewPublic, Action::ViewRegistry, Action::ViewPersonal, Action::EditHousehold, Action::ManagePeople],
+            ),
+            (Role::GridWorker, prefix(&h8, 5), &[Action::ViewPublic, Action::ViewRegistry, Action::ViewPersonal]),
+            (Role::Volunteer, prefix(&h8, 5), &[Action::ViewPublic, Action::ViewRegistry]),
+            (Role::Owner, h8.clone(), &[Action::ViewPublic, Action::ViewRegistry, Action::ViewPersonal]),
+            (Role::Resident, h8.clone(), &[Action::ViewPublic, Action::ViewRegistry]),
+        ];
+        for (role, at, allowed_here) in table {
+            assert!(role.may_sit_on(at.target().unwrap().kind), "{role:?} cannot sit there");
+            let grants = grant(*role, at.clone());
+            for action in Action::ALL {
+                let expect = allowed_here.contains(&action);
+                assert_eq!(allowed(&grants, action, &h8), expect, "{role:?} {action:?} on household 8");
+                // Places outside the grant: only the region roles reach the other compound.
+                let reaches_h80 = matches!(role, Role::CityAdmin | Role::SubdistrictOfficer | Role::CommunityWorker);
+                assert_eq!(allowed(&grants, action, &h80), expect && reaches_h80, "{role:?} {action:?} on household 80");
+            }
+            // Everyone with a role in compound 5 sees its public page; only managers edit it.
+            assert!(allowed(&grants, Action::ViewPublic, &compound5), "{role:?} public page");
+            let edits_compound = matches!(
+                role,
+                Role::CityAdmin | Role::SubdistrictOfficer | Role::CommunityWorker | Role::CommitteeMember
+            );
+            assert_eq!(allowed(&grants, Action::EditCompound, &compound5), edits_compound, "{role:?} edit compound");
+        }
+    }
+
+    #[test]
+    fn a_building_head_does_not_reach_the_next_building() {
+        let h8 = household_8();
+        let other_building = prefix(&h8, 5).child(Node::new(NodeKind::Building, 9)).child(Node::new(NodeKind::Unit, 10));
+        let grants = grant(Role::BuildingHead, prefix(&h8, 6));
+        assert!(!allowed(&grants, Action::ViewRegistry, &other_building));
+        assert!(allowed(&grants, Action::ViewRegistry, &prefix(&h8, 7)));
+    }
+
+    #[test]
+    fn no_grants_or_empty_target_allow_nothing() {
+        for action in Action::ALL {
+            assert!(!allowed(&[], action, &household_8()));
+            assert!(!allowed(&grant(Role::CityAdmin, prefix(&household_8(), 1)), action, &Path::default()));
+        }
+    }
+
+    #[test]
+    fn several_grants_add_up() {
+        let h8 = household_8();
+        let grants = vec![
+            Grant { role: Role::Resident, at: h8.clone() },
+            Grant { role: Role::UnitHead, at: prefix(&h8, 7) },
+        ];
+        assert!(allowed(&grants, Action::EditHousehold, &h8));
+        assert!(!allowed(&grants, Action::MoveHousehold, &h8));
+    }
+}

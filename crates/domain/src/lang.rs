@@ -1,0 +1,65 @@
+//! The languages a user can read linli in. zh-CN is the default: most users are in China,
+//! many are elderly, and an English page must never be what they see first.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    #[serde(rename = "zh-CN")]
+    Zh,
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Lang {
+    /// Reads a language tag loosely (`zh`, `zh-CN`, `en-US`, …); anything unknown is zh-CN.
+    pub fn from_tag(tag: &str) -> Lang {
+        let t = tag.trim().to_ascii_lowercase();
+        if t.starts_with("en") { Lang::En } else { Lang::Zh }
+    }
+
+    /// Picks the first supported language of an `Accept-Language` header.
+    pub fn from_accept_language(header: &str) -> Lang {
+        for part in header.split(',') {
+            let tag = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            if tag.starts_with("zh") {
+                return Lang::Zh;
+            }
+            if tag.starts_with("en") {
+                return Lang::En;
+            }
+        }
+        Lang::Zh
+    }
+
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// Chooses between the two texts of a message.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_prefers_first_supported() {
+        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,zh;q=0.8"), Lang::En);
+        assert_eq!(Lang::from_accept_language("zh-CN,zh;q=0.9"), Lang::Zh);
+        assert_eq!(Lang::from_accept_language("fr-FR,en;q=0.5"), Lang::En);
+        assert_eq!(Lang::from_accept_language(""), Lang::Zh);
+        assert_eq!(Lang::from_tag("EN"), Lang::En);
+        assert_eq!(Lang::from_tag("xx"), Lang::Zh);
+    }
+}

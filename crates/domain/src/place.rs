@@ -1,0 +1,122 @@
+//! Places in the hierarchy city > district > subdistrict > community > compound > building >
+//! unit > household, and paths through it. Roles sit on a place; what a role covers is
+//! decided by comparing paths, so authorization needs no database.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    City,
+    District,
+    Subdistrict,
+    Community,
+    Compound,
+    Building,
+    Unit,
+    Household,
+}
+
+impl NodeKind {
+    pub const ALL: [NodeKind; 8] = [
+        NodeKind::City,
+        NodeKind::District,
+        NodeKind::Subdistrict,
+        NodeKind::Community,
+        NodeKind::Compound,
+        NodeKind::Building,
+        NodeKind::Unit,
+        NodeKind::Household,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeKind::City => "city",
+            NodeKind::District => "district",
+            NodeKind::Subdistrict => "subdistrict",
+            NodeKind::Community => "community",
+            NodeKind::Compound => "compound",
+            NodeKind::Building => "building",
+            NodeKind::Unit => "unit",
+            NodeKind::Household => "household",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<NodeKind> {
+        NodeKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The kinds of administrative region above a compound, kept in one table.
+    pub fn is_region(self) -> bool {
+        self < NodeKind::Compound
+    }
+
+    /// The kind a child region of this one has.
+    pub fn child_region(self) -> Option<NodeKind> {
+        match self {
+            NodeKind::City => Some(NodeKind::District),
+            NodeKind::District => Some(NodeKind::Subdistrict),
+            NodeKind::Subdistrict => Some(NodeKind::Community),
+            _ => None,
+        }
+    }
+
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        match self {
+            NodeKind::City => lang.pick("市", "city"),
+            NodeKind::District => lang.pick("区县", "district"),
+            NodeKind::Subdistrict => lang.pick("街道", "subdistrict"),
+            NodeKind::Community => lang.pick("社区", "community"),
+            NodeKind::Compound => lang.pick("小区", "compound"),
+            NodeKind::Building => lang.pick("楼栋", "building"),
+            NodeKind::Unit => lang.pick("单元", "unit"),
+            NodeKind::Household => lang.pick("户", "household"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub id: i64,
+}
+
+impl Node {
+    pub fn new(kind: NodeKind, id: i64) -> Node {
+        Node { kind, id }
+    }
+}
+
+/// The chain of places from the top of the hierarchy down to one place, inclusive.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Path(Vec<Node>);
+
+impl Path {
+    pub fn new(nodes: Vec<Node>) -> Path {
+        Path(nodes)
+    }
+
+    pub fn nodes(&self) -> &[Node] {
+        &self.0
+    }
+
+    pub fn target(&self) -> Option<Node> {
+        self.0.last().copied()
+    }
+
+    /// Whether `node` is this place or one of the places above it.
+    pub fn is_within(&self, node: Node) -> bool {
+        self.0.contains(&node)
+    }
+
+    /// The id of the compound this place is in (or is), if it is at or below a compound.
+    pub fn compound_id(&self) -> Option<i64> {
+        self.0.iter().find(|n| n.kind == NodeKind::Compound).map(|n| n.id)
+    }
+
+    pub fn child(&self, node: Node) -> Path {
+        let mut nodes = self.0.clone();
+        nodes.push(node);
+        Path(nodes)
+    }
+}

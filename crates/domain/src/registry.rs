@@ -1,0 +1,419 @@
+//! The registry's values: names, rooms, floors, phones, shares, and the compound profile.
+
+use crate::area::halfwidth;
+use crate::error::Invalid;
+use crate::lang::Lang;
+use serde::{Deserialize, Serialize};
+
+/// A trimmed, non-empty text of bounded length (names of places and people, addresses).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Text(String);
+
+impl Text {
+    pub fn parse(input: &str, max_chars: usize) -> Result<Text, Invalid> {
+        let t = input.trim();
+        if t.is_empty() {
+            return Err(Invalid::Required);
+        }
+        if t.chars().count() > max_chars {
+            return Err(Invalid::TooLong { max: max_chars });
+        }
+        if t.chars().any(char::is_control) {
+            return Err(Invalid::BadChoice);
+        }
+        Ok(Text(t.to_string()))
+    }
+
+    /// Like `parse`, but blank input is `None` rather than an error.
+    pub fn parse_optional(input: &str, max_chars: usize) -> Result<Option<Text>, Invalid> {
+        if input.trim().is_empty() { Ok(None) } else { Text::parse(input, max_chars).map(Some) }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+/// A room number as painted on the door: "501", "3-502", "B12". At most 16 characters of
+/// ASCII letters, digits and '-', after full-width forms are made half-width.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Room(String);
+
+impl Room {
+    pub fn parse(input: &str) -> Result<Room, Invalid> {
+        let s: String = input.trim().chars().map(halfwidth).collect();
+        let s = s.trim().trim_end_matches('室').trim();
+        if s.is_empty() {
+            return Err(Invalid::Required);
+        }
+        if s.len() > 16 || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(Invalid::BadRoom);
+        }
+        Ok(Room(s.to_ascii_uppercase()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A floor: basements are negative, there is no floor 0, and no old compound has 200.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Floor(i32);
+
+impl Floor {
+    pub const MIN: i32 = -5;
+    pub const MAX: i32 = 200;
+
+    pub fn new(n: i64) -> Result<Floor, Invalid> {
+        if n == 0 || n < i64::from(Floor::MIN) || n > i64::from(Floor::MAX) {
+            return Err(Invalid::OutOfRange { min: i64::from(Floor::MIN), max: i64::from(Floor::MAX) });
+        }
+        i32::try_from(n).map(Floor).map_err(|_| Invalid::NotANumber)
+    }
+
+    /// "5", "5F", "5层", "５"; the Chinese-numeral forms are the import issue's to add.
+    pub fn parse(input: &str) -> Result<Floor, Invalid> {
+        let s: String = input.trim().chars().map(halfwidth).collect();
+        let s = s.trim().trim_end_matches(['F', 'f', '层', '楼']).trim();
+        if s.is_empty() {
+            return Err(Invalid::Required);
+        }
+        let n: i64 = s.parse().map_err(|_| Invalid::NotANumber)?;
+        Floor::new(n)
+    }
+
+    pub fn get(self) -> i32 {
+        self.0
+    }
+}
+
+/// A phone number as digits only. Spaces, dashes and a +86 prefix are dropped; a mobile
+/// number has 11 digits starting with 1, a landline 7–12 digits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Phone(String);
+
+impl Phone {
+    pub fn parse(input: &str) -> Result<Phone, Invalid> {
+        let s: String = input.trim().chars().map(halfwidth).filter(|c| !matches!(c, ' ' | '-' | '(' | ')')).collect();
+        let s = s.strip_prefix("+86").unwrap_or(&s);
+        if s.is_empty() {
+            return Err(Invalid::Required);
+        }
+        if !s.chars().all(|c| c.is_ascii_digit()) {
+            return Err(Invalid::BadPhone);
+        }
+        let ok = if s.starts_with('1') { s.len() == 11 } else { (7..=12).contains(&s.len()) };
+        if !ok {
+            return Err(Invalid::BadPhone);
+        }
+        Ok(Phone(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// "138****5678": what roles without a need to call someone see.
+    pub fn masked(&self) -> String {
+        let s = &self.0;
+        if s.len() < 7 {
+            return "****".into();
+        }
+        format!("{}****{}", &s[..3], &s[s.len() - 4..])
+    }
+}
+
+/// A co-owner's share of a household in basis points (1/10,000); 10,000 is sole ownership.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Share(i32);
+
+impl Share {
+    pub const WHOLE: Share = Share(10_000);
+
+    pub fn from_bp(bp: i64) -> Result<Share, Invalid> {
+        if !(1..=10_000).contains(&bp) {
+            return Err(Invalid::BadShare);
+        }
+        i32::try_from(bp).map(Share).map_err(|_| Invalid::BadShare)
+    }
+
+    /// A percentage as typed: "50", "33.33", "100%". Blank means the whole household.
+    pub fn parse_percent(input: &str) -> Result<Share, Invalid> {
+        let s: String = input.trim().chars().map(halfwidth).collect();
+        let s = s.trim().trim_end_matches('%').trim();
+        if s.is_empty() {
+            return Ok(Share::WHOLE);
+        }
+        let (w, f) = s.split_once('.').unwrap_or((s, ""));
+        let f = f.trim_end_matches('0');
+        if w.is_empty() || w.len() > 3 || f.len() > 2 || !w.chars().chain(f.chars()).all(|c| c.is_ascii_digit()) {
+            return Err(Invalid::BadShare);
+        }
+        let w: i64 = w.parse().map_err(|_| Invalid::BadShare)?;
+        let f: i64 = if f.is_empty() { 0 } else { format!("{f:0<2}").parse().map_err(|_| Invalid::BadShare)? };
+        Share::from_bp(w * 100 + f)
+    }
+
+    pub fn bp(self) -> i32 {
+        self.0
+    }
+
+    pub fn percent(self) -> String {
+        let (w, f) = (self.0 / 100, self.0 % 100);
+        if f == 0 { format!("{w}%") } else { format!("{w}.{f:02}%").replace("0%", "%") }
+    }
+}
+
+/// Who runs a compound day to day (管理模式).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ManagementMode {
+    Professional,
+    SelfManaged,
+    Delegated,
+    None,
+}
+
+impl ManagementMode {
+    pub const ALL: [ManagementMode; 4] =
+        [ManagementMode::Professional, ManagementMode::SelfManaged, ManagementMode::Delegated, ManagementMode::None];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ManagementMode::Professional => "professional",
+            ManagementMode::SelfManaged => "self_managed",
+            ManagementMode::Delegated => "delegated",
+            ManagementMode::None => "none",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<ManagementMode, Invalid> {
+        ManagementMode::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s.trim() || m.label(Lang::Zh) == s.trim())
+            .ok_or(if s.trim().is_empty() { Invalid::Required } else { Invalid::BadChoice })
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            ManagementMode::Professional => lang.pick("专业物业", "professional property service"),
+            ManagementMode::SelfManaged => lang.pick("居民自治管理", "self-managed by residents"),
+            ManagementMode::Delegated => lang.pick("代管理", "delegated management"),
+            ManagementMode::None => lang.pick("无人管理", "none"),
+        }
+    }
+}
+
+/// The six items of a "six-have" compound (六有), kept as a bit set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SixHaveItem {
+    SelfGovernanceBody,
+    SecurityFacilities,
+    PropertyService,
+    CleanEnvironment,
+    LastingMechanism,
+    NeighbourlyConduct,
+}
+
+impl SixHaveItem {
+    pub const ALL: [SixHaveItem; 6] = [
+        SixHaveItem::SelfGovernanceBody,
+        SixHaveItem::SecurityFacilities,
+        SixHaveItem::PropertyService,
+        SixHaveItem::CleanEnvironment,
+        SixHaveItem::LastingMechanism,
+        SixHaveItem::NeighbourlyConduct,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SixHaveItem::SelfGovernanceBody => "self_governance_body",
+            SixHaveItem::SecurityFacilities => "security_facilities",
+            SixHaveItem::PropertyService => "property_service",
+            SixHaveItem::CleanEnvironment => "clean_environment",
+            SixHaveItem::LastingMechanism => "lasting_mechanism",
+            SixHaveItem::NeighbourlyConduct => "neighbourly_conduct",
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            SixHaveItem::SelfGovernanceBody => lang.pick("有自治组织", "self-governance body"),
+            SixHaveItem::SecurityFacilities => lang.pick("有安防设施", "security facilities"),
+            SixHaveItem::PropertyService => lang.pick("有基础物业服务", "basic property service"),
+            SixHaveItem::CleanEnvironment => lang.pick("有整洁环境", "clean environment"),
+            SixHaveItem::LastingMechanism => lang.pick("有长效机制", "lasting mechanism"),
+            SixHaveItem::NeighbourlyConduct => lang.pick("有文明新风", "neighbourly conduct"),
+        }
+    }
+
+    fn bit(self) -> i32 {
+        1 << (self as i32)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SixHave(i32);
+
+impl SixHave {
+    pub fn from_mask(mask: i32) -> SixHave {
+        SixHave(mask & 0b11_1111)
+    }
+
+    pub fn from_items(items: impl IntoIterator<Item = SixHaveItem>) -> SixHave {
+        SixHave(items.into_iter().fold(0, |m, i| m | i.bit()))
+    }
+
+    pub fn mask(self) -> i32 {
+        self.0
+    }
+
+    pub fn has(self, item: SixHaveItem) -> bool {
+        self.0 & item.bit() != 0
+    }
+
+    pub fn count(self) -> u32 {
+        self.0.count_ones()
+    }
+
+    /// All six present: the compound has become a "six-have" compound.
+    pub fn complete(self) -> bool {
+        self.count() == 6
+    }
+}
+
+/// How a person lives in a household.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResidentKind {
+    Owner,
+    Family,
+    Tenant,
+}
+
+impl ResidentKind {
+    pub const ALL: [ResidentKind; 3] = [ResidentKind::Owner, ResidentKind::Family, ResidentKind::Tenant];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResidentKind::Owner => "owner",
+            ResidentKind::Family => "family",
+            ResidentKind::Tenant => "tenant",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<ResidentKind, Invalid> {
+        ResidentKind::ALL.into_iter().find(|k| k.as_str() == s.trim()).ok_or(Invalid::BadChoice)
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            ResidentKind::Owner => lang.pick("业主本人", "owner"),
+            ResidentKind::Family => lang.pick("家庭成员", "family member"),
+            ResidentKind::Tenant => lang.pick("租户", "tenant"),
+        }
+    }
+}
+
+/// A year a compound was built: from 1900 to 2100.
+pub fn parse_year(input: &str) -> Result<Option<i32>, Invalid> {
+    let s: String = input.trim().chars().map(halfwidth).collect();
+    let s = s.trim().trim_end_matches('年');
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let y: i32 = s.parse().map_err(|_| Invalid::NotANumber)?;
+    if !(1900..=2100).contains(&y) {
+        return Err(Invalid::OutOfRange { min: 1900, max: 2100 });
+    }
+    Ok(Some(y))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rooms() {
+        assert_eq!(Room::parse(" 501 ").unwrap().as_str(), "501");
+        assert_eq!(Room::parse("３-５０２室").unwrap().as_str(), "3-502");
+        assert_eq!(Room::parse("b12").unwrap().as_str(), "B12");
+        assert_eq!(Room::parse(""), Err(Invalid::Required));
+        assert_eq!(Room::parse("5 01"), Err(Invalid::BadRoom));
+        assert_eq!(Room::parse("<script>"), Err(Invalid::BadRoom));
+        assert_eq!(Room::parse("12345678901234567"), Err(Invalid::BadRoom));
+    }
+
+    #[test]
+    fn floors() {
+        assert_eq!(Floor::parse("5").unwrap().get(), 5);
+        assert_eq!(Floor::parse("5F").unwrap().get(), 5);
+        assert_eq!(Floor::parse("５层").unwrap().get(), 5);
+        assert_eq!(Floor::parse("-1").unwrap().get(), -1);
+        assert!(Floor::parse("0").is_err());
+        assert!(Floor::parse("201").is_err());
+        assert_eq!(Floor::parse("x"), Err(Invalid::NotANumber));
+    }
+
+    #[test]
+    fn phones() {
+        assert_eq!(Phone::parse("138 0013-8000").unwrap().as_str(), "13800138000");
+        assert_eq!(Phone::parse("+86 13800138000").unwrap().as_str(), "13800138000");
+        assert_eq!(Phone::parse("0831-2345678").unwrap().as_str(), "08312345678");
+        assert_eq!(Phone::parse("1380013800"), Err(Invalid::BadPhone));
+        assert_eq!(Phone::parse("138001380001"), Err(Invalid::BadPhone));
+        assert_eq!(Phone::parse("12345"), Err(Invalid::BadPhone));
+        assert_eq!(Phone::parse("abc"), Err(Invalid::BadPhone));
+        assert_eq!(Phone::parse("13800138000").unwrap().masked(), "138****8000");
+    }
+
+    #[test]
+    fn shares() {
+        assert_eq!(Share::parse_percent("").unwrap(), Share::WHOLE);
+        assert_eq!(Share::parse_percent("50").unwrap().bp(), 5000);
+        assert_eq!(Share::parse_percent("33.33%").unwrap().bp(), 3333);
+        assert_eq!(Share::parse_percent("0.5").unwrap().bp(), 50);
+        assert_eq!(Share::parse_percent("100").unwrap().percent(), "100%");
+        assert!(Share::parse_percent("101").is_err());
+        assert!(Share::parse_percent("0").is_err());
+        assert!(Share::parse_percent("33.333").is_err());
+    }
+
+    #[test]
+    fn six_have_is_complete_only_with_all_six() {
+        let five = SixHave::from_items(SixHaveItem::ALL.into_iter().take(5));
+        assert!(!five.complete());
+        assert_eq!(five.count(), 5);
+        assert!(SixHave::from_items(SixHaveItem::ALL).complete());
+        assert_eq!(SixHave::from_mask(-1).mask(), 0b11_1111);
+    }
+
+    #[test]
+    fn management_modes_parse_by_code_and_label() {
+        for m in ManagementMode::ALL {
+            assert_eq!(ManagementMode::parse(m.as_str()), Ok(m));
+            assert_eq!(ManagementMode::parse(m.label(Lang::Zh)), Ok(m));
+        }
+        assert_eq!(ManagementMode::parse("x"), Err(Invalid::BadChoice));
+    }
+
+    #[test]
+    fn years() {
+        assert_eq!(parse_year("1998"), Ok(Some(1998)));
+        assert_eq!(parse_year("1998年"), Ok(Some(1998)));
+        assert_eq!(parse_year(""), Ok(None));
+        assert!(parse_year("1800").is_err());
+    }
+}
