@@ -120,3 +120,47 @@ impl Path {
         Path(nodes)
     }
 }
+
+impl std::fmt::Display for Path {
+    /// `city:1/district:2/…/household:8`, the form kept beside a role grant.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, n) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("/")?;
+            }
+            write!(f, "{}:{}", n.kind.as_str(), n.id)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::str::FromStr for Path {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Path, ()> {
+        if s.is_empty() {
+            return Ok(Path::default());
+        }
+        s.split('/')
+            .map(|part| {
+                let (kind, id) = part.split_once(':').ok_or(())?;
+                Ok(Node::new(NodeKind::parse(kind).ok_or(())?, id.parse().map_err(|_| ())?))
+            })
+            .collect::<Result<Vec<_>, ()>>()
+            .map(Path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_round_trips_through_text() {
+        let p = Path::new(vec![Node::new(NodeKind::City, 1), Node::new(NodeKind::Household, 8)]);
+        assert_eq!(p.to_string(), "city:1/household:8");
+        assert_eq!("city:1/household:8".parse::<Path>(), Ok(p));
+        assert!("city:x".parse::<Path>().is_err());
+        assert!("planet:1".parse::<Path>().is_err());
+    }
+}

@@ -1,0 +1,221 @@
+//! The audit trail: every write records who, when, what, before and after, inside the
+//! write's own transaction, so a change and its record are committed or lost together.
+//!
+//! Records of one compound form a hash chain (`linli_domain::audit`); the chain's head row
+//! is updated first in every append, which makes concurrent writers to the same compound,
+//! even in two server processes on one PostgreSQL, queue up instead of forking the chain.
+
+use crate::entity::{audit, audit_head};
+use crate::error::{ServiceError, ServiceResult};
+use crate::Store;
+use linli_domain::audit::{AuditContent, BrokenLink, ChainVerifier, GENESIS, link_hash};
+use linli_domain::{PageRequest, Paged};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::Serialize;
+use time::format_description::well_known::Rfc3339;
+
+/// The chain of records that belong to no compound (accounts, regions).
+pub const GLOBAL_CHAIN: i64 = 0;
+
+/// One change to be recorded.
+pub struct Change<'a> {
+    pub chain: i64,
+    pub actor: Option<i64>,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: i64,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// Appends a record to its chain. Call it inside the transaction of the write it records.
+pub async fn record<C: ConnectionTrait>(db: &C, change: Change<'_>) -> ServiceResult<()> {
+    audit_head::Entity::insert(audit_head::ActiveModel {
+        chain: Set(change.chain),
+        seq: Set(0),
+        hash: Set(GENESIS.to_string()),
+    })
+    .on_conflict(OnConflict::column(audit_head::Column::Chain).do_nothing().to_owned())
+    .exec_without_returning(db)
+    .await?;
+    // Taking the row lock first serialises appends to one chain across processes.
+    audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq).add(1))
+        .filter(audit_head::Column::Chain.eq(change.chain))
+        .exec(db)
+        .await?;
+    let head = audit_head::Entity::find_by_id(change.chain)
+        .one(db)
+        .await?
+        .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("audit head {} vanished", change.chain)))?;
+    let at = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .map_err(|e| ServiceError::Internal(e.into()))?
+        .format(&Rfc3339)
+        .map_err(|e| ServiceError::Internal(e.into()))?;
+    let before = change.before.map(|v| v.to_string()).unwrap_or_default();
+    let after = change.after.map(|v| v.to_string()).unwrap_or_default();
+    let content = AuditContent {
+        chain: change.chain,
+        seq: head.seq,
+        at: &at,
+        actor: change.actor,
+        action: change.action,
+        entity: change.entity,
+        entity_id: change.entity_id,
+        before: &before,
+        after: &after,
+    };
+    let hash = link_hash(&head.hash, &content);
+    audit::Entity::insert(audit::ActiveModel {
+        chain: Set(change.chain),
+        seq: Set(head.seq),
+        at: Set(at.clone()),
+        actor_id: Set(change.actor),
+        action: Set(change.action.to_string()),
+        entity: Set(change.entity.to_string()),
+        entity_id: Set(change.entity_id),
+        before: Set(before.clone()),
+        after: Set(after.clone()),
+        prev_hash: Set(head.hash.clone()),
+        hash: Set(hash.clone()),
+        ..Default::default()
+    })
+    .exec_without_returning(db)
+    .await?;
+    audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::Hash, Expr::value(hash))
+        .filter(audit_head::Column::Chain.eq(change.chain))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// An audit record as shown on an entity's history.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: String,
+    pub actor_id: Option<i64>,
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: i64,
+    pub before: serde_json::Value,
+    pub after: serde_json::Value,
+}
+
+/// What `verify-audit` found.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyReport {
+    pub chains: u64,
+    pub records: u64,
+    pub broken: Option<String>,
+}
+
+fn parse_json(s: &str) -> serde_json::Value {
+    if s.is_empty() { serde_json::Value::Null } else { serde_json::from_str(s).unwrap_or(serde_json::Value::Null) }
+}
+
+impl Store {
+    /// The history of one entity, newest first. The caller has checked that the actor may see it.
+    pub(crate) async fn history_of(&self, entity: &str, entity_id: i64, page: PageRequest) -> ServiceResult<Paged<AuditEntry>> {
+        let q = audit::Entity::find().filter(audit::Column::Entity.eq(entity)).filter(audit::Column::EntityId.eq(entity_id));
+        let total = q.clone().count(self.read()).await?;
+        let rows = q
+            .order_by_desc(audit::Column::Id)
+            .offset(page.offset())
+            .limit(page.size())
+            .all(self.read())
+            .await?;
+        let names = self.account_names(rows.iter().filter_map(|r| r.actor_id)).await?;
+        let items = rows
+            .into_iter()
+            .map(|r| AuditEntry {
+                seq: r.seq,
+                actor_name: r.actor_id.and_then(|a| names.get(&a).cloned()),
+                at: r.at,
+                actor_id: r.actor_id,
+                action: r.action,
+                entity: r.entity,
+                entity_id: r.entity_id,
+                before: parse_json(&r.before),
+                after: parse_json(&r.after),
+            })
+            .collect();
+        Ok(Paged::new(items, total, page))
+    }
+
+    /// Walks every chain in order and reports the first broken link. Reads in batches so a
+    /// trail of millions of records verifies in bounded memory.
+    pub async fn verify_audit(&self) -> anyhow::Result<VerifyReport> {
+        let chains: Vec<i64> = audit::Entity::find()
+            .select_only()
+            .column(audit::Column::Chain)
+            .distinct()
+            .order_by_asc(audit::Column::Chain)
+            .into_tuple()
+            .all(self.read())
+            .await?;
+        let mut records = 0u64;
+        for chain in &chains {
+            let mut verifier = ChainVerifier::new(*chain);
+            let mut after_seq = 0i64;
+            loop {
+                let batch = audit::Entity::find()
+                    .filter(audit::Column::Chain.eq(*chain))
+                    .filter(audit::Column::Seq.gt(after_seq))
+                    .order_by_asc(audit::Column::Seq)
+                    .limit(2000)
+                    .all(self.read())
+                    .await?;
+                if batch.is_empty() {
+                    break;
+                }
+                for r in &batch {
+                    let content = AuditContent {
+                        chain: r.chain,
+                        seq: r.seq,
+                        at: &r.at,
+                        actor: r.actor_id,
+                        action: &r.action,
+                        entity: &r.entity,
+                        entity_id: r.entity_id,
+                        before: &r.before,
+                        after: &r.after,
+                    };
+                    if let Err(broken) = verifier.check(&content, &r.prev_hash, &r.hash) {
+                        return Ok(VerifyReport { chains: chains.len() as u64, records, broken: Some(describe(&broken, r.id)) });
+                    }
+                    records += 1;
+                    after_seq = r.seq;
+                }
+            }
+            // A head that claims more records than exist means the newest ones were removed.
+            if let Some(head) = audit_head::Entity::find_by_id(*chain).one(self.read()).await? {
+                if head.seq != verifier.verified() || (head.seq > 0 && head.hash != last_hash(self, *chain).await?) {
+                    let broken = BrokenLink::Gap { chain: *chain, expected: verifier.verified() + 1, found: head.seq };
+                    return Ok(VerifyReport { chains: chains.len() as u64, records, broken: Some(broken.to_string()) });
+                }
+            }
+        }
+        Ok(VerifyReport { chains: chains.len() as u64, records, broken: None })
+    }
+}
+
+async fn last_hash(store: &Store, chain: i64) -> anyhow::Result<String> {
+    Ok(audit::Entity::find()
+        .filter(audit::Column::Chain.eq(chain))
+        .order_by_desc(audit::Column::Seq)
+        .one(store.read())
+        .await?
+        .map(|r| r.hash)
+        .unwrap_or_default())
+}
+
+fn describe(broken: &BrokenLink, row_id: i64) -> String {
+    format!("{broken} (audit row id {row_id})")
+}

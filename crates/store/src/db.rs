@@ -1,0 +1,119 @@
+//! Connecting to SQLite or PostgreSQL, chosen by the URL.
+//!
+//! SQLite gets WAL, `busy_timeout`, `foreign_keys=ON` and two pools: many readers, and one
+//! writer connection through which every write transaction goes. With a single writer in the
+//! process, "database is locked" cannot come from ourselves; a second process waits up to the
+//! busy timeout. PostgreSQL uses one pool for both.
+
+use crate::migration::Migrator;
+use anyhow::Context;
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+use sea_orm_migration::MigratorTrait;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    read: DatabaseConnection,
+    write: DatabaseConnection,
+    backend: Backend,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("backend", &self.backend).finish()
+    }
+}
+
+/// The URL with any password replaced, for logs and error messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl Store {
+    /// Connects without migrating.
+    pub async fn connect(url: &str) -> anyhow::Result<Store> {
+        if url.starts_with("sqlite:") {
+            let tune = |o: SqliteConnectOptions| {
+                o.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true)
+            };
+            let mut w = ConnectOptions::new(url);
+            w.max_connections(1).min_connections(1).sqlx_logging(false).map_sqlx_sqlite_opts(tune);
+            let write = Database::connect(w).await.with_context(|| format!("opening {}", redact(url)))?;
+            let mut r = ConnectOptions::new(url);
+            r.max_connections(8).min_connections(1).sqlx_logging(false).map_sqlx_sqlite_opts(tune);
+            let read = Database::connect(r).await.with_context(|| format!("opening {}", redact(url)))?;
+            Ok(Store { read, write, backend: Backend::Sqlite })
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let mut o = ConnectOptions::new(url);
+            o.max_connections(16).min_connections(1).sqlx_logging(false).connect_timeout(Duration::from_secs(10));
+            let db = Database::connect(o).await.with_context(|| format!("connecting to {}", redact(url)))?;
+            Ok(Store { read: db.clone(), write: db, backend: Backend::Postgres })
+        } else {
+            anyhow::bail!("unsupported database URL {} (use sqlite://… or postgres://…)", redact(url))
+        }
+    }
+
+    /// Connects and brings the schema up to date.
+    pub async fn open(url: &str) -> anyhow::Result<Store> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        Migrator::up(&self.write, None).await.context("running migrations")
+    }
+
+    /// Rolls back every migration: used by the migration tests.
+    pub async fn migrate_down_all(&self) -> anyhow::Result<()> {
+        Migrator::down(&self.write, None).await.context("rolling back migrations")
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub(crate) fn read(&self) -> &DatabaseConnection {
+        &self.read
+    }
+
+    pub(crate) fn write(&self) -> &DatabaseConnection {
+        &self.write
+    }
+
+    pub fn db_backend(&self) -> DbBackend {
+        self.write.get_database_backend()
+    }
+
+    /// Checks that the database answers, for `/healthz`-style probes and start-up.
+    pub async fn ping(&self) -> anyhow::Result<()> {
+        self.read.ping().await.context("database ping")
+    }
+
+    /// Closes the pools so that a file database is fully written (WAL checkpointed).
+    pub async fn close(self) -> anyhow::Result<()> {
+        self.read.close().await?;
+        self.write.close().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,1 @@
+//! Loading the demo world (`linli-demo`) into the database. Placeholder until the generator lands.

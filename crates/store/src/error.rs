@@ -1,0 +1,126 @@
+//! Errors of the application services: a small set a user can act on, each with a stable
+//! code for API clients, an HTTP status, and a message in the user's language. Database and
+//! other internal failures are logged with their context and shown only as "internal".
+
+use linli_domain::{FieldError, Lang};
+use sea_orm::DbErr;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{entity} not found")]
+    NotFound { entity: &'static str },
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldError>),
+    #[error("stale edit: the record is now at version {current}")]
+    Stale { current: i32 },
+    #[error("wrong login or password")]
+    BadCredentials,
+    #[error("too many attempts")]
+    RateLimited { retry_after: i64 },
+    #[error("internal: {0}")]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+impl From<DbErr> for ServiceError {
+    fn from(e: DbErr) -> Self {
+        ServiceError::Internal(anyhow::Error::new(e))
+    }
+}
+
+impl From<FieldError> for ServiceError {
+    fn from(e: FieldError) -> Self {
+        ServiceError::Invalid(vec![e])
+    }
+}
+
+impl ServiceError {
+    pub fn invalid(field: &'static str, error: linli_domain::Invalid) -> ServiceError {
+        ServiceError::Invalid(vec![FieldError::new(field, error)])
+    }
+
+    /// Stable code an API client can match on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ServiceError::NotFound { .. } => "not_found",
+            ServiceError::Unauthenticated => "unauthenticated",
+            ServiceError::Forbidden => "forbidden",
+            ServiceError::Invalid(errors) => errors.first().map(|e| e.error.code()).unwrap_or("invalid"),
+            ServiceError::Stale { .. } => "stale_version",
+            ServiceError::BadCredentials => "bad_credentials",
+            ServiceError::RateLimited { .. } => "rate_limited",
+            ServiceError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn status(&self) -> u16 {
+        match self {
+            ServiceError::NotFound { .. } => 404,
+            ServiceError::Unauthenticated | ServiceError::BadCredentials => 401,
+            ServiceError::Forbidden => 403,
+            ServiceError::Invalid(_) => 422,
+            ServiceError::Stale { .. } => 409,
+            ServiceError::RateLimited { .. } => 429,
+            ServiceError::Internal(_) => 500,
+        }
+    }
+
+    /// The first field at fault, if the error is about input.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            ServiceError::Invalid(errors) => errors.first().map(|e| e.field),
+            ServiceError::Stale { .. } => Some("version"),
+            _ => None,
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            ServiceError::NotFound { entity } => match lang {
+                Lang::Zh => format!("找不到这个{}", entity_label(entity, lang)),
+                Lang::En => format!("This {} does not exist", entity_label(entity, lang)),
+            },
+            ServiceError::Unauthenticated => lang.pick("请先登录", "Please sign in first").into(),
+            ServiceError::Forbidden => lang.pick("您没有权限做这件事", "You are not allowed to do this").into(),
+            ServiceError::Invalid(errors) => {
+                errors.iter().map(|e| e.message(lang)).collect::<Vec<_>>().join(lang.pick("；", "; "))
+            }
+            ServiceError::Stale { .. } => lang
+                .pick(
+                    "别人刚刚保存了这条记录，您的修改没有保存。请查看最新内容后再改。",
+                    "Someone else saved this record first; your change was not saved. Check the latest version and edit again.",
+                )
+                .into(),
+            ServiceError::BadCredentials => lang.pick("账号或密码不对", "Wrong login or password").into(),
+            ServiceError::RateLimited { retry_after } => match lang {
+                Lang::Zh => format!("尝试次数太多，请 {} 分钟后再试", (retry_after + 59) / 60),
+                Lang::En => format!("Too many attempts; try again in {} minutes", (retry_after + 59) / 60),
+            },
+            ServiceError::Internal(_) => {
+                lang.pick("系统出了点问题，请稍后再试", "Something went wrong on our side; please try again").into()
+            }
+        }
+    }
+}
+
+fn entity_label(entity: &str, lang: Lang) -> &'static str {
+    match entity {
+        "region" => lang.pick("地区", "region"),
+        "compound" => lang.pick("小区", "compound"),
+        "building" => lang.pick("楼栋", "building"),
+        "unit" => lang.pick("单元", "unit"),
+        "household" => lang.pick("户", "household"),
+        "person" => lang.pick("人员", "person"),
+        "residency" => lang.pick("居住记录", "residency"),
+        "ownership" => lang.pick("产权记录", "ownership"),
+        "invite" => lang.pick("邀请码", "invite code"),
+        "account" => lang.pick("账号", "account"),
+        "token" => lang.pick("令牌", "token"),
+        _ => lang.pick("记录", "record"),
+    }
+}

@@ -1,0 +1,512 @@
+//! Regions and compounds: browsing the hierarchy, the compound profile, creating and editing.
+
+use super::{PlaceRef, field, lenient_opt_string, scope};
+use crate::accounts::Actor;
+use crate::audit::{self, Change};
+use crate::entity::{building, compound, household, region, sub_compound, unit};
+use crate::error::{ServiceError, ServiceResult};
+use crate::{Store, now, paths};
+use linli_domain::authz::Action;
+use linli_domain::place::NodeKind;
+use linli_domain::registry::{ManagementMode, SixHave, SixHaveItem, Text, parse_year};
+use linli_domain::{Lang, PageRequest, Paged};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CompoundSummary {
+    pub id: i64,
+    pub name: String,
+    pub address: Option<String>,
+    pub management_mode: String,
+    pub three_no: bool,
+    pub six_have_count: u32,
+    pub households: i64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CompoundProfile {
+    pub id: i64,
+    pub name: String,
+    pub address: Option<String>,
+    pub year_built: Option<i32>,
+    pub management_mode: String,
+    pub three_no: bool,
+    /// The six-have items present, by code.
+    pub six_have: Vec<String>,
+    pub six_have_complete: bool,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct BuildingSummary {
+    pub id: i64,
+    pub name: String,
+    pub sub_compound: Option<String>,
+    pub floors: Option<i32>,
+    pub units: i64,
+    pub households: i64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CompoundStats {
+    pub buildings: i64,
+    pub units: i64,
+    pub households: i64,
+    /// Sum of the households' exclusive areas, in hundredths of m².
+    pub area_centi: i64,
+}
+
+/// What the actor may do here, so pages show only the buttons that will work.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct Permissions {
+    pub edit: bool,
+    pub structure: bool,
+    pub create_household: bool,
+    pub move_household: bool,
+    pub people: bool,
+    pub invite: bool,
+    pub personal: bool,
+    pub registry: bool,
+}
+
+impl Permissions {
+    pub fn at(actor: &Actor, at: &linli_domain::place::Path) -> Permissions {
+        Permissions {
+            edit: actor.can(Action::EditCompound, at) || actor.can(Action::EditHousehold, at),
+            structure: actor.can(Action::EditStructure, at),
+            create_household: actor.can(Action::CreateHousehold, at),
+            move_household: actor.can(Action::MoveHousehold, at),
+            people: actor.can(Action::ManagePeople, at),
+            invite: actor.can(Action::IssueInvite, at),
+            personal: actor.can(Action::ViewPersonal, at),
+            registry: actor.can(Action::ViewRegistry, at),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CompoundView {
+    pub compound: CompoundProfile,
+    pub places: Vec<PlaceRef>,
+    pub stats: CompoundStats,
+    pub sub_compounds: Vec<String>,
+    pub buildings: Vec<BuildingSummary>,
+    pub can: Permissions,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RegionSummary {
+    pub id: i64,
+    pub kind: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RegionView {
+    pub region: RegionSummary,
+    pub places: Vec<PlaceRef>,
+    pub children: Vec<RegionSummary>,
+    #[schema(value_type = Object)]
+    pub compounds: Paged<CompoundSummary>,
+    pub can_create_compound: bool,
+}
+
+/// Filters of the compound list.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
+pub struct CompoundFilter {
+    /// Part of the compound's name.
+    pub q: Option<String>,
+    /// `professional`, `self_managed`, `delegated` or `none`.
+    pub mode: Option<String>,
+    /// Only three-no compounds.
+    pub three_no: Option<bool>,
+    /// Within this region.
+    pub region: Option<i64>,
+}
+
+/// A compound's profile as typed on the form or sent to the API.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct CompoundInput {
+    pub name: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub year_built: Option<String>,
+    pub management_mode: String,
+    #[serde(default)]
+    pub three_no: bool,
+    /// Codes of the six-have items present.
+    #[serde(default)]
+    pub six_have: Vec<String>,
+    /// Required when editing: the version the edit was based on.
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+struct ParsedCompound {
+    name: Text,
+    address: Option<Text>,
+    year_built: Option<i32>,
+    mode: ManagementMode,
+    three_no: bool,
+    six_have: SixHave,
+}
+
+fn parse_compound(input: &CompoundInput) -> ServiceResult<ParsedCompound> {
+    let mut e = Vec::new();
+    let name = field(&mut e, "name", Text::parse(&input.name, 100));
+    let address = field(&mut e, "address", Text::parse_optional(&input.address, 200));
+    let year_built = field(&mut e, "year_built", parse_year(input.year_built.as_deref().unwrap_or("")));
+    let mode = field(&mut e, "management_mode", ManagementMode::parse(&input.management_mode));
+    let mut items = Vec::new();
+    for code in &input.six_have {
+        match SixHaveItem::ALL.into_iter().find(|i| i.as_str() == code) {
+            Some(i) => items.push(i),
+            None => e.push(linli_domain::FieldError::new("six_have", linli_domain::Invalid::BadChoice)),
+        }
+    }
+    match (name, address, year_built, mode, e.is_empty()) {
+        (Some(name), Some(address), Some(year_built), Some(mode), true) => Ok(ParsedCompound {
+            name,
+            address,
+            year_built,
+            mode,
+            three_no: input.three_no,
+            six_have: SixHave::from_items(items),
+        }),
+        _ => Err(ServiceError::Invalid(e)),
+    }
+}
+
+pub fn compound_profile(c: &compound::Model) -> CompoundProfile {
+    let six = SixHave::from_mask(c.six_have);
+    CompoundProfile {
+        id: c.id,
+        name: c.name.clone(),
+        address: c.address.clone(),
+        year_built: c.year_built,
+        management_mode: c.management_mode.clone(),
+        three_no: c.three_no,
+        six_have: SixHaveItem::ALL.into_iter().filter(|i| six.has(*i)).map(|i| i.as_str().to_string()).collect(),
+        six_have_complete: six.complete(),
+        version: c.version,
+    }
+}
+
+/// Label of a stored management mode code, for pages and exports.
+pub fn mode_label(code: &str, lang: Lang) -> String {
+    ManagementMode::parse(code).map(|m| m.label(lang).to_string()).unwrap_or_else(|_| code.to_string())
+}
+
+impl Store {
+    pub(crate) async fn compound_row(&self, id: i64) -> ServiceResult<compound::Model> {
+        compound::Entity::find_by_id(id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "compound" })
+    }
+
+    /// Compounds the actor can see, filtered and paged.
+    pub async fn list_compounds(&self, actor: &Actor, filter: &CompoundFilter, page: PageRequest) -> ServiceResult<Paged<CompoundSummary>> {
+        let mut cond = Condition::all().add(scope::compounds(actor));
+        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            cond = cond.add(compound::Column::Name.like(format!("%{}%", escape_like(q))));
+        }
+        if let Some(mode) = filter.mode.as_deref().filter(|m| !m.is_empty()) {
+            cond = cond.add(compound::Column::ManagementMode.eq(mode));
+        }
+        if filter.three_no == Some(true) {
+            cond = cond.add(compound::Column::ThreeNo.eq(true));
+        }
+        if let Some(region_id) = filter.region {
+            let (path, _) = self.region_path(region_id).await?;
+            let node = path.target().ok_or(ServiceError::NotFound { entity: "region" })?;
+            let col = match node.kind {
+                NodeKind::City => compound::Column::CityId,
+                NodeKind::District => compound::Column::DistrictId,
+                NodeKind::Subdistrict => compound::Column::SubdistrictId,
+                _ => compound::Column::CommunityId,
+            };
+            cond = cond.add(col.eq(region_id));
+        }
+        let q = compound::Entity::find().filter(cond);
+        let total = q.clone().count(self.read()).await?;
+        let rows = q.order_by_asc(compound::Column::Id).offset(page.offset()).limit(page.size()).all(self.read()).await?;
+        let counts = self.household_counts(household::Column::CompoundId, rows.iter().map(|c| c.id).collect()).await?;
+        Ok(Paged::new(
+            rows.into_iter()
+                .map(|c| CompoundSummary {
+                    households: counts.get(&c.id).copied().unwrap_or(0),
+                    id: c.id,
+                    six_have_count: SixHave::from_mask(c.six_have).count(),
+                    name: c.name,
+                    address: c.address,
+                    management_mode: c.management_mode,
+                    three_no: c.three_no,
+                })
+                .collect(),
+            total,
+            page,
+        ))
+    }
+
+    /// Households per parent (compound, building or unit) for the given parent ids.
+    pub(crate) async fn household_counts(&self, by: household::Column, ids: Vec<i64>) -> ServiceResult<HashMap<i64, i64>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows: Vec<(i64, i64)> = household::Entity::find()
+            .select_only()
+            .column(by)
+            .expr(Expr::cust("COUNT(*)"))
+            .filter(by.is_in(ids))
+            .group_by(by)
+            .into_tuple()
+            .all(self.read())
+            .await?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// A region with its child regions and the compounds under it.
+    pub async fn region(&self, actor: &Actor, id: i64, page: PageRequest) -> ServiceResult<RegionView> {
+        let (path, r) = self.region_path(id).await?;
+        actor.require(Action::ViewRegistry, &path)?;
+        let children = region::Entity::find()
+            .filter(region::Column::ParentId.eq(id))
+            .order_by_asc(region::Column::Id)
+            .all(self.read())
+            .await?
+            .into_iter()
+            .map(|c| RegionSummary { id: c.id, kind: c.kind, name: c.name })
+            .collect();
+        let names: HashMap<i64, region::Model> = region::Entity::find()
+            .filter(region::Column::Id.is_in(path.nodes().iter().map(|n| n.id).collect::<Vec<_>>()))
+            .all(self.read())
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
+        let places = path
+            .nodes()
+            .iter()
+            .filter_map(|n| names.get(&n.id))
+            .map(|r| PlaceRef { kind: r.kind.clone(), id: r.id, name: r.name.clone() })
+            .collect();
+        let compounds = self.list_compounds(actor, &CompoundFilter { region: Some(id), ..Default::default() }, page).await?;
+        Ok(RegionView {
+            can_create_compound: r.kind == NodeKind::Community.as_str() && actor.can(Action::CreateCompound, &path),
+            region: RegionSummary { id: r.id, kind: r.kind, name: r.name },
+            places,
+            children,
+            compounds,
+        })
+    }
+
+    /// The top places the actor works on: where their roles sit.
+    pub async fn home_places(&self, actor: &Actor) -> ServiceResult<Vec<PlaceRef>> {
+        let mut out = Vec::new();
+        for g in &actor.grants {
+            let Some(node) = g.at.target() else { continue };
+            let name = if node.kind.is_region() {
+                region::Entity::find_by_id(node.id).one(self.read()).await?.map(|r| r.name)
+            } else {
+                match g.at.compound_id() {
+                    Some(cid) => compound::Entity::find_by_id(cid).one(self.read()).await?.map(|c| c.name),
+                    None => None,
+                }
+            };
+            let (kind, id) = if node.kind.is_region() {
+                (node.kind.as_str().to_string(), node.id)
+            } else if node.kind == NodeKind::Household {
+                ("household".to_string(), node.id)
+            } else {
+                ("compound".to_string(), g.at.compound_id().unwrap_or(node.id))
+            };
+            let place = PlaceRef { kind, id, name: name.unwrap_or_default() };
+            if !out.iter().any(|p: &PlaceRef| p.kind == place.kind && p.id == place.id) {
+                out.push(place);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The compound overview: profile, counts, buildings.
+    pub async fn compound(&self, actor: &Actor, id: i64) -> ServiceResult<CompoundView> {
+        let c = self.compound_row(id).await?;
+        let path = paths::compound_path(&c);
+        actor.require(Action::ViewPublic, &path)?;
+        let buildings = building::Entity::find()
+            .filter(building::Column::CompoundId.eq(id))
+            .order_by_asc(building::Column::Id)
+            .all(self.read())
+            .await?;
+        let subs = sub_compound::Entity::find()
+            .filter(sub_compound::Column::CompoundId.eq(id))
+            .order_by_asc(sub_compound::Column::Id)
+            .all(self.read())
+            .await?;
+        let unit_counts: HashMap<i64, i64> = unit::Entity::find()
+            .select_only()
+            .column(unit::Column::BuildingId)
+            .expr(Expr::cust("COUNT(*)"))
+            .filter(unit::Column::CompoundId.eq(id))
+            .group_by(unit::Column::BuildingId)
+            .into_tuple::<(i64, i64)>()
+            .all(self.read())
+            .await?
+            .into_iter()
+            .collect();
+        let hh_counts = self.household_counts(household::Column::BuildingId, buildings.iter().map(|b| b.id).collect()).await?;
+        let area: Option<i64> = household::Entity::find()
+            .select_only()
+            .expr(Expr::cust("CAST(COALESCE(SUM(area_centi), 0) AS BIGINT)"))
+            .filter(household::Column::CompoundId.eq(id))
+            .into_tuple()
+            .one(self.read())
+            .await?;
+        let stats = CompoundStats {
+            buildings: buildings.len() as i64,
+            units: unit_counts.values().sum(),
+            households: hh_counts.values().sum(),
+            area_centi: area.unwrap_or(0),
+        };
+        let sub_name = |sid: Option<i64>| sid.and_then(|s| subs.iter().find(|x| x.id == s)).map(|s| s.name.clone());
+        Ok(CompoundView {
+            compound: compound_profile(&c),
+            places: self.compound_places(&c).await?,
+            stats,
+            sub_compounds: subs.iter().map(|s| s.name.clone()).collect(),
+            buildings: buildings
+                .iter()
+                .map(|b| BuildingSummary {
+                    id: b.id,
+                    name: b.name.clone(),
+                    sub_compound: sub_name(b.sub_compound_id),
+                    floors: b.floors,
+                    units: unit_counts.get(&b.id).copied().unwrap_or(0),
+                    households: hh_counts.get(&b.id).copied().unwrap_or(0),
+                })
+                .collect(),
+            can: Permissions::at(actor, &path),
+        })
+    }
+
+    /// Creates a compound in a community.
+    pub async fn create_compound(&self, actor: &Actor, community_id: i64, input: &CompoundInput) -> ServiceResult<CompoundProfile> {
+        let (path, community) = self.region_path(community_id).await?;
+        if community.kind != NodeKind::Community.as_str() {
+            return Err(ServiceError::invalid("id", linli_domain::Invalid::BadChoice));
+        }
+        actor.require(Action::CreateCompound, &path)?;
+        let p = parse_compound(input)?;
+        let id_of = |k: NodeKind| path.nodes().iter().find(|n| n.kind == k).map(|n| n.id).unwrap_or(0);
+        let t = now();
+        let txn = self.write().begin().await?;
+        let row = compound::ActiveModel {
+            community_id: Set(community_id),
+            subdistrict_id: Set(id_of(NodeKind::Subdistrict)),
+            district_id: Set(id_of(NodeKind::District)),
+            city_id: Set(id_of(NodeKind::City)),
+            name: Set(p.name.into_string()),
+            address: Set(p.address.map(Text::into_string)),
+            year_built: Set(p.year_built),
+            management_mode: Set(p.mode.as_str().to_string()),
+            three_no: Set(p.three_no),
+            six_have: Set(p.six_have.mask()),
+            version: Set(1),
+            created_at: Set(t),
+            updated_at: Set(t),
+            ..Default::default()
+        };
+        let id = compound::Entity::insert(row).exec(&txn).await?.last_insert_id;
+        let c = compound::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "compound" })?;
+        let profile = compound_profile(&c);
+        audit::record(
+            &txn,
+            Change {
+                chain: id,
+                actor: Some(actor.account_id),
+                action: "compound.create",
+                entity: "compound",
+                entity_id: id,
+                before: None,
+                after: Some(serde_json::to_value(&profile).map_err(anyhow::Error::from)?),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(profile)
+    }
+
+    /// Edits a compound's profile, refusing an edit based on an older version.
+    pub async fn update_compound(&self, actor: &Actor, id: i64, input: &CompoundInput) -> ServiceResult<CompoundProfile> {
+        let before = self.compound_row(id).await?;
+        actor.require(Action::EditCompound, &paths::compound_path(&before))?;
+        let p = parse_compound(input)?;
+        let version = input.version.ok_or_else(|| ServiceError::invalid("version", linli_domain::Invalid::Required))?;
+        let txn = self.write().begin().await?;
+        let res = compound::Entity::update_many()
+            .col_expr(compound::Column::Name, Expr::value(p.name.into_string()))
+            .col_expr(compound::Column::Address, Expr::value(p.address.map(Text::into_string)))
+            .col_expr(compound::Column::YearBuilt, Expr::value(p.year_built))
+            .col_expr(compound::Column::ManagementMode, Expr::value(p.mode.as_str()))
+            .col_expr(compound::Column::ThreeNo, Expr::value(p.three_no))
+            .col_expr(compound::Column::SixHave, Expr::value(p.six_have.mask()))
+            .col_expr(compound::Column::Version, Expr::col(compound::Column::Version).add(1))
+            .col_expr(compound::Column::UpdatedAt, Expr::value(now()))
+            .filter(compound::Column::Id.eq(id))
+            .filter(compound::Column::Version.eq(version))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Err(ServiceError::Stale { current: before.version });
+        }
+        let after = compound::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "compound" })?;
+        let profile = compound_profile(&after);
+        audit::record(
+            &txn,
+            Change {
+                chain: id,
+                actor: Some(actor.account_id),
+                action: "compound.update",
+                entity: "compound",
+                entity_id: id,
+                before: Some(serde_json::to_value(compound_profile(&before)).map_err(anyhow::Error::from)?),
+                after: Some(serde_json::to_value(&profile).map_err(anyhow::Error::from)?),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(profile)
+    }
+
+    /// The history of a compound's own record.
+    pub async fn compound_history(&self, actor: &Actor, id: i64, page: PageRequest) -> ServiceResult<Paged<audit::AuditEntry>> {
+        let c = self.compound_row(id).await?;
+        actor.require(Action::ViewPersonal, &paths::compound_path(&c))?;
+        self.history_of("compound", id, page).await
+    }
+
+    /// Counts per management mode of the compounds the actor sees: the city's headline.
+    pub async fn mode_counts(&self, actor: &Actor) -> ServiceResult<Vec<(String, i64)>> {
+        let rows: Vec<(String, i64)> = compound::Entity::find()
+            .select_only()
+            .column(compound::Column::ManagementMode)
+            .expr(Expr::cust("COUNT(*)"))
+            .filter(scope::compounds(actor))
+            .group_by(compound::Column::ManagementMode)
+            .into_tuple()
+            .all(self.read())
+            .await?;
+        Ok(rows)
+    }
+}
+
+/// Drops the LIKE wildcards `%`, `_` and `\\` from a search term (so it matches literally
+/// on both backends without an ESCAPE clause) and bounds its length.
+pub(crate) fn escape_like(q: &str) -> String {
+    q.chars().take(50).filter(|c| !matches!(c, '%' | '_' | '\\')).collect()
+}

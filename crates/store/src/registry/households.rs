@@ -1,0 +1,463 @@
+//! Households: listing, searching, the household page, creating, editing and moving.
+
+use super::{PlaceRef, field, lenient_opt_string, lenient_string, scope};
+use super::compounds::{Permissions, escape_like};
+use super::people::{OwnerView, ResidentView};
+use crate::accounts::Actor;
+use crate::audit::{self, AuditEntry, Change};
+use crate::entity::{building, compound, household, ownership, person, residency, role_grant, unit};
+use crate::error::{ServiceError, ServiceResult};
+use crate::{Store, now, paths};
+use linli_domain::authz::Action;
+use linli_domain::place::Path;
+use linli_domain::registry::{Floor, Phone, Room};
+use linli_domain::{Area, AreaSource, FieldError, Invalid, PageRequest, Paged};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// A household in a list.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct HouseholdRow {
+    pub id: i64,
+    pub compound_id: i64,
+    pub compound: String,
+    pub building: String,
+    pub unit: String,
+    pub floor: i32,
+    pub room: String,
+    /// Exclusive area in m², two decimals.
+    pub area: String,
+    pub owners: String,
+    /// The first owner's phone; masked unless the actor may see personal data here.
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct HouseholdData {
+    pub id: i64,
+    pub compound_id: i64,
+    pub building_id: i64,
+    pub unit_id: i64,
+    pub floor: i32,
+    pub room: String,
+    /// Exclusive area in m², two decimals ("89.50").
+    pub area: String,
+    /// Exclusive area in hundredths of m².
+    pub area_centi: i64,
+    pub area_source: String,
+    pub designated_voter_id: Option<i64>,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct HouseholdView {
+    pub household: HouseholdData,
+    pub places: Vec<PlaceRef>,
+    pub owners: Vec<OwnerView>,
+    pub residents: Vec<ResidentView>,
+    pub can: Permissions,
+}
+
+/// A new household, as typed.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct HouseholdInput {
+    #[serde(deserialize_with = "lenient_string")]
+    pub floor: String,
+    #[serde(deserialize_with = "lenient_string")]
+    pub room: String,
+    /// m² with at most two decimals: "89.5", "89.50㎡".
+    #[serde(deserialize_with = "lenient_string")]
+    pub area: String,
+    /// `registered`, `surveyed` or `contract`.
+    #[serde(default = "default_source")]
+    pub area_source: String,
+}
+
+fn default_source() -> String {
+    AreaSource::Registered.as_str().to_string()
+}
+
+/// An edit of a household: only the fields given change. `version` is the version the edit
+/// was based on; if someone saved in between, the edit is refused as stale.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct HouseholdPatch {
+    pub version: i32,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub floor: Option<String>,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub room: Option<String>,
+    #[serde(default, deserialize_with = "lenient_opt_string")]
+    pub area: Option<String>,
+    #[serde(default)]
+    pub area_source: Option<String>,
+}
+
+/// Moving a household to another unit of the same compound (a registry correction).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct MoveInput {
+    pub version: i32,
+    pub unit_id: i64,
+}
+
+struct Parsed {
+    floor: Floor,
+    room: Room,
+    area: Area,
+    source: AreaSource,
+}
+
+fn parse_all(floor: &str, room: &str, area: &str, source: &str) -> ServiceResult<Parsed> {
+    let mut e = Vec::new();
+    let floor = field(&mut e, "floor", Floor::parse(floor));
+    let room = field(&mut e, "room", Room::parse(room));
+    let area = field(&mut e, "area", Area::parse(area));
+    let source = field(&mut e, "area_source", AreaSource::parse(source));
+    match (floor, room, area, source) {
+        (Some(floor), Some(room), Some(area), Some(source)) if e.is_empty() => Ok(Parsed { floor, room, area, source }),
+        _ => Err(ServiceError::Invalid(e)),
+    }
+}
+
+pub fn household_data(h: &household::Model) -> HouseholdData {
+    HouseholdData {
+        id: h.id,
+        compound_id: h.compound_id,
+        building_id: h.building_id,
+        unit_id: h.unit_id,
+        floor: h.floor,
+        room: h.room.clone(),
+        area: Area::from_centi(h.area_centi).map(|a| a.to_string()).unwrap_or_default(),
+        area_centi: h.area_centi,
+        area_source: h.area_source.clone(),
+        designated_voter_id: h.designated_voter_id,
+        version: h.version,
+    }
+}
+
+/// The phone to show: whole to those who may see personal data, masked to everyone else.
+pub(crate) fn shown_phone(phone: Option<&str>, personal: bool) -> Option<String> {
+    let phone = phone?;
+    if personal {
+        Some(phone.to_string())
+    } else {
+        Some(Phone::parse(phone).map(|p| p.masked()).unwrap_or_else(|_| "****".into()))
+    }
+}
+
+async fn room_taken<C: ConnectionTrait>(db: &C, unit_id: i64, room: &Room, except: Option<i64>) -> ServiceResult<bool> {
+    let mut q = household::Entity::find().filter(household::Column::UnitId.eq(unit_id)).filter(household::Column::Room.eq(room.as_str()));
+    if let Some(id) = except {
+        q = q.filter(household::Column::Id.ne(id));
+    }
+    Ok(q.count(db).await? > 0)
+}
+
+impl Store {
+    /// Rows of households matching `cond` and visible to the actor, with owners' names.
+    pub(crate) async fn household_rows(&self, actor: &Actor, cond: Condition, page: PageRequest, _at: &Path) -> ServiceResult<Paged<HouseholdRow>> {
+        let q = household::Entity::find().filter(cond).filter(scope::households(actor));
+        let total = q.clone().count(self.read()).await?;
+        let rows = q
+            .order_by_asc(household::Column::BuildingId)
+            .order_by_asc(household::Column::UnitId)
+            .order_by_asc(household::Column::Floor)
+            .order_by_asc(household::Column::Room)
+            .offset(page.offset())
+            .limit(page.size())
+            .all(self.read())
+            .await?;
+        let items = self.to_rows(actor, rows).await?;
+        Ok(Paged::new(items, total, page))
+    }
+
+    async fn to_rows(&self, actor: &Actor, rows: Vec<household::Model>) -> ServiceResult<Vec<HouseholdRow>> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<i64> = rows.iter().map(|h| h.id).collect();
+        let mut cids: Vec<i64> = rows.iter().map(|h| h.compound_id).collect();
+        cids.dedup();
+        let mut bids: Vec<i64> = rows.iter().map(|h| h.building_id).collect();
+        bids.dedup();
+        let mut uids: Vec<i64> = rows.iter().map(|h| h.unit_id).collect();
+        uids.dedup();
+        let compounds: HashMap<i64, compound::Model> =
+            compound::Entity::find().filter(compound::Column::Id.is_in(cids)).all(self.read()).await?.into_iter().map(|c| (c.id, c)).collect();
+        let buildings: HashMap<i64, String> =
+            building::Entity::find().filter(building::Column::Id.is_in(bids)).all(self.read()).await?.into_iter().map(|b| (b.id, b.name)).collect();
+        let units: HashMap<i64, String> =
+            unit::Entity::find().filter(unit::Column::Id.is_in(uids)).all(self.read()).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let owners = ownership::Entity::find()
+            .filter(ownership::Column::HouseholdId.is_in(ids))
+            .order_by_asc(ownership::Column::Id)
+            .all(self.read())
+            .await?;
+        let people: HashMap<i64, person::Model> = person::Entity::find()
+            .filter(person::Column::Id.is_in(owners.iter().map(|o| o.person_id).collect::<Vec<_>>()))
+            .all(self.read())
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+        Ok(rows
+            .into_iter()
+            .map(|h| {
+                let c = compounds.get(&h.compound_id);
+                let personal = c.is_some_and(|c| actor.can(Action::ViewPersonal, &paths::household_path(c, &h)));
+                let mine: Vec<&person::Model> =
+                    owners.iter().filter(|o| o.household_id == h.id).filter_map(|o| people.get(&o.person_id)).collect();
+                HouseholdRow {
+                    id: h.id,
+                    compound_id: h.compound_id,
+                    compound: c.map(|c| c.name.clone()).unwrap_or_default(),
+                    building: buildings.get(&h.building_id).cloned().unwrap_or_default(),
+                    unit: units.get(&h.unit_id).cloned().unwrap_or_default(),
+                    floor: h.floor,
+                    room: h.room.clone(),
+                    area: Area::from_centi(h.area_centi).map(|a| a.to_string()).unwrap_or_default(),
+                    owners: mine.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join("、"),
+                    phone: shown_phone(mine.first().and_then(|p| p.phone.as_deref()), personal),
+                }
+            })
+            .collect())
+    }
+
+    /// Households of a compound, optionally filtered by a search term.
+    pub async fn list_households(&self, actor: &Actor, compound_id: i64, q: Option<&str>, page: PageRequest) -> ServiceResult<Paged<HouseholdRow>> {
+        let c = self.compound_row(compound_id).await?;
+        let path = paths::compound_path(&c);
+        actor.require(Action::ViewPublic, &path)?;
+        let mut cond = Condition::all().add(household::Column::CompoundId.eq(compound_id));
+        if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+            cond = cond.add(self.search_condition(q).await?);
+        }
+        self.household_rows(actor, cond, page, &path).await
+    }
+
+    /// Households anywhere the actor can see, by owner or resident name, room or phone.
+    pub async fn search_households(&self, actor: &Actor, q: &str, page: PageRequest) -> ServiceResult<Paged<HouseholdRow>> {
+        let q = q.trim();
+        if q.is_empty() {
+            return Ok(Paged::new(Vec::new(), 0, page));
+        }
+        let cond = self.search_condition(q).await?;
+        self.household_rows(actor, cond, page, &Path::default()).await
+    }
+
+    /// Matches a room exactly, or a person (owner or resident) by part of the name or phone.
+    async fn search_condition(&self, q: &str) -> ServiceResult<Condition> {
+        let term = escape_like(q);
+        let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+        let mut people = Condition::any().add(person::Column::Name.like(format!("%{term}%")));
+        if digits.len() >= 4 {
+            people = people.add(person::Column::Phone.like(format!("%{digits}%")));
+        }
+        let person_ids: Vec<i64> = person::Entity::find()
+            .select_only()
+            .column(person::Column::Id)
+            .filter(people)
+            .limit(2000)
+            .into_tuple()
+            .all(self.read())
+            .await?;
+        let mut hh: Vec<i64> = ownership::Entity::find()
+            .select_only()
+            .column(ownership::Column::HouseholdId)
+            .filter(ownership::Column::PersonId.is_in(person_ids.clone()))
+            .into_tuple()
+            .all(self.read())
+            .await?;
+        let lived: Vec<i64> = residency::Entity::find()
+            .select_only()
+            .column(residency::Column::HouseholdId)
+            .filter(residency::Column::PersonId.is_in(person_ids))
+            .into_tuple()
+            .all(self.read())
+            .await?;
+        hh.extend(lived);
+        hh.sort_unstable();
+        hh.dedup();
+        let mut cond = Condition::any().add(household::Column::Id.is_in(hh));
+        if let Ok(room) = Room::parse(q) {
+            cond = cond.add(household::Column::Room.eq(room.as_str()));
+        }
+        Ok(cond)
+    }
+
+    /// The household page: data, owners, residents (current and past), what the actor may do.
+    pub async fn household(&self, actor: &Actor, id: i64) -> ServiceResult<HouseholdView> {
+        let (c, h) = self.household_with_compound(id).await?;
+        let path = paths::household_path(&c, &h);
+        actor.require(Action::ViewRegistry, &path)?;
+        let can = Permissions::at(actor, &path);
+        let (owners, residents) = self.people_of(&h, can.personal).await?;
+        let b = building::Entity::find_by_id(h.building_id).one(self.read()).await?;
+        let u = unit::Entity::find_by_id(h.unit_id).one(self.read()).await?;
+        let mut places = self.compound_places(&c).await?;
+        if let Some(b) = b {
+            places.push(PlaceRef { kind: "building".into(), id: b.id, name: b.name });
+        }
+        if let Some(u) = u {
+            places.push(PlaceRef { kind: "unit".into(), id: u.id, name: u.name });
+        }
+        places.push(PlaceRef { kind: "household".into(), id: h.id, name: h.room.clone() });
+        Ok(HouseholdView { household: household_data(&h), places, owners, residents, can })
+    }
+
+    pub async fn household_history(&self, actor: &Actor, id: i64, page: PageRequest) -> ServiceResult<Paged<AuditEntry>> {
+        let (c, h) = self.household_with_compound(id).await?;
+        actor.require(Action::ViewPersonal, &paths::household_path(&c, &h))?;
+        self.history_of("household", id, page).await
+    }
+
+    pub async fn create_household(&self, actor: &Actor, unit_id: i64, input: &HouseholdInput) -> ServiceResult<HouseholdData> {
+        let (c, u) = self.unit_row(unit_id).await?;
+        actor.require(Action::CreateHousehold, &paths::unit_path(&c, u.building_id, u.id))?;
+        let p = parse_all(&input.floor, &input.room, &input.area, &input.area_source)?;
+        let t = now();
+        let txn = self.write().begin().await?;
+        if room_taken(&txn, unit_id, &p.room, None).await? {
+            return Err(ServiceError::invalid("room", Invalid::DuplicateRoom { room: p.room.as_str().to_string() }));
+        }
+        let id = household::Entity::insert(household::ActiveModel {
+            unit_id: Set(unit_id),
+            building_id: Set(u.building_id),
+            compound_id: Set(c.id),
+            floor: Set(p.floor.get()),
+            room: Set(p.room.as_str().to_string()),
+            area_centi: Set(p.area.centi()),
+            area_source: Set(p.source.as_str().to_string()),
+            designated_voter_id: Set(None),
+            version: Set(1),
+            created_at: Set(t),
+            updated_at: Set(t),
+            ..Default::default()
+        })
+        .exec(&txn)
+        .await?
+        .last_insert_id;
+        let h = household::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "household" })?;
+        let data = household_data(&h);
+        audit::record(
+            &txn,
+            Change {
+                chain: c.id,
+                actor: Some(actor.account_id),
+                action: "household.create",
+                entity: "household",
+                entity_id: id,
+                before: None,
+                after: Some(serde_json::to_value(&data).map_err(anyhow::Error::from)?),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(data)
+    }
+
+    /// Edits a household; fields left out keep their value.
+    pub async fn update_household(&self, actor: &Actor, id: i64, patch: &HouseholdPatch) -> ServiceResult<HouseholdData> {
+        let (c, before) = self.household_with_compound(id).await?;
+        actor.require(Action::EditHousehold, &paths::household_path(&c, &before))?;
+        let area_now = Area::from_centi(before.area_centi).map(|a| a.to_string()).unwrap_or_default();
+        let floor_now = before.floor.to_string();
+        let p = parse_all(
+            patch.floor.as_deref().unwrap_or(&floor_now),
+            patch.room.as_deref().unwrap_or(&before.room),
+            patch.area.as_deref().unwrap_or(&area_now),
+            patch.area_source.as_deref().unwrap_or(&before.area_source),
+        )?;
+        let txn = self.write().begin().await?;
+        if p.room.as_str() != before.room && room_taken(&txn, before.unit_id, &p.room, Some(id)).await? {
+            return Err(ServiceError::invalid("room", Invalid::DuplicateRoom { room: p.room.as_str().to_string() }));
+        }
+        let res = household::Entity::update_many()
+            .col_expr(household::Column::Floor, Expr::value(p.floor.get()))
+            .col_expr(household::Column::Room, Expr::value(p.room.as_str()))
+            .col_expr(household::Column::AreaCenti, Expr::value(p.area.centi()))
+            .col_expr(household::Column::AreaSource, Expr::value(p.source.as_str()))
+            .col_expr(household::Column::Version, Expr::col(household::Column::Version).add(1))
+            .col_expr(household::Column::UpdatedAt, Expr::value(now()))
+            .filter(household::Column::Id.eq(id))
+            .filter(household::Column::Version.eq(patch.version))
+            .exec(&txn)
+            .await?;
+        self.finish_household_write(txn, actor, &c, before, res.rows_affected, "household.update").await
+    }
+
+    /// Moves a household to another unit of the same compound.
+    pub async fn move_household(&self, actor: &Actor, id: i64, input: &MoveInput) -> ServiceResult<HouseholdData> {
+        let (c, before) = self.household_with_compound(id).await?;
+        actor.require(Action::MoveHousehold, &paths::household_path(&c, &before))?;
+        let target = unit::Entity::find_by_id(input.unit_id)
+            .one(self.read())
+            .await?
+            .ok_or_else(|| ServiceError::invalid("unit_id", Invalid::BadChoice))?;
+        if target.compound_id != c.id {
+            return Err(ServiceError::invalid("unit_id", Invalid::OtherCompound));
+        }
+        let room = Room::parse(&before.room).map_err(|e| FieldError::new("room", e))?;
+        let txn = self.write().begin().await?;
+        if room_taken(&txn, target.id, &room, Some(id)).await? {
+            return Err(ServiceError::invalid("room", Invalid::DuplicateRoom { room: before.room.clone() }));
+        }
+        let res = household::Entity::update_many()
+            .col_expr(household::Column::UnitId, Expr::value(target.id))
+            .col_expr(household::Column::BuildingId, Expr::value(target.building_id))
+            .col_expr(household::Column::Version, Expr::col(household::Column::Version).add(1))
+            .col_expr(household::Column::UpdatedAt, Expr::value(now()))
+            .filter(household::Column::Id.eq(id))
+            .filter(household::Column::Version.eq(input.version))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected == 1 {
+            // Roles held on this household now sit under its new unit.
+            let moved = household::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "household" })?;
+            role_grant::Entity::update_many()
+                .col_expr(role_grant::Column::Path, Expr::value(paths::household_path(&c, &moved).to_string()))
+                .filter(role_grant::Column::NodeKind.eq("household"))
+                .filter(role_grant::Column::NodeId.eq(id))
+                .exec(&txn)
+                .await?;
+        }
+        self.finish_household_write(txn, actor, &c, before, res.rows_affected, "household.move").await
+    }
+
+    /// After a versioned update: refuse a stale edit, or audit it and commit.
+    async fn finish_household_write(
+        &self,
+        txn: sea_orm::DatabaseTransaction,
+        actor: &Actor,
+        c: &compound::Model,
+        before: household::Model,
+        rows_affected: u64,
+        action: &str,
+    ) -> ServiceResult<HouseholdData> {
+        if rows_affected != 1 {
+            let current = household::Entity::find_by_id(before.id).one(&txn).await?.map(|h| h.version).unwrap_or(before.version);
+            return Err(ServiceError::Stale { current });
+        }
+        let after = household::Entity::find_by_id(before.id).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "household" })?;
+        let data = household_data(&after);
+        audit::record(
+            &txn,
+            Change {
+                chain: c.id,
+                actor: Some(actor.account_id),
+                action,
+                entity: "household",
+                entity_id: before.id,
+                before: Some(serde_json::to_value(household_data(&before)).map_err(anyhow::Error::from)?),
+                after: Some(serde_json::to_value(&data).map_err(anyhow::Error::from)?),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(data)
+    }
+}

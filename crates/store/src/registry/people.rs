@@ -1,0 +1,392 @@
+//! Owners and residents of a household: co-owners with shares and one designated voter,
+//! residents (owner, family, tenant) with move-in and move-out kept as history.
+
+use super::field;
+use super::households::shown_phone;
+use crate::accounts::Actor;
+use crate::audit::{self, Change};
+use crate::entity::{household, ownership, person, residency};
+use crate::error::{ServiceError, ServiceResult};
+use crate::{Store, now, paths};
+use linli_domain::authz::Action;
+use linli_domain::registry::{Phone, ResidentKind, Share, Text};
+use linli_domain::{FieldError, Invalid};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OwnerView {
+    pub ownership_id: i64,
+    pub person_id: i64,
+    pub name: String,
+    pub phone: Option<String>,
+    /// "50%"
+    pub share: String,
+    pub share_bp: i32,
+    pub designated_voter: bool,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ResidentView {
+    pub residency_id: i64,
+    pub person_id: i64,
+    pub name: String,
+    pub phone: Option<String>,
+    pub kind: String,
+    pub moved_in: String,
+    pub moved_out: Option<String>,
+}
+
+/// A person named on a form: found by phone when one is given, else created.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct OwnerInput {
+    pub name: String,
+    #[serde(default)]
+    pub phone: String,
+    /// Percent, blank for sole ownership: "50", "33.33".
+    #[serde(default)]
+    pub share: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ResidentInput {
+    pub name: String,
+    #[serde(default)]
+    pub phone: String,
+    /// `owner`, `family` or `tenant`.
+    pub kind: String,
+    /// YYYY-MM-DD; blank for today.
+    #[serde(default)]
+    pub moved_in: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct MoveOutInput {
+    /// YYYY-MM-DD; blank for today.
+    #[serde(default)]
+    pub moved_out: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct VoterInput {
+    pub person_id: i64,
+}
+
+fn parse_date(s: &str) -> Result<time::Date, Invalid> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(time::OffsetDateTime::now_utc().date());
+    }
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(s, &fmt).map_err(|_| Invalid::BadDate)
+}
+
+fn format_date(d: time::Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+async fn find_or_create_person<C: ConnectionTrait>(db: &C, name: &Text, phone: Option<&Phone>) -> ServiceResult<i64> {
+    if let Some(phone) = phone {
+        let existing = person::Entity::find()
+            .filter(person::Column::Phone.eq(phone.as_str()))
+            .filter(person::Column::Name.eq(name.as_str()))
+            .one(db)
+            .await?;
+        if let Some(p) = existing {
+            return Ok(p.id);
+        }
+    }
+    Ok(person::Entity::insert(person::ActiveModel {
+        name: Set(name.as_str().to_string()),
+        phone: Set(phone.map(|p| p.as_str().to_string())),
+        created_at: Set(now()),
+        ..Default::default()
+    })
+    .exec(db)
+    .await?
+    .last_insert_id)
+}
+
+fn parse_person(name: &str, phone: &str, e: &mut Vec<FieldError>) -> (Option<Text>, Option<Option<Phone>>) {
+    let name = field(e, "person_name", Text::parse(name, 40));
+    let phone = if phone.trim().is_empty() { Some(None) } else { field(e, "phone", Phone::parse(phone)).map(Some) };
+    (name, phone)
+}
+
+impl Store {
+    pub(crate) async fn people_of(&self, h: &household::Model, personal: bool) -> ServiceResult<(Vec<OwnerView>, Vec<ResidentView>)> {
+        let owners = ownership::Entity::find()
+            .filter(ownership::Column::HouseholdId.eq(h.id))
+            .order_by_asc(ownership::Column::Id)
+            .all(self.read())
+            .await?;
+        let residents = residency::Entity::find()
+            .filter(residency::Column::HouseholdId.eq(h.id))
+            .order_by_desc(residency::Column::MovedIn)
+            .all(self.read())
+            .await?;
+        let ids: Vec<i64> = owners.iter().map(|o| o.person_id).chain(residents.iter().map(|r| r.person_id)).collect();
+        let people: HashMap<i64, person::Model> =
+            person::Entity::find().filter(person::Column::Id.is_in(ids)).all(self.read()).await?.into_iter().map(|p| (p.id, p)).collect();
+        let name = |id: i64| people.get(&id).map(|p| p.name.clone()).unwrap_or_default();
+        let phone = |id: i64| shown_phone(people.get(&id).and_then(|p| p.phone.as_deref()), personal);
+        Ok((
+            owners
+                .iter()
+                .map(|o| OwnerView {
+                    ownership_id: o.id,
+                    person_id: o.person_id,
+                    name: name(o.person_id),
+                    phone: phone(o.person_id),
+                    share: Share::from_bp(i64::from(o.share_bp)).map(|s| s.percent()).unwrap_or_default(),
+                    share_bp: o.share_bp,
+                    designated_voter: h.designated_voter_id == Some(o.person_id),
+                })
+                .collect(),
+            residents
+                .iter()
+                .map(|r| ResidentView {
+                    residency_id: r.id,
+                    person_id: r.person_id,
+                    name: name(r.person_id),
+                    phone: phone(r.person_id),
+                    kind: r.kind.clone(),
+                    moved_in: format_date(r.moved_in),
+                    moved_out: r.moved_out.map(format_date),
+                })
+                .collect(),
+        ))
+    }
+
+    async fn people_gate(&self, actor: &Actor, household_id: i64) -> ServiceResult<(i64, household::Model)> {
+        let (c, h) = self.household_with_compound(household_id).await?;
+        actor.require(Action::ManagePeople, &paths::household_path(&c, &h))?;
+        Ok((c.id, h))
+    }
+
+    /// Adds an owner. Shares of all owners may not exceed 100%; the first owner becomes the
+    /// designated voter.
+    pub async fn add_owner(&self, actor: &Actor, household_id: i64, input: &OwnerInput) -> ServiceResult<OwnerView> {
+        let (chain, h) = self.people_gate(actor, household_id).await?;
+        let mut e = Vec::new();
+        let (name, phone) = parse_person(&input.name, &input.phone, &mut e);
+        let share = field(&mut e, "share", Share::parse_percent(&input.share));
+        let (Some(name), Some(phone), Some(share), true) = (name, phone, share, e.is_empty()) else {
+            return Err(ServiceError::Invalid(e));
+        };
+        let txn = self.write().begin().await?;
+        let existing = ownership::Entity::find().filter(ownership::Column::HouseholdId.eq(household_id)).all(&txn).await?;
+        let held: i64 = existing.iter().map(|o| i64::from(o.share_bp)).sum();
+        if held + i64::from(share.bp()) > 10_000 {
+            return Err(ServiceError::invalid("share", Invalid::BadShare));
+        }
+        let person_id = find_or_create_person(&txn, &name, phone.as_ref()).await?;
+        if existing.iter().any(|o| o.person_id == person_id) {
+            return Err(ServiceError::invalid("person_name", Invalid::Taken));
+        }
+        let id = ownership::Entity::insert(ownership::ActiveModel {
+            household_id: Set(household_id),
+            person_id: Set(person_id),
+            share_bp: Set(share.bp()),
+            created_at: Set(now()),
+            ..Default::default()
+        })
+        .exec(&txn)
+        .await?
+        .last_insert_id;
+        let voter = h.designated_voter_id.is_none();
+        if voter {
+            household::Entity::update_many()
+                .col_expr(household::Column::DesignatedVoterId, Expr::value(person_id))
+                .filter(household::Column::Id.eq(household_id))
+                .exec(&txn)
+                .await?;
+        }
+        audit::record(
+            &txn,
+            Change {
+                chain,
+                actor: Some(actor.account_id),
+                action: "owner.add",
+                entity: "household",
+                entity_id: household_id,
+                before: None,
+                after: Some(serde_json::json!({"person_id": person_id, "name": name.as_str(), "share_bp": share.bp()})),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(OwnerView {
+            ownership_id: id,
+            person_id,
+            name: name.into_string(),
+            phone: phone.map(|p| p.as_str().to_string()),
+            share: share.percent(),
+            share_bp: share.bp(),
+            designated_voter: voter,
+        })
+    }
+
+    /// Removes an owner (after a sale, say). The designated voter passes to a remaining owner.
+    pub async fn remove_owner(&self, actor: &Actor, household_id: i64, ownership_id: i64) -> ServiceResult<()> {
+        let (chain, h) = self.people_gate(actor, household_id).await?;
+        let txn = self.write().begin().await?;
+        let o = ownership::Entity::find_by_id(ownership_id)
+            .one(&txn)
+            .await?
+            .filter(|o| o.household_id == household_id)
+            .ok_or(ServiceError::NotFound { entity: "ownership" })?;
+        ownership::Entity::delete_by_id(ownership_id).exec(&txn).await?;
+        if h.designated_voter_id == Some(o.person_id) {
+            let next = ownership::Entity::find()
+                .filter(ownership::Column::HouseholdId.eq(household_id))
+                .order_by_asc(ownership::Column::Id)
+                .one(&txn)
+                .await?
+                .map(|o| o.person_id);
+            household::Entity::update_many()
+                .col_expr(household::Column::DesignatedVoterId, Expr::value(next))
+                .filter(household::Column::Id.eq(household_id))
+                .exec(&txn)
+                .await?;
+        }
+        audit::record(
+            &txn,
+            Change {
+                chain,
+                actor: Some(actor.account_id),
+                action: "owner.remove",
+                entity: "household",
+                entity_id: household_id,
+                before: Some(serde_json::json!({"person_id": o.person_id, "share_bp": o.share_bp})),
+                after: None,
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Co-owners designate one of them to vote for the household.
+    pub async fn set_voter(&self, actor: &Actor, household_id: i64, input: &VoterInput) -> ServiceResult<()> {
+        let (chain, h) = self.people_gate(actor, household_id).await?;
+        let txn = self.write().begin().await?;
+        let is_owner = ownership::Entity::find()
+            .filter(ownership::Column::HouseholdId.eq(household_id))
+            .filter(ownership::Column::PersonId.eq(input.person_id))
+            .one(&txn)
+            .await?
+            .is_some();
+        if !is_owner {
+            return Err(ServiceError::invalid("person_name", Invalid::BadChoice));
+        }
+        household::Entity::update_many()
+            .col_expr(household::Column::DesignatedVoterId, Expr::value(input.person_id))
+            .filter(household::Column::Id.eq(household_id))
+            .exec(&txn)
+            .await?;
+        audit::record(
+            &txn,
+            Change {
+                chain,
+                actor: Some(actor.account_id),
+                action: "voter.designate",
+                entity: "household",
+                entity_id: household_id,
+                before: Some(serde_json::json!({"designated_voter_id": h.designated_voter_id})),
+                after: Some(serde_json::json!({"designated_voter_id": input.person_id})),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Records a person moving in.
+    pub async fn move_in(&self, actor: &Actor, household_id: i64, input: &ResidentInput) -> ServiceResult<ResidentView> {
+        let (chain, _) = self.people_gate(actor, household_id).await?;
+        let mut e = Vec::new();
+        let (name, phone) = parse_person(&input.name, &input.phone, &mut e);
+        let kind = field(&mut e, "kind", ResidentKind::parse(&input.kind));
+        let date = field(&mut e, "date", parse_date(&input.moved_in));
+        let (Some(name), Some(phone), Some(kind), Some(date), true) = (name, phone, kind, date, e.is_empty()) else {
+            return Err(ServiceError::Invalid(e));
+        };
+        let txn = self.write().begin().await?;
+        let person_id = find_or_create_person(&txn, &name, phone.as_ref()).await?;
+        let id = residency::Entity::insert(residency::ActiveModel {
+            household_id: Set(household_id),
+            person_id: Set(person_id),
+            kind: Set(kind.as_str().to_string()),
+            moved_in: Set(date),
+            moved_out: Set(None),
+            ..Default::default()
+        })
+        .exec(&txn)
+        .await?
+        .last_insert_id;
+        audit::record(
+            &txn,
+            Change {
+                chain,
+                actor: Some(actor.account_id),
+                action: "resident.move_in",
+                entity: "household",
+                entity_id: household_id,
+                before: None,
+                after: Some(serde_json::json!({"person_id": person_id, "name": name.as_str(), "kind": kind.as_str(), "moved_in": format_date(date)})),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(ResidentView {
+            residency_id: id,
+            person_id,
+            name: name.into_string(),
+            phone: phone.map(|p| p.as_str().to_string()),
+            kind: kind.as_str().to_string(),
+            moved_in: format_date(date),
+            moved_out: None,
+        })
+    }
+
+    /// Records a move-out; the residency stays as history.
+    pub async fn move_out(&self, actor: &Actor, household_id: i64, residency_id: i64, input: &MoveOutInput) -> ServiceResult<()> {
+        let (chain, _) = self.people_gate(actor, household_id).await?;
+        let date = parse_date(&input.moved_out).map_err(|e| FieldError::new("date", e))?;
+        let txn = self.write().begin().await?;
+        let r = residency::Entity::find_by_id(residency_id)
+            .one(&txn)
+            .await?
+            .filter(|r| r.household_id == household_id)
+            .ok_or(ServiceError::NotFound { entity: "residency" })?;
+        if r.moved_out.is_some() {
+            return Err(ServiceError::invalid("date", Invalid::Taken));
+        }
+        if date < r.moved_in {
+            return Err(ServiceError::invalid("date", Invalid::BadDate));
+        }
+        residency::Entity::update_many()
+            .col_expr(residency::Column::MovedOut, Expr::value(date))
+            .filter(residency::Column::Id.eq(residency_id))
+            .exec(&txn)
+            .await?;
+        audit::record(
+            &txn,
+            Change {
+                chain,
+                actor: Some(actor.account_id),
+                action: "resident.move_out",
+                entity: "household",
+                entity_id: household_id,
+                before: Some(serde_json::json!({"residency_id": residency_id, "moved_out": null})),
+                after: Some(serde_json::json!({"residency_id": residency_id, "moved_out": format_date(date)})),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}
