@@ -128,13 +128,159 @@ const NAMED: [Named; 4] = [
 ];
 
 const STEMS: &[&str] = &[
-    "幸福", "和平", "安居", "康宁", "金桥", "锦华", "华兴", "新华", "东方", "明月", "滨江", "涪江",
-    "龙凤", "金鱼", "翠竹", "紫荆", "桂花", "银杏", "玉兰", "海棠", "阳光", "春晖", "丰收", "兴隆",
-    "永安", "长安", "平安", "福星", "吉祥", "如意", "祥和", "同心", "育才", "文庙", "天宫", "观音",
-    "西山", "南坝", "北坝", "东门", "南门", "西门", "北门", "新桥", "老桥", "河东", "河西", "嘉禾",
-    "凯旋", "复兴", "建设", "人民", "红旗", "向阳", "东风", "团结", "胜利", "光明", "先锋", "前进",
-    "振兴", "遂州", "子昂", "太和", "琼江", "犀牛", "圣莲", "仁里", "德胜", "顺城", "中和", "明星",
-    "金龙", "青龙", "白马", "书院", "槐花", "梨园", "柳林", "清平",
+    "幸福",
+    "和平",
+    "安居",
+    "康宁",
+    "金桥",
+    "锦华",
+    "华兴",
+    "新华",
+    "东方",
+    "明月",
+    "滨江",
+    "涪江",
+    "龙凤",
+    "金鱼",
+    "翠竹",
+    "紫荆",
+    "桂花",
+    "银杏",
+    "玉兰",
+    "海棠",
+    "阳光",
+    "春晖",
+    "丰收",
+    "兴隆",
+    "永安",
+    "长安",
+    "平安",
+    "福星",
+    "吉祥",
+    "如意",
+    "祥和",
+    "同心",
+    "育才",
+    "文庙",
+    "天宫",
+    "观音",
+    "西山",
+    "南坝",
+    "北坝",
+    "东门",
+    "南门",
+    "西门",
+    "北门",
+    "新桥",
+    "老桥",
+    "河东",
+    "河西",
+    "嘉禾",
+    "凯旋",
+    "复兴",
+    "建设",
+    "人民",
+    "红旗",
+    "向阳",
+    "东风",
+    "团结",
+    "胜利",
+    "光明",
+    "先锋",
+    "前进",
+    "振兴",
+    "遂州",
+    "子昂",
+    "太和",
+    "琼江",
+    "犀牛",
+    "圣莲",
+    "仁里",
+    "德胜",
+    "顺城",
+    "中和",
+    "明星",
+    "金龙",
+    "青龙",
+    "白马",
+    "书院",
+    "槐花",
+    "梨园",
+    "柳林",
+    "清平",
+    "锦绣",
+    "富民",
+    "惠民",
+    "安康",
+    "康乐",
+    "长乐",
+    "永丰",
+    "兴业",
+    "建业",
+    "宏达",
+    "鸿运",
+    "盛世",
+    "世纪",
+    "新世纪",
+    "百花",
+    "牡丹",
+    "芙蓉",
+    "荷花",
+    "丁香",
+    "香樟",
+    "梧桐",
+    "松柏",
+    "翠柏",
+    "竹林",
+    "绿洲",
+    "碧水",
+    "清江",
+    "临江",
+    "望江",
+    "江景",
+    "南湖",
+    "北湖",
+    "月湖",
+    "卧龙",
+    "凤台",
+    "龙泉",
+    "金山",
+    "银山",
+    "宝山",
+    "广场",
+    "新街",
+    "老街",
+    "园丁",
+    "教师",
+    "银行",
+    "文化",
+    "体育",
+    "工农",
+    "红星",
+    "五一",
+    "八一",
+    "东升",
+    "旭日",
+    "朝阳",
+    "晨光",
+    "曙光",
+    "新城",
+    "城南",
+    "城北",
+    "城东",
+    "城西",
+    "中心",
+    "顺江",
+    "东湖",
+    "南苑",
+    "金色",
+    "金帝",
+    "恒达",
+    "宏图",
+    "安泰",
+    "泰和",
+    "和谐",
+    "友谊",
 ];
 const COMPOUND_KINDS: &[&str] = &[
     "小区",
@@ -148,6 +294,16 @@ const COMPOUND_KINDS: &[&str] = &[
     "集资楼",
     "院",
     "雅居",
+    "名苑",
+    "佳苑",
+    "新苑",
+    "山庄",
+    "综合楼",
+    "住宅小区",
+    "嘉园",
+    "丽景",
+    "大院",
+    "居",
     "华庭",
     "小区",
 ];
@@ -244,29 +400,34 @@ fn community_sizes(rng: &mut Rng, total: usize) -> Vec<usize> {
     sizes
 }
 
-fn unique(
+/// A name not yet taken in the city: up to 20 random candidates from `make` (which also
+/// returns what goes with the name), then the first candidate numbered "2区", "3区", ...
+fn unique<T>(
     taken: &mut HashSet<String>,
     rng: &mut Rng,
-    mut make: impl FnMut(&mut Rng) -> String,
+    mut make: impl FnMut(&mut Rng) -> (String, T),
     suffix: &str,
-) -> String {
-    let mut first = String::new();
-    for attempt in 0..12 {
-        let name = format!("{}{suffix}", make(rng));
-        if attempt == 0 {
-            first = name.clone();
-        }
+) -> (String, T) {
+    let (first, first_extra) = make(rng);
+    let name = format!("{first}{suffix}");
+    if taken.insert(name.clone()) {
+        return (name, first_extra);
+    }
+    for _ in 0..20 {
+        let (candidate, extra) = make(rng);
+        let name = format!("{candidate}{suffix}");
         if taken.insert(name.clone()) {
-            return name;
+            return (name, extra);
         }
     }
-    for n in 2.. {
-        let name = format!("{first}{n}区");
+    let mut n = 2;
+    loop {
+        let name = format!("{first}{n}区{suffix}");
         if taken.insert(name.clone()) {
-            return name;
+            return (name, first_extra);
         }
+        n += 1;
     }
-    first
 }
 
 fn six_have(rng: &mut Rng, mode: ManagementMode) -> (bool, SixHave) {
@@ -378,11 +539,21 @@ fn compound(
     }
 }
 
-fn compound_name(rng: &mut Rng, road: &str) -> String {
+/// A compound name, and the house number when the name is one ("正兴街7号院").
+fn compound_name(rng: &mut Rng, road: &str) -> (String, Option<i32>) {
     match rng.below(100) {
-        0..=29 => format!("{}{}", rng.pick(WORK_UNITS), rng.pick(WORK_UNIT_HOMES)),
-        30..=84 => format!("{}{}", rng.pick(STEMS), rng.pick(COMPOUND_KINDS)),
-        _ => format!("{road}{}号院", rng.range(1, 240)),
+        0..=27 => (
+            format!("{}{}", rng.pick(WORK_UNITS), rng.pick(WORK_UNIT_HOMES)),
+            None,
+        ),
+        28..=87 => (
+            format!("{}{}", rng.pick(STEMS), rng.pick(COMPOUND_KINDS)),
+            None,
+        ),
+        _ => {
+            let n = rng.range(1, 240);
+            (format!("{road}{n}号院"), Some(n))
+        }
     }
 }
 
@@ -421,6 +592,10 @@ pub(crate) fn city(b: &mut Builder, scale: u32) -> City {
             modes.extend(std::iter::repeat_n(mode, n.saturating_sub(named)));
         }
         b.rng.shuffle(&mut modes);
+        for n in &NAMED {
+            community_names.insert(format!("{}{suffix}", n.community));
+            compound_names.insert(format!("{}{suffix}", n.compound));
+        }
 
         for (spec, district) in DISTRICTS.iter().zip(districts.iter_mut()) {
             let weights: Vec<u32> = spec.subdistricts.iter().map(|(_, w)| *w).collect();
@@ -431,57 +606,44 @@ pub(crate) fn city(b: &mut Builder, scale: u32) -> City {
                 for (i, size) in community_sizes(&mut b.rng, total).into_iter().enumerate() {
                     let known = named.get(i);
                     let (community_name, road) = match known {
-                        Some(n) => {
-                            let name = format!("{}{suffix}", n.community);
-                            community_names.insert(name.clone());
-                            (name, n.road.to_string())
-                        }
-                        None => {
-                            let stem = b.rng.pick(STEMS);
-                            let road = format!("{stem}{}", ["路", "街", "路"][b.rng.index(3)]);
-                            let name = unique(
-                                &mut community_names,
-                                &mut b.rng,
-                                |r| match r.below(3) {
-                                    0 => format!("{stem}社区"),
-                                    1 => format!("{road}社区"),
-                                    _ => format!(
-                                        "{}{}社区",
-                                        r.pick(STEMS),
-                                        ["路", "街", "巷"][r.index(3)]
-                                    ),
-                                },
-                                &suffix,
-                            );
-                            (name, road)
-                        }
+                        Some(n) => (format!("{}{suffix}", n.community), n.road.to_string()),
+                        None => unique(
+                            &mut community_names,
+                            &mut b.rng,
+                            |r| {
+                                let stem = r.pick(STEMS);
+                                let road = format!("{stem}{}", ["路", "街", "路"][r.index(3)]);
+                                let name = if r.below(3) == 0 {
+                                    format!("{stem}社区")
+                                } else {
+                                    format!("{road}社区")
+                                };
+                                (name, road)
+                            },
+                            &suffix,
+                        ),
                     };
                     let mut compounds = Vec::with_capacity(size);
                     for k in 0..size {
-                        let number = b.rng.range(1, 260);
-                        let address = format!("{}{road}{number}号", spec.name);
                         let c = match known {
                             Some(n) if k == 0 => {
                                 let name = format!("{}{suffix}", n.compound);
-                                compound_names.insert(name.clone());
-                                compound(
-                                    b,
-                                    name,
-                                    address,
-                                    n.mode,
-                                    n.three_no,
-                                    SixHave::from_items(n.items.iter().copied()),
-                                )
+                                let address =
+                                    format!("{}{road}{}号", spec.name, b.rng.range(1, 240));
+                                let six = SixHave::from_items(n.items.iter().copied());
+                                compound(b, name, address, n.mode, n.three_no, six)
                             }
                             _ => {
                                 let mode = modes.pop().unwrap_or(ManagementMode::SelfManaged);
                                 let (three_no, six) = six_have(&mut b.rng, mode);
-                                let name = unique(
+                                let (name, number) = unique(
                                     &mut compound_names,
                                     &mut b.rng,
                                     |r| compound_name(r, &road),
                                     &suffix,
                                 );
+                                let number = number.unwrap_or_else(|| b.rng.range(1, 240));
+                                let address = format!("{}{road}{number}号", spec.name);
                                 compound(b, name, address, mode, three_no, six)
                             }
                         };

@@ -440,3 +440,16 @@ impl Store {
 pub fn grant_kind(g: &Grant) -> Option<NodeKind> {
     g.at.target().map(|n| n.kind)
 }
+
+impl Store {
+    /// Checks that an invite code can still be used, before anything is created for it.
+    pub async fn check_invite(&self, code: &str) -> ServiceResult<()> {
+        let code = code.trim().to_uppercase().replace([' ', '-'], "");
+        invite::Entity::find_by_id(code)
+            .one(self.read())
+            .await?
+            .filter(|i| i.used_by.is_none() && i.expires_at > now())
+            .map(|_| ())
+            .ok_or_else(|| ServiceError::invalid("code", Invalid::BadChoice))
+    }
+}

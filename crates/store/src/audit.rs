@@ -95,7 +95,7 @@ pub async fn record<C: ConnectionTrait>(db: &C, change: Change<'_>) -> ServiceRe
 }
 
 /// An audit record as shown on an entity's history.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub seq: i64,
     pub at: String,
@@ -104,7 +104,9 @@ pub struct AuditEntry {
     pub action: String,
     pub entity: String,
     pub entity_id: i64,
+    #[schema(value_type = Object)]
     pub before: serde_json::Value,
+    #[schema(value_type = Object)]
     pub after: serde_json::Value,
 }
 

@@ -1,0 +1,285 @@
+//! The registry endpoints.
+
+use super::ApiResult;
+use crate::ctx::Ctx;
+use crate::error::{ApiError, WebError};
+use crate::form::{ApiJson, Ids, Q};
+use crate::{AppState, State};
+use axum::Json;
+use axum::http::StatusCode;
+use linli_domain::{PageRequest, Paged};
+use linli_domain::authz::Role;
+use linli_store::accounts::IssuedInvite;
+use linli_store::audit::AuditEntry;
+use linli_store::registry::*;
+use linli_store::ServiceError;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new()
+        .routes(routes!(list_compounds))
+        .routes(routes!(region))
+        .routes(routes!(create_compound))
+        .routes(routes!(compound, update_compound))
+        .routes(routes!(compound_households))
+        .routes(routes!(compound_history))
+        .routes(routes!(create_building))
+        .routes(routes!(building))
+        .routes(routes!(create_unit))
+        .routes(routes!(unit))
+        .routes(routes!(create_household))
+        .routes(routes!(household, update_household))
+        .routes(routes!(move_household))
+        .routes(routes!(household_history))
+        .routes(routes!(add_owner))
+        .routes(routes!(remove_owner))
+        .routes(routes!(set_voter))
+        .routes(routes!(move_in))
+        .routes(routes!(move_out))
+        .routes(routes!(issue_invite))
+        .routes(routes!(claim_invite))
+        .routes(routes!(search))
+}
+
+/// Paging of every list: `page` from 1, `size` up to 200 (default 50).
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+pub struct PageParams {
+    page: Option<u64>,
+    size: Option<u64>,
+}
+
+impl PageParams {
+    fn req(&self) -> PageRequest {
+        PageRequest::new(self.page, self.size)
+    }
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+pub struct ListParams {
+    /// Part of a name.
+    q: Option<String>,
+    mode: Option<String>,
+    three_no: Option<bool>,
+    region: Option<i64>,
+    page: Option<u64>,
+    size: Option<u64>,
+}
+
+/// A page of a list.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PageOf<T> {
+    items: Vec<T>,
+    total: u64,
+    page: u64,
+    size: u64,
+}
+
+fn page_of<T>(p: Paged<T>) -> PageOf<T> {
+    PageOf { items: p.items, total: p.total, page: p.page, size: p.size }
+}
+
+fn e(ctx: &Ctx) -> impl Fn(ServiceError) -> WebError + '_ {
+    move |err| ctx.err(err)
+}
+
+/// Compounds you can see, filtered.
+#[utoipa::path(get, path = "/compounds", tag = "registry", params(ListParams),
+    responses((status = 200, body = PageOf<CompoundSummary>), (status = 401, body = ApiError)))]
+async fn list_compounds(state: State, ctx: Ctx, Q(p): Q<ListParams>) -> ApiResult<PageOf<CompoundSummary>> {
+    let f = CompoundFilter { q: p.q, mode: p.mode, three_no: p.three_no, region: p.region };
+    let list = state.store.list_compounds(ctx.actor()?, &f, PageRequest::new(p.page, p.size)).await.map_err(e(&ctx))?;
+    Ok(Json(page_of(list)))
+}
+
+/// A region (city, district, subdistrict, community) with the regions and compounds under it.
+#[utoipa::path(get, path = "/regions/{id}", tag = "registry", params(("id" = i64, Path), PageParams),
+    responses((status = 200, body = RegionView), (status = 404, body = ApiError)))]
+async fn region(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<PageParams>) -> ApiResult<RegionView> {
+    Ok(Json(state.store.region(ctx.actor()?, id, p.req()).await.map_err(e(&ctx))?))
+}
+
+/// Create a compound in a community.
+#[utoipa::path(post, path = "/regions/{id}/compounds", tag = "registry", params(("id" = i64, Path)), request_body = CompoundInput,
+    responses((status = 201, body = CompoundProfile), (status = 422, body = ApiError)))]
+async fn create_compound(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<CompoundInput>) -> Result<(StatusCode, Json<CompoundProfile>), WebError> {
+    let c = state.store.create_compound(ctx.actor()?, id, &input).await.map_err(e(&ctx))?;
+    Ok((StatusCode::CREATED, Json(c)))
+}
+
+/// A compound's overview: profile, counts, buildings, what you may do.
+#[utoipa::path(get, path = "/compounds/{id}", tag = "registry", params(("id" = i64, Path)),
+    responses((status = 200, body = CompoundView), (status = 404, body = ApiError)))]
+async fn compound(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<CompoundView> {
+    Ok(Json(state.store.compound(ctx.actor()?, id).await.map_err(e(&ctx))?))
+}
+
+/// Edit a compound's profile; `version` must be the version you read (409 if stale).
+#[utoipa::path(put, path = "/compounds/{id}", tag = "registry", params(("id" = i64, Path)), request_body = CompoundInput,
+    responses((status = 200, body = CompoundProfile), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
+async fn update_compound(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<CompoundInput>) -> ApiResult<CompoundProfile> {
+    Ok(Json(state.store.update_compound(ctx.actor()?, id, &input).await.map_err(e(&ctx))?))
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+pub struct SearchParams {
+    /// Part of an owner's or resident's name, a room number, or at least 4 digits of a phone.
+    q: Option<String>,
+    page: Option<u64>,
+    size: Option<u64>,
+}
+
+/// Households of a compound, optionally searched.
+#[utoipa::path(get, path = "/compounds/{id}/households", tag = "registry", params(("id" = i64, Path), SearchParams),
+    responses((status = 200, body = PageOf<HouseholdRow>), (status = 404, body = ApiError)))]
+async fn compound_households(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<SearchParams>) -> ApiResult<PageOf<HouseholdRow>> {
+    let list = state.store.list_households(ctx.actor()?, id, p.q.as_deref(), PageRequest::new(p.page, p.size)).await.map_err(e(&ctx))?;
+    Ok(Json(page_of(list)))
+}
+
+/// The audit history of a compound's profile.
+#[utoipa::path(get, path = "/compounds/{id}/history", tag = "audit", params(("id" = i64, Path), PageParams),
+    responses((status = 200, body = PageOf<AuditEntry>)))]
+async fn compound_history(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<PageParams>) -> ApiResult<PageOf<AuditEntry>> {
+    Ok(Json(page_of(state.store.compound_history(ctx.actor()?, id, p.req()).await.map_err(e(&ctx))?)))
+}
+
+/// Create a building in a compound.
+#[utoipa::path(post, path = "/compounds/{id}/buildings", tag = "registry", params(("id" = i64, Path)), request_body = BuildingInput,
+    responses((status = 201, body = BuildingSummaryRef), (status = 422, body = ApiError)))]
+async fn create_building(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<BuildingInput>) -> Result<(StatusCode, Json<BuildingSummaryRef>), WebError> {
+    Ok((StatusCode::CREATED, Json(state.store.create_building(ctx.actor()?, id, &input).await.map_err(e(&ctx))?)))
+}
+
+/// A building with its units.
+#[utoipa::path(get, path = "/buildings/{id}", tag = "registry", params(("id" = i64, Path)), responses((status = 200, body = BuildingView)))]
+async fn building(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<BuildingView> {
+    Ok(Json(state.store.building(ctx.actor()?, id).await.map_err(e(&ctx))?))
+}
+
+/// Create a unit (stairwell) in a building.
+#[utoipa::path(post, path = "/buildings/{id}/units", tag = "registry", params(("id" = i64, Path)), request_body = UnitInput,
+    responses((status = 201, body = BuildingSummaryRef), (status = 422, body = ApiError)))]
+async fn create_unit(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<UnitInput>) -> Result<(StatusCode, Json<BuildingSummaryRef>), WebError> {
+    Ok((StatusCode::CREATED, Json(state.store.create_unit(ctx.actor()?, id, &input).await.map_err(e(&ctx))?)))
+}
+
+/// A unit with its households.
+#[utoipa::path(get, path = "/units/{id}", tag = "registry", params(("id" = i64, Path), PageParams), responses((status = 200, body = UnitView)))]
+async fn unit(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<PageParams>) -> ApiResult<UnitView> {
+    Ok(Json(state.store.unit(ctx.actor()?, id, p.req()).await.map_err(e(&ctx))?))
+}
+
+/// Register a household in a unit.
+#[utoipa::path(post, path = "/units/{id}/households", tag = "registry", params(("id" = i64, Path)), request_body = HouseholdInput,
+    responses((status = 201, body = HouseholdData), (status = 422, body = ApiError)))]
+async fn create_household(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<HouseholdInput>) -> Result<(StatusCode, Json<HouseholdData>), WebError> {
+    Ok((StatusCode::CREATED, Json(state.store.create_household(ctx.actor()?, id, &input).await.map_err(e(&ctx))?)))
+}
+
+/// A household with its owners and residents.
+#[utoipa::path(get, path = "/households/{id}", tag = "registry", params(("id" = i64, Path)),
+    responses((status = 200, body = HouseholdView), (status = 404, body = ApiError)))]
+async fn household(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<HouseholdView> {
+    Ok(Json(state.store.household(ctx.actor()?, id).await.map_err(e(&ctx))?))
+}
+
+/// Edit a household; fields left out keep their value; `version` must be the one you read.
+#[utoipa::path(patch, path = "/households/{id}", tag = "registry", params(("id" = i64, Path)), request_body = HouseholdPatch,
+    responses((status = 200, body = HouseholdData), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
+async fn update_household(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(patch): ApiJson<HouseholdPatch>) -> ApiResult<HouseholdData> {
+    Ok(Json(state.store.update_household(ctx.actor()?, id, &patch).await.map_err(e(&ctx))?))
+}
+
+/// Move a household to another unit of the same compound.
+#[utoipa::path(post, path = "/households/{id}/move", tag = "registry", params(("id" = i64, Path)), request_body = MoveInput,
+    responses((status = 200, body = HouseholdData), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
+async fn move_household(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<MoveInput>) -> ApiResult<HouseholdData> {
+    Ok(Json(state.store.move_household(ctx.actor()?, id, &input).await.map_err(e(&ctx))?))
+}
+
+/// The audit history of a household.
+#[utoipa::path(get, path = "/households/{id}/history", tag = "audit", params(("id" = i64, Path), PageParams),
+    responses((status = 200, body = PageOf<AuditEntry>)))]
+async fn household_history(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<PageParams>) -> ApiResult<PageOf<AuditEntry>> {
+    Ok(Json(page_of(state.store.household_history(ctx.actor()?, id, p.req()).await.map_err(e(&ctx))?)))
+}
+
+/// Add an owner (co-owners with shares in percent).
+#[utoipa::path(post, path = "/households/{id}/owners", tag = "people", params(("id" = i64, Path)), request_body = OwnerInput,
+    responses((status = 201, body = OwnerView), (status = 422, body = ApiError)))]
+async fn add_owner(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<OwnerInput>) -> Result<(StatusCode, Json<OwnerView>), WebError> {
+    Ok((StatusCode::CREATED, Json(state.store.add_owner(ctx.actor()?, id, &input).await.map_err(e(&ctx))?)))
+}
+
+/// Remove an owner.
+#[utoipa::path(delete, path = "/households/{id}/owners/{ownership_id}", tag = "people",
+    params(("id" = i64, Path), ("ownership_id" = i64, Path)), responses((status = 204)))]
+async fn remove_owner(state: State, ctx: Ctx, Ids((id, oid)): Ids<(i64, i64)>) -> Result<StatusCode, WebError> {
+    state.store.remove_owner(ctx.actor()?, id, oid).await.map_err(e(&ctx))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Designate which co-owner votes for the household.
+#[utoipa::path(put, path = "/households/{id}/voter", tag = "people", params(("id" = i64, Path)), request_body = VoterInput,
+    responses((status = 204), (status = 422, body = ApiError)))]
+async fn set_voter(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<VoterInput>) -> Result<StatusCode, WebError> {
+    state.store.set_voter(ctx.actor()?, id, &input).await.map_err(e(&ctx))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Record someone moving in.
+#[utoipa::path(post, path = "/households/{id}/residents", tag = "people", params(("id" = i64, Path)), request_body = ResidentInput,
+    responses((status = 201, body = ResidentView), (status = 422, body = ApiError)))]
+async fn move_in(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<ResidentInput>) -> Result<(StatusCode, Json<ResidentView>), WebError> {
+    Ok((StatusCode::CREATED, Json(state.store.move_in(ctx.actor()?, id, &input).await.map_err(e(&ctx))?)))
+}
+
+/// Record a move-out; the residency stays as history.
+#[utoipa::path(post, path = "/households/{id}/residents/{residency_id}/move-out", tag = "people",
+    params(("id" = i64, Path), ("residency_id" = i64, Path)), request_body = MoveOutInput, responses((status = 204), (status = 422, body = ApiError)))]
+async fn move_out(state: State, ctx: Ctx, Ids((id, rid)): Ids<(i64, i64)>, ApiJson(input): ApiJson<MoveOutInput>) -> Result<StatusCode, WebError> {
+    state.store.move_out(ctx.actor()?, id, rid, &input).await.map_err(e(&ctx))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct InviteRequest {
+    /// `owner` or `resident`.
+    role: String,
+}
+
+/// Issue an invite code with which a resident claims this household.
+#[utoipa::path(post, path = "/households/{id}/invites", tag = "people", params(("id" = i64, Path)), request_body = InviteRequest,
+    responses((status = 201, body = IssuedInvite), (status = 403, body = ApiError)))]
+async fn issue_invite(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(req): ApiJson<InviteRequest>) -> Result<(StatusCode, Json<IssuedInvite>), WebError> {
+    let role = Role::parse(&req.role).ok_or_else(|| ctx.err(ServiceError::invalid("kind", linli_domain::Invalid::BadChoice)))?;
+    Ok((StatusCode::CREATED, Json(state.store.issue_invite(ctx.actor()?, id, role).await.map_err(e(&ctx))?)))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ClaimRequest {
+    code: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ClaimResponse {
+    household_id: i64,
+}
+
+/// Claim a household with an invite code, as the signed-in account.
+#[utoipa::path(post, path = "/invites/claim", tag = "people", request_body = ClaimRequest,
+    responses((status = 200, body = ClaimResponse), (status = 422, body = ApiError)))]
+async fn claim_invite(state: State, ctx: Ctx, ApiJson(req): ApiJson<ClaimRequest>) -> ApiResult<ClaimResponse> {
+    let household_id = state.store.claim_invite(ctx.actor()?.account_id, &req.code).await.map_err(e(&ctx))?;
+    Ok(Json(ClaimResponse { household_id }))
+}
+
+/// Search households you can see by name, room or phone.
+#[utoipa::path(get, path = "/search", tag = "registry", params(SearchParams), responses((status = 200, body = PageOf<HouseholdRow>)))]
+async fn search(state: State, ctx: Ctx, Q(p): Q<SearchParams>) -> ApiResult<PageOf<HouseholdRow>> {
+    let list = state.store.search_households(ctx.actor()?, p.q.as_deref().unwrap_or(""), PageRequest::new(p.page, p.size)).await.map_err(e(&ctx))?;
+    Ok(Json(page_of(list)))
+}

@@ -1,0 +1,257 @@
+//! The words on the pages, in zh-CN and English.
+//!
+//! Templates call `t.s("key")`. Every key used in a template must be in `MESSAGES` with both
+//! languages; a test reads the templates and checks it, so a page never shows a bare key.
+
+use linli_domain::Lang;
+use linli_domain::authz::Role;
+use linli_domain::registry::{ManagementMode, ResidentKind, SixHaveItem};
+use linli_domain::AreaSource;
+
+#[derive(Debug, Clone, Copy)]
+pub struct T {
+    pub lang: Lang,
+    pub large: bool,
+}
+
+/// (key, 中文, English)
+pub const MESSAGES: &[(&str, &str, &str)] = &[
+    ("app", "邻里", "linli"),
+    ("tagline", "老旧小区居民自治", "Self-governance of old compounds"),
+    ("home", "首页", "Home"),
+    ("compounds", "小区", "Compounds"),
+    ("search", "搜索", "Search"),
+    ("search_hint", "姓名、房号或电话", "Name, room or phone"),
+    ("login", "登录", "Sign in"),
+    ("logout", "退出", "Sign out"),
+    ("login_name", "账号或手机号", "Username or phone"),
+    ("password", "密码", "Password"),
+    ("large_text", "大字", "Large text"),
+    ("normal_text", "正常字号", "Normal text"),
+    ("other_lang", "English", "中文"),
+    ("my_places", "我负责的地方", "My places"),
+    ("my_roles", "我的身份", "My roles"),
+    ("no_roles", "您还没有任何身份。如果您是居民，请用居委会发的邀请码认领您的房屋。", "You have no role yet. If you are a resident, claim your home with the invite code from your committee."),
+    ("claim", "认领房屋", "Claim my home"),
+    ("claim_intro", "输入居委会或小区委员会给您的邀请码。没有账号的可以同时注册。", "Enter the invite code your committee gave you. If you have no account, create one here at the same time."),
+    ("invite_code", "邀请码", "Invite code"),
+    ("display_name", "姓名", "Name"),
+    ("phone", "电话", "Phone"),
+    ("username", "用户名", "Username"),
+    ("management_mode", "管理模式", "Management mode"),
+    ("all_modes", "全部管理模式", "All management modes"),
+    ("three_no", "三无小区", "Three-no compound"),
+    ("only_three_no", "只看三无小区", "Only three-no compounds"),
+    ("six_have", "六有", "Six-have"),
+    ("six_have_complete", "已达到六有", "Six-have reached"),
+    ("year_built", "建成年份", "Year built"),
+    ("address", "地址", "Address"),
+    ("name", "名称", "Name"),
+    ("buildings", "楼栋", "Buildings"),
+    ("building", "楼栋", "Building"),
+    ("units", "单元", "Units"),
+    ("unit", "单元", "Unit"),
+    ("households", "户", "Households"),
+    ("household", "户", "Household"),
+    ("floor", "楼层", "Floor"),
+    ("floors", "层数", "Floors"),
+    ("room", "房号", "Room"),
+    ("area", "专有面积（㎡）", "Exclusive area (m²)"),
+    ("area_total", "总面积（㎡）", "Total area (m²)"),
+    ("area_source", "面积来源", "Area source"),
+    ("owners", "业主", "Owners"),
+    ("owner", "业主", "Owner"),
+    ("share", "份额（%）", "Share (%)"),
+    ("share_hint", "只有一位业主时留空", "Leave blank for a sole owner"),
+    ("designated_voter", "投票代表", "Designated voter"),
+    ("make_voter", "设为投票代表", "Make designated voter"),
+    ("residents", "居住人员", "Residents"),
+    ("resident_kind", "身份", "Kind"),
+    ("moved_in", "入住日期", "Moved in"),
+    ("moved_out", "搬离日期", "Moved out"),
+    ("move_out", "登记搬离", "Record move-out"),
+    ("current", "在住", "living here"),
+    ("date_hint", "例如 2024-05-01，留空为今天", "e.g. 2024-05-01; blank for today"),
+    ("edit", "修改", "Edit"),
+    ("save", "保存", "Save"),
+    ("cancel", "取消", "Cancel"),
+    ("create", "新建", "Create"),
+    ("add", "添加", "Add"),
+    ("remove", "移除", "Remove"),
+    ("confirm_remove", "确定要移除吗？此操作会记入变更记录。", "Remove this? The change is kept in the history."),
+    ("move", "调整单元", "Move to another unit"),
+    ("move_intro", "把这户调整到本小区的另一个单元（用于更正登记）。", "Move this household to another unit of the same compound (to correct the registry)."),
+    ("target_unit", "目标单元", "Target unit"),
+    ("history", "变更记录", "History"),
+    ("no_history", "还没有变更记录。", "No changes recorded yet."),
+    ("who", "操作人", "By"),
+    ("when", "时间", "When"),
+    ("what", "内容", "What"),
+    ("before", "修改前", "Before"),
+    ("after", "修改后", "After"),
+    ("system", "系统", "system"),
+    ("new_compound", "新建小区", "New compound"),
+    ("new_building", "新建楼栋", "New building"),
+    ("new_unit", "新建单元", "New unit"),
+    ("new_household", "新建一户", "New household"),
+    ("add_owner", "添加业主", "Add owner"),
+    ("add_resident", "登记入住", "Record move-in"),
+    ("invite", "发放邀请码", "Issue invite code"),
+    ("invite_owner", "给业主的邀请码", "Invite code for an owner"),
+    ("invite_resident", "给居民的邀请码", "Invite code for a resident"),
+    ("invite_print", "请把这张纸交给住户。用手机扫码或打开网址，输入邀请码即可认领房屋。", "Give this sheet to the household. Scan the code or open the address and enter the invite code to claim the home."),
+    ("valid_until", "有效期至", "Valid until"),
+    ("print", "打印", "Print"),
+    ("empty_compounds", "这里还没有小区。", "No compounds here yet."),
+    ("empty_compounds_next", "社区工作者可以在社区页面新建小区。", "A community worker can create one on the community's page."),
+    ("empty_buildings", "这个小区还没有登记楼栋。先新建一栋楼，再添加单元和住户。", "No buildings registered yet. Create a building first, then its units and households."),
+    ("empty_units", "这栋楼还没有单元。请新建单元。", "This building has no units yet. Create one."),
+    ("empty_households", "这里还没有住户。", "No households here yet."),
+    ("empty_households_next", "点“新建一户”登记第一户。", "Use “New household” to register the first one."),
+    ("empty_search", "没有找到。试试姓名的一部分、完整房号或电话后四位以上。", "Nothing found. Try part of a name, a full room number or at least 4 digits of a phone."),
+    ("empty_owners", "还没有登记业主。", "No owners registered yet."),
+    ("empty_residents", "没有人居住记录（业主可能在外地）。", "Nobody recorded as living here (the owner may live elsewhere)."),
+    ("prev", "上一页", "Previous"),
+    ("next", "下一页", "Next"),
+    ("page", "第 {} 页，共 {} 页", "Page {} of {}"),
+    ("total", "共", "Total"),
+    ("overview", "概况", "Overview"),
+    ("profile", "小区档案", "Compound profile"),
+    ("all_households", "全部住户", "All households"),
+    ("sub_compound", "自然小区", "Sub-compound"),
+    ("error", "出错了", "Something is wrong"),
+    ("back_home", "回到首页", "Back to the home page"),
+    ("fix_errors", "请改正下面标出的问题：", "Please correct what is marked below:"),
+    ("tokens", "API 令牌", "API tokens"),
+    ("tokens_intro", "给脚本和其他系统使用。令牌只显示一次，请妥善保存。", "For scripts and other systems. A token is shown once only; keep it safe."),
+    ("token_name", "用途", "Purpose"),
+    ("new_token", "新令牌", "New token"),
+    ("api_docs", "接口文档（OpenAPI）", "API document (OpenAPI)"),
+    ("regions", "下级地区", "Areas below"),
+    ("mode_counts", "各管理模式小区数", "Compounds by management mode"),
+    ("yes", "是", "yes"),
+    ("no", "否", "no"),
+    ("optional", "选填", "optional"),
+    ("skip_to_content", "跳到正文", "Skip to content"),
+    ("not_found", "找不到这个页面", "Page not found"),
+    ("phone_masked_note", "电话号码仅对有需要的人员完整显示。", "Full phone numbers are shown only to those who need them."),
+    ("version_note", "如果别人先保存了，您的修改不会覆盖他们的。", "If someone else saves first, your change will not overwrite theirs."),
+];
+
+impl T {
+    pub fn new(lang: Lang, large: bool) -> T {
+        T { lang, large }
+    }
+
+    /// The text of a key; the key itself if missing (a test forbids that).
+    pub fn s(&self, key: &str) -> &'static str {
+        match MESSAGES.iter().find(|(k, _, _)| *k == key) {
+            Some((_, zh, en)) => self.lang.pick(zh, en),
+            None => "?",
+        }
+    }
+
+    /// "第 2 页，共 5 页"
+    pub fn page(&self, page: impl std::borrow::Borrow<u64>, pages: impl std::borrow::Borrow<u64>) -> String {
+        self.s("page").replacen("{}", &page.borrow().to_string(), 1).replacen("{}", &pages.borrow().to_string(), 1)
+    }
+
+    pub fn html_lang(&self) -> &'static str {
+        self.lang.tag()
+    }
+
+    pub fn mode(&self, code: &str) -> &'static str {
+        ManagementMode::parse(code).map(|m| m.label(self.lang)).unwrap_or("?")
+    }
+
+    pub fn six(&self, code: &str) -> &'static str {
+        SixHaveItem::ALL.into_iter().find(|i| i.as_str() == code).map(|i| i.label(self.lang)).unwrap_or("?")
+    }
+
+    pub fn role(&self, role: &Role) -> &'static str {
+        role.label(self.lang)
+    }
+
+    pub fn kind(&self, code: &str) -> &'static str {
+        ResidentKind::parse(code).map(|k| k.label(self.lang)).unwrap_or("?")
+    }
+
+    pub fn source(&self, code: &str) -> &'static str {
+        AreaSource::parse(code).map(|s| s.label(self.lang)).unwrap_or("?")
+    }
+
+    pub fn place(&self, kind: &str) -> &'static str {
+        linli_domain::place::NodeKind::parse(kind).map(|k| k.label(self.lang)).unwrap_or("")
+    }
+
+    pub fn action(&self, action: &str) -> &'static str {
+        let (zh, en) = match action {
+            "compound.create" => ("新建小区", "compound created"),
+            "compound.update" => ("修改小区档案", "compound profile edited"),
+            "building.create" => ("新建楼栋", "building created"),
+            "unit.create" => ("新建单元", "unit created"),
+            "household.create" => ("新建住户", "household created"),
+            "household.update" => ("修改住户", "household edited"),
+            "household.move" => ("调整单元", "household moved"),
+            "owner.add" => ("添加业主", "owner added"),
+            "owner.remove" => ("移除业主", "owner removed"),
+            "voter.designate" => ("指定投票代表", "voter designated"),
+            "resident.move_in" => ("登记入住", "moved in"),
+            "resident.move_out" => ("登记搬离", "moved out"),
+            "invite.issue" => ("发放邀请码", "invite issued"),
+            "role.grant" => ("授予身份", "role granted"),
+            _ => ("变更", "change"),
+        };
+        self.lang.pick(zh, en)
+    }
+
+    pub fn modes(&self) -> Vec<(&'static str, &'static str)> {
+        ManagementMode::ALL.into_iter().map(|m| (m.as_str(), m.label(self.lang))).collect()
+    }
+
+    pub fn six_items(&self) -> Vec<(&'static str, &'static str)> {
+        SixHaveItem::ALL.into_iter().map(|m| (m.as_str(), m.label(self.lang))).collect()
+    }
+
+    pub fn sources(&self) -> Vec<(&'static str, &'static str)> {
+        AreaSource::ALL.into_iter().map(|m| (m.as_str(), m.label(self.lang))).collect()
+    }
+
+    pub fn kinds(&self) -> Vec<(&'static str, &'static str)> {
+        ResidentKind::ALL.into_iter().map(|m| (m.as_str(), m.label(self.lang))).collect()
+    }
+
+    /// Square metres from hundredths: `895000` → "8950.00".
+    pub fn m2(&self, centi: &i64) -> String {
+        format!("{}.{:02}", centi / 100, centi % 100)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `t.s("…")` in every template has a message in both languages.
+    #[test]
+    fn every_template_key_has_both_languages() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for part in text.split("t.s(\"").skip(1) {
+                let key = part.split('"').next().unwrap();
+                let found = MESSAGES.iter().find(|(k, _, _)| *k == key);
+                assert!(found.is_some_and(|(_, zh, en)| !zh.is_empty() && !en.is_empty()), "missing message {key}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 50, "templates use t.s: {checked}");
+    }
+
+    #[test]
+    fn keys_are_unique() {
+        for (i, (k, _, _)) in MESSAGES.iter().enumerate() {
+            assert!(!MESSAGES[i + 1..].iter().any(|(k2, _, _)| k2 == k), "duplicate key {k}");
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! Signing in and out, the home page, API tokens, and claiming a home with an invite code.
+
+use super::{Chrome, PageResult, chrome};
+use crate::ctx::{Ctx, SESSION_COOKIE};
+use crate::form::CsrfForm;
+use crate::i18n::T;
+use crate::{AppState, State};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use linli_domain::authz::Role;
+use linli_store::ServiceError;
+use linli_store::accounts::SESSION_SECONDS;
+use linli_store::registry::PlaceRef;
+use serde::Deserialize;
+use std::sync::Arc;
+
+pub fn router() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(login_page).post(login))
+        .route("/logout", axum::routing::post(logout))
+        .route("/tokens", get(tokens_page).post(create_token))
+        .route("/claim", get(claim_page).post(claim))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+struct Home {
+    t: T,
+    c: Chrome,
+    name: String,
+    roles: Vec<Role>,
+    places: Vec<PlaceRef>,
+    modes: Vec<(String, i64)>,
+}
+
+async fn home(state: State, ctx: Ctx) -> PageResult {
+    let Some(actor) = &ctx.actor else {
+        return Ok(Redirect::to("/login").into_response());
+    };
+    let s = &state.store;
+    let places = s.home_places(actor).await.map_err(|e| ctx.err(e))?;
+    // The mode breakdown matters to those who oversee many compounds.
+    let wide = actor.grants.iter().any(|g| g.at.target().is_some_and(|n| n.kind.is_region()));
+    let modes = if wide { s.mode_counts(actor).await.map_err(|e| ctx.err(e))? } else { Vec::new() };
+    let (t, c) = chrome(&ctx);
+    let mut roles: Vec<Role> = actor.roles().collect();
+    roles.dedup();
+    Ok(Home { t, c, name: actor.name.clone(), roles, places, modes }.into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+struct Login {
+    t: T,
+    c: Chrome,
+    login: String,
+    error: Option<String>,
+}
+
+async fn login_page(ctx: Ctx) -> Response {
+    let (t, c) = chrome(&ctx);
+    Login { t, c, login: String::new(), error: None }.into_response()
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    login: String,
+    password: String,
+}
+
+pub fn session_cookie(token: &str, max_age: i64, secure: bool) -> Option<HeaderValue> {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}")).ok()
+}
+
+async fn login(state: State, ctx: Ctx, CsrfForm(f): CsrfForm<LoginForm>) -> PageResult {
+    match state.store.login(&f.login, &f.password).await {
+        Ok(session) => {
+            let mut res = Redirect::to("/").into_response();
+            if let Some(v) = session_cookie(&session.token, SESSION_SECONDS, state.secure_cookies) {
+                res.headers_mut().append(header::SET_COOKIE, v);
+            }
+            Ok(res)
+        }
+        Err(e @ (ServiceError::BadCredentials | ServiceError::RateLimited { .. })) => {
+            let (t, c) = chrome(&ctx);
+            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNAUTHORIZED);
+            Ok((status, Login { t, c, login: f.login, error: Some(e.message(ctx.lang)) }).into_response())
+        }
+        Err(e) => Err(ctx.err(e)),
+    }
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn logout(state: State, ctx: Ctx, CsrfForm(_): CsrfForm<Empty>) -> PageResult {
+    if let Some(s) = &ctx.session {
+        state.store.logout(s).await.map_err(|e| ctx.err(e))?;
+    }
+    let mut res = Redirect::to("/login").into_response();
+    if let Some(v) = session_cookie("", 0, state.secure_cookies) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(res)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "tokens.html")]
+struct Tokens {
+    t: T,
+    c: Chrome,
+    token: Option<String>,
+}
+
+async fn tokens_page(ctx: Ctx) -> PageResult {
+    ctx.actor()?;
+    let (t, c) = chrome(&ctx);
+    Ok(Tokens { t, c, token: None }.into_response())
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    name: String,
+}
+
+async fn create_token(state: State, ctx: Ctx, CsrfForm(f): CsrfForm<TokenForm>) -> PageResult {
+    let actor = ctx.actor()?;
+    let token = state.store.create_api_token(actor, &f.name).await.map_err(|e| ctx.err(e))?;
+    let (t, c) = chrome(&ctx);
+    Ok(Tokens { t, c, token: Some(token) }.into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "claim.html")]
+struct Claim {
+    t: T,
+    c: Chrome,
+    errors: Vec<String>,
+    code: String,
+    display_name: String,
+    phone: String,
+}
+
+async fn claim_page(ctx: Ctx, crate::form::Q(q): crate::form::Q<ClaimQuery>) -> Response {
+    let (t, c) = chrome(&ctx);
+    Claim { t, c, errors: Vec::new(), code: q.code.unwrap_or_default(), display_name: String::new(), phone: String::new() }
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct ClaimQuery {
+    code: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ClaimForm {
+    code: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// Claims a home; a visitor without an account gets one, signed in by their phone number.
+async fn claim(state: State, ctx: Ctx, CsrfForm(f): CsrfForm<ClaimForm>) -> PageResult {
+    let s = &state.store;
+    let result = async {
+        match &ctx.actor {
+            Some(a) => s.claim_invite(a.account_id, &f.code).await.map(|h| (h, None)),
+            None => {
+                s.check_invite(&f.code).await?;
+                let id = s.create_account(&f.phone, Some(&f.phone), &f.display_name, &f.password).await?;
+                let h = s.claim_invite(id, &f.code).await?;
+                let session = s.login(&f.phone, &f.password).await?;
+                Ok((h, Some(session.token)))
+            }
+        }
+    }
+    .await;
+    match result {
+        Ok((household, token)) => {
+            let mut res = Redirect::to(&format!("/households/{household}")).into_response();
+            if let Some(v) = token.and_then(|t| session_cookie(&t, SESSION_SECONDS, state.secure_cookies)) {
+                res.headers_mut().append(header::SET_COOKIE, v);
+            }
+            Ok(res)
+        }
+        Err(e @ ServiceError::Invalid(_)) => {
+            let (t, c) = chrome(&ctx);
+            let page = Claim { t, c, errors: vec![e.message(ctx.lang)], code: f.code, display_name: f.display_name, phone: f.phone };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(ctx.err(e)),
+    }
+}

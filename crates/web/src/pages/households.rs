@@ -1,0 +1,217 @@
+//! Households: the lists, search, the household page, and its forms.
+
+use super::places::PageQuery;
+use super::{Chrome, F, PageResult, SimpleForm, chrome, pager_base, reshow};
+use crate::ctx::Ctx;
+use crate::form::{CsrfForm, Ids, Q};
+use crate::i18n::T;
+use crate::{AppState, State};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::get;
+use linli_domain::{PageRequest, Paged};
+use linli_store::audit::AuditEntry;
+use linli_store::registry::{HouseholdInput, HouseholdPatch, HouseholdRow, HouseholdView, MoveInput};
+use serde::Deserialize;
+use std::sync::Arc;
+
+pub fn router() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/search", get(search))
+        .route("/compounds/{id}/households", get(compound_households))
+        .route("/units/{id}/households/new", get(new_household_page).post(new_household))
+        .route("/households/{id}", get(household))
+        .route("/households/{id}/edit", get(edit_page).post(edit))
+        .route("/households/{id}/move", get(move_page).post(move_household))
+}
+
+#[derive(Deserialize, Default)]
+struct SearchQuery {
+    q: Option<String>,
+    page: Option<u64>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "households.html")]
+struct List {
+    t: T,
+    c: Chrome,
+    heading: String,
+    action: String,
+    q: String,
+    list: Paged<HouseholdRow>,
+    base: String,
+}
+
+async fn search(state: State, ctx: Ctx, Q(q): Q<SearchQuery>) -> PageResult {
+    let actor = ctx.actor()?;
+    let term = q.q.unwrap_or_default();
+    let list = state.store.search_households(actor, &term, PageRequest::new(q.page, None)).await.map_err(|e| ctx.err(e))?;
+    let (t, c) = chrome(&ctx);
+    let base = pager_base("/search", &[("q", term.clone())]);
+    Ok(List { heading: t.s("search").into(), action: "/search".into(), q: term, list, base, t, c }.into_response())
+}
+
+async fn compound_households(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<SearchQuery>) -> PageResult {
+    let actor = ctx.actor()?;
+    let term = q.q.unwrap_or_default();
+    let s = &state.store;
+    let list = s.list_households(actor, id, Some(&term), PageRequest::new(q.page, None)).await.map_err(|e| ctx.err(e))?;
+    let name = s.compound(actor, id).await.map_err(|e| ctx.err(e))?.compound.name;
+    let (t, c) = chrome(&ctx);
+    let action = format!("/compounds/{id}/households");
+    let base = pager_base(&action, &[("q", term.clone())]);
+    Ok(List { heading: format!("{name} · {}", t.s("all_households")), action, q: term, list, base, t, c }.into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "household.html")]
+struct Household {
+    t: T,
+    c: Chrome,
+    v: HouseholdView,
+    history: Option<Paged<AuditEntry>>,
+}
+
+async fn household(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<PageQuery>) -> PageResult {
+    let actor = ctx.actor()?;
+    let v = state.store.household(actor, id).await.map_err(|e| ctx.err(e))?;
+    let history = if v.can.personal {
+        Some(state.store.household_history(actor, id, PageRequest::new(p.page, Some(20))).await.map_err(|e| ctx.err(e))?)
+    } else {
+        None
+    };
+    let (t, c) = chrome(&ctx);
+    Ok(Household { t, c, v, history }.into_response())
+}
+
+#[derive(Deserialize, Default, Clone)]
+struct HouseholdForm {
+    #[serde(default)]
+    floor: String,
+    #[serde(default)]
+    room: String,
+    #[serde(default)]
+    area: String,
+    #[serde(default)]
+    area_source: String,
+    #[serde(default)]
+    version: Option<i32>,
+}
+
+fn household_form(ctx: &Ctx, heading: String, f: &HouseholdForm, back: String) -> SimpleForm {
+    let (t, c) = chrome(ctx);
+    let mut floor = F::new(&t, "floor", "floor", f.floor.clone());
+    floor.numeric = true;
+    let mut area = F::new(&t, "area", "area", f.area.clone());
+    area.numeric = true;
+    let mut source = F::new(&t, "area_source", "area_source", if f.area_source.is_empty() { "registered".into() } else { f.area_source.clone() });
+    source.choices = t.sources().into_iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    SimpleForm {
+        heading,
+        intro: None,
+        note: f.version.map(|_| t.s("version_note")),
+        errors: Vec::new(),
+        hidden: f.version.map(|v| vec![("version".to_string(), v.to_string())]).unwrap_or_default(),
+        fields: vec![floor, F::new(&t, "room", "room", f.room.clone()), area, source],
+        submit: t.s("save"),
+        back,
+        t,
+        c,
+    }
+}
+
+async fn new_household_page(ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    ctx.actor()?;
+    let t = T::new(ctx.lang, ctx.large_text);
+    Ok(household_form(&ctx, t.s("new_household").into(), &HouseholdForm::default(), format!("/units/{id}")).into_response())
+}
+
+async fn new_household(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<HouseholdForm>) -> PageResult {
+    let actor = ctx.actor()?;
+    let input = HouseholdInput { floor: f.floor.clone(), room: f.room.clone(), area: f.area.clone(), area_source: f.area_source.clone() };
+    match state.store.create_household(actor, id, &input).await {
+        Ok(h) => Ok(Redirect::to(&format!("/households/{}", h.id)).into_response()),
+        Err(e) => {
+            let t = T::new(ctx.lang, ctx.large_text);
+            reshow(household_form(&ctx, t.s("new_household").into(), &f, format!("/units/{id}")), e, ctx.lang)
+        }
+    }
+}
+
+async fn edit_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    let actor = ctx.actor()?;
+    let v = state.store.household(actor, id).await.map_err(|e| ctx.err(e))?;
+    let h = v.household;
+    let f = HouseholdForm {
+        floor: h.floor.to_string(),
+        room: h.room.clone(),
+        area: h.area.clone(),
+        area_source: h.area_source.clone(),
+        version: Some(h.version),
+    };
+    let t = T::new(ctx.lang, ctx.large_text);
+    Ok(household_form(&ctx, format!("{} {}", t.s("edit"), h.room), &f, format!("/households/{id}")).into_response())
+}
+
+async fn edit(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<HouseholdForm>) -> PageResult {
+    let actor = ctx.actor()?;
+    let patch = HouseholdPatch {
+        version: f.version.unwrap_or(0),
+        floor: Some(f.floor.clone()),
+        room: Some(f.room.clone()),
+        area: Some(f.area.clone()),
+        area_source: Some(f.area_source.clone()),
+    };
+    match state.store.update_household(actor, id, &patch).await {
+        Ok(_) => Ok(Redirect::to(&format!("/households/{id}")).into_response()),
+        Err(e) => {
+            let t = T::new(ctx.lang, ctx.large_text);
+            reshow(household_form(&ctx, format!("{} {}", t.s("edit"), f.room), &f, format!("/households/{id}")), e, ctx.lang)
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct MoveForm {
+    #[serde(default)]
+    unit_id: String,
+    #[serde(default)]
+    version: Option<i32>,
+}
+
+async fn move_form(state: &AppState, ctx: &Ctx, id: i64) -> Result<SimpleForm, crate::error::WebError> {
+    let actor = ctx.actor()?;
+    let v = state.store.household(actor, id).await.map_err(|e| ctx.err(e))?;
+    let units = state.store.compound_units(v.household.compound_id).await.map_err(|e| ctx.err(e))?;
+    let (t, c) = chrome(ctx);
+    let mut unit = F::new(&t, "unit_id", "target_unit", v.household.unit_id.to_string());
+    unit.choices = units.into_iter().map(|(id, name)| (id.to_string(), name)).collect();
+    Ok(SimpleForm {
+        heading: format!("{} · {}", t.s("move"), v.household.room),
+        intro: Some(t.s("move_intro")),
+        note: Some(t.s("version_note")),
+        errors: Vec::new(),
+        hidden: vec![("version".into(), v.household.version.to_string())],
+        fields: vec![unit],
+        submit: t.s("save"),
+        back: format!("/households/{id}"),
+        t,
+        c,
+    })
+}
+
+async fn move_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    Ok(move_form(&state, &ctx, id).await?.into_response())
+}
+
+async fn move_household(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<MoveForm>) -> PageResult {
+    let actor = ctx.actor()?;
+    let input = MoveInput { version: f.version.unwrap_or(0), unit_id: f.unit_id.trim().parse().unwrap_or(0) };
+    match state.store.move_household(actor, id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/households/{id}")).into_response()),
+        Err(e) => reshow(move_form(&state, &ctx, id).await?, e, ctx.lang),
+    }
+}

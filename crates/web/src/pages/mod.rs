@@ -1,0 +1,164 @@
+//! The server-rendered pages. Each handler calls one service method and renders the result;
+//! forms post back to the same address and are re-shown with every error marked.
+
+mod account;
+mod households;
+mod people;
+mod places;
+
+use crate::ctx::{Ctx, LANG_COOKIE, LARGE_COOKIE};
+use crate::error::WebError;
+use crate::i18n::T;
+use crate::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use linli_domain::Lang;
+use linli_store::ServiceError;
+use std::sync::Arc;
+
+/// What every page's frame needs: the reader's settings and who is signed in.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    pub user: Option<String>,
+    pub csrf: String,
+    pub path: String,
+}
+
+pub fn chrome(ctx: &Ctx) -> (T, Chrome) {
+    (
+        T::new(ctx.lang, ctx.large_text),
+        Chrome { user: ctx.actor.as_ref().map(|a| a.name.clone()), csrf: ctx.csrf.clone(), path: ctx.path.clone() },
+    )
+}
+
+pub fn router() -> Router<Arc<AppState>> {
+    Router::new()
+        .merge(account::router())
+        .merge(places::router())
+        .merge(households::router())
+        .merge(people::router())
+        .route("/prefs", axum::routing::get(prefs))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+struct NotFound {
+    t: T,
+    status: u16,
+    message: String,
+}
+
+pub async fn not_found(ctx: Ctx) -> Response {
+    if ctx.json {
+        return ctx.err(ServiceError::NotFound { entity: "page" }).into_response();
+    }
+    let t = T::new(ctx.lang, ctx.large_text);
+    (StatusCode::NOT_FOUND, NotFound { t, status: 404, message: t.s("not_found").to_string() }).into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct Prefs {
+    lang: Option<String>,
+    large: Option<String>,
+    back: Option<String>,
+}
+
+/// Switches language or text size; kept in a cookie for a year, works without JavaScript.
+async fn prefs(crate::form::Q(p): crate::form::Q<Prefs>) -> Response {
+    // Only local paths, so the switch cannot be used to send someone elsewhere.
+    let back = p.back.filter(|b| b.starts_with('/') && !b.starts_with("//")).unwrap_or_else(|| "/".into());
+    let mut res = Redirect::to(&back).into_response();
+    let mut set = |name: &str, value: &str| {
+        if let Ok(v) = HeaderValue::from_str(&format!("{name}={value}; Path=/; Max-Age=31536000; SameSite=Lax")) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    };
+    if let Some(l) = p.lang {
+        set(LANG_COOKIE, Lang::from_tag(&l).tag());
+    }
+    if let Some(l) = p.large {
+        set(LARGE_COOKIE, if l == "1" { "1" } else { "0" });
+    }
+    res
+}
+
+/// Maps a service result to a page or an error page.
+pub type PageResult = Result<Response, WebError>;
+
+/// The base of a pager link: the path with its query minus `page`, ready for `page=N`.
+pub fn pager_base(path: &str, params: &[(&str, String)]) -> String {
+    let mut s = format!("{path}?");
+    for (k, v) in params.iter().filter(|(_, v)| !v.is_empty()) {
+        s.push_str(k);
+        s.push('=');
+        s.push_str(&urlencode(v));
+        s.push('&');
+    }
+    s
+}
+
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// One field of a simple form page.
+#[derive(Debug, Clone, Default)]
+pub struct F {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    pub hint: Option<&'static str>,
+    pub optional: bool,
+    pub numeric: bool,
+    pub invalid: bool,
+    pub choices: Vec<(String, String)>,
+}
+
+impl F {
+    pub fn new(t: &T, name: &'static str, label_key: &str, value: impl Into<String>) -> F {
+        F { name, label: t.s(label_key), value: value.into(), ..Default::default() }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "simple_form.html")]
+pub struct SimpleForm {
+    pub t: T,
+    pub c: Chrome,
+    pub heading: String,
+    pub intro: Option<&'static str>,
+    pub note: Option<&'static str>,
+    pub errors: Vec<String>,
+    pub hidden: Vec<(String, String)>,
+    pub fields: Vec<F>,
+    pub submit: &'static str,
+    pub back: String,
+}
+
+/// Shows a form again after a failed submission: errors listed, bad fields marked. Errors
+/// that are not about input (forbidden, stale, …) are listed too.
+pub fn reshow(mut form: SimpleForm, err: ServiceError, lang: Lang) -> PageResult {
+    match &err {
+        ServiceError::Invalid(errs) => {
+            for f in form.fields.iter_mut() {
+                f.invalid = errs.iter().any(|e| e.field == f.name || (e.field == "person_name" && f.name == "name"));
+            }
+        }
+        ServiceError::Unauthenticated | ServiceError::Internal(_) | ServiceError::Forbidden | ServiceError::NotFound { .. } => {
+            return Err(WebError::new(err, lang, false));
+        }
+        _ => {}
+    }
+    form.errors = vec![err.message(lang)];
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, form).into_response())
+}

@@ -1,0 +1,181 @@
+//! Owners, residents and invite codes of a household.
+
+use super::{F, PageResult, SimpleForm, chrome, reshow};
+use crate::ctx::Ctx;
+use crate::form::{CsrfForm, Ids};
+use crate::i18n::T;
+use crate::{AppState, State};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use linli_domain::authz::Role;
+use linli_store::ServiceError;
+use linli_store::registry::{MoveOutInput, OwnerInput, ResidentInput, VoterInput};
+use serde::Deserialize;
+use std::sync::Arc;
+
+pub fn router() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/households/{id}/owners/new", get(owner_page).post(add_owner))
+        .route("/households/{id}/owners/{oid}/remove", post(remove_owner))
+        .route("/households/{id}/voter", post(set_voter))
+        .route("/households/{id}/residents/new", get(resident_page).post(move_in))
+        .route("/households/{id}/residents/{rid}/move-out", get(move_out_page).post(move_out))
+        .route("/households/{id}/invites", post(invite))
+}
+
+fn back(id: i64) -> String {
+    format!("/households/{id}")
+}
+
+fn owner_form(ctx: &Ctx, id: i64, f: &OwnerInput) -> SimpleForm {
+    let (t, c) = chrome(ctx);
+    let mut phone = F::new(&t, "phone", "phone", f.phone.clone());
+    phone.optional = true;
+    let mut share = F::new(&t, "share", "share", f.share.clone());
+    share.hint = Some(t.s("share_hint"));
+    share.numeric = true;
+    SimpleForm {
+        heading: t.s("add_owner").into(),
+        intro: None,
+        note: None,
+        errors: Vec::new(),
+        hidden: Vec::new(),
+        fields: vec![F::new(&t, "name", "display_name", f.name.clone()), phone, share],
+        submit: t.s("add"),
+        back: back(id),
+        t,
+        c,
+    }
+}
+
+async fn owner_page(ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    ctx.actor()?;
+    Ok(owner_form(&ctx, id, &OwnerInput::default()).into_response())
+}
+
+async fn add_owner(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<OwnerInput>) -> PageResult {
+    let actor = ctx.actor()?;
+    match state.store.add_owner(actor, id, &f).await {
+        Ok(_) => Ok(Redirect::to(&back(id)).into_response()),
+        Err(e) => reshow(owner_form(&ctx, id, &f), e, ctx.lang),
+    }
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn remove_owner(state: State, ctx: Ctx, Ids((id, oid)): Ids<(i64, i64)>, CsrfForm(_): CsrfForm<Empty>) -> PageResult {
+    let actor = ctx.actor()?;
+    state.store.remove_owner(actor, id, oid).await.map_err(|e| ctx.err(e))?;
+    Ok(Redirect::to(&back(id)).into_response())
+}
+
+async fn set_voter(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<VoterInput>) -> PageResult {
+    let actor = ctx.actor()?;
+    state.store.set_voter(actor, id, &f).await.map_err(|e| ctx.err(e))?;
+    Ok(Redirect::to(&back(id)).into_response())
+}
+
+fn resident_form(ctx: &Ctx, id: i64, f: &ResidentInput) -> SimpleForm {
+    let (t, c) = chrome(ctx);
+    let mut phone = F::new(&t, "phone", "phone", f.phone.clone());
+    phone.optional = true;
+    let mut kind = F::new(&t, "kind", "resident_kind", if f.kind.is_empty() { "family".into() } else { f.kind.clone() });
+    kind.choices = t.kinds().into_iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    let mut date = F::new(&t, "moved_in", "moved_in", f.moved_in.clone());
+    date.hint = Some(t.s("date_hint"));
+    SimpleForm {
+        heading: t.s("add_resident").into(),
+        intro: None,
+        note: None,
+        errors: Vec::new(),
+        hidden: Vec::new(),
+        fields: vec![F::new(&t, "name", "display_name", f.name.clone()), phone, kind, date],
+        submit: t.s("save"),
+        back: back(id),
+        t,
+        c,
+    }
+}
+
+async fn resident_page(ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    ctx.actor()?;
+    Ok(resident_form(&ctx, id, &ResidentInput::default()).into_response())
+}
+
+async fn move_in(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<ResidentInput>) -> PageResult {
+    let actor = ctx.actor()?;
+    match state.store.move_in(actor, id, &f).await {
+        Ok(_) => Ok(Redirect::to(&back(id)).into_response()),
+        Err(e) => reshow(resident_form(&ctx, id, &f), e, ctx.lang),
+    }
+}
+
+fn move_out_form(ctx: &Ctx, id: i64, f: &MoveOutInput) -> SimpleForm {
+    let (t, c) = chrome(ctx);
+    let mut date = F::new(&t, "moved_out", "moved_out", f.moved_out.clone());
+    date.hint = Some(t.s("date_hint"));
+    SimpleForm {
+        heading: t.s("move_out").into(),
+        intro: None,
+        note: None,
+        errors: Vec::new(),
+        hidden: Vec::new(),
+        fields: vec![date],
+        submit: t.s("save"),
+        back: back(id),
+        t,
+        c,
+    }
+}
+
+async fn move_out_page(ctx: Ctx, Ids((id, _rid)): Ids<(i64, i64)>) -> PageResult {
+    ctx.actor()?;
+    Ok(move_out_form(&ctx, id, &MoveOutInput::default()).into_response())
+}
+
+async fn move_out(state: State, ctx: Ctx, Ids((id, rid)): Ids<(i64, i64)>, CsrfForm(f): CsrfForm<MoveOutInput>) -> PageResult {
+    let actor = ctx.actor()?;
+    match state.store.move_out(actor, id, rid, &f).await {
+        Ok(()) => Ok(Redirect::to(&back(id)).into_response()),
+        Err(e) => reshow(move_out_form(&ctx, id, &f), e, ctx.lang),
+    }
+}
+
+#[derive(Deserialize)]
+struct InviteForm {
+    role: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "invite.html")]
+struct InvitePage {
+    t: T,
+    c: super::Chrome,
+    household_id: i64,
+    place: String,
+    code: String,
+    qr_svg: String,
+    claim_url: String,
+    valid_until: String,
+}
+
+/// Issues an invite code and shows it as a printable sheet with a QR code.
+async fn invite(state: State, ctx: Ctx, Ids(id): Ids<i64>, headers: axum::http::HeaderMap, CsrfForm(f): CsrfForm<InviteForm>) -> PageResult {
+    let actor = ctx.actor()?;
+    let role = Role::parse(&f.role).ok_or_else(|| ctx.err(ServiceError::invalid("kind", linli_domain::Invalid::BadChoice)))?;
+    let issued = state.store.issue_invite(actor, id, role).await.map_err(|e| ctx.err(e))?;
+    let v = state.store.household(actor, id).await.map_err(|e| ctx.err(e))?;
+    let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let claim_url = format!("http://{host}/claim?code={}", issued.code);
+    let qr_svg = qrcode::QrCode::new(claim_url.as_bytes())
+        .map(|q| q.render::<qrcode::render::svg::Color<'_>>().min_dimensions(200, 200).build())
+        .unwrap_or_default();
+    let valid_until = time::OffsetDateTime::from_unix_timestamp(issued.expires_at).map(|d| d.date().to_string()).unwrap_or_default();
+    let place = v.places.iter().skip(4).map(|p| p.name.as_str()).collect::<Vec<_>>().join(" ");
+    let (t, c) = chrome(&ctx);
+    Ok(InvitePage { t, c, household_id: id, place, code: issued.code, qr_svg, claim_url, valid_until }.into_response())
+}
