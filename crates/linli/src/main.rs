@@ -1,1 +1,204 @@
-fn main() {}
+//! `linli`: one binary for the server and every operator task.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use linli_domain::authz::Role;
+use linli_domain::{Lang, place::Path};
+use linli_store::Store;
+use linli_store::demo::{DEMO_PASSWORD, DemoSummary};
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(name = "linli", version, about = "邻里 linli: self-governance of old residential compounds")]
+struct Cli {
+    /// sqlite://FILE (default, a file in the working directory) or postgres://USER@HOST/DB.
+    #[arg(long, env = "LINLI_DATABASE_URL", default_value = "sqlite://linli.db", global = true)]
+    database_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the pages and the API.
+    Serve {
+        #[arg(long, env = "LINLI_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Load the demo world first if the database is empty, and print the demo logins.
+        #[arg(long)]
+        demo: bool,
+        #[arg(long, default_value_t = 1)]
+        demo_scale: u32,
+        /// Mark cookies Secure (when served behind HTTPS).
+        #[arg(long, env = "LINLI_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Load the demo world (the four places of the articles) into an empty database.
+    Demo {
+        /// Multiply the Suining-scale city, for benchmarks.
+        #[arg(long, default_value_t = 1)]
+        scale: u32,
+    },
+    /// Import a household roster (CSV) into a compound: all rows or none.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// Export a compound's roster as CSV, or the OpenAPI document.
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
+    /// Write a consistent backup copy of the database to a new file.
+    Backup { file: std::path::PathBuf },
+    /// Check every audit hash chain and report the first broken link.
+    VerifyAudit,
+    /// Create an account with a role over a place (to set up a real installation).
+    AddUser {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, env = "LINLI_NEW_PASSWORD")]
+        password: String,
+        /// city_admin, subdistrict_officer, community_worker, committee_member, …
+        #[arg(long)]
+        role: String,
+        /// The place, as a path: city:1 or city:1/district:2/subdistrict:3/community:4
+        #[arg(long)]
+        at: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    Roster {
+        file: std::path::PathBuf,
+        #[arg(long)]
+        compound: i64,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportWhat {
+    Roster {
+        #[arg(long)]
+        compound: i64,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
+    Openapi,
+}
+
+fn print_demo(summary: Option<&DemoSummary>, url: &str) {
+    if let Some(s) = summary {
+        println!("demo data: {} compounds, {} units, {} households, {} people", s.compounds, s.units, s.households, s.persons);
+        println!("demo logins (password {DEMO_PASSWORD}):");
+        for l in &s.logins {
+            println!("  {:<13} {:<20} {}", l.username, l.role.label(Lang::En), l.place);
+        }
+    } else {
+        println!("demo logins (password {DEMO_PASSWORD}): city street worker committee buildinghead unithead grid volunteer owner resident");
+    }
+    println!("open {url}");
+}
+
+async fn load_demo(store: &Store, scale: u32) -> anyhow::Result<DemoSummary> {
+    let started = Instant::now();
+    eprintln!("loading demo data (scale {scale}) …");
+    let s = store.load_demo(scale).await?;
+    eprintln!("loaded in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(s)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let url = cli.database_url.as_str();
+    match cli.command {
+        Command::Export { what: ExportWhat::Openapi } => {
+            println!("{}", linli_web::openapi_json());
+            return Ok(());
+        }
+        Command::Serve { bind, demo, demo_scale, secure_cookies } => {
+            let started = Instant::now();
+            let store = Store::open(url).await?;
+            let summary = if demo && store.is_empty().await? { Some(load_demo(&store, demo_scale).await?) } else { None };
+            let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
+            let addr = listener.local_addr()?;
+            if demo {
+                print_demo(summary.as_ref(), &format!("http://{addr}/"));
+            }
+            tracing::info!(%addr, database = %linli_store::db::redact(url), ready_ms = started.elapsed().as_millis() as u64, "serving");
+            axum::serve(listener, linli_web::app(store, secure_cookies))
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await?;
+        }
+        Command::Migrate => {
+            Store::open(url).await?;
+            println!("database is up to date");
+        }
+        Command::Demo { scale } => {
+            let store = Store::open(url).await?;
+            let s = load_demo(&store, scale).await?;
+            print_demo(Some(&s), "(start the server with `linli serve`)");
+        }
+        Command::Import { what: ImportWhat::Roster { file, compound } } => {
+            let store = Store::open(url).await?;
+            let f = std::fs::File::open(&file).with_context(|| format!("opening {}", file.display()))?;
+            let report = linli_store::exchange::import_roster(&store, compound, f, Lang::Zh).await?;
+            if !report.errors.is_empty() {
+                for e in &report.errors {
+                    eprintln!("第 {} 行 {}「{}」：{}", e.row, e.column, e.value, e.message);
+                }
+                anyhow::bail!("{} problems; nothing was imported", report.errors.len());
+            }
+            println!("created {}, updated {}, unchanged {}", report.created, report.updated, report.unchanged);
+        }
+        Command::Export { what: ExportWhat::Roster { compound, out } } => {
+            let store = Store::open(url).await?;
+            let n = match out {
+                Some(path) => {
+                    let f = std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+                    linli_store::exchange::export_roster(&store, compound, f).await?
+                }
+                None => linli_store::exchange::export_roster(&store, compound, std::io::stdout().lock()).await?,
+            };
+            eprintln!("{n} households");
+        }
+        Command::Backup { file } => {
+            let store = Store::open(url).await?;
+            linli_store::exchange::backup(&store, url, &file).await?;
+            println!("backup written to {}", file.display());
+        }
+        Command::VerifyAudit => {
+            let store = Store::open(url).await?;
+            let report = store.verify_audit().await?;
+            match report.broken {
+                None => println!("audit trail intact: {} records in {} chains", report.records, report.chains),
+                Some(broken) => {
+                    println!("audit trail BROKEN: {broken}");
+                    std::process::exit(1);
+                }
+            }
+        }
+        Command::AddUser { username, name, password, role, at } => {
+            let store = Store::open(url).await?;
+            let role = Role::parse(&role).with_context(|| format!("unknown role {role}"))?;
+            let at: Path = at.parse().map_err(|_| anyhow::anyhow!("--at must look like city:1/district:2"))?;
+            let id = store.create_account(&username, None, &name, &password).await.map_err(|e| anyhow::anyhow!("{}", e.message(Lang::En)))?;
+            store.grant_role(None, id, role, &at).await.map_err(|e| anyhow::anyhow!("{}", e.message(Lang::En)))?;
+            println!("account {username} created");
+        }
+    }
+    Ok(())
+}

@@ -6,7 +6,7 @@
 //! it, and a cross-site page cannot read it.
 
 use crate::error::WebError;
-use crate::{AppState, State};
+use crate::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
