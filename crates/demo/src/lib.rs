@@ -139,6 +139,14 @@ pub fn generate(scale: u32) -> World {
     }
 }
 
+/// The three featured compounds of the articles without the Suining-scale city: a small,
+/// realistic world for tests (about 3,800 households).
+pub fn featured() -> World {
+    let mut b = Builder::new(SEED);
+    let cities = vec![featured::deyang(&mut b), featured::xiangtan(&mut b), featured::shanghai(&mut b)];
+    World { persons: b.persons, cities }
+}
+
 impl World {
     /// Every compound, city by city in hierarchy order.
     pub fn compounds(&self) -> impl Iterator<Item = &Compound> {

@@ -91,10 +91,16 @@ impl Store {
 
     /// Loads the demo world at `scale` (the Suining city is multiplied by it).
     pub async fn load_demo(&self, scale: u32) -> anyhow::Result<DemoSummary> {
+        self.load_world(&linli_demo::generate(scale), i64::from(scale)).await
+    }
+
+    /// Loads a generated world into an empty database. The city admin persona sits on the last
+    /// city, the subdistrict officer in the third, the others in the first compound.
+    pub async fn load_world(&self, world: &linli_demo::World, scale: i64) -> anyhow::Result<DemoSummary> {
         if !self.is_empty().await? {
             anyhow::bail!("the database already holds compounds; demo data is loaded only into an empty database");
         }
-        let world = linli_demo::generate(scale);
+        let last_city = world.cities.len().saturating_sub(1);
         let t = now();
         let txn = self.write().begin().await?;
         // Persons first: households point at their designated voter.
@@ -113,7 +119,7 @@ impl Store {
             let city_id = ids.next(0);
             push(&txn, &mut regions, region_row(city_id, NodeKind::City, &city.name, None)).await?;
             let city_path = Path::new(vec![Node::new(NodeKind::City, city_id)]);
-            if ci == 3 {
+            if ci == last_city {
                 a.city = Some(city_path.clone());
                 a.names.push((NodeKind::City, city_id, city.name.clone()));
             }
@@ -289,7 +295,7 @@ impl Store {
                 actor: None,
                 action: "demo.load",
                 entity: "demo",
-                entity_id: i64::from(scale),
+                entity_id: scale,
                 before: None,
                 after: Some(serde_json::json!({
                     "compounds": summary.compounds, "units": summary.units,
