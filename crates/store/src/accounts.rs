@@ -269,10 +269,10 @@ impl Store {
         if self.find_account_by_login(username.as_str()).await?.is_some() {
             return Err(ServiceError::invalid("login", Invalid::Taken));
         }
-        if let Some(p) = &phone {
-            if self.find_account_by_login(p.as_str()).await?.is_some() {
-                return Err(ServiceError::invalid("phone", Invalid::Taken));
-            }
+        if let Some(p) = &phone
+            && self.find_account_by_login(p.as_str()).await?.is_some()
+        {
+            return Err(ServiceError::invalid("phone", Invalid::Taken));
         }
         let hash = hash_password(password)?;
         let txn = self.write().begin().await?;

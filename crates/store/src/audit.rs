@@ -197,11 +197,11 @@ impl Store {
                 }
             }
             // A head that claims more records than exist means the newest ones were removed.
-            if let Some(head) = audit_head::Entity::find_by_id(*chain).one(self.read()).await? {
-                if head.seq != verifier.verified() || (head.seq > 0 && head.hash != last_hash(self, *chain).await?) {
-                    let broken = BrokenLink::Gap { chain: *chain, expected: verifier.verified() + 1, found: head.seq };
-                    return Ok(VerifyReport { chains: chains.len() as u64, records, broken: Some(broken.to_string()) });
-                }
+            if let Some(head) = audit_head::Entity::find_by_id(*chain).one(self.read()).await?
+                && (head.seq != verifier.verified() || (head.seq > 0 && head.hash != last_hash(self, *chain).await?))
+            {
+                let broken = BrokenLink::Gap { chain: *chain, expected: verifier.verified() + 1, found: head.seq };
+                return Ok(VerifyReport { chains: chains.len() as u64, records, broken: Some(broken.to_string()) });
             }
         }
         Ok(VerifyReport { chains: chains.len() as u64, records, broken: None })
