@@ -1,0 +1,341 @@
+//! Browser tests: the real server on SQLite, driven through headless Chromium at phone size
+//! (412 × 915) by chromedriver, clicking links and filling forms as a person would.
+//!
+//! Needs `LINLI_WEBDRIVER_URL` (a chromedriver) and `LINLI_CHROME_BIN`; `scripts/test` starts
+//! chromedriver and sets both. Without them the tests fail: a suite must never skip.
+//!
+//! Every page visited is saved as a PNG under /tmp/linli-shots/ (`NAME.png`: the first screen
+//! a phone shows; `NAME-full.png`: the whole page) so people can look at them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{Backend, TestApp};
+use linli_store::demo::DEMO_PASSWORD;
+use std::path::{Path, PathBuf};
+use thirtyfour::prelude::*;
+use thirtyfour::stringmatch::StringMatch;
+
+const PHONE_WIDTH: u32 = 412;
+const PHONE_HEIGHT: u32 = 915;
+const SHOTS: &str = "/tmp/linli-shots";
+
+/// A Chromium session at phone size with its own fresh profile directory. The directory is
+/// removed when this is dropped, after `run` has quit the browser.
+struct Chromium {
+    driver: WebDriver,
+    _profile: common::tempdir::Dir,
+}
+
+impl Chromium {
+    async fn start() -> Chromium {
+        let server = std::env::var("LINLI_WEBDRIVER_URL").unwrap_or_else(|_| {
+            panic!("LINLI_WEBDRIVER_URL is not set: run the browser tests with scripts/test, which starts chromedriver")
+        });
+        let binary = std::env::var("LINLI_CHROME_BIN").unwrap_or_else(|_| {
+            panic!("LINLI_CHROME_BIN is not set: run the browser tests with scripts/test, which sets it")
+        });
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+        let profile = std::env::temp_dir().join(format!("linli-chromium-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&profile).unwrap();
+        let profile = common::tempdir::Dir(profile);
+
+        let mut caps = DesiredCapabilities::chrome();
+        caps.set_binary(&binary).unwrap();
+        for arg in [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-dev-shm-usage",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            &format!("--window-size={PHONE_WIDTH},{PHONE_HEIGHT}"),
+            &format!("--user-data-dir={}", profile.0.display()),
+            // A phone set to Chinese, as the residents' phones are.
+            "--lang=zh-CN",
+        ] {
+            caps.add_arg(arg).unwrap();
+        }
+        caps.add_experimental_option("prefs", serde_json::json!({"intl.accept_languages": "zh-CN,zh"})).unwrap();
+        // A desktop Chromium window is never narrower than 500 px, so the phone's screen is
+        // emulated: 412 × 915 CSS pixels, a mobile viewport with touch.
+        caps.add_experimental_option("mobileEmulation", serde_json::json!({"deviceMetrics": phone_metrics(PHONE_HEIGHT)}))
+            .unwrap();
+        let driver = WebDriver::new(server.as_str(), caps)
+            .await
+            .unwrap_or_else(|e| panic!("could not start Chromium through chromedriver at {server}: {e}"));
+        Chromium { driver, _profile: profile }
+    }
+
+    /// Runs the test body, then always quits the browser: after success, after an error,
+    /// and after a panicking assertion (which is then resumed).
+    async fn run<F, Fut>(self, body: F)
+    where
+        F: FnOnce(WebDriver) -> Fut,
+        Fut: std::future::Future<Output = WebDriverResult<()>>,
+    {
+        let Chromium { driver, _profile } = self;
+        if let Err(e) = driver.run_and_quit(body).await {
+            panic!("browser test failed: {e}");
+        }
+    }
+}
+
+/// The emulated phone screen, as chromedriver's `mobileEmulation.deviceMetrics`.
+fn phone_metrics(height: u32) -> serde_json::Value {
+    serde_json::json!({"width": PHONE_WIDTH, "height": height, "pixelRatio": 1.0, "mobile": true, "touch": true})
+}
+
+/// The same screen as the parameters of CDP `Emulation.setDeviceMetricsOverride`.
+fn cdp_metrics(height: u32) -> serde_json::Value {
+    serde_json::json!({"width": PHONE_WIDTH, "height": height, "deviceScaleFactor": 1.0, "mobile": true})
+}
+
+/// A Chrome DevTools Protocol command, sent through chromedriver's `goog/cdp/execute`.
+#[derive(Debug)]
+struct Cdp(&'static str, serde_json::Value);
+
+impl thirtyfour::common::command::FormatRequestData for Cdp {
+    fn format_request(&self, session: &thirtyfour::SessionId) -> thirtyfour::RequestData {
+        thirtyfour::RequestData::new(reqwest::Method::POST, format!("/session/{session}/goog/cdp/execute"))
+            .add_body(serde_json::json!({"cmd": self.0, "params": self.1}))
+    }
+}
+
+fn text(needle: &str) -> StringMatch {
+    StringMatch::new(needle).partial()
+}
+
+/// Clicks `el` (a link or submit button) and waits until its page has been replaced.
+async fn click_and_leave(el: &WebElement) -> WebDriverResult<()> {
+    el.scroll_into_view().await?;
+    el.click().await?;
+    el.wait_until().error("the click did not lead to another page").stale().await
+}
+
+/// The `<html>` element's attribute.
+async fn html_attr(d: &WebDriver, name: &str) -> WebDriverResult<Option<String>> {
+    d.query(By::Css("html")).single().await?.attr(name).await
+}
+
+async fn js_i64(d: &WebDriver, script: &str) -> WebDriverResult<i64> {
+    d.execute(script, Vec::new()).await?.convert::<i64>()
+}
+
+/// Saves the first screen (`NAME.png`) and the whole page (`NAME-full.png`) and checks the
+/// page does not scroll sideways on a phone.
+async fn shot(d: &WebDriver, name: &str) -> WebDriverResult<PathBuf> {
+    std::fs::create_dir_all(SHOTS).unwrap();
+    let first = Path::new(SHOTS).join(format!("{name}.png"));
+    d.screenshot(&first).await?;
+
+    // The whole page: a phone screen as tall as the page, then the phone again.
+    let full = js_i64(d, "return Math.ceil(document.documentElement.scrollHeight)").await?;
+    let tall = (full.max(i64::from(PHONE_HEIGHT)) as u32).min(12_000);
+    d.handle().cmd(Cdp("Emulation.setDeviceMetricsOverride", cdp_metrics(tall))).await?;
+    d.screenshot(&Path::new(SHOTS).join(format!("{name}-full.png"))).await?;
+    d.handle().cmd(Cdp("Emulation.setDeviceMetricsOverride", cdp_metrics(PHONE_HEIGHT))).await?;
+
+    let inner_width = js_i64(d, "return window.innerWidth").await?;
+    assert_eq!(inner_width, i64::from(PHONE_WIDTH), "{name}: the page is seen on a phone-wide screen");
+    let scroll_width = js_i64(d, "return document.documentElement.scrollWidth").await?;
+    let client_width = js_i64(d, "return document.documentElement.clientWidth").await?;
+    assert!(
+        scroll_width <= client_width,
+        "{name}: the page is {scroll_width}px wide on a {client_width}px phone screen and scrolls sideways (see {})",
+        first.display()
+    );
+    Ok(first)
+}
+
+/// Signs in through the login page and waits for the home page.
+async fn sign_in(d: &WebDriver, app: &TestApp, username: &str, screenshot: bool) -> WebDriverResult<()> {
+    d.goto(app.url("/login")).await?;
+    let login = d.query(By::Id("login")).desc("the login name field").single().await?;
+    if screenshot {
+        shot(d, "login").await?;
+    }
+    login.send_keys(username).await?;
+    d.query(By::Id("password")).desc("the password field").single().await?.send_keys(DEMO_PASSWORD).await?;
+    let submit = d.query(By::Css("form[action='/login'] button[type='submit']")).desc("the sign-in button").single().await?;
+    click_and_leave(&submit).await?;
+    d.query(By::Css("form.searchbar")).desc("the home page's search bar, after signing in").first().await?;
+    assert_eq!(d.current_url().await?.path(), "/", "after signing in, {username} lands on the home page");
+    Ok(())
+}
+
+/// The browser test: a committee member finds a household by clicking through the
+/// compound, building and unit, corrects its area, and sees the change and its audit entry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn committee_member_corrects_a_household_area_by_clicking_through() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let app = &app;
+    Chromium::start()
+        .await
+        .run(|d| async move {
+            sign_in(&d, app, "committee", true).await?;
+            assert_eq!(html_attr(&d, "lang").await?.as_deref(), Some("zh-CN"), "the pages are in Chinese");
+            d.query(By::Tag("h2")).with_text("我负责的地方").desc("the heading of my places").first().await?;
+            shot(&d, "home").await?;
+
+            // Home → the compound.
+            let compound = d
+                .query(By::Css("ul.cards a"))
+                .with_text(text("纹江花园"))
+                .desc("the link to 纹江花园 on the home page")
+                .first()
+                .await?;
+            click_and_leave(&compound).await?;
+            d.query(By::Tag("h1")).with_text(text("纹江花园")).desc("the compound's heading").single().await?;
+            assert_eq!(html_attr(&d, "lang").await?.as_deref(), Some("zh-CN"));
+            shot(&d, "compound").await?;
+
+            // Compound → its first building.
+            let building = d.query(By::Css("table.list tbody a[href^='/buildings/']")).desc("a building of 纹江花园").first().await?;
+            let building_name = building.text().await?;
+            click_and_leave(&building).await?;
+            d.query(By::Tag("h1")).with_text(building_name.clone()).desc("the building's heading").single().await?;
+            shot(&d, "building").await?;
+
+            // Building → its first unit.
+            let unit = d.query(By::Css("ul.cards a[href^='/units/']")).desc("a unit of the building").first().await?;
+            click_and_leave(&unit).await?;
+            d.query(By::Css("nav.crumbs a")).with_text(building_name.clone()).desc("the unit's breadcrumb to its building").first().await?;
+            shot(&d, "unit").await?;
+
+            // Unit → its first household.
+            let household = d.query(By::Css("table.list tbody a[href^='/households/']")).desc("a household of the unit").first().await?;
+            click_and_leave(&household).await?;
+            let area = d.query(By::Id("area")).desc("the household's area").single().await?;
+            let old_area = area.text().await?;
+            assert!(!old_area.trim().is_empty(), "the household page shows an area");
+            d.query(By::Id("history")).desc("the household's history section").single().await?;
+            shot(&d, "household").await?;
+            let household_url = d.current_url().await?;
+
+            // Household → its edit form.
+            let edit = d.query(By::Css("p.actions a.button[href$='/edit']")).with_text("修改").desc("the 修改 button").single().await?;
+            click_and_leave(&edit).await?;
+            let field = d.query(By::Id("area")).with_tag("input").desc("the area field of the edit form").single().await?;
+            let current = field.value().await?.unwrap_or_default();
+            assert_eq!(current, old_area.trim(), "the edit form starts from the current area");
+            let new_area = if current == "66.66" { "77.77" } else { "66.66" };
+            shot(&d, "household-edit").await?;
+            field.clear().await?;
+            field.send_keys(new_area).await?;
+            let save = d.query(By::Css("form.stack button[type='submit']")).with_text("保存").desc("the 保存 button").single().await?;
+            click_and_leave(&save).await?;
+
+            // Back on the household page: the new area and the audit entry.
+            let area = d.query(By::Css("dd#area")).desc("the household's area after saving").single().await?;
+            assert_eq!(d.current_url().await?, household_url, "saving returns to the household page");
+            assert_eq!(area.text().await?.trim(), new_area, "the household page shows the new area");
+            let history = d.query(By::Id("history")).desc("the history section").single().await?;
+            assert_eq!(history.text().await?, "变更记录");
+            let entry = d.query(By::Css("#history + ol.history > li")).desc("the newest history entry").first().await?;
+            let entry_text = entry.text().await?;
+            assert!(entry_text.contains("修改住户"), "the newest history entry is the edit: {entry_text}");
+            assert!(entry_text.contains("刘主任"), "the history names who made the change: {entry_text}");
+            assert!(entry_text.contains(new_area), "the history shows the new area {new_area}: {entry_text}");
+            assert_eq!(html_attr(&d, "lang").await?.as_deref(), Some("zh-CN"));
+            shot(&d, "household-after-edit").await?;
+            Ok(())
+        })
+        .await;
+}
+
+/// An elderly resident turns on large text, which stays on from page to page, and then
+/// switches the language to English.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resident_turns_on_large_text_and_switches_to_english() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let app = &app;
+    Chromium::start()
+        .await
+        .run(|d| async move {
+            sign_in(&d, app, "resident", false).await?;
+            assert_eq!(html_attr(&d, "class").await?, None, "text is normal size at first");
+            let root_font = "return parseFloat(getComputedStyle(document.documentElement).fontSize)";
+            let normal = js_i64(&d, &format!("{root_font} | 0")).await?;
+
+            let large = d.query(By::Css("header a.large-switch")).with_text("大字").desc("the 大字 link in the header").single().await?;
+            click_and_leave(&large).await?;
+            d.query(By::Css("html.large")).desc("<html class=\"large\"> after choosing 大字").single().await?;
+            let bigger = js_i64(&d, &format!("{root_font} | 0")).await?;
+            assert!(bigger > normal, "大字 makes the text larger: {bigger}px, was {normal}px");
+            assert_eq!(d.current_url().await?.path(), "/", "the switch returns to the page it was used on");
+            d.query(By::Css("header a.large-switch")).with_text("正常字号").desc("the way back to normal text").single().await?;
+            shot(&d, "home-large").await?;
+
+            // The next page is large too: her home.
+            let home = d.query(By::Css("ul.cards a[href^='/households/']")).desc("the resident's household on the home page").first().await?;
+            click_and_leave(&home).await?;
+            d.query(By::Id("area")).desc("the household page").single().await?;
+            assert_eq!(html_attr(&d, "class").await?.as_deref(), Some("large"), "large text stays on for the next page");
+            shot(&d, "household-large").await?;
+
+            // English, still large.
+            let english = d.query(By::Css("header a[lang='en']")).with_text("English").desc("the English link in the header").single().await?;
+            let path = d.current_url().await?.path().to_string();
+            click_and_leave(&english).await?;
+            d.query(By::Css("html[lang='en']")).desc("<html lang=\"en\"> after choosing English").single().await?;
+            assert_eq!(d.current_url().await?.path(), path, "the switch returns to the same page");
+            let h1 = d.query(By::Tag("h1")).desc("the household heading").single().await?.text().await?;
+            assert!(h1.starts_with("Household"), "the heading is in English: {h1}");
+            d.query(By::Tag("h2")).with_text("Owners").desc("the Owners heading in English").single().await?;
+            assert_eq!(html_attr(&d, "class").await?.as_deref(), Some("large"), "large text stays on in English");
+            d.query(By::Css("header a[lang='zh-CN']")).with_text("中文").desc("the way back to Chinese").single().await?;
+            shot(&d, "household-large-en").await?;
+            Ok(())
+        })
+        .await;
+}
+
+/// A wrong area is refused with a message naming the field, the field is marked, and nothing
+/// is saved.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_negative_area_is_refused_with_a_clear_message() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let app = &app;
+    let household = app.persona_place("owner");
+    Chromium::start()
+        .await
+        .run(|d| async move {
+            sign_in(&d, app, "committee", false).await?;
+            d.goto(app.url(&format!("/households/{household}"))).await?;
+            let old_area = d.query(By::Id("area")).desc("the household's area").single().await?.text().await?;
+
+            let edit = d.query(By::Css("p.actions a.button[href$='/edit']")).desc("the 修改 button").single().await?;
+            click_and_leave(&edit).await?;
+            let field = d.query(By::Id("area")).with_tag("input").desc("the area field").single().await?;
+            assert_eq!(field.attr("aria-invalid").await?, None, "the field is not marked before submitting");
+            field.clear().await?;
+            field.send_keys("-5").await?;
+            let save = d.query(By::Css("form.stack button[type='submit']")).desc("the 保存 button").single().await?;
+            click_and_leave(&save).await?;
+
+            let alert = d.query(By::Css("[role='alert']")).desc("the error message").single().await?;
+            let message = alert.text().await?;
+            assert!(message.contains("专有面积"), "the error names the field 专有面积: {message}");
+            let field = d.query(By::Id("area")).with_tag("input").desc("the area field, shown again").single().await?;
+            assert_eq!(field.attr("aria-invalid").await?.as_deref(), Some("true"), "the area field is marked invalid");
+            assert_eq!(field.value().await?.as_deref(), Some("-5"), "what was typed is kept so it can be corrected");
+            assert_eq!(html_attr(&d, "lang").await?.as_deref(), Some("zh-CN"));
+            shot(&d, "household-edit-error").await?;
+
+            // Cancel: the household still has its old area.
+            let cancel = d.query(By::Css("form.stack a")).with_text("取消").desc("the 取消 link").single().await?;
+            click_and_leave(&cancel).await?;
+            let area = d.query(By::Css("dd#area")).desc("the household's area").single().await?;
+            assert_eq!(area.text().await?, old_area, "nothing was saved");
+            let entries = d.query(By::Css("#history + ol.history > li")).nowait().any().await?;
+            for e in entries {
+                let t = e.text().await?;
+                assert!(!t.contains("修改住户"), "a refused edit leaves no history entry: {t}");
+            }
+            Ok(())
+        })
+        .await;
+}
