@@ -135,6 +135,10 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("skip_to_content", "跳到正文", "Skip to content"),
     ("not_found", "找不到这个页面", "Page not found"),
     ("phone_masked_note", "电话号码仅对有需要的人员完整显示。", "Full phone numbers are shown only to those who need them."),
+    ("room_suffix", "室", ""),
+    ("floor_suffix", "层", "F"),
+    ("area_short", "面积㎡", "Area m²"),
+    ("my_home", "我的家", "My home"),
     ("version_note", "如果别人先保存了，您的修改不会覆盖他们的。", "If someone else saves first, your change will not overwrite theirs."),
 ];
 
@@ -221,6 +225,81 @@ impl T {
         ResidentKind::ALL.into_iter().map(|m| (m.as_str(), m.label(self.lang))).collect()
     }
 
+    pub fn colon(&self) -> &'static str {
+        self.lang.pick("：", ": ")
+    }
+
+    /// An audit timestamp (RFC 3339, UTC) in China's time, as people read it.
+    pub fn when(&self, at: &str) -> String {
+        use time::format_description::well_known::Rfc3339;
+        let Ok(t) = time::OffsetDateTime::parse(at, &Rfc3339) else { return at.to_string() };
+        let t = t.to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC));
+        match self.lang {
+            Lang::Zh => format!("{}年{}月{}日 {:02}:{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute()),
+            Lang::En => format!("{}-{:02}-{:02} {:02}:{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute()),
+        }
+    }
+
+    /// The fields an audit record changed: (label, before, after), in words rather than JSON.
+    pub fn changes(&self, before: &serde_json::Value, after: &serde_json::Value) -> Vec<(String, String, String)> {
+        let empty = serde_json::Map::new();
+        let b = before.as_object().unwrap_or(&empty);
+        let a = after.as_object().unwrap_or(&empty);
+        let keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for k in keys {
+            if !seen.insert(k) || matches!(k.as_str(), "version" | "id" | "compound_id" | "building_id" | "unit_id" | "area" | "person_id" | "residency_id") {
+                continue;
+            }
+            let (old, new) = (b.get(k), a.get(k));
+            if old == new {
+                continue;
+            }
+            out.push((self.field(k).to_string(), self.value(k, old), self.value(k, new)));
+        }
+        out
+    }
+
+    fn field(&self, key: &str) -> &'static str {
+        match key {
+            "area_centi" => self.s("area"),
+            "area_source" => self.s("area_source"),
+            "floor" => self.s("floor"),
+            "room" => self.s("room"),
+            "name" => self.s("display_name"),
+            "share_bp" => self.s("share"),
+            "kind" => self.s("resident_kind"),
+            "moved_in" => self.s("moved_in"),
+            "moved_out" => self.s("moved_out"),
+            "management_mode" => self.s("management_mode"),
+            "three_no" => self.s("three_no"),
+            "six_have" => self.s("six_have"),
+            "year_built" => self.s("year_built"),
+            "address" => self.s("address"),
+            "designated_voter_id" => self.s("designated_voter"),
+            "role" => self.s("my_roles"),
+            _ => "·",
+        }
+    }
+
+    fn value(&self, key: &str, v: Option<&serde_json::Value>) -> String {
+        let Some(v) = v.filter(|v| !v.is_null()) else { return String::new() };
+        match (key, v) {
+            ("area_centi", serde_json::Value::Number(n)) => n.as_i64().map(|c| self.m2(&c)).unwrap_or_default(),
+            ("share_bp", serde_json::Value::Number(n)) => n.as_i64().map(|b| format!("{}.{:02}%", b / 100, b % 100)).unwrap_or_default(),
+            ("area_source", serde_json::Value::String(s)) => self.source(s).to_string(),
+            ("kind", serde_json::Value::String(s)) => self.kind(s).to_string(),
+            ("management_mode", serde_json::Value::String(s)) => self.mode(s).to_string(),
+            ("three_no", serde_json::Value::Bool(b)) => self.s(if *b { "yes" } else { "no" }).to_string(),
+            ("six_have", serde_json::Value::Array(items)) => {
+                items.iter().filter_map(|i| i.as_str()).map(|i| self.six(i)).collect::<Vec<_>>().join("、")
+            }
+            (_, serde_json::Value::String(s)) => s.clone(),
+            (_, other) => other.to_string(),
+        }
+    }
+
     /// Square metres from hundredths: `895000` → "8950.00".
     pub fn m2(&self, centi: &i64) -> String {
         format!("{}.{:02}", centi / 100, centi % 100)
@@ -241,7 +320,9 @@ mod tests {
             for part in text.split("t.s(\"").skip(1) {
                 let key = part.split('"').next().unwrap();
                 let found = MESSAGES.iter().find(|(k, _, _)| *k == key);
-                assert!(found.is_some_and(|(_, zh, en)| !zh.is_empty() && !en.is_empty()), "missing message {key}");
+                // Suffixes such as 室 have no English counterpart; every other message has both.
+                let ok = found.is_some_and(|(_, zh, en)| !zh.is_empty() && (!en.is_empty() || key.ends_with("_suffix")));
+                assert!(ok, "missing message {key}");
                 checked += 1;
             }
         }

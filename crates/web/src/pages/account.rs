@@ -36,6 +36,8 @@ struct Home {
     roles: Vec<Role>,
     places: Vec<PlaceRef>,
     modes: Vec<(String, i64)>,
+    /// Works on the registry rather than only living in it: sees tools such as API tokens.
+    editor: bool,
 }
 
 async fn home(state: State, ctx: Ctx) -> PageResult {
@@ -50,7 +52,8 @@ async fn home(state: State, ctx: Ctx) -> PageResult {
     let (t, c) = chrome(&ctx);
     let mut roles: Vec<Role> = actor.roles().collect();
     roles.dedup();
-    Ok(Home { t, c, name: actor.name.clone(), roles, places, modes }.into_response())
+    let editor = actor.grants.iter().any(|g| !matches!(g.role, Role::Owner | Role::Resident | Role::Volunteer));
+    Ok(Home { t, c, name: actor.name.clone(), roles, places, modes, editor }.into_response())
 }
 
 #[derive(Template, WebTemplate)]

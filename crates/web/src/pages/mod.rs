@@ -120,7 +120,8 @@ pub struct F {
     pub hint: Option<&'static str>,
     pub optional: bool,
     pub numeric: bool,
-    pub invalid: bool,
+    /// What is wrong with this field, shown under it.
+    pub error: Option<String>,
     pub choices: Vec<(String, String)>,
 }
 
@@ -151,7 +152,10 @@ pub fn reshow(mut form: SimpleForm, err: ServiceError, lang: Lang) -> PageResult
     match &err {
         ServiceError::Invalid(errs) => {
             for f in form.fields.iter_mut() {
-                f.invalid = errs.iter().any(|e| e.field == f.name || (e.field == "person_name" && f.name == "name"));
+                let mine = |field: &str| {
+                    field == f.name || matches!((field, f.name), ("person_name", "name") | ("date", "moved_in" | "moved_out"))
+                };
+                f.error = errs.iter().find(|e| mine(e.field)).map(|e| e.error.message(lang));
             }
         }
         ServiceError::Unauthenticated | ServiceError::Internal(_) | ServiceError::Forbidden | ServiceError::NotFound { .. } => {
