@@ -312,6 +312,11 @@ impl Store {
             let Some(node) = g.at.target() else { continue };
             let name = if node.kind.is_region() {
                 region::Entity::find_by_id(node.id).one(self.read()).await?.map(|r| r.name)
+            } else if node.kind == NodeKind::Household {
+                // A resident's own home, named as on the door: 纹江花园 1栋 1单元 102.
+                let v = self.household(actor, node.id).await?;
+                let names: Vec<&str> = v.places.iter().skip(4).map(|p| p.name.as_str()).collect();
+                Some(names.join(" "))
             } else {
                 match g.at.compound_id() {
                     Some(cid) => compound::Entity::find_by_id(cid).one(self.read()).await?.map(|c| c.name),
