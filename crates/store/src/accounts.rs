@@ -15,8 +15,8 @@ use linli_domain::authz::{Action, Grant, Role, allowed};
 use linli_domain::place::{NodeKind, Path};
 use linli_domain::registry::{Phone, Text};
 use linli_domain::{FieldError, Invalid};
-use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -97,6 +97,11 @@ const INVITE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 impl Store {
     async fn find_account_by_login(&self, login: &str) -> ServiceResult<Option<account::Model>> {
         let login = login.trim();
+        // No login has control characters (names are checked when made), and PostgreSQL
+        // refuses a NUL in a query parameter: such a login matches no one.
+        if login.chars().any(char::is_control) {
+            return Ok(None);
+        }
         if let Some(a) = account::Entity::find().filter(account::Column::Username.eq(login)).one(self.read()).await? {
             return Ok(Some(a));
         }
@@ -109,7 +114,7 @@ impl Store {
     /// Checks a login (username or phone) and password, counting failures per login name.
     pub async fn authenticate(&self, login: &str, password: &str) -> ServiceResult<account::Model> {
         let key = format!("login:{}", login.trim().to_lowercase());
-        let key: String = key.chars().take(100).collect();
+        let key: String = key.chars().filter(|c| !c.is_control()).take(100).collect();
         let t = now();
         if let Some(a) = login_attempt::Entity::find_by_id(key.clone()).one(self.read()).await? {
             let window_left = a.window_start + LOGIN_WINDOW_SECONDS - t;
@@ -132,22 +137,20 @@ impl Store {
                 Ok(a)
             }
             _ => {
+                // Built from expressions rather than SQL text: placeholders differ between
+                // SQLite (`?`) and PostgreSQL (`$1`), and a custom string fits only one of them.
+                let existing = |c: login_attempt::Column| Expr::col((login_attempt::Entity, c));
+                let window_over = || existing(login_attempt::Column::WindowStart).lt(t - LOGIN_WINDOW_SECONDS);
                 login_attempt::Entity::insert(login_attempt::ActiveModel { key: Set(key.clone()), window_start: Set(t), count: Set(1) })
                     .on_conflict(
                         OnConflict::column(login_attempt::Column::Key)
                             .value(
                                 login_attempt::Column::Count,
-                                Expr::cust_with_values(
-                                    "CASE WHEN login_attempt.window_start < ? THEN 1 ELSE login_attempt.count + 1 END",
-                                    [t - LOGIN_WINDOW_SECONDS],
-                                ),
+                                Expr::case(window_over(), 1).finally(existing(login_attempt::Column::Count).add(1)),
                             )
                             .value(
                                 login_attempt::Column::WindowStart,
-                                Expr::cust_with_values(
-                                    "CASE WHEN login_attempt.window_start < ? THEN ? ELSE login_attempt.window_start END",
-                                    [t - LOGIN_WINDOW_SECONDS, t],
-                                ),
+                                Expr::case(window_over(), t).finally(existing(login_attempt::Column::WindowStart)),
                             )
                             .to_owned(),
                     )
@@ -224,7 +227,7 @@ impl Store {
     pub async fn create_api_token(&self, actor: &Actor, name: &str) -> ServiceResult<String> {
         let name = Text::parse(name, 60).map_err(|e| FieldError::new("name", e))?;
         let token = format!("linli_{}", random_hex(24));
-        let txn = self.write().begin().await?;
+        let txn = self.begin_write().await?;
         let row = api_token::Entity::insert(api_token::ActiveModel {
             account_id: Set(actor.account_id),
             name: Set(name.as_str().to_string()),
@@ -275,7 +278,7 @@ impl Store {
             return Err(ServiceError::invalid("phone", Invalid::Taken));
         }
         let hash = hash_password(password)?;
-        let txn = self.write().begin().await?;
+        let txn = self.begin_write().await?;
         let id = account::Entity::insert(account::ActiveModel {
             username: Set(username.as_str().to_string()),
             phone: Set(phone.as_ref().map(|p| p.as_str().to_string())),
@@ -316,7 +319,7 @@ impl Store {
         if let Some(by) = granted_by {
             by.require(Action::GrantRole, at)?;
         }
-        let txn = self.write().begin().await?;
+        let txn = self.begin_write().await?;
         let id = role_grant::Entity::insert(role_grant::ActiveModel {
             account_id: Set(account_id),
             role: Set(role.as_str().to_string()),
@@ -373,7 +376,7 @@ impl Store {
         actor.require(Action::IssueInvite, &at)?;
         let code: String = (0..8).map(|_| INVITE_ALPHABET[rand::random::<u32>() as usize % INVITE_ALPHABET.len()] as char).collect();
         let t = now();
-        let txn = self.write().begin().await?;
+        let txn = self.begin_write().await?;
         invite::Entity::insert(invite::ActiveModel {
             code: Set(code.clone()),
             household_id: Set(household_id),
@@ -405,7 +408,7 @@ impl Store {
 
     /// Redeems an invite code: the account gets the owner or resident role on the household.
     pub async fn claim_invite(&self, account_id: i64, code: &str) -> ServiceResult<i64> {
-        let code = code.trim().to_uppercase().replace([' ', '-'], "");
+        let code = normalise_code(code)?;
         let invite = invite::Entity::find_by_id(code.clone())
             .one(self.read())
             .await?
@@ -436,6 +439,16 @@ impl Store {
     }
 }
 
+/// An invite code as typed ("abcd-2345 ") in its stored form, or "no such code" when it
+/// holds characters no code has (which also keeps a NUL away from PostgreSQL).
+fn normalise_code(code: &str) -> ServiceResult<String> {
+    let code = code.trim().to_uppercase().replace([' ', '-'], "");
+    if code.is_empty() || code.len() > 32 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(ServiceError::invalid("code", Invalid::BadChoice));
+    }
+    Ok(code)
+}
+
 /// The node kind of the lowest place a grant sits on, for listing what an actor sees.
 pub fn grant_kind(g: &Grant) -> Option<NodeKind> {
     g.at.target().map(|n| n.kind)
@@ -444,7 +457,7 @@ pub fn grant_kind(g: &Grant) -> Option<NodeKind> {
 impl Store {
     /// Checks that an invite code can still be used, before anything is created for it.
     pub async fn check_invite(&self, code: &str) -> ServiceResult<()> {
-        let code = code.trim().to_uppercase().replace([' ', '-'], "");
+        let code = normalise_code(code)?;
         invite::Entity::find_by_id(code)
             .one(self.read())
             .await?

@@ -8,7 +8,10 @@
 use crate::migration::Migrator;
 use anyhow::Context;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
+};
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 
@@ -99,6 +102,21 @@ impl Store {
 
     pub(crate) fn write(&self) -> &DatabaseConnection {
         &self.write
+    }
+
+    /// Starts a write transaction. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`): a deferred transaction that reads before it writes cannot wait for
+    /// another process's writer (SQLite answers "database is locked" at once rather than risk
+    /// a deadlock), while an immediate one waits up to the busy timeout like any other write.
+    /// This is what lets a second server, or `linli import`, write to the same file.
+    pub(crate) async fn begin_write(&self) -> Result<DatabaseTransaction, DbErr> {
+        match self.backend {
+            Backend::Sqlite => {
+                let options = TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
+                self.write.begin_with_options(options).await
+            }
+            Backend::Postgres => self.write.begin().await,
+        }
     }
 
     pub fn db_backend(&self) -> DbBackend {

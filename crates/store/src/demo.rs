@@ -11,7 +11,7 @@ use crate::{Backend, Store, now};
 use anyhow::Context;
 use linli_domain::authz::Role;
 use linli_domain::place::{Node, NodeKind, Path};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait};
 
 /// The password of every demo login. Demo data is for trying linli out, never for real use.
 pub const DEMO_PASSWORD: &str = "demo1234";
@@ -102,7 +102,7 @@ impl Store {
         }
         let last_city = world.cities.len().saturating_sub(1);
         let t = now();
-        let txn = self.write().begin().await?;
+        let txn = self.begin_write().await?;
         // Persons first: households point at their designated voter.
         let mut persons = Vec::new();
         for (i, p) in world.persons.iter().enumerate() {

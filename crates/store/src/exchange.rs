@@ -13,7 +13,7 @@ use anyhow::Context;
 use linli_domain::registry::{Floor, Room, Text};
 use linli_domain::{Area, AreaSource, Lang};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 
 pub const HEADERS: [&str; 8] = ["楼栋", "单元", "楼层", "房号", "专有面积", "面积来源", "业主", "电话"];
@@ -148,7 +148,7 @@ pub async fn import_roster<R: std::io::Read>(store: &Store, compound_id: i64, in
         return Ok(report);
     }
     let t = now();
-    let txn = store.write().begin().await?;
+    let txn = store.begin_write().await?;
     let mut buildings: HashMap<String, i64> =
         building::Entity::find().filter(building::Column::CompoundId.eq(compound_id)).all(&txn).await?.into_iter().map(|b| (b.name, b.id)).collect();
     let mut units: HashMap<(i64, String), i64> =

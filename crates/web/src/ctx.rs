@@ -46,6 +46,16 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
+/// The path the client asked for. Routers nested under `/api/v1` see the path without that
+/// prefix, so the original URI is what tells an API request (JSON errors) from a page.
+pub fn request_path(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map(|u| u.0.path().to_string())
+        .unwrap_or_else(|| parts.uri.path().to_string())
+}
+
 impl Ctx {
     /// The actor, or "please sign in".
     pub fn actor(&self) -> Result<&Actor, WebError> {
@@ -62,7 +72,7 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
 
     async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
         let h = &parts.headers;
-        let path = parts.uri.path().to_string();
+        let path = request_path(parts);
         let json = path.starts_with("/api/");
         let lang = match cookie(h, LANG_COOKIE) {
             Some(l) => Lang::from_tag(l),
@@ -95,7 +105,17 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
         if bearer.is_some() && actor.is_none() {
             return Err(WebError::new(ServiceError::Unauthenticated, lang, json));
         }
-        Ok(Ctx { lang, large_text, actor, csrf, session, by_token, path, json })
+        // Every cookie-authenticated API write, with a body or without (DELETE), must echo the
+        // CSRF cookie in `X-CSRF-Token`: another site can make a browser send the cookie but
+        // cannot read it. Checked here because every API handler takes a `Ctx`.
+        let ctx = Ctx { lang, large_text, actor, csrf, session, by_token, path, json };
+        if ctx.json && ctx.actor.is_some() && !ctx.by_token && !parts.method.is_safe() {
+            let sent = h.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+            if ctx.csrf.is_empty() || sent != ctx.csrf {
+                return Err(ctx.err(ServiceError::Forbidden));
+            }
+        }
+        Ok(ctx)
     }
 }
 

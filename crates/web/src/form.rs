@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
 fn lang_of(parts: &Parts) -> (Lang, bool) {
-    let json = parts.uri.path().starts_with("/api/");
+    let json = crate::ctx::request_path(parts).starts_with("/api/");
     let lang = match cookie(&parts.headers, crate::ctx::LANG_COOKIE) {
         Some(l) => Lang::from_tag(l),
         None => parts
@@ -56,52 +56,95 @@ impl<T: DeserializeOwned + Send> FromRequestParts<Arc<AppState>> for Q<T> {
     async fn from_request_parts(parts: &mut Parts, _: &Arc<AppState>) -> Result<Self, WebError> {
         let (lang, json) = lang_of(parts);
         let q = parts.uri.query().unwrap_or("");
-        serde_html_form::from_str(q).map(Q).map_err(|_| bad("page", lang, json))
+        serde_html_form::from_str(q).map(Q).map_err(|_| bad(query_culprit::<T>(q).unwrap_or("page"), lang, json))
     }
 }
 
-/// A JSON body. A cookie-authenticated write must carry the CSRF token in `X-CSRF-Token`.
-pub struct ApiJson<T>(pub T);
+/// The names of the parameters and JSON members the pages and the API take, so that an error
+/// found by serde can name its field (the service layer names its own).
+const FIELDS: &[&str] = &[
+    "version", "floor", "room", "area", "area_source", "name", "floors", "sub_compound_id", "unit_id", "management_mode",
+    "address", "year_built", "three_no", "six_have", "login", "password", "kind", "person_id", "phone", "share", "moved_in",
+    "moved_out", "code", "role", "display_name", "page", "size", "q", "mode", "region", "lang", "large", "back",
+];
 
-impl<T: DeserializeOwned + Send> FromRequest<Arc<AppState>> for ApiJson<T> {
+fn known(name: &str) -> Option<&'static str> {
+    FIELDS.iter().copied().find(|f| *f == name)
+}
+
+/// The query parameter that does not parse. Every query here has only optional fields, so
+/// the one pair that fails on its own is the one at fault.
+fn query_culprit<T: DeserializeOwned>(q: &str) -> Option<&'static str> {
+    let pairs: Vec<(String, String)> = serde_html_form::from_str(q).ok()?;
+    pairs
+        .iter()
+        .find(|pair| serde_html_form::to_string([pair]).is_ok_and(|one| serde_html_form::from_str::<T>(&one).is_err()))
+        .and_then(|(k, _)| known(k))
+}
+
+/// The key of the JSON member serde was reading when it stopped at `line`:`column`, for
+/// errors such as "invalid type: string, expected i32" that do not name the member.
+fn member_at(body: &[u8], line: usize, column: usize) -> Option<&'static str> {
+    let text = std::str::from_utf8(body).ok()?;
+    let offset: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum::<usize>() + column;
+    let mut key = None;
+    let (mut depth, mut in_string, mut escaped) = (0i32, false, false);
+    let (mut start, mut last_string) = (0usize, None);
+    for (i, c) in text.char_indices().take_while(|(i, _)| *i < offset) {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => {
+                    in_string = false;
+                    last_string = text.get(start..i);
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                start = i + 1;
+            }
+            '{' | '[' => depth += 1,
+            '}' | ']' => depth -= 1,
+            ':' if depth == 1 => key = last_string,
+            _ => {}
+        }
+    }
+    key.and_then(known)
+}
+
+/// A JSON body (a cookie-authenticated write has passed the CSRF check of `Ctx` first).
+/// The body is read only for a signed-in caller (unless `PUBLIC`, as for getting a token),
+/// so a caller without credentials hears "sign in" (401), not what is wrong with the body.
+pub struct ApiJson<T, const PUBLIC: bool = false>(pub T);
+
+impl<T: DeserializeOwned + Send, const PUBLIC: bool> FromRequest<Arc<AppState>> for ApiJson<T, PUBLIC> {
     type Rejection = WebError;
 
     async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Self, WebError> {
         let (mut parts, body) = req.into_parts();
         let (lang, _) = lang_of(&parts);
         let ctx = Ctx::from_request_parts(&mut parts, state).await?;
-        if !ctx.by_token && ctx.actor.is_some() {
-            let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
-            if ctx.csrf.is_empty() || sent != ctx.csrf {
-                return Err(WebError::new(ServiceError::Forbidden, lang, true));
-            }
+        if !PUBLIC && ctx.actor.is_none() {
+            return Err(WebError::new(ServiceError::Unauthenticated, lang, true));
         }
         let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
             .await
             .map_err(|_| WebError::new(ServiceError::invalid("body", Invalid::TooLong { max: crate::BODY_LIMIT }), lang, true))?;
-        serde_json::from_slice(&bytes).map(ApiJson).map_err(|e| json_error(&e, lang))
+        serde_json::from_slice(&bytes).map(ApiJson).map_err(|e| json_error(&e, &bytes, lang))
     }
 }
 
-fn json_error(e: &serde_json::Error, lang: Lang) -> WebError {
-    // serde names the missing or mistyped field in its message; pass the field on when it does.
+fn json_error(e: &serde_json::Error, body: &[u8], lang: Lang) -> WebError {
+    // serde names a missing field in its message; a mistyped one is found by where it stopped.
     let text = e.to_string();
-    let field = text.split('`').nth(1).map(str::to_string).unwrap_or_else(|| "body".into());
-    let field: &'static str = match field.as_str() {
-        "version" => "version",
-        "floor" => "floor",
-        "room" => "room",
-        "area" => "area",
-        "area_source" => "area_source",
-        "name" => "name",
-        "unit_id" => "unit_id",
-        "management_mode" => "management_mode",
-        "login" => "login",
-        "password" => "password",
-        "kind" => "kind",
-        "person_id" => "person_id",
-        _ => "body",
-    };
+    let named = text.split('`').nth(1).and_then(known);
+    let at = || if e.is_data() { member_at(body, e.line(), e.column()) } else { None };
+    let field = named.or_else(at).unwrap_or("body");
     let invalid = if text.starts_with("missing field") { Invalid::Required } else { Invalid::BadChoice };
     WebError::new(ServiceError::invalid(field, invalid), lang, true)
 }

@@ -4,7 +4,7 @@
 //! `both_backends!` declares each test twice, in modules `sqlite` and `postgres`. The
 //! PostgreSQL variant needs `LINLI_TEST_PG_URL` (scripts/test starts a throwaway cluster and
 //! sets it) and fails without it: a suite must never silently skip.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use linli_store::Store;
 use linli_store::demo::{DEMO_PASSWORD, DemoSummary};
@@ -80,6 +80,8 @@ impl TestApp {
     }
 
     pub async fn serve(backend: Backend, url: String, store: Store, demo: DemoSummary, dir: Option<tempdir::Dir>) -> TestApp {
+        // Internal errors are logged with their cause; show them in a failing test's output.
+        let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("error").try_init();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let app = linli_web::app(store.clone(), false);
@@ -141,6 +143,147 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// A second server over the same database: another instance of linli, sharing nothing
+    /// with the first but the database.
+    pub async fn second_instance(&self) -> TestApp {
+        let store = Store::open(&self.url).await.expect("open store for the second instance");
+        TestApp::serve(self.backend, self.url.clone(), store, self.demo.clone(), None).await
+    }
+
+    /// An API call with a raw body and extra headers: (status, json or the text as a string).
+    pub async fn api_raw(
+        &self,
+        token: Option<&str>,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<(&str, Vec<u8>)>,
+        headers: &[(&str, &str)],
+    ) -> (u16, serde_json::Value) {
+        let mut req = self.client.request(method, self.url(&format!("/api/v1{path}")));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if let Some((content_type, bytes)) = body {
+            req = req.header("content-type", content_type).body(bytes);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+    }
+
+    /// Like `api`, asking for English messages.
+    pub async fn api_en(&self, token: &str, method: reqwest::Method, path: &str, body: Option<serde_json::Value>) -> (u16, serde_json::Value) {
+        let body = body.map(|b| ("application/json", serde_json::to_vec(&b).unwrap()));
+        self.api_raw(Some(token), method, path, body, &[("accept-language", "en-US,en;q=0.9")]).await
+    }
+
+    /// A connection of its own to the test database, for looking behind the application.
+    pub async fn sql(&self) -> sea_orm::DatabaseConnection {
+        sea_orm::Database::connect(self.url.as_str()).await.expect("connect to the test database")
+    }
+
+    /// The first column of the first row of a query, as a number.
+    pub async fn sql_i64(&self, sql: &str) -> i64 {
+        use sea_orm::ConnectionTrait;
+        let conn = self.sql().await;
+        let stmt = sea_orm::Statement::from_string(conn.get_database_backend(), sql);
+        let row = conn.query_one_raw(stmt).await.unwrap_or_else(|e| panic!("{sql}: {e}")).expect("a row");
+        // PostgreSQL keeps some numbers as INTEGER (i32), counts as BIGINT (i64).
+        let n = row
+            .try_get_by_index::<i64>(0)
+            .or_else(|_| row.try_get_by_index::<i32>(0).map(i64::from))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        conn.close().await.unwrap();
+        n
+    }
+
+    /// Runs SQL directly, as someone with database access (not through linli) would.
+    pub async fn sql_exec(&self, sql: &str) -> u64 {
+        use sea_orm::ConnectionTrait;
+        let conn = self.sql().await;
+        let n = conn.execute_unprepared(sql).await.unwrap_or_else(|e| panic!("{sql}: {e}")).rows_affected();
+        conn.close().await.unwrap();
+        n
+    }
+
+    /// Pairs of numbers from a two-column query, e.g. `SELECT id, version FROM household`.
+    pub async fn sql_pairs(&self, sql: &str) -> Vec<(i64, i64)> {
+        use sea_orm::ConnectionTrait;
+        let conn = self.sql().await;
+        let stmt = sea_orm::Statement::from_string(conn.get_database_backend(), sql);
+        let rows = conn.query_all_raw(stmt).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let num = |row: &sea_orm::QueryResult, i: usize| {
+            row.try_get_by_index::<i64>(i).or_else(|_| row.try_get_by_index::<i32>(i).map(i64::from)).unwrap_or_else(|e| panic!("{sql}: {e}"))
+        };
+        let out = rows.iter().map(|r| (num(r, 0), num(r, 1))).collect();
+        conn.close().await.unwrap();
+        out
+    }
+
+    pub async fn audit_count(&self) -> i64 {
+        self.sql_i64("SELECT COUNT(*) FROM audit").await
+    }
+
+    /// A household as the committee reads it through the API.
+    pub async fn household_json(&self, token: &str, id: i64) -> serde_json::Value {
+        let (s, v) = self.api(token, reqwest::Method::GET, &format!("/households/{id}"), None).await;
+        assert_eq!(s, 200, "reading household {id}: {v}");
+        v
+    }
+
+    /// Signs in through the form and also returns the session cookie's value.
+    pub async fn browser_login_with_session(&self, username: &str) -> (Browser, String) {
+        let b = Browser { client: client(), base: self.base.clone() };
+        let page = b.get("/login").await.1;
+        let csrf = csrf_of(&page);
+        let res = b
+            .client
+            .post(self.url("/login"))
+            .form(&[("_csrf", csrf.as_str()), ("login", username), ("password", DEMO_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303, "login of {username}");
+        let session = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| v.strip_prefix("linli_session="))
+            .map(|v| v.split(';').next().unwrap().to_string())
+            .expect("a session cookie");
+        (b, session)
+    }
+
+    /// Runs the real `linli` binary against the test database: (exit code, stdout, stderr).
+    pub fn cli(&self, args: &[&str]) -> (i32, String, String) {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_linli"))
+            .arg("--database-url")
+            .arg(&self.url)
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("run linli");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// A scratch directory removed with the test.
+    pub fn scratch_dir(&self) -> tempdir::Dir {
+        let dir = std::env::temp_dir().join(format!("linli-scratch-{}", unique()));
+        std::fs::create_dir_all(&dir).unwrap();
+        tempdir::Dir(dir)
+    }
+}
+
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
@@ -161,6 +304,40 @@ impl Browser {
     pub async fn get(&self, path: &str) -> (u16, String) {
         let res = self.client.get(format!("{}{path}", self.base)).send().await.unwrap();
         (res.status().as_u16(), res.text().await.unwrap())
+    }
+
+    /// The same signed-in browser talking to another server (cookies are shared by host).
+    pub fn at(&self, base: &str) -> Browser {
+        Browser { client: self.client.clone(), base: base.to_string() }
+    }
+
+    /// GET without following redirects: (status, Location).
+    pub async fn get_location(&self, path: &str) -> (u16, Option<String>) {
+        let res = self.client.get(format!("{}{path}", self.base)).send().await.unwrap();
+        let location = res.headers().get("location").map(|l| l.to_str().unwrap().to_string());
+        (res.status().as_u16(), location)
+    }
+
+    /// Posts a form as is (no CSRF token added): (status, body).
+    pub async fn post_raw(&self, action: &str, fields: &[(&str, &str)]) -> (u16, String) {
+        let res = self.client.post(format!("{}{action}", self.base)).form(fields).send().await.unwrap();
+        (res.status().as_u16(), res.text().await.unwrap())
+    }
+
+    /// A JSON API call authenticated by this browser's session cookie, with an optional
+    /// `X-CSRF-Token`.
+    pub async fn api(&self, method: reqwest::Method, path: &str, body: Option<serde_json::Value>, csrf: Option<&str>) -> (u16, serde_json::Value) {
+        let mut req = self.client.request(method, format!("{}/api/v1{path}", self.base));
+        if let Some(c) = csrf {
+            req = req.header("x-csrf-token", c);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
     }
 
     /// Loads `form_page`, takes its CSRF token, and posts `fields` to `action`.
@@ -203,4 +380,14 @@ macro_rules! both_backends {
             )*
         }
     };
+}
+
+/// Asserts the API's error answer: the status, the stable code, the field at fault, and a
+/// message that is not empty.
+#[track_caller]
+pub fn assert_api_error(status: u16, body: &serde_json::Value, want_status: u16, code: &str, field: Option<&str>) {
+    assert_eq!(status, want_status, "status of {body}");
+    assert_eq!(body["code"], code, "code of {body}");
+    assert_eq!(body["field"].as_str(), field, "field of {body}");
+    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "message of {body}");
 }

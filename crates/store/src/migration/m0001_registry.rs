@@ -279,6 +279,12 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for table in TABLES.iter().rev() {
+            if *table == "region" {
+                // SQLite empties a table row by row when dropping it, and the RESTRICT of
+                // region → parent region refuses to remove a city before its districts.
+                let unlink = Query::update().table(t("region")).value(t("parent_id"), Option::<i64>::None).to_owned();
+                m.exec_stmt(unlink).await?;
+            }
             m.drop_table(Table::drop().table(t(table)).to_owned()).await?;
         }
         Ok(())

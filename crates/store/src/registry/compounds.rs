@@ -13,7 +13,6 @@ use linli_domain::{Lang, PageRequest, Paged};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -216,7 +215,9 @@ impl Store {
             cond = cond.add(compound::Column::Name.like(format!("%{}%", escape_like(q))));
         }
         if let Some(mode) = filter.mode.as_deref().filter(|m| !m.is_empty()) {
-            cond = cond.add(compound::Column::ManagementMode.eq(mode));
+            // Only a known mode reaches the query; anything else is a bad choice, not a 500.
+            let mode = ManagementMode::parse(mode).map_err(|e| ServiceError::invalid("management_mode", e))?;
+            cond = cond.add(compound::Column::ManagementMode.eq(mode.as_str()));
         }
         if filter.three_no == Some(true) {
             cond = cond.add(compound::Column::ThreeNo.eq(true));
@@ -409,7 +410,7 @@ impl Store {
         let p = parse_compound(input)?;
         let id_of = |k: NodeKind| path.nodes().iter().find(|n| n.kind == k).map(|n| n.id).unwrap_or(0);
         let t = now();
-        let txn = self.write().begin().await?;
+        let txn = self.begin_write().await?;
         let row = compound::ActiveModel {
             community_id: Set(community_id),
             subdistrict_id: Set(id_of(NodeKind::Subdistrict)),
@@ -452,7 +453,7 @@ impl Store {
         actor.require(Action::EditCompound, &paths::compound_path(&before))?;
         let p = parse_compound(input)?;
         let version = input.version.ok_or_else(|| ServiceError::invalid("version", linli_domain::Invalid::Required))?;
-        let txn = self.write().begin().await?;
+        let txn = self.begin_write().await?;
         let res = compound::Entity::update_many()
             .col_expr(compound::Column::Name, Expr::value(p.name.into_string()))
             .col_expr(compound::Column::Address, Expr::value(p.address.map(Text::into_string)))
@@ -511,7 +512,8 @@ impl Store {
 }
 
 /// Drops the LIKE wildcards `%`, `_` and `\\` from a search term (so it matches literally
-/// on both backends without an ESCAPE clause) and bounds its length.
+/// on both backends without an ESCAPE clause) and bounds its length. Control characters go
+/// too: no stored name has them, and PostgreSQL refuses a NUL in a query parameter outright.
 pub(crate) fn escape_like(q: &str) -> String {
-    q.chars().take(50).filter(|c| !matches!(c, '%' | '_' | '\\')).collect()
+    q.chars().take(50).filter(|c| !matches!(c, '%' | '_' | '\\') && !c.is_control()).collect()
 }

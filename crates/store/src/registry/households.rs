@@ -12,10 +12,10 @@ use linli_domain::authz::Action;
 use linli_domain::place::Path;
 use linli_domain::registry::{Floor, Phone, Room};
 use linli_domain::{Area, AreaSource, FieldError, Invalid, PageRequest, Paged};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -250,43 +250,40 @@ impl Store {
     }
 
     /// Matches a room exactly, or a person (owner or resident) by part of the name or phone.
+    /// The people are matched inside the one query (no list of ids in between), so a common
+    /// surname in a whole city finds every household, and the caller's scope and paging apply
+    /// to the complete result. A term that is only LIKE wildcards matches no one.
     async fn search_condition(&self, q: &str) -> ServiceResult<Condition> {
         let term = escape_like(q);
+        let term = term.trim();
         let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-        let mut people = Condition::any().add(person::Column::Name.like(format!("%{term}%")));
+        let mut people = Condition::any();
+        if !term.is_empty() {
+            people = people.add(person::Column::Name.like(format!("%{term}%")));
+        }
         if digits.len() >= 4 {
             people = people.add(person::Column::Phone.like(format!("%{digits}%")));
         }
-        let person_ids: Vec<i64> = person::Entity::find()
-            .select_only()
-            .column(person::Column::Id)
-            .filter(people)
-            .limit(2000)
-            .into_tuple()
-            .all(self.read())
-            .await?;
-        let mut hh: Vec<i64> = ownership::Entity::find()
-            .select_only()
-            .column(ownership::Column::HouseholdId)
-            .filter(ownership::Column::PersonId.is_in(person_ids.clone()))
-            .into_tuple()
-            .all(self.read())
-            .await?;
-        let lived: Vec<i64> = residency::Entity::find()
-            .select_only()
-            .column(residency::Column::HouseholdId)
-            .filter(residency::Column::PersonId.is_in(person_ids))
-            .into_tuple()
-            .all(self.read())
-            .await?;
-        hh.extend(lived);
-        hh.sort_unstable();
-        hh.dedup();
-        let mut cond = Condition::any().add(household::Column::Id.is_in(hh));
+        let mut cond = Condition::any();
+        if !people.is_empty() {
+            let persons = Query::select().column(person::Column::Id).from(person::Entity).cond_where(people).to_owned();
+            let owned = Query::select()
+                .column(ownership::Column::HouseholdId)
+                .from(ownership::Entity)
+                .and_where(ownership::Column::PersonId.in_subquery(persons.clone()))
+                .to_owned();
+            let lived = Query::select()
+                .column(residency::Column::HouseholdId)
+                .from(residency::Entity)
+                .and_where(residency::Column::PersonId.in_subquery(persons))
+                .to_owned();
+            cond = cond.add(household::Column::Id.in_subquery(owned)).add(household::Column::Id.in_subquery(lived));
+        }
         if let Ok(room) = Room::parse(q) {
             cond = cond.add(household::Column::Room.eq(room.as_str()));
         }
-        Ok(cond)
+        // An empty `any` would match every household.
+        if cond.is_empty() { Ok(Condition::all().add(Expr::cust("1 = 0"))) } else { Ok(cond) }
     }
 
     /// The household page: data, owners, residents (current and past), what the actor may do.
@@ -320,7 +317,7 @@ impl Store {
         actor.require(Action::CreateHousehold, &paths::unit_path(&c, u.building_id, u.id))?;
         let p = parse_all(&input.floor, &input.room, &input.area, &input.area_source)?;
         let t = now();
-        let txn = self.write().begin().await?;
+        let txn = self.begin_write().await?;
         if room_taken(&txn, unit_id, &p.room, None).await? {
             return Err(ServiceError::invalid("room", Invalid::DuplicateRoom { room: p.room.as_str().to_string() }));
         }
@@ -372,7 +369,7 @@ impl Store {
             patch.area.as_deref().unwrap_or(&area_now),
             patch.area_source.as_deref().unwrap_or(&before.area_source),
         )?;
-        let txn = self.write().begin().await?;
+        let txn = self.begin_write().await?;
         if p.room.as_str() != before.room && room_taken(&txn, before.unit_id, &p.room, Some(id)).await? {
             return Err(ServiceError::invalid("room", Invalid::DuplicateRoom { room: p.room.as_str().to_string() }));
         }
@@ -402,7 +399,7 @@ impl Store {
             return Err(ServiceError::invalid("unit_id", Invalid::OtherCompound));
         }
         let room = Room::parse(&before.room).map_err(|e| FieldError::new("room", e))?;
-        let txn = self.write().begin().await?;
+        let txn = self.begin_write().await?;
         if room_taken(&txn, target.id, &room, Some(id)).await? {
             return Err(ServiceError::invalid("room", Invalid::DuplicateRoom { room: before.room.clone() }));
         }

@@ -12,7 +12,7 @@ use linli_domain::authz::Action;
 use linli_domain::registry::{Phone, ResidentKind, Share, Text};
 use linli_domain::{FieldError, Invalid};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -176,7 +176,7 @@ impl Store {
         let (Some(name), Some(phone), Some(share), true) = (name, phone, share, e.is_empty()) else {
             return Err(ServiceError::Invalid(e));
         };
-        let txn = self.write().begin().await?;
+        let txn = self.begin_write().await?;
         let existing = ownership::Entity::find().filter(ownership::Column::HouseholdId.eq(household_id)).all(&txn).await?;
         let held: i64 = existing.iter().map(|o| i64::from(o.share_bp)).sum();
         if held + i64::from(share.bp()) > 10_000 {
@@ -232,7 +232,7 @@ impl Store {
     /// Removes an owner (after a sale, say). The designated voter passes to a remaining owner.
     pub async fn remove_owner(&self, actor: &Actor, household_id: i64, ownership_id: i64) -> ServiceResult<()> {
         let (chain, h) = self.people_gate(actor, household_id).await?;
-        let txn = self.write().begin().await?;
+        let txn = self.begin_write().await?;
         let o = ownership::Entity::find_by_id(ownership_id)
             .one(&txn)
             .await?
@@ -272,7 +272,7 @@ impl Store {
     /// Co-owners designate one of them to vote for the household.
     pub async fn set_voter(&self, actor: &Actor, household_id: i64, input: &VoterInput) -> ServiceResult<()> {
         let (chain, h) = self.people_gate(actor, household_id).await?;
-        let txn = self.write().begin().await?;
+        let txn = self.begin_write().await?;
         let is_owner = ownership::Entity::find()
             .filter(ownership::Column::HouseholdId.eq(household_id))
             .filter(ownership::Column::PersonId.eq(input.person_id))
@@ -314,7 +314,7 @@ impl Store {
         let (Some(name), Some(phone), Some(kind), Some(date), true) = (name, phone, kind, date, e.is_empty()) else {
             return Err(ServiceError::Invalid(e));
         };
-        let txn = self.write().begin().await?;
+        let txn = self.begin_write().await?;
         let person_id = find_or_create_person(&txn, &name, phone.as_ref()).await?;
         let id = residency::Entity::insert(residency::ActiveModel {
             household_id: Set(household_id),
@@ -356,7 +356,7 @@ impl Store {
     pub async fn move_out(&self, actor: &Actor, household_id: i64, residency_id: i64, input: &MoveOutInput) -> ServiceResult<()> {
         let (chain, _) = self.people_gate(actor, household_id).await?;
         let date = parse_date(&input.moved_out).map_err(|e| FieldError::new("date", e))?;
-        let txn = self.write().begin().await?;
+        let txn = self.begin_write().await?;
         let r = residency::Entity::find_by_id(residency_id)
             .one(&txn)
             .await?

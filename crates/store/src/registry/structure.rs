@@ -10,7 +10,7 @@ use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::registry::Text;
 use linli_domain::{Invalid, PageRequest, Paged};
-use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -158,7 +158,7 @@ impl Store {
         if taken.is_some() {
             return Err(ServiceError::invalid("name", Invalid::Taken));
         }
-        let txn = self.write().begin().await?;
+        let txn = self.begin_write().await?;
         let id = building::Entity::insert(building::ActiveModel {
             compound_id: Set(compound_id),
             sub_compound_id: Set(input.sub_compound_id),
@@ -198,7 +198,7 @@ impl Store {
         if taken.is_some() {
             return Err(ServiceError::invalid("name", Invalid::Taken));
         }
-        let txn = self.write().begin().await?;
+        let txn = self.begin_write().await?;
         let id = unit::Entity::insert(unit::ActiveModel {
             building_id: Set(building_id),
             compound_id: Set(c.id),

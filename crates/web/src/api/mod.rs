@@ -75,7 +75,7 @@ pub struct TokenResponse {
 /// Exchange a login and password for an API token.
 #[utoipa::path(post, path = "/tokens", tag = "accounts", security(()), request_body = TokenRequest,
     responses((status = 201, body = TokenResponse), (status = 401, body = ApiError), (status = 429, body = ApiError)))]
-async fn create_token(state: State, ctx: Ctx, ApiJson(req): ApiJson<TokenRequest>) -> Result<(StatusCode, Json<TokenResponse>), WebError> {
+async fn create_token(state: State, ctx: Ctx, ApiJson(req): ApiJson<TokenRequest, true>) -> Result<(StatusCode, Json<TokenResponse>), WebError> {
     let s = &state.store;
     let account = s.authenticate(&req.login, &req.password).await.map_err(|e| ctx.err(e))?;
     let actor = s.actor(account.id).await.map_err(|e| ctx.err(e))?.ok_or_else(|| ctx.err(ServiceError::BadCredentials))?;
