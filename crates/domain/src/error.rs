@@ -3,6 +3,8 @@
 //! `Invalid` is the reason; `FieldError` ties it to the field (or spreadsheet column) it
 //! came from. Both have a stable `code` for API clients and a message in zh-CN and English.
 
+use crate::decision::ballot::CastMethod;
+use crate::decision::stage::ProposalStage;
 use crate::lang::Lang;
 use serde::Serialize;
 use std::fmt;
@@ -24,6 +26,16 @@ pub enum Invalid {
     DuplicateRoom { room: String },
     OtherCompound,
     Taken,
+    BadFraction,
+    ThresholdFraction { row: usize },
+    ThresholdUnreachable { row: usize },
+    ThresholdParticipation { row: usize },
+    NotInElectorate,
+    WrongStage { stage: ProposalStage },
+    NeedsEvidence { method: CastMethod },
+    TooManyChoices { max: usize },
+    NotACandidate,
+    DuplicateChoice,
 }
 
 impl Invalid {
@@ -43,6 +55,16 @@ impl Invalid {
             Invalid::DuplicateRoom { .. } => "duplicate_room",
             Invalid::OtherCompound => "other_compound",
             Invalid::Taken => "taken",
+            Invalid::BadFraction => "bad_fraction",
+            Invalid::ThresholdFraction { .. } => "threshold_fraction",
+            Invalid::ThresholdUnreachable { .. } => "threshold_unreachable",
+            Invalid::ThresholdParticipation { .. } => "threshold_participation",
+            Invalid::NotInElectorate => "not_in_electorate",
+            Invalid::WrongStage { .. } => "wrong_stage",
+            Invalid::NeedsEvidence { .. } => "needs_evidence",
+            Invalid::TooManyChoices { .. } => "too_many_choices",
+            Invalid::NotACandidate => "not_a_candidate",
+            Invalid::DuplicateChoice => "duplicate_choice",
         }
     }
 
@@ -76,6 +98,37 @@ impl Invalid {
             (Invalid::OtherCompound, Lang::En) => "cannot move to a unit of another compound".into(),
             (Invalid::Taken, Lang::Zh) => "已被使用".into(),
             (Invalid::Taken, Lang::En) => "is already taken".into(),
+            (Invalid::BadFraction, Lang::Zh) => "应为 2/3 或 75% 这样的比例，大于 0 且不超过 100%".into(),
+            (Invalid::BadFraction, Lang::En) => "is not a fraction like 2/3 or 75% (above 0, at most 100%)".into(),
+            (Invalid::ThresholdFraction { row }, Lang::Zh) => {
+                format!("第 {row} 条的比例必须大于 0 且不超过 1（如 2/3）")
+            }
+            (Invalid::ThresholdFraction { row }, Lang::En) => {
+                format!("row {row}: the fraction must be above 0 and at most 1 (like 2/3)")
+            }
+            (Invalid::ThresholdUnreachable { row }, Lang::Zh) => format!("第 {row} 条要求“超过 100%”，永远达不到"),
+            (Invalid::ThresholdUnreachable { row }, Lang::En) => {
+                format!("row {row} asks for more than 100%, which can never be met")
+            }
+            (Invalid::ThresholdParticipation { row }, Lang::Zh) => {
+                format!("第 {row} 条：参与表决的比例只能按全体业主计算")
+            }
+            (Invalid::ThresholdParticipation { row }, Lang::En) => {
+                format!("row {row}: participation can only be measured against all owners")
+            }
+            (Invalid::NotInElectorate, Lang::Zh) => "不在本次表决的业主名单中".into(),
+            (Invalid::NotInElectorate, Lang::En) => "is not on the roll of owners of this vote".into(),
+            (Invalid::WrongStage { stage }, Lang::Zh) => format!("提案现处于“{}”阶段，不能这样做", stage.label(lang)),
+            (Invalid::WrongStage { stage }, Lang::En) => {
+                format!("cannot be done while the proposal is at the stage “{}”", stage.label(lang))
+            }
+            (Invalid::NeedsEvidence { method }, _) => method.evidence_needed(lang).into(),
+            (Invalid::TooManyChoices { max }, Lang::Zh) => format!("最多只能选 {max} 人"),
+            (Invalid::TooManyChoices { max }, Lang::En) => format!("may choose at most {max}"),
+            (Invalid::NotACandidate, Lang::Zh) => "不是本次选举的候选人".into(),
+            (Invalid::NotACandidate, Lang::En) => "is not a candidate in this election".into(),
+            (Invalid::DuplicateChoice, Lang::Zh) => "同一位候选人选了两次".into(),
+            (Invalid::DuplicateChoice, Lang::En) => "names the same candidate twice".into(),
         }
     }
 }
@@ -132,6 +185,21 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
         "date" => ("日期", "Date"),
         "version" => ("版本", "Version"),
         "id" => ("编号", "Id"),
+        "thresholds" => ("表决门槛", "Thresholds"),
+        "fraction" => ("比例", "Fraction"),
+        "notice_days" => ("公示天数", "Notice period (days)"),
+        "matter" => ("事项类别", "Matter"),
+        "preset" => ("表决规则", "Decision rule"),
+        "stage" => ("阶段", "Stage"),
+        "choice" => ("表决意见", "Choice"),
+        "method" => ("投票方式", "How cast"),
+        "voter" => ("投票人", "Voter"),
+        "household_id" => ("户", "Household"),
+        "recorded_by" => ("代录人", "Recorded by"),
+        "file" => ("凭证", "Evidence"),
+        "witness" => ("见证人", "Witness"),
+        "seats" => ("应选人数", "Seats"),
+        "candidates" => ("候选人", "Candidates"),
         other => (other, other),
     };
     lang.pick(zh, en)

@@ -1,0 +1,184 @@
+//! How a ballot was cast, and the evidence that makes it stand.
+//!
+//! Many owners are elderly or live elsewhere, so most ballots do not come from the owner's own
+//! phone: a building head records a signed form at the door, a relative votes by written
+//! proxy, an owner abroad agrees by video, the committee enters paper forms. A decision can be
+//! challenged in court within a year (Civil Code Art. 280), and a ballot someone else entered
+//! is only as good as what shows the owner meant it. So each way of casting names the evidence
+//! it needs, and a ballot without it is refused when entered, not discovered missing later.
+
+use crate::error::{FieldError, Invalid};
+use crate::lang::Lang;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CastMethod {
+    /// By the voter, signed in.
+    Online,
+    /// Recorded by a building head or volunteer at the door.
+    Assisted,
+    /// By someone holding the voter's written authorisation.
+    Proxy,
+    /// By phone or video, with a witness.
+    Remote,
+    /// A paper form entered by the committee.
+    Paper,
+}
+
+/// What backs a ballot; blank text counts as missing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// The account that entered the ballot for the voter.
+    pub recorded_by: Option<i64>,
+    /// A stored file: photo of the signed form, audio note, or the proxy's authorisation.
+    pub file: Option<String>,
+    /// Who witnessed a remote ballot.
+    pub witness: Option<String>,
+    pub note: Option<String>,
+}
+
+fn present(s: &Option<String>) -> bool {
+    s.as_deref().is_some_and(|s| !s.trim().is_empty())
+}
+
+impl CastMethod {
+    pub const ALL: [CastMethod; 5] =
+        [CastMethod::Online, CastMethod::Assisted, CastMethod::Proxy, CastMethod::Remote, CastMethod::Paper];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CastMethod::Online => "online",
+            CastMethod::Assisted => "assisted",
+            CastMethod::Proxy => "proxy",
+            CastMethod::Remote => "remote",
+            CastMethod::Paper => "paper",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<CastMethod, Invalid> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Err(Invalid::Required);
+        }
+        CastMethod::ALL.into_iter().find(|m| m.as_str() == s).ok_or(Invalid::BadChoice)
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            CastMethod::Online => lang.pick("本人网上投票", "Online, by the owner"),
+            CastMethod::Assisted => lang.pick("上门代录", "Recorded at the door"),
+            CastMethod::Proxy => lang.pick("委托代理", "By proxy"),
+            CastMethod::Remote => lang.pick("电话或视频", "By phone or video"),
+            CastMethod::Paper => lang.pick("纸质表决票", "Paper form"),
+        }
+    }
+
+    /// The sentence shown when this method's evidence is missing.
+    pub fn evidence_needed(self, lang: Lang) -> &'static str {
+        match self {
+            CastMethod::Online => lang.pick("无需凭证", "needs no evidence"),
+            CastMethod::Assisted => {
+                lang.pick("请上传签字的表决票照片或录音", "needs a photo of the signed form or an audio note")
+            }
+            CastMethod::Proxy => lang.pick("请上传业主签字的授权委托书", "needs the owner's signed authorisation"),
+            CastMethod::Remote => lang.pick("请写明见证人", "needs the name of who witnessed it"),
+            CastMethod::Paper => lang.pick("请上传纸质表决票的照片", "needs a photo of the paper form"),
+        }
+    }
+
+    /// Whether the evidence is enough for this method; every missing field is reported.
+    pub fn check(self, evidence: &Evidence) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let needs = Invalid::NeedsEvidence { method: self };
+        match self {
+            CastMethod::Online => {}
+            CastMethod::Assisted => {
+                if evidence.recorded_by.is_none() {
+                    errors.push(FieldError::new("recorded_by", Invalid::Required));
+                }
+                if !present(&evidence.file) {
+                    errors.push(FieldError::new("file", needs));
+                }
+            }
+            CastMethod::Proxy | CastMethod::Paper => {
+                if !present(&evidence.file) {
+                    errors.push(FieldError::new("file", needs));
+                }
+            }
+            CastMethod::Remote => {
+                if !present(&evidence.witness) {
+                    errors.push(FieldError::new("witness", needs));
+                }
+            }
+        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(recorded_by: Option<i64>, file: Option<&str>, witness: Option<&str>) -> Evidence {
+        Evidence { recorded_by, file: file.map(Into::into), witness: witness.map(Into::into), note: None }
+    }
+
+    fn fields(method: CastMethod, e: &Evidence) -> Vec<&'static str> {
+        match method.check(e) {
+            Ok(()) => vec![],
+            Err(es) => es.into_iter().map(|e| e.field).collect(),
+        }
+    }
+
+    #[test]
+    fn each_method_needs_its_evidence() {
+        use CastMethod::*;
+        let none = ev(None, None, None);
+        let blank = ev(None, Some("  "), Some(""));
+        let full = ev(Some(7), Some("ballots/3/form.jpg"), Some("楼栋长 王芳"));
+        let no_file = ev(Some(7), None, None);
+        let audio = ev(None, Some("a.m4a"), None);
+        let auth = ev(None, Some("auth.pdf"), None);
+        let witnessed = ev(None, None, Some("李明"));
+        #[rustfmt::skip]
+        let cases: Vec<(CastMethod, &Evidence, Vec<&str>)> = vec![
+            (Online, &none, vec![]),
+            (Assisted, &none, vec!["recorded_by", "file"]),
+            (Assisted, &blank, vec!["recorded_by", "file"]),
+            (Assisted, &no_file, vec!["file"]),
+            (Assisted, &audio, vec!["recorded_by"]),
+            (Assisted, &full, vec![]),
+            (Proxy, &none, vec!["file"]),
+            (Proxy, &auth, vec![]),
+            (Remote, &none, vec!["witness"]),
+            (Remote, &blank, vec!["witness"]),
+            (Remote, &witnessed, vec![]),
+            (Paper, &none, vec!["file"]),
+            (Paper, &full, vec![]),
+        ];
+        for (method, evidence, expected) in cases {
+            assert_eq!(fields(method, evidence), expected, "{method:?} {evidence:?}");
+        }
+    }
+
+    #[test]
+    fn messages_name_the_field_and_what_is_missing() {
+        let errors = CastMethod::Assisted.check(&Evidence::default()).unwrap_err();
+        assert_eq!(errors[0].message(Lang::Zh), "代录人：必须填写");
+        assert_eq!(errors[1].message(Lang::Zh), "凭证：请上传签字的表决票照片或录音");
+        assert_eq!(errors[1].message(Lang::En), "Evidence needs a photo of the signed form or an audio note");
+        let errors = CastMethod::Remote.check(&Evidence::default()).unwrap_err();
+        assert_eq!(errors[0].message(Lang::En), "Witness needs the name of who witnessed it");
+        assert_eq!(errors[0].error.code(), "needs_evidence");
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for m in CastMethod::ALL {
+            assert_eq!(CastMethod::parse(m.as_str()), Ok(m));
+            assert!(!m.label(Lang::Zh).is_empty());
+        }
+        assert_eq!(CastMethod::parse("fax"), Err(Invalid::BadChoice));
+    }
+}
