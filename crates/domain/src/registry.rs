@@ -79,19 +79,40 @@ impl Floor {
         i32::try_from(n).map(Floor).map_err(|_| Invalid::NotANumber)
     }
 
-    /// "5", "5F", "5层", "５"; the Chinese-numeral forms are the import issue's to add.
+    /// "5", "5F", "5层", "５", "五层", "五", "十二楼", "地下一层", "负1", "B1".
     pub fn parse(input: &str) -> Result<Floor, Invalid> {
         let s: String = input.trim().chars().map(halfwidth).collect();
-        let s = s.trim().trim_end_matches(['F', 'f', '层', '楼']).trim();
+        let s = s.trim().trim_start_matches('第').trim_end_matches(['F', 'f', '层', '楼']).trim();
         if s.is_empty() {
             return Err(Invalid::Required);
         }
-        let n: i64 = s.parse().map_err(|_| Invalid::NotANumber)?;
-        Floor::new(n)
+        let (negative, s) = match ["地下", "负", "B", "b", "-"].iter().find_map(|p| s.strip_prefix(p)) {
+            Some(rest) => (true, rest.trim()),
+            None => (false, s),
+        };
+        let n: i64 = match s.parse() {
+            Ok(n) if n >= 0 => n,
+            _ => chinese_number(s).ok_or(Invalid::NotANumber)?,
+        };
+        Floor::new(if negative { -n } else { n })
     }
 
     pub fn get(self) -> i32 {
         self.0
+    }
+}
+
+/// A number from 零 to 九十九 written in Chinese numerals ("五", "十二", "二十", "两").
+fn chinese_number(s: &str) -> Option<i64> {
+    let digit = |c: char| "零一二三四五六七八九".chars().position(|d| d == c).map(|d| d as i64).or((c == '两').then_some(2));
+    let chars: Vec<char> = s.chars().collect();
+    match chars.as_slice() {
+        ['十'] => Some(10),
+        [d] => digit(*d),
+        ['十', u] => Some(10 + digit(*u)?),
+        [t, '十'] => Some(digit(*t)? * 10),
+        [t, '十', u] => Some(digit(*t)? * 10 + digit(*u)?),
+        _ => None,
     }
 }
 
@@ -365,6 +386,12 @@ mod tests {
         assert!(Floor::parse("0").is_err());
         assert!(Floor::parse("201").is_err());
         assert_eq!(Floor::parse("x"), Err(Invalid::NotANumber));
+        for (input, floor) in [("五层", 5), ("五", 5), ("十", 10), ("十二楼", 12), ("二十", 20), ("第三层", 3), ("两", 2), ("地下一层", -1), ("负2", -2), ("B1", -1), ("-1F", -1)] {
+            assert_eq!(Floor::parse(input).map(Floor::get), Ok(floor), "{input}");
+        }
+        assert!(matches!(Floor::parse("零"), Err(Invalid::OutOfRange { .. })));
+        assert_eq!(Floor::parse("五十五十"), Err(Invalid::NotANumber));
+        assert_eq!(Floor::parse("1.5"), Err(Invalid::NotANumber));
     }
 
     #[test]

@@ -8,6 +8,8 @@ use linli_store::Store;
 use linli_store::demo::{DEMO_PASSWORD, DemoSummary};
 use std::time::Instant;
 
+mod roster_cli;
+
 #[derive(Parser)]
 #[command(name = "linli", version, about = "邻里 linli: self-governance of old residential compounds")]
 struct Cli {
@@ -41,7 +43,7 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         scale: u32,
     },
-    /// Import a household roster (CSV) into a compound: all rows or none.
+    /// Import a household roster (.xlsx, .xls or .csv) into a compound: all rows or none.
     Import {
         #[command(subcommand)]
         what: ImportWhat,
@@ -78,6 +80,9 @@ enum ImportWhat {
         file: std::path::PathBuf,
         #[arg(long)]
         compound: i64,
+        /// Check the file and show what would change, without writing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -89,6 +94,14 @@ enum ExportWhat {
         /// Write to this file instead of standard output.
         #[arg(long)]
         out: Option<std::path::PathBuf>,
+        /// xlsx or csv; by default from the extension of --out, else csv.
+        #[arg(long)]
+        format: Option<String>,
+    },
+    /// The empty roster template with a sheet of notes on each column.
+    RosterTemplate {
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
     Openapi,
 }
@@ -152,29 +165,15 @@ async fn main() -> anyhow::Result<()> {
             let s = load_demo(&store, scale).await?;
             print_demo(Some(&s), "(start the server with `linli serve`)");
         }
-        Command::Import { what: ImportWhat::Roster { file, compound } } => {
+        Command::Import { what: ImportWhat::Roster { file, compound, dry_run } } => {
             let store = Store::open(url).await?;
-            let f = std::fs::File::open(&file).with_context(|| format!("opening {}", file.display()))?;
-            let report = linli_store::exchange::import_roster(&store, compound, f, Lang::Zh).await?;
-            if !report.errors.is_empty() {
-                for e in &report.errors {
-                    eprintln!("第 {} 行 {}「{}」：{}", e.row, e.column, e.value, e.message);
-                }
-                anyhow::bail!("{} problems; nothing was imported", report.errors.len());
-            }
-            println!("created {}, updated {}, unchanged {}", report.created, report.updated, report.unchanged);
+            roster_cli::import(&store, &file, compound, dry_run).await?;
         }
-        Command::Export { what: ExportWhat::Roster { compound, out } } => {
+        Command::Export { what: ExportWhat::Roster { compound, out, format } } => {
             let store = Store::open(url).await?;
-            let n = match out {
-                Some(path) => {
-                    let f = std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
-                    linli_store::exchange::export_roster(&store, compound, f).await?
-                }
-                None => linli_store::exchange::export_roster(&store, compound, std::io::stdout().lock()).await?,
-            };
-            eprintln!("{n} households");
+            roster_cli::export(&store, compound, out.as_deref(), format.as_deref()).await?;
         }
+        Command::Export { what: ExportWhat::RosterTemplate { out } } => roster_cli::template(&out)?,
         Command::Backup { file } => {
             let store = Store::open(url).await?;
             linli_store::exchange::backup(&store, url, &file).await?;

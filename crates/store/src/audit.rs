@@ -31,26 +31,27 @@ pub struct Change<'a> {
     pub after: Option<serde_json::Value>,
 }
 
-/// Appends a record to its chain. Call it inside the transaction of the write it records.
-pub async fn record<C: ConnectionTrait>(db: &C, change: Change<'_>) -> ServiceResult<()> {
-    audit_head::Entity::insert(audit_head::ActiveModel {
-        chain: Set(change.chain),
-        seq: Set(0),
-        hash: Set(GENESIS.to_string()),
-    })
-    .on_conflict(OnConflict::column(audit_head::Column::Chain).do_nothing().to_owned())
-    .exec_without_returning(db)
-    .await?;
-    // Taking the row lock first serialises appends to one chain across processes.
+/// Locks a chain's head row (creating it for a new chain), advancing its `seq` by `advance`,
+/// and returns it. Taking the row lock first serialises appends to one chain across processes.
+async fn lock_head<C: ConnectionTrait>(db: &C, chain: i64, advance: i64) -> ServiceResult<audit_head::Model> {
+    audit_head::Entity::insert(audit_head::ActiveModel { chain: Set(chain), seq: Set(0), hash: Set(GENESIS.to_string()) })
+        .on_conflict(OnConflict::column(audit_head::Column::Chain).do_nothing().to_owned())
+        .exec_without_returning(db)
+        .await?;
     audit_head::Entity::update_many()
-        .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq).add(1))
-        .filter(audit_head::Column::Chain.eq(change.chain))
+        .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq).add(advance))
+        .filter(audit_head::Column::Chain.eq(chain))
         .exec(db)
         .await?;
-    let head = audit_head::Entity::find_by_id(change.chain)
+    audit_head::Entity::find_by_id(chain)
         .one(db)
         .await?
-        .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("audit head {} vanished", change.chain)))?;
+        .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("audit head {chain} vanished")))
+}
+
+/// Appends a record to its chain. Call it inside the transaction of the write it records.
+pub async fn record<C: ConnectionTrait>(db: &C, change: Change<'_>) -> ServiceResult<()> {
+    let head = lock_head(db, change.chain, 1).await?;
     let at = time::OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .map_err(|e| ServiceError::Internal(e.into()))?
@@ -220,4 +221,65 @@ async fn last_hash(store: &Store, chain: i64) -> anyhow::Result<String> {
 
 fn describe(broken: &BrokenLink, row_id: i64) -> String {
     format!("{broken} (audit row id {row_id})")
+}
+
+/// Appends many records to one chain at once, for bulk writes such as a roster import: the
+/// head is locked once, the links are computed in order, and the rows are inserted in
+/// batches. The chain is the same as if each change had been recorded on its own.
+pub async fn record_batch<C: ConnectionTrait>(db: &C, chain: i64, changes: Vec<Change<'_>>) -> ServiceResult<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let head = lock_head(db, chain, 0).await?;
+    let at = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .map_err(|e| ServiceError::Internal(e.into()))?
+        .format(&Rfc3339)
+        .map_err(|e| ServiceError::Internal(e.into()))?;
+    let (mut seq, mut prev) = (head.seq, head.hash);
+    let mut rows = Vec::with_capacity(500);
+    for change in changes {
+        seq += 1;
+        let before = change.before.map(|v| v.to_string()).unwrap_or_default();
+        let after = change.after.map(|v| v.to_string()).unwrap_or_default();
+        let content = AuditContent {
+            chain,
+            seq,
+            at: &at,
+            actor: change.actor,
+            action: change.action,
+            entity: change.entity,
+            entity_id: change.entity_id,
+            before: &before,
+            after: &after,
+        };
+        let hash = link_hash(&prev, &content);
+        rows.push(audit::ActiveModel {
+            chain: Set(chain),
+            seq: Set(seq),
+            at: Set(at.clone()),
+            actor_id: Set(change.actor),
+            action: Set(change.action.to_string()),
+            entity: Set(change.entity.to_string()),
+            entity_id: Set(change.entity_id),
+            before: Set(before),
+            after: Set(after),
+            prev_hash: Set(std::mem::replace(&mut prev, hash.clone())),
+            hash: Set(hash),
+            ..Default::default()
+        });
+        if rows.len() == 500 {
+            audit::Entity::insert_many(std::mem::take(&mut rows)).exec_without_returning(db).await?;
+        }
+    }
+    if !rows.is_empty() {
+        audit::Entity::insert_many(rows).exec_without_returning(db).await?;
+    }
+    audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::Seq, Expr::value(seq))
+        .col_expr(audit_head::Column::Hash, Expr::value(prev))
+        .filter(audit_head::Column::Chain.eq(chain))
+        .exec(db)
+        .await?;
+    Ok(())
 }

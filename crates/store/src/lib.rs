@@ -17,6 +17,7 @@ pub mod exchange;
 pub mod migration;
 pub mod paths;
 pub mod registry;
+pub mod roster;
 
 pub use accounts::Actor;
 pub use db::{Backend, Store};

@@ -381,3 +381,37 @@ pub mod audit_head {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod roster_import {
+    use sea_orm::entity::prelude::*;
+    use serde::Serialize;
+
+    /// An uploaded roster waiting for confirmation: the parsed rows and the preview shown.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+    #[sea_orm(table_name = "roster_import")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub compound_id: i64,
+        pub account_id: Option<i64>,
+        pub file_name: String,
+        /// `pending`, then `applied`.
+        pub status: String,
+        /// JSON array of the parsed rows.
+        #[sea_orm(column_type = "Text")]
+        pub rows: String,
+        /// JSON of the preview.
+        #[sea_orm(column_type = "Text")]
+        pub preview: String,
+        /// JSON of what was written, once applied.
+        #[sea_orm(column_type = "Text", nullable)]
+        pub result: Option<String>,
+        pub created_at: i64,
+        pub applied_at: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

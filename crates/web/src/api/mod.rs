@@ -5,6 +5,7 @@
 //! OpenAPI document is generated from these handlers, so it cannot drift from them.
 
 mod registry;
+mod roster;
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, WebError};
@@ -43,6 +44,7 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(create_token))
         .routes(routes!(me))
         .merge(registry::router())
+        .merge(roster::router())
 }
 
 /// The OpenAPI document, with paths under `/api/v1`.

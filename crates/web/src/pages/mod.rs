@@ -5,6 +5,7 @@ mod account;
 mod households;
 mod people;
 mod places;
+pub(crate) mod roster;
 
 use crate::ctx::{Ctx, LANG_COOKIE, LARGE_COOKIE};
 use crate::error::WebError;
@@ -40,6 +41,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(places::router())
         .merge(households::router())
         .merge(people::router())
+        .merge(roster::router())
         .route("/prefs", axum::routing::get(prefs))
 }
 

@@ -1,0 +1,338 @@
+//! Writing an import: one transaction, the plan made again inside it against the current
+//! data, new households, people and ownerships inserted in batches, changed households
+//! updated one by one (with their version raised), and one audit record per household that
+//! changed, all appended to the compound's chain at once.
+
+use super::plan::{Action, Snapshot, diff};
+use super::{Progress, RosterRow};
+use crate::audit::{self, Change};
+use crate::entity::{building, household, ownership, person, unit};
+use crate::error::{ServiceError, ServiceResult};
+use crate::{Backend, Store, now};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    Statement,
+};
+use serde::{Deserialize, Serialize};
+
+/// What an import wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Applied {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+/// Rows per multi-row INSERT: well under the bind limits of SQLite (32,766) and PostgreSQL
+/// (65,535) for the widest row here (11 columns).
+const BATCH: usize = 1000;
+
+/// Shares of `n` co-owners in basis points, summing to 10,000; the first takes the remainder.
+fn shares(n: usize) -> Vec<i32> {
+    let n = n.max(1) as i32;
+    let each = 10_000 / n;
+    let mut v = vec![each; n as usize];
+    v[0] += 10_000 - each * n;
+    v
+}
+
+/// `n` fresh ids for `table`, taken inside the write transaction: PostgreSQL hands them out
+/// from the table's sequence (safe against other writers); SQLite has one writer, so the ids
+/// after the current maximum are ours until commit.
+async fn reserve_ids(
+    txn: &DatabaseTransaction,
+    backend: Backend,
+    table: &str,
+    n: usize,
+) -> ServiceResult<Vec<i64>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let db = txn.get_database_backend();
+    match backend {
+        Backend::Postgres => {
+            let sql = format!(
+                "SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, {n})"
+            );
+            let rows = txn.query_all_raw(Statement::from_string(db, sql)).await?;
+            rows.iter()
+                .map(|r| r.try_get_by_index::<i64>(0).map_err(ServiceError::from))
+                .collect()
+        }
+        Backend::Sqlite => {
+            let sql = format!("SELECT COALESCE(MAX(id), 0) FROM {table}");
+            let row = txn.query_one_raw(Statement::from_string(db, sql)).await?;
+            let max: i64 = row
+                .map(|r| r.try_get_by_index::<i64>(0))
+                .transpose()?
+                .unwrap_or(0);
+            Ok((1..=n as i64).map(|i| max + i).collect())
+        }
+    }
+}
+
+async fn insert_batched<A, C>(db: &C, rows: Vec<A>) -> ServiceResult<()>
+where
+    A: sea_orm::ActiveModelTrait + Send,
+    C: ConnectionTrait,
+{
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(BATCH).collect();
+        <A::Entity as EntityTrait>::insert_many(chunk)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+fn snapshot_json(floor: i32, room: &str, area_centi: i64, source: &str) -> serde_json::Value {
+    serde_json::json!({"floor": floor, "room": room, "area_centi": area_centi, "area_source": source})
+}
+
+impl Store {
+    /// Writes `rows` into the compound: all or nothing. The caller has checked the actor and
+    /// that the rows have no errors.
+    pub(crate) async fn apply_roster(
+        &self,
+        actor: Option<i64>,
+        compound_id: i64,
+        rows: &[RosterRow],
+        progress: &mut (dyn FnMut(Progress) + Send),
+    ) -> ServiceResult<Applied> {
+        let t = now();
+        let txn = self.begin_write().await?;
+        let snap = Snapshot::load(&txn, compound_id).await?;
+        let (actions, _) = diff(rows, &snap);
+        let mut done = Applied::default();
+        let mut changes: Vec<Change<'static>> = Vec::new();
+
+        // Buildings and units the file names that do not exist yet.
+        let mut buildings = snap.buildings.clone();
+        let mut units = snap.units.clone();
+        for (r, a) in rows.iter().zip(&actions) {
+            if *a != Action::Create {
+                continue;
+            }
+            let b_id = match buildings.get(&r.building) {
+                Some(id) => *id,
+                None => {
+                    let model = building::ActiveModel {
+                        compound_id: Set(compound_id),
+                        sub_compound_id: Set(None),
+                        name: Set(r.building.clone()),
+                        floors: Set(None),
+                        ..Default::default()
+                    };
+                    let id = building::Entity::insert(model)
+                        .exec(&txn)
+                        .await?
+                        .last_insert_id;
+                    buildings.insert(r.building.clone(), id);
+                    id
+                }
+            };
+            if let std::collections::hash_map::Entry::Vacant(slot) =
+                units.entry((b_id, r.unit.clone()))
+            {
+                let model = unit::ActiveModel {
+                    building_id: Set(b_id),
+                    compound_id: Set(compound_id),
+                    name: Set(r.unit.clone()),
+                    ..Default::default()
+                };
+                slot.insert(unit::Entity::insert(model).exec(&txn).await?.last_insert_id);
+            }
+        }
+
+        // New households, with their owners as new people.
+        let new_rows: Vec<&RosterRow> = rows
+            .iter()
+            .zip(&actions)
+            .filter(|(_, a)| **a == Action::Create)
+            .map(|(r, _)| r)
+            .collect();
+        let owners_of = |r: &RosterRow, a: &Action| match a {
+            Action::Create
+            | Action::Update {
+                add_owners: true, ..
+            } => r.owners.len(),
+            _ => 0,
+        };
+        let n_people: usize = rows
+            .iter()
+            .zip(&actions)
+            .map(|(r, a)| owners_of(r, a))
+            .sum();
+        let household_ids = reserve_ids(&txn, self.backend(), "household", new_rows.len()).await?;
+        let mut person_ids = reserve_ids(&txn, self.backend(), "person", n_people)
+            .await?
+            .into_iter();
+        let mut people = Vec::with_capacity(n_people);
+        let mut owned = Vec::with_capacity(n_people);
+        let mut voters = Vec::new();
+        // Owners of one row: people rows, ownership rows, and the first owner's id.
+        let mut add_owners = |household_id: i64, r: &RosterRow| -> Option<i64> {
+            let mut first = None;
+            for ((i, name), share) in r.owners.iter().enumerate().zip(shares(r.owners.len())) {
+                let id = person_ids.next()?;
+                first.get_or_insert(id);
+                people.push(person::ActiveModel {
+                    id: Set(id),
+                    name: Set(name.clone()),
+                    phone: Set(if i == 0 { r.phone.clone() } else { None }),
+                    created_at: Set(t),
+                });
+                owned.push(ownership::ActiveModel {
+                    household_id: Set(household_id),
+                    person_id: Set(id),
+                    share_bp: Set(share),
+                    created_at: Set(t),
+                    ..Default::default()
+                });
+            }
+            first
+        };
+        let mut households = Vec::with_capacity(new_rows.len());
+        for (r, id) in new_rows.iter().zip(&household_ids) {
+            let Some(b_id) = buildings.get(&r.building) else {
+                continue;
+            };
+            let Some(u_id) = units.get(&(*b_id, r.unit.clone())) else {
+                continue;
+            };
+            let voter = add_owners(*id, r);
+            households.push(household::ActiveModel {
+                id: Set(*id),
+                unit_id: Set(*u_id),
+                building_id: Set(*b_id),
+                compound_id: Set(compound_id),
+                floor: Set(r.floor),
+                room: Set(r.room.clone()),
+                area_centi: Set(r.area_centi),
+                area_source: Set(r.source.clone()),
+                designated_voter_id: Set(voter),
+                version: Set(1),
+                created_at: Set(t),
+                updated_at: Set(t),
+            });
+            let mut after = snapshot_json(r.floor, &r.room, r.area_centi, &r.source);
+            after["building"] = r.building.clone().into();
+            after["unit"] = r.unit.clone().into();
+            if !r.owners.is_empty() {
+                after["owners"] = r.owners.clone().into();
+            }
+            changes.push(Change {
+                chain: compound_id,
+                actor,
+                action: "household.import_create",
+                entity: "household",
+                entity_id: *id,
+                before: None,
+                after: Some(after),
+            });
+            done.created += 1;
+        }
+
+        // Changed households.
+        let total = (new_rows.len()
+            + actions
+                .iter()
+                .filter(|a| matches!(a, Action::Update { .. }))
+                .count()) as u64;
+        for (r, a) in rows.iter().zip(&actions) {
+            let Action::Update {
+                fields,
+                add_owners: adding,
+                phone_of,
+            } = a
+            else {
+                if *a == Action::Unchanged {
+                    done.unchanged += 1;
+                }
+                continue;
+            };
+            let Some(h) = snap.find(r) else { continue };
+            let mut before = snapshot_json(h.floor, &r.room, h.area_centi, &h.source);
+            let mut after = snapshot_json(r.floor, &r.room, r.area_centi, &r.source);
+            if *adding {
+                let voter = add_owners(h.id, r);
+                before["owners"] = serde_json::json!([]);
+                after["owners"] = r.owners.clone().into();
+                if h.designated_voter_id.is_none()
+                    && let Some(v) = voter
+                {
+                    voters.push((h.id, v));
+                }
+            }
+            if let (Some(person_id), Some(phone)) = (phone_of, &r.phone) {
+                person::Entity::update_many()
+                    .col_expr(person::Column::Phone, Expr::value(phone.clone()))
+                    .filter(person::Column::Id.eq(*person_id))
+                    .exec(&txn)
+                    .await?;
+                before["phone"] = h.owners.first().and_then(|o| o.2.clone()).into();
+                after["phone"] = phone.clone().into();
+            }
+            let mut update = household::Entity::update_many()
+                .col_expr(household::Column::Version, Expr::value(h.version + 1))
+                .col_expr(household::Column::UpdatedAt, Expr::value(t));
+            if *fields {
+                update = update
+                    .col_expr(household::Column::Floor, Expr::value(r.floor))
+                    .col_expr(household::Column::AreaCenti, Expr::value(r.area_centi))
+                    .col_expr(household::Column::AreaSource, Expr::value(r.source.clone()));
+            }
+            update
+                .filter(household::Column::Id.eq(h.id))
+                .exec(&txn)
+                .await?;
+            changes.push(Change {
+                chain: compound_id,
+                actor,
+                action: "household.import_update",
+                entity: "household",
+                entity_id: h.id,
+                before: Some(before),
+                after: Some(after),
+            });
+            done.updated += 1;
+            if done.updated.is_multiple_of(1000) {
+                progress(Progress::Written(done.updated, total));
+            }
+        }
+
+        // People before households (the designated voter), households before ownerships.
+        let written = households.len() as u64;
+        insert_batched(&txn, people).await?;
+        insert_batched(&txn, households).await?;
+        insert_batched(&txn, owned).await?;
+        for (household_id, person_id) in voters {
+            household::Entity::update_many()
+                .col_expr(household::Column::DesignatedVoterId, Expr::value(person_id))
+                .filter(household::Column::Id.eq(household_id))
+                .exec(&txn)
+                .await?;
+        }
+        progress(Progress::Written(written + done.updated, total));
+        audit::record_batch(&txn, compound_id, changes).await?;
+        txn.commit().await?;
+        Ok(done)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shares;
+
+    #[test]
+    fn co_owner_shares_sum_to_the_whole() {
+        for n in 1..=7 {
+            let s = shares(n);
+            assert_eq!(s.len(), n);
+            assert_eq!(s.iter().sum::<i32>(), 10_000);
+        }
+        assert_eq!(shares(3), [3334, 3333, 3333]);
+    }
+}

@@ -1,0 +1,65 @@
+//! The household roster in Excel and CSV: import as committees really keep it, export,
+//! and the template.
+//!
+//! An import goes file → rows → plan → apply:
+//!
+//! - [`read`] turns `.xlsx`, `.xls` or `.csv` (UTF-8 or GBK) into raw rows of cell texts, one
+//!   row at a time (xlsx and csv are streamed; a row is dropped as soon as it is parsed);
+//! - [`columns`] finds the header row (Chinese or English names, anywhere in the first rows)
+//!   and [`parse`] cleans each row into a [`RosterRow`], carrying merged building and unit
+//!   cells down and collecting every problem with its Excel row, column and value;
+//! - [`plan`] compares the rows with the database: what would be created, updated or left
+//!   alone, and warnings (an owner with several households, an area far from its stack);
+//! - [`apply`] writes a plan in one transaction with an audit record per changed household.
+//!
+//! Between preview and confirmation the parsed rows are kept in the `roster_import` table,
+//! not in memory, so whichever server process gets the confirmation can apply it.
+
+pub mod apply;
+pub mod columns;
+pub mod parse;
+pub mod plan;
+pub mod read;
+pub mod service;
+pub mod write;
+
+pub use apply::Applied;
+pub use columns::Column;
+pub use parse::{Problem, Rule};
+pub use plan::Preview;
+pub use read::FileError;
+pub use service::{ImportDone, ImportPreview};
+pub use write::{FileKind, template};
+
+use serde::{Deserialize, Serialize};
+
+/// The largest file accepted, from the page, the API or the command line. A 100,000-row
+/// roster is about 5 MB as xlsx and 8 MB as CSV.
+pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
+
+/// One household as read from the file, cleaned and checked on its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterRow {
+    /// The Excel row number (1-based, as Excel shows it).
+    pub line: u32,
+    pub building: String,
+    pub unit: String,
+    pub floor: i32,
+    pub room: String,
+    pub area_centi: i64,
+    /// `registered`, `surveyed` or `contract`.
+    pub source: String,
+    /// Owners in order: the 业主 column, then the 共有人 column. Empty: leave owners alone.
+    pub owners: Vec<String>,
+    /// The first owner's phone, digits only.
+    pub phone: Option<String>,
+}
+
+/// How far an import has got, for a progress indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Rows read from the file so far.
+    Read(u64),
+    /// Households written so far, of the total to write.
+    Written(u64, u64),
+}

@@ -1,0 +1,424 @@
+//! Writing the roster as `.xlsx` or `.csv` with the headers an import reads, so an export
+//! edited in Excel imports back; and the template, with a sheet explaining each column.
+
+use super::columns::Column;
+use crate::Store;
+use crate::entity::{building, household, ownership, person, unit};
+use crate::error::{ServiceError, ServiceResult};
+use linli_domain::{Area, AreaSource, Lang};
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
+
+/// The two file kinds offered for download.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FileKind {
+    Xlsx,
+    Csv,
+}
+
+impl FileKind {
+    pub fn parse(s: &str) -> Option<FileKind> {
+        match s
+            .trim()
+            .trim_start_matches('.')
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "xlsx" => Some(FileKind::Xlsx),
+            "csv" => Some(FileKind::Csv),
+            _ => None,
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            FileKind::Xlsx => "xlsx",
+            FileKind::Csv => "csv",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            FileKind::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            FileKind::Csv => "text/csv; charset=utf-8",
+        }
+    }
+}
+
+/// Headers of an export, in zh-CN whatever the reader's language: the file is the
+/// committee's, and the same headers import back.
+pub fn headers() -> Vec<&'static str> {
+    Column::EXPORTED.iter().map(|c| c.label(Lang::Zh)).collect()
+}
+
+fn xlsx_err(e: XlsxError) -> ServiceError {
+    ServiceError::Internal(anyhow::anyhow!("writing xlsx: {e}"))
+}
+
+fn csv_err(e: impl std::fmt::Display) -> ServiceError {
+    ServiceError::Internal(anyhow::anyhow!("writing csv: {e}"))
+}
+
+/// Writes a header row in bold with widths that fit Chinese text.
+fn header_row(ws: &mut Worksheet, names: &[&str]) -> Result<(), XlsxError> {
+    let bold = Format::new().set_bold().set_background_color("#E8EEF4");
+    for (i, h) in names.iter().enumerate() {
+        ws.write_string_with_format(0, i as u16, *h, &bold)?;
+        ws.set_column_width(i as u16, if *h == "电话" { 16 } else { 12 })?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// One sheet of rows as `.xlsx`. Rooms and phones are text (a leading zero survives); floors
+/// are numbers and areas numbers shown with two decimals.
+pub fn xlsx_of(rows: &[[String; 8]]) -> ServiceResult<Vec<u8>> {
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("花名册").map_err(xlsx_err)?;
+    header_row(ws, &headers()).map_err(xlsx_err)?;
+    let two = Format::new().set_num_format("0.00");
+    for (i, r) in rows.iter().enumerate() {
+        let row = i as u32 + 1;
+        for (j, v) in r.iter().enumerate() {
+            let col = j as u16;
+            let written = match (Column::EXPORTED[j], v.parse::<f64>()) {
+                (Column::Floor, Ok(n)) => ws.write_number(row, col, n),
+                (Column::Area, Ok(n)) => ws.write_number_with_format(row, col, n, &two),
+                _ if v.is_empty() => continue,
+                _ => ws.write_string(row, col, v),
+            };
+            written.map_err(xlsx_err)?;
+        }
+    }
+    book.save_to_buffer().map_err(xlsx_err)
+}
+
+/// Rows as CSV; `bom` puts a UTF-8 byte-order mark first, which Excel on Windows needs to
+/// show Chinese text.
+pub fn csv_of<W: std::io::Write>(rows: &[[String; 8]], mut out: W, bom: bool) -> ServiceResult<()> {
+    if bom {
+        out.write_all(b"\xEF\xBB\xBF").map_err(csv_err)?;
+    }
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(headers()).map_err(csv_err)?;
+    for r in rows {
+        w.write_record(r).map_err(csv_err)?;
+    }
+    w.flush().map_err(csv_err)
+}
+
+/// The template: an empty roster sheet with every column, and a sheet of notes.
+pub fn template(kind: FileKind) -> ServiceResult<Vec<u8>> {
+    let all = [
+        Column::Building,
+        Column::Unit,
+        Column::Floor,
+        Column::Room,
+        Column::Area,
+        Column::AreaSource,
+        Column::Owner,
+        Column::Phone,
+        Column::CoOwners,
+        Column::IdTail,
+        Column::Note,
+    ];
+    let names: Vec<&str> = all.iter().map(|c| c.label(Lang::Zh)).collect();
+    if kind == FileKind::Csv {
+        let mut out = b"\xEF\xBB\xBF".to_vec();
+        out.extend_from_slice(names.join(",").as_bytes());
+        out.push(b'\n');
+        return Ok(out);
+    }
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("花名册").map_err(xlsx_err)?;
+    header_row(ws, &names).map_err(xlsx_err)?;
+    let notes = book.add_worksheet();
+    notes.set_name("填写说明").map_err(xlsx_err)?;
+    header_row(notes, &["列", "必填", "怎么填", "例子"]).map_err(xlsx_err)?;
+    notes.set_column_width(2, 70).map_err(xlsx_err)?;
+    notes.set_column_width(3, 24).map_err(xlsx_err)?;
+    let lines: [(&str, &str, &str, &str); 12] = [
+        (
+            "楼栋",
+            "是",
+            "楼栋名称。合并单元格或下面留空，表示与上一行相同。也认“楼号”。",
+            "1栋",
+        ),
+        (
+            "单元",
+            "是",
+            "单元名称（上海称“楼组”）。合并单元格或留空表示与上一行相同。",
+            "1单元",
+        ),
+        (
+            "楼层",
+            "是",
+            "数字、5F、五层、五都可以；地下室写 -1 或 地下一层。",
+            "5",
+        ),
+        (
+            "房号",
+            "是",
+            "门牌上的房号，只用数字、字母和“-”。同一单元不能重复。也认“室”。",
+            "501",
+        ),
+        (
+            "专有面积",
+            "是",
+            "平方米，最多两位小数，可以带 ㎡ 或 平方米。也认“面积”“建筑面积”。不要用公式，不要设为日期格式。",
+            "89.50",
+        ),
+        (
+            "面积来源",
+            "否",
+            "不动产登记 / 测绘 / 购房合同；留空为不动产登记。",
+            "不动产登记",
+        ),
+        (
+            "业主",
+            "否",
+            "业主姓名；几位共有人用“、”隔开。已登记业主的住户，导入不会改动业主。",
+            "张三、李四",
+        ),
+        (
+            "电话",
+            "否",
+            "第一位业主的电话，手机 11 位，座机 7–12 位；空格和“-”可以有。",
+            "138 0013 8000",
+        ),
+        (
+            "共有人",
+            "否",
+            "其他共有人的姓名，用“、”隔开（也可以都写在业主一列）。",
+            "李四",
+        ),
+        (
+            "身份证后四位",
+            "否",
+            "只用来核对，不保存。4 位，最后一位可以是 X。",
+            "123X",
+        ),
+        ("备注", "否", "不导入。", ""),
+        (
+            "其他",
+            "",
+            "表头可以不在第一行（前 20 行内即可），列的顺序随意；空行、重复的表头和别的工作表会被跳过。有任何错误时一行都不导入，并列出每一处错误。",
+            "",
+        ),
+    ];
+    for (i, (a, b, c, d)) in lines.iter().enumerate() {
+        let row = i as u32 + 1;
+        for (j, v) in [a, b, c, d].iter().enumerate() {
+            notes.write_string(row, j as u16, **v).map_err(xlsx_err)?;
+        }
+    }
+    book.save_to_buffer().map_err(xlsx_err)
+}
+
+impl Store {
+    /// A compound's roster as rows of the exported columns, ordered by building, unit, floor
+    /// and room. The caller has checked the actor.
+    pub(crate) async fn roster_rows(&self, compound_id: i64) -> ServiceResult<Vec<[String; 8]>> {
+        let db = self.read();
+        let buildings: HashMap<i64, String> = building::Entity::find()
+            .filter(building::Column::CompoundId.eq(compound_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|b| (b.id, b.name))
+            .collect();
+        let units: HashMap<i64, String> = unit::Entity::find()
+            .filter(unit::Column::CompoundId.eq(compound_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect();
+        let rows = household::Entity::find()
+            .filter(household::Column::CompoundId.eq(compound_id))
+            .order_by_asc(household::Column::BuildingId)
+            .order_by_asc(household::Column::UnitId)
+            .order_by_asc(household::Column::Floor)
+            .order_by_asc(household::Column::Room)
+            .all(db)
+            .await?;
+        let of_compound = Query::select()
+            .column(household::Column::Id)
+            .from(household::Entity)
+            .and_where(household::Column::CompoundId.eq(compound_id))
+            .to_owned();
+        let owners = ownership::Entity::find()
+            .filter(ownership::Column::HouseholdId.in_subquery(of_compound.clone()))
+            .order_by_asc(ownership::Column::Id)
+            .all(db)
+            .await?;
+        let person_ids = Query::select()
+            .column(ownership::Column::PersonId)
+            .from(ownership::Entity)
+            .and_where(ownership::Column::HouseholdId.in_subquery(of_compound))
+            .to_owned();
+        let people: HashMap<i64, person::Model> = person::Entity::find()
+            .filter(person::Column::Id.in_subquery(person_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+        let mut by_household: HashMap<i64, Vec<&person::Model>> = HashMap::new();
+        for o in &owners {
+            if let Some(p) = people.get(&o.person_id) {
+                by_household.entry(o.household_id).or_default().push(p);
+            }
+        }
+        Ok(rows
+            .iter()
+            .map(|h| {
+                let mine = by_household.get(&h.id).map(Vec::as_slice).unwrap_or(&[]);
+                [
+                    buildings.get(&h.building_id).cloned().unwrap_or_default(),
+                    units.get(&h.unit_id).cloned().unwrap_or_default(),
+                    h.floor.to_string(),
+                    h.room.clone(),
+                    Area::from_centi(h.area_centi)
+                        .map(|a| a.to_string())
+                        .unwrap_or_default(),
+                    AreaSource::parse(&h.area_source)
+                        .map(|s| s.label(Lang::Zh))
+                        .unwrap_or("")
+                        .to_string(),
+                    mine.iter()
+                        .map(|p| p.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                    mine.first()
+                        .and_then(|p| p.phone.clone())
+                        .unwrap_or_default(),
+                ]
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::roster::read::{Flow, read_rows};
+
+    fn sample() -> Vec<[String; 8]> {
+        vec![
+            [
+                "1栋",
+                "1单元",
+                "5",
+                "0501",
+                "89.50",
+                "不动产登记",
+                "张三、李四",
+                "13800138000",
+            ]
+            .map(String::from),
+        ]
+    }
+
+    #[test]
+    fn an_xlsx_export_reads_back_as_written() {
+        let bytes = xlsx_of(&sample()).unwrap();
+        let mut rows = Vec::new();
+        read_rows(
+            std::io::Cursor::new(bytes),
+            &mut |r| {
+                rows.push(r.cells.into_iter().map(|c| c.text).collect::<Vec<_>>());
+                Flow::Continue
+            },
+            &mut |_| {},
+        )
+        .unwrap();
+        assert_eq!(rows[0], headers());
+        assert_eq!(
+            rows[1],
+            [
+                "1栋",
+                "1单元",
+                "5",
+                "0501",
+                "89.5",
+                "不动产登记",
+                "张三、李四",
+                "13800138000"
+            ]
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Whatever a roster holds, its export reads back as the same rows: export → import
+        /// changes nothing.
+        #[test]
+        fn export_then_import_reads_the_same_rows(
+            rows in proptest::collection::vec((
+                "[1-9][0-9]?栋", "[1-9]单元", -2i32..40, "[0-9A-C]{1,4}", 1i64..1_000_000, 0usize..3,
+                proptest::collection::vec("[张王李赵][一-龥]{1,2}", 0..3), proptest::option::of("1[3-9][0-9]{9}"),
+            ), 1..30),
+            xlsx in proptest::bool::ANY,
+        ) {
+            let mut seen = std::collections::HashSet::new();
+            let rows: Vec<[String; 8]> = rows
+                .into_iter()
+                .filter(|r| r.2 != 0 && seen.insert((r.0.clone(), r.1.clone(), r.3.clone())))
+                .map(|(b, u, floor, room, area, source, owners, phone)| {
+                    let phone = if owners.is_empty() { String::new() } else { phone.unwrap_or_default() };
+                    [b, u, floor.to_string(), room, Area::from_centi(area).map(|a| a.to_string()).unwrap_or_default(),
+                     AreaSource::ALL[source].label(Lang::Zh).to_string(), owners.join("、"), phone]
+                })
+                .collect();
+            let bytes = if xlsx { xlsx_of(&rows).unwrap() } else { let mut v = Vec::new(); csv_of(&rows, &mut v, true).unwrap(); v };
+            let mut parser = crate::roster::parse::Parser::new("");
+            read_rows(std::io::Cursor::new(bytes), &mut |r| parser.feed(r), &mut |_| {}).unwrap();
+            let parsed = parser.finish().unwrap();
+            proptest::prop_assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+            proptest::prop_assert_eq!(parsed.rows.len(), rows.len());
+            for (p, r) in parsed.rows.iter().zip(&rows) {
+                let area = Area::from_centi(p.area_centi).map(|a| a.to_string()).unwrap_or_default();
+                let source = AreaSource::parse(&p.source).map(|s| s.label(Lang::Zh)).unwrap_or("");
+                let back = [p.building.clone(), p.unit.clone(), p.floor.to_string(), p.room.clone(), area, source.to_string(),
+                            p.owners.join("、"), p.phone.clone().unwrap_or_default()];
+                proptest::prop_assert_eq!(&back, r);
+            }
+        }
+    }
+
+    #[test]
+    fn the_template_has_a_notes_sheet_and_no_data() {
+        let bytes = template(FileKind::Xlsx).unwrap();
+        let mut sheets = std::collections::BTreeMap::<usize, usize>::new();
+        read_rows(
+            std::io::Cursor::new(bytes),
+            &mut |r| {
+                *sheets.entry(r.sheet).or_default() += 1;
+                Flow::Continue
+            },
+            &mut |_| {},
+        )
+        .unwrap();
+        assert_eq!(
+            sheets.get(&0),
+            Some(&1),
+            "only the header on the roster sheet"
+        );
+        assert_eq!(
+            sheets.get(&1),
+            Some(&13),
+            "the notes: a header and a line per column"
+        );
+        assert!(
+            String::from_utf8(template(FileKind::Csv).unwrap())
+                .unwrap()
+                .contains("楼栋,单元,楼层,房号,专有面积")
+        );
+    }
+}
