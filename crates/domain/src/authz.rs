@@ -103,10 +103,20 @@ pub enum Action {
     ManagePeople,
     IssueInvite,
     GrantRole,
+    /// Put a proposal forward, comment on one, support one. Anyone with a role in the scope,
+    /// and (like `ViewPublic`) in the scopes above their own place: a resident proposes for
+    /// their unit, building or compound.
+    Propose,
+    /// Record a ballot for someone else (assisted, remote) and door-knocking visits: the
+    /// building and unit heads, grid workers and volunteers who go from door to door.
+    RecordBallot,
+    /// Run a decision: set its rule, open and close voting, enter paper ballots, answer for
+    /// the committee, hold council meetings.
+    ManageDecision,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 15] = [
         Action::ViewPublic,
         Action::ViewRegistry,
         Action::ViewPersonal,
@@ -119,6 +129,9 @@ impl Action {
         Action::ManagePeople,
         Action::IssueInvite,
         Action::GrantRole,
+        Action::Propose,
+        Action::RecordBallot,
+        Action::ManageDecision,
     ];
 }
 
@@ -129,12 +142,12 @@ pub fn permits(role: Role, action: Action) -> bool {
         Role::CityAdmin | Role::SubdistrictOfficer | Role::CommunityWorker => true,
         Role::CommitteeMember => action != CreateCompound,
         Role::BuildingHead | Role::UnitHead => {
-            matches!(action, ViewPublic | ViewRegistry | ViewPersonal | EditHousehold | ManagePeople)
+            matches!(action, ViewPublic | ViewRegistry | ViewPersonal | EditHousehold | ManagePeople | Propose | RecordBallot)
         }
-        Role::GridWorker => matches!(action, ViewPublic | ViewRegistry | ViewPersonal),
-        Role::Volunteer => matches!(action, ViewPublic | ViewRegistry),
-        Role::Owner => matches!(action, ViewPublic | ViewRegistry | ViewPersonal),
-        Role::Resident => matches!(action, ViewPublic | ViewRegistry),
+        Role::GridWorker => matches!(action, ViewPublic | ViewRegistry | ViewPersonal | Propose | RecordBallot),
+        Role::Volunteer => matches!(action, ViewPublic | ViewRegistry | Propose | RecordBallot),
+        Role::Owner => matches!(action, ViewPublic | ViewRegistry | ViewPersonal | Propose),
+        Role::Resident => matches!(action, ViewPublic | ViewRegistry | Propose),
     }
 }
 
@@ -159,7 +172,7 @@ pub fn allowed(grants: &[Grant], action: Action, target: &Path) -> bool {
         }
         let covers = target.is_within(grant_node);
         // A resident may see the public page of the compound (and region) above their home.
-        let looks_up = action == Action::ViewPublic && g.at.is_within(target_node);
+        let looks_up = matches!(action, Action::ViewPublic | Action::Propose) && g.at.is_within(target_node);
         covers || looks_up
     })
 }
@@ -236,22 +249,45 @@ mod tests {
                     Action::ManagePeople,
                     Action::IssueInvite,
                     Action::GrantRole,
+                    Action::Propose,
+                    Action::RecordBallot,
+                    Action::ManageDecision,
                 ],
             ),
             (
                 Role::BuildingHead,
                 prefix(&h8, 6),
-                &[Action::ViewPublic, Action::ViewRegistry, Action::ViewPersonal, Action::EditHousehold, Action::ManagePeople],
+                &[
+                    Action::ViewPublic,
+                    Action::ViewRegistry,
+                    Action::ViewPersonal,
+                    Action::EditHousehold,
+                    Action::ManagePeople,
+                    Action::Propose,
+                    Action::RecordBallot,
+                ],
             ),
             (
                 Role::UnitHead,
                 prefix(&h8, 7),
-                &[Action::ViewPublic, Action::ViewRegistry, Action::ViewPersonal, Action::EditHousehold, Action::ManagePeople],
+                &[
+                    Action::ViewPublic,
+                    Action::ViewRegistry,
+                    Action::ViewPersonal,
+                    Action::EditHousehold,
+                    Action::ManagePeople,
+                    Action::Propose,
+                    Action::RecordBallot,
+                ],
             ),
-            (Role::GridWorker, prefix(&h8, 5), &[Action::ViewPublic, Action::ViewRegistry, Action::ViewPersonal]),
-            (Role::Volunteer, prefix(&h8, 5), &[Action::ViewPublic, Action::ViewRegistry]),
-            (Role::Owner, h8.clone(), &[Action::ViewPublic, Action::ViewRegistry, Action::ViewPersonal]),
-            (Role::Resident, h8.clone(), &[Action::ViewPublic, Action::ViewRegistry]),
+            (
+                Role::GridWorker,
+                prefix(&h8, 5),
+                &[Action::ViewPublic, Action::ViewRegistry, Action::ViewPersonal, Action::Propose, Action::RecordBallot],
+            ),
+            (Role::Volunteer, prefix(&h8, 5), &[Action::ViewPublic, Action::ViewRegistry, Action::Propose, Action::RecordBallot]),
+            (Role::Owner, h8.clone(), &[Action::ViewPublic, Action::ViewRegistry, Action::ViewPersonal, Action::Propose]),
+            (Role::Resident, h8.clone(), &[Action::ViewPublic, Action::ViewRegistry, Action::Propose]),
         ];
         for (role, at, allowed_here) in table {
             assert!(role.may_sit_on(at.target().unwrap().kind), "{role:?} cannot sit there");
@@ -270,7 +306,21 @@ mod tests {
                 Role::CityAdmin | Role::SubdistrictOfficer | Role::CommunityWorker | Role::CommitteeMember
             );
             assert_eq!(allowed(&grants, Action::EditCompound, &compound5), edits_compound, "{role:?} edit compound");
+            // Everyone with a role in compound 5 may propose for it; only managers run the vote.
+            assert!(allowed(&grants, Action::Propose, &compound5), "{role:?} propose for the compound");
+            assert_eq!(allowed(&grants, Action::ManageDecision, &compound5), edits_compound, "{role:?} run a decision");
         }
+    }
+
+    #[test]
+    fn a_resident_proposes_upwards_but_not_next_door() {
+        let h8 = household_8();
+        let grants = grant(Role::Resident, h8.clone());
+        assert!(allowed(&grants, Action::Propose, &prefix(&h8, 7)), "own unit");
+        assert!(allowed(&grants, Action::Propose, &prefix(&h8, 6)), "own building");
+        let next_unit = prefix(&h8, 6).child(Node::new(NodeKind::Unit, 99));
+        assert!(!allowed(&grants, Action::Propose, &next_unit), "another unit");
+        assert!(!allowed(&grants, Action::RecordBallot, &prefix(&h8, 7)));
     }
 
     #[test]

@@ -36,6 +36,12 @@ pub enum Invalid {
     TooManyChoices { max: usize },
     NotACandidate,
     DuplicateChoice,
+    /// The ballot came after the vote closed (or its deadline passed).
+    VotingClosed,
+    /// An uploaded file above the size limit.
+    FileTooLarge { max_mb: u32 },
+    /// An uploaded file of a kind not accepted (by its content, not its name).
+    FileType,
 }
 
 impl Invalid {
@@ -65,6 +71,9 @@ impl Invalid {
             Invalid::TooManyChoices { .. } => "too_many_choices",
             Invalid::NotACandidate => "not_a_candidate",
             Invalid::DuplicateChoice => "duplicate_choice",
+            Invalid::VotingClosed => "voting_closed",
+            Invalid::FileTooLarge { .. } => "file_too_large",
+            Invalid::FileType => "file_type",
         }
     }
 
@@ -129,6 +138,12 @@ impl Invalid {
             (Invalid::NotACandidate, Lang::En) => "is not a candidate in this election".into(),
             (Invalid::DuplicateChoice, Lang::Zh) => "同一位候选人选了两次".into(),
             (Invalid::DuplicateChoice, Lang::En) => "names the same candidate twice".into(),
+            (Invalid::VotingClosed, Lang::Zh) => "投票已经结束，这张选票没有计入".into(),
+            (Invalid::VotingClosed, Lang::En) => "voting has closed; this ballot was not counted".into(),
+            (Invalid::FileTooLarge { max_mb }, Lang::Zh) => format!("文件太大，最大 {max_mb} MB"),
+            (Invalid::FileTooLarge { max_mb }, Lang::En) => format!("the file is too large; at most {max_mb} MB"),
+            (Invalid::FileType, Lang::Zh) => "只接受照片（JPG、PNG、HEIC）、录音或 PDF 文件".into(),
+            (Invalid::FileType, Lang::En) => "only photos (JPG, PNG, HEIC), audio recordings or PDF files are accepted".into(),
         }
     }
 }

@@ -121,6 +121,11 @@ fn entity_label(entity: &str, lang: Lang) -> &'static str {
         "invite" => lang.pick("邀请码", "invite code"),
         "account" => lang.pick("账号", "account"),
         "token" => lang.pick("令牌", "token"),
+        "proposal" => lang.pick("议题", "proposal"),
+        "ballot" => lang.pick("选票", "ballot"),
+        "comment" => lang.pick("评论", "comment"),
+        "attachment" => lang.pick("文件", "file"),
+        "meeting" => lang.pick("议事会", "council meeting"),
         _ => lang.pick("记录", "record"),
     }
 }

@@ -14,8 +14,10 @@ pub mod demo;
 pub mod entity;
 pub mod error;
 pub mod exchange;
+pub mod files;
 pub mod migration;
 pub mod paths;
+pub mod proposals;
 pub mod registry;
 pub mod roster;
 

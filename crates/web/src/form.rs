@@ -201,3 +201,61 @@ pub async fn csrf_cookie(
     }
     res
 }
+
+/// A multipart form (one that carries a file): its text fields and at most one file,
+/// accepted only with the right CSRF token, like [`CsrfForm`]. The body limit is the route's.
+pub struct CsrfMultipart {
+    pub fields: std::collections::HashMap<String, String>,
+    /// The file's name as the browser sent it, and its bytes; `None` when no file was chosen.
+    pub file: Option<(String, Vec<u8>)>,
+}
+
+impl CsrfMultipart {
+    pub fn text(&self, name: &str) -> String {
+        self.fields.get(name).cloned().unwrap_or_default()
+    }
+}
+
+impl FromRequest<Arc<AppState>> for CsrfMultipart {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Self, WebError> {
+        let (parts, body) = req.into_parts();
+        let (lang, json) = lang_of(&parts);
+        let expected = cookie(&parts.headers, CSRF_COOKIE).unwrap_or("").to_string();
+        let too_large = || WebError::new(ServiceError::invalid("file", Invalid::FileTooLarge { max_mb: 10 }), lang, json);
+        let mut form = axum::extract::Multipart::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|_| bad("body", lang, json))?;
+        let mut fields = std::collections::HashMap::new();
+        let mut file = None;
+        loop {
+            let field = match form.next_field().await {
+                Ok(Some(f)) => f,
+                Ok(None) => break,
+                Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
+                Err(_) => return Err(bad("body", lang, json)),
+            };
+            let name = field.name().unwrap_or("").to_string();
+            match field.file_name().map(str::to_string) {
+                Some(file_name) => {
+                    let bytes = field.bytes().await.map_err(|e| {
+                        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { bad("file", lang, json) }
+                    })?;
+                    // An empty file input still sends a part with an empty name and no bytes.
+                    if !bytes.is_empty() {
+                        file = Some((file_name, bytes.to_vec()));
+                    }
+                }
+                None => {
+                    let text = field.text().await.map_err(|_| bad(if name == "_csrf" { "body" } else { "file" }, lang, json))?;
+                    fields.insert(name, text);
+                }
+            }
+        }
+        if expected.len() != 32 || fields.get("_csrf").map(String::as_str) != Some(expected.as_str()) {
+            return Err(WebError::new(ServiceError::Forbidden, lang, json));
+        }
+        Ok(CsrfMultipart { fields, file })
+    }
+}

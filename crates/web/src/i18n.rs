@@ -8,6 +8,23 @@ use linli_domain::authz::Role;
 use linli_domain::registry::{ManagementMode, ResidentKind, SixHaveItem};
 use linli_domain::AreaSource;
 
+/// A Unix time however a template holds it (`i64`, `&i64`, `&&i64` in a loop).
+pub trait Timestamp {
+    fn unix(&self) -> i64;
+}
+
+impl Timestamp for i64 {
+    fn unix(&self) -> i64 {
+        *self
+    }
+}
+
+impl<X: Timestamp + ?Sized> Timestamp for &X {
+    fn unix(&self) -> i64 {
+        (**self).unix()
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct T {
     pub lang: Lang,
@@ -175,7 +192,7 @@ impl T {
 
     /// The text of a key; the key itself if missing (a test forbids that).
     pub fn s(&self, key: &str) -> &'static str {
-        match MESSAGES.iter().find(|(k, _, _)| *k == key) {
+        match MESSAGES.iter().chain(crate::i18n_decisions::MESSAGES).find(|(k, _, _)| *k == key) {
             Some((_, zh, en)) => self.lang.pick(zh, en),
             None => "?",
         }
@@ -326,6 +343,11 @@ impl T {
         }
     }
 
+    /// A Unix time as date and minute in China: "2026-11-25 14:05".
+    pub fn at(&self, ts: impl Timestamp) -> String {
+        crate::pages::china_time(ts.unix())
+    }
+
     /// Square metres from hundredths: `895000` → "8950.00".
     pub fn m2(&self, centi: &i64) -> String {
         format!("{}.{:02}", centi / 100, centi % 100)
@@ -345,7 +367,7 @@ mod tests {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
             for part in text.split("t.s(\"").skip(1) {
                 let key = part.split('"').next().unwrap();
-                let found = MESSAGES.iter().find(|(k, _, _)| *k == key);
+                let found = MESSAGES.iter().chain(crate::i18n_decisions::MESSAGES).find(|(k, _, _)| *k == key);
                 // Suffixes such as 室 have no English counterpart; every other message has both.
                 let ok = found.is_some_and(|(_, zh, en)| !zh.is_empty() && (!en.is_empty() || key.ends_with("_suffix")));
                 assert!(ok, "missing message {key}");
@@ -357,8 +379,9 @@ mod tests {
 
     #[test]
     fn keys_are_unique() {
-        for (i, (k, _, _)) in MESSAGES.iter().enumerate() {
-            assert!(!MESSAGES[i + 1..].iter().any(|(k2, _, _)| k2 == k), "duplicate key {k}");
+        let all: Vec<_> = MESSAGES.iter().chain(crate::i18n_decisions::MESSAGES).collect();
+        for (i, (k, _, _)) in all.iter().enumerate() {
+            assert!(!all[i + 1..].iter().any(|(k2, _, _)| k2 == k), "duplicate key {k}");
         }
     }
 }

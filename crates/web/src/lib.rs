@@ -10,6 +10,7 @@ mod ctx;
 mod error;
 mod form;
 mod i18n;
+mod i18n_decisions;
 mod pages;
 
 use axum::Router;

@@ -185,7 +185,7 @@ impl Electorate {
         Ok(Electorate::from_voters(voters))
     }
 
-    fn from_voters(mut voters: Vec<Voter>) -> Electorate {
+    pub fn from_voters(mut voters: Vec<Voter>) -> Electorate {
         voters.sort_by_key(|v| v.key);
         voters.dedup_by_key(|v| v.key);
         let total_area_centi = voters.iter().fold(0i64, |sum, v| sum.saturating_add(v.area_centi));

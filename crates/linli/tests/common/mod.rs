@@ -43,7 +43,10 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 fn unique() -> String {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
     format!("{}_{}_{}", std::process::id(), n, nanos)
 }
 
@@ -60,9 +63,13 @@ pub async fn fresh_database(backend: Backend) -> (String, Option<tempdir::Dir>) 
             let admin = std::env::var("LINLI_TEST_PG_URL")
                 .expect("LINLI_TEST_PG_URL is not set: run the tests with scripts/test, which starts PostgreSQL");
             let name = format!("linli_t_{}", unique());
-            let conn = sea_orm::Database::connect(admin.as_str()).await.expect("connect to LINLI_TEST_PG_URL");
+            let conn = sea_orm::Database::connect(admin.as_str())
+                .await
+                .expect("connect to LINLI_TEST_PG_URL");
             use sea_orm::ConnectionTrait;
-            conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+            conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .unwrap();
             conn.close().await.unwrap();
             let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
             (format!("{base}/{name}"), None)
@@ -75,20 +82,41 @@ impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
         let (url, dir) = fresh_database(backend).await;
         let store = Store::open(&url).await.expect("open store");
-        let demo = store.load_world(&linli_demo::featured(), 0).await.expect("load demo");
+        let demo = store
+            .load_world(&linli_demo::featured(), 0)
+            .await
+            .expect("load demo");
         Self::serve(backend, url, store, demo, dir).await
     }
 
-    pub async fn serve(backend: Backend, url: String, store: Store, demo: DemoSummary, dir: Option<tempdir::Dir>) -> TestApp {
+    pub async fn serve(
+        backend: Backend,
+        url: String,
+        store: Store,
+        demo: DemoSummary,
+        dir: Option<tempdir::Dir>,
+    ) -> TestApp {
         // Internal errors are logged with their cause; show them in a failing test's output.
-        let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("error").try_init();
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter("error")
+            .try_init();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let app = linli_web::app(store.clone(), false);
         tokio::spawn(async move {
             axum::serve(listener, app).await.unwrap();
         });
-        TestApp { backend, addr, base: format!("http://{addr}"), url, store, demo, client: client(), _dir: dir }
+        TestApp {
+            backend,
+            addr,
+            base: format!("http://{addr}"),
+            url,
+            store,
+            demo,
+            client: client(),
+            _dir: dir,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -97,8 +125,21 @@ impl TestApp {
 
     /// The id at the end of a demo persona's place, e.g. `/households/1 …` → 1.
     pub fn persona_place(&self, username: &str) -> i64 {
-        let l = self.demo.logins.iter().find(|l| l.username == username).expect("persona");
-        l.place.split_whitespace().next().unwrap().rsplit('/').next().unwrap().parse().unwrap()
+        let l = self
+            .demo
+            .logins
+            .iter()
+            .find(|l| l.username == username)
+            .expect("persona");
+        l.place
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
     }
 
     /// An API token for a demo persona.
@@ -106,35 +147,59 @@ impl TestApp {
         let res = self
             .client
             .post(self.url("/api/v1/tokens"))
-            .json(&serde_json::json!({"login": username, "password": DEMO_PASSWORD, "name": "test"}))
+            .json(
+                &serde_json::json!({"login": username, "password": DEMO_PASSWORD, "name": "test"}),
+            )
             .send()
             .await
             .unwrap();
         assert_eq!(res.status(), 201, "token for {username}");
-        res.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_string()
+        res.json::<serde_json::Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     /// A JSON API client for a persona: (method, path, body) → (status, json).
-    pub async fn api(&self, token: &str, method: reqwest::Method, path: &str, body: Option<serde_json::Value>) -> (u16, serde_json::Value) {
-        let mut req = self.client.request(method, self.url(&format!("/api/v1{path}"))).bearer_auth(token);
+    pub async fn api(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut req = self
+            .client
+            .request(method, self.url(&format!("/api/v1{path}")))
+            .bearer_auth(token);
         if let Some(b) = body {
             req = req.json(&b);
         }
         let res = req.send().await.unwrap();
         let status = res.status().as_u16();
         let text = res.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+        )
     }
 
     /// A browser-like client signed in through the login form.
     pub async fn browser_login(&self, username: &str) -> Browser {
-        let b = Browser { client: client(), base: self.base.clone() };
+        let b = Browser {
+            client: client(),
+            base: self.base.clone(),
+        };
         let page = b.get("/login").await.1;
         let csrf = csrf_of(&page);
         let res = b
             .client
             .post(self.url("/login"))
-            .form(&[("_csrf", csrf.as_str()), ("login", username), ("password", DEMO_PASSWORD)])
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("login", username),
+                ("password", DEMO_PASSWORD),
+            ])
             .send()
             .await
             .unwrap();
@@ -147,8 +212,17 @@ impl TestApp {
     /// A second server over the same database: another instance of linli, sharing nothing
     /// with the first but the database.
     pub async fn second_instance(&self) -> TestApp {
-        let store = Store::open(&self.url).await.expect("open store for the second instance");
-        TestApp::serve(self.backend, self.url.clone(), store, self.demo.clone(), None).await
+        let store = Store::open(&self.url)
+            .await
+            .expect("open store for the second instance");
+        TestApp::serve(
+            self.backend,
+            self.url.clone(),
+            store,
+            self.demo.clone(),
+            None,
+        )
+        .await
     }
 
     /// An API call with a raw body and extra headers: (status, json or the text as a string).
@@ -160,7 +234,9 @@ impl TestApp {
         body: Option<(&str, Vec<u8>)>,
         headers: &[(&str, &str)],
     ) -> (u16, serde_json::Value) {
-        let mut req = self.client.request(method, self.url(&format!("/api/v1{path}")));
+        let mut req = self
+            .client
+            .request(method, self.url(&format!("/api/v1{path}")));
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
@@ -173,18 +249,36 @@ impl TestApp {
         let res = req.send().await.unwrap();
         let status = res.status().as_u16();
         let text = res.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+        )
     }
 
     /// Like `api`, asking for English messages.
-    pub async fn api_en(&self, token: &str, method: reqwest::Method, path: &str, body: Option<serde_json::Value>) -> (u16, serde_json::Value) {
+    pub async fn api_en(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
         let body = body.map(|b| ("application/json", serde_json::to_vec(&b).unwrap()));
-        self.api_raw(Some(token), method, path, body, &[("accept-language", "en-US,en;q=0.9")]).await
+        self.api_raw(
+            Some(token),
+            method,
+            path,
+            body,
+            &[("accept-language", "en-US,en;q=0.9")],
+        )
+        .await
     }
 
     /// A connection of its own to the test database, for looking behind the application.
     pub async fn sql(&self) -> sea_orm::DatabaseConnection {
-        sea_orm::Database::connect(self.url.as_str()).await.expect("connect to the test database")
+        sea_orm::Database::connect(self.url.as_str())
+            .await
+            .expect("connect to the test database")
     }
 
     /// The first column of the first row of a query, as a number.
@@ -192,7 +286,11 @@ impl TestApp {
         use sea_orm::ConnectionTrait;
         let conn = self.sql().await;
         let stmt = sea_orm::Statement::from_string(conn.get_database_backend(), sql);
-        let row = conn.query_one_raw(stmt).await.unwrap_or_else(|e| panic!("{sql}: {e}")).expect("a row");
+        let row = conn
+            .query_one_raw(stmt)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .expect("a row");
         // PostgreSQL keeps some numbers as INTEGER (i32), counts as BIGINT (i64).
         let n = row
             .try_get_by_index::<i64>(0)
@@ -206,7 +304,11 @@ impl TestApp {
     pub async fn sql_exec(&self, sql: &str) -> u64 {
         use sea_orm::ConnectionTrait;
         let conn = self.sql().await;
-        let n = conn.execute_unprepared(sql).await.unwrap_or_else(|e| panic!("{sql}: {e}")).rows_affected();
+        let n = conn
+            .execute_unprepared(sql)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .rows_affected();
         conn.close().await.unwrap();
         n
     }
@@ -216,9 +318,14 @@ impl TestApp {
         use sea_orm::ConnectionTrait;
         let conn = self.sql().await;
         let stmt = sea_orm::Statement::from_string(conn.get_database_backend(), sql);
-        let rows = conn.query_all_raw(stmt).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let rows = conn
+            .query_all_raw(stmt)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
         let num = |row: &sea_orm::QueryResult, i: usize| {
-            row.try_get_by_index::<i64>(i).or_else(|_| row.try_get_by_index::<i32>(i).map(i64::from)).unwrap_or_else(|e| panic!("{sql}: {e}"))
+            row.try_get_by_index::<i64>(i)
+                .or_else(|_| row.try_get_by_index::<i32>(i).map(i64::from))
+                .unwrap_or_else(|e| panic!("{sql}: {e}"))
         };
         let out = rows.iter().map(|r| (num(r, 0), num(r, 1))).collect();
         conn.close().await.unwrap();
@@ -231,20 +338,34 @@ impl TestApp {
 
     /// A household as the committee reads it through the API.
     pub async fn household_json(&self, token: &str, id: i64) -> serde_json::Value {
-        let (s, v) = self.api(token, reqwest::Method::GET, &format!("/households/{id}"), None).await;
+        let (s, v) = self
+            .api(
+                token,
+                reqwest::Method::GET,
+                &format!("/households/{id}"),
+                None,
+            )
+            .await;
         assert_eq!(s, 200, "reading household {id}: {v}");
         v
     }
 
     /// Signs in through the form and also returns the session cookie's value.
     pub async fn browser_login_with_session(&self, username: &str) -> (Browser, String) {
-        let b = Browser { client: client(), base: self.base.clone() };
+        let b = Browser {
+            client: client(),
+            base: self.base.clone(),
+        };
         let page = b.get("/login").await.1;
         let csrf = csrf_of(&page);
         let res = b
             .client
             .post(self.url("/login"))
-            .form(&[("_csrf", csrf.as_str()), ("login", username), ("password", DEMO_PASSWORD)])
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("login", username),
+                ("password", DEMO_PASSWORD),
+            ])
             .send()
             .await
             .unwrap();
@@ -285,12 +406,19 @@ impl TestApp {
 }
 
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 /// The CSRF token embedded in a page's forms.
 pub fn csrf_of(html: &str) -> String {
-    let start = html.find("name=\"_csrf\" value=\"").expect("page has a form with a CSRF token") + 20;
+    let start = html
+        .find("name=\"_csrf\" value=\"")
+        .expect("page has a form with a CSRF token")
+        + 20;
     html[start..start + 32].to_string()
 }
 
@@ -302,32 +430,62 @@ pub struct Browser {
 
 impl Browser {
     pub async fn get(&self, path: &str) -> (u16, String) {
-        let res = self.client.get(format!("{}{path}", self.base)).send().await.unwrap();
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
         (res.status().as_u16(), res.text().await.unwrap())
     }
 
     /// The same signed-in browser talking to another server (cookies are shared by host).
     pub fn at(&self, base: &str) -> Browser {
-        Browser { client: self.client.clone(), base: base.to_string() }
+        Browser {
+            client: self.client.clone(),
+            base: base.to_string(),
+        }
     }
 
     /// GET without following redirects: (status, Location).
     pub async fn get_location(&self, path: &str) -> (u16, Option<String>) {
-        let res = self.client.get(format!("{}{path}", self.base)).send().await.unwrap();
-        let location = res.headers().get("location").map(|l| l.to_str().unwrap().to_string());
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        let location = res
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_string());
         (res.status().as_u16(), location)
     }
 
     /// Posts a form as is (no CSRF token added): (status, body).
     pub async fn post_raw(&self, action: &str, fields: &[(&str, &str)]) -> (u16, String) {
-        let res = self.client.post(format!("{}{action}", self.base)).form(fields).send().await.unwrap();
+        let res = self
+            .client
+            .post(format!("{}{action}", self.base))
+            .form(fields)
+            .send()
+            .await
+            .unwrap();
         (res.status().as_u16(), res.text().await.unwrap())
     }
 
     /// A JSON API call authenticated by this browser's session cookie, with an optional
     /// `X-CSRF-Token`.
-    pub async fn api(&self, method: reqwest::Method, path: &str, body: Option<serde_json::Value>, csrf: Option<&str>) -> (u16, serde_json::Value) {
-        let mut req = self.client.request(method, format!("{}/api/v1{path}", self.base));
+    pub async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+        csrf: Option<&str>,
+    ) -> (u16, serde_json::Value) {
+        let mut req = self
+            .client
+            .request(method, format!("{}/api/v1{path}", self.base));
         if let Some(c) = csrf {
             req = req.header("x-csrf-token", c);
         }
@@ -337,18 +495,35 @@ impl Browser {
         let res = req.send().await.unwrap();
         let status = res.status().as_u16();
         let text = res.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+        )
     }
 
     /// Loads `form_page`, takes its CSRF token, and posts `fields` to `action`.
-    pub async fn submit(&self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> (u16, String, Option<String>) {
+    pub async fn submit(
+        &self,
+        form_page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> (u16, String, Option<String>) {
         let page = self.get(form_page).await.1;
         let csrf = csrf_of(&page);
         let mut all: Vec<(&str, &str)> = vec![("_csrf", csrf.as_str())];
         all.extend_from_slice(fields);
-        let res = self.client.post(format!("{}{action}", self.base)).form(&all).send().await.unwrap();
+        let res = self
+            .client
+            .post(format!("{}{action}", self.base))
+            .form(&all)
+            .send()
+            .await
+            .unwrap();
         let status = res.status().as_u16();
-        let location = res.headers().get("location").map(|l| l.to_str().unwrap().to_string());
+        let location = res
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_string());
         (status, res.text().await.unwrap(), location)
     }
 }
@@ -385,9 +560,18 @@ macro_rules! both_backends {
 /// Asserts the API's error answer: the status, the stable code, the field at fault, and a
 /// message that is not empty.
 #[track_caller]
-pub fn assert_api_error(status: u16, body: &serde_json::Value, want_status: u16, code: &str, field: Option<&str>) {
+pub fn assert_api_error(
+    status: u16,
+    body: &serde_json::Value,
+    want_status: u16,
+    code: &str,
+    field: Option<&str>,
+) {
     assert_eq!(status, want_status, "status of {body}");
     assert_eq!(body["code"], code, "code of {body}");
     assert_eq!(body["field"].as_str(), field, "field of {body}");
-    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "message of {body}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "message of {body}"
+    );
 }

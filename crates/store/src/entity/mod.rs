@@ -1,6 +1,9 @@
 //! SeaORM entities, one module per table. Plain rows: the rules live in `linli-domain`,
 //! and the services in this crate turn rows into domain types.
 
+mod decisions;
+pub use decisions::*;
+
 pub mod region {
     use sea_orm::entity::prelude::*;
     use serde::Serialize;

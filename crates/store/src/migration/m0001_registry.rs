@@ -11,11 +11,11 @@ impl MigrationName for Migration {
     }
 }
 
-fn t(name: &str) -> Alias {
+pub(super) fn t(name: &str) -> Alias {
     Alias::new(name)
 }
 
-fn fk(table: &str, col: &str, to: &str) -> ForeignKeyCreateStatement {
+pub(super) fn fk(table: &str, col: &str, to: &str) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{table}_{col}"))
         .from(t(table), t(col))
@@ -24,7 +24,7 @@ fn fk(table: &str, col: &str, to: &str) -> ForeignKeyCreateStatement {
         .to_owned()
 }
 
-fn index(table: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
+pub(super) fn index(table: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
     let mut i = Index::create();
     i.name(format!("ix_{table}_{}", cols.join("_"))).table(t(table));
     for c in cols {

@@ -4,6 +4,7 @@
 //! or the tokens page). Errors are `{code, message, field, errors}` with stable codes. The
 //! OpenAPI document is generated from these handlers, so it cannot drift from them.
 
+mod proposals;
 mod registry;
 mod roster;
 
@@ -44,6 +45,7 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(create_token))
         .routes(routes!(me))
         .merge(registry::router())
+        .merge(proposals::router())
         .merge(roster::router())
 }
 

@@ -77,11 +77,11 @@ pub struct PageOf<T> {
     size: u64,
 }
 
-fn page_of<T>(p: Paged<T>) -> PageOf<T> {
+pub(super) fn page_of<T>(p: Paged<T>) -> PageOf<T> {
     PageOf { items: p.items, total: p.total, page: p.page, size: p.size }
 }
 
-fn e(ctx: &Ctx) -> impl Fn(ServiceError) -> WebError + '_ {
+pub(super) fn e(ctx: &Ctx) -> impl Fn(ServiceError) -> WebError + '_ {
     move |err| ctx.err(err)
 }
 

@@ -5,6 +5,8 @@ mod account;
 mod households;
 mod people;
 mod places;
+mod proposals;
+mod voting;
 pub(crate) mod roster;
 
 use crate::ctx::{Ctx, LANG_COOKIE, LARGE_COOKIE};
@@ -41,6 +43,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(places::router())
         .merge(households::router())
         .merge(people::router())
+        .merge(proposals::router())
+        .merge(voting::router())
         .merge(roster::router())
         .route("/prefs", axum::routing::get(prefs))
 }
@@ -167,4 +171,23 @@ pub fn reshow(mut form: SimpleForm, err: ServiceError, lang: Lang) -> PageResult
     }
     form.errors = vec![err.message(lang)];
     Ok((StatusCode::UNPROCESSABLE_ENTITY, form).into_response())
+}
+
+/// A Unix time as a date in China (UTC+8), "2026-11-25".
+pub fn china_date(ts: i64) -> String {
+    china(ts).map(|d| d.date().to_string()).unwrap_or_default()
+}
+
+/// A Unix time as date and minute in China (UTC+8), "2026-11-25 14:05".
+pub fn china_time(ts: i64) -> String {
+    china(ts).map(|d| format!("{} {:02}:{:02}", d.date(), d.hour(), d.minute())).unwrap_or_default()
+}
+
+fn china(ts: i64) -> Option<time::OffsetDateTime> {
+    Some(time::OffsetDateTime::from_unix_timestamp(ts).ok()?.to_offset(time::macros::offset!(+8)))
+}
+
+/// The date `days` from today in China, to pre-fill a deadline.
+pub fn today_plus(days: i64) -> String {
+    china_date(linli_store::now() + days * 86_400)
 }

@@ -1,0 +1,245 @@
+//! Collective decisions: "民提议·民商议·民决议·同行动" — propose, deliberate, decide, act.
+//!
+//! A proposal has a scope (a compound, a building or a unit), a matter class of Civil Code
+//! Art. 278 and a decision rule (a preset or a custom rule, `linli_domain::decision`). Its
+//! stage moves only through `ProposalStage::next`. When voting opens the electorate of the
+//! scope is frozen into `elector` / `elector_household` rows: later changes to the registry
+//! do not change who may vote or how much they weigh. A voter has one ballot row, replaced
+//! by each change (`revision` + 1) while every version is kept in `ballot_event`. Closing
+//! the vote tallies those rows with the pure `tally` and stores the whole result, rule and
+//! totals included, with the proposal.
+//!
+//! Every write goes through `begin_write` with its audit record on the compound's chain.
+//! Ballot writes first touch the proposal row with `… WHERE stage = 'voting'`, so a ballot
+//! and the closing of the vote cannot interleave, in one process or in two.
+
+mod deliberation;
+mod knocking;
+mod voting;
+
+pub use deliberation::*;
+pub use knocking::*;
+pub use voting::*;
+
+use crate::accounts::Actor;
+use crate::entity::{building, compound, proposal, unit};
+use crate::error::{ServiceError, ServiceResult};
+use crate::registry::PlaceRef;
+use crate::{Store, paths};
+use linli_domain::Invalid;
+use linli_domain::authz::Action;
+use linli_domain::decision::{DecisionRule, MatterClass, Preset, ProposalStage};
+use linli_domain::place::{NodeKind, Path};
+use sea_orm::EntityTrait;
+use serde::Serialize;
+
+/// Where a proposal applies: the electorate is the owners of this place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    Compound,
+    Building,
+    Unit,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Compound => "compound",
+            Scope::Building => "building",
+            Scope::Unit => "unit",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Scope, Invalid> {
+        match s.trim() {
+            "compound" => Ok(Scope::Compound),
+            "building" => Ok(Scope::Building),
+            "unit" => Ok(Scope::Unit),
+            "" => Err(Invalid::Required),
+            _ => Err(Invalid::BadChoice),
+        }
+    }
+}
+
+/// A proposal with the places it hangs under, as the pages and the API show it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ProposalView {
+    pub id: i64,
+    pub compound_id: i64,
+    pub scope: Scope,
+    pub scope_id: i64,
+    /// "纹江花园 3栋 1单元".
+    pub scope_name: String,
+    pub title: String,
+    pub body: String,
+    pub matter: String,
+    pub matter_label: String,
+    pub preset: String,
+    pub preset_label: String,
+    /// The rule as stored (thresholds, consent and objection conditions, headcount switches).
+    #[schema(value_type = Object)]
+    pub rule: DecisionRule,
+    /// Each threshold in words, for the page and the notice.
+    pub rule_text: Vec<String>,
+    pub stage: String,
+    pub stage_label: String,
+    pub proposer_name: String,
+    pub support_count: i32,
+    pub notice_days: i32,
+    pub voting_opened_at: Option<i64>,
+    pub voting_deadline: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub created_at: i64,
+    pub version: i32,
+    pub places: Vec<PlaceRef>,
+    pub can: ProposalPermissions,
+}
+
+/// What the actor may do with this proposal now, so pages show only buttons that work.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct ProposalPermissions {
+    pub comment: bool,
+    pub support: bool,
+    pub manage: bool,
+    pub record_ballots: bool,
+    pub vote: bool,
+}
+
+/// A proposal row with its compound and the path of its scope, loaded together because
+/// every service method needs all three.
+pub(crate) struct Loaded {
+    pub row: proposal::Model,
+    pub compound: compound::Model,
+    pub path: Path,
+    pub scope: Scope,
+    pub stage: ProposalStage,
+    pub rule: DecisionRule,
+    pub scope_name: String,
+    pub places: Vec<PlaceRef>,
+}
+
+impl Loaded {
+    /// Refuses a step unless the proposal is at one of `stages`.
+    pub fn at_stage(&self, stages: &[ProposalStage]) -> ServiceResult<()> {
+        if stages.contains(&self.stage) {
+            Ok(())
+        } else {
+            Err(ServiceError::invalid("stage", Invalid::WrongStage { stage: self.stage }))
+        }
+    }
+}
+
+impl Store {
+    /// The path and the name of a scope, checking that it lies in the compound.
+    pub(crate) async fn scope_place(&self, c: &compound::Model, scope: Scope, scope_id: i64) -> ServiceResult<(Path, String, Vec<PlaceRef>)> {
+        let mut places = self.compound_places(c).await?;
+        match scope {
+            Scope::Compound if scope_id == c.id => Ok((paths::compound_path(c), c.name.clone(), places)),
+            Scope::Building => {
+                let b = building::Entity::find_by_id(scope_id).one(self.read()).await?.filter(|b| b.compound_id == c.id);
+                let b = b.ok_or_else(|| ServiceError::invalid("scope_id", Invalid::OtherCompound))?;
+                places.push(PlaceRef { kind: "building".into(), id: b.id, name: b.name.clone() });
+                Ok((paths::building_path(c, b.id), format!("{} {}", c.name, b.name), places))
+            }
+            Scope::Unit => {
+                let u = unit::Entity::find_by_id(scope_id).one(self.read()).await?.filter(|u| u.compound_id == c.id);
+                let u = u.ok_or_else(|| ServiceError::invalid("scope_id", Invalid::OtherCompound))?;
+                let b = building::Entity::find_by_id(u.building_id).one(self.read()).await?;
+                let b_name = b.map(|b| b.name).unwrap_or_default();
+                places.push(PlaceRef { kind: "building".into(), id: u.building_id, name: b_name.clone() });
+                places.push(PlaceRef { kind: "unit".into(), id: u.id, name: u.name.clone() });
+                Ok((paths::unit_path(c, u.building_id, u.id), format!("{} {} {}", c.name, b_name, u.name), places))
+            }
+            Scope::Compound => Err(ServiceError::invalid("scope_id", Invalid::OtherCompound)),
+        }
+    }
+
+    pub(crate) async fn load_proposal(&self, id: i64) -> ServiceResult<Loaded> {
+        let row = proposal::Entity::find_by_id(id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "proposal" })?;
+        let compound = self.compound_row(row.compound_id).await?;
+        let scope = Scope::parse(&row.scope_kind).map_err(|_| internal(format!("proposal {id} has scope {}", row.scope_kind)))?;
+        let stage = ProposalStage::parse(&row.stage).map_err(|_| internal(format!("proposal {id} has stage {}", row.stage)))?;
+        let rule: DecisionRule = serde_json::from_str(&row.rule).map_err(|e| internal(format!("proposal {id} rule: {e}")))?;
+        let (path, scope_name, places) = self.scope_place(&compound, scope, row.scope_id).await?;
+        Ok(Loaded { row, compound, path, scope, stage, rule, scope_name, places })
+    }
+
+    /// A proposal as its page shows it; anyone with a role in or under its compound may read it.
+    pub async fn proposal(&self, actor: &Actor, id: i64, lang: linli_domain::Lang) -> ServiceResult<ProposalView> {
+        let p = self.load_proposal(id).await?;
+        require_view(actor, &p)?;
+        let voter = self.own_voter(actor, &p).await?;
+        Ok(view(&p, actor, voter.is_some(), lang))
+    }
+}
+
+/// Reading a proposal: anyone who may see the compound's public page, or who holds a role
+/// in its scope.
+pub(crate) fn require_view(actor: &Actor, p: &Loaded) -> ServiceResult<()> {
+    if actor.can(Action::ViewPublic, &paths::compound_path(&p.compound)) || actor.can(Action::Propose, &p.path) {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden)
+    }
+}
+
+/// Records something that happened to a proposal (a ballot, a comment, a visit) on the
+/// compound's audit chain, inside the caller's transaction.
+pub(crate) async fn event<C: sea_orm::ConnectionTrait>(txn: &C, actor: &Actor, chain: i64, action: &str, id: i64, after: serde_json::Value) -> ServiceResult<()> {
+    crate::audit::record(txn, crate::audit::Change { chain, actor: Some(actor.account_id), action, entity: "proposal", entity_id: id, before: None, after: Some(after) }).await
+}
+
+pub(crate) fn internal(msg: String) -> ServiceError {
+    ServiceError::Internal(anyhow::anyhow!(msg))
+}
+
+pub(crate) fn view(p: &Loaded, actor: &Actor, is_voter: bool, lang: linli_domain::Lang) -> ProposalView {
+    let r = &p.row;
+    let matter = MatterClass::parse(&r.matter).ok();
+    let preset = Preset::parse(&r.preset).ok();
+    let open = matches!(p.stage, ProposalStage::Draft | ProposalStage::Deliberation);
+    let voting = p.stage == ProposalStage::Voting;
+    ProposalView {
+        id: r.id,
+        compound_id: r.compound_id,
+        scope: p.scope,
+        scope_id: r.scope_id,
+        scope_name: p.scope_name.clone(),
+        title: r.title.clone(),
+        body: r.body.clone(),
+        matter: r.matter.clone(),
+        matter_label: matter.map(|m| m.label(lang).to_string()).unwrap_or_default(),
+        preset: r.preset.clone(),
+        preset_label: preset.map(|m| m.label(lang).to_string()).unwrap_or_default(),
+        rule_text: p.rule.thresholds.iter().map(|t| t.label(lang)).collect(),
+        rule: p.rule.clone(),
+        stage: r.stage.clone(),
+        stage_label: p.stage.label(lang).to_string(),
+        proposer_name: r.proposer_name.clone(),
+        support_count: r.support_count,
+        notice_days: r.notice_days,
+        voting_opened_at: r.voting_opened_at,
+        voting_deadline: r.voting_deadline,
+        closed_at: r.closed_at,
+        created_at: r.created_at,
+        version: r.version,
+        places: p.places.clone(),
+        can: ProposalPermissions {
+            comment: actor.can(Action::Propose, &p.path) && !matches!(p.stage, ProposalStage::Withdrawn),
+            support: open && actor.can(Action::Propose, &p.path),
+            manage: actor.can(Action::ManageDecision, &p.path),
+            record_ballots: voting && actor.can(Action::RecordBallot, &p.path),
+            vote: voting && is_voter,
+        },
+    }
+}
+
+/// The node kind a scope sits on, for grants and lists.
+pub fn scope_kind(scope: Scope) -> NodeKind {
+    match scope {
+        Scope::Compound => NodeKind::Compound,
+        Scope::Building => NodeKind::Building,
+        Scope::Unit => NodeKind::Unit,
+    }
+}

@@ -1,0 +1,202 @@
+//! Collective decisions as JSON: the same service calls as the proposal pages.
+
+use super::ApiResult;
+use super::registry::{PageOf, e, page_of};
+use crate::ctx::Ctx;
+use crate::error::{ApiError, WebError};
+use crate::form::{ApiJson, Ids, Q};
+use crate::{AppState, State};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use linli_domain::PageRequest;
+use linli_store::files::{FileInfo, MAX_FILE_BYTES, Purpose};
+use linli_store::proposals::*;
+use serde::Deserialize;
+use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new()
+        .routes(routes!(list_proposals, create_proposal))
+        .routes(routes!(proposal))
+        .routes(routes!(change_stage))
+        .routes(routes!(support))
+        .routes(routes!(comments, add_comment))
+        .routes(routes!(open_voting))
+        .routes(routes!(close_voting))
+        .routes(routes!(cast_ballot))
+        .routes(routes!(my_ballot))
+        .routes(routes!(tally))
+        .routes(routes!(register))
+        .routes(routes!(ballot_history))
+        .routes(routes!(knock_list))
+        .routes(routes!(assign_knocks))
+        .routes(routes!(record_visit))
+        // Only the upload takes a body larger than the app's small limit.
+        .merge(OpenApiRouter::new().routes(routes!(upload_file)).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)))
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+pub struct ProposalListParams {
+    /// Only proposals at this stage (`draft`, `deliberation`, `voting`, `passed`, …).
+    stage: Option<String>,
+    page: Option<u64>,
+    size: Option<u64>,
+}
+
+/// The proposals of a compound, newest first.
+#[utoipa::path(get, path = "/compounds/{id}/proposals", tag = "decisions", params(("id" = i64, Path), ProposalListParams),
+    responses((status = 200, body = PageOf<ProposalRow>), (status = 404, body = ApiError)))]
+async fn list_proposals(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<ProposalListParams>) -> ApiResult<PageOf<ProposalRow>> {
+    let list = state.store.list_proposals(ctx.actor()?, id, p.stage.as_deref(), PageRequest::new(p.page, p.size), ctx.lang).await.map_err(e(&ctx))?;
+    Ok(Json(page_of(list)))
+}
+
+/// Put a proposal forward (as a draft) for a compound, building or unit.
+#[utoipa::path(post, path = "/compounds/{id}/proposals", tag = "decisions", params(("id" = i64, Path)), request_body = ProposalInput,
+    responses((status = 201, body = ProposalView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+async fn create_proposal(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<ProposalInput>) -> Result<(StatusCode, Json<ProposalView>), WebError> {
+    let p = state.store.create_proposal(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?;
+    Ok((StatusCode::CREATED, Json(p)))
+}
+
+/// A proposal: text, rule, stage, and what you may do with it.
+#[utoipa::path(get, path = "/proposals/{id}", tag = "decisions", params(("id" = i64, Path)),
+    responses((status = 200, body = ProposalView), (status = 404, body = ApiError)))]
+async fn proposal(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<ProposalView> {
+    Ok(Json(state.store.proposal(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct StageBody {
+    action: StageRequest,
+}
+
+/// Submit for deliberation, withdraw, start acting, mark evaluated.
+#[utoipa::path(post, path = "/proposals/{id}/stage", tag = "decisions", params(("id" = i64, Path)), request_body = StageBody,
+    responses((status = 200, body = ProposalView), (status = 422, body = ApiError)))]
+async fn change_stage(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(b): ApiJson<StageBody>) -> ApiResult<ProposalView> {
+    Ok(Json(state.store.change_stage(ctx.actor()?, id, b.action, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+/// Support a proposal (once per account).
+#[utoipa::path(post, path = "/proposals/{id}/support", tag = "decisions", params(("id" = i64, Path)),
+    responses((status = 200, body = ProposalView), (status = 422, body = ApiError)))]
+async fn support(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<ProposalView> {
+    Ok(Json(state.store.support_proposal(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+/// The deliberation: comments and the committee's answers, oldest first.
+#[utoipa::path(get, path = "/proposals/{id}/comments", tag = "decisions", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<CommentView>)))]
+async fn comments(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<CommentView>> {
+    Ok(Json(state.store.comments(ctx.actor()?, id).await.map_err(e(&ctx))?))
+}
+
+#[utoipa::path(post, path = "/proposals/{id}/comments", tag = "decisions", params(("id" = i64, Path)), request_body = CommentInput,
+    responses((status = 201, body = CommentView), (status = 422, body = ApiError)))]
+async fn add_comment(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<CommentInput>) -> Result<(StatusCode, Json<CommentView>), WebError> {
+    Ok((StatusCode::CREATED, Json(state.store.add_comment(ctx.actor()?, id, &input).await.map_err(e(&ctx))?)))
+}
+
+/// Open voting: freezes the electorate of the scope and sets the last day.
+#[utoipa::path(post, path = "/proposals/{id}/voting", tag = "decisions", params(("id" = i64, Path)), request_body = OpenVotingInput,
+    responses((status = 200, body = ProposalView), (status = 422, body = ApiError)))]
+async fn open_voting(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<OpenVotingInput>) -> ApiResult<ProposalView> {
+    Ok(Json(state.store.open_voting(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct CloseBody {
+    /// Must be `true`: closing is irreversible.
+    #[serde(default)]
+    confirm: bool,
+}
+
+/// Close voting for good, count and store the result.
+#[utoipa::path(post, path = "/proposals/{id}/close", tag = "decisions", params(("id" = i64, Path)), request_body = CloseBody,
+    responses((status = 200, body = ProposalView), (status = 422, body = ApiError)))]
+async fn close_voting(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(b): ApiJson<CloseBody>) -> ApiResult<ProposalView> {
+    Ok(Json(state.store.close_voting(ctx.actor()?, id, b.confirm, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+/// Cast or change a ballot: your own (`online`), or recorded for a household (`assisted`,
+/// `proxy`, `remote`, `paper`) with its evidence.
+#[utoipa::path(post, path = "/proposals/{id}/ballots", tag = "decisions", params(("id" = i64, Path)), request_body = BallotInput,
+    responses((status = 200, body = RegisterRow), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+async fn cast_ballot(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<BallotInput>) -> ApiResult<RegisterRow> {
+    Ok(Json(state.store.cast_ballot(ctx.actor()?, id, &input).await.map_err(e(&ctx))?))
+}
+
+/// Your own ballot, if you are on the roll.
+#[utoipa::path(get, path = "/proposals/{id}/my-ballot", tag = "decisions", params(("id" = i64, Path)),
+    responses((status = 200, body = Option<MyBallot>)))]
+async fn my_ballot(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Option<MyBallot>> {
+    Ok(Json(state.store.my_ballot(ctx.actor()?, id).await.map_err(e(&ctx))?))
+}
+
+/// The live tally (staff, while voting) or the stored result (everyone, once closed).
+#[utoipa::path(get, path = "/proposals/{id}/tally", tag = "decisions", params(("id" = i64, Path)),
+    responses((status = 200, body = TallyView), (status = 403, body = ApiError)))]
+async fn tally(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<TallyView> {
+    Ok(Json(state.store.tally(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+/// The ballot register: every voter and their current ballot.
+#[utoipa::path(get, path = "/proposals/{id}/ballots", tag = "decisions", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<RegisterRow>), (status = 403, body = ApiError)))]
+async fn register(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<RegisterRow>> {
+    Ok(Json(state.store.ballot_register(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+/// Every version of one voter's ballot (`voter` as in the register: `p:12`, `h:34`).
+#[utoipa::path(get, path = "/proposals/{id}/ballots/{voter}/history", tag = "decisions", params(("id" = i64, Path), ("voter" = String, Path)),
+    responses((status = 200, body = Vec<BallotEventView>)))]
+async fn ballot_history(state: State, ctx: Ctx, Ids((id, voter)): Ids<(i64, String)>) -> ApiResult<Vec<BallotEventView>> {
+    Ok(Json(state.store.ballot_history(ctx.actor()?, id, &voter).await.map_err(e(&ctx))?))
+}
+
+/// Households that have not answered, by building and floor, with visits and unit progress.
+#[utoipa::path(get, path = "/proposals/{id}/knock", tag = "decisions", params(("id" = i64, Path)),
+    responses((status = 200, body = KnockList)))]
+async fn knock_list(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<KnockList> {
+    Ok(Json(state.store.knock_list(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+/// Hand households to a building head or volunteer to knock on their doors.
+#[utoipa::path(post, path = "/proposals/{id}/knock/assign", tag = "decisions", params(("id" = i64, Path)), request_body = AssignInput,
+    responses((status = 200, body = usize), (status = 422, body = ApiError)))]
+async fn assign_knocks(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<AssignInput>) -> ApiResult<usize> {
+    Ok(Json(state.store.assign_knocks(ctx.actor()?, id, &input).await.map_err(e(&ctx))?))
+}
+
+/// Record a door-knocking visit.
+#[utoipa::path(post, path = "/proposals/{id}/knock/visits", tag = "decisions", params(("id" = i64, Path)), request_body = VisitInput,
+    responses((status = 204), (status = 422, body = ApiError)))]
+async fn record_visit(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<VisitInput>) -> Result<StatusCode, WebError> {
+    state.store.record_visit(ctx.actor()?, id, &input).await.map_err(e(&ctx))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+pub struct FileParams {
+    /// The file's name, e.g. `consent-301.jpg`.
+    name: Option<String>,
+    /// `evidence` (default) or `attachment`.
+    purpose: Option<String>,
+}
+
+/// Upload a file (the request body, up to 10 MB): a photo, recording or PDF. Use the
+/// returned `id` as a ballot's `evidence_id`.
+#[utoipa::path(post, path = "/compounds/{id}/files", tag = "decisions", params(("id" = i64, Path), FileParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = FileInfo), (status = 422, body = ApiError)))]
+async fn upload_file(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<FileParams>, body: Bytes) -> Result<(StatusCode, Json<FileInfo>), WebError> {
+    let purpose = if p.purpose.as_deref() == Some("attachment") { Purpose::Attachment } else { Purpose::Evidence };
+    let name = p.name.unwrap_or_else(|| "file".into());
+    let info = state.store.save_file(ctx.actor()?, id, purpose, &name, body.to_vec()).await.map_err(e(&ctx))?;
+    Ok((StatusCode::CREATED, Json(info)))
+}

@@ -1,0 +1,259 @@
+//! Collective decisions on the pages: the list of a compound's proposals, putting one
+//! forward, its page (deliberation, the vote, the result), and the stage buttons.
+
+use super::{Chrome, PageResult, chrome, pager_base};
+use crate::ctx::Ctx;
+use crate::error::WebError;
+use crate::form::{CsrfForm, Ids, Q};
+use crate::i18n::T;
+use crate::{AppState, State};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use linli_domain::decision::{CastMethod, Choice, MatterClass, Preset};
+use linli_domain::{PageRequest, Paged};
+use linli_store::ServiceError;
+use linli_store::proposals::{
+    CommentInput, CommentView, MyBallot, OpenVotingInput, ProposalInput, ProposalRow, ProposalView, StageRequest, TallyView,
+};
+use serde::Deserialize;
+use std::sync::Arc;
+
+pub fn router() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/compounds/{id}/proposals", get(list))
+        .route("/compounds/{id}/proposals/new", get(new_page).post(create))
+        .route("/proposals/{id}", get(page))
+        .route("/proposals/{id}/stage", post(stage))
+        .route("/proposals/{id}/support", post(support))
+        .route("/proposals/{id}/comments", post(comment))
+        .route("/proposals/{id}/open", post(open_voting))
+        .route("/proposals/{id}/close", post(close_voting))
+        .route("/proposals/{id}/vote", post(vote))
+}
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    stage: Option<String>,
+    page: Option<u64>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "proposals.html")]
+struct List {
+    t: T,
+    c: Chrome,
+    compound_id: i64,
+    compound: String,
+    stage: String,
+    stages: Vec<(&'static str, &'static str)>,
+    list: Paged<ProposalRow>,
+    base: String,
+    can_propose: bool,
+}
+
+async fn list(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ListQuery>) -> PageResult {
+    let actor = ctx.actor()?;
+    let s = &state.store;
+    let stage = q.stage.unwrap_or_default();
+    let list = s.list_proposals(actor, id, Some(&stage), PageRequest::new(q.page, None), ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let compound = s.compound(actor, id).await.map_err(|e| ctx.err(e))?;
+    let (t, c) = chrome(&ctx);
+    let base = pager_base(&format!("/compounds/{id}/proposals"), &[("stage", stage.clone())]);
+    let stages = linli_domain::decision::ProposalStage::ALL.iter().map(|s| (s.as_str(), s.label(ctx.lang))).collect();
+    Ok(List { t, c, compound_id: id, compound: compound.compound.name, stage, stages, list, base, can_propose: true }.into_response())
+}
+
+#[derive(Deserialize, Default, Clone)]
+struct NewForm {
+    #[serde(default)]
+    scope: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    matter: String,
+    #[serde(default)]
+    preset: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "proposal_new.html")]
+struct NewPage {
+    t: T,
+    c: Chrome,
+    compound_id: i64,
+    compound: String,
+    f: NewForm,
+    scopes: Vec<(String, String)>,
+    matters: Vec<(&'static str, &'static str)>,
+    presets: Vec<(&'static str, &'static str)>,
+    errors: Vec<String>,
+    field_errors: Vec<(&'static str, String)>,
+}
+
+impl NewPage {
+    fn error_of(&self, field: &str) -> Option<&str> {
+        self.field_errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+}
+
+async fn new_form(state: &AppState, ctx: &Ctx, id: i64, f: NewForm) -> Result<NewPage, WebError> {
+    let actor = ctx.actor()?;
+    let v = state.store.compound(actor, id).await.map_err(|e| ctx.err(e))?;
+    let (t, c) = chrome(ctx);
+    let mut scopes = vec![(format!("compound:{id}"), format!("{}（{}）", v.compound.name, t.s("whole_compound")))];
+    for (uid, name) in state.store.compound_units(id).await.map_err(|e| ctx.err(e))? {
+        scopes.push((format!("unit:{uid}"), name));
+    }
+    for b in &v.buildings {
+        scopes.push((format!("building:{}", b.id), format!("{}（{}）", b.name, t.s("whole_building"))));
+    }
+    let matters = MatterClass::ALL.iter().map(|m| (m.as_str(), m.label(ctx.lang))).collect();
+    let mut presets = vec![("", t.s("preset_default"))];
+    presets.extend(Preset::ALL.iter().filter(|p| **p != Preset::Custom).map(|p| (p.as_str(), p.label(ctx.lang))));
+    Ok(NewPage { t, c, compound_id: id, compound: v.compound.name, f, scopes, matters, presets, errors: Vec::new(), field_errors: Vec::new() })
+}
+
+async fn new_page(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<NewForm>) -> PageResult {
+    Ok(new_form(&state, &ctx, id, q).await?.into_response())
+}
+
+async fn create(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<NewForm>) -> PageResult {
+    let actor = ctx.actor()?;
+    let (scope, scope_id) = f.scope.split_once(':').unwrap_or(("", ""));
+    let input = ProposalInput {
+        scope: scope.into(),
+        scope_id: scope_id.into(),
+        title: f.title.clone(),
+        body: f.body.clone(),
+        matter: f.matter.clone(),
+        preset: f.preset.clone(),
+        rule: None,
+    };
+    match state.store.create_proposal(actor, id, &input, ctx.lang).await {
+        Ok(p) => Ok(Redirect::to(&format!("/proposals/{}", p.id)).into_response()),
+        Err(ServiceError::Invalid(errs)) => {
+            let mut page = new_form(&state, &ctx, id, f).await?;
+            page.field_errors = errs.iter().map(|e| (if e.field == "scope_id" { "scope" } else { e.field }, e.error.message(ctx.lang))).collect();
+            page.errors = vec![ServiceError::Invalid(errs).message(ctx.lang)];
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(ctx.err(e)),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "proposal.html")]
+struct Page {
+    t: T,
+    c: Chrome,
+    p: ProposalView,
+    comments: Vec<CommentView>,
+    tally: Option<TallyView>,
+    mine: Option<MyBallot>,
+    choices: Vec<(&'static str, &'static str)>,
+    today: String,
+}
+
+async fn page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    let actor = ctx.actor()?;
+    let s = &state.store;
+    let p = s.proposal(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let comments = s.comments(actor, id).await.map_err(|e| ctx.err(e))?;
+    let shows_tally = match p.stage.as_str() {
+        "voting" => p.can.manage || p.can.record_ballots,
+        "draft" | "deliberation" | "withdrawn" => false,
+        _ => true,
+    };
+    let tally = if shows_tally { Some(s.tally(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?) } else { None };
+    let mine = s.my_ballot(actor, id).await.map_err(|e| ctx.err(e))?;
+    let (t, c) = chrome(&ctx);
+    let choices = Choice::ALL.iter().map(|ch| (ch.as_str(), ch.label(ctx.lang))).collect();
+    let today = super::today_plus(14);
+    Ok(Page { t, c, p, comments, tally, mine, choices, today }.into_response())
+}
+
+#[derive(Deserialize)]
+struct StageForm {
+    action: String,
+}
+
+async fn stage(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<StageForm>) -> PageResult {
+    let actor = ctx.actor()?;
+    let request = match f.action.as_str() {
+        "submit" => StageRequest::Submit,
+        "withdraw" => StageRequest::Withdraw,
+        "start_acting" => StageRequest::StartActing,
+        "evaluate" => StageRequest::Evaluate,
+        _ => return Err(ctx.err(ServiceError::invalid("action", linli_domain::Invalid::BadChoice))),
+    };
+    state.store.change_stage(actor, id, request, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    Ok(Redirect::to(&format!("/proposals/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn support(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(_): CsrfForm<Empty>) -> PageResult {
+    let actor = ctx.actor()?;
+    state.store.support_proposal(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    Ok(Redirect::to(&format!("/proposals/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+struct CommentForm {
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    parent_id: Option<String>,
+    #[serde(default)]
+    official: Option<String>,
+}
+
+async fn comment(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<CommentForm>) -> PageResult {
+    let actor = ctx.actor()?;
+    let input = CommentInput {
+        body: f.body,
+        parent_id: f.parent_id.and_then(|p| p.trim().parse().ok()),
+        official: f.official.is_some_and(|o| o == "1" || o == "on"),
+    };
+    state.store.add_comment(actor, id, &input).await.map_err(|e| ctx.err(e))?;
+    Ok(Redirect::to(&format!("/proposals/{id}#comments")).into_response())
+}
+
+async fn open_voting(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<OpenVotingInput>) -> PageResult {
+    let actor = ctx.actor()?;
+    state.store.open_voting(actor, id, &f, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    Ok(Redirect::to(&format!("/proposals/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+struct CloseForm {
+    #[serde(default)]
+    confirm: Option<String>,
+}
+
+async fn close_voting(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<CloseForm>) -> PageResult {
+    let actor = ctx.actor()?;
+    let confirm = f.confirm.is_some_and(|c| c == "1" || c == "on");
+    state.store.close_voting(actor, id, confirm, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    Ok(Redirect::to(&format!("/proposals/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+struct VoteForm {
+    choice: String,
+}
+
+/// The owner's own ballot: three big buttons on the proposal page.
+async fn vote(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<VoteForm>) -> PageResult {
+    let actor = ctx.actor()?;
+    let input = linli_store::proposals::BallotInput { choice: f.choice, method: CastMethod::Online.as_str().into(), ..Default::default() };
+    state.store.cast_ballot(actor, id, &input).await.map_err(|e| ctx.err(e))?;
+    Ok(Redirect::to(&format!("/proposals/{id}#my-ballot")).into_response())
+}

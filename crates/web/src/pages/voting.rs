@@ -1,0 +1,289 @@
+//! The vote on the pages, for those who run it and those who go door to door: recording a
+//! ballot for someone (with its evidence), the door-knocking list, the ballot register, the
+//! printable result notice and consent forms, and the stored files.
+
+use super::{Chrome, PageResult, chrome};
+use crate::ctx::Ctx;
+use crate::form::{CsrfForm, CsrfMultipart, Ids, Q};
+use crate::i18n::T;
+use crate::{AppState, State};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use linli_domain::decision::{CastMethod, Choice};
+use linli_store::ServiceError;
+use linli_store::files::{MAX_FILE_BYTES, Purpose};
+use linli_store::proposals::{BallotInput, KnockList, ProposalView, RegisterRow, TallyView, VisitInput, VisitOutcome};
+use serde::Deserialize;
+use std::sync::Arc;
+
+pub fn router() -> Router<Arc<AppState>> {
+    Router::new()
+        .route(
+            "/proposals/{id}/record",
+            get(record_page).post(record).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)),
+        )
+        .route("/proposals/{id}/knock", get(knock))
+        .route("/proposals/{id}/visits", post(visit))
+        .route("/proposals/{id}/register", get(register))
+        .route("/proposals/{id}/register.csv", get(register_csv))
+        .route("/proposals/{id}/notice", get(notice))
+        .route("/proposals/{id}/consent-forms", get(consent_forms))
+        .route("/files/{id}", get(file))
+}
+
+#[derive(Deserialize, Default)]
+struct RecordQuery {
+    household: Option<i64>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "ballot_record.html")]
+struct RecordPage {
+    t: T,
+    c: Chrome,
+    p: ProposalView,
+    household: String,
+    choice: String,
+    method: String,
+    witness: String,
+    note: String,
+    choices: Vec<(&'static str, &'static str)>,
+    methods: Vec<(&'static str, &'static str)>,
+    errors: Vec<String>,
+}
+
+fn record_form(ctx: &Ctx, p: ProposalView, household: String) -> RecordPage {
+    let (t, c) = chrome(ctx);
+    let choices = Choice::ALL.iter().map(|ch| (ch.as_str(), ch.label(ctx.lang))).collect();
+    let methods = CastMethod::ALL.iter().filter(|m| **m != CastMethod::Online).map(|m| (m.as_str(), m.label(ctx.lang))).collect();
+    RecordPage {
+        t,
+        c,
+        p,
+        household,
+        choice: String::new(),
+        method: CastMethod::Assisted.as_str().into(),
+        witness: String::new(),
+        note: String::new(),
+        choices,
+        methods,
+        errors: Vec::new(),
+    }
+}
+
+async fn record_page(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<RecordQuery>) -> PageResult {
+    let actor = ctx.actor()?;
+    let p = state.store.proposal(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    if !p.can.record_ballots && !p.can.manage {
+        return Err(ctx.err(ServiceError::Forbidden));
+    }
+    Ok(record_form(&ctx, p, q.household.map(|h| h.to_string()).unwrap_or_default()).into_response())
+}
+
+/// A ballot recorded for a household, with the evidence file uploaded in the same form.
+async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) -> PageResult {
+    let actor = ctx.actor()?;
+    let s = &state.store;
+    let p = s.proposal(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let household = form.text("household_id");
+    let mut page = record_form(&ctx, p.clone(), household.clone());
+    page.choice = form.text("choice");
+    page.method = form.text("method");
+    page.witness = form.text("witness");
+    page.note = form.text("note");
+    let result = async {
+        let household_id = match household.trim() {
+            "" => None,
+            h => Some(h.parse::<i64>().map_err(|_| ServiceError::invalid("household_id", linli_domain::Invalid::NotANumber))?),
+        };
+        let evidence_id = match form.file {
+            Some((name, bytes)) => Some(s.save_file(actor, p.compound_id, Purpose::Evidence, &name, bytes).await?.id),
+            None => None,
+        };
+        let input = BallotInput { choice: page.choice.clone(), method: page.method.clone(), household_id, evidence_id, witness: page.witness.clone(), note: page.note.clone() };
+        s.cast_ballot(actor, id, &input).await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/proposals/{id}/knock?saved=1")).into_response()),
+        Err(e @ ServiceError::Invalid(_)) => {
+            page.errors = vec![e.message(ctx.lang)];
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(ctx.err(e)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct KnockQuery {
+    saved: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "knock.html")]
+struct KnockPage {
+    t: T,
+    c: Chrome,
+    p: ProposalView,
+    k: KnockList,
+    outcomes: Vec<(&'static str, &'static str)>,
+    saved: bool,
+}
+
+async fn knock(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<KnockQuery>) -> PageResult {
+    let actor = ctx.actor()?;
+    let p = state.store.proposal(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let k = state.store.knock_list(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let (t, c) = chrome(&ctx);
+    let outcomes = VisitOutcome::ALL.iter().map(|o| (o.as_str(), o.label(ctx.lang))).collect();
+    Ok(KnockPage { t, c, p, k, outcomes, saved: q.saved.is_some() }.into_response())
+}
+
+#[derive(Deserialize)]
+struct VisitForm {
+    household_id: i64,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn visit(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<VisitForm>) -> PageResult {
+    let actor = ctx.actor()?;
+    let input = VisitInput { household_id: f.household_id, outcome: f.outcome, note: f.note };
+    state.store.record_visit(actor, id, &input).await.map_err(|e| ctx.err(e))?;
+    Ok(Redirect::to(&format!("/proposals/{id}/knock#h{}", f.household_id)).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    t: T,
+    c: Chrome,
+    p: ProposalView,
+    rows: Vec<RegisterRow>,
+}
+
+async fn register(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    let actor = ctx.actor()?;
+    let p = state.store.proposal(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let rows = state.store.ballot_register(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let (t, c) = chrome(&ctx);
+    Ok(RegisterPage { t, c, p, rows }.into_response())
+}
+
+/// The ballot register as CSV (UTF-8 with a byte-order mark, so Excel opens it right).
+async fn register_csv(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    let actor = ctx.actor()?;
+    let rows = state.store.ballot_register(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let t = T::new(ctx.lang, false);
+    let mut w = csv::Writer::from_writer(Vec::from(*b"\xEF\xBB\xBF"));
+    let header = ["voter", "households", "area", "heads", "choice", "method", "recorded_by", "witness", "evidence", "cast_at", "revision"];
+    let write = |w: &mut csv::Writer<Vec<u8>>, rec: Vec<String>| w.write_record(rec).map_err(|e| ctx.err(ServiceError::Internal(e.into())));
+    write(&mut w, header.iter().map(|h| t.s(&format!("reg_{h}")).to_string()).collect())?;
+    for r in rows {
+        write(
+            &mut w,
+            vec![
+                r.name,
+                r.households,
+                r.area,
+                r.heads.to_string(),
+                r.choice_label,
+                r.method.as_deref().and_then(|m| CastMethod::parse(m).ok()).map(|m| m.label(ctx.lang).to_string()).unwrap_or_default(),
+                r.recorder_name.unwrap_or_default(),
+                r.witness.unwrap_or_default(),
+                r.evidence_id.map(|e| format!("/files/{e}")).unwrap_or_default(),
+                r.cast_at.map(super::china_time).unwrap_or_default(),
+                r.revision.to_string(),
+            ],
+        )?;
+    }
+    let bytes = w.into_inner().map_err(|e| ctx.err(ServiceError::Internal(anyhow::anyhow!("{e}"))))?;
+    Ok(download(bytes, "text/csv; charset=utf-8", &format!("ballots-{id}.csv")))
+}
+
+pub fn download(bytes: Vec<u8>, content_type: &str, name: &str) -> Response {
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    let safe: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')).collect();
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{safe}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    res
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "notice.html")]
+struct NoticePage {
+    t: T,
+    c: Chrome,
+    p: ProposalView,
+    tally: TallyView,
+    closed_on: String,
+    notice_until: String,
+}
+
+/// The result notice (公示) to post in the stairwell: the tally, the rule applied, the period.
+async fn notice(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    let actor = ctx.actor()?;
+    let p = state.store.proposal(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let tally = state.store.tally(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    if !tally.final_result {
+        return Err(ctx.err(ServiceError::invalid("stage", linli_domain::Invalid::WrongStage { stage: linli_domain::decision::ProposalStage::Voting })));
+    }
+    let closed = p.closed_at.unwrap_or(p.created_at);
+    let (t, c) = chrome(&ctx);
+    let closed_on = super::china_date(closed);
+    let notice_until = super::china_date(closed + i64::from(p.notice_days) * 86_400);
+    Ok(NoticePage { t, c, p, tally, closed_on, notice_until }.into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "consent_forms.html")]
+struct ConsentForms {
+    t: T,
+    c: Chrome,
+    p: ProposalView,
+    /// (household label, owners, area, QR code SVG opening the proposal)
+    forms: Vec<(String, String, String, String)>,
+}
+
+/// One pre-filled consent form (同意书) per household of the roll, each with a QR code that
+/// opens the proposal, to print and take from door to door.
+async fn consent_forms(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    let actor = ctx.actor()?;
+    let p = state.store.proposal(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let households = state.store.roll_households(actor, id).await.map_err(|e| ctx.err(e))?;
+    let forms = households
+        .into_iter()
+        .map(|h| {
+            let url = format!("/proposals/{id}?household={}", h.household_id);
+            let qr = qrcode::QrCode::new(url.as_bytes())
+                .map(|q| q.render::<qrcode::render::svg::Color<'_>>().min_dimensions(120, 120).build())
+                .unwrap_or_default();
+            (h.label, h.owners, h.area, qr)
+        })
+        .collect();
+    let (t, c) = chrome(&ctx);
+    Ok(ConsentForms { t, c, p, forms }.into_response())
+}
+
+/// A stored file (evidence or attachment), for those allowed to see it.
+async fn file(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    let actor = ctx.actor()?;
+    let f = state.store.file(actor, id).await.map_err(|e| ctx.err(e))?;
+    let mut res = download(f.content, &f.info.content_type, &f.info.file_name);
+    // Photos and PDFs open in the browser; the name is kept for saving.
+    res.headers_mut().insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("inline"));
+    Ok(res)
+}
