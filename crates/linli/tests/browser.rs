@@ -339,3 +339,238 @@ async fn a_negative_area_is_refused_with_a_clear_message() {
         })
         .await;
 }
+
+/// Picks the option with `value` in the `<select>` with `id`.
+async fn choose(d: &WebDriver, id: &str, value: &str) -> WebDriverResult<()> {
+    let el = d.query(By::Id(id)).single().await?;
+    thirtyfour::components::SelectElement::new(&el).await?.select_by_value(value).await
+}
+
+/// Signs out through the header's button.
+async fn sign_out(d: &WebDriver) -> WebDriverResult<()> {
+    let out = d.query(By::Css("form[action='/logout'] button")).desc("the sign-out button").single().await?;
+    click_and_leave(&out).await
+}
+
+/// Clicks the button of a form that asks "are you sure?" and accepts the question.
+async fn click_confirmed(d: &WebDriver, el: &WebElement) -> WebDriverResult<()> {
+    el.scroll_into_view().await?;
+    el.click().await?;
+    d.accept_alert().await?;
+    el.wait_until().error("the confirmed click did not lead to another page").stale().await
+}
+
+/// The issue's whole path of a collective decision, in the browser: a resident proposes an
+/// elevator for their unit, the committee answers and opens the vote, the owner votes with one
+/// tap, a volunteer records ballots at the doors (assisted with the photo of the signed form,
+/// by proxy, remote), the committee enters a paper form; the door-knocking list shows the rest;
+/// the vote passes at exactly "more than two thirds of households"; the notice prints.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_elevator_is_proposed_deliberated_and_decided_in_the_browser() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let app = &app;
+    let home = app.persona_place("owner");
+    let owner_token = app.token("owner").await;
+    let (_, h) = app.api(&owner_token, reqwest::Method::GET, &format!("/households/{home}"), None).await;
+    let compound = h["household"]["compound_id"].as_i64().unwrap();
+    let unit = h["household"]["unit_id"].as_i64().unwrap();
+    let photo = app.scratch_dir();
+    let photo_path = photo.0.join("signed-form.jpg");
+    std::fs::write(&photo_path, b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00a photo of a signed consent form").unwrap();
+    let photo_path = photo_path.display().to_string();
+    let proposal_url = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+
+    // The owner proposes and puts it to the residents.
+    let url = proposal_url.clone();
+    Chromium::start()
+        .await
+        .run(|d| async move {
+            sign_in(&d, app, "owner", false).await?;
+            d.goto(app.url(&format!("/compounds/{compound}"))).await?;
+            let link = d.query(By::Css("a.button[href$='/proposals']")).with_text("议事决策").desc("the proposals button of the compound").single().await?;
+            click_and_leave(&link).await?;
+            d.query(By::Css("p.empty")).desc("the empty state of the proposals").single().await?;
+            shot(&d, "proposals-empty").await?;
+            let new = d.query(By::Css("a.button")).with_text("提出议题").desc("the propose button").single().await?;
+            click_and_leave(&new).await?;
+            choose(&d, "scope", &format!("unit:{unit}")).await?;
+            d.query(By::Id("title")).single().await?.send_keys("给我们单元加装电梯").await?;
+            d.query(By::Id("body")).single().await?.send_keys("单元里老人多，爬楼太难。").await?;
+            choose(&d, "matter", "alteration").await?;
+            choose(&d, "preset", "wenjiang_two_thirds").await?;
+            shot(&d, "proposal-new").await?;
+            let save = d.query(By::Css("form.stack button[type='submit']")).desc("save draft").single().await?;
+            click_and_leave(&save).await?;
+            assert_eq!(d.query(By::Id("stage")).single().await?.text().await?, "草稿");
+            let submit = d.query(By::Css("button[value='submit']")).desc("put it to the residents").single().await?;
+            click_and_leave(&submit).await?;
+            assert_eq!(d.query(By::Id("stage")).single().await?.text().await?, "商议中");
+            *url.lock().unwrap() = d.current_url().await?.path().to_string();
+            shot(&d, "proposal-deliberation").await?;
+            Ok(())
+        })
+        .await;
+    let proposal = proposal_url.lock().unwrap().clone();
+    let id: i64 = proposal.rsplit('/').next().unwrap().parse().unwrap();
+
+    // The committee answers and opens the vote.
+    Chromium::start()
+        .await
+        .run(|d| async move {
+            sign_in(&d, app, "committee", false).await?;
+            d.goto(app.url(&format!("/proposals/{id}"))).await?;
+            d.query(By::Id("comment-body")).single().await?.send_keys("费用按楼层系数分摊；低层住户的采光问题，设计单位会上门说明。").await?;
+            d.query(By::Css("input[name='official']")).single().await?.click().await?;
+            let post = d.query(By::Css("#comments button")).single().await?;
+            click_and_leave(&post).await?;
+            d.query(By::Css("li.official")).with_text(text("委员会答复")).desc("the committee's marked answer").single().await?;
+            let open = d.query(By::Id("open-voting")).single().await?;
+            click_and_leave(&open).await?;
+            assert_eq!(d.query(By::Id("stage")).single().await?.text().await?, "表决中");
+            shot(&d, "proposal-voting-committee").await?;
+            Ok(())
+        })
+        .await;
+
+    // The owner votes with one tap.
+    Chromium::start()
+        .await
+        .run(|d| async move {
+            sign_in(&d, app, "owner", false).await?;
+            d.goto(app.url(&format!("/proposals/{id}"))).await?;
+            shot(&d, "proposal-vote-owner").await?;
+            let yes = d.query(By::Css("button.choice-yes")).desc("the big 同意 button").single().await?;
+            click_and_leave(&yes).await?;
+            let mine = d.query(By::Id("my-choice")).single().await?.text().await?;
+            assert!(mine.contains("同意"), "the owner sees their ballot: {mine}");
+            assert!(d.query(By::Id("tally")).nowait().exists().await.map(|e| !e).unwrap_or(true), "residents do not see the live tally");
+            Ok(())
+        })
+        .await;
+
+    let committee_token = app.token("committee").await;
+    let (_, tally) = app.api(&committee_token, reqwest::Method::GET, &format!("/proposals/{id}/tally"), None).await;
+    let all = tally["result"]["all"]["heads"].as_i64().unwrap();
+    // "超过三分之二": the smallest count with 3·yes > 2·all.
+    let needed = 2 * all / 3 + 1;
+    assert!(needed >= 5, "a unit large enough to use every way of voting: {all}");
+
+    // A volunteer goes door to door: assisted with the photo, by proxy, remote with a witness.
+    let path = photo_path.clone();
+    Chromium::start()
+        .await
+        .run(|d| async move {
+            sign_in(&d, app, "volunteer", false).await?;
+            d.goto(app.url(&format!("/proposals/{id}/knock"))).await?;
+            shot(&d, "knock").await?;
+            for (method, witness, file) in [("assisted", "", true), ("proxy", "", true), ("remote", "楼栋长 陈叔（视频）", false)] {
+                let record = d.query(By::Css("li a.button[href*='/record?household=']")).desc("record a ballot for the first unanswered household").first().await?;
+                click_and_leave(&record).await?;
+                d.query(By::Css("input[name='choice'][value='yes']")).single().await?.click().await?;
+                choose(&d, "method", method).await?;
+                if file {
+                    d.query(By::Id("file")).single().await?.send_keys(path.as_str()).await?;
+                }
+                if !witness.is_empty() {
+                    d.query(By::Id("witness")).single().await?.send_keys(witness).await?;
+                }
+                if method == "assisted" {
+                    shot(&d, "record-assisted").await?;
+                }
+                let save = d.query(By::Id("save-ballot")).single().await?;
+                click_and_leave(&save).await?;
+                d.query(By::Css("p.ok[role='status']")).desc("the ballot-saved note on the knock list").single().await?;
+            }
+            // Without the photo an assisted ballot is refused, naming what is missing.
+            let record = d.query(By::Css("li a.button[href*='/record?household=']")).first().await?;
+            click_and_leave(&record).await?;
+            d.query(By::Css("input[name='choice'][value='yes']")).single().await?.click().await?;
+            let save = d.query(By::Id("save-ballot")).single().await?;
+            click_and_leave(&save).await?;
+            let err = d.query(By::Css(".errors")).single().await?.text().await?;
+            assert!(err.contains("照片") || err.contains("凭证") || err.contains("文件"), "the missing evidence is named: {err}");
+            shot(&d, "record-missing-evidence").await?;
+            Ok(())
+        })
+        .await;
+
+    // The committee enters a paper form with its photo, then the rest but one arrive (by API,
+    // as a volunteer's phone app would send them).
+    let path = photo_path.clone();
+    Chromium::start()
+        .await
+        .run(|d| async move {
+            sign_in(&d, app, "committee", false).await?;
+            d.goto(app.url(&format!("/proposals/{id}/knock"))).await?;
+            let record = d.query(By::Css("li a.button[href*='/record?household=']")).first().await?;
+            click_and_leave(&record).await?;
+            d.query(By::Css("input[name='choice'][value='yes']")).single().await?.click().await?;
+            choose(&d, "method", "paper").await?;
+            d.query(By::Id("file")).single().await?.send_keys(path.as_str()).await?;
+            let save = d.query(By::Id("save-ballot")).single().await?;
+            click_and_leave(&save).await?;
+            Ok(())
+        })
+        .await;
+    let volunteer_token = app.token("volunteer").await;
+    // Voters who have not answered, one household each, with their heads: an owner of two
+    // homes weighs two households under this rule, so the last steps use one-head voters.
+    let yes_heads = |t: &serde_json::Value| t["result"]["yes"]["heads"].as_i64().unwrap();
+    let (_, mut tally) = app.api(&committee_token, reqwest::Method::GET, &format!("/proposals/{id}/tally"), None).await;
+    let waiting = app
+        .sql_pairs(&format!(
+            "SELECT MIN(eh.household_id), e.heads FROM elector_household eh JOIN elector e ON e.proposal_id = eh.proposal_id AND e.voter_key = eh.voter_key \
+             WHERE eh.proposal_id = {id} AND eh.voter_key NOT IN (SELECT voter_key FROM ballot WHERE proposal_id = {id}) GROUP BY eh.voter_key, e.heads ORDER BY e.heads DESC, 1"
+        ))
+        .await;
+    let mut waiting = waiting.into_iter().collect::<std::collections::VecDeque<_>>();
+    let last = waiting.iter().rev().find(|(_, heads)| *heads == 1).map(|(h, _)| *h).expect("a one-head voter for the deciding ballot");
+    waiting.retain(|(h, _)| *h != last);
+    while yes_heads(&tally) < needed - 1 {
+        let (hid, heads) = waiting.pop_front().expect("enough voters");
+        if yes_heads(&tally) + heads > needed - 1 {
+            continue;
+        }
+        let body = serde_json::json!({"choice": "yes", "method": "remote", "witness": "网格员", "household_id": hid});
+        let (s, b) = app.api(&volunteer_token, reqwest::Method::POST, &format!("/proposals/{id}/ballots"), Some(body)).await;
+        assert_eq!(s, 200, "{b}");
+        tally = app.api(&committee_token, reqwest::Method::GET, &format!("/proposals/{id}/tally"), None).await.1;
+    }
+    assert_eq!(yes_heads(&tally), needed - 1);
+
+    // One short: the committee's live tally says not yet; the last yes makes it pass.
+    Chromium::start()
+        .await
+        .run(|d| async move {
+            sign_in(&d, app, "committee", false).await?;
+            d.goto(app.url(&format!("/proposals/{id}"))).await?;
+            let outcome = d.query(By::Id("outcome")).single().await?.text().await?;
+            assert!(outcome.contains("尚未达到"), "one household short: {outcome}");
+            shot(&d, "tally-one-short").await?;
+            d.goto(app.url(&format!("/proposals/{id}/record?household={last}"))).await?;
+            d.query(By::Css("input[name='choice'][value='yes']")).single().await?.click().await?;
+            choose(&d, "method", "remote").await?;
+            d.query(By::Id("witness")).single().await?.send_keys("网格员 李").await?;
+            let save = d.query(By::Id("save-ballot")).single().await?;
+            click_and_leave(&save).await?;
+            d.goto(app.url(&format!("/proposals/{id}"))).await?;
+            let outcome = d.query(By::Id("outcome")).single().await?.text().await?;
+            assert!(outcome.contains("可以通过"), "exactly past two thirds: {outcome}");
+            // Closing is irreversible: a box to tick and a question to answer.
+            d.query(By::Css("input[name='confirm']")).single().await?.click().await?;
+            let close = d.query(By::Id("close-voting")).single().await?;
+            click_confirmed(&d, &close).await?;
+            assert_eq!(d.query(By::Id("stage")).single().await?.text().await?, "已通过");
+            shot(&d, "proposal-passed").await?;
+            let notice = d.query(By::Css("a.button[href$='/notice']")).single().await?;
+            click_and_leave(&notice).await?;
+            let outcome = d.query(By::Id("outcome")).single().await?.text().await?;
+            assert_eq!(outcome, "通过");
+            let page = d.query(By::Css("section.notice")).single().await?.text().await?;
+            assert!(page.contains("给我们单元加装电梯") && page.contains("公示期"), "the notice: {page}");
+            shot(&d, "notice").await?;
+            sign_out(&d).await?;
+            Ok(())
+        })
+        .await;
+}

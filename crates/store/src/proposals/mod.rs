@@ -89,6 +89,8 @@ pub struct ProposalView {
     pub notice_days: i32,
     pub voting_opened_at: Option<i64>,
     pub voting_deadline: Option<i64>,
+    /// The last day ballots are accepted (China time), as typed when voting opened.
+    pub voting_last_day: Option<String>,
     pub closed_at: Option<i64>,
     pub created_at: i64,
     pub version: i32,
@@ -221,6 +223,7 @@ pub(crate) fn view(p: &Loaded, actor: &Actor, is_voter: bool, lang: linli_domain
         notice_days: r.notice_days,
         voting_opened_at: r.voting_opened_at,
         voting_deadline: r.voting_deadline,
+        voting_last_day: r.voting_deadline.map(last_day),
         closed_at: r.closed_at,
         created_at: r.created_at,
         version: r.version,
@@ -242,4 +245,11 @@ pub fn scope_kind(scope: Scope) -> NodeKind {
         Scope::Building => NodeKind::Building,
         Scope::Unit => NodeKind::Unit,
     }
+}
+
+/// The China date of the second before `deadline`: the day typed when voting opened.
+fn last_day(deadline: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(deadline - 1)
+        .map(|t| t.to_offset(time::macros::offset!(+8)).date().to_string())
+        .unwrap_or_default()
 }
