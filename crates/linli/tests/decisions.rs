@@ -283,4 +283,80 @@ both_backends! {
         let report = app.store.verify_audit().await.unwrap();
         assert!(report.broken.is_none(), "{report:?}");
     }
+
+    async fn an_unresolved_objection_blocks_the_pass_until_answered(app) {
+        let (id, compound, owner, committee) = open_vote(&app).await;
+        let volunteer = app.token("volunteer").await;
+        let home = app.persona_place("owner");
+        // The owner objects about the light of their own home.
+        let (s, o) = app.api(&owner, Method::POST, &format!("/proposals/{id}/objections"), Some(json!({"household_id": home, "concern": "light", "body": "装了电梯我家厨房就暗了"}))).await;
+        assert_eq!(s, 201, "{o}");
+        let oid = o["id"].as_i64().unwrap();
+        // An objection for a household outside the unit is refused.
+        let (s, err) = app.api(&volunteer, Method::POST, &format!("/proposals/{id}/objections"), Some(json!({"household_id": 999_999, "concern": "noise", "body": "x"}))).await;
+        assert_api_error(s, &err, 422, "not_in_electorate", Some("household_id"));
+        // Everyone votes yes.
+        let evidence = upload(&app, &volunteer, compound, JPEG).await;
+        for hid in unanswered(&app, &volunteer, id).await {
+            let (s, b) = app.api(&volunteer, Method::POST, &format!("/proposals/{id}/ballots"), Some(json!({"choice": "yes", "method": "assisted", "evidence_id": evidence, "household_id": hid}))).await;
+            assert_eq!(s, 200, "{b}");
+        }
+        app.api(&owner, Method::POST, &format!("/proposals/{id}/ballots"), Some(json!({"choice": "yes"}))).await;
+        let (_, tally) = app.api(&committee, Method::GET, &format!("/proposals/{id}/tally"), None).await;
+        assert_eq!(tally["result"]["outcome"], "failed", "100% yes, but an objection is open: {tally}");
+        let check = tally["result"]["checks"].as_array().unwrap().iter().find(|c| c["kind"]["kind"] == "no_unresolved_objection").cloned().unwrap();
+        assert_eq!(check["met"], false);
+        // The committee answers, with compensation agreed: the vote passes.
+        let (s, _) = app.api(&committee, Method::POST, &format!("/proposals/{id}/objections/{oid}/answer"), Some(json!({"answer": "电梯井改到楼梯间一侧，不挡厨房窗", "compensation": "一楼每户补偿 3000 元", "resolved": true}))).await;
+        assert_eq!(s, 204);
+        let (_, tally) = app.api(&committee, Method::GET, &format!("/proposals/{id}/tally"), None).await;
+        assert_eq!(tally["result"]["outcome"], "passed", "{tally}");
+        let (_, f) = app.api(&owner, Method::GET, &format!("/proposals/{id}/follow-up"), None).await;
+        assert_eq!(f["objections"][0]["resolved"], true);
+        assert_eq!(f["objections"][0]["compensation"], "一楼每户补偿 3000 元");
+    }
+
+    async fn a_decision_becomes_actions_and_residents_rate_it(app) {
+        let (id, _, owner, committee) = open_vote(&app).await;
+        // Opening the vote told the owner.
+        let (_, n) = app.api(&owner, Method::GET, "/notifications", None).await;
+        assert!(n.as_array().unwrap().iter().any(|x| x["kind"] == "voting.open" && x["link"] == format!("/proposals/{id}")), "{n}");
+        let volunteer = app.token("volunteer").await;
+        for hid in unanswered(&app, &volunteer, id).await {
+            app.api(&volunteer, Method::POST, &format!("/proposals/{id}/ballots"), Some(json!({"choice": "yes", "method": "remote", "witness": "李", "household_id": hid}))).await;
+        }
+        // Actions only after a decision.
+        let (s, err) = app.api(&committee, Method::POST, &format!("/proposals/{id}/actions"), Some(json!({"title": "签施工合同", "responsible": "自管委"}))).await;
+        assert_api_error(s, &err, 422, "wrong_stage", Some("stage"));
+        let (s, p) = app.api(&committee, Method::POST, &format!("/proposals/{id}/close"), Some(json!({"confirm": true}))).await;
+        assert_eq!(s, 200, "{p}");
+        // The committee has the objection rule: nobody objected, so all yes passes.
+        assert_eq!(p["stage"], "passed");
+        let (s, a) = app.api(&committee, Method::POST, &format!("/proposals/{id}/actions"), Some(json!({"title": "签施工合同", "responsible": "自管委 刘主任", "due_on": "2027-01-15"}))).await;
+        assert_eq!(s, 201, "{a}");
+        let (s, err) = app.api(&committee, Method::POST, &format!("/proposals/{id}/actions"), Some(json!({"title": "", "responsible": "x", "due_on": "明天"}))).await;
+        assert_eq!(s, 422);
+        let fields: Vec<&str> = err["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["title", "due_on"], "{err}");
+        let (s, _) = app.api(&committee, Method::POST, &format!("/proposals/{id}/stage"), Some(json!({"action": "start_acting"}))).await;
+        assert_eq!(s, 200);
+        let aid = a["id"].as_i64().unwrap();
+        let (s, _) = app.api(&committee, Method::POST, &format!("/proposals/{id}/actions/{aid}/done"), Some(json!({"done": true}))).await;
+        assert_eq!(s, 204);
+        // Residents rate the result; a second rating replaces the first; 0 is refused.
+        let (s, err) = app.api(&owner, Method::POST, &format!("/proposals/{id}/evaluation"), Some(json!({"rating": 0}))).await;
+        assert_api_error(s, &err, 422, "out_of_range", Some("rating"));
+        app.api(&owner, Method::POST, &format!("/proposals/{id}/evaluation"), Some(json!({"rating": 3}))).await;
+        let (s, _) = app.api(&owner, Method::POST, &format!("/proposals/{id}/evaluation"), Some(json!({"rating": 5, "comment": "电梯很方便"}))).await;
+        assert_eq!(s, 204);
+        app.api(&committee, Method::POST, &format!("/proposals/{id}/evaluation"), Some(json!({"rating": 4}))).await;
+        let (_, f) = app.api(&owner, Method::GET, &format!("/proposals/{id}/follow-up"), None).await;
+        assert_eq!(f["evaluation"]["count"], 2);
+        assert_eq!(f["evaluation"]["mean_tenths"], 45, "(5 + 4) / 2 = 4.5: {f}");
+        assert_eq!(f["evaluation"]["mine"], 5);
+        assert_eq!(f["actions"][0]["done"], true);
+        // The proposer was told the result.
+        let (_, n) = app.api(&owner, Method::GET, "/notifications", None).await;
+        assert!(n.as_array().unwrap().iter().any(|x| x["kind"] == "proposal.decided"), "{n}");
+    }
 }

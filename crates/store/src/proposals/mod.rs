@@ -13,10 +13,12 @@
 //! Ballot writes first touch the proposal row with `… WHERE stage = 'voting'`, so a ballot
 //! and the closing of the vote cannot interleave, in one process or in two.
 
+mod acting;
 mod deliberation;
 mod knocking;
 mod voting;
 
+pub use acting::*;
 pub use deliberation::*;
 pub use knocking::*;
 pub use voting::*;

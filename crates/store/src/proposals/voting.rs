@@ -139,6 +139,7 @@ impl Store {
         for chunk in households.chunks(BATCH) {
             elector_household::Entity::insert_many(chunk.iter().cloned()).exec_without_returning(&txn).await?;
         }
+        super::acting::notify_roll(&txn, id, "voting.open", &format!("请投票：{}", p.row.title)).await?;
         txn.commit().await?;
         self.proposal(actor, id, lang).await
     }
@@ -312,6 +313,10 @@ impl Store {
         let (Some(choice), Some(method), Some(witness), Some(note), true) = (choice, method, witness, note, e.is_empty()) else {
             return Err(ServiceError::Invalid(e));
         };
+        // An election's ballot names candidates (`cast_election_ballot`), not yes or no.
+        if self.election_of(id).await?.is_some() {
+            return Err(ServiceError::invalid("candidates", Invalid::Required));
+        }
         if p.stage != ProposalStage::Voting {
             let why = if p.stage.is_decided() || p.stage == ProposalStage::Acting || p.stage == ProposalStage::Evaluated {
                 Invalid::VotingClosed
@@ -441,7 +446,7 @@ impl Store {
         Ok(register_row(&elector, Some(&b), String::new(), Lang::Zh))
     }
 
-    async fn voter_of_household(&self, id: i64, household_id: i64) -> ServiceResult<Option<elector_household::Model>> {
+    pub(crate) async fn voter_of_household(&self, id: i64, household_id: i64) -> ServiceResult<Option<elector_household::Model>> {
         Ok(elector_household::Entity::find()
             .filter(elector_household::Column::ProposalId.eq(id))
             .filter(elector_household::Column::HouseholdId.eq(household_id))
@@ -449,7 +454,7 @@ impl Store {
             .await?)
     }
 
-    async fn voter_for_input(&self, id: i64, household_id: Option<i64>) -> ServiceResult<String> {
+    pub(crate) async fn voter_for_input(&self, id: i64, household_id: Option<i64>) -> ServiceResult<String> {
         let hid = household_id.ok_or_else(|| ServiceError::invalid("household_id", Invalid::Required))?;
         Ok(self
             .voter_of_household(id, hid)
@@ -483,6 +488,10 @@ impl Store {
     }
 
     async fn count<C: ConnectionTrait>(&self, db: &C, p: &Loaded) -> ServiceResult<(TallyResult, i64)> {
+        // An election is counted by candidate (`elections.rs`); here only its participation.
+        if let Some(summary) = self.election_summary(db, p).await? {
+            return Ok(summary);
+        }
         let (electorate, _) = self.frozen_electorate(db, p.row.id).await?;
         let ballots: Vec<(String, String)> = ballot::Entity::find()
             .filter(ballot::Column::ProposalId.eq(p.row.id))
@@ -533,6 +542,9 @@ impl Store {
         if !confirm {
             return Err(ServiceError::invalid("confirm", Invalid::Required));
         }
+        if self.election_of(id).await?.is_some() {
+            return self.close_election(actor, &p, lang).await;
+        }
         let txn = self.begin_write().await?;
         // Ballots wait for this lock (see `cast_ballot`), so the count below is the last word.
         let locked = proposal::Entity::update_many()
@@ -550,6 +562,7 @@ impl Store {
         let t = now();
         let extra = vec![(proposal::Column::ClosedAt, Expr::value(t)), (proposal::Column::Result, Expr::value(stored))];
         self.set_stage_in(&txn, actor, &p, next, "proposal.close_voting", extra).await?;
+        super::acting::notify_proposer(&txn, &p.row, &format!("{}：{}", next.label(Lang::Zh), p.row.title)).await?;
         txn.commit().await?;
         self.proposal(actor, id, lang).await
     }
@@ -665,10 +678,10 @@ impl Store {
 
 /// What is stored with a closed proposal: the count, and the rule it was counted under.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct StoredResult {
-    result: TallyResult,
-    answered_households: i64,
-    rule: linli_domain::decision::DecisionRule,
+pub(crate) struct StoredResult {
+    pub(crate) result: TallyResult,
+    pub(crate) answered_households: i64,
+    pub(crate) rule: linli_domain::decision::DecisionRule,
 }
 
 fn register_row(e: &elector::Model, b: Option<&ballot::Model>, households: String, lang: Lang) -> RegisterRow {
@@ -690,7 +703,7 @@ fn register_row(e: &elector::Model, b: Option<&ballot::Model>, households: Strin
 }
 
 /// Formats a measure for people: area in m² with two decimals, heads as a count.
-fn amount(measure: Option<linli_domain::decision::Measure>, v: i64, lang: Lang) -> String {
+pub(crate) fn amount(measure: Option<linli_domain::decision::Measure>, v: i64, lang: Lang) -> String {
     match measure {
         Some(linli_domain::decision::Measure::Area) => {
             format!("{} m²", Area::from_centi(v).map(|a| a.to_string()).unwrap_or_else(|_| v.to_string()))

@@ -35,6 +35,14 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(knock_list))
         .routes(routes!(assign_knocks))
         .routes(routes!(record_visit))
+        .routes(routes!(follow_up))
+        .routes(routes!(add_objection))
+        .routes(routes!(answer_objection))
+        .routes(routes!(record_consent))
+        .routes(routes!(add_action))
+        .routes(routes!(action_done))
+        .routes(routes!(evaluate))
+        .routes(routes!(notifications))
         // Only the upload takes a body larger than the app's small limit.
         .merge(OpenApiRouter::new().routes(routes!(upload_file)).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)))
 }
@@ -199,4 +207,70 @@ async fn upload_file(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<FilePara
     let name = p.name.unwrap_or_else(|| "file".into());
     let info = state.store.save_file(ctx.actor()?, id, purpose, &name, body.to_vec()).await.map_err(e(&ctx))?;
     Ok((StatusCode::CREATED, Json(info)))
+}
+
+/// Objections, affected owners' consents, actions and the residents' evaluation.
+#[utoipa::path(get, path = "/proposals/{id}/follow-up", tag = "decisions", params(("id" = i64, Path)),
+    responses((status = 200, body = FollowUp)))]
+async fn follow_up(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<FollowUp> {
+    Ok(Json(state.store.follow_up(ctx.actor()?, id).await.map_err(e(&ctx))?))
+}
+
+/// Record an objection of a household of the scope (light, ventilation, noise, access, cost, other).
+#[utoipa::path(post, path = "/proposals/{id}/objections", tag = "decisions", params(("id" = i64, Path)), request_body = ObjectionInput,
+    responses((status = 201, body = ObjectionView), (status = 422, body = ApiError)))]
+async fn add_objection(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<ObjectionInput>) -> Result<(StatusCode, Json<ObjectionView>), WebError> {
+    Ok((StatusCode::CREATED, Json(state.store.add_objection(ctx.actor()?, id, &input).await.map_err(e(&ctx))?)))
+}
+
+/// The committee's answer to an objection; `resolved` settles it.
+#[utoipa::path(post, path = "/proposals/{id}/objections/{objection}/answer", tag = "decisions",
+    params(("id" = i64, Path), ("objection" = i64, Path)), request_body = AnswerInput,
+    responses((status = 204), (status = 422, body = ApiError)))]
+async fn answer_objection(state: State, ctx: Ctx, Ids((id, oid)): Ids<(i64, i64)>, ApiJson(input): ApiJson<AnswerInput>) -> Result<StatusCode, WebError> {
+    state.store.answer_objection(ctx.actor()?, id, oid, &input).await.map_err(e(&ctx))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Record an affected owner's written consent (with `evidence_id`) or refusal.
+#[utoipa::path(post, path = "/proposals/{id}/consents", tag = "decisions", params(("id" = i64, Path)), request_body = ConsentInput,
+    responses((status = 204), (status = 422, body = ApiError)))]
+async fn record_consent(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<ConsentInput>) -> Result<StatusCode, WebError> {
+    state.store.record_consent(ctx.actor()?, id, &input).await.map_err(e(&ctx))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Add an action to a decided proposal.
+#[utoipa::path(post, path = "/proposals/{id}/actions", tag = "decisions", params(("id" = i64, Path)), request_body = ActionInput,
+    responses((status = 201, body = ActionView), (status = 422, body = ApiError)))]
+async fn add_action(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<ActionInput>) -> Result<(StatusCode, Json<ActionView>), WebError> {
+    Ok((StatusCode::CREATED, Json(state.store.add_action(ctx.actor()?, id, &input).await.map_err(e(&ctx))?)))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct DoneBody {
+    done: bool,
+}
+
+/// Mark an action done or not done.
+#[utoipa::path(post, path = "/proposals/{id}/actions/{action}/done", tag = "decisions",
+    params(("id" = i64, Path), ("action" = i64, Path)), request_body = DoneBody,
+    responses((status = 204), (status = 404, body = ApiError)))]
+async fn action_done(state: State, ctx: Ctx, Ids((id, aid)): Ids<(i64, i64)>, ApiJson(b): ApiJson<DoneBody>) -> Result<StatusCode, WebError> {
+    state.store.set_action_done(ctx.actor()?, id, aid, b.done).await.map_err(e(&ctx))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Rate the result (1–5) once the decision is carried out; rating again replaces yours.
+#[utoipa::path(post, path = "/proposals/{id}/evaluation", tag = "decisions", params(("id" = i64, Path)), request_body = EvaluationInput,
+    responses((status = 204), (status = 422, body = ApiError)))]
+async fn evaluate(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<EvaluationInput>) -> Result<StatusCode, WebError> {
+    state.store.evaluate(ctx.actor()?, id, &input).await.map_err(e(&ctx))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Your notifications, newest first.
+#[utoipa::path(get, path = "/notifications", tag = "decisions", responses((status = 200, body = Vec<NotificationView>)))]
+async fn notifications(state: State, ctx: Ctx) -> ApiResult<Vec<NotificationView>> {
+    Ok(Json(state.store.notifications(ctx.actor()?).await.map_err(e(&ctx))?))
 }

@@ -2,6 +2,7 @@
 //! forms post back to the same address and are re-shown with every error marked.
 
 mod account;
+mod acting;
 mod households;
 mod people;
 mod places;
@@ -45,6 +46,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(people::router())
         .merge(proposals::router())
         .merge(voting::router())
+        .merge(acting::router())
         .merge(roster::router())
         .route("/prefs", axum::routing::get(prefs))
 }

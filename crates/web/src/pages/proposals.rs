@@ -17,7 +17,7 @@ use linli_domain::decision::{CastMethod, Choice, MatterClass, Preset};
 use linli_domain::{PageRequest, Paged};
 use linli_store::ServiceError;
 use linli_store::proposals::{
-    CommentInput, CommentView, MyBallot, OpenVotingInput, ProposalInput, ProposalRow, ProposalView, StageRequest, TallyView,
+    CommentInput, CommentView, Concern, FollowUp, MyBallot, OpenVotingInput, ProposalInput, ProposalRow, ProposalView, StageRequest, TallyView,
 };
 use serde::Deserialize;
 use std::sync::Arc;
@@ -158,6 +158,8 @@ struct Page {
     mine: Option<MyBallot>,
     choices: Vec<(&'static str, &'static str)>,
     today: String,
+    f: FollowUp,
+    concerns: Vec<(&'static str, &'static str)>,
 }
 
 async fn page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
@@ -175,7 +177,9 @@ async fn page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let (t, c) = chrome(&ctx);
     let choices = Choice::ALL.iter().map(|ch| (ch.as_str(), ch.label(ctx.lang))).collect();
     let today = super::today_plus(14);
-    Ok(Page { t, c, p, comments, tally, mine, choices, today }.into_response())
+    let f = s.follow_up(actor, id).await.map_err(|e| ctx.err(e))?;
+    let concerns = Concern::ALL.iter().map(|x| (x.as_str(), x.label(ctx.lang))).collect();
+    Ok(Page { t, c, p, comments, tally, mine, choices, today, f, concerns }.into_response())
 }
 
 #[derive(Deserialize)]
