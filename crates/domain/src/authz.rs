@@ -113,10 +113,13 @@ pub enum Action {
     /// Run a decision: set its rule, open and close voting, enter paper ballots, answer for
     /// the committee, hold council meetings.
     ManageDecision,
+    /// Run the civility rating of a compound's units: adopt its rubric, keep its scoring
+    /// panel, open and close months, decide appeals. (Scoring itself needs a seat on the panel.)
+    ManageRating,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::ViewPublic,
         Action::ViewRegistry,
         Action::ViewPersonal,
@@ -132,6 +135,7 @@ impl Action {
         Action::Propose,
         Action::RecordBallot,
         Action::ManageDecision,
+        Action::ManageRating,
     ];
 }
 
@@ -252,6 +256,7 @@ mod tests {
                     Action::Propose,
                     Action::RecordBallot,
                     Action::ManageDecision,
+                    Action::ManageRating,
                 ],
             ),
             (
@@ -309,6 +314,7 @@ mod tests {
             // Everyone with a role in compound 5 may propose for it; only managers run the vote.
             assert!(allowed(&grants, Action::Propose, &compound5), "{role:?} propose for the compound");
             assert_eq!(allowed(&grants, Action::ManageDecision, &compound5), edits_compound, "{role:?} run a decision");
+            assert_eq!(allowed(&grants, Action::ManageRating, &compound5), edits_compound, "{role:?} run the civility rating");
         }
     }
 

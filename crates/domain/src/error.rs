@@ -42,6 +42,30 @@ pub enum Invalid {
     FileTooLarge { max_mb: u32 },
     /// An uploaded file of a kind not accepted (by its content, not its name).
     FileType,
+    /// A month not written like 2024-05.
+    BadMonth,
+    /// A rating sheet deducts more in a category than the rubric allows.
+    DeductionBeyondMax { category: String, max: i64 },
+    /// A code that is not an item (or category) of the rubric.
+    UnknownItem { item: String },
+    /// A scorer on the unit they live in.
+    OwnUnit,
+    /// A sheet or change for a rating month already closed.
+    MonthClosed { month: String },
+    /// A second sheet from the same scorer for the same unit and month.
+    SheetSubmitted,
+    /// A rubric amendment without a decided proposal.
+    NeedsDecision,
+    /// An appeal after the appeal period.
+    AppealTooLate { days: u32 },
+    /// Two rubric entries with one code.
+    DuplicateCode { item: String },
+    /// A rubric entry's points outside 1..=max.
+    ItemPoints { item: String, max: i64 },
+    /// Category maxima adding up to more than the sheet's total.
+    CategoriesOverTotal { total: i64, out_of: i64 },
+    /// Someone scoring who is not on the compound's panel.
+    NotOnPanel,
 }
 
 impl Invalid {
@@ -74,6 +98,18 @@ impl Invalid {
             Invalid::VotingClosed => "voting_closed",
             Invalid::FileTooLarge { .. } => "file_too_large",
             Invalid::FileType => "file_type",
+            Invalid::BadMonth => "bad_month",
+            Invalid::DeductionBeyondMax { .. } => "deduction_beyond_max",
+            Invalid::UnknownItem { .. } => "unknown_item",
+            Invalid::OwnUnit => "own_unit",
+            Invalid::MonthClosed { .. } => "month_closed",
+            Invalid::SheetSubmitted => "sheet_submitted",
+            Invalid::NeedsDecision => "needs_decision",
+            Invalid::AppealTooLate { .. } => "appeal_too_late",
+            Invalid::DuplicateCode { .. } => "duplicate_code",
+            Invalid::ItemPoints { .. } => "item_points",
+            Invalid::CategoriesOverTotal { .. } => "categories_over_total",
+            Invalid::NotOnPanel => "not_on_panel",
         }
     }
 
@@ -144,6 +180,34 @@ impl Invalid {
             (Invalid::FileTooLarge { max_mb }, Lang::En) => format!("the file is too large; at most {max_mb} MB"),
             (Invalid::FileType, Lang::Zh) => "只接受照片（JPG、PNG、HEIC）、录音或 PDF 文件".into(),
             (Invalid::FileType, Lang::En) => "only photos (JPG, PNG, HEIC), audio recordings or PDF files are accepted".into(),
+            (Invalid::BadMonth, Lang::Zh) => "月份格式应为 2024-05".into(),
+            (Invalid::BadMonth, Lang::En) => "is not a month like 2024-05".into(),
+            (Invalid::DeductionBeyondMax { category, max }, Lang::Zh) => format!("“{category}”一项最多扣 {max} 分"),
+            (Invalid::DeductionBeyondMax { category, max }, Lang::En) => {
+                format!("deducts more than the {max} points the category “{category}” allows")
+            }
+            (Invalid::UnknownItem { item: code }, Lang::Zh) => format!("评分细则中没有“{code}”这一项"),
+            (Invalid::UnknownItem { item: code }, Lang::En) => format!("“{code}” is not an item of the rubric"),
+            (Invalid::OwnUnit, Lang::Zh) => "评分人不能给自己居住的单元打分".into(),
+            (Invalid::OwnUnit, Lang::En) => "a scorer may not score the unit they live in".into(),
+            (Invalid::MonthClosed { month }, Lang::Zh) => format!("{month} 的评比已经结束，只能通过申诉更改"),
+            (Invalid::MonthClosed { month }, Lang::En) => format!("the rating of {month} is closed; only an appeal can change it"),
+            (Invalid::SheetSubmitted, Lang::Zh) => "您本月已经给这个单元交过评分表".into(),
+            (Invalid::SheetSubmitted, Lang::En) => "you have already submitted a sheet for this unit this month".into(),
+            (Invalid::NeedsDecision, Lang::Zh) => "修改评分细则须依据一项已通过的议事决议".into(),
+            (Invalid::NeedsDecision, Lang::En) => "a rubric can only be amended by a proposal that has passed".into(),
+            (Invalid::AppealTooLate { days }, Lang::Zh) => format!("已超过 {days} 天的申诉期"),
+            (Invalid::AppealTooLate { days }, Lang::En) => format!("the {days}-day appeal period is over"),
+            (Invalid::DuplicateCode { item: code }, Lang::Zh) => format!("编号“{code}”重复"),
+            (Invalid::DuplicateCode { item: code }, Lang::En) => format!("the code “{code}” is used twice"),
+            (Invalid::ItemPoints { item: code, max }, Lang::Zh) => format!("“{code}”的分值必须在 1 到 {max} 之间"),
+            (Invalid::ItemPoints { item: code, max }, Lang::En) => format!("the points of “{code}” must be between 1 and {max}"),
+            (Invalid::CategoriesOverTotal { total, out_of }, Lang::Zh) => format!("各类别最高扣分合计 {total}，超过了总分 {out_of}"),
+            (Invalid::CategoriesOverTotal { total, out_of }, Lang::En) => {
+                format!("the category maxima add up to {total}, more than the total of {out_of}")
+            }
+            (Invalid::NotOnPanel, Lang::Zh) => "不是本小区评分小组的成员".into(),
+            (Invalid::NotOnPanel, Lang::En) => "is not on the compound's scoring panel".into(),
         }
     }
 }
@@ -215,6 +279,28 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
         "witness" => ("见证人", "Witness"),
         "seats" => ("应选人数", "Seats"),
         "candidates" => ("候选人", "Candidates"),
+        "month" => ("月份", "Month"),
+        "marks" => ("评分项", "Scoring items"),
+        "rubric" => ("评分细则", "Rubric"),
+        "proposal_id" => ("议事决议", "Decision"),
+        "party" => ("评分方", "Scoring party"),
+        "reason" => ("理由", "Reason"),
+        "mark_id" => ("扣分项", "Deduction"),
+        "decision" => ("处理结果", "Decision"),
+        "categories" => ("评分类别", "Categories"),
+        "deductions" => ("扣分项", "Deductions"),
+        "bonuses" => ("加分项", "Bonuses"),
+        "exemptions" => ("不扣分情形", "Exemptions"),
+        "flags" => ("流动红旗数", "Red flags"),
+        "min_score" => ("获旗最低分", "Minimum score for a flag"),
+        "tie" => ("同分规则", "Tie rule"),
+        "subsidy" => ("物业费补贴比例", "Subsidy share"),
+        "head_base" => ("三长补贴比例", "Heads' subsidy share"),
+        "head_extra" => ("三长加发比例", "Heads' extra share"),
+        "fee" => ("物业费单价", "Property fee rate"),
+        "appeal_days" => ("申诉期", "Appeal period"),
+        "out_of" => ("满分", "Full score"),
+        "award_units" => ("年终获奖单元数", "Units awarded"),
         other => (other, other),
     };
     lang.pick(zh, en)

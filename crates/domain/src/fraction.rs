@@ -21,6 +21,11 @@ impl Fraction {
         }
     }
 
+    /// A whole number as a fraction (`90` → 90/1).
+    pub fn from_int(n: i64) -> Fraction {
+        Fraction { num: n, den: 1 }
+    }
+
     pub fn num(self) -> i64 {
         self.num
     }

@@ -15,6 +15,7 @@ pub mod lang;
 pub mod money;
 pub mod page;
 pub mod place;
+pub mod rating;
 pub mod registry;
 
 pub use area::{Area, AreaSource};
