@@ -239,14 +239,18 @@ impl Parser {
                 Flow::Continue
             };
         };
-        let texts: Vec<String> = row
-            .cells
-            .iter()
-            .take(header.width())
-            .map(|c| c.text.clone())
-            .collect();
-        if header.is_repeat(&texts) {
-            return Flow::Continue;
+        // A header printed again names the room column where the room should be.
+        let room_cell = header.get(Column::Room).and_then(|p| row.cells.get(p));
+        if room_cell.is_some_and(|c| Column::from_header(&c.text) == Some(Column::Room)) {
+            let texts: Vec<String> = row
+                .cells
+                .iter()
+                .take(header.width())
+                .map(|c| c.text.clone())
+                .collect();
+            if header.is_repeat(&texts) {
+                return Flow::Continue;
+            }
         }
         let header = header.clone();
         self.row(&header, row);
