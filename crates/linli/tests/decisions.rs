@@ -359,4 +359,33 @@ both_backends! {
         let (_, n) = app.api(&owner, Method::GET, "/notifications", None).await;
         assert!(n.as_array().unwrap().iter().any(|x| x["kind"] == "proposal.decided"), "{n}");
     }
+
+    async fn a_custom_rule_typed_on_the_page_is_checked_and_kept(app) {
+        let b = app.browser_login("owner").await;
+        let home = app.persona_place("owner");
+        let owner = app.token("owner").await;
+        let h = app.household_json(&owner, home).await;
+        let compound = h["household"]["compound_id"].as_i64().unwrap();
+        let unit = h["household"]["unit_id"].as_i64().unwrap();
+        let form = format!("/compounds/{compound}/proposals/new");
+        let scope = format!("unit:{unit}");
+        let base = [("scope", scope.as_str()), ("title", "单元门禁"), ("matter", "other_major"), ("preset", "custom"), ("measure", "headcount"), ("of", "all")];
+        // More than 100% cannot be reached: refused, the field marked, nothing written.
+        let mut bad = base.to_vec();
+        bad.push(("fraction", "4/3"));
+        let (s, html, _) = b.submit(&form, &form, &bad).await;
+        assert_eq!(s, 422, "{html}");
+        assert!(html.contains(r#"id="fraction" name="fraction" value="4/3" placeholder="2/3" aria-invalid="true""#), "the fraction is marked: {html}");
+        assert_eq!(app.sql_i64("SELECT COUNT(*) FROM proposal").await, 0);
+        // "More than two thirds of all households", typed as people say it.
+        let mut good = base.to_vec();
+        good.extend([("fraction", "２／３"), ("strict", "1"), ("no_objection", "1")]);
+        let (s, _, location) = b.submit(&form, &form, &good).await;
+        assert_eq!(s, 303);
+        let id: i64 = location.unwrap().rsplit('/').next().unwrap().parse().unwrap();
+        let (_, p) = app.api(&owner, Method::GET, &format!("/proposals/{id}"), None).await;
+        assert_eq!(p["preset"], "custom");
+        assert_eq!(p["rule"]["thresholds"], json!([{"measure": "headcount", "count": "yes", "of": "all", "fraction": {"num": 2, "den": 3}, "strict": true}]));
+        assert_eq!(p["rule"]["no_unresolved_objection"], true);
+    }
 }

@@ -18,7 +18,9 @@ pub mod files;
 pub mod migration;
 pub mod paths;
 pub mod proposals;
+pub mod ratings;
 pub mod registry;
+pub mod sheet;
 pub mod roster;
 
 pub use accounts::Actor;

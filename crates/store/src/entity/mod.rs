@@ -2,7 +2,11 @@
 //! and the services in this crate turn rows into domain types.
 
 mod decisions;
+mod elections;
+mod ratings;
 pub use decisions::*;
+pub use elections::*;
+pub use ratings::*;
 
 pub mod region {
     use sea_orm::entity::prelude::*;

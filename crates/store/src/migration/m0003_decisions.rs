@@ -271,6 +271,8 @@ impl MigrationTrait for Migration {
             ("evaluation", &["proposal_id", "account_id"][..], true),
             ("notification", &["account_id", "read_at"][..], false),
             ("notification", &["sent_at"][..], false),
+            // Every request with a bearer token looks its hash up (m0001 forgot this index).
+            ("api_token", &["token_hash"][..], false),
         ] {
             m.create_index(index(table, cols, unique)).await?;
         }
@@ -278,6 +280,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_index(Index::drop().name("ix_api_token_token_hash").table(t("api_token")).to_owned()).await?;
         for table in TABLES.iter().rev() {
             m.drop_table(Table::drop().table(t(table)).to_owned()).await?;
         }

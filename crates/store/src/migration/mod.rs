@@ -6,11 +6,13 @@ use sea_orm_migration::prelude::*;
 mod m0001_registry;
 mod m0002_roster_import;
 mod m0003_decisions;
+mod m0004_elections;
+mod m0005_ratings;
 
 pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_registry::Migration), Box::new(m0002_roster_import::Migration), Box::new(m0003_decisions::Migration)]
+        vec![Box::new(m0001_registry::Migration), Box::new(m0002_roster_import::Migration), Box::new(m0003_decisions::Migration), Box::new(m0004_elections::Migration), Box::new(m0005_ratings::Migration)]
     }
 }

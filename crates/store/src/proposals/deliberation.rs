@@ -36,6 +36,69 @@ pub struct ProposalInput {
     #[serde(default)]
     #[schema(value_type = Object)]
     pub rule: Option<DecisionRule>,
+    /// A custom rule as typed on the page's form, used when `preset` is `custom` and `rule` is absent.
+    #[serde(default)]
+    pub custom: Option<CustomRuleInput>,
+}
+
+/// The custom-rule part of the proposal form: one approval threshold, optionally the Art. 278
+/// quorum, and the two conditions.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct CustomRuleInput {
+    /// "2/3", "75%", "66.67%".
+    pub fraction: String,
+    /// `area`, `headcount` or `both`.
+    pub measure: String,
+    /// `all` (of everyone in scope) or `participants` (of those who voted).
+    pub of: String,
+    /// "more than" instead of "at least".
+    #[serde(default)]
+    pub strict: bool,
+    /// Also require two thirds of all to take part (Art. 278 quorum).
+    #[serde(default)]
+    pub quorum: bool,
+    #[serde(default)]
+    pub no_unresolved_objection: bool,
+    #[serde(default)]
+    pub requires_affected_consent: bool,
+}
+
+impl CustomRuleInput {
+    /// The rule, or every bad field.
+    pub fn parse(&self) -> Result<DecisionRule, Vec<FieldError>> {
+        use linli_domain::decision::{Base, Measure, Threshold, rule::parse_fraction};
+        let mut e = Vec::new();
+        let fraction = field(&mut e, "fraction", parse_fraction(&self.fraction));
+        let measures = match self.measure.trim() {
+            "area" => Some(vec![Measure::Area]),
+            "headcount" => Some(vec![Measure::Headcount]),
+            "both" | "" => Some(vec![Measure::Area, Measure::Headcount]),
+            _ => field(&mut e, "measure", Err::<Vec<Measure>, _>(Invalid::BadChoice)),
+        };
+        let of = match self.of.trim() {
+            "all" | "" => Some(Base::All),
+            "participants" => Some(Base::Participants),
+            _ => field(&mut e, "of", Err::<Base, _>(Invalid::BadChoice)),
+        };
+        let (Some(fraction), Some(measures), Some(of), true) = (fraction, measures, of, e.is_empty()) else {
+            return Err(e);
+        };
+        let mut thresholds = Vec::new();
+        if self.quorum {
+            let two_thirds = linli_domain::Fraction::new(2, 3).ok_or_else(|| vec![FieldError::new("fraction", Invalid::BadFraction)])?;
+            thresholds.extend(measures.iter().map(|m| Threshold::quorum(*m, two_thirds)));
+        }
+        thresholds.extend(measures.iter().map(|m| Threshold::yes(*m, of, fraction, self.strict)));
+        let rule = DecisionRule {
+            thresholds,
+            requires_affected_consent: self.requires_affected_consent,
+            no_unresolved_objection: self.no_unresolved_objection,
+            headcount: Default::default(),
+            notice_days: DecisionRule::DEFAULT_NOTICE_DAYS,
+        };
+        rule.check()?;
+        Ok(rule)
+    }
 }
 
 /// A comment or reply.
@@ -117,10 +180,17 @@ fn parse_proposal(input: &ProposalInput) -> ServiceResult<ParsedProposal> {
             }
             Some(rule.clone())
         }
-        (Some(Preset::Custom), None) => {
-            e.push(FieldError::new("rule", Invalid::Required));
-            None
-        }
+        (Some(Preset::Custom), None) => match input.custom.as_ref().map(CustomRuleInput::parse) {
+            Some(Ok(rule)) => Some(rule),
+            Some(Err(errors)) => {
+                e.extend(errors);
+                None
+            }
+            None => {
+                e.push(FieldError::new("rule", Invalid::Required));
+                None
+            }
+        },
         (Some(p), _) => Some(p.rule()),
         (None, _) => None,
     };

@@ -15,12 +15,16 @@
 
 mod acting;
 mod deliberation;
+mod elections;
 mod knocking;
+mod meetings;
 mod voting;
 
 pub use acting::*;
 pub use deliberation::*;
+pub use elections::*;
 pub use knocking::*;
+pub use meetings::*;
 pub use voting::*;
 
 use crate::accounts::Actor;

@@ -638,6 +638,65 @@ impl Store {
     }
 }
 
+/// The ballot register as a spreadsheet, in the reader's language.
+pub enum SheetKind {
+    Xlsx,
+    Csv,
+}
+
+impl Store {
+    /// The ballot register as `.xlsx` or `.csv`: one row per voter, as on the print page.
+    pub async fn ballot_register_file(&self, actor: &Actor, id: i64, kind: SheetKind, lang: Lang) -> ServiceResult<Vec<u8>> {
+        let rows = self.ballot_register(actor, id, lang).await?;
+        let pick = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+        let headers = [
+            pick("投票人", "Voter"),
+            pick("房屋", "Households"),
+            pick("面积㎡", "Area m²"),
+            pick("人数", "Heads"),
+            pick("意见", "Choice"),
+            pick("方式", "Method"),
+            pick("录入人", "Recorded by"),
+            pick("见证人", "Witness"),
+            pick("凭证", "Evidence"),
+            pick("时间", "Time"),
+            pick("版本", "Revision"),
+        ];
+        let table: Vec<Vec<String>> = rows
+            .into_iter()
+            .map(|r| {
+                vec![
+                    r.name,
+                    r.households,
+                    r.area,
+                    r.heads.to_string(),
+                    r.choice_label,
+                    r.method.as_deref().and_then(|m| CastMethod::parse(m).ok()).map(|m| m.label(lang).to_string()).unwrap_or_default(),
+                    r.recorder_name.unwrap_or_default(),
+                    r.witness.unwrap_or_default(),
+                    r.evidence_id.map(|e| format!("/files/{e}")).unwrap_or_default(),
+                    r.cast_at.map(china_time).unwrap_or_default(),
+                    r.revision.to_string(),
+                ]
+            })
+            .collect();
+        match kind {
+            SheetKind::Xlsx => crate::sheet::xlsx_table(lang.pick("表决登记表", "Ballot register"), &headers, &table),
+            SheetKind::Csv => crate::sheet::csv_table(&headers, &table),
+        }
+    }
+}
+
+/// A Unix time as "2026-11-25 14:05" in China.
+fn china_time(ts: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(ts)
+        .map(|t| {
+            let t = t.to_offset(time::macros::offset!(+8));
+            format!("{} {:02}:{:02}", t.date(), t.hour(), t.minute())
+        })
+        .unwrap_or_default()
+}
+
 /// A household of the frozen roll, for printed consent forms.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RollHousehold {

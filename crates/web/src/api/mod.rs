@@ -4,7 +4,9 @@
 //! or the tokens page). Errors are `{code, message, field, errors}` with stable codes. The
 //! OpenAPI document is generated from these handlers, so it cannot drift from them.
 
+mod elections;
 mod proposals;
+mod ratings;
 mod registry;
 mod roster;
 
@@ -46,7 +48,9 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(me))
         .merge(registry::router())
         .merge(proposals::router())
+        .merge(elections::router())
         .merge(roster::router())
+        .merge(ratings::router())
 }
 
 /// The OpenAPI document, with paths under `/api/v1`.

@@ -3,7 +3,9 @@
 
 mod account;
 mod acting;
+mod elections;
 mod households;
+mod meetings;
 mod people;
 mod places;
 mod proposals;
@@ -46,6 +48,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(people::router())
         .merge(proposals::router())
         .merge(voting::router())
+        .merge(elections::router())
+        .merge(meetings::router())
         .merge(acting::router())
         .merge(roster::router())
         .route("/prefs", axum::routing::get(prefs))

@@ -17,7 +17,7 @@ use linli_domain::decision::{CastMethod, Choice, MatterClass, Preset};
 use linli_domain::{PageRequest, Paged};
 use linli_store::ServiceError;
 use linli_store::proposals::{
-    CommentInput, CommentView, Concern, FollowUp, MyBallot, OpenVotingInput, ProposalInput, ProposalRow, ProposalView, StageRequest, TallyView,
+    CommentInput, CommentView, Concern, CustomRuleInput, FollowUp, MyBallot, OpenVotingInput, ProposalInput, ProposalRow, ProposalView, StageRequest, TallyView,
 };
 use serde::Deserialize;
 use std::sync::Arc;
@@ -79,6 +79,20 @@ struct NewForm {
     matter: String,
     #[serde(default)]
     preset: String,
+    #[serde(default)]
+    fraction: String,
+    #[serde(default)]
+    measure: String,
+    #[serde(default)]
+    of: String,
+    #[serde(default)]
+    strict: Option<String>,
+    #[serde(default)]
+    quorum: Option<String>,
+    #[serde(default)]
+    no_objection: Option<String>,
+    #[serde(default)]
+    consent: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -115,7 +129,7 @@ async fn new_form(state: &AppState, ctx: &Ctx, id: i64, f: NewForm) -> Result<Ne
     }
     let matters = MatterClass::ALL.iter().map(|m| (m.as_str(), m.label(ctx.lang))).collect();
     let mut presets = vec![("", t.s("preset_default"))];
-    presets.extend(Preset::ALL.iter().filter(|p| **p != Preset::Custom).map(|p| (p.as_str(), p.label(ctx.lang))));
+    presets.extend(Preset::ALL.iter().map(|p| (p.as_str(), p.label(ctx.lang))));
     Ok(NewPage { t, c, compound_id: id, compound: v.compound.name, f, scopes, matters, presets, errors: Vec::new(), field_errors: Vec::new() })
 }
 
@@ -134,6 +148,15 @@ async fn create(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm
         matter: f.matter.clone(),
         preset: f.preset.clone(),
         rule: None,
+        custom: (f.preset == Preset::Custom.as_str()).then(|| CustomRuleInput {
+            fraction: f.fraction.clone(),
+            measure: f.measure.clone(),
+            of: f.of.clone(),
+            strict: f.strict.is_some(),
+            quorum: f.quorum.is_some(),
+            no_unresolved_objection: f.no_objection.is_some(),
+            requires_affected_consent: f.consent.is_some(),
+        }),
     };
     match state.store.create_proposal(actor, id, &input, ctx.lang).await {
         Ok(p) => Ok(Redirect::to(&format!("/proposals/{}", p.id)).into_response()),

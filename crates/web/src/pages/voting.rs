@@ -17,7 +17,7 @@ use axum::routing::{get, post};
 use linli_domain::decision::{CastMethod, Choice};
 use linli_store::ServiceError;
 use linli_store::files::{MAX_FILE_BYTES, Purpose};
-use linli_store::proposals::{BallotInput, KnockList, ProposalView, RegisterRow, TallyView, VisitInput, VisitOutcome};
+use linli_store::proposals::{SheetKind, BallotInput, KnockList, ProposalView, RegisterRow, TallyView, VisitInput, VisitOutcome};
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -30,7 +30,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/proposals/{id}/knock", get(knock))
         .route("/proposals/{id}/visits", post(visit))
         .route("/proposals/{id}/register", get(register))
-        .route("/proposals/{id}/register.csv", get(register_csv))
+        .route("/proposals/{id}/files/{file}", get(register_file))
         .route("/proposals/{id}/notice", get(notice))
         .route("/proposals/{id}/consent-forms", get(consent_forms))
         .route("/files/{id}", get(file))
@@ -177,35 +177,16 @@ async fn register(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     Ok(RegisterPage { t, c, p, rows }.into_response())
 }
 
-/// The ballot register as CSV (UTF-8 with a byte-order mark, so Excel opens it right).
-async fn register_csv(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+/// The ballot register as a spreadsheet: `register.xlsx` or `register.csv`.
+async fn register_file(state: State, ctx: Ctx, Ids((id, file)): Ids<(i64, String)>) -> PageResult {
     let actor = ctx.actor()?;
-    let rows = state.store.ballot_register(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
-    let t = T::new(ctx.lang, false);
-    let mut w = csv::Writer::from_writer(Vec::from(*b"\xEF\xBB\xBF"));
-    let header = ["voter", "households", "area", "heads", "choice", "method", "recorded_by", "witness", "evidence", "cast_at", "revision"];
-    let write = |w: &mut csv::Writer<Vec<u8>>, rec: Vec<String>| w.write_record(rec).map_err(|e| ctx.err(ServiceError::Internal(e.into())));
-    write(&mut w, header.iter().map(|h| t.s(&format!("reg_{h}")).to_string()).collect())?;
-    for r in rows {
-        write(
-            &mut w,
-            vec![
-                r.name,
-                r.households,
-                r.area,
-                r.heads.to_string(),
-                r.choice_label,
-                r.method.as_deref().and_then(|m| CastMethod::parse(m).ok()).map(|m| m.label(ctx.lang).to_string()).unwrap_or_default(),
-                r.recorder_name.unwrap_or_default(),
-                r.witness.unwrap_or_default(),
-                r.evidence_id.map(|e| format!("/files/{e}")).unwrap_or_default(),
-                r.cast_at.map(super::china_time).unwrap_or_default(),
-                r.revision.to_string(),
-            ],
-        )?;
-    }
-    let bytes = w.into_inner().map_err(|e| ctx.err(ServiceError::Internal(anyhow::anyhow!("{e}"))))?;
-    Ok(download(bytes, "text/csv; charset=utf-8", &format!("ballots-{id}.csv")))
+    let (kind, content_type) = match file.as_str() {
+        "register.xlsx" => (SheetKind::Xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "register.csv" => (SheetKind::Csv, "text/csv; charset=utf-8"),
+        _ => return Err(ctx.err(ServiceError::NotFound { entity: "page" })),
+    };
+    let bytes = state.store.ballot_register_file(actor, id, kind, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    Ok(download(bytes, content_type, &format!("ballots-{id}-{file}")))
 }
 
 pub fn download(bytes: Vec<u8>, content_type: &str, name: &str) -> Response {

@@ -1,0 +1,108 @@
+//! Rows of the election tables (migration m0004). Plain rows, as in `entity`.
+
+pub mod election {
+    use sea_orm::entity::prelude::*;
+    use serde::Serialize;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+    #[sea_orm(table_name = "election")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub proposal_id: i64,
+        /// `committee`, `building_head` or `unit_head`.
+        pub kind: String,
+        pub seats: i32,
+        /// The `ElectionResult` stored when the vote closed.
+        pub result: Option<String>,
+        pub roles_granted_at: Option<i64>,
+        pub created_at: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod candidate {
+    use sea_orm::entity::prelude::*;
+    use serde::Serialize;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+    #[sea_orm(table_name = "candidate")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub proposal_id: i64,
+        pub name: String,
+        pub account_id: Option<i64>,
+        pub person_id: Option<i64>,
+        /// `self`, `residents` or `party_branch`.
+        pub nominated_by: String,
+        pub statement: String,
+        pub recorded_by: i64,
+        pub created_at: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod election_ballot {
+    use sea_orm::entity::prelude::*;
+    use serde::Serialize;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+    #[sea_orm(table_name = "election_ballot")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub proposal_id: i64,
+        pub voter_key: String,
+        pub candidate_ids: String,
+        pub method: String,
+        pub recorded_by: i64,
+        pub recorder_name: String,
+        pub evidence_id: Option<i64>,
+        pub witness: Option<String>,
+        pub note: Option<String>,
+        pub cast_at: i64,
+        pub revision: i32,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod election_ballot_event {
+    use sea_orm::entity::prelude::*;
+    use serde::Serialize;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+    #[sea_orm(table_name = "election_ballot_event")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub proposal_id: i64,
+        pub voter_key: String,
+        pub candidate_ids: String,
+        pub method: String,
+        pub recorded_by: i64,
+        pub recorder_name: String,
+        pub evidence_id: Option<i64>,
+        pub witness: Option<String>,
+        pub note: Option<String>,
+        pub cast_at: i64,
+        pub revision: i32,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

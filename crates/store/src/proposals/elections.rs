@@ -1,0 +1,867 @@
+//! Elections of the owners' or self-management committee (Civil Code Art. 278 item 3) and of
+//! building and unit heads: an election is a proposal of matter `committee` with an `election`
+//! row (its seats). Candidates are nominated while it is a draft or under deliberation — by
+//! themselves, recommended by residents or by the party branch — each with a statement. When
+//! voting opens the roll is frozen as for any proposal (`open_voting`); a ballot then names at
+//! most N of the M candidates (`Election::check_ballot`), cast in any of the ways of
+//! `CastMethod` with the same evidence, one row per voter, every version kept. Closing counts
+//! with `Election::count` on the frozen roll and stores the whole result; the elected who have
+//! accounts can then be given their role in one step, through `grant_role`.
+
+use super::voting::{CheckLine, StoredResult, amount};
+use super::{Loaded, ProposalInput, ProposalView, Scope, internal, require_view};
+use crate::accounts::Actor;
+use crate::entity::{account, attachment, candidate, election, election_ballot, election_ballot_event, proposal, role_grant};
+use crate::error::{ServiceError, ServiceResult};
+use crate::{Store, now};
+use linli_domain::authz::{Action, Role};
+use linli_domain::decision::{
+    CastMethod, Check, Election, ElectionResult, Evidence, MatterClass, Outcome, ProposalStage, StageEvent, TallyResult, VoterKey,
+};
+use linli_domain::registry::Text;
+use linli_domain::{Area, Invalid, Lang};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// The most seats an election may fill.
+const MAX_SEATS: i64 = 30;
+
+/// What is elected, by the scope of the election.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ElectionKind {
+    /// The owners' committee or self-management committee of the compound.
+    Committee,
+    BuildingHead,
+    UnitHead,
+}
+
+impl ElectionKind {
+    pub fn of_scope(scope: Scope) -> ElectionKind {
+        match scope {
+            Scope::Compound => ElectionKind::Committee,
+            Scope::Building => ElectionKind::BuildingHead,
+            Scope::Unit => ElectionKind::UnitHead,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ElectionKind::Committee => "committee",
+            ElectionKind::BuildingHead => "building_head",
+            ElectionKind::UnitHead => "unit_head",
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            ElectionKind::Committee => lang.pick("业主委员会（自管会）委员", "Owners' (self-management) committee members"),
+            ElectionKind::BuildingHead => lang.pick("楼栋长", "Building heads"),
+            ElectionKind::UnitHead => lang.pick("单元长", "Unit heads"),
+        }
+    }
+
+    /// The role the elected hold, on the election's scope.
+    pub fn role(self) -> Role {
+        match self {
+            ElectionKind::Committee => Role::CommitteeMember,
+            ElectionKind::BuildingHead => Role::BuildingHead,
+            ElectionKind::UnitHead => Role::UnitHead,
+        }
+    }
+}
+
+/// Who put a candidate forward.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Nomination {
+    /// 自荐.
+    #[serde(rename = "self")]
+    SelfNominated,
+    /// 居民推荐.
+    Residents,
+    /// 党支部推荐.
+    PartyBranch,
+}
+
+impl Nomination {
+    pub const ALL: [Nomination; 3] = [Nomination::SelfNominated, Nomination::Residents, Nomination::PartyBranch];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Nomination::SelfNominated => "self",
+            Nomination::Residents => "residents",
+            Nomination::PartyBranch => "party_branch",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Nomination, Invalid> {
+        match s.trim() {
+            "" => Err(Invalid::Required),
+            s => Nomination::ALL.into_iter().find(|n| n.as_str() == s).ok_or(Invalid::BadChoice),
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Nomination::SelfNominated => lang.pick("自荐", "Self-nominated"),
+            Nomination::Residents => lang.pick("居民推荐", "Recommended by residents"),
+            Nomination::PartyBranch => lang.pick("党支部推荐", "Recommended by the party branch"),
+        }
+    }
+}
+
+/// A new election, as typed on the form or sent by a script.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ElectionInput {
+    /// `compound` (the committee), `building` or `unit` (their heads).
+    pub scope: String,
+    #[serde(deserialize_with = "crate::registry::lenient_string")]
+    pub scope_id: String,
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+    /// How many are elected.
+    #[serde(deserialize_with = "crate::registry::lenient_string")]
+    pub seats: String,
+}
+
+/// A nomination.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct NominationInput {
+    /// `self` (the signed-in resident stands), `residents` or `party_branch` (entered by the committee).
+    pub nominated_by: String,
+    /// The candidate's name; for `self`, the account's name is used.
+    #[serde(default)]
+    pub name: String,
+    /// The candidate's account, if they have one (so the role can be granted after the election).
+    #[serde(default)]
+    pub account_id: Option<i64>,
+    #[serde(default)]
+    pub statement: String,
+}
+
+/// An election ballot: the chosen candidates, cast by the owner or recorded for them.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ElectionBallotInput {
+    /// Ids of the chosen candidates, at most as many as there are seats; none is a blank ballot.
+    #[serde(default)]
+    pub candidates: Vec<i64>,
+    /// `online` (the owner), `assisted`, `proxy`, `remote` or `paper`.
+    #[serde(default)]
+    pub method: String,
+    #[serde(default)]
+    pub household_id: Option<i64>,
+    #[serde(default)]
+    pub evidence_id: Option<i64>,
+    #[serde(default)]
+    pub witness: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CandidateView {
+    pub id: i64,
+    pub name: String,
+    pub account_id: Option<i64>,
+    pub nominated_by: String,
+    pub nominated_by_label: String,
+    pub statement: String,
+}
+
+/// One candidate's line of the count.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CandidateCount {
+    pub id: i64,
+    pub name: String,
+    pub heads: i64,
+    pub area: String,
+    /// Each per-candidate threshold with this candidate's numbers.
+    pub lines: Vec<CheckLine>,
+    pub passed: bool,
+    pub elected: bool,
+    pub second_round: bool,
+}
+
+/// The count of an election: live for those who run it, final once closed.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ElectionCount {
+    pub final_result: bool,
+    pub quorum_met: bool,
+    /// The quorum checks in words.
+    pub quorum: Vec<CheckLine>,
+    pub participants_heads: i64,
+    pub participants_area: String,
+    pub all_heads: i64,
+    pub all_area: String,
+    pub spoiled_heads: i64,
+    pub candidates: Vec<CandidateCount>,
+    pub elected: Vec<String>,
+    /// Tied for the last seats: a second round among them decides.
+    pub second_round: Vec<String>,
+    pub second_round_seats: usize,
+    pub unfilled: usize,
+    /// "当选 3 人" / "第二轮…" — the result in one sentence.
+    pub summary: String,
+    #[schema(value_type = Object)]
+    pub result: ElectionResult,
+}
+
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct ElectionPermissions {
+    pub nominate_self: bool,
+    pub nominate_others: bool,
+    pub vote: bool,
+    pub record_ballots: bool,
+    pub manage: bool,
+    pub grant_roles: bool,
+}
+
+/// An election as its page and the API show it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ElectionView {
+    pub proposal: ProposalView,
+    pub kind: ElectionKind,
+    pub kind_label: String,
+    pub seats: i32,
+    pub candidates: Vec<CandidateView>,
+    /// The live count (those who run the vote) or the final result (everyone, once closed).
+    pub count: Option<ElectionCount>,
+    /// The actor's own current ballot (candidate ids), if they are on the roll.
+    pub my_ballot: Option<Vec<i64>>,
+    /// Households the actor votes for.
+    pub my_households: Option<String>,
+    pub roles_granted_at: Option<i64>,
+    pub can: ElectionPermissions,
+}
+
+/// What granting the roles did.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RolesGranted {
+    /// Names given their role now.
+    pub granted: Vec<String>,
+    /// Names that already held it.
+    pub already: Vec<String>,
+    /// Elected candidates without an account: to be invited first.
+    pub without_account: Vec<String>,
+}
+
+/// An election ballot as the register shows it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ElectionBallotView {
+    pub voter_key: String,
+    pub candidates: Vec<i64>,
+    pub method: String,
+    pub recorder_name: String,
+    pub evidence_id: Option<i64>,
+    pub witness: Option<String>,
+    pub cast_at: i64,
+    pub revision: i32,
+}
+
+fn parse_ids(s: &str) -> Vec<i64> {
+    s.split(',').filter_map(|x| x.trim().parse().ok()).collect()
+}
+
+fn join_ids(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+fn area_text(centi: i64) -> String {
+    Area::from_centi(centi).map(|a| a.to_string()).unwrap_or_else(|_| centi.to_string())
+}
+
+fn lines(checks: &[Check], lang: Lang) -> Vec<CheckLine> {
+    checks
+        .iter()
+        .map(|c| CheckLine { rule: c.label(lang), part: amount(c.measure(), c.part, lang), whole: amount(c.measure(), c.whole, lang), met: c.met })
+        .collect()
+}
+
+/// The proposal's outcome for an election: no quorum; passed when anyone was elected; failed
+/// when no one was.
+fn outcome(r: &ElectionResult) -> Outcome {
+    if !r.quorum_met {
+        Outcome::NoQuorum
+    } else if r.elected.is_empty() {
+        Outcome::Failed
+    } else {
+        Outcome::Passed
+    }
+}
+
+impl Store {
+    /// The election of a proposal, if it is one.
+    pub async fn election_of(&self, proposal_id: i64) -> ServiceResult<Option<election::Model>> {
+        Ok(election::Entity::find().filter(election::Column::ProposalId.eq(proposal_id)).one(self.read()).await?)
+    }
+
+    async fn load_election(&self, id: i64) -> ServiceResult<(Loaded, election::Model)> {
+        let p = self.load_proposal(id).await?;
+        let e = self.election_of(id).await?.ok_or(ServiceError::NotFound { entity: "election" })?;
+        Ok((p, e))
+    }
+
+    /// Puts an election forward as a draft: a proposal of matter `committee` on the scope,
+    /// with its seats. Those who run decisions on the scope may.
+    pub async fn create_election(&self, actor: &Actor, compound_id: i64, input: &ElectionInput, lang: Lang) -> ServiceResult<ElectionView> {
+        let seats = match input.seats.trim() {
+            "" => Err(Invalid::Required),
+            s => s.parse::<i64>().map_err(|_| Invalid::NotANumber).and_then(|n| {
+                if (1..=MAX_SEATS).contains(&n) { Ok(n) } else { Err(Invalid::OutOfRange { min: 1, max: MAX_SEATS }) }
+            }),
+        }
+        .map_err(|e| ServiceError::invalid("seats", e))?;
+        let c = self.compound_row(compound_id).await?;
+        let scope = Scope::parse(&input.scope).map_err(|e| ServiceError::invalid("scope", e))?;
+        let scope_id = input.scope_id.trim().parse::<i64>().map_err(|_| ServiceError::invalid("scope_id", Invalid::NotANumber))?;
+        let (path, _, _) = self.scope_place(&c, scope, scope_id).await?;
+        actor.require(Action::ManageDecision, &path)?;
+        let pi = ProposalInput {
+            scope: input.scope.clone(),
+            scope_id: input.scope_id.clone(),
+            title: input.title.clone(),
+            body: input.body.clone(),
+            matter: MatterClass::Committee.as_str().into(),
+            preset: String::new(),
+            rule: None,
+            custom: None,
+        };
+        let p = self.create_proposal(actor, compound_id, &pi, lang).await?;
+        let kind = ElectionKind::of_scope(scope);
+        let txn = self.begin_write().await?;
+        election::Entity::insert(election::ActiveModel {
+            proposal_id: Set(p.id),
+            kind: Set(kind.as_str().into()),
+            seats: Set(seats as i32),
+            result: Set(None),
+            roles_granted_at: Set(None),
+            created_at: Set(now()),
+            ..Default::default()
+        })
+        .exec_without_returning(&txn)
+        .await?;
+        super::event(&txn, actor, c.id, "election.create", p.id, serde_json::json!({"kind": kind.as_str(), "seats": seats})).await?;
+        txn.commit().await?;
+        self.election(actor, p.id, lang).await
+    }
+
+    async fn candidates(&self, id: i64) -> ServiceResult<Vec<candidate::Model>> {
+        Ok(candidate::Entity::find().filter(candidate::Column::ProposalId.eq(id)).order_by_asc(candidate::Column::Id).all(self.read()).await?)
+    }
+
+    /// An election with its candidates, its count as the actor may see it, and their ballot.
+    pub async fn election(&self, actor: &Actor, id: i64, lang: Lang) -> ServiceResult<ElectionView> {
+        let (p, e) = self.load_election(id).await?;
+        require_view(actor, &p)?;
+        let proposal = self.proposal(actor, id, lang).await?;
+        let cands = self.candidates(id).await?;
+        let kind = ElectionKind::of_scope(p.scope);
+        let manage = actor.can(Action::ManageDecision, &p.path);
+        let recorder = manage || actor.can(Action::RecordBallot, &p.path);
+        let count = match p.stage {
+            ProposalStage::Draft | ProposalStage::Deliberation | ProposalStage::Withdrawn => None,
+            ProposalStage::Voting if !recorder => None,
+            ProposalStage::Voting => Some(count_view(&self.election_count(self.read(), &p, &e).await?, &cands, false, lang)),
+            _ => match &e.result {
+                Some(r) => {
+                    let r: ElectionResult = serde_json::from_str(r).map_err(|err| internal(format!("election result of {id}: {err}")))?;
+                    Some(count_view(&r, &cands, true, lang))
+                }
+                None => None,
+            },
+        };
+        let own = self.own_voter(actor, &p).await?;
+        let (my_ballot, my_households) = match &own {
+            Some((key, _)) => {
+                let b = election_ballot::Entity::find()
+                    .filter(election_ballot::Column::ProposalId.eq(id))
+                    .filter(election_ballot::Column::VoterKey.eq(key.clone()))
+                    .one(self.read())
+                    .await?;
+                let labels: Vec<String> = crate::entity::elector_household::Entity::find()
+                    .filter(crate::entity::elector_household::Column::ProposalId.eq(id))
+                    .filter(crate::entity::elector_household::Column::VoterKey.eq(key.clone()))
+                    .select_only()
+                    .column(crate::entity::elector_household::Column::Label)
+                    .into_tuple()
+                    .all(self.read())
+                    .await?;
+                (Some(b.map(|b| parse_ids(&b.candidate_ids)).unwrap_or_default()), Some(labels.join("、")))
+            }
+            None => (None, None),
+        };
+        let nominating = matches!(p.stage, ProposalStage::Draft | ProposalStage::Deliberation);
+        let decided = matches!(p.stage, ProposalStage::Passed | ProposalStage::Acting | ProposalStage::Evaluated);
+        let can = ElectionPermissions {
+            nominate_self: nominating && actor.can(Action::Propose, &p.path) && !cands.iter().any(|c| c.account_id == Some(actor.account_id)),
+            nominate_others: nominating && manage,
+            vote: p.stage == ProposalStage::Voting && own.is_some(),
+            record_ballots: p.stage == ProposalStage::Voting && recorder,
+            manage,
+            grant_roles: decided && e.result.is_some() && actor.can(Action::GrantRole, &p.path),
+        };
+        Ok(ElectionView {
+            proposal,
+            kind,
+            kind_label: kind.label(lang).into(),
+            seats: e.seats,
+            candidates: cands
+                .into_iter()
+                .map(|c| {
+                    let label = Nomination::parse(&c.nominated_by).map(|n| n.label(lang).to_string()).unwrap_or_default();
+                    CandidateView { id: c.id, name: c.name, account_id: c.account_id, nominated_by: c.nominated_by, nominated_by_label: label, statement: c.statement }
+                })
+                .collect(),
+            count,
+            my_ballot,
+            my_households,
+            roles_granted_at: e.roles_granted_at,
+            can,
+        })
+    }
+
+    /// Nominates a candidate while the election is a draft or under deliberation. A resident
+    /// stands themselves; the committee enters those recommended by residents or the party branch.
+    pub async fn nominate(&self, actor: &Actor, id: i64, input: &NominationInput) -> ServiceResult<CandidateView> {
+        let (p, _) = self.load_election(id).await?;
+        let mut errs = Vec::new();
+        let by = crate::registry::field(&mut errs, "nominated_by", Nomination::parse(&input.nominated_by));
+        let statement = crate::registry::field(&mut errs, "statement", Text::parse_optional(&input.statement, 4000));
+        let (Some(by), Some(statement)) = (by, statement) else {
+            return Err(ServiceError::Invalid(errs));
+        };
+        let (name, account_id, person_id) = if by == Nomination::SelfNominated {
+            actor.require(Action::Propose, &p.path)?;
+            let person_id = account::Entity::find_by_id(actor.account_id).one(self.read()).await?.and_then(|a| a.person_id);
+            (actor.name.clone(), Some(actor.account_id), person_id)
+        } else {
+            actor.require(Action::ManageDecision, &p.path)?;
+            let name = Text::parse(&input.name, 100).map_err(|e| ServiceError::invalid("name", e))?;
+            let acc = match input.account_id {
+                Some(aid) => Some(account::Entity::find_by_id(aid).one(self.read()).await?.ok_or_else(|| ServiceError::invalid("account_id", Invalid::BadChoice))?),
+                None => None,
+            };
+            (name.into_string(), acc.as_ref().map(|a| a.id), acc.and_then(|a| a.person_id))
+        };
+        p.at_stage(&[ProposalStage::Draft, ProposalStage::Deliberation])?;
+        let existing = self.candidates(id).await?;
+        if existing.iter().any(|c| c.name == name || (account_id.is_some() && c.account_id == account_id)) {
+            return Err(ServiceError::invalid("name", Invalid::Taken));
+        }
+        let txn = self.begin_write().await?;
+        let cid = candidate::Entity::insert(candidate::ActiveModel {
+            proposal_id: Set(id),
+            name: Set(name.clone()),
+            account_id: Set(account_id),
+            person_id: Set(person_id),
+            nominated_by: Set(by.as_str().into()),
+            statement: Set(statement.map(Text::into_string).unwrap_or_default()),
+            recorded_by: Set(actor.account_id),
+            created_at: Set(now()),
+            ..Default::default()
+        })
+        .exec(&txn)
+        .await?
+        .last_insert_id;
+        let row = candidate::Entity::find_by_id(cid).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "candidate" })?;
+        super::event(&txn, actor, p.compound.id, "election.nominate", id, serde_json::to_value(&row).map_err(anyhow::Error::from)?).await?;
+        txn.commit().await?;
+        Ok(CandidateView {
+            id: row.id,
+            name: row.name,
+            account_id: row.account_id,
+            nominated_by: row.nominated_by,
+            nominated_by_label: by.label(Lang::Zh).into(),
+            statement: row.statement,
+        })
+    }
+
+    /// Casts or changes an election ballot: up to N of the M candidates. Who may record it
+    /// for whom, and the evidence each way needs, are those of any ballot (`cast_ballot`).
+    pub async fn cast_election_ballot(&self, actor: &Actor, id: i64, input: &ElectionBallotInput) -> ServiceResult<ElectionBallotView> {
+        let (p, e) = self.load_election(id).await?;
+        require_view(actor, &p)?;
+        let mut errs = Vec::new();
+        let method_text = if input.method.trim().is_empty() { "online" } else { input.method.trim() };
+        let method = crate::registry::field(&mut errs, "method", CastMethod::parse(method_text));
+        let witness = crate::registry::field(&mut errs, "witness", Text::parse_optional(&input.witness, 200));
+        let note = crate::registry::field(&mut errs, "note", Text::parse_optional(&input.note, 2000));
+        let cands: Vec<i64> = self.candidates(id).await?.iter().map(|c| c.id).collect();
+        let rule = Election::civil_code(usize::try_from(e.seats).unwrap_or(0), cands);
+        if let Err(err) = rule.check_ballot(&input.candidates) {
+            errs.push(err);
+        }
+        let (Some(method), Some(witness), Some(note), true) = (method, witness, note, errs.is_empty()) else {
+            return Err(ServiceError::Invalid(errs));
+        };
+        if p.stage != ProposalStage::Voting {
+            let why = if p.stage.is_decided() || matches!(p.stage, ProposalStage::Acting | ProposalStage::Evaluated) {
+                Invalid::VotingClosed
+            } else {
+                Invalid::WrongStage { stage: p.stage }
+            };
+            return Err(ServiceError::invalid("proposal", why));
+        }
+        let voter_key = match method {
+            CastMethod::Online => {
+                let own = match input.household_id {
+                    None => self.own_voter(actor, &p).await?.map(|o| o.0),
+                    Some(hid) => {
+                        let owns = actor.grants.iter().any(|g| {
+                            g.role == Role::Owner && g.at.target().is_some_and(|n| n.kind == linli_domain::place::NodeKind::Household && n.id == hid)
+                        });
+                        if owns { self.voter_of_household(id, hid).await?.map(|r| r.voter_key) } else { None }
+                    }
+                };
+                own.ok_or_else(|| ServiceError::invalid("household_id", Invalid::NotInElectorate))?
+            }
+            CastMethod::Paper => {
+                actor.require(Action::ManageDecision, &p.path)?;
+                self.voter_for_input(id, input.household_id).await?
+            }
+            CastMethod::Assisted | CastMethod::Remote | CastMethod::Proxy => {
+                actor.require(Action::RecordBallot, &p.path)?;
+                self.voter_for_input(id, input.household_id).await?
+            }
+        };
+        if let Some(eid) = input.evidence_id {
+            let owner: Option<i64> =
+                attachment::Entity::find_by_id(eid).select_only().column(attachment::Column::CompoundId).into_tuple().one(self.read()).await?;
+            if owner != Some(p.compound.id) {
+                return Err(ServiceError::invalid("evidence_id", Invalid::BadChoice));
+            }
+        }
+        let evidence = Evidence {
+            recorded_by: (method != CastMethod::Online).then_some(actor.account_id),
+            file: input.evidence_id.map(|i| i.to_string()),
+            witness: witness.as_ref().map(|w| w.as_str().to_string()),
+            note: note.as_ref().map(|n| n.as_str().to_string()),
+        };
+        method.check(&evidence).map_err(ServiceError::Invalid)?;
+        let t = now();
+        let txn = self.begin_write().await?;
+        // As for any ballot: lock the proposal row against closing; refuse after the window.
+        let open = proposal::Entity::update_many()
+            .col_expr(proposal::Column::UpdatedAt, Expr::col(proposal::Column::UpdatedAt))
+            .filter(proposal::Column::Id.eq(id))
+            .filter(proposal::Column::Stage.eq(ProposalStage::Voting.as_str()))
+            .filter(proposal::Column::VotingDeadline.gt(t))
+            .exec(&txn)
+            .await?;
+        if open.rows_affected != 1 {
+            return Err(ServiceError::invalid("proposal", Invalid::VotingClosed));
+        }
+        election_ballot::Entity::insert(election_ballot::ActiveModel {
+            proposal_id: Set(id),
+            voter_key: Set(voter_key.clone()),
+            candidate_ids: Set(join_ids(&input.candidates)),
+            method: Set(method.as_str().into()),
+            recorded_by: Set(actor.account_id),
+            recorder_name: Set(actor.name.clone()),
+            evidence_id: Set(input.evidence_id),
+            witness: Set(witness.map(Text::into_string)),
+            note: Set(note.map(Text::into_string)),
+            cast_at: Set(t),
+            revision: Set(1),
+            ..Default::default()
+        })
+        .on_conflict(
+            OnConflict::columns([election_ballot::Column::ProposalId, election_ballot::Column::VoterKey])
+                .update_columns([
+                    election_ballot::Column::CandidateIds,
+                    election_ballot::Column::Method,
+                    election_ballot::Column::RecordedBy,
+                    election_ballot::Column::RecorderName,
+                    election_ballot::Column::EvidenceId,
+                    election_ballot::Column::Witness,
+                    election_ballot::Column::Note,
+                    election_ballot::Column::CastAt,
+                ])
+                .value(election_ballot::Column::Revision, Expr::col((election_ballot::Entity, election_ballot::Column::Revision)).add(1))
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+        let b = election_ballot::Entity::find()
+            .filter(election_ballot::Column::ProposalId.eq(id))
+            .filter(election_ballot::Column::VoterKey.eq(voter_key))
+            .one(&txn)
+            .await?
+            .ok_or(ServiceError::NotFound { entity: "ballot" })?;
+        election_ballot_event::Entity::insert(election_ballot_event::ActiveModel {
+            proposal_id: Set(id),
+            voter_key: Set(b.voter_key.clone()),
+            candidate_ids: Set(b.candidate_ids.clone()),
+            method: Set(b.method.clone()),
+            recorded_by: Set(b.recorded_by),
+            recorder_name: Set(b.recorder_name.clone()),
+            evidence_id: Set(b.evidence_id),
+            witness: Set(b.witness.clone()),
+            note: Set(b.note.clone()),
+            cast_at: Set(b.cast_at),
+            revision: Set(b.revision),
+            ..Default::default()
+        })
+        .exec_without_returning(&txn)
+        .await?;
+        super::event(&txn, actor, p.compound.id, "election.ballot", id, serde_json::to_value(&b).map_err(anyhow::Error::from)?).await?;
+        txn.commit().await?;
+        Ok(ballot_view(b))
+    }
+
+    /// Every version of every election ballot, in the order cast: for those who run or
+    /// assist the vote.
+    pub async fn election_ballot_history(&self, actor: &Actor, id: i64) -> ServiceResult<Vec<ElectionBallotView>> {
+        let (p, _) = self.load_election(id).await?;
+        if !(actor.can(Action::ManageDecision, &p.path) || actor.can(Action::RecordBallot, &p.path)) {
+            return Err(ServiceError::Forbidden);
+        }
+        let rows = election_ballot_event::Entity::find()
+            .filter(election_ballot_event::Column::ProposalId.eq(id))
+            .order_by_asc(election_ballot_event::Column::Id)
+            .all(self.read())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|b| ElectionBallotView {
+                voter_key: b.voter_key,
+                candidates: parse_ids(&b.candidate_ids),
+                method: b.method,
+                recorder_name: b.recorder_name,
+                evidence_id: b.evidence_id,
+                witness: b.witness,
+                cast_at: b.cast_at,
+                revision: b.revision,
+            })
+            .collect())
+    }
+
+    /// Counts the election on its frozen roll.
+    async fn election_count<C: ConnectionTrait>(&self, db: &C, p: &Loaded, e: &election::Model) -> ServiceResult<ElectionResult> {
+        let (electorate, _) = self.frozen_electorate(db, p.row.id).await?;
+        let cands: Vec<i64> = candidate::Entity::find()
+            .filter(candidate::Column::ProposalId.eq(p.row.id))
+            .order_by_asc(candidate::Column::Id)
+            .select_only()
+            .column(candidate::Column::Id)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let ballots: Vec<(String, String)> = election_ballot::Entity::find()
+            .filter(election_ballot::Column::ProposalId.eq(p.row.id))
+            .select_only()
+            .column(election_ballot::Column::VoterKey)
+            .column(election_ballot::Column::CandidateIds)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let parsed = ballots.iter().filter_map(|(k, ids)| Some((VoterKey::parse(k).ok()?, parse_ids(ids))));
+        Ok(Election::civil_code(usize::try_from(e.seats).unwrap_or(0), cands).count(&electorate, parsed))
+    }
+
+    /// For the generic tally (`voting::count`): an election's participation, its quorum checks
+    /// and its outcome as a yes/no result, so the proposal page and notice read right.
+    pub(crate) async fn election_summary<C: ConnectionTrait>(&self, db: &C, p: &Loaded) -> ServiceResult<Option<(TallyResult, i64)>> {
+        let Some(e) = election::Entity::find().filter(election::Column::ProposalId.eq(p.row.id)).one(db).await? else {
+            return Ok(None);
+        };
+        let r = self.election_count(db, p, &e).await?;
+        let voted: Vec<String> =
+            election_ballot::Entity::find().filter(election_ballot::Column::ProposalId.eq(p.row.id)).select_only().column(election_ballot::Column::VoterKey).into_tuple().all(db).await?;
+        let answered = crate::entity::elector_household::Entity::find()
+            .filter(crate::entity::elector_household::Column::ProposalId.eq(p.row.id))
+            .filter(crate::entity::elector_household::Column::VoterKey.is_in(voted))
+            .select_only()
+            .column(crate::entity::elector_household::Column::HouseholdId)
+            .into_tuple::<i64>()
+            .all(db)
+            .await?
+            .len() as i64;
+        let summary = TallyResult {
+            all: r.all,
+            participants: r.participants,
+            yes: Default::default(),
+            no: Default::default(),
+            abstain: Default::default(),
+            checks: r.quorum.clone(),
+            outcome: outcome(&r),
+        };
+        Ok(Some((summary, answered)))
+    }
+
+    /// Closes an election (called by `close_voting`, which checked the actor, the stage and
+    /// the confirmation): counts under the proposal-row lock, stores the result with the
+    /// election and its summary with the proposal, and moves the proposal on.
+    pub(crate) async fn close_election(&self, actor: &Actor, p: &Loaded, lang: Lang) -> ServiceResult<ProposalView> {
+        let id = p.row.id;
+        let e = self.election_of(id).await?.ok_or(ServiceError::NotFound { entity: "election" })?;
+        let txn = self.begin_write().await?;
+        let locked = proposal::Entity::update_many()
+            .col_expr(proposal::Column::UpdatedAt, Expr::value(now()))
+            .filter(proposal::Column::Id.eq(id))
+            .filter(proposal::Column::Stage.eq(ProposalStage::Voting.as_str()))
+            .exec(&txn)
+            .await?;
+        if locked.rows_affected != 1 {
+            return Err(ServiceError::Stale { current: p.row.version + 1 });
+        }
+        let result = self.election_count(&txn, p, &e).await?;
+        let (summary, answered) = self.election_summary(&txn, p).await?.ok_or(ServiceError::NotFound { entity: "election" })?;
+        let next = p.stage.next(StageEvent::Close(summary.outcome)).map_err(|err| ServiceError::invalid("stage", err))?;
+        let stored = serde_json::to_string(&StoredResult { result: summary, answered_households: answered, rule: p.rule.clone() }).map_err(anyhow::Error::from)?;
+        let full = serde_json::to_string(&result).map_err(anyhow::Error::from)?;
+        election::Entity::update_many()
+            .col_expr(election::Column::Result, Expr::value(full))
+            .filter(election::Column::Id.eq(e.id))
+            .exec(&txn)
+            .await?;
+        let extra = vec![(proposal::Column::ClosedAt, Expr::value(now())), (proposal::Column::Result, Expr::value(stored))];
+        self.set_stage_in(&txn, actor, p, next, "election.close", extra).await?;
+        txn.commit().await?;
+        self.proposal(actor, id, lang).await
+    }
+
+    /// Gives each elected candidate who has an account their role on the election's scope
+    /// (committee member, building or unit head), through `grant_role` (audited each), and
+    /// records that it was done. Those who may grant roles there may.
+    pub async fn grant_elected_roles(&self, actor: &Actor, id: i64) -> ServiceResult<RolesGranted> {
+        let (p, e) = self.load_election(id).await?;
+        actor.require(Action::GrantRole, &p.path)?;
+        p.at_stage(&[ProposalStage::Passed, ProposalStage::Acting, ProposalStage::Evaluated])?;
+        let result: ElectionResult = match &e.result {
+            Some(r) => serde_json::from_str(r).map_err(|err| internal(format!("election result of {id}: {err}")))?,
+            None => return Err(ServiceError::invalid("stage", Invalid::WrongStage { stage: p.stage })),
+        };
+        let cands: HashMap<i64, candidate::Model> = self.candidates(id).await?.into_iter().map(|c| (c.id, c)).collect();
+        let role = ElectionKind::of_scope(p.scope).role();
+        let mut out = RolesGranted { granted: Vec::new(), already: Vec::new(), without_account: Vec::new() };
+        for cid in &result.elected {
+            let Some(c) = cands.get(cid) else { continue };
+            let Some(account_id) = c.account_id else {
+                out.without_account.push(c.name.clone());
+                continue;
+            };
+            let held = role_grant::Entity::find()
+                .filter(role_grant::Column::AccountId.eq(account_id))
+                .filter(role_grant::Column::Role.eq(role.as_str()))
+                .filter(role_grant::Column::Path.eq(p.path.to_string()))
+                .one(self.read())
+                .await?
+                .is_some();
+            if held {
+                out.already.push(c.name.clone());
+            } else {
+                self.grant_role(Some(actor), account_id, role, &p.path).await?;
+                out.granted.push(c.name.clone());
+            }
+        }
+        let txn = self.begin_write().await?;
+        election::Entity::update_many()
+            .col_expr(election::Column::RolesGrantedAt, Expr::value(now()))
+            .filter(election::Column::Id.eq(e.id))
+            .exec(&txn)
+            .await?;
+        super::event(&txn, actor, p.compound.id, "election.grant_roles", id, serde_json::to_value(&out).map_err(anyhow::Error::from)?).await?;
+        txn.commit().await?;
+        Ok(out)
+    }
+}
+
+fn ballot_view(b: election_ballot::Model) -> ElectionBallotView {
+    ElectionBallotView {
+        voter_key: b.voter_key,
+        candidates: parse_ids(&b.candidate_ids),
+        method: b.method,
+        recorder_name: b.recorder_name,
+        evidence_id: b.evidence_id,
+        witness: b.witness,
+        cast_at: b.cast_at,
+        revision: b.revision,
+    }
+}
+
+fn count_view(r: &ElectionResult, cands: &[candidate::Model], final_result: bool, lang: Lang) -> ElectionCount {
+    let names: HashMap<i64, &str> = cands.iter().map(|c| (c.id, c.name.as_str())).collect();
+    let name = |id: &i64| names.get(id).map(|n| n.to_string()).unwrap_or_else(|| format!("#{id}"));
+    let elected: Vec<String> = r.elected.iter().map(name).collect();
+    let second_round: Vec<String> = r.needs_second_round.iter().map(name).collect();
+    let mut summary = if !r.quorum_met {
+        lang.pick("参与人数或面积不足三分之二，选举无效", "Fewer than two thirds took part (by area or by heads): no one is elected").to_string()
+    } else if elected.is_empty() {
+        lang.pick("没有候选人获得参与者过半数，无人当选", "No candidate has more than half of the participants: no one is elected").to_string()
+    } else {
+        match lang {
+            Lang::Zh => format!("当选：{}", elected.join("、")),
+            Lang::En => format!("Elected: {}", elected.join(", ")),
+        }
+    };
+    if !second_round.is_empty() {
+        summary.push_str(&match lang {
+            Lang::Zh => format!("；{} 票数相同，需第二轮投票选出 {} 人", second_round.join("、"), r.second_round_seats),
+            Lang::En => format!("; {} are tied: a second round elects {}", second_round.join(", "), r.second_round_seats),
+        });
+    }
+    if r.quorum_met && r.unfilled > 0 {
+        summary.push_str(&match lang {
+            Lang::Zh => format!("；尚有 {} 个席位空缺，需重新提名、另行选举", r.unfilled),
+            Lang::En => format!("; {} seats remain unfilled: a new round with new nominations", r.unfilled),
+        });
+    }
+    if !final_result {
+        summary = format!("{}{summary}", lang.pick("按目前票数：", "On the ballots so far: "));
+    }
+    ElectionCount {
+        final_result,
+        quorum_met: r.quorum_met,
+        quorum: lines(&r.quorum, lang),
+        participants_heads: r.participants.heads,
+        participants_area: area_text(r.participants.area_centi),
+        all_heads: r.all.heads,
+        all_area: area_text(r.all.area_centi),
+        spoiled_heads: r.spoiled.heads,
+        candidates: r
+            .candidates
+            .iter()
+            .map(|c| CandidateCount {
+                id: c.candidate,
+                name: name(&c.candidate),
+                heads: c.votes.heads,
+                area: area_text(c.votes.area_centi),
+                lines: lines(&c.checks, lang),
+                passed: c.passed,
+                elected: c.elected,
+                second_round: r.needs_second_round.contains(&c.candidate),
+            })
+            .collect(),
+        elected,
+        second_round,
+        second_round_seats: r.second_round_seats,
+        unfilled: r.unfilled,
+        summary,
+        result: r.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn candidate_ids_round_trip_and_ignore_junk() {
+        assert_eq!(parse_ids(&join_ids(&[3, 1, 2])), vec![3, 1, 2]);
+        assert_eq!(parse_ids(""), Vec::<i64>::new());
+        assert_eq!(parse_ids("4, x,5"), vec![4, 5]);
+    }
+
+    #[test]
+    fn nominations_parse_with_the_field_error() {
+        assert_eq!(Nomination::parse("self"), Ok(Nomination::SelfNominated));
+        assert_eq!(Nomination::parse(" party_branch "), Ok(Nomination::PartyBranch));
+        assert_eq!(Nomination::parse(""), Err(Invalid::Required));
+        assert_eq!(Nomination::parse("boss"), Err(Invalid::BadChoice));
+    }
+}

@@ -1,0 +1,101 @@
+//! The civility rating of units (红"栋"力): rubric versions, the four-party panel, monthly
+//! sheets, the ranking with its red flags, appeals, and the year's awards and subsidies.
+//!
+//! The rules are the pure `linli_domain::rating`; this module keeps the rows and the gates.
+//! A rubric is stored as JSON with its version and first month; every version after a
+//! compound's first needs a passed proposal of that compound. A month is opened under the
+//! version in force and keeps it. A sheet is one scorer's taps for one unit, refused for a
+//! closed month, for a scorer's own unit and a second time (`unique(month, unit, scorer)`).
+//! The ranking is always computed from the marks that stand, so a reversed deduction
+//! changes it at once; closing a month and deciding an appeal store the ranking as it then
+//! is (`rating_month.result`) with their audit records on the compound's chain.
+
+mod appeals;
+mod panel;
+mod rubrics;
+mod scoring;
+mod year;
+
+pub use appeals::*;
+pub use panel::*;
+pub use rubrics::*;
+pub use scoring::*;
+pub use year::*;
+
+use crate::accounts::Actor;
+use crate::audit::{self, Change};
+use crate::entity::{building, compound, rating_month, rating_rubric, unit};
+use crate::error::{ServiceError, ServiceResult};
+use crate::Store;
+use linli_domain::Invalid;
+use linli_domain::rating::{Month, Rubric};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::BTreeMap;
+
+pub(crate) fn internal(msg: String) -> ServiceError {
+    ServiceError::Internal(anyhow::anyhow!(msg))
+}
+
+pub(crate) fn decode_rubric(row: &rating_rubric::Model) -> ServiceResult<Rubric> {
+    serde_json::from_str(&row.body).map_err(|e| internal(format!("rubric {}: {e}", row.id)))
+}
+
+pub(crate) fn parse_month(row: &rating_month::Model) -> ServiceResult<Month> {
+    Month::parse(&row.month).map_err(|_| internal(format!("rating month {} is {}", row.id, row.month)))
+}
+
+/// The units of a compound with their names ("1栋 2单元"), in building and unit order.
+pub(crate) async fn unit_names<C: ConnectionTrait>(db: &C, compound_id: i64) -> ServiceResult<BTreeMap<i64, String>> {
+    let buildings: BTreeMap<i64, String> =
+        building::Entity::find().filter(building::Column::CompoundId.eq(compound_id)).all(db).await?.into_iter().map(|b| (b.id, b.name)).collect();
+    let units = unit::Entity::find().filter(unit::Column::CompoundId.eq(compound_id)).order_by_asc(unit::Column::Id).all(db).await?;
+    Ok(units.into_iter().map(|u| (u.id, format!("{} {}", buildings.get(&u.building_id).map(String::as_str).unwrap_or(""), u.name))).collect())
+}
+
+/// A month with its compound and rubric.
+pub(crate) struct LoadedMonth {
+    pub row: rating_month::Model,
+    pub compound: compound::Model,
+    pub month: Month,
+    pub rubric: Rubric,
+    pub rubric_version: i32,
+}
+
+impl LoadedMonth {
+    pub fn closed(&self) -> bool {
+        self.row.status == "closed"
+    }
+
+    /// Refuses a change to a closed month.
+    pub fn require_open(&self) -> ServiceResult<()> {
+        if self.closed() { Err(ServiceError::invalid("month", Invalid::MonthClosed { month: self.month.to_string() })) } else { Ok(()) }
+    }
+}
+
+impl Store {
+    pub(crate) async fn load_month(&self, id: i64) -> ServiceResult<LoadedMonth> {
+        let row = rating_month::Entity::find_by_id(id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "rating_month" })?;
+        let compound = self.compound_row(row.compound_id).await?;
+        let r = rating_rubric::Entity::find_by_id(row.rubric_id).one(self.read()).await?.ok_or_else(|| internal(format!("month {id} without rubric")))?;
+        let month = parse_month(&row)?;
+        Ok(LoadedMonth { rubric: decode_rubric(&r)?, rubric_version: r.version, row, compound, month })
+    }
+}
+
+/// Records a change of the rating on the compound's chain, inside the caller's transaction.
+pub(crate) async fn record<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    chain: i64,
+    action: &str,
+    entity: &str,
+    id: i64,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> ServiceResult<()> {
+    audit::record(txn, Change { chain, actor: Some(actor.account_id), action, entity, entity_id: id, before, after }).await
+}
+
+pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> ServiceResult<serde_json::Value> {
+    serde_json::to_value(v).map_err(|e| ServiceError::Internal(e.into()))
+}
