@@ -5,9 +5,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
+#[path = "common/browser.rs"]
+mod kit;
 
 use common::{Backend, TestApp};
 use linli_store::demo::DEMO_PASSWORD;
+use kit::Chromium;
 use thirtyfour::prelude::*;
 
 /// A sheet of six flats of a new building; `bad` breaks rows 3, 5 and 7 of it.
@@ -55,33 +58,6 @@ fn sheet(path: &std::path::Path, bad: bool) {
     book.save(path).unwrap();
 }
 
-async fn driver() -> WebDriver {
-    let server = std::env::var("LINLI_WEBDRIVER_URL")
-        .expect("LINLI_WEBDRIVER_URL is not set: run with scripts/test");
-    let binary = std::env::var("LINLI_CHROME_BIN")
-        .expect("LINLI_CHROME_BIN is not set: run with scripts/test");
-    let profile =
-        std::env::temp_dir().join(format!("linli-chromium-roster-{}", std::process::id()));
-    let mut caps = DesiredCapabilities::chrome();
-    caps.set_binary(&binary).unwrap();
-    for arg in [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-dev-shm-usage",
-        "--disable-gpu",
-        "--no-first-run",
-        "--window-size=412,915",
-        "--lang=zh-CN",
-    ] {
-        caps.add_arg(arg).unwrap();
-    }
-    caps.add_arg(&format!("--user-data-dir={}", profile.display()))
-        .unwrap();
-    WebDriver::new(server.as_str(), caps)
-        .await
-        .expect("start Chromium through chromedriver")
-}
-
 async fn upload(d: &WebDriver, app: &TestApp, file: &std::path::Path) -> WebDriverResult<()> {
     d.goto(app.url("/compounds/1/roster")).await?;
     d.query(By::Id("file"))
@@ -109,8 +85,9 @@ async fn a_committee_member_fixes_every_listed_row_and_imports() {
     sheet(&bad, true);
     sheet(&good, false);
     let households = app.sql_i64("SELECT COUNT(*) FROM household").await;
-    let d = driver().await;
-    let result: WebDriverResult<()> = async {
+    let app = &app;
+    let (bad, good) = (&bad, &good);
+    Chromium::start().await.run(|d| async move {
         // Chinese, as the committee reads it (the cookie a click on the language switch sets).
         d.goto(app.url("/prefs?lang=zh-CN&back=/login")).await?;
         d.query(By::Id("login"))
@@ -138,7 +115,7 @@ async fn a_committee_member_fixes_every_listed_row_and_imports() {
             .await?;
         d.query(By::Id("roster-upload")).single().await?;
 
-        upload(&d, &app, &bad).await?;
+        upload(&d, app, bad).await?;
         std::fs::create_dir_all("/tmp/linli-shots").ok();
         d.screenshot(std::path::Path::new("/tmp/linli-shots/roster-errors.png"))
             .await?;
@@ -174,7 +151,7 @@ async fn a_committee_member_fixes_every_listed_row_and_imports() {
             "nothing written"
         );
 
-        upload(&d, &app, &good).await?;
+        upload(&d, app, good).await?;
         assert!(d.find_all(By::Id("roster-errors")).await?.is_empty());
         let counts = d.find(By::Id("roster-counts")).await?.text().await?;
         assert!(counts.contains('6'), "six to create: {counts}");
@@ -194,10 +171,8 @@ async fn a_committee_member_fixes_every_listed_row_and_imports() {
             .await?;
         assert!(result.contains('6'), "{result}");
         Ok(())
-    }
+    })
     .await;
-    let _ = d.quit().await;
-    result.unwrap();
     assert_eq!(
         app.sql_i64("SELECT COUNT(*) FROM household").await,
         households + 6
