@@ -1,0 +1,243 @@
+//! The civility rating (红"栋"力) through the API, on SQLite and PostgreSQL: the committee
+//! adopts the 南国新家园 rubric and seats a four-party panel; the parties score a month (a
+//! scorer never their own unit, once per unit); a veto makes a unit ineligible; the red flags
+//! go to the top three eligible units under the tie rule; an appeal reverses a deduction and
+//! the ranking moves, audited; the year's subsidies add up to the fen.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{TestApp, assert_api_error};
+use reqwest::Method;
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+
+struct Setup {
+    compound: i64,
+    month: i64,
+    committee: String,
+    worker: String,
+    buildinghead: String,
+    unithead: String,
+    /// The unit head's own unit, then five more units of the compound.
+    units: Vec<i64>,
+}
+
+async fn setup(app: &TestApp) -> Setup {
+    let committee = app.token("committee").await;
+    let compound = app.persona_place("committee");
+    // The first version comes from the preset; a second needs a passed proposal.
+    let (s, r) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/rating/rubrics"), Some(json!({"preset": "nanguo", "from_month": "2024-04"}))).await;
+    assert_eq!(s, 201, "{r}");
+    assert_eq!(r["version"], 1);
+    let (s, err) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/rating/rubrics"), Some(json!({"preset": "nanguo", "from_month": "2024-09"}))).await;
+    assert_api_error(s, &err, 422, "needs_decision", Some("proposal_id"));
+    // A draft proposal is no decision either.
+    let (s, p) = app
+        .api(&committee, Method::POST, &format!("/compounds/{compound}/proposals"), Some(json!({"scope": "compound", "scope_id": compound, "title": "修改评分细则", "matter": "advisory"})))
+        .await;
+    assert_eq!(s, 201, "{p}");
+    let (s, err) = app
+        .api(&committee, Method::POST, &format!("/compounds/{compound}/rating/rubrics"), Some(json!({"preset": "nanguo", "from_month": "2024-09", "proposal_id": p["id"]})))
+        .await;
+    assert_api_error(s, &err, 422, "needs_decision", Some("proposal_id"));
+    // A resident may not adopt a rubric.
+    let owner = app.token("owner").await;
+    let (s, err) = app.api(&owner, Method::POST, &format!("/compounds/{compound}/rating/rubrics"), Some(json!({"preset": "nanguo", "from_month": "2024-04"}))).await;
+    assert_api_error(s, &err, 403, "forbidden", None);
+    // The four parties.
+    for (login, party) in [("worker", "community"), ("committee", "property"), ("buildinghead", "owners_committee"), ("unithead", "residents")] {
+        let (s, v) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/rating/panel"), Some(json!({"login": login, "party": party}))).await;
+        assert_eq!(s, 201, "{v}");
+    }
+    let (s, err) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/rating/panel"), Some(json!({"login": "owner", "party": "landlords"}))).await;
+    assert_api_error(s, &err, 422, "bad_choice", Some("party"));
+    let (s, m) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/rating/months"), Some(json!({"month": "2024-05"}))).await;
+    assert_eq!(s, 201, "{m}");
+    assert_eq!(m["rubric_version"], 1);
+    let month = m["id"].as_i64().unwrap();
+    let (s, err) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/rating/months"), Some(json!({"month": "2024-05"}))).await;
+    assert_api_error(s, &err, 422, "taken", Some("month"));
+    let (s, err) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/rating/months"), Some(json!({"month": "2024-03"}))).await;
+    assert_api_error(s, &err, 422, "required", Some("rubric"));
+    let own = app.persona_place("unithead");
+    let mut units = vec![own];
+    units.extend(m["units"].as_array().unwrap().iter().map(|u| u["unit_id"].as_i64().unwrap()).filter(|u| *u != own).take(5));
+    assert_eq!(units.len(), 6);
+    Setup {
+        compound,
+        month,
+        committee,
+        worker: app.token("worker").await,
+        buildinghead: app.token("buildinghead").await,
+        unithead: app.token("unithead").await,
+        units,
+    }
+}
+
+async fn sheet(app: &TestApp, token: &str, month: i64, unit: i64, marks: &[&str]) -> (u16, Value) {
+    let marks: Vec<Value> = marks.iter().map(|m| json!({"item": m, "note": "现场查看"})).collect();
+    app.api(token, Method::POST, &format!("/rating/months/{month}/sheets"), Some(json!({"unit_id": unit, "marks": marks}))).await
+}
+
+fn unit_of(month: &Value, unit: i64) -> Value {
+    month["units"].as_array().unwrap().iter().find(|u| u["unit_id"] == unit).unwrap().clone()
+}
+
+fn flagged(month: &Value) -> Vec<i64> {
+    let mut v: Vec<i64> = month["units"].as_array().unwrap().iter().filter(|u| u["flag"] == true).map(|u| u["unit_id"].as_i64().unwrap()).collect();
+    v.sort_unstable();
+    v
+}
+
+fn sorted(mut v: Vec<i64>) -> Vec<i64> {
+    v.sort_unstable();
+    v
+}
+
+both_backends! {
+    async fn four_parties_score_a_month_and_flags_follow_the_rules(app) {
+        let s = setup(&app).await;
+        let [own, b, d, e, f, a] = s.units[..] else { panic!() };
+        let m = s.month;
+        // (scorer, unit, taps)
+        let plan: Vec<(&str, i64, Vec<&str>)> = vec![
+            (&s.worker, own, vec!["clutter"]),
+            (&s.committee, own, vec![]),
+            (&s.buildinghead, own, vec![]),
+            (&s.worker, b, vec![]), (&s.committee, b, vec![]), (&s.buildinghead, b, vec![]), (&s.unithead, b, vec![]),
+            (&s.worker, d, vec!["litter"]), (&s.committee, d, vec![]), (&s.buildinghead, d, vec![]), (&s.unithead, d, vec![]),
+            (&s.worker, e, vec!["stairs_dirty", "litter"]), (&s.committee, e, vec![]), (&s.buildinghead, e, vec![]), (&s.unithead, e, vec![]),
+            (&s.worker, f, vec![]), (&s.committee, f, vec!["ebike_indoors"]), (&s.buildinghead, f, vec![]), (&s.unithead, f, vec![]),
+            (&s.worker, a, vec![]), (&s.committee, a, vec![]), (&s.buildinghead, a, vec!["flying_lead"]), (&s.unithead, a, vec!["university"]),
+        ];
+        for (token, unit, taps) in &plan {
+            let (st, v) = sheet(&app, token, m, *unit, taps).await;
+            assert_eq!(st, 201, "{unit} {taps:?}: {v}");
+        }
+        // The unit head does not score the unit they live in and head.
+        let (st, err) = sheet(&app, &s.unithead, m, own, &[]).await;
+        assert_api_error(st, &err, 422, "own_unit", Some("unit_id"));
+        // One sheet per scorer and unit.
+        let (st, err) = sheet(&app, &s.worker, m, b, &[]).await;
+        assert_api_error(st, &err, 422, "sheet_submitted", Some("unit_id"));
+        // Four taps of clutter lose 20 in a category of at most 15; an unknown code is named.
+        let (st, err) = sheet(&app, &s.unithead, m, s.units[1] + 1_000_000, &[]).await;
+        assert_api_error(st, &err, 422, "other_compound", Some("unit_id"));
+        let other = app.api(&s.committee, Method::GET, &format!("/rating/months/{m}"), None).await.1["units"].as_array().unwrap().iter()
+            .map(|u| u["unit_id"].as_i64().unwrap()).find(|u| !s.units.contains(u)).unwrap();
+        let (st, err) = sheet(&app, &s.unithead, m, other, &["clutter", "clutter", "clutter", "clutter"]).await;
+        assert_api_error(st, &err, 422, "deduction_beyond_max", Some("marks"));
+        assert!(err["message"].as_str().unwrap().contains("楼道环境"), "{err}");
+        let (st, err) = sheet(&app, &s.unithead, m, other, &["no_such_item"]).await;
+        assert_api_error(st, &err, 422, "unknown_item", Some("marks"));
+        // Someone off the panel cannot score.
+        let owner = app.token("owner").await;
+        let (st, err) = sheet(&app, &owner, m, b, &[]).await;
+        assert_api_error(st, &err, 422, "not_on_panel", Some("party"));
+
+        let (st, month) = app.api(&owner, Method::GET, &format!("/rating/months/{m}"), None).await;
+        assert_eq!(st, 200, "{month}");
+        assert_eq!(unit_of(&month, b)["score"], "100.0");
+        assert_eq!(unit_of(&month, d)["score"], "98.8"); // 395/4 = 98.75
+        assert_eq!((unit_of(&month, d)["score_num"].as_i64(), unit_of(&month, d)["score_den"].as_i64()), (Some(395), Some(4)));
+        assert_eq!(unit_of(&month, own)["score"], "98.3"); // three sheets: 295/3
+        assert_eq!(unit_of(&month, own)["sheets"], 3);
+        assert_eq!(unit_of(&month, e)["score"], "97.5");
+        // The veto: full marks with a bonus, yet not eligible.
+        assert_eq!(unit_of(&month, a)["no_flag"], "veto");
+        assert_eq!(unit_of(&month, a)["rank"], Value::Null);
+        assert_eq!(unit_of(&month, a)["vetoes"][0], "飞线充电");
+        // d and f both have 98.75; d lost nothing in the tie rule's safety and corridor
+        // categories, f lost 5 in safety: d is second, f third, and the unit head's unit fourth.
+        assert_eq!(flagged(&month), sorted(vec![b, d, f]));
+        assert_eq!(unit_of(&month, d)["rank"], 2);
+        assert_eq!(unit_of(&month, f)["rank"], 3);
+        assert_eq!(unit_of(&month, own)["no_flag"], "outside_top");
+        assert_eq!(month["complete"], false);
+        let clutter = unit_of(&month, own)["lines"].as_array().unwrap().iter().find(|l| l["item"] == "clutter").unwrap().clone();
+        assert_eq!(clutter["points"], -5);
+
+        // Closing without every party's sheet for every unit needs a reason.
+        let (st, err) = app.api(&s.committee, Method::POST, &format!("/rating/months/{m}/close"), Some(json!({}))).await;
+        assert_api_error(st, &err, 422, "required", Some("reason"));
+        let (st, err) = app.api(&s.unithead, Method::POST, &format!("/rating/months/{m}/close"), Some(json!({"reason": "x"}))).await;
+        assert_api_error(st, &err, 403, "forbidden", None);
+        let (st, closed) = app.api(&s.committee, Method::POST, &format!("/rating/months/{m}/close"), Some(json!({"reason": "其余单元本月未组织评分"}))).await;
+        assert_eq!(st, 200, "{closed}");
+        assert_eq!(closed["status"], "closed");
+        let (st, err) = sheet(&app, &s.unithead, m, other, &[]).await;
+        assert_api_error(st, &err, 422, "month_closed", Some("month"));
+
+        // The unit head appeals the clutter deduction of their unit; another unit's head may not.
+        let (st, detail) = app.api(&s.unithead, Method::GET, &format!("/rating/months/{m}/units/{own}"), None).await;
+        assert_eq!(st, 200, "{detail}");
+        assert_eq!(detail["can_appeal"], true);
+        let mark = detail["sheets"].as_array().unwrap().iter().flat_map(|sh| sh["marks"].as_array().unwrap().clone()).find(|mk| mk["item"] == "clutter").unwrap();
+        let mark_id = mark["id"].as_i64().unwrap();
+        let (_, h) = app.api(&owner, Method::GET, &format!("/households/{}", app.persona_place("owner")), None).await;
+        if h["household"]["unit_id"] != own {
+            let (st, err) = app.api(&owner, Method::POST, &format!("/rating/months/{m}/appeals"), Some(json!({"mark_id": mark_id, "reason": "x"}))).await;
+            assert_api_error(st, &err, 403, "forbidden", None);
+        }
+        let (st, appeal) = app.api(&s.unithead, Method::POST, &format!("/rating/months/{m}/appeals"), Some(json!({"mark_id": mark_id, "reason": "楼道里放的是轮椅，不算杂物"}))).await;
+        assert_eq!(st, 201, "{appeal}");
+        let (st, err) = app.api(&s.unithead, Method::POST, &format!("/rating/months/{m}/appeals"), Some(json!({"mark_id": mark_id, "reason": "再申诉"}))).await;
+        assert_api_error(st, &err, 422, "taken", Some("mark_id"));
+        let appeal_id = appeal["id"].as_i64().unwrap();
+        let (st, err) = app.api(&s.unithead, Method::POST, &format!("/rating/appeals/{appeal_id}/decision"), Some(json!({"reverse": true, "reason": "x"}))).await;
+        assert_api_error(st, &err, 403, "forbidden", None);
+        let (st, err) = app.api(&s.committee, Method::POST, &format!("/rating/appeals/{appeal_id}/decision"), Some(json!({"reverse": true, "reason": ""}))).await;
+        assert_api_error(st, &err, 422, "required", Some("reason"));
+        let (st, decided) = app.api(&s.committee, Method::POST, &format!("/rating/appeals/{appeal_id}/decision"), Some(json!({"reverse": true, "reason": "经核实为轮椅，属不扣分情形"}))).await;
+        assert_eq!(st, 200, "{decided}");
+        assert_eq!(decided["status"], "reversed");
+        // The ranking is recomputed: the unit head's unit now has 100 and a flag; f drops out.
+        let (_, month) = app.api(&owner, Method::GET, &format!("/rating/months/{m}"), None).await;
+        assert_eq!(unit_of(&month, own)["score"], "100.0");
+        assert_eq!(flagged(&month), sorted(vec![b, d, own]));
+        assert_eq!(unit_of(&month, f)["no_flag"], "outside_top");
+        // … and audited with the ranking before and after.
+        let conn = app.sql().await;
+        let row = conn
+            .query_one_raw(sea_orm::Statement::from_string(conn.get_database_backend(), r#"SELECT action, "before", "after" FROM audit ORDER BY id DESC LIMIT 1"#))
+            .await.unwrap().unwrap();
+        assert_eq!(row.try_get_by_index::<String>(0).unwrap(), "rating.appeal.decide");
+        let before: Value = serde_json::from_str(&row.try_get_by_index::<String>(1).unwrap()).unwrap();
+        let after: Value = serde_json::from_str(&row.try_get_by_index::<String>(2).unwrap()).unwrap();
+        let flag_of = |v: &Value, u: i64| v["ranking"].as_array().unwrap().iter().find(|r| r["unit_id"] == u).unwrap()["flag"].clone();
+        assert_eq!((flag_of(&before, own), flag_of(&after, own)), (json!(false), json!(true)));
+        assert_eq!((flag_of(&before, f), flag_of(&after, f)), (json!(true), json!(false)));
+        conn.close().await.unwrap();
+        let report = app.store.verify_audit().await.unwrap();
+        assert!(report.broken.is_none(), "{report:?}");
+
+        // Year end: b, d and the unit head's unit hold one flag-month each and share first
+        // place; each household gets 10% of its fee, and the lines add up to the fen.
+        let home = app.persona_place("owner");
+        let (st, year) = app.api(&s.committee, Method::GET, &format!("/compounds/{}/rating/years/2024?heads={home}", s.compound), None).await;
+        assert_eq!(st, 200, "{year}");
+        let awarded: Vec<i64> = year["units"].as_array().unwrap().iter().filter(|u| u["place"] == 1).map(|u| u["unit_id"].as_i64().unwrap()).collect();
+        assert_eq!(sorted(awarded), sorted(vec![b, d, own]));
+        let lines = year["subsidies"].as_array().unwrap();
+        assert!(!lines.is_empty());
+        let total: i64 = lines.iter().map(|l| l["subsidy"].as_i64().unwrap()).sum();
+        assert_eq!(total, year["subsidy_total"].as_i64().unwrap());
+        for unit in [b, d, own] {
+            let fees: i64 = lines.iter().filter(|l| l["unit_id"] == unit).map(|l| l["fee"].as_i64().unwrap()).sum();
+            let subsidies: i64 = lines.iter().filter(|l| l["unit_id"] == unit).map(|l| l["subsidy"].as_i64().unwrap()).sum();
+            assert_eq!(subsidies, (fees + 5) / 10, "unit {unit}: 10% of {fees} fen, rounded once");
+        }
+        let head = &year["heads"][0];
+        assert_eq!(head["household_id"], home);
+        let fee = head["fee"].as_i64().unwrap();
+        assert_eq!(head["total"].as_i64().unwrap(), (fee * 2 + 5) / 10);
+        assert_eq!(head["base"].as_i64().unwrap() + head["extra"].as_i64().unwrap(), head["total"].as_i64().unwrap());
+        let (st, err) = app.api(&s.unithead, Method::GET, &format!("/compounds/{}/rating/years/2024", s.compound), None).await;
+        assert_api_error(st, &err, 403, "forbidden", None);
+        let res = app.client.get(app.url(&format!("/api/v1/compounds/{}/rating/years/2024/xlsx?heads={home}", s.compound))).bearer_auth(&s.committee).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        let bytes = res.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"PK"), "an xlsx is a zip");
+    }
+}
