@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{TestApp, assert_api_error};
+use common::{TestApp, assert_api_error, csrf_of};
 use reqwest::Method;
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
@@ -239,5 +239,67 @@ both_backends! {
         assert_eq!(res.status(), 200);
         let bytes = res.bytes().await.unwrap();
         assert!(bytes.starts_with(b"PK"), "an xlsx is a zip");
+    }
+
+    async fn the_pages_run_a_month_from_a_phone(app) {
+        let compound = app.persona_place("committee");
+        let committee = app.browser_login("committee").await;
+        let (st, page) = committee.get(&format!("/compounds/{compound}")).await;
+        assert_eq!(st, 200);
+        assert!(page.contains(&format!("/compounds/{compound}/rating")), "the compound page links to the rating");
+        let index = format!("/compounds/{compound}/rating");
+        let (st, _, to) = committee.submit(&index, &format!("{index}/rubric"), &[("from_month", "2024-04")]).await;
+        assert_eq!((st, to.as_deref()), (303, Some(index.as_str())));
+        let (st, _, _) = committee.submit(&index, &format!("{index}/panel"), &[("login", "worker"), ("party", "community")]).await;
+        assert_eq!(st, 303);
+        let (st, body, _) = committee.submit(&index, &format!("{index}/months"), &[("month", "2024-13")]).await;
+        assert_eq!(st, 422);
+        assert!(body.contains("2024-05"), "the month error says how to write a month");
+        let (st, _, to) = committee.submit(&index, &format!("{index}/months"), &[("month", "2024-06")]).await;
+        assert_eq!(st, 303);
+        let month_page = to.unwrap();
+        let month_id: i64 = month_page.rsplit('/').next().unwrap().parse().unwrap();
+        // The community worker scores a unit on the phone sheet: one tap, a photo.
+        let worker = app.browser_login("worker").await;
+        let (st, page) = worker.get(&month_page).await;
+        assert_eq!(st, 200);
+        let start = page.find(&format!("/rating/months/{month_id}/score/")).expect("a unit to score");
+        let sheet_path: String = page[start..].chars().take_while(|c| *c != '"').collect();
+        let unit: i64 = sheet_path.rsplit('/').next().unwrap().parse().unwrap();
+        let (st, sheet) = worker.get(&sheet_path).await;
+        assert_eq!(st, 200);
+        assert!(sheet.contains("name=\"item_clutter\""), "one checkbox per deduction");
+        assert!(sheet.contains("轮椅"), "the exemption is shown where it applies");
+        let csrf = csrf_of(&sheet);
+        let b = "linliboundary";
+        let mut body = Vec::new();
+        for (name, value) in [("_csrf", csrf.as_str()), ("item_clutter", "1"), ("note", "楼道堆了纸箱")] {
+            body.extend(format!("--{b}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").into_bytes());
+        }
+        body.extend(format!("--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n").into_bytes());
+        body.extend_from_slice(b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00boxes in the corridor");
+        body.extend(format!("\r\n--{b}--\r\n").into_bytes());
+        let res = worker
+            .client
+            .post(format!("{}{sheet_path}", worker.base))
+            .header("content-type", format!("multipart/form-data; boundary={b}"))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 303, "{}", res.text().await.unwrap());
+        let (_, page) = worker.get(&format!("/rating/months/{month_id}/units/{unit}")).await;
+        assert!(page.contains("楼道堆放杂物"), "the deduction is explained");
+        assert!(page.contains("/files/"), "with its photo");
+        // Closing without every party needs a reason; then the notice prints the flags.
+        let (st, body, _) = committee.submit(&month_page, &format!("/rating/months/{month_id}/close"), &[]).await;
+        assert_eq!(st, 422);
+        assert!(body.contains("理由"), "{body}");
+        let (st, _, _) = committee.submit(&month_page, &format!("/rating/months/{month_id}/close"), &[("reason", "只有社区一方评分")]).await;
+        assert_eq!(st, 303);
+        let (st, notice) = worker.get(&format!("/rating/months/{month_id}/notice")).await;
+        assert_eq!(st, 200);
+        assert!(notice.contains("流动红旗") && notice.contains("95.0"), "{notice}");
+        assert!(notice.contains("data-print"));
     }
 }

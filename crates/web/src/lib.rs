@@ -11,6 +11,7 @@ mod error;
 mod form;
 mod i18n;
 mod i18n_decisions;
+mod i18n_ratings;
 mod pages;
 
 use axum::Router;

@@ -14,7 +14,14 @@ impl MigrationName for Migration {
 }
 
 /// Tables in creation order; dropped in reverse.
-const TABLES: [&str; 6] = ["rating_rubric", "rating_panel", "rating_month", "rating_sheet", "rating_mark", "rating_appeal"];
+const TABLES: [&str; 6] = [
+    "rating_rubric",
+    "rating_panel",
+    "rating_month",
+    "rating_sheet",
+    "rating_mark",
+    "rating_appeal",
+];
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -120,7 +127,11 @@ impl MigrationTrait for Migration {
             ("rating_panel", &["compound_id", "account_id"][..], true),
             ("rating_month", &["compound_id", "month"][..], true),
             // One sheet per scorer, unit and month; a second submission hits this.
-            ("rating_sheet", &["month_id", "unit_id", "panel_id"][..], true),
+            (
+                "rating_sheet",
+                &["month_id", "unit_id", "panel_id"][..],
+                true,
+            ),
             ("rating_mark", &["month_id", "unit_id"][..], false),
             ("rating_mark", &["sheet_id"][..], false),
             ("rating_appeal", &["month_id"][..], false),
@@ -132,7 +143,8 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for table in TABLES.iter().rev() {
-            m.drop_table(Table::drop().table(t(table)).to_owned()).await?;
+            m.drop_table(Table::drop().table(t(table)).to_owned())
+                .await?;
         }
         Ok(())
     }

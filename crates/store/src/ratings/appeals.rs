@@ -72,16 +72,32 @@ fn appeal_view(a: &rating_appeal::Model, lang: Lang) -> AppealView {
 }
 
 impl Store {
-    pub(crate) async fn appeals_of(&self, month_id: i64, unit_id: Option<i64>, lang: Lang) -> ServiceResult<Vec<AppealView>> {
-        let mut q = rating_appeal::Entity::find().filter(rating_appeal::Column::MonthId.eq(month_id));
+    pub(crate) async fn appeals_of(
+        &self,
+        month_id: i64,
+        unit_id: Option<i64>,
+        lang: Lang,
+    ) -> ServiceResult<Vec<AppealView>> {
+        let mut q =
+            rating_appeal::Entity::find().filter(rating_appeal::Column::MonthId.eq(month_id));
         if let Some(u) = unit_id {
             q = q.filter(rating_appeal::Column::UnitId.eq(u));
         }
-        Ok(q.order_by_asc(rating_appeal::Column::Id).all(self.read()).await?.iter().map(|a| appeal_view(a, lang)).collect())
+        Ok(q.order_by_asc(rating_appeal::Column::Id)
+            .all(self.read())
+            .await?
+            .iter()
+            .map(|a| appeal_view(a, lang))
+            .collect())
     }
 
     /// The appeals of a month, oldest first.
-    pub async fn rating_appeals(&self, actor: &Actor, month_id: i64, lang: Lang) -> ServiceResult<Vec<AppealView>> {
+    pub async fn rating_appeals(
+        &self,
+        actor: &Actor,
+        month_id: i64,
+        lang: Lang,
+    ) -> ServiceResult<Vec<AppealView>> {
         let m = self.load_month(month_id).await?;
         actor.require(Action::ViewPublic, &paths::compound_path(&m.compound))?;
         self.appeals_of(month_id, None, lang).await
@@ -89,9 +105,18 @@ impl Store {
 
     /// A unit's appeal against one deduction or veto. Anyone with a role in the unit (its
     /// residents, owners and unit head) may appeal, once per mark while one is pending.
-    pub async fn file_appeal(&self, actor: &Actor, month_id: i64, input: &AppealInput, lang: Lang) -> ServiceResult<AppealView> {
+    pub async fn file_appeal(
+        &self,
+        actor: &Actor,
+        month_id: i64,
+        input: &AppealInput,
+        lang: Lang,
+    ) -> ServiceResult<AppealView> {
         let m = self.load_month(month_id).await?;
-        let mark = rating_mark::Entity::find_by_id(input.mark_id).one(self.read()).await?.filter(|mk| mk.month_id == m.row.id);
+        let mark = rating_mark::Entity::find_by_id(input.mark_id)
+            .one(self.read())
+            .await?
+            .filter(|mk| mk.month_id == m.row.id);
         let mark = mark.ok_or_else(|| ServiceError::invalid("mark_id", Invalid::BadChoice))?;
         let unit_path = self.unit_path_of(&m.compound, mark.unit_id).await?;
         actor.require(Action::Propose, &unit_path)?;
@@ -102,7 +127,12 @@ impl Store {
         if let Some(closed) = m.row.closed_at
             && now() > closed + i64::from(m.rubric.appeal_days) * 86_400
         {
-            return Err(ServiceError::invalid("mark_id", Invalid::AppealTooLate { days: m.rubric.appeal_days }));
+            return Err(ServiceError::invalid(
+                "mark_id",
+                Invalid::AppealTooLate {
+                    days: m.rubric.appeal_days,
+                },
+            ));
         }
         let txn = self.begin_write().await?;
         let pending = rating_appeal::Entity::find()
@@ -130,16 +160,42 @@ impl Store {
         .exec(&txn)
         .await?
         .last_insert_id;
-        let row = rating_appeal::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "rating_appeal" })?;
-        record(&txn, actor, m.compound.id, "rating.appeal", "rating_appeal", id, None, Some(to_json(&row)?)).await?;
+        let row = rating_appeal::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "rating_appeal",
+            })?;
+        record(
+            &txn,
+            actor,
+            m.compound.id,
+            "rating.appeal",
+            "rating_appeal",
+            id,
+            None,
+            Some(to_json(&row)?),
+        )
+        .await?;
         txn.commit().await?;
         Ok(appeal_view(&row, lang))
     }
 
     /// The committee keeps or reverses the contested deduction, with its reason. Reversing
     /// recomputes the month's ranking; the audit record holds the ranking before and after.
-    pub async fn decide_appeal(&self, actor: &Actor, appeal_id: i64, input: &AppealDecisionInput, lang: Lang) -> ServiceResult<AppealView> {
-        let a = rating_appeal::Entity::find_by_id(appeal_id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "rating_appeal" })?;
+    pub async fn decide_appeal(
+        &self,
+        actor: &Actor,
+        appeal_id: i64,
+        input: &AppealDecisionInput,
+        lang: Lang,
+    ) -> ServiceResult<AppealView> {
+        let a = rating_appeal::Entity::find_by_id(appeal_id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "rating_appeal",
+            })?;
         let m = self.load_month(a.month_id).await?;
         actor.require(Action::ManageRating, &paths::compound_path(&m.compound))?;
         let reason = Text::parse(&input.reason, 2000).map_err(|e| FieldError::new("reason", e))?;
@@ -147,8 +203,14 @@ impl Store {
         let txn = self.begin_write().await?;
         let res = rating_appeal::Entity::update_many()
             .col_expr(rating_appeal::Column::Status, Expr::value(status))
-            .col_expr(rating_appeal::Column::DecisionReason, Expr::value(reason.as_str()))
-            .col_expr(rating_appeal::Column::DecidedBy, Expr::value(actor.account_id))
+            .col_expr(
+                rating_appeal::Column::DecisionReason,
+                Expr::value(reason.as_str()),
+            )
+            .col_expr(
+                rating_appeal::Column::DecidedBy,
+                Expr::value(actor.account_id),
+            )
             .col_expr(rating_appeal::Column::DecidedAt, Expr::value(now()))
             .filter(rating_appeal::Column::Id.eq(a.id))
             .filter(rating_appeal::Column::Status.eq("pending"))
@@ -170,14 +232,25 @@ impl Store {
             after_ranking = snapshot(&after.ranked, &after.months);
             if m.closed() {
                 rating_month::Entity::update_many()
-                    .col_expr(rating_month::Column::Result, Expr::value(after_ranking.to_string()))
-                    .col_expr(rating_month::Column::Version, Expr::col(rating_month::Column::Version).add(1))
+                    .col_expr(
+                        rating_month::Column::Result,
+                        Expr::value(after_ranking.to_string()),
+                    )
+                    .col_expr(
+                        rating_month::Column::Version,
+                        Expr::col(rating_month::Column::Version).add(1),
+                    )
                     .filter(rating_month::Column::Id.eq(m.row.id))
                     .exec(&txn)
                     .await?;
             }
         }
-        let row = rating_appeal::Entity::find_by_id(a.id).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "rating_appeal" })?;
+        let row = rating_appeal::Entity::find_by_id(a.id)
+            .one(&txn)
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "rating_appeal",
+            })?;
         record(
             &txn,
             actor,

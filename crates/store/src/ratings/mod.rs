@@ -22,11 +22,11 @@ pub use rubrics::*;
 pub use scoring::*;
 pub use year::*;
 
+use crate::Store;
 use crate::accounts::Actor;
 use crate::audit::{self, Change};
 use crate::entity::{building, compound, rating_month, rating_rubric, unit};
 use crate::error::{ServiceError, ServiceResult};
-use crate::Store;
 use linli_domain::Invalid;
 use linli_domain::rating::{Month, Rubric};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -41,15 +41,43 @@ pub(crate) fn decode_rubric(row: &rating_rubric::Model) -> ServiceResult<Rubric>
 }
 
 pub(crate) fn parse_month(row: &rating_month::Model) -> ServiceResult<Month> {
-    Month::parse(&row.month).map_err(|_| internal(format!("rating month {} is {}", row.id, row.month)))
+    Month::parse(&row.month)
+        .map_err(|_| internal(format!("rating month {} is {}", row.id, row.month)))
 }
 
 /// The units of a compound with their names ("1栋 2单元"), in building and unit order.
-pub(crate) async fn unit_names<C: ConnectionTrait>(db: &C, compound_id: i64) -> ServiceResult<BTreeMap<i64, String>> {
-    let buildings: BTreeMap<i64, String> =
-        building::Entity::find().filter(building::Column::CompoundId.eq(compound_id)).all(db).await?.into_iter().map(|b| (b.id, b.name)).collect();
-    let units = unit::Entity::find().filter(unit::Column::CompoundId.eq(compound_id)).order_by_asc(unit::Column::Id).all(db).await?;
-    Ok(units.into_iter().map(|u| (u.id, format!("{} {}", buildings.get(&u.building_id).map(String::as_str).unwrap_or(""), u.name))).collect())
+pub(crate) async fn unit_names<C: ConnectionTrait>(
+    db: &C,
+    compound_id: i64,
+) -> ServiceResult<BTreeMap<i64, String>> {
+    let buildings: BTreeMap<i64, String> = building::Entity::find()
+        .filter(building::Column::CompoundId.eq(compound_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b.name))
+        .collect();
+    let units = unit::Entity::find()
+        .filter(unit::Column::CompoundId.eq(compound_id))
+        .order_by_asc(unit::Column::Id)
+        .all(db)
+        .await?;
+    Ok(units
+        .into_iter()
+        .map(|u| {
+            (
+                u.id,
+                format!(
+                    "{} {}",
+                    buildings
+                        .get(&u.building_id)
+                        .map(String::as_str)
+                        .unwrap_or(""),
+                    u.name
+                ),
+            )
+        })
+        .collect())
 }
 
 /// A month with its compound and rubric.
@@ -68,17 +96,40 @@ impl LoadedMonth {
 
     /// Refuses a change to a closed month.
     pub fn require_open(&self) -> ServiceResult<()> {
-        if self.closed() { Err(ServiceError::invalid("month", Invalid::MonthClosed { month: self.month.to_string() })) } else { Ok(()) }
+        if self.closed() {
+            Err(ServiceError::invalid(
+                "month",
+                Invalid::MonthClosed {
+                    month: self.month.to_string(),
+                },
+            ))
+        } else {
+            Ok(())
+        }
     }
 }
 
 impl Store {
     pub(crate) async fn load_month(&self, id: i64) -> ServiceResult<LoadedMonth> {
-        let row = rating_month::Entity::find_by_id(id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "rating_month" })?;
+        let row = rating_month::Entity::find_by_id(id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "rating_month",
+            })?;
         let compound = self.compound_row(row.compound_id).await?;
-        let r = rating_rubric::Entity::find_by_id(row.rubric_id).one(self.read()).await?.ok_or_else(|| internal(format!("month {id} without rubric")))?;
+        let r = rating_rubric::Entity::find_by_id(row.rubric_id)
+            .one(self.read())
+            .await?
+            .ok_or_else(|| internal(format!("month {id} without rubric")))?;
         let month = parse_month(&row)?;
-        Ok(LoadedMonth { rubric: decode_rubric(&r)?, rubric_version: r.version, row, compound, month })
+        Ok(LoadedMonth {
+            rubric: decode_rubric(&r)?,
+            rubric_version: r.version,
+            row,
+            compound,
+            month,
+        })
     }
 }
 
@@ -93,9 +144,32 @@ pub(crate) async fn record<C: ConnectionTrait>(
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> ServiceResult<()> {
-    audit::record(txn, Change { chain, actor: Some(actor.account_id), action, entity, entity_id: id, before, after }).await
+    audit::record(
+        txn,
+        Change {
+            chain,
+            actor: Some(actor.account_id),
+            action,
+            entity,
+            entity_id: id,
+            before,
+            after,
+        },
+    )
+    .await
 }
 
 pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> ServiceResult<serde_json::Value> {
     serde_json::to_value(v).map_err(|e| ServiceError::Internal(e.into()))
+}
+
+impl Store {
+    /// Whether the actor runs the rating of a compound (so pages show only forms that work).
+    pub async fn can_manage_rating(&self, actor: &Actor, compound_id: i64) -> ServiceResult<bool> {
+        let c = self.compound_row(compound_id).await?;
+        Ok(actor.can(
+            linli_domain::authz::Action::ManageRating,
+            &crate::paths::compound_path(&c),
+        ))
+    }
 }

@@ -42,14 +42,21 @@ pub(crate) fn scorer_view(p: &rating_panel::Model, lang: Lang) -> ScorerView {
         account_id: p.account_id,
         name: p.name.clone(),
         party: p.party.clone(),
-        party_label: Party::parse(&p.party).map(|x| x.label(lang).to_string()).unwrap_or_default(),
+        party_label: Party::parse(&p.party)
+            .map(|x| x.label(lang).to_string())
+            .unwrap_or_default(),
         home_unit_id: p.home_unit_id,
     }
 }
 
 impl Store {
     /// The active scorers of a compound.
-    pub async fn panel(&self, actor: &Actor, compound_id: i64, lang: Lang) -> ServiceResult<Vec<ScorerView>> {
+    pub async fn panel(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        lang: Lang,
+    ) -> ServiceResult<Vec<ScorerView>> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ViewPublic, &paths::compound_path(&c))?;
         let rows = rating_panel::Entity::find()
@@ -63,7 +70,13 @@ impl Store {
     }
 
     /// Seats an account on the compound's panel for a party (or moves it to another party).
-    pub async fn add_scorer(&self, actor: &Actor, compound_id: i64, input: &ScorerInput, lang: Lang) -> ServiceResult<ScorerView> {
+    pub async fn add_scorer(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        input: &ScorerInput,
+        lang: Lang,
+    ) -> ServiceResult<ScorerView> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ManageRating, &paths::compound_path(&c))?;
         let party = Party::parse(&input.party).map_err(|e| ServiceError::invalid("party", e))?;
@@ -75,7 +88,10 @@ impl Store {
             .filter(|a| !a.disabled)
             .ok_or_else(|| ServiceError::invalid("login", Invalid::BadChoice))?;
         if let Some(u) = input.home_unit_id {
-            let ok = unit::Entity::find_by_id(u).one(self.read()).await?.is_some_and(|u| u.compound_id == c.id);
+            let ok = unit::Entity::find_by_id(u)
+                .one(self.read())
+                .await?
+                .is_some_and(|u| u.compound_id == c.id);
             if !ok {
                 return Err(ServiceError::invalid("unit_id", Invalid::OtherCompound));
             }
@@ -116,14 +132,33 @@ impl Store {
                 .last_insert_id
             }
         };
-        let row = rating_panel::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "rating_panel" })?;
-        record(&txn, actor, c.id, "rating.panel", "rating_panel", id, before, Some(to_json(&row)?)).await?;
+        let row = rating_panel::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "rating_panel",
+            })?;
+        record(
+            &txn,
+            actor,
+            c.id,
+            "rating.panel",
+            "rating_panel",
+            id,
+            before,
+            Some(to_json(&row)?),
+        )
+        .await?;
         txn.commit().await?;
         Ok(scorer_view(&row, lang))
     }
 
     /// The actor's seat on a compound's panel, if any.
-    pub(crate) async fn panel_seat(&self, actor: &Actor, compound_id: i64) -> ServiceResult<Option<rating_panel::Model>> {
+    pub(crate) async fn panel_seat(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+    ) -> ServiceResult<Option<rating_panel::Model>> {
         Ok(rating_panel::Entity::find()
             .filter(rating_panel::Column::CompoundId.eq(compound_id))
             .filter(rating_panel::Column::AccountId.eq(actor.account_id))
@@ -134,17 +169,34 @@ impl Store {
 
     /// The units a scorer lives in or heads: the seat's declared unit, the units of their
     /// owner, resident and unit-head roles, and the homes their person owns or lives in.
-    pub(crate) async fn own_units(&self, actor: &Actor, seat: &rating_panel::Model) -> ServiceResult<BTreeSet<i64>> {
+    pub(crate) async fn own_units(
+        &self,
+        actor: &Actor,
+        seat: &rating_panel::Model,
+    ) -> ServiceResult<BTreeSet<i64>> {
         let mut units: BTreeSet<i64> = seat.home_unit_id.into_iter().collect();
         for g in &actor.grants {
             if matches!(g.role, Role::Owner | Role::Resident | Role::UnitHead) {
-                units.extend(g.at.nodes().iter().filter(|n| n.kind == NodeKind::Unit).map(|n| n.id));
+                units.extend(
+                    g.at.nodes()
+                        .iter()
+                        .filter(|n| n.kind == NodeKind::Unit)
+                        .map(|n| n.id),
+                );
             }
         }
-        let person = account::Entity::find_by_id(actor.account_id).one(self.read()).await?.and_then(|a| a.person_id);
+        let person = account::Entity::find_by_id(actor.account_id)
+            .one(self.read())
+            .await?
+            .and_then(|a| a.person_id);
         if let Some(pid) = person {
-            let mut homes: Vec<i64> =
-                ownership::Entity::find().filter(ownership::Column::PersonId.eq(pid)).all(self.read()).await?.into_iter().map(|o| o.household_id).collect();
+            let mut homes: Vec<i64> = ownership::Entity::find()
+                .filter(ownership::Column::PersonId.eq(pid))
+                .all(self.read())
+                .await?
+                .into_iter()
+                .map(|o| o.household_id)
+                .collect();
             homes.extend(
                 residency::Entity::find()
                     .filter(residency::Column::PersonId.eq(pid))
@@ -155,7 +207,10 @@ impl Store {
                     .map(|r| r.household_id),
             );
             if !homes.is_empty() {
-                let hs = household::Entity::find().filter(household::Column::Id.is_in(homes)).all(self.read()).await?;
+                let hs = household::Entity::find()
+                    .filter(household::Column::Id.is_in(homes))
+                    .all(self.read())
+                    .await?;
                 units.extend(hs.into_iter().map(|h| h.unit_id));
             }
         }

@@ -67,10 +67,16 @@ impl Store {
 
     /// Adopts a rubric version. The first may come from a preset; every later one must name a
     /// proposal of this compound that has passed.
-    pub async fn adopt_rubric(&self, actor: &Actor, compound_id: i64, input: &RubricInput) -> ServiceResult<RubricView> {
+    pub async fn adopt_rubric(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        input: &RubricInput,
+    ) -> ServiceResult<RubricView> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ManageRating, &paths::compound_path(&c))?;
-        let from = Month::parse(&input.from_month).map_err(|e| ServiceError::invalid("month", e))?;
+        let from =
+            Month::parse(&input.from_month).map_err(|e| ServiceError::invalid("month", e))?;
         let rubric = match (input.preset.trim(), &input.rubric) {
             ("nanguo", _) => nanguo_preset(),
             ("", Some(r)) => r.clone(),
@@ -89,7 +95,9 @@ impl Store {
                 Some(pid) => proposal::Entity::find_by_id(pid)
                     .one(&txn)
                     .await?
-                    .is_some_and(|p| p.compound_id == c.id && p.stage == ProposalStage::Passed.as_str()),
+                    .is_some_and(|p| {
+                        p.compound_id == c.id && p.stage == ProposalStage::Passed.as_str()
+                    }),
                 None => false,
             };
             if !passed {
@@ -110,8 +118,23 @@ impl Store {
         .exec(&txn)
         .await?
         .last_insert_id;
-        let row = rating_rubric::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "rating_rubric" })?;
-        record(&txn, actor, c.id, "rating.rubric", "rating_rubric", id, None, Some(to_json(&row)?)).await?;
+        let row = rating_rubric::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "rating_rubric",
+            })?;
+        record(
+            &txn,
+            actor,
+            c.id,
+            "rating.rubric",
+            "rating_rubric",
+            id,
+            None,
+            Some(to_json(&row)?),
+        )
+        .await?;
         txn.commit().await?;
         rubric_view(&row)
     }

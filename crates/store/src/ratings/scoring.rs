@@ -8,12 +8,15 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, now, paths};
 use linli_domain::authz::Action;
 use linli_domain::rating::{
-    ItemKind, Mark, Month, Party, Ranked, Rubric, RubricVersion, SheetScore, UnitMonth, in_force, one_decimal, rank, score_sheet, unit_month,
+    ItemKind, Mark, Month, Party, Ranked, Rubric, RubricVersion, SheetScore, UnitMonth, in_force,
+    one_decimal, rank, score_sheet, unit_month,
 };
 use linli_domain::registry::Text;
 use linli_domain::{FieldError, Invalid, Lang};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -174,17 +177,27 @@ pub(crate) struct Computed {
 }
 
 fn party_label(code: &str, lang: Lang) -> String {
-    Party::parse(code).map(|p| p.label(lang).to_string()).unwrap_or_default()
+    Party::parse(code)
+        .map(|p| p.label(lang).to_string())
+        .unwrap_or_default()
 }
 
 fn item_label(rubric: &Rubric, code: &str, lang: Lang) -> String {
-    rubric.item(code).map(|k| k.label(lang)).unwrap_or_else(|| code.to_string())
+    rubric
+        .item(code)
+        .map(|k| k.label(lang))
+        .unwrap_or_else(|| code.to_string())
 }
 
 /// Scores one sheet from its standing marks.
 fn score_of(rubric: &Rubric, marks: &[&rating_mark::Model]) -> ServiceResult<SheetScore> {
-    let taps: Vec<Mark<'_>> = marks.iter().filter(|m| !m.reversed).map(|m| Mark { item: &m.item_code }).collect();
-    score_sheet(rubric, &taps).map_err(|e| internal(format!("stored sheet no longer scores: {e:?}")))
+    let taps: Vec<Mark<'_>> = marks
+        .iter()
+        .filter(|m| !m.reversed)
+        .map(|m| Mark { item: &m.item_code })
+        .collect();
+    score_sheet(rubric, &taps)
+        .map_err(|e| internal(format!("stored sheet no longer scores: {e:?}")))
 }
 
 pub(crate) fn snapshot(ranked: &[Ranked], months: &BTreeMap<i64, UnitMonth>) -> serde_json::Value {
@@ -200,32 +213,62 @@ pub(crate) fn snapshot(ranked: &[Ranked], months: &BTreeMap<i64, UnitMonth>) -> 
 
 impl Store {
     /// Scores a month from its stored sheets and the marks that stand.
-    pub(crate) async fn compute_month<C: ConnectionTrait>(&self, db: &C, m: &LoadedMonth, lang: Lang) -> ServiceResult<Computed> {
+    pub(crate) async fn compute_month<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        m: &LoadedMonth,
+        lang: Lang,
+    ) -> ServiceResult<Computed> {
         let names = unit_names(db, m.compound.id).await?;
-        let sheets = rating_sheet::Entity::find().filter(rating_sheet::Column::MonthId.eq(m.row.id)).order_by_asc(rating_sheet::Column::Id).all(db).await?;
-        let marks = rating_mark::Entity::find().filter(rating_mark::Column::MonthId.eq(m.row.id)).order_by_asc(rating_mark::Column::Id).all(db).await?;
+        let sheets = rating_sheet::Entity::find()
+            .filter(rating_sheet::Column::MonthId.eq(m.row.id))
+            .order_by_asc(rating_sheet::Column::Id)
+            .all(db)
+            .await?;
+        let marks = rating_mark::Entity::find()
+            .filter(rating_mark::Column::MonthId.eq(m.row.id))
+            .order_by_asc(rating_mark::Column::Id)
+            .all(db)
+            .await?;
         let mut by_sheet: BTreeMap<i64, Vec<&rating_mark::Model>> = BTreeMap::new();
         for mk in &marks {
             by_sheet.entry(mk.sheet_id).or_default().push(mk);
         }
-        let mut per_unit: BTreeMap<i64, Vec<(SheetScore, i64)>> = names.keys().map(|&u| (u, Vec::new())).collect();
+        let mut per_unit: BTreeMap<i64, Vec<(SheetScore, i64)>> =
+            names.keys().map(|&u| (u, Vec::new())).collect();
         let mut parties: BTreeMap<i64, BTreeSet<String>> = BTreeMap::new();
         let mut lines: BTreeMap<i64, BTreeMap<String, (i64, u32)>> = BTreeMap::new();
         for s in &sheets {
             let ms = by_sheet.get(&s.id).cloned().unwrap_or_default();
             let score = score_of(&m.rubric, &ms)?;
-            per_unit.entry(s.unit_id).or_default().push((score, s.submitted_at));
-            parties.entry(s.unit_id).or_default().insert(s.party.clone());
+            per_unit
+                .entry(s.unit_id)
+                .or_default()
+                .push((score, s.submitted_at));
+            parties
+                .entry(s.unit_id)
+                .or_default()
+                .insert(s.party.clone());
             for mk in ms.iter().filter(|mk| !mk.reversed) {
-                let e = lines.entry(s.unit_id).or_default().entry(mk.item_code.clone()).or_insert((0, 0));
+                let e = lines
+                    .entry(s.unit_id)
+                    .or_default()
+                    .entry(mk.item_code.clone())
+                    .or_insert((0, 0));
                 e.0 += mk.points;
                 e.1 += 1;
             }
         }
-        let months: BTreeMap<i64, UnitMonth> = per_unit.iter().map(|(&u, s)| (u, unit_month(u, &m.rubric, s))).collect();
+        let months: BTreeMap<i64, UnitMonth> = per_unit
+            .iter()
+            .map(|(&u, s)| (u, unit_month(u, &m.rubric, s)))
+            .collect();
         let list: Vec<UnitMonth> = months.values().cloned().collect();
         let ranked = rank(&list, &m.rubric.flags);
-        let complete = !names.is_empty() && names.keys().all(|u| parties.get(u).is_some_and(|p| p.len() >= Party::ALL.len()));
+        let complete = !names.is_empty()
+            && names
+                .keys()
+                .all(|u| parties.get(u).is_some_and(|p| p.len() >= Party::ALL.len()));
         let units = ranked
             .iter()
             .map(|r| {
@@ -236,31 +279,69 @@ impl Store {
                     name: names.get(&r.unit_id).cloned().unwrap_or_default(),
                     rank: r.rank,
                     flag: r.flag,
-                    no_flag: r.no_flag.map(|n| serde_json::to_value(n).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()),
-                    no_flag_label: r.no_flag.map(|n| n.label(lang).to_string()).unwrap_or_default(),
+                    no_flag: r.no_flag.map(|n| {
+                        serde_json::to_value(n)
+                            .ok()
+                            .and_then(|v| v.as_str().map(String::from))
+                            .unwrap_or_default()
+                    }),
+                    no_flag_label: r
+                        .no_flag
+                        .map(|n| n.label(lang).to_string())
+                        .unwrap_or_default(),
                     score: score.map(one_decimal),
                     score_num: score.map(|f| f.num()),
                     score_den: score.map(|f| f.den()),
                     sheets: um.map(|x| x.sheets).unwrap_or(0),
-                    parties: parties.get(&r.unit_id).map(|p| p.iter().map(|c| party_label(c, lang)).collect()).unwrap_or_default(),
-                    vetoes: um.map(|x| x.vetoes.iter().map(|v| item_label(&m.rubric, v, lang)).collect()).unwrap_or_default(),
+                    parties: parties
+                        .get(&r.unit_id)
+                        .map(|p| p.iter().map(|c| party_label(c, lang)).collect())
+                        .unwrap_or_default(),
+                    vetoes: um
+                        .map(|x| {
+                            x.vetoes
+                                .iter()
+                                .map(|v| item_label(&m.rubric, v, lang))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
                     lines: lines
                         .get(&r.unit_id)
                         .map(|l| {
-                            l.iter().map(|(code, (p, n))| ItemLine { item: code.clone(), label: item_label(&m.rubric, code, lang), points: *p, times: *n }).collect()
+                            l.iter()
+                                .map(|(code, (p, n))| ItemLine {
+                                    item: code.clone(),
+                                    label: item_label(&m.rubric, code, lang),
+                                    points: *p,
+                                    times: *n,
+                                })
+                                .collect()
                         })
                         .unwrap_or_default(),
                 }
             })
             .collect();
-        Ok(Computed { units, ranked, months, complete })
+        Ok(Computed {
+            units,
+            ranked,
+            months,
+            complete,
+        })
     }
 
     /// The months of a compound, newest first.
-    pub async fn rating_months(&self, actor: &Actor, compound_id: i64) -> ServiceResult<Vec<MonthRow>> {
+    pub async fn rating_months(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+    ) -> ServiceResult<Vec<MonthRow>> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ViewPublic, &paths::compound_path(&c))?;
-        let rows = rating_month::Entity::find().filter(rating_month::Column::CompoundId.eq(c.id)).order_by_desc(rating_month::Column::Month).all(self.read()).await?;
+        let rows = rating_month::Entity::find()
+            .filter(rating_month::Column::CompoundId.eq(c.id))
+            .order_by_desc(rating_month::Column::Month)
+            .all(self.read())
+            .await?;
         let versions: BTreeMap<i64, i32> = rating_rubric::Entity::find()
             .filter(rating_rubric::Column::CompoundId.eq(c.id))
             .all(self.read())
@@ -268,23 +349,54 @@ impl Store {
             .into_iter()
             .map(|r| (r.id, r.version))
             .collect();
-        Ok(rows.into_iter().map(|r| MonthRow { rubric_version: versions.get(&r.rubric_id).copied().unwrap_or(0), id: r.id, month: r.month, status: r.status }).collect())
+        Ok(rows
+            .into_iter()
+            .map(|r| MonthRow {
+                rubric_version: versions.get(&r.rubric_id).copied().unwrap_or(0),
+                id: r.id,
+                month: r.month,
+                status: r.status,
+            })
+            .collect())
     }
 
     /// Opens a month for scoring under the rubric version in force for it.
-    pub async fn open_month(&self, actor: &Actor, compound_id: i64, input: &MonthInput, lang: Lang) -> ServiceResult<MonthView> {
+    pub async fn open_month(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        input: &MonthInput,
+        lang: Lang,
+    ) -> ServiceResult<MonthView> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ManageRating, &paths::compound_path(&c))?;
         let month = Month::parse(&input.month).map_err(|e| ServiceError::invalid("month", e))?;
-        let rows = rating_rubric::Entity::find().filter(rating_rubric::Column::CompoundId.eq(c.id)).all(self.read()).await?;
+        let rows = rating_rubric::Entity::find()
+            .filter(rating_rubric::Column::CompoundId.eq(c.id))
+            .all(self.read())
+            .await?;
         let mut versions = Vec::new();
         for r in &rows {
-            let from = Month::parse(&r.from_month).map_err(|_| internal(format!("rubric {} from {}", r.id, r.from_month)))?;
-            versions.push((r.id, RubricVersion { version: r.version, from, rubric: decode_rubric(r)?, proposal_id: r.proposal_id }));
+            let from = Month::parse(&r.from_month)
+                .map_err(|_| internal(format!("rubric {} from {}", r.id, r.from_month)))?;
+            versions.push((
+                r.id,
+                RubricVersion {
+                    version: r.version,
+                    from,
+                    rubric: decode_rubric(r)?,
+                    proposal_id: r.proposal_id,
+                },
+            ));
         }
         let all: Vec<RubricVersion> = versions.iter().map(|(_, v)| v.clone()).collect();
-        let chosen = in_force(&all, month).ok_or_else(|| ServiceError::invalid("rubric", Invalid::Required))?;
-        let rubric_id = versions.iter().find(|(_, v)| v.version == chosen.version).map(|(id, _)| *id).ok_or_else(|| internal("rubric vanished".into()))?;
+        let chosen = in_force(&all, month)
+            .ok_or_else(|| ServiceError::invalid("rubric", Invalid::Required))?;
+        let rubric_id = versions
+            .iter()
+            .find(|(_, v)| v.version == chosen.version)
+            .map(|(id, _)| *id)
+            .ok_or_else(|| internal("rubric vanished".into()))?;
         let txn = self.begin_write().await?;
         let exists = rating_month::Entity::find()
             .filter(rating_month::Column::CompoundId.eq(c.id))
@@ -310,14 +422,34 @@ impl Store {
         .exec(&txn)
         .await?
         .last_insert_id;
-        let row = rating_month::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "rating_month" })?;
-        record(&txn, actor, c.id, "rating.month.open", "rating_month", id, None, Some(to_json(&row)?)).await?;
+        let row = rating_month::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "rating_month",
+            })?;
+        record(
+            &txn,
+            actor,
+            c.id,
+            "rating.month.open",
+            "rating_month",
+            id,
+            None,
+            Some(to_json(&row)?),
+        )
+        .await?;
         txn.commit().await?;
         self.rating_month(actor, id, lang).await
     }
 
     /// A month's ranking with every unit's points explained. Open to all in the compound.
-    pub async fn rating_month(&self, actor: &Actor, id: i64, lang: Lang) -> ServiceResult<MonthView> {
+    pub async fn rating_month(
+        &self,
+        actor: &Actor,
+        id: i64,
+        lang: Lang,
+    ) -> ServiceResult<MonthView> {
         let m = self.load_month(id).await?;
         actor.require(Action::ViewPublic, &paths::compound_path(&m.compound))?;
         let computed = self.compute_month(self.read(), &m, lang).await?;
@@ -370,11 +502,20 @@ impl Store {
 
     /// A scorer's sheet for one unit: refused for a closed month, a scorer not on the panel,
     /// the scorer's own unit, a second sheet, an unknown item and a category over its maximum.
-    pub async fn submit_sheet(&self, actor: &Actor, month_id: i64, input: &SheetInput, lang: Lang) -> ServiceResult<SheetView> {
+    pub async fn submit_sheet(
+        &self,
+        actor: &Actor,
+        month_id: i64,
+        input: &SheetInput,
+        lang: Lang,
+    ) -> ServiceResult<SheetView> {
         let m = self.load_month(month_id).await?;
         actor.require(Action::ViewPublic, &paths::compound_path(&m.compound))?;
         m.require_open()?;
-        let seat = self.panel_seat(actor, m.compound.id).await?.ok_or_else(|| ServiceError::invalid("party", Invalid::NotOnPanel))?;
+        let seat = self
+            .panel_seat(actor, m.compound.id)
+            .await?
+            .ok_or_else(|| ServiceError::invalid("party", Invalid::NotOnPanel))?;
         let names = unit_names(self.read(), m.compound.id).await?;
         if !names.contains_key(&input.unit_id) {
             return Err(ServiceError::invalid("unit_id", Invalid::OtherCompound));
@@ -393,8 +534,17 @@ impl Store {
                 }
             }
         }
-        let note = Text::parse_optional(&input.note, 2000).map_err(|e| FieldError::new("note", e))?.map(Text::into_string).unwrap_or_default();
-        let taps: Vec<Mark<'_>> = input.marks.iter().map(|mk| Mark { item: mk.item.trim() }).collect();
+        let note = Text::parse_optional(&input.note, 2000)
+            .map_err(|e| FieldError::new("note", e))?
+            .map(Text::into_string)
+            .unwrap_or_default();
+        let taps: Vec<Mark<'_>> = input
+            .marks
+            .iter()
+            .map(|mk| Mark {
+                item: mk.item.trim(),
+            })
+            .collect();
         if let Err(e) = score_sheet(&m.rubric, &taps) {
             errors.extend(e);
         }
@@ -416,13 +566,21 @@ impl Store {
         let txn = self.begin_write().await?;
         // The month must still be open when the sheet is written: closing updates this row.
         let still_open = rating_month::Entity::update_many()
-            .col_expr(rating_month::Column::Version, Expr::col(rating_month::Column::Version).add(0))
+            .col_expr(
+                rating_month::Column::Version,
+                Expr::col(rating_month::Column::Version).add(0),
+            )
             .filter(rating_month::Column::Id.eq(m.row.id))
             .filter(rating_month::Column::Status.eq("open"))
             .exec(&txn)
             .await?;
         if still_open.rows_affected != 1 {
-            return Err(ServiceError::invalid("month", Invalid::MonthClosed { month: m.month.to_string() }));
+            return Err(ServiceError::invalid(
+                "month",
+                Invalid::MonthClosed {
+                    month: m.month.to_string(),
+                },
+            ));
         }
         let dup = rating_sheet::Entity::find()
             .filter(rating_sheet::Column::MonthId.eq(m.row.id))
@@ -448,7 +606,14 @@ impl Store {
         .await?
         .last_insert_id;
         for (mk, note) in input.marks.iter().zip(notes) {
-            let kind = m.rubric.item(mk.item.trim()).ok_or_else(|| ServiceError::invalid("marks", Invalid::UnknownItem { item: mk.item.clone() }))?;
+            let kind = m.rubric.item(mk.item.trim()).ok_or_else(|| {
+                ServiceError::invalid(
+                    "marks",
+                    Invalid::UnknownItem {
+                        item: mk.item.clone(),
+                    },
+                )
+            })?;
             rating_mark::Entity::insert(rating_mark::ActiveModel {
                 sheet_id: Set(sheet_id),
                 month_id: Set(m.row.id),
@@ -464,22 +629,53 @@ impl Store {
             .exec(&txn)
             .await?;
         }
-        let sheet = rating_sheet::Entity::find_by_id(sheet_id).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "rating_sheet" })?;
-        let marks = rating_mark::Entity::find().filter(rating_mark::Column::SheetId.eq(sheet_id)).all(&txn).await?;
-        record(&txn, actor, m.compound.id, "rating.sheet", "rating_sheet", sheet_id, None, Some(serde_json::json!({"sheet": to_json(&sheet)?, "marks": to_json(&marks)?})))
+        let sheet = rating_sheet::Entity::find_by_id(sheet_id)
+            .one(&txn)
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "rating_sheet",
+            })?;
+        let marks = rating_mark::Entity::find()
+            .filter(rating_mark::Column::SheetId.eq(sheet_id))
+            .all(&txn)
             .await?;
+        record(
+            &txn,
+            actor,
+            m.compound.id,
+            "rating.sheet",
+            "rating_sheet",
+            sheet_id,
+            None,
+            Some(serde_json::json!({"sheet": to_json(&sheet)?, "marks": to_json(&marks)?})),
+        )
+        .await?;
         txn.commit().await?;
         let refs: Vec<&rating_mark::Model> = marks.iter().collect();
-        Ok(sheet_view(&m.rubric, &sheet, &refs, &BTreeMap::new(), lang)?)
+        Ok(sheet_view(
+            &m.rubric,
+            &sheet,
+            &refs,
+            &BTreeMap::new(),
+            lang,
+        )?)
     }
 
     /// Closes a month. Without a sheet from every party for every unit the committee must
     /// say why. The ranking as it then is stays with the month.
-    pub async fn close_month(&self, actor: &Actor, id: i64, input: &CloseInput, lang: Lang) -> ServiceResult<MonthView> {
+    pub async fn close_month(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &CloseInput,
+        lang: Lang,
+    ) -> ServiceResult<MonthView> {
         let m = self.load_month(id).await?;
         actor.require(Action::ManageRating, &paths::compound_path(&m.compound))?;
         m.require_open()?;
-        let reason = Text::parse_optional(&input.reason, 1000).map_err(|e| FieldError::new("reason", e))?.map(Text::into_string);
+        let reason = Text::parse_optional(&input.reason, 1000)
+            .map_err(|e| FieldError::new("reason", e))?
+            .map(Text::into_string);
         let txn = self.begin_write().await?;
         let computed = self.compute_month(&txn, &m, lang).await?;
         if !computed.complete && reason.is_none() {
@@ -490,28 +686,62 @@ impl Store {
             .col_expr(rating_month::Column::Status, Expr::value("closed"))
             .col_expr(rating_month::Column::CloseReason, Expr::value(reason))
             .col_expr(rating_month::Column::ClosedAt, Expr::value(now()))
-            .col_expr(rating_month::Column::ClosedBy, Expr::value(actor.account_id))
-            .col_expr(rating_month::Column::Result, Expr::value(result.to_string()))
-            .col_expr(rating_month::Column::Version, Expr::col(rating_month::Column::Version).add(1))
+            .col_expr(
+                rating_month::Column::ClosedBy,
+                Expr::value(actor.account_id),
+            )
+            .col_expr(
+                rating_month::Column::Result,
+                Expr::value(result.to_string()),
+            )
+            .col_expr(
+                rating_month::Column::Version,
+                Expr::col(rating_month::Column::Version).add(1),
+            )
             .filter(rating_month::Column::Id.eq(m.row.id))
             .filter(rating_month::Column::Status.eq("open"))
             .exec(&txn)
             .await?;
         if res.rows_affected != 1 {
-            return Err(ServiceError::invalid("month", Invalid::MonthClosed { month: m.month.to_string() }));
+            return Err(ServiceError::invalid(
+                "month",
+                Invalid::MonthClosed {
+                    month: m.month.to_string(),
+                },
+            ));
         }
         let after = rating_month::Entity::find_by_id(m.row.id).one(&txn).await?;
-        record(&txn, actor, m.compound.id, "rating.month.close", "rating_month", m.row.id, Some(to_json(&m.row)?), after.as_ref().map(to_json).transpose()?).await?;
+        record(
+            &txn,
+            actor,
+            m.compound.id,
+            "rating.month.close",
+            "rating_month",
+            m.row.id,
+            Some(to_json(&m.row)?),
+            after.as_ref().map(to_json).transpose()?,
+        )
+        .await?;
         txn.commit().await?;
         self.rating_month(actor, id, lang).await
     }
 
     /// One unit's month: its result and every sheet with the taps that cost or gave points.
-    pub async fn rating_unit(&self, actor: &Actor, month_id: i64, unit_id: i64, lang: Lang) -> ServiceResult<UnitDetail> {
+    pub async fn rating_unit(
+        &self,
+        actor: &Actor,
+        month_id: i64,
+        unit_id: i64,
+        lang: Lang,
+    ) -> ServiceResult<UnitDetail> {
         let m = self.load_month(month_id).await?;
         actor.require(Action::ViewPublic, &paths::compound_path(&m.compound))?;
         let computed = self.compute_month(self.read(), &m, lang).await?;
-        let result = computed.units.into_iter().find(|u| u.unit_id == unit_id).ok_or(ServiceError::NotFound { entity: "unit" })?;
+        let result = computed
+            .units
+            .into_iter()
+            .find(|u| u.unit_id == unit_id)
+            .ok_or(ServiceError::NotFound { entity: "unit" })?;
         let sheets = rating_sheet::Entity::find()
             .filter(rating_sheet::Column::MonthId.eq(m.row.id))
             .filter(rating_sheet::Column::UnitId.eq(unit_id))
@@ -525,14 +755,19 @@ impl Store {
             .all(self.read())
             .await?;
         let appeals = self.appeals_of(m.row.id, Some(unit_id), lang).await?;
-        let by_mark: BTreeMap<i64, super::AppealView> = appeals.into_iter().map(|a| (a.mark_id, a)).collect();
+        let by_mark: BTreeMap<i64, super::AppealView> =
+            appeals.into_iter().map(|a| (a.mark_id, a)).collect();
         let mut views = Vec::new();
         for s in &sheets {
-            let ms: Vec<&rating_mark::Model> = marks.iter().filter(|x| x.sheet_id == s.id).collect();
+            let ms: Vec<&rating_mark::Model> =
+                marks.iter().filter(|x| x.sheet_id == s.id).collect();
             views.push(sheet_view(&m.rubric, s, &ms, &by_mark, lang)?);
         }
         let unit_path = self.unit_path_of(&m.compound, unit_id).await?;
-        let appeal_until = m.row.closed_at.map(|t| t + i64::from(m.rubric.appeal_days) * 86_400);
+        let appeal_until = m
+            .row
+            .closed_at
+            .map(|t| t + i64::from(m.rubric.appeal_days) * 86_400);
         Ok(UnitDetail {
             month_id: m.row.id,
             month: m.row.month.clone(),
@@ -540,14 +775,23 @@ impl Store {
             compound_id: m.compound.id,
             result,
             sheets: views,
-            can_appeal: actor.can(Action::Propose, &unit_path) && appeal_until.is_none_or(|u| now() <= u),
+            can_appeal: actor.can(Action::Propose, &unit_path)
+                && appeal_until.is_none_or(|u| now() <= u),
             appeal_until,
             can_decide: actor.can(Action::ManageRating, &paths::compound_path(&m.compound)),
         })
     }
 
-    pub(crate) async fn unit_path_of(&self, c: &crate::entity::compound::Model, unit_id: i64) -> ServiceResult<linli_domain::place::Path> {
-        let u = crate::entity::unit::Entity::find_by_id(unit_id).one(self.read()).await?.filter(|u| u.compound_id == c.id).ok_or(ServiceError::NotFound { entity: "unit" })?;
+    pub(crate) async fn unit_path_of(
+        &self,
+        c: &crate::entity::compound::Model,
+        unit_id: i64,
+    ) -> ServiceResult<linli_domain::place::Path> {
+        let u = crate::entity::unit::Entity::find_by_id(unit_id)
+            .one(self.read())
+            .await?
+            .filter(|u| u.compound_id == c.id)
+            .ok_or(ServiceError::NotFound { entity: "unit" })?;
         Ok(paths::unit_path(c, u.building_id, u.id))
     }
 }
@@ -574,7 +818,10 @@ fn sheet_view(
             .map(|mk| MarkView {
                 id: mk.id,
                 item: mk.item_code.clone(),
-                label: rubric.item(&mk.item_code).map(|k: ItemKind<'_>| k.label(lang)).unwrap_or_else(|| mk.item_code.clone()),
+                label: rubric
+                    .item(&mk.item_code)
+                    .map(|k: ItemKind<'_>| k.label(lang))
+                    .unwrap_or_else(|| mk.item_code.clone()),
                 kind: mk.kind.clone(),
                 points: mk.points,
                 note: mk.note.clone(),

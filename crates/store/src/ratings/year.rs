@@ -67,12 +67,22 @@ pub struct YearView {
 }
 
 fn percent(f: Fraction) -> String {
-    let tenths = (i128::from(f.num()) * 1000 + i128::from(f.den()) / 2) / i128::from(f.den().max(1));
-    if tenths % 10 == 0 { format!("{}%", tenths / 10) } else { format!("{}.{}%", tenths / 10, tenths % 10) }
+    let tenths =
+        (i128::from(f.num()) * 1000 + i128::from(f.den()) / 2) / i128::from(f.den().max(1));
+    if tenths % 10 == 0 {
+        format!("{}%", tenths / 10)
+    } else {
+        format!("{}.{}%", tenths / 10, tenths % 10)
+    }
 }
 
 fn sum(a: Fraction, b: Fraction) -> Fraction {
-    let (an, ad, bn, bd) = (i128::from(a.num()), i128::from(a.den()), i128::from(b.num()), i128::from(b.den()));
+    let (an, ad, bn, bd) = (
+        i128::from(a.num()),
+        i128::from(a.den()),
+        i128::from(b.num()),
+        i128::from(b.den()),
+    );
     let (mut n, mut d) = (an * bd + bn * ad, ad * bd);
     let (mut x, mut y) = (n.abs(), d);
     while y != 0 {
@@ -82,17 +92,34 @@ fn sum(a: Fraction, b: Fraction) -> Fraction {
         n /= x;
         d /= x;
     }
-    Fraction::new(i64::try_from(n).unwrap_or(i64::MAX), i64::try_from(d).unwrap_or(1)).unwrap_or(a)
+    Fraction::new(
+        i64::try_from(n).unwrap_or(i64::MAX),
+        i64::try_from(d).unwrap_or(1),
+    )
+    .unwrap_or(a)
 }
 
 impl Store {
     /// The year's awards and subsidies. `heads` are the households of the building and unit
     /// heads who did their duty, as the committee names them. For the committee and above.
-    pub async fn rating_year(&self, actor: &Actor, compound_id: i64, year: i32, heads: &[i64], lang: Lang) -> ServiceResult<YearView> {
+    pub async fn rating_year(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        year: i32,
+        heads: &[i64],
+        lang: Lang,
+    ) -> ServiceResult<YearView> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ManageRating, &paths::compound_path(&c))?;
         if !(2000..=2999).contains(&year) {
-            return Err(ServiceError::invalid("year", Invalid::OutOfRange { min: 2000, max: 2999 }));
+            return Err(ServiceError::invalid(
+                "year",
+                Invalid::OutOfRange {
+                    min: 2000,
+                    max: 2999,
+                },
+            ));
         }
         let names = unit_names(self.read(), c.id).await?;
         let rows = rating_month::Entity::find()
@@ -102,17 +129,35 @@ impl Store {
             .order_by_asc(rating_month::Column::Month)
             .all(self.read())
             .await?;
-        let rubrics: BTreeMap<i64, rating_rubric::Model> =
-            rating_rubric::Entity::find().filter(rating_rubric::Column::CompoundId.eq(c.id)).all(self.read()).await?.into_iter().map(|r| (r.id, r)).collect();
+        let rubrics: BTreeMap<i64, rating_rubric::Model> = rating_rubric::Entity::find()
+            .filter(rating_rubric::Column::CompoundId.eq(c.id))
+            .all(self.read())
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
         let mut flagged_by_month: Vec<Vec<i64>> = Vec::new();
         let mut held: BTreeMap<i64, Vec<String>> = BTreeMap::new();
         let mut totals: BTreeMap<i64, Fraction> = BTreeMap::new();
         let mut last_rubric = None;
         for row in &rows {
-            let r = rubrics.get(&row.rubric_id).ok_or_else(|| super::internal(format!("month {} without rubric", row.id)))?;
-            let m = LoadedMonth { rubric: decode_rubric(r)?, rubric_version: r.version, month: parse_month(row)?, compound: c.clone(), row: row.clone() };
+            let r = rubrics
+                .get(&row.rubric_id)
+                .ok_or_else(|| super::internal(format!("month {} without rubric", row.id)))?;
+            let m = LoadedMonth {
+                rubric: decode_rubric(r)?,
+                rubric_version: r.version,
+                month: parse_month(row)?,
+                compound: c.clone(),
+                row: row.clone(),
+            };
             let computed = self.compute_month(self.read(), &m, lang).await?;
-            let flagged: Vec<i64> = computed.ranked.iter().filter(|x| x.flag).map(|x| x.unit_id).collect();
+            let flagged: Vec<i64> = computed
+                .ranked
+                .iter()
+                .filter(|x| x.flag)
+                .map(|x| x.unit_id)
+                .collect();
             for u in &flagged {
                 held.entry(*u).or_default().push(row.month.clone());
             }
@@ -147,14 +192,28 @@ impl Store {
         let s = &rubric.awards;
         view.subsidy_share = percent(s.subsidy);
         view.head_share = format!("{} + {}", percent(s.head_base), percent(s.head_extra));
-        view.fee_rate = format!("{} {}", Fen(s.fee_fen_per_m2_month), lang.pick("元/m²·月", "yuan per m² per month"));
+        view.fee_rate = format!(
+            "{} {}",
+            Fen(s.fee_fen_per_m2_month),
+            lang.pick("元/m²·月", "yuan per m² per month")
+        );
         let awarded = award_units(&counts, s.units, s.tie, &totals);
         let place: BTreeMap<i64, u32> = awarded.iter().copied().collect();
         let mut units: Vec<YearUnit> = counts
             .iter()
-            .map(|(&u, &n)| YearUnit { unit_id: u, name: names.get(&u).cloned().unwrap_or_default(), flag_months: n, months: held.remove(&u).unwrap_or_default(), place: place.get(&u).copied() })
+            .map(|(&u, &n)| YearUnit {
+                unit_id: u,
+                name: names.get(&u).cloned().unwrap_or_default(),
+                flag_months: n,
+                months: held.remove(&u).unwrap_or_default(),
+                place: place.get(&u).copied(),
+            })
             .collect();
-        units.sort_by(|a, b| b.flag_months.cmp(&a.flag_months).then(a.unit_id.cmp(&b.unit_id)));
+        units.sort_by(|a, b| {
+            b.flag_months
+                .cmp(&a.flag_months)
+                .then(a.unit_id.cmp(&b.unit_id))
+        });
         view.units = units;
         let unit_ids: Vec<i64> = awarded.iter().map(|(u, _)| *u).collect();
         let mut wanted: Vec<i64> = heads.to_vec();
@@ -162,83 +221,142 @@ impl Store {
         wanted.dedup();
         let households = household::Entity::find()
             .filter(household::Column::CompoundId.eq(c.id))
-            .filter(Condition::any().add(household::Column::UnitId.is_in(unit_ids.clone())).add(household::Column::Id.is_in(wanted.clone())))
+            .filter(
+                Condition::any()
+                    .add(household::Column::UnitId.is_in(unit_ids.clone()))
+                    .add(household::Column::Id.is_in(wanted.clone())),
+            )
             .order_by_asc(household::Column::UnitId)
             .order_by_asc(household::Column::Floor)
             .order_by_asc(household::Column::Room)
             .all(self.read())
             .await?;
-        let label = |h: &household::Model| format!("{} {}", names.get(&h.unit_id).map(String::as_str).unwrap_or(""), h.room);
+        let label = |h: &household::Model| {
+            format!(
+                "{} {}",
+                names.get(&h.unit_id).map(String::as_str).unwrap_or(""),
+                h.room
+            )
+        };
         for u in &unit_ids {
-            let hs: Vec<&household::Model> = households.iter().filter(|h| h.unit_id == *u).collect();
-            let fees: Vec<(i64, Fen)> = hs.iter().map(|h| (h.id, annual_fee(h.area_centi, s.fee_fen_per_m2_month))).collect();
+            let hs: Vec<&household::Model> =
+                households.iter().filter(|h| h.unit_id == *u).collect();
+            let fees: Vec<(i64, Fen)> = hs
+                .iter()
+                .map(|h| (h.id, annual_fee(h.area_centi, s.fee_fen_per_m2_month)))
+                .collect();
             for (line, h) in split_subsidy(&fees, s.subsidy).into_iter().zip(&hs) {
                 view.subsidy_total += line.subsidy.0;
                 view.subsidies.push(HouseholdSubsidy {
                     household_id: h.id,
                     unit_id: h.unit_id,
                     label: label(h),
-                    area: linli_domain::Area::from_centi(h.area_centi).map(|a| a.to_string()).unwrap_or_default(),
+                    area: linli_domain::Area::from_centi(h.area_centi)
+                        .map(|a| a.to_string())
+                        .unwrap_or_default(),
                     fee: line.fee.0,
                     subsidy: line.subsidy.0,
                 });
             }
         }
         for id in &wanted {
-            let h = households.iter().find(|h| h.id == *id).ok_or_else(|| ServiceError::invalid("heads", Invalid::OtherCompound))?;
-            let hs = head_subsidy(annual_fee(h.area_centi, s.fee_fen_per_m2_month), s.head_base, s.head_extra);
+            let h = households
+                .iter()
+                .find(|h| h.id == *id)
+                .ok_or_else(|| ServiceError::invalid("heads", Invalid::OtherCompound))?;
+            let hs = head_subsidy(
+                annual_fee(h.area_centi, s.fee_fen_per_m2_month),
+                s.head_base,
+                s.head_extra,
+            );
             view.heads_total += hs.total.0;
-            view.heads.push(HeadSubsidyLine { household_id: h.id, label: label(h), fee: hs.fee.0, base: hs.base.0, extra: hs.extra.0, total: hs.total.0 });
+            view.heads.push(HeadSubsidyLine {
+                household_id: h.id,
+                label: label(h),
+                fee: hs.fee.0,
+                base: hs.base.0,
+                extra: hs.extra.0,
+                total: hs.total.0,
+            });
         }
         Ok(view)
     }
 
     /// The year's awards and subsidies as an `.xlsx` workbook. Amounts are integer fen (分),
     /// exactly as computed, so the lines add up to the totals in any spreadsheet.
-    pub async fn rating_year_xlsx(&self, actor: &Actor, compound_id: i64, year: i32, heads: &[i64], lang: Lang) -> ServiceResult<Vec<u8>> {
-        let v = self.rating_year(actor, compound_id, year, heads, lang).await?;
-        let err = |e: rust_xlsxwriter::XlsxError| ServiceError::Internal(anyhow::anyhow!("writing xlsx: {e}"));
+    pub async fn rating_year_xlsx(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        year: i32,
+        heads: &[i64],
+        lang: Lang,
+    ) -> ServiceResult<Vec<u8>> {
+        let v = self
+            .rating_year(actor, compound_id, year, heads, lang)
+            .await?;
+        let err = |e: rust_xlsxwriter::XlsxError| {
+            ServiceError::Internal(anyhow::anyhow!("writing xlsx: {e}"))
+        };
         // Whole numbers of fen are exact in a spreadsheet's numbers (below 2^53).
         let fen = |f: i64| f as f64;
         let money = Format::new().set_num_format("#,##0");
         let bold = Format::new().set_bold();
         let mut wb = Workbook::new();
         let ws = wb.add_worksheet().set_name("流动红旗").map_err(err)?;
-        for (i, h) in ["单元", "红旗月数", "获旗月份", "年终名次"].iter().enumerate() {
-            ws.write_string_with_format(0, i as u16, *h, &bold).map_err(err)?;
+        for (i, h) in ["单元", "红旗月数", "获旗月份", "年终名次"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string_with_format(0, i as u16, *h, &bold)
+                .map_err(err)?;
         }
         for (r, u) in v.units.iter().enumerate() {
             let r = r as u32 + 1;
             ws.write_string(r, 0, &u.name).map_err(err)?;
-            ws.write_number(r, 1, f64::from(u.flag_months)).map_err(err)?;
+            ws.write_number(r, 1, f64::from(u.flag_months))
+                .map_err(err)?;
             ws.write_string(r, 2, u.months.join("、")).map_err(err)?;
             if let Some(p) = u.place {
                 ws.write_number(r, 3, f64::from(p)).map_err(err)?;
             }
         }
         let ws = wb.add_worksheet().set_name("物业费补贴").map_err(err)?;
-        for (i, h) in ["户", "专有面积(m²)", "年物业费(分)", "补贴(分)"].iter().enumerate() {
-            ws.write_string_with_format(0, i as u16, *h, &bold).map_err(err)?;
+        for (i, h) in ["户", "专有面积(m²)", "年物业费(分)", "补贴(分)"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string_with_format(0, i as u16, *h, &bold)
+                .map_err(err)?;
         }
         let mut r = 1u32;
         for s in &v.subsidies {
             ws.write_string(r, 0, &s.label).map_err(err)?;
             ws.write_string(r, 1, &s.area).map_err(err)?;
-            ws.write_number_with_format(r, 2, fen(s.fee), &money).map_err(err)?;
-            ws.write_number_with_format(r, 3, fen(s.subsidy), &money).map_err(err)?;
+            ws.write_number_with_format(r, 2, fen(s.fee), &money)
+                .map_err(err)?;
+            ws.write_number_with_format(r, 3, fen(s.subsidy), &money)
+                .map_err(err)?;
             r += 1;
         }
-        ws.write_string_with_format(r, 0, "合计", &bold).map_err(err)?;
-        ws.write_number_with_format(r, 3, fen(v.subsidy_total), &money).map_err(err)?;
+        ws.write_string_with_format(r, 0, "合计", &bold)
+            .map_err(err)?;
+        ws.write_number_with_format(r, 3, fen(v.subsidy_total), &money)
+            .map_err(err)?;
         let ws = wb.add_worksheet().set_name("三长补贴").map_err(err)?;
-        for (i, h) in ["户", "年物业费(分)", "基础补贴(分)", "加发(分)", "合计(分)"].iter().enumerate() {
-            ws.write_string_with_format(0, i as u16, *h, &bold).map_err(err)?;
+        for (i, h) in ["户", "年物业费(分)", "基础补贴(分)", "加发(分)", "合计(分)"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string_with_format(0, i as u16, *h, &bold)
+                .map_err(err)?;
         }
         for (i, h) in v.heads.iter().enumerate() {
             let r = i as u32 + 1;
             ws.write_string(r, 0, &h.label).map_err(err)?;
             for (col, f) in [(1u16, h.fee), (2, h.base), (3, h.extra), (4, h.total)] {
-                ws.write_number_with_format(r, col, fen(f), &money).map_err(err)?;
+                ws.write_number_with_format(r, col, fen(f), &money)
+                    .map_err(err)?;
             }
         }
         wb.save_to_buffer().map_err(err)

@@ -34,92 +34,224 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
 #[utoipa::path(get, path = "/compounds/{id}/rating/rubrics", tag = "rating", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<RubricView>), (status = 403, body = ApiError)))]
 async fn rubrics(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<RubricView>> {
-    Ok(Json(state.store.rubrics(ctx.actor()?, id).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .rubrics(ctx.actor()?, id)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Adopt a rubric version: `{"preset":"nanguo","from_month":"2024-04"}` for the first; every
 /// later version needs `proposal_id` of a passed proposal.
 #[utoipa::path(post, path = "/compounds/{id}/rating/rubrics", tag = "rating", params(("id" = i64, Path)), request_body = RubricInput,
     responses((status = 201, body = RubricView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn adopt_rubric(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<RubricInput>) -> Result<(StatusCode, Json<RubricView>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.adopt_rubric(ctx.actor()?, id, &input).await.map_err(e(&ctx))?)))
+async fn adopt_rubric(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<RubricInput>,
+) -> Result<(StatusCode, Json<RubricView>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .adopt_rubric(ctx.actor()?, id, &input)
+                .await
+                .map_err(e(&ctx))?,
+        ),
+    ))
 }
 
 /// The scoring panel of a compound.
 #[utoipa::path(get, path = "/compounds/{id}/rating/panel", tag = "rating", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<ScorerView>), (status = 403, body = ApiError)))]
 async fn panel(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<ScorerView>> {
-    Ok(Json(state.store.panel(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .panel(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Seat a scorer on the panel for one of the four parties.
 #[utoipa::path(post, path = "/compounds/{id}/rating/panel", tag = "rating", params(("id" = i64, Path)), request_body = ScorerInput,
     responses((status = 201, body = ScorerView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn add_scorer(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<ScorerInput>) -> Result<(StatusCode, Json<ScorerView>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.add_scorer(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?)))
+async fn add_scorer(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<ScorerInput>,
+) -> Result<(StatusCode, Json<ScorerView>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .add_scorer(ctx.actor()?, id, &input, ctx.lang)
+                .await
+                .map_err(e(&ctx))?,
+        ),
+    ))
 }
 
 /// The rating months of a compound, newest first.
 #[utoipa::path(get, path = "/compounds/{id}/rating/months", tag = "rating", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<MonthRow>), (status = 403, body = ApiError)))]
 async fn months(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<MonthRow>> {
-    Ok(Json(state.store.rating_months(ctx.actor()?, id).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .rating_months(ctx.actor()?, id)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Open a month for scoring, under the rubric version in force for it.
 #[utoipa::path(post, path = "/compounds/{id}/rating/months", tag = "rating", params(("id" = i64, Path)), request_body = MonthInput,
     responses((status = 201, body = MonthView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn open_month(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<MonthInput>) -> Result<(StatusCode, Json<MonthView>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.open_month(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?)))
+async fn open_month(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<MonthInput>,
+) -> Result<(StatusCode, Json<MonthView>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .open_month(ctx.actor()?, id, &input, ctx.lang)
+                .await
+                .map_err(e(&ctx))?,
+        ),
+    ))
 }
 
 /// A month's ranking: scores, flags, and each unit's deductions, bonuses and vetoes.
 #[utoipa::path(get, path = "/rating/months/{id}", tag = "rating", params(("id" = i64, Path)),
     responses((status = 200, body = MonthView), (status = 404, body = ApiError)))]
 async fn month(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<MonthView> {
-    Ok(Json(state.store.rating_month(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .rating_month(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Submit your sheet for one unit: the codes tapped, each with a note and a photo if any.
 #[utoipa::path(post, path = "/rating/months/{id}/sheets", tag = "rating", params(("id" = i64, Path)), request_body = SheetInput,
     responses((status = 201, body = SheetView), (status = 422, body = ApiError)))]
-async fn submit_sheet(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<SheetInput>) -> Result<(StatusCode, Json<SheetView>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.submit_sheet(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?)))
+async fn submit_sheet(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<SheetInput>,
+) -> Result<(StatusCode, Json<SheetView>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .submit_sheet(ctx.actor()?, id, &input, ctx.lang)
+                .await
+                .map_err(e(&ctx))?,
+        ),
+    ))
 }
 
 /// Close a month; a reason is needed unless every party scored every unit.
 #[utoipa::path(post, path = "/rating/months/{id}/close", tag = "rating", params(("id" = i64, Path)), request_body = CloseInput,
     responses((status = 200, body = MonthView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn close_month(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<CloseInput>) -> ApiResult<MonthView> {
-    Ok(Json(state.store.close_month(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?))
+async fn close_month(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<CloseInput>,
+) -> ApiResult<MonthView> {
+    Ok(Json(
+        state
+            .store
+            .close_month(ctx.actor()?, id, &input, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// One unit's month: its result and every sheet with its taps and appeals.
 #[utoipa::path(get, path = "/rating/months/{id}/units/{unit_id}", tag = "rating", params(("id" = i64, Path), ("unit_id" = i64, Path)),
     responses((status = 200, body = UnitDetail), (status = 404, body = ApiError)))]
-async fn unit_detail(state: State, ctx: Ctx, Ids((id, unit_id)): Ids<(i64, i64)>) -> ApiResult<UnitDetail> {
-    Ok(Json(state.store.rating_unit(ctx.actor()?, id, unit_id, ctx.lang).await.map_err(e(&ctx))?))
+async fn unit_detail(
+    state: State,
+    ctx: Ctx,
+    Ids((id, unit_id)): Ids<(i64, i64)>,
+) -> ApiResult<UnitDetail> {
+    Ok(Json(
+        state
+            .store
+            .rating_unit(ctx.actor()?, id, unit_id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// The appeals of a month.
 #[utoipa::path(get, path = "/rating/months/{id}/appeals", tag = "rating", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<AppealView>), (status = 404, body = ApiError)))]
 async fn appeals(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<AppealView>> {
-    Ok(Json(state.store.rating_appeals(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .rating_appeals(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Appeal a deduction or veto of your unit, within the rubric's appeal period.
 #[utoipa::path(post, path = "/rating/months/{id}/appeals", tag = "rating", params(("id" = i64, Path)), request_body = AppealInput,
     responses((status = 201, body = AppealView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn file_appeal(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<AppealInput>) -> Result<(StatusCode, Json<AppealView>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.file_appeal(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?)))
+async fn file_appeal(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<AppealInput>,
+) -> Result<(StatusCode, Json<AppealView>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .file_appeal(ctx.actor()?, id, &input, ctx.lang)
+                .await
+                .map_err(e(&ctx))?,
+        ),
+    ))
 }
 
 /// Keep or reverse the appealed deduction, with the reason; reversing recomputes the ranking.
 #[utoipa::path(post, path = "/rating/appeals/{id}/decision", tag = "rating", params(("id" = i64, Path)), request_body = AppealDecisionInput,
     responses((status = 200, body = AppealView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn decide_appeal(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<AppealDecisionInput>) -> ApiResult<AppealView> {
-    Ok(Json(state.store.decide_appeal(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?))
+async fn decide_appeal(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<AppealDecisionInput>,
+) -> ApiResult<AppealView> {
+    Ok(Json(
+        state
+            .store
+            .decide_appeal(ctx.actor()?, id, &input, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -130,8 +262,18 @@ pub struct YearParams {
 
 pub(crate) fn parse_heads(ctx: &Ctx, heads: Option<&str>) -> Result<Vec<i64>, WebError> {
     let mut out = Vec::new();
-    for part in heads.unwrap_or("").split([',', ' ', '，']).map(str::trim).filter(|p| !p.is_empty()) {
-        let id = part.parse::<i64>().map_err(|_| ctx.err(linli_store::ServiceError::invalid("heads", linli_domain::Invalid::NotANumber)))?;
+    for part in heads
+        .unwrap_or("")
+        .split([',', ' ', '，'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let id = part.parse::<i64>().map_err(|_| {
+            ctx.err(linli_store::ServiceError::invalid(
+                "heads",
+                linli_domain::Invalid::NotANumber,
+            ))
+        })?;
         out.push(id);
     }
     Ok(out)
@@ -140,24 +282,49 @@ pub(crate) fn parse_heads(ctx: &Ctx, heads: Option<&str>) -> Result<Vec<i64>, We
 /// The year's flag-months, awarded units, household subsidies and heads' subsidies (fen).
 #[utoipa::path(get, path = "/compounds/{id}/rating/years/{year}", tag = "rating", params(("id" = i64, Path), ("year" = i32, Path), YearParams),
     responses((status = 200, body = YearView), (status = 403, body = ApiError)))]
-async fn year(state: State, ctx: Ctx, Ids((id, year)): Ids<(i64, i32)>, Q(p): Q<YearParams>) -> ApiResult<YearView> {
+async fn year(
+    state: State,
+    ctx: Ctx,
+    Ids((id, year)): Ids<(i64, i32)>,
+    Q(p): Q<YearParams>,
+) -> ApiResult<YearView> {
     let heads = parse_heads(&ctx, p.heads.as_deref())?;
-    Ok(Json(state.store.rating_year(ctx.actor()?, id, year, &heads, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .rating_year(ctx.actor()?, id, year, &heads, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// The same as an `.xlsx` workbook for the finance side (amounts in fen).
 #[utoipa::path(get, path = "/compounds/{id}/rating/years/{year}/xlsx", tag = "rating", params(("id" = i64, Path), ("year" = i32, Path), YearParams),
     responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 403, body = ApiError)))]
-async fn year_xlsx(state: State, ctx: Ctx, Ids((id, year)): Ids<(i64, i32)>, Q(p): Q<YearParams>) -> Result<Response, WebError> {
+async fn year_xlsx(
+    state: State,
+    ctx: Ctx,
+    Ids((id, year)): Ids<(i64, i32)>,
+    Q(p): Q<YearParams>,
+) -> Result<Response, WebError> {
     let heads = parse_heads(&ctx, p.heads.as_deref())?;
-    let bytes = state.store.rating_year_xlsx(ctx.actor()?, id, year, &heads, ctx.lang).await.map_err(e(&ctx))?;
+    let bytes = state
+        .store
+        .rating_year_xlsx(ctx.actor()?, id, year, &heads, ctx.lang)
+        .await
+        .map_err(e(&ctx))?;
     Ok(xlsx_download(bytes, year))
 }
 
 pub(crate) fn xlsx_download(bytes: Vec<u8>, year: i32) -> Response {
     let mut res = bytes.into_response();
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    );
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"rating-{year}.xlsx\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }

@@ -9,6 +9,7 @@ mod meetings;
 mod people;
 mod places;
 mod proposals;
+mod ratings;
 mod voting;
 pub(crate) mod roster;
 
@@ -47,6 +48,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(households::router())
         .merge(people::router())
         .merge(proposals::router())
+        .merge(ratings::router())
         .merge(voting::router())
         .merge(elections::router())
         .merge(meetings::router())

@@ -1,0 +1,612 @@
+//! The civility rating pages: the compound's rating (months, panel, rubric, year export),
+//! a month's ranking with its printable notice, the scoring sheet (one tap per item, a photo
+//! as evidence), and a unit's sheets with its appeals.
+
+use super::{Chrome, PageResult, chrome};
+use crate::ctx::Ctx;
+use crate::form::{CsrfForm, CsrfMultipart, Ids};
+use crate::i18n::T;
+use crate::{AppState, State};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use linli_domain::rating::{ItemKind, Party, Rubric};
+use linli_store::ServiceError;
+use linli_store::files::{MAX_FILE_BYTES, Purpose};
+use linli_store::ratings::*;
+use serde::Deserialize;
+use std::sync::Arc;
+
+pub fn router() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/compounds/{id}/rating", get(index))
+        .route("/compounds/{id}/rating/rubric", post(adopt))
+        .route("/compounds/{id}/rating/panel", post(add_scorer))
+        .route("/compounds/{id}/rating/months", post(open_month))
+        .route("/rating/months/{id}", get(month))
+        .route("/rating/months/{id}/notice", get(notice))
+        .route("/rating/months/{id}/close", post(close))
+        .route(
+            "/rating/months/{id}/score/{unit}",
+            get(sheet_page)
+                .post(submit)
+                .layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)),
+        )
+        .route("/rating/months/{id}/units/{unit}", get(unit))
+        .route("/rating/months/{id}/appeals", post(appeal))
+        .route("/rating/appeals/{id}/decision", post(decide))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "rating_index.html")]
+struct IndexPage {
+    t: T,
+    c: Chrome,
+    compound_id: i64,
+    months: Vec<MonthRow>,
+    panel: Vec<ScorerView>,
+    rubrics: Vec<RubricView>,
+    parties: Vec<(&'static str, &'static str)>,
+    manage: bool,
+    year: String,
+    errors: Vec<String>,
+}
+
+async fn index_page(
+    state: &State,
+    ctx: &Ctx,
+    id: i64,
+    errors: Vec<String>,
+) -> Result<IndexPage, crate::error::WebError> {
+    let actor = ctx.actor()?;
+    let s = &state.store;
+    let e = |e| ctx.err(e);
+    let months = s.rating_months(actor, id).await.map_err(e)?;
+    let panel = s.panel(actor, id, ctx.lang).await.map_err(e)?;
+    let rubrics = s.rubrics(actor, id).await.map_err(e)?;
+    let manage = s.can_manage_rating(actor, id).await.map_err(e)?;
+    let (t, chrome) = chrome(ctx);
+    let year = months
+        .first()
+        .map(|m| m.month.chars().take(4).collect())
+        .unwrap_or_default();
+    Ok(IndexPage {
+        t,
+        c: chrome,
+        compound_id: id,
+        months,
+        panel,
+        rubrics,
+        parties: Party::ALL
+            .iter()
+            .map(|p| (p.as_str(), p.label(ctx.lang)))
+            .collect(),
+        manage,
+        year,
+        errors,
+    })
+}
+
+async fn index(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    Ok(index_page(&state, &ctx, id, Vec::new())
+        .await?
+        .into_response())
+}
+
+/// Re-shows the index with the error of a form on it, or redirects on success.
+async fn after<T>(
+    state: &State,
+    ctx: &Ctx,
+    id: i64,
+    r: Result<T, ServiceError>,
+    to: String,
+) -> PageResult {
+    match r {
+        Ok(_) => Ok(Redirect::to(&to).into_response()),
+        Err(e @ ServiceError::Invalid(_)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            index_page(state, ctx, id, vec![e.message(ctx.lang)]).await?,
+        )
+            .into_response()),
+        Err(e) => Err(ctx.err(e)),
+    }
+}
+
+#[derive(Deserialize)]
+struct AdoptForm {
+    #[serde(default)]
+    from_month: String,
+}
+
+async fn adopt(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<AdoptForm>,
+) -> PageResult {
+    let input = RubricInput {
+        preset: "nanguo".into(),
+        rubric: None,
+        from_month: f.from_month,
+        proposal_id: None,
+    };
+    let r = state.store.adopt_rubric(ctx.actor()?, id, &input).await;
+    after(&state, &ctx, id, r, format!("/compounds/{id}/rating")).await
+}
+
+#[derive(Deserialize)]
+struct ScorerForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    party: String,
+}
+
+async fn add_scorer(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<ScorerForm>,
+) -> PageResult {
+    let input = ScorerInput {
+        login: f.login,
+        party: f.party,
+        home_unit_id: None,
+    };
+    let r = state
+        .store
+        .add_scorer(ctx.actor()?, id, &input, ctx.lang)
+        .await;
+    after(&state, &ctx, id, r, format!("/compounds/{id}/rating")).await
+}
+
+#[derive(Deserialize)]
+struct MonthForm {
+    #[serde(default)]
+    month: String,
+}
+
+async fn open_month(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<MonthForm>,
+) -> PageResult {
+    let r = state
+        .store
+        .open_month(ctx.actor()?, id, &MonthInput { month: f.month }, ctx.lang)
+        .await;
+    let to = match &r {
+        Ok(m) => format!("/rating/months/{}", m.id),
+        Err(_) => String::new(),
+    };
+    after(&state, &ctx, id, r, to).await
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "rating_month.html")]
+struct MonthPage {
+    t: T,
+    c: Chrome,
+    v: MonthView,
+    errors: Vec<String>,
+}
+
+async fn month(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    let m = state
+        .store
+        .rating_month(ctx.actor()?, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let (t, chrome) = chrome(&ctx);
+    Ok(MonthPage {
+        t,
+        c: chrome,
+        v: m,
+        errors: Vec::new(),
+    }
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "rating_notice.html")]
+struct NoticePage {
+    t: T,
+    c: Chrome,
+    v: MonthView,
+}
+
+async fn notice(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    let m = state
+        .store
+        .rating_month(ctx.actor()?, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let (t, chrome) = chrome(&ctx);
+    Ok(NoticePage { t, c: chrome, v: m }.into_response())
+}
+
+#[derive(Deserialize)]
+struct CloseForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn close(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<CloseForm>,
+) -> PageResult {
+    let actor = ctx.actor()?;
+    match state
+        .store
+        .close_month(actor, id, &CloseInput { reason: f.reason }, ctx.lang)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/rating/months/{id}")).into_response()),
+        Err(e @ ServiceError::Invalid(_)) => {
+            let m = state
+                .store
+                .rating_month(actor, id, ctx.lang)
+                .await
+                .map_err(|e| ctx.err(e))?;
+            let (t, chrome) = chrome(&ctx);
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                MonthPage {
+                    t,
+                    c: chrome,
+                    v: m,
+                    errors: vec![e.message(ctx.lang)],
+                },
+            )
+                .into_response())
+        }
+        Err(e) => Err(ctx.err(e)),
+    }
+}
+
+/// One tappable item of the sheet.
+struct SheetItem {
+    code: String,
+    label: String,
+    points: i64,
+    checked: bool,
+}
+
+/// A category of the sheet with its items and what must not be deducted in it.
+struct SheetGroup {
+    title: String,
+    max: Option<i64>,
+    items: Vec<SheetItem>,
+    exemptions: Vec<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "rating_sheet.html")]
+struct SheetPage {
+    t: T,
+    c: Chrome,
+    month_id: i64,
+    month: String,
+    unit_name: String,
+    groups: Vec<SheetGroup>,
+    note: String,
+    errors: Vec<String>,
+}
+
+fn groups(rubric: &Rubric, lang: linli_domain::Lang, checked: &[String]) -> Vec<SheetGroup> {
+    let item = |k: ItemKind<'_>, label: &str| SheetItem {
+        code: k.code().to_string(),
+        label: label.to_string(),
+        points: k.points(),
+        checked: checked.iter().any(|c| c == k.code()),
+    };
+    let mut out: Vec<SheetGroup> = rubric
+        .categories
+        .iter()
+        .map(|c| SheetGroup {
+            title: lang.pick(&c.zh, &c.en).to_string(),
+            max: Some(c.max),
+            items: c
+                .deductions
+                .iter()
+                .map(|d| {
+                    item(
+                        ItemKind::Deduction {
+                            category: c,
+                            item: d,
+                        },
+                        lang.pick(&d.zh, &d.en),
+                    )
+                })
+                .collect(),
+            exemptions: rubric
+                .exemptions
+                .iter()
+                .filter(|x| x.category == c.code)
+                .map(|x| lang.pick(&x.zh, &x.en).to_string())
+                .collect(),
+        })
+        .collect();
+    out.push(SheetGroup {
+        title: lang.pick("加分项", "Bonuses").into(),
+        max: None,
+        items: rubric
+            .bonuses
+            .iter()
+            .map(|b| item(ItemKind::Bonus(b), lang.pick(&b.zh, &b.en)))
+            .collect(),
+        exemptions: Vec::new(),
+    });
+    out.push(SheetGroup {
+        title: lang.pick("一票否决", "Veto items").into(),
+        max: None,
+        items: rubric
+            .vetoes
+            .iter()
+            .map(|v| item(ItemKind::Veto(v), lang.pick(&v.zh, &v.en)))
+            .collect(),
+        exemptions: Vec::new(),
+    });
+    out
+}
+
+async fn sheet_form(
+    state: &State,
+    ctx: &Ctx,
+    id: i64,
+    unit: i64,
+    checked: &[String],
+    note: String,
+    errors: Vec<String>,
+) -> Result<SheetPage, crate::error::WebError> {
+    let actor = ctx.actor()?;
+    let m = state
+        .store
+        .rating_month(actor, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let rubric = state
+        .store
+        .month_rubric(actor, id)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let unit_name = m
+        .units
+        .iter()
+        .find(|u| u.unit_id == unit)
+        .map(|u| u.name.clone())
+        .ok_or_else(|| ctx.err(ServiceError::NotFound { entity: "unit" }))?;
+    let (t, chrome) = chrome(ctx);
+    Ok(SheetPage {
+        t,
+        c: chrome,
+        month_id: id,
+        month: m.month,
+        unit_name,
+        groups: groups(&rubric, ctx.lang, checked),
+        note,
+        errors,
+    })
+}
+
+async fn sheet_page(state: State, ctx: Ctx, Ids((id, unit)): Ids<(i64, i64)>) -> PageResult {
+    Ok(
+        sheet_form(&state, &ctx, id, unit, &[], String::new(), Vec::new())
+            .await?
+            .into_response(),
+    )
+}
+
+/// A sheet posted from the phone: each ticked item (`item_<code>`) is one tap; the photo,
+/// if any, is the evidence of every tap of the sheet.
+async fn submit(
+    state: State,
+    ctx: Ctx,
+    Ids((id, unit)): Ids<(i64, i64)>,
+    form: CsrfMultipart,
+) -> PageResult {
+    let actor = ctx.actor()?;
+    let s = &state.store;
+    let ticked: Vec<String> = form
+        .fields
+        .keys()
+        .filter_map(|k| k.strip_prefix("item_"))
+        .map(String::from)
+        .collect();
+    let note = form.text("note");
+    let result = async {
+        let m = s.rating_month(actor, id, ctx.lang).await?;
+        let evidence_id = match form.file {
+            Some((name, bytes)) => Some(
+                s.save_file(actor, m.compound_id, Purpose::Evidence, &name, bytes)
+                    .await?
+                    .id,
+            ),
+            None => None,
+        };
+        let marks = ticked
+            .iter()
+            .map(|c| MarkInput {
+                item: c.clone(),
+                note: String::new(),
+                evidence_id,
+            })
+            .collect();
+        s.submit_sheet(
+            actor,
+            id,
+            &SheetInput {
+                unit_id: unit,
+                marks,
+                note: note.clone(),
+            },
+            ctx.lang,
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/rating/months/{id}")).into_response()),
+        Err(e @ ServiceError::Invalid(_)) => {
+            let page = sheet_form(
+                &state,
+                &ctx,
+                id,
+                unit,
+                &ticked,
+                note,
+                vec![e.message(ctx.lang)],
+            )
+            .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(ctx.err(e)),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "rating_unit.html")]
+struct UnitPage {
+    t: T,
+    c: Chrome,
+    d: UnitDetail,
+    errors: Vec<String>,
+}
+
+async fn unit_page(
+    state: &State,
+    ctx: &Ctx,
+    id: i64,
+    unit: i64,
+    errors: Vec<String>,
+) -> Result<UnitPage, crate::error::WebError> {
+    let d = state
+        .store
+        .rating_unit(ctx.actor()?, id, unit, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let (t, chrome) = chrome(ctx);
+    Ok(UnitPage {
+        t,
+        c: chrome,
+        d,
+        errors,
+    })
+}
+
+async fn unit(state: State, ctx: Ctx, Ids((id, unit)): Ids<(i64, i64)>) -> PageResult {
+    Ok(unit_page(&state, &ctx, id, unit, Vec::new())
+        .await?
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct AppealForm {
+    #[serde(default)]
+    mark_id: String,
+    #[serde(default)]
+    unit_id: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn appeal(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<AppealForm>,
+) -> PageResult {
+    let unit: i64 = f.unit_id.trim().parse().map_err(|_| {
+        ctx.err(ServiceError::invalid(
+            "unit_id",
+            linli_domain::Invalid::NotANumber,
+        ))
+    })?;
+    let r = async {
+        let mark_id = f
+            .mark_id
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| ServiceError::invalid("mark_id", linli_domain::Invalid::NotANumber))?;
+        state
+            .store
+            .file_appeal(
+                ctx.actor().map_err(|_| ServiceError::Unauthenticated)?,
+                id,
+                &AppealInput {
+                    mark_id,
+                    reason: f.reason,
+                },
+                ctx.lang,
+            )
+            .await
+    }
+    .await;
+    unit_after(&state, &ctx, id, unit, r).await
+}
+
+#[derive(Deserialize)]
+struct DecideForm {
+    #[serde(default)]
+    month_id: String,
+    #[serde(default)]
+    unit_id: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn decide(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<DecideForm>,
+) -> PageResult {
+    let bad = |field| {
+        ctx.err(ServiceError::invalid(
+            field,
+            linli_domain::Invalid::NotANumber,
+        ))
+    };
+    let month: i64 = f.month_id.trim().parse().map_err(|_| bad("month_id"))?;
+    let unit: i64 = f.unit_id.trim().parse().map_err(|_| bad("unit_id"))?;
+    let r = state
+        .store
+        .decide_appeal(
+            ctx.actor()?,
+            id,
+            &AppealDecisionInput {
+                reverse: f.decision == "reverse",
+                reason: f.reason,
+            },
+            ctx.lang,
+        )
+        .await;
+    unit_after(&state, &ctx, month, unit, r).await
+}
+
+async fn unit_after<T>(
+    state: &State,
+    ctx: &Ctx,
+    month: i64,
+    unit: i64,
+    r: Result<T, ServiceError>,
+) -> PageResult {
+    match r {
+        Ok(_) => Ok(Redirect::to(&format!("/rating/months/{month}/units/{unit}")).into_response()),
+        Err(e @ ServiceError::Invalid(_)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            unit_page(state, ctx, month, unit, vec![e.message(ctx.lang)]).await?,
+        )
+            .into_response()),
+        Err(e) => Err(ctx.err(e)),
+    }
+}
