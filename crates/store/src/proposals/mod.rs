@@ -140,8 +140,11 @@ impl Loaded {
 
 impl Store {
     /// The path and the name of a scope, checking that it lies in the compound.
+    /// The places below the compound (building, unit) are returned for breadcrumbs; the
+    /// regions above it are added only where a page shows them (`Store::proposal`), since
+    /// every ballot loads its proposal and each query counts.
     pub(crate) async fn scope_place(&self, c: &compound::Model, scope: Scope, scope_id: i64) -> ServiceResult<(Path, String, Vec<PlaceRef>)> {
-        let mut places = self.compound_places(c).await?;
+        let mut places = Vec::new();
         match scope {
             Scope::Compound if scope_id == c.id => Ok((paths::compound_path(c), c.name.clone(), places)),
             Scope::Building => {
@@ -178,7 +181,9 @@ impl Store {
         let p = self.load_proposal(id).await?;
         require_view(actor, &p)?;
         let voter = self.own_voter(actor, &p).await?;
-        Ok(view(&p, actor, voter.is_some(), lang))
+        let mut places = self.compound_places(&p.compound).await?;
+        places.extend(p.places.iter().cloned());
+        Ok(view(&p, places, actor, voter.is_some(), lang))
     }
 }
 
@@ -202,7 +207,7 @@ pub(crate) fn internal(msg: String) -> ServiceError {
     ServiceError::Internal(anyhow::anyhow!(msg))
 }
 
-pub(crate) fn view(p: &Loaded, actor: &Actor, is_voter: bool, lang: linli_domain::Lang) -> ProposalView {
+pub(crate) fn view(p: &Loaded, places: Vec<PlaceRef>, actor: &Actor, is_voter: bool, lang: linli_domain::Lang) -> ProposalView {
     let r = &p.row;
     let matter = MatterClass::parse(&r.matter).ok();
     let preset = Preset::parse(&r.preset).ok();
@@ -233,7 +238,7 @@ pub(crate) fn view(p: &Loaded, actor: &Actor, is_voter: bool, lang: linli_domain
         closed_at: r.closed_at,
         created_at: r.created_at,
         version: r.version,
-        places: p.places.clone(),
+        places,
         can: ProposalPermissions {
             comment: actor.can(Action::Propose, &p.path) && !matches!(p.stage, ProposalStage::Withdrawn),
             support: open && actor.can(Action::Propose, &p.path),

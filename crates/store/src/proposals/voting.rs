@@ -94,6 +94,16 @@ pub struct RegisterRow {
     pub revision: i32,
 }
 
+/// What a ballot became: the voter it counts for and its revision (1 = first cast).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct BallotReceipt {
+    pub voter_key: String,
+    pub choice: String,
+    pub method: String,
+    pub revision: i32,
+    pub cast_at: i64,
+}
+
 /// A version of a ballot, kept for good.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BallotEventView {
@@ -301,7 +311,7 @@ impl Store {
     /// Casts or changes a ballot. The owner votes online for their own household; building
     /// and unit heads, grid workers and volunteers record assisted, remote and proxy ballots;
     /// the committee enters paper forms. Each way needs its evidence (`CastMethod::check`).
-    pub async fn cast_ballot(&self, actor: &Actor, id: i64, input: &BallotInput) -> ServiceResult<RegisterRow> {
+    pub async fn cast_ballot(&self, actor: &Actor, id: i64, input: &BallotInput) -> ServiceResult<BallotReceipt> {
         let p = self.load_proposal(id).await?;
         require_view(actor, &p)?;
         let mut e = Vec::new();
@@ -437,13 +447,7 @@ impl Store {
         .await?;
         super::event(&txn, actor, p.compound.id, "ballot.cast", id, serde_json::to_value(&b).map_err(anyhow::Error::from)?).await?;
         txn.commit().await?;
-        let elector = elector::Entity::find()
-            .filter(elector::Column::ProposalId.eq(id))
-            .filter(elector::Column::VoterKey.eq(voter_key))
-            .one(self.read())
-            .await?
-            .ok_or(ServiceError::NotFound { entity: "ballot" })?;
-        Ok(register_row(&elector, Some(&b), String::new(), Lang::Zh))
+        Ok(BallotReceipt { voter_key: b.voter_key, choice: b.choice, method: b.method, revision: b.revision, cast_at: b.cast_at })
     }
 
     pub(crate) async fn voter_of_household(&self, id: i64, household_id: i64) -> ServiceResult<Option<elector_household::Model>> {

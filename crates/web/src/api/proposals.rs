@@ -134,8 +134,8 @@ async fn close_voting(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(b): Api
 /// Cast or change a ballot: your own (`online`), or recorded for a household (`assisted`,
 /// `proxy`, `remote`, `paper`) with its evidence.
 #[utoipa::path(post, path = "/proposals/{id}/ballots", tag = "decisions", params(("id" = i64, Path)), request_body = BallotInput,
-    responses((status = 200, body = RegisterRow), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn cast_ballot(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<BallotInput>) -> ApiResult<RegisterRow> {
+    responses((status = 200, body = BallotReceipt), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+async fn cast_ballot(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<BallotInput>) -> ApiResult<BallotReceipt> {
     Ok(Json(state.store.cast_ballot(ctx.actor()?, id, &input).await.map_err(e(&ctx))?))
 }
 
