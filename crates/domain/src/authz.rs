@@ -116,10 +116,16 @@ pub enum Action {
     /// Run the civility rating of a compound's units: adopt its rubric, keep its scoring
     /// panel, open and close months, decide appeals. (Scoring itself needs a seat on the panel.)
     ManageRating,
+    /// Run an elevator retrofit project: its stages, documents, cost, subsidy, coefficient
+    /// table and share table.
+    ManageProject,
+    /// Record a household's payment towards a project (cash or transfer, with a receipt):
+    /// the committee, and the building and unit heads who collect in their stairwells.
+    RecordPayment,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 18] = [
         Action::ViewPublic,
         Action::ViewRegistry,
         Action::ViewPersonal,
@@ -136,6 +142,8 @@ impl Action {
         Action::RecordBallot,
         Action::ManageDecision,
         Action::ManageRating,
+        Action::ManageProject,
+        Action::RecordPayment,
     ];
 }
 
@@ -146,7 +154,7 @@ pub fn permits(role: Role, action: Action) -> bool {
         Role::CityAdmin | Role::SubdistrictOfficer | Role::CommunityWorker => true,
         Role::CommitteeMember => action != CreateCompound,
         Role::BuildingHead | Role::UnitHead => {
-            matches!(action, ViewPublic | ViewRegistry | ViewPersonal | EditHousehold | ManagePeople | Propose | RecordBallot)
+            matches!(action, ViewPublic | ViewRegistry | ViewPersonal | EditHousehold | ManagePeople | Propose | RecordBallot | RecordPayment)
         }
         Role::GridWorker => matches!(action, ViewPublic | ViewRegistry | ViewPersonal | Propose | RecordBallot),
         Role::Volunteer => matches!(action, ViewPublic | ViewRegistry | Propose | RecordBallot),
@@ -257,6 +265,8 @@ mod tests {
                     Action::RecordBallot,
                     Action::ManageDecision,
                     Action::ManageRating,
+                    Action::ManageProject,
+                    Action::RecordPayment,
                 ],
             ),
             (
@@ -270,6 +280,7 @@ mod tests {
                     Action::ManagePeople,
                     Action::Propose,
                     Action::RecordBallot,
+                    Action::RecordPayment,
                 ],
             ),
             (
@@ -283,6 +294,7 @@ mod tests {
                     Action::ManagePeople,
                     Action::Propose,
                     Action::RecordBallot,
+                    Action::RecordPayment,
                 ],
             ),
             (
@@ -315,6 +327,7 @@ mod tests {
             assert!(allowed(&grants, Action::Propose, &compound5), "{role:?} propose for the compound");
             assert_eq!(allowed(&grants, Action::ManageDecision, &compound5), edits_compound, "{role:?} run a decision");
             assert_eq!(allowed(&grants, Action::ManageRating, &compound5), edits_compound, "{role:?} run the civility rating");
+            assert_eq!(allowed(&grants, Action::ManageProject, &compound5), edits_compound, "{role:?} run an elevator project");
         }
     }
 

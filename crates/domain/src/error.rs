@@ -5,6 +5,8 @@
 
 use crate::decision::ballot::CastMethod;
 use crate::decision::stage::ProposalStage;
+use crate::elevator::{Blocker, ElevatorStage};
+use crate::money::Fen;
 use crate::lang::Lang;
 use serde::Serialize;
 use std::fmt;
@@ -66,6 +68,28 @@ pub enum Invalid {
     CategoriesOverTotal { total: i64, out_of: i64 },
     /// Someone scoring who is not on the compound's panel.
     NotOnPanel,
+    /// A negative amount where only zero or more makes sense (a cost, a coefficient).
+    Negative,
+    /// A floor-coefficient table whose coefficients do not add up to exactly 100%.
+    CoefficientsSum { total_bp: i64 },
+    /// A floor listed twice in a coefficient table.
+    DuplicateFloor { floor: i32 },
+    /// A floor with a coefficient above zero and no household on it.
+    EmptyFloor { floor: i32 },
+    /// A household on a floor the coefficient table does not list.
+    FloorNotInTable { floor: i32 },
+    /// A subsidy (or the pipelines part of a cost) larger than the cost.
+    SubsidyOverCost,
+    /// A household, proposal or place that is not of the project's unit.
+    OtherUnit,
+    /// A payment above what the household still owes.
+    OverDue { outstanding: Fen },
+    /// A step an elevator project cannot take at its stage.
+    ProjectStage { stage: ElevatorStage },
+    /// An elevator project that cannot move on yet, with every reason.
+    StageBlocked { blockers: Vec<Blocker> },
+    /// The share table is fixed: cost, subsidy and coefficients no longer change.
+    SharesFixed,
 }
 
 impl Invalid {
@@ -110,6 +134,17 @@ impl Invalid {
             Invalid::ItemPoints { .. } => "item_points",
             Invalid::CategoriesOverTotal { .. } => "categories_over_total",
             Invalid::NotOnPanel => "not_on_panel",
+            Invalid::Negative => "negative",
+            Invalid::CoefficientsSum { .. } => "coefficients_sum",
+            Invalid::DuplicateFloor { .. } => "duplicate_floor",
+            Invalid::EmptyFloor { .. } => "empty_floor",
+            Invalid::FloorNotInTable { .. } => "floor_not_in_table",
+            Invalid::SubsidyOverCost => "subsidy_over_cost",
+            Invalid::OtherUnit => "other_unit",
+            Invalid::OverDue { .. } => "over_due",
+            Invalid::ProjectStage { .. } => "project_stage",
+            Invalid::StageBlocked { .. } => "stage_blocked",
+            Invalid::SharesFixed => "shares_fixed",
         }
     }
 
@@ -208,6 +243,38 @@ impl Invalid {
             }
             (Invalid::NotOnPanel, Lang::Zh) => "不是本小区评分小组的成员".into(),
             (Invalid::NotOnPanel, Lang::En) => "is not on the compound's scoring panel".into(),
+            (Invalid::Negative, Lang::Zh) => "不能是负数".into(),
+            (Invalid::Negative, Lang::En) => "cannot be negative".into(),
+            (Invalid::CoefficientsSum { total_bp }, Lang::Zh) => {
+                format!("各层系数合计 {}%，必须正好是 100%", Fen(*total_bp))
+            }
+            (Invalid::CoefficientsSum { total_bp }, Lang::En) => {
+                format!("add up to {}%; they must add up to exactly 100%", Fen(*total_bp))
+            }
+            (Invalid::DuplicateFloor { floor }, Lang::Zh) => format!("第 {floor} 层填了两次"),
+            (Invalid::DuplicateFloor { floor }, Lang::En) => format!("list floor {floor} twice"),
+            (Invalid::EmptyFloor { floor }, Lang::Zh) => format!("第 {floor} 层没有住户，分摊系数应为 0"),
+            (Invalid::EmptyFloor { floor }, Lang::En) => format!("give floor {floor} a share, but no household lives there"),
+            (Invalid::FloorNotInTable { floor }, Lang::Zh) => format!("没有第 {floor} 层的系数，但该层有住户"),
+            (Invalid::FloorNotInTable { floor }, Lang::En) => format!("have no coefficient for floor {floor}, where households live"),
+            (Invalid::SubsidyOverCost, Lang::Zh) => "不能超过总造价".into(),
+            (Invalid::SubsidyOverCost, Lang::En) => "cannot be more than the total cost".into(),
+            (Invalid::OtherUnit, Lang::Zh) => "不属于本项目的单元".into(),
+            (Invalid::OtherUnit, Lang::En) => "is not of the project's unit".into(),
+            (Invalid::OverDue { outstanding }, Lang::Zh) => format!("超过了该户尚欠的 {outstanding} 元"),
+            (Invalid::OverDue { outstanding }, Lang::En) => format!("is more than the {outstanding} yuan the household still owes"),
+            (Invalid::ProjectStage { stage }, Lang::Zh) => format!("项目现处于“{}”阶段，不能这样做", stage.label(lang)),
+            (Invalid::ProjectStage { stage }, Lang::En) => {
+                format!("cannot be done while the project is at the stage “{}”", stage.label(lang))
+            }
+            (Invalid::StageBlocked { blockers }, Lang::Zh) => {
+                format!("还不能进入下一阶段：{}", blockers.iter().map(|b| b.label(lang)).collect::<Vec<_>>().join("；"))
+            }
+            (Invalid::StageBlocked { blockers }, Lang::En) => {
+                format!("cannot move on yet: {}", blockers.iter().map(|b| b.label(lang)).collect::<Vec<_>>().join("; "))
+            }
+            (Invalid::SharesFixed, Lang::Zh) => "分摊表已确定，不能再改".into(),
+            (Invalid::SharesFixed, Lang::En) => "cannot change: the share table is fixed".into(),
         }
     }
 }
@@ -315,6 +382,19 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
         "appeal_days" => ("申诉期", "Appeal period"),
         "out_of" => ("满分", "Full score"),
         "award_units" => ("年终获奖单元数", "Units awarded"),
+        "total_cost" => ("总造价", "Total cost"),
+        "pipelines_cost" => ("管线迁移费用", "Pipelines cost"),
+        "subsidy_preset" => ("补贴标准", "Subsidy"),
+        "subsidy_amount" => ("补贴金额", "Subsidy amount"),
+        "coefficients" => ("楼层分摊系数", "Floor coefficients"),
+        "responsible" => ("负责人", "Responsible person"),
+        "installer" => ("施工单位", "Installer"),
+        "amount" => ("金额", "Amount"),
+        "receipt_no" => ("收据号", "Receipt number"),
+        "paid_on" => ("缴款日期", "Date paid"),
+        "doc_kind" => ("文件类型", "Document type"),
+        "step" => ("操作", "Step"),
+        "pay_method" => ("缴款方式", "Paid by"),
         other => (other, other),
     };
     lang.pick(zh, en)

@@ -9,6 +9,7 @@ pub mod area;
 pub mod audit;
 pub mod authz;
 pub mod decision;
+pub mod elevator;
 pub mod error;
 pub mod fraction;
 pub mod lang;
