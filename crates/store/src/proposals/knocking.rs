@@ -3,7 +3,7 @@
 
 use super::require_view;
 use crate::accounts::Actor;
-use crate::entity::{account, ballot, building, elector_household, knock_visit, unit};
+use crate::entity::{account, ballot, building, election_ballot, elector_household, knock_visit, unit};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, now};
 use linli_domain::authz::Action;
@@ -127,7 +127,7 @@ impl Store {
             .order_by_asc(elector_household::Column::Label)
             .all(self.read())
             .await?;
-        let answered: HashSet<String> = ballot::Entity::find()
+        let mut answered: HashSet<String> = ballot::Entity::find()
             .filter(ballot::Column::ProposalId.eq(id))
             .select_only()
             .column(ballot::Column::VoterKey)
@@ -136,6 +136,16 @@ impl Store {
             .await?
             .into_iter()
             .collect();
+        // An election's ballots name candidates and live in their own table.
+        answered.extend(
+            election_ballot::Entity::find()
+                .filter(election_ballot::Column::ProposalId.eq(id))
+                .select_only()
+                .column(election_ballot::Column::VoterKey)
+                .into_tuple::<String>()
+                .all(self.read())
+                .await?,
+        );
         let mut visits: HashMap<i64, (i64, knock_visit::Model)> = HashMap::new();
         for v in knock_visit::Entity::find().filter(knock_visit::Column::ProposalId.eq(id)).order_by_asc(knock_visit::Column::Id).all(self.read()).await? {
             let e = visits.entry(v.household_id).or_insert((0, v.clone()));

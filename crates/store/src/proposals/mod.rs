@@ -100,6 +100,8 @@ pub struct ProposalView {
     pub closed_at: Option<i64>,
     pub created_at: i64,
     pub version: i32,
+    /// An election of N of M candidates: its ballots are cast on the election page.
+    pub is_election: bool,
     pub places: Vec<PlaceRef>,
     pub can: ProposalPermissions,
 }
@@ -183,7 +185,9 @@ impl Store {
         let voter = self.own_voter(actor, &p).await?;
         let mut places = self.compound_places(&p.compound).await?;
         places.extend(p.places.iter().cloned());
-        Ok(view(&p, places, actor, voter.is_some(), lang))
+        let mut v = view(&p, places, actor, voter.is_some(), lang);
+        v.is_election = self.election_of(id).await?.is_some();
+        Ok(v)
     }
 }
 
@@ -238,6 +242,7 @@ pub(crate) fn view(p: &Loaded, places: Vec<PlaceRef>, actor: &Actor, is_voter: b
         closed_at: r.closed_at,
         created_at: r.created_at,
         version: r.version,
+        is_election: false,
         places,
         can: ProposalPermissions {
             comment: actor.can(Action::Propose, &p.path) && !matches!(p.stage, ProposalStage::Withdrawn),

@@ -31,6 +31,19 @@ pub fn router() -> Router<Arc<AppState>> {
 struct SearchQuery {
     q: Option<String>,
     page: Option<u64>,
+    /// `xlsx` or `csv`: every household the list would show, as a download.
+    format: Option<String>,
+}
+
+/// Households as a download, with the columns of the list (phones masked as on the page).
+fn households_sheet(ctx: &Ctx, format: &str, rows: Vec<HouseholdRow>) -> PageResult {
+    let t = T::new(ctx.lang, false);
+    let headers = [t.s("compounds"), t.s("building"), t.s("unit"), t.s("floor"), t.s("room"), t.s("area"), t.s("owners"), t.s("phone")];
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|h| vec![h.compound, h.building, h.unit, h.floor.to_string(), h.room, h.area, h.owners, h.phone.unwrap_or_default()])
+        .collect();
+    super::sheet_download(format, t.s("households"), &headers, &rows).map_err(|e| ctx.err(e))
 }
 
 #[derive(Template, WebTemplate)]
@@ -48,6 +61,10 @@ struct List {
 async fn search(state: State, ctx: Ctx, Q(q): Q<SearchQuery>) -> PageResult {
     let actor = ctx.actor()?;
     let term = q.q.unwrap_or_default();
+    if let Some(format) = q.format.as_deref() {
+        let all = super::all_pages(|p| state.store.search_households(actor, &term, p)).await.map_err(|e| ctx.err(e))?;
+        return households_sheet(&ctx, format, all);
+    }
     let list = state.store.search_households(actor, &term, PageRequest::new(q.page, None)).await.map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
     let base = pager_base("/search", &[("q", term.clone())]);
@@ -58,6 +75,10 @@ async fn compound_households(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<
     let actor = ctx.actor()?;
     let term = q.q.unwrap_or_default();
     let s = &state.store;
+    if let Some(format) = q.format.as_deref() {
+        let all = super::all_pages(|p| s.list_households(actor, id, Some(&term), p)).await.map_err(|e| ctx.err(e))?;
+        return households_sheet(&ctx, format, all);
+    }
     let list = s.list_households(actor, id, Some(&term), PageRequest::new(q.page, None)).await.map_err(|e| ctx.err(e))?;
     let name = s.compound(actor, id).await.map_err(|e| ctx.err(e))?.compound.name;
     let (t, c) = chrome(&ctx);

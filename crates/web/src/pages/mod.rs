@@ -199,3 +199,41 @@ fn china(ts: i64) -> Option<time::OffsetDateTime> {
 pub fn today_plus(days: i64) -> String {
     china_date(linli_store::now() + days * 86_400)
 }
+
+/// The most rows a list download holds: a city's households fit.
+pub const EXPORT_MAX: usize = 200_000;
+
+/// Every row of a paged list, page by page (capped at [`EXPORT_MAX`]), for a download of
+/// what the page shows with the same filters.
+pub async fn all_pages<T, F, Fut>(mut fetch: F) -> Result<Vec<T>, ServiceError>
+where
+    F: FnMut(linli_domain::PageRequest) -> Fut,
+    Fut: std::future::Future<Output = Result<linli_domain::Paged<T>, ServiceError>>,
+{
+    let size = linli_domain::PageRequest::MAX_SIZE;
+    let mut out = Vec::new();
+    for page in 1.. {
+        let got = fetch(linli_domain::PageRequest::new(Some(page), Some(size))).await?;
+        let last = !got.has_next();
+        out.extend(got.items);
+        if last || out.len() >= EXPORT_MAX {
+            break;
+        }
+    }
+    out.truncate(EXPORT_MAX);
+    Ok(out)
+}
+
+/// A table as an `.xlsx` or `.csv` download (`format` as in the link's query).
+pub fn sheet_download(format: &str, name: &str, headers: &[&str], rows: &[Vec<String>]) -> Result<Response, ServiceError> {
+    let (bytes, content_type, ext) = match format {
+        "csv" => (linli_store::sheet::csv_table(headers, rows)?, "text/csv; charset=utf-8", "csv"),
+        "xlsx" => (
+            linli_store::sheet::xlsx_table(name, headers, rows)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+        _ => return Err(ServiceError::invalid("format", linli_domain::Invalid::BadChoice)),
+    };
+    Ok(voting::download(bytes, content_type, &format!("linli-{}.{ext}", linli_store::now())))
+}

@@ -51,6 +51,8 @@ struct ListQuery {
     mode: Option<String>,
     three_no: Option<bool>,
     page: Option<u64>,
+    /// `xlsx` or `csv`: the whole filtered list as a download.
+    format: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -68,6 +70,25 @@ struct Compounds {
 async fn compounds(state: State, ctx: Ctx, Q(q): Q<ListQuery>) -> PageResult {
     let actor = ctx.actor()?;
     let filter = CompoundFilter { q: q.q.clone(), mode: q.mode.clone(), three_no: q.three_no, region: None };
+    if let Some(format) = q.format.as_deref() {
+        let all = super::all_pages(|p| state.store.list_compounds(actor, &filter, p)).await.map_err(|e| ctx.err(e))?;
+        let t = T::new(ctx.lang, false);
+        let headers = [t.s("name"), t.s("address"), t.s("management_mode"), t.s("three_no"), t.s("six_have"), t.s("households")];
+        let rows: Vec<Vec<String>> = all
+            .into_iter()
+            .map(|c| {
+                vec![
+                    c.name,
+                    c.address.unwrap_or_default(),
+                    t.mode(&c.management_mode).to_string(),
+                    t.s(if c.three_no { "yes" } else { "no" }).to_string(),
+                    format!("{}/6", c.six_have_count),
+                    c.households.to_string(),
+                ]
+            })
+            .collect();
+        return super::sheet_download(format, t.s("compounds"), &headers, &rows).map_err(|e| ctx.err(e));
+    }
     let list = state.store.list_compounds(actor, &filter, PageRequest::new(q.page, None)).await.map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
     let (qs, mode) = (q.q.unwrap_or_default(), q.mode.unwrap_or_default());
