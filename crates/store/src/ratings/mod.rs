@@ -134,6 +134,7 @@ impl Store {
 }
 
 /// Records a change of the rating on the compound's chain, inside the caller's transaction.
+#[allow(clippy::too_many_arguments)] // the fields of one audit record, named at each call
 pub(crate) async fn record<C: ConnectionTrait>(
     txn: &C,
     actor: &Actor,

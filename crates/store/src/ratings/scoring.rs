@@ -652,13 +652,13 @@ impl Store {
         .await?;
         txn.commit().await?;
         let refs: Vec<&rating_mark::Model> = marks.iter().collect();
-        Ok(sheet_view(
+        sheet_view(
             &m.rubric,
             &sheet,
             &refs,
             &BTreeMap::new(),
             lang,
-        )?)
+        )
     }
 
     /// Closes a month. Without a sheet from every party for every unit the committee must
