@@ -29,6 +29,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("notice_days", "公示天数", "Days of public notice"),
     ("voting", "投票", "Voting"),
     ("voting_until", "投票截止", "Voting closes"),
+    ("uploading", "正在上传", "Uploading"),
+    ("saving", "正在保存…", "Saving…"),
     ("go_to_election", "去选举页投票", "Vote on the election page"),
     ("end_of_day", "（当天 24 点）", "(at the end of that day)"),
     ("you_vote_for", "您代表投票的房屋：", "You vote for:"),
