@@ -239,6 +239,13 @@ both_backends! {
         assert_eq!(res.status(), 200);
         let bytes = res.bytes().await.unwrap();
         assert!(bytes.starts_with(b"PK"), "an xlsx is a zip");
+        // The same year on a page to check and print, totals in yuan to the fen.
+        let page = app.browser_login("committee").await;
+        let (st, html) = page.get(&format!("/compounds/{}/rating/years/2024?heads={home}", s.compound)).await;
+        assert_eq!(st, 200, "{html}");
+        let total = year["subsidy_total"].as_i64().unwrap();
+        let yuan = format!("{}.{:02}", total / 100, total % 100);
+        assert!(html.contains(&format!(r#"id="subsidy-total"><strong>{yuan}</strong>"#)), "the total {yuan} on the page");
     }
 
     async fn the_pages_run_a_month_from_a_phone(app) {

@@ -6,7 +6,7 @@
 
 mod elections;
 mod proposals;
-mod ratings;
+pub(crate) mod ratings;
 mod registry;
 mod roster;
 

@@ -24,6 +24,7 @@ use std::sync::Arc;
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/compounds/{id}/rating", get(index))
+        .route("/compounds/{id}/rating/years/{year}", get(year))
         .route("/compounds/{id}/rating/rubric", post(adopt))
         .route("/compounds/{id}/rating/panel", post(add_scorer))
         .route("/compounds/{id}/rating/months", post(open_month))
@@ -609,4 +610,34 @@ async fn unit_after<T>(
             .into_response()),
         Err(e) => Err(ctx.err(e)),
     }
+}
+
+#[derive(serde::Deserialize, Default)]
+struct YearQuery {
+    heads: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "rating_year.html")]
+struct YearPage {
+    t: T,
+    c: Chrome,
+    v: linli_store::ratings::YearView,
+    heads: String,
+}
+
+impl YearPage {
+    /// Fen as yuan with two decimals, exactly.
+    fn yuan(&self, fen: &i64) -> String {
+        linli_domain::Fen(*fen).to_string()
+    }
+}
+
+/// The year-end awards and subsidies as a page to check and print before the `.xlsx` goes
+/// to the finance side.
+async fn year(state: State, ctx: Ctx, Ids((id, year)): Ids<(i64, i32)>, crate::form::Q(q): crate::form::Q<YearQuery>) -> PageResult {
+    let heads = crate::api::ratings::parse_heads(&ctx, q.heads.as_deref())?;
+    let v = state.store.rating_year(ctx.actor()?, id, year, &heads, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let (t, c) = chrome(&ctx);
+    Ok(YearPage { t, c, v, heads: q.heads.unwrap_or_default() }.into_response())
 }
