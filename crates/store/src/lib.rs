@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod audit;
 pub mod db;
 pub mod demo;
+pub mod elevators;
 pub mod entity;
 pub mod error;
 pub mod exchange;

@@ -12,6 +12,7 @@ mod form;
 mod i18n;
 mod i18n_decisions;
 mod i18n_ratings;
+mod i18n_elevators;
 mod pages;
 
 use axum::Router;

@@ -3,9 +3,11 @@
 
 mod decisions;
 mod elections;
+mod elevators;
 mod ratings;
 pub use decisions::*;
 pub use elections::*;
+pub use elevators::*;
 pub use ratings::*;
 
 pub mod region {

@@ -8,11 +8,12 @@ mod m0002_roster_import;
 mod m0003_decisions;
 mod m0004_elections;
 mod m0005_ratings;
+mod m0006_elevators;
 
 pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_registry::Migration), Box::new(m0002_roster_import::Migration), Box::new(m0003_decisions::Migration), Box::new(m0004_elections::Migration), Box::new(m0005_ratings::Migration)]
+        vec![Box::new(m0001_registry::Migration), Box::new(m0002_roster_import::Migration), Box::new(m0003_decisions::Migration), Box::new(m0004_elections::Migration), Box::new(m0005_ratings::Migration), Box::new(m0006_elevators::Migration)]
     }
 }

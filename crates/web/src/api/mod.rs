@@ -5,6 +5,7 @@
 //! OpenAPI document is generated from these handlers, so it cannot drift from them.
 
 mod elections;
+mod elevators;
 mod proposals;
 pub(crate) mod ratings;
 mod registry;
@@ -51,6 +52,7 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .merge(elections::router())
         .merge(roster::router())
         .merge(ratings::router())
+        .merge(elevators::router())
 }
 
 /// The OpenAPI document, with paths under `/api/v1`.

@@ -4,6 +4,7 @@
 mod account;
 mod acting;
 mod elections;
+mod elevators;
 mod households;
 mod meetings;
 mod people;
@@ -51,6 +52,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(ratings::router())
         .merge(voting::router())
         .merge(elections::router())
+        .merge(elevators::router())
         .merge(meetings::router())
         .merge(acting::router())
         .merge(roster::router())

@@ -1,0 +1,381 @@
+//! Elevator retrofit projects (加装电梯): one per unit, from the intention survey to
+//! operation, decided by a unit proposal and paid for by the unit's households.
+//!
+//! The rules are the pure `linli_domain::elevator`; this module keeps the rows and the gates.
+//! A project's stage moves only through `ElevatorStage::next`, fed with [`Facts`] gathered
+//! here (documents on file, the linked proposal's stage, days of notice, money owed), and
+//! the board shows the blockers computed from the same facts. The share table is computed
+//! from the registry's households of the unit until it is fixed; fixing stores one row per
+//! household, and from then on cost, subsidy and coefficients no longer change. Shares and
+//! payments are keyed by household, not person: whoever owns the flat now sees its bill.
+//! Payments lock the project row first, so two collectors cannot together take more than
+//! a household owes, in one process or two.
+
+mod payments;
+mod plan;
+mod shares;
+
+pub use payments::*;
+pub use plan::*;
+pub use shares::*;
+
+use crate::accounts::Actor;
+use crate::entity::{compound, elevator_document, elevator_payment, elevator_project, elevator_share, elevator_stage_log, proposal};
+use crate::error::{ServiceError, ServiceResult};
+use crate::{Store, now, paths};
+use linli_domain::authz::Action;
+use linli_domain::decision::ProposalStage;
+use linli_domain::elevator::{Blocker, CoefficientTable, DocKind, ElevatorStage, Facts, SubsidyPreset};
+use linli_domain::place::Path;
+use linli_domain::{Fen, Lang};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, UpdateMany};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A floor's coefficient as shown and typed: "3" and "10.00".
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CoefficientRow {
+    pub floor: i32,
+    pub bp: i64,
+    /// Percent with two decimals, "10.00".
+    pub percent: String,
+}
+
+/// One stage of a project as its page lists it: when it was entered, if it was.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StageRow {
+    pub stage: String,
+    pub label: String,
+    /// The China date the project last entered this stage.
+    pub entered_on: Option<String>,
+    pub current: bool,
+    pub done: bool,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DocumentView {
+    pub id: i64,
+    pub kind: String,
+    pub kind_label: String,
+    pub title: String,
+    pub attachment_id: i64,
+    pub uploaded_on: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StageLogView {
+    pub from_label: String,
+    pub to_label: String,
+    pub note: String,
+    pub by_name: String,
+    pub on: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ProposalLink {
+    pub id: i64,
+    pub title: String,
+    pub stage: String,
+    pub stage_label: String,
+}
+
+/// What the actor may do with the project, so pages show only buttons that work.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct ProjectPermissions {
+    pub manage: bool,
+    pub record_payment: bool,
+}
+
+/// A project as its page and the API show it. Money is in fen, with `*_yuan` for display.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ProjectView {
+    pub id: i64,
+    pub compound_id: i64,
+    pub compound_name: String,
+    pub building_id: i64,
+    pub unit_id: i64,
+    /// "3号楼 1单元".
+    pub unit_name: String,
+    pub stage: String,
+    pub stage_label: String,
+    pub stage_since: String,
+    pub stages: Vec<StageRow>,
+    /// What keeps the project from the next stage, in words.
+    pub blockers: Vec<String>,
+    pub proposal: Option<ProposalLink>,
+    pub responsible: String,
+    pub installer: String,
+    pub total_cost: Option<i64>,
+    pub total_cost_yuan: String,
+    pub pipelines_cost: i64,
+    pub pipelines_cost_yuan: String,
+    pub subsidy_preset: String,
+    pub subsidy_preset_label: String,
+    pub subsidy_custom: i64,
+    pub subsidy_custom_yuan: String,
+    pub subsidy: i64,
+    pub subsidy_yuan: String,
+    /// Total cost less the subsidy: what the households share.
+    pub amount_due: i64,
+    pub amount_due_yuan: String,
+    pub coefficients: Vec<CoefficientRow>,
+    pub notice_days: i32,
+    pub shares_fixed: bool,
+    pub paid: i64,
+    pub paid_yuan: String,
+    pub outstanding: i64,
+    pub outstanding_yuan: String,
+    pub documents: Vec<DocumentView>,
+    pub history: Vec<StageLogView>,
+    pub version: i32,
+    pub can: ProjectPermissions,
+}
+
+/// A project row with its compound, stage, table and the path of its unit.
+pub(crate) struct Loaded {
+    pub row: elevator_project::Model,
+    pub compound: compound::Model,
+    pub path: Path,
+    pub stage: ElevatorStage,
+    pub table: CoefficientTable,
+    pub unit_name: String,
+}
+
+impl Loaded {
+    pub fn amount_due(&self) -> Fen {
+        Fen((self.row.total_cost.unwrap_or(0) - self.row.subsidy).max(0))
+    }
+
+    pub fn shares_fixed(&self) -> bool {
+        self.row.shares_fixed_at.is_some()
+    }
+}
+
+pub(crate) fn internal(msg: String) -> ServiceError {
+    ServiceError::Internal(anyhow::anyhow!(msg))
+}
+
+/// Records a change of a project on the compound's chain, inside the caller's transaction.
+pub(crate) async fn record<C: ConnectionTrait>(txn: &C, actor: &Actor, chain: i64, action: &str, id: i64, change: (Option<serde_json::Value>, Option<serde_json::Value>)) -> ServiceResult<()> {
+    crate::ratings::record(txn, actor, chain, action, "elevator_project", id, change.0, change.1).await
+}
+
+pub(crate) use crate::ratings::to_json;
+
+/// Runs an update of a project row at `version`, bumping it; a row at another version (or
+/// not matching `update`'s own filters) is a stale edit.
+pub(crate) async fn update_versioned<C: ConnectionTrait>(txn: &C, p: &Loaded, version: i32, update: UpdateMany<elevator_project::Entity>) -> ServiceResult<()> {
+    let res = update
+        .col_expr(elevator_project::Column::Version, Expr::value(version + 1))
+        .filter(elevator_project::Column::Id.eq(p.row.id))
+        .filter(elevator_project::Column::Version.eq(version))
+        .exec(txn)
+        .await?;
+    if res.rows_affected == 0 { Err(ServiceError::Stale { current: p.row.version }) } else { Ok(()) }
+}
+
+/// The China date of a timestamp, "2024-05-01".
+pub(crate) fn china_date(at: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(at).map(|t| t.to_offset(time::macros::offset!(+8)).date().to_string()).unwrap_or_default()
+}
+
+pub(crate) fn yuan(fen: i64) -> String {
+    Fen(fen).to_string()
+}
+
+/// Paid and still owed per household of a fixed table.
+pub(crate) struct Ledger {
+    pub paid: BTreeMap<i64, i64>,
+}
+
+impl Ledger {
+    pub fn paid_by(&self, household_id: i64) -> i64 {
+        self.paid.get(&household_id).copied().unwrap_or(0)
+    }
+
+    /// (total outstanding, households owing) against the shares.
+    pub fn outstanding(&self, shares: &[elevator_share::Model]) -> (i64, u32) {
+        shares.iter().map(|s| (s.amount - self.paid_by(s.household_id)).max(0)).fold((0, 0), |(sum, n), o| (sum + o, n + u32::from(o > 0)))
+    }
+}
+
+impl Store {
+    pub(crate) async fn load_project(&self, id: i64) -> ServiceResult<Loaded> {
+        let row = elevator_project::Entity::find_by_id(id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "elevator_project" })?;
+        let compound = self.compound_row(row.compound_id).await?;
+        let stage = ElevatorStage::parse(&row.stage).map_err(|_| internal(format!("project {id} has stage {}", row.stage)))?;
+        let table: CoefficientTable = serde_json::from_str(&row.coefficients).map_err(|e| internal(format!("project {id} coefficients: {e}")))?;
+        let path = paths::unit_path(&compound, row.building_id, row.unit_id);
+        let names = crate::ratings::unit_names(self.read(), compound.id).await?;
+        let unit_name = names.get(&row.unit_id).cloned().unwrap_or_default();
+        Ok(Loaded { row, compound, path, stage, table, unit_name })
+    }
+
+    pub(crate) async fn project_shares<C: ConnectionTrait>(db: &C, project_id: i64) -> ServiceResult<Vec<elevator_share::Model>> {
+        Ok(elevator_share::Entity::find()
+            .filter(elevator_share::Column::ProjectId.eq(project_id))
+            .order_by_asc(elevator_share::Column::Floor)
+            .order_by_asc(elevator_share::Column::HouseholdId)
+            .all(db)
+            .await?)
+    }
+
+    pub(crate) async fn ledger<C: ConnectionTrait>(db: &C, project_id: i64) -> ServiceResult<Ledger> {
+        let mut paid = BTreeMap::new();
+        for p in elevator_payment::Entity::find().filter(elevator_payment::Column::ProjectId.eq(project_id)).all(db).await? {
+            *paid.entry(p.household_id).or_insert(0) += p.amount;
+        }
+        Ok(Ledger { paid })
+    }
+
+    /// What the stage rules need to know about a project.
+    pub(crate) async fn facts<C: ConnectionTrait>(db: &C, p: &Loaded) -> ServiceResult<Facts> {
+        let documents = elevator_document::Entity::find()
+            .filter(elevator_document::Column::ProjectId.eq(p.row.id))
+            .all(db)
+            .await?
+            .iter()
+            .filter_map(|d| DocKind::parse(&d.kind).ok())
+            .collect();
+        let proposal = match p.row.proposal_id {
+            Some(pid) => proposal::Entity::find_by_id(pid).one(db).await?.and_then(|r| ProposalStage::parse(&r.stage).ok()),
+            None => None,
+        };
+        let shares = Store::project_shares(db, p.row.id).await?;
+        let (outstanding, households_owing) = Store::ledger(db, p.row.id).await?.outstanding(&shares);
+        Ok(Facts {
+            has_responsible: !p.row.responsible.trim().is_empty(),
+            has_installer: !p.row.installer.trim().is_empty(),
+            total_cost: p.row.total_cost.map(Fen),
+            documents,
+            proposal,
+            notice_days: i64::from(p.row.notice_days),
+            notice_elapsed_days: (now() - p.row.stage_since).max(0) / 86_400,
+            shares_fixed: p.shares_fixed(),
+            outstanding: Fen(outstanding),
+            households_owing,
+        })
+    }
+
+    /// A project as its page shows it: anyone who may see its compound's public page.
+    pub async fn elevator_project(&self, actor: &Actor, id: i64, lang: Lang) -> ServiceResult<ProjectView> {
+        let p = self.load_project(id).await?;
+        require_view(actor, &p)?;
+        self.project_view(&p, actor, lang).await
+    }
+
+    pub(crate) async fn project_view(&self, p: &Loaded, actor: &Actor, lang: Lang) -> ServiceResult<ProjectView> {
+        let db = self.read();
+        let facts = Store::facts(db, p).await?;
+        let r = &p.row;
+        let log = elevator_stage_log::Entity::find()
+            .filter(elevator_stage_log::Column::ProjectId.eq(r.id))
+            .order_by_asc(elevator_stage_log::Column::Id)
+            .all(db)
+            .await?;
+        let mut entered: BTreeMap<String, i64> = BTreeMap::new();
+        for l in &log {
+            entered.insert(l.to_stage.clone(), l.at);
+        }
+        let stage_label = |s: &str| ElevatorStage::parse(s).map(|s| s.label(lang).to_string()).unwrap_or_default();
+        let stages = ElevatorStage::ALL
+            .iter()
+            .map(|s| StageRow {
+                stage: s.as_str().into(),
+                label: s.label(lang).into(),
+                entered_on: entered.get(s.as_str()).map(|at| china_date(*at)),
+                current: *s == p.stage,
+                done: *s < p.stage,
+            })
+            .collect();
+        let documents = elevator_document::Entity::find()
+            .filter(elevator_document::Column::ProjectId.eq(r.id))
+            .order_by_asc(elevator_document::Column::Id)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|d| DocumentView {
+                id: d.id,
+                kind_label: DocKind::parse(&d.kind).map(|k| k.label(lang).to_string()).unwrap_or_default(),
+                kind: d.kind,
+                title: d.title,
+                attachment_id: d.attachment_id,
+                uploaded_on: china_date(d.created_at),
+            })
+            .collect();
+        let proposal = match r.proposal_id {
+            Some(pid) => proposal::Entity::find_by_id(pid).one(db).await?.map(|x| ProposalLink {
+                id: x.id,
+                stage_label: ProposalStage::parse(&x.stage).map(|s| s.label(lang).to_string()).unwrap_or_default(),
+                stage: x.stage,
+                title: x.title,
+            }),
+            None => None,
+        };
+        let paid: i64 = Store::ledger(db, r.id).await?.paid.values().sum();
+        let due = p.amount_due().0;
+        let outstanding = if p.shares_fixed() { facts.outstanding.0 } else { (due - paid).max(0) };
+        Ok(ProjectView {
+            id: r.id,
+            compound_id: r.compound_id,
+            compound_name: p.compound.name.clone(),
+            building_id: r.building_id,
+            unit_id: r.unit_id,
+            unit_name: p.unit_name.clone(),
+            stage: r.stage.clone(),
+            stage_label: p.stage.label(lang).into(),
+            stage_since: china_date(r.stage_since),
+            stages,
+            blockers: p.stage.blockers(&facts).iter().map(|b: &Blocker| b.label(lang)).collect(),
+            proposal,
+            responsible: r.responsible.clone(),
+            installer: r.installer.clone(),
+            total_cost: r.total_cost,
+            total_cost_yuan: r.total_cost.map(yuan).unwrap_or_default(),
+            pipelines_cost: r.pipelines_cost,
+            pipelines_cost_yuan: yuan(r.pipelines_cost),
+            subsidy_preset: r.subsidy_preset.clone(),
+            subsidy_preset_label: SubsidyPreset::parse(&r.subsidy_preset).map(|s| s.label(lang).to_string()).unwrap_or_default(),
+            subsidy_custom: r.subsidy_custom,
+            subsidy_custom_yuan: yuan(r.subsidy_custom),
+            subsidy: r.subsidy,
+            subsidy_yuan: yuan(r.subsidy),
+            amount_due: due,
+            amount_due_yuan: yuan(due),
+            coefficients: coefficient_rows(&p.table),
+            notice_days: r.notice_days,
+            shares_fixed: p.shares_fixed(),
+            paid,
+            paid_yuan: yuan(paid),
+            outstanding,
+            outstanding_yuan: yuan(outstanding),
+            documents,
+            history: log
+                .iter()
+                .map(|l| StageLogView {
+                    from_label: l.from_stage.as_deref().map(stage_label).unwrap_or_default(),
+                    to_label: stage_label(&l.to_stage),
+                    note: l.note.clone(),
+                    by_name: l.by_name.clone(),
+                    on: china_date(l.at),
+                })
+                .collect(),
+            version: r.version,
+            can: ProjectPermissions { manage: actor.can(Action::ManageProject, &p.path), record_payment: actor.can(Action::RecordPayment, &p.path) },
+        })
+    }
+}
+
+pub(crate) fn coefficient_rows(t: &CoefficientTable) -> Vec<CoefficientRow> {
+    t.rows().map(|(floor, bp)| CoefficientRow { floor, bp, percent: Fen(bp).to_string() }).collect()
+}
+
+/// Reading a project: anyone who may see the compound's public page or holds a role in the unit.
+pub(crate) fn require_view(actor: &Actor, p: &Loaded) -> ServiceResult<()> {
+    if actor.can(Action::ViewPublic, &paths::compound_path(&p.compound)) || actor.can(Action::ViewPublic, &p.path) {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden)
+    }
+}

@@ -1,0 +1,217 @@
+//! Payments of households towards their shares: cash or transfer, with a receipt number
+//! (once per project), the date, and who recorded it. The bill of a household is its line of
+//! the fixed table with its payments.
+
+use super::shares::{ShareRow, household_path};
+use super::{record, require_view, to_json, yuan};
+use crate::accounts::Actor;
+use crate::entity::{elevator_payment, elevator_project, household};
+use crate::error::{ServiceError, ServiceResult};
+use crate::{Store, now};
+use linli_domain::authz::Action;
+use linli_domain::elevator::{Blocker, parse_yuan};
+use linli_domain::registry::Text;
+use linli_domain::{Fen, FieldError, Invalid, Lang};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct PaymentInput {
+    pub household_id: i64,
+    /// Yuan as typed: "27480", "27,480.00".
+    pub amount: String,
+    /// `cash` or `transfer`.
+    pub method: String,
+    pub receipt_no: String,
+    /// The day it was paid, "2024-05-01"; today (China time) when blank.
+    #[serde(default)]
+    pub paid_on: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PaymentView {
+    pub id: i64,
+    pub household_id: i64,
+    pub amount: i64,
+    pub amount_yuan: String,
+    pub method: String,
+    pub method_label: String,
+    pub receipt_no: String,
+    pub paid_on: String,
+    pub recorded_by_name: String,
+}
+
+/// A household's bill: its line of the table, the project's figures, its payments.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct BillView {
+    pub project_id: i64,
+    pub compound_name: String,
+    pub unit_name: String,
+    pub total_cost_yuan: String,
+    pub subsidy_preset_label: String,
+    pub subsidy_yuan: String,
+    pub amount_due_yuan: String,
+    pub line: ShareRow,
+    pub payments: Vec<PaymentView>,
+}
+
+fn method_label(method: &str, lang: Lang) -> &'static str {
+    match method {
+        "cash" => lang.pick("现金", "cash"),
+        "transfer" => lang.pick("转账", "transfer"),
+        _ => "",
+    }
+}
+
+fn payment_view(p: &elevator_payment::Model, lang: Lang) -> PaymentView {
+    PaymentView {
+        id: p.id,
+        household_id: p.household_id,
+        amount: p.amount,
+        amount_yuan: yuan(p.amount),
+        method_label: method_label(&p.method, lang).into(),
+        method: p.method.clone(),
+        receipt_no: p.receipt_no.clone(),
+        paid_on: p.paid_on.clone(),
+        recorded_by_name: p.recorded_by_name.clone(),
+    }
+}
+
+/// "2024-05-01" as typed, or today in China when blank.
+fn paid_on(s: &str) -> Result<String, Invalid> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(super::china_date(now()));
+    }
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(s, &fmt).map(|d| d.to_string()).map_err(|_| Invalid::BadDate)
+}
+
+impl Store {
+    /// Records a payment of a household of the project's unit, no more than it still owes.
+    pub async fn record_elevator_payment(&self, actor: &Actor, id: i64, input: &PaymentInput, lang: Lang) -> ServiceResult<PaymentView> {
+        let p = self.load_project(id).await?;
+        actor.require(Action::RecordPayment, &p.path)?;
+        let h = household::Entity::find_by_id(input.household_id).one(self.read()).await?;
+        let h = h.filter(|h| h.unit_id == p.row.unit_id).ok_or_else(|| FieldError::new("household_id", Invalid::OtherUnit))?;
+        actor.require(Action::RecordPayment, &household_path(&p, &h))?;
+        let mut errors = Vec::new();
+        let amount = match parse_yuan(&input.amount) {
+            Ok(Fen(0)) => {
+                errors.push(FieldError::new("amount", Invalid::NotPositive));
+                None
+            }
+            Ok(a) => Some(a),
+            Err(e) => {
+                errors.push(FieldError::new("amount", e));
+                None
+            }
+        };
+        let method = match input.method.trim() {
+            m @ ("cash" | "transfer") => m,
+            "" => {
+                errors.push(FieldError::new("pay_method", Invalid::Required));
+                ""
+            }
+            _ => {
+                errors.push(FieldError::new("pay_method", Invalid::BadChoice));
+                ""
+            }
+        };
+        let receipt = Text::parse(&input.receipt_no, 40).map_err(|e| errors.push(FieldError::new("receipt_no", e))).ok();
+        let day = paid_on(&input.paid_on).map_err(|e| errors.push(FieldError::new("paid_on", e))).ok();
+        if !p.shares_fixed() {
+            errors.push(FieldError::new("household_id", Invalid::StageBlocked { blockers: vec![Blocker::SharesNotFixed] }));
+        }
+        let (Some(amount), Some(receipt), Some(day), true) = (amount, receipt, day, errors.is_empty()) else {
+            return Err(ServiceError::Invalid(errors));
+        };
+        let txn = self.begin_write().await?;
+        // Lock the project row first: payments for one project are taken one at a time.
+        elevator_project::Entity::update_many()
+            .col_expr(elevator_project::Column::StageSince, Expr::col(elevator_project::Column::StageSince).into())
+            .filter(elevator_project::Column::Id.eq(id))
+            .exec(&txn)
+            .await?;
+        let share = Store::project_shares(&txn, id).await?.into_iter().find(|s| s.household_id == h.id);
+        let share = share.ok_or_else(|| FieldError::new("household_id", Invalid::OtherUnit))?;
+        let owed = share.amount - Store::ledger(&txn, id).await?.paid_by(h.id);
+        if amount.0 > owed {
+            return Err(ServiceError::invalid("amount", Invalid::OverDue { outstanding: Fen(owed.max(0)) }));
+        }
+        let taken = elevator_payment::Entity::find()
+            .filter(elevator_payment::Column::ProjectId.eq(id))
+            .filter(elevator_payment::Column::ReceiptNo.eq(receipt.as_str()))
+            .one(&txn)
+            .await?;
+        if taken.is_some() {
+            return Err(ServiceError::invalid("receipt_no", Invalid::Taken));
+        }
+        let pid = elevator_payment::Entity::insert(elevator_payment::ActiveModel {
+            project_id: Set(id),
+            household_id: Set(h.id),
+            amount: Set(amount.0),
+            method: Set(method.into()),
+            receipt_no: Set(receipt.into_string()),
+            paid_on: Set(day),
+            recorded_by: Set(actor.account_id),
+            recorded_by_name: Set(actor.name.clone()),
+            created_at: Set(now()),
+            ..Default::default()
+        })
+        .exec(&txn)
+        .await?
+        .last_insert_id;
+        let row = elevator_payment::Entity::find_by_id(pid).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "elevator_payment" })?;
+        record(&txn, actor, p.compound.id, "elevator.payment", id, (None, Some(to_json(&row)?))).await?;
+        txn.commit().await?;
+        Ok(payment_view(&row, lang))
+    }
+
+    /// Every payment of a project, newest first: for the committee and the collectors.
+    pub async fn elevator_payments(&self, actor: &Actor, id: i64, lang: Lang) -> ServiceResult<Vec<PaymentView>> {
+        let p = self.load_project(id).await?;
+        actor.require(Action::RecordPayment, &p.path)?;
+        let rows = elevator_payment::Entity::find()
+            .filter(elevator_payment::Column::ProjectId.eq(id))
+            .order_by_desc(elevator_payment::Column::Id)
+            .all(self.read())
+            .await?;
+        Ok(rows.iter().map(|r| payment_view(r, lang)).collect())
+    }
+
+    /// A household's printable bill. Its line is public like the notice; its payments are
+    /// shown to those who may see the household's records.
+    pub async fn elevator_bill(&self, actor: &Actor, id: i64, household_id: i64, lang: Lang) -> ServiceResult<BillView> {
+        let table = self.elevator_shares(actor, id, lang).await?;
+        let line = table.lines.into_iter().find(|l| l.household_id == household_id).ok_or(ServiceError::NotFound { entity: "household" })?;
+        let p = self.load_project(id).await?;
+        require_view(actor, &p)?;
+        let h = household::Entity::find_by_id(household_id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "household" })?;
+        let payments = if actor.can(Action::ViewRegistry, &household_path(&p, &h)) {
+            elevator_payment::Entity::find()
+                .filter(elevator_payment::Column::ProjectId.eq(id))
+                .filter(elevator_payment::Column::HouseholdId.eq(household_id))
+                .order_by_asc(elevator_payment::Column::Id)
+                .all(self.read())
+                .await?
+                .iter()
+                .map(|r| payment_view(r, lang))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(BillView {
+            project_id: id,
+            compound_name: table.compound_name,
+            unit_name: table.unit_name,
+            total_cost_yuan: table.total_cost_yuan,
+            subsidy_preset_label: table.subsidy_preset_label,
+            subsidy_yuan: table.subsidy_yuan,
+            amount_due_yuan: table.amount_due_yuan,
+            line,
+            payments,
+        })
+    }
+}

@@ -1,0 +1,149 @@
+//! Elevator retrofit projects as JSON: the same service calls as the elevator pages.
+//! Amounts go in as yuan strings ("458000.00") and come back in fen with `*_yuan` strings.
+
+use super::ApiResult;
+use super::registry::e;
+use crate::ctx::Ctx;
+use crate::error::{ApiError, WebError};
+use crate::form::{ApiJson, Ids, Q};
+use crate::{AppState, State};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use linli_store::elevators::*;
+use linli_store::files::MAX_FILE_BYTES;
+use serde::Deserialize;
+use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new()
+        .routes(routes!(board, create))
+        .routes(routes!(community_board))
+        .routes(routes!(project))
+        .routes(routes!(update_plan))
+        .routes(routes!(step))
+        .routes(routes!(shares))
+        .routes(routes!(fix_shares))
+        .routes(routes!(release_shares))
+        .routes(routes!(outstanding))
+        .routes(routes!(payments, record_payment))
+        .routes(routes!(bill))
+        .merge(OpenApiRouter::new().routes(routes!(add_document)).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)))
+}
+
+/// The elevator projects of a compound by stage, each with what blocks it.
+#[utoipa::path(get, path = "/compounds/{id}/elevators", tag = "elevators", params(("id" = i64, Path)),
+    responses((status = 200, body = BoardView), (status = 403, body = ApiError)))]
+async fn board(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<BoardView> {
+    Ok(Json(state.store.elevator_board(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+/// Start the retrofit project of a unit: `{"unit_id": 7, "proposal_id": 3}`.
+#[utoipa::path(post, path = "/compounds/{id}/elevators", tag = "elevators", params(("id" = i64, Path)), request_body = ProjectInput,
+    responses((status = 201, body = ProjectView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+async fn create(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<ProjectInput>) -> Result<(StatusCode, Json<ProjectView>), WebError> {
+    Ok((StatusCode::CREATED, Json(state.store.create_elevator_project(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?)))
+}
+
+/// The elevator projects of every compound of a community, by stage.
+#[utoipa::path(get, path = "/communities/{id}/elevators", tag = "elevators", params(("id" = i64, Path)),
+    responses((status = 200, body = BoardView), (status = 403, body = ApiError)))]
+async fn community_board(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<BoardView> {
+    Ok(Json(state.store.community_elevator_board(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+/// A project: stages with dates, blockers, plan, money, documents, history.
+#[utoipa::path(get, path = "/elevators/{id}", tag = "elevators", params(("id" = i64, Path)),
+    responses((status = 200, body = ProjectView), (status = 404, body = ApiError)))]
+async fn project(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<ProjectView> {
+    Ok(Json(state.store.elevator_project(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+/// Save the plan (cost, subsidy, floor coefficients, people, notice period, proposal).
+/// Refused once the share table is fixed; every bad field is reported.
+#[utoipa::path(put, path = "/elevators/{id}/plan", tag = "elevators", params(("id" = i64, Path)), request_body = PlanInput,
+    responses((status = 200, body = ProjectView), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
+async fn update_plan(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<PlanInput>) -> ApiResult<ProjectView> {
+    Ok(Json(state.store.update_elevator_plan(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+/// Move the project `forward` (refused with every blocker named) or `back` (before construction).
+#[utoipa::path(post, path = "/elevators/{id}/stage", tag = "elevators", params(("id" = i64, Path)), request_body = StepInput,
+    responses((status = 200, body = ProjectView), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
+async fn step(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<StepInput>) -> ApiResult<ProjectView> {
+    Ok(Json(state.store.step_elevator_project(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+pub struct DocumentParams {
+    /// `survey`, `plan`, `notice`, `approval`, `contract`, `acceptance` or `other`.
+    kind: String,
+    #[serde(default)]
+    title: String,
+    /// The file's name, e.g. `plan.pdf`.
+    #[serde(default)]
+    name: String,
+}
+
+/// File a document of the project (the request body, up to 10 MB: a photo or a PDF).
+#[utoipa::path(post, path = "/elevators/{id}/documents", tag = "elevators", params(("id" = i64, Path), DocumentParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = ProjectView), (status = 422, body = ApiError)))]
+async fn add_document(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<DocumentParams>, body: Bytes) -> Result<(StatusCode, Json<ProjectView>), WebError> {
+    let view = state.store.add_elevator_document(ctx.actor()?, id, &p.kind, &p.title, &p.name, body.to_vec(), ctx.lang).await.map_err(e(&ctx))?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// The share table: fixed, or a preview from the registry while the plan may change. The
+/// lines add up to `amount_due` exactly, in fen.
+#[utoipa::path(get, path = "/elevators/{id}/shares", tag = "elevators", params(("id" = i64, Path)),
+    responses((status = 200, body = ShareTableView), (status = 422, body = ApiError)))]
+async fn shares(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<ShareTableView> {
+    Ok(Json(state.store.elevator_shares(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+/// Fix the share table from the unit's households as registered now.
+#[utoipa::path(post, path = "/elevators/{id}/shares/fix", tag = "elevators", params(("id" = i64, Path)), request_body = FixSharesInput,
+    responses((status = 200, body = ShareTableView), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
+async fn fix_shares(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<FixSharesInput>) -> ApiResult<ShareTableView> {
+    Ok(Json(state.store.fix_elevator_shares(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+/// Release a fixed share table (only while nobody has paid), so the plan can change.
+#[utoipa::path(post, path = "/elevators/{id}/shares/release", tag = "elevators", params(("id" = i64, Path)), request_body = FixSharesInput,
+    responses((status = 200, body = ShareTableView), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
+async fn release_shares(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<FixSharesInput>) -> ApiResult<ShareTableView> {
+    Ok(Json(state.store.release_elevator_shares(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+/// The households that still owe, largest debt first.
+#[utoipa::path(get, path = "/elevators/{id}/outstanding", tag = "elevators", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<ShareRow>)))]
+async fn outstanding(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<ShareRow>> {
+    Ok(Json(state.store.elevator_outstanding(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+/// Every payment of the project, newest first.
+#[utoipa::path(get, path = "/elevators/{id}/payments", tag = "elevators", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<PaymentView>), (status = 403, body = ApiError)))]
+async fn payments(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<PaymentView>> {
+    Ok(Json(state.store.elevator_payments(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+/// Record a household's payment: `{"household_id": 8, "amount": "27480", "method": "cash",
+/// "receipt_no": "GQ-0001"}`. Refused above what the household still owes.
+#[utoipa::path(post, path = "/elevators/{id}/payments", tag = "elevators", params(("id" = i64, Path)), request_body = PaymentInput,
+    responses((status = 201, body = PaymentView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+async fn record_payment(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<PaymentInput>) -> Result<(StatusCode, Json<PaymentView>), WebError> {
+    Ok((StatusCode::CREATED, Json(state.store.record_elevator_payment(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?)))
+}
+
+/// A household's bill: its share, what it paid, what it owes.
+#[utoipa::path(get, path = "/elevators/{id}/bills/{household_id}", tag = "elevators", params(("id" = i64, Path), ("household_id" = i64, Path)),
+    responses((status = 200, body = BillView), (status = 404, body = ApiError)))]
+async fn bill(state: State, ctx: Ctx, Ids((id, household_id)): Ids<(i64, i64)>) -> ApiResult<BillView> {
+    Ok(Json(state.store.elevator_bill(ctx.actor()?, id, household_id, ctx.lang).await.map_err(e(&ctx))?))
+}

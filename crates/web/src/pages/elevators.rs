@@ -1,0 +1,384 @@
+//! The elevator retrofit pages: the board of a compound's (or a community's) projects by
+//! stage, a project's page with its plan, documents and steps, the share table for the
+//! stairwell notice with the payments form, and the printable bills.
+
+use super::{Chrome, PageResult, chrome};
+use crate::ctx::Ctx;
+use crate::form::{CsrfForm, CsrfMultipart, Ids, Q};
+use crate::i18n::T;
+use crate::{AppState, State};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use linli_domain::Invalid;
+use linli_domain::elevator::{DocKind, SubsidyPreset};
+use linli_store::ServiceError;
+use linli_store::elevators::*;
+use linli_store::files::MAX_FILE_BYTES;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub fn router() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/compounds/{id}/elevators", get(board).post(create))
+        .route("/regions/{id}/elevators", get(community_board))
+        .route("/elevators/{id}", get(project))
+        .route("/elevators/{id}/plan", post(plan))
+        .route("/elevators/{id}/stage", post(step))
+        .route("/elevators/{id}/documents", post(document).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)))
+        .route("/elevators/{id}/shares", get(shares))
+        .route("/elevators/{id}/shares/fix", post(fix))
+        .route("/elevators/{id}/shares/release", post(release))
+        .route("/elevators/{id}/payments", post(pay))
+        .route("/elevators/{id}/bills", get(bills))
+        .route("/elevators/{id}/bills/{hid}", get(bill))
+}
+
+/// Field errors as (field, message), for marking inputs.
+fn field_errors(err: &ServiceError, lang: linli_domain::Lang) -> Vec<(&'static str, String)> {
+    match err {
+        ServiceError::Invalid(errs) => errs.iter().map(|e| (e.field, e.error.message(lang))).collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "elevator_board.html")]
+struct BoardPage {
+    t: T,
+    c: Chrome,
+    b: BoardView,
+    proposal_id: String,
+    errors: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct BoardQuery {
+    #[serde(default)]
+    proposal: String,
+}
+
+async fn board(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<BoardQuery>) -> PageResult {
+    let b = state.store.elevator_board(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let (t, c) = chrome(&ctx);
+    Ok(BoardPage { t, c, b, proposal_id: q.proposal, errors: Vec::new() }.into_response())
+}
+
+async fn community_board(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    let b = state.store.community_elevator_board(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let (t, c) = chrome(&ctx);
+    Ok(BoardPage { t, c, b, proposal_id: String::new(), errors: Vec::new() }.into_response())
+}
+
+#[derive(Deserialize, Default)]
+struct CreateForm {
+    #[serde(default)]
+    unit_id: String,
+    #[serde(default)]
+    proposal_id: String,
+    #[serde(default)]
+    responsible: String,
+}
+
+fn parse_id(field: &'static str, s: &str) -> Result<i64, ServiceError> {
+    s.trim().parse().map_err(|_| ServiceError::invalid(field, if s.trim().is_empty() { Invalid::Required } else { Invalid::NotANumber }))
+}
+
+fn optional_id(field: &'static str, s: &str) -> Result<Option<i64>, ServiceError> {
+    if s.trim().is_empty() { Ok(None) } else { parse_id(field, s).map(Some) }
+}
+
+async fn create(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<CreateForm>) -> PageResult {
+    let actor = ctx.actor()?;
+    let result = async {
+        let input = ProjectInput {
+            unit_id: parse_id("unit_id", &f.unit_id)?,
+            proposal_id: optional_id("proposal_id", &f.proposal_id)?,
+            responsible: f.responsible.clone(),
+            installer: String::new(),
+        };
+        state.store.create_elevator_project(actor, id, &input, ctx.lang).await
+    }
+    .await;
+    match result {
+        Ok(p) => Ok(Redirect::to(&format!("/elevators/{}", p.id)).into_response()),
+        Err(e @ ServiceError::Invalid(_)) => {
+            let b = state.store.elevator_board(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+            let (t, c) = chrome(&ctx);
+            let page = BoardPage { t, c, b, proposal_id: f.proposal_id, errors: vec![e.message(ctx.lang)] };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(ctx.err(e)),
+    }
+}
+
+/// The plan form as typed, so a refused form comes back as it was.
+#[derive(Deserialize, Default, Clone)]
+struct PlanForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    responsible: String,
+    #[serde(default)]
+    installer: String,
+    #[serde(default)]
+    total_cost: String,
+    #[serde(default)]
+    pipelines_cost: String,
+    #[serde(default)]
+    subsidy_preset: String,
+    #[serde(default)]
+    subsidy_amount: String,
+    #[serde(default)]
+    notice_days: String,
+    #[serde(default)]
+    proposal_id: String,
+    /// `coef_3` = "10", one per floor.
+    #[serde(flatten)]
+    coefs: HashMap<String, String>,
+}
+
+impl PlanForm {
+    fn of(p: &ProjectView) -> PlanForm {
+        PlanForm {
+            version: p.version.to_string(),
+            responsible: p.responsible.clone(),
+            installer: p.installer.clone(),
+            total_cost: p.total_cost_yuan.clone(),
+            pipelines_cost: p.pipelines_cost_yuan.clone(),
+            subsidy_preset: p.subsidy_preset.clone(),
+            subsidy_amount: p.subsidy_custom_yuan.clone(),
+            notice_days: p.notice_days.to_string(),
+            proposal_id: p.proposal.as_ref().map(|x| x.id.to_string()).unwrap_or_default(),
+            coefs: p.coefficients.iter().map(|c| (format!("coef_{}", c.floor), c.percent.clone())).collect(),
+        }
+    }
+
+    fn coef(&self, floor: &i32) -> &str {
+        self.coefs.get(&format!("coef_{floor}")).map(String::as_str).unwrap_or("")
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "elevator_project.html")]
+struct ProjectPage {
+    t: T,
+    c: Chrome,
+    p: ProjectView,
+    f: PlanForm,
+    presets: Vec<(&'static str, &'static str)>,
+    doc_kinds: Vec<(&'static str, &'static str)>,
+    errors: Vec<String>,
+    field_errors: Vec<(&'static str, String)>,
+}
+
+impl ProjectPage {
+    fn error_of(&self, field: &str) -> Option<&str> {
+        self.field_errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+}
+
+fn project_page(ctx: &Ctx, p: ProjectView, f: Option<PlanForm>) -> ProjectPage {
+    let (t, c) = chrome(ctx);
+    let f = f.unwrap_or_else(|| PlanForm::of(&p));
+    let presets = SubsidyPreset::ALL.iter().map(|s| (s.as_str(), s.label(ctx.lang))).collect();
+    let doc_kinds = DocKind::ALL.iter().map(|d| (d.as_str(), d.label(ctx.lang))).collect();
+    ProjectPage { t, c, p, f, presets, doc_kinds, errors: Vec::new(), field_errors: Vec::new() }
+}
+
+async fn project(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    let p = state.store.elevator_project(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    Ok(project_page(&ctx, p, None).into_response())
+}
+
+/// Re-shows the project page with the form as typed and every error marked.
+async fn reshow_project(state: &AppState, ctx: &Ctx, id: i64, f: Option<PlanForm>, err: ServiceError) -> PageResult {
+    if !matches!(err, ServiceError::Invalid(_) | ServiceError::Stale { .. }) {
+        return Err(ctx.err(err));
+    }
+    let p = state.store.elevator_project(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let mut page = project_page(ctx, p, f);
+    page.field_errors = field_errors(&err, ctx.lang);
+    page.errors = vec![err.message(ctx.lang)];
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+async fn plan(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<PlanForm>) -> PageResult {
+    let actor = ctx.actor()?;
+    let mut coefficients: Vec<CoefficientInput> = f
+        .coefs
+        .iter()
+        .filter_map(|(k, v)| Some(CoefficientInput { floor: k.strip_prefix("coef_")?.parse().ok()?, percent: v.clone() }))
+        .collect();
+    coefficients.sort_by_key(|c| c.floor);
+    let notice_days = f.notice_days.trim().parse().ok();
+    let result = async {
+        let input = PlanInput {
+            version: f.version.trim().parse().unwrap_or(0),
+            responsible: f.responsible.clone(),
+            installer: f.installer.clone(),
+            total_cost: f.total_cost.clone(),
+            pipelines_cost: f.pipelines_cost.clone(),
+            subsidy_preset: f.subsidy_preset.clone(),
+            subsidy_amount: f.subsidy_amount.clone(),
+            coefficients,
+            notice_days,
+            proposal_id: optional_id("proposal_id", &f.proposal_id)?,
+        };
+        state.store.update_elevator_plan(actor, id, &input, ctx.lang).await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/elevators/{id}#plan")).into_response()),
+        Err(e) => reshow_project(&state, &ctx, id, Some(f), e).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct StepForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    step: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn step(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<StepForm>) -> PageResult {
+    let input = StepInput { version: f.version.trim().parse().unwrap_or(0), step: f.step, note: f.note };
+    match state.store.step_elevator_project(ctx.actor()?, id, &input, ctx.lang).await {
+        Ok(_) => Ok(Redirect::to(&format!("/elevators/{id}")).into_response()),
+        Err(e) => reshow_project(&state, &ctx, id, None, e).await,
+    }
+}
+
+async fn document(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) -> PageResult {
+    let actor = ctx.actor()?;
+    let Some((name, bytes)) = form.file.clone() else {
+        return reshow_project(&state, &ctx, id, None, ServiceError::invalid("file", Invalid::Required)).await;
+    };
+    match state.store.add_elevator_document(actor, id, &form.text("kind"), &form.text("title"), &name, bytes, ctx.lang).await {
+        Ok(_) => Ok(Redirect::to(&format!("/elevators/{id}#documents")).into_response()),
+        Err(e) => reshow_project(&state, &ctx, id, None, e).await,
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+struct PayForm {
+    #[serde(default)]
+    household_id: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    receipt_no: String,
+    #[serde(default)]
+    paid_on: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "elevator_shares.html")]
+struct SharesPage {
+    t: T,
+    c: Chrome,
+    s: ShareTableView,
+    f: PayForm,
+    errors: Vec<String>,
+    field_errors: Vec<(&'static str, String)>,
+}
+
+impl SharesPage {
+    fn error_of(&self, field: &str) -> Option<&str> {
+        self.field_errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+}
+
+async fn shares(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    let s = match state.store.elevator_shares(ctx.actor()?, id, ctx.lang).await {
+        Ok(s) => s,
+        Err(e @ ServiceError::Invalid(_)) => return reshow_project(&state, &ctx, id, None, e).await,
+        Err(e) => return Err(ctx.err(e)),
+    };
+    let (t, c) = chrome(&ctx);
+    let f = PayForm { method: "cash".into(), ..Default::default() };
+    Ok(SharesPage { t, c, s, f, errors: Vec::new(), field_errors: Vec::new() }.into_response())
+}
+
+#[derive(Deserialize, Default)]
+struct VersionForm {
+    #[serde(default)]
+    version: String,
+}
+
+async fn fix(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<VersionForm>) -> PageResult {
+    let input = FixSharesInput { version: f.version.trim().parse().unwrap_or(0) };
+    match state.store.fix_elevator_shares(ctx.actor()?, id, &input, ctx.lang).await {
+        Ok(_) => Ok(Redirect::to(&format!("/elevators/{id}/shares")).into_response()),
+        Err(e) => reshow_project(&state, &ctx, id, None, e).await,
+    }
+}
+
+async fn release(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<VersionForm>) -> PageResult {
+    let input = FixSharesInput { version: f.version.trim().parse().unwrap_or(0) };
+    match state.store.release_elevator_shares(ctx.actor()?, id, &input, ctx.lang).await {
+        Ok(_) => Ok(Redirect::to(&format!("/elevators/{id}#plan")).into_response()),
+        Err(e) => reshow_project(&state, &ctx, id, None, e).await,
+    }
+}
+
+async fn pay(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<PayForm>) -> PageResult {
+    let actor = ctx.actor()?;
+    let result = async {
+        let input = PaymentInput {
+            household_id: parse_id("household_id", &f.household_id)?,
+            amount: f.amount.clone(),
+            method: f.method.clone(),
+            receipt_no: f.receipt_no.clone(),
+            paid_on: f.paid_on.clone(),
+        };
+        state.store.record_elevator_payment(actor, id, &input, ctx.lang).await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/elevators/{id}/shares#payments")).into_response()),
+        Err(e @ ServiceError::Invalid(_)) => {
+            let s = state.store.elevator_shares(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+            let (t, c) = chrome(&ctx);
+            let page = SharesPage { t, c, s, f, field_errors: field_errors(&e, ctx.lang), errors: vec![e.message(ctx.lang)] };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(ctx.err(e)),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "elevator_bills.html")]
+struct BillsPage {
+    t: T,
+    c: Chrome,
+    project_id: i64,
+    bills: Vec<BillView>,
+}
+
+async fn bills(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    let actor = ctx.actor()?;
+    let table = state.store.elevator_shares(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let mut bills = Vec::with_capacity(table.lines.len());
+    for l in &table.lines {
+        bills.push(state.store.elevator_bill(actor, id, l.household_id, ctx.lang).await.map_err(|e| ctx.err(e))?);
+    }
+    let (t, c) = chrome(&ctx);
+    Ok(BillsPage { t, c, project_id: id, bills }.into_response())
+}
+
+async fn bill(state: State, ctx: Ctx, Ids((id, hid)): Ids<(i64, i64)>) -> PageResult {
+    let b = state.store.elevator_bill(ctx.actor()?, id, hid, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let (t, c) = chrome(&ctx);
+    Ok(BillsPage { t, c, project_id: id, bills: vec![b] }.into_response())
+}
