@@ -20,7 +20,7 @@ fn compound(app: &TestApp) -> i64 {
 /// A unit of the compound whose households live on floors 1 to 6 exactly.
 async fn six_floor_unit(app: &TestApp, compound: i64) -> i64 {
     app.sql_i64(&format!(
-        "SELECT unit_id FROM household WHERE compound_id = {compound} GROUP BY unit_id HAVING MIN(floor) = 1 AND MAX(floor) = 6 AND COUNT(DISTINCT floor) = 6 ORDER BY unit_id LIMIT 1"
+        "SELECT unit_id FROM household WHERE compound_id = {compound} AND unit_id NOT IN (SELECT unit_id FROM elevator_project) GROUP BY unit_id HAVING MIN(floor) = 1 AND MAX(floor) = 6 AND COUNT(DISTINCT floor) = 6 ORDER BY unit_id LIMIT 1"
     ))
     .await
 }
@@ -70,7 +70,7 @@ both_backends! {
         let audit = app.audit_count().await;
         let (s, err) = create(&app, &committee, c, unit, Some(other_proposal)).await;
         assert_api_error(s, &err, 422, "other_unit", Some("proposal_id"));
-        assert_eq!(app.sql_i64("SELECT COUNT(*) FROM elevator_project").await, 0, "nothing written");
+        assert_eq!(app.sql_i64(&format!("SELECT COUNT(*) FROM elevator_project WHERE compound_id = {c}")).await, 0, "nothing written");
         assert_eq!(app.audit_count().await, audit);
 
         let (s, p) = create(&app, &committee, c, unit, Some(proposal)).await;
@@ -257,7 +257,7 @@ both_backends! {
         assert_api_error(s, &err, 422, "empty_floor", Some("coefficients"));
         let (s, err) = app.api(&committee, Method::POST, &format!("/elevators/{id}/shares/fix"), Some(json!({"version": p["version"]}))).await;
         assert_api_error(s, &err, 422, "empty_floor", Some("coefficients"));
-        assert_eq!(app.sql_i64("SELECT COUNT(*) FROM elevator_share").await, 0);
+        assert_eq!(app.sql_i64(&format!("SELECT COUNT(*) FROM elevator_share WHERE project_id = {id}")).await, 0);
         // A stale version is refused too.
         let (s, err) = app.api(&committee, Method::PUT, &format!("/elevators/{id}/plan"), Some(plan(1, "458000", &XINMIN))).await;
         assert_api_error(s, &err, 409, "stale_version", Some("version"));
@@ -320,5 +320,18 @@ both_backends! {
         let (s, bill) = b.get(&format!("/elevators/{id}/bills/{hh}")).await;
         assert_eq!(s, 200);
         assert!(bill.contains("R-1") && bill.contains(top["share_yuan"].as_str().unwrap()), "{bill}");
+    }
+
+    async fn the_demo_gives_ganquanyuan_its_34_projects(app) {
+        let g = app.sql_i64("SELECT id FROM compound WHERE name = '甘泉苑'").await;
+        let by_stage = |stage: &str| format!("SELECT COUNT(*) FROM elevator_project WHERE compound_id = {g} AND stage = '{stage}'");
+        assert_eq!(app.sql_i64(&by_stage("operation")).await, 28);
+        assert_eq!(app.sql_i64(&by_stage("construction")).await, 5);
+        assert_eq!(app.sql_i64(&by_stage("funding")).await, 1);
+        // Every demo table adds up to its amount due, to the fen; only the waiting unit owes.
+        let off = app.sql_i64("SELECT COUNT(*) FROM elevator_project p WHERE p.total_cost - p.subsidy <> (SELECT CAST(SUM(s.amount) AS BIGINT) FROM elevator_share s WHERE s.project_id = p.id)").await;
+        assert_eq!(off, 0);
+        let owing = app.sql_i64("SELECT COUNT(*) FROM elevator_project p WHERE (SELECT CAST(SUM(s.amount) AS BIGINT) FROM elevator_share s WHERE s.project_id = p.id) > (SELECT CAST(COALESCE(SUM(x.amount), 0) AS BIGINT) FROM elevator_payment x WHERE x.project_id = p.id)").await;
+        assert_eq!(owing, 1);
     }
 }

@@ -281,6 +281,7 @@ impl Store {
         if self.backend() == Backend::Postgres {
             reset_sequences(&txn).await?;
         }
+        crate::elevators::seed_demo_projects(&txn).await?;
         let summary = DemoSummary {
             compounds: world.count_compounds(),
             units: world.count_units(),

@@ -297,7 +297,7 @@ mod tests {
             for a in &lines {
                 let exact_num = i128::from(amount) * i128::from(a.coefficient_bp);
                 let den = i128::from(WHOLE_BP) * i128::from(a.on_floor);
-                prop_assert!(i128::from(a.share.0) * den >= exact_num - den + 1 || exact_num == 0);
+                prop_assert!(i128::from(a.share.0) * den > exact_num - den);
                 prop_assert!(i128::from(a.share.0) * den < exact_num + den);
                 for b in &lines {
                     if exact_cmp(a, b) == Ordering::Greater {

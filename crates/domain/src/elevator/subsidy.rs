@@ -125,8 +125,9 @@ mod tests {
     #[test]
     fn presets_at_their_edges() {
         let y = yuan;
+        type Row = (SubsidyPreset, Fen, Fen, Fen, Result<Fen, Invalid>);
         // (preset, cost, pipelines, custom, expected)
-        let table: &[(SubsidyPreset, Fen, Fen, Fen, Result<Fen, Invalid>)] = &[
+        let table: &[Row] = &[
             // Shanghai: 40% below the cap, exactly at it (700,000 × 40% = 280,000), above it.
             (Shanghai, y(500_000), Fen(0), Fen(0), Ok(y(200_000))),
             (Shanghai, y(700_000), Fen(0), Fen(0), Ok(y(280_000))),

@@ -11,9 +11,12 @@
 //! Payments lock the project row first, so two collectors cannot together take more than
 //! a household owes, in one process or two.
 
+mod demo;
 mod payments;
 mod plan;
 mod shares;
+
+pub(crate) use demo::seed_demo_projects;
 
 pub use payments::*;
 pub use plan::*;

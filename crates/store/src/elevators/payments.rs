@@ -130,7 +130,7 @@ impl Store {
         let txn = self.begin_write().await?;
         // Lock the project row first: payments for one project are taken one at a time.
         elevator_project::Entity::update_many()
-            .col_expr(elevator_project::Column::StageSince, Expr::col(elevator_project::Column::StageSince).into())
+            .col_expr(elevator_project::Column::StageSince, Expr::col(elevator_project::Column::StageSince))
             .filter(elevator_project::Column::Id.eq(id))
             .exec(&txn)
             .await?;

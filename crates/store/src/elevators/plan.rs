@@ -71,6 +71,15 @@ pub struct StepInput {
     pub note: String,
 }
 
+/// A document as uploaded: its kind (`survey`, `plan`, `notice`, `approval`, `contract`,
+/// `acceptance`, `other`), an optional title, the file's name and its bytes.
+pub struct DocumentUpload {
+    pub kind: String,
+    pub title: String,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
 /// One project on the board.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BoardCard {
@@ -293,12 +302,12 @@ impl Store {
     }
 
     /// Files a document of a project (plan, permit, contract, acceptance report, …).
-    pub async fn add_elevator_document(&self, actor: &Actor, id: i64, kind: &str, title: &str, file_name: &str, bytes: Vec<u8>, lang: Lang) -> ServiceResult<ProjectView> {
+    pub async fn add_elevator_document(&self, actor: &Actor, id: i64, doc: DocumentUpload, lang: Lang) -> ServiceResult<ProjectView> {
         let p = self.load_project(id).await?;
         actor.require(Action::ManageProject, &p.path)?;
-        let kind = DocKind::parse(kind).map_err(|e| FieldError::new("doc_kind", e))?;
-        let title = Text::parse_optional(title, 200).map_err(|e| FieldError::new("title", e))?;
-        let file = self.save_file(actor, p.compound.id, Purpose::Attachment, file_name, bytes).await?;
+        let kind = DocKind::parse(&doc.kind).map_err(|e| FieldError::new("doc_kind", e))?;
+        let title = Text::parse_optional(&doc.title, 200).map_err(|e| FieldError::new("title", e))?;
+        let file = self.save_file(actor, p.compound.id, Purpose::Attachment, &doc.file_name, doc.bytes).await?;
         let title = title.map(|t| t.into_string()).unwrap_or_else(|| file.file_name.clone());
         let txn = self.begin_write().await?;
         let doc_id = elevator_document::Entity::insert(elevator_document::ActiveModel {

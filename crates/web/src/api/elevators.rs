@@ -93,7 +93,7 @@ pub struct DocumentParams {
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 201, body = ProjectView), (status = 422, body = ApiError)))]
 async fn add_document(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<DocumentParams>, body: Bytes) -> Result<(StatusCode, Json<ProjectView>), WebError> {
-    let view = state.store.add_elevator_document(ctx.actor()?, id, &p.kind, &p.title, &p.name, body.to_vec(), ctx.lang).await.map_err(e(&ctx))?;
+    let view = state.store.add_elevator_document(ctx.actor()?, id, DocumentUpload { kind: p.kind, title: p.title, file_name: p.name, bytes: body.to_vec() }, ctx.lang).await.map_err(e(&ctx))?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 

@@ -262,7 +262,8 @@ async fn document(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart
     let Some((name, bytes)) = form.file.clone() else {
         return reshow_project(&state, &ctx, id, None, ServiceError::invalid("file", Invalid::Required)).await;
     };
-    match state.store.add_elevator_document(actor, id, &form.text("kind"), &form.text("title"), &name, bytes, ctx.lang).await {
+    let doc = DocumentUpload { kind: form.text("kind"), title: form.text("title"), file_name: name, bytes };
+    match state.store.add_elevator_document(actor, id, doc, ctx.lang).await {
         Ok(_) => Ok(Redirect::to(&format!("/elevators/{id}#documents")).into_response()),
         Err(e) => reshow_project(&state, &ctx, id, None, e).await,
     }
