@@ -5,7 +5,7 @@ use super::compounds::{Permissions, escape_like};
 use super::people::{OwnerView, ResidentView};
 use crate::accounts::Actor;
 use crate::audit::{self, AuditEntry, Change};
-use crate::entity::{building, compound, household, ownership, person, residency, role_grant, unit};
+use crate::entity::{compound, household, ownership, person, residency, role_grant, unit};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, now, paths};
 use linli_domain::authz::Action;
@@ -161,8 +161,8 @@ impl Store {
     /// Rows of households matching `cond` and visible to the actor, with owners' names.
     pub(crate) async fn household_rows(&self, actor: &Actor, cond: Condition, page: PageRequest, _at: &Path) -> ServiceResult<Paged<HouseholdRow>> {
         let q = household::Entity::find().filter(cond).filter(scope::households(actor));
-        let total = q.clone().count(self.read()).await?;
         let rows = q
+            .clone()
             .order_by_asc(household::Column::BuildingId)
             .order_by_asc(household::Column::UnitId)
             .order_by_asc(household::Column::Floor)
@@ -171,52 +171,40 @@ impl Store {
             .limit(page.size())
             .all(self.read())
             .await?;
+        // A first page that is not full is the whole list: no need to count it.
+        let total = if page.page() == 1 && (rows.len() as u64) < page.size() { rows.len() as u64 } else { q.count(self.read()).await? };
         let items = self.to_rows(actor, rows).await?;
         Ok(Paged::new(items, total, page))
     }
 
+    /// Rows with their compound, building, unit and owners' names: three queries for a page.
     async fn to_rows(&self, actor: &Actor, rows: Vec<household::Model>) -> ServiceResult<Vec<HouseholdRow>> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
-        let ids: Vec<i64> = rows.iter().map(|h| h.id).collect();
         let mut cids: Vec<i64> = rows.iter().map(|h| h.compound_id).collect();
+        cids.sort_unstable();
         cids.dedup();
-        let mut bids: Vec<i64> = rows.iter().map(|h| h.building_id).collect();
-        bids.dedup();
         let mut uids: Vec<i64> = rows.iter().map(|h| h.unit_id).collect();
+        uids.sort_unstable();
         uids.dedup();
         let compounds: HashMap<i64, compound::Model> =
             compound::Entity::find().filter(compound::Column::Id.is_in(cids)).all(self.read()).await?.into_iter().map(|c| (c.id, c)).collect();
-        let buildings: HashMap<i64, String> =
-            building::Entity::find().filter(building::Column::Id.is_in(bids)).all(self.read()).await?.into_iter().map(|b| (b.id, b.name)).collect();
-        let units: HashMap<i64, String> =
-            unit::Entity::find().filter(unit::Column::Id.is_in(uids)).all(self.read()).await?.into_iter().map(|u| (u.id, u.name)).collect();
-        let owners = ownership::Entity::find()
-            .filter(ownership::Column::HouseholdId.is_in(ids))
-            .order_by_asc(ownership::Column::Id)
-            .all(self.read())
-            .await?;
-        let people: HashMap<i64, person::Model> = person::Entity::find()
-            .filter(person::Column::Id.is_in(owners.iter().map(|o| o.person_id).collect::<Vec<_>>()))
-            .all(self.read())
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p))
-            .collect();
+        let labels = self.unit_labels(uids).await?;
+        let owners = self.owners_of(rows.iter().map(|h| h.id)).await?;
         Ok(rows
             .into_iter()
             .map(|h| {
                 let c = compounds.get(&h.compound_id);
                 let personal = c.is_some_and(|c| actor.can(Action::ViewPersonal, &paths::household_path(c, &h)));
-                let mine: Vec<&person::Model> =
-                    owners.iter().filter(|o| o.household_id == h.id).filter_map(|o| people.get(&o.person_id)).collect();
+                let mine: Vec<&super::OwnerRow> = owners.iter().filter(|o| o.household_id == h.id).collect();
+                let (building, unit) = labels.get(&h.unit_id).map(|(_, b, u)| (b.clone(), u.clone())).unwrap_or_default();
                 HouseholdRow {
                     id: h.id,
                     compound_id: h.compound_id,
                     compound: c.map(|c| c.name.clone()).unwrap_or_default(),
-                    building: buildings.get(&h.building_id).cloned().unwrap_or_default(),
-                    unit: units.get(&h.unit_id).cloned().unwrap_or_default(),
+                    building,
+                    unit,
                     floor: h.floor,
                     room: h.room.clone(),
                     area: Area::from_centi(h.area_centi).map(|a| a.to_string()).unwrap_or_default(),
@@ -293,14 +281,10 @@ impl Store {
         actor.require(Action::ViewRegistry, &path)?;
         let can = Permissions::at(actor, &path);
         let (owners, residents) = self.people_of(&h, can.personal).await?;
-        let b = building::Entity::find_by_id(h.building_id).one(self.read()).await?;
-        let u = unit::Entity::find_by_id(h.unit_id).one(self.read()).await?;
         let mut places = self.compound_places(&c).await?;
-        if let Some(b) = b {
-            places.push(PlaceRef { kind: "building".into(), id: b.id, name: b.name });
-        }
-        if let Some(u) = u {
-            places.push(PlaceRef { kind: "unit".into(), id: u.id, name: u.name });
+        if let Some((building_id, building, unit)) = self.unit_labels([h.unit_id]).await?.remove(&h.unit_id) {
+            places.push(PlaceRef { kind: "building".into(), id: building_id, name: building });
+            places.push(PlaceRef { kind: "unit".into(), id: h.unit_id, name: unit });
         }
         places.push(PlaceRef { kind: "household".into(), id: h.id, name: h.room.clone() });
         Ok(HouseholdView { household: household_data(&h), places, owners, residents, can })
