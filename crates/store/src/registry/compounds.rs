@@ -365,19 +365,23 @@ impl Store {
             .await?
             .into_iter()
             .collect();
-        let hh_counts = self.household_counts(household::Column::BuildingId, buildings.iter().map(|b| b.id).collect()).await?;
-        let area: Option<i64> = household::Entity::find()
+        // Households and their area per building in one pass over the compound's households.
+        let per_building: Vec<(i64, i64, i64)> = household::Entity::find()
             .select_only()
+            .column(household::Column::BuildingId)
+            .expr(Expr::cust("COUNT(*)"))
             .expr(Expr::cust("CAST(COALESCE(SUM(area_centi), 0) AS BIGINT)"))
             .filter(household::Column::CompoundId.eq(id))
+            .group_by(household::Column::BuildingId)
             .into_tuple()
-            .one(self.read())
+            .all(self.read())
             .await?;
+        let hh_counts: HashMap<i64, i64> = per_building.iter().map(|(b, n, _)| (*b, *n)).collect();
         let stats = CompoundStats {
             buildings: buildings.len() as i64,
             units: unit_counts.values().sum(),
             households: hh_counts.values().sum(),
-            area_centi: area.unwrap_or(0),
+            area_centi: per_building.iter().map(|(_, _, a)| a).sum(),
         };
         let sub_name = |sid: Option<i64>| sid.and_then(|s| subs.iter().find(|x| x.id == s)).map(|s| s.name.clone());
         Ok(CompoundView {
