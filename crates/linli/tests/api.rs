@@ -21,6 +21,10 @@ both_backends! {
         assert_eq!(before["compound"]["name"], "纹江花园");
         assert_eq!(before["stats"]["buildings"], 5);
         assert_eq!(before["stats"]["households"], 240);
+        let area = app.sql_i64("SELECT CAST(SUM(area_centi) AS BIGINT) FROM household WHERE compound_id = 1").await;
+        assert_eq!(before["stats"]["area_centi"], area, "the compound's total area, exact");
+        let per_building: i64 = before["buildings"].as_array().unwrap().iter().map(|b| b["households"].as_i64().unwrap()).sum();
+        assert_eq!(per_building, 240);
 
         let (s, b) = app.api(&token, Method::POST, "/compounds/1/buildings", Some(json!({"name": "6栋", "floors": "7"}))).await;
         assert_eq!(s, 201, "{b}");
