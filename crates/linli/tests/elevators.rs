@@ -227,6 +227,24 @@ both_backends! {
         let (_, view) = app.api(&committee, Method::GET, &format!("/elevators/{id}"), None).await;
         assert_eq!(view["paid"], share);
         assert_eq!(view["outstanding"], due - share);
+
+        // A flat sold after the table was fixed: its unpaid share stays with the flat, and the
+        // bill names the new owner.
+        let debtor = owing.as_array().unwrap().iter().find(|l| l["floor"].as_i64().unwrap() >= 3).unwrap().clone();
+        let sold = debtor["household_id"].as_i64().unwrap();
+        let h = app.household_json(&committee, sold).await;
+        for o in h["owners"].as_array().unwrap() {
+            let (s, _) = app.api(&committee, Method::DELETE, &format!("/households/{sold}/owners/{}", o["ownership_id"]), None).await;
+            assert_eq!(s, 204);
+        }
+        let (s, o) = app.api(&committee, Method::POST, &format!("/households/{sold}/owners"), Some(json!({"name": "新业主 钱"}))).await;
+        assert_eq!(s, 201, "{o}");
+        let (_, bill) = app.api(&committee, Method::GET, &format!("/elevators/{id}/bills/{sold}"), None).await;
+        assert_eq!(bill["line"]["owners"], "新业主 钱");
+        assert_eq!(bill["line"]["outstanding"], debtor["outstanding"]);
+        let (s, all) = app.api(&committee, Method::GET, &format!("/elevators/{id}/bills"), None).await;
+        assert_eq!(s, 200);
+        assert_eq!(all.as_array().unwrap().len() as i64, households);
     }
 
     async fn bad_plans_are_refused_with_the_field_named_and_nothing_written(app) {

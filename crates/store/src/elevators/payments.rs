@@ -15,6 +15,7 @@ use linli_domain::{Fen, FieldError, Invalid, Lang};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct PaymentInput {
@@ -184,34 +185,43 @@ impl Store {
     /// A household's printable bill. Its line is public like the notice; its payments are
     /// shown to those who may see the household's records.
     pub async fn elevator_bill(&self, actor: &Actor, id: i64, household_id: i64, lang: Lang) -> ServiceResult<BillView> {
+        self.elevator_bills(actor, id, Some(household_id), lang).await?.pop().ok_or(ServiceError::NotFound { entity: "household" })
+    }
+
+    /// Every household's bill (or only `only`'s), from one share table and one read of the
+    /// payments, in the table's order.
+    pub async fn elevator_bills(&self, actor: &Actor, id: i64, only: Option<i64>, lang: Lang) -> ServiceResult<Vec<BillView>> {
         let table = self.elevator_shares(actor, id, lang).await?;
-        let line = table.lines.into_iter().find(|l| l.household_id == household_id).ok_or(ServiceError::NotFound { entity: "household" })?;
         let p = self.load_project(id).await?;
         require_view(actor, &p)?;
-        let h = household::Entity::find_by_id(household_id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "household" })?;
-        let payments = if actor.can(Action::ViewRegistry, &household_path(&p, &h)) {
-            elevator_payment::Entity::find()
-                .filter(elevator_payment::Column::ProjectId.eq(id))
-                .filter(elevator_payment::Column::HouseholdId.eq(household_id))
-                .order_by_asc(elevator_payment::Column::Id)
-                .all(self.read())
-                .await?
-                .iter()
-                .map(|r| payment_view(r, lang))
-                .collect()
-        } else {
-            Vec::new()
-        };
-        Ok(BillView {
-            project_id: id,
-            compound_name: table.compound_name,
-            unit_name: table.unit_name,
-            total_cost_yuan: table.total_cost_yuan,
-            subsidy_preset_label: table.subsidy_preset_label,
-            subsidy_yuan: table.subsidy_yuan,
-            amount_due_yuan: table.amount_due_yuan,
-            line,
-            payments,
-        })
+        let households: BTreeMap<i64, household::Model> =
+            household::Entity::find().filter(household::Column::UnitId.eq(p.row.unit_id)).all(self.read()).await?.into_iter().map(|h| (h.id, h)).collect();
+        let mut payments: BTreeMap<i64, Vec<PaymentView>> = BTreeMap::new();
+        let rows = elevator_payment::Entity::find().filter(elevator_payment::Column::ProjectId.eq(id)).order_by_asc(elevator_payment::Column::Id).all(self.read()).await?;
+        for r in &rows {
+            payments.entry(r.household_id).or_default().push(payment_view(r, lang));
+        }
+        let bills: Vec<BillView> = table
+            .lines
+            .into_iter()
+            .filter(|l| only.is_none_or(|h| h == l.household_id))
+            .map(|line| {
+                // A household sold out of the unit since the table was fixed keeps its line;
+                // its payments show to those who may see the unit's records.
+                let may_see = households.get(&line.household_id).map_or(actor.can(Action::ViewRegistry, &p.path), |h| actor.can(Action::ViewRegistry, &household_path(&p, h)));
+                BillView {
+                    project_id: id,
+                    compound_name: table.compound_name.clone(),
+                    unit_name: table.unit_name.clone(),
+                    total_cost_yuan: table.total_cost_yuan.clone(),
+                    subsidy_preset_label: table.subsidy_preset_label.clone(),
+                    subsidy_yuan: table.subsidy_yuan.clone(),
+                    amount_due_yuan: table.amount_due_yuan.clone(),
+                    payments: if may_see { payments.remove(&line.household_id).unwrap_or_default() } else { Vec::new() },
+                    line,
+                }
+            })
+            .collect();
+        Ok(bills)
     }
 }

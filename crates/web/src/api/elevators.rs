@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(outstanding))
         .routes(routes!(payments, record_payment))
         .routes(routes!(bill))
+        .routes(routes!(bills))
         .merge(OpenApiRouter::new().routes(routes!(add_document)).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)))
 }
 
@@ -146,4 +147,11 @@ async fn record_payment(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input
     responses((status = 200, body = BillView), (status = 404, body = ApiError)))]
 async fn bill(state: State, ctx: Ctx, Ids((id, household_id)): Ids<(i64, i64)>) -> ApiResult<BillView> {
     Ok(Json(state.store.elevator_bill(ctx.actor()?, id, household_id, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+/// Every household's bill, in the order of the share table (for printing them all).
+#[utoipa::path(get, path = "/elevators/{id}/bills", tag = "elevators", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<BillView>), (status = 404, body = ApiError)))]
+async fn bills(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<BillView>> {
+    Ok(Json(state.store.elevator_bills(ctx.actor()?, id, None, ctx.lang).await.map_err(e(&ctx))?))
 }

@@ -368,12 +368,7 @@ struct BillsPage {
 }
 
 async fn bills(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let actor = ctx.actor()?;
-    let table = state.store.elevator_shares(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
-    let mut bills = Vec::with_capacity(table.lines.len());
-    for l in &table.lines {
-        bills.push(state.store.elevator_bill(actor, id, l.household_id, ctx.lang).await.map_err(|e| ctx.err(e))?);
-    }
+    let bills = state.store.elevator_bills(ctx.actor()?, id, None, ctx.lang).await.map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
     Ok(BillsPage { t, c, project_id: id, bills }.into_response())
 }
