@@ -10,7 +10,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::Store;
 use linli_domain::audit::{AuditContent, BrokenLink, ChainVerifier, GENESIS, link_hash};
 use linli_domain::{PageRequest, Paged};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -34,19 +34,31 @@ pub struct Change<'a> {
 /// Locks a chain's head row (creating it for a new chain), advancing its `seq` by `advance`,
 /// and returns it. Taking the row lock first serialises appends to one chain across processes.
 async fn lock_head<C: ConnectionTrait>(db: &C, chain: i64, advance: i64) -> ServiceResult<audit_head::Model> {
+    // The common case is one statement: advance an existing head and read it back
+    // (`RETURNING`, in SQLite since 3.35 and in PostgreSQL). Every write pays for this.
+    if let Some(head) = advance_head(db, chain, advance).await? {
+        return Ok(head);
+    }
+    // A new chain: create its head (a concurrent creator's row wins silently), then advance it.
     audit_head::Entity::insert(audit_head::ActiveModel { chain: Set(chain), seq: Set(0), hash: Set(GENESIS.to_string()) })
         .on_conflict(OnConflict::column(audit_head::Column::Chain).do_nothing().to_owned())
         .exec_without_returning(db)
         .await?;
-    audit_head::Entity::update_many()
-        .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq).add(advance))
-        .filter(audit_head::Column::Chain.eq(chain))
-        .exec(db)
-        .await?;
-    audit_head::Entity::find_by_id(chain)
-        .one(db)
-        .await?
-        .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("audit head {chain} vanished")))
+    advance_head(db, chain, advance).await?.ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("audit head {chain} vanished")))
+}
+
+/// `UPDATE audit_head SET seq = seq + advance WHERE chain = ? RETURNING seq, hash`.
+async fn advance_head<C: ConnectionTrait>(db: &C, chain: i64, advance: i64) -> ServiceResult<Option<audit_head::Model>> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        sea_orm::DbBackend::Postgres => "UPDATE audit_head SET seq = seq + $1 WHERE chain = $2 RETURNING seq, hash",
+        _ => "UPDATE audit_head SET seq = seq + ? WHERE chain = ? RETURNING seq, hash",
+    };
+    let row = db.query_one_raw(sea_orm::Statement::from_sql_and_values(backend, sql, [advance.into(), chain.into()])).await?;
+    match row {
+        Some(r) => Ok(Some(audit_head::Model { chain, seq: r.try_get("", "seq")?, hash: r.try_get("", "hash")? })),
+        None => Ok(None),
+    }
 }
 
 /// Appends a record to its chain. Call it inside the transaction of the write it records.
