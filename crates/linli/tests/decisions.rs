@@ -74,6 +74,11 @@ async fn upload(app: &TestApp, token: &str, compound: i64, bytes: &[u8]) -> i64 
 
 const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00signed consent form";
 
+/// Percent-encodes a query value (a Chinese title).
+fn urlencode(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
 async fn unanswered(app: &TestApp, token: &str, id: i64) -> Vec<i64> {
     let (s, k) = app.api(token, Method::GET, &format!("/proposals/{id}/knock"), None).await;
     assert_eq!(s, 200, "{k}");
@@ -387,5 +392,53 @@ both_backends! {
         assert_eq!(p["preset"], "custom");
         assert_eq!(p["rule"]["thresholds"], json!([{"measure": "headcount", "count": "yes", "of": "all", "fraction": {"num": 2, "den": 3}, "strict": true}]));
         assert_eq!(p["rule"]["no_unresolved_objection"], true);
+    }
+
+    async fn plans_and_texts_to_adopt_are_attached_and_numbered(app) {
+        let (id, _, owner, committee) = open_vote(&app).await;
+        let pdf = b"%PDF-1.7 the owners' rules";
+        let attach = |token: String, title: &'static str, kind: &'static str| {
+            let client = app.client.clone();
+            let url = app.url(&format!("/api/v1/proposals/{id}/files?title={}&kind={kind}&name=rules.pdf", urlencode(title)));
+            async move {
+                let res = client.post(url).bearer_auth(token).body(pdf.to_vec()).send().await.unwrap();
+                (res.status().as_u16(), res.json::<Value>().await.unwrap())
+            }
+        };
+        // Voting has opened: the texts are fixed.
+        let (s, err) = attach(committee.clone(), "业主公约", "adopted_text").await;
+        assert_api_error(s, &err, 422, "wrong_stage", Some("stage"));
+        // A new proposal in deliberation takes files; the same title counts up its versions.
+        let home = app.persona_place("owner");
+        let h = app.household_json(&owner, home).await;
+        let compound = h["household"]["compound_id"].as_i64().unwrap();
+        let (_, p2) = app.api(&owner, Method::POST, &format!("/compounds/{compound}/proposals"), Some(json!({"scope": "compound", "scope_id": compound, "title": "修订业主公约", "matter": "owners_rules"}))).await;
+        let id2 = p2["id"].as_i64().unwrap();
+        let attach2 = |token: String, kind: &'static str, body: Vec<u8>| {
+            let client = app.client.clone();
+            let url = app.url(&format!("/api/v1/proposals/{id2}/files?title={}&kind={kind}&name=rules.pdf", urlencode("业主公约")));
+            async move {
+                let res = client.post(url).bearer_auth(token).body(body).send().await.unwrap();
+                (res.status().as_u16(), res.json::<Value>().await.unwrap())
+            }
+        };
+        let (s, f1) = attach2(owner.clone(), "adopted_text", pdf.to_vec()).await;
+        assert_eq!(s, 201, "{f1}");
+        assert_eq!(f1["text_version"], 1);
+        let (s, f2) = attach2(owner.clone(), "adopted_text", pdf.to_vec()).await;
+        assert_eq!(s, 201, "{f2}");
+        assert_eq!(f2["text_version"], 2);
+        let (s, err) = attach2(owner.clone(), "adopted_text", b"MZ not a document".to_vec()).await;
+        assert_api_error(s, &err, 422, "file_type", Some("file"));
+        // Someone else's proposal is not theirs to attach to.
+        let volunteer = app.token("volunteer").await;
+        let (s, _) = attach2(volunteer, "attachment", pdf.to_vec()).await;
+        assert_eq!(s, 403);
+        let (_, files) = app.api(&owner, Method::GET, &format!("/proposals/{id2}/files"), None).await;
+        assert_eq!(files.as_array().unwrap().len(), 2, "{files}");
+        // Anyone who may read the proposal may open its files.
+        let res = app.client.get(app.url(&format!("/files/{}", files[1]["attachment_id"]))).bearer_auth(&owner).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.bytes().await.unwrap().as_ref(), pdf);
     }
 }

@@ -401,3 +401,27 @@ pub mod notification {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod proposal_file {
+    use sea_orm::entity::prelude::*;
+    use serde::Serialize;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+    #[sea_orm(table_name = "proposal_file")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub proposal_id: i64,
+        pub attachment_id: i64,
+        pub title: String,
+        pub kind: String,
+        pub text_version: Option<i32>,
+        pub added_by: i64,
+        pub created_at: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

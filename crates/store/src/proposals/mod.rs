@@ -15,6 +15,7 @@
 
 mod acting;
 mod deliberation;
+mod files;
 mod elections;
 mod knocking;
 mod meetings;
@@ -22,6 +23,7 @@ mod voting;
 
 pub use acting::*;
 pub use deliberation::*;
+pub use files::*;
 pub use elections::*;
 pub use knocking::*;
 pub use meetings::*;
@@ -114,6 +116,9 @@ pub struct ProposalPermissions {
     pub manage: bool,
     pub record_ballots: bool,
     pub vote: bool,
+    /// Attach plans, photos and texts to adopt: the proposer or those who run the decision,
+    /// while it is written or deliberated.
+    pub attach: bool,
 }
 
 /// A proposal row with its compound and the path of its scope, loaded together because
@@ -250,6 +255,7 @@ pub(crate) fn view(p: &Loaded, places: Vec<PlaceRef>, actor: &Actor, is_voter: b
             manage: actor.can(Action::ManageDecision, &p.path),
             record_ballots: voting && actor.can(Action::RecordBallot, &p.path),
             vote: voting && is_voter,
+            attach: open && (r.proposer_id == actor.account_id || actor.can(Action::ManageDecision, &p.path)),
         },
     }
 }

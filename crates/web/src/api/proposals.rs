@@ -44,7 +44,13 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(evaluate))
         .routes(routes!(notifications))
         // Only the upload takes a body larger than the app's small limit.
-        .merge(OpenApiRouter::new().routes(routes!(upload_file)).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)))
+        .routes(routes!(proposal_files))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(upload_file))
+                .routes(routes!(attach_file))
+                .layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)),
+        )
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -273,4 +279,31 @@ async fn evaluate(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): Api
 #[utoipa::path(get, path = "/notifications", tag = "decisions", responses((status = 200, body = Vec<NotificationView>)))]
 async fn notifications(state: State, ctx: Ctx) -> ApiResult<Vec<NotificationView>> {
     Ok(Json(state.store.notifications(ctx.actor()?).await.map_err(e(&ctx))?))
+}
+
+/// The files of a proposal: plans, photos, texts to adopt (download at `/files/{attachment_id}`).
+#[utoipa::path(get, path = "/proposals/{id}/files", tag = "decisions", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<ProposalFileView>)))]
+async fn proposal_files(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<ProposalFileView>> {
+    Ok(Json(state.store.proposal_files(ctx.actor()?, id).await.map_err(e(&ctx))?))
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+pub struct AttachParams {
+    /// What the file is: "加装电梯方案", "业主公约".
+    title: String,
+    /// `attachment` (default) or `adopted_text` (numbered by title within the compound).
+    kind: Option<String>,
+    /// The file's name, e.g. `plan.pdf`.
+    name: Option<String>,
+}
+
+/// Attach a file (the request body, up to 10 MB) to a proposal being written or deliberated.
+#[utoipa::path(post, path = "/proposals/{id}/files", tag = "decisions", params(("id" = i64, Path), AttachParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = ProposalFileView), (status = 422, body = ApiError)))]
+async fn attach_file(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<AttachParams>, body: Bytes) -> Result<(StatusCode, Json<ProposalFileView>), WebError> {
+    let name = p.name.unwrap_or_else(|| "file".into());
+    let f = state.store.attach_to_proposal(ctx.actor()?, id, p.kind.as_deref().unwrap_or(""), &p.title, &name, body.to_vec()).await.map_err(e(&ctx))?;
+    Ok((StatusCode::CREATED, Json(f)))
 }

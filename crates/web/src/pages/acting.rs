@@ -23,6 +23,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/proposals/{id}/objections", post(add_objection))
         .route("/proposals/{id}/objections/{oid}/answer", post(answer_objection))
         .route("/proposals/{id}/consents", post(record_consent).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)))
+        .route("/proposals/{id}/files", post(attach).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)))
         .route("/proposals/{id}/actions", post(add_action))
         .route("/proposals/{id}/actions/{aid}/done", post(action_done))
         .route("/proposals/{id}/evaluate", post(evaluate))
@@ -83,6 +84,17 @@ async fn record_consent(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMul
     let input = ConsentInput { household_id, consented, evidence_id };
     s.record_consent(actor, id, &input).await.map_err(|e| ctx.err(e))?;
     back(id, "consents")
+}
+
+/// A plan, a photo, or a text the vote adopts, attached to the proposal.
+async fn attach(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) -> PageResult {
+    let actor = ctx.actor()?;
+    let (kind, title) = (form.text("kind"), form.text("title"));
+    let Some((name, bytes)) = form.file else {
+        return Err(ctx.err(ServiceError::invalid("file", linli_domain::Invalid::Required)));
+    };
+    state.store.attach_to_proposal(actor, id, &kind, &title, &name, bytes).await.map_err(|e| ctx.err(e))?;
+    back(id, "files")
 }
 
 async fn add_action(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<ActionInput>) -> PageResult {

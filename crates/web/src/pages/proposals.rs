@@ -17,7 +17,7 @@ use linli_domain::decision::{CastMethod, Choice, MatterClass, Preset};
 use linli_domain::{PageRequest, Paged};
 use linli_store::ServiceError;
 use linli_store::proposals::{
-    CommentInput, CommentView, Concern, CustomRuleInput, FollowUp, MyBallot, OpenVotingInput, ProposalInput, ProposalRow, ProposalView, StageRequest, TallyView,
+    CommentInput, CommentView, Concern, CustomRuleInput, ProposalFileView, FollowUp, MyBallot, OpenVotingInput, ProposalInput, ProposalRow, ProposalView, StageRequest, TallyView,
 };
 use serde::Deserialize;
 use std::sync::Arc;
@@ -183,6 +183,7 @@ struct Page {
     today: String,
     f: FollowUp,
     concerns: Vec<(&'static str, &'static str)>,
+    files: Vec<ProposalFileView>,
 }
 
 async fn page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
@@ -202,7 +203,8 @@ async fn page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let today = super::today_plus(14);
     let f = s.follow_up(actor, id).await.map_err(|e| ctx.err(e))?;
     let concerns = Concern::ALL.iter().map(|x| (x.as_str(), x.label(ctx.lang))).collect();
-    Ok(Page { t, c, p, comments, tally, mine, choices, today, f, concerns }.into_response())
+    let files = s.proposal_files(actor, id).await.map_err(|e| ctx.err(e))?;
+    Ok(Page { t, c, p, comments, tally, mine, choices, today, f, concerns, files }.into_response())
 }
 
 #[derive(Deserialize)]
