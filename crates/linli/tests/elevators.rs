@@ -116,6 +116,15 @@ both_backends! {
         assert_eq!(p["stage"], "design");
         assert!(p["stages"][1]["entered_on"].is_string(), "{p}");
         assert_eq!(p["documents"][0]["kind"], "survey");
+
+        // Objections live on the proposal; the project shows how many are open and links there.
+        let (s, x) = app.api(&owner, Method::POST, &format!("/proposals/{proposal}/stage"), Some(json!({"action": "submit"}))).await;
+        assert_eq!(s, 200, "{x}");
+        let (s, x) = app.api(&owner, Method::POST, &format!("/proposals/{proposal}/objections"), Some(json!({"household_id": home, "concern": "light", "body": "电梯井挡住我家窗户的光"}))).await;
+        assert_eq!(s, 201, "{x}");
+        let (_, p) = app.api(&resident, Method::GET, &format!("/elevators/{id}"), None).await;
+        assert_eq!(p["proposal"]["stage"], "deliberation");
+        assert_eq!(p["proposal"]["unresolved_objections"], 1);
     }
 
     async fn shares_with_the_shanghai_subsidy_add_up_and_payments_shrink_what_is_owed(app) {
@@ -335,6 +344,10 @@ both_backends! {
         let (s, bills) = b.get(&format!("/elevators/{id}/bills")).await;
         assert_eq!(s, 200);
         assert_eq!(bills.matches("class=\"printable consent-form ev-bill\"").count() as i64, t["lines"].as_array().unwrap().len() as i64);
+        let (s, reminders) = b.get(&format!("/elevators/{id}/bills?owing=1")).await;
+        assert_eq!(s, 200);
+        assert!(!reminders.contains(&format!("id=\"bill-{hh}\"")), "the household that paid gets no reminder");
+        assert!(reminders.matches("class=\"printable consent-form ev-bill\"").count() > 0);
         let (s, bill) = b.get(&format!("/elevators/{id}/bills/{hh}")).await;
         assert_eq!(s, 200);
         assert!(bill.contains("R-1") && bill.contains(top["share_yuan"].as_str().unwrap()), "{bill}");

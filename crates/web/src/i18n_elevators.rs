@@ -59,6 +59,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("ev_bill", "加装电梯缴费通知单", "Elevator retrofit bill"),
     ("ev_bill_note", "房屋出售后，未缴部分由新业主承担。", "If the flat is sold, what is unpaid passes to the new owner."),
     ("ev_yuan", "元", "yuan"),
+    ("ev_objections", "异议与答复", "Objections and answers"),
+    ("ev_unresolved", "未解决", "unresolved"),
+    ("ev_reminder", "加装电梯费用催缴通知", "Elevator retrofit: payment reminder"),
+    ("ev_print_reminders", "打印催缴通知（未缴清的户）", "Print reminders (households still owing)"),
+    ("ev_none_owing", "所有户都已缴清。", "Every household has paid."),
     ("ev_compound_link", "加装电梯", "Elevator retrofits"),
     ("ev_from_proposal", "启动加装电梯项目", "Start a retrofit project"),
 ];

@@ -104,6 +104,9 @@ pub struct Facts {
     /// Days the notice must stay up, and whole days since the project entered the notice stage.
     pub notice_days: i64,
     pub notice_elapsed_days: i64,
+    /// Objections raised on the linked proposal and not resolved (they may come in during
+    /// the notice period too; Jinan's rule: none may be left before the work goes ahead).
+    pub unresolved_objections: u32,
     pub shares_fixed: bool,
     /// What is still owed, and by how many households.
     pub outstanding: Fen,
@@ -120,6 +123,7 @@ pub enum Blocker {
     NoProposal,
     ProposalNotPassed { stage: ProposalStage },
     NoticeRunning { days_left: i64 },
+    UnresolvedObjections { count: u32 },
     SharesNotFixed,
     Outstanding { households: u32, amount: Fen },
     NoInstaller,
@@ -138,6 +142,8 @@ impl Blocker {
             (Blocker::ProposalNotPassed { stage }, Lang::En) => format!("the proposal is at “{}”, not passed", stage.label(lang)),
             (Blocker::NoticeRunning { days_left }, Lang::Zh) => format!("公示期还有 {days_left} 天"),
             (Blocker::NoticeRunning { days_left }, Lang::En) => format!("the notice period has {days_left} more days"),
+            (Blocker::UnresolvedObjections { count }, Lang::Zh) => format!("还有 {count} 条异议未解决"),
+            (Blocker::UnresolvedObjections { count }, Lang::En) => format!("{count} objections are not resolved"),
             (Blocker::SharesNotFixed, _) => lang.pick("分摊表还没有确定", "the share table is not fixed yet").into(),
             (Blocker::Outstanding { households, amount }, Lang::Zh) => format!("{households} 户尚欠 {amount} 元"),
             (Blocker::Outstanding { households, amount }, Lang::En) => format!("{households} households still owe {amount} yuan"),
@@ -230,6 +236,9 @@ impl ElevatorStage {
                 if f.notice_elapsed_days < f.notice_days {
                     b.push(Blocker::NoticeRunning { days_left: f.notice_days - f.notice_elapsed_days });
                 }
+                if f.unresolved_objections > 0 {
+                    b.push(Blocker::UnresolvedObjections { count: f.unresolved_objections });
+                }
             }
             ElevatorStage::Approvals => doc(DocKind::Approval, &mut b),
             ElevatorStage::Funding => {
@@ -283,6 +292,7 @@ mod tests {
             proposal: Some(ProposalStage::Passed),
             notice_days: 15,
             notice_elapsed_days: 15,
+            unresolved_objections: 0,
             shares_fixed: true,
             outstanding: Fen(0),
             households_owing: 0,
@@ -318,6 +328,7 @@ mod tests {
             // The notice period: one day short blocks, the last day reached passes.
             (Notice, f(|f| f.notice_elapsed_days = 14), vec![Blocker::NoticeRunning { days_left: 1 }]),
             (Notice, f(|f| f.notice_elapsed_days = 16), vec![]),
+            (Notice, f(|f| f.unresolved_objections = 2), vec![Blocker::UnresolvedObjections { count: 2 }]),
             (Approvals, f(|f| f.documents.retain(|d| *d != DocKind::Approval)), vec![Blocker::MissingDocument { kind: DocKind::Approval }]),
             (Funding, f(|f| f.shares_fixed = false), vec![Blocker::SharesNotFixed]),
             (

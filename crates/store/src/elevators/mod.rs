@@ -23,7 +23,7 @@ pub use plan::*;
 pub use shares::*;
 
 use crate::accounts::Actor;
-use crate::entity::{compound, elevator_document, elevator_payment, elevator_project, elevator_share, elevator_stage_log, proposal};
+use crate::entity::{compound, elevator_document, elevator_payment, elevator_project, elevator_share, elevator_stage_log, objection, proposal};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, now, paths};
 use linli_domain::authz::Action;
@@ -32,7 +32,7 @@ use linli_domain::elevator::{Blocker, CoefficientTable, DocKind, ElevatorStage, 
 use linli_domain::place::Path;
 use linli_domain::{Fen, Lang};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, UpdateMany};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, UpdateMany};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -81,6 +81,9 @@ pub struct ProposalLink {
     pub title: String,
     pub stage: String,
     pub stage_label: String,
+    /// Objections raised on the proposal (light, noise, cost, …) still unresolved; they are
+    /// answered on the proposal's page.
+    pub unresolved_objections: u32,
 }
 
 /// What the actor may do with the project, so pages show only buttons that work.
@@ -245,6 +248,12 @@ impl Store {
             Some(pid) => proposal::Entity::find_by_id(pid).one(db).await?.and_then(|r| ProposalStage::parse(&r.stage).ok()),
             None => None,
         };
+        let unresolved = match p.row.proposal_id {
+            Some(pid) => {
+                objection::Entity::find().filter(objection::Column::ProposalId.eq(pid)).filter(objection::Column::Resolved.eq(false)).count(db).await?
+            }
+            None => 0,
+        };
         let shares = Store::project_shares(db, p.row.id).await?;
         let (outstanding, households_owing) = Store::ledger(db, p.row.id).await?.outstanding(&shares);
         Ok(Facts {
@@ -255,6 +264,7 @@ impl Store {
             proposal,
             notice_days: i64::from(p.row.notice_days),
             notice_elapsed_days: (now() - p.row.stage_since).max(0) / 86_400,
+            unresolved_objections: u32::try_from(unresolved).unwrap_or(u32::MAX),
             shares_fixed: p.shares_fixed(),
             outstanding: Fen(outstanding),
             households_owing,
@@ -313,6 +323,7 @@ impl Store {
                 stage_label: ProposalStage::parse(&x.stage).map(|s| s.label(lang).to_string()).unwrap_or_default(),
                 stage: x.stage,
                 title: x.title,
+                unresolved_objections: facts.unresolved_objections,
             }),
             None => None,
         };

@@ -58,6 +58,7 @@ pub struct PlanInput {
     pub coefficients: Vec<CoefficientInput>,
     #[serde(default)]
     pub notice_days: Option<i32>,
+    /// The deciding proposal; left out (or blank on the page), the current link stays.
     #[serde(default)]
     pub proposal_id: Option<i64>,
 }
@@ -246,8 +247,11 @@ impl Store {
                 }
             }
         }
-        if let Err(ServiceError::Invalid(mut e)) = Store::check_proposal(self.read(), p.row.unit_id, input.proposal_id).await {
-            errors.append(&mut e);
+        let proposal_id = input.proposal_id.or(p.row.proposal_id);
+        match Store::check_proposal(self.read(), p.row.unit_id, proposal_id).await {
+            Ok(()) => {}
+            Err(ServiceError::Invalid(mut e)) => errors.append(&mut e),
+            Err(e) => return Err(e),
         }
         let (Some(cost), Some(pipelines), Some(custom), Some(preset), Some(table), Some(subsidy), true) =
             (cost, pipelines, custom, preset, table, subsidy, errors.is_empty())
@@ -265,7 +269,7 @@ impl Store {
             .col_expr(elevator_project::Column::Subsidy, Expr::value(subsidy.0))
             .col_expr(elevator_project::Column::Coefficients, Expr::value(serde_json::to_string(&table).map_err(|e| internal(e.to_string()))?))
             .col_expr(elevator_project::Column::NoticeDays, Expr::value(notice_days))
-            .col_expr(elevator_project::Column::ProposalId, Expr::value(input.proposal_id))
+            .col_expr(elevator_project::Column::ProposalId, Expr::value(proposal_id))
             .filter(elevator_project::Column::SharesFixedAt.is_null());
         update_versioned(&txn, &p, input.version, update).await?;
         let after = elevator_project::Entity::find_by_id(id).one(&txn).await?;

@@ -365,16 +365,29 @@ struct BillsPage {
     c: Chrome,
     project_id: i64,
     bills: Vec<BillView>,
+    /// Printed as reminders to the households that still owe.
+    reminders: bool,
 }
 
-async fn bills(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let bills = state.store.elevator_bills(ctx.actor()?, id, None, ctx.lang).await.map_err(|e| ctx.err(e))?;
+#[derive(Deserialize, Default)]
+struct BillsQuery {
+    /// `1`: only the households that still owe — the reminders (催缴通知).
+    #[serde(default)]
+    owing: String,
+}
+
+async fn bills(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<BillsQuery>) -> PageResult {
+    let mut bills = state.store.elevator_bills(ctx.actor()?, id, None, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let reminders = q.owing == "1";
+    if reminders {
+        bills.retain(|b| b.line.outstanding > 0);
+    }
     let (t, c) = chrome(&ctx);
-    Ok(BillsPage { t, c, project_id: id, bills }.into_response())
+    Ok(BillsPage { t, c, project_id: id, bills, reminders }.into_response())
 }
 
 async fn bill(state: State, ctx: Ctx, Ids((id, hid)): Ids<(i64, i64)>) -> PageResult {
     let b = state.store.elevator_bill(ctx.actor()?, id, hid, ctx.lang).await.map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    Ok(BillsPage { t, c, project_id: id, bills: vec![b] }.into_response())
+    Ok(BillsPage { t, c, project_id: id, bills: vec![b], reminders: false }.into_response())
 }
