@@ -1,6 +1,7 @@
 //! Criterion benchmarks of the domain's hot paths: parsing areas, authorization checks, the
 //! audit hash chain (verify-audit walks every record), and a compound-wide vote of 甘泉苑
-//! (3,250 households): freezing its electorate and tallying ~2,500 ballots.
+//! (3,250 households): freezing its electorate and tallying ~2,500 ballots; one month of the
+//! civility rating (group "rating") for the city-scale demo and for one compound.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use linli_domain::Area;
@@ -8,6 +9,7 @@ use linli_domain::audit::{AuditContent, ChainVerifier, GENESIS, link_hash};
 use linli_domain::authz::{Action, Grant, Role, allowed};
 use linli_domain::decision::{Choice, ElectorHousehold, Electorate, Preset, TallyContext, VoterKey, tally};
 use linli_domain::place::{Node, NodeKind, Path};
+use linli_domain::rating::{Mark, Rubric, SheetScore, UnitMonth, nanguo_preset, rank, score_sheet, unit_month};
 use std::hint::black_box;
 
 fn bench(c: &mut Criterion) {
@@ -93,5 +95,94 @@ fn bench_vote(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench, bench_vote);
+/// One month of the civility rating, deterministic: every unit gets four sheets (one per
+/// party) with a few taps each, one unit in 97 has a veto. A month is computed as the month
+/// page does it: each sheet scored, each unit's exact mean, the ranking per compound (20 units
+/// each). Targets (issue 7): the city-scale demo (~8,000 units) < 1 s, one compound < 20 ms.
+fn rating_month(units: i64, rubric: &Rubric) -> Vec<(i64, Vec<Vec<&str>>)> {
+    let mut seed: u64 = 0x5eed_0007;
+    let mut next = move |n: usize| -> usize {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        ((seed >> 33) as usize) % n.max(1)
+    };
+    (0..units)
+        .map(|unit| {
+            let sheets = (0..4)
+                .map(|_| {
+                    // Up to three taps, each in a different category, so no category exceeds its maximum.
+                    let mut taps: Vec<&str> = Vec::new();
+                    let mut used: Vec<usize> = Vec::new();
+                    for _ in 0..next(4) {
+                        let c = next(rubric.categories.len());
+                        let cat = &rubric.categories[c];
+                        if used.contains(&c) || cat.deductions.is_empty() {
+                            continue;
+                        }
+                        let item = &cat.deductions[next(cat.deductions.len())];
+                        if item.points <= cat.max {
+                            used.push(c);
+                            taps.push(item.code.as_str());
+                        }
+                    }
+                    if unit % 97 == 0 && !rubric.vetoes.is_empty() {
+                        taps.push(rubric.vetoes[0].code.as_str());
+                    }
+                    taps
+                })
+                .collect();
+            (unit + 1, sheets)
+        })
+        .collect()
+}
+
+/// Scores and ranks a month's units, compound by compound.
+fn rank_month(rubric: &Rubric, month: &[(i64, Vec<Vec<&str>>)], per_compound: usize) -> usize {
+    let mut flags = 0;
+    for compound in month.chunks(per_compound) {
+        let units: Vec<UnitMonth> = compound
+            .iter()
+            .map(|(unit, sheets)| {
+                let scored: Vec<(SheetScore, i64)> = sheets
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, taps)| {
+                        let marks: Vec<Mark<'_>> = taps.iter().map(|t| Mark { item: t }).collect();
+                        score_sheet(rubric, &marks).ok().map(|s| (s, i as i64))
+                    })
+                    .collect();
+                unit_month(*unit, rubric, &scored)
+            })
+            .collect();
+        flags += rank(&units, &rubric.flags).iter().filter(|r| r.flag).count();
+    }
+    flags
+}
+
+fn bench_rating(c: &mut Criterion) {
+    let rubric = nanguo_preset();
+    let city = rating_month(8_000, &rubric);
+    let compound = rating_month(20, &rubric);
+    let mut g = c.benchmark_group("rating");
+    g.bench_function("rank_month_city_8000_units", |b| b.iter(|| rank_month(&rubric, black_box(&city), 20)));
+    g.bench_function("rank_month_compound_20_units", |b| b.iter(|| rank_month(&rubric, black_box(&compound), 20)));
+    g.bench_function("rank_only_city_8000_units_one_ranking", |b| {
+        let units: Vec<UnitMonth> = city
+            .iter()
+            .map(|(unit, sheets)| {
+                let scored: Vec<(SheetScore, i64)> = sheets
+                    .iter()
+                    .filter_map(|taps| {
+                        let marks: Vec<Mark<'_>> = taps.iter().map(|t| Mark { item: t }).collect();
+                        score_sheet(&rubric, &marks).ok().map(|s| (s, 0))
+                    })
+                    .collect();
+                unit_month(*unit, &rubric, &scored)
+            })
+            .collect();
+        b.iter(|| rank(black_box(&units), &rubric.flags))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_vote, bench_rating);
 criterion_main!(benches);
