@@ -309,4 +309,67 @@ both_backends! {
         assert!(notice.contains("流动红旗") && notice.contains("95.0"), "{notice}");
         assert!(notice.contains("data-print"));
     }
+
+    async fn a_new_rubric_version_is_adopted_on_the_page_only_with_a_passed_proposal(app) {
+        let compound = app.persona_place("committee");
+        let committee = app.browser_login("committee").await;
+        let index = format!("/compounds/{compound}/rating");
+        let (st, _, _) = committee.submit(&index, &format!("{index}/rubric"), &[("from_month", "2024-04")]).await;
+        assert_eq!(st, 303);
+        // The form is there, prefilled with the version in force.
+        let (st, page) = committee.get(&index).await;
+        assert_eq!(st, 200);
+        assert!(page.contains(&format!(r#"action="{index}/rubric/version""#)), "the form to adopt a new version");
+        assert!(page.contains(r#"id="rubric_json""#) && page.contains("flying_lead"), "the textarea holds the current rubric");
+        let token = app.token("committee").await;
+        let (_, versions) = app.api(&token, Method::GET, &format!("/compounds/{compound}/rating/rubrics"), None).await;
+        let mut rubric = versions[0]["rubric"].clone();
+        rubric["name"] = json!("南国新家园评比细则（第二版）");
+        rubric["flags"]["count"] = json!(2);
+        let text = serde_json::to_string_pretty(&rubric).unwrap();
+        // Without a decision: refused, the field named, nothing adopted.
+        let action = format!("{index}/rubric/version");
+        let (st, body, _) = committee.submit(&index, &action, &[("proposal_id", ""), ("from_month", "2024-09"), ("rubric", &text)]).await;
+        assert_eq!(st, 422, "{body}");
+        assert!(body.contains("议事决议："), "the error names the decision field");
+        assert!(body.contains("第二版"), "what was typed stays in the form");
+        // A proposal not yet passed is no decision either.
+        let (s, p) = app
+            .api(&token, Method::POST, &format!("/compounds/{compound}/proposals"), Some(json!({"scope": "compound", "scope_id": compound, "title": "评分细则第二版", "matter": "advisory"})))
+            .await;
+        assert_eq!(s, 201, "{p}");
+        let pid = p["id"].as_i64().unwrap();
+        let (_, page) = committee.get(&index).await;
+        assert!(!page.contains(&format!(r#"<option value="{pid}""#)), "a draft proposal is not offered");
+        let pid_s = pid.to_string();
+        let (st, body, _) = committee.submit(&index, &action, &[("proposal_id", &pid_s), ("from_month", "2024-09"), ("rubric", &text)]).await;
+        assert_eq!(st, 422, "{body}");
+        assert!(body.contains("议事决议："));
+        // Bad JSON and a bad month are named too.
+        let (st, body, _) = committee.submit(&index, &action, &[("proposal_id", ""), ("from_month", "2024-09"), ("rubric", "{\"name\": ")]).await;
+        assert_eq!(st, 422, "{body}");
+        assert!(body.contains("评分细则：不是有效的 JSON"), "{body}");
+        // Once passed, it is offered and adopted, applying from its month.
+        assert_eq!(app.sql_exec(&format!("UPDATE proposal SET stage = 'passed' WHERE id = {pid}")).await, 1);
+        let (_, page) = committee.get(&index).await;
+        assert!(page.contains(&format!(r#"<option value="{pid}""#)), "the passed proposal is offered");
+        let (st, body, _) = committee.submit(&index, &action, &[("proposal_id", &pid_s), ("from_month", "2024-13"), ("rubric", &text)]).await;
+        assert_eq!(st, 422, "{body}");
+        assert!(body.contains("月份："), "the month field is named: {body}");
+        let (st, body, to) = committee.submit(&index, &action, &[("proposal_id", &pid_s), ("from_month", "2024-09"), ("rubric", &text)]).await;
+        assert_eq!((st, to.as_deref()), (303, Some(index.as_str())), "{body}");
+        let (_, versions) = app.api(&token, Method::GET, &format!("/compounds/{compound}/rating/rubrics"), None).await;
+        assert_eq!(versions.as_array().unwrap().len(), 2);
+        assert_eq!(versions[1]["version"], 2);
+        assert_eq!(versions[1]["proposal_id"], pid);
+        assert_eq!(versions[1]["from_month"], "2024-09");
+        let (_, page) = committee.get(&index).await;
+        assert!(page.contains(&format!(r#"href="/proposals/{pid}""#)), "the version links its decision");
+        for (month, version, flags) in [("2024-08", 1, 3), ("2024-09", 2, 2), ("2024-11", 2, 2)] {
+            let (s, m) = app.api(&token, Method::POST, &format!("/compounds/{compound}/rating/months"), Some(json!({"month": month}))).await;
+            assert_eq!(s, 201, "{m}");
+            assert_eq!(m["rubric_version"], version, "{month} is scored under version {version}");
+            assert_eq!(m["flag_count"], flags, "{month}");
+        }
+    }
 }

@@ -114,4 +114,18 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("rt_reverse", "撤销扣分", "Reverse the deduction"),
     ("rt_keep", "维持扣分", "Keep the deduction"),
     ("rt_link", "文明单元评比", "Civility rating"),
+    ("rt_amend", "采用新版本细则", "Adopt a new version"),
+    (
+        "rt_amend_help",
+        "细则的新版本必须先作为议题在议事决策中通过。选择通过的议题，写明从哪个月起适用（如 2024-09），再把新细则贴在下面（JSON 格式，已填好现行版本，改动需要改的地方即可）。该月及以后开始的评比按新版本打分，之前的月份不变。",
+        "A new version of the rubric must first pass as a proposal. Pick the passed proposal, say from which month it applies (e.g. 2024-09), and give the new rubric below as JSON (the version in force is filled in: change what the decision changed). Months from then on are scored under it; earlier months stay as they were.",
+    ),
+    ("rt_amend_proposal", "依据的议题（已通过）", "The passed proposal"),
+    ("rt_amend_choose", "请选择", "Choose one"),
+    ("rt_amend_no_passed", "本小区还没有通过的议题，先在议事决策中提出并通过修改细则的议题。", "This compound has no passed proposal yet: first put the amendment to a decision."),
+    ("rt_amend_rubric", "新细则（JSON）", "The new rubric (JSON)"),
+    ("rt_amend_bad_proposal", "议事决议：请从列表中选择", "Decision: choose one from the list"),
+    ("rt_amend_no_json", "评分细则：必须填写", "Rubric is required"),
+    ("rt_amend_bad_json", "评分细则：不是有效的 JSON", "Rubric: not valid JSON"),
+    ("rt_amend_line", "行:列", "line:column"),
 ];

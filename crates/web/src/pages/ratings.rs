@@ -26,6 +26,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/compounds/{id}/rating", get(index))
         .route("/compounds/{id}/rating/years/{year}", get(year))
         .route("/compounds/{id}/rating/rubric", post(adopt))
+        .route("/compounds/{id}/rating/rubric/version", post(amend))
         .route("/compounds/{id}/rating/panel", post(add_scorer))
         .route("/compounds/{id}/rating/months", post(open_month))
         .route("/rating/months/{id}", get(month))
@@ -55,6 +56,12 @@ struct IndexPage {
     manage: bool,
     year: String,
     errors: Vec<String>,
+    /// The compound's passed proposals, for the "adopt a new version" form: (id, title).
+    passed: Vec<(i64, String)>,
+    /// What the "adopt a new version" form shows: the current version's JSON at first, what
+    /// was typed after an error.
+    amend: AmendForm,
+    amend_errors: Vec<String>,
 }
 
 async fn index_page(
@@ -70,6 +77,31 @@ async fn index_page(
     let panel = s.panel(actor, id, ctx.lang).await.map_err(e)?;
     let rubrics = s.rubrics(actor, id).await.map_err(e)?;
     let manage = s.can_manage_rating(actor, id).await.map_err(e)?;
+    let passed = if manage && !rubrics.is_empty() {
+        s.list_proposals(
+            actor,
+            id,
+            Some("passed"),
+            linli_domain::PageRequest::new(None, Some(linli_domain::PageRequest::MAX_SIZE)),
+            ctx.lang,
+        )
+        .await
+        .map_err(e)?
+        .items
+        .into_iter()
+        .map(|p| (p.id, p.title))
+        .collect()
+    } else {
+        Vec::new()
+    };
+    let amend = AmendForm {
+        proposal_id: String::new(),
+        from_month: String::new(),
+        rubric: rubrics
+            .last()
+            .and_then(|r| serde_json::to_string_pretty(&r.rubric).ok())
+            .unwrap_or_default(),
+    };
     let (t, chrome) = chrome(ctx);
     let year = months
         .first()
@@ -89,6 +121,9 @@ async fn index_page(
         manage,
         year,
         errors,
+        passed,
+        amend,
+        amend_errors: Vec::new(),
     })
 }
 
@@ -137,6 +172,71 @@ async fn adopt(
     };
     let r = state.store.adopt_rubric(ctx.actor()?, id, &input).await;
     after(&state, &ctx, id, r, format!("/compounds/{id}/rating")).await
+}
+
+/// The "adopt a new version" form: the passed proposal, the month it applies from, and the
+/// rubric as JSON.
+#[derive(Deserialize, Default)]
+struct AmendForm {
+    #[serde(default)]
+    proposal_id: String,
+    #[serde(default)]
+    from_month: String,
+    #[serde(default)]
+    rubric: String,
+}
+
+/// Adopts a new rubric version from the page. The JSON is read here so a typing mistake is
+/// named with its line and column; the proposal and the month are checked by the store.
+async fn amend(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<AmendForm>,
+) -> PageResult {
+    let (t, _) = chrome(&ctx);
+    let proposal_id = match f.proposal_id.trim() {
+        "" => Ok(None),
+        p => p
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| t.s("rt_amend_bad_proposal").to_string()),
+    };
+    let rubric = match f.rubric.trim() {
+        "" => Err(t.s("rt_amend_no_json").to_string()),
+        r => serde_json::from_str::<Rubric>(r).map_err(|e| {
+            format!(
+                "{}（{} {}:{}）{}",
+                t.s("rt_amend_bad_json"),
+                t.s("rt_amend_line"),
+                e.line(),
+                e.column(),
+                e
+            )
+        }),
+    };
+    let result = match (proposal_id, rubric) {
+        (Ok(proposal_id), Ok(rubric)) => {
+            let input = RubricInput {
+                preset: String::new(),
+                rubric: Some(rubric),
+                from_month: f.from_month.clone(),
+                proposal_id,
+            };
+            match state.store.adopt_rubric(ctx.actor()?, id, &input).await {
+                Ok(_) => {
+                    return Ok(Redirect::to(&format!("/compounds/{id}/rating")).into_response());
+                }
+                Err(e @ ServiceError::Invalid(_)) => vec![e.message(ctx.lang)],
+                Err(e) => return Err(ctx.err(e)),
+            }
+        }
+        (p, r) => p.err().into_iter().chain(r.err()).collect(),
+    };
+    let mut page = index_page(&state, &ctx, id, Vec::new()).await?;
+    page.amend = f;
+    page.amend_errors = result;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 #[derive(Deserialize)]
@@ -635,9 +735,24 @@ impl YearPage {
 
 /// The year-end awards and subsidies as a page to check and print before the `.xlsx` goes
 /// to the finance side.
-async fn year(state: State, ctx: Ctx, Ids((id, year)): Ids<(i64, i32)>, crate::form::Q(q): crate::form::Q<YearQuery>) -> PageResult {
+async fn year(
+    state: State,
+    ctx: Ctx,
+    Ids((id, year)): Ids<(i64, i32)>,
+    crate::form::Q(q): crate::form::Q<YearQuery>,
+) -> PageResult {
     let heads = crate::api::ratings::parse_heads(&ctx, q.heads.as_deref())?;
-    let v = state.store.rating_year(ctx.actor()?, id, year, &heads, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .rating_year(ctx.actor()?, id, year, &heads, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    Ok(YearPage { t, c, v, heads: q.heads.unwrap_or_default() }.into_response())
+    Ok(YearPage {
+        t,
+        c,
+        v,
+        heads: q.heads.unwrap_or_default(),
+    }
+    .into_response())
 }
