@@ -365,4 +365,34 @@ both_backends! {
         let owing = app.sql_i64("SELECT COUNT(*) FROM elevator_project p WHERE (SELECT CAST(SUM(s.amount) AS BIGINT) FROM elevator_share s WHERE s.project_id = p.id) > (SELECT CAST(COALESCE(SUM(x.amount), 0) AS BIGINT) FROM elevator_payment x WHERE x.project_id = p.id)").await;
         assert_eq!(owing, 1);
     }
+
+    async fn a_unit_head_collects_in_their_own_stairwell_only(app) {
+        let committee = app.token("committee").await;
+        let head = app.token("unithead").await;
+        let c = compound(&app);
+        let unit = app.persona_place("unithead");
+        let (s, p) = create(&app, &committee, c, unit, None).await;
+        assert_eq!(s, 201, "{p}");
+        let id = p["id"].as_i64().unwrap();
+        let table: Vec<(i32, String)> = p["coefficients"].as_array().unwrap().iter().map(|r| (r["floor"].as_i64().unwrap() as i32, r["percent"].as_str().unwrap().to_string())).collect();
+        let table: Vec<(i32, &str)> = table.iter().map(|(f, x)| (*f, x.as_str())).collect();
+        let (s, p) = app.api(&committee, Method::PUT, &format!("/elevators/{id}/plan"), Some(plan(1, "400000", &table))).await;
+        assert_eq!(s, 200, "{p}");
+        // The unit head may not change the plan or fix the table.
+        let (s, err) = app.api(&head, Method::POST, &format!("/elevators/{id}/shares/fix"), Some(json!({"version": p["version"]}))).await;
+        assert_api_error(s, &err, 403, "forbidden", None);
+        let (s, t) = app.api(&committee, Method::POST, &format!("/elevators/{id}/shares/fix"), Some(json!({"version": p["version"]}))).await;
+        assert_eq!(s, 200, "{t}");
+        let line = t["lines"].as_array().unwrap().iter().find(|l| l["share"].as_i64().unwrap() > 0).unwrap().clone();
+        let (s, paid) = app
+            .api(&head, Method::POST, &format!("/elevators/{id}/payments"), Some(json!({"household_id": line["household_id"], "amount": line["share_yuan"], "method": "transfer", "receipt_no": "U-1"})))
+            .await;
+        assert_eq!(s, 201, "{paid}");
+        assert_eq!(paid["recorded_by_name"], "单元长 赵阿姨");
+        // Another unit's project is not theirs.
+        let other = six_floor_unit(&app, c).await;
+        let (_, q) = create(&app, &committee, c, other, None).await;
+        let (s, err) = app.api(&head, Method::POST, &format!("/elevators/{}/payments", q["id"]), Some(json!({"household_id": 1, "amount": "1", "method": "cash", "receipt_no": "U-2"}))).await;
+        assert_api_error(s, &err, 403, "forbidden", None);
+    }
 }
