@@ -8,28 +8,23 @@
 mod common;
 #[path = "common/browser.rs"]
 mod kit;
+#[path = "common/rating.rs"]
+mod rating_kit;
 
 use common::{Backend, TestApp};
 use kit::*;
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::Value;
 use thirtyfour::prelude::*;
 
 /// The committee adopts the 南国新家园 rubric, seats the four parties and opens 2024-05,
-/// through the API as `tests/ratings.rs` does. Returns the month's id and its units.
+/// with the setup `tests/ratings.rs` uses. Returns the month's id and its units.
 async fn open_month(app: &TestApp) -> (i64, Vec<(i64, String)>) {
     let committee = app.token("committee").await;
     let compound = app.persona_place("committee");
-    let (s, r) = app
-        .api(&committee, Method::POST, &format!("/compounds/{compound}/rating/rubrics"), Some(json!({"preset": "nanguo", "from_month": "2024-04"})))
-        .await;
-    assert_eq!(s, 201, "{r}");
-    for (login, party) in [("worker", "community"), ("committee", "property"), ("buildinghead", "owners_committee"), ("unithead", "residents")] {
-        let (s, v) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/rating/panel"), Some(json!({"login": login, "party": party}))).await;
-        assert_eq!(s, 201, "{v}");
-    }
-    let (s, m) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/rating/months"), Some(json!({"month": "2024-05"}))).await;
-    assert_eq!(s, 201, "{m}");
+    rating_kit::adopt_preset(app, &committee, compound, "2024-04").await;
+    rating_kit::seat_panel(app, &committee, compound).await;
+    let m = rating_kit::open_month(app, &committee, compound, "2024-05").await;
     let units = m["units"]
         .as_array()
         .unwrap()
@@ -78,7 +73,7 @@ async fn four_scorers_submit_on_the_phone_the_month_closes_and_the_notice_prints
     Chromium::start()
         .await
         .run(|d| async move {
-            for (i, login) in ["worker", "committee", "buildinghead", "unithead"].into_iter().enumerate() {
+            for (i, (login, _party)) in rating_kit::PANEL.into_iter().enumerate() {
                 sign_in(&d, app, login, false).await?;
                 let first = (i == 0).then_some("rating-sheet");
                 score(&d, app, month, clean, &[], first).await?;

@@ -6,6 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
+#[path = "common/rating.rs"]
+mod rating_kit;
 
 use common::{TestApp, assert_api_error, csrf_of};
 use reqwest::Method;
@@ -27,8 +29,7 @@ async fn setup(app: &TestApp) -> Setup {
     let committee = app.token("committee").await;
     let compound = app.persona_place("committee");
     // The first version comes from the preset; a second needs a passed proposal.
-    let (s, r) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/rating/rubrics"), Some(json!({"preset": "nanguo", "from_month": "2024-04"}))).await;
-    assert_eq!(s, 201, "{r}");
+    let r = rating_kit::adopt_preset(app, &committee, compound, "2024-04").await;
     assert_eq!(r["version"], 1);
     let (s, err) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/rating/rubrics"), Some(json!({"preset": "nanguo", "from_month": "2024-09"}))).await;
     assert_api_error(s, &err, 422, "needs_decision", Some("proposal_id"));
@@ -46,14 +47,10 @@ async fn setup(app: &TestApp) -> Setup {
     let (s, err) = app.api(&owner, Method::POST, &format!("/compounds/{compound}/rating/rubrics"), Some(json!({"preset": "nanguo", "from_month": "2024-04"}))).await;
     assert_api_error(s, &err, 403, "forbidden", None);
     // The four parties.
-    for (login, party) in [("worker", "community"), ("committee", "property"), ("buildinghead", "owners_committee"), ("unithead", "residents")] {
-        let (s, v) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/rating/panel"), Some(json!({"login": login, "party": party}))).await;
-        assert_eq!(s, 201, "{v}");
-    }
+    rating_kit::seat_panel(app, &committee, compound).await;
     let (s, err) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/rating/panel"), Some(json!({"login": "owner", "party": "landlords"}))).await;
     assert_api_error(s, &err, 422, "bad_choice", Some("party"));
-    let (s, m) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/rating/months"), Some(json!({"month": "2024-05"}))).await;
-    assert_eq!(s, 201, "{m}");
+    let m = rating_kit::open_month(app, &committee, compound, "2024-05").await;
     assert_eq!(m["rubric_version"], 1);
     let month = m["id"].as_i64().unwrap();
     let (s, err) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/rating/months"), Some(json!({"month": "2024-05"}))).await;
