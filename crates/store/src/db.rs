@@ -119,6 +119,14 @@ impl Store {
         }
     }
 
+    /// Refreshes the query planner's statistics. After a bulk load PostgreSQL knows nothing of
+    /// the new rows until autovacuum gets to them (up to a minute later) and meanwhile plans a
+    /// join of 50 households as a scan of every person; measured: 32 ms instead of 0.2 ms.
+    pub async fn analyze(&self) -> Result<(), DbErr> {
+        use sea_orm::ConnectionTrait;
+        self.write.execute_unprepared("ANALYZE").await.map(|_| ())
+    }
+
     pub fn db_backend(&self) -> DbBackend {
         self.write.get_database_backend()
     }

@@ -306,6 +306,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
+        self.analyze().await?;
         let logins = self.demo_logins(&a).await?;
         Ok(DemoSummary { logins, ..summary })
     }

@@ -318,6 +318,10 @@ impl Store {
         progress(Progress::Written(written + done.updated, total));
         audit::record_batch(&txn, compound_id, changes).await?;
         txn.commit().await?;
+        // A big import changes the tables enough for the planner's statistics to mislead it.
+        if done.created >= 1_000 {
+            self.analyze().await?;
+        }
         Ok(done)
     }
 }
