@@ -237,6 +237,26 @@ both_backends! {
         assert_eq!(view["paid"], share);
         assert_eq!(view["outstanding"], due - share);
 
+        // The last fen was entered by mistake: it is voided by a correction entry (the ledger
+        // keeps both), the household owes it again, and it cannot be voided twice.
+        let last = bill["payments"].as_array().unwrap().iter().find(|p| p["receipt_no"] == "GQ-0002").unwrap()["id"].as_i64().unwrap();
+        let (s, err) = app.api(&committee, Method::POST, &format!("/elevators/{id}/payments/{last}/void"), Some(json!({"reason": ""}))).await;
+        assert_api_error(s, &err, 422, "required", Some("reason"));
+        let (s, err) = app.api(&resident, Method::POST, &format!("/elevators/{id}/payments/{last}/void"), Some(json!({"reason": "录错了"}))).await;
+        assert_api_error(s, &err, 403, "forbidden", None);
+        let (s, v) = app.api(&committee, Method::POST, &format!("/elevators/{id}/payments/{last}/void"), Some(json!({"reason": "录错了：这 1 分是下一户的"}))).await;
+        assert_eq!(s, 201, "{v}");
+        assert_eq!(v["amount"], -1);
+        assert_eq!(v["method"], "correction");
+        let (s, err) = app.api(&committee, Method::POST, &format!("/elevators/{id}/payments/{last}/void"), Some(json!({"reason": "again"}))).await;
+        assert_api_error(s, &err, 422, "taken", Some("payment_id"));
+        let (_, bill) = app.api(&committee, Method::GET, &format!("/elevators/{id}/bills/{hh}"), None).await;
+        assert_eq!(bill["line"]["paid"], share - 1);
+        assert_eq!(bill["line"]["outstanding"], 1);
+        assert_eq!(bill["payments"].as_array().unwrap().len(), 3, "nothing is deleted");
+        let (s, _) = app.api(&committee, Method::POST, &format!("/elevators/{id}/payments"), Some(pay("0.01".into(), "GQ-0009", hh))).await;
+        assert_eq!(s, 201, "the fen can be paid again");
+
         // A flat sold after the table was fixed: its unpaid share stays with the flat, and the
         // bill names the new owner.
         let debtor = owing.as_array().unwrap().iter().find(|l| l["floor"].as_i64().unwrap() >= 3).unwrap().clone();
@@ -351,6 +371,17 @@ both_backends! {
         let (s, bill) = b.get(&format!("/elevators/{id}/bills/{hh}")).await;
         assert_eq!(s, 200);
         assert!(bill.contains("R-1") && bill.contains(top["share_yuan"].as_str().unwrap()), "{bill}");
+        // R-1 was a mistake: the committee voids it from the page, with the reason.
+        let (_, page) = b.get(&shares_page).await;
+        let pid = app.sql_i64(&format!("SELECT id FROM elevator_payment WHERE project_id = {id} AND receipt_no = 'R-1'")).await;
+        let void_action = format!("/elevators/{id}/payments/{pid}/void");
+        assert!(page.contains(&void_action), "the void form is on the page");
+        let (s, _, _) = b.submit(&shares_page, &void_action, &[("reason", "收据号写错了")]).await;
+        assert_eq!(s, 303);
+        let (_, bill) = b.get(&format!("/elevators/{id}/bills/{hh}")).await;
+        assert!(bill.contains("VOID-") && bill.contains("冲正"), "the correction is on the bill: {bill}");
+        let owed = app.sql_i64(&format!("SELECT CAST(SUM(amount) AS BIGINT) FROM elevator_payment WHERE project_id = {id} AND household_id = {hh}")).await;
+        assert_eq!(owed, 0, "paid and voided: nothing counts as paid");
     }
 
     async fn the_demo_gives_ganquanyuan_its_34_projects(app) {

@@ -66,4 +66,9 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("ev_none_owing", "所有户都已缴清。", "Every household has paid."),
     ("ev_compound_link", "加装电梯", "Elevator retrofits"),
     ("ev_from_proposal", "启动加装电梯项目", "Start a retrofit project"),
+    ("ev_payments", "已收款项", "Payments received"),
+    ("ev_void_hint", "录错的款项不删除：作废时记一笔相反金额的冲正，并写明原因。", "A wrong entry is never deleted: voiding it adds a correction of the opposite amount, with the reason."),
+    ("ev_void_reason", "作废原因", "Why it is void"),
+    ("ev_void", "作废这笔", "Void this payment"),
+    ("ev_void_confirm", "确定作废这笔款项吗？这户将重新欠这笔钱。", "Void this payment? The household will owe this amount again."),
 ];

@@ -57,10 +57,20 @@ pub struct BillView {
     pub payments: Vec<PaymentView>,
 }
 
+/// The method of an entry that voids a wrongly recorded payment.
+pub const CORRECTION: &str = "correction";
+
+/// Voiding a payment: why (kept in the audit trail with the entry).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct VoidInput {
+    pub reason: String,
+}
+
 fn method_label(method: &str, lang: Lang) -> &'static str {
     match method {
         "cash" => lang.pick("现金", "cash"),
         "transfer" => lang.pick("转账", "transfer"),
+        CORRECTION => lang.pick("冲正（作废一笔错账）", "correction (voids a wrong entry)"),
         _ => "",
     }
 }
@@ -166,6 +176,62 @@ impl Store {
         .last_insert_id;
         let row = elevator_payment::Entity::find_by_id(pid).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "elevator_payment" })?;
         record(&txn, actor, p.compound.id, "elevator.payment", id, (None, Some(to_json(&row)?))).await?;
+        txn.commit().await?;
+        Ok(payment_view(&row, lang))
+    }
+
+    /// Voids a wrongly recorded payment. The ledger is append-only: the payment stays, and a
+    /// correction entry of the opposite amount (receipt `VOID-<id>`) is added, with the reason
+    /// in the audit trail. Only those who manage the project may, once per payment.
+    pub async fn void_elevator_payment(&self, actor: &Actor, id: i64, payment_id: i64, input: &VoidInput, lang: Lang) -> ServiceResult<PaymentView> {
+        let p = self.load_project(id).await?;
+        actor.require(Action::ManageProject, &p.path)?;
+        let reason = Text::parse(&input.reason, 200).map_err(|e| FieldError::new("reason", e))?;
+        let txn = self.begin_write().await?;
+        elevator_project::Entity::update_many()
+            .col_expr(elevator_project::Column::StageSince, Expr::col(elevator_project::Column::StageSince))
+            .filter(elevator_project::Column::Id.eq(id))
+            .exec(&txn)
+            .await?;
+        let original = elevator_payment::Entity::find_by_id(payment_id)
+            .one(&txn)
+            .await?
+            .filter(|x| x.project_id == id)
+            .ok_or(ServiceError::NotFound { entity: "elevator_payment" })?;
+        if original.method == CORRECTION || original.amount <= 0 {
+            return Err(ServiceError::invalid("payment_id", Invalid::BadChoice));
+        }
+        let receipt = format!("VOID-{payment_id}");
+        let voided = elevator_payment::Entity::find()
+            .filter(elevator_payment::Column::ProjectId.eq(id))
+            .filter(elevator_payment::Column::ReceiptNo.eq(receipt.clone()))
+            .one(&txn)
+            .await?;
+        if voided.is_some() {
+            return Err(ServiceError::invalid("payment_id", Invalid::Taken));
+        }
+        let vid = elevator_payment::Entity::insert(elevator_payment::ActiveModel {
+            project_id: Set(id),
+            household_id: Set(original.household_id),
+            amount: Set(-original.amount),
+            method: Set(CORRECTION.into()),
+            receipt_no: Set(receipt),
+            paid_on: Set(super::china_date(now())),
+            recorded_by: Set(actor.account_id),
+            recorded_by_name: Set(actor.name.clone()),
+            created_at: Set(now()),
+            ..Default::default()
+        })
+        .exec(&txn)
+        .await?
+        .last_insert_id;
+        let row = elevator_payment::Entity::find_by_id(vid).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "elevator_payment" })?;
+        let mut after = to_json(&row)?;
+        if let Some(o) = after.as_object_mut() {
+            o.insert("voids".into(), serde_json::json!(payment_id));
+            o.insert("reason".into(), serde_json::json!(reason.as_str()));
+        }
+        record(&txn, actor, p.compound.id, "elevator.payment_void", id, (None, Some(after))).await?;
         txn.commit().await?;
         Ok(payment_view(&row, lang))
     }

@@ -30,6 +30,7 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(release_shares))
         .routes(routes!(outstanding))
         .routes(routes!(payments, record_payment))
+        .routes(routes!(void_payment))
         .routes(routes!(bill))
         .routes(routes!(bills))
         .merge(OpenApiRouter::new().routes(routes!(add_document)).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)))
@@ -140,6 +141,15 @@ async fn payments(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<Pa
     responses((status = 201, body = PaymentView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
 async fn record_payment(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<PaymentInput>) -> Result<(StatusCode, Json<PaymentView>), WebError> {
     Ok((StatusCode::CREATED, Json(state.store.record_elevator_payment(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?)))
+}
+
+/// Void a wrongly recorded payment: a correction entry of the opposite amount is added (the
+/// ledger is append-only) with `reason` kept in the audit trail. Once per payment.
+#[utoipa::path(post, path = "/elevators/{id}/payments/{payment}/void", tag = "elevators",
+    params(("id" = i64, Path), ("payment" = i64, Path)), request_body = VoidInput,
+    responses((status = 201, body = PaymentView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+async fn void_payment(state: State, ctx: Ctx, Ids((id, payment)): Ids<(i64, i64)>, ApiJson(input): ApiJson<VoidInput>) -> Result<(StatusCode, Json<PaymentView>), WebError> {
+    Ok((StatusCode::CREATED, Json(state.store.void_elevator_payment(ctx.actor()?, id, payment, &input, ctx.lang).await.map_err(e(&ctx))?)))
 }
 
 /// A household's bill: its share, what it paid, what it owes.

@@ -35,6 +35,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/elevators/{id}/shares/fix", post(fix))
         .route("/elevators/{id}/shares/release", post(release))
         .route("/elevators/{id}/payments", post(pay))
+        .route("/elevators/{id}/payments/{payment}/void", post(void_payment))
         .route("/elevators/{id}/bills", get(bills))
         .route("/elevators/{id}/bills/{hid}", get(bill))
 }
@@ -292,6 +293,8 @@ struct SharesPage {
     f: PayForm,
     errors: Vec<String>,
     field_errors: Vec<(&'static str, String)>,
+    /// The payments, for those who may void a wrong one.
+    payments: Vec<PaymentView>,
 }
 
 impl SharesPage {
@@ -308,7 +311,16 @@ async fn shares(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     };
     let (t, c) = chrome(&ctx);
     let f = PayForm { method: "cash".into(), ..Default::default() };
-    Ok(SharesPage { t, c, s, f, errors: Vec::new(), field_errors: Vec::new() }.into_response())
+    let payments = payments_to_void(&state, &ctx, &s).await?;
+    Ok(SharesPage { t, c, s, f, errors: Vec::new(), field_errors: Vec::new(), payments }.into_response())
+}
+
+/// The payments shown with a "void" form: for those who manage the project.
+async fn payments_to_void(state: &AppState, ctx: &Ctx, s: &ShareTableView) -> Result<Vec<PaymentView>, crate::error::WebError> {
+    if !s.can_manage || !s.fixed {
+        return Ok(Vec::new());
+    }
+    state.store.elevator_payments(ctx.actor()?, s.project_id, ctx.lang).await.map_err(|e| ctx.err(e))
 }
 
 #[derive(Deserialize, Default)]
@@ -350,12 +362,25 @@ async fn pay(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<Pa
         Ok(_) => Ok(Redirect::to(&format!("/elevators/{id}/shares#payments")).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
             let s = state.store.elevator_shares(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+            let payments = payments_to_void(&state, &ctx, &s).await?;
             let (t, c) = chrome(&ctx);
-            let page = SharesPage { t, c, s, f, field_errors: field_errors(&e, ctx.lang), errors: vec![e.message(ctx.lang)] };
+            let page = SharesPage { t, c, s, f, field_errors: field_errors(&e, ctx.lang), errors: vec![e.message(ctx.lang)], payments };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(ctx.err(e)),
     }
+}
+
+#[derive(Deserialize, Default)]
+struct VoidForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// Voids a wrong payment with a correction entry; the page asks for confirmation first.
+async fn void_payment(state: State, ctx: Ctx, Ids((id, payment)): Ids<(i64, i64)>, CsrfForm(f): CsrfForm<VoidForm>) -> PageResult {
+    state.store.void_elevator_payment(ctx.actor()?, id, payment, &VoidInput { reason: f.reason }, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    Ok(Redirect::to(&format!("/elevators/{id}/shares#void")).into_response())
 }
 
 #[derive(Template, WebTemplate)]
