@@ -196,6 +196,8 @@ both_backends! {
         let id = p["id"].as_i64().unwrap();
         let (s, refused) = app.api(&token, Method::POST, &format!("/compounds/1/roster/imports/{id}/confirm"), None).await;
         assert_eq!(s, 409, "{refused}");
+        assert_eq!(refused["code"], "import_closed");
+        assert!(refused["message"].as_str().unwrap().contains("错误"), "says the file has errors: {refused}");
         assert_eq!((app.sql_i64("SELECT COUNT(*) FROM household").await, app.audit_count().await), before, "nothing written");
 
         // Fixed: the preview counts, and the confirmation lands on another server.
@@ -209,8 +211,9 @@ both_backends! {
         let (s, done) = other.api(&token, Method::POST, &format!("/compounds/1/roster/imports/{id}/confirm"), None).await;
         assert_eq!(s, 200, "{done}");
         assert_eq!(done["result"]["created"], 5);
-        let (s, _) = app.api(&token, Method::POST, &format!("/compounds/1/roster/imports/{id}/confirm"), None).await;
+        let (s, again) = app.api(&token, Method::POST, &format!("/compounds/1/roster/imports/{id}/confirm"), None).await;
         assert_eq!(s, 409, "a second confirmation writes nothing");
+        assert!(again["message"].as_str().unwrap().contains("已经确认"), "says it was already confirmed: {again}");
         assert_eq!(app.sql_i64("SELECT COUNT(*) FROM household").await, before.0 + 5);
         assert_eq!(app.audit_count().await, before.1 + 5, "one record per household");
         assert_eq!(app.sql_i64("SELECT COUNT(*) FROM household h JOIN unit u ON u.id = h.unit_id WHERE u.name = '2单元' AND h.floor = 5 AND h.compound_id = 1 AND h.building_id = (SELECT id FROM building WHERE name = '9栋' AND compound_id = 1)").await, 2);

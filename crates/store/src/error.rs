@@ -17,6 +17,10 @@ pub enum ServiceError {
     Invalid(Vec<FieldError>),
     #[error("stale edit: the record is now at version {current}")]
     Stale { current: i32 },
+    /// A stored import preview that cannot be confirmed: the file had errors, or the
+    /// preview was already written (a second click, another server).
+    #[error("import preview not confirmable (had errors: {had_errors})")]
+    ImportClosed { had_errors: bool },
     #[error("wrong login or password")]
     BadCredentials,
     #[error("too many attempts")]
@@ -52,6 +56,7 @@ impl ServiceError {
             ServiceError::Forbidden => "forbidden",
             ServiceError::Invalid(errors) => errors.first().map(|e| e.error.code()).unwrap_or("invalid"),
             ServiceError::Stale { .. } => "stale_version",
+            ServiceError::ImportClosed { .. } => "import_closed",
             ServiceError::BadCredentials => "bad_credentials",
             ServiceError::RateLimited { .. } => "rate_limited",
             ServiceError::Internal(_) => "internal",
@@ -64,7 +69,7 @@ impl ServiceError {
             ServiceError::Unauthenticated | ServiceError::BadCredentials => 401,
             ServiceError::Forbidden => 403,
             ServiceError::Invalid(_) => 422,
-            ServiceError::Stale { .. } => 409,
+            ServiceError::Stale { .. } | ServiceError::ImportClosed { .. } => 409,
             ServiceError::RateLimited { .. } => 429,
             ServiceError::Internal(_) => 500,
         }
@@ -94,6 +99,18 @@ impl ServiceError {
                 .pick(
                     "别人刚刚保存了这条记录，您的修改没有保存。请查看最新内容后再改。",
                     "Someone else saved this record first; your change was not saved. Check the latest version and edit again.",
+                )
+                .into(),
+            ServiceError::ImportClosed { had_errors: true } => lang
+                .pick(
+                    "这个文件还有错误，不能导入。请改正后重新上传。",
+                    "This file still has errors and cannot be imported. Fix them and upload it again.",
+                )
+                .into(),
+            ServiceError::ImportClosed { had_errors: false } => lang
+                .pick(
+                    "这次导入已经确认过了，没有再次写入。要再导入，请重新上传文件。",
+                    "This import was already confirmed; nothing was written again. To import again, upload the file again.",
                 )
                 .into(),
             ServiceError::BadCredentials => lang.pick("账号或密码不对", "Wrong login or password").into(),

@@ -198,7 +198,7 @@ impl Store {
         let (_, row) = self.import_row(actor, compound_id, id).await?;
         let p: Preview = from_json(&row.preview)?;
         if !p.errors.is_empty() || row.status != "pending" {
-            return Err(ServiceError::Stale { current: 0 });
+            return Err(ServiceError::ImportClosed { had_errors: !p.errors.is_empty() });
         }
         // Claim the batch first, so that two confirmations (two clicks, two servers) cannot
         // both write it; a failed import gives it back.
@@ -209,7 +209,7 @@ impl Store {
             .exec(self.write())
             .await?;
         if claimed.rows_affected != 1 {
-            return Err(ServiceError::Stale { current: 0 });
+            return Err(ServiceError::ImportClosed { had_errors: false });
         }
         let rows: Vec<RosterRow> = from_json(&row.rows)?;
         let applied = match self
