@@ -11,12 +11,12 @@
 use super::voting::{CheckLine, StoredResult, amount};
 use super::{Loaded, ProposalInput, ProposalView, Scope, internal, require_view};
 use crate::accounts::Actor;
-use crate::entity::{account, attachment, candidate, election, election_ballot, election_ballot_event, proposal, role_grant};
+use crate::entity::{account, candidate, election, election_ballot, election_ballot_event, proposal, role_grant};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, now};
 use linli_domain::authz::{Action, Role};
 use linli_domain::decision::{
-    CastMethod, Check, Election, ElectionResult, Evidence, MatterClass, Outcome, ProposalStage, StageEvent, TallyResult, VoterKey,
+    CastMethod, Check, Election, ElectionResult, MatterClass, Outcome, ProposalStage, StageEvent, TallyResult, VoterKey,
 };
 use linli_domain::registry::Text;
 use linli_domain::{Area, Invalid, Lang};
@@ -498,63 +498,11 @@ impl Store {
         let (Some(method), Some(witness), Some(note), true) = (method, witness, note, errs.is_empty()) else {
             return Err(ServiceError::Invalid(errs));
         };
-        if p.stage != ProposalStage::Voting {
-            let why = if p.stage.is_decided() || matches!(p.stage, ProposalStage::Acting | ProposalStage::Evaluated) {
-                Invalid::VotingClosed
-            } else {
-                Invalid::WrongStage { stage: p.stage }
-            };
-            return Err(ServiceError::invalid("proposal", why));
-        }
-        let voter_key = match method {
-            CastMethod::Online => {
-                let own = match input.household_id {
-                    None => self.own_voter(actor, &p).await?.map(|o| o.0),
-                    Some(hid) => {
-                        let owns = actor.grants.iter().any(|g| {
-                            g.role == Role::Owner && g.at.target().is_some_and(|n| n.kind == linli_domain::place::NodeKind::Household && n.id == hid)
-                        });
-                        if owns { self.voter_of_household(id, hid).await?.map(|r| r.voter_key) } else { None }
-                    }
-                };
-                own.ok_or_else(|| ServiceError::invalid("household_id", Invalid::NotInElectorate))?
-            }
-            CastMethod::Paper => {
-                actor.require(Action::ManageDecision, &p.path)?;
-                self.voter_for_input(id, input.household_id).await?
-            }
-            CastMethod::Assisted | CastMethod::Remote | CastMethod::Proxy => {
-                actor.require(Action::RecordBallot, &p.path)?;
-                self.voter_for_input(id, input.household_id).await?
-            }
-        };
-        if let Some(eid) = input.evidence_id {
-            let owner: Option<i64> =
-                attachment::Entity::find_by_id(eid).select_only().column(attachment::Column::CompoundId).into_tuple().one(self.read()).await?;
-            if owner != Some(p.compound.id) {
-                return Err(ServiceError::invalid("evidence_id", Invalid::BadChoice));
-            }
-        }
-        let evidence = Evidence {
-            recorded_by: (method != CastMethod::Online).then_some(actor.account_id),
-            file: input.evidence_id.map(|i| i.to_string()),
-            witness: witness.as_ref().map(|w| w.as_str().to_string()),
-            note: note.as_ref().map(|n| n.as_str().to_string()),
-        };
-        method.check(&evidence).map_err(ServiceError::Invalid)?;
+        // Who may record it, for whom, with what evidence, and the lock: as for any ballot.
+        let voter_key = self.ballot_voter(actor, &p, method, input.household_id, input.evidence_id, witness.as_ref(), note.as_ref()).await?;
         let t = now();
         let txn = self.begin_write().await?;
-        // As for any ballot: lock the proposal row against closing; refuse after the window.
-        let open = proposal::Entity::update_many()
-            .col_expr(proposal::Column::UpdatedAt, Expr::col(proposal::Column::UpdatedAt))
-            .filter(proposal::Column::Id.eq(id))
-            .filter(proposal::Column::Stage.eq(ProposalStage::Voting.as_str()))
-            .filter(proposal::Column::VotingDeadline.gt(t))
-            .exec(&txn)
-            .await?;
-        if open.rows_affected != 1 {
-            return Err(ServiceError::invalid("proposal", Invalid::VotingClosed));
-        }
+        super::voting::lock_open_vote(&txn, id, t).await?;
         election_ballot::Entity::insert(election_ballot::ActiveModel {
             proposal_id: Set(id),
             voter_key: Set(voter_key.clone()),

@@ -327,69 +327,10 @@ impl Store {
         if self.election_of(id).await?.is_some() {
             return Err(ServiceError::invalid("candidates", Invalid::Required));
         }
-        if p.stage != ProposalStage::Voting {
-            let why = if p.stage.is_decided() || p.stage == ProposalStage::Acting || p.stage == ProposalStage::Evaluated {
-                Invalid::VotingClosed
-            } else {
-                Invalid::WrongStage { stage: p.stage }
-            };
-            return Err(ServiceError::invalid("proposal", why));
-        }
-        // Who may record it, and for which voter.
-        let voter_key = match method {
-            CastMethod::Online => {
-                let own = self.own_voter(actor, &p).await?;
-                let mine = match (own, input.household_id) {
-                    (Some(own), None) => Some(own.0),
-                    (_, Some(hid)) => {
-                        let owns = actor.grants.iter().any(|g| g.role == Role::Owner && g.at.target().is_some_and(|n| n.kind == NodeKind::Household && n.id == hid));
-                        if owns { self.voter_of_household(id, hid).await?.map(|r| r.voter_key) } else { None }
-                    }
-                    (None, None) => None,
-                };
-                mine.ok_or_else(|| ServiceError::invalid("household_id", Invalid::NotInElectorate))?
-            }
-            CastMethod::Paper => {
-                actor.require(Action::ManageDecision, &p.path)?;
-                self.voter_for_input(id, input.household_id).await?
-            }
-            CastMethod::Assisted | CastMethod::Remote | CastMethod::Proxy => {
-                actor.require(Action::RecordBallot, &p.path)?;
-                self.voter_for_input(id, input.household_id).await?
-            }
-        };
-        if let Some(eid) = input.evidence_id {
-            let ok = attachment::Entity::find_by_id(eid)
-                .select_only()
-                .column(attachment::Column::CompoundId)
-                .into_tuple::<i64>()
-                .one(self.read())
-                .await?
-                .is_some_and(|c| c == p.compound.id);
-            if !ok {
-                return Err(ServiceError::invalid("evidence_id", Invalid::BadChoice));
-            }
-        }
-        let evidence = Evidence {
-            recorded_by: (method != CastMethod::Online).then_some(actor.account_id),
-            file: input.evidence_id.map(|i| i.to_string()),
-            witness: witness.as_ref().map(|w| w.as_str().to_string()),
-            note: note.as_ref().map(|n| n.as_str().to_string()),
-        };
-        method.check(&evidence).map_err(ServiceError::Invalid)?;
+        let voter_key = self.ballot_voter(actor, &p, method, input.household_id, input.evidence_id, witness.as_ref(), note.as_ref()).await?;
         let t = now();
         let txn = self.begin_write().await?;
-        // Locks the proposal row against closing, and refuses a ballot after the window.
-        let open = proposal::Entity::update_many()
-            .col_expr(proposal::Column::UpdatedAt, Expr::col(proposal::Column::UpdatedAt))
-            .filter(proposal::Column::Id.eq(id))
-            .filter(proposal::Column::Stage.eq(ProposalStage::Voting.as_str()))
-            .filter(proposal::Column::VotingDeadline.gt(t))
-            .exec(&txn)
-            .await?;
-        if open.rows_affected != 1 {
-            return Err(ServiceError::invalid("proposal", Invalid::VotingClosed));
-        }
+        lock_open_vote(&txn, id, t).await?;
         let row = ballot::ActiveModel {
             proposal_id: Set(id),
             voter_key: Set(voter_key.clone()),
@@ -448,6 +389,67 @@ impl Store {
         super::event(&txn, actor, p.compound.id, "ballot.cast", id, serde_json::to_value(&b).map_err(anyhow::Error::from)?).await?;
         txn.commit().await?;
         Ok(BallotReceipt { voter_key: b.voter_key, choice: b.choice, method: b.method, revision: b.revision, cast_at: b.cast_at })
+    }
+
+    /// The voter a ballot counts for, after checking who may record it that way and the
+    /// evidence that way needs: one gate for yes/no ballots and election ballots alike. The
+    /// owner votes online for their own household; building and unit heads, grid workers and
+    /// volunteers record assisted, remote and proxy ballots; the committee enters paper forms.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn ballot_voter(
+        &self,
+        actor: &Actor,
+        p: &Loaded,
+        method: CastMethod,
+        household_id: Option<i64>,
+        evidence_id: Option<i64>,
+        witness: Option<&Text>,
+        note: Option<&Text>,
+    ) -> ServiceResult<String> {
+        if p.stage != ProposalStage::Voting {
+            let why = if p.stage.is_decided() || p.stage == ProposalStage::Acting || p.stage == ProposalStage::Evaluated {
+                Invalid::VotingClosed
+            } else {
+                Invalid::WrongStage { stage: p.stage }
+            };
+            return Err(ServiceError::invalid("proposal", why));
+        }
+        let id = p.row.id;
+        let voter_key = match method {
+            CastMethod::Online => {
+                let mine = match household_id {
+                    None => self.own_voter(actor, p).await?.map(|own| own.0),
+                    Some(hid) => {
+                        let owns = actor.grants.iter().any(|g| g.role == Role::Owner && g.at.target().is_some_and(|n| n.kind == NodeKind::Household && n.id == hid));
+                        if owns { self.voter_of_household(id, hid).await?.map(|r| r.voter_key) } else { None }
+                    }
+                };
+                mine.ok_or_else(|| ServiceError::invalid("household_id", Invalid::NotInElectorate))?
+            }
+            CastMethod::Paper => {
+                actor.require(Action::ManageDecision, &p.path)?;
+                self.voter_for_input(id, household_id).await?
+            }
+            CastMethod::Assisted | CastMethod::Remote | CastMethod::Proxy => {
+                actor.require(Action::RecordBallot, &p.path)?;
+                self.voter_for_input(id, household_id).await?
+            }
+        };
+        if let Some(eid) = evidence_id {
+            let owner: Option<i64> =
+                attachment::Entity::find_by_id(eid).select_only().column(attachment::Column::CompoundId).into_tuple().one(self.read()).await?;
+            if owner != Some(p.compound.id) {
+                return Err(ServiceError::invalid("evidence_id", Invalid::BadChoice));
+            }
+        }
+        let evidence = Evidence {
+            recorded_by: (method != CastMethod::Online).then_some(actor.account_id),
+            file: evidence_id.map(|i| i.to_string()),
+            witness: witness.map(|w| w.as_str().to_string()),
+            note: note.map(|n| n.as_str().to_string()),
+        };
+        method.check(&evidence).map_err(ServiceError::Invalid)?;
+        Ok(voter_key)
     }
 
     pub(crate) async fn voter_of_household(&self, id: i64, household_id: i64) -> ServiceResult<Option<elector_household::Model>> {
@@ -737,6 +739,22 @@ impl Store {
             })
             .collect())
     }
+}
+
+/// Locks the proposal row for a ballot, inside the ballot's transaction: closing the vote
+/// waits for it (and it for closing), in one process or two. Refused after the window.
+pub(crate) async fn lock_open_vote<C: ConnectionTrait>(txn: &C, id: i64, at: i64) -> ServiceResult<()> {
+    let open = proposal::Entity::update_many()
+        .col_expr(proposal::Column::UpdatedAt, Expr::col(proposal::Column::UpdatedAt))
+        .filter(proposal::Column::Id.eq(id))
+        .filter(proposal::Column::Stage.eq(ProposalStage::Voting.as_str()))
+        .filter(proposal::Column::VotingDeadline.gt(at))
+        .exec(txn)
+        .await?;
+    if open.rows_affected != 1 {
+        return Err(ServiceError::invalid("proposal", Invalid::VotingClosed));
+    }
+    Ok(())
 }
 
 /// What is stored with a closed proposal: the count, and the rule it was counted under.
