@@ -204,6 +204,13 @@ both_backends! {
         assert_eq!(s, 200);
         let (_, after) = app.api(&committee, Method::GET, &format!("/proposals/{id}/tally"), None).await;
         assert_eq!(before["result"]["all"], after["result"]["all"], "the frozen electorate");
+        // One printed consent form per household of the roll, each with its QR code.
+        let b = app.browser_login("committee").await;
+        let (s, forms) = b.get(&format!("/proposals/{id}/consent-forms")).await;
+        assert_eq!(s, 200, "{forms}");
+        let households = app.sql_i64(&format!("SELECT COUNT(*) FROM elector_household WHERE proposal_id = {id}")).await;
+        assert_eq!(forms.matches("class=\"printable consent-form\"").count() as i64, households);
+        assert_eq!(forms.matches("<svg").count() as i64, households, "a QR code on each");
         // A second opening of the same vote is refused.
         let (s, err) = app.api(&committee, Method::POST, &format!("/proposals/{id}/voting"), Some(json!({"deadline": "2099-12-31"}))).await;
         assert_api_error(s, &err, 422, "wrong_stage", Some("stage"));

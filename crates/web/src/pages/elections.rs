@@ -276,16 +276,7 @@ async fn ballot_papers(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult 
     let actor = ctx.actor()?;
     let e = state.store.election(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
     let households = state.store.roll_households(actor, id).await.map_err(|e| ctx.err(e))?;
-    let papers = households
-        .into_iter()
-        .map(|h| {
-            let url = format!("/proposals/{id}/election?household={}", h.household_id);
-            let qr = qrcode::QrCode::new(url.as_bytes())
-                .map(|q| q.render::<qrcode::render::svg::Color<'_>>().min_dimensions(120, 120).build())
-                .unwrap_or_default();
-            (h.label, h.owners, h.area, qr)
-        })
-        .collect();
+    let papers = super::roll_sheets(households, |h| format!("/proposals/{id}/election?household={h}"));
     let (t, c) = chrome(&ctx);
     Ok(Papers { t, c, e, papers }.into_response())
 }

@@ -239,3 +239,22 @@ pub fn sheet_download(format: &str, name: &str, headers: &[&str], rows: &[Vec<St
     };
     Ok(voting::download(bytes, content_type, &format!("linli-{}.{ext}", linli_store::now())))
 }
+
+/// A QR code as inline SVG, at least `px` pixels square; empty if the text cannot be encoded.
+pub fn qr_svg(text: &str, px: u32) -> String {
+    qrcode::QrCode::new(text.as_bytes())
+        .map(|q| q.render::<qrcode::render::svg::Color<'_>>().min_dimensions(px, px).build())
+        .unwrap_or_default()
+}
+
+/// One printed sheet per household of a vote's frozen roll (consent forms, ballot papers):
+/// (household, owners, area, a QR code of the link that household's sheet opens).
+pub fn roll_sheets(households: Vec<linli_store::proposals::RollHousehold>, link: impl Fn(i64) -> String) -> Vec<(String, String, String, String)> {
+    households
+        .into_iter()
+        .map(|h| {
+            let qr = qr_svg(&link(h.household_id), 120);
+            (h.label, h.owners, h.area, qr)
+        })
+        .collect()
+}

@@ -171,9 +171,7 @@ async fn invite(state: State, ctx: Ctx, Ids(id): Ids<i64>, headers: axum::http::
     let v = state.store.household(actor, id).await.map_err(|e| ctx.err(e))?;
     let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
     let claim_url = format!("http://{host}/claim?code={}", issued.code);
-    let qr_svg = qrcode::QrCode::new(claim_url.as_bytes())
-        .map(|q| q.render::<qrcode::render::svg::Color<'_>>().min_dimensions(200, 200).build())
-        .unwrap_or_default();
+    let qr_svg = super::qr_svg(&claim_url, 200);
     let valid_until = time::OffsetDateTime::from_unix_timestamp(issued.expires_at).map(|d| d.date().to_string()).unwrap_or_default();
     let place = v.places.iter().skip(4).map(|p| p.name.as_str()).collect::<Vec<_>>().join(" ");
     let (t, c) = chrome(&ctx);

@@ -245,16 +245,7 @@ async fn consent_forms(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult 
     let actor = ctx.actor()?;
     let p = state.store.proposal(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
     let households = state.store.roll_households(actor, id).await.map_err(|e| ctx.err(e))?;
-    let forms = households
-        .into_iter()
-        .map(|h| {
-            let url = format!("/proposals/{id}?household={}", h.household_id);
-            let qr = qrcode::QrCode::new(url.as_bytes())
-                .map(|q| q.render::<qrcode::render::svg::Color<'_>>().min_dimensions(120, 120).build())
-                .unwrap_or_default();
-            (h.label, h.owners, h.area, qr)
-        })
-        .collect();
+    let forms = super::roll_sheets(households, |h| format!("/proposals/{id}?household={h}"));
     let (t, c) = chrome(&ctx);
     Ok(ConsentForms { t, c, p, forms }.into_response())
 }
