@@ -28,6 +28,20 @@ pub use accounts::Actor;
 pub use db::{Backend, Store};
 pub use error::{ServiceError, ServiceResult};
 
+/// A Unix time as a date in China (UTC+8), "2026-11-25": the day people write on forms.
+pub fn china_date(ts: i64) -> String {
+    china(ts).map(|d| d.date().to_string()).unwrap_or_default()
+}
+
+/// A Unix time as date and minute in China (UTC+8), "2026-11-25 14:05".
+pub fn china_time(ts: i64) -> String {
+    china(ts).map(|d| format!("{} {:02}:{:02}", d.date(), d.hour(), d.minute())).unwrap_or_default()
+}
+
+fn china(ts: i64) -> Option<time::OffsetDateTime> {
+    Some(time::OffsetDateTime::from_unix_timestamp(ts).ok()?.to_offset(time::macros::offset!(+8)))
+}
+
 /// Seconds since the Unix epoch: the one clock of the stored timestamps.
 pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()

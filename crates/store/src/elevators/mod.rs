@@ -181,10 +181,7 @@ pub(crate) async fn update_versioned<C: ConnectionTrait>(txn: &C, p: &Loaded, ve
     if res.rows_affected == 0 { Err(ServiceError::Stale { current: p.row.version }) } else { Ok(()) }
 }
 
-/// The China date of a timestamp, "2024-05-01".
-pub(crate) fn china_date(at: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(at).map(|t| t.to_offset(time::macros::offset!(+8)).date().to_string()).unwrap_or_default()
-}
+pub(crate) use crate::china_date;
 
 pub(crate) fn yuan(fen: i64) -> String {
     Fen(fen).to_string()

@@ -243,7 +243,8 @@ pub(crate) fn view(p: &Loaded, places: Vec<PlaceRef>, actor: &Actor, is_voter: b
         notice_days: r.notice_days,
         voting_opened_at: r.voting_opened_at,
         voting_deadline: r.voting_deadline,
-        voting_last_day: r.voting_deadline.map(last_day),
+        // The day typed when voting opened: the deadline is the midnight after it.
+        voting_last_day: r.voting_deadline.map(|d| crate::china_date(d - 1)),
         closed_at: r.closed_at,
         created_at: r.created_at,
         version: r.version,
@@ -269,9 +270,3 @@ pub fn scope_kind(scope: Scope) -> NodeKind {
     }
 }
 
-/// The China date of the second before `deadline`: the day typed when voting opened.
-fn last_day(deadline: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(deadline - 1)
-        .map(|t| t.to_offset(time::macros::offset!(+8)).date().to_string())
-        .unwrap_or_default()
-}

@@ -681,7 +681,7 @@ impl Store {
                     r.recorder_name.unwrap_or_default(),
                     r.witness.unwrap_or_default(),
                     r.evidence_id.map(|e| format!("/files/{e}")).unwrap_or_default(),
-                    r.cast_at.map(china_time).unwrap_or_default(),
+                    r.cast_at.map(crate::china_time).unwrap_or_default(),
                     r.revision.to_string(),
                 ]
             })
@@ -693,15 +693,6 @@ impl Store {
     }
 }
 
-/// A Unix time as "2026-11-25 14:05" in China.
-fn china_time(ts: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(ts)
-        .map(|t| {
-            let t = t.to_offset(time::macros::offset!(+8));
-            format!("{} {:02}:{:02}", t.date(), t.hour(), t.minute())
-        })
-        .unwrap_or_default()
-}
 
 /// A household of the frozen roll, for printed consent forms.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -183,19 +183,7 @@ pub fn reshow(mut form: SimpleForm, err: ServiceError, lang: Lang) -> PageResult
     Ok((StatusCode::UNPROCESSABLE_ENTITY, form).into_response())
 }
 
-/// A Unix time as a date in China (UTC+8), "2026-11-25".
-pub fn china_date(ts: i64) -> String {
-    china(ts).map(|d| d.date().to_string()).unwrap_or_default()
-}
-
-/// A Unix time as date and minute in China (UTC+8), "2026-11-25 14:05".
-pub fn china_time(ts: i64) -> String {
-    china(ts).map(|d| format!("{} {:02}:{:02}", d.date(), d.hour(), d.minute())).unwrap_or_default()
-}
-
-fn china(ts: i64) -> Option<time::OffsetDateTime> {
-    Some(time::OffsetDateTime::from_unix_timestamp(ts).ok()?.to_offset(time::macros::offset!(+8)))
-}
+pub use linli_store::{china_date, china_time};
 
 /// The date `days` from today in China, to pre-fill a deadline.
 pub fn today_plus(days: i64) -> String {
