@@ -114,12 +114,12 @@ impl Store {
     /// The versions already given to a title in this compound, plus one.
     async fn next_text_version(&self, p: &Loaded, title: &str) -> ServiceResult<i32> {
         let proposals: Vec<i64> = proposal::Entity::find()
+            .select_only()
+            .column(proposal::Column::Id)
             .filter(proposal::Column::CompoundId.eq(p.compound.id))
+            .into_tuple()
             .all(self.read())
-            .await?
-            .into_iter()
-            .map(|r| r.id)
-            .collect();
+            .await?;
         let n = proposal_file::Entity::find()
             .filter(proposal_file::Column::ProposalId.is_in(proposals))
             .filter(proposal_file::Column::Kind.eq(ProposalFileKind::AdoptedText.as_str()))

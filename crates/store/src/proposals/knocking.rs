@@ -240,8 +240,7 @@ impl Store {
             .await?
             .into_iter()
             .collect();
-        if let Some(bad) = input.household_ids.iter().find(|h| !known.contains(h)) {
-            let _ = bad;
+        if input.household_ids.iter().any(|h| !known.contains(h)) {
             return Err(ServiceError::invalid("household_ids", Invalid::NotInElectorate));
         }
         let t = now();
