@@ -122,10 +122,24 @@ pub enum Action {
     /// Record a household's payment towards a project (cash or transfer, with a receipt):
     /// the committee, and the building and unit heads who collect in their stairwells.
     RecordPayment,
+    /// Keep a compound's fund accounts and its special maintenance fund: record income and
+    /// expenses (with receipts), approve spending, post statements (公示).
+    ManageFund,
+    /// Report a service request (a leak, a dark stairwell) for a household or a common place.
+    /// A resident reports for their own household; workers report on someone's behalf.
+    ReportRequest,
+    /// Take, dispatch, hand on and resolve service requests: grid workers, volunteers, heads
+    /// and the committee.
+    HandleRequest,
+    /// Draw grids and micro-grids, assign households to them, run volunteer stations and rotas.
+    ManageGrid,
+    /// Assess a compound against the city's standards, run its star rating and its plan
+    /// (一小区一策). Officials only: a compound does not assess itself.
+    Assess,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 23] = [
         Action::ViewPublic,
         Action::ViewRegistry,
         Action::ViewPersonal,
@@ -144,6 +158,11 @@ impl Action {
         Action::ManageRating,
         Action::ManageProject,
         Action::RecordPayment,
+        Action::ManageFund,
+        Action::ReportRequest,
+        Action::HandleRequest,
+        Action::ManageGrid,
+        Action::Assess,
     ];
 }
 
@@ -152,14 +171,26 @@ pub fn permits(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
         Role::CityAdmin | Role::SubdistrictOfficer | Role::CommunityWorker => true,
-        Role::CommitteeMember => action != CreateCompound,
-        Role::BuildingHead | Role::UnitHead => {
-            matches!(action, ViewPublic | ViewRegistry | ViewPersonal | EditHousehold | ManagePeople | Propose | RecordBallot | RecordPayment)
+        Role::CommitteeMember => !matches!(action, CreateCompound | Assess),
+        Role::BuildingHead | Role::UnitHead => matches!(
+            action,
+            ViewPublic
+                | ViewRegistry
+                | ViewPersonal
+                | EditHousehold
+                | ManagePeople
+                | Propose
+                | RecordBallot
+                | RecordPayment
+                | ReportRequest
+                | HandleRequest
+        ),
+        Role::GridWorker => {
+            matches!(action, ViewPublic | ViewRegistry | ViewPersonal | Propose | RecordBallot | ReportRequest | HandleRequest)
         }
-        Role::GridWorker => matches!(action, ViewPublic | ViewRegistry | ViewPersonal | Propose | RecordBallot),
-        Role::Volunteer => matches!(action, ViewPublic | ViewRegistry | Propose | RecordBallot),
-        Role::Owner => matches!(action, ViewPublic | ViewRegistry | ViewPersonal | Propose),
-        Role::Resident => matches!(action, ViewPublic | ViewRegistry | Propose),
+        Role::Volunteer => matches!(action, ViewPublic | ViewRegistry | Propose | RecordBallot | ReportRequest | HandleRequest),
+        Role::Owner => matches!(action, ViewPublic | ViewRegistry | ViewPersonal | Propose | ReportRequest),
+        Role::Resident => matches!(action, ViewPublic | ViewRegistry | Propose | ReportRequest),
     }
 }
 
@@ -267,6 +298,10 @@ mod tests {
                     Action::ManageRating,
                     Action::ManageProject,
                     Action::RecordPayment,
+                    Action::ManageFund,
+                    Action::ReportRequest,
+                    Action::HandleRequest,
+                    Action::ManageGrid,
                 ],
             ),
             (
@@ -281,6 +316,8 @@ mod tests {
                     Action::Propose,
                     Action::RecordBallot,
                     Action::RecordPayment,
+                    Action::ReportRequest,
+                    Action::HandleRequest,
                 ],
             ),
             (
@@ -295,16 +332,30 @@ mod tests {
                     Action::Propose,
                     Action::RecordBallot,
                     Action::RecordPayment,
+                    Action::ReportRequest,
+                    Action::HandleRequest,
                 ],
             ),
             (
                 Role::GridWorker,
                 prefix(&h8, 5),
-                &[Action::ViewPublic, Action::ViewRegistry, Action::ViewPersonal, Action::Propose, Action::RecordBallot],
+                &[
+                    Action::ViewPublic,
+                    Action::ViewRegistry,
+                    Action::ViewPersonal,
+                    Action::Propose,
+                    Action::RecordBallot,
+                    Action::ReportRequest,
+                    Action::HandleRequest,
+                ],
             ),
-            (Role::Volunteer, prefix(&h8, 5), &[Action::ViewPublic, Action::ViewRegistry, Action::Propose, Action::RecordBallot]),
-            (Role::Owner, h8.clone(), &[Action::ViewPublic, Action::ViewRegistry, Action::ViewPersonal, Action::Propose]),
-            (Role::Resident, h8.clone(), &[Action::ViewPublic, Action::ViewRegistry, Action::Propose]),
+            (
+                Role::Volunteer,
+                prefix(&h8, 5),
+                &[Action::ViewPublic, Action::ViewRegistry, Action::Propose, Action::RecordBallot, Action::ReportRequest, Action::HandleRequest],
+            ),
+            (Role::Owner, h8.clone(), &[Action::ViewPublic, Action::ViewRegistry, Action::ViewPersonal, Action::Propose, Action::ReportRequest]),
+            (Role::Resident, h8.clone(), &[Action::ViewPublic, Action::ViewRegistry, Action::Propose, Action::ReportRequest]),
         ];
         for (role, at, allowed_here) in table {
             assert!(role.may_sit_on(at.target().unwrap().kind), "{role:?} cannot sit there");
@@ -328,6 +379,10 @@ mod tests {
             assert_eq!(allowed(&grants, Action::ManageDecision, &compound5), edits_compound, "{role:?} run a decision");
             assert_eq!(allowed(&grants, Action::ManageRating, &compound5), edits_compound, "{role:?} run the civility rating");
             assert_eq!(allowed(&grants, Action::ManageProject, &compound5), edits_compound, "{role:?} run an elevator project");
+            assert_eq!(allowed(&grants, Action::ManageFund, &compound5), edits_compound, "{role:?} keep the compound's funds");
+            // Only officials assess a compound; its own committee does not.
+            let officials = matches!(role, Role::CityAdmin | Role::SubdistrictOfficer | Role::CommunityWorker);
+            assert_eq!(allowed(&grants, Action::Assess, &compound5), officials, "{role:?} assess the compound");
         }
     }
 
