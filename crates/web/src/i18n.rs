@@ -185,6 +185,18 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("roster_file_name", "文件", "File"),
 ];
 
+/// Every feature's words: one line per `i18n_<feature>.rs`.
+const TABLES: &[&[(&str, &str, &str)]] = &[
+    MESSAGES,
+    crate::i18n_decisions::MESSAGES,
+    crate::i18n_ratings::MESSAGES,
+    crate::i18n_elevators::MESSAGES,
+];
+
+fn all_messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
+    TABLES.iter().flat_map(|t| t.iter())
+}
+
 impl T {
     pub fn new(lang: Lang, large: bool) -> T {
         T { lang, large }
@@ -192,7 +204,7 @@ impl T {
 
     /// The text of a key; the key itself if missing (a test forbids that).
     pub fn s(&self, key: &str) -> &'static str {
-        match MESSAGES.iter().chain(crate::i18n_decisions::MESSAGES).chain(crate::i18n_ratings::MESSAGES).chain(crate::i18n_elevators::MESSAGES).find(|(k, _, _)| *k == key) {
+        match all_messages().find(|(k, _, _)| *k == key) {
             Some((_, zh, en)) => self.lang.pick(zh, en),
             None => "?",
         }
@@ -367,7 +379,7 @@ mod tests {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
             for part in text.split("t.s(\"").skip(1) {
                 let key = part.split('"').next().unwrap();
-                let found = MESSAGES.iter().chain(crate::i18n_decisions::MESSAGES).chain(crate::i18n_ratings::MESSAGES).chain(crate::i18n_elevators::MESSAGES).find(|(k, _, _)| *k == key);
+                let found = all_messages().find(|(k, _, _)| *k == key);
                 // Suffixes such as 室 have no English counterpart; every other message has both.
                 let ok = found.is_some_and(|(_, zh, en)| !zh.is_empty() && (!en.is_empty() || key.ends_with("_suffix")));
                 assert!(ok, "missing message {key}");
@@ -379,7 +391,7 @@ mod tests {
 
     #[test]
     fn keys_are_unique() {
-        let all: Vec<_> = MESSAGES.iter().chain(crate::i18n_decisions::MESSAGES).chain(crate::i18n_ratings::MESSAGES).chain(crate::i18n_elevators::MESSAGES).collect();
+        let all: Vec<_> = all_messages().collect();
         for (i, (k, _, _)) in all.iter().enumerate() {
             assert!(!all[i + 1..].iter().any(|(k2, _, _)| k2 == k), "duplicate key {k}");
         }

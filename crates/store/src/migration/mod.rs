@@ -15,6 +15,14 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_registry::Migration), Box::new(m0002_roster_import::Migration), Box::new(m0003_decisions::Migration), Box::new(m0004_elections::Migration), Box::new(m0005_ratings::Migration), Box::new(m0006_elevators::Migration), Box::new(m0007_proposal_files::Migration)]
+        vec![
+            Box::new(m0001_registry::Migration),
+            Box::new(m0002_roster_import::Migration),
+            Box::new(m0003_decisions::Migration),
+            Box::new(m0004_elections::Migration),
+            Box::new(m0005_ratings::Migration),
+            Box::new(m0006_elevators::Migration),
+            Box::new(m0007_proposal_files::Migration),
+        ]
     }
 }
