@@ -36,6 +36,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("ev_coefficients", "楼层分摊系数", "Floor coefficients"),
     ("ev_coefficients_hint", "各层合计必须正好 100%；同一层各户平均分摊。", "They must add up to exactly 100%; households of a floor share equally."),
     ("ev_fix_shares", "确定分摊表", "Fix the share table"),
+    ("ev_fix_confirm", "确定后造价、补贴和系数不能再改，开始按此表收款。确定吗？", "Once fixed, cost, subsidy and coefficients cannot change and payments are taken against this table. Fix it?"),
+    ("ev_release_confirm", "撤销后分摊表回到可修改状态。确定吗？", "Release the table so the plan can change again?"),
     ("ev_documents", "文件", "Documents"),
     ("ev_no_documents", "还没有文件。", "No documents yet."),
     ("ev_doc_kind", "文件类型", "Kind of document"),
