@@ -75,33 +75,53 @@ async fn a_unit_of_ganquanyuan_goes_from_survey_to_operation() {
     let file = dir.0.join("scan.jpg");
     std::fs::write(&file, b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00a scanned page").unwrap();
     let file = file.display().to_string();
-    let low = app.sql_i64(&format!("SELECT MIN(id) FROM household WHERE unit_id = {unit} AND floor = 1")).await;
+    let low = app
+        .sql_i64(&format!("SELECT MIN(id) FROM household WHERE unit_id = {unit} AND floor = 1"))
+        .await;
 
     // The unit's proposal, put to the residents (the decisions feature).
     let (s, p) = app
-        .api(&street, Method::POST, &format!("/compounds/{compound}/proposals"), Some(json!({"scope": "unit", "scope_id": unit, "title": "本单元加装电梯", "body": "按新民村楼层系数分摊", "matter": "alteration", "preset": ""})))
+        .api(
+            &street,
+            Method::POST,
+            &format!("/compounds/{compound}/proposals"),
+            Some(json!({"scope": "unit", "scope_id": unit, "title": "本单元加装电梯", "body": "按新民村楼层系数分摊", "matter": "alteration", "preset": ""})),
+        )
         .await;
     assert_eq!(s, 201, "{p}");
     let proposal = p["id"].as_i64().unwrap();
-    let (s, p) = app.api(&street, Method::POST, &format!("/proposals/{proposal}/stage"), Some(json!({"action": "submit"}))).await;
+    let (s, p) = app
+        .api(
+            &street,
+            Method::POST,
+            &format!("/proposals/{proposal}/stage"),
+            Some(json!({"action": "submit"})),
+        )
+        .await;
     assert_eq!(s, 200, "{p}");
 
     // Survey and design on the pages: the project, its plan, the first documents.
-    let project = std::sync::Arc::new(std::sync::Mutex::new(0i64));
-    let (f, id_cell) = (file.clone(), project.clone());
+    let f = file.clone();
     Chromium::start()
         .await
         .run(|d| async move {
             sign_in(&d, app, "street", false).await?;
             d.goto(app.url(&format!("/compounds/{compound}/elevators"))).await?;
             choose(&d, "unit_id", &unit.to_string()).await?;
-            d.query(By::Css("#new-project #responsible")).single().await?.send_keys("甘泉一村 自管小组 老周").await?;
-            d.query(By::Css("#new-project #proposal_id")).single().await?.send_keys(proposal.to_string()).await?;
+            d.query(By::Css("#new-project #responsible"))
+                .single()
+                .await?
+                .send_keys("甘泉一村 自管小组 老周")
+                .await?;
+            d.query(By::Css("#new-project #proposal_id"))
+                .single()
+                .await?
+                .send_keys(proposal.to_string())
+                .await?;
             let create = d.query(By::Css("#new-project button")).desc("create the project").single().await?;
             click_and_leave(&create).await?;
             assert_eq!(text_of(&d, "#stage").await?, "意愿排摸");
             let id: i64 = d.current_url().await?.path().rsplit('/').next().unwrap().parse().unwrap();
-            *id_cell.lock().unwrap() = id;
 
             // Blocked until the survey's summary is on file.
             assert!(text_of(&d, "#blockers").await?.contains("缺少文件"), "the survey blocks the step");
@@ -120,7 +140,11 @@ async fn a_unit_of_ganquanyuan_goes_from_survey_to_operation() {
             }
             let installer = d.query(By::Id("installer")).single().await?;
             installer.send_keys("上海某电梯工程有限公司").await?;
-            let save = d.query(By::Css("#plan-form button[type='submit'], #plan-form button:not([type])")).desc("save the plan").first().await?;
+            let save = d
+                .query(By::Css("#plan-form button[type='submit'], #plan-form button:not([type])"))
+                .desc("save the plan")
+                .first()
+                .await?;
             click_and_leave(&save).await?;
             assert_eq!(text_of(&d, "#amount-due").await?, format!("{} 元", yuan(DUE_FEN)));
             upload(&d, "plan", "设计方案与效果图", &f).await?;
@@ -136,58 +160,66 @@ async fn a_unit_of_ganquanyuan_goes_from_survey_to_operation() {
             d.query(By::Id("obj-household")).single().await?.send_keys(low.to_string()).await?;
             choose(&d, "obj-concern", "light").await?;
             d.query(By::Id("obj-body")).single().await?.send_keys("井道挡住一楼厨房的采光").await?;
-            let send = d.query(By::Css("form[action$='/objections'] button")).desc("send the objection").single().await?;
+            let send = d
+                .query(By::Css("form[action$='/objections'] button"))
+                .desc("send the objection")
+                .single()
+                .await?;
             click_and_leave(&send).await?;
             let answer = d.query(By::Css("textarea[id^='answer']")).desc("the answer box").single().await?;
             answer.send_keys("井道改用玻璃幕墙，设计单位已上门说明").await?;
             d.query(By::Css("input[id^='comp']")).single().await?.send_keys("一楼每户补偿 3000 元").await?;
-            let resolved = d.query(By::Css("form[action*='/answer'] input[name='resolved']")).desc("resolved").single().await?;
+            let resolved = d
+                .query(By::Css("form[action*='/answer'] input[name='resolved']"))
+                .desc("resolved")
+                .single()
+                .await?;
             resolved.click().await?;
             let save = d.query(By::Css("form[action*='/answer'] button")).desc("save the answer").single().await?;
             click_and_leave(&save).await?;
             shot(&d, "elevator-objection-resolved").await?;
-            Ok(())
-        })
-        .await;
-    let id = *project.lock().unwrap();
-    let (_, view) = app.api(&street, Method::GET, &format!("/elevators/{id}"), None).await;
-    assert_eq!(view["proposal"]["unresolved_objections"], 0, "{view}");
-    assert_eq!((view["total_cost"].as_i64(), view["subsidy"].as_i64(), view["amount_due"].as_i64()), (Some(COST_FEN), Some(SUBSIDY_FEN), Some(DUE_FEN)));
+            let (_, view) = app.api(&street, Method::GET, &format!("/elevators/{id}"), None).await;
+            assert_eq!(view["proposal"]["unresolved_objections"], 0, "{view}");
+            assert_eq!(
+                (view["total_cost"].as_i64(), view["subsidy"].as_i64(), view["amount_due"].as_i64()),
+                (Some(COST_FEN), Some(SUBSIDY_FEN), Some(DUE_FEN))
+            );
 
-    // The vote: every owner of the unit agrees (recorded remotely with a witness).
-    let (s, p) = app.api(&street, Method::POST, &format!("/proposals/{proposal}/voting"), Some(json!({"deadline": "2099-12-31"}))).await;
-    assert_eq!(s, 200, "{p}");
-    let voters = app.sql_pairs(&format!("SELECT MIN(household_id), 0 FROM elector_household WHERE proposal_id = {proposal} GROUP BY voter_key")).await;
-    for (household, _) in voters {
-        let body = json!({"choice": "yes", "method": "remote", "witness": "楼组长 老周", "household_id": household});
-        let (s, b) = app.api(&street, Method::POST, &format!("/proposals/{proposal}/ballots"), Some(body)).await;
-        assert_eq!(s, 200, "{b}");
-    }
-    let (s, p) = app.api(&street, Method::POST, &format!("/proposals/{proposal}/close"), Some(json!({"confirm": true}))).await;
-    assert_eq!(s, 200, "{p}");
-    assert_eq!(p["stage"], "passed", "{p}");
+            // The vote: every owner of the unit agrees (recorded remotely with a witness).
+            let (s, p) = app
+                .api(
+                    &street,
+                    Method::POST,
+                    &format!("/proposals/{proposal}/voting"),
+                    Some(json!({"deadline": "2099-12-31"})),
+                )
+                .await;
+            assert_eq!(s, 200, "{p}");
+            let voters = app
+                .sql_pairs(&format!(
+                    "SELECT MIN(household_id), 0 FROM elector_household WHERE proposal_id = {proposal} GROUP BY voter_key"
+                ))
+                .await;
+            for (household, _) in voters {
+                let body = json!({"choice": "yes", "method": "remote", "witness": "楼组长 老周", "household_id": household});
+                let (s, b) = app.api(&street, Method::POST, &format!("/proposals/{proposal}/ballots"), Some(body)).await;
+                assert_eq!(s, 200, "{b}");
+            }
+            let (s, p) = app
+                .api(&street, Method::POST, &format!("/proposals/{proposal}/close"), Some(json!({"confirm": true})))
+                .await;
+            assert_eq!(s, 200, "{p}");
+            assert_eq!(p["stage"], "passed", "{p}");
 
-    // Notice, approvals and fund-raising on the pages.
-    let f = file.clone();
-    Chromium::start()
-        .await
-        .run(|d| async move {
-            sign_in(&d, app, "street", false).await?;
+            // Notice, approvals and fund-raising on the pages.
             d.goto(app.url(&format!("/elevators/{id}"))).await?;
             forward(&d, "公示").await?;
             upload(&d, "notice", "公示照片", &f).await?;
             assert!(text_of(&d, "#blockers").await?.contains("公示期还有 15 天"));
-            Ok(())
-        })
-        .await;
-    // The 15-day notice has run (the clock moved by the test, not waited for).
-    app.sql_exec(&format!("UPDATE elevator_project SET stage_since = stage_since - 16 * 86400 WHERE id = {id}")).await;
+            // The 15-day notice has run (the clock moved by the test, not waited for).
+            app.sql_exec(&format!("UPDATE elevator_project SET stage_since = stage_since - 16 * 86400 WHERE id = {id}"))
+                .await;
 
-    let f = file.clone();
-    Chromium::start()
-        .await
-        .run(|d| async move {
-            sign_in(&d, app, "street", false).await?;
             d.goto(app.url(&format!("/elevators/{id}"))).await?;
             forward(&d, "审批").await?;
             upload(&d, "approval", "规划许可", &f).await?;
@@ -201,30 +233,22 @@ async fn a_unit_of_ganquanyuan_goes_from_survey_to_operation() {
             click_confirmed(&d, &fix).await?;
             d.query(By::Id("payments")).desc("the payments section once fixed").single().await?;
             shot(&d, "elevator-shares-fixed").await?;
-            Ok(())
-        })
-        .await;
 
-    let (s, table) = app.api(&street, Method::GET, &format!("/elevators/{id}/shares"), None).await;
-    assert_eq!(s, 200, "{table}");
-    let lines = table["lines"].as_array().unwrap().clone();
-    assert_eq!(lines.len() as i64, 6 * per_floor);
-    for l in &lines {
-        let floor = l["floor"].as_i64().unwrap() as usize;
-        let expected = DUE_FEN * PERCENT[floor] / 100 / per_floor;
-        assert_eq!(l["share"].as_i64().unwrap(), expected, "floor {floor}: {l}");
-    }
-    assert_eq!(lines.iter().map(|l| l["share"].as_i64().unwrap()).sum::<i64>(), DUE_FEN);
-    let top = lines.iter().find(|l| l["floor"] == 6).unwrap().clone();
-    let top_id = top["household_id"].as_i64().unwrap();
-    let top_share = DUE_FEN * 40 / 100 / per_floor;
+            let (s, table) = app.api(&street, Method::GET, &format!("/elevators/{id}/shares"), None).await;
+            assert_eq!(s, 200, "{table}");
+            let lines = table["lines"].as_array().unwrap().clone();
+            assert_eq!(lines.len() as i64, 6 * per_floor);
+            for l in &lines {
+                let floor = l["floor"].as_i64().unwrap() as usize;
+                let expected = DUE_FEN * PERCENT[floor] / 100 / per_floor;
+                assert_eq!(l["share"].as_i64().unwrap(), expected, "floor {floor}: {l}");
+            }
+            assert_eq!(lines.iter().map(|l| l["share"].as_i64().unwrap()).sum::<i64>(), DUE_FEN);
+            let top = lines.iter().find(|l| l["floor"] == 6).unwrap().clone();
+            let top_id = top["household_id"].as_i64().unwrap();
+            let top_share = DUE_FEN * 40 / 100 / per_floor;
 
-    // Bills printed; the top floor pays at the counter on the page; the others by transfer.
-    let f = file.clone();
-    Chromium::start()
-        .await
-        .run(|d| async move {
-            sign_in(&d, app, "street", false).await?;
+            // Bills printed; the top floor pays at the counter on the page; the others by transfer.
             d.goto(app.url(&format!("/elevators/{id}/bills"))).await?;
             let bills = d.query(By::Css("section.ev-bill")).all_from_selector().await?;
             assert_eq!(bills.len() as i64, 6 * per_floor, "a bill per household");
@@ -241,28 +265,20 @@ async fn a_unit_of_ganquanyuan_goes_from_survey_to_operation() {
             click_and_leave(&pay).await?;
             let row = text_of(&d, &format!("#h{top_id}")).await?;
             assert!(row.contains(&yuan(top_share)) && row.ends_with("0.00"), "paid in full: {row}");
-            let _ = f;
-            Ok(())
-        })
-        .await;
-    for l in &lines {
-        let (hid, share) = (l["household_id"].as_i64().unwrap(), l["share"].as_i64().unwrap());
-        if hid == top_id || share == 0 {
-            continue;
-        }
-        let body = json!({"household_id": hid, "amount": yuan(share), "method": "transfer", "receipt_no": format!("GQ-T-{hid}"), "paid_on": "2026-11-20"});
-        let (s, b) = app.api(&street, Method::POST, &format!("/elevators/{id}/payments"), Some(body)).await;
-        assert_eq!(s, 201, "{b}");
-    }
-    let (_, view) = app.api(&street, Method::GET, &format!("/elevators/{id}"), None).await;
-    assert_eq!((view["paid"].as_i64(), view["outstanding"].as_i64()), (Some(DUE_FEN), Some(0)), "{view}");
+            for l in &lines {
+                let (hid, share) = (l["household_id"].as_i64().unwrap(), l["share"].as_i64().unwrap());
+                if hid == top_id || share == 0 {
+                    continue;
+                }
+                let body =
+                    json!({"household_id": hid, "amount": yuan(share), "method": "transfer", "receipt_no": format!("GQ-T-{hid}"), "paid_on": "2026-11-20"});
+                let (s, b) = app.api(&street, Method::POST, &format!("/elevators/{id}/payments"), Some(body)).await;
+                assert_eq!(s, 201, "{b}");
+            }
+            let (_, view) = app.api(&street, Method::GET, &format!("/elevators/{id}"), None).await;
+            assert_eq!((view["paid"].as_i64(), view["outstanding"].as_i64()), (Some(DUE_FEN), Some(0)), "{view}");
 
-    // Construction, acceptance, operation.
-    let f = file.clone();
-    Chromium::start()
-        .await
-        .run(|d| async move {
-            sign_in(&d, app, "street", false).await?;
+            // Construction, acceptance, operation.
             d.goto(app.url(&format!("/elevators/{id}"))).await?;
             assert_eq!(text_of(&d, "#outstanding").await?, "0.00 元");
             upload(&d, "contract", "施工合同", &f).await?;
@@ -272,12 +288,15 @@ async fn a_unit_of_ganquanyuan_goes_from_survey_to_operation() {
             forward(&d, "投入运行").await?;
             // The last stage: nothing to step to, and the paid table cannot be released.
             assert!(d.query(By::Id("step")).nowait().exists().await.map(|e| !e)?, "no next stage after operation");
-            assert!(d.query(By::Css("form[action$='/shares/release']")).nowait().exists().await.map(|e| !e)?, "paid shares stay fixed");
+            assert!(
+                d.query(By::Css("form[action$='/shares/release']")).nowait().exists().await.map(|e| !e)?,
+                "paid shares stay fixed"
+            );
             shot(&d, "elevator-operation").await?;
+            let (_, view): (u16, Value) = app.api(&street, Method::GET, &format!("/elevators/{id}"), None).await;
+            assert_eq!(view["stage"], "operation");
+            assert_eq!(view["documents"].as_array().unwrap().len(), 6, "one document per stage that needs one");
             Ok(())
         })
         .await;
-    let (_, view): (u16, Value) = app.api(&street, Method::GET, &format!("/elevators/{id}"), None).await;
-    assert_eq!(view["stage"], "operation");
-    assert_eq!(view["documents"].as_array().unwrap().len(), 6, "one document per stage that needs one");
 }
