@@ -90,6 +90,8 @@ pub enum Invalid {
     StageBlocked { blockers: Vec<Blocker> },
     /// The share table is fixed: cost, subsidy and coefficients no longer change.
     SharesFixed,
+    /// Reminders for this went out less than a day ago.
+    RemindedToday,
 }
 
 impl Invalid {
@@ -145,6 +147,7 @@ impl Invalid {
             Invalid::ProjectStage { .. } => "project_stage",
             Invalid::StageBlocked { .. } => "stage_blocked",
             Invalid::SharesFixed => "shares_fixed",
+            Invalid::RemindedToday => "reminded_today",
         }
     }
 
@@ -275,6 +278,8 @@ impl Invalid {
             }
             (Invalid::SharesFixed, Lang::Zh) => "分摊表已确定，不能再改".into(),
             (Invalid::SharesFixed, Lang::En) => "cannot change: the share table is fixed".into(),
+            (Invalid::RemindedToday, Lang::Zh) => "今天已经发过催缴提醒，明天再发".into(),
+            (Invalid::RemindedToday, Lang::En) => "reminders went out less than a day ago; send them again tomorrow".into(),
         }
     }
 }

@@ -14,12 +14,14 @@
 mod demo;
 mod payments;
 mod plan;
+mod reminders;
 mod shares;
 
 pub(crate) use demo::seed_demo_projects;
 
 pub use payments::*;
 pub use plan::*;
+pub use reminders::*;
 pub use shares::*;
 
 use crate::accounts::Actor;
