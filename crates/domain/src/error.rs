@@ -90,6 +90,14 @@ pub enum Invalid {
     StageBlocked { blockers: Vec<Blocker> },
     /// The share table is fixed: cost, subsidy and coefficients no longer change.
     SharesFixed,
+    /// A cost to share with nobody to share it.
+    NoHouseholds,
+    /// An elevator's running cost for a month before the project went into operation.
+    BeforeOperation { since: String },
+    /// A month that has not begun yet.
+    FutureMonth { latest: String },
+    /// A month's cost of a kind entered twice; a correction must say it replaces the first.
+    CostExists { month: String, kind: String },
 }
 
 impl Invalid {
@@ -145,6 +153,10 @@ impl Invalid {
             Invalid::ProjectStage { .. } => "project_stage",
             Invalid::StageBlocked { .. } => "stage_blocked",
             Invalid::SharesFixed => "shares_fixed",
+            Invalid::NoHouseholds => "no_households",
+            Invalid::BeforeOperation { .. } => "before_operation",
+            Invalid::FutureMonth { .. } => "future_month",
+            Invalid::CostExists { .. } => "cost_exists",
         }
     }
 
@@ -275,6 +287,19 @@ impl Invalid {
             }
             (Invalid::SharesFixed, Lang::Zh) => "分摊表已确定，不能再改".into(),
             (Invalid::SharesFixed, Lang::En) => "cannot change: the share table is fixed".into(),
+            (Invalid::NoHouseholds, Lang::Zh) => "没有可以分摊的住户".into(),
+            (Invalid::NoHouseholds, Lang::En) => "has no household to share it".into(),
+            (Invalid::BeforeOperation { since }, Lang::Zh) => format!("电梯 {since} 才投入运行，不能早于这个月"),
+            (Invalid::BeforeOperation { since }, Lang::En) => format!("is before {since}, when the elevator went into operation"),
+            (Invalid::FutureMonth { latest }, Lang::Zh) => format!("这个月还没到，最晚只能填 {latest}"),
+            (Invalid::FutureMonth { latest }, Lang::En) => format!("has not begun yet; the latest month is {latest}"),
+            (Invalid::CostExists { month, kind }, _) => {
+                let kind = crate::elevator::CostKind::parse(kind).map(|k| k.label(lang)).unwrap_or(kind);
+                match lang {
+                    Lang::Zh => format!("{month} 的{kind}已经录入；如要更正，请勾选“更正，替换原金额”"),
+                    Lang::En => format!("the {kind} of {month} is already entered; to correct it, tick “correction: replace the amount”"),
+                }
+            }
         }
     }
 }
@@ -395,6 +420,9 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
         "doc_kind" => ("文件类型", "Document type"),
         "step" => ("操作", "Step"),
         "pay_method" => ("缴款方式", "Paid by"),
+        "split" => ("运行费用分摊方式", "Running costs shared"),
+        "cost_kind" => ("费用类型", "Cost"),
+        "note" => ("备注", "Note"),
         other => (other, other),
     };
     lang.pick(zh, en)
