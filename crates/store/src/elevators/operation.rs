@@ -169,6 +169,17 @@ pub struct UnitStatementView {
     pub total_yuan: String,
 }
 
+/// One kind of cost on a household's slip: the unit's cost and the household's part.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SlipLine {
+    pub kind: String,
+    pub label: String,
+    pub split_label: String,
+    pub amount_yuan: String,
+    pub part: i64,
+    pub part_yuan: String,
+}
+
 /// One household's slip for a month: its part of each kind of cost.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct HouseholdStatementView {
@@ -176,10 +187,41 @@ pub struct HouseholdStatementView {
     pub compound_name: String,
     pub unit_name: String,
     pub month: String,
-    pub columns: Vec<StatementColumn>,
-    pub row: StatementRow,
+    pub household_id: i64,
+    pub room: String,
+    pub owners: String,
+    pub lines: Vec<SlipLine>,
+    pub total: i64,
+    pub total_yuan: String,
     /// Households sharing the month's costs.
     pub households: usize,
+}
+
+impl UnitStatementView {
+    /// Every household's slip, in the statement's order.
+    pub fn slips(self) -> Vec<HouseholdStatementView> {
+        let households = self.rows.len();
+        let UnitStatementView { project_id, compound_name, unit_name, month, columns, rows, .. } = self;
+        rows.into_iter()
+            .map(|r| HouseholdStatementView {
+                project_id,
+                compound_name: compound_name.clone(),
+                unit_name: unit_name.clone(),
+                month: month.clone(),
+                household_id: r.household_id,
+                room: r.room,
+                owners: r.owners,
+                lines: columns
+                    .iter()
+                    .zip(r.parts)
+                    .map(|(c, part)| SlipLine { kind: c.kind.clone(), label: c.label.clone(), split_label: c.split_label.clone(), amount_yuan: c.amount_yuan.clone(), part, part_yuan: yuan(part) })
+                    .collect(),
+                total: r.total,
+                total_yuan: r.total_yuan,
+                households,
+            })
+            .collect()
+    }
 }
 
 fn split_of(row: Option<&osplit::Model>) -> SplitMode {
@@ -498,9 +540,7 @@ impl Store {
         let p = self.load_project(id).await?;
         require_view(actor, &p)?;
         let s = self.unit_statement(actor, &p, month, Some(household_id), lang).await?;
-        let households = s.rows.len();
-        let row = s.rows.into_iter().find(|r| r.household_id == household_id).ok_or(ServiceError::NotFound { entity: "household" })?;
-        Ok(HouseholdStatementView { project_id: id, compound_name: s.compound_name, unit_name: s.unit_name, month: s.month, columns: s.columns, row, households })
+        s.slips().into_iter().find(|x| x.household_id == household_id).ok_or(ServiceError::NotFound { entity: "household" })
     }
 
     async fn unit_statement(&self, actor: &Actor, p: &Loaded, month: &str, names_of: Option<i64>, lang: Lang) -> ServiceResult<UnitStatementView> {
