@@ -4,10 +4,12 @@
 mod decisions;
 mod elections;
 mod elevators;
+mod elevator_operation;
 mod ratings;
 pub use decisions::*;
 pub use elections::*;
 pub use elevators::*;
+pub use elevator_operation::*;
 pub use ratings::*;
 
 pub mod region {

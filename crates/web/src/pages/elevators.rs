@@ -57,6 +57,8 @@ struct BoardPage {
     b: BoardView,
     proposal_id: String,
     errors: Vec<String>,
+    /// The dashboard with the charts of the same projects.
+    dashboard_link: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -68,13 +70,13 @@ struct BoardQuery {
 async fn board(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<BoardQuery>) -> PageResult {
     let b = state.store.elevator_board(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    Ok(BoardPage { t, c, b, proposal_id: q.proposal, errors: Vec::new() }.into_response())
+    Ok(BoardPage { t, c, b, proposal_id: q.proposal, errors: Vec::new(), dashboard_link: format!("/compounds/{id}/elevators/dashboard") }.into_response())
 }
 
 async fn community_board(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let b = state.store.community_elevator_board(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    Ok(BoardPage { t, c, b, proposal_id: String::new(), errors: Vec::new() }.into_response())
+    Ok(BoardPage { t, c, b, proposal_id: String::new(), errors: Vec::new(), dashboard_link: format!("/communities/{id}/elevators/dashboard") }.into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -112,7 +114,7 @@ async fn create(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm
         Err(e @ ServiceError::Invalid(_)) => {
             let b = state.store.elevator_board(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
             let (t, c) = chrome(&ctx);
-            let page = BoardPage { t, c, b, proposal_id: f.proposal_id, errors: vec![e.message(ctx.lang)] };
+            let page = BoardPage { t, c, b, proposal_id: f.proposal_id, errors: vec![e.message(ctx.lang)], dashboard_link: format!("/compounds/{id}/elevators/dashboard") };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(ctx.err(e)),
@@ -177,6 +179,9 @@ struct ProjectPage {
     doc_kinds: Vec<(&'static str, &'static str)>,
     errors: Vec<String>,
     field_errors: Vec<(&'static str, String)>,
+    /// The running costs, once the project is in operation.
+    op: Option<OperationView>,
+    months_base: String,
 }
 
 impl ProjectPage {
@@ -190,12 +195,31 @@ fn project_page(ctx: &Ctx, p: ProjectView, f: Option<PlanForm>) -> ProjectPage {
     let f = f.unwrap_or_else(|| PlanForm::of(&p));
     let presets = SubsidyPreset::ALL.iter().map(|s| (s.as_str(), s.label(ctx.lang))).collect();
     let doc_kinds = DocKind::ALL.iter().map(|d| (d.as_str(), d.label(ctx.lang))).collect();
-    ProjectPage { t, c, p, f, presets, doc_kinds, errors: Vec::new(), field_errors: Vec::new() }
+    let months_base = format!("/elevators/{}?", p.id);
+    ProjectPage { t, c, p, f, presets, doc_kinds, errors: Vec::new(), field_errors: Vec::new(), op: None, months_base }
 }
 
-async fn project(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+#[derive(Deserialize, Default)]
+struct ProjectQuery {
+    /// The page of running-cost months.
+    #[serde(default)]
+    page: Option<u64>,
+}
+
+/// The running costs shown on the project page: for a project in operation.
+async fn running_costs(state: &AppState, ctx: &Ctx, p: &ProjectView, page: u64) -> Result<Option<OperationView>, crate::error::WebError> {
+    if p.stage != linli_domain::elevator::ElevatorStage::Operation.as_str() {
+        return Ok(None);
+    }
+    state.store.elevator_operation(ctx.actor()?, p.id, page, ctx.lang).await.map(Some).map_err(|e| ctx.err(e))
+}
+
+async fn project(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ProjectQuery>) -> PageResult {
     let p = state.store.elevator_project(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
-    Ok(project_page(&ctx, p, None).into_response())
+    let op = running_costs(&state, &ctx, &p, q.page.unwrap_or(1)).await?;
+    let mut page = project_page(&ctx, p, None);
+    page.op = op;
+    Ok(page.into_response())
 }
 
 /// Re-shows the project page with the form as typed and every error marked.
@@ -204,7 +228,9 @@ async fn reshow_project(state: &AppState, ctx: &Ctx, id: i64, f: Option<PlanForm
         return Err(ctx.err(err));
     }
     let p = state.store.elevator_project(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let op = running_costs(state, ctx, &p, 1).await?;
     let mut page = project_page(ctx, p, f);
+    page.op = op;
     page.field_errors = field_errors(&err, ctx.lang);
     page.errors = vec![err.message(ctx.lang)];
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
