@@ -22,6 +22,8 @@ use thirtyfour::prelude::*;
 const COST_FEN: i64 = 45_800_000;
 const SUBSIDY_FEN: i64 = 18_320_000;
 const DUE_FEN: i64 = COST_FEN - SUBSIDY_FEN;
+/// A month of maintenance: 5,000 yuan a year.
+const MAINTENANCE_FEN: i64 = 41_667;
 /// 新民村: floors 1–6 pay 0, 0, 10, 20, 30, 40 percent of what is due.
 const PERCENT: [i64; 7] = [0, 0, 0, 10, 20, 30, 40];
 
@@ -293,6 +295,28 @@ async fn a_unit_of_ganquanyuan_goes_from_survey_to_operation() {
                 "paid shares stay fixed"
             );
             shot(&d, "elevator-operation").await?;
+
+            // The first month's maintenance (5,000 yuan a year), shared equally.
+            d.goto(app.url(&format!("/elevators/{id}/operation"))).await?;
+            let month = d.query(By::Id("month")).single().await?.value().await?.unwrap_or_default();
+            assert_eq!(month.len(), 7, "the form starts at this month: {month}");
+            choose(&d, "kind", "maintenance").await?;
+            d.query(By::Id("amount")).single().await?.send_keys("416.67").await?;
+            let save = d.query(By::Css("#enter-cost button")).desc("save the month's cost").single().await?;
+            click_and_leave(&save).await?;
+            assert_eq!(text_of(&d, "#total").await?, "416.67");
+            shot(&d, "elevator-maintenance-month").await?;
+            // 41,667 fen over the households: the same to each, the fen left over one each to
+            // the highest floors first, then the lower household id (the stated tie rule).
+            let mut order: Vec<(i64, i64)> = lines.iter().map(|l| (l["floor"].as_i64().unwrap(), l["household_id"].as_i64().unwrap())).collect();
+            order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let n = order.len() as i64;
+            let (each, extra) = (MAINTENANCE_FEN / n, MAINTENANCE_FEN % n);
+            for (rank, (_, hid)) in order.iter().enumerate() {
+                let expect = each + i64::from((rank as i64) < extra);
+                let row = text_of(&d, &format!("#h{hid}")).await?;
+                assert!(row.ends_with(&yuan(expect)), "household {hid} pays {}: {row}", yuan(expect));
+            }
             let (_, view): (u16, Value) = app.api(&street, Method::GET, &format!("/elevators/{id}"), None).await;
             assert_eq!(view["stage"], "operation");
             assert_eq!(view["documents"].as_array().unwrap().len(), 6, "one document per stage that needs one");
