@@ -109,6 +109,8 @@ pub enum Invalid {
     PeriodPosted { until: String },
     /// A second correction of the same entry, or a correction of a correction.
     AlreadyCorrected,
+    /// A statement of days still to come.
+    FuturePeriod,
 }
 
 impl Invalid {
@@ -173,6 +175,7 @@ impl Invalid {
             Invalid::NoHouseholds => "no_households",
             Invalid::PeriodPosted { .. } => "period_posted",
             Invalid::AlreadyCorrected => "already_corrected",
+            Invalid::FuturePeriod => "future_period",
         }
     }
 
@@ -335,6 +338,8 @@ impl Invalid {
             }
             (Invalid::AlreadyCorrected, Lang::Zh) => "这笔账已经更正过（或本身就是更正），不能再更正".into(),
             (Invalid::AlreadyCorrected, Lang::En) => "has already been corrected (or is itself a correction)".into(),
+            (Invalid::FuturePeriod, Lang::Zh) => "还没到这一天：只能公示已经过去的日子".into(),
+            (Invalid::FuturePeriod, Lang::En) => "is still to come: only days gone by can be published".into(),
         }
     }
 }

@@ -24,6 +24,9 @@ fn days_in_month(year: i32, month: u8) -> u8 {
 }
 
 impl Day {
+    /// The first day accepted, 1900-01-01.
+    pub const FIRST: Day = Day { year: 1900, month: 1, day: 1 };
+
     /// A real day between the years 1900 and 2999.
     pub fn new(year: i32, month: u8, day: u8) -> Result<Day, Invalid> {
         if !(1900..=2999).contains(&year) || !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {

@@ -84,13 +84,13 @@ mod tests {
         use IncomeSource as S;
         let entries = vec![
             inc(S::GovernmentReward, 5_000_000),
-            inc(S::Residents, 123_45),
+            inc(S::Residents, 12_345),
             inc(S::Residents, 1),
             inc(S::SupportUnit, 200_000),
             inc(S::Charity, 99),
-            inc(S::PublicIncome, 36_000_00),
-            exp(P::Security, 30_000_00),
-            exp(P::Cleaning, 1_234_56),
+            inc(S::PublicIncome, 3_600_000),
+            exp(P::Security, 3_000_000),
+            exp(P::Cleaning, 123_456),
             exp(P::Repair, 1),
         ];
         let s = Statement::compute(q2(), Fen(10_000), entries).unwrap();

@@ -4,10 +4,12 @@
 mod decisions;
 mod elections;
 mod elevators;
+mod funds;
 mod ratings;
 pub use decisions::*;
 pub use elections::*;
 pub use elevators::*;
+pub use funds::*;
 pub use ratings::*;
 
 pub mod region {
