@@ -126,90 +126,29 @@ async fn compound_account<C: ConnectionTrait>(
         0,
     )
     .await?;
+    // (category, fen, note, every how many months, in which month of those)
+    let plan: [(Category, i64, &str, usize, usize); 11] = [
+        (Category::Income(S::PublicIncome), 360_000 * scale, "停车费", 1, 0),
+        (Category::Income(S::Residents), 820_000 * scale, "自治管理费", 1, 0),
+        (Category::Expense(P::Security), 600_000 * scale, "门岗保安工资", 1, 0),
+        (Category::Expense(P::Cleaning), 350_000 * scale, "保洁", 1, 0),
+        (Category::Expense(P::Electricity), 41_250 * scale, "楼道、路灯电费", 1, 0),
+        (Category::Income(S::PublicIncome), 150_000, "电梯广告位", 3, 0),
+        (Category::Income(S::SupportUnit), 500_000, "共建单位支持", 3, 0),
+        (Category::Expense(P::Greening), 180_000, "绿化修剪", 3, 0),
+        (Category::Income(S::GovernmentReward), 5_000_000, "评星定级以奖代补", 6, 2),
+        (Category::Income(S::Charity), 88_800, "爱心企业捐赠", 6, 2),
+        (Category::Expense(P::Repair), 1_236_050, "雨污管道疏通维修", 6, 2),
+    ];
     let mut rows = Vec::new();
     for (i, d) in months().into_iter().enumerate() {
         let day = d.to_string();
-        let i = i as i64;
-        rows.push(entry(
-            id,
-            Category::Income(S::PublicIncome),
-            360_000 * scale + i * 1_700,
-            &day,
-            "停车费",
-        ));
-        rows.push(entry(
-            id,
-            Category::Income(S::Residents),
-            820_000 * scale,
-            &day,
-            "自治管理费",
-        ));
-        rows.push(entry(
-            id,
-            Category::Expense(P::Security),
-            600_000 * scale,
-            &day,
-            "门岗保安工资",
-        ));
-        rows.push(entry(
-            id,
-            Category::Expense(P::Cleaning),
-            350_000 * scale,
-            &day,
-            "保洁",
-        ));
-        rows.push(entry(
-            id,
-            Category::Expense(P::Electricity),
-            41_250 * scale + (i * 3_301) % 9_000,
-            &day,
-            "楼道、路灯电费",
-        ));
-        if i % 3 == 0 {
-            rows.push(entry(
-                id,
-                Category::Income(S::PublicIncome),
-                150_000,
-                &day,
-                "电梯广告位",
-            ));
-            rows.push(entry(
-                id,
-                Category::Income(S::SupportUnit),
-                500_000,
-                &day,
-                "共建单位支持",
-            ));
-            rows.push(entry(
-                id,
-                Category::Expense(P::Greening),
-                180_000,
-                &day,
-                "绿化修剪",
-            ));
-        }
-        if i % 6 == 2 {
-            rows.push(entry(
-                id,
-                Category::Income(S::GovernmentReward),
-                5_000_000,
-                &day,
-                "评星定级以奖代补",
-            ));
-            rows.push(entry(
-                id,
-                Category::Income(S::Charity),
-                88_800,
-                &day,
-                "爱心企业捐赠",
-            ));
-            rows.push(entry(
-                id,
-                Category::Expense(P::Repair),
-                1_236_050,
-                &day,
-                "雨污管道疏通维修",
-            ));
+        for (category, fen, note, every, at) in plan {
+            if i % every == at {
+                // Bills vary a little from month to month.
+                let fen = if matches!(category, Category::Expense(P::Electricity)) { fen + (i as i64 * 3_301) % 9_000 } else { fen };
+                rows.push(entry(id, category, fen, &day, note));
+            }
         }
     }
     insert(txn, rows).await

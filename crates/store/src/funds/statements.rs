@@ -356,6 +356,16 @@ fn body(a: &LoadedAccount, statement: Statement, emergencies: Vec<EmergencyLine>
     }
 }
 
+/// The posted statement of exactly this period, if any.
+async fn posted_for<C: ConnectionTrait>(db: &C, account_id: i64, period: Period) -> ServiceResult<Option<fund_statement::Model>> {
+    Ok(fund_statement::Entity::find()
+        .filter(fund_statement::Column::AccountId.eq(account_id))
+        .filter(fund_statement::Column::PeriodFrom.eq(period.from.to_string()))
+        .filter(fund_statement::Column::PeriodTo.eq(period.to.to_string()))
+        .one(db)
+        .await?)
+}
+
 fn posted_info(r: &fund_statement::Model) -> PostedInfo {
     PostedInfo {
         id: r.id,
@@ -380,12 +390,7 @@ impl Store {
         }
         let period = parse_period(input)?;
         let db = self.read();
-        let posted = fund_statement::Entity::find()
-            .filter(fund_statement::Column::AccountId.eq(a.row.id))
-            .filter(fund_statement::Column::PeriodFrom.eq(period.from.to_string()))
-            .filter(fund_statement::Column::PeriodTo.eq(period.to.to_string()))
-            .one(db)
-            .await?;
+        let posted = posted_for(db, a.row.id, period).await?;
         if let Some(p) = posted {
             return posted_view(&a, &p, lang);
         }
@@ -419,12 +424,7 @@ impl Store {
         }
         let txn = self.begin_write().await?;
         lock_account(&txn, a.row.id).await?;
-        let taken = fund_statement::Entity::find()
-            .filter(fund_statement::Column::AccountId.eq(a.row.id))
-            .filter(fund_statement::Column::PeriodFrom.eq(period.from.to_string()))
-            .filter(fund_statement::Column::PeriodTo.eq(period.to.to_string()))
-            .one(&txn)
-            .await?;
+        let taken = posted_for(&txn, a.row.id, period).await?;
         if taken.is_some() {
             return Err(ServiceError::invalid("period_to", Invalid::Taken));
         }
