@@ -44,6 +44,8 @@ pub enum Invalid {
     FileTooLarge { max_mb: u32 },
     /// An uploaded file of a kind not accepted (by its content, not its name).
     FileType,
+    /// A file that starts like a photo (JPEG, PNG) but is not a readable one.
+    ImageUnreadable,
     /// A month not written like 2024-05.
     BadMonth,
     /// A rating sheet deducts more in a category than the rubric allows.
@@ -122,6 +124,7 @@ impl Invalid {
             Invalid::VotingClosed => "voting_closed",
             Invalid::FileTooLarge { .. } => "file_too_large",
             Invalid::FileType => "file_type",
+            Invalid::ImageUnreadable => "image_unreadable",
             Invalid::BadMonth => "bad_month",
             Invalid::DeductionBeyondMax { .. } => "deduction_beyond_max",
             Invalid::UnknownItem { .. } => "unknown_item",
@@ -215,6 +218,8 @@ impl Invalid {
             (Invalid::FileTooLarge { max_mb }, Lang::En) => format!("the file is too large; at most {max_mb} MB"),
             (Invalid::FileType, Lang::Zh) => "只接受照片（JPG、PNG、HEIC）、录音或 PDF 文件".into(),
             (Invalid::FileType, Lang::En) => "only photos (JPG, PNG, HEIC), audio recordings or PDF files are accepted".into(),
+            (Invalid::ImageUnreadable, Lang::Zh) => "这张照片打不开（文件不完整或已损坏），请重新拍照或另选一张".into(),
+            (Invalid::ImageUnreadable, Lang::En) => "is not a readable photo (the file is cut short or damaged); take it again or choose another".into(),
             (Invalid::BadMonth, Lang::Zh) => "月份格式应为 2024-05".into(),
             (Invalid::BadMonth, Lang::En) => "is not a month like 2024-05".into(),
             (Invalid::DeductionBeyondMax { category, max }, Lang::Zh) => format!("“{category}”一项最多扣 {max} 分"),
