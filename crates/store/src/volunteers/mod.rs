@@ -127,6 +127,8 @@ pub struct SlotView {
     pub capacity: u16,
     pub people: Vec<TurnView>,
     pub full: bool,
+    /// Places still free.
+    pub free: u16,
     pub started: bool,
     /// The viewer's own turn in this slot, if any.
     pub my_signup: Option<i64>,
@@ -478,6 +480,7 @@ fn slot_view(shift_id: i64, when: Interval, capacity: u16, people: Vec<TurnView>
         end: when.end.to_string(),
         capacity,
         full,
+        free: capacity.saturating_sub(u16::try_from(people.len()).unwrap_or(u16::MAX)),
         started,
         can_take: can_sign_up && !started && !full && my_signup.is_none(),
         my_signup,

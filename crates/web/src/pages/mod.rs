@@ -5,6 +5,7 @@ mod account;
 mod acting;
 mod elections;
 mod elevators;
+mod volunteers;
 mod households;
 mod meetings;
 mod people;
@@ -53,6 +54,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(voting::router())
         .merge(elections::router())
         .merge(elevators::router())
+        .merge(volunteers::router())
         .merge(meetings::router())
         .merge(acting::router())
         .merge(roster::router())
