@@ -9,6 +9,11 @@ use serde::Serialize;
 /// The most people one shift takes.
 pub const MAX_CAPACITY: u16 = 50;
 
+/// How many people a shift takes: 1 to [`MAX_CAPACITY`].
+pub fn check_capacity(n: i64) -> Result<u16, Invalid> {
+    u16::try_from(n).ok().filter(|c| (1..=MAX_CAPACITY).contains(c)).ok_or(Invalid::OutOfRange { min: 1, max: i64::from(MAX_CAPACITY) })
+}
+
 /// A weekly shift of a station: every `weekday` from `start` to `end`, for up to `capacity`
 /// people. Shifts do not run past midnight (a night is two shifts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -26,13 +31,10 @@ impl ShiftPattern {
         if end <= start {
             errors.push(FieldError::new("end", Invalid::EndBeforeStart));
         }
-        let capacity = match u16::try_from(capacity) {
-            Ok(c) if (1..=MAX_CAPACITY).contains(&c) => c,
-            _ => {
-                errors.push(FieldError::new("capacity", Invalid::OutOfRange { min: 1, max: i64::from(MAX_CAPACITY) }));
-                1
-            }
-        };
+        let capacity = check_capacity(capacity).unwrap_or_else(|e| {
+            errors.push(FieldError::new("capacity", e));
+            1
+        });
         if errors.is_empty() { Ok(ShiftPattern { weekday, start, end, capacity }) } else { Err(errors) }
     }
 

@@ -97,7 +97,9 @@ impl Store {
     /// after it began, not when full, not at the same time as another turn of one's own.
     pub async fn take_volunteer_turn(&self, actor: &Actor, station_id: i64, input: &SignupInput) -> ServiceResult<TurnView> {
         let s = self.load_station(station_id).await?;
-        actor.require(Action::HandleRequest, &s.path)?;
+        if !super::may_take_turns(actor, &s.path) {
+            return Err(ServiceError::Forbidden);
+        }
         let shift = volunteer_shift::Entity::find_by_id(input.shift_id)
             .one(self.read())
             .await?

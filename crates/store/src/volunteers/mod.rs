@@ -32,6 +32,14 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
+/// Whether someone may take turns at a station of the compound at `path`: a role that may
+/// handle requests there (the volunteer role, grid workers, the committee), or such a role
+/// anywhere inside it (a building or unit head of one of its stairwells).
+pub(crate) fn may_take_turns(actor: &Actor, path: &Path) -> bool {
+    actor.can(Action::HandleRequest, path)
+        || path.target().is_some_and(|c| actor.grants.iter().any(|g| linli_domain::authz::permits(g.role, Action::HandleRequest) && g.at.is_within(c)))
+}
+
 pub(crate) const ACTIVE: &str = "active";
 pub(crate) const WITHDRAWN: &str = "withdrawn";
 
@@ -274,7 +282,7 @@ impl Store {
             checkin_early: s.row.checkin_early,
             shifts: shifts.iter().map(|x| shift_view(x, lang)).collect(),
             can_manage: actor.can(Action::ManageGrid, &s.path),
-            can_sign_up: actor.can(Action::HandleRequest, &s.path),
+            can_sign_up: may_take_turns(actor, &s.path),
         })
     }
 
@@ -336,7 +344,13 @@ impl Store {
         let weekday = weekday.map_err(|e| errors.push(FieldError::new("weekday", e))).ok();
         let start = Clock::parse(&input.start).map_err(|e| errors.push(FieldError::new("start", e))).ok();
         let end = Clock::parse(&input.end).map_err(|e| errors.push(FieldError::new("end", e))).ok();
-        let capacity = input.capacity.trim().parse::<i64>().map_err(|_| errors.push(FieldError::new("capacity", Invalid::NotANumber))).ok();
+        let capacity = match input.capacity.trim().parse::<i64>() {
+            Ok(n) => linli_domain::volunteers::check_capacity(n).map(|_| n).map_err(|e| errors.push(FieldError::new("capacity", e))).ok(),
+            Err(_) => {
+                errors.push(FieldError::new("capacity", Invalid::NotANumber));
+                None
+            }
+        };
         let pattern = match (weekday, start, end, capacity) {
             (Some(w), Some(a), Some(b), Some(c)) if errors.is_empty() => ShiftPattern::new(w, a, b, c).map_err(ServiceError::Invalid)?,
             _ => {
@@ -345,6 +359,7 @@ impl Store {
                 {
                     errors.push(FieldError::new("end", Invalid::EndBeforeStart));
                 }
+                errors.sort_by_key(|e| ["weekday", "start", "end", "capacity"].iter().position(|f| *f == e.field));
                 return Err(ServiceError::Invalid(errors));
             }
         };
