@@ -76,15 +76,15 @@ async fn copy_files(store: &Store, to: &Path) -> anyhow::Result<usize> {
         };
         FileDir::put(dst, bytes).await.with_context(|| format!("copying the file of attachment {id}"))?;
         copied += 1;
-        if gets_thumbnail(&content_type) {
-            if let (Some(src), Some(dst)) = (from.thumbnail(&sha), into.thumbnail(&sha)) {
-                match tokio::fs::read(&src).await {
-                    Ok(bytes) => {
-                        FileDir::put(dst, bytes).await.with_context(|| format!("copying {}", src.display()))?;
-                        copied += 1;
-                    }
-                    Err(_) => bad.push(id),
+        if gets_thumbnail(&content_type)
+            && let (Some(src), Some(dst)) = (from.thumbnail(&sha), into.thumbnail(&sha))
+        {
+            match tokio::fs::read(&src).await {
+                Ok(bytes) => {
+                    FileDir::put(dst, bytes).await.with_context(|| format!("copying {}", src.display()))?;
+                    copied += 1;
                 }
+                Err(_) => bad.push(id),
             }
         }
     }

@@ -170,11 +170,13 @@ mod tests {
         Moment { day: Day::parse(day).unwrap(), at: Clock::parse(t).unwrap() }
     }
 
+    type Case = (Moment, usize, u16, Vec<Interval>, Result<(), Invalid>, &'static str);
+
     #[test]
     fn signing_up_at_the_edges() {
         let turn = at("2026-11-28", "08:00", "12:00");
         let before = now("2026-11-27", "20:00");
-        let cases: [(Moment, usize, u16, Vec<Interval>, Result<(), Invalid>, &str); 8] = [
+        let cases: [Case; 8] = [
             (before, 0, 1, vec![], Ok(()), "empty shift"),
             (before, 1, 2, vec![], Ok(()), "one place left"),
             (before, 2, 2, vec![], Err(Invalid::ShiftFull { capacity: 2 }), "full"),
