@@ -54,5 +54,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("vo_person", "个人", "person"),
     ("vo_unit", "单元", "Unit"),
     ("vo_no_unit", "不住本小区的志愿者", "Volunteers living elsewhere"),
+    ("vo_prev_month", "上个月", "Previous month"),
+    ("vo_next_month", "下个月", "Next month"),
     ("vo_rating_hint", "本单元本月志愿服务时长（仅供评分参考）：", "This unit's volunteer hours this month (a hint for scoring):"),
 ];

@@ -149,6 +149,8 @@ pub struct SlotView {
 pub struct DayCell {
     pub day: String,
     pub day_of_month: u8,
+    /// 周三 / Wed: shown beside the date where the calendar stacks on a phone.
+    pub weekday: String,
     pub today: bool,
     pub slots: Vec<SlotView>,
 }
@@ -441,8 +443,9 @@ impl Store {
             }
         }
         slots.sort_by(|a, b| (&a.day, &a.start, &a.end).cmp(&(&b.day, &b.start, &b.end)));
-        let weeks = calendar(month, slots, now);
-        let my_turns: Vec<TurnView> = turns.iter().filter(|t| t.mine).cloned().collect();
+        let weeks = calendar(month, slots, now, lang);
+        let mut my_turns: Vec<TurnView> = turns.iter().filter(|t| t.mine).cloned().collect();
+        my_turns.sort_by(|a, b| (&a.day, &a.start).cmp(&(&b.day, &b.start)));
         let swappable: Vec<TurnView> = turns.iter().filter(|t| !t.mine && !t.started).cloned().collect();
         let swaps = self.open_swaps(actor, &s, station.can_manage, now).await?;
         Ok(RotaView {
@@ -504,7 +507,7 @@ fn slot_view(shift_id: i64, when: Interval, capacity: u16, people: Vec<TurnView>
 }
 
 /// Monday-first weeks of a month, each day with its slots.
-fn calendar(month: Month, slots: Vec<SlotView>, now: Moment) -> Vec<Vec<Option<DayCell>>> {
+fn calendar(month: Month, slots: Vec<SlotView>, now: Moment, lang: Lang) -> Vec<Vec<Option<DayCell>>> {
     let mut by_day: HashMap<String, Vec<SlotView>> = HashMap::new();
     for s in slots {
         by_day.entry(s.day.clone()).or_default().push(s);
@@ -516,7 +519,13 @@ fn calendar(month: Month, slots: Vec<SlotView>, now: Moment) -> Vec<Vec<Option<D
             week.extend((1..day.weekday().number()).map(|_| None));
         }
         let key = day.to_string();
-        week.push(Some(DayCell { slots: by_day.remove(&key).unwrap_or_default(), today: day == now.day, day_of_month: day.day(), day: key }));
+        week.push(Some(DayCell {
+            slots: by_day.remove(&key).unwrap_or_default(),
+            today: day == now.day,
+            day_of_month: day.day(),
+            weekday: day.weekday().label(lang).into(),
+            day: key,
+        }));
         if week.len() == 7 {
             weeks.push(std::mem::take(&mut week));
         }
@@ -543,7 +552,7 @@ mod tests {
     #[test]
     fn a_calendar_starts_on_monday() {
         let nov = Month::new(2026, 11).unwrap();
-        let weeks = calendar(nov, Vec::new(), china_moment(1_795_624_200).unwrap());
+        let weeks = calendar(nov, Vec::new(), china_moment(1_795_624_200).unwrap(), Lang::Zh);
         assert_eq!(weeks.len(), 6, "1 November 2026 is a Sunday");
         assert!(weeks[0][..6].iter().all(Option::is_none));
         assert_eq!(weeks[0][6].as_ref().unwrap().day, "2026-11-01");
