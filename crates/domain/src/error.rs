@@ -45,6 +45,8 @@ pub enum Invalid {
     FileTooLarge { max_mb: u32 },
     /// An uploaded file of a kind not accepted (by its content, not its name).
     FileType,
+    /// A file that starts like a photo (JPEG, PNG) but is not a readable one.
+    ImageUnreadable,
     /// A month not written like 2024-05.
     BadMonth,
     /// A rating sheet deducts more in a category than the rubric allows.
@@ -91,6 +93,26 @@ pub enum Invalid {
     StageBlocked { blockers: Vec<Blocker> },
     /// The share table is fixed: cost, subsidy and coefficients no longer change.
     SharesFixed,
+    /// A time of day not written like 08:30.
+    BadTime,
+    /// An end that is not after the start.
+    EndBeforeStart,
+    /// A volunteer shift with every place taken.
+    ShiftFull { capacity: u16 },
+    /// A volunteer already on duty at an overlapping time.
+    DoubleBooked { day: String, from: String, to: String },
+    /// A turn of duty that has already begun (no sign-up, swap or withdrawal).
+    ShiftStarted,
+    /// A check-in on another day than the turn's.
+    CheckinNotToday { day: String },
+    /// A check-in before the window opens.
+    CheckinTooEarly { from: String },
+    /// A check-in after the turn ended.
+    CheckinTooLate,
+    /// A swap request already accepted, declined or withdrawn.
+    SwapClosed,
+    /// A turn (or swap request) of someone else.
+    NotYourShift,
     /// Reminders for this went out less than a day ago.
     RemindedToday,
     /// A cost to share with nobody to share it (no households, or none with an area when
@@ -152,6 +174,7 @@ impl Invalid {
             Invalid::VotingClosed => "voting_closed",
             Invalid::FileTooLarge { .. } => "file_too_large",
             Invalid::FileType => "file_type",
+            Invalid::ImageUnreadable => "image_unreadable",
             Invalid::BadMonth => "bad_month",
             Invalid::DeductionBeyondMax { .. } => "deduction_beyond_max",
             Invalid::UnknownItem { .. } => "unknown_item",
@@ -175,6 +198,16 @@ impl Invalid {
             Invalid::ProjectStage { .. } => "project_stage",
             Invalid::StageBlocked { .. } => "stage_blocked",
             Invalid::SharesFixed => "shares_fixed",
+            Invalid::BadTime => "bad_time",
+            Invalid::EndBeforeStart => "end_before_start",
+            Invalid::ShiftFull { .. } => "shift_full",
+            Invalid::DoubleBooked { .. } => "double_booked",
+            Invalid::ShiftStarted => "shift_started",
+            Invalid::CheckinNotToday { .. } => "checkin_not_today",
+            Invalid::CheckinTooEarly { .. } => "checkin_too_early",
+            Invalid::CheckinTooLate => "checkin_too_late",
+            Invalid::SwapClosed => "swap_closed",
+            Invalid::NotYourShift => "not_your_shift",
             Invalid::RemindedToday => "reminded_today",
             Invalid::NoHouseholds => "no_households",
             Invalid::BeforeOperation { .. } => "before_operation",
@@ -259,6 +292,28 @@ impl Invalid {
             (Invalid::FileTooLarge { max_mb }, Lang::En) => format!("the file is too large; at most {max_mb} MB"),
             (Invalid::FileType, Lang::Zh) => "只接受照片（JPG、PNG、HEIC）、录音或 PDF 文件".into(),
             (Invalid::FileType, Lang::En) => "only photos (JPG, PNG, HEIC), audio recordings or PDF files are accepted".into(),
+            (Invalid::BadTime, Lang::Zh) => "时间格式应为 08:30".into(),
+            (Invalid::BadTime, Lang::En) => "is not a time like 08:30".into(),
+            (Invalid::EndBeforeStart, Lang::Zh) => "结束时间必须晚于开始时间".into(),
+            (Invalid::EndBeforeStart, Lang::En) => "must be after the start".into(),
+            (Invalid::ShiftFull { capacity }, Lang::Zh) => format!("这一班已满（{capacity} 人）"),
+            (Invalid::ShiftFull { capacity }, Lang::En) => format!("this shift is full ({capacity} people)"),
+            (Invalid::DoubleBooked { day, from, to }, Lang::Zh) => format!("您在 {day} {from}–{to} 已有值班，时间重叠"),
+            (Invalid::DoubleBooked { day, from, to }, Lang::En) => format!("overlaps your turn on {day} {from}–{to}"),
+            (Invalid::ShiftStarted, Lang::Zh) => "这一班已经开始，不能再报名、换班或退出".into(),
+            (Invalid::ShiftStarted, Lang::En) => "this turn has already begun; it can no longer be taken, swapped or left".into(),
+            (Invalid::CheckinNotToday { day }, Lang::Zh) => format!("只能在值班当天（{day}）签到"),
+            (Invalid::CheckinNotToday { day }, Lang::En) => format!("check in on the day of the turn ({day})"),
+            (Invalid::CheckinTooEarly { from }, Lang::Zh) => format!("还没到签到时间，{from} 起可以签到"),
+            (Invalid::CheckinTooEarly { from }, Lang::En) => format!("too early; check-in opens at {from}"),
+            (Invalid::CheckinTooLate, Lang::Zh) => "这一班已经结束，不能再签到".into(),
+            (Invalid::CheckinTooLate, Lang::En) => "this turn has ended; it is too late to check in".into(),
+            (Invalid::SwapClosed, Lang::Zh) => "这个换班申请已经处理过了".into(),
+            (Invalid::SwapClosed, Lang::En) => "this swap request has already been settled".into(),
+            (Invalid::NotYourShift, Lang::Zh) => "这不是您的班次".into(),
+            (Invalid::NotYourShift, Lang::En) => "is not your turn".into(),
+            (Invalid::ImageUnreadable, Lang::Zh) => "这张照片打不开（文件不完整或已损坏），请重新拍照或另选一张".into(),
+            (Invalid::ImageUnreadable, Lang::En) => "is not a readable photo (the file is cut short or damaged); take it again or choose another".into(),
             (Invalid::BadMonth, Lang::Zh) => "月份格式应为 2024-05".into(),
             (Invalid::BadMonth, Lang::En) => "is not a month like 2024-05".into(),
             (Invalid::DeductionBeyondMax { category, max }, Lang::Zh) => format!("“{category}”一项最多扣 {max} 分"),
@@ -486,6 +541,14 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
         "doc_kind" => ("文件类型", "Document type"),
         "step" => ("操作", "Step"),
         "pay_method" => ("缴款方式", "Paid by"),
+        "start" => ("开始时间", "Start"),
+        "end" => ("结束时间", "End"),
+        "weekday" => ("星期", "Weekday"),
+        "capacity" => ("人数", "Places"),
+        "shift" => ("班次", "Shift"),
+        "signup" => ("值班", "Turn"),
+        "swap" => ("换班", "Swap"),
+        "station" => ("服务站", "Station"),
         "split" => ("运行费用分摊方式", "Running costs shared"),
         "cost_kind" => ("费用类型", "Cost"),
         "note" => ("备注", "Note"),

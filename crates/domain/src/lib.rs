@@ -19,6 +19,7 @@ pub mod page;
 pub mod place;
 pub mod rating;
 pub mod registry;
+pub mod volunteers;
 
 pub use area::{Area, AreaSource};
 pub use error::{FieldError, Invalid};

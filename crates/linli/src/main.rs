@@ -16,6 +16,11 @@ struct Cli {
     /// sqlite://FILE (default, a file in the working directory) or postgres://USER@HOST/DB.
     #[arg(long, env = "LINLI_DATABASE_URL", default_value = "sqlite://linli.db", global = true)]
     database_url: String,
+    /// Where uploaded files (photos, evidence, attachments) keep their bytes. Default: beside
+    /// a SQLite file, named after it (linli.db → linli-files/); for PostgreSQL `linli-files/`
+    /// in the working directory. Every server of one database must share this directory.
+    #[arg(long, env = "LINLI_FILES_DIR", global = true)]
+    files_dir: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -53,8 +58,11 @@ enum Command {
         #[command(subcommand)]
         what: ExportWhat,
     },
-    /// Write a consistent backup copy of the database to a new file.
+    /// Write a consistent backup copy of the database to a new file, and the uploaded files
+    /// (each checked against its hash) into a directory beside it (backup.db → backup-files/).
     Backup { file: std::path::PathBuf },
+    /// Check that every uploaded file is on disk with the hash its record names.
+    VerifyFiles,
     /// Check every audit hash chain and report the first broken link.
     VerifyAudit,
     /// Create an account with a role over a place (to set up a real installation).
@@ -135,6 +143,18 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let cli = Cli::parse();
     let url = cli.database_url.as_str();
+    let files_dir = cli.files_dir.clone();
+    let open = |url: &str| {
+        let url = url.to_string();
+        let files_dir = files_dir.clone();
+        async move {
+            let store = Store::open(&url).await?;
+            anyhow::Ok(match files_dir {
+                Some(dir) => store.with_files_dir(dir),
+                None => store,
+            })
+        }
+    };
     match cli.command {
         Command::Export { what: ExportWhat::Openapi } => {
             println!("{}", linli_web::openapi_json());
@@ -142,14 +162,14 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Serve { bind, demo, demo_scale, secure_cookies } => {
             let started = Instant::now();
-            let store = Store::open(url).await?;
+            let store = open(url).await?;
             let summary = if demo && store.is_empty().await? { Some(load_demo(&store, demo_scale).await?) } else { None };
             let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
             let addr = listener.local_addr()?;
             if demo {
                 print_demo(summary.as_ref(), &format!("http://{addr}/"));
             }
-            tracing::info!(%addr, database = %linli_store::db::redact(url), ready_ms = started.elapsed().as_millis() as u64, "serving");
+            tracing::info!(%addr, database = %linli_store::db::redact(url), files = %store.files_dir().display(), ready_ms = started.elapsed().as_millis() as u64, "serving");
             axum::serve(listener, linli_web::app(store, secure_cookies))
                 .with_graceful_shutdown(async {
                     let _ = tokio::signal::ctrl_c().await;
@@ -157,30 +177,40 @@ async fn main() -> anyhow::Result<()> {
                 .await?;
         }
         Command::Migrate => {
-            Store::open(url).await?;
+            open(url).await?;
             println!("database is up to date");
         }
         Command::Demo { scale } => {
-            let store = Store::open(url).await?;
+            let store = open(url).await?;
             let s = load_demo(&store, scale).await?;
             print_demo(Some(&s), "(start the server with `linli serve`)");
         }
         Command::Import { what: ImportWhat::Roster { file, compound, dry_run } } => {
-            let store = Store::open(url).await?;
+            let store = open(url).await?;
             roster_cli::import(&store, &file, compound, dry_run).await?;
         }
         Command::Export { what: ExportWhat::Roster { compound, out, format } } => {
-            let store = Store::open(url).await?;
+            let store = open(url).await?;
             roster_cli::export(&store, compound, out.as_deref(), format.as_deref()).await?;
         }
         Command::Export { what: ExportWhat::RosterTemplate { out } } => roster_cli::template(&out)?,
         Command::Backup { file } => {
-            let store = Store::open(url).await?;
-            linli_store::exchange::backup(&store, url, &file).await?;
-            println!("backup written to {}", file.display());
+            let store = open(url).await?;
+            let report = linli_store::exchange::backup(&store, url, &file).await?;
+            println!("backup written to {} and {} ({} files)", file.display(), report.files_dir.display(), report.files);
+        }
+        Command::VerifyFiles => {
+            let store = open(url).await?;
+            let check = store.verify_files().await?;
+            if check.bad.is_empty() {
+                println!("files intact: {} files in {}", check.files, store.files_dir().display());
+            } else {
+                println!("files MISSING or DAMAGED in {}: attachments {:?}", store.files_dir().display(), check.bad);
+                std::process::exit(1);
+            }
         }
         Command::VerifyAudit => {
-            let store = Store::open(url).await?;
+            let store = open(url).await?;
             let report = store.verify_audit().await?;
             match report.broken {
                 None => println!("audit trail intact: {} records in {} chains", report.records, report.chains),
@@ -191,7 +221,7 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Command::AddUser { username, name, password, role, at } => {
-            let store = Store::open(url).await?;
+            let store = open(url).await?;
             let role = Role::parse(&role).with_context(|| format!("unknown role {role}"))?;
             let at: Path = at.parse().map_err(|_| anyhow::anyhow!("--at must look like city:1/district:2"))?;
             let id = store.create_account(&username, None, &name, &password).await.map_err(|e| anyhow::anyhow!("{}", e.message(Lang::En)))?;

@@ -206,7 +206,7 @@ async fn an_elevator_is_proposed_deliberated_and_decided_in_the_browser() {
     let unit = h["household"]["unit_id"].as_i64().unwrap();
     let photo = app.scratch_dir();
     let photo_path = photo.0.join("signed-form.jpg");
-    std::fs::write(&photo_path, b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00a photo of a signed consent form").unwrap();
+    std::fs::write(&photo_path, common::TINY_JPEG).unwrap();
     let photo_path = photo_path.display().to_string();
     let proposal_url = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
 

@@ -92,7 +92,7 @@ async fn a_unit_of_ganquanyuan_goes_from_survey_to_operation() {
     let (unit, per_floor) = even_unit(app, compound).await;
     let dir = app.scratch_dir();
     let file = dir.0.join("scan.jpg");
-    std::fs::write(&file, b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00a scanned page").unwrap();
+    std::fs::write(&file, common::TINY_JPEG).unwrap();
     let file = file.display().to_string();
     let low = app
         .sql_i64(&format!("SELECT MIN(id) FROM household WHERE unit_id = {unit} AND floor = 1"))

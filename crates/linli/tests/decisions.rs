@@ -72,7 +72,7 @@ async fn upload(app: &TestApp, token: &str, compound: i64, bytes: &[u8]) -> i64 
     body["id"].as_i64().unwrap()
 }
 
-const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00signed consent form";
+const JPEG: &[u8] = common::TINY_JPEG;
 
 /// Percent-encodes a query value (a Chinese title).
 fn urlencode(s: &str) -> String {

@@ -9,7 +9,7 @@ use common::{TestApp, assert_api_error};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00signed ballot paper";
+const JPEG: &[u8] = common::TINY_JPEG;
 
 struct Setup {
     id: i64,

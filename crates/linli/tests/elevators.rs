@@ -10,7 +10,7 @@ use common::{TestApp, assert_api_error};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00intention survey summary";
+const JPEG: &[u8] = common::TINY_JPEG;
 
 /// The compound of the committee persona.
 fn compound(app: &TestApp) -> i64 {

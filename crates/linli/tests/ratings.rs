@@ -281,7 +281,7 @@ both_backends! {
             body.extend(format!("--{b}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").into_bytes());
         }
         body.extend(format!("--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n").into_bytes());
-        body.extend_from_slice(b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00boxes in the corridor");
+        body.extend_from_slice(common::TINY_JPEG);
         body.extend(format!("\r\n--{b}--\r\n").into_bytes());
         let res = worker
             .client

@@ -13,6 +13,8 @@ use sea_orm::{
     TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,11 +28,13 @@ pub struct Store {
     read: DatabaseConnection,
     write: DatabaseConnection,
     backend: Backend,
+    /// Where uploaded files keep their bytes (see `files`).
+    files: Arc<crate::files::FileDir>,
 }
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("backend", &self.backend).finish()
+        f.debug_struct("Store").field("backend", &self.backend).field("files", &self.files.root()).finish()
     }
 }
 
@@ -46,6 +50,24 @@ pub fn redact(url: &str) -> String {
         }
         _ => url.to_string(),
     }
+}
+
+/// Where uploaded files go unless `--files-dir` says otherwise: beside a SQLite file, named
+/// after it (`sqlite://data/linli.db` → `data/linli-files`), so the database and its files
+/// move together; for PostgreSQL (and an in-memory SQLite) `linli-files` in the working
+/// directory. The directory is created at the first upload.
+pub fn default_files_dir(url: &str) -> PathBuf {
+    let fallback = PathBuf::from("linli-files");
+    let Some(rest) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) else {
+        return fallback;
+    };
+    let file = rest.split('?').next().unwrap_or("");
+    if file.is_empty() || file == ":memory:" {
+        return fallback;
+    }
+    let file = Path::new(file);
+    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "linli".into());
+    file.with_file_name(format!("{stem}-files"))
 }
 
 impl Store {
@@ -65,12 +87,12 @@ impl Store {
             let mut r = ConnectOptions::new(url);
             r.max_connections(8).min_connections(1).sqlx_logging(false).map_sqlx_sqlite_opts(tune);
             let read = Database::connect(r).await.with_context(|| format!("opening {}", redact(url)))?;
-            Ok(Store { read, write, backend: Backend::Sqlite })
+            Ok(Store { read, write, backend: Backend::Sqlite, files: Arc::new(crate::files::FileDir::new(default_files_dir(url))) })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let mut o = ConnectOptions::new(url);
             o.max_connections(16).min_connections(1).sqlx_logging(false).connect_timeout(Duration::from_secs(10));
             let db = Database::connect(o).await.with_context(|| format!("connecting to {}", redact(url)))?;
-            Ok(Store { read: db.clone(), write: db, backend: Backend::Postgres })
+            Ok(Store { read: db.clone(), write: db, backend: Backend::Postgres, files: Arc::new(crate::files::FileDir::new(default_files_dir(url))) })
         } else {
             anyhow::bail!("unsupported database URL {} (use sqlite://… or postgres://…)", redact(url))
         }
@@ -90,6 +112,22 @@ impl Store {
     /// Rolls back every migration: used by the migration tests.
     pub async fn migrate_down_all(&self) -> anyhow::Result<()> {
         Migrator::down(&self.write, None).await.context("rolling back migrations")
+    }
+
+    /// The same store with uploaded files kept under `dir` instead of the default
+    /// ([`default_files_dir`]). Every server of one database must use the same directory.
+    pub fn with_files_dir(mut self, dir: impl Into<PathBuf>) -> Store {
+        self.files = Arc::new(crate::files::FileDir::new(dir.into()));
+        self
+    }
+
+    /// The directory holding the bytes of uploaded files.
+    pub fn files_dir(&self) -> &Path {
+        self.files.root()
+    }
+
+    pub(crate) fn file_dir(&self) -> &crate::files::FileDir {
+        &self.files
     }
 
     pub fn backend(&self) -> Backend {
@@ -141,5 +179,20 @@ impl Store {
         self.read.close().await?;
         self.write.close().await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_files_dir;
+    use std::path::PathBuf;
+
+    #[test]
+    fn files_go_beside_the_sqlite_file_or_into_the_working_directory() {
+        assert_eq!(default_files_dir("sqlite://linli.db"), PathBuf::from("linli-files"));
+        assert_eq!(default_files_dir("sqlite:///var/lib/linli/main.db?mode=rwc"), PathBuf::from("/var/lib/linli/main-files"));
+        assert_eq!(default_files_dir("sqlite://data/x.sqlite"), PathBuf::from("data/x-files"));
+        assert_eq!(default_files_dir("sqlite::memory:"), PathBuf::from("linli-files"));
+        assert_eq!(default_files_dir("postgres://u:p@db/linli"), PathBuf::from("linli-files"));
     }
 }

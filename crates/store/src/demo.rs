@@ -309,6 +309,7 @@ impl Store {
         txn.commit().await?;
         self.analyze().await?;
         let logins = self.demo_logins(&a).await?;
+        crate::volunteers::seed_demo_stations(self).await?;
         Ok(DemoSummary { logins, ..summary })
     }
 

@@ -24,6 +24,7 @@ pub mod ratings;
 pub mod registry;
 pub mod sheet;
 pub mod roster;
+pub mod volunteers;
 
 pub use accounts::Actor;
 pub use db::{Backend, Store};

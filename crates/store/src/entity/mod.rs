@@ -7,12 +7,14 @@ mod elevators;
 mod elevator_operation;
 mod funds;
 mod ratings;
+mod volunteers;
 pub use decisions::*;
 pub use elections::*;
 pub use elevators::*;
 pub use elevator_operation::*;
 pub use funds::*;
 pub use ratings::*;
+pub use volunteers::*;
 
 pub mod region {
     use sea_orm::entity::prelude::*;

@@ -11,6 +11,7 @@ mod proposals;
 pub(crate) mod ratings;
 mod registry;
 mod roster;
+mod volunteers;
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, WebError};
@@ -55,6 +56,7 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .merge(ratings::router())
         .merge(elevators::router())
         .merge(funds::router())
+        .merge(volunteers::router())
 }
 
 /// The OpenAPI document, with paths under `/api/v1`.

@@ -7,6 +7,7 @@ mod elections;
 mod elevator_ops;
 mod elevators;
 mod funds;
+mod volunteers;
 mod households;
 mod meetings;
 mod people;
@@ -55,6 +56,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(voting::router())
         .merge(elections::router())
         .merge(elevators::router())
+        .merge(volunteers::router())
         .merge(elevator_ops::router())
         .merge(funds::router())
         .merge(meetings::router())

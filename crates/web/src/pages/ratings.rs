@@ -399,6 +399,9 @@ struct SheetPage {
     groups: Vec<SheetGroup>,
     note: String,
     errors: Vec<String>,
+    /// The unit's volunteer hours this month, a read-only hint for the volunteering category.
+    volunteer_hours: String,
+    compound_id: i64,
 }
 
 fn groups(rubric: &Rubric, lang: linli_domain::Lang, checked: &[String]) -> Vec<SheetGroup> {
@@ -484,10 +487,19 @@ async fn sheet_form(
         .find(|u| u.unit_id == unit)
         .map(|u| u.name.clone())
         .ok_or_else(|| ctx.err(ServiceError::NotFound { entity: "unit" }))?;
+    let volunteer_hours = match linli_domain::rating::Month::parse(&m.month) {
+        Ok(month) => {
+            let minutes = state.store.unit_volunteer_minutes(actor, unit, month).await.map_err(|e| ctx.err(e))?;
+            linli_domain::volunteers::format_minutes(minutes, ctx.lang)
+        }
+        Err(_) => String::new(),
+    };
     let (t, chrome) = chrome(ctx);
     Ok(SheetPage {
         t,
         c: chrome,
+        volunteer_hours,
+        compound_id: m.compound_id,
         month_id: id,
         month: m.month,
         unit_name,

@@ -250,12 +250,23 @@ async fn consent_forms(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult 
     Ok(ConsentForms { t, c, p, forms }.into_response())
 }
 
-/// A stored file (evidence or attachment), for those allowed to see it.
-async fn file(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+#[derive(Deserialize, Default)]
+struct FileQuery {
+    /// `?thumb=1`: the small JPEG of a photo instead of the photo.
+    thumb: Option<String>,
+}
+
+/// A stored file (evidence or attachment), or its thumbnail, for those allowed to see it.
+async fn file(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<FileQuery>) -> PageResult {
     let actor = ctx.actor()?;
-    let f = state.store.file(actor, id).await.map_err(|e| ctx.err(e))?;
+    let thumb = q.thumb.as_deref().is_some_and(|v| !v.is_empty() && v != "0");
+    let f = if thumb { state.store.file_thumbnail(actor, id).await } else { state.store.file(actor, id).await };
+    let f = f.map_err(|e| ctx.err(e))?;
     let mut res = download(f.content, &f.info.content_type, &f.info.file_name);
+    let h = res.headers_mut();
     // Photos and PDFs open in the browser; the name is kept for saving.
-    res.headers_mut().insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("inline"));
+    h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("inline"));
+    // A stored file never changes: a phone may keep it, but no shared cache may.
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=86400"));
     Ok(res)
 }
