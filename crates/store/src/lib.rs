@@ -16,11 +16,13 @@ pub mod entity;
 pub mod error;
 pub mod exchange;
 pub mod files;
+pub mod grids;
 pub mod migration;
 pub mod paths;
 pub mod proposals;
 pub mod ratings;
 pub mod registry;
+pub mod requests;
 pub mod sheet;
 pub mod roster;
 

@@ -5,10 +5,12 @@ mod decisions;
 mod elections;
 mod elevators;
 mod ratings;
+mod requests;
 pub use decisions::*;
 pub use elections::*;
 pub use elevators::*;
 pub use ratings::*;
+pub use requests::*;
 
 pub mod region {
     use sea_orm::entity::prelude::*;
