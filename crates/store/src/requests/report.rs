@@ -17,7 +17,7 @@ use linli_domain::place::{Node, NodeKind};
 use linli_domain::registry::{Phone, Text};
 use linli_domain::requests::{Channel, Day, MAX_PHOTOS, RequestStatus, Route};
 use linli_domain::{FieldError, Invalid, Lang};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -141,15 +141,8 @@ impl Store {
         if on_behalf && !actor.can(Action::HandleRequest, &cp) && !place.as_ref().and_then(|p| p.household.as_ref()).is_some_and(|h| actor.can(Action::HandleRequest, &paths::household_path(&c, h))) {
             field("channel", Invalid::NotHandler);
         }
-        if photos.len() > MAX_PHOTOS {
-            field("photos", Invalid::TooManyFiles { max: MAX_PHOTOS });
-        }
-        for p in &photos {
-            if p.bytes.len() > MAX_FILE_BYTES {
-                field("photos", Invalid::FileTooLarge { max_mb: (MAX_FILE_BYTES / (1024 * 1024)) as u32 });
-            } else if !sniff(&p.bytes).is_some_and(|t| t.starts_with("image/")) {
-                field("photos", Invalid::FileType);
-            }
+        for e in check_photos(&photos, 0) {
+            field("photos", e);
         }
         let (Some(category), Some(description), Some(channel), Some(place)) = (category, description, channel, place) else {
             return Err(ServiceError::Invalid(errors));
@@ -263,6 +256,64 @@ impl Store {
         txn.commit().await?;
         let loaded = self.load_request(self.read(), id).await?;
         self.request_view(&loaded, actor, lang).await
+    }
+}
+
+/// What is wrong with photos added to `already` ones: too many, too large, not an image.
+fn check_photos(photos: &[PhotoUpload], already: usize) -> Vec<Invalid> {
+    let mut out = Vec::new();
+    if already + photos.len() > MAX_PHOTOS {
+        out.push(Invalid::TooManyFiles { max: MAX_PHOTOS });
+    }
+    for p in photos {
+        if p.bytes.len() > MAX_FILE_BYTES {
+            out.push(Invalid::FileTooLarge { max_mb: (MAX_FILE_BYTES / (1024 * 1024)) as u32 });
+        } else if !sniff(&p.bytes).is_some_and(|t| t.starts_with("image/")) {
+            out.push(Invalid::FileType);
+        }
+    }
+    out
+}
+
+impl Store {
+    /// Adds a photo to a request that is not closed: the reporter (what it looks like) or
+    /// whoever handles it (the fix). Six photos at most.
+    pub async fn add_request_photo(&self, actor: &Actor, id: i64, photo: PhotoUpload, lang: Lang) -> ServiceResult<super::RequestView> {
+        let r = self.load_request(self.read(), id).await?;
+        if !r.visible_to(actor) {
+            return Err(ServiceError::NotFound { entity: "service_request" });
+        }
+        let who = r.who(actor);
+        if !(who.reporter || who.assignee || who.handler) {
+            return Err(ServiceError::Forbidden);
+        }
+        let status = r.status()?;
+        if status == RequestStatus::Closed {
+            return Err(ServiceError::invalid("step", Invalid::RequestStep { step: linli_domain::requests::RequestStep::Resolve, status }));
+        }
+        let already = request_photo::Entity::find().filter(request_photo::Column::RequestId.eq(id)).count(self.read()).await?;
+        let errors: Vec<FieldError> = check_photos(std::slice::from_ref(&photo), already as usize).into_iter().map(|e| FieldError::new("photos", e)).collect();
+        if !errors.is_empty() {
+            return Err(ServiceError::Invalid(errors));
+        }
+        let file = self.save_file(actor, r.row.compound_id, Purpose::Attachment, &photo.file_name, photo.bytes).await?;
+        let txn = self.begin_write().await?;
+        request_photo::Entity::insert(request_photo::ActiveModel { request_id: Set(id), attachment_id: Set(file.id), ..Default::default() }).exec_without_returning(&txn).await?;
+        audit::record(
+            &txn,
+            Change {
+                chain: r.row.compound_id,
+                actor: Some(actor.account_id),
+                action: "request.photo",
+                entity: "service_request",
+                entity_id: id,
+                before: None,
+                after: Some(serde_json::json!({"attachment_id": file.id})),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        self.service_request(actor, id, lang).await
     }
 }
 

@@ -9,6 +9,7 @@ mod elevators;
 mod proposals;
 pub(crate) mod ratings;
 mod registry;
+mod requests;
 mod roster;
 
 use crate::ctx::Ctx;
@@ -53,6 +54,7 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .merge(roster::router())
         .merge(ratings::router())
         .merge(elevators::router())
+        .merge(requests::router())
 }
 
 /// The OpenAPI document, with paths under `/api/v1`.
