@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{TestApp, assert_api_error};
+use common::{Browser, TestApp, assert_api_error, csrf_of};
 use linli_domain::authz::Role;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -81,7 +81,94 @@ async fn photo(app: &TestApp, token: &str, id: i64, bytes: Vec<u8>) -> (u16, Val
     app.api_raw(Some(token), Method::POST, &format!("/requests/{id}/photos?file_name=leak.jpg"), Some(("application/octet-stream", bytes)), &[]).await
 }
 
+/// Posts a multipart form (text fields and files) as a browser would: (status, body, Location).
+async fn post_multipart(b: &Browser, action: &str, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (u16, String, Option<String>) {
+    let boundary = "----linli-test-boundary";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+    }
+    for (k, name, bytes) in files {
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{name}\"\r\nContent-Type: image/jpeg\r\n\r\n").as_bytes());
+        body.extend_from_slice(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").as_bytes());
+    let res = b
+        .client
+        .post(format!("{}{action}", b.base))
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let location = res.headers().get("location").map(|l| l.to_str().unwrap().to_string());
+    (status, res.text().await.unwrap(), location)
+}
+
 both_backends! {
+    async fn the_pages_carry_a_report_with_photos_to_a_rating_and_the_figures(app) {
+        let w = world(&app).await;
+        let leak = category(&app, &w.owner, "leak").await;
+        let owner = app.browser_login("owner").await;
+        let (s, html) = owner.get(&format!("/compounds/{}/requests/new", w.compound)).await;
+        assert_eq!(s, 200);
+        assert!(html.contains("漏水渗水") && html.contains("电梯困人"), "a button per category");
+        let form = format!("/compounds/{}/requests/new?category={leak}", w.compound);
+        let (s, html) = owner.get(&form).await;
+        assert_eq!(s, 200);
+        assert!(html.contains("report-form") && html.contains(&format!("home:{}", w.home)), "the owner's home is offered");
+        let csrf = csrf_of(&html);
+        let place = format!("home:{}", w.home);
+        let action = format!("/compounds/{}/requests/new", w.compound);
+        let leak_s = leak.to_string();
+        // A PDF among the photos: the form comes back with the photo field marked, nothing written.
+        let (s, html, _) = post_multipart(&owner, &action, &[("_csrf", &csrf), ("category_id", &leak_s), ("place", &place), ("description", "厨房漏水")], &[("photos", "a.pdf", PDF)]).await;
+        assert_eq!(s, 422);
+        assert!(html.contains("只接受照片") && html.contains("厨房漏水"), "the form as typed, with the message");
+        assert_eq!(app.sql_i64("SELECT COUNT(*) FROM service_request").await, 0);
+        let (s, _, location) = post_multipart(&owner, &action, &[("_csrf", &csrf), ("category_id", &leak_s), ("place", &place), ("description", "厨房漏水")], &[("photos", "a.jpg", JPEG), ("photos", "b.jpg", JPEG)]).await;
+        assert_eq!(s, 303);
+        let location = location.unwrap();
+        let id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
+        assert_eq!(app.sql_i64(&format!("SELECT COUNT(*) FROM request_photo WHERE request_id = {id}")).await, 2);
+
+        let gw = app.browser_login("gw").await;
+        let (_, queue) = gw.get("/requests/queue?queue=mine").await;
+        assert!(queue.contains(&location), "in the grid worker's queue");
+        for step in ["take", "resolve"] {
+            let (s, _, to) = gw.submit(&location, &format!("{location}/step"), &[("step", step)]).await;
+            assert_eq!((s, to.as_deref()), (303, Some(location.as_str())), "{step}");
+        }
+        let (_, html) = owner.get(&location).await;
+        assert!(html.contains("id=\"rate\""), "the rating form for the reporter");
+        let (s, _, _) = owner.submit(&location, &format!("{location}/step"), &[("step", "confirm"), ("rating", "4"), ("comment", "不错")]).await;
+        assert_eq!(s, 303);
+        let (_, html) = owner.get(&location).await;
+        assert!(html.contains("4★") && html.contains("不错"));
+        // A step on a closed request: the page again, with the rule in words.
+        let (s, html, _) = gw.submit(&location, &format!("{location}/step"), &[("step", "resolve")]).await;
+        assert_eq!(s, 422);
+        assert!(html.contains("已关闭"), "names the status");
+
+        let committee = app.browser_login("committee").await;
+        let metrics = format!("/compounds/{}/requests/metrics", w.compound);
+        let (s, html) = committee.get(&metrics).await;
+        assert_eq!(s, 200);
+        assert!(html.contains("漏水渗水") && html.contains("100.0%"), "figures by category");
+        let res = committee.client.get(format!("{}{metrics}?format=xlsx", committee.base)).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert!(res.bytes().await.unwrap().starts_with(b"PK"), "an .xlsx");
+        for page in [format!("/compounds/{}/grids", w.compound), format!("/grids/{}", w.grid), format!("/compounds/{}/requests", w.compound), "/requests".to_string()] {
+            let (s, html) = committee.get(&page).await;
+            assert_eq!(s, 200, "{page}: {html}");
+        }
+        let (_, html) = committee.get(&format!("/grids/{}", w.grid)).await;
+        assert!(html.contains("网格员 小李") && html.contains("13900000001"), "people with their phones");
+    }
+
+
     async fn a_leak_goes_from_the_owner_to_the_grid_worker_and_back_with_a_rating(app) {
         let w = world(&app).await;
         let leak = category(&app, &w.owner, "leak").await;

@@ -109,6 +109,8 @@ pub struct RequestView {
     /// Whom the actor may dispatch or hand it to (account id, name), when they may.
     pub handlers: Vec<HandlerChoice>,
     pub is_reporter: bool,
+    /// The reporter or someone handling it may add photos while it is not closed (six at most).
+    pub can_add_photo: bool,
     pub version: i32,
 }
 
@@ -265,7 +267,7 @@ impl Store {
                 note: e.note.clone(),
             })
             .collect();
-        let photos = request_photo::Entity::find()
+        let photos: Vec<i64> = request_photo::Entity::find()
             .filter(request_photo::Column::RequestId.eq(row.id))
             .order_by_asc(request_photo::Column::Id)
             .all(db)
@@ -273,6 +275,7 @@ impl Store {
             .into_iter()
             .map(|p| p.attachment_id)
             .collect();
+        let photo_count = photos.len();
         let can: Vec<StepButton> = RequestStep::ALL
             .into_iter()
             .filter(|s| s.is_manual() && status.next(*s, who, row.assignee_id.is_some()).is_ok())
@@ -323,6 +326,7 @@ impl Store {
             can,
             handlers,
             is_reporter: who.reporter,
+            can_add_photo: (who.reporter || who.assignee || who.handler) && status != RequestStatus::Closed && photo_count < linli_domain::requests::MAX_PHOTOS,
             version: row.version,
         })
     }

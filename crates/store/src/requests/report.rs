@@ -18,7 +18,7 @@ use linli_domain::registry::{Phone, Text};
 use linli_domain::requests::{Channel, Day, MAX_PHOTOS, RequestStatus, Route};
 use linli_domain::{FieldError, Invalid, Lang};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ReportInput {
@@ -50,6 +50,20 @@ pub struct PhotoUpload {
     pub bytes: Vec<u8>,
 }
 
+/// What the report page offers the actor in a compound.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReportForm {
+    pub compound_id: i64,
+    pub compound_name: String,
+    pub categories: Vec<super::CategoryView>,
+    /// The actor's own homes here (household id, "3栋 2单元 501").
+    pub homes: Vec<(i64, String)>,
+    /// The compound's buildings, for a common place in one.
+    pub buildings: Vec<(i64, String)>,
+    /// Handles requests here: may report for others (by household number, phone call, visit).
+    pub worker: bool,
+}
+
 /// The checked place of a new request.
 struct Place {
     household: Option<household::Model>,
@@ -59,6 +73,32 @@ struct Place {
 }
 
 impl Store {
+    /// The report page's choices: categories, the actor's homes, the buildings.
+    pub async fn report_form(&self, actor: &Actor, compound_id: i64, lang: Lang) -> ServiceResult<ReportForm> {
+        let c = self.compound_row(compound_id).await?;
+        let cp = paths::compound_path(&c);
+        actor.require(Action::ViewPublic, &cp)?;
+        let db = self.read();
+        let mut homes = Vec::new();
+        for g in &actor.grants {
+            let Some(node) = g.at.target().filter(|n| n.kind == NodeKind::Household && g.at.compound_id() == Some(c.id)) else { continue };
+            if permits(g.role, Action::ReportRequest) {
+                if let Some(h) = household::Entity::find_by_id(node.id).one(db).await? {
+                    homes.push((h.id, Store::household_label(db, &h).await?));
+                }
+            }
+        }
+        let buildings = building::Entity::find().filter(building::Column::CompoundId.eq(c.id)).order_by_asc(building::Column::Id).all(db).await?.into_iter().map(|b| (b.id, b.name)).collect();
+        Ok(ReportForm {
+            compound_id: c.id,
+            compound_name: c.name,
+            categories: self.request_categories(lang).await?,
+            homes,
+            buildings,
+            worker: actor.can(Action::HandleRequest, &cp),
+        })
+    }
+
     /// Reports a request in a compound. See the module doc for who may report what.
     pub async fn report_request(&self, actor: &Actor, compound_id: i64, input: &ReportInput, photos: Vec<PhotoUpload>, lang: Lang) -> ServiceResult<super::RequestView> {
         let c = self.compound_row(compound_id).await?;
