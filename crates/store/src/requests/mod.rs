@@ -15,12 +15,14 @@
 //! overdue requests and auto-close (called every minute by `serve`), `metrics.rs` the figures.
 
 mod clock;
+mod demo;
 mod lists;
 mod metrics;
 mod report;
 mod steps;
 
 pub use clock::*;
+pub(crate) use demo::seed_demo_requests;
 pub use lists::*;
 pub use metrics::*;
 pub use report::*;

@@ -228,11 +228,6 @@ impl Store {
 
         let txn = self.begin_write().await?;
         let id = service_request::Entity::insert(service_request::ActiveModel {
-            city_id: Set(c.city_id),
-            district_id: Set(c.district_id),
-            subdistrict_id: Set(c.subdistrict_id),
-            community_id: Set(c.community_id),
-            compound_id: Set(c.id),
             building_id: Set(place.building_id),
             unit_id: Set(place.unit_id),
             household_id: Set(place.household.as_ref().map(|h| h.id)),
@@ -259,7 +254,7 @@ impl Store {
             rating: Set(None),
             rating_comment: Set(String::new()),
             version: Set(1),
-            ..Default::default()
+            ..located(&c)
         })
         .exec(&txn)
         .await?
@@ -296,6 +291,18 @@ impl Store {
         txn.commit().await?;
         let loaded = self.load_request(self.read(), id).await?;
         self.request_view(&loaded, actor, lang).await
+    }
+}
+
+/// A new request row placed in a compound, with every level above it.
+pub(crate) fn located(c: &crate::entity::compound::Model) -> service_request::ActiveModel {
+    service_request::ActiveModel {
+        city_id: Set(c.city_id),
+        district_id: Set(c.district_id),
+        subdistrict_id: Set(c.subdistrict_id),
+        community_id: Set(c.community_id),
+        compound_id: Set(c.id),
+        ..Default::default()
     }
 }
 
