@@ -103,6 +103,16 @@ pub enum Invalid {
     NotYourHome,
     /// More files than a form takes.
     TooManyFiles { max: usize },
+    /// Reminders for this went out less than a day ago.
+    RemindedToday,
+    /// A cost to share with nobody to share it.
+    NoHouseholds,
+    /// An elevator's running cost for a month before the project went into operation.
+    BeforeOperation { since: String },
+    /// A month that has not begun yet.
+    FutureMonth { latest: String },
+    /// A month's cost of a kind entered twice; a correction must say it replaces the first.
+    CostExists { month: String, kind: String },
 }
 
 impl Invalid {
@@ -164,6 +174,11 @@ impl Invalid {
             Invalid::NotHandler => "not_handler",
             Invalid::NotYourHome => "not_your_home",
             Invalid::TooManyFiles { .. } => "too_many_files",
+            Invalid::RemindedToday => "reminded_today",
+            Invalid::NoHouseholds => "no_households",
+            Invalid::BeforeOperation { .. } => "before_operation",
+            Invalid::FutureMonth { .. } => "future_month",
+            Invalid::CostExists { .. } => "cost_exists",
         }
     }
 
@@ -308,6 +323,21 @@ impl Invalid {
             (Invalid::NotYourHome, Lang::En) => "you can report only for the home you live in; for shared places choose “a common place”".into(),
             (Invalid::TooManyFiles { max }, Lang::Zh) => format!("最多 {max} 张照片"),
             (Invalid::TooManyFiles { max }, Lang::En) => format!("at most {max} photos"),
+            (Invalid::RemindedToday, Lang::Zh) => "今天已经发过催缴提醒，明天再发".into(),
+            (Invalid::RemindedToday, Lang::En) => "reminders went out less than a day ago; send them again tomorrow".into(),
+            (Invalid::NoHouseholds, Lang::Zh) => "没有可以分摊的住户".into(),
+            (Invalid::NoHouseholds, Lang::En) => "has no household to share it".into(),
+            (Invalid::BeforeOperation { since }, Lang::Zh) => format!("电梯 {since} 才投入运行，不能早于这个月"),
+            (Invalid::BeforeOperation { since }, Lang::En) => format!("is before {since}, when the elevator went into operation"),
+            (Invalid::FutureMonth { latest }, Lang::Zh) => format!("这个月还没到，最晚只能填 {latest}"),
+            (Invalid::FutureMonth { latest }, Lang::En) => format!("has not begun yet; the latest month is {latest}"),
+            (Invalid::CostExists { month, kind }, _) => {
+                let kind = crate::elevator::CostKind::parse(kind).map(|k| k.label(lang)).unwrap_or(kind);
+                match lang {
+                    Lang::Zh => format!("{month} 的{kind}已经录入；如要更正，请勾选“更正，替换原金额”"),
+                    Lang::En => format!("the {kind} of {month} is already entered; to correct it, tick “correction: replace the amount”"),
+                }
+            }
         }
     }
 }
@@ -440,6 +470,9 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
         "on_behalf_of" => ("报事人", "Reported for"),
         "common_place" => ("公共部位", "Common place"),
         "request" => ("诉求", "Request"),
+        "split" => ("运行费用分摊方式", "Running costs shared"),
+        "cost_kind" => ("费用类型", "Cost"),
+        "note" => ("备注", "Note"),
         other => (other, other),
     };
     lang.pick(zh, en)

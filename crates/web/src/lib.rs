@@ -6,6 +6,7 @@
 
 mod api;
 mod assets;
+pub mod charts;
 mod ctx;
 mod error;
 mod form;
@@ -14,6 +15,7 @@ mod i18n_decisions;
 mod i18n_ratings;
 mod i18n_elevators;
 mod i18n_requests;
+mod i18n_elevator_ops;
 mod pages;
 
 use axum::Router;

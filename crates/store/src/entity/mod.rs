@@ -4,11 +4,13 @@
 mod decisions;
 mod elections;
 mod elevators;
+mod elevator_operation;
 mod ratings;
 mod requests;
 pub use decisions::*;
 pub use elections::*;
 pub use elevators::*;
+pub use elevator_operation::*;
 pub use ratings::*;
 pub use requests::*;
 

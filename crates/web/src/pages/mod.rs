@@ -4,6 +4,7 @@
 mod account;
 mod acting;
 mod elections;
+mod elevator_ops;
 mod elevators;
 mod households;
 mod meetings;
@@ -55,6 +56,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(voting::router())
         .merge(elections::router())
         .merge(elevators::router())
+        .merge(elevator_ops::router())
         .merge(meetings::router())
         .merge(acting::router())
         .merge(roster::router())
