@@ -157,6 +157,7 @@ both_backends! {
         let (s, html) = committee.get(&metrics).await;
         assert_eq!(s, 200);
         assert!(html.contains("漏水渗水") && html.contains("100.0%"), "figures by category");
+        assert!(html.contains("<svg") && html.contains("id=\"chart-month\""), "charts with their tables");
         let res = committee.client.get(format!("{}{metrics}?format=xlsx", committee.base)).send().await.unwrap();
         assert_eq!(res.status(), 200);
         assert!(res.bytes().await.unwrap().starts_with(b"PK"), "an .xlsx");

@@ -59,6 +59,12 @@ pub fn percent(rate: Option<Fraction>) -> String {
     }
 }
 
+/// A rate in basis points (10,000 = 100%), rounded half up, for charts.
+pub fn basis_points(rate: Option<Fraction>) -> Option<i64> {
+    let f = rate?;
+    i64::try_from((i128::from(f.num()) * 20_000 + i128::from(f.den())) / (2 * i128::from(f.den()))).ok()
+}
+
 /// The median of durations (seconds): the middle one, or the exact mean of the two middle ones.
 pub fn median(durations: &mut [i64]) -> Option<Fraction> {
     if durations.is_empty() {
@@ -99,6 +105,8 @@ mod tests {
         assert_eq!(percent(Fraction::new(1, 2000)), "0.1%", "0.05% rounds half up");
         assert_eq!(percent(Fraction::new(1, 2001)), "0.0%");
         assert_eq!(percent(Fraction::new(3, 3)), "100.0%");
+        assert_eq!(basis_points(Fraction::new(2, 3)), Some(6667));
+        assert_eq!(basis_points(None), None);
         assert_eq!(Tally::default().response_rate(), None);
         assert_eq!(percent(Tally::default().satisfaction_rate()), "–");
         let mut sum = t;

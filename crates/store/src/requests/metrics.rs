@@ -14,7 +14,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, now, paths};
 use linli_domain::authz::Action;
 use linli_domain::place::NodeKind;
-use linli_domain::requests::metrics::{SATISFIED_FROM, hours};
+use linli_domain::requests::metrics::{SATISFIED_FROM, basis_points, hours};
 use linli_domain::requests::{Day, RequestStatus, Tally, median, percent};
 use linli_domain::{Lang, PageRequest};
 use sea_orm::sea_query::{Expr, SimpleExpr};
@@ -46,6 +46,10 @@ pub struct TallyRow {
     pub response_rate: String,
     pub resolution_rate: String,
     pub satisfaction_rate: String,
+    /// The three rates in basis points (10,000 = 100%), for charts; none when nothing was counted.
+    pub response_bp: Option<i64>,
+    pub resolution_bp: Option<i64>,
+    pub satisfaction_bp: Option<i64>,
     /// Hours with one decimal.
     pub median_hours: String,
     /// The page of this row's place, for the rows of places below.
@@ -106,6 +110,9 @@ fn row(key: String, label: String, t: &Tally, durations: Option<&mut Vec<i64>>, 
         response_rate: percent(t.response_rate()),
         resolution_rate: percent(t.resolution_rate()),
         satisfaction_rate: percent(t.satisfaction_rate()),
+        response_bp: basis_points(t.response_rate()),
+        resolution_bp: basis_points(t.resolution_rate()),
+        satisfaction_bp: basis_points(t.satisfaction_rate()),
         median_hours: hours(durations.and_then(|d| median(d))),
         link,
     }

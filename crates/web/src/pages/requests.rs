@@ -4,6 +4,7 @@
 //! compound's list, and the figures of a grid, compound or region with their `.xlsx`.
 
 use super::{Chrome, PageResult, chrome, pager_base, sheet_download};
+use crate::charts::{Chart, Unit};
 use crate::ctx::Ctx;
 use crate::form::{CsrfForm, CsrfMultipart, Ids, Q};
 use crate::i18n::T;
@@ -302,6 +303,39 @@ struct MetricsPage {
     c: Chrome,
     m: MetricsView,
     path: String,
+    /// SVG charts with their tables (from `charts.rs`): by category, by month, the places below.
+    category_chart: String,
+    month_chart: String,
+    children_chart: String,
+}
+
+/// Resolved and still open requests per row, as stacked bars.
+fn counts_chart(t: &T, title: &str, axis: &str, rows: &[TallyRow]) -> String {
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut c = Chart::new(title, axis, Unit::Count);
+    for r in rows {
+        c.category(r.label.clone(), r.link.clone());
+    }
+    c.series(t.s("rq_resolved"), rows.iter().map(|r| r.resolved).collect());
+    c.series(t.s("rq_not_resolved"), rows.iter().map(|r| r.total - r.resolved).collect());
+    c.bars()
+}
+
+/// The three rates month by month, as lines.
+fn rates_chart(t: &T, rows: &[TallyRow]) -> String {
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut c = Chart::new(t.s("rq_rates_by_month"), t.s("rq_month"), Unit::BasisPoints);
+    for r in rows {
+        c.category(r.label.clone(), None);
+    }
+    c.series(t.s("rq_response_rate"), rows.iter().map(|r| r.response_bp.unwrap_or(0)).collect());
+    c.series(t.s("rq_resolution_rate"), rows.iter().map(|r| r.resolution_bp.unwrap_or(0)).collect());
+    c.series(t.s("rq_satisfaction_rate"), rows.iter().map(|r| r.satisfaction_bp.unwrap_or(0)).collect());
+    c.lines()
 }
 
 impl MetricsPage {
@@ -363,7 +397,10 @@ async fn metrics(state: &AppState, ctx: &Ctx, scope: MetricsScope, path: String,
             .collect();
         return sheet_download(format, &m.name, &headers, &rows).map_err(|e| ctx.err(e));
     }
-    Ok(MetricsPage { t, c, m, path }.into_response())
+    let category_chart = counts_chart(&t, t.s("rq_by_category"), t.s("rq_category"), &m.by_category);
+    let month_chart = rates_chart(&t, &m.by_month);
+    let children_chart = counts_chart(&t, t.s("rq_children"), t.s("name"), &m.children);
+    Ok(MetricsPage { t, c, m, path, category_chart, month_chart, children_chart }.into_response())
 }
 
 async fn compound_metrics(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<FormatQuery>) -> PageResult {
