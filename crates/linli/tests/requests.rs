@@ -7,67 +7,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+#[path = "common/requests.rs"]
+mod rq_kit;
 
 use common::{Browser, TestApp, assert_api_error, csrf_of};
-use linli_domain::authz::Role;
+use rq_kit::{PHOTO, PDF, category, world};
 use reqwest::Method;
 use serde_json::{Value, json};
-
-const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00a wet kitchen ceiling";
-const PDF: &[u8] = b"%PDF-1.7 not a photo";
-
-/// 纹江花园 with one grid over the owner's unit, served by a grid worker (a new account with
-/// a grid-worker role on the compound) and the demo volunteer.
-struct World {
-    compound: i64,
-    grid: i64,
-    home: i64,
-    committee: String,
-    owner: String,
-    resident: String,
-    volunteer: String,
-    gw: String,
-    gw_id: i64,
-}
-
-async fn world(app: &TestApp) -> World {
-    let compound = app.persona_place("committee");
-    let committee = app.token("committee").await;
-    let owner = app.token("owner").await;
-    let home = app.persona_place("owner");
-    let volunteer_id = app.sql_i64("SELECT id FROM account WHERE username = 'volunteer'").await;
-    let at = app.store.actor(volunteer_id).await.unwrap().unwrap().grants[0].at.clone();
-    let gw_id = app.store.create_account("gw", Some("13900000001"), "网格员 小李", linli_store::demo::DEMO_PASSWORD).await.unwrap();
-    app.store.grant_role(None, gw_id, Role::GridWorker, &at).await.unwrap();
-
-    let (s, g) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/grids"), Some(json!({"name": "第一网格"}))).await;
-    assert_eq!(s, 201, "{g}");
-    let grid = g["id"].as_i64().unwrap();
-    for (login, role) in [("gw", "grid_worker"), ("volunteer", "volunteer")] {
-        let (s, v) = app.api(&committee, Method::POST, &format!("/grids/{grid}/members"), Some(json!({"login": login, "role": role}))).await;
-        assert_eq!(s, 200, "{v}");
-    }
-    let unit = app.sql_i64(&format!("SELECT unit_id FROM household WHERE id = {home}")).await;
-    let (s, v) = app.api(&committee, Method::POST, &format!("/grids/{grid}/households"), Some(json!({"unit_id": unit}))).await;
-    assert_eq!(s, 200, "{v}");
-    World {
-        compound,
-        grid,
-        home,
-        committee,
-        owner,
-        resident: app.token("resident").await,
-        volunteer: app.token("volunteer").await,
-        gw: app.token("gw").await,
-        gw_id,
-    }
-}
-
-async fn category(app: &TestApp, token: &str, code: &str) -> i64 {
-    let (s, list) = app.api(token, Method::GET, "/request-categories", None).await;
-    assert_eq!(s, 200, "{list}");
-    list.as_array().unwrap().iter().find(|c| c["code"] == code).unwrap()["id"].as_i64().unwrap()
-}
 
 async fn report(app: &TestApp, token: &str, compound: i64, body: Value) -> (u16, Value) {
     app.api(token, Method::POST, &format!("/compounds/{compound}/requests"), Some(body)).await
@@ -128,7 +74,7 @@ both_backends! {
         assert_eq!(s, 422);
         assert!(html.contains("只接受照片") && html.contains("厨房漏水"), "the form as typed, with the message");
         assert_eq!(app.sql_i64("SELECT COUNT(*) FROM service_request").await, 0);
-        let (s, _, location) = post_multipart(&owner, &action, &[("_csrf", &csrf), ("category_id", &leak_s), ("place", &place), ("description", "厨房漏水")], &[("photos", "a.jpg", JPEG), ("photos", "b.jpg", JPEG)]).await;
+        let (s, _, location) = post_multipart(&owner, &action, &[("_csrf", &csrf), ("category_id", &leak_s), ("place", &place), ("description", "厨房漏水")], &[("photos", "a.jpg", PHOTO), ("photos", "b.jpg", PHOTO)]).await;
         assert_eq!(s, 303);
         let location = location.unwrap();
         let id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
@@ -186,7 +132,7 @@ both_backends! {
         assert_eq!(app.audit_count().await, audit + 1);
         assert_eq!(app.sql_i64(&format!("SELECT COUNT(*) FROM notification WHERE account_id = {} AND kind = 'request.assigned'", w.gw_id)).await, 1);
 
-        let (s, r) = photo(&app, &w.owner, id, JPEG.to_vec()).await;
+        let (s, r) = photo(&app, &w.owner, id, PHOTO.to_vec()).await;
         assert_eq!(s, 200, "{r}");
         assert_eq!(r["photos"].as_array().unwrap().len(), 1);
 
@@ -280,14 +226,14 @@ both_backends! {
         // Photos: not an image, too large, more than six.
         let (s, err) = photo(&app, &w.owner, id, PDF.to_vec()).await;
         assert_api_error(s, &err, 422, "file_type", Some("photos"));
-        let mut big = JPEG.to_vec();
+        let mut big = PHOTO.to_vec();
         big.resize(10 * 1024 * 1024 + 1, 0);
         let (s, err) = photo(&app, &w.owner, id, big).await;
         assert_api_error(s, &err, 422, "file_too_large", Some("photos"));
         for _ in 0..6 {
-            assert_eq!(photo(&app, &w.owner, id, JPEG.to_vec()).await.0, 200);
+            assert_eq!(photo(&app, &w.owner, id, PHOTO.to_vec()).await.0, 200);
         }
-        let (s, err) = photo(&app, &w.owner, id, JPEG.to_vec()).await;
+        let (s, err) = photo(&app, &w.owner, id, PHOTO.to_vec()).await;
         assert_api_error(s, &err, 422, "too_many_files", Some("photos"));
         assert_eq!(app.sql_i64(&format!("SELECT COUNT(*) FROM request_photo WHERE request_id = {id}")).await, 6);
 

@@ -71,6 +71,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("rq_response_rate", "响应率", "Response rate"),
     ("rq_resolution_rate", "办结率", "Resolution rate"),
     ("rq_satisfaction_rate", "满意率", "Satisfaction rate"),
+    ("rq_median_short", "中位用时（时）", "Median hours"),
     ("rq_median_hours", "办结用时中位数（小时）", "Median hours to resolve"),
     ("rq_no_requests_yet", "这一年还没有报事。", "No requests in the last twelve months."),
     ("rq_escalated_list", "超期上报社区、尚未办结", "Escalated and still open"),
