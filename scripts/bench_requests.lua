@@ -7,14 +7,10 @@
 -- Input (environment): LINLI_BENCH_TOKEN, LINLI_BENCH_COMPOUND, LINLI_BENCH_CATEGORY.
 -- Output: a line "linli-requests ok=N other=N sent=N" summed over threads (ok = 201).
 
-local threads = {}
-local next_tid = 0
-
-function setup(thread)
-   thread:set("tid", next_tid)
-   next_tid = next_tid + 1
-   table.insert(threads, thread)
-end
+package.path = "scripts/lib/?.lua;" .. package.path
+local threads = require("wrk_threads")
+setup = threads.setup
+done = threads.done("linli-requests", { "ok", "other", "sent" })
 
 function init(args)
    local token = os.getenv("LINLI_BENCH_TOKEN")
@@ -39,14 +35,4 @@ function response(status, headers, body)
    else
       other = other + 1
    end
-end
-
-function done(summary, latency, requests)
-   local t_ok, t_other, t_sent = 0, 0, 0
-   for _, thread in ipairs(threads) do
-      t_ok = t_ok + thread:get("ok")
-      t_other = t_other + thread:get("other")
-      t_sent = t_sent + thread:get("sent")
-   end
-   io.write(string.format("linli-requests ok=%d other=%d sent=%d\n", t_ok, t_other, t_sent))
 end
