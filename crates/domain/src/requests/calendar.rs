@@ -226,10 +226,13 @@ mod tests {
     }
 
     /// (reported, deadline, due): across weekends, holidays and the swapped working days.
+    /// A China wall-clock time: (day, hour, minute).
+    type Clock<'a> = (&'a str, i64, i64);
+
     #[test]
     fn deadlines_at_the_edges() {
         let cal = calendar_2026();
-        let table: &[((&str, i64, i64), Deadline, (&str, i64, i64))] = &[
+        let table: &[(Clock, Deadline, Clock)] = &[
             // 30 minutes on the clock, also at night and on a holiday, across midnight.
             (("2026-10-03", 23, 50), Deadline::Minutes(30), ("2026-10-04", 0, 20)),
             // Monday → 5 working days → end of next Monday.

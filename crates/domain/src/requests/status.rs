@@ -256,10 +256,12 @@ mod tests {
         assert_eq!(s.next(AutoClose, SYSTEM, true), Ok(Closed));
     }
 
-    /// (from, step, who, assigned, expected)
+    /// (from, step, who, assigned, expected).
+    type Row = (RequestStatus, RequestStep, Who, bool, Result<RequestStatus, Refusal>);
+
     #[test]
     fn every_step_by_status_and_person() {
-        let table: &[(RequestStatus, RequestStep, Who, bool, Result<RequestStatus, Refusal>)] = &[
+        let table: &[Row] = &[
             // Skipping a step is refused whoever asks.
             (Reported, Resolve, ASSIGNEE, true, Err(Refusal::Status)),
             (Reported, Take, ASSIGNEE, true, Err(Refusal::Status)),

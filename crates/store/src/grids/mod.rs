@@ -209,10 +209,10 @@ impl Store {
         let mut errors = Vec::new();
         let name = Text::parse(&input.name, 100).map_err(|e| errors.push(FieldError::new("name", e))).ok();
         let note = Text::parse_optional(&input.note, 500).map_err(|e| errors.push(FieldError::new("note", e))).ok().flatten();
-        if let Some(p) = input.parent_id {
-            if grid::Entity::find_by_id(p).one(self.read()).await?.is_none_or(|g| g.compound_id != c.id) {
-                errors.push(FieldError::new("grid_id", Invalid::OtherCompound));
-            }
+        if let Some(p) = input.parent_id
+            && grid::Entity::find_by_id(p).one(self.read()).await?.is_none_or(|g| g.compound_id != c.id)
+        {
+            errors.push(FieldError::new("grid_id", Invalid::OtherCompound));
         }
         let Some(name) = name.filter(|_| errors.is_empty()) else { return Err(ServiceError::Invalid(errors)) };
         let txn = self.begin_write().await?;

@@ -28,7 +28,7 @@ impl Rng {
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^= z >> 31;
-        if n <= 0 { 0 } else { (u128::from(z) * n as u128 >> 64) as i64 }
+        if n <= 0 { 0 } else { ((u128::from(z) * n as u128) >> 64) as i64 }
     }
 }
 

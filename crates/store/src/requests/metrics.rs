@@ -76,6 +76,10 @@ pub struct MetricsView {
 }
 
 type Sums = (i64, i64, i64, i64, i64, i64);
+/// (category, month, the six sums).
+type ByCategoryMonth = (i64, String, i64, i64, i64, i64, i64, i64);
+/// (the place below, the six sums).
+type ByPlace = (Option<i64>, i64, i64, i64, i64, i64, i64);
 
 /// The sums of one GROUP BY, in `Tally` order.
 fn sum_columns(now: i64) -> [(SimpleExpr, &'static str); 6] {
@@ -164,7 +168,7 @@ impl Store {
         for (e, alias) in sums.clone() {
             q = q.column_as(e, alias);
         }
-        let grouped: Vec<(i64, String, i64, i64, i64, i64, i64, i64)> =
+        let grouped: Vec<ByCategoryMonth> =
             q.filter(filter.clone()).filter(C::Month.gte(from_month.clone())).group_by(C::CategoryId).group_by(C::Month).into_tuple().all(db).await?;
         let durations: Vec<(i64, String, i64)> = service_request::Entity::find()
             .select_only()
@@ -216,7 +220,7 @@ impl Store {
                 for (e, alias) in sums {
                     q = q.column_as(e, alias);
                 }
-                let rows: Vec<(Option<i64>, i64, i64, i64, i64, i64, i64)> =
+                let rows: Vec<ByPlace> =
                     q.filter(filter.clone()).filter(C::Month.gte(from_month.clone())).group_by(col).into_tuple().all(db).await?;
                 let ids: Vec<i64> = rows.iter().filter_map(|r| r.0).collect();
                 let (names, link): (HashMap<i64, String>, &str) = match col {

@@ -82,10 +82,10 @@ impl Store {
         let mut homes = Vec::new();
         for g in &actor.grants {
             let Some(node) = g.at.target().filter(|n| n.kind == NodeKind::Household && g.at.compound_id() == Some(c.id)) else { continue };
-            if permits(g.role, Action::ReportRequest) {
-                if let Some(h) = household::Entity::find_by_id(node.id).one(db).await? {
-                    homes.push((h.id, Store::household_label(db, &h).await?));
-                }
+            if permits(g.role, Action::ReportRequest)
+                && let Some(h) = household::Entity::find_by_id(node.id).one(db).await?
+            {
+                homes.push((h.id, Store::household_label(db, &h).await?));
             }
         }
         let buildings = building::Entity::find().filter(building::Column::CompoundId.eq(c.id)).order_by_asc(building::Column::Id).all(db).await?.into_iter().map(|b| (b.id, b.name)).collect();
