@@ -8,6 +8,7 @@ use crate::decision::matter::MatterClass;
 use crate::decision::stage::ProposalStage;
 use crate::elevator::{Blocker, ElevatorStage};
 use crate::money::Fen;
+use crate::requests::{RequestStatus, RequestStep};
 use crate::lang::Lang;
 use serde::Serialize;
 use std::fmt;
@@ -113,6 +114,18 @@ pub enum Invalid {
     SwapClosed,
     /// A turn (or swap request) of someone else.
     NotYourShift,
+    /// A step a service request cannot take at its status (it would skip or undo one).
+    RequestStep { step: RequestStep, status: RequestStatus },
+    /// Only the person who reported a request may confirm, rate, send back or withdraw it.
+    NotReporter,
+    /// Only the person a request is assigned to (or a supervisor) may move it on.
+    NotAssignee,
+    /// Only those who handle requests (grid workers, volunteers, heads, committee) may do this.
+    NotHandler,
+    /// A resident reporting for a household they do not live in.
+    NotYourHome,
+    /// More files than a form takes.
+    TooManyFiles { max: usize },
     /// Reminders for this went out less than a day ago.
     RemindedToday,
     /// A cost to share with nobody to share it (no households, or none with an area when
@@ -208,6 +221,12 @@ impl Invalid {
             Invalid::CheckinTooLate => "checkin_too_late",
             Invalid::SwapClosed => "swap_closed",
             Invalid::NotYourShift => "not_your_shift",
+            Invalid::RequestStep { .. } => "request_step",
+            Invalid::NotReporter => "not_reporter",
+            Invalid::NotAssignee => "not_assignee",
+            Invalid::NotHandler => "not_handler",
+            Invalid::NotYourHome => "not_your_home",
+            Invalid::TooManyFiles { .. } => "too_many_files",
             Invalid::RemindedToday => "reminded_today",
             Invalid::NoHouseholds => "no_households",
             Invalid::BeforeOperation { .. } => "before_operation",
@@ -374,6 +393,20 @@ impl Invalid {
             }
             (Invalid::SharesFixed, Lang::Zh) => "分摊表已确定，不能再改".into(),
             (Invalid::SharesFixed, Lang::En) => "cannot change: the share table is fixed".into(),
+            (Invalid::RequestStep { step, status }, Lang::Zh) => format!("诉求现在“{}”，不能“{}”", status.label(lang), step.label(lang)),
+            (Invalid::RequestStep { step, status }, Lang::En) => {
+                format!("cannot “{}” while the request is “{}”", step.label(lang), status.label(lang))
+            }
+            (Invalid::NotReporter, Lang::Zh) => "只有提出诉求的本人才能确认、评价、退回或撤回".into(),
+            (Invalid::NotReporter, Lang::En) => "only the person who reported the request may confirm, rate, send back or withdraw it".into(),
+            (Invalid::NotAssignee, Lang::Zh) => "这件诉求由接单人负责，请接单人处理或转交".into(),
+            (Invalid::NotAssignee, Lang::En) => "the request is assigned to someone else; they handle it or hand it on".into(),
+            (Invalid::NotHandler, Lang::Zh) => "只有网格员、志愿者、楼栋长和小区委员可以处理诉求".into(),
+            (Invalid::NotHandler, Lang::En) => "only grid workers, volunteers, building heads and the committee handle requests".into(),
+            (Invalid::NotYourHome, Lang::Zh) => "只能为自己居住的房屋报事；公共部位请选“小区公共部位”".into(),
+            (Invalid::NotYourHome, Lang::En) => "you can report only for the home you live in; for shared places choose “a common place”".into(),
+            (Invalid::TooManyFiles { max }, Lang::Zh) => format!("最多 {max} 张照片"),
+            (Invalid::TooManyFiles { max }, Lang::En) => format!("at most {max} photos"),
             (Invalid::RemindedToday, Lang::Zh) => "今天已经发过催缴提醒，明天再发".into(),
             (Invalid::RemindedToday, Lang::En) => "reminders went out less than a day ago; send them again tomorrow".into(),
             (Invalid::NoHouseholds, Lang::Zh) => "没有可以分摊的住户（住户须已登记、按面积分摊时须有面积）".into(),
@@ -549,11 +582,22 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
         "signup" => ("值班", "Turn"),
         "swap" => ("换班", "Swap"),
         "station" => ("服务站", "Station"),
+        "category" => ("类别", "Category"),
+        "description" => ("问题描述", "What is wrong"),
+        "photos" => ("照片", "Photos"),
+        "rating" => ("评分", "Rating"),
+        "comment" => ("评价", "Comment"),
+        "assignee_id" => ("接手人", "Assignee"),
+        "grid_id" => ("网格", "Grid"),
+        "channel" => ("来源", "How it came in"),
+        "contact_phone" => ("联系电话", "Contact phone"),
+        "on_behalf_of" => ("报事人", "Reported for"),
+        "common_place" => ("公共部位", "Common place"),
+        "request" => ("诉求", "Request"),
         "split" => ("运行费用分摊方式", "Running costs shared"),
         "cost_kind" => ("费用类型", "Cost"),
         "note" => ("备注", "Note"),
         "direction" => ("收支", "Income or expense"),
-        "category" => ("类别", "Category"),
         "occurred_on" => ("日期", "Date"),
         "receipt" => ("收据照片", "Receipt photo"),
         "emergency" => ("紧急维修", "Emergency"),

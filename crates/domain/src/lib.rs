@@ -20,6 +20,7 @@ pub mod place;
 pub mod rating;
 pub mod registry;
 pub mod volunteers;
+pub mod requests;
 
 pub use area::{Area, AreaSource};
 pub use error::{FieldError, Invalid};

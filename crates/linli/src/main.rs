@@ -135,6 +135,20 @@ async fn load_demo(store: &Store, scale: u32) -> anyhow::Result<DemoSummary> {
     Ok(s)
 }
 
+/// Every minute: overdue service requests escalate to the community, resolved ones the
+/// reporter left unconfirmed close. A failed pass is logged and tried again a minute later.
+async fn request_clock(store: Store) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        match store.run_request_clock(linli_store::now()).await {
+            Ok(r) if r.escalated + r.closed > 0 => tracing::info!(escalated = r.escalated, closed = r.closed, "request clock"),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "request clock"),
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
@@ -170,6 +184,7 @@ async fn main() -> anyhow::Result<()> {
                 print_demo(summary.as_ref(), &format!("http://{addr}/"));
             }
             tracing::info!(%addr, database = %linli_store::db::redact(url), files = %store.files_dir().display(), ready_ms = started.elapsed().as_millis() as u64, "serving");
+            tokio::spawn(request_clock(store.clone()));
             axum::serve(listener, linli_web::app(store, secure_cookies))
                 .with_graceful_shutdown(async {
                     let _ = tokio::signal::ctrl_c().await;

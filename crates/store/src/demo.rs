@@ -91,7 +91,9 @@ impl Store {
 
     /// Loads the demo world at `scale` (the Suining city is multiplied by it).
     pub async fn load_demo(&self, scale: u32) -> anyhow::Result<DemoSummary> {
-        self.load_world(&linli_demo::generate(scale), i64::from(scale)).await
+        let summary = self.load_world(&linli_demo::generate(scale), i64::from(scale)).await?;
+        crate::requests::seed_demo_requests(self).await?;
+        Ok(summary)
     }
 
     /// Loads a generated world into an empty database. The city admin persona sits on the last

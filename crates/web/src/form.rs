@@ -208,6 +208,8 @@ pub struct CsrfMultipart {
     pub fields: std::collections::HashMap<String, String>,
     /// The file's name as the browser sent it, and its bytes; `None` when no file was chosen.
     pub file: Option<(String, Vec<u8>)>,
+    /// Every file sent (an input with `multiple`, or several inputs), in order; `file` is the last.
+    pub files: Vec<(String, Vec<u8>)>,
 }
 
 impl CsrfMultipart {
@@ -229,6 +231,7 @@ impl FromRequest<Arc<AppState>> for CsrfMultipart {
             .map_err(|_| bad("body", lang, json))?;
         let mut fields = std::collections::HashMap::new();
         let mut file = None;
+        let mut files = Vec::new();
         loop {
             let field = match form.next_field().await {
                 Ok(Some(f)) => f,
@@ -244,6 +247,7 @@ impl FromRequest<Arc<AppState>> for CsrfMultipart {
                     })?;
                     // An empty file input still sends a part with an empty name and no bytes.
                     if !bytes.is_empty() {
+                        files.push((file_name.clone(), bytes.to_vec()));
                         file = Some((file_name, bytes.to_vec()));
                     }
                 }
@@ -256,6 +260,6 @@ impl FromRequest<Arc<AppState>> for CsrfMultipart {
         if expected.len() != 32 || fields.get("_csrf").map(String::as_str) != Some(expected.as_str()) {
             return Err(WebError::new(ServiceError::Forbidden, lang, json));
         }
-        Ok(CsrfMultipart { fields, file })
+        Ok(CsrfMultipart { fields, file, files })
     }
 }

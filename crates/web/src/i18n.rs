@@ -192,6 +192,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     crate::i18n_ratings::MESSAGES,
     crate::i18n_elevators::MESSAGES,
     crate::i18n_volunteers::MESSAGES,
+    crate::i18n_requests::MESSAGES,
     crate::i18n_elevator_ops::MESSAGES,
     crate::i18n_funds::MESSAGES,
 ];

@@ -8,6 +8,7 @@ mod elevator_operation;
 mod funds;
 mod ratings;
 mod volunteers;
+mod requests;
 pub use decisions::*;
 pub use elections::*;
 pub use elevators::*;
@@ -15,6 +16,7 @@ pub use elevator_operation::*;
 pub use funds::*;
 pub use ratings::*;
 pub use volunteers::*;
+pub use requests::*;
 
 pub mod region {
     use sea_orm::entity::prelude::*;

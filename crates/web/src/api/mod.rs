@@ -10,6 +10,7 @@ mod funds;
 mod proposals;
 pub(crate) mod ratings;
 mod registry;
+mod requests;
 mod roster;
 mod volunteers;
 
@@ -57,6 +58,7 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .merge(elevators::router())
         .merge(funds::router())
         .merge(volunteers::router())
+        .merge(requests::router())
 }
 
 /// The OpenAPI document, with paths under `/api/v1`.

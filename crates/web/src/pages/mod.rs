@@ -14,6 +14,8 @@ mod people;
 mod places;
 mod proposals;
 mod ratings;
+mod requests;
+mod grids;
 mod voting;
 pub(crate) mod roster;
 
@@ -62,6 +64,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(meetings::router())
         .merge(acting::router())
         .merge(roster::router())
+        .merge(requests::router())
+        .merge(grids::router())
         .route("/prefs", axum::routing::get(prefs))
 }
 

@@ -1,0 +1,134 @@
+//! Service requests (报事报修), pure: the status machine and who may move it (`status`),
+//! working days and deadlines in China time (`calendar`), and exact metrics (`metrics`).
+//! Categories are data: each has a deadline and a default route; [`DEFAULT_CATEGORIES`] are
+//! the ones a new database starts with, and a compound's committee can live with or change them.
+
+pub mod calendar;
+pub mod metrics;
+pub mod status;
+
+pub use calendar::{Day, Deadline, WorkCalendar};
+pub use metrics::{Tally, median, percent};
+pub use status::{Refusal, RequestStatus, RequestStep, Who};
+
+use crate::error::Invalid;
+use crate::lang::Lang;
+use serde::{Deserialize, Serialize};
+
+/// Where a request of a category goes when it is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Route {
+    /// The grid worker of the household's (or place's) grid.
+    GridWorker,
+    /// The compound's committee, which takes it or passes it on.
+    Committee,
+    /// The property company: through the committee's queue, which calls them.
+    Property,
+    /// The elevator's installer, who maintains it: through the committee's queue too.
+    Installer,
+}
+
+impl Route {
+    pub const ALL: [Route; 4] = [Route::GridWorker, Route::Committee, Route::Property, Route::Installer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Route::GridWorker => "grid_worker",
+            Route::Committee => "committee",
+            Route::Property => "property",
+            Route::Installer => "installer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Route, Invalid> {
+        match s.trim() {
+            "" => Err(Invalid::Required),
+            s => Route::ALL.into_iter().find(|x| x.as_str() == s).ok_or(Invalid::BadChoice),
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Route::GridWorker => lang.pick("网格员", "grid worker"),
+            Route::Committee => lang.pick("小区自管委", "the committee"),
+            Route::Property => lang.pick("物业公司", "property company"),
+            Route::Installer => lang.pick("电梯维保单位", "elevator installer"),
+        }
+    }
+}
+
+/// How a request came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// The resident on their phone.
+    App,
+    /// A worker took a phone call and entered it.
+    Phone,
+    /// A worker on a visit entered it.
+    Visit,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 3] = [Channel::App, Channel::Phone, Channel::Visit];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::App => "app",
+            Channel::Phone => "phone",
+            Channel::Visit => "visit",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Channel, Invalid> {
+        match s.trim() {
+            "" => Ok(Channel::App),
+            s => Channel::ALL.into_iter().find(|x| x.as_str() == s).ok_or(Invalid::BadChoice),
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Channel::App => lang.pick("居民手机上报", "reported on the phone"),
+            Channel::Phone => lang.pick("电话代报", "phone call, entered by a worker"),
+            Channel::Visit => lang.pick("走访代报", "visit, entered by a worker"),
+        }
+    }
+}
+
+/// The most photos one request carries.
+pub const MAX_PHOTOS: usize = 6;
+
+/// A rating: 1 to 5 stars.
+pub fn parse_rating(s: &str) -> Result<i32, Invalid> {
+    match s.trim() {
+        "" => Err(Invalid::Required),
+        s => s.parse::<i32>().ok().filter(|r| (1..=5).contains(r)).ok_or(Invalid::OutOfRange { min: 1, max: 5 }),
+    }
+}
+
+/// A category as data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CategoryPreset {
+    pub code: &'static str,
+    pub name_zh: &'static str,
+    pub name_en: &'static str,
+    pub deadline: Deadline,
+    pub route: Route,
+    /// Days a resolved request waits for the reporter before it closes by itself.
+    pub auto_close_days: i32,
+}
+
+/// The categories a new database starts with.
+pub const DEFAULT_CATEGORIES: [CategoryPreset; 9] = [
+    CategoryPreset { code: "elevator_entrapment", name_zh: "电梯困人", name_en: "Trapped in the elevator", deadline: Deadline::Minutes(30), route: Route::Installer, auto_close_days: 3 },
+    CategoryPreset { code: "leak", name_zh: "漏水渗水", name_en: "Leak", deadline: Deadline::WorkingDays(2), route: Route::GridWorker, auto_close_days: 7 },
+    CategoryPreset { code: "drain", name_zh: "下水道堵塞", name_en: "Blocked drain", deadline: Deadline::WorkingDays(1), route: Route::GridWorker, auto_close_days: 7 },
+    CategoryPreset { code: "electrical", name_zh: "电路故障", name_en: "Electrical fault", deadline: Deadline::Minutes(24 * 60), route: Route::Property, auto_close_days: 7 },
+    CategoryPreset { code: "lighting", name_zh: "楼道灯不亮", name_en: "Dark stairwell", deadline: Deadline::WorkingDays(3), route: Route::GridWorker, auto_close_days: 7 },
+    CategoryPreset { code: "repair", name_zh: "一般维修", name_en: "Ordinary repair", deadline: Deadline::WorkingDays(5), route: Route::GridWorker, auto_close_days: 7 },
+    CategoryPreset { code: "clutter", name_zh: "楼道堆物", name_en: "Clutter in the corridor", deadline: Deadline::WorkingDays(3), route: Route::GridWorker, auto_close_days: 7 },
+    CategoryPreset { code: "sanitation", name_zh: "环境卫生", name_en: "Rubbish and cleanliness", deadline: Deadline::WorkingDays(2), route: Route::Committee, auto_close_days: 7 },
+    CategoryPreset { code: "dispute", name_zh: "邻里纠纷", name_en: "Dispute between neighbours", deadline: Deadline::WorkingDays(5), route: Route::GridWorker, auto_close_days: 7 },
+];
