@@ -18,6 +18,7 @@ pub mod page;
 pub mod place;
 pub mod rating;
 pub mod registry;
+pub mod standards;
 
 pub use area::{Area, AreaSource};
 pub use error::{FieldError, Invalid};
