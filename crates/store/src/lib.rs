@@ -22,6 +22,7 @@ pub mod proposals;
 pub mod ratings;
 pub mod registry;
 pub mod sheet;
+pub mod standards;
 pub mod roster;
 
 pub use accounts::Actor;

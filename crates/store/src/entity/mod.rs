@@ -5,10 +5,12 @@ mod decisions;
 mod elections;
 mod elevators;
 mod ratings;
+mod standards;
 pub use decisions::*;
 pub use elections::*;
 pub use elevators::*;
 pub use ratings::*;
+pub use standards::*;
 
 pub mod region {
     use sea_orm::entity::prelude::*;

@@ -10,6 +10,7 @@ mod m0004_elections;
 mod m0005_ratings;
 mod m0006_elevators;
 mod m0007_proposal_files;
+mod m0012_standards;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_ratings::Migration),
             Box::new(m0006_elevators::Migration),
             Box::new(m0007_proposal_files::Migration),
+            Box::new(m0012_standards::Migration),
         ]
     }
 }

@@ -1,0 +1,420 @@
+//! Assessing a compound against its city's checklist for a period, and the compound's
+//! standards page (assessments, star ratings and plan at a glance).
+//!
+//! Saving an assessment derives the six-have and three-no status from the marks; when the
+//! period is the compound's latest, the compound row takes that status (its own audit record
+//! with before and after), so the registry, the lists and the dashboards agree.
+
+use super::{aspects_view, internal, json_string};
+use crate::accounts::Actor;
+use crate::entity::{assessment, compound, star_rating};
+use crate::error::{ServiceError, ServiceResult};
+use crate::{Store, now};
+use linli_domain::authz::Action;
+use linli_domain::registry::{SixHave, SixHaveItem};
+use linli_domain::standards::assessment::rule_lines;
+use linli_domain::standards::{Basic, Checklist, Mark, Period, derive};
+use linli_domain::{FieldError, Invalid, Lang};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct MarkInput {
+    /// The standard's code, e.g. `C4`.
+    pub code: String,
+    /// `met`, `partly` or `not_met`.
+    pub mark: String,
+    /// What was seen or filed as evidence.
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct AssessmentInput {
+    /// "2024-Q3".
+    pub period: String,
+    pub marks: Vec<MarkInput>,
+}
+
+/// A mark as stored (`assessment.marks`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct StoredMark {
+    pub code: String,
+    pub mark: Mark,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MarkedStandard {
+    pub code: String,
+    pub title: String,
+    pub evidence_label: String,
+    pub decides: Option<String>,
+    pub shows: Option<String>,
+    pub placeholder: bool,
+    /// `met`, `partly`, `not_met`, or empty when not yet marked (on a new form).
+    pub mark: String,
+    pub mark_label: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MarkedAspect {
+    pub code: String,
+    pub title: String,
+    pub met: u32,
+    pub standards: Vec<MarkedStandard>,
+}
+
+/// A six-have item or basic and whether the compound has it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StatusItem {
+    pub code: String,
+    pub label: String,
+    pub present: bool,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AssessmentView {
+    pub id: i64,
+    pub compound_id: i64,
+    pub compound_name: String,
+    pub period: String,
+    pub aspects: Vec<MarkedAspect>,
+    pub met: i32,
+    pub partly: i32,
+    pub not_met: i32,
+    pub total: usize,
+    pub six_have: Vec<StatusItem>,
+    pub six_have_count: u32,
+    pub basics: Vec<StatusItem>,
+    pub three_no: bool,
+    /// The rule the status follows from, in words.
+    pub rule: Vec<String>,
+    pub assessor_name: String,
+    pub assessed_on: String,
+    /// The compound's most recent period: its status is the compound's.
+    pub latest: bool,
+}
+
+/// The assessment form: the checklist with the marks of the period (or the latest) filled in.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AssessmentForm {
+    pub compound_id: i64,
+    pub compound_name: String,
+    pub city_id: i64,
+    pub period: String,
+    pub aspects: Vec<MarkedAspect>,
+    pub rule: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AssessmentRow {
+    pub id: i64,
+    pub period: String,
+    pub met: i32,
+    pub partly: i32,
+    pub not_met: i32,
+    pub six_have_count: u32,
+    pub three_no: bool,
+    pub assessor_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StarRow {
+    pub id: i64,
+    pub period: String,
+    pub score: String,
+    pub stars: i32,
+    pub vetoed: bool,
+    pub reward_yuan: String,
+    pub responses: i64,
+    pub households: i64,
+}
+
+/// A compound's standards page: status, assessments, star ratings, plan at a glance.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CompoundStandardsView {
+    pub compound_id: i64,
+    pub compound_name: String,
+    pub city_id: i64,
+    pub management_mode: String,
+    pub three_no: bool,
+    pub six_have: Vec<StatusItem>,
+    pub assessments: Vec<AssessmentRow>,
+    pub ratings: Vec<StarRow>,
+    pub plan: Option<super::PlanSummary>,
+    pub can_assess: bool,
+}
+
+/// The current quarter in China.
+pub fn current_period() -> String {
+    let d = crate::china_date(now());
+    let mut parts = d.split('-');
+    let year = parts.next().and_then(|y| y.parse().ok()).unwrap_or(2026);
+    let month = parts.next().and_then(|m| m.parse().ok()).unwrap_or(1);
+    Period::of_month(year, month).map(|p| p.to_string()).unwrap_or_default()
+}
+
+pub(crate) fn six_have_items(mask: i32, lang: Lang) -> Vec<StatusItem> {
+    let s = SixHave::from_mask(mask);
+    SixHaveItem::ALL.into_iter().map(|i| StatusItem { code: i.as_str().into(), label: i.label(lang).into(), present: s.has(i) }).collect()
+}
+
+fn marked_aspects(c: &Checklist, marks: &BTreeMap<String, StoredMark>, lang: Lang) -> Vec<MarkedAspect> {
+    aspects_view(c, lang)
+        .into_iter()
+        .map(|a| {
+            let standards: Vec<MarkedStandard> = a
+                .standards
+                .into_iter()
+                .map(|s| {
+                    let m = marks.get(&s.code);
+                    MarkedStandard {
+                        mark: m.map(|m| m.mark.as_str().to_string()).unwrap_or_default(),
+                        mark_label: m.map(|m| m.mark.label(lang).to_string()).unwrap_or_default(),
+                        note: m.map(|m| m.note.clone()).unwrap_or_default(),
+                        code: s.code,
+                        title: s.title,
+                        evidence_label: s.evidence_label,
+                        decides: s.decides,
+                        shows: s.shows,
+                        placeholder: s.placeholder,
+                    }
+                })
+                .collect();
+            let met = u32::try_from(standards.iter().filter(|s| s.mark == "met").count()).unwrap_or(0);
+            MarkedAspect { code: a.code, title: a.title, met, standards }
+        })
+        .collect()
+}
+
+fn stored_marks(row: &assessment::Model) -> ServiceResult<BTreeMap<String, StoredMark>> {
+    let v: Vec<StoredMark> = serde_json::from_str(&row.marks).map_err(|e| internal(format!("assessment {}: {e}", row.id)))?;
+    Ok(v.into_iter().map(|m| (m.code.clone(), m)).collect())
+}
+
+impl Store {
+    /// The assessment form of a compound for a period (default: this quarter), prefilled
+    /// with that period's marks or else the latest. Officials over the compound only.
+    pub async fn assessment_form(&self, actor: &Actor, compound_id: i64, period: Option<&str>, lang: Lang) -> ServiceResult<AssessmentForm> {
+        let (c, at) = self.compound_at(compound_id).await?;
+        actor.require(Action::Assess, &at)?;
+        let period = match period.filter(|p| !p.trim().is_empty()) {
+            Some(p) => Period::parse(p).map_err(|e| ServiceError::invalid("period", e))?.to_string(),
+            None => current_period(),
+        };
+        let scheme = Store::scheme(self.read(), c.city_id).await?;
+        let rows = assessment::Entity::find().filter(assessment::Column::CompoundId.eq(c.id)).order_by_desc(assessment::Column::Period).all(self.read()).await?;
+        let source = rows.iter().find(|r| r.period == period).or(rows.first());
+        let marks = match source {
+            Some(r) => stored_marks(r)?,
+            None => BTreeMap::new(),
+        };
+        Ok(AssessmentForm {
+            compound_id: c.id,
+            compound_name: c.name,
+            city_id: c.city_id,
+            period,
+            aspects: marked_aspects(&scheme.checklist, &marks, lang),
+            rule: rule_lines(&scheme.checklist, lang),
+        })
+    }
+
+    /// Records (or corrects) a compound's assessment for a period. Refused outside the
+    /// assessor's area; every standard needs a mark. The derived status becomes the
+    /// compound's when this is its latest period.
+    pub async fn save_assessment(&self, actor: &Actor, compound_id: i64, input: &AssessmentInput, lang: Lang) -> ServiceResult<AssessmentView> {
+        let (c, at) = self.compound_at(compound_id).await?;
+        actor.require(Action::Assess, &at)?;
+        let mut errors = Vec::new();
+        let period = Period::parse(&input.period).map_err(|e| errors.push(FieldError::new("period", e))).ok();
+        let mut marks = BTreeMap::new();
+        let mut stored = Vec::new();
+        for m in &input.marks {
+            match Mark::parse(&m.mark) {
+                Ok(mark) => {
+                    if marks.insert(m.code.trim().to_string(), mark).is_some() {
+                        errors.push(FieldError::new("marks", Invalid::DuplicateCode { item: m.code.clone() }));
+                    }
+                    let note = m.note.trim();
+                    if note.chars().count() > 500 {
+                        errors.push(FieldError::new("marks", Invalid::TooLong { max: 500 }));
+                    }
+                    stored.push(StoredMark { code: m.code.trim().into(), mark, note: note.into() });
+                }
+                Err(Invalid::Required) => errors.push(FieldError::new("marks", Invalid::Unassessed { standard: m.code.clone() })),
+                Err(e) => errors.push(FieldError::new("marks", e)),
+            }
+        }
+        let scheme = Store::scheme(self.read(), c.city_id).await?;
+        let derived = match derive(&scheme.checklist, &marks) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                // A blank mark was already named; don't name it twice.
+                let fresh: Vec<FieldError> = e.into_iter().filter(|x| !errors.contains(x)).collect();
+                errors.extend(fresh);
+                None
+            }
+        };
+        let (Some(period), Some(d), true) = (period, derived, errors.is_empty()) else {
+            return Err(ServiceError::Invalid(errors));
+        };
+        // Keep checklist order in the stored marks.
+        let order: BTreeMap<&str, usize> = scheme.checklist.standards.iter().enumerate().map(|(i, s)| (s.code.as_str(), i)).collect();
+        stored.sort_by_key(|m| order.get(m.code.as_str()).copied().unwrap_or(usize::MAX));
+        let period_s = period.to_string();
+        let txn = self.begin_write().await?;
+        let existing = assessment::Entity::find().filter(assessment::Column::CompoundId.eq(c.id)).filter(assessment::Column::Period.eq(period_s.clone())).one(&txn).await?;
+        let newest = assessment::Entity::find().filter(assessment::Column::CompoundId.eq(c.id)).order_by_desc(assessment::Column::Period).one(&txn).await?;
+        let latest = newest.as_ref().is_none_or(|n| n.period <= period_s);
+        if latest {
+            assessment::Entity::update_many().col_expr(assessment::Column::Latest, Expr::value(false)).filter(assessment::Column::CompoundId.eq(c.id)).exec(&txn).await?;
+        }
+        let row = assessment::ActiveModel {
+            compound_id: Set(c.id),
+            period: Set(period_s.clone()),
+            city_id: Set(c.city_id),
+            district_id: Set(c.district_id),
+            subdistrict_id: Set(c.subdistrict_id),
+            community_id: Set(c.community_id),
+            marks: Set(json_string(&stored)?),
+            letters: Set(d.letters.clone()),
+            met: Set(i32::try_from(d.met).unwrap_or(i32::MAX)),
+            partly: Set(i32::try_from(d.partly).unwrap_or(i32::MAX)),
+            not_met: Set(i32::try_from(d.not_met).unwrap_or(i32::MAX)),
+            six_have: Set(d.six_have.mask()),
+            three_no: Set(d.three_no),
+            latest: Set(latest),
+            assessor_id: Set(actor.account_id),
+            assessor_name: Set(actor.name.clone()),
+            created_at: Set(now()),
+            ..Default::default()
+        };
+        let id = match &existing {
+            Some(old) => {
+                let mut row = row;
+                row.id = Set(old.id);
+                assessment::Entity::update(row).exec(&txn).await?;
+                old.id
+            }
+            None => assessment::Entity::insert(row).exec(&txn).await?.last_insert_id,
+        };
+        let after = assessment::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "assessment" })?;
+        crate::ratings::record(&txn, actor, c.id, "standards.assess", "assessment", id, existing.as_ref().map(crate::ratings::to_json).transpose()?, Some(crate::ratings::to_json(&after)?)).await?;
+        if latest && (c.three_no != d.three_no || c.six_have != d.six_have.mask()) {
+            set_compound_status(&txn, actor, &c, d.three_no, d.six_have.mask()).await?;
+        }
+        txn.commit().await?;
+        self.assessment(actor, id, lang).await
+    }
+
+    /// One assessment, for anyone who may see the compound's public page.
+    pub async fn assessment(&self, actor: &Actor, id: i64, lang: Lang) -> ServiceResult<AssessmentView> {
+        let row = assessment::Entity::find_by_id(id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "assessment" })?;
+        let (c, at) = self.compound_at(row.compound_id).await?;
+        actor.require(Action::ViewPublic, &at)?;
+        let scheme = Store::scheme(self.read(), c.city_id).await?;
+        let marks = stored_marks(&row)?;
+        let met = |code: &str| marks.get(code).is_some_and(|m| m.mark == Mark::Met);
+        Ok(AssessmentView {
+            id: row.id,
+            compound_id: c.id,
+            compound_name: c.name,
+            period: row.period.clone(),
+            aspects: marked_aspects(&scheme.checklist, &marks, lang),
+            met: row.met,
+            partly: row.partly,
+            not_met: row.not_met,
+            total: marks.len(),
+            six_have: six_have_items(row.six_have, lang),
+            six_have_count: SixHave::from_mask(row.six_have).count(),
+            basics: Basic::ALL.into_iter().map(|b| StatusItem { code: b.as_str().into(), label: b.label(lang).into(), present: scheme.checklist.showing(b).any(|s| met(&s.code)) }).collect(),
+            three_no: row.three_no,
+            rule: rule_lines(&scheme.checklist, lang),
+            assessor_name: row.assessor_name,
+            assessed_on: crate::china_date(row.created_at),
+            latest: row.latest,
+        })
+    }
+
+    /// A compound's standards page: its status, every assessment and star rating, its plan.
+    pub async fn compound_standards(&self, actor: &Actor, compound_id: i64, lang: Lang) -> ServiceResult<CompoundStandardsView> {
+        let (c, at) = self.compound_at(compound_id).await?;
+        actor.require(Action::ViewPublic, &at)?;
+        let assessments = assessment::Entity::find()
+            .filter(assessment::Column::CompoundId.eq(c.id))
+            .order_by_desc(assessment::Column::Period)
+            .all(self.read())
+            .await?
+            .into_iter()
+            .map(|a| AssessmentRow {
+                id: a.id,
+                period: a.period,
+                met: a.met,
+                partly: a.partly,
+                not_met: a.not_met,
+                six_have_count: SixHave::from_mask(a.six_have).count(),
+                three_no: a.three_no,
+                assessor_name: a.assessor_name,
+            })
+            .collect();
+        let ratings = star_rating::Entity::find()
+            .filter(star_rating::Column::CompoundId.eq(c.id))
+            .order_by_desc(star_rating::Column::Period)
+            .all(self.read())
+            .await?
+            .iter()
+            .map(star_row)
+            .collect();
+        let plan = self.plan_summary(c.id).await?;
+        Ok(CompoundStandardsView {
+            compound_id: c.id,
+            compound_name: c.name.clone(),
+            city_id: c.city_id,
+            management_mode: linli_domain::registry::ManagementMode::parse(&c.management_mode).map(|m| m.label(lang).to_string()).unwrap_or_default(),
+            three_no: c.three_no,
+            six_have: six_have_items(c.six_have, lang),
+            assessments,
+            ratings,
+            plan,
+            can_assess: actor.can(Action::Assess, &at),
+        })
+    }
+}
+
+pub(crate) fn star_row(r: &star_rating::Model) -> StarRow {
+    StarRow {
+        id: r.id,
+        period: r.period.clone(),
+        score: centi(r.score_centi),
+        stars: r.stars,
+        vetoed: r.vetoed,
+        reward_yuan: linli_domain::Fen(r.reward).to_string(),
+        responses: r.responses,
+        households: r.households,
+    }
+}
+
+/// Hundredths as "87.66".
+pub(crate) fn centi(v: i64) -> String {
+    linli_domain::Fen(v).to_string()
+}
+
+/// Writes a compound's derived status, bumping its version, with its own audit record.
+async fn set_compound_status<C: ConnectionTrait>(txn: &C, actor: &Actor, c: &compound::Model, three_no: bool, six_have: i32) -> ServiceResult<()> {
+    compound::Entity::update_many()
+        .col_expr(compound::Column::ThreeNo, Expr::value(three_no))
+        .col_expr(compound::Column::SixHave, Expr::value(six_have))
+        .col_expr(compound::Column::Version, Expr::col(compound::Column::Version).add(1))
+        .col_expr(compound::Column::UpdatedAt, Expr::value(now()))
+        .filter(compound::Column::Id.eq(c.id))
+        .exec(txn)
+        .await?;
+    let before = serde_json::json!({"three_no": c.three_no, "six_have": c.six_have});
+    let after = serde_json::json!({"three_no": three_no, "six_have": six_have, "from": "assessment"});
+    crate::ratings::record(txn, actor, c.id, "compound.status", "compound", c.id, Some(before), Some(after)).await
+}

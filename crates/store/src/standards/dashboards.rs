@@ -1,0 +1,1 @@
+//! Dashboards (filled in below).
