@@ -6,6 +6,7 @@
 
 mod api;
 mod assets;
+pub mod charts;
 mod ctx;
 mod error;
 mod form;
