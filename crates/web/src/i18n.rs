@@ -191,6 +191,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     crate::i18n_decisions::MESSAGES,
     crate::i18n_ratings::MESSAGES,
     crate::i18n_elevators::MESSAGES,
+    crate::i18n_standards::MESSAGES,
 ];
 
 fn all_messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {

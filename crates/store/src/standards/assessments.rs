@@ -13,7 +13,7 @@ use crate::{Store, now};
 use linli_domain::authz::Action;
 use linli_domain::registry::{SixHave, SixHaveItem};
 use linli_domain::standards::assessment::rule_lines;
-use linli_domain::standards::{Basic, Checklist, Mark, Period, derive};
+use linli_domain::standards::{Basic, Checklist, Derived, Mark, Period, derive};
 use linli_domain::{FieldError, Invalid, Lang};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -38,13 +38,35 @@ pub struct AssessmentInput {
     pub marks: Vec<MarkInput>,
 }
 
-/// A mark as stored (`assessment.marks`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A mark as stored in `assessment.marks`: `["C4", "m"]`, with the note as a third element
+/// when there is one (compact: a city's thousands of assessments stay small).
+#[derive(Debug, Clone)]
 pub(crate) struct StoredMark {
     pub code: String,
     pub mark: Mark,
-    #[serde(default)]
     pub note: String,
+}
+
+impl StoredMark {
+    fn to_vec(&self) -> Vec<String> {
+        let mut v = vec![self.code.clone(), self.mark.letter().to_string()];
+        if !self.note.is_empty() {
+            v.push(self.note.clone());
+        }
+        v
+    }
+
+    fn from_vec(v: Vec<String>) -> Option<StoredMark> {
+        let mut it = v.into_iter();
+        let code = it.next()?;
+        let mark = Mark::from_letter(it.next()?.chars().next()?)?;
+        Some(StoredMark { code, mark, note: it.next().unwrap_or_default() })
+    }
+}
+
+/// The marks as the JSON stored.
+pub(crate) fn marks_json(marks: &[StoredMark]) -> ServiceResult<String> {
+    json_string(&marks.iter().map(StoredMark::to_vec).collect::<Vec<_>>())
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -129,6 +151,8 @@ pub struct StarRow {
     pub period: String,
     pub score: String,
     pub stars: i32,
+    /// "★★★☆☆".
+    pub stars_text: String,
     pub vetoed: bool,
     pub reward_yuan: String,
     pub responses: i64,
@@ -193,8 +217,8 @@ fn marked_aspects(c: &Checklist, marks: &BTreeMap<String, StoredMark>, lang: Lan
 }
 
 fn stored_marks(row: &assessment::Model) -> ServiceResult<BTreeMap<String, StoredMark>> {
-    let v: Vec<StoredMark> = serde_json::from_str(&row.marks).map_err(|e| internal(format!("assessment {}: {e}", row.id)))?;
-    Ok(v.into_iter().map(|m| (m.code.clone(), m)).collect())
+    let v: Vec<Vec<String>> = serde_json::from_str(&row.marks).map_err(|e| internal(format!("assessment {}: {e}", row.id)))?;
+    Ok(v.into_iter().filter_map(StoredMark::from_vec).map(|m| (m.code.clone(), m)).collect())
 }
 
 impl Store {
@@ -274,26 +298,7 @@ impl Store {
         if latest {
             assessment::Entity::update_many().col_expr(assessment::Column::Latest, Expr::value(false)).filter(assessment::Column::CompoundId.eq(c.id)).exec(&txn).await?;
         }
-        let row = assessment::ActiveModel {
-            compound_id: Set(c.id),
-            period: Set(period_s.clone()),
-            city_id: Set(c.city_id),
-            district_id: Set(c.district_id),
-            subdistrict_id: Set(c.subdistrict_id),
-            community_id: Set(c.community_id),
-            marks: Set(json_string(&stored)?),
-            letters: Set(d.letters.clone()),
-            met: Set(i32::try_from(d.met).unwrap_or(i32::MAX)),
-            partly: Set(i32::try_from(d.partly).unwrap_or(i32::MAX)),
-            not_met: Set(i32::try_from(d.not_met).unwrap_or(i32::MAX)),
-            six_have: Set(d.six_have.mask()),
-            three_no: Set(d.three_no),
-            latest: Set(latest),
-            assessor_id: Set(actor.account_id),
-            assessor_name: Set(actor.name.clone()),
-            created_at: Set(now()),
-            ..Default::default()
-        };
+        let row = assessment_row(&c, &period_s, marks_json(&stored)?, &d, latest, (actor.account_id, &actor.name), now());
         let id = match &existing {
             Some(old) => {
                 let mut row = row;
@@ -392,11 +397,18 @@ pub(crate) fn star_row(r: &star_rating::Model) -> StarRow {
         period: r.period.clone(),
         score: centi(r.score_centi),
         stars: r.stars,
+        stars_text: stars_text(r.stars),
         vetoed: r.vetoed,
         reward_yuan: linli_domain::Fen(r.reward).to_string(),
         responses: r.responses,
         households: r.households,
     }
+}
+
+/// Stars as drawn: "★★★☆☆".
+pub fn stars_text(stars: i32) -> String {
+    let n = usize::try_from(stars.clamp(0, 5)).unwrap_or(0);
+    format!("{}{}", "★".repeat(n), "☆".repeat(5 - n))
 }
 
 /// Hundredths as "87.66".
@@ -417,4 +429,29 @@ async fn set_compound_status<C: ConnectionTrait>(txn: &C, actor: &Actor, c: &com
     let before = serde_json::json!({"three_no": c.three_no, "six_have": c.six_have});
     let after = serde_json::json!({"three_no": three_no, "six_have": six_have, "from": "assessment"});
     crate::ratings::record(txn, actor, c.id, "compound.status", "compound", c.id, Some(before), Some(after)).await
+}
+
+/// The row of an assessment: its marks and what they derive, on the compound's region ids.
+pub(crate) fn assessment_row(c: &compound::Model, period: &str, marks: String, d: &Derived, latest: bool, by: (i64, &str), at: i64) -> assessment::ActiveModel {
+    let n = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
+    assessment::ActiveModel {
+        compound_id: Set(c.id),
+        period: Set(period.into()),
+        city_id: Set(c.city_id),
+        district_id: Set(c.district_id),
+        subdistrict_id: Set(c.subdistrict_id),
+        community_id: Set(c.community_id),
+        marks: Set(marks),
+        letters: Set(d.letters.clone()),
+        met: Set(n(d.met)),
+        partly: Set(n(d.partly)),
+        not_met: Set(n(d.not_met)),
+        six_have: Set(d.six_have.mask()),
+        three_no: Set(d.three_no),
+        latest: Set(latest),
+        assessor_id: Set(by.0),
+        assessor_name: Set(by.1.to_string()),
+        created_at: Set(at),
+        ..Default::default()
+    }
 }

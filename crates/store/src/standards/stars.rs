@@ -8,12 +8,12 @@
 use super::assessments::{centi, current_period};
 use super::json_string;
 use crate::accounts::Actor;
-use crate::entity::{household, star_rating};
+use crate::entity::{compound, household, star_rating};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, now};
 use linli_domain::authz::Action;
 use linli_domain::elevator::parse_percent_bp;
-use linli_domain::standards::{Period, RatingInput};
+use linli_domain::standards::{Period, RatingInput, RatingOutcome};
 use linli_domain::{Fen, FieldError, Lang};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
@@ -59,6 +59,8 @@ pub struct StarRatingView {
     /// The weighted score, rounded down to two decimals (the stars use the exact score).
     pub score: String,
     pub stars: i32,
+    /// "★★★☆☆".
+    pub stars_text: String,
     pub vetoed: bool,
     pub vetoes: Vec<VetoChoice>,
     /// In fen, with `reward_yuan` for display.
@@ -134,32 +136,8 @@ impl Store {
         if latest {
             star_rating::Entity::update_many().col_expr(star_rating::Column::Latest, Expr::value(false)).filter(star_rating::Column::CompoundId.eq(c.id)).exec(&txn).await?;
         }
-        let mut row = star_rating::ActiveModel {
-            compound_id: Set(c.id),
-            period: Set(period_s),
-            city_id: Set(c.city_id),
-            district_id: Set(c.district_id),
-            subdistrict_id: Set(c.subdistrict_id),
-            community_id: Set(c.community_id),
-            households: Set(households),
-            responses: Set(responses),
-            satisfied: Set(satisfied),
-            satisfaction_centi: Set(outcome.satisfaction_centi),
-            management_centi: Set(management),
-            overall_centi: Set(overall),
-            score_num: Set(outcome.score.num()),
-            score_den: Set(outcome.score.den()),
-            score_centi: Set(outcome.score_centi),
-            stars: Set(i32::from(outcome.stars)),
-            vetoes: Set(json_string(&vetoes)?),
-            vetoed: Set(outcome.vetoed),
-            reward: Set(outcome.reward.0),
-            latest: Set(latest),
-            rated_by: Set(actor.account_id),
-            rated_by_name: Set(actor.name.clone()),
-            created_at: Set(now()),
-            ..Default::default()
-        };
+        let input = RatingInput { households, responses, satisfied, management_centi: management, overall_centi: overall, vetoes };
+        let mut row = rating_row(&c, &period_s, &input, &outcome, latest, (actor.account_id, &actor.name), now())?;
         let id = match &existing {
             Some(old) => {
                 row.id = Set(old.id);
@@ -194,6 +172,7 @@ impl Store {
             overall: centi(r.overall_centi),
             score: centi(r.score_centi),
             stars: r.stars,
+            stars_text: super::assessments::stars_text(r.stars),
             vetoed: r.vetoed,
             vetoes: scheme.rating.vetoes.iter().map(|v| VetoChoice { code: v.code.clone(), title: v.title.clone(), checked: found.contains(&v.code) }).collect(),
             reward: r.reward,
@@ -203,4 +182,34 @@ impl Store {
             rated_on: crate::china_date(r.created_at),
         })
     }
+}
+
+/// The row of a rating: the input and its outcome, on the compound's region ids.
+pub(crate) fn rating_row(c: &compound::Model, period: &str, input: &RatingInput, o: &RatingOutcome, latest: bool, by: (i64, &str), at: i64) -> ServiceResult<star_rating::ActiveModel> {
+    Ok(star_rating::ActiveModel {
+        compound_id: Set(c.id),
+        period: Set(period.into()),
+        city_id: Set(c.city_id),
+        district_id: Set(c.district_id),
+        subdistrict_id: Set(c.subdistrict_id),
+        community_id: Set(c.community_id),
+        households: Set(input.households),
+        responses: Set(input.responses),
+        satisfied: Set(input.satisfied),
+        satisfaction_centi: Set(o.satisfaction_centi),
+        management_centi: Set(input.management_centi),
+        overall_centi: Set(input.overall_centi),
+        score_num: Set(o.score.num()),
+        score_den: Set(o.score.den()),
+        score_centi: Set(o.score_centi),
+        stars: Set(i32::from(o.stars)),
+        vetoes: Set(json_string(&input.vetoes)?),
+        vetoed: Set(o.vetoed),
+        reward: Set(o.reward.0),
+        latest: Set(latest),
+        rated_by: Set(by.0),
+        rated_by_name: Set(by.1.to_string()),
+        created_at: Set(at),
+        ..Default::default()
+    })
 }

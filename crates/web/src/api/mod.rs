@@ -10,6 +10,7 @@ mod proposals;
 pub(crate) mod ratings;
 mod registry;
 mod roster;
+mod standards;
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, WebError};
@@ -53,6 +54,7 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .merge(roster::router())
         .merge(ratings::router())
         .merge(elevators::router())
+        .merge(standards::router())
 }
 
 /// The OpenAPI document, with paths under `/api/v1`.

@@ -12,6 +12,8 @@ mod places;
 mod proposals;
 mod ratings;
 mod voting;
+mod standards;
+mod dashboards;
 pub(crate) mod roster;
 
 use crate::ctx::{Ctx, LANG_COOKIE, LARGE_COOKIE};
@@ -56,6 +58,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(meetings::router())
         .merge(acting::router())
         .merge(roster::router())
+        .merge(standards::router())
+        .merge(dashboards::router())
         .route("/prefs", axum::routing::get(prefs))
 }
 
