@@ -240,3 +240,79 @@ async fn open_data(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<OpenDataQu
         _ => Err(ctx.err(linli_store::ServiceError::invalid("format", linli_domain::Invalid::BadChoice))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small district: two subdistricts, three periods, a few ratings, plans and a grid.
+    fn district() -> DashboardView {
+        let row = |key: &str, label: &str, counts: [i64; 3]| StatusRow { key: key.into(), label: label.into(), total: counts.iter().sum(), counts };
+        DashboardView {
+            region_id: 14,
+            region_kind: "district".into(),
+            region_name: "船山区".into(),
+            places: vec![],
+            city_id: 13,
+            compounds: 12,
+            status: [5, 6, 1],
+            by_mode: vec![row("delegated", "代管理", [1, 3, 0]), row("professional", "专业物业", [0, 1, 1]), row("self_managed", "居民自治管理", [4, 2, 0])],
+            children: vec![row("15", "镇江寺街道", [3, 4, 1]), row("16", "凯旋路街道", [2, 2, 0])],
+            child_kind: Some("subdistrict".into()),
+            progress: vec![
+                PeriodRow { period: "2024-Q1".into(), assessed: 12, three_no: 10, six_have: 0 },
+                PeriodRow { period: "2024-Q2".into(), assessed: 12, three_no: 7, six_have: 1 },
+                PeriodRow { period: "2024-Q3".into(), assessed: 12, three_no: 5, six_have: 1 },
+            ],
+            aspects: vec![AspectRow { code: "A".into(), title: "组织建设".into(), met: 40, partly: 10, not_met: 10, met_bp: 6667 }],
+            assessed: 12,
+            stars: (0..=5).map(|s| StarCount { stars: s, compounds: i64::from(s % 3), reward: 0 }).collect(),
+            rated: 5,
+            vetoed: 0,
+            reward_total: 0,
+            reward_total_yuan: "0.00".into(),
+            renovation: vec![RenovationRow { kind: "pipes".into(), label: "雨污管网".into(), unit: "米".into(), quantity: 1250, done_quantity: 600, compounds: 3 }],
+            plans: 3,
+            plans_done: 1,
+            households_benefited: 400,
+            money: vec![ChannelAmount { channel: "government_reward".into(), label: "财政以奖代补".into(), amount: 12_000_000, yuan: "120000.00".into() }],
+            money_total: 12_000_000,
+            elevators: vec![],
+            grid: (0..12).map(|i| GridCompound { id: 100 + i, name: format!("小区{i}"), status: usize::try_from(i % 3).unwrap_or(0) }).collect(),
+            grid_truncated: false,
+        }
+    }
+
+    /// Compares with `tests/snapshots/<name>`; `UPDATE_SNAPSHOTS=1` writes it instead.
+    fn snapshot(name: &str, actual: &str) {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(name);
+        if std::env::var("UPDATE_SNAPSHOTS").is_ok_and(|v| v == "1") {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, actual).unwrap();
+            return;
+        }
+        let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("no snapshot {}: run with UPDATE_SNAPSHOTS=1 and review it", path.display()));
+        assert_eq!(actual, expected, "{name} changed: review the difference, then UPDATE_SNAPSHOTS=1");
+    }
+
+    #[test]
+    fn the_dashboard_charts_match_their_snapshots() {
+        let ch = charts(&district(), Lang::Zh);
+        snapshot("dashboard_status.html", &ch.status);
+        snapshot("dashboard_children.html", &ch.children);
+        snapshot("dashboard_progress.html", &ch.progress);
+        snapshot("dashboard_grid.html", &ch.grid);
+        snapshot("dashboard_stars.html", &ch.stars);
+    }
+
+    #[test]
+    fn every_number_links_to_the_list_behind_it() {
+        let ch = charts(&district(), Lang::Zh);
+        assert!(ch.status.contains(r#"<a href="/regions/14/dashboard/compounds?status=three_no">5</a>"#), "{}", ch.status);
+        assert!(ch.children.contains(r#"<a href="/regions/15/dashboard">"#));
+        assert!(ch.modes.contains("/regions/14/dashboard/compounds?mode=self_managed"));
+        assert!(ch.stars.contains("/regions/14/dashboard/compounds?stars=5"));
+        assert_eq!(ch.grid.matches("<a href=\"/compounds/").count(), 12);
+        assert!(ch.elevators.is_empty(), "no elevator chart without projects");
+    }
+}
