@@ -270,8 +270,23 @@ both_backends! {
         assert_eq!(l["plans"]["total"], 1);
         let (_, l) = app.api(&worker, Method::GET, &format!("/regions/{community}/plans?status=done"), None).await;
         assert_eq!(l["plans"]["total"], 0);
+        let (_, l) = app.api(&worker, Method::GET, &format!("/regions/{community}/dashboard/compounds?rated=yes&stars=5"), None).await;
+        assert_eq!(l["compounds"]["total"], 1);
+        let (_, l) = app.api(&worker, Method::GET, &format!("/regions/{community}/dashboard/compounds?rated=vetoed"), None).await;
+        assert_eq!(l["compounds"]["total"], 0);
         let (s, err) = app.api(&worker, Method::GET, &format!("/regions/{community}/dashboard/compounds?status=perfect"), None).await;
         assert_api_error(s, &err, 422, "bad_choice", Some("status"));
+
+        // Every table of the dashboard as one download; the page itself shows the figures.
+        let b = app.browser_login("worker").await;
+        let res = b.client.get(app.url(&format!("/regions/{community}/dashboard?format=csv"))).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        let csv = res.text().await.unwrap();
+        assert!(csv.contains("按资金渠道的预算,财政以奖代补,预算,\"120,000.00\""), "{csv}");
+        let (s, page) = b.get(&format!("/regions/{community}/dashboard")).await;
+        assert_eq!(s, 200);
+        assert!(page.contains(r#"<strong id="fig-six-have">1</strong>"#), "the six-have figure");
+        assert!(page.contains(r#"<strong id="fig-pipes">1.250</strong>"#), "1,250 m of pipes as km");
     }
 
     async fn officials_see_aggregates_and_never_personal_data(app) {

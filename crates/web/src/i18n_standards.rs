@@ -115,5 +115,10 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("sd_stage", "阶段", "Stage"),
     ("sd_projects", "项目数", "Projects"),
     ("sd_items_done", "已完成项目", "Items done"),
+    ("sd_chart", "图表", "Chart"),
+    ("sd_category", "类别", "Category"),
+    ("sd_series", "系列", "Series"),
+    ("sd_value", "数值", "Value"),
+    ("sd_download_tables", "下载全部图表数据 Excel", "Download every table (.xlsx)"),
     ("yuan", "元", "yuan"),
 ];

@@ -174,6 +174,8 @@ pub struct DashboardFilter {
     pub stars: Option<i32>,
     /// `yes` (has a plan), `done` (every item done), `no` (no plan).
     pub plan: Option<String>,
+    /// `yes` (star-rated in its latest rating) or `vetoed`.
+    pub rated: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -464,6 +466,18 @@ impl Store {
                 "done" => lang.pick("一小区一策已完成", "plan done"),
                 _ => lang.pick("有一小区一策", "with a plan"),
             }.to_string());
+        }
+        match filter.rated.as_deref().unwrap_or("") {
+            "yes" => {
+                conds.push("s.id IS NOT NULL".into());
+                words.push(lang.pick("已评星", "rated").to_string());
+            }
+            "vetoed" => {
+                conds.push(format!("s.vetoed = {}", self.truth()));
+                words.push(lang.pick("一票否决", "vetoed").to_string());
+            }
+            "" => {}
+            _ => return Err(ServiceError::invalid("rated", linli_domain::Invalid::BadChoice)),
         }
         let from = format!(
             "FROM compound c JOIN region r ON r.id = c.community_id LEFT JOIN star_rating s ON s.compound_id = c.id AND s.latest = {} LEFT JOIN compound_plan p ON p.compound_id = c.id WHERE {}",

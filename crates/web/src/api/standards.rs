@@ -148,6 +148,8 @@ pub struct ListParams {
     stars: Option<i32>,
     /// `yes`, `no` or `done`.
     plan: Option<String>,
+    /// `yes` or `vetoed`.
+    rated: Option<String>,
     page: Option<u64>,
     size: Option<u64>,
 }
@@ -156,6 +158,6 @@ pub struct ListParams {
 #[utoipa::path(get, path = "/regions/{id}/dashboard/compounds", tag = "standards", params(("id" = i64, Path), ListParams),
     responses((status = 200, body = DashboardList), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
 async fn dashboard_compounds(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<ListParams>) -> ApiResult<DashboardList> {
-    let f = DashboardFilter { status: p.status, mode: p.mode, stars: p.stars, plan: p.plan };
+    let f = DashboardFilter { status: p.status, mode: p.mode, stars: p.stars, plan: p.plan, rated: p.rated };
     Ok(Json(state.store.dashboard_compounds(ctx.actor()?, id, &f, PageRequest::new(p.page, p.size), ctx.lang).await.map_err(e(&ctx))?))
 }

@@ -40,6 +40,8 @@ pub struct Charts {
     pub money: String,
     pub elevators: String,
     pub grid: String,
+    /// The charts themselves, for the download of every table.
+    pub tables: Vec<Chart>,
 }
 
 fn list_link(id: i64, query: &str) -> Option<String> {
@@ -114,6 +116,7 @@ pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
     }
     elevators.series(t.s("sd_projects"), v.elevators.iter().map(|e| e.projects).collect());
 
+    let tables = vec![status.clone(), modes_chart(&t, v, &status_names), progress.clone(), aspects.clone(), stars.clone(), renovation.clone(), money.clone(), elevators.clone()];
     let cells: Vec<Cell> = v.grid.iter().map(|g| Cell { label: g.name.clone(), status: g.status, link: Some(format!("/compounds/{}/standards", g.id)) }).collect();
     Charts {
         status: status.bars(),
@@ -126,7 +129,33 @@ pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
         money: money.bars(),
         elevators: if v.elevators.iter().any(|e| e.projects > 0) { elevators.bars() } else { String::new() },
         grid: status_grid(t.s("sd_chart_grid"), &status_names, &cells),
+        tables,
     }
+}
+
+/// Compounds by management mode and status, as a chart object (for the table download).
+fn modes_chart(t: &T, v: &DashboardView, status_names: &[&str]) -> Chart {
+    let mut c = Chart::new(t.s("sd_chart_modes"), t.s("management_mode"), Unit::Count);
+    for r in &v.by_mode {
+        c.category(r.label.clone(), None);
+    }
+    for (k, name) in status_names.iter().enumerate() {
+        c.series(*name, v.by_mode.iter().map(|r| r.counts[k]).collect());
+    }
+    c
+}
+
+/// Every table of the dashboard as rows: chart, category, series, value.
+fn table_rows(ch: &Charts) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    for c in &ch.tables {
+        for (i, cat) in c.categories.iter().enumerate() {
+            for s in &c.series {
+                rows.push(vec![c.title.clone(), cat.clone(), s.name.clone(), c.unit.format(s.values[i])]);
+            }
+        }
+    }
+    rows
 }
 
 #[derive(Template, WebTemplate)]
@@ -145,10 +174,21 @@ fn pipes_km(v: &DashboardView) -> String {
     format!("{}.{:03}", m / 1000, m % 1000)
 }
 
-async fn dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+#[derive(Deserialize, Default)]
+struct FormatQuery {
+    /// `xlsx` or `csv`: every table of the dashboard as a download.
+    format: Option<String>,
+}
+
+async fn dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<FormatQuery>) -> PageResult {
     let v = state.store.dashboard(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
-    let (t, c) = chrome(&ctx);
     let ch = charts(&v, ctx.lang);
+    if let Some(format) = q.format.as_deref() {
+        let t = T::new(ctx.lang, false);
+        let headers = [t.s("sd_chart"), t.s("sd_category"), t.s("sd_series"), t.s("sd_value")];
+        return super::sheet_download(format, t.s("sd_dashboard"), &headers, &table_rows(&ch)).map_err(|e| ctx.err(e));
+    }
+    let (t, c) = chrome(&ctx);
     Ok(DashboardPage { t, c, pipes_km: pipes_km(&v), v, ch }.into_response())
 }
 
@@ -176,6 +216,7 @@ struct ListQuery {
     mode: Option<String>,
     stars: Option<i32>,
     plan: Option<String>,
+    rated: Option<String>,
     page: Option<u64>,
     format: Option<String>,
 }
@@ -192,7 +233,7 @@ struct ListPage {
 
 async fn compounds(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ListQuery>) -> PageResult {
     let actor = ctx.actor()?;
-    let filter = DashboardFilter { status: q.status.clone(), mode: q.mode.clone(), stars: q.stars, plan: q.plan.clone() };
+    let filter = DashboardFilter { status: q.status.clone(), mode: q.mode.clone(), stars: q.stars, plan: q.plan.clone(), rated: q.rated.clone() };
     let s = &state.store;
     let lang = ctx.lang;
     if let Some(format) = q.format.as_deref() {
@@ -213,6 +254,7 @@ async fn compounds(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ListQuery>
         ("mode", q.mode.unwrap_or_default()),
         ("stars", q.stars.map(|s| s.to_string()).unwrap_or_default()),
         ("plan", q.plan.unwrap_or_default()),
+        ("rated", q.rated.unwrap_or_default()),
     ];
     let path = format!("/regions/{id}/dashboard/compounds");
     let base = pager_base(&path, &params);
