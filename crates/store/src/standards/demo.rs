@@ -6,10 +6,10 @@
 //! Deterministic (a hash of the compound id), written in batches inside the demo's transaction.
 
 use super::assessments::{StoredMark, assessment_row, marks_json};
-use crate::entity::{compound, compound_plan, household, plan_item, region};
+use crate::entity::{compound, compound_plan, plan_item, region};
 use linli_domain::registry::{SixHave, SixHaveItem};
 use linli_domain::standards::{Mark, RatingInput, baoan_preset, derive, suining_template};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::BTreeMap;
 
 const PERIODS: [&str; 4] = ["2023-Q4", "2024-Q1", "2024-Q2", "2024-Q3"];
@@ -92,16 +92,15 @@ pub(crate) async fn seed_demo_standards<C: ConnectionTrait>(txn: &C) -> anyhow::
         return Ok(0);
     };
     let compounds = compound::Entity::find().filter(compound::Column::CityId.eq(city.id)).order_by_asc(compound::Column::Id).all(txn).await?;
-    let counts: BTreeMap<i64, i64> = household::Entity::find()
-        .select_only()
-        .column(household::Column::CompoundId)
-        .column_as(household::Column::Id.count(), "n")
-        .filter(household::Column::CompoundId.is_in(compounds.iter().map(|c| c.id).collect::<Vec<_>>()))
-        .group_by(household::Column::CompoundId)
-        .into_tuple::<(i64, i64)>()
-        .all(txn)
+    let backend = txn.get_database_backend();
+    let counts: BTreeMap<i64, i64> = txn
+        .query_all_raw(sea_orm::Statement::from_string(
+            backend,
+            format!("SELECT h.compound_id, COUNT(*) FROM household h JOIN compound c ON c.id = h.compound_id WHERE c.city_id = {} GROUP BY h.compound_id", city.id),
+        ))
         .await?
-        .into_iter()
+        .iter()
+        .filter_map(|r| Some((r.try_get_by_index::<i64>(0).ok()?, r.try_get_by_index::<i64>(1).ok()?)))
         .collect();
     let checklist = suining_template();
     let scheme = baoan_preset();
@@ -178,17 +177,21 @@ fn spread(total: i64, n: usize, purpose: u64) -> Vec<i64> {
 
 async fn seed_plans<C: ConnectionTrait>(txn: &C, compounds: &[compound::Model], households: &BTreeMap<i64, i64>) -> anyhow::Result<()> {
     // Three-no compounds first (the district's database of three-no compounds), then the others.
+    // `linli demo --scale N` makes N copies of the city: N times the article's figures.
+    let copies = (compounds.len() + 1_000) / 2_067;
+    let copies = copies.max(1);
     let mut chosen: Vec<&compound::Model> = compounds.iter().filter(|c| c.three_no).collect();
     chosen.extend(compounds.iter().filter(|c| !c.three_no && roll(c.id, 11, 3) == 0));
-    chosen.truncate(PLANS.min(compounds.len()));
+    chosen.truncate((PLANS * copies).min(compounds.len()));
     let n = chosen.len();
     if n == 0 {
         return Ok(());
     }
+    let (plans_target, lighting, smart_access) = (PLANS * copies, LIGHTING * copies, SMART_ACCESS * copies);
     let first_id = compound_plan::Entity::find().order_by_desc(compound_plan::Column::Id).one(txn).await?.map_or(1, |p| p.id + 1);
-    let pipes = spread(PIPES_M, n, 12);
+    let pipes = spread(PIPES_M * copies as i64, n, 12);
     let parking_share = (n * 3 / 5).max(1);
-    let parking = spread(PARKING, parking_share, 13);
+    let parking = spread(PARKING * copies as i64, parking_share, 13);
     let mut plans = Vec::new();
     let mut items = Vec::new();
     for (i, c) in chosen.iter().enumerate() {
@@ -197,10 +200,10 @@ async fn seed_plans<C: ConnectionTrait>(txn: &C, compounds: &[compound::Model], 
         if i < parking_share {
             kinds.push(("parking", "拆违新建停车位".into(), parking[i]));
         }
-        if i < LIGHTING * n / PLANS.max(n) || (n == PLANS && i < LIGHTING) {
+        if i * plans_target < lighting * n {
             kinds.push(("lighting", "楼道和路灯照明改造".into(), 6 + roll(c.id, 14, 20) as i64));
         }
-        if i < SMART_ACCESS * n / PLANS {
+        if i * plans_target < smart_access * n {
             kinds.push(("smart_access", "加装智能门禁".into(), 1 + roll(c.id, 15, 3) as i64));
         }
         if c.three_no {
