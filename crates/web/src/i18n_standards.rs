@@ -120,5 +120,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("sd_series", "系列", "Series"),
     ("sd_value", "数值", "Value"),
     ("sd_download_tables", "下载全部图表数据 Excel", "Download every table (.xlsx)"),
+    ("sd_evidence_file", "佐证文件", "evidence file"),
+    ("sd_add_evidence", "上传佐证照片或文件", "File a photo or document as evidence"),
+    ("sd_evidence_photo", "照片或 PDF（最大 10 MB）", "Photo or PDF (at most 10 MB)"),
     ("yuan", "元", "yuan"),
 ];

@@ -39,19 +39,24 @@ pub struct AssessmentInput {
 }
 
 /// A mark as stored in `assessment.marks`: `["C4", "m"]`, with the note as a third element
-/// when there is one (compact: a city's thousands of assessments stay small).
+/// and the id of a photo or document filed as evidence as a fourth, when there are (compact:
+/// a city's thousands of assessments stay small).
 #[derive(Debug, Clone)]
 pub(crate) struct StoredMark {
     pub code: String,
     pub mark: Mark,
     pub note: String,
+    pub evidence: Option<i64>,
 }
 
 impl StoredMark {
     fn to_vec(&self) -> Vec<String> {
         let mut v = vec![self.code.clone(), self.mark.letter().to_string()];
-        if !self.note.is_empty() {
+        if !self.note.is_empty() || self.evidence.is_some() {
             v.push(self.note.clone());
+        }
+        if let Some(id) = self.evidence {
+            v.push(id.to_string());
         }
         v
     }
@@ -60,7 +65,8 @@ impl StoredMark {
         let mut it = v.into_iter();
         let code = it.next()?;
         let mark = Mark::from_letter(it.next()?.chars().next()?)?;
-        Some(StoredMark { code, mark, note: it.next().unwrap_or_default() })
+        let note = it.next().unwrap_or_default();
+        Some(StoredMark { code, mark, note, evidence: it.next().and_then(|id| id.parse().ok()) })
     }
 }
 
@@ -81,6 +87,8 @@ pub struct MarkedStandard {
     pub mark: String,
     pub mark_label: String,
     pub note: String,
+    /// A photo or document filed for this standard (`/files/{id}`).
+    pub evidence_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -120,6 +128,8 @@ pub struct AssessmentView {
     pub assessed_on: String,
     /// The compound's most recent period: its status is the compound's.
     pub latest: bool,
+    /// The actor may assess the compound (and file evidence for this assessment).
+    pub can_assess: bool,
 }
 
 /// The assessment form: the checklist with the marks of the period (or the latest) filled in.
@@ -201,6 +211,7 @@ fn marked_aspects(c: &Checklist, marks: &BTreeMap<String, StoredMark>, lang: Lan
                         mark: m.map(|m| m.mark.as_str().to_string()).unwrap_or_default(),
                         mark_label: m.map(|m| m.mark.label(lang).to_string()).unwrap_or_default(),
                         note: m.map(|m| m.note.clone()).unwrap_or_default(),
+                        evidence_id: m.and_then(|m| m.evidence),
                         code: s.code,
                         title: s.title,
                         evidence_label: s.evidence_label,
@@ -268,7 +279,7 @@ impl Store {
                     if note.chars().count() > 500 {
                         errors.push(FieldError::new("marks", Invalid::TooLong { max: 500 }));
                     }
-                    stored.push(StoredMark { code: m.code.trim().into(), mark, note: note.into() });
+                    stored.push(StoredMark { code: m.code.trim().into(), mark, note: note.into(), evidence: None });
                 }
                 Err(Invalid::Required) => errors.push(FieldError::new("marks", Invalid::Unassessed { standard: m.code.clone() })),
                 Err(e) => errors.push(FieldError::new("marks", e)),
@@ -302,6 +313,14 @@ impl Store {
         let id = match &existing {
             Some(old) => {
                 let mut row = row;
+                // A correction keeps the evidence filed for standards it still marks.
+                let filed = stored_marks(old)?;
+                if filed.values().any(|m| m.evidence.is_some()) {
+                    for m in stored.iter_mut() {
+                        m.evidence = filed.get(&m.code).and_then(|f| f.evidence);
+                    }
+                    row.marks = Set(marks_json(&stored)?);
+                }
                 row.id = Set(old.id);
                 assessment::Entity::update(row).exec(&txn).await?;
                 old.id
@@ -343,7 +362,38 @@ impl Store {
             assessor_name: row.assessor_name,
             assessed_on: crate::china_date(row.created_at),
             latest: row.latest,
+            can_assess: actor.can(Action::Assess, &at),
         })
+    }
+
+    /// Files a photo or document as the evidence of one standard of an assessment (replacing
+    /// any filed before). Officials over the compound; the file is typed by its first bytes.
+    pub async fn add_assessment_evidence(&self, actor: &Actor, id: i64, code: &str, file_name: &str, bytes: Vec<u8>, lang: Lang) -> ServiceResult<AssessmentView> {
+        let row = assessment::Entity::find_by_id(id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "assessment" })?;
+        let (c, at) = self.compound_at(row.compound_id).await?;
+        actor.require(Action::Assess, &at)?;
+        let mut marks = stored_marks(&row)?;
+        if !marks.contains_key(code) {
+            return Err(ServiceError::invalid("marks", Invalid::UnknownItem { item: code.to_string() }));
+        }
+        let file = self.save_file(actor, c.id, crate::files::Purpose::Attachment, file_name, bytes).await?;
+        if let Some(m) = marks.get_mut(code) {
+            m.evidence = Some(file.id);
+        }
+        let scheme = Store::scheme(self.read(), c.city_id).await?;
+        let order: BTreeMap<&str, usize> = scheme.checklist.standards.iter().enumerate().map(|(i, s)| (s.code.as_str(), i)).collect();
+        let mut stored: Vec<StoredMark> = marks.into_values().collect();
+        stored.sort_by_key(|m| order.get(m.code.as_str()).copied().unwrap_or(usize::MAX));
+        let txn = self.begin_write().await?;
+        assessment::Entity::update_many()
+            .col_expr(assessment::Column::Marks, Expr::value(marks_json(&stored)?))
+            .filter(assessment::Column::Id.eq(row.id))
+            .exec(&txn)
+            .await?;
+        let after = serde_json::json!({"standard": code, "attachment_id": file.id, "file_name": file.file_name});
+        crate::ratings::record(&txn, actor, c.id, "standards.evidence", "assessment", row.id, None, Some(after)).await?;
+        txn.commit().await?;
+        self.assessment(actor, row.id, lang).await
     }
 
     /// A compound's standards page: its status, every assessment and star rating, its plan.

@@ -123,7 +123,7 @@ pub(crate) async fn seed_demo_standards<C: ConnectionTrait>(txn: &C) -> anyhow::
             };
             let marks = marks_for(c.id, p, three_no, six);
             let d = derive(&checklist, &marks).map_err(|e| anyhow::anyhow!("demo marks of compound {}: {e:?}", c.id))?;
-            let stored: Vec<StoredMark> = checklist.standards.iter().filter_map(|s| marks.get(&s.code).map(|m| StoredMark { code: s.code.clone(), mark: *m, note: String::new() })).collect();
+            let stored: Vec<StoredMark> = checklist.standards.iter().filter_map(|s| marks.get(&s.code).map(|m| StoredMark { code: s.code.clone(), mark: *m, note: String::new(), evidence: None })).collect();
             let marks = marks_json(&stored).map_err(|e| anyhow::anyhow!("{e}"))?;
             assessments.push(assessment_row(c, period, marks, &d, p == 3, (0, "演示数据"), ASSESSED_AT - (3 - p as i64) * 91 * 86_400));
             made += 1;

@@ -8,8 +8,11 @@ use crate::error::{ApiError, WebError};
 use crate::form::{ApiJson, Ids, Q};
 use crate::{AppState, State};
 use axum::Json;
+use axum::body::Bytes;
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use linli_domain::PageRequest;
+use linli_store::files::MAX_FILE_BYTES;
 use linli_store::standards::*;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -22,6 +25,7 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(compound_standards))
         .routes(routes!(create_assessment))
         .routes(routes!(assessment))
+        .merge(OpenApiRouter::new().routes(routes!(add_evidence)).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)))
         .routes(routes!(create_star_rating))
         .routes(routes!(star_rating))
         .routes(routes!(plan, save_plan))
@@ -68,6 +72,24 @@ async fn create_assessment(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(in
     responses((status = 200, body = AssessmentView), (status = 404, body = ApiError)))]
 async fn assessment(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<AssessmentView> {
     Ok(Json(state.store.assessment(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+pub struct EvidenceParams {
+    /// The standard's code, e.g. `C4`.
+    standard: String,
+    /// The file's name, e.g. `gate.jpg`.
+    #[serde(default)]
+    name: String,
+}
+
+/// File a photo or PDF (the request body, up to 10 MB) as the evidence of one standard.
+#[utoipa::path(post, path = "/assessments/{id}/evidence", tag = "standards", params(("id" = i64, Path), EvidenceParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = AssessmentView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+async fn add_evidence(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<EvidenceParams>, body: Bytes) -> Result<(StatusCode, Json<AssessmentView>), WebError> {
+    let v = state.store.add_assessment_evidence(ctx.actor()?, id, &p.standard, &p.name, body.to_vec(), ctx.lang).await.map_err(e(&ctx))?;
+    Ok((StatusCode::CREATED, Json(v)))
 }
 
 /// Star-rate a compound for a period. Refused when the survey is below the sample rule.

@@ -4,18 +4,20 @@
 
 use super::{Chrome, PageResult, chrome, pager_base};
 use crate::ctx::Ctx;
-use crate::form::{CsrfForm, Ids, Q};
+use crate::form::{CsrfForm, CsrfMultipart, Ids, Q};
 use crate::i18n::T;
 use crate::{AppState, State};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use linli_domain::PageRequest;
 use linli_domain::standards::{Channel, RenovationKind};
 use linli_store::ServiceError;
+use linli_store::files::MAX_FILE_BYTES;
 use linli_store::standards::*;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -28,6 +30,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/compounds/{id}/standards", get(compound_standards))
         .route("/compounds/{id}/assessment", get(assessment_form).post(save_assessment))
         .route("/assessments/{id}", get(assessment))
+        .route("/assessments/{id}/evidence", post(evidence).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)))
         .route("/compounds/{id}/star-rating", get(star_form).post(save_star))
         .route("/star-ratings/{id}", get(star))
         .route("/compounds/{id}/plan", get(plan).post(save_plan))
@@ -166,12 +169,31 @@ struct AssessmentPage {
     t: T,
     c: Chrome,
     v: AssessmentView,
+    errors: Vec<String>,
 }
 
 async fn assessment(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let v = state.store.assessment(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    Ok(AssessmentPage { t, c, v }.into_response())
+    Ok(AssessmentPage { t, c, v, errors: Vec::new() }.into_response())
+}
+
+/// Files a photo or document for one standard of the assessment (`standard`, `file`).
+async fn evidence(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) -> PageResult {
+    let actor = ctx.actor()?;
+    let result = match form.file.clone() {
+        Some((name, bytes)) => state.store.add_assessment_evidence(actor, id, &form.text("standard"), &name, bytes, ctx.lang).await,
+        None => Err(ServiceError::invalid("file", linli_domain::Invalid::Required)),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/assessments/{id}#evidence")).into_response()),
+        Err(e) => {
+            let errors = refused(&ctx, e)?;
+            let v = state.store.assessment(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+            let (t, c) = chrome(&ctx);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, AssessmentPage { t, c, v, errors }).into_response())
+        }
+    }
 }
 
 #[derive(Deserialize, Default, Clone)]
