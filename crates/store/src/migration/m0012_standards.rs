@@ -139,7 +139,9 @@ impl MigrationTrait for Migration {
             index("plan_item", &["plan_id"], false),
         ];
         for r in REGIONS {
-            indexes.push(index("assessment", &[r, "period"], false));
+            // Progress by period (covering), and the latest assessments' letters.
+            indexes.push(index("assessment", &[r, "period", "three_no", "six_have"], false));
+            indexes.push(index("assessment", &[r, "latest"], false));
             indexes.push(index("star_rating", &[r, "latest"], false));
             indexes.push(index("compound_plan", &[r], false));
         }
