@@ -358,4 +358,46 @@ both_backends! {
         assert_eq!(file.lines().count(), 2, "header and one compound: {file}");
         assert!(dir.0.join("compounds.schema.json").exists());
     }
+
+    async fn the_forms_work_without_javascript_and_come_back_with_every_error(app) {
+        let c = wenjiang(&app);
+        let b = app.browser_login("worker").await;
+        let (s, page) = b.get(&format!("/compounds/{c}/assessment?period=2024-Q3")).await;
+        assert_eq!(s, 200);
+        let csrf = common::csrf_of(&page);
+        let codes: Vec<String> = marks("met", &[]).as_array().unwrap().iter().map(|m| m["code"].as_str().unwrap().to_string()).collect();
+        let mut fields: Vec<(String, String)> = vec![("_csrf".into(), csrf.clone()), ("period".into(), "2024-Q3".into())];
+        for code in codes.iter().filter(|c| *c != "C3") {
+            fields.push((format!("mark_{code}"), "met".into()));
+            fields.push((format!("note_{code}"), String::new()));
+        }
+        let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let (s, body) = b.post_raw(&format!("/compounds/{c}/assessment"), &form).await;
+        assert_eq!(s, 422, "a standard without a mark");
+        assert!(body.contains("标准 C3 还没有评定"), "the error names C3");
+        assert!(body.contains(r#"name="mark_A1" value="met" checked"#), "the marks given are kept");
+        assert_eq!(app.sql_i64("SELECT COUNT(*) FROM assessment").await, 0);
+        fields.push(("mark_C3".into(), "partly".into()));
+        let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let (s, location) = {
+            let res = b.client.post(app.url(&format!("/compounds/{c}/assessment"))).form(&form).send().await.unwrap();
+            (res.status().as_u16(), res.headers().get("location").map(|l| l.to_str().unwrap().to_string()))
+        };
+        assert_eq!(s, 303);
+        assert!(location.unwrap().starts_with("/assessments/"));
+
+        let (s, body) = b.post_raw(&format!("/compounds/{c}/star-rating"), &[("_csrf", &csrf), ("period", "2024-Q3"), ("responses", "10"), ("satisfied", "9"), ("management", "80"), ("overall", "80")]).await;
+        assert_eq!(s, 422);
+        assert!(body.contains("按抽样规则至少需要 50 户"), "the sample rule named");
+        assert!(body.contains(r#"value="10""#), "what was typed is kept");
+        assert_eq!(app.sql_i64("SELECT COUNT(*) FROM star_rating").await, 0);
+
+        let (s, _) = b.post_raw(&format!("/compounds/{c}/plan"), &[("_csrf", &csrf), ("problems", "照明不足"), ("budget_government_reward", "1,000")]).await;
+        assert_eq!(s, 303);
+        let (s, body) = b.post_raw(&format!("/compounds/{c}/plan/items"), &[("_csrf", &csrf), ("kind", "lighting"), ("quantity", "很多")]).await;
+        assert_eq!(s, 422);
+        assert!(body.contains("数量：不是数字"), "the quantity named");
+        assert_eq!(app.sql_i64("SELECT COUNT(*) FROM plan_item").await, 0);
+        assert_eq!(app.sql_i64("SELECT budget_government_reward FROM compound_plan").await, 100_000);
+    }
 }
