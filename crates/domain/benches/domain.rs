@@ -1,10 +1,12 @@
 //! Criterion benchmarks of the domain's hot paths: parsing areas, authorization checks, the
 //! audit hash chain (verify-audit walks every record), and a compound-wide vote of 甘泉苑
 //! (3,250 households): freezing its electorate and tallying ~2,500 ballots; one month of the
-//! civility rating (group "rating") for the city-scale demo and for one compound.
+//! civility rating (group "rating") for the city-scale demo and for one compound; the share
+//! tables of 甘泉苑's 34 elevator projects and a month of their running costs (group "elevators").
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use linli_domain::Area;
+use linli_domain::elevator::{CoefficientTable, CostKind, HouseholdFloor, SplitMode, SubsidyPreset, apportion, split_month};
+use linli_domain::{Area, Fen};
 use linli_domain::audit::{AuditContent, ChainVerifier, GENESIS, link_hash};
 use linli_domain::authz::{Action, Grant, Role, allowed};
 use linli_domain::decision::{Choice, ElectorHousehold, Electorate, Preset, TallyContext, VoterKey, tally};
@@ -184,5 +186,46 @@ fn bench_rating(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench, bench_vote, bench_rating);
+/// 甘泉苑's 34 elevator projects (seed S3): units of 6 or 7 floors with 3–4 households a floor
+/// (about 22, like the demo's 3,250 households in 144 units), costs of 420,000–480,000 yuan
+/// less the Shanghai subsidy. Target (issue 6): apportion and render the bills of all 34 in
+/// under 100 ms; the apportioning alone is measured here, the page in `scripts/bench --elevators`.
+fn ganquanyuan_projects() -> Vec<(Fen, CoefficientTable, Vec<HouseholdFloor>)> {
+    (0..34i64)
+        .map(|i| {
+            let floors = 6 + (i % 2) as i32;
+            let per_floor = 3 + i % 2;
+            let households: Vec<HouseholdFloor> = (1..=floors)
+                .flat_map(|f| (0..per_floor).map(move |k| HouseholdFloor { household_id: i * 1_000 + i64::from(f) * 10 + k, floor: f }))
+                .collect();
+            let cost = Fen((420_000 + (i * 7_919) % 60_000) * 100);
+            let subsidy = SubsidyPreset::Shanghai.amount(cost, Fen(0), Fen(0)).unwrap_or(Fen(0));
+            (Fen(cost.0 - subsidy.0), CoefficientTable::preset_for_floors(floors), households)
+        })
+        .collect()
+}
+
+fn bench_elevators(c: &mut Criterion) {
+    let projects = ganquanyuan_projects();
+    let mut g = c.benchmark_group("elevators");
+    g.bench_function("apportion_34_projects", |b| {
+        b.iter(|| projects.iter().map(|(due, table, hh)| apportion(*due, table, black_box(hh)).map_or(0, |l| l.len())).sum::<usize>())
+    });
+    g.bench_function("operation_month_34_projects_both_modes", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for (_, table, hh) in &projects {
+                for mode in SplitMode::ALL {
+                    for (kind, amount) in [(CostKind::Maintenance, Fen(41_666)), (CostKind::Electricity, Fen(23_457))] {
+                        n += split_month(amount, mode, table, black_box(hh)).map_or(0, |l| l.len()) + kind as usize;
+                    }
+                }
+            }
+            n
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_vote, bench_rating, bench_elevators);
 criterion_main!(benches);

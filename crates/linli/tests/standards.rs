@@ -136,7 +136,7 @@ both_backends! {
         assert_api_error(s, &err, 422, "unassessed", Some("marks"));
         assert!(err["message"].as_str().unwrap().contains("C3"), "{err}");
         let (s, err) = assess(&app, &worker, c, "2024-Q5", marks("met", &[])).await;
-        assert_api_error(s, &err, 422, "bad_period", Some("period"));
+        assert_api_error(s, &err, 422, "bad_quarter", Some("period"));
         let (s, err) = assess(&app, &worker, c, "2024-Q3", marks("met", &[("A1", "maybe")])).await;
         assert_api_error(s, &err, 422, "bad_choice", Some("marks"));
 

@@ -191,6 +191,8 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     crate::i18n_decisions::MESSAGES,
     crate::i18n_ratings::MESSAGES,
     crate::i18n_elevators::MESSAGES,
+    crate::i18n_elevator_ops::MESSAGES,
+    crate::i18n_funds::MESSAGES,
     crate::i18n_standards::MESSAGES,
 ];
 

@@ -14,6 +14,8 @@ mod i18n;
 mod i18n_decisions;
 mod i18n_ratings;
 mod i18n_elevators;
+mod i18n_elevator_ops;
+mod i18n_funds;
 mod i18n_standards;
 mod pages;
 

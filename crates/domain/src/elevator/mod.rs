@@ -8,14 +8,18 @@
 //!   Nanchong, custom) and the subsidy they give for a cost;
 //! - [`shares`]: the per-project floor-coefficient table and the split of the amount due
 //!   into per-household shares in integer fen that add up exactly (largest remainder);
+//! - [`operation`]: the monthly running costs (maintenance, electricity) shared per
+//!   household, equally or by the coefficients, with the months they may be entered for;
 //! - [`yuan`]: amounts and percentages as people type them, parsed exactly.
 
+pub mod operation;
 pub mod shares;
 pub mod stage;
 pub mod subsidy;
 pub mod yuan;
 
-pub use shares::{CoefficientTable, HouseholdFloor, ShareLine, apportion};
+pub use operation::{CostKind, OperationLine, SplitMode, Statement, check_month, split_month};
+pub use shares::{CoefficientTable, HouseholdFloor, ShareLine, apportion, largest_remainder};
 pub use stage::{Blocker, DocKind, ElevatorStage, Facts, StageStep};
 pub use subsidy::{SubsidyPreset, SubsidyRule};
 pub use yuan::{parse_percent_bp, parse_yuan};

@@ -129,39 +129,69 @@ pub fn apportion(amount: Fen, table: &CoefficientTable, households: &[HouseholdF
     if let Some((floor, _)) = table.rows().find(|(f, bp)| *bp > 0 && !counts.contains_key(f)) {
         return Err(Invalid::EmptyFloor { floor });
     }
-    // (line, remainder numerator, denominator): exact share = (fen × den + rem) / den.
-    let mut lines: Vec<(ShareLine, i128, i128)> = Vec::with_capacity(households.len());
-    for h in households {
-        let bp = table.get(h.floor).unwrap_or(0);
-        let n = counts.get(&h.floor).copied().unwrap_or(1);
-        let num = i128::from(amount.0) * i128::from(bp);
-        let den = i128::from(WHOLE_BP) * i128::from(n);
-        let fen = i64::try_from(num / den).map_err(|_| Invalid::NotANumber)?;
-        let on_floor = u32::try_from(n).unwrap_or(u32::MAX);
-        let line = ShareLine { household_id: h.household_id, floor: h.floor, coefficient_bp: bp, on_floor, share: Fen(fen) };
-        lines.push((line, num % den, den));
+    let parts: Vec<(HouseholdFloor, i128, i128)> = households
+        .iter()
+        .map(|h| {
+            let bp = table.get(h.floor).unwrap_or(0);
+            let n = counts.get(&h.floor).copied().unwrap_or(1);
+            (*h, i128::from(bp), i128::from(WHOLE_BP) * i128::from(n))
+        })
+        .collect();
+    let shares = largest_remainder(amount, &parts)?;
+    let mut out: Vec<ShareLine> = households
+        .iter()
+        .zip(shares)
+        .map(|(h, share)| ShareLine {
+            household_id: h.household_id,
+            floor: h.floor,
+            coefficient_bp: table.get(h.floor).unwrap_or(0),
+            on_floor: u32::try_from(counts.get(&h.floor).copied().unwrap_or(1)).unwrap_or(u32::MAX),
+            share,
+        })
+        .collect();
+    out.sort_by(|a, b| a.floor.cmp(&b.floor).then(a.household_id.cmp(&b.household_id)));
+    Ok(out)
+}
+
+/// The largest-remainder split behind every share in this module: household `i`'s exact
+/// share is `amount × num_i / den_i` (the parts must add up to one whole). Each gets the fen
+/// below its exact share; the fen left over go one each to the largest remainders, ties to
+/// the higher floor, then the lower household id. Shares come back in the order of `parts`
+/// and add up to `amount` exactly. Refused: a negative amount.
+pub fn largest_remainder(amount: Fen, parts: &[(HouseholdFloor, i128, i128)]) -> Result<Vec<Fen>, Invalid> {
+    if amount.0 < 0 {
+        return Err(Invalid::Negative);
     }
-    let given: i64 = lines.iter().map(|(l, _, _)| l.share.0).sum();
+    // (fen, remainder numerator, denominator): exact share = (fen × den + rem) / den.
+    let mut lines: Vec<(i64, i128, i128)> = Vec::with_capacity(parts.len());
+    for (_, weight, den) in parts {
+        if *den <= 0 {
+            return Err(Invalid::NotPositive);
+        }
+        let num = i128::from(amount.0) * weight;
+        let fen = i64::try_from(num / den).map_err(|_| Invalid::NotANumber)?;
+        lines.push((fen, num % den, *den));
+    }
+    let given: i64 = lines.iter().map(|(fen, _, _)| fen).sum();
     let mut left = amount.0 - given;
     let mut order: Vec<usize> = (0..lines.len()).collect();
     order.sort_by(|&a, &b| {
-        let (la, ra, da) = &lines[a];
-        let (lb, rb, db) = &lines[b];
-        (rb * da).cmp(&(ra * db)).then(lb.floor.cmp(&la.floor)).then(la.household_id.cmp(&lb.household_id))
+        let (_, ra, da) = &lines[a];
+        let (_, rb, db) = &lines[b];
+        let (ha, hb) = (&parts[a].0, &parts[b].0);
+        (rb * da).cmp(&(ra * db)).then(hb.floor.cmp(&ha.floor)).then(ha.household_id.cmp(&hb.household_id))
     });
     for i in order {
         if left <= 0 {
             break;
         }
-        let (line, rem, _) = &mut lines[i];
+        let (fen, rem, _) = &mut lines[i];
         if *rem > 0 {
-            line.share.0 += 1;
+            *fen += 1;
             left -= 1;
         }
     }
-    let mut out: Vec<ShareLine> = lines.into_iter().map(|(l, _, _)| l).collect();
-    out.sort_by(|a, b| a.floor.cmp(&b.floor).then(a.household_id.cmp(&b.household_id)));
-    Ok(out)
+    Ok(lines.into_iter().map(|(fen, _, _)| Fen(fen)).collect())
 }
 
 /// Orders two lines by their exact shares (for tests and checks): `amount × bp / n`.

@@ -25,7 +25,7 @@ pub struct Period {
 impl Period {
     pub fn new(year: i32, quarter: u8) -> Result<Period, Invalid> {
         if !(2000..=2100).contains(&year) || !(1..=4).contains(&quarter) {
-            return Err(Invalid::BadPeriod);
+            return Err(Invalid::BadQuarter);
         }
         Ok(Period { year, quarter })
     }
@@ -36,9 +36,9 @@ impl Period {
         if s.is_empty() {
             return Err(Invalid::Required);
         }
-        let (y, q) = s.split_once('Q').ok_or(Invalid::BadPeriod)?;
-        let year: i32 = y.parse().map_err(|_| Invalid::BadPeriod)?;
-        let quarter: u8 = q.parse().map_err(|_| Invalid::BadPeriod)?;
+        let (y, q) = s.split_once('Q').ok_or(Invalid::BadQuarter)?;
+        let year: i32 = y.parse().map_err(|_| Invalid::BadQuarter)?;
+        let quarter: u8 = q.parse().map_err(|_| Invalid::BadQuarter)?;
         Period::new(year, quarter)
     }
 
@@ -193,8 +193,8 @@ mod tests {
         assert_eq!(Period::parse("2024-Q3").unwrap().to_string(), "2024-Q3");
         assert_eq!(Period::parse(" 2024q3 ").unwrap().to_string(), "2024-Q3");
         assert_eq!(Period::parse("2024 Q4").unwrap(), Period::new(2024, 4).unwrap());
-        assert_eq!(Period::parse("2024-Q5"), Err(Invalid::BadPeriod));
-        assert_eq!(Period::parse("2024-05"), Err(Invalid::BadPeriod));
+        assert_eq!(Period::parse("2024-Q5"), Err(Invalid::BadQuarter));
+        assert_eq!(Period::parse("2024-05"), Err(Invalid::BadQuarter));
         assert_eq!(Period::parse(""), Err(Invalid::Required));
         assert!(Period::parse("2023-Q4").unwrap() < Period::parse("2024-Q1").unwrap());
         assert_eq!(Period::parse("2024-Q1").unwrap().previous().to_string(), "2023-Q4");

@@ -1,10 +1,15 @@
 //! The demo's elevator projects: 甘泉苑 (seed S3) runs 34 at once — 28 done, 5 under
-//! construction, 1 waiting to start, still collecting. Loaded with the demo world, inside its
+//! construction, 1 waiting to start, still collecting; the 28 running ones with their last six
+//! months of maintenance and electricity. Loaded with the demo world, inside its
 //! transaction; a world without 甘泉苑 gets none.
 
-use crate::entity::{compound, elevator_payment, elevator_project, elevator_share, elevator_stage_log, household, unit};
+use crate::entity::{
+    compound, elevator_operation_split, elevator_payment, elevator_project, elevator_share, elevator_stage_log, household, unit,
+};
+use super::operation::{NewCost, insert_cost, insert_parts};
 use linli_domain::Fen;
-use linli_domain::elevator::{CoefficientTable, ElevatorStage, HouseholdFloor, SubsidyPreset, apportion};
+use linli_domain::elevator::operation::MONTHLY_MAINTENANCE;
+use linli_domain::elevator::{CoefficientTable, CostKind, ElevatorStage, HouseholdFloor, SplitMode, SubsidyPreset, apportion, split_month};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 /// 2019-09-01 00:00 in China: the first elevator of 甘泉苑 started that month.
@@ -103,7 +108,56 @@ pub(crate) async fn seed_demo_projects<C: ConnectionTrait>(txn: &C) -> anyhow::R
             .exec(txn)
             .await?;
         }
+        if stage == ElevatorStage::Operation {
+            seed_running_costs(txn, c.id, pid, i, &table, &lines, &rooms).await?;
+        }
         made += 1;
     }
     Ok(made)
+}
+
+/// Months of running costs the demo enters for a project in operation: the six before this one.
+const DEMO_COST_MONTHS: u32 = 6;
+
+/// Six months of maintenance (5,000 yuan a year) and electricity (150–300 yuan) for a project in
+/// operation, split the way the service does it; every fourth project shares by coefficients.
+async fn seed_running_costs<C: ConnectionTrait>(
+    txn: &C,
+    compound_id: i64,
+    pid: i64,
+    i: usize,
+    table: &CoefficientTable,
+    lines: &[linli_domain::elevator::ShareLine],
+    rooms: &std::collections::BTreeMap<i64, String>,
+) -> anyhow::Result<()> {
+    let split = if i % 4 == 1 { SplitMode::Coefficients } else { SplitMode::Equal };
+    if split != SplitMode::default() {
+        elevator_operation_split::Entity::insert(elevator_operation_split::ActiveModel {
+            project_id: Set(pid),
+            split: Set(split.as_str().into()),
+            proposal_id: Set(None),
+            note: Set("单元议事会决定".into()),
+            set_by: Set(0),
+            set_by_name: Set("演示数据".into()),
+            set_at: Set(crate::now()),
+            version: Set(1),
+            ..Default::default()
+        })
+        .exec(txn)
+        .await?;
+    }
+    let Some(this) = super::operation::month_of(crate::now()) else { return Ok(()) };
+    let floors: Vec<HouseholdFloor> = lines.iter().map(|l| HouseholdFloor { household_id: l.household_id, floor: l.floor }).collect();
+    let mut months = super::dashboard::months_up_to(this, DEMO_COST_MONTHS + 1);
+    months.pop();
+    for (m, month) in months.iter().enumerate() {
+        let electricity = Fen(15_000 + ((i * 31 + m * 17) as i64 * 997) % 15_000);
+        for (kind, amount) in [(CostKind::Maintenance, MONTHLY_MAINTENANCE), (CostKind::Electricity, electricity)] {
+            let Ok(parts) = split_month(amount, split, table, &floors) else { continue };
+            let new = NewCost { project_id: pid, compound_id, month, kind, amount, split, note: "", by: 0, by_name: "演示数据", at: crate::now() };
+            let cost_id = insert_cost(txn, &new).await?;
+            insert_parts(txn, cost_id, pid, month, &parts, rooms).await?;
+        }
+    }
+    Ok(())
 }

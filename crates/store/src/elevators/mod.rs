@@ -11,15 +11,21 @@
 //! Payments lock the project row first, so two collectors cannot together take more than
 //! a household owes, in one process or two.
 
+mod dashboard;
 mod demo;
+mod operation;
 mod payments;
 mod plan;
+mod reminders;
 mod shares;
 
 pub(crate) use demo::seed_demo_projects;
 
+pub use dashboard::*;
+pub use operation::*;
 pub use payments::*;
 pub use plan::*;
+pub use reminders::*;
 pub use shares::*;
 
 use crate::accounts::Actor;
@@ -182,6 +188,21 @@ pub(crate) async fn update_versioned<C: ConnectionTrait>(txn: &C, p: &Loaded, ve
 }
 
 pub(crate) use crate::china_date;
+
+/// An amount of yuan as typed that must be above zero; the error goes to `errors`.
+pub(crate) fn positive_yuan(field: &'static str, input: &str, errors: &mut Vec<linli_domain::FieldError>) -> Option<Fen> {
+    match linli_domain::elevator::parse_yuan(input) {
+        Ok(Fen(0)) => {
+            errors.push(linli_domain::FieldError::new(field, linli_domain::Invalid::NotPositive));
+            None
+        }
+        Ok(a) => Some(a),
+        Err(e) => {
+            errors.push(linli_domain::FieldError::new(field, e));
+            None
+        }
+    }
+}
 
 pub(crate) fn yuan(fen: i64) -> String {
     Fen(fen).to_string()

@@ -9,7 +9,7 @@ use crate::entity::{elevator_payment, elevator_project, household};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, now};
 use linli_domain::authz::Action;
-use linli_domain::elevator::{Blocker, parse_yuan};
+use linli_domain::elevator::Blocker;
 use linli_domain::registry::Text;
 use linli_domain::{Fen, FieldError, Invalid, Lang};
 use sea_orm::sea_query::Expr;
@@ -108,17 +108,7 @@ impl Store {
         let h = h.filter(|h| h.unit_id == p.row.unit_id).ok_or_else(|| FieldError::new("household_id", Invalid::OtherUnit))?;
         actor.require(Action::RecordPayment, &household_path(&p, &h))?;
         let mut errors = Vec::new();
-        let amount = match parse_yuan(&input.amount) {
-            Ok(Fen(0)) => {
-                errors.push(FieldError::new("amount", Invalid::NotPositive));
-                None
-            }
-            Ok(a) => Some(a),
-            Err(e) => {
-                errors.push(FieldError::new("amount", e));
-                None
-            }
-        };
+        let amount = super::positive_yuan("amount", &input.amount, &mut errors);
         let method = match input.method.trim() {
             m @ ("cash" | "transfer") => m,
             "" => {
@@ -176,6 +166,8 @@ impl Store {
         .last_insert_id;
         let row = elevator_payment::Entity::find_by_id(pid).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "elevator_payment" })?;
         record(&txn, actor, p.compound.id, "elevator.payment", id, (None, Some(to_json(&row)?))).await?;
+        // The residents' income in the project's fund account, in this transaction.
+        crate::funds::mirror_elevator_payment(&txn, actor, p.compound.id, &p.unit_name, &row, None).await?;
         txn.commit().await?;
         Ok(payment_view(&row, lang))
     }
@@ -232,6 +224,7 @@ impl Store {
             o.insert("reason".into(), serde_json::json!(reason.as_str()));
         }
         record(&txn, actor, p.compound.id, "elevator.payment_void", id, (None, Some(after))).await?;
+        crate::funds::mirror_elevator_payment(&txn, actor, p.compound.id, &p.unit_name, &row, Some(payment_id)).await?;
         txn.commit().await?;
         Ok(payment_view(&row, lang))
     }

@@ -4,11 +4,15 @@
 mod decisions;
 mod elections;
 mod elevators;
+mod elevator_operation;
+mod funds;
 mod ratings;
 mod standards;
 pub use decisions::*;
 pub use elections::*;
 pub use elevators::*;
+pub use elevator_operation::*;
+pub use funds::*;
 pub use ratings::*;
 pub use standards::*;
 

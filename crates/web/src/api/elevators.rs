@@ -31,8 +31,16 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(outstanding))
         .routes(routes!(payments, record_payment))
         .routes(routes!(void_payment))
+        .routes(routes!(remind))
         .routes(routes!(bill))
         .routes(routes!(bills))
+        .routes(routes!(operation))
+        .routes(routes!(operation_split))
+        .routes(routes!(operation_cost))
+        .routes(routes!(unit_statement))
+        .routes(routes!(household_statement))
+        .routes(routes!(community_dashboard))
+        .routes(routes!(compound_dashboard))
         .merge(OpenApiRouter::new().routes(routes!(add_document)).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)))
 }
 
@@ -128,6 +136,14 @@ async fn outstanding(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec
     Ok(Json(state.store.elevator_outstanding(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
 }
 
+/// Queue a payment reminder in the notification outbox for the owners of every household
+/// that still owes (at most once a day per project).
+#[utoipa::path(post, path = "/elevators/{id}/reminders", tag = "elevators", params(("id" = i64, Path)),
+    responses((status = 201, body = ReminderBatch), (status = 422, body = ApiError), (status = 403, body = ApiError)))]
+async fn remind(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> Result<(StatusCode, Json<ReminderBatch>), WebError> {
+    Ok((StatusCode::CREATED, Json(state.store.remind_elevator_owing(ctx.actor()?, id).await.map_err(e(&ctx))?)))
+}
+
 /// Every payment of the project, newest first.
 #[utoipa::path(get, path = "/elevators/{id}/payments", tag = "elevators", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<PaymentView>), (status = 403, body = ApiError)))]
@@ -164,4 +180,65 @@ async fn bill(state: State, ctx: Ctx, Ids((id, household_id)): Ids<(i64, i64)>) 
     responses((status = 200, body = Vec<BillView>), (status = 404, body = ApiError)))]
 async fn bills(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<BillView>> {
     Ok(Json(state.store.elevator_bills(ctx.actor()?, id, None, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+pub struct MonthsPage {
+    /// Page of months, newest first, 12 a page.
+    #[serde(default)]
+    page: Option<u64>,
+}
+
+/// The running costs of a project in operation: how they are shared, and the months entered.
+#[utoipa::path(get, path = "/elevators/{id}/operation", tag = "elevators", params(("id" = i64, Path), MonthsPage),
+    responses((status = 200, body = OperationView), (status = 404, body = ApiError)))]
+async fn operation(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<MonthsPage>) -> ApiResult<OperationView> {
+    Ok(Json(state.store.elevator_operation(ctx.actor()?, id, q.page.unwrap_or(1), ctx.lang).await.map_err(e(&ctx))?))
+}
+
+/// How the project shares its running costs from now on: `{"split": "coefficients", "note": "…"}`
+/// (`equal` or `coefficients`; equal until set).
+#[utoipa::path(put, path = "/elevators/{id}/operation/split", tag = "elevators", params(("id" = i64, Path)), request_body = SplitInput,
+    responses((status = 200, body = OperationView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+async fn operation_split(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<SplitInput>) -> ApiResult<OperationView> {
+    Ok(Json(state.store.set_elevator_operation_split(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+/// Enter a month's cost of one kind and share it: `{"month": "2026-11", "kind": "maintenance",
+/// "amount": "416.67"}`. The same month and kind again is refused (`cost_exists`) unless
+/// `"replace": true`; the project must be in operation, the month not before it nor ahead.
+#[utoipa::path(post, path = "/elevators/{id}/operation/costs", tag = "elevators", params(("id" = i64, Path)), request_body = CostInput,
+    responses((status = 201, body = CostView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+async fn operation_cost(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<CostInput>) -> Result<(StatusCode, Json<CostView>), WebError> {
+    Ok((StatusCode::CREATED, Json(state.store.enter_elevator_operation_cost(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?)))
+}
+
+/// A month's statement of the unit: every household's part of each kind of cost.
+#[utoipa::path(get, path = "/elevators/{id}/operation/{month}", tag = "elevators", params(("id" = i64, Path), ("month" = String, Path, description = "2026-11")),
+    responses((status = 200, body = UnitStatementView), (status = 422, body = ApiError)))]
+async fn unit_statement(state: State, ctx: Ctx, Ids((id, month)): Ids<(i64, String)>) -> ApiResult<UnitStatementView> {
+    Ok(Json(state.store.elevator_unit_statement(ctx.actor()?, id, &month, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+/// One household's running costs of a month.
+#[utoipa::path(get, path = "/elevators/{id}/operation/{month}/households/{household_id}", tag = "elevators",
+    params(("id" = i64, Path), ("month" = String, Path), ("household_id" = i64, Path)),
+    responses((status = 200, body = HouseholdStatementView), (status = 404, body = ApiError)))]
+async fn household_statement(state: State, ctx: Ctx, Ids((id, month, household_id)): Ids<(i64, String, i64)>) -> ApiResult<HouseholdStatementView> {
+    Ok(Json(state.store.elevator_household_statement(ctx.actor()?, id, &month, household_id, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+/// The elevator dashboard of a community: projects by stage, money by source (subsidy,
+/// residents' payments, outstanding) in all and per compound, projects owing, running costs.
+#[utoipa::path(get, path = "/communities/{id}/elevators/dashboard", tag = "elevators", params(("id" = i64, Path)),
+    responses((status = 200, body = DashboardView), (status = 403, body = ApiError)))]
+async fn community_dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<DashboardView> {
+    Ok(Json(state.store.community_elevator_dashboard(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+/// The elevator dashboard of one compound.
+#[utoipa::path(get, path = "/compounds/{id}/elevators/dashboard", tag = "elevators", params(("id" = i64, Path)),
+    responses((status = 200, body = DashboardView), (status = 403, body = ApiError)))]
+async fn compound_dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<DashboardView> {
+    Ok(Json(state.store.compound_elevator_dashboard(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
 }

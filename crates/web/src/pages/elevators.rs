@@ -36,6 +36,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/elevators/{id}/shares/release", post(release))
         .route("/elevators/{id}/payments", post(pay))
         .route("/elevators/{id}/payments/{payment}/void", post(void_payment))
+        .route("/elevators/{id}/reminders", post(remind))
         .route("/elevators/{id}/bills", get(bills))
         .route("/elevators/{id}/bills/{hid}", get(bill))
 }
@@ -56,6 +57,8 @@ struct BoardPage {
     b: BoardView,
     proposal_id: String,
     errors: Vec<String>,
+    /// The dashboard with the charts of the same projects.
+    dashboard_link: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -67,13 +70,13 @@ struct BoardQuery {
 async fn board(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<BoardQuery>) -> PageResult {
     let b = state.store.elevator_board(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    Ok(BoardPage { t, c, b, proposal_id: q.proposal, errors: Vec::new() }.into_response())
+    Ok(BoardPage { t, c, b, proposal_id: q.proposal, errors: Vec::new(), dashboard_link: format!("/compounds/{id}/elevators/dashboard") }.into_response())
 }
 
 async fn community_board(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let b = state.store.community_elevator_board(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    Ok(BoardPage { t, c, b, proposal_id: String::new(), errors: Vec::new() }.into_response())
+    Ok(BoardPage { t, c, b, proposal_id: String::new(), errors: Vec::new(), dashboard_link: format!("/communities/{id}/elevators/dashboard") }.into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -111,7 +114,7 @@ async fn create(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm
         Err(e @ ServiceError::Invalid(_)) => {
             let b = state.store.elevator_board(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
             let (t, c) = chrome(&ctx);
-            let page = BoardPage { t, c, b, proposal_id: f.proposal_id, errors: vec![e.message(ctx.lang)] };
+            let page = BoardPage { t, c, b, proposal_id: f.proposal_id, errors: vec![e.message(ctx.lang)], dashboard_link: format!("/compounds/{id}/elevators/dashboard") };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(ctx.err(e)),
@@ -176,6 +179,9 @@ struct ProjectPage {
     doc_kinds: Vec<(&'static str, &'static str)>,
     errors: Vec<String>,
     field_errors: Vec<(&'static str, String)>,
+    /// The running costs, once the project is in operation.
+    op: Option<OperationView>,
+    months_base: String,
 }
 
 impl ProjectPage {
@@ -189,12 +195,31 @@ fn project_page(ctx: &Ctx, p: ProjectView, f: Option<PlanForm>) -> ProjectPage {
     let f = f.unwrap_or_else(|| PlanForm::of(&p));
     let presets = SubsidyPreset::ALL.iter().map(|s| (s.as_str(), s.label(ctx.lang))).collect();
     let doc_kinds = DocKind::ALL.iter().map(|d| (d.as_str(), d.label(ctx.lang))).collect();
-    ProjectPage { t, c, p, f, presets, doc_kinds, errors: Vec::new(), field_errors: Vec::new() }
+    let months_base = format!("/elevators/{}?", p.id);
+    ProjectPage { t, c, p, f, presets, doc_kinds, errors: Vec::new(), field_errors: Vec::new(), op: None, months_base }
 }
 
-async fn project(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+#[derive(Deserialize, Default)]
+struct ProjectQuery {
+    /// The page of running-cost months.
+    #[serde(default)]
+    page: Option<u64>,
+}
+
+/// The running costs shown on the project page: for a project in operation.
+async fn running_costs(state: &AppState, ctx: &Ctx, p: &ProjectView, page: u64) -> Result<Option<OperationView>, crate::error::WebError> {
+    if p.stage != linli_domain::elevator::ElevatorStage::Operation.as_str() {
+        return Ok(None);
+    }
+    state.store.elevator_operation(ctx.actor()?, p.id, page, ctx.lang).await.map(Some).map_err(|e| ctx.err(e))
+}
+
+async fn project(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ProjectQuery>) -> PageResult {
     let p = state.store.elevator_project(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
-    Ok(project_page(&ctx, p, None).into_response())
+    let op = running_costs(&state, &ctx, &p, q.page.unwrap_or(1)).await?;
+    let mut page = project_page(&ctx, p, None);
+    page.op = op;
+    Ok(page.into_response())
 }
 
 /// Re-shows the project page with the form as typed and every error marked.
@@ -203,7 +228,9 @@ async fn reshow_project(state: &AppState, ctx: &Ctx, id: i64, f: Option<PlanForm
         return Err(ctx.err(err));
     }
     let p = state.store.elevator_project(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let op = running_costs(state, ctx, &p, 1).await?;
     let mut page = project_page(ctx, p, f);
+    page.op = op;
     page.field_errors = field_errors(&err, ctx.lang);
     page.errors = vec![err.message(ctx.lang)];
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -295,6 +322,8 @@ struct SharesPage {
     field_errors: Vec<(&'static str, String)>,
     /// The payments, for those who may void a wrong one.
     payments: Vec<PaymentView>,
+    /// What a batch of reminders reached, right after sending it.
+    reminded: Option<ReminderBatch>,
 }
 
 impl SharesPage {
@@ -312,7 +341,24 @@ async fn shares(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let (t, c) = chrome(&ctx);
     let f = PayForm { method: "cash".into(), ..Default::default() };
     let payments = payments_to_void(&state, &ctx, &s).await?;
-    Ok(SharesPage { t, c, s, f, errors: Vec::new(), field_errors: Vec::new(), payments }.into_response())
+    Ok(SharesPage { t, c, s, f, errors: Vec::new(), field_errors: Vec::new(), payments, reminded: None }.into_response())
+}
+
+/// Queues reminders for the owners of the households that still owe, then shows the table
+/// with how many went out (and how many need a paper slip).
+async fn remind(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(_): CsrfForm<VersionForm>) -> PageResult {
+    let actor = ctx.actor()?;
+    let (reminded, errors) = match state.store.remind_elevator_owing(actor, id).await {
+        Ok(b) => (Some(b), Vec::new()),
+        Err(e @ ServiceError::Invalid(_)) => (None, vec![e.message(ctx.lang)]),
+        Err(e) => return Err(ctx.err(e)),
+    };
+    let s = state.store.elevator_shares(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let payments = payments_to_void(&state, &ctx, &s).await?;
+    let (t, c) = chrome(&ctx);
+    let f = PayForm { method: "cash".into(), ..Default::default() };
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, SharesPage { t, c, s, f, errors, field_errors: Vec::new(), payments, reminded }).into_response())
 }
 
 /// The payments shown with a "void" form: for those who manage the project.
@@ -364,7 +410,7 @@ async fn pay(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<Pa
             let s = state.store.elevator_shares(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
             let payments = payments_to_void(&state, &ctx, &s).await?;
             let (t, c) = chrome(&ctx);
-            let page = SharesPage { t, c, s, f, field_errors: field_errors(&e, ctx.lang), errors: vec![e.message(ctx.lang)], payments };
+            let page = SharesPage { t, c, s, f, field_errors: field_errors(&e, ctx.lang), errors: vec![e.message(ctx.lang)], payments, reminded: None };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(ctx.err(e)),

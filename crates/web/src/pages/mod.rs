@@ -4,7 +4,9 @@
 mod account;
 mod acting;
 mod elections;
+mod elevator_ops;
 mod elevators;
+mod funds;
 mod households;
 mod meetings;
 mod people;
@@ -55,6 +57,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(voting::router())
         .merge(elections::router())
         .merge(elevators::router())
+        .merge(elevator_ops::router())
+        .merge(funds::router())
         .merge(meetings::router())
         .merge(acting::router())
         .merge(roster::router())
