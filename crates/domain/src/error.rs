@@ -155,6 +155,20 @@ pub enum Invalid {
     AlreadyCorrected,
     /// A statement of days still to come.
     FuturePeriod,
+    /// A quarter not written like 2024-Q3.
+    BadQuarter,
+    /// An assessment without a mark for a standard of the checklist.
+    Unassessed { standard: String },
+    /// Star-rating weights that do not add up to exactly 100%.
+    WeightsSum { total_bp: i64 },
+    /// Two star bands that share scores.
+    BandsOverlap { stars: u8, other: u8 },
+    /// Scores between two star bands that no band covers.
+    BandsGap { from: i64, to: i64 },
+    /// A higher band with no more stars than the band below it.
+    BandsOrder { stars: u8 },
+    /// A satisfaction survey below its sample rule.
+    SurveyTooSmall { needed: i64, got: i64 },
 }
 
 impl Invalid {
@@ -241,6 +255,13 @@ impl Invalid {
             Invalid::PeriodPosted { .. } => "period_posted",
             Invalid::AlreadyCorrected => "already_corrected",
             Invalid::FuturePeriod => "future_period",
+            Invalid::BadQuarter => "bad_quarter",
+            Invalid::Unassessed { .. } => "unassessed",
+            Invalid::WeightsSum { .. } => "weights_sum",
+            Invalid::BandsOverlap { .. } => "bands_overlap",
+            Invalid::BandsGap { .. } => "bands_gap",
+            Invalid::BandsOrder { .. } => "bands_order",
+            Invalid::SurveyTooSmall { .. } => "survey_too_small",
         }
     }
 
@@ -454,6 +475,20 @@ impl Invalid {
             (Invalid::AlreadyCorrected, Lang::En) => "has already been corrected (or is itself a correction)".into(),
             (Invalid::FuturePeriod, Lang::Zh) => "还没到这一天：只能公示已经过去的日子".into(),
             (Invalid::FuturePeriod, Lang::En) => "is still to come: only days gone by can be published".into(),
+            (Invalid::BadQuarter, Lang::Zh) => "考核期格式应为 2024-Q3（年份-季度）".into(),
+            (Invalid::BadQuarter, Lang::En) => "is not a period like 2024-Q3 (year and quarter)".into(),
+            (Invalid::Unassessed { standard }, Lang::Zh) => format!("标准 {standard} 还没有评定（达标、部分达标或未达标）"),
+            (Invalid::Unassessed { standard }, Lang::En) => format!("give standard {standard} a mark (met, partly or not met)"),
+            (Invalid::WeightsSum { total_bp }, Lang::Zh) => format!("各项权重合计 {}%，必须正好是 100%", Fen(*total_bp)),
+            (Invalid::WeightsSum { total_bp }, Lang::En) => format!("add up to {}%; they must add up to exactly 100%", Fen(*total_bp)),
+            (Invalid::BandsOverlap { stars, other }, Lang::Zh) => format!("{stars} 星和 {other} 星的分数段重叠"),
+            (Invalid::BandsOverlap { stars, other }, Lang::En) => format!("the {stars}-star and {other}-star bands overlap"),
+            (Invalid::BandsGap { from, to }, Lang::Zh) => format!("{from}–{to} 分不在任何星级分数段内"),
+            (Invalid::BandsGap { from, to }, Lang::En) => format!("leave the scores {from}–{to} without a band"),
+            (Invalid::BandsOrder { stars }, Lang::Zh) => format!("分数更高的分数段（{stars} 星）星级必须更高"),
+            (Invalid::BandsOrder { stars }, Lang::En) => format!("a higher band ({stars} stars) must have more stars than the one below"),
+            (Invalid::SurveyTooSmall { needed, got }, Lang::Zh) => format!("满意度调查只有 {got} 户，按抽样规则至少需要 {needed} 户"),
+            (Invalid::SurveyTooSmall { needed, got }, Lang::En) => format!("has {got} answers; the sample rule needs at least {needed}"),
         }
     }
 }
@@ -608,6 +643,22 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
         "top_up_percent" => ("续筹警戒线", "Top-up threshold"),
         "project_id" => ("项目", "Project"),
         "entry_id" => ("账目", "Entry"),
+        "checklist" => ("治理标准", "Checklist"),
+        "scheme" => ("评星方案", "Star-rating scheme"),
+        "period" => ("考核期", "Period"),
+        "weights" => ("权重", "Weights"),
+        "bands" => ("星级分数段", "Star bands"),
+        "vetoes" => ("一票否决项", "Veto items"),
+        "survey" => ("抽样规则", "Sample rule"),
+        "responses" => ("调查户数", "Survey answers"),
+        "satisfied" => ("满意户数", "Satisfied answers"),
+        "management" => ("管理得分", "Management score"),
+        "overall" => ("综合得分", "Overall score"),
+        "problems" => ("存在问题", "Problems found"),
+        "households_benefited" => ("受益户数", "Households benefited"),
+        "quantity" => ("数量", "Quantity"),
+        "budget" => ("预算", "Budget"),
+        "region" => ("地区", "Region"),
         other => (other, other),
     };
     lang.pick(zh, en)

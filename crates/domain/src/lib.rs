@@ -21,6 +21,7 @@ pub mod rating;
 pub mod registry;
 pub mod volunteers;
 pub mod requests;
+pub mod standards;
 
 pub use area::{Area, AreaSource};
 pub use error::{FieldError, Invalid};

@@ -112,6 +112,15 @@ enum ExportWhat {
         out: std::path::PathBuf,
     },
     Openapi,
+    /// A region's compounds as anonymised open data: compounds.csv and its JSON Table Schema.
+    OpenData {
+        /// The region (city, district, subdistrict or community) id.
+        #[arg(long)]
+        region: i64,
+        /// The directory to write compounds.csv and compounds.schema.json into.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 fn print_demo(summary: Option<&DemoSummary>, url: &str) {
@@ -209,6 +218,15 @@ async fn main() -> anyhow::Result<()> {
             roster_cli::export(&store, compound, out.as_deref(), format.as_deref()).await?;
         }
         Command::Export { what: ExportWhat::RosterTemplate { out } } => roster_cli::template(&out)?,
+        Command::Export { what: ExportWhat::OpenData { region, out } } => {
+            let store = Store::open(url).await?;
+            let d = store.open_data(region).await.map_err(|e| anyhow::anyhow!("{}", e.message(Lang::Zh)))?;
+            std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+            let csv = linli_store::sheet::csv_table(&d.headers, &d.rows).map_err(|e| anyhow::anyhow!("{e}"))?;
+            std::fs::write(out.join("compounds.csv"), csv).context("writing compounds.csv")?;
+            std::fs::write(out.join("compounds.schema.json"), serde_json::to_vec_pretty(&d.schema)?).context("writing compounds.schema.json")?;
+            println!("{} compounds written to {}", d.rows.len(), out.display());
+        }
         Command::Backup { file } => {
             let store = open(url).await?;
             let report = linli_store::exchange::backup(&store, url, &file).await?;

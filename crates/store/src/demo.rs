@@ -285,6 +285,7 @@ impl Store {
         }
         crate::elevators::seed_demo_projects(&txn).await?;
         crate::funds::seed_demo_funds(&txn).await?;
+        crate::standards::demo::seed_demo_standards(&txn).await?;
         let summary = DemoSummary {
             compounds: world.count_compounds(),
             units: world.count_units(),

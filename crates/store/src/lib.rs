@@ -25,6 +25,7 @@ pub mod ratings;
 pub mod registry;
 pub mod requests;
 pub mod sheet;
+pub mod standards;
 pub mod roster;
 pub mod volunteers;
 

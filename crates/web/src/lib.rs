@@ -18,6 +18,7 @@ mod i18n_volunteers;
 mod i18n_requests;
 mod i18n_elevator_ops;
 mod i18n_funds;
+mod i18n_standards;
 mod pages;
 
 use axum::Router;

@@ -9,6 +9,7 @@ mod funds;
 mod ratings;
 mod volunteers;
 mod requests;
+mod standards;
 pub use decisions::*;
 pub use elections::*;
 pub use elevators::*;
@@ -17,6 +18,7 @@ pub use funds::*;
 pub use ratings::*;
 pub use volunteers::*;
 pub use requests::*;
+pub use standards::*;
 
 pub mod region {
     use sea_orm::entity::prelude::*;

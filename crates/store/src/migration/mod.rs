@@ -14,6 +14,7 @@ mod m0008_funds;
 mod m0009_elevator_operation;
 mod m0010_requests;
 mod m0011_volunteers;
+mod m0012_standards;
 mod m0013_meeting_version;
 
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_elevator_operation::Migration),
             Box::new(m0010_requests::Migration),
             Box::new(m0011_volunteers::Migration),
+            Box::new(m0012_standards::Migration),
             Box::new(m0013_meeting_version::Migration),
         ]
     }

@@ -13,6 +13,7 @@ mod registry;
 mod requests;
 mod roster;
 mod volunteers;
+mod standards;
 
 use crate::ctx::Ctx;
 use crate::error::{ApiError, WebError};
@@ -59,6 +60,7 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .merge(funds::router())
         .merge(volunteers::router())
         .merge(requests::router())
+        .merge(standards::router())
 }
 
 /// The OpenAPI document, with paths under `/api/v1`.

@@ -17,6 +17,8 @@ mod ratings;
 mod requests;
 mod grids;
 mod voting;
+mod standards;
+mod dashboards;
 pub(crate) mod roster;
 
 use crate::ctx::{Ctx, LANG_COOKIE, LARGE_COOKIE};
@@ -66,6 +68,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(roster::router())
         .merge(requests::router())
         .merge(grids::router())
+        .merge(standards::router())
+        .merge(dashboards::router())
         .route("/prefs", axum::routing::get(prefs))
 }
 

@@ -1,0 +1,135 @@
+//! The per-compound plan (一小区一策): the kinds of renovation it may hold, with the unit
+//! each is counted in, and the five funding channels of seed 003.
+
+use crate::error::Invalid;
+use crate::lang::Lang;
+use serde::{Deserialize, Serialize};
+
+/// What a plan renovates. Quantities are integers in the kind's unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RenovationKind {
+    /// Rain and sewage pipes, in metres.
+    Pipes,
+    /// New parking spaces.
+    Parking,
+    /// Lighting, in lamps.
+    Lighting,
+    /// Elevators added.
+    Elevators,
+    /// Smart access gates.
+    SmartAccess,
+    /// Security cameras and gates.
+    Security,
+    Other,
+}
+
+impl RenovationKind {
+    pub const ALL: [RenovationKind; 7] = [
+        RenovationKind::Pipes,
+        RenovationKind::Parking,
+        RenovationKind::Lighting,
+        RenovationKind::Elevators,
+        RenovationKind::SmartAccess,
+        RenovationKind::Security,
+        RenovationKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RenovationKind::Pipes => "pipes",
+            RenovationKind::Parking => "parking",
+            RenovationKind::Lighting => "lighting",
+            RenovationKind::Elevators => "elevators",
+            RenovationKind::SmartAccess => "smart_access",
+            RenovationKind::Security => "security",
+            RenovationKind::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<RenovationKind, Invalid> {
+        match s.trim() {
+            "" => Err(Invalid::Required),
+            s => RenovationKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or(Invalid::BadChoice),
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            RenovationKind::Pipes => lang.pick("雨污管网", "pipes"),
+            RenovationKind::Parking => lang.pick("停车位", "parking spaces"),
+            RenovationKind::Lighting => lang.pick("照明", "lighting"),
+            RenovationKind::Elevators => lang.pick("加装电梯", "elevators"),
+            RenovationKind::SmartAccess => lang.pick("智能门禁", "smart access"),
+            RenovationKind::Security => lang.pick("安防监控", "security cameras"),
+            RenovationKind::Other => lang.pick("其他", "other"),
+        }
+    }
+
+    /// The unit a quantity of this kind is counted in.
+    pub fn unit(self, lang: Lang) -> &'static str {
+        match self {
+            RenovationKind::Pipes => lang.pick("米", "m"),
+            RenovationKind::Parking => lang.pick("个", "spaces"),
+            RenovationKind::Lighting => lang.pick("盏", "lamps"),
+            RenovationKind::Elevators => lang.pick("部", "elevators"),
+            RenovationKind::SmartAccess => lang.pick("处", "gates"),
+            RenovationKind::Security => lang.pick("个", "cameras"),
+            RenovationKind::Other => lang.pick("项", "items"),
+        }
+    }
+}
+
+/// Where a plan's money comes from (seed 003's five channels).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// 财政以奖代补.
+    GovernmentReward,
+    /// 小区居民自筹.
+    Residents,
+    /// 帮扶单位援助.
+    SupportUnit,
+    /// 社会慈善捐赠.
+    Charity,
+    /// 公共收益 (parking, advertising).
+    PublicIncome,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 5] = [Channel::GovernmentReward, Channel::Residents, Channel::SupportUnit, Channel::Charity, Channel::PublicIncome];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::GovernmentReward => "government_reward",
+            Channel::Residents => "residents",
+            Channel::SupportUnit => "support_unit",
+            Channel::Charity => "charity",
+            Channel::PublicIncome => "public_income",
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Channel::GovernmentReward => lang.pick("财政以奖代补", "government reward"),
+            Channel::Residents => lang.pick("居民自筹", "residents' contributions"),
+            Channel::SupportUnit => lang.pick("帮扶单位援助", "support units"),
+            Channel::Charity => lang.pick("社会慈善捐赠", "charity"),
+            Channel::PublicIncome => lang.pick("公共收益", "public income"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip() {
+        for k in RenovationKind::ALL {
+            assert_eq!(RenovationKind::parse(k.as_str()), Ok(k));
+        }
+        assert_eq!(RenovationKind::parse("roof"), Err(Invalid::BadChoice));
+        assert_eq!(RenovationKind::parse(""), Err(Invalid::Required));
+    }
+}
