@@ -481,17 +481,8 @@ impl Store {
             .copied()
             .unwrap_or(0);
         let posted = posted_until(db, a.row.id).await?;
-        let mut emergencies_q = fund_entry::Entity::find()
-            .filter(fund_entry::Column::AccountId.eq(a.row.id))
-            .filter(fund_entry::Column::Emergency.is_not_null());
-        if let Some(p) = posted {
-            emergencies_q = emergencies_q.filter(fund_entry::Column::OccurredOn.gt(p.to_string()));
-        }
-        let emergencies = emergencies_q
-            .order_by_asc(fund_entry::Column::OccurredOn)
-            .limit(100)
-            .all(db)
-            .await?;
+        let after = posted.map(|p| p.to_string()).unwrap_or_default();
+        let emergencies: Vec<fund_entry::Model> = super::emergencies(db, a.row.id).await?.into_iter().filter(|e| e.occurred_on > after).take(100).collect();
         let no_labels = BTreeMap::new();
         Ok(AccountView {
             account: summary(&a.row, balance, posted, lang),

@@ -9,8 +9,9 @@
 //!   posted day, so a posted statement and the live ledger never disagree, and a correction
 //!   made later lands in the next statement;
 //! - writes lock the account row first, so an entry and a posting never interleave;
-//! - statements are computed by one `GROUP BY` over the index `(account_id, occurred_on,
-//!   direction, category, amount)`, so 100,000 entries are summed from the index alone;
+//! - a statement is one `GROUP BY` pass over the index `(account_id, direction, category,
+//!   occurred_on, amount)` that sums the opening balance and the period per category, from
+//!   the index alone and in its order, so 100,000 entries need no sort and no table row;
 //! - an elevator project's payments (`elevators/payments.rs`) post the residents' income
 //!   into the project's account in the payment's own transaction, and a void reverses it.
 

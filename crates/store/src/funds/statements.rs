@@ -222,53 +222,59 @@ fn parse_period(input: &PeriodInput) -> ServiceResult<Period> {
     Period::new(from, to).map_err(|e| ServiceError::invalid("period_to", e))
 }
 
+/// The most emergency spendings an account lists.
+const EMERGENCIES_MAX: u64 = 10_000;
+
+/// An account's emergency spendings by day: by the index (account_id, emergency), then
+/// sorted here (asking the database to sort or to filter by day makes it read every entry).
+pub(crate) async fn emergencies<C: ConnectionTrait>(db: &C, account_id: i64) -> ServiceResult<Vec<fund_entry::Model>> {
+    let mut rows = fund_entry::Entity::find()
+        .filter(fund_entry::Column::AccountId.eq(account_id))
+        .filter(fund_entry::Column::Emergency.is_not_null())
+        .limit(EMERGENCIES_MAX)
+        .all(db)
+        .await?;
+    rows.sort_by(|a, b| a.occurred_on.cmp(&b.occurred_on).then(a.id.cmp(&b.id)));
+    Ok(rows)
+}
+
 /// The statement of a period from the ledger: the balance before it and one `GROUP BY`.
 async fn compute<C: ConnectionTrait>(
     db: &C,
     account_id: i64,
     period: Period,
 ) -> ServiceResult<(Statement, Vec<EmergencyLine>)> {
-    let opening = super::balances(db, &[account_id], Some(period.from))
-        .await?
-        .get(&account_id)
-        .copied()
-        .unwrap_or(0);
-    let in_period = || {
-        fund_entry::Entity::find()
-            .filter(fund_entry::Column::AccountId.eq(account_id))
-            .filter(fund_entry::Column::OccurredOn.gte(period.from.to_string()))
-            .filter(fund_entry::Column::OccurredOn.lte(period.to.to_string()))
-    };
-    let sums: Vec<(String, String, i64)> = in_period()
+    // One pass up to the period's end: per category, what came before it (the opening
+    // balance) and what fell in it. Grouped in the order of the index (account_id,
+    // direction, category, occurred_on, amount), so nothing is sorted.
+    let (from, to) = (period.from.to_string(), period.to.to_string());
+    let sums: Vec<(String, String, i64, i64)> = fund_entry::Entity::find()
         .select_only()
         .column(fund_entry::Column::Direction)
         .column(fund_entry::Column::Category)
-        .column_as(
-            Expr::cust("CAST(COALESCE(SUM(amount), 0) AS BIGINT)"),
-            "total",
-        )
+        // `from` is a `Day`, digits and dashes only: written into the SQL as a literal.
+        .column_as(Expr::cust(format!("CAST(COALESCE(SUM(CASE WHEN occurred_on < '{from}' THEN amount ELSE 0 END), 0) AS BIGINT)")), "before")
+        .column_as(Expr::cust(format!("CAST(COALESCE(SUM(CASE WHEN occurred_on >= '{from}' THEN amount ELSE 0 END), 0) AS BIGINT)")), "within")
+        .filter(fund_entry::Column::AccountId.eq(account_id))
+        .filter(fund_entry::Column::OccurredOn.lte(to))
         .group_by(fund_entry::Column::Direction)
         .group_by(fund_entry::Column::Category)
         .into_tuple()
         .all(db)
         .await?;
+    let mut opening = 0i128;
     let mut amounts = Vec::with_capacity(sums.len());
-    for (d, c, total) in sums {
-        let category = Category::parse(&d, &c).map_err(|_| {
-            super::internal(format!("account {account_id}: entry category {d}/{c}"))
-        })?;
-        amounts.push((category, Fen(total)));
+    for (d, c, before, within) in sums {
+        let category = Category::parse(&d, &c).map_err(|_| super::internal(format!("account {account_id}: entry category {d}/{c}")))?;
+        opening += i128::from(before);
+        amounts.push((category, Fen(within)));
     }
-    let statement = Statement::compute(period, Fen(opening), amounts)
-        .map_err(|e| ServiceError::invalid("amount", e))?;
-    let emergencies = in_period()
-        .filter(fund_entry::Column::Emergency.is_not_null())
-        .order_by_asc(fund_entry::Column::OccurredOn)
-        .order_by_asc(fund_entry::Column::Id)
-        .limit(500)
-        .all(db)
+    let opening = i64::try_from(opening).map_err(|_| ServiceError::invalid("amount", Invalid::AmountOverflow))?;
+    let statement = Statement::compute(period, Fen(opening), amounts).map_err(|e| ServiceError::invalid("amount", e))?;
+    let emergencies = emergencies(db, account_id)
         .await?
         .into_iter()
+        .filter(|e| Day::parse(&e.occurred_on).is_ok_and(|d| period.contains(d)))
         .map(|e| EmergencyLine {
             entry_id: e.id,
             occurred_on: e.occurred_on,
