@@ -143,6 +143,13 @@ both_backends! {
         let ct = count(&app, &s).await;
         assert_eq!(ct["quorum_met"], true, "{ct}");
         assert_eq!(ct["participants_heads"], needed);
+        // The register names the candidates of each ballot, its way of casting and revision.
+        let (st, reg) = app.api(&s.committee, Method::GET, &format!("/proposals/{}/ballots", s.id), None).await;
+        assert_eq!(st, 200, "{reg}");
+        let rows = reg.as_array().unwrap();
+        let mine = rows.iter().find(|r| r["voter_key"] == b2["voter_key"]).unwrap();
+        assert_eq!((mine["choice_label"].as_str(), mine["method"].as_str(), mine["revision"].as_i64()), (Some("业主 孙大爷、李阿姨、王师傅"), Some("online"), Some(2)), "{mine}");
+        assert_eq!(rows.iter().filter(|r| r["method"] == "paper").count() as i64, needed - 1);
         assert_eq!(ct["elected"].as_array().unwrap().len(), 3, "{ct}");
         assert_eq!(ct["unfilled"], 0);
 

@@ -426,4 +426,62 @@ both_backends! {
         let (s, err) = app.api(&head, Method::POST, &format!("/elevators/{}/payments", q["id"]), Some(json!({"household_id": 1, "amount": "1", "method": "cash", "receipt_no": "U-2"}))).await;
         assert_api_error(s, &err, 403, "forbidden", None);
     }
+
+    async fn reminders_reach_the_owners_who_still_owe_once_a_day(app) {
+        let committee = app.token("committee").await;
+        let resident = app.token("resident").await;
+        let owner = app.token("owner").await;
+        let c = compound(&app);
+        let home = app.persona_place("owner");
+        let h = app.household_json(&owner, home).await;
+        let unit = h["household"]["unit_id"].as_i64().unwrap();
+        let floor = h["household"]["floor"].as_i64().unwrap();
+        let (s, p) = create(&app, &committee, c, unit, None).await;
+        assert_eq!(s, 201, "{p}");
+        let id = p["id"].as_i64().unwrap();
+        // Everything falls on the owner's floor, so the owner's household owes.
+        let table: Vec<(i32, String)> = p["coefficients"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let f = r["floor"].as_i64().unwrap();
+                (f as i32, if f == floor { "100".to_string() } else { "0".to_string() })
+            })
+            .collect();
+        let table: Vec<(i32, &str)> = table.iter().map(|(f, s)| (*f, s.as_str())).collect();
+        let (s, p) = app.api(&committee, Method::PUT, &format!("/elevators/{id}/plan"), Some(plan(p["version"].as_i64().unwrap(), "300000", &table))).await;
+        assert_eq!(s, 200, "{p}");
+
+        // Not before the table is fixed; never by a resident.
+        let (s, err) = app.api(&committee, Method::POST, &format!("/elevators/{id}/reminders"), None).await;
+        assert_api_error(s, &err, 422, "stage_blocked", Some("shares"));
+        let (s, fixed) = app.api(&committee, Method::POST, &format!("/elevators/{id}/shares/fix"), Some(json!({"version": p["version"]}))).await;
+        assert_eq!(s, 200, "{fixed}");
+        let (s, err) = app.api(&resident, Method::POST, &format!("/elevators/{id}/reminders"), None).await;
+        assert_api_error(s, &err, 403, "forbidden", None);
+
+        let owing = app.sql_i64(&format!("SELECT COUNT(*) FROM elevator_share WHERE project_id = {id} AND amount > 0")).await;
+        let before = app.sql_i64("SELECT COUNT(*) FROM notification WHERE kind = 'elevator.reminder'").await;
+        let (s, batch) = app.api(&committee, Method::POST, &format!("/elevators/{id}/reminders"), None).await;
+        assert_eq!(s, 201, "{batch}");
+        assert_eq!(batch["households"].as_i64(), Some(owing));
+        let queued = app.sql_i64("SELECT COUNT(*) FROM notification WHERE kind = 'elevator.reminder'").await - before;
+        assert_eq!(batch["notifications"].as_i64(), Some(queued));
+        assert!(queued >= 1, "the owner has an account: {batch}");
+        assert_eq!(batch["on_paper"].as_i64().unwrap() + queued.min(owing), owing, "{batch}");
+        let link = format!("/elevators/{id}/bills/{home}");
+        assert_eq!(app.sql_i64(&format!("SELECT COUNT(*) FROM notification WHERE kind = 'elevator.reminder' AND link = '{link}'")).await, 1, "the owner's reminder links their bill");
+
+        // A second batch the same day is refused and queues nothing.
+        let (s, err) = app.api(&committee, Method::POST, &format!("/elevators/{id}/reminders"), None).await;
+        assert_api_error(s, &err, 422, "reminded_today", Some("reminders"));
+        assert_eq!(app.sql_i64("SELECT COUNT(*) FROM notification WHERE kind = 'elevator.reminder'").await - before, queued);
+
+        // The page shows the button to those who collect, and what went out.
+        let b = app.browser_login("committee").await;
+        let (s, page) = b.get(&format!("/elevators/{id}/shares")).await;
+        assert_eq!(s, 200);
+        assert!(page.contains(&format!("action=\"/elevators/{id}/reminders\"")), "the remind button");
+    }
 }

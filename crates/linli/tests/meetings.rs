@@ -67,6 +67,7 @@ both_backends! {
                 &format!("/meetings/{id}"),
                 &format!("/meetings/{id}"),
                 &[
+                    ("version", "1"),
                     ("title", "三月议事会"),
                     ("held_on", "2024-03-05"),
                     ("place", "社区活动室"),
@@ -85,8 +86,26 @@ both_backends! {
             assert!(html.contains(text), "the minutes sheet shows {text}");
         }
         assert_eq!(html.matches("signature-line").count(), 4, "a signature line per attendee");
+        // A second secretary still on version 1 does not overwrite the minutes: their text
+        // comes back with the newer version in the form, and nothing is written.
+        let audit = app.audit_count().await;
+        let (s, html, _) = browser
+            .submit(&format!("/meetings/{id}"), &format!("/meetings/{id}"), &[("version", "1"), ("title", "三月议事会"), ("held_on", "2024-03-05"), ("minutes", "另一份纪要")])
+            .await;
+        assert_eq!(s, 409, "{html}");
+        assert!(html.contains("另一份纪要") && html.contains("name=\"version\" value=\"2\""), "typed text kept, newer version in the form");
+        assert_eq!(app.audit_count().await, audit);
+        let (_, m) = app.api(&owner, Method::GET, &format!("/meetings/{id}"), None).await;
+        assert_eq!((m["minutes"].as_str(), m["version"].as_i64()), (Some("讨论屋顶漏水。"), Some(2)));
+        // Through the API the version is required.
+        let committee = app.token("committee").await;
+        let body = json!({"title": "三月议事会", "held_on": "2024-03-05"});
+        let (s, err) = app.api(&committee, Method::PUT, &format!("/meetings/{id}"), Some(body)).await;
+        assert_api_error(s, &err, 422, "required", Some("version"));
+        let (s, err) = app.api(&committee, Method::PUT, &format!("/meetings/{id}"), Some(json!({"title": "三月议事会", "held_on": "2024-03-05", "version": 1}))).await;
+        assert_api_error(s, &err, 409, "stale_version", Some("version"));
         // The page's form refuses a bad date, naming the field.
-        let (s, html, _) = browser.submit(&format!("/meetings/{id}"), &format!("/meetings/{id}"), &[("title", "三月议事会"), ("held_on", "三月五日")]).await;
+        let (s, html, _) = browser.submit(&format!("/meetings/{id}"), &format!("/meetings/{id}"), &[("version", "2"), ("title", "三月议事会"), ("held_on", "三月五日")]).await;
         assert_eq!(s, 422);
         assert!(html.contains("会议日期"), "field named");
         // Linked from the compound's proposals.

@@ -260,6 +260,25 @@ both_backends! {
         assert_eq!((again["preview"]["created"].as_i64(), again["preview"]["unchanged"].as_i64()), (Some(0), Some(5)), "{again}");
     }
 
+    async fn an_old_xls_file_imports_like_an_xlsx(app) {
+        // Made by scripts/fixtures/make_roster_xls.py: merged cells, numbers stored as doubles.
+        let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/roster.xls")).unwrap();
+        let token = app.token("committee").await;
+        let (s, p) = upload(&app, &token, 1, "11栋.xls", bytes).await;
+        assert_eq!(s, 201, "{p}");
+        assert_eq!(p["preview"]["errors"], serde_json::json!([]), "{p}");
+        assert_eq!(p["preview"]["created"].as_i64(), Some(4), "{p}");
+        assert_eq!(p["preview"]["new_places"], serde_json::json!(["11栋 1单元"]));
+        let id = p["id"].as_i64().unwrap();
+        let (s, done) = app.api(&token, Method::POST, &format!("/compounds/1/roster/imports/{id}/confirm"), None).await;
+        assert_eq!(s, 200, "{done}");
+        let building = app.sql_i64("SELECT id FROM building WHERE name = '11栋' AND compound_id = 1").await;
+        // Rooms stored as 101.0 are room 101; 76.25 m² is 7625 hundredths; floors from 一层/二层.
+        assert_eq!(app.sql_pairs(&format!("SELECT floor, area_centi FROM household WHERE building_id = {building} ORDER BY room")).await, [(1, 8950), (1, 8950), (2, 7625), (2, 7625)]);
+        assert_eq!(app.sql_i64(&format!("SELECT COUNT(*) FROM household WHERE building_id = {building} AND room IN ('101', '102', '201', '202')")).await, 4);
+        assert_eq!(app.sql_i64("SELECT COUNT(*) FROM person WHERE phone = '13800139001' AND name = '郑一'").await, 1);
+    }
+
     async fn export_then_import_changes_nothing(app) {
         let token = app.token("committee").await;
         for format in ["xlsx", "csv"] {

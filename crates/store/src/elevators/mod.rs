@@ -16,6 +16,7 @@ mod demo;
 mod operation;
 mod payments;
 mod plan;
+mod reminders;
 mod shares;
 
 pub(crate) use demo::seed_demo_projects;
@@ -24,6 +25,7 @@ pub use dashboard::*;
 pub use operation::*;
 pub use payments::*;
 pub use plan::*;
+pub use reminders::*;
 pub use shares::*;
 
 use crate::accounts::Actor;

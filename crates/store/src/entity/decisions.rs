@@ -305,6 +305,7 @@ pub mod meeting {
         pub minutes: String,
         pub created_by: i64,
         pub created_at: i64,
+        pub version: i32,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,11 +5,13 @@ mod decisions;
 mod elections;
 mod elevators;
 mod elevator_operation;
+mod funds;
 mod ratings;
 pub use decisions::*;
 pub use elections::*;
 pub use elevators::*;
 pub use elevator_operation::*;
+pub use funds::*;
 pub use ratings::*;
 
 pub mod region {

@@ -10,7 +10,9 @@ mod m0004_elections;
 mod m0005_ratings;
 mod m0006_elevators;
 mod m0007_proposal_files;
+mod m0008_funds;
 mod m0009_elevator_operation;
+mod m0013_meeting_version;
 
 pub struct Migrator;
 
@@ -24,7 +26,9 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_ratings::Migration),
             Box::new(m0006_elevators::Migration),
             Box::new(m0007_proposal_files::Migration),
+            Box::new(m0008_funds::Migration),
             Box::new(m0009_elevator_operation::Migration),
+            Box::new(m0013_meeting_version::Migration),
         ]
     }
 }

@@ -529,6 +529,12 @@ pub(crate) async fn notify_roll<C: ConnectionTrait>(txn: &C, proposal_id: i64, k
         .into_tuple()
         .all(txn)
         .await?;
+    let accounts = owner_accounts(txn, &households).await?;
+    notify(txn, &accounts, kind, title, &format!("/proposals/{proposal_id}")).await
+}
+
+/// The accounts of the owners of these households, each once, in id order.
+pub(crate) async fn owner_accounts<C: ConnectionTrait>(txn: &C, households: &[i64]) -> ServiceResult<Vec<i64>> {
     let mut accounts: Vec<i64> = Vec::new();
     for chunk in households.chunks(500) {
         let ids: Vec<i64> = role_grant::Entity::find()
@@ -544,7 +550,7 @@ pub(crate) async fn notify_roll<C: ConnectionTrait>(txn: &C, proposal_id: i64, k
     }
     accounts.sort_unstable();
     accounts.dedup();
-    notify(txn, &accounts, kind, title, &format!("/proposals/{proposal_id}")).await
+    Ok(accounts)
 }
 
 /// Queues one notification per account, inside the caller's transaction.

@@ -349,6 +349,20 @@ impl Store {
         self.election(actor, p.id, lang).await
     }
 
+    /// Each voter's current election ballot for the register: the candidates they named.
+    pub(super) async fn election_casts(&self, id: i64) -> ServiceResult<std::collections::HashMap<String, super::voting::Cast>> {
+        let names: std::collections::HashMap<i64, String> = self.candidates(id).await?.into_iter().map(|c| (c.id, c.name)).collect();
+        let ballots = election_ballot::Entity::find().filter(election_ballot::Column::ProposalId.eq(id)).all(self.read()).await?;
+        Ok(ballots
+            .into_iter()
+            .map(|b| {
+                let label = parse_ids(&b.candidate_ids).iter().filter_map(|c| names.get(c).cloned()).collect::<Vec<_>>().join("、");
+                let choice = b.candidate_ids.clone();
+                (b.voter_key.clone(), super::voting::cast!(b, choice, label))
+            })
+            .collect())
+    }
+
     async fn candidates(&self, id: i64) -> ServiceResult<Vec<candidate::Model>> {
         Ok(candidate::Entity::find().filter(candidate::Column::ProposalId.eq(id)).order_by_asc(candidate::Column::Id).all(self.read()).await?)
     }

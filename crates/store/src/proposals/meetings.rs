@@ -14,6 +14,7 @@ use linli_domain::authz::Action;
 use linli_domain::decision::ProposalStage;
 use linli_domain::registry::Text;
 use linli_domain::{FieldError, Invalid, Lang};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -35,6 +36,10 @@ pub struct MeetingInput {
     pub minutes: String,
     #[serde(default)]
     pub agenda: Vec<AgendaInput>,
+    /// The version the edit started from (`MeetingView::version`); required to change a
+    /// recorded meeting, ignored when creating one.
+    #[serde(default)]
+    pub version: Option<i32>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -75,6 +80,7 @@ pub struct MeetingView {
     pub minutes: String,
     pub items: Vec<AgendaItemView>,
     pub created_at: i64,
+    pub version: i32,
     pub can_manage: bool,
 }
 
@@ -231,6 +237,7 @@ impl Store {
                 })
                 .collect(),
             created_at: m.created_at,
+            version: m.version,
             can_manage: actor.can(Action::ManageDecision, &path),
         })
     }
@@ -251,6 +258,7 @@ impl Store {
             minutes: Set(m.minutes.clone()),
             created_by: Set(actor.account_id),
             created_at: Set(now()),
+            version: Set(1),
             ..Default::default()
         })
         .exec(&txn)
@@ -270,18 +278,22 @@ impl Store {
         let m = parse(input)?;
         let kept: Vec<i64> = meeting_item::Entity::find().filter(meeting_item::Column::MeetingId.eq(id)).all(self.read()).await?.iter().map(|i| i.proposal_id).collect();
         self.check_agenda(c.id, &m.agenda, &kept).await?;
+        let version = input.version.ok_or_else(|| ServiceError::invalid("version", Invalid::Required))?;
         let txn = self.begin_write().await?;
-        meeting::Entity::update(meeting::ActiveModel {
-            id: Set(id),
-            title: Set(m.title.clone()),
-            held_on: Set(m.held_on.clone()),
-            place: Set(m.place.clone()),
-            attendance: Set(m.attendance.clone()),
-            minutes: Set(m.minutes.clone()),
-            ..Default::default()
-        })
-        .exec(&txn)
-        .await?;
+        let res = meeting::Entity::update_many()
+            .col_expr(meeting::Column::Title, Expr::value(m.title.clone()))
+            .col_expr(meeting::Column::HeldOn, Expr::value(m.held_on.clone()))
+            .col_expr(meeting::Column::Place, Expr::value(m.place.clone()))
+            .col_expr(meeting::Column::Attendance, Expr::value(m.attendance.clone()))
+            .col_expr(meeting::Column::Minutes, Expr::value(m.minutes.clone()))
+            .col_expr(meeting::Column::Version, Expr::value(version + 1))
+            .filter(meeting::Column::Id.eq(id))
+            .filter(meeting::Column::Version.eq(version))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected == 0 {
+            return Err(ServiceError::Stale { current: old.version });
+        }
         meeting_item::Entity::delete_many().filter(meeting_item::Column::MeetingId.eq(id)).exec(&txn).await?;
         write_items(&txn, id, &m.agenda).await?;
         let before = serde_json::to_value(&old).map_err(anyhow::Error::from)?;

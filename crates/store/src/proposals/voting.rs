@@ -581,8 +581,22 @@ impl Store {
             return Err(ServiceError::Forbidden);
         }
         let electors = elector::Entity::find().filter(elector::Column::ProposalId.eq(id)).order_by_asc(elector::Column::Id).all(self.read()).await?;
-        let ballots: HashMap<String, ballot::Model> =
-            ballot::Entity::find().filter(ballot::Column::ProposalId.eq(id)).all(self.read()).await?.into_iter().map(|b| (b.voter_key.clone(), b)).collect();
+        // An election's register lists the candidates each voter named; a yes/no vote's, the choice.
+        let casts: HashMap<String, Cast> = if self.election_of(id).await?.is_some() {
+            self.election_casts(id).await?
+        } else {
+            ballot::Entity::find()
+                .filter(ballot::Column::ProposalId.eq(id))
+                .all(self.read())
+                .await?
+                .into_iter()
+                .map(|b| {
+                    let label = Choice::parse(&b.choice).ok().map(|c| c.label(lang).to_string()).unwrap_or_default();
+                    let choice = b.choice.clone();
+                    (b.voter_key.clone(), cast!(b, choice, label))
+                })
+                .collect()
+        };
         let mut labels: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for h in elector_household::Entity::find()
             .filter(elector_household::Column::ProposalId.eq(id))
@@ -592,10 +606,7 @@ impl Store {
         {
             labels.entry(h.voter_key).or_default().push(h.label);
         }
-        Ok(electors
-            .iter()
-            .map(|e| register_row(e, ballots.get(&e.voter_key), labels.get(&e.voter_key).map(|l| l.join("、")).unwrap_or_default(), lang))
-            .collect())
+        Ok(electors.iter().map(|e| register_row(e, casts.get(&e.voter_key), labels.get(&e.voter_key).map(|l| l.join("、")).unwrap_or_default())).collect())
     }
 
     /// Every version of one voter's ballot.
@@ -756,7 +767,37 @@ pub(crate) struct StoredResult {
     pub(crate) rule: linli_domain::decision::DecisionRule,
 }
 
-fn register_row(e: &elector::Model, b: Option<&ballot::Model>, households: String, lang: Lang) -> RegisterRow {
+/// A voter's current ballot as the register shows it, whether yes/no or naming candidates.
+pub(super) struct Cast {
+    /// `yes`/`no`/`abstain`, or the candidates' ids joined by commas.
+    pub choice: String,
+    pub choice_label: String,
+    pub method: String,
+    pub recorder_name: String,
+    pub evidence_id: Option<i64>,
+    pub witness: Option<String>,
+    pub cast_at: i64,
+    pub revision: i32,
+}
+
+/// A [`Cast`] from a ballot row of either kind (they share their columns).
+macro_rules! cast {
+    ($b:expr, $choice:expr, $label:expr) => {
+        $crate::proposals::voting::Cast {
+            choice: $choice,
+            choice_label: $label,
+            method: $b.method,
+            recorder_name: $b.recorder_name,
+            evidence_id: $b.evidence_id,
+            witness: $b.witness,
+            cast_at: $b.cast_at,
+            revision: $b.revision,
+        }
+    };
+}
+pub(super) use cast;
+
+fn register_row(e: &elector::Model, b: Option<&Cast>, households: String) -> RegisterRow {
     RegisterRow {
         voter_key: e.voter_key.clone(),
         name: e.name.clone(),
@@ -764,7 +805,7 @@ fn register_row(e: &elector::Model, b: Option<&ballot::Model>, households: Strin
         area: Area::from_centi(e.area_centi).map(|a| a.to_string()).unwrap_or_default(),
         heads: e.heads,
         choice: b.map(|b| b.choice.clone()),
-        choice_label: b.and_then(|b| Choice::parse(&b.choice).ok()).map(|c| c.label(lang).to_string()).unwrap_or_default(),
+        choice_label: b.map(|b| b.choice_label.clone()).unwrap_or_default(),
         method: b.map(|b| b.method.clone()),
         recorder_name: b.map(|b| b.recorder_name.clone()),
         evidence_id: b.and_then(|b| b.evidence_id),

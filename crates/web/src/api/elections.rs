@@ -96,7 +96,7 @@ async fn meeting(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Meeting
 
 /// Record a meeting (replaces its fields, agenda and outcomes).
 #[utoipa::path(put, path = "/meetings/{id}", tag = "elections", params(("id" = i64, Path)), request_body = MeetingInput,
-    responses((status = 200, body = MeetingView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+    responses((status = 200, body = MeetingView), (status = 403, body = ApiError), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
 async fn update_meeting(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<MeetingInput>) -> ApiResult<MeetingView> {
     Ok(Json(state.store.update_meeting(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?))
 }

@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(outstanding))
         .routes(routes!(payments, record_payment))
         .routes(routes!(void_payment))
+        .routes(routes!(remind))
         .routes(routes!(bill))
         .routes(routes!(bills))
         .routes(routes!(operation))
@@ -134,6 +135,14 @@ async fn release_shares(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input
     responses((status = 200, body = Vec<ShareRow>)))]
 async fn outstanding(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<ShareRow>> {
     Ok(Json(state.store.elevator_outstanding(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+/// Queue a payment reminder in the notification outbox for the owners of every household
+/// that still owes (at most once a day per project).
+#[utoipa::path(post, path = "/elevators/{id}/reminders", tag = "elevators", params(("id" = i64, Path)),
+    responses((status = 201, body = ReminderBatch), (status = 422, body = ApiError), (status = 403, body = ApiError)))]
+async fn remind(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> Result<(StatusCode, Json<ReminderBatch>), WebError> {
+    Ok((StatusCode::CREATED, Json(state.store.remind_elevator_owing(ctx.actor()?, id).await.map_err(e(&ctx))?)))
 }
 
 /// Every payment of the project, newest first.

@@ -36,6 +36,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/elevators/{id}/shares/release", post(release))
         .route("/elevators/{id}/payments", post(pay))
         .route("/elevators/{id}/payments/{payment}/void", post(void_payment))
+        .route("/elevators/{id}/reminders", post(remind))
         .route("/elevators/{id}/bills", get(bills))
         .route("/elevators/{id}/bills/{hid}", get(bill))
         .route("/compounds/{id}/elevators/bills", get(compound_bills))
@@ -322,6 +323,8 @@ struct SharesPage {
     field_errors: Vec<(&'static str, String)>,
     /// The payments, for those who may void a wrong one.
     payments: Vec<PaymentView>,
+    /// What a batch of reminders reached, right after sending it.
+    reminded: Option<ReminderBatch>,
 }
 
 impl SharesPage {
@@ -339,7 +342,24 @@ async fn shares(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let (t, c) = chrome(&ctx);
     let f = PayForm { method: "cash".into(), ..Default::default() };
     let payments = payments_to_void(&state, &ctx, &s).await?;
-    Ok(SharesPage { t, c, s, f, errors: Vec::new(), field_errors: Vec::new(), payments }.into_response())
+    Ok(SharesPage { t, c, s, f, errors: Vec::new(), field_errors: Vec::new(), payments, reminded: None }.into_response())
+}
+
+/// Queues reminders for the owners of the households that still owe, then shows the table
+/// with how many went out (and how many need a paper slip).
+async fn remind(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(_): CsrfForm<VersionForm>) -> PageResult {
+    let actor = ctx.actor()?;
+    let (reminded, errors) = match state.store.remind_elevator_owing(actor, id).await {
+        Ok(b) => (Some(b), Vec::new()),
+        Err(e @ ServiceError::Invalid(_)) => (None, vec![e.message(ctx.lang)]),
+        Err(e) => return Err(ctx.err(e)),
+    };
+    let s = state.store.elevator_shares(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let payments = payments_to_void(&state, &ctx, &s).await?;
+    let (t, c) = chrome(&ctx);
+    let f = PayForm { method: "cash".into(), ..Default::default() };
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, SharesPage { t, c, s, f, errors, field_errors: Vec::new(), payments, reminded }).into_response())
 }
 
 /// The payments shown with a "void" form: for those who manage the project.
@@ -391,7 +411,7 @@ async fn pay(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<Pa
             let s = state.store.elevator_shares(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
             let payments = payments_to_void(&state, &ctx, &s).await?;
             let (t, c) = chrome(&ctx);
-            let page = SharesPage { t, c, s, f, field_errors: field_errors(&e, ctx.lang), errors: vec![e.message(ctx.lang)], payments };
+            let page = SharesPage { t, c, s, f, field_errors: field_errors(&e, ctx.lang), errors: vec![e.message(ctx.lang)], payments, reminded: None };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(ctx.err(e)),

@@ -67,7 +67,15 @@ fn read_form(pairs: &[(String, String)]) -> MeetingInput {
         .filter_map(|(_, v)| v.trim().parse::<i64>().ok())
         .map(|proposal_id| AgendaInput { proposal_id, outcome: get(&format!("outcome_{proposal_id}")) })
         .collect();
-    MeetingInput { title: get("title"), held_on: get("held_on"), place: get("place"), attendance: get("attendance"), minutes: get("minutes"), agenda }
+    MeetingInput {
+        title: get("title"),
+        held_on: get("held_on"),
+        place: get("place"),
+        attendance: get("attendance"),
+        minutes: get("minutes"),
+        agenda,
+        version: get("version").trim().parse().ok(),
+    }
 }
 
 fn values(input: &MeetingInput, choices: Vec<AgendaChoice>) -> Values {
@@ -130,6 +138,12 @@ fn refused(mut page: FormPage, e: ServiceError, ctx: &Ctx) -> PageResult {
             page.errors = vec![ServiceError::Invalid(errs).message(ctx.lang)];
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
+        // Someone saved the meeting meanwhile: what was typed stays in the form, which now
+        // carries the newer version, so saving again is a deliberate overwrite.
+        e @ ServiceError::Stale { .. } => {
+            page.errors = vec![e.message(ctx.lang)];
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
         e => Err(ctx.err(e)),
     }
 }
@@ -163,6 +177,7 @@ async fn page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
         attendance: m.attendance.join("\n"),
         minutes: m.minutes.clone(),
         agenda: m.items.iter().map(|i| AgendaInput { proposal_id: i.proposal_id, outcome: i.outcome.clone() }).collect(),
+        version: Some(m.version),
     };
     Ok(form_page(&state, &ctx, m.compound_id, Some(m), &input).await?.into_response())
 }

@@ -6,6 +6,7 @@ mod acting;
 mod elections;
 mod elevator_ops;
 mod elevators;
+mod funds;
 mod households;
 mod meetings;
 mod people;
@@ -55,6 +56,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(elections::router())
         .merge(elevators::router())
         .merge(elevator_ops::router())
+        .merge(funds::router())
         .merge(meetings::router())
         .merge(acting::router())
         .merge(roster::router())
