@@ -222,6 +222,19 @@ both_backends! {
         let (s, err) = app.api(&resident, Method::GET, &format!("/communities/{community}/elevators/dashboard"), None).await;
         assert_api_error(s, &err, 403, "forbidden", None);
 
+        // Every bill of the compound at once: the same lines as each project's own bills.
+        let (s, all) = app.api(&street, Method::GET, &format!("/compounds/{compound}/elevators/bills"), None).await;
+        assert_eq!(s, 200, "{all}");
+        let all = all.as_array().unwrap();
+        assert_eq!(all.len() as i64, app.sql_i64(&format!("SELECT COUNT(*) FROM elevator_share WHERE {projects}")).await);
+        let first = all[0]["project_id"].as_i64().unwrap();
+        let (_, own) = app.api(&street, Method::GET, &format!("/elevators/{first}/bills"), None).await;
+        let mine: Vec<&Value> = all.iter().filter(|b| b["project_id"] == first).collect();
+        assert_eq!(mine.len(), own.as_array().unwrap().len());
+        assert!(mine.iter().zip(own.as_array().unwrap()).all(|(a, b)| **a == *b), "the compound's bills are the projects' bills");
+        let (_, reminders) = app.api(&street, Method::GET, &format!("/compounds/{compound}/elevators/bills?owing=true"), None).await;
+        assert_eq!(reminders.as_array().unwrap().len() as i64, d["money"]["households_owing"].as_i64().unwrap());
+
         // The page: charts with their tables, numbers linking to the lists behind them.
         let b = app.browser_login("street").await;
         let (s, html) = b.get(&format!("/communities/{community}/elevators/dashboard")).await;

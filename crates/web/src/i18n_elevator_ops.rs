@@ -36,6 +36,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("eo_your_part", "本户应缴", "Your part"),
     ("eo_unit_cost", "本单元费用", "The unit's cost"),
     ("eo_back_project", "返回项目", "Back to the project"),
+    ("eo_all_bills", "打印全部缴费通知单", "Print every household's bill"),
     ("ed_title", "加装电梯看板", "Elevator dashboard"),
     ("ed_link", "看板（图表）", "Dashboard (charts)"),
     ("ed_intro", "各阶段的项目、资金来源、欠缴和运行费用；点数字可查看明细。", "Projects by stage, money by source, what is owed and the running costs; every number opens the list behind it."),

@@ -158,12 +158,17 @@ pub(crate) struct Loaded {
 
 impl Loaded {
     pub fn amount_due(&self) -> Fen {
-        Fen((self.row.total_cost.unwrap_or(0) - self.row.subsidy).max(0))
+        amount_due(&self.row)
     }
 
     pub fn shares_fixed(&self) -> bool {
         self.row.shares_fixed_at.is_some()
     }
+}
+
+/// The total cost less the subsidy: what a project's households share.
+pub(crate) fn amount_due(row: &elevator_project::Model) -> Fen {
+    Fen((row.total_cost.unwrap_or(0) - row.subsidy).max(0))
 }
 
 pub(crate) fn internal(msg: String) -> ServiceError {

@@ -5,11 +5,11 @@
 use super::shares::{ShareRow, household_path};
 use super::{record, require_view, to_json, yuan};
 use crate::accounts::Actor;
-use crate::entity::{elevator_payment, elevator_project, household};
+use crate::entity::{elevator_payment, elevator_project, elevator_share, household};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, now};
 use linli_domain::authz::Action;
-use linli_domain::elevator::Blocker;
+use linli_domain::elevator::{Blocker, SubsidyPreset};
 use linli_domain::registry::Text;
 use linli_domain::{Fen, FieldError, Invalid, Lang};
 use sea_orm::sea_query::Expr;
@@ -99,7 +99,85 @@ fn paid_on(s: &str) -> Result<String, Invalid> {
     time::Date::parse(s, &fmt).map(|d| d.to_string()).map_err(|_| Invalid::BadDate)
 }
 
+/// A household's bill from its project's row and its line.
+fn bill_view(row: &elevator_project::Model, compound_name: &str, unit_name: &str, line: ShareRow, payments: Vec<PaymentView>, lang: Lang) -> BillView {
+    BillView {
+        project_id: row.id,
+        compound_name: compound_name.into(),
+        unit_name: unit_name.into(),
+        total_cost_yuan: yuan(row.total_cost.unwrap_or(0)),
+        subsidy_preset_label: SubsidyPreset::parse(&row.subsidy_preset).map(|s| s.label(lang).to_string()).unwrap_or_default(),
+        subsidy_yuan: yuan(row.subsidy),
+        amount_due_yuan: yuan(super::amount_due(row).0),
+        line,
+        payments,
+    }
+}
+
 impl Store {
+    /// Every household's bill of every project of a compound whose share table is fixed (or
+    /// only the households still owing), project by project in the order of their tables: for
+    /// printing them all at once. A fixed number of queries, whatever the number of projects.
+    pub async fn compound_elevator_bills(&self, actor: &Actor, compound_id: i64, owing_only: bool, lang: Lang) -> ServiceResult<Vec<BillView>> {
+        let c = self.compound_row(compound_id).await?;
+        actor.require(Action::ViewPublic, &crate::paths::compound_path(&c))?;
+        let db = self.read();
+        let projects = elevator_project::Entity::find()
+            .filter(elevator_project::Column::CompoundId.eq(c.id))
+            .filter(elevator_project::Column::SharesFixedAt.is_not_null())
+            .order_by_asc(elevator_project::Column::Id)
+            .all(db)
+            .await?;
+        let ids: Vec<i64> = projects.iter().map(|p| p.id).collect();
+        let units = crate::ratings::unit_names(db, c.id).await?;
+        let mut shares: BTreeMap<i64, Vec<elevator_share::Model>> = BTreeMap::new();
+        for s in elevator_share::Entity::find()
+            .filter(elevator_share::Column::ProjectId.is_in(ids.clone()))
+            .order_by_asc(elevator_share::Column::Floor)
+            .order_by_asc(elevator_share::Column::HouseholdId)
+            .all(db)
+            .await?
+        {
+            shares.entry(s.project_id).or_default().push(s);
+        }
+        let mut ledgers: BTreeMap<i64, super::Ledger> = BTreeMap::new();
+        let mut payments: BTreeMap<(i64, i64), Vec<PaymentView>> = BTreeMap::new();
+        for r in elevator_payment::Entity::find().filter(elevator_payment::Column::ProjectId.is_in(ids)).order_by_asc(elevator_payment::Column::Id).all(db).await? {
+            *ledgers.entry(r.project_id).or_insert_with(|| super::Ledger { paid: BTreeMap::new() }).paid.entry(r.household_id).or_insert(0) += r.amount;
+            payments.entry((r.project_id, r.household_id)).or_default().push(payment_view(&r, lang));
+        }
+        let households: BTreeMap<i64, household::Model> =
+            household::Entity::find().filter(household::Column::CompoundId.eq(c.id)).all(db).await?.into_iter().map(|h| (h.id, h)).collect();
+        let may_see = |h: i64, unit_path: &linli_domain::place::Path| {
+            households.get(&h).map_or(actor.can(Action::ViewRegistry, unit_path), |h| actor.can(Action::ViewRegistry, &crate::paths::household_path(&c, h)))
+        };
+        let paths: BTreeMap<i64, linli_domain::place::Path> = projects.iter().map(|p| (p.id, crate::paths::unit_path(&c, p.building_id, p.unit_id))).collect();
+        let named: Vec<i64> = projects
+            .iter()
+            .flat_map(|p| shares.get(&p.id).into_iter().flatten().map(move |s| (p.id, s.household_id)))
+            .filter(|(pid, h)| paths.get(pid).is_some_and(|path| may_see(*h, path)))
+            .map(|(_, h)| h)
+            .collect();
+        let names = self.owner_names(named.into_iter()).await?;
+        let empty = super::Ledger { paid: BTreeMap::new() };
+        let mut bills = Vec::new();
+        for p in &projects {
+            let unit_name = units.get(&p.unit_id).cloned().unwrap_or_default();
+            let ledger = ledgers.get(&p.id).unwrap_or(&empty);
+            let Some(path) = paths.get(&p.id) else { continue };
+            for s in shares.get(&p.id).into_iter().flatten() {
+                let visible = may_see(s.household_id, path);
+                let line = super::shares::share_row(s, ledger, &names);
+                if owing_only && line.outstanding <= 0 {
+                    continue;
+                }
+                let paid = if visible { payments.remove(&(p.id, s.household_id)).unwrap_or_default() } else { Vec::new() };
+                bills.push(bill_view(p, &c.name, &unit_name, line, paid, lang));
+            }
+        }
+        Ok(bills)
+    }
+
     /// Records a payment of a household of the project's unit, no more than it still owes.
     pub async fn record_elevator_payment(&self, actor: &Actor, id: i64, input: &PaymentInput, lang: Lang) -> ServiceResult<PaymentView> {
         let p = self.load_project(id).await?;
@@ -268,17 +346,8 @@ impl Store {
                 // A household sold out of the unit since the table was fixed keeps its line;
                 // its payments show to those who may see the unit's records.
                 let may_see = households.get(&line.household_id).map_or(actor.can(Action::ViewRegistry, &p.path), |h| actor.can(Action::ViewRegistry, &household_path(&p, h)));
-                BillView {
-                    project_id: id,
-                    compound_name: table.compound_name.clone(),
-                    unit_name: table.unit_name.clone(),
-                    total_cost_yuan: table.total_cost_yuan.clone(),
-                    subsidy_preset_label: table.subsidy_preset_label.clone(),
-                    subsidy_yuan: table.subsidy_yuan.clone(),
-                    amount_due_yuan: table.amount_due_yuan.clone(),
-                    payments: if may_see { payments.remove(&line.household_id).unwrap_or_default() } else { Vec::new() },
-                    line,
-                }
+                let paid = if may_see { payments.remove(&line.household_id).unwrap_or_default() } else { Vec::new() };
+                bill_view(&p.row, &p.compound.name, &p.unit_name, line, paid, lang)
             })
             .collect();
         Ok(bills)

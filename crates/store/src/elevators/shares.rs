@@ -111,27 +111,7 @@ impl Store {
         let shares = if p.shares_fixed() { Store::project_shares(self.read(), id).await? } else { Store::computed_shares(self.read(), &p).await? };
         let ledger = Store::ledger(self.read(), id).await?;
         let names = if actor.can(Action::ViewRegistry, &p.path) { self.owner_names(shares.iter().map(|s| s.household_id)).await? } else { BTreeMap::new() };
-        let lines: Vec<ShareRow> = shares
-            .iter()
-            .map(|s| {
-                let paid = ledger.paid_by(s.household_id);
-                let outstanding = (s.amount - paid).max(0);
-                ShareRow {
-                    household_id: s.household_id,
-                    room: s.room.clone(),
-                    floor: s.floor,
-                    coefficient: yuan(s.coefficient_bp),
-                    on_floor: s.on_floor,
-                    share: s.amount,
-                    share_yuan: yuan(s.amount),
-                    paid,
-                    paid_yuan: yuan(paid),
-                    outstanding,
-                    outstanding_yuan: yuan(outstanding),
-                    owners: names.get(&s.household_id).cloned().unwrap_or_default(),
-                }
-            })
-            .collect();
+        let lines: Vec<ShareRow> = shares.iter().map(|s| share_row(s, &ledger, &names)).collect();
         let sum: i64 = lines.iter().map(|l| l.share).sum();
         let paid: i64 = lines.iter().map(|l| l.paid).sum();
         let outstanding: i64 = lines.iter().map(|l| l.outstanding).sum();
@@ -255,6 +235,26 @@ impl Store {
             entry.push_str(&name);
         }
         Ok(out)
+    }
+}
+
+/// A household's line of a fixed (or previewed) table, with what it paid and owes.
+pub(crate) fn share_row(s: &elevator_share::Model, ledger: &super::Ledger, names: &BTreeMap<i64, String>) -> ShareRow {
+    let paid = ledger.paid_by(s.household_id);
+    let outstanding = (s.amount - paid).max(0);
+    ShareRow {
+        household_id: s.household_id,
+        room: s.room.clone(),
+        floor: s.floor,
+        coefficient: yuan(s.coefficient_bp),
+        on_floor: s.on_floor,
+        share: s.amount,
+        share_yuan: yuan(s.amount),
+        paid,
+        paid_yuan: yuan(paid),
+        outstanding,
+        outstanding_yuan: yuan(outstanding),
+        owners: names.get(&s.household_id).cloned().unwrap_or_default(),
     }
 }
 

@@ -41,6 +41,7 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(household_statement))
         .routes(routes!(community_dashboard))
         .routes(routes!(compound_dashboard))
+        .routes(routes!(compound_bills))
         .merge(OpenApiRouter::new().routes(routes!(add_document)).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)))
 }
 
@@ -241,4 +242,19 @@ async fn community_dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiRe
     responses((status = 200, body = DashboardView), (status = 403, body = ApiError)))]
 async fn compound_dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<DashboardView> {
     Ok(Json(state.store.compound_elevator_dashboard(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+pub struct OwingParams {
+    /// Only the households that still owe (the reminders).
+    #[serde(default)]
+    owing: Option<bool>,
+}
+
+/// Every household's bill of every project of the compound whose share table is fixed, in
+/// the order of the projects and their tables (for printing them all at once).
+#[utoipa::path(get, path = "/compounds/{id}/elevators/bills", tag = "elevators", params(("id" = i64, Path), OwingParams),
+    responses((status = 200, body = Vec<BillView>), (status = 403, body = ApiError)))]
+async fn compound_bills(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<OwingParams>) -> ApiResult<Vec<BillView>> {
+    Ok(Json(state.store.compound_elevator_bills(ctx.actor()?, id, q.owing.unwrap_or(false), ctx.lang).await.map_err(e(&ctx))?))
 }

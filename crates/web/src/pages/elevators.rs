@@ -39,6 +39,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/elevators/{id}/reminders", post(remind))
         .route("/elevators/{id}/bills", get(bills))
         .route("/elevators/{id}/bills/{hid}", get(bill))
+        .route("/compounds/{id}/elevators/bills", get(compound_bills))
 }
 
 /// Field errors as (field, message), for marking inputs.
@@ -434,7 +435,9 @@ async fn void_payment(state: State, ctx: Ctx, Ids((id, payment)): Ids<(i64, i64)
 struct BillsPage {
     t: T,
     c: Chrome,
-    project_id: i64,
+    /// Where "back" leads, and its words.
+    back: String,
+    back_label: &'static str,
     bills: Vec<BillView>,
     /// Printed as reminders to the households that still owe.
     reminders: bool,
@@ -454,11 +457,22 @@ async fn bills(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<BillsQuery>) -
         bills.retain(|b| b.line.outstanding > 0);
     }
     let (t, c) = chrome(&ctx);
-    Ok(BillsPage { t, c, project_id: id, bills, reminders }.into_response())
+    let back_label = t.s("ev_share_table");
+    Ok(BillsPage { t, c, back: format!("/elevators/{id}/shares"), back_label, bills, reminders }.into_response())
+}
+
+/// Every bill (or reminder) of every project of a compound, for printing them at once.
+async fn compound_bills(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<BillsQuery>) -> PageResult {
+    let reminders = q.owing == "1";
+    let bills = state.store.compound_elevator_bills(ctx.actor()?, id, reminders, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let (t, c) = chrome(&ctx);
+    let back_label = t.s("ev_board");
+    Ok(BillsPage { t, c, back: format!("/compounds/{id}/elevators"), back_label, bills, reminders }.into_response())
 }
 
 async fn bill(state: State, ctx: Ctx, Ids((id, hid)): Ids<(i64, i64)>) -> PageResult {
     let b = state.store.elevator_bill(ctx.actor()?, id, hid, ctx.lang).await.map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    Ok(BillsPage { t, c, project_id: id, bills: vec![b], reminders: false }.into_response())
+    let back_label = t.s("ev_share_table");
+    Ok(BillsPage { t, c, back: format!("/elevators/{id}/shares"), back_label, bills: vec![b], reminders: false }.into_response())
 }
