@@ -104,14 +104,14 @@ async fn check_in(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<TurnVi
 #[utoipa::path(post, path = "/volunteer-signups/{id}/swaps", tag = "volunteers", params(("id" = i64, Path)), request_body = SwapInput,
     responses((status = 201, body = SwapView), (status = 422, body = ApiError)))]
 async fn propose_swap(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<SwapInput>) -> Result<(StatusCode, Json<SwapView>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.propose_volunteer_swap(ctx.actor()?, id, &input).await.map_err(e(&ctx))?)))
+    Ok((StatusCode::CREATED, Json(state.store.propose_volunteer_swap(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?)))
 }
 
 /// `{"step": "accept" | "decline" | "withdraw"}` on a swap request.
 #[utoipa::path(post, path = "/volunteer-swaps/{id}", tag = "volunteers", params(("id" = i64, Path)), request_body = SwapDecision,
     responses((status = 200, body = SwapView), (status = 422, body = ApiError)))]
 async fn decide_swap(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<SwapDecision>) -> ApiResult<SwapView> {
-    Ok(Json(state.store.decide_volunteer_swap(ctx.actor()?, id, &input).await.map_err(e(&ctx))?))
+    Ok(Json(state.store.decide_volunteer_swap(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?))
 }
 
 /// Volunteer hours of a compound for a month, per person and per unit (checked-in turns only).
