@@ -4,6 +4,7 @@
 //! came from. Both have a stable `code` for API clients and a message in zh-CN and English.
 
 use crate::decision::ballot::CastMethod;
+use crate::decision::matter::MatterClass;
 use crate::decision::stage::ProposalStage;
 use crate::elevator::{Blocker, ElevatorStage};
 use crate::money::Fen;
@@ -114,7 +115,8 @@ pub enum Invalid {
     NotYourShift,
     /// Reminders for this went out less than a day ago.
     RemindedToday,
-    /// A cost to share with nobody to share it.
+    /// A cost to share with nobody to share it (no households, or none with an area when
+    /// shared by area).
     NoHouseholds,
     /// An elevator's running cost for a month before the project went into operation.
     BeforeOperation { since: String },
@@ -122,6 +124,24 @@ pub enum Invalid {
     FutureMonth { latest: String },
     /// A month's cost of a kind entered twice; a correction must say it replaces the first.
     CostExists { month: String, kind: String },
+    /// A period that ends before it starts.
+    BadPeriod,
+    /// A sum of money beyond what can be kept exactly.
+    AmountOverflow,
+    /// An emergency mark on anything but a spending of the maintenance fund.
+    EmergencyOnlyMaintenance,
+    /// A linked proposal that has not passed.
+    DecisionNotPassed { stage: ProposalStage },
+    /// A linked proposal of another matter than the one the law asks for.
+    WrongMatter { needed: MatterClass },
+    /// Maintenance-fund money moved without the owners' decision (and not an emergency).
+    FundNeedsDecision { matter: MatterClass },
+    /// An entry dated within a period whose statement is posted (frozen).
+    PeriodPosted { until: String },
+    /// A second correction of the same entry, or a correction of a correction.
+    AlreadyCorrected,
+    /// A statement of days still to come.
+    FuturePeriod,
 }
 
 impl Invalid {
@@ -193,6 +213,15 @@ impl Invalid {
             Invalid::BeforeOperation { .. } => "before_operation",
             Invalid::FutureMonth { .. } => "future_month",
             Invalid::CostExists { .. } => "cost_exists",
+            Invalid::BadPeriod => "bad_period",
+            Invalid::AmountOverflow => "amount_overflow",
+            Invalid::EmergencyOnlyMaintenance => "emergency_only_maintenance",
+            Invalid::DecisionNotPassed { .. } => "decision_not_passed",
+            Invalid::WrongMatter { .. } => "wrong_matter",
+            Invalid::FundNeedsDecision { .. } => "fund_needs_decision",
+            Invalid::PeriodPosted { .. } => "period_posted",
+            Invalid::AlreadyCorrected => "already_corrected",
+            Invalid::FuturePeriod => "future_period",
         }
     }
 
@@ -347,8 +376,8 @@ impl Invalid {
             (Invalid::SharesFixed, Lang::En) => "cannot change: the share table is fixed".into(),
             (Invalid::RemindedToday, Lang::Zh) => "今天已经发过催缴提醒，明天再发".into(),
             (Invalid::RemindedToday, Lang::En) => "reminders went out less than a day ago; send them again tomorrow".into(),
-            (Invalid::NoHouseholds, Lang::Zh) => "没有可以分摊的住户".into(),
-            (Invalid::NoHouseholds, Lang::En) => "has no household to share it".into(),
+            (Invalid::NoHouseholds, Lang::Zh) => "没有可以分摊的住户（住户须已登记、按面积分摊时须有面积）".into(),
+            (Invalid::NoHouseholds, Lang::En) => "has no household to share it (by area, households need a registered area)".into(),
             (Invalid::BeforeOperation { since }, Lang::Zh) => format!("电梯 {since} 才投入运行，不能早于这个月"),
             (Invalid::BeforeOperation { since }, Lang::En) => format!("is before {since}, when the elevator went into operation"),
             (Invalid::FutureMonth { latest }, Lang::Zh) => format!("这个月还没到，最晚只能填 {latest}"),
@@ -360,6 +389,38 @@ impl Invalid {
                     Lang::En => format!("the {kind} of {month} is already entered; to correct it, tick “correction: replace the amount”"),
                 }
             }
+            (Invalid::BadPeriod, Lang::Zh) => "结束日期不能早于开始日期".into(),
+            (Invalid::BadPeriod, Lang::En) => "ends before it starts".into(),
+            (Invalid::AmountOverflow, Lang::Zh) => "金额太大，无法准确记账".into(),
+            (Invalid::AmountOverflow, Lang::En) => "is too large to be kept exactly".into(),
+            (Invalid::EmergencyOnlyMaintenance, Lang::Zh) => "只有专项维修资金的支出才能标为紧急维修".into(),
+            (Invalid::EmergencyOnlyMaintenance, Lang::En) => "can be marked only on a spending of the special maintenance fund".into(),
+            (Invalid::DecisionNotPassed { stage }, Lang::Zh) => format!("关联的议题尚未通过（现处于“{}”阶段）", stage.label(lang)),
+            (Invalid::DecisionNotPassed { stage }, Lang::En) => {
+                format!("must be a proposal that has passed (this one is at the stage “{}”)", stage.label(lang))
+            }
+            (Invalid::WrongMatter { needed }, Lang::Zh) => format!("关联的议题必须是“{}”事项", needed.label(lang)),
+            (Invalid::WrongMatter { needed }, Lang::En) => format!("must be a proposal to “{}”", needed.label(lang)),
+            (Invalid::FundNeedsDecision { matter }, Lang::Zh) => format!(
+                "动用专项维修资金须经业主共同决定：请关联一项已通过的“{}”议题（民法典第二百七十八条第一款第{}项）；电梯故障、消防、外墙、渗漏、排水等紧急情况可先行支出，事后公示",
+                matter.label(lang),
+                matter.article_item().unwrap_or(0)
+            ),
+            (Invalid::FundNeedsDecision { matter }, Lang::En) => format!(
+                "needs the owners' decision for the special maintenance fund: link a passed proposal to “{}” (Civil Code Art. 278 item {}); only emergencies (elevator fault, fire safety, façade, leaks, drains) may be paid first and published after",
+                matter.label(lang),
+                matter.article_item().unwrap_or(0)
+            ),
+            (Invalid::PeriodPosted { until }, Lang::Zh) => {
+                format!("{until} 及以前的账目已公示，不能再改；请记在 {until} 之后（更正记为新的一笔）")
+            }
+            (Invalid::PeriodPosted { until }, Lang::En) => {
+                format!("falls in a period already published (up to {until}); date it after {until} (a correction is a new entry)")
+            }
+            (Invalid::AlreadyCorrected, Lang::Zh) => "这笔账已经更正过（或本身就是更正），不能再更正".into(),
+            (Invalid::AlreadyCorrected, Lang::En) => "has already been corrected (or is itself a correction)".into(),
+            (Invalid::FuturePeriod, Lang::Zh) => "还没到这一天：只能公示已经过去的日子".into(),
+            (Invalid::FuturePeriod, Lang::En) => "is still to come: only days gone by can be published".into(),
         }
     }
 }
@@ -491,6 +552,18 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
         "split" => ("运行费用分摊方式", "Running costs shared"),
         "cost_kind" => ("费用类型", "Cost"),
         "note" => ("备注", "Note"),
+        "direction" => ("收支", "Income or expense"),
+        "category" => ("类别", "Category"),
+        "occurred_on" => ("日期", "Date"),
+        "receipt" => ("收据照片", "Receipt photo"),
+        "emergency" => ("紧急维修", "Emergency"),
+        "top_up" => ("续筹", "Top-up"),
+        "period_from" => ("起始日期", "From"),
+        "period_to" => ("截止日期", "To"),
+        "initial_deposit" => ("首期归集金额", "Initial deposit"),
+        "top_up_percent" => ("续筹警戒线", "Top-up threshold"),
+        "project_id" => ("项目", "Project"),
+        "entry_id" => ("账目", "Entry"),
         other => (other, other),
     };
     lang.pick(zh, en)

@@ -12,6 +12,7 @@ pub mod decision;
 pub mod elevator;
 pub mod error;
 pub mod fraction;
+pub mod funds;
 pub mod lang;
 pub mod money;
 pub mod page;

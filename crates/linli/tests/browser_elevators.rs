@@ -2,7 +2,9 @@
 //! survey to operation. The street office's officer runs the project on its pages: the plan
 //! with the Shanghai subsidy and the 新民村 floor coefficients, the documents of each stage, an
 //! objection raised and resolved on the proposal's page, the share table fixed and the bills
-//! printed, a payment recorded at the counter. The vote itself goes through the decisions
+//! printed, a payment recorded at the counter, the first month's maintenance shared, and the
+//! project account's statement (residents' payments, the subsidy, the installer paid) posted
+//! for the quarter. The vote itself goes through the decisions
 //! feature's API (its own browser test clicks through ballots). Every figure is checked in fen.
 //! Screenshots under /tmp/linli-shots/elevator-*.png.
 //! Needs `LINLI_WEBDRIVER_URL` and `LINLI_CHROME_BIN` (scripts/test sets both).
@@ -59,6 +61,21 @@ async fn forward(d: &WebDriver, expect: &str) -> WebDriverResult<()> {
     click_and_leave(&button).await?;
     let stage = d.query(By::Id("stage")).single().await?.text().await?;
     assert_eq!(stage, expect, "the project's stage after the step");
+    Ok(())
+}
+
+/// Records an income or an expense on the account page (an expense with its receipt photo).
+async fn record_entry(d: &WebDriver, direction: &str, category: &str, amount: &str, note: &str, receipt: Option<&str>) -> WebDriverResult<()> {
+    d.query(By::Css(format!("input[name='direction'][value='{direction}']"))).single().await?.click().await?;
+    choose(d, if direction == "income" { "source" } else { "purpose" }, category).await?;
+    d.query(By::Id("amount")).single().await?.send_keys(amount).await?;
+    d.query(By::Id("note")).single().await?.send_keys(note).await?;
+    if let Some(file) = receipt {
+        d.query(By::Id("file")).single().await?.send_keys(file).await?;
+    }
+    let submit = d.query(By::Css("#record button")).desc("the record button").single().await?;
+    click_and_leave(&submit).await?;
+    d.query(By::Css("#entries tbody tr")).with_text(text(note)).desc("the new entry").first().await?;
     Ok(())
 }
 
@@ -317,9 +334,37 @@ async fn a_unit_of_ganquanyuan_goes_from_survey_to_operation() {
                 let row = text_of(&d, &format!("#h{hid}")).await?;
                 assert!(row.ends_with(&yuan(expect)), "household {hid} pays {}: {row}", yuan(expect));
             }
+
+            // The project's account: the households' payments came in as residents' income;
+            // the subsidy arrives, the installer is paid against the invoice.
+            d.goto(app.url(&format!("/elevators/{id}"))).await?;
+            let account = d.query(By::Id("account-link")).desc("the project's account").single().await?;
+            click_and_leave(&account).await?;
+            let acc: i64 = d.current_url().await?.path().rsplit('/').next().unwrap().parse().unwrap();
+            record_entry(&d, "income", "government_reward", &yuan(SUBSIDY_FEN), "上海市加装电梯补贴", None).await?;
+            record_entry(&d, "expense", "elevator", &yuan(COST_FEN), "电梯安装工程款", Some(&f)).await?;
+
+            // The quarter so far (China time), posted after confirming; residents read it.
+            let today = time::OffsetDateTime::now_utc().to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap()).date();
+            let quarter_start = time::Date::from_calendar_date(today.year(), time::Month::try_from((u8::from(today.month()) - 1) / 3 * 3 + 1).unwrap(), 1).unwrap();
+            d.goto(app.url(&format!("/funds/{acc}/statement?from={quarter_start}&to={today}"))).await?;
+            assert_eq!(text_of(&d, "#opening").await?, "0.00");
+            assert_eq!(text_of(&d, "#in-residents td.num").await?, yuan(DUE_FEN));
+            assert_eq!(text_of(&d, "#in-government_reward td.num").await?, yuan(SUBSIDY_FEN));
+            assert_eq!(text_of(&d, "#income-total").await?, yuan(COST_FEN));
+            assert_eq!(text_of(&d, "#out-elevator td.num").await?, yuan(COST_FEN));
+            assert_eq!(text_of(&d, "#expense-total").await?, yuan(COST_FEN));
+            assert_eq!(text_of(&d, "#closing").await?, "0.00");
+            let post = d.query(By::Css("form[action$='/statements'] button")).desc("post the statement").single().await?;
+            click_confirmed(&d, &post).await?;
+            d.query(By::Id("posted")).desc("the posted tag").single().await?;
+            shot(&d, "elevator-statement-posted").await?;
             let (_, view): (u16, Value) = app.api(&street, Method::GET, &format!("/elevators/{id}"), None).await;
             assert_eq!(view["stage"], "operation");
             assert_eq!(view["documents"].as_array().unwrap().len(), 6, "one document per stage that needs one");
+    // Posted once, on the project's account.
+    let account = app.sql_i64(&format!("SELECT id FROM fund_account WHERE project_id = {id}")).await;
+    assert_eq!(app.sql_i64(&format!("SELECT COUNT(*) FROM fund_statement WHERE account_id = {account}")).await, 1);
             Ok(())
         })
         .await;

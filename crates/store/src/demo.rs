@@ -282,6 +282,7 @@ impl Store {
             reset_sequences(&txn).await?;
         }
         crate::elevators::seed_demo_projects(&txn).await?;
+        crate::funds::seed_demo_funds(&txn).await?;
         let summary = DemoSummary {
             compounds: world.count_compounds(),
             units: world.count_units(),

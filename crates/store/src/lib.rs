@@ -16,6 +16,7 @@ pub mod entity;
 pub mod error;
 pub mod exchange;
 pub mod files;
+pub mod funds;
 pub mod migration;
 pub mod paths;
 pub mod proposals;

@@ -193,6 +193,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     crate::i18n_elevators::MESSAGES,
     crate::i18n_volunteers::MESSAGES,
     crate::i18n_elevator_ops::MESSAGES,
+    crate::i18n_funds::MESSAGES,
 ];
 
 fn all_messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {

@@ -36,6 +36,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("ev_coefficients", "楼层分摊系数", "Floor coefficients"),
     ("ev_coefficients_hint", "各层合计必须正好 100%；同一层各户平均分摊。", "They must add up to exactly 100%; households of a floor share equally."),
     ("ev_fix_shares", "确定分摊表", "Fix the share table"),
+    ("ev_account", "资金账户与公示", "Fund account and statements"),
     ("ev_remind", "给未缴清的业主发提醒", "Remind the owners who still owe"),
     ("ev_remind_confirm", "给每户未缴清的业主发一条催缴提醒（短信/微信）？一天只能发一次。", "Send each owner who still owes a reminder (SMS/WeChat)? Once a day at most."),
     ("ev_reminded", "已发出提醒：", "Reminders queued:"),

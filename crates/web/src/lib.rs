@@ -16,6 +16,7 @@ mod i18n_ratings;
 mod i18n_elevators;
 mod i18n_volunteers;
 mod i18n_elevator_ops;
+mod i18n_funds;
 mod pages;
 
 use axum::Router;

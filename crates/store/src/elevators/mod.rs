@@ -29,7 +29,7 @@ pub use reminders::*;
 pub use shares::*;
 
 use crate::accounts::Actor;
-use crate::entity::{compound, elevator_document, elevator_payment, elevator_project, elevator_share, elevator_stage_log, objection, proposal};
+use crate::entity::{compound, elevator_document, fund_account, elevator_payment, elevator_project, elevator_share, elevator_stage_log, objection, proposal};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, now, paths};
 use linli_domain::authz::Action;
@@ -38,7 +38,7 @@ use linli_domain::elevator::{Blocker, CoefficientTable, DocKind, ElevatorStage, 
 use linli_domain::place::Path;
 use linli_domain::{Fen, Lang};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, UpdateMany};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, UpdateMany};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -142,6 +142,8 @@ pub struct ProjectView {
     pub history: Vec<StageLogView>,
     pub version: i32,
     pub can: ProjectPermissions,
+    /// The project's fund account (opened with the first payment), with its statements.
+    pub account_id: Option<i64>,
 }
 
 /// A project row with its compound, stage, table and the path of its unit.
@@ -395,6 +397,13 @@ impl Store {
                 .collect(),
             version: r.version,
             can: ProjectPermissions { manage: actor.can(Action::ManageProject, &p.path), record_payment: actor.can(Action::RecordPayment, &p.path) },
+            account_id: fund_account::Entity::find()
+                .filter(fund_account::Column::ProjectId.eq(r.id))
+                .select_only()
+                .column(fund_account::Column::Id)
+                .into_tuple()
+                .one(self.read())
+                .await?,
         })
     }
 }

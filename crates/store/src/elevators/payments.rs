@@ -166,6 +166,8 @@ impl Store {
         .last_insert_id;
         let row = elevator_payment::Entity::find_by_id(pid).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "elevator_payment" })?;
         record(&txn, actor, p.compound.id, "elevator.payment", id, (None, Some(to_json(&row)?))).await?;
+        // The residents' income in the project's fund account, in this transaction.
+        crate::funds::mirror_elevator_payment(&txn, actor, p.compound.id, &p.unit_name, &row, None).await?;
         txn.commit().await?;
         Ok(payment_view(&row, lang))
     }
@@ -222,6 +224,7 @@ impl Store {
             o.insert("reason".into(), serde_json::json!(reason.as_str()));
         }
         record(&txn, actor, p.compound.id, "elevator.payment_void", id, (None, Some(after))).await?;
+        crate::funds::mirror_elevator_payment(&txn, actor, p.compound.id, &p.unit_name, &row, Some(payment_id)).await?;
         txn.commit().await?;
         Ok(payment_view(&row, lang))
     }

@@ -5,12 +5,14 @@ mod decisions;
 mod elections;
 mod elevators;
 mod elevator_operation;
+mod funds;
 mod ratings;
 mod volunteers;
 pub use decisions::*;
 pub use elections::*;
 pub use elevators::*;
 pub use elevator_operation::*;
+pub use funds::*;
 pub use ratings::*;
 pub use volunteers::*;
 

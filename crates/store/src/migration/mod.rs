@@ -10,6 +10,7 @@ mod m0004_elections;
 mod m0005_ratings;
 mod m0006_elevators;
 mod m0007_proposal_files;
+mod m0008_funds;
 mod m0009_elevator_operation;
 mod m0011_volunteers;
 mod m0013_meeting_version;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_ratings::Migration),
             Box::new(m0006_elevators::Migration),
             Box::new(m0007_proposal_files::Migration),
+            Box::new(m0008_funds::Migration),
             Box::new(m0009_elevator_operation::Migration),
             Box::new(m0011_volunteers::Migration),
             Box::new(m0013_meeting_version::Migration),

@@ -6,6 +6,7 @@
 
 mod elections;
 mod elevators;
+mod funds;
 mod proposals;
 pub(crate) mod ratings;
 mod registry;
@@ -54,6 +55,7 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .merge(roster::router())
         .merge(ratings::router())
         .merge(elevators::router())
+        .merge(funds::router())
         .merge(volunteers::router())
 }
 

@@ -6,6 +6,7 @@ mod acting;
 mod elections;
 mod elevator_ops;
 mod elevators;
+mod funds;
 mod volunteers;
 mod households;
 mod meetings;
@@ -57,6 +58,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(elevators::router())
         .merge(volunteers::router())
         .merge(elevator_ops::router())
+        .merge(funds::router())
         .merge(meetings::router())
         .merge(acting::router())
         .merge(roster::router())
