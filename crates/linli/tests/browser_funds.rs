@@ -30,7 +30,7 @@ async fn the_committee_records_and_posts_and_a_resident_reads_the_statement_on_t
     }
     let scratch = app.scratch_dir();
     let photo = scratch.0.join("receipt.jpg");
-    std::fs::write(&photo, b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00security company receipt").unwrap();
+    std::fs::write(&photo, common::TINY_JPEG).unwrap();
     let photo = photo.to_str().unwrap().to_string();
     Chromium::start()
         .await

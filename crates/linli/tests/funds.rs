@@ -12,7 +12,7 @@ use common::{TestApp, assert_api_error, csrf_of};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00receipt of the security company";
+const JPEG: &[u8] = common::TINY_JPEG;
 
 fn compound(app: &TestApp) -> i64 {
     app.persona_place("committee")
