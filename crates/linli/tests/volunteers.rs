@@ -314,4 +314,40 @@ both_backends! {
         assert!(res.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"));
         assert!(res.bytes().await.unwrap().starts_with(b"PK"));
     }
+
+    async fn the_last_place_goes_to_one_person_even_from_two_servers(app) {
+        let c = app.persona_place("committee");
+        let committee = app.token("committee").await;
+        let s = station(&app, &committee, c, "单人岗").await;
+        let sh = shift(&app, &committee, s, 2, "07:00", "08:00", 1).await;
+        let day = next_tuesday().to_string();
+        let second = app.second_instance().await;
+        let mut t = Vec::new();
+        for login in ["volunteer", "unithead", "buildinghead", "committee", "worker"] {
+            t.push(app.token(login).await);
+        }
+        // Five people tap at once, on two servers sharing the database.
+        let (a, b, c2, d, e) = tokio::join!(
+            take(&app, &t[0], s, sh, &day),
+            take(&second, &t[1], s, sh, &day),
+            take(&app, &t[2], s, sh, &day),
+            take(&second, &t[3], s, sh, &day),
+            take(&app, &t[4], s, sh, &day),
+        );
+        let all = [a, b, c2, d, e];
+        let won = all.iter().filter(|(st, _)| *st == 201).count();
+        assert_eq!(won, 1, "exactly one gets the place: {all:?}");
+        for (st, body) in all.iter().filter(|(st, _)| *st != 201) {
+            assert_api_error(*st, body, 422, "shift_full", Some("shift"));
+        }
+        assert_eq!(app.sql_i64(&format!("SELECT COUNT(*) FROM volunteer_signup WHERE shift_id = {sh} AND status = 'active'")).await, 1);
+        // A unit's hours by the API: this month, the unit head's unit.
+        let home = app.persona_place("unithead");
+        let (st, u) = app.api(&committee, Method::GET, &format!("/units/{home}/volunteer-hours?month={}", month_of(china_now().0)), None).await;
+        assert_eq!(st, 200, "{u}");
+        let (_, by_unit, _) = hours(&app, &committee, c, &month_of(china_now().0), "", home).await;
+        assert_eq!(u["minutes"].as_u64().unwrap(), by_unit);
+        let (st, e) = app.api(&committee, Method::GET, &format!("/units/{home}/volunteer-hours?month=2026-13"), None).await;
+        assert_api_error(st, &e, 422, "bad_month", Some("month"));
+    }
 }

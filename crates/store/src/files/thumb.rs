@@ -93,4 +93,16 @@ mod tests {
         cut.truncate(cut.len() / 2);
         assert!(make(&cut, ImageFormat::Png).is_err());
     }
+
+    /// How long a phone photo takes (run with `--ignored --nocapture`): a 4000×3000 JPEG.
+    #[test]
+    #[ignore]
+    fn time_a_twelve_megapixel_photo() {
+        let img = image::RgbImage::from_fn(4000, 3000, |x, y| image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x * y) % 239) as u8]));
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85).encode_image(&img).unwrap();
+        let started = std::time::Instant::now();
+        let t = make(&jpeg, ImageFormat::Jpeg).unwrap();
+        println!("photo {} bytes → thumbnail {} bytes in {:?}", jpeg.len(), t.len(), started.elapsed());
+    }
 }

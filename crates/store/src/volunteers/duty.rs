@@ -222,7 +222,7 @@ impl Store {
 
     /// Asks to exchange one's turn for another volunteer's at the same station; the other
     /// accepts or declines. Someone who runs the station may exchange any two turns at once.
-    pub async fn propose_volunteer_swap(&self, actor: &Actor, signup_id: i64, input: &SwapInput) -> ServiceResult<super::SwapView> {
+    pub async fn propose_volunteer_swap(&self, actor: &Actor, signup_id: i64, input: &SwapInput, lang: Lang) -> ServiceResult<super::SwapView> {
         let (from, s) = self.load_signup(signup_id).await?;
         let to = volunteer_signup::Entity::find_by_id(input.with_signup_id)
             .one(self.read())
@@ -262,12 +262,12 @@ impl Store {
         let after = serde_json::json!({ "from": from.id, "to": to.id, "status": status.as_str(), "between": [from.account_id, to.account_id] });
         crate::ratings::record(&txn, actor, s.compound.id, "volunteer.swap", "volunteer_swap", swap.id, None, Some(after)).await?;
         txn.commit().await?;
-        self.swap_view(&swap, actor, now_m, Lang::Zh).await
+        self.swap_view(&swap, actor, now_m, lang).await
     }
 
     /// Accepts, declines or withdraws a swap request (see `swap_step` for who may do which).
     /// Accepting exchanges the turns, if that still leaves nobody in two places at once.
-    pub async fn decide_volunteer_swap(&self, actor: &Actor, swap_id: i64, input: &SwapDecision) -> ServiceResult<super::SwapView> {
+    pub async fn decide_volunteer_swap(&self, actor: &Actor, swap_id: i64, input: &SwapDecision, lang: Lang) -> ServiceResult<super::SwapView> {
         let swap = volunteer_swap::Entity::find_by_id(swap_id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "volunteer_swap" })?;
         let s = self.load_station(swap.station_id).await?;
         actor.require(Action::ViewPublic, &s.path)?;
@@ -312,7 +312,7 @@ impl Store {
         crate::ratings::record(&txn, actor, s.compound.id, "volunteer.swap_decided", "volunteer_swap", swap.id, Some(before), Some(serde_json::json!({ "status": next.as_str() }))).await?;
         txn.commit().await?;
         let row = volunteer_swap::Entity::find_by_id(swap.id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "volunteer_swap" })?;
-        self.swap_view(&row, actor, now_m, Lang::Zh).await
+        self.swap_view(&row, actor, now_m, lang).await
     }
 
     async fn check_exchange<C: ConnectionTrait>(&self, db: &C, from: &volunteer_signup::Model, to: &volunteer_signup::Model, now_m: Moment) -> ServiceResult<()> {

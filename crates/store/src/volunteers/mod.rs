@@ -447,7 +447,7 @@ impl Store {
         let mut my_turns: Vec<TurnView> = turns.iter().filter(|t| t.mine).cloned().collect();
         my_turns.sort_by(|a, b| (&a.day, &a.start).cmp(&(&b.day, &b.start)));
         let swappable: Vec<TurnView> = turns.iter().filter(|t| !t.mine && !t.started).cloned().collect();
-        let swaps = self.open_swaps(actor, &s, station.can_manage, now).await?;
+        let swaps = self.open_swaps(actor, &s, station.can_manage, now, lang).await?;
         Ok(RotaView {
             station,
             month: month.to_string(),
@@ -472,7 +472,7 @@ impl Store {
         Ok(out)
     }
 
-    async fn open_swaps(&self, actor: &Actor, s: &LoadedStation, manager: bool, now: Moment) -> ServiceResult<Vec<SwapView>> {
+    async fn open_swaps(&self, actor: &Actor, s: &LoadedStation, manager: bool, now: Moment, lang: Lang) -> ServiceResult<Vec<SwapView>> {
         let rows = volunteer_swap::Entity::find()
             .filter(volunteer_swap::Column::StationId.eq(s.row.id))
             .filter(volunteer_swap::Column::Status.eq(linli_domain::volunteers::SwapStatus::Proposed.as_str()))
@@ -481,7 +481,7 @@ impl Store {
             .await?;
         let mut out = Vec::new();
         for r in rows.into_iter().filter(|r| manager || r.requested_by == actor.account_id || r.counterpart_id == actor.account_id) {
-            out.push(self.swap_view(&r, actor, now, Lang::Zh).await?);
+            out.push(self.swap_view(&r, actor, now, lang).await?);
         }
         Ok(out)
     }

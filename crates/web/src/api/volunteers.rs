@@ -10,7 +10,10 @@ use crate::{AppState, State};
 use axum::Json;
 use axum::http::StatusCode;
 use linli_store::volunteers::*;
-use serde::Deserialize;
+use linli_domain::FieldError;
+use linli_domain::rating::Month;
+use linli_store::ServiceError;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -27,6 +30,7 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(propose_swap))
         .routes(routes!(decide_swap))
         .routes(routes!(hours))
+        .routes(routes!(unit_hours))
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -100,14 +104,14 @@ async fn check_in(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<TurnVi
 #[utoipa::path(post, path = "/volunteer-signups/{id}/swaps", tag = "volunteers", params(("id" = i64, Path)), request_body = SwapInput,
     responses((status = 201, body = SwapView), (status = 422, body = ApiError)))]
 async fn propose_swap(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<SwapInput>) -> Result<(StatusCode, Json<SwapView>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.propose_volunteer_swap(ctx.actor()?, id, &input).await.map_err(e(&ctx))?)))
+    Ok((StatusCode::CREATED, Json(state.store.propose_volunteer_swap(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?)))
 }
 
 /// `{"step": "accept" | "decline" | "withdraw"}` on a swap request.
 #[utoipa::path(post, path = "/volunteer-swaps/{id}", tag = "volunteers", params(("id" = i64, Path)), request_body = SwapDecision,
     responses((status = 200, body = SwapView), (status = 422, body = ApiError)))]
 async fn decide_swap(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<SwapDecision>) -> ApiResult<SwapView> {
-    Ok(Json(state.store.decide_volunteer_swap(ctx.actor()?, id, &input).await.map_err(e(&ctx))?))
+    Ok(Json(state.store.decide_volunteer_swap(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?))
 }
 
 /// Volunteer hours of a compound for a month, per person and per unit (checked-in turns only).
@@ -115,4 +119,23 @@ async fn decide_swap(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): 
     responses((status = 200, body = HoursView), (status = 403, body = ApiError)))]
 async fn hours(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<MonthParams>) -> ApiResult<HoursView> {
     Ok(Json(state.store.volunteer_hours(ctx.actor()?, id, q.month.as_deref().unwrap_or(""), ctx.lang).await.map_err(e(&ctx))?))
+}
+
+/// A unit's volunteer minutes in a month.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct UnitMinutes {
+    pub unit_id: i64,
+    pub month: String,
+    pub minutes: u32,
+    pub label: String,
+}
+
+/// A unit's volunteer hours for a month (`?month=2026-11`, required): the checked-in turns of
+/// volunteers living there, the figure the civility rating's volunteering category can go by.
+#[utoipa::path(get, path = "/units/{id}/volunteer-hours", tag = "volunteers", params(("id" = i64, Path), MonthParams),
+    responses((status = 200, body = UnitMinutes), (status = 422, body = ApiError)))]
+async fn unit_hours(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<MonthParams>) -> ApiResult<UnitMinutes> {
+    let month = Month::parse(q.month.as_deref().unwrap_or("")).map_err(|err| e(&ctx)(ServiceError::from(FieldError::new("month", err))))?;
+    let minutes = state.store.unit_volunteer_minutes(ctx.actor()?, id, month).await.map_err(e(&ctx))?;
+    Ok(Json(UnitMinutes { unit_id: id, month: month.to_string(), minutes, label: linli_domain::volunteers::format_minutes(minutes, ctx.lang) }))
 }

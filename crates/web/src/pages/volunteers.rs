@@ -194,7 +194,7 @@ struct SwapForm {
 
 async fn propose_swap(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<SwapForm>) -> PageResult {
     let result = match f.with_signup_id.trim().parse() {
-        Ok(with_signup_id) => state.store.propose_volunteer_swap(ctx.actor()?, id, &SwapInput { with_signup_id }).await.map(|s| s.from.station_id),
+        Ok(with_signup_id) => state.store.propose_volunteer_swap(ctx.actor()?, id, &SwapInput { with_signup_id }, ctx.lang).await.map(|s| s.from.station_id),
         Err(_) => Err(ServiceError::invalid("with_signup_id", Invalid::Required)),
     };
     back_to(&state, &ctx, &f.back, result).await
@@ -209,7 +209,7 @@ struct DecideForm {
 }
 
 async fn decide_swap(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<DecideForm>) -> PageResult {
-    let result = state.store.decide_volunteer_swap(ctx.actor()?, id, &SwapDecision { step: f.step }).await.map(|s| s.from.station_id);
+    let result = state.store.decide_volunteer_swap(ctx.actor()?, id, &SwapDecision { step: f.step }, ctx.lang).await.map(|s| s.from.station_id);
     back_to(&state, &ctx, &f.back, result).await
 }
 
