@@ -135,6 +135,12 @@ both_backends! {
         let (s, r) = photo(&app, &w.owner, id, PHOTO.to_vec()).await;
         assert_eq!(s, 200, "{r}");
         assert_eq!(r["photos"].as_array().unwrap().len(), 1);
+        // The photo of a private request is for those who see the request, not the compound.
+        let file = app.sql_i64(&format!("SELECT attachment_id FROM request_photo WHERE request_id = {id}")).await;
+        for (login, status) in [("owner", 200), ("gw", 200), ("resident", 403)] {
+            let (s, _) = app.browser_login(login).await.get(&format!("/files/{file}?thumb=1")).await;
+            assert_eq!(s, status, "{login} reads the photo's thumbnail");
+        }
 
         // In the grid worker's queue, mine and my grid's; not the volunteer's own.
         for (token, queue, has) in [(&w.gw, "mine", true), (&w.gw, "grid", true), (&w.volunteer, "grid", true), (&w.volunteer, "mine", false)] {

@@ -95,14 +95,14 @@ both_backends! {
         // A photo filed as the evidence of C4 (gates) of the latest assessment; a file that is
         // not a photo or PDF is refused. A correction of the period keeps the photo.
         let id = d["id"].as_i64().unwrap();
-        let jpeg = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00gate".to_vec();
+        let jpeg = common::TINY_JPEG.to_vec();
         let (s, v) = app.api_raw(Some(&worker), Method::POST, &format!("/assessments/{id}/evidence?standard=C4&name=gate.jpg"), Some(("application/octet-stream", jpeg)), &[]).await;
         assert_eq!(s, 201, "{v}");
         let c4 = |v: &Value| v["aspects"].as_array().unwrap().iter().flat_map(|a| a["standards"].as_array().unwrap().clone()).find(|s| s["code"] == "C4").unwrap();
         let file = c4(&v)["evidence_id"].as_i64().expect("the photo is linked");
         let (s, err) = app.api_raw(Some(&worker), Method::POST, &format!("/assessments/{id}/evidence?standard=C4&name=x.exe"), Some(("application/octet-stream", b"MZ\x90\x00".to_vec())), &[]).await;
         assert_api_error(s, &err, 422, "file_type", Some("file"));
-        let (s, err) = app.api_raw(Some(&worker), Method::POST, &format!("/assessments/{id}/evidence?standard=Z9&name=gate.jpg"), Some(("application/octet-stream", b"\xFF\xD8\xFF".to_vec())), &[]).await;
+        let (s, err) = app.api_raw(Some(&worker), Method::POST, &format!("/assessments/{id}/evidence?standard=Z9&name=gate.jpg"), Some(("application/octet-stream", common::TINY_JPEG.to_vec())), &[]).await;
         assert_api_error(s, &err, 422, "unknown_item", Some("marks"));
         let (s, again) = assess(&app, &worker, c, "2024-Q4", marks("not_met", &[("D1", "met"), ("D2", "partly")])).await;
         assert_eq!(s, 201);

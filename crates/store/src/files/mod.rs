@@ -20,14 +20,14 @@ pub use thumb::THUMB_PX;
 
 use crate::accounts::Actor;
 use crate::audit::{self, Change};
-use crate::entity::attachment;
+use crate::entity::{attachment, request_photo};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, now, paths};
 use linli_domain::authz::Action;
 use linli_domain::registry::Text;
 use linli_domain::{FieldError, Invalid};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -204,6 +204,12 @@ impl Store {
 
     async fn readable_file(&self, actor: &Actor, id: i64) -> ServiceResult<attachment::Model> {
         let f = attachment::Entity::find_by_id(id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "attachment" })?;
+        // A photo of a service request is seen by exactly those who see the request: a leak in
+        // someone's kitchen is not for the whole compound.
+        if let Some(photo) = request_photo::Entity::find().filter(request_photo::Column::AttachmentId.eq(id)).one(self.read()).await? {
+            let request = self.load_request(self.read(), photo.request_id).await?;
+            return if request.visible_to(actor) { Ok(f) } else { Err(ServiceError::Forbidden) };
+        }
         let c = self.compound_row(f.compound_id).await?;
         let at = paths::compound_path(&c);
         let may = actor.can(Action::ViewPersonal, &at)
