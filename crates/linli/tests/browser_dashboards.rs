@@ -43,7 +43,7 @@ async fn a_district_official_goes_from_the_dashboard_to_a_three_no_compound_its_
             sign_in(&d, app, "city", false).await?;
             d.goto(app.url(&format!("/regions/{city}/dashboard"))).await?;
             assert_eq!(number(&d, "fig-compounds").await?, 2067, "the Suining-scale city");
-            assert_eq!(d.query(By::Css("figure.chart svg")).all_from_selector().await?.len() >= 8, true, "the charts are drawn");
+            assert!(d.query(By::Css("figure.chart svg")).all_from_selector().await?.len() >= 8, "the charts are drawn");
             shot(&d, "dashboard-city").await?;
 
             // Down to the district, through the link in the chart's table.

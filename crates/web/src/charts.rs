@@ -64,7 +64,7 @@ fn group(v: i64) -> String {
         out.push('-');
     }
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -403,7 +403,7 @@ mod tests {
     fn units_print_exactly() {
         assert_eq!(Unit::Count.format(1234567), "1,234,567");
         assert_eq!(Unit::Count.format(-1000), "-1,000");
-        assert_eq!(Unit::Fen.format(28_000_000_00), "28,000,000.00");
+        assert_eq!(Unit::Fen.format(2_800_000_000), "28,000,000.00");
         assert_eq!(Unit::Fen.format(-5), "-0.05");
         assert_eq!(Unit::BasisPoints.format(6667), "66.7%");
         assert_eq!(Unit::BasisPoints.format(10_000), "100.0%");
