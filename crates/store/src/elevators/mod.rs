@@ -182,6 +182,17 @@ pub(crate) async fn record<C: ConnectionTrait>(txn: &C, actor: &Actor, chain: i6
 
 pub(crate) use crate::ratings::to_json;
 
+/// Takes the project row's lock (an update of the row to itself): payments and running costs
+/// of one project are written one at a time, in one process or several.
+pub(crate) async fn lock_project<C: ConnectionTrait>(txn: &C, id: i64) -> ServiceResult<()> {
+    elevator_project::Entity::update_many()
+        .col_expr(elevator_project::Column::StageSince, Expr::col(elevator_project::Column::StageSince))
+        .filter(elevator_project::Column::Id.eq(id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
 /// Runs an update of a project row at `version`, bumping it; a row at another version (or
 /// not matching `update`'s own filters) is a stale edit.
 pub(crate) async fn update_versioned<C: ConnectionTrait>(txn: &C, p: &Loaded, version: i32, update: UpdateMany<elevator_project::Entity>) -> ServiceResult<()> {

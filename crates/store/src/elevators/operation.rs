@@ -12,7 +12,7 @@
 
 use super::{Loaded, record, require_view, yuan};
 use crate::accounts::Actor;
-use crate::entity::{elevator_operation_cost as cost, elevator_operation_share as oshare, elevator_operation_split as osplit, elevator_project, elevator_stage_log};
+use crate::entity::{elevator_operation_cost as cost, elevator_operation_share as oshare, elevator_operation_split as osplit, elevator_stage_log};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, china_date, now};
 use linli_domain::authz::Action;
@@ -303,17 +303,6 @@ pub(crate) async fn insert_parts<C: ConnectionTrait>(txn: &C, cost_id: i64, proj
     Ok(())
 }
 
-/// Takes the project row's lock: writes of one project's running costs go one at a time,
-/// across processes (an update of the row to itself, as payments do).
-async fn lock_project<C: ConnectionTrait>(txn: &C, id: i64) -> ServiceResult<()> {
-    elevator_project::Entity::update_many()
-        .col_expr(elevator_project::Column::StageSince, Expr::col(elevator_project::Column::StageSince))
-        .filter(elevator_project::Column::Id.eq(id))
-        .exec(txn)
-        .await?;
-    Ok(())
-}
-
 impl Store {
     /// The month the project last went into operation, if it is there.
     async fn operation_since<C: ConnectionTrait>(db: &C, p: &Loaded) -> ServiceResult<Option<Month>> {
@@ -398,7 +387,7 @@ impl Store {
         };
         let note = note.map(|t| t.into_string()).unwrap_or_default();
         let txn = self.begin_write().await?;
-        lock_project(&txn, id).await?;
+        super::lock_project(&txn, id).await?;
         let before = Store::split_row(&txn, id).await?;
         match &before {
             Some(row) => {
@@ -464,7 +453,7 @@ impl Store {
         let note = note.map(|t| t.into_string()).unwrap_or_default();
         let month_s = month.to_string();
         let txn = self.begin_write().await?;
-        lock_project(&txn, id).await?;
+        super::lock_project(&txn, id).await?;
         let split = split_of(Store::split_row(&txn, id).await?.as_ref());
         let households = Store::project_shares(&txn, id).await?;
         let floors: Vec<HouseholdFloor> = households.iter().map(|s| HouseholdFloor { household_id: s.household_id, floor: s.floor }).collect();

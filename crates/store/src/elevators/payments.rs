@@ -12,7 +12,6 @@ use linli_domain::authz::Action;
 use linli_domain::elevator::{Blocker, SubsidyPreset};
 use linli_domain::registry::Text;
 use linli_domain::{Fen, FieldError, Invalid, Lang};
-use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -208,11 +207,7 @@ impl Store {
         };
         let txn = self.begin_write().await?;
         // Lock the project row first: payments for one project are taken one at a time.
-        elevator_project::Entity::update_many()
-            .col_expr(elevator_project::Column::StageSince, Expr::col(elevator_project::Column::StageSince))
-            .filter(elevator_project::Column::Id.eq(id))
-            .exec(&txn)
-            .await?;
+        super::lock_project(&txn, id).await?;
         let share = Store::project_shares(&txn, id).await?.into_iter().find(|s| s.household_id == h.id);
         let share = share.ok_or_else(|| FieldError::new("household_id", Invalid::OtherUnit))?;
         let owed = share.amount - Store::ledger(&txn, id).await?.paid_by(h.id);
@@ -258,11 +253,7 @@ impl Store {
         actor.require(Action::ManageProject, &p.path)?;
         let reason = Text::parse(&input.reason, 200).map_err(|e| FieldError::new("reason", e))?;
         let txn = self.begin_write().await?;
-        elevator_project::Entity::update_many()
-            .col_expr(elevator_project::Column::StageSince, Expr::col(elevator_project::Column::StageSince))
-            .filter(elevator_project::Column::Id.eq(id))
-            .exec(&txn)
-            .await?;
+        super::lock_project(&txn, id).await?;
         let original = elevator_payment::Entity::find_by_id(payment_id)
             .one(&txn)
             .await?
