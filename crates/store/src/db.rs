@@ -30,6 +30,8 @@ pub struct Store {
     backend: Backend,
     /// Where uploaded files keep their bytes (see `files`).
     files: Arc<crate::files::FileDir>,
+    /// The one clock every date-dependent rule reads (see `clock`).
+    clock: crate::clock::Clock,
 }
 
 impl std::fmt::Debug for Store {
@@ -87,12 +89,12 @@ impl Store {
             let mut r = ConnectOptions::new(url);
             r.max_connections(8).min_connections(1).sqlx_logging(false).map_sqlx_sqlite_opts(tune);
             let read = Database::connect(r).await.with_context(|| format!("opening {}", redact(url)))?;
-            Ok(Store { read, write, backend: Backend::Sqlite, files: Arc::new(crate::files::FileDir::new(default_files_dir(url))) })
+            Ok(Store { read, write, backend: Backend::Sqlite, files: Arc::new(crate::files::FileDir::new(default_files_dir(url))), clock: crate::clock::Clock::system() })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let mut o = ConnectOptions::new(url);
             o.max_connections(16).min_connections(1).sqlx_logging(false).connect_timeout(Duration::from_secs(10));
             let db = Database::connect(o).await.with_context(|| format!("connecting to {}", redact(url)))?;
-            Ok(Store { read: db.clone(), write: db, backend: Backend::Postgres, files: Arc::new(crate::files::FileDir::new(default_files_dir(url))) })
+            Ok(Store { read: db.clone(), write: db, backend: Backend::Postgres, files: Arc::new(crate::files::FileDir::new(default_files_dir(url))), clock: crate::clock::Clock::system() })
         } else {
             anyhow::bail!("unsupported database URL {} (use sqlite://… or postgres://…)", redact(url))
         }
@@ -119,6 +121,26 @@ impl Store {
     pub fn with_files_dir(mut self, dir: impl Into<PathBuf>) -> Store {
         self.files = Arc::new(crate::files::FileDir::new(dir.into()));
         self
+    }
+
+    /// The same store reading another clock (tests: [`Clock::fixed`](crate::clock::Clock::fixed)).
+    pub fn with_clock(mut self, clock: crate::clock::Clock) -> Store {
+        self.clock = clock;
+        self
+    }
+
+    pub fn clock(&self) -> &crate::clock::Clock {
+        &self.clock
+    }
+
+    /// Unix seconds on the store's clock: the one "now" of every stored timestamp and rule.
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    /// Today in China on the store's clock.
+    pub fn today(&self) -> time::Date {
+        self.clock.today()
     }
 
     /// The directory holding the bytes of uploaded files.

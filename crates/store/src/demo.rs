@@ -220,6 +220,7 @@ impl Store {
                                                 area_centi: Set(h.area_centi),
                                                 area_source: Set(h.area_source.as_str().to_string()),
                                                 designated_voter_id: Set(voter),
+                                                developer_unsold: Set(false),
                                                 version: Set(1),
                                                 created_at: Set(t),
                                                 updated_at: Set(t),

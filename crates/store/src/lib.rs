@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod elevators;
@@ -30,6 +31,7 @@ pub mod roster;
 pub mod volunteers;
 
 pub use accounts::Actor;
+pub use clock::Clock;
 pub use db::{Backend, Store};
 pub use error::{ServiceError, ServiceResult};
 

@@ -167,6 +167,8 @@ pub mod household {
         pub area_centi: i64,
         pub area_source: String,
         pub designated_voter_id: Option<i64>,
+        /// 开发建设单位未售出: still the developer's; all such flats count as one owner.
+        pub developer_unsold: bool,
         pub version: i32,
         pub created_at: i64,
         pub updated_at: i64,

@@ -16,6 +16,7 @@ mod m0010_requests;
 mod m0011_volunteers;
 mod m0012_standards;
 mod m0013_meeting_version;
+mod m0014_developer_unsold;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_volunteers::Migration),
             Box::new(m0012_standards::Migration),
             Box::new(m0013_meeting_version::Migration),
+            Box::new(m0014_developer_unsold::Migration),
         ]
     }
 }

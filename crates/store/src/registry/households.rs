@@ -314,6 +314,7 @@ impl Store {
             area_centi: Set(p.area.centi()),
             area_source: Set(p.source.as_str().to_string()),
             designated_voter_id: Set(None),
+            developer_unsold: Set(false),
             version: Set(1),
             created_at: Set(t),
             updated_at: Set(t),

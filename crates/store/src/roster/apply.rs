@@ -213,6 +213,7 @@ impl Store {
                 area_centi: Set(r.area_centi),
                 area_source: Set(r.source.clone()),
                 designated_voter_id: Set(voter),
+                developer_unsold: Set(false),
                 version: Set(1),
                 created_at: Set(t),
                 updated_at: Set(t),
