@@ -5,7 +5,7 @@ use super::{LoadedMonth, decode_rubric, internal, record, to_json, unit_names};
 use crate::accounts::Actor;
 use crate::entity::{attachment, rating_mark, rating_month, rating_rubric, rating_sheet};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now, paths};
+use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::rating::{
     ItemKind, Mark, Month, Party, Ranked, Rubric, RubricVersion, SheetScore, UnitMonth, in_force,
@@ -416,7 +416,7 @@ impl Store {
             closed_by: Set(None),
             result: Set("[]".into()),
             version: Set(1),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             ..Default::default()
         })
         .exec(&txn)
@@ -562,7 +562,7 @@ impl Store {
         if !errors.is_empty() {
             return Err(ServiceError::Invalid(errors));
         }
-        let t = now();
+        let t = self.now();
         let txn = self.begin_write().await?;
         // The month must still be open when the sheet is written: closing updates this row.
         let still_open = rating_month::Entity::update_many()
@@ -685,7 +685,7 @@ impl Store {
         let res = rating_month::Entity::update_many()
             .col_expr(rating_month::Column::Status, Expr::value("closed"))
             .col_expr(rating_month::Column::CloseReason, Expr::value(reason))
-            .col_expr(rating_month::Column::ClosedAt, Expr::value(now()))
+            .col_expr(rating_month::Column::ClosedAt, Expr::value(self.now()))
             .col_expr(
                 rating_month::Column::ClosedBy,
                 Expr::value(actor.account_id),
@@ -776,7 +776,7 @@ impl Store {
             result,
             sheets: views,
             can_appeal: actor.can(Action::Propose, &unit_path)
-                && appeal_until.is_none_or(|u| now() <= u),
+                && appeal_until.is_none_or(|u| self.now() <= u),
             appeal_until,
             can_decide: actor.can(Action::ManageRating, &paths::compound_path(&m.compound)),
         })
