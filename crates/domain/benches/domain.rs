@@ -40,6 +40,7 @@ fn bench(c: &mut Criterion) {
                     entity_id: seq,
                     before: r#"{"room":"501","area":8950}"#,
                     after: r#"{"room":"501","area":8960}"#,
+                    state: "9a0b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f809",
                 };
                 let h = link_hash(&prev, &content);
                 let row = (content, prev.clone(), h.clone());

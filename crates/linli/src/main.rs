@@ -245,12 +245,22 @@ async fn main() -> anyhow::Result<()> {
         Command::VerifyAudit => {
             let store = open(url).await?;
             let report = store.verify_audit().await?;
-            match report.broken {
-                None => println!("audit trail intact: {} records in {} chains", report.records, report.chains),
-                Some(broken) => {
-                    println!("audit trail BROKEN: {broken}");
-                    std::process::exit(1);
-                }
+            if let Some(broken) = &report.broken {
+                println!("audit trail BROKEN: {broken}");
+                std::process::exit(1);
+            }
+            for d in &report.drifted {
+                println!("state CHANGED outside linli: {d}");
+            }
+            // The heads, to publish: a trail later rewound to an earlier head shows against them.
+            for h in &report.heads {
+                println!("head of chain {}: record {} {}", h.chain, h.seq, h.hash);
+            }
+            if report.drifted.is_empty() {
+                println!("audit trail intact: {} records in {} chains, every kept row matches its latest record", report.records, report.chains);
+            } else {
+                println!("audit trail BROKEN: {} rows differ from their latest audit record", report.drifted.len());
+                std::process::exit(1);
             }
         }
         Command::AddUser { username, name, password, role, at } => {

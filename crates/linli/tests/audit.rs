@@ -209,4 +209,52 @@ both_backends! {
         assert!(broken.contains(&format!("chain 1: record {} is missing", n - 2)), "{broken}");
         assert!(broken.contains(&format!("audit row id {next}")), "{broken}");
     }
+
+    async fn a_row_edited_outside_linli_is_caught_and_named(app) {
+        let token = app.token("committee").await;
+        some_edits(&app, &token, 2).await;
+        let report = app.store.verify_audit().await.unwrap();
+        assert!(report.intact(), "{report:?}");
+        assert!(report.heads.iter().any(|h| h.chain == 1 && h.seq > 0), "the heads are listed: {:?}", report.heads);
+
+        // Someone with database access enlarges a flat's area, which weighs in every vote.
+        let area = app.sql_i64("SELECT area_centi FROM household WHERE id = 1").await;
+        assert_eq!(app.sql_exec("UPDATE household SET area_centi = area_centi + 10000 WHERE id = 1").await, 1);
+        let report = app.store.verify_audit().await.unwrap();
+        assert!(report.broken.is_none(), "the chain itself is intact: {report:?}");
+        assert_eq!(report.drifted.len(), 1, "{report:?}");
+        assert_eq!((report.drifted[0].entity.as_str(), report.drifted[0].entity_id), ("household", 1));
+        let (code, out, err) = app.cli(&["verify-audit"]);
+        assert_eq!(code, 1, "{out}{err}");
+        assert!(out.contains("household 1 does not match its latest audit record"), "{out}");
+        assert!(out.contains("head of chain 1"), "the heads are printed to publish: {out}");
+        // Put back, it matches again.
+        app.sql_exec(&format!("UPDATE household SET area_centi = {area} WHERE id = 1")).await;
+        assert!(app.store.verify_audit().await.unwrap().intact());
+    }
+
+    async fn a_cut_off_tail_with_a_rewound_head_is_caught_by_the_rows_it_described(app) {
+        let token = app.token("committee").await;
+        some_edits(&app, &token, 3).await;
+        assert!(app.store.verify_audit().await.unwrap().intact());
+        // The newest record goes and the head is rewound to the one before: the chain alone
+        // verifies, but household 1 is no longer what its latest remaining record says.
+        let n = app.sql_i64("SELECT MAX(seq) FROM audit WHERE chain = 1").await;
+        let prev = {
+            let conn = app.sql().await;
+            let row = conn
+                .query_one_raw(sea_orm::Statement::from_string(conn.get_database_backend(), format!("SELECT prev_hash FROM audit WHERE chain = 1 AND seq = {n}")))
+                .await
+                .unwrap()
+                .unwrap();
+            row.try_get_by_index::<String>(0).unwrap()
+        };
+        assert_eq!(app.sql_exec(&format!("DELETE FROM audit WHERE chain = 1 AND seq = {n}")).await, 1);
+        assert_eq!(app.sql_exec(&format!("UPDATE audit_head SET seq = {}, hash = '{prev}' WHERE chain = 1", n - 1)).await, 1);
+        let report = app.store.verify_audit().await.unwrap();
+        assert!(report.broken.is_none(), "{report:?}");
+        assert!(report.drifted.iter().any(|d| d.entity == "household" && d.entity_id == 1), "{report:?}");
+        assert!(!report.intact());
+    }
+
 }

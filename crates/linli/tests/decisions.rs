@@ -86,6 +86,17 @@ async fn unanswered(app: &TestApp, token: &str, id: i64) -> Vec<i64> {
 }
 
 both_backends! {
+
+    async fn a_ballot_changed_in_the_database_is_caught_by_the_audit(app) {
+        let (id, _, owner, _) = open_vote(&app).await;
+        let (s, b) = app.api(&owner, Method::POST, &format!("/proposals/{id}/ballots"), Some(json!({"choice": "yes"}))).await;
+        assert_eq!(s, 200, "{b}");
+        assert!(app.store.verify_audit().await.unwrap().intact(), "an honest vote leaves the trail intact");
+        assert_eq!(app.sql_exec(&format!("UPDATE ballot SET choice = 'no' WHERE proposal_id = {id}")).await, 1);
+        let report = app.store.verify_audit().await.unwrap();
+        assert!(report.drifted.iter().any(|d| d.entity == "proposal" && d.entity_id == id), "{report:?}");
+    }
+
     async fn an_elevator_vote_passes_exactly_at_two_thirds(app) {
         let (id, compound, owner, committee) = open_vote(&app).await;
         let volunteer = app.token("volunteer").await;

@@ -126,6 +126,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("save_visit", "记录上门", "Save visit"),
     ("result_notice", "表决结果公示", "Public notice of the result"),
     ("notice_period", "公示期", "Notice period"),
+    ("audit_anchor", "审计链（可用 linli verify-audit 核对）", "Audit trail (check with linli verify-audit)"),
     ("days", "天", "days"),
     ("notice_objection", "对结果有异议的，请在公示期内向小区委员会书面提出。", "Objections to the result may be made in writing to the committee within the notice period."),
     ("committee_seal", "小区委员会（盖章）", "Compound committee (seal)"),

@@ -376,6 +376,8 @@ pub mod audit {
         pub after: String,
         pub prev_hash: String,
         pub hash: String,
+        /// The hash of the changed row's state after the change, or empty (see `audit::state`).
+        pub state_hash: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

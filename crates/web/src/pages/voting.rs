@@ -212,6 +212,8 @@ struct NoticePage {
     tally: TallyView,
     closed_on: String,
     notice_until: String,
+    /// The compound's audit head when printed: an anchor outside the database.
+    audit_head: String,
 }
 
 /// The result notice (公示) to post in the stairwell: the tally, the rule applied, the period.
@@ -226,7 +228,14 @@ async fn notice(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let (t, c) = chrome(&ctx);
     let closed_on = super::china_date(closed);
     let notice_until = super::china_date(closed + i64::from(p.notice_days) * 86_400);
-    Ok(NoticePage { t, c, p, tally, closed_on, notice_until }.into_response())
+    let audit_head = state
+        .store
+        .chain_head(p.compound_id)
+        .await
+        .map_err(|e| ctx.err(e))?
+        .map(|h| format!("#{} {}", h.seq, &h.hash[..h.hash.len().min(16)]))
+        .unwrap_or_default();
+    Ok(NoticePage { t, c, p, tally, closed_on, notice_until, audit_head }.into_response())
 }
 
 #[derive(Template, WebTemplate)]

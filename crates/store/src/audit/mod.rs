@@ -17,6 +17,8 @@ use sea_orm::{
 use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 
+pub mod state;
+
 /// The chain of records that belong to no compound (accounts, regions).
 pub const GLOBAL_CHAIN: i64 = 0;
 
@@ -77,6 +79,7 @@ pub async fn record<C: ConnectionTrait>(db: &C, change: Change<'_>) -> ServiceRe
     let at = stamp(change.at)?;
     let before = change.before.map(|v| v.to_string()).unwrap_or_default();
     let after = change.after.map(|v| v.to_string()).unwrap_or_default();
+    let row_state = state::current(db, change.entity, &[change.entity_id]).await?.remove(&change.entity_id).unwrap_or_default();
     let content = AuditContent {
         chain: change.chain,
         seq: head.seq,
@@ -87,6 +90,7 @@ pub async fn record<C: ConnectionTrait>(db: &C, change: Change<'_>) -> ServiceRe
         entity_id: change.entity_id,
         before: &before,
         after: &after,
+        state: &row_state,
     };
     let hash = link_hash(&head.hash, &content);
     audit::Entity::insert(audit::ActiveModel {
@@ -101,6 +105,7 @@ pub async fn record<C: ConnectionTrait>(db: &C, change: Change<'_>) -> ServiceRe
         after: Set(after.clone()),
         prev_hash: Set(head.hash.clone()),
         hash: Set(hash.clone()),
+        state_hash: Set(row_state),
         ..Default::default()
     })
     .exec_without_returning(db)
@@ -135,6 +140,40 @@ pub struct VerifyReport {
     pub chains: u64,
     pub records: u64,
     pub broken: Option<String>,
+    /// Rows whose stored state no longer matches their latest audit record: edited outside
+    /// linli, or the record describing their last change was cut off the trail.
+    pub drifted: Vec<Drift>,
+    /// Every chain's head, to publish (a printed notice carries its compound's) so that a
+    /// trail rewound to an earlier head can be told from the one people saw.
+    pub heads: Vec<ChainHead>,
+}
+
+impl VerifyReport {
+    pub fn intact(&self) -> bool {
+        self.broken.is_none() && self.drifted.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Drift {
+    pub entity: String,
+    pub entity_id: i64,
+    /// The latest record of the row.
+    pub chain: i64,
+    pub seq: i64,
+}
+
+impl std::fmt::Display for Drift {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} does not match its latest audit record (chain {}, record {})", self.entity, self.entity_id, self.chain, self.seq)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ChainHead {
+    pub chain: i64,
+    pub seq: i64,
+    pub hash: String,
 }
 
 fn parse_json(s: &str) -> serde_json::Value {
@@ -203,9 +242,10 @@ impl Store {
                         entity_id: r.entity_id,
                         before: &r.before,
                         after: &r.after,
+                        state: &r.state_hash,
                     };
                     if let Err(broken) = verifier.check(&content, &r.prev_hash, &r.hash) {
-                        return Ok(VerifyReport { chains: chains.len() as u64, records, broken: Some(describe(&broken, r.id)) });
+                        return Ok(VerifyReport { chains: chains.len() as u64, records, broken: Some(describe(&broken, r.id)), drifted: Vec::new(), heads: Vec::new() });
                     }
                     records += 1;
                     after_seq = r.seq;
@@ -216,10 +256,63 @@ impl Store {
                 && (head.seq != verifier.verified() || (head.seq > 0 && head.hash != last_hash(self, *chain).await?))
             {
                 let broken = BrokenLink::Gap { chain: *chain, expected: verifier.verified() + 1, found: head.seq };
-                return Ok(VerifyReport { chains: chains.len() as u64, records, broken: Some(broken.to_string()) });
+                return Ok(VerifyReport { chains: chains.len() as u64, records, broken: Some(broken.to_string()), drifted: Vec::new(), heads: Vec::new() });
             }
         }
-        Ok(VerifyReport { chains: chains.len() as u64, records, broken: None })
+        let drifted = self.drifted_rows().await?;
+        let heads = self.chain_heads().await?;
+        Ok(VerifyReport { chains: chains.len() as u64, records, broken: None, drifted, heads })
+    }
+
+    /// The head of every chain.
+    pub async fn chain_heads(&self) -> ServiceResult<Vec<ChainHead>> {
+        Ok(audit_head::Entity::find()
+            .order_by_asc(audit_head::Column::Chain)
+            .all(self.read())
+            .await?
+            .into_iter()
+            .map(|h| ChainHead { chain: h.chain, seq: h.seq, hash: h.hash })
+            .collect())
+    }
+
+    /// The head of one compound's chain, for a printed notice.
+    pub async fn chain_head(&self, chain: i64) -> ServiceResult<Option<ChainHead>> {
+        Ok(audit_head::Entity::find_by_id(chain).one(self.read()).await?.map(|h| ChainHead { chain: h.chain, seq: h.seq, hash: h.hash }))
+    }
+
+    /// Every kept row whose current state differs from the state its latest record describes.
+    async fn drifted_rows(&self) -> anyhow::Result<Vec<Drift>> {
+        use sea_orm::Statement;
+        let db = self.read();
+        let backend = db.get_database_backend();
+        let p = if backend == sea_orm::DbBackend::Postgres { "$1" } else { "?" };
+        let mut out = Vec::new();
+        for entity in state::kept_entities() {
+            // The latest record of each row; rows whose latest record keeps no state (written
+            // before states were kept) are not checked.
+            let sql = format!(
+                "SELECT a.entity_id, a.chain, a.seq, a.state_hash FROM audit a \
+                 JOIN (SELECT entity_id, MAX(id) AS id FROM audit WHERE entity = {p} GROUP BY entity_id) m ON a.id = m.id \
+                 WHERE a.state_hash <> '' ORDER BY a.entity_id"
+            );
+            let rows = db.query_all_raw(Statement::from_sql_and_values(backend, sql, [entity.into()])).await?;
+            let mut recorded = Vec::with_capacity(rows.len());
+            for r in rows {
+                let (id, chain, seq, hash): (i64, i64, i64, String) =
+                    (r.try_get("", "entity_id")?, r.try_get("", "chain")?, r.try_get("", "seq")?, r.try_get("", "state_hash")?);
+                recorded.push((id, chain, seq, hash));
+            }
+            for part in recorded.chunks(2000) {
+                let ids: Vec<i64> = part.iter().map(|r| r.0).collect();
+                let now = state::current(db, entity, &ids).await?;
+                for (id, chain, seq, hash) in part {
+                    if now.get(id) != Some(hash) {
+                        out.push(Drift { entity: entity.to_string(), entity_id: *id, chain: *chain, seq: *seq });
+                    }
+                }
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -246,12 +339,20 @@ pub async fn record_batch<C: ConnectionTrait>(db: &C, chain: i64, changes: Vec<C
     }
     let head = lock_head(db, chain, 0).await?;
     let at = stamp(changes[0].at)?;
+    let mut states = std::collections::BTreeMap::new();
+    for entity in state::kept_entities() {
+        let ids: Vec<i64> = changes.iter().filter(|c| c.entity == entity).map(|c| c.entity_id).collect();
+        if !ids.is_empty() {
+            states.insert(entity, state::current(db, entity, &ids).await?);
+        }
+    }
     let (mut seq, mut prev) = (head.seq, head.hash);
     let mut rows = Vec::with_capacity(500);
     for change in changes {
         seq += 1;
         let before = change.before.map(|v| v.to_string()).unwrap_or_default();
         let after = change.after.map(|v| v.to_string()).unwrap_or_default();
+        let row_state = states.get(change.entity).and_then(|m| m.get(&change.entity_id)).cloned().unwrap_or_default();
         let content = AuditContent {
             chain,
             seq,
@@ -262,6 +363,7 @@ pub async fn record_batch<C: ConnectionTrait>(db: &C, chain: i64, changes: Vec<C
             entity_id: change.entity_id,
             before: &before,
             after: &after,
+            state: &row_state,
         };
         let hash = link_hash(&prev, &content);
         rows.push(audit::ActiveModel {
@@ -276,6 +378,7 @@ pub async fn record_batch<C: ConnectionTrait>(db: &C, chain: i64, changes: Vec<C
             after: Set(after),
             prev_hash: Set(std::mem::replace(&mut prev, hash.clone())),
             hash: Set(hash),
+            state_hash: Set(row_state),
             ..Default::default()
         });
         if rows.len() == 500 {
