@@ -117,7 +117,12 @@ impl TestApp {
         let addr = listener.local_addr().unwrap();
         let app = linli_web::app(store.clone(), false);
         tokio::spawn(async move {
-            axum::serve(listener, app).await.unwrap();
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
         });
         TestApp {
             backend,
