@@ -90,13 +90,13 @@ impl NewPassword {
         // Compared as people would say them: case, spaces and dashes make no difference.
         let plain = |s: &str| s.chars().filter(|c| !c.is_whitespace() && *c != '-').flat_map(char::to_lowercase).collect::<String>();
         let typed = plain(text);
-        if typed == plain(login) || login_key(text) == login_key(login) {
-            return weak(PasswordRule::SameAsLogin);
-        }
         if let Some(phone) = phone
             && typed.contains(phone.as_str())
         {
             return weak(PasswordRule::SameAsPhone);
+        }
+        if typed == plain(login) || login_key(text) == login_key(login) {
+            return weak(PasswordRule::SameAsLogin);
         }
         if COMMON.contains(text.to_lowercase().as_str()) || COMMON.contains(typed.as_str()) {
             return weak(PasswordRule::Common);
@@ -143,7 +143,7 @@ mod tests {
         assert_eq!(rule("aaaaaaaaaaaa", "zhang", None), Some(PasswordRule::OneCharacter));
         assert_eq!(rule("aaaaaaaaaaab", "zhang", None), None);
         assert_eq!(rule("Zhang-Wei-88", "zhangwei88", None), Some(PasswordRule::SameAsLogin));
-        assert_eq!(rule("13912345678", "13912345678", Some("13912345678")), Some(PasswordRule::SameAsLogin));
+        assert_eq!(rule("13912345678", "13912345678", Some("13912345678")), Some(PasswordRule::SameAsPhone), "a claim's login is the phone");
         assert_eq!(rule("+86 139 1234 5678", "13912345678", None), Some(PasswordRule::SameAsLogin), "the login phone written otherwise");
         assert_eq!(rule("13912345678", "zhang", Some("139-1234-5678")), Some(PasswordRule::SameAsPhone));
         assert_eq!(rule("my13912345678", "zhang", Some("13912345678")), Some(PasswordRule::SameAsPhone));

@@ -87,8 +87,19 @@ pub async fn fresh_database(backend: Backend) -> (String, Option<tempdir::Dir>) 
 impl TestApp {
     /// A server on the featured demo compounds.
     pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_at(backend, linli_store::Clock::system()).await
+    }
+
+    /// A server whose clock stands at 2026-12-01 10:00 in China until the test moves it
+    /// (`app.store.clock().advance(…)`).
+    pub async fn spawn_fixed_clock(backend: Backend) -> TestApp {
+        let start = time::macros::date!(2026 - 12 - 01);
+        Self::spawn_at(backend, linli_store::Clock::at(start, 10, 0)).await
+    }
+
+    async fn spawn_at(backend: Backend, clock: linli_store::Clock) -> TestApp {
         let (url, dir) = fresh_database(backend).await;
-        let store = Store::open(&url).await.expect("open store");
+        let store = Store::open(&url).await.expect("open store").with_clock(clock);
         // Uploaded files go into the test's directory (beside the SQLite file already).
         let store = match (&dir, backend) {
             (Some(d), Backend::Postgres) => store.with_files_dir(d.0.join("linli-files")),
@@ -232,7 +243,8 @@ impl TestApp {
         let store = Store::open(&self.url)
             .await
             .expect("open store for the second instance")
-            .with_files_dir(self.store.files_dir());
+            .with_files_dir(self.store.files_dir())
+            .with_clock(self.store.clock().clone());
         TestApp::serve(
             self.backend,
             self.url.clone(),
@@ -548,17 +560,24 @@ impl Browser {
     }
 }
 
-/// Declares each test for SQLite and for PostgreSQL.
+/// Declares each test for SQLite and for PostgreSQL. `both_backends!(fixed_clock; …)` gives
+/// the tests servers whose clock stands still until moved (`TestApp::spawn_fixed_clock`).
 #[macro_export]
 macro_rules! both_backends {
+    (fixed_clock; $(async fn $name:ident($app:ident) $body:block)*) => {
+        $crate::both_backends!(@spawn spawn_fixed_clock; $(async fn $name($app) $body)*);
+    };
     ($(async fn $name:ident($app:ident) $body:block)*) => {
+        $crate::both_backends!(@spawn spawn; $(async fn $name($app) $body)*);
+    };
+    (@spawn $spawn:ident; $(async fn $name:ident($app:ident) $body:block)*) => {
         mod sqlite {
             #[allow(unused_imports)]
             use super::*;
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    let $app = common::TestApp::spawn(common::Backend::Sqlite).await;
+                    let $app = common::TestApp::$spawn(common::Backend::Sqlite).await;
                     $body
                 }
             )*
@@ -569,7 +588,7 @@ macro_rules! both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    let $app = common::TestApp::spawn(common::Backend::Postgres).await;
+                    let $app = common::TestApp::$spawn(common::Backend::Postgres).await;
                     $body
                 }
             )*
