@@ -39,7 +39,7 @@ impl MigrationTrait for Migration {
         m.drop_index(Index::drop().name("ix_api_token_account_id").table(t("api_token")).to_owned()).await?;
         m.drop_index(Index::drop().name("ix_session_account_id").table(t("session")).to_owned()).await?;
         for c in NEW_TOKEN_COLUMNS.iter().rev() {
-            m.alter_table(Table::alter().table(t("api_token")).drop_column(t(*c)).to_owned()).await?;
+            m.alter_table(Table::alter().table(t("api_token")).drop_column(t(c)).to_owned()).await?;
         }
         Ok(())
     }
