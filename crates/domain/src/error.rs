@@ -169,6 +169,13 @@ pub enum Invalid {
     BandsOrder { stars: u8 },
     /// A satisfaction survey below its sample rule.
     SurveyTooSmall { needed: i64, got: i64 },
+    /// A new password that breaks one of the rules of `account::NewPassword`.
+    WeakPassword { rule: crate::account::PasswordRule },
+    /// An invite code that is not one, or was used or has expired (not told apart, so a
+    /// guess learns nothing).
+    WrongInviteCode,
+    /// The current password, asked for before a change, is not the account's.
+    WrongPassword,
 }
 
 impl Invalid {
@@ -262,6 +269,9 @@ impl Invalid {
             Invalid::BandsGap { .. } => "bands_gap",
             Invalid::BandsOrder { .. } => "bands_order",
             Invalid::SurveyTooSmall { .. } => "survey_too_small",
+            Invalid::WeakPassword { .. } => "weak_password",
+            Invalid::WrongInviteCode => "wrong_invite_code",
+            Invalid::WrongPassword => "wrong_password",
         }
     }
 
@@ -489,6 +499,11 @@ impl Invalid {
             (Invalid::BandsOrder { stars }, Lang::En) => format!("a higher band ({stars} stars) must have more stars than the one below"),
             (Invalid::SurveyTooSmall { needed, got }, Lang::Zh) => format!("满意度调查只有 {got} 户，按抽样规则至少需要 {needed} 户"),
             (Invalid::SurveyTooSmall { needed, got }, Lang::En) => format!("has {got} answers; the sample rule needs at least {needed}"),
+            (Invalid::WeakPassword { rule }, _) => rule.message(lang),
+            (Invalid::WrongInviteCode, Lang::Zh) => "邀请码不对或已被使用".into(),
+            (Invalid::WrongInviteCode, Lang::En) => "The invite code is wrong or has already been used".into(),
+            (Invalid::WrongPassword, Lang::Zh) => "不对".into(),
+            (Invalid::WrongPassword, Lang::En) => "is not right".into(),
         }
     }
 }
@@ -507,6 +522,10 @@ impl FieldError {
 
     /// "面积：必须大于零" / "area: must be greater than zero".
     pub fn message(&self, lang: Lang) -> String {
+        // A sentence that names its field already.
+        if self.error == Invalid::WrongInviteCode {
+            return self.error.message(lang);
+        }
         let label = field_label(self.field, lang);
         match lang {
             Lang::Zh => format!("{label}：{}", self.error.message(lang)),
@@ -541,6 +560,7 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
         "address" => ("地址", "Address"),
         "login" => ("账号", "Login"),
         "password" => ("密码", "Password"),
+        "current_password" => ("当前密码", "Current password"),
         "code" => ("邀请码", "Invite code"),
         "date" => ("日期", "Date"),
         "version" => ("版本", "Version"),

@@ -5,6 +5,7 @@
 //! rest of the program never handles a bad value. Every threshold is data, compared with
 //! exact integer arithmetic; there is no `f64` near an area, a sum of money or a vote.
 
+pub mod account;
 pub mod area;
 pub mod audit;
 pub mod authz;

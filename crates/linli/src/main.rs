@@ -39,6 +39,8 @@ enum Command {
         /// Mark cookies Secure (when served behind HTTPS).
         #[arg(long, env = "LINLI_SECURE_COOKIES")]
         secure_cookies: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Bring the database schema up to date.
     Migrate,
@@ -80,6 +82,41 @@ enum Command {
         #[arg(long)]
         at: String,
     },
+}
+
+/// Rate limits and token lifetime; README "Accounts and limits" explains them.
+#[derive(clap::Args)]
+struct LimitArgs {
+    /// Wrong passwords on one account within 15 minutes before it is locked (then one try per
+    /// minute from each address, so the owner still gets in).
+    #[arg(long, env = "LINLI_LOGIN_FAILURES", default_value_t = 10, value_parser = clap::value_parser!(i32).range(1..))]
+    login_failures: i32,
+    /// Sign-in attempts from one client address within 15 minutes, over all accounts.
+    #[arg(long, env = "LINLI_ADDRESS_ATTEMPTS", default_value_t = 100, value_parser = clap::value_parser!(i32).range(1..))]
+    address_attempts: i32,
+    /// Invite codes one client address (or account) may try within 15 minutes.
+    #[arg(long, env = "LINLI_INVITE_TRIES", default_value_t = 10, value_parser = clap::value_parser!(i32).range(1..))]
+    invite_tries: i32,
+    /// Days a new API token lasts.
+    #[arg(long, env = "LINLI_TOKEN_DAYS", default_value_t = 90, value_parser = clap::value_parser!(i64).range(1..=3650))]
+    token_days: i64,
+    /// Behind a reverse proxy: the header it sets to the client's address (e.g. X-Real-IP or
+    /// X-Forwarded-For, whose last entry is taken). Without it every visitor would share the
+    /// proxy's address, and its limit.
+    #[arg(long, env = "LINLI_CLIENT_IP_HEADER")]
+    client_ip_header: Option<axum::http::HeaderName>,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> linli_store::limits::Limits {
+        linli_store::limits::Limits {
+            account_failures: self.login_failures,
+            address_attempts: self.address_attempts,
+            invite_tries: self.invite_tries,
+            token_days: self.token_days,
+            ..Default::default()
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -183,9 +220,9 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", linli_web::openapi_json());
             return Ok(());
         }
-        Command::Serve { bind, demo, demo_scale, secure_cookies } => {
+        Command::Serve { bind, demo, demo_scale, secure_cookies, limits } => {
             let started = Instant::now();
-            let store = open(url).await?;
+            let store = open(url).await?.with_limits(limits.limits());
             let summary = if demo && store.is_empty().await? { Some(load_demo(&store, demo_scale).await?) } else { None };
             let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
             let addr = listener.local_addr()?;
@@ -194,7 +231,8 @@ async fn main() -> anyhow::Result<()> {
             }
             tracing::info!(%addr, database = %linli_store::db::redact(url), files = %store.files_dir().display(), ready_ms = started.elapsed().as_millis() as u64, "serving");
             tokio::spawn(request_clock(store.clone()));
-            axum::serve(listener, linli_web::app(store, secure_cookies))
+            let app = linli_web::app_with(linli_web::AppState { store, secure_cookies, client_ip_header: limits.client_ip_header });
+            axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
                 .with_graceful_shutdown(async {
                     let _ = tokio::signal::ctrl_c().await;
                 })

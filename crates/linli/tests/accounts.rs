@@ -148,16 +148,18 @@ both_backends! {
 
     async fn the_login_rate_limit_lives_in_the_database(app) {
         let (b, csrf) = visitor(&app.base).await;
-        for i in 0..10 {
+        // Ten wrong passwords lock the account; a locked account gives each address one try a
+        // minute, spent here on an eleventh wrong one.
+        for i in 0..11 {
             let (s, page) = b.post_raw("/login", &[("_csrf", &csrf), ("login", "committee"), ("password", &format!("wrong{i}"))]).await;
             assert_eq!(s, 401, "attempt {i}: {page}");
         }
-        // The eleventh attempt is refused even with the right password.
+        // The next attempt within the minute is refused even with the right password.
         let (s, page) = b.post_raw("/login", &[("_csrf", &csrf), ("login", "committee"), ("password", DEMO_PASSWORD)]).await;
         assert_eq!(s, 429);
         assert!(page.contains("尝试次数太多"), "{page}");
         assert!(!page.contains("linli_session"));
-        // The login name is matched as typed, in any case or with spaces around it.
+        // The login name is the same account in any case or with spaces around it.
         let (s, _) = b.post_raw("/login", &[("_csrf", &csrf), ("login", " COMMITTEE "), ("password", DEMO_PASSWORD)]).await;
         assert_eq!(s, 429);
 
@@ -226,7 +228,7 @@ both_backends! {
         assert_eq!(app.sql_i64("SELECT COUNT(*) FROM account").await, accounts, "no account was made");
         let csrf = csrf_of(&v.get("/").await.1);
         let (s, e) = v.api(Method::POST, "/invites/claim", Some(json!({"code": code})), Some(&csrf)).await;
-        assert_api_error(s, &e, 422, "bad_choice", Some("code"));
+        assert_api_error(s, &e, 422, "wrong_invite_code", Some("code"));
         assert_eq!(app.audit_count().await, audit);
         assert_eq!(app.sql_i64(&format!("SELECT COUNT(*) FROM role_grant WHERE node_kind = 'household' AND node_id = {h}")).await, 1);
 

@@ -1,31 +1,33 @@
-//! Accounts, sessions, API tokens, the login rate limit, role grants and invite codes.
+//! Accounts, sign-in and sessions, password changes, role grants and invite codes (API tokens
+//! are in `tokens`, the rate-limit counters in `limits`).
 //!
 //! All of it lives in the database: a session or a rate-limit counter written by one server
 //! process is seen by the next request wherever it lands. Secrets (session ids, API tokens)
-//! are stored only as SHA-256 hashes, passwords only as Argon2id hashes.
+//! are stored only as SHA-256 hashes, passwords only as Argon2id hashes. A form's CSRF token
+//! is derived from the session, so it changes with every sign-in and fits no other session.
 
 use crate::audit::{self, Change, GLOBAL_CHAIN};
-use crate::entity::{account, api_token, compound, household, invite, login_attempt, role_grant, session};
+use crate::entity::{account, api_token, compound, household, invite, role_grant, session};
 use crate::error::{ServiceError, ServiceResult};
+use crate::limits::address_key;
 use crate::{Store, paths};
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
+use linli_domain::account::{NewPassword, login_key};
 use linli_domain::authz::{Action, Grant, Role, allowed};
 use linli_domain::place::{NodeKind, Path};
 use linli_domain::registry::{Phone, Text};
 use linli_domain::{FieldError, Invalid};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use std::net::IpAddr;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
 /// How long a session lasts without signing in again.
 pub const SESSION_SECONDS: i64 = 14 * 24 * 3600;
-/// Failed logins allowed per login name and window before further attempts are refused.
-pub const LOGIN_FAILURES_ALLOWED: i32 = 10;
-pub const LOGIN_WINDOW_SECONDS: i64 = 15 * 60;
 /// How long an invite code stays valid.
 pub const INVITE_SECONDS: i64 = 60 * 24 * 3600;
 
@@ -60,7 +62,17 @@ pub fn hash_secret(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
-fn random_hex(bytes: usize) -> String {
+/// The CSRF token of the forms of a session: derived from the session's secret, which only
+/// that browser holds (an HttpOnly cookie), so another site cannot know it, a cookie planted
+/// by someone else does not fit it, and signing in anew gives a new one.
+pub fn session_csrf(session_token: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"linli csrf\0");
+    h.update(session_token.as_bytes());
+    hex::encode(&h.finalize()[..16])
+}
+
+pub(crate) fn random_hex(bytes: usize) -> String {
     let mut v = vec![0u8; bytes];
     for b in v.iter_mut() {
         *b = rand::random();
@@ -75,8 +87,15 @@ pub fn hash_password(password: &str) -> ServiceResult<String> {
         .map_err(|e| ServiceError::Internal(anyhow::anyhow!("hashing password: {e}")))
 }
 
-fn verify_password(password: &str, stored: &str) -> bool {
+pub(crate) fn verify_password(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
+}
+
+/// The credential a request came with, which a password change leaves working.
+#[derive(Debug, Clone, Copy)]
+pub enum Credential<'a> {
+    Session(&'a str),
+    Token(&'a str),
 }
 
 /// A new session: the cookie value (only the caller ever sees it) and the account.
@@ -98,34 +117,40 @@ pub struct IssuedInvite {
 const INVITE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
 impl Store {
+    /// The account a typed login names: its username in any case, or its phone however the
+    /// number is written.
     async fn find_account_by_login(&self, login: &str) -> ServiceResult<Option<account::Model>> {
         let login = login.trim();
         // No login has control characters (names are checked when made), and PostgreSQL
         // refuses a NUL in a query parameter: such a login matches no one.
-        if login.chars().any(char::is_control) {
+        if login.is_empty() || login.chars().any(char::is_control) {
             return Ok(None);
         }
-        if let Some(a) = account::Entity::find().filter(account::Column::Username.eq(login)).one(self.read()).await? {
+        let db = self.read();
+        if let Some(a) = account::Entity::find().filter(account::Column::Username.eq(login)).one(db).await? {
+            return Ok(Some(a));
+        }
+        let lower = Expr::expr(Func::lower(Expr::col(account::Column::Username))).eq(login.to_lowercase());
+        if let Some(a) = account::Entity::find().filter(lower).one(db).await? {
             return Ok(Some(a));
         }
         match Phone::parse(login) {
-            Ok(phone) => Ok(account::Entity::find().filter(account::Column::Phone.eq(phone.as_str())).one(self.read()).await?),
+            Ok(phone) => Ok(account::Entity::find().filter(account::Column::Phone.eq(phone.as_str())).one(db).await?),
             Err(_) => Ok(None),
         }
     }
 
-    /// Checks a login (username or phone) and password, counting failures per login name.
-    pub async fn authenticate(&self, login: &str, password: &str) -> ServiceResult<account::Model> {
-        let key = format!("login:{}", login.trim().to_lowercase());
-        let key: String = key.chars().filter(|c| !c.is_control()).take(100).collect();
-        let t = self.now();
-        if let Some(a) = login_attempt::Entity::find_by_id(key.clone()).one(self.read()).await? {
-            let window_left = a.window_start + LOGIN_WINDOW_SECONDS - t;
-            if window_left > 0 && a.count >= LOGIN_FAILURES_ALLOWED {
-                return Err(ServiceError::RateLimited { retry_after: window_left });
-            }
-        }
+    /// Checks a login (username or phone) and password under the rate limits of `limits`:
+    /// per client address, and per account, counted before the password is looked at. A locked
+    /// account is not closed to its owner: each address gets one try per delay, and the right
+    /// password then gets in (and clears the count).
+    pub async fn authenticate(&self, login: &str, password: &str, client: Option<IpAddr>) -> ServiceResult<account::Model> {
         let found = self.find_account_by_login(login).await?;
+        let key = match &found {
+            Some(a) => format!("account:{}", a.id),
+            None => format!("login:{}", login_key(login)),
+        };
+        self.guard_password_try(&key, client).await?;
         let ok = match &found {
             Some(a) if !a.disabled => verify_password(password, &a.password_hash),
             // Spend the same time on unknown logins so they cannot be told apart.
@@ -136,48 +161,109 @@ impl Store {
         };
         match (ok, found) {
             (true, Some(a)) => {
-                login_attempt::Entity::delete_by_id(key).exec(self.write()).await?;
+                self.settle_password_try(&key, client).await?;
                 Ok(a)
             }
-            _ => {
-                // Built from expressions rather than SQL text: placeholders differ between
-                // SQLite (`?`) and PostgreSQL (`$1`), and a custom string fits only one of them.
-                let existing = |c: login_attempt::Column| Expr::col((login_attempt::Entity, c));
-                let window_over = || existing(login_attempt::Column::WindowStart).lt(t - LOGIN_WINDOW_SECONDS);
-                login_attempt::Entity::insert(login_attempt::ActiveModel { key: Set(key.clone()), window_start: Set(t), count: Set(1) })
-                    .on_conflict(
-                        OnConflict::column(login_attempt::Column::Key)
-                            .value(
-                                login_attempt::Column::Count,
-                                Expr::case(window_over(), 1).finally(existing(login_attempt::Column::Count).add(1)),
-                            )
-                            .value(
-                                login_attempt::Column::WindowStart,
-                                Expr::case(window_over(), t).finally(existing(login_attempt::Column::WindowStart)),
-                            )
-                            .to_owned(),
-                    )
-                    .exec_without_returning(self.write())
-                    .await?;
-                Err(ServiceError::BadCredentials)
-            }
+            _ => Err(ServiceError::BadCredentials),
         }
     }
 
+    /// Counts a password try on `key` (an account) and on the client's address, and refuses it
+    /// when either is over its limit; see [`Store::authenticate`].
+    async fn guard_password_try(&self, key: &str, client: Option<IpAddr>) -> ServiceResult<()> {
+        let l = *self.limits();
+        let t = self.now();
+        if let Some(ip) = client {
+            self.count_attempt(&address_key(ip), l.window_seconds).await?.within(l.address_attempts, l.window_seconds, t)?;
+        }
+        let tries = self.count_attempt(key, l.window_seconds).await?;
+        if tries.count > l.account_failures {
+            let from = client.map(address_key).unwrap_or_else(|| "addr:unknown".into());
+            let slot = self.count_attempt(&format!("slot:{key}@{from}"), l.locked_delay_seconds).await?;
+            slot.within(1, l.locked_delay_seconds, t)?;
+        }
+        Ok(())
+    }
+
+    /// After the right password: the account's failures are forgotten and the address gets
+    /// its try back.
+    async fn settle_password_try(&self, key: &str, client: Option<IpAddr>) -> ServiceResult<()> {
+        self.reset_attempts(key).await?;
+        if let Some(ip) = client {
+            self.forgive_attempt(&address_key(ip)).await?;
+        }
+        Ok(())
+    }
+
     /// Signs in and opens a session stored in the database.
-    pub async fn login(&self, login: &str, password: &str) -> ServiceResult<NewSession> {
-        let account = self.authenticate(login, password).await?;
+    pub async fn login(&self, login: &str, password: &str, client: Option<IpAddr>) -> ServiceResult<NewSession> {
+        let account = self.authenticate(login, password, client).await?;
+        self.open_session(account.id).await
+    }
+
+    async fn open_session(&self, account_id: i64) -> ServiceResult<NewSession> {
         let token = random_hex(32);
         let t = self.now();
         session::Entity::insert(session::ActiveModel {
             id: Set(hash_secret(&token)),
-            account_id: Set(account.id),
+            account_id: Set(account_id),
             created_at: Set(t),
             expires_at: Set(t + SESSION_SECONDS),
         })
         .exec_without_returning(self.write())
         .await?;
-        Ok(NewSession { token, account_id: account.id })
+        Ok(NewSession { token, account_id })
+    }
+
+    /// Changes the signed-in account's password, given the current one (counted like a
+    /// sign-in, so a borrowed session cannot guess it). Every other session of the account
+    /// ends and every other API token is revoked; the credential of this request keeps working.
+    pub async fn change_password(&self, actor: &Actor, current: &str, new: &str, keep: Option<Credential<'_>>, client: Option<IpAddr>) -> ServiceResult<()> {
+        let a = account::Entity::find_by_id(actor.account_id).one(self.read()).await?.ok_or(ServiceError::Unauthenticated)?;
+        let key = format!("account:{}", a.id);
+        self.guard_password_try(&key, client).await?;
+        if !verify_password(current, &a.password_hash) {
+            return Err(ServiceError::invalid("current_password", Invalid::WrongPassword));
+        }
+        self.settle_password_try(&key, client).await?;
+        let phone = a.phone.as_deref().and_then(|p| Phone::parse(p).ok());
+        let new = NewPassword::parse(new, &a.username, phone.as_ref()).map_err(|e| FieldError::new("password", e))?;
+        let hash = hash_password(new.as_str())?;
+        let t = self.now();
+        let txn = self.begin_write().await?;
+        account::Entity::update_many()
+            .col_expr(account::Column::PasswordHash, Expr::value(hash))
+            .filter(account::Column::Id.eq(a.id))
+            .exec(&txn)
+            .await?;
+        let mut sessions = session::Entity::delete_many().filter(session::Column::AccountId.eq(a.id));
+        if let Some(Credential::Session(s)) = keep {
+            sessions = sessions.filter(session::Column::Id.ne(hash_secret(s)));
+        }
+        let sessions_ended = sessions.exec(&txn).await?.rows_affected;
+        let mut tokens = api_token::Entity::update_many()
+            .col_expr(api_token::Column::RevokedAt, Expr::value(t))
+            .filter(api_token::Column::AccountId.eq(a.id))
+            .filter(api_token::Column::RevokedAt.is_null());
+        if let Some(Credential::Token(k)) = keep {
+            tokens = tokens.filter(api_token::Column::TokenHash.ne(hash_secret(k)));
+        }
+        let tokens_revoked = tokens.exec(&txn).await?.rows_affected;
+        audit::record(
+            &txn,
+            Change {
+                chain: GLOBAL_CHAIN,
+                actor: Some(a.id),
+                action: "account.password",
+                entity: "account",
+                entity_id: a.id,
+                before: None,
+                after: Some(serde_json::json!({"sessions_ended": sessions_ended, "tokens_revoked": tokens_revoked})),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
     }
 
     pub async fn logout(&self, token: &str) -> ServiceResult<()> {
@@ -187,31 +273,25 @@ impl Store {
 
     /// The actor behind a session cookie, if the session is live.
     pub async fn session_actor(&self, token: &str) -> ServiceResult<Option<Actor>> {
-        self.actor_behind("session s ON s.account_id = a.id", "s.id", hash_secret(token), Some(self.now())).await
-    }
-
-    /// The actor behind an API token.
-    pub async fn token_actor(&self, token: &str) -> ServiceResult<Option<Actor>> {
-        self.actor_behind("api_token s ON s.account_id = a.id", "s.token_hash", hash_secret(token), None).await
+        Ok(self.actor_behind("session s ON s.account_id = a.id", "s.id", "", hash_secret(token), self.now()).await?.map(|(a, _)| a))
     }
 
     /// The account behind a credential with all its grants, in ONE query: this runs on every
-    /// request, and on SQLite each query costs more than the rest of a small page.
-    /// `join` and `key` are fixed strings of this module, never user input.
-    async fn actor_behind(&self, join: &str, key: &str, hash: String, live_at: Option<i64>) -> ServiceResult<Option<Actor>> {
+    /// request, and on SQLite each query costs more than the rest of a small page. Also
+    /// returns the `extra` column of the credential's row when one is named.
+    /// `join`, `key` and `extra` are fixed strings of this crate, never user input.
+    pub(crate) async fn actor_behind(&self, join: &str, key: &str, extra: &str, hash: String, live_at: i64) -> ServiceResult<Option<(Actor, Option<i64>)>> {
         use sea_orm::{ConnectionTrait, Statement};
         let pg = self.backend() == crate::Backend::Postgres;
         let p = |n: usize| if pg { format!("${n}") } else { "?".to_string() };
-        let mut sql = format!(
-            "SELECT a.id, a.display_name, a.disabled, g.role, g.path FROM account a JOIN {join} \
-             LEFT JOIN role_grant g ON g.account_id = a.id WHERE {key} = {}",
-            p(1)
+        let extra_column = if extra.is_empty() { String::new() } else { format!(", {extra} AS extra") };
+        let sql = format!(
+            "SELECT a.id, a.display_name, a.disabled, g.role, g.path{extra_column} FROM account a JOIN {join} \
+             LEFT JOIN role_grant g ON g.account_id = a.id WHERE {key} = {} AND s.expires_at >= {}",
+            p(1),
+            p(2)
         );
-        let mut values: Vec<sea_orm::Value> = vec![hash.into()];
-        if let Some(t) = live_at {
-            sql.push_str(&format!(" AND s.expires_at >= {}", p(2)));
-            values.push(t.into());
-        }
+        let values: Vec<sea_orm::Value> = vec![hash.into(), live_at.into()];
         let rows = self.read().query_all_raw(Statement::from_sql_and_values(self.read().get_database_backend(), sql, values)).await?;
         let Some(first) = rows.first() else {
             return Ok(None);
@@ -221,6 +301,7 @@ impl Store {
         }
         let account_id: i64 = first.try_get("", "id")?;
         let name: String = first.try_get("", "display_name")?;
+        let extra_value: Option<i64> = if extra.is_empty() { None } else { first.try_get("", "extra")? };
         let mut grants = Vec::new();
         for r in &rows {
             let (role, path): (Option<String>, Option<String>) = (r.try_get("", "role")?, r.try_get("", "path")?);
@@ -228,7 +309,7 @@ impl Store {
                 grants.push(Grant { role, at: path });
             }
         }
-        Ok(Some(Actor { account_id, name, grants, at: self.now() }))
+        Ok(Some((Actor { account_id, name, grants, at: self.now() }, extra_value)))
     }
 
     /// Loads an account with its grants; `None` when missing or disabled.
@@ -249,38 +330,6 @@ impl Store {
         Ok(Some(Actor { account_id, name: a.display_name, grants, at: self.now() }))
     }
 
-    /// Creates an API token for scripts, acting as the account that asks for it.
-    pub async fn create_api_token(&self, actor: &Actor, name: &str) -> ServiceResult<String> {
-        let name = Text::parse(name, 60).map_err(|e| FieldError::new("name", e))?;
-        let token = format!("linli_{}", random_hex(24));
-        let txn = self.begin_write().await?;
-        let row = api_token::Entity::insert(api_token::ActiveModel {
-            account_id: Set(actor.account_id),
-            name: Set(name.as_str().to_string()),
-            token_hash: Set(hash_secret(&token)),
-            created_at: Set(self.now()),
-            ..Default::default()
-        })
-        .exec(&txn)
-        .await?;
-        audit::record(
-            &txn,
-            Change {
-                chain: GLOBAL_CHAIN,
-                at: self.now(),
-                actor: Some(actor.account_id),
-                action: "api_token.create",
-                entity: "api_token",
-                entity_id: row.last_insert_id,
-                before: None,
-                after: Some(serde_json::json!({"name": name.as_str(), "account_id": actor.account_id})),
-            },
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(token)
-    }
-
     /// Creates an account (CLI, demo and invite claims). The password is hashed here.
     pub async fn create_account(&self, username: &str, phone: Option<&str>, display_name: &str, password: &str) -> ServiceResult<i64> {
         let mut errors = Vec::new();
@@ -290,10 +339,11 @@ impl Store {
             Some(p) => Phone::parse(p).map_err(|e| errors.push(FieldError::new("phone", e))).ok(),
             None => None,
         };
-        if password.chars().count() < 8 {
-            errors.push(FieldError::new("password", Invalid::OutOfRange { min: 8, max: 128 }));
-        }
-        let (Some(username), Some(display), true) = (username, display, errors.is_empty()) else {
+        let password = match &username {
+            Some(u) => NewPassword::parse(password, u.as_str(), phone.as_ref()).map_err(|e| errors.push(FieldError::new("password", e))).ok(),
+            None => None,
+        };
+        let (Some(username), Some(display), Some(password), true) = (username, display, password, errors.is_empty()) else {
             return Err(ServiceError::Invalid(errors));
         };
         if self.find_account_by_login(username.as_str()).await?.is_some() {
@@ -304,7 +354,7 @@ impl Store {
         {
             return Err(ServiceError::invalid("phone", Invalid::Taken));
         }
-        let hash = hash_password(password)?;
+        let hash = hash_password(password.as_str())?;
         let txn = self.begin_write().await?;
         let id = account::Entity::insert(account::ActiveModel {
             username: Set(username.as_str().to_string()),
@@ -436,27 +486,58 @@ impl Store {
         Ok(IssuedInvite { code, household_id, role: role.as_str().to_string(), expires_at: t + INVITE_SECONDS })
     }
 
-    /// Redeems an invite code: the account gets the owner or resident role on the household.
-    pub async fn claim_invite(&self, account_id: i64, code: &str) -> ServiceResult<i64> {
-        let code = normalise_code(code)?;
-        let invite = invite::Entity::find_by_id(code.clone())
-            .one(self.read())
-            .await?
-            .filter(|i| i.used_by.is_none() && i.expires_at > self.now())
-            .ok_or_else(|| ServiceError::invalid("code", Invalid::BadChoice))?;
-        let role = Role::parse(&invite.role).ok_or_else(|| ServiceError::invalid("code", Invalid::BadChoice))?;
+    /// Redeems an invite code: the signed-in account gets the owner or resident role on the
+    /// household. Tries are limited per account and per client address (see `claimable`).
+    pub async fn claim_invite(&self, account_id: i64, code: &str, client: Option<IpAddr>) -> ServiceResult<i64> {
+        let invite = self.claimable(code, Some(account_id), client).await?;
+        self.redeem(invite, account_id).await
+    }
+
+    /// Claims a home as a visitor: checks the code (counted like any try), makes the account
+    /// (signed in by its phone number) and redeems the code; returns the household and the
+    /// new session.
+    pub async fn claim_invite_as_visitor(&self, code: &str, display_name: &str, phone: &str, password: &str, client: Option<IpAddr>) -> ServiceResult<(i64, NewSession)> {
+        let invite = self.claimable(code, None, client).await?;
+        let id = self.create_account(phone, Some(phone), display_name, password).await?;
+        let household = self.redeem(invite, id).await?;
+        Ok((household, self.open_session(id).await?))
+    }
+
+    /// The unused, unexpired invite a typed code names. Every try is counted first (per client
+    /// address, and per account when signed in), so codes cannot be guessed at speed; a right
+    /// code gives its try back. A wrong, used or expired code gets the same answer.
+    async fn claimable(&self, code: &str, account_id: Option<i64>, client: Option<IpAddr>) -> ServiceResult<invite::Model> {
+        let l = *self.limits();
+        let t = self.now();
+        let mut keys = vec![format!("invite:{}", client.map(address_key).unwrap_or_else(|| "addr:unknown".into()))];
+        keys.extend(account_id.map(|id| format!("invite:account:{id}")));
+        for key in &keys {
+            self.count_attempt(key, l.window_seconds).await?.within(l.invite_tries, l.window_seconds, t)?;
+        }
+        let wrong = || ServiceError::invalid("code", Invalid::WrongInviteCode);
+        let code = normalise_code(code).ok_or_else(wrong)?;
+        let invite = invite::Entity::find_by_id(code).one(self.read()).await?.filter(|i| i.used_by.is_none() && i.expires_at > t).ok_or_else(wrong)?;
+        for key in &keys {
+            self.forgive_attempt(key).await?;
+        }
+        Ok(invite)
+    }
+
+    async fn redeem(&self, invite: invite::Model, account_id: i64) -> ServiceResult<i64> {
+        let wrong = || ServiceError::invalid("code", Invalid::WrongInviteCode);
+        let role = Role::parse(&invite.role).ok_or_else(wrong)?;
         let (c, h) = self.household_with_compound(invite.household_id).await?;
         let at = paths::household_path(&c, &h);
         // Mark it used first: of two claims racing for one code, only one updates a row.
         let used = invite::Entity::update_many()
             .col_expr(invite::Column::UsedBy, Expr::value(account_id))
             .col_expr(invite::Column::UsedAt, Expr::value(self.now()))
-            .filter(invite::Column::Code.eq(code))
+            .filter(invite::Column::Code.eq(invite.code))
             .filter(invite::Column::UsedBy.is_null())
             .exec(self.write())
             .await?;
         if used.rows_affected != 1 {
-            return Err(ServiceError::invalid("code", Invalid::Taken));
+            return Err(wrong());
         }
         self.grant_role(None, account_id, role, &at).await?;
         Ok(h.id)
@@ -469,30 +550,14 @@ impl Store {
     }
 }
 
-/// An invite code as typed ("abcd-2345 ") in its stored form, or "no such code" when it
-/// holds characters no code has (which also keeps a NUL away from PostgreSQL).
-fn normalise_code(code: &str) -> ServiceResult<String> {
+/// An invite code as typed ("abcd-2345 ") in its stored form, or `None` when it holds
+/// characters no code has (which also keeps a NUL away from PostgreSQL).
+fn normalise_code(code: &str) -> Option<String> {
     let code = code.trim().to_uppercase().replace([' ', '-'], "");
-    if code.is_empty() || code.len() > 32 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(ServiceError::invalid("code", Invalid::BadChoice));
-    }
-    Ok(code)
+    (!code.is_empty() && code.len() <= 32 && code.chars().all(|c| c.is_ascii_alphanumeric())).then_some(code)
 }
 
 /// The node kind of the lowest place a grant sits on, for listing what an actor sees.
 pub fn grant_kind(g: &Grant) -> Option<NodeKind> {
     g.at.target().map(|n| n.kind)
-}
-
-impl Store {
-    /// Checks that an invite code can still be used, before anything is created for it.
-    pub async fn check_invite(&self, code: &str) -> ServiceResult<()> {
-        let code = normalise_code(code)?;
-        invite::Entity::find_by_id(code)
-            .one(self.read())
-            .await?
-            .filter(|i| i.used_by.is_none() && i.expires_at > self.now())
-            .map(|_| ())
-            .ok_or_else(|| ServiceError::invalid("code", Invalid::BadChoice))
-    }
 }

@@ -32,6 +32,8 @@ pub struct Store {
     files: Arc<crate::files::FileDir>,
     /// The one clock every date-dependent rule reads (see `clock`).
     clock: crate::clock::Clock,
+    /// Rate limits and token lifetime (see `limits`).
+    limits: crate::limits::Limits,
 }
 
 impl std::fmt::Debug for Store {
@@ -89,12 +91,12 @@ impl Store {
             let mut r = ConnectOptions::new(url);
             r.max_connections(8).min_connections(1).sqlx_logging(false).map_sqlx_sqlite_opts(tune);
             let read = Database::connect(r).await.with_context(|| format!("opening {}", redact(url)))?;
-            Ok(Store { read, write, backend: Backend::Sqlite, files: Arc::new(crate::files::FileDir::new(default_files_dir(url))), clock: crate::clock::Clock::system() })
+            Ok(Store { read, write, backend: Backend::Sqlite, files: Arc::new(crate::files::FileDir::new(default_files_dir(url))), clock: crate::clock::Clock::system(), limits: Default::default() })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let mut o = ConnectOptions::new(url);
             o.max_connections(16).min_connections(1).sqlx_logging(false).connect_timeout(Duration::from_secs(10));
             let db = Database::connect(o).await.with_context(|| format!("connecting to {}", redact(url)))?;
-            Ok(Store { read: db.clone(), write: db, backend: Backend::Postgres, files: Arc::new(crate::files::FileDir::new(default_files_dir(url))), clock: crate::clock::Clock::system() })
+            Ok(Store { read: db.clone(), write: db, backend: Backend::Postgres, files: Arc::new(crate::files::FileDir::new(default_files_dir(url))), clock: crate::clock::Clock::system(), limits: Default::default() })
         } else {
             anyhow::bail!("unsupported database URL {} (use sqlite://… or postgres://…)", redact(url))
         }
@@ -127,6 +129,16 @@ impl Store {
     pub fn with_clock(mut self, clock: crate::clock::Clock) -> Store {
         self.clock = clock;
         self
+    }
+
+    /// The same store with other rate limits and token lifetime (`serve`'s flags, tests).
+    pub fn with_limits(mut self, limits: crate::limits::Limits) -> Store {
+        self.limits = limits;
+        self
+    }
+
+    pub fn limits(&self) -> &crate::limits::Limits {
+        &self.limits
     }
 
     pub fn clock(&self) -> &crate::clock::Clock {

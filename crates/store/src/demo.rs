@@ -14,7 +14,7 @@ use linli_domain::place::{Node, NodeKind, Path};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait};
 
 /// The password of every demo login. Demo data is for trying linli out, never for real use.
-pub const DEMO_PASSWORD: &str = "demo1234";
+pub const DEMO_PASSWORD: &str = "linli-demo-2026";
 
 /// A demo login, printed when the server starts on demo data.
 #[derive(Debug, Clone)]

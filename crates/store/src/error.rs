@@ -114,9 +114,11 @@ impl ServiceError {
                 )
                 .into(),
             ServiceError::BadCredentials => lang.pick("账号或密码不对", "Wrong login or password").into(),
-            ServiceError::RateLimited { retry_after } => match lang {
-                Lang::Zh => format!("尝试次数太多，请 {} 分钟后再试", (retry_after + 59) / 60),
-                Lang::En => format!("Too many attempts; try again in {} minutes", (retry_after + 59) / 60),
+            ServiceError::RateLimited { retry_after } => match (lang, *retry_after < 60) {
+                (Lang::Zh, true) => format!("尝试次数太多，请 {retry_after} 秒后再试"),
+                (Lang::En, true) => format!("Too many attempts; try again in {retry_after} seconds"),
+                (Lang::Zh, false) => format!("尝试次数太多，请 {} 分钟后再试", (retry_after + 59) / 60),
+                (Lang::En, false) => format!("Too many attempts; try again in {} minutes", (retry_after + 59) / 60),
             },
             ServiceError::Internal(_) => {
                 lang.pick("系统出了点问题，请稍后再试", "Something went wrong on our side; please try again").into()

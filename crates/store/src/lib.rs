@@ -19,6 +19,7 @@ pub mod exchange;
 pub mod files;
 pub mod funds;
 pub mod grids;
+pub mod limits;
 pub mod migration;
 pub mod paths;
 pub mod proposals;
@@ -28,6 +29,7 @@ pub mod requests;
 pub mod sheet;
 pub mod standards;
 pub mod roster;
+pub mod tokens;
 pub mod volunteers;
 
 pub use accounts::Actor;

@@ -2,8 +2,9 @@
 //!
 //! A request is signed in by the session cookie (pages) or by `Authorization: Bearer`
 //! (scripts). Language and large text are the reader's own settings, kept in cookies so
-//! they work before signing in. The CSRF token is a double-submit cookie: every form echoes
-//! it, and a cross-site page cannot read it.
+//! they work before signing in. Every form echoes a CSRF token that a cross-site page cannot
+//! know: for a signed-in browser it is derived from the session (so it fits that session only
+//! and changes at every sign-in), before signing in it is a random double-submit cookie.
 
 use crate::error::WebError;
 use crate::AppState;
@@ -12,6 +13,7 @@ use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use linli_domain::Lang;
 use linli_store::{Actor, ServiceError};
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 pub const SESSION_COOKIE: &str = "linli_session";
@@ -24,12 +26,17 @@ pub struct Ctx {
     pub lang: Lang,
     pub large_text: bool,
     pub actor: Option<Actor>,
-    /// The CSRF token to put in forms; empty until the cookie is set by a page response.
+    /// The CSRF token to put in forms (see [`expected_csrf`]); empty before a visitor's first
+    /// page has set the cookie.
     pub csrf: String,
     /// The session token from the cookie, for logging out.
     pub session: Option<String>,
     /// Authenticated by an API token rather than a cookie (no CSRF check needed).
     pub by_token: bool,
+    /// The API token of the request, for signing a script out or keeping it on a password change.
+    pub token: Option<String>,
+    /// Where the request came from, for the rate limits (see [`client_address`]).
+    pub client: Option<IpAddr>,
     /// The path of the page, for "back" links of the settings switches.
     pub path: String,
     pub json: bool,
@@ -56,6 +63,32 @@ pub fn request_path(parts: &Parts) -> String {
         .get::<axum::extract::OriginalUri>()
         .map(|u| u.0.path().to_string())
         .unwrap_or_else(|| parts.uri.path().to_string())
+}
+
+/// The CSRF token a form or cookie-authenticated API write must carry: derived from the
+/// session cookie when there is one, else the visitor's random CSRF cookie; empty when neither.
+pub fn expected_csrf(headers: &HeaderMap) -> String {
+    match cookie(headers, SESSION_COOKIE).filter(|s| !s.is_empty()) {
+        Some(session) => linli_store::accounts::session_csrf(session),
+        None => cookie(headers, CSRF_COOKIE).filter(|c| c.len() == 32 && c.chars().all(|c| c.is_ascii_hexdigit())).unwrap_or("").to_string(),
+    }
+}
+
+/// The client's address: by default the peer of the connection; behind a reverse proxy (TLS in
+/// front) the last entry of the header it is told to set (`--client-ip-header`), since the
+/// peer is then the proxy itself and every visitor would share one rate limit.
+pub fn client_address(parts: &Parts, state: &AppState) -> Option<IpAddr> {
+    if let Some(name) = &state.client_ip_header {
+        return parts
+            .headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .next_back()
+            .and_then(|v| v.trim().parse().ok());
+    }
+    parts.extensions.get::<axum::extract::ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
 }
 
 impl Ctx {
@@ -85,7 +118,8 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
                 .unwrap_or_default(),
         };
         let large_text = cookie(h, LARGE_COOKIE) == Some("1");
-        let csrf = cookie(h, CSRF_COOKIE).filter(|c| c.len() == 32 && c.chars().all(|c| c.is_ascii_hexdigit())).unwrap_or("").to_string();
+        let csrf = expected_csrf(h);
+        let client = client_address(parts, state);
         let bearer = h
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
@@ -110,7 +144,8 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
         // Every cookie-authenticated API write, with a body or without (DELETE), must echo the
         // CSRF cookie in `X-CSRF-Token`: another site can make a browser send the cookie but
         // cannot read it. Checked here because every API handler takes a `Ctx`.
-        let ctx = Ctx { lang, large_text, actor, csrf, session, by_token, path, json, now: state.store.now() };
+        let token = bearer.map(str::to_string);
+        let ctx = Ctx { lang, large_text, actor, csrf, session, by_token, token, client, path, json, now: state.store.now() };
         if ctx.json && ctx.actor.is_some() && !ctx.by_token && !parts.method.is_safe() {
             let sent = h.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
             if ctx.csrf.is_empty() || sent != ctx.csrf {

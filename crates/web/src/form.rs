@@ -3,7 +3,7 @@
 //! axum's own extractors answer a malformed id or body with a terse English text; these
 //! answer in the user's language, as JSON on the API, naming the field at fault.
 
-use crate::ctx::{CSRF_COOKIE, Ctx, cookie};
+use crate::ctx::{CSRF_COOKIE, Ctx, cookie, expected_csrf};
 use crate::error::WebError;
 use crate::AppState;
 use axum::body::Bytes;
@@ -164,7 +164,7 @@ impl<T: DeserializeOwned + Send> FromRequest<Arc<AppState>> for CsrfForm<T> {
     async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Self, WebError> {
         let (parts, body) = req.into_parts();
         let (lang, json) = lang_of(&parts);
-        let expected = cookie(&parts.headers, CSRF_COOKIE).unwrap_or("").to_string();
+        let expected = expected_csrf(&parts.headers);
         let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
             .await
             .map_err(|_| WebError::new(ServiceError::invalid("body", Invalid::TooLong { max: crate::BODY_LIMIT }), lang, json))?;
@@ -224,7 +224,7 @@ impl FromRequest<Arc<AppState>> for CsrfMultipart {
     async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Self, WebError> {
         let (parts, body) = req.into_parts();
         let (lang, json) = lang_of(&parts);
-        let expected = cookie(&parts.headers, CSRF_COOKIE).unwrap_or("").to_string();
+        let expected = expected_csrf(&parts.headers);
         let too_large = || WebError::new(ServiceError::invalid("file", Invalid::FileTooLarge { max_mb: 10 }), lang, json);
         let mut form = axum::extract::Multipart::from_request(Request::from_parts(parts, body), state)
             .await

@@ -36,11 +36,21 @@ pub struct AppState {
     pub store: Store,
     /// Set the `Secure` flag on cookies (when served behind HTTPS).
     pub secure_cookies: bool,
+    /// The header a reverse proxy in front sets to the client's address (e.g. `X-Real-IP`);
+    /// `None` when clients connect directly. See `ctx::client_address`.
+    pub client_ip_header: Option<axum::http::HeaderName>,
 }
 
 /// The whole application: pages, API, OpenAPI document, static assets, health check.
+/// Serve it with `into_make_service_with_connect_info::<SocketAddr>()`, so rate limits see
+/// the client's address.
 pub fn app(store: Store, secure_cookies: bool) -> Router {
-    let state = Arc::new(AppState { store, secure_cookies });
+    app_with(AppState { store, secure_cookies, client_ip_header: None })
+}
+
+/// [`app`] with every setting of [`AppState`].
+pub fn app_with(state: AppState) -> Router {
+    let state = Arc::new(state);
     let (api_router, _) = api::router().split_for_parts();
     Router::new()
         .merge(pages::router())

@@ -113,8 +113,19 @@ pub async fn fresh_database(backend: Backend) -> (String, Option<tempdir::Dir>) 
 impl TestApp {
     /// A server on the featured demo compounds.
     pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_at(backend, test_clock()).await
+    }
+
+    /// A server whose clock stands at 10:00 on the suite's day until the test moves it
+    /// (`app.store.clock().advance(…)`); every server's clock is fixed, this name stays for
+    /// the tests that say so.
+    pub async fn spawn_fixed_clock(backend: Backend) -> TestApp {
+        Self::spawn_at(backend, test_clock()).await
+    }
+
+    async fn spawn_at(backend: Backend, clock: linli_store::Clock) -> TestApp {
         let (url, dir) = fresh_database(backend).await;
-        let store = open_store(&url).await;
+        let store = Store::open(&url).await.expect("open store").with_clock(clock);
         // Uploaded files go into the test's directory (beside the SQLite file already).
         let store = match (&dir, backend) {
             (Some(d), Backend::Postgres) => store.with_files_dir(d.0.join("linli-files")),
@@ -143,7 +154,12 @@ impl TestApp {
         let addr = listener.local_addr().unwrap();
         let app = linli_web::app(store.clone(), false);
         tokio::spawn(async move {
-            axum::serve(listener, app).await.unwrap();
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
         });
         TestApp {
             backend,
@@ -580,17 +596,24 @@ impl Browser {
     }
 }
 
-/// Declares each test for SQLite and for PostgreSQL.
+/// Declares each test for SQLite and for PostgreSQL. `both_backends!(fixed_clock; …)` gives
+/// the tests servers whose clock stands still until moved (`TestApp::spawn_fixed_clock`).
 #[macro_export]
 macro_rules! both_backends {
+    (fixed_clock; $(async fn $name:ident($app:ident) $body:block)*) => {
+        $crate::both_backends!(@spawn spawn_fixed_clock; $(async fn $name($app) $body)*);
+    };
     ($(async fn $name:ident($app:ident) $body:block)*) => {
+        $crate::both_backends!(@spawn spawn; $(async fn $name($app) $body)*);
+    };
+    (@spawn $spawn:ident; $(async fn $name:ident($app:ident) $body:block)*) => {
         mod sqlite {
             #[allow(unused_imports)]
             use super::*;
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    let $app = common::TestApp::spawn(common::Backend::Sqlite).await;
+                    let $app = common::TestApp::$spawn(common::Backend::Sqlite).await;
                     $body
                 }
             )*
@@ -601,7 +624,7 @@ macro_rules! both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    let $app = common::TestApp::spawn(common::Backend::Postgres).await;
+                    let $app = common::TestApp::$spawn(common::Backend::Postgres).await;
                     $body
                 }
             )*

@@ -1,6 +1,6 @@
 //! A compound with a grid for service-request tests, shared by `tests/requests.rs` and
 //! `tests/browser_requests.rs`: 纹江花园 with one grid over the owner's unit, served by a grid
-//! worker (a new account `gw`, password demo1234, with a grid-worker role on the compound) and
+//! worker (a new account `gw`, password linli-demo-2026, with a grid-worker role on the compound) and
 //! the demo volunteer. Included with `#[path = "common/requests.rs"] mod rq_kit;`.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 

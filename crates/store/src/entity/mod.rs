@@ -305,6 +305,10 @@ pub mod api_token {
         pub name: String,
         pub token_hash: String,
         pub created_at: i64,
+        pub expires_at: i64,
+        /// Updated at most once an hour, so using a token rarely writes.
+        pub last_used_at: Option<i64>,
+        pub revoked_at: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

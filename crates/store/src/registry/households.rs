@@ -12,7 +12,7 @@ use linli_domain::authz::Action;
 use linli_domain::place::Path;
 use linli_domain::registry::{Floor, Phone, Room};
 use linli_domain::{Area, AreaSource, FieldError, Invalid, PageRequest, Paged};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
@@ -157,6 +157,46 @@ async fn room_taken<C: ConnectionTrait>(db: &C, unit_id: i64, room: &Room, excep
     Ok(q.count(db).await? > 0)
 }
 
+/// Matches a room exactly, or a person (owner or resident) by part of the name, or by part of
+/// the phone where the actor sees whole phone numbers (elsewhere a number is shown masked, and
+/// a search by its digits would give the hidden ones away). The people are matched inside the
+/// one query (no list of ids in between), so a common surname in a whole city finds every
+/// household, and the caller's scope and paging apply to the complete result. A term that is
+/// only LIKE wildcards matches no one.
+fn search_condition(actor: &Actor, q: &str) -> Condition {
+    let term = escape_like(q);
+    let term = term.trim();
+    let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+    let mut cond = Condition::any();
+    if !term.is_empty() {
+        cond = cond.add(households_of(person::Column::Name.like(format!("%{term}%"))));
+    }
+    if digits.len() >= 4 {
+        cond = cond.add(Condition::all().add(households_of(person::Column::Phone.like(format!("%{digits}%")))).add(scope::personal_households(actor)));
+    }
+    if let Ok(room) = Room::parse(q) {
+        cond = cond.add(household::Column::Room.eq(room.as_str()));
+    }
+    // An empty `any` would match every household.
+    if cond.is_empty() { Condition::all().add(Expr::cust("1 = 0")) } else { cond }
+}
+
+/// Households owned or lived in by the people matching `people`.
+fn households_of(people: SimpleExpr) -> Condition {
+    let persons = Query::select().column(person::Column::Id).from(person::Entity).and_where(people).to_owned();
+    let owned = Query::select()
+        .column(ownership::Column::HouseholdId)
+        .from(ownership::Entity)
+        .and_where(ownership::Column::PersonId.in_subquery(persons.clone()))
+        .to_owned();
+    let lived = Query::select()
+        .column(residency::Column::HouseholdId)
+        .from(residency::Entity)
+        .and_where(residency::Column::PersonId.in_subquery(persons))
+        .to_owned();
+    Condition::any().add(household::Column::Id.in_subquery(owned)).add(household::Column::Id.in_subquery(lived))
+}
+
 impl Store {
     /// Rows of households matching `cond` and visible to the actor, with owners' names.
     pub(crate) async fn household_rows(&self, actor: &Actor, cond: Condition, page: PageRequest, _at: &Path) -> ServiceResult<Paged<HouseholdRow>> {
@@ -222,7 +262,7 @@ impl Store {
         actor.require(Action::ViewPublic, &path)?;
         let mut cond = Condition::all().add(household::Column::CompoundId.eq(compound_id));
         if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
-            cond = cond.add(self.search_condition(q).await?);
+            cond = cond.add(search_condition(actor, q));
         }
         self.household_rows(actor, cond, page, &path).await
     }
@@ -233,45 +273,8 @@ impl Store {
         if q.is_empty() {
             return Ok(Paged::new(Vec::new(), 0, page));
         }
-        let cond = self.search_condition(q).await?;
+        let cond = search_condition(actor, q);
         self.household_rows(actor, cond, page, &Path::default()).await
-    }
-
-    /// Matches a room exactly, or a person (owner or resident) by part of the name or phone.
-    /// The people are matched inside the one query (no list of ids in between), so a common
-    /// surname in a whole city finds every household, and the caller's scope and paging apply
-    /// to the complete result. A term that is only LIKE wildcards matches no one.
-    async fn search_condition(&self, q: &str) -> ServiceResult<Condition> {
-        let term = escape_like(q);
-        let term = term.trim();
-        let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-        let mut people = Condition::any();
-        if !term.is_empty() {
-            people = people.add(person::Column::Name.like(format!("%{term}%")));
-        }
-        if digits.len() >= 4 {
-            people = people.add(person::Column::Phone.like(format!("%{digits}%")));
-        }
-        let mut cond = Condition::any();
-        if !people.is_empty() {
-            let persons = Query::select().column(person::Column::Id).from(person::Entity).cond_where(people).to_owned();
-            let owned = Query::select()
-                .column(ownership::Column::HouseholdId)
-                .from(ownership::Entity)
-                .and_where(ownership::Column::PersonId.in_subquery(persons.clone()))
-                .to_owned();
-            let lived = Query::select()
-                .column(residency::Column::HouseholdId)
-                .from(residency::Entity)
-                .and_where(residency::Column::PersonId.in_subquery(persons))
-                .to_owned();
-            cond = cond.add(household::Column::Id.in_subquery(owned)).add(household::Column::Id.in_subquery(lived));
-        }
-        if let Ok(room) = Room::parse(q) {
-            cond = cond.add(household::Column::Room.eq(room.as_str()));
-        }
-        // An empty `any` would match every household.
-        if cond.is_empty() { Ok(Condition::all().add(Expr::cust("1 = 0"))) } else { Ok(cond) }
     }
 
     /// The household page: data, owners, residents (current and past), what the actor may do.

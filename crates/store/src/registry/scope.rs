@@ -39,9 +39,20 @@ pub fn compounds(actor: &Actor) -> Condition {
 
 /// Households the actor sees in lists.
 pub fn households(actor: &Actor) -> Condition {
+    households_where(actor, Action::ViewRegistry)
+}
+
+/// Households where the actor may see personal data (whole phone numbers): the only ones a
+/// search by phone may find, or the hidden digits of a masked number could be found by trying.
+pub fn personal_households(actor: &Actor) -> Condition {
+    households_where(actor, Action::ViewPersonal)
+}
+
+/// Households under the grants that permit `action`.
+fn households_where(actor: &Actor, action: Action) -> Condition {
     let mut any = Condition::any();
     let mut added = 0;
-    for g in actor.grants.iter().filter(|g| permits(g.role, Action::ViewRegistry)) {
+    for g in actor.grants.iter().filter(|g| permits(g.role, action)) {
         let Some(node) = g.at.target() else { continue };
         let c = match node.kind {
             k if k.is_region() => {

@@ -269,11 +269,12 @@ pub struct ClaimResponse {
     household_id: i64,
 }
 
-/// Claim a household with an invite code, as the signed-in account.
+/// Claim a household with an invite code, as the signed-in account. Tries are limited per
+/// account and per client address (429 when over).
 #[utoipa::path(post, path = "/invites/claim", tag = "people", request_body = ClaimRequest,
-    responses((status = 200, body = ClaimResponse), (status = 422, body = ApiError)))]
+    responses((status = 200, body = ClaimResponse), (status = 401, body = ApiError), (status = 422, body = ApiError), (status = 429, body = ApiError)))]
 async fn claim_invite(state: State, ctx: Ctx, ApiJson(req): ApiJson<ClaimRequest>) -> ApiResult<ClaimResponse> {
-    let household_id = state.store.claim_invite(ctx.actor()?.account_id, &req.code).await.map_err(e(&ctx))?;
+    let household_id = state.store.claim_invite(ctx.actor()?.account_id, &req.code, ctx.client).await.map_err(e(&ctx))?;
     Ok(Json(ClaimResponse { household_id }))
 }
 

@@ -1,8 +1,9 @@
-//! Signing in and out, the home page, API tokens, and claiming a home with an invite code.
+//! Signing in and out, the home page, the account page (password change, API tokens), and
+//! claiming a home with an invite code.
 
 use super::{Chrome, PageResult, chrome};
 use crate::ctx::{Ctx, SESSION_COOKIE};
-use crate::form::CsrfForm;
+use crate::form::{CsrfForm, Ids};
 use crate::i18n::T;
 use crate::{AppState, State};
 use askama::Template;
@@ -13,7 +14,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use linli_domain::authz::Role;
 use linli_store::ServiceError;
-use linli_store::accounts::SESSION_SECONDS;
+use linli_store::accounts::{Credential, SESSION_SECONDS};
+use linli_store::tokens::TokenView;
 use linli_store::registry::PlaceRef;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -23,7 +25,10 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/", get(home))
         .route("/login", get(login_page).post(login))
         .route("/logout", axum::routing::post(logout))
-        .route("/tokens", get(tokens_page).post(create_token))
+        .route("/account", get(account_page))
+        .route("/account/password", axum::routing::post(change_password))
+        .route("/tokens", get(|| async { Redirect::to("/account#tokens") }).post(create_token))
+        .route("/tokens/{id}/revoke", axum::routing::post(revoke_token))
         .route("/claim", get(claim_page).post(claim))
 }
 
@@ -82,7 +87,7 @@ pub fn session_cookie(token: &str, max_age: i64, secure: bool) -> Option<HeaderV
 }
 
 async fn login(state: State, ctx: Ctx, CsrfForm(f): CsrfForm<LoginForm>) -> PageResult {
-    match state.store.login(&f.login, &f.password).await {
+    match state.store.login(&f.login, &f.password, ctx.client).await {
         Ok(session) => {
             let mut res = Redirect::to("/").into_response();
             if let Some(v) = session_cookie(&session.token, SESSION_SECONDS, state.secure_cookies) {
@@ -114,17 +119,48 @@ async fn logout(state: State, ctx: Ctx, CsrfForm(_): CsrfForm<Empty>) -> PageRes
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "tokens.html")]
-struct Tokens {
+#[template(path = "account.html")]
+struct Account {
     t: T,
     c: Chrome,
+    /// A token just made, shown this once.
     token: Option<String>,
+    tokens: Vec<TokenView>,
+    token_days: i64,
+    errors: Vec<String>,
+    changed: bool,
 }
 
-async fn tokens_page(ctx: Ctx) -> PageResult {
-    ctx.actor()?;
-    let (t, c) = chrome(&ctx);
-    Ok(Tokens { t, c, token: None }.into_response())
+impl Account {
+    async fn show(state: &AppState, ctx: &Ctx, token: Option<String>, errors: Vec<String>, changed: bool) -> PageResult {
+        let actor = ctx.actor()?;
+        let tokens = state.store.api_tokens(actor).await.map_err(|e| ctx.err(e))?;
+        let (t, c) = chrome(ctx);
+        let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+        let page = Account { t, c, token, tokens, token_days: state.store.limits().token_days, errors, changed };
+        Ok((status, page).into_response())
+    }
+}
+
+async fn account_page(state: State, ctx: Ctx) -> PageResult {
+    Account::show(&state, &ctx, None, Vec::new(), false).await
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    current_password: String,
+    password: String,
+}
+
+/// Changes the password; this browser stays signed in, every other session and token ends.
+async fn change_password(state: State, ctx: Ctx, CsrfForm(f): CsrfForm<PasswordForm>) -> PageResult {
+    let actor = ctx.actor()?;
+    let keep = ctx.session.as_deref().map(Credential::Session);
+    match state.store.change_password(actor, &f.current_password, &f.password, keep, ctx.client).await {
+        Ok(()) => Account::show(&state, &ctx, None, Vec::new(), true).await,
+        Err(e @ ServiceError::Invalid(_)) => Account::show(&state, &ctx, None, vec![e.message(ctx.lang)], false).await,
+        Err(e) => Err(ctx.err(e)),
+    }
 }
 
 #[derive(Deserialize)]
@@ -134,9 +170,13 @@ struct TokenForm {
 
 async fn create_token(state: State, ctx: Ctx, CsrfForm(f): CsrfForm<TokenForm>) -> PageResult {
     let actor = ctx.actor()?;
-    let token = state.store.create_api_token(actor, &f.name).await.map_err(|e| ctx.err(e))?;
-    let (t, c) = chrome(&ctx);
-    Ok(Tokens { t, c, token: Some(token) }.into_response())
+    let made = state.store.create_api_token(actor, &f.name).await.map_err(|e| ctx.err(e))?;
+    Account::show(&state, &ctx, Some(made.token), Vec::new(), false).await
+}
+
+async fn revoke_token(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(_): CsrfForm<Empty>) -> PageResult {
+    state.store.revoke_api_token(ctx.actor()?, id).await.map_err(|e| ctx.err(e))?;
+    Ok(Redirect::to("/account#tokens").into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -177,12 +217,9 @@ async fn claim(state: State, ctx: Ctx, CsrfForm(f): CsrfForm<ClaimForm>) -> Page
     let s = &state.store;
     let result = async {
         match &ctx.actor {
-            Some(a) => s.claim_invite(a.account_id, &f.code).await.map(|h| (h, None)),
+            Some(a) => s.claim_invite(a.account_id, &f.code, ctx.client).await.map(|h| (h, None)),
             None => {
-                s.check_invite(&f.code).await?;
-                let id = s.create_account(&f.phone, Some(&f.phone), &f.display_name, &f.password).await?;
-                let h = s.claim_invite(id, &f.code).await?;
-                let session = s.login(&f.phone, &f.password).await?;
+                let (h, session) = s.claim_invite_as_visitor(&f.code, &f.display_name, &f.phone, &f.password, ctx.client).await?;
                 Ok((h, Some(session.token)))
             }
         }

@@ -5,7 +5,7 @@
 //! limit ([`UPLOAD_LIMIT`]); every other route keeps the small limit of the app.
 
 use super::{Chrome, PageResult, chrome, urlencode};
-use crate::ctx::{CSRF_COOKIE, Ctx, cookie};
+use crate::ctx::{Ctx, expected_csrf};
 use crate::form::{CsrfForm, Ids};
 use crate::i18n::T;
 use crate::{AppState, State};
@@ -108,7 +108,7 @@ async fn read_upload(
             _ => {}
         }
     }
-    let expected = cookie(headers, CSRF_COOKIE).unwrap_or("");
+    let expected = expected_csrf(headers);
     if expected.len() != 32 || token != expected || ctx.csrf.is_empty() {
         return Err(FileError::Corrupt("csrf".into()));
     }
