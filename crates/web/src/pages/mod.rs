@@ -138,6 +138,11 @@ pub fn local_target(back: &str) -> String {
     out
 }
 
+/// A form page is shown only to whom may submit it: others get 403, not a form that would.
+pub fn may_submit(ctx: &Ctx, allowed: bool) -> Result<(), WebError> {
+    if allowed { Ok(()) } else { Err(ctx.err(ServiceError::Forbidden)) }
+}
+
 /// Maps a service result to a page or an error page.
 pub type PageResult = Result<Response, WebError>;
 

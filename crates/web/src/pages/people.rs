@@ -51,8 +51,14 @@ fn owner_form(ctx: &Ctx, id: i64, f: &OwnerInput) -> SimpleForm {
     }
 }
 
-async fn owner_page(ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    ctx.actor()?;
+/// The people forms of a household are for whom may change its people.
+async fn people_forms(state: &AppState, ctx: &Ctx, household: i64) -> Result<(), crate::error::WebError> {
+    let v = state.store.household(ctx.actor()?, household).await.map_err(|e| ctx.err(e))?;
+    super::may_submit(ctx, v.can.people)
+}
+
+async fn owner_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    people_forms(&state, &ctx, id).await?;
     Ok(owner_form(&ctx, id, &OwnerInput::default()).into_response())
 }
 
@@ -101,8 +107,8 @@ fn resident_form(ctx: &Ctx, id: i64, f: &ResidentInput) -> SimpleForm {
     }
 }
 
-async fn resident_page(ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    ctx.actor()?;
+async fn resident_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    people_forms(&state, &ctx, id).await?;
     Ok(resident_form(&ctx, id, &ResidentInput::default()).into_response())
 }
 
@@ -132,8 +138,8 @@ fn move_out_form(ctx: &Ctx, id: i64, f: &MoveOutInput) -> SimpleForm {
     }
 }
 
-async fn move_out_page(ctx: Ctx, Ids((id, _rid)): Ids<(i64, i64)>) -> PageResult {
-    ctx.actor()?;
+async fn move_out_page(state: State, ctx: Ctx, Ids((id, _rid)): Ids<(i64, i64)>) -> PageResult {
+    people_forms(&state, &ctx, id).await?;
     Ok(move_out_form(&ctx, id, &MoveOutInput::default()).into_response())
 }
 
