@@ -10,8 +10,6 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use linli_domain::authz::Role;
-use linli_store::ServiceError;
 use linli_store::registry::{MoveOutInput, OwnerInput, ResidentInput, VoterInput};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -172,8 +170,7 @@ struct InvitePage {
 /// Issues an invite code and shows it as a printable sheet with a QR code.
 async fn invite(state: State, ctx: Ctx, Ids(id): Ids<i64>, headers: axum::http::HeaderMap, CsrfForm(f): CsrfForm<InviteForm>) -> PageResult {
     let actor = ctx.actor()?;
-    let role = Role::parse(&f.role).ok_or_else(|| ctx.err(ServiceError::invalid("kind", linli_domain::Invalid::BadChoice)))?;
-    let issued = state.store.issue_invite(actor, id, role).await.map_err(|e| ctx.err(e))?;
+    let issued = state.store.issue_invite(actor, id, &f.role).await.map_err(|e| ctx.err(e))?;
     let v = state.store.household(actor, id).await.map_err(|e| ctx.err(e))?;
     let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
     let claim_url = format!("http://{host}/claim?code={}", issued.code);
