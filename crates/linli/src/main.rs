@@ -49,7 +49,7 @@ enum Command {
         #[arg(long, env = "LINLI_MAX_PHOTO_MEGAPIXELS", default_value_t = 40)]
         max_photo_megapixels: u32,
         /// How many uploaded photos are decoded at the same time.
-        #[arg(long, env = "LINLI_PHOTO_DECODERS", default_value_t = 2)]
+        #[arg(long, env = "LINLI_PHOTO_DECODERS", default_value_t = 1)]
         photo_decoders: usize,
     },
     /// Bring the database schema up to date.
