@@ -48,6 +48,11 @@ pub enum Invalid {
     FileType,
     /// A file that starts like a photo (JPEG, PNG) but is not a readable one.
     ImageUnreadable,
+    /// A photo whose header announces more pixels than the server decodes.
+    ImageTooLarge { width: u32, height: u32, max_megapixels: u32 },
+    /// A date further ahead than the thing it records can plausibly be (a move-in, a payment,
+    /// a receipt more than a year from today).
+    DateTooFarAhead { latest: String },
     /// A month not written like 2024-05.
     BadMonth,
     /// A rating sheet deducts more in a category than the rubric allows.
@@ -209,6 +214,8 @@ impl Invalid {
             Invalid::FileTooLarge { .. } => "file_too_large",
             Invalid::FileType => "file_type",
             Invalid::ImageUnreadable => "image_unreadable",
+            Invalid::ImageTooLarge { .. } => "image_too_large",
+            Invalid::DateTooFarAhead { .. } => "date_too_far_ahead",
             Invalid::BadMonth => "bad_month",
             Invalid::DeductionBeyondMax { .. } => "deduction_beyond_max",
             Invalid::UnknownItem { .. } => "unknown_item",
@@ -364,6 +371,14 @@ impl Invalid {
             (Invalid::NotYourShift, Lang::En) => "is not your turn".into(),
             (Invalid::ImageUnreadable, Lang::Zh) => "这张照片打不开（文件不完整或已损坏），请重新拍照或另选一张".into(),
             (Invalid::ImageUnreadable, Lang::En) => "is not a readable photo (the file is cut short or damaged); take it again or choose another".into(),
+            (Invalid::ImageTooLarge { width, height, max_megapixels }, Lang::Zh) => {
+                format!("照片太大：{width}×{height} 像素，最多 {max_megapixels} 百万像素；请缩小后再上传")
+            }
+            (Invalid::ImageTooLarge { width, height, max_megapixels }, Lang::En) => {
+                format!("is too large a picture: {width}×{height} pixels, at most {max_megapixels} megapixels; shrink it and upload again")
+            }
+            (Invalid::DateTooFarAhead { latest }, Lang::Zh) => format!("日期太远了，最晚只能填 {latest}（一年以内）"),
+            (Invalid::DateTooFarAhead { latest }, Lang::En) => format!("is too far ahead; the latest date is {latest} (within a year)"),
             (Invalid::BadMonth, Lang::Zh) => "月份格式应为 2024-05".into(),
             (Invalid::BadMonth, Lang::En) => "is not a month like 2024-05".into(),
             (Invalid::DeductionBeyondMax { category, max }, Lang::Zh) => format!("“{category}”一项最多扣 {max} 分"),

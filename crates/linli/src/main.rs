@@ -36,11 +36,23 @@ enum Command {
         demo: bool,
         #[arg(long, default_value_t = 1)]
         demo_scale: u32,
-        /// Mark cookies Secure (when served behind HTTPS).
+        /// Mark cookies Secure and send HSTS (when served behind HTTPS).
         #[arg(long, env = "LINLI_SECURE_COOKIES")]
         secure_cookies: bool,
         #[command(flatten)]
         limits: LimitArgs,
+        /// Seconds a connection may take to send a request head (new or idle between requests).
+        #[arg(long, env = "LINLI_HEADER_TIMEOUT", default_value_t = 20)]
+        header_timeout: u64,
+        /// The most connections open at once; more wait until one closes.
+        #[arg(long, env = "LINLI_MAX_CONNECTIONS", default_value_t = 512)]
+        max_connections: usize,
+        /// The largest photo accepted, in megapixels (width × height), checked before decoding.
+        #[arg(long, env = "LINLI_MAX_PHOTO_MEGAPIXELS", default_value_t = 40)]
+        max_photo_megapixels: u32,
+        /// How many uploaded photos are decoded at the same time.
+        #[arg(long, env = "LINLI_PHOTO_DECODERS", default_value_t = 1)]
+        photo_decoders: usize,
     },
     /// Bring the database schema up to date.
     Migrate,
@@ -220,9 +232,10 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", linli_web::openapi_json());
             return Ok(());
         }
-        Command::Serve { bind, demo, demo_scale, secure_cookies, limits } => {
+        Command::Serve { bind, demo, demo_scale, secure_cookies, limits, header_timeout, max_connections, max_photo_megapixels, photo_decoders } => {
             let started = Instant::now();
-            let store = open(url).await?.with_limits(limits.limits());
+            let photos = linli_store::files::PhotoLimits { max_megapixels: max_photo_megapixels, decoders: photo_decoders };
+            let store = open(url).await?.with_limits(limits.limits()).with_photo_limits(photos);
             let summary = if demo && store.is_empty().await? { Some(load_demo(&store, demo_scale).await?) } else { None };
             let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
             let addr = listener.local_addr()?;
@@ -232,11 +245,11 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!(%addr, database = %linli_store::db::redact(url), files = %store.files_dir().display(), ready_ms = started.elapsed().as_millis() as u64, "serving");
             tokio::spawn(request_clock(store.clone()));
             let app = linli_web::app_with(linli_web::AppState { store, secure_cookies, client_ip_header: limits.client_ip_header });
-            axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await?;
+            let server_limits = linli_web::server::ServerLimits { header_timeout: std::time::Duration::from_secs(header_timeout), max_connections };
+            linli_web::server::serve(listener, app, server_limits, async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
         }
         Command::Migrate => {
             open(url).await?;

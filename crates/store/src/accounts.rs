@@ -446,13 +446,12 @@ impl Store {
     }
 
     /// Issues a printable invite code with which a resident claims their household.
-    pub async fn issue_invite(&self, actor: &Actor, household_id: i64, role: Role) -> ServiceResult<IssuedInvite> {
-        if !matches!(role, Role::Owner | Role::Resident) {
-            return Err(ServiceError::invalid("kind", Invalid::BadChoice));
-        }
+    /// `role` as sent (`owner` or `resident`), checked only once the actor may invite here.
+    pub async fn issue_invite(&self, actor: &Actor, household_id: i64, role: &str) -> ServiceResult<IssuedInvite> {
         let (c, h) = self.household_with_compound(household_id).await?;
         let at = paths::household_path(&c, &h);
         actor.require(Action::IssueInvite, &at)?;
+        let role = Role::parse(role).filter(|r| matches!(r, Role::Owner | Role::Resident)).ok_or_else(|| ServiceError::invalid("kind", Invalid::BadChoice))?;
         let code: String = (0..8).map(|_| INVITE_ALPHABET[rand::random::<u32>() as usize % INVITE_ALPHABET.len()] as char).collect();
         let t = self.now();
         let txn = self.begin_write().await?;

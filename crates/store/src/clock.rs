@@ -63,6 +63,19 @@ impl Clock {
         self.china_now().date()
     }
 
+    /// `day`, if it is not more than a year after today: a move-in, a payment or a receipt
+    /// dated further ahead is a typing mistake (3000 for 2030), not a plan.
+    pub fn within_a_year(&self, day: time::Date) -> Result<time::Date, linli_domain::Invalid> {
+        let today = self.today();
+        let latest = time::Date::from_calendar_date(today.year() + 1, today.month(), today.day())
+            .or_else(|_| time::Date::from_calendar_date(today.year() + 1, today.month(), today.day() - 1))
+            .unwrap_or(today);
+        if day > latest {
+            return Err(linli_domain::Invalid::DateTooFarAhead { latest: latest.to_string() });
+        }
+        Ok(day)
+    }
+
     /// Moves a fixed clock to `unix` seconds; the system clock cannot be moved (no effect).
     pub fn set(&self, unix: i64) {
         if let Source::Fixed(t) = &*self.0 {
@@ -108,5 +121,24 @@ mod tests {
         let c = Clock::system();
         c.set(0);
         assert!(c.now() > 1_700_000_000);
+    }
+}
+
+#[cfg(test)]
+mod plausible_dates {
+    #![allow(clippy::unwrap_used)]
+    use super::Clock;
+    use time::macros::date;
+
+    #[test]
+    fn a_date_more_than_a_year_ahead_is_refused() {
+        let clock = Clock::at(date!(2026 - 12 - 05), 10, 0);
+        assert_eq!(clock.within_a_year(date!(2027 - 12 - 05)).unwrap(), date!(2027 - 12 - 05));
+        assert!(clock.within_a_year(date!(2027 - 12 - 06)).is_err());
+        assert!(clock.within_a_year(date!(3000 - 01 - 01)).is_err());
+        assert!(clock.within_a_year(date!(1990 - 01 - 01)).is_ok(), "the past is history, not a mistake");
+        let leap = Clock::at(date!(2028 - 02 - 29), 10, 0);
+        assert!(leap.within_a_year(date!(2029 - 02 - 28)).is_ok());
+        assert!(leap.within_a_year(date!(2029 - 03 - 01)).is_err());
     }
 }

@@ -34,6 +34,8 @@ pub struct Store {
     clock: crate::clock::Clock,
     /// Rate limits and token lifetime (see `limits`).
     limits: crate::limits::Limits,
+    /// The pixel budget of uploaded photos and the slots their decoding waits for.
+    photos: Arc<crate::files::Photos>,
 }
 
 impl std::fmt::Debug for Store {
@@ -91,12 +93,12 @@ impl Store {
             let mut r = ConnectOptions::new(url);
             r.max_connections(8).min_connections(1).sqlx_logging(false).map_sqlx_sqlite_opts(tune);
             let read = Database::connect(r).await.with_context(|| format!("opening {}", redact(url)))?;
-            Ok(Store { read, write, backend: Backend::Sqlite, files: Arc::new(crate::files::FileDir::new(default_files_dir(url))), clock: crate::clock::Clock::system(), limits: Default::default() })
+            Ok(Store { read, write, backend: Backend::Sqlite, files: Arc::new(crate::files::FileDir::new(default_files_dir(url))), clock: crate::clock::Clock::system(), limits: Default::default(), photos: Arc::new(crate::files::Photos::new(Default::default())) })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let mut o = ConnectOptions::new(url);
             o.max_connections(16).min_connections(1).sqlx_logging(false).connect_timeout(Duration::from_secs(10));
             let db = Database::connect(o).await.with_context(|| format!("connecting to {}", redact(url)))?;
-            Ok(Store { read: db.clone(), write: db, backend: Backend::Postgres, files: Arc::new(crate::files::FileDir::new(default_files_dir(url))), clock: crate::clock::Clock::system(), limits: Default::default() })
+            Ok(Store { read: db.clone(), write: db, backend: Backend::Postgres, files: Arc::new(crate::files::FileDir::new(default_files_dir(url))), clock: crate::clock::Clock::system(), limits: Default::default(), photos: Arc::new(crate::files::Photos::new(Default::default())) })
         } else {
             anyhow::bail!("unsupported database URL {} (use sqlite://… or postgres://…)", redact(url))
         }
@@ -123,6 +125,16 @@ impl Store {
     pub fn with_files_dir(mut self, dir: impl Into<PathBuf>) -> Store {
         self.files = Arc::new(crate::files::FileDir::new(dir.into()));
         self
+    }
+
+    /// The same store with other limits for decoding uploaded photos.
+    pub fn with_photo_limits(mut self, limits: crate::files::PhotoLimits) -> Store {
+        self.photos = Arc::new(crate::files::Photos::new(limits));
+        self
+    }
+
+    pub(crate) fn photos(&self) -> &crate::files::Photos {
+        &self.photos
     }
 
     /// The same store reading another clock (tests: [`Clock::fixed`](crate::clock::Clock::fixed)).

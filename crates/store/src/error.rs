@@ -25,6 +25,9 @@ pub enum ServiceError {
     BadCredentials,
     #[error("too many attempts")]
     RateLimited { retry_after: i64 },
+    /// A JSON API call whose body is not declared `application/json`.
+    #[error("body is not application/json")]
+    NotJson,
     #[error("internal: {0}")]
     Internal(#[from] anyhow::Error),
 }
@@ -59,6 +62,7 @@ impl ServiceError {
             ServiceError::ImportClosed { .. } => "import_closed",
             ServiceError::BadCredentials => "bad_credentials",
             ServiceError::RateLimited { .. } => "rate_limited",
+            ServiceError::NotJson => "unsupported_media_type",
             ServiceError::Internal(_) => "internal",
         }
     }
@@ -71,6 +75,7 @@ impl ServiceError {
             ServiceError::Invalid(_) => 422,
             ServiceError::Stale { .. } | ServiceError::ImportClosed { .. } => 409,
             ServiceError::RateLimited { .. } => 429,
+            ServiceError::NotJson => 415,
             ServiceError::Internal(_) => 500,
         }
     }
@@ -120,6 +125,9 @@ impl ServiceError {
                 (Lang::Zh, false) => format!("尝试次数太多，请 {} 分钟后再试", (retry_after + 59) / 60),
                 (Lang::En, false) => format!("Too many attempts; try again in {} minutes", (retry_after + 59) / 60),
             },
+            ServiceError::NotJson => lang
+                .pick("请以 JSON 发送（Content-Type: application/json）", "Send the body as JSON (Content-Type: application/json)")
+                .into(),
             ServiceError::Internal(_) => {
                 lang.pick("系统出了点问题，请稍后再试", "Something went wrong on our side; please try again").into()
             }

@@ -34,14 +34,59 @@ pub fn xlsx_table(name: &str, headers: &[&str], rows: &[Vec<String>]) -> Service
 
 /// The same table as UTF-8 CSV with a byte-order mark.
 pub fn csv_table(headers: &[&str], rows: &[Vec<String>]) -> ServiceResult<Vec<u8>> {
-    let err = |e: csv::Error| ServiceError::Internal(anyhow::anyhow!("writing csv: {e}"));
-    let mut w = csv::Writer::from_writer(Vec::from(*b"\xEF\xBB\xBF"));
-    w.write_record(headers).map_err(err)?;
+    let mut w = CsvOut::new(Vec::new(), true)?;
+    w.row(headers)?;
     for r in rows {
-        w.write_record(r).map_err(err)?;
+        w.row(r)?;
     }
-    w.into_inner().map_err(|e| ServiceError::Internal(anyhow::anyhow!("writing csv: {e}")))
+    w.finish()
 }
+
+/// **The** CSV writer: every CSV linli writes goes through it, so every cell is defused
+/// ([`defuse`]) and a name typed by anyone cannot become a live formula in the spreadsheet
+/// of whoever opens the download.
+pub struct CsvOut<W: std::io::Write> {
+    w: csv::Writer<W>,
+}
+
+fn csv_err(e: impl std::fmt::Display) -> ServiceError {
+    ServiceError::Internal(anyhow::anyhow!("writing csv: {e}"))
+}
+
+impl<W: std::io::Write> CsvOut<W> {
+    /// `bom` puts a UTF-8 byte-order mark first, which Excel on Windows needs to show Chinese.
+    pub fn new(mut out: W, bom: bool) -> ServiceResult<CsvOut<W>> {
+        if bom {
+            out.write_all(b"\xEF\xBB\xBF").map_err(csv_err)?;
+        }
+        Ok(CsvOut { w: csv::Writer::from_writer(out) })
+    }
+
+    pub fn row<S: AsRef<str>>(&mut self, cells: &[S]) -> ServiceResult<()> {
+        self.w.write_record(cells.iter().map(|c| defuse(c.as_ref()).into_owned())).map_err(csv_err)
+    }
+
+    pub fn finish(self) -> ServiceResult<W> {
+        self.w.into_inner().map_err(csv_err)
+    }
+}
+
+/// A cell that a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return) gets a leading `'`, which Excel and LibreOffice show as text. The
+/// roster import takes the `'` off again ([`undefuse`]), so an export still imports back.
+pub fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(FORMULA_STARTS) { format!("'{cell}").into() } else { cell.into() }
+}
+
+/// The reverse of [`defuse`], for cells read from a CSV file.
+pub fn undefuse(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => cell,
+    }
+}
+
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 #[cfg(test)]
 mod tests {
@@ -53,6 +98,20 @@ mod tests {
         assert!(out.starts_with(b"\xEF\xBB\xBF"));
         let text = String::from_utf8(out[3..].to_vec()).unwrap();
         assert_eq!(text, "房号,电话\n0301,013800001111\n");
+    }
+
+    #[test]
+    fn a_cell_that_would_be_a_formula_is_written_as_text() {
+        let evil = ["=HYPERLINK(\"http://x\",\"x\")", "+1", "-1", "@SUM(A1)", "\tx", "\rx"];
+        let out = csv_table(&["a", "b", "c", "d", "e", "f"], &[evil.iter().map(|s| s.to_string()).collect()]).unwrap();
+        let text = String::from_utf8(out[3..].to_vec()).unwrap();
+        let row = text.lines().nth(1).unwrap();
+        assert_eq!(row, "\"'=HYPERLINK(\"\"http://x\"\",\"\"x\"\")\",'+1,'-1,'@SUM(A1),'\tx,\"'\rx\"");
+        for e in evil {
+            assert_eq!(undefuse(&defuse(e)), e);
+        }
+        assert_eq!(defuse("张三"), "张三");
+        assert_eq!(undefuse("'张三"), "'张三", "an apostrophe before ordinary text is the text");
     }
 
     #[test]

@@ -8,7 +8,9 @@
 
 use crate::error::WebError;
 use crate::AppState;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use linli_domain::Lang;
@@ -106,6 +108,10 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+        // Already worked out by [`sign_in_first`] for this request.
+        if let Some(ctx) = parts.extensions.get::<Ctx>() {
+            return Ok(ctx.clone());
+        }
         let h = &parts.headers;
         let path = request_path(parts);
         let json = path.starts_with("/api/");
@@ -156,3 +162,25 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
     }
 }
 
+/// The writes anyone may send: signing in and out, claiming a home, getting an API token.
+pub const OPEN_WRITES: &[&str] = &["/login", "/logout", "/claim", "/api/v1/tokens"];
+
+/// Authentication before validation: a write (any method but GET, HEAD, OPTIONS, TRACE) from
+/// someone not signed in is answered "sign in" (401 on the API, the sign-in page for pages)
+/// before its path, query or body is looked at, so an anonymous caller learns nothing about
+/// what a well-formed request would be. The `Ctx` worked out here is the handler's.
+pub async fn sign_in_first(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    if req.method().is_safe() || OPEN_WRITES.contains(&req.uri().path()) {
+        return next.run(req).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    let ctx = match Ctx::from_request_parts(&mut parts, &state).await {
+        Ok(ctx) => ctx,
+        Err(e) => return e.into_response(),
+    };
+    if ctx.actor.is_none() {
+        return ctx.err(ServiceError::Unauthenticated).into_response();
+    }
+    parts.extensions.insert(ctx);
+    next.run(Request::from_parts(parts, body)).await
+}

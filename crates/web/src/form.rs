@@ -132,11 +132,24 @@ impl<T: DeserializeOwned + Send, const PUBLIC: bool> FromRequest<Arc<AppState>> 
         if !PUBLIC && ctx.actor.is_none() {
             return Err(WebError::new(ServiceError::Unauthenticated, lang, true));
         }
+        // Only a body declared JSON: a cross-site form can send `text/plain` without asking.
+        if !declared_json(&parts.headers) {
+            return Err(WebError::new(ServiceError::NotJson, lang, true));
+        }
         let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
             .await
             .map_err(|_| WebError::new(ServiceError::invalid("body", Invalid::TooLong { max: crate::BODY_LIMIT }), lang, true))?;
         serde_json::from_slice(&bytes).map(ApiJson).map_err(|e| json_error(&e, &bytes, lang))
     }
+}
+
+/// `Content-Type: application/json`, with or without parameters such as `charset=utf-8`.
+fn declared_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
 }
 
 fn json_error(e: &serde_json::Error, body: &[u8], lang: Lang) -> WebError {

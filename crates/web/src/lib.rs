@@ -10,6 +10,7 @@ pub mod charts;
 mod ctx;
 mod error;
 mod form;
+mod headers;
 mod i18n;
 mod i18n_decisions;
 mod i18n_ratings;
@@ -20,6 +21,7 @@ mod i18n_elevator_ops;
 mod i18n_funds;
 mod i18n_standards;
 mod pages;
+pub mod server;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -59,8 +61,10 @@ pub fn app_with(state: AppState) -> Router {
         .merge(assets::router())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::sign_in_first))
         .layer(axum::middleware::from_fn_with_state(state.clone(), form::csrf_cookie))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), headers::security_headers))
         .with_state(state)
 }
 

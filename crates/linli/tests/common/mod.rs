@@ -153,13 +153,12 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let app = linli_web::app(store.clone(), false);
+        // The server of `linli serve`, with its default limits.
+        let limits = linli_web::server::ServerLimits::default();
         tokio::spawn(async move {
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .unwrap();
+            linli_web::server::serve(listener, app, limits, std::future::pending())
+                .await
+                .unwrap();
         });
         TestApp {
             backend,
@@ -477,6 +476,8 @@ pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        // Well before the server closes an idle connection (20 s), as a browser does.
+        .pool_idle_timeout(std::time::Duration::from_secs(5))
         .build()
         .unwrap()
 }

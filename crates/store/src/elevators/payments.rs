@@ -88,14 +88,14 @@ fn payment_view(p: &elevator_payment::Model, lang: Lang) -> PaymentView {
     }
 }
 
-/// "2024-05-01" as typed, or today in China when blank.
-fn paid_on(s: &str, now: i64) -> Result<String, Invalid> {
+/// "2024-05-01" as typed, or today in China when blank; at most a year ahead.
+fn paid_on(s: &str, clock: &crate::Clock) -> Result<String, Invalid> {
     let s = s.trim();
     if s.is_empty() {
-        return Ok(super::china_date(now));
+        return Ok(clock.today().to_string());
     }
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s, &fmt).map(|d| d.to_string()).map_err(|_| Invalid::BadDate)
+    clock.within_a_year(time::Date::parse(s, &fmt).map_err(|_| Invalid::BadDate)?).map(|d| d.to_string())
 }
 
 /// A household's bill from its project's row and its line.
@@ -198,7 +198,7 @@ impl Store {
             }
         };
         let receipt = Text::parse(&input.receipt_no, 40).map_err(|e| errors.push(FieldError::new("receipt_no", e))).ok();
-        let day = paid_on(&input.paid_on, self.now()).map_err(|e| errors.push(FieldError::new("paid_on", e))).ok();
+        let day = paid_on(&input.paid_on, self.clock()).map_err(|e| errors.push(FieldError::new("paid_on", e))).ok();
         if !p.shares_fixed() {
             errors.push(FieldError::new("household_id", Invalid::StageBlocked { blockers: vec![Blocker::SharesNotFixed] }));
         }

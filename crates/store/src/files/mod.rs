@@ -16,7 +16,7 @@ mod disk;
 mod thumb;
 
 pub use disk::FileDir;
-pub use thumb::THUMB_PX;
+pub use thumb::{PhotoLimits, Photos, THUMB_PX};
 
 use crate::accounts::Actor;
 use crate::audit::{self, Change};
@@ -119,18 +119,21 @@ impl Store {
             .map_err(|e| FieldError::new("file", e))?;
         let sha = hex::encode(Sha256::digest(&bytes));
         let size = bytes.len() as i64;
-        // A photo must decode (that is the proof it is one) before anything is written.
+        // A photo must decode (that is the proof it is one) before anything is written, and
+        // only within the pixel budget.
         let (bytes, thumbnail) = match thumb::thumbnailed(content_type) {
             Some(format) => {
-                let (bytes, made) = tokio::task::spawn_blocking(move || {
-                    let made = thumb::make(&bytes, format);
-                    (bytes, made)
-                })
-                .await
-                .map_err(anyhow::Error::from)?;
-                let t = made.map_err(|reason| {
-                    tracing::info!(%reason, "refused an undecodable photo");
-                    FieldError::new("file", Invalid::ImageUnreadable)
+                let (bytes, made) = self.photos().thumbnail(bytes, format).await?;
+                let max_megapixels = self.photos().limits.max_megapixels;
+                let t = made.map_err(|refused| match refused {
+                    thumb::Refused::TooLarge { width, height } => {
+                        tracing::info!(width, height, "refused a photo over the pixel budget");
+                        FieldError::new("file", Invalid::ImageTooLarge { width, height, max_megapixels })
+                    }
+                    thumb::Refused::Unreadable(reason) => {
+                        tracing::info!(%reason, "refused an undecodable photo");
+                        FieldError::new("file", Invalid::ImageUnreadable)
+                    }
                 })?;
                 (bytes, Some(t))
             }

@@ -308,6 +308,11 @@ impl Store {
     /// Puts an election forward as a draft: a proposal of matter `committee` on the scope,
     /// with its seats. Those who run decisions on the scope may.
     pub async fn create_election(&self, actor: &Actor, compound_id: i64, input: &ElectionInput, lang: Lang) -> ServiceResult<ElectionView> {
+        let c = self.compound_row(compound_id).await?;
+        let scope = Scope::parse(&input.scope).map_err(|e| ServiceError::invalid("scope", e))?;
+        let scope_id = input.scope_id.trim().parse::<i64>().map_err(|_| ServiceError::invalid("scope_id", Invalid::NotANumber))?;
+        let (path, _, _) = self.scope_place(&c, scope, scope_id).await?;
+        actor.require(Action::ManageDecision, &path)?;
         let seats = match input.seats.trim() {
             "" => Err(Invalid::Required),
             s => s.parse::<i64>().map_err(|_| Invalid::NotANumber).and_then(|n| {
@@ -315,11 +320,6 @@ impl Store {
             }),
         }
         .map_err(|e| ServiceError::invalid("seats", e))?;
-        let c = self.compound_row(compound_id).await?;
-        let scope = Scope::parse(&input.scope).map_err(|e| ServiceError::invalid("scope", e))?;
-        let scope_id = input.scope_id.trim().parse::<i64>().map_err(|_| ServiceError::invalid("scope_id", Invalid::NotANumber))?;
-        let (path, _, _) = self.scope_place(&c, scope, scope_id).await?;
-        actor.require(Action::ManageDecision, &path)?;
         let pi = ProposalInput {
             scope: input.scope.clone(),
             scope_id: input.scope_id.clone(),

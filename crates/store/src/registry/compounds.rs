@@ -407,10 +407,10 @@ impl Store {
     /// Creates a compound in a community.
     pub async fn create_compound(&self, actor: &Actor, community_id: i64, input: &CompoundInput) -> ServiceResult<CompoundProfile> {
         let (path, community) = self.region_path(community_id).await?;
+        actor.require(Action::CreateCompound, &path)?;
         if community.kind != NodeKind::Community.as_str() {
             return Err(ServiceError::invalid("id", linli_domain::Invalid::BadChoice));
         }
-        actor.require(Action::CreateCompound, &path)?;
         let p = parse_compound(input)?;
         let id_of = |k: NodeKind| path.nodes().iter().find(|n| n.kind == k).map(|n| n.id).unwrap_or(0);
         let t = self.now();

@@ -74,13 +74,14 @@ pub struct VoterInput {
     pub person_id: i64,
 }
 
-fn parse_date(s: &str, today: time::Date) -> Result<time::Date, Invalid> {
+/// A date as typed (today when blank), at most a year ahead.
+fn parse_date(s: &str, clock: &crate::Clock) -> Result<time::Date, Invalid> {
     let s = s.trim();
     if s.is_empty() {
-        return Ok(today);
+        return Ok(clock.today());
     }
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s, &fmt).map_err(|_| Invalid::BadDate)
+    clock.within_a_year(time::Date::parse(s, &fmt).map_err(|_| Invalid::BadDate)?)
 }
 
 fn format_date(d: time::Date) -> String {
@@ -313,7 +314,7 @@ impl Store {
         let mut e = Vec::new();
         let (name, phone) = parse_person(&input.name, &input.phone, &mut e);
         let kind = field(&mut e, "kind", ResidentKind::parse(&input.kind));
-        let date = field(&mut e, "date", parse_date(&input.moved_in, self.today()));
+        let date = field(&mut e, "date", parse_date(&input.moved_in, self.clock()));
         let (Some(name), Some(phone), Some(kind), Some(date), true) = (name, phone, kind, date, e.is_empty()) else {
             return Err(ServiceError::Invalid(e));
         };
@@ -359,7 +360,7 @@ impl Store {
     /// Records a move-out; the residency stays as history.
     pub async fn move_out(&self, actor: &Actor, household_id: i64, residency_id: i64, input: &MoveOutInput) -> ServiceResult<()> {
         let (chain, _) = self.people_gate(actor, household_id).await?;
-        let date = parse_date(&input.moved_out, self.today()).map_err(|e| FieldError::new("date", e))?;
+        let date = parse_date(&input.moved_out, self.clock()).map_err(|e| FieldError::new("date", e))?;
         let txn = self.begin_write().await?;
         let r = residency::Entity::find_by_id(residency_id)
             .one(&txn)

@@ -68,11 +68,11 @@ pub(crate) struct StepWrite {
 impl Store {
     /// Takes a step on a request, as the actor. Every refusal names the rule.
     pub async fn step_request(&self, actor: &Actor, id: i64, input: &StepInput, lang: Lang) -> ServiceResult<RequestView> {
-        let step = RequestStep::parse(&input.step).ok().filter(|s| s.is_manual()).ok_or_else(|| ServiceError::invalid("step", Invalid::BadChoice))?;
         let r = self.load_request(self.read(), id).await?;
         if !r.visible_to(actor) {
             return Err(ServiceError::NotFound { entity: "service_request" });
         }
+        let step = RequestStep::parse(&input.step).ok().filter(|s| s.is_manual()).ok_or_else(|| ServiceError::invalid("step", Invalid::BadChoice))?;
         let status = r.status()?;
         let to = status.next(step, r.who(actor), r.row.assignee_id.is_some()).map_err(|why| ServiceError::invalid("step", why.invalid(step, status)))?;
         if input.version.is_some_and(|v| v != r.row.version) {

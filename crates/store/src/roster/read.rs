@@ -469,7 +469,8 @@ fn read_csv<R: Read + Seek>(input: R, head: &[u8], out: &mut Counter<'_>) -> Res
         let mut cells = Vec::new();
         for (j, field) in record.iter().enumerate() {
             if !field.trim().is_empty() {
-                place(&mut cells, j, Cell::text(field));
+                // An exported cell defused against formulas (`'-1`) reads back as written.
+                place(&mut cells, j, Cell::text(crate::sheet::undefuse(field)));
             }
         }
         if cells.is_empty() {

@@ -5,6 +5,7 @@ use super::columns::Column;
 use crate::Store;
 use crate::entity::{building, household, ownership, person, unit};
 use crate::error::{ServiceError, ServiceResult};
+use crate::sheet::CsvOut;
 use linli_domain::{Area, AreaSource, Lang};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use sea_orm::sea_query::Query;
@@ -58,10 +59,6 @@ fn xlsx_err(e: XlsxError) -> ServiceError {
     ServiceError::Internal(anyhow::anyhow!("writing xlsx: {e}"))
 }
 
-fn csv_err(e: impl std::fmt::Display) -> ServiceError {
-    ServiceError::Internal(anyhow::anyhow!("writing csv: {e}"))
-}
-
 /// Writes a header row in bold with widths that fit Chinese text.
 fn header_row(ws: &mut Worksheet, names: &[&str]) -> Result<(), XlsxError> {
     let bold = Format::new().set_bold().set_background_color("#E8EEF4");
@@ -98,17 +95,14 @@ pub fn xlsx_of(rows: &[[String; 8]]) -> ServiceResult<Vec<u8>> {
 }
 
 /// Rows as CSV; `bom` puts a UTF-8 byte-order mark first, which Excel on Windows needs to
-/// show Chinese text.
-pub fn csv_of<W: std::io::Write>(rows: &[[String; 8]], mut out: W, bom: bool) -> ServiceResult<()> {
-    if bom {
-        out.write_all(b"\xEF\xBB\xBF").map_err(csv_err)?;
-    }
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(headers()).map_err(csv_err)?;
+/// show Chinese text. Through the one CSV writer, so no cell becomes a formula.
+pub fn csv_of<W: std::io::Write>(rows: &[[String; 8]], out: W, bom: bool) -> ServiceResult<()> {
+    let mut w = CsvOut::new(out, bom)?;
+    w.row(&headers())?;
     for r in rows {
-        w.write_record(r).map_err(csv_err)?;
+        w.row(r)?;
     }
-    w.flush().map_err(csv_err)
+    w.finish().map(drop)
 }
 
 /// The template: an empty roster sheet with every column, and a sheet of notes.

@@ -61,7 +61,43 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
 pub fn openapi_json() -> String {
     let mut doc = OpenApiRouter::<Arc<AppState>>::new().nest("/api/v1", router()).split_for_parts().1;
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    document_every_status(&mut doc);
     doc.to_pretty_json().unwrap_or_else(|_| "{}".into())
+}
+
+/// Adds to each operation the error answers that every handler can give, so the document
+/// lists every status an operation returns (a client, or a fuzzer checking conformance, can
+/// rely on it): 400 for a request HTTP itself cannot read, 401 without credentials, 403
+/// without permission (or CSRF token), 404 for an id that does not exist, 422 for input that
+/// is wrong; for writes also 409 (a stale version, a second confirmation) and 413 (a body
+/// over the limit); and 415 where the body must be JSON. Each as [`ApiError`].
+fn document_every_status(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{Ref, RefOr, ResponseBuilder};
+    let error = |what: &str| {
+        RefOr::T(ResponseBuilder::new().description(what).content("application/json", utoipa::openapi::Content::new(Some(Ref::from_schema_name("ApiError")))).build())
+    };
+    for item in doc.paths.paths.values_mut() {
+        let ops = [(&mut item.get, false), (&mut item.post, true), (&mut item.put, true), (&mut item.patch, true), (&mut item.delete, true)];
+        for (op, write) in ops {
+            let Some(op) = op.as_mut() else { continue };
+            let json_body = matches!(&op.request_body, Some(RefOr::T(b)) if b.content.contains_key("application/json"));
+            let mut add = |status: &str, what: &str| {
+                op.responses.responses.entry(status.to_string()).or_insert_with(|| error(what));
+            };
+            add("400", "The request could not be read");
+            add("401", "Not signed in: no token, or one that is not valid");
+            add("403", "Not allowed for this account, or a missing CSRF token");
+            add("404", "Not found");
+            add("422", "The input is wrong; `errors` names each field");
+            if write {
+                add("409", "Stale version, or already done");
+                add("413", "The body is over the size limit");
+            }
+            if json_body {
+                add("415", "The body is not declared `application/json`");
+            }
+        }
+    }
 }
 
 pub async fn openapi_handler() -> ([(axum::http::HeaderName, &'static str); 1], String) {

@@ -8,7 +8,6 @@ use crate::{AppState, State};
 use axum::Json;
 use axum::http::StatusCode;
 use linli_domain::{PageRequest, Paged};
-use linli_domain::authz::Role;
 use linli_store::accounts::IssuedInvite;
 use linli_store::audit::AuditEntry;
 use linli_store::registry::*;
@@ -255,8 +254,7 @@ pub struct InviteRequest {
 #[utoipa::path(post, path = "/households/{id}/invites", tag = "people", params(("id" = i64, Path)), request_body = InviteRequest,
     responses((status = 201, body = IssuedInvite), (status = 403, body = ApiError)))]
 async fn issue_invite(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(req): ApiJson<InviteRequest>) -> Result<(StatusCode, Json<IssuedInvite>), WebError> {
-    let role = Role::parse(&req.role).ok_or_else(|| ctx.err(ServiceError::invalid("kind", linli_domain::Invalid::BadChoice)))?;
-    Ok((StatusCode::CREATED, Json(state.store.issue_invite(ctx.actor()?, id, role).await.map_err(e(&ctx))?)))
+    Ok((StatusCode::CREATED, Json(state.store.issue_invite(ctx.actor()?, id, &req.role).await.map_err(e(&ctx))?)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

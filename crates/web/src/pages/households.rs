@@ -144,8 +144,9 @@ fn household_form(ctx: &Ctx, heading: String, f: &HouseholdForm, back: String) -
     }
 }
 
-async fn new_household_page(ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    ctx.actor()?;
+async fn new_household_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    let unit = state.store.unit(ctx.actor()?, id, PageRequest::new(None, Some(1))).await.map_err(|e| ctx.err(e))?;
+    super::may_submit(&ctx, unit.can.create_household)?;
     let t = T::new(ctx.lang, ctx.large_text);
     Ok(household_form(&ctx, t.s("new_household").into(), &HouseholdForm::default(), format!("/units/{id}")).into_response())
 }
@@ -165,6 +166,7 @@ async fn new_household(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): C
 async fn edit_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
     let v = state.store.household(actor, id).await.map_err(|e| ctx.err(e))?;
+    super::may_submit(&ctx, v.can.edit)?;
     let h = v.household;
     let f = HouseholdForm {
         floor: h.floor.to_string(),
@@ -206,6 +208,7 @@ struct MoveForm {
 async fn move_form(state: &AppState, ctx: &Ctx, id: i64) -> Result<SimpleForm, crate::error::WebError> {
     let actor = ctx.actor()?;
     let v = state.store.household(actor, id).await.map_err(|e| ctx.err(e))?;
+    super::may_submit(ctx, v.can.move_household)?;
     let units = state.store.compound_units(v.household.compound_id).await.map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(ctx);
     let mut unit = F::new(&t, "unit_id", "target_unit", v.household.unit_id.to_string());

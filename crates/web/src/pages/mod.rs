@@ -98,9 +98,7 @@ struct Prefs {
 
 /// Switches language or text size; kept in a cookie for a year, works without JavaScript.
 async fn prefs(crate::form::Q(p): crate::form::Q<Prefs>) -> Response {
-    // Only local paths, so the switch cannot be used to send someone elsewhere.
-    let back = p.back.filter(|b| b.starts_with('/') && !b.starts_with("//")).unwrap_or_else(|| "/".into());
-    let mut res = Redirect::to(&back).into_response();
+    let mut res = Redirect::to(&local_target(p.back.as_deref().unwrap_or("/"))).into_response();
     let mut set = |name: &str, value: &str| {
         if let Ok(v) = HeaderValue::from_str(&format!("{name}={value}; Path=/; Max-Age=31536000; SameSite=Lax")) {
             res.headers_mut().append(header::SET_COOKIE, v);
@@ -113,6 +111,36 @@ async fn prefs(crate::form::Q(p): crate::form::Q<Prefs>) -> Response {
         set(LARGE_COOKIE, if l == "1" { "1" } else { "0" });
     }
     res
+}
+
+/// Where a redirect that names its target in the request (`back=`) may lead: a path on this
+/// site, else the home page. A same-site path starts with `/` followed by neither `/` nor `\\`
+/// (browsers read both `//host` and `/\\host` as another site) and holds no control character
+/// (a tab is dropped by browsers, so `/\t/host` is `//host`; a line break cannot be a header).
+/// Bytes outside printable ASCII are percent-encoded, so the `Location` header is always valid
+/// and the redirect never fails.
+pub fn local_target(back: &str) -> String {
+    let same_site = back.starts_with('/')
+        && !back[1..].starts_with(['/', '\\'])
+        && !back.contains('\\')
+        && !back.chars().any(char::is_control);
+    if !same_site {
+        return "/".into();
+    }
+    let mut out = String::with_capacity(back.len());
+    for b in back.bytes() {
+        if b.is_ascii_graphic() {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A form page is shown only to whom may submit it: others get 403, not a form that would.
+pub fn may_submit(ctx: &Ctx, allowed: bool) -> Result<(), WebError> {
+    if allowed { Ok(()) } else { Err(ctx.err(ServiceError::Forbidden)) }
 }
 
 /// Maps a service result to a page or an error page.
@@ -259,4 +287,31 @@ pub fn roll_sheets(households: Vec<linli_store::proposals::RollHousehold>, link:
             (h.label, h.owners, h.area, qr)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_target;
+
+    #[test]
+    fn a_back_link_stays_on_this_site() {
+        for (back, to) in [
+            ("/compounds/1?page=2", "/compounds/1?page=2"),
+            ("/", "/"),
+            ("/搜索", "/%E6%90%9C%E7%B4%A2"),
+            ("/a b", "/a%20b"),
+            ("//example.com", "/"),
+            ("/\\example.com", "/"),
+            ("/a\\..\\\\example.com", "/"),
+            ("/\t/example.com", "/"),
+            ("/\n", "/"),
+            ("/\r\nSet-Cookie: x=1", "/"),
+            ("/\u{7f}", "/"),
+            ("https://example.com", "/"),
+            ("example.com", "/"),
+            ("", "/"),
+        ] {
+            assert_eq!(local_target(back), to, "{back:?}");
+        }
+    }
 }

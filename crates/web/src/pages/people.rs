@@ -10,8 +10,6 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use linli_domain::authz::Role;
-use linli_store::ServiceError;
 use linli_store::registry::{MoveOutInput, OwnerInput, ResidentInput, VoterInput};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -51,8 +49,14 @@ fn owner_form(ctx: &Ctx, id: i64, f: &OwnerInput) -> SimpleForm {
     }
 }
 
-async fn owner_page(ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    ctx.actor()?;
+/// The people forms of a household are for whom may change its people.
+async fn people_forms(state: &AppState, ctx: &Ctx, household: i64) -> Result<(), crate::error::WebError> {
+    let v = state.store.household(ctx.actor()?, household).await.map_err(|e| ctx.err(e))?;
+    super::may_submit(ctx, v.can.people)
+}
+
+async fn owner_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    people_forms(&state, &ctx, id).await?;
     Ok(owner_form(&ctx, id, &OwnerInput::default()).into_response())
 }
 
@@ -101,8 +105,8 @@ fn resident_form(ctx: &Ctx, id: i64, f: &ResidentInput) -> SimpleForm {
     }
 }
 
-async fn resident_page(ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    ctx.actor()?;
+async fn resident_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    people_forms(&state, &ctx, id).await?;
     Ok(resident_form(&ctx, id, &ResidentInput::default()).into_response())
 }
 
@@ -132,8 +136,8 @@ fn move_out_form(ctx: &Ctx, id: i64, f: &MoveOutInput) -> SimpleForm {
     }
 }
 
-async fn move_out_page(ctx: Ctx, Ids((id, _rid)): Ids<(i64, i64)>) -> PageResult {
-    ctx.actor()?;
+async fn move_out_page(state: State, ctx: Ctx, Ids((id, _rid)): Ids<(i64, i64)>) -> PageResult {
+    people_forms(&state, &ctx, id).await?;
     Ok(move_out_form(&ctx, id, &MoveOutInput::default()).into_response())
 }
 
@@ -166,8 +170,7 @@ struct InvitePage {
 /// Issues an invite code and shows it as a printable sheet with a QR code.
 async fn invite(state: State, ctx: Ctx, Ids(id): Ids<i64>, headers: axum::http::HeaderMap, CsrfForm(f): CsrfForm<InviteForm>) -> PageResult {
     let actor = ctx.actor()?;
-    let role = Role::parse(&f.role).ok_or_else(|| ctx.err(ServiceError::invalid("kind", linli_domain::Invalid::BadChoice)))?;
-    let issued = state.store.issue_invite(actor, id, role).await.map_err(|e| ctx.err(e))?;
+    let issued = state.store.issue_invite(actor, id, &f.role).await.map_err(|e| ctx.err(e))?;
     let v = state.store.household(actor, id).await.map_err(|e| ctx.err(e))?;
     let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
     let claim_url = format!("http://{host}/claim?code={}", issued.code);

@@ -302,8 +302,9 @@ fn building_form(ctx: &Ctx, compound_id: i64, f: &NameForm) -> SimpleForm {
     }
 }
 
-async fn new_building_page(ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    ctx.actor()?;
+async fn new_building_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    let v = state.store.compound(ctx.actor()?, id).await.map_err(|e| ctx.err(e))?;
+    super::may_submit(&ctx, v.can.structure)?;
     Ok(building_form(&ctx, id, &NameForm::default()).into_response())
 }
 
@@ -347,8 +348,9 @@ fn unit_form(ctx: &Ctx, building_id: i64, f: &NameForm) -> SimpleForm {
     }
 }
 
-async fn new_unit_page(ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    ctx.actor()?;
+async fn new_unit_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    let v = state.store.building(ctx.actor()?, id).await.map_err(|e| ctx.err(e))?;
+    super::may_submit(&ctx, v.can.structure)?;
     Ok(unit_form(&ctx, id, &NameForm::default()).into_response())
 }
 

@@ -123,7 +123,7 @@ async fn back_to(state: &AppState, ctx: &Ctx, back: &Back, result: Result<i64, S
     let station: Option<i64> = back.station.trim().parse().ok();
     match (result, station) {
         (Ok(id), _) => {
-            let month = if back.month.is_empty() { String::new() } else { format!("?month={}", back.month) };
+            let month = if back.month.is_empty() { String::new() } else { format!("?month={}", super::urlencode(&back.month)) };
             Ok(Redirect::to(&format!("/volunteer-stations/{id}{month}")).into_response())
         }
         (Err(e @ ServiceError::Invalid(_)), Some(id)) => station_page(state, ctx, id, &back.month, messages(&e, ctx.lang)).await,
