@@ -161,8 +161,9 @@ impl Store {
             for u in &flagged {
                 held.entry(*u).or_default().push(row.month.clone());
             }
+            // A vetoed month has no score: it adds nothing to the tie-break total.
             for (u, um) in &computed.months {
-                if let Some(s) = um.score {
+                if let Some(s) = super::scoring::shown_score(um) {
                     let t = totals.entry(*u).or_insert(Fraction::from_int(0));
                     *t = sum(*t, s);
                 }
