@@ -96,6 +96,7 @@ async fn four_scorers_submit_on_the_phone_the_month_closes_and_the_notice_prints
                 score(&d, app, month, litter, if login == "worker" { &["litter"] } else { &[] }, None).await?;
                 score(&d, app, month, veto, if login == "buildinghead" { &["flying_lead"] } else { &[] }, None).await?;
                 // What they scored leaves their list; the unit head never sees their own unit.
+                d.goto(app.url(&format!("/rating/months/{month}"))).await?;
                 let left: Vec<String> = {
                     let mut v = Vec::new();
                     for a in d.query(By::Css("ul.big-links a")).all_from_selector().await? {

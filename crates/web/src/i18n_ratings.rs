@@ -135,5 +135,5 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("rt_remaining", "个单元待评", "units left to score"),
     ("rt_next_unit", "提交后自动打开下一个待评单元。", "After you submit, the next unit to score opens."),
     ("rt_sheet_saved", "已提交评分表：", "Sheet submitted: "),
-    ("rt_veto_no_score", "一票否决，本月不计分", "vetoed: no score this month"),
+    ("rt_appeal_until", "申诉截止", "appeals until"),
 ];

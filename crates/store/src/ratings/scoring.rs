@@ -131,6 +131,10 @@ pub struct MonthView {
     pub status: String,
     pub close_reason: Option<String>,
     pub closed_at: Option<i64>,
+    /// The China date the month was closed, and the last day an appeal is accepted, for the
+    /// printed notice.
+    pub closed_on: Option<String>,
+    pub appeal_until: Option<String>,
     pub rubric_version: i32,
     pub rubric_name: String,
     pub flag_count: u32,
@@ -568,6 +572,11 @@ impl Store {
             status: m.row.status.clone(),
             close_reason: m.row.close_reason.clone(),
             closed_at: m.row.closed_at,
+            closed_on: m.row.closed_at.map(crate::china_date),
+            appeal_until: m
+                .row
+                .closed_at
+                .map(|t| crate::china_date(t + i64::from(m.rubric.appeal_days) * 86_400)),
             rubric_version: m.rubric_version,
             rubric_name: m.rubric.name.clone(),
             flag_count: m.rubric.flags.count,
