@@ -610,6 +610,7 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
         "subsidy_preset" => ("补贴标准", "Subsidy"),
         "subsidy_amount" => ("补贴金额", "Subsidy amount"),
         "coefficients" => ("楼层分摊系数", "Floor coefficients"),
+        "share_mode" => ("分摊方式", "How the cost is split"),
         "responsible" => ("负责人", "Responsible person"),
         "installer" => ("施工单位", "Installer"),
         "amount" => ("金额", "Amount"),

@@ -452,6 +452,7 @@ both_backends! {
         let row1 = row_of(&notice, name1);
         assert!(row1.contains("98.8") && row1.contains(" -0.6；"), "{row1}");
         assert!(!row1.contains("-5") && !row1.contains("×"), "no deduction summed over the sheets beside the mean: {row1}");
+        assert!(notice.contains("申诉截止"), "the notice says until when an appeal is accepted");
         let row2 = row_of(&notice, name2);
         assert!(row2.contains("一票否决") && row2.contains("飞线充电") && !row2.contains("100.0"), "{row2}");
         // The year end counts u1's flag-month and never the vetoed unit's.

@@ -116,7 +116,9 @@ pub fn party_mean(values: impl IntoIterator<Item = (Party, i64)>) -> Option<Frac
         return None;
     }
     // Σ_p (sum_p / n_p), over the least common multiple of the n_p, then / parties.
-    let lcm = by_party.values().fold(1i128, |l, (_, n)| l / gcd(l, *n) * n);
+    let lcm = by_party
+        .values()
+        .fold(1i128, |l, (_, n)| l / gcd(l, *n) * n);
     let num: i128 = by_party.values().map(|(sum, n)| sum * (lcm / n)).sum();
     let den = lcm * i128::try_from(by_party.len()).ok()?;
     let g = gcd(num, den).max(1);
@@ -230,7 +232,11 @@ mod tests {
     }
 
     fn sheet(party: Party, score: SheetScore, at: i64) -> PartySheet {
-        PartySheet { party, score, submitted_at: at }
+        PartySheet {
+            party,
+            score,
+            submitted_at: at,
+        }
     }
 
     #[test]
@@ -243,7 +249,11 @@ mod tests {
             sheet(Community, s(&[]), 10),
             sheet(Property, s(&["clutter"]), 20),
             sheet(OwnersCommittee, s(&["stairs_dirty", "litter"]), 5),
-            sheet(Residents, s(&["ebike_indoors", "exit_blocked", "unsorted", "dogs"]), 7),
+            sheet(
+                Residents,
+                s(&["ebike_indoors", "exit_blocked", "unsorted", "dogs"]),
+                7,
+            ),
         ];
         let m = unit_month(1, &r, &sheets);
         assert_eq!(m.score, Some(f(369, 4)));
@@ -270,20 +280,47 @@ mod tests {
     #[test]
     fn two_scorers_of_one_party_do_not_count_double() {
         use Party::*;
-        let table: &[(&[(Party, i64)], (i64, i64))] = &[
+        type Case<'a> = (&'a [(Party, i64)], (i64, i64));
+        let table: &[Case<'_>] = &[
             // community 100 and 90 → 95; property 80: (95 + 80) / 2 = 87.5, not (100+90+80)/3 = 90
-            (&[(Community, 100), (Community, 90), (Property, 80)], (175, 2)),
+            (
+                &[(Community, 100), (Community, 90), (Property, 80)],
+                (175, 2),
+            ),
             // the same two sheets of one party alone: their mean
             (&[(Community, 100), (Community, 90)], (95, 1)),
             // four parties, the residents with three sheets: (100 + 90 + 80 + (70+71+72)/3) / 4
-            (&[(Community, 100), (Property, 90), (OwnersCommittee, 80), (Residents, 70), (Residents, 71), (Residents, 72)], (341, 4)),
+            (
+                &[
+                    (Community, 100),
+                    (Property, 90),
+                    (OwnersCommittee, 80),
+                    (Residents, 70),
+                    (Residents, 71),
+                    (Residents, 72),
+                ],
+                (341, 4),
+            ),
             // uneven counts: community (99+98)/2, property (97+96+95)/3: (98.5 + 96) / 2 = 97.25
-            (&[(Community, 99), (Community, 98), (Property, 97), (Property, 96), (Property, 95)], (389, 4)),
+            (
+                &[
+                    (Community, 99),
+                    (Community, 98),
+                    (Property, 97),
+                    (Property, 96),
+                    (Property, 95),
+                ],
+                (389, 4),
+            ),
             // one sheet
             (&[(Residents, 88)], (88, 1)),
         ];
         for (sheets, (num, den)) in table {
-            assert_eq!(party_mean(sheets.iter().copied()), Some(f(*num, *den)), "{sheets:?}");
+            assert_eq!(
+                party_mean(sheets.iter().copied()),
+                Some(f(*num, *den)),
+                "{sheets:?}"
+            );
         }
         assert_eq!(party_mean(std::iter::empty()), None);
         // Through unit_month: the two community sheets lose 10 in safety between them.

@@ -272,7 +272,12 @@ fn unit_lines(
     sheets: &[ScoredSheet],
     lang: Lang,
 ) -> (Vec<ItemLine>, Vec<PartyScore>) {
-    let codes: BTreeSet<&String> = sheets.iter().flat_map(|s| s.items.keys()).collect();
+    // Veto items cost no points: they are listed as the unit's vetoes, not as lines.
+    let codes: BTreeSet<&String> = sheets
+        .iter()
+        .flat_map(|s| s.items.keys())
+        .filter(|c| !matches!(rubric.item(c), Some(ItemKind::Veto(_))))
+        .collect();
     let lines = codes
         .into_iter()
         .filter_map(|code| {
