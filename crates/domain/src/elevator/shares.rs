@@ -19,6 +19,7 @@
 use super::yuan::parse_percent_bp;
 use crate::area::halfwidth;
 use crate::error::Invalid;
+use crate::fraction::gcd;
 use crate::lang::Lang;
 use crate::money::Fen;
 use serde::{Deserialize, Serialize};
@@ -32,15 +33,6 @@ pub const WHOLE_BP: i64 = 10_000;
 /// The largest denominator of a typed fraction ("1/6"): far beyond any floor count, small
 /// enough that sums and cross-products stay exact in `i128`.
 pub const MAX_DENOMINATOR: i64 = 1_000_000;
-
-fn gcd(mut a: i64, mut b: i64) -> i64 {
-    a = a.abs();
-    b = b.abs();
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    a
-}
 
 /// A floor's coefficient: an exact fraction of the whole amount due, never negative, kept
 /// in lowest terms (so 1000/10000 and 1/10 are the same coefficient).
@@ -63,7 +55,8 @@ impl Coefficient {
         if num < 0 {
             return Err(Invalid::Negative);
         }
-        let g = gcd(num, den).max(1);
+        // Both fit an i64, and so does their divisor.
+        let g = i64::try_from(gcd(i128::from(num), i128::from(den)).max(1)).unwrap_or(1);
         Ok(Coefficient { num: num / g, den: den / g })
     }
 
@@ -260,14 +253,9 @@ fn sum(cs: impl Iterator<Item = Coefficient>) -> (i128, i128) {
         let (cn, cd) = (i128::from(c.num), i128::from(c.den));
         n = n * cd + cn * d;
         d *= cd;
-        let (mut x, mut y) = (n.abs(), d);
-        while y != 0 {
-            (x, y) = (y, x % y);
-        }
-        if x > 1 {
-            n /= x;
-            d /= x;
-        }
+        let g = gcd(n, d).max(1);
+        n /= g;
+        d /= g;
     }
     (n, d)
 }

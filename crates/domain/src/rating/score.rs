@@ -16,7 +16,7 @@
 use super::ranking::UnitMonth;
 use super::rubric::{ItemKind, Party, Rubric, TieRule};
 use crate::error::{FieldError, Invalid};
-use crate::fraction::Fraction;
+use crate::fraction::{Fraction, gcd};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -91,15 +91,6 @@ pub struct PartySheet {
     pub party: Party,
     pub score: SheetScore,
     pub submitted_at: i64,
-}
-
-fn gcd(mut a: i128, mut b: i128) -> i128 {
-    a = a.abs();
-    b = b.abs();
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    a
 }
 
 /// The mean over the parties present of each party's mean value, exactly: `values` holds one
