@@ -97,21 +97,22 @@ pub struct PartySheet {
 /// `(party, value)` per sheet. `None` without a sheet (or, unreachably for a month's sheets,
 /// when the exact result does not fit an `i64` fraction).
 pub fn party_mean(values: impl IntoIterator<Item = (Party, i64)>) -> Option<Fraction> {
-    let mut by_party: BTreeMap<Party, (i128, i128)> = BTreeMap::new();
+    // (sum, sheets) per party, in the order of `Party::ALL`: no allocation per unit.
+    let mut by_party = [(0i128, 0i128); Party::ALL.len()];
     for (party, v) in values {
-        let e = by_party.entry(party).or_insert((0, 0));
+        let e = &mut by_party[party as usize];
         e.0 += i128::from(v);
         e.1 += 1;
     }
-    if by_party.is_empty() {
+    let present = by_party.iter().filter(|(_, n)| *n > 0);
+    let parties = i128::try_from(present.clone().count()).ok()?;
+    if parties == 0 {
         return None;
     }
     // Σ_p (sum_p / n_p), over the least common multiple of the n_p, then / parties.
-    let lcm = by_party
-        .values()
-        .fold(1i128, |l, (_, n)| l / gcd(l, *n) * n);
-    let num: i128 = by_party.values().map(|(sum, n)| sum * (lcm / n)).sum();
-    let den = lcm * i128::try_from(by_party.len()).ok()?;
+    let lcm = present.clone().fold(1i128, |l, (_, n)| l / gcd(l, *n) * n);
+    let num: i128 = present.map(|(sum, n)| sum * (lcm / n)).sum();
+    let den = lcm * parties;
     let g = gcd(num, den).max(1);
     Fraction::new(i64::try_from(num / g).ok()?, i64::try_from(den / g).ok()?)
 }
