@@ -150,7 +150,7 @@ async fn request_clock(store: Store) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         tick.tick().await;
-        match store.run_request_clock(linli_store::now()).await {
+        match store.run_request_clock(store.now()).await {
             Ok(r) if r.escalated + r.closed > 0 => tracing::info!(escalated = r.escalated, closed = r.closed, "request clock"),
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "request clock"),

@@ -12,13 +12,12 @@ mod kit;
 
 use common::{Backend, TestApp};
 use kit::*;
-use linli_store::Store;
 use thirtyfour::prelude::*;
 
 /// A server over the whole demo world: the featured compounds and the Suining-scale city.
 async fn suining() -> TestApp {
     let (url, dir) = common::fresh_database(Backend::Sqlite).await;
-    let store = Store::open(&url).await.expect("open store");
+    let store = common::open_store(&url).await;
     let demo = store.load_demo(1).await.expect("load the demo");
     TestApp::serve(Backend::Sqlite, url, store, demo, dir).await
 }

@@ -290,7 +290,7 @@ async fn a_unit_of_ganquanyuan_goes_from_survey_to_operation() {
                     continue;
                 }
                 let body =
-                    json!({"household_id": hid, "amount": yuan(share), "method": "transfer", "receipt_no": format!("GQ-T-{hid}"), "paid_on": "2026-11-20"});
+                    json!({"household_id": hid, "amount": yuan(share), "method": "transfer", "receipt_no": format!("GQ-T-{hid}"), "paid_on": app.today().to_string()});
                 let (s, b) = app.api(&street, Method::POST, &format!("/elevators/{id}/payments"), Some(body)).await;
                 assert_eq!(s, 201, "{b}");
             }
@@ -345,7 +345,7 @@ async fn a_unit_of_ganquanyuan_goes_from_survey_to_operation() {
             record_entry(&d, "expense", "elevator", &yuan(COST_FEN), "电梯安装工程款", Some(&f)).await?;
 
             // The quarter so far (China time), posted after confirming; residents read it.
-            let today = time::OffsetDateTime::now_utc().to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap()).date();
+            let today = app.today();
             let quarter_start = time::Date::from_calendar_date(today.year(), time::Month::try_from((u8::from(today.month()) - 1) / 3 * 3 + 1).unwrap(), 1).unwrap();
             d.goto(app.url(&format!("/funds/{acc}/statement?from={quarter_start}&to={today}"))).await?;
             assert_eq!(text_of(&d, "#opening").await?, "0.00");

@@ -14,7 +14,7 @@ use kit::*;
 use reqwest::Method;
 use serde_json::json;
 use thirtyfour::prelude::*;
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_volunteer_takes_swaps_and_checks_in_on_the_phone() {
@@ -29,7 +29,9 @@ async fn a_volunteer_takes_swaps_and_checks_in_on_the_phone() {
         .api(&committee, Method::POST, &format!("/volunteer-stations/{s}/shifts"), Some(json!({"weekday": "4", "start": "18:00", "end": "20:00", "capacity": "1"})))
         .await;
     let shift = sh["id"].as_i64().unwrap();
-    let china = OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8));
+    // 14:00 on the suite's day: today's turn below (14:10–14:40) never meets a demo turn.
+    let china = app.today().with_hms(14, 0, 0).unwrap().assume_offset(time::macros::offset!(+8));
+    app.clock().set(china.unix_timestamp());
     let mut day = china.date() + Duration::days(2);
     // …and a week later still in the same month, so both show on one month's page.
     while day.weekday() != time::Weekday::Thursday || (day + Duration::days(7)).month() != day.month() {
@@ -41,20 +43,16 @@ async fn a_volunteer_takes_swaps_and_checks_in_on_the_phone() {
     let later = (day + Duration::days(7)).to_string();
     let (st, theirs) = app.api(&unithead, Method::POST, &format!("/volunteer-stations/{s}/signups"), Some(json!({"shift_id": shift, "day": later}))).await;
     assert_eq!(st, 201, "{theirs}");
-    // Today's turn starting in ten minutes, if the day has room for it.
-    let now = i64::from(china.hour()) * 60 + i64::from(china.minute());
-    let today_turn = if now + 45 <= 24 * 60 && china.weekday() != time::Weekday::Saturday {
-        let hhmm = |m: i64| format!("{:02}:{:02}", m / 60, m % 60);
+    // Today's turn starting in ten minutes.
+    let today_turn = {
         let wd = china.weekday().number_from_monday().to_string();
         let (_, t) = app
-            .api(&committee, Method::POST, &format!("/volunteer-stations/{s}/shifts"), Some(json!({"weekday": wd, "start": hhmm(now + 10), "end": hhmm(now + 40), "capacity": "1"})))
+            .api(&committee, Method::POST, &format!("/volunteer-stations/{s}/shifts"), Some(json!({"weekday": wd, "start": "14:10", "end": "14:40", "capacity": "1"})))
             .await;
         let volunteer = app.token("volunteer").await;
         let (st, turn) = app.api(&volunteer, Method::POST, &format!("/volunteer-stations/{s}/signups"), Some(json!({"shift_id": t["id"], "day": china.date().to_string()}))).await;
         assert_eq!(st, 201, "{turn}");
-        Some((turn["signup_id"].as_i64().unwrap(), format!("{}-{:02}", china.year(), u8::from(china.month()))))
-    } else {
-        None
+        (turn["signup_id"].as_i64().unwrap(), format!("{}-{:02}", china.year(), u8::from(china.month())))
     };
     let page = format!("/volunteer-stations/{s}?month={month}");
     Chromium::start()
@@ -88,7 +86,8 @@ async fn a_volunteer_takes_swaps_and_checks_in_on_the_phone() {
             assert!(cell.text().await?.contains("单元长 赵阿姨"), "after the swap the unit head is on the first Thursday");
             sign_out(&d).await?;
 
-            if let Some((turn, this_month)) = today_turn {
+            {
+                let (turn, this_month) = today_turn;
                 sign_in(&d, app, "volunteer", false).await?;
                 d.goto(app.url(&format!("/volunteer-stations/{s}?month={this_month}"))).await?;
                 let check = d.query(By::Css(format!("form[action='/volunteer-signups/{turn}/checkin'] button"))).desc("the check-in button").single().await?;

@@ -39,7 +39,7 @@ both_backends! {
         // Down again on an empty schema is harmless.
         app.store.migrate_down_all().await.unwrap();
 
-        let store = Store::open(&app.url).await.unwrap();
+        let store = Store::open(&app.url).await.unwrap().with_clock(app.clock().clone());
         assert_eq!(tables_present(&app).await, TABLES);
         assert!(store.is_empty().await.unwrap());
         // Up again on an up-to-date schema is harmless.

@@ -301,7 +301,7 @@ both_backends! {
         let fix = fix["id"].as_i64().unwrap();
         // The entrapment was reported an hour ago: due (30 minutes on the clock) half an hour ago.
         app.sql_exec(&format!("UPDATE service_request SET created_at = created_at - 3600, due_at = due_at - 3600 WHERE id = {trapped}")).await;
-        let now = linli_store::now();
+        let now = app.store.now();
         // 29 minutes after the report: nothing due. Now: the entrapment is, once.
         assert_eq!(app.store.run_request_clock(now - 31 * 60).await.unwrap().escalated, 0);
         assert_eq!(app.store.run_request_clock(now).await.unwrap().escalated, 1);

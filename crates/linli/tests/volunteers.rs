@@ -11,29 +11,25 @@ mod rating_kit;
 use common::{TestApp, assert_api_error};
 use reqwest::Method;
 use serde_json::{Value, json};
-use time::{Date, Duration, OffsetDateTime, Weekday as W};
+use time::{Date, Duration, Weekday as W};
 
-/// Now in China, as (date, minutes after midnight).
-fn china_now() -> (Date, i64) {
-    let t = OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8));
-    (t.date(), i64::from(t.hour()) * 60 + i64::from(t.minute()))
-}
-
-/// The first Tuesday at least two days ahead (China time): no demo turn falls on a Tuesday.
-fn next_tuesday() -> Date {
-    let mut d = china_now().0 + Duration::days(2);
-    while d.weekday() != W::Tuesday {
+/// The first `weekday` at least `days` ahead of `from`.
+fn next(from: Date, days: i64, weekday: W) -> Date {
+    let mut d = from + Duration::days(days);
+    while d.weekday() != weekday {
         d += Duration::days(1);
     }
     d
 }
 
-fn month_of(d: Date) -> String {
-    format!("{}-{:02}", d.year(), u8::from(d.month()))
+/// The first Tuesday at least two days ahead on the server's clock: no demo turn falls on a
+/// Tuesday.
+fn next_tuesday(app: &TestApp) -> Date {
+    next(app.today(), 2, W::Tuesday)
 }
 
-fn hhmm(min: i64) -> String {
-    format!("{:02}:{:02}", min / 60, min % 60)
+fn month_of(d: Date) -> String {
+    format!("{}-{:02}", d.year(), u8::from(d.month()))
 }
 
 async fn station(app: &TestApp, token: &str, compound: i64, name: &str) -> i64 {
@@ -91,7 +87,7 @@ both_backends! {
         let morning = shift(&app, &committee, s, 2, "09:00", "12:00", 1).await;
         let midday = shift(&app, &committee, s, 2, "11:00", "13:00", 2).await;
         let afternoon = shift(&app, &committee, s, 2, "12:00", "16:00", 2).await;
-        let d = next_tuesday();
+        let d = next_tuesday(&app);
         let day = d.to_string();
         let audit = app.audit_count().await;
 
@@ -169,24 +165,18 @@ both_backends! {
         let volunteer = app.token("volunteer").await;
         let unithead = app.token("unithead").await;
         let home = app.persona_place("unithead");
-        let (today, now) = china_now();
-        // A turn starting ten minutes from now, thirty minutes long: check-in is open already.
-        // (In the last 45 minutes of a China day there is no such turn; the rest still runs.)
-        // Nor when it would overlap a demo turn (the volunteer's Saturday 08:30–11:30, the unit
-        // head's Sunday 09:00–12:00).
-        let demo_clash = match today.weekday() {
-            W::Saturday => now + 10 < 690 && now + 40 > 510,
-            W::Sunday => now + 10 < 720 && now + 40 > 540,
-            _ => false,
-        };
-        let fits = now + 45 <= 24 * 60 && !demo_clash;
+        // The clock moves to a Tuesday at 14:00 two months or more ahead: a month in which the
+        // demo has no turns, so the unit's hours are exactly what this test adds.
+        let today = next(app.today(), 60, W::Tuesday);
+        app.clock().set(today.with_hms(14, 0, 0).unwrap().assume_offset(time::macros::offset!(+8)).unix_timestamp());
+        assert_eq!(app.today(), today);
         let month = month_of(today);
         let before_v = hours(&app, &committee, c, &month, "志愿者 吴", home).await;
         let before_u = hours(&app, &committee, c, &month, "单元长 赵阿姨", home).await;
         let s = station(&app, &committee, c, "夜间巡逻").await;
-        let wd = today.weekday().number_from_monday();
-        if fits {
-            let sh = shift(&app, &committee, s, wd, &hhmm(now + 10), &hhmm(now + 40), 2).await;
+        // A turn starting ten minutes from now, thirty minutes long: check-in is open already.
+        {
+            let sh = shift(&app, &committee, s, 2, "14:10", "14:40", 2).await;
             let (st, a) = take(&app, &volunteer, s, sh, &today.to_string()).await;
             assert_eq!(st, 201, "{a}");
             let (st, b) = take(&app, &unithead, s, sh, &today.to_string()).await;
@@ -209,13 +199,13 @@ both_backends! {
         }
         // A turn signed up but not checked in earns nothing.
         let later = shift(&app, &committee, s, 2, "20:00", "22:00", 2).await;
-        let (st, _) = take(&app, &unithead, s, later, &next_tuesday().to_string()).await;
+        let (st, _) = take(&app, &unithead, s, later, &next_tuesday(&app).to_string()).await;
         assert_eq!(st, 201);
-        let (_, unit_now, _) = hours(&app, &committee, c, &month_of(next_tuesday()), "单元长 赵阿姨", home).await;
+        let (_, unit_now, _) = hours(&app, &committee, c, &month_of(next_tuesday(&app)), "单元长 赵阿姨", home).await;
         let expected = app
             .sql_i64(&format!(
                 "SELECT COALESCE(SUM(k.minutes), 0) FROM volunteer_checkin k JOIN volunteer_signup s ON s.id = k.signup_id WHERE s.unit_id = {home} AND s.status = 'active' AND s.on_day LIKE '{}%'",
-                month_of(next_tuesday())
+                month_of(next_tuesday(&app))
             ))
             .await;
         assert_eq!(unit_now as i64, expected, "the unit's hours are exactly its checked-in minutes");
@@ -228,9 +218,9 @@ both_backends! {
         let (st, sheet) = worker.get(&format!("/rating/months/{}/score/{home}", m["id"])).await;
         assert_eq!(st, 200);
         let (_, unit_minutes, _) = hours(&app, &committee, c, &month, "", home).await;
-        let label = if unit_minutes == 0 { "0 分".to_string() } else if unit_minutes % 60 == 0 { format!("{} 小时", unit_minutes / 60) } else { format!("{} 小时 {} 分", unit_minutes / 60, unit_minutes % 60) };
+        assert_eq!(unit_minutes, 30, "the unit head's one turn this month");
         let hint = sheet.find("id=\"volunteer-hours\"").expect("the hint on the sheet");
-        assert!(sheet[hint..].contains(&format!("<strong>{label}</strong>")), "{label} in {}", &sheet[hint..hint + 300]);
+        assert!(sheet[hint..].contains("<strong>30 分</strong>"), "30 分 in {}", &sheet[hint..hint + 300]);
     }
 
     async fn a_resident_may_not_run_a_station_and_bad_shifts_name_their_fields(app) {
@@ -288,10 +278,7 @@ both_backends! {
         let s = stations["stations"][0]["id"].as_i64().unwrap();
         let wed = stations["stations"][0]["shifts"].as_array().unwrap().iter().find(|x| x["weekday"] == 3).expect("the Wednesday shift")["id"].as_i64().unwrap();
         // The next Wednesday at least two days ahead, in the month shown.
-        let mut d = china_now().0 + Duration::days(2);
-        while d.weekday() != W::Wednesday {
-            d += Duration::days(1);
-        }
+        let d = next(app.today(), 2, W::Wednesday);
         let month = month_of(d);
         let station_page = format!("/volunteer-stations/{s}?month={month}");
         let (st, page) = b.get(&station_page).await;
@@ -320,7 +307,7 @@ both_backends! {
         let committee = app.token("committee").await;
         let s = station(&app, &committee, c, "单人岗").await;
         let sh = shift(&app, &committee, s, 2, "07:00", "08:00", 1).await;
-        let day = next_tuesday().to_string();
+        let day = next_tuesday(&app).to_string();
         let second = app.second_instance().await;
         let mut t = Vec::new();
         for login in ["volunteer", "unithead", "buildinghead", "committee", "worker"] {
@@ -343,9 +330,9 @@ both_backends! {
         assert_eq!(app.sql_i64(&format!("SELECT COUNT(*) FROM volunteer_signup WHERE shift_id = {sh} AND status = 'active'")).await, 1);
         // A unit's hours by the API: this month, the unit head's unit.
         let home = app.persona_place("unithead");
-        let (st, u) = app.api(&committee, Method::GET, &format!("/units/{home}/volunteer-hours?month={}", month_of(china_now().0)), None).await;
+        let (st, u) = app.api(&committee, Method::GET, &format!("/units/{home}/volunteer-hours?month={}", month_of(app.today())), None).await;
         assert_eq!(st, 200, "{u}");
-        let (_, by_unit, _) = hours(&app, &committee, c, &month_of(china_now().0), "", home).await;
+        let (_, by_unit, _) = hours(&app, &committee, c, &month_of(app.today()), "", home).await;
         assert_eq!(u["minutes"].as_u64().unwrap(), by_unit);
         let (st, e) = app.api(&committee, Method::GET, &format!("/units/{home}/volunteer-hours?month=2026-13"), None).await;
         assert_api_error(st, &e, 422, "bad_month", Some("month"));

@@ -7,7 +7,7 @@
 use crate::audit::{self, Change, GLOBAL_CHAIN};
 use crate::entity::{account, api_token, compound, household, invite, login_attempt, role_grant, session};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now, paths};
+use crate::{Store, paths};
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
@@ -35,6 +35,9 @@ pub struct Actor {
     pub account_id: i64,
     pub name: String,
     pub grants: Vec<Grant>,
+    /// When this actor was signed in for the request, in Unix seconds on the store's clock:
+    /// the time the audit records of what they do carry.
+    pub at: i64,
 }
 
 impl Actor {
@@ -115,7 +118,7 @@ impl Store {
     pub async fn authenticate(&self, login: &str, password: &str) -> ServiceResult<account::Model> {
         let key = format!("login:{}", login.trim().to_lowercase());
         let key: String = key.chars().filter(|c| !c.is_control()).take(100).collect();
-        let t = now();
+        let t = self.now();
         if let Some(a) = login_attempt::Entity::find_by_id(key.clone()).one(self.read()).await? {
             let window_left = a.window_start + LOGIN_WINDOW_SECONDS - t;
             if window_left > 0 && a.count >= LOGIN_FAILURES_ALLOWED {
@@ -165,7 +168,7 @@ impl Store {
     pub async fn login(&self, login: &str, password: &str) -> ServiceResult<NewSession> {
         let account = self.authenticate(login, password).await?;
         let token = random_hex(32);
-        let t = now();
+        let t = self.now();
         session::Entity::insert(session::ActiveModel {
             id: Set(hash_secret(&token)),
             account_id: Set(account.id),
@@ -184,7 +187,7 @@ impl Store {
 
     /// The actor behind a session cookie, if the session is live.
     pub async fn session_actor(&self, token: &str) -> ServiceResult<Option<Actor>> {
-        self.actor_behind("session s ON s.account_id = a.id", "s.id", hash_secret(token), Some(now())).await
+        self.actor_behind("session s ON s.account_id = a.id", "s.id", hash_secret(token), Some(self.now())).await
     }
 
     /// The actor behind an API token.
@@ -225,7 +228,7 @@ impl Store {
                 grants.push(Grant { role, at: path });
             }
         }
-        Ok(Some(Actor { account_id, name, grants }))
+        Ok(Some(Actor { account_id, name, grants, at: self.now() }))
     }
 
     /// Loads an account with its grants; `None` when missing or disabled.
@@ -243,7 +246,7 @@ impl Store {
             .into_iter()
             .filter_map(|g| Some(Grant { role: Role::parse(&g.role)?, at: g.path.parse().ok()? }))
             .collect();
-        Ok(Some(Actor { account_id, name: a.display_name, grants }))
+        Ok(Some(Actor { account_id, name: a.display_name, grants, at: self.now() }))
     }
 
     /// Creates an API token for scripts, acting as the account that asks for it.
@@ -255,7 +258,7 @@ impl Store {
             account_id: Set(actor.account_id),
             name: Set(name.as_str().to_string()),
             token_hash: Set(hash_secret(&token)),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             ..Default::default()
         })
         .exec(&txn)
@@ -264,6 +267,7 @@ impl Store {
             &txn,
             Change {
                 chain: GLOBAL_CHAIN,
+                at: self.now(),
                 actor: Some(actor.account_id),
                 action: "api_token.create",
                 entity: "api_token",
@@ -309,7 +313,7 @@ impl Store {
             display_name: Set(display.as_str().to_string()),
             person_id: Set(None),
             disabled: Set(false),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             ..Default::default()
         })
         .exec(&txn)
@@ -319,6 +323,7 @@ impl Store {
             &txn,
             Change {
                 chain: GLOBAL_CHAIN,
+                at: self.now(),
                 actor: None,
                 action: "account.create",
                 entity: "account",
@@ -349,7 +354,7 @@ impl Store {
             node_kind: Set(node.kind.as_str().to_string()),
             node_id: Set(node.id),
             path: Set(at.to_string()),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             ..Default::default()
         })
         .exec(&txn)
@@ -359,6 +364,7 @@ impl Store {
             &txn,
             Change {
                 chain: at.compound_id().unwrap_or(GLOBAL_CHAIN),
+                at: self.now(),
                 actor: granted_by.map(|a| a.account_id),
                 action: "role.grant",
                 entity: "role_grant",
@@ -398,7 +404,7 @@ impl Store {
         let at = paths::household_path(&c, &h);
         actor.require(Action::IssueInvite, &at)?;
         let code: String = (0..8).map(|_| INVITE_ALPHABET[rand::random::<u32>() as usize % INVITE_ALPHABET.len()] as char).collect();
-        let t = now();
+        let t = self.now();
         let txn = self.begin_write().await?;
         invite::Entity::insert(invite::ActiveModel {
             code: Set(code.clone()),
@@ -416,6 +422,7 @@ impl Store {
             &txn,
             Change {
                 chain: c.id,
+                at: self.now(),
                 actor: Some(actor.account_id),
                 action: "invite.issue",
                 entity: "household",
@@ -435,7 +442,7 @@ impl Store {
         let invite = invite::Entity::find_by_id(code.clone())
             .one(self.read())
             .await?
-            .filter(|i| i.used_by.is_none() && i.expires_at > now())
+            .filter(|i| i.used_by.is_none() && i.expires_at > self.now())
             .ok_or_else(|| ServiceError::invalid("code", Invalid::BadChoice))?;
         let role = Role::parse(&invite.role).ok_or_else(|| ServiceError::invalid("code", Invalid::BadChoice))?;
         let (c, h) = self.household_with_compound(invite.household_id).await?;
@@ -443,7 +450,7 @@ impl Store {
         // Mark it used first: of two claims racing for one code, only one updates a row.
         let used = invite::Entity::update_many()
             .col_expr(invite::Column::UsedBy, Expr::value(account_id))
-            .col_expr(invite::Column::UsedAt, Expr::value(now()))
+            .col_expr(invite::Column::UsedAt, Expr::value(self.now()))
             .filter(invite::Column::Code.eq(code))
             .filter(invite::Column::UsedBy.is_null())
             .exec(self.write())
@@ -484,7 +491,7 @@ impl Store {
         invite::Entity::find_by_id(code)
             .one(self.read())
             .await?
-            .filter(|i| i.used_by.is_none() && i.expires_at > now())
+            .filter(|i| i.used_by.is_none() && i.expires_at > self.now())
             .map(|_| ())
             .ok_or_else(|| ServiceError::invalid("code", Invalid::BadChoice))
     }

@@ -23,6 +23,8 @@ pub const GLOBAL_CHAIN: i64 = 0;
 /// One change to be recorded.
 pub struct Change<'a> {
     pub chain: i64,
+    /// When it happened, in Unix seconds on the store's clock.
+    pub at: i64,
     pub actor: Option<i64>,
     pub action: &'a str,
     pub entity: &'a str,
@@ -61,14 +63,18 @@ async fn advance_head<C: ConnectionTrait>(db: &C, chain: i64, advance: i64) -> S
     }
 }
 
+/// A record's time as RFC 3339 text in UTC, whole seconds: the form the chain hashes.
+fn stamp(at: i64) -> ServiceResult<String> {
+    time::OffsetDateTime::from_unix_timestamp(at)
+        .map_err(|e| ServiceError::Internal(e.into()))?
+        .format(&Rfc3339)
+        .map_err(|e| ServiceError::Internal(e.into()))
+}
+
 /// Appends a record to its chain. Call it inside the transaction of the write it records.
 pub async fn record<C: ConnectionTrait>(db: &C, change: Change<'_>) -> ServiceResult<()> {
     let head = lock_head(db, change.chain, 1).await?;
-    let at = time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .map_err(|e| ServiceError::Internal(e.into()))?
-        .format(&Rfc3339)
-        .map_err(|e| ServiceError::Internal(e.into()))?;
+    let at = stamp(change.at)?;
     let before = change.before.map(|v| v.to_string()).unwrap_or_default();
     let after = change.after.map(|v| v.to_string()).unwrap_or_default();
     let content = AuditContent {
@@ -239,11 +245,7 @@ pub async fn record_batch<C: ConnectionTrait>(db: &C, chain: i64, changes: Vec<C
         return Ok(());
     }
     let head = lock_head(db, chain, 0).await?;
-    let at = time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .map_err(|e| ServiceError::Internal(e.into()))?
-        .format(&Rfc3339)
-        .map_err(|e| ServiceError::Internal(e.into()))?;
+    let at = stamp(changes[0].at)?;
     let (mut seq, mut prev) = (head.seq, head.hash);
     let mut rows = Vec::with_capacity(500);
     for change in changes {

@@ -7,7 +7,7 @@
 
 use crate::audit::{self, Change, GLOBAL_CHAIN};
 use crate::entity::{building, compound, household, ownership, person, region, residency, sub_compound, unit};
-use crate::{Backend, Store, now};
+use crate::{Backend, Store};
 use anyhow::Context;
 use linli_domain::authz::Role;
 use linli_domain::place::{Node, NodeKind, Path};
@@ -103,7 +103,7 @@ impl Store {
             anyhow::bail!("the database already holds compounds; demo data is loaded only into an empty database");
         }
         let last_city = world.cities.len().saturating_sub(1);
-        let t = now();
+        let t = self.now();
         let txn = self.begin_write().await?;
         // Persons first: households point at their designated voter.
         let mut persons = Vec::new();
@@ -284,8 +284,8 @@ impl Store {
         if self.backend() == Backend::Postgres {
             reset_sequences(&txn).await?;
         }
-        crate::elevators::seed_demo_projects(&txn).await?;
-        crate::funds::seed_demo_funds(&txn).await?;
+        crate::elevators::seed_demo_projects(&txn, self.now()).await?;
+        crate::funds::seed_demo_funds(&txn, self.now()).await?;
         crate::standards::demo::seed_demo_standards(&txn).await?;
         let summary = DemoSummary {
             compounds: world.count_compounds(),
@@ -298,6 +298,7 @@ impl Store {
             &txn,
             Change {
                 chain: GLOBAL_CHAIN,
+                at: self.now(),
                 actor: None,
                 action: "demo.load",
                 entity: "demo",

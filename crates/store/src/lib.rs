@@ -48,8 +48,3 @@ pub fn china_time(ts: i64) -> String {
 fn china(ts: i64) -> Option<time::OffsetDateTime> {
     Some(time::OffsetDateTime::from_unix_timestamp(ts).ok()?.to_offset(time::macros::offset!(+8)))
 }
-
-/// Seconds since the Unix epoch: the one clock of the stored timestamps.
-pub fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}

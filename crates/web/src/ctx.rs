@@ -33,6 +33,8 @@ pub struct Ctx {
     /// The path of the page, for "back" links of the settings switches.
     pub path: String,
     pub json: bool,
+    /// The request's time, Unix seconds on the store's clock (pre-filled dates, file names).
+    pub now: i64,
 }
 
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -108,7 +110,7 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
         // Every cookie-authenticated API write, with a body or without (DELETE), must echo the
         // CSRF cookie in `X-CSRF-Token`: another site can make a browser send the cookie but
         // cannot read it. Checked here because every API handler takes a `Ctx`.
-        let ctx = Ctx { lang, large_text, actor, csrf, session, by_token, path, json };
+        let ctx = Ctx { lang, large_text, actor, csrf, session, by_token, path, json, now: state.store.now() };
         if ctx.json && ctx.actor.is_some() && !ctx.by_token && !parts.method.is_safe() {
             let sent = h.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
             if ctx.csrf.is_empty() || sent != ctx.csrf {

@@ -6,8 +6,8 @@
 //! sets it) and fails without it: a suite must never silently skip.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use linli_store::Store;
 use linli_store::demo::{DEMO_PASSWORD, DemoSummary};
+use linli_store::{Clock, Store};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -41,6 +41,32 @@ pub mod tempdir {
             let _ = std::fs::remove_dir_all(&self.0);
         }
     }
+}
+
+/// The day every test runs on when `LINLI_TEST_TODAY` is not set: a Wednesday.
+pub const DEFAULT_TEST_DAY: time::Date = time::macros::date!(2026 - 11 - 18);
+
+/// The day the suite runs on: `LINLI_TEST_TODAY=YYYY-MM-DD`, or [`DEFAULT_TEST_DAY`]. Nothing in
+/// a test may read the real date: run the suite on another day to see that it holds then too.
+pub fn test_day() -> time::Date {
+    match std::env::var("LINLI_TEST_TODAY") {
+        Ok(s) if !s.trim().is_empty() => {
+            let fmt = time::macros::format_description!("[year]-[month]-[day]");
+            time::Date::parse(s.trim(), &fmt).unwrap_or_else(|_| panic!("LINLI_TEST_TODAY={s:?} is not a date like 2026-12-31"))
+        }
+        _ => DEFAULT_TEST_DAY,
+    }
+}
+
+/// A fresh fixed clock at 10:00 China time on the suite's day. Each server gets its own, so a
+/// test that moves its clock moves nobody else's.
+pub fn test_clock() -> Clock {
+    Clock::at(test_day(), 10, 0)
+}
+
+/// Opens a store on the test clock.
+pub async fn open_store(url: &str) -> Store {
+    Store::open(url).await.expect("open store").with_clock(test_clock())
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -88,7 +114,7 @@ impl TestApp {
     /// A server on the featured demo compounds.
     pub async fn spawn(backend: Backend) -> TestApp {
         let (url, dir) = fresh_database(backend).await;
-        let store = Store::open(&url).await.expect("open store");
+        let store = open_store(&url).await;
         // Uploaded files go into the test's directory (beside the SQLite file already).
         let store = match (&dir, backend) {
             (Some(d), Backend::Postgres) => store.with_files_dir(d.0.join("linli-files")),
@@ -129,6 +155,16 @@ impl TestApp {
             client: client(),
             _dir: dir,
         }
+    }
+
+    /// The server's clock (fixed; `set` / `advance` it to move time for this test's server).
+    pub fn clock(&self) -> &Clock {
+        self.store.clock()
+    }
+
+    /// Today in China on the server's clock.
+    pub fn today(&self) -> time::Date {
+        self.store.today()
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -227,7 +263,8 @@ impl TestApp {
         let store = Store::open(&self.url)
             .await
             .expect("open store for the second instance")
-            .with_files_dir(self.store.files_dir());
+            .with_files_dir(self.store.files_dir())
+            .with_clock(self.store.clock().clone());
         TestApp::serve(
             self.backend,
             self.url.clone(),

@@ -12,7 +12,7 @@ use super::{Ledger, yuan};
 use crate::accounts::Actor;
 use crate::entity::{compound, elevator_operation_cost, elevator_payment, elevator_project, elevator_share};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now, paths};
+use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::elevator::ElevatorStage;
 use linli_domain::place::NodeKind;
@@ -222,7 +222,7 @@ impl Store {
         }
         owing.sort_by(|a, b| b.outstanding.cmp(&a.outstanding).then(a.project_id.cmp(&b.project_id)));
 
-        let months = super::operation::month_of(now()).map(|m| months_up_to(m, DASHBOARD_MONTHS)).unwrap_or_default();
+        let months = super::operation::month_of(self.now()).map(|m| months_up_to(m, DASHBOARD_MONTHS)).unwrap_or_default();
         let cost_rows: Vec<(String, i64, i64)> = elevator_operation_cost::Entity::find()
             .select_only()
             .column(elevator_operation_cost::Column::Month)

@@ -17,7 +17,7 @@ const FIRST_START: i64 = 1_567_267_200;
 const DAY: i64 = 86_400;
 
 /// Adds the projects of 甘泉苑, if the world has it: the first 34 units by id.
-pub(crate) async fn seed_demo_projects<C: ConnectionTrait>(txn: &C) -> anyhow::Result<usize> {
+pub(crate) async fn seed_demo_projects<C: ConnectionTrait>(txn: &C, now: i64) -> anyhow::Result<usize> {
     let Some(c) = compound::Entity::find().filter(compound::Column::Name.eq("甘泉苑")).one(txn).await? else {
         return Ok(0);
     };
@@ -36,7 +36,7 @@ pub(crate) async fn seed_demo_projects<C: ConnectionTrait>(txn: &C) -> anyhow::R
         let Ok(subsidy) = SubsidyPreset::Shanghai.amount(cost, Fen(0), Fen(0)) else { continue };
         let Ok(lines) = apportion(Fen(cost.0 - subsidy.0), &table, &floors) else { continue };
         // Stages 20 days apart, each project a month after the one before (the waiting one now).
-        let start = if stage == ElevatorStage::Funding { crate::now() - 120 * DAY } else { FIRST_START + i as i64 * 30 * DAY };
+        let start = if stage == ElevatorStage::Funding { now - 120 * DAY } else { FIRST_START + i as i64 * 30 * DAY };
         let reached: Vec<ElevatorStage> = ElevatorStage::ALL.into_iter().filter(|s| *s <= stage).collect();
         let entered = |k: usize| start + k as i64 * 20 * DAY;
         let funding_at = entered(ElevatorStage::Funding as usize);
@@ -111,7 +111,7 @@ pub(crate) async fn seed_demo_projects<C: ConnectionTrait>(txn: &C) -> anyhow::R
             .await?;
         }
         if stage == ElevatorStage::Operation {
-            seed_running_costs(txn, c.id, pid, i, &table, &lines, &rooms).await?;
+            seed_running_costs(txn, now, c.id, pid, i, &table, &lines, &rooms).await?;
         }
         made += 1;
     }
@@ -125,6 +125,7 @@ const DEMO_COST_MONTHS: u32 = 6;
 /// operation, split the way the service does it; every fourth project shares by coefficients.
 async fn seed_running_costs<C: ConnectionTrait>(
     txn: &C,
+    now: i64,
     compound_id: i64,
     pid: i64,
     i: usize,
@@ -141,14 +142,14 @@ async fn seed_running_costs<C: ConnectionTrait>(
             note: Set("单元议事会决定".into()),
             set_by: Set(0),
             set_by_name: Set("演示数据".into()),
-            set_at: Set(crate::now()),
+            set_at: Set(now),
             version: Set(1),
             ..Default::default()
         })
         .exec(txn)
         .await?;
     }
-    let Some(this) = super::operation::month_of(crate::now()) else { return Ok(()) };
+    let Some(this) = super::operation::month_of(now) else { return Ok(()) };
     let floors: Vec<HouseholdFloor> = lines.iter().map(|l| HouseholdFloor { household_id: l.household_id, floor: l.floor }).collect();
     let mut months = super::dashboard::months_up_to(this, DEMO_COST_MONTHS + 1);
     months.pop();
@@ -156,7 +157,7 @@ async fn seed_running_costs<C: ConnectionTrait>(
         let electricity = Fen(15_000 + ((i * 31 + m * 17) as i64 * 997) % 15_000);
         for (kind, amount) in [(CostKind::Maintenance, MONTHLY_MAINTENANCE), (CostKind::Electricity, electricity)] {
             let Ok(parts) = split_month(amount, split, table, &floors) else { continue };
-            let new = NewCost { project_id: pid, compound_id, month, kind, amount, split, note: "", by: 0, by_name: "演示数据", at: crate::now() };
+            let new = NewCost { project_id: pid, compound_id, month, kind, amount, split, note: "", by: 0, by_name: "演示数据", at: now };
             let cost_id = insert_cost(txn, &new).await?;
             insert_parts(txn, cost_id, pid, month, &parts, rooms).await?;
         }

@@ -31,7 +31,7 @@ pub use shares::*;
 use crate::accounts::Actor;
 use crate::entity::{compound, elevator_document, fund_account, elevator_payment, elevator_project, elevator_share, elevator_stage_log, objection, proposal};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now, paths};
+use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::decision::ProposalStage;
 use linli_domain::elevator::{Blocker, CoefficientTable, DocKind, ElevatorStage, Facts, ShareMode, SubsidyPreset};
@@ -284,7 +284,7 @@ impl Store {
     }
 
     /// What the stage rules need to know about a project.
-    pub(crate) async fn facts<C: ConnectionTrait>(db: &C, p: &Loaded) -> ServiceResult<Facts> {
+    pub(crate) async fn facts<C: ConnectionTrait>(db: &C, p: &Loaded, now: i64) -> ServiceResult<Facts> {
         let documents = elevator_document::Entity::find()
             .filter(elevator_document::Column::ProjectId.eq(p.row.id))
             .all(db)
@@ -311,7 +311,7 @@ impl Store {
             documents,
             proposal,
             notice_days: i64::from(p.row.notice_days),
-            notice_elapsed_days: (now() - p.row.stage_since).max(0) / 86_400,
+            notice_elapsed_days: (now - p.row.stage_since).max(0) / 86_400,
             unresolved_objections: u32::try_from(unresolved).unwrap_or(u32::MAX),
             shares_fixed: p.shares_fixed(),
             outstanding: Fen(outstanding),
@@ -328,7 +328,7 @@ impl Store {
 
     pub(crate) async fn project_view(&self, p: &Loaded, actor: &Actor, lang: Lang) -> ServiceResult<ProjectView> {
         let db = self.read();
-        let facts = Store::facts(db, p).await?;
+        let facts = Store::facts(db, p, self.now()).await?;
         let r = &p.row;
         let log = elevator_stage_log::Entity::find()
             .filter(elevator_stage_log::Column::ProjectId.eq(r.id))

@@ -14,7 +14,7 @@ use super::{Loaded, record, require_view, yuan};
 use crate::accounts::Actor;
 use crate::entity::{elevator_operation_cost as cost, elevator_operation_share as oshare, elevator_operation_split as osplit, elevator_stage_log};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, china_date, now};
+use crate::{Store, china_date};
 use linli_domain::authz::Action;
 use linli_domain::elevator::{CostKind, ElevatorStage, HouseholdFloor, OperationLine, SplitMode, check_month, split_month};
 use linli_domain::rating::Month;
@@ -360,7 +360,7 @@ impl Store {
             project_id: id,
             in_operation: p.stage == ElevatorStage::Operation,
             since: Store::operation_since(db, &p).await?.map(|m| m.to_string()),
-            current_month: month_of(now()).map(|m| m.to_string()).unwrap_or_default(),
+            current_month: month_of(self.now()).map(|m| m.to_string()).unwrap_or_default(),
             split: split.as_str().into(),
             split_label: split.label(lang).into(),
             split_note: split_row.map(|r| r.note).unwrap_or_default(),
@@ -396,7 +396,7 @@ impl Store {
                     .col_expr(osplit::Column::Note, Expr::value(note.clone()))
                     .col_expr(osplit::Column::SetBy, Expr::value(actor.account_id))
                     .col_expr(osplit::Column::SetByName, Expr::value(actor.name.clone()))
-                    .col_expr(osplit::Column::SetAt, Expr::value(now()))
+                    .col_expr(osplit::Column::SetAt, Expr::value(self.now()))
                     .col_expr(osplit::Column::Version, Expr::value(row.version + 1))
                     .filter(osplit::Column::Id.eq(row.id))
                     .exec(&txn)
@@ -410,7 +410,7 @@ impl Store {
                     note: Set(note.clone()),
                     set_by: Set(actor.account_id),
                     set_by_name: Set(actor.name.clone()),
-                    set_at: Set(now()),
+                    set_at: Set(self.now()),
                     version: Set(1),
                     ..Default::default()
                 })
@@ -435,7 +435,7 @@ impl Store {
         }
         let mut errors = Vec::new();
         let since = Store::operation_since(self.read(), &p).await?;
-        let today = month_of(now());
+        let today = month_of(self.now());
         let month = match (Month::parse(&input.month), since, today) {
             (Ok(m), Some(since), Some(today)) => check_month(m, since, today).map(|()| m).map_err(|e| errors.push(FieldError::new("month", e))).ok(),
             (Ok(m), _, _) => Some(m),
@@ -464,7 +464,7 @@ impl Store {
             .filter(cost::Column::Kind.eq(kind.as_str()))
             .one(&txn)
             .await?;
-        let at = now();
+        let at = self.now();
         let (cost_id, before) = match existing {
             Some(_) if !input.replace => {
                 return Err(ServiceError::invalid("month", Invalid::CostExists { month: month_s, kind: kind.as_str().into() }));

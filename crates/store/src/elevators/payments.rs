@@ -7,7 +7,7 @@ use super::{record, require_view, to_json, yuan};
 use crate::accounts::Actor;
 use crate::entity::{elevator_payment, elevator_project, elevator_share, household};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now};
+use crate::Store;
 use linli_domain::authz::Action;
 use linli_domain::elevator::{Blocker, SubsidyPreset};
 use linli_domain::registry::Text;
@@ -89,10 +89,10 @@ fn payment_view(p: &elevator_payment::Model, lang: Lang) -> PaymentView {
 }
 
 /// "2024-05-01" as typed, or today in China when blank.
-fn paid_on(s: &str) -> Result<String, Invalid> {
+fn paid_on(s: &str, now: i64) -> Result<String, Invalid> {
     let s = s.trim();
     if s.is_empty() {
-        return Ok(super::china_date(now()));
+        return Ok(super::china_date(now));
     }
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     time::Date::parse(s, &fmt).map(|d| d.to_string()).map_err(|_| Invalid::BadDate)
@@ -198,7 +198,7 @@ impl Store {
             }
         };
         let receipt = Text::parse(&input.receipt_no, 40).map_err(|e| errors.push(FieldError::new("receipt_no", e))).ok();
-        let day = paid_on(&input.paid_on).map_err(|e| errors.push(FieldError::new("paid_on", e))).ok();
+        let day = paid_on(&input.paid_on, self.now()).map_err(|e| errors.push(FieldError::new("paid_on", e))).ok();
         if !p.shares_fixed() {
             errors.push(FieldError::new("household_id", Invalid::StageBlocked { blockers: vec![Blocker::SharesNotFixed] }));
         }
@@ -231,7 +231,7 @@ impl Store {
             paid_on: Set(day),
             recorded_by: Set(actor.account_id),
             recorded_by_name: Set(actor.name.clone()),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             ..Default::default()
         })
         .exec(&txn)
@@ -277,10 +277,10 @@ impl Store {
             amount: Set(-original.amount),
             method: Set(CORRECTION.into()),
             receipt_no: Set(receipt),
-            paid_on: Set(super::china_date(now())),
+            paid_on: Set(super::china_date(self.now())),
             recorded_by: Set(actor.account_id),
             recorded_by_name: Set(actor.name.clone()),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             ..Default::default()
         })
         .exec(&txn)

@@ -7,7 +7,7 @@ use crate::accounts::Actor;
 use crate::entity::{building, elevator_document, household, elevator_project, elevator_stage_log, proposal, unit};
 use crate::error::{ServiceError, ServiceResult};
 use crate::files::Purpose;
-use crate::{Store, now, paths};
+use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::elevator::{Coefficient, CoefficientTable, DocKind, ElevatorStage, ShareMode, StageStep, SubsidyPreset, parse_yuan};
 use linli_domain::place::NodeKind;
@@ -170,7 +170,7 @@ impl Store {
         if exists.is_some() {
             return Err(ServiceError::invalid("unit_id", Invalid::Taken));
         }
-        let at = now();
+        let at = self.now();
         let id = elevator_project::Entity::insert(elevator_project::ActiveModel {
             compound_id: Set(c.id),
             building_id: Set(u.building_id),
@@ -301,9 +301,9 @@ impl Store {
         };
         let note = Text::parse_optional(&input.note, 2000).map_err(|e| FieldError::new("note", e))?.map(|t| t.into_string()).unwrap_or_default();
         let txn = self.begin_write().await?;
-        let facts = Store::facts(&txn, &p).await?;
+        let facts = Store::facts(&txn, &p, self.now()).await?;
         let to = p.stage.next(step, &facts).map_err(|e| ServiceError::invalid("stage", e))?;
-        let at = now();
+        let at = self.now();
         let update = elevator_project::Entity::update_many()
             .col_expr(elevator_project::Column::Stage, Expr::value(to.as_str()))
             .col_expr(elevator_project::Column::StageSince, Expr::value(at))
@@ -331,7 +331,7 @@ impl Store {
             attachment_id: Set(file.id),
             title: Set(title.clone()),
             uploaded_by: Set(actor.account_id),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             ..Default::default()
         })
         .exec(&txn)
@@ -392,7 +392,7 @@ impl Store {
             ElevatorStage::ALL.iter().map(|s| BoardColumn { stage: s.as_str().into(), label: s.label(lang).into(), projects: Vec::new() }).collect();
         for r in rows {
             let p = self.load_project(r.id).await?;
-            let facts = Store::facts(self.read(), &p).await?;
+            let facts = Store::facts(self.read(), &p, self.now()).await?;
             let card = BoardCard {
                 id: p.row.id,
                 compound_name: p.compound.name.clone(),
@@ -417,7 +417,7 @@ async fn log_stage<C: ConnectionTrait>(txn: &C, actor: &Actor, project_id: i64, 
         note: Set(note.into()),
         by_id: Set(actor.account_id),
         by_name: Set(actor.name.clone()),
-        at: Set(now()),
+        at: Set(actor.at),
         ..Default::default()
     })
     .exec(txn)

@@ -8,7 +8,7 @@ use crate::accounts::Actor;
 use crate::error::{ServiceError, ServiceResult};
 use crate::entity::notification;
 use crate::proposals::{notify, owner_accounts};
-use crate::{Store, now};
+use crate::Store;
 use linli_domain::Invalid;
 use linli_domain::authz::Action;
 use linli_domain::elevator::Blocker;
@@ -50,7 +50,7 @@ impl Store {
             .one(&txn)
             .await?
             .flatten();
-        if last.is_some_and(|t| now() - t < MIN_INTERVAL_SECS) {
+        if last.is_some_and(|t| self.now() - t < MIN_INTERVAL_SECS) {
             return Err(ServiceError::invalid("reminders", Invalid::RemindedToday));
         }
         let shares = Store::project_shares(&txn, id).await?;
@@ -68,7 +68,7 @@ impl Store {
                 continue;
             }
             let title = format!("{}{} 加装电梯：{} 室尚欠 {} 元，请尽快缴纳", p.compound.name, p.unit_name, s.room, yuan(owed));
-            notify(&txn, &accounts, KIND, &title, &format!("/elevators/{id}/bills/{}", s.household_id)).await?;
+            notify(&txn, self.now(), &accounts, KIND, &title, &format!("/elevators/{id}/bills/{}", s.household_id)).await?;
             notifications += u32::try_from(accounts.len()).unwrap_or(u32::MAX);
         }
         let batch = ReminderBatch { households, notifications, on_paper };

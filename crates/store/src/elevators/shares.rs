@@ -6,7 +6,7 @@ use super::{CoefficientRow, Loaded, coefficient_rows, record, require_view, upda
 use crate::accounts::Actor;
 use crate::entity::{elevator_payment, elevator_project, elevator_share, household, ownership, person};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now, paths};
+use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::elevator::{Coefficient, ElevatorStage, HouseholdFloor, apportion_by};
 use linli_domain::{Invalid, Lang};
@@ -173,7 +173,7 @@ impl Store {
         }
         let txn = self.begin_write().await?;
         let update = elevator_project::Entity::update_many()
-            .col_expr(elevator_project::Column::SharesFixedAt, Expr::value(Some(now())))
+            .col_expr(elevator_project::Column::SharesFixedAt, Expr::value(Some(self.now())))
             .filter(elevator_project::Column::SharesFixedAt.is_null());
         update_versioned(&txn, &p, input.version, update).await?;
         let shares = Store::computed_shares(&txn, &p).await?;

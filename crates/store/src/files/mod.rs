@@ -22,7 +22,7 @@ use crate::accounts::Actor;
 use crate::audit::{self, Change};
 use crate::entity::{attachment, request_photo};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now, paths};
+use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::registry::Text;
 use linli_domain::{FieldError, Invalid};
@@ -154,7 +154,7 @@ impl Store {
             // On disk; see the module's note.
             content: Set(Vec::new()),
             uploaded_by: Set(actor.account_id),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             ..Default::default()
         })
         .exec(&txn)
@@ -165,6 +165,7 @@ impl Store {
             &txn,
             Change {
                 chain: c.id,
+                at: self.now(),
                 actor: Some(actor.account_id),
                 action: "file.upload",
                 entity: "attachment",

@@ -6,7 +6,7 @@
 //! account each, fed by the demo's payments (and for the finished ones the subsidy and the
 //! installer's bill). Loaded with the demo world, inside its transaction.
 
-use super::{NewAccount, project_account_name, today};
+use super::{NewAccount, project_account_name};
 use crate::entity::{
     building, compound, elevator_payment, elevator_project, fund_account, fund_entry, fund_share,
     household,
@@ -24,6 +24,7 @@ use sea_orm::{
 const WHO: &str = "演示数据";
 
 fn entry(
+    now: i64,
     account: i64,
     category: Category,
     fen: i64,
@@ -50,13 +51,14 @@ fn entry(
         payment_id: Set(None),
         recorded_by: Set(0),
         recorded_by_name: Set(WHO.into()),
-        created_at: Set(crate::now()),
+        created_at: Set(now),
         ..Default::default()
     }
 }
 
 async fn open<C: ConnectionTrait>(
     txn: &C,
+    now: i64,
     compound_id: i64,
     kind: AccountKind,
     name: String,
@@ -73,7 +75,7 @@ async fn open<C: ConnectionTrait>(
         initial_deposit: initial,
         top_up_bp: TOP_UP_DEFAULT_BP,
     };
-    Ok(fund_account::Entity::insert(new.row(0))
+    Ok(fund_account::Entity::insert(new.row(0, now))
         .exec(txn)
         .await?
         .last_insert_id)
@@ -92,8 +94,8 @@ async fn insert<C: ConnectionTrait>(
 }
 
 /// The 15th of each of the 18 months before this one, oldest first.
-fn months() -> Vec<Day> {
-    let t = today();
+fn months(now: i64) -> Vec<Day> {
+    let t = super::day_of(now);
     let (mut y, mut m) = (t.year(), i32::from(t.month()));
     let mut out = Vec::new();
     for _ in 0..18 {
@@ -113,11 +115,13 @@ fn months() -> Vec<Day> {
 /// A compound account: the five channels in, the running costs out (in fen).
 async fn compound_account<C: ConnectionTrait>(
     txn: &C,
+    now: i64,
     c: &compound::Model,
     scale: i64,
 ) -> anyhow::Result<()> {
     let id = open(
         txn,
+        now,
         c.id,
         AccountKind::Compound,
         format!("{} 小区账户", c.name),
@@ -141,13 +145,13 @@ async fn compound_account<C: ConnectionTrait>(
         (Category::Expense(P::Repair), 1_236_050, "雨污管道疏通维修", 6, 2),
     ];
     let mut rows = Vec::new();
-    for (i, d) in months().into_iter().enumerate() {
+    for (i, d) in months(now).into_iter().enumerate() {
         let day = d.to_string();
         for (category, fen, note, every, at) in plan {
             if i % every == at {
                 // Bills vary a little from month to month.
                 let fen = if matches!(category, Category::Expense(P::Electricity)) { fen + (i as i64 * 3_301) % 9_000 } else { fen };
-                rows.push(entry(id, category, fen, &day, note));
+                rows.push(entry(now, id, category, fen, &day, note));
             }
         }
     }
@@ -158,6 +162,7 @@ async fn compound_account<C: ConnectionTrait>(
 /// household, and one emergency roof repair shared by area.
 async fn maintenance_fund<C: ConnectionTrait>(
     txn: &C,
+    now: i64,
     c: &compound::Model,
     repair_share_pct: i64,
 ) -> anyhow::Result<()> {
@@ -188,6 +193,7 @@ async fn maintenance_fund<C: ConnectionTrait>(
     }
     let id = open(
         txn,
+        now,
         c.id,
         AccountKind::Maintenance,
         format!("{} 专项维修资金", b.name),
@@ -196,11 +202,12 @@ async fn maintenance_fund<C: ConnectionTrait>(
         initial,
     )
     .await?;
-    let first = months().first().map(|d| d.to_string()).unwrap_or_default();
+    let first = months(now).first().map(|d| d.to_string()).unwrap_or_default();
     let rows = hh
         .iter()
         .map(|h| {
             let mut e = entry(
+                now,
                 id,
                 Category::Income(S::Residents),
                 deposit(h),
@@ -217,8 +224,9 @@ async fn maintenance_fund<C: ConnectionTrait>(
         .iter()
         .filter_map(|h| Area::from_centi(h.area_centi).ok().map(|a| (h.id, a)))
         .collect();
-    let day = months().get(12).map(|d| d.to_string()).unwrap_or(first);
+    let day = months(now).get(12).map(|d| d.to_string()).unwrap_or(first);
     let mut e = entry(
+        now,
         id,
         Category::Expense(P::Repair),
         repair.0,
@@ -251,7 +259,7 @@ async fn maintenance_fund<C: ConnectionTrait>(
 
 /// An account per elevator project with payments: residents' income from each payment; the
 /// finished ones also the subsidy in and the installer paid out.
-async fn project_accounts<C: ConnectionTrait>(txn: &C, c: &compound::Model) -> anyhow::Result<()> {
+async fn project_accounts<C: ConnectionTrait>(txn: &C, now: i64, c: &compound::Model) -> anyhow::Result<()> {
     let names = crate::ratings::unit_names(txn, c.id)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -271,6 +279,7 @@ async fn project_accounts<C: ConnectionTrait>(txn: &C, c: &compound::Model) -> a
         }
         let id = open(
             txn,
+            now,
             c.id,
             AccountKind::Project,
             project_account_name(names.get(&p.unit_id).map(String::as_str).unwrap_or("")),
@@ -283,6 +292,7 @@ async fn project_accounts<C: ConnectionTrait>(txn: &C, c: &compound::Model) -> a
             .iter()
             .map(|x| {
                 let mut e = entry(
+                    now,
                     id,
                     Category::Income(S::Residents),
                     x.amount,
@@ -301,6 +311,7 @@ async fn project_accounts<C: ConnectionTrait>(txn: &C, c: &compound::Model) -> a
             .unwrap_or_default();
         if p.stage == "operation" {
             rows.push(entry(
+                now,
                 id,
                 Category::Income(S::GovernmentReward),
                 p.subsidy,
@@ -308,6 +319,7 @@ async fn project_accounts<C: ConnectionTrait>(txn: &C, c: &compound::Model) -> a
                 "加装电梯财政补贴",
             ));
             rows.push(entry(
+                now,
                 id,
                 Category::Expense(P::Elevator),
                 p.total_cost.unwrap_or(0),
@@ -321,7 +333,7 @@ async fn project_accounts<C: ConnectionTrait>(txn: &C, c: &compound::Model) -> a
 }
 
 /// The demo's accounts; a world without the featured compounds gets none.
-pub(crate) async fn seed_demo_funds<C: ConnectionTrait>(txn: &C) -> anyhow::Result<usize> {
+pub(crate) async fn seed_demo_funds<C: ConnectionTrait>(txn: &C, now: i64) -> anyhow::Result<usize> {
     let mut made = 0;
     for (name, scale, repair_pct) in [("甘泉苑", 3, 75), ("纹江花园", 1, 20)] {
         let Some(c) = compound::Entity::find()
@@ -331,9 +343,9 @@ pub(crate) async fn seed_demo_funds<C: ConnectionTrait>(txn: &C) -> anyhow::Resu
         else {
             continue;
         };
-        compound_account(txn, &c, scale).await?;
-        maintenance_fund(txn, &c, repair_pct).await?;
-        project_accounts(txn, &c).await?;
+        compound_account(txn, now, &c, scale).await?;
+        maintenance_fund(txn, now, &c, repair_pct).await?;
+        project_accounts(txn, now, &c).await?;
         made += 1;
     }
     Ok(made)

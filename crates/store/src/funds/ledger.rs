@@ -13,7 +13,7 @@ use crate::entity::{
 };
 use crate::error::{ServiceError, ServiceResult};
 use crate::files::Purpose;
-use crate::{Store, now};
+use crate::Store;
 use linli_domain::authz::Action;
 use linli_domain::decision::{MatterClass, ProposalStage};
 use linli_domain::elevator::parse_yuan;
@@ -222,7 +222,7 @@ impl Store {
                 .map_err(|e| errors.push(FieldError::new("occurred_on", e)))
                 .ok()
         };
-        if day.is_some_and(|d| d > super::today()) {
+        if day.is_some_and(|d| d > self.fund_today()) {
             errors.push(FieldError::new("occurred_on", Invalid::FuturePeriod));
         }
         let note = Text::parse_optional(&input.note, 200)
@@ -378,7 +378,7 @@ impl Store {
         let txn = self.begin_write().await?;
         lock_account(&txn, a.row.id).await?;
         let posted = posted_until(&txn, a.row.id).await?;
-        let day = p.day.unwrap_or_else(|| first_open_day(posted));
+        let day = p.day.unwrap_or_else(|| first_open_day(posted, self.fund_today()));
         if let Some(until) = posted.filter(|u| day <= *u) {
             return Err(ServiceError::invalid(
                 "occurred_on",
@@ -444,7 +444,7 @@ impl Store {
         if original.corrects_entry_id.is_some() || corrected.is_some() {
             return Err(ServiceError::invalid("entry_id", Invalid::AlreadyCorrected));
         }
-        let day = first_open_day(posted_until(&txn, a.row.id).await?);
+        let day = first_open_day(posted_until(&txn, a.row.id).await?, self.fund_today());
         let row = reverse(
             &txn,
             actor,
@@ -499,7 +499,7 @@ impl Store {
                 .map(|e| entry_view(e, None, &no_labels, lang))
                 .collect(),
             can_manage: actor.can(Action::ManageFund, &a.path),
-            first_open_day: first_open_day(posted).to_string(),
+            first_open_day: first_open_day(posted, self.fund_today()).to_string(),
         })
     }
 
@@ -645,7 +645,7 @@ async fn insert_entry<C: ConnectionTrait>(
 ) -> ServiceResult<fund_entry::Model> {
     entry.recorded_by = Set(actor.account_id);
     entry.recorded_by_name = Set(actor.name.clone());
-    entry.created_at = Set(now());
+    entry.created_at = Set(actor.at);
     let id = fund_entry::Entity::insert(entry)
         .exec(txn)
         .await?
@@ -764,7 +764,7 @@ pub(crate) async fn mirror_elevator_payment<C: ConnectionTrait>(
                 initial_deposit: 0,
                 top_up_bp: TOP_UP_DEFAULT_BP,
             };
-            let id = fund_account::Entity::insert(new.row(actor.account_id))
+            let id = fund_account::Entity::insert(new.row(actor.account_id, actor.at))
                 .exec(txn)
                 .await?
                 .last_insert_id;
@@ -788,7 +788,7 @@ pub(crate) async fn mirror_elevator_payment<C: ConnectionTrait>(
     };
     lock_account(txn, account.id).await?;
     let posted = posted_until(txn, account.id).await?;
-    let open = first_open_day(posted);
+    let open = first_open_day(posted, super::day_of(actor.at));
     match voids {
         Some(voided) => {
             let original = fund_entry::Entity::find()

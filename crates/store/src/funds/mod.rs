@@ -29,7 +29,7 @@ use crate::entity::{
     building, compound, elevator_project, fund_account, fund_entry, fund_statement, household,
 };
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now, paths};
+use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::elevator::parse_percent_bp;
 use linli_domain::elevator::parse_yuan;
@@ -172,14 +172,21 @@ pub(crate) async fn posted_until<C: ConnectionTrait>(
     Ok(last.flatten().and_then(|d| Day::parse(&d).ok()))
 }
 
-/// Today in China.
-pub(crate) fn today() -> Day {
-    Day::parse(&crate::china_date(now())).unwrap_or(Day::FIRST)
+/// The China day of a Unix time, as the ledger's day.
+pub(crate) fn day_of(unix: i64) -> Day {
+    Day::parse(&crate::china_date(unix)).unwrap_or(Day::FIRST)
+}
+
+impl Store {
+    /// Today in China on the store's clock.
+    pub(crate) fn fund_today(&self) -> Day {
+        day_of(self.now())
+    }
 }
 
 /// The first day an entry may carry now: today, or the day after the last posted one.
-pub(crate) fn first_open_day(posted: Option<Day>) -> Day {
-    let t = today();
+pub(crate) fn first_open_day(posted: Option<Day>, today: Day) -> Day {
+    let t = today;
     match posted {
         Some(p) if p >= t => p.next(),
         _ => t,
@@ -256,7 +263,7 @@ pub(crate) struct NewAccount {
 }
 
 impl NewAccount {
-    pub fn row(self, by: i64) -> fund_account::ActiveModel {
+    pub fn row(self, by: i64, at: i64) -> fund_account::ActiveModel {
         fund_account::ActiveModel {
             compound_id: Set(self.compound_id),
             kind: Set(self.kind.as_str().into()),
@@ -266,7 +273,7 @@ impl NewAccount {
             initial_deposit: Set(self.initial_deposit),
             top_up_bp: Set(self.top_up_bp),
             created_by: Set(by),
-            created_at: Set(now()),
+            created_at: Set(at),
             ..Default::default()
         }
     }
@@ -495,7 +502,7 @@ impl Store {
             initial_deposit: initial,
             top_up_bp,
         };
-        let id = fund_account::Entity::insert(new.row(actor.account_id))
+        let id = fund_account::Entity::insert(new.row(actor.account_id, actor.at))
             .exec(&txn)
             .await?
             .last_insert_id;

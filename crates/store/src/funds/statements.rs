@@ -2,11 +2,11 @@
 //! `GROUP BY`, posted as a frozen snapshot that nobody edits, listed for residents, and the
 //! monthly balance history.
 
-use super::{LoadedAccount, can_read_ledger, lock_account, record, today, yuan};
+use super::{LoadedAccount, can_read_ledger, lock_account, record, yuan};
 use crate::accounts::Actor;
 use crate::entity::{fund_account, fund_entry, fund_statement};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now, paths};
+use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::funds::{AccountKind, Category, Day, EmergencyKind, Period, Statement};
 use linli_domain::{Fen, FieldError, Invalid, Lang};
@@ -186,8 +186,8 @@ pub(crate) async fn balance_history<C: ConnectionTrait>(
 }
 
 /// The last quarter that has ended, and the four before it, newest first; and the current one.
-fn quarter_choices() -> Vec<PeriodChoice> {
-    let t = today();
+fn quarter_choices(today: Day) -> Vec<PeriodChoice> {
+    let t = today;
     let mut out = vec![Period::quarter_of(t)];
     let mut day = t;
     for _ in 0..4 {
@@ -205,9 +205,9 @@ fn quarter_choices() -> Vec<PeriodChoice> {
 }
 
 /// A period as typed; blank for the last quarter that has ended.
-fn parse_period(input: &PeriodInput) -> ServiceResult<Period> {
+fn parse_period(input: &PeriodInput, today: Day) -> ServiceResult<Period> {
     if input.from.trim().is_empty() && input.to.trim().is_empty() {
-        return Ok(Period::previous_quarter(today()));
+        return Ok(Period::previous_quarter(today));
     }
     let mut errors = Vec::new();
     let from = Day::parse(&input.from)
@@ -310,6 +310,7 @@ fn view(
     body: Body,
     posted: Option<PostedInfo>,
     can_post: bool,
+    today: Day,
     lang: Lang,
 ) -> StatementView {
     let s = &body.statement;
@@ -347,7 +348,7 @@ fn view(
             })
             .collect(),
         posted,
-        quarters: quarter_choices(),
+        quarters: quarter_choices(today),
         can_post,
     }
 }
@@ -394,20 +395,21 @@ impl Store {
         if !can_read_ledger(actor, &a.path) {
             return Err(ServiceError::Forbidden);
         }
-        let period = parse_period(input)?;
+        let period = parse_period(input, self.fund_today())?;
         let db = self.read();
         let posted = posted_for(db, a.row.id, period).await?;
         if let Some(p) = posted {
-            return posted_view(&a, &p, lang);
+            return posted_view(&a, &p, self.fund_today(), lang);
         }
         let (statement, emergencies) = compute(db, a.row.id, period).await?;
-        let can_post = actor.can(Action::ManageFund, &a.path) && period.to <= today();
+        let can_post = actor.can(Action::ManageFund, &a.path) && period.to <= self.fund_today();
         Ok(view(
             a.row.id,
             a.compound.id,
             body(&a, statement, emergencies),
             None,
             can_post,
+            self.fund_today(),
             lang,
         ))
     }
@@ -424,8 +426,8 @@ impl Store {
     ) -> ServiceResult<StatementView> {
         let a = self.load_account(account_id).await?;
         actor.require(Action::ManageFund, &a.path)?;
-        let period = parse_period(input)?;
-        if period.to > today() {
+        let period = parse_period(input, self.fund_today())?;
+        if period.to > self.fund_today() {
             return Err(ServiceError::invalid("period_to", Invalid::FuturePeriod));
         }
         let txn = self.begin_write().await?;
@@ -444,7 +446,7 @@ impl Store {
             body: Set(json),
             posted_by: Set(actor.account_id),
             posted_by_name: Set(actor.name.clone()),
-            posted_at: Set(now()),
+            posted_at: Set(self.now()),
             ..Default::default()
         })
         .exec(&txn)
@@ -475,7 +477,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        posted_view(&a, &row, lang)
+        posted_view(&a, &row, self.fund_today(), lang)
     }
 
     /// A posted statement, as frozen: anyone who may see the compound's public page.
@@ -493,7 +495,7 @@ impl Store {
             })?;
         let a = self.load_account(row.account_id).await?;
         actor.require(Action::ViewPublic, &paths::compound_path(&a.compound))?;
-        posted_view(&a, &row, lang)
+        posted_view(&a, &row, self.fund_today(), lang)
     }
 
     /// The posted statements of some accounts, newest first.
@@ -545,6 +547,7 @@ impl Store {
 fn posted_view(
     a: &LoadedAccount,
     row: &fund_statement::Model,
+    today: Day,
     lang: Lang,
 ) -> ServiceResult<StatementView> {
     let body: Body = serde_json::from_str(&row.body)
@@ -555,6 +558,7 @@ fn posted_view(
         body,
         Some(posted_info(row)),
         false,
+        today,
         lang,
     ))
 }

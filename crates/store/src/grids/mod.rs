@@ -9,7 +9,7 @@ use crate::accounts::Actor;
 use crate::audit::{self, Change};
 use crate::entity::{account, grid, grid_household, grid_member, household};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now, paths};
+use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::registry::{Phone, Text};
 use linli_domain::{FieldError, Invalid, Lang};
@@ -221,7 +221,7 @@ impl Store {
             parent_id: Set(input.parent_id),
             name: Set(name.as_str().into()),
             note: Set(note.map(|n| n.as_str().to_string()).unwrap_or_default()),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             ..Default::default()
         })
         .exec(&txn)
@@ -261,7 +261,7 @@ impl Store {
             grid_id: Set(g.id),
             account_id: Set(a.id),
             role: Set(input.role.clone()),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             ..Default::default()
         })
         .on_conflict(OnConflict::columns([grid_member::Column::GridId, grid_member::Column::AccountId, grid_member::Column::Role]).do_nothing().to_owned())
@@ -333,5 +333,5 @@ impl Store {
 }
 
 async fn record<C: sea_orm::ConnectionTrait>(txn: &C, actor: &Actor, chain: i64, action: &str, id: i64, before: Option<serde_json::Value>, after: serde_json::Value) -> ServiceResult<()> {
-    audit::record(txn, Change { chain, actor: Some(actor.account_id), action, entity: "grid", entity_id: id, before, after: Some(after) }).await
+    audit::record(txn, Change { chain, at: actor.at, actor: Some(actor.account_id), action, entity: "grid", entity_id: id, before, after: Some(after) }).await
 }

@@ -6,7 +6,7 @@ use super::{event, require_view};
 use crate::accounts::Actor;
 use crate::entity::{affected_consent, attachment, elector_household, evaluation, notification, objection, proposal, proposal_action, role_grant};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now};
+use crate::Store;
 use linli_domain::authz::{Action, Role};
 use linli_domain::decision::ProposalStage;
 use linli_domain::place::NodeKind;
@@ -254,7 +254,7 @@ impl Store {
             return Err(ServiceError::Invalid(e));
         };
         self.require_in_scope(&p, input.household_id).await?;
-        let t = now();
+        let t = self.now();
         let txn = self.begin_write().await?;
         let oid = objection::Entity::insert(objection::ActiveModel {
             proposal_id: Set(id),
@@ -308,7 +308,7 @@ impl Store {
             .col_expr(objection::Column::Answer, Expr::value(answer.as_str()))
             .col_expr(objection::Column::Compensation, Expr::value(compensation.as_ref().map(|c| c.as_str().to_string())))
             .col_expr(objection::Column::Resolved, Expr::value(input.resolved))
-            .col_expr(objection::Column::UpdatedAt, Expr::value(now()))
+            .col_expr(objection::Column::UpdatedAt, Expr::value(self.now()))
             .filter(objection::Column::Id.eq(objection_id))
             .exec(&txn)
             .await?;
@@ -317,6 +317,7 @@ impl Store {
             &txn,
             crate::audit::Change {
                 chain: p.compound.id,
+                at: self.now(),
                 actor: Some(actor.account_id),
                 action: "objection.answer",
                 entity: "proposal",
@@ -361,7 +362,7 @@ impl Store {
             consented: Set(input.consented),
             evidence_id: Set(input.evidence_id),
             recorded_by: Set(actor.account_id),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             ..Default::default()
         })
         .exec_without_returning(&txn)
@@ -406,7 +407,7 @@ impl Store {
             responsible: Set(responsible.into_string()),
             due_on: Set(due),
             done: Set(false),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             ..Default::default()
         })
         .exec(&txn)
@@ -458,7 +459,7 @@ impl Store {
             account_id: Set(actor.account_id),
             rating: Set(input.rating),
             comment: Set(comment.map(Text::into_string).unwrap_or_default()),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             ..Default::default()
         })
         .exec_without_returning(&txn)
@@ -486,7 +487,7 @@ impl Store {
     pub async fn mark_notifications_read(&self, actor: &Actor) -> ServiceResult<u64> {
         let txn = self.begin_write().await?;
         let res = notification::Entity::update_many()
-            .col_expr(notification::Column::ReadAt, Expr::value(now()))
+            .col_expr(notification::Column::ReadAt, Expr::value(self.now()))
             .filter(notification::Column::AccountId.eq(actor.account_id))
             .filter(notification::Column::ReadAt.is_null())
             .exec(&txn)
@@ -509,7 +510,7 @@ impl Store {
     pub async fn mark_sent(&self, ids: &[i64]) -> ServiceResult<u64> {
         let txn = self.begin_write().await?;
         let res = notification::Entity::update_many()
-            .col_expr(notification::Column::SentAt, Expr::value(now()))
+            .col_expr(notification::Column::SentAt, Expr::value(self.now()))
             .filter(notification::Column::Id.is_in(ids.iter().copied()))
             .filter(notification::Column::SentAt.is_null())
             .exec(&txn)
@@ -521,7 +522,7 @@ impl Store {
 
 /// Queues a notification for every account holding an owner role on a household of the
 /// frozen roll (voting opened) — inside the caller's transaction.
-pub(crate) async fn notify_roll<C: ConnectionTrait>(txn: &C, proposal_id: i64, kind: &str, title: &str) -> ServiceResult<()> {
+pub(crate) async fn notify_roll<C: ConnectionTrait>(txn: &C, at: i64, proposal_id: i64, kind: &str, title: &str) -> ServiceResult<()> {
     let households: Vec<i64> = elector_household::Entity::find()
         .filter(elector_household::Column::ProposalId.eq(proposal_id))
         .select_only()
@@ -530,7 +531,7 @@ pub(crate) async fn notify_roll<C: ConnectionTrait>(txn: &C, proposal_id: i64, k
         .all(txn)
         .await?;
     let accounts = owner_accounts(txn, &households).await?;
-    notify(txn, &accounts, kind, title, &format!("/proposals/{proposal_id}")).await
+    notify(txn, at, &accounts, kind, title, &format!("/proposals/{proposal_id}")).await
 }
 
 /// The accounts of the owners of these households, each once, in id order.
@@ -554,8 +555,8 @@ pub(crate) async fn owner_accounts<C: ConnectionTrait>(txn: &C, households: &[i6
 }
 
 /// Queues one notification per account, inside the caller's transaction.
-pub(crate) async fn notify<C: ConnectionTrait>(txn: &C, accounts: &[i64], kind: &str, title: &str, link: &str) -> ServiceResult<()> {
-    let t = now();
+pub(crate) async fn notify<C: ConnectionTrait>(txn: &C, at: i64, accounts: &[i64], kind: &str, title: &str, link: &str) -> ServiceResult<()> {
+    let t = at;
     let title: String = title.chars().take(300).collect();
     let rows: Vec<notification::ActiveModel> = accounts
         .iter()
@@ -577,8 +578,8 @@ pub(crate) async fn notify<C: ConnectionTrait>(txn: &C, accounts: &[i64], kind: 
 }
 
 /// The proposer's notification when the vote is decided.
-pub(crate) async fn notify_proposer<C: ConnectionTrait>(txn: &C, p: &proposal::Model, title: &str) -> ServiceResult<()> {
-    notify(txn, &[p.proposer_id], "proposal.decided", title, &format!("/proposals/{}", p.id)).await
+pub(crate) async fn notify_proposer<C: ConnectionTrait>(txn: &C, at: i64, p: &proposal::Model, title: &str) -> ServiceResult<()> {
+    notify(txn, at, &[p.proposer_id], "proposal.decided", title, &format!("/proposals/{}", p.id)).await
 }
 
 fn parse_date(s: &str) -> Result<String, Invalid> {

@@ -7,7 +7,7 @@ use crate::audit::{self, Change};
 use crate::entity::{proposal, proposal_comment, proposal_support};
 use crate::error::{ServiceError, ServiceResult};
 use crate::registry::{field, lenient_string};
-use crate::{Store, now, paths};
+use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::decision::{DecisionRule, MatterClass, Preset, ProposalStage, StageEvent};
 use linli_domain::registry::Text;
@@ -209,7 +209,7 @@ impl Store {
         let p = parse_proposal(input)?;
         let (path, _, _) = self.scope_place(&c, p.scope, p.scope_id).await?;
         actor.require(Action::Propose, &path)?;
-        let t = now();
+        let t = self.now();
         let txn = self.begin_write().await?;
         let id = proposal::Entity::insert(proposal::ActiveModel {
             compound_id: Set(c.id),
@@ -319,7 +319,7 @@ impl Store {
     ) -> ServiceResult<()> {
         let mut update = proposal::Entity::update_many()
             .col_expr(proposal::Column::Stage, Expr::value(next.as_str()))
-            .col_expr(proposal::Column::UpdatedAt, Expr::value(now()))
+            .col_expr(proposal::Column::UpdatedAt, Expr::value(self.now()))
             .col_expr(proposal::Column::Version, Expr::col(proposal::Column::Version).add(1));
         for (col, value) in extra {
             update = update.col_expr(col, value);
@@ -351,7 +351,7 @@ impl Store {
             proposal_support::Entity::insert(proposal_support::ActiveModel {
                 proposal_id: Set(id),
                 account_id: Set(actor.account_id),
-                created_at: Set(now()),
+                created_at: Set(self.now()),
                 ..Default::default()
             })
             .exec(&txn)
@@ -403,7 +403,7 @@ impl Store {
             author_name: Set(actor.name.clone()),
             body: Set(body.into_string()),
             official: Set(input.official),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             ..Default::default()
         })
         .exec(&txn)
@@ -433,7 +433,7 @@ pub(crate) async fn record<C: ConnectionTrait>(
     let json = |m: Option<&proposal::Model>| m.map(serde_json::to_value).transpose().map_err(anyhow::Error::from);
     audit::record(
         txn,
-        Change { chain, actor: Some(actor.account_id), action, entity: "proposal", entity_id: id, before: json(before)?, after: json(after)? },
+        Change { chain, at: actor.at, actor: Some(actor.account_id), action, entity: "proposal", entity_id: id, before: json(before)?, after: json(after)? },
     )
     .await
 }

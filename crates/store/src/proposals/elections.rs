@@ -13,7 +13,7 @@ use super::{Loaded, ProposalInput, ProposalView, Scope, internal, require_view};
 use crate::accounts::Actor;
 use crate::entity::{account, candidate, election, election_ballot, election_ballot_event, proposal, role_grant};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now};
+use crate::Store;
 use linli_domain::authz::{Action, Role};
 use linli_domain::decision::{
     CastMethod, Check, Election, ElectionResult, MatterClass, Outcome, ProposalStage, StageEvent, TallyResult, VoterKey,
@@ -339,7 +339,7 @@ impl Store {
             seats: Set(seats as i32),
             result: Set(None),
             roles_granted_at: Set(None),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             ..Default::default()
         })
         .exec_without_returning(&txn)
@@ -475,7 +475,7 @@ impl Store {
             nominated_by: Set(by.as_str().into()),
             statement: Set(statement.map(Text::into_string).unwrap_or_default()),
             recorded_by: Set(actor.account_id),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             ..Default::default()
         })
         .exec(&txn)
@@ -514,7 +514,7 @@ impl Store {
         };
         // Who may record it, for whom, with what evidence, and the lock: as for any ballot.
         let voter_key = self.ballot_voter(actor, &p, method, input.household_id, input.evidence_id, witness.as_ref(), note.as_ref()).await?;
-        let t = now();
+        let t = self.now();
         let txn = self.begin_write().await?;
         super::voting::lock_open_vote(&txn, id, t).await?;
         election_ballot::Entity::insert(election_ballot::ActiveModel {
@@ -663,7 +663,7 @@ impl Store {
         let e = self.election_of(id).await?.ok_or(ServiceError::NotFound { entity: "election" })?;
         let txn = self.begin_write().await?;
         let locked = proposal::Entity::update_many()
-            .col_expr(proposal::Column::UpdatedAt, Expr::value(now()))
+            .col_expr(proposal::Column::UpdatedAt, Expr::value(self.now()))
             .filter(proposal::Column::Id.eq(id))
             .filter(proposal::Column::Stage.eq(ProposalStage::Voting.as_str()))
             .exec(&txn)
@@ -681,7 +681,7 @@ impl Store {
             .filter(election::Column::Id.eq(e.id))
             .exec(&txn)
             .await?;
-        let extra = vec![(proposal::Column::ClosedAt, Expr::value(now())), (proposal::Column::Result, Expr::value(stored))];
+        let extra = vec![(proposal::Column::ClosedAt, Expr::value(self.now())), (proposal::Column::Result, Expr::value(stored))];
         self.set_stage_in(&txn, actor, p, next, "election.close", extra).await?;
         txn.commit().await?;
         self.proposal(actor, id, lang).await
@@ -723,7 +723,7 @@ impl Store {
         }
         let txn = self.begin_write().await?;
         election::Entity::update_many()
-            .col_expr(election::Column::RolesGrantedAt, Expr::value(now()))
+            .col_expr(election::Column::RolesGrantedAt, Expr::value(self.now()))
             .filter(election::Column::Id.eq(e.id))
             .exec(&txn)
             .await?;

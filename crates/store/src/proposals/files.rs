@@ -6,7 +6,7 @@ use crate::accounts::Actor;
 use crate::entity::{attachment, proposal, proposal_file};
 use crate::error::{ServiceError, ServiceResult};
 use crate::files::Purpose;
-use crate::{Store, now};
+use crate::Store;
 use linli_domain::authz::Action;
 use linli_domain::decision::ProposalStage;
 use linli_domain::registry::Text;
@@ -90,7 +90,7 @@ impl Store {
             kind: Set(kind.as_str().into()),
             text_version: Set(version),
             added_by: Set(actor.account_id),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             ..Default::default()
         })
         .exec(&txn)

@@ -5,7 +5,7 @@ use super::require_view;
 use crate::accounts::Actor;
 use crate::entity::{account, ballot, building, election_ballot, elector_household, knock_visit, unit};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now};
+use crate::Store;
 use linli_domain::authz::Action;
 use linli_domain::decision::ProposalStage;
 use linli_domain::registry::Text;
@@ -243,7 +243,7 @@ impl Store {
         if input.household_ids.iter().any(|h| !known.contains(h)) {
             return Err(ServiceError::invalid("household_ids", Invalid::NotInElectorate));
         }
-        let t = now();
+        let t = self.now();
         let txn = self.begin_write().await?;
         let rows: Vec<knock_visit::ActiveModel> = known
             .iter()
@@ -291,7 +291,7 @@ impl Store {
             outcome: Set(Some(outcome.as_str().into())),
             note: Set(note.map(Text::into_string)),
             recorded_by: Set(actor.account_id),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             ..Default::default()
         };
         knock_visit::Entity::insert(row).exec_without_returning(&txn).await?;

@@ -9,7 +9,7 @@ use crate::audit::{self, Change};
 use crate::entity::{meeting, meeting_item, proposal};
 use crate::error::{ServiceError, ServiceResult};
 use crate::registry::field;
-use crate::{Store, now, paths};
+use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::decision::ProposalStage;
 use linli_domain::registry::Text;
@@ -257,7 +257,7 @@ impl Store {
             attendance: Set(m.attendance.clone()),
             minutes: Set(m.minutes.clone()),
             created_by: Set(actor.account_id),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             version: Set(1),
             ..Default::default()
         })
@@ -349,7 +349,7 @@ async fn record<C: ConnectionTrait>(
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> ServiceResult<()> {
-    audit::record(txn, Change { chain, actor: Some(actor.account_id), action, entity: "meeting", entity_id: id, before, after }).await
+    audit::record(txn, Change { chain, at: actor.at, actor: Some(actor.account_id), action, entity: "meeting", entity_id: id, before, after }).await
 }
 
 #[cfg(test)]

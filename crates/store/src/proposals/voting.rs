@@ -8,7 +8,7 @@ use crate::entity::{
     proposal, unit,
 };
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now};
+use crate::Store;
 use linli_domain::authz::{Action, Role};
 use linli_domain::decision::{
     CastMethod, Choice, ElectorHousehold, Electorate, Evidence, Outcome, ProposalStage, StageEvent, TallyContext, TallyResult, Voter,
@@ -133,14 +133,14 @@ impl Store {
         let p = self.load_proposal(id).await?;
         actor.require(Action::ManageDecision, &p.path)?;
         let next = p.stage.next(StageEvent::OpenVoting).map_err(|e| ServiceError::invalid("stage", e))?;
-        let deadline = parse_deadline(&input.deadline)?;
+        let deadline = parse_deadline(&input.deadline, self.now())?;
         let txn = self.begin_write().await?;
         // The roll is read inside the write transaction: no household can move in between.
         let (voters, households) = self.roll(&txn, &p).await?;
         if households.is_empty() {
             return Err(ServiceError::invalid("scope_id", Invalid::NotInElectorate));
         }
-        let t = now();
+        let t = self.now();
         let extra = vec![(proposal::Column::VotingOpenedAt, Expr::value(t)), (proposal::Column::VotingDeadline, Expr::value(deadline))];
         self.set_stage_in(&txn, actor, &p, next, "proposal.open_voting", extra).await?;
         for chunk in voters.chunks(BATCH) {
@@ -149,7 +149,7 @@ impl Store {
         for chunk in households.chunks(BATCH) {
             elector_household::Entity::insert_many(chunk.iter().cloned()).exec_without_returning(&txn).await?;
         }
-        super::acting::notify_roll(&txn, id, "voting.open", &format!("请投票：{}", p.row.title)).await?;
+        super::acting::notify_roll(&txn, self.now(), id, "voting.open", &format!("请投票：{}", p.row.title)).await?;
         txn.commit().await?;
         self.proposal(actor, id, lang).await
     }
@@ -328,7 +328,7 @@ impl Store {
             return Err(ServiceError::invalid("candidates", Invalid::Required));
         }
         let voter_key = self.ballot_voter(actor, &p, method, input.household_id, input.evidence_id, witness.as_ref(), note.as_ref()).await?;
-        let t = now();
+        let t = self.now();
         let txn = self.begin_write().await?;
         lock_open_vote(&txn, id, t).await?;
         let row = ballot::ActiveModel {
@@ -554,7 +554,7 @@ impl Store {
         let txn = self.begin_write().await?;
         // Ballots wait for this lock (see `cast_ballot`), so the count below is the last word.
         let locked = proposal::Entity::update_many()
-            .col_expr(proposal::Column::UpdatedAt, Expr::value(now()))
+            .col_expr(proposal::Column::UpdatedAt, Expr::value(self.now()))
             .filter(proposal::Column::Id.eq(id))
             .filter(proposal::Column::Stage.eq(ProposalStage::Voting.as_str()))
             .exec(&txn)
@@ -565,10 +565,10 @@ impl Store {
         let (result, answered) = self.count(&txn, &p).await?;
         let next = p.stage.next(StageEvent::Close(result.outcome)).map_err(|e| ServiceError::invalid("stage", e))?;
         let stored = serde_json::to_string(&StoredResult { result, answered_households: answered, rule: p.rule.clone() }).map_err(anyhow::Error::from)?;
-        let t = now();
+        let t = self.now();
         let extra = vec![(proposal::Column::ClosedAt, Expr::value(t)), (proposal::Column::Result, Expr::value(stored))];
         self.set_stage_in(&txn, actor, &p, next, "proposal.close_voting", extra).await?;
-        super::acting::notify_proposer(&txn, &p.row, &format!("{}：{}", next.label(Lang::Zh), p.row.title)).await?;
+        super::acting::notify_proposer(&txn, self.now(), &p.row, &format!("{}：{}", next.label(Lang::Zh), p.row.title)).await?;
         txn.commit().await?;
         self.proposal(actor, id, lang).await
     }
@@ -846,12 +846,12 @@ fn tally_view(result: TallyResult, final_result: bool, households: u64, answered
 }
 
 /// The last day of the vote as typed, as the instant it ends: midnight after it, China time.
-fn parse_deadline(s: &str) -> ServiceResult<i64> {
+fn parse_deadline(s: &str, now: i64) -> ServiceResult<i64> {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     let d = time::Date::parse(s.trim(), &fmt).map_err(|_| FieldError::new("deadline", if s.trim().is_empty() { Invalid::Required } else { Invalid::BadDate }))?;
     let end = d.next_day().ok_or_else(|| FieldError::new("deadline", Invalid::BadDate))?.midnight().assume_offset(time::macros::offset!(+8));
     let t = end.unix_timestamp();
-    if t <= now() {
+    if t <= now {
         return Err(ServiceError::invalid("deadline", Invalid::BadDate));
     }
     Ok(t)

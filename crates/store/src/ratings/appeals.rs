@@ -7,7 +7,7 @@ use super::{record, snapshot, to_json};
 use crate::accounts::Actor;
 use crate::entity::{rating_appeal, rating_mark, rating_month};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now, paths};
+use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::registry::Text;
 use linli_domain::{FieldError, Invalid, Lang};
@@ -125,7 +125,7 @@ impl Store {
             return Err(ServiceError::invalid("mark_id", Invalid::BadChoice));
         }
         if let Some(closed) = m.row.closed_at
-            && now() > closed + i64::from(m.rubric.appeal_days) * 86_400
+            && self.now() > closed + i64::from(m.rubric.appeal_days) * 86_400
         {
             return Err(ServiceError::invalid(
                 "mark_id",
@@ -150,7 +150,7 @@ impl Store {
             reason: Set(reason.into_string()),
             filed_by: Set(actor.account_id),
             filer_name: Set(actor.name.clone()),
-            filed_at: Set(now()),
+            filed_at: Set(self.now()),
             status: Set("pending".into()),
             decision_reason: Set(None),
             decided_by: Set(None),
@@ -211,7 +211,7 @@ impl Store {
                 rating_appeal::Column::DecidedBy,
                 Expr::value(actor.account_id),
             )
-            .col_expr(rating_appeal::Column::DecidedAt, Expr::value(now()))
+            .col_expr(rating_appeal::Column::DecidedAt, Expr::value(self.now()))
             .filter(rating_appeal::Column::Id.eq(a.id))
             .filter(rating_appeal::Column::Status.eq("pending"))
             .exec(&txn)

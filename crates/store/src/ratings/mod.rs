@@ -149,6 +149,7 @@ pub(crate) async fn record<C: ConnectionTrait>(
         txn,
         Change {
             chain,
+            at: actor.at,
             actor: Some(actor.account_id),
             action,
             entity,

@@ -5,7 +5,7 @@ use super::{record, to_json};
 use crate::accounts::Actor;
 use crate::entity::{account, household, ownership, rating_panel, residency, unit};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now, paths};
+use crate::{Store, paths};
 use linli_domain::authz::{Action, Role};
 use linli_domain::place::NodeKind;
 use linli_domain::rating::Party;
@@ -124,7 +124,7 @@ impl Store {
                     name: Set(acc.display_name.clone()),
                     home_unit_id: Set(input.home_unit_id),
                     active: Set(true),
-                    created_at: Set(now()),
+                    created_at: Set(self.now()),
                     ..Default::default()
                 })
                 .exec(&txn)

@@ -5,7 +5,7 @@ use super::{decode_rubric, record, to_json};
 use crate::accounts::Actor;
 use crate::entity::{proposal, rating_rubric};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now, paths};
+use crate::{Store, paths};
 use linli_domain::Invalid;
 use linli_domain::authz::Action;
 use linli_domain::decision::ProposalStage;
@@ -112,7 +112,7 @@ impl Store {
             body: Set(serde_json::to_string(&rubric).map_err(anyhow::Error::from)?),
             proposal_id: Set(input.proposal_id),
             created_by: Set(actor.account_id),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             ..Default::default()
         })
         .exec(&txn)

@@ -5,7 +5,7 @@ use crate::accounts::Actor;
 use crate::audit::{self, Change};
 use crate::entity::{building, compound, household, region, sub_compound, unit};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now, paths};
+use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::place::NodeKind;
 use linli_domain::registry::{ManagementMode, SixHave, SixHaveItem, Text, parse_year};
@@ -413,7 +413,7 @@ impl Store {
         actor.require(Action::CreateCompound, &path)?;
         let p = parse_compound(input)?;
         let id_of = |k: NodeKind| path.nodes().iter().find(|n| n.kind == k).map(|n| n.id).unwrap_or(0);
-        let t = now();
+        let t = self.now();
         let txn = self.begin_write().await?;
         let row = compound::ActiveModel {
             community_id: Set(community_id),
@@ -438,6 +438,7 @@ impl Store {
             &txn,
             Change {
                 chain: id,
+                at: self.now(),
                 actor: Some(actor.account_id),
                 action: "compound.create",
                 entity: "compound",
@@ -466,7 +467,7 @@ impl Store {
             .col_expr(compound::Column::ThreeNo, Expr::value(p.three_no))
             .col_expr(compound::Column::SixHave, Expr::value(p.six_have.mask()))
             .col_expr(compound::Column::Version, Expr::col(compound::Column::Version).add(1))
-            .col_expr(compound::Column::UpdatedAt, Expr::value(now()))
+            .col_expr(compound::Column::UpdatedAt, Expr::value(self.now()))
             .filter(compound::Column::Id.eq(id))
             .filter(compound::Column::Version.eq(version))
             .exec(&txn)
@@ -480,6 +481,7 @@ impl Store {
             &txn,
             Change {
                 chain: id,
+                at: self.now(),
                 actor: Some(actor.account_id),
                 action: "compound.update",
                 entity: "compound",

@@ -7,7 +7,7 @@ use crate::accounts::Actor;
 use crate::audit::{self, AuditEntry, Change};
 use crate::entity::{compound, household, ownership, person, residency, role_grant, unit};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now, paths};
+use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::place::Path;
 use linli_domain::registry::{Floor, Phone, Room};
@@ -300,7 +300,7 @@ impl Store {
         let (c, u) = self.unit_row(unit_id).await?;
         actor.require(Action::CreateHousehold, &paths::unit_path(&c, u.building_id, u.id))?;
         let p = parse_all(&input.floor, &input.room, &input.area, &input.area_source)?;
-        let t = now();
+        let t = self.now();
         let txn = self.begin_write().await?;
         if room_taken(&txn, unit_id, &p.room, None).await? {
             return Err(ServiceError::invalid("room", Invalid::DuplicateRoom { room: p.room.as_str().to_string() }));
@@ -329,6 +329,7 @@ impl Store {
             &txn,
             Change {
                 chain: c.id,
+                at: self.now(),
                 actor: Some(actor.account_id),
                 action: "household.create",
                 entity: "household",
@@ -364,7 +365,7 @@ impl Store {
             .col_expr(household::Column::AreaCenti, Expr::value(p.area.centi()))
             .col_expr(household::Column::AreaSource, Expr::value(p.source.as_str()))
             .col_expr(household::Column::Version, Expr::col(household::Column::Version).add(1))
-            .col_expr(household::Column::UpdatedAt, Expr::value(now()))
+            .col_expr(household::Column::UpdatedAt, Expr::value(self.now()))
             .filter(household::Column::Id.eq(id))
             .filter(household::Column::Version.eq(patch.version))
             .exec(&txn)
@@ -392,7 +393,7 @@ impl Store {
             .col_expr(household::Column::UnitId, Expr::value(target.id))
             .col_expr(household::Column::BuildingId, Expr::value(target.building_id))
             .col_expr(household::Column::Version, Expr::col(household::Column::Version).add(1))
-            .col_expr(household::Column::UpdatedAt, Expr::value(now()))
+            .col_expr(household::Column::UpdatedAt, Expr::value(self.now()))
             .filter(household::Column::Id.eq(id))
             .filter(household::Column::Version.eq(input.version))
             .exec(&txn)
@@ -430,6 +431,7 @@ impl Store {
             &txn,
             Change {
                 chain: c.id,
+                at: self.now(),
                 actor: Some(actor.account_id),
                 action,
                 entity: "household",

@@ -7,7 +7,7 @@ use crate::accounts::Actor;
 use crate::audit::{self, Change};
 use crate::entity::{household, ownership, person, residency};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now, paths};
+use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::registry::{Phone, ResidentKind, Share, Text};
 use linli_domain::{FieldError, Invalid};
@@ -74,10 +74,10 @@ pub struct VoterInput {
     pub person_id: i64,
 }
 
-fn parse_date(s: &str) -> Result<time::Date, Invalid> {
+fn parse_date(s: &str, today: time::Date) -> Result<time::Date, Invalid> {
     let s = s.trim();
     if s.is_empty() {
-        return Ok(time::OffsetDateTime::now_utc().date());
+        return Ok(today);
     }
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     time::Date::parse(s, &fmt).map_err(|_| Invalid::BadDate)
@@ -87,7 +87,7 @@ fn format_date(d: time::Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
-async fn find_or_create_person<C: ConnectionTrait>(db: &C, name: &Text, phone: Option<&Phone>) -> ServiceResult<i64> {
+async fn find_or_create_person<C: ConnectionTrait>(db: &C, at: i64, name: &Text, phone: Option<&Phone>) -> ServiceResult<i64> {
     if let Some(phone) = phone {
         let existing = person::Entity::find()
             .filter(person::Column::Phone.eq(phone.as_str()))
@@ -101,7 +101,7 @@ async fn find_or_create_person<C: ConnectionTrait>(db: &C, name: &Text, phone: O
     Ok(person::Entity::insert(person::ActiveModel {
         name: Set(name.as_str().to_string()),
         phone: Set(phone.map(|p| p.as_str().to_string())),
-        created_at: Set(now()),
+        created_at: Set(at),
         ..Default::default()
     })
     .exec(db)
@@ -182,7 +182,7 @@ impl Store {
         if held + i64::from(share.bp()) > 10_000 {
             return Err(ServiceError::invalid("share", Invalid::BadShare));
         }
-        let person_id = find_or_create_person(&txn, &name, phone.as_ref()).await?;
+        let person_id = find_or_create_person(&txn, self.now(), &name, phone.as_ref()).await?;
         if existing.iter().any(|o| o.person_id == person_id) {
             return Err(ServiceError::invalid("person_name", Invalid::Taken));
         }
@@ -190,7 +190,7 @@ impl Store {
             household_id: Set(household_id),
             person_id: Set(person_id),
             share_bp: Set(share.bp()),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             ..Default::default()
         })
         .exec(&txn)
@@ -208,6 +208,7 @@ impl Store {
             &txn,
             Change {
                 chain,
+                at: self.now(),
                 actor: Some(actor.account_id),
                 action: "owner.add",
                 entity: "household",
@@ -256,6 +257,7 @@ impl Store {
             &txn,
             Change {
                 chain,
+                at: self.now(),
                 actor: Some(actor.account_id),
                 action: "owner.remove",
                 entity: "household",
@@ -291,6 +293,7 @@ impl Store {
             &txn,
             Change {
                 chain,
+                at: self.now(),
                 actor: Some(actor.account_id),
                 action: "voter.designate",
                 entity: "household",
@@ -310,12 +313,12 @@ impl Store {
         let mut e = Vec::new();
         let (name, phone) = parse_person(&input.name, &input.phone, &mut e);
         let kind = field(&mut e, "kind", ResidentKind::parse(&input.kind));
-        let date = field(&mut e, "date", parse_date(&input.moved_in));
+        let date = field(&mut e, "date", parse_date(&input.moved_in, self.today()));
         let (Some(name), Some(phone), Some(kind), Some(date), true) = (name, phone, kind, date, e.is_empty()) else {
             return Err(ServiceError::Invalid(e));
         };
         let txn = self.begin_write().await?;
-        let person_id = find_or_create_person(&txn, &name, phone.as_ref()).await?;
+        let person_id = find_or_create_person(&txn, self.now(), &name, phone.as_ref()).await?;
         let id = residency::Entity::insert(residency::ActiveModel {
             household_id: Set(household_id),
             person_id: Set(person_id),
@@ -331,6 +334,7 @@ impl Store {
             &txn,
             Change {
                 chain,
+                at: self.now(),
                 actor: Some(actor.account_id),
                 action: "resident.move_in",
                 entity: "household",
@@ -355,7 +359,7 @@ impl Store {
     /// Records a move-out; the residency stays as history.
     pub async fn move_out(&self, actor: &Actor, household_id: i64, residency_id: i64, input: &MoveOutInput) -> ServiceResult<()> {
         let (chain, _) = self.people_gate(actor, household_id).await?;
-        let date = parse_date(&input.moved_out).map_err(|e| FieldError::new("date", e))?;
+        let date = parse_date(&input.moved_out, self.today()).map_err(|e| FieldError::new("date", e))?;
         let txn = self.begin_write().await?;
         let r = residency::Entity::find_by_id(residency_id)
             .one(&txn)
@@ -377,6 +381,7 @@ impl Store {
             &txn,
             Change {
                 chain,
+                at: self.now(),
                 actor: Some(actor.account_id),
                 action: "resident.move_out",
                 entity: "household",

@@ -173,6 +173,7 @@ impl Store {
             &txn,
             Change {
                 chain: compound_id,
+                at: self.now(),
                 actor: Some(actor.account_id),
                 action: "building.create",
                 entity: "building",
@@ -212,6 +213,7 @@ impl Store {
             &txn,
             Change {
                 chain: c.id,
+                at: self.now(),
                 actor: Some(actor.account_id),
                 action: "unit.create",
                 entity: "unit",

@@ -10,7 +10,7 @@ use super::report::{event, located};
 use crate::audit::{self, Change, GLOBAL_CHAIN};
 use crate::demo::DEMO_PASSWORD;
 use crate::entity::{account, building, compound, grid, grid_household, grid_member, household, request_category, request_event, service_request};
-use crate::{Store, now, paths};
+use crate::{Store, paths};
 use linli_domain::authz::Role;
 use linli_domain::requests::{Channel, Day, Deadline, RequestStatus, Route};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -41,7 +41,7 @@ pub(crate) async fn seed_demo_requests(store: &Store) -> anyhow::Result<usize> {
     let db = store.read();
     let categories = request_category::Entity::find().order_by_asc(request_category::Column::Sort).all(db).await?;
     let calendar = Store::work_calendar(db).await?;
-    let t = now();
+    let t = store.now();
     let mut rng = Rng(20_240_401);
     let mut made = 0;
     for (ci, name) in ["纹江花园", "南国新家园", "甘泉苑"].into_iter().enumerate() {
@@ -242,7 +242,7 @@ pub(crate) async fn seed_demo_requests(store: &Store) -> anyhow::Result<usize> {
     let txn = store.begin_write().await?;
     audit::record(
         &txn,
-        Change { chain: GLOBAL_CHAIN, actor: None, action: "demo.requests", entity: "demo", entity_id: 0, before: None, after: Some(serde_json::json!({"requests": made})) },
+        Change { chain: GLOBAL_CHAIN, at: store.now(), actor: None, action: "demo.requests", entity: "demo", entity_id: 0, before: None, after: Some(serde_json::json!({"requests": made})) },
     )
     .await?;
     txn.commit().await?;

@@ -7,7 +7,7 @@ use super::{category_name, is_overdue};
 use crate::accounts::Actor;
 use crate::entity::{compound, grid_member, request_category, service_request};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, china_time, now, paths};
+use crate::{Store, china_time, paths};
 use linli_domain::authz::{Action, permits};
 use linli_domain::place::NodeKind;
 use linli_domain::requests::RequestStatus;
@@ -122,7 +122,7 @@ impl Store {
                 .filter(handled_by(actor))
                 .filter(C::Status.is_in(open_statuses()))
                 .filter(C::MetAt.is_null())
-                .filter(C::DueAt.lt(now())),
+                .filter(C::DueAt.lt(self.now())),
             Queue::Escalated => q.filter(handled_by(actor)).filter(C::Status.eq(RequestStatus::Escalated.as_str())),
             Queue::Open => q.filter(handled_by(actor)).filter(C::Status.is_in(open_statuses())),
         };
@@ -166,7 +166,7 @@ impl Store {
         let compounds: HashMap<i64, String> =
             compound::Entity::find().filter(compound::Column::Id.is_in(compound_ids)).all(db).await?.into_iter().map(|c| (c.id, c.name)).collect();
         let names = self.account_names(rows.iter().filter_map(|r| r.assignee_id)).await?;
-        let t = now();
+        let t = self.now();
         Ok(rows
             .into_iter()
             .map(|r| {

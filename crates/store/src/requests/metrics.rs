@@ -11,7 +11,7 @@ use super::category_name;
 use crate::accounts::Actor;
 use crate::entity::{compound, grid, region, request_category, service_request};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now, paths};
+use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::place::NodeKind;
 use linli_domain::requests::metrics::{SATISFIED_FROM, basis_points, hours};
@@ -159,7 +159,7 @@ impl Store {
                 (kind.as_str().into(), r.id, r.name, None, col.eq(r.id), Some(child))
             }
         };
-        let t = now();
+        let t = self.now();
         let from_month = months_back(&Day::of(t).month(), 11);
         let sums = sum_columns(t);
 

@@ -320,7 +320,7 @@ impl Store {
             grid_name,
             reported_at: china_time(row.created_at),
             due_at: china_time(row.due_at),
-            overdue: is_overdue(row, crate::now()),
+            overdue: is_overdue(row, self.now()),
             rating: row.rating,
             rating_comment: row.rating_comment.clone(),
             photos,

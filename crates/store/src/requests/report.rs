@@ -11,7 +11,7 @@ use crate::audit::{self, Change};
 use crate::entity::{building, grid_household, grid_member, household, request_category, request_event, request_photo, service_request};
 use crate::error::{ServiceError, ServiceResult};
 use crate::files::{MAX_FILE_BYTES, Purpose, sniff};
-use crate::{Store, now, paths};
+use crate::{Store, paths};
 use linli_domain::authz::{Action, permits};
 use linli_domain::place::{Node, NodeKind};
 use linli_domain::registry::{Phone, Text};
@@ -217,7 +217,7 @@ impl Store {
         // A grid-worker route without a grid worker waits for the committee to dispatch it.
         let dispatched = route != Route::GridWorker || assignee.is_some();
         let status = if dispatched { RequestStatus::Dispatched } else { RequestStatus::Reported };
-        let t = now();
+        let t = self.now();
         let calendar = Store::work_calendar(db).await?;
         let due_at = deadline_of(&category)?.due(t, &calendar);
         let contact = match contact_phone {
@@ -273,6 +273,7 @@ impl Store {
             &txn,
             Change {
                 chain: c.id,
+                at: self.now(),
                 actor: Some(actor.account_id),
                 action: "request.report",
                 entity: "service_request",
@@ -286,7 +287,7 @@ impl Store {
         )
         .await?;
         if let Some(a) = assignee {
-            crate::proposals::notify(&txn, &[a], "request.assigned", &format!("{}：{}", category.name_zh, place.label), &format!("/requests/{id}")).await?;
+            crate::proposals::notify(&txn, t, &[a], "request.assigned", &format!("{}：{}", category.name_zh, place.label), &format!("/requests/{id}")).await?;
         }
         txn.commit().await?;
         let loaded = self.load_request(self.read(), id).await?;
@@ -350,6 +351,7 @@ impl Store {
             &txn,
             Change {
                 chain: r.row.compound_id,
+                at: self.now(),
                 actor: Some(actor.account_id),
                 action: "request.photo",
                 entity: "service_request",

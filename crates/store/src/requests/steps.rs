@@ -9,7 +9,7 @@ use crate::accounts::Actor;
 use crate::audit::{self, Change};
 use crate::entity::{request_event, role_grant, service_request};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now};
+use crate::Store;
 use linli_domain::authz::Action;
 use linli_domain::place::NodeKind;
 use linli_domain::registry::Text;
@@ -105,7 +105,7 @@ impl Store {
             return Err(ServiceError::Invalid(errors));
         }
         let txn = self.begin_write().await?;
-        write_step(&txn, &r, step, to, Some(actor), write, now()).await?;
+        write_step(&txn, &r, step, to, Some(actor), write, self.now()).await?;
         txn.commit().await?;
         let loaded = self.load_request(self.read(), id).await?;
         self.request_view(&loaded, actor, lang).await
@@ -179,6 +179,7 @@ pub(crate) async fn write_step<C: ConnectionTrait>(txn: &C, r: &Loaded, step: Re
         txn,
         Change {
             chain: row.compound_id,
+            at: t,
             actor: actor.map(|a| a.account_id),
             action: match step {
                 RequestStep::Dispatch => "request.dispatch",
@@ -206,16 +207,16 @@ pub(crate) async fn write_step<C: ConnectionTrait>(txn: &C, r: &Loaded, step: Re
     match step {
         RequestStep::Dispatch | RequestStep::HandOn | RequestStep::Reject => {
             if let Some(a) = assignee.filter(|a| Some(*a) != actor.map(|x| x.account_id)) {
-                crate::proposals::notify(txn, &[a], "request.assigned", &title, &link).await?;
+                crate::proposals::notify(txn, t, &[a], "request.assigned", &title, &link).await?;
             }
         }
         RequestStep::Resolve => {
-            crate::proposals::notify(txn, &[row.reporter_id], "request.resolved", &format!("已处理，请确认并评价 · {title}"), &link).await?;
+            crate::proposals::notify(txn, t, &[row.reporter_id], "request.resolved", &format!("已处理，请确认并评价 · {title}"), &link).await?;
         }
         RequestStep::Escalate => {
             let mut to = community_workers(txn, r).await?;
             to.extend(assignee);
-            crate::proposals::notify(txn, &to, "request.escalated", &format!("超期上报社区 · {title}"), &link).await?;
+            crate::proposals::notify(txn, t, &to, "request.escalated", &format!("超期上报社区 · {title}"), &link).await?;
         }
         _ => {}
     }

@@ -8,7 +8,7 @@ use super::{Progress, RosterRow};
 use crate::audit::{self, Change};
 use crate::entity::{building, household, ownership, person, unit};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Backend, Store, now};
+use crate::{Backend, Store};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
@@ -101,7 +101,7 @@ impl Store {
         rows: &[RosterRow],
         progress: &mut (dyn FnMut(Progress) + Send),
     ) -> ServiceResult<Applied> {
-        let t = now();
+        let t = self.now();
         let txn = self.begin_write().await?;
         let snap = Snapshot::load(&txn, compound_id).await?;
         let (actions, _) = diff(rows, &snap);
@@ -226,6 +226,7 @@ impl Store {
             }
             changes.push(Change {
                 chain: compound_id,
+                at: self.now(),
                 actor,
                 action: "household.import_create",
                 entity: "household",
@@ -291,6 +292,7 @@ impl Store {
                 .await?;
             changes.push(Change {
                 chain: compound_id,
+                at: self.now(),
                 actor,
                 action: "household.import_update",
                 entity: "household",

@@ -13,7 +13,7 @@ use super::{Progress, RosterRow};
 use crate::accounts::Actor;
 use crate::entity::{compound, roster_import};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now, paths};
+use crate::{Store, paths};
 use linli_domain::authz::Action;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
@@ -112,7 +112,7 @@ impl Store {
             Ok(v) => v,
             Err(e) => return Ok(Err(e)),
         };
-        let t = now();
+        let t = self.now();
         roster_import::Entity::delete_many()
             .filter(roster_import::Column::CreatedAt.lt(t - PREVIEW_SECONDS))
             .exec(self.write())
@@ -229,7 +229,7 @@ impl Store {
         roster_import::Entity::update_many()
             .col_expr(roster_import::Column::Status, Expr::value("applied"))
             .col_expr(roster_import::Column::Result, Expr::value(json(&applied)?))
-            .col_expr(roster_import::Column::AppliedAt, Expr::value(now()))
+            .col_expr(roster_import::Column::AppliedAt, Expr::value(self.now()))
             .col_expr(roster_import::Column::Rows, Expr::value("[]"))
             .filter(roster_import::Column::Id.eq(id))
             .exec(self.write())

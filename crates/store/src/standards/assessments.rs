@@ -9,7 +9,7 @@ use super::{aspects_view, internal, json_string};
 use crate::accounts::Actor;
 use crate::entity::{assessment, compound, star_rating};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now};
+use crate::Store;
 use linli_domain::authz::Action;
 use linli_domain::registry::{SixHave, SixHaveItem};
 use linli_domain::standards::assessment::rule_lines;
@@ -185,8 +185,8 @@ pub struct CompoundStandardsView {
 }
 
 /// The current quarter in China.
-pub fn current_period() -> String {
-    let d = crate::china_date(now());
+pub fn current_period(now: i64) -> String {
+    let d = crate::china_date(now);
     let mut parts = d.split('-');
     let year = parts.next().and_then(|y| y.parse().ok()).unwrap_or(2026);
     let month = parts.next().and_then(|m| m.parse().ok()).unwrap_or(1);
@@ -240,7 +240,7 @@ impl Store {
         actor.require(Action::Assess, &at)?;
         let period = match period.filter(|p| !p.trim().is_empty()) {
             Some(p) => Period::parse(p).map_err(|e| ServiceError::invalid("period", e))?.to_string(),
-            None => current_period(),
+            None => current_period(self.now()),
         };
         let scheme = Store::scheme(self.read(), c.city_id).await?;
         let rows = assessment::Entity::find().filter(assessment::Column::CompoundId.eq(c.id)).order_by_desc(assessment::Column::Period).all(self.read()).await?;
@@ -309,7 +309,7 @@ impl Store {
         if latest {
             assessment::Entity::update_many().col_expr(assessment::Column::Latest, Expr::value(false)).filter(assessment::Column::CompoundId.eq(c.id)).exec(&txn).await?;
         }
-        let row = assessment_row(&c, &period_s, marks_json(&stored)?, &d, latest, (actor.account_id, &actor.name), now());
+        let row = assessment_row(&c, &period_s, marks_json(&stored)?, &d, latest, (actor.account_id, &actor.name), self.now());
         let id = match &existing {
             Some(old) => {
                 let mut row = row;
@@ -472,7 +472,7 @@ async fn set_compound_status<C: ConnectionTrait>(txn: &C, actor: &Actor, c: &com
         .col_expr(compound::Column::ThreeNo, Expr::value(three_no))
         .col_expr(compound::Column::SixHave, Expr::value(six_have))
         .col_expr(compound::Column::Version, Expr::col(compound::Column::Version).add(1))
-        .col_expr(compound::Column::UpdatedAt, Expr::value(now()))
+        .col_expr(compound::Column::UpdatedAt, Expr::value(actor.at))
         .filter(compound::Column::Id.eq(c.id))
         .exec(txn)
         .await?;

@@ -28,7 +28,7 @@ use crate::accounts::Actor;
 use crate::audit::GLOBAL_CHAIN;
 use crate::entity::{compound, region, standard_scheme};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now, paths};
+use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::place::{Node, NodeKind, Path};
 use linli_domain::standards::{Checklist, RatingScheme, baoan_preset, suining_template};
@@ -183,7 +183,7 @@ impl Store {
         if current != input.version {
             return Err(ServiceError::Stale { current });
         }
-        let at = now();
+        let at = self.now();
         let id = match &existing {
             Some(row) => {
                 standard_scheme::Entity::update_many()

@@ -8,7 +8,7 @@ use super::{internal, whole};
 use crate::accounts::Actor;
 use crate::entity::{compound, compound_plan, plan_item};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now};
+use crate::Store;
 use linli_domain::authz::Action;
 use linli_domain::elevator::parse_yuan;
 use linli_domain::place::NodeKind;
@@ -287,7 +287,7 @@ impl Store {
         let amount = |ch: Channel| budget.get(&ch).copied().unwrap_or(0);
         let txn = self.begin_write().await?;
         let existing = Store::plan_row(&txn, c.id).await?;
-        let t = now();
+        let t = self.now();
         let responsible = responsible.map(|r| r.into_string()).unwrap_or_default();
         let id = match &existing {
             Some(p) => {
@@ -376,7 +376,7 @@ impl Store {
         .exec(&txn)
         .await?
         .last_insert_id;
-        recount(&txn, plan.id).await?;
+        recount(&txn, plan.id, self.now()).await?;
         let row = plan_item::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "plan_item" })?;
         crate::ratings::record(&txn, actor, c.id, "plan.item.add", "plan_item", id, None, Some(crate::ratings::to_json(&row)?)).await?;
         txn.commit().await?;
@@ -392,11 +392,11 @@ impl Store {
         let txn = self.begin_write().await?;
         plan_item::Entity::update_many()
             .col_expr(plan_item::Column::Done, Expr::value(done))
-            .col_expr(plan_item::Column::DoneAt, Expr::value(if done { Some(now()) } else { None }))
+            .col_expr(plan_item::Column::DoneAt, Expr::value(if done { Some(self.now()) } else { None }))
             .filter(plan_item::Column::Id.eq(item.id))
             .exec(&txn)
             .await?;
-        recount(&txn, plan.id).await?;
+        recount(&txn, plan.id, self.now()).await?;
         let after = plan_item::Entity::find_by_id(item.id).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "plan_item" })?;
         crate::ratings::record(&txn, actor, c.id, "plan.item.done", "plan_item", item.id, Some(crate::ratings::to_json(&item)?), Some(crate::ratings::to_json(&after)?)).await?;
         txn.commit().await?;
@@ -458,14 +458,14 @@ impl Store {
 }
 
 /// Recounts a plan's items and done items.
-async fn recount<C: ConnectionTrait>(txn: &C, plan_id: i64) -> ServiceResult<()> {
+async fn recount<C: ConnectionTrait>(txn: &C, plan_id: i64, at: i64) -> ServiceResult<()> {
     let items = plan_item::Entity::find().filter(plan_item::Column::PlanId.eq(plan_id)).all(txn).await?;
     let total = i32::try_from(items.len()).unwrap_or(i32::MAX);
     let done = i32::try_from(items.iter().filter(|i| i.done).count()).unwrap_or(i32::MAX);
     compound_plan::Entity::update_many()
         .col_expr(compound_plan::Column::ItemsTotal, Expr::value(total))
         .col_expr(compound_plan::Column::ItemsDone, Expr::value(done))
-        .col_expr(compound_plan::Column::UpdatedAt, Expr::value(now()))
+        .col_expr(compound_plan::Column::UpdatedAt, Expr::value(at))
         .filter(compound_plan::Column::Id.eq(plan_id))
         .exec(txn)
         .await?;

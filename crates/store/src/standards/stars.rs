@@ -10,7 +10,7 @@ use super::json_string;
 use crate::accounts::Actor;
 use crate::entity::{compound, household, star_rating};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now};
+use crate::Store;
 use linli_domain::authz::Action;
 use linli_domain::elevator::parse_percent_bp;
 use linli_domain::standards::{Period, RatingInput, RatingOutcome};
@@ -98,7 +98,7 @@ impl Store {
         Ok(StarForm {
             compound_id: c.id,
             compound_name: c.name,
-            period: current_period(),
+            period: current_period(self.now()),
             households,
             needed: scheme.rating.survey.needed(households),
             vetoes: scheme.rating.vetoes.iter().map(|v| VetoChoice { code: v.code.clone(), title: v.title.clone(), checked: false }).collect(),
@@ -137,7 +137,7 @@ impl Store {
             star_rating::Entity::update_many().col_expr(star_rating::Column::Latest, Expr::value(false)).filter(star_rating::Column::CompoundId.eq(c.id)).exec(&txn).await?;
         }
         let input = RatingInput { households, responses, satisfied, management_centi: management, overall_centi: overall, vetoes };
-        let mut row = rating_row(&c, &period_s, &input, &outcome, latest, (actor.account_id, &actor.name), now())?;
+        let mut row = rating_row(&c, &period_s, &input, &outcome, latest, (actor.account_id, &actor.name), self.now())?;
         let id = match &existing {
             Some(old) => {
                 row.id = Set(old.id);

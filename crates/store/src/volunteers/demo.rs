@@ -5,7 +5,7 @@
 
 use super::{ACTIVE, china_moment, month_rota, next_month};
 use crate::entity::{account, compound, volunteer_checkin, volunteer_shift, volunteer_signup, volunteer_station};
-use crate::{Store, now};
+use crate::Store;
 use linli_domain::volunteers::{Clock, ShiftPattern, Weekday, started};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
@@ -14,7 +14,7 @@ pub(crate) async fn seed_demo_stations(store: &Store) -> anyhow::Result<usize> {
     let Some(c) = compound::Entity::find().filter(compound::Column::Name.eq("纹江花园")).one(db).await? else {
         return Ok(0);
     };
-    let t = now();
+    let t = store.now();
     let station = volunteer_station::Entity::insert(volunteer_station::ActiveModel {
         compound_id: Set(c.id),
         name: Set("纹江花园志愿服务站".into()),

@@ -5,7 +5,7 @@ use super::{ACTIVE, LoadedStation, TurnView, WITHDRAWN, china_moment, interval, 
 use crate::accounts::Actor;
 use crate::entity::{account, household, ownership, residency, role_grant, volunteer_checkin, volunteer_shift, volunteer_signup, volunteer_swap};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now};
+use crate::Store;
 use linli_domain::authz::Action;
 use linli_domain::volunteers::{CheckinWindow, Day, Interval, Moment, SwapParty, SwapStatus, SwapStep, check_checkin, check_signup, check_swap, started, swap_step};
 use linli_domain::{FieldError, Invalid, Lang};
@@ -111,7 +111,7 @@ impl Store {
             return Err(ServiceError::invalid("day", Invalid::BadChoice));
         }
         let turn = Interval { day, start: p.start, end: p.end };
-        let now_m = china_moment(now())?;
+        let now_m = china_moment(self.now())?;
         let unit_id = self.home_unit(actor.account_id, s.compound.id).await?;
         let day_s = day.to_string();
         let txn = self.begin_write().await?;
@@ -140,7 +140,7 @@ impl Store {
             name: Set(actor.name.clone()),
             unit_id: Set(unit_id),
             status: Set(ACTIVE.into()),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             ..Default::default()
         })
         .exec_with_returning(&txn)
@@ -161,7 +161,7 @@ impl Store {
         if row.status != ACTIVE {
             return Ok(s.row.id);
         }
-        if started(&interval(&row)?, china_moment(now())?) {
+        if started(&interval(&row)?, china_moment(self.now())?) {
             return Err(ServiceError::invalid("signup", Invalid::ShiftStarted));
         }
         let txn = self.begin_write().await?;
@@ -176,7 +176,7 @@ impl Store {
             volunteer_swap::Entity::update_many()
                 .col_expr(volunteer_swap::Column::Status, Expr::value(SwapStatus::Withdrawn.as_str()))
                 .col_expr(volunteer_swap::Column::DecidedBy, Expr::value(actor.account_id))
-                .col_expr(volunteer_swap::Column::DecidedAt, Expr::value(now()))
+                .col_expr(volunteer_swap::Column::DecidedAt, Expr::value(self.now()))
                 .filter(volunteer_swap::Column::Status.eq(open))
                 .filter(volunteer_swap::Column::FromSignupId.eq(row.id).or(volunteer_swap::Column::ToSignupId.eq(row.id)))
                 .exec(&txn)
@@ -195,7 +195,7 @@ impl Store {
         if row.account_id != actor.account_id || row.status != ACTIVE {
             return Err(ServiceError::invalid("signup", Invalid::NotYourShift));
         }
-        let now_m = china_moment(now())?;
+        let now_m = china_moment(self.now())?;
         let turn = interval(&row)?;
         let window = CheckinWindow { early_minutes: u16::try_from(s.row.checkin_early).unwrap_or(0) };
         check_checkin(&turn, now_m, window).map_err(|e| ServiceError::invalid("signup", e))?;
@@ -208,7 +208,7 @@ impl Store {
             signup_id: Set(row.id),
             account_id: Set(actor.account_id),
             minutes: Set(minutes),
-            at: Set(now()),
+            at: Set(self.now()),
             ..Default::default()
         })
         .exec(&txn)
@@ -236,7 +236,7 @@ impl Store {
         if from.status != ACTIVE || to.account_id == from.account_id {
             return Err(ServiceError::invalid("with_signup_id", Invalid::BadChoice));
         }
-        let now_m = china_moment(now())?;
+        let now_m = china_moment(self.now())?;
         self.check_exchange(self.read(), &from, &to, now_m).await?;
         let direct = manager && from.account_id != actor.account_id;
         let txn = self.begin_write().await?;
@@ -250,8 +250,8 @@ impl Store {
             counterpart_id: Set(to.account_id),
             status: Set(status.as_str().into()),
             decided_by: Set(direct.then_some(actor.account_id)),
-            created_at: Set(now()),
-            decided_at: Set(direct.then(now)),
+            created_at: Set(self.now()),
+            decided_at: Set(direct.then(|| self.now())),
             ..Default::default()
         })
         .exec_with_returning(&txn)
@@ -283,13 +283,13 @@ impl Store {
         };
         let status = SwapStatus::parse(&swap.status).map_err(|_| ServiceError::Internal(anyhow::anyhow!("swap {} has a bad status", swap.id)))?;
         let next = swap_step(status, step, party).map_err(|e| FieldError::new("swap", e))?;
-        let now_m = china_moment(now())?;
+        let now_m = china_moment(self.now())?;
         let txn = self.begin_write().await?;
         // Claim the request first: a second decision (another click, another server) finds it settled.
         let res = volunteer_swap::Entity::update_many()
             .col_expr(volunteer_swap::Column::Status, Expr::value(next.as_str()))
             .col_expr(volunteer_swap::Column::DecidedBy, Expr::value(actor.account_id))
-            .col_expr(volunteer_swap::Column::DecidedAt, Expr::value(now()))
+            .col_expr(volunteer_swap::Column::DecidedAt, Expr::value(self.now()))
             .filter(volunteer_swap::Column::Id.eq(swap.id))
             .filter(volunteer_swap::Column::Status.eq(SwapStatus::Proposed.as_str()))
             .exec(&txn)

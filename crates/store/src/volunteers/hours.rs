@@ -82,7 +82,7 @@ impl Store {
     pub async fn volunteer_hours(&self, actor: &Actor, compound_id: i64, month: &str, lang: Lang) -> ServiceResult<HoursView> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ViewPublic, &paths::compound_path(&c))?;
-        let month = month_or_now(month)?;
+        let month = month_or_now(month, self.now())?;
         let (turns, names) = self.month_turns(c.id, month, None).await?;
         let h = tally(&turns);
         let counted = |p: i64| turns.iter().filter(|t| t.person == p && t.checked_in).count() as u32;

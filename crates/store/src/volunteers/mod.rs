@@ -21,7 +21,7 @@ pub use hours::*;
 use crate::accounts::Actor;
 use crate::entity::{compound, volunteer_checkin, volunteer_shift, volunteer_signup, volunteer_station, volunteer_swap};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Store, now, paths};
+use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::place::Path;
 use linli_domain::rating::Month;
@@ -185,9 +185,9 @@ pub struct RotaView {
     pub today: String,
 }
 
-pub(crate) fn month_or_now(month: &str) -> ServiceResult<Month> {
+pub(crate) fn month_or_now(month: &str, now: i64) -> ServiceResult<Month> {
     if month.trim().is_empty() {
-        return Ok(china_moment(now())?.day.month());
+        return Ok(china_moment(now)?.day.month());
     }
     Ok(Month::parse(month).map_err(|e| FieldError::new("month", e))?)
 }
@@ -324,7 +324,7 @@ impl Store {
             checkin_early: Set(i32::from(linli_domain::volunteers::CheckinWindow::default().early_minutes)),
             active: Set(true),
             created_by: Set(actor.account_id),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             ..Default::default()
         })
         .exec(&txn)
@@ -375,7 +375,7 @@ impl Store {
             capacity: Set(i32::from(pattern.capacity)),
             active: Set(true),
             bookings: Set(0),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             ..Default::default()
         })
         .exec_with_returning(&txn)
@@ -408,7 +408,7 @@ impl Store {
     pub async fn volunteer_rota(&self, actor: &Actor, station_id: i64, month: &str, lang: Lang) -> ServiceResult<RotaView> {
         let s = self.load_station(station_id).await?;
         actor.require(Action::ViewPublic, &s.path)?;
-        let month = month_or_now(month)?;
+        let month = month_or_now(month, self.now())?;
         let station = self.station_view(&s, actor, lang).await?;
         let shifts = volunteer_shift::Entity::find().filter(volunteer_shift::Column::StationId.eq(s.row.id)).all(self.read()).await?;
         let patterns: Vec<(i64, ShiftPattern)> = shifts.iter().filter(|x| x.active).map(|x| Ok((x.id, pattern(x)?))).collect::<ServiceResult<_>>()?;
@@ -421,7 +421,7 @@ impl Store {
             .all(self.read())
             .await?;
         let checked: HashSet<i64> = self.checked_in(signups.iter().map(|x| x.id)).await?;
-        let now = china_moment(now())?;
+        let now = china_moment(self.now())?;
         let turns: Vec<TurnView> = signups.iter().map(|x| turn_view(x, checked.contains(&x.id), actor, now)).collect();
         let mut by_slot: HashMap<(i64, String), Vec<TurnView>> = HashMap::new();
         for t in &turns {

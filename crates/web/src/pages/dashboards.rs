@@ -186,7 +186,7 @@ async fn dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<FormatQuer
     if let Some(format) = q.format.as_deref() {
         let t = T::new(ctx.lang, false);
         let headers = [t.s("sd_chart"), t.s("sd_category"), t.s("sd_series"), t.s("sd_value")];
-        return super::sheet_download(format, t.s("sd_dashboard"), &headers, &table_rows(&ch)).map_err(|e| ctx.err(e));
+        return super::sheet_download(&ctx, format, t.s("sd_dashboard"), &headers, &table_rows(&ch)).map_err(|e| ctx.err(e));
     }
     let (t, c) = chrome(&ctx);
     Ok(DashboardPage { t, c, pipes_km: pipes_km(&v), v, ch }.into_response())
@@ -207,7 +207,7 @@ async fn report(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let v = state.store.dashboard(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
     let ch = charts(&v, ctx.lang);
-    Ok(ReportPage { t, c, pipes_km: pipes_km(&v), v, ch, today: super::today_plus(0) }.into_response())
+    Ok(ReportPage { t, c, pipes_km: pipes_km(&v), v, ch, today: super::today_plus(&ctx, 0) }.into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -245,7 +245,7 @@ async fn compounds(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ListQuery>
             .into_iter()
             .map(|c| vec![c.name, c.community, c.management_mode, c.status_label, c.six_have_count.to_string(), c.stars.map(|s| s.to_string()).unwrap_or_default(), c.score, c.plan_progress])
             .collect();
-        return super::sheet_download(format, t.s("sd_compounds"), &headers, &rows).map_err(|e| ctx.err(e));
+        return super::sheet_download(&ctx, format, t.s("sd_compounds"), &headers, &rows).map_err(|e| ctx.err(e));
     }
     let v = s.dashboard_compounds(actor, id, &filter, PageRequest::new(q.page, None), lang).await.map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);

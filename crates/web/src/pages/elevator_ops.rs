@@ -162,7 +162,7 @@ async fn statement(state: State, ctx: Ctx, Ids((id, month)): Ids<(i64, String)>,
             .collect();
         rows.push([vec![t.s("eo_total").to_string(), String::new(), String::new()], s.sums_yuan.clone(), vec![s.total_yuan.clone()]].concat());
         let name = format!("{} {}", s.unit_name, s.month);
-        return super::sheet_download(&q.format, &name, &headers, &rows).map_err(|e| ctx.err(e));
+        return super::sheet_download(&ctx, &q.format, &name, &headers, &rows).map_err(|e| ctx.err(e));
     }
     Ok(StatementPage { t, c, s }.into_response())
 }

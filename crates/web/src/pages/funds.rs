@@ -198,7 +198,7 @@ async fn account(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<LedgerQuery>
                 ]
             })
             .collect();
-        return super::sheet_download(format, t.s("fd_entries"), &headers, &rows).map_err(|e| ctx.err(e));
+        return super::sheet_download(&ctx, format, t.s("fd_entries"), &headers, &rows).map_err(|e| ctx.err(e));
     }
     let v = state.store.fund_account(actor, id, PageRequest::new(q.page, None), ctx.lang).await.map_err(|e| ctx.err(e))?;
     Ok(account_page(&ctx, v, None).into_response())
@@ -294,7 +294,7 @@ fn statement_sheet(ctx: &Ctx, s: &StatementView, format: &str) -> PageResult {
     rows.push(vec![t.s("fd_closing").into(), String::new(), s.closing_yuan.clone()]);
     rows.extend(s.emergencies.iter().map(|e| vec![t.s("fd_emergency").into(), format!("{} {} {}", e.occurred_on, e.kind_label, e.note), e.amount_yuan.clone()]));
     let name = format!("{} {}", s.account_name, s.period_label);
-    super::sheet_download(format, &name, &[t.s("fd_section"), t.s("fd_item"), t.s("fd_amount_yuan")], &rows).map_err(|e| ctx.err(e))
+    super::sheet_download(&ctx, format, &name, &[t.s("fd_section"), t.s("fd_item"), t.s("fd_amount_yuan")], &rows).map_err(|e| ctx.err(e))
 }
 
 async fn statement(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<StatementQuery>) -> PageResult {

@@ -43,7 +43,7 @@ fn households_sheet(ctx: &Ctx, format: &str, rows: Vec<HouseholdRow>) -> PageRes
         .into_iter()
         .map(|h| vec![h.compound, h.building, h.unit, h.floor.to_string(), h.room, h.area, h.owners, h.phone.unwrap_or_default()])
         .collect();
-    super::sheet_download(format, t.s("households"), &headers, &rows).map_err(|e| ctx.err(e))
+    super::sheet_download(&ctx, format, t.s("households"), &headers, &rows).map_err(|e| ctx.err(e))
 }
 
 #[derive(Template, WebTemplate)]

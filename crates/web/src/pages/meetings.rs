@@ -153,7 +153,7 @@ async fn new_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     if !state.store.may_manage_decisions(actor, id).await.map_err(|e| ctx.err(e))? {
         return Err(ctx.err(ServiceError::Forbidden));
     }
-    let input = MeetingInput { held_on: super::today_plus(0), ..Default::default() };
+    let input = MeetingInput { held_on: super::today_plus(&ctx, 0), ..Default::default() };
     Ok(form_page(&state, &ctx, id, None, &input).await?.into_response())
 }
 

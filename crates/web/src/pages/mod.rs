@@ -199,9 +199,9 @@ pub fn reshow(mut form: SimpleForm, err: ServiceError, lang: Lang) -> PageResult
 
 pub use linli_store::{china_date, china_time};
 
-/// The date `days` from today in China, to pre-fill a deadline.
-pub fn today_plus(days: i64) -> String {
-    china_date(linli_store::now() + days * 86_400)
+/// The date `days` from the request's day in China, to pre-fill a deadline.
+pub fn today_plus(ctx: &Ctx, days: i64) -> String {
+    china_date(ctx.now + days * 86_400)
 }
 
 /// The most rows a list download holds: a city's households fit.
@@ -229,7 +229,7 @@ where
 }
 
 /// A table as an `.xlsx` or `.csv` download (`format` as in the link's query).
-pub fn sheet_download(format: &str, name: &str, headers: &[&str], rows: &[Vec<String>]) -> Result<Response, ServiceError> {
+pub fn sheet_download(ctx: &Ctx, format: &str, name: &str, headers: &[&str], rows: &[Vec<String>]) -> Result<Response, ServiceError> {
     let (bytes, content_type, ext) = match format {
         "csv" => (linli_store::sheet::csv_table(headers, rows)?, "text/csv; charset=utf-8", "csv"),
         "xlsx" => (
@@ -239,7 +239,7 @@ pub fn sheet_download(format: &str, name: &str, headers: &[&str], rows: &[Vec<St
         ),
         _ => return Err(ServiceError::invalid("format", linli_domain::Invalid::BadChoice)),
     };
-    Ok(voting::download(bytes, content_type, &format!("linli-{}.{ext}", linli_store::now())))
+    Ok(voting::download(bytes, content_type, &format!("linli-{}.{ext}", ctx.now)))
 }
 
 /// A QR code as inline SVG, at least `px` pixels square; empty if the text cannot be encoded.

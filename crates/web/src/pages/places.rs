@@ -87,7 +87,7 @@ async fn compounds(state: State, ctx: Ctx, Q(q): Q<ListQuery>) -> PageResult {
                 ]
             })
             .collect();
-        return super::sheet_download(format, t.s("compounds"), &headers, &rows).map_err(|e| ctx.err(e));
+        return super::sheet_download(&ctx, format, t.s("compounds"), &headers, &rows).map_err(|e| ctx.err(e));
     }
     let list = state.store.list_compounds(actor, &filter, PageRequest::new(q.page, None)).await.map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);

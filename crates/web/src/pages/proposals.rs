@@ -200,7 +200,7 @@ async fn page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let mine = s.my_ballot(actor, id).await.map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
     let choices = Choice::ALL.iter().map(|ch| (ch.as_str(), ch.label(ctx.lang))).collect();
-    let today = super::today_plus(14);
+    let today = super::today_plus(&ctx, 14);
     let f = s.follow_up(actor, id).await.map_err(|e| ctx.err(e))?;
     let concerns = Concern::ALL.iter().map(|x| (x.as_str(), x.label(ctx.lang))).collect();
     let files = s.proposal_files(actor, id).await.map_err(|e| ctx.err(e))?;

@@ -395,7 +395,7 @@ async fn metrics(state: &AppState, ctx: &Ctx, scope: MetricsScope, path: String,
                 })
             })
             .collect();
-        return sheet_download(format, &m.name, &headers, &rows).map_err(|e| ctx.err(e));
+        return sheet_download(&ctx, format, &m.name, &headers, &rows).map_err(|e| ctx.err(e));
     }
     let category_chart = counts_chart(&t, t.s("rq_by_category"), t.s("rq_category"), &m.by_category);
     let month_chart = rates_chart(&t, &m.by_month);

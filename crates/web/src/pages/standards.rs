@@ -402,7 +402,7 @@ async fn region_plans(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<PlansQu
             .into_iter()
             .map(|p| vec![p.compound_name, if p.three_no { "1".into() } else { "0".into() }, p.problems, p.responsible, p.households_benefited.to_string(), p.budget_total_yuan, p.items_total.to_string(), p.items_done.to_string()])
             .collect();
-        return super::sheet_download(format, t.s("sd_plans"), &headers, &rows).map_err(|e| ctx.err(e));
+        return super::sheet_download(&ctx, format, t.s("sd_plans"), &headers, &rows).map_err(|e| ctx.err(e));
     }
     let v = s.region_plans(actor, id, &filter, PageRequest::new(q.page, None)).await.map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);

@@ -241,13 +241,13 @@ async fn hours(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<MonthQuery>) -
     let h = state.store.volunteer_hours(ctx.actor()?, id, &q.month, ctx.lang).await.map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
     if !q.format.is_empty() {
-        return hours_sheet(&t, &h, &q.format).map_err(|e| ctx.err(e));
+        return hours_sheet(&ctx, &t, &h, &q.format).map_err(|e| ctx.err(e));
     }
     Ok(HoursPage { t, c, h }.into_response())
 }
 
 /// The hours as one table: a row per volunteer, then a row per unit.
-fn hours_sheet(t: &T, h: &HoursView, format: &str) -> Result<Response, ServiceError> {
+fn hours_sheet(ctx: &Ctx, t: &T, h: &HoursView, format: &str) -> Result<Response, ServiceError> {
     let headers = [t.s("vo_month"), t.s("vo_kind"), t.s("vo_who"), t.s("vo_turns"), t.s("vo_minutes"), t.s("vo_hours")];
     let mut rows: Vec<Vec<String>> = h
         .people
@@ -255,5 +255,5 @@ fn hours_sheet(t: &T, h: &HoursView, format: &str) -> Result<Response, ServiceEr
         .map(|p| vec![h.month.clone(), t.s("vo_person").into(), p.name.clone(), p.turns.to_string(), p.minutes.to_string(), p.label.clone()])
         .collect();
     rows.extend(h.units.iter().map(|u| vec![h.month.clone(), t.s("vo_unit").into(), u.unit.clone(), String::new(), u.minutes.to_string(), u.label.clone()]));
-    sheet_download(format, t.s("vo_hours_title"), &headers, &rows)
+    sheet_download(ctx, format, t.s("vo_hours_title"), &headers, &rows)
 }
