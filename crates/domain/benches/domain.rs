@@ -11,7 +11,7 @@ use linli_domain::audit::{AuditContent, ChainVerifier, GENESIS, link_hash};
 use linli_domain::authz::{Action, Grant, Role, allowed};
 use linli_domain::decision::{Choice, ElectorHousehold, Electorate, Preset, TallyContext, VoterKey, tally};
 use linli_domain::place::{Node, NodeKind, Path};
-use linli_domain::rating::{Mark, Rubric, SheetScore, UnitMonth, nanguo_preset, rank, score_sheet, unit_month};
+use linli_domain::rating::{Mark, Party, PartySheet, Rubric, UnitMonth, nanguo_preset, rank, score_sheet, unit_month};
 use std::hint::black_box;
 
 fn bench(c: &mut Criterion) {
@@ -145,12 +145,12 @@ fn rank_month(rubric: &Rubric, month: &[(i64, Vec<Vec<&str>>)], per_compound: us
         let units: Vec<UnitMonth> = compound
             .iter()
             .map(|(unit, sheets)| {
-                let scored: Vec<(SheetScore, i64)> = sheets
+                let scored: Vec<PartySheet> = sheets
                     .iter()
                     .enumerate()
                     .filter_map(|(i, taps)| {
                         let marks: Vec<Mark<'_>> = taps.iter().map(|t| Mark { item: t }).collect();
-                        score_sheet(rubric, &marks).ok().map(|s| (s, i as i64))
+                        score_sheet(rubric, &marks).ok().map(|s| PartySheet { party: Party::ALL[i % 4], score: s, submitted_at: i as i64 })
                     })
                     .collect();
                 unit_month(*unit, rubric, &scored)
@@ -172,11 +172,12 @@ fn bench_rating(c: &mut Criterion) {
         let units: Vec<UnitMonth> = city
             .iter()
             .map(|(unit, sheets)| {
-                let scored: Vec<(SheetScore, i64)> = sheets
+                let scored: Vec<PartySheet> = sheets
                     .iter()
-                    .filter_map(|taps| {
+                    .enumerate()
+                    .filter_map(|(i, taps)| {
                         let marks: Vec<Mark<'_>> = taps.iter().map(|t| Mark { item: t }).collect();
-                        score_sheet(&rubric, &marks).ok().map(|s| (s, 0))
+                        score_sheet(&rubric, &marks).ok().map(|s| PartySheet { party: Party::ALL[i % 4], score: s, submitted_at: 0 })
                     })
                     .collect();
                 unit_month(*unit, &rubric, &scored)

@@ -80,7 +80,9 @@ pub enum Invalid {
     /// A negative amount where only zero or more makes sense (a cost, a coefficient).
     Negative,
     /// A floor-coefficient table whose coefficients do not add up to exactly 100%.
-    CoefficientsSum { total_bp: i64 },
+    CoefficientsSum { total: String },
+    /// A household listed twice in a split (it would be billed twice).
+    HouseholdTwice { household_id: i64 },
     /// A floor listed twice in a coefficient table.
     DuplicateFloor { floor: i32 },
     /// A floor with a coefficient above zero and no household on it.
@@ -230,6 +232,7 @@ impl Invalid {
             Invalid::NotOnPanel => "not_on_panel",
             Invalid::Negative => "negative",
             Invalid::CoefficientsSum { .. } => "coefficients_sum",
+            Invalid::HouseholdTwice { .. } => "household_twice",
             Invalid::DuplicateFloor { .. } => "duplicate_floor",
             Invalid::EmptyFloor { .. } => "empty_floor",
             Invalid::FloorNotInTable { .. } => "floor_not_in_table",
@@ -409,11 +412,17 @@ impl Invalid {
             (Invalid::NotOnPanel, Lang::En) => "is not on the compound's scoring panel".into(),
             (Invalid::Negative, Lang::Zh) => "不能是负数".into(),
             (Invalid::Negative, Lang::En) => "cannot be negative".into(),
-            (Invalid::CoefficientsSum { total_bp }, Lang::Zh) => {
-                format!("各层系数合计 {}%，必须正好是 100%", Fen(*total_bp))
+            (Invalid::CoefficientsSum { total }, Lang::Zh) => {
+                format!("各层系数合计 {total}，必须正好是 100%（分数如 1/6 也可以）")
             }
-            (Invalid::CoefficientsSum { total_bp }, Lang::En) => {
-                format!("add up to {}%; they must add up to exactly 100%", Fen(*total_bp))
+            (Invalid::CoefficientsSum { total }, Lang::En) => {
+                format!("add up to {total}; they must add up to exactly 100% (fractions such as 1/6 are fine)")
+            }
+            (Invalid::HouseholdTwice { household_id }, Lang::Zh) => {
+                format!("第 {household_id} 号户列了两次，同一户只能分摊一份")
+            }
+            (Invalid::HouseholdTwice { household_id }, Lang::En) => {
+                format!("list household {household_id} twice; a household pays one share only")
             }
             (Invalid::DuplicateFloor { floor }, Lang::Zh) => format!("第 {floor} 层填了两次"),
             (Invalid::DuplicateFloor { floor }, Lang::En) => format!("list floor {floor} twice"),
@@ -636,6 +645,7 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
         "subsidy_preset" => ("补贴标准", "Subsidy"),
         "subsidy_amount" => ("补贴金额", "Subsidy amount"),
         "coefficients" => ("楼层分摊系数", "Floor coefficients"),
+        "share_mode" => ("分摊方式", "How the cost is split"),
         "responsible" => ("负责人", "Responsible person"),
         "installer" => ("施工单位", "Installer"),
         "amount" => ("金额", "Amount"),

@@ -52,6 +52,16 @@ impl Fraction {
     }
 }
 
+/// The greatest common divisor of `|a|` and `|b|` (0 when both are 0): what brings a sum or
+/// mean of fractions back to lowest terms.
+pub fn gcd(a: i128, b: i128) -> i128 {
+    let (mut a, mut b) = (a.abs(), b.abs());
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
 impl PartialEq for Fraction {
     fn eq(&self, other: &Self) -> bool {
         self.cmp(other) == Ordering::Equal

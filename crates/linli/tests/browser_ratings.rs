@@ -1,7 +1,8 @@
 //! The browser test of the civility rating: four scorers, one from each party, fill
 //! their sheets on the phone page by tapping deductions; the committee closes the month; the
 //! red flags go to the top eligible units and show on the month page and on the printable
-//! notice. Headless Chromium at phone size; screenshots under /tmp/linli-shots/rating-*.png.
+//! notice. After each sheet the scorer's next unit opens; the sheet has one tap per line.
+//! Headless Chromium at phone size; screenshots under /tmp/linli-shots/rating-*.png.
 //! Needs `LINLI_WEBDRIVER_URL` and `LINLI_CHROME_BIN` (scripts/test sets both).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -51,11 +52,26 @@ async fn score(d: &WebDriver, app: &TestApp, month: i64, unit: i64, taps: &[&str
         assert!(item.is_selected().await?, "{tap} is ticked after the tap");
     }
     if let Some(name) = shot_name {
+        // One tap per line: no two items of the sheet share a row.
+        let mut tops = Vec::new();
+        for l in d.query(By::Css("form.sheet label.tap")).all_from_selector().await? {
+            tops.push(l.rect().await?.y as i64);
+        }
+        let mut unique = tops.clone();
+        unique.dedup();
+        assert_eq!(unique.len(), tops.len(), "each checkbox on its own line: {tops:?}");
         shot(d, name).await?;
     }
     let submit = d.query(By::Css("form.sheet button[type='submit']")).desc("the submit button of the sheet").single().await?;
     click_and_leave(&submit).await?;
-    assert_eq!(d.current_url().await?.path(), format!("/rating/months/{month}"), "a submitted sheet returns to the month");
+    // The next unit still to score opens (or the month, when none is left), saying the sheet was saved.
+    let path = d.current_url().await?.path().to_string();
+    assert!(path == format!("/rating/months/{month}") || path.starts_with(&format!("/rating/months/{month}/score/")), "{path}");
+    let saved = d.query(By::Css("p.notice-ok")).desc("the confirmation of the sheet").single().await?.text().await?;
+    assert!(saved.contains("已提交评分表"), "{saved}");
+    if path != format!("/rating/months/{month}") {
+        d.query(By::Css("form.sheet")).desc("the next unit's sheet").single().await?;
+    }
     Ok(())
 }
 
@@ -80,6 +96,7 @@ async fn four_scorers_submit_on_the_phone_the_month_closes_and_the_notice_prints
                 score(&d, app, month, litter, if login == "worker" { &["litter"] } else { &[] }, None).await?;
                 score(&d, app, month, veto, if login == "buildinghead" { &["flying_lead"] } else { &[] }, None).await?;
                 // What they scored leaves their list; the unit head never sees their own unit.
+                d.goto(app.url(&format!("/rating/months/{month}"))).await?;
                 let left: Vec<String> = {
                     let mut v = Vec::new();
                     for a in d.query(By::Css("ul.big-links a")).all_from_selector().await? {

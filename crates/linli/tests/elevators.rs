@@ -1,7 +1,8 @@
 //! Elevator retrofit projects through the API, on SQLite and PostgreSQL: a project for a
 //! unit linked to its proposal, the Shanghai subsidy and the floor coefficients on a
-//! six-floor unit with shares that add up to the fen, payments that shrink the outstanding
-//! list, and bad input refused with the field named and nothing written.
+//! six-floor unit with shares that add up to the fen, exact fractions (1/6) and equal per flat
+//! split to the fen, payments that shrink the outstanding list, and bad input refused with
+//! the field named and nothing written.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -125,6 +126,81 @@ both_backends! {
         let (_, p) = app.api(&resident, Method::GET, &format!("/elevators/{id}"), None).await;
         assert_eq!(p["proposal"]["stage"], "deliberation");
         assert_eq!(p["proposal"]["unresolved_objections"], 1);
+    }
+
+    async fn sixths_and_equal_per_flat_split_to_the_fen(app) {
+        let committee = app.token("committee").await;
+        let c = compound(&app);
+        let unit = six_floor_unit(&app, c).await;
+        let (s, p) = create(&app, &committee, c, unit, None).await;
+        assert_eq!(s, 201, "{p}");
+        let id = p["id"].as_i64().unwrap();
+        assert_eq!(p["share_mode"], "floors");
+        // An equal split over six floors: 1/6 each, which whole basis points cannot say.
+        let sixths: Vec<(i32, &str)> = (1..=6).map(|f| (f, "1/6")).collect();
+        let (s, p) = app.api(&committee, Method::PUT, &format!("/elevators/{id}/plan"), Some(plan(1, "458,000.01", &sixths))).await;
+        assert_eq!(s, 200, "{p}");
+        let row = &p["coefficients"][2];
+        assert_eq!((row["percent"].as_str(), row["text"].as_str(), row["num"].as_i64(), row["den"].as_i64()), (Some("1/6"), Some("1/6"), Some(1), Some(6)));
+        assert_eq!(row["bp"], Value::Null);
+        let due = p["amount_due"].as_i64().unwrap();
+        let (_, t) = app.api(&committee, Method::GET, &format!("/elevators/{id}/shares"), None).await;
+        let lines = t["lines"].as_array().unwrap().clone();
+        assert_eq!(lines.iter().map(|l| l["share"].as_i64().unwrap()).sum::<i64>(), due, "the shares add up to the fen");
+        for l in &lines {
+            assert_eq!(l["coefficient"], "1/6", "{l}");
+            let (share, n) = (i128::from(l["share"].as_i64().unwrap()), i128::from(l["on_floor"].as_i64().unwrap()));
+            let (exact, den) = (i128::from(due), 6 * n);
+            assert!(share * den > exact - den && share * den < exact + den, "within a fen of due / 6 / {n}: {l}");
+        }
+
+        // Sevenths do not add up to the whole; a word is not a number; a mode that does not
+        // exist is named. Nothing written.
+        let audit = app.audit_count().await;
+        let v = p["version"].as_i64().unwrap();
+        let sevenths: Vec<(i32, &str)> = (1..=6).map(|f| (f, "1/7")).collect();
+        let (s, err) = app.api(&committee, Method::PUT, &format!("/elevators/{id}/plan"), Some(plan(v, "458000", &sevenths))).await;
+        assert_api_error(s, &err, 422, "coefficients_sum", Some("coefficients"));
+        assert!(err["message"].as_str().unwrap().contains("6/7"), "{err}");
+        let mut bad = sixths.clone();
+        bad[0].1 = "a/6";
+        let (s, err) = app.api(&committee, Method::PUT, &format!("/elevators/{id}/plan"), Some(plan(v, "458000", &bad))).await;
+        assert_api_error(s, &err, 422, "not_a_number", Some("coefficients"));
+        let mut body = plan(v, "458000", &sixths);
+        body["share_mode"] = json!("per_floor");
+        let (s, err) = app.api(&committee, Method::PUT, &format!("/elevators/{id}/plan"), Some(body)).await;
+        assert_api_error(s, &err, 422, "bad_choice", Some("share_mode"));
+        assert_eq!(app.audit_count().await, audit);
+
+        // Equal per flat, chosen on the page: every flat the same to a fen, whatever its floor.
+        let page = app.browser_login("committee").await;
+        let project_page = format!("/elevators/{id}");
+        let (_, html) = page.get(&project_page).await;
+        assert!(html.contains(r#"name="share_mode" value="equal_per_flat""#), "the plan offers equal per flat");
+        assert!(html.contains(r#"value="1/6""#) || html.contains(r#"value="1&#x2f;6""#), "the fractions stay as typed");
+        let v = v.to_string();
+        let mut fields: Vec<(String, String)> = vec![("version".into(), v), ("total_cost".into(), "458000.01".into()), ("subsidy_preset".into(), "shanghai".into()), ("share_mode".into(), "equal_per_flat".into()), ("responsible".into(), "自管小组 老周".into())];
+        fields.extend((1..=6).map(|f| (format!("coef_{f}"), "1/6".to_string())));
+        let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let (st, body, to) = page.submit(&project_page, &format!("/elevators/{id}/plan"), &refs).await;
+        assert_eq!(st, 303, "{body}");
+        assert_eq!(to.as_deref(), Some(format!("/elevators/{id}#plan").as_str()));
+        let (_, t) = app.api(&committee, Method::GET, &format!("/elevators/{id}/shares"), None).await;
+        assert_eq!(t["share_mode"], "equal_per_flat");
+        let lines = t["lines"].as_array().unwrap().clone();
+        let n = lines.len() as i64;
+        let shares: Vec<i64> = lines.iter().map(|l| l["share"].as_i64().unwrap()).collect();
+        assert_eq!(shares.iter().sum::<i64>(), due);
+        assert!(shares.iter().max().unwrap() - shares.iter().min().unwrap() <= 1, "{shares:?}");
+        assert!(lines.iter().all(|l| l["coefficient"] == "100.00%" && l["on_floor"].as_i64() == Some(n)), "{t}");
+        let (_, html) = page.get(&format!("/elevators/{id}/shares")).await;
+        assert!(html.contains("每户均摊"), "the notice says how it is split");
+        // Fixed: each stored share keeps its exact part of the whole.
+        let (_, view) = app.api(&committee, Method::GET, &format!("/elevators/{id}"), None).await;
+        let (s, fixed) = app.api(&committee, Method::POST, &format!("/elevators/{id}/shares/fix"), Some(json!({"version": view["version"]}))).await;
+        assert_eq!(s, 200, "{fixed}");
+        assert_eq!(fixed["lines"], t["lines"]);
+        assert_eq!(app.sql_i64(&format!("SELECT COUNT(*) FROM elevator_share WHERE project_id = {id} AND coefficient_num = 1 AND coefficient_den = 1 AND on_floor = {n}")).await, n);
     }
 
     async fn shares_with_the_shanghai_subsidy_add_up_and_payments_shrink_what_is_owed(app) {

@@ -152,8 +152,12 @@ both_backends! {
         assert_eq!(unit_of(&month, f)["rank"], 3);
         assert_eq!(unit_of(&month, own)["no_flag"], "outside_top");
         assert_eq!(month["complete"], false);
+        // The deduction as the score counts it: one party of three lost 5, so the party mean is 5/3.
         let clutter = unit_of(&month, own)["lines"].as_array().unwrap().iter().find(|l| l["item"] == "clutter").unwrap().clone();
-        assert_eq!(clutter["points"], -5);
+        assert_eq!((clutter["points"].as_str(), clutter["points_num"].as_i64(), clutter["points_den"].as_i64()), (Some("-1.7"), Some(-5), Some(3)));
+        assert_eq!(clutter["sheets"], 1);
+        // A vetoed unit has no score for the month, only its veto.
+        assert_eq!((unit_of(&month, a)["score"].clone(), unit_of(&month, a)["score_num"].clone()), (Value::Null, Value::Null));
 
         // Closing without every party's sheet for every unit needs a reason.
         let (st, err) = app.api(&s.committee, Method::POST, &format!("/rating/months/{m}/close"), Some(json!({}))).await;
@@ -267,6 +271,11 @@ both_backends! {
         let worker = app.browser_login("worker").await;
         let (st, page) = worker.get(&month_page).await;
         assert_eq!(st, 200);
+        // The scorer's units come first, as big buttons, before the ranking; tapping a unit in
+        // the ranking opens its sheet too, not a result page.
+        let buttons = page.find(r#"<ul class="big-links">"#).expect("the units to score as buttons");
+        assert!(buttons < page.find("<table").unwrap(), "the units to score come before the ranking");
+        assert!(!page[page.find("<table").unwrap()..].contains(&format!("/rating/months/{month_id}/units/")), "no unit of the ranking opens a result page for a scorer who still has it to score");
         let start = page.find(&format!("/rating/months/{month_id}/score/")).expect("a unit to score");
         let sheet_path: String = page[start..].chars().take_while(|c| *c != '"').collect();
         let unit: i64 = sheet_path.rsplit('/').next().unwrap().parse().unwrap();
@@ -291,7 +300,14 @@ both_backends! {
             .send()
             .await
             .unwrap();
-        assert_eq!(res.status().as_u16(), 303, "{}", res.text().await.unwrap());
+        assert_eq!(res.status().as_u16(), 303);
+        // The next unit to score opens at once, saying the sheet was saved.
+        let next = res.headers()["location"].to_str().unwrap().to_string();
+        assert!(next.starts_with(&format!("/rating/months/{month_id}/score/")) && next.ends_with(&format!("?saved={unit}")), "{next}");
+        let (st, page) = worker.get(&next).await;
+        assert_eq!(st, 200);
+        assert!(page.contains("已提交评分表") && page.contains("form"), "the next sheet, with the confirmation");
+        assert!(page.contains(r#"class="tap""#), "one tap per line");
         let (_, page) = worker.get(&format!("/rating/months/{month_id}/units/{unit}")).await;
         assert!(page.contains("楼道堆放杂物"), "the deduction is explained");
         assert!(page.contains("/files/"), "with its photo");
@@ -368,5 +384,81 @@ both_backends! {
             assert_eq!(m["rubric_version"], version, "{month} is scored under version {version}");
             assert_eq!(m["flag_count"], flags, "{month}");
         }
+    }
+
+    async fn a_party_with_two_scorers_counts_once(app) {
+        let committee = app.token("committee").await;
+        let compound = app.persona_place("committee");
+        rating_kit::adopt_preset(&app, &committee, compound, "2024-04").await;
+        rating_kit::seat_panel(&app, &committee, compound).await;
+        // A second scorer for the community: the volunteer.
+        let (st, v) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/rating/panel"), Some(json!({"login": "volunteer", "party": "community"}))).await;
+        assert_eq!(st, 201, "{v}");
+        let m = rating_kit::open_month(&app, &committee, compound, "2024-05").await;
+        let month = m["id"].as_i64().unwrap();
+        let own = app.persona_place("unithead");
+        let units: Vec<i64> = m["units"].as_array().unwrap().iter().map(|u| u["unit_id"].as_i64().unwrap()).filter(|u| *u != own).take(2).collect();
+        let [u1, u2] = units[..] else { panic!() };
+        let volunteer = app.token("volunteer").await;
+        let (worker, buildinghead, unithead) = (app.token("worker").await, app.token("buildinghead").await, app.token("unithead").await);
+        // u1: the two community sheets 90 and 100 (their mean 95), the other parties 100 each.
+        for (token, unit, taps) in [
+            (&worker, u1, vec!["ebike_indoors", "exit_blocked"]),
+            (&volunteer, u1, vec![]),
+            (&committee, u1, vec![]),
+            (&buildinghead, u1, vec![]),
+            (&unithead, u1, vec![]),
+            (&worker, u2, vec![]),
+            (&buildinghead, u2, vec!["flying_lead"]),
+        ] {
+            let (st, v) = sheet(&app, token, month, unit, &taps).await;
+            assert_eq!(st, 201, "{v}");
+        }
+        let (_, v) = app.api(&committee, Method::GET, &format!("/rating/months/{month}"), None).await;
+        let one = unit_of(&v, u1);
+        // (95 + 100 + 100 + 100) / 4 = 98.75, not the mean of five sheets (98.0).
+        assert_eq!((one["score"].as_str(), one["score_num"].as_i64(), one["score_den"].as_i64()), (Some("98.8"), Some(395), Some(4)));
+        assert_eq!(one["sheets"], 5);
+        let community = one["party_scores"].as_array().unwrap().iter().find(|p| p["party"] == "community").unwrap().clone();
+        assert_eq!((community["sheets"].as_i64(), community["score"].as_str()), (Some(2), Some("95.0")));
+        assert_eq!(one["party_scores"].as_array().unwrap().len(), 4);
+        // Each deduction as the party mean: 5 lost on one of the community's two sheets → 5/8.
+        let lines = one["lines"].as_array().unwrap();
+        assert_eq!(lines.len(), 2);
+        for l in lines {
+            assert_eq!((l["points"].as_str(), l["points_num"].as_i64(), l["points_den"].as_i64(), l["sheets"].as_i64()), (Some("-0.6"), Some(-5), Some(8), Some(1)), "{l}");
+        }
+        let two = unit_of(&v, u2);
+        assert_eq!((two["score"].clone(), two["no_flag"].as_str()), (Value::Null, Some("veto")));
+        assert_eq!(two["vetoes"][0], "飞线充电");
+        assert!(flagged(&v).contains(&u1) && !flagged(&v).contains(&u2));
+
+        // The closed month keeps the party mean; the notice prints it and the veto, not 100.0.
+        let (st, closed) = app.api(&committee, Method::POST, &format!("/rating/months/{month}/close"), Some(json!({"reason": "其余单元本月未组织评分"}))).await;
+        assert_eq!(st, 200, "{closed}");
+        assert_eq!(unit_of(&closed, u1)["score"], "98.8");
+        let stored = app.sql_i64(&format!("SELECT COUNT(*) FROM rating_month WHERE id = {month} AND result LIKE '%\"score\":\"98.8\"%'")).await;
+        assert_eq!(stored, 1, "the stored result holds the party mean");
+        let page = app.browser_login("committee").await;
+        let (st, notice) = page.get(&format!("/rating/months/{month}/notice")).await;
+        assert_eq!(st, 200);
+        let row_of = |html: &str, name: &str| -> String {
+            let at = html.find(&format!("<td>{name}</td>")).unwrap_or_else(|| panic!("{name} on the notice"));
+            let end = html[at..].find("</tr>").unwrap();
+            html[at..at + end].to_string()
+        };
+        let name1 = one["name"].as_str().unwrap();
+        let name2 = two["name"].as_str().unwrap();
+        let row1 = row_of(&notice, name1);
+        assert!(row1.contains("98.8") && row1.contains(" -0.6；"), "{row1}");
+        assert!(!row1.contains("-5") && !row1.contains("×"), "no deduction summed over the sheets beside the mean: {row1}");
+        assert!(notice.contains("申诉截止"), "the notice says until when an appeal is accepted");
+        let row2 = row_of(&notice, name2);
+        assert!(row2.contains("一票否决") && row2.contains("飞线充电") && !row2.contains("100.0"), "{row2}");
+        // The year end counts u1's flag-month and never the vetoed unit's.
+        let (st, year) = app.api(&committee, Method::GET, &format!("/compounds/{compound}/rating/years/2024"), None).await;
+        assert_eq!(st, 200, "{year}");
+        let held: Vec<i64> = year["units"].as_array().unwrap().iter().map(|u| u["unit_id"].as_i64().unwrap()).collect();
+        assert!(held.contains(&u1) && !held.contains(&u2), "{year}");
     }
 }

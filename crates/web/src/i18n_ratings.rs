@@ -128,4 +128,12 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("rt_amend_no_json", "评分细则：必须填写", "Rubric is required"),
     ("rt_amend_bad_json", "评分细则：不是有效的 JSON", "Rubric: not valid JSON"),
     ("rt_amend_line", "行:列", "line:column"),
+    ("rt_party_mean", "得分为各评分方平均分的平均（每方先取本方评分表的平均），扣分同样按各方平均计算。", "The score is the mean over the parties of each party's mean sheet; deductions are shown as the same party mean."),
+    ("rt_of_sheets", "张评分表扣分", "sheets deducted it"),
+    ("rt_by_party", "各方得分", "By party"),
+    ("rt_all_scored", "本月您要打分的单元都已评完，谢谢！", "You have scored all your units this month. Thank you!"),
+    ("rt_remaining", "个单元待评", "units left to score"),
+    ("rt_next_unit", "提交后自动打开下一个待评单元。", "After you submit, the next unit to score opens."),
+    ("rt_sheet_saved", "已提交评分表：", "Sheet submitted: "),
+    ("rt_appeal_until", "申诉截止", "appeals until"),
 ];

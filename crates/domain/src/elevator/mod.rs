@@ -19,7 +19,10 @@ pub mod subsidy;
 pub mod yuan;
 
 pub use operation::{CostKind, OperationLine, SplitMode, Statement, check_month, split_month};
-pub use shares::{CoefficientTable, HouseholdFloor, ShareLine, apportion, largest_remainder};
+pub use shares::{
+    Coefficient, CoefficientTable, HouseholdFloor, ShareLine, ShareMode, apportion, apportion_by, apportion_equally,
+    largest_remainder,
+};
 pub use stage::{Blocker, DocKind, ElevatorStage, Facts, StageStep};
 pub use subsidy::{SubsidyPreset, SubsidyRule};
 pub use yuan::{parse_percent_bp, parse_yuan};

@@ -17,15 +17,17 @@ use std::cmp::Ordering;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnitMonth {
     pub unit_id: i64,
-    /// The mean of the sheets; `None` without a sheet.
+    /// The mean over the parties present of each party's mean sheet; `None` without a sheet.
     pub score: Option<Fraction>,
     pub eligible: bool,
     pub vetoes: Vec<String>,
-    /// Mean points lost in the tie rule's categories.
+    /// Points lost in the tie rule's categories, as the same party mean.
     pub tie_lost: Fraction,
     /// When the unit's last sheet was submitted (seconds).
     pub last_submitted: i64,
     pub sheets: usize,
+    /// The parties with at least one sheet.
+    pub parties: usize,
 }
 
 /// Why a unit has no flag.
@@ -160,6 +162,7 @@ mod tests {
             tie_lost: f(tie_lost, 1),
             last_submitted: last,
             sheets: 4,
+            parties: 4,
         }
     }
 
@@ -296,6 +299,7 @@ mod tests {
                     tie_lost: f(tie, 1),
                     last_submitted: t,
                     sheets: 4,
+                    parties: 4,
                 })
                 .collect()
         })

@@ -55,6 +55,7 @@ pub(crate) async fn seed_demo_projects<C: ConnectionTrait>(txn: &C, now: i64) ->
             subsidy_custom: Set(0),
             subsidy: Set(subsidy.0),
             coefficients: Set(serde_json::to_string(&table)?),
+            share_mode: Set("floors".into()),
             notice_days: Set(15),
             shares_fixed_at: Set(Some(funding_at)),
             created_by: Set(0),
@@ -83,7 +84,8 @@ pub(crate) async fn seed_demo_projects<C: ConnectionTrait>(txn: &C, now: i64) ->
             household_id: Set(l.household_id),
             floor: Set(l.floor),
             room: Set(rooms.get(&l.household_id).cloned().unwrap_or_default()),
-            coefficient_bp: Set(l.coefficient_bp),
+            coefficient_num: Set(l.coefficient.num()),
+            coefficient_den: Set(l.coefficient.den()),
             on_floor: Set(i32::try_from(l.on_floor).unwrap_or(i32::MAX)),
             amount: Set(l.share.0),
             ..Default::default()

@@ -34,7 +34,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::decision::ProposalStage;
-use linli_domain::elevator::{Blocker, CoefficientTable, DocKind, ElevatorStage, Facts, SubsidyPreset};
+use linli_domain::elevator::{Blocker, CoefficientTable, DocKind, ElevatorStage, Facts, ShareMode, SubsidyPreset};
 use linli_domain::place::Path;
 use linli_domain::{Fen, Lang};
 use sea_orm::sea_query::Expr;
@@ -42,13 +42,20 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// A floor's coefficient as shown and typed: "3" and "10.00".
+/// A floor's coefficient as shown and typed: floor 3, "10.00" (percent) or "1/6" (a fraction).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CoefficientRow {
     pub floor: i32,
-    pub bp: i64,
-    /// Percent with two decimals, "10.00".
+    /// Basis points, when the coefficient is a whole number of them (absent for 1/6).
+    pub bp: Option<i64>,
+    /// As it is typed back into the plan form: percent with two decimals ("10.00"), or the
+    /// exact fraction of the whole ("1/6").
     pub percent: String,
+    /// As shown: "10.00%" or "1/6".
+    pub text: String,
+    /// The exact coefficient as a fraction of the whole.
+    pub num: i64,
+    pub den: i64,
 }
 
 /// One stage of a project as its page lists it: when it was entered, if it was.
@@ -132,6 +139,9 @@ pub struct ProjectView {
     pub amount_due: i64,
     pub amount_due_yuan: String,
     pub coefficients: Vec<CoefficientRow>,
+    /// `floors` (by the floor coefficients, equally within a floor) or `equal_per_flat`.
+    pub share_mode: String,
+    pub share_mode_label: String,
     pub notice_days: i32,
     pub shares_fixed: bool,
     pub paid: i64,
@@ -153,6 +163,7 @@ pub(crate) struct Loaded {
     pub path: Path,
     pub stage: ElevatorStage,
     pub table: CoefficientTable,
+    pub mode: ShareMode,
     pub unit_name: String,
 }
 
@@ -248,10 +259,11 @@ impl Store {
         let compound = self.compound_row(row.compound_id).await?;
         let stage = ElevatorStage::parse(&row.stage).map_err(|_| internal(format!("project {id} has stage {}", row.stage)))?;
         let table: CoefficientTable = serde_json::from_str(&row.coefficients).map_err(|e| internal(format!("project {id} coefficients: {e}")))?;
+        let mode = ShareMode::parse(&row.share_mode).map_err(|_| internal(format!("project {id} has share mode {}", row.share_mode)))?;
         let path = paths::unit_path(&compound, row.building_id, row.unit_id);
         let names = crate::ratings::unit_names(self.read(), compound.id).await?;
         let unit_name = names.get(&row.unit_id).cloned().unwrap_or_default();
-        Ok(Loaded { row, compound, path, stage, table, unit_name })
+        Ok(Loaded { row, compound, path, stage, table, mode, unit_name })
     }
 
     pub(crate) async fn project_shares<C: ConnectionTrait>(db: &C, project_id: i64) -> ServiceResult<Vec<elevator_share::Model>> {
@@ -394,6 +406,8 @@ impl Store {
             amount_due: due,
             amount_due_yuan: yuan(due),
             coefficients: coefficient_rows(&p.table),
+            share_mode: p.mode.as_str().into(),
+            share_mode_label: p.mode.label(lang).into(),
             notice_days: r.notice_days,
             shares_fixed: p.shares_fixed(),
             paid,
@@ -425,7 +439,16 @@ impl Store {
 }
 
 pub(crate) fn coefficient_rows(t: &CoefficientTable) -> Vec<CoefficientRow> {
-    t.rows().map(|(floor, bp)| CoefficientRow { floor, bp, percent: Fen(bp).to_string() }).collect()
+    t.rows()
+        .map(|(floor, c)| CoefficientRow {
+            floor,
+            bp: c.as_bp(),
+            percent: c.as_bp().map(|bp| Fen(bp).to_string()).unwrap_or_else(|| format!("{}/{}", c.num(), c.den())),
+            text: c.to_string(),
+            num: c.num(),
+            den: c.den(),
+        })
+        .collect()
 }
 
 /// Reading a project: anyone who may see the compound's public page or holds a role in the unit.

@@ -9,7 +9,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::files::Purpose;
 use crate::{Store, paths};
 use linli_domain::authz::Action;
-use linli_domain::elevator::{CoefficientTable, DocKind, ElevatorStage, StageStep, SubsidyPreset, parse_percent_bp, parse_yuan};
+use linli_domain::elevator::{Coefficient, CoefficientTable, DocKind, ElevatorStage, ShareMode, StageStep, SubsidyPreset, parse_yuan};
 use linli_domain::place::NodeKind;
 use linli_domain::registry::Text;
 use linli_domain::{Fen, FieldError, Invalid, Lang};
@@ -32,7 +32,8 @@ pub struct ProjectInput {
     pub installer: String,
 }
 
-/// A floor's coefficient as typed: "10", "10%", "12.5".
+/// A floor's coefficient as typed: a percentage ("10", "10%", "12.5") or an exact fraction of
+/// the whole ("1/6").
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct CoefficientInput {
     pub floor: i32,
@@ -56,6 +57,10 @@ pub struct PlanInput {
     #[serde(default)]
     pub subsidy_amount: String,
     pub coefficients: Vec<CoefficientInput>,
+    /// `floors` (by the coefficients, equally within a floor) or `equal_per_flat` (the same
+    /// for every flat, whatever its floor); left out or blank, the current mode stays.
+    #[serde(default)]
+    pub share_mode: String,
     #[serde(default)]
     pub notice_days: Option<i32>,
     /// The deciding proposal; left out (or blank on the page), the current link stays.
@@ -181,6 +186,7 @@ impl Store {
             subsidy_custom: Set(0),
             subsidy: Set(0),
             coefficients: Set(serde_json::to_string(&table).map_err(|e| internal(e.to_string()))?),
+            share_mode: Set(ShareMode::Floors.as_str().into()),
             notice_days: Set(NOTICE_DAYS),
             shares_fixed_at: Set(None),
             created_by: Set(actor.account_id),
@@ -226,13 +232,17 @@ impl Store {
         let preset = SubsidyPreset::parse(&input.subsidy_preset).map_err(|e| errors.push(FieldError::new("subsidy_preset", e))).ok();
         let mut rows = Vec::new();
         for c in &input.coefficients {
-            match parse_percent_bp(&c.percent) {
-                Ok(bp) => rows.push((c.floor, bp)),
-                Err(Invalid::Required) => rows.push((c.floor, 0)),
+            match Coefficient::parse(&c.percent) {
+                Ok(x) => rows.push((c.floor, x)),
+                Err(Invalid::Required) => rows.push((c.floor, Coefficient::ZERO)),
                 Err(e) => errors.push(FieldError::new("coefficients", e)),
             }
         }
-        let table = CoefficientTable::new(rows).map_err(|e| errors.push(FieldError::new("coefficients", e))).ok();
+        let table = CoefficientTable::exact(rows).map_err(|e| errors.push(FieldError::new("coefficients", e))).ok();
+        let mode = match input.share_mode.trim() {
+            "" => Some(p.mode),
+            m => ShareMode::parse(m).map_err(|e| errors.push(FieldError::new("share_mode", e))).ok(),
+        };
         let notice_days = input.notice_days.unwrap_or(p.row.notice_days);
         if !(1..=90).contains(&notice_days) {
             errors.push(FieldError::new("notice_days", Invalid::OutOfRange { min: 1, max: 90 }));
@@ -253,8 +263,8 @@ impl Store {
             Err(ServiceError::Invalid(mut e)) => errors.append(&mut e),
             Err(e) => return Err(e),
         }
-        let (Some(cost), Some(pipelines), Some(custom), Some(preset), Some(table), Some(subsidy), true) =
-            (cost, pipelines, custom, preset, table, subsidy, errors.is_empty())
+        let (Some(cost), Some(pipelines), Some(custom), Some(preset), Some(table), Some(subsidy), Some(mode), true) =
+            (cost, pipelines, custom, preset, table, subsidy, mode, errors.is_empty())
         else {
             return Err(ServiceError::Invalid(errors));
         };
@@ -268,6 +278,7 @@ impl Store {
             .col_expr(elevator_project::Column::SubsidyCustom, Expr::value(custom.0))
             .col_expr(elevator_project::Column::Subsidy, Expr::value(subsidy.0))
             .col_expr(elevator_project::Column::Coefficients, Expr::value(serde_json::to_string(&table).map_err(|e| internal(e.to_string()))?))
+            .col_expr(elevator_project::Column::ShareMode, Expr::value(mode.as_str()))
             .col_expr(elevator_project::Column::NoticeDays, Expr::value(notice_days))
             .col_expr(elevator_project::Column::ProposalId, Expr::value(proposal_id))
             .filter(elevator_project::Column::SharesFixedAt.is_null());

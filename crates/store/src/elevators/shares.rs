@@ -8,7 +8,7 @@ use crate::entity::{elevator_payment, elevator_project, elevator_share, househol
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::authz::Action;
-use linli_domain::elevator::{ElevatorStage, HouseholdFloor, apportion};
+use linli_domain::elevator::{Coefficient, ElevatorStage, HouseholdFloor, apportion_by};
 use linli_domain::{Invalid, Lang};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -21,8 +21,10 @@ pub struct ShareRow {
     pub household_id: i64,
     pub room: String,
     pub floor: i32,
-    /// The floor's coefficient, "10.00" (percent).
+    /// The part of the whole the household's group shares: its floor's coefficient ("10.00%",
+    /// "1/6"), or "100.00%" when the amount is split equally per flat.
     pub coefficient: String,
+    /// Households sharing that part equally (on the floor, or in the unit).
     pub on_floor: i32,
     pub share: i64,
     pub share_yuan: String,
@@ -51,6 +53,9 @@ pub struct ShareTableView {
     pub amount_due: i64,
     pub amount_due_yuan: String,
     pub coefficients: Vec<CoefficientRow>,
+    /// How the amount is split: by the floor coefficients, or equally per flat.
+    pub share_mode: String,
+    pub share_mode_label: String,
     pub lines: Vec<ShareRow>,
     /// The sum of the lines, equal to `amount_due` to the fen.
     pub sum: i64,
@@ -84,7 +89,7 @@ impl Store {
     async fn computed_shares<C: ConnectionTrait>(db: &C, p: &Loaded) -> ServiceResult<Vec<elevator_share::Model>> {
         let households = Store::unit_households(db, p.row.unit_id).await?;
         let floors: Vec<HouseholdFloor> = households.iter().map(|h| HouseholdFloor { household_id: h.id, floor: h.floor }).collect();
-        let lines = apportion(p.amount_due(), &p.table, &floors).map_err(|e| ServiceError::invalid("coefficients", e))?;
+        let lines = apportion_by(p.amount_due(), p.mode, &p.table, &floors).map_err(|e| ServiceError::invalid("coefficients", e))?;
         let rooms: BTreeMap<i64, String> = households.into_iter().map(|h| (h.id, h.room)).collect();
         Ok(lines
             .into_iter()
@@ -94,7 +99,8 @@ impl Store {
                 household_id: l.household_id,
                 floor: l.floor,
                 room: rooms.get(&l.household_id).cloned().unwrap_or_default(),
-                coefficient_bp: l.coefficient_bp,
+                coefficient_num: l.coefficient.num(),
+                coefficient_den: l.coefficient.den(),
                 on_floor: i32::try_from(l.on_floor).unwrap_or(i32::MAX),
                 amount: l.share.0,
             })
@@ -129,6 +135,8 @@ impl Store {
             amount_due: due,
             amount_due_yuan: yuan(due),
             coefficients: coefficient_rows(&p.table),
+            share_mode: p.mode.as_str().into(),
+            share_mode_label: p.mode.label(lang).into(),
             households_owing: lines.iter().filter(|l| l.outstanding > 0).count(),
             lines,
             sum,
@@ -175,7 +183,8 @@ impl Store {
                 household_id: Set(s.household_id),
                 floor: Set(s.floor),
                 room: Set(s.room.clone()),
-                coefficient_bp: Set(s.coefficient_bp),
+                coefficient_num: Set(s.coefficient_num),
+                coefficient_den: Set(s.coefficient_den),
                 on_floor: Set(s.on_floor),
                 amount: Set(s.amount),
                 ..Default::default()
@@ -246,7 +255,7 @@ pub(crate) fn share_row(s: &elevator_share::Model, ledger: &super::Ledger, names
         household_id: s.household_id,
         room: s.room.clone(),
         floor: s.floor,
-        coefficient: yuan(s.coefficient_bp),
+        coefficient: Coefficient::new(s.coefficient_num, s.coefficient_den).map(|c| c.to_string()).unwrap_or_default(),
         on_floor: s.on_floor,
         share: s.amount,
         share_yuan: yuan(s.amount),

@@ -25,6 +25,8 @@ pub mod elevator_project {
         pub subsidy: i64,
         #[sea_orm(column_type = "Text")]
         pub coefficients: String,
+        /// `floors` or `equal_per_flat` (`linli_domain::elevator::ShareMode`).
+        pub share_mode: String,
         pub notice_days: i32,
         pub shares_fixed_at: Option<i64>,
         pub created_by: i64,
@@ -103,7 +105,10 @@ pub mod elevator_share {
         pub household_id: i64,
         pub floor: i32,
         pub room: String,
-        pub coefficient_bp: i64,
+        /// The exact part of the whole shared by the household's group (its floor, or the
+        /// whole unit when split equally per flat): `coefficient_num / coefficient_den`.
+        pub coefficient_num: i64,
+        pub coefficient_den: i64,
         pub on_floor: i32,
         pub amount: i64,
     }

@@ -8,11 +8,11 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::rating::{
-    ItemKind, Mark, Month, Party, Ranked, Rubric, RubricVersion, SheetScore, UnitMonth, in_force,
-    one_decimal, rank, score_sheet, unit_month,
+    ItemKind, Mark, Month, Party, PartySheet, Ranked, Rubric, RubricVersion, SheetScore, UnitMonth,
+    in_force, one_decimal, party_mean, rank, score_sheet, unit_month,
 };
 use linli_domain::registry::Text;
-use linli_domain::{FieldError, Invalid, Lang};
+use linli_domain::{FieldError, Fraction, Invalid, Lang};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -62,14 +62,31 @@ pub struct CloseInput {
     pub reason: String,
 }
 
-/// Points lost or gained for one item over a unit's sheets.
+/// Points lost or gained for one item, as the unit's month counts them: the mean over the
+/// parties present of each party's mean sheet, like the score, so the lines add up to what
+/// the score lost or gained (`out_of` − deductions + bonuses).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ItemLine {
     pub item: String,
     pub label: String,
-    /// Signed points over all sheets (a deduction is negative).
-    pub points: i64,
-    pub times: u32,
+    /// The party mean to one decimal, signed: "-1.3" (a deduction), "+2.0" (a bonus), "0.0"
+    /// (a veto item, which costs no points).
+    pub points: String,
+    /// The exact party mean as a fraction.
+    pub points_num: i64,
+    pub points_den: i64,
+    /// How many of the unit's sheets tapped the item.
+    pub sheets: usize,
+}
+
+/// One party's part of a unit's month: its sheets and their mean.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PartyScore {
+    pub party: String,
+    pub label: String,
+    pub sheets: usize,
+    /// The mean of the party's sheets to one decimal.
+    pub score: String,
 }
 
 /// A unit's month on the ranking.
@@ -82,14 +99,19 @@ pub struct UnitResult {
     /// `veto`, `no_sheets`, `below_minimum`, `outside_top`.
     pub no_flag: Option<String>,
     pub no_flag_label: String,
-    /// The mean score to one decimal.
+    /// The month's score to one decimal: the mean over the parties present of each party's
+    /// mean sheet. `None` without a sheet, and for a vetoed unit, which has no score for the
+    /// month (its `vetoes` say why).
     pub score: Option<String>,
-    /// The exact mean as a fraction.
+    /// The exact score as a fraction (absent like `score`).
     pub score_num: Option<i64>,
     pub score_den: Option<i64>,
     pub sheets: usize,
     /// Parties that submitted a sheet for the unit.
     pub parties: Vec<String>,
+    /// Each party present with its sheets and their mean.
+    pub party_scores: Vec<PartyScore>,
+    /// The veto items tapped ("飞线充电"): the unit is not eligible this month.
     pub vetoes: Vec<String>,
     pub lines: Vec<ItemLine>,
 }
@@ -109,6 +131,10 @@ pub struct MonthView {
     pub status: String,
     pub close_reason: Option<String>,
     pub closed_at: Option<i64>,
+    /// The China date the month was closed, and the last day an appeal is accepted, for the
+    /// printed notice.
+    pub closed_on: Option<String>,
+    pub appeal_until: Option<String>,
     pub rubric_version: i32,
     pub rubric_name: String,
     pub flag_count: u32,
@@ -124,6 +150,16 @@ pub struct MonthView {
     pub my_own_units: Vec<i64>,
     /// Units the actor has already scored this month.
     pub my_scored_units: Vec<i64>,
+    /// The units the actor still has to score this month (open month, on the panel), in
+    /// building and unit order: what a scorer's page lists first, and the next sheet to open.
+    pub my_remaining_units: Vec<UnitRef>,
+}
+
+/// A unit by id and name ("1栋 2单元").
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct UnitRef {
+    pub unit_id: i64,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -200,15 +236,80 @@ fn score_of(rubric: &Rubric, marks: &[&rating_mark::Model]) -> ServiceResult<She
         .map_err(|e| internal(format!("stored sheet no longer scores: {e:?}")))
 }
 
+/// The score a unit's month shows: none for a vetoed unit (一票否决 is its result).
+pub(crate) fn shown_score(m: &UnitMonth) -> Option<Fraction> {
+    m.score.filter(|_| m.eligible)
+}
+
+/// "+2.0", "-1.3", "0.0".
+fn signed(f: Fraction) -> String {
+    let s = one_decimal(f);
+    if f.num() > 0 { format!("+{s}") } else { s }
+}
+
 pub(crate) fn snapshot(ranked: &[Ranked], months: &BTreeMap<i64, UnitMonth>) -> serde_json::Value {
     let rows: Vec<serde_json::Value> = ranked
         .iter()
         .map(|r| {
-            let score = months.get(&r.unit_id).and_then(|m| m.score).map(one_decimal);
-            serde_json::json!({"unit_id": r.unit_id, "rank": r.rank, "flag": r.flag, "score": score})
+            let um = months.get(&r.unit_id);
+            let score = um.and_then(shown_score).map(one_decimal);
+            let vetoed = um.is_some_and(|m| !m.eligible);
+            serde_json::json!({"unit_id": r.unit_id, "rank": r.rank, "flag": r.flag, "score": score, "veto": vetoed})
         })
         .collect();
     serde_json::Value::Array(rows)
+}
+
+/// One stored sheet, scored, with the points of each item it tapped.
+struct ScoredSheet {
+    sheet: PartySheet,
+    items: BTreeMap<String, i64>,
+}
+
+/// The item lines and party scores of one unit from its scored sheets.
+fn unit_lines(
+    rubric: &Rubric,
+    sheets: &[ScoredSheet],
+    lang: Lang,
+) -> (Vec<ItemLine>, Vec<PartyScore>) {
+    // Veto items cost no points: they are listed as the unit's vetoes, not as lines.
+    let codes: BTreeSet<&String> = sheets
+        .iter()
+        .flat_map(|s| s.items.keys())
+        .filter(|c| !matches!(rubric.item(c), Some(ItemKind::Veto(_))))
+        .collect();
+    let lines = codes
+        .into_iter()
+        .filter_map(|code| {
+            let mean = party_mean(
+                sheets
+                    .iter()
+                    .map(|s| (s.sheet.party, s.items.get(code).copied().unwrap_or(0))),
+            )?;
+            Some(ItemLine {
+                item: code.clone(),
+                label: item_label(rubric, code, lang),
+                points: signed(mean),
+                points_num: mean.num(),
+                points_den: mean.den(),
+                sheets: sheets.iter().filter(|s| s.items.contains_key(code)).count(),
+            })
+        })
+        .collect();
+    let parties = Party::ALL
+        .iter()
+        .filter_map(|&p| {
+            let own: Vec<&ScoredSheet> = sheets.iter().filter(|s| s.sheet.party == p).collect();
+            let mean = party_mean(own.iter().map(|s| (p, s.sheet.score.points)))?;
+            Some(PartyScore {
+                party: p.as_str().into(),
+                label: p.label(lang).into(),
+                sheets: own.len(),
+                score: one_decimal(mean),
+            })
+        })
+        .collect();
+    (lines, parties)
 }
 
 impl Store {
@@ -234,46 +335,45 @@ impl Store {
         for mk in &marks {
             by_sheet.entry(mk.sheet_id).or_default().push(mk);
         }
-        let mut per_unit: BTreeMap<i64, Vec<(SheetScore, i64)>> =
+        let mut per_unit: BTreeMap<i64, Vec<ScoredSheet>> =
             names.keys().map(|&u| (u, Vec::new())).collect();
-        let mut parties: BTreeMap<i64, BTreeSet<String>> = BTreeMap::new();
-        let mut lines: BTreeMap<i64, BTreeMap<String, (i64, u32)>> = BTreeMap::new();
         for s in &sheets {
             let ms = by_sheet.get(&s.id).cloned().unwrap_or_default();
-            let score = score_of(&m.rubric, &ms)?;
-            per_unit
-                .entry(s.unit_id)
-                .or_default()
-                .push((score, s.submitted_at));
-            parties
-                .entry(s.unit_id)
-                .or_default()
-                .insert(s.party.clone());
+            let party = Party::parse(&s.party)
+                .map_err(|_| internal(format!("sheet {} of party {}", s.id, s.party)))?;
+            let mut items: BTreeMap<String, i64> = BTreeMap::new();
             for mk in ms.iter().filter(|mk| !mk.reversed) {
-                let e = lines
-                    .entry(s.unit_id)
-                    .or_default()
-                    .entry(mk.item_code.clone())
-                    .or_insert((0, 0));
-                e.0 += mk.points;
-                e.1 += 1;
+                *items.entry(mk.item_code.clone()).or_default() += mk.points;
             }
+            per_unit.entry(s.unit_id).or_default().push(ScoredSheet {
+                sheet: PartySheet {
+                    party,
+                    score: score_of(&m.rubric, &ms)?,
+                    submitted_at: s.submitted_at,
+                },
+                items,
+            });
         }
         let months: BTreeMap<i64, UnitMonth> = per_unit
             .iter()
-            .map(|(&u, s)| (u, unit_month(u, &m.rubric, s)))
+            .map(|(&u, s)| {
+                let sheets: Vec<PartySheet> = s.iter().map(|x| x.sheet.clone()).collect();
+                (u, unit_month(u, &m.rubric, &sheets))
+            })
             .collect();
         let list: Vec<UnitMonth> = months.values().cloned().collect();
         let ranked = rank(&list, &m.rubric.flags);
         let complete = !names.is_empty()
-            && names
-                .keys()
-                .all(|u| parties.get(u).is_some_and(|p| p.len() >= Party::ALL.len()));
+            && months.values().all(|u| u.parties >= Party::ALL.len());
         let units = ranked
             .iter()
             .map(|r| {
                 let um = months.get(&r.unit_id);
-                let score = um.and_then(|x| x.score);
+                let score = um.and_then(shown_score);
+                let (lines, party_scores) = per_unit
+                    .get(&r.unit_id)
+                    .map(|s| unit_lines(&m.rubric, s, lang))
+                    .unwrap_or_default();
                 UnitResult {
                     unit_id: r.unit_id,
                     name: names.get(&r.unit_id).cloned().unwrap_or_default(),
@@ -293,10 +393,8 @@ impl Store {
                     score_num: score.map(|f| f.num()),
                     score_den: score.map(|f| f.den()),
                     sheets: um.map(|x| x.sheets).unwrap_or(0),
-                    parties: parties
-                        .get(&r.unit_id)
-                        .map(|p| p.iter().map(|c| party_label(c, lang)).collect())
-                        .unwrap_or_default(),
+                    parties: party_scores.iter().map(|p| p.label.clone()).collect(),
+                    party_scores,
                     vetoes: um
                         .map(|x| {
                             x.vetoes
@@ -305,19 +403,7 @@ impl Store {
                                 .collect()
                         })
                         .unwrap_or_default(),
-                    lines: lines
-                        .get(&r.unit_id)
-                        .map(|l| {
-                            l.iter()
-                                .map(|(code, (p, n))| ItemLine {
-                                    item: code.clone(),
-                                    label: item_label(&m.rubric, code, lang),
-                                    points: *p,
-                                    times: *n,
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default(),
+                    lines,
                 }
             })
             .collect();
@@ -454,7 +540,7 @@ impl Store {
         actor.require(Action::ViewPublic, &paths::compound_path(&m.compound))?;
         let computed = self.compute_month(self.read(), &m, lang).await?;
         let seat = self.panel_seat(actor, m.compound.id).await?;
-        let (own, scored) = match &seat {
+        let (own, scored): (Vec<i64>, Vec<i64>) = match &seat {
             Some(s) => {
                 let own = self.own_units(actor, s).await?;
                 let scored = rating_sheet::Entity::find()
@@ -469,6 +555,20 @@ impl Store {
             }
             None => (Vec::new(), Vec::new()),
         };
+        let mut remaining: Vec<UnitRef> = if seat.is_some() && !m.closed() {
+            computed
+                .units
+                .iter()
+                .filter(|u| !own.contains(&u.unit_id) && !scored.contains(&u.unit_id))
+                .map(|u| UnitRef {
+                    unit_id: u.unit_id,
+                    name: u.name.clone(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        remaining.sort_by_key(|u| u.unit_id);
         Ok(MonthView {
             id: m.row.id,
             compound_id: m.compound.id,
@@ -477,6 +577,11 @@ impl Store {
             status: m.row.status.clone(),
             close_reason: m.row.close_reason.clone(),
             closed_at: m.row.closed_at,
+            closed_on: m.row.closed_at.map(crate::china_date),
+            appeal_until: m
+                .row
+                .closed_at
+                .map(|t| crate::china_date(t + i64::from(m.rubric.appeal_days) * 86_400)),
             rubric_version: m.rubric_version,
             rubric_name: m.rubric.name.clone(),
             flag_count: m.rubric.flags.count,
@@ -490,6 +595,7 @@ impl Store {
             my_party: seat.map(|s| s.party),
             my_own_units: own,
             my_scored_units: scored,
+            my_remaining_units: remaining,
         })
     }
 

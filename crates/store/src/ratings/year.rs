@@ -83,15 +83,9 @@ fn sum(a: Fraction, b: Fraction) -> Fraction {
         i128::from(b.num()),
         i128::from(b.den()),
     );
-    let (mut n, mut d) = (an * bd + bn * ad, ad * bd);
-    let (mut x, mut y) = (n.abs(), d);
-    while y != 0 {
-        (x, y) = (y, x % y);
-    }
-    if x > 1 {
-        n /= x;
-        d /= x;
-    }
+    let (n, d) = (an * bd + bn * ad, ad * bd);
+    let g = linli_domain::fraction::gcd(n, d).max(1);
+    let (n, d) = (n / g, d / g);
     Fraction::new(
         i64::try_from(n).unwrap_or(i64::MAX),
         i64::try_from(d).unwrap_or(1),
@@ -161,8 +155,9 @@ impl Store {
             for u in &flagged {
                 held.entry(*u).or_default().push(row.month.clone());
             }
+            // A vetoed month has no score: it adds nothing to the tie-break total.
             for (u, um) in &computed.months {
-                if let Some(s) = um.score {
+                if let Some(s) = super::scoring::shown_score(um) {
                     let t = totals.entry(*u).or_insert(Fraction::from_int(0));
                     *t = sum(*t, s);
                 }

@@ -73,8 +73,9 @@ async fn project(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Project
     Ok(Json(state.store.elevator_project(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
 }
 
-/// Save the plan (cost, subsidy, floor coefficients, people, notice period, proposal).
-/// Refused once the share table is fixed; every bad field is reported.
+/// Save the plan (cost, subsidy, how the cost is split — `share_mode` `floors` or
+/// `equal_per_flat` — floor coefficients as percent or exact fractions such as "1/6", people,
+/// notice period, proposal). Refused once the share table is fixed; every bad field is reported.
 #[utoipa::path(put, path = "/elevators/{id}/plan", tag = "elevators", params(("id" = i64, Path)), request_body = PlanInput,
     responses((status = 200, body = ProjectView), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
 async fn update_plan(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<PlanInput>) -> ApiResult<ProjectView> {

@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use linli_domain::Invalid;
-use linli_domain::elevator::{DocKind, SubsidyPreset};
+use linli_domain::elevator::{DocKind, ShareMode, SubsidyPreset};
 use linli_store::ServiceError;
 use linli_store::elevators::*;
 use linli_store::files::MAX_FILE_BYTES;
@@ -143,7 +143,10 @@ struct PlanForm {
     notice_days: String,
     #[serde(default)]
     proposal_id: String,
-    /// `coef_3` = "10", one per floor.
+    /// `floors` or `equal_per_flat`.
+    #[serde(default)]
+    share_mode: String,
+    /// `coef_3` = "10" (or "1/6"), one per floor.
     #[serde(flatten)]
     coefs: HashMap<String, String>,
 }
@@ -160,6 +163,7 @@ impl PlanForm {
             subsidy_amount: p.subsidy_custom_yuan.clone(),
             notice_days: p.notice_days.to_string(),
             proposal_id: p.proposal.as_ref().map(|x| x.id.to_string()).unwrap_or_default(),
+            share_mode: p.share_mode.clone(),
             coefs: p.coefficients.iter().map(|c| (format!("coef_{}", c.floor), c.percent.clone())).collect(),
         }
     }
@@ -177,6 +181,7 @@ struct ProjectPage {
     p: ProjectView,
     f: PlanForm,
     presets: Vec<(&'static str, &'static str)>,
+    share_modes: Vec<(&'static str, &'static str)>,
     doc_kinds: Vec<(&'static str, &'static str)>,
     errors: Vec<String>,
     field_errors: Vec<(&'static str, String)>,
@@ -197,7 +202,8 @@ fn project_page(ctx: &Ctx, p: ProjectView, f: Option<PlanForm>) -> ProjectPage {
     let presets = SubsidyPreset::ALL.iter().map(|s| (s.as_str(), s.label(ctx.lang))).collect();
     let doc_kinds = DocKind::ALL.iter().map(|d| (d.as_str(), d.label(ctx.lang))).collect();
     let months_base = format!("/elevators/{}?", p.id);
-    ProjectPage { t, c, p, f, presets, doc_kinds, errors: Vec::new(), field_errors: Vec::new(), op: None, months_base }
+    let share_modes = ShareMode::ALL.iter().map(|m| (m.as_str(), m.label(ctx.lang))).collect();
+    ProjectPage { t, c, p, f, presets, share_modes, doc_kinds, errors: Vec::new(), field_errors: Vec::new(), op: None, months_base }
 }
 
 #[derive(Deserialize, Default)]
@@ -256,6 +262,7 @@ async fn plan(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<P
             subsidy_preset: f.subsidy_preset.clone(),
             subsidy_amount: f.subsidy_amount.clone(),
             coefficients,
+            share_mode: f.share_mode.clone(),
             notice_days,
             proposal_id: optional_id("proposal_id", &f.proposal_id)?,
         };

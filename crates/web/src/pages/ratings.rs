@@ -295,9 +295,35 @@ struct MonthPage {
     c: Chrome,
     v: MonthView,
     errors: Vec<String>,
+    /// The unit whose sheet was just submitted, for the confirmation line.
+    saved: Option<String>,
 }
 
-async fn month(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+impl MonthPage {
+    /// Whether the unit is one the reader still has to score: then tapping it opens the sheet.
+    fn to_score(&self, unit: &i64) -> bool {
+        self.v.my_remaining_units.iter().any(|u| u.unit_id == *unit)
+    }
+}
+
+/// `?saved=<unit id>` after a sheet was submitted.
+#[derive(Deserialize, Default)]
+struct SavedQuery {
+    saved: Option<i64>,
+}
+
+/// The name of the unit a sheet was just submitted for.
+fn saved_name(v: &MonthView, saved: Option<i64>) -> Option<String> {
+    let id = saved?;
+    v.units.iter().find(|u| u.unit_id == id).map(|u| u.name.clone())
+}
+
+async fn month(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    crate::form::Q(q): crate::form::Q<SavedQuery>,
+) -> PageResult {
     let m = state
         .store
         .rating_month(ctx.actor()?, id, ctx.lang)
@@ -307,6 +333,7 @@ async fn month(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     Ok(MonthPage {
         t,
         c: chrome,
+        saved: saved_name(&m, q.saved),
         v: m,
         errors: Vec::new(),
     }
@@ -364,6 +391,7 @@ async fn close(
                     c: chrome,
                     v: m,
                     errors: vec![e.message(ctx.lang)],
+                    saved: None,
                 },
             )
                 .into_response())
@@ -402,6 +430,10 @@ struct SheetPage {
     /// The unit's volunteer hours this month, a read-only hint for the volunteering category.
     volunteer_hours: String,
     compound_id: i64,
+    /// The unit whose sheet was just submitted (this sheet opened next).
+    saved: Option<String>,
+    /// How many units the scorer has left, this one included.
+    remaining: usize,
 }
 
 fn groups(rubric: &Rubric, lang: linli_domain::Lang, checked: &[String]) -> Vec<SheetGroup> {
@@ -461,6 +493,7 @@ fn groups(rubric: &Rubric, lang: linli_domain::Lang, checked: &[String]) -> Vec<
     out
 }
 
+#[allow(clippy::too_many_arguments)] // the form as it was posted, plus where it came from
 async fn sheet_form(
     state: &State,
     ctx: &Ctx,
@@ -469,6 +502,7 @@ async fn sheet_form(
     checked: &[String],
     note: String,
     errors: Vec<String>,
+    saved: Option<i64>,
 ) -> Result<SheetPage, crate::error::WebError> {
     let actor = ctx.actor()?;
     let m = state
@@ -498,6 +532,8 @@ async fn sheet_form(
     Ok(SheetPage {
         t,
         c: chrome,
+        saved: saved_name(&m, saved),
+        remaining: m.my_remaining_units.len(),
         volunteer_hours,
         compound_id: m.compound_id,
         month_id: id,
@@ -509,16 +545,22 @@ async fn sheet_form(
     })
 }
 
-async fn sheet_page(state: State, ctx: Ctx, Ids((id, unit)): Ids<(i64, i64)>) -> PageResult {
+async fn sheet_page(
+    state: State,
+    ctx: Ctx,
+    Ids((id, unit)): Ids<(i64, i64)>,
+    crate::form::Q(q): crate::form::Q<SavedQuery>,
+) -> PageResult {
     Ok(
-        sheet_form(&state, &ctx, id, unit, &[], String::new(), Vec::new())
+        sheet_form(&state, &ctx, id, unit, &[], String::new(), Vec::new(), q.saved)
             .await?
             .into_response(),
     )
 }
 
 /// A sheet posted from the phone: each ticked item (`item_<code>`) is one tap; the photo,
-/// if any, is the evidence of every tap of the sheet.
+/// if any, is the evidence of every tap of the sheet. Once it is in, the scorer's next
+/// remaining unit opens (or the month, when none is left), saying what was saved.
 async fn submit(
     state: State,
     ctx: Ctx,
@@ -566,7 +608,17 @@ async fn submit(
     }
     .await;
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/rating/months/{id}")).into_response()),
+        Ok(_) => {
+            let m = s
+                .rating_month(actor, id, ctx.lang)
+                .await
+                .map_err(|e| ctx.err(e))?;
+            let to = match m.my_remaining_units.first() {
+                Some(next) => format!("/rating/months/{id}/score/{}?saved={unit}", next.unit_id),
+                None => format!("/rating/months/{id}?saved={unit}"),
+            };
+            Ok(Redirect::to(&to).into_response())
+        }
         Err(e @ ServiceError::Invalid(_)) => {
             let page = sheet_form(
                 &state,
@@ -576,6 +628,7 @@ async fn submit(
                 &ticked,
                 note,
                 vec![e.message(ctx.lang)],
+                None,
             )
             .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
