@@ -672,12 +672,11 @@ mod tests {
         );
         assert_eq!(
             out.errors[7].describe(Lang::Zh),
-            "第 10 行 房号「108」：同一单元的房号重复（已在第9行）"
+            "第 10 行 D 列「房号」：同一单元的房号重复（已在第9行）"
         );
-        assert!(
-            out.errors[4]
-                .describe(Lang::En)
-                .starts_with("Row 6, Floor “楼顶”: ")
+        assert_eq!(
+            out.errors[4].describe(Lang::En),
+            "Row 6, column C “楼层”: not a floor: write the floor number, e.g. 6"
         );
         assert_eq!(out.rows.len(), 1, "only row 9 is whole (row 10 repeats it)");
     }
@@ -733,31 +732,55 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_column_is_reported_on_the_header_row() {
+    fn a_missing_column_names_what_the_sheet_has_and_what_is_accepted() {
         let out = parse(&[
-            &["楼栋", "单元", "楼层", "房号"],
-            &["1栋", "1单元", "1", "101"],
+            &["楼栋", "单元", "楼层", "房号", "房屋坐落"],
+            &["1栋", "1单元", "1", "101", "x"],
         ]);
         assert_eq!(out.errors.len(), 1);
-        assert_eq!(
-            out.errors[0].describe(Lang::Zh),
-            "第 1 行 专有面积「」：缺少这一列"
-        );
+        let zh = out.errors[0].describe(Lang::Zh);
+        assert!(zh.starts_with("第 1 行「专有面积」：缺少这一列。表头里没有认出的列：E「房屋坐落」。可以用的列名：专有面积、套内面积"), "{zh}");
+        assert!(out.errors[0].en.contains("E「房屋坐落」") && out.errors[0].en.contains("Accepted names: 专有面积"));
     }
 
     #[test]
-    fn an_owner_with_several_households_is_a_warning() {
+    fn an_area_header_naming_both_areas_with_a_unit_is_the_exclusive_area() {
         let out = parse(&[
-            &["楼栋", "单元", "楼层", "房号", "面积", "业主", "电话"],
-            &["1栋", "1单元", "1", "101", "80", "张三", "13800138000"],
-            &["1栋", "1单元", "1", "102", "80", "张三", "13800138000"],
-            &["1栋", "1单元", "1", "103", "80", "张三", "13900139000"],
+            &["楼栋", "单元", "楼层", "房号", "建筑面积", "专有/建筑面积（平方米）", "电话"],
+            &["1栋", "1单元", "顶层", "101", "100", "-80", "138 0013 8000 / 0825-2345678"],
+            &["1栋", "1单元", "1", "102", "120", "95.5", "13800138000/0825-2345678转8"],
+            &["", "", "", "", "", "", "13900139000"],
         ]);
-        assert!(out.errors.is_empty());
+        let got: Vec<String> = out.errors.iter().map(|p| p.describe(Lang::Zh)).collect();
         assert_eq!(
-            out.warnings.iter().map(|w| w.line).collect::<Vec<_>>(),
-            [2, 3]
+            got,
+            [
+                "第 2 行 C 列「楼层」：不是楼层：请写楼层数字，例如 6",
+                "第 2 行 F 列「专有/建筑面积（平方米）」：必须大于零",
+                "第 4 行：这一行没有房屋（楼层、房号、面积都是空的）",
+            ]
         );
+        assert_eq!(out.rows.len(), 1);
+        assert_eq!((out.rows[0].area_centi, out.rows[0].source.as_str()), (9550, "registered"));
+        assert_eq!(out.rows[0].phones, ["13800138000", "08252345678-8"]);
+        assert_eq!(out.rows[0].phone.as_deref(), Some("13800138000"));
+        let h = out.header.unwrap();
+        assert_eq!(h.gross_skipped, Some(4));
+    }
+
+    #[test]
+    fn only_a_gross_area_is_imported_as_gross() {
+        let out = parse(&[
+            &["楼栋", "单元", "楼层", "房号", "建筑面积（㎡）", "是否未售", "业主"],
+            &["1栋", "1单元", "1", "101", "100", "是", "某某房地产开发有限公司"],
+            &["1栋", "1单元", "1", "102", "100", "", "张三"],
+            &["1栋", "1单元", "1", "103", "100", "也许", "李四"],
+        ]);
+        assert_eq!(out.rows.len(), 2);
+        assert_eq!((out.rows[0].source.as_str(), out.rows[0].unsold), ("gross", true));
+        assert!(!out.rows[1].unsold);
+        assert_eq!(out.errors.len(), 1);
+        assert_eq!((out.errors[0].line, out.errors[0].letter.as_str()), (4, "F"));
     }
 
     #[test]
