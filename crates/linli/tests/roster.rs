@@ -298,7 +298,7 @@ both_backends! {
                     .collect();
                 assert_eq!(&Value::Array(got), m, "{name}: {pv}");
             }
-            let area = "SELECT COALESCE(SUM(area_centi), 0) FROM household WHERE compound_id = 1";
+            let area = "SELECT CAST(COALESCE(SUM(area_centi), 0) AS BIGINT) FROM household WHERE compound_id = 1";
             let unsold = "SELECT COUNT(*) FROM household WHERE compound_id = 1 AND developer_unsold";
             let before = (app.sql_i64(area).await, app.sql_i64(unsold).await);
             let id = p["id"].as_i64().unwrap();
@@ -352,7 +352,7 @@ both_backends! {
         assert_eq!(app.sql_i64(&format!("SELECT COUNT(*) FROM household WHERE building_id = {building}")).await, 9);
         assert_eq!(app.sql_i64(&format!("SELECT COUNT(*) FROM unit WHERE building_id = {building}")).await, 1);
         // Exclusive area, not gross.
-        assert_eq!(app.sql_i64(&format!("SELECT SUM(area_centi) FROM household WHERE building_id = {building}")).await, 9 * 8000);
+        assert_eq!(app.sql_i64(&format!("SELECT CAST(SUM(area_centi) AS BIGINT) FROM household WHERE building_id = {building}")).await, 9 * 8000);
         assert_eq!(app.sql_i64(&format!("SELECT COUNT(*) FROM household WHERE building_id = {building} AND developer_unsold")).await, 2);
         let owners_of = |name: &str| format!("SELECT COUNT(DISTINCT o.person_id) FROM ownership o JOIN person p ON p.id = o.person_id JOIN household h ON h.id = o.household_id WHERE p.name = '{name}' AND h.building_id = {building}");
         assert_eq!(app.sql_i64(&owners_of("周大")).await, 1, "one person owning three flats");

@@ -40,7 +40,7 @@ pub struct ImportPreview {
 impl ImportPreview {
     /// True when the import may be confirmed: no errors and not yet applied.
     pub fn can_confirm(&self) -> bool {
-        self.preview.errors.is_empty() && self.status == "pending"
+        self.preview.errors.is_empty() && matches!(self.status.as_str(), "pending" | "applying")
     }
 }
 
