@@ -104,9 +104,18 @@ pub struct HouseholdPatch {
 
 /// Accepts true/false, "true"/"false", and a checkbox's "on"/"1"/"0" from a form.
 fn lenient_opt_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    match lenient_opt_string(d)? {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum B {
+        Bool(bool),
+        Int(i64),
+        Str(String),
+    }
+    match Option::<B>::deserialize(d)? {
         None => Ok(None),
-        Some(s) => match s.trim() {
+        Some(B::Bool(b)) => Ok(Some(b)),
+        Some(B::Int(i)) => Ok(Some(i != 0)),
+        Some(B::Str(s)) => match s.trim() {
             "true" | "on" | "1" | "yes" => Ok(Some(true)),
             "false" | "off" | "0" | "no" | "" => Ok(Some(false)),
             other => Err(serde::de::Error::custom(format!("not a yes or no: {other}"))),
