@@ -93,9 +93,8 @@ pub fn identify(rows: &[RosterRow]) -> Identities {
     // Number the groups in order of first appearance, and gather what each knows.
     let mut index_of_root: HashMap<usize, usize> = HashMap::new();
     let mut persons: Vec<Person> = Vec::new();
-    for occ in 0..parent.len() {
+    for (occ, &(i, j)) in at.iter().enumerate() {
         let root = find(&mut parent, occ);
-        let (i, j) = at[occ];
         let r = &rows[i];
         let idx = *index_of_root.entry(root).or_insert_with(|| {
             persons.push(Person {
@@ -122,8 +121,7 @@ pub fn identify(rows: &[RosterRow]) -> Identities {
             }
             p.developer |= r.unsold;
         }
-        let (row, pos) = at[occ];
-        of[row][pos] = idx;
+        of[i][j] = idx;
     }
     Identities { persons, of }
 }
