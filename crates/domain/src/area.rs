@@ -105,16 +105,20 @@ pub enum AreaSource {
     Registered,
     Surveyed,
     Contract,
+    /// 建筑面积: gross floor area, when a roster has nothing better. Votes count exclusive
+    /// area (Art. 278), so such a figure is worth replacing.
+    Gross,
 }
 
 impl AreaSource {
-    pub const ALL: [AreaSource; 3] = [AreaSource::Registered, AreaSource::Surveyed, AreaSource::Contract];
+    pub const ALL: [AreaSource; 4] = [AreaSource::Registered, AreaSource::Surveyed, AreaSource::Contract, AreaSource::Gross];
 
     pub fn as_str(self) -> &'static str {
         match self {
             AreaSource::Registered => "registered",
             AreaSource::Surveyed => "surveyed",
             AreaSource::Contract => "contract",
+            AreaSource::Gross => "gross",
         }
     }
 
@@ -123,6 +127,7 @@ impl AreaSource {
             "registered" | "登记" | "不动产登记" => Ok(AreaSource::Registered),
             "surveyed" | "测绘" => Ok(AreaSource::Surveyed),
             "contract" | "合同" | "购房合同" => Ok(AreaSource::Contract),
+            "gross" | "建筑面积" => Ok(AreaSource::Gross),
             "" => Err(Invalid::Required),
             _ => Err(Invalid::BadChoice),
         }
@@ -133,6 +138,7 @@ impl AreaSource {
             AreaSource::Registered => lang.pick("不动产登记", "registered"),
             AreaSource::Surveyed => lang.pick("测绘", "surveyed"),
             AreaSource::Contract => lang.pick("购房合同", "purchase contract"),
+            AreaSource::Gross => lang.pick("建筑面积", "gross floor area"),
         }
     }
 }

@@ -92,7 +92,7 @@ impl Floor {
         };
         let n: i64 = match s.parse() {
             Ok(n) if n >= 0 => n,
-            _ => chinese_number(s).ok_or(Invalid::NotANumber)?,
+            _ => chinese_number(s).ok_or(Invalid::NotAFloor)?,
         };
         Floor::new(if negative { -n } else { n })
     }
@@ -116,8 +116,9 @@ fn chinese_number(s: &str) -> Option<i64> {
     }
 }
 
-/// A phone number as digits only. Spaces, dashes and a +86 prefix are dropped; a mobile
-/// number has 11 digits starting with 1, a landline 7–12 digits.
+/// A phone number as digits only (a landline's extension after one '-'). Spaces, dashes and
+/// a +86 prefix are dropped; a mobile number has 11 digits starting with 1, a landline 7–12
+/// digits.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Phone(String);
@@ -137,6 +138,77 @@ impl Phone {
             return Err(Invalid::BadPhone);
         }
         Ok(Phone(s.to_string()))
+    }
+
+    /// Every number of a cell as committees write them: one or more, separated by
+    /// `/ 、 ， ； ,` or spaces, mobiles or landlines with an area code and an extension
+    /// ("0825-1234567转801", "0825-1234567-801"). Spaces inside one number ("138 0013 8000")
+    /// are allowed: the pieces between spaces are joined as long as they make one number.
+    pub fn parse_many(input: &str) -> Result<Vec<Phone>, Invalid> {
+        let s: String = input.chars().map(halfwidth).collect();
+        let mut out = Vec::new();
+        for part in s.split(['/', '、', '，', '；', ',', ';', '|', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
+            let tokens: Vec<&str> = part.split_whitespace().collect();
+            out.extend(Phone::join_tokens(&tokens).ok_or(Invalid::BadPhone)?);
+        }
+        if out.is_empty() {
+            return Err(Invalid::Required);
+        }
+        Ok(out)
+    }
+
+    /// Splits space-separated pieces into the fewest whole numbers, or `None`.
+    fn join_tokens(tokens: &[&str]) -> Option<Vec<Phone>> {
+        // best[i]: the fewest numbers that the first i tokens make.
+        let n = tokens.len();
+        let mut best: Vec<Option<Vec<Phone>>> = vec![None; n + 1];
+        best[0] = Some(Vec::new());
+        for end in 1..=n {
+            for start in (0..end).rev().take(6) {
+                let Some(before) = &best[start] else { continue };
+                let Ok(p) = Phone::parse_one(&tokens[start..end].concat()) else { continue };
+                if best[end].as_ref().is_none_or(|b| b.len() > before.len() + 1) {
+                    let mut v = before.clone();
+                    v.push(p);
+                    best[end] = Some(v);
+                }
+            }
+        }
+        best.pop().flatten()
+    }
+
+    /// One number, with an extension after 转 or "ext", or after a last dash of a landline
+    /// ("0825-1234567-801"), kept as "08251234567-801".
+    fn parse_one(s: &str) -> Result<Phone, Invalid> {
+        let s = s.trim();
+        let lower = s.to_ascii_lowercase();
+        if let Some((i, len)) = ["转", "ext.", "ext", "x", "分机"].iter().find_map(|m| lower.find(m).map(|i| (i, m.len()))) {
+            return Phone::with_extension(&s[..i], &s[i + len..]);
+        }
+        match Phone::parse(s) {
+            Ok(p) => Ok(p),
+            Err(e) => match s.rfind('-') {
+                Some(i) if s.starts_with('0') => Phone::with_extension(&s[..i], &s[i + 1..]),
+                _ => Err(e),
+            },
+        }
+    }
+
+    fn with_extension(main: &str, ext: &str) -> Result<Phone, Invalid> {
+        let main = Phone::parse(main)?;
+        let ext = ext.trim_matches(|c: char| c == '-' || c == ':' || c.is_whitespace());
+        // The whole, with its dash, fits the 16 characters a phone is stored in.
+        let fits = !ext.is_empty() && main.0.len() + 1 + ext.len() <= 16;
+        if fits && ext.chars().all(|c| c.is_ascii_digit()) && !main.is_mobile() {
+            Ok(Phone(format!("{}-{ext}", main.0)))
+        } else {
+            Err(Invalid::BadPhone)
+        }
+    }
+
+    /// A mobile number: 11 digits starting with 1.
+    pub fn is_mobile(&self) -> bool {
+        self.0.len() == 11 && self.0.starts_with('1')
     }
 
     pub fn as_str(&self) -> &str {
@@ -385,13 +457,15 @@ mod tests {
         assert_eq!(Floor::parse("-1").unwrap().get(), -1);
         assert!(Floor::parse("0").is_err());
         assert!(Floor::parse("201").is_err());
-        assert_eq!(Floor::parse("x"), Err(Invalid::NotANumber));
+        assert_eq!(Floor::parse("x"), Err(Invalid::NotAFloor));
+        assert_eq!(Floor::parse("顶层"), Err(Invalid::NotAFloor));
+        assert_eq!(Floor::parse("负一层").map(Floor::get), Ok(-1));
         for (input, floor) in [("五层", 5), ("五", 5), ("十", 10), ("十二楼", 12), ("二十", 20), ("第三层", 3), ("两", 2), ("地下一层", -1), ("负2", -2), ("B1", -1), ("-1F", -1)] {
             assert_eq!(Floor::parse(input).map(Floor::get), Ok(floor), "{input}");
         }
         assert!(matches!(Floor::parse("零"), Err(Invalid::OutOfRange { .. })));
-        assert_eq!(Floor::parse("五十五十"), Err(Invalid::NotANumber));
-        assert_eq!(Floor::parse("1.5"), Err(Invalid::NotANumber));
+        assert_eq!(Floor::parse("五十五十"), Err(Invalid::NotAFloor));
+        assert_eq!(Floor::parse("1.5"), Err(Invalid::NotAFloor));
     }
 
     #[test]
@@ -404,6 +478,14 @@ mod tests {
         assert_eq!(Phone::parse("12345"), Err(Invalid::BadPhone));
         assert_eq!(Phone::parse("abc"), Err(Invalid::BadPhone));
         assert_eq!(Phone::parse("13800138000").unwrap().masked(), "138****8000");
+        let many = |s: &str| Phone::parse_many(s).map(|v| v.iter().map(|p| p.as_str().to_string()).collect::<Vec<_>>());
+        assert_eq!(many("13800138000 / 0825-2345678").unwrap(), ["13800138000", "08252345678"]);
+        assert_eq!(many("138 0013 8000 0825 2345678").unwrap(), ["13800138000", "08252345678"]);
+        assert_eq!(many("13800138000、13900139000；0825-2345678转801").unwrap(), ["13800138000", "13900139000", "08252345678-801"]);
+        assert_eq!(many("0825-2345678-801，１３８００１３８０００").unwrap(), ["08252345678-801", "13800138000"]);
+        assert_eq!(many("1380013800"), Err(Invalid::BadPhone));
+        assert_eq!(many("13800138000 / 无"), Err(Invalid::BadPhone));
+        assert_eq!(many(" / "), Err(Invalid::Required));
     }
 
     #[test]

@@ -140,6 +140,9 @@ enum ImportWhat {
         /// Check the file and show what would change, without writing.
         #[arg(long)]
         dry_run: bool,
+        /// The language of messages: zh or en (default: from LANG).
+        #[arg(long)]
+        lang: Option<String>,
     },
 }
 
@@ -260,9 +263,13 @@ async fn main() -> anyhow::Result<()> {
             let s = load_demo(&store, scale).await?;
             print_demo(Some(&s), "(start the server with `linli serve`)");
         }
-        Command::Import { what: ImportWhat::Roster { file, compound, dry_run } } => {
+        Command::Import { what: ImportWhat::Roster { file, compound, dry_run, lang } } => {
+            let lang = roster_cli::lang(lang.as_deref())?;
             let store = open(url).await?;
-            roster_cli::import(&store, &file, compound, dry_run).await?;
+            if !roster_cli::import(&store, &file, compound, dry_run, lang).await? {
+                // A problem in the file: the table says it all; no error trace after it.
+                std::process::exit(1);
+            }
         }
         Command::Export { what: ExportWhat::Roster { compound, out, format } } => {
             let store = open(url).await?;

@@ -7,8 +7,75 @@ use linli_store::Store;
 use linli_store::roster::{FileKind, Problem, Progress};
 use std::path::Path;
 
-fn print_problem(kind: &str, p: &Problem) {
-    eprintln!("{kind}{}", p.describe(Lang::Zh));
+/// The language of messages: `--lang`, else the environment's (`LC_ALL`, `LC_MESSAGES`,
+/// `LANG`): English for an `en…` locale, Chinese otherwise.
+pub fn lang(flag: Option<&str>) -> anyhow::Result<Lang> {
+    let from_env = || {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|k| std::env::var(k).ok())
+            .find(|v| !v.is_empty())
+            .unwrap_or_default()
+    };
+    let code = flag.map(str::to_string).unwrap_or_else(from_env).to_ascii_lowercase();
+    match flag {
+        Some(f) if !matches!(f, "zh" | "en") => anyhow::bail!("--lang must be zh or en, not {f}"),
+        _ => Ok(if code.starts_with("en") { Lang::En } else { Lang::Zh }),
+    }
+}
+
+/// Columns wide enough for Chinese text: a CJK character takes two cells of a terminal.
+fn width(s: &str) -> usize {
+    s.chars().map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 }).sum()
+}
+
+fn pad(s: &str, to: usize) -> String {
+    format!("{s}{}", " ".repeat(to.saturating_sub(width(s))))
+}
+
+/// Problems as a table: row, column letter, the sheet's header, the value, the problem.
+fn print_table(title: &str, problems: &[Problem], lang: Lang) {
+    if problems.is_empty() {
+        return;
+    }
+    eprintln!("{title} ({})", problems.len());
+    let head = [
+        lang.pick("行", "Row"),
+        lang.pick("列", "Col"),
+        lang.pick("表头", "Header"),
+        lang.pick("内容", "Value"),
+        lang.pick("问题", "Problem"),
+    ];
+    let cells: Vec<[String; 5]> = problems
+        .iter()
+        .map(|p| {
+            let header = if p.header.is_empty() { p.column_label(lang).to_string() } else { p.header.clone() };
+            let value: String = p.value.chars().take(30).collect();
+            [p.line.to_string(), p.letter.clone(), header, value, p.message(lang).to_string()]
+        })
+        .collect();
+    let mut widths = head.map(width);
+    for row in &cells {
+        for (w, c) in widths.iter_mut().zip(row.iter()).take(4) {
+            *w = (*w).max(width(c));
+        }
+    }
+    let line = |row: [&str; 5]| {
+        let mut out = String::new();
+        for (i, c) in row.iter().enumerate() {
+            if i < 4 {
+                out.push_str(&pad(c, widths[i]));
+                out.push_str("  ");
+            } else {
+                out.push_str(c);
+            }
+        }
+        out.trim_end().to_string()
+    };
+    eprintln!("{}", line(head));
+    for row in &cells {
+        eprintln!("{}", line([&row[0], &row[1], &row[2], &row[3], &row[4]]));
+    }
 }
 
 /// The peak resident memory of this process (VmHWM), in MiB, where Linux tells it.
@@ -25,42 +92,81 @@ pub fn peak_rss_mib() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// Imports a roster file. Returns false when the file had problems and nothing was
+/// written: the problems are printed as a table, and the caller exits with status 1
+/// (a problem in the file is the user's to fix, not a crash: no backtrace).
 pub async fn import(
     store: &Store,
     file: &Path,
     compound: i64,
     dry_run: bool,
-) -> anyhow::Result<()> {
+    lang: Lang,
+) -> anyhow::Result<bool> {
     let started = std::time::Instant::now();
-    let f = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
-    let mut progress = |p: Progress| match p {
-        Progress::Read(n) => eprintln!("read {n} rows …"),
-        Progress::Written(n, total) => eprintln!("written {n} of {total} households …"),
+    let f = match std::fs::File::open(file) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("{}: {e}", lang.pick("打不开文件", "Cannot open the file"));
+            return Ok(false);
+        }
     };
-    let done = store
+    let mut progress = |p: Progress| match p {
+        Progress::Read(n) => eprintln!("{}", match lang {
+            Lang::Zh => format!("已读 {n} 行 …"),
+            Lang::En => format!("read {n} rows …"),
+        }),
+        Progress::Written(n, total) => eprintln!("{}", match lang {
+            Lang::Zh => format!("已写入 {n} / {total} 户 …"),
+            Lang::En => format!("written {n} of {total} households …"),
+        }),
+    };
+    let done = match store
         .import_roster_file(compound, std::io::BufReader::new(f), dry_run, &mut progress)
         .await
-        .map_err(|e| anyhow::anyhow!("{}", e.message(Lang::En)))?;
+    {
+        Ok(d) => d,
+        // Not the file's fault when internal; the others (no such compound) are the user's.
+        Err(e) if e.status() < 500 => {
+            eprintln!("{}", e.message(lang));
+            return Ok(false);
+        }
+        Err(e) => return Err(anyhow::anyhow!("{}", e.message(Lang::En))),
+    };
     let done = match done {
         Ok(d) => d,
-        Err(e) => anyhow::bail!("{}\n{}", e.message(Lang::Zh), e.message(Lang::En)),
+        Err(e) => {
+            eprintln!("{}", e.message(lang));
+            eprintln!("{}", lang.pick("没有导入任何数据。", "Nothing was imported."));
+            return Ok(false);
+        }
     };
     let p = &done.preview;
-    for w in &p.warnings {
-        print_problem("警告 ", w);
+    for n in &p.notes {
+        eprintln!("{}", n.message(lang));
     }
-    for e in &p.errors {
-        print_problem("", e);
+    for r in &p.renamed {
+        eprintln!("{} {r}", lang.pick("统一写法：", "Names made one:"));
     }
+    print_table(lang.pick("提醒", "Warnings"), &p.warnings, lang);
+    print_table(lang.pick("错误", "Errors"), &p.errors, lang);
     if !p.errors.is_empty() {
-        anyhow::bail!("{} problems; nothing was imported", p.errors.len());
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("{} 处错误，没有导入任何数据。请改正后重新导入。", p.errors.len()),
+                Lang::En => format!("{} problems; nothing was imported. Correct them and import again.", p.errors.len()),
+            }
+        );
+        return Ok(false);
     }
-    let counts = match &done.applied {
-        Some(a) => format!(
-            "created {}, updated {}, unchanged {}",
-            a.created, a.updated, a.unchanged
+    let counts = match (&done.applied, lang) {
+        (Some(a), Lang::Zh) => format!("新增 {}，修改 {}，不变 {}；业主 {} 人", a.created, a.updated, a.unchanged, p.people),
+        (Some(a), Lang::En) => format!(
+            "created {}, updated {}, unchanged {}; {} owners",
+            a.created, a.updated, a.unchanged, p.people
         ),
-        None => format!(
+        (None, Lang::Zh) => format!("将新增 {}，修改 {}，不变 {}（试运行，没有写入）", p.created, p.updated, p.unchanged),
+        (None, Lang::En) => format!(
             "would create {}, update {}, leave {} unchanged (dry run; nothing written)",
             p.created, p.updated, p.unchanged
         ),
@@ -73,7 +179,7 @@ pub async fn import(
         n as f64 / secs.max(1e-9),
         peak_rss_mib().map_or("unknown".to_string(), |m| format!("{m:.1} MiB"))
     );
-    Ok(())
+    Ok(true)
 }
 
 pub async fn export(

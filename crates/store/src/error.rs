@@ -21,6 +21,10 @@ pub enum ServiceError {
     /// preview was already written (a second click, another server).
     #[error("import preview not confirmable (had errors: {had_errors})")]
     ImportClosed { had_errors: bool },
+    /// A confirmation whose preview was to create a household that another import created
+    /// in the meantime: "3栋 1单元 501".
+    #[error("room {room} was created meanwhile")]
+    RoomTaken { room: String },
     #[error("wrong login or password")]
     BadCredentials,
     #[error("too many attempts")]
@@ -60,6 +64,7 @@ impl ServiceError {
             ServiceError::Invalid(errors) => errors.first().map(|e| e.error.code()).unwrap_or("invalid"),
             ServiceError::Stale { .. } => "stale_version",
             ServiceError::ImportClosed { .. } => "import_closed",
+            ServiceError::RoomTaken { .. } => "room_taken",
             ServiceError::BadCredentials => "bad_credentials",
             ServiceError::RateLimited { .. } => "rate_limited",
             ServiceError::NotJson => "unsupported_media_type",
@@ -73,7 +78,7 @@ impl ServiceError {
             ServiceError::Unauthenticated | ServiceError::BadCredentials => 401,
             ServiceError::Forbidden => 403,
             ServiceError::Invalid(_) => 422,
-            ServiceError::Stale { .. } | ServiceError::ImportClosed { .. } => 409,
+            ServiceError::Stale { .. } | ServiceError::ImportClosed { .. } | ServiceError::RoomTaken { .. } => 409,
             ServiceError::RateLimited { .. } => 429,
             ServiceError::NotJson => 415,
             ServiceError::Internal(_) => 500,
@@ -118,6 +123,12 @@ impl ServiceError {
                     "This import was already confirmed; nothing was written again. To import again, upload the file again.",
                 )
                 .into(),
+            ServiceError::RoomTaken { room } => match lang {
+                Lang::Zh => format!("{room} 在预览之后已被另一次导入登记，这次导入没有写入。请重新上传文件，查看新的预览后再确认。"),
+                Lang::En => format!(
+                    "{room} was registered by another import after this preview; nothing was written. Upload the file again and confirm the new preview."
+                ),
+            },
             ServiceError::BadCredentials => lang.pick("账号或密码不对", "Wrong login or password").into(),
             ServiceError::RateLimited { retry_after } => match (lang, *retry_after < 60) {
                 (Lang::Zh, true) => format!("尝试次数太多，请 {retry_after} 秒后再试"),

@@ -140,8 +140,38 @@ pub mod person {
         #[sea_orm(primary_key)]
         pub id: i64,
         pub name: String,
+        /// The contact phone: the first mobile number known.
         pub phone: Option<String>,
         pub created_at: i64,
+        /// 身份证后四位, to tell two people of one name apart.
+        pub id_last4: Option<String>,
+        /// Every number known, " / " between them.
+        pub phones: Option<String>,
+        /// Set when this record was merged into another one (the same person).
+        pub merged_into: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod person_merge {
+    use sea_orm::entity::prelude::*;
+    use serde::Serialize;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+    #[sea_orm(table_name = "person_merge")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub kept_id: i64,
+        pub merged_id: i64,
+        pub moved: String,
+        pub account_id: Option<i64>,
+        pub merged_at: i64,
+        pub split_at: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -51,6 +51,8 @@ pub struct HouseholdData {
     pub area_centi: i64,
     pub area_source: String,
     pub designated_voter_id: Option<i64>,
+    /// 开发建设单位未售出: still the developer's (all such flats count as one owner).
+    pub developer_unsold: bool,
     pub version: i32,
 }
 
@@ -95,6 +97,30 @@ pub struct HouseholdPatch {
     pub area: Option<String>,
     #[serde(default)]
     pub area_source: Option<String>,
+    /// Mark the flat as the developer's unsold one (true) or not (false).
+    #[serde(default, deserialize_with = "lenient_opt_bool")]
+    pub developer_unsold: Option<bool>,
+}
+
+/// Accepts true/false, "true"/"false", and a checkbox's "on"/"1"/"0" from a form.
+fn lenient_opt_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum B {
+        Bool(bool),
+        Int(i64),
+        Str(String),
+    }
+    match Option::<B>::deserialize(d)? {
+        None => Ok(None),
+        Some(B::Bool(b)) => Ok(Some(b)),
+        Some(B::Int(i)) => Ok(Some(i != 0)),
+        Some(B::Str(s)) => match s.trim() {
+            "true" | "on" | "1" | "yes" => Ok(Some(true)),
+            "false" | "off" | "0" | "no" | "" => Ok(Some(false)),
+            other => Err(serde::de::Error::custom(format!("not a yes or no: {other}"))),
+        },
+    }
 }
 
 /// Moving a household to another unit of the same compound (a registry correction).
@@ -135,6 +161,7 @@ pub fn household_data(h: &household::Model) -> HouseholdData {
         area_centi: h.area_centi,
         area_source: h.area_source.clone(),
         designated_voter_id: h.designated_voter_id,
+        developer_unsold: h.developer_unsold,
         version: h.version,
     }
 }
@@ -367,6 +394,7 @@ impl Store {
             .col_expr(household::Column::Room, Expr::value(p.room.as_str()))
             .col_expr(household::Column::AreaCenti, Expr::value(p.area.centi()))
             .col_expr(household::Column::AreaSource, Expr::value(p.source.as_str()))
+            .col_expr(household::Column::DeveloperUnsold, Expr::value(patch.developer_unsold.unwrap_or(before.developer_unsold)))
             .col_expr(household::Column::Version, Expr::col(household::Column::Version).add(1))
             .col_expr(household::Column::UpdatedAt, Expr::value(self.now()))
             .filter(household::Column::Id.eq(id))

@@ -7,12 +7,14 @@
 mod compounds;
 mod households;
 mod people;
+mod persons;
 mod scope;
 mod structure;
 
 pub use compounds::*;
 pub use households::*;
 pub use people::*;
+pub use persons::*;
 pub use structure::*;
 
 use crate::entity::{compound, region};

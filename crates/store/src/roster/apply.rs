@@ -2,13 +2,25 @@
 //! data, new households, people and ownerships inserted in batches, changed households
 //! updated one by one (with their version raised), and one audit record per household that
 //! changed, all appended to the compound's chain at once.
+//!
+//! A confirmed preview is claimed inside the same transaction (its status goes from
+//! `pending` to `applied` with the rows): a crash before the commit leaves it pending and a
+//! retry works; two confirmations cannot both write it. Imports into one compound take turns
+//! (a row lock on the compound on PostgreSQL; SQLite has one writer), and a household the
+//! preview was to create that another import created meanwhile refuses the confirmation,
+//! naming the room, instead of overwriting what the other one wrote.
+//!
+//! Owners become people once per person ([`super::people`]); a person already in the
+//! registry with the same name and phone (or ID tail) is that person, not a new one.
 
+use super::people::{Identities, Person, identify};
 use super::plan::{Action, Snapshot, diff};
 use super::{Progress, RosterRow};
 use crate::audit::{self, Change};
-use crate::entity::{building, household, ownership, person, unit};
+use crate::entity::{building, household, ownership, person, roster_import, unit};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Backend, Store};
+use std::collections::HashMap;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
@@ -87,24 +99,146 @@ where
     Ok(())
 }
 
+/// The registry's people that the file's persons already are: the same name with the same
+/// phone or ID tail (the developer: the same name). Looked up by phone, ID tail and name
+/// in batches, never all people at once.
+async fn registry_matches(
+    txn: &DatabaseTransaction,
+    persons: &[Person],
+    needed: &[bool],
+) -> ServiceResult<Vec<Option<i64>>> {
+    let wanted = || persons.iter().zip(needed).filter(|(_, n)| **n).map(|(p, _)| p);
+    let mut phones: Vec<String> = wanted().flat_map(|p| p.phones.iter().cloned()).collect();
+    phones.sort_unstable();
+    phones.dedup();
+    let mut tails: Vec<String> = wanted().filter_map(|p| p.id_last4.clone()).collect();
+    tails.sort_unstable();
+    tails.dedup();
+    let mut developers: Vec<String> = wanted().filter(|p| p.developer).map(|p| p.name.clone()).collect();
+    developers.sort_unstable();
+    developers.dedup();
+    let mut by_phone: HashMap<(String, String), i64> = HashMap::new();
+    let mut by_tail: HashMap<(String, String), i64> = HashMap::new();
+    let mut by_name: HashMap<String, i64> = HashMap::new();
+    let live = person::Column::MergedInto.is_null();
+    for chunk in phones.chunks(BATCH) {
+        for p in person::Entity::find()
+            .filter(person::Column::Phone.is_in(chunk.to_vec()))
+            .filter(live.clone())
+            .all(txn)
+            .await?
+        {
+            if let Some(phone) = p.phone {
+                by_phone.entry((p.name, phone)).or_insert(p.id);
+            }
+        }
+    }
+    for chunk in tails.chunks(BATCH) {
+        for p in person::Entity::find()
+            .filter(person::Column::IdLast4.is_in(chunk.to_vec()))
+            .filter(live.clone())
+            .all(txn)
+            .await?
+        {
+            if let Some(tail) = p.id_last4 {
+                by_tail.entry((p.name, tail)).or_insert(p.id);
+            }
+        }
+    }
+    for chunk in developers.chunks(BATCH) {
+        for p in person::Entity::find()
+            .filter(person::Column::Name.is_in(chunk.to_vec()))
+            .filter(live.clone())
+            .all(txn)
+            .await?
+        {
+            by_name.entry(p.name).or_insert(p.id);
+        }
+    }
+    Ok(persons
+        .iter()
+        .zip(needed)
+        .map(|(p, needed)| {
+            if !*needed {
+                return None;
+            }
+            p.phones
+                .iter()
+                .find_map(|n| by_phone.get(&(p.name.clone(), n.clone())))
+                .or_else(|| p.id_last4.as_ref().and_then(|t| by_tail.get(&(p.name.clone(), t.clone()))))
+                .or_else(|| if p.developer { by_name.get(&p.name) } else { None })
+                .copied()
+        })
+        .collect())
+}
+
+/// Every number of a person as stored: " / " between them, as many as fit.
+fn phones_text(phones: &[String]) -> Option<String> {
+    let mut out = String::new();
+    for p in phones {
+        if out.len() + p.len() + 3 > 200 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push_str(" / ");
+        }
+        out.push_str(p);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 fn snapshot_json(floor: i32, room: &str, area_centi: i64, source: &str) -> serde_json::Value {
     serde_json::json!({"floor": floor, "room": room, "area_centi": area_centi, "area_source": source})
 }
 
 impl Store {
     /// Writes `rows` into the compound: all or nothing. The caller has checked the actor and
-    /// that the rows have no errors.
+    /// that the rows have no errors. With `claim`, the stored preview of that id is marked
+    /// applied (with the result) in the same transaction, and refused if it is not pending.
     pub(crate) async fn apply_roster(
         &self,
         actor: Option<i64>,
         compound_id: i64,
         rows: &[RosterRow],
+        claim: Option<i64>,
         progress: &mut (dyn FnMut(Progress) + Send),
     ) -> ServiceResult<Applied> {
         let t = self.now();
         let txn = self.begin_write().await?;
+        if self.backend() == Backend::Postgres {
+            let lock = Statement::from_sql_and_values(
+                txn.get_database_backend(),
+                "SELECT id FROM compound WHERE id = $1 FOR UPDATE",
+                [compound_id.into()],
+            );
+            txn.execute_raw(lock).await?;
+        }
+        if let Some(id) = claim {
+            // `applying` is what an interrupted confirmation left before claims were made
+            // inside the writing transaction: it is as good as pending.
+            let claimed = roster_import::Entity::update_many()
+                .col_expr(roster_import::Column::Status, Expr::value("applied"))
+                .col_expr(roster_import::Column::AppliedAt, Expr::value(t))
+                .filter(roster_import::Column::Id.eq(id))
+                .filter(roster_import::Column::Status.is_in(["pending", "applying"]))
+                .exec(&txn)
+                .await?;
+            if claimed.rows_affected != 1 {
+                return Err(ServiceError::ImportClosed { had_errors: false });
+            }
+        }
         let snap = Snapshot::load(&txn, compound_id).await?;
         let (actions, _) = diff(rows, &snap);
+        if claim.is_some()
+            && let Some((r, _)) = rows
+                .iter()
+                .zip(&actions)
+                .find(|(r, a)| r.planned_new && **a != Action::Create)
+        {
+            return Err(ServiceError::RoomTaken {
+                room: format!("{} {} {}", r.building, r.unit, r.room),
+            });
+        }
         let mut done = Applied::default();
         let mut changes: Vec<Change<'static>> = Vec::new();
 
@@ -146,44 +280,53 @@ impl Store {
             }
         }
 
-        // New households, with their owners as new people.
-        let new_rows: Vec<&RosterRow> = rows
-            .iter()
-            .zip(&actions)
-            .filter(|(_, a)| **a == Action::Create)
-            .map(|(r, _)| r)
+        // The people: once per person, the registry's own when they are already in it.
+        let Identities { persons, of } = identify(rows);
+        let mut needed = vec![false; persons.len()];
+        for (a, mine) in actions.iter().zip(&of) {
+            if matches!(a, Action::Create | Action::Update { add_owners: true, .. }) {
+                for p in mine {
+                    needed[*p] = true;
+                }
+            }
+        }
+        let mut person_id = registry_matches(&txn, &persons, &needed).await?;
+        let fresh: Vec<usize> = (0..persons.len())
+            .filter(|i| needed[*i] && person_id[*i].is_none())
             .collect();
-        let owners_of = |r: &RosterRow, a: &Action| match a {
-            Action::Create
-            | Action::Update {
-                add_owners: true, ..
-            } => r.owners.len(),
-            _ => 0,
-        };
-        let n_people: usize = rows
+        let ids = reserve_ids(&txn, self.backend(), "person", fresh.len()).await?;
+        let mut people = Vec::with_capacity(fresh.len());
+        for (i, id) in fresh.iter().zip(ids) {
+            let p = &persons[*i];
+            person_id[*i] = Some(id);
+            people.push(person::ActiveModel {
+                id: Set(id),
+                name: Set(p.name.clone()),
+                phone: Set(p.phone.clone()),
+                created_at: Set(t),
+                id_last4: Set(p.id_last4.clone()),
+                phones: Set(phones_text(&p.phones)),
+                merged_into: Set(None),
+            });
+        }
+
+        // New households, with their owners.
+        let new_rows: Vec<usize> = actions
             .iter()
-            .zip(&actions)
-            .map(|(r, a)| owners_of(r, a))
-            .sum();
+            .enumerate()
+            .filter(|(_, a)| **a == Action::Create)
+            .map(|(i, _)| i)
+            .collect();
         let household_ids = reserve_ids(&txn, self.backend(), "household", new_rows.len()).await?;
-        let mut person_ids = reserve_ids(&txn, self.backend(), "person", n_people)
-            .await?
-            .into_iter();
-        let mut people = Vec::with_capacity(n_people);
-        let mut owned = Vec::with_capacity(n_people);
+        let mut owned = Vec::new();
         let mut voters = Vec::new();
-        // Owners of one row: people rows, ownership rows, and the first owner's id.
-        let mut add_owners = |household_id: i64, r: &RosterRow| -> Option<i64> {
+        // Owners of one row: ownership rows, and the first owner's id.
+        let mut add_owners = |household_id: i64, i: usize| -> Option<i64> {
+            let mine = &of[i];
             let mut first = None;
-            for ((i, name), share) in r.owners.iter().enumerate().zip(shares(r.owners.len())) {
-                let id = person_ids.next()?;
+            for (p, share) in mine.iter().zip(shares(mine.len())) {
+                let id = person_id[*p]?;
                 first.get_or_insert(id);
-                people.push(person::ActiveModel {
-                    id: Set(id),
-                    name: Set(name.clone()),
-                    phone: Set(if i == 0 { r.phone.clone() } else { None }),
-                    created_at: Set(t),
-                });
                 owned.push(ownership::ActiveModel {
                     household_id: Set(household_id),
                     person_id: Set(id),
@@ -195,14 +338,15 @@ impl Store {
             first
         };
         let mut households = Vec::with_capacity(new_rows.len());
-        for (r, id) in new_rows.iter().zip(&household_ids) {
+        for (i, id) in new_rows.iter().zip(&household_ids) {
+            let r = &rows[*i];
             let Some(b_id) = buildings.get(&r.building) else {
                 continue;
             };
             let Some(u_id) = units.get(&(*b_id, r.unit.clone())) else {
                 continue;
             };
-            let voter = add_owners(*id, r);
+            let voter = add_owners(*id, *i);
             households.push(household::ActiveModel {
                 id: Set(*id),
                 unit_id: Set(*u_id),
@@ -213,7 +357,7 @@ impl Store {
                 area_centi: Set(r.area_centi),
                 area_source: Set(r.source.clone()),
                 designated_voter_id: Set(voter),
-                developer_unsold: Set(false),
+                developer_unsold: Set(r.unsold),
                 version: Set(1),
                 created_at: Set(t),
                 updated_at: Set(t),
@@ -221,6 +365,9 @@ impl Store {
             let mut after = snapshot_json(r.floor, &r.room, r.area_centi, &r.source);
             after["building"] = r.building.clone().into();
             after["unit"] = r.unit.clone().into();
+            if r.unsold {
+                after["developer_unsold"] = true.into();
+            }
             if !r.owners.is_empty() {
                 after["owners"] = r.owners.clone().into();
             }
@@ -243,7 +390,7 @@ impl Store {
                 .iter()
                 .filter(|a| matches!(a, Action::Update { .. }))
                 .count()) as u64;
-        for (r, a) in rows.iter().zip(&actions) {
+        for (i, (r, a)) in rows.iter().zip(&actions).enumerate() {
             let Action::Update {
                 fields,
                 add_owners: adding,
@@ -258,8 +405,12 @@ impl Store {
             let Some(h) = snap.find(r) else { continue };
             let mut before = snapshot_json(h.floor, &r.room, h.area_centi, &h.source);
             let mut after = snapshot_json(r.floor, &r.room, r.area_centi, &r.source);
+            if h.unsold != r.unsold {
+                before["developer_unsold"] = h.unsold.into();
+                after["developer_unsold"] = r.unsold.into();
+            }
             if *adding {
-                let voter = add_owners(h.id, r);
+                let voter = add_owners(h.id, i);
                 before["owners"] = serde_json::json!([]);
                 after["owners"] = r.owners.clone().into();
                 if h.designated_voter_id.is_none()
@@ -271,6 +422,7 @@ impl Store {
             if let (Some(person_id), Some(phone)) = (phone_of, &r.phone) {
                 person::Entity::update_many()
                     .col_expr(person::Column::Phone, Expr::value(phone.clone()))
+                    .col_expr(person::Column::Phones, Expr::value(phones_text(&r.phones)))
                     .filter(person::Column::Id.eq(*person_id))
                     .exec(&txn)
                     .await?;
@@ -284,7 +436,8 @@ impl Store {
                 update = update
                     .col_expr(household::Column::Floor, Expr::value(r.floor))
                     .col_expr(household::Column::AreaCenti, Expr::value(r.area_centi))
-                    .col_expr(household::Column::AreaSource, Expr::value(r.source.clone()));
+                    .col_expr(household::Column::AreaSource, Expr::value(r.source.clone()))
+                    .col_expr(household::Column::DeveloperUnsold, Expr::value(r.unsold));
             }
             update
                 .filter(household::Column::Id.eq(h.id))
@@ -320,6 +473,15 @@ impl Store {
         }
         progress(Progress::Written(written + done.updated, total));
         audit::record_batch(&txn, compound_id, changes).await?;
+        if let Some(id) = claim {
+            let result = serde_json::to_string(&done).map_err(|e| ServiceError::Internal(e.into()))?;
+            roster_import::Entity::update_many()
+                .col_expr(roster_import::Column::Result, Expr::value(result))
+                .col_expr(roster_import::Column::Rows, Expr::value("[]"))
+                .filter(roster_import::Column::Id.eq(id))
+                .exec(&txn)
+                .await?;
+        }
         txn.commit().await?;
         // A big import changes the tables enough for the planner's statistics to mislead it.
         if done.created >= 1_000 {

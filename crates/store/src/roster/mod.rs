@@ -8,6 +8,9 @@
 //! - [`columns`] finds the header row (Chinese or English names, anywhere in the first rows)
 //!   and [`parse`] cleans each row into a [`RosterRow`], carrying merged building and unit
 //!   cells down and collecting every problem with its Excel row, column and value;
+//! - [`names`] writes each building and unit one way (`1号楼`, `一栋` → `1栋`, or the
+//!   compound's own spelling), and [`people`] finds who is one person across rows (the same
+//!   name with the same phone or ID tail, or the developer of unsold flats);
 //! - [`plan`] compares the rows with the database: what would be created, updated or left
 //!   alone, and warnings (an owner with several households, an area far from its stack);
 //! - [`apply`] writes a plan in one transaction with an audit record per changed household.
@@ -17,7 +20,9 @@
 
 pub mod apply;
 pub mod columns;
+pub mod names;
 pub mod parse;
+pub mod people;
 pub mod plan;
 pub mod read;
 pub mod service;
@@ -38,7 +43,7 @@ use serde::{Deserialize, Serialize};
 pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
 
 /// One household as read from the file, cleaned and checked on its own.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterRow {
     /// The Excel row number (1-based, as Excel shows it).
     pub line: u32,
@@ -51,8 +56,21 @@ pub struct RosterRow {
     pub source: String,
     /// Owners in order: the 业主 column, then the 共有人 column. Empty: leave owners alone.
     pub owners: Vec<String>,
-    /// The first owner's phone, digits only.
+    /// The first owner's contact phone: the first mobile of the cell, else its first number.
     pub phone: Option<String>,
+    /// Every number of the phone cell.
+    #[serde(default)]
+    pub phones: Vec<String>,
+    /// The first owner's 身份证后四位.
+    #[serde(default)]
+    pub id_last4: Option<String>,
+    /// 开发建设单位未售出: the flat is still the developer's.
+    #[serde(default)]
+    pub unsold: bool,
+    /// The preview found no such household: confirming it creates one. If another import
+    /// created it meanwhile, the confirmation is refused instead of silently updating it.
+    #[serde(default)]
+    pub planned_new: bool,
 }
 
 /// How far an import has got, for a progress indicator.

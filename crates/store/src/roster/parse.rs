@@ -6,7 +6,7 @@
 //! value, so an empty one means "as above"), spacer rows, a header printed again, dates and
 //! formulas where numbers belong, and rooms that appear twice.
 
-use super::RosterRow;
+use super::{RosterRow, names};
 use super::columns::{Column, HEADER_SEARCH_ROWS, HeaderMap};
 use super::read::{Cell, Flow, Kind, SheetRow};
 use linli_domain::registry::{Floor, Phone, Room, Text};
@@ -18,7 +18,14 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rule {
     Invalid(Invalid),
-    MissingColumn,
+    /// A required column the header lacks, with the header cells that matched nothing and
+    /// the names accepted for the column.
+    MissingColumn {
+        unmatched: Vec<String>,
+        accepted: String,
+    },
+    /// A row with content but no flat: floor, room and area all empty.
+    NoFlat,
     DateNotNumber,
     Formula,
     CellError,
@@ -30,7 +37,9 @@ pub enum Rule {
     },
     BadIdTail,
     /// Warnings, which do not block an import.
-    OwnerSeveral {
+    /// One name on several rows with nothing (phone, ID tail) to tell whether it is one
+    /// person: kept as separate people, to be merged on the person page if they are one.
+    MaybeSame {
         lines: Vec<u32>,
     },
     AreaOutlier {
@@ -51,8 +60,26 @@ impl Rule {
         };
         match (self, lang) {
             (Rule::Invalid(e), _) => e.message(lang),
-            (Rule::MissingColumn, Lang::Zh) => "缺少这一列".into(),
-            (Rule::MissingColumn, Lang::En) => "column missing".into(),
+            (Rule::MissingColumn { unmatched, accepted }, Lang::Zh) => {
+                let found = if unmatched.is_empty() {
+                    String::new()
+                } else {
+                    format!("表头里没有认出的列：{}。", unmatched.join("、"))
+                };
+                format!("缺少这一列。{found}可以用的列名：{accepted}")
+            }
+            (Rule::MissingColumn { unmatched, accepted }, Lang::En) => {
+                let found = if unmatched.is_empty() {
+                    String::new()
+                } else {
+                    format!("Header cells not recognised: {}. ", unmatched.join(", "))
+                };
+                format!("column missing. {found}Accepted names: {accepted}")
+            }
+            (Rule::NoFlat, Lang::Zh) => "这一行没有房屋（楼层、房号、面积都是空的）".into(),
+            (Rule::NoFlat, Lang::En) => {
+                "this row has no flat (floor, room and area are empty)".into()
+            }
             (Rule::DateNotNumber, Lang::Zh) => {
                 "这是日期，不是数字。请把单元格格式改为“常规”或“文本”后重新填写".into()
             }
@@ -80,14 +107,12 @@ impl Rule {
             }
             (Rule::BadIdTail, Lang::Zh) => "应为 4 位：数字，最后一位可以是 X".into(),
             (Rule::BadIdTail, Lang::En) => "must be 4 characters: digits, the last may be X".into(),
-            (Rule::OwnerSeveral { lines: ls }, Lang::Zh) => format!(
-                "这位业主在文件中有 {} 户（第 {} 行），请确认",
-                ls.len(),
+            (Rule::MaybeSame { lines: ls }, Lang::Zh) => format!(
+                "可能是同一个人：第 {} 行的同名业主没有相同的电话或身份证后四位，先按不同的人登记；如果是同一个人，请在人员页面合并",
                 lines(ls)
             ),
-            (Rule::OwnerSeveral { lines: ls }, Lang::En) => format!(
-                "this owner has {} households in the file (rows {}); please check",
-                ls.len(),
+            (Rule::MaybeSame { lines: ls }, Lang::En) => format!(
+                "maybe the same person: the owners of this name on rows {} share no phone or ID tail, so they are kept as separate people; if they are one, merge them on the person page",
                 lines(ls)
             ),
             (Rule::AreaOutlier { median_centi }, Lang::Zh) => {
@@ -121,6 +146,12 @@ pub struct Problem {
     /// The Excel row number.
     pub line: u32,
     pub column: Option<Column>,
+    /// The Excel column letter ("E"), when the problem is in one column.
+    #[serde(default)]
+    pub letter: String,
+    /// The sheet's own header of that column ("专有面积（㎡）").
+    #[serde(default)]
+    pub header: String,
     pub value: String,
     pub zh: String,
     pub en: String,
@@ -136,6 +167,8 @@ impl Problem {
         Problem {
             line,
             column,
+            letter: String::new(),
+            header: String::new(),
             value: value.into(),
             zh: rule.message(Lang::Zh),
             en: rule.message(Lang::En),
@@ -153,23 +186,28 @@ impl Problem {
         self.column.map_or("", |c| c.label(lang))
     }
 
-    /// "第 5 行 楼层「五十五」：不是数字" / "Row 5, Floor “五十五”: is not a number".
+    /// Fills in the column letter and the sheet's header text from the header row.
+    pub fn locate(&mut self, header: &HeaderMap) {
+        if !self.letter.is_empty() {
+            return;
+        }
+        if let Some((letter, text)) = self.column.and_then(|c| header.locate(c)) {
+            self.letter = letter;
+            self.header = text;
+        }
+    }
+
+    /// "第 21 行 E 列「专有面积（㎡）」：必须大于零" / "Row 21, column E “专有面积（㎡）”: must be
+    /// greater than zero". Without a column in the sheet, the column's name stands instead.
     pub fn describe(&self, lang: Lang) -> String {
-        match lang {
-            Lang::Zh => format!(
-                "第 {} 行 {}「{}」：{}",
-                self.line,
-                self.column_label(lang),
-                self.value,
-                self.zh
-            ),
-            Lang::En => format!(
-                "Row {}, {} “{}”: {}",
-                self.line,
-                self.column_label(lang),
-                self.value,
-                self.en
-            ),
+        let msg = self.message(lang);
+        match (lang, self.letter.is_empty(), self.column) {
+            (Lang::Zh, false, _) => format!("第 {} 行 {} 列「{}」：{msg}", self.line, self.letter, self.header),
+            (Lang::En, false, _) => format!("Row {}, column {} “{}”: {msg}", self.line, self.letter, self.header),
+            (Lang::Zh, true, Some(c)) => format!("第 {} 行「{}」：{msg}", self.line, c.label(lang)),
+            (Lang::En, true, Some(c)) => format!("Row {}, {}: {msg}", self.line, c.label(lang)),
+            (Lang::Zh, true, None) => format!("第 {} 行：{msg}", self.line),
+            (Lang::En, true, None) => format!("Row {}: {msg}", self.line),
         }
     }
 }
@@ -191,7 +229,6 @@ pub struct Parser {
     building: String,
     unit: String,
     seen: HashMap<(String, String, String), u32>,
-    owners: HashMap<(String, Option<String>), Vec<u32>>,
     out: Parsed,
 }
 
@@ -206,7 +243,6 @@ impl Parser {
             building: String::new(),
             unit: String::new(),
             seen: HashMap::new(),
-            owners: HashMap::new(),
             out: Parsed::default(),
         }
     }
@@ -221,12 +257,19 @@ impl Parser {
         let Some(header) = &self.header else {
             let texts: Vec<String> = row.cells.iter().map(|c| c.text.clone()).collect();
             if let Some(h) = HeaderMap::detect(&texts, row.line) {
-                for col in h.missing() {
-                    self.out
-                        .errors
-                        .push(Problem::new(h.line, Some(col), "", &Rule::MissingColumn));
+                let missing = h.missing();
+                for col in &missing {
+                    let mut accepted: Vec<&str> = col.aliases().to_vec();
+                    if *col == Column::Area {
+                        accepted.extend(Column::GrossArea.aliases());
+                    }
+                    let rule = Rule::MissingColumn {
+                        unmatched: h.unmatched(),
+                        accepted: accepted.join("、"),
+                    };
+                    self.out.errors.push(Problem::new(h.line, Some(*col), "", &rule));
                 }
-                if !h.missing().is_empty() {
+                if !missing.is_empty() {
                     self.out.header = Some(h);
                     return Flow::Stop;
                 }
@@ -260,27 +303,29 @@ impl Parser {
     fn row(&mut self, h: &HeaderMap, row: SheetRow) {
         let blank = Cell::text("");
         let cell = |col: Column| h.get(col).and_then(|p| row.cells.get(p)).unwrap_or(&blank);
-        let core = [
-            Column::Floor,
-            Column::Room,
-            Column::Area,
-            Column::Owner,
-            Column::Phone,
-        ];
-        if core.iter().all(|c| cell(*c).is_blank()) {
-            // A spacer row, or a row holding only a merged building name: remember the name.
-            for (col, slot) in [
-                (Column::Building, &mut self.building),
-                (Column::Unit, &mut self.unit),
-            ] {
-                let c = cell(col);
-                if !c.is_blank() {
-                    *slot = c.text.trim().to_string();
-                }
+        let usable = |c: &Cell| matches!(c.kind, Kind::Text | Kind::Number);
+        // Merged or "as above" building and unit cells take the value from the rows above.
+        for (col, slot) in [
+            (Column::Building, &mut self.building),
+            (Column::Unit, &mut self.unit),
+        ] {
+            let c = cell(col);
+            if !c.is_blank() && usable(c) {
+                *slot = c.text.trim().to_string();
+            }
+        }
+        let line = row.line;
+        let flat = [Column::Floor, Column::Room, Column::Area];
+        if flat.iter().all(|c| cell(*c).is_blank()) {
+            // A spacer row, or one holding only a merged building name, is no household; a
+            // row with a name or a phone but no flat is one fault, said once.
+            let rest = [Column::Owner, Column::Phone, Column::IdTail, Column::CoOwners];
+            if let Some(c) = rest.iter().find(|c| !cell(**c).is_blank()) {
+                let value = cell(*c).text.trim().to_string();
+                self.out.errors.push(Problem::new(line, None, value, &Rule::NoFlat));
             }
             return;
         }
-        let line = row.line;
         let mut errors = Vec::new();
         let mut bad = |col: Column, c: &Cell, rule: Rule| {
             errors.push(Problem::new(line, Some(col), c.text.trim(), &rule))
@@ -306,7 +351,6 @@ impl Parser {
                 _ => {}
             }
         }
-        let usable = |c: &Cell| matches!(c.kind, Kind::Text | Kind::Number);
         let compound = cell(Column::Compound);
         if !compound.is_blank()
             && usable(compound)
@@ -320,16 +364,6 @@ impl Parser {
                     expected: self.compound.clone(),
                 },
             );
-        }
-        // Merged or "as above" building and unit cells take the value from the rows above.
-        for (col, slot) in [
-            (Column::Building, &mut self.building),
-            (Column::Unit, &mut self.unit),
-        ] {
-            let c = cell(col);
-            if !c.is_blank() && usable(c) {
-                *slot = c.text.trim().to_string();
-            }
         }
         let carried = |col: Column, value: &str| {
             if cell(col).is_blank() {
@@ -361,18 +395,21 @@ impl Parser {
         check(Column::Area, cell(Column::Area), area.clone().map(drop));
         let source_cell = cell(Column::AreaSource);
         let source = if source_cell.is_blank() {
-            Ok(AreaSource::Registered)
+            Ok(if h.area_is_gross { AreaSource::Gross } else { AreaSource::Registered })
         } else {
             AreaSource::parse(&source_cell.text)
         };
-        check(Column::AreaSource, source_cell, source.clone().map(drop));
+        // The source is about the area: a row whose area is wrong is not faulted twice.
+        if area.is_ok() {
+            check(Column::AreaSource, source_cell, source.clone().map(drop));
+        }
         let phone_cell = cell(Column::Phone);
-        let phone = if phone_cell.is_blank() {
-            Ok(None)
+        let phones = if phone_cell.is_blank() {
+            Ok(Vec::new())
         } else {
-            Phone::parse(&phone_cell.text).map(Some)
+            Phone::parse_many(&phone_cell.text)
         };
-        check(Column::Phone, phone_cell, phone.clone().map(drop));
+        check(Column::Phone, phone_cell, phones.clone().map(drop));
         let mut owners = Vec::new();
         for col in [Column::Owner, Column::CoOwners] {
             let c = cell(col);
@@ -389,19 +426,33 @@ impl Parser {
             }
         }
         let id_tail = cell(Column::IdTail);
-        if !id_tail.is_blank() && usable(id_tail) && !valid_id_tail(&id_tail.text) {
-            bad(Column::IdTail, id_tail, Rule::BadIdTail);
-        }
+        let id_last4 = if id_tail.is_blank() || !usable(id_tail) {
+            None
+        } else {
+            let tail = id_tail_of(&id_tail.text);
+            if tail.is_none() {
+                bad(Column::IdTail, id_tail, Rule::BadIdTail);
+            }
+            tail
+        };
+        let unsold_cell = cell(Column::Unsold);
+        let unsold = match yes_no(&unsold_cell.text) {
+            Some(v) => v,
+            None => {
+                bad(Column::Unsold, unsold_cell, Rule::Invalid(Invalid::BadChoice));
+                false
+            }
+        };
         let ok = errors.is_empty();
         self.out.errors.append(&mut errors);
-        let (Ok(building), Ok(unit), Ok(floor), Ok(room), Ok(area), Ok(source), Ok(phone), true) =
-            (building, unit, floor, room, area, source, phone, ok)
+        let (Ok(building), Ok(unit), Ok(floor), Ok(room), Ok(area), Ok(source), Ok(phones), true) =
+            (building, unit, floor, room, area, source, phones, ok)
         else {
             return;
         };
         let key = (
-            building.as_str().to_string(),
-            unit.as_str().to_string(),
+            names::key(names::Kind::Building, building.as_str()),
+            names::key(names::Kind::Unit, unit.as_str()),
             room.as_str().to_string(),
         );
         if let Some(first_line) = self.seen.get(&key) {
@@ -414,15 +465,7 @@ impl Parser {
             return;
         }
         self.seen.insert(key, line);
-        if let Some(first) = owners.first() {
-            self.owners
-                .entry((
-                    first.clone(),
-                    phone.as_ref().map(|p| p.as_str().to_string()),
-                ))
-                .or_default()
-                .push(line);
-        }
+        let contact = phones.iter().find(|p| p.is_mobile()).or(phones.first());
         self.out.rows.push(RosterRow {
             line,
             building: building.into_string(),
@@ -431,12 +474,17 @@ impl Parser {
             room: room.as_str().to_string(),
             area_centi: area.centi(),
             source: source.as_str().to_string(),
+            phone: contact.map(|p| p.as_str().to_string()),
+            phones: phones.iter().map(|p| p.as_str().to_string()).collect(),
             owners,
-            phone: phone.map(|p| p.as_str().to_string()),
+            id_last4,
+            unsold,
+            planned_new: false,
         });
     }
 
-    /// The rows and problems; a file without a header anywhere is a [`super::FileError`].
+    /// The rows and problems, each problem with its column letter and the sheet's header
+    /// text; a file without a header anywhere is a [`super::FileError`].
     pub fn finish(mut self) -> Result<Parsed, super::FileError> {
         if self.header.is_none() && self.out.header.is_none() {
             return Err(super::FileError::NoHeader);
@@ -444,23 +492,35 @@ impl Parser {
         if self.out.header.is_none() {
             self.out.header = self.header;
         }
-        for ((name, _), lines) in self.owners.into_iter().filter(|(_, l)| l.len() > 1) {
-            for line in &lines {
-                let rule = Rule::OwnerSeveral {
-                    lines: lines.clone(),
-                };
-                self.out.warnings.push(Problem::new(
-                    *line,
-                    Some(Column::Owner),
-                    name.clone(),
-                    &rule,
-                ));
+        if let Some(h) = &self.out.header {
+            for p in self.out.errors.iter_mut().chain(self.out.warnings.iter_mut()) {
+                p.locate(h);
             }
         }
         self.out.warnings.sort_by_key(|p| p.line);
         self.out.errors.sort_by_key(|p| p.line);
         Ok(self.out)
     }
+}
+
+/// 是否未售: yes, no, or blank for no; `None` for anything else.
+fn yes_no(s: &str) -> Option<bool> {
+    match s.trim().to_lowercase().as_str() {
+        "" | "否" | "n" | "no" | "false" | "0" | "已售" | "×" | "x" => Some(false),
+        "是" | "y" | "yes" | "true" | "1" | "未售" | "未售出" | "√" | "✓" | "✔" => Some(true),
+        _ => None,
+    }
+}
+
+/// The last four characters of an ID card: three digits and a digit or X, upper case.
+fn id_tail_of(s: &str) -> Option<String> {
+    let s: String = s
+        .trim()
+        .chars()
+        .map(linli_domain::area::halfwidth)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    valid_id_tail(&s).then_some(s)
 }
 
 fn valid_id_tail(s: &str) -> bool {
@@ -612,12 +672,11 @@ mod tests {
         );
         assert_eq!(
             out.errors[7].describe(Lang::Zh),
-            "第 10 行 房号「108」：同一单元的房号重复（已在第9行）"
+            "第 10 行 D 列「房号」：同一单元的房号重复（已在第9行）"
         );
-        assert!(
-            out.errors[4]
-                .describe(Lang::En)
-                .starts_with("Row 6, Floor “楼顶”: ")
+        assert_eq!(
+            out.errors[4].describe(Lang::En),
+            "Row 6, column C “楼层”: not a floor: write the floor number, e.g. 6"
         );
         assert_eq!(out.rows.len(), 1, "only row 9 is whole (row 10 repeats it)");
     }
@@ -673,31 +732,55 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_column_is_reported_on_the_header_row() {
+    fn a_missing_column_names_what_the_sheet_has_and_what_is_accepted() {
         let out = parse(&[
-            &["楼栋", "单元", "楼层", "房号"],
-            &["1栋", "1单元", "1", "101"],
+            &["楼栋", "单元", "楼层", "房号", "房屋坐落"],
+            &["1栋", "1单元", "1", "101", "x"],
         ]);
         assert_eq!(out.errors.len(), 1);
-        assert_eq!(
-            out.errors[0].describe(Lang::Zh),
-            "第 1 行 专有面积「」：缺少这一列"
-        );
+        let zh = out.errors[0].describe(Lang::Zh);
+        assert!(zh.starts_with("第 1 行「专有面积」：缺少这一列。表头里没有认出的列：E「房屋坐落」。可以用的列名：专有面积、套内面积"), "{zh}");
+        assert!(out.errors[0].en.contains("E「房屋坐落」") && out.errors[0].en.contains("Accepted names: 专有面积"));
     }
 
     #[test]
-    fn an_owner_with_several_households_is_a_warning() {
+    fn an_area_header_naming_both_areas_with_a_unit_is_the_exclusive_area() {
         let out = parse(&[
-            &["楼栋", "单元", "楼层", "房号", "面积", "业主", "电话"],
-            &["1栋", "1单元", "1", "101", "80", "张三", "13800138000"],
-            &["1栋", "1单元", "1", "102", "80", "张三", "13800138000"],
-            &["1栋", "1单元", "1", "103", "80", "张三", "13900139000"],
+            &["楼栋", "单元", "楼层", "房号", "建筑面积", "专有/建筑面积（平方米）", "电话"],
+            &["1栋", "1单元", "顶层", "101", "100", "-80", "138 0013 8000 / 0825-2345678"],
+            &["1栋", "1单元", "1", "102", "120", "95.5", "13800138000/0825-2345678转8"],
+            &["", "", "", "", "", "", "13900139000"],
         ]);
-        assert!(out.errors.is_empty());
+        let got: Vec<String> = out.errors.iter().map(|p| p.describe(Lang::Zh)).collect();
         assert_eq!(
-            out.warnings.iter().map(|w| w.line).collect::<Vec<_>>(),
-            [2, 3]
+            got,
+            [
+                "第 2 行 C 列「楼层」：不是楼层：请写楼层数字，例如 6",
+                "第 2 行 F 列「专有/建筑面积（平方米）」：必须大于零",
+                "第 4 行：这一行没有房屋（楼层、房号、面积都是空的）",
+            ]
         );
+        assert_eq!(out.rows.len(), 1);
+        assert_eq!((out.rows[0].area_centi, out.rows[0].source.as_str()), (9550, "registered"));
+        assert_eq!(out.rows[0].phones, ["13800138000", "08252345678-8"]);
+        assert_eq!(out.rows[0].phone.as_deref(), Some("13800138000"));
+        let h = out.header.unwrap();
+        assert_eq!(h.gross_skipped, Some(4));
+    }
+
+    #[test]
+    fn only_a_gross_area_is_imported_as_gross() {
+        let out = parse(&[
+            &["楼栋", "单元", "楼层", "房号", "建筑面积（㎡）", "是否未售", "业主"],
+            &["1栋", "1单元", "1", "101", "100", "是", "某某房地产开发有限公司"],
+            &["1栋", "1单元", "1", "102", "100", "", "张三"],
+            &["1栋", "1单元", "1", "103", "100", "也许", "李四"],
+        ]);
+        assert_eq!(out.rows.len(), 2);
+        assert_eq!((out.rows[0].source.as_str(), out.rows[0].unsold), ("gross", true));
+        assert!(!out.rows[1].unsold);
+        assert_eq!(out.errors.len(), 1);
+        assert_eq!((out.errors[0].line, out.errors[0].letter.as_str()), (4, "F"));
     }
 
     #[test]

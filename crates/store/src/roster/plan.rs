@@ -30,6 +30,31 @@ pub struct Preview {
     pub warnings: Vec<Problem>,
     /// The households that would change, with what changes (at most [`LISTED_CHANGES`]).
     pub changes: Vec<PlannedChange>,
+    /// Building and unit spellings made one: "1号楼、一栋 → 1栋".
+    #[serde(default)]
+    pub renamed: Vec<String>,
+    /// The people owning the file's households, each counted once however many rows.
+    #[serde(default)]
+    pub people: u64,
+    /// What the import read that the committee should know (which area, hidden cells).
+    #[serde(default)]
+    pub notes: Vec<Note>,
+}
+
+/// A remark on the whole file, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Note {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Note {
+    pub fn message(&self, lang: linli_domain::Lang) -> &str {
+        match lang {
+            linli_domain::Lang::Zh => &self.zh,
+            linli_domain::Lang::En => &self.en,
+        }
+    }
 }
 
 /// How many planned updates a preview lists one by one.
@@ -53,6 +78,7 @@ pub struct Existing {
     pub source: String,
     pub version: i32,
     pub designated_voter_id: Option<i64>,
+    pub unsold: bool,
     /// (person id, name, phone) in ownership order.
     pub owners: Vec<(i64, String, Option<String>)>,
 }
@@ -98,6 +124,7 @@ impl Snapshot {
                     source: h.area_source,
                     version: h.version,
                     designated_voter_id: h.designated_voter_id,
+                    unsold: h.developer_unsold,
                     owners: Vec::new(),
                 },
             );
@@ -168,7 +195,10 @@ pub fn diff(rows: &[RosterRow], snap: &Snapshot) -> (Vec<Action>, Vec<Problem>) 
             let Some(h) = snap.find(r) else {
                 return Action::Create;
             };
-            let fields = h.floor != r.floor || h.area_centi != r.area_centi || h.source != r.source;
+            let fields = h.floor != r.floor
+                || h.area_centi != r.area_centi
+                || h.source != r.source
+                || h.unsold != r.unsold;
             let registered: Vec<&str> = h.owners.iter().map(|(_, n, _)| n.as_str()).collect();
             let mut add_owners = false;
             let mut phone_of = None;
@@ -312,6 +342,10 @@ fn changed_fields(h: &Existing, r: &RosterRow) -> Vec<(String, String, String)> 
     if h.source != r.source {
         out.push(("area_source".into(), h.source.clone(), r.source.clone()));
     }
+    if h.unsold != r.unsold {
+        let yes = |b: bool| if b { "是" } else { "否" }.to_string();
+        out.push(("developer_unsold".into(), yes(h.unsold), yes(r.unsold)));
+    }
     if h.owners.is_empty() && !r.owners.is_empty() {
         out.push(("owners".into(), String::new(), r.owners.join("、")));
     }
@@ -343,6 +377,8 @@ mod tests {
             source: "registered".into(),
             owners: vec!["张三".into()],
             phone: Some("13800138000".into()),
+            phones: vec!["13800138000".into()],
+            ..RosterRow::default()
         }
     }
 
@@ -372,6 +408,7 @@ mod tests {
             source: "registered".into(),
             version: 1,
             designated_voter_id: None,
+            unsold: false,
             owners,
         };
         let zhang = vec![(7, "张三".to_string(), Some("13800138000".to_string()))];

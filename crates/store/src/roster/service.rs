@@ -5,17 +5,17 @@
 //! `actor: None` is the operator at the command line, who has the database itself.
 
 use super::apply::Applied;
+use super::columns::{Column, HeaderMap, letter};
 use super::parse::Parser;
-use super::plan::{Preview, Snapshot, preview};
+use super::plan::{Note, Preview, Snapshot, preview};
 use super::read::{FileError, read_rows};
 use super::write::{FileKind, csv_of, xlsx_of};
-use super::{Progress, RosterRow};
+use super::{Progress, RosterRow, names, people};
 use crate::accounts::Actor;
 use crate::entity::{compound, roster_import};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::authz::Action;
-use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 use std::io::{Read, Seek};
@@ -40,7 +40,7 @@ pub struct ImportPreview {
 impl ImportPreview {
     /// True when the import may be confirmed: no errors and not yet applied.
     pub fn can_confirm(&self) -> bool {
-        self.preview.errors.is_empty() && self.status == "pending"
+        self.preview.errors.is_empty() && matches!(self.status.as_str(), "pending" | "applying")
     }
 }
 
@@ -52,18 +52,69 @@ pub struct ImportDone {
     pub applied: Option<Applied>,
 }
 
-/// Reads and checks a file against the compound: the rows and the preview.
+/// What the header tells the committee: which area column was read.
+fn header_notes(h: &HeaderMap) -> Vec<Note> {
+    let mut notes = Vec::new();
+    let at = |col: Column| h.locate(col).map(|(l, t)| format!("{l}「{t}」")).unwrap_or_default();
+    if let Some(g) = h.gross_skipped {
+        let gross = format!("{}「{}」", letter(g), h.texts.get(g).map_or("", |t| t.trim()));
+        let exclusive = at(Column::Area);
+        notes.push(Note {
+            zh: format!("文件有建筑面积（{gross}）和专有面积（{exclusive}）两列：按专有面积导入，投票按专有面积计算。"),
+            en: format!("The file has a gross area ({gross}) and an exclusive area ({exclusive}) column: the exclusive area is imported, as votes count it."),
+        });
+    }
+    if h.area_is_gross {
+        let gross = at(Column::Area);
+        notes.push(Note {
+            zh: format!("文件只有建筑面积（{gross}），按建筑面积导入，面积来源记为“建筑面积”。投票按专有面积计算：请尽快补上专有面积。"),
+            en: format!("The file has only a gross area ({gross}); it is imported with area source “gross floor area”. Votes count exclusive area: add it when you can."),
+        });
+    }
+    notes
+}
+
+/// Reads and checks a file against the compound: the rows (names made one, marked new or
+/// not) and the preview. Runs off the async runtime: it is all CPU.
 fn check_file<R: Read + Seek>(
-    c: &compound::Model,
+    compound_name: &str,
     snap: &Snapshot,
     input: R,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(Vec<RosterRow>, Preview), FileError> {
-    let mut parser = Parser::new(&c.name);
+    let mut parser = Parser::new(compound_name);
     read_rows(input, &mut |row| parser.feed(row), progress)?;
     let parsed = parser.finish()?;
-    let p = preview(&parsed.rows, snap, parsed.errors, parsed.warnings);
-    Ok((parsed.rows, p))
+    let mut rows = parsed.rows;
+    let renamed = names::unify(&mut rows, &snap.buildings, &snap.units);
+    for r in &mut rows {
+        r.planned_new = snap.find(r).is_none();
+    }
+    let ids = people::identify(&rows);
+    let mut warnings = parsed.warnings;
+    warnings.extend(ids.maybe_same(&rows));
+    let mut p = preview(&rows, snap, parsed.errors, warnings);
+    if let Some(h) = &parsed.header {
+        for problem in p.errors.iter_mut().chain(p.warnings.iter_mut()) {
+            problem.locate(h);
+        }
+        p.notes = header_notes(h);
+    }
+    p.renamed = renamed;
+    p.people = ids.persons.len() as u64;
+    Ok((rows, p))
+}
+
+/// [`check_file`] on a blocking thread, so that a large upload does not hold up the
+/// requests sharing the async runtime.
+async fn check_off_runtime<R: Read + Seek + Send + 'static>(
+    compound_name: String,
+    snap: Snapshot,
+    input: R,
+) -> ServiceResult<Result<(Vec<RosterRow>, Preview), FileError>> {
+    tokio::task::spawn_blocking(move || check_file(&compound_name, &snap, input, &mut |_| {}))
+        .await
+        .map_err(|e| ServiceError::Internal(e.into()))
 }
 
 fn json<T: Serialize>(v: &T) -> ServiceResult<String> {
@@ -99,7 +150,7 @@ impl Store {
 
     /// Reads an uploaded file, checks every row, compares with the compound, and stores the
     /// result for confirmation. A file that cannot be read at all is the inner `Err`.
-    pub async fn preview_roster<R: Read + Seek + Send>(
+    pub async fn preview_roster<R: Read + Seek + Send + 'static>(
         &self,
         actor: &Actor,
         compound_id: i64,
@@ -108,7 +159,7 @@ impl Store {
     ) -> ServiceResult<Result<ImportPreview, FileError>> {
         let c = self.import_gate(Some(actor), compound_id).await?;
         let snap = Snapshot::load(self.read(), compound_id).await?;
-        let (rows, p) = match check_file(&c, &snap, input, &mut |_| {}) {
+        let (rows, p) = match check_off_runtime(c.name.clone(), snap, input).await? {
             Ok(v) => v,
             Err(e) => return Ok(Err(e)),
         };
@@ -197,48 +248,17 @@ impl Store {
     ) -> ServiceResult<ImportPreview> {
         let (_, row) = self.import_row(actor, compound_id, id).await?;
         let p: Preview = from_json(&row.preview)?;
-        if !p.errors.is_empty() || row.status != "pending" {
+        if !p.errors.is_empty() || !matches!(row.status.as_str(), "pending" | "applying") {
             return Err(ServiceError::ImportClosed { had_errors: !p.errors.is_empty() });
         }
-        // Claim the batch first, so that two confirmations (two clicks, two servers) cannot
-        // both write it; a failed import gives it back.
-        let claimed = roster_import::Entity::update_many()
-            .col_expr(roster_import::Column::Status, Expr::value("applying"))
-            .filter(roster_import::Column::Id.eq(id))
-            .filter(roster_import::Column::Status.eq("pending"))
-            .exec(self.write())
-            .await?;
-        if claimed.rows_affected != 1 {
-            return Err(ServiceError::ImportClosed { had_errors: false });
-        }
         let rows: Vec<RosterRow> = from_json(&row.rows)?;
-        let applied = match self
-            .apply_roster(Some(actor.account_id), compound_id, &rows, &mut |_| {})
-            .await
-        {
-            Ok(a) => a,
-            Err(e) => {
-                roster_import::Entity::update_many()
-                    .col_expr(roster_import::Column::Status, Expr::value("pending"))
-                    .filter(roster_import::Column::Id.eq(id))
-                    .exec(self.write())
-                    .await?;
-                return Err(e);
-            }
-        };
-        roster_import::Entity::update_many()
-            .col_expr(roster_import::Column::Status, Expr::value("applied"))
-            .col_expr(roster_import::Column::Result, Expr::value(json(&applied)?))
-            .col_expr(roster_import::Column::AppliedAt, Expr::value(self.now()))
-            .col_expr(roster_import::Column::Rows, Expr::value("[]"))
-            .filter(roster_import::Column::Id.eq(id))
-            .exec(self.write())
+        self.apply_roster(Some(actor.account_id), compound_id, &rows, Some(id), &mut |_| {})
             .await?;
         self.roster_preview(actor, compound_id, id).await
     }
 
     /// The command line's import: read, check, and (unless `dry_run` or any error) write.
-    pub async fn import_roster_file<R: Read + Seek + Send>(
+    pub async fn import_roster_file<R: Read + Seek + Send + 'static>(
         &self,
         compound_id: i64,
         input: R,
@@ -247,11 +267,22 @@ impl Store {
     ) -> ServiceResult<Result<ImportDone, FileError>> {
         let c = self.import_gate(None, compound_id).await?;
         let snap = Snapshot::load(self.read(), compound_id).await?;
-        let (rows, p) = match check_file(&c, &snap, input, progress) {
+        // Reading reports its progress from the blocking thread, through a channel.
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let name = c.name.clone();
+        let task = tokio::task::spawn_blocking(move || {
+            check_file(&name, &snap, input, &mut |p| {
+                let _ = tx.send(p);
+            })
+        });
+        while let Some(p) = rx.recv().await {
+            progress(p);
+        }
+        let checked = task.await.map_err(|e| ServiceError::Internal(e.into()))?;
+        let (rows, p) = match checked {
             Ok(v) => v,
             Err(e) => return Ok(Err(e)),
         };
-        drop(snap);
         if dry_run || !p.errors.is_empty() {
             return Ok(Ok(ImportDone {
                 preview: p,
@@ -259,7 +290,7 @@ impl Store {
             }));
         }
         let applied = self
-            .apply_roster(None, compound_id, &rows, progress)
+            .apply_roster(None, compound_id, &rows, None, progress)
             .await?;
         Ok(Ok(ImportDone {
             preview: p,

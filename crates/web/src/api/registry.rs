@@ -41,6 +41,32 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(issue_invite))
         .routes(routes!(claim_invite))
         .routes(routes!(search))
+        .routes(routes!(person))
+        .routes(routes!(merge_people))
+        .routes(routes!(split_person))
+}
+
+/// A person: the flats they own and live in, the merges into them, and other records of the
+/// same name (maybe the same person). For those who manage the people of those flats.
+#[utoipa::path(get, path = "/people/{id}", tag = "people", params(("id" = i64, Path)),
+    responses((status = 200, body = PersonView), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+async fn person(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<PersonView> {
+    state.store.person(ctx.actor()?, id).await.map(Json).map_err(e(&ctx))
+}
+
+/// Merge another record into this person (they are one person): its ownerships, residencies,
+/// account links and designated-voter marks move here. Audited; a split undoes it.
+#[utoipa::path(post, path = "/people/{id}/merge", tag = "people", params(("id" = i64, Path)), request_body = MergeInput,
+    responses((status = 200, body = PersonView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
+async fn merge_people(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<MergeInput>) -> ApiResult<PersonView> {
+    state.store.merge_people(ctx.actor()?, id, &input).await.map(Json).map_err(e(&ctx))
+}
+
+/// Split a wrong merge: what it moved goes back to the merged record.
+#[utoipa::path(post, path = "/people/{id}/split", tag = "people", params(("id" = i64, Path)), request_body = SplitInput,
+    responses((status = 200, body = PersonView), (status = 403, body = ApiError), (status = 404, body = ApiError), (status = 422, body = ApiError)))]
+async fn split_person(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<SplitInput>) -> ApiResult<PersonView> {
+    state.store.split_person(ctx.actor()?, id, &input).await.map(Json).map_err(e(&ctx))
 }
 
 /// Paging of every list: `page` from 1, `size` up to 200 (default 50).

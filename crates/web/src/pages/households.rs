@@ -25,6 +25,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/households/{id}", get(household))
         .route("/households/{id}/edit", get(edit_page).post(edit))
         .route("/households/{id}/move", get(move_page).post(move_household))
+        .route("/households/{id}/unsold", axum::routing::post(set_unsold))
 }
 
 #[derive(Deserialize, Default)]
@@ -187,6 +188,7 @@ async fn edit(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<H
         room: Some(f.room.clone()),
         area: Some(f.area.clone()),
         area_source: Some(f.area_source.clone()),
+        developer_unsold: None,
     };
     match state.store.update_household(actor, id, &patch).await {
         Ok(_) => Ok(Redirect::to(&format!("/households/{id}")).into_response()),
@@ -195,6 +197,20 @@ async fn edit(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<H
             reshow(household_form(&ctx, format!("{} {}", t.s("edit"), f.room), &f, format!("/households/{id}")), e, ctx.lang)
         }
     }
+}
+
+#[derive(Deserialize)]
+struct UnsoldForm {
+    version: i32,
+    developer_unsold: bool,
+}
+
+/// Marks or unmarks the flat as the developer's unsold one (开发建设单位未售出).
+async fn set_unsold(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<UnsoldForm>) -> PageResult {
+    let actor = ctx.actor()?;
+    let patch = HouseholdPatch { version: f.version, developer_unsold: Some(f.developer_unsold), ..HouseholdPatch::default() };
+    state.store.update_household(actor, id, &patch).await.map_err(|e| ctx.err(e))?;
+    Ok(Redirect::to(&format!("/households/{id}")).into_response())
 }
 
 #[derive(Deserialize, Default)]

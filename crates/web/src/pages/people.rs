@@ -22,6 +22,34 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/households/{id}/residents/new", get(resident_page).post(move_in))
         .route("/households/{id}/residents/{rid}/move-out", get(move_out_page).post(move_out))
         .route("/households/{id}/invites", post(invite))
+        .route("/people/{id}", get(person_page))
+        .route("/people/{id}/merge", post(merge))
+        .route("/people/{id}/split", post(split))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "person.html")]
+struct PersonPage {
+    t: T,
+    c: super::Chrome,
+    v: linli_store::registry::PersonView,
+}
+
+/// A person's page: their flats, other records of the same name, merges.
+async fn person_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    let v = state.store.person(ctx.actor()?, id).await.map_err(|e| ctx.err(e))?;
+    let (t, c) = chrome(&ctx);
+    Ok(PersonPage { t, c, v }.into_response())
+}
+
+async fn merge(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<linli_store::registry::MergeInput>) -> PageResult {
+    state.store.merge_people(ctx.actor()?, id, &f).await.map_err(|e| ctx.err(e))?;
+    Ok(Redirect::to(&format!("/people/{id}")).into_response())
+}
+
+async fn split(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<linli_store::registry::SplitInput>) -> PageResult {
+    state.store.split_person(ctx.actor()?, id, &f).await.map_err(|e| ctx.err(e))?;
+    Ok(Redirect::to(&format!("/people/{id}")).into_response())
 }
 
 fn back(id: i64) -> String {
