@@ -21,6 +21,7 @@ pub mod funds;
 pub mod grids;
 pub mod migration;
 pub mod paths;
+pub mod persons;
 pub mod proposals;
 pub mod ratings;
 pub mod registry;
