@@ -13,7 +13,7 @@
 
 use crate::accounts::Actor;
 use crate::audit::{self, Change};
-use crate::entity::{account, household, ownership, person, residency, role_grant};
+use crate::entity::{account, ownership, person, residency, role_grant};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::authz::{Action, Role};
@@ -22,7 +22,7 @@ use linli_domain::Invalid;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// An account with a role on a household but no person yet, and the people it could be.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -143,21 +143,14 @@ impl Store {
         .await
     }
 
-    /// Accounts with a role on a household of the compound that are not linked to a person
-    /// and that their households do not make unambiguous: the committee links these.
-    pub async fn accounts_to_link(&self, actor: &Actor, compound_id: i64) -> ServiceResult<Vec<AccountToLink>> {
-        let c = self.compound_row(compound_id).await?;
-        actor.require(Action::IssueInvite, &paths::compound_path(&c))?;
-        let homes: BTreeMap<i64, household::Model> = household::Entity::find()
-            .filter(household::Column::CompoundId.eq(compound_id))
-            .all(self.read())
-            .await?
-            .into_iter()
-            .map(|h| (h.id, h))
-            .collect();
+    /// Accounts with a role on this household that are not linked to a person and that the
+    /// household's people do not make unambiguous: the committee links these by hand.
+    pub async fn accounts_to_link(&self, actor: &Actor, household_id: i64) -> ServiceResult<Vec<AccountToLink>> {
+        let (c, h) = self.household_with_compound(household_id).await?;
+        actor.require(Action::IssueInvite, &paths::household_path(&c, &h))?;
         let grants = role_grant::Entity::find()
             .filter(role_grant::Column::NodeKind.eq(NodeKind::Household.as_str()))
-            .filter(role_grant::Column::NodeId.is_in(homes.keys().copied()))
+            .filter(role_grant::Column::NodeId.eq(household_id))
             .order_by_asc(role_grant::Column::Id)
             .all(self.read())
             .await?;
@@ -168,8 +161,8 @@ impl Store {
             if a.person_id.is_some() || a.disabled || self.person_of(self.read(), a.id).await?.is_some() {
                 continue;
             }
-            let candidates = people_of(self.read(), g.node_id, role).await?.into_iter().map(|p| PersonChoice { person_id: p.id, name: p.name }).collect();
-            out.push(AccountToLink { account_id: a.id, display_name: a.display_name, household_id: g.node_id, role: role.as_str().to_string(), candidates });
+            let candidates = people_of(self.read(), household_id, role).await?.into_iter().map(|p| PersonChoice { person_id: p.id, name: p.name }).collect();
+            out.push(AccountToLink { account_id: a.id, display_name: a.display_name, household_id, role: role.as_str().to_string(), candidates });
         }
         Ok(out)
     }
