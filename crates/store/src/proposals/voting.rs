@@ -604,10 +604,12 @@ impl Store {
             if let Some(refusal) = self.co_owned_refusal(id, person, household_id).await? {
                 return Err(ServiceError::Invalid(vec![refusal]));
             }
-            if let Some(flat) = household_id.map(|hid| self.voter_of_household(id, hid)) {
-                if let Some(flat) = flat.await? {
-                    return Err(ServiceError::invalid("household_id", Invalid::NotYourFlat { household: flat.label.trim().to_string() }));
-                }
+            let flat = match household_id {
+                Some(hid) => self.voter_of_household(id, hid).await?,
+                None => None,
+            };
+            if let Some(flat) = flat {
+                return Err(ServiceError::invalid("household_id", Invalid::NotYourFlat { household: flat.label.trim().to_string() }));
             }
             return Err(ServiceError::invalid("household_id", Invalid::NotInElectorate));
         };
