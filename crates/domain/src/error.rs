@@ -185,6 +185,20 @@ pub enum Invalid {
     WrongInviteCode,
     /// The current password, asked for before a change, is not the account's.
     WrongPassword,
+    /// A co-owner voting for a flat whose co-owners designated someone else.
+    NotDesignatedVoter { household: String, voter: String },
+    /// A ballot for a flat with no owner on record: it counts, but nobody may vote for it.
+    Ownerless { household: String },
+    /// Opening a vote whose roll holds flats without an owner, before the committee confirmed.
+    OwnerlessUnconfirmed { count: usize, households: String },
+    /// An account not yet linked to the person it belongs to, so it cannot vote as anyone.
+    AccountNotLinked,
+    /// The developer's one vote without its letter of authorisation (a proxy ballot).
+    DeveloperNeedsAuthorisation,
+    /// An online ballot naming a flat the voter does not vote for.
+    NotYourFlat { household: String },
+    /// An account already linked to another person.
+    LinkedToOther { name: String },
 }
 
 impl Invalid {
@@ -285,6 +299,13 @@ impl Invalid {
             Invalid::WeakPassword { .. } => "weak_password",
             Invalid::WrongInviteCode => "wrong_invite_code",
             Invalid::WrongPassword => "wrong_password",
+            Invalid::NotDesignatedVoter { .. } => "not_designated_voter",
+            Invalid::Ownerless { .. } => "ownerless",
+            Invalid::OwnerlessUnconfirmed { .. } => "ownerless_unconfirmed",
+            Invalid::AccountNotLinked => "account_not_linked",
+            Invalid::DeveloperNeedsAuthorisation => "developer_needs_authorisation",
+            Invalid::NotYourFlat { .. } => "not_your_flat",
+            Invalid::LinkedToOther { .. } => "linked_to_other",
         }
     }
 
@@ -533,6 +554,40 @@ impl Invalid {
             (Invalid::WrongInviteCode, Lang::En) => "The invite code is wrong or has already been used".into(),
             (Invalid::WrongPassword, Lang::Zh) => "不对".into(),
             (Invalid::WrongPassword, Lang::En) => "is not right".into(),
+            (Invalid::NotDesignatedVoter { household, voter }, Lang::Zh) => format!(
+                "{household} 的共有人推选 {voter} 为投票人，这套房屋只由 {voter} 投一票。如需更换投票人，请共有人在房屋页面另选；如代 {voter} 投票，请上传 {voter} 签字的授权委托书，以“委托代理”方式投票"
+            ),
+            (Invalid::NotDesignatedVoter { household, voter }, Lang::En) => format!(
+                "is not yours to cast for {household}: its co-owners designated {voter}, who casts its one vote. To change the voter, the co-owners choose another on the household page; to vote for {voter}, cast a proxy ballot with {voter}'s signed authorisation as evidence"
+            ),
+            (Invalid::Ownerless { household }, Lang::Zh) => {
+                format!("{household} 没有登记业主：计入总数，但无法为其投票。请先在房屋页面登记业主（本次表决的名单已冻结，不再变动）")
+            }
+            (Invalid::Ownerless { household }, Lang::En) => format!(
+                "{household} has no owner on record: it counts in the totals, but no ballot can be cast for it. Record its owner on the household page (this vote's roll is frozen and does not change)"
+            ),
+            (Invalid::OwnerlessUnconfirmed { count, households }, Lang::Zh) => {
+                format!("{count} 套房屋没有登记业主：计入总数，但无法为其投票（{households}）。请确认后再开启投票")
+            }
+            (Invalid::OwnerlessUnconfirmed { count, households }, Lang::En) => format!(
+                "{count} flats have no owner on record: they count in the totals, but no ballot can be cast for them ({households}). Confirm to open the vote"
+            ),
+            (Invalid::AccountNotLinked, Lang::Zh) => {
+                "您的账号还没有关联到业主本人：请用为您本人签发的邀请码登记，或请自管委在房屋页面关联".into()
+            }
+            (Invalid::AccountNotLinked, Lang::En) => {
+                "is not linked to the owner it belongs to: claim an invite code issued in your name, or ask the committee to link it on the household page".into()
+            }
+            (Invalid::DeveloperNeedsAuthorisation, Lang::Zh) => {
+                "开发建设单位的一票须由其代表投出：请选择“委托代理”，上传授权委托书，并写明代表姓名".into()
+            }
+            (Invalid::DeveloperNeedsAuthorisation, Lang::En) => {
+                "the developer's one vote is cast by its representative: choose a proxy ballot, upload the letter of authorisation and name the representative".into()
+            }
+            (Invalid::NotYourFlat { household }, Lang::Zh) => format!("您不是 {household} 的投票人，不能为它投票"),
+            (Invalid::NotYourFlat { household }, Lang::En) => format!("is not yours to cast: you are not the voter of {household}"),
+            (Invalid::LinkedToOther { name }, Lang::Zh) => format!("这个账号已关联到 {name}，一个账号只代表一个人"),
+            (Invalid::LinkedToOther { name }, Lang::En) => format!("is already linked to {name}; an account stands for one person"),
         }
     }
 }
@@ -607,6 +662,9 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
         "recorded_by" => ("代录人", "Recorded by"),
         "file" => ("凭证", "Evidence"),
         "witness" => ("见证人", "Witness"),
+        "proxy_name" => ("代理人姓名", "Proxy's name"),
+        "confirm_ownerless" => ("确认无业主房屋", "Confirm flats without an owner"),
+        "person_id" => ("业主或居民", "Owner or resident"),
         "seats" => ("应选人数", "Seats"),
         "candidates" => ("候选人", "Candidates"),
         "title" => ("标题", "Title"),

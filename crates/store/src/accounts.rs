@@ -7,7 +7,7 @@
 //! is derived from the session, so it changes with every sign-in and fits no other session.
 
 use crate::audit::{self, Change, GLOBAL_CHAIN};
-use crate::entity::{account, api_token, compound, household, invite, role_grant, session};
+use crate::entity::{account, api_token, compound, household, invite, ownership, person, residency, role_grant, session};
 use crate::error::{ServiceError, ServiceResult};
 use crate::limits::address_key;
 use crate::{Store, paths};
@@ -111,6 +111,9 @@ pub struct IssuedInvite {
     pub household_id: i64,
     pub role: String,
     pub expires_at: i64,
+    /// The owner or resident it was issued for, and their name: the claiming account is them.
+    pub person_id: Option<i64>,
+    pub person_name: Option<String>,
 }
 
 /// Letters and digits that cannot be mistaken for one another when read aloud or off paper.
@@ -445,13 +448,18 @@ impl Store {
             .collect())
     }
 
-    /// Issues a printable invite code with which a resident claims their household.
+    /// Issues a printable invite code with which a resident claims their household; issued
+    /// for a named owner or resident (`person_id`), the account that claims it is that person.
     /// `role` as sent (`owner` or `resident`), checked only once the actor may invite here.
-    pub async fn issue_invite(&self, actor: &Actor, household_id: i64, role: &str) -> ServiceResult<IssuedInvite> {
+    pub async fn issue_invite(&self, actor: &Actor, household_id: i64, role: &str, person_id: Option<i64>) -> ServiceResult<IssuedInvite> {
         let (c, h) = self.household_with_compound(household_id).await?;
         let at = paths::household_path(&c, &h);
         actor.require(Action::IssueInvite, &at)?;
         let role = Role::parse(role).filter(|r| matches!(r, Role::Owner | Role::Resident)).ok_or_else(|| ServiceError::invalid("kind", Invalid::BadChoice))?;
+        let person_name = match person_id {
+            None => None,
+            Some(pid) => Some(self.person_of_household(household_id, role, pid).await?.ok_or_else(|| ServiceError::invalid("person_id", Invalid::BadChoice))?),
+        };
         let code: String = (0..8).map(|_| INVITE_ALPHABET[rand::random::<u32>() as usize % INVITE_ALPHABET.len()] as char).collect();
         let t = self.now();
         let txn = self.begin_write().await?;
@@ -464,6 +472,7 @@ impl Store {
             expires_at: Set(t + INVITE_SECONDS),
             used_by: Set(None),
             used_at: Set(None),
+            person_id: Set(person_id),
         })
         .exec_without_returning(&txn)
         .await?;
@@ -477,12 +486,12 @@ impl Store {
                 entity: "household",
                 entity_id: household_id,
                 before: None,
-                after: Some(serde_json::json!({"role": role.as_str()})),
+                after: Some(serde_json::json!({"role": role.as_str(), "person_id": person_id})),
             },
         )
         .await?;
         txn.commit().await?;
-        Ok(IssuedInvite { code, household_id, role: role.as_str().to_string(), expires_at: t + INVITE_SECONDS })
+        Ok(IssuedInvite { code, household_id, role: role.as_str().to_string(), expires_at: t + INVITE_SECONDS, person_id, person_name })
     }
 
     /// Redeems an invite code: the signed-in account gets the owner or resident role on the
@@ -538,8 +547,54 @@ impl Store {
         if used.rows_affected != 1 {
             return Err(wrong());
         }
+        if let Some(pid) = invite.person_id {
+            let linked = account::Entity::find_by_id(account_id).one(self.read()).await?.and_then(|a| a.person_id);
+            match linked {
+                Some(other) if other != pid => {
+                    let name = person::Entity::find_by_id(other).one(self.read()).await?.map(|p| p.name).unwrap_or_default();
+                    // The code stays unused: it belongs to someone else than this account.
+                    invite::Entity::update_many()
+                        .col_expr(invite::Column::UsedBy, Expr::value(Option::<i64>::None))
+                        .col_expr(invite::Column::UsedAt, Expr::value(Option::<i64>::None))
+                        .filter(invite::Column::Code.eq(invite.code.clone()))
+                        .exec(self.write())
+                        .await?;
+                    return Err(ServiceError::invalid("code", Invalid::LinkedToOther { name }));
+                }
+                Some(_) => {}
+                None => {
+                    let txn = self.begin_write().await?;
+                    self.link_person_in(&txn, None, c.id, account_id, pid, "invite").await?;
+                    txn.commit().await?;
+                }
+            }
+        }
         self.grant_role(None, account_id, role, &at).await?;
         Ok(h.id)
+    }
+
+    /// The name of an owner (for an owner's invite) or current resident of a household.
+    async fn person_of_household(&self, household_id: i64, role: Role, person_id: i64) -> ServiceResult<Option<String>> {
+        let there = if role == Role::Owner {
+            ownership::Entity::find()
+                .filter(ownership::Column::HouseholdId.eq(household_id))
+                .filter(ownership::Column::PersonId.eq(person_id))
+                .one(self.read())
+                .await?
+                .is_some()
+        } else {
+            residency::Entity::find()
+                .filter(residency::Column::HouseholdId.eq(household_id))
+                .filter(residency::Column::PersonId.eq(person_id))
+                .filter(residency::Column::MovedOut.is_null())
+                .one(self.read())
+                .await?
+                .is_some()
+        };
+        if !there {
+            return Ok(None);
+        }
+        Ok(person::Entity::find_by_id(person_id).one(self.read()).await?.map(|p| p.name))
     }
 
     pub(crate) async fn household_with_compound(&self, id: i64) -> ServiceResult<(compound::Model, household::Model)> {

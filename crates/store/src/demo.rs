@@ -11,7 +11,7 @@ use crate::{Backend, Store};
 use anyhow::Context;
 use linli_domain::authz::Role;
 use linli_domain::place::{Node, NodeKind, Path};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 /// The password of every demo login. Demo data is for trying linli out, never for real use.
 pub const DEMO_PASSWORD: &str = "linli-demo-2026";
@@ -337,6 +337,7 @@ impl Store {
             let id = self.create_account(username, None, display, DEMO_PASSWORD).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             self.grant_role(None, id, role, at).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             let node = at.target().context("persona place")?;
+            self.link_demo_person(id, role, node.id, at.compound_id().unwrap_or(GLOBAL_CHAIN)).await?;
             let place = match node.kind {
                 NodeKind::Household => format!("/households/{}", node.id),
                 NodeKind::Building => format!("/buildings/{}", node.id),
@@ -348,6 +349,29 @@ impl Store {
             out.push(DemoLogin { username, role, place: format!("{place} {name}").trim().to_string() });
         }
         Ok(out)
+    }
+}
+
+impl Store {
+    /// The owner persona is its household's designated voter, the resident persona its first
+    /// resident: linked as an invite issued in their name would link them.
+    async fn link_demo_person(&self, account_id: i64, role: Role, household_id: i64, chain: i64) -> anyhow::Result<()> {
+        let person = match role {
+            Role::Owner => household::Entity::find_by_id(household_id).one(self.read()).await?.and_then(|h| h.designated_voter_id),
+            Role::Resident => residency::Entity::find()
+                .filter(residency::Column::HouseholdId.eq(household_id))
+                .order_by_asc(residency::Column::Id)
+                .one(self.read())
+                .await?
+                .map(|r| r.person_id),
+            _ => None,
+        };
+        if let Some(person) = person {
+            let txn = self.begin_write().await?;
+            self.link_person_in(&txn, None, chain, account_id, person, "demo").await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            txn.commit().await?;
+        }
+        Ok(())
     }
 }
 

@@ -22,6 +22,7 @@ pub mod grids;
 pub mod limits;
 pub mod migration;
 pub mod paths;
+pub mod persons;
 pub mod proposals;
 pub mod ratings;
 pub mod registry;

@@ -9,6 +9,7 @@
 
 use crate::error::{FieldError, Invalid};
 use crate::lang::Lang;
+use super::electorate::VoterKey;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -116,6 +117,55 @@ impl CastMethod {
     }
 }
 
+/// On whose authority a ballot was cast: what the register shows beside who cast it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Authority {
+    /// The voter's own decision, whoever typed it in (online, at the door, by phone, on paper).
+    Own,
+    /// The voter's signed authorisation, held by someone else who cast it.
+    Proxy,
+    /// The developer's letter of authorisation, held by its representative.
+    DeveloperLetter,
+}
+
+impl Authority {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Authority::Own => "own",
+            Authority::Proxy => "proxy",
+            Authority::DeveloperLetter => "developer_letter",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Authority> {
+        [Authority::Own, Authority::Proxy, Authority::DeveloperLetter].into_iter().find(|a| a.as_str() == s)
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Authority::Own => lang.pick("投票人本人意见", "the voter's own"),
+            Authority::Proxy => lang.pick("投票人签字的授权委托书", "the voter's signed authorisation"),
+            Authority::DeveloperLetter => lang.pick("开发建设单位授权委托书", "the developer's letter of authorisation"),
+        }
+    }
+
+    /// The authority a ballot for `voter` cast this way stands on, or why none may be cast:
+    /// nobody speaks for a flat without an owner, and the developer's one vote is cast only by
+    /// its representative with a letter of authorisation (a proxy ballot).
+    pub fn of(method: CastMethod, voter: VoterKey, household: &str) -> Result<Authority, FieldError> {
+        match (voter, method) {
+            (VoterKey::Household(_), _) => {
+                Err(FieldError::new("household_id", Invalid::Ownerless { household: household.to_string() }))
+            }
+            (VoterKey::Developer, CastMethod::Proxy) => Ok(Authority::DeveloperLetter),
+            (VoterKey::Developer, _) => Err(FieldError::new("method", Invalid::DeveloperNeedsAuthorisation)),
+            (VoterKey::Person(_), CastMethod::Proxy) => Ok(Authority::Proxy),
+            (VoterKey::Person(_), _) => Ok(Authority::Own),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +221,34 @@ mod tests {
         let errors = CastMethod::Remote.check(&Evidence::default()).unwrap_err();
         assert_eq!(errors[0].message(Lang::En), "Witness needs the name of who witnessed it");
         assert_eq!(errors[0].error.code(), "needs_evidence");
+    }
+
+    #[test]
+    fn authority_follows_the_voter_and_the_way() {
+        use CastMethod::*;
+        let p = VoterKey::Person(1);
+        #[rustfmt::skip]
+        let cases: Vec<(CastMethod, VoterKey, Result<Authority, &str>)> = vec![
+            (Online, p, Ok(Authority::Own)),
+            (Assisted, p, Ok(Authority::Own)),
+            (Remote, p, Ok(Authority::Own)),
+            (Paper, p, Ok(Authority::Own)),
+            (Proxy, p, Ok(Authority::Proxy)),
+            (Proxy, VoterKey::Developer, Ok(Authority::DeveloperLetter)),
+            (Paper, VoterKey::Developer, Err("developer_needs_authorisation")),
+            (Online, VoterKey::Developer, Err("developer_needs_authorisation")),
+            (Proxy, VoterKey::Household(7), Err("ownerless")),
+            (Paper, VoterKey::Household(7), Err("ownerless")),
+        ];
+        for (method, voter, want) in cases {
+            let got = Authority::of(method, voter, "1栋 1单元 101").map_err(|e| e.error.code());
+            assert_eq!(got, want, "{method:?} {voter:?}");
+        }
+        let err = Authority::of(Paper, VoterKey::Household(7), "1栋 1单元 101").unwrap_err();
+        assert_eq!(err.message(Lang::Zh), "户：1栋 1单元 101 没有登记业主：计入总数，但无法为其投票。请先在房屋页面登记业主（本次表决的名单已冻结，不再变动）");
+        for a in [Authority::Own, Authority::Proxy, Authority::DeveloperLetter] {
+            assert_eq!(Authority::parse(a.as_str()), Some(a));
+        }
     }
 
     #[test]

@@ -18,8 +18,12 @@
 //!   and their areas added. When off, the same person is still one voter (one ballot, keyed by
 //!   the person) but weighs one head per household they vote for.
 //! - A household with no owner and no designated voter is its own voter,
-//!   [`VoterKey::Household`]: it counts in the totals, so it weighs against every threshold
-//!   "of all", and it can only be voted for by someone the committee records as acting for it.
+//!   [`VoterKey::Household`]: it counts in the totals (the law counts every exclusive part),
+//!   so it weighs against every threshold "of all", but nobody is entitled to vote for it and
+//!   no ballot can be cast for it ([`VoterKey::can_cast`]).
+//!
+//! A co-owner who is not the designated voter is on the roll only for the flats they vote
+//! for (when `co_owners_one_voter` is on): the store refuses their ballot for any other.
 //!
 //! Total area and heads are the sums over voters, so they always agree with the roll.
 
@@ -57,6 +61,14 @@ impl VoterKey {
             Some(("h", rest)) => id(rest).map(VoterKey::Household),
             _ => Err(Invalid::BadChoice),
         }
+    }
+}
+
+impl VoterKey {
+    /// Whether anyone may cast this voter's ballot. A flat with no owner on record counts in
+    /// the totals, but nobody may speak for it.
+    pub fn can_cast(self) -> bool {
+        !matches!(self, VoterKey::Household(_))
     }
 }
 
@@ -224,6 +236,18 @@ impl Electorate {
             }
         }
         n
+    }
+
+    /// The households without an owner on record, ascending: they count, but no ballot can
+    /// be cast for them.
+    pub fn ownerless(&self) -> Vec<i64> {
+        self.voters.iter().filter(|v| !v.key.can_cast()).flat_map(|v| v.households.iter().copied()).collect()
+    }
+
+    /// How many unsold flats the developer's one vote stands for (zero when none, or when
+    /// `developer_as_one` is off).
+    pub fn developer_flats(&self) -> usize {
+        self.voter(&VoterKey::Developer).map_or(0, |v| v.households.len())
     }
 
     pub(crate) fn index_of(&self, key: &VoterKey) -> Option<usize> {
@@ -408,6 +432,44 @@ mod tests {
         let err = e.check_voter(&VoterKey::Person(2)).unwrap_err();
         assert_eq!(err.message(crate::Lang::Zh), "投票人：不在本次表决的业主名单中");
         assert_eq!(e.totals(), Counts { area_centi: 49_001, heads: 5 });
+    }
+
+    #[test]
+    fn ownerless_flats_count_but_cannot_cast() {
+        let e = Electorate::build(world(), &ALL_ON).unwrap();
+        assert_eq!(e.ownerless(), vec![7]);
+        assert_eq!(e.developer_flats(), 2);
+        assert!(!VoterKey::Household(7).can_cast());
+        assert!(VoterKey::Person(1).can_cast() && VoterKey::Developer.can_cast());
+        // With the developer's flats apart, they have no owner on record either.
+        let e = Electorate::build(world(), &HeadcountRules { developer_as_one: false, ..ALL_ON }).unwrap();
+        assert_eq!((e.ownerless(), e.developer_flats()), (vec![5, 6, 7], 0));
+        // A designated voter alone (no ownership row) still makes the flat castable.
+        let e = Electorate::build(vec![hh(8, 100, &[], Some(9), false)], &ALL_ON).unwrap();
+        assert_eq!((e.ownerless(), e.voter_for(8).unwrap().key), (vec![], VoterKey::Person(9)));
+    }
+
+    #[test]
+    fn a_co_owner_not_designated_is_not_a_voter() {
+        // Person 2 co-owns flat 3 (3 designated) and owns nothing else: not on the roll.
+        let e = Electorate::build(world(), &ALL_ON).unwrap();
+        assert!(e.voter(&VoterKey::Person(2)).is_none());
+        assert_eq!(e.voters_for(3).map(|v| v.key).collect::<Vec<_>>(), [VoterKey::Person(3)]);
+        // Person 5 co-owns flat 4 with 4, nobody designated: the first listed owner votes.
+        assert!(e.voter(&VoterKey::Person(5)).is_none());
+    }
+
+    #[test]
+    fn the_developer_with_owners_listed_is_still_one_voter() {
+        // An unsold flat for which the registry lists the developer's representative as owner.
+        let hs = vec![hh(1, 100, &[7], None, true), hh(2, 200, &[8], None, true), hh(3, 300, &[7], None, false)];
+        let e = Electorate::build(hs.clone(), &ALL_ON).unwrap();
+        assert_eq!(e.voter(&VoterKey::Developer).map(|v| (v.households.clone(), v.area_centi, v.heads)), Some((vec![1, 2], 300, 1)));
+        assert_eq!(e.voter(&VoterKey::Person(7)).map(|v| v.households.clone()), Some(vec![3]));
+        assert_eq!(e.total_heads(), 2);
+        let e = Electorate::build(hs, &HeadcountRules { developer_as_one: false, ..ALL_ON }).unwrap();
+        assert_eq!(e.voter(&VoterKey::Person(7)).map(|v| (v.households.clone(), v.heads)), Some((vec![1, 3], 1)));
+        assert_eq!(e.total_heads(), 2);
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub mod rule;
 pub mod stage;
 pub mod tally;
 
-pub use ballot::{CastMethod, Evidence};
+pub use ballot::{Authority, CastMethod, Evidence};
 pub use election::{CandidateResult, Election, ElectionResult};
 pub use electorate::{ElectorHousehold, Electorate, ElectorateError, Voter, VoterKey};
 pub use matter::MatterClass;

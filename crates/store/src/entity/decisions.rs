@@ -177,6 +177,11 @@ pub mod ballot {
         pub note: Option<String>,
         pub cast_at: i64,
         pub revision: i32,
+        /// Who cast it: the voter, or the proxy holding their authorisation.
+        pub cast_by: String,
+        pub cast_by_person_id: Option<i64>,
+        /// `own`, `proxy` or `developer_letter` (`Authority`).
+        pub authority: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -205,6 +210,11 @@ pub mod ballot_event {
         pub witness: Option<String>,
         pub note: Option<String>,
         pub cast_at: i64,
+        /// Who cast it: the voter, or the proxy holding their authorisation.
+        pub cast_by: String,
+        pub cast_by_person_id: Option<i64>,
+        /// `own`, `proxy` or `developer_letter` (`Authority`).
+        pub authority: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

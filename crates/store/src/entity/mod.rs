@@ -382,6 +382,8 @@ pub mod invite {
         pub expires_at: i64,
         pub used_by: Option<i64>,
         pub used_at: Option<i64>,
+        /// The owner or resident the code was issued for: the claiming account is linked to them.
+        pub person_id: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

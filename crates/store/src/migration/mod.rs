@@ -18,6 +18,7 @@ mod m0012_standards;
 mod m0013_meeting_version;
 mod m0014_developer_unsold;
 mod m0015_people;
+mod m0016_ballot_authority;
 mod m0017_share_fractions;
 mod m0018_account_limits;
 mod m0022_audit_state;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_meeting_version::Migration),
             Box::new(m0014_developer_unsold::Migration),
             Box::new(m0015_people::Migration),
+            Box::new(m0016_ballot_authority::Migration),
             Box::new(m0017_share_fractions::Migration),
             Box::new(m0018_account_limits::Migration),
             Box::new(m0022_audit_state::Migration),

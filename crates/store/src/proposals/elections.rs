@@ -160,6 +160,9 @@ pub struct ElectionBallotInput {
     pub witness: String,
     #[serde(default)]
     pub note: String,
+    /// Who cast a proxy ballot (required for the developer's representative).
+    #[serde(default)]
+    pub proxy_name: String,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -504,6 +507,7 @@ impl Store {
         let method = crate::registry::field(&mut errs, "method", CastMethod::parse(method_text));
         let witness = crate::registry::field(&mut errs, "witness", Text::parse_optional(&input.witness, 200));
         let note = crate::registry::field(&mut errs, "note", Text::parse_optional(&input.note, 2000));
+        let proxy_name = crate::registry::field(&mut errs, "proxy_name", Text::parse_optional(&input.proxy_name, 100)).flatten();
         let cands: Vec<i64> = self.candidates(id).await?.iter().map(|c| c.id).collect();
         let rule = Election::civil_code(usize::try_from(e.seats).unwrap_or(0), cands);
         if let Err(err) = rule.check_ballot(&input.candidates) {
@@ -513,7 +517,16 @@ impl Store {
             return Err(ServiceError::Invalid(errs));
         };
         // Who may record it, for whom, with what evidence, and the lock: as for any ballot.
-        let voter_key = self.ballot_voter(actor, &p, method, input.household_id, input.evidence_id, witness.as_ref(), note.as_ref()).await?;
+        let req = super::voting::CastRequest {
+            method,
+            household_id: input.household_id,
+            voter_key: None,
+            proxy_name: proxy_name.as_ref(),
+            evidence_id: input.evidence_id,
+            witness: witness.as_ref(),
+            note: note.as_ref(),
+        };
+        let voter_key = self.ballot_voter(actor, &p, &req).await?.voter_key;
         let t = self.now();
         let txn = self.begin_write().await?;
         super::voting::lock_open_vote(&txn, id, t).await?;

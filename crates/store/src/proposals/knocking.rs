@@ -172,7 +172,13 @@ impl Store {
         let mut progress: BTreeMap<i64, UnitProgress> = BTreeMap::new();
         let mut groups: Vec<KnockGroup> = Vec::new();
         let mut unanswered = 0;
+        let mut seen = HashSet::new();
         for h in hh {
+            // A flat with no owner on record counts but cannot be voted for: no door to knock
+            // for a ballot. Co-owners voting separately share one door.
+            if h.voter_key.starts_with("h:") || !seen.insert(h.household_id) {
+                continue;
+            }
             let done = answered.contains(&h.voter_key);
             let pr = progress.entry(h.unit_id).or_insert_with(|| UnitProgress {
                 unit_id: h.unit_id,

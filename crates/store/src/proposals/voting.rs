@@ -7,6 +7,7 @@ use crate::entity::{
     affected_consent, attachment, ballot, ballot_event, building, elector, elector_household, household, objection, ownership, person,
     proposal, unit,
 };
+use linli_domain::decision::Authority;
 use crate::error::{ServiceError, ServiceResult};
 use crate::Store;
 use linli_domain::authz::{Action, Role};
@@ -14,7 +15,6 @@ use linli_domain::decision::{
     CastMethod, Choice, ElectorHousehold, Electorate, Evidence, Outcome, ProposalStage, StageEvent, TallyContext, TallyResult, Voter,
     VoterKey, tally,
 };
-use linli_domain::place::NodeKind;
 use linli_domain::registry::Text;
 use linli_domain::{Area, FieldError, Invalid, Lang};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
@@ -30,6 +30,10 @@ const BATCH: usize = 500;
 pub struct OpenVotingInput {
     /// The last day ballots are accepted, `YYYY-MM-DD` (China time, until midnight).
     pub deadline: String,
+    /// Flats without an owner on record count in the totals but no ballot can be cast for
+    /// them: opening a vote that holds any is refused, listing them, until this is true.
+    #[serde(default)]
+    pub confirm_ownerless: bool,
 }
 
 /// A ballot, cast by the owner or recorded for them.
@@ -40,9 +44,17 @@ pub struct BallotInput {
     /// `online` (the owner), `assisted`, `proxy`, `remote` or `paper`.
     #[serde(default)]
     pub method: String,
-    /// The household voted for; required unless the owner votes for their own (single) household.
+    /// The household voted for. Online it may be left out (the voter's one ballot covers all
+    /// the flats they vote for); recorded ballots name it, or the voter.
     #[serde(default)]
     pub household_id: Option<i64>,
+    /// The voter of the roll (`p:12`, `dev`), for recorded ballots when a flat has several.
+    #[serde(default)]
+    pub voter_key: Option<String>,
+    /// Who cast a proxy ballot: the holder of the voter's authorisation (required for the
+    /// developer's representative).
+    #[serde(default)]
+    pub proxy_name: String,
     /// An uploaded file: the signed form's photo, an audio note, the proxy's authorisation.
     #[serde(default)]
     pub evidence_id: Option<i64>,
@@ -65,6 +77,9 @@ pub struct TallyView {
     pub households: i64,
     pub answered_households: i64,
     pub outcome_label: String,
+    /// How the roll counted what SPC Art. 9 counts specially, for the notice:
+    /// "开发建设单位未售出 12 套，按一人计", "3 套房屋没有登记业主：计入总数，但无法为其投票".
+    pub roll_notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -92,6 +107,11 @@ pub struct RegisterRow {
     pub cast_at: Option<i64>,
     /// How many times the ballot was changed (1 = cast once).
     pub revision: i32,
+    /// Who cast it: the voter, or the proxy holding their authorisation.
+    pub cast_by: Option<String>,
+    /// `own`, `proxy` or `developer_letter`, and in words.
+    pub authority: Option<String>,
+    pub authority_label: String,
 }
 
 /// What a ballot became: the voter it counts for and its revision (1 = first cast).
@@ -102,6 +122,25 @@ pub struct BallotReceipt {
     pub method: String,
     pub revision: i32,
     pub cast_at: i64,
+}
+
+/// What a ballot asks to be: how, for which flat or voter, by whom, with what evidence.
+pub(crate) struct CastRequest<'a> {
+    pub method: CastMethod,
+    pub household_id: Option<i64>,
+    pub voter_key: Option<&'a str>,
+    pub proxy_name: Option<&'a Text>,
+    pub evidence_id: Option<i64>,
+    pub witness: Option<&'a Text>,
+    pub note: Option<&'a Text>,
+}
+
+/// The voter a ballot counts for, who cast it and on whose authority.
+pub(crate) struct CastFor {
+    pub voter_key: String,
+    pub cast_by: String,
+    pub cast_by_person_id: Option<i64>,
+    pub authority: Authority,
 }
 
 /// A version of a ballot, kept for good.
@@ -136,9 +175,13 @@ impl Store {
         let deadline = parse_deadline(&input.deadline, self.now())?;
         let txn = self.begin_write().await?;
         // The roll is read inside the write transaction: no household can move in between.
-        let (voters, households) = self.roll(&txn, &p).await?;
+        let (voters, households, ownerless) = self.roll(&txn, &p).await?;
         if households.is_empty() {
             return Err(ServiceError::invalid("scope_id", Invalid::NotInElectorate));
+        }
+        if !ownerless.is_empty() && !input.confirm_ownerless {
+            let count = ownerless.len();
+            return Err(ServiceError::invalid("confirm_ownerless", Invalid::OwnerlessUnconfirmed { count, households: ownerless.join("、") }));
         }
         let t = self.now();
         let extra = vec![(proposal::Column::VotingOpenedAt, Expr::value(t)), (proposal::Column::VotingDeadline, Expr::value(deadline))];
@@ -154,8 +197,13 @@ impl Store {
         self.proposal(actor, id, lang).await
     }
 
-    /// The electorate of a proposal's scope as rows to freeze.
-    async fn roll<C: ConnectionTrait>(&self, db: &C, p: &Loaded) -> ServiceResult<(Vec<elector::ActiveModel>, Vec<elector_household::ActiveModel>)> {
+    /// The electorate of a proposal's scope as rows to freeze, under the rule's headcount
+    /// switches, and the labels of the flats without an owner on record.
+    async fn roll<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        p: &Loaded,
+    ) -> ServiceResult<(Vec<elector::ActiveModel>, Vec<elector_household::ActiveModel>, Vec<String>)> {
         let mut q = household::Entity::find();
         q = match p.scope {
             super::Scope::Compound => q.filter(household::Column::CompoundId.eq(p.row.scope_id)),
@@ -199,7 +247,7 @@ impl Store {
                 area_centi: h.area_centi,
                 owners: owners.get(&h.id).cloned().unwrap_or_default(),
                 designated_voter: h.designated_voter_id,
-                developer_unsold: false,
+                developer_unsold: h.developer_unsold,
             }),
             &p.rule.headcount,
         )
@@ -207,18 +255,15 @@ impl Store {
         let owner_names = |hid: i64| -> String {
             owners.get(&hid).map(|ps| ps.iter().filter_map(|p| names.get(p).cloned()).collect::<Vec<_>>().join("、")).unwrap_or_default()
         };
-        let by_id: HashMap<i64, &household::Model> = hh.iter().map(|h| (h.id, h)).collect();
         let voter_rows = electorate
             .voters()
             .iter()
             .map(|v| {
                 let (person_id, name) = match v.key {
                     VoterKey::Person(pid) => (Some(pid), names.get(&pid).cloned().unwrap_or_default()),
-                    VoterKey::Household(hid) => {
-                        let designated = by_id.get(&hid).and_then(|h| h.designated_voter_id).or_else(|| owners.get(&hid).and_then(|o| o.first().copied()));
-                        (designated, designated.and_then(|d| names.get(&d).cloned()).unwrap_or_else(|| owner_names(hid)))
-                    }
-                    VoterKey::Developer => (None, "开发商未售房 / developer's unsold units".to_string()),
+                    // Nobody: the flat has no owner on record (see `VoterKey::can_cast`).
+                    VoterKey::Household(_) => (None, "（无登记业主）".to_string()),
+                    VoterKey::Developer => (None, format!("开发建设单位（未售出 {} 套，按一人计）", v.households.len())),
                 };
                 elector::ActiveModel {
                     proposal_id: Set(p.row.id),
@@ -231,17 +276,22 @@ impl Store {
                 }
             })
             .collect();
+        let label_of = |h: &household::Model| {
+            format!(
+                "{} {} {}",
+                buildings.get(&h.building_id).map(String::as_str).unwrap_or(""),
+                units.get(&h.unit_id).map(String::as_str).unwrap_or(""),
+                h.room
+            )
+        };
+        let ownerless = hh.iter().filter(|h| electorate.voter_for(h.id).is_some_and(|v| !v.key.can_cast())).map(|h| label_of(h).trim().to_string()).collect();
+        // One row per (household, voter): co-owners voting separately each get theirs.
         let household_rows = hh
             .iter()
-            .filter_map(|h| {
-                let v = electorate.voter_for(h.id)?;
-                let label = format!(
-                    "{} {} {}",
-                    buildings.get(&h.building_id).map(String::as_str).unwrap_or(""),
-                    units.get(&h.unit_id).map(String::as_str).unwrap_or(""),
-                    h.room
-                );
-                Some(elector_household::ActiveModel {
+            .flat_map(|h| electorate.voters_for(h.id).map(move |v| (h, v)))
+            .map(|(h, v)| {
+                let label = label_of(h);
+                elector_household::ActiveModel {
                     proposal_id: Set(p.row.id),
                     household_id: Set(h.id),
                     voter_key: Set(v.key.to_string()),
@@ -252,10 +302,10 @@ impl Store {
                     area_centi: Set(h.area_centi),
                     owners: Set(owner_names(h.id)),
                     ..Default::default()
-                })
+                }
             })
             .collect();
-        Ok((voter_rows, household_rows))
+        Ok((voter_rows, household_rows, ownerless))
     }
 
     /// The frozen electorate of a proposal, as the pure tally wants it.
@@ -285,27 +335,72 @@ impl Store {
         Ok((Electorate::from_voters(voters), rows))
     }
 
-    /// The voter keys the actor holds as an owner in this vote (through their owner roles).
+    /// The voter the actor is in this vote: the person their account is linked to (or that
+    /// their households make unambiguous), if that person is on the frozen roll. Returns the
+    /// voter key and the first of the flats it votes for.
     pub(crate) async fn own_voter(&self, actor: &Actor, p: &Loaded) -> ServiceResult<Option<(String, i64)>> {
         if p.stage == ProposalStage::Draft || p.stage == ProposalStage::Deliberation {
             return Ok(None);
         }
-        let mine: Vec<i64> = actor
-            .grants
-            .iter()
-            .filter(|g| g.role == Role::Owner)
-            .filter_map(|g| g.at.target().filter(|n| n.kind == NodeKind::Household).map(|n| n.id))
-            .collect();
-        if mine.is_empty() {
+        let Some((person, _)) = self.person_of(self.read(), actor.account_id).await? else {
             return Ok(None);
-        }
+        };
+        let key = VoterKey::Person(person).to_string();
         let row = elector_household::Entity::find()
             .filter(elector_household::Column::ProposalId.eq(p.row.id))
-            .filter(elector_household::Column::HouseholdId.is_in(mine))
+            .filter(elector_household::Column::VoterKey.eq(key))
             .order_by_asc(elector_household::Column::HouseholdId)
             .one(self.read())
             .await?;
         Ok(row.map(|r| (r.voter_key, r.household_id)))
+    }
+
+    /// Why the actor is not a voter of this vote although an owner of a flat on its roll:
+    /// the designated voter of that flat, named, with how to change it or vote for them.
+    pub async fn why_not_voter(&self, actor: &Actor, id: i64) -> ServiceResult<Option<FieldError>> {
+        let p = self.load_proposal(id).await?;
+        if p.stage != ProposalStage::Voting || self.own_voter(actor, &p).await?.is_some() {
+            return Ok(None);
+        }
+        match self.person_of(self.read(), actor.account_id).await? {
+            None if actor.grants.iter().any(|g| g.role == Role::Owner) => Ok(Some(FieldError::new("voter", Invalid::AccountNotLinked))),
+            None => Ok(None),
+            Some((person, _)) => self.co_owned_refusal(p.row.id, person, None).await,
+        }
+    }
+
+    /// The refusal for a person who owns (a share of) a flat of the roll but does not vote for
+    /// it: it names the flat's voter. `None` when the person owns no such flat.
+    async fn co_owned_refusal(&self, id: i64, person: i64, household_id: Option<i64>) -> ServiceResult<Option<FieldError>> {
+        let mut owned = ownership::Entity::find().filter(ownership::Column::PersonId.eq(person));
+        if let Some(hid) = household_id {
+            owned = owned.filter(ownership::Column::HouseholdId.eq(hid));
+        }
+        let owned: Vec<i64> = owned.all(self.read()).await?.into_iter().map(|o| o.household_id).collect();
+        if owned.is_empty() {
+            return Ok(None);
+        }
+        let flat = elector_household::Entity::find()
+            .filter(elector_household::Column::ProposalId.eq(id))
+            .filter(elector_household::Column::HouseholdId.is_in(owned))
+            .order_by_asc(elector_household::Column::HouseholdId)
+            .one(self.read())
+            .await?;
+        let Some(flat) = flat else {
+            return Ok(None);
+        };
+        let voter = self.elector(id, &flat.voter_key).await?;
+        let household = flat.label.trim().to_string();
+        let error = match VoterKey::parse(&flat.voter_key) {
+            Ok(VoterKey::Person(_)) => Invalid::NotDesignatedVoter { household, voter: voter.map(|v| v.name).unwrap_or_default() },
+            Ok(VoterKey::Developer) => Invalid::DeveloperNeedsAuthorisation,
+            _ => Invalid::Ownerless { household },
+        };
+        Ok(Some(FieldError::new("household_id", error)))
+    }
+
+    async fn elector(&self, id: i64, key: &str) -> ServiceResult<Option<elector::Model>> {
+        Ok(elector::Entity::find().filter(elector::Column::ProposalId.eq(id)).filter(elector::Column::VoterKey.eq(key)).one(self.read()).await?)
     }
 
     /// Casts or changes a ballot. The owner votes online for their own household; building
@@ -320,14 +415,25 @@ impl Store {
         let method = crate::registry::field(&mut e, "method", CastMethod::parse(method_text));
         let witness = crate::registry::field(&mut e, "witness", Text::parse_optional(&input.witness, 200));
         let note = crate::registry::field(&mut e, "note", Text::parse_optional(&input.note, 2000));
-        let (Some(choice), Some(method), Some(witness), Some(note), true) = (choice, method, witness, note, e.is_empty()) else {
+        let proxy_name = crate::registry::field(&mut e, "proxy_name", Text::parse_optional(&input.proxy_name, 100));
+        let (Some(choice), Some(method), Some(witness), Some(note), Some(proxy_name), true) = (choice, method, witness, note, proxy_name, e.is_empty()) else {
             return Err(ServiceError::Invalid(e));
         };
         // An election's ballot names candidates (`cast_election_ballot`), not yes or no.
         if self.election_of(id).await?.is_some() {
             return Err(ServiceError::invalid("candidates", Invalid::Required));
         }
-        let voter_key = self.ballot_voter(actor, &p, method, input.household_id, input.evidence_id, witness.as_ref(), note.as_ref()).await?;
+        let req = CastRequest {
+            method,
+            household_id: input.household_id,
+            voter_key: input.voter_key.as_deref(),
+            proxy_name: proxy_name.as_ref(),
+            evidence_id: input.evidence_id,
+            witness: witness.as_ref(),
+            note: note.as_ref(),
+        };
+        let cast = self.ballot_voter(actor, &p, &req).await?;
+        let voter_key = cast.voter_key.clone();
         let t = self.now();
         let txn = self.begin_write().await?;
         lock_open_vote(&txn, id, t).await?;
@@ -343,6 +449,9 @@ impl Store {
             note: Set(note.map(Text::into_string)),
             cast_at: Set(t),
             revision: Set(1),
+            cast_by: Set(cast.cast_by.chars().take(200).collect()),
+            cast_by_person_id: Set(cast.cast_by_person_id),
+            authority: Set(cast.authority.as_str().to_string()),
             ..Default::default()
         };
         // One row per voter: a second ballot (from any process) replaces the first.
@@ -358,6 +467,9 @@ impl Store {
                         ballot::Column::Witness,
                         ballot::Column::Note,
                         ballot::Column::CastAt,
+                        ballot::Column::CastBy,
+                        ballot::Column::CastByPersonId,
+                        ballot::Column::Authority,
                     ])
                     .value(ballot::Column::Revision, Expr::col((ballot::Entity, ballot::Column::Revision)).add(1))
                     .to_owned(),
@@ -382,6 +494,9 @@ impl Store {
             witness: Set(b.witness.clone()),
             note: Set(b.note.clone()),
             cast_at: Set(b.cast_at),
+            cast_by: Set(b.cast_by.clone()),
+            cast_by_person_id: Set(b.cast_by_person_id),
+            authority: Set(b.authority.clone()),
             ..Default::default()
         })
         .exec_without_returning(&txn)
@@ -391,21 +506,18 @@ impl Store {
         Ok(BallotReceipt { voter_key: b.voter_key, choice: b.choice, method: b.method, revision: b.revision, cast_at: b.cast_at })
     }
 
-    /// The voter a ballot counts for, after checking who may record it that way and the
-    /// evidence that way needs: one gate for yes/no ballots and election ballots alike. The
-    /// owner votes online for their own household; building and unit heads, grid workers and
-    /// volunteers record assisted, remote and proxy ballots; the committee enters paper forms.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn ballot_voter(
-        &self,
-        actor: &Actor,
-        p: &Loaded,
-        method: CastMethod,
-        household_id: Option<i64>,
-        evidence_id: Option<i64>,
-        witness: Option<&Text>,
-        note: Option<&Text>,
-    ) -> ServiceResult<String> {
+    /// The voter a ballot counts for, who cast it and on whose authority, after checking who
+    /// may cast it that way and the evidence that way needs: one gate for yes/no ballots and
+    /// election ballots alike.
+    ///
+    /// - Online: a person votes for the flats they are the voter of, all at once. A co-owner
+    ///   who is not the designated voter is refused, naming the designated voter.
+    /// - Assisted, remote: building and unit heads, grid workers and volunteers record the
+    ///   voter's own ballot; paper forms are the committee's.
+    /// - Proxy: recorded by them, or cast by a co-owner of the flat, with the voter's signed
+    ///   authorisation. The developer's one vote is only ever a proxy ballot.
+    /// - A flat with no owner on record counts, but no ballot can be cast for it.
+    pub(crate) async fn ballot_voter(&self, actor: &Actor, p: &Loaded, req: &CastRequest<'_>) -> ServiceResult<CastFor> {
         if p.stage != ProposalStage::Voting {
             let why = if p.stage.is_decided() || p.stage == ProposalStage::Acting || p.stage == ProposalStage::Evaluated {
                 Invalid::VotingClosed
@@ -415,27 +527,42 @@ impl Store {
             return Err(ServiceError::invalid("proposal", why));
         }
         let id = p.row.id;
-        let voter_key = match method {
-            CastMethod::Online => {
-                let mine = match household_id {
-                    None => self.own_voter(actor, p).await?.map(|own| own.0),
-                    Some(hid) => {
-                        let owns = actor.grants.iter().any(|g| g.role == Role::Owner && g.at.target().is_some_and(|n| n.kind == NodeKind::Household && n.id == hid));
-                        if owns { self.voter_of_household(id, hid).await?.map(|r| r.voter_key) } else { None }
-                    }
+        let method = req.method;
+        let cast = match method {
+            CastMethod::Online => self.online_voter(actor, id, req.household_id).await?,
+            _ => {
+                let (voter, flat) = self.recorded_voter(id, req.household_id, req.voter_key).await?;
+                let key = VoterKey::parse(&voter.voter_key).map_err(|_| internal(format!("voter key {}", voter.voter_key)))?;
+                let authority = Authority::of(method, key, flat.as_deref().unwrap_or(&voter.name)).map_err(|e| ServiceError::Invalid(vec![e]))?;
+                // A co-owner may hand in the designated voter's authorisation themselves.
+                let me = self.person_of(self.read(), actor.account_id).await?.map(|(pid, _)| pid);
+                let co_owner = match (method, me) {
+                    (CastMethod::Proxy, Some(pid)) => self.owns_flat_of(id, pid, &voter.voter_key).await?,
+                    _ => false,
                 };
-                mine.ok_or_else(|| ServiceError::invalid("household_id", Invalid::NotInElectorate))?
-            }
-            CastMethod::Paper => {
-                actor.require(Action::ManageDecision, &p.path)?;
-                self.voter_for_input(id, household_id).await?
-            }
-            CastMethod::Assisted | CastMethod::Remote | CastMethod::Proxy => {
-                actor.require(Action::RecordBallot, &p.path)?;
-                self.voter_for_input(id, household_id).await?
+                if method == CastMethod::Paper {
+                    actor.require(Action::ManageDecision, &p.path)?;
+                } else if !co_owner {
+                    actor.require(Action::RecordBallot, &p.path)?;
+                }
+                let proxy = req.proxy_name.map(|n| n.as_str().to_string());
+                match authority {
+                    Authority::DeveloperLetter => {
+                        let name = proxy.ok_or_else(|| ServiceError::invalid("proxy_name", Invalid::Required))?;
+                        CastFor { voter_key: voter.voter_key, cast_by: name, cast_by_person_id: None, authority }
+                    }
+                    Authority::Proxy if co_owner => CastFor {
+                        voter_key: voter.voter_key,
+                        cast_by: proxy.unwrap_or_else(|| actor.name.clone()),
+                        cast_by_person_id: me,
+                        authority,
+                    },
+                    Authority::Proxy => CastFor { voter_key: voter.voter_key, cast_by: proxy.unwrap_or_else(|| actor.name.clone()), cast_by_person_id: None, authority },
+                    Authority::Own => CastFor { voter_key: voter.voter_key, cast_by: voter.name, cast_by_person_id: voter.person_id, authority },
+                }
             }
         };
-        if let Some(eid) = evidence_id {
+        if let Some(eid) = req.evidence_id {
             let owner: Option<i64> =
                 attachment::Entity::find_by_id(eid).select_only().column(attachment::Column::CompoundId).into_tuple().one(self.read()).await?;
             if owner != Some(p.compound.id) {
@@ -444,29 +571,113 @@ impl Store {
         }
         let evidence = Evidence {
             recorded_by: (method != CastMethod::Online).then_some(actor.account_id),
-            file: evidence_id.map(|i| i.to_string()),
-            witness: witness.map(|w| w.as_str().to_string()),
-            note: note.map(|n| n.as_str().to_string()),
+            file: req.evidence_id.map(|i| i.to_string()),
+            witness: req.witness.map(|w| w.as_str().to_string()),
+            note: req.note.map(|n| n.as_str().to_string()),
         };
         method.check(&evidence).map_err(ServiceError::Invalid)?;
-        Ok(voter_key)
+        Ok(cast)
+    }
+
+    /// The actor's own voter for an online ballot; the link to their person is written the
+    /// first time it is needed, when their households made it unambiguous.
+    async fn online_voter(&self, actor: &Actor, id: i64, household_id: Option<i64>) -> ServiceResult<CastFor> {
+        let (person, to_link) = self.person_of(self.read(), actor.account_id).await?.ok_or_else(|| ServiceError::invalid("voter", Invalid::AccountNotLinked))?;
+        let key = VoterKey::Person(person).to_string();
+        let voter = self.elector(id, &key).await?;
+        let flats: Vec<i64> = match &voter {
+            None => Vec::new(),
+            Some(_) => elector_household::Entity::find()
+                .filter(elector_household::Column::ProposalId.eq(id))
+                .filter(elector_household::Column::VoterKey.eq(key.clone()))
+                .select_only()
+                .column(elector_household::Column::HouseholdId)
+                .into_tuple()
+                .all(self.read())
+                .await?,
+        };
+        let speaks_for = match household_id {
+            None => !flats.is_empty(),
+            Some(hid) => flats.contains(&hid),
+        };
+        let Some(voter) = voter.filter(|_| speaks_for) else {
+            if let Some(refusal) = self.co_owned_refusal(id, person, household_id).await? {
+                return Err(ServiceError::Invalid(vec![refusal]));
+            }
+            let flat = match household_id {
+                Some(hid) => self.voter_of_household(id, hid).await?,
+                None => None,
+            };
+            if let Some(flat) = flat {
+                return Err(ServiceError::invalid("household_id", Invalid::NotYourFlat { household: flat.label.trim().to_string() }));
+            }
+            return Err(ServiceError::invalid("household_id", Invalid::NotInElectorate));
+        };
+        if to_link {
+            let chain = proposal::Entity::find_by_id(id).one(self.read()).await?.map(|p| p.compound_id).unwrap_or(crate::audit::GLOBAL_CHAIN);
+            let txn = self.begin_write().await?;
+            self.link_person_in(&txn, Some(actor.account_id), chain, actor.account_id, person, "unambiguous").await?;
+            txn.commit().await?;
+        }
+        Ok(CastFor { voter_key: key, cast_by: voter.name, cast_by_person_id: Some(person), authority: Authority::Own })
+    }
+
+    /// The voter a recorded ballot is for: the one named by key, or the (first) voter of the
+    /// household, with the household's label for messages.
+    async fn recorded_voter(&self, id: i64, household_id: Option<i64>, voter_key: Option<&str>) -> ServiceResult<(elector::Model, Option<String>)> {
+        let flat = match household_id {
+            Some(hid) => Some(self.voter_of_household(id, hid).await?.ok_or_else(|| ServiceError::invalid("household_id", Invalid::NotInElectorate))?),
+            None => None,
+        };
+        let key = match (voter_key.map(str::trim).filter(|k| !k.is_empty()), &flat) {
+            (Some(k), Some(f)) => {
+                let covers = elector_household::Entity::find()
+                    .filter(elector_household::Column::ProposalId.eq(id))
+                    .filter(elector_household::Column::HouseholdId.eq(f.household_id))
+                    .filter(elector_household::Column::VoterKey.eq(k))
+                    .one(self.read())
+                    .await?;
+                if covers.is_none() {
+                    return Err(ServiceError::invalid("household_id", Invalid::NotYourFlat { household: f.label.trim().to_string() }));
+                }
+                k.to_string()
+            }
+            (Some(k), None) => k.to_string(),
+            (None, Some(f)) => f.voter_key.clone(),
+            (None, None) => return Err(ServiceError::invalid("household_id", Invalid::Required)),
+        };
+        let voter = self.elector(id, &key).await?.ok_or_else(|| ServiceError::invalid("voter", Invalid::NotInElectorate))?;
+        Ok((voter, flat.map(|f| f.label.trim().to_string())))
+    }
+
+    /// Whether the person owns (a share of) a flat this voter votes for, on the registry now.
+    async fn owns_flat_of(&self, id: i64, person: i64, voter_key: &str) -> ServiceResult<bool> {
+        let flats: Vec<i64> = elector_household::Entity::find()
+            .filter(elector_household::Column::ProposalId.eq(id))
+            .filter(elector_household::Column::VoterKey.eq(voter_key))
+            .select_only()
+            .column(elector_household::Column::HouseholdId)
+            .into_tuple()
+            .all(self.read())
+            .await?;
+        if flats.is_empty() {
+            return Ok(false);
+        }
+        Ok(ownership::Entity::find()
+            .filter(ownership::Column::PersonId.eq(person))
+            .filter(ownership::Column::HouseholdId.is_in(flats))
+            .one(self.read())
+            .await?
+            .is_some())
     }
 
     pub(crate) async fn voter_of_household(&self, id: i64, household_id: i64) -> ServiceResult<Option<elector_household::Model>> {
         Ok(elector_household::Entity::find()
             .filter(elector_household::Column::ProposalId.eq(id))
             .filter(elector_household::Column::HouseholdId.eq(household_id))
+            .order_by_asc(elector_household::Column::Id)
             .one(self.read())
             .await?)
-    }
-
-    pub(crate) async fn voter_for_input(&self, id: i64, household_id: Option<i64>) -> ServiceResult<String> {
-        let hid = household_id.ok_or_else(|| ServiceError::invalid("household_id", Invalid::Required))?;
-        Ok(self
-            .voter_of_household(id, hid)
-            .await?
-            .ok_or_else(|| ServiceError::invalid("household_id", Invalid::NotInElectorate))?
-            .voter_key)
     }
 
     /// Counts the ballots now (for those who run or assist the vote), or shows the stored
@@ -474,7 +685,10 @@ impl Store {
     pub async fn tally(&self, actor: &Actor, id: i64, lang: Lang) -> ServiceResult<TallyView> {
         let p = self.load_proposal(id).await?;
         require_view(actor, &p)?;
-        let households = elector_household::Entity::find().filter(elector_household::Column::ProposalId.eq(id)).count(self.read()).await?;
+        let (electorate, _) = self.frozen_electorate(self.read(), id).await?;
+        let households = electorate.household_count() as u64;
+        let notes = roll_notes(&electorate, lang);
+        let view = |result, final_result, answered| TallyView { roll_notes: notes.clone(), ..tally_view(result, final_result, households, answered, lang) };
         match p.stage {
             ProposalStage::Draft | ProposalStage::Deliberation | ProposalStage::Withdrawn => {
                 Err(ServiceError::invalid("stage", Invalid::WrongStage { stage: p.stage }))
@@ -484,11 +698,11 @@ impl Store {
                     return Err(ServiceError::Forbidden);
                 }
                 let (result, answered) = self.count(self.read(), &p).await?;
-                Ok(tally_view(result, false, households, answered, lang))
+                Ok(view(result, false, answered))
             }
             _ => {
                 let stored: StoredResult = serde_json::from_str(&p.row.result).map_err(|e| internal(format!("result of proposal {id}: {e}")))?;
-                Ok(tally_view(stored.result, true, households, stored.answered_households, lang))
+                Ok(view(stored.result, true, stored.answered_households))
             }
         }
     }
@@ -593,7 +807,8 @@ impl Store {
                 .map(|b| {
                     let label = Choice::parse(&b.choice).ok().map(|c| c.label(lang).to_string()).unwrap_or_default();
                     let choice = b.choice.clone();
-                    (b.voter_key.clone(), cast!(b, choice, label))
+                    let (cast_by, authority) = (b.cast_by.clone(), b.authority.clone());
+                    (b.voter_key.clone(), Cast { cast_by, authority, ..cast!(b, choice, label) })
                 })
                 .collect()
         };
@@ -606,7 +821,10 @@ impl Store {
         {
             labels.entry(h.voter_key).or_default().push(h.label);
         }
-        Ok(electors.iter().map(|e| register_row(e, casts.get(&e.voter_key), labels.get(&e.voter_key).map(|l| l.join("、")).unwrap_or_default())).collect())
+        Ok(electors
+            .iter()
+            .map(|e| register_row(e, casts.get(&e.voter_key), labels.get(&e.voter_key).map(|l| l.join("、")).unwrap_or_default(), lang))
+            .collect())
     }
 
     /// Every version of one voter's ballot.
@@ -674,6 +892,8 @@ impl Store {
             pick("意见", "Choice"),
             pick("方式", "Method"),
             pick("录入人", "Recorded by"),
+            pick("由谁投出", "Cast by"),
+            pick("依据", "On whose authority"),
             pick("见证人", "Witness"),
             pick("凭证", "Evidence"),
             pick("时间", "Time"),
@@ -690,6 +910,8 @@ impl Store {
                     r.choice_label,
                     r.method.as_deref().and_then(|m| CastMethod::parse(m).ok()).map(|m| m.label(lang).to_string()).unwrap_or_default(),
                     r.recorder_name.unwrap_or_default(),
+                    r.cast_by.unwrap_or_default(),
+                    r.authority_label,
                     r.witness.unwrap_or_default(),
                     r.evidence_id.map(|e| format!("/files/{e}")).unwrap_or_default(),
                     r.cast_at.map(crate::china_time).unwrap_or_default(),
@@ -730,8 +952,10 @@ impl Store {
             .order_by_asc(elector_household::Column::Label)
             .all(self.read())
             .await?;
+        let mut seen = std::collections::HashSet::new();
         Ok(rows
             .into_iter()
+            .filter(|h| seen.insert(h.household_id))
             .map(|h| RollHousehold {
                 household_id: h.household_id,
                 label: h.label,
@@ -778,6 +1002,9 @@ pub(super) struct Cast {
     pub witness: Option<String>,
     pub cast_at: i64,
     pub revision: i32,
+    /// Empty for election ballots, which do not record them yet.
+    pub cast_by: String,
+    pub authority: String,
 }
 
 /// A [`Cast`] from a ballot row of either kind (they share their columns).
@@ -792,12 +1019,15 @@ macro_rules! cast {
             witness: $b.witness,
             cast_at: $b.cast_at,
             revision: $b.revision,
+            cast_by: String::new(),
+            authority: String::new(),
         }
     };
 }
 pub(super) use cast;
 
-fn register_row(e: &elector::Model, b: Option<&Cast>, households: String) -> RegisterRow {
+fn register_row(e: &elector::Model, b: Option<&Cast>, households: String, lang: Lang) -> RegisterRow {
+    let authority = b.map(|b| b.authority.clone()).filter(|a| !a.is_empty());
     RegisterRow {
         voter_key: e.voter_key.clone(),
         name: e.name.clone(),
@@ -812,6 +1042,9 @@ fn register_row(e: &elector::Model, b: Option<&Cast>, households: String) -> Reg
         witness: b.and_then(|b| b.witness.clone()),
         cast_at: b.map(|b| b.cast_at),
         revision: b.map(|b| b.revision).unwrap_or(0),
+        cast_by: b.map(|b| b.cast_by.clone()).filter(|c| !c.is_empty()),
+        authority_label: authority.as_deref().and_then(Authority::parse).map(|a| a.label(lang).to_string()).unwrap_or_default(),
+        authority,
     }
 }
 
@@ -842,7 +1075,27 @@ fn tally_view(result: TallyResult, final_result: bool, households: u64, answered
         }
         .to_string()
     };
-    TallyView { result, lines, final_result, households: households as i64, answered_households: answered, outcome_label }
+    TallyView { result, lines, final_result, households: households as i64, answered_households: answered, outcome_label, roll_notes: Vec::new() }
+}
+
+/// What the roll counted as SPC Art. 9 says, in words for the notice.
+fn roll_notes(e: &Electorate, lang: Lang) -> Vec<String> {
+    let mut notes = Vec::new();
+    let dev = e.developer_flats();
+    if dev > 0 {
+        notes.push(match lang {
+            Lang::Zh => format!("开发建设单位未售出 {dev} 套，按一人计"),
+            Lang::En => format!("The developer's {dev} unsold flats count as one owner"),
+        });
+    }
+    let ownerless = e.ownerless().len();
+    if ownerless > 0 {
+        notes.push(match lang {
+            Lang::Zh => format!("{ownerless} 套房屋没有登记业主：计入总数，但无法为其投票"),
+            Lang::En => format!("{ownerless} flats have no owner on record: they count in the totals, but no ballot could be cast for them"),
+        });
+    }
+    notes
 }
 
 /// The last day of the vote as typed, as the instant it ends: midnight after it, China time.

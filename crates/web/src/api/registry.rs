@@ -40,6 +40,8 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(move_out))
         .routes(routes!(issue_invite))
         .routes(routes!(claim_invite))
+        .routes(routes!(accounts_to_link))
+        .routes(routes!(link_account_person))
         .routes(routes!(search))
         .routes(routes!(person))
         .routes(routes!(merge_people))
@@ -274,13 +276,16 @@ async fn move_out(state: State, ctx: Ctx, Ids((id, rid)): Ids<(i64, i64)>, ApiJs
 pub struct InviteRequest {
     /// `owner` or `resident`.
     role: String,
+    /// The owner or resident it is for: the account that claims it is linked to them.
+    #[serde(default)]
+    person_id: Option<i64>,
 }
 
 /// Issue an invite code with which a resident claims this household.
 #[utoipa::path(post, path = "/households/{id}/invites", tag = "people", params(("id" = i64, Path)), request_body = InviteRequest,
     responses((status = 201, body = IssuedInvite), (status = 403, body = ApiError)))]
 async fn issue_invite(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(req): ApiJson<InviteRequest>) -> Result<(StatusCode, Json<IssuedInvite>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.issue_invite(ctx.actor()?, id, &req.role).await.map_err(e(&ctx))?)))
+    Ok((StatusCode::CREATED, Json(state.store.issue_invite(ctx.actor()?, id, &req.role, req.person_id).await.map_err(e(&ctx))?)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -300,6 +305,23 @@ pub struct ClaimResponse {
 async fn claim_invite(state: State, ctx: Ctx, ApiJson(req): ApiJson<ClaimRequest>) -> ApiResult<ClaimResponse> {
     let household_id = state.store.claim_invite(ctx.actor()?.account_id, &req.code, ctx.client).await.map_err(e(&ctx))?;
     Ok(Json(ClaimResponse { household_id }))
+}
+
+/// Accounts with a role on this household that no invite or registry entry links to a
+/// person: the committee links each to one of the household's owners or residents.
+#[utoipa::path(get, path = "/households/{id}/accounts-to-link", tag = "people", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<linli_store::persons::AccountToLink>), (status = 403, body = ApiError)))]
+async fn accounts_to_link(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<linli_store::persons::AccountToLink>> {
+    Ok(Json(state.store.accounts_to_link(ctx.actor()?, id).await.map_err(e(&ctx))?))
+}
+
+/// Link (or relink) an account to the person it belongs to. A vote already open keeps its
+/// frozen roll; the link only says which voter the account acts as.
+#[utoipa::path(post, path = "/accounts/{id}/person", tag = "people", params(("id" = i64, Path)), request_body = linli_store::persons::LinkPersonInput,
+    responses((status = 204), (status = 422, body = ApiError)))]
+async fn link_account_person(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<linli_store::persons::LinkPersonInput>) -> Result<StatusCode, WebError> {
+    state.store.link_account_person(ctx.actor()?, id, &input).await.map_err(e(&ctx))?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Search households you can see by name, room or phone.

@@ -237,7 +237,7 @@ async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) 
             Some((name, bytes)) => Some(s.save_file(actor, compound_id, Purpose::Evidence, &name, bytes).await?.id),
             None => None,
         };
-        let input = ElectionBallotInput { candidates, method: page.method.clone(), household_id, evidence_id, witness: page.witness.clone(), note: page.note.clone() };
+        let input = ElectionBallotInput { candidates, method: page.method.clone(), household_id, evidence_id, witness: page.witness.clone(), note: page.note.clone(), ..Default::default() };
         s.cast_election_ballot(actor, id, &input).await
     }
     .await;

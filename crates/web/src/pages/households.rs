@@ -95,6 +95,8 @@ struct Household {
     c: Chrome,
     v: HouseholdView,
     history: Option<Paged<AuditEntry>>,
+    /// Accounts on this household not yet linked to one of its people.
+    to_link: Vec<linli_store::persons::AccountToLink>,
 }
 
 async fn household(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<PageQuery>) -> PageResult {
@@ -105,8 +107,9 @@ async fn household(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<PageQuery>
     } else {
         None
     };
+    let to_link = if v.can.invite { state.store.accounts_to_link(actor, id).await.map_err(|e| ctx.err(e))? } else { Vec::new() };
     let (t, c) = chrome(&ctx);
-    Ok(Household { t, c, v, history }.into_response())
+    Ok(Household { t, c, v, history, to_link }.into_response())
 }
 
 #[derive(Deserialize, Default, Clone)]

@@ -22,6 +22,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/households/{id}/residents/new", get(resident_page).post(move_in))
         .route("/households/{id}/residents/{rid}/move-out", get(move_out_page).post(move_out))
         .route("/households/{id}/invites", post(invite))
+        .route("/households/{id}/accounts/{aid}/person", post(link_person))
         .route("/people/{id}", get(person_page))
         .route("/people/{id}/merge", post(merge))
         .route("/people/{id}/split", post(split))
@@ -180,6 +181,22 @@ async fn move_out(state: State, ctx: Ctx, Ids((id, rid)): Ids<(i64, i64)>, CsrfF
 #[derive(Deserialize)]
 struct InviteForm {
     role: String,
+    /// The owner or resident the code is for (a button beside each name).
+    #[serde(default)]
+    person_id: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct LinkForm {
+    person_id: i64,
+}
+
+/// Links an account that claimed this household to one of its people (see `accounts_to_link`).
+async fn link_person(state: State, ctx: Ctx, Ids((id, aid)): Ids<(i64, i64)>, CsrfForm(f): CsrfForm<LinkForm>) -> PageResult {
+    let actor = ctx.actor()?;
+    let input = linli_store::persons::LinkPersonInput { person_id: f.person_id };
+    state.store.link_account_person(actor, aid, &input).await.map_err(|e| ctx.err(e))?;
+    Ok(Redirect::to(&back(id)).into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -189,6 +206,8 @@ struct InvitePage {
     c: super::Chrome,
     household_id: i64,
     place: String,
+    /// Whom the code is for; empty when issued for the household only.
+    person_name: String,
     code: String,
     qr_svg: String,
     claim_url: String,
@@ -198,7 +217,7 @@ struct InvitePage {
 /// Issues an invite code and shows it as a printable sheet with a QR code.
 async fn invite(state: State, ctx: Ctx, Ids(id): Ids<i64>, headers: axum::http::HeaderMap, CsrfForm(f): CsrfForm<InviteForm>) -> PageResult {
     let actor = ctx.actor()?;
-    let issued = state.store.issue_invite(actor, id, &f.role).await.map_err(|e| ctx.err(e))?;
+    let issued = state.store.issue_invite(actor, id, &f.role, f.person_id).await.map_err(|e| ctx.err(e))?;
     let v = state.store.household(actor, id).await.map_err(|e| ctx.err(e))?;
     let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
     let claim_url = format!("http://{host}/claim?code={}", issued.code);
@@ -206,5 +225,6 @@ async fn invite(state: State, ctx: Ctx, Ids(id): Ids<i64>, headers: axum::http::
     let valid_until = time::OffsetDateTime::from_unix_timestamp(issued.expires_at).map(|d| d.date().to_string()).unwrap_or_default();
     let place = v.places.iter().skip(4).map(|p| p.name.as_str()).collect::<Vec<_>>().join(" ");
     let (t, c) = chrome(&ctx);
-    Ok(InvitePage { t, c, household_id: id, place, code: issued.code, qr_svg, claim_url, valid_until }.into_response())
+    let person_name = issued.person_name.unwrap_or_default();
+    Ok(InvitePage { t, c, household_id: id, place, person_name, code: issued.code, qr_svg, claim_url, valid_until }.into_response())
 }

@@ -179,6 +179,8 @@ struct Page {
     comments: Vec<CommentView>,
     tally: Option<TallyView>,
     mine: Option<MyBallot>,
+    /// Why an owner of a flat on the roll does not vote (a co-owner: who does, and how to change it).
+    not_voter: Option<String>,
     choices: Vec<(&'static str, &'static str)>,
     today: String,
     f: FollowUp,
@@ -198,13 +200,14 @@ async fn page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     };
     let tally = if shows_tally { Some(s.tally(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?) } else { None };
     let mine = s.my_ballot(actor, id).await.map_err(|e| ctx.err(e))?;
+    let not_voter = s.why_not_voter(actor, id).await.map_err(|e| ctx.err(e))?.map(|e| e.error.message(ctx.lang));
     let (t, c) = chrome(&ctx);
     let choices = Choice::ALL.iter().map(|ch| (ch.as_str(), ch.label(ctx.lang))).collect();
     let today = super::today_plus(&ctx, 14);
     let f = s.follow_up(actor, id).await.map_err(|e| ctx.err(e))?;
     let concerns = Concern::ALL.iter().map(|x| (x.as_str(), x.label(ctx.lang))).collect();
     let files = s.proposal_files(actor, id).await.map_err(|e| ctx.err(e))?;
-    Ok(Page { t, c, p, comments, tally, mine, choices, today, f, concerns, files }.into_response())
+    Ok(Page { t, c, p, comments, tally, mine, not_voter, choices, today, f, concerns, files }.into_response())
 }
 
 #[derive(Deserialize)]

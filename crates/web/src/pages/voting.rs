@@ -52,6 +52,8 @@ struct RecordPage {
     method: String,
     witness: String,
     note: String,
+    proxy_name: String,
+    voter_key: String,
     choices: Vec<(&'static str, &'static str)>,
     methods: Vec<(&'static str, &'static str)>,
     errors: Vec<String>,
@@ -70,6 +72,8 @@ fn record_form(ctx: &Ctx, p: ProposalView, household: String) -> RecordPage {
         method: CastMethod::Assisted.as_str().into(),
         witness: String::new(),
         note: String::new(),
+        proxy_name: String::new(),
+        voter_key: String::new(),
         choices,
         methods,
         errors: Vec::new(),
@@ -96,6 +100,8 @@ async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) 
     page.method = form.text("method");
     page.witness = form.text("witness");
     page.note = form.text("note");
+    page.proxy_name = form.text("proxy_name");
+    page.voter_key = form.text("voter_key");
     let result = async {
         let household_id = match household.trim() {
             "" => None,
@@ -105,7 +111,16 @@ async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) 
             Some((name, bytes)) => Some(s.save_file(actor, p.compound_id, Purpose::Evidence, &name, bytes).await?.id),
             None => None,
         };
-        let input = BallotInput { choice: page.choice.clone(), method: page.method.clone(), household_id, evidence_id, witness: page.witness.clone(), note: page.note.clone() };
+        let input = BallotInput {
+            choice: page.choice.clone(),
+            method: page.method.clone(),
+            household_id,
+            voter_key: Some(page.voter_key.trim().to_string()).filter(|k| !k.is_empty()),
+            evidence_id,
+            witness: page.witness.clone(),
+            note: page.note.clone(),
+            proxy_name: page.proxy_name.clone(),
+        };
         s.cast_ballot(actor, id, &input).await
     }
     .await;
