@@ -19,6 +19,7 @@ pub mod exchange;
 pub mod files;
 pub mod funds;
 pub mod grids;
+pub mod health;
 pub mod migration;
 pub mod paths;
 pub mod proposals;

@@ -20,6 +20,8 @@ mod i18n_elevator_ops;
 mod i18n_funds;
 mod i18n_standards;
 mod pages;
+mod ready;
+pub mod telemetry;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -36,11 +38,33 @@ pub struct AppState {
     pub store: Store,
     /// Set the `Secure` flag on cookies (when served behind HTTPS).
     pub secure_cookies: bool,
+    /// The address people reach the site by (`https://host`, no trailing slash), for
+    /// absolute links in messages and on printed QR codes.
+    pub public_url: String,
 }
 
-/// The whole application: pages, API, OpenAPI document, static assets, health check.
+/// How the application is served (what the installation's settings say).
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub secure_cookies: bool,
+    pub public_url: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { secure_cookies: false, public_url: "http://127.0.0.1:8080".into() }
+    }
+}
+
+/// The whole application with default options but for the cookies' `Secure` flag.
 pub fn app(store: Store, secure_cookies: bool) -> Router {
-    let state = Arc::new(AppState { store, secure_cookies });
+    app_with(store, Options { secure_cookies, ..Options::default() })
+}
+
+/// The whole application: pages, API, OpenAPI document, static assets, health and readiness
+/// checks, each request logged and counted (`telemetry`).
+pub fn app_with(store: Store, options: Options) -> Router {
+    let state = Arc::new(AppState { store, secure_cookies: options.secure_cookies, public_url: options.public_url });
     let (api_router, _) = api::router().split_for_parts();
     Router::new()
         .merge(pages::router())
@@ -48,9 +72,11 @@ pub fn app(store: Store, secure_cookies: bool) -> Router {
         .route("/api/openapi.json", axum::routing::get(api::openapi_handler))
         .merge(assets::router())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .route("/readyz", axum::routing::get(ready::readyz))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), form::csrf_cookie))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(telemetry::log_request))
         .with_state(state)
 }
 
