@@ -177,7 +177,7 @@ mod tests {
 
     #[test]
     fn names_are_dated_and_recognised() {
-        assert_eq!(stem_at(1_796_509_500).unwrap(), "linli-20261204T232500Z");
+        assert_eq!(stem_at(1_796_509_500).unwrap(), "linli-20261205T222500Z");
         assert!(is_backup_name("linli-20261204T232500Z.db", "db"));
         assert!(is_backup_name("linli-20261204T232500Z-2.db", "db"));
         assert!(!is_backup_name("linli-20261204T232500Z.pgdump", "db"));

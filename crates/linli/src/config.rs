@@ -202,7 +202,10 @@ impl Settings {
     }
 
     fn from_figment(file: Option<&Path>, env: Env, flags: &Flags) -> Result<Settings, ConfigError> {
-        let env = env.filter(|k| KEYS.contains(&k.as_str().split('.').next().unwrap_or("")));
+        let env = env.filter(|k| {
+            let top = k.as_str().split('.').next().unwrap_or("").to_ascii_lowercase();
+            KEYS.contains(&top.as_str())
+        });
         let mut figment = Figment::from(Serialized::defaults(Settings::default()));
         if let Some(f) = file {
             figment = figment.merge(Toml::file_exact(f));
@@ -261,10 +264,8 @@ impl ConfigError {
 
     /// "`bind` in /etc/linli/linli.toml line 3: invalid socket address syntax".
     fn line(e: &figment::Error, file: Option<&Path>) -> String {
-        let mut path = e.path.clone();
-        if let figment::error::Kind::UnknownField(name, _) = &e.kind {
-            path.push(name.clone());
-        }
+        // For an unknown key the path already ends with the key itself.
+        let path = e.path.clone();
         let key = path.join(".");
         let what = match &e.kind {
             figment::error::Kind::UnknownField(name, _) => format!("unknown key `{name}`"),
@@ -405,9 +406,11 @@ mod tests {
             Ok(())
         });
         Jail::expect_with(|jail| {
-            let flags = Flags { database_url: Some("mysql://x".into()), public_url: Some("linli.example.cn".into()), ..Flags::default() };
+            let flags = Flags { database_url: Some("mysql://x".into()), ..Flags::default() };
             let e = load(jail, None, &flags).err().unwrap().0;
             assert!(e.contains("`database_url` in command-line flags: `mysql://x` is not a database URL"), "{e}");
+            let flags = Flags { public_url: Some("linli.example.cn".into()), ..Flags::default() };
+            let e = load(jail, None, &flags).err().unwrap().0;
             assert!(e.contains("`public_url` in command-line flags: `linli.example.cn` is not a public address"), "{e}");
             Ok(())
         });
