@@ -6,21 +6,39 @@ use linli_domain::authz::Role;
 use linli_domain::{Lang, place::Path};
 use linli_store::Store;
 use linli_store::demo::{DEMO_PASSWORD, DemoSummary};
+use std::future::IntoFuture;
 use std::time::Instant;
 
+mod backup;
+mod config;
+mod logging;
+mod metrics;
+mod notify_config;
 mod roster_cli;
+mod shutdown;
+
+use config::{Flags, LogFormat, Settings};
 
 #[derive(Parser)]
 #[command(name = "linli", version, about = "邻里 linli: self-governance of old residential compounds")]
 struct Cli {
-    /// sqlite://FILE (default, a file in the working directory) or postgres://USER@HOST/DB.
-    #[arg(long, env = "LINLI_DATABASE_URL", default_value = "sqlite://linli.db", global = true)]
-    database_url: String,
+    /// The settings file (TOML). Default: /etc/linli/linli.toml when it exists. Flags beat
+    /// LINLI_* environment variables, which beat the file; `linli config` shows the result.
+    #[arg(long, env = "LINLI_CONFIG", global = true)]
+    config: Option<std::path::PathBuf>,
+    /// sqlite://FILE (default sqlite://linli.db, in the working directory) or
+    /// postgres://USER@HOST/DB. [env: LINLI_DATABASE_URL]
+    #[arg(long, global = true)]
+    database_url: Option<String>,
     /// Where uploaded files (photos, evidence, attachments) keep their bytes. Default: beside
     /// a SQLite file, named after it (linli.db → linli-files/); for PostgreSQL `linli-files/`
     /// in the working directory. Every server of one database must share this directory.
-    #[arg(long, env = "LINLI_FILES_DIR", global = true)]
+    /// [env: LINLI_FILES_DIR]
+    #[arg(long, global = true)]
     files_dir: Option<std::path::PathBuf>,
+    /// plain or json. [env: LINLI_LOG_FORMAT]
+    #[arg(long, global = true, value_enum)]
+    log_format: Option<LogFormat>,
     #[command(subcommand)]
     command: Command,
 }
@@ -29,15 +47,22 @@ struct Cli {
 enum Command {
     /// Serve the pages and the API.
     Serve {
-        #[arg(long, env = "LINLI_BIND", default_value = "127.0.0.1:8080")]
-        bind: String,
+        /// The address to listen on (default 127.0.0.1:8080). [env: LINLI_BIND]
+        #[arg(long)]
+        bind: Option<String>,
+        /// The address people reach the site by, for links and QR codes. [env: LINLI_PUBLIC_URL]
+        #[arg(long)]
+        public_url: Option<String>,
+        /// Serve Prometheus metrics at http://ADDR/metrics (off by default). [env: LINLI_METRICS_BIND]
+        #[arg(long)]
+        metrics_bind: Option<String>,
         /// Load the demo world first if the database is empty, and print the demo logins.
         #[arg(long)]
         demo: bool,
         #[arg(long, default_value_t = 1)]
         demo_scale: u32,
-        /// Mark cookies Secure and send HSTS (when served behind HTTPS).
-        #[arg(long, env = "LINLI_SECURE_COOKIES")]
+        /// Mark cookies Secure and send HSTS (when served behind HTTPS). [env: LINLI_SECURE_COOKIES]
+        #[arg(long)]
         secure_cookies: bool,
         #[command(flatten)]
         limits: LimitArgs,
@@ -74,7 +99,17 @@ enum Command {
     },
     /// Write a consistent backup copy of the database to a new file, and the uploaded files
     /// (each checked against its hash) into a directory beside it (backup.db → backup-files/).
-    Backup { file: std::path::PathBuf },
+    /// Without FILE: a dated, verified backup into --to-dir (or `[backup] dir`), keeping the
+    /// newest --keep (or `[backup] keep`, default 7).
+    Backup {
+        file: Option<std::path::PathBuf>,
+        #[arg(long, conflicts_with = "file")]
+        to_dir: Option<std::path::PathBuf>,
+        #[arg(long, conflicts_with = "file")]
+        keep: Option<u32>,
+    },
+    /// Print the effective settings (file, environment and flags together) with secrets hidden.
+    Config,
     /// Check that every uploaded file is on disk with the hash its record names.
     VerifyFiles,
     /// Check every audit hash chain and report the first broken link.
@@ -210,15 +245,41 @@ async fn request_clock(store: Store) {
     }
 }
 
+/// The settings given as flags, for [`Settings::load`] (absent flags leave the others' say).
+fn flags(cli: &Cli) -> Flags {
+    let mut f = Flags {
+        database_url: cli.database_url.clone(),
+        files_dir: cli.files_dir.clone(),
+        log_format: cli.log_format,
+        ..Flags::default()
+    };
+    match &cli.command {
+        Command::Serve { bind, public_url, metrics_bind, secure_cookies, .. } => {
+            f.bind = bind.clone();
+            f.public_url = public_url.clone();
+            f.metrics_bind = metrics_bind.clone();
+            f.secure_cookies = secure_cookies.then_some(true);
+        }
+        Command::Backup { to_dir, keep, .. } => {
+            if let Some(dir) = to_dir {
+                f.backup.insert("dir".into(), dir.display().to_string().into());
+            }
+            if let Some(keep) = keep {
+                f.backup.insert("keep".into(), (*keep).into());
+            }
+        }
+        _ => {}
+    }
+    f
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| "info".into()))
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
-    let url = cli.database_url.as_str();
-    let files_dir = cli.files_dir.clone();
+    let settings = Settings::load(cli.config.as_deref(), &flags(&cli))?;
+    logging::init(settings.log_format);
+    let url = settings.database_url.as_str();
+    let files_dir = settings.files_dir.clone();
     let open = |url: &str| {
         let url = url.to_string();
         let files_dir = files_dir.clone();
@@ -235,24 +296,39 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", linli_web::openapi_json());
             return Ok(());
         }
-        Command::Serve { bind, demo, demo_scale, secure_cookies, limits, header_timeout, max_connections, max_photo_megapixels, photo_decoders } => {
+        Command::Config => print!("{}", settings.redacted().to_toml()),
+        Command::Serve { demo, demo_scale, limits, header_timeout, max_connections, max_photo_megapixels, photo_decoders, .. } => {
             let started = Instant::now();
+            let stop = shutdown::Stop::listen()?;
             let photos = linli_store::files::PhotoLimits { max_megapixels: max_photo_megapixels, decoders: photo_decoders };
             let store = open(url).await?.with_limits(limits.limits()).with_photo_limits(photos);
             let summary = if demo && store.is_empty().await? { Some(load_demo(&store, demo_scale).await?) } else { None };
-            let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
+            let bind = settings.bind;
+            let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("binding {bind}"))?;
             let addr = listener.local_addr()?;
             if demo {
                 print_demo(summary.as_ref(), &format!("http://{addr}/"));
             }
             tracing::info!(%addr, database = %linli_store::db::redact(url), files = %store.files_dir().display(), ready_ms = started.elapsed().as_millis() as u64, "serving");
+            if let Some(metrics_bind) = settings.metrics_bind {
+                let addr = metrics::serve(metrics_bind, store.clone()).await?;
+                tracing::info!(%addr, "metrics at /metrics");
+            }
             tokio::spawn(request_clock(store.clone()));
-            let app = linli_web::app_with(linli_web::AppState { store, secure_cookies, client_ip_header: limits.client_ip_header });
+            backup::spawn_schedule(store.clone(), url.to_string(), &settings.backup);
+            let options = linli_web::Options {
+                secure_cookies: settings.secure_cookies,
+                public_url: settings.public_url.as_str().to_string(),
+                client_ip_header: limits.client_ip_header,
+            };
             let server_limits = linli_web::server::ServerLimits { header_timeout: std::time::Duration::from_secs(header_timeout), max_connections };
-            linli_web::server::serve(listener, app, server_limits, async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+            let server = linli_web::server::serve(listener, linli_web::app_with(store.clone(), options), server_limits, stop.requested());
+            tokio::select! {
+                served = server => served?,
+                () = stop.deadline(std::time::Duration::from_secs(settings.shutdown_grace_secs)) => {}
+            }
+            store.close().await?;
+            tracing::info!("stopped");
         }
         Command::Migrate => {
             open(url).await?;
@@ -285,10 +361,16 @@ async fn main() -> anyhow::Result<()> {
             std::fs::write(out.join("compounds.schema.json"), serde_json::to_vec_pretty(&d.schema)?).context("writing compounds.schema.json")?;
             println!("{} compounds written to {}", d.rows.len(), out.display());
         }
-        Command::Backup { file } => {
+        Command::Backup { file: Some(file), .. } => {
             let store = open(url).await?;
             let report = linli_store::exchange::backup(&store, url, &file).await?;
             println!("backup written to {} and {} ({} files)", file.display(), report.files_dir.display(), report.files);
+        }
+        Command::Backup { file: None, .. } => {
+            let dir = settings.backup.dir.clone().context("say where: linli backup FILE, --to-dir DIR, or `[backup] dir` in the settings")?;
+            let store = open(url).await?;
+            let r = backup::rotate(&store, url, &dir, settings.backup.keep).await?;
+            println!("backup written to {} ({} files), verified; {} old backup(s) removed", r.file.display(), r.files, r.removed.len());
         }
         Command::VerifyFiles => {
             let store = open(url).await?;

@@ -20,6 +20,7 @@ pub mod files;
 pub mod funds;
 pub mod grids;
 pub mod limits;
+pub mod health;
 pub mod migration;
 pub mod paths;
 pub mod persons;

@@ -144,6 +144,9 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
             }
         };
         let (actor, by_token) = load.await.map_err(|e| WebError::new(e, lang, json))?;
+        if let (Some(a), Some(slot)) = (&actor, parts.extensions.get::<crate::telemetry::AccountSlot>()) {
+            slot.set(a.account_id);
+        }
         if bearer.is_some() && actor.is_none() {
             return Err(WebError::new(ServiceError::Unauthenticated, lang, json));
         }

@@ -22,6 +22,8 @@ mod i18n_funds;
 mod i18n_standards;
 mod pages;
 pub mod server;
+mod ready;
+pub mod telemetry;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -41,18 +43,40 @@ pub struct AppState {
     /// The header a reverse proxy in front sets to the client's address (e.g. `X-Real-IP`);
     /// `None` when clients connect directly. See `ctx::client_address`.
     pub client_ip_header: Option<axum::http::HeaderName>,
+    /// The address people reach the site by (`https://host`, no trailing slash), for
+    /// absolute links in messages and on printed QR codes.
+    pub public_url: String,
 }
 
-/// The whole application: pages, API, OpenAPI document, static assets, health check.
-/// Serve it with `into_make_service_with_connect_info::<SocketAddr>()`, so rate limits see
-/// the client's address.
+/// How the application is served (what the installation's settings say).
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub secure_cookies: bool,
+    pub public_url: String,
+    pub client_ip_header: Option<axum::http::HeaderName>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { secure_cookies: false, public_url: "http://127.0.0.1:8080".into(), client_ip_header: None }
+    }
+}
+
+/// The whole application with default options but for the cookies' `Secure` flag. Serve it
+/// with the peer address in the request (`server::serve`), so rate limits see the client.
 pub fn app(store: Store, secure_cookies: bool) -> Router {
-    app_with(AppState { store, secure_cookies, client_ip_header: None })
+    app_with(store, Options { secure_cookies, ..Options::default() })
 }
 
-/// [`app`] with every setting of [`AppState`].
-pub fn app_with(state: AppState) -> Router {
-    let state = Arc::new(state);
+/// The whole application: pages, API, OpenAPI document, static assets, health and readiness
+/// checks, each request logged and counted (`telemetry`).
+pub fn app_with(store: Store, options: Options) -> Router {
+    let state = Arc::new(AppState {
+        store,
+        secure_cookies: options.secure_cookies,
+        client_ip_header: options.client_ip_header,
+        public_url: options.public_url,
+    });
     let (api_router, _) = api::router().split_for_parts();
     Router::new()
         .merge(pages::router())
@@ -60,11 +84,13 @@ pub fn app_with(state: AppState) -> Router {
         .route("/api/openapi.json", axum::routing::get(api::openapi_handler))
         .merge(assets::router())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .route("/readyz", axum::routing::get(ready::readyz))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::sign_in_first))
         .layer(axum::middleware::from_fn_with_state(state.clone(), form::csrf_cookie))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(state.clone(), headers::security_headers))
+        .layer(axum::middleware::from_fn(telemetry::log_request))
         .with_state(state)
 }
 

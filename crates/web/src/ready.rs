@@ -1,0 +1,16 @@
+//! `GET /readyz`: whether this server can serve now — the database answers and its schema is
+//! the one this binary expects. A load balancer or the package's test waits for 200; 503 says
+//! why not in one line. (`/healthz` stays a trivial "the process answers".)
+
+use crate::State;
+use axum::http::StatusCode;
+
+pub async fn readyz(state: State) -> (StatusCode, String) {
+    match state.store.readiness().await {
+        Ok(()) => (StatusCode::OK, "ready".into()),
+        Err(e) => {
+            tracing::warn!(reason = %e, "not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, format!("not ready: {e}"))
+        }
+    }
+}
