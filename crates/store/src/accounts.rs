@@ -57,7 +57,7 @@ pub fn hash_secret(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
-fn random_hex(bytes: usize) -> String {
+pub(crate) fn random_hex(bytes: usize) -> String {
     let mut v = vec![0u8; bytes];
     for b in v.iter_mut() {
         *b = rand::random();

@@ -108,7 +108,7 @@ impl Store {
         // Persons first: households point at their designated voter.
         let mut persons = Vec::new();
         for (i, p) in world.persons.iter().enumerate() {
-            let row = person::ActiveModel { id: Set(i as i64 + 1), name: Set(p.name.clone()), phone: Set(p.phone.clone()), created_at: Set(t) };
+            let row = person::ActiveModel { id: Set(i as i64 + 1), name: Set(p.name.clone()), phone: Set(p.phone.clone()), created_at: Set(t), anonymised_at: Set(None) };
             push(&txn, &mut persons, row).await?;
         }
         flush(&txn, &mut persons).await?;

@@ -17,6 +17,7 @@ mod m0011_volunteers;
 mod m0012_standards;
 mod m0013_meeting_version;
 mod m0014_developer_unsold;
+mod m0021_delivery;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_standards::Migration),
             Box::new(m0013_meeting_version::Migration),
             Box::new(m0014_developer_unsold::Migration),
+            Box::new(m0021_delivery::Migration),
         ]
     }
 }

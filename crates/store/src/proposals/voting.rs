@@ -149,7 +149,7 @@ impl Store {
         for chunk in households.chunks(BATCH) {
             elector_household::Entity::insert_many(chunk.iter().cloned()).exec_without_returning(&txn).await?;
         }
-        super::acting::notify_roll(&txn, id, "voting.open", &format!("请投票：{}", p.row.title)).await?;
+        super::acting::notify_roll(&txn, id, "voting.open", &format!("请投票：{}", p.row.title), &p.row.title).await?;
         txn.commit().await?;
         self.proposal(actor, id, lang).await
     }

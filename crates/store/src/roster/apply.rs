@@ -183,6 +183,7 @@ impl Store {
                     name: Set(name.clone()),
                     phone: Set(if i == 0 { r.phone.clone() } else { None }),
                     created_at: Set(t),
+                    anonymised_at: Set(None),
                 });
                 owned.push(ownership::ActiveModel {
                     household_id: Set(household_id),
