@@ -12,6 +12,7 @@
 
 pub mod outbox;
 pub mod prefs;
+pub mod reminders;
 
 pub use outbox::{DeliveryView, DueMessage, Outcome};
 pub use prefs::{NotifyPrefsInput, NotifyPrefsView};
