@@ -39,6 +39,8 @@ enum Command {
         /// Mark cookies Secure (when served behind HTTPS).
         #[arg(long, env = "LINLI_SECURE_COOKIES")]
         secure_cookies: bool,
+        #[command(flatten)]
+        notify: linli_notify::NotifySettings,
     },
     /// Bring the database schema up to date.
     Migrate,
@@ -183,8 +185,10 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", linli_web::openapi_json());
             return Ok(());
         }
-        Command::Serve { bind, demo, demo_scale, secure_cookies } => {
+        Command::Serve { bind, demo, demo_scale, secure_cookies, notify } => {
             let started = Instant::now();
+            // A bad sender setting stops the start, naming the setting.
+            let senders = notify.parse().map_err(|e| anyhow::anyhow!("--{e}"))?;
             let store = open(url).await?;
             let summary = if demo && store.is_empty().await? { Some(load_demo(&store, demo_scale).await?) } else { None };
             let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("binding {bind}"))?;
@@ -194,11 +198,31 @@ async fn main() -> anyhow::Result<()> {
             }
             tracing::info!(%addr, database = %linli_store::db::redact(url), files = %store.files_dir().display(), ready_ms = started.elapsed().as_millis() as u64, "serving");
             tokio::spawn(request_clock(store.clone()));
+            let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+            let sender = match senders {
+                Some(config) => {
+                    tracing::info!(email = config.smtp.is_some(), webhook = config.webhook.is_some(), quiet_hours = %config.quiet_hours, "notification senders");
+                    let outbox = linli_notify::Outbox::new(store.clone(), config)?;
+                    let mut rx = stop_rx.clone();
+                    Some(tokio::spawn(linli_notify::run(outbox, async move {
+                        let _ = rx.wait_for(|s| *s).await;
+                    })))
+                }
+                None => {
+                    tracing::info!("no notification sender configured (--smtp-url, --webhook-url): the outbox is kept, not sent");
+                    None
+                }
+            };
             axum::serve(listener, linli_web::app(store, secure_cookies))
                 .with_graceful_shutdown(async {
                     let _ = tokio::signal::ctrl_c().await;
                 })
                 .await?;
+            // Let the sender finish the message in hand and give up its lease.
+            let _ = stop_tx.send(true);
+            if let Some(s) = sender {
+                let _ = tokio::time::timeout(std::time::Duration::from_secs(30), s).await;
+            }
         }
         Command::Migrate => {
             open(url).await?;

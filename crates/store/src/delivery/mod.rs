@@ -11,6 +11,7 @@
 //! look new. Nothing here runs on a request's path.
 
 pub mod outbox;
+pub mod personal;
 pub mod prefs;
 pub mod reminders;
 

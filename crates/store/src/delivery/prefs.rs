@@ -91,6 +91,15 @@ impl Store {
         Ok(view(&acc, Some(&row)))
     }
 
+    /// Whether `token` is the stop link of someone (the page asks before it offers the button).
+    pub async fn unsubscribe_token_known(&self, token: &str) -> ServiceResult<bool> {
+        let token = token.trim();
+        if token.is_empty() || token.len() > 64 {
+            return Ok(false);
+        }
+        Ok(notify_pref::Entity::find().filter(notify_pref::Column::UnsubscribeToken.eq(token)).one(self.read()).await?.is_some())
+    }
+
     /// The stop link of a message: the person behind `token` gets no more messages (they
     /// still see notifications on the site). Idempotent; `false` for an unknown token.
     pub async fn unsubscribe(&self, token: &str) -> ServiceResult<bool> {
