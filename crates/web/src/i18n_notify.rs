@@ -31,6 +31,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("nt_answer", "最后回复", "Last answer"),
     ("nt_created", "时间", "Queued"),
     ("nt_none", "没有消息。", "No messages."),
+    ("nt_anonymise", "匿名（已迁出）", "Anonymise (has left)"),
+    ("nt_anonymise_confirm", "姓名和电话将被替换，且不能恢复；投票和缴费记录保留。确定吗？", "The name and phone will be replaced for good; ballots and payments are kept. Go ahead?"),
     ("nt_my_data", "下载我的个人信息", "Download my personal data"),
     ("nt_my_data_intro", "您在邻里的全部个人信息：账号、角色、房屋、投票、缴费、报事和消息。", "All that linli holds about you: account, roles, homes, ballots, payments, requests and messages."),
 ];

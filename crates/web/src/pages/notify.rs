@@ -26,6 +26,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/account/data.xlsx", get(data_xlsx))
         .route("/unsubscribe/{token}", get(unsubscribe_page).post(unsubscribe))
         .route("/deliveries", get(deliveries))
+        .route("/people/{id}/anonymise", axum::routing::post(anonymise))
 }
 
 #[derive(Template, WebTemplate)]
@@ -137,4 +138,16 @@ pub(crate) fn download(body: Vec<u8>, content_type: &'static str, name: &str) ->
         body,
     )
         .into_response()
+}
+
+#[derive(Deserialize)]
+struct Back {
+    back: Option<i64>,
+}
+
+/// Anonymises a person who has left, then back to the household page it was asked from.
+async fn anonymise(state: State, ctx: Ctx, crate::form::Ids(id): crate::form::Ids<i64>, Q(q): Q<Back>, CsrfForm(_): CsrfForm<Empty>) -> PageResult {
+    state.store.anonymise_person(ctx.actor()?, id).await.map_err(|e| ctx.err(e))?;
+    let to = q.back.map(|h| format!("/households/{h}")).unwrap_or_else(|| "/".into());
+    Ok(axum::response::Redirect::to(&to).into_response())
 }
