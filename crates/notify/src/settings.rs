@@ -3,7 +3,7 @@
 //! smtps / SMTP with required TLS) is refused unless it points at this machine.
 
 use linli_domain::notify::QuietHours;
-use reqwest::Url;
+use url::Url;
 use serde::Deserialize;
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! Text messages (and WeChat template messages) through the city's gateway: a JSON POST signed
 //! with HMAC-SHA256 over `"<timestamp>.<body>"` with the shared secret, so the gateway can tell
 //! our messages from forged ones and refuse replays of old ones. The idempotency key travels
-//! in the body and the `Idempotency-Key` header. A 2xx is delivered; a 4xx means the gateway
+//! in the body and the `Idempotency-Key` header. HTTP/1.1 over tokio-rustls (ring). A 2xx is delivered; a 4xx means the gateway
 //! refuses this message and asking again will not help (except 408 and 429, which are about
 //! timing); a 5xx, a timeout or a refused connection is tried again later.
 
@@ -15,7 +15,7 @@ pub const SIGNATURE_HEADER: &str = "X-Linli-Signature";
 pub const TIMESTAMP_HEADER: &str = "X-Linli-Timestamp";
 
 pub(crate) struct WebhookSender {
-    client: reqwest::Client,
+    tls: tokio_rustls::TlsConnector,
     config: WebhookConfig,
 }
 
@@ -55,12 +55,7 @@ impl WebhookSender {
             .with_safe_default_protocol_versions()?
             .with_root_certificates(roots)
             .with_no_client_auth();
-        let client = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
-            .timeout(c.timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
-        Ok(WebhookSender { client, config: c.clone() })
+        Ok(WebhookSender { tls: tokio_rustls::TlsConnector::from(std::sync::Arc::new(tls)), config: c.clone() })
     }
 
     pub(crate) async fn send(&self, m: &DueMessage, link: &str, stop: &str, now: i64) -> Outcome {
@@ -80,26 +75,87 @@ impl WebhookSender {
             Ok(b) => b,
             Err(e) => return Outcome::Failed(format!("payload: {e}")),
         };
-        let res = self
-            .client
-            .post(self.config.url.clone())
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .header("Idempotency-Key", &m.idempotency_key)
-            .header(TIMESTAMP_HEADER, now.to_string())
-            .header(SIGNATURE_HEADER, sign(&self.config.secret, now, &body))
-            .body(body)
-            .send()
-            .await;
-        match res {
-            Ok(r) if r.status().is_success() => Outcome::Sent,
-            Ok(r) => {
-                let status = r.status();
-                let text: String = r.text().await.unwrap_or_default().chars().take(200).collect();
+        let headers = [
+            ("Content-Type", "application/json".to_string()),
+            ("Idempotency-Key", m.idempotency_key.clone()),
+            (TIMESTAMP_HEADER, now.to_string()),
+            (SIGNATURE_HEADER, sign(&self.config.secret, now, &body)),
+        ];
+        match tokio::time::timeout(self.config.timeout, self.post(&headers, &body)).await {
+            Err(_) => Outcome::Retry(format!("gateway timed out after {} s", self.config.timeout.as_secs())),
+            Ok(Err(e)) => Outcome::Retry(format!("gateway: {e}")),
+            Ok(Ok((status, text))) => {
                 let e = format!("gateway answered {status}: {text}");
-                if status.is_client_error() && status.as_u16() != 408 && status.as_u16() != 429 { Outcome::Failed(e) } else { Outcome::Retry(e) }
+                match status {
+                    200..=299 => Outcome::Sent,
+                    408 | 429 => Outcome::Retry(e),
+                    400..=499 => Outcome::Failed(e),
+                    _ => Outcome::Retry(e),
+                }
             }
-            Err(e) if e.is_timeout() => Outcome::Retry(format!("gateway timed out: {e}")),
-            Err(e) => Outcome::Retry(format!("gateway: {e}")),
         }
     }
+
+    /// One HTTP/1.1 POST on its own connection (`Connection: close`): the status and the start
+    /// of the answer. A message a minute needs no pool, and this keeps the TLS stack to the one
+    /// lettre brings.
+    async fn post(&self, headers: &[(&str, String)], body: &[u8]) -> std::io::Result<(u16, String)> {
+        let url = &self.config.url;
+        let host = url.host_str().unwrap_or("").to_string();
+        let port = url.port_or_known_default().unwrap_or(443);
+        let tcp = tokio::net::TcpStream::connect((host.trim_start_matches('[').trim_end_matches(']'), port)).await?;
+        let mut head = format!("POST {} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\nConnection: close\r\nUser-Agent: linli\r\n", request_target(url), host_header(url), body.len());
+        for (k, v) in headers {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        head.push_str("\r\n");
+        if url.scheme() == "https" {
+            let name = rustls::pki_types::ServerName::try_from(host.clone()).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+            exchange(self.tls.connect(name, tcp).await?, head.as_bytes(), body).await
+        } else {
+            exchange(tcp, head.as_bytes(), body).await
+        }
+    }
+}
+
+fn request_target(url: &url::Url) -> String {
+    match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_string(),
+    }
+}
+
+fn host_header(url: &url::Url) -> String {
+    let host = url.host_str().unwrap_or("");
+    match url.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host.to_string(),
+    }
+}
+
+/// Writes the request, reads the answer (at most 8 KiB of it), parses the status line.
+async fn exchange<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(mut s: S, head: &[u8], body: &[u8]) -> std::io::Result<(u16, String)> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    s.write_all(head).await?;
+    s.write_all(body).await?;
+    s.flush().await?;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 2048];
+    while buf.len() < 8192 {
+        match s.read(&mut chunk).await {
+            Ok(0) => break,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            // A server that closes without TLS close_notify: what was read is the answer.
+            Err(_) if !buf.is_empty() => break,
+            Err(e) => return Err(e),
+        }
+    }
+    let text = String::from_utf8_lossy(&buf);
+    let status = text
+        .strip_prefix("HTTP/1.")
+        .and_then(|t| t.get(2..5))
+        .and_then(|c| c.parse::<u16>().ok())
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, "not an HTTP answer"))?;
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+    Ok((status, body.chars().take(200).collect()))
 }
