@@ -325,3 +325,56 @@ linli_chromedriver_stop() { # idempotent; also ends browsers it left behind
     fi
     LINLI_CHROMEDRIVER_DIR=""
 }
+
+# ------------------------------------------------------------ SMTP sink (aiosmtpd)
+# A real SMTP server on 127.0.0.1 that stores every message it accepts in a maildir, for the
+# e-mail sender's tests. aiosmtpd comes from PyPI into a venv kept under the target dir
+# (created once, reused), so the system Python is left alone.
+linli_smtp_venv() {
+    local venv="${LINLI_SMTP_VENV:-$LINLI_ROOT/target/smtp-venv}"
+    if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c 'import aiosmtpd' 2>/dev/null; then
+        linli_info "installing aiosmtpd into $venv"
+        if ! "$(linli_python)" -m venv "$venv" >/dev/null 2>&1; then
+            linli_ensure_debs python3-venv
+            "$(linli_python)" -m venv "$venv" || linli_die "cannot create a Python venv in $venv"
+        fi
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check 'aiosmtpd>=1.4,<2' \
+            || linli_die "cannot install aiosmtpd from PyPI"
+    fi
+    printf '%s\n' "$venv/bin/python"
+}
+
+linli_smtp_start() {
+    local py port deadline
+    py="$(linli_smtp_venv)"
+    LINLI_SMTP_DIR="$(mktemp -d /tmp/linli-smtp.XXXXXX)"
+    linli_on_exit "linli_smtp_stop"
+    port="$(linli_free_port)"
+    "$py" -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$LINLI_SMTP_DIR/mail" \
+        >"$LINLI_SMTP_DIR/smtp.log" 2>&1 &
+    LINLI_SMTP_PID=$!
+    deadline=$(($(date +%s) + 20))
+    while (($(date +%s) < deadline)); do
+        kill -0 "$LINLI_SMTP_PID" 2>/dev/null || break
+        if "$py" -c "import socket,sys; s=socket.create_connection(('127.0.0.1',$port),1); sys.exit(0 if s.recv(3)==b'220' else 1)" 2>/dev/null; then
+            LINLI_SMTP_URL="smtp://127.0.0.1:$port"
+            export LINLI_SMTP_PID LINLI_SMTP_URL LINLI_SMTP_DIR
+            linli_info "aiosmtpd on $LINLI_SMTP_URL, mail in $LINLI_SMTP_DIR/mail (pid $LINLI_SMTP_PID)"
+            return 0
+        fi
+        sleep 0.1
+    done
+    cat "$LINLI_SMTP_DIR/smtp.log" >&2 2>/dev/null || true
+    linli_die "the SMTP server did not start within 20 s"
+}
+
+linli_smtp_stop() { # idempotent
+    if [[ -n "${LINLI_SMTP_PID:-}" ]]; then
+        linli_kill_tree "$LINLI_SMTP_PID"
+        LINLI_SMTP_PID=""
+    fi
+    if [[ -n "${LINLI_SMTP_DIR:-}" && -d "$LINLI_SMTP_DIR" ]]; then
+        rm -rf "$LINLI_SMTP_DIR"
+    fi
+    LINLI_SMTP_DIR=""
+}

@@ -16,6 +16,7 @@ pub mod fraction;
 pub mod funds;
 pub mod lang;
 pub mod money;
+pub mod notify;
 pub mod page;
 pub mod place;
 pub mod rating;

@@ -78,6 +78,8 @@ enum Command {
         /// How many uploaded photos are decoded at the same time.
         #[arg(long, env = "LINLI_PHOTO_DECODERS", default_value_t = 1)]
         photo_decoders: usize,
+        #[command(flatten)]
+        notify: linli_notify::NotifySettings,
     },
     /// Bring the database schema up to date.
     Migrate,
@@ -297,8 +299,10 @@ async fn main() -> anyhow::Result<()> {
             return Ok(());
         }
         Command::Config => print!("{}", settings.redacted().to_toml()),
-        Command::Serve { demo, demo_scale, limits, header_timeout, max_connections, max_photo_megapixels, photo_decoders, .. } => {
+        Command::Serve { demo, demo_scale, limits, header_timeout, max_connections, max_photo_megapixels, photo_decoders, notify, .. } => {
             let started = Instant::now();
+            // A bad sender setting stops the start, naming the setting.
+            let senders = notify.parse().map_err(|e| anyhow::anyhow!("--{e}"))?;
             let stop = shutdown::Stop::listen()?;
             let photos = linli_store::files::PhotoLimits { max_megapixels: max_photo_megapixels, decoders: photo_decoders };
             let store = open(url).await?.with_limits(limits.limits()).with_photo_limits(photos);
@@ -316,6 +320,21 @@ async fn main() -> anyhow::Result<()> {
             }
             tokio::spawn(request_clock(store.clone()));
             backup::spawn_schedule(store.clone(), url.to_string(), &settings.backup);
+            let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+            let sender = match senders {
+                Some(config) => {
+                    tracing::info!(email = config.smtp.is_some(), webhook = config.webhook.is_some(), quiet_hours = %config.quiet_hours, "notification senders");
+                    let outbox = linli_notify::Outbox::new(store.clone(), config)?;
+                    let mut rx = stop_rx.clone();
+                    Some(tokio::spawn(linli_notify::run(outbox, async move {
+                        let _ = rx.wait_for(|s| *s).await;
+                    })))
+                }
+                None => {
+                    tracing::info!("no notification sender configured (--smtp-url, --webhook-url): the outbox is kept, not sent");
+                    None
+                }
+            };
             let options = linli_web::Options {
                 secure_cookies: settings.secure_cookies,
                 public_url: settings.public_url.as_str().to_string(),
@@ -326,6 +345,11 @@ async fn main() -> anyhow::Result<()> {
             tokio::select! {
                 served = server => served?,
                 () = stop.deadline(std::time::Duration::from_secs(settings.shutdown_grace_secs)) => {}
+            }
+            // Let the sender finish the message in hand and give up its lease.
+            let _ = stop_tx.send(true);
+            if let Some(s) = sender {
+                let _ = tokio::time::timeout(std::time::Duration::from_secs(30), s).await;
             }
             store.close().await?;
             tracing::info!("stopped");

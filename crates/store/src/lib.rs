@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod audit;
 pub mod clock;
 pub mod db;
+pub mod delivery;
 pub mod demo;
 pub mod elevators;
 pub mod entity;

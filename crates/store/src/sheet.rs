@@ -12,9 +12,21 @@ fn xlsx_err(e: XlsxError) -> ServiceError {
 
 /// One sheet named `name`, a bold frozen header row, then the rows.
 pub fn xlsx_table(name: &str, headers: &[&str], rows: &[Vec<String>]) -> ServiceResult<Vec<u8>> {
+    xlsx_tables(&[(name, headers, rows)])
+}
+
+/// Several such sheets in one workbook.
+pub fn xlsx_tables(sheets: &[(&str, &[&str], &[Vec<String>])]) -> ServiceResult<Vec<u8>> {
     let mut book = Workbook::new();
-    let ws = book.add_worksheet();
-    ws.set_name(name).map_err(xlsx_err)?;
+    for (name, headers, rows) in sheets {
+        let ws = book.add_worksheet();
+        ws.set_name(*name).map_err(xlsx_err)?;
+        write_sheet(ws, headers, rows)?;
+    }
+    book.save_to_buffer().map_err(xlsx_err)
+}
+
+fn write_sheet(ws: &mut rust_xlsxwriter::Worksheet, headers: &[&str], rows: &[Vec<String>]) -> ServiceResult<()> {
     let bold = Format::new().set_bold().set_background_color("#E8EEF4");
     for (i, h) in headers.iter().enumerate() {
         let col = u16::try_from(i).map_err(|_| ServiceError::Internal(anyhow::anyhow!("too many columns")))?;
@@ -29,7 +41,7 @@ pub fn xlsx_table(name: &str, headers: &[&str], rows: &[Vec<String>]) -> Service
             ws.write_string(row, col, v).map_err(xlsx_err)?;
         }
     }
-    book.save_to_buffer().map_err(xlsx_err)
+    Ok(())
 }
 
 /// The same table as UTF-8 CSV with a byte-order mark.

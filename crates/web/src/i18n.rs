@@ -229,6 +229,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     crate::i18n_elevator_ops::MESSAGES,
     crate::i18n_funds::MESSAGES,
     crate::i18n_standards::MESSAGES,
+    crate::i18n_notify::MESSAGES,
 ];
 
 fn all_messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {

@@ -20,6 +20,7 @@ mod i18n_requests;
 mod i18n_elevator_ops;
 mod i18n_funds;
 mod i18n_standards;
+mod i18n_notify;
 mod pages;
 pub mod server;
 mod ready;

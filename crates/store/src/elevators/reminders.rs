@@ -68,7 +68,7 @@ impl Store {
                 continue;
             }
             let title = format!("{}{} 加装电梯：{} 室尚欠 {} 元，请尽快缴纳", p.compound.name, p.unit_name, s.room, yuan(owed));
-            notify(&txn, self.now(), &accounts, KIND, &title, &format!("/elevators/{id}/bills/{}", s.household_id)).await?;
+            notify(&txn, self.now(), &accounts, KIND, &title, &format!("{}{} {} · ¥{}", p.compound.name, p.unit_name, s.room, yuan(owed)), &format!("/elevators/{id}/bills/{}", s.household_id)).await?;
             notifications += u32::try_from(accounts.len()).unwrap_or(u32::MAX);
         }
         let batch = ReminderBatch { households, notifications, on_paper };

@@ -197,6 +197,13 @@ impl Store {
             "shares": shares.iter().map(|s| (s.household_id, s.amount)).collect::<Vec<_>>(),
         });
         record(&txn, actor, p.compound.id, "elevator.fix_shares", id, (None, Some(after))).await?;
+        // The bill is issued: each owner is told their share.
+        for s in &shares {
+            let accounts = crate::proposals::owner_accounts(&txn, &[s.household_id]).await?;
+            let topic = format!("{}{} {} 室 · ¥{}", p.compound.name, p.unit_name, s.room, super::yuan(s.amount));
+            let title = format!("加装电梯费用账单已出：{topic}");
+            crate::proposals::notify(&txn, &accounts, "elevator.bill", &title, &topic, &format!("/elevators/{id}/bills/{}", s.household_id)).await?;
+        }
         txn.commit().await?;
         self.elevator_shares(actor, id, lang).await
     }

@@ -405,6 +405,14 @@ pub mod notification {
         pub created_at: i64,
         pub read_at: Option<i64>,
         pub sent_at: Option<i64>,
+        /// pending | sent | dead | skipped — see `crate::delivery`.
+        pub delivery: String,
+        pub attempts: i32,
+        pub next_attempt_at: Option<i64>,
+        pub channel: Option<String>,
+        pub last_error: Option<String>,
+        pub idempotency_key: Option<String>,
+        pub topic: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

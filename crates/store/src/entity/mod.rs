@@ -2,6 +2,7 @@
 //! and the services in this crate turn rows into domain types.
 
 mod decisions;
+mod delivery;
 mod elections;
 mod elevators;
 mod elevator_operation;
@@ -11,6 +12,7 @@ mod volunteers;
 mod requests;
 mod standards;
 pub use decisions::*;
+pub use delivery::*;
 pub use elections::*;
 pub use elevators::*;
 pub use elevator_operation::*;
@@ -149,6 +151,8 @@ pub mod person {
         pub phones: Option<String>,
         /// Set when this record was merged into another one (the same person).
         pub merged_into: Option<i64>,
+        /// Set when a committee anonymised the person after they left (name and phone replaced).
+        pub anonymised_at: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

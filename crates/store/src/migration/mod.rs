@@ -21,6 +21,7 @@ mod m0015_people;
 mod m0016_ballot_authority;
 mod m0017_share_fractions;
 mod m0018_account_limits;
+mod m0021_delivery;
 mod m0022_audit_state;
 
 pub struct Migrator;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_ballot_authority::Migration),
             Box::new(m0017_share_fractions::Migration),
             Box::new(m0018_account_limits::Migration),
+            Box::new(m0021_delivery::Migration),
             Box::new(m0022_audit_state::Migration),
         ]
     }

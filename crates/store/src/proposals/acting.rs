@@ -496,11 +496,12 @@ impl Store {
         Ok(res.rows_affected)
     }
 
-    /// Unsent notifications, oldest first, for an SMS or WeChat sender to pick up; it marks
-    /// each sent with [`Store::mark_sent`].
+    /// Undelivered notifications, oldest first. The senders of `linli-notify` drain them
+    /// through `Store::due_messages` and `Store::record_delivery` (module `delivery`); an
+    /// outside sender may instead mark each sent with [`Store::mark_sent`].
     pub async fn outbox(&self, limit: u64) -> ServiceResult<Vec<notification::Model>> {
         Ok(notification::Entity::find()
-            .filter(notification::Column::SentAt.is_null())
+            .filter(notification::Column::Delivery.eq("pending"))
             .order_by_asc(notification::Column::Id)
             .limit(limit.min(1000))
             .all(self.read())
@@ -511,8 +512,9 @@ impl Store {
         let txn = self.begin_write().await?;
         let res = notification::Entity::update_many()
             .col_expr(notification::Column::SentAt, Expr::value(self.now()))
+            .col_expr(notification::Column::Delivery, Expr::value("sent"))
             .filter(notification::Column::Id.is_in(ids.iter().copied()))
-            .filter(notification::Column::SentAt.is_null())
+            .filter(notification::Column::Delivery.eq("pending"))
             .exec(&txn)
             .await?;
         txn.commit().await?;
@@ -522,7 +524,7 @@ impl Store {
 
 /// Queues a notification for every account holding an owner role on a household of the
 /// frozen roll (voting opened) — inside the caller's transaction.
-pub(crate) async fn notify_roll<C: ConnectionTrait>(txn: &C, at: i64, proposal_id: i64, kind: &str, title: &str) -> ServiceResult<()> {
+pub(crate) async fn notify_roll<C: ConnectionTrait>(txn: &C, at: i64, proposal_id: i64, kind: &str, title: &str, topic: &str) -> ServiceResult<()> {
     let households: Vec<i64> = elector_household::Entity::find()
         .filter(elector_household::Column::ProposalId.eq(proposal_id))
         .select_only()
@@ -531,7 +533,7 @@ pub(crate) async fn notify_roll<C: ConnectionTrait>(txn: &C, at: i64, proposal_i
         .all(txn)
         .await?;
     let accounts = owner_accounts(txn, &households).await?;
-    notify(txn, at, &accounts, kind, title, &format!("/proposals/{proposal_id}")).await
+    notify(txn, at, &accounts, kind, title, topic, &format!("/proposals/{proposal_id}")).await
 }
 
 /// The accounts of the owners of these households, each once, in id order.
@@ -554,10 +556,13 @@ pub(crate) async fn owner_accounts<C: ConnectionTrait>(txn: &C, households: &[i6
     Ok(accounts)
 }
 
-/// Queues one notification per account, inside the caller's transaction.
-pub(crate) async fn notify<C: ConnectionTrait>(txn: &C, at: i64, accounts: &[i64], kind: &str, title: &str, link: &str) -> ServiceResult<()> {
+/// Queues one notification per account, inside the caller's transaction. `title` is the
+/// line shown on the site; `topic` names the thing it is about (a proposal's title), from which
+/// the senders write a message in the recipient's language.
+pub(crate) async fn notify<C: ConnectionTrait>(txn: &C, at: i64, accounts: &[i64], kind: &str, title: &str, topic: &str, link: &str) -> ServiceResult<()> {
     let t = at;
     let title: String = title.chars().take(300).collect();
+    let topic: String = topic.chars().take(300).collect();
     let rows: Vec<notification::ActiveModel> = accounts
         .iter()
         .map(|a| notification::ActiveModel {
@@ -568,6 +573,10 @@ pub(crate) async fn notify<C: ConnectionTrait>(txn: &C, at: i64, accounts: &[i64
             created_at: Set(t),
             read_at: Set(None),
             sent_at: Set(None),
+            delivery: Set("pending".into()),
+            attempts: Set(0),
+            topic: Set(Some(topic.clone())),
+            idempotency_key: Set(Some(format!("linli-{}", crate::accounts::random_hex(16)))),
             ..Default::default()
         })
         .collect();
@@ -579,7 +588,7 @@ pub(crate) async fn notify<C: ConnectionTrait>(txn: &C, at: i64, accounts: &[i64
 
 /// The proposer's notification when the vote is decided.
 pub(crate) async fn notify_proposer<C: ConnectionTrait>(txn: &C, at: i64, p: &proposal::Model, title: &str) -> ServiceResult<()> {
-    notify(txn, at, &[p.proposer_id], "proposal.decided", title, &format!("/proposals/{}", p.id)).await
+    notify(txn, at, &[p.proposer_id], "proposal.decided", title, &p.title, &format!("/proposals/{}", p.id)).await
 }
 
 fn parse_date(s: &str) -> Result<String, Invalid> {

@@ -192,7 +192,7 @@ impl Store {
         for chunk in households.chunks(BATCH) {
             elector_household::Entity::insert_many(chunk.iter().cloned()).exec_without_returning(&txn).await?;
         }
-        super::acting::notify_roll(&txn, self.now(), id, "voting.open", &format!("请投票：{}", p.row.title)).await?;
+        super::acting::notify_roll(&txn, self.now(), id, "voting.open", &format!("请投票：{}", p.row.title), &p.row.title).await?;
         txn.commit().await?;
         self.proposal(actor, id, lang).await
     }
@@ -783,6 +783,8 @@ impl Store {
         let extra = vec![(proposal::Column::ClosedAt, Expr::value(t)), (proposal::Column::Result, Expr::value(stored))];
         self.set_stage_in(&txn, actor, &p, next, "proposal.close_voting", extra).await?;
         super::acting::notify_proposer(&txn, self.now(), &p.row, &format!("{}：{}", next.label(Lang::Zh), p.row.title)).await?;
+        // The result is published: everyone on the roll is told.
+        super::acting::notify_roll(&txn, self.now(), id, "proposal.result", &format!("表决结果已公布（{}）：{}", next.label(Lang::Zh), p.row.title), &p.row.title).await?;
         txn.commit().await?;
         self.proposal(actor, id, lang).await
     }

@@ -287,7 +287,8 @@ impl Store {
         )
         .await?;
         if let Some(a) = assignee {
-            crate::proposals::notify(&txn, t, &[a], "request.assigned", &format!("{}：{}", category.name_zh, place.label), &format!("/requests/{id}")).await?;
+            let title = format!("{}：{}", category.name_zh, place.label);
+            crate::proposals::notify(&txn, t, &[a], "request.assigned", &title, &title, &format!("/requests/{id}")).await?;
         }
         txn.commit().await?;
         let loaded = self.load_request(self.read(), id).await?;

@@ -207,16 +207,16 @@ pub(crate) async fn write_step<C: ConnectionTrait>(txn: &C, r: &Loaded, step: Re
     match step {
         RequestStep::Dispatch | RequestStep::HandOn | RequestStep::Reject => {
             if let Some(a) = assignee.filter(|a| Some(*a) != actor.map(|x| x.account_id)) {
-                crate::proposals::notify(txn, t, &[a], "request.assigned", &title, &link).await?;
+                crate::proposals::notify(txn, t, &[a], "request.assigned", &title, &title, &link).await?;
             }
         }
         RequestStep::Resolve => {
-            crate::proposals::notify(txn, t, &[row.reporter_id], "request.resolved", &format!("已处理，请确认并评价 · {title}"), &link).await?;
+            crate::proposals::notify(txn, t, &[row.reporter_id], "request.resolved", &format!("已处理，请确认并评价 · {title}"), &title, &link).await?;
         }
         RequestStep::Escalate => {
             let mut to = community_workers(txn, r).await?;
             to.extend(assignee);
-            crate::proposals::notify(txn, t, &to, "request.escalated", &format!("超期上报社区 · {title}"), &link).await?;
+            crate::proposals::notify(txn, t, &to, "request.escalated", &format!("超期上报社区 · {title}"), &title, &link).await?;
         }
         _ => {}
     }

@@ -8,6 +8,7 @@ mod accounts;
 mod elections;
 mod elevators;
 mod funds;
+mod notify;
 mod proposals;
 pub(crate) mod ratings;
 mod registry;
@@ -55,6 +56,7 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .merge(volunteers::router())
         .merge(requests::router())
         .merge(standards::router())
+        .merge(notify::router())
 }
 
 /// The OpenAPI document, with paths under `/api/v1`.

@@ -2,6 +2,7 @@
 //! forms post back to the same address and are re-shown with every error marked.
 
 mod account;
+pub(crate) mod notify;
 mod acting;
 mod elections;
 mod elevator_ops;
@@ -70,6 +71,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(grids::router())
         .merge(standards::router())
         .merge(dashboards::router())
+        .merge(notify::router())
         .route("/prefs", axum::routing::get(prefs))
 }
 
