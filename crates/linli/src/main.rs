@@ -6,7 +6,6 @@ use linli_domain::authz::Role;
 use linli_domain::{Lang, place::Path};
 use linli_store::Store;
 use linli_store::demo::{DEMO_PASSWORD, DemoSummary};
-use std::future::IntoFuture;
 use std::time::Instant;
 
 mod backup;

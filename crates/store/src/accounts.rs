@@ -256,6 +256,7 @@ impl Store {
             &txn,
             Change {
                 chain: GLOBAL_CHAIN,
+                at: self.now(),
                 actor: Some(a.id),
                 action: "account.password",
                 entity: "account",
@@ -540,7 +541,7 @@ impl Store {
         let used = invite::Entity::update_many()
             .col_expr(invite::Column::UsedBy, Expr::value(account_id))
             .col_expr(invite::Column::UsedAt, Expr::value(self.now()))
-            .filter(invite::Column::Code.eq(invite.code))
+            .filter(invite::Column::Code.eq(invite.code.clone()))
             .filter(invite::Column::UsedBy.is_null())
             .exec(self.write())
             .await?;

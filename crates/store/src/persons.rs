@@ -132,6 +132,7 @@ impl Store {
             db,
             Change {
                 chain,
+                at: self.now(),
                 actor: by,
                 action: "account.link_person",
                 entity: "account",
@@ -210,7 +211,7 @@ mod tests {
     }
 
     fn p(id: i64, name: &str, phone: Option<&str>) -> person::Model {
-        person::Model { id, name: name.into(), phone: phone.map(Into::into), created_at: 0 }
+        person::Model { id, name: name.into(), phone: phone.map(Into::into), created_at: 0, id_last4: None, phones: None, merged_into: None, anonymised_at: None }
     }
 
     #[test]

@@ -69,6 +69,7 @@ impl Store {
             &txn,
             Change {
                 chain: GLOBAL_CHAIN,
+                at: self.now(),
                 actor: Some(actor.account_id),
                 action: "api_token.create",
                 entity: "api_token",
@@ -125,6 +126,7 @@ impl Store {
             &txn,
             Change {
                 chain: GLOBAL_CHAIN,
+                at: self.now(),
                 actor: Some(actor.account_id),
                 action: "api_token.revoke",
                 entity: "api_token",

@@ -178,6 +178,7 @@ impl Store {
             &txn,
             Change {
                 chain,
+                at: self.now(),
                 actor: Some(actor.account_id),
                 action: "person.anonymise",
                 entity: "person",

@@ -86,7 +86,7 @@ impl Store {
                 .await?
             }
         };
-        record(&txn, Some(actor.account_id), "notify.prefs", &acc, before.as_ref(), &row).await?;
+        record(&txn, self.now(), Some(actor.account_id), "notify.prefs", &acc, before.as_ref(), &row).await?;
         txn.commit().await?;
         Ok(view(&acc, Some(&row)))
     }
@@ -117,7 +117,7 @@ impl Store {
             a.updated_at = Set(self.now());
             let row = a.update(&txn).await?;
             if let Some(acc) = account::Entity::find_by_id(row.account_id).one(&txn).await? {
-                record(&txn, None, "notify.unsubscribe", &acc, Some(&before), &row).await?;
+                record(&txn, self.now(), None, "notify.unsubscribe", &acc, Some(&before), &row).await?;
             }
         }
         txn.commit().await?;
@@ -163,6 +163,7 @@ fn view(acc: &account::Model, pref: Option<&notify_pref::Model>) -> NotifyPrefsV
 
 async fn record<C: ConnectionTrait>(
     txn: &C,
+    at: i64,
     actor: Option<i64>,
     action: &str,
     acc: &account::Model,
@@ -172,7 +173,7 @@ async fn record<C: ConnectionTrait>(
     let json = |p: &notify_pref::Model| serde_json::json!({ "channel": p.channel, "email": p.email.is_some(), "lang": p.lang });
     audit::record(
         txn,
-        Change { chain: GLOBAL_CHAIN, actor, action, entity: "account", entity_id: acc.id, before: before.map(json), after: Some(json(after)) },
+        Change { chain: GLOBAL_CHAIN, at, actor, action, entity: "account", entity_id: acc.id, before: before.map(json), after: Some(json(after)) },
     )
     .await
 }

@@ -52,7 +52,7 @@ impl Store {
                 .await?;
             let waiting: Vec<i64> = roll.into_iter().filter(|(_, k)| !voted.contains(k)).map(|(h, _)| h).collect();
             let accounts = owner_accounts(&txn, &waiting).await?;
-            notify(&txn, &accounts, "voting.closing", &format!("投票 24 小时内截止，请投票：{}", p.title), &p.title, &link).await?;
+            notify(&txn, self.now(), &accounts, "voting.closing", &format!("投票 24 小时内截止，请投票：{}", p.title), &p.title, &link).await?;
             queued += count(&accounts);
         }
         // Service requests falling due within a day.
@@ -70,7 +70,7 @@ impl Store {
                 continue;
             }
             let title = format!("报事将在 24 小时内到期：{}", r.place);
-            notify(&txn, &[a], "request.due", &title, &r.place, &link).await?;
+            notify(&txn, self.now(), &[a], "request.due", &title, &r.place, &link).await?;
             queued += 1;
         }
         // Rating months ending within three days (or already over, still open).
@@ -102,7 +102,7 @@ impl Store {
                 .all(&txn)
                 .await?;
             let to: Vec<i64> = scorers.into_iter().filter(|(panel, a)| !handed_in.contains(panel) && !already.contains(a)).map(|(_, a)| a).collect();
-            notify(&txn, &to, "rating.sheets_due", &format!("{} 文明评比打分表请在月底前提交", m.month), &m.month, &link).await?;
+            notify(&txn, self.now(), &to, "rating.sheets_due", &format!("{} 文明评比打分表请在月底前提交", m.month), &m.month, &link).await?;
             queued += count(&to);
         }
         txn.commit().await?;

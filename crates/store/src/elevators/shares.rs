@@ -202,7 +202,7 @@ impl Store {
             let accounts = crate::proposals::owner_accounts(&txn, &[s.household_id]).await?;
             let topic = format!("{}{} {} 室 · ¥{}", p.compound.name, p.unit_name, s.room, super::yuan(s.amount));
             let title = format!("加装电梯费用账单已出：{topic}");
-            crate::proposals::notify(&txn, &accounts, "elevator.bill", &title, &topic, &format!("/elevators/{id}/bills/{}", s.household_id)).await?;
+            crate::proposals::notify(&txn, self.now(), &accounts, "elevator.bill", &title, &topic, &format!("/elevators/{id}/bills/{}", s.household_id)).await?;
         }
         txn.commit().await?;
         self.elevator_shares(actor, id, lang).await

@@ -399,7 +399,7 @@ async fn record_on<C: ConnectionTrait>(
     for chain in chains {
         audit::record(
             db,
-            Change { chain, actor: Some(actor.account_id), action, entity: "person", entity_id: person_id, before: None, after: Some(after.clone()) },
+            Change { chain, at: actor.at, actor: Some(actor.account_id), action, entity: "person", entity_id: person_id, before: None, after: Some(after.clone()) },
         )
         .await?;
     }

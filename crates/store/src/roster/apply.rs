@@ -304,6 +304,7 @@ impl Store {
                 name: Set(p.name.clone()),
                 phone: Set(p.phone.clone()),
                 created_at: Set(t),
+                anonymised_at: Set(None),
                 id_last4: Set(p.id_last4.clone()),
                 phones: Set(phones_text(&p.phones)),
                 merged_into: Set(None),
