@@ -157,12 +157,12 @@ fn quoted_printable(s: &str) -> String {
     let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'=' && i + 3 <= b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
+        if b[i] == b'=' && i + 3 <= b.len()
+            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
         }
         out.push(b[i]);
         i += 1;
@@ -323,7 +323,7 @@ both_backends! {
         let res = browser.client.get(format!("{}/account/data.xlsx", browser.base)).send().await.unwrap();
         assert_eq!(res.status(), 200);
         let bytes = res.bytes().await.unwrap().to_vec();
-        let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
         use calamine::Reader;
         assert!(book.sheet_names().contains(&"notifications".to_string()), "{:?}", book.sheet_names());
         // A tenant moves in; while they live there they are not anonymised.

@@ -15,8 +15,11 @@ pub fn xlsx_table(name: &str, headers: &[&str], rows: &[Vec<String>]) -> Service
     xlsx_tables(&[(name, headers, rows)])
 }
 
+/// One sheet of a workbook: its name, headers and rows.
+pub type Sheet<'a> = (&'a str, &'a [&'a str], &'a [Vec<String>]);
+
 /// Several such sheets in one workbook.
-pub fn xlsx_tables(sheets: &[(&str, &[&str], &[Vec<String>])]) -> ServiceResult<Vec<u8>> {
+pub fn xlsx_tables(sheets: &[Sheet<'_>]) -> ServiceResult<Vec<u8>> {
     let mut book = Workbook::new();
     for (name, headers, rows) in sheets {
         let ws = book.add_worksheet();

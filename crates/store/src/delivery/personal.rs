@@ -41,7 +41,7 @@ impl Serialize for MyData {
 
 /// The workbook of one's data: a sheet per table.
 pub fn xlsx(d: &MyData) -> ServiceResult<Vec<u8>> {
-    let sheets: Vec<(&str, &[&str], &[Vec<String>])> = d.0.iter().map(|s| (s.name, s.headers.as_slice(), s.rows.as_slice())).collect();
+    let sheets: Vec<crate::sheet::Sheet<'_>> = d.0.iter().map(|s| (s.name, s.headers.as_slice(), s.rows.as_slice())).collect();
     crate::sheet::xlsx_tables(&sheets)
 }
 
