@@ -149,7 +149,7 @@ both_backends! {
         let lines = server.request_lines(4).await;
         let account = app.sql_i64("SELECT id FROM account WHERE username = 'committee'").await;
         let household = lines.iter().find(|l| l.contains("request_id=probe-42")).unwrap();
-        assert!(household.contains(&format!("request method=GET route=/api/v1/households/{{id}} status=200 latency_ms=")), "{household}");
+        assert!(household.contains("request method=GET route=/api/v1/households/{id} status=200 latency_ms="), "{household}");
         assert!(household.ends_with(&format!("request_id=probe-42 account={account}")), "{household}");
         let missing = lines.iter().find(|l| l.contains(&generated)).unwrap();
         assert!(missing.contains("method=GET route=(unmatched) status=404 "), "{missing}");
