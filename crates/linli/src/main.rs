@@ -298,8 +298,12 @@ async fn main() -> anyhow::Result<()> {
             return Ok(());
         }
         Command::Config => print!("{}", settings.redacted().to_toml()),
-        Command::Serve { demo, demo_scale, limits, header_timeout, max_connections, max_photo_megapixels, photo_decoders, notify, .. } => {
+        Command::Serve { demo, demo_scale, limits, header_timeout, max_connections, max_photo_megapixels, photo_decoders, mut notify, .. } => {
             let started = Instant::now();
+            // Links in messages point at the public address unless told otherwise.
+            if notify.base_url.is_none() {
+                notify.base_url = Some(settings.public_url.as_str().to_string());
+            }
             // A bad sender setting stops the start, naming the setting.
             let senders = notify.parse().map_err(|e| anyhow::anyhow!("--{e}"))?;
             let stop = shutdown::Stop::listen()?;

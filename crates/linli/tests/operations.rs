@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Backend, TestApp};
+use common::Backend;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
