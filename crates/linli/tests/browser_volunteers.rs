@@ -61,7 +61,8 @@ async fn a_volunteer_takes_swaps_and_checks_in_on_the_phone() {
             sign_in(&d, app, "volunteer", false).await?;
             d.goto(app.url(&page)).await?;
             let take = d
-                .query(By::Css(format!("td#day-{day} form[action='/volunteer-stations/{s}/signups'] button")))
+                // This shift's form: on a Thursday suite day, today's turn is a Thursday shift too.
+                .query(By::Css(format!("td#day-{day} form[action='/volunteer-stations/{s}/signups']:has(input[name='shift_id'][value='{shift}']) button")))
                 .desc("the take button of the free Thursday turn")
                 .single()
                 .await?;
