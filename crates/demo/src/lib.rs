@@ -143,8 +143,15 @@ pub fn generate(scale: u32) -> World {
 /// realistic world for tests (about 3,800 households).
 pub fn featured() -> World {
     let mut b = Builder::new(SEED);
-    let cities = vec![featured::deyang(&mut b), featured::xiangtan(&mut b), featured::shanghai(&mut b)];
-    World { persons: b.persons, cities }
+    let cities = vec![
+        featured::deyang(&mut b),
+        featured::xiangtan(&mut b),
+        featured::shanghai(&mut b),
+    ];
+    World {
+        persons: b.persons,
+        cities,
+    }
 }
 
 impl World {

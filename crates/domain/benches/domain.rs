@@ -5,26 +5,46 @@
 //! tables of 甘泉苑's 34 elevator projects and a month of their running costs (group "elevators").
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use linli_domain::elevator::{CoefficientTable, CostKind, HouseholdFloor, SplitMode, SubsidyPreset, apportion, split_month};
-use linli_domain::{Area, Fen};
 use linli_domain::audit::{AuditContent, ChainVerifier, GENESIS, link_hash};
 use linli_domain::authz::{Action, Grant, Role, allowed};
-use linli_domain::decision::{Choice, ElectorHousehold, Electorate, Preset, TallyContext, VoterKey, tally};
+use linli_domain::decision::{
+    Choice, ElectorHousehold, Electorate, Preset, TallyContext, VoterKey, tally,
+};
+use linli_domain::elevator::{
+    CoefficientTable, CostKind, HouseholdFloor, SplitMode, SubsidyPreset, apportion, split_month,
+};
 use linli_domain::place::{Node, NodeKind, Path};
-use linli_domain::rating::{Mark, Party, PartySheet, Rubric, UnitMonth, nanguo_preset, rank, score_sheet, unit_month};
+use linli_domain::rating::{
+    Mark, Party, PartySheet, Rubric, UnitMonth, nanguo_preset, rank, score_sheet, unit_month,
+};
+use linli_domain::{Area, Fen};
 use std::hint::black_box;
 
 fn bench(c: &mut Criterion) {
-    c.bench_function("area_parse", |b| b.iter(|| Area::parse(black_box("89.50㎡"))));
+    c.bench_function("area_parse", |b| {
+        b.iter(|| Area::parse(black_box("89.50㎡")))
+    });
 
     let path = Path::new(
-        NodeKind::ALL.iter().enumerate().map(|(i, k)| Node::new(*k, i as i64 + 1)).collect(),
+        NodeKind::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, k)| Node::new(*k, i as i64 + 1))
+            .collect(),
     );
     let grants: Vec<Grant> = (0..5)
-        .map(|i| Grant { role: Role::BuildingHead, at: Path::new(vec![Node::new(NodeKind::Building, 100 + i)]) })
-        .chain([Grant { role: Role::CommunityWorker, at: Path::new(path.nodes()[..4].to_vec()) }])
+        .map(|i| Grant {
+            role: Role::BuildingHead,
+            at: Path::new(vec![Node::new(NodeKind::Building, 100 + i)]),
+        })
+        .chain([Grant {
+            role: Role::CommunityWorker,
+            at: Path::new(path.nodes()[..4].to_vec()),
+        }])
         .collect();
-    c.bench_function("authorize", |b| b.iter(|| allowed(black_box(&grants), Action::EditHousehold, black_box(&path))));
+    c.bench_function("authorize", |b| {
+        b.iter(|| allowed(black_box(&grants), Action::EditHousehold, black_box(&path)))
+    });
 
     let records: Vec<(AuditContent<'static>, String, String)> = {
         let mut prev = GENESIS.to_string();
@@ -66,7 +86,11 @@ fn ganquanyuan() -> Vec<ElectorHousehold> {
     (1..=3_250i64)
         .map(|id| {
             let owner = if id % 40 == 1 { id - 1 } else { id };
-            let owners = if id % 7 == 0 { vec![owner, 10_000 + id] } else { vec![owner] };
+            let owners = if id % 7 == 0 {
+                vec![owner, 10_000 + id]
+            } else {
+                vec![owner]
+            };
             ElectorHousehold {
                 household_id: id,
                 area_centi: 6_000 + (id * 7_919) % 6_000,
@@ -84,17 +108,37 @@ fn bench_vote(c: &mut Criterion) {
     c.bench_function("electorate_build_3250", |b| {
         b.iter(|| Electorate::build(black_box(households.clone()), &rule.headcount))
     });
-    let Ok(electorate) = Electorate::build(households, &rule.headcount) else { return };
+    let Ok(electorate) = Electorate::build(households, &rule.headcount) else {
+        return;
+    };
     let ballots: Vec<(VoterKey, Choice)> = electorate
         .voters()
         .iter()
         .take(2_500)
         .enumerate()
-        .map(|(i, v)| (v.key, [Choice::Yes, Choice::Yes, Choice::Yes, Choice::No, Choice::Abstain][i % 5]))
+        .map(|(i, v)| {
+            (
+                v.key,
+                [
+                    Choice::Yes,
+                    Choice::Yes,
+                    Choice::Yes,
+                    Choice::No,
+                    Choice::Abstain,
+                ][i % 5],
+            )
+        })
         .collect();
     let ctx = TallyContext::default();
     c.bench_function("tally_3250_households_2500_ballots", |b| {
-        b.iter(|| tally(black_box(&electorate), &rule, black_box(&ballots).iter().copied(), &ctx))
+        b.iter(|| {
+            tally(
+                black_box(&electorate),
+                &rule,
+                black_box(&ballots).iter().copied(),
+                &ctx,
+            )
+        })
     });
 }
 
@@ -105,7 +149,9 @@ fn bench_vote(c: &mut Criterion) {
 fn rating_month(units: i64, rubric: &Rubric) -> Vec<(i64, Vec<Vec<&str>>)> {
     let mut seed: u64 = 0x5eed_0007;
     let mut next = move |n: usize| -> usize {
-        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         ((seed >> 33) as usize) % n.max(1)
     };
     (0..units)
@@ -150,13 +196,20 @@ fn rank_month(rubric: &Rubric, month: &[(i64, Vec<Vec<&str>>)], per_compound: us
                     .enumerate()
                     .filter_map(|(i, taps)| {
                         let marks: Vec<Mark<'_>> = taps.iter().map(|t| Mark { item: t }).collect();
-                        score_sheet(rubric, &marks).ok().map(|s| PartySheet { party: Party::ALL[i % 4], score: s, submitted_at: i as i64 })
+                        score_sheet(rubric, &marks).ok().map(|s| PartySheet {
+                            party: Party::ALL[i % 4],
+                            score: s,
+                            submitted_at: i as i64,
+                        })
                     })
                     .collect();
                 unit_month(*unit, rubric, &scored)
             })
             .collect();
-        flags += rank(&units, &rubric.flags).iter().filter(|r| r.flag).count();
+        flags += rank(&units, &rubric.flags)
+            .iter()
+            .filter(|r| r.flag)
+            .count();
     }
     flags
 }
@@ -166,8 +219,12 @@ fn bench_rating(c: &mut Criterion) {
     let city = rating_month(8_000, &rubric);
     let compound = rating_month(20, &rubric);
     let mut g = c.benchmark_group("rating");
-    g.bench_function("rank_month_city_8000_units", |b| b.iter(|| rank_month(&rubric, black_box(&city), 20)));
-    g.bench_function("rank_month_compound_20_units", |b| b.iter(|| rank_month(&rubric, black_box(&compound), 20)));
+    g.bench_function("rank_month_city_8000_units", |b| {
+        b.iter(|| rank_month(&rubric, black_box(&city), 20))
+    });
+    g.bench_function("rank_month_compound_20_units", |b| {
+        b.iter(|| rank_month(&rubric, black_box(&compound), 20))
+    });
     g.bench_function("rank_only_city_8000_units_one_ranking", |b| {
         let units: Vec<UnitMonth> = city
             .iter()
@@ -177,7 +234,11 @@ fn bench_rating(c: &mut Criterion) {
                     .enumerate()
                     .filter_map(|(i, taps)| {
                         let marks: Vec<Mark<'_>> = taps.iter().map(|t| Mark { item: t }).collect();
-                        score_sheet(&rubric, &marks).ok().map(|s| PartySheet { party: Party::ALL[i % 4], score: s, submitted_at: 0 })
+                        score_sheet(&rubric, &marks).ok().map(|s| PartySheet {
+                            party: Party::ALL[i % 4],
+                            score: s,
+                            submitted_at: 0,
+                        })
                     })
                     .collect();
                 unit_month(*unit, &rubric, &scored)
@@ -198,11 +259,22 @@ fn ganquanyuan_projects() -> Vec<(Fen, CoefficientTable, Vec<HouseholdFloor>)> {
             let floors = 6 + (i % 2) as i32;
             let per_floor = 3 + i % 2;
             let households: Vec<HouseholdFloor> = (1..=floors)
-                .flat_map(|f| (0..per_floor).map(move |k| HouseholdFloor { household_id: i * 1_000 + i64::from(f) * 10 + k, floor: f }))
+                .flat_map(|f| {
+                    (0..per_floor).map(move |k| HouseholdFloor {
+                        household_id: i * 1_000 + i64::from(f) * 10 + k,
+                        floor: f,
+                    })
+                })
                 .collect();
             let cost = Fen((420_000 + (i * 7_919) % 60_000) * 100);
-            let subsidy = SubsidyPreset::Shanghai.amount(cost, Fen(0), Fen(0)).unwrap_or(Fen(0));
-            (Fen(cost.0 - subsidy.0), CoefficientTable::preset_for_floors(floors), households)
+            let subsidy = SubsidyPreset::Shanghai
+                .amount(cost, Fen(0), Fen(0))
+                .unwrap_or(Fen(0));
+            (
+                Fen(cost.0 - subsidy.0),
+                CoefficientTable::preset_for_floors(floors),
+                households,
+            )
         })
         .collect()
 }
@@ -211,15 +283,26 @@ fn bench_elevators(c: &mut Criterion) {
     let projects = ganquanyuan_projects();
     let mut g = c.benchmark_group("elevators");
     g.bench_function("apportion_34_projects", |b| {
-        b.iter(|| projects.iter().map(|(due, table, hh)| apportion(*due, table, black_box(hh)).map_or(0, |l| l.len())).sum::<usize>())
+        b.iter(|| {
+            projects
+                .iter()
+                .map(|(due, table, hh)| {
+                    apportion(*due, table, black_box(hh)).map_or(0, |l| l.len())
+                })
+                .sum::<usize>()
+        })
     });
     g.bench_function("operation_month_34_projects_both_modes", |b| {
         b.iter(|| {
             let mut n = 0;
             for (_, table, hh) in &projects {
                 for mode in SplitMode::ALL {
-                    for (kind, amount) in [(CostKind::Maintenance, Fen(41_666)), (CostKind::Electricity, Fen(23_457))] {
-                        n += split_month(amount, mode, table, black_box(hh)).map_or(0, |l| l.len()) + kind as usize;
+                    for (kind, amount) in [
+                        (CostKind::Maintenance, Fen(41_666)),
+                        (CostKind::Electricity, Fen(23_457)),
+                    ] {
+                        n += split_month(amount, mode, table, black_box(hh)).map_or(0, |l| l.len())
+                            + kind as usize;
                     }
                 }
             }

@@ -23,10 +23,22 @@ const COMMON_PASSWORDS: &str = include_str!("../data/common_passwords.txt");
 
 /// Passwords that lead lists leaked from Chinese sites and are long enough to pass the length
 /// rule, but missing from the mostly English list above.
-const COMMON_IN_CHINA: &[&str] = &["woaini1314", "5201314520", "1314520520", "iloveyou1314", "woaiwojia1", "qq123456789", "aa123456789"];
+const COMMON_IN_CHINA: &[&str] = &[
+    "woaini1314",
+    "5201314520",
+    "1314520520",
+    "iloveyou1314",
+    "woaiwojia1",
+    "qq123456789",
+    "aa123456789",
+];
 
-static COMMON: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| COMMON_PASSWORDS.lines().chain(COMMON_IN_CHINA.iter().copied()).collect());
+static COMMON: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    COMMON_PASSWORDS
+        .lines()
+        .chain(COMMON_IN_CHINA.iter().copied())
+        .collect()
+});
 
 /// Which rule a refused password broke; the message names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -88,7 +100,12 @@ impl NewPassword {
             return weak(PasswordRule::OneCharacter);
         }
         // Compared as people would say them: case, spaces and dashes make no difference.
-        let plain = |s: &str| s.chars().filter(|c| !c.is_whitespace() && *c != '-').flat_map(char::to_lowercase).collect::<String>();
+        let plain = |s: &str| {
+            s.chars()
+                .filter(|c| !c.is_whitespace() && *c != '-')
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+        };
         let typed = plain(text);
         if let Some(phone) = phone
             && typed.contains(phone.as_str())
@@ -116,7 +133,12 @@ pub fn login_key(login: &str) -> String {
     if let Ok(phone) = Phone::parse(login) {
         return phone.as_str().to_string();
     }
-    login.chars().filter(|c| !c.is_whitespace() && !c.is_control()).flat_map(char::to_lowercase).take(60).collect()
+    login
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .flat_map(char::to_lowercase)
+        .take(60)
+        .collect()
 }
 
 #[cfg(test)]
@@ -134,23 +156,76 @@ mod tests {
 
     #[test]
     fn each_rule_at_its_edge() {
-        assert_eq!(rule("        ", "zhang", None), Some(PasswordRule::TooShort), "eight spaces");
-        assert_eq!(rule("abcdefghi", "zhang", None), Some(PasswordRule::TooShort), "nine characters");
+        assert_eq!(
+            rule("        ", "zhang", None),
+            Some(PasswordRule::TooShort),
+            "eight spaces"
+        );
+        assert_eq!(
+            rule("abcdefghi", "zhang", None),
+            Some(PasswordRule::TooShort),
+            "nine characters"
+        );
         assert_eq!(rule("abcdefghij-x", "zhang", None), None);
-        assert_eq!(rule("老王三单元的钥匙在门口", "zhang", None), None, "ten Chinese characters count as ten");
-        assert_eq!(rule(&"ab".repeat(65), "zhang", None), Some(PasswordRule::TooLong));
-        assert_eq!(rule("          ", "zhang", None), Some(PasswordRule::OneCharacter), "ten spaces");
-        assert_eq!(rule("aaaaaaaaaaaa", "zhang", None), Some(PasswordRule::OneCharacter));
+        assert_eq!(
+            rule("老王三单元的钥匙在门口", "zhang", None),
+            None,
+            "ten Chinese characters count as ten"
+        );
+        assert_eq!(
+            rule(&"ab".repeat(65), "zhang", None),
+            Some(PasswordRule::TooLong)
+        );
+        assert_eq!(
+            rule("          ", "zhang", None),
+            Some(PasswordRule::OneCharacter),
+            "ten spaces"
+        );
+        assert_eq!(
+            rule("aaaaaaaaaaaa", "zhang", None),
+            Some(PasswordRule::OneCharacter)
+        );
         assert_eq!(rule("aaaaaaaaaaab", "zhang", None), None);
-        assert_eq!(rule("Zhang-Wei-88", "zhangwei88", None), Some(PasswordRule::SameAsLogin));
-        assert_eq!(rule("13912345678", "13912345678", Some("13912345678")), Some(PasswordRule::SameAsPhone), "a claim's login is the phone");
-        assert_eq!(rule("+86 139 1234 5678", "13912345678", None), Some(PasswordRule::SameAsLogin), "the login phone written otherwise");
-        assert_eq!(rule("13912345678", "zhang", Some("139-1234-5678")), Some(PasswordRule::SameAsPhone));
-        assert_eq!(rule("my13912345678", "zhang", Some("13912345678")), Some(PasswordRule::SameAsPhone));
-        assert_eq!(rule("1234567890", "zhang", None), Some(PasswordRule::Common));
-        assert_eq!(rule("QWERTYUIOP", "zhang", None), Some(PasswordRule::Common), "case does not hide a common one");
-        assert_eq!(rule("woaini1314", "zhang", None), Some(PasswordRule::Common));
-        assert_eq!(rule("linli-demo-2026", "committee", None), None, "the demo password passes");
+        assert_eq!(
+            rule("Zhang-Wei-88", "zhangwei88", None),
+            Some(PasswordRule::SameAsLogin)
+        );
+        assert_eq!(
+            rule("13912345678", "13912345678", Some("13912345678")),
+            Some(PasswordRule::SameAsPhone),
+            "a claim's login is the phone"
+        );
+        assert_eq!(
+            rule("+86 139 1234 5678", "13912345678", None),
+            Some(PasswordRule::SameAsLogin),
+            "the login phone written otherwise"
+        );
+        assert_eq!(
+            rule("13912345678", "zhang", Some("139-1234-5678")),
+            Some(PasswordRule::SameAsPhone)
+        );
+        assert_eq!(
+            rule("my13912345678", "zhang", Some("13912345678")),
+            Some(PasswordRule::SameAsPhone)
+        );
+        assert_eq!(
+            rule("1234567890", "zhang", None),
+            Some(PasswordRule::Common)
+        );
+        assert_eq!(
+            rule("QWERTYUIOP", "zhang", None),
+            Some(PasswordRule::Common),
+            "case does not hide a common one"
+        );
+        assert_eq!(
+            rule("woaini1314", "zhang", None),
+            Some(PasswordRule::Common)
+        );
+        assert_eq!(
+            rule("linli-demo-2026", "committee", None),
+            None,
+            "the demo password passes"
+        );
     }
 
     #[test]
@@ -161,10 +236,18 @@ mod tests {
 
     #[test]
     fn the_message_names_the_rule() {
-        let e = Invalid::WeakPassword { rule: PasswordRule::Common };
+        let e = Invalid::WeakPassword {
+            rule: PasswordRule::Common,
+        };
         assert!(e.message(Lang::Zh).contains("最常用的一万个密码"));
         assert!(e.message(Lang::En).contains("10,000 most common"));
-        assert!(Invalid::WeakPassword { rule: PasswordRule::TooShort }.message(Lang::Zh).contains("至少要 10 个字符"));
+        assert!(
+            Invalid::WeakPassword {
+                rule: PasswordRule::TooShort
+            }
+            .message(Lang::Zh)
+            .contains("至少要 10 个字符")
+        );
     }
 
     #[test]

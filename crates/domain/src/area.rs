@@ -22,7 +22,10 @@ impl Area {
             return Err(Invalid::NotPositive);
         }
         if centi > MAX_CENTI {
-            return Err(Invalid::OutOfRange { min: 0, max: MAX_CENTI / 100 });
+            return Err(Invalid::OutOfRange {
+                min: 0,
+                max: MAX_CENTI / 100,
+            });
         }
         Ok(Area(centi))
     }
@@ -63,9 +66,16 @@ impl Area {
             return Err(Invalid::TooManyDecimals { max: 2 });
         }
         if whole.len() > 12 {
-            return Err(Invalid::OutOfRange { min: 0, max: MAX_CENTI / 100 });
+            return Err(Invalid::OutOfRange {
+                min: 0,
+                max: MAX_CENTI / 100,
+            });
         }
-        let whole_value: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| Invalid::NotANumber)? };
+        let whole_value: i64 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().map_err(|_| Invalid::NotANumber)?
+        };
         let frac_value: i64 = match frac.len() {
             0 => 0,
             1 => frac.parse::<i64>().map_err(|_| Invalid::NotANumber)? * 10,
@@ -111,7 +121,12 @@ pub enum AreaSource {
 }
 
 impl AreaSource {
-    pub const ALL: [AreaSource; 4] = [AreaSource::Registered, AreaSource::Surveyed, AreaSource::Contract, AreaSource::Gross];
+    pub const ALL: [AreaSource; 4] = [
+        AreaSource::Registered,
+        AreaSource::Surveyed,
+        AreaSource::Contract,
+        AreaSource::Gross,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -170,13 +185,22 @@ mod tests {
         assert_eq!(Area::parse("-5"), Err(Invalid::NotPositive));
         assert_eq!(Area::parse("0"), Err(Invalid::NotPositive));
         assert_eq!(Area::parse("0.00"), Err(Invalid::NotPositive));
-        assert_eq!(Area::parse("89.505"), Err(Invalid::TooManyDecimals { max: 2 }));
+        assert_eq!(
+            Area::parse("89.505"),
+            Err(Invalid::TooManyDecimals { max: 2 })
+        );
         assert_eq!(Area::parse("abc"), Err(Invalid::NotANumber));
         assert_eq!(Area::parse("1e3"), Err(Invalid::NotANumber));
         assert_eq!(Area::parse(""), Err(Invalid::Required));
         assert_eq!(Area::parse("."), Err(Invalid::NotANumber));
-        assert!(matches!(Area::parse("99999999999999999999"), Err(Invalid::OutOfRange { .. })));
-        assert!(matches!(Area::parse("10000.01"), Err(Invalid::OutOfRange { .. })));
+        assert!(matches!(
+            Area::parse("99999999999999999999"),
+            Err(Invalid::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            Area::parse("10000.01"),
+            Err(Invalid::OutOfRange { .. })
+        ));
     }
 
     #[test]

@@ -78,7 +78,11 @@ pub fn state_hash<'a>(values: impl IntoIterator<Item = Option<&'a str>>) -> Stri
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BrokenLink {
     /// A record is missing or out of order: `expected` was the next sequence number.
-    Gap { chain: i64, expected: i64, found: i64 },
+    Gap {
+        chain: i64,
+        expected: i64,
+        found: i64,
+    },
     /// The record points at a different predecessor than the one before it.
     WrongPrevious { chain: i64, seq: i64 },
     /// The record's content does not match its hash: it was altered after writing.
@@ -88,13 +92,26 @@ pub enum BrokenLink {
 impl std::fmt::Display for BrokenLink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            BrokenLink::Gap { chain, expected, found } => {
-                write!(f, "chain {chain}: record {expected} is missing (found {found} next)")
+            BrokenLink::Gap {
+                chain,
+                expected,
+                found,
+            } => {
+                write!(
+                    f,
+                    "chain {chain}: record {expected} is missing (found {found} next)"
+                )
             }
             BrokenLink::WrongPrevious { chain, seq } => {
-                write!(f, "chain {chain}: record {seq} does not link to record {}", seq - 1)
+                write!(
+                    f,
+                    "chain {chain}: record {seq} does not link to record {}",
+                    seq - 1
+                )
             }
-            BrokenLink::Altered { chain, seq } => write!(f, "chain {chain}: record {seq} was altered"),
+            BrokenLink::Altered { chain, seq } => {
+                write!(f, "chain {chain}: record {seq} was altered")
+            }
         }
     }
 }
@@ -110,19 +127,38 @@ pub struct ChainVerifier {
 
 impl ChainVerifier {
     pub fn new(chain: i64) -> ChainVerifier {
-        ChainVerifier { chain, next_seq: 1, prev_hash: GENESIS.to_string() }
+        ChainVerifier {
+            chain,
+            next_seq: 1,
+            prev_hash: GENESIS.to_string(),
+        }
     }
 
     /// Feeds the next stored record: its content, the previous hash it stored, its own hash.
-    pub fn check(&mut self, c: &AuditContent<'_>, stored_prev: &str, stored_hash: &str) -> Result<(), BrokenLink> {
+    pub fn check(
+        &mut self,
+        c: &AuditContent<'_>,
+        stored_prev: &str,
+        stored_hash: &str,
+    ) -> Result<(), BrokenLink> {
         if c.seq != self.next_seq {
-            return Err(BrokenLink::Gap { chain: self.chain, expected: self.next_seq, found: c.seq });
+            return Err(BrokenLink::Gap {
+                chain: self.chain,
+                expected: self.next_seq,
+                found: c.seq,
+            });
         }
         if stored_prev != self.prev_hash {
-            return Err(BrokenLink::WrongPrevious { chain: self.chain, seq: c.seq });
+            return Err(BrokenLink::WrongPrevious {
+                chain: self.chain,
+                seq: c.seq,
+            });
         }
         if link_hash(stored_prev, c) != stored_hash {
-            return Err(BrokenLink::Altered { chain: self.chain, seq: c.seq });
+            return Err(BrokenLink::Altered {
+                chain: self.chain,
+                seq: c.seq,
+            });
         }
         self.prev_hash = stored_hash.to_string();
         self.next_seq += 1;
@@ -176,7 +212,10 @@ mod tests {
 
     #[test]
     fn an_intact_chain_verifies() {
-        assert_eq!(verify(&build(&["{\"a\":1}", "{\"a\":2}", "{\"a\":3}"])), Ok(3));
+        assert_eq!(
+            verify(&build(&["{\"a\":1}", "{\"a\":2}", "{\"a\":3}"])),
+            Ok(3)
+        );
     }
 
     #[test]
@@ -190,7 +229,14 @@ mod tests {
     fn a_removed_record_is_a_gap() {
         let mut rows = build(&["1", "2", "3"]);
         rows.remove(1);
-        assert_eq!(verify(&rows), Err(BrokenLink::Gap { chain: 5, expected: 2, found: 3 }));
+        assert_eq!(
+            verify(&rows),
+            Err(BrokenLink::Gap {
+                chain: 5,
+                expected: 2,
+                found: 3
+            })
+        );
     }
 
     #[test]
@@ -198,7 +244,10 @@ mod tests {
         let mut rows = build(&["1", "2", "3"]);
         rows[1].0.after = "forged";
         rows[1].2 = link_hash(&rows[1].1, &rows[1].0);
-        assert_eq!(verify(&rows), Err(BrokenLink::WrongPrevious { chain: 5, seq: 3 }));
+        assert_eq!(
+            verify(&rows),
+            Err(BrokenLink::WrongPrevious { chain: 5, seq: 3 })
+        );
     }
 
     #[test]
@@ -216,7 +265,10 @@ mod tests {
         // hand from the stored format: sha256 of the previous hash and the length-prefixed
         // fields), so their chains still verify; a state changes the link.
         let c = content(1, "{}");
-        assert_eq!(link_hash(GENESIS, &c), "f31f7f7891da1858aa968ea6d2b25bac72469cd0c76d86e9563edc62fe321d2f");
+        assert_eq!(
+            link_hash(GENESIS, &c),
+            "f31f7f7891da1858aa968ea6d2b25bac72469cd0c76d86e9563edc62fe321d2f"
+        );
         let mut with = content(1, "{}");
         with.state = "abc";
         assert_ne!(link_hash(GENESIS, &c), link_hash(GENESIS, &with));
@@ -225,8 +277,17 @@ mod tests {
     #[test]
     fn a_state_hash_tells_null_from_empty_and_order_matters() {
         assert_ne!(state_hash([None]), state_hash([Some("")]));
-        assert_ne!(state_hash([Some("1"), Some("2")]), state_hash([Some("2"), Some("1")]));
-        assert_ne!(state_hash([Some("12"), Some("")]), state_hash([Some("1"), Some("2")]));
-        assert_eq!(state_hash([Some("101"), None]), state_hash([Some("101"), None]));
+        assert_ne!(
+            state_hash([Some("1"), Some("2")]),
+            state_hash([Some("2"), Some("1")])
+        );
+        assert_ne!(
+            state_hash([Some("12"), Some("")]),
+            state_hash([Some("1"), Some("2")])
+        );
+        assert_eq!(
+            state_hash([Some("101"), None]),
+            state_hash([Some("101"), None])
+        );
     }
 }

@@ -79,7 +79,9 @@ impl Role {
             Role::CommitteeMember => kind == NodeKind::Compound,
             Role::BuildingHead => kind == NodeKind::Building,
             Role::UnitHead => kind == NodeKind::Unit,
-            Role::GridWorker | Role::Volunteer => matches!(kind, NodeKind::Compound | NodeKind::Building),
+            Role::GridWorker | Role::Volunteer => {
+                matches!(kind, NodeKind::Compound | NodeKind::Building)
+            }
             Role::Owner | Role::Resident => kind == NodeKind::Household,
         }
     }
@@ -186,10 +188,25 @@ pub fn permits(role: Role, action: Action) -> bool {
                 | HandleRequest
         ),
         Role::GridWorker => {
-            matches!(action, ViewPublic | ViewRegistry | ViewPersonal | Propose | RecordBallot | ReportRequest | HandleRequest)
+            matches!(
+                action,
+                ViewPublic
+                    | ViewRegistry
+                    | ViewPersonal
+                    | Propose
+                    | RecordBallot
+                    | ReportRequest
+                    | HandleRequest
+            )
         }
-        Role::Volunteer => matches!(action, ViewPublic | ViewRegistry | Propose | RecordBallot | ReportRequest | HandleRequest),
-        Role::Owner => matches!(action, ViewPublic | ViewRegistry | ViewPersonal | Propose | ReportRequest),
+        Role::Volunteer => matches!(
+            action,
+            ViewPublic | ViewRegistry | Propose | RecordBallot | ReportRequest | HandleRequest
+        ),
+        Role::Owner => matches!(
+            action,
+            ViewPublic | ViewRegistry | ViewPersonal | Propose | ReportRequest
+        ),
         Role::Resident => matches!(action, ViewPublic | ViewRegistry | Propose | ReportRequest),
     }
 }
@@ -215,7 +232,8 @@ pub fn allowed(grants: &[Grant], action: Action, target: &Path) -> bool {
         }
         let covers = target.is_within(grant_node);
         // A resident may see the public page of the compound (and region) above their home.
-        let looks_up = matches!(action, Action::ViewPublic | Action::Propose) && g.at.is_within(target_node);
+        let looks_up =
+            matches!(action, Action::ViewPublic | Action::Propose) && g.at.is_within(target_node);
         covers || looks_up
     })
 }
@@ -352,37 +370,113 @@ mod tests {
             (
                 Role::Volunteer,
                 prefix(&h8, 5),
-                &[Action::ViewPublic, Action::ViewRegistry, Action::Propose, Action::RecordBallot, Action::ReportRequest, Action::HandleRequest],
+                &[
+                    Action::ViewPublic,
+                    Action::ViewRegistry,
+                    Action::Propose,
+                    Action::RecordBallot,
+                    Action::ReportRequest,
+                    Action::HandleRequest,
+                ],
             ),
-            (Role::Owner, h8.clone(), &[Action::ViewPublic, Action::ViewRegistry, Action::ViewPersonal, Action::Propose, Action::ReportRequest]),
-            (Role::Resident, h8.clone(), &[Action::ViewPublic, Action::ViewRegistry, Action::Propose, Action::ReportRequest]),
+            (
+                Role::Owner,
+                h8.clone(),
+                &[
+                    Action::ViewPublic,
+                    Action::ViewRegistry,
+                    Action::ViewPersonal,
+                    Action::Propose,
+                    Action::ReportRequest,
+                ],
+            ),
+            (
+                Role::Resident,
+                h8.clone(),
+                &[
+                    Action::ViewPublic,
+                    Action::ViewRegistry,
+                    Action::Propose,
+                    Action::ReportRequest,
+                ],
+            ),
         ];
         for (role, at, allowed_here) in table {
-            assert!(role.may_sit_on(at.target().unwrap().kind), "{role:?} cannot sit there");
+            assert!(
+                role.may_sit_on(at.target().unwrap().kind),
+                "{role:?} cannot sit there"
+            );
             let grants = grant(*role, at.clone());
             for action in Action::ALL {
                 let expect = allowed_here.contains(&action);
-                assert_eq!(allowed(&grants, action, &h8), expect, "{role:?} {action:?} on household 8");
+                assert_eq!(
+                    allowed(&grants, action, &h8),
+                    expect,
+                    "{role:?} {action:?} on household 8"
+                );
                 // Places outside the grant: only the region roles reach the other compound.
-                let reaches_h80 = matches!(role, Role::CityAdmin | Role::SubdistrictOfficer | Role::CommunityWorker);
-                assert_eq!(allowed(&grants, action, &h80), expect && reaches_h80, "{role:?} {action:?} on household 80");
+                let reaches_h80 = matches!(
+                    role,
+                    Role::CityAdmin | Role::SubdistrictOfficer | Role::CommunityWorker
+                );
+                assert_eq!(
+                    allowed(&grants, action, &h80),
+                    expect && reaches_h80,
+                    "{role:?} {action:?} on household 80"
+                );
             }
             // Everyone with a role in compound 5 sees its public page; only managers edit it.
-            assert!(allowed(&grants, Action::ViewPublic, &compound5), "{role:?} public page");
+            assert!(
+                allowed(&grants, Action::ViewPublic, &compound5),
+                "{role:?} public page"
+            );
             let edits_compound = matches!(
                 role,
-                Role::CityAdmin | Role::SubdistrictOfficer | Role::CommunityWorker | Role::CommitteeMember
+                Role::CityAdmin
+                    | Role::SubdistrictOfficer
+                    | Role::CommunityWorker
+                    | Role::CommitteeMember
             );
-            assert_eq!(allowed(&grants, Action::EditCompound, &compound5), edits_compound, "{role:?} edit compound");
+            assert_eq!(
+                allowed(&grants, Action::EditCompound, &compound5),
+                edits_compound,
+                "{role:?} edit compound"
+            );
             // Everyone with a role in compound 5 may propose for it; only managers run the vote.
-            assert!(allowed(&grants, Action::Propose, &compound5), "{role:?} propose for the compound");
-            assert_eq!(allowed(&grants, Action::ManageDecision, &compound5), edits_compound, "{role:?} run a decision");
-            assert_eq!(allowed(&grants, Action::ManageRating, &compound5), edits_compound, "{role:?} run the civility rating");
-            assert_eq!(allowed(&grants, Action::ManageProject, &compound5), edits_compound, "{role:?} run an elevator project");
-            assert_eq!(allowed(&grants, Action::ManageFund, &compound5), edits_compound, "{role:?} keep the compound's funds");
+            assert!(
+                allowed(&grants, Action::Propose, &compound5),
+                "{role:?} propose for the compound"
+            );
+            assert_eq!(
+                allowed(&grants, Action::ManageDecision, &compound5),
+                edits_compound,
+                "{role:?} run a decision"
+            );
+            assert_eq!(
+                allowed(&grants, Action::ManageRating, &compound5),
+                edits_compound,
+                "{role:?} run the civility rating"
+            );
+            assert_eq!(
+                allowed(&grants, Action::ManageProject, &compound5),
+                edits_compound,
+                "{role:?} run an elevator project"
+            );
+            assert_eq!(
+                allowed(&grants, Action::ManageFund, &compound5),
+                edits_compound,
+                "{role:?} keep the compound's funds"
+            );
             // Only officials assess a compound; its own committee does not.
-            let officials = matches!(role, Role::CityAdmin | Role::SubdistrictOfficer | Role::CommunityWorker);
-            assert_eq!(allowed(&grants, Action::Assess, &compound5), officials, "{role:?} assess the compound");
+            let officials = matches!(
+                role,
+                Role::CityAdmin | Role::SubdistrictOfficer | Role::CommunityWorker
+            );
+            assert_eq!(
+                allowed(&grants, Action::Assess, &compound5),
+                officials,
+                "{role:?} assess the compound"
+            );
         }
     }
 
@@ -390,17 +484,28 @@ mod tests {
     fn a_resident_proposes_upwards_but_not_next_door() {
         let h8 = household_8();
         let grants = grant(Role::Resident, h8.clone());
-        assert!(allowed(&grants, Action::Propose, &prefix(&h8, 7)), "own unit");
-        assert!(allowed(&grants, Action::Propose, &prefix(&h8, 6)), "own building");
+        assert!(
+            allowed(&grants, Action::Propose, &prefix(&h8, 7)),
+            "own unit"
+        );
+        assert!(
+            allowed(&grants, Action::Propose, &prefix(&h8, 6)),
+            "own building"
+        );
         let next_unit = prefix(&h8, 6).child(Node::new(NodeKind::Unit, 99));
-        assert!(!allowed(&grants, Action::Propose, &next_unit), "another unit");
+        assert!(
+            !allowed(&grants, Action::Propose, &next_unit),
+            "another unit"
+        );
         assert!(!allowed(&grants, Action::RecordBallot, &prefix(&h8, 7)));
     }
 
     #[test]
     fn a_building_head_does_not_reach_the_next_building() {
         let h8 = household_8();
-        let other_building = prefix(&h8, 5).child(Node::new(NodeKind::Building, 9)).child(Node::new(NodeKind::Unit, 10));
+        let other_building = prefix(&h8, 5)
+            .child(Node::new(NodeKind::Building, 9))
+            .child(Node::new(NodeKind::Unit, 10));
         let grants = grant(Role::BuildingHead, prefix(&h8, 6));
         assert!(!allowed(&grants, Action::ViewRegistry, &other_building));
         assert!(allowed(&grants, Action::ViewRegistry, &prefix(&h8, 7)));
@@ -410,7 +515,11 @@ mod tests {
     fn no_grants_or_empty_target_allow_nothing() {
         for action in Action::ALL {
             assert!(!allowed(&[], action, &household_8()));
-            assert!(!allowed(&grant(Role::CityAdmin, prefix(&household_8(), 1)), action, &Path::default()));
+            assert!(!allowed(
+                &grant(Role::CityAdmin, prefix(&household_8(), 1)),
+                action,
+                &Path::default()
+            ));
         }
     }
 
@@ -418,8 +527,14 @@ mod tests {
     fn several_grants_add_up() {
         let h8 = household_8();
         let grants = vec![
-            Grant { role: Role::Resident, at: h8.clone() },
-            Grant { role: Role::UnitHead, at: prefix(&h8, 7) },
+            Grant {
+                role: Role::Resident,
+                at: h8.clone(),
+            },
+            Grant {
+                role: Role::UnitHead,
+                at: prefix(&h8, 7),
+            },
         ];
         assert!(allowed(&grants, Action::EditHousehold, &h8));
         assert!(!allowed(&grants, Action::MoveHousehold, &h8));

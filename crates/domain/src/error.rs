@@ -7,9 +7,9 @@ use crate::decision::ballot::CastMethod;
 use crate::decision::matter::MatterClass;
 use crate::decision::stage::ProposalStage;
 use crate::elevator::{Blocker, ElevatorStage};
+use crate::lang::Lang;
 use crate::money::Fen;
 use crate::requests::{RequestStatus, RequestStep};
-use crate::lang::Lang;
 use serde::Serialize;
 use std::fmt;
 
@@ -17,13 +17,20 @@ use std::fmt;
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Invalid {
     Required,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     NotANumber,
     /// A floor that is not a floor number ("顶层").
     NotAFloor,
     NotPositive,
-    TooManyDecimals { max: u8 },
-    OutOfRange { min: i64, max: i64 },
+    TooManyDecimals {
+        max: u8,
+    },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
     BadPhone,
     BadEmail,
     NoPhone,
@@ -33,78 +40,133 @@ pub enum Invalid {
     BadChoice,
     BadShare,
     BadDate,
-    DuplicateRoom { room: String },
+    DuplicateRoom {
+        room: String,
+    },
     OtherCompound,
     Taken,
     BadFraction,
-    ThresholdFraction { row: usize },
-    ThresholdUnreachable { row: usize },
-    ThresholdParticipation { row: usize },
+    ThresholdFraction {
+        row: usize,
+    },
+    ThresholdUnreachable {
+        row: usize,
+    },
+    ThresholdParticipation {
+        row: usize,
+    },
     NotInElectorate,
-    WrongStage { stage: ProposalStage },
-    NeedsEvidence { method: CastMethod },
-    TooManyChoices { max: usize },
+    WrongStage {
+        stage: ProposalStage,
+    },
+    NeedsEvidence {
+        method: CastMethod,
+    },
+    TooManyChoices {
+        max: usize,
+    },
     NotACandidate,
     DuplicateChoice,
     /// The ballot came after the vote closed (or its deadline passed).
     VotingClosed,
     /// An uploaded file above the size limit.
-    FileTooLarge { max_mb: u32 },
+    FileTooLarge {
+        max_mb: u32,
+    },
     /// An uploaded file of a kind not accepted (by its content, not its name).
     FileType,
     /// A file that starts like a photo (JPEG, PNG) but is not a readable one.
     ImageUnreadable,
     /// A photo whose header announces more pixels than the server decodes.
-    ImageTooLarge { width: u32, height: u32, max_megapixels: u32 },
+    ImageTooLarge {
+        width: u32,
+        height: u32,
+        max_megapixels: u32,
+    },
     /// A date further ahead than the thing it records can plausibly be (a move-in, a payment,
     /// a receipt more than a year from today).
-    DateTooFarAhead { latest: String },
+    DateTooFarAhead {
+        latest: String,
+    },
     /// A month not written like 2024-05.
     BadMonth,
     /// A rating sheet deducts more in a category than the rubric allows.
-    DeductionBeyondMax { category: String, max: i64 },
+    DeductionBeyondMax {
+        category: String,
+        max: i64,
+    },
     /// A code that is not an item (or category) of the rubric.
-    UnknownItem { item: String },
+    UnknownItem {
+        item: String,
+    },
     /// A scorer on the unit they live in.
     OwnUnit,
     /// A sheet or change for a rating month already closed.
-    MonthClosed { month: String },
+    MonthClosed {
+        month: String,
+    },
     /// A second sheet from the same scorer for the same unit and month.
     SheetSubmitted,
     /// A rubric amendment without a decided proposal.
     NeedsDecision,
     /// An appeal after the appeal period.
-    AppealTooLate { days: u32 },
+    AppealTooLate {
+        days: u32,
+    },
     /// Two rubric entries with one code.
-    DuplicateCode { item: String },
+    DuplicateCode {
+        item: String,
+    },
     /// A rubric entry's points outside 1..=max.
-    ItemPoints { item: String, max: i64 },
+    ItemPoints {
+        item: String,
+        max: i64,
+    },
     /// Category maxima adding up to more than the sheet's total.
-    CategoriesOverTotal { total: i64, out_of: i64 },
+    CategoriesOverTotal {
+        total: i64,
+        out_of: i64,
+    },
     /// Someone scoring who is not on the compound's panel.
     NotOnPanel,
     /// A negative amount where only zero or more makes sense (a cost, a coefficient).
     Negative,
     /// A floor-coefficient table whose coefficients do not add up to exactly 100%.
-    CoefficientsSum { total: String },
+    CoefficientsSum {
+        total: String,
+    },
     /// A household listed twice in a split (it would be billed twice).
-    HouseholdTwice { household_id: i64 },
+    HouseholdTwice {
+        household_id: i64,
+    },
     /// A floor listed twice in a coefficient table.
-    DuplicateFloor { floor: i32 },
+    DuplicateFloor {
+        floor: i32,
+    },
     /// A floor with a coefficient above zero and no household on it.
-    EmptyFloor { floor: i32 },
+    EmptyFloor {
+        floor: i32,
+    },
     /// A household on a floor the coefficient table does not list.
-    FloorNotInTable { floor: i32 },
+    FloorNotInTable {
+        floor: i32,
+    },
     /// A subsidy (or the pipelines part of a cost) larger than the cost.
     SubsidyOverCost,
     /// A household, proposal or place that is not of the project's unit.
     OtherUnit,
     /// A payment above what the household still owes.
-    OverDue { outstanding: Fen },
+    OverDue {
+        outstanding: Fen,
+    },
     /// A step an elevator project cannot take at its stage.
-    ProjectStage { stage: ElevatorStage },
+    ProjectStage {
+        stage: ElevatorStage,
+    },
     /// An elevator project that cannot move on yet, with every reason.
-    StageBlocked { blockers: Vec<Blocker> },
+    StageBlocked {
+        blockers: Vec<Blocker>,
+    },
     /// The share table is fixed: cost, subsidy and coefficients no longer change.
     SharesFixed,
     /// A time of day not written like 08:30.
@@ -112,15 +174,25 @@ pub enum Invalid {
     /// An end that is not after the start.
     EndBeforeStart,
     /// A volunteer shift with every place taken.
-    ShiftFull { capacity: u16 },
+    ShiftFull {
+        capacity: u16,
+    },
     /// A volunteer already on duty at an overlapping time.
-    DoubleBooked { day: String, from: String, to: String },
+    DoubleBooked {
+        day: String,
+        from: String,
+        to: String,
+    },
     /// A turn of duty that has already begun (no sign-up, swap or withdrawal).
     ShiftStarted,
     /// A check-in on another day than the turn's.
-    CheckinNotToday { day: String },
+    CheckinNotToday {
+        day: String,
+    },
     /// A check-in before the window opens.
-    CheckinTooEarly { from: String },
+    CheckinTooEarly {
+        from: String,
+    },
     /// A check-in after the turn ended.
     CheckinTooLate,
     /// A swap request already accepted, declined or withdrawn.
@@ -128,7 +200,10 @@ pub enum Invalid {
     /// A turn (or swap request) of someone else.
     NotYourShift,
     /// A step a service request cannot take at its status (it would skip or undo one).
-    RequestStep { step: RequestStep, status: RequestStatus },
+    RequestStep {
+        step: RequestStep,
+        status: RequestStatus,
+    },
     /// Only the person who reported a request may confirm, rate, send back or withdraw it.
     NotReporter,
     /// Only the person a request is assigned to (or a supervisor) may move it on.
@@ -138,18 +213,27 @@ pub enum Invalid {
     /// A resident reporting for a household they do not live in.
     NotYourHome,
     /// More files than a form takes.
-    TooManyFiles { max: usize },
+    TooManyFiles {
+        max: usize,
+    },
     /// Reminders for this went out less than a day ago.
     RemindedToday,
     /// A cost to share with nobody to share it (no households, or none with an area when
     /// shared by area).
     NoHouseholds,
     /// An elevator's running cost for a month before the project went into operation.
-    BeforeOperation { since: String },
+    BeforeOperation {
+        since: String,
+    },
     /// A month that has not begun yet.
-    FutureMonth { latest: String },
+    FutureMonth {
+        latest: String,
+    },
     /// A month's cost of a kind entered twice; a correction must say it replaces the first.
-    CostExists { month: String, kind: String },
+    CostExists {
+        month: String,
+        kind: String,
+    },
     /// A period that ends before it starts.
     BadPeriod,
     /// A sum of money beyond what can be kept exactly.
@@ -157,13 +241,21 @@ pub enum Invalid {
     /// An emergency mark on anything but a spending of the maintenance fund.
     EmergencyOnlyMaintenance,
     /// A linked proposal that has not passed.
-    DecisionNotPassed { stage: ProposalStage },
+    DecisionNotPassed {
+        stage: ProposalStage,
+    },
     /// A linked proposal of another matter than the one the law asks for.
-    WrongMatter { needed: MatterClass },
+    WrongMatter {
+        needed: MatterClass,
+    },
     /// Maintenance-fund money moved without the owners' decision (and not an emergency).
-    FundNeedsDecision { matter: MatterClass },
+    FundNeedsDecision {
+        matter: MatterClass,
+    },
     /// An entry dated within a period whose statement is posted (frozen).
-    PeriodPosted { until: String },
+    PeriodPosted {
+        until: String,
+    },
     /// A second correction of the same entry, or a correction of a correction.
     AlreadyCorrected,
     /// A statement of days still to come.
@@ -171,38 +263,67 @@ pub enum Invalid {
     /// A quarter not written like 2024-Q3.
     BadQuarter,
     /// An assessment without a mark for a standard of the checklist.
-    Unassessed { standard: String },
+    Unassessed {
+        standard: String,
+    },
     /// Star-rating weights that do not add up to exactly 100%.
-    WeightsSum { total_bp: i64 },
+    WeightsSum {
+        total_bp: i64,
+    },
     /// Two star bands that share scores.
-    BandsOverlap { stars: u8, other: u8 },
+    BandsOverlap {
+        stars: u8,
+        other: u8,
+    },
     /// Scores between two star bands that no band covers.
-    BandsGap { from: i64, to: i64 },
+    BandsGap {
+        from: i64,
+        to: i64,
+    },
     /// A higher band with no more stars than the band below it.
-    BandsOrder { stars: u8 },
+    BandsOrder {
+        stars: u8,
+    },
     /// A satisfaction survey below its sample rule.
-    SurveyTooSmall { needed: i64, got: i64 },
+    SurveyTooSmall {
+        needed: i64,
+        got: i64,
+    },
     /// A new password that breaks one of the rules of `account::NewPassword`.
-    WeakPassword { rule: crate::account::PasswordRule },
+    WeakPassword {
+        rule: crate::account::PasswordRule,
+    },
     /// An invite code that is not one, or was used or has expired (not told apart, so a
     /// guess learns nothing).
     WrongInviteCode,
     /// The current password, asked for before a change, is not the account's.
     WrongPassword,
     /// A co-owner voting for a flat whose co-owners designated someone else.
-    NotDesignatedVoter { household: String, voter: String },
+    NotDesignatedVoter {
+        household: String,
+        voter: String,
+    },
     /// A ballot for a flat with no owner on record: it counts, but nobody may vote for it.
-    Ownerless { household: String },
+    Ownerless {
+        household: String,
+    },
     /// Opening a vote whose roll holds flats without an owner, before the committee confirmed.
-    OwnerlessUnconfirmed { count: usize, households: String },
+    OwnerlessUnconfirmed {
+        count: usize,
+        households: String,
+    },
     /// An account not yet linked to the person it belongs to, so it cannot vote as anyone.
     AccountNotLinked,
     /// The developer's one vote without its letter of authorisation (a proxy ballot).
     DeveloperNeedsAuthorisation,
     /// An online ballot naming a flat the voter does not vote for.
-    NotYourFlat { household: String },
+    NotYourFlat {
+        household: String,
+    },
     /// An account already linked to another person.
-    LinkedToOther { name: String },
+    LinkedToOther {
+        name: String,
+    },
 }
 
 impl Invalid {
@@ -796,6 +917,9 @@ mod tests {
     fn field_error_names_the_field_in_both_languages() {
         let e = FieldError::new("area", Invalid::NotPositive);
         assert_eq!(e.message(Lang::Zh), "专有面积：必须大于零");
-        assert_eq!(e.message(Lang::En), "Exclusive area must be greater than zero");
+        assert_eq!(
+            e.message(Lang::En),
+            "Exclusive area must be greater than zero"
+        );
     }
 }

@@ -17,7 +17,10 @@ impl Fraction {
         match den.cmp(&0) {
             Ordering::Equal => None,
             Ordering::Greater => Some(Fraction { num, den }),
-            Ordering::Less => Some(Fraction { num: num.checked_neg()?, den: den.checked_neg()? }),
+            Ordering::Less => Some(Fraction {
+                num: num.checked_neg()?,
+                den: den.checked_neg()?,
+            }),
         }
     }
 
@@ -75,7 +78,8 @@ impl PartialOrd for Fraction {
 }
 impl Ord for Fraction {
     fn cmp(&self, other: &Self) -> Ordering {
-        (i128::from(self.num) * i128::from(other.den)).cmp(&(i128::from(other.num) * i128::from(self.den)))
+        (i128::from(self.num) * i128::from(other.den))
+            .cmp(&(i128::from(other.num) * i128::from(self.den)))
     }
 }
 

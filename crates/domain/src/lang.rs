@@ -16,13 +16,22 @@ impl Lang {
     /// Reads a language tag loosely (`zh`, `zh-CN`, `en-US`, …); anything unknown is zh-CN.
     pub fn from_tag(tag: &str) -> Lang {
         let t = tag.trim().to_ascii_lowercase();
-        if t.starts_with("en") { Lang::En } else { Lang::Zh }
+        if t.starts_with("en") {
+            Lang::En
+        } else {
+            Lang::Zh
+        }
     }
 
     /// Picks the first supported language of an `Accept-Language` header.
     pub fn from_accept_language(header: &str) -> Lang {
         for part in header.split(',') {
-            let tag = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            let tag = part
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
             if tag.starts_with("zh") {
                 return Lang::Zh;
             }
@@ -55,7 +64,10 @@ mod tests {
 
     #[test]
     fn accept_language_prefers_first_supported() {
-        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,zh;q=0.8"), Lang::En);
+        assert_eq!(
+            Lang::from_accept_language("en-US,en;q=0.9,zh;q=0.8"),
+            Lang::En
+        );
         assert_eq!(Lang::from_accept_language("zh-CN,zh;q=0.9"), Lang::Zh);
         assert_eq!(Lang::from_accept_language("fr-FR,en;q=0.5"), Lang::En);
         assert_eq!(Lang::from_accept_language(""), Lang::Zh);

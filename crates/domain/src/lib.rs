@@ -21,9 +21,9 @@ pub mod page;
 pub mod place;
 pub mod rating;
 pub mod registry;
-pub mod volunteers;
 pub mod requests;
 pub mod standards;
+pub mod volunteers;
 
 pub use area::{Area, AreaSource};
 pub use error::{FieldError, Invalid};

@@ -61,7 +61,9 @@ impl Email {
             return Err(Invalid::Required);
         }
         let bad = |c: char| c.is_whitespace() || c.is_control() || "<>()[],;:\"\\".contains(c);
-        let Some((local, domain)) = s.split_once('@') else { return Err(Invalid::BadEmail) };
+        let Some((local, domain)) = s.split_once('@') else {
+            return Err(Invalid::BadEmail);
+        };
         let ok = s.len() <= 254
             && !local.is_empty()
             && local.len() <= 64
@@ -70,7 +72,11 @@ impl Email {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !s.chars().any(bad);
-        if ok { Ok(Email(s.to_string())) } else { Err(Invalid::BadEmail) }
+        if ok {
+            Ok(Email(s.to_string()))
+        } else {
+            Err(Invalid::BadEmail)
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -88,7 +94,10 @@ pub struct QuietHours {
 
 impl Default for QuietHours {
     fn default() -> Self {
-        QuietHours { from: 21 * 60, to: 8 * 60 }
+        QuietHours {
+            from: 21 * 60,
+            to: 8 * 60,
+        }
     }
 }
 
@@ -101,20 +110,34 @@ impl QuietHours {
             (h < 24 && m < 60 && m.to_string().len() <= 2).then_some(h * 60 + m)
         };
         let (a, b) = s.split_once(['-', '–']).ok_or(Invalid::BadChoice)?;
-        Ok(QuietHours { from: minute(a).ok_or(Invalid::BadChoice)?, to: minute(b).ok_or(Invalid::BadChoice)? })
+        Ok(QuietHours {
+            from: minute(a).ok_or(Invalid::BadChoice)?,
+            to: minute(b).ok_or(Invalid::BadChoice)?,
+        })
     }
 
     /// Minutes from `minute_of_day` until the window ends, or `None` when it is not quiet then.
     pub fn wait(&self, minute_of_day: u16) -> Option<u16> {
         let m = minute_of_day % 1440;
-        let quiet = if self.from <= self.to { m >= self.from && m < self.to } else { m >= self.from || m < self.to };
+        let quiet = if self.from <= self.to {
+            m >= self.from && m < self.to
+        } else {
+            m >= self.from || m < self.to
+        };
         quiet.then(|| (self.to + 1440 - m) % 1440)
     }
 }
 
 impl std::fmt::Display for QuietHours {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:02}:{:02}-{:02}:{:02}", self.from / 60, self.from % 60, self.to / 60, self.to % 60)
+        write!(
+            f,
+            "{:02}:{:02}-{:02}:{:02}",
+            self.from / 60,
+            self.from % 60,
+            self.to / 60,
+            self.to % 60
+        )
     }
 }
 
@@ -151,11 +174,15 @@ pub fn kind_label(kind: &str, lang: Lang) -> &'static str {
         ("request.assigned", Lang::Zh) => "有一件报事交给您处理",
         ("request.assigned", Lang::En) => "A service request was given to you",
         ("request.resolved", Lang::Zh) => "您的报事已处理，请确认并评价",
-        ("request.resolved", Lang::En) => "Your service request was dealt with: please confirm and rate it",
+        ("request.resolved", Lang::En) => {
+            "Your service request was dealt with: please confirm and rate it"
+        }
         ("request.due", Lang::Zh) => "报事将在 24 小时内到期",
         ("request.due", Lang::En) => "A service request falls due within 24 hours",
         ("request.escalated", Lang::Zh) => "报事超期，已上报社区",
-        ("request.escalated", Lang::En) => "A service request is overdue and went up to the community",
+        ("request.escalated", Lang::En) => {
+            "A service request is overdue and went up to the community"
+        }
         ("rating.sheets_due", Lang::Zh) => "文明评比打分表即将截止，请提交",
         ("rating.sheets_due", Lang::En) => "Your civility rating score sheets are due",
         (_, Lang::Zh) => "邻里消息",
@@ -169,7 +196,10 @@ impl Message {
     pub fn render(kind: &str, detail: &str, link: &str, unsubscribe: &str, lang: Lang) -> Message {
         let label = kind_label(kind, lang);
         let colon = if lang == Lang::Zh { "：" } else { ": " };
-        let subject = format!("{label}{colon}{detail}").chars().take(200).collect();
+        let subject = format!("{label}{colon}{detail}")
+            .chars()
+            .take(200)
+            .collect();
         let (open, stop) = match lang {
             Lang::Zh => ("查看：", "不想再收到这些消息？请点："),
             Lang::En => ("Open: ", "Stop these messages: "),
@@ -184,7 +214,10 @@ impl Message {
             Lang::Zh => "退订",
             Lang::En => "Stop",
         };
-        format!("【邻里】{}：{detail} {link} {stop}：{unsubscribe}", kind_label(kind, lang))
+        format!(
+            "【邻里】{}：{detail} {link} {stop}：{unsubscribe}",
+            kind_label(kind, lang)
+        )
     }
 }
 
@@ -197,10 +230,15 @@ mod tests {
         for ok in ["a@b.cn", "wang.li+vote@example.com.cn"] {
             assert!(Email::parse(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "a", "a@b", "@b.cn", "a@b@c.cn", "a b@c.cn", "a@.cn", "a@b.", "<a@b.cn>"] {
+        for bad in [
+            "", "a", "a@b", "@b.cn", "a@b@c.cn", "a b@c.cn", "a@.cn", "a@b.", "<a@b.cn>",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
-        assert_eq!(Email::parse(" a@b.cn ").map(|e| e.as_str().to_string()), Ok("a@b.cn".into()));
+        assert_eq!(
+            Email::parse(" a@b.cn ").map(|e| e.as_str().to_string()),
+            Ok("a@b.cn".into())
+        );
     }
 
     #[test]
@@ -213,8 +251,18 @@ mod tests {
         assert_eq!(q.wait(7 * 60 + 59), Some(1));
         assert_eq!(q.wait(8 * 60), None);
         let day = QuietHours::parse("12:00-13:30").unwrap_or_default();
-        assert_eq!((day.wait(11 * 60 + 59), day.wait(12 * 60), day.wait(13 * 60 + 30)), (None, Some(90), None));
-        assert_eq!(QuietHours::parse("00:00-00:00").map(|q| q.wait(600)), Ok(None));
+        assert_eq!(
+            (
+                day.wait(11 * 60 + 59),
+                day.wait(12 * 60),
+                day.wait(13 * 60 + 30)
+            ),
+            (None, Some(90), None)
+        );
+        assert_eq!(
+            QuietHours::parse("00:00-00:00").map(|q| q.wait(600)),
+            Ok(None)
+        );
         for bad in ["", "21:00", "25:00-08:00", "21:60-08:00", "21-08"] {
             assert!(QuietHours::parse(bad).is_err(), "{bad}");
         }
@@ -229,11 +277,29 @@ mod tests {
 
     #[test]
     fn messages_in_both_languages() {
-        let zh = Message::render("voting.open", "加装电梯", "https://x.cn/proposals/1", "https://x.cn/unsubscribe/t", Lang::Zh);
+        let zh = Message::render(
+            "voting.open",
+            "加装电梯",
+            "https://x.cn/proposals/1",
+            "https://x.cn/unsubscribe/t",
+            Lang::Zh,
+        );
         assert_eq!(zh.subject, "投票开始了，请投票：加装电梯");
-        assert!(zh.body.contains("https://x.cn/proposals/1") && zh.body.contains("https://x.cn/unsubscribe/t"));
-        let en = Message::render("voting.open", "加装电梯", "https://x.cn/proposals/1", "https://x.cn/unsubscribe/t", Lang::En);
+        assert!(
+            zh.body.contains("https://x.cn/proposals/1")
+                && zh.body.contains("https://x.cn/unsubscribe/t")
+        );
+        let en = Message::render(
+            "voting.open",
+            "加装电梯",
+            "https://x.cn/proposals/1",
+            "https://x.cn/unsubscribe/t",
+            Lang::En,
+        );
         assert_eq!(en.subject, "A vote has opened: please vote: 加装电梯");
-        assert_eq!(Message::sms("voting.open", "加装电梯", "L", "U", Lang::Zh), "【邻里】投票开始了，请投票：加装电梯 L 退订：U");
+        assert_eq!(
+            Message::sms("voting.open", "加装电梯", "L", "U", Lang::Zh),
+            "【邻里】投票开始了，请投票：加装电梯 L 退订：U"
+        );
     }
 }

@@ -16,7 +16,10 @@ impl PageRequest {
     /// size, and sizes above `MAX_SIZE` are capped rather than refused.
     pub fn new(page: Option<u64>, size: Option<u64>) -> PageRequest {
         let page = page.filter(|p| *p >= 1).unwrap_or(1).min(1_000_000);
-        let size = size.filter(|s| *s >= 1).unwrap_or(Self::DEFAULT_SIZE).min(Self::MAX_SIZE);
+        let size = size
+            .filter(|s| *s >= 1)
+            .unwrap_or(Self::DEFAULT_SIZE)
+            .min(Self::MAX_SIZE);
         PageRequest { page, size }
     }
 
@@ -49,7 +52,12 @@ pub struct Paged<T> {
 
 impl<T> Paged<T> {
     pub fn new(items: Vec<T>, total: u64, req: PageRequest) -> Paged<T> {
-        Paged { items, total, page: req.page(), size: req.size() }
+        Paged {
+            items,
+            total,
+            page: req.page(),
+            size: req.size(),
+        }
     }
 
     pub fn pages(&self) -> u64 {
@@ -65,7 +73,12 @@ impl<T> Paged<T> {
     }
 
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Paged<U> {
-        Paged { items: self.items.into_iter().map(f).collect(), total: self.total, page: self.page, size: self.size }
+        Paged {
+            items: self.items.into_iter().map(f).collect(),
+            total: self.total,
+            page: self.page,
+            size: self.size,
+        }
     }
 }
 
@@ -82,6 +95,9 @@ mod tests {
         let paged = Paged::new(vec![1, 2], 41, p);
         assert_eq!(paged.pages(), 3);
         assert!(paged.has_prev() && !paged.has_next());
-        assert_eq!(Paged::<u8>::new(vec![], 0, PageRequest::default()).pages(), 1);
+        assert_eq!(
+            Paged::<u8>::new(vec![], 0, PageRequest::default()).pages(),
+            1
+        );
     }
 }

@@ -111,7 +111,10 @@ impl Path {
 
     /// The id of the compound this place is in (or is), if it is at or below a compound.
     pub fn compound_id(&self) -> Option<i64> {
-        self.0.iter().find(|n| n.kind == NodeKind::Compound).map(|n| n.id)
+        self.0
+            .iter()
+            .find(|n| n.kind == NodeKind::Compound)
+            .map(|n| n.id)
     }
 
     pub fn child(&self, node: Node) -> Path {
@@ -144,7 +147,10 @@ impl std::str::FromStr for Path {
         s.split('/')
             .map(|part| {
                 let (kind, id) = part.split_once(':').ok_or(())?;
-                Ok(Node::new(NodeKind::parse(kind).ok_or(())?, id.parse().map_err(|_| ())?))
+                Ok(Node::new(
+                    NodeKind::parse(kind).ok_or(())?,
+                    id.parse().map_err(|_| ())?,
+                ))
             })
             .collect::<Result<Vec<_>, ()>>()
             .map(Path)
@@ -157,7 +163,10 @@ mod tests {
 
     #[test]
     fn path_round_trips_through_text() {
-        let p = Path::new(vec![Node::new(NodeKind::City, 1), Node::new(NodeKind::Household, 8)]);
+        let p = Path::new(vec![
+            Node::new(NodeKind::City, 1),
+            Node::new(NodeKind::Household, 8),
+        ]);
         assert_eq!(p.to_string(), "city:1/household:8");
         assert_eq!("city:1/household:8".parse::<Path>(), Ok(p));
         assert!("city:x".parse::<Path>().is_err());

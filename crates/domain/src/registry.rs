@@ -27,7 +27,11 @@ impl Text {
 
     /// Like `parse`, but blank input is `None` rather than an error.
     pub fn parse_optional(input: &str, max_chars: usize) -> Result<Option<Text>, Invalid> {
-        if input.trim().is_empty() { Ok(None) } else { Text::parse(input, max_chars).map(Some) }
+        if input.trim().is_empty() {
+            Ok(None)
+        } else {
+            Text::parse(input, max_chars).map(Some)
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -74,7 +78,10 @@ impl Floor {
 
     pub fn new(n: i64) -> Result<Floor, Invalid> {
         if n == 0 || n < i64::from(Floor::MIN) || n > i64::from(Floor::MAX) {
-            return Err(Invalid::OutOfRange { min: i64::from(Floor::MIN), max: i64::from(Floor::MAX) });
+            return Err(Invalid::OutOfRange {
+                min: i64::from(Floor::MIN),
+                max: i64::from(Floor::MAX),
+            });
         }
         i32::try_from(n).map(Floor).map_err(|_| Invalid::NotANumber)
     }
@@ -82,11 +89,18 @@ impl Floor {
     /// "5", "5F", "5层", "５", "五层", "五", "十二楼", "地下一层", "负1", "B1".
     pub fn parse(input: &str) -> Result<Floor, Invalid> {
         let s: String = input.trim().chars().map(halfwidth).collect();
-        let s = s.trim().trim_start_matches('第').trim_end_matches(['F', 'f', '层', '楼']).trim();
+        let s = s
+            .trim()
+            .trim_start_matches('第')
+            .trim_end_matches(['F', 'f', '层', '楼'])
+            .trim();
         if s.is_empty() {
             return Err(Invalid::Required);
         }
-        let (negative, s) = match ["地下", "负", "B", "b", "-"].iter().find_map(|p| s.strip_prefix(p)) {
+        let (negative, s) = match ["地下", "负", "B", "b", "-"]
+            .iter()
+            .find_map(|p| s.strip_prefix(p))
+        {
             Some(rest) => (true, rest.trim()),
             None => (false, s),
         };
@@ -104,7 +118,13 @@ impl Floor {
 
 /// A number from 零 to 九十九 written in Chinese numerals ("五", "十二", "二十", "两").
 fn chinese_number(s: &str) -> Option<i64> {
-    let digit = |c: char| "零一二三四五六七八九".chars().position(|d| d == c).map(|d| d as i64).or((c == '两').then_some(2));
+    let digit = |c: char| {
+        "零一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|d| d as i64)
+            .or((c == '两').then_some(2))
+    };
     let chars: Vec<char> = s.chars().collect();
     match chars.as_slice() {
         ['十'] => Some(10),
@@ -125,7 +145,12 @@ pub struct Phone(String);
 
 impl Phone {
     pub fn parse(input: &str) -> Result<Phone, Invalid> {
-        let s: String = input.trim().chars().map(halfwidth).filter(|c| !matches!(c, ' ' | '-' | '(' | ')')).collect();
+        let s: String = input
+            .trim()
+            .chars()
+            .map(halfwidth)
+            .filter(|c| !matches!(c, ' ' | '-' | '(' | ')'))
+            .collect();
         let s = s.strip_prefix("+86").unwrap_or(&s);
         if s.is_empty() {
             return Err(Invalid::Required);
@@ -133,7 +158,11 @@ impl Phone {
         if !s.chars().all(|c| c.is_ascii_digit()) {
             return Err(Invalid::BadPhone);
         }
-        let ok = if s.starts_with('1') { s.len() == 11 } else { (7..=12).contains(&s.len()) };
+        let ok = if s.starts_with('1') {
+            s.len() == 11
+        } else {
+            (7..=12).contains(&s.len())
+        };
         if !ok {
             return Err(Invalid::BadPhone);
         }
@@ -147,7 +176,11 @@ impl Phone {
     pub fn parse_many(input: &str) -> Result<Vec<Phone>, Invalid> {
         let s: String = input.chars().map(halfwidth).collect();
         let mut out = Vec::new();
-        for part in s.split(['/', '、', '，', '；', ',', ';', '|', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
+        for part in s
+            .split(['/', '、', '，', '；', ',', ';', '|', '\n'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
             let tokens: Vec<&str> = part.split_whitespace().collect();
             out.extend(Phone::join_tokens(&tokens).ok_or(Invalid::BadPhone)?);
         }
@@ -166,8 +199,13 @@ impl Phone {
         for end in 1..=n {
             for start in (0..end).rev().take(6) {
                 let Some(before) = &best[start] else { continue };
-                let Ok(p) = Phone::parse_one(&tokens[start..end].concat()) else { continue };
-                if best[end].as_ref().is_none_or(|b| b.len() > before.len() + 1) {
+                let Ok(p) = Phone::parse_one(&tokens[start..end].concat()) else {
+                    continue;
+                };
+                if best[end]
+                    .as_ref()
+                    .is_none_or(|b| b.len() > before.len() + 1)
+                {
                     let mut v = before.clone();
                     v.push(p);
                     best[end] = Some(v);
@@ -182,7 +220,10 @@ impl Phone {
     fn parse_one(s: &str) -> Result<Phone, Invalid> {
         let s = s.trim();
         let lower = s.to_ascii_lowercase();
-        if let Some((i, len)) = ["转", "ext.", "ext", "x", "分机"].iter().find_map(|m| lower.find(m).map(|i| (i, m.len()))) {
+        if let Some((i, len)) = ["转", "ext.", "ext", "x", "分机"]
+            .iter()
+            .find_map(|m| lower.find(m).map(|i| (i, m.len())))
+        {
             return Phone::with_extension(&s[..i], &s[i + len..]);
         }
         match Phone::parse(s) {
@@ -249,11 +290,19 @@ impl Share {
         }
         let (w, f) = s.split_once('.').unwrap_or((s, ""));
         let f = f.trim_end_matches('0');
-        if w.is_empty() || w.len() > 3 || f.len() > 2 || !w.chars().chain(f.chars()).all(|c| c.is_ascii_digit()) {
+        if w.is_empty()
+            || w.len() > 3
+            || f.len() > 2
+            || !w.chars().chain(f.chars()).all(|c| c.is_ascii_digit())
+        {
             return Err(Invalid::BadShare);
         }
         let w: i64 = w.parse().map_err(|_| Invalid::BadShare)?;
-        let f: i64 = if f.is_empty() { 0 } else { format!("{f:0<2}").parse().map_err(|_| Invalid::BadShare)? };
+        let f: i64 = if f.is_empty() {
+            0
+        } else {
+            format!("{f:0<2}").parse().map_err(|_| Invalid::BadShare)?
+        };
         Share::from_bp(w * 100 + f)
     }
 
@@ -263,7 +312,11 @@ impl Share {
 
     pub fn percent(self) -> String {
         let (w, f) = (self.0 / 100, self.0 % 100);
-        if f == 0 { format!("{w}%") } else { format!("{w}.{f:02}%").replace("0%", "%") }
+        if f == 0 {
+            format!("{w}%")
+        } else {
+            format!("{w}.{f:02}%").replace("0%", "%")
+        }
     }
 }
 
@@ -278,8 +331,12 @@ pub enum ManagementMode {
 }
 
 impl ManagementMode {
-    pub const ALL: [ManagementMode; 4] =
-        [ManagementMode::Professional, ManagementMode::SelfManaged, ManagementMode::Delegated, ManagementMode::None];
+    pub const ALL: [ManagementMode; 4] = [
+        ManagementMode::Professional,
+        ManagementMode::SelfManaged,
+        ManagementMode::Delegated,
+        ManagementMode::None,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -294,7 +351,11 @@ impl ManagementMode {
         ManagementMode::ALL
             .into_iter()
             .find(|m| m.as_str() == s.trim() || m.label(Lang::Zh) == s.trim())
-            .ok_or(if s.trim().is_empty() { Invalid::Required } else { Invalid::BadChoice })
+            .ok_or(if s.trim().is_empty() {
+                Invalid::Required
+            } else {
+                Invalid::BadChoice
+            })
     }
 
     pub fn label(self, lang: Lang) -> &'static str {
@@ -397,7 +458,11 @@ pub enum ResidentKind {
 }
 
 impl ResidentKind {
-    pub const ALL: [ResidentKind; 3] = [ResidentKind::Owner, ResidentKind::Family, ResidentKind::Tenant];
+    pub const ALL: [ResidentKind; 3] = [
+        ResidentKind::Owner,
+        ResidentKind::Family,
+        ResidentKind::Tenant,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -408,7 +473,10 @@ impl ResidentKind {
     }
 
     pub fn parse(s: &str) -> Result<ResidentKind, Invalid> {
-        ResidentKind::ALL.into_iter().find(|k| k.as_str() == s.trim()).ok_or(Invalid::BadChoice)
+        ResidentKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s.trim())
+            .ok_or(Invalid::BadChoice)
     }
 
     pub fn label(self, lang: Lang) -> &'static str {
@@ -429,7 +497,10 @@ pub fn parse_year(input: &str) -> Result<Option<i32>, Invalid> {
     }
     let y: i32 = s.parse().map_err(|_| Invalid::NotANumber)?;
     if !(1900..=2100).contains(&y) {
-        return Err(Invalid::OutOfRange { min: 1900, max: 2100 });
+        return Err(Invalid::OutOfRange {
+            min: 1900,
+            max: 2100,
+        });
     }
     Ok(Some(y))
 }
@@ -460,29 +531,68 @@ mod tests {
         assert_eq!(Floor::parse("x"), Err(Invalid::NotAFloor));
         assert_eq!(Floor::parse("顶层"), Err(Invalid::NotAFloor));
         assert_eq!(Floor::parse("负一层").map(Floor::get), Ok(-1));
-        for (input, floor) in [("五层", 5), ("五", 5), ("十", 10), ("十二楼", 12), ("二十", 20), ("第三层", 3), ("两", 2), ("地下一层", -1), ("负2", -2), ("B1", -1), ("-1F", -1)] {
+        for (input, floor) in [
+            ("五层", 5),
+            ("五", 5),
+            ("十", 10),
+            ("十二楼", 12),
+            ("二十", 20),
+            ("第三层", 3),
+            ("两", 2),
+            ("地下一层", -1),
+            ("负2", -2),
+            ("B1", -1),
+            ("-1F", -1),
+        ] {
             assert_eq!(Floor::parse(input).map(Floor::get), Ok(floor), "{input}");
         }
-        assert!(matches!(Floor::parse("零"), Err(Invalid::OutOfRange { .. })));
+        assert!(matches!(
+            Floor::parse("零"),
+            Err(Invalid::OutOfRange { .. })
+        ));
         assert_eq!(Floor::parse("五十五十"), Err(Invalid::NotAFloor));
         assert_eq!(Floor::parse("1.5"), Err(Invalid::NotAFloor));
     }
 
     #[test]
     fn phones() {
-        assert_eq!(Phone::parse("138 0013-8000").unwrap().as_str(), "13800138000");
-        assert_eq!(Phone::parse("+86 13800138000").unwrap().as_str(), "13800138000");
-        assert_eq!(Phone::parse("0831-2345678").unwrap().as_str(), "08312345678");
+        assert_eq!(
+            Phone::parse("138 0013-8000").unwrap().as_str(),
+            "13800138000"
+        );
+        assert_eq!(
+            Phone::parse("+86 13800138000").unwrap().as_str(),
+            "13800138000"
+        );
+        assert_eq!(
+            Phone::parse("0831-2345678").unwrap().as_str(),
+            "08312345678"
+        );
         assert_eq!(Phone::parse("1380013800"), Err(Invalid::BadPhone));
         assert_eq!(Phone::parse("138001380001"), Err(Invalid::BadPhone));
         assert_eq!(Phone::parse("12345"), Err(Invalid::BadPhone));
         assert_eq!(Phone::parse("abc"), Err(Invalid::BadPhone));
         assert_eq!(Phone::parse("13800138000").unwrap().masked(), "138****8000");
-        let many = |s: &str| Phone::parse_many(s).map(|v| v.iter().map(|p| p.as_str().to_string()).collect::<Vec<_>>());
-        assert_eq!(many("13800138000 / 0825-2345678").unwrap(), ["13800138000", "08252345678"]);
-        assert_eq!(many("138 0013 8000 0825 2345678").unwrap(), ["13800138000", "08252345678"]);
-        assert_eq!(many("13800138000、13900139000；0825-2345678转801").unwrap(), ["13800138000", "13900139000", "08252345678-801"]);
-        assert_eq!(many("0825-2345678-801，１３８００１３８０００").unwrap(), ["08252345678-801", "13800138000"]);
+        let many = |s: &str| {
+            Phone::parse_many(s)
+                .map(|v| v.iter().map(|p| p.as_str().to_string()).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            many("13800138000 / 0825-2345678").unwrap(),
+            ["13800138000", "08252345678"]
+        );
+        assert_eq!(
+            many("138 0013 8000 0825 2345678").unwrap(),
+            ["13800138000", "08252345678"]
+        );
+        assert_eq!(
+            many("13800138000、13900139000；0825-2345678转801").unwrap(),
+            ["13800138000", "13900139000", "08252345678-801"]
+        );
+        assert_eq!(
+            many("0825-2345678-801，１３８００１３８０００").unwrap(),
+            ["08252345678-801", "13800138000"]
+        );
         assert_eq!(many("1380013800"), Err(Invalid::BadPhone));
         assert_eq!(many("13800138000 / 无"), Err(Invalid::BadPhone));
         assert_eq!(many(" / "), Err(Invalid::Required));

@@ -48,7 +48,12 @@ fn stem_at(unix: i64) -> anyhow::Result<String> {
 /// Whether `name` is a backup this module wrote: `linli-` + 8 digits `T` 6 digits `Z`
 /// (+ an optional `-N` for a second backup in the same second) + the extension.
 fn is_backup_name(name: &str, ext: &str) -> bool {
-    let Some(stamp) = name.strip_prefix(PREFIX).and_then(|n| n.strip_suffix(&format!(".{ext}"))) else { return false };
+    let Some(stamp) = name
+        .strip_prefix(PREFIX)
+        .and_then(|n| n.strip_suffix(&format!(".{ext}")))
+    else {
+        return false;
+    };
     let (stamp, counter) = stamp.split_once('-').unwrap_or((stamp, "1"));
     let b = stamp.as_bytes();
     b.len() == 16
@@ -64,15 +69,28 @@ fn backups_in(dir: &Path, ext: &str) -> anyhow::Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
         let entry = entry?;
-        if entry.file_name().to_str().is_some_and(|n| is_backup_name(n, ext)) {
+        if entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| is_backup_name(n, ext))
+        {
             found.push(entry.path());
         }
     }
     // Dated names sort by time; a `-N` suffix sorts after its second's first backup.
     found.sort_by_key(|p| {
-        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let stem = name.rsplit_once('.').map(|(s, _)| s.to_string()).unwrap_or_default();
-        let (stamp, n) = stem.split_once("Z-").map(|(s, n)| (format!("{s}Z"), n.parse::<u32>().unwrap_or(1))).unwrap_or((stem, 1));
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let stem = name
+            .rsplit_once('.')
+            .map(|(s, _)| s.to_string())
+            .unwrap_or_default();
+        let (stamp, n) = stem
+            .split_once("Z-")
+            .map(|(s, n)| (format!("{s}Z"), n.parse::<u32>().unwrap_or(1)))
+            .unwrap_or((stem, 1));
         std::cmp::Reverse((stamp, n))
     });
     Ok(found)
@@ -86,7 +104,8 @@ pub async fn rotate(store: &Store, url: &str, dir: &Path, keep: u32) -> anyhow::
     let started = Instant::now();
     let result = rotate_timed(store, url, dir, keep).await;
     metrics::histogram!(BACKUP_DURATION).record(started.elapsed().as_secs_f64());
-    metrics::counter!(BACKUPS_TOTAL, "result" => if result.is_ok() { "ok" } else { "failed" }).increment(1);
+    metrics::counter!(BACKUPS_TOTAL, "result" => if result.is_ok() { "ok" } else { "failed" })
+        .increment(1);
     result
 }
 
@@ -95,23 +114,42 @@ async fn rotate_timed(store: &Store, url: &str, dir: &Path, keep: u32) -> anyhow
     let ext = extension(store.backend());
     let stem = stem_at(store.now())?;
     let file = (1..)
-        .map(|n| if n == 1 { dir.join(format!("{stem}.{ext}")) } else { dir.join(format!("{stem}-{n}.{ext}")) })
+        .map(|n| {
+            if n == 1 {
+                dir.join(format!("{stem}.{ext}"))
+            } else {
+                dir.join(format!("{stem}-{n}.{ext}"))
+            }
+        })
         .find(|f| !f.exists() && !backup_files_dir(f).exists())
         .context("no free backup name")?;
     let report = linli_store::exchange::backup(store, url, &file).await?;
     if let Err(e) = verify(store.backend(), &file).await {
         remove(&file);
-        anyhow::bail!("the backup {} failed verification and was removed: {e:#}", file.display());
+        anyhow::bail!(
+            "the backup {} failed verification and was removed: {e:#}",
+            file.display()
+        );
     }
-    let removed: Vec<PathBuf> = backups_in(dir, ext)?.into_iter().skip(keep as usize).collect();
+    let removed: Vec<PathBuf> = backups_in(dir, ext)?
+        .into_iter()
+        .skip(keep as usize)
+        .collect();
     for old in &removed {
         remove(old);
     }
-    Ok(Rotation { file, files: report.files, removed })
+    Ok(Rotation {
+        file,
+        files: report.files,
+        removed,
+    })
 }
 
 fn remove(file: &Path) {
-    for result in [std::fs::remove_file(file), std::fs::remove_dir_all(backup_files_dir(file))] {
+    for result in [
+        std::fs::remove_file(file),
+        std::fs::remove_dir_all(backup_files_dir(file)),
+    ] {
         if let Err(e) = result
             && e.kind() != std::io::ErrorKind::NotFound
         {
@@ -124,8 +162,13 @@ fn remove(file: &Path) {
 async fn verify(backend: Backend, file: &Path) -> anyhow::Result<()> {
     match backend {
         Backend::Sqlite => {
-            let url = format!("sqlite://{}", file.to_str().context("backup path is not UTF-8")?);
-            let copy = Store::connect(&url).await?.with_files_dir(backup_files_dir(file));
+            let url = format!(
+                "sqlite://{}",
+                file.to_str().context("backup path is not UTF-8")?
+            );
+            let copy = Store::connect(&url)
+                .await?
+                .with_files_dir(backup_files_dir(file));
             let checked = async {
                 copy.readiness().await.map_err(|e| anyhow::anyhow!("{e}"))?;
                 let audit = copy.verify_audit().await?;
@@ -143,9 +186,16 @@ async fn verify(backend: Backend, file: &Path) -> anyhow::Result<()> {
             checked
         }
         Backend::Postgres => {
-            let out = std::process::Command::new("pg_restore").arg("--list").arg(file).output().context("running pg_restore --list")?;
+            let out = std::process::Command::new("pg_restore")
+                .arg("--list")
+                .arg(file)
+                .output()
+                .context("running pg_restore --list")?;
             if !out.status.success() {
-                anyhow::bail!("pg_restore --list: {}", String::from_utf8_lossy(&out.stderr).trim());
+                anyhow::bail!(
+                    "pg_restore --list: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                );
             }
             Ok(())
         }
@@ -155,7 +205,12 @@ async fn verify(backend: Backend, file: &Path) -> anyhow::Result<()> {
 /// In `serve`: a rotation every `every_hours` when the settings ask for it (the first one
 /// period after the start). A failure is logged and counted; the next period tries again.
 pub fn spawn_schedule(store: Store, url: String, settings: &BackupSettings) {
-    let (Some(dir), Some(hours)) = (settings.dir.clone(), settings.every_hours.filter(|&h| h > 0)) else { return };
+    let (Some(dir), Some(hours)) = (
+        settings.dir.clone(),
+        settings.every_hours.filter(|&h| h > 0),
+    ) else {
+        return;
+    };
     let keep = settings.keep;
     let period = Duration::from_secs(u64::from(hours) * 3600);
     tokio::spawn(async move {
@@ -163,7 +218,9 @@ pub fn spawn_schedule(store: Store, url: String, settings: &BackupSettings) {
         loop {
             tick.tick().await;
             match rotate(&store, &url, &dir, keep).await {
-                Ok(r) => tracing::info!(file = %r.file.display(), files = r.files, removed = r.removed.len(), "backup"),
+                Ok(r) => {
+                    tracing::info!(file = %r.file.display(), files = r.files, removed = r.removed.len(), "backup")
+                }
                 Err(e) => tracing::error!(error = %format!("{e:#}"), "backup"),
             }
         }
@@ -190,11 +247,27 @@ mod tests {
     fn newest_first_with_same_second_backups_after_their_first() {
         let dir = std::env::temp_dir().join(format!("linli-rotation-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        for n in ["linli-20261204T232500Z.db", "linli-20261205T000000Z.db", "linli-20261204T232500Z-2.db", "other.db"] {
+        for n in [
+            "linli-20261204T232500Z.db",
+            "linli-20261205T000000Z.db",
+            "linli-20261204T232500Z-2.db",
+            "other.db",
+        ] {
             std::fs::write(dir.join(n), b"").unwrap();
         }
-        let names: Vec<String> = backups_in(&dir, "db").unwrap().iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
-        assert_eq!(names, ["linli-20261205T000000Z.db", "linli-20261204T232500Z-2.db", "linli-20261204T232500Z.db"]);
+        let names: Vec<String> = backups_in(&dir, "db")
+            .unwrap()
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "linli-20261205T000000Z.db",
+                "linli-20261204T232500Z-2.db",
+                "linli-20261204T232500Z.db"
+            ]
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

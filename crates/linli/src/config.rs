@@ -67,7 +67,11 @@ pub struct BackupSettings {
 
 impl Default for BackupSettings {
     fn default() -> Self {
-        BackupSettings { dir: None, keep: 7, every_hours: None }
+        BackupSettings {
+            dir: None,
+            keep: 7,
+            every_hours: None,
+        }
     }
 }
 
@@ -93,10 +97,16 @@ impl DatabaseUrl {
 impl TryFrom<String> for DatabaseUrl {
     type Error = String;
     fn try_from(s: String) -> Result<Self, String> {
-        if ["sqlite:", "postgres:", "postgresql:"].iter().any(|p| s.starts_with(p)) {
+        if ["sqlite:", "postgres:", "postgresql:"]
+            .iter()
+            .any(|p| s.starts_with(p))
+        {
             Ok(DatabaseUrl(s))
         } else {
-            Err(format!("`{}` is not a database URL (use sqlite://FILE or postgres://USER@HOST/DB)", linli_store::db::redact(&s)))
+            Err(format!(
+                "`{}` is not a database URL (use sqlite://FILE or postgres://USER@HOST/DB)",
+                linli_store::db::redact(&s)
+            ))
         }
     }
 }
@@ -122,13 +132,19 @@ impl PublicUrl {
 impl TryFrom<String> for PublicUrl {
     type Error = String;
     fn try_from(s: String) -> Result<Self, String> {
-        let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+        let rest = s
+            .strip_prefix("https://")
+            .or_else(|| s.strip_prefix("http://"));
         let host = rest.map(|r| r.split('/').next().unwrap_or(""));
         match host {
-            Some(h) if !h.is_empty() && !h.contains(char::is_whitespace) && !s.contains(['?', '#']) => {
+            Some(h)
+                if !h.is_empty() && !h.contains(char::is_whitespace) && !s.contains(['?', '#']) =>
+            {
                 Ok(PublicUrl(s.trim_end_matches('/').to_string()))
             }
-            _ => Err(format!("`{s}` is not a public address (use https://host or http://host:port, without ? or #)")),
+            _ => Err(format!(
+                "`{s}` is not a public address (use https://host or http://host:port, without ? or #)"
+            )),
         }
     }
 }
@@ -194,7 +210,12 @@ impl Settings {
     /// The settings from the file, the process's environment and the flags.
     pub fn load(file: Option<&Path>, flags: &Flags) -> Result<Settings, ConfigError> {
         let file = match file {
-            Some(f) if !f.is_file() => return Err(ConfigError(format!("the configuration file {} does not exist", f.display()))),
+            Some(f) if !f.is_file() => {
+                return Err(ConfigError(format!(
+                    "the configuration file {} does not exist",
+                    f.display()
+                )));
+            }
             Some(f) => Some(f.to_path_buf()),
             None => Some(PathBuf::from(DEFAULT_FILE)).filter(|f| f.is_file()),
         };
@@ -203,14 +224,23 @@ impl Settings {
 
     fn from_figment(file: Option<&Path>, env: Env, flags: &Flags) -> Result<Settings, ConfigError> {
         let env = env.filter(|k| {
-            let top = k.as_str().split('.').next().unwrap_or("").to_ascii_lowercase();
+            let top = k
+                .as_str()
+                .split('.')
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase();
             KEYS.contains(&top.as_str())
         });
         let mut figment = Figment::from(Serialized::defaults(Settings::default()));
         if let Some(f) = file {
             figment = figment.merge(Toml::file_exact(f));
         }
-        figment.merge(env).merge(flags).extract().map_err(|e| ConfigError::from_figment(e, file))
+        figment
+            .merge(env)
+            .merge(flags)
+            .extract()
+            .map_err(|e| ConfigError::from_figment(e, file))
     }
 }
 
@@ -280,15 +310,25 @@ impl ConfigError {
                 None if md.name.contains("environment") => {
                     // An unknown key inside a table has no own metadata; the table's name is
                     // the closest environment variable.
-                    let var = path.iter().map(|p| p.to_uppercase()).collect::<Vec<_>>().join("__");
+                    let var = path
+                        .iter()
+                        .map(|p| p.to_uppercase())
+                        .collect::<Vec<_>>()
+                        .join("__");
                     format!("the environment variable LINLI_{var}")
                 }
                 None => md.name.to_string(),
             },
             // TOML syntax errors come without metadata: the message carries the line.
-            None => file.map(|f| f.display().to_string()).unwrap_or_else(|| "the settings".into()),
+            None => file
+                .map(|f| f.display().to_string())
+                .unwrap_or_else(|| "the settings".into()),
         };
-        if key.is_empty() { format!("{source}: {what}") } else { format!("`{key}` in {source}: {what}") }
+        if key.is_empty() {
+            format!("{source}: {what}")
+        } else {
+            format!("`{key}` in {source}: {what}")
+        }
     }
 }
 
@@ -308,10 +348,20 @@ fn find_line(file: &Path, path: &[String]) -> Option<usize> {
             }
             continue;
         }
-        let Some((k, _)) = line.split_once('=') else { continue };
+        let Some((k, _)) = line.split_once('=') else {
+            continue;
+        };
         let k = k.trim().trim_matches('"');
-        let full = if table.is_empty() { k.to_string() } else { format!("{table}.{k}") };
-        let target = if want_table.is_empty() { key[0].clone() } else { format!("{want_table}.{}", key[0]) };
+        let full = if table.is_empty() {
+            k.to_string()
+        } else {
+            format!("{table}.{k}")
+        };
+        let target = if want_table.is_empty() {
+            key[0].clone()
+        } else {
+            format!("{want_table}.{}", key[0])
+        };
         if full == target {
             return Some(i + 1);
         }
@@ -345,21 +395,45 @@ mod tests {
             jail.set_env("LINLI_TEST_PG_URL", "postgres://x@y/z");
             jail.set_env("LINLI_CONFIG", "/nowhere.toml");
             let s = load(jail, Some("linli.toml"), &Flags::default()).unwrap();
-            assert_eq!(s.bind.to_string(), "127.0.0.1:9100", "environment over file");
+            assert_eq!(
+                s.bind.to_string(),
+                "127.0.0.1:9100",
+                "environment over file"
+            );
             assert_eq!(s.backup.keep, 5, "environment over file, inside a table");
-            assert_eq!(s.backup.dir, Some(PathBuf::from("/var/backups/linli")), "file over default");
-            assert_eq!(s.public_url.as_str(), "https://linli.example.cn", "trailing slash dropped");
+            assert_eq!(
+                s.backup.dir,
+                Some(PathBuf::from("/var/backups/linli")),
+                "file over default"
+            );
+            assert_eq!(
+                s.public_url.as_str(),
+                "https://linli.example.cn",
+                "trailing slash dropped"
+            );
             assert_eq!(s.shutdown_grace_secs, 3);
             assert!(s.secure_cookies, "1 is true");
             assert_eq!(s.database_url.as_str(), "sqlite://linli.db", "default");
             assert_eq!(s.log_format, LogFormat::Plain);
 
-            let mut flags = Flags { bind: Some("127.0.0.1:9200".into()), log_format: Some(LogFormat::Json), ..Flags::default() };
+            let mut flags = Flags {
+                bind: Some("127.0.0.1:9200".into()),
+                log_format: Some(LogFormat::Json),
+                ..Flags::default()
+            };
             flags.backup.insert("keep".into(), 9.into());
             let s = load(jail, Some("linli.toml"), &flags).unwrap();
-            assert_eq!(s.bind.to_string(), "127.0.0.1:9200", "flag over environment");
+            assert_eq!(
+                s.bind.to_string(),
+                "127.0.0.1:9200",
+                "flag over environment"
+            );
             assert_eq!(s.backup.keep, 9);
-            assert_eq!(s.backup.dir, Some(PathBuf::from("/var/backups/linli")), "a flag in a table keeps the file's other keys");
+            assert_eq!(
+                s.backup.dir,
+                Some(PathBuf::from("/var/backups/linli")),
+                "a flag in a table keeps the file's other keys"
+            );
             assert_eq!(s.log_format, LogFormat::Json);
             Ok(())
         });
@@ -368,10 +442,19 @@ mod tests {
     #[test]
     fn a_bad_value_in_the_file_names_key_file_and_line() {
         Jail::expect_with(|jail| {
-            jail.create_file("linli.toml", "# linli\npublic_url = \"https://a.cn\"\nbind = \"localhost\"\n")?;
-            let e = load(jail, Some("linli.toml"), &Flags::default()).err().unwrap().0;
+            jail.create_file(
+                "linli.toml",
+                "# linli\npublic_url = \"https://a.cn\"\nbind = \"localhost\"\n",
+            )?;
+            let e = load(jail, Some("linli.toml"), &Flags::default())
+                .err()
+                .unwrap()
+                .0;
             let file = jail.directory().join("linli.toml");
-            assert!(e.contains(&format!("`bind` in {} line 3: ", file.display())), "{e}");
+            assert!(
+                e.contains(&format!("`bind` in {} line 3: ", file.display())),
+                "{e}"
+            );
             assert!(e.contains("socket address"), "{e}");
             Ok(())
         });
@@ -380,14 +463,33 @@ mod tests {
     #[test]
     fn an_unknown_key_is_refused_with_its_line() {
         Jail::expect_with(|jail| {
-            jail.create_file("linli.toml", "bind = \"127.0.0.1:1\"\n\n[backup]\nkeep = 2\nkep = 3\n")?;
-            let e = load(jail, Some("linli.toml"), &Flags::default()).err().unwrap().0;
+            jail.create_file(
+                "linli.toml",
+                "bind = \"127.0.0.1:1\"\n\n[backup]\nkeep = 2\nkep = 3\n",
+            )?;
+            let e = load(jail, Some("linli.toml"), &Flags::default())
+                .err()
+                .unwrap()
+                .0;
             let file = jail.directory().join("linli.toml");
-            assert!(e.contains(&format!("`backup.kep` in {} line 5: unknown key `kep`", file.display())), "{e}");
+            assert!(
+                e.contains(&format!(
+                    "`backup.kep` in {} line 5: unknown key `kep`",
+                    file.display()
+                )),
+                "{e}"
+            );
 
             jail.create_file("top.toml", "databse_url = \"sqlite://x.db\"\n")?;
-            let e = load(jail, Some("top.toml"), &Flags::default()).err().unwrap().0;
-            assert!(e.contains("`databse_url` in ") && e.contains("top.toml line 1: unknown key `databse_url`"), "{e}");
+            let e = load(jail, Some("top.toml"), &Flags::default())
+                .err()
+                .unwrap()
+                .0;
+            assert!(
+                e.contains("`databse_url` in ")
+                    && e.contains("top.toml line 1: unknown key `databse_url`"),
+                "{e}"
+            );
             Ok(())
         });
     }
@@ -396,22 +498,50 @@ mod tests {
     fn wrong_types_name_their_source() {
         Jail::expect_with(|jail| {
             jail.create_file("linli.toml", "[backup]\nkeep = \"many\"\n")?;
-            let e = load(jail, Some("linli.toml"), &Flags::default()).err().unwrap().0;
-            assert!(e.contains("`backup.keep` in ") && e.contains("linli.toml line 2: invalid type"), "{e}");
+            let e = load(jail, Some("linli.toml"), &Flags::default())
+                .err()
+                .unwrap()
+                .0;
+            assert!(
+                e.contains("`backup.keep` in ") && e.contains("linli.toml line 2: invalid type"),
+                "{e}"
+            );
 
             jail.create_file("ok.toml", "")?;
             jail.set_env("LINLI_SHUTDOWN_GRACE_SECS", "soon");
-            let e = load(jail, Some("ok.toml"), &Flags::default()).err().unwrap().0;
-            assert!(e.contains("`shutdown_grace_secs` in ") && e.contains("LINLI_SHUTDOWN_GRACE_SECS"), "{e}");
+            let e = load(jail, Some("ok.toml"), &Flags::default())
+                .err()
+                .unwrap()
+                .0;
+            assert!(
+                e.contains("`shutdown_grace_secs` in ") && e.contains("LINLI_SHUTDOWN_GRACE_SECS"),
+                "{e}"
+            );
             Ok(())
         });
         Jail::expect_with(|jail| {
-            let flags = Flags { database_url: Some("mysql://x".into()), ..Flags::default() };
+            let flags = Flags {
+                database_url: Some("mysql://x".into()),
+                ..Flags::default()
+            };
             let e = load(jail, None, &flags).err().unwrap().0;
-            assert!(e.contains("`database_url` in command-line flags: `mysql://x` is not a database URL"), "{e}");
-            let flags = Flags { public_url: Some("linli.example.cn".into()), ..Flags::default() };
+            assert!(
+                e.contains(
+                    "`database_url` in command-line flags: `mysql://x` is not a database URL"
+                ),
+                "{e}"
+            );
+            let flags = Flags {
+                public_url: Some("linli.example.cn".into()),
+                ..Flags::default()
+            };
             let e = load(jail, None, &flags).err().unwrap().0;
-            assert!(e.contains("`public_url` in command-line flags: `linli.example.cn` is not a public address"), "{e}");
+            assert!(
+                e.contains(
+                    "`public_url` in command-line flags: `linli.example.cn` is not a public address"
+                ),
+                "{e}"
+            );
             Ok(())
         });
     }
@@ -420,7 +550,10 @@ mod tests {
     fn a_toml_syntax_error_names_the_file() {
         Jail::expect_with(|jail| {
             jail.create_file("linli.toml", "bind = \"127.0.0.1:1\"\nkeep = \n")?;
-            let e = load(jail, Some("linli.toml"), &Flags::default()).err().unwrap().0;
+            let e = load(jail, Some("linli.toml"), &Flags::default())
+                .err()
+                .unwrap()
+                .0;
             assert!(e.contains("linli.toml") && e.contains("line 2"), "{e}");
             Ok(())
         });
@@ -429,15 +562,25 @@ mod tests {
     #[test]
     fn printed_settings_hide_the_password_and_read_back() {
         Jail::expect_with(|jail| {
-            let flags = Flags { database_url: Some("postgres://linli:s3cret@db/linli".into()), ..Flags::default() };
+            let flags = Flags {
+                database_url: Some("postgres://linli:s3cret@db/linli".into()),
+                ..Flags::default()
+            };
             let s = load(jail, None, &flags).unwrap();
             let shown = s.redacted().to_toml();
             assert!(!shown.contains("s3cret"), "{shown}");
-            assert!(shown.contains("database_url = \"postgres://linli:***@db/linli\""), "{shown}");
+            assert!(
+                shown.contains("database_url = \"postgres://linli:***@db/linli\""),
+                "{shown}"
+            );
             assert!(!format!("{s:?}").contains("s3cret"));
             jail.create_file("back.toml", &shown)?;
             let again = load(jail, Some("back.toml"), &Flags::default()).unwrap();
-            assert_eq!(again.to_toml(), shown, "what `linli config` prints is a valid file");
+            assert_eq!(
+                again.to_toml(),
+                shown,
+                "what `linli config` prints is a valid file"
+            );
             Ok(())
         });
     }

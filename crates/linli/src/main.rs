@@ -19,7 +19,11 @@ mod shutdown;
 use config::{Flags, LogFormat, Settings};
 
 #[derive(Parser)]
-#[command(name = "linli", version, about = "邻里 linli: self-governance of old residential compounds")]
+#[command(
+    name = "linli",
+    version,
+    about = "邻里 linli: self-governance of old residential compounds"
+)]
 struct Cli {
     /// The settings file (TOML). Default: /etc/linli/linli.toml when it exists. Flags beat
     /// LINLI_* environment variables, which beat the file; `linli config` shows the result.
@@ -213,13 +217,23 @@ enum ExportWhat {
 
 fn print_demo(summary: Option<&DemoSummary>, url: &str) {
     if let Some(s) = summary {
-        println!("demo data: {} compounds, {} units, {} households, {} people", s.compounds, s.units, s.households, s.persons);
+        println!(
+            "demo data: {} compounds, {} units, {} households, {} people",
+            s.compounds, s.units, s.households, s.persons
+        );
         println!("demo logins (password {DEMO_PASSWORD}):");
         for l in &s.logins {
-            println!("  {:<13} {:<20} {}", l.username, l.role.label(Lang::En), l.place);
+            println!(
+                "  {:<13} {:<20} {}",
+                l.username,
+                l.role.label(Lang::En),
+                l.place
+            );
         }
     } else {
-        println!("demo logins (password {DEMO_PASSWORD}): city street worker committee buildinghead unithead grid volunteer owner resident");
+        println!(
+            "demo logins (password {DEMO_PASSWORD}): city street worker committee buildinghead unithead grid volunteer owner resident"
+        );
     }
     println!("open {url}");
 }
@@ -239,7 +253,9 @@ async fn request_clock(store: Store) {
     loop {
         tick.tick().await;
         match store.run_request_clock(store.now()).await {
-            Ok(r) if r.escalated + r.closed > 0 => tracing::info!(escalated = r.escalated, closed = r.closed, "request clock"),
+            Ok(r) if r.escalated + r.closed > 0 => {
+                tracing::info!(escalated = r.escalated, closed = r.closed, "request clock")
+            }
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "request clock"),
         }
@@ -255,7 +271,13 @@ fn flags(cli: &Cli) -> Flags {
         ..Flags::default()
     };
     match &cli.command {
-        Command::Serve { bind, public_url, metrics_bind, secure_cookies, .. } => {
+        Command::Serve {
+            bind,
+            public_url,
+            metrics_bind,
+            secure_cookies,
+            ..
+        } => {
             f.bind = bind.clone();
             f.public_url = public_url.clone();
             f.metrics_bind = metrics_bind.clone();
@@ -263,7 +285,8 @@ fn flags(cli: &Cli) -> Flags {
         }
         Command::Backup { to_dir, keep, .. } => {
             if let Some(dir) = to_dir {
-                f.backup.insert("dir".into(), dir.display().to_string().into());
+                f.backup
+                    .insert("dir".into(), dir.display().to_string().into());
             }
             if let Some(keep) = keep {
                 f.backup.insert("keep".into(), (*keep).into());
@@ -293,12 +316,24 @@ async fn main() -> anyhow::Result<()> {
         }
     };
     match cli.command {
-        Command::Export { what: ExportWhat::Openapi } => {
+        Command::Export {
+            what: ExportWhat::Openapi,
+        } => {
             println!("{}", linli_web::openapi_json());
             return Ok(());
         }
         Command::Config => print!("{}", settings.redacted().to_toml()),
-        Command::Serve { demo, demo_scale, limits, header_timeout, max_connections, max_photo_megapixels, photo_decoders, mut notify, .. } => {
+        Command::Serve {
+            demo,
+            demo_scale,
+            limits,
+            header_timeout,
+            max_connections,
+            max_photo_megapixels,
+            photo_decoders,
+            mut notify,
+            ..
+        } => {
             let started = Instant::now();
             // Links in messages point at the public address unless told otherwise.
             if notify.base_url.is_none() {
@@ -307,11 +342,23 @@ async fn main() -> anyhow::Result<()> {
             // A bad sender setting stops the start, naming the setting.
             let senders = notify.parse().map_err(|e| anyhow::anyhow!("--{e}"))?;
             let stop = shutdown::Stop::listen()?;
-            let photos = linli_store::files::PhotoLimits { max_megapixels: max_photo_megapixels, decoders: photo_decoders };
-            let store = open(url).await?.with_limits(limits.limits()).with_photo_limits(photos);
-            let summary = if demo && store.is_empty().await? { Some(load_demo(&store, demo_scale).await?) } else { None };
+            let photos = linli_store::files::PhotoLimits {
+                max_megapixels: max_photo_megapixels,
+                decoders: photo_decoders,
+            };
+            let store = open(url)
+                .await?
+                .with_limits(limits.limits())
+                .with_photo_limits(photos);
+            let summary = if demo && store.is_empty().await? {
+                Some(load_demo(&store, demo_scale).await?)
+            } else {
+                None
+            };
             let bind = settings.bind;
-            let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("binding {bind}"))?;
+            let listener = tokio::net::TcpListener::bind(bind)
+                .await
+                .with_context(|| format!("binding {bind}"))?;
             let addr = listener.local_addr()?;
             if demo {
                 print_demo(summary.as_ref(), &format!("http://{addr}/"));
@@ -334,7 +381,9 @@ async fn main() -> anyhow::Result<()> {
                     })))
                 }
                 None => {
-                    tracing::info!("no notification sender configured (--smtp-url, --webhook-url): the outbox is kept, not sent");
+                    tracing::info!(
+                        "no notification sender configured (--smtp-url, --webhook-url): the outbox is kept, not sent"
+                    );
                     None
                 }
             };
@@ -343,8 +392,16 @@ async fn main() -> anyhow::Result<()> {
                 public_url: settings.public_url.as_str().to_string(),
                 client_ip_header: limits.client_ip_header,
             };
-            let server_limits = linli_web::server::ServerLimits { header_timeout: std::time::Duration::from_secs(header_timeout), max_connections };
-            let server = linli_web::server::serve(listener, linli_web::app_with(store.clone(), options), server_limits, stop.requested());
+            let server_limits = linli_web::server::ServerLimits {
+                header_timeout: std::time::Duration::from_secs(header_timeout),
+                max_connections,
+            };
+            let server = linli_web::server::serve(
+                listener,
+                linli_web::app_with(store.clone(), options),
+                server_limits,
+                stop.requested(),
+            );
             tokio::select! {
                 served = server => served?,
                 () = stop.deadline(std::time::Duration::from_secs(settings.shutdown_grace_secs)) => {}
@@ -366,7 +423,15 @@ async fn main() -> anyhow::Result<()> {
             let s = load_demo(&store, scale).await?;
             print_demo(Some(&s), "(start the server with `linli serve`)");
         }
-        Command::Import { what: ImportWhat::Roster { file, compound, dry_run, lang } } => {
+        Command::Import {
+            what:
+                ImportWhat::Roster {
+                    file,
+                    compound,
+                    dry_run,
+                    lang,
+                },
+        } => {
             let lang = roster_cli::lang(lang.as_deref())?;
             let store = open(url).await?;
             if !roster_cli::import(&store, &file, compound, dry_run, lang).await? {
@@ -374,38 +439,79 @@ async fn main() -> anyhow::Result<()> {
                 std::process::exit(1);
             }
         }
-        Command::Export { what: ExportWhat::Roster { compound, out, format } } => {
+        Command::Export {
+            what:
+                ExportWhat::Roster {
+                    compound,
+                    out,
+                    format,
+                },
+        } => {
             let store = open(url).await?;
             roster_cli::export(&store, compound, out.as_deref(), format.as_deref()).await?;
         }
-        Command::Export { what: ExportWhat::RosterTemplate { out } } => roster_cli::template(&out)?,
-        Command::Export { what: ExportWhat::OpenData { region, out } } => {
+        Command::Export {
+            what: ExportWhat::RosterTemplate { out },
+        } => roster_cli::template(&out)?,
+        Command::Export {
+            what: ExportWhat::OpenData { region, out },
+        } => {
             let store = Store::open(url).await?;
-            let d = store.open_data(region).await.map_err(|e| anyhow::anyhow!("{}", e.message(Lang::Zh)))?;
+            let d = store
+                .open_data(region)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.message(Lang::Zh)))?;
             std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-            let csv = linli_store::sheet::csv_table(&d.headers, &d.rows).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let csv = linli_store::sheet::csv_table(&d.headers, &d.rows)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             std::fs::write(out.join("compounds.csv"), csv).context("writing compounds.csv")?;
-            std::fs::write(out.join("compounds.schema.json"), serde_json::to_vec_pretty(&d.schema)?).context("writing compounds.schema.json")?;
+            std::fs::write(
+                out.join("compounds.schema.json"),
+                serde_json::to_vec_pretty(&d.schema)?,
+            )
+            .context("writing compounds.schema.json")?;
             println!("{} compounds written to {}", d.rows.len(), out.display());
         }
-        Command::Backup { file: Some(file), .. } => {
+        Command::Backup {
+            file: Some(file), ..
+        } => {
             let store = open(url).await?;
             let report = linli_store::exchange::backup(&store, url, &file).await?;
-            println!("backup written to {} and {} ({} files)", file.display(), report.files_dir.display(), report.files);
+            println!(
+                "backup written to {} and {} ({} files)",
+                file.display(),
+                report.files_dir.display(),
+                report.files
+            );
         }
         Command::Backup { file: None, .. } => {
-            let dir = settings.backup.dir.clone().context("say where: linli backup FILE, --to-dir DIR, or `[backup] dir` in the settings")?;
+            let dir = settings.backup.dir.clone().context(
+                "say where: linli backup FILE, --to-dir DIR, or `[backup] dir` in the settings",
+            )?;
             let store = open(url).await?;
             let r = backup::rotate(&store, url, &dir, settings.backup.keep).await?;
-            println!("backup written to {} ({} files), verified; {} old backup(s) removed", r.file.display(), r.files, r.removed.len());
+            println!(
+                "backup written to {} ({} files), verified; {} old backup(s) removed",
+                r.file.display(),
+                r.files,
+                r.removed.len()
+            );
         }
         Command::VerifyFiles => {
             let store = open(url).await?;
             let check = store.verify_files().await?;
             if check.bad.is_empty() {
-                println!("files intact: {} files in {}", check.files, store.files_dir().display());
+                println!(
+                    "files intact: {} files in {}",
+                    check.files,
+                    store.files_dir().display()
+                );
             } else {
-                println!("files MISSING or DAMAGED in {}: attachments {:?}", store.files_dir().display(), check.bad);
+                println!(
+                    "files MISSING or DAMAGED in {}: attachments {:?}",
+                    store.files_dir().display(),
+                    check.bad
+                );
                 std::process::exit(1);
             }
         }
@@ -424,18 +530,38 @@ async fn main() -> anyhow::Result<()> {
                 println!("head of chain {}: record {} {}", h.chain, h.seq, h.hash);
             }
             if report.drifted.is_empty() {
-                println!("audit trail intact: {} records in {} chains, every kept row matches its latest record", report.records, report.chains);
+                println!(
+                    "audit trail intact: {} records in {} chains, every kept row matches its latest record",
+                    report.records, report.chains
+                );
             } else {
-                println!("audit trail BROKEN: {} rows differ from their latest audit record", report.drifted.len());
+                println!(
+                    "audit trail BROKEN: {} rows differ from their latest audit record",
+                    report.drifted.len()
+                );
                 std::process::exit(1);
             }
         }
-        Command::AddUser { username, name, password, role, at } => {
+        Command::AddUser {
+            username,
+            name,
+            password,
+            role,
+            at,
+        } => {
             let store = open(url).await?;
             let role = Role::parse(&role).with_context(|| format!("unknown role {role}"))?;
-            let at: Path = at.parse().map_err(|_| anyhow::anyhow!("--at must look like city:1/district:2"))?;
-            let id = store.create_account(&username, None, &name, &password).await.map_err(|e| anyhow::anyhow!("{}", e.message(Lang::En)))?;
-            store.grant_role(None, id, role, &at).await.map_err(|e| anyhow::anyhow!("{}", e.message(Lang::En)))?;
+            let at: Path = at
+                .parse()
+                .map_err(|_| anyhow::anyhow!("--at must look like city:1/district:2"))?;
+            let id = store
+                .create_account(&username, None, &name, &password)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.message(Lang::En)))?;
+            store
+                .grant_role(None, id, role, &at)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.message(Lang::En)))?;
             println!("account {username} created");
         }
     }

@@ -16,21 +16,31 @@ pub const BACKUP_DURATION: &str = "linli_backup_duration_seconds";
 pub const BACKUPS_TOTAL: &str = "linli_backups_total";
 
 /// Latency buckets from 1 ms to 10 s for requests, to an hour for backups.
-const REQUEST_BUCKETS: &[f64] = &[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+const REQUEST_BUCKETS: &[f64] = &[
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
 const BACKUP_BUCKETS: &[f64] = &[1.0, 5.0, 15.0, 60.0, 300.0, 900.0, 3600.0];
 
 /// Installs the process's recorder and serves `GET /metrics` on `bind`; returns the bound
 /// address (a port of 0 picks a free one).
 pub async fn serve(bind: SocketAddr, store: Store) -> anyhow::Result<SocketAddr> {
     let handle = PrometheusBuilder::new()
-        .set_buckets_for_metric(Matcher::Full(linli_web::telemetry::REQUEST_DURATION.into()), REQUEST_BUCKETS)?
+        .set_buckets_for_metric(
+            Matcher::Full(linli_web::telemetry::REQUEST_DURATION.into()),
+            REQUEST_BUCKETS,
+        )?
         .set_buckets_for_metric(Matcher::Full(BACKUP_DURATION.into()), BACKUP_BUCKETS)?
         .install_recorder()
         .context("installing the metrics recorder")?;
     describe();
-    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("binding the metrics address {bind}"))?;
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("binding the metrics address {bind}"))?;
     let addr = listener.local_addr()?;
-    let app = axum::Router::new().route("/metrics", axum::routing::get(move || render(handle.clone(), store.clone())));
+    let app = axum::Router::new().route(
+        "/metrics",
+        axum::routing::get(move || render(handle.clone(), store.clone())),
+    );
     tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app).await {
             tracing::error!(error = %e, "metrics server");
@@ -49,10 +59,27 @@ async fn render(handle: PrometheusHandle, store: Store) -> String {
 
 fn describe() {
     use linli_web::telemetry::{REQUEST_DURATION, REQUESTS_TOTAL};
-    metrics::describe_counter!(REQUESTS_TOTAL, "HTTP requests by method, matched route and status.");
-    metrics::describe_histogram!(REQUEST_DURATION, metrics::Unit::Seconds, "HTTP request latency by matched route.");
+    metrics::describe_counter!(
+        REQUESTS_TOTAL,
+        "HTTP requests by method, matched route and status."
+    );
+    metrics::describe_histogram!(
+        REQUEST_DURATION,
+        metrics::Unit::Seconds,
+        "HTTP request latency by matched route."
+    );
     metrics::describe_gauge!(POOL_OPEN, "Open database connections (all pools).");
-    metrics::describe_gauge!(POOL_IN_USE, "Database connections lent to a query right now.");
-    metrics::describe_histogram!(BACKUP_DURATION, metrics::Unit::Seconds, "Duration of backups made by this process.");
-    metrics::describe_counter!(BACKUPS_TOTAL, "Backups made by this process, by result (ok, failed).");
+    metrics::describe_gauge!(
+        POOL_IN_USE,
+        "Database connections lent to a query right now."
+    );
+    metrics::describe_histogram!(
+        BACKUP_DURATION,
+        metrics::Unit::Seconds,
+        "Duration of backups made by this process."
+    );
+    metrics::describe_counter!(
+        BACKUPS_TOTAL,
+        "Backups made by this process, by result (ok, failed)."
+    );
 }

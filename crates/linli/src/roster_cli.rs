@@ -17,16 +17,25 @@ pub fn lang(flag: Option<&str>) -> anyhow::Result<Lang> {
             .find(|v| !v.is_empty())
             .unwrap_or_default()
     };
-    let code = flag.map(str::to_string).unwrap_or_else(from_env).to_ascii_lowercase();
+    let code = flag
+        .map(str::to_string)
+        .unwrap_or_else(from_env)
+        .to_ascii_lowercase();
     match flag {
         Some(f) if !matches!(f, "zh" | "en") => anyhow::bail!("--lang must be zh or en, not {f}"),
-        _ => Ok(if code.starts_with("en") { Lang::En } else { Lang::Zh }),
+        _ => Ok(if code.starts_with("en") {
+            Lang::En
+        } else {
+            Lang::Zh
+        }),
     }
 }
 
 /// Columns wide enough for Chinese text: a CJK character takes two cells of a terminal.
 fn width(s: &str) -> usize {
-    s.chars().map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 }).sum()
+    s.chars()
+        .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
+        .sum()
 }
 
 fn pad(s: &str, to: usize) -> String {
@@ -49,9 +58,19 @@ fn print_table(title: &str, problems: &[Problem], lang: Lang) {
     let cells: Vec<[String; 5]> = problems
         .iter()
         .map(|p| {
-            let header = if p.header.is_empty() { p.column_label(lang).to_string() } else { p.header.clone() };
+            let header = if p.header.is_empty() {
+                p.column_label(lang).to_string()
+            } else {
+                p.header.clone()
+            };
             let value: String = p.value.chars().take(30).collect();
-            [p.line.to_string(), p.letter.clone(), header, value, p.message(lang).to_string()]
+            [
+                p.line.to_string(),
+                p.letter.clone(),
+                header,
+                value,
+                p.message(lang).to_string(),
+            ]
         })
         .collect();
     let mut widths = head.map(width);
@@ -111,14 +130,20 @@ pub async fn import(
         }
     };
     let mut progress = |p: Progress| match p {
-        Progress::Read(n) => eprintln!("{}", match lang {
-            Lang::Zh => format!("已读 {n} 行 …"),
-            Lang::En => format!("read {n} rows …"),
-        }),
-        Progress::Written(n, total) => eprintln!("{}", match lang {
-            Lang::Zh => format!("已写入 {n} / {total} 户 …"),
-            Lang::En => format!("written {n} of {total} households …"),
-        }),
+        Progress::Read(n) => eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("已读 {n} 行 …"),
+                Lang::En => format!("read {n} rows …"),
+            }
+        ),
+        Progress::Written(n, total) => eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("已写入 {n} / {total} 户 …"),
+                Lang::En => format!("written {n} of {total} households …"),
+            }
+        ),
     };
     let done = match store
         .import_roster_file(compound, std::io::BufReader::new(f), dry_run, &mut progress)
@@ -136,7 +161,10 @@ pub async fn import(
         Ok(d) => d,
         Err(e) => {
             eprintln!("{}", e.message(lang));
-            eprintln!("{}", lang.pick("没有导入任何数据。", "Nothing was imported."));
+            eprintln!(
+                "{}",
+                lang.pick("没有导入任何数据。", "Nothing was imported.")
+            );
             return Ok(false);
         }
     };
@@ -153,19 +181,31 @@ pub async fn import(
         eprintln!(
             "{}",
             match lang {
-                Lang::Zh => format!("{} 处错误，没有导入任何数据。请改正后重新导入。", p.errors.len()),
-                Lang::En => format!("{} problems; nothing was imported. Correct them and import again.", p.errors.len()),
+                Lang::Zh => format!(
+                    "{} 处错误，没有导入任何数据。请改正后重新导入。",
+                    p.errors.len()
+                ),
+                Lang::En => format!(
+                    "{} problems; nothing was imported. Correct them and import again.",
+                    p.errors.len()
+                ),
             }
         );
         return Ok(false);
     }
     let counts = match (&done.applied, lang) {
-        (Some(a), Lang::Zh) => format!("新增 {}，修改 {}，不变 {}；业主 {} 人", a.created, a.updated, a.unchanged, p.people),
+        (Some(a), Lang::Zh) => format!(
+            "新增 {}，修改 {}，不变 {}；业主 {} 人",
+            a.created, a.updated, a.unchanged, p.people
+        ),
         (Some(a), Lang::En) => format!(
             "created {}, updated {}, unchanged {}; {} owners",
             a.created, a.updated, a.unchanged, p.people
         ),
-        (None, Lang::Zh) => format!("将新增 {}，修改 {}，不变 {}（试运行，没有写入）", p.created, p.updated, p.unchanged),
+        (None, Lang::Zh) => format!(
+            "将新增 {}，修改 {}，不变 {}（试运行，没有写入）",
+            p.created, p.updated, p.unchanged
+        ),
         (None, Lang::En) => format!(
             "would create {}, update {}, leave {} unchanged (dry run; nothing written)",
             p.created, p.updated, p.unchanged

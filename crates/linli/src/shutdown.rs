@@ -27,7 +27,10 @@ impl Stop {
                 let _ = tokio::signal::ctrl_c().await;
                 "Ctrl-C"
             };
-            tracing::info!(signal = name, "stopping: no new connections, finishing requests in flight");
+            tracing::info!(
+                signal = name,
+                "stopping: no new connections, finishing requests in flight"
+            );
             let _ = tx.send(true);
         });
         Ok(Stop(rx))
@@ -47,7 +50,10 @@ impl Stop {
         async move {
             requested.await;
             tokio::time::sleep(grace).await;
-            tracing::warn!(grace_secs = grace.as_secs(), "requests still in flight at the end of the grace period: stopping anyway");
+            tracing::warn!(
+                grace_secs = grace.as_secs(),
+                "requests still in flight at the end of the grace period: stopping anyway"
+            );
         }
     }
 }

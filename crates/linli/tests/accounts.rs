@@ -12,7 +12,10 @@ use serde_json::json;
 
 /// A browser that has not signed in, with the login page's CSRF token.
 async fn visitor(base: &str) -> (Browser, String) {
-    let b = Browser { client: client(), base: base.to_string() };
+    let b = Browser {
+        client: client(),
+        base: base.to_string(),
+    };
     let page = b.get("/login").await.1;
     let csrf = csrf_of(&page);
     (b, csrf)

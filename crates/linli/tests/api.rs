@@ -9,7 +9,12 @@ use serde_json::{Value, json};
 
 /// The ids of the items of a page of a list.
 fn ids(list: &Value) -> Vec<i64> {
-    list["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect()
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect()
 }
 
 both_backends! {
@@ -358,6 +363,12 @@ both_backends! {
 
 fn urlencode(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }

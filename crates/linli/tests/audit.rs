@@ -37,7 +37,14 @@ async fn newest(app: &TestApp) -> (i64, i64, String, i64, String, String) {
 async fn some_edits(app: &TestApp, token: &str, n: usize) {
     for i in 0..n {
         let v = app.household_json(token, 1).await["household"]["version"].clone();
-        let (s, b) = app.api(token, Method::PATCH, "/households/1", Some(json!({"version": v, "area": format!("6{i}.00")}))).await;
+        let (s, b) = app
+            .api(
+                token,
+                Method::PATCH,
+                "/households/1",
+                Some(json!({"version": v, "area": format!("6{i}.00")})),
+            )
+            .await;
         assert_eq!(s, 200, "{b}");
     }
 }

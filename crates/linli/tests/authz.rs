@@ -12,7 +12,18 @@ use std::collections::HashMap;
 /// Makes the n-th request's body, so that names stay unique.
 type BodyOf = Box<dyn Fn(usize) -> Value>;
 
-const PERSONAS: [&str; 10] = ["city", "street", "worker", "committee", "buildinghead", "unithead", "grid", "volunteer", "owner", "resident"];
+const PERSONAS: [&str; 10] = [
+    "city",
+    "street",
+    "worker",
+    "committee",
+    "buildinghead",
+    "unithead",
+    "grid",
+    "volunteer",
+    "owner",
+    "resident",
+];
 
 async fn tokens(app: &TestApp) -> HashMap<&'static str, String> {
     let mut out = HashMap::new();
@@ -43,8 +54,17 @@ async fn places(app: &TestApp) -> Places {
     let unit1 = app.persona_place("unithead");
     let building1 = app.persona_place("buildinghead");
     let q = |sql: String| async move { app.sql_i64(&sql).await };
-    assert_eq!(q(format!("SELECT unit_id FROM household WHERE id = {home}")).await, unit1);
-    assert_eq!(q(format!("SELECT building_id FROM household WHERE id = {home}")).await, building1);
+    assert_eq!(
+        q(format!("SELECT unit_id FROM household WHERE id = {home}")).await,
+        unit1
+    );
+    assert_eq!(
+        q(format!(
+            "SELECT building_id FROM household WHERE id = {home}"
+        ))
+        .await,
+        building1
+    );
     assert_eq!(app.persona_place("committee"), 1);
     assert_eq!(app.persona_place("grid"), 2);
     let resident = app.persona_place("resident");

@@ -11,7 +11,10 @@ use serde_json::{Value, json};
 
 /// What must not change when a write is refused: the household's row and the audit trail.
 async fn snapshot(app: &TestApp, token: &str, id: i64) -> (Value, i64) {
-    (app.household_json(token, id).await["household"].clone(), app.audit_count().await)
+    (
+        app.household_json(token, id).await["household"].clone(),
+        app.audit_count().await,
+    )
 }
 
 both_backends! {

@@ -49,15 +49,31 @@ async fn even_unit(app: &TestApp, compound: i64) -> (i64, i64) {
 /// Uploads a document of `kind` on the project page.
 async fn upload(d: &WebDriver, kind: &str, title: &str, file: &str) -> WebDriverResult<()> {
     choose(d, "kind", kind).await?;
-    d.query(By::Id("title")).single().await?.send_keys(title).await?;
-    d.query(By::Id("file")).single().await?.send_keys(file).await?;
-    let button = d.query(By::Css("form[action$='/documents'] button")).desc("the upload button").single().await?;
+    d.query(By::Id("title"))
+        .single()
+        .await?
+        .send_keys(title)
+        .await?;
+    d.query(By::Id("file"))
+        .single()
+        .await?
+        .send_keys(file)
+        .await?;
+    let button = d
+        .query(By::Css("form[action$='/documents'] button"))
+        .desc("the upload button")
+        .single()
+        .await?;
     click_and_leave(&button).await
 }
 
 /// Presses "next stage" and checks where the project is now.
 async fn forward(d: &WebDriver, expect: &str) -> WebDriverResult<()> {
-    let button = d.query(By::Css("#step button[value='forward']")).desc("the next-stage button").single().await?;
+    let button = d
+        .query(By::Css("#step button[value='forward']"))
+        .desc("the next-stage button")
+        .single()
+        .await?;
     click_and_leave(&button).await?;
     let stage = d.query(By::Id("stage")).single().await?.text().await?;
     assert_eq!(stage, expect, "the project's stage after the step");
@@ -65,17 +81,59 @@ async fn forward(d: &WebDriver, expect: &str) -> WebDriverResult<()> {
 }
 
 /// Records an income or an expense on the account page (an expense with its receipt photo).
-async fn record_entry(d: &WebDriver, direction: &str, category: &str, amount: &str, note: &str, receipt: Option<&str>) -> WebDriverResult<()> {
-    d.query(By::Css(format!("input[name='direction'][value='{direction}']"))).single().await?.click().await?;
-    choose(d, if direction == "income" { "source" } else { "purpose" }, category).await?;
-    d.query(By::Id("amount")).single().await?.send_keys(amount).await?;
-    d.query(By::Id("note")).single().await?.send_keys(note).await?;
+async fn record_entry(
+    d: &WebDriver,
+    direction: &str,
+    category: &str,
+    amount: &str,
+    note: &str,
+    receipt: Option<&str>,
+) -> WebDriverResult<()> {
+    d.query(By::Css(format!(
+        "input[name='direction'][value='{direction}']"
+    )))
+    .single()
+    .await?
+    .click()
+    .await?;
+    choose(
+        d,
+        if direction == "income" {
+            "source"
+        } else {
+            "purpose"
+        },
+        category,
+    )
+    .await?;
+    d.query(By::Id("amount"))
+        .single()
+        .await?
+        .send_keys(amount)
+        .await?;
+    d.query(By::Id("note"))
+        .single()
+        .await?
+        .send_keys(note)
+        .await?;
     if let Some(file) = receipt {
-        d.query(By::Id("file")).single().await?.send_keys(file).await?;
+        d.query(By::Id("file"))
+            .single()
+            .await?
+            .send_keys(file)
+            .await?;
     }
-    let submit = d.query(By::Css("#record button")).desc("the record button").single().await?;
+    let submit = d
+        .query(By::Css("#record button"))
+        .desc("the record button")
+        .single()
+        .await?;
     click_and_leave(&submit).await?;
-    d.query(By::Css("#entries tbody tr")).with_text(text(note)).desc("the new entry").first().await?;
+    d.query(By::Css("#entries tbody tr"))
+        .with_text(text(note))
+        .desc("the new entry")
+        .first()
+        .await?;
     Ok(())
 }
 
@@ -88,14 +146,18 @@ async fn a_unit_of_ganquanyuan_goes_from_survey_to_operation() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let app = &app;
     let street = app.token("street").await;
-    let compound = app.sql_i64("SELECT id FROM compound WHERE name = '甘泉苑'").await;
+    let compound = app
+        .sql_i64("SELECT id FROM compound WHERE name = '甘泉苑'")
+        .await;
     let (unit, per_floor) = even_unit(app, compound).await;
     let dir = app.scratch_dir();
     let file = dir.0.join("scan.jpg");
     std::fs::write(&file, common::TINY_JPEG).unwrap();
     let file = file.display().to_string();
     let low = app
-        .sql_i64(&format!("SELECT MIN(id) FROM household WHERE unit_id = {unit} AND floor = 1"))
+        .sql_i64(&format!(
+            "SELECT MIN(id) FROM household WHERE unit_id = {unit} AND floor = 1"
+        ))
         .await;
 
     // The unit's proposal, put to the residents (the decisions feature).

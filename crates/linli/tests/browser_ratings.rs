@@ -30,23 +30,46 @@ async fn open_month(app: &TestApp) -> (i64, Vec<(i64, String)>) {
         .as_array()
         .unwrap()
         .iter()
-        .map(|u| (u["unit_id"].as_i64().unwrap(), u["name"].as_str().unwrap().to_string()))
+        .map(|u| {
+            (
+                u["unit_id"].as_i64().unwrap(),
+                u["name"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     (m["id"].as_i64().unwrap(), units)
 }
 
 /// On the month page, taps the unit's "score" button, ticks `taps` on the sheet and submits.
-async fn score(d: &WebDriver, app: &TestApp, month: i64, unit: i64, taps: &[&str], shot_name: Option<&str>) -> WebDriverResult<()> {
+async fn score(
+    d: &WebDriver,
+    app: &TestApp,
+    month: i64,
+    unit: i64,
+    taps: &[&str],
+    shot_name: Option<&str>,
+) -> WebDriverResult<()> {
     d.goto(app.url(&format!("/rating/months/{month}"))).await?;
     let link = d
-        .query(By::Css(format!("ul.big-links a[href='/rating/months/{month}/score/{unit}']")))
+        .query(By::Css(format!(
+            "ul.big-links a[href='/rating/months/{month}/score/{unit}']"
+        )))
         .desc("the unit's button in the list of units to score")
         .single()
         .await?;
     click_and_leave(&link).await?;
-    d.query(By::Css("form.sheet")).desc("the scoring sheet").single().await?;
+    d.query(By::Css("form.sheet"))
+        .desc("the scoring sheet")
+        .single()
+        .await?;
     for tap in taps {
-        let item = d.query(By::Css(format!("input[type='checkbox'][name='item_{tap}']"))).desc("a deduction to tap").single().await?;
+        let item = d
+            .query(By::Css(format!(
+                "input[type='checkbox'][name='item_{tap}']"
+            )))
+            .desc("a deduction to tap")
+            .single()
+            .await?;
         item.scroll_into_view().await?;
         item.click().await?;
         assert!(item.is_selected().await?, "{tap} is ticked after the tap");
@@ -54,23 +77,48 @@ async fn score(d: &WebDriver, app: &TestApp, month: i64, unit: i64, taps: &[&str
     if let Some(name) = shot_name {
         // One tap per line: no two items of the sheet share a row.
         let mut tops = Vec::new();
-        for l in d.query(By::Css("form.sheet label.tap")).all_from_selector().await? {
+        for l in d
+            .query(By::Css("form.sheet label.tap"))
+            .all_from_selector()
+            .await?
+        {
             tops.push(l.rect().await?.y as i64);
         }
         let mut unique = tops.clone();
         unique.dedup();
-        assert_eq!(unique.len(), tops.len(), "each checkbox on its own line: {tops:?}");
+        assert_eq!(
+            unique.len(),
+            tops.len(),
+            "each checkbox on its own line: {tops:?}"
+        );
         shot(d, name).await?;
     }
-    let submit = d.query(By::Css("form.sheet button[type='submit']")).desc("the submit button of the sheet").single().await?;
+    let submit = d
+        .query(By::Css("form.sheet button[type='submit']"))
+        .desc("the submit button of the sheet")
+        .single()
+        .await?;
     click_and_leave(&submit).await?;
     // The next unit still to score opens (or the month, when none is left), saying the sheet was saved.
     let path = d.current_url().await?.path().to_string();
-    assert!(path == format!("/rating/months/{month}") || path.starts_with(&format!("/rating/months/{month}/score/")), "{path}");
-    let saved = d.query(By::Css("p.notice-ok")).desc("the confirmation of the sheet").single().await?.text().await?;
+    assert!(
+        path == format!("/rating/months/{month}")
+            || path.starts_with(&format!("/rating/months/{month}/score/")),
+        "{path}"
+    );
+    let saved = d
+        .query(By::Css("p.notice-ok"))
+        .desc("the confirmation of the sheet")
+        .single()
+        .await?
+        .text()
+        .await?;
     assert!(saved.contains("已提交评分表"), "{saved}");
     if path != format!("/rating/months/{month}") {
-        d.query(By::Css("form.sheet")).desc("the next unit's sheet").single().await?;
+        d.query(By::Css("form.sheet"))
+            .desc("the next unit's sheet")
+            .single()
+            .await?;
     }
     Ok(())
 }
@@ -84,7 +132,14 @@ async fn four_scorers_submit_on_the_phone_the_month_closes_and_the_notice_prints
     // Three units none of the scorers lives in as unit head: a clean one, one with a piece of
     // litter, one with flying-lead charging (a veto).
     let picked: Vec<&(i64, String)> = units.iter().filter(|(u, _)| *u != own).take(3).collect();
-    let [(clean, clean_name), (litter, litter_name), (veto, veto_name)] = picked[..] else { panic!("three units: {units:?}") };
+    let [
+        (clean, clean_name),
+        (litter, litter_name),
+        (veto, veto_name),
+    ] = picked[..]
+    else {
+        panic!("three units: {units:?}")
+    };
     let (clean, litter, veto) = (*clean, *litter, *veto);
     Chromium::start()
         .await
@@ -93,22 +148,52 @@ async fn four_scorers_submit_on_the_phone_the_month_closes_and_the_notice_prints
                 sign_in(&d, app, login, false).await?;
                 let first = (i == 0).then_some("rating-sheet");
                 score(&d, app, month, clean, &[], first).await?;
-                score(&d, app, month, litter, if login == "worker" { &["litter"] } else { &[] }, None).await?;
-                score(&d, app, month, veto, if login == "buildinghead" { &["flying_lead"] } else { &[] }, None).await?;
+                score(
+                    &d,
+                    app,
+                    month,
+                    litter,
+                    if login == "worker" { &["litter"] } else { &[] },
+                    None,
+                )
+                .await?;
+                score(
+                    &d,
+                    app,
+                    month,
+                    veto,
+                    if login == "buildinghead" {
+                        &["flying_lead"]
+                    } else {
+                        &[]
+                    },
+                    None,
+                )
+                .await?;
                 // What they scored leaves their list; the unit head never sees their own unit.
                 d.goto(app.url(&format!("/rating/months/{month}"))).await?;
                 let left: Vec<String> = {
                     let mut v = Vec::new();
-                    for a in d.query(By::Css("ul.big-links a")).all_from_selector().await? {
+                    for a in d
+                        .query(By::Css("ul.big-links a"))
+                        .all_from_selector()
+                        .await?
+                    {
                         v.push(a.attr("href").await?.unwrap_or_default());
                     }
                     v
                 };
                 for u in [clean, litter, veto] {
-                    assert!(!left.iter().any(|h| h.ends_with(&format!("/score/{u}"))), "{login}: unit {u} is scored");
+                    assert!(
+                        !left.iter().any(|h| h.ends_with(&format!("/score/{u}"))),
+                        "{login}: unit {u} is scored"
+                    );
                 }
                 if login == "unithead" {
-                    assert!(!left.iter().any(|h| h.ends_with(&format!("/score/{own}"))), "the unit head may not score their own unit");
+                    assert!(
+                        !left.iter().any(|h| h.ends_with(&format!("/score/{own}"))),
+                        "the unit head may not score their own unit"
+                    );
                 }
                 if i == 0 {
                     shot(&d, "rating-month-scoring").await?;
@@ -119,11 +204,25 @@ async fn four_scorers_submit_on_the_phone_the_month_closes_and_the_notice_prints
             // The committee closes the month (the other units were not scored: a reason).
             sign_in(&d, app, "committee", false).await?;
             d.goto(app.url(&format!("/rating/months/{month}"))).await?;
-            let reason = d.query(By::Id("reason")).desc("the reason for closing").single().await?;
+            let reason = d
+                .query(By::Id("reason"))
+                .desc("the reason for closing")
+                .single()
+                .await?;
             reason.send_keys("其余单元本月未组织评分").await?;
-            let close = d.query(By::Css(format!("form[action='/rating/months/{month}/close'] button[type='submit']"))).desc("the close button").single().await?;
+            let close = d
+                .query(By::Css(format!(
+                    "form[action='/rating/months/{month}/close'] button[type='submit']"
+                )))
+                .desc("the close button")
+                .single()
+                .await?;
             click_confirmed(&d, &close).await?;
-            d.query(By::Css("span.tag")).with_text("已结束").desc("the month is closed").first().await?;
+            d.query(By::Css("span.tag"))
+                .with_text("已结束")
+                .desc("the month is closed")
+                .first()
+                .await?;
             shot(&d, "rating-month-closed").await?;
 
             // The flags: the clean unit and the one with litter; the vetoed unit is out.
@@ -136,11 +235,26 @@ async fn four_scorers_submit_on_the_phone_the_month_closes_and_the_notice_prints
                 v
             };
             assert_eq!(flagged.len(), 2, "two flagged units: {flagged:?}");
-            assert!(flagged.iter().any(|r| r.contains(clean_name.as_str()) && r.contains("100.0")), "{clean_name} has a flag with 100.0: {flagged:?}");
-            assert!(flagged.iter().any(|r| r.contains(litter_name.as_str()) && r.contains("98.8")), "{litter_name} has a flag with 98.8: {flagged:?}");
-            assert!(!flagged.iter().any(|r| r.contains(veto_name.as_str())), "the vetoed unit has no flag: {flagged:?}");
+            assert!(
+                flagged
+                    .iter()
+                    .any(|r| r.contains(clean_name.as_str()) && r.contains("100.0")),
+                "{clean_name} has a flag with 100.0: {flagged:?}"
+            );
+            assert!(
+                flagged
+                    .iter()
+                    .any(|r| r.contains(litter_name.as_str()) && r.contains("98.8")),
+                "{litter_name} has a flag with 98.8: {flagged:?}"
+            );
+            assert!(
+                !flagged.iter().any(|r| r.contains(veto_name.as_str())),
+                "the vetoed unit has no flag: {flagged:?}"
+            );
             let veto_row = d
-                .query(By::Css(format!("a[href='/rating/months/{month}/units/{veto}']")))
+                .query(By::Css(format!(
+                    "a[href='/rating/months/{month}/units/{veto}']"
+                )))
                 .single()
                 .await?
                 .query(By::XPath("./ancestor::tr"))
@@ -148,25 +262,65 @@ async fn four_scorers_submit_on_the_phone_the_month_closes_and_the_notice_prints
                 .await?
                 .text()
                 .await?;
-            assert!(veto_row.contains("一票否决") && veto_row.contains("飞线充电"), "the veto is explained: {veto_row}");
+            assert!(
+                veto_row.contains("一票否决") && veto_row.contains("飞线充电"),
+                "the veto is explained: {veto_row}"
+            );
 
             // The printable notice names the flagged units.
-            let notice = d.query(By::Css(format!("a[href='/rating/months/{month}/notice']"))).desc("the notice button").single().await?;
+            let notice = d
+                .query(By::Css(format!("a[href='/rating/months/{month}/notice']")))
+                .desc("the notice button")
+                .single()
+                .await?;
             click_and_leave(&notice).await?;
-            let outcome = d.query(By::Css("section.notice p.outcome")).desc("the notice's flag line").single().await?.text().await?;
+            let outcome = d
+                .query(By::Css("section.notice p.outcome"))
+                .desc("the notice's flag line")
+                .single()
+                .await?
+                .text()
+                .await?;
             assert!(outcome.contains("流动红旗"), "{outcome}");
-            assert!(outcome.contains(&format!("{clean_name}（100.0）")), "{outcome}");
-            assert!(outcome.contains(&format!("{litter_name}（98.8）")), "{outcome}");
+            assert!(
+                outcome.contains(&format!("{clean_name}（100.0）")),
+                "{outcome}"
+            );
+            assert!(
+                outcome.contains(&format!("{litter_name}（98.8）")),
+                "{outcome}"
+            );
             assert!(!outcome.contains(veto_name.as_str()), "{outcome}");
-            d.query(By::Css("button[data-print]")).desc("the print button").single().await?;
+            d.query(By::Css("button[data-print]"))
+                .desc("the print button")
+                .single()
+                .await?;
             shot(&d, "rating-notice").await?;
 
             // The rating's page offers the committee the form to adopt a new rubric version,
             // prefilled with the version in force, and fits a phone.
-            d.goto(app.url(&format!("/compounds/{}/rating", app.persona_place("committee")))).await?;
-            let json = d.query(By::Id("rubric_json")).desc("the rubric JSON of the new-version form").single().await?.value().await?.unwrap_or_default();
-            assert!(json.contains("flying_lead"), "the textarea holds the current rubric");
-            d.query(By::Id("proposal_id")).with_tag("select").desc("the passed proposal to cite").single().await?;
+            d.goto(app.url(&format!(
+                "/compounds/{}/rating",
+                app.persona_place("committee")
+            )))
+            .await?;
+            let json = d
+                .query(By::Id("rubric_json"))
+                .desc("the rubric JSON of the new-version form")
+                .single()
+                .await?
+                .value()
+                .await?
+                .unwrap_or_default();
+            assert!(
+                json.contains("flying_lead"),
+                "the textarea holds the current rubric"
+            );
+            d.query(By::Id("proposal_id"))
+                .with_tag("select")
+                .desc("the passed proposal to cite")
+                .single()
+                .await?;
             shot(&d, "rating-index").await?;
             Ok(())
         })
@@ -174,8 +328,23 @@ async fn four_scorers_submit_on_the_phone_the_month_closes_and_the_notice_prints
 
     // The same month through the API: every party submitted for the three units.
     let token = app.token("committee").await;
-    let (_, m) = app.api(&token, Method::GET, &format!("/rating/months/{month}"), None).await;
-    let unit = |id: i64| -> Value { m["units"].as_array().unwrap().iter().find(|u| u["unit_id"] == id).unwrap().clone() };
+    let (_, m) = app
+        .api(
+            &token,
+            Method::GET,
+            &format!("/rating/months/{month}"),
+            None,
+        )
+        .await;
+    let unit = |id: i64| -> Value {
+        m["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["unit_id"] == id)
+            .unwrap()
+            .clone()
+    };
     assert_eq!(m["status"], "closed");
     for u in [clean, litter, veto] {
         assert_eq!(unit(u)["sheets"], 4, "four sheets for unit {u}");

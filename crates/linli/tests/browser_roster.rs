@@ -9,8 +9,8 @@ mod common;
 mod kit;
 
 use common::{Backend, TestApp};
-use linli_store::demo::DEMO_PASSWORD;
 use kit::Chromium;
+use linli_store::demo::DEMO_PASSWORD;
 use thirtyfour::prelude::*;
 
 /// A sheet of six flats of a new building; `bad` breaks rows 3, 5 and 7 of it.
@@ -87,92 +87,94 @@ async fn a_committee_member_fixes_every_listed_row_and_imports() {
     let households = app.sql_i64("SELECT COUNT(*) FROM household").await;
     let app = &app;
     let (bad, good) = (&bad, &good);
-    Chromium::start().await.run(|d| async move {
-        // Chinese, as the committee reads it (the cookie a click on the language switch sets).
-        d.goto(app.url("/prefs?lang=zh-CN&back=/login")).await?;
-        d.query(By::Id("login"))
-            .single()
-            .await?
-            .send_keys("committee")
-            .await?;
-        d.query(By::Id("password"))
-            .single()
-            .await?
-            .send_keys(DEMO_PASSWORD)
-            .await?;
-        d.query(By::Css("form[action='/login'] button[type='submit']"))
-            .single()
-            .await?
-            .click()
-            .await?;
-        d.query(By::Css("form.searchbar")).first().await?;
-        // From the compound page to the import page.
-        d.goto(app.url("/compounds/1")).await?;
-        d.query(By::Css("a[href='/compounds/1/roster']"))
-            .single()
-            .await?
-            .click()
-            .await?;
-        d.query(By::Id("roster-upload")).single().await?;
+    Chromium::start()
+        .await
+        .run(|d| async move {
+            // Chinese, as the committee reads it (the cookie a click on the language switch sets).
+            d.goto(app.url("/prefs?lang=zh-CN&back=/login")).await?;
+            d.query(By::Id("login"))
+                .single()
+                .await?
+                .send_keys("committee")
+                .await?;
+            d.query(By::Id("password"))
+                .single()
+                .await?
+                .send_keys(DEMO_PASSWORD)
+                .await?;
+            d.query(By::Css("form[action='/login'] button[type='submit']"))
+                .single()
+                .await?
+                .click()
+                .await?;
+            d.query(By::Css("form.searchbar")).first().await?;
+            // From the compound page to the import page.
+            d.goto(app.url("/compounds/1")).await?;
+            d.query(By::Css("a[href='/compounds/1/roster']"))
+                .single()
+                .await?
+                .click()
+                .await?;
+            d.query(By::Id("roster-upload")).single().await?;
 
-        upload(&d, app, bad).await?;
-        std::fs::create_dir_all("/tmp/linli-shots").ok();
-        d.screenshot(std::path::Path::new("/tmp/linli-shots/roster-errors.png"))
-            .await?;
-        let rows = d.find_all(By::Css("#roster-errors tbody tr")).await?;
-        let mut listed = Vec::new();
-        for r in &rows {
-            listed.push(r.find(By::Css("td")).await?.text().await?);
-        }
-        assert_eq!(
-            listed,
-            ["3", "5", "7", "7"],
-            "every bad row, and only those"
-        );
-        let text = d.find(By::Id("roster-errors")).await?.text().await?;
-        for words in [
-            "房号",
-            "必须填写",
-            "专有面积",
-            "必须大于零",
-            "楼层",
-            "楼顶",
-            "电话",
-        ] {
-            assert!(text.contains(words), "{words} in {text}");
-        }
-        assert!(
-            d.find_all(By::Id("roster-confirm")).await?.is_empty(),
-            "no confirm button while errors remain"
-        );
-        assert_eq!(
-            app.sql_i64("SELECT COUNT(*) FROM household").await,
-            households,
-            "nothing written"
-        );
+            upload(&d, app, bad).await?;
+            std::fs::create_dir_all("/tmp/linli-shots").ok();
+            d.screenshot(std::path::Path::new("/tmp/linli-shots/roster-errors.png"))
+                .await?;
+            let rows = d.find_all(By::Css("#roster-errors tbody tr")).await?;
+            let mut listed = Vec::new();
+            for r in &rows {
+                listed.push(r.find(By::Css("td")).await?.text().await?);
+            }
+            assert_eq!(
+                listed,
+                ["3", "5", "7", "7"],
+                "every bad row, and only those"
+            );
+            let text = d.find(By::Id("roster-errors")).await?.text().await?;
+            for words in [
+                "房号",
+                "必须填写",
+                "专有面积",
+                "必须大于零",
+                "楼层",
+                "楼顶",
+                "电话",
+            ] {
+                assert!(text.contains(words), "{words} in {text}");
+            }
+            assert!(
+                d.find_all(By::Id("roster-confirm")).await?.is_empty(),
+                "no confirm button while errors remain"
+            );
+            assert_eq!(
+                app.sql_i64("SELECT COUNT(*) FROM household").await,
+                households,
+                "nothing written"
+            );
 
-        upload(&d, app, good).await?;
-        assert!(d.find_all(By::Id("roster-errors")).await?.is_empty());
-        let counts = d.find(By::Id("roster-counts")).await?.text().await?;
-        assert!(counts.contains('6'), "six to create: {counts}");
-        d.query(By::Id("roster-confirm"))
-            .single()
-            .await?
-            .click()
-            .await?;
-        let result = d
-            .query(By::Id("roster-result"))
-            .desc("the import's result")
-            .single()
-            .await?
-            .text()
-            .await?;
-        d.screenshot(std::path::Path::new("/tmp/linli-shots/roster-done.png"))
-            .await?;
-        assert!(result.contains('6'), "{result}");
-        Ok(())
-    })
-    .await;
+            upload(&d, app, good).await?;
+            assert!(d.find_all(By::Id("roster-errors")).await?.is_empty());
+            let counts = d.find(By::Id("roster-counts")).await?.text().await?;
+            assert!(counts.contains('6'), "six to create: {counts}");
+            d.query(By::Id("roster-confirm"))
+                .single()
+                .await?
+                .click()
+                .await?;
+            let result = d
+                .query(By::Id("roster-result"))
+                .desc("the import's result")
+                .single()
+                .await?
+                .text()
+                .await?;
+            d.screenshot(std::path::Path::new("/tmp/linli-shots/roster-done.png"))
+                .await?;
+            assert!(result.contains('6'), "{result}");
+            Ok(())
+        })
+        .await;
     assert_eq!(
         app.sql_i64("SELECT COUNT(*) FROM household").await,
         households + 6

@@ -22,37 +22,77 @@ async fn a_volunteer_takes_swaps_and_checks_in_on_the_phone() {
     let app = &app;
     let c = app.persona_place("committee");
     let committee = app.token("committee").await;
-    let (_, list) = app.api(&committee, Method::GET, &format!("/compounds/{c}/volunteer-stations"), None).await;
+    let (_, list) = app
+        .api(
+            &committee,
+            Method::GET,
+            &format!("/compounds/{c}/volunteer-stations"),
+            None,
+        )
+        .await;
     let s = list["stations"][0]["id"].as_i64().unwrap();
     // A Thursday shift of its own, two or more days ahead, so the turn can still be swapped.
     let (_, sh) = app
-        .api(&committee, Method::POST, &format!("/volunteer-stations/{s}/shifts"), Some(json!({"weekday": "4", "start": "18:00", "end": "20:00", "capacity": "1"})))
+        .api(
+            &committee,
+            Method::POST,
+            &format!("/volunteer-stations/{s}/shifts"),
+            Some(json!({"weekday": "4", "start": "18:00", "end": "20:00", "capacity": "1"})),
+        )
         .await;
     let shift = sh["id"].as_i64().unwrap();
     // 14:00 on the suite's day: today's turn below (14:10–14:40) never meets a demo turn.
-    let china = app.today().with_hms(14, 0, 0).unwrap().assume_offset(time::macros::offset!(+8));
+    let china = app
+        .today()
+        .with_hms(14, 0, 0)
+        .unwrap()
+        .assume_offset(time::macros::offset!(+8));
     app.clock().set(china.unix_timestamp());
     let mut day = china.date() + Duration::days(2);
     // …and a week later still in the same month, so both show on one month's page.
-    while day.weekday() != time::Weekday::Thursday || (day + Duration::days(7)).month() != day.month() {
+    while day.weekday() != time::Weekday::Thursday
+        || (day + Duration::days(7)).month() != day.month()
+    {
         day += Duration::days(1);
     }
     let month = format!("{}-{:02}", day.year(), u8::from(day.month()));
     // The unit head's turn to swap with: the same Thursday shift a week later.
     let unithead = app.token("unithead").await;
     let later = (day + Duration::days(7)).to_string();
-    let (st, theirs) = app.api(&unithead, Method::POST, &format!("/volunteer-stations/{s}/signups"), Some(json!({"shift_id": shift, "day": later}))).await;
+    let (st, theirs) = app
+        .api(
+            &unithead,
+            Method::POST,
+            &format!("/volunteer-stations/{s}/signups"),
+            Some(json!({"shift_id": shift, "day": later})),
+        )
+        .await;
     assert_eq!(st, 201, "{theirs}");
     // Today's turn starting in ten minutes.
     let today_turn = {
         let wd = china.weekday().number_from_monday().to_string();
         let (_, t) = app
-            .api(&committee, Method::POST, &format!("/volunteer-stations/{s}/shifts"), Some(json!({"weekday": wd, "start": "14:10", "end": "14:40", "capacity": "1"})))
+            .api(
+                &committee,
+                Method::POST,
+                &format!("/volunteer-stations/{s}/shifts"),
+                Some(json!({"weekday": wd, "start": "14:10", "end": "14:40", "capacity": "1"})),
+            )
             .await;
         let volunteer = app.token("volunteer").await;
-        let (st, turn) = app.api(&volunteer, Method::POST, &format!("/volunteer-stations/{s}/signups"), Some(json!({"shift_id": t["id"], "day": china.date().to_string()}))).await;
+        let (st, turn) = app
+            .api(
+                &volunteer,
+                Method::POST,
+                &format!("/volunteer-stations/{s}/signups"),
+                Some(json!({"shift_id": t["id"], "day": china.date().to_string()})),
+            )
+            .await;
         assert_eq!(st, 201, "{turn}");
-        (turn["signup_id"].as_i64().unwrap(), format!("{}-{:02}", china.year(), u8::from(china.month())))
+        (
+            turn["signup_id"].as_i64().unwrap(),
+            format!("{}-{:02}", china.year(), u8::from(china.month())),
+        )
     };
     let page = format!("/volunteer-stations/{s}?month={month}");
     Chromium::start()

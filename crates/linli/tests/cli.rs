@@ -11,9 +11,12 @@ use common::{Backend, TestApp};
 async fn state(app: &TestApp) -> [i64; 5] {
     [
         app.sql_i64("SELECT COUNT(*) FROM household").await,
-        app.sql_i64("SELECT CAST(SUM(version) AS BIGINT) FROM household").await,
-        app.sql_i64("SELECT CAST(SUM(area_centi) AS BIGINT) FROM household").await,
-        app.sql_i64("SELECT COUNT(*) FROM building").await + app.sql_i64("SELECT COUNT(*) FROM unit").await,
+        app.sql_i64("SELECT CAST(SUM(version) AS BIGINT) FROM household")
+            .await,
+        app.sql_i64("SELECT CAST(SUM(area_centi) AS BIGINT) FROM household")
+            .await,
+        app.sql_i64("SELECT COUNT(*) FROM building").await
+            + app.sql_i64("SELECT COUNT(*) FROM unit").await,
         app.audit_count().await,
     ]
 }

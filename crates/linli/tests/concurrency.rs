@@ -12,12 +12,26 @@ use std::collections::HashMap;
 use tokio::task::JoinSet;
 
 /// One API call from a task of its own: (request number, status, body).
-fn call(set: &mut JoinSet<(usize, u16, Value)>, n: usize, base: &str, token: &str, method: Method, path: String, body: Value) {
+fn call(
+    set: &mut JoinSet<(usize, u16, Value)>,
+    n: usize,
+    base: &str,
+    token: &str,
+    method: Method,
+    path: String,
+    body: Value,
+) {
     let client = reqwest::Client::new();
     let url = format!("{base}/api/v1{path}");
     let token = token.to_string();
     set.spawn(async move {
-        let res = client.request(method, url).bearer_auth(token).json(&body).send().await.unwrap();
+        let res = client
+            .request(method, url)
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         let status = res.status().as_u16();
         (n, status, res.json().await.unwrap_or(Value::Null))
     });

@@ -25,7 +25,9 @@ async fn open_vote(app: &TestApp) -> (i64, i64, String, String) {
     let owner = app.token("owner").await;
     let committee = app.token("committee").await;
     let home = app.persona_place("owner");
-    let (s, h) = app.api(&owner, Method::GET, &format!("/households/{home}"), None).await;
+    let (s, h) = app
+        .api(&owner, Method::GET, &format!("/households/{home}"), None)
+        .await;
     assert_eq!(s, 200, "{h}");
     let unit = h["household"]["unit_id"].as_i64().unwrap();
     let compound = h["household"]["compound_id"].as_i64().unwrap();
@@ -40,18 +42,46 @@ async fn open_vote(app: &TestApp) -> (i64, i64, String, String) {
     assert_eq!(s, 201, "{p}");
     assert_eq!(p["stage"], "draft");
     let id = p["id"].as_i64().unwrap();
-    let (s, p) = app.api(&owner, Method::POST, &format!("/proposals/{id}/stage"), Some(json!({"action": "submit"}))).await;
+    let (s, p) = app
+        .api(
+            &owner,
+            Method::POST,
+            &format!("/proposals/{id}/stage"),
+            Some(json!({"action": "submit"})),
+        )
+        .await;
     assert_eq!(s, 200, "{p}");
     assert_eq!(p["stage"], "deliberation");
     // The committee answers, marked as its answer; an owner may not claim that mark.
     let (s, c) = app.api(&committee, Method::POST, &format!("/proposals/{id}/comments"), Some(json!({"body": "费用按楼层系数分摊，低层住户的采光问题会专门回应。", "official": true}))).await;
     assert_eq!(s, 201, "{c}");
-    let (s, err) = app.api(&owner, Method::POST, &format!("/proposals/{id}/comments"), Some(json!({"body": "我是委员会", "official": true}))).await;
+    let (s, err) = app
+        .api(
+            &owner,
+            Method::POST,
+            &format!("/proposals/{id}/comments"),
+            Some(json!({"body": "我是委员会", "official": true})),
+        )
+        .await;
     assert_api_error(s, &err, 403, "forbidden", None);
     // Residents cannot open the vote; the committee can.
-    let (s, err) = app.api(&owner, Method::POST, &format!("/proposals/{id}/voting"), Some(json!({"deadline": "2099-12-31"}))).await;
+    let (s, err) = app
+        .api(
+            &owner,
+            Method::POST,
+            &format!("/proposals/{id}/voting"),
+            Some(json!({"deadline": "2099-12-31"})),
+        )
+        .await;
     assert_api_error(s, &err, 403, "forbidden", None);
-    let (s, p) = app.api(&committee, Method::POST, &format!("/proposals/{id}/voting"), Some(json!({"deadline": "2099-12-31"}))).await;
+    let (s, p) = app
+        .api(
+            &committee,
+            Method::POST,
+            &format!("/proposals/{id}/voting"),
+            Some(json!({"deadline": "2099-12-31"})),
+        )
+        .await;
     assert_eq!(s, 200, "{p}");
     assert_eq!(p["stage"], "voting");
     (id, compound, owner, committee)
@@ -60,7 +90,9 @@ async fn open_vote(app: &TestApp) -> (i64, i64, String, String) {
 async fn upload(app: &TestApp, token: &str, compound: i64, bytes: &[u8]) -> i64 {
     let res = app
         .client
-        .post(app.url(&format!("/api/v1/compounds/{compound}/files?name=consent.jpg")))
+        .post(app.url(&format!(
+            "/api/v1/compounds/{compound}/files?name=consent.jpg"
+        )))
         .bearer_auth(token)
         .body(bytes.to_vec())
         .send()
@@ -76,13 +108,34 @@ const JPEG: &[u8] = common::TINY_JPEG;
 
 /// Percent-encodes a query value (a Chinese title).
 fn urlencode(s: &str) -> String {
-    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 async fn unanswered(app: &TestApp, token: &str, id: i64) -> Vec<i64> {
-    let (s, k) = app.api(token, Method::GET, &format!("/proposals/{id}/knock"), None).await;
+    let (s, k) = app
+        .api(token, Method::GET, &format!("/proposals/{id}/knock"), None)
+        .await;
     assert_eq!(s, 200, "{k}");
-    k["groups"].as_array().unwrap().iter().flat_map(|g| g["rows"].as_array().unwrap().iter().map(|r| r["household_id"].as_i64().unwrap())).collect()
+    k["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| {
+            g["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["household_id"].as_i64().unwrap())
+        })
+        .collect()
 }
 
 both_backends! {

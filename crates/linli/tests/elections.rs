@@ -29,17 +29,40 @@ async fn open_election(app: &TestApp) -> Setup {
     let owner = app.token("owner").await;
     let committee = app.token("committee").await;
     let home = app.persona_place("owner");
-    let (_, h) = app.api(&owner, Method::GET, &format!("/households/{home}"), None).await;
+    let (_, h) = app
+        .api(&owner, Method::GET, &format!("/households/{home}"), None)
+        .await;
     let unit = h["household"]["unit_id"].as_i64().unwrap();
     let compound = h["household"]["compound_id"].as_i64().unwrap();
 
     // Residents cannot call an election; the committee can. Seats are checked first.
     let body = json!({"scope": "unit", "scope_id": unit, "title": "选举单元长", "seats": 3});
-    let (s, err) = app.api(&owner, Method::POST, &format!("/compounds/{compound}/elections"), Some(body.clone())).await;
+    let (s, err) = app
+        .api(
+            &owner,
+            Method::POST,
+            &format!("/compounds/{compound}/elections"),
+            Some(body.clone()),
+        )
+        .await;
     assert_api_error(s, &err, 403, "forbidden", None);
-    let (s, err) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/elections"), Some(json!({"scope": "unit", "scope_id": unit, "title": "选举单元长", "seats": "三"}))).await;
+    let (s, err) = app
+        .api(
+            &committee,
+            Method::POST,
+            &format!("/compounds/{compound}/elections"),
+            Some(json!({"scope": "unit", "scope_id": unit, "title": "选举单元长", "seats": "三"})),
+        )
+        .await;
     assert_api_error(s, &err, 422, "not_a_number", Some("seats"));
-    let (s, e) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/elections"), Some(body)).await;
+    let (s, e) = app
+        .api(
+            &committee,
+            Method::POST,
+            &format!("/compounds/{compound}/elections"),
+            Some(body),
+        )
+        .await;
     assert_eq!(s, 201, "{e}");
     assert_eq!(e["kind"], "unit_head");
     assert_eq!(e["seats"], 3);
@@ -47,25 +70,79 @@ async fn open_election(app: &TestApp) -> Setup {
     assert_eq!(e["proposal"]["matter"], "committee");
 
     // The owner stands; the committee enters four recommended by residents or the party branch.
-    let (s, c) = app.api(&owner, Method::POST, &format!("/proposals/{id}/candidates"), Some(json!({"nominated_by": "self", "statement": "我退休在家，愿意为大家跑腿。"}))).await;
+    let (s, c) = app
+        .api(
+            &owner,
+            Method::POST,
+            &format!("/proposals/{id}/candidates"),
+            Some(json!({"nominated_by": "self", "statement": "我退休在家，愿意为大家跑腿。"})),
+        )
+        .await;
     assert_eq!(s, 201, "{c}");
     let mut candidates = vec![c["id"].as_i64().unwrap()];
-    let (s, err) = app.api(&owner, Method::POST, &format!("/proposals/{id}/candidates"), Some(json!({"nominated_by": "residents", "name": "张三"}))).await;
+    let (s, err) = app
+        .api(
+            &owner,
+            Method::POST,
+            &format!("/proposals/{id}/candidates"),
+            Some(json!({"nominated_by": "residents", "name": "张三"})),
+        )
+        .await;
     assert_api_error(s, &err, 403, "forbidden", None);
-    for (name, by) in [("李阿姨", "residents"), ("王师傅", "party_branch"), ("赵老师", "residents"), ("陈叔", "residents")] {
-        let (s, c) = app.api(&committee, Method::POST, &format!("/proposals/{id}/candidates"), Some(json!({"nominated_by": by, "name": name, "statement": "热心公益"}))).await;
+    for (name, by) in [
+        ("李阿姨", "residents"),
+        ("王师傅", "party_branch"),
+        ("赵老师", "residents"),
+        ("陈叔", "residents"),
+    ] {
+        let (s, c) = app
+            .api(
+                &committee,
+                Method::POST,
+                &format!("/proposals/{id}/candidates"),
+                Some(json!({"nominated_by": by, "name": name, "statement": "热心公益"})),
+            )
+            .await;
         assert_eq!(s, 201, "{c}");
         candidates.push(c["id"].as_i64().unwrap());
     }
-    let (s, err) = app.api(&committee, Method::POST, &format!("/proposals/{id}/candidates"), Some(json!({"nominated_by": "residents", "name": "陈叔"}))).await;
+    let (s, err) = app
+        .api(
+            &committee,
+            Method::POST,
+            &format!("/proposals/{id}/candidates"),
+            Some(json!({"nominated_by": "residents", "name": "陈叔"})),
+        )
+        .await;
     assert_api_error(s, &err, 422, "taken", Some("name"));
 
-    let (s, p) = app.api(&committee, Method::POST, &format!("/proposals/{id}/stage"), Some(json!({"action": "submit"}))).await;
+    let (s, p) = app
+        .api(
+            &committee,
+            Method::POST,
+            &format!("/proposals/{id}/stage"),
+            Some(json!({"action": "submit"})),
+        )
+        .await;
     assert_eq!(s, 200, "{p}");
-    let (s, p) = app.api(&committee, Method::POST, &format!("/proposals/{id}/voting"), Some(json!({"deadline": "2099-12-31"}))).await;
+    let (s, p) = app
+        .api(
+            &committee,
+            Method::POST,
+            &format!("/proposals/{id}/voting"),
+            Some(json!({"deadline": "2099-12-31"})),
+        )
+        .await;
     assert_eq!(s, 200, "{p}");
     // The list of candidates is closed with the roll.
-    let (s, err) = app.api(&committee, Method::POST, &format!("/proposals/{id}/candidates"), Some(json!({"nominated_by": "residents", "name": "晚来的"}))).await;
+    let (s, err) = app
+        .api(
+            &committee,
+            Method::POST,
+            &format!("/proposals/{id}/candidates"),
+            Some(json!({"nominated_by": "residents", "name": "晚来的"})),
+        )
+        .await;
     assert_api_error(s, &err, 422, "wrong_stage", Some("stage"));
 
     let voters: Vec<i64> = app
@@ -74,14 +151,34 @@ async fn open_election(app: &TestApp) -> Setup {
         .into_iter()
         .map(|(h, _)| h)
         .collect();
-    app.sql_exec(&format!("UPDATE elector SET area_centi = 8000 WHERE proposal_id = {id}")).await;
+    app.sql_exec(&format!(
+        "UPDATE elector SET area_centi = 8000 WHERE proposal_id = {id}"
+    ))
+    .await;
     assert!(voters.len() >= 3, "a unit of several voters: {voters:?}");
     let evidence = upload(app, &committee, compound).await;
-    Setup { id, compound, owner, committee, candidates, voters, evidence }
+    Setup {
+        id,
+        compound,
+        owner,
+        committee,
+        candidates,
+        voters,
+        evidence,
+    }
 }
 
 async fn upload(app: &TestApp, token: &str, compound: i64) -> i64 {
-    let res = app.client.post(app.url(&format!("/api/v1/compounds/{compound}/files?name=ballot.jpg"))).bearer_auth(token).body(JPEG.to_vec()).send().await.unwrap();
+    let res = app
+        .client
+        .post(app.url(&format!(
+            "/api/v1/compounds/{compound}/files?name=ballot.jpg"
+        )))
+        .bearer_auth(token)
+        .body(JPEG.to_vec())
+        .send()
+        .await
+        .unwrap();
     let body: Value = res.json().await.unwrap();
     body["id"].as_i64().unwrap()
 }
@@ -89,17 +186,34 @@ async fn upload(app: &TestApp, token: &str, compound: i64) -> i64 {
 /// A paper ballot entered by the committee for the voter of `household`.
 async fn paper(app: &TestApp, s: &Setup, household: i64, chosen: &[i64]) -> (u16, Value) {
     let body = json!({"candidates": chosen, "method": "paper", "evidence_id": s.evidence, "household_id": household});
-    app.api(&s.committee, Method::POST, &format!("/proposals/{}/election-ballots", s.id), Some(body)).await
+    app.api(
+        &s.committee,
+        Method::POST,
+        &format!("/proposals/{}/election-ballots", s.id),
+        Some(body),
+    )
+    .await
 }
 
 async fn count(app: &TestApp, s: &Setup) -> Value {
-    let (st, e) = app.api(&s.committee, Method::GET, &format!("/proposals/{}/election", s.id), None).await;
+    let (st, e) = app
+        .api(
+            &s.committee,
+            Method::GET,
+            &format!("/proposals/{}/election", s.id),
+            None,
+        )
+        .await;
     assert_eq!(st, 200, "{e}");
     e["count"].clone()
 }
 
 fn names(v: &Value) -> Vec<String> {
-    v.as_array().unwrap().iter().map(|n| n.as_str().unwrap().to_string()).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap().to_string())
+        .collect()
 }
 
 both_backends! {

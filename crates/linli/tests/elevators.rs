@@ -26,8 +26,20 @@ async fn six_floor_unit(app: &TestApp, compound: i64) -> i64 {
     .await
 }
 
-async fn create(app: &TestApp, token: &str, compound: i64, unit: i64, proposal: Option<i64>) -> (u16, Value) {
-    app.api(token, Method::POST, &format!("/compounds/{compound}/elevators"), Some(json!({"unit_id": unit, "proposal_id": proposal}))).await
+async fn create(
+    app: &TestApp,
+    token: &str,
+    compound: i64,
+    unit: i64,
+    proposal: Option<i64>,
+) -> (u16, Value) {
+    app.api(
+        token,
+        Method::POST,
+        &format!("/compounds/{compound}/elevators"),
+        Some(json!({"unit_id": unit, "proposal_id": proposal})),
+    )
+    .await
 }
 
 /// A plan with the Shanghai subsidy and the 新民村 table, at the project's current version.
@@ -42,7 +54,14 @@ fn plan(version: i64, cost: &str, coefficients: &[(i32, &str)]) -> Value {
     })
 }
 
-const XINMIN: [(i32, &str); 6] = [(1, "0"), (2, "0"), (3, "10"), (4, "20"), (5, "30"), (6, "40%")];
+const XINMIN: [(i32, &str); 6] = [
+    (1, "0"),
+    (2, "0"),
+    (3, "10"),
+    (4, "20"),
+    (5, "30"),
+    (6, "40%"),
+];
 
 async fn unit_proposal(app: &TestApp, token: &str, compound: i64, unit: i64) -> i64 {
     let (s, p) = app

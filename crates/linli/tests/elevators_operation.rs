@@ -26,17 +26,40 @@ async fn households(app: &TestApp, project: i64) -> Vec<(i64, i64)> {
 }
 
 async fn enter(app: &TestApp, token: &str, project: i64, body: Value) -> (u16, Value) {
-    app.api(token, Method::POST, &format!("/elevators/{project}/operation/costs"), Some(body)).await
+    app.api(
+        token,
+        Method::POST,
+        &format!("/elevators/{project}/operation/costs"),
+        Some(body),
+    )
+    .await
 }
 
 /// The parts of a cost as (household id, fen).
 fn parts(cost: &Value) -> Vec<(i64, i64)> {
-    cost["lines"].as_array().unwrap().iter().map(|l| (l["household_id"].as_i64().unwrap(), l["share"].as_i64().unwrap())).collect()
+    cost["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["household_id"].as_i64().unwrap(),
+                l["share"].as_i64().unwrap(),
+            )
+        })
+        .collect()
 }
 
 /// This month in China, as the server sees it.
 async fn this_month(app: &TestApp, token: &str, project: i64) -> String {
-    let (s, op) = app.api(token, Method::GET, &format!("/elevators/{project}/operation"), None).await;
+    let (s, op) = app
+        .api(
+            token,
+            Method::GET,
+            &format!("/elevators/{project}/operation"),
+            None,
+        )
+        .await;
     assert_eq!(s, 200, "{op}");
     op["current_month"].as_str().unwrap().to_string()
 }

@@ -15,18 +15,38 @@ use std::path::{Path, PathBuf};
 
 /// A photo of `w`×`h` pixels with some structure (so JPEG has something to keep).
 fn photo(w: u32, h: u32, format: image::ImageFormat) -> Vec<u8> {
-    let img = image::RgbaImage::from_fn(w, h, |x, y| image::Rgba([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8, if y < 20 { 0 } else { 255 }]));
+    let img = image::RgbaImage::from_fn(w, h, |x, y| {
+        image::Rgba([
+            (x % 256) as u8,
+            (y % 256) as u8,
+            ((x + y) % 256) as u8,
+            if y < 20 { 0 } else { 255 },
+        ])
+    });
     let img = image::DynamicImage::ImageRgba8(img);
-    let img = if format == image::ImageFormat::Jpeg { image::DynamicImage::ImageRgb8(img.to_rgb8()) } else { img };
+    let img = if format == image::ImageFormat::Jpeg {
+        image::DynamicImage::ImageRgb8(img.to_rgb8())
+    } else {
+        img
+    };
     let mut out = Vec::new();
     img.write_to(&mut Cursor::new(&mut out), format).unwrap();
     out
 }
 
-async fn upload(app: &TestApp, token: &str, compound: i64, name: &str, purpose: &str, bytes: Vec<u8>) -> (u16, Value) {
+async fn upload(
+    app: &TestApp,
+    token: &str,
+    compound: i64,
+    name: &str,
+    purpose: &str,
+    bytes: Vec<u8>,
+) -> (u16, Value) {
     let res = app
         .client
-        .post(app.url(&format!("/api/v1/compounds/{compound}/files?name={name}&purpose={purpose}")))
+        .post(app.url(&format!(
+            "/api/v1/compounds/{compound}/files?name={name}&purpose={purpose}"
+        )))
         .bearer_auth(token)
         .body(bytes)
         .send()
@@ -34,15 +54,32 @@ async fn upload(app: &TestApp, token: &str, compound: i64, name: &str, purpose: 
         .unwrap();
     let status = res.status().as_u16();
     let text = res.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
 }
 
 /// (status, content type, body) of `/files/{id}` (with `?thumb=1` when asked).
 async fn fetch(app: &TestApp, token: &str, id: i64, thumb: bool) -> (u16, String, Vec<u8>) {
     let q = if thumb { "?thumb=1" } else { "" };
-    let res = app.client.get(app.url(&format!("/files/{id}{q}"))).bearer_auth(token).send().await.unwrap();
-    let ct = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
-    (res.status().as_u16(), ct, res.bytes().await.unwrap().to_vec())
+    let res = app
+        .client
+        .get(app.url(&format!("/files/{id}{q}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let ct = res
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (
+        res.status().as_u16(),
+        ct,
+        res.bytes().await.unwrap().to_vec(),
+    )
 }
 
 fn on_disk(root: &Path, sha: &str) -> PathBuf {
@@ -67,23 +104,45 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 
 /// (attachment rows, audit records, files on disk).
 async fn state(app: &TestApp, root: &Path) -> (i64, i64, usize) {
-    (app.sql_i64("SELECT COUNT(*) FROM attachment").await, app.audit_count().await, files_under(root).len())
+    (
+        app.sql_i64("SELECT COUNT(*) FROM attachment").await,
+        app.audit_count().await,
+        files_under(root).len(),
+    )
 }
 
 /// A committee member of another compound than the committee persona's, and their token.
 async fn outsider(app: &TestApp, compound: i64) -> String {
-    let other = app.sql_i64(&format!("SELECT MIN(id) FROM compound WHERE id <> {compound}")).await;
+    let other = app
+        .sql_i64(&format!(
+            "SELECT MIN(id) FROM compound WHERE id <> {compound}"
+        ))
+        .await;
     let ids: Vec<i64> = {
         let mut v = Vec::new();
         for col in ["city_id", "district_id", "subdistrict_id", "community_id"] {
-            v.push(app.sql_i64(&format!("SELECT {col} FROM compound WHERE id = {other}")).await);
+            v.push(
+                app.sql_i64(&format!("SELECT {col} FROM compound WHERE id = {other}"))
+                    .await,
+            );
         }
         v
     };
-    let path: linli_domain::place::Path =
-        format!("city:{}/district:{}/subdistrict:{}/community:{}/compound:{other}", ids[0], ids[1], ids[2], ids[3]).parse().unwrap();
-    let id = app.store.create_account("outsider", None, "外小区 委员", DEMO_PASSWORD).await.unwrap();
-    app.store.grant_role(None, id, Role::CommitteeMember, &path).await.unwrap();
+    let path: linli_domain::place::Path = format!(
+        "city:{}/district:{}/subdistrict:{}/community:{}/compound:{other}",
+        ids[0], ids[1], ids[2], ids[3]
+    )
+    .parse()
+    .unwrap();
+    let id = app
+        .store
+        .create_account("outsider", None, "外小区 委员", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    app.store
+        .grant_role(None, id, Role::CommitteeMember, &path)
+        .await
+        .unwrap();
     app.token("outsider").await
 }
 

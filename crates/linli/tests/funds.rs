@@ -22,7 +22,9 @@ fn compound(app: &TestApp) -> i64 {
 async fn receipt(app: &TestApp, token: &str, compound: i64) -> i64 {
     let res = app
         .client
-        .post(app.url(&format!("/api/v1/compounds/{compound}/files?purpose=attachment&name=receipt.jpg")))
+        .post(app.url(&format!(
+            "/api/v1/compounds/{compound}/files?purpose=attachment&name=receipt.jpg"
+        )))
         .bearer_auth(token)
         .body(JPEG.to_vec())
         .send()
@@ -33,21 +35,46 @@ async fn receipt(app: &TestApp, token: &str, compound: i64) -> i64 {
 }
 
 async fn open(app: &TestApp, token: &str, compound: i64, body: Value) -> i64 {
-    let (s, a) = app.api(token, Method::POST, &format!("/compounds/{compound}/funds"), Some(body)).await;
+    let (s, a) = app
+        .api(
+            token,
+            Method::POST,
+            &format!("/compounds/{compound}/funds"),
+            Some(body),
+        )
+        .await;
     assert_eq!(s, 201, "{a}");
     a["id"].as_i64().unwrap()
 }
 
 async fn record(app: &TestApp, token: &str, account: i64, body: Value) -> (u16, Value) {
-    app.api(token, Method::POST, &format!("/funds/{account}/entries"), Some(body)).await
+    app.api(
+        token,
+        Method::POST,
+        &format!("/funds/{account}/entries"),
+        Some(body),
+    )
+    .await
 }
 
 fn line<'a>(lines: &'a Value, code: &str) -> &'a Value {
-    &lines.as_array().unwrap().iter().find(|l| l["code"] == code).unwrap()["amount"]
+    &lines
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["code"] == code)
+        .unwrap()["amount"]
 }
 
 async fn statement(app: &TestApp, token: &str, account: i64, from: &str, to: &str) -> Value {
-    let (s, st) = app.api(token, Method::GET, &format!("/funds/{account}/statement?from={from}&to={to}"), None).await;
+    let (s, st) = app
+        .api(
+            token,
+            Method::GET,
+            &format!("/funds/{account}/statement?from={from}&to={to}"),
+            None,
+        )
+        .await;
     assert_eq!(s, 200, "{st}");
     st
 }

@@ -20,7 +20,11 @@ fn png_claiming(w: u32, h: u32) -> Vec<u8> {
         for &b in bytes {
             crc ^= u32::from(b);
             for _ in 0..8 {
-                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
             }
         }
         !crc
@@ -63,11 +67,20 @@ async fn read_to_close(s: &mut TcpStream, within: Duration) -> Result<Vec<u8>, &
 }
 
 /// A server of `app`'s store with other limits (and `secure` cookies, HSTS), on a new port.
-async fn serve_with(app: &TestApp, limits: linli_web::server::ServerLimits, secure: bool) -> std::net::SocketAddr {
+async fn serve_with(
+    app: &TestApp,
+    limits: linli_web::server::ServerLimits,
+    secure: bool,
+) -> std::net::SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let router = linli_web::app(app.store.clone(), secure);
-    tokio::spawn(linli_web::server::serve(listener, router, limits, std::future::pending()));
+    tokio::spawn(linli_web::server::serve(
+        listener,
+        router,
+        limits,
+        std::future::pending(),
+    ));
     addr
 }
 
@@ -173,31 +186,61 @@ both_backends! {
 /// the connections over the cap wait for a free one).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_sockets_are_closed_and_open_connections_are_capped() {
-    assert!(linli_web::server::ServerLimits::default().header_timeout <= Duration::from_secs(30), "closed within 30 s by default");
+    assert!(
+        linli_web::server::ServerLimits::default().header_timeout <= Duration::from_secs(30),
+        "closed within 30 s by default"
+    );
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let limits = linli_web::server::ServerLimits { header_timeout: Duration::from_secs(1), max_connections: 2 };
+    let limits = linli_web::server::ServerLimits {
+        header_timeout: Duration::from_secs(1),
+        max_connections: 2,
+    };
     let addr = serve_with(&app, limits, false).await;
 
     let started = Instant::now();
     let mut silent = TcpStream::connect(addr).await.unwrap();
-    read_to_close(&mut silent, Duration::from_secs(5)).await.expect("a silent socket is closed");
-    assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
+    read_to_close(&mut silent, Duration::from_secs(5))
+        .await
+        .expect("a silent socket is closed");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
 
     let mut kept = TcpStream::connect(addr).await.unwrap();
-    kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
-    let answer = read_to_close(&mut kept, Duration::from_secs(5)).await.expect("an idle kept-alive socket is closed");
-    assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200"), "{}", String::from_utf8_lossy(&answer));
+    kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let answer = read_to_close(&mut kept, Duration::from_secs(5))
+        .await
+        .expect("an idle kept-alive socket is closed");
+    assert!(
+        String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
 
     // Two silent sockets take both places; a third caller waits until one is gone.
     let a = TcpStream::connect(addr).await.unwrap();
     let _b = TcpStream::connect(addr).await.unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
     let mut third = TcpStream::connect(addr).await.unwrap();
-    third.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.unwrap();
+    third
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
     let mut buf = [0u8; 64];
-    assert!(tokio::time::timeout(Duration::from_millis(300), third.read(&mut buf)).await.is_err(), "no place for a third connection yet");
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), third.read(&mut buf))
+            .await
+            .is_err(),
+        "no place for a third connection yet"
+    );
     drop(a);
-    let answer = read_to_close(&mut third, Duration::from_secs(5)).await.expect("served once a place is free");
+    let answer = read_to_close(&mut third, Duration::from_secs(5))
+        .await
+        .expect("served once a place is free");
     assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200"));
 }
 
@@ -208,28 +251,65 @@ async fn every_response_carries_the_security_headers() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let b = app.browser_login("committee").await;
     let compound = app.persona_place("committee");
-    for path in ["/", &format!("/compounds/{compound}"), "/households/1", "/login", "/static/app.css", "/api/v1/me", "/no-such-page", "/healthz", "/api/openapi.json"] {
+    for path in [
+        "/",
+        &format!("/compounds/{compound}"),
+        "/households/1",
+        "/login",
+        "/static/app.css",
+        "/api/v1/me",
+        "/no-such-page",
+        "/healthz",
+        "/api/openapi.json",
+    ] {
         let res = b.client.get(app.url(path)).send().await.unwrap();
         let h = res.headers().clone();
-        let csp = h.get("content-security-policy").unwrap_or_else(|| panic!("CSP on {path}")).to_str().unwrap();
-        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'") && !csp.contains("unsafe"), "{path}: {csp}");
+        let csp = h
+            .get("content-security-policy")
+            .unwrap_or_else(|| panic!("CSP on {path}"))
+            .to_str()
+            .unwrap();
+        assert!(
+            csp.contains("frame-ancestors 'none'")
+                && csp.contains("script-src 'self'")
+                && !csp.contains("unsafe"),
+            "{path}: {csp}"
+        );
         assert_eq!(h["x-frame-options"], "DENY", "{path}");
         assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(h["referrer-policy"], "same-origin", "{path}");
-        assert!(h.get("strict-transport-security").is_none(), "no HSTS over plain HTTP: {path}");
+        assert!(
+            h.get("strict-transport-security").is_none(),
+            "no HSTS over plain HTTP: {path}"
+        );
         if h["content-type"].to_str().unwrap().starts_with("text/html") {
             let html = res.text().await.unwrap();
             for (i, _) in html.match_indices("<script") {
-                assert!(html[i..].starts_with("<script src=\"/static/"), "inline script on {path}");
+                assert!(
+                    html[i..].starts_with("<script src=\"/static/"),
+                    "inline script on {path}"
+                );
             }
-            for attr in [" style=", " onclick=", " onsubmit=", " onload=", " onchange=", "javascript:"] {
+            for attr in [
+                " style=",
+                " onclick=",
+                " onsubmit=",
+                " onload=",
+                " onchange=",
+                "javascript:",
+            ] {
                 assert!(!html.contains(attr), "{attr} on {path}");
             }
         }
     }
     let secure = serve_with(&app, linli_web::server::ServerLimits::default(), true).await;
-    let res = reqwest::get(format!("http://{secure}/login")).await.unwrap();
-    assert_eq!(res.headers()["strict-transport-security"], "max-age=31536000");
+    let res = reqwest::get(format!("http://{secure}/login"))
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
 }
 
 /// The language switch's `back` leads only to this site, and never to an error.
@@ -245,7 +325,12 @@ async fn the_language_switch_cannot_send_anyone_elsewhere() {
         ("/%0d%0aSet-Cookie:%20x=1", "/"),
         ("/compounds/1", "/compounds/1"),
     ] {
-        let res = app.client.get(app.url(&format!("/prefs?lang=en&back={back}"))).send().await.unwrap();
+        let res = app
+            .client
+            .get(app.url(&format!("/prefs?lang=en&back={back}")))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 303, "{back}");
         assert_eq!(res.headers()["location"], to, "{back}");
     }

@@ -10,8 +10,23 @@ use reqwest::Method;
 use sea_orm::ConnectionTrait;
 
 const TABLES: [&str; 17] = [
-    "region", "compound", "sub_compound", "building", "unit", "person", "household", "ownership", "residency", "account",
-    "role_grant", "session", "api_token", "login_attempt", "invite", "audit", "audit_head",
+    "region",
+    "compound",
+    "sub_compound",
+    "building",
+    "unit",
+    "person",
+    "household",
+    "ownership",
+    "residency",
+    "account",
+    "role_grant",
+    "session",
+    "api_token",
+    "login_attempt",
+    "invite",
+    "audit",
+    "audit_head",
 ];
 
 /// Which of the application's tables can be read.
@@ -19,7 +34,11 @@ async fn tables_present(app: &TestApp) -> Vec<&'static str> {
     let conn = app.sql().await;
     let mut present = Vec::new();
     for t in TABLES {
-        if conn.execute_unprepared(&format!("SELECT COUNT(*) FROM {t}")).await.is_ok() {
+        if conn
+            .execute_unprepared(&format!("SELECT COUNT(*) FROM {t}"))
+            .await
+            .is_ok()
+        {
             present.push(t);
         }
     }

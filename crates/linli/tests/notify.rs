@@ -30,10 +30,21 @@ struct Gateway {
     bad_signatures: AtomicU16,
 }
 
-async fn gateway_hook(AxState(g): AxState<Arc<Gateway>>, headers: HeaderMap, body: axum::body::Bytes) -> StatusCode {
-    let ts = headers.get("x-linli-timestamp").and_then(|v| v.to_str().ok()).unwrap_or("");
-    let sig = headers.get("x-linli-signature").and_then(|v| v.to_str().ok()).unwrap_or("");
-    let mut mac = <hmac::Hmac<sha2_11::Sha256> as KeyInit>::new_from_slice(SECRET.as_bytes()).unwrap();
+async fn gateway_hook(
+    AxState(g): AxState<Arc<Gateway>>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> StatusCode {
+    let ts = headers
+        .get("x-linli-timestamp")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let sig = headers
+        .get("x-linli-signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mut mac =
+        <hmac::Hmac<sha2_11::Sha256> as KeyInit>::new_from_slice(SECRET.as_bytes()).unwrap();
     mac.update(format!("{ts}.").as_bytes());
     mac.update(&body);
     let want = format!("sha256={}", hex::encode(mac.finalize().into_bytes()));
@@ -44,15 +55,24 @@ async fn gateway_hook(AxState(g): AxState<Arc<Gateway>>, headers: HeaderMap, bod
     let status = StatusCode::from_u16(g.status.load(Ordering::SeqCst)).unwrap();
     if status.is_success() {
         let mut v: Value = serde_json::from_slice(&body).unwrap();
-        v["idempotency_header"] = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).unwrap_or("").into();
+        v["idempotency_header"] = headers
+            .get("idempotency-key")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .into();
         g.got.lock().unwrap().push(v);
     }
     status
 }
 
 async fn gateway() -> (Arc<Gateway>, String) {
-    let g = Arc::new(Gateway { status: AtomicU16::new(200), ..Gateway::default() });
-    let app = axum::Router::new().route("/hook", axum::routing::post(gateway_hook)).with_state(g.clone());
+    let g = Arc::new(Gateway {
+        status: AtomicU16::new(200),
+        ..Gateway::default()
+    });
+    let app = axum::Router::new()
+        .route("/hook", axum::routing::post(gateway_hook))
+        .with_state(g.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -73,7 +93,9 @@ fn outbox(app: &TestApp, clock: &Clock, hook: &str, holder: &str) -> Outbox {
         interval_secs: 15,
     };
     let config = settings.parse().unwrap().unwrap();
-    Outbox::new(app.store.clone().with_clock(clock.clone()), config).unwrap().with_holder(holder)
+    Outbox::new(app.store.clone().with_clock(clock.clone()), config)
+        .unwrap()
+        .with_holder(holder)
 }
 
 /// An owner of the demo owner's household with a phone (demo accounts have none).
@@ -86,8 +108,25 @@ async fn owner_with_phone(app: &TestApp, username: &str, phone: &str) -> (i64, S
         .unwrap()
         .unwrap();
     let path: String = row.try_get("", "path").unwrap();
-    let id = app.store.create_account(username, Some(phone), "业主 钱阿姨", linli_store::demo::DEMO_PASSWORD).await.unwrap();
-    app.store.grant_role(None, id, linli_domain::authz::Role::Owner, &path.parse().unwrap()).await.unwrap();
+    let id = app
+        .store
+        .create_account(
+            username,
+            Some(phone),
+            "业主 钱阿姨",
+            linli_store::demo::DEMO_PASSWORD,
+        )
+        .await
+        .unwrap();
+    app.store
+        .grant_role(
+            None,
+            id,
+            linli_domain::authz::Role::Owner,
+            &path.parse().unwrap(),
+        )
+        .await
+        .unwrap();
     (id, app.token(username).await)
 }
 
@@ -96,8 +135,13 @@ async fn open_vote(app: &TestApp, title: &str) -> (i64, String) {
     let owner = app.token("owner").await;
     let committee = app.token("committee").await;
     let home = app.persona_place("owner");
-    let (_, h) = app.api(&owner, Method::GET, &format!("/households/{home}"), None).await;
-    let (unit, compound) = (h["household"]["unit_id"].as_i64().unwrap(), h["household"]["compound_id"].as_i64().unwrap());
+    let (_, h) = app
+        .api(&owner, Method::GET, &format!("/households/{home}"), None)
+        .await;
+    let (unit, compound) = (
+        h["household"]["unit_id"].as_i64().unwrap(),
+        h["household"]["compound_id"].as_i64().unwrap(),
+    );
     let rule = json!({"thresholds": [{"measure": "headcount", "count": "yes", "of": "all", "fraction": {"num": 2, "den": 3}, "strict": false}],
         "requires_affected_consent": false, "no_unresolved_objection": false, "notice_days": 15});
     let (s, p) = app
@@ -105,8 +149,21 @@ async fn open_vote(app: &TestApp, title: &str) -> (i64, String) {
         .await;
     assert_eq!(s, 201, "{p}");
     let id = p["id"].as_i64().unwrap();
-    app.api(&owner, Method::POST, &format!("/proposals/{id}/stage"), Some(json!({"action": "submit"}))).await;
-    let (s, p) = app.api(&committee, Method::POST, &format!("/proposals/{id}/voting"), Some(json!({"deadline": "2099-12-31"}))).await;
+    app.api(
+        &owner,
+        Method::POST,
+        &format!("/proposals/{id}/stage"),
+        Some(json!({"action": "submit"})),
+    )
+    .await;
+    let (s, p) = app
+        .api(
+            &committee,
+            Method::POST,
+            &format!("/proposals/{id}/voting"),
+            Some(json!({"deadline": "2099-12-31"})),
+        )
+        .await;
     assert_eq!(s, 200, "{p}");
     (id, committee)
 }
@@ -117,17 +174,33 @@ fn at(hour: u8, minute: u8) -> Clock {
 
 /// The messages the SMTP server stored for `to`: (subject, body), decoded.
 fn mail_to(to: &str) -> Vec<(String, String)> {
-    let dir = std::path::PathBuf::from(std::env::var("LINLI_TEST_SMTP_DIR").expect("LINLI_TEST_SMTP_DIR: run the tests with scripts/test, which starts an SMTP server")).join("new");
+    let dir = std::path::PathBuf::from(std::env::var("LINLI_TEST_SMTP_DIR").expect(
+        "LINLI_TEST_SMTP_DIR: run the tests with scripts/test, which starts an SMTP server",
+    ))
+    .join("new");
     let mut out = Vec::new();
     for f in std::fs::read_dir(dir).unwrap() {
         let raw = std::fs::read_to_string(f.unwrap().path()).unwrap();
-        let (head, body) = raw.replace("\r\n", "\n").split_once("\n\n").map(|(h, b)| (h.to_string(), b.to_string())).unwrap();
+        let (head, body) = raw
+            .replace("\r\n", "\n")
+            .split_once("\n\n")
+            .map(|(h, b)| (h.to_string(), b.to_string()))
+            .unwrap();
         let unfolded = head.replace("\n ", " ").replace("\n\t", " ");
-        let header = |name: &str| unfolded.lines().find_map(|l| l.strip_prefix(&format!("{name}: ")).map(str::to_string)).unwrap_or_default();
+        let header = |name: &str| {
+            unfolded
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("{name}: ")).map(str::to_string))
+                .unwrap_or_default()
+        };
         if !header("To").contains(to) {
             continue;
         }
-        let subject = header("Subject").split(' ').map(decode_word).collect::<Vec<_>>().join("");
+        let subject = header("Subject")
+            .split(' ')
+            .map(decode_word)
+            .collect::<Vec<_>>()
+            .join("");
         let body = match header("Content-Transfer-Encoding").as_str() {
             "base64" => String::from_utf8(base64_decode(&body.replace('\n', ""))).unwrap(),
             "quoted-printable" => quoted_printable(&body),
@@ -140,15 +213,27 @@ fn mail_to(to: &str) -> Vec<(String, String)> {
 
 fn base64_decode(s: &str) -> Vec<u8> {
     use base64::Engine;
-    base64::engine::general_purpose::STANDARD.decode(s.trim()).unwrap()
+    base64::engine::general_purpose::STANDARD
+        .decode(s.trim())
+        .unwrap()
 }
 
 /// One RFC 2047 word (`=?utf-8?b?…?=` or `=?utf-8?q?…?=`), or the text as is.
 fn decode_word(w: &str) -> String {
-    let Some(inner) = w.strip_prefix("=?").and_then(|w| w.strip_suffix("?=")) else { return format!("{w} ") };
+    let Some(inner) = w.strip_prefix("=?").and_then(|w| w.strip_suffix("?=")) else {
+        return format!("{w} ");
+    };
     let mut parts = inner.splitn(3, '?');
-    let (_, enc, text) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
-    if enc.eq_ignore_ascii_case("b") { String::from_utf8(base64_decode(text)).unwrap() } else { quoted_printable(&text.replace('_', " ")) }
+    let (_, enc, text) = (
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+    );
+    if enc.eq_ignore_ascii_case("b") {
+        String::from_utf8(base64_decode(text)).unwrap()
+    } else {
+        quoted_printable(&text.replace('_', " "))
+    }
 }
 
 fn quoted_printable(s: &str) -> String {
@@ -157,7 +242,8 @@ fn quoted_printable(s: &str) -> String {
     let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'=' && i + 3 <= b.len()
+        if b[i] == b'='
+            && i + 3 <= b.len()
             && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
         {
             out.push(v);

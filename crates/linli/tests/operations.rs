@@ -11,7 +11,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// `linli serve` as a child process; its standard error goes to a file read by `log()`.
@@ -36,7 +40,11 @@ impl Server {
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .unwrap();
-        let server = Server { child, base: format!("http://127.0.0.1:{port}"), log };
+        let server = Server {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            log,
+        };
         server.wait_ready().await;
         server
     }
@@ -60,7 +68,14 @@ impl Server {
     /// The log's request lines, once the server wrote them (it logs after responding).
     async fn request_lines(&self, at_least: usize) -> Vec<String> {
         for _ in 0..100 {
-            let lines: Vec<String> = self.log().lines().filter(|l| l.contains("linli::request") || l.contains("\"target\":\"linli::request\"")).map(str::to_string).collect();
+            let lines: Vec<String> = self
+                .log()
+                .lines()
+                .filter(|l| {
+                    l.contains("linli::request") || l.contains("\"target\":\"linli::request\"")
+                })
+                .map(str::to_string)
+                .collect();
             if lines.len() >= at_least {
                 return lines;
             }
@@ -72,7 +87,13 @@ impl Server {
     /// SIGTERM, and the exit status.
     fn terminate(mut self) -> (std::process::ExitStatus, String) {
         let pid = self.child.id().to_string();
-        assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+        assert!(
+            Command::new("kill")
+                .args(["-TERM", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
         for _ in 0..200 {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return (status, self.log());
@@ -80,7 +101,10 @@ impl Server {
             std::thread::sleep(Duration::from_millis(50));
         }
         let _ = self.child.kill();
-        panic!("linli serve did not stop within 10 s of SIGTERM: {}", self.log());
+        panic!(
+            "linli serve did not stop within 10 s of SIGTERM: {}",
+            self.log()
+        );
     }
 }
 
@@ -95,12 +119,19 @@ impl Drop for Server {
 async fn serve_in_process(store: linli_store::Store) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, linli_web::app(store, false)).await.unwrap() });
+    tokio::spawn(async move {
+        axum::serve(listener, linli_web::app(store, false))
+            .await
+            .unwrap()
+    });
     format!("http://{addr}")
 }
 
 fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     names
 }

@@ -9,7 +9,9 @@ use reqwest::Method;
 
 /// The `<input …>` tag of the field `name`.
 fn input_tag<'a>(html: &'a str, name: &str) -> &'a str {
-    let at = html.find(&format!("name=\"{name}\"")).unwrap_or_else(|| panic!("no field {name} in {html}"));
+    let at = html
+        .find(&format!("name=\"{name}\""))
+        .unwrap_or_else(|| panic!("no field {name} in {html}"));
     let start = html[..at].rfind('<').unwrap();
     let end = at + html[at..].find('>').unwrap();
     &html[start..=end]

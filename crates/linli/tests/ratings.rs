@@ -31,7 +31,14 @@ async fn setup(app: &TestApp) -> Setup {
     // The first version comes from the preset; a second needs a passed proposal.
     let r = rating_kit::adopt_preset(app, &committee, compound, "2024-04").await;
     assert_eq!(r["version"], 1);
-    let (s, err) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/rating/rubrics"), Some(json!({"preset": "nanguo", "from_month": "2024-09"}))).await;
+    let (s, err) = app
+        .api(
+            &committee,
+            Method::POST,
+            &format!("/compounds/{compound}/rating/rubrics"),
+            Some(json!({"preset": "nanguo", "from_month": "2024-09"})),
+        )
+        .await;
     assert_api_error(s, &err, 422, "needs_decision", Some("proposal_id"));
     // A draft proposal is no decision either.
     let (s, p) = app
@@ -39,27 +46,68 @@ async fn setup(app: &TestApp) -> Setup {
         .await;
     assert_eq!(s, 201, "{p}");
     let (s, err) = app
-        .api(&committee, Method::POST, &format!("/compounds/{compound}/rating/rubrics"), Some(json!({"preset": "nanguo", "from_month": "2024-09", "proposal_id": p["id"]})))
+        .api(
+            &committee,
+            Method::POST,
+            &format!("/compounds/{compound}/rating/rubrics"),
+            Some(json!({"preset": "nanguo", "from_month": "2024-09", "proposal_id": p["id"]})),
+        )
         .await;
     assert_api_error(s, &err, 422, "needs_decision", Some("proposal_id"));
     // A resident may not adopt a rubric.
     let owner = app.token("owner").await;
-    let (s, err) = app.api(&owner, Method::POST, &format!("/compounds/{compound}/rating/rubrics"), Some(json!({"preset": "nanguo", "from_month": "2024-04"}))).await;
+    let (s, err) = app
+        .api(
+            &owner,
+            Method::POST,
+            &format!("/compounds/{compound}/rating/rubrics"),
+            Some(json!({"preset": "nanguo", "from_month": "2024-04"})),
+        )
+        .await;
     assert_api_error(s, &err, 403, "forbidden", None);
     // The four parties.
     rating_kit::seat_panel(app, &committee, compound).await;
-    let (s, err) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/rating/panel"), Some(json!({"login": "owner", "party": "landlords"}))).await;
+    let (s, err) = app
+        .api(
+            &committee,
+            Method::POST,
+            &format!("/compounds/{compound}/rating/panel"),
+            Some(json!({"login": "owner", "party": "landlords"})),
+        )
+        .await;
     assert_api_error(s, &err, 422, "bad_choice", Some("party"));
     let m = rating_kit::open_month(app, &committee, compound, "2024-05").await;
     assert_eq!(m["rubric_version"], 1);
     let month = m["id"].as_i64().unwrap();
-    let (s, err) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/rating/months"), Some(json!({"month": "2024-05"}))).await;
+    let (s, err) = app
+        .api(
+            &committee,
+            Method::POST,
+            &format!("/compounds/{compound}/rating/months"),
+            Some(json!({"month": "2024-05"})),
+        )
+        .await;
     assert_api_error(s, &err, 422, "taken", Some("month"));
-    let (s, err) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/rating/months"), Some(json!({"month": "2024-03"}))).await;
+    let (s, err) = app
+        .api(
+            &committee,
+            Method::POST,
+            &format!("/compounds/{compound}/rating/months"),
+            Some(json!({"month": "2024-03"})),
+        )
+        .await;
     assert_api_error(s, &err, 422, "required", Some("rubric"));
     let own = app.persona_place("unithead");
     let mut units = vec![own];
-    units.extend(m["units"].as_array().unwrap().iter().map(|u| u["unit_id"].as_i64().unwrap()).filter(|u| *u != own).take(5));
+    units.extend(
+        m["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["unit_id"].as_i64().unwrap())
+            .filter(|u| *u != own)
+            .take(5),
+    );
     assert_eq!(units.len(), 6);
     Setup {
         compound,
@@ -73,16 +121,37 @@ async fn setup(app: &TestApp) -> Setup {
 }
 
 async fn sheet(app: &TestApp, token: &str, month: i64, unit: i64, marks: &[&str]) -> (u16, Value) {
-    let marks: Vec<Value> = marks.iter().map(|m| json!({"item": m, "note": "现场查看"})).collect();
-    app.api(token, Method::POST, &format!("/rating/months/{month}/sheets"), Some(json!({"unit_id": unit, "marks": marks}))).await
+    let marks: Vec<Value> = marks
+        .iter()
+        .map(|m| json!({"item": m, "note": "现场查看"}))
+        .collect();
+    app.api(
+        token,
+        Method::POST,
+        &format!("/rating/months/{month}/sheets"),
+        Some(json!({"unit_id": unit, "marks": marks})),
+    )
+    .await
 }
 
 fn unit_of(month: &Value, unit: i64) -> Value {
-    month["units"].as_array().unwrap().iter().find(|u| u["unit_id"] == unit).unwrap().clone()
+    month["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit_id"] == unit)
+        .unwrap()
+        .clone()
 }
 
 fn flagged(month: &Value) -> Vec<i64> {
-    let mut v: Vec<i64> = month["units"].as_array().unwrap().iter().filter(|u| u["flag"] == true).map(|u| u["unit_id"].as_i64().unwrap()).collect();
+    let mut v: Vec<i64> = month["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["flag"] == true)
+        .map(|u| u["unit_id"].as_i64().unwrap())
+        .collect();
     v.sort_unstable();
     v
 }

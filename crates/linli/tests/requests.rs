@@ -11,28 +11,55 @@ mod common;
 mod rq_kit;
 
 use common::{Browser, TestApp, assert_api_error, csrf_of};
-use rq_kit::{PHOTO, PDF, category, world};
 use reqwest::Method;
+use rq_kit::{PDF, PHOTO, category, world};
 use serde_json::{Value, json};
 
 async fn report(app: &TestApp, token: &str, compound: i64, body: Value) -> (u16, Value) {
-    app.api(token, Method::POST, &format!("/compounds/{compound}/requests"), Some(body)).await
+    app.api(
+        token,
+        Method::POST,
+        &format!("/compounds/{compound}/requests"),
+        Some(body),
+    )
+    .await
 }
 
 async fn step(app: &TestApp, token: &str, id: i64, body: Value) -> (u16, Value) {
-    app.api(token, Method::POST, &format!("/requests/{id}/steps"), Some(body)).await
+    app.api(
+        token,
+        Method::POST,
+        &format!("/requests/{id}/steps"),
+        Some(body),
+    )
+    .await
 }
 
 async fn photo(app: &TestApp, token: &str, id: i64, bytes: Vec<u8>) -> (u16, Value) {
-    app.api_raw(Some(token), Method::POST, &format!("/requests/{id}/photos?file_name=leak.jpg"), Some(("application/octet-stream", bytes)), &[]).await
+    app.api_raw(
+        Some(token),
+        Method::POST,
+        &format!("/requests/{id}/photos?file_name=leak.jpg"),
+        Some(("application/octet-stream", bytes)),
+        &[],
+    )
+    .await
 }
 
 /// Posts a multipart form (text fields and files) as a browser would: (status, body, Location).
-async fn post_multipart(b: &Browser, action: &str, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (u16, String, Option<String>) {
+async fn post_multipart(
+    b: &Browser,
+    action: &str,
+    fields: &[(&str, &str)],
+    files: &[(&str, &str, &[u8])],
+) -> (u16, String, Option<String>) {
     let boundary = "----linli-test-boundary";
     let mut body = Vec::new();
     for (k, v) in fields {
-        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
     }
     for (k, name, bytes) in files {
         body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{name}\"\r\nContent-Type: image/jpeg\r\n\r\n").as_bytes());
@@ -43,13 +70,19 @@ async fn post_multipart(b: &Browser, action: &str, fields: &[(&str, &str)], file
     let res = b
         .client
         .post(format!("{}{action}", b.base))
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
         .body(body)
         .send()
         .await
         .unwrap();
     let status = res.status().as_u16();
-    let location = res.headers().get("location").map(|l| l.to_str().unwrap().to_string());
+    let location = res
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_string());
     (status, res.text().await.unwrap(), location)
 }
 

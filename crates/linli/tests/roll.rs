@@ -27,16 +27,34 @@ async fn new_unit(app: &TestApp, name: &str) -> Unit {
     let h = app.household_json(&committee, home).await;
     let building = h["household"]["building_id"].as_i64().unwrap();
     let compound = h["household"]["compound_id"].as_i64().unwrap();
-    let (s, u) = app.api(&committee, Method::POST, &format!("/buildings/{building}/units"), Some(json!({"name": name}))).await;
+    let (s, u) = app
+        .api(
+            &committee,
+            Method::POST,
+            &format!("/buildings/{building}/units"),
+            Some(json!({"name": name})),
+        )
+        .await;
     assert_eq!(s, 201, "{u}");
-    Unit { committee, compound, id: u["id"].as_i64().unwrap() }
+    Unit {
+        committee,
+        compound,
+        id: u["id"].as_i64().unwrap(),
+    }
 }
 
 impl Unit {
     async fn flat(&self, app: &TestApp, room: &str, area: &str) -> i64 {
         let floor = &room[..1];
         let body = json!({"floor": floor, "room": room, "area": area, "area_source": "registered"});
-        let (s, h) = app.api(&self.committee, Method::POST, &format!("/units/{}/households", self.id), Some(body)).await;
+        let (s, h) = app
+            .api(
+                &self.committee,
+                Method::POST,
+                &format!("/units/{}/households", self.id),
+                Some(body),
+            )
+            .await;
         assert_eq!(s, 201, "{h}");
         h["id"].as_i64().unwrap()
     }
@@ -44,25 +62,64 @@ impl Unit {
     /// Adds an owner; the same name and phone on two flats is one person.
     async fn owner(&self, app: &TestApp, flat: i64, name: &str, phone: &str, share: &str) -> i64 {
         let body = json!({"name": name, "phone": phone, "share": share});
-        let (s, o) = app.api(&self.committee, Method::POST, &format!("/households/{flat}/owners"), Some(body)).await;
+        let (s, o) = app
+            .api(
+                &self.committee,
+                Method::POST,
+                &format!("/households/{flat}/owners"),
+                Some(body),
+            )
+            .await;
         assert_eq!(s, 201, "{o}");
         o["person_id"].as_i64().unwrap()
     }
 
     async fn designate(&self, app: &TestApp, flat: i64, person: i64) {
-        let (s, b) = app.api(&self.committee, Method::PUT, &format!("/households/{flat}/voter"), Some(json!({"person_id": person}))).await;
+        let (s, b) = app
+            .api(
+                &self.committee,
+                Method::PUT,
+                &format!("/households/{flat}/voter"),
+                Some(json!({"person_id": person})),
+            )
+            .await;
         assert_eq!(s, 204, "{b}");
     }
 
     /// An account for a person, made the way a resident gets one: an invite code issued in
     /// their name, claimed after signing up. Returns its API token and id.
-    async fn account(&self, app: &TestApp, flat: i64, person: i64, login: &str, name: &str) -> (String, i64) {
-        let (s, inv) = app.api(&self.committee, Method::POST, &format!("/households/{flat}/invites"), Some(json!({"role": "owner", "person_id": person}))).await;
+    async fn account(
+        &self,
+        app: &TestApp,
+        flat: i64,
+        person: i64,
+        login: &str,
+        name: &str,
+    ) -> (String, i64) {
+        let (s, inv) = app
+            .api(
+                &self.committee,
+                Method::POST,
+                &format!("/households/{flat}/invites"),
+                Some(json!({"role": "owner", "person_id": person})),
+            )
+            .await;
         assert_eq!(s, 201, "{inv}");
         assert_eq!(inv["person_id"], person);
-        let id = app.store.create_account(login, None, name, DEMO_PASSWORD).await.unwrap();
+        let id = app
+            .store
+            .create_account(login, None, name, DEMO_PASSWORD)
+            .await
+            .unwrap();
         let token = app.token(login).await;
-        let (s, c) = app.api(&token, Method::POST, "/invites/claim", Some(json!({"code": inv["code"]}))).await;
+        let (s, c) = app
+            .api(
+                &token,
+                Method::POST,
+                "/invites/claim",
+                Some(json!({"code": inv["code"]})),
+            )
+            .await;
         assert_eq!(s, 200, "{c}");
         (token, id)
     }
@@ -70,26 +127,60 @@ impl Unit {
     /// A proposal for the unit under `rule`, in deliberation.
     async fn propose(&self, app: &TestApp, rule: Value) -> i64 {
         let body = json!({"scope": "unit", "scope_id": self.id, "title": "加装电梯", "body": "方案见附件。", "matter": "alteration", "preset": "custom", "rule": rule});
-        let (s, p) = app.api(&self.committee, Method::POST, &format!("/compounds/{}/proposals", self.compound), Some(body)).await;
+        let (s, p) = app
+            .api(
+                &self.committee,
+                Method::POST,
+                &format!("/compounds/{}/proposals", self.compound),
+                Some(body),
+            )
+            .await;
         assert_eq!(s, 201, "{p}");
         let id = p["id"].as_i64().unwrap();
-        let (s, p) = app.api(&self.committee, Method::POST, &format!("/proposals/{id}/stage"), Some(json!({"action": "submit"}))).await;
+        let (s, p) = app
+            .api(
+                &self.committee,
+                Method::POST,
+                &format!("/proposals/{id}/stage"),
+                Some(json!({"action": "submit"})),
+            )
+            .await;
         assert_eq!(s, 200, "{p}");
         id
     }
 
     async fn open(&self, app: &TestApp, id: i64, confirm_ownerless: bool) -> (u16, Value) {
-        app.api(&self.committee, Method::POST, &format!("/proposals/{id}/voting"), Some(json!({"deadline": "2099-12-31", "confirm_ownerless": confirm_ownerless}))).await
+        app.api(
+            &self.committee,
+            Method::POST,
+            &format!("/proposals/{id}/voting"),
+            Some(json!({"deadline": "2099-12-31", "confirm_ownerless": confirm_ownerless})),
+        )
+        .await
     }
 
     async fn register(&self, app: &TestApp, id: i64) -> Vec<Value> {
-        let (s, reg) = app.api(&self.committee, Method::GET, &format!("/proposals/{id}/ballots"), None).await;
+        let (s, reg) = app
+            .api(
+                &self.committee,
+                Method::GET,
+                &format!("/proposals/{id}/ballots"),
+                None,
+            )
+            .await;
         assert_eq!(s, 200, "{reg}");
         reg.as_array().unwrap().clone()
     }
 
     async fn tally(&self, app: &TestApp, id: i64) -> Value {
-        let (s, t) = app.api(&self.committee, Method::GET, &format!("/proposals/{id}/tally"), None).await;
+        let (s, t) = app
+            .api(
+                &self.committee,
+                Method::GET,
+                &format!("/proposals/{id}/tally"),
+                None,
+            )
+            .await;
         assert_eq!(s, 200, "{t}");
         t
     }
@@ -107,17 +198,24 @@ fn rule(one_per_owner: bool, developer_as_one: bool, co_owners_one_voter: bool) 
 }
 
 fn row<'a>(reg: &'a [Value], key: &str) -> &'a Value {
-    reg.iter().find(|r| r["voter_key"] == key).unwrap_or_else(|| panic!("{key} not on the roll: {reg:?}"))
+    reg.iter()
+        .find(|r| r["voter_key"] == key)
+        .unwrap_or_else(|| panic!("{key} not on the roll: {reg:?}"))
 }
 
 async fn ballots(app: &TestApp, id: i64) -> i64 {
-    app.sql_i64(&format!("SELECT COUNT(*) FROM ballot WHERE proposal_id = {id}")).await
+    app.sql_i64(&format!(
+        "SELECT COUNT(*) FROM ballot WHERE proposal_id = {id}"
+    ))
+    .await
 }
 
 async fn upload(app: &TestApp, token: &str, compound: i64) -> i64 {
     let res = app
         .client
-        .post(app.url(&format!("/api/v1/compounds/{compound}/files?name=authorisation.jpg")))
+        .post(app.url(&format!(
+            "/api/v1/compounds/{compound}/files?name=authorisation.jpg"
+        )))
         .bearer_auth(token)
         .body(common::TINY_JPEG.to_vec())
         .send()
@@ -375,17 +473,41 @@ mod property {
     }
 
     fn flat() -> impl Strategy<Value = Flat> {
-        (100i64..=90_000, proptest::sample::subsequence(vec![0usize, 1, 2, 3], 0..=3), any::<prop::sample::Index>(), any::<bool>(), 0u8..4)
+        (
+            100i64..=90_000,
+            proptest::sample::subsequence(vec![0usize, 1, 2, 3], 0..=3),
+            any::<prop::sample::Index>(),
+            any::<bool>(),
+            0u8..4,
+        )
             .prop_map(|(area_centi, owners, pick, clear, unsold)| {
-                let designated = if owners.is_empty() || clear { None } else { Some(owners[pick.index(owners.len())]) };
-                Flat { area_centi, owners, designated, unsold: unsold == 0 }
+                let designated = if owners.is_empty() || clear {
+                    None
+                } else {
+                    Some(owners[pick.index(owners.len())])
+                };
+                Flat {
+                    area_centi,
+                    owners,
+                    designated,
+                    unsold: unsold == 0,
+                }
             })
     }
 
-    const PEOPLE: [(&str, &str); 4] = [("甲", "13900000001"), ("乙", "13900000002"), ("丙", "13900000003"), ("丁", "13900000004")];
+    const PEOPLE: [(&str, &str); 4] = [
+        ("甲", "13900000001"),
+        ("乙", "13900000002"),
+        ("丙", "13900000003"),
+        ("丁", "13900000004"),
+    ];
 
     /// voter key → (rooms, area in hundredths, heads), by the rules as the law states them.
-    fn expected(flats: &[(String, i64, Flat)], persons: &[i64; 4], switches: (bool, bool, bool)) -> BTreeMap<String, (BTreeSet<String>, i64, i64)> {
+    fn expected(
+        flats: &[(String, i64, Flat)],
+        persons: &[i64; 4],
+        switches: (bool, bool, bool),
+    ) -> BTreeMap<String, (BTreeSet<String>, i64, i64)> {
         let (one_per_owner, developer_as_one, co_owners_one_voter) = switches;
         let mut roll: BTreeMap<String, (BTreeSet<String>, i64, i64)> = BTreeMap::new();
         let mut add = |key: String, room: &str, area: i64| {
@@ -410,7 +532,11 @@ mod property {
             }
         }
         for (key, v) in roll.iter_mut() {
-            v.2 = if key.starts_with("p:") && !one_per_owner { v.0.len() as i64 } else { 1 };
+            v.2 = if key.starts_with("p:") && !one_per_owner {
+                v.0.len() as i64
+            } else {
+                1
+            };
         }
         roll
     }
@@ -420,11 +546,22 @@ mod property {
     }
 
     fn run(backend: common::Backend) {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
         let app = rt.block_on(TestApp::spawn(backend));
         let counter = std::cell::Cell::new(0);
-        let mut runner = TestRunner::new(Config { cases: 10, failure_persistence: None, ..Config::default() });
-        let strategy = (proptest::collection::vec(flat(), 1..=6), any::<(bool, bool, bool)>());
+        let mut runner = TestRunner::new(Config {
+            cases: 10,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        let strategy = (
+            proptest::collection::vec(flat(), 1..=6),
+            any::<(bool, bool, bool)>(),
+        );
         runner
             .run(&strategy, |(flats, switches)| {
                 counter.set(counter.get() + 1);

@@ -150,7 +150,11 @@ async fn upload_too_large(app: &TestApp, token: &str, size: usize) -> (u16, Valu
     let mut sent = 0;
     while sent < size {
         // The server may stop reading and answer at any point: stop writing then.
-        if sock.write_all(&chunk[..chunk.len().min(size - sent)]).await.is_err() {
+        if sock
+            .write_all(&chunk[..chunk.len().min(size - sent)])
+            .await
+            .is_err()
+        {
             break;
         }
         sent += chunk.len();
@@ -158,7 +162,11 @@ async fn upload_too_large(app: &TestApp, token: &str, size: usize) -> (u16, Valu
     let mut raw = Vec::new();
     let _ = sock.read_to_end(&mut raw).await;
     let text = String::from_utf8_lossy(&raw);
-    let status: u16 = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status: u16 = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let body = text.split("\r\n\r\n").nth(1).unwrap_or("");
     // The body may be chunked: the JSON object is between the first '{' and the last '}'.
     let json = match (body.find('{'), body.rfind('}')) {
@@ -219,28 +227,106 @@ fn committee_xlsx(bad: bool) -> Vec<u8> {
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
     ws.write_string(0, 0, "纹江花园 31栋 业主名册").unwrap();
-    let header = ["楼号", "单元", "楼层", "室号", "建筑面积", "专有/建筑面积（平方米）", "业主姓名", "联系电话", "身份证后四位", "是否未售"];
+    let header = [
+        "楼号",
+        "单元",
+        "楼层",
+        "室号",
+        "建筑面积",
+        "专有/建筑面积（平方米）",
+        "业主姓名",
+        "联系电话",
+        "身份证后四位",
+        "是否未售",
+    ];
     for (i, h) in header.iter().enumerate() {
         ws.write_string(1, i as u16, *h).unwrap();
     }
     ws.set_column_hidden(4).unwrap();
     let rows: Vec<[&str; 10]> = vec![
-        ["31号楼", "1单元", "1", "101", "100.00", "80.00", "周大", "138 0013 8031 / 0825-2345678", "", ""],
-        ["三十一栋", "一单元", "1", "102", "100.00", "80.00", "周大", "13800138031", "", ""],
-        ["３１号楼", "1", "2", "201", "100.00", "80.00", "周大", "13800138031、13900139031", "", ""],
-        ["31栋", "1门", "2", "202", "100.00", "80.00", "吴二", "", "", ""],
-        ["31栋", "1单元", "3", "301", "100.00", "80.00", "吴二", "", "", ""],
-        ["31栋", "1单元", "3", "302", "100.00", "80.00", "遂宁某某房地产开发有限公司", "", "", "是"],
-        ["31栋", "1单元", "4", "401", "100.00", "80.00", "遂宁某某房地产开发有限公司", "", "", "是"],
-        ["31栋", "1单元", "4", "402", "100.00", "80.00", "郑三", "", "123X", ""],
-        ["31栋", "1单元", "5", "501", "100.00", "80.00", "郑三", "", "123x", ""],
+        [
+            "31号楼",
+            "1单元",
+            "1",
+            "101",
+            "100.00",
+            "80.00",
+            "周大",
+            "138 0013 8031 / 0825-2345678",
+            "",
+            "",
+        ],
+        [
+            "三十一栋",
+            "一单元",
+            "1",
+            "102",
+            "100.00",
+            "80.00",
+            "周大",
+            "13800138031",
+            "",
+            "",
+        ],
+        [
+            "３１号楼",
+            "1",
+            "2",
+            "201",
+            "100.00",
+            "80.00",
+            "周大",
+            "13800138031、13900139031",
+            "",
+            "",
+        ],
+        [
+            "31栋", "1门", "2", "202", "100.00", "80.00", "吴二", "", "", "",
+        ],
+        [
+            "31栋", "1单元", "3", "301", "100.00", "80.00", "吴二", "", "", "",
+        ],
+        [
+            "31栋",
+            "1单元",
+            "3",
+            "302",
+            "100.00",
+            "80.00",
+            "遂宁某某房地产开发有限公司",
+            "",
+            "",
+            "是",
+        ],
+        [
+            "31栋",
+            "1单元",
+            "4",
+            "401",
+            "100.00",
+            "80.00",
+            "遂宁某某房地产开发有限公司",
+            "",
+            "",
+            "是",
+        ],
+        [
+            "31栋", "1单元", "4", "402", "100.00", "80.00", "郑三", "", "123X", "",
+        ],
+        [
+            "31栋", "1单元", "5", "501", "100.00", "80.00", "郑三", "", "123x", "",
+        ],
     ];
     let mut r = write_rows(ws, 2, &rows);
     if bad {
         let bad_rows: Vec<[&str; 10]> = vec![
-            ["31栋", "1单元", "顶层", "601", "100.00", "80.00", "钱六", "", "", ""],
+            [
+                "31栋", "1单元", "顶层", "601", "100.00", "80.00", "钱六", "", "", "",
+            ],
             ["", "", "", "", "", "", "", "13800138099", "", ""],
-            ["31栋", "1单元", "6", "602", "100.00", "0", "钱七", "", "", ""],
+            [
+                "31栋", "1单元", "6", "602", "100.00", "0", "钱七", "", "", "",
+            ],
         ];
         r = write_rows(ws, r, &bad_rows);
     }
@@ -254,7 +340,13 @@ fn located(problems: &Value) -> Vec<(i64, String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p["line"].as_i64().unwrap(), p["letter"].as_str().unwrap_or("").to_string(), p["column"].as_str().unwrap_or("").to_string()))
+        .map(|p| {
+            (
+                p["line"].as_i64().unwrap(),
+                p["letter"].as_str().unwrap_or("").to_string(),
+                p["column"].as_str().unwrap_or("").to_string(),
+            )
+        })
         .collect()
 }
 

@@ -15,32 +15,58 @@ use serde_json::{Value, json};
 
 /// A browser that has not signed in, with the login page's CSRF token.
 async fn visitor(app: &TestApp) -> (Browser, String) {
-    let b = Browser { client: client(), base: app.base.clone() };
+    let b = Browser {
+        client: client(),
+        base: app.base.clone(),
+    };
     let page = b.get("/login").await.1;
     let csrf = csrf_of(&page);
     (b, csrf)
 }
 
 async fn sign_in(b: &Browser, csrf: &str, login: &str, password: &str) -> (u16, String) {
-    b.post_raw("/login", &[("_csrf", csrf), ("login", login), ("password", password)]).await
+    b.post_raw(
+        "/login",
+        &[("_csrf", csrf), ("login", login), ("password", password)],
+    )
+    .await
 }
 
 /// `POST /api/v1/tokens` without credentials: (status, body).
 async fn token_request(app: &TestApp, login: &str, password: &str) -> (u16, Value) {
-    let body = serde_json::to_vec(&json!({"login": login, "password": password, "name": "script"})).unwrap();
-    app.api_raw(None, Method::POST, "/tokens", Some(("application/json", body)), &[]).await
+    let body = serde_json::to_vec(&json!({"login": login, "password": password, "name": "script"}))
+        .unwrap();
+    app.api_raw(
+        None,
+        Method::POST,
+        "/tokens",
+        Some(("application/json", body)),
+        &[],
+    )
+    .await
 }
 
 /// A resident with a phone, signing in by it.
 async fn zhang(app: &TestApp) -> i64 {
-    app.store.create_account("zhang", Some("13912345678"), "张三", DEMO_PASSWORD).await.unwrap()
+    app.store
+        .create_account("zhang", Some("13912345678"), "张三", DEMO_PASSWORD)
+        .await
+        .unwrap()
 }
 
 async fn sql_text(app: &TestApp, sql: &str) -> Vec<String> {
     use sea_orm::ConnectionTrait;
     let conn = app.sql().await;
-    let rows = conn.query_all_raw(sea_orm::Statement::from_string(conn.get_database_backend(), sql)).await.unwrap();
-    rows.iter().map(|r| r.try_get_by_index::<String>(0).unwrap()).collect()
+    let rows = conn
+        .query_all_raw(sea_orm::Statement::from_string(
+            conn.get_database_backend(),
+            sql,
+        ))
+        .await
+        .unwrap();
+    rows.iter()
+        .map(|r| r.try_get_by_index::<String>(0).unwrap())
+        .collect()
 }
 
 both_backends!(fixed_clock;

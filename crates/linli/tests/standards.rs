@@ -13,30 +13,58 @@ use serde_json::{Value, json};
 
 /// The 35 standards of the template, every one with `mark`, except those in `other`.
 fn marks(mark: &str, other: &[(&str, &str)]) -> Value {
-    let codes: Vec<String> = [("A", 5), ("B", 5), ("C", 5), ("D", 4), ("E", 5), ("F", 4), ("G", 4), ("H", 3)]
-        .iter()
-        .flat_map(|(a, n)| (1..=*n).map(move |i| format!("{a}{i}")))
-        .collect();
+    let codes: Vec<String> = [
+        ("A", 5),
+        ("B", 5),
+        ("C", 5),
+        ("D", 4),
+        ("E", 5),
+        ("F", 4),
+        ("G", 4),
+        ("H", 3),
+    ]
+    .iter()
+    .flat_map(|(a, n)| (1..=*n).map(move |i| format!("{a}{i}")))
+    .collect();
     assert_eq!(codes.len(), 35);
     Value::Array(
         codes
             .iter()
             .map(|c| {
-                let m = other.iter().find(|(code, _)| code == c).map_or(mark, |(_, m)| m);
+                let m = other
+                    .iter()
+                    .find(|(code, _)| code == c)
+                    .map_or(mark, |(_, m)| m);
                 json!({"code": c, "mark": m, "note": format!("{c} 现场查看")})
             })
             .collect(),
     )
 }
 
-async fn assess(app: &TestApp, token: &str, compound: i64, period: &str, marks: Value) -> (u16, Value) {
-    app.api(token, Method::POST, &format!("/compounds/{compound}/assessments"), Some(json!({"period": period, "marks": marks}))).await
+async fn assess(
+    app: &TestApp,
+    token: &str,
+    compound: i64,
+    period: &str,
+    marks: Value,
+) -> (u16, Value) {
+    app.api(
+        token,
+        Method::POST,
+        &format!("/compounds/{compound}/assessments"),
+        Some(json!({"period": period, "marks": marks})),
+    )
+    .await
 }
 
 /// (three_no, six_have mask, version) of a compound, read behind the application.
 async fn status(app: &TestApp, compound: i64) -> (i64, i64, i64) {
     let pairs = app.sql_pairs(&format!("SELECT CASE WHEN three_no THEN 1 ELSE 0 END, six_have FROM compound WHERE id = {compound}")).await;
-    let version = app.sql_i64(&format!("SELECT version FROM compound WHERE id = {compound}")).await;
+    let version = app
+        .sql_i64(&format!(
+            "SELECT version FROM compound WHERE id = {compound}"
+        ))
+        .await;
     (pairs[0].0, pairs[0].1, version)
 }
 
@@ -45,7 +73,10 @@ fn wenjiang(app: &TestApp) -> i64 {
 }
 
 async fn households(app: &TestApp, compound: i64) -> i64 {
-    app.sql_i64(&format!("SELECT COUNT(*) FROM household WHERE compound_id = {compound}")).await
+    app.sql_i64(&format!(
+        "SELECT COUNT(*) FROM household WHERE compound_id = {compound}"
+    ))
+    .await
 }
 
 both_backends! {

@@ -33,33 +33,74 @@ fn month_of(d: Date) -> String {
 }
 
 async fn station(app: &TestApp, token: &str, compound: i64, name: &str) -> i64 {
-    let (s, v) = app.api(token, Method::POST, &format!("/compounds/{compound}/volunteer-stations"), Some(json!({"name": name, "place": "3栋楼下"}))).await;
+    let (s, v) = app
+        .api(
+            token,
+            Method::POST,
+            &format!("/compounds/{compound}/volunteer-stations"),
+            Some(json!({"name": name, "place": "3栋楼下"})),
+        )
+        .await;
     assert_eq!(s, 201, "{v}");
     v["id"].as_i64().unwrap()
 }
 
-async fn shift(app: &TestApp, token: &str, station: i64, weekday: u8, start: &str, end: &str, capacity: u32) -> i64 {
+async fn shift(
+    app: &TestApp,
+    token: &str,
+    station: i64,
+    weekday: u8,
+    start: &str,
+    end: &str,
+    capacity: u32,
+) -> i64 {
     let body = json!({"weekday": weekday.to_string(), "start": start, "end": end, "capacity": capacity.to_string()});
-    let (s, v) = app.api(token, Method::POST, &format!("/volunteer-stations/{station}/shifts"), Some(body)).await;
+    let (s, v) = app
+        .api(
+            token,
+            Method::POST,
+            &format!("/volunteer-stations/{station}/shifts"),
+            Some(body),
+        )
+        .await;
     assert_eq!(s, 201, "{v}");
     v["id"].as_i64().unwrap()
 }
 
 async fn take(app: &TestApp, token: &str, station: i64, shift: i64, day: &str) -> (u16, Value) {
-    app.api(token, Method::POST, &format!("/volunteer-stations/{station}/signups"), Some(json!({"shift_id": shift, "day": day}))).await
+    app.api(
+        token,
+        Method::POST,
+        &format!("/volunteer-stations/{station}/signups"),
+        Some(json!({"shift_id": shift, "day": day})),
+    )
+    .await
 }
 
 /// Who is on a shift on a day, by the station's rota.
 async fn on_duty(app: &TestApp, token: &str, station: i64, shift: i64, day: &str) -> Vec<String> {
     let month = &day[..7];
-    let (s, r) = app.api(token, Method::GET, &format!("/volunteer-stations/{station}?month={month}"), None).await;
+    let (s, r) = app
+        .api(
+            token,
+            Method::GET,
+            &format!("/volunteer-stations/{station}?month={month}"),
+            None,
+        )
+        .await;
     assert_eq!(s, 200, "{r}");
     let mut names = Vec::new();
     for week in r["weeks"].as_array().unwrap() {
         for cell in week.as_array().unwrap().iter().filter(|c| !c.is_null()) {
             for slot in cell["slots"].as_array().unwrap() {
                 if slot["shift_id"] == shift && slot["day"] == day {
-                    names.extend(slot["people"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_string()));
+                    names.extend(
+                        slot["people"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .map(|p| p["name"].as_str().unwrap().to_string()),
+                    );
                 }
             }
         }
@@ -68,11 +109,37 @@ async fn on_duty(app: &TestApp, token: &str, station: i64, shift: i64, day: &str
 }
 
 /// (minutes of a person by name, minutes of a unit by id, minutes without a unit) this month.
-async fn hours(app: &TestApp, token: &str, compound: i64, month: &str, person: &str, unit: i64) -> (u64, u64, u64) {
-    let (s, h) = app.api(token, Method::GET, &format!("/compounds/{compound}/volunteer-hours?month={month}"), None).await;
+async fn hours(
+    app: &TestApp,
+    token: &str,
+    compound: i64,
+    month: &str,
+    person: &str,
+    unit: i64,
+) -> (u64, u64, u64) {
+    let (s, h) = app
+        .api(
+            token,
+            Method::GET,
+            &format!("/compounds/{compound}/volunteer-hours?month={month}"),
+            None,
+        )
+        .await;
     assert_eq!(s, 200, "{h}");
-    let p = h["people"].as_array().unwrap().iter().find(|p| p["name"] == person).map(|p| p["minutes"].as_u64().unwrap()).unwrap_or(0);
-    let u = h["units"].as_array().unwrap().iter().find(|u| u["unit_id"] == unit).map(|u| u["minutes"].as_u64().unwrap()).unwrap_or(0);
+    let p = h["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == person)
+        .map(|p| p["minutes"].as_u64().unwrap())
+        .unwrap_or(0);
+    let u = h["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit_id"] == unit)
+        .map(|u| u["minutes"].as_u64().unwrap())
+        .unwrap_or(0);
     (p, u, h["no_unit"].as_u64().unwrap())
 }
 

@@ -3,8 +3,8 @@
 //! stop link is in the body and in `List-Unsubscribe`.
 
 use crate::settings::SmtpConfig;
-use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::Mailbox;
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use linli_domain::notify::Message;
 use linli_store::delivery::{DueMessage, Outcome};
@@ -34,8 +34,13 @@ impl Header for ListUnsubscribe {
 
 impl EmailSender {
     pub(crate) fn new(c: &SmtpConfig) -> anyhow::Result<EmailSender> {
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&c.url)?.timeout(Some(Duration::from_secs(20))).build();
-        Ok(EmailSender { transport, from: c.from.parse()? })
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&c.url)?
+            .timeout(Some(Duration::from_secs(20)))
+            .build();
+        Ok(EmailSender {
+            transport,
+            from: c.from.parse()?,
+        })
     }
 
     pub(crate) async fn send(&self, m: &DueMessage, link: &str, stop: &str) -> Outcome {

@@ -38,12 +38,27 @@ pub struct Outbox {
 
 impl Outbox {
     pub fn new(store: Store, config: SenderConfig) -> anyhow::Result<Outbox> {
-        let email = config.smtp.as_ref().map(email::EmailSender::new).transpose()?;
-        let webhook = config.webhook.as_ref().map(webhook::WebhookSender::new).transpose()?;
+        let email = config
+            .smtp
+            .as_ref()
+            .map(email::EmailSender::new)
+            .transpose()?;
+        let webhook = config
+            .webhook
+            .as_ref()
+            .map(webhook::WebhookSender::new)
+            .transpose()?;
         // Unique per loop: the process id and a random number (std's hasher keys are random).
-        let random = std::hash::BuildHasher::hash_one(&std::collections::hash_map::RandomState::new(), 0u8);
+        let random =
+            std::hash::BuildHasher::hash_one(&std::collections::hash_map::RandomState::new(), 0u8);
         let holder = format!("{}-{random:016x}", std::process::id());
-        Ok(Outbox { store, config, email, webhook, holder })
+        Ok(Outbox {
+            store,
+            config,
+            email,
+            webhook,
+            holder,
+        })
     }
 
     /// Who this loop is in the lease (for tests that run two).
@@ -55,11 +70,17 @@ impl Outbox {
     /// One pass: take the lease (or do nothing), queue the timed reminders, send what is due.
     /// Returns `None` when another server holds the lease.
     pub async fn pass(&self) -> anyhow::Result<Option<Pass>> {
-        let lease = i64::try_from(self.config.interval.as_secs()).unwrap_or(60).saturating_mul(4).max(60);
+        let lease = i64::try_from(self.config.interval.as_secs())
+            .unwrap_or(60)
+            .saturating_mul(4)
+            .max(60);
         if !self.store.take_sender_lease(&self.holder, lease).await? {
             return Ok(None);
         }
-        let mut pass = Pass { queued: self.store.queue_reminders().await?, ..Pass::default() };
+        let mut pass = Pass {
+            queued: self.store.queue_reminders().await?,
+            ..Pass::default()
+        };
         // A bounded pass: a long backlog is worked off over several passes, renewing the lease.
         for _ in 0..20 {
             let due = self.store.due_messages(50, self.config.quiet_hours).await?;
@@ -79,7 +100,9 @@ impl Outbox {
                         tracing::warn!(notification = m.id, channel = m.channel.as_str(), error = %e, "send failed for good");
                     }
                 }
-                self.store.record_delivery(m, &outcome, self.config.max_attempts).await?;
+                self.store
+                    .record_delivery(m, &outcome, self.config.max_attempts)
+                    .await?;
             }
             self.store.take_sender_lease(&self.holder, lease).await?;
         }
@@ -88,7 +111,10 @@ impl Outbox {
 
     async fn send(&self, m: &DueMessage) -> Outcome {
         let link = format!("{}{}", self.config.base_url, m.link);
-        let stop = format!("{}/unsubscribe/{}", self.config.base_url, m.unsubscribe_token);
+        let stop = format!(
+            "{}/unsubscribe/{}",
+            self.config.base_url, m.unsubscribe_token
+        );
         match m.channel {
             Channel::Email => match &self.email {
                 Some(s) => s.send(m, &link, &stop).await,

@@ -3,9 +3,9 @@
 //! smtps / SMTP with required TLS) is refused unless it points at this machine.
 
 use linli_domain::notify::QuietHours;
-use url::Url;
 use serde::Deserialize;
 use std::time::Duration;
+use url::Url;
 
 #[derive(clap::Args, Clone, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
@@ -19,7 +19,11 @@ pub struct NotifySettings {
     #[arg(long = "smtp-url", env = "LINLI_SMTP_URL")]
     pub smtp_url: Option<String>,
     /// The sender of e-mail.
-    #[arg(long = "smtp-from", env = "LINLI_SMTP_FROM", default_value = "linli <noreply@localhost>")]
+    #[arg(
+        long = "smtp-from",
+        env = "LINLI_SMTP_FROM",
+        default_value = "linli <noreply@localhost>"
+    )]
     #[serde(default = "default_from")]
     pub smtp_from: String,
     /// The SMS / WeChat gateway that takes signed JSON messages (https; http only to this machine).
@@ -29,15 +33,27 @@ pub struct NotifySettings {
     #[arg(long = "webhook-secret", env = "LINLI_WEBHOOK_SECRET")]
     pub webhook_secret: Option<String>,
     /// Hours (China time) in which text messages wait, e.g. 21:00-08:00; 00:00-00:00 for none.
-    #[arg(long = "quiet-hours", env = "LINLI_QUIET_HOURS", default_value = "21:00-08:00")]
+    #[arg(
+        long = "quiet-hours",
+        env = "LINLI_QUIET_HOURS",
+        default_value = "21:00-08:00"
+    )]
     #[serde(default = "default_quiet")]
     pub quiet_hours: String,
     /// Tries of one message before it is a dead letter.
-    #[arg(long = "notify-max-attempts", env = "LINLI_NOTIFY_MAX_ATTEMPTS", default_value_t = 8)]
+    #[arg(
+        long = "notify-max-attempts",
+        env = "LINLI_NOTIFY_MAX_ATTEMPTS",
+        default_value_t = 8
+    )]
     #[serde(default = "default_attempts")]
     pub max_attempts: u32,
     /// Seconds between passes of the sender loop.
-    #[arg(long = "notify-interval", env = "LINLI_NOTIFY_INTERVAL", default_value_t = 15)]
+    #[arg(
+        long = "notify-interval",
+        env = "LINLI_NOTIFY_INTERVAL",
+        default_value_t = 15
+    )]
     #[serde(default = "default_interval")]
     pub interval_secs: u64,
 }
@@ -63,7 +79,10 @@ impl std::fmt::Debug for NotifySettings {
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("smtp_from", &self.smtp_from)
             .field("webhook_url", &self.webhook_url)
-            .field("webhook_secret", &self.webhook_secret.as_ref().map(|_| "[redacted]"))
+            .field(
+                "webhook_secret",
+                &self.webhook_secret.as_ref().map(|_| "[redacted]"),
+            )
             .field("quiet_hours", &self.quiet_hours)
             .field("max_attempts", &self.max_attempts)
             .field("interval_secs", &self.interval_secs)
@@ -92,7 +111,10 @@ pub struct SettingsError {
 }
 
 fn bad(setting: &'static str, problem: impl Into<String>) -> SettingsError {
-    SettingsError { setting, problem: problem.into() }
+    SettingsError {
+        setting,
+        problem: problem.into(),
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -121,14 +143,26 @@ pub struct SenderConfig {
 }
 
 fn loopback(url: &Url) -> bool {
-    let host = url.host_str().unwrap_or("").trim_start_matches('[').trim_end_matches(']');
-    host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|a| a.is_loopback())
+    let host = url
+        .host_str()
+        .unwrap_or("")
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|a| a.is_loopback())
 }
 
 impl NotifySettings {
     /// The parsed configuration, or `None` when nothing is to be sent (no sender set).
     pub fn parse(&self) -> Result<Option<SenderConfig>, SettingsError> {
-        let quiet_hours = QuietHours::parse(&self.quiet_hours).map_err(|_| bad("quiet-hours", format!("{:?} is not like 21:00-08:00", self.quiet_hours)))?;
+        let quiet_hours = QuietHours::parse(&self.quiet_hours).map_err(|_| {
+            bad(
+                "quiet-hours",
+                format!("{:?} is not like 21:00-08:00", self.quiet_hours),
+            )
+        })?;
         if self.max_attempts == 0 || self.max_attempts > 50 {
             return Err(bad("notify-max-attempts", "must be between 1 and 50"));
         }
@@ -136,17 +170,32 @@ impl NotifySettings {
             None => None,
             Some(s) => {
                 let url = Url::parse(s).map_err(|e| bad("smtp-url", e.to_string()))?;
-                let tls = url.scheme() == "smtps" || url.query_pairs().any(|(k, v)| k == "tls" && v == "required");
+                let tls = url.scheme() == "smtps"
+                    || url
+                        .query_pairs()
+                        .any(|(k, v)| k == "tls" && v == "required");
                 if !matches!(url.scheme(), "smtp" | "smtps") {
                     return Err(bad("smtp-url", "must start with smtps:// or smtp://"));
                 }
                 if !tls && !loopback(&url) {
-                    return Err(bad("smtp-url", "must use TLS (smtps://, or smtp://…?tls=required) unless the server is on this machine"));
+                    return Err(bad(
+                        "smtp-url",
+                        "must use TLS (smtps://, or smtp://…?tls=required) unless the server is on this machine",
+                    ));
                 }
                 if self.smtp_from.parse::<lettre::message::Mailbox>().is_err() {
-                    return Err(bad("smtp-from", format!("{:?} is not an e-mail sender like linli <noreply@example.cn>", self.smtp_from)));
+                    return Err(bad(
+                        "smtp-from",
+                        format!(
+                            "{:?} is not an e-mail sender like linli <noreply@example.cn>",
+                            self.smtp_from
+                        ),
+                    ));
                 }
-                Some(SmtpConfig { url: s.to_string(), from: self.smtp_from.clone() })
+                Some(SmtpConfig {
+                    url: s.to_string(),
+                    from: self.smtp_from.clone(),
+                })
             }
         };
         let webhook = match self.webhook_url.as_deref().filter(|s| !s.trim().is_empty()) {
@@ -156,16 +205,44 @@ impl NotifySettings {
                 match url.scheme() {
                     "https" => {}
                     "http" if loopback(&url) => {}
-                    _ => return Err(bad("webhook-url", "must be https:// (http:// only to this machine)")),
+                    _ => {
+                        return Err(bad(
+                            "webhook-url",
+                            "must be https:// (http:// only to this machine)",
+                        ));
+                    }
                 }
-                let secret = self.webhook_secret.clone().filter(|s| s.len() >= 16).ok_or_else(|| bad("webhook-secret", "is required with webhook-url, at least 16 characters"))?;
-                Some(WebhookConfig { url, secret, timeout: Duration::from_secs(10) })
+                let secret = self
+                    .webhook_secret
+                    .clone()
+                    .filter(|s| s.len() >= 16)
+                    .ok_or_else(|| {
+                        bad(
+                            "webhook-secret",
+                            "is required with webhook-url, at least 16 characters",
+                        )
+                    })?;
+                Some(WebhookConfig {
+                    url,
+                    secret,
+                    timeout: Duration::from_secs(10),
+                })
             }
         };
         if smtp.is_none() && webhook.is_none() {
             return Ok(None);
         }
-        let base = self.base_url.as_deref().map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| bad("notify-base-url", "is required to send messages: the links in them point there"))?;
+        let base = self
+            .base_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| {
+                bad(
+                    "notify-base-url",
+                    "is required to send messages: the links in them point there",
+                )
+            })?;
         let base_url = Url::parse(base).map_err(|e| bad("notify-base-url", e.to_string()))?;
         if !matches!(base_url.scheme(), "http" | "https") {
             return Err(bad("notify-base-url", "must start with https://"));
@@ -200,26 +277,50 @@ mod tests {
 
     #[test]
     fn sender_urls_must_be_secure_except_to_this_machine() {
-        for ok in ["https://sms.example.cn/hook", "http://127.0.0.1:9000/hook", "http://localhost/hook", "http://[::1]:80/"] {
+        for ok in [
+            "https://sms.example.cn/hook",
+            "http://127.0.0.1:9000/hook",
+            "http://localhost/hook",
+            "http://[::1]:80/",
+        ] {
             assert!(settings(ok, "").parse().is_ok(), "{ok}");
         }
         for badurl in ["http://sms.example.cn/hook", "ftp://x/", "not a url"] {
             let e = settings(badurl, "").parse().err();
             assert_eq!(e.map(|e| e.setting), Some("webhook-url"), "{badurl}");
         }
-        for ok in ["smtps://u:p@mail.example.cn", "smtp://mail.example.cn:587?tls=required", "smtp://127.0.0.1:2525"] {
+        for ok in [
+            "smtps://u:p@mail.example.cn",
+            "smtp://mail.example.cn:587?tls=required",
+            "smtp://127.0.0.1:2525",
+        ] {
             assert!(settings("", ok).parse().is_ok(), "{ok}");
         }
-        assert_eq!(settings("", "smtp://mail.example.cn:25").parse().err().map(|e| e.setting), Some("smtp-url"));
+        assert_eq!(
+            settings("", "smtp://mail.example.cn:25")
+                .parse()
+                .err()
+                .map(|e| e.setting),
+            Some("smtp-url")
+        );
         let mut s = settings("https://sms.example.cn/", "");
         s.webhook_secret = None;
         assert_eq!(s.parse().err().map(|e| e.setting), Some("webhook-secret"));
-        assert!(settings("", "").parse().map(|c| c.is_none()).unwrap_or(false), "nothing to send with");
+        assert!(
+            settings("", "")
+                .parse()
+                .map(|c| c.is_none())
+                .unwrap_or(false),
+            "nothing to send with"
+        );
     }
 
     #[test]
     fn debug_hides_secrets() {
-        let mut s = settings("https://sms.example.cn/", "smtps://u:hunter2@mail.example.cn");
+        let mut s = settings(
+            "https://sms.example.cn/",
+            "smtps://u:hunter2@mail.example.cn",
+        );
         s.webhook_secret = Some("topsecretwebhookkey".into());
         let d = format!("{s:?}");
         assert!(!d.contains("hunter2") && !d.contains("topsecret"), "{d}");

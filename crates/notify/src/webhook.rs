@@ -36,7 +36,8 @@ struct Payload<'a> {
 /// `sha256=<hex>`: the signature of a body sent at `timestamp` (Unix seconds).
 pub fn sign(secret: &str, timestamp: i64, body: &[u8]) -> String {
     // HMAC takes a key of any length: this never fails.
-    let Ok(mut mac) = <hmac::Hmac<sha2_11::Sha256> as KeyInit>::new_from_slice(secret.as_bytes()) else {
+    let Ok(mut mac) = <hmac::Hmac<sha2_11::Sha256> as KeyInit>::new_from_slice(secret.as_bytes())
+    else {
         return String::new();
     };
     mac.update(timestamp.to_string().as_bytes());
@@ -50,12 +51,17 @@ impl WebhookSender {
         // ring rather than aws-lc-rs: no C toolchain beyond cc, and the same provider lettre uses.
         #[allow(deprecated)]
         let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
-        let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+        let roots = rustls::RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+        };
         let tls = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()?
             .with_root_certificates(roots)
             .with_no_client_auth();
-        Ok(WebhookSender { tls: tokio_rustls::TlsConnector::from(std::sync::Arc::new(tls)), config: c.clone() })
+        Ok(WebhookSender {
+            tls: tokio_rustls::TlsConnector::from(std::sync::Arc::new(tls)),
+            config: c.clone(),
+        })
     }
 
     pub(crate) async fn send(&self, m: &DueMessage, link: &str, stop: &str, now: i64) -> Outcome {
@@ -82,7 +88,10 @@ impl WebhookSender {
             (SIGNATURE_HEADER, sign(&self.config.secret, now, &body)),
         ];
         match tokio::time::timeout(self.config.timeout, self.post(&headers, &body)).await {
-            Err(_) => Outcome::Retry(format!("gateway timed out after {} s", self.config.timeout.as_secs())),
+            Err(_) => Outcome::Retry(format!(
+                "gateway timed out after {} s",
+                self.config.timeout.as_secs()
+            )),
             Ok(Err(e)) => Outcome::Retry(format!("gateway: {e}")),
             Ok(Ok((status, text))) => {
                 let e = format!("gateway answered {status}: {text}");
@@ -99,18 +108,32 @@ impl WebhookSender {
     /// One HTTP/1.1 POST on its own connection (`Connection: close`): the status and the start
     /// of the answer. A message a minute needs no pool, and this keeps the TLS stack to the one
     /// lettre brings.
-    async fn post(&self, headers: &[(&str, String)], body: &[u8]) -> std::io::Result<(u16, String)> {
+    async fn post(
+        &self,
+        headers: &[(&str, String)],
+        body: &[u8],
+    ) -> std::io::Result<(u16, String)> {
         let url = &self.config.url;
         let host = url.host_str().unwrap_or("").to_string();
         let port = url.port_or_known_default().unwrap_or(443);
-        let tcp = tokio::net::TcpStream::connect((host.trim_start_matches('[').trim_end_matches(']'), port)).await?;
-        let mut head = format!("POST {} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\nConnection: close\r\nUser-Agent: linli\r\n", request_target(url), host_header(url), body.len());
+        let tcp = tokio::net::TcpStream::connect((
+            host.trim_start_matches('[').trim_end_matches(']'),
+            port,
+        ))
+        .await?;
+        let mut head = format!(
+            "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\nConnection: close\r\nUser-Agent: linli\r\n",
+            request_target(url),
+            host_header(url),
+            body.len()
+        );
         for (k, v) in headers {
             head.push_str(&format!("{k}: {v}\r\n"));
         }
         head.push_str("\r\n");
         if url.scheme() == "https" {
-            let name = rustls::pki_types::ServerName::try_from(host.clone()).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+            let name = rustls::pki_types::ServerName::try_from(host.clone())
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
             exchange(self.tls.connect(name, tcp).await?, head.as_bytes(), body).await
         } else {
             exchange(tcp, head.as_bytes(), body).await
@@ -134,7 +157,11 @@ fn host_header(url: &url::Url) -> String {
 }
 
 /// Writes the request, reads the answer (at most 8 KiB of it), parses the status line.
-async fn exchange<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(mut s: S, head: &[u8], body: &[u8]) -> std::io::Result<(u16, String)> {
+async fn exchange<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
+    mut s: S,
+    head: &[u8],
+    body: &[u8],
+) -> std::io::Result<(u16, String)> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     s.write_all(head).await?;
     s.write_all(body).await?;
@@ -155,7 +182,9 @@ async fn exchange<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(mut s
         .strip_prefix("HTTP/1.")
         .and_then(|t| t.get(2..5))
         .and_then(|c| c.parse::<u16>().ok())
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, "not an HTTP answer"))?;
+        .ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidData, "not an HTTP answer")
+        })?;
     let body = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
     Ok((status, body.chars().take(200).collect()))
 }

@@ -18,13 +18,30 @@ fn place(i: usize) -> (String, String, usize, String) {
     let u = (i / PER_UNIT) % UNITS;
     let floor = (i % PER_UNIT) / 4 + 1;
     let room = format!("{}{:02}", floor, i % 4 + 1);
-    (format!("{}栋", b + 1), format!("{}单元", u + 1), floor, room)
+    (
+        format!("{}栋", b + 1),
+        format!("{}单元", u + 1),
+        floor,
+        room,
+    )
 }
 
 fn generate(path: &str, n: usize) -> anyhow::Result<()> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let ws = book.add_worksheet();
-    for (i, h) in ["楼栋", "单元", "楼层", "房号", "专有面积", "面积来源", "业主", "电话"].iter().enumerate() {
+    for (i, h) in [
+        "楼栋",
+        "单元",
+        "楼层",
+        "房号",
+        "专有面积",
+        "面积来源",
+        "业主",
+        "电话",
+    ]
+    .iter()
+    .enumerate()
+    {
         ws.write_string(0, i as u16, *h)?;
     }
     let surnames = ['张', '王', '李', '赵', '刘', '陈', '杨', '黄'];
@@ -60,7 +77,12 @@ async fn raw(url: &str, n: usize) -> anyhow::Result<()> {
     .last_insert_id;
     let mut units = Vec::new();
     for u in 0..n.div_ceil(PER_UNIT) {
-        let model = unit::ActiveModel { building_id: Set(b), compound_id: Set(2), name: Set(format!("u{u}")), ..Default::default() };
+        let model = unit::ActiveModel {
+            building_id: Set(b),
+            compound_id: Set(2),
+            name: Set(format!("u{u}")),
+            ..Default::default()
+        };
         units.push(unit::Entity::insert(model).exec(&txn).await?.last_insert_id);
     }
     let mut batch = Vec::with_capacity(1000);
@@ -80,16 +102,23 @@ async fn raw(url: &str, n: usize) -> anyhow::Result<()> {
             ..Default::default()
         });
         if batch.len() == 1000 {
-            household::Entity::insert_many(std::mem::take(&mut batch)).exec_without_returning(&txn).await?;
+            household::Entity::insert_many(std::mem::take(&mut batch))
+                .exec_without_returning(&txn)
+                .await?;
         }
     }
     if !batch.is_empty() {
-        household::Entity::insert_many(batch).exec_without_returning(&txn).await?;
+        household::Entity::insert_many(batch)
+            .exec_without_returning(&txn)
+            .await?;
     }
     txn.commit().await?;
     let secs = started.elapsed().as_secs_f64();
     let _ = db.execute_unprepared("SELECT 1").await;
-    println!("raw {n} households in {secs:.2} s ({:.0} households/s)", n as f64 / secs);
+    println!(
+        "raw {n} households in {secs:.2} s ({:.0} households/s)",
+        n as f64 / secs
+    );
     Ok(())
 }
 

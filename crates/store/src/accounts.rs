@@ -7,13 +7,16 @@
 //! is derived from the session, so it changes with every sign-in and fits no other session.
 
 use crate::audit::{self, Change, GLOBAL_CHAIN};
-use crate::entity::{account, api_token, compound, household, invite, ownership, person, residency, role_grant, session};
+use crate::entity::{
+    account, api_token, compound, household, invite, ownership, person, residency, role_grant,
+    session,
+};
 use crate::error::{ServiceError, ServiceResult};
 use crate::limits::address_key;
 use crate::{Store, paths};
+use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::Argon2;
 use linli_domain::account::{NewPassword, login_key};
 use linli_domain::authz::{Action, Grant, Role, allowed};
 use linli_domain::place::{NodeKind, Path};
@@ -21,10 +24,10 @@ use linli_domain::registry::{Phone, Text};
 use linli_domain::{FieldError, Invalid};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
-use std::net::IpAddr;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::net::IpAddr;
 
 /// How long a session lasts without signing in again.
 pub const SESSION_SECONDS: i64 = 14 * 24 * 3600;
@@ -49,7 +52,11 @@ impl Actor {
 
     /// The single gate of every service method.
     pub fn require(&self, action: Action, at: &Path) -> ServiceResult<()> {
-        if self.can(action, at) { Ok(()) } else { Err(ServiceError::Forbidden) }
+        if self.can(action, at) {
+            Ok(())
+        } else {
+            Err(ServiceError::Forbidden)
+        }
     }
 
     /// The roles, for showing "who am I" on pages.
@@ -88,7 +95,13 @@ pub fn hash_password(password: &str) -> ServiceResult<String> {
 }
 
 pub(crate) fn verify_password(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
+    PasswordHash::new(stored)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
 }
 
 /// The credential a request came with, which a password change leaves working.
@@ -130,15 +143,23 @@ impl Store {
             return Ok(None);
         }
         let db = self.read();
-        if let Some(a) = account::Entity::find().filter(account::Column::Username.eq(login)).one(db).await? {
+        if let Some(a) = account::Entity::find()
+            .filter(account::Column::Username.eq(login))
+            .one(db)
+            .await?
+        {
             return Ok(Some(a));
         }
-        let lower = Expr::expr(Func::lower(Expr::col(account::Column::Username))).eq(login.to_lowercase());
+        let lower =
+            Expr::expr(Func::lower(Expr::col(account::Column::Username))).eq(login.to_lowercase());
         if let Some(a) = account::Entity::find().filter(lower).one(db).await? {
             return Ok(Some(a));
         }
         match Phone::parse(login) {
-            Ok(phone) => Ok(account::Entity::find().filter(account::Column::Phone.eq(phone.as_str())).one(db).await?),
+            Ok(phone) => Ok(account::Entity::find()
+                .filter(account::Column::Phone.eq(phone.as_str()))
+                .one(db)
+                .await?),
             Err(_) => Ok(None),
         }
     }
@@ -147,7 +168,12 @@ impl Store {
     /// per client address, and per account, counted before the password is looked at. A locked
     /// account is not closed to its owner: each address gets one try per delay, and the right
     /// password then gets in (and clears the count).
-    pub async fn authenticate(&self, login: &str, password: &str, client: Option<IpAddr>) -> ServiceResult<account::Model> {
+    pub async fn authenticate(
+        &self,
+        login: &str,
+        password: &str,
+        client: Option<IpAddr>,
+    ) -> ServiceResult<account::Model> {
         let found = self.find_account_by_login(login).await?;
         let key = match &found {
             Some(a) => format!("account:{}", a.id),
@@ -158,7 +184,10 @@ impl Store {
             Some(a) if !a.disabled => verify_password(password, &a.password_hash),
             // Spend the same time on unknown logins so they cannot be told apart.
             _ => {
-                let _ = verify_password(password, "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG");
+                let _ = verify_password(
+                    password,
+                    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
+                );
                 false
             }
         };
@@ -177,12 +206,18 @@ impl Store {
         let l = *self.limits();
         let t = self.now();
         if let Some(ip) = client {
-            self.count_attempt(&address_key(ip), l.window_seconds).await?.within(l.address_attempts, l.window_seconds, t)?;
+            self.count_attempt(&address_key(ip), l.window_seconds)
+                .await?
+                .within(l.address_attempts, l.window_seconds, t)?;
         }
         let tries = self.count_attempt(key, l.window_seconds).await?;
         if tries.count > l.account_failures {
-            let from = client.map(address_key).unwrap_or_else(|| "addr:unknown".into());
-            let slot = self.count_attempt(&format!("slot:{key}@{from}"), l.locked_delay_seconds).await?;
+            let from = client
+                .map(address_key)
+                .unwrap_or_else(|| "addr:unknown".into());
+            let slot = self
+                .count_attempt(&format!("slot:{key}@{from}"), l.locked_delay_seconds)
+                .await?;
             slot.within(1, l.locked_delay_seconds, t)?;
         }
         Ok(())
@@ -199,7 +234,12 @@ impl Store {
     }
 
     /// Signs in and opens a session stored in the database.
-    pub async fn login(&self, login: &str, password: &str, client: Option<IpAddr>) -> ServiceResult<NewSession> {
+    pub async fn login(
+        &self,
+        login: &str,
+        password: &str,
+        client: Option<IpAddr>,
+    ) -> ServiceResult<NewSession> {
         let account = self.authenticate(login, password, client).await?;
         self.open_session(account.id).await
     }
@@ -221,16 +261,30 @@ impl Store {
     /// Changes the signed-in account's password, given the current one (counted like a
     /// sign-in, so a borrowed session cannot guess it). Every other session of the account
     /// ends and every other API token is revoked; the credential of this request keeps working.
-    pub async fn change_password(&self, actor: &Actor, current: &str, new: &str, keep: Option<Credential<'_>>, client: Option<IpAddr>) -> ServiceResult<()> {
-        let a = account::Entity::find_by_id(actor.account_id).one(self.read()).await?.ok_or(ServiceError::Unauthenticated)?;
+    pub async fn change_password(
+        &self,
+        actor: &Actor,
+        current: &str,
+        new: &str,
+        keep: Option<Credential<'_>>,
+        client: Option<IpAddr>,
+    ) -> ServiceResult<()> {
+        let a = account::Entity::find_by_id(actor.account_id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::Unauthenticated)?;
         let key = format!("account:{}", a.id);
         self.guard_password_try(&key, client).await?;
         if !verify_password(current, &a.password_hash) {
-            return Err(ServiceError::invalid("current_password", Invalid::WrongPassword));
+            return Err(ServiceError::invalid(
+                "current_password",
+                Invalid::WrongPassword,
+            ));
         }
         self.settle_password_try(&key, client).await?;
         let phone = a.phone.as_deref().and_then(|p| Phone::parse(p).ok());
-        let new = NewPassword::parse(new, &a.username, phone.as_ref()).map_err(|e| FieldError::new("password", e))?;
+        let new = NewPassword::parse(new, &a.username, phone.as_ref())
+            .map_err(|e| FieldError::new("password", e))?;
         let hash = hash_password(new.as_str())?;
         let t = self.now();
         let txn = self.begin_write().await?;
@@ -239,7 +293,8 @@ impl Store {
             .filter(account::Column::Id.eq(a.id))
             .exec(&txn)
             .await?;
-        let mut sessions = session::Entity::delete_many().filter(session::Column::AccountId.eq(a.id));
+        let mut sessions =
+            session::Entity::delete_many().filter(session::Column::AccountId.eq(a.id));
         if let Some(Credential::Session(s)) = keep {
             sessions = sessions.filter(session::Column::Id.ne(hash_secret(s)));
         }
@@ -271,24 +326,46 @@ impl Store {
     }
 
     pub async fn logout(&self, token: &str) -> ServiceResult<()> {
-        session::Entity::delete_by_id(hash_secret(token)).exec(self.write()).await?;
+        session::Entity::delete_by_id(hash_secret(token))
+            .exec(self.write())
+            .await?;
         Ok(())
     }
 
     /// The actor behind a session cookie, if the session is live.
     pub async fn session_actor(&self, token: &str) -> ServiceResult<Option<Actor>> {
-        Ok(self.actor_behind("session s ON s.account_id = a.id", "s.id", "", hash_secret(token), self.now()).await?.map(|(a, _)| a))
+        Ok(self
+            .actor_behind(
+                "session s ON s.account_id = a.id",
+                "s.id",
+                "",
+                hash_secret(token),
+                self.now(),
+            )
+            .await?
+            .map(|(a, _)| a))
     }
 
     /// The account behind a credential with all its grants, in ONE query: this runs on every
     /// request, and on SQLite each query costs more than the rest of a small page. Also
     /// returns the `extra` column of the credential's row when one is named.
     /// `join`, `key` and `extra` are fixed strings of this crate, never user input.
-    pub(crate) async fn actor_behind(&self, join: &str, key: &str, extra: &str, hash: String, live_at: i64) -> ServiceResult<Option<(Actor, Option<i64>)>> {
+    pub(crate) async fn actor_behind(
+        &self,
+        join: &str,
+        key: &str,
+        extra: &str,
+        hash: String,
+        live_at: i64,
+    ) -> ServiceResult<Option<(Actor, Option<i64>)>> {
         use sea_orm::{ConnectionTrait, Statement};
         let pg = self.backend() == crate::Backend::Postgres;
         let p = |n: usize| if pg { format!("${n}") } else { "?".to_string() };
-        let extra_column = if extra.is_empty() { String::new() } else { format!(", {extra} AS extra") };
+        let extra_column = if extra.is_empty() {
+            String::new()
+        } else {
+            format!(", {extra} AS extra")
+        };
         let sql = format!(
             "SELECT a.id, a.display_name, a.disabled, g.role, g.path{extra_column} FROM account a JOIN {join} \
              LEFT JOIN role_grant g ON g.account_id = a.id WHERE {key} = {} AND s.expires_at >= {}",
@@ -296,7 +373,14 @@ impl Store {
             p(2)
         );
         let values: Vec<sea_orm::Value> = vec![hash.into(), live_at.into()];
-        let rows = self.read().query_all_raw(Statement::from_sql_and_values(self.read().get_database_backend(), sql, values)).await?;
+        let rows = self
+            .read()
+            .query_all_raw(Statement::from_sql_and_values(
+                self.read().get_database_backend(),
+                sql,
+                values,
+            ))
+            .await?;
         let Some(first) = rows.first() else {
             return Ok(None);
         };
@@ -305,20 +389,39 @@ impl Store {
         }
         let account_id: i64 = first.try_get("", "id")?;
         let name: String = first.try_get("", "display_name")?;
-        let extra_value: Option<i64> = if extra.is_empty() { None } else { first.try_get("", "extra")? };
+        let extra_value: Option<i64> = if extra.is_empty() {
+            None
+        } else {
+            first.try_get("", "extra")?
+        };
         let mut grants = Vec::new();
         for r in &rows {
-            let (role, path): (Option<String>, Option<String>) = (r.try_get("", "role")?, r.try_get("", "path")?);
-            if let (Some(role), Some(path)) = (role.as_deref().and_then(Role::parse), path.and_then(|p| p.parse().ok())) {
+            let (role, path): (Option<String>, Option<String>) =
+                (r.try_get("", "role")?, r.try_get("", "path")?);
+            if let (Some(role), Some(path)) = (
+                role.as_deref().and_then(Role::parse),
+                path.and_then(|p| p.parse().ok()),
+            ) {
                 grants.push(Grant { role, at: path });
             }
         }
-        Ok(Some((Actor { account_id, name, grants, at: self.now() }, extra_value)))
+        Ok(Some((
+            Actor {
+                account_id,
+                name,
+                grants,
+                at: self.now(),
+            },
+            extra_value,
+        )))
     }
 
     /// Loads an account with its grants; `None` when missing or disabled.
     pub async fn actor(&self, account_id: i64) -> ServiceResult<Option<Actor>> {
-        let Some(a) = account::Entity::find_by_id(account_id).one(self.read()).await? else {
+        let Some(a) = account::Entity::find_by_id(account_id)
+            .one(self.read())
+            .await?
+        else {
             return Ok(None);
         };
         if a.disabled {
@@ -329,28 +432,58 @@ impl Store {
             .all(self.read())
             .await?
             .into_iter()
-            .filter_map(|g| Some(Grant { role: Role::parse(&g.role)?, at: g.path.parse().ok()? }))
+            .filter_map(|g| {
+                Some(Grant {
+                    role: Role::parse(&g.role)?,
+                    at: g.path.parse().ok()?,
+                })
+            })
             .collect();
-        Ok(Some(Actor { account_id, name: a.display_name, grants, at: self.now() }))
+        Ok(Some(Actor {
+            account_id,
+            name: a.display_name,
+            grants,
+            at: self.now(),
+        }))
     }
 
     /// Creates an account (CLI, demo and invite claims). The password is hashed here.
-    pub async fn create_account(&self, username: &str, phone: Option<&str>, display_name: &str, password: &str) -> ServiceResult<i64> {
+    pub async fn create_account(
+        &self,
+        username: &str,
+        phone: Option<&str>,
+        display_name: &str,
+        password: &str,
+    ) -> ServiceResult<i64> {
         let mut errors = Vec::new();
-        let username = Text::parse(username, 40).map_err(|e| errors.push(FieldError::new("login", e))).ok();
-        let display = Text::parse(display_name, 40).map_err(|e| errors.push(FieldError::new("person_name", e))).ok();
+        let username = Text::parse(username, 40)
+            .map_err(|e| errors.push(FieldError::new("login", e)))
+            .ok();
+        let display = Text::parse(display_name, 40)
+            .map_err(|e| errors.push(FieldError::new("person_name", e)))
+            .ok();
         let phone = match phone.filter(|p| !p.trim().is_empty()) {
-            Some(p) => Phone::parse(p).map_err(|e| errors.push(FieldError::new("phone", e))).ok(),
+            Some(p) => Phone::parse(p)
+                .map_err(|e| errors.push(FieldError::new("phone", e)))
+                .ok(),
             None => None,
         };
         let password = match &username {
-            Some(u) => NewPassword::parse(password, u.as_str(), phone.as_ref()).map_err(|e| errors.push(FieldError::new("password", e))).ok(),
+            Some(u) => NewPassword::parse(password, u.as_str(), phone.as_ref())
+                .map_err(|e| errors.push(FieldError::new("password", e)))
+                .ok(),
             None => None,
         };
-        let (Some(username), Some(display), Some(password), true) = (username, display, password, errors.is_empty()) else {
+        let (Some(username), Some(display), Some(password), true) =
+            (username, display, password, errors.is_empty())
+        else {
             return Err(ServiceError::Invalid(errors));
         };
-        if self.find_account_by_login(username.as_str()).await?.is_some() {
+        if self
+            .find_account_by_login(username.as_str())
+            .await?
+            .is_some()
+        {
             return Err(ServiceError::invalid("login", Invalid::Taken));
         }
         if let Some(p) = &phone
@@ -393,8 +526,16 @@ impl Store {
 
     /// Grants a role over a place. `granted_by` is `None` for the CLI and the demo loader,
     /// which act as the operator of the installation.
-    pub async fn grant_role(&self, granted_by: Option<&Actor>, account_id: i64, role: Role, at: &Path) -> ServiceResult<()> {
-        let node = at.target().ok_or(ServiceError::NotFound { entity: "region" })?;
+    pub async fn grant_role(
+        &self,
+        granted_by: Option<&Actor>,
+        account_id: i64,
+        role: Role,
+        at: &Path,
+    ) -> ServiceResult<()> {
+        let node = at
+            .target()
+            .ok_or(ServiceError::NotFound { entity: "region" })?;
         if !role.may_sit_on(node.kind) {
             return Err(ServiceError::invalid("kind", Invalid::BadChoice));
         }
@@ -433,7 +574,10 @@ impl Store {
     }
 
     /// Display names of accounts, for showing who made a change.
-    pub async fn account_names(&self, ids: impl Iterator<Item = i64>) -> ServiceResult<HashMap<i64, String>> {
+    pub async fn account_names(
+        &self,
+        ids: impl Iterator<Item = i64>,
+    ) -> ServiceResult<HashMap<i64, String>> {
         let mut ids: Vec<i64> = ids.collect();
         ids.sort_unstable();
         ids.dedup();
@@ -452,16 +596,32 @@ impl Store {
     /// Issues a printable invite code with which a resident claims their household; issued
     /// for a named owner or resident (`person_id`), the account that claims it is that person.
     /// `role` as sent (`owner` or `resident`), checked only once the actor may invite here.
-    pub async fn issue_invite(&self, actor: &Actor, household_id: i64, role: &str, person_id: Option<i64>) -> ServiceResult<IssuedInvite> {
+    pub async fn issue_invite(
+        &self,
+        actor: &Actor,
+        household_id: i64,
+        role: &str,
+        person_id: Option<i64>,
+    ) -> ServiceResult<IssuedInvite> {
         let (c, h) = self.household_with_compound(household_id).await?;
         let at = paths::household_path(&c, &h);
         actor.require(Action::IssueInvite, &at)?;
-        let role = Role::parse(role).filter(|r| matches!(r, Role::Owner | Role::Resident)).ok_or_else(|| ServiceError::invalid("kind", Invalid::BadChoice))?;
+        let role = Role::parse(role)
+            .filter(|r| matches!(r, Role::Owner | Role::Resident))
+            .ok_or_else(|| ServiceError::invalid("kind", Invalid::BadChoice))?;
         let person_name = match person_id {
             None => None,
-            Some(pid) => Some(self.person_of_household(household_id, role, pid).await?.ok_or_else(|| ServiceError::invalid("person_id", Invalid::BadChoice))?),
+            Some(pid) => Some(
+                self.person_of_household(household_id, role, pid)
+                    .await?
+                    .ok_or_else(|| ServiceError::invalid("person_id", Invalid::BadChoice))?,
+            ),
         };
-        let code: String = (0..8).map(|_| INVITE_ALPHABET[rand::random::<u32>() as usize % INVITE_ALPHABET.len()] as char).collect();
+        let code: String = (0..8)
+            .map(|_| {
+                INVITE_ALPHABET[rand::random::<u32>() as usize % INVITE_ALPHABET.len()] as char
+            })
+            .collect();
         let t = self.now();
         let txn = self.begin_write().await?;
         invite::Entity::insert(invite::ActiveModel {
@@ -492,12 +652,24 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        Ok(IssuedInvite { code, household_id, role: role.as_str().to_string(), expires_at: t + INVITE_SECONDS, person_id, person_name })
+        Ok(IssuedInvite {
+            code,
+            household_id,
+            role: role.as_str().to_string(),
+            expires_at: t + INVITE_SECONDS,
+            person_id,
+            person_name,
+        })
     }
 
     /// Redeems an invite code: the signed-in account gets the owner or resident role on the
     /// household. Tries are limited per account and per client address (see `claimable`).
-    pub async fn claim_invite(&self, account_id: i64, code: &str, client: Option<IpAddr>) -> ServiceResult<i64> {
+    pub async fn claim_invite(
+        &self,
+        account_id: i64,
+        code: &str,
+        client: Option<IpAddr>,
+    ) -> ServiceResult<i64> {
         let invite = self.claimable(code, Some(account_id), client).await?;
         self.redeem(invite, account_id).await
     }
@@ -505,9 +677,18 @@ impl Store {
     /// Claims a home as a visitor: checks the code (counted like any try), makes the account
     /// (signed in by its phone number) and redeems the code; returns the household and the
     /// new session.
-    pub async fn claim_invite_as_visitor(&self, code: &str, display_name: &str, phone: &str, password: &str, client: Option<IpAddr>) -> ServiceResult<(i64, NewSession)> {
+    pub async fn claim_invite_as_visitor(
+        &self,
+        code: &str,
+        display_name: &str,
+        phone: &str,
+        password: &str,
+        client: Option<IpAddr>,
+    ) -> ServiceResult<(i64, NewSession)> {
         let invite = self.claimable(code, None, client).await?;
-        let id = self.create_account(phone, Some(phone), display_name, password).await?;
+        let id = self
+            .create_account(phone, Some(phone), display_name, password)
+            .await?;
         let household = self.redeem(invite, id).await?;
         Ok((household, self.open_session(id).await?))
     }
@@ -515,17 +696,35 @@ impl Store {
     /// The unused, unexpired invite a typed code names. Every try is counted first (per client
     /// address, and per account when signed in), so codes cannot be guessed at speed; a right
     /// code gives its try back. A wrong, used or expired code gets the same answer.
-    async fn claimable(&self, code: &str, account_id: Option<i64>, client: Option<IpAddr>) -> ServiceResult<invite::Model> {
+    async fn claimable(
+        &self,
+        code: &str,
+        account_id: Option<i64>,
+        client: Option<IpAddr>,
+    ) -> ServiceResult<invite::Model> {
         let l = *self.limits();
         let t = self.now();
-        let mut keys = vec![format!("invite:{}", client.map(address_key).unwrap_or_else(|| "addr:unknown".into()))];
+        let mut keys = vec![format!(
+            "invite:{}",
+            client
+                .map(address_key)
+                .unwrap_or_else(|| "addr:unknown".into())
+        )];
         keys.extend(account_id.map(|id| format!("invite:account:{id}")));
         for key in &keys {
-            self.count_attempt(key, l.window_seconds).await?.within(l.invite_tries, l.window_seconds, t)?;
+            self.count_attempt(key, l.window_seconds).await?.within(
+                l.invite_tries,
+                l.window_seconds,
+                t,
+            )?;
         }
         let wrong = || ServiceError::invalid("code", Invalid::WrongInviteCode);
         let code = normalise_code(code).ok_or_else(wrong)?;
-        let invite = invite::Entity::find_by_id(code).one(self.read()).await?.filter(|i| i.used_by.is_none() && i.expires_at > t).ok_or_else(wrong)?;
+        let invite = invite::Entity::find_by_id(code)
+            .one(self.read())
+            .await?
+            .filter(|i| i.used_by.is_none() && i.expires_at > t)
+            .ok_or_else(wrong)?;
         for key in &keys {
             self.forgive_attempt(key).await?;
         }
@@ -549,10 +748,17 @@ impl Store {
             return Err(wrong());
         }
         if let Some(pid) = invite.person_id {
-            let linked = account::Entity::find_by_id(account_id).one(self.read()).await?.and_then(|a| a.person_id);
+            let linked = account::Entity::find_by_id(account_id)
+                .one(self.read())
+                .await?
+                .and_then(|a| a.person_id);
             match linked {
                 Some(other) if other != pid => {
-                    let name = person::Entity::find_by_id(other).one(self.read()).await?.map(|p| p.name).unwrap_or_default();
+                    let name = person::Entity::find_by_id(other)
+                        .one(self.read())
+                        .await?
+                        .map(|p| p.name)
+                        .unwrap_or_default();
                     // The code stays unused: it belongs to someone else than this account.
                     invite::Entity::update_many()
                         .col_expr(invite::Column::UsedBy, Expr::value(Option::<i64>::None))
@@ -560,12 +766,16 @@ impl Store {
                         .filter(invite::Column::Code.eq(invite.code.clone()))
                         .exec(self.write())
                         .await?;
-                    return Err(ServiceError::invalid("code", Invalid::LinkedToOther { name }));
+                    return Err(ServiceError::invalid(
+                        "code",
+                        Invalid::LinkedToOther { name },
+                    ));
                 }
                 Some(_) => {}
                 None => {
                     let txn = self.begin_write().await?;
-                    self.link_person_in(&txn, None, c.id, account_id, pid, "invite").await?;
+                    self.link_person_in(&txn, None, c.id, account_id, pid, "invite")
+                        .await?;
                     txn.commit().await?;
                 }
             }
@@ -575,7 +785,12 @@ impl Store {
     }
 
     /// The name of an owner (for an owner's invite) or current resident of a household.
-    async fn person_of_household(&self, household_id: i64, role: Role, person_id: i64) -> ServiceResult<Option<String>> {
+    async fn person_of_household(
+        &self,
+        household_id: i64,
+        role: Role,
+        person_id: i64,
+    ) -> ServiceResult<Option<String>> {
         let there = if role == Role::Owner {
             ownership::Entity::find()
                 .filter(ownership::Column::HouseholdId.eq(household_id))
@@ -595,12 +810,26 @@ impl Store {
         if !there {
             return Ok(None);
         }
-        Ok(person::Entity::find_by_id(person_id).one(self.read()).await?.map(|p| p.name))
+        Ok(person::Entity::find_by_id(person_id)
+            .one(self.read())
+            .await?
+            .map(|p| p.name))
     }
 
-    pub(crate) async fn household_with_compound(&self, id: i64) -> ServiceResult<(compound::Model, household::Model)> {
-        let h = household::Entity::find_by_id(id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "household" })?;
-        let c = compound::Entity::find_by_id(h.compound_id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "compound" })?;
+    pub(crate) async fn household_with_compound(
+        &self,
+        id: i64,
+    ) -> ServiceResult<(compound::Model, household::Model)> {
+        let h = household::Entity::find_by_id(id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "household",
+            })?;
+        let c = compound::Entity::find_by_id(h.compound_id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::NotFound { entity: "compound" })?;
         Ok((c, h))
     }
 }
@@ -609,7 +838,8 @@ impl Store {
 /// characters no code has (which also keeps a NUL away from PostgreSQL).
 fn normalise_code(code: &str) -> Option<String> {
     let code = code.trim().to_uppercase().replace([' ', '-'], "");
-    (!code.is_empty() && code.len() <= 32 && code.chars().all(|c| c.is_ascii_alphanumeric())).then_some(code)
+    (!code.is_empty() && code.len() <= 32 && code.chars().all(|c| c.is_ascii_alphanumeric()))
+        .then_some(code)
 }
 
 /// The node kind of the lowest place a grant sits on, for listing what an actor sees.

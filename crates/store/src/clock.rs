@@ -68,10 +68,14 @@ impl Clock {
     pub fn within_a_year(&self, day: time::Date) -> Result<time::Date, linli_domain::Invalid> {
         let today = self.today();
         let latest = time::Date::from_calendar_date(today.year() + 1, today.month(), today.day())
-            .or_else(|_| time::Date::from_calendar_date(today.year() + 1, today.month(), today.day() - 1))
+            .or_else(|_| {
+                time::Date::from_calendar_date(today.year() + 1, today.month(), today.day() - 1)
+            })
             .unwrap_or(today);
         if day > latest {
-            return Err(linli_domain::Invalid::DateTooFarAhead { latest: latest.to_string() });
+            return Err(linli_domain::Invalid::DateTooFarAhead {
+                latest: latest.to_string(),
+            });
         }
         Ok(day)
     }
@@ -133,10 +137,16 @@ mod plausible_dates {
     #[test]
     fn a_date_more_than_a_year_ahead_is_refused() {
         let clock = Clock::at(date!(2026 - 12 - 05), 10, 0);
-        assert_eq!(clock.within_a_year(date!(2027 - 12 - 05)).unwrap(), date!(2027 - 12 - 05));
+        assert_eq!(
+            clock.within_a_year(date!(2027 - 12 - 05)).unwrap(),
+            date!(2027 - 12 - 05)
+        );
         assert!(clock.within_a_year(date!(2027 - 12 - 06)).is_err());
         assert!(clock.within_a_year(date!(3000 - 01 - 01)).is_err());
-        assert!(clock.within_a_year(date!(1990 - 01 - 01)).is_ok(), "the past is history, not a mistake");
+        assert!(
+            clock.within_a_year(date!(1990 - 01 - 01)).is_ok(),
+            "the past is history, not a mistake"
+        );
         let leap = Clock::at(date!(2028 - 02 - 29), 10, 0);
         assert!(leap.within_a_year(date!(2029 - 02 - 28)).is_ok());
         assert!(leap.within_a_year(date!(2029 - 03 - 01)).is_err());

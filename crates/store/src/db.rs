@@ -9,8 +9,8 @@ use crate::migration::Migrator;
 use anyhow::Context;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait,
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 use std::path::{Path, PathBuf};
@@ -40,7 +40,10 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("backend", &self.backend).field("files", &self.files.root()).finish()
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .field("files", &self.files.root())
+            .finish()
     }
 }
 
@@ -64,7 +67,10 @@ pub fn redact(url: &str) -> String {
 /// directory. The directory is created at the first upload.
 pub fn default_files_dir(url: &str) -> PathBuf {
     let fallback = PathBuf::from("linli-files");
-    let Some(rest) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) else {
+    let Some(rest) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    else {
         return fallback;
     };
     let file = rest.split('?').next().unwrap_or("");
@@ -72,7 +78,10 @@ pub fn default_files_dir(url: &str) -> PathBuf {
         return fallback;
     }
     let file = Path::new(file);
-    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "linli".into());
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "linli".into());
     file.with_file_name(format!("{stem}-files"))
 }
 
@@ -88,19 +97,53 @@ impl Store {
                     .foreign_keys(true)
             };
             let mut w = ConnectOptions::new(url);
-            w.max_connections(1).min_connections(1).sqlx_logging(false).map_sqlx_sqlite_opts(tune);
-            let write = Database::connect(w).await.with_context(|| format!("opening {}", redact(url)))?;
+            w.max_connections(1)
+                .min_connections(1)
+                .sqlx_logging(false)
+                .map_sqlx_sqlite_opts(tune);
+            let write = Database::connect(w)
+                .await
+                .with_context(|| format!("opening {}", redact(url)))?;
             let mut r = ConnectOptions::new(url);
-            r.max_connections(8).min_connections(1).sqlx_logging(false).map_sqlx_sqlite_opts(tune);
-            let read = Database::connect(r).await.with_context(|| format!("opening {}", redact(url)))?;
-            Ok(Store { read, write, backend: Backend::Sqlite, files: Arc::new(crate::files::FileDir::new(default_files_dir(url))), clock: crate::clock::Clock::system(), limits: Default::default(), photos: Arc::new(crate::files::Photos::new(Default::default())) })
+            r.max_connections(8)
+                .min_connections(1)
+                .sqlx_logging(false)
+                .map_sqlx_sqlite_opts(tune);
+            let read = Database::connect(r)
+                .await
+                .with_context(|| format!("opening {}", redact(url)))?;
+            Ok(Store {
+                read,
+                write,
+                backend: Backend::Sqlite,
+                files: Arc::new(crate::files::FileDir::new(default_files_dir(url))),
+                clock: crate::clock::Clock::system(),
+                limits: Default::default(),
+                photos: Arc::new(crate::files::Photos::new(Default::default())),
+            })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let mut o = ConnectOptions::new(url);
-            o.max_connections(16).min_connections(1).sqlx_logging(false).connect_timeout(Duration::from_secs(10));
-            let db = Database::connect(o).await.with_context(|| format!("connecting to {}", redact(url)))?;
-            Ok(Store { read: db.clone(), write: db, backend: Backend::Postgres, files: Arc::new(crate::files::FileDir::new(default_files_dir(url))), clock: crate::clock::Clock::system(), limits: Default::default(), photos: Arc::new(crate::files::Photos::new(Default::default())) })
+            o.max_connections(16)
+                .min_connections(1)
+                .sqlx_logging(false)
+                .connect_timeout(Duration::from_secs(10));
+            let db = Database::connect(o)
+                .await
+                .with_context(|| format!("connecting to {}", redact(url)))?;
+            Ok(Store {
+                read: db.clone(),
+                write: db,
+                backend: Backend::Postgres,
+                files: Arc::new(crate::files::FileDir::new(default_files_dir(url))),
+                clock: crate::clock::Clock::system(),
+                limits: Default::default(),
+                photos: Arc::new(crate::files::Photos::new(Default::default())),
+            })
         } else {
-            anyhow::bail!("unsupported database URL {} (use sqlite://… or postgres://…)", redact(url))
+            anyhow::bail!(
+                "unsupported database URL {} (use sqlite://… or postgres://…)",
+                redact(url)
+            )
         }
     }
 
@@ -112,12 +155,16 @@ impl Store {
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
-        Migrator::up(&self.write, None).await.context("running migrations")
+        Migrator::up(&self.write, None)
+            .await
+            .context("running migrations")
     }
 
     /// Rolls back every migration: used by the migration tests.
     pub async fn migrate_down_all(&self) -> anyhow::Result<()> {
-        Migrator::down(&self.write, None).await.context("rolling back migrations")
+        Migrator::down(&self.write, None)
+            .await
+            .context("rolling back migrations")
     }
 
     /// The same store with uploaded files kept under `dir` instead of the default
@@ -196,7 +243,10 @@ impl Store {
     pub(crate) async fn begin_write(&self) -> Result<DatabaseTransaction, DbErr> {
         match self.backend {
             Backend::Sqlite => {
-                let options = TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
+                let options = TransactionOptions {
+                    sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                    ..Default::default()
+                };
                 self.write.begin_with_options(options).await
             }
             Backend::Postgres => self.write.begin().await,
@@ -235,10 +285,25 @@ mod tests {
 
     #[test]
     fn files_go_beside_the_sqlite_file_or_into_the_working_directory() {
-        assert_eq!(default_files_dir("sqlite://linli.db"), PathBuf::from("linli-files"));
-        assert_eq!(default_files_dir("sqlite:///var/lib/linli/main.db?mode=rwc"), PathBuf::from("/var/lib/linli/main-files"));
-        assert_eq!(default_files_dir("sqlite://data/x.sqlite"), PathBuf::from("data/x-files"));
-        assert_eq!(default_files_dir("sqlite::memory:"), PathBuf::from("linli-files"));
-        assert_eq!(default_files_dir("postgres://u:p@db/linli"), PathBuf::from("linli-files"));
+        assert_eq!(
+            default_files_dir("sqlite://linli.db"),
+            PathBuf::from("linli-files")
+        );
+        assert_eq!(
+            default_files_dir("sqlite:///var/lib/linli/main.db?mode=rwc"),
+            PathBuf::from("/var/lib/linli/main-files")
+        );
+        assert_eq!(
+            default_files_dir("sqlite://data/x.sqlite"),
+            PathBuf::from("data/x-files")
+        );
+        assert_eq!(
+            default_files_dir("sqlite::memory:"),
+            PathBuf::from("linli-files")
+        );
+        assert_eq!(
+            default_files_dir("postgres://u:p@db/linli"),
+            PathBuf::from("linli-files")
+        );
     }
 }

@@ -6,12 +6,17 @@
 //! failed load leaves nothing behind.
 
 use crate::audit::{self, Change, GLOBAL_CHAIN};
-use crate::entity::{building, compound, household, ownership, person, region, residency, sub_compound, unit};
+use crate::entity::{
+    building, compound, household, ownership, person, region, residency, sub_compound, unit,
+};
 use crate::{Backend, Store};
 use anyhow::Context;
 use linli_domain::authz::Role;
 use linli_domain::place::{Node, NodeKind, Path};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
 
 /// The password of every demo login. Demo data is for trying linli out, never for real use.
 pub const DEMO_PASSWORD: &str = "linli-demo-2026";
@@ -47,7 +52,9 @@ where
     let mut all: Vec<A> = std::mem::take(rows);
     while !all.is_empty() {
         let rest = all.split_off(all.len().min(BATCH));
-        <A::Entity as EntityTrait>::insert_many(all).exec_without_returning(txn).await?;
+        <A::Entity as EntityTrait>::insert_many(all)
+            .exec_without_returning(txn)
+            .await?;
         all = rest;
     }
     Ok(())
@@ -91,16 +98,24 @@ impl Store {
 
     /// Loads the demo world at `scale` (the Suining city is multiplied by it).
     pub async fn load_demo(&self, scale: u32) -> anyhow::Result<DemoSummary> {
-        let summary = self.load_world(&linli_demo::generate(scale), i64::from(scale)).await?;
+        let summary = self
+            .load_world(&linli_demo::generate(scale), i64::from(scale))
+            .await?;
         crate::requests::seed_demo_requests(self).await?;
         Ok(summary)
     }
 
     /// Loads a generated world into an empty database. The city admin persona sits on the last
     /// city, the subdistrict officer in the third, the others in the first compound.
-    pub async fn load_world(&self, world: &linli_demo::World, scale: i64) -> anyhow::Result<DemoSummary> {
+    pub async fn load_world(
+        &self,
+        world: &linli_demo::World,
+        scale: i64,
+    ) -> anyhow::Result<DemoSummary> {
         if !self.is_empty().await? {
-            anyhow::bail!("the database already holds compounds; demo data is loaded only into an empty database");
+            anyhow::bail!(
+                "the database already holds compounds; demo data is loaded only into an empty database"
+            );
         }
         let last_city = world.cities.len().saturating_sub(1);
         let t = self.now();
@@ -108,18 +123,46 @@ impl Store {
         // Persons first: households point at their designated voter.
         let mut persons = Vec::new();
         for (i, p) in world.persons.iter().enumerate() {
-            let row = person::ActiveModel { id: Set(i as i64 + 1), name: Set(p.name.clone()), phone: Set(p.phone.clone()), created_at: Set(t), ..Default::default() };
+            let row = person::ActiveModel {
+                id: Set(i as i64 + 1),
+                name: Set(p.name.clone()),
+                phone: Set(p.phone.clone()),
+                created_at: Set(t),
+                ..Default::default()
+            };
             push(&txn, &mut persons, row).await?;
         }
         flush(&txn, &mut persons).await?;
 
         let mut ids = Ids::default();
         let mut a = Anchors::default();
-        let (mut regions, mut compounds, mut subs, mut buildings, mut units, mut households, mut owners, mut residents) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (
+            mut regions,
+            mut compounds,
+            mut subs,
+            mut buildings,
+            mut units,
+            mut households,
+            mut owners,
+            mut residents,
+        ) = (
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+        );
         for (ci, city) in world.cities.iter().enumerate() {
             let city_id = ids.next(0);
-            push(&txn, &mut regions, region_row(city_id, NodeKind::City, &city.name, None)).await?;
+            push(
+                &txn,
+                &mut regions,
+                region_row(city_id, NodeKind::City, &city.name, None),
+            )
+            .await?;
             let city_path = Path::new(vec![Node::new(NodeKind::City, city_id)]);
             if ci == last_city {
                 a.city = Some(city_path.clone());
@@ -127,18 +170,35 @@ impl Store {
             }
             for d in &city.districts {
                 let d_id = ids.next(0);
-                push(&txn, &mut regions, region_row(d_id, NodeKind::District, &d.name, Some(city_id))).await?;
+                push(
+                    &txn,
+                    &mut regions,
+                    region_row(d_id, NodeKind::District, &d.name, Some(city_id)),
+                )
+                .await?;
                 for s in &d.subdistricts {
                     let s_id = ids.next(0);
-                    push(&txn, &mut regions, region_row(s_id, NodeKind::Subdistrict, &s.name, Some(d_id))).await?;
-                    let s_path = city_path.child(Node::new(NodeKind::District, d_id)).child(Node::new(NodeKind::Subdistrict, s_id));
+                    push(
+                        &txn,
+                        &mut regions,
+                        region_row(s_id, NodeKind::Subdistrict, &s.name, Some(d_id)),
+                    )
+                    .await?;
+                    let s_path = city_path
+                        .child(Node::new(NodeKind::District, d_id))
+                        .child(Node::new(NodeKind::Subdistrict, s_id));
                     if ci == 2 && a.subdistrict.is_none() {
                         a.subdistrict = Some(s_path.clone());
                         a.names.push((NodeKind::Subdistrict, s_id, s.name.clone()));
                     }
                     for cm in &s.communities {
                         let cm_id = ids.next(0);
-                        push(&txn, &mut regions, region_row(cm_id, NodeKind::Community, &cm.name, Some(s_id))).await?;
+                        push(
+                            &txn,
+                            &mut regions,
+                            region_row(cm_id, NodeKind::Community, &cm.name, Some(s_id)),
+                        )
+                        .await?;
                         let cm_path = s_path.child(Node::new(NodeKind::Community, cm_id));
                         if ci == 0 && a.community.is_none() {
                             a.community = Some(cm_path.clone());
@@ -177,7 +237,16 @@ impl Store {
                             let first_sub = ids.peek(2);
                             for sname in &c.sub_compounds {
                                 let sid = ids.next(2);
-                                push(&txn, &mut subs, sub_compound::ActiveModel { id: Set(sid), compound_id: Set(c_id), name: Set(sname.clone()) }).await?;
+                                push(
+                                    &txn,
+                                    &mut subs,
+                                    sub_compound::ActiveModel {
+                                        id: Set(sid),
+                                        compound_id: Set(c_id),
+                                        name: Set(sname.clone()),
+                                    },
+                                )
+                                .await?;
                             }
                             for b in &c.buildings {
                                 let b_id = ids.next(3);
@@ -187,7 +256,9 @@ impl Store {
                                     building::ActiveModel {
                                         id: Set(b_id),
                                         compound_id: Set(c_id),
-                                        sub_compound_id: Set(b.sub_compound.map(|s| first_sub + s as i64)),
+                                        sub_compound_id: Set(b
+                                            .sub_compound
+                                            .map(|s| first_sub + s as i64)),
                                         name: Set(b.name.clone()),
                                         floors: Set(Some(b.floors)),
                                     },
@@ -199,14 +270,27 @@ impl Store {
                                 }
                                 for u in &b.units {
                                     let u_id = ids.next(4);
-                                    push(&txn, &mut units, unit::ActiveModel { id: Set(u_id), building_id: Set(b_id), compound_id: Set(c_id), name: Set(u.name.clone()) }).await?;
+                                    push(
+                                        &txn,
+                                        &mut units,
+                                        unit::ActiveModel {
+                                            id: Set(u_id),
+                                            building_id: Set(b_id),
+                                            compound_id: Set(c_id),
+                                            name: Set(u.name.clone()),
+                                        },
+                                    )
+                                    .await?;
                                     let u_path = b_path.child(Node::new(NodeKind::Unit, u_id));
                                     if ci == 0 && a.unit.is_none() {
                                         a.unit = Some(u_path.clone());
                                     }
                                     for h in &u.households {
                                         let h_id = ids.next(5);
-                                        let voter = h.owners.get(h.designated_voter).map(|o| o.person as i64 + 1);
+                                        let voter = h
+                                            .owners
+                                            .get(h.designated_voter)
+                                            .map(|o| o.person as i64 + 1);
                                         push(
                                             &txn,
                                             &mut households,
@@ -218,7 +302,10 @@ impl Store {
                                                 floor: Set(h.floor),
                                                 room: Set(h.room.clone()),
                                                 area_centi: Set(h.area_centi),
-                                                area_source: Set(h.area_source.as_str().to_string()),
+                                                area_source: Set(h
+                                                    .area_source
+                                                    .as_str()
+                                                    .to_string()),
                                                 designated_voter_id: Set(voter),
                                                 developer_unsold: Set(false),
                                                 version: Set(1),
@@ -227,10 +314,17 @@ impl Store {
                                             },
                                         )
                                         .await?;
-                                        let h_path = u_path.child(Node::new(NodeKind::Household, h_id));
-                                        if ci == 0 && a.owner_household.is_none() && !h.owners.is_empty() {
+                                        let h_path =
+                                            u_path.child(Node::new(NodeKind::Household, h_id));
+                                        if ci == 0
+                                            && a.owner_household.is_none()
+                                            && !h.owners.is_empty()
+                                        {
                                             a.owner_household = Some(h_path.clone());
-                                        } else if ci == 0 && a.resident_household.is_none() && !h.residents.is_empty() {
+                                        } else if ci == 0
+                                            && a.resident_household.is_none()
+                                            && !h.residents.is_empty()
+                                        {
                                             a.resident_household = Some(h_path);
                                         }
                                         for o in &h.owners {
@@ -250,7 +344,10 @@ impl Store {
                                                 person_id: Set(r.person as i64 + 1),
                                                 kind: Set(r.kind.as_str().to_string()),
                                                 moved_in: Set(date(r.moved_in)?),
-                                                moved_out: Set(r.moved_out.map(date).transpose()?),
+                                                moved_out: Set(r
+                                                    .moved_out
+                                                    .map(date)
+                                                    .transpose()?),
                                             };
                                             residents.push(row);
                                         }
@@ -321,23 +418,49 @@ impl Store {
     async fn demo_logins(&self, a: &Anchors) -> anyhow::Result<Vec<DemoLogin>> {
         let personas: [(&'static str, &str, Role, &Option<Path>); 10] = [
             ("city", "市住建局 王主任", Role::CityAdmin, &a.city),
-            ("street", "街道 李科长", Role::SubdistrictOfficer, &a.subdistrict),
+            (
+                "street",
+                "街道 李科长",
+                Role::SubdistrictOfficer,
+                &a.subdistrict,
+            ),
             ("worker", "社区 张姐", Role::CommunityWorker, &a.community),
-            ("committee", "自管委 刘主任", Role::CommitteeMember, &a.compound),
-            ("buildinghead", "楼栋长 陈叔", Role::BuildingHead, &a.building),
+            (
+                "committee",
+                "自管委 刘主任",
+                Role::CommitteeMember,
+                &a.compound,
+            ),
+            (
+                "buildinghead",
+                "楼栋长 陈叔",
+                Role::BuildingHead,
+                &a.building,
+            ),
             ("unithead", "单元长 赵阿姨", Role::UnitHead, &a.unit),
             ("grid", "网格员 周", Role::GridWorker, &a.grid_compound),
             ("volunteer", "志愿者 吴", Role::Volunteer, &a.compound),
             ("owner", "业主 孙大爷", Role::Owner, &a.owner_household),
-            ("resident", "居民 郑奶奶", Role::Resident, &a.resident_household),
+            (
+                "resident",
+                "居民 郑奶奶",
+                Role::Resident,
+                &a.resident_household,
+            ),
         ];
         let mut out = Vec::new();
         for (username, display, role, at) in personas {
             let Some(at) = at else { continue };
-            let id = self.create_account(username, None, display, DEMO_PASSWORD).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            self.grant_role(None, id, role, at).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let id = self
+                .create_account(username, None, display, DEMO_PASSWORD)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            self.grant_role(None, id, role, at)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             let node = at.target().context("persona place")?;
-            self.link_demo_person(id, role, node.id, at.compound_id().unwrap_or(GLOBAL_CHAIN)).await?;
+            self.link_demo_person(id, role, node.id, at.compound_id().unwrap_or(GLOBAL_CHAIN))
+                .await?;
             let place = match node.kind {
                 NodeKind::Household => format!("/households/{}", node.id),
                 NodeKind::Building => format!("/buildings/{}", node.id),
@@ -345,8 +468,17 @@ impl Store {
                 NodeKind::Compound => format!("/compounds/{}", node.id),
                 _ => format!("/regions/{}", node.id),
             };
-            let name = a.names.iter().find(|(k, i, _)| *k == node.kind && *i == node.id).map(|(_, _, n)| n.as_str()).unwrap_or("");
-            out.push(DemoLogin { username, role, place: format!("{place} {name}").trim().to_string() });
+            let name = a
+                .names
+                .iter()
+                .find(|(k, i, _)| *k == node.kind && *i == node.id)
+                .map(|(_, _, n)| n.as_str())
+                .unwrap_or("");
+            out.push(DemoLogin {
+                username,
+                role,
+                place: format!("{place} {name}").trim().to_string(),
+            });
         }
         Ok(out)
     }
@@ -355,9 +487,18 @@ impl Store {
 impl Store {
     /// The owner persona is its household's designated voter, the resident persona its first
     /// resident: linked as an invite issued in their name would link them.
-    async fn link_demo_person(&self, account_id: i64, role: Role, household_id: i64, chain: i64) -> anyhow::Result<()> {
+    async fn link_demo_person(
+        &self,
+        account_id: i64,
+        role: Role,
+        household_id: i64,
+        chain: i64,
+    ) -> anyhow::Result<()> {
         let person = match role {
-            Role::Owner => household::Entity::find_by_id(household_id).one(self.read()).await?.and_then(|h| h.designated_voter_id),
+            Role::Owner => household::Entity::find_by_id(household_id)
+                .one(self.read())
+                .await?
+                .and_then(|h| h.designated_voter_id),
             Role::Resident => residency::Entity::find()
                 .filter(residency::Column::HouseholdId.eq(household_id))
                 .order_by_asc(residency::Column::Id)
@@ -368,7 +509,9 @@ impl Store {
         };
         if let Some(person) = person {
             let txn = self.begin_write().await?;
-            self.link_person_in(&txn, None, chain, account_id, person, "demo").await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            self.link_person_in(&txn, None, chain, account_id, person, "demo")
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             txn.commit().await?;
         }
         Ok(())
@@ -376,7 +519,12 @@ impl Store {
 }
 
 fn region_row(id: i64, kind: NodeKind, name: &str, parent: Option<i64>) -> region::ActiveModel {
-    region::ActiveModel { id: Set(id), kind: Set(kind.as_str().to_string()), name: Set(name.to_string()), parent_id: Set(parent) }
+    region::ActiveModel {
+        id: Set(id),
+        kind: Set(kind.as_str().to_string()),
+        name: Set(name.to_string()),
+        parent_id: Set(parent),
+    }
 }
 
 /// Id counters per table: 0 region, 1 compound, 2 sub-compound, 3 building, 4 unit,
@@ -397,7 +545,17 @@ impl Ids {
 
 /// PostgreSQL's id sequences do not see explicitly given ids; move them past the data.
 async fn reset_sequences(txn: &DatabaseTransaction) -> anyhow::Result<()> {
-    for table in ["person", "region", "compound", "sub_compound", "building", "unit", "household", "ownership", "residency"] {
+    for table in [
+        "person",
+        "region",
+        "compound",
+        "sub_compound",
+        "building",
+        "unit",
+        "household",
+        "ownership",
+        "residency",
+    ] {
         txn.execute_unprepared(&format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
         ))

@@ -61,7 +61,9 @@ impl ServiceError {
             ServiceError::NotFound { .. } => "not_found",
             ServiceError::Unauthenticated => "unauthenticated",
             ServiceError::Forbidden => "forbidden",
-            ServiceError::Invalid(errors) => errors.first().map(|e| e.error.code()).unwrap_or("invalid"),
+            ServiceError::Invalid(errors) => {
+                errors.first().map(|e| e.error.code()).unwrap_or("invalid")
+            }
             ServiceError::Stale { .. } => "stale_version",
             ServiceError::ImportClosed { .. } => "import_closed",
             ServiceError::RoomTaken { .. } => "room_taken",
@@ -78,7 +80,9 @@ impl ServiceError {
             ServiceError::Unauthenticated | ServiceError::BadCredentials => 401,
             ServiceError::Forbidden => 403,
             ServiceError::Invalid(_) => 422,
-            ServiceError::Stale { .. } | ServiceError::ImportClosed { .. } | ServiceError::RoomTaken { .. } => 409,
+            ServiceError::Stale { .. }
+            | ServiceError::ImportClosed { .. }
+            | ServiceError::RoomTaken { .. } => 409,
             ServiceError::RateLimited { .. } => 429,
             ServiceError::NotJson => 415,
             ServiceError::Internal(_) => 500,

@@ -12,7 +12,10 @@ use std::path::{Path, PathBuf};
 /// (`backup.db` → `backup-files`), which is also where `linli --database-url
 /// sqlite://backup.db` looks for them by default — a SQLite backup restores by being used.
 pub fn backup_files_dir(target: &Path) -> PathBuf {
-    let stem = target.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "backup".into());
+    let stem = target
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "backup".into());
     target.with_file_name(format!("{stem}-files"))
 }
 
@@ -40,8 +43,14 @@ pub async fn backup(store: &Store, url: &str, target: &Path) -> anyhow::Result<B
     }
     match store.backend() {
         Backend::Sqlite => {
-            let path = target.to_str().context("backup path is not UTF-8")?.replace('\'', "''");
-            store.write().execute_unprepared(&format!("VACUUM INTO '{path}'")).await?;
+            let path = target
+                .to_str()
+                .context("backup path is not UTF-8")?
+                .replace('\'', "''");
+            store
+                .write()
+                .execute_unprepared(&format!("VACUUM INTO '{path}'"))
+                .await?;
         }
         Backend::Postgres => {
             let status = std::process::Command::new("pg_dump")
@@ -74,14 +83,18 @@ async fn copy_files(store: &Store, to: &Path) -> anyhow::Result<usize> {
             bad.push(id);
             continue;
         };
-        FileDir::put(dst, bytes).await.with_context(|| format!("copying the file of attachment {id}"))?;
+        FileDir::put(dst, bytes)
+            .await
+            .with_context(|| format!("copying the file of attachment {id}"))?;
         copied += 1;
         if gets_thumbnail(&content_type)
             && let (Some(src), Some(dst)) = (from.thumbnail(&sha), into.thumbnail(&sha))
         {
             match tokio::fs::read(&src).await {
                 Ok(bytes) => {
-                    FileDir::put(dst, bytes).await.with_context(|| format!("copying {}", src.display()))?;
+                    FileDir::put(dst, bytes)
+                        .await
+                        .with_context(|| format!("copying {}", src.display()))?;
                     copied += 1;
                 }
                 Err(_) => bad.push(id),

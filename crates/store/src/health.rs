@@ -61,9 +61,11 @@ impl Store {
         if self.backend() == Backend::Sqlite {
             pools.push(one(self.write()));
         }
-        pools.into_iter().fold(PoolStatus::default(), |acc, (open, idle)| PoolStatus {
-            open: acc.open + open,
-            in_use: acc.in_use + open.saturating_sub(idle),
-        })
+        pools
+            .into_iter()
+            .fold(PoolStatus::default(), |acc, (open, idle)| PoolStatus {
+                open: acc.open + open,
+                in_use: acc.in_use + open.saturating_sub(idle),
+            })
     }
 }

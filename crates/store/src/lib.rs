@@ -20,8 +20,8 @@ pub mod exchange;
 pub mod files;
 pub mod funds;
 pub mod grids;
-pub mod limits;
 pub mod health;
+pub mod limits;
 pub mod migration;
 pub mod paths;
 pub mod persons;
@@ -29,9 +29,9 @@ pub mod proposals;
 pub mod ratings;
 pub mod registry;
 pub mod requests;
+pub mod roster;
 pub mod sheet;
 pub mod standards;
-pub mod roster;
 pub mod tokens;
 pub mod volunteers;
 
@@ -47,9 +47,15 @@ pub fn china_date(ts: i64) -> String {
 
 /// A Unix time as date and minute in China (UTC+8), "2026-11-25 14:05".
 pub fn china_time(ts: i64) -> String {
-    china(ts).map(|d| format!("{} {:02}:{:02}", d.date(), d.hour(), d.minute())).unwrap_or_default()
+    china(ts)
+        .map(|d| format!("{} {:02}:{:02}", d.date(), d.hour(), d.minute()))
+        .unwrap_or_default()
 }
 
 fn china(ts: i64) -> Option<time::OffsetDateTime> {
-    Some(time::OffsetDateTime::from_unix_timestamp(ts).ok()?.to_offset(time::macros::offset!(+8)))
+    Some(
+        time::OffsetDateTime::from_unix_timestamp(ts)
+            .ok()?
+            .to_offset(time::macros::offset!(+8)),
+    )
 }

@@ -65,7 +65,9 @@ impl Count {
     /// Refused with the seconds until the window ends, when the count is over `limit`.
     pub fn within(self, limit: i32, window: i64, now: i64) -> ServiceResult<()> {
         if self.count > limit {
-            Err(ServiceError::RateLimited { retry_after: (self.window_start + window - now).max(1) })
+            Err(ServiceError::RateLimited {
+                retry_after: (self.window_start + window - now).max(1),
+            })
         } else {
             Ok(())
         }
@@ -89,7 +91,11 @@ pub fn address_key(ip: IpAddr) -> String {
 
 /// Keys fit the column (100 characters); a longer one is replaced by its hash.
 fn fitted(key: &str) -> String {
-    if key.len() <= 100 { key.to_string() } else { format!("h:{}", hex::encode(Sha256::digest(key.as_bytes()))) }
+    if key.len() <= 100 {
+        key.to_string()
+    } else {
+        format!("h:{}", hex::encode(Sha256::digest(key.as_bytes())))
+    }
 }
 
 impl Store {
@@ -111,27 +117,47 @@ impl Store {
             over = p(3)
         );
         let db = self.write();
-        let values: Vec<sea_orm::Value> = vec![fitted(key).into(), t.into(), (t - window + 1).into()];
+        let values: Vec<sea_orm::Value> =
+            vec![fitted(key).into(), t.into(), (t - window + 1).into()];
         let row = db
-            .query_one_raw(Statement::from_sql_and_values(db.get_database_backend(), sql, values))
+            .query_one_raw(Statement::from_sql_and_values(
+                db.get_database_backend(),
+                sql,
+                values,
+            ))
             .await?
-            .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("counter {key} returned no row")))?;
-        Ok(Count { count: row.try_get("", "count")?, window_start: row.try_get("", "window_start")? })
+            .ok_or_else(|| {
+                ServiceError::Internal(anyhow::anyhow!("counter {key} returned no row"))
+            })?;
+        Ok(Count {
+            count: row.try_get("", "count")?,
+            window_start: row.try_get("", "window_start")?,
+        })
     }
 
     /// Gives one attempt back (a successful sign-in does not use up its address's allowance).
     pub(crate) async fn forgive_attempt(&self, key: &str) -> ServiceResult<()> {
         let pg = self.backend() == crate::Backend::Postgres;
-        let sql = format!("UPDATE login_attempt SET \"count\" = \"count\" - 1 WHERE \"key\" = {} AND \"count\" > 0", if pg { "$1" } else { "?" });
+        let sql = format!(
+            "UPDATE login_attempt SET \"count\" = \"count\" - 1 WHERE \"key\" = {} AND \"count\" > 0",
+            if pg { "$1" } else { "?" }
+        );
         let db = self.write();
-        db.execute_raw(Statement::from_sql_and_values(db.get_database_backend(), sql, [fitted(key).into()])).await?;
+        db.execute_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            [fitted(key).into()],
+        ))
+        .await?;
         Ok(())
     }
 
     /// Forgets a counter (an account's failures after the right password).
     pub(crate) async fn reset_attempts(&self, key: &str) -> ServiceResult<()> {
         use sea_orm::EntityTrait;
-        crate::entity::login_attempt::Entity::delete_by_id(fitted(key)).exec(self.write()).await?;
+        crate::entity::login_attempt::Entity::delete_by_id(fitted(key))
+            .exec(self.write())
+            .await?;
         Ok(())
     }
 }
@@ -142,10 +168,22 @@ mod tests {
 
     #[test]
     fn addresses_are_keyed_by_what_one_client_holds() {
-        assert_eq!(address_key("203.0.113.9".parse().unwrap()), "addr:203.0.113.9");
-        assert_eq!(address_key("::ffff:203.0.113.9".parse().unwrap()), "addr:203.0.113.9");
-        assert_eq!(address_key("2001:db8:1:2:aaaa::1".parse().unwrap()), address_key("2001:db8:1:2:bbbb::9".parse().unwrap()));
-        assert_ne!(address_key("2001:db8:1:2::1".parse().unwrap()), address_key("2001:db8:1:3::1".parse().unwrap()));
+        assert_eq!(
+            address_key("203.0.113.9".parse().unwrap()),
+            "addr:203.0.113.9"
+        );
+        assert_eq!(
+            address_key("::ffff:203.0.113.9".parse().unwrap()),
+            "addr:203.0.113.9"
+        );
+        assert_eq!(
+            address_key("2001:db8:1:2:aaaa::1".parse().unwrap()),
+            address_key("2001:db8:1:2:bbbb::9".parse().unwrap())
+        );
+        assert_ne!(
+            address_key("2001:db8:1:2::1".parse().unwrap()),
+            address_key("2001:db8:1:3::1".parse().unwrap())
+        );
     }
 
     #[test]

@@ -2,9 +2,9 @@
 //! Compounds keep their four region ids and households their unit, building and compound,
 //! so a path never needs a walk up the tree.
 
+use crate::Store;
 use crate::entity::{compound, household, region};
 use crate::error::{ServiceError, ServiceResult};
-use crate::Store;
 use linli_domain::place::{Node, NodeKind, Path};
 use sea_orm::EntityTrait;
 
@@ -33,14 +33,20 @@ pub fn household_path(c: &compound::Model, h: &household::Model) -> Path {
 impl Store {
     /// The path of a region, walking its (at most three) parents.
     pub async fn region_path(&self, id: i64) -> ServiceResult<(Path, region::Model)> {
-        let target = region::Entity::find_by_id(id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "region" })?;
+        let target = region::Entity::find_by_id(id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::NotFound { entity: "region" })?;
         let mut nodes = vec![region_node(&target)?];
         let mut parent = target.parent_id;
         while let Some(pid) = parent {
             if nodes.len() > 4 {
                 break;
             }
-            let r = region::Entity::find_by_id(pid).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "region" })?;
+            let r = region::Entity::find_by_id(pid)
+                .one(self.read())
+                .await?
+                .ok_or(ServiceError::NotFound { entity: "region" })?;
             nodes.push(region_node(&r)?);
             parent = r.parent_id;
         }
@@ -52,6 +58,8 @@ impl Store {
 pub fn region_node(r: &region::Model) -> ServiceResult<Node> {
     let kind = NodeKind::parse(&r.kind)
         .filter(|k| k.is_region())
-        .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("region {} has kind {}", r.id, r.kind)))?;
+        .ok_or_else(|| {
+            ServiceError::Internal(anyhow::anyhow!("region {} has kind {}", r.id, r.kind))
+        })?;
     Ok(Node::new(kind, r.id))
 }

@@ -16,9 +16,9 @@ use crate::audit::{self, Change};
 use crate::entity::{account, ownership, person, residency, role_grant};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
+use linli_domain::Invalid;
 use linli_domain::authz::{Action, Role};
 use linli_domain::place::NodeKind;
-use linli_domain::Invalid;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
@@ -48,7 +48,10 @@ pub struct LinkPersonInput {
 }
 
 /// The households an account holds an owner's or resident's role on.
-async fn household_grants<C: ConnectionTrait>(db: &C, account_id: i64) -> ServiceResult<Vec<(i64, Role)>> {
+async fn household_grants<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+) -> ServiceResult<Vec<(i64, Role)>> {
     Ok(role_grant::Entity::find()
         .filter(role_grant::Column::AccountId.eq(account_id))
         .filter(role_grant::Column::NodeKind.eq(NodeKind::Household.as_str()))
@@ -56,14 +59,28 @@ async fn household_grants<C: ConnectionTrait>(db: &C, account_id: i64) -> Servic
         .all(db)
         .await?
         .into_iter()
-        .filter_map(|g| Role::parse(&g.role).filter(|r| matches!(r, Role::Owner | Role::Resident)).map(|r| (g.node_id, r)))
+        .filter_map(|g| {
+            Role::parse(&g.role)
+                .filter(|r| matches!(r, Role::Owner | Role::Resident))
+                .map(|r| (g.node_id, r))
+        })
         .collect())
 }
 
 /// The people an owner's role (owners) or a resident's role (current residents) could be.
-async fn people_of<C: ConnectionTrait>(db: &C, household_id: i64, role: Role) -> ServiceResult<Vec<person::Model>> {
+async fn people_of<C: ConnectionTrait>(
+    db: &C,
+    household_id: i64,
+    role: Role,
+) -> ServiceResult<Vec<person::Model>> {
     let ids: Vec<i64> = if role == Role::Owner {
-        ownership::Entity::find().filter(ownership::Column::HouseholdId.eq(household_id)).all(db).await?.into_iter().map(|o| o.person_id).collect()
+        ownership::Entity::find()
+            .filter(ownership::Column::HouseholdId.eq(household_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|o| o.person_id)
+            .collect()
     } else {
         residency::Entity::find()
             .filter(residency::Column::HouseholdId.eq(household_id))
@@ -77,7 +94,11 @@ async fn people_of<C: ConnectionTrait>(db: &C, household_id: i64, role: Role) ->
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(person::Entity::find().filter(person::Column::Id.is_in(ids)).order_by_asc(person::Column::Id).all(db).await?)
+    Ok(person::Entity::find()
+        .filter(person::Column::Id.is_in(ids))
+        .order_by_asc(person::Column::Id)
+        .all(db)
+        .await?)
 }
 
 /// The one person the account's households make it, if they do.
@@ -85,17 +106,31 @@ fn unambiguous(a: &account::Model, people: &[person::Model]) -> Option<i64> {
     let distinct: BTreeSet<i64> = people.iter().map(|p| p.id).collect();
     let matching: BTreeSet<i64> = people
         .iter()
-        .filter(|p| p.name.trim() == a.display_name.trim() || (a.phone.is_some() && p.phone == a.phone))
+        .filter(|p| {
+            p.name.trim() == a.display_name.trim() || (a.phone.is_some() && p.phone == a.phone)
+        })
         .map(|p| p.id)
         .collect();
-    let pick = if matching.is_empty() { distinct } else { matching };
-    if pick.len() == 1 { pick.into_iter().next() } else { None }
+    let pick = if matching.is_empty() {
+        distinct
+    } else {
+        matching
+    };
+    if pick.len() == 1 {
+        pick.into_iter().next()
+    } else {
+        None
+    }
 }
 
 impl Store {
     /// The person an account acts as, and whether the link is still to be written: its
     /// link, else the one person its households make unambiguous.
-    pub(crate) async fn person_of<C: ConnectionTrait>(&self, db: &C, account_id: i64) -> ServiceResult<Option<(i64, bool)>> {
+    pub(crate) async fn person_of<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        account_id: i64,
+    ) -> ServiceResult<Option<(i64, bool)>> {
         let Some(a) = account::Entity::find_by_id(account_id).one(db).await? else {
             return Ok(None);
         };
@@ -119,7 +154,10 @@ impl Store {
         person_id: i64,
         how: &str,
     ) -> ServiceResult<()> {
-        let before: Option<Option<i64>> = account::Entity::find_by_id(account_id).one(db).await?.map(|a| a.person_id);
+        let before: Option<Option<i64>> = account::Entity::find_by_id(account_id)
+            .one(db)
+            .await?
+            .map(|a| a.person_id);
         let Some(before) = before else {
             return Err(ServiceError::NotFound { entity: "account" });
         };
@@ -146,7 +184,11 @@ impl Store {
 
     /// Accounts with a role on this household that are not linked to a person and that the
     /// household's people do not make unambiguous: the committee links these by hand.
-    pub async fn accounts_to_link(&self, actor: &Actor, household_id: i64) -> ServiceResult<Vec<AccountToLink>> {
+    pub async fn accounts_to_link(
+        &self,
+        actor: &Actor,
+        household_id: i64,
+    ) -> ServiceResult<Vec<AccountToLink>> {
         let (c, h) = self.household_with_compound(household_id).await?;
         actor.require(Action::IssueInvite, &paths::household_path(&c, &h))?;
         let grants = role_grant::Entity::find()
@@ -157,24 +199,58 @@ impl Store {
             .await?;
         let mut out = Vec::new();
         for g in grants {
-            let Some(role) = Role::parse(&g.role).filter(|r| matches!(r, Role::Owner | Role::Resident)) else { continue };
-            let Some(a) = account::Entity::find_by_id(g.account_id).one(self.read()).await? else { continue };
-            if a.person_id.is_some() || a.disabled || self.person_of(self.read(), a.id).await?.is_some() {
+            let Some(role) =
+                Role::parse(&g.role).filter(|r| matches!(r, Role::Owner | Role::Resident))
+            else {
+                continue;
+            };
+            let Some(a) = account::Entity::find_by_id(g.account_id)
+                .one(self.read())
+                .await?
+            else {
+                continue;
+            };
+            if a.person_id.is_some()
+                || a.disabled
+                || self.person_of(self.read(), a.id).await?.is_some()
+            {
                 continue;
             }
-            let candidates = people_of(self.read(), household_id, role).await?.into_iter().map(|p| PersonChoice { person_id: p.id, name: p.name }).collect();
-            out.push(AccountToLink { account_id: a.id, display_name: a.display_name, household_id, role: role.as_str().to_string(), candidates });
+            let candidates = people_of(self.read(), household_id, role)
+                .await?
+                .into_iter()
+                .map(|p| PersonChoice {
+                    person_id: p.id,
+                    name: p.name,
+                })
+                .collect();
+            out.push(AccountToLink {
+                account_id: a.id,
+                display_name: a.display_name,
+                household_id,
+                role: role.as_str().to_string(),
+                candidates,
+            });
         }
         Ok(out)
     }
 
     /// Links (or relinks) an account to a person of a household it holds a role on.
-    pub async fn link_account_person(&self, actor: &Actor, account_id: i64, input: &LinkPersonInput) -> ServiceResult<()> {
+    pub async fn link_account_person(
+        &self,
+        actor: &Actor,
+        account_id: i64,
+        input: &LinkPersonInput,
+    ) -> ServiceResult<()> {
         let grants = household_grants(self.read(), account_id).await?;
         let mut allowed_at = None;
         for (hid, role) in grants {
             let (c, h) = self.household_with_compound(hid).await?;
-            if people_of(self.read(), hid, role).await?.iter().any(|p| p.id == input.person_id) {
+            if people_of(self.read(), hid, role)
+                .await?
+                .iter()
+                .any(|p| p.id == input.person_id)
+            {
                 let at = paths::household_path(&c, &h);
                 if actor.can(Action::IssueInvite, &at) {
                     allowed_at = Some(c.id);
@@ -187,7 +263,15 @@ impl Store {
             return Err(ServiceError::invalid("person_id", Invalid::BadChoice));
         };
         let txn = self.begin_write().await?;
-        self.link_person_in(&txn, Some(actor.account_id), chain, account_id, input.person_id, "committee").await?;
+        self.link_person_in(
+            &txn,
+            Some(actor.account_id),
+            chain,
+            account_id,
+            input.person_id,
+            "committee",
+        )
+        .await?;
         txn.commit().await?;
         Ok(())
     }
@@ -211,18 +295,53 @@ mod tests {
     }
 
     fn p(id: i64, name: &str, phone: Option<&str>) -> person::Model {
-        person::Model { id, name: name.into(), phone: phone.map(Into::into), created_at: 0, id_last4: None, phones: None, merged_into: None, anonymised_at: None }
+        person::Model {
+            id,
+            name: name.into(),
+            phone: phone.map(Into::into),
+            created_at: 0,
+            id_last4: None,
+            phones: None,
+            merged_into: None,
+            anonymised_at: None,
+        }
     }
 
     #[test]
     fn only_an_unambiguous_person_is_picked() {
         let two = [p(1, "王芳", Some("13800000001")), p(2, "李明", None)];
         assert_eq!(unambiguous(&acc("王芳", None), &two), Some(1), "by name");
-        assert_eq!(unambiguous(&acc("芳芳", Some("13800000001")), &two), Some(1), "by phone");
-        assert_eq!(unambiguous(&acc("孙大爷", None), &two), None, "two owners, neither matches");
-        assert_eq!(unambiguous(&acc("孙大爷", None), &[p(3, "孙建国", None)]), Some(3), "the only owner");
-        assert_eq!(unambiguous(&acc("孙大爷", None), &[p(3, "孙建国", None), p(3, "孙建国", None)]), Some(3), "one person twice");
-        assert_eq!(unambiguous(&acc("王芳", None), &[p(1, "王芳", None), p(4, "王芳", None)]), None, "two of that name");
+        assert_eq!(
+            unambiguous(&acc("芳芳", Some("13800000001")), &two),
+            Some(1),
+            "by phone"
+        );
+        assert_eq!(
+            unambiguous(&acc("孙大爷", None), &two),
+            None,
+            "two owners, neither matches"
+        );
+        assert_eq!(
+            unambiguous(&acc("孙大爷", None), &[p(3, "孙建国", None)]),
+            Some(3),
+            "the only owner"
+        );
+        assert_eq!(
+            unambiguous(
+                &acc("孙大爷", None),
+                &[p(3, "孙建国", None), p(3, "孙建国", None)]
+            ),
+            Some(3),
+            "one person twice"
+        );
+        assert_eq!(
+            unambiguous(
+                &acc("王芳", None),
+                &[p(1, "王芳", None), p(4, "王芳", None)]
+            ),
+            None,
+            "two of that name"
+        );
         assert_eq!(unambiguous(&acc("王芳", None), &[]), None);
     }
 }

@@ -29,18 +29,26 @@ pub fn xlsx_tables(sheets: &[Sheet<'_>]) -> ServiceResult<Vec<u8>> {
     book.save_to_buffer().map_err(xlsx_err)
 }
 
-fn write_sheet(ws: &mut rust_xlsxwriter::Worksheet, headers: &[&str], rows: &[Vec<String>]) -> ServiceResult<()> {
+fn write_sheet(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> ServiceResult<()> {
     let bold = Format::new().set_bold().set_background_color("#E8EEF4");
     for (i, h) in headers.iter().enumerate() {
-        let col = u16::try_from(i).map_err(|_| ServiceError::Internal(anyhow::anyhow!("too many columns")))?;
-        ws.write_string_with_format(0, col, *h, &bold).map_err(xlsx_err)?;
+        let col = u16::try_from(i)
+            .map_err(|_| ServiceError::Internal(anyhow::anyhow!("too many columns")))?;
+        ws.write_string_with_format(0, col, *h, &bold)
+            .map_err(xlsx_err)?;
         ws.set_column_width(col, 14).map_err(xlsx_err)?;
     }
     ws.set_freeze_panes(1, 0).map_err(xlsx_err)?;
     for (i, r) in rows.iter().enumerate() {
-        let row = u32::try_from(i + 1).map_err(|_| ServiceError::Internal(anyhow::anyhow!("too many rows")))?;
+        let row = u32::try_from(i + 1)
+            .map_err(|_| ServiceError::Internal(anyhow::anyhow!("too many rows")))?;
         for (j, v) in r.iter().enumerate().filter(|(_, v)| !v.is_empty()) {
-            let col = u16::try_from(j).map_err(|_| ServiceError::Internal(anyhow::anyhow!("too many columns")))?;
+            let col = u16::try_from(j)
+                .map_err(|_| ServiceError::Internal(anyhow::anyhow!("too many columns")))?;
             ws.write_string(row, col, v).map_err(xlsx_err)?;
         }
     }
@@ -74,11 +82,15 @@ impl<W: std::io::Write> CsvOut<W> {
         if bom {
             out.write_all(b"\xEF\xBB\xBF").map_err(csv_err)?;
         }
-        Ok(CsvOut { w: csv::Writer::from_writer(out) })
+        Ok(CsvOut {
+            w: csv::Writer::from_writer(out),
+        })
     }
 
     pub fn row<S: AsRef<str>>(&mut self, cells: &[S]) -> ServiceResult<()> {
-        self.w.write_record(cells.iter().map(|c| defuse(c.as_ref()).into_owned())).map_err(csv_err)
+        self.w
+            .write_record(cells.iter().map(|c| defuse(c.as_ref()).into_owned()))
+            .map_err(csv_err)
     }
 
     pub fn finish(self) -> ServiceResult<W> {
@@ -90,7 +102,11 @@ impl<W: std::io::Write> CsvOut<W> {
 /// or a carriage return) gets a leading `'`, which Excel and LibreOffice show as text. The
 /// roster import takes the `'` off again ([`undefuse`]), so an export still imports back.
 pub fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(FORMULA_STARTS) { format!("'{cell}").into() } else { cell.into() }
+    if cell.starts_with(FORMULA_STARTS) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
 }
 
 /// The reverse of [`defuse`], for cells read from a CSV file.
@@ -109,7 +125,11 @@ mod tests {
 
     #[test]
     fn csv_keeps_leading_zeros_and_starts_with_a_bom() {
-        let out = csv_table(&["房号", "电话"], &[vec!["0301".into(), "013800001111".into()]]).unwrap();
+        let out = csv_table(
+            &["房号", "电话"],
+            &[vec!["0301".into(), "013800001111".into()]],
+        )
+        .unwrap();
         assert!(out.starts_with(b"\xEF\xBB\xBF"));
         let text = String::from_utf8(out[3..].to_vec()).unwrap();
         assert_eq!(text, "房号,电话\n0301,013800001111\n");
@@ -117,16 +137,34 @@ mod tests {
 
     #[test]
     fn a_cell_that_would_be_a_formula_is_written_as_text() {
-        let evil = ["=HYPERLINK(\"http://x\",\"x\")", "+1", "-1", "@SUM(A1)", "\tx", "\rx"];
-        let out = csv_table(&["a", "b", "c", "d", "e", "f"], &[evil.iter().map(|s| s.to_string()).collect()]).unwrap();
+        let evil = [
+            "=HYPERLINK(\"http://x\",\"x\")",
+            "+1",
+            "-1",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ];
+        let out = csv_table(
+            &["a", "b", "c", "d", "e", "f"],
+            &[evil.iter().map(|s| s.to_string()).collect()],
+        )
+        .unwrap();
         let text = String::from_utf8(out[3..].to_vec()).unwrap();
         let row = text.lines().nth(1).unwrap();
-        assert_eq!(row, "\"'=HYPERLINK(\"\"http://x\"\",\"\"x\"\")\",'+1,'-1,'@SUM(A1),'\tx,\"'\rx\"");
+        assert_eq!(
+            row,
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"x\"\")\",'+1,'-1,'@SUM(A1),'\tx,\"'\rx\""
+        );
         for e in evil {
             assert_eq!(undefuse(&defuse(e)), e);
         }
         assert_eq!(defuse("张三"), "张三");
-        assert_eq!(undefuse("'张三"), "'张三", "an apostrophe before ordinary text is the text");
+        assert_eq!(
+            undefuse("'张三"),
+            "'张三",
+            "an apostrophe before ordinary text is the text"
+        );
     }
 
     #[test]

@@ -5,11 +5,11 @@
 //! authenticates no one. Its last use is written at most once an hour, so scripts that call
 //! the API often do not turn every read into a write.
 
+use crate::Store;
 use crate::accounts::{Actor, hash_secret, random_hex};
 use crate::audit::{self, Change, GLOBAL_CHAIN};
 use crate::entity::api_token;
 use crate::error::{ServiceError, ServiceResult};
-use crate::Store;
 use linli_domain::FieldError;
 use linli_domain::registry::Text;
 use sea_orm::sea_query::Expr;
@@ -48,7 +48,9 @@ impl Store {
         let name = Text::parse(name, 60).map_err(|e| FieldError::new("name", e))?;
         let t = self.now();
         let l = *self.limits();
-        self.count_attempt(&format!("tokens:{}", actor.account_id), 3600).await?.within(l.tokens_per_hour, 3600, t)?;
+        self.count_attempt(&format!("tokens:{}", actor.account_id), 3600)
+            .await?
+            .within(l.tokens_per_hour, 3600, t)?;
         let token = format!("linli_{}", random_hex(24));
         let expires_at = t + l.token_days * 86_400;
         let txn = self.begin_write().await?;
@@ -80,7 +82,11 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        Ok(NewToken { id, token, expires_at })
+        Ok(NewToken {
+            id,
+            token,
+            expires_at,
+        })
     }
 
     /// The actor's own tokens, newest first, revoked and expired ones included (marked).

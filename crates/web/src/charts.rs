@@ -93,7 +93,9 @@ pub struct Chart {
 }
 
 /// Okabe–Ito colours: told apart by people with the common colour blindnesses, and in grey print.
-pub const PALETTE: [&str; 8] = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
+pub const PALETTE: [&str; 8] = [
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+];
 
 const WIDTH: i64 = 640;
 const LABEL_W: i64 = 150;
@@ -105,7 +107,14 @@ const LEGEND_H: i64 = 24;
 
 impl Chart {
     pub fn new(title: impl Into<String>, axis: impl Into<String>, unit: Unit) -> Chart {
-        Chart { title: title.into(), axis: axis.into(), unit, categories: Vec::new(), links: Vec::new(), series: Vec::new() }
+        Chart {
+            title: title.into(),
+            axis: axis.into(),
+            unit,
+            categories: Vec::new(),
+            links: Vec::new(),
+            series: Vec::new(),
+        }
     }
 
     pub fn category(&mut self, label: impl Into<String>, link: Option<String>) -> &mut Chart {
@@ -118,7 +127,10 @@ impl Chart {
     /// always has one value per category.
     pub fn series(&mut self, name: impl Into<String>, mut values: Vec<i64>) -> &mut Chart {
         values.resize(self.categories.len(), 0);
-        self.series.push(Series { name: name.into(), values });
+        self.series.push(Series {
+            name: name.into(),
+            values,
+        });
         self
     }
 
@@ -132,13 +144,23 @@ impl Chart {
         let n = self.categories.len() as i64;
         let legend = if self.series.len() > 1 { LEGEND_H } else { 0 };
         let height = TOP + legend + n * (BAR_H + GAP) + GAP;
-        let max = (0..self.categories.len()).map(|i| self.total(i)).max().unwrap_or(0).max(1);
+        let max = (0..self.categories.len())
+            .map(|i| self.total(i))
+            .max()
+            .unwrap_or(0)
+            .max(1);
         let span = WIDTH - LABEL_W - VALUE_W;
         let mut svg = open(height);
         self.legend(&mut svg);
         for (i, label) in self.categories.iter().enumerate() {
             let y = TOP + legend + i as i64 * (BAR_H + GAP);
-            let _ = write!(svg, r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#, LABEL_W - 6, y + BAR_H - 6, esc(&clip(label, 10)));
+            let _ = write!(
+                svg,
+                r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#,
+                LABEL_W - 6,
+                y + BAR_H - 6,
+                esc(&clip(label, 10))
+            );
             let mut x = LABEL_W;
             let mut acc = 0i64;
             for (k, s) in self.series.iter().enumerate() {
@@ -160,7 +182,13 @@ impl Chart {
                 }
                 x = x1;
             }
-            let _ = write!(svg, r#"<text x="{}" y="{}">{}</text>"#, x + 4, y + BAR_H - 6, self.unit.format(self.total(i)));
+            let _ = write!(
+                svg,
+                r#"<text x="{}" y="{}">{}</text>"#,
+                x + 4,
+                y + BAR_H - 6,
+                self.unit.format(self.total(i))
+            );
         }
         svg.push_str("</svg>");
         self.figure(svg)
@@ -174,11 +202,23 @@ impl Chart {
         let legend = if self.series.len() > 1 { LEGEND_H } else { 0 };
         let height = TOP + legend + H + BOTTOM;
         let top = TOP + legend;
-        let max = self.series.iter().flat_map(|s| s.values.iter().copied()).max().unwrap_or(0).max(1);
+        let max = self
+            .series
+            .iter()
+            .flat_map(|s| s.values.iter().copied())
+            .max()
+            .unwrap_or(0)
+            .max(1);
         let max = nice_ceiling(max);
         let n = self.categories.len() as i64;
         let span = WIDTH - LEFT - 40;
-        let x_at = |i: i64| if n <= 1 { LEFT + span / 2 } else { LEFT + i * span / (n - 1) };
+        let x_at = |i: i64| {
+            if n <= 1 {
+                LEFT + span / 2
+            } else {
+                LEFT + i * span / (n - 1)
+            }
+        };
         let y_at = |v: i64| top + H - scale(v.max(0), max, H);
         let mut svg = open(height);
         self.legend(&mut svg);
@@ -198,13 +238,28 @@ impl Chart {
         let every = (n / 8).max(1);
         for (i, label) in self.categories.iter().enumerate() {
             if i as i64 % every == 0 || i as i64 == n - 1 {
-                let _ = write!(svg, r#"<text x="{}" y="{}" text-anchor="middle">{}</text>"#, x_at(i as i64), top + H + 20, esc(&clip(label, 8)));
+                let _ = write!(
+                    svg,
+                    r#"<text x="{}" y="{}" text-anchor="middle">{}</text>"#,
+                    x_at(i as i64),
+                    top + H + 20,
+                    esc(&clip(label, 8))
+                );
             }
         }
         for (k, s) in self.series.iter().enumerate() {
             let colour = PALETTE[k % PALETTE.len()];
-            let points: Vec<String> = s.values.iter().enumerate().map(|(i, &v)| format!("{},{}", x_at(i as i64), y_at(v))).collect();
-            let _ = write!(svg, r#"<polyline fill="none" stroke="{colour}" stroke-width="2.5" points="{}"/>"#, points.join(" "));
+            let points: Vec<String> = s
+                .values
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| format!("{},{}", x_at(i as i64), y_at(v)))
+                .collect();
+            let _ = write!(
+                svg,
+                r#"<polyline fill="none" stroke="{colour}" stroke-width="2.5" points="{}"/>"#,
+                points.join(" ")
+            );
             for (i, &v) in s.values.iter().enumerate() {
                 let _ = write!(
                     svg,
@@ -240,10 +295,21 @@ impl Chart {
             };
             let _ = write!(t, r#"<tr><th scope="row">{}</th>"#, link(esc(label)));
             for s in &self.series {
-                let _ = write!(t, r#"<td class="num">{}</td>"#, link(self.unit.format(s.values[i])));
+                let _ = write!(
+                    t,
+                    r#"<td class="num">{}</td>"#,
+                    link(self.unit.format(s.values[i]))
+                );
             }
             if totals {
-                let _ = write!(t, r#"<td class="num">{}</td>"#, link(self.unit.format(self.series.iter().map(|s| s.values[i]).sum())));
+                let _ = write!(
+                    t,
+                    r#"<td class="num">{}</td>"#,
+                    link(
+                        self.unit
+                            .format(self.series.iter().map(|s| s.values[i]).sum())
+                    )
+                );
             }
             t.push_str("</tr>");
         }
@@ -259,7 +325,11 @@ impl Chart {
 
     /// The chart and its table in one `<figure>`, captioned with the title.
     fn figure(&self, svg: String) -> String {
-        format!(r#"<figure class="chart"><figcaption>{}</figcaption>{svg}{}</figure>"#, esc(&self.title), self.table())
+        format!(
+            r#"<figure class="chart"><figcaption>{}</figcaption>{svg}{}</figure>"#,
+            esc(&self.title),
+            self.table()
+        )
     }
 }
 
@@ -284,7 +354,10 @@ pub fn status_grid(title: &str, legend_names: &[&str], cells: &[Cell]) -> String
     let mut svg = open(height);
     legend(&mut svg, legend_names.iter().copied());
     for (i, c) in cells.iter().enumerate() {
-        let (x, y) = (4 + (i as i64 % cols) * PITCH, top + (i as i64 / cols) * PITCH);
+        let (x, y) = (
+            4 + (i as i64 % cols) * PITCH,
+            top + (i as i64 / cols) * PITCH,
+        );
         let legend_name = legend_names.get(c.status).copied().unwrap_or("");
         let rect = format!(
             r#"<rect x="{x}" y="{y}" width="{SIDE}" height="{SIDE}" fill="{}"><title>{}</title></rect>"#,
@@ -307,10 +380,18 @@ pub fn status_grid(title: &str, legend_names: &[&str], cells: &[Cell]) -> String
     }
     let mut table = String::from(r#"<table class="chart-data"><tbody>"#);
     for (name, n) in legend_names.iter().zip(&counts) {
-        let _ = write!(table, r#"<tr><th scope="row">{}</th><td class="num">{}</td></tr>"#, esc(name), group(*n));
+        let _ = write!(
+            table,
+            r#"<tr><th scope="row">{}</th><td class="num">{}</td></tr>"#,
+            esc(name),
+            group(*n)
+        );
     }
     table.push_str("</tbody></table>");
-    format!(r#"<figure class="chart"><figcaption>{}</figcaption>{svg}{table}</figure>"#, esc(title))
+    format!(
+        r#"<figure class="chart"><figcaption>{}</figcaption>{svg}{table}</figure>"#,
+        esc(title)
+    )
 }
 
 fn open(height: i64) -> String {
@@ -332,7 +413,13 @@ fn legend<'a>(svg: &mut String, names: impl Iterator<Item = &'a str>) {
             esc(name)
         );
         // Chinese characters are about twice as wide as Latin ones.
-        x += 16 + 13 * name.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum::<i64>() / 2 + 16;
+        x += 16
+            + 13 * name
+                .chars()
+                .map(|c| if c.is_ascii() { 1 } else { 2 })
+                .sum::<i64>()
+                / 2
+            + 16;
     }
 }
 
@@ -394,7 +481,9 @@ mod tests {
 
     fn stages() -> Chart {
         let mut c = Chart::new("电梯项目 <按阶段>", "阶段", Unit::Count);
-        c.category("运行", Some("/b?stage=operation&x=1".into())).category("施工", None).category("意向征询", None);
+        c.category("运行", Some("/b?stage=operation&x=1".into()))
+            .category("施工", None)
+            .category("意向征询", None);
         c.series("项目", vec![28, 5, 1]);
         c
     }
@@ -415,7 +504,10 @@ mod tests {
     fn bar_lengths_are_proportional_and_the_longest_fills_the_span() {
         let svg = stages().bars();
         let span = WIDTH - LABEL_W - VALUE_W;
-        assert!(svg.contains(&format!(r#"width="{span}""#)), "28 of 28 fills the span");
+        assert!(
+            svg.contains(&format!(r#"width="{span}""#)),
+            "28 of 28 fills the span"
+        );
         assert!(svg.contains(&format!(r#"width="{}""#, 5 * span / 28)));
         assert!(svg.contains(&format!(r#"width="{}""#, span / 28)));
     }
@@ -424,17 +516,34 @@ mod tests {
     fn stacked_segments_add_up_to_the_total_bar() {
         let mut c = Chart::new("筹资", "项目", Unit::Fen);
         c.category("1单元", None).category("2单元", None);
-        c.series("政府补贴", vec![20_000_000, 7]).series("居民出资", vec![33_333_333, 3]);
+        c.series("政府补贴", vec![20_000_000, 7])
+            .series("居民出资", vec![33_333_333, 3]);
         let svg = c.bars();
         let widths: Vec<i64> = svg
             .split(r#"<rect x=""#)
             .skip(1)
-            .map(|r| r.split(r#"width=""#).nth(1).unwrap().split('"').next().unwrap().parse().unwrap())
+            .map(|r| {
+                r.split(r#"width=""#)
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap()
+            })
             .collect();
         // Legend squares (12 wide) first, then the segments of each bar.
         let span = WIDTH - LABEL_W - VALUE_W;
-        assert_eq!(widths[2] + widths[3], span, "the largest stack is exactly the span: {widths:?}");
-        assert!(c.table().contains("<td class=\"num\">533,333.33</td>"), "total column");
+        assert_eq!(
+            widths[2] + widths[3],
+            span,
+            "the largest stack is exactly the span: {widths:?}"
+        );
+        assert!(
+            c.table().contains("<td class=\"num\">533,333.33</td>"),
+            "total column"
+        );
     }
 
     #[test]
@@ -443,7 +552,10 @@ mod tests {
         let html = c.bars();
         assert!(html.contains("电梯项目 &lt;按阶段&gt;"));
         assert!(!html.contains("<按阶段>"));
-        assert!(html.contains(r#"<a href="/b?stage=operation&amp;x=1">28</a>"#), "{html}");
+        assert!(
+            html.contains(r#"<a href="/b?stage=operation&amp;x=1">28</a>"#),
+            "{html}"
+        );
         assert!(html.contains(r#"<th scope="row">施工</th>"#));
     }
 
@@ -481,7 +593,10 @@ mod tests {
         }
         c.series("满意率", vec![8000, 9000, 9500]);
         let svg = c.lines();
-        assert!(svg.contains(">100%</text>") && svg.contains(">50%</text>"), "{svg}");
+        assert!(
+            svg.contains(">100%</text>") && svg.contains(">50%</text>"),
+            "{svg}"
+        );
         assert_eq!(svg.matches("<circle").count(), 3);
         c.series("办结率", vec![1, 2, 3]);
         assert!(!c.table().contains('∑'), "rates are not added up");
@@ -490,7 +605,11 @@ mod tests {
     #[test]
     fn the_status_grid_counts_each_status_and_links_each_cell() {
         let cells: Vec<Cell> = (0..100)
-            .map(|i| Cell { label: format!("小区{i}"), status: usize::from(i % 4 == 0), link: Some(format!("/compounds/{i}")) })
+            .map(|i| Cell {
+                label: format!("小区{i}"),
+                status: usize::from(i % 4 == 0),
+                link: Some(format!("/compounds/{i}")),
+            })
             .collect();
         let html = status_grid("状态", &["六有", "三无"], &cells);
         assert_eq!(html.matches("<a href=\"/compounds/").count(), 100);

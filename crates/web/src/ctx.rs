@@ -6,13 +6,13 @@
 //! know: for a signed-in browser it is derived from the session (so it fits that session only
 //! and changes at every sign-in), before signing in it is a random double-submit cookie.
 
-use crate::error::WebError;
 use crate::AppState;
+use crate::error::WebError;
 use axum::extract::{FromRequestParts, Request, State};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use linli_domain::Lang;
 use linli_store::{Actor, ServiceError};
 use std::net::{IpAddr, SocketAddr};
@@ -72,7 +72,10 @@ pub fn request_path(parts: &Parts) -> String {
 pub fn expected_csrf(headers: &HeaderMap) -> String {
     match cookie(headers, SESSION_COOKIE).filter(|s| !s.is_empty()) {
         Some(session) => linli_store::accounts::session_csrf(session),
-        None => cookie(headers, CSRF_COOKIE).filter(|c| c.len() == 32 && c.chars().all(|c| c.is_ascii_hexdigit())).unwrap_or("").to_string(),
+        None => cookie(headers, CSRF_COOKIE)
+            .filter(|c| c.len() == 32 && c.chars().all(|c| c.is_ascii_hexdigit()))
+            .unwrap_or("")
+            .to_string(),
     }
 }
 
@@ -90,13 +93,18 @@ pub fn client_address(parts: &Parts, state: &AppState) -> Option<IpAddr> {
             .next_back()
             .and_then(|v| v.trim().parse().ok());
     }
-    parts.extensions.get::<axum::extract::ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
 }
 
 impl Ctx {
     /// The actor, or "please sign in".
     pub fn actor(&self) -> Result<&Actor, WebError> {
-        self.actor.as_ref().ok_or_else(|| self.err(ServiceError::Unauthenticated))
+        self.actor
+            .as_ref()
+            .ok_or_else(|| self.err(ServiceError::Unauthenticated))
     }
 
     pub fn err(&self, e: ServiceError) -> WebError {
@@ -107,7 +115,10 @@ impl Ctx {
 impl FromRequestParts<Arc<AppState>> for Ctx {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
         // Already worked out by [`sign_in_first`] for this request.
         if let Some(ctx) = parts.extensions.get::<Ctx>() {
             return Ok(ctx.clone());
@@ -132,7 +143,9 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .filter(|t| !t.is_empty());
-        let session = cookie(h, SESSION_COOKIE).filter(|s| !s.is_empty()).map(str::to_string);
+        let session = cookie(h, SESSION_COOKIE)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
         let store = &state.store;
         let load = async {
             if let Some(token) = bearer {
@@ -144,7 +157,10 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
             }
         };
         let (actor, by_token) = load.await.map_err(|e| WebError::new(e, lang, json))?;
-        if let (Some(a), Some(slot)) = (&actor, parts.extensions.get::<crate::telemetry::AccountSlot>()) {
+        if let (Some(a), Some(slot)) = (
+            &actor,
+            parts.extensions.get::<crate::telemetry::AccountSlot>(),
+        ) {
             slot.set(a.account_id);
         }
         if bearer.is_some() && actor.is_none() {
@@ -154,9 +170,24 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
         // CSRF cookie in `X-CSRF-Token`: another site can make a browser send the cookie but
         // cannot read it. Checked here because every API handler takes a `Ctx`.
         let token = bearer.map(str::to_string);
-        let ctx = Ctx { lang, large_text, actor, csrf, session, by_token, token, client, path, json, now: state.store.now() };
+        let ctx = Ctx {
+            lang,
+            large_text,
+            actor,
+            csrf,
+            session,
+            by_token,
+            token,
+            client,
+            path,
+            json,
+            now: state.store.now(),
+        };
         if ctx.json && ctx.actor.is_some() && !ctx.by_token && !parts.method.is_safe() {
-            let sent = h.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+            let sent = h
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             if ctx.csrf.is_empty() || sent != ctx.csrf {
                 return Err(ctx.err(ServiceError::Forbidden));
             }
@@ -172,7 +203,11 @@ pub const OPEN_WRITES: &[&str] = &["/login", "/logout", "/claim", "/api/v1/token
 /// someone not signed in is answered "sign in" (401 on the API, the sign-in page for pages)
 /// before its path, query or body is looked at, so an anonymous caller learns nothing about
 /// what a well-formed request would be. The `Ctx` worked out here is the handler's.
-pub async fn sign_in_first(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+pub async fn sign_in_first(
+    State(state): State<Arc<AppState>>,
+    req: Request,
+    next: Next,
+) -> Response {
     if req.method().is_safe() || OPEN_WRITES.contains(&req.uri().path()) {
         return next.run(req).await;
     }

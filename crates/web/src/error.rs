@@ -56,23 +56,37 @@ impl IntoResponse for WebError {
         if let ServiceError::Internal(e) = &self.error {
             tracing::error!(error = ?e, "internal error");
         }
-        let status = StatusCode::from_u16(self.error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(self.error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let message = self.error.message(self.lang);
         if self.json {
             let errors = match &self.error {
                 ServiceError::Invalid(es) => es
                     .iter()
-                    .map(|e| ApiFieldError { field: e.field.to_string(), code: e.error.code().to_string(), message: e.message(self.lang) })
+                    .map(|e| ApiFieldError {
+                        field: e.field.to_string(),
+                        code: e.error.code().to_string(),
+                        message: e.message(self.lang),
+                    })
                     .collect(),
                 _ => Vec::new(),
             };
-            let body = ApiError { code: self.error.code().to_string(), message, field: self.error.field().map(str::to_string), errors };
+            let body = ApiError {
+                code: self.error.code().to_string(),
+                message,
+                field: self.error.field().map(str::to_string),
+                errors,
+            };
             return (status, axum::Json(body)).into_response();
         }
         if matches!(self.error, ServiceError::Unauthenticated) {
             return Redirect::to("/login").into_response();
         }
-        let page = ErrorPage { t: crate::i18n::T::new(self.lang, false), status: status.as_u16(), message };
+        let page = ErrorPage {
+            t: crate::i18n::T::new(self.lang, false),
+            status: status.as_u16(),
+            message,
+        };
         (status, page).into_response()
     }
 }

@@ -3,9 +3,9 @@
 //! axum's own extractors answer a malformed id or body with a terse English text; these
 //! answer in the user's language, as JSON on the API, naming the field at fault.
 
+use crate::AppState;
 use crate::ctx::{CSRF_COOKIE, Ctx, cookie, expected_csrf};
 use crate::error::WebError;
-use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -32,7 +32,11 @@ fn lang_of(parts: &Parts) -> (Lang, bool) {
 }
 
 fn bad(field: &'static str, lang: Lang, json: bool) -> WebError {
-    WebError::new(ServiceError::Invalid(vec![FieldError::new(field, Invalid::NotANumber)]), lang, json)
+    WebError::new(
+        ServiceError::Invalid(vec![FieldError::new(field, Invalid::NotANumber)]),
+        lang,
+        json,
+    )
 }
 
 /// Path ids: `/households/abc` is "Id is not a number", not a bare 400.
@@ -41,9 +45,15 @@ pub struct Ids<T>(pub T);
 impl<T: DeserializeOwned + Send> FromRequestParts<Arc<AppState>> for Ids<T> {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, WebError> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, WebError> {
         let (lang, json) = lang_of(parts);
-        axum::extract::Path::<T>::from_request_parts(parts, state).await.map(|p| Ids(p.0)).map_err(|_| bad("id", lang, json))
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| Ids(p.0))
+            .map_err(|_| bad("id", lang, json))
     }
 }
 
@@ -56,16 +66,48 @@ impl<T: DeserializeOwned + Send> FromRequestParts<Arc<AppState>> for Q<T> {
     async fn from_request_parts(parts: &mut Parts, _: &Arc<AppState>) -> Result<Self, WebError> {
         let (lang, json) = lang_of(parts);
         let q = parts.uri.query().unwrap_or("");
-        serde_html_form::from_str(q).map(Q).map_err(|_| bad(query_culprit::<T>(q).unwrap_or("page"), lang, json))
+        serde_html_form::from_str(q)
+            .map(Q)
+            .map_err(|_| bad(query_culprit::<T>(q).unwrap_or("page"), lang, json))
     }
 }
 
 /// The names of the parameters and JSON members the pages and the API take, so that an error
 /// found by serde can name its field (the service layer names its own).
 const FIELDS: &[&str] = &[
-    "version", "floor", "room", "area", "area_source", "name", "floors", "sub_compound_id", "unit_id", "management_mode",
-    "address", "year_built", "three_no", "six_have", "login", "password", "kind", "person_id", "phone", "share", "moved_in",
-    "moved_out", "code", "role", "display_name", "page", "size", "q", "mode", "region", "lang", "large", "back",
+    "version",
+    "floor",
+    "room",
+    "area",
+    "area_source",
+    "name",
+    "floors",
+    "sub_compound_id",
+    "unit_id",
+    "management_mode",
+    "address",
+    "year_built",
+    "three_no",
+    "six_have",
+    "login",
+    "password",
+    "kind",
+    "person_id",
+    "phone",
+    "share",
+    "moved_in",
+    "moved_out",
+    "code",
+    "role",
+    "display_name",
+    "page",
+    "size",
+    "q",
+    "mode",
+    "region",
+    "lang",
+    "large",
+    "back",
 ];
 
 fn known(name: &str) -> Option<&'static str> {
@@ -78,7 +120,10 @@ fn query_culprit<T: DeserializeOwned>(q: &str) -> Option<&'static str> {
     let pairs: Vec<(String, String)> = serde_html_form::from_str(q).ok()?;
     pairs
         .iter()
-        .find(|pair| serde_html_form::to_string([pair]).is_ok_and(|one| serde_html_form::from_str::<T>(&one).is_err()))
+        .find(|pair| {
+            serde_html_form::to_string([pair])
+                .is_ok_and(|one| serde_html_form::from_str::<T>(&one).is_err())
+        })
         .and_then(|(k, _)| known(k))
 }
 
@@ -86,7 +131,12 @@ fn query_culprit<T: DeserializeOwned>(q: &str) -> Option<&'static str> {
 /// errors such as "invalid type: string, expected i32" that do not name the member.
 fn member_at(body: &[u8], line: usize, column: usize) -> Option<&'static str> {
     let text = std::str::from_utf8(body).ok()?;
-    let offset: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum::<usize>() + column;
+    let offset: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>()
+        + column;
     let mut key = None;
     let (mut depth, mut in_string, mut escaped) = (0i32, false, false);
     let (mut start, mut last_string) = (0usize, None);
@@ -122,7 +172,9 @@ fn member_at(body: &[u8], line: usize, column: usize) -> Option<&'static str> {
 /// so a caller without credentials hears "sign in" (401), not what is wrong with the body.
 pub struct ApiJson<T, const PUBLIC: bool = false>(pub T);
 
-impl<T: DeserializeOwned + Send, const PUBLIC: bool> FromRequest<Arc<AppState>> for ApiJson<T, PUBLIC> {
+impl<T: DeserializeOwned + Send, const PUBLIC: bool> FromRequest<Arc<AppState>>
+    for ApiJson<T, PUBLIC>
+{
     type Rejection = WebError;
 
     async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Self, WebError> {
@@ -138,8 +190,21 @@ impl<T: DeserializeOwned + Send, const PUBLIC: bool> FromRequest<Arc<AppState>> 
         }
         let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
             .await
-            .map_err(|_| WebError::new(ServiceError::invalid("body", Invalid::TooLong { max: crate::BODY_LIMIT }), lang, true))?;
-        serde_json::from_slice(&bytes).map(ApiJson).map_err(|e| json_error(&e, &bytes, lang))
+            .map_err(|_| {
+                WebError::new(
+                    ServiceError::invalid(
+                        "body",
+                        Invalid::TooLong {
+                            max: crate::BODY_LIMIT,
+                        },
+                    ),
+                    lang,
+                    true,
+                )
+            })?;
+        serde_json::from_slice(&bytes)
+            .map(ApiJson)
+            .map_err(|e| json_error(&e, &bytes, lang))
     }
 }
 
@@ -156,9 +221,19 @@ fn json_error(e: &serde_json::Error, body: &[u8], lang: Lang) -> WebError {
     // serde names a missing field in its message; a mistyped one is found by where it stopped.
     let text = e.to_string();
     let named = text.split('`').nth(1).and_then(known);
-    let at = || if e.is_data() { member_at(body, e.line(), e.column()) } else { None };
+    let at = || {
+        if e.is_data() {
+            member_at(body, e.line(), e.column())
+        } else {
+            None
+        }
+    };
     let field = named.or_else(at).unwrap_or("body");
-    let invalid = if text.starts_with("missing field") { Invalid::Required } else { Invalid::BadChoice };
+    let invalid = if text.starts_with("missing field") {
+        Invalid::Required
+    } else {
+        Invalid::BadChoice
+    };
     WebError::new(ServiceError::invalid(field, invalid), lang, true)
 }
 
@@ -180,12 +255,26 @@ impl<T: DeserializeOwned + Send> FromRequest<Arc<AppState>> for CsrfForm<T> {
         let expected = expected_csrf(&parts.headers);
         let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
             .await
-            .map_err(|_| WebError::new(ServiceError::invalid("body", Invalid::TooLong { max: crate::BODY_LIMIT }), lang, json))?;
-        let token: Token = serde_html_form::from_bytes(&bytes).map_err(|_| WebError::new(ServiceError::Forbidden, lang, json))?;
+            .map_err(|_| {
+                WebError::new(
+                    ServiceError::invalid(
+                        "body",
+                        Invalid::TooLong {
+                            max: crate::BODY_LIMIT,
+                        },
+                    ),
+                    lang,
+                    json,
+                )
+            })?;
+        let token: Token = serde_html_form::from_bytes(&bytes)
+            .map_err(|_| WebError::new(ServiceError::Forbidden, lang, json))?;
         if expected.len() != 32 || token.csrf != expected {
             return Err(WebError::new(ServiceError::Forbidden, lang, json));
         }
-        serde_html_form::from_bytes(&bytes).map(CsrfForm).map_err(|_| bad("body", lang, json))
+        serde_html_form::from_bytes(&bytes)
+            .map(CsrfForm)
+            .map_err(|_| bad("body", lang, json))
     }
 }
 
@@ -201,7 +290,11 @@ pub async fn csrf_cookie(
     }
     let token = hex::encode(rand::random::<[u8; 16]>());
     let pair = format!("{CSRF_COOKIE}={token}");
-    let merged = match req.headers().get(header::COOKIE).and_then(|v| v.to_str().ok()) {
+    let merged = match req
+        .headers()
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+    {
         Some(existing) if !existing.is_empty() => format!("{existing}; {pair}"),
         _ => pair.clone(),
     };
@@ -209,7 +302,10 @@ pub async fn csrf_cookie(
         req.headers_mut().insert(header::COOKIE, v);
     }
     let mut res = next.run(req).await;
-    if let Ok(v) = HeaderValue::from_str(&format!("{pair}; Path=/; SameSite=Lax; HttpOnly{}", if state.secure_cookies { "; Secure" } else { "" })) {
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{pair}; Path=/; SameSite=Lax; HttpOnly{}",
+        if state.secure_cookies { "; Secure" } else { "" }
+    )) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
     res
@@ -238,10 +334,17 @@ impl FromRequest<Arc<AppState>> for CsrfMultipart {
         let (parts, body) = req.into_parts();
         let (lang, json) = lang_of(&parts);
         let expected = expected_csrf(&parts.headers);
-        let too_large = || WebError::new(ServiceError::invalid("file", Invalid::FileTooLarge { max_mb: 10 }), lang, json);
-        let mut form = axum::extract::Multipart::from_request(Request::from_parts(parts, body), state)
-            .await
-            .map_err(|_| bad("body", lang, json))?;
+        let too_large = || {
+            WebError::new(
+                ServiceError::invalid("file", Invalid::FileTooLarge { max_mb: 10 }),
+                lang,
+                json,
+            )
+        };
+        let mut form =
+            axum::extract::Multipart::from_request(Request::from_parts(parts, body), state)
+                .await
+                .map_err(|_| bad("body", lang, json))?;
         let mut fields = std::collections::HashMap::new();
         let mut file = None;
         let mut files = Vec::new();
@@ -249,14 +352,20 @@ impl FromRequest<Arc<AppState>> for CsrfMultipart {
             let field = match form.next_field().await {
                 Ok(Some(f)) => f,
                 Ok(None) => break,
-                Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
+                Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                    return Err(too_large());
+                }
                 Err(_) => return Err(bad("body", lang, json)),
             };
             let name = field.name().unwrap_or("").to_string();
             match field.file_name().map(str::to_string) {
                 Some(file_name) => {
                     let bytes = field.bytes().await.map_err(|e| {
-                        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { bad("file", lang, json) }
+                        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                            too_large()
+                        } else {
+                            bad("file", lang, json)
+                        }
                     })?;
                     // An empty file input still sends a part with an empty name and no bytes.
                     if !bytes.is_empty() {
@@ -265,14 +374,22 @@ impl FromRequest<Arc<AppState>> for CsrfMultipart {
                     }
                 }
                 None => {
-                    let text = field.text().await.map_err(|_| bad(if name == "_csrf" { "body" } else { "file" }, lang, json))?;
+                    let text = field.text().await.map_err(|_| {
+                        bad(if name == "_csrf" { "body" } else { "file" }, lang, json)
+                    })?;
                     fields.insert(name, text);
                 }
             }
         }
-        if expected.len() != 32 || fields.get("_csrf").map(String::as_str) != Some(expected.as_str()) {
+        if expected.len() != 32
+            || fields.get("_csrf").map(String::as_str) != Some(expected.as_str())
+        {
             return Err(WebError::new(ServiceError::Forbidden, lang, json));
         }
-        Ok(CsrfMultipart { fields, file, files })
+        Ok(CsrfMultipart {
+            fields,
+            file,
+            files,
+        })
     }
 }

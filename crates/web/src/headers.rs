@@ -19,7 +19,11 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
 /// A year, as browsers want for HSTS.
 pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000";
 
-pub async fn security_headers(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(state): State<Arc<AppState>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     let mut set = |name: HeaderName, value: &'static str| {
@@ -29,7 +33,10 @@ pub async fn security_headers(State(state): State<Arc<AppState>>, req: Request, 
     set(header::X_FRAME_OPTIONS, "DENY");
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::REFERRER_POLICY, "same-origin");
-    set(HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    set(
+        HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
     if state.secure_cookies {
         set(header::STRICT_TRANSPORT_SECURITY, STRICT_TRANSPORT_SECURITY);
     }

@@ -3,10 +3,10 @@
 //! Templates call `t.s("key")`. Every key used in a template must be in `MESSAGES` with both
 //! languages; a test reads the templates and checks it, so a page never shows a bare key.
 
+use linli_domain::AreaSource;
 use linli_domain::Lang;
 use linli_domain::authz::Role;
 use linli_domain::registry::{ManagementMode, ResidentKind, SixHaveItem};
-use linli_domain::AreaSource;
 
 /// A Unix time however a template holds it (`i64`, `&i64`, `&&i64` in a loop).
 pub trait Timestamp {
@@ -34,7 +34,11 @@ pub struct T {
 /// (key, 中文, English)
 pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("app", "邻里", "linli"),
-    ("tagline", "老旧小区居民自治", "Self-governance of old compounds"),
+    (
+        "tagline",
+        "老旧小区居民自治",
+        "Self-governance of old compounds",
+    ),
     ("home", "首页", "Home"),
     ("compounds", "小区", "Compounds"),
     ("search", "搜索", "Search"),
@@ -48,9 +52,17 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("other_lang", "English", "中文"),
     ("my_places", "我负责的地方", "My places"),
     ("my_roles", "我的身份", "My roles"),
-    ("no_roles", "您还没有任何身份。如果您是居民，请用居委会发的邀请码认领您的房屋。", "You have no role yet. If you are a resident, claim your home with the invite code from your committee."),
+    (
+        "no_roles",
+        "您还没有任何身份。如果您是居民，请用居委会发的邀请码认领您的房屋。",
+        "You have no role yet. If you are a resident, claim your home with the invite code from your committee.",
+    ),
     ("claim", "认领房屋", "Claim my home"),
-    ("claim_intro", "输入居委会或小区委员会给您的邀请码。没有账号的可以同时注册。", "Enter the invite code your committee gave you. If you have no account, create one here at the same time."),
+    (
+        "claim_intro",
+        "输入居委会或小区委员会给您的邀请码。没有账号的可以同时注册。",
+        "Enter the invite code your committee gave you. If you have no account, create one here at the same time.",
+    ),
     ("invite_code", "邀请码", "Invite code"),
     ("display_name", "姓名", "Name"),
     ("phone", "电话", "Phone"),
@@ -79,7 +91,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("owners", "业主", "Owners"),
     ("owner", "业主", "Owner"),
     ("share", "份额（%）", "Share (%)"),
-    ("share_hint", "只有一位业主时留空", "Leave blank for a sole owner"),
+    (
+        "share_hint",
+        "只有一位业主时留空",
+        "Leave blank for a sole owner",
+    ),
     ("designated_voter", "投票代表", "Designated voter"),
     ("make_voter", "设为投票代表", "Make designated voter"),
     ("residents", "居住人员", "Residents"),
@@ -88,16 +104,28 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("moved_out", "搬离日期", "Moved out"),
     ("move_out", "登记搬离", "Record move-out"),
     ("current", "在住", "living here"),
-    ("date_hint", "例如 2024-05-01，留空为今天", "e.g. 2024-05-01; blank for today"),
+    (
+        "date_hint",
+        "例如 2024-05-01，留空为今天",
+        "e.g. 2024-05-01; blank for today",
+    ),
     ("edit", "修改", "Edit"),
     ("save", "保存", "Save"),
     ("cancel", "取消", "Cancel"),
     ("create", "新建", "Create"),
     ("add", "添加", "Add"),
     ("remove", "移除", "Remove"),
-    ("confirm_remove", "确定要移除吗？此操作会记入变更记录。", "Remove this? The change is kept in the history."),
+    (
+        "confirm_remove",
+        "确定要移除吗？此操作会记入变更记录。",
+        "Remove this? The change is kept in the history.",
+    ),
     ("move", "调整单元", "Move to another unit"),
-    ("move_intro", "把这户调整到本小区的另一个单元（用于更正登记）。", "Move this household to another unit of the same compound (to correct the registry)."),
+    (
+        "move_intro",
+        "把这户调整到本小区的另一个单元（用于更正登记）。",
+        "Move this household to another unit of the same compound (to correct the registry).",
+    ),
     ("target_unit", "目标单元", "Target unit"),
     ("history", "变更记录", "History"),
     ("no_history", "还没有变更记录。", "No changes recorded yet."),
@@ -115,19 +143,63 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("add_resident", "登记入住", "Record move-in"),
     ("invite", "发放邀请码", "Issue invite code"),
     ("invite_owner", "给业主的邀请码", "Invite code for an owner"),
-    ("invite_resident", "给居民的邀请码", "Invite code for a resident"),
-    ("invite_print", "请把这张纸交给住户。用手机扫码或打开网址，输入邀请码即可认领房屋。", "Give this sheet to the household. Scan the code or open the address and enter the invite code to claim the home."),
+    (
+        "invite_resident",
+        "给居民的邀请码",
+        "Invite code for a resident",
+    ),
+    (
+        "invite_print",
+        "请把这张纸交给住户。用手机扫码或打开网址，输入邀请码即可认领房屋。",
+        "Give this sheet to the household. Scan the code or open the address and enter the invite code to claim the home.",
+    ),
     ("valid_until", "有效期至", "Valid until"),
     ("print", "打印", "Print"),
-    ("empty_compounds", "这里还没有小区。", "No compounds here yet."),
-    ("empty_compounds_next", "社区工作者可以在社区页面新建小区。", "A community worker can create one on the community's page."),
-    ("empty_buildings", "这个小区还没有登记楼栋。先新建一栋楼，再添加单元和住户。", "No buildings registered yet. Create a building first, then its units and households."),
-    ("empty_units", "这栋楼还没有单元。请新建单元。", "This building has no units yet. Create one."),
-    ("empty_households", "这里还没有住户。", "No households here yet."),
-    ("empty_households_next", "点“新建一户”登记第一户。", "Use “New household” to register the first one."),
-    ("empty_search", "没有找到。试试姓名的一部分、完整房号或电话后四位以上。", "Nothing found. Try part of a name, a full room number or at least 4 digits of a phone."),
-    ("empty_owners", "还没有登记业主。", "No owners registered yet."),
-    ("empty_residents", "没有人居住记录（业主可能在外地）。", "Nobody recorded as living here (the owner may live elsewhere)."),
+    (
+        "empty_compounds",
+        "这里还没有小区。",
+        "No compounds here yet.",
+    ),
+    (
+        "empty_compounds_next",
+        "社区工作者可以在社区页面新建小区。",
+        "A community worker can create one on the community's page.",
+    ),
+    (
+        "empty_buildings",
+        "这个小区还没有登记楼栋。先新建一栋楼，再添加单元和住户。",
+        "No buildings registered yet. Create a building first, then its units and households.",
+    ),
+    (
+        "empty_units",
+        "这栋楼还没有单元。请新建单元。",
+        "This building has no units yet. Create one.",
+    ),
+    (
+        "empty_households",
+        "这里还没有住户。",
+        "No households here yet.",
+    ),
+    (
+        "empty_households_next",
+        "点“新建一户”登记第一户。",
+        "Use “New household” to register the first one.",
+    ),
+    (
+        "empty_search",
+        "没有找到。试试姓名的一部分、完整房号或电话后四位以上。",
+        "Nothing found. Try part of a name, a full room number or at least 4 digits of a phone.",
+    ),
+    (
+        "empty_owners",
+        "还没有登记业主。",
+        "No owners registered yet.",
+    ),
+    (
+        "empty_residents",
+        "没有人居住记录（业主可能在外地）。",
+        "Nobody recorded as living here (the owner may live elsewhere).",
+    ),
     ("prev", "上一页", "Previous"),
     ("next", "下一页", "Next"),
     ("page", "第 {} 页，共 {} 页", "Page {} of {}"),
@@ -138,9 +210,17 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("sub_compound", "自然小区", "Sub-compound"),
     ("error", "出错了", "Something is wrong"),
     ("back_home", "回到首页", "Back to the home page"),
-    ("fix_errors", "请改正下面标出的问题：", "Please correct what is marked below:"),
+    (
+        "fix_errors",
+        "请改正下面标出的问题：",
+        "Please correct what is marked below:",
+    ),
     ("tokens", "API 令牌", "API tokens"),
-    ("tokens_intro", "给脚本和其他系统使用。令牌只显示一次，请妥善保存。", "For scripts and other systems. A token is shown once only; keep it safe."),
+    (
+        "tokens_intro",
+        "给脚本和其他系统使用。令牌只显示一次，请妥善保存。",
+        "For scripts and other systems. A token is shown once only; keep it safe.",
+    ),
     ("token_name", "用途", "Purpose"),
     ("new_token", "新令牌", "New token"),
     ("api_docs", "接口文档（OpenAPI）", "API document (OpenAPI)"),
@@ -148,74 +228,170 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("change_password", "修改密码", "Change password"),
     ("current_password", "当前密码", "Current password"),
     ("new_password", "新密码", "New password"),
-    ("password_rules", "新密码至少 10 个字符，不能全是同一个字符，不能是账号或手机号，也不能是最常用的密码。改密码后，您在其他设备上的登录和所有 API 令牌都会失效。", "A new password has at least 10 characters, is not one character repeated, not your login or phone, and not a common password. Changing it signs you out everywhere else and revokes all API tokens."),
-    ("password_changed", "密码已修改。其他设备上的登录和 API 令牌已失效。", "Password changed. Other sign-ins and API tokens no longer work."),
+    (
+        "password_rules",
+        "新密码至少 10 个字符，不能全是同一个字符，不能是账号或手机号，也不能是最常用的密码。改密码后，您在其他设备上的登录和所有 API 令牌都会失效。",
+        "A new password has at least 10 characters, is not one character repeated, not your login or phone, and not a common password. Changing it signs you out everywhere else and revokes all API tokens.",
+    ),
+    (
+        "password_changed",
+        "密码已修改。其他设备上的登录和 API 令牌已失效。",
+        "Password changed. Other sign-ins and API tokens no longer work.",
+    ),
     ("token_expires", "有效期至", "Expires"),
     ("token_last_used", "最近使用", "Last used"),
     ("never", "从未", "never"),
     ("revoke", "作废", "Revoke"),
-    ("revoke_confirm", "作废后，用这个令牌的脚本将无法再使用。确定吗？", "Scripts using this token will stop working. Revoke it?"),
+    (
+        "revoke_confirm",
+        "作废后，用这个令牌的脚本将无法再使用。确定吗？",
+        "Scripts using this token will stop working. Revoke it?",
+    ),
     ("token_revoked", "已作废", "revoked"),
     ("token_expired", "已过期", "expired"),
-    ("token_lifetime", "新令牌 {} 天后失效，到期后请重新生成。", "A new token lasts {} days; make a new one when it expires."),
+    (
+        "token_lifetime",
+        "新令牌 {} 天后失效，到期后请重新生成。",
+        "A new token lasts {} days; make a new one when it expires.",
+    ),
     ("regions", "下级地区", "Areas below"),
-    ("mode_counts", "各管理模式小区数", "Compounds by management mode"),
+    (
+        "mode_counts",
+        "各管理模式小区数",
+        "Compounds by management mode",
+    ),
     ("yes", "是", "yes"),
     ("no", "否", "no"),
     ("optional", "选填", "optional"),
     ("skip_to_content", "跳到正文", "Skip to content"),
     ("not_found", "找不到这个页面", "Page not found"),
-    ("phone_masked_note", "电话号码仅对有需要的人员完整显示。", "Full phone numbers are shown only to those who need them."),
+    (
+        "phone_masked_note",
+        "电话号码仅对有需要的人员完整显示。",
+        "Full phone numbers are shown only to those who need them.",
+    ),
     ("room_suffix", "室", ""),
     ("floor_suffix", "层", "F"),
     ("area_short", "面积㎡", "Area m²"),
     ("my_home", "我的家", "My home"),
-    ("version_note", "如果别人先保存了，您的修改不会覆盖他们的。", "If someone else saves first, your change will not overwrite theirs."),
+    (
+        "version_note",
+        "如果别人先保存了，您的修改不会覆盖他们的。",
+        "If someone else saves first, your change will not overwrite theirs.",
+    ),
     ("roster", "花名册（Excel）", "Roster (Excel)"),
     ("roster_import", "导入花名册", "Import the roster"),
-    ("roster_intro", "上传小区现有的住户花名册（.xlsx、.xls 或 .csv）。先检查每一行并显示将要做的修改，确认后才写入；有任何错误时一行都不导入。", "Upload the compound's household roster (.xlsx, .xls or .csv). Every row is checked and the changes are shown first; nothing is written until you confirm, and nothing at all while any error remains."),
+    (
+        "roster_intro",
+        "上传小区现有的住户花名册（.xlsx、.xls 或 .csv）。先检查每一行并显示将要做的修改，确认后才写入；有任何错误时一行都不导入。",
+        "Upload the compound's household roster (.xlsx, .xls or .csv). Every row is checked and the changes are shown first; nothing is written until you confirm, and nothing at all while any error remains.",
+    ),
     ("roster_file", "花名册文件", "Roster file"),
     ("roster_check", "上传并检查", "Upload and check"),
-    ("roster_checking", "正在检查，大文件需要几秒钟…", "Checking; a large file takes a few seconds…"),
-    ("roster_template", "下载空白模板", "Download the blank template"),
+    (
+        "roster_checking",
+        "正在检查，大文件需要几秒钟…",
+        "Checking; a large file takes a few seconds…",
+    ),
+    (
+        "roster_template",
+        "下载空白模板",
+        "Download the blank template",
+    ),
     ("roster_export", "导出花名册", "Export the roster"),
     ("roster_preview", "导入预览", "Import preview"),
     ("roster_created", "新增", "To create"),
     ("roster_updated", "修改", "To update"),
     ("roster_unchanged", "不变", "Unchanged"),
-    ("roster_errors", "错误（必须改正后重新上传）", "Errors (correct them and upload again)"),
-    ("roster_warnings", "提醒（不影响导入，请核对）", "Warnings (they do not block the import; please check)"),
-    ("roster_changes", "将修改的住户", "Households that will change"),
-    ("roster_new_places", "将新建的楼栋和单元", "Buildings and units to be created"),
+    (
+        "roster_errors",
+        "错误（必须改正后重新上传）",
+        "Errors (correct them and upload again)",
+    ),
+    (
+        "roster_warnings",
+        "提醒（不影响导入，请核对）",
+        "Warnings (they do not block the import; please check)",
+    ),
+    (
+        "roster_changes",
+        "将修改的住户",
+        "Households that will change",
+    ),
+    (
+        "roster_new_places",
+        "将新建的楼栋和单元",
+        "Buildings and units to be created",
+    ),
     ("roster_confirm", "确认导入", "Confirm the import"),
-    ("roster_blocked", "文件中还有错误，没有导入任何数据。请在 Excel 里改正上面列出的每一处，然后重新上传。", "The file still has errors; nothing was imported. Correct each one listed above in Excel, then upload the file again."),
+    (
+        "roster_blocked",
+        "文件中还有错误，没有导入任何数据。请在 Excel 里改正上面列出的每一处，然后重新上传。",
+        "The file still has errors; nothing was imported. Correct each one listed above in Excel, then upload the file again.",
+    ),
     ("roster_applied", "已导入", "Imported"),
     ("roster_again", "再导入一个文件", "Import another file"),
     ("roster_row", "行", "Row"),
     ("roster_column", "列", "Column"),
     ("roster_value", "内容", "Value"),
     ("roster_problem", "问题", "Problem"),
-    ("roster_nothing", "文件与现有登记完全一致，没有需要修改的。", "The file matches the registry exactly; there is nothing to change."),
+    (
+        "roster_nothing",
+        "文件与现有登记完全一致，没有需要修改的。",
+        "The file matches the registry exactly; there is nothing to change.",
+    ),
     ("roster_file_name", "文件", "File"),
-    ("roster_people", "业主（每人只算一次）", "Owners (each person once)"),
-    ("roster_renamed", "统一了写法的楼栋和单元", "Building and unit names written one way"),
+    (
+        "roster_people",
+        "业主（每人只算一次）",
+        "Owners (each person once)",
+    ),
+    (
+        "roster_renamed",
+        "统一了写法的楼栋和单元",
+        "Building and unit names written one way",
+    ),
     ("roster_notes", "请注意", "Please note"),
     ("roster_header", "表头", "Header"),
-    ("developer_unsold", "开发建设单位未售出", "Developer's unsold flat"),
-    ("mark_unsold", "标记为开发建设单位未售出", "Mark as the developer's unsold flat"),
+    (
+        "developer_unsold",
+        "开发建设单位未售出",
+        "Developer's unsold flat",
+    ),
+    (
+        "mark_unsold",
+        "标记为开发建设单位未售出",
+        "Mark as the developer's unsold flat",
+    ),
     ("unmark_unsold", "取消未售标记", "Remove the unsold mark"),
     ("person", "人员", "Person"),
-    ("person_flats", "名下和居住的房屋", "Flats owned and lived in"),
+    (
+        "person_flats",
+        "名下和居住的房屋",
+        "Flats owned and lived in",
+    ),
     ("id_last4", "身份证后四位", "ID last 4"),
     ("phones_all", "全部电话", "All phones"),
-    ("same_name", "同名的人（可能是同一个人）", "Same name (maybe the same person)"),
+    (
+        "same_name",
+        "同名的人（可能是同一个人）",
+        "Same name (maybe the same person)",
+    ),
     ("merge_into_this", "合并到这个人", "Merge into this person"),
-    ("merge_hint", "合并后，对方名下的房屋、居住记录、账号和投票人身份都归到这个人；可以随时拆分恢复。", "After a merge, the other record's flats, residencies, accounts and designated-voter marks are this person's; a merge can be split again at any time."),
+    (
+        "merge_hint",
+        "合并后，对方名下的房屋、居住记录、账号和投票人身份都归到这个人；可以随时拆分恢复。",
+        "After a merge, the other record's flats, residencies, accounts and designated-voter marks are this person's; a merge can be split again at any time.",
+    ),
     ("merges", "合并记录", "Merges"),
     ("split", "拆分", "Split"),
     ("was_split", "已拆分", "Split"),
     ("merged_into", "已合并到", "Merged into"),
-    ("other_person_id", "要合并的人员编号", "Number of the person to merge"),
+    (
+        "other_person_id",
+        "要合并的人员编号",
+        "Number of the person to merge",
+    ),
 ];
 
 /// Every feature's words: one line per `i18n_<feature>.rs`.
@@ -250,8 +426,14 @@ impl T {
     }
 
     /// "第 2 页，共 5 页"
-    pub fn page(&self, page: impl std::borrow::Borrow<u64>, pages: impl std::borrow::Borrow<u64>) -> String {
-        self.s("page").replacen("{}", &page.borrow().to_string(), 1).replacen("{}", &pages.borrow().to_string(), 1)
+    pub fn page(
+        &self,
+        page: impl std::borrow::Borrow<u64>,
+        pages: impl std::borrow::Borrow<u64>,
+    ) -> String {
+        self.s("page")
+            .replacen("{}", &page.borrow().to_string(), 1)
+            .replacen("{}", &pages.borrow().to_string(), 1)
     }
 
     pub fn html_lang(&self) -> &'static str {
@@ -259,11 +441,17 @@ impl T {
     }
 
     pub fn mode(&self, code: &str) -> &'static str {
-        ManagementMode::parse(code).map(|m| m.label(self.lang)).unwrap_or("?")
+        ManagementMode::parse(code)
+            .map(|m| m.label(self.lang))
+            .unwrap_or("?")
     }
 
     pub fn six(&self, code: &str) -> &'static str {
-        SixHaveItem::ALL.into_iter().find(|i| i.as_str() == code).map(|i| i.label(self.lang)).unwrap_or("?")
+        SixHaveItem::ALL
+            .into_iter()
+            .find(|i| i.as_str() == code)
+            .map(|i| i.label(self.lang))
+            .unwrap_or("?")
     }
 
     pub fn role(&self, role: &Role) -> &'static str {
@@ -271,15 +459,21 @@ impl T {
     }
 
     pub fn kind(&self, code: &str) -> &'static str {
-        ResidentKind::parse(code).map(|k| k.label(self.lang)).unwrap_or("?")
+        ResidentKind::parse(code)
+            .map(|k| k.label(self.lang))
+            .unwrap_or("?")
     }
 
     pub fn source(&self, code: &str) -> &'static str {
-        AreaSource::parse(code).map(|s| s.label(self.lang)).unwrap_or("?")
+        AreaSource::parse(code)
+            .map(|s| s.label(self.lang))
+            .unwrap_or("?")
     }
 
     pub fn place(&self, kind: &str) -> &'static str {
-        linli_domain::place::NodeKind::parse(kind).map(|k| k.label(self.lang)).unwrap_or("")
+        linli_domain::place::NodeKind::parse(kind)
+            .map(|k| k.label(self.lang))
+            .unwrap_or("")
     }
 
     pub fn action(&self, action: &str) -> &'static str {
@@ -304,19 +498,31 @@ impl T {
     }
 
     pub fn modes(&self) -> Vec<(&'static str, &'static str)> {
-        ManagementMode::ALL.into_iter().map(|m| (m.as_str(), m.label(self.lang))).collect()
+        ManagementMode::ALL
+            .into_iter()
+            .map(|m| (m.as_str(), m.label(self.lang)))
+            .collect()
     }
 
     pub fn six_items(&self) -> Vec<(&'static str, &'static str)> {
-        SixHaveItem::ALL.into_iter().map(|m| (m.as_str(), m.label(self.lang))).collect()
+        SixHaveItem::ALL
+            .into_iter()
+            .map(|m| (m.as_str(), m.label(self.lang)))
+            .collect()
     }
 
     pub fn sources(&self) -> Vec<(&'static str, &'static str)> {
-        AreaSource::ALL.into_iter().map(|m| (m.as_str(), m.label(self.lang))).collect()
+        AreaSource::ALL
+            .into_iter()
+            .map(|m| (m.as_str(), m.label(self.lang)))
+            .collect()
     }
 
     pub fn kinds(&self) -> Vec<(&'static str, &'static str)> {
-        ResidentKind::ALL.into_iter().map(|m| (m.as_str(), m.label(self.lang))).collect()
+        ResidentKind::ALL
+            .into_iter()
+            .map(|m| (m.as_str(), m.label(self.lang)))
+            .collect()
     }
 
     pub fn colon(&self) -> &'static str {
@@ -326,16 +532,36 @@ impl T {
     /// An audit timestamp (RFC 3339, UTC) in China's time, as people read it.
     pub fn when(&self, at: &str) -> String {
         use time::format_description::well_known::Rfc3339;
-        let Ok(t) = time::OffsetDateTime::parse(at, &Rfc3339) else { return at.to_string() };
+        let Ok(t) = time::OffsetDateTime::parse(at, &Rfc3339) else {
+            return at.to_string();
+        };
         let t = t.to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC));
         match self.lang {
-            Lang::Zh => format!("{}年{}月{}日 {:02}:{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute()),
-            Lang::En => format!("{}-{:02}-{:02} {:02}:{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute()),
+            Lang::Zh => format!(
+                "{}年{}月{}日 {:02}:{:02}",
+                t.year(),
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute()
+            ),
+            Lang::En => format!(
+                "{}-{:02}-{:02} {:02}:{:02}",
+                t.year(),
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute()
+            ),
         }
     }
 
     /// The fields an audit record changed: (label, before, after), in words rather than JSON.
-    pub fn changes(&self, before: &serde_json::Value, after: &serde_json::Value) -> Vec<(String, String, String)> {
+    pub fn changes(
+        &self,
+        before: &serde_json::Value,
+        after: &serde_json::Value,
+    ) -> Vec<(String, String, String)> {
         let empty = serde_json::Map::new();
         let b = before.as_object().unwrap_or(&empty);
         let a = after.as_object().unwrap_or(&empty);
@@ -343,14 +569,30 @@ impl T {
         let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
         for k in keys {
-            if !seen.insert(k) || matches!(k.as_str(), "version" | "id" | "compound_id" | "building_id" | "unit_id" | "area" | "person_id" | "residency_id") {
+            if !seen.insert(k)
+                || matches!(
+                    k.as_str(),
+                    "version"
+                        | "id"
+                        | "compound_id"
+                        | "building_id"
+                        | "unit_id"
+                        | "area"
+                        | "person_id"
+                        | "residency_id"
+                )
+            {
                 continue;
             }
             let (old, new) = (b.get(k), a.get(k));
             if old == new {
                 continue;
             }
-            out.push((self.field(k).to_string(), self.value(k, old), self.value(k, new)));
+            out.push((
+                self.field(k).to_string(),
+                self.value(k, old),
+                self.value(k, new),
+            ));
         }
         out
     }
@@ -378,17 +620,29 @@ impl T {
     }
 
     fn value(&self, key: &str, v: Option<&serde_json::Value>) -> String {
-        let Some(v) = v.filter(|v| !v.is_null()) else { return String::new() };
+        let Some(v) = v.filter(|v| !v.is_null()) else {
+            return String::new();
+        };
         match (key, v) {
-            ("area_centi", serde_json::Value::Number(n)) => n.as_i64().map(|c| self.m2(&c)).unwrap_or_default(),
-            ("share_bp", serde_json::Value::Number(n)) => n.as_i64().map(|b| format!("{}.{:02}%", b / 100, b % 100)).unwrap_or_default(),
+            ("area_centi", serde_json::Value::Number(n)) => {
+                n.as_i64().map(|c| self.m2(&c)).unwrap_or_default()
+            }
+            ("share_bp", serde_json::Value::Number(n)) => n
+                .as_i64()
+                .map(|b| format!("{}.{:02}%", b / 100, b % 100))
+                .unwrap_or_default(),
             ("area_source", serde_json::Value::String(s)) => self.source(s).to_string(),
             ("kind", serde_json::Value::String(s)) => self.kind(s).to_string(),
             ("management_mode", serde_json::Value::String(s)) => self.mode(s).to_string(),
-            ("three_no", serde_json::Value::Bool(b)) => self.s(if *b { "yes" } else { "no" }).to_string(),
-            ("six_have", serde_json::Value::Array(items)) => {
-                items.iter().filter_map(|i| i.as_str()).map(|i| self.six(i)).collect::<Vec<_>>().join("、")
+            ("three_no", serde_json::Value::Bool(b)) => {
+                self.s(if *b { "yes" } else { "no" }).to_string()
             }
+            ("six_have", serde_json::Value::Array(items)) => items
+                .iter()
+                .filter_map(|i| i.as_str())
+                .map(|i| self.six(i))
+                .collect::<Vec<_>>()
+                .join("、"),
             (_, serde_json::Value::String(s)) => s.clone(),
             (_, other) => other.to_string(),
         }
@@ -420,7 +674,9 @@ mod tests {
                 let key = part.split('"').next().unwrap();
                 let found = all_messages().find(|(k, _, _)| *k == key);
                 // Suffixes such as 室 have no English counterpart; every other message has both.
-                let ok = found.is_some_and(|(_, zh, en)| !zh.is_empty() && (!en.is_empty() || key.ends_with("_suffix")));
+                let ok = found.is_some_and(|(_, zh, en)| {
+                    !zh.is_empty() && (!en.is_empty() || key.ends_with("_suffix"))
+                });
                 assert!(ok, "missing message {key}");
                 checked += 1;
             }
@@ -432,7 +688,10 @@ mod tests {
     fn keys_are_unique() {
         let all: Vec<_> = all_messages().collect();
         for (i, (k, _, _)) in all.iter().enumerate() {
-            assert!(!all[i + 1..].iter().any(|(k2, _, _)| k2 == k), "duplicate key {k}");
+            assert!(
+                !all[i + 1..].iter().any(|(k2, _, _)| k2 == k),
+                "duplicate key {k}"
+            );
         }
     }
 }

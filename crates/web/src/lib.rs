@@ -13,17 +13,17 @@ mod form;
 mod headers;
 mod i18n;
 mod i18n_decisions;
-mod i18n_ratings;
-mod i18n_elevators;
-mod i18n_volunteers;
-mod i18n_requests;
 mod i18n_elevator_ops;
+mod i18n_elevators;
 mod i18n_funds;
-mod i18n_standards;
 mod i18n_notify;
+mod i18n_ratings;
+mod i18n_requests;
+mod i18n_standards;
+mod i18n_volunteers;
 mod pages;
-pub mod server;
 mod ready;
+pub mod server;
 pub mod telemetry;
 
 use axum::Router;
@@ -59,14 +59,24 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { secure_cookies: false, public_url: "http://127.0.0.1:8080".into(), client_ip_header: None }
+        Options {
+            secure_cookies: false,
+            public_url: "http://127.0.0.1:8080".into(),
+            client_ip_header: None,
+        }
     }
 }
 
 /// The whole application with default options but for the cookies' `Secure` flag. Serve it
 /// with the peer address in the request (`server::serve`), so rate limits see the client.
 pub fn app(store: Store, secure_cookies: bool) -> Router {
-    app_with(store, Options { secure_cookies, ..Options::default() })
+    app_with(
+        store,
+        Options {
+            secure_cookies,
+            ..Options::default()
+        },
+    )
 }
 
 /// The whole application: pages, API, OpenAPI document, static assets, health and readiness
@@ -82,15 +92,27 @@ pub fn app_with(store: Store, options: Options) -> Router {
     Router::new()
         .merge(pages::router())
         .nest("/api/v1", api_router)
-        .route("/api/openapi.json", axum::routing::get(api::openapi_handler))
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(api::openapi_handler),
+        )
         .merge(assets::router())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/readyz", axum::routing::get(ready::readyz))
         .fallback(pages::not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), ctx::sign_in_first))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), form::csrf_cookie))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ctx::sign_in_first,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            form::csrf_cookie,
+        ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), headers::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers::security_headers,
+        ))
         .layer(axum::middleware::from_fn(telemetry::log_request))
         .with_state(state)
 }

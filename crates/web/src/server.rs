@@ -40,7 +40,10 @@ pub struct ServerLimits {
 impl Default for ServerLimits {
     /// 20 seconds (idle sockets are gone within 30 s), 512 connections.
     fn default() -> ServerLimits {
-        ServerLimits { header_timeout: Duration::from_secs(20), max_connections: 512 }
+        ServerLimits {
+            header_timeout: Duration::from_secs(20),
+            max_connections: 512,
+        }
     }
 }
 
@@ -49,11 +52,17 @@ const DRAIN: Duration = Duration::from_secs(30);
 
 /// Serves `app` on `listener` within `limits` until `shutdown` completes, then lets the
 /// requests under way finish (at most [`DRAIN`]).
-pub async fn serve(listener: TcpListener, app: Router, limits: ServerLimits, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    limits: ServerLimits,
+    shutdown: impl Future<Output = ()> + Send,
+) -> std::io::Result<()> {
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let graceful = GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout);
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let slot = tokio::select! {
@@ -75,11 +84,14 @@ pub async fn serve(listener: TcpListener, app: Router, limits: ServerLimits, shu
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let service = app.clone().map_request(move |mut req: axum::http::Request<Incoming>| {
-            req.extensions_mut().insert(ConnectInfo(peer));
-            req
-        });
-        let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service)));
+        let service = app
+            .clone()
+            .map_request(move |mut req: axum::http::Request<Incoming>| {
+                req.extensions_mut().insert(ConnectInfo(peer));
+                req
+            });
+        let conn = graceful
+            .watch(http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service)));
         tokio::spawn(async move {
             // A client that goes away or times out is not the server's error.
             let _ = conn.await;
@@ -96,5 +108,8 @@ pub async fn serve(listener: TcpListener, app: Router, limits: ServerLimits, shu
 
 fn is_connection_error(e: &std::io::Error) -> bool {
     use std::io::ErrorKind::*;
-    matches!(e.kind(), ConnectionRefused | ConnectionAborted | ConnectionReset)
+    matches!(
+        e.kind(),
+        ConnectionRefused | ConnectionAborted | ConnectionReset
+    )
 }

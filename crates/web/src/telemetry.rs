@@ -44,7 +44,12 @@ fn request_id(req: &Request) -> String {
     req.headers()
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)))
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        })
         .map(str::to_string)
         .unwrap_or_else(|| hex::encode(rand::random::<[u8; 8]>()))
 }
@@ -52,7 +57,11 @@ fn request_id(req: &Request) -> String {
 pub async fn log_request(mut req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().clone();
-    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| UNMATCHED.to_string());
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| UNMATCHED.to_string());
     let id = request_id(&req);
     let account = AccountSlot::default();
     req.extensions_mut().insert(account.clone());
@@ -64,10 +73,18 @@ pub async fn log_request(mut req: Request, next: Next) -> Response {
     }
     let latency_ms = elapsed.as_micros() as f64 / 1000.0;
     match account.get() {
-        Some(account) => tracing::info!(target: TARGET, %method, %route, status, latency_ms, request_id = %id, account, "request"),
-        None => tracing::info!(target: TARGET, %method, %route, status, latency_ms, request_id = %id, "request"),
+        Some(account) => {
+            tracing::info!(target: TARGET, %method, %route, status, latency_ms, request_id = %id, account, "request")
+        }
+        None => {
+            tracing::info!(target: TARGET, %method, %route, status, latency_ms, request_id = %id, "request")
+        }
     }
-    let labels = [("method", method.to_string()), ("route", route.clone()), ("status", status.to_string())];
+    let labels = [
+        ("method", method.to_string()),
+        ("route", route.clone()),
+        ("status", status.to_string()),
+    ];
     metrics::counter!(REQUESTS_TOTAL, &labels).increment(1);
     metrics::histogram!(REQUEST_DURATION, "route" => route).record(elapsed.as_secs_f64());
     res

@@ -7,9 +7,9 @@
 //! is only as good as what shows the owner meant it. So each way of casting names the evidence
 //! it needs, and a ballot without it is refused when entered, not discovered missing later.
 
+use super::electorate::VoterKey;
 use crate::error::{FieldError, Invalid};
 use crate::lang::Lang;
-use super::electorate::VoterKey;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -44,8 +44,13 @@ fn present(s: &Option<String>) -> bool {
 }
 
 impl CastMethod {
-    pub const ALL: [CastMethod; 5] =
-        [CastMethod::Online, CastMethod::Assisted, CastMethod::Proxy, CastMethod::Remote, CastMethod::Paper];
+    pub const ALL: [CastMethod; 5] = [
+        CastMethod::Online,
+        CastMethod::Assisted,
+        CastMethod::Proxy,
+        CastMethod::Remote,
+        CastMethod::Paper,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -62,7 +67,10 @@ impl CastMethod {
         if s.is_empty() {
             return Err(Invalid::Required);
         }
-        CastMethod::ALL.into_iter().find(|m| m.as_str() == s).ok_or(Invalid::BadChoice)
+        CastMethod::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .ok_or(Invalid::BadChoice)
     }
 
     pub fn label(self, lang: Lang) -> &'static str {
@@ -79,12 +87,18 @@ impl CastMethod {
     pub fn evidence_needed(self, lang: Lang) -> &'static str {
         match self {
             CastMethod::Online => lang.pick("无需凭证", "needs no evidence"),
-            CastMethod::Assisted => {
-                lang.pick("请上传签字的表决票照片或录音", "needs a photo of the signed form or an audio note")
-            }
-            CastMethod::Proxy => lang.pick("请上传业主签字的授权委托书", "needs the owner's signed authorisation"),
+            CastMethod::Assisted => lang.pick(
+                "请上传签字的表决票照片或录音",
+                "needs a photo of the signed form or an audio note",
+            ),
+            CastMethod::Proxy => lang.pick(
+                "请上传业主签字的授权委托书",
+                "needs the owner's signed authorisation",
+            ),
             CastMethod::Remote => lang.pick("请写明见证人", "needs the name of who witnessed it"),
-            CastMethod::Paper => lang.pick("请上传纸质表决票的照片", "needs a photo of the paper form"),
+            CastMethod::Paper => {
+                lang.pick("请上传纸质表决票的照片", "needs a photo of the paper form")
+            }
         }
     }
 
@@ -113,7 +127,11 @@ impl CastMethod {
                 }
             }
         }
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -139,27 +157,44 @@ impl Authority {
     }
 
     pub fn parse(s: &str) -> Option<Authority> {
-        [Authority::Own, Authority::Proxy, Authority::DeveloperLetter].into_iter().find(|a| a.as_str() == s)
+        [Authority::Own, Authority::Proxy, Authority::DeveloperLetter]
+            .into_iter()
+            .find(|a| a.as_str() == s)
     }
 
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             Authority::Own => lang.pick("投票人本人意见", "the voter's own"),
-            Authority::Proxy => lang.pick("投票人签字的授权委托书", "the voter's signed authorisation"),
-            Authority::DeveloperLetter => lang.pick("开发建设单位授权委托书", "the developer's letter of authorisation"),
+            Authority::Proxy => {
+                lang.pick("投票人签字的授权委托书", "the voter's signed authorisation")
+            }
+            Authority::DeveloperLetter => lang.pick(
+                "开发建设单位授权委托书",
+                "the developer's letter of authorisation",
+            ),
         }
     }
 
     /// The authority a ballot for `voter` cast this way stands on, or why none may be cast:
     /// nobody speaks for a flat without an owner, and the developer's one vote is cast only by
     /// its representative with a letter of authorisation (a proxy ballot).
-    pub fn of(method: CastMethod, voter: VoterKey, household: &str) -> Result<Authority, FieldError> {
+    pub fn of(
+        method: CastMethod,
+        voter: VoterKey,
+        household: &str,
+    ) -> Result<Authority, FieldError> {
         match (voter, method) {
-            (VoterKey::Household(_), _) => {
-                Err(FieldError::new("household_id", Invalid::Ownerless { household: household.to_string() }))
-            }
+            (VoterKey::Household(_), _) => Err(FieldError::new(
+                "household_id",
+                Invalid::Ownerless {
+                    household: household.to_string(),
+                },
+            )),
             (VoterKey::Developer, CastMethod::Proxy) => Ok(Authority::DeveloperLetter),
-            (VoterKey::Developer, _) => Err(FieldError::new("method", Invalid::DeveloperNeedsAuthorisation)),
+            (VoterKey::Developer, _) => Err(FieldError::new(
+                "method",
+                Invalid::DeveloperNeedsAuthorisation,
+            )),
             (VoterKey::Person(_), CastMethod::Proxy) => Ok(Authority::Proxy),
             (VoterKey::Person(_), _) => Ok(Authority::Own),
         }
@@ -171,7 +206,12 @@ mod tests {
     use super::*;
 
     fn ev(recorded_by: Option<i64>, file: Option<&str>, witness: Option<&str>) -> Evidence {
-        Evidence { recorded_by, file: file.map(Into::into), witness: witness.map(Into::into), note: None }
+        Evidence {
+            recorded_by,
+            file: file.map(Into::into),
+            witness: witness.map(Into::into),
+            note: None,
+        }
     }
 
     fn fields(method: CastMethod, e: &Evidence) -> Vec<&'static str> {
@@ -208,18 +248,33 @@ mod tests {
             (Paper, &full, vec![]),
         ];
         for (method, evidence, expected) in cases {
-            assert_eq!(fields(method, evidence), expected, "{method:?} {evidence:?}");
+            assert_eq!(
+                fields(method, evidence),
+                expected,
+                "{method:?} {evidence:?}"
+            );
         }
     }
 
     #[test]
     fn messages_name_the_field_and_what_is_missing() {
-        let errors = CastMethod::Assisted.check(&Evidence::default()).unwrap_err();
+        let errors = CastMethod::Assisted
+            .check(&Evidence::default())
+            .unwrap_err();
         assert_eq!(errors[0].message(Lang::Zh), "代录人：必须填写");
-        assert_eq!(errors[1].message(Lang::Zh), "凭证：请上传签字的表决票照片或录音");
-        assert_eq!(errors[1].message(Lang::En), "Evidence needs a photo of the signed form or an audio note");
+        assert_eq!(
+            errors[1].message(Lang::Zh),
+            "凭证：请上传签字的表决票照片或录音"
+        );
+        assert_eq!(
+            errors[1].message(Lang::En),
+            "Evidence needs a photo of the signed form or an audio note"
+        );
         let errors = CastMethod::Remote.check(&Evidence::default()).unwrap_err();
-        assert_eq!(errors[0].message(Lang::En), "Witness needs the name of who witnessed it");
+        assert_eq!(
+            errors[0].message(Lang::En),
+            "Witness needs the name of who witnessed it"
+        );
         assert_eq!(errors[0].error.code(), "needs_evidence");
     }
 
@@ -245,7 +300,10 @@ mod tests {
             assert_eq!(got, want, "{method:?} {voter:?}");
         }
         let err = Authority::of(Paper, VoterKey::Household(7), "1栋 1单元 101").unwrap_err();
-        assert_eq!(err.message(Lang::Zh), "户：1栋 1单元 101 没有登记业主：计入总数，但无法为其投票。请先在房屋页面登记业主（本次表决的名单已冻结，不再变动）");
+        assert_eq!(
+            err.message(Lang::Zh),
+            "户：1栋 1单元 101 没有登记业主：计入总数，但无法为其投票。请先在房屋页面登记业主（本次表决的名单已冻结，不再变动）"
+        );
         for a in [Authority::Own, Authority::Proxy, Authority::DeveloperLetter] {
             assert_eq!(Authority::parse(a.as_str()), Some(a));
         }

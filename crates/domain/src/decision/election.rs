@@ -72,7 +72,11 @@ impl Election {
         for m in [Measure::Area, Measure::Headcount] {
             thresholds.push(Threshold::yes(m, Base::Participants, frac(1, 2), true));
         }
-        Election { seats, candidates, thresholds }
+        Election {
+            seats,
+            candidates,
+            thresholds,
+        }
     }
 
     /// Every problem with the election's set-up.
@@ -86,11 +90,18 @@ impl Election {
         } else if has_duplicates(&self.candidates) {
             errors.push(FieldError::new("candidates", Invalid::DuplicateChoice));
         }
-        let rule = super::rule::DecisionRule { thresholds: self.thresholds.clone(), ..super::Preset::Custom.rule() };
+        let rule = super::rule::DecisionRule {
+            thresholds: self.thresholds.clone(),
+            ..super::Preset::Custom.rule()
+        };
         if let Err(mut e) = rule.check() {
             errors.append(&mut e);
         }
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 
     /// Refuses a ballot naming more candidates than seats, a name not on the list, or the same
@@ -150,30 +161,49 @@ impl Election {
                     .map(|t| check_threshold(t, votes, participants, all))
                     .collect();
                 let passed = quorum_met && checks.iter().all(|c| c.met);
-                CandidateResult { candidate: *candidate, votes, checks, passed, elected: false }
+                CandidateResult {
+                    candidate: *candidate,
+                    votes,
+                    checks,
+                    passed,
+                    elected: false,
+                }
             })
             .collect();
-        candidates.sort_by_key(|c| (Reverse(c.votes.heads), Reverse(c.votes.area_centi), c.candidate));
+        candidates.sort_by_key(|c| {
+            (
+                Reverse(c.votes.heads),
+                Reverse(c.votes.area_centi),
+                c.candidate,
+            )
+        });
 
-        let passing: Vec<usize> = (0..candidates.len()).filter(|i| candidates[*i].passed).collect();
-        let (elected, needs_second_round, second_round_seats, unfilled) = if passing.len() <= self.seats {
-            (passing.clone(), vec![], 0, self.seats - passing.len())
-        } else {
-            let last = candidates[passing[self.seats - 1]].votes;
-            if candidates[passing[self.seats]].votes == last {
-                let elected: Vec<usize> = passing.iter().copied().filter(|i| candidates[*i].votes != last).collect();
-                let mut tied: Vec<i64> = passing
-                    .iter()
-                    .filter(|i| candidates[**i].votes == last)
-                    .map(|i| candidates[*i].candidate)
-                    .collect();
-                tied.sort_unstable();
-                let left = self.seats - elected.len();
-                (elected, tied, left, 0)
+        let passing: Vec<usize> = (0..candidates.len())
+            .filter(|i| candidates[*i].passed)
+            .collect();
+        let (elected, needs_second_round, second_round_seats, unfilled) =
+            if passing.len() <= self.seats {
+                (passing.clone(), vec![], 0, self.seats - passing.len())
             } else {
-                (passing[..self.seats].to_vec(), vec![], 0, 0)
-            }
-        };
+                let last = candidates[passing[self.seats - 1]].votes;
+                if candidates[passing[self.seats]].votes == last {
+                    let elected: Vec<usize> = passing
+                        .iter()
+                        .copied()
+                        .filter(|i| candidates[*i].votes != last)
+                        .collect();
+                    let mut tied: Vec<i64> = passing
+                        .iter()
+                        .filter(|i| candidates[**i].votes == last)
+                        .map(|i| candidates[*i].candidate)
+                        .collect();
+                    tied.sort_unstable();
+                    let left = self.seats - elected.len();
+                    (elected, tied, left, 0)
+                } else {
+                    (passing[..self.seats].to_vec(), vec![], 0, 0)
+                }
+            };
         for i in &elected {
             candidates[*i].elected = true;
         }
@@ -217,7 +247,13 @@ mod tests {
 
     /// Voter i (1-based) chooses `ballots[i - 1]`.
     fn count<B: AsRef<[i64]>>(e: &Election, roll: &Electorate, ballots: &[B]) -> ElectionResult {
-        e.count(roll, ballots.iter().enumerate().map(|(i, b)| (VoterKey::Person(i as i64 + 1), b.as_ref())))
+        e.count(
+            roll,
+            ballots
+                .iter()
+                .enumerate()
+                .map(|(i, b)| (VoterKey::Person(i as i64 + 1), b.as_ref())),
+        )
     }
 
     const A: i64 = 101;
@@ -243,7 +279,10 @@ mod tests {
         assert!(r.needs_second_round.is_empty());
         let c = r.candidates.iter().find(|x| x.candidate == C).unwrap();
         assert_eq!((c.votes.heads, c.passed, c.elected), (5, false, false));
-        assert_eq!(r.candidates.iter().map(|c| c.candidate).collect::<Vec<_>>(), vec![A, B, C, D, E]);
+        assert_eq!(
+            r.candidates.iter().map(|c| c.candidate).collect::<Vec<_>>(),
+            vec![A, B, C, D, E]
+        );
     }
 
     #[test]
@@ -261,7 +300,11 @@ mod tests {
         assert_eq!((r.second_round_seats, r.unfilled), (1, 0));
         // A clear winner of one seat; and two-name ballots for one seat are spoiled.
         let el = Election::civil_code(1, vec![B, C]);
-        let r = count(&el, &roll, &[&[B], &[B], &[B], &[B], &[B], &[B], &[C], &[C], &[C], &[C]]);
+        let r = count(
+            &el,
+            &roll,
+            &[&[B], &[B], &[B], &[B], &[B], &[B], &[C], &[C], &[C], &[C]],
+        );
         assert_eq!(r.elected, vec![B]);
         let r = count(&el, &roll, &[&[B, C]; 10]);
         assert!(r.elected.is_empty() && r.needs_second_round.is_empty());
@@ -269,7 +312,21 @@ mod tests {
         // A tie for every seat: all go to the second round.
         let el = Election::civil_code(2, vec![A, B, C]);
         let roll = super::tests::roll(&[10_000; 9]);
-        let r = count(&el, &roll, &[&[A, B], &[A, B], &[A, B], &[A, C], &[A, C], &[A, C], &[B, C], &[B, C], &[B, C]]);
+        let r = count(
+            &el,
+            &roll,
+            &[
+                &[A, B],
+                &[A, B],
+                &[A, B],
+                &[A, C],
+                &[A, C],
+                &[A, C],
+                &[B, C],
+                &[B, C],
+                &[B, C],
+            ],
+        );
         assert!(r.elected.is_empty());
         assert_eq!(r.needs_second_round, vec![A, B, C]);
         assert_eq!((r.second_round_seats, r.unfilled), (2, 0));
@@ -296,8 +353,20 @@ mod tests {
         let r = count(&el, &roll, &ballots);
         assert_eq!(r.elected, vec![C, A]);
         let (a, b) = (&r.candidates[1], &r.candidates[2]);
-        assert_eq!((a.candidate, a.votes.heads, a.votes.area_centi), (A, 7, 70_001));
-        assert_eq!((b.candidate, b.votes.heads, b.votes.area_centi, b.passed, b.elected), (B, 7, 70_000, true, false));
+        assert_eq!(
+            (a.candidate, a.votes.heads, a.votes.area_centi),
+            (A, 7, 70_001)
+        );
+        assert_eq!(
+            (
+                b.candidate,
+                b.votes.heads,
+                b.votes.area_centi,
+                b.passed,
+                b.elected
+            ),
+            (B, 7, 70_000, true, false)
+        );
         assert!(r.needs_second_round.is_empty());
     }
 
@@ -326,7 +395,10 @@ mod tests {
         assert_eq!(r.participants.heads, 3);
         assert_eq!(r.spoiled.heads, 2);
         assert_eq!(r.candidates[0].votes.heads, 1);
-        assert!(r.elected.is_empty(), "1 of 3 participants is not more than half");
+        assert!(
+            r.elected.is_empty(),
+            "1 of 3 participants is not more than half"
+        );
     }
 
     #[test]
@@ -337,10 +409,25 @@ mod tests {
         assert_eq!(el.check_ballot(&[A, C]), Ok(()));
         let e = el.check_ballot(&[A, B, C]).unwrap_err();
         assert_eq!(e.message(Lang::Zh), "候选人：最多只能选 2 人");
-        assert_eq!(el.check_ballot(&[A, 99]).unwrap_err().error, Invalid::NotACandidate);
-        assert_eq!(el.check_ballot(&[A, A]).unwrap_err().error, Invalid::DuplicateChoice);
-        let bad = Election { seats: 0, candidates: vec![A, A], thresholds: vec![] };
-        let fields: Vec<_> = bad.check().unwrap_err().into_iter().map(|e| (e.field, e.error)).collect();
+        assert_eq!(
+            el.check_ballot(&[A, 99]).unwrap_err().error,
+            Invalid::NotACandidate
+        );
+        assert_eq!(
+            el.check_ballot(&[A, A]).unwrap_err().error,
+            Invalid::DuplicateChoice
+        );
+        let bad = Election {
+            seats: 0,
+            candidates: vec![A, A],
+            thresholds: vec![],
+        };
+        let fields: Vec<_> = bad
+            .check()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| (e.field, e.error))
+            .collect();
         assert_eq!(
             fields,
             vec![

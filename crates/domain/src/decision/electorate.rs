@@ -190,22 +190,40 @@ impl Electorate {
                     VoterKey::Person(_) if !rules.one_per_owner => households.len() as i64,
                     _ => 1,
                 };
-                Voter { key, households, area_centi, heads }
+                Voter {
+                    key,
+                    households,
+                    area_centi,
+                    heads,
+                }
             })
             .collect();
-        voters.iter().try_fold(0i64, |sum, v| sum.checked_add(v.area_centi)).ok_or(ElectorateError::TooLarge)?;
+        voters
+            .iter()
+            .try_fold(0i64, |sum, v| sum.checked_add(v.area_centi))
+            .ok_or(ElectorateError::TooLarge)?;
         Ok(Electorate::from_voters(voters))
     }
 
     pub fn from_voters(mut voters: Vec<Voter>) -> Electorate {
         voters.sort_by_key(|v| v.key);
         voters.dedup_by_key(|v| v.key);
-        let total_area_centi = voters.iter().fold(0i64, |sum, v| sum.saturating_add(v.area_centi));
+        let total_area_centi = voters
+            .iter()
+            .fold(0i64, |sum, v| sum.saturating_add(v.area_centi));
         let total_heads = voters.iter().map(|v| v.heads).sum();
-        let mut by_household: Vec<(i64, usize)> =
-            voters.iter().enumerate().flat_map(|(i, v)| v.households.iter().map(move |h| (*h, i))).collect();
+        let mut by_household: Vec<(i64, usize)> = voters
+            .iter()
+            .enumerate()
+            .flat_map(|(i, v)| v.households.iter().map(move |h| (*h, i)))
+            .collect();
         by_household.sort_unstable();
-        Electorate { voters, total_area_centi, total_heads, by_household }
+        Electorate {
+            voters,
+            total_area_centi,
+            total_heads,
+            by_household,
+        }
     }
 
     pub fn voters(&self) -> &[Voter] {
@@ -222,7 +240,10 @@ impl Electorate {
 
     /// The totals as [`Counts`]: the "all" of every threshold.
     pub fn totals(&self) -> Counts {
-        Counts { area_centi: self.total_area_centi, heads: self.total_heads }
+        Counts {
+            area_centi: self.total_area_centi,
+            heads: self.total_heads,
+        }
     }
 
     /// The number of distinct households on the roll.
@@ -241,13 +262,18 @@ impl Electorate {
     /// The households without an owner on record, ascending: they count, but no ballot can
     /// be cast for them.
     pub fn ownerless(&self) -> Vec<i64> {
-        self.voters.iter().filter(|v| !v.key.can_cast()).flat_map(|v| v.households.iter().copied()).collect()
+        self.voters
+            .iter()
+            .filter(|v| !v.key.can_cast())
+            .flat_map(|v| v.households.iter().copied())
+            .collect()
     }
 
     /// How many unsold flats the developer's one vote stands for (zero when none, or when
     /// `developer_as_one` is off).
     pub fn developer_flats(&self) -> usize {
-        self.voter(&VoterKey::Developer).map_or(0, |v| v.households.len())
+        self.voter(&VoterKey::Developer)
+            .map_or(0, |v| v.households.len())
     }
 
     pub(crate) fn index_of(&self, key: &VoterKey) -> Option<usize> {
@@ -260,13 +286,19 @@ impl Electorate {
 
     /// The voter, or the error to show when a ballot names someone not on the roll.
     pub fn check_voter(&self, key: &VoterKey) -> Result<&Voter, FieldError> {
-        self.voter(key).ok_or(FieldError::new("voter", Invalid::NotInElectorate))
+        self.voter(key)
+            .ok_or(FieldError::new("voter", Invalid::NotInElectorate))
     }
 
     /// Every voter who votes for this household: one, unless co-owners vote separately.
     pub fn voters_for(&self, household_id: i64) -> impl Iterator<Item = &Voter> {
-        let start = self.by_household.partition_point(|(h, _)| *h < household_id);
-        self.by_household[start..].iter().take_while(move |(h, _)| *h == household_id).map(|(_, i)| &self.voters[*i])
+        let start = self
+            .by_household
+            .partition_point(|(h, _)| *h < household_id);
+        self.by_household[start..]
+            .iter()
+            .take_while(move |(h, _)| *h == household_id)
+            .map(|(_, i)| &self.voters[*i])
     }
 
     /// The voter who casts this household's vote (the first of [`Electorate::voters_for`]
@@ -299,14 +331,24 @@ fn shares(h: &ElectorHousehold, rules: &HeadcountRules) -> Vec<(VoterKey, i64)> 
     }
     let n = owners.len() as i64;
     let (each, rest) = (h.area_centi / n, h.area_centi % n);
-    owners.iter().enumerate().map(|(i, p)| (VoterKey::Person(*p), each + i64::from((i as i64) < rest))).collect()
+    owners
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (VoterKey::Person(*p), each + i64::from((i as i64) < rest)))
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn hh(id: i64, area: i64, owners: &[i64], designated: Option<i64>, dev: bool) -> ElectorHousehold {
+    fn hh(
+        id: i64,
+        area: i64,
+        owners: &[i64],
+        designated: Option<i64>,
+        dev: bool,
+    ) -> ElectorHousehold {
         ElectorHousehold {
             household_id: id,
             area_centi: area,
@@ -335,15 +377,28 @@ mod tests {
         let e = Electorate::build(world(), &rules).unwrap();
         assert_eq!(e.total_area_centi(), 49_001, "area always adds up");
         assert_eq!(e.household_count(), 7);
-        e.voters().iter().map(|v| (v.key.to_string(), v.households.clone(), v.area_centi, v.heads)).collect()
+        e.voters()
+            .iter()
+            .map(|v| {
+                (
+                    v.key.to_string(),
+                    v.households.clone(),
+                    v.area_centi,
+                    v.heads,
+                )
+            })
+            .collect()
     }
 
     fn v(key: &str, households: &[i64], area: i64, heads: i64) -> (String, Vec<i64>, i64, i64) {
         (key.to_string(), households.to_vec(), area, heads)
     }
 
-    const ALL_ON: HeadcountRules =
-        HeadcountRules { one_per_owner: true, developer_as_one: true, co_owners_one_voter: true };
+    const ALL_ON: HeadcountRules = HeadcountRules {
+        one_per_owner: true,
+        developer_as_one: true,
+        co_owners_one_voter: true,
+    };
 
     #[test]
     fn all_switches_on_follow_spc_art_9() {
@@ -361,14 +416,20 @@ mod tests {
 
     #[test]
     fn one_per_owner_off_counts_each_flat() {
-        let r = roll(HeadcountRules { one_per_owner: false, ..ALL_ON });
+        let r = roll(HeadcountRules {
+            one_per_owner: false,
+            ..ALL_ON
+        });
         assert_eq!(r[0], v("p:1", &[1, 2], 18_000, 2));
         assert_eq!(r.iter().map(|x| x.3).sum::<i64>(), 6);
     }
 
     #[test]
     fn developer_as_one_off_leaves_unsold_flats_apart() {
-        let r = roll(HeadcountRules { developer_as_one: false, ..ALL_ON });
+        let r = roll(HeadcountRules {
+            developer_as_one: false,
+            ..ALL_ON
+        });
         assert_eq!(
             r,
             vec![
@@ -384,7 +445,10 @@ mod tests {
 
     #[test]
     fn co_owners_one_voter_off_splits_area_exactly() {
-        let r = roll(HeadcountRules { co_owners_one_voter: false, ..ALL_ON });
+        let r = roll(HeadcountRules {
+            co_owners_one_voter: false,
+            ..ALL_ON
+        });
         assert_eq!(
             r,
             vec![
@@ -401,22 +465,47 @@ mod tests {
 
     #[test]
     fn all_switches_off_counts_every_owner_of_every_flat() {
-        let off = HeadcountRules { one_per_owner: false, developer_as_one: false, co_owners_one_voter: false };
+        let off = HeadcountRules {
+            one_per_owner: false,
+            developer_as_one: false,
+            co_owners_one_voter: false,
+        };
         let e = Electorate::build(world(), &off).unwrap();
         // p1 twice, p2, p3, p4, p5, h5, h6, h7
         assert_eq!(e.total_heads(), 9);
-        assert_eq!(e.voters_for(3).map(|v| v.key.to_string()).collect::<Vec<_>>(), ["p:2", "p:3"]);
+        assert_eq!(
+            e.voters_for(3)
+                .map(|v| v.key.to_string())
+                .collect::<Vec<_>>(),
+            ["p:2", "p:3"]
+        );
     }
 
     #[test]
     fn one_owner_in_two_roles_is_one_voter() {
         // Person 1 owns flat 1 alone and is the designated voter of flat 2 which they co-own.
-        let hs = vec![hh(1, 100, &[1], None, false), hh(2, 200, &[2, 1], Some(1), false)];
+        let hs = vec![
+            hh(1, 100, &[1], None, false),
+            hh(2, 200, &[2, 1], Some(1), false),
+        ];
         let e = Electorate::build(hs.clone(), &ALL_ON).unwrap();
         assert_eq!(e.voters().len(), 1);
         assert_eq!((e.total_area_centi(), e.total_heads()), (300, 1));
-        let e = Electorate::build(hs, &HeadcountRules { co_owners_one_voter: false, ..ALL_ON }).unwrap();
-        assert_eq!((e.total_heads(), e.voter(&VoterKey::Person(1)).unwrap().area_centi), (2, 200));
+        let e = Electorate::build(
+            hs,
+            &HeadcountRules {
+                co_owners_one_voter: false,
+                ..ALL_ON
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                e.total_heads(),
+                e.voter(&VoterKey::Person(1)).unwrap().area_centi
+            ),
+            (2, 200)
+        );
     }
 
     #[test]
@@ -430,8 +519,17 @@ mod tests {
         assert_eq!(e.voters_for(99).count(), 0);
         assert!(e.check_voter(&VoterKey::Person(1)).is_ok());
         let err = e.check_voter(&VoterKey::Person(2)).unwrap_err();
-        assert_eq!(err.message(crate::Lang::Zh), "投票人：不在本次表决的业主名单中");
-        assert_eq!(e.totals(), Counts { area_centi: 49_001, heads: 5 });
+        assert_eq!(
+            err.message(crate::Lang::Zh),
+            "投票人：不在本次表决的业主名单中"
+        );
+        assert_eq!(
+            e.totals(),
+            Counts {
+                area_centi: 49_001,
+                heads: 5
+            }
+        );
     }
 
     #[test]
@@ -442,11 +540,21 @@ mod tests {
         assert!(!VoterKey::Household(7).can_cast());
         assert!(VoterKey::Person(1).can_cast() && VoterKey::Developer.can_cast());
         // With the developer's flats apart, they have no owner on record either.
-        let e = Electorate::build(world(), &HeadcountRules { developer_as_one: false, ..ALL_ON }).unwrap();
+        let e = Electorate::build(
+            world(),
+            &HeadcountRules {
+                developer_as_one: false,
+                ..ALL_ON
+            },
+        )
+        .unwrap();
         assert_eq!((e.ownerless(), e.developer_flats()), (vec![5, 6, 7], 0));
         // A designated voter alone (no ownership row) still makes the flat castable.
         let e = Electorate::build(vec![hh(8, 100, &[], Some(9), false)], &ALL_ON).unwrap();
-        assert_eq!((e.ownerless(), e.voter_for(8).unwrap().key), (vec![], VoterKey::Person(9)));
+        assert_eq!(
+            (e.ownerless(), e.voter_for(8).unwrap().key),
+            (vec![], VoterKey::Person(9))
+        );
     }
 
     #[test]
@@ -454,7 +562,10 @@ mod tests {
         // Person 2 co-owns flat 3 (3 designated) and owns nothing else: not on the roll.
         let e = Electorate::build(world(), &ALL_ON).unwrap();
         assert!(e.voter(&VoterKey::Person(2)).is_none());
-        assert_eq!(e.voters_for(3).map(|v| v.key).collect::<Vec<_>>(), [VoterKey::Person(3)]);
+        assert_eq!(
+            e.voters_for(3).map(|v| v.key).collect::<Vec<_>>(),
+            [VoterKey::Person(3)]
+        );
         // Person 5 co-owns flat 4 with 4, nobody designated: the first listed owner votes.
         assert!(e.voter(&VoterKey::Person(5)).is_none());
     }
@@ -462,13 +573,35 @@ mod tests {
     #[test]
     fn the_developer_with_owners_listed_is_still_one_voter() {
         // An unsold flat for which the registry lists the developer's representative as owner.
-        let hs = vec![hh(1, 100, &[7], None, true), hh(2, 200, &[8], None, true), hh(3, 300, &[7], None, false)];
+        let hs = vec![
+            hh(1, 100, &[7], None, true),
+            hh(2, 200, &[8], None, true),
+            hh(3, 300, &[7], None, false),
+        ];
         let e = Electorate::build(hs.clone(), &ALL_ON).unwrap();
-        assert_eq!(e.voter(&VoterKey::Developer).map(|v| (v.households.clone(), v.area_centi, v.heads)), Some((vec![1, 2], 300, 1)));
-        assert_eq!(e.voter(&VoterKey::Person(7)).map(|v| v.households.clone()), Some(vec![3]));
+        assert_eq!(
+            e.voter(&VoterKey::Developer)
+                .map(|v| (v.households.clone(), v.area_centi, v.heads)),
+            Some((vec![1, 2], 300, 1))
+        );
+        assert_eq!(
+            e.voter(&VoterKey::Person(7)).map(|v| v.households.clone()),
+            Some(vec![3])
+        );
         assert_eq!(e.total_heads(), 2);
-        let e = Electorate::build(hs, &HeadcountRules { developer_as_one: false, ..ALL_ON }).unwrap();
-        assert_eq!(e.voter(&VoterKey::Person(7)).map(|v| (v.households.clone(), v.heads)), Some((vec![1, 3], 1)));
+        let e = Electorate::build(
+            hs,
+            &HeadcountRules {
+                developer_as_one: false,
+                ..ALL_ON
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            e.voter(&VoterKey::Person(7))
+                .map(|v| (v.households.clone(), v.heads)),
+            Some((vec![1, 3], 1))
+        );
         assert_eq!(e.total_heads(), 2);
     }
 
@@ -476,23 +609,42 @@ mod tests {
     fn refuses_duplicate_and_negative() {
         let mut hs = world();
         hs.push(hh(3, 1, &[9], None, false));
-        assert_eq!(Electorate::build(hs, &ALL_ON), Err(ElectorateError::DuplicateHousehold(3)));
+        assert_eq!(
+            Electorate::build(hs, &ALL_ON),
+            Err(ElectorateError::DuplicateHousehold(3))
+        );
         assert_eq!(
             Electorate::build(vec![hh(1, -1, &[1], None, false)], &ALL_ON),
             Err(ElectorateError::NegativeArea(1))
         );
         assert_eq!(
-            Electorate::build(vec![hh(1, i64::MAX, &[1], None, false), hh(2, 1, &[2], None, false)], &ALL_ON),
+            Electorate::build(
+                vec![
+                    hh(1, i64::MAX, &[1], None, false),
+                    hh(2, 1, &[2], None, false)
+                ],
+                &ALL_ON
+            ),
             Err(ElectorateError::TooLarge)
         );
         let empty = Electorate::build(vec![], &ALL_ON).unwrap();
-        assert_eq!((empty.total_area_centi(), empty.total_heads(), empty.household_count()), (0, 0, 0));
+        assert_eq!(
+            (
+                empty.total_area_centi(),
+                empty.total_heads(),
+                empty.household_count()
+            ),
+            (0, 0, 0)
+        );
     }
 
     #[test]
     fn keys_have_a_stable_string_form() {
-        for (s, k) in [("p:12", VoterKey::Person(12)), ("h:34", VoterKey::Household(34)), ("dev", VoterKey::Developer)]
-        {
+        for (s, k) in [
+            ("p:12", VoterKey::Person(12)),
+            ("h:34", VoterKey::Household(34)),
+            ("dev", VoterKey::Developer),
+        ] {
             assert_eq!(VoterKey::parse(s), Ok(k));
             assert_eq!(k.to_string(), s);
             assert_eq!(serde_json::to_string(&k).unwrap(), format!("\"{s}\""));
@@ -505,7 +657,14 @@ mod tests {
 
     #[test]
     fn the_frozen_roll_round_trips_through_json() {
-        let e = Electorate::build(world(), &HeadcountRules { co_owners_one_voter: false, ..ALL_ON }).unwrap();
+        let e = Electorate::build(
+            world(),
+            &HeadcountRules {
+                co_owners_one_voter: false,
+                ..ALL_ON
+            },
+        )
+        .unwrap();
         let json = serde_json::to_string(&e).unwrap();
         assert!(!json.contains("by_household"));
         let back: Electorate = serde_json::from_str(&json).unwrap();

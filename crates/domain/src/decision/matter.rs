@@ -60,7 +60,10 @@ impl MatterClass {
         if s.is_empty() {
             return Err(Invalid::Required);
         }
-        MatterClass::ALL.into_iter().find(|m| m.as_str() == s).ok_or(Invalid::BadChoice)
+        MatterClass::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .ok_or(Invalid::BadChoice)
     }
 
     /// The item of Art. 278 (1–9); `None` for advisory polls.
@@ -81,28 +84,47 @@ impl MatterClass {
 
     /// Items 6, 7 and 8: the matters Art. 278 holds to three quarters.
     pub fn is_major(self) -> bool {
-        matches!(self, MatterClass::RaiseFund | MatterClass::Alteration | MatterClass::CommonPartsUse)
+        matches!(
+            self,
+            MatterClass::RaiseFund | MatterClass::Alteration | MatterClass::CommonPartsUse
+        )
     }
 
     /// The rule the law sets for this class; a compound may pick a local preset instead.
     pub fn default_preset(self) -> Preset {
-        if self.is_major() { Preset::CivilMajor } else { Preset::CivilOrdinary }
+        if self.is_major() {
+            Preset::CivilMajor
+        } else {
+            Preset::CivilOrdinary
+        }
     }
 
     /// The wording of Art. 278 (abridged in English).
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            MatterClass::OwnersRules => lang.pick("制定和修改管理规约", "Adopt or amend the owners' rules"),
-            MatterClass::AssemblyProcedure => {
-                lang.pick("制定和修改业主大会议事规则", "Adopt or amend the owners' assembly's rules of procedure")
+            MatterClass::OwnersRules => {
+                lang.pick("制定和修改管理规约", "Adopt or amend the owners' rules")
             }
-            MatterClass::Committee => {
-                lang.pick("选举业主委员会或者更换业主委员会成员", "Elect or replace the owners' committee")
-            }
-            MatterClass::Manager => lang
-                .pick("选聘和解聘物业服务企业或者其他管理人", "Hire or dismiss the property company or other manager"),
-            MatterClass::UseFund => lang.pick("使用建筑物及其附属设施的维修资金", "Use the maintenance fund"),
-            MatterClass::RaiseFund => lang.pick("筹集建筑物及其附属设施的维修资金", "Raise the maintenance fund"),
+            MatterClass::AssemblyProcedure => lang.pick(
+                "制定和修改业主大会议事规则",
+                "Adopt or amend the owners' assembly's rules of procedure",
+            ),
+            MatterClass::Committee => lang.pick(
+                "选举业主委员会或者更换业主委员会成员",
+                "Elect or replace the owners' committee",
+            ),
+            MatterClass::Manager => lang.pick(
+                "选聘和解聘物业服务企业或者其他管理人",
+                "Hire or dismiss the property company or other manager",
+            ),
+            MatterClass::UseFund => lang.pick(
+                "使用建筑物及其附属设施的维修资金",
+                "Use the maintenance fund",
+            ),
+            MatterClass::RaiseFund => lang.pick(
+                "筹集建筑物及其附属设施的维修资金",
+                "Raise the maintenance fund",
+            ),
             MatterClass::Alteration => lang.pick(
                 "改建、重建建筑物及其附属设施",
                 "Rebuild or alter buildings and their facilities (e.g. add an elevator)",
@@ -111,9 +133,13 @@ impl MatterClass {
                 "改变共有部分的用途或者利用共有部分从事经营活动",
                 "Change the use of common parts or use them for business",
             ),
-            MatterClass::OtherMajor => lang
-                .pick("有关共有和共同管理权利的其他重大事项", "Other major matters of common ownership and management"),
-            MatterClass::Advisory => lang.pick("意见征集（不具法定效力）", "Advisory poll (not binding)"),
+            MatterClass::OtherMajor => lang.pick(
+                "有关共有和共同管理权利的其他重大事项",
+                "Other major matters of common ownership and management",
+            ),
+            MatterClass::Advisory => {
+                lang.pick("意见征集（不具法定效力）", "Advisory poll (not binding)")
+            }
         }
     }
 }
@@ -140,7 +166,11 @@ mod tests {
         for m in MatterClass::ALL {
             let major = matches!(m.article_item(), Some(6..=8));
             assert_eq!(m.is_major(), major, "{m:?}");
-            let expected = if major { Preset::CivilMajor } else { Preset::CivilOrdinary };
+            let expected = if major {
+                Preset::CivilMajor
+            } else {
+                Preset::CivilOrdinary
+            };
             assert_eq!(m.default_preset(), expected);
         }
         assert_eq!(MatterClass::Alteration.article_item(), Some(7));

@@ -71,22 +71,32 @@ impl Preset {
         if s.is_empty() {
             return Err(Invalid::Required);
         }
-        Preset::ALL.into_iter().find(|p| p.as_str() == s).ok_or(Invalid::BadChoice)
+        Preset::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .ok_or(Invalid::BadChoice)
     }
 
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            Preset::CivilOrdinary => {
-                lang.pick("民法典一般事项（双过半）", "Civil Code, ordinary matter (more than half)")
+            Preset::CivilOrdinary => lang.pick(
+                "民法典一般事项（双过半）",
+                "Civil Code, ordinary matter (more than half)",
+            ),
+            Preset::CivilMajor => lang.pick(
+                "民法典重大事项（四分之三以上）",
+                "Civil Code, major matter (three quarters)",
+            ),
+            Preset::Beijing2020Elevator => {
+                lang.pick("北京加装电梯（2020）", "Beijing elevator retrofit (2020)")
             }
-            Preset::CivilMajor => {
-                lang.pick("民法典重大事项（四分之三以上）", "Civil Code, major matter (three quarters)")
+            Preset::Jinan2019Elevator => {
+                lang.pick("济南加装电梯（2019）", "Jinan elevator retrofit (2019)")
             }
-            Preset::Beijing2020Elevator => lang.pick("北京加装电梯（2020）", "Beijing elevator retrofit (2020)"),
-            Preset::Jinan2019Elevator => lang.pick("济南加装电梯（2019）", "Jinan elevator retrofit (2019)"),
-            Preset::WenjiangTwoThirds => {
-                lang.pick("同意率超三分之二（按户）", "More than two thirds of households agree")
-            }
+            Preset::WenjiangTwoThirds => lang.pick(
+                "同意率超三分之二（按户）",
+                "More than two thirds of households agree",
+            ),
             Preset::Custom => lang.pick("自定义规则", "Custom rule"),
         }
     }
@@ -95,7 +105,9 @@ impl Preset {
     /// Code rule as the starting point of the form; the rule actually used is the one stored.
     pub fn rule(self) -> DecisionRule {
         let two_thirds = frac(2, 3);
-        let both = |make: &dyn Fn(Measure) -> Threshold| vec![make(Measure::Area), make(Measure::Headcount)];
+        let both = |make: &dyn Fn(Measure) -> Threshold| {
+            vec![make(Measure::Area), make(Measure::Headcount)]
+        };
         let civil_quorum = both(&|m| Threshold::quorum(m, two_thirds));
         let plain = |thresholds: Vec<Threshold>, notice_days: u16| DecisionRule {
             thresholds,
@@ -106,22 +118,42 @@ impl Preset {
         };
         match self {
             Preset::CivilOrdinary | Preset::Custom => plain(
-                [civil_quorum, both(&|m| Threshold::yes(m, Base::Participants, frac(1, 2), true))].concat(),
+                [
+                    civil_quorum,
+                    both(&|m| Threshold::yes(m, Base::Participants, frac(1, 2), true)),
+                ]
+                .concat(),
                 DecisionRule::DEFAULT_NOTICE_DAYS,
             ),
             Preset::CivilMajor => plain(
-                [civil_quorum, both(&|m| Threshold::yes(m, Base::Participants, frac(3, 4), false))].concat(),
+                [
+                    civil_quorum,
+                    both(&|m| Threshold::yes(m, Base::Participants, frac(3, 4), false)),
+                ]
+                .concat(),
                 DecisionRule::DEFAULT_NOTICE_DAYS,
             ),
             Preset::Beijing2020Elevator | Preset::Jinan2019Elevator => DecisionRule {
                 requires_affected_consent: true,
                 no_unresolved_objection: true,
-                ..plain(both(&|m| Threshold::yes(m, Base::All, two_thirds, false)), DecisionRule::ELEVATOR_NOTICE_DAYS)
+                ..plain(
+                    both(&|m| Threshold::yes(m, Base::All, two_thirds, false)),
+                    DecisionRule::ELEVATOR_NOTICE_DAYS,
+                )
             },
             Preset::WenjiangTwoThirds => DecisionRule {
-                headcount: HeadcountRules { one_per_owner: false, developer_as_one: false, co_owners_one_voter: true },
+                headcount: HeadcountRules {
+                    one_per_owner: false,
+                    developer_as_one: false,
+                    co_owners_one_voter: true,
+                },
                 ..plain(
-                    vec![Threshold::yes(Measure::Headcount, Base::All, two_thirds, true)],
+                    vec![Threshold::yes(
+                        Measure::Headcount,
+                        Base::All,
+                        two_thirds,
+                        true,
+                    )],
                     DecisionRule::ELEVATOR_NOTICE_DAYS,
                 )
             },
@@ -131,7 +163,11 @@ impl Preset {
     /// The first preset whose rule this is, or `Custom` when it matches none. Beijing 2020 and
     /// Jinan 2019 are the same rule as data, so store the chosen preset beside the rule.
     pub fn of_rule(rule: &DecisionRule) -> Preset {
-        Preset::ALL.into_iter().filter(|p| *p != Preset::Custom).find(|p| p.rule() == *rule).unwrap_or(Preset::Custom)
+        Preset::ALL
+            .into_iter()
+            .filter(|p| *p != Preset::Custom)
+            .find(|p| p.rule() == *rule)
+            .unwrap_or(Preset::Custom)
     }
 }
 
@@ -144,7 +180,10 @@ mod tests {
     fn codes_round_trip() {
         for p in Preset::ALL {
             assert_eq!(Preset::parse(p.code()), Ok(p));
-            assert_eq!(serde_json::to_string(&p).unwrap(), format!("\"{}\"", p.as_str()));
+            assert_eq!(
+                serde_json::to_string(&p).unwrap(),
+                format!("\"{}\"", p.as_str())
+            );
             assert!(!p.label(Lang::Zh).is_empty() && !p.label(Lang::En).is_empty());
         }
         assert_eq!(Preset::parse("x"), Err(Invalid::BadChoice));
@@ -155,7 +194,10 @@ mod tests {
         for p in Preset::ALL {
             assert_eq!(Preset::of_rule(&p.rule()).rule(), p.rule());
         }
-        assert_eq!(Preset::of_rule(&Preset::Jinan2019Elevator.rule()), Preset::Beijing2020Elevator);
+        assert_eq!(
+            Preset::of_rule(&Preset::Jinan2019Elevator.rule()),
+            Preset::Beijing2020Elevator
+        );
         let mut edited = Preset::CivilMajor.rule();
         edited.notice_days = 10;
         assert_eq!(Preset::of_rule(&edited), Preset::Custom);
@@ -165,11 +207,24 @@ mod tests {
     fn civil_code_numbers() {
         let major = Preset::CivilMajor.rule();
         assert_eq!(major.quorum().count(), 2);
-        let yes: Vec<_> = major.thresholds.iter().filter(|t| t.count == Counted::Yes).collect();
+        let yes: Vec<_> = major
+            .thresholds
+            .iter()
+            .filter(|t| t.count == Counted::Yes)
+            .collect();
         assert_eq!(yes.len(), 2);
-        assert!(yes.iter().all(|t| t.fraction == frac(3, 4) && !t.strict && t.of == Base::Participants));
+        assert!(
+            yes.iter()
+                .all(|t| t.fraction == frac(3, 4) && !t.strict && t.of == Base::Participants)
+        );
         let ordinary = Preset::CivilOrdinary.rule();
-        assert!(ordinary.thresholds.iter().filter(|t| !t.is_quorum()).all(|t| t.strict && t.fraction == frac(1, 2)));
+        assert!(
+            ordinary
+                .thresholds
+                .iter()
+                .filter(|t| !t.is_quorum())
+                .all(|t| t.strict && t.fraction == frac(1, 2))
+        );
         let wenjiang = Preset::WenjiangTwoThirds.rule();
         assert_eq!(wenjiang.thresholds.len(), 1);
         assert!(wenjiang.thresholds[0].strict);

@@ -55,12 +55,24 @@ pub struct Threshold {
 impl Threshold {
     /// Participants of all, inclusive: the shape of the Art. 278 quorum.
     pub fn quorum(measure: Measure, fraction: Fraction) -> Threshold {
-        Threshold { measure, count: Counted::Participants, of: Base::All, fraction, strict: false }
+        Threshold {
+            measure,
+            count: Counted::Participants,
+            of: Base::All,
+            fraction,
+            strict: false,
+        }
     }
 
     /// Yes of `of`, inclusive ("以上") or strict ("过半数", "超过").
     pub fn yes(measure: Measure, of: Base, fraction: Fraction, strict: bool) -> Threshold {
-        Threshold { measure, count: Counted::Yes, of, fraction, strict }
+        Threshold {
+            measure,
+            count: Counted::Yes,
+            of,
+            fraction,
+            strict,
+        }
     }
 
     /// A threshold on participation rather than on agreement; failing one means no quorum,
@@ -72,7 +84,11 @@ impl Threshold {
     /// Whether `part / whole` meets this threshold, by cross-multiplication. A zero `whole`
     /// never meets a positive threshold.
     pub fn met_by(&self, part: i64, whole: i64) -> bool {
-        if self.strict { self.fraction.exceeded_by(part, whole) } else { self.fraction.reached_by(part, whole) }
+        if self.strict {
+            self.fraction.exceeded_by(part, whole)
+        } else {
+            self.fraction.reached_by(part, whole)
+        }
     }
 
     /// "同意人数 ≥ 参与表决人数的 3/4" / "yes by headcount ≥ 3/4 of participants".
@@ -144,7 +160,11 @@ pub struct HeadcountRules {
 
 impl Default for HeadcountRules {
     fn default() -> Self {
-        HeadcountRules { one_per_owner: true, developer_as_one: true, co_owners_one_voter: true }
+        HeadcountRules {
+            one_per_owner: true,
+            developer_as_one: true,
+            co_owners_one_voter: true,
+        }
     }
 }
 
@@ -202,10 +222,17 @@ impl DecisionRule {
         if self.notice_days > Self::MAX_NOTICE_DAYS {
             errors.push(FieldError::new(
                 "notice_days",
-                Invalid::OutOfRange { min: 0, max: i64::from(Self::MAX_NOTICE_DAYS) },
+                Invalid::OutOfRange {
+                    min: 0,
+                    max: i64::from(Self::MAX_NOTICE_DAYS),
+                },
             ));
         }
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -213,7 +240,12 @@ impl DecisionRule {
 /// zero and at most one; it is kept in lowest terms so that notices read "2/3", not "6667/10000"
 /// — a percentage is kept exactly as typed, so "66.67%" is 6667/10000, not 2/3.
 pub fn parse_fraction(input: &str) -> Result<Fraction, Invalid> {
-    let s: String = input.trim().chars().map(crate::area::halfwidth).filter(|c| !c.is_whitespace()).collect();
+    let s: String = input
+        .trim()
+        .chars()
+        .map(crate::area::halfwidth)
+        .filter(|c| !c.is_whitespace())
+        .collect();
     let s = s.replace('／', "/").replace('％', "%");
     if s.is_empty() {
         return Err(Invalid::Required);
@@ -223,7 +255,10 @@ pub fn parse_fraction(input: &str) -> Result<Fraction, Invalid> {
         if !digits(n) || !digits(d) {
             return Err(Invalid::BadFraction);
         }
-        (n.parse::<i64>().map_err(|_| Invalid::BadFraction)?, d.parse::<i64>().map_err(|_| Invalid::BadFraction)?)
+        (
+            n.parse::<i64>().map_err(|_| Invalid::BadFraction)?,
+            d.parse::<i64>().map_err(|_| Invalid::BadFraction)?,
+        )
     } else if let Some(p) = s.strip_suffix('%') {
         let (w, f) = p.split_once('.').unwrap_or((p, ""));
         let f = f.trim_end_matches('0');
@@ -231,7 +266,13 @@ pub fn parse_fraction(input: &str) -> Result<Fraction, Invalid> {
             return Err(Invalid::BadFraction);
         }
         let w: i64 = w.parse().map_err(|_| Invalid::BadFraction)?;
-        let f: i64 = if f.is_empty() { 0 } else { format!("{f:0<2}").parse().map_err(|_| Invalid::BadFraction)? };
+        let f: i64 = if f.is_empty() {
+            0
+        } else {
+            format!("{f:0<2}")
+                .parse()
+                .map_err(|_| Invalid::BadFraction)?
+        };
         (w * 100 + f, 10_000)
     } else {
         return Err(Invalid::BadFraction);
@@ -281,14 +322,61 @@ mod tests {
         let cases: Vec<(Vec<Threshold>, Vec<Invalid>)> = vec![
             (vec![], vec![Invalid::Required]),
             (vec![ok], vec![]),
-            (vec![Threshold { fraction: f(0, 1), ..ok }], vec![Invalid::ThresholdFraction { row: 1 }]),
-            (vec![ok, Threshold { fraction: f(-1, 2), ..ok }], vec![Invalid::ThresholdFraction { row: 2 }]),
-            (vec![Threshold { fraction: f(4, 3), ..ok }], vec![Invalid::ThresholdFraction { row: 1 }]),
-            (vec![Threshold { fraction: f(1, 1), strict: false, ..ok }], vec![]),
-            (vec![Threshold { fraction: f(3, 3), strict: true, ..ok }], vec![Invalid::ThresholdUnreachable { row: 1 }]),
             (
-                vec![Threshold { count: Counted::Participants, ..ok }, Threshold { fraction: f(5, 4), ..ok }],
-                vec![Invalid::ThresholdParticipation { row: 1 }, Invalid::ThresholdFraction { row: 2 }],
+                vec![Threshold {
+                    fraction: f(0, 1),
+                    ..ok
+                }],
+                vec![Invalid::ThresholdFraction { row: 1 }],
+            ),
+            (
+                vec![
+                    ok,
+                    Threshold {
+                        fraction: f(-1, 2),
+                        ..ok
+                    },
+                ],
+                vec![Invalid::ThresholdFraction { row: 2 }],
+            ),
+            (
+                vec![Threshold {
+                    fraction: f(4, 3),
+                    ..ok
+                }],
+                vec![Invalid::ThresholdFraction { row: 1 }],
+            ),
+            (
+                vec![Threshold {
+                    fraction: f(1, 1),
+                    strict: false,
+                    ..ok
+                }],
+                vec![],
+            ),
+            (
+                vec![Threshold {
+                    fraction: f(3, 3),
+                    strict: true,
+                    ..ok
+                }],
+                vec![Invalid::ThresholdUnreachable { row: 1 }],
+            ),
+            (
+                vec![
+                    Threshold {
+                        count: Counted::Participants,
+                        ..ok
+                    },
+                    Threshold {
+                        fraction: f(5, 4),
+                        ..ok
+                    },
+                ],
+                vec![
+                    Invalid::ThresholdParticipation { row: 1 },
+                    Invalid::ThresholdFraction { row: 2 },
+                ],
             ),
         ];
         for (thresholds, expected) in cases {
@@ -298,17 +386,29 @@ mod tests {
             };
             assert_eq!(got, expected, "{thresholds:?}");
         }
-        let long = DecisionRule { notice_days: 366, ..rule(vec![ok]) };
+        let long = DecisionRule {
+            notice_days: 366,
+            ..rule(vec![ok])
+        };
         assert_eq!(long.check().unwrap_err()[0].field, "notice_days");
     }
 
     #[test]
     fn check_messages_name_the_row_in_both_languages() {
-        let bad = Threshold { fraction: f(4, 3), ..Threshold::yes(Measure::Area, Base::All, f(1, 2), false) };
+        let bad = Threshold {
+            fraction: f(4, 3),
+            ..Threshold::yes(Measure::Area, Base::All, f(1, 2), false)
+        };
         let ok = Threshold::yes(Measure::Area, Base::All, f(1, 2), false);
         let e = &rule(vec![ok, bad]).check().unwrap_err()[0];
-        assert_eq!(e.message(Lang::Zh), "表决门槛：第 2 条的比例必须大于 0 且不超过 1（如 2/3）");
-        assert_eq!(e.message(Lang::En), "Thresholds row 2: the fraction must be above 0 and at most 1 (like 2/3)");
+        assert_eq!(
+            e.message(Lang::Zh),
+            "表决门槛：第 2 条的比例必须大于 0 且不超过 1（如 2/3）"
+        );
+        assert_eq!(
+            e.message(Lang::En),
+            "Thresholds row 2: the fraction must be above 0 and at most 1 (like 2/3)"
+        );
     }
 
     #[test]
@@ -318,7 +418,10 @@ mod tests {
         let r: DecisionRule = serde_json::from_str(json).unwrap();
         assert_eq!(r.notice_days(), DecisionRule::DEFAULT_NOTICE_DAYS);
         assert_eq!(r.headcount, HeadcountRules::default());
-        assert_eq!(r.check().unwrap_err()[0].error, Invalid::ThresholdFraction { row: 1 });
+        assert_eq!(
+            r.check().unwrap_err()[0].error,
+            Invalid::ThresholdFraction { row: 1 }
+        );
     }
 
     #[test]
@@ -344,13 +447,19 @@ mod tests {
         let y = Threshold::yes(Measure::Headcount, Base::Participants, f(1, 2), true);
         assert!(!y.is_quorum());
         assert_eq!(y.label(Lang::Zh), "同意人数 > 参与表决人数的 1/2");
-        assert_eq!(y.label(Lang::En), "yes by headcount > 1/2 of those taking part");
+        assert_eq!(
+            y.label(Lang::En),
+            "yes by headcount > 1/2 of those taking part"
+        );
     }
 
     #[test]
     fn met_by_is_inclusive_or_strict() {
         let incl = Threshold::yes(Measure::Area, Base::All, f(2, 3), false);
-        let strict = Threshold { strict: true, ..incl };
+        let strict = Threshold {
+            strict: true,
+            ..incl
+        };
         assert!(incl.met_by(20, 30) && !strict.met_by(20, 30));
         assert!(incl.met_by(21, 30) && strict.met_by(21, 30));
         assert!(!incl.met_by(19, 30));
@@ -373,7 +482,10 @@ mod tests {
             assert_eq!((got.num(), got.den()), (n, d), "{input}");
         }
         assert_eq!(parse_fraction(""), Err(Invalid::Required));
-        for bad in ["0/3", "4/3", "2/0", "101%", "0%", "abc", "0.5", "-1/2", "1/-2", "2/3/4", "66.667%", "1e3%"] {
+        for bad in [
+            "0/3", "4/3", "2/0", "101%", "0%", "abc", "0.5", "-1/2", "1/-2", "2/3/4", "66.667%",
+            "1e3%",
+        ] {
             assert_eq!(parse_fraction(bad), Err(Invalid::BadFraction), "{bad}");
         }
     }

@@ -105,7 +105,10 @@ impl ProposalStage {
         if s.is_empty() {
             return Err(Invalid::Required);
         }
-        ProposalStage::ALL.into_iter().find(|p| p.as_str() == s).ok_or(Invalid::BadChoice)
+        ProposalStage::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .ok_or(Invalid::BadChoice)
     }
 
     pub fn label(self, lang: Lang) -> &'static str {
@@ -141,7 +144,10 @@ impl ProposalStage {
 
     /// The events allowed now (for the buttons of a page).
     pub fn events(self) -> Vec<StageEvent> {
-        StageEvent::ALL.into_iter().filter(|e| self.next(*e).is_ok()).collect()
+        StageEvent::ALL
+            .into_iter()
+            .filter(|e| self.next(*e).is_ok())
+            .collect()
     }
 
     /// Ballots may be cast and changed only now.
@@ -189,16 +195,28 @@ mod tests {
         let mut n = 0;
         for stage in ProposalStage::ALL {
             for event in StageEvent::ALL {
-                let expected = allowed.iter().find(|(s, e, _)| *s == stage && *e == event).map(|(_, _, to)| *to);
+                let expected = allowed
+                    .iter()
+                    .find(|(s, e, _)| *s == stage && *e == event)
+                    .map(|(_, _, to)| *to);
                 match expected {
                     Some(to) => assert_eq!(stage.next(event), Ok(to), "{stage:?} {event:?}"),
-                    None => assert_eq!(stage.next(event), Err(Invalid::WrongStage { stage }), "{stage:?} {event:?}"),
+                    None => assert_eq!(
+                        stage.next(event),
+                        Err(Invalid::WrongStage { stage }),
+                        "{stage:?} {event:?}"
+                    ),
                 }
                 n += 1;
             }
         }
         assert_eq!(n, 9 * 8);
-        assert!(S::Evaluated.is_final() && S::Failed.is_final() && S::NoQuorum.is_final() && S::Withdrawn.is_final());
+        assert!(
+            S::Evaluated.is_final()
+                && S::Failed.is_final()
+                && S::NoQuorum.is_final()
+                && S::Withdrawn.is_final()
+        );
         assert!(!S::Passed.is_final());
         assert_eq!(S::Voting.events().len(), 3);
         assert!(S::Acting.is_decided() && !S::Voting.is_decided() && S::Voting.is_voting());
@@ -208,7 +226,10 @@ mod tests {
     fn the_refusal_names_the_stage() {
         let e = S::Voting.next(E::Withdraw).unwrap_err();
         assert_eq!(e.message(Lang::Zh), "提案现处于“表决中”阶段，不能这样做");
-        assert_eq!(e.message(Lang::En), "cannot be done while the proposal is at the stage “Voting”");
+        assert_eq!(
+            e.message(Lang::En),
+            "cannot be done while the proposal is at the stage “Voting”"
+        );
         assert_eq!(e.code(), "wrong_stage");
     }
 
@@ -216,7 +237,10 @@ mod tests {
     fn codes_round_trip() {
         for s in ProposalStage::ALL {
             assert_eq!(ProposalStage::parse(s.as_str()), Ok(s));
-            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.as_str()));
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.as_str())
+            );
         }
         assert_eq!(ProposalStage::parse("decided"), Err(Invalid::BadChoice));
         assert_eq!(

@@ -122,8 +122,12 @@ impl Check {
     pub fn label(&self, lang: Lang) -> String {
         match &self.kind {
             CheckKind::Threshold(t) => t.label(lang),
-            CheckKind::AffectedConsent => lang.pick("受影响的业主全部书面同意", "every affected owner consents").into(),
-            CheckKind::NoUnresolvedObjection => lang.pick("没有未解决的异议", "no objection left unresolved").into(),
+            CheckKind::AffectedConsent => lang
+                .pick("受影响的业主全部书面同意", "every affected owner consents")
+                .into(),
+            CheckKind::NoUnresolvedObjection => lang
+                .pick("没有未解决的异议", "no objection left unresolved")
+                .into(),
         }
     }
 
@@ -164,14 +168,19 @@ impl Outcome {
         if s.is_empty() {
             return Err(Invalid::Required);
         }
-        Outcome::ALL.into_iter().find(|o| o.as_str() == s).ok_or(Invalid::BadChoice)
+        Outcome::ALL
+            .into_iter()
+            .find(|o| o.as_str() == s)
+            .ok_or(Invalid::BadChoice)
     }
 
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             Outcome::Passed => lang.pick("通过", "Passed"),
             Outcome::Failed => lang.pick("未通过", "Not passed"),
-            Outcome::NoQuorum => lang.pick("参与人数不足，未形成决定", "No quorum: nothing was decided"),
+            Outcome::NoQuorum => {
+                lang.pick("参与人数不足，未形成决定", "No quorum: nothing was decided")
+            }
         }
     }
 }
@@ -202,7 +211,12 @@ impl TallyResult {
 
 /// A threshold put to the numbers; `yes` is what `Counted::Yes` counts (for an election, the
 /// votes of one candidate).
-pub(crate) fn check_threshold(t: &Threshold, yes: Counts, participants: Counts, all: Counts) -> Check {
+pub(crate) fn check_threshold(
+    t: &Threshold,
+    yes: Counts,
+    participants: Counts,
+    all: Counts,
+) -> Check {
     let part = match t.count {
         Counted::Yes => yes,
         Counted::Participants => participants,
@@ -213,12 +227,22 @@ pub(crate) fn check_threshold(t: &Threshold, yes: Counts, participants: Counts, 
         Base::All => all,
     }
     .get(t.measure);
-    Check { kind: CheckKind::Threshold(*t), part, whole, met: t.met_by(part, whole) }
+    Check {
+        kind: CheckKind::Threshold(*t),
+        part,
+        whole,
+        met: t.met_by(part, whole),
+    }
 }
 
 /// The last choice of each voter on the roll, by voter index.
-pub(crate) fn latest<B>(electorate: &Electorate, ballots: impl IntoIterator<Item = (VoterKey, B)>) -> Vec<Option<B>> {
-    let mut by_voter: Vec<Option<B>> = std::iter::repeat_with(|| None).take(electorate.voters().len()).collect();
+pub(crate) fn latest<B>(
+    electorate: &Electorate,
+    ballots: impl IntoIterator<Item = (VoterKey, B)>,
+) -> Vec<Option<B>> {
+    let mut by_voter: Vec<Option<B>> = std::iter::repeat_with(|| None)
+        .take(electorate.voters().len())
+        .collect();
     for (key, ballot) in ballots {
         if let Some(i) = electorate.index_of(&key) {
             by_voter[i] = Some(ballot);
@@ -244,11 +268,21 @@ pub fn tally(
         }
     }
     let participants = Counts {
-        area_centi: yes.area_centi.saturating_add(no.area_centi).saturating_add(abstain.area_centi),
-        heads: yes.heads.saturating_add(no.heads).saturating_add(abstain.heads),
+        area_centi: yes
+            .area_centi
+            .saturating_add(no.area_centi)
+            .saturating_add(abstain.area_centi),
+        heads: yes
+            .heads
+            .saturating_add(no.heads)
+            .saturating_add(abstain.heads),
     };
     let all = electorate.totals();
-    let mut checks: Vec<Check> = rule.thresholds.iter().map(|t| check_threshold(t, yes, participants, all)).collect();
+    let mut checks: Vec<Check> = rule
+        .thresholds
+        .iter()
+        .map(|t| check_threshold(t, yes, participants, all))
+        .collect();
     if rule.requires_affected_consent {
         let mut affected: BTreeMap<i64, bool> = BTreeMap::new();
         for (household, consented) in &ctx.affected_households_consented {
@@ -257,11 +291,21 @@ pub fn tally(
         }
         let part = affected.values().filter(|c| **c).count() as i64;
         let whole = affected.len() as i64;
-        checks.push(Check { kind: CheckKind::AffectedConsent, part, whole, met: part == whole });
+        checks.push(Check {
+            kind: CheckKind::AffectedConsent,
+            part,
+            whole,
+            met: part == whole,
+        });
     }
     if rule.no_unresolved_objection {
         let part = i64::try_from(ctx.unresolved_objections).unwrap_or(i64::MAX);
-        checks.push(Check { kind: CheckKind::NoUnresolvedObjection, part, whole: 0, met: part == 0 });
+        checks.push(Check {
+            kind: CheckKind::NoUnresolvedObjection,
+            part,
+            whole: 0,
+            met: part == 0,
+        });
     }
     let outcome = if checks.iter().any(|c| c.is_quorum() && !c.met) {
         Outcome::NoQuorum
@@ -270,7 +314,15 @@ pub fn tally(
     } else {
         Outcome::Failed
     };
-    TallyResult { all, participants, yes, no, abstain, checks, outcome }
+    TallyResult {
+        all,
+        participants,
+        yes,
+        no,
+        abstain,
+        checks,
+        outcome,
+    }
 }
 
 #[cfg(test)]
@@ -303,7 +355,10 @@ mod tests {
         let choices = std::iter::repeat_n(Choice::Yes, yes)
             .chain(std::iter::repeat_n(Choice::No, no))
             .chain(std::iter::repeat_n(Choice::Abstain, abstain));
-        choices.enumerate().map(|(i, c)| (VoterKey::Person(i as i64 + 1), c)).collect()
+        choices
+            .enumerate()
+            .map(|(i, c)| (VoterKey::Person(i as i64 + 1), c))
+            .collect()
     }
 
     fn outcome(e: &Electorate, p: Preset, b: Vec<(VoterKey, Choice)>) -> Outcome {
@@ -338,7 +393,11 @@ mod tests {
             ("zero electorate, rule of all", 0, Preset::WenjiangTwoThirds, (0, 0, 0), Failed),
         ];
         for (name, n, preset, (y, no, a), expected) in cases {
-            assert_eq!(outcome(&equal(n), preset, ballots(y, no, a)), expected, "{name}");
+            assert_eq!(
+                outcome(&equal(n), preset, ballots(y, no, a)),
+                expected,
+                "{name}"
+            );
         }
     }
 
@@ -346,14 +405,30 @@ mod tests {
     fn one_hundredth_of_a_square_metre_decides() {
         // Three flats of 100.00 m²; two agree: exactly 2/3 of the area and of the owners.
         let e = roll(&[10_000, 10_000, 10_000]);
-        assert_eq!(outcome(&e, Preset::Beijing2020Elevator, ballots(2, 1, 0)), Passed);
+        assert_eq!(
+            outcome(&e, Preset::Beijing2020Elevator, ballots(2, 1, 0)),
+            Passed
+        );
         // The same heads, but the yes side is 0.01 m² short of 2/3.
         let e = roll(&[10_000, 9_999, 10_001]);
-        let r = tally(&e, &Preset::Beijing2020Elevator.rule(), ballots(2, 1, 0), &TallyContext::default());
+        let r = tally(
+            &e,
+            &Preset::Beijing2020Elevator.rule(),
+            ballots(2, 1, 0),
+            &TallyContext::default(),
+        );
         assert_eq!(r.outcome, Failed);
-        let area = r.checks.iter().find(|c| c.measure() == Some(Measure::Area)).unwrap();
+        let area = r
+            .checks
+            .iter()
+            .find(|c| c.measure() == Some(Measure::Area))
+            .unwrap();
         assert_eq!((area.part, area.whole, area.met), (19_999, 30_000, false));
-        let heads = r.checks.iter().find(|c| c.measure() == Some(Measure::Headcount)).unwrap();
+        let heads = r
+            .checks
+            .iter()
+            .find(|c| c.measure() == Some(Measure::Headcount))
+            .unwrap();
         assert!(heads.met);
 
         // Civil major: 8 of 12 take part (exactly the quorum by area), exactly 3/4 of the
@@ -364,7 +439,12 @@ mod tests {
         areas[0] = 9_999;
         areas[7] = 10_001;
         let e = roll(&areas);
-        let r = tally(&e, &Preset::CivilMajor.rule(), ballots(6, 2, 0), &TallyContext::default());
+        let r = tally(
+            &e,
+            &Preset::CivilMajor.rule(),
+            ballots(6, 2, 0),
+            &TallyContext::default(),
+        );
         assert!(r.quorum_met());
         assert_eq!(r.outcome, Failed);
         // And quorum one hundredth short: the absent side is 0.01 m² larger.
@@ -380,14 +460,30 @@ mod tests {
     fn checks_carry_the_numbers_for_the_notice() {
         // 甘泉苑: 3,250 households, 2,154 take part (2/3 of 3,250 is 2,166.67: no quorum).
         let e = equal(3_250);
-        let r = tally(&e, &Preset::CivilMajor.rule(), ballots(2_154, 0, 0), &TallyContext::default());
+        let r = tally(
+            &e,
+            &Preset::CivilMajor.rule(),
+            ballots(2_154, 0, 0),
+            &TallyContext::default(),
+        );
         let q = &r.checks[1];
         assert!(q.is_quorum());
         assert_eq!((q.part, q.whole, q.met), (2_154, 3_250, false));
         assert_eq!(q.label(Lang::Zh), "参与表决人数 ≥ 全体人数的 2/3");
         assert_eq!(r.outcome, NoQuorum);
-        assert_eq!(r.absent(), Counts { area_centi: 1_096 * 10_000, heads: 1_096 });
-        let r = tally(&e, &Preset::CivilMajor.rule(), ballots(2_167, 0, 0), &TallyContext::default());
+        assert_eq!(
+            r.absent(),
+            Counts {
+                area_centi: 1_096 * 10_000,
+                heads: 1_096
+            }
+        );
+        let r = tally(
+            &e,
+            &Preset::CivilMajor.rule(),
+            ballots(2_167, 0, 0),
+            &TallyContext::default(),
+        );
         assert_eq!(r.outcome, Passed);
     }
 
@@ -400,25 +496,46 @@ mod tests {
                 &e,
                 &rule,
                 ballots(6, 0, 0),
-                &TallyContext { affected_households_consented: affected, unresolved_objections: objections },
+                &TallyContext {
+                    affected_households_consented: affected,
+                    unresolved_objections: objections,
+                },
             )
         };
-        assert_eq!(run(vec![], 0).outcome, Passed, "no affected household named");
+        assert_eq!(
+            run(vec![], 0).outcome,
+            Passed,
+            "no affected household named"
+        );
         assert_eq!(run(vec![(1, true), (2, true)], 0).outcome, Passed);
         let r = run(vec![(1, true), (2, false)], 0);
         assert_eq!(r.outcome, Failed);
-        let consent = r.checks.iter().find(|c| c.kind == CheckKind::AffectedConsent).unwrap();
+        let consent = r
+            .checks
+            .iter()
+            .find(|c| c.kind == CheckKind::AffectedConsent)
+            .unwrap();
         assert_eq!((consent.part, consent.whole), (1, 2));
-        assert_eq!(run(vec![(1, true), (1, false)], 0).outcome, Failed, "a refusal is not overridden");
+        assert_eq!(
+            run(vec![(1, true), (1, false)], 0).outcome,
+            Failed,
+            "a refusal is not overridden"
+        );
         let r = run(vec![], 1);
         assert_eq!(r.outcome, Failed);
-        assert_eq!(r.checks.last().unwrap().label(Lang::En), "no objection left unresolved");
+        assert_eq!(
+            r.checks.last().unwrap().label(Lang::En),
+            "no objection left unresolved"
+        );
         // The ordinary rule asks for neither.
         let r = tally(
             &e,
             &Preset::CivilOrdinary.rule(),
             ballots(6, 0, 0),
-            &TallyContext { affected_households_consented: vec![(1, false)], unresolved_objections: 3 },
+            &TallyContext {
+                affected_households_consented: vec![(1, false)],
+                unresolved_objections: 3,
+            },
         );
         assert_eq!(r.outcome, Passed);
         assert_eq!(r.checks.len(), 4);
@@ -434,7 +551,12 @@ mod tests {
             (VoterKey::Person(2), Choice::Yes),
             (VoterKey::Person(1), Choice::Yes),
         ];
-        let r = tally(&e, &Preset::Beijing2020Elevator.rule(), b, &TallyContext::default());
+        let r = tally(
+            &e,
+            &Preset::Beijing2020Elevator.rule(),
+            b,
+            &TallyContext::default(),
+        );
         assert_eq!(r.yes.heads, 2);
         assert_eq!(r.no.heads, 0);
         assert_eq!(r.participants.heads, 2);
@@ -443,10 +565,36 @@ mod tests {
 
     #[test]
     fn a_custom_rule_without_quorum_never_reports_no_quorum() {
-        let t = Threshold::yes(Measure::Headcount, Base::Participants, Fraction::new(1, 2).unwrap(), true);
-        let rule = DecisionRule { thresholds: vec![t], ..Preset::CivilOrdinary.rule() };
-        assert_eq!(tally(&equal(10), &rule, ballots(0, 0, 0), &TallyContext::default()).outcome, Failed);
-        assert_eq!(tally(&equal(10), &rule, ballots(1, 0, 0), &TallyContext::default()).outcome, Passed);
+        let t = Threshold::yes(
+            Measure::Headcount,
+            Base::Participants,
+            Fraction::new(1, 2).unwrap(),
+            true,
+        );
+        let rule = DecisionRule {
+            thresholds: vec![t],
+            ..Preset::CivilOrdinary.rule()
+        };
+        assert_eq!(
+            tally(
+                &equal(10),
+                &rule,
+                ballots(0, 0, 0),
+                &TallyContext::default()
+            )
+            .outcome,
+            Failed
+        );
+        assert_eq!(
+            tally(
+                &equal(10),
+                &rule,
+                ballots(1, 0, 0),
+                &TallyContext::default()
+            )
+            .outcome,
+            Passed
+        );
     }
 
     #[test]
@@ -459,7 +607,12 @@ mod tests {
             assert_eq!(Outcome::parse(o.as_str()), Ok(o));
         }
         assert_eq!(Choice::parse("maybe"), Err(Invalid::BadChoice));
-        let r = tally(&equal(3), &Preset::Jinan2019Elevator.rule(), ballots(3, 0, 0), &TallyContext::default());
+        let r = tally(
+            &equal(3),
+            &Preset::Jinan2019Elevator.rule(),
+            ballots(3, 0, 0),
+            &TallyContext::default(),
+        );
         let json = serde_json::to_string(&r).unwrap();
         assert_eq!(serde_json::from_str::<TallyResult>(&json).unwrap(), r);
     }
@@ -468,19 +621,26 @@ mod tests {
 
     fn households() -> impl Strategy<Value = Vec<ElectorHousehold>> {
         prop::collection::vec(
-            (0i64..20_000, prop::collection::vec(1i64..12, 0..3), prop::option::of(1i64..12), any::<bool>()),
+            (
+                0i64..20_000,
+                prop::collection::vec(1i64..12, 0..3),
+                prop::option::of(1i64..12),
+                any::<bool>(),
+            ),
             0..30,
         )
         .prop_map(|hs| {
             hs.into_iter()
                 .enumerate()
-                .map(|(i, (area_centi, owners, designated_voter, dev))| ElectorHousehold {
-                    household_id: i as i64 + 1,
-                    area_centi,
-                    owners,
-                    designated_voter,
-                    developer_unsold: dev && i % 3 == 0,
-                })
+                .map(
+                    |(i, (area_centi, owners, designated_voter, dev))| ElectorHousehold {
+                        household_id: i as i64 + 1,
+                        area_centi,
+                        owners,
+                        designated_voter,
+                        developer_unsold: dev && i % 3 == 0,
+                    },
+                )
                 .collect()
         })
     }
@@ -494,20 +654,43 @@ mod tests {
     }
 
     fn threshold() -> impl Strategy<Value = Threshold> {
-        (any::<bool>(), any::<bool>(), any::<bool>(), 1i64..10, 1i64..10, any::<bool>()).prop_map(
-            |(area, yes, of_all, a, b, strict)| Threshold {
-                measure: if area { Measure::Area } else { Measure::Headcount },
+        (
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            1i64..10,
+            1i64..10,
+            any::<bool>(),
+        )
+            .prop_map(|(area, yes, of_all, a, b, strict)| Threshold {
+                measure: if area {
+                    Measure::Area
+                } else {
+                    Measure::Headcount
+                },
                 // Participation is only ever measured against all (see `DecisionRule::check`).
-                count: if yes || !of_all { Counted::Yes } else { Counted::Participants },
-                of: if of_all { Base::All } else { Base::Participants },
+                count: if yes || !of_all {
+                    Counted::Yes
+                } else {
+                    Counted::Participants
+                },
+                of: if of_all {
+                    Base::All
+                } else {
+                    Base::Participants
+                },
                 fraction: Fraction::new(a.min(b), a.max(b)).unwrap(),
                 strict,
-            },
-        )
+            })
     }
 
     /// Every preset, and random custom rules, each under the given headcount switches.
-    fn rules(custom: Vec<Threshold>, h: HeadcountRules, consent: bool, objection: bool) -> Vec<DecisionRule> {
+    fn rules(
+        custom: Vec<Threshold>,
+        h: HeadcountRules,
+        consent: bool,
+        objection: bool,
+    ) -> Vec<DecisionRule> {
         let mut rules: Vec<DecisionRule> = Preset::ALL.iter().map(|p| p.rule()).collect();
         rules.push(DecisionRule {
             thresholds: custom,

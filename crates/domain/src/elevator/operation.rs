@@ -40,7 +40,10 @@ impl SplitMode {
     pub fn parse(s: &str) -> Result<SplitMode, Invalid> {
         match s.trim() {
             "" => Err(Invalid::Required),
-            s => SplitMode::ALL.into_iter().find(|m| m.as_str() == s).ok_or(Invalid::BadChoice),
+            s => SplitMode::ALL
+                .into_iter()
+                .find(|m| m.as_str() == s)
+                .ok_or(Invalid::BadChoice),
         }
     }
 
@@ -64,7 +67,11 @@ pub enum CostKind {
 }
 
 impl CostKind {
-    pub const ALL: [CostKind; 3] = [CostKind::Maintenance, CostKind::Electricity, CostKind::Other];
+    pub const ALL: [CostKind; 3] = [
+        CostKind::Maintenance,
+        CostKind::Electricity,
+        CostKind::Other,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -77,7 +84,10 @@ impl CostKind {
     pub fn parse(s: &str) -> Result<CostKind, Invalid> {
         match s.trim() {
             "" => Err(Invalid::Required),
-            s => CostKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or(Invalid::BadChoice),
+            s => CostKind::ALL
+                .into_iter()
+                .find(|k| k.as_str() == s)
+                .ok_or(Invalid::BadChoice),
         }
     }
 
@@ -102,7 +112,12 @@ pub struct OperationLine {
 /// of zero or less (`NotPositive`), no household to pay it (`NoHouseholds`); by
 /// coefficients, whatever [`apportion`] refuses (a floor the table lacks, a paying floor
 /// with nobody on it). Lines come back ordered by floor, then household id.
-pub fn split_month(amount: Fen, mode: SplitMode, table: &CoefficientTable, households: &[HouseholdFloor]) -> Result<Vec<OperationLine>, Invalid> {
+pub fn split_month(
+    amount: Fen,
+    mode: SplitMode,
+    table: &CoefficientTable,
+    households: &[HouseholdFloor],
+) -> Result<Vec<OperationLine>, Invalid> {
     if amount.0 <= 0 {
         return Err(Invalid::NotPositive);
     }
@@ -112,19 +127,32 @@ pub fn split_month(amount: Fen, mode: SplitMode, table: &CoefficientTable, house
     let mut lines: Vec<OperationLine> = match mode {
         SplitMode::Coefficients => apportion(amount, table, households)?
             .into_iter()
-            .map(|l| OperationLine { household_id: l.household_id, floor: l.floor, share: l.share })
+            .map(|l| OperationLine {
+                household_id: l.household_id,
+                floor: l.floor,
+                share: l.share,
+            })
             .collect(),
         SplitMode::Equal => {
             let n = i128::try_from(households.len()).map_err(|_| Invalid::NotANumber)?;
-            let parts: Vec<(HouseholdFloor, i128, i128)> = households.iter().map(|h| (*h, 1, n)).collect();
+            let parts: Vec<(HouseholdFloor, i128, i128)> =
+                households.iter().map(|h| (*h, 1, n)).collect();
             households
                 .iter()
                 .zip(largest_remainder(amount, &parts)?)
-                .map(|(h, share)| OperationLine { household_id: h.household_id, floor: h.floor, share })
+                .map(|(h, share)| OperationLine {
+                    household_id: h.household_id,
+                    floor: h.floor,
+                    share,
+                })
                 .collect()
         }
     };
-    lines.sort_by(|a, b| a.floor.cmp(&b.floor).then(a.household_id.cmp(&b.household_id)));
+    lines.sort_by(|a, b| {
+        a.floor
+            .cmp(&b.floor)
+            .then(a.household_id.cmp(&b.household_id))
+    });
     Ok(lines)
 }
 
@@ -132,10 +160,14 @@ pub fn split_month(amount: Fen, mode: SplitMode, table: &CoefficientTable, house
 /// operation (`since`), not after the current month (`today`).
 pub fn check_month(month: Month, since: Month, today: Month) -> Result<(), Invalid> {
     if month < since {
-        return Err(Invalid::BeforeOperation { since: since.to_string() });
+        return Err(Invalid::BeforeOperation {
+            since: since.to_string(),
+        });
     }
     if month > today {
-        return Err(Invalid::FutureMonth { latest: today.to_string() });
+        return Err(Invalid::FutureMonth {
+            latest: today.to_string(),
+        });
     }
     Ok(())
 }
@@ -154,7 +186,12 @@ impl Statement {
     pub fn of(lines: impl IntoIterator<Item = (CostKind, i64, Fen)>) -> Statement {
         let mut s = Statement::default();
         for (kind, household, share) in lines {
-            let h = s.households.entry(household).or_default().entry(kind).or_default();
+            let h = s
+                .households
+                .entry(household)
+                .or_default()
+                .entry(kind)
+                .or_default();
             h.0 += share.0;
             s.totals.entry(kind).or_default().0 += share.0;
         }
@@ -163,7 +200,10 @@ impl Statement {
 
     /// A household's total for the month.
     pub fn household_total(&self, household: i64) -> Fen {
-        Fen(self.households.get(&household).map_or(0, |k| k.values().map(|f| f.0).sum()))
+        Fen(self
+            .households
+            .get(&household)
+            .map_or(0, |k| k.values().map(|f| f.0).sum()))
     }
 
     pub fn total(&self) -> Fen {
@@ -181,7 +221,14 @@ mod tests {
     use proptest::prelude::*;
 
     fn unit(floors: i32, per_floor: i64) -> Vec<HouseholdFloor> {
-        (1..=floors).flat_map(|f| (1..=per_floor).map(move |k| HouseholdFloor { household_id: i64::from(f) * 100 + k, floor: f })).collect()
+        (1..=floors)
+            .flat_map(|f| {
+                (1..=per_floor).map(move |k| HouseholdFloor {
+                    household_id: i64::from(f) * 100 + k,
+                    floor: f,
+                })
+            })
+            .collect()
     }
 
     fn shares(lines: &[OperationLine]) -> Vec<i64> {
@@ -192,43 +239,105 @@ mod tests {
     fn a_month_of_maintenance_shared_equally() {
         // 416.66 yuan among 12 households: 34.7216… each; 41,666 = 12 × 3,472 + 2, the two
         // leftover fen to the top floor (equal remainders: higher floor, then lower id).
-        let lines = split_month(MONTHLY_MAINTENANCE, SplitMode::Equal, &CoefficientTable::preset_six_floors(), &unit(6, 2)).unwrap();
+        let lines = split_month(
+            MONTHLY_MAINTENANCE,
+            SplitMode::Equal,
+            &CoefficientTable::preset_six_floors(),
+            &unit(6, 2),
+        )
+        .unwrap();
         assert_eq!(MONTHLY_MAINTENANCE, Fen(41_666));
-        assert_eq!(shares(&lines), vec![3472, 3472, 3472, 3472, 3472, 3472, 3472, 3472, 3472, 3472, 3473, 3473]);
+        assert_eq!(
+            shares(&lines),
+            vec![
+                3472, 3472, 3472, 3472, 3472, 3472, 3472, 3472, 3472, 3472, 3473, 3473
+            ]
+        );
         assert_eq!(lines.iter().map(|l| l.share.0).sum::<i64>(), 41_666);
         // An amount that divides evenly leaves nothing over.
-        let lines = split_month(Fen(1_200), SplitMode::Equal, &CoefficientTable::preset_six_floors(), &unit(6, 2)).unwrap();
+        let lines = split_month(
+            Fen(1_200),
+            SplitMode::Equal,
+            &CoefficientTable::preset_six_floors(),
+            &unit(6, 2),
+        )
+        .unwrap();
         assert!(lines.iter().all(|l| l.share == Fen(100)));
     }
 
     #[test]
     fn a_month_by_the_coefficients() {
         // 1,000.00 yuan by 0/0/10/20/30/40 %, two households per floor.
-        let lines = split_month(Fen(100_000), SplitMode::Coefficients, &CoefficientTable::preset_six_floors(), &unit(6, 2)).unwrap();
-        assert_eq!(shares(&lines), vec![0, 0, 0, 0, 5_000, 5_000, 10_000, 10_000, 15_000, 15_000, 20_000, 20_000]);
+        let lines = split_month(
+            Fen(100_000),
+            SplitMode::Coefficients,
+            &CoefficientTable::preset_six_floors(),
+            &unit(6, 2),
+        )
+        .unwrap();
+        assert_eq!(
+            shares(&lines),
+            vec![
+                0, 0, 0, 0, 5_000, 5_000, 10_000, 10_000, 15_000, 15_000, 20_000, 20_000
+            ]
+        );
         // 1 fen more: the leftover fen goes to the largest remainder (6F: 0.4 fen each).
-        let lines = split_month(Fen(100_001), SplitMode::Coefficients, &CoefficientTable::preset_six_floors(), &unit(6, 2)).unwrap();
+        let lines = split_month(
+            Fen(100_001),
+            SplitMode::Coefficients,
+            &CoefficientTable::preset_six_floors(),
+            &unit(6, 2),
+        )
+        .unwrap();
         assert_eq!(lines.iter().map(|l| l.share.0).sum::<i64>(), 100_001);
-        assert_eq!(lines.iter().find(|l| l.household_id == 601).unwrap().share, Fen(20_001));
+        assert_eq!(
+            lines.iter().find(|l| l.household_id == 601).unwrap().share,
+            Fen(20_001)
+        );
     }
 
     #[test]
     fn bad_months_and_amounts_are_refused() {
         let table = CoefficientTable::preset_six_floors();
-        assert_eq!(split_month(Fen(0), SplitMode::Equal, &table, &unit(6, 1)), Err(Invalid::NotPositive));
-        assert_eq!(split_month(Fen(-5), SplitMode::Coefficients, &table, &unit(6, 1)), Err(Invalid::NotPositive));
-        assert_eq!(split_month(Fen(100), SplitMode::Equal, &table, &[]), Err(Invalid::NoHouseholds));
+        assert_eq!(
+            split_month(Fen(0), SplitMode::Equal, &table, &unit(6, 1)),
+            Err(Invalid::NotPositive)
+        );
+        assert_eq!(
+            split_month(Fen(-5), SplitMode::Coefficients, &table, &unit(6, 1)),
+            Err(Invalid::NotPositive)
+        );
+        assert_eq!(
+            split_month(Fen(100), SplitMode::Equal, &table, &[]),
+            Err(Invalid::NoHouseholds)
+        );
         let no_top: Vec<_> = unit(6, 1).into_iter().filter(|h| h.floor != 6).collect();
-        assert_eq!(split_month(Fen(100), SplitMode::Coefficients, &table, &no_top), Err(Invalid::EmptyFloor { floor: 6 }));
+        assert_eq!(
+            split_month(Fen(100), SplitMode::Coefficients, &table, &no_top),
+            Err(Invalid::EmptyFloor { floor: 6 })
+        );
         // Equal does not care about the table.
-        assert_eq!(split_month(Fen(100), SplitMode::Equal, &table, &no_top).map(|l| l.len()), Ok(5));
+        assert_eq!(
+            split_month(Fen(100), SplitMode::Equal, &table, &no_top).map(|l| l.len()),
+            Ok(5)
+        );
 
         let m = |s: &str| Month::parse(s).unwrap();
         let (since, today) = (m("2024-03"), m("2026-11"));
         assert_eq!(check_month(m("2024-03"), since, today), Ok(()));
         assert_eq!(check_month(m("2026-11"), since, today), Ok(()));
-        assert_eq!(check_month(m("2024-02"), since, today), Err(Invalid::BeforeOperation { since: "2024-03".into() }));
-        assert_eq!(check_month(m("2026-12"), since, today), Err(Invalid::FutureMonth { latest: "2026-11".into() }));
+        assert_eq!(
+            check_month(m("2024-02"), since, today),
+            Err(Invalid::BeforeOperation {
+                since: "2024-03".into()
+            })
+        );
+        assert_eq!(
+            check_month(m("2026-12"), since, today),
+            Err(Invalid::FutureMonth {
+                latest: "2026-11".into()
+            })
+        );
         assert_eq!(Month::parse("2026-13"), Err(Invalid::BadMonth));
         assert_eq!(Month::parse("11/2026"), Err(Invalid::BadMonth));
     }
@@ -251,7 +360,10 @@ mod tests {
         let table = CoefficientTable::preset_six_floors();
         let hh = unit(6, 2);
         let mut lines = Vec::new();
-        for (kind, amount, mode) in [(CostKind::Maintenance, 41_666, SplitMode::Equal), (CostKind::Electricity, 23_457, SplitMode::Coefficients)] {
+        for (kind, amount, mode) in [
+            (CostKind::Maintenance, 41_666, SplitMode::Equal),
+            (CostKind::Electricity, 23_457, SplitMode::Coefficients),
+        ] {
             for l in split_month(Fen(amount), mode, &table, &hh).unwrap() {
                 lines.push((kind, l.household_id, l.share));
             }
@@ -260,7 +372,12 @@ mod tests {
         assert_eq!(s.totals[&CostKind::Maintenance], Fen(41_666));
         assert_eq!(s.totals[&CostKind::Electricity], Fen(23_457));
         assert_eq!(s.total(), Fen(65_123));
-        assert_eq!(hh.iter().map(|h| s.household_total(h.household_id).0).sum::<i64>(), 65_123);
+        assert_eq!(
+            hh.iter()
+                .map(|h| s.household_total(h.household_id).0)
+                .sum::<i64>(),
+            65_123
+        );
         assert_eq!(s.household_total(101), Fen(3_472));
     }
 

@@ -57,7 +57,10 @@ impl Coefficient {
         }
         // Both fit an i64, and so does their divisor.
         let g = i64::try_from(gcd(i128::from(num), i128::from(den)).max(1)).unwrap_or(1);
-        Ok(Coefficient { num: num / g, den: den / g })
+        Ok(Coefficient {
+            num: num / g,
+            den: den / g,
+        })
     }
 
     /// Basis points (hundredths of a percent): 1000 → 10%.
@@ -68,7 +71,12 @@ impl Coefficient {
     /// A coefficient as typed: a percentage with at most two decimals ("10", "12.5%") or a
     /// fraction of the whole ("1/6", "１／６").
     pub fn parse(input: &str) -> Result<Coefficient, Invalid> {
-        let typed: String = input.trim().chars().map(halfwidth).map(|c| if c == '／' { '/' } else { c }).collect();
+        let typed: String = input
+            .trim()
+            .chars()
+            .map(halfwidth)
+            .map(|c| if c == '／' { '/' } else { c })
+            .collect();
         let Some((n, d)) = typed.split_once('/') else {
             return Coefficient::from_bp(parse_percent_bp(&typed)?);
         };
@@ -76,13 +84,20 @@ impl Coefficient {
         if n.starts_with('-') {
             return Err(Invalid::Negative);
         }
-        let digits = |p: &str| !p.is_empty() && p.len() <= 7 && p.chars().all(|c| c.is_ascii_digit());
+        let digits =
+            |p: &str| !p.is_empty() && p.len() <= 7 && p.chars().all(|c| c.is_ascii_digit());
         if !digits(n) || !digits(d) {
             return Err(Invalid::NotANumber);
         }
-        let (n, d): (i64, i64) = (n.parse().map_err(|_| Invalid::NotANumber)?, d.parse().map_err(|_| Invalid::NotANumber)?);
+        let (n, d): (i64, i64) = (
+            n.parse().map_err(|_| Invalid::NotANumber)?,
+            d.parse().map_err(|_| Invalid::NotANumber)?,
+        );
         if d == 0 || d > MAX_DENOMINATOR {
-            return Err(Invalid::OutOfRange { min: 1, max: MAX_DENOMINATOR });
+            return Err(Invalid::OutOfRange {
+                min: 1,
+                max: MAX_DENOMINATOR,
+            });
         }
         Coefficient::new(n, d)
     }
@@ -163,14 +178,23 @@ impl ShareMode {
     pub fn parse(s: &str) -> Result<ShareMode, Invalid> {
         match s.trim() {
             "" => Err(Invalid::Required),
-            s => ShareMode::ALL.into_iter().find(|m| m.as_str() == s).ok_or(Invalid::BadChoice),
+            s => ShareMode::ALL
+                .into_iter()
+                .find(|m| m.as_str() == s)
+                .ok_or(Invalid::BadChoice),
         }
     }
 
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            ShareMode::Floors => lang.pick("按楼层系数分摊（同层各户均分）", "by floor coefficients (equal within a floor)"),
-            ShareMode::EqualPerFlat => lang.pick("每户均摊（不分楼层）", "equally per flat, whatever the floor"),
+            ShareMode::Floors => lang.pick(
+                "按楼层系数分摊（同层各户均分）",
+                "by floor coefficients (equal within a floor)",
+            ),
+            ShareMode::EqualPerFlat => lang.pick(
+                "每户均摊（不分楼层）",
+                "equally per flat, whatever the floor",
+            ),
         }
     }
 }
@@ -193,7 +217,9 @@ impl CoefficientTable {
 
     /// A table from `(floor, coefficient)` rows: no floor twice, and a total of exactly one
     /// whole (1/6 six times is; 16.67% six times is not).
-    pub fn exact(rows: impl IntoIterator<Item = (i32, Coefficient)>) -> Result<CoefficientTable, Invalid> {
+    pub fn exact(
+        rows: impl IntoIterator<Item = (i32, Coefficient)>,
+    ) -> Result<CoefficientTable, Invalid> {
         let mut map = BTreeMap::new();
         for (floor, c) in rows {
             if map.insert(floor, c).is_some() {
@@ -202,19 +228,32 @@ impl CoefficientTable {
         }
         let (num, den) = sum(map.values().copied());
         if num != den {
-            return Err(Invalid::CoefficientsSum { total: total_text(num, den) });
+            return Err(Invalid::CoefficientsSum {
+                total: total_text(num, den),
+            });
         }
         Ok(CoefficientTable(map))
     }
 
     /// The Shanghai 新民村 table for six floors: 1F 0, 2F 0, 3F 10%, 4F 20%, 5F 30%, 6F 40%.
     pub fn preset_six_floors() -> CoefficientTable {
-        CoefficientTable::from_bp_unchecked([(1, 0), (2, 0), (3, 1000), (4, 2000), (5, 3000), (6, 4000)])
+        CoefficientTable::from_bp_unchecked([
+            (1, 0),
+            (2, 0),
+            (3, 1000),
+            (4, 2000),
+            (5, 3000),
+            (6, 4000),
+        ])
     }
 
     /// Rows known to be valid basis points adding up to 100%.
     fn from_bp_unchecked(rows: impl IntoIterator<Item = (i32, i64)>) -> CoefficientTable {
-        CoefficientTable(rows.into_iter().map(|(f, bp)| (f, Coefficient::from_bp(bp).unwrap_or(Coefficient::ZERO))).collect())
+        CoefficientTable(
+            rows.into_iter()
+                .map(|(f, bp)| (f, Coefficient::from_bp(bp).unwrap_or(Coefficient::ZERO)))
+                .collect(),
+        )
     }
 
     /// The same idea for any height: floors 1 and 2 pay nothing, floor `k ≥ 3` weighs
@@ -224,11 +263,22 @@ impl CoefficientTable {
         let floors = floors.clamp(1, 60);
         if floors <= 2 {
             let each = WHOLE_BP / i64::from(floors);
-            let rows = (1..=floors).map(|f| (f, if f == floors { WHOLE_BP - each * i64::from(floors - 1) } else { each }));
+            let rows = (1..=floors).map(|f| {
+                (
+                    f,
+                    if f == floors {
+                        WHOLE_BP - each * i64::from(floors - 1)
+                    } else {
+                        each
+                    },
+                )
+            });
             return CoefficientTable::from_bp_unchecked(rows);
         }
         let weight: i64 = (1..=i64::from(floors - 2)).sum();
-        let mut map: BTreeMap<i32, i64> = (1..=floors).map(|f| (f, (i64::from(f) - 2).max(0) * WHOLE_BP / weight)).collect();
+        let mut map: BTreeMap<i32, i64> = (1..=floors)
+            .map(|f| (f, (i64::from(f) - 2).max(0) * WHOLE_BP / weight))
+            .collect();
         let given: i64 = map.values().sum();
         if let Some(top) = map.get_mut(&floors) {
             *top += WHOLE_BP - given;
@@ -308,7 +358,9 @@ fn each_once(households: &[HouseholdFloor]) -> Result<(), Invalid> {
     let mut seen = std::collections::BTreeSet::new();
     for h in households {
         if !seen.insert(h.household_id) {
-            return Err(Invalid::HouseholdTwice { household_id: h.household_id });
+            return Err(Invalid::HouseholdTwice {
+                household_id: h.household_id,
+            });
         }
     }
     Ok(())
@@ -318,7 +370,11 @@ fn each_once(households: &[HouseholdFloor]) -> Result<(), Invalid> {
 /// listed twice (`HouseholdTwice`); a household on a floor the table does not list
 /// (`FloorNotInTable`); a floor with a coefficient above zero and nobody on it (`EmptyFloor`),
 /// whose part nobody could be asked to pay. Lines come back ordered by floor, then household id.
-pub fn apportion(amount: Fen, table: &CoefficientTable, households: &[HouseholdFloor]) -> Result<Vec<ShareLine>, Invalid> {
+pub fn apportion(
+    amount: Fen,
+    table: &CoefficientTable,
+    households: &[HouseholdFloor],
+) -> Result<Vec<ShareLine>, Invalid> {
     if amount.0 < 0 {
         return Err(Invalid::Negative);
     }
@@ -330,7 +386,10 @@ pub fn apportion(amount: Fen, table: &CoefficientTable, households: &[HouseholdF
         }
         *counts.entry(h.floor).or_default() += 1;
     }
-    if let Some((floor, _)) = table.rows().find(|(f, c)| c.num() > 0 && !counts.contains_key(f)) {
+    if let Some((floor, _)) = table
+        .rows()
+        .find(|(f, c)| c.num() > 0 && !counts.contains_key(f))
+    {
         return Err(Invalid::EmptyFloor { floor });
     }
     let parts: Vec<(HouseholdFloor, i128, i128)> = households
@@ -353,13 +412,20 @@ pub fn apportion(amount: Fen, table: &CoefficientTable, households: &[HouseholdF
             share,
         })
         .collect();
-    out.sort_by(|a, b| a.floor.cmp(&b.floor).then(a.household_id.cmp(&b.household_id)));
+    out.sort_by(|a, b| {
+        a.floor
+            .cmp(&b.floor)
+            .then(a.household_id.cmp(&b.household_id))
+    });
     Ok(out)
 }
 
 /// Splits `amount` equally among `households`, whatever their floor, by the same largest
 /// remainder and tie rule. Refused: a negative amount, a household listed twice, no household.
-pub fn apportion_equally(amount: Fen, households: &[HouseholdFloor]) -> Result<Vec<ShareLine>, Invalid> {
+pub fn apportion_equally(
+    amount: Fen,
+    households: &[HouseholdFloor],
+) -> Result<Vec<ShareLine>, Invalid> {
     if amount.0 < 0 {
         return Err(Invalid::Negative);
     }
@@ -373,14 +439,29 @@ pub fn apportion_equally(amount: Fen, households: &[HouseholdFloor]) -> Result<V
     let mut out: Vec<ShareLine> = households
         .iter()
         .zip(largest_remainder(amount, &parts)?)
-        .map(|(h, share)| ShareLine { household_id: h.household_id, floor: h.floor, coefficient: Coefficient::WHOLE, on_floor, share })
+        .map(|(h, share)| ShareLine {
+            household_id: h.household_id,
+            floor: h.floor,
+            coefficient: Coefficient::WHOLE,
+            on_floor,
+            share,
+        })
         .collect();
-    out.sort_by(|a, b| a.floor.cmp(&b.floor).then(a.household_id.cmp(&b.household_id)));
+    out.sort_by(|a, b| {
+        a.floor
+            .cmp(&b.floor)
+            .then(a.household_id.cmp(&b.household_id))
+    });
     Ok(out)
 }
 
 /// Splits `amount` the way the project decided: [`apportion`] or [`apportion_equally`].
-pub fn apportion_by(amount: Fen, mode: ShareMode, table: &CoefficientTable, households: &[HouseholdFloor]) -> Result<Vec<ShareLine>, Invalid> {
+pub fn apportion_by(
+    amount: Fen,
+    mode: ShareMode,
+    table: &CoefficientTable,
+    households: &[HouseholdFloor],
+) -> Result<Vec<ShareLine>, Invalid> {
     match mode {
         ShareMode::Floors => apportion(amount, table, households),
         ShareMode::EqualPerFlat => apportion_equally(amount, households),
@@ -392,7 +473,10 @@ pub fn apportion_by(amount: Fen, mode: ShareMode, table: &CoefficientTable, hous
 /// below its exact share; the fen left over go one each to the largest remainders, ties to
 /// the higher floor, then the lower household id. Shares come back in the order of `parts`
 /// and add up to `amount` exactly. Refused: a negative amount.
-pub fn largest_remainder(amount: Fen, parts: &[(HouseholdFloor, i128, i128)]) -> Result<Vec<Fen>, Invalid> {
+pub fn largest_remainder(
+    amount: Fen,
+    parts: &[(HouseholdFloor, i128, i128)],
+) -> Result<Vec<Fen>, Invalid> {
     if amount.0 < 0 {
         return Err(Invalid::Negative);
     }
@@ -413,7 +497,10 @@ pub fn largest_remainder(amount: Fen, parts: &[(HouseholdFloor, i128, i128)]) ->
         let (_, ra, da) = &lines[a];
         let (_, rb, db) = &lines[b];
         let (ha, hb) = (&parts[a].0, &parts[b].0);
-        (rb * da).cmp(&(ra * db)).then(hb.floor.cmp(&ha.floor)).then(ha.household_id.cmp(&hb.household_id))
+        (rb * da)
+            .cmp(&(ra * db))
+            .then(hb.floor.cmp(&ha.floor))
+            .then(ha.household_id.cmp(&hb.household_id))
     });
     for i in order {
         if left <= 0 {
@@ -430,8 +517,14 @@ pub fn largest_remainder(amount: Fen, parts: &[(HouseholdFloor, i128, i128)]) ->
 
 /// Orders two lines by their exact shares (for tests and checks): `amount × c / n`.
 pub fn exact_cmp(a: &ShareLine, b: &ShareLine) -> Ordering {
-    let (an, ad) = (i128::from(a.coefficient.num()), i128::from(a.coefficient.den()) * i128::from(a.on_floor));
-    let (bn, bd) = (i128::from(b.coefficient.num()), i128::from(b.coefficient.den()) * i128::from(b.on_floor));
+    let (an, ad) = (
+        i128::from(a.coefficient.num()),
+        i128::from(a.coefficient.den()) * i128::from(a.on_floor),
+    );
+    let (bn, bd) = (
+        i128::from(b.coefficient.num()),
+        i128::from(b.coefficient.den()) * i128::from(b.on_floor),
+    );
     (an * bd).cmp(&(bn * ad))
 }
 
@@ -442,7 +535,14 @@ mod tests {
 
     /// `per_floor` households on each of floors 1..=floors, ids floor×100 + k.
     fn unit(floors: i32, per_floor: i64) -> Vec<HouseholdFloor> {
-        (1..=floors).flat_map(|f| (1..=per_floor).map(move |k| HouseholdFloor { household_id: i64::from(f) * 100 + k, floor: f })).collect()
+        (1..=floors)
+            .flat_map(|f| {
+                (1..=per_floor).map(move |k| HouseholdFloor {
+                    household_id: i64::from(f) * 100 + k,
+                    floor: f,
+                })
+            })
+            .collect()
     }
 
     fn shares(lines: &[ShareLine]) -> Vec<(i64, i64)> {
@@ -452,7 +552,12 @@ mod tests {
     #[test]
     fn the_shanghai_table_on_a_six_floor_unit() {
         // 458,000 yuan cost, Shanghai subsidy 183,200 → 274,800 yuan due, 12 households.
-        let lines = apportion(Fen(27_480_000), &CoefficientTable::preset_six_floors(), &unit(6, 2)).unwrap();
+        let lines = apportion(
+            Fen(27_480_000),
+            &CoefficientTable::preset_six_floors(),
+            &unit(6, 2),
+        )
+        .unwrap();
         assert_eq!(lines.iter().map(|l| l.share.0).sum::<i64>(), 27_480_000);
         assert_eq!(
             shares(&lines),
@@ -476,7 +581,12 @@ mod tests {
     #[test]
     fn remainder_fen_follow_the_tie_rule() {
         // 1.00 yuan over 3F–6F with three households each: 10 fen for 3F is 3.33… each.
-        let lines = apportion(Fen(100), &CoefficientTable::preset_six_floors(), &unit(6, 3)).unwrap();
+        let lines = apportion(
+            Fen(100),
+            &CoefficientTable::preset_six_floors(),
+            &unit(6, 3),
+        )
+        .unwrap();
         assert_eq!(lines.iter().map(|l| l.share.0).sum::<i64>(), 100);
         let of = |id: i64| lines.iter().find(|l| l.household_id == id).unwrap().share.0;
         // Exact: 3F 3.333, 4F 6.667, 5F 10, 6F 13.333. Floors: 3·3 + 3·6 + 3·10 + 3·13 = 96;
@@ -490,25 +600,62 @@ mod tests {
 
     #[test]
     fn presets_for_any_height_add_up() {
-        assert_eq!(CoefficientTable::preset_for_floors(6), CoefficientTable::preset_six_floors());
+        assert_eq!(
+            CoefficientTable::preset_for_floors(6),
+            CoefficientTable::preset_six_floors()
+        );
         for floors in -1..=40 {
             let t = CoefficientTable::preset_for_floors(floors);
-            assert_eq!(CoefficientTable::exact(t.rows()), Ok(t.clone()), "{floors} floors");
+            assert_eq!(
+                CoefficientTable::exact(t.rows()),
+                Ok(t.clone()),
+                "{floors} floors"
+            );
         }
         let seven: Vec<_> = CoefficientTable::preset_for_floors(7).rows().collect();
-        let bp = |rows: Vec<(i32, Coefficient)>| rows.into_iter().map(|(f, c)| (f, c.as_bp().unwrap())).collect::<Vec<_>>();
-        assert_eq!(bp(seven), vec![(1, 0), (2, 0), (3, 666), (4, 1333), (5, 2000), (6, 2666), (7, 3335)]);
-        assert_eq!(bp(CoefficientTable::preset_for_floors(2).rows().collect()), vec![(1, 5000), (2, 5000)]);
+        let bp = |rows: Vec<(i32, Coefficient)>| {
+            rows.into_iter()
+                .map(|(f, c)| (f, c.as_bp().unwrap()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            bp(seven),
+            vec![
+                (1, 0),
+                (2, 0),
+                (3, 666),
+                (4, 1333),
+                (5, 2000),
+                (6, 2666),
+                (7, 3335)
+            ]
+        );
+        assert_eq!(
+            bp(CoefficientTable::preset_for_floors(2).rows().collect()),
+            vec![(1, 5000), (2, 5000)]
+        );
     }
 
     #[test]
     fn tables_that_do_not_add_up_are_refused() {
         let total = |t: &str| Err(Invalid::CoefficientsSum { total: t.into() });
-        assert_eq!(CoefficientTable::new([(1, 5000), (2, 4000)]), total("90.00%"));
-        assert_eq!(CoefficientTable::new([(1, 5000), (2, 5001)]), total("100.01%"));
+        assert_eq!(
+            CoefficientTable::new([(1, 5000), (2, 4000)]),
+            total("90.00%")
+        );
+        assert_eq!(
+            CoefficientTable::new([(1, 5000), (2, 5001)]),
+            total("100.01%")
+        );
         assert_eq!(CoefficientTable::new([]), total("0.00%"));
-        assert_eq!(CoefficientTable::new([(1, 5000), (1, 5000)]), Err(Invalid::DuplicateFloor { floor: 1 }));
-        assert_eq!(CoefficientTable::new([(1, 11_000), (2, -1000)]), Err(Invalid::Negative));
+        assert_eq!(
+            CoefficientTable::new([(1, 5000), (1, 5000)]),
+            Err(Invalid::DuplicateFloor { floor: 1 })
+        );
+        assert_eq!(
+            CoefficientTable::new([(1, 11_000), (2, -1000)]),
+            Err(Invalid::Negative)
+        );
         assert!(CoefficientTable::new([(3, 10_000)]).is_ok());
     }
 
@@ -517,17 +664,37 @@ mod tests {
         let table = CoefficientTable::preset_six_floors();
         // Nobody on 5F, which carries 30%: refused, naming the floor.
         let without_5: Vec<_> = unit(6, 2).into_iter().filter(|h| h.floor != 5).collect();
-        assert_eq!(apportion(Fen(10_000), &table, &without_5), Err(Invalid::EmptyFloor { floor: 5 }));
+        assert_eq!(
+            apportion(Fen(10_000), &table, &without_5),
+            Err(Invalid::EmptyFloor { floor: 5 })
+        );
         // Nobody on 1F, which carries nothing: fine.
         let without_1: Vec<_> = unit(6, 2).into_iter().filter(|h| h.floor != 1).collect();
-        assert_eq!(apportion(Fen(10_000), &table, &without_1).map(|l| l.len()), Ok(10));
+        assert_eq!(
+            apportion(Fen(10_000), &table, &without_1).map(|l| l.len()),
+            Ok(10)
+        );
         // A seventh floor the table does not list.
         let mut seven = unit(6, 1);
-        seven.push(HouseholdFloor { household_id: 701, floor: 7 });
-        assert_eq!(apportion(Fen(10_000), &table, &seven), Err(Invalid::FloorNotInTable { floor: 7 }));
-        assert_eq!(apportion(Fen(-1), &table, &unit(6, 1)), Err(Invalid::Negative));
+        seven.push(HouseholdFloor {
+            household_id: 701,
+            floor: 7,
+        });
+        assert_eq!(
+            apportion(Fen(10_000), &table, &seven),
+            Err(Invalid::FloorNotInTable { floor: 7 })
+        );
+        assert_eq!(
+            apportion(Fen(-1), &table, &unit(6, 1)),
+            Err(Invalid::Negative)
+        );
         // Nothing due (a subsidy covering the whole cost): every share is zero.
-        assert!(apportion(Fen(0), &table, &unit(6, 2)).unwrap().iter().all(|l| l.share == Fen(0)));
+        assert!(
+            apportion(Fen(0), &table, &unit(6, 2))
+                .unwrap()
+                .iter()
+                .all(|l| l.share == Fen(0))
+        );
     }
 
     #[test]
@@ -538,7 +705,10 @@ mod tests {
             (
                 {
                     let mut u = unit(6, 1);
-                    u.push(HouseholdFloor { household_id: 301, floor: 4 });
+                    u.push(HouseholdFloor {
+                        household_id: 301,
+                        floor: 4,
+                    });
                     u
                 },
                 Invalid::HouseholdTwice { household_id: 301 },
@@ -546,18 +716,33 @@ mod tests {
             (
                 {
                     let mut u = unit(6, 2);
-                    u.push(HouseholdFloor { household_id: 602, floor: 6 });
+                    u.push(HouseholdFloor {
+                        household_id: 602,
+                        floor: 6,
+                    });
                     u
                 },
                 Invalid::HouseholdTwice { household_id: 602 },
             ),
         ];
         for (households, error) in cases {
-            assert_eq!(apportion(Fen(100_000), &table, &households), Err(error.clone()));
-            assert_eq!(apportion_equally(Fen(100_000), &households), Err(error.clone()));
-            assert_eq!(apportion_by(Fen(100_000), ShareMode::EqualPerFlat, &table, &households), Err(error));
+            assert_eq!(
+                apportion(Fen(100_000), &table, &households),
+                Err(error.clone())
+            );
+            assert_eq!(
+                apportion_equally(Fen(100_000), &households),
+                Err(error.clone())
+            );
+            assert_eq!(
+                apportion_by(Fen(100_000), ShareMode::EqualPerFlat, &table, &households),
+                Err(error)
+            );
         }
-        assert_eq!(Invalid::HouseholdTwice { household_id: 7 }.code(), "household_twice");
+        assert_eq!(
+            Invalid::HouseholdTwice { household_id: 7 }.code(),
+            "household_twice"
+        );
     }
 
     #[test]
@@ -571,8 +756,20 @@ mod tests {
             ("１／６", c(1, 6)),
             (" 2 / 12 ", c(1, 6)),
             ("0/6", c(0, 1)),
-            ("1/0", Err(Invalid::OutOfRange { min: 1, max: MAX_DENOMINATOR })),
-            ("1/2000000", Err(Invalid::OutOfRange { min: 1, max: MAX_DENOMINATOR })),
+            (
+                "1/0",
+                Err(Invalid::OutOfRange {
+                    min: 1,
+                    max: MAX_DENOMINATOR,
+                }),
+            ),
+            (
+                "1/2000000",
+                Err(Invalid::OutOfRange {
+                    min: 1,
+                    max: MAX_DENOMINATOR,
+                }),
+            ),
             ("-1/6", Err(Invalid::Negative)),
             ("a/6", Err(Invalid::NotANumber)),
             ("1/", Err(Invalid::NotANumber)),
@@ -595,74 +792,155 @@ mod tests {
         let table = CoefficientTable::exact((1..=6).map(|f| (f, sixth))).unwrap();
         // Stored as text where percent cannot say it, and read back the same.
         let json = serde_json::to_string(&table).unwrap();
-        assert_eq!(json, r#"[[1,"1/6"],[2,"1/6"],[3,"1/6"],[4,"1/6"],[5,"1/6"],[6,"1/6"]]"#);
-        assert_eq!(serde_json::from_str::<CoefficientTable>(&json).unwrap(), table);
+        assert_eq!(
+            json,
+            r#"[[1,"1/6"],[2,"1/6"],[3,"1/6"],[4,"1/6"],[5,"1/6"],[6,"1/6"]]"#
+        );
+        assert_eq!(
+            serde_json::from_str::<CoefficientTable>(&json).unwrap(),
+            table
+        );
         // Tables stored as basis points before fractions existed still read.
-        assert_eq!(serde_json::from_str::<CoefficientTable>("[[1,0],[2,0],[3,1000],[4,2000],[5,3000],[6,4000]]").unwrap(), CoefficientTable::preset_six_floors());
+        assert_eq!(
+            serde_json::from_str::<CoefficientTable>(
+                "[[1,0],[2,0],[3,1000],[4,2000],[5,3000],[6,4000]]"
+            )
+            .unwrap(),
+            CoefficientTable::preset_six_floors()
+        );
         let p1667 = Coefficient::parse("16.67").unwrap();
-        assert_eq!(CoefficientTable::exact((1..=6).map(|f| (f, p1667))), Err(Invalid::CoefficientsSum { total: "100.02%".into() }));
+        assert_eq!(
+            CoefficientTable::exact((1..=6).map(|f| (f, p1667))),
+            Err(Invalid::CoefficientsSum {
+                total: "100.02%".into()
+            })
+        );
         let mut five_sixths: Vec<(i32, Coefficient)> = (1..=5).map(|f| (f, sixth)).collect();
         five_sixths.push((6, Coefficient::ZERO));
-        assert_eq!(CoefficientTable::exact(five_sixths), Err(Invalid::CoefficientsSum { total: "5/6".into() }));
+        assert_eq!(
+            CoefficientTable::exact(five_sixths),
+            Err(Invalid::CoefficientsSum {
+                total: "5/6".into()
+            })
+        );
         // 1,000.01 yuan over six floors of two: 100001 / 12 = 8333.41…; the 5 fen left over go
         // to equal remainders, so by the tie rule: higher floor first, then lower id.
         let lines = apportion(Fen(100_001), &table, &unit(6, 2)).unwrap();
         assert_eq!(lines.iter().map(|l| l.share.0).sum::<i64>(), 100_001);
         let of = |id: i64| lines.iter().find(|l| l.household_id == id).unwrap().share.0;
-        assert_eq!([of(601), of(602), of(501), of(502), of(401), of(402), of(101)], [8334, 8334, 8334, 8334, 8334, 8333, 8333]);
+        assert_eq!(
+            [
+                of(601),
+                of(602),
+                of(501),
+                of(502),
+                of(401),
+                of(402),
+                of(101)
+            ],
+            [8334, 8334, 8334, 8334, 8334, 8333, 8333]
+        );
         assert_eq!(lines.iter().filter(|l| l.share.0 == 8334).count(), 5);
-        assert!(lines.iter().all(|l| l.coefficient == sixth && l.on_floor == 2));
+        assert!(
+            lines
+                .iter()
+                .all(|l| l.coefficient == sixth && l.on_floor == 2)
+        );
     }
 
     #[test]
     fn equal_per_flat_ignores_the_floors() {
         // Floors of unequal size: 1F one flat, 6F three. Every flat pays the same.
         let households = vec![
-            HouseholdFloor { household_id: 101, floor: 1 },
-            HouseholdFloor { household_id: 601, floor: 6 },
-            HouseholdFloor { household_id: 602, floor: 6 },
-            HouseholdFloor { household_id: 603, floor: 6 },
+            HouseholdFloor {
+                household_id: 101,
+                floor: 1,
+            },
+            HouseholdFloor {
+                household_id: 601,
+                floor: 6,
+            },
+            HouseholdFloor {
+                household_id: 602,
+                floor: 6,
+            },
+            HouseholdFloor {
+                household_id: 603,
+                floor: 6,
+            },
         ];
         let table = CoefficientTable::preset_six_floors();
         let lines = apportion_by(Fen(1_001), ShareMode::EqualPerFlat, &table, &households).unwrap();
         // 1001 / 4 = 250.25: one fen left, to the higher floor's lowest id.
-        assert_eq!(shares(&lines), vec![(101, 250), (601, 251), (602, 250), (603, 250)]);
-        assert!(lines.iter().all(|l| l.coefficient == Coefficient::WHOLE && l.on_floor == 4));
+        assert_eq!(
+            shares(&lines),
+            vec![(101, 250), (601, 251), (602, 250), (603, 250)]
+        );
+        assert!(
+            lines
+                .iter()
+                .all(|l| l.coefficient == Coefficient::WHOLE && l.on_floor == 4)
+        );
         assert_eq!(apportion_equally(Fen(100), &[]), Err(Invalid::NoHouseholds));
-        assert_eq!(apportion_equally(Fen(-1), &households), Err(Invalid::Negative));
+        assert_eq!(
+            apportion_equally(Fen(-1), &households),
+            Err(Invalid::Negative)
+        );
         // The same households by floors: 1F pays nothing.
-        let floors = apportion_by(Fen(1_001), ShareMode::Floors, &CoefficientTable::exact([(1, Coefficient::ZERO), (6, Coefficient::WHOLE)]).unwrap(), &households).unwrap();
-        assert_eq!(shares(&floors), vec![(101, 0), (601, 334), (602, 334), (603, 333)]);
-        assert_eq!(ShareMode::parse("equal_per_flat"), Ok(ShareMode::EqualPerFlat));
+        let floors = apportion_by(
+            Fen(1_001),
+            ShareMode::Floors,
+            &CoefficientTable::exact([(1, Coefficient::ZERO), (6, Coefficient::WHOLE)]).unwrap(),
+            &households,
+        )
+        .unwrap();
+        assert_eq!(
+            shares(&floors),
+            vec![(101, 0), (601, 334), (602, 334), (603, 333)]
+        );
+        assert_eq!(
+            ShareMode::parse("equal_per_flat"),
+            Ok(ShareMode::EqualPerFlat)
+        );
         assert_eq!(ShareMode::parse("equal"), Err(Invalid::BadChoice));
     }
 
     #[test]
     fn serde_refuses_a_bad_table() {
         let json = serde_json::to_string(&CoefficientTable::preset_six_floors()).unwrap();
-        assert_eq!(serde_json::from_str::<CoefficientTable>(&json).unwrap(), CoefficientTable::preset_six_floors());
+        assert_eq!(
+            serde_json::from_str::<CoefficientTable>(&json).unwrap(),
+            CoefficientTable::preset_six_floors()
+        );
         assert!(serde_json::from_str::<CoefficientTable>("[[1,5000]]").is_err());
     }
 
     /// A table of `floors` floors with random coefficients adding up to 100%.
     fn arb_table() -> impl Strategy<Value = CoefficientTable> {
-        (1usize..9).prop_flat_map(|floors| prop::collection::vec(0i64..=WHOLE_BP, floors - 1)).prop_map(|mut cuts| {
-            cuts.sort_unstable();
-            let mut prev = 0;
-            let mut rows = Vec::new();
-            for (i, c) in cuts.iter().chain(std::iter::once(&WHOLE_BP)).enumerate() {
-                rows.push((i as i32 + 1, c - prev));
-                prev = *c;
-            }
-            CoefficientTable::new(rows).unwrap()
-        })
+        (1usize..9)
+            .prop_flat_map(|floors| prop::collection::vec(0i64..=WHOLE_BP, floors - 1))
+            .prop_map(|mut cuts| {
+                cuts.sort_unstable();
+                let mut prev = 0;
+                let mut rows = Vec::new();
+                for (i, c) in cuts.iter().chain(std::iter::once(&WHOLE_BP)).enumerate() {
+                    rows.push((i as i32 + 1, c - prev));
+                    prev = *c;
+                }
+                CoefficientTable::new(rows).unwrap()
+            })
     }
 
     /// A table of `floors` floors with coefficients of random denominators adding up to one
     /// whole: the cuts of `k/lcm` for a common denominator of up to 7·8·9.
     fn arb_fraction_table() -> impl Strategy<Value = CoefficientTable> {
-        (1usize..9, prop::sample::select(vec![3i64, 6, 7, 9, 12, 504]))
-            .prop_flat_map(|(floors, den)| (Just(den), prop::collection::vec(0i64..=den, floors - 1)))
+        (
+            1usize..9,
+            prop::sample::select(vec![3i64, 6, 7, 9, 12, 504]),
+        )
+            .prop_flat_map(|(floors, den)| {
+                (Just(den), prop::collection::vec(0i64..=den, floors - 1))
+            })
             .prop_map(|(den, mut cuts)| {
                 cuts.sort_unstable();
                 let mut prev = 0;
@@ -678,10 +956,20 @@ mod tests {
     /// `counts[f − 1]` households on each floor `f` of the table, split by `mode`: one line each,
     /// adding up to the amount; no line more than a fen off its exact share; a larger exact
     /// share never pays less.
-    fn check_split(table: &CoefficientTable, mode: ShareMode, counts: &[i64], amount: i64) -> Result<(), TestCaseError> {
+    fn check_split(
+        table: &CoefficientTable,
+        mode: ShareMode,
+        counts: &[i64],
+        amount: i64,
+    ) -> Result<(), TestCaseError> {
         let households: Vec<HouseholdFloor> = table
             .rows()
-            .flat_map(|(f, _)| (0..counts[(f - 1) as usize]).map(move |k| HouseholdFloor { household_id: i64::from(f) * 10 + k, floor: f }))
+            .flat_map(|(f, _)| {
+                (0..counts[(f - 1) as usize]).map(move |k| HouseholdFloor {
+                    household_id: i64::from(f) * 10 + k,
+                    floor: f,
+                })
+            })
             .collect();
         let lines = apportion_by(Fen(amount), mode, table, &households).unwrap();
         prop_assert_eq!(lines.len(), households.len());

@@ -56,7 +56,15 @@ pub enum DocKind {
 }
 
 impl DocKind {
-    pub const ALL: [DocKind; 7] = [DocKind::Survey, DocKind::Plan, DocKind::Notice, DocKind::Approval, DocKind::Contract, DocKind::Acceptance, DocKind::Other];
+    pub const ALL: [DocKind; 7] = [
+        DocKind::Survey,
+        DocKind::Plan,
+        DocKind::Notice,
+        DocKind::Approval,
+        DocKind::Contract,
+        DocKind::Acceptance,
+        DocKind::Other,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -73,7 +81,10 @@ impl DocKind {
     pub fn parse(s: &str) -> Result<DocKind, Invalid> {
         match s.trim() {
             "" => Err(Invalid::Required),
-            s => DocKind::ALL.into_iter().find(|d| d.as_str() == s).ok_or(Invalid::BadChoice),
+            s => DocKind::ALL
+                .into_iter()
+                .find(|d| d.as_str() == s)
+                .ok_or(Invalid::BadChoice),
         }
     }
 
@@ -133,21 +144,51 @@ pub enum Blocker {
 impl Blocker {
     pub fn label(&self, lang: Lang) -> String {
         match (self, lang) {
-            (Blocker::NoResponsible, _) => lang.pick("还没有指定负责人", "no one is responsible yet").into(),
-            (Blocker::NoCost, _) => lang.pick("还没有填写总造价", "the total cost is not entered").into(),
-            (Blocker::MissingDocument { kind }, Lang::Zh) => format!("缺少文件：{}", kind.label(lang)),
-            (Blocker::MissingDocument { kind }, Lang::En) => format!("missing document: {}", kind.label(lang)),
-            (Blocker::NoProposal, _) => lang.pick("还没有关联表决议题", "no proposal is linked for the vote").into(),
-            (Blocker::ProposalNotPassed { stage }, Lang::Zh) => format!("表决议题处于“{}”阶段，尚未通过", stage.label(lang)),
-            (Blocker::ProposalNotPassed { stage }, Lang::En) => format!("the proposal is at “{}”, not passed", stage.label(lang)),
-            (Blocker::NoticeRunning { days_left }, Lang::Zh) => format!("公示期还有 {days_left} 天"),
-            (Blocker::NoticeRunning { days_left }, Lang::En) => format!("the notice period has {days_left} more days"),
-            (Blocker::UnresolvedObjections { count }, Lang::Zh) => format!("还有 {count} 条异议未解决"),
-            (Blocker::UnresolvedObjections { count }, Lang::En) => format!("{count} objections are not resolved"),
-            (Blocker::SharesNotFixed, _) => lang.pick("分摊表还没有确定", "the share table is not fixed yet").into(),
-            (Blocker::Outstanding { households, amount }, Lang::Zh) => format!("{households} 户尚欠 {amount} 元"),
-            (Blocker::Outstanding { households, amount }, Lang::En) => format!("{households} households still owe {amount} yuan"),
-            (Blocker::NoInstaller, _) => lang.pick("还没有确定施工单位", "no installer is named").into(),
+            (Blocker::NoResponsible, _) => lang
+                .pick("还没有指定负责人", "no one is responsible yet")
+                .into(),
+            (Blocker::NoCost, _) => lang
+                .pick("还没有填写总造价", "the total cost is not entered")
+                .into(),
+            (Blocker::MissingDocument { kind }, Lang::Zh) => {
+                format!("缺少文件：{}", kind.label(lang))
+            }
+            (Blocker::MissingDocument { kind }, Lang::En) => {
+                format!("missing document: {}", kind.label(lang))
+            }
+            (Blocker::NoProposal, _) => lang
+                .pick("还没有关联表决议题", "no proposal is linked for the vote")
+                .into(),
+            (Blocker::ProposalNotPassed { stage }, Lang::Zh) => {
+                format!("表决议题处于“{}”阶段，尚未通过", stage.label(lang))
+            }
+            (Blocker::ProposalNotPassed { stage }, Lang::En) => {
+                format!("the proposal is at “{}”, not passed", stage.label(lang))
+            }
+            (Blocker::NoticeRunning { days_left }, Lang::Zh) => {
+                format!("公示期还有 {days_left} 天")
+            }
+            (Blocker::NoticeRunning { days_left }, Lang::En) => {
+                format!("the notice period has {days_left} more days")
+            }
+            (Blocker::UnresolvedObjections { count }, Lang::Zh) => {
+                format!("还有 {count} 条异议未解决")
+            }
+            (Blocker::UnresolvedObjections { count }, Lang::En) => {
+                format!("{count} objections are not resolved")
+            }
+            (Blocker::SharesNotFixed, _) => lang
+                .pick("分摊表还没有确定", "the share table is not fixed yet")
+                .into(),
+            (Blocker::Outstanding { households, amount }, Lang::Zh) => {
+                format!("{households} 户尚欠 {amount} 元")
+            }
+            (Blocker::Outstanding { households, amount }, Lang::En) => {
+                format!("{households} households still owe {amount} yuan")
+            }
+            (Blocker::NoInstaller, _) => lang
+                .pick("还没有确定施工单位", "no installer is named")
+                .into(),
             (Blocker::Finished, _) => lang.pick("已投入运行", "in operation").into(),
         }
     }
@@ -183,7 +224,10 @@ impl ElevatorStage {
     pub fn parse(s: &str) -> Result<ElevatorStage, Invalid> {
         match s.trim() {
             "" => Err(Invalid::Required),
-            s => ElevatorStage::ALL.into_iter().find(|x| x.as_str() == s).ok_or(Invalid::BadChoice),
+            s => ElevatorStage::ALL
+                .into_iter()
+                .find(|x| x.as_str() == s)
+                .ok_or(Invalid::BadChoice),
         }
     }
 
@@ -202,7 +246,10 @@ impl ElevatorStage {
     }
 
     fn index(self) -> usize {
-        ElevatorStage::ALL.iter().position(|s| *s == self).unwrap_or(0)
+        ElevatorStage::ALL
+            .iter()
+            .position(|s| *s == self)
+            .unwrap_or(0)
     }
 
     /// What keeps the project from moving forward; empty when it may.
@@ -234,10 +281,14 @@ impl ElevatorStage {
             ElevatorStage::Notice => {
                 doc(DocKind::Notice, &mut b);
                 if f.notice_elapsed_days < f.notice_days {
-                    b.push(Blocker::NoticeRunning { days_left: f.notice_days - f.notice_elapsed_days });
+                    b.push(Blocker::NoticeRunning {
+                        days_left: f.notice_days - f.notice_elapsed_days,
+                    });
                 }
                 if f.unresolved_objections > 0 {
-                    b.push(Blocker::UnresolvedObjections { count: f.unresolved_objections });
+                    b.push(Blocker::UnresolvedObjections {
+                        count: f.unresolved_objections,
+                    });
                 }
             }
             ElevatorStage::Approvals => doc(DocKind::Approval, &mut b),
@@ -245,7 +296,10 @@ impl ElevatorStage {
                 if !f.shares_fixed {
                     b.push(Blocker::SharesNotFixed);
                 } else if f.outstanding.0 > 0 {
-                    b.push(Blocker::Outstanding { households: f.households_owing, amount: f.outstanding });
+                    b.push(Blocker::Outstanding {
+                        households: f.households_owing,
+                        amount: f.outstanding,
+                    });
                 }
                 if !f.has_installer {
                     b.push(Blocker::NoInstaller);
@@ -269,9 +323,14 @@ impl ElevatorStage {
                 if !blockers.is_empty() {
                     return Err(Invalid::StageBlocked { blockers });
                 }
-                ElevatorStage::ALL.get(i + 1).copied().ok_or(Invalid::ProjectStage { stage: self })
+                ElevatorStage::ALL
+                    .get(i + 1)
+                    .copied()
+                    .ok_or(Invalid::ProjectStage { stage: self })
             }
-            StageStep::Back if self > ElevatorStage::Survey && self <= ElevatorStage::Funding => Ok(ElevatorStage::ALL[i - 1]),
+            StageStep::Back if self > ElevatorStage::Survey && self <= ElevatorStage::Funding => {
+                Ok(ElevatorStage::ALL[i - 1])
+            }
             StageStep::Back => Err(Invalid::ProjectStage { stage: self }),
         }
     }
@@ -306,7 +365,12 @@ mod tests {
             s = s.next(StageStep::Forward, &ready()).unwrap();
             assert_eq!(s, *expect);
         }
-        assert_eq!(s.next(StageStep::Forward, &ready()), Err(Invalid::StageBlocked { blockers: vec![Blocker::Finished] }));
+        assert_eq!(
+            s.next(StageStep::Forward, &ready()),
+            Err(Invalid::StageBlocked {
+                blockers: vec![Blocker::Finished]
+            })
+        );
     }
 
     #[test]
@@ -317,20 +381,68 @@ mod tests {
             f
         };
         let table: &[(ElevatorStage, Facts, Vec<Blocker>)] = &[
-            (Survey, f(|f| f.has_responsible = false), vec![Blocker::NoResponsible]),
-            (Survey, f(|f| f.documents.clear()), vec![Blocker::MissingDocument { kind: DocKind::Survey }]),
+            (
+                Survey,
+                f(|f| f.has_responsible = false),
+                vec![Blocker::NoResponsible],
+            ),
+            (
+                Survey,
+                f(|f| f.documents.clear()),
+                vec![Blocker::MissingDocument {
+                    kind: DocKind::Survey,
+                }],
+            ),
             (Design, f(|f| f.total_cost = None), vec![Blocker::NoCost]),
-            (Design, f(|f| f.total_cost = Some(Fen(0))), vec![Blocker::NoCost]),
+            (
+                Design,
+                f(|f| f.total_cost = Some(Fen(0))),
+                vec![Blocker::NoCost],
+            ),
             (Vote, f(|f| f.proposal = None), vec![Blocker::NoProposal]),
-            (Vote, f(|f| f.proposal = Some(ProposalStage::Voting)), vec![Blocker::ProposalNotPassed { stage: ProposalStage::Voting }]),
-            (Vote, f(|f| f.proposal = Some(ProposalStage::Failed)), vec![Blocker::ProposalNotPassed { stage: ProposalStage::Failed }]),
-            (Vote, f(|f| f.proposal = Some(ProposalStage::Acting)), vec![]),
+            (
+                Vote,
+                f(|f| f.proposal = Some(ProposalStage::Voting)),
+                vec![Blocker::ProposalNotPassed {
+                    stage: ProposalStage::Voting,
+                }],
+            ),
+            (
+                Vote,
+                f(|f| f.proposal = Some(ProposalStage::Failed)),
+                vec![Blocker::ProposalNotPassed {
+                    stage: ProposalStage::Failed,
+                }],
+            ),
+            (
+                Vote,
+                f(|f| f.proposal = Some(ProposalStage::Acting)),
+                vec![],
+            ),
             // The notice period: one day short blocks, the last day reached passes.
-            (Notice, f(|f| f.notice_elapsed_days = 14), vec![Blocker::NoticeRunning { days_left: 1 }]),
+            (
+                Notice,
+                f(|f| f.notice_elapsed_days = 14),
+                vec![Blocker::NoticeRunning { days_left: 1 }],
+            ),
             (Notice, f(|f| f.notice_elapsed_days = 16), vec![]),
-            (Notice, f(|f| f.unresolved_objections = 2), vec![Blocker::UnresolvedObjections { count: 2 }]),
-            (Approvals, f(|f| f.documents.retain(|d| *d != DocKind::Approval)), vec![Blocker::MissingDocument { kind: DocKind::Approval }]),
-            (Funding, f(|f| f.shares_fixed = false), vec![Blocker::SharesNotFixed]),
+            (
+                Notice,
+                f(|f| f.unresolved_objections = 2),
+                vec![Blocker::UnresolvedObjections { count: 2 }],
+            ),
+            (
+                Approvals,
+                f(|f| f.documents.retain(|d| *d != DocKind::Approval)),
+                vec![Blocker::MissingDocument {
+                    kind: DocKind::Approval,
+                }],
+            ),
+            (
+                Funding,
+                f(|f| f.shares_fixed = false),
+                vec![Blocker::SharesNotFixed],
+            ),
             (
                 Funding,
                 f(|f| {
@@ -338,10 +450,22 @@ mod tests {
                     f.households_owing = 1;
                     f.has_installer = false;
                 }),
-                vec![Blocker::Outstanding { households: 1, amount: Fen(1) }, Blocker::NoInstaller],
+                vec![
+                    Blocker::Outstanding {
+                        households: 1,
+                        amount: Fen(1),
+                    },
+                    Blocker::NoInstaller,
+                ],
             ),
             (Construction, Facts::default(), vec![]),
-            (Acceptance, f(|f| f.documents.clear()), vec![Blocker::MissingDocument { kind: DocKind::Acceptance }]),
+            (
+                Acceptance,
+                f(|f| f.documents.clear()),
+                vec![Blocker::MissingDocument {
+                    kind: DocKind::Acceptance,
+                }],
+            ),
         ];
         for (stage, facts, expect) in table {
             assert_eq!(&stage.blockers(facts), expect, "{stage:?}");
@@ -353,9 +477,20 @@ mod tests {
     #[test]
     fn back_only_before_construction() {
         assert_eq!(Vote.next(StageStep::Back, &Facts::default()), Ok(Design));
-        assert_eq!(Funding.next(StageStep::Back, &Facts::default()), Ok(Approvals));
-        assert_eq!(Survey.next(StageStep::Back, &Facts::default()), Err(Invalid::ProjectStage { stage: Survey }));
-        assert_eq!(Construction.next(StageStep::Back, &Facts::default()), Err(Invalid::ProjectStage { stage: Construction }));
+        assert_eq!(
+            Funding.next(StageStep::Back, &Facts::default()),
+            Ok(Approvals)
+        );
+        assert_eq!(
+            Survey.next(StageStep::Back, &Facts::default()),
+            Err(Invalid::ProjectStage { stage: Survey })
+        );
+        assert_eq!(
+            Construction.next(StageStep::Back, &Facts::default()),
+            Err(Invalid::ProjectStage {
+                stage: Construction
+            })
+        );
     }
 
     #[test]

@@ -66,16 +66,23 @@ impl SubsidyPreset {
     pub fn parse(s: &str) -> Result<SubsidyPreset, Invalid> {
         match s.trim() {
             "" => Err(Invalid::Required),
-            s => SubsidyPreset::ALL.into_iter().find(|p| p.as_str() == s).ok_or(Invalid::BadChoice),
+            s => SubsidyPreset::ALL
+                .into_iter()
+                .find(|p| p.as_str() == s)
+                .ok_or(Invalid::BadChoice),
         }
     }
 
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            SubsidyPreset::Shanghai => lang.pick("上海：造价 40%，每台最高 28 万元", "Shanghai: 40% of the cost, at most 280,000 yuan"),
-            SubsidyPreset::Hangzhou => {
-                lang.pick("杭州：每台 20 万元，管线迁移另补最高 15 万元", "Hangzhou: 200,000 yuan + pipelines up to 150,000")
-            }
+            SubsidyPreset::Shanghai => lang.pick(
+                "上海：造价 40%，每台最高 28 万元",
+                "Shanghai: 40% of the cost, at most 280,000 yuan",
+            ),
+            SubsidyPreset::Hangzhou => lang.pick(
+                "杭州：每台 20 万元，管线迁移另补最高 15 万元",
+                "Hangzhou: 200,000 yuan + pipelines up to 150,000",
+            ),
             SubsidyPreset::Wuhan => lang.pick("武汉：每台 20 万元", "Wuhan: 200,000 yuan"),
             SubsidyPreset::Wuxi => lang.pick("无锡：每台最高 20 万元", "Wuxi: up to 200,000 yuan"),
             SubsidyPreset::Huzhou => lang.pick("湖州：每台 15 万元", "Huzhou: 150,000 yuan"),
@@ -86,10 +93,23 @@ impl SubsidyPreset {
 
     /// The preset's terms; `None` for custom.
     pub fn rule(self) -> Option<SubsidyRule> {
-        let fixed = |f: Fen| SubsidyRule { share_bp: 0, share_cap: None, fixed: f, pipelines_cap: Fen(0) };
+        let fixed = |f: Fen| SubsidyRule {
+            share_bp: 0,
+            share_cap: None,
+            fixed: f,
+            pipelines_cap: Fen(0),
+        };
         match self {
-            SubsidyPreset::Shanghai => Some(SubsidyRule { share_bp: 4000, share_cap: Some(yuan(280_000)), fixed: Fen(0), pipelines_cap: Fen(0) }),
-            SubsidyPreset::Hangzhou => Some(SubsidyRule { pipelines_cap: yuan(150_000), ..fixed(yuan(200_000)) }),
+            SubsidyPreset::Shanghai => Some(SubsidyRule {
+                share_bp: 4000,
+                share_cap: Some(yuan(280_000)),
+                fixed: Fen(0),
+                pipelines_cap: Fen(0),
+            }),
+            SubsidyPreset::Hangzhou => Some(SubsidyRule {
+                pipelines_cap: yuan(150_000),
+                ..fixed(yuan(200_000))
+            }),
             SubsidyPreset::Wuhan | SubsidyPreset::Wuxi => Some(fixed(yuan(200_000))),
             SubsidyPreset::Huzhou | SubsidyPreset::Nanchong => Some(fixed(yuan(150_000))),
             SubsidyPreset::Custom => None,
@@ -107,12 +127,19 @@ impl SubsidyPreset {
             return Err(Invalid::SubsidyOverCost);
         }
         let Some(rule) = self.rule() else {
-            return if custom > cost { Err(Invalid::SubsidyOverCost) } else { Ok(custom) };
+            return if custom > cost {
+                Err(Invalid::SubsidyOverCost)
+            } else {
+                Ok(custom)
+            };
         };
         // Floor of cost × share: a subsidy is never rounded up.
-        let share = i64::try_from(i128::from(cost.0) * i128::from(rule.share_bp) / 10_000).map_err(|_| Invalid::NotANumber)?;
+        let share = i64::try_from(i128::from(cost.0) * i128::from(rule.share_bp) / 10_000)
+            .map_err(|_| Invalid::NotANumber)?;
         let share = rule.share_cap.map_or(share, |cap| share.min(cap.0));
-        let total = share.saturating_add(rule.fixed.0).saturating_add(pipelines.0.min(rule.pipelines_cap.0));
+        let total = share
+            .saturating_add(rule.fixed.0)
+            .saturating_add(pipelines.0.min(rule.pipelines_cap.0));
         Ok(Fen(total.min(cost.0)))
     }
 }
@@ -145,13 +172,29 @@ mod tests {
             (Hangzhou, y(300_000), y(300_000), Fen(0), Ok(y(300_000))),
             (Custom, y(400_000), Fen(0), y(123_456), Ok(y(123_456))),
             (Custom, y(400_000), Fen(0), y(400_000), Ok(y(400_000))),
-            (Custom, y(400_000), Fen(0), Fen(40_000_001), Err(Invalid::SubsidyOverCost)),
+            (
+                Custom,
+                y(400_000),
+                Fen(0),
+                Fen(40_000_001),
+                Err(Invalid::SubsidyOverCost),
+            ),
             (Shanghai, Fen(-1), Fen(0), Fen(0), Err(Invalid::Negative)),
-            (Hangzhou, y(100), y(101), Fen(0), Err(Invalid::SubsidyOverCost)),
+            (
+                Hangzhou,
+                y(100),
+                y(101),
+                Fen(0),
+                Err(Invalid::SubsidyOverCost),
+            ),
             (Shanghai, Fen(0), Fen(0), Fen(0), Ok(Fen(0))),
         ];
         for (preset, cost, pipes, custom, expect) in table {
-            assert_eq!(&preset.amount(*cost, *pipes, *custom), expect, "{preset:?} {cost} {pipes} {custom}");
+            assert_eq!(
+                &preset.amount(*cost, *pipes, *custom),
+                expect,
+                "{preset:?} {cost} {pipes} {custom}"
+            );
         }
     }
 

@@ -9,12 +9,21 @@ use crate::money::Fen;
 /// A number with at most two decimals, in hundredths. Negative numbers are refused with
 /// [`Invalid::Negative`]; `max_whole` bounds the whole part.
 fn hundredths(input: &str, suffixes: &[&str], max_whole: i64) -> Result<i64, Invalid> {
-    let typed: String = input.trim().chars().map(halfwidth).filter(|c| *c != ',' && *c != '，').collect();
+    let typed: String = input
+        .trim()
+        .chars()
+        .map(halfwidth)
+        .filter(|c| *c != ',' && *c != '，')
+        .collect();
     let mut s = typed.trim();
     for suffix in suffixes {
         s = s.strip_suffix(suffix).unwrap_or(s).trim_end();
     }
-    let s = s.strip_prefix('¥').or_else(|| s.strip_prefix('￥')).unwrap_or(s).trim();
+    let s = s
+        .strip_prefix('¥')
+        .or_else(|| s.strip_prefix('￥'))
+        .unwrap_or(s)
+        .trim();
     if s.is_empty() {
         return Err(Invalid::Required);
     }
@@ -34,14 +43,29 @@ fn hundredths(input: &str, suffixes: &[&str], max_whole: i64) -> Result<i64, Inv
     if frac.len() > 2 {
         return Err(Invalid::TooManyDecimals { max: 2 });
     }
-    let whole_value: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| Invalid::OutOfRange { min: 0, max: max_whole })? };
+    let whole_value: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| Invalid::OutOfRange {
+            min: 0,
+            max: max_whole,
+        })?
+    };
     if whole_value > max_whole {
-        return Err(Invalid::OutOfRange { min: 0, max: max_whole });
+        return Err(Invalid::OutOfRange {
+            min: 0,
+            max: max_whole,
+        });
     }
-    let frac_value: i64 = format!("{frac:0<2}").parse().map_err(|_| Invalid::NotANumber)?;
+    let frac_value: i64 = format!("{frac:0<2}")
+        .parse()
+        .map_err(|_| Invalid::NotANumber)?;
     let value = whole_value * 100 + frac_value;
     if value > max_whole * 100 {
-        return Err(Invalid::OutOfRange { min: 0, max: max_whole });
+        return Err(Invalid::OutOfRange {
+            min: 0,
+            max: max_whole,
+        });
     }
     Ok(value)
 }
@@ -79,8 +103,20 @@ mod tests {
             ("元", Err(Invalid::Required)),
             ("abc", Err(Invalid::NotANumber)),
             (".", Err(Invalid::NotANumber)),
-            ("100000001", Err(Invalid::OutOfRange { min: 0, max: MAX_YUAN })),
-            ("99999999999999999999999", Err(Invalid::OutOfRange { min: 0, max: MAX_YUAN })),
+            (
+                "100000001",
+                Err(Invalid::OutOfRange {
+                    min: 0,
+                    max: MAX_YUAN,
+                }),
+            ),
+            (
+                "99999999999999999999999",
+                Err(Invalid::OutOfRange {
+                    min: 0,
+                    max: MAX_YUAN,
+                }),
+            ),
         ];
         for (input, expect) in table {
             assert_eq!(&parse_yuan(input), expect, "{input:?}");
@@ -93,8 +129,14 @@ mod tests {
         assert_eq!(parse_percent_bp("12.5 %"), Ok(1250));
         assert_eq!(parse_percent_bp("０％"), Ok(0));
         assert_eq!(parse_percent_bp("100"), Ok(10_000));
-        assert_eq!(parse_percent_bp("100.01"), Err(Invalid::OutOfRange { min: 0, max: 100 }));
-        assert_eq!(parse_percent_bp("101"), Err(Invalid::OutOfRange { min: 0, max: 100 }));
+        assert_eq!(
+            parse_percent_bp("100.01"),
+            Err(Invalid::OutOfRange { min: 0, max: 100 })
+        );
+        assert_eq!(
+            parse_percent_bp("101"),
+            Err(Invalid::OutOfRange { min: 0, max: 100 })
+        );
         assert_eq!(parse_percent_bp("-5%"), Err(Invalid::Negative));
     }
 }

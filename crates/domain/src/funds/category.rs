@@ -150,7 +150,11 @@ mod tests {
 
     #[test]
     fn codes_round_trip_and_are_distinct() {
-        fn check<T: Copy + PartialEq + std::fmt::Debug>(all: &[T], code: impl Fn(T) -> &'static str, parse: impl Fn(&str) -> Result<T, Invalid>) {
+        fn check<T: Copy + PartialEq + std::fmt::Debug>(
+            all: &[T],
+            code: impl Fn(T) -> &'static str,
+            parse: impl Fn(&str) -> Result<T, Invalid>,
+        ) {
             let mut codes: Vec<&str> = all.iter().map(|x| code(*x)).collect();
             for x in all {
                 assert_eq!(parse(code(*x)), Ok(*x));
@@ -163,23 +167,50 @@ mod tests {
         }
         check(AccountKind::ALL, AccountKind::as_str, AccountKind::parse);
         check(IncomeSource::ALL, IncomeSource::as_str, IncomeSource::parse);
-        check(ExpensePurpose::ALL, ExpensePurpose::as_str, ExpensePurpose::parse);
-        check(EmergencyKind::ALL, EmergencyKind::as_str, EmergencyKind::parse);
+        check(
+            ExpensePurpose::ALL,
+            ExpensePurpose::as_str,
+            ExpensePurpose::parse,
+        );
+        check(
+            EmergencyKind::ALL,
+            EmergencyKind::as_str,
+            EmergencyKind::parse,
+        );
         assert_eq!(IncomeSource::ALL.len(), 5, "the five channels of seed S4");
         assert_eq!(EmergencyKind::ALL.len(), 5);
     }
 
     #[test]
     fn a_category_needs_a_code_of_its_direction() {
-        assert_eq!(Category::parse("income", "charity"), Ok(Category::Income(IncomeSource::Charity)));
-        assert_eq!(Category::parse("expense", "cleaning"), Ok(Category::Expense(ExpensePurpose::Cleaning)));
-        assert_eq!(Category::parse("expense", "charity"), Err(Invalid::BadChoice));
-        assert_eq!(Category::parse("income", "cleaning"), Err(Invalid::BadChoice));
+        assert_eq!(
+            Category::parse("income", "charity"),
+            Ok(Category::Income(IncomeSource::Charity))
+        );
+        assert_eq!(
+            Category::parse("expense", "cleaning"),
+            Ok(Category::Expense(ExpensePurpose::Cleaning))
+        );
+        assert_eq!(
+            Category::parse("expense", "charity"),
+            Err(Invalid::BadChoice)
+        );
+        assert_eq!(
+            Category::parse("income", "cleaning"),
+            Err(Invalid::BadChoice)
+        );
         assert_eq!(Category::parse("gift", "charity"), Err(Invalid::BadChoice));
-        assert_eq!(Category::Income(IncomeSource::PublicIncome).direction(), Direction::Income);
+        assert_eq!(
+            Category::Income(IncomeSource::PublicIncome).direction(),
+            Direction::Income
+        );
         assert_eq!(Category::Expense(ExpensePurpose::Repair).code(), "repair");
         for lang in [Lang::Zh, Lang::En] {
-            assert!(!Category::Income(IncomeSource::GovernmentReward).label(lang).is_empty());
+            assert!(
+                !Category::Income(IncomeSource::GovernmentReward)
+                    .label(lang)
+                    .is_empty()
+            );
         }
     }
 }

@@ -21,5 +21,7 @@ pub mod statement;
 
 pub use category::{AccountKind, Category, Direction, EmergencyKind, ExpensePurpose, IncomeSource};
 pub use period::{Day, Period};
-pub use rules::{Approval, Decision, EntryRequest, approve, needs_top_up, split_by_area, top_up_threshold};
+pub use rules::{
+    Approval, Decision, EntryRequest, approve, needs_top_up, split_by_area, top_up_threshold,
+};
 pub use statement::{Line, Statement};

@@ -25,11 +25,19 @@ fn days_in_month(year: i32, month: u8) -> u8 {
 
 impl Day {
     /// The first day accepted, 1900-01-01.
-    pub const FIRST: Day = Day { year: 1900, month: 1, day: 1 };
+    pub const FIRST: Day = Day {
+        year: 1900,
+        month: 1,
+        day: 1,
+    };
 
     /// A real day between the years 1900 and 2999.
     pub fn new(year: i32, month: u8, day: u8) -> Result<Day, Invalid> {
-        if !(1900..=2999).contains(&year) || !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        if !(1900..=2999).contains(&year)
+            || !(1..=12).contains(&month)
+            || day < 1
+            || day > days_in_month(year, month)
+        {
             return Err(Invalid::BadDate);
         }
         Ok(Day { year, month, day })
@@ -42,10 +50,18 @@ impl Day {
             return Err(Invalid::Required);
         }
         let mut parts = s.split('-');
-        let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        let (Some(y), Some(m), Some(d), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Err(Invalid::BadDate);
         };
-        let num = |p: &str, max_len: usize| if !p.is_empty() && p.len() <= max_len && p.bytes().all(|b| b.is_ascii_digit()) { p.parse::<u32>().ok() } else { None };
+        let num = |p: &str, max_len: usize| {
+            if !p.is_empty() && p.len() <= max_len && p.bytes().all(|b| b.is_ascii_digit()) {
+                p.parse::<u32>().ok()
+            } else {
+                None
+            }
+        };
         match (num(y, 4), num(m, 2), num(d, 2)) {
             (Some(y), Some(m), Some(d)) if y >= 1000 => Day::new(y as i32, m as u8, d as u8),
             _ => Err(Invalid::BadDate),
@@ -68,11 +84,22 @@ impl Day {
     /// The day after (the end of 2999 stays where it is).
     pub fn next(self) -> Day {
         if self.day < days_in_month(self.year, self.month) {
-            Day { day: self.day + 1, ..self }
+            Day {
+                day: self.day + 1,
+                ..self
+            }
         } else if self.month < 12 {
-            Day { month: self.month + 1, day: 1, ..self }
+            Day {
+                month: self.month + 1,
+                day: 1,
+                ..self
+            }
         } else if self.year < 2999 {
-            Day { year: self.year + 1, month: 1, day: 1 }
+            Day {
+                year: self.year + 1,
+                month: 1,
+                day: 1,
+            }
         } else {
             self
         }
@@ -126,7 +153,10 @@ impl Period {
         }
         let first = (q - 1) * 3 + 1;
         let last = first + 2;
-        Ok(Period { from: Day::new(year, first, 1)?, to: Day::new(year, last, days_in_month(year, last))? })
+        Ok(Period {
+            from: Day::new(year, first, 1)?,
+            to: Day::new(year, last, days_in_month(year, last))?,
+        })
     }
 
     /// The quarter a day falls in.
@@ -136,7 +166,11 @@ impl Period {
 
     /// The quarter before this period's first day's quarter.
     pub fn previous_quarter(day: Day) -> Period {
-        let (y, q) = if day.quarter() == 1 { (day.year - 1, 4) } else { (day.year, day.quarter() - 1) };
+        let (y, q) = if day.quarter() == 1 {
+            (day.year - 1, 4)
+        } else {
+            (day.year, day.quarter() - 1)
+        };
         Period::quarter(y, q).unwrap_or_else(|_| Period::quarter_of(day))
     }
 
@@ -182,7 +216,11 @@ mod tests {
             ("", Err(Invalid::Required)),
         ];
         for (input, expect) in table {
-            assert_eq!(Day::parse(input).map(|x| x.to_string()), expect.clone().map(String::from), "{input:?}");
+            assert_eq!(
+                Day::parse(input).map(|x| x.to_string()),
+                expect.clone().map(String::from),
+                "{input:?}"
+            );
         }
         // Text order is day order: the database compares the stored text.
         assert!(d("2024-09-30").to_string() < d("2024-10-01").to_string());
@@ -199,16 +237,41 @@ mod tests {
 
     #[test]
     fn quarters() {
-        assert_eq!(Period::quarter(2024, 1).unwrap(), Period { from: d("2024-01-01"), to: d("2024-03-31") });
-        assert_eq!(Period::quarter(2024, 4).unwrap(), Period { from: d("2024-10-01"), to: d("2024-12-31") });
-        assert_eq!(Period::quarter(2024, 5), Err(Invalid::OutOfRange { min: 1, max: 4 }));
+        assert_eq!(
+            Period::quarter(2024, 1).unwrap(),
+            Period {
+                from: d("2024-01-01"),
+                to: d("2024-03-31")
+            }
+        );
+        assert_eq!(
+            Period::quarter(2024, 4).unwrap(),
+            Period {
+                from: d("2024-10-01"),
+                to: d("2024-12-31")
+            }
+        );
+        assert_eq!(
+            Period::quarter(2024, 5),
+            Err(Invalid::OutOfRange { min: 1, max: 4 })
+        );
         assert_eq!(Period::quarter_of(d("2024-05-17")).label(), "2024Q2");
         assert_eq!(Period::previous_quarter(d("2024-02-01")).label(), "2023Q4");
         assert_eq!(Period::previous_quarter(d("2024-08-01")).label(), "2024Q2");
         let odd = Period::new(d("2024-04-03"), d("2024-05-01")).unwrap();
         assert_eq!(odd.label(), "2024-04-03 – 2024-05-01");
-        assert!(odd.contains(d("2024-04-03")) && odd.contains(d("2024-05-01")) && !odd.contains(d("2024-05-02")));
-        assert_eq!(Period::new(d("2024-05-02"), d("2024-05-01")), Err(Invalid::BadPeriod));
-        assert!(Period::new(d("2024-05-01"), d("2024-05-01")).is_ok(), "one day is a period");
+        assert!(
+            odd.contains(d("2024-04-03"))
+                && odd.contains(d("2024-05-01"))
+                && !odd.contains(d("2024-05-02"))
+        );
+        assert_eq!(
+            Period::new(d("2024-05-02"), d("2024-05-01")),
+            Err(Invalid::BadPeriod)
+        );
+        assert!(
+            Period::new(d("2024-05-01"), d("2024-05-01")).is_ok(),
+            "one day is a period"
+        );
     }
 }

@@ -35,24 +35,54 @@ pub struct Statement {
 }
 
 fn fen(v: i128) -> Result<Fen, Invalid> {
-    i64::try_from(v).map(Fen).map_err(|_| Invalid::AmountOverflow)
+    i64::try_from(v)
+        .map(Fen)
+        .map_err(|_| Invalid::AmountOverflow)
 }
 
 impl Statement {
     /// The statement of `period` from the balance before it and the signed amounts of its
     /// entries (or their sums per category, in any grouping).
-    pub fn compute(period: Period, opening: Fen, amounts: impl IntoIterator<Item = (Category, Fen)>) -> Result<Statement, Invalid> {
+    pub fn compute(
+        period: Period,
+        opening: Fen,
+        amounts: impl IntoIterator<Item = (Category, Fen)>,
+    ) -> Result<Statement, Invalid> {
         let mut sums: BTreeMap<Category, i128> = BTreeMap::new();
         for (c, a) in amounts {
             *sums.entry(c).or_default() += i128::from(a.0);
         }
         let get = |c: Category| sums.get(&c).copied().unwrap_or(0);
-        let income = IncomeSource::ALL.iter().map(|&s| Ok(Line { key: s, amount: fen(get(Category::Income(s)))? })).collect::<Result<Vec<_>, Invalid>>()?;
-        let expenses = ExpensePurpose::ALL.iter().map(|&p| Ok(Line { key: p, amount: fen(-get(Category::Expense(p)))? })).collect::<Result<Vec<_>, Invalid>>()?;
+        let income = IncomeSource::ALL
+            .iter()
+            .map(|&s| {
+                Ok(Line {
+                    key: s,
+                    amount: fen(get(Category::Income(s)))?,
+                })
+            })
+            .collect::<Result<Vec<_>, Invalid>>()?;
+        let expenses = ExpensePurpose::ALL
+            .iter()
+            .map(|&p| {
+                Ok(Line {
+                    key: p,
+                    amount: fen(-get(Category::Expense(p)))?,
+                })
+            })
+            .collect::<Result<Vec<_>, Invalid>>()?;
         let income_total: i128 = income.iter().map(|l| i128::from(l.amount.0)).sum();
         let expense_total: i128 = expenses.iter().map(|l| i128::from(l.amount.0)).sum();
         let closing = i128::from(opening.0) + income_total - expense_total;
-        Ok(Statement { period, opening, income, income_total: fen(income_total)?, expenses, expense_total: fen(expense_total)?, closing: fen(closing)? })
+        Ok(Statement {
+            period,
+            opening,
+            income,
+            income_total: fen(income_total)?,
+            expenses,
+            expense_total: fen(expense_total)?,
+            closing: fen(closing)?,
+        })
     }
 }
 
@@ -63,7 +93,11 @@ mod tests {
     use proptest::prelude::*;
 
     fn q2() -> Period {
-        Period::new(Day::parse("2024-04-01").unwrap(), Day::parse("2024-06-30").unwrap()).unwrap()
+        Period::new(
+            Day::parse("2024-04-01").unwrap(),
+            Day::parse("2024-06-30").unwrap(),
+        )
+        .unwrap()
     }
 
     fn inc(s: IncomeSource, fen: i64) -> (Category, Fen) {
@@ -75,7 +109,11 @@ mod tests {
     }
 
     fn line<K: PartialEq + Copy>(lines: &[Line<K>], k: K) -> i64 {
-        lines.iter().find(|l| l.key == k).map(|l| l.amount.0).unwrap_or(i64::MIN)
+        lines
+            .iter()
+            .find(|l| l.key == k)
+            .map(|l| l.amount.0)
+            .unwrap_or(i64::MIN)
     }
 
     #[test]
@@ -97,23 +135,45 @@ mod tests {
         assert_eq!(s.income.len(), 5);
         assert_eq!(line(&s.income, S::Residents), 12_346);
         assert_eq!(line(&s.income, S::Charity), 99);
-        assert_eq!(s.income_total, Fen(5_000_000 + 12_346 + 200_000 + 99 + 3_600_000));
+        assert_eq!(
+            s.income_total,
+            Fen(5_000_000 + 12_346 + 200_000 + 99 + 3_600_000)
+        );
         assert_eq!(line(&s.expenses, P::Security), 3_000_000);
-        assert_eq!(line(&s.expenses, P::Greening), 0, "every purpose is listed, zero where nothing was spent");
+        assert_eq!(
+            line(&s.expenses, P::Greening),
+            0,
+            "every purpose is listed, zero where nothing was spent"
+        );
         assert_eq!(s.expense_total, Fen(3_000_000 + 123_456 + 1));
-        assert_eq!(s.closing, Fen(10_000 + s.income_total.0 - s.expense_total.0));
+        assert_eq!(
+            s.closing,
+            Fen(10_000 + s.income_total.0 - s.expense_total.0)
+        );
     }
 
     #[test]
     fn a_correction_cancels_its_entry_in_its_own_line() {
         use IncomeSource as S;
         // 500 yuan of charity entered as 5,000; reversed, then entered right.
-        let entries = vec![inc(S::Charity, 500_000), inc(S::Charity, -500_000), inc(S::Charity, 50_000)];
+        let entries = vec![
+            inc(S::Charity, 500_000),
+            inc(S::Charity, -500_000),
+            inc(S::Charity, 50_000),
+        ];
         let s = Statement::compute(q2(), Fen(0), entries).unwrap();
         assert_eq!(line(&s.income, S::Charity), 50_000);
         assert_eq!(s.closing, Fen(50_000));
         // A reversed expense: spent back to zero.
-        let s = Statement::compute(q2(), Fen(100), vec![exp(ExpensePurpose::Repair, 70), exp(ExpensePurpose::Repair, -70)]).unwrap();
+        let s = Statement::compute(
+            q2(),
+            Fen(100),
+            vec![
+                exp(ExpensePurpose::Repair, 70),
+                exp(ExpensePurpose::Repair, -70),
+            ],
+        )
+        .unwrap();
         assert_eq!(s.expense_total, Fen(0));
         assert_eq!(s.closing, Fen(100));
     }
@@ -121,23 +181,38 @@ mod tests {
     #[test]
     fn an_empty_period_carries_the_balance_and_a_deficit_shows() {
         let s = Statement::compute(q2(), Fen(-250), Vec::new()).unwrap();
-        assert_eq!((s.opening, s.income_total, s.expense_total, s.closing), (Fen(-250), Fen(0), Fen(0), Fen(-250)));
-        let s = Statement::compute(q2(), Fen(0), vec![exp(ExpensePurpose::Electricity, 1)]).unwrap();
+        assert_eq!(
+            (s.opening, s.income_total, s.expense_total, s.closing),
+            (Fen(-250), Fen(0), Fen(0), Fen(-250))
+        );
+        let s =
+            Statement::compute(q2(), Fen(0), vec![exp(ExpensePurpose::Electricity, 1)]).unwrap();
         assert_eq!(s.closing, Fen(-1));
     }
 
     #[test]
     fn totals_beyond_i64_are_refused_not_wrapped() {
-        let big = vec![inc(IncomeSource::Charity, i64::MAX), inc(IncomeSource::Residents, 1)];
-        assert_eq!(Statement::compute(q2(), Fen(0), big), Err(Invalid::AmountOverflow));
-        assert_eq!(Statement::compute(q2(), Fen(1), vec![inc(IncomeSource::Charity, i64::MAX)]), Err(Invalid::AmountOverflow));
+        let big = vec![
+            inc(IncomeSource::Charity, i64::MAX),
+            inc(IncomeSource::Residents, 1),
+        ];
+        assert_eq!(
+            Statement::compute(q2(), Fen(0), big),
+            Err(Invalid::AmountOverflow)
+        );
+        assert_eq!(
+            Statement::compute(q2(), Fen(1), vec![inc(IncomeSource::Charity, i64::MAX)]),
+            Err(Invalid::AmountOverflow)
+        );
     }
 
     fn arb_entry() -> impl Strategy<Value = (Category, Fen)> {
         let amount = -10_000_000_000i64..10_000_000_000;
         prop_oneof![
-            (0..IncomeSource::ALL.len(), amount.clone()).prop_map(|(i, a)| (Category::Income(IncomeSource::ALL[i]), Fen(a))),
-            (0..ExpensePurpose::ALL.len(), amount).prop_map(|(i, a)| (Category::Expense(ExpensePurpose::ALL[i]), Fen(a))),
+            (0..IncomeSource::ALL.len(), amount.clone())
+                .prop_map(|(i, a)| (Category::Income(IncomeSource::ALL[i]), Fen(a))),
+            (0..ExpensePurpose::ALL.len(), amount)
+                .prop_map(|(i, a)| (Category::Expense(ExpensePurpose::ALL[i]), Fen(a))),
         ]
     }
 

@@ -56,9 +56,12 @@ impl Day {
         let mut parts = s.trim().splitn(3, '-');
         let mut next = || parts.next().and_then(|p| p.parse::<i64>().ok());
         match (next(), next(), next()) {
-            (Some(y), Some(m), Some(d)) if (1900..=2200).contains(&y) => {
-                Day::from_ymd(y, u32::try_from(m).unwrap_or(0), u32::try_from(d).unwrap_or(0)).ok_or(Invalid::BadDate)
-            }
+            (Some(y), Some(m), Some(d)) if (1900..=2200).contains(&y) => Day::from_ymd(
+                y,
+                u32::try_from(m).unwrap_or(0),
+                u32::try_from(d).unwrap_or(0),
+            )
+            .ok_or(Invalid::BadDate),
             _ => Err(Invalid::BadDate),
         }
     }
@@ -109,11 +112,16 @@ pub struct WorkCalendar {
 
 impl WorkCalendar {
     pub fn new(exceptions: impl IntoIterator<Item = (Day, bool)>) -> WorkCalendar {
-        WorkCalendar { exceptions: exceptions.into_iter().collect() }
+        WorkCalendar {
+            exceptions: exceptions.into_iter().collect(),
+        }
     }
 
     pub fn is_workday(&self, day: Day) -> bool {
-        self.exceptions.get(&day).copied().unwrap_or(!day.is_weekend())
+        self.exceptions
+            .get(&day)
+            .copied()
+            .unwrap_or(!day.is_weekend())
     }
 
     /// The n-th working day after `day` (not counting `day` itself); `day` for n = 0.
@@ -148,13 +156,19 @@ impl Deadline {
     pub fn due(self, reported_at: i64, calendar: &WorkCalendar) -> i64 {
         match self {
             Deadline::Minutes(m) => reported_at + i64::from(m) * 60,
-            Deadline::WorkingDays(n) => calendar.add_workdays(Day::of(reported_at), n).next().start(),
+            Deadline::WorkingDays(n) => calendar
+                .add_workdays(Day::of(reported_at), n)
+                .next()
+                .start(),
         }
     }
 
     /// From the stored pair (`minutes` or `working_days`, amount).
     pub fn from_parts(unit: &str, amount: i32) -> Result<Deadline, Invalid> {
-        let n = u32::try_from(amount).ok().filter(|n| *n > 0).ok_or(Invalid::NotPositive)?;
+        let n = u32::try_from(amount)
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or(Invalid::NotPositive)?;
         match unit {
             "minutes" => Ok(Deadline::Minutes(n)),
             "working_days" => Ok(Deadline::WorkingDays(n)),
@@ -200,7 +214,12 @@ mod tests {
     /// The 2026 exceptions around National Day: Sep 20 (Sun) and Oct 10 (Sat) worked,
     /// Oct 1–7 off; and the 2026 Spring Festival: Feb 15–23 off, Feb 14 and 28 (Sat) worked.
     fn calendar_2026() -> WorkCalendar {
-        let mut ex = vec![(d("2026-09-20"), true), (d("2026-10-10"), true), (d("2026-02-14"), true), (d("2026-02-28"), true)];
+        let mut ex = vec![
+            (d("2026-09-20"), true),
+            (d("2026-10-10"), true),
+            (d("2026-02-14"), true),
+            (d("2026-02-28"), true),
+        ];
         for day in 1..=7 {
             ex.push((d(&format!("2026-10-{day:02}")), false));
         }
@@ -234,26 +253,66 @@ mod tests {
         let cal = calendar_2026();
         let table: &[(Clock, Deadline, Clock)] = &[
             // 30 minutes on the clock, also at night and on a holiday, across midnight.
-            (("2026-10-03", 23, 50), Deadline::Minutes(30), ("2026-10-04", 0, 20)),
+            (
+                ("2026-10-03", 23, 50),
+                Deadline::Minutes(30),
+                ("2026-10-04", 0, 20),
+            ),
             // Monday → 5 working days → end of next Monday.
-            (("2026-11-23", 9, 0), Deadline::WorkingDays(5), ("2026-12-01", 0, 0)),
+            (
+                ("2026-11-23", 9, 0),
+                Deadline::WorkingDays(5),
+                ("2026-12-01", 0, 0),
+            ),
             // Friday late → the following Friday's end.
-            (("2026-11-27", 23, 59), Deadline::WorkingDays(5), ("2026-12-05", 0, 0)),
+            (
+                ("2026-11-27", 23, 59),
+                Deadline::WorkingDays(5),
+                ("2026-12-05", 0, 0),
+            ),
             // Saturday and Sunday count from Monday.
-            (("2026-11-28", 10, 0), Deadline::WorkingDays(1), ("2026-12-01", 0, 0)),
-            (("2026-11-29", 10, 0), Deadline::WorkingDays(1), ("2026-12-01", 0, 0)),
+            (
+                ("2026-11-28", 10, 0),
+                Deadline::WorkingDays(1),
+                ("2026-12-01", 0, 0),
+            ),
+            (
+                ("2026-11-29", 10, 0),
+                Deadline::WorkingDays(1),
+                ("2026-12-01", 0, 0),
+            ),
             // National Day: reported Sep 30, off Oct 1–7 (and the weekend Oct 3–4 inside it),
             // Oct 8, 9 worked, Oct 10 (Saturday) worked, Oct 11 Sunday off, Oct 12, 13.
-            (("2026-09-30", 15, 0), Deadline::WorkingDays(5), ("2026-10-14", 0, 0)),
-            (("2026-09-30", 15, 0), Deadline::WorkingDays(1), ("2026-10-09", 0, 0)),
+            (
+                ("2026-09-30", 15, 0),
+                Deadline::WorkingDays(5),
+                ("2026-10-14", 0, 0),
+            ),
+            (
+                ("2026-09-30", 15, 0),
+                Deadline::WorkingDays(1),
+                ("2026-10-09", 0, 0),
+            ),
             // Sunday Sep 20 is a working day: a report on Saturday 19th is due at its end.
-            (("2026-09-19", 8, 0), Deadline::WorkingDays(1), ("2026-09-21", 0, 0)),
+            (
+                ("2026-09-19", 8, 0),
+                Deadline::WorkingDays(1),
+                ("2026-09-21", 0, 0),
+            ),
             // Spring Festival: reported Friday Feb 13; Saturday 14th worked; 15–23 off.
-            (("2026-02-13", 9, 0), Deadline::WorkingDays(2), ("2026-02-25", 0, 0)),
+            (
+                ("2026-02-13", 9, 0),
+                Deadline::WorkingDays(2),
+                ("2026-02-25", 0, 0),
+            ),
         ];
         for (i, ((rd, rh, rm), deadline, (dd, dh, dm))) in table.iter().enumerate() {
             let due = deadline.due(at(rd, *rh, *rm), &cal);
-            assert_eq!(due, at(dd, *dh, *dm), "row {i}: {rd} {rh}:{rm} + {deadline:?}");
+            assert_eq!(
+                due,
+                at(dd, *dh, *dm),
+                "row {i}: {rd} {rh}:{rm} + {deadline:?}"
+            );
         }
     }
 
@@ -263,7 +322,10 @@ mod tests {
             let (u, n) = dl.parts();
             assert_eq!(Deadline::from_parts(u, n), Ok(dl));
         }
-        assert_eq!(Deadline::from_parts("minutes", 0), Err(Invalid::NotPositive));
+        assert_eq!(
+            Deadline::from_parts("minutes", 0),
+            Err(Invalid::NotPositive)
+        );
         assert_eq!(Deadline::from_parts("weeks", 2), Err(Invalid::BadChoice));
     }
 

@@ -53,7 +53,8 @@ pub fn percent(rate: Option<Fraction>) -> String {
         None => "–".into(),
         Some(f) => {
             // Tenths of a percent, rounded half up, in integers.
-            let tenths = (i128::from(f.num()) * 2000 + i128::from(f.den())) / (2 * i128::from(f.den()));
+            let tenths =
+                (i128::from(f.num()) * 2000 + i128::from(f.den())) / (2 * i128::from(f.den()));
             format!("{}.{}%", tenths / 10, tenths % 10)
         }
     }
@@ -62,7 +63,8 @@ pub fn percent(rate: Option<Fraction>) -> String {
 /// A rate in basis points (10,000 = 100%), rounded half up, for charts.
 pub fn basis_points(rate: Option<Fraction>) -> Option<i64> {
     let f = rate?;
-    i64::try_from((i128::from(f.num()) * 20_000 + i128::from(f.den())) / (2 * i128::from(f.den()))).ok()
+    i64::try_from((i128::from(f.num()) * 20_000 + i128::from(f.den())) / (2 * i128::from(f.den())))
+        .ok()
 }
 
 /// The median of durations (seconds): the middle one, or the exact mean of the two middle ones.
@@ -84,7 +86,8 @@ pub fn hours(seconds: Option<Fraction>) -> String {
     match seconds {
         None => "–".into(),
         Some(f) => {
-            let tenths = (i128::from(f.num()) * 10 + i128::from(f.den()) * 1800) / (i128::from(f.den()) * 3600);
+            let tenths = (i128::from(f.num()) * 10 + i128::from(f.den()) * 1800)
+                / (i128::from(f.den()) * 3600);
             format!("{}.{}", tenths / 10, tenths % 10)
         }
     }
@@ -97,12 +100,23 @@ mod tests {
 
     #[test]
     fn rates_are_exact_and_empty_sets_have_none() {
-        let t = Tally { total: 8, responded: 7, resolved: 6, rated: 3, satisfied: 2, overdue: 1 };
+        let t = Tally {
+            total: 8,
+            responded: 7,
+            resolved: 6,
+            rated: 3,
+            satisfied: 2,
+            overdue: 1,
+        };
         assert_eq!(t.response_rate(), Fraction::new(7, 8));
         assert_eq!(percent(t.response_rate()), "87.5%");
         assert_eq!(percent(t.satisfaction_rate()), "66.7%");
         assert_eq!(percent(Fraction::new(1, 8)), "12.5%");
-        assert_eq!(percent(Fraction::new(1, 2000)), "0.1%", "0.05% rounds half up");
+        assert_eq!(
+            percent(Fraction::new(1, 2000)),
+            "0.1%",
+            "0.05% rounds half up"
+        );
         assert_eq!(percent(Fraction::new(1, 2001)), "0.0%");
         assert_eq!(percent(Fraction::new(3, 3)), "100.0%");
         assert_eq!(basis_points(Fraction::new(2, 3)), Some(6667));

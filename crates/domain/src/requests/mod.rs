@@ -30,7 +30,12 @@ pub enum Route {
 }
 
 impl Route {
-    pub const ALL: [Route; 4] = [Route::GridWorker, Route::Committee, Route::Property, Route::Installer];
+    pub const ALL: [Route; 4] = [
+        Route::GridWorker,
+        Route::Committee,
+        Route::Property,
+        Route::Installer,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -44,7 +49,10 @@ impl Route {
     pub fn parse(s: &str) -> Result<Route, Invalid> {
         match s.trim() {
             "" => Err(Invalid::Required),
-            s => Route::ALL.into_iter().find(|x| x.as_str() == s).ok_or(Invalid::BadChoice),
+            s => Route::ALL
+                .into_iter()
+                .find(|x| x.as_str() == s)
+                .ok_or(Invalid::BadChoice),
         }
     }
 
@@ -84,7 +92,10 @@ impl Channel {
     pub fn parse(s: &str) -> Result<Channel, Invalid> {
         match s.trim() {
             "" => Ok(Channel::App),
-            s => Channel::ALL.into_iter().find(|x| x.as_str() == s).ok_or(Invalid::BadChoice),
+            s => Channel::ALL
+                .into_iter()
+                .find(|x| x.as_str() == s)
+                .ok_or(Invalid::BadChoice),
         }
     }
 
@@ -104,7 +115,11 @@ pub const MAX_PHOTOS: usize = 6;
 pub fn parse_rating(s: &str) -> Result<i32, Invalid> {
     match s.trim() {
         "" => Err(Invalid::Required),
-        s => s.parse::<i32>().ok().filter(|r| (1..=5).contains(r)).ok_or(Invalid::OutOfRange { min: 1, max: 5 }),
+        s => s
+            .parse::<i32>()
+            .ok()
+            .filter(|r| (1..=5).contains(r))
+            .ok_or(Invalid::OutOfRange { min: 1, max: 5 }),
     }
 }
 
@@ -122,13 +137,76 @@ pub struct CategoryPreset {
 
 /// The categories a new database starts with.
 pub const DEFAULT_CATEGORIES: [CategoryPreset; 9] = [
-    CategoryPreset { code: "elevator_entrapment", name_zh: "电梯困人", name_en: "Trapped in the elevator", deadline: Deadline::Minutes(30), route: Route::Installer, auto_close_days: 3 },
-    CategoryPreset { code: "leak", name_zh: "漏水渗水", name_en: "Leak", deadline: Deadline::WorkingDays(2), route: Route::GridWorker, auto_close_days: 7 },
-    CategoryPreset { code: "drain", name_zh: "下水道堵塞", name_en: "Blocked drain", deadline: Deadline::WorkingDays(1), route: Route::GridWorker, auto_close_days: 7 },
-    CategoryPreset { code: "electrical", name_zh: "电路故障", name_en: "Electrical fault", deadline: Deadline::Minutes(24 * 60), route: Route::Property, auto_close_days: 7 },
-    CategoryPreset { code: "lighting", name_zh: "楼道灯不亮", name_en: "Dark stairwell", deadline: Deadline::WorkingDays(3), route: Route::GridWorker, auto_close_days: 7 },
-    CategoryPreset { code: "repair", name_zh: "一般维修", name_en: "Ordinary repair", deadline: Deadline::WorkingDays(5), route: Route::GridWorker, auto_close_days: 7 },
-    CategoryPreset { code: "clutter", name_zh: "楼道堆物", name_en: "Clutter in the corridor", deadline: Deadline::WorkingDays(3), route: Route::GridWorker, auto_close_days: 7 },
-    CategoryPreset { code: "sanitation", name_zh: "环境卫生", name_en: "Rubbish and cleanliness", deadline: Deadline::WorkingDays(2), route: Route::Committee, auto_close_days: 7 },
-    CategoryPreset { code: "dispute", name_zh: "邻里纠纷", name_en: "Dispute between neighbours", deadline: Deadline::WorkingDays(5), route: Route::GridWorker, auto_close_days: 7 },
+    CategoryPreset {
+        code: "elevator_entrapment",
+        name_zh: "电梯困人",
+        name_en: "Trapped in the elevator",
+        deadline: Deadline::Minutes(30),
+        route: Route::Installer,
+        auto_close_days: 3,
+    },
+    CategoryPreset {
+        code: "leak",
+        name_zh: "漏水渗水",
+        name_en: "Leak",
+        deadline: Deadline::WorkingDays(2),
+        route: Route::GridWorker,
+        auto_close_days: 7,
+    },
+    CategoryPreset {
+        code: "drain",
+        name_zh: "下水道堵塞",
+        name_en: "Blocked drain",
+        deadline: Deadline::WorkingDays(1),
+        route: Route::GridWorker,
+        auto_close_days: 7,
+    },
+    CategoryPreset {
+        code: "electrical",
+        name_zh: "电路故障",
+        name_en: "Electrical fault",
+        deadline: Deadline::Minutes(24 * 60),
+        route: Route::Property,
+        auto_close_days: 7,
+    },
+    CategoryPreset {
+        code: "lighting",
+        name_zh: "楼道灯不亮",
+        name_en: "Dark stairwell",
+        deadline: Deadline::WorkingDays(3),
+        route: Route::GridWorker,
+        auto_close_days: 7,
+    },
+    CategoryPreset {
+        code: "repair",
+        name_zh: "一般维修",
+        name_en: "Ordinary repair",
+        deadline: Deadline::WorkingDays(5),
+        route: Route::GridWorker,
+        auto_close_days: 7,
+    },
+    CategoryPreset {
+        code: "clutter",
+        name_zh: "楼道堆物",
+        name_en: "Clutter in the corridor",
+        deadline: Deadline::WorkingDays(3),
+        route: Route::GridWorker,
+        auto_close_days: 7,
+    },
+    CategoryPreset {
+        code: "sanitation",
+        name_zh: "环境卫生",
+        name_en: "Rubbish and cleanliness",
+        deadline: Deadline::WorkingDays(2),
+        route: Route::Committee,
+        auto_close_days: 7,
+    },
+    CategoryPreset {
+        code: "dispute",
+        name_zh: "邻里纠纷",
+        name_en: "Dispute between neighbours",
+        deadline: Deadline::WorkingDays(5),
+        route: Route::GridWorker,
+        auto_close_days: 7,
+    },
 ];

@@ -99,8 +99,13 @@ impl RequestStatus {
     ];
 
     /// The statuses in which someone still has to act.
-    pub const OPEN: [RequestStatus; 5] =
-        [RequestStatus::Reported, RequestStatus::Dispatched, RequestStatus::InProgress, RequestStatus::Returned, RequestStatus::Escalated];
+    pub const OPEN: [RequestStatus; 5] = [
+        RequestStatus::Reported,
+        RequestStatus::Dispatched,
+        RequestStatus::InProgress,
+        RequestStatus::Returned,
+        RequestStatus::Escalated,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -117,7 +122,10 @@ impl RequestStatus {
     pub fn parse(s: &str) -> Result<RequestStatus, Invalid> {
         match s.trim() {
             "" => Err(Invalid::Required),
-            s => RequestStatus::ALL.into_iter().find(|x| x.as_str() == s).ok_or(Invalid::BadChoice),
+            s => RequestStatus::ALL
+                .into_iter()
+                .find(|x| x.as_str() == s)
+                .ok_or(Invalid::BadChoice),
         }
     }
 
@@ -139,7 +147,12 @@ impl RequestStatus {
 
     /// The status after `step`, if `who` may take it now. `assigned` says whether the request
     /// has an assignee (a request waiting in a queue may be taken by any handler).
-    pub fn next(self, step: RequestStep, who: Who, assigned: bool) -> Result<RequestStatus, Refusal> {
+    pub fn next(
+        self,
+        step: RequestStep,
+        who: Who,
+        assigned: bool,
+    ) -> Result<RequestStatus, Refusal> {
         use RequestStatus::*;
         use RequestStep::*;
         let to = match (step, self) {
@@ -211,7 +224,10 @@ impl RequestStep {
     pub fn parse(s: &str) -> Result<RequestStep, Invalid> {
         match s.trim() {
             "" => Err(Invalid::Required),
-            s => RequestStep::ALL.into_iter().find(|x| x.as_str() == s).ok_or(Invalid::BadChoice),
+            s => RequestStep::ALL
+                .into_iter()
+                .find(|x| x.as_str() == s)
+                .ok_or(Invalid::BadChoice),
         }
     }
 
@@ -237,12 +253,48 @@ mod tests {
     use super::RequestStep::*;
     use super::*;
 
-    const REPORTER: Who = Who { reporter: true, assignee: false, handler: false, supervisor: false, system: false };
-    const ASSIGNEE: Who = Who { reporter: false, assignee: true, handler: true, supervisor: false, system: false };
-    const HANDLER: Who = Who { reporter: false, assignee: false, handler: true, supervisor: false, system: false };
-    const SUPERVISOR: Who = Who { reporter: false, assignee: false, handler: true, supervisor: true, system: false };
-    const SYSTEM: Who = Who { reporter: false, assignee: false, handler: false, supervisor: false, system: true };
-    const NOBODY: Who = Who { reporter: false, assignee: false, handler: false, supervisor: false, system: false };
+    const REPORTER: Who = Who {
+        reporter: true,
+        assignee: false,
+        handler: false,
+        supervisor: false,
+        system: false,
+    };
+    const ASSIGNEE: Who = Who {
+        reporter: false,
+        assignee: true,
+        handler: true,
+        supervisor: false,
+        system: false,
+    };
+    const HANDLER: Who = Who {
+        reporter: false,
+        assignee: false,
+        handler: true,
+        supervisor: false,
+        system: false,
+    };
+    const SUPERVISOR: Who = Who {
+        reporter: false,
+        assignee: false,
+        handler: true,
+        supervisor: true,
+        system: false,
+    };
+    const SYSTEM: Who = Who {
+        reporter: false,
+        assignee: false,
+        handler: false,
+        supervisor: false,
+        system: true,
+    };
+    const NOBODY: Who = Who {
+        reporter: false,
+        assignee: false,
+        handler: false,
+        supervisor: false,
+        system: false,
+    };
 
     #[test]
     fn the_main_path_from_report_to_close() {
@@ -257,7 +309,13 @@ mod tests {
     }
 
     /// (from, step, who, assigned, expected).
-    type Row = (RequestStatus, RequestStep, Who, bool, Result<RequestStatus, Refusal>);
+    type Row = (
+        RequestStatus,
+        RequestStep,
+        Who,
+        bool,
+        Result<RequestStatus, Refusal>,
+    );
 
     #[test]
     fn every_step_by_status_and_person() {
@@ -279,7 +337,13 @@ mod tests {
             (Dispatched, Take, HANDLER, false, Ok(InProgress)),
             (Dispatched, Take, NOBODY, false, Err(Refusal::Handler)),
             (InProgress, Resolve, HANDLER, true, Err(Refusal::Assignee)),
-            (InProgress, Resolve, SUPERVISOR, true, Err(Refusal::Assignee)),
+            (
+                InProgress,
+                Resolve,
+                SUPERVISOR,
+                true,
+                Err(Refusal::Assignee),
+            ),
             (InProgress, HandOn, HANDLER, true, Err(Refusal::Assignee)),
             (InProgress, HandOn, ASSIGNEE, true, Ok(Dispatched)),
             (InProgress, HandOn, SUPERVISOR, true, Ok(Dispatched)),
@@ -304,7 +368,11 @@ mod tests {
             (Dispatched, Escalate, REPORTER, true, Err(Refusal::Handler)),
         ];
         for (i, (from, step, who, assigned, want)) in table.iter().enumerate() {
-            assert_eq!(from.next(*step, *who, *assigned), *want, "row {i}: {from:?} {step:?} by {who:?}");
+            assert_eq!(
+                from.next(*step, *who, *assigned),
+                *want,
+                "row {i}: {from:?} {step:?} by {who:?}"
+            );
         }
     }
 
@@ -312,7 +380,11 @@ mod tests {
     fn closed_is_final_and_every_open_status_can_escalate() {
         for step in RequestStep::ALL {
             for who in [REPORTER, ASSIGNEE, SUPERVISOR, SYSTEM] {
-                assert_eq!(Closed.next(step, who, true), Err(Refusal::Status), "{step:?}");
+                assert_eq!(
+                    Closed.next(step, who, true),
+                    Err(Refusal::Status),
+                    "{step:?}"
+                );
             }
         }
         for s in RequestStatus::OPEN.into_iter().filter(|s| *s != Escalated) {

@@ -32,7 +32,12 @@ impl Period {
 
     /// "2024-Q3", "2024Q3", "2024-q3", "2024 Q3".
     pub fn parse(input: &str) -> Result<Period, Invalid> {
-        let s: String = input.trim().chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_ascii_uppercase();
+        let s: String = input
+            .trim()
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect::<String>()
+            .to_ascii_uppercase();
         if s.is_empty() {
             return Err(Invalid::Required);
         }
@@ -57,7 +62,17 @@ impl Period {
 
     /// The quarter before this one.
     pub fn previous(self) -> Period {
-        if self.quarter == 1 { Period { year: self.year - 1, quarter: 4 } } else { Period { year: self.year, quarter: self.quarter - 1 } }
+        if self.quarter == 1 {
+            Period {
+                year: self.year - 1,
+                quarter: 4,
+            }
+        } else {
+            Period {
+                year: self.year,
+                quarter: self.quarter - 1,
+            }
+        }
     }
 }
 
@@ -90,7 +105,10 @@ impl Mark {
     pub fn parse(s: &str) -> Result<Mark, Invalid> {
         match s.trim() {
             "" => Err(Invalid::Required),
-            s => Mark::ALL.into_iter().find(|m| m.as_str() == s).ok_or(Invalid::BadChoice),
+            s => Mark::ALL
+                .into_iter()
+                .find(|m| m.as_str() == s)
+                .ok_or(Invalid::BadChoice),
         }
     }
 
@@ -131,16 +149,27 @@ pub struct Derived {
 
 /// Derives the status from one mark per standard. A standard without a mark, or a mark
 /// for a code the checklist does not have, is refused, naming the standard.
-pub fn derive(checklist: &Checklist, marks: &BTreeMap<String, Mark>) -> Result<Derived, Vec<FieldError>> {
+pub fn derive(
+    checklist: &Checklist,
+    marks: &BTreeMap<String, Mark>,
+) -> Result<Derived, Vec<FieldError>> {
     let mut e = Vec::new();
     for code in marks.keys() {
         if checklist.standard(code).is_none() {
-            e.push(FieldError::new("marks", Invalid::UnknownItem { item: code.clone() }));
+            e.push(FieldError::new(
+                "marks",
+                Invalid::UnknownItem { item: code.clone() },
+            ));
         }
     }
     for s in &checklist.standards {
         if !marks.contains_key(&s.code) {
-            e.push(FieldError::new("marks", Invalid::Unassessed { standard: s.code.clone() }));
+            e.push(FieldError::new(
+                "marks",
+                Invalid::Unassessed {
+                    standard: s.code.clone(),
+                },
+            ));
         }
     }
     if !e.is_empty() {
@@ -151,21 +180,56 @@ pub fn derive(checklist: &Checklist, marks: &BTreeMap<String, Mark>) -> Result<D
         let mut deciding = checklist.deciding(*i).peekable();
         deciding.peek().is_some() && deciding.all(|s| met(&s.code))
     }));
-    let basics: Vec<Basic> = Basic::ALL.into_iter().filter(|b| checklist.showing(*b).any(|s| met(&s.code))).collect();
-    let count = |m: Mark| u32::try_from(marks.values().filter(|x| **x == m).count()).unwrap_or(u32::MAX);
-    let letters = checklist.standards.iter().filter_map(|s| marks.get(&s.code)).map(|m| m.letter()).collect();
-    Ok(Derived { six_have, three_no: basics.is_empty(), basics, met: count(Mark::Met), partly: count(Mark::Partly), not_met: count(Mark::NotMet), letters })
+    let basics: Vec<Basic> = Basic::ALL
+        .into_iter()
+        .filter(|b| checklist.showing(*b).any(|s| met(&s.code)))
+        .collect();
+    let count =
+        |m: Mark| u32::try_from(marks.values().filter(|x| **x == m).count()).unwrap_or(u32::MAX);
+    let letters = checklist
+        .standards
+        .iter()
+        .filter_map(|s| marks.get(&s.code))
+        .map(|m| m.letter())
+        .collect();
+    Ok(Derived {
+        six_have,
+        three_no: basics.is_empty(),
+        basics,
+        met: count(Mark::Met),
+        partly: count(Mark::Partly),
+        not_met: count(Mark::NotMet),
+        letters,
+    })
 }
 
 /// The rule in words, one line per six-have item and basic, naming the standards that decide it.
 pub fn rule_lines(checklist: &Checklist, lang: Lang) -> Vec<String> {
-    let codes = |it: &mut dyn Iterator<Item = &super::checklist::Standard>| it.map(|s| s.code.clone()).collect::<Vec<_>>().join(", ");
+    let codes = |it: &mut dyn Iterator<Item = &super::checklist::Standard>| {
+        it.map(|s| s.code.clone()).collect::<Vec<_>>().join(", ")
+    };
     let mut out = Vec::new();
     for i in SixHaveItem::ALL {
         let c = codes(&mut checklist.deciding(i));
         out.push(match lang {
-            Lang::Zh => format!("“{}”：{} 全部达标", i.label(lang), if c.is_empty() { "（无对应标准，永不成立）".into() } else { c }),
-            Lang::En => format!("“{}”: every one of {} met", i.label(lang), if c.is_empty() { "(no standard; never present)".into() } else { c }),
+            Lang::Zh => format!(
+                "“{}”：{} 全部达标",
+                i.label(lang),
+                if c.is_empty() {
+                    "（无对应标准，永不成立）".into()
+                } else {
+                    c
+                }
+            ),
+            Lang::En => format!(
+                "“{}”: every one of {} met",
+                i.label(lang),
+                if c.is_empty() {
+                    "(no standard; never present)".into()
+                } else {
+                    c
+                }
+            ),
         });
     }
     for b in Basic::ALL {
@@ -175,7 +239,13 @@ pub fn rule_lines(checklist: &Checklist, lang: Lang) -> Vec<String> {
             Lang::En => format!("“{}”: any one of {} met", b.label(lang), c),
         });
     }
-    out.push(lang.pick("三无小区：以上三项基本条件一项都没有", "Three-no: none of the three basics above").into());
+    out.push(
+        lang.pick(
+            "三无小区：以上三项基本条件一项都没有",
+            "Three-no: none of the three basics above",
+        )
+        .into(),
+    );
     out
 }
 
@@ -185,19 +255,29 @@ mod tests {
     use crate::standards::checklist::suining_template;
 
     fn all(m: Mark) -> BTreeMap<String, Mark> {
-        suining_template().standards.iter().map(|s| (s.code.clone(), m)).collect()
+        suining_template()
+            .standards
+            .iter()
+            .map(|s| (s.code.clone(), m))
+            .collect()
     }
 
     #[test]
     fn periods_parse_and_order() {
         assert_eq!(Period::parse("2024-Q3").unwrap().to_string(), "2024-Q3");
         assert_eq!(Period::parse(" 2024q3 ").unwrap().to_string(), "2024-Q3");
-        assert_eq!(Period::parse("2024 Q4").unwrap(), Period::new(2024, 4).unwrap());
+        assert_eq!(
+            Period::parse("2024 Q4").unwrap(),
+            Period::new(2024, 4).unwrap()
+        );
         assert_eq!(Period::parse("2024-Q5"), Err(Invalid::BadQuarter));
         assert_eq!(Period::parse("2024-05"), Err(Invalid::BadQuarter));
         assert_eq!(Period::parse(""), Err(Invalid::Required));
         assert!(Period::parse("2023-Q4").unwrap() < Period::parse("2024-Q1").unwrap());
-        assert_eq!(Period::parse("2024-Q1").unwrap().previous().to_string(), "2023-Q4");
+        assert_eq!(
+            Period::parse("2024-Q1").unwrap().previous().to_string(),
+            "2023-Q4"
+        );
         assert_eq!(Period::of_month(2024, 9).unwrap().to_string(), "2024-Q3");
         assert_eq!(Period::of_month(2024, 10).unwrap().to_string(), "2024-Q4");
     }
@@ -231,7 +311,12 @@ mod tests {
         assert_eq!(d.basics, vec![Basic::Management]);
         assert!(!d.six_have.has(SixHaveItem::PropertyService), "D2 not met");
         marks.insert("D2".into(), Mark::Partly);
-        assert!(!derive(&suining_template(), &marks).unwrap().six_have.has(SixHaveItem::PropertyService));
+        assert!(
+            !derive(&suining_template(), &marks)
+                .unwrap()
+                .six_have
+                .has(SixHaveItem::PropertyService)
+        );
         marks.insert("D2".into(), Mark::Met);
         let d = derive(&suining_template(), &marks).unwrap();
         assert!(d.six_have.has(SixHaveItem::PropertyService));
@@ -246,7 +331,15 @@ mod tests {
         let errs = derive(&suining_template(), &marks).unwrap_err();
         assert_eq!(
             errs,
-            vec![FieldError::new("marks", Invalid::UnknownItem { item: "Z9".into() }), FieldError::new("marks", Invalid::Unassessed { standard: "C3".into() })]
+            vec![
+                FieldError::new("marks", Invalid::UnknownItem { item: "Z9".into() }),
+                FieldError::new(
+                    "marks",
+                    Invalid::Unassessed {
+                        standard: "C3".into()
+                    }
+                )
+            ]
         );
     }
 
@@ -260,7 +353,11 @@ mod tests {
         }
         let d = derive(&t, &all(Mark::Met)).unwrap();
         assert!(!d.six_have.has(SixHaveItem::NeighbourlyConduct));
-        assert!(rule_lines(&t, Lang::En).iter().any(|l| l.contains("never present")));
+        assert!(
+            rule_lines(&t, Lang::En)
+                .iter()
+                .any(|l| l.contains("never present"))
+        );
     }
 
     #[test]

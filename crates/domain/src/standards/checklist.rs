@@ -25,7 +25,11 @@ pub enum EvidenceKind {
 }
 
 impl EvidenceKind {
-    pub const ALL: [EvidenceKind; 3] = [EvidenceKind::Document, EvidenceKind::Photo, EvidenceKind::Inspection];
+    pub const ALL: [EvidenceKind; 3] = [
+        EvidenceKind::Document,
+        EvidenceKind::Photo,
+        EvidenceKind::Inspection,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -110,7 +114,8 @@ pub struct Checklist {
 impl Checklist {
     /// Parses a checklist typed as JSON and checks it; every problem is reported.
     pub fn parse_json(input: &str) -> Result<Checklist, Vec<FieldError>> {
-        let c: Checklist = serde_json::from_str(input).map_err(|_| vec![FieldError::new("checklist", Invalid::BadChoice)])?;
+        let c: Checklist = serde_json::from_str(input)
+            .map_err(|_| vec![FieldError::new("checklist", Invalid::BadChoice)])?;
         c.check()?;
         Ok(c)
     }
@@ -126,19 +131,31 @@ impl Checklist {
         }
         let mut codes = BTreeSet::new();
         let aspects: BTreeSet<&str> = self.aspects.iter().map(|a| a.code.as_str()).collect();
-        let entries = self.aspects.iter().map(|a| (&a.code, &a.title)).chain(self.standards.iter().map(|s| (&s.code, &s.title)));
+        let entries = self
+            .aspects
+            .iter()
+            .map(|a| (&a.code, &a.title))
+            .chain(self.standards.iter().map(|s| (&s.code, &s.title)));
         for (code, title) in entries {
             if code.trim().is_empty() || title.trim().is_empty() {
                 e.push(FieldError::new("checklist", Invalid::Required));
             } else if code.chars().count() > 16 || title.chars().count() > 200 {
                 e.push(FieldError::new("checklist", Invalid::TooLong { max: 200 }));
             } else if !codes.insert(code.as_str()) {
-                e.push(FieldError::new("checklist", Invalid::DuplicateCode { item: code.clone() }));
+                e.push(FieldError::new(
+                    "checklist",
+                    Invalid::DuplicateCode { item: code.clone() },
+                ));
             }
         }
         for s in &self.standards {
             if !aspects.contains(s.aspect.as_str()) {
-                e.push(FieldError::new("checklist", Invalid::UnknownItem { item: s.aspect.clone() }));
+                e.push(FieldError::new(
+                    "checklist",
+                    Invalid::UnknownItem {
+                        item: s.aspect.clone(),
+                    },
+                ));
             }
         }
         if e.is_empty() { Ok(()) } else { Err(e) }
@@ -150,12 +167,16 @@ impl Checklist {
 
     /// The standards that decide a six-have item.
     pub fn deciding(&self, item: SixHaveItem) -> impl Iterator<Item = &Standard> {
-        self.standards.iter().filter(move |s| s.six_have == Some(item))
+        self.standards
+            .iter()
+            .filter(move |s| s.six_have == Some(item))
     }
 
     /// The standards that show a three-no basic.
     pub fn showing(&self, basic: Basic) -> impl Iterator<Item = &Standard> {
-        self.standards.iter().filter(move |s| s.basic == Some(basic))
+        self.standards
+            .iter()
+            .filter(move |s| s.basic == Some(basic))
     }
 }
 
@@ -165,59 +186,266 @@ pub fn suining_template() -> Checklist {
     use Basic as B;
     use EvidenceKind::*;
     use SixHaveItem as S;
-    type Row = (&'static str, &'static str, EvidenceKind, Option<SixHaveItem>, Option<Basic>, bool);
+    type Row = (
+        &'static str,
+        &'static str,
+        EvidenceKind,
+        Option<SixHaveItem>,
+        Option<Basic>,
+        bool,
+    );
     let aspects: [(&str, &str, &[Row]); 8] = [
-        ("A", "组织建设", &[
-            ("A1", "小区党组织已建立（单独、联合或派驻组建）", Document, None, Some(B::Supervisor), false),
-            ("A2", "小区自管委或业委会依法选举产生", Document, Some(S::SelfGovernanceBody), None, false),
-            ("A3", "楼栋长、单元长配备到位", Document, Some(S::SelfGovernanceBody), None, false),
-            ("A4", "微网格划分并配备网格员（网格员+党员+楼栋长+志愿者）", Document, None, Some(B::Supervisor), false),
-            ("A5", "（示例）党员亮身份、亮标准、亮承诺", Photo, None, None, true),
-        ]),
-        ("B", "机制健全", &[
-            ("B1", "制定《居民自治管理委员会章程》", Document, Some(S::LastingMechanism), None, false),
-            ("B2", "制定《业主大会议事规则》", Document, Some(S::LastingMechanism), None, false),
-            ("B3", "（示例）议事协商机制定期运行", Document, Some(S::LastingMechanism), None, true),
-            ("B4", "（示例）收支定期公示", Photo, None, None, true),
-            ("B5", "（示例）矛盾纠纷调处机制", Document, None, None, true),
-        ]),
-        ("C", "设施完善", &[
-            ("C1", "雨污管网完好", Inspection, None, None, false),
-            ("C2", "照明设施完好", Inspection, None, None, false),
-            ("C3", "停车位规划施划", Inspection, None, None, false),
-            ("C4", "门禁系统", Inspection, Some(S::SecurityFacilities), Some(B::Security), false),
-            ("C5", "监控覆盖（“慧眼工程”“天网”）", Inspection, Some(S::SecurityFacilities), Some(B::Security), false),
-        ]),
-        ("D", "物业服务", &[
-            ("D1", "有物业服务（专业物业、居民自治或代管理）", Document, Some(S::PropertyService), Some(B::Management), false),
-            ("D2", "（示例）物业服务合同或自管服务清单", Document, Some(S::PropertyService), None, true),
-            ("D3", "（示例）报事报修有人接、有回音", Inspection, None, None, true),
-            ("D4", "缴存住宅专项维修资金", Document, None, None, false),
-        ]),
-        ("E", "环境卫生", &[
-            ("E1", "（示例）公共区域干净整洁", Inspection, Some(S::CleanEnvironment), None, true),
-            ("E2", "（示例）无乱搭乱建", Inspection, Some(S::CleanEnvironment), None, true),
-            ("E3", "（示例）垃圾分类收运", Photo, Some(S::CleanEnvironment), None, true),
-            ("E4", "（示例）绿化维护", Photo, None, None, true),
-            ("E5", "（示例）楼道无堆物", Inspection, None, None, true),
-        ]),
-        ("F", "安全防范", &[
-            ("F1", "（示例）人防：门卫或巡逻", Inspection, Some(S::SecurityFacilities), Some(B::Security), true),
-            ("F2", "（示例）消防设施完好、通道畅通", Inspection, None, None, true),
-            ("F3", "（示例）无飞线充电，有集中充电点", Inspection, None, None, true),
-            ("F4", "（示例）安全隐患定期排查", Document, None, None, true),
-        ]),
-        ("G", "文明风尚", &[
-            ("G1", "（示例）居民公约", Document, Some(S::NeighbourlyConduct), None, true),
-            ("G2", "（示例）文明评比（文明单元、红“栋”力）", Document, Some(S::NeighbourlyConduct), None, true),
-            ("G3", "（示例）志愿服务站点与轮值", Photo, None, None, true),
-            ("G4", "（示例）邻里活动", Photo, None, None, true),
-        ]),
-        ("H", "资金保障", &[
-            ("H1", "多渠道筹集资金（以奖代补、居民自筹、帮扶单位、慈善、公共收益）", Document, Some(S::LastingMechanism), None, false),
-            ("H2", "公共收益（停车、广告）用于小区管理", Document, None, None, false),
-            ("H3", "（示例）账目独立、凭证齐全", Document, None, None, true),
-        ]),
+        (
+            "A",
+            "组织建设",
+            &[
+                (
+                    "A1",
+                    "小区党组织已建立（单独、联合或派驻组建）",
+                    Document,
+                    None,
+                    Some(B::Supervisor),
+                    false,
+                ),
+                (
+                    "A2",
+                    "小区自管委或业委会依法选举产生",
+                    Document,
+                    Some(S::SelfGovernanceBody),
+                    None,
+                    false,
+                ),
+                (
+                    "A3",
+                    "楼栋长、单元长配备到位",
+                    Document,
+                    Some(S::SelfGovernanceBody),
+                    None,
+                    false,
+                ),
+                (
+                    "A4",
+                    "微网格划分并配备网格员（网格员+党员+楼栋长+志愿者）",
+                    Document,
+                    None,
+                    Some(B::Supervisor),
+                    false,
+                ),
+                (
+                    "A5",
+                    "（示例）党员亮身份、亮标准、亮承诺",
+                    Photo,
+                    None,
+                    None,
+                    true,
+                ),
+            ],
+        ),
+        (
+            "B",
+            "机制健全",
+            &[
+                (
+                    "B1",
+                    "制定《居民自治管理委员会章程》",
+                    Document,
+                    Some(S::LastingMechanism),
+                    None,
+                    false,
+                ),
+                (
+                    "B2",
+                    "制定《业主大会议事规则》",
+                    Document,
+                    Some(S::LastingMechanism),
+                    None,
+                    false,
+                ),
+                (
+                    "B3",
+                    "（示例）议事协商机制定期运行",
+                    Document,
+                    Some(S::LastingMechanism),
+                    None,
+                    true,
+                ),
+                ("B4", "（示例）收支定期公示", Photo, None, None, true),
+                ("B5", "（示例）矛盾纠纷调处机制", Document, None, None, true),
+            ],
+        ),
+        (
+            "C",
+            "设施完善",
+            &[
+                ("C1", "雨污管网完好", Inspection, None, None, false),
+                ("C2", "照明设施完好", Inspection, None, None, false),
+                ("C3", "停车位规划施划", Inspection, None, None, false),
+                (
+                    "C4",
+                    "门禁系统",
+                    Inspection,
+                    Some(S::SecurityFacilities),
+                    Some(B::Security),
+                    false,
+                ),
+                (
+                    "C5",
+                    "监控覆盖（“慧眼工程”“天网”）",
+                    Inspection,
+                    Some(S::SecurityFacilities),
+                    Some(B::Security),
+                    false,
+                ),
+            ],
+        ),
+        (
+            "D",
+            "物业服务",
+            &[
+                (
+                    "D1",
+                    "有物业服务（专业物业、居民自治或代管理）",
+                    Document,
+                    Some(S::PropertyService),
+                    Some(B::Management),
+                    false,
+                ),
+                (
+                    "D2",
+                    "（示例）物业服务合同或自管服务清单",
+                    Document,
+                    Some(S::PropertyService),
+                    None,
+                    true,
+                ),
+                (
+                    "D3",
+                    "（示例）报事报修有人接、有回音",
+                    Inspection,
+                    None,
+                    None,
+                    true,
+                ),
+                ("D4", "缴存住宅专项维修资金", Document, None, None, false),
+            ],
+        ),
+        (
+            "E",
+            "环境卫生",
+            &[
+                (
+                    "E1",
+                    "（示例）公共区域干净整洁",
+                    Inspection,
+                    Some(S::CleanEnvironment),
+                    None,
+                    true,
+                ),
+                (
+                    "E2",
+                    "（示例）无乱搭乱建",
+                    Inspection,
+                    Some(S::CleanEnvironment),
+                    None,
+                    true,
+                ),
+                (
+                    "E3",
+                    "（示例）垃圾分类收运",
+                    Photo,
+                    Some(S::CleanEnvironment),
+                    None,
+                    true,
+                ),
+                ("E4", "（示例）绿化维护", Photo, None, None, true),
+                ("E5", "（示例）楼道无堆物", Inspection, None, None, true),
+            ],
+        ),
+        (
+            "F",
+            "安全防范",
+            &[
+                (
+                    "F1",
+                    "（示例）人防：门卫或巡逻",
+                    Inspection,
+                    Some(S::SecurityFacilities),
+                    Some(B::Security),
+                    true,
+                ),
+                (
+                    "F2",
+                    "（示例）消防设施完好、通道畅通",
+                    Inspection,
+                    None,
+                    None,
+                    true,
+                ),
+                (
+                    "F3",
+                    "（示例）无飞线充电，有集中充电点",
+                    Inspection,
+                    None,
+                    None,
+                    true,
+                ),
+                ("F4", "（示例）安全隐患定期排查", Document, None, None, true),
+            ],
+        ),
+        (
+            "G",
+            "文明风尚",
+            &[
+                (
+                    "G1",
+                    "（示例）居民公约",
+                    Document,
+                    Some(S::NeighbourlyConduct),
+                    None,
+                    true,
+                ),
+                (
+                    "G2",
+                    "（示例）文明评比（文明单元、红“栋”力）",
+                    Document,
+                    Some(S::NeighbourlyConduct),
+                    None,
+                    true,
+                ),
+                ("G3", "（示例）志愿服务站点与轮值", Photo, None, None, true),
+                ("G4", "（示例）邻里活动", Photo, None, None, true),
+            ],
+        ),
+        (
+            "H",
+            "资金保障",
+            &[
+                (
+                    "H1",
+                    "多渠道筹集资金（以奖代补、居民自筹、帮扶单位、慈善、公共收益）",
+                    Document,
+                    Some(S::LastingMechanism),
+                    None,
+                    false,
+                ),
+                (
+                    "H2",
+                    "公共收益（停车、广告）用于小区管理",
+                    Document,
+                    None,
+                    None,
+                    false,
+                ),
+                (
+                    "H3",
+                    "（示例）账目独立、凭证齐全",
+                    Document,
+                    None,
+                    None,
+                    true,
+                ),
+            ],
+        ),
     ];
     let mut standards = Vec::new();
     for (aspect, _, rows) in &aspects {
@@ -235,7 +463,13 @@ pub fn suining_template() -> Checklist {
     }
     Checklist {
         name: "遂宁市“自管小区”“三无小区”治理标准（模板）".into(),
-        aspects: aspects.iter().map(|(code, title, _)| Aspect { code: (*code).into(), title: (*title).into() }).collect(),
+        aspects: aspects
+            .iter()
+            .map(|(code, title, _)| Aspect {
+                code: (*code).into(),
+                title: (*title).into(),
+            })
+            .collect(),
         standards,
     }
 }
@@ -268,8 +502,17 @@ mod tests {
         t.standards[1].code = "A1".into();
         t.standards[2].aspect = "Z".into();
         let errs = t.check().unwrap_err();
-        assert!(errs.contains(&FieldError::new("checklist", Invalid::DuplicateCode { item: "A1".into() })));
-        assert!(errs.contains(&FieldError::new("checklist", Invalid::UnknownItem { item: "Z".into() })));
-        assert_eq!(Checklist::parse_json("{"), Err(vec![FieldError::new("checklist", Invalid::BadChoice)]));
+        assert!(errs.contains(&FieldError::new(
+            "checklist",
+            Invalid::DuplicateCode { item: "A1".into() }
+        )));
+        assert!(errs.contains(&FieldError::new(
+            "checklist",
+            Invalid::UnknownItem { item: "Z".into() }
+        )));
+        assert_eq!(
+            Checklist::parse_json("{"),
+            Err(vec![FieldError::new("checklist", Invalid::BadChoice)])
+        );
     }
 }

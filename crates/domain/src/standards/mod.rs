@@ -19,4 +19,6 @@ pub mod stars;
 pub use assessment::{Derived, Mark, Period, derive};
 pub use checklist::{Aspect, Basic, Checklist, EvidenceKind, Standard, suining_template};
 pub use plan::{Channel, RenovationKind};
-pub use stars::{Band, RatingInput, RatingOutcome, RatingScheme, SampleRule, StarVeto, Weights, baoan_preset};
+pub use stars::{
+    Band, RatingInput, RatingOutcome, RatingScheme, SampleRule, StarVeto, Weights, baoan_preset,
+};

@@ -50,7 +50,10 @@ impl RenovationKind {
     pub fn parse(s: &str) -> Result<RenovationKind, Invalid> {
         match s.trim() {
             "" => Err(Invalid::Required),
-            s => RenovationKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or(Invalid::BadChoice),
+            s => RenovationKind::ALL
+                .into_iter()
+                .find(|k| k.as_str() == s)
+                .ok_or(Invalid::BadChoice),
         }
     }
 
@@ -97,7 +100,13 @@ pub enum Channel {
 }
 
 impl Channel {
-    pub const ALL: [Channel; 5] = [Channel::GovernmentReward, Channel::Residents, Channel::SupportUnit, Channel::Charity, Channel::PublicIncome];
+    pub const ALL: [Channel; 5] = [
+        Channel::GovernmentReward,
+        Channel::Residents,
+        Channel::SupportUnit,
+        Channel::Charity,
+        Channel::PublicIncome,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -54,17 +54,31 @@ pub struct SampleRule {
 impl SampleRule {
     /// How many answers a compound of `households` needs.
     pub fn needed(self, households: i64) -> i64 {
-        let share = if self.share_den > 0 { (households * self.share_num + self.share_den - 1) / self.share_den } else { households };
+        let share = if self.share_den > 0 {
+            (households * self.share_num + self.share_den - 1) / self.share_den
+        } else {
+            households
+        };
         share.max(self.min_responses.min(households))
     }
 
     /// Refuses a survey below the rule, saying how many answers are needed.
     pub fn check(self, households: i64, responses: i64) -> Result<(), Invalid> {
         if responses < 0 || responses > households {
-            return Err(Invalid::OutOfRange { min: 0, max: households });
+            return Err(Invalid::OutOfRange {
+                min: 0,
+                max: households,
+            });
         }
         let needed = self.needed(households);
-        if responses < needed || responses == 0 { Err(Invalid::SurveyTooSmall { needed: needed.max(1), got: responses }) } else { Ok(()) }
+        if responses < needed || responses == 0 {
+            Err(Invalid::SurveyTooSmall {
+                needed: needed.max(1),
+                got: responses,
+            })
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -104,7 +118,8 @@ pub struct RatingOutcome {
 
 impl RatingScheme {
     pub fn parse_json(input: &str) -> Result<RatingScheme, Vec<FieldError>> {
-        let s: RatingScheme = serde_json::from_str(input).map_err(|_| vec![FieldError::new("scheme", Invalid::BadChoice)])?;
+        let s: RatingScheme = serde_json::from_str(input)
+            .map_err(|_| vec![FieldError::new("scheme", Invalid::BadChoice)])?;
         s.check()?;
         Ok(s)
     }
@@ -117,10 +132,18 @@ impl RatingScheme {
             e.push(FieldError::new("name", Invalid::Required));
         }
         let w = self.weights;
-        if [w.satisfaction_bp, w.management_bp, w.overall_bp].iter().any(|x| *x < 0) {
+        if [w.satisfaction_bp, w.management_bp, w.overall_bp]
+            .iter()
+            .any(|x| *x < 0)
+        {
             e.push(FieldError::new("weights", Invalid::Negative));
         } else if w.satisfaction_bp + w.management_bp + w.overall_bp != 10_000 {
-            e.push(FieldError::new("weights", Invalid::WeightsSum { total_bp: w.satisfaction_bp + w.management_bp + w.overall_bp }));
+            e.push(FieldError::new(
+                "weights",
+                Invalid::WeightsSum {
+                    total_bp: w.satisfaction_bp + w.management_bp + w.overall_bp,
+                },
+            ));
         }
         if self.bands.is_empty() {
             e.push(FieldError::new("bands", Invalid::Required));
@@ -128,12 +151,23 @@ impl RatingScheme {
         let mut stars = BTreeSet::new();
         for b in &self.bands {
             if !(1..=5).contains(&b.stars) {
-                e.push(FieldError::new("bands", Invalid::OutOfRange { min: 1, max: 5 }));
+                e.push(FieldError::new(
+                    "bands",
+                    Invalid::OutOfRange { min: 1, max: 5 },
+                ));
             } else if !stars.insert(b.stars) {
-                e.push(FieldError::new("bands", Invalid::DuplicateCode { item: format!("{}★", b.stars) }));
+                e.push(FieldError::new(
+                    "bands",
+                    Invalid::DuplicateCode {
+                        item: format!("{}★", b.stars),
+                    },
+                ));
             }
             if b.min < 0 || b.min > 100 || b.max.is_some_and(|m| m < b.min || m > 100) {
-                e.push(FieldError::new("bands", Invalid::OutOfRange { min: 0, max: 100 }));
+                e.push(FieldError::new(
+                    "bands",
+                    Invalid::OutOfRange { min: 0, max: 100 },
+                ));
             }
             if b.reward_fen < 0 {
                 e.push(FieldError::new("bands", Invalid::Negative));
@@ -144,13 +178,34 @@ impl RatingScheme {
         for pair in sorted.windows(2) {
             let (lo, hi) = (pair[0], pair[1]);
             match lo.max {
-                None => e.push(FieldError::new("bands", Invalid::BandsOverlap { stars: lo.stars, other: hi.stars })),
-                Some(m) if m >= hi.min => e.push(FieldError::new("bands", Invalid::BandsOverlap { stars: lo.stars, other: hi.stars })),
-                Some(m) if m + 1 < hi.min => e.push(FieldError::new("bands", Invalid::BandsGap { from: m + 1, to: hi.min - 1 })),
+                None => e.push(FieldError::new(
+                    "bands",
+                    Invalid::BandsOverlap {
+                        stars: lo.stars,
+                        other: hi.stars,
+                    },
+                )),
+                Some(m) if m >= hi.min => e.push(FieldError::new(
+                    "bands",
+                    Invalid::BandsOverlap {
+                        stars: lo.stars,
+                        other: hi.stars,
+                    },
+                )),
+                Some(m) if m + 1 < hi.min => e.push(FieldError::new(
+                    "bands",
+                    Invalid::BandsGap {
+                        from: m + 1,
+                        to: hi.min - 1,
+                    },
+                )),
                 Some(_) => {}
             }
             if hi.stars <= lo.stars {
-                e.push(FieldError::new("bands", Invalid::BandsOrder { stars: hi.stars }));
+                e.push(FieldError::new(
+                    "bands",
+                    Invalid::BandsOrder { stars: hi.stars },
+                ));
             }
         }
         let mut codes = BTreeSet::new();
@@ -158,7 +213,12 @@ impl RatingScheme {
             if v.code.trim().is_empty() || v.title.trim().is_empty() {
                 e.push(FieldError::new("vetoes", Invalid::Required));
             } else if !codes.insert(v.code.as_str()) {
-                e.push(FieldError::new("vetoes", Invalid::DuplicateCode { item: v.code.clone() }));
+                e.push(FieldError::new(
+                    "vetoes",
+                    Invalid::DuplicateCode {
+                        item: v.code.clone(),
+                    },
+                ));
             }
         }
         let s = self.survey;
@@ -170,7 +230,13 @@ impl RatingScheme {
 
     /// The band a score falls in, if any (below the lowest band: none).
     pub fn band_of(&self, score: Fraction) -> Option<&Band> {
-        self.bands.iter().filter(|b| Fraction::from_int(b.min) <= score && b.max.is_none_or(|m| score < Fraction::from_int(m + 1))).max_by_key(|b| b.stars)
+        self.bands
+            .iter()
+            .filter(|b| {
+                Fraction::from_int(b.min) <= score
+                    && b.max.is_none_or(|m| score < Fraction::from_int(m + 1))
+            })
+            .max_by_key(|b| b.stars)
     }
 
     /// Rates a compound. Refuses a survey below the sample rule, more satisfied answers than
@@ -181,16 +247,31 @@ impl RatingScheme {
             e.push(FieldError::new("responses", err));
         }
         if input.satisfied < 0 || input.satisfied > input.responses {
-            e.push(FieldError::new("satisfied", Invalid::OutOfRange { min: 0, max: input.responses.max(0) }));
+            e.push(FieldError::new(
+                "satisfied",
+                Invalid::OutOfRange {
+                    min: 0,
+                    max: input.responses.max(0),
+                },
+            ));
         }
-        for (field, v) in [("management", input.management_centi), ("overall", input.overall_centi)] {
+        for (field, v) in [
+            ("management", input.management_centi),
+            ("overall", input.overall_centi),
+        ] {
             if !(0..=10_000).contains(&v) {
-                e.push(FieldError::new(field, Invalid::OutOfRange { min: 0, max: 100 }));
+                e.push(FieldError::new(
+                    field,
+                    Invalid::OutOfRange { min: 0, max: 100 },
+                ));
             }
         }
         for v in &input.vetoes {
             if !self.vetoes.iter().any(|x| &x.code == v) {
-                e.push(FieldError::new("vetoes", Invalid::UnknownItem { item: v.clone() }));
+                e.push(FieldError::new(
+                    "vetoes",
+                    Invalid::UnknownItem { item: v.clone() },
+                ));
             }
         }
         if !e.is_empty() {
@@ -199,9 +280,12 @@ impl RatingScheme {
         let w = self.weights;
         let r = input.responses;
         // Score × 10,000 × 100 × responses, all integer.
-        let num = w.satisfaction_bp * 100 * 100 * input.satisfied + w.management_bp * input.management_centi * r + w.overall_bp * input.overall_centi * r;
+        let num = w.satisfaction_bp * 100 * 100 * input.satisfied
+            + w.management_bp * input.management_centi * r
+            + w.overall_bp * input.overall_centi * r;
         let den = 10_000 * 100 * r;
-        let score = Fraction::new(num, den).ok_or_else(|| vec![FieldError::new("responses", Invalid::NotPositive)])?;
+        let score = Fraction::new(num, den)
+            .ok_or_else(|| vec![FieldError::new("responses", Invalid::NotPositive)])?;
         let vetoed = !input.vetoes.is_empty();
         let band = if vetoed { None } else { self.band_of(score) };
         Ok(RatingOutcome {
@@ -219,8 +303,18 @@ impl RatingScheme {
         let pct = |bp: i64| Fen(bp).to_string();
         let w = self.weights;
         let mut out = vec![match lang {
-            Lang::Zh => format!("得分 = 满意度 × {}% + 管理 × {}% + 综合 × {}%", pct(w.satisfaction_bp), pct(w.management_bp), pct(w.overall_bp)),
-            Lang::En => format!("score = satisfaction × {}% + management × {}% + overall × {}%", pct(w.satisfaction_bp), pct(w.management_bp), pct(w.overall_bp)),
+            Lang::Zh => format!(
+                "得分 = 满意度 × {}% + 管理 × {}% + 综合 × {}%",
+                pct(w.satisfaction_bp),
+                pct(w.management_bp),
+                pct(w.overall_bp)
+            ),
+            Lang::En => format!(
+                "score = satisfaction × {}% + management × {}% + overall × {}%",
+                pct(w.satisfaction_bp),
+                pct(w.management_bp),
+                pct(w.overall_bp)
+            ),
         }];
         let mut bands = self.bands.clone();
         bands.sort_by_key(|b| std::cmp::Reverse(b.stars));
@@ -230,8 +324,17 @@ impl RatingScheme {
                 None => format!("≥ {}", b.min),
             };
             out.push(match lang {
-                Lang::Zh => format!("{}：{} 分，奖补 {} 元", "★".repeat(b.stars.into()), range, Fen(b.reward_fen)),
-                Lang::En => format!("{}: {range} points, reward {} yuan", "★".repeat(b.stars.into()), Fen(b.reward_fen)),
+                Lang::Zh => format!(
+                    "{}：{} 分，奖补 {} 元",
+                    "★".repeat(b.stars.into()),
+                    range,
+                    Fen(b.reward_fen)
+                ),
+                Lang::En => format!(
+                    "{}: {range} points, reward {} yuan",
+                    "★".repeat(b.stars.into()),
+                    Fen(b.reward_fen)
+                ),
             });
         }
         let s = self.survey;
@@ -240,7 +343,12 @@ impl RatingScheme {
             Lang::En => format!("Survey: at least {}/{} of the households and at least {} (every household if fewer)", s.share_num, s.share_den, s.min_responses),
         });
         if !self.vetoes.is_empty() {
-            let titles = self.vetoes.iter().map(|v| v.title.as_str()).collect::<Vec<_>>().join(lang.pick("、", ", "));
+            let titles = self
+                .vetoes
+                .iter()
+                .map(|v| v.title.as_str())
+                .collect::<Vec<_>>()
+                .join(lang.pick("、", ", "));
             out.push(match lang {
                 Lang::Zh => format!("一票否决：{titles}"),
                 Lang::En => format!("Veto items: {titles}"),
@@ -254,17 +362,45 @@ impl RatingScheme {
 /// stars, 86–90 four, 81–85 three, 71–80 two, 60–70 one; survey ≥ 10% and ≥ 50. Veto items
 /// and reward amounts are placeholders for the city to set.
 pub fn baoan_preset() -> RatingScheme {
-    let band = |stars, min, max, yuan: i64| Band { stars, min, max, reward_fen: yuan * 100 };
+    let band = |stars, min, max, yuan: i64| Band {
+        stars,
+        min,
+        max,
+        reward_fen: yuan * 100,
+    };
     RatingScheme {
         name: "评星定级（宝安区权重）".into(),
-        weights: Weights { satisfaction_bp: 3000, management_bp: 4000, overall_bp: 3000 },
-        bands: vec![band(5, 91, None, 30_000), band(4, 86, Some(90), 20_000), band(3, 81, Some(85), 12_000), band(2, 71, Some(80), 8_000), band(1, 60, Some(70), 5_000)],
-        vetoes: vec![
-            StarVeto { code: "V1".into(), title: "发生重大安全责任事故".into() },
-            StarVeto { code: "V2".into(), title: "发生群体性事件".into() },
-            StarVeto { code: "V3".into(), title: "新增违法建设未整改".into() },
+        weights: Weights {
+            satisfaction_bp: 3000,
+            management_bp: 4000,
+            overall_bp: 3000,
+        },
+        bands: vec![
+            band(5, 91, None, 30_000),
+            band(4, 86, Some(90), 20_000),
+            band(3, 81, Some(85), 12_000),
+            band(2, 71, Some(80), 8_000),
+            band(1, 60, Some(70), 5_000),
         ],
-        survey: SampleRule { share_num: 1, share_den: 10, min_responses: 50 },
+        vetoes: vec![
+            StarVeto {
+                code: "V1".into(),
+                title: "发生重大安全责任事故".into(),
+            },
+            StarVeto {
+                code: "V2".into(),
+                title: "发生群体性事件".into(),
+            },
+            StarVeto {
+                code: "V3".into(),
+                title: "新增违法建设未整改".into(),
+            },
+        ],
+        survey: SampleRule {
+            share_num: 1,
+            share_den: 10,
+            min_responses: 50,
+        },
     }
 }
 
@@ -273,8 +409,21 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn input(households: i64, responses: i64, satisfied: i64, management: i64, overall: i64) -> RatingInput {
-        RatingInput { households, responses, satisfied, management_centi: management, overall_centi: overall, vetoes: vec![] }
+    fn input(
+        households: i64,
+        responses: i64,
+        satisfied: i64,
+        management: i64,
+        overall: i64,
+    ) -> RatingInput {
+        RatingInput {
+            households,
+            responses,
+            satisfied,
+            management_centi: management,
+            overall_centi: overall,
+            vetoes: vec![],
+        }
     }
 
     /// A compound of 1,000 households, 100 answers, each part worth exactly `points_centi`
@@ -284,16 +433,40 @@ mod tests {
         let households = 1000;
         let responses = 100;
         assert_eq!(points_centi % 100, 0, "whole points only in this helper");
-        s.rate(&input(households, responses, points_centi / 100, points_centi, points_centi)).unwrap()
+        s.rate(&input(
+            households,
+            responses,
+            points_centi / 100,
+            points_centi,
+            points_centi,
+        ))
+        .unwrap()
     }
 
     #[test]
     fn star_bands_at_their_edges() {
-        let table: &[(i64, u8, i64)] = &[(100, 5, 30_000), (91, 5, 30_000), (90, 4, 20_000), (86, 4, 20_000), (85, 3, 12_000), (81, 3, 12_000), (80, 2, 8_000), (71, 2, 8_000), (70, 1, 5_000), (60, 1, 5_000), (59, 0, 0), (0, 0, 0)];
+        let table: &[(i64, u8, i64)] = &[
+            (100, 5, 30_000),
+            (91, 5, 30_000),
+            (90, 4, 20_000),
+            (86, 4, 20_000),
+            (85, 3, 12_000),
+            (81, 3, 12_000),
+            (80, 2, 8_000),
+            (71, 2, 8_000),
+            (70, 1, 5_000),
+            (60, 1, 5_000),
+            (59, 0, 0),
+            (0, 0, 0),
+        ];
         for (points, stars, yuan) in table {
             let o = at(points * 100);
             assert_eq!(o.score, Fraction::from_int(*points));
-            assert_eq!((o.stars, o.reward), (*stars, Fen(yuan * 100)), "{points} points");
+            assert_eq!(
+                (o.stars, o.reward),
+                (*stars, Fen(yuan * 100)),
+                "{points} points"
+            );
         }
     }
 
@@ -304,7 +477,11 @@ mod tests {
         for (centi, stars) in [(9099, 4), (9050, 4), (9100, 5), (5999, 0), (6000, 1)] {
             // All the weight on management, so the score is what was typed.
             let mut sc = s.clone();
-            sc.weights = Weights { satisfaction_bp: 0, management_bp: 10_000, overall_bp: 0 };
+            sc.weights = Weights {
+                satisfaction_bp: 0,
+                management_bp: 10_000,
+                overall_bp: 0,
+            };
             let o = sc.rate(&input(1000, 100, 0, centi, 0)).unwrap();
             assert_eq!(o.score_centi, centi);
             assert_eq!(o.stars, stars, "{centi}");
@@ -314,7 +491,9 @@ mod tests {
     #[test]
     fn the_weighted_score_is_exact() {
         // 47 of 60 satisfied = 78.333…; management 88.5, overall 90.
-        let o = baoan_preset().rate(&input(300, 60, 47, 8850, 9000)).unwrap();
+        let o = baoan_preset()
+            .rate(&input(300, 60, 47, 8850, 9000))
+            .unwrap();
         // 0.3 × 78.333… + 0.4 × 88.5 + 0.3 × 90 = 23.5 + 35.4 + 27 = 85.9
         assert_eq!(o.score, Fraction::new(859, 10).unwrap());
         assert_eq!(o.score_centi, 8590);
@@ -330,7 +509,13 @@ mod tests {
         assert_eq!(o.score, Fraction::from_int(100));
         assert_eq!((o.stars, o.vetoed, o.reward), (0, true, Fen(0)));
         i.vetoes = vec!["V9".into()];
-        assert_eq!(baoan_preset().rate(&i).unwrap_err(), vec![FieldError::new("vetoes", Invalid::UnknownItem { item: "V9".into() })]);
+        assert_eq!(
+            baoan_preset().rate(&i).unwrap_err(),
+            vec![FieldError::new(
+                "vetoes",
+                Invalid::UnknownItem { item: "V9".into() }
+            )]
+        );
     }
 
     #[test]
@@ -338,18 +523,42 @@ mod tests {
         let r = baoan_preset().survey;
         // 10% of 1,000 is 100: 100 is enough, 99 is not.
         assert_eq!(r.check(1000, 100), Ok(()));
-        assert_eq!(r.check(1000, 99), Err(Invalid::SurveyTooSmall { needed: 100, got: 99 }));
+        assert_eq!(
+            r.check(1000, 99),
+            Err(Invalid::SurveyTooSmall {
+                needed: 100,
+                got: 99
+            })
+        );
         // 10% of 300 is 30, but at least 50.
         assert_eq!(r.check(300, 50), Ok(()));
-        assert_eq!(r.check(300, 49), Err(Invalid::SurveyTooSmall { needed: 50, got: 49 }));
+        assert_eq!(
+            r.check(300, 49),
+            Err(Invalid::SurveyTooSmall {
+                needed: 50,
+                got: 49
+            })
+        );
         // 10% of 501 is 50.1: 51 needed.
         assert_eq!(r.needed(501), 51);
         assert_eq!(r.needed(500), 50);
         // A compound of 40 households: every one.
         assert_eq!(r.check(40, 40), Ok(()));
-        assert_eq!(r.check(40, 39), Err(Invalid::SurveyTooSmall { needed: 40, got: 39 }));
-        assert_eq!(r.check(40, 41), Err(Invalid::OutOfRange { min: 0, max: 40 }));
-        assert_eq!(r.check(0, 0), Err(Invalid::SurveyTooSmall { needed: 1, got: 0 }));
+        assert_eq!(
+            r.check(40, 39),
+            Err(Invalid::SurveyTooSmall {
+                needed: 40,
+                got: 39
+            })
+        );
+        assert_eq!(
+            r.check(40, 41),
+            Err(Invalid::OutOfRange { min: 0, max: 40 })
+        );
+        assert_eq!(
+            r.check(0, 0),
+            Err(Invalid::SurveyTooSmall { needed: 1, got: 0 })
+        );
     }
 
     #[test]
@@ -357,16 +566,39 @@ mod tests {
         let mut s = baoan_preset();
         assert_eq!(s.check(), Ok(()));
         s.weights.overall_bp = 2999;
-        assert_eq!(s.check().unwrap_err(), vec![FieldError::new("weights", Invalid::WeightsSum { total_bp: 9999 })]);
+        assert_eq!(
+            s.check().unwrap_err(),
+            vec![FieldError::new(
+                "weights",
+                Invalid::WeightsSum { total_bp: 9999 }
+            )]
+        );
         let mut s = baoan_preset();
         s.bands[1].max = Some(91); // four stars up to 91 overlaps five from 91
-        assert_eq!(s.check().unwrap_err(), vec![FieldError::new("bands", Invalid::BandsOverlap { stars: 4, other: 5 })]);
+        assert_eq!(
+            s.check().unwrap_err(),
+            vec![FieldError::new(
+                "bands",
+                Invalid::BandsOverlap { stars: 4, other: 5 }
+            )]
+        );
         let mut s = baoan_preset();
         s.bands[1].max = Some(89); // 90 has no band
-        assert_eq!(s.check().unwrap_err(), vec![FieldError::new("bands", Invalid::BandsGap { from: 90, to: 90 })]);
+        assert_eq!(
+            s.check().unwrap_err(),
+            vec![FieldError::new(
+                "bands",
+                Invalid::BandsGap { from: 90, to: 90 }
+            )]
+        );
         let mut s = baoan_preset();
         s.bands[4].stars = 2;
-        assert!(s.check().unwrap_err().contains(&FieldError::new("bands", Invalid::DuplicateCode { item: "2★".into() })));
+        assert!(s.check().unwrap_err().contains(&FieldError::new(
+            "bands",
+            Invalid::DuplicateCode {
+                item: "2★".into()
+            }
+        )));
         let json = serde_json::to_string(&baoan_preset()).unwrap();
         assert_eq!(RatingScheme::parse_json(&json), Ok(baoan_preset()));
     }

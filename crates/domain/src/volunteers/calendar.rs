@@ -51,12 +51,21 @@ impl Day {
             return Err(Invalid::Required);
         }
         let mut parts = s.split('-');
-        let mut next = || parts.next().and_then(|p| p.parse::<i32>().ok()).ok_or(Invalid::BadDate);
+        let mut next = || {
+            parts
+                .next()
+                .and_then(|p| p.parse::<i32>().ok())
+                .ok_or(Invalid::BadDate)
+        };
         let (y, m, d) = (next()?, next()?, next()?);
         if parts.next().is_some() {
             return Err(Invalid::BadDate);
         }
-        Day::new(y, u8::try_from(m).map_err(|_| Invalid::BadDate)?, u8::try_from(d).map_err(|_| Invalid::BadDate)?)
+        Day::new(
+            y,
+            u8::try_from(m).map_err(|_| Invalid::BadDate)?,
+            u8::try_from(d).map_err(|_| Invalid::BadDate)?,
+        )
     }
 
     pub fn month(self) -> Month {
@@ -69,7 +78,11 @@ impl Day {
 
     /// Days since 1970-01-01 (negative before), by the civil-from-days algorithm.
     pub fn ordinal(self) -> i64 {
-        let (y, m, d) = (i64::from(self.month.year()), i64::from(self.month.month()), i64::from(self.day));
+        let (y, m, d) = (
+            i64::from(self.month.year()),
+            i64::from(self.month.month()),
+            i64::from(self.day),
+        );
         let y = if m <= 2 { y - 1 } else { y };
         let era = y.div_euclid(400);
         let yoe = y - era * 400;
@@ -118,7 +131,15 @@ pub enum Weekday {
 }
 
 impl Weekday {
-    pub const ALL: [Weekday; 7] = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
+    pub const ALL: [Weekday; 7] = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
 
     /// 1 for Monday … 7 for Sunday.
     pub fn number(self) -> u8 {
@@ -126,7 +147,10 @@ impl Weekday {
     }
 
     pub fn from_number(n: i64) -> Result<Weekday, Invalid> {
-        usize::try_from(n - 1).ok().and_then(|i| Weekday::ALL.get(i).copied()).ok_or(Invalid::BadChoice)
+        usize::try_from(n - 1)
+            .ok()
+            .and_then(|i| Weekday::ALL.get(i).copied())
+            .ok_or(Invalid::BadChoice)
     }
 
     pub fn label(self, lang: Lang) -> &'static str {
@@ -147,7 +171,11 @@ impl Clock {
     pub const END_OF_DAY: Clock = Clock(24 * 60);
 
     pub fn from_minutes(m: i64) -> Result<Clock, Invalid> {
-        u16::try_from(m).ok().filter(|m| *m <= 24 * 60).map(Clock).ok_or(Invalid::BadTime)
+        u16::try_from(m)
+            .ok()
+            .filter(|m| *m <= 24 * 60)
+            .map(Clock)
+            .ok_or(Invalid::BadTime)
     }
 
     /// `08:30`, `8:30`, `24:00`.
@@ -157,7 +185,10 @@ impl Clock {
             return Err(Invalid::Required);
         }
         let (h, m) = s.split_once(':').ok_or(Invalid::BadTime)?;
-        let (h, m) = (h.parse::<i64>().map_err(|_| Invalid::BadTime)?, m.parse::<i64>().map_err(|_| Invalid::BadTime)?);
+        let (h, m) = (
+            h.parse::<i64>().map_err(|_| Invalid::BadTime)?,
+            m.parse::<i64>().map_err(|_| Invalid::BadTime)?,
+        );
         if !(0..=24).contains(&h) || !(0..60).contains(&m) || m.to_string().len() > 2 {
             return Err(Invalid::BadTime);
         }
@@ -206,7 +237,11 @@ mod tests {
         assert_eq!(d("2000-01-01").weekday(), Weekday::Sat);
         assert_eq!(d("2026-11-25").weekday(), Weekday::Wed);
         assert_eq!(d("2024-02-29").weekday(), Weekday::Thu);
-        assert_eq!(d("2000-03-01").ordinal() - d("2000-02-28").ordinal(), 2, "2000 is a leap year");
+        assert_eq!(
+            d("2000-03-01").ordinal() - d("2000-02-28").ordinal(),
+            2,
+            "2000 is a leap year"
+        );
         assert_eq!(days_in(Month::new(2100, 2).unwrap()), 28, "2100 is not");
         assert_eq!(days_of(Month::new(2026, 11).unwrap()).count(), 30);
         assert_eq!(Day::parse("2025-02-29"), Err(Invalid::BadDate));

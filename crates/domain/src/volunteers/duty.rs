@@ -28,7 +28,13 @@ pub fn started(turn: &Interval, now: Moment) -> bool {
 
 /// Whether `person` may take `turn`: it has not begun, it is not full (`taken` people of
 /// `capacity`), and none of the person's own turns (`mine`, any station) overlaps it.
-pub fn check_signup(turn: &Interval, now: Moment, taken: usize, capacity: u16, mine: &[Interval]) -> Result<(), Invalid> {
+pub fn check_signup(
+    turn: &Interval,
+    now: Moment,
+    taken: usize,
+    capacity: u16,
+    mine: &[Interval],
+) -> Result<(), Invalid> {
     if started(turn, now) {
         return Err(Invalid::ShiftStarted);
     }
@@ -42,13 +48,23 @@ pub fn check_signup(turn: &Interval, now: Moment, taken: usize, capacity: u16, m
 }
 
 fn double_booked(clash: &Interval) -> Invalid {
-    Invalid::DoubleBooked { day: clash.day.to_string(), from: clash.start.to_string(), to: clash.end.to_string() }
+    Invalid::DoubleBooked {
+        day: clash.day.to_string(),
+        from: clash.start.to_string(),
+        to: clash.end.to_string(),
+    }
 }
 
 /// Whether `a`'s turn `give` and `b`'s turn `take` can be exchanged: two different turns,
 /// neither begun, and after the exchange neither person has two turns at once. `a_others` and
 /// `b_others` are the rest of each person's turns (without the two exchanged).
-pub fn check_swap(give: &Interval, take: &Interval, a_others: &[Interval], b_others: &[Interval], now: Moment) -> Result<(), Invalid> {
+pub fn check_swap(
+    give: &Interval,
+    take: &Interval,
+    a_others: &[Interval],
+    b_others: &[Interval],
+    now: Moment,
+) -> Result<(), Invalid> {
     if give == take {
         return Err(Invalid::BadChoice);
     }
@@ -67,11 +83,15 @@ pub fn check_swap(give: &Interval, take: &Interval, a_others: &[Interval], b_oth
 /// Whether a check-in at `now` counts for `turn`.
 pub fn check_checkin(turn: &Interval, now: Moment, window: CheckinWindow) -> Result<(), Invalid> {
     if now.day != turn.day {
-        return Err(Invalid::CheckinNotToday { day: turn.day.to_string() });
+        return Err(Invalid::CheckinNotToday {
+            day: turn.day.to_string(),
+        });
     }
     let opens = turn.start.minutes().saturating_sub(window.early_minutes);
     if now.at.minutes() < opens {
-        let from = Clock::from_minutes(i64::from(opens)).map(|c| c.to_string()).unwrap_or_default();
+        let from = Clock::from_minutes(i64::from(opens))
+            .map(|c| c.to_string())
+            .unwrap_or_default();
         return Err(Invalid::CheckinTooEarly { from });
     }
     if now.at > turn.end {
@@ -103,10 +123,15 @@ impl SwapStatus {
     }
 
     pub fn parse(s: &str) -> Result<SwapStatus, Invalid> {
-        [SwapStatus::Proposed, SwapStatus::Done, SwapStatus::Declined, SwapStatus::Withdrawn]
-            .into_iter()
-            .find(|x| x.as_str() == s)
-            .ok_or(Invalid::BadChoice)
+        [
+            SwapStatus::Proposed,
+            SwapStatus::Done,
+            SwapStatus::Declined,
+            SwapStatus::Withdrawn,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+        .ok_or(Invalid::BadChoice)
     }
 }
 
@@ -143,7 +168,11 @@ pub enum SwapParty {
 }
 
 /// The one transition function of a swap request: who may take which step when.
-pub fn swap_step(status: SwapStatus, step: SwapStep, who: SwapParty) -> Result<SwapStatus, Invalid> {
+pub fn swap_step(
+    status: SwapStatus,
+    step: SwapStep,
+    who: SwapParty,
+) -> Result<SwapStatus, Invalid> {
     if status != SwapStatus::Proposed {
         return Err(Invalid::SwapClosed);
     }
@@ -163,14 +192,28 @@ mod tests {
     use crate::volunteers::calendar::Day;
 
     fn at(day: &str, from: &str, to: &str) -> Interval {
-        Interval { day: Day::parse(day).unwrap(), start: Clock::parse(from).unwrap(), end: Clock::parse(to).unwrap() }
+        Interval {
+            day: Day::parse(day).unwrap(),
+            start: Clock::parse(from).unwrap(),
+            end: Clock::parse(to).unwrap(),
+        }
     }
 
     fn now(day: &str, t: &str) -> Moment {
-        Moment { day: Day::parse(day).unwrap(), at: Clock::parse(t).unwrap() }
+        Moment {
+            day: Day::parse(day).unwrap(),
+            at: Clock::parse(t).unwrap(),
+        }
     }
 
-    type Case = (Moment, usize, u16, Vec<Interval>, Result<(), Invalid>, &'static str);
+    type Case = (
+        Moment,
+        usize,
+        u16,
+        Vec<Interval>,
+        Result<(), Invalid>,
+        &'static str,
+    );
 
     #[test]
     fn signing_up_at_the_edges() {
@@ -179,22 +222,65 @@ mod tests {
         let cases: [Case; 8] = [
             (before, 0, 1, vec![], Ok(()), "empty shift"),
             (before, 1, 2, vec![], Ok(()), "one place left"),
-            (before, 2, 2, vec![], Err(Invalid::ShiftFull { capacity: 2 }), "full"),
-            (before, 0, 2, vec![at("2026-11-28", "12:00", "16:00")], Ok(()), "an afternoon turn only touches it"),
+            (
+                before,
+                2,
+                2,
+                vec![],
+                Err(Invalid::ShiftFull { capacity: 2 }),
+                "full",
+            ),
+            (
+                before,
+                0,
+                2,
+                vec![at("2026-11-28", "12:00", "16:00")],
+                Ok(()),
+                "an afternoon turn only touches it",
+            ),
             (
                 before,
                 0,
                 2,
                 vec![at("2026-11-28", "11:30", "13:00")],
-                Err(Invalid::DoubleBooked { day: "2026-11-28".into(), from: "11:30".into(), to: "13:00".into() }),
+                Err(Invalid::DoubleBooked {
+                    day: "2026-11-28".into(),
+                    from: "11:30".into(),
+                    to: "13:00".into(),
+                }),
                 "half an hour shared",
             ),
-            (now("2026-11-28", "07:59"), 0, 1, vec![], Ok(()), "a minute before it begins"),
-            (now("2026-11-28", "08:00"), 0, 1, vec![], Err(Invalid::ShiftStarted), "as it begins"),
-            (now("2026-11-29", "08:00"), 0, 1, vec![], Err(Invalid::ShiftStarted), "the day after"),
+            (
+                now("2026-11-28", "07:59"),
+                0,
+                1,
+                vec![],
+                Ok(()),
+                "a minute before it begins",
+            ),
+            (
+                now("2026-11-28", "08:00"),
+                0,
+                1,
+                vec![],
+                Err(Invalid::ShiftStarted),
+                "as it begins",
+            ),
+            (
+                now("2026-11-29", "08:00"),
+                0,
+                1,
+                vec![],
+                Err(Invalid::ShiftStarted),
+                "the day after",
+            ),
         ];
         for (now, taken, capacity, mine, want, why) in cases {
-            assert_eq!(check_signup(&turn, now, taken, capacity, &mine), want, "{why}");
+            assert_eq!(
+                check_signup(&turn, now, taken, capacity, &mine),
+                want,
+                "{why}"
+            );
         }
     }
 
@@ -203,13 +289,28 @@ mod tests {
         let turn = at("2026-11-28", "08:00", "12:00");
         let w = CheckinWindow::default();
         let cases = [
-            (now("2026-11-27", "08:00"), Err(Invalid::CheckinNotToday { day: "2026-11-28".into() })),
-            (now("2026-11-28", "07:29"), Err(Invalid::CheckinTooEarly { from: "07:30".into() })),
+            (
+                now("2026-11-27", "08:00"),
+                Err(Invalid::CheckinNotToday {
+                    day: "2026-11-28".into(),
+                }),
+            ),
+            (
+                now("2026-11-28", "07:29"),
+                Err(Invalid::CheckinTooEarly {
+                    from: "07:30".into(),
+                }),
+            ),
             (now("2026-11-28", "07:30"), Ok(())),
             (now("2026-11-28", "10:00"), Ok(())),
             (now("2026-11-28", "12:00"), Ok(())),
             (now("2026-11-28", "12:01"), Err(Invalid::CheckinTooLate)),
-            (now("2026-11-29", "09:00"), Err(Invalid::CheckinNotToday { day: "2026-11-28".into() })),
+            (
+                now("2026-11-29", "09:00"),
+                Err(Invalid::CheckinNotToday {
+                    day: "2026-11-28".into(),
+                }),
+            ),
         ];
         for (now, want) in cases {
             assert_eq!(check_checkin(&turn, now, w), want, "{now:?}");
@@ -217,7 +318,16 @@ mod tests {
         // An early shift opens at midnight, not the day before.
         let dawn = at("2026-11-28", "00:10", "02:00");
         assert_eq!(check_checkin(&dawn, now("2026-11-28", "00:00"), w), Ok(()));
-        assert_eq!(check_checkin(&turn, now("2026-11-28", "07:59"), CheckinWindow { early_minutes: 0 }), Err(Invalid::CheckinTooEarly { from: "08:00".into() }));
+        assert_eq!(
+            check_checkin(
+                &turn,
+                now("2026-11-28", "07:59"),
+                CheckinWindow { early_minutes: 0 }
+            ),
+            Err(Invalid::CheckinTooEarly {
+                from: "08:00".into()
+            })
+        );
     }
 
     #[test]
@@ -226,12 +336,28 @@ mod tests {
         let sun = at("2026-11-29", "08:00", "12:00");
         let t = now("2026-11-27", "09:00");
         assert_eq!(check_swap(&sat, &sun, &[], &[], t), Ok(()));
-        assert_eq!(check_swap(&sat, &sat, &[], &[], t), Err(Invalid::BadChoice), "the same turn");
+        assert_eq!(
+            check_swap(&sat, &sat, &[], &[], t),
+            Err(Invalid::BadChoice),
+            "the same turn"
+        );
         // A already has Sunday afternoon overlapping? No: touching is fine; overlapping is not.
-        assert_eq!(check_swap(&sat, &sun, &[at("2026-11-29", "12:00", "14:00")], &[], t), Ok(()));
-        assert!(matches!(check_swap(&sat, &sun, &[at("2026-11-29", "11:00", "14:00")], &[], t), Err(Invalid::DoubleBooked { .. })));
-        assert!(matches!(check_swap(&sat, &sun, &[], &[at("2026-11-28", "09:00", "10:00")], t), Err(Invalid::DoubleBooked { .. })));
-        assert_eq!(check_swap(&sat, &sun, &[], &[], now("2026-11-28", "08:00")), Err(Invalid::ShiftStarted));
+        assert_eq!(
+            check_swap(&sat, &sun, &[at("2026-11-29", "12:00", "14:00")], &[], t),
+            Ok(())
+        );
+        assert!(matches!(
+            check_swap(&sat, &sun, &[at("2026-11-29", "11:00", "14:00")], &[], t),
+            Err(Invalid::DoubleBooked { .. })
+        ));
+        assert!(matches!(
+            check_swap(&sat, &sun, &[], &[at("2026-11-28", "09:00", "10:00")], t),
+            Err(Invalid::DoubleBooked { .. })
+        ));
+        assert_eq!(
+            check_swap(&sat, &sun, &[], &[], now("2026-11-28", "08:00")),
+            Err(Invalid::ShiftStarted)
+        );
     }
 
     #[test]
@@ -242,12 +368,19 @@ mod tests {
         let p = Proposed;
         assert_eq!(swap_step(p, Accept, Counterpart), Ok(Done));
         assert_eq!(swap_step(p, Accept, Manager), Ok(Done));
-        assert_eq!(swap_step(p, Accept, Requester), Err(Invalid::NotYourShift), "nobody agrees for the other");
+        assert_eq!(
+            swap_step(p, Accept, Requester),
+            Err(Invalid::NotYourShift),
+            "nobody agrees for the other"
+        );
         assert_eq!(swap_step(p, Accept, Other), Err(Invalid::NotYourShift));
         assert_eq!(swap_step(p, Decline, Counterpart), Ok(Declined));
         assert_eq!(swap_step(p, Decline, Requester), Err(Invalid::NotYourShift));
         assert_eq!(swap_step(p, Withdraw, Requester), Ok(Withdrawn));
-        assert_eq!(swap_step(p, Withdraw, Counterpart), Err(Invalid::NotYourShift));
+        assert_eq!(
+            swap_step(p, Withdraw, Counterpart),
+            Err(Invalid::NotYourShift)
+        );
         for closed in [Done, Declined, Withdrawn] {
             assert_eq!(swap_step(closed, Accept, Manager), Err(Invalid::SwapClosed));
             assert_eq!(SwapStatus::parse(closed.as_str()), Ok(closed));

@@ -27,7 +27,12 @@ pub struct Hours<P: Ord, U: Ord> {
 }
 
 pub fn tally<P: Ord + Copy, U: Ord + Copy>(turns: &[Turn<P, U>]) -> Hours<P, U> {
-    let mut h = Hours { by_person: BTreeMap::new(), by_unit: BTreeMap::new(), no_unit: 0, total: 0 };
+    let mut h = Hours {
+        by_person: BTreeMap::new(),
+        by_unit: BTreeMap::new(),
+        no_unit: 0,
+        total: 0,
+    };
     for t in turns.iter().filter(|t| t.checked_in) {
         *h.by_person.entry(t.person).or_default() += t.minutes;
         match t.unit {
@@ -59,8 +64,19 @@ mod tests {
 
     #[test]
     fn only_checked_in_turns_count_and_exactly() {
-        let t = |person, unit, minutes, checked_in| Turn { person, unit, minutes, checked_in };
-        let h = tally(&[t(1, Some(7), 240, true), t(1, Some(7), 90, true), t(2, Some(7), 180, false), t(3, None, 45, true), t(4, Some(8), 1, true)]);
+        let t = |person, unit, minutes, checked_in| Turn {
+            person,
+            unit,
+            minutes,
+            checked_in,
+        };
+        let h = tally(&[
+            t(1, Some(7), 240, true),
+            t(1, Some(7), 90, true),
+            t(2, Some(7), 180, false),
+            t(3, None, 45, true),
+            t(4, Some(8), 1, true),
+        ]);
         assert_eq!(h.by_person.get(&1), Some(&330));
         assert_eq!(h.by_person.get(&2), None, "signed up, never came");
         assert_eq!(h.by_unit.get(&7), Some(&330));

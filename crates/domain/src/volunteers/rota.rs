@@ -11,7 +11,13 @@ pub const MAX_CAPACITY: u16 = 50;
 
 /// How many people a shift takes: 1 to [`MAX_CAPACITY`].
 pub fn check_capacity(n: i64) -> Result<u16, Invalid> {
-    u16::try_from(n).ok().filter(|c| (1..=MAX_CAPACITY).contains(c)).ok_or(Invalid::OutOfRange { min: 1, max: i64::from(MAX_CAPACITY) })
+    u16::try_from(n)
+        .ok()
+        .filter(|c| (1..=MAX_CAPACITY).contains(c))
+        .ok_or(Invalid::OutOfRange {
+            min: 1,
+            max: i64::from(MAX_CAPACITY),
+        })
 }
 
 /// A weekly shift of a station: every `weekday` from `start` to `end`, for up to `capacity`
@@ -26,7 +32,12 @@ pub struct ShiftPattern {
 
 impl ShiftPattern {
     /// Checks every part and reports every bad field.
-    pub fn new(weekday: Weekday, start: Clock, end: Clock, capacity: i64) -> Result<ShiftPattern, Vec<FieldError>> {
+    pub fn new(
+        weekday: Weekday,
+        start: Clock,
+        end: Clock,
+        capacity: i64,
+    ) -> Result<ShiftPattern, Vec<FieldError>> {
         let mut errors = Vec::new();
         if end <= start {
             errors.push(FieldError::new("end", Invalid::EndBeforeStart));
@@ -35,7 +46,16 @@ impl ShiftPattern {
             errors.push(FieldError::new("capacity", e));
             1
         });
-        if errors.is_empty() { Ok(ShiftPattern { weekday, start, end, capacity }) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(ShiftPattern {
+                weekday,
+                start,
+                end,
+                capacity,
+            })
+        } else {
+            Err(errors)
+        }
     }
 
     /// The length of one turn, in minutes: what a checked-in volunteer is credited.
@@ -76,11 +96,18 @@ pub struct Slot<K> {
 pub fn month_rota<K: Copy>(month: Month, shifts: &[(K, ShiftPattern)]) -> Vec<Slot<K>> {
     let mut slots: Vec<Slot<K>> = days_of(month)
         .flat_map(|day| {
-            shifts.iter().filter(move |(_, p)| p.weekday == day.weekday()).map(move |(k, p)| Slot {
-                shift: *k,
-                when: Interval { day, start: p.start, end: p.end },
-                capacity: p.capacity,
-            })
+            shifts
+                .iter()
+                .filter(move |(_, p)| p.weekday == day.weekday())
+                .map(move |(k, p)| Slot {
+                    shift: *k,
+                    when: Interval {
+                        day,
+                        start: p.start,
+                        end: p.end,
+                    },
+                    capacity: p.capacity,
+                })
         })
         .collect();
     slots.sort_by_key(|s| s.when);
@@ -98,16 +125,32 @@ mod tests {
     }
 
     fn at(day: &str, from: &str, to: &str) -> Interval {
-        Interval { day: Day::parse(day).unwrap(), start: clock(from), end: clock(to) }
+        Interval {
+            day: Day::parse(day).unwrap(),
+            start: clock(from),
+            end: clock(to),
+        }
     }
 
     #[test]
     fn overlaps_at_the_edges() {
         let morning = at("2026-11-25", "08:00", "12:00");
         let cases = [
-            (at("2026-11-25", "12:00", "16:00"), false, "touching at the end"),
-            (at("2026-11-25", "06:00", "08:00"), false, "touching at the start"),
-            (at("2026-11-25", "11:59", "16:00"), true, "one minute shared"),
+            (
+                at("2026-11-25", "12:00", "16:00"),
+                false,
+                "touching at the end",
+            ),
+            (
+                at("2026-11-25", "06:00", "08:00"),
+                false,
+                "touching at the start",
+            ),
+            (
+                at("2026-11-25", "11:59", "16:00"),
+                true,
+                "one minute shared",
+            ),
             (at("2026-11-25", "08:00", "12:00"), true, "the same turn"),
             (at("2026-11-25", "09:00", "10:00"), true, "inside"),
             (at("2026-11-25", "07:00", "13:00"), true, "around"),
@@ -140,7 +183,11 @@ mod tests {
         let rota = month_rota(nov, &[(1, sat), (2, mon_pm), (3, mon)]);
         assert_eq!(rota.iter().filter(|s| s.shift == 1).count(), 4);
         assert_eq!(rota.iter().filter(|s| s.shift == 2).count(), 5);
-        assert_eq!(rota[0].when, at("2026-11-02", "08:00", "12:00"), "by day, then by start");
+        assert_eq!(
+            rota[0].when,
+            at("2026-11-02", "08:00", "12:00"),
+            "by day, then by start"
+        );
         assert_eq!(rota[1].shift, 2);
         assert!(month_rota(nov, &[] as &[(i32, ShiftPattern)]).is_empty());
     }

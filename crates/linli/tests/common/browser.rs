@@ -31,8 +31,12 @@ impl Chromium {
         let binary = std::env::var("LINLI_CHROME_BIN").unwrap_or_else(|_| {
             panic!("LINLI_CHROME_BIN is not set: run the browser tests with scripts/test, which sets it")
         });
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-        let profile = std::env::temp_dir().join(format!("linli-chromium-{}-{nanos}", std::process::id()));
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let profile =
+            std::env::temp_dir().join(format!("linli-chromium-{}-{nanos}", std::process::id()));
         std::fs::create_dir_all(&profile).unwrap();
         let profile = crate::common::tempdir::Dir(profile);
 
@@ -54,15 +58,27 @@ impl Chromium {
         ] {
             caps.add_arg(arg).unwrap();
         }
-        caps.add_experimental_option("prefs", serde_json::json!({"intl.accept_languages": "zh-CN,zh"})).unwrap();
+        caps.add_experimental_option(
+            "prefs",
+            serde_json::json!({"intl.accept_languages": "zh-CN,zh"}),
+        )
+        .unwrap();
         // A desktop Chromium window is never narrower than 500 px, so the phone's screen is
         // emulated: 412 × 915 CSS pixels, a mobile viewport with touch.
-        caps.add_experimental_option("mobileEmulation", serde_json::json!({"deviceMetrics": phone_metrics(PHONE_HEIGHT)}))
-            .unwrap();
+        caps.add_experimental_option(
+            "mobileEmulation",
+            serde_json::json!({"deviceMetrics": phone_metrics(PHONE_HEIGHT)}),
+        )
+        .unwrap();
         let driver = WebDriver::new(server.as_str(), caps)
             .await
-            .unwrap_or_else(|e| panic!("could not start Chromium through chromedriver at {server}: {e}"));
-        Chromium { driver, _profile: profile }
+            .unwrap_or_else(|e| {
+                panic!("could not start Chromium through chromedriver at {server}: {e}")
+            });
+        Chromium {
+            driver,
+            _profile: profile,
+        }
     }
 
     /// Runs the test body, then always quits the browser: after success, after an error,
@@ -95,8 +111,11 @@ struct Cdp(&'static str, serde_json::Value);
 
 impl thirtyfour::common::command::FormatRequestData for Cdp {
     fn format_request(&self, session: &thirtyfour::SessionId) -> thirtyfour::RequestData {
-        thirtyfour::RequestData::new(reqwest::Method::POST, format!("/session/{session}/goog/cdp/execute"))
-            .add_body(serde_json::json!({"cmd": self.0, "params": self.1}))
+        thirtyfour::RequestData::new(
+            reqwest::Method::POST,
+            format!("/session/{session}/goog/cdp/execute"),
+        )
+        .add_body(serde_json::json!({"cmd": self.0, "params": self.1}))
     }
 }
 
@@ -108,7 +127,10 @@ pub fn text(needle: &str) -> StringMatch {
 pub async fn click_and_leave(el: &WebElement) -> WebDriverResult<()> {
     el.scroll_into_view().await?;
     el.click().await?;
-    el.wait_until().error("the click did not lead to another page").stale().await
+    el.wait_until()
+        .error("the click did not lead to another page")
+        .stale()
+        .await
 }
 
 /// The `<html>` element's attribute.
@@ -130,12 +152,24 @@ pub async fn shot(d: &WebDriver, name: &str) -> WebDriverResult<PathBuf> {
     // The whole page: a phone screen as tall as the page, then the phone again.
     let full = js_i64(d, "return Math.ceil(document.documentElement.scrollHeight)").await?;
     let tall = (full.max(i64::from(PHONE_HEIGHT)) as u32).min(12_000);
-    d.handle().cmd(Cdp("Emulation.setDeviceMetricsOverride", cdp_metrics(tall))).await?;
-    d.screenshot(&Path::new(SHOTS).join(format!("{name}-full.png"))).await?;
-    d.handle().cmd(Cdp("Emulation.setDeviceMetricsOverride", cdp_metrics(PHONE_HEIGHT))).await?;
+    d.handle()
+        .cmd(Cdp("Emulation.setDeviceMetricsOverride", cdp_metrics(tall)))
+        .await?;
+    d.screenshot(&Path::new(SHOTS).join(format!("{name}-full.png")))
+        .await?;
+    d.handle()
+        .cmd(Cdp(
+            "Emulation.setDeviceMetricsOverride",
+            cdp_metrics(PHONE_HEIGHT),
+        ))
+        .await?;
 
     let inner_width = js_i64(d, "return window.innerWidth").await?;
-    assert_eq!(inner_width, i64::from(PHONE_WIDTH), "{name}: the page is seen on a phone-wide screen");
+    assert_eq!(
+        inner_width,
+        i64::from(PHONE_WIDTH),
+        "{name}: the page is seen on a phone-wide screen"
+    );
     let scroll_width = js_i64(d, "return document.documentElement.scrollWidth").await?;
     let client_width = js_i64(d, "return document.documentElement.clientWidth").await?;
     assert!(
@@ -147,30 +181,62 @@ pub async fn shot(d: &WebDriver, name: &str) -> WebDriverResult<PathBuf> {
 }
 
 /// Signs in through the login page and waits for the home page.
-pub async fn sign_in(d: &WebDriver, app: &TestApp, username: &str, screenshot: bool) -> WebDriverResult<()> {
+pub async fn sign_in(
+    d: &WebDriver,
+    app: &TestApp,
+    username: &str,
+    screenshot: bool,
+) -> WebDriverResult<()> {
     d.goto(app.url("/login")).await?;
-    let login = d.query(By::Id("login")).desc("the login name field").single().await?;
+    let login = d
+        .query(By::Id("login"))
+        .desc("the login name field")
+        .single()
+        .await?;
     if screenshot {
         shot(d, "login").await?;
     }
     login.send_keys(username).await?;
-    d.query(By::Id("password")).desc("the password field").single().await?.send_keys(DEMO_PASSWORD).await?;
-    let submit = d.query(By::Css("form[action='/login'] button[type='submit']")).desc("the sign-in button").single().await?;
+    d.query(By::Id("password"))
+        .desc("the password field")
+        .single()
+        .await?
+        .send_keys(DEMO_PASSWORD)
+        .await?;
+    let submit = d
+        .query(By::Css("form[action='/login'] button[type='submit']"))
+        .desc("the sign-in button")
+        .single()
+        .await?;
     click_and_leave(&submit).await?;
-    d.query(By::Css("form.searchbar")).desc("the home page's search bar, after signing in").first().await?;
-    assert_eq!(d.current_url().await?.path(), "/", "after signing in, {username} lands on the home page");
+    d.query(By::Css("form.searchbar"))
+        .desc("the home page's search bar, after signing in")
+        .first()
+        .await?;
+    assert_eq!(
+        d.current_url().await?.path(),
+        "/",
+        "after signing in, {username} lands on the home page"
+    );
     Ok(())
 }
 
 /// Picks the option with `value` in the `<select>` with `id`.
 pub async fn choose(d: &WebDriver, id: &str, value: &str) -> WebDriverResult<()> {
     let el = d.query(By::Id(id)).single().await?;
-    thirtyfour::components::SelectElement::new(&el).await?.select_by_value(value).await
+    thirtyfour::components::SelectElement::new(&el)
+        .await?
+        .select_by_value(value)
+        .await
 }
 
 /// Signs out through the header's button.
 pub async fn sign_out(d: &WebDriver) -> WebDriverResult<()> {
-    let out = d.query(By::Css("form[action='/logout'] button")).desc("the sign-out button").single().await?;
+    let out = d
+        .query(By::Css("form[action='/logout'] button"))
+        .desc("the sign-out button")
+        .single()
+        .await?;
     click_and_leave(&out).await
 }
 
@@ -179,6 +245,8 @@ pub async fn click_confirmed(d: &WebDriver, el: &WebElement) -> WebDriverResult<
     el.scroll_into_view().await?;
     el.click().await?;
     d.accept_alert().await?;
-    el.wait_until().error("the confirmed click did not lead to another page").stale().await
+    el.wait_until()
+        .error("the confirmed click did not lead to another page")
+        .stale()
+        .await
 }
-

@@ -52,7 +52,8 @@ pub fn test_day() -> time::Date {
     match std::env::var("LINLI_TEST_TODAY") {
         Ok(s) if !s.trim().is_empty() => {
             let fmt = time::macros::format_description!("[year]-[month]-[day]");
-            time::Date::parse(s.trim(), &fmt).unwrap_or_else(|_| panic!("LINLI_TEST_TODAY={s:?} is not a date like 2026-12-31"))
+            time::Date::parse(s.trim(), &fmt)
+                .unwrap_or_else(|_| panic!("LINLI_TEST_TODAY={s:?} is not a date like 2026-12-31"))
         }
         _ => DEFAULT_TEST_DAY,
     }
@@ -66,7 +67,10 @@ pub fn test_clock() -> Clock {
 
 /// Opens a store on the test clock.
 pub async fn open_store(url: &str) -> Store {
-    Store::open(url).await.expect("open store").with_clock(test_clock())
+    Store::open(url)
+        .await
+        .expect("open store")
+        .with_clock(test_clock())
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -125,7 +129,10 @@ impl TestApp {
 
     async fn spawn_at(backend: Backend, clock: linli_store::Clock) -> TestApp {
         let (url, dir) = fresh_database(backend).await;
-        let store = Store::open(&url).await.expect("open store").with_clock(clock);
+        let store = Store::open(&url)
+            .await
+            .expect("open store")
+            .with_clock(clock);
         // Uploaded files go into the test's directory (beside the SQLite file already).
         let store = match (&dir, backend) {
             (Some(d), Backend::Postgres) => store.with_files_dir(d.0.join("linli-files")),

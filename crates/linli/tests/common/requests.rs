@@ -32,20 +32,59 @@ pub async fn world(app: &TestApp) -> World {
     let committee = app.token("committee").await;
     let owner = app.token("owner").await;
     let home = app.persona_place("owner");
-    let volunteer_id = app.sql_i64("SELECT id FROM account WHERE username = 'volunteer'").await;
-    let at = app.store.actor(volunteer_id).await.unwrap().unwrap().grants[0].at.clone();
-    let gw_id = app.store.create_account("gw", Some("13900000001"), "网格员 小李", linli_store::demo::DEMO_PASSWORD).await.unwrap();
-    app.store.grant_role(None, gw_id, Role::GridWorker, &at).await.unwrap();
+    let volunteer_id = app
+        .sql_i64("SELECT id FROM account WHERE username = 'volunteer'")
+        .await;
+    let at = app.store.actor(volunteer_id).await.unwrap().unwrap().grants[0]
+        .at
+        .clone();
+    let gw_id = app
+        .store
+        .create_account(
+            "gw",
+            Some("13900000001"),
+            "网格员 小李",
+            linli_store::demo::DEMO_PASSWORD,
+        )
+        .await
+        .unwrap();
+    app.store
+        .grant_role(None, gw_id, Role::GridWorker, &at)
+        .await
+        .unwrap();
 
-    let (s, g) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/grids"), Some(json!({"name": "第一网格"}))).await;
+    let (s, g) = app
+        .api(
+            &committee,
+            Method::POST,
+            &format!("/compounds/{compound}/grids"),
+            Some(json!({"name": "第一网格"})),
+        )
+        .await;
     assert_eq!(s, 201, "{g}");
     let grid = g["id"].as_i64().unwrap();
     for (login, role) in [("gw", "grid_worker"), ("volunteer", "volunteer")] {
-        let (s, v) = app.api(&committee, Method::POST, &format!("/grids/{grid}/members"), Some(json!({"login": login, "role": role}))).await;
+        let (s, v) = app
+            .api(
+                &committee,
+                Method::POST,
+                &format!("/grids/{grid}/members"),
+                Some(json!({"login": login, "role": role})),
+            )
+            .await;
         assert_eq!(s, 200, "{v}");
     }
-    let unit = app.sql_i64(&format!("SELECT unit_id FROM household WHERE id = {home}")).await;
-    let (s, v) = app.api(&committee, Method::POST, &format!("/grids/{grid}/households"), Some(json!({"unit_id": unit}))).await;
+    let unit = app
+        .sql_i64(&format!("SELECT unit_id FROM household WHERE id = {home}"))
+        .await;
+    let (s, v) = app
+        .api(
+            &committee,
+            Method::POST,
+            &format!("/grids/{grid}/households"),
+            Some(json!({"unit_id": unit})),
+        )
+        .await;
     assert_eq!(s, 200, "{v}");
     World {
         compound,
@@ -61,8 +100,15 @@ pub async fn world(app: &TestApp) -> World {
 }
 
 pub async fn category(app: &TestApp, token: &str, code: &str) -> i64 {
-    let (s, list) = app.api(token, Method::GET, "/request-categories", None).await;
+    let (s, list) = app
+        .api(token, Method::GET, "/request-categories", None)
+        .await;
     assert_eq!(s, 200, "{list}");
-    list.as_array().unwrap().iter().find(|c| c["code"] == code).unwrap()["id"].as_i64().unwrap()
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == code)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
 }
-

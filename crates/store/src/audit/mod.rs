@@ -5,14 +5,15 @@
 //! is updated first in every append, which makes concurrent writers to the same compound,
 //! even in two server processes on one PostgreSQL, queue up instead of forking the chain.
 
+use crate::Store;
 use crate::entity::{audit, audit_head};
 use crate::error::{ServiceError, ServiceResult};
-use crate::Store;
 use linli_domain::audit::{AuditContent, BrokenLink, ChainVerifier, GENESIS, link_hash};
 use linli_domain::{PageRequest, Paged};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
@@ -37,30 +38,60 @@ pub struct Change<'a> {
 
 /// Locks a chain's head row (creating it for a new chain), advancing its `seq` by `advance`,
 /// and returns it. Taking the row lock first serialises appends to one chain across processes.
-async fn lock_head<C: ConnectionTrait>(db: &C, chain: i64, advance: i64) -> ServiceResult<audit_head::Model> {
+async fn lock_head<C: ConnectionTrait>(
+    db: &C,
+    chain: i64,
+    advance: i64,
+) -> ServiceResult<audit_head::Model> {
     // The common case is one statement: advance an existing head and read it back
     // (`RETURNING`, in SQLite since 3.35 and in PostgreSQL). Every write pays for this.
     if let Some(head) = advance_head(db, chain, advance).await? {
         return Ok(head);
     }
     // A new chain: create its head (a concurrent creator's row wins silently), then advance it.
-    audit_head::Entity::insert(audit_head::ActiveModel { chain: Set(chain), seq: Set(0), hash: Set(GENESIS.to_string()) })
-        .on_conflict(OnConflict::column(audit_head::Column::Chain).do_nothing().to_owned())
-        .exec_without_returning(db)
-        .await?;
-    advance_head(db, chain, advance).await?.ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("audit head {chain} vanished")))
+    audit_head::Entity::insert(audit_head::ActiveModel {
+        chain: Set(chain),
+        seq: Set(0),
+        hash: Set(GENESIS.to_string()),
+    })
+    .on_conflict(
+        OnConflict::column(audit_head::Column::Chain)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    advance_head(db, chain, advance)
+        .await?
+        .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("audit head {chain} vanished")))
 }
 
 /// `UPDATE audit_head SET seq = seq + advance WHERE chain = ? RETURNING seq, hash`.
-async fn advance_head<C: ConnectionTrait>(db: &C, chain: i64, advance: i64) -> ServiceResult<Option<audit_head::Model>> {
+async fn advance_head<C: ConnectionTrait>(
+    db: &C,
+    chain: i64,
+    advance: i64,
+) -> ServiceResult<Option<audit_head::Model>> {
     let backend = db.get_database_backend();
     let sql = match backend {
-        sea_orm::DbBackend::Postgres => "UPDATE audit_head SET seq = seq + $1 WHERE chain = $2 RETURNING seq, hash",
+        sea_orm::DbBackend::Postgres => {
+            "UPDATE audit_head SET seq = seq + $1 WHERE chain = $2 RETURNING seq, hash"
+        }
         _ => "UPDATE audit_head SET seq = seq + ? WHERE chain = ? RETURNING seq, hash",
     };
-    let row = db.query_one_raw(sea_orm::Statement::from_sql_and_values(backend, sql, [advance.into(), chain.into()])).await?;
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            sql,
+            [advance.into(), chain.into()],
+        ))
+        .await?;
     match row {
-        Some(r) => Ok(Some(audit_head::Model { chain, seq: r.try_get("", "seq")?, hash: r.try_get("", "hash")? })),
+        Some(r) => Ok(Some(audit_head::Model {
+            chain,
+            seq: r.try_get("", "seq")?,
+            hash: r.try_get("", "hash")?,
+        })),
         None => Ok(None),
     }
 }
@@ -79,7 +110,10 @@ pub async fn record<C: ConnectionTrait>(db: &C, change: Change<'_>) -> ServiceRe
     let at = stamp(change.at)?;
     let before = change.before.map(|v| v.to_string()).unwrap_or_default();
     let after = change.after.map(|v| v.to_string()).unwrap_or_default();
-    let row_state = state::current(db, change.entity, &[change.entity_id]).await?.remove(&change.entity_id).unwrap_or_default();
+    let row_state = state::current(db, change.entity, &[change.entity_id])
+        .await?
+        .remove(&change.entity_id)
+        .unwrap_or_default();
     let content = AuditContent {
         chain: change.chain,
         seq: head.seq,
@@ -165,7 +199,11 @@ pub struct Drift {
 
 impl std::fmt::Display for Drift {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {} does not match its latest audit record (chain {}, record {})", self.entity, self.entity_id, self.chain, self.seq)
+        write!(
+            f,
+            "{} {} does not match its latest audit record (chain {}, record {})",
+            self.entity, self.entity_id, self.chain, self.seq
+        )
     }
 }
 
@@ -177,17 +215,40 @@ pub struct ChainHead {
 }
 
 fn parse_json(s: &str) -> serde_json::Value {
-    if s.is_empty() { serde_json::Value::Null } else { serde_json::from_str(s).unwrap_or(serde_json::Value::Null) }
+    if s.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_str(s).unwrap_or(serde_json::Value::Null)
+    }
 }
 
 impl Store {
     /// The history of one entity, newest first. The caller has checked that the actor may see it.
-    pub(crate) async fn history_of(&self, entity: &str, entity_id: i64, page: PageRequest) -> ServiceResult<Paged<AuditEntry>> {
-        let q = audit::Entity::find().filter(audit::Column::Entity.eq(entity)).filter(audit::Column::EntityId.eq(entity_id));
-        let rows = q.clone().order_by_desc(audit::Column::Id).offset(page.offset()).limit(page.size()).all(self.read()).await?;
+    pub(crate) async fn history_of(
+        &self,
+        entity: &str,
+        entity_id: i64,
+        page: PageRequest,
+    ) -> ServiceResult<Paged<AuditEntry>> {
+        let q = audit::Entity::find()
+            .filter(audit::Column::Entity.eq(entity))
+            .filter(audit::Column::EntityId.eq(entity_id));
+        let rows = q
+            .clone()
+            .order_by_desc(audit::Column::Id)
+            .offset(page.offset())
+            .limit(page.size())
+            .all(self.read())
+            .await?;
         // A first page that is not full is the whole history: no need to count it.
-        let total = if page.page() == 1 && (rows.len() as u64) < page.size() { rows.len() as u64 } else { q.count(self.read()).await? };
-        let names = self.account_names(rows.iter().filter_map(|r| r.actor_id)).await?;
+        let total = if page.page() == 1 && (rows.len() as u64) < page.size() {
+            rows.len() as u64
+        } else {
+            q.count(self.read()).await?
+        };
+        let names = self
+            .account_names(rows.iter().filter_map(|r| r.actor_id))
+            .await?;
         let items = rows
             .into_iter()
             .map(|r| AuditEntry {
@@ -245,23 +306,48 @@ impl Store {
                         state: &r.state_hash,
                     };
                     if let Err(broken) = verifier.check(&content, &r.prev_hash, &r.hash) {
-                        return Ok(VerifyReport { chains: chains.len() as u64, records, broken: Some(describe(&broken, r.id)), drifted: Vec::new(), heads: Vec::new() });
+                        return Ok(VerifyReport {
+                            chains: chains.len() as u64,
+                            records,
+                            broken: Some(describe(&broken, r.id)),
+                            drifted: Vec::new(),
+                            heads: Vec::new(),
+                        });
                     }
                     records += 1;
                     after_seq = r.seq;
                 }
             }
             // A head that claims more records than exist means the newest ones were removed.
-            if let Some(head) = audit_head::Entity::find_by_id(*chain).one(self.read()).await?
-                && (head.seq != verifier.verified() || (head.seq > 0 && head.hash != last_hash(self, *chain).await?))
+            if let Some(head) = audit_head::Entity::find_by_id(*chain)
+                .one(self.read())
+                .await?
+                && (head.seq != verifier.verified()
+                    || (head.seq > 0 && head.hash != last_hash(self, *chain).await?))
             {
-                let broken = BrokenLink::Gap { chain: *chain, expected: verifier.verified() + 1, found: head.seq };
-                return Ok(VerifyReport { chains: chains.len() as u64, records, broken: Some(broken.to_string()), drifted: Vec::new(), heads: Vec::new() });
+                let broken = BrokenLink::Gap {
+                    chain: *chain,
+                    expected: verifier.verified() + 1,
+                    found: head.seq,
+                };
+                return Ok(VerifyReport {
+                    chains: chains.len() as u64,
+                    records,
+                    broken: Some(broken.to_string()),
+                    drifted: Vec::new(),
+                    heads: Vec::new(),
+                });
             }
         }
         let drifted = self.drifted_rows().await?;
         let heads = self.chain_heads().await?;
-        Ok(VerifyReport { chains: chains.len() as u64, records, broken: None, drifted, heads })
+        Ok(VerifyReport {
+            chains: chains.len() as u64,
+            records,
+            broken: None,
+            drifted,
+            heads,
+        })
     }
 
     /// The head of every chain.
@@ -271,13 +357,24 @@ impl Store {
             .all(self.read())
             .await?
             .into_iter()
-            .map(|h| ChainHead { chain: h.chain, seq: h.seq, hash: h.hash })
+            .map(|h| ChainHead {
+                chain: h.chain,
+                seq: h.seq,
+                hash: h.hash,
+            })
             .collect())
     }
 
     /// The head of one compound's chain, for a printed notice.
     pub async fn chain_head(&self, chain: i64) -> ServiceResult<Option<ChainHead>> {
-        Ok(audit_head::Entity::find_by_id(chain).one(self.read()).await?.map(|h| ChainHead { chain: h.chain, seq: h.seq, hash: h.hash }))
+        Ok(audit_head::Entity::find_by_id(chain)
+            .one(self.read())
+            .await?
+            .map(|h| ChainHead {
+                chain: h.chain,
+                seq: h.seq,
+                hash: h.hash,
+            }))
     }
 
     /// Every kept row whose current state differs from the state its latest record describes.
@@ -285,7 +382,11 @@ impl Store {
         use sea_orm::Statement;
         let db = self.read();
         let backend = db.get_database_backend();
-        let p = if backend == sea_orm::DbBackend::Postgres { "$1" } else { "?" };
+        let p = if backend == sea_orm::DbBackend::Postgres {
+            "$1"
+        } else {
+            "?"
+        };
         let mut out = Vec::new();
         for entity in state::kept_entities() {
             // The latest record of each row; rows whose latest record keeps no state (written
@@ -295,11 +396,21 @@ impl Store {
                  JOIN (SELECT entity_id, MAX(id) AS id FROM audit WHERE entity = {p} GROUP BY entity_id) m ON a.id = m.id \
                  WHERE a.state_hash <> '' ORDER BY a.entity_id"
             );
-            let rows = db.query_all_raw(Statement::from_sql_and_values(backend, sql, [entity.into()])).await?;
+            let rows = db
+                .query_all_raw(Statement::from_sql_and_values(
+                    backend,
+                    sql,
+                    [entity.into()],
+                ))
+                .await?;
             let mut recorded = Vec::with_capacity(rows.len());
             for r in rows {
-                let (id, chain, seq, hash): (i64, i64, i64, String) =
-                    (r.try_get("", "entity_id")?, r.try_get("", "chain")?, r.try_get("", "seq")?, r.try_get("", "state_hash")?);
+                let (id, chain, seq, hash): (i64, i64, i64, String) = (
+                    r.try_get("", "entity_id")?,
+                    r.try_get("", "chain")?,
+                    r.try_get("", "seq")?,
+                    r.try_get("", "state_hash")?,
+                );
                 recorded.push((id, chain, seq, hash));
             }
             for part in recorded.chunks(2000) {
@@ -307,7 +418,12 @@ impl Store {
                 let now = state::current(db, entity, &ids).await?;
                 for (id, chain, seq, hash) in part {
                     if now.get(id) != Some(hash) {
-                        out.push(Drift { entity: entity.to_string(), entity_id: *id, chain: *chain, seq: *seq });
+                        out.push(Drift {
+                            entity: entity.to_string(),
+                            entity_id: *id,
+                            chain: *chain,
+                            seq: *seq,
+                        });
                     }
                 }
             }
@@ -333,7 +449,11 @@ fn describe(broken: &BrokenLink, row_id: i64) -> String {
 /// Appends many records to one chain at once, for bulk writes such as a roster import: the
 /// head is locked once, the links are computed in order, and the rows are inserted in
 /// batches. The chain is the same as if each change had been recorded on its own.
-pub async fn record_batch<C: ConnectionTrait>(db: &C, chain: i64, changes: Vec<Change<'_>>) -> ServiceResult<()> {
+pub async fn record_batch<C: ConnectionTrait>(
+    db: &C,
+    chain: i64,
+    changes: Vec<Change<'_>>,
+) -> ServiceResult<()> {
     if changes.is_empty() {
         return Ok(());
     }
@@ -341,7 +461,11 @@ pub async fn record_batch<C: ConnectionTrait>(db: &C, chain: i64, changes: Vec<C
     let at = stamp(changes[0].at)?;
     let mut states = std::collections::BTreeMap::new();
     for entity in state::kept_entities() {
-        let ids: Vec<i64> = changes.iter().filter(|c| c.entity == entity).map(|c| c.entity_id).collect();
+        let ids: Vec<i64> = changes
+            .iter()
+            .filter(|c| c.entity == entity)
+            .map(|c| c.entity_id)
+            .collect();
         if !ids.is_empty() {
             states.insert(entity, state::current(db, entity, &ids).await?);
         }
@@ -352,7 +476,11 @@ pub async fn record_batch<C: ConnectionTrait>(db: &C, chain: i64, changes: Vec<C
         seq += 1;
         let before = change.before.map(|v| v.to_string()).unwrap_or_default();
         let after = change.after.map(|v| v.to_string()).unwrap_or_default();
-        let row_state = states.get(change.entity).and_then(|m| m.get(&change.entity_id)).cloned().unwrap_or_default();
+        let row_state = states
+            .get(change.entity)
+            .and_then(|m| m.get(&change.entity_id))
+            .cloned()
+            .unwrap_or_default();
         let content = AuditContent {
             chain,
             seq,
@@ -382,11 +510,15 @@ pub async fn record_batch<C: ConnectionTrait>(db: &C, chain: i64, changes: Vec<C
             ..Default::default()
         });
         if rows.len() == 500 {
-            audit::Entity::insert_many(std::mem::take(&mut rows)).exec_without_returning(db).await?;
+            audit::Entity::insert_many(std::mem::take(&mut rows))
+                .exec_without_returning(db)
+                .await?;
         }
     }
     if !rows.is_empty() {
-        audit::Entity::insert_many(rows).exec_without_returning(db).await?;
+        audit::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
     }
     audit_head::Entity::update_many()
         .col_expr(audit_head::Column::Seq, Expr::value(seq))

@@ -30,25 +30,58 @@ struct Kept {
 }
 
 const KEPT: &[Kept] = &[
-    Kept { entity: "household", columns: &["unit_id", "floor", "room", "area_centi", "area_source"], children: &[] },
+    Kept {
+        entity: "household",
+        columns: &["unit_id", "floor", "room", "area_centi", "area_source"],
+        children: &[],
+    },
     Kept {
         entity: "proposal",
         columns: &["stage", "result", "voting_deadline", "closed_at"],
         children: &[
-            Children { table: "ballot", parent: "proposal_id", columns: &["voter_key", "choice", "method", "evidence_id", "revision"] },
+            Children {
+                table: "ballot",
+                parent: "proposal_id",
+                columns: &["voter_key", "choice", "method", "evidence_id", "revision"],
+            },
             Children {
                 table: "election_ballot",
                 parent: "proposal_id",
-                columns: &["voter_key", "candidate_ids", "method", "evidence_id", "revision"],
+                columns: &[
+                    "voter_key",
+                    "candidate_ids",
+                    "method",
+                    "evidence_id",
+                    "revision",
+                ],
             },
         ],
     },
     Kept {
         entity: "fund_entry",
-        columns: &["account_id", "household_id", "direction", "category", "amount", "occurred_on", "corrects_entry_id"],
+        columns: &[
+            "account_id",
+            "household_id",
+            "direction",
+            "category",
+            "amount",
+            "occurred_on",
+            "corrects_entry_id",
+        ],
         children: &[],
     },
-    Kept { entity: "elevator_payment", columns: &["project_id", "household_id", "amount", "method", "receipt_no", "paid_on"], children: &[] },
+    Kept {
+        entity: "elevator_payment",
+        columns: &[
+            "project_id",
+            "household_id",
+            "amount",
+            "method",
+            "receipt_no",
+            "paid_on",
+        ],
+        children: &[],
+    },
 ];
 
 /// What a record says when its row no longer exists.
@@ -66,19 +99,33 @@ pub fn kept_entities() -> impl Iterator<Item = &'static str> {
 
 fn placeholders(backend: DbBackend, from: usize, n: usize) -> String {
     (0..n)
-        .map(|i| if backend == DbBackend::Postgres { format!("${}", from + i) } else { "?".to_string() })
+        .map(|i| {
+            if backend == DbBackend::Postgres {
+                format!("${}", from + i)
+            } else {
+                "?".to_string()
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
 
 /// Every value as text, the same way on both databases' own terms: `CAST(… AS TEXT)`.
 fn select_list(columns: &[&str]) -> String {
-    columns.iter().map(|c| format!("CAST({c} AS TEXT) AS {c}")).collect::<Vec<_>>().join(", ")
+    columns
+        .iter()
+        .map(|c| format!("CAST({c} AS TEXT) AS {c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The current state hashes of rows of a kept entity, by id; a row that does not exist has
 /// [`GONE`]. An entity whose state is not kept gives an empty map.
-pub async fn current<C: ConnectionTrait>(db: &C, entity: &str, ids: &[i64]) -> Result<BTreeMap<i64, String>, sea_orm::DbErr> {
+pub async fn current<C: ConnectionTrait>(
+    db: &C,
+    entity: &str,
+    ids: &[i64],
+) -> Result<BTreeMap<i64, String>, sea_orm::DbErr> {
     let Some(kept) = KEPT.iter().find(|k| k.entity == entity) else {
         return Ok(BTreeMap::new());
     };
@@ -92,7 +139,9 @@ pub async fn current<C: ConnectionTrait>(db: &C, entity: &str, ids: &[i64]) -> R
             kept.entity,
             placeholders(backend, 1, chunk.len())
         );
-        let rows = db.query_all_raw(Statement::from_sql_and_values(backend, sql, values.clone())).await?;
+        let rows = db
+            .query_all_raw(Statement::from_sql_and_values(backend, sql, values.clone()))
+            .await?;
         // Each row's fields, then each child table's rows in key order.
         let mut fields: BTreeMap<i64, Vec<Option<String>>> = BTreeMap::new();
         for r in rows {
@@ -114,10 +163,14 @@ pub async fn current<C: ConnectionTrait>(db: &C, entity: &str, ids: &[i64]) -> R
                 child.parent,
                 child.columns.join(", ")
             );
-            let rows = db.query_all_raw(Statement::from_sql_and_values(backend, sql, values.clone())).await?;
+            let rows = db
+                .query_all_raw(Statement::from_sql_and_values(backend, sql, values.clone()))
+                .await?;
             for r in rows {
                 let parent: i64 = r.try_get("", "parent_id")?;
-                let Some(f) = fields.get_mut(&parent) else { continue };
+                let Some(f) = fields.get_mut(&parent) else {
+                    continue;
+                };
                 // A marker between rows, so the same values cannot be read as other rows.
                 f.push(Some(format!("{}:", child.table)));
                 for c in child.columns {

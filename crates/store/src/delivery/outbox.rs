@@ -75,7 +75,11 @@ impl Store {
             .col_expr(sender_lease::Column::Holder, Expr::value(holder))
             .col_expr(sender_lease::Column::Until, Expr::value(now + seconds))
             .filter(sender_lease::Column::Name.eq(OUTBOX_LEASE))
-            .filter(Condition::any().add(sender_lease::Column::Until.lte(now)).add(sender_lease::Column::Holder.eq(holder)))
+            .filter(
+                Condition::any()
+                    .add(sender_lease::Column::Until.lte(now))
+                    .add(sender_lease::Column::Holder.eq(holder)),
+            )
             .exec(&txn)
             .await?;
         txn.commit().await?;
@@ -98,12 +102,20 @@ impl Store {
     /// The messages to send now, oldest first. Along the way, in one transaction: messages to
     /// people who chose no channel (or have no address for theirs) are marked `skipped`, and
     /// text messages in the quiet hours are put off to the end of them (no try is spent).
-    pub async fn due_messages(&self, limit: u64, quiet: QuietHours) -> ServiceResult<Vec<DueMessage>> {
+    pub async fn due_messages(
+        &self,
+        limit: u64,
+        quiet: QuietHours,
+    ) -> ServiceResult<Vec<DueMessage>> {
         let now = self.now();
         let txn = self.begin_write().await?;
         let rows = notification::Entity::find()
             .filter(notification::Column::Delivery.eq("pending"))
-            .filter(Condition::any().add(notification::Column::NextAttemptAt.is_null()).add(notification::Column::NextAttemptAt.lte(now)))
+            .filter(
+                Condition::any()
+                    .add(notification::Column::NextAttemptAt.is_null())
+                    .add(notification::Column::NextAttemptAt.lte(now)),
+            )
             .order_by_asc(notification::Column::Id)
             .limit(limit.clamp(1, 500))
             .all(&txn)
@@ -111,8 +123,13 @@ impl Store {
         let mut ids: Vec<i64> = rows.iter().map(|r| r.account_id).collect();
         ids.sort_unstable();
         ids.dedup();
-        let accounts: HashMap<i64, account::Model> =
-            account::Entity::find().filter(account::Column::Id.is_in(ids.clone())).all(&txn).await?.into_iter().map(|a| (a.id, a)).collect();
+        let accounts: HashMap<i64, account::Model> = account::Entity::find()
+            .filter(account::Column::Id.is_in(ids.clone()))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
         let mut prefs: HashMap<i64, notify_pref::Model> = notify_pref::Entity::find()
             .filter(notify_pref::Column::AccountId.is_in(ids))
             .all(&txn)
@@ -140,7 +157,11 @@ impl Store {
             };
             let channel = Channel::parse(&pref.channel).unwrap_or(Channel::None);
             let address = match channel {
-                Channel::Sms => acc.phone.as_deref().and_then(|p| Phone::parse(p).ok()).map(|p| p.as_str().to_string()),
+                Channel::Sms => acc
+                    .phone
+                    .as_deref()
+                    .and_then(|p| Phone::parse(p).ok())
+                    .map(|p| p.as_str().to_string()),
                 Channel::Email => pref.email.clone(),
                 Channel::None => None,
             };
@@ -162,7 +183,9 @@ impl Store {
                 address,
                 lang: Lang::from_tag(&pref.lang),
                 unsubscribe_token: pref.unsubscribe_token.clone(),
-                idempotency_key: n.idempotency_key.unwrap_or_else(|| format!("linli-n{}", n.id)),
+                idempotency_key: n
+                    .idempotency_key
+                    .unwrap_or_else(|| format!("linli-n{}", n.id)),
                 attempts: n.attempts,
             });
         }
@@ -188,26 +211,43 @@ impl Store {
 
     /// Records what came of one try of a message. After `max_attempts` tries (or a failure
     /// not worth retrying) the message is a dead letter: staff see it on the delivery page.
-    pub async fn record_delivery(&self, m: &DueMessage, outcome: &Outcome, max_attempts: u32) -> ServiceResult<()> {
+    pub async fn record_delivery(
+        &self,
+        m: &DueMessage,
+        outcome: &Outcome,
+        max_attempts: u32,
+    ) -> ServiceResult<()> {
         let now = self.now();
         let attempts = m.attempts.saturating_add(1);
         let mut q = notification::Entity::update_many()
             .col_expr(notification::Column::Attempts, Expr::value(attempts))
-            .col_expr(notification::Column::Channel, Expr::value(m.channel.as_str()));
+            .col_expr(
+                notification::Column::Channel,
+                Expr::value(m.channel.as_str()),
+            );
         q = match outcome {
             Outcome::Sent => q
                 .col_expr(notification::Column::Delivery, Expr::value("sent"))
                 .col_expr(notification::Column::SentAt, Expr::value(now))
-                .col_expr(notification::Column::LastError, Expr::value(Option::<String>::None)),
+                .col_expr(
+                    notification::Column::LastError,
+                    Expr::value(Option::<String>::None),
+                ),
             Outcome::Retry(e) if u32::try_from(attempts).unwrap_or(u32::MAX) < max_attempts => q
-                .col_expr(notification::Column::NextAttemptAt, Expr::value(now + backoff(u32::try_from(m.attempts).unwrap_or(0))))
+                .col_expr(
+                    notification::Column::NextAttemptAt,
+                    Expr::value(now + backoff(u32::try_from(m.attempts).unwrap_or(0))),
+                )
                 .col_expr(notification::Column::LastError, Expr::value(short(e))),
             Outcome::Retry(e) | Outcome::Failed(e) => q
                 .col_expr(notification::Column::Delivery, Expr::value("dead"))
                 .col_expr(notification::Column::LastError, Expr::value(short(e))),
         };
         let txn = self.begin_write().await?;
-        q.filter(notification::Column::Id.eq(m.id)).filter(notification::Column::Delivery.eq("pending")).exec(&txn).await?;
+        q.filter(notification::Column::Id.eq(m.id))
+            .filter(notification::Column::Delivery.eq("pending"))
+            .exec(&txn)
+            .await?;
         txn.commit().await?;
         Ok(())
     }
@@ -228,11 +268,19 @@ impl Store {
     /// The deliveries of messages to the people under the places where the actor sees personal
     /// data (a committee its compound, a community worker the community), newest first;
     /// `state` narrows to pending, sent, dead or skipped.
-    pub async fn deliveries(&self, actor: &Actor, state: Option<&str>, limit: u64) -> ServiceResult<Vec<DeliveryView>> {
+    pub async fn deliveries(
+        &self,
+        actor: &Actor,
+        state: Option<&str>,
+        limit: u64,
+    ) -> ServiceResult<Vec<DeliveryView>> {
         let places: Vec<String> = actor
             .grants
             .iter()
-            .filter(|g| g.at.target().is_some_and(|n| n.kind != NodeKind::Household) && actor.can(Action::ViewPersonal, &g.at))
+            .filter(|g| {
+                g.at.target().is_some_and(|n| n.kind != NodeKind::Household)
+                    && actor.can(Action::ViewPersonal, &g.at)
+            })
             .map(|g| g.at.to_string())
             .collect();
         if places.is_empty() {
@@ -240,16 +288,27 @@ impl Store {
         }
         let mut under = Condition::any();
         for p in &places {
-            under = under.add(role_grant::Column::Path.eq(p.as_str())).add(role_grant::Column::Path.starts_with(format!("{p}/")));
+            under = under
+                .add(role_grant::Column::Path.eq(p.as_str()))
+                .add(role_grant::Column::Path.starts_with(format!("{p}/")));
         }
         let mut q = notification::Entity::find().filter(
-            notification::Column::AccountId
-                .in_subquery(Query::select().column(role_grant::Column::AccountId).from(role_grant::Entity).cond_where(under).to_owned()),
+            notification::Column::AccountId.in_subquery(
+                Query::select()
+                    .column(role_grant::Column::AccountId)
+                    .from(role_grant::Entity)
+                    .cond_where(under)
+                    .to_owned(),
+            ),
         );
         if let Some(s) = state.filter(|s| ["pending", "sent", "dead", "skipped"].contains(s)) {
             q = q.filter(notification::Column::Delivery.eq(s));
         }
-        let rows = q.order_by_desc(notification::Column::Id).limit(limit.clamp(1, 500)).all(self.read()).await?;
+        let rows = q
+            .order_by_desc(notification::Column::Id)
+            .limit(limit.clamp(1, 500))
+            .all(self.read())
+            .await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.account_id).collect();
         let names: HashMap<i64, String> = account::Entity::find()
             .filter(account::Column::Id.is_in(ids))

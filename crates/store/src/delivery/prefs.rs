@@ -8,7 +8,9 @@ use crate::{Actor, ServiceError, ServiceResult, Store};
 use linli_domain::notify::{Channel, Email};
 use linli_domain::registry::Phone;
 use linli_domain::{Invalid, Lang};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -36,29 +38,60 @@ pub struct NotifyPrefsInput {
 /// Without a choice of their own, people with a phone get text messages: most residents of
 /// an old compound have no e-mail, and a vote they never hear of is a vote they miss.
 pub(crate) fn default_channel(phone: Option<&str>) -> Channel {
-    if phone.is_some_and(|p| !p.is_empty()) { Channel::Sms } else { Channel::None }
+    if phone.is_some_and(|p| !p.is_empty()) {
+        Channel::Sms
+    } else {
+        Channel::None
+    }
 }
 
 impl Store {
     pub async fn notify_prefs(&self, actor: &Actor) -> ServiceResult<NotifyPrefsView> {
-        let acc = account::Entity::find_by_id(actor.account_id).one(self.read()).await?.ok_or(ServiceError::Unauthenticated)?;
-        let pref = notify_pref::Entity::find().filter(notify_pref::Column::AccountId.eq(actor.account_id)).one(self.read()).await?;
+        let acc = account::Entity::find_by_id(actor.account_id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::Unauthenticated)?;
+        let pref = notify_pref::Entity::find()
+            .filter(notify_pref::Column::AccountId.eq(actor.account_id))
+            .one(self.read())
+            .await?;
         Ok(view(&acc, pref.as_ref()))
     }
 
     /// Sets the actor's channel (audited). Text messages need a phone on the account; e-mail
     /// needs an address.
-    pub async fn set_notify_prefs(&self, actor: &Actor, input: &NotifyPrefsInput, lang: Lang) -> ServiceResult<NotifyPrefsView> {
-        let channel = Channel::parse(&input.channel).map_err(|e| ServiceError::invalid("channel", e))?;
-        let email = match input.email.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    pub async fn set_notify_prefs(
+        &self,
+        actor: &Actor,
+        input: &NotifyPrefsInput,
+        lang: Lang,
+    ) -> ServiceResult<NotifyPrefsView> {
+        let channel =
+            Channel::parse(&input.channel).map_err(|e| ServiceError::invalid("channel", e))?;
+        let email = match input
+            .email
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             Some(e) => Some(Email::parse(e).map_err(|e| ServiceError::invalid("email", e))?),
-            None if channel == Channel::Email => return Err(ServiceError::invalid("email", Invalid::Required)),
+            None if channel == Channel::Email => {
+                return Err(ServiceError::invalid("email", Invalid::Required));
+            }
             None => None,
         };
         let lang = input.lang.as_deref().map(Lang::from_tag).unwrap_or(lang);
         let txn = self.begin_write().await?;
-        let acc = account::Entity::find_by_id(actor.account_id).one(&txn).await?.ok_or(ServiceError::Unauthenticated)?;
-        if channel == Channel::Sms && acc.phone.as_deref().is_none_or(|p| Phone::parse(p).is_err()) {
+        let acc = account::Entity::find_by_id(actor.account_id)
+            .one(&txn)
+            .await?
+            .ok_or(ServiceError::Unauthenticated)?;
+        if channel == Channel::Sms
+            && acc
+                .phone
+                .as_deref()
+                .is_none_or(|p| Phone::parse(p).is_err())
+        {
             return Err(ServiceError::invalid("channel", Invalid::NoPhone));
         }
         let before = pref_of(&txn, acc.id).await?;
@@ -86,7 +119,16 @@ impl Store {
                 .await?
             }
         };
-        record(&txn, self.now(), Some(actor.account_id), "notify.prefs", &acc, before.as_ref(), &row).await?;
+        record(
+            &txn,
+            self.now(),
+            Some(actor.account_id),
+            "notify.prefs",
+            &acc,
+            before.as_ref(),
+            &row,
+        )
+        .await?;
         txn.commit().await?;
         Ok(view(&acc, Some(&row)))
     }
@@ -97,7 +139,11 @@ impl Store {
         if token.is_empty() || token.len() > 64 {
             return Ok(false);
         }
-        Ok(notify_pref::Entity::find().filter(notify_pref::Column::UnsubscribeToken.eq(token)).one(self.read()).await?.is_some())
+        Ok(notify_pref::Entity::find()
+            .filter(notify_pref::Column::UnsubscribeToken.eq(token))
+            .one(self.read())
+            .await?
+            .is_some())
     }
 
     /// The stop link of a message: the person behind `token` gets no more messages (they
@@ -108,7 +154,11 @@ impl Store {
             return Ok(false);
         }
         let txn = self.begin_write().await?;
-        let Some(before) = notify_pref::Entity::find().filter(notify_pref::Column::UnsubscribeToken.eq(token)).one(&txn).await? else {
+        let Some(before) = notify_pref::Entity::find()
+            .filter(notify_pref::Column::UnsubscribeToken.eq(token))
+            .one(&txn)
+            .await?
+        else {
             return Ok(false);
         };
         if before.channel != Channel::None.as_str() {
@@ -116,8 +166,20 @@ impl Store {
             a.channel = Set(Channel::None.as_str().into());
             a.updated_at = Set(self.now());
             let row = a.update(&txn).await?;
-            if let Some(acc) = account::Entity::find_by_id(row.account_id).one(&txn).await? {
-                record(&txn, self.now(), None, "notify.unsubscribe", &acc, Some(&before), &row).await?;
+            if let Some(acc) = account::Entity::find_by_id(row.account_id)
+                .one(&txn)
+                .await?
+            {
+                record(
+                    &txn,
+                    self.now(),
+                    None,
+                    "notify.unsubscribe",
+                    &acc,
+                    Some(&before),
+                    &row,
+                )
+                .await?;
             }
         }
         txn.commit().await?;
@@ -125,13 +187,23 @@ impl Store {
     }
 }
 
-pub(crate) async fn pref_of<C: ConnectionTrait>(db: &C, account_id: i64) -> ServiceResult<Option<notify_pref::Model>> {
-    Ok(notify_pref::Entity::find().filter(notify_pref::Column::AccountId.eq(account_id)).one(db).await?)
+pub(crate) async fn pref_of<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+) -> ServiceResult<Option<notify_pref::Model>> {
+    Ok(notify_pref::Entity::find()
+        .filter(notify_pref::Column::AccountId.eq(account_id))
+        .one(db)
+        .await?)
 }
 
 /// The pref row of an account, created with the default channel when it has none, so every
 /// message has a stop link from its first send.
-pub(crate) async fn ensure_pref<C: ConnectionTrait>(db: &C, acc: &account::Model, now: i64) -> ServiceResult<notify_pref::Model> {
+pub(crate) async fn ensure_pref<C: ConnectionTrait>(
+    db: &C,
+    acc: &account::Model,
+    now: i64,
+) -> ServiceResult<notify_pref::Model> {
     if let Some(p) = pref_of(db, acc.id).await? {
         return Ok(p);
     }
@@ -145,19 +217,29 @@ pub(crate) async fn ensure_pref<C: ConnectionTrait>(db: &C, acc: &account::Model
         ..Default::default()
     };
     notify_pref::Entity::insert(row)
-        .on_conflict(sea_orm::sea_query::OnConflict::column(notify_pref::Column::AccountId).do_nothing().to_owned())
+        .on_conflict(
+            sea_orm::sea_query::OnConflict::column(notify_pref::Column::AccountId)
+                .do_nothing()
+                .to_owned(),
+        )
         .exec_without_returning(db)
         .await?;
-    pref_of(db, acc.id).await?.ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("notify_pref of {} vanished", acc.id)))
+    pref_of(db, acc.id).await?.ok_or_else(|| {
+        ServiceError::Internal(anyhow::anyhow!("notify_pref of {} vanished", acc.id))
+    })
 }
 
 fn view(acc: &account::Model, pref: Option<&notify_pref::Model>) -> NotifyPrefsView {
     let phone = acc.phone.as_deref().and_then(|p| Phone::parse(p).ok());
     NotifyPrefsView {
-        channel: pref.map(|p| p.channel.clone()).unwrap_or_else(|| default_channel(acc.phone.as_deref()).as_str().into()),
+        channel: pref
+            .map(|p| p.channel.clone())
+            .unwrap_or_else(|| default_channel(acc.phone.as_deref()).as_str().into()),
         email: pref.and_then(|p| p.email.clone()),
         phone: phone.map(|p| p.masked()),
-        lang: pref.map(|p| Lang::from_tag(&p.lang).tag().to_string()).unwrap_or_else(|| Lang::Zh.tag().into()),
+        lang: pref
+            .map(|p| Lang::from_tag(&p.lang).tag().to_string())
+            .unwrap_or_else(|| Lang::Zh.tag().into()),
     }
 }
 
@@ -173,7 +255,16 @@ async fn record<C: ConnectionTrait>(
     let json = |p: &notify_pref::Model| serde_json::json!({ "channel": p.channel, "email": p.email.is_some(), "lang": p.lang });
     audit::record(
         txn,
-        Change { chain: GLOBAL_CHAIN, at, actor, action, entity: "account", entity_id: acc.id, before: before.map(json), after: Some(json(after)) },
+        Change {
+            chain: GLOBAL_CHAIN,
+            at,
+            actor,
+            action,
+            entity: "account",
+            entity_id: acc.id,
+            before: before.map(json),
+            after: Some(json(after)),
+        },
     )
     .await
 }

@@ -4,7 +4,10 @@
 //! handed in a sheet). The sender loop queues them each pass; each is queued once, which the
 //! outbox itself records (a notification of that kind and link for that person exists).
 
-use crate::entity::{ballot, elector_household, notification, proposal, rating_month, rating_panel, rating_sheet, service_request};
+use crate::entity::{
+    ballot, elector_household, notification, proposal, rating_month, rating_panel, rating_sheet,
+    service_request,
+};
 use crate::proposals::{notify, owner_accounts};
 use crate::{ServiceResult, Store};
 use linli_domain::requests::RequestStatus;
@@ -50,9 +53,22 @@ impl Store {
                 .into_tuple()
                 .all(&txn)
                 .await?;
-            let waiting: Vec<i64> = roll.into_iter().filter(|(_, k)| !voted.contains(k)).map(|(h, _)| h).collect();
+            let waiting: Vec<i64> = roll
+                .into_iter()
+                .filter(|(_, k)| !voted.contains(k))
+                .map(|(h, _)| h)
+                .collect();
             let accounts = owner_accounts(&txn, &waiting).await?;
-            notify(&txn, self.now(), &accounts, "voting.closing", &format!("投票 24 小时内截止，请投票：{}", p.title), &p.title, &link).await?;
+            notify(
+                &txn,
+                self.now(),
+                &accounts,
+                "voting.closing",
+                &format!("投票 24 小时内截止，请投票：{}", p.title),
+                &p.title,
+                &link,
+            )
+            .await?;
             queued += count(&accounts);
         }
         // Service requests falling due within a day.
@@ -65,19 +81,35 @@ impl Store {
             .all(&txn)
             .await?;
         for r in due {
-            let (Some(a), link) = (r.assignee_id, format!("/requests/{}", r.id)) else { continue };
+            let (Some(a), link) = (r.assignee_id, format!("/requests/{}", r.id)) else {
+                continue;
+            };
             if told(&txn, "request.due", &link).await?.contains(&a) {
                 continue;
             }
             let title = format!("报事将在 24 小时内到期：{}", r.place);
-            notify(&txn, self.now(), &[a], "request.due", &title, &r.place, &link).await?;
+            notify(
+                &txn,
+                self.now(),
+                &[a],
+                "request.due",
+                &title,
+                &r.place,
+                &link,
+            )
+            .await?;
             queued += 1;
         }
         // Rating months ending within three days (or already over, still open).
         let today = self.today();
-        let months = rating_month::Entity::find().filter(rating_month::Column::Status.eq("open")).all(&txn).await?;
+        let months = rating_month::Entity::find()
+            .filter(rating_month::Column::Status.eq("open"))
+            .all(&txn)
+            .await?;
         for m in months {
-            let Some(end) = month_end(&m.month) else { continue };
+            let Some(end) = month_end(&m.month) else {
+                continue;
+            };
             if (end - today).whole_days() > 2 {
                 continue;
             }
@@ -101,8 +133,21 @@ impl Store {
                 .into_tuple()
                 .all(&txn)
                 .await?;
-            let to: Vec<i64> = scorers.into_iter().filter(|(panel, a)| !handed_in.contains(panel) && !already.contains(a)).map(|(_, a)| a).collect();
-            notify(&txn, self.now(), &to, "rating.sheets_due", &format!("{} 文明评比打分表请在月底前提交", m.month), &m.month, &link).await?;
+            let to: Vec<i64> = scorers
+                .into_iter()
+                .filter(|(panel, a)| !handed_in.contains(panel) && !already.contains(a))
+                .map(|(_, a)| a)
+                .collect();
+            notify(
+                &txn,
+                self.now(),
+                &to,
+                "rating.sheets_due",
+                &format!("{} 文明评比打分表请在月底前提交", m.month),
+                &m.month,
+                &link,
+            )
+            .await?;
             queued += count(&to);
         }
         txn.commit().await?;

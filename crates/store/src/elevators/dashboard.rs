@@ -10,13 +10,15 @@
 
 use super::{Ledger, yuan};
 use crate::accounts::Actor;
-use crate::entity::{compound, elevator_operation_cost, elevator_payment, elevator_project, elevator_share};
+use crate::entity::{
+    compound, elevator_operation_cost, elevator_payment, elevator_project, elevator_share,
+};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
+use linli_domain::Lang;
 use linli_domain::authz::Action;
 use linli_domain::elevator::ElevatorStage;
 use linli_domain::place::NodeKind;
-use linli_domain::Lang;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
@@ -128,30 +130,72 @@ pub struct DashboardView {
 /// `count` months up to and including `last` ("2026-11"), oldest first.
 pub(crate) fn months_up_to(last: linli_domain::rating::Month, count: u32) -> Vec<String> {
     let index = last.year() * 12 + i32::from(last.month()) - 1;
-    (0..count as i32).rev().map(|back| index - back).map(|i| format!("{}-{:02}", i.div_euclid(12), i.rem_euclid(12) + 1)).collect()
+    (0..count as i32)
+        .rev()
+        .map(|back| index - back)
+        .map(|i| format!("{}-{:02}", i.div_euclid(12), i.rem_euclid(12) + 1))
+        .collect()
 }
 
 impl Store {
     /// The dashboard of a community: for those who see its registry (its workers and above).
-    pub async fn community_elevator_dashboard(&self, actor: &Actor, community_id: i64, lang: Lang) -> ServiceResult<DashboardView> {
+    pub async fn community_elevator_dashboard(
+        &self,
+        actor: &Actor,
+        community_id: i64,
+        lang: Lang,
+    ) -> ServiceResult<DashboardView> {
         let (path, community) = self.region_path(community_id).await?;
         if community.kind != NodeKind::Community.as_str() {
             return Err(ServiceError::NotFound { entity: "region" });
         }
         actor.require(Action::ViewRegistry, &path)?;
-        let compounds = compound::Entity::find().filter(compound::Column::CommunityId.eq(community_id)).order_by_asc(compound::Column::Id).all(self.read()).await?;
-        self.dashboard_of("community", community_id, community.name, format!("/regions/{community_id}/elevators"), compounds, lang).await
+        let compounds = compound::Entity::find()
+            .filter(compound::Column::CommunityId.eq(community_id))
+            .order_by_asc(compound::Column::Id)
+            .all(self.read())
+            .await?;
+        self.dashboard_of(
+            "community",
+            community_id,
+            community.name,
+            format!("/regions/{community_id}/elevators"),
+            compounds,
+            lang,
+        )
+        .await
     }
 
     /// The dashboard of one compound: for anyone who may see its public page.
-    pub async fn compound_elevator_dashboard(&self, actor: &Actor, compound_id: i64, lang: Lang) -> ServiceResult<DashboardView> {
+    pub async fn compound_elevator_dashboard(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        lang: Lang,
+    ) -> ServiceResult<DashboardView> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ViewPublic, &paths::compound_path(&c))?;
         let name = c.name.clone();
-        self.dashboard_of("compound", compound_id, name, format!("/compounds/{compound_id}/elevators"), vec![c], lang).await
+        self.dashboard_of(
+            "compound",
+            compound_id,
+            name,
+            format!("/compounds/{compound_id}/elevators"),
+            vec![c],
+            lang,
+        )
+        .await
     }
 
-    async fn dashboard_of(&self, kind: &str, place_id: i64, place_name: String, board_link: String, compounds: Vec<compound::Model>, lang: Lang) -> ServiceResult<DashboardView> {
+    async fn dashboard_of(
+        &self,
+        kind: &str,
+        place_id: i64,
+        place_name: String,
+        board_link: String,
+        compounds: Vec<compound::Model>,
+        lang: Lang,
+    ) -> ServiceResult<DashboardView> {
         let db = self.read();
         let ids: Vec<i64> = compounds.iter().map(|c| c.id).collect();
         let projects = elevator_project::Entity::find()
@@ -162,14 +206,21 @@ impl Store {
             .await?;
         let pids: Vec<i64> = projects.iter().map(|p| p.id).collect();
         let mut shares: BTreeMap<i64, Vec<elevator_share::Model>> = BTreeMap::new();
-        for s in elevator_share::Entity::find().filter(elevator_share::Column::ProjectId.is_in(pids.clone())).all(db).await? {
+        for s in elevator_share::Entity::find()
+            .filter(elevator_share::Column::ProjectId.is_in(pids.clone()))
+            .all(db)
+            .await?
+        {
             shares.entry(s.project_id).or_default().push(s);
         }
         let paid_rows: Vec<(i64, i64, i64)> = elevator_payment::Entity::find()
             .select_only()
             .column(elevator_payment::Column::ProjectId)
             .column(elevator_payment::Column::HouseholdId)
-            .column_as(Func::sum(Expr::col(elevator_payment::Column::Amount)).cast_as("BIGINT"), "paid")
+            .column_as(
+                Func::sum(Expr::col(elevator_payment::Column::Amount)).cast_as("BIGINT"),
+                "paid",
+            )
             .filter(elevator_payment::Column::ProjectId.is_in(pids.clone()))
             .group_by(elevator_payment::Column::ProjectId)
             .group_by(elevator_payment::Column::HouseholdId)
@@ -178,7 +229,13 @@ impl Store {
             .await?;
         let mut ledgers: BTreeMap<i64, Ledger> = BTreeMap::new();
         for (pid, hid, paid) in paid_rows {
-            ledgers.entry(pid).or_insert_with(|| Ledger { paid: BTreeMap::new() }).paid.insert(hid, paid);
+            ledgers
+                .entry(pid)
+                .or_insert_with(|| Ledger {
+                    paid: BTreeMap::new(),
+                })
+                .paid
+                .insert(hid, paid);
         }
         let mut unit_names: BTreeMap<i64, String> = BTreeMap::new();
         for c in &compounds {
@@ -186,21 +243,32 @@ impl Store {
                 unit_names.extend(crate::ratings::unit_names(db, c.id).await?);
             }
         }
-        let compound_names: BTreeMap<i64, String> = compounds.iter().map(|c| (c.id, c.name.clone())).collect();
+        let compound_names: BTreeMap<i64, String> =
+            compounds.iter().map(|c| (c.id, c.name.clone())).collect();
 
         let mut stage_counts: BTreeMap<ElevatorStage, usize> = BTreeMap::new();
         let mut money = MoneyBySource::zero();
-        let mut by_compound: BTreeMap<i64, (usize, MoneyBySource)> = compounds.iter().map(|c| (c.id, (0, MoneyBySource::zero()))).collect();
+        let mut by_compound: BTreeMap<i64, (usize, MoneyBySource)> = compounds
+            .iter()
+            .map(|c| (c.id, (0, MoneyBySource::zero())))
+            .collect();
         let mut owing = Vec::new();
         let empty = Vec::new();
         for p in &projects {
-            let stage = ElevatorStage::parse(&p.stage).map_err(|_| super::internal(format!("project {} has stage {}", p.id, p.stage)))?;
+            let stage = ElevatorStage::parse(&p.stage)
+                .map_err(|_| super::internal(format!("project {} has stage {}", p.id, p.stage)))?;
             *stage_counts.entry(stage).or_default() += 1;
-            let ledger = ledgers.remove(&p.id).unwrap_or(Ledger { paid: BTreeMap::new() });
+            let ledger = ledgers.remove(&p.id).unwrap_or(Ledger {
+                paid: BTreeMap::new(),
+            });
             let paid: i64 = ledger.paid.values().sum();
             let table = shares.get(&p.id).unwrap_or(&empty);
             let due = Ord::max(p.total_cost.unwrap_or(0) - p.subsidy, 0);
-            let (outstanding, households_owing) = if p.shares_fixed_at.is_some() { ledger.outstanding(table) } else { (Ord::max(due - paid, 0), 0) };
+            let (outstanding, households_owing) = if p.shares_fixed_at.is_some() {
+                ledger.outstanding(table)
+            } else {
+                (Ord::max(due - paid, 0), 0)
+            };
             let cost = p.total_cost.unwrap_or(0);
             money.add(cost, p.subsidy, paid, outstanding, households_owing);
             if let Some((n, m)) = by_compound.get_mut(&p.compound_id) {
@@ -210,7 +278,10 @@ impl Store {
             if outstanding > 0 {
                 owing.push(OwingProject {
                     project_id: p.id,
-                    compound_name: compound_names.get(&p.compound_id).cloned().unwrap_or_default(),
+                    compound_name: compound_names
+                        .get(&p.compound_id)
+                        .cloned()
+                        .unwrap_or_default(),
                     unit_name: unit_names.get(&p.unit_id).cloned().unwrap_or_default(),
                     stage_label: stage.label(lang).into(),
                     households_owing,
@@ -220,39 +291,70 @@ impl Store {
                 });
             }
         }
-        owing.sort_by(|a, b| b.outstanding.cmp(&a.outstanding).then(a.project_id.cmp(&b.project_id)));
+        owing.sort_by(|a, b| {
+            b.outstanding
+                .cmp(&a.outstanding)
+                .then(a.project_id.cmp(&b.project_id))
+        });
 
-        let months = super::operation::month_of(self.now()).map(|m| months_up_to(m, DASHBOARD_MONTHS)).unwrap_or_default();
+        let months = super::operation::month_of(self.now())
+            .map(|m| months_up_to(m, DASHBOARD_MONTHS))
+            .unwrap_or_default();
         let cost_rows: Vec<(String, i64, i64)> = elevator_operation_cost::Entity::find()
             .select_only()
             .column(elevator_operation_cost::Column::Month)
-            .column_as(Func::sum(Expr::col(elevator_operation_cost::Column::Amount)).cast_as("BIGINT"), "amount")
-            .column_as(Expr::col(elevator_operation_cost::Column::ProjectId).count_distinct().cast_as("BIGINT"), "projects")
+            .column_as(
+                Func::sum(Expr::col(elevator_operation_cost::Column::Amount)).cast_as("BIGINT"),
+                "amount",
+            )
+            .column_as(
+                Expr::col(elevator_operation_cost::Column::ProjectId)
+                    .count_distinct()
+                    .cast_as("BIGINT"),
+                "projects",
+            )
             .filter(elevator_operation_cost::Column::CompoundId.is_in(ids))
             .filter(elevator_operation_cost::Column::Month.is_in(months.clone()))
             .group_by(elevator_operation_cost::Column::Month)
             .into_tuple()
             .all(db)
             .await?;
-        let costs: BTreeMap<String, (i64, i64)> = cost_rows.into_iter().map(|(m, a, n)| (m, (a, n))).collect();
+        let costs: BTreeMap<String, (i64, i64)> =
+            cost_rows.into_iter().map(|(m, a, n)| (m, (a, n))).collect();
         let running_costs: Vec<MonthCost> = months
             .into_iter()
             .map(|m| {
                 let (amount, n) = costs.get(&m).copied().unwrap_or((0, 0));
-                MonthCost { month: m, amount, amount_yuan: yuan(amount), projects: usize::try_from(n).unwrap_or(0) }
+                MonthCost {
+                    month: m,
+                    amount,
+                    amount_yuan: yuan(amount),
+                    projects: usize::try_from(n).unwrap_or(0),
+                }
             })
             .collect();
         let running_costs_total = running_costs.iter().map(|m| m.amount).sum();
 
         let stages = ElevatorStage::ALL
             .iter()
-            .map(|s| StageCount { stage: s.as_str().into(), label: s.label(lang).into(), projects: stage_counts.get(s).copied().unwrap_or(0), link: format!("{board_link}#stage-{}", s.as_str()) })
+            .map(|s| StageCount {
+                stage: s.as_str().into(),
+                label: s.label(lang).into(),
+                projects: stage_counts.get(s).copied().unwrap_or(0),
+                link: format!("{board_link}#stage-{}", s.as_str()),
+            })
             .collect();
         let by_compound = compounds
             .iter()
             .filter_map(|c| {
                 let (n, m) = by_compound.remove(&c.id)?;
-                (n > 0).then(|| CompoundMoney { compound_id: c.id, compound_name: c.name.clone(), projects: n, money: m, link: format!("/compounds/{}/elevators/dashboard", c.id) })
+                (n > 0).then(|| CompoundMoney {
+                    compound_id: c.id,
+                    compound_name: c.name.clone(),
+                    projects: n,
+                    money: m,
+                    link: format!("/compounds/{}/elevators/dashboard", c.id),
+                })
             })
             .collect();
         Ok(DashboardView {

@@ -29,16 +29,24 @@ pub use reminders::*;
 pub use shares::*;
 
 use crate::accounts::Actor;
-use crate::entity::{compound, elevator_document, fund_account, elevator_payment, elevator_project, elevator_share, elevator_stage_log, objection, proposal};
+use crate::entity::{
+    compound, elevator_document, elevator_payment, elevator_project, elevator_share,
+    elevator_stage_log, fund_account, objection, proposal,
+};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::decision::ProposalStage;
-use linli_domain::elevator::{Blocker, CoefficientTable, DocKind, ElevatorStage, Facts, ShareMode, SubsidyPreset};
+use linli_domain::elevator::{
+    Blocker, CoefficientTable, DocKind, ElevatorStage, Facts, ShareMode, SubsidyPreset,
+};
 use linli_domain::place::Path;
 use linli_domain::{Fen, Lang};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, UpdateMany};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, UpdateMany,
+};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -187,8 +195,25 @@ pub(crate) fn internal(msg: String) -> ServiceError {
 }
 
 /// Records a change of a project on the compound's chain, inside the caller's transaction.
-pub(crate) async fn record<C: ConnectionTrait>(txn: &C, actor: &Actor, chain: i64, action: &str, id: i64, change: (Option<serde_json::Value>, Option<serde_json::Value>)) -> ServiceResult<()> {
-    crate::ratings::record(txn, actor, chain, action, "elevator_project", id, change.0, change.1).await
+pub(crate) async fn record<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    chain: i64,
+    action: &str,
+    id: i64,
+    change: (Option<serde_json::Value>, Option<serde_json::Value>),
+) -> ServiceResult<()> {
+    crate::ratings::record(
+        txn,
+        actor,
+        chain,
+        action,
+        "elevator_project",
+        id,
+        change.0,
+        change.1,
+    )
+    .await
 }
 
 pub(crate) use crate::ratings::to_json;
@@ -197,7 +222,10 @@ pub(crate) use crate::ratings::to_json;
 /// of one project are written one at a time, in one process or several.
 pub(crate) async fn lock_project<C: ConnectionTrait>(txn: &C, id: i64) -> ServiceResult<()> {
     elevator_project::Entity::update_many()
-        .col_expr(elevator_project::Column::StageSince, Expr::col(elevator_project::Column::StageSince))
+        .col_expr(
+            elevator_project::Column::StageSince,
+            Expr::col(elevator_project::Column::StageSince),
+        )
         .filter(elevator_project::Column::Id.eq(id))
         .exec(txn)
         .await?;
@@ -206,23 +234,41 @@ pub(crate) async fn lock_project<C: ConnectionTrait>(txn: &C, id: i64) -> Servic
 
 /// Runs an update of a project row at `version`, bumping it; a row at another version (or
 /// not matching `update`'s own filters) is a stale edit.
-pub(crate) async fn update_versioned<C: ConnectionTrait>(txn: &C, p: &Loaded, version: i32, update: UpdateMany<elevator_project::Entity>) -> ServiceResult<()> {
+pub(crate) async fn update_versioned<C: ConnectionTrait>(
+    txn: &C,
+    p: &Loaded,
+    version: i32,
+    update: UpdateMany<elevator_project::Entity>,
+) -> ServiceResult<()> {
     let res = update
         .col_expr(elevator_project::Column::Version, Expr::value(version + 1))
         .filter(elevator_project::Column::Id.eq(p.row.id))
         .filter(elevator_project::Column::Version.eq(version))
         .exec(txn)
         .await?;
-    if res.rows_affected == 0 { Err(ServiceError::Stale { current: p.row.version }) } else { Ok(()) }
+    if res.rows_affected == 0 {
+        Err(ServiceError::Stale {
+            current: p.row.version,
+        })
+    } else {
+        Ok(())
+    }
 }
 
 pub(crate) use crate::china_date;
 
 /// An amount of yuan as typed that must be above zero; the error goes to `errors`.
-pub(crate) fn positive_yuan(field: &'static str, input: &str, errors: &mut Vec<linli_domain::FieldError>) -> Option<Fen> {
+pub(crate) fn positive_yuan(
+    field: &'static str,
+    input: &str,
+    errors: &mut Vec<linli_domain::FieldError>,
+) -> Option<Fen> {
     match linli_domain::elevator::parse_yuan(input) {
         Ok(Fen(0)) => {
-            errors.push(linli_domain::FieldError::new(field, linli_domain::Invalid::NotPositive));
+            errors.push(linli_domain::FieldError::new(
+                field,
+                linli_domain::Invalid::NotPositive,
+            ));
             None
         }
         Ok(a) => Some(a),
@@ -249,24 +295,46 @@ impl Ledger {
 
     /// (total outstanding, households owing) against the shares.
     pub fn outstanding(&self, shares: &[elevator_share::Model]) -> (i64, u32) {
-        shares.iter().map(|s| (s.amount - self.paid_by(s.household_id)).max(0)).fold((0, 0), |(sum, n), o| (sum + o, n + u32::from(o > 0)))
+        shares
+            .iter()
+            .map(|s| (s.amount - self.paid_by(s.household_id)).max(0))
+            .fold((0, 0), |(sum, n), o| (sum + o, n + u32::from(o > 0)))
     }
 }
 
 impl Store {
     pub(crate) async fn load_project(&self, id: i64) -> ServiceResult<Loaded> {
-        let row = elevator_project::Entity::find_by_id(id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "elevator_project" })?;
+        let row = elevator_project::Entity::find_by_id(id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "elevator_project",
+            })?;
         let compound = self.compound_row(row.compound_id).await?;
-        let stage = ElevatorStage::parse(&row.stage).map_err(|_| internal(format!("project {id} has stage {}", row.stage)))?;
-        let table: CoefficientTable = serde_json::from_str(&row.coefficients).map_err(|e| internal(format!("project {id} coefficients: {e}")))?;
-        let mode = ShareMode::parse(&row.share_mode).map_err(|_| internal(format!("project {id} has share mode {}", row.share_mode)))?;
+        let stage = ElevatorStage::parse(&row.stage)
+            .map_err(|_| internal(format!("project {id} has stage {}", row.stage)))?;
+        let table: CoefficientTable = serde_json::from_str(&row.coefficients)
+            .map_err(|e| internal(format!("project {id} coefficients: {e}")))?;
+        let mode = ShareMode::parse(&row.share_mode)
+            .map_err(|_| internal(format!("project {id} has share mode {}", row.share_mode)))?;
         let path = paths::unit_path(&compound, row.building_id, row.unit_id);
         let names = crate::ratings::unit_names(self.read(), compound.id).await?;
         let unit_name = names.get(&row.unit_id).cloned().unwrap_or_default();
-        Ok(Loaded { row, compound, path, stage, table, mode, unit_name })
+        Ok(Loaded {
+            row,
+            compound,
+            path,
+            stage,
+            table,
+            mode,
+            unit_name,
+        })
     }
 
-    pub(crate) async fn project_shares<C: ConnectionTrait>(db: &C, project_id: i64) -> ServiceResult<Vec<elevator_share::Model>> {
+    pub(crate) async fn project_shares<C: ConnectionTrait>(
+        db: &C,
+        project_id: i64,
+    ) -> ServiceResult<Vec<elevator_share::Model>> {
         Ok(elevator_share::Entity::find()
             .filter(elevator_share::Column::ProjectId.eq(project_id))
             .order_by_asc(elevator_share::Column::Floor)
@@ -275,16 +343,27 @@ impl Store {
             .await?)
     }
 
-    pub(crate) async fn ledger<C: ConnectionTrait>(db: &C, project_id: i64) -> ServiceResult<Ledger> {
+    pub(crate) async fn ledger<C: ConnectionTrait>(
+        db: &C,
+        project_id: i64,
+    ) -> ServiceResult<Ledger> {
         let mut paid = BTreeMap::new();
-        for p in elevator_payment::Entity::find().filter(elevator_payment::Column::ProjectId.eq(project_id)).all(db).await? {
+        for p in elevator_payment::Entity::find()
+            .filter(elevator_payment::Column::ProjectId.eq(project_id))
+            .all(db)
+            .await?
+        {
             *paid.entry(p.household_id).or_insert(0) += p.amount;
         }
         Ok(Ledger { paid })
     }
 
     /// What the stage rules need to know about a project.
-    pub(crate) async fn facts<C: ConnectionTrait>(db: &C, p: &Loaded, now: i64) -> ServiceResult<Facts> {
+    pub(crate) async fn facts<C: ConnectionTrait>(
+        db: &C,
+        p: &Loaded,
+        now: i64,
+    ) -> ServiceResult<Facts> {
         let documents = elevator_document::Entity::find()
             .filter(elevator_document::Column::ProjectId.eq(p.row.id))
             .all(db)
@@ -293,17 +372,25 @@ impl Store {
             .filter_map(|d| DocKind::parse(&d.kind).ok())
             .collect();
         let proposal = match p.row.proposal_id {
-            Some(pid) => proposal::Entity::find_by_id(pid).one(db).await?.and_then(|r| ProposalStage::parse(&r.stage).ok()),
+            Some(pid) => proposal::Entity::find_by_id(pid)
+                .one(db)
+                .await?
+                .and_then(|r| ProposalStage::parse(&r.stage).ok()),
             None => None,
         };
         let unresolved = match p.row.proposal_id {
             Some(pid) => {
-                objection::Entity::find().filter(objection::Column::ProposalId.eq(pid)).filter(objection::Column::Resolved.eq(false)).count(db).await?
+                objection::Entity::find()
+                    .filter(objection::Column::ProposalId.eq(pid))
+                    .filter(objection::Column::Resolved.eq(false))
+                    .count(db)
+                    .await?
             }
             None => 0,
         };
         let shares = Store::project_shares(db, p.row.id).await?;
-        let (outstanding, households_owing) = Store::ledger(db, p.row.id).await?.outstanding(&shares);
+        let (outstanding, households_owing) =
+            Store::ledger(db, p.row.id).await?.outstanding(&shares);
         Ok(Facts {
             has_responsible: !p.row.responsible.trim().is_empty(),
             has_installer: !p.row.installer.trim().is_empty(),
@@ -320,13 +407,23 @@ impl Store {
     }
 
     /// A project as its page shows it: anyone who may see its compound's public page.
-    pub async fn elevator_project(&self, actor: &Actor, id: i64, lang: Lang) -> ServiceResult<ProjectView> {
+    pub async fn elevator_project(
+        &self,
+        actor: &Actor,
+        id: i64,
+        lang: Lang,
+    ) -> ServiceResult<ProjectView> {
         let p = self.load_project(id).await?;
         require_view(actor, &p)?;
         self.project_view(&p, actor, lang).await
     }
 
-    pub(crate) async fn project_view(&self, p: &Loaded, actor: &Actor, lang: Lang) -> ServiceResult<ProjectView> {
+    pub(crate) async fn project_view(
+        &self,
+        p: &Loaded,
+        actor: &Actor,
+        lang: Lang,
+    ) -> ServiceResult<ProjectView> {
         let db = self.read();
         let facts = Store::facts(db, p, self.now()).await?;
         let r = &p.row;
@@ -339,7 +436,11 @@ impl Store {
         for l in &log {
             entered.insert(l.to_stage.clone(), l.at);
         }
-        let stage_label = |s: &str| ElevatorStage::parse(s).map(|s| s.label(lang).to_string()).unwrap_or_default();
+        let stage_label = |s: &str| {
+            ElevatorStage::parse(s)
+                .map(|s| s.label(lang).to_string())
+                .unwrap_or_default()
+        };
         let stages = ElevatorStage::ALL
             .iter()
             .map(|s| StageRow {
@@ -358,7 +459,9 @@ impl Store {
             .into_iter()
             .map(|d| DocumentView {
                 id: d.id,
-                kind_label: DocKind::parse(&d.kind).map(|k| k.label(lang).to_string()).unwrap_or_default(),
+                kind_label: DocKind::parse(&d.kind)
+                    .map(|k| k.label(lang).to_string())
+                    .unwrap_or_default(),
                 kind: d.kind,
                 title: d.title,
                 attachment_id: d.attachment_id,
@@ -366,18 +469,27 @@ impl Store {
             })
             .collect();
         let proposal = match r.proposal_id {
-            Some(pid) => proposal::Entity::find_by_id(pid).one(db).await?.map(|x| ProposalLink {
-                id: x.id,
-                stage_label: ProposalStage::parse(&x.stage).map(|s| s.label(lang).to_string()).unwrap_or_default(),
-                stage: x.stage,
-                title: x.title,
-                unresolved_objections: facts.unresolved_objections,
-            }),
+            Some(pid) => proposal::Entity::find_by_id(pid)
+                .one(db)
+                .await?
+                .map(|x| ProposalLink {
+                    id: x.id,
+                    stage_label: ProposalStage::parse(&x.stage)
+                        .map(|s| s.label(lang).to_string())
+                        .unwrap_or_default(),
+                    stage: x.stage,
+                    title: x.title,
+                    unresolved_objections: facts.unresolved_objections,
+                }),
             None => None,
         };
         let paid: i64 = Store::ledger(db, r.id).await?.paid.values().sum();
         let due = p.amount_due().0;
-        let outstanding = if p.shares_fixed() { facts.outstanding.0 } else { (due - paid).max(0) };
+        let outstanding = if p.shares_fixed() {
+            facts.outstanding.0
+        } else {
+            (due - paid).max(0)
+        };
         Ok(ProjectView {
             id: r.id,
             compound_id: r.compound_id,
@@ -389,7 +501,12 @@ impl Store {
             stage_label: p.stage.label(lang).into(),
             stage_since: china_date(r.stage_since),
             stages,
-            blockers: p.stage.blockers(&facts).iter().map(|b: &Blocker| b.label(lang)).collect(),
+            blockers: p
+                .stage
+                .blockers(&facts)
+                .iter()
+                .map(|b: &Blocker| b.label(lang))
+                .collect(),
             proposal,
             responsible: r.responsible.clone(),
             installer: r.installer.clone(),
@@ -398,7 +515,9 @@ impl Store {
             pipelines_cost: r.pipelines_cost,
             pipelines_cost_yuan: yuan(r.pipelines_cost),
             subsidy_preset: r.subsidy_preset.clone(),
-            subsidy_preset_label: SubsidyPreset::parse(&r.subsidy_preset).map(|s| s.label(lang).to_string()).unwrap_or_default(),
+            subsidy_preset_label: SubsidyPreset::parse(&r.subsidy_preset)
+                .map(|s| s.label(lang).to_string())
+                .unwrap_or_default(),
             subsidy_custom: r.subsidy_custom,
             subsidy_custom_yuan: yuan(r.subsidy_custom),
             subsidy: r.subsidy,
@@ -426,7 +545,10 @@ impl Store {
                 })
                 .collect(),
             version: r.version,
-            can: ProjectPermissions { manage: actor.can(Action::ManageProject, &p.path), record_payment: actor.can(Action::RecordPayment, &p.path) },
+            can: ProjectPermissions {
+                manage: actor.can(Action::ManageProject, &p.path),
+                record_payment: actor.can(Action::RecordPayment, &p.path),
+            },
             account_id: fund_account::Entity::find()
                 .filter(fund_account::Column::ProjectId.eq(r.id))
                 .select_only()
@@ -443,7 +565,10 @@ pub(crate) fn coefficient_rows(t: &CoefficientTable) -> Vec<CoefficientRow> {
         .map(|(floor, c)| CoefficientRow {
             floor,
             bp: c.as_bp(),
-            percent: c.as_bp().map(|bp| Fen(bp).to_string()).unwrap_or_else(|| format!("{}/{}", c.num(), c.den())),
+            percent: c
+                .as_bp()
+                .map(|bp| Fen(bp).to_string())
+                .unwrap_or_else(|| format!("{}/{}", c.num(), c.den())),
             text: c.to_string(),
             num: c.num(),
             den: c.den(),
@@ -453,7 +578,9 @@ pub(crate) fn coefficient_rows(t: &CoefficientTable) -> Vec<CoefficientRow> {
 
 /// Reading a project: anyone who may see the compound's public page or holds a role in the unit.
 pub(crate) fn require_view(actor: &Actor, p: &Loaded) -> ServiceResult<()> {
-    if actor.can(Action::ViewPublic, &paths::compound_path(&p.compound)) || actor.can(Action::ViewPublic, &p.path) {
+    if actor.can(Action::ViewPublic, &paths::compound_path(&p.compound))
+        || actor.can(Action::ViewPublic, &p.path)
+    {
         Ok(())
     } else {
         Err(ServiceError::Forbidden)

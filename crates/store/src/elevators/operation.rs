@@ -12,16 +12,24 @@
 
 use super::{Loaded, record, require_view, yuan};
 use crate::accounts::Actor;
-use crate::entity::{elevator_operation_cost as cost, elevator_operation_share as oshare, elevator_operation_split as osplit, elevator_stage_log};
+use crate::entity::{
+    elevator_operation_cost as cost, elevator_operation_share as oshare,
+    elevator_operation_split as osplit, elevator_stage_log,
+};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, china_date};
 use linli_domain::authz::Action;
-use linli_domain::elevator::{CostKind, ElevatorStage, HouseholdFloor, OperationLine, SplitMode, check_month, split_month};
+use linli_domain::elevator::{
+    CostKind, ElevatorStage, HouseholdFloor, OperationLine, SplitMode, check_month, split_month,
+};
 use linli_domain::rating::Month;
 use linli_domain::registry::Text;
 use linli_domain::{Fen, FieldError, Invalid, Lang};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -201,7 +209,15 @@ impl UnitStatementView {
     /// Every household's slip, in the statement's order.
     pub fn slips(self) -> Vec<HouseholdStatementView> {
         let households = self.rows.len();
-        let UnitStatementView { project_id, compound_name, unit_name, month, columns, rows, .. } = self;
+        let UnitStatementView {
+            project_id,
+            compound_name,
+            unit_name,
+            month,
+            columns,
+            rows,
+            ..
+        } = self;
         rows.into_iter()
             .map(|r| HouseholdStatementView {
                 project_id,
@@ -214,7 +230,14 @@ impl UnitStatementView {
                 lines: columns
                     .iter()
                     .zip(r.parts)
-                    .map(|(c, part)| SlipLine { kind: c.kind.clone(), label: c.label.clone(), split_label: c.split_label.clone(), amount_yuan: c.amount_yuan.clone(), part, part_yuan: yuan(part) })
+                    .map(|(c, part)| SlipLine {
+                        kind: c.kind.clone(),
+                        label: c.label.clone(),
+                        split_label: c.split_label.clone(),
+                        amount_yuan: c.amount_yuan.clone(),
+                        part,
+                        part_yuan: yuan(part),
+                    })
                     .collect(),
                 total: r.total,
                 total_yuan: r.total_yuan,
@@ -225,17 +248,22 @@ impl UnitStatementView {
 }
 
 fn split_of(row: Option<&osplit::Model>) -> SplitMode {
-    row.and_then(|r| SplitMode::parse(&r.split).ok()).unwrap_or_default()
+    row.and_then(|r| SplitMode::parse(&r.split).ok())
+        .unwrap_or_default()
 }
 
 fn cell(c: &cost::Model, lang: Lang) -> CostCell {
     CostCell {
         id: c.id,
-        kind_label: CostKind::parse(&c.kind).map(|k| k.label(lang).to_string()).unwrap_or_default(),
+        kind_label: CostKind::parse(&c.kind)
+            .map(|k| k.label(lang).to_string())
+            .unwrap_or_default(),
         kind: c.kind.clone(),
         amount: c.amount,
         amount_yuan: yuan(c.amount),
-        split_label: SplitMode::parse(&c.split).map(|s| s.label(lang).to_string()).unwrap_or_default(),
+        split_label: SplitMode::parse(&c.split)
+            .map(|s| s.label(lang).to_string())
+            .unwrap_or_default(),
         split: c.split.clone(),
         note: c.note.clone(),
         recorded_by_name: c.recorded_by_name.clone(),
@@ -263,7 +291,10 @@ pub(crate) struct NewCost<'a> {
 }
 
 /// Inserts a cost row; its parts follow with [`insert_parts`].
-pub(crate) async fn insert_cost<C: ConnectionTrait>(txn: &C, c: &NewCost<'_>) -> Result<i64, sea_orm::DbErr> {
+pub(crate) async fn insert_cost<C: ConnectionTrait>(
+    txn: &C,
+    c: &NewCost<'_>,
+) -> Result<i64, sea_orm::DbErr> {
     Ok(cost::Entity::insert(cost::ActiveModel {
         project_id: Set(c.project_id),
         compound_id: Set(c.compound_id),
@@ -284,7 +315,14 @@ pub(crate) async fn insert_cost<C: ConnectionTrait>(txn: &C, c: &NewCost<'_>) ->
 }
 
 /// Writes every household's part of a cost, one row each, with its room as on the share table.
-pub(crate) async fn insert_parts<C: ConnectionTrait>(txn: &C, cost_id: i64, project_id: i64, month: &str, lines: &[OperationLine], rooms: &BTreeMap<i64, String>) -> Result<(), sea_orm::DbErr> {
+pub(crate) async fn insert_parts<C: ConnectionTrait>(
+    txn: &C,
+    cost_id: i64,
+    project_id: i64,
+    month: &str,
+    lines: &[OperationLine],
+    rooms: &BTreeMap<i64, String>,
+) -> Result<(), sea_orm::DbErr> {
     if lines.is_empty() {
         return Ok(());
     }
@@ -305,7 +343,10 @@ pub(crate) async fn insert_parts<C: ConnectionTrait>(txn: &C, cost_id: i64, proj
 
 impl Store {
     /// The month the project last went into operation, if it is there.
-    async fn operation_since<C: ConnectionTrait>(db: &C, p: &Loaded) -> ServiceResult<Option<Month>> {
+    async fn operation_since<C: ConnectionTrait>(
+        db: &C,
+        p: &Loaded,
+    ) -> ServiceResult<Option<Month>> {
         if p.stage != ElevatorStage::Operation {
             return Ok(None);
         }
@@ -318,18 +359,36 @@ impl Store {
         Ok(month_of(entered.map_or(p.row.stage_since, |l| l.at)))
     }
 
-    async fn split_row<C: ConnectionTrait>(db: &C, project_id: i64) -> ServiceResult<Option<osplit::Model>> {
-        Ok(osplit::Entity::find().filter(osplit::Column::ProjectId.eq(project_id)).one(db).await?)
+    async fn split_row<C: ConnectionTrait>(
+        db: &C,
+        project_id: i64,
+    ) -> ServiceResult<Option<osplit::Model>> {
+        Ok(osplit::Entity::find()
+            .filter(osplit::Column::ProjectId.eq(project_id))
+            .one(db)
+            .await?)
     }
 
     /// The running costs of a project: its split and its months, `page` of them (12 a page).
-    pub async fn elevator_operation(&self, actor: &Actor, id: i64, page: u64, lang: Lang) -> ServiceResult<OperationView> {
+    pub async fn elevator_operation(
+        &self,
+        actor: &Actor,
+        id: i64,
+        page: u64,
+        lang: Lang,
+    ) -> ServiceResult<OperationView> {
         let p = self.load_project(id).await?;
         require_view(actor, &p)?;
         let db = self.read();
         let split_row = Store::split_row(db, id).await?;
         let split = split_of(split_row.as_ref());
-        let households = usize::try_from(crate::entity::elevator_share::Entity::find().filter(crate::entity::elevator_share::Column::ProjectId.eq(id)).count(db).await?).unwrap_or(0);
+        let households = usize::try_from(
+            crate::entity::elevator_share::Entity::find()
+                .filter(crate::entity::elevator_share::Column::ProjectId.eq(id))
+                .count(db)
+                .await?,
+        )
+        .unwrap_or(0);
         let months: Vec<String> = cost::Entity::find()
             .select_only()
             .column(cost::Column::Month)
@@ -341,11 +400,23 @@ impl Store {
             .await?;
         let pages = (months.len() as u64).div_ceil(MONTHS_PER_PAGE).max(1);
         let page = page.clamp(1, pages);
-        let shown: Vec<String> = months.into_iter().skip(((page - 1) * MONTHS_PER_PAGE) as usize).take(MONTHS_PER_PAGE as usize).collect();
+        let shown: Vec<String> = months
+            .into_iter()
+            .skip(((page - 1) * MONTHS_PER_PAGE) as usize)
+            .take(MONTHS_PER_PAGE as usize)
+            .collect();
         let mut by_month: BTreeMap<String, Vec<CostCell>> = BTreeMap::new();
-        let rows = cost::Entity::find().filter(cost::Column::ProjectId.eq(id)).filter(cost::Column::Month.is_in(shown.clone())).order_by_asc(cost::Column::Id).all(db).await?;
+        let rows = cost::Entity::find()
+            .filter(cost::Column::ProjectId.eq(id))
+            .filter(cost::Column::Month.is_in(shown.clone()))
+            .order_by_asc(cost::Column::Id)
+            .all(db)
+            .await?;
         for r in &rows {
-            by_month.entry(r.month.clone()).or_default().push(cell(r, lang));
+            by_month
+                .entry(r.month.clone())
+                .or_default()
+                .push(cell(r, lang));
         }
         let months = shown
             .into_iter()
@@ -353,14 +424,21 @@ impl Store {
                 let mut costs = by_month.remove(&m).unwrap_or_default();
                 costs.sort_by_key(|c| CostKind::parse(&c.kind).ok());
                 let total = costs.iter().map(|c| c.amount).sum();
-                OperationMonth { month: m, costs, total, total_yuan: yuan(total) }
+                OperationMonth {
+                    month: m,
+                    costs,
+                    total,
+                    total_yuan: yuan(total),
+                }
             })
             .collect();
         Ok(OperationView {
             project_id: id,
             in_operation: p.stage == ElevatorStage::Operation,
             since: Store::operation_since(db, &p).await?.map(|m| m.to_string()),
-            current_month: month_of(self.now()).map(|m| m.to_string()).unwrap_or_default(),
+            current_month: month_of(self.now())
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
             split: split.as_str().into(),
             split_label: split.label(lang).into(),
             split_note: split_row.map(|r| r.note).unwrap_or_default(),
@@ -368,20 +446,42 @@ impl Store {
             months,
             page,
             pages,
-            kinds: CostKind::ALL.iter().map(|k| KindChoice { kind: k.as_str().into(), label: k.label(lang).into() }).collect(),
-            splits: SplitMode::ALL.iter().map(|s| KindChoice { kind: s.as_str().into(), label: s.label(lang).into() }).collect(),
+            kinds: CostKind::ALL
+                .iter()
+                .map(|k| KindChoice {
+                    kind: k.as_str().into(),
+                    label: k.label(lang).into(),
+                })
+                .collect(),
+            splits: SplitMode::ALL
+                .iter()
+                .map(|s| KindChoice {
+                    kind: s.as_str().into(),
+                    label: s.label(lang).into(),
+                })
+                .collect(),
             can_manage: actor.can(Action::ManageProject, &p.path),
         })
     }
 
     /// Records how the project shares its running costs from now on. Months already entered
     /// keep the split they were made with.
-    pub async fn set_elevator_operation_split(&self, actor: &Actor, id: i64, input: &SplitInput, lang: Lang) -> ServiceResult<OperationView> {
+    pub async fn set_elevator_operation_split(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &SplitInput,
+        lang: Lang,
+    ) -> ServiceResult<OperationView> {
         let p = self.load_project(id).await?;
         actor.require(Action::ManageProject, &p.path)?;
         let mut errors = Vec::new();
-        let split = SplitMode::parse(&input.split).map_err(|e| errors.push(FieldError::new("split", e))).ok();
-        let note = Text::parse_optional(&input.note, 200).map_err(|e| errors.push(FieldError::new("note", e))).ok();
+        let split = SplitMode::parse(&input.split)
+            .map_err(|e| errors.push(FieldError::new("split", e)))
+            .ok();
+        let note = Text::parse_optional(&input.note, 200)
+            .map_err(|e| errors.push(FieldError::new("note", e)))
+            .ok();
         let (Some(split), Some(note), true) = (split, note, errors.is_empty()) else {
             return Err(ServiceError::Invalid(errors));
         };
@@ -420,34 +520,60 @@ impl Store {
         }
         let before = serde_json::json!({ "split": split_of(before.as_ref()).as_str() });
         let after = serde_json::json!({ "split": split.as_str(), "note": note });
-        record(&txn, actor, p.compound.id, "elevator.operation_split", id, (Some(before), Some(after))).await?;
+        record(
+            &txn,
+            actor,
+            p.compound.id,
+            "elevator.operation_split",
+            id,
+            (Some(before), Some(after)),
+        )
+        .await?;
         txn.commit().await?;
         self.elevator_operation(actor, id, 1, lang).await
     }
 
     /// Enters a month's cost of one kind and fixes every household's part of it. The same
     /// month and kind again is refused (`cost_exists`) unless it says it replaces the first.
-    pub async fn enter_elevator_operation_cost(&self, actor: &Actor, id: i64, input: &CostInput, lang: Lang) -> ServiceResult<CostView> {
+    pub async fn enter_elevator_operation_cost(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &CostInput,
+        lang: Lang,
+    ) -> ServiceResult<CostView> {
         let p = self.load_project(id).await?;
         actor.require(Action::ManageProject, &p.path)?;
         if p.stage != ElevatorStage::Operation {
-            return Err(ServiceError::invalid("stage", Invalid::ProjectStage { stage: p.stage }));
+            return Err(ServiceError::invalid(
+                "stage",
+                Invalid::ProjectStage { stage: p.stage },
+            ));
         }
         let mut errors = Vec::new();
         let since = Store::operation_since(self.read(), &p).await?;
         let today = month_of(self.now());
         let month = match (Month::parse(&input.month), since, today) {
-            (Ok(m), Some(since), Some(today)) => check_month(m, since, today).map(|()| m).map_err(|e| errors.push(FieldError::new("month", e))).ok(),
+            (Ok(m), Some(since), Some(today)) => check_month(m, since, today)
+                .map(|()| m)
+                .map_err(|e| errors.push(FieldError::new("month", e)))
+                .ok(),
             (Ok(m), _, _) => Some(m),
             (Err(e), _, _) => {
                 errors.push(FieldError::new("month", e));
                 None
             }
         };
-        let kind = CostKind::parse(&input.kind).map_err(|e| errors.push(FieldError::new("cost_kind", e))).ok();
+        let kind = CostKind::parse(&input.kind)
+            .map_err(|e| errors.push(FieldError::new("cost_kind", e)))
+            .ok();
         let amount = super::positive_yuan("amount", &input.amount, &mut errors);
-        let note = Text::parse_optional(&input.note, 200).map_err(|e| errors.push(FieldError::new("note", e))).ok();
-        let (Some(month), Some(kind), Some(amount), Some(note), true) = (month, kind, amount, note, errors.is_empty()) else {
+        let note = Text::parse_optional(&input.note, 200)
+            .map_err(|e| errors.push(FieldError::new("note", e)))
+            .ok();
+        let (Some(month), Some(kind), Some(amount), Some(note), true) =
+            (month, kind, amount, note, errors.is_empty())
+        else {
             return Err(ServiceError::Invalid(errors));
         };
         let note = note.map(|t| t.into_string()).unwrap_or_default();
@@ -456,8 +582,23 @@ impl Store {
         super::lock_project(&txn, id).await?;
         let split = split_of(Store::split_row(&txn, id).await?.as_ref());
         let households = Store::project_shares(&txn, id).await?;
-        let floors: Vec<HouseholdFloor> = households.iter().map(|s| HouseholdFloor { household_id: s.household_id, floor: s.floor }).collect();
-        let lines = split_month(amount, split, &p.table, &floors).map_err(|e| ServiceError::invalid(if e == Invalid::NoHouseholds { "household_id" } else { "split" }, e))?;
+        let floors: Vec<HouseholdFloor> = households
+            .iter()
+            .map(|s| HouseholdFloor {
+                household_id: s.household_id,
+                floor: s.floor,
+            })
+            .collect();
+        let lines = split_month(amount, split, &p.table, &floors).map_err(|e| {
+            ServiceError::invalid(
+                if e == Invalid::NoHouseholds {
+                    "household_id"
+                } else {
+                    "split"
+                },
+                e,
+            )
+        })?;
         let existing = cost::Entity::find()
             .filter(cost::Column::ProjectId.eq(id))
             .filter(cost::Column::Month.eq(month_s.clone()))
@@ -467,18 +608,36 @@ impl Store {
         let at = self.now();
         let (cost_id, before) = match existing {
             Some(_) if !input.replace => {
-                return Err(ServiceError::invalid("month", Invalid::CostExists { month: month_s, kind: kind.as_str().into() }));
+                return Err(ServiceError::invalid(
+                    "month",
+                    Invalid::CostExists {
+                        month: month_s,
+                        kind: kind.as_str().into(),
+                    },
+                ));
             }
             Some(old) => {
-                let old_parts: Vec<(i64, i64)> =
-                    oshare::Entity::find().filter(oshare::Column::CostId.eq(old.id)).order_by_asc(oshare::Column::Id).all(&txn).await?.iter().map(|s| (s.household_id, s.amount)).collect();
-                oshare::Entity::delete_many().filter(oshare::Column::CostId.eq(old.id)).exec(&txn).await?;
+                let old_parts: Vec<(i64, i64)> = oshare::Entity::find()
+                    .filter(oshare::Column::CostId.eq(old.id))
+                    .order_by_asc(oshare::Column::Id)
+                    .all(&txn)
+                    .await?
+                    .iter()
+                    .map(|s| (s.household_id, s.amount))
+                    .collect();
+                oshare::Entity::delete_many()
+                    .filter(oshare::Column::CostId.eq(old.id))
+                    .exec(&txn)
+                    .await?;
                 cost::Entity::update_many()
                     .col_expr(cost::Column::Amount, Expr::value(amount.0))
                     .col_expr(cost::Column::Split, Expr::value(split.as_str()))
                     .col_expr(cost::Column::Note, Expr::value(note.clone()))
                     .col_expr(cost::Column::RecordedBy, Expr::value(actor.account_id))
-                    .col_expr(cost::Column::RecordedByName, Expr::value(actor.name.clone()))
+                    .col_expr(
+                        cost::Column::RecordedByName,
+                        Expr::value(actor.name.clone()),
+                    )
                     .col_expr(cost::Column::RecordedAt, Expr::value(at))
                     .col_expr(cost::Column::Version, Expr::value(old.version + 1))
                     .filter(cost::Column::Id.eq(old.id))
@@ -488,21 +647,52 @@ impl Store {
                 (old.id, Some(before))
             }
             None => {
-                let new = NewCost { project_id: id, compound_id: p.compound.id, month: &month_s, kind, amount, split, note: &note, by: actor.account_id, by_name: &actor.name, at };
+                let new = NewCost {
+                    project_id: id,
+                    compound_id: p.compound.id,
+                    month: &month_s,
+                    kind,
+                    amount,
+                    split,
+                    note: &note,
+                    by: actor.account_id,
+                    by_name: &actor.name,
+                    at,
+                };
                 (insert_cost(&txn, &new).await?, None)
             }
         };
-        let rooms: BTreeMap<i64, String> = households.iter().map(|s| (s.household_id, s.room.clone())).collect();
+        let rooms: BTreeMap<i64, String> = households
+            .iter()
+            .map(|s| (s.household_id, s.room.clone()))
+            .collect();
         insert_parts(&txn, cost_id, id, &month_s, &lines, &rooms).await?;
         let after = serde_json::json!({
             "month": month_s, "kind": kind.as_str(), "amount": amount.0, "split": split.as_str(), "note": note,
             "parts": lines.iter().map(|l| (l.household_id, l.share.0)).collect::<Vec<_>>(),
         });
-        let action = if before.is_some() { "elevator.operation_cost_correct" } else { "elevator.operation_cost" };
+        let action = if before.is_some() {
+            "elevator.operation_cost_correct"
+        } else {
+            "elevator.operation_cost"
+        };
         let replaced = before.is_some();
-        record(&txn, actor, p.compound.id, action, id, (before, Some(after))).await?;
+        record(
+            &txn,
+            actor,
+            p.compound.id,
+            action,
+            id,
+            (before, Some(after)),
+        )
+        .await?;
         txn.commit().await?;
-        let row = cost::Entity::find_by_id(cost_id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "elevator_operation_cost" })?;
+        let row = cost::Entity::find_by_id(cost_id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "elevator_operation_cost",
+            })?;
         let lines: Vec<CostShareRow> = oshare::Entity::find()
             .filter(oshare::Column::CostId.eq(cost_id))
             .order_by_asc(oshare::Column::Floor)
@@ -510,41 +700,95 @@ impl Store {
             .all(self.read())
             .await?
             .into_iter()
-            .map(|s| CostShareRow { household_id: s.household_id, room: s.room, floor: s.floor, share: s.amount, share_yuan: yuan(s.amount) })
+            .map(|s| CostShareRow {
+                household_id: s.household_id,
+                room: s.room,
+                floor: s.floor,
+                share: s.amount,
+                share_yuan: yuan(s.amount),
+            })
             .collect();
         let sum = lines.iter().map(|l| l.share).sum();
-        Ok(CostView { cost: cell(&row, lang), project_id: id, month: row.month, lines, sum, sum_yuan: yuan(sum), replaced })
+        Ok(CostView {
+            cost: cell(&row, lang),
+            project_id: id,
+            month: row.month,
+            lines,
+            sum,
+            sum_yuan: yuan(sum),
+            replaced,
+        })
     }
 
     /// A unit's statement of a month: every household's part of each kind of cost. Public like
     /// the share table; owners' names only for those who may see the registry.
-    pub async fn elevator_unit_statement(&self, actor: &Actor, id: i64, month: &str, lang: Lang) -> ServiceResult<UnitStatementView> {
+    pub async fn elevator_unit_statement(
+        &self,
+        actor: &Actor,
+        id: i64,
+        month: &str,
+        lang: Lang,
+    ) -> ServiceResult<UnitStatementView> {
         let p = self.load_project(id).await?;
         require_view(actor, &p)?;
         self.unit_statement(actor, &p, month, None, lang).await
     }
 
     /// One household's slip of a month.
-    pub async fn elevator_household_statement(&self, actor: &Actor, id: i64, month: &str, household_id: i64, lang: Lang) -> ServiceResult<HouseholdStatementView> {
+    pub async fn elevator_household_statement(
+        &self,
+        actor: &Actor,
+        id: i64,
+        month: &str,
+        household_id: i64,
+        lang: Lang,
+    ) -> ServiceResult<HouseholdStatementView> {
         let p = self.load_project(id).await?;
         require_view(actor, &p)?;
-        let s = self.unit_statement(actor, &p, month, Some(household_id), lang).await?;
-        s.slips().into_iter().find(|x| x.household_id == household_id).ok_or(ServiceError::NotFound { entity: "household" })
+        let s = self
+            .unit_statement(actor, &p, month, Some(household_id), lang)
+            .await?;
+        s.slips()
+            .into_iter()
+            .find(|x| x.household_id == household_id)
+            .ok_or(ServiceError::NotFound {
+                entity: "household",
+            })
     }
 
-    async fn unit_statement(&self, actor: &Actor, p: &Loaded, month: &str, names_of: Option<i64>, lang: Lang) -> ServiceResult<UnitStatementView> {
-        let month = Month::parse(month).map_err(|e| FieldError::new("month", e))?.to_string();
+    async fn unit_statement(
+        &self,
+        actor: &Actor,
+        p: &Loaded,
+        month: &str,
+        names_of: Option<i64>,
+        lang: Lang,
+    ) -> ServiceResult<UnitStatementView> {
+        let month = Month::parse(month)
+            .map_err(|e| FieldError::new("month", e))?
+            .to_string();
         let db = self.read();
-        let mut costs = cost::Entity::find().filter(cost::Column::ProjectId.eq(p.row.id)).filter(cost::Column::Month.eq(month.clone())).all(db).await?;
+        let mut costs = cost::Entity::find()
+            .filter(cost::Column::ProjectId.eq(p.row.id))
+            .filter(cost::Column::Month.eq(month.clone()))
+            .all(db)
+            .await?;
         costs.sort_by_key(|c| CostKind::parse(&c.kind).ok());
         let columns: Vec<StatementColumn> = costs
             .iter()
             .map(|c| {
                 let x = cell(c, lang);
-                StatementColumn { kind: x.kind, label: x.kind_label, amount: x.amount, amount_yuan: x.amount_yuan, split_label: x.split_label }
+                StatementColumn {
+                    kind: x.kind,
+                    label: x.kind_label,
+                    amount: x.amount,
+                    amount_yuan: x.amount_yuan,
+                    split_label: x.split_label,
+                }
             })
             .collect();
-        let col_of: BTreeMap<i64, usize> = costs.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+        let col_of: BTreeMap<i64, usize> =
+            costs.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
         let parts = oshare::Entity::find()
             .filter(oshare::Column::ProjectId.eq(p.row.id))
             .filter(oshare::Column::Month.eq(month.clone()))
@@ -555,7 +799,9 @@ impl Store {
         let mut rows: Vec<StatementRow> = Vec::new();
         let mut index: BTreeMap<i64, usize> = BTreeMap::new();
         for s in &parts {
-            let Some(col) = col_of.get(&s.cost_id).copied() else { continue };
+            let Some(col) = col_of.get(&s.cost_id).copied() else {
+                continue;
+            };
             let i = *index.entry(s.household_id).or_insert_with(|| {
                 rows.push(StatementRow {
                     household_id: s.household_id,
@@ -572,7 +818,16 @@ impl Store {
             rows[i].parts[col] += s.amount;
         }
         let may_see_names = actor.can(Action::ViewRegistry, &p.path);
-        let names = if may_see_names { self.owner_names(rows.iter().map(|r| r.household_id).filter(|h| names_of.is_none_or(|x| x == *h))).await? } else { BTreeMap::new() };
+        let names = if may_see_names {
+            self.owner_names(
+                rows.iter()
+                    .map(|r| r.household_id)
+                    .filter(|h| names_of.is_none_or(|x| x == *h)),
+            )
+            .await?
+        } else {
+            BTreeMap::new()
+        };
         let mut sums = vec![0i64; columns.len()];
         for r in &mut rows {
             r.total = r.parts.iter().sum();

@@ -4,10 +4,10 @@
 
 use super::shares::{ShareRow, household_path};
 use super::{record, require_view, to_json, yuan};
+use crate::Store;
 use crate::accounts::Actor;
 use crate::entity::{elevator_payment, elevator_project, elevator_share, household};
 use crate::error::{ServiceError, ServiceResult};
-use crate::Store;
 use linli_domain::authz::Action;
 use linli_domain::elevator::{Blocker, SubsidyPreset};
 use linli_domain::registry::Text;
@@ -95,17 +95,28 @@ fn paid_on(s: &str, clock: &crate::Clock) -> Result<String, Invalid> {
         return Ok(clock.today().to_string());
     }
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    clock.within_a_year(time::Date::parse(s, &fmt).map_err(|_| Invalid::BadDate)?).map(|d| d.to_string())
+    clock
+        .within_a_year(time::Date::parse(s, &fmt).map_err(|_| Invalid::BadDate)?)
+        .map(|d| d.to_string())
 }
 
 /// A household's bill from its project's row and its line.
-fn bill_view(row: &elevator_project::Model, compound_name: &str, unit_name: &str, line: ShareRow, payments: Vec<PaymentView>, lang: Lang) -> BillView {
+fn bill_view(
+    row: &elevator_project::Model,
+    compound_name: &str,
+    unit_name: &str,
+    line: ShareRow,
+    payments: Vec<PaymentView>,
+    lang: Lang,
+) -> BillView {
     BillView {
         project_id: row.id,
         compound_name: compound_name.into(),
         unit_name: unit_name.into(),
         total_cost_yuan: yuan(row.total_cost.unwrap_or(0)),
-        subsidy_preset_label: SubsidyPreset::parse(&row.subsidy_preset).map(|s| s.label(lang).to_string()).unwrap_or_default(),
+        subsidy_preset_label: SubsidyPreset::parse(&row.subsidy_preset)
+            .map(|s| s.label(lang).to_string())
+            .unwrap_or_default(),
         subsidy_yuan: yuan(row.subsidy),
         amount_due_yuan: yuan(super::amount_due(row).0),
         line,
@@ -117,7 +128,13 @@ impl Store {
     /// Every household's bill of every project of a compound whose share table is fixed (or
     /// only the households still owing), project by project in the order of their tables: for
     /// printing them all at once. A fixed number of queries, whatever the number of projects.
-    pub async fn compound_elevator_bills(&self, actor: &Actor, compound_id: i64, owing_only: bool, lang: Lang) -> ServiceResult<Vec<BillView>> {
+    pub async fn compound_elevator_bills(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        owing_only: bool,
+        lang: Lang,
+    ) -> ServiceResult<Vec<BillView>> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ViewPublic, &crate::paths::compound_path(&c))?;
         let db = self.read();
@@ -141,36 +158,77 @@ impl Store {
         }
         let mut ledgers: BTreeMap<i64, super::Ledger> = BTreeMap::new();
         let mut payments: BTreeMap<(i64, i64), Vec<PaymentView>> = BTreeMap::new();
-        for r in elevator_payment::Entity::find().filter(elevator_payment::Column::ProjectId.is_in(ids)).order_by_asc(elevator_payment::Column::Id).all(db).await? {
-            *ledgers.entry(r.project_id).or_insert_with(|| super::Ledger { paid: BTreeMap::new() }).paid.entry(r.household_id).or_insert(0) += r.amount;
-            payments.entry((r.project_id, r.household_id)).or_default().push(payment_view(&r, lang));
+        for r in elevator_payment::Entity::find()
+            .filter(elevator_payment::Column::ProjectId.is_in(ids))
+            .order_by_asc(elevator_payment::Column::Id)
+            .all(db)
+            .await?
+        {
+            *ledgers
+                .entry(r.project_id)
+                .or_insert_with(|| super::Ledger {
+                    paid: BTreeMap::new(),
+                })
+                .paid
+                .entry(r.household_id)
+                .or_insert(0) += r.amount;
+            payments
+                .entry((r.project_id, r.household_id))
+                .or_default()
+                .push(payment_view(&r, lang));
         }
-        let households: BTreeMap<i64, household::Model> =
-            household::Entity::find().filter(household::Column::CompoundId.eq(c.id)).all(db).await?.into_iter().map(|h| (h.id, h)).collect();
+        let households: BTreeMap<i64, household::Model> = household::Entity::find()
+            .filter(household::Column::CompoundId.eq(c.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|h| (h.id, h))
+            .collect();
         let may_see = |h: i64, unit_path: &linli_domain::place::Path| {
-            households.get(&h).map_or(actor.can(Action::ViewRegistry, unit_path), |h| actor.can(Action::ViewRegistry, &crate::paths::household_path(&c, h)))
+            households
+                .get(&h)
+                .map_or(actor.can(Action::ViewRegistry, unit_path), |h| {
+                    actor.can(Action::ViewRegistry, &crate::paths::household_path(&c, h))
+                })
         };
-        let paths: BTreeMap<i64, linli_domain::place::Path> = projects.iter().map(|p| (p.id, crate::paths::unit_path(&c, p.building_id, p.unit_id))).collect();
+        let paths: BTreeMap<i64, linli_domain::place::Path> = projects
+            .iter()
+            .map(|p| (p.id, crate::paths::unit_path(&c, p.building_id, p.unit_id)))
+            .collect();
         let named: Vec<i64> = projects
             .iter()
-            .flat_map(|p| shares.get(&p.id).into_iter().flatten().map(move |s| (p.id, s.household_id)))
+            .flat_map(|p| {
+                shares
+                    .get(&p.id)
+                    .into_iter()
+                    .flatten()
+                    .map(move |s| (p.id, s.household_id))
+            })
             .filter(|(pid, h)| paths.get(pid).is_some_and(|path| may_see(*h, path)))
             .map(|(_, h)| h)
             .collect();
         let names = self.owner_names(named.into_iter()).await?;
-        let empty = super::Ledger { paid: BTreeMap::new() };
+        let empty = super::Ledger {
+            paid: BTreeMap::new(),
+        };
         let mut bills = Vec::new();
         for p in &projects {
             let unit_name = units.get(&p.unit_id).cloned().unwrap_or_default();
             let ledger = ledgers.get(&p.id).unwrap_or(&empty);
-            let Some(path) = paths.get(&p.id) else { continue };
+            let Some(path) = paths.get(&p.id) else {
+                continue;
+            };
             for s in shares.get(&p.id).into_iter().flatten() {
                 let visible = may_see(s.household_id, path);
                 let line = super::shares::share_row(s, ledger, &names);
                 if owing_only && line.outstanding <= 0 {
                     continue;
                 }
-                let paid = if visible { payments.remove(&(p.id, s.household_id)).unwrap_or_default() } else { Vec::new() };
+                let paid = if visible {
+                    payments.remove(&(p.id, s.household_id)).unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
                 bills.push(bill_view(p, &c.name, &unit_name, line, paid, lang));
             }
         }
@@ -178,11 +236,21 @@ impl Store {
     }
 
     /// Records a payment of a household of the project's unit, no more than it still owes.
-    pub async fn record_elevator_payment(&self, actor: &Actor, id: i64, input: &PaymentInput, lang: Lang) -> ServiceResult<PaymentView> {
+    pub async fn record_elevator_payment(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &PaymentInput,
+        lang: Lang,
+    ) -> ServiceResult<PaymentView> {
         let p = self.load_project(id).await?;
         actor.require(Action::RecordPayment, &p.path)?;
-        let h = household::Entity::find_by_id(input.household_id).one(self.read()).await?;
-        let h = h.filter(|h| h.unit_id == p.row.unit_id).ok_or_else(|| FieldError::new("household_id", Invalid::OtherUnit))?;
+        let h = household::Entity::find_by_id(input.household_id)
+            .one(self.read())
+            .await?;
+        let h = h
+            .filter(|h| h.unit_id == p.row.unit_id)
+            .ok_or_else(|| FieldError::new("household_id", Invalid::OtherUnit))?;
         actor.require(Action::RecordPayment, &household_path(&p, &h))?;
         let mut errors = Vec::new();
         let amount = super::positive_yuan("amount", &input.amount, &mut errors);
@@ -197,22 +265,41 @@ impl Store {
                 ""
             }
         };
-        let receipt = Text::parse(&input.receipt_no, 40).map_err(|e| errors.push(FieldError::new("receipt_no", e))).ok();
-        let day = paid_on(&input.paid_on, self.clock()).map_err(|e| errors.push(FieldError::new("paid_on", e))).ok();
+        let receipt = Text::parse(&input.receipt_no, 40)
+            .map_err(|e| errors.push(FieldError::new("receipt_no", e)))
+            .ok();
+        let day = paid_on(&input.paid_on, self.clock())
+            .map_err(|e| errors.push(FieldError::new("paid_on", e)))
+            .ok();
         if !p.shares_fixed() {
-            errors.push(FieldError::new("household_id", Invalid::StageBlocked { blockers: vec![Blocker::SharesNotFixed] }));
+            errors.push(FieldError::new(
+                "household_id",
+                Invalid::StageBlocked {
+                    blockers: vec![Blocker::SharesNotFixed],
+                },
+            ));
         }
-        let (Some(amount), Some(receipt), Some(day), true) = (amount, receipt, day, errors.is_empty()) else {
+        let (Some(amount), Some(receipt), Some(day), true) =
+            (amount, receipt, day, errors.is_empty())
+        else {
             return Err(ServiceError::Invalid(errors));
         };
         let txn = self.begin_write().await?;
         // Lock the project row first: payments for one project are taken one at a time.
         super::lock_project(&txn, id).await?;
-        let share = Store::project_shares(&txn, id).await?.into_iter().find(|s| s.household_id == h.id);
+        let share = Store::project_shares(&txn, id)
+            .await?
+            .into_iter()
+            .find(|s| s.household_id == h.id);
         let share = share.ok_or_else(|| FieldError::new("household_id", Invalid::OtherUnit))?;
         let owed = share.amount - Store::ledger(&txn, id).await?.paid_by(h.id);
         if amount.0 > owed {
-            return Err(ServiceError::invalid("amount", Invalid::OverDue { outstanding: Fen(owed.max(0)) }));
+            return Err(ServiceError::invalid(
+                "amount",
+                Invalid::OverDue {
+                    outstanding: Fen(owed.max(0)),
+                },
+            ));
         }
         let taken = elevator_payment::Entity::find()
             .filter(elevator_payment::Column::ProjectId.eq(id))
@@ -237,10 +324,24 @@ impl Store {
         .exec(&txn)
         .await?
         .last_insert_id;
-        let row = elevator_payment::Entity::find_by_id(pid).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "elevator_payment" })?;
-        record(&txn, actor, p.compound.id, "elevator.payment", id, (None, Some(to_json(&row)?))).await?;
+        let row = elevator_payment::Entity::find_by_id(pid)
+            .one(&txn)
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "elevator_payment",
+            })?;
+        record(
+            &txn,
+            actor,
+            p.compound.id,
+            "elevator.payment",
+            id,
+            (None, Some(to_json(&row)?)),
+        )
+        .await?;
         // The residents' income in the project's fund account, in this transaction.
-        crate::funds::mirror_elevator_payment(&txn, actor, p.compound.id, &p.unit_name, &row, None).await?;
+        crate::funds::mirror_elevator_payment(&txn, actor, p.compound.id, &p.unit_name, &row, None)
+            .await?;
         txn.commit().await?;
         Ok(payment_view(&row, lang))
     }
@@ -248,7 +349,14 @@ impl Store {
     /// Voids a wrongly recorded payment. The ledger is append-only: the payment stays, and a
     /// correction entry of the opposite amount (receipt `VOID-<id>`) is added, with the reason
     /// in the audit trail. Only those who manage the project may, once per payment.
-    pub async fn void_elevator_payment(&self, actor: &Actor, id: i64, payment_id: i64, input: &VoidInput, lang: Lang) -> ServiceResult<PaymentView> {
+    pub async fn void_elevator_payment(
+        &self,
+        actor: &Actor,
+        id: i64,
+        payment_id: i64,
+        input: &VoidInput,
+        lang: Lang,
+    ) -> ServiceResult<PaymentView> {
         let p = self.load_project(id).await?;
         actor.require(Action::ManageProject, &p.path)?;
         let reason = Text::parse(&input.reason, 200).map_err(|e| FieldError::new("reason", e))?;
@@ -258,7 +366,9 @@ impl Store {
             .one(&txn)
             .await?
             .filter(|x| x.project_id == id)
-            .ok_or(ServiceError::NotFound { entity: "elevator_payment" })?;
+            .ok_or(ServiceError::NotFound {
+                entity: "elevator_payment",
+            })?;
         if original.method == CORRECTION || original.amount <= 0 {
             return Err(ServiceError::invalid("payment_id", Invalid::BadChoice));
         }
@@ -286,20 +396,46 @@ impl Store {
         .exec(&txn)
         .await?
         .last_insert_id;
-        let row = elevator_payment::Entity::find_by_id(vid).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "elevator_payment" })?;
+        let row = elevator_payment::Entity::find_by_id(vid)
+            .one(&txn)
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "elevator_payment",
+            })?;
         let mut after = to_json(&row)?;
         if let Some(o) = after.as_object_mut() {
             o.insert("voids".into(), serde_json::json!(payment_id));
             o.insert("reason".into(), serde_json::json!(reason.as_str()));
         }
-        record(&txn, actor, p.compound.id, "elevator.payment_void", id, (None, Some(after))).await?;
-        crate::funds::mirror_elevator_payment(&txn, actor, p.compound.id, &p.unit_name, &row, Some(payment_id)).await?;
+        record(
+            &txn,
+            actor,
+            p.compound.id,
+            "elevator.payment_void",
+            id,
+            (None, Some(after)),
+        )
+        .await?;
+        crate::funds::mirror_elevator_payment(
+            &txn,
+            actor,
+            p.compound.id,
+            &p.unit_name,
+            &row,
+            Some(payment_id),
+        )
+        .await?;
         txn.commit().await?;
         Ok(payment_view(&row, lang))
     }
 
     /// Every payment of a project, newest first: for the committee and the collectors.
-    pub async fn elevator_payments(&self, actor: &Actor, id: i64, lang: Lang) -> ServiceResult<Vec<PaymentView>> {
+    pub async fn elevator_payments(
+        &self,
+        actor: &Actor,
+        id: i64,
+        lang: Lang,
+    ) -> ServiceResult<Vec<PaymentView>> {
         let p = self.load_project(id).await?;
         actor.require(Action::RecordPayment, &p.path)?;
         let rows = elevator_payment::Entity::find()
@@ -312,22 +448,51 @@ impl Store {
 
     /// A household's printable bill. Its line is public like the notice; its payments are
     /// shown to those who may see the household's records.
-    pub async fn elevator_bill(&self, actor: &Actor, id: i64, household_id: i64, lang: Lang) -> ServiceResult<BillView> {
-        self.elevator_bills(actor, id, Some(household_id), lang).await?.pop().ok_or(ServiceError::NotFound { entity: "household" })
+    pub async fn elevator_bill(
+        &self,
+        actor: &Actor,
+        id: i64,
+        household_id: i64,
+        lang: Lang,
+    ) -> ServiceResult<BillView> {
+        self.elevator_bills(actor, id, Some(household_id), lang)
+            .await?
+            .pop()
+            .ok_or(ServiceError::NotFound {
+                entity: "household",
+            })
     }
 
     /// Every household's bill (or only `only`'s), from one share table and one read of the
     /// payments, in the table's order.
-    pub async fn elevator_bills(&self, actor: &Actor, id: i64, only: Option<i64>, lang: Lang) -> ServiceResult<Vec<BillView>> {
+    pub async fn elevator_bills(
+        &self,
+        actor: &Actor,
+        id: i64,
+        only: Option<i64>,
+        lang: Lang,
+    ) -> ServiceResult<Vec<BillView>> {
         let table = self.elevator_shares(actor, id, lang).await?;
         let p = self.load_project(id).await?;
         require_view(actor, &p)?;
-        let households: BTreeMap<i64, household::Model> =
-            household::Entity::find().filter(household::Column::UnitId.eq(p.row.unit_id)).all(self.read()).await?.into_iter().map(|h| (h.id, h)).collect();
+        let households: BTreeMap<i64, household::Model> = household::Entity::find()
+            .filter(household::Column::UnitId.eq(p.row.unit_id))
+            .all(self.read())
+            .await?
+            .into_iter()
+            .map(|h| (h.id, h))
+            .collect();
         let mut payments: BTreeMap<i64, Vec<PaymentView>> = BTreeMap::new();
-        let rows = elevator_payment::Entity::find().filter(elevator_payment::Column::ProjectId.eq(id)).order_by_asc(elevator_payment::Column::Id).all(self.read()).await?;
+        let rows = elevator_payment::Entity::find()
+            .filter(elevator_payment::Column::ProjectId.eq(id))
+            .order_by_asc(elevator_payment::Column::Id)
+            .all(self.read())
+            .await?;
         for r in &rows {
-            payments.entry(r.household_id).or_default().push(payment_view(r, lang));
+            payments
+                .entry(r.household_id)
+                .or_default()
+                .push(payment_view(r, lang));
         }
         let bills: Vec<BillView> = table
             .lines
@@ -336,8 +501,16 @@ impl Store {
             .map(|line| {
                 // A household sold out of the unit since the table was fixed keeps its line;
                 // its payments show to those who may see the unit's records.
-                let may_see = households.get(&line.household_id).map_or(actor.can(Action::ViewRegistry, &p.path), |h| actor.can(Action::ViewRegistry, &household_path(&p, h)));
-                let paid = if may_see { payments.remove(&line.household_id).unwrap_or_default() } else { Vec::new() };
+                let may_see = households
+                    .get(&line.household_id)
+                    .map_or(actor.can(Action::ViewRegistry, &p.path), |h| {
+                        actor.can(Action::ViewRegistry, &household_path(&p, h))
+                    });
+                let paid = if may_see {
+                    payments.remove(&line.household_id).unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
                 bill_view(&p.row, &p.compound.name, &p.unit_name, line, paid, lang)
             })
             .collect();

@@ -4,17 +4,24 @@
 
 use super::{ProjectView, china_date, internal, record, to_json, update_versioned};
 use crate::accounts::Actor;
-use crate::entity::{building, elevator_document, household, elevator_project, elevator_stage_log, proposal, unit};
+use crate::entity::{
+    building, elevator_document, elevator_project, elevator_stage_log, household, proposal, unit,
+};
 use crate::error::{ServiceError, ServiceResult};
 use crate::files::Purpose;
 use crate::{Store, paths};
 use linli_domain::authz::Action;
-use linli_domain::elevator::{Coefficient, CoefficientTable, DocKind, ElevatorStage, ShareMode, StageStep, SubsidyPreset, parse_yuan};
+use linli_domain::elevator::{
+    Coefficient, CoefficientTable, DocKind, ElevatorStage, ShareMode, StageStep, SubsidyPreset,
+    parse_yuan,
+};
 use linli_domain::place::NodeKind;
 use linli_domain::registry::Text;
 use linli_domain::{Fen, FieldError, Invalid, Lang};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
 use serde::{Deserialize, Serialize};
 
 /// The default notice period, in days (DOMAIN §6.2).
@@ -133,8 +140,14 @@ fn text(field: &'static str, s: &str, max: usize, errors: &mut Vec<FieldError>) 
 
 impl Store {
     /// Checks that a proposal decides about this unit: scope `unit`, the same unit.
-    async fn check_proposal<C: ConnectionTrait>(db: &C, unit_id: i64, proposal_id: Option<i64>) -> ServiceResult<()> {
-        let Some(pid) = proposal_id else { return Ok(()) };
+    async fn check_proposal<C: ConnectionTrait>(
+        db: &C,
+        unit_id: i64,
+        proposal_id: Option<i64>,
+    ) -> ServiceResult<()> {
+        let Some(pid) = proposal_id else {
+            return Ok(());
+        };
         let p = proposal::Entity::find_by_id(pid).one(db).await?;
         match p {
             Some(p) if p.scope_kind == "unit" && p.scope_id == unit_id => Ok(()),
@@ -145,14 +158,26 @@ impl Store {
 
     /// Starts the retrofit project of a unit, at the intention survey, with the coefficient
     /// table preset for the building's height.
-    pub async fn create_elevator_project(&self, actor: &Actor, compound_id: i64, input: &ProjectInput, lang: Lang) -> ServiceResult<ProjectView> {
+    pub async fn create_elevator_project(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        input: &ProjectInput,
+        lang: Lang,
+    ) -> ServiceResult<ProjectView> {
         let c = self.compound_row(compound_id).await?;
-        let u = unit::Entity::find_by_id(input.unit_id).one(self.read()).await?.filter(|u| u.compound_id == c.id);
+        let u = unit::Entity::find_by_id(input.unit_id)
+            .one(self.read())
+            .await?
+            .filter(|u| u.compound_id == c.id);
         let Some(u) = u else {
             actor.require(Action::ManageProject, &paths::compound_path(&c))?;
             return Err(ServiceError::invalid("unit_id", Invalid::OtherCompound));
         };
-        actor.require(Action::ManageProject, &paths::unit_path(&c, u.building_id, u.id))?;
+        actor.require(
+            Action::ManageProject,
+            &paths::unit_path(&c, u.building_id, u.id),
+        )?;
         let mut errors = Vec::new();
         let responsible = text("responsible", &input.responsible, 100, &mut errors);
         let installer = text("installer", &input.installer, 200, &mut errors);
@@ -161,12 +186,24 @@ impl Store {
         }
         Store::check_proposal(self.read(), u.id, input.proposal_id).await?;
         // The building's height as registered, else the highest floor anyone lives on.
-        let registered = building::Entity::find_by_id(u.building_id).one(self.read()).await?.and_then(|b| b.floors);
-        let lived = household::Entity::find().filter(household::Column::UnitId.eq(u.id)).all(self.read()).await?.iter().map(|h| h.floor).max();
+        let registered = building::Entity::find_by_id(u.building_id)
+            .one(self.read())
+            .await?
+            .and_then(|b| b.floors);
+        let lived = household::Entity::find()
+            .filter(household::Column::UnitId.eq(u.id))
+            .all(self.read())
+            .await?
+            .iter()
+            .map(|h| h.floor)
+            .max();
         let floors = registered.or(lived).unwrap_or(6);
         let table = CoefficientTable::preset_for_floors(floors);
         let txn = self.begin_write().await?;
-        let exists = elevator_project::Entity::find().filter(elevator_project::Column::UnitId.eq(u.id)).one(&txn).await?;
+        let exists = elevator_project::Entity::find()
+            .filter(elevator_project::Column::UnitId.eq(u.id))
+            .one(&txn)
+            .await?;
         if exists.is_some() {
             return Err(ServiceError::invalid("unit_id", Invalid::Taken));
         }
@@ -198,15 +235,34 @@ impl Store {
         .await?
         .last_insert_id;
         log_stage(&txn, actor, id, None, ElevatorStage::Survey, "").await?;
-        let row = elevator_project::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "elevator_project" })?;
-        record(&txn, actor, c.id, "elevator.create", id, (None, Some(to_json(&row)?))).await?;
+        let row = elevator_project::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "elevator_project",
+            })?;
+        record(
+            &txn,
+            actor,
+            c.id,
+            "elevator.create",
+            id,
+            (None, Some(to_json(&row)?)),
+        )
+        .await?;
         txn.commit().await?;
         self.elevator_project(actor, id, lang).await
     }
 
     /// Saves the plan: people, cost, subsidy, coefficients, notice period and the deciding
     /// proposal. Every bad field is reported at once; nothing changes once the shares are fixed.
-    pub async fn update_elevator_plan(&self, actor: &Actor, id: i64, input: &PlanInput, lang: Lang) -> ServiceResult<ProjectView> {
+    pub async fn update_elevator_plan(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &PlanInput,
+        lang: Lang,
+    ) -> ServiceResult<ProjectView> {
         let p = self.load_project(id).await?;
         actor.require(Action::ManageProject, &p.path)?;
         if p.shares_fixed() {
@@ -229,7 +285,9 @@ impl Store {
         if cost == Some(Fen(0)) {
             errors.push(FieldError::new("total_cost", Invalid::NotPositive));
         }
-        let preset = SubsidyPreset::parse(&input.subsidy_preset).map_err(|e| errors.push(FieldError::new("subsidy_preset", e))).ok();
+        let preset = SubsidyPreset::parse(&input.subsidy_preset)
+            .map_err(|e| errors.push(FieldError::new("subsidy_preset", e)))
+            .ok();
         let mut rows = Vec::new();
         for c in &input.coefficients {
             match Coefficient::parse(&c.percent) {
@@ -238,22 +296,42 @@ impl Store {
                 Err(e) => errors.push(FieldError::new("coefficients", e)),
             }
         }
-        let table = CoefficientTable::exact(rows).map_err(|e| errors.push(FieldError::new("coefficients", e))).ok();
+        let table = CoefficientTable::exact(rows)
+            .map_err(|e| errors.push(FieldError::new("coefficients", e)))
+            .ok();
         let mode = match input.share_mode.trim() {
             "" => Some(p.mode),
-            m => ShareMode::parse(m).map_err(|e| errors.push(FieldError::new("share_mode", e))).ok(),
+            m => ShareMode::parse(m)
+                .map_err(|e| errors.push(FieldError::new("share_mode", e)))
+                .ok(),
         };
         let notice_days = input.notice_days.unwrap_or(p.row.notice_days);
         if !(1..=90).contains(&notice_days) {
-            errors.push(FieldError::new("notice_days", Invalid::OutOfRange { min: 1, max: 90 }));
+            errors.push(FieldError::new(
+                "notice_days",
+                Invalid::OutOfRange { min: 1, max: 90 },
+            ));
         }
         let mut subsidy = None;
-        if let (Some(preset), Some(cost), Some(pipelines), Some(custom)) = (preset, cost, pipelines, custom) {
+        if let (Some(preset), Some(cost), Some(pipelines), Some(custom)) =
+            (preset, cost, pipelines, custom)
+        {
             match preset.amount(cost, pipelines, custom) {
                 Ok(s) => subsidy = Some(s),
                 Err(e) => {
-                    let field = if preset == SubsidyPreset::Custom && custom > cost { "subsidy_amount" } else { "pipelines_cost" };
-                    errors.push(FieldError::new(if e == Invalid::Negative { "total_cost" } else { field }, e));
+                    let field = if preset == SubsidyPreset::Custom && custom > cost {
+                        "subsidy_amount"
+                    } else {
+                        "pipelines_cost"
+                    };
+                    errors.push(FieldError::new(
+                        if e == Invalid::Negative {
+                            "total_cost"
+                        } else {
+                            field
+                        },
+                        e,
+                    ));
                 }
             }
         }
@@ -263,34 +341,95 @@ impl Store {
             Err(ServiceError::Invalid(mut e)) => errors.append(&mut e),
             Err(e) => return Err(e),
         }
-        let (Some(cost), Some(pipelines), Some(custom), Some(preset), Some(table), Some(subsidy), Some(mode), true) =
-            (cost, pipelines, custom, preset, table, subsidy, mode, errors.is_empty())
+        let (
+            Some(cost),
+            Some(pipelines),
+            Some(custom),
+            Some(preset),
+            Some(table),
+            Some(subsidy),
+            Some(mode),
+            true,
+        ) = (
+            cost,
+            pipelines,
+            custom,
+            preset,
+            table,
+            subsidy,
+            mode,
+            errors.is_empty(),
+        )
         else {
             return Err(ServiceError::Invalid(errors));
         };
         let txn = self.begin_write().await?;
         let update = elevator_project::Entity::update_many()
-            .col_expr(elevator_project::Column::Responsible, Expr::value(responsible))
+            .col_expr(
+                elevator_project::Column::Responsible,
+                Expr::value(responsible),
+            )
             .col_expr(elevator_project::Column::Installer, Expr::value(installer))
-            .col_expr(elevator_project::Column::TotalCost, Expr::value(Some(cost.0)))
-            .col_expr(elevator_project::Column::PipelinesCost, Expr::value(pipelines.0))
-            .col_expr(elevator_project::Column::SubsidyPreset, Expr::value(preset.as_str()))
-            .col_expr(elevator_project::Column::SubsidyCustom, Expr::value(custom.0))
+            .col_expr(
+                elevator_project::Column::TotalCost,
+                Expr::value(Some(cost.0)),
+            )
+            .col_expr(
+                elevator_project::Column::PipelinesCost,
+                Expr::value(pipelines.0),
+            )
+            .col_expr(
+                elevator_project::Column::SubsidyPreset,
+                Expr::value(preset.as_str()),
+            )
+            .col_expr(
+                elevator_project::Column::SubsidyCustom,
+                Expr::value(custom.0),
+            )
             .col_expr(elevator_project::Column::Subsidy, Expr::value(subsidy.0))
-            .col_expr(elevator_project::Column::Coefficients, Expr::value(serde_json::to_string(&table).map_err(|e| internal(e.to_string()))?))
-            .col_expr(elevator_project::Column::ShareMode, Expr::value(mode.as_str()))
-            .col_expr(elevator_project::Column::NoticeDays, Expr::value(notice_days))
-            .col_expr(elevator_project::Column::ProposalId, Expr::value(proposal_id))
+            .col_expr(
+                elevator_project::Column::Coefficients,
+                Expr::value(serde_json::to_string(&table).map_err(|e| internal(e.to_string()))?),
+            )
+            .col_expr(
+                elevator_project::Column::ShareMode,
+                Expr::value(mode.as_str()),
+            )
+            .col_expr(
+                elevator_project::Column::NoticeDays,
+                Expr::value(notice_days),
+            )
+            .col_expr(
+                elevator_project::Column::ProposalId,
+                Expr::value(proposal_id),
+            )
             .filter(elevator_project::Column::SharesFixedAt.is_null());
         update_versioned(&txn, &p, input.version, update).await?;
         let after = elevator_project::Entity::find_by_id(id).one(&txn).await?;
-        record(&txn, actor, p.compound.id, "elevator.plan", id, (Some(to_json(&p.row)?), after.as_ref().map(to_json).transpose()?)).await?;
+        record(
+            &txn,
+            actor,
+            p.compound.id,
+            "elevator.plan",
+            id,
+            (
+                Some(to_json(&p.row)?),
+                after.as_ref().map(to_json).transpose()?,
+            ),
+        )
+        .await?;
         txn.commit().await?;
         self.elevator_project(actor, id, lang).await
     }
 
     /// Moves a project one stage forward (when nothing blocks it) or back (before construction).
-    pub async fn step_elevator_project(&self, actor: &Actor, id: i64, input: &StepInput, lang: Lang) -> ServiceResult<ProjectView> {
+    pub async fn step_elevator_project(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &StepInput,
+        lang: Lang,
+    ) -> ServiceResult<ProjectView> {
         let p = self.load_project(id).await?;
         actor.require(Action::ManageProject, &p.path)?;
         let step = match input.step.trim() {
@@ -299,10 +438,16 @@ impl Store {
             "" => return Err(ServiceError::invalid("step", Invalid::Required)),
             _ => return Err(ServiceError::invalid("step", Invalid::BadChoice)),
         };
-        let note = Text::parse_optional(&input.note, 2000).map_err(|e| FieldError::new("note", e))?.map(|t| t.into_string()).unwrap_or_default();
+        let note = Text::parse_optional(&input.note, 2000)
+            .map_err(|e| FieldError::new("note", e))?
+            .map(|t| t.into_string())
+            .unwrap_or_default();
         let txn = self.begin_write().await?;
         let facts = Store::facts(&txn, &p, self.now()).await?;
-        let to = p.stage.next(step, &facts).map_err(|e| ServiceError::invalid("stage", e))?;
+        let to = p
+            .stage
+            .next(step, &facts)
+            .map_err(|e| ServiceError::invalid("stage", e))?;
         let at = self.now();
         let update = elevator_project::Entity::update_many()
             .col_expr(elevator_project::Column::Stage, Expr::value(to.as_str()))
@@ -311,19 +456,47 @@ impl Store {
         update_versioned(&txn, &p, input.version, update).await?;
         log_stage(&txn, actor, id, Some(p.stage), to, &note).await?;
         let after = serde_json::json!({ "stage": to.as_str(), "note": note });
-        record(&txn, actor, p.compound.id, "elevator.stage", id, (Some(serde_json::json!({ "stage": p.stage.as_str() })), Some(after))).await?;
+        record(
+            &txn,
+            actor,
+            p.compound.id,
+            "elevator.stage",
+            id,
+            (
+                Some(serde_json::json!({ "stage": p.stage.as_str() })),
+                Some(after),
+            ),
+        )
+        .await?;
         txn.commit().await?;
         self.elevator_project(actor, id, lang).await
     }
 
     /// Files a document of a project (plan, permit, contract, acceptance report, …).
-    pub async fn add_elevator_document(&self, actor: &Actor, id: i64, doc: DocumentUpload, lang: Lang) -> ServiceResult<ProjectView> {
+    pub async fn add_elevator_document(
+        &self,
+        actor: &Actor,
+        id: i64,
+        doc: DocumentUpload,
+        lang: Lang,
+    ) -> ServiceResult<ProjectView> {
         let p = self.load_project(id).await?;
         actor.require(Action::ManageProject, &p.path)?;
         let kind = DocKind::parse(&doc.kind).map_err(|e| FieldError::new("doc_kind", e))?;
-        let title = Text::parse_optional(&doc.title, 200).map_err(|e| FieldError::new("title", e))?;
-        let file = self.save_file(actor, p.compound.id, Purpose::Attachment, &doc.file_name, doc.bytes).await?;
-        let title = title.map(|t| t.into_string()).unwrap_or_else(|| file.file_name.clone());
+        let title =
+            Text::parse_optional(&doc.title, 200).map_err(|e| FieldError::new("title", e))?;
+        let file = self
+            .save_file(
+                actor,
+                p.compound.id,
+                Purpose::Attachment,
+                &doc.file_name,
+                doc.bytes,
+            )
+            .await?;
+        let title = title
+            .map(|t| t.into_string())
+            .unwrap_or_else(|| file.file_name.clone());
         let txn = self.begin_write().await?;
         let doc_id = elevator_document::Entity::insert(elevator_document::ActiveModel {
             project_id: Set(id),
@@ -338,21 +511,42 @@ impl Store {
         .await?
         .last_insert_id;
         let after = serde_json::json!({ "document": doc_id, "kind": kind.as_str(), "title": title, "attachment": file.id, "sha256": file.sha256 });
-        record(&txn, actor, p.compound.id, "elevator.document", id, (None, Some(after))).await?;
+        record(
+            &txn,
+            actor,
+            p.compound.id,
+            "elevator.document",
+            id,
+            (None, Some(after)),
+        )
+        .await?;
         txn.commit().await?;
         self.elevator_project(actor, id, lang).await
     }
 
     /// The board of a compound's projects by stage.
-    pub async fn elevator_board(&self, actor: &Actor, compound_id: i64, lang: Lang) -> ServiceResult<BoardView> {
+    pub async fn elevator_board(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        lang: Lang,
+    ) -> ServiceResult<BoardView> {
         let c = self.compound_row(compound_id).await?;
         let at = paths::compound_path(&c);
         actor.require(Action::ViewPublic, &at)?;
-        let rows = elevator_project::Entity::find().filter(elevator_project::Column::CompoundId.eq(c.id)).order_by_asc(elevator_project::Column::Id).all(self.read()).await?;
+        let rows = elevator_project::Entity::find()
+            .filter(elevator_project::Column::CompoundId.eq(c.id))
+            .order_by_asc(elevator_project::Column::Id)
+            .all(self.read())
+            .await?;
         let can_manage = actor.can(Action::ManageProject, &at);
         let units_without = if can_manage {
             let names = crate::ratings::unit_names(self.read(), c.id).await?;
-            names.into_iter().filter(|(id, _)| !rows.iter().any(|r| r.unit_id == *id)).map(|(id, name)| UnitChoice { id, name }).collect()
+            names
+                .into_iter()
+                .filter(|(id, _)| !rows.iter().any(|r| r.unit_id == *id))
+                .map(|(id, name)| UnitChoice { id, name })
+                .collect()
         } else {
             Vec::new()
         };
@@ -364,7 +558,12 @@ impl Store {
     }
 
     /// The board of every project in a community's compounds, by stage.
-    pub async fn community_elevator_board(&self, actor: &Actor, community_id: i64, lang: Lang) -> ServiceResult<BoardView> {
+    pub async fn community_elevator_board(
+        &self,
+        actor: &Actor,
+        community_id: i64,
+        lang: Lang,
+    ) -> ServiceResult<BoardView> {
         let (path, community) = self.region_path(community_id).await?;
         if community.kind != NodeKind::Community.as_str() {
             return Err(ServiceError::NotFound { entity: "region" });
@@ -386,10 +585,21 @@ impl Store {
         self.board_of(rows, community.name, lang).await
     }
 
-    async fn board_of(&self, rows: Vec<elevator_project::Model>, place_name: String, lang: Lang) -> ServiceResult<BoardView> {
+    async fn board_of(
+        &self,
+        rows: Vec<elevator_project::Model>,
+        place_name: String,
+        lang: Lang,
+    ) -> ServiceResult<BoardView> {
         let total = rows.len();
-        let mut columns: Vec<BoardColumn> =
-            ElevatorStage::ALL.iter().map(|s| BoardColumn { stage: s.as_str().into(), label: s.label(lang).into(), projects: Vec::new() }).collect();
+        let mut columns: Vec<BoardColumn> = ElevatorStage::ALL
+            .iter()
+            .map(|s| BoardColumn {
+                stage: s.as_str().into(),
+                label: s.label(lang).into(),
+                projects: Vec::new(),
+            })
+            .collect();
         for r in rows {
             let p = self.load_project(r.id).await?;
             let facts = Store::facts(self.read(), &p, self.now()).await?;
@@ -398,18 +608,37 @@ impl Store {
                 compound_name: p.compound.name.clone(),
                 unit_name: p.unit_name.clone(),
                 since: china_date(p.row.stage_since),
-                blockers: p.stage.blockers(&facts).iter().map(|b| b.label(lang)).collect(),
+                blockers: p
+                    .stage
+                    .blockers(&facts)
+                    .iter()
+                    .map(|b| b.label(lang))
+                    .collect(),
             };
             if let Some(col) = columns.iter_mut().find(|c| c.stage == p.row.stage) {
                 col.projects.push(card);
             }
         }
-        Ok(BoardView { place_name, compound_id: None, total, columns, units_without: Vec::new(), can_manage: false })
+        Ok(BoardView {
+            place_name,
+            compound_id: None,
+            total,
+            columns,
+            units_without: Vec::new(),
+            can_manage: false,
+        })
     }
 }
 
 /// Remembers that a project entered a stage.
-async fn log_stage<C: ConnectionTrait>(txn: &C, actor: &Actor, project_id: i64, from: Option<ElevatorStage>, to: ElevatorStage, note: &str) -> ServiceResult<()> {
+async fn log_stage<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    project_id: i64,
+    from: Option<ElevatorStage>,
+    to: ElevatorStage,
+    note: &str,
+) -> ServiceResult<()> {
     elevator_stage_log::Entity::insert(elevator_stage_log::ActiveModel {
         project_id: Set(project_id),
         from_stage: Set(from.map(|s| s.as_str().to_string())),

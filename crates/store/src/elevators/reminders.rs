@@ -4,11 +4,11 @@
 //! household owing, linked to that household's bill; the batch is audited.
 
 use super::{Loaded, record, yuan};
-use crate::accounts::Actor;
-use crate::error::{ServiceError, ServiceResult};
-use crate::entity::notification;
-use crate::proposals::{notify, owner_accounts};
 use crate::Store;
+use crate::accounts::Actor;
+use crate::entity::notification;
+use crate::error::{ServiceError, ServiceResult};
+use crate::proposals::{notify, owner_accounts};
 use linli_domain::Invalid;
 use linli_domain::authz::Action;
 use linli_domain::elevator::Blocker;
@@ -32,13 +32,23 @@ const KIND: &str = "elevator.reminder";
 
 impl Store {
     /// Queues a reminder for the owners of every household that still owes.
-    pub async fn remind_elevator_owing(&self, actor: &Actor, id: i64) -> ServiceResult<ReminderBatch> {
+    pub async fn remind_elevator_owing(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> ServiceResult<ReminderBatch> {
         let p: Loaded = self.load_project(id).await?;
-        if !(actor.can(Action::RecordPayment, &p.path) || actor.can(Action::ManageProject, &p.path)) {
+        if !(actor.can(Action::RecordPayment, &p.path) || actor.can(Action::ManageProject, &p.path))
+        {
             return Err(ServiceError::Forbidden);
         }
         if !p.shares_fixed() {
-            return Err(ServiceError::invalid("shares", Invalid::StageBlocked { blockers: vec![Blocker::SharesNotFixed] }));
+            return Err(ServiceError::invalid(
+                "shares",
+                Invalid::StageBlocked {
+                    blockers: vec![Blocker::SharesNotFixed],
+                },
+            ));
         }
         let txn = self.begin_write().await?;
         let last: Option<i64> = notification::Entity::find()
@@ -67,12 +77,45 @@ impl Store {
                 on_paper += 1;
                 continue;
             }
-            let title = format!("{}{} 加装电梯：{} 室尚欠 {} 元，请尽快缴纳", p.compound.name, p.unit_name, s.room, yuan(owed));
-            notify(&txn, self.now(), &accounts, KIND, &title, &format!("{}{} {} · ¥{}", p.compound.name, p.unit_name, s.room, yuan(owed)), &format!("/elevators/{id}/bills/{}", s.household_id)).await?;
+            let title = format!(
+                "{}{} 加装电梯：{} 室尚欠 {} 元，请尽快缴纳",
+                p.compound.name,
+                p.unit_name,
+                s.room,
+                yuan(owed)
+            );
+            notify(
+                &txn,
+                self.now(),
+                &accounts,
+                KIND,
+                &title,
+                &format!(
+                    "{}{} {} · ¥{}",
+                    p.compound.name,
+                    p.unit_name,
+                    s.room,
+                    yuan(owed)
+                ),
+                &format!("/elevators/{id}/bills/{}", s.household_id),
+            )
+            .await?;
             notifications += u32::try_from(accounts.len()).unwrap_or(u32::MAX);
         }
-        let batch = ReminderBatch { households, notifications, on_paper };
-        record(&txn, actor, p.compound.id, "elevator.remind", id, (None, Some(super::to_json(&batch)?))).await?;
+        let batch = ReminderBatch {
+            households,
+            notifications,
+            on_paper,
+        };
+        record(
+            &txn,
+            actor,
+            p.compound.id,
+            "elevator.remind",
+            id,
+            (None, Some(super::to_json(&batch)?)),
+        )
+        .await?;
         txn.commit().await?;
         Ok(batch)
     }

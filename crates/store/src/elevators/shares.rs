@@ -2,16 +2,22 @@
 //! one row per household once fixed. The full table is the stairwell notice; one line of it
 //! with the household's payments is its bill.
 
-use super::{CoefficientRow, Loaded, coefficient_rows, record, require_view, update_versioned, yuan};
+use super::{
+    CoefficientRow, Loaded, coefficient_rows, record, require_view, update_versioned, yuan,
+};
 use crate::accounts::Actor;
-use crate::entity::{elevator_payment, elevator_project, elevator_share, household, ownership, person};
+use crate::entity::{
+    elevator_payment, elevator_project, elevator_share, household, ownership, person,
+};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::elevator::{Coefficient, ElevatorStage, HouseholdFloor, apportion_by};
 use linli_domain::{Invalid, Lang};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -76,7 +82,10 @@ pub struct FixSharesInput {
 
 impl Store {
     /// The unit's households with their floors and rooms, ordered by floor and id.
-    async fn unit_households<C: ConnectionTrait>(db: &C, unit_id: i64) -> ServiceResult<Vec<household::Model>> {
+    async fn unit_households<C: ConnectionTrait>(
+        db: &C,
+        unit_id: i64,
+    ) -> ServiceResult<Vec<household::Model>> {
         Ok(household::Entity::find()
             .filter(household::Column::UnitId.eq(unit_id))
             .order_by_asc(household::Column::Floor)
@@ -86,10 +95,20 @@ impl Store {
     }
 
     /// The shares as they would be fixed now, from the registry (errors name the coefficients).
-    async fn computed_shares<C: ConnectionTrait>(db: &C, p: &Loaded) -> ServiceResult<Vec<elevator_share::Model>> {
+    async fn computed_shares<C: ConnectionTrait>(
+        db: &C,
+        p: &Loaded,
+    ) -> ServiceResult<Vec<elevator_share::Model>> {
         let households = Store::unit_households(db, p.row.unit_id).await?;
-        let floors: Vec<HouseholdFloor> = households.iter().map(|h| HouseholdFloor { household_id: h.id, floor: h.floor }).collect();
-        let lines = apportion_by(p.amount_due(), p.mode, &p.table, &floors).map_err(|e| ServiceError::invalid("coefficients", e))?;
+        let floors: Vec<HouseholdFloor> = households
+            .iter()
+            .map(|h| HouseholdFloor {
+                household_id: h.id,
+                floor: h.floor,
+            })
+            .collect();
+        let lines = apportion_by(p.amount_due(), p.mode, &p.table, &floors)
+            .map_err(|e| ServiceError::invalid("coefficients", e))?;
         let rooms: BTreeMap<i64, String> = households.into_iter().map(|h| (h.id, h.room)).collect();
         Ok(lines
             .into_iter()
@@ -108,16 +127,33 @@ impl Store {
     }
 
     /// The share table of a project: the fixed one, or a preview while the plan may change.
-    pub async fn elevator_shares(&self, actor: &Actor, id: i64, lang: Lang) -> ServiceResult<ShareTableView> {
+    pub async fn elevator_shares(
+        &self,
+        actor: &Actor,
+        id: i64,
+        lang: Lang,
+    ) -> ServiceResult<ShareTableView> {
         let p = self.load_project(id).await?;
         require_view(actor, &p)?;
         if p.row.total_cost.is_none() {
             return Err(ServiceError::invalid("total_cost", Invalid::Required));
         }
-        let shares = if p.shares_fixed() { Store::project_shares(self.read(), id).await? } else { Store::computed_shares(self.read(), &p).await? };
+        let shares = if p.shares_fixed() {
+            Store::project_shares(self.read(), id).await?
+        } else {
+            Store::computed_shares(self.read(), &p).await?
+        };
         let ledger = Store::ledger(self.read(), id).await?;
-        let names = if actor.can(Action::ViewRegistry, &p.path) { self.owner_names(shares.iter().map(|s| s.household_id)).await? } else { BTreeMap::new() };
-        let lines: Vec<ShareRow> = shares.iter().map(|s| share_row(s, &ledger, &names)).collect();
+        let names = if actor.can(Action::ViewRegistry, &p.path) {
+            self.owner_names(shares.iter().map(|s| s.household_id))
+                .await?
+        } else {
+            BTreeMap::new()
+        };
+        let lines: Vec<ShareRow> = shares
+            .iter()
+            .map(|s| share_row(s, &ledger, &names))
+            .collect();
         let sum: i64 = lines.iter().map(|l| l.share).sum();
         let paid: i64 = lines.iter().map(|l| l.paid).sum();
         let outstanding: i64 = lines.iter().map(|l| l.outstanding).sum();
@@ -130,7 +166,11 @@ impl Store {
             fixed: p.shares_fixed(),
             fixed_on: p.row.shares_fixed_at.map(super::china_date),
             total_cost_yuan: yuan(p.row.total_cost.unwrap_or(0)),
-            subsidy_preset_label: linli_domain::elevator::SubsidyPreset::parse(&p.row.subsidy_preset).map(|s| s.label(lang).to_string()).unwrap_or_default(),
+            subsidy_preset_label: linli_domain::elevator::SubsidyPreset::parse(
+                &p.row.subsidy_preset,
+            )
+            .map(|s| s.label(lang).to_string())
+            .unwrap_or_default(),
             subsidy_yuan: yuan(p.row.subsidy),
             amount_due: due,
             amount_due_yuan: yuan(due),
@@ -151,43 +191,72 @@ impl Store {
     }
 
     /// The households that still owe, largest debt first.
-    pub async fn elevator_outstanding(&self, actor: &Actor, id: i64, lang: Lang) -> ServiceResult<Vec<ShareRow>> {
-        let mut lines: Vec<ShareRow> = self.elevator_shares(actor, id, lang).await?.lines.into_iter().filter(|l| l.outstanding > 0).collect();
-        lines.sort_by(|a, b| b.outstanding.cmp(&a.outstanding).then(a.household_id.cmp(&b.household_id)));
+    pub async fn elevator_outstanding(
+        &self,
+        actor: &Actor,
+        id: i64,
+        lang: Lang,
+    ) -> ServiceResult<Vec<ShareRow>> {
+        let mut lines: Vec<ShareRow> = self
+            .elevator_shares(actor, id, lang)
+            .await?
+            .lines
+            .into_iter()
+            .filter(|l| l.outstanding > 0)
+            .collect();
+        lines.sort_by(|a, b| {
+            b.outstanding
+                .cmp(&a.outstanding)
+                .then(a.household_id.cmp(&b.household_id))
+        });
         Ok(lines)
     }
 
     /// Fixes the share table from the registry's households of the unit as they are now.
     /// From then on the plan no longer changes and payments can be recorded.
-    pub async fn fix_elevator_shares(&self, actor: &Actor, id: i64, input: &FixSharesInput, lang: Lang) -> ServiceResult<ShareTableView> {
+    pub async fn fix_elevator_shares(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &FixSharesInput,
+        lang: Lang,
+    ) -> ServiceResult<ShareTableView> {
         let p = self.load_project(id).await?;
         actor.require(Action::ManageProject, &p.path)?;
         if p.shares_fixed() {
             return Err(ServiceError::invalid("coefficients", Invalid::SharesFixed));
         }
         if p.stage >= ElevatorStage::Construction {
-            return Err(ServiceError::invalid("stage", Invalid::ProjectStage { stage: p.stage }));
+            return Err(ServiceError::invalid(
+                "stage",
+                Invalid::ProjectStage { stage: p.stage },
+            ));
         }
         if p.row.total_cost.is_none() {
             return Err(ServiceError::invalid("total_cost", Invalid::Required));
         }
         let txn = self.begin_write().await?;
         let update = elevator_project::Entity::update_many()
-            .col_expr(elevator_project::Column::SharesFixedAt, Expr::value(Some(self.now())))
+            .col_expr(
+                elevator_project::Column::SharesFixedAt,
+                Expr::value(Some(self.now())),
+            )
             .filter(elevator_project::Column::SharesFixedAt.is_null());
         update_versioned(&txn, &p, input.version, update).await?;
         let shares = Store::computed_shares(&txn, &p).await?;
         if !shares.is_empty() {
-            elevator_share::Entity::insert_many(shares.iter().map(|s| elevator_share::ActiveModel {
-                project_id: Set(id),
-                household_id: Set(s.household_id),
-                floor: Set(s.floor),
-                room: Set(s.room.clone()),
-                coefficient_num: Set(s.coefficient_num),
-                coefficient_den: Set(s.coefficient_den),
-                on_floor: Set(s.on_floor),
-                amount: Set(s.amount),
-                ..Default::default()
+            elevator_share::Entity::insert_many(shares.iter().map(|s| {
+                elevator_share::ActiveModel {
+                    project_id: Set(id),
+                    household_id: Set(s.household_id),
+                    floor: Set(s.floor),
+                    room: Set(s.room.clone()),
+                    coefficient_num: Set(s.coefficient_num),
+                    coefficient_den: Set(s.coefficient_den),
+                    on_floor: Set(s.on_floor),
+                    amount: Set(s.amount),
+                    ..Default::default()
+                }
             }))
             .exec(&txn)
             .await?;
@@ -196,46 +265,103 @@ impl Store {
             "amount_due": p.amount_due().0,
             "shares": shares.iter().map(|s| (s.household_id, s.amount)).collect::<Vec<_>>(),
         });
-        record(&txn, actor, p.compound.id, "elevator.fix_shares", id, (None, Some(after))).await?;
+        record(
+            &txn,
+            actor,
+            p.compound.id,
+            "elevator.fix_shares",
+            id,
+            (None, Some(after)),
+        )
+        .await?;
         // The bill is issued: each owner is told their share.
         for s in &shares {
             let accounts = crate::proposals::owner_accounts(&txn, &[s.household_id]).await?;
-            let topic = format!("{}{} {} 室 · ¥{}", p.compound.name, p.unit_name, s.room, super::yuan(s.amount));
+            let topic = format!(
+                "{}{} {} 室 · ¥{}",
+                p.compound.name,
+                p.unit_name,
+                s.room,
+                super::yuan(s.amount)
+            );
             let title = format!("加装电梯费用账单已出：{topic}");
-            crate::proposals::notify(&txn, self.now(), &accounts, "elevator.bill", &title, &topic, &format!("/elevators/{id}/bills/{}", s.household_id)).await?;
+            crate::proposals::notify(
+                &txn,
+                self.now(),
+                &accounts,
+                "elevator.bill",
+                &title,
+                &topic,
+                &format!("/elevators/{id}/bills/{}", s.household_id),
+            )
+            .await?;
         }
         txn.commit().await?;
         self.elevator_shares(actor, id, lang).await
     }
 
     /// Releases a fixed table so the plan can change again, as long as nobody has paid.
-    pub async fn release_elevator_shares(&self, actor: &Actor, id: i64, input: &FixSharesInput, lang: Lang) -> ServiceResult<ShareTableView> {
+    pub async fn release_elevator_shares(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &FixSharesInput,
+        lang: Lang,
+    ) -> ServiceResult<ShareTableView> {
         let p = self.load_project(id).await?;
         actor.require(Action::ManageProject, &p.path)?;
         if !p.shares_fixed() || p.stage >= ElevatorStage::Construction {
-            return Err(ServiceError::invalid("stage", Invalid::ProjectStage { stage: p.stage }));
+            return Err(ServiceError::invalid(
+                "stage",
+                Invalid::ProjectStage { stage: p.stage },
+            ));
         }
         let txn = self.begin_write().await?;
-        let update = elevator_project::Entity::update_many()
-            .col_expr(elevator_project::Column::SharesFixedAt, Expr::value(Option::<i64>::None));
+        let update = elevator_project::Entity::update_many().col_expr(
+            elevator_project::Column::SharesFixedAt,
+            Expr::value(Option::<i64>::None),
+        );
         update_versioned(&txn, &p, input.version, update).await?;
-        let payments = elevator_payment::Entity::find().filter(elevator_payment::Column::ProjectId.eq(id)).one(&txn).await?;
+        let payments = elevator_payment::Entity::find()
+            .filter(elevator_payment::Column::ProjectId.eq(id))
+            .one(&txn)
+            .await?;
         if payments.is_some() {
             return Err(ServiceError::invalid("coefficients", Invalid::SharesFixed));
         }
         let before = serde_json::json!({ "shares": Store::project_shares(&txn, id).await?.iter().map(|s| (s.household_id, s.amount)).collect::<Vec<_>>() });
-        elevator_share::Entity::delete_many().filter(elevator_share::Column::ProjectId.eq(id)).exec(&txn).await?;
-        record(&txn, actor, p.compound.id, "elevator.release_shares", id, (Some(before), None)).await?;
+        elevator_share::Entity::delete_many()
+            .filter(elevator_share::Column::ProjectId.eq(id))
+            .exec(&txn)
+            .await?;
+        record(
+            &txn,
+            actor,
+            p.compound.id,
+            "elevator.release_shares",
+            id,
+            (Some(before), None),
+        )
+        .await?;
         txn.commit().await?;
         self.elevator_shares(actor, id, lang).await
     }
 
     /// "张三、李四" per household, from today's ownership records.
-    pub(crate) async fn owner_names(&self, households: impl Iterator<Item = i64>) -> ServiceResult<BTreeMap<i64, String>> {
+    pub(crate) async fn owner_names(
+        &self,
+        households: impl Iterator<Item = i64>,
+    ) -> ServiceResult<BTreeMap<i64, String>> {
         let ids: Vec<i64> = households.collect();
-        let owners = ownership::Entity::find().filter(ownership::Column::HouseholdId.is_in(ids)).order_by_asc(ownership::Column::Id).all(self.read()).await?;
+        let owners = ownership::Entity::find()
+            .filter(ownership::Column::HouseholdId.is_in(ids))
+            .order_by_asc(ownership::Column::Id)
+            .all(self.read())
+            .await?;
         let people: BTreeMap<i64, String> = person::Entity::find()
-            .filter(person::Column::Id.is_in(owners.iter().map(|o| o.person_id).collect::<Vec<_>>()))
+            .filter(
+                person::Column::Id.is_in(owners.iter().map(|o| o.person_id).collect::<Vec<_>>()),
+            )
             .all(self.read())
             .await?
             .into_iter()
@@ -255,14 +381,20 @@ impl Store {
 }
 
 /// A household's line of a fixed (or previewed) table, with what it paid and owes.
-pub(crate) fn share_row(s: &elevator_share::Model, ledger: &super::Ledger, names: &BTreeMap<i64, String>) -> ShareRow {
+pub(crate) fn share_row(
+    s: &elevator_share::Model,
+    ledger: &super::Ledger,
+    names: &BTreeMap<i64, String>,
+) -> ShareRow {
     let paid = ledger.paid_by(s.household_id);
     let outstanding = (s.amount - paid).max(0);
     ShareRow {
         household_id: s.household_id,
         room: s.room.clone(),
         floor: s.floor,
-        coefficient: Coefficient::new(s.coefficient_num, s.coefficient_den).map(|c| c.to_string()).unwrap_or_default(),
+        coefficient: Coefficient::new(s.coefficient_num, s.coefficient_den)
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
         on_floor: s.on_floor,
         share: s.amount,
         share_yuan: yuan(s.amount),

@@ -4,23 +4,23 @@
 mod decisions;
 mod delivery;
 mod elections;
-mod elevators;
 mod elevator_operation;
+mod elevators;
 mod funds;
 mod ratings;
-mod volunteers;
 mod requests;
 mod standards;
+mod volunteers;
 pub use decisions::*;
 pub use delivery::*;
 pub use elections::*;
-pub use elevators::*;
 pub use elevator_operation::*;
+pub use elevators::*;
 pub use funds::*;
 pub use ratings::*;
-pub use volunteers::*;
 pub use requests::*;
 pub use standards::*;
+pub use volunteers::*;
 
 pub mod region {
     use sea_orm::entity::prelude::*;

@@ -100,7 +100,14 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
 
 impl Store {
     /// Stores an uploaded file for a compound. Anyone who may record a ballot or propose there may upload.
-    pub async fn save_file(&self, actor: &Actor, compound_id: i64, purpose: Purpose, file_name: &str, bytes: Vec<u8>) -> ServiceResult<FileInfo> {
+    pub async fn save_file(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        purpose: Purpose,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> ServiceResult<FileInfo> {
         let c = self.compound_row(compound_id).await?;
         let at = paths::compound_path(&c);
         if !(actor.can(Action::Propose, &at) || actor.can(Action::RecordBallot, &at)) {
@@ -110,9 +117,15 @@ impl Store {
             return Err(ServiceError::invalid("file", Invalid::Required));
         }
         if bytes.len() > MAX_FILE_BYTES {
-            return Err(ServiceError::invalid("file", Invalid::FileTooLarge { max_mb: (MAX_FILE_BYTES / (1024 * 1024)) as u32 }));
+            return Err(ServiceError::invalid(
+                "file",
+                Invalid::FileTooLarge {
+                    max_mb: (MAX_FILE_BYTES / (1024 * 1024)) as u32,
+                },
+            ));
         }
-        let content_type = sniff(&bytes).ok_or_else(|| FieldError::new("file", Invalid::FileType))?;
+        let content_type =
+            sniff(&bytes).ok_or_else(|| FieldError::new("file", Invalid::FileType))?;
         let name = file_name.rsplit(['/', '\\']).next().unwrap_or("").trim();
         let name = Text::parse(if name.is_empty() { "file" } else { name }, 200)
             .or_else(|_| Text::parse("file", 200))
@@ -128,7 +141,14 @@ impl Store {
                 let t = made.map_err(|refused| match refused {
                     thumb::Refused::TooLarge { width, height } => {
                         tracing::info!(width, height, "refused a photo over the pixel budget");
-                        FieldError::new("file", Invalid::ImageTooLarge { width, height, max_megapixels })
+                        FieldError::new(
+                            "file",
+                            Invalid::ImageTooLarge {
+                                width,
+                                height,
+                                max_megapixels,
+                            },
+                        )
                     }
                     thumb::Refused::Unreadable(reason) => {
                         tracing::info!(%reason, "refused an undecodable photo");
@@ -140,11 +160,19 @@ impl Store {
             None => (bytes, None),
         };
         let dir = self.file_dir();
-        let path = dir.original(&sha).ok_or_else(|| anyhow::anyhow!("bad sha256 {sha}"))?;
-        FileDir::put(path.clone(), bytes).await.map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
+        let path = dir
+            .original(&sha)
+            .ok_or_else(|| anyhow::anyhow!("bad sha256 {sha}"))?;
+        FileDir::put(path.clone(), bytes)
+            .await
+            .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
         if let Some(t) = thumbnail.clone() {
-            let path = dir.thumbnail(&sha).ok_or_else(|| anyhow::anyhow!("bad sha256 {sha}"))?;
-            FileDir::put(path.clone(), t).await.map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
+            let path = dir
+                .thumbnail(&sha)
+                .ok_or_else(|| anyhow::anyhow!("bad sha256 {sha}"))?;
+            FileDir::put(path.clone(), t)
+                .await
+                .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
         }
         let txn = self.begin_write().await?;
         let id = attachment::Entity::insert(attachment::ActiveModel {
@@ -163,7 +191,14 @@ impl Store {
         .exec(&txn)
         .await?
         .last_insert_id;
-        let info = FileInfo { id, file_name: name.into_string(), content_type: content_type.into(), size, sha256: sha, thumbnail: thumbnail.is_some() };
+        let info = FileInfo {
+            id,
+            file_name: name.into_string(),
+            content_type: content_type.into(),
+            size,
+            sha256: sha,
+            thumbnail: thumbnail.is_some(),
+        };
         audit::record(
             &txn,
             Change {
@@ -187,7 +222,11 @@ impl Store {
     pub async fn file(&self, actor: &Actor, id: i64) -> ServiceResult<FileData> {
         let f = self.readable_file(actor, id).await?;
         let info = file_info(&f);
-        let content = if f.content.is_empty() { self.disk_bytes(&f.sha256, false).await? } else { f.content };
+        let content = if f.content.is_empty() {
+            self.disk_bytes(&f.sha256, false).await?
+        } else {
+            f.content
+        };
         Ok(FileData { info, content })
     }
 
@@ -198,21 +237,44 @@ impl Store {
         let f = self.readable_file(actor, id).await?;
         let info = file_info(&f);
         if !info.thumbnail {
-            return Err(ServiceError::NotFound { entity: "attachment" });
+            return Err(ServiceError::NotFound {
+                entity: "attachment",
+            });
         }
         let content = self.disk_bytes(&f.sha256, true).await?;
-        let stem = info.file_name.rsplit_once('.').map_or(info.file_name.as_str(), |(s, _)| s);
-        let info = FileInfo { file_name: format!("{stem}-thumb.jpg"), content_type: "image/jpeg".into(), size: content.len() as i64, ..info };
+        let stem = info
+            .file_name
+            .rsplit_once('.')
+            .map_or(info.file_name.as_str(), |(s, _)| s);
+        let info = FileInfo {
+            file_name: format!("{stem}-thumb.jpg"),
+            content_type: "image/jpeg".into(),
+            size: content.len() as i64,
+            ..info
+        };
         Ok(FileData { info, content })
     }
 
     async fn readable_file(&self, actor: &Actor, id: i64) -> ServiceResult<attachment::Model> {
-        let f = attachment::Entity::find_by_id(id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "attachment" })?;
+        let f = attachment::Entity::find_by_id(id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "attachment",
+            })?;
         // A photo of a service request is seen by exactly those who see the request: a leak in
         // someone's kitchen is not for the whole compound.
-        if let Some(photo) = request_photo::Entity::find().filter(request_photo::Column::AttachmentId.eq(id)).one(self.read()).await? {
+        if let Some(photo) = request_photo::Entity::find()
+            .filter(request_photo::Column::AttachmentId.eq(id))
+            .one(self.read())
+            .await?
+        {
             let request = self.load_request(self.read(), photo.request_id).await?;
-            return if request.visible_to(actor) { Ok(f) } else { Err(ServiceError::Forbidden) };
+            return if request.visible_to(actor) {
+                Ok(f)
+            } else {
+                Err(ServiceError::Forbidden)
+            };
         }
         let c = self.compound_row(f.compound_id).await?;
         let at = paths::compound_path(&c);
@@ -227,9 +289,15 @@ impl Store {
 
     async fn disk_bytes(&self, sha256: &str, thumbnail: bool) -> ServiceResult<Vec<u8>> {
         let dir = self.file_dir();
-        let path = if thumbnail { dir.thumbnail(sha256) } else { dir.original(sha256) };
+        let path = if thumbnail {
+            dir.thumbnail(sha256)
+        } else {
+            dir.original(sha256)
+        };
         let path = path.ok_or_else(|| anyhow::anyhow!("attachment with a bad sha256 {sha256}"))?;
-        Ok(FileDir::get(&path).await.map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?)
+        Ok(FileDir::get(&path)
+            .await
+            .map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?)
     }
 
     /// The files kept on disk, as (attachment id, sha256, content type), for backups and checks.
@@ -253,7 +321,8 @@ impl Store {
             check.files += 1;
             let dir = self.file_dir();
             let ok = dir.get_verified(&sha).await.is_some();
-            let thumb_ok = !gets_thumbnail(&content_type) || dir.thumbnail(&sha).is_some_and(|p| p.is_file());
+            let thumb_ok =
+                !gets_thumbnail(&content_type) || dir.thumbnail(&sha).is_some_and(|p| p.is_file());
             if !ok || !thumb_ok {
                 check.bad.push(id);
             }

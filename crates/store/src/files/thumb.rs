@@ -29,7 +29,10 @@ impl Default for PhotoLimits {
     /// 40 megapixels (most phone cameras; 8000 × 5000), one at a time: eight 36 MP uploads at
     /// once peaked at 210 MiB of server memory this way, 349 MiB with two decoders.
     fn default() -> PhotoLimits {
-        PhotoLimits { max_megapixels: 40, decoders: 1 }
+        PhotoLimits {
+            max_megapixels: 40,
+            decoders: 1,
+        }
     }
 }
 
@@ -42,13 +45,23 @@ pub struct Photos {
 
 impl Photos {
     pub fn new(limits: PhotoLimits) -> Photos {
-        let limits = PhotoLimits { max_megapixels: limits.max_megapixels.max(1), decoders: limits.decoders.max(1) };
-        Photos { limits, slots: tokio::sync::Semaphore::new(limits.decoders) }
+        let limits = PhotoLimits {
+            max_megapixels: limits.max_megapixels.max(1),
+            decoders: limits.decoders.max(1),
+        };
+        Photos {
+            limits,
+            slots: tokio::sync::Semaphore::new(limits.decoders),
+        }
     }
 
     /// The thumbnail of `bytes` (see [`make`]), made on a blocking thread once a slot is
     /// free; the bytes are handed back with it.
-    pub async fn thumbnail(&self, bytes: Vec<u8>, format: ImageFormat) -> anyhow::Result<(Vec<u8>, Result<Vec<u8>, Refused>)> {
+    pub async fn thumbnail(
+        &self,
+        bytes: Vec<u8>,
+        format: ImageFormat,
+    ) -> anyhow::Result<(Vec<u8>, Result<Vec<u8>, Refused>)> {
         let _slot = self.slots.acquire().await?;
         let max_pixels = u64::from(self.limits.max_megapixels) * 1_000_000;
         Ok(tokio::task::spawn_blocking(move || {
@@ -99,10 +112,16 @@ pub fn make(bytes: &[u8], format: ImageFormat, max_pixels: u64) -> Result<Vec<u8
         e => Refused::Unreadable(e.to_string()),
     })?;
     img.apply_orientation(orientation);
-    let small = if img.width() > THUMB_PX || img.height() > THUMB_PX { img.thumbnail(THUMB_PX, THUMB_PX) } else { img };
+    let small = if img.width() > THUMB_PX || img.height() > THUMB_PX {
+        img.thumbnail(THUMB_PX, THUMB_PX)
+    } else {
+        img
+    };
     let rgb = over_white(&small);
     let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80).encode_image(&rgb).map_err(unreadable)?;
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80)
+        .encode_image(&rgb)
+        .map_err(unreadable)?;
     Ok(out)
 }
 
@@ -112,7 +131,8 @@ fn over_white(img: &DynamicImage) -> RgbImage {
         return img.to_rgb8();
     }
     let rgba = img.to_rgba8();
-    let blend = |c: u8, a: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
+    let blend =
+        |c: u8, a: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
     RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
         let p = rgba.get_pixel(x, y).0;
         image::Rgb([blend(p[0], p[3]), blend(p[1], p[3]), blend(p[2], p[3])])
@@ -129,7 +149,9 @@ mod tests {
     fn png(w: u32, h: u32, alpha: u8) -> Vec<u8> {
         let img = image::RgbaImage::from_pixel(w, h, image::Rgba([200, 10, 10, alpha]));
         let mut out = Vec::new();
-        DynamicImage::ImageRgba8(img).write_to(&mut Cursor::new(&mut out), ImageFormat::Png).unwrap();
+        DynamicImage::ImageRgba8(img)
+            .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .unwrap();
         out
     }
 
@@ -143,9 +165,15 @@ mod tests {
     #[test]
     fn a_small_picture_keeps_its_size_and_transparency_turns_white() {
         let t = make(&png(40, 30, 0), ImageFormat::Png, MP).unwrap();
-        let img = image::load_from_memory_with_format(&t, ImageFormat::Jpeg).unwrap().to_rgb8();
+        let img = image::load_from_memory_with_format(&t, ImageFormat::Jpeg)
+            .unwrap()
+            .to_rgb8();
         assert_eq!(img.dimensions(), (40, 30));
-        assert!(img.get_pixel(5, 5).0.iter().all(|&c| c > 245), "{:?}", img.get_pixel(5, 5));
+        assert!(
+            img.get_pixel(5, 5).0.iter().all(|&c| c > 245),
+            "{:?}",
+            img.get_pixel(5, 5)
+        );
     }
 
     #[test]
@@ -161,9 +189,13 @@ mod tests {
     /// JPEG. (Its speed is measured, not asserted: see docs/files.md.)
     #[test]
     fn a_phone_photo_shrinks_to_320_px_on_its_longest_side() {
-        let img = image::RgbImage::from_fn(1200, 900, |x, y| image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x * y) % 239) as u8]));
+        let img = image::RgbImage::from_fn(1200, 900, |x, y| {
+            image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x * y) % 239) as u8])
+        });
         let mut jpeg = Vec::new();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85).encode_image(&img).unwrap();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
+            .encode_image(&img)
+            .unwrap();
         let t = make(&jpeg, ImageFormat::Jpeg, MP).unwrap();
         assert!(t.len() < jpeg.len(), "{} → {}", jpeg.len(), t.len());
         let thumb = image::load_from_memory_with_format(&t, ImageFormat::Jpeg).unwrap();
@@ -175,7 +207,16 @@ mod tests {
     #[test]
     fn a_picture_over_the_pixel_budget_is_refused_before_decoding() {
         let big = png(2000, 1500, 255);
-        assert_eq!(make(&big, ImageFormat::Png, 2_999_999), Err(Refused::TooLarge { width: 2000, height: 1500 }));
-        assert!(make(&big, ImageFormat::Png, 3_000_000).is_ok(), "exactly the budget is fine");
+        assert_eq!(
+            make(&big, ImageFormat::Png, 2_999_999),
+            Err(Refused::TooLarge {
+                width: 2000,
+                height: 1500
+            })
+        );
+        assert!(
+            make(&big, ImageFormat::Png, 3_000_000).is_ok(),
+            "exactly the budget is fine"
+        );
     }
 }

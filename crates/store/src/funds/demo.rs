@@ -132,17 +132,71 @@ async fn compound_account<C: ConnectionTrait>(
     .await?;
     // (category, fen, note, every how many months, in which month of those)
     let plan: [(Category, i64, &str, usize, usize); 11] = [
-        (Category::Income(S::PublicIncome), 360_000 * scale, "停车费", 1, 0),
-        (Category::Income(S::Residents), 820_000 * scale, "自治管理费", 1, 0),
-        (Category::Expense(P::Security), 600_000 * scale, "门岗保安工资", 1, 0),
-        (Category::Expense(P::Cleaning), 350_000 * scale, "保洁", 1, 0),
-        (Category::Expense(P::Electricity), 41_250 * scale, "楼道、路灯电费", 1, 0),
-        (Category::Income(S::PublicIncome), 150_000, "电梯广告位", 3, 0),
-        (Category::Income(S::SupportUnit), 500_000, "共建单位支持", 3, 0),
+        (
+            Category::Income(S::PublicIncome),
+            360_000 * scale,
+            "停车费",
+            1,
+            0,
+        ),
+        (
+            Category::Income(S::Residents),
+            820_000 * scale,
+            "自治管理费",
+            1,
+            0,
+        ),
+        (
+            Category::Expense(P::Security),
+            600_000 * scale,
+            "门岗保安工资",
+            1,
+            0,
+        ),
+        (
+            Category::Expense(P::Cleaning),
+            350_000 * scale,
+            "保洁",
+            1,
+            0,
+        ),
+        (
+            Category::Expense(P::Electricity),
+            41_250 * scale,
+            "楼道、路灯电费",
+            1,
+            0,
+        ),
+        (
+            Category::Income(S::PublicIncome),
+            150_000,
+            "电梯广告位",
+            3,
+            0,
+        ),
+        (
+            Category::Income(S::SupportUnit),
+            500_000,
+            "共建单位支持",
+            3,
+            0,
+        ),
         (Category::Expense(P::Greening), 180_000, "绿化修剪", 3, 0),
-        (Category::Income(S::GovernmentReward), 5_000_000, "评星定级以奖代补", 6, 2),
+        (
+            Category::Income(S::GovernmentReward),
+            5_000_000,
+            "评星定级以奖代补",
+            6,
+            2,
+        ),
         (Category::Income(S::Charity), 88_800, "爱心企业捐赠", 6, 2),
-        (Category::Expense(P::Repair), 1_236_050, "雨污管道疏通维修", 6, 2),
+        (
+            Category::Expense(P::Repair),
+            1_236_050,
+            "雨污管道疏通维修",
+            6,
+            2,
+        ),
     ];
     let mut rows = Vec::new();
     for (i, d) in months(now).into_iter().enumerate() {
@@ -150,7 +204,11 @@ async fn compound_account<C: ConnectionTrait>(
         for (category, fen, note, every, at) in plan {
             if i % every == at {
                 // Bills vary a little from month to month.
-                let fen = if matches!(category, Category::Expense(P::Electricity)) { fen + (i as i64 * 3_301) % 9_000 } else { fen };
+                let fen = if matches!(category, Category::Expense(P::Electricity)) {
+                    fen + (i as i64 * 3_301) % 9_000
+                } else {
+                    fen
+                };
                 rows.push(entry(now, id, category, fen, &day, note));
             }
         }
@@ -202,7 +260,10 @@ async fn maintenance_fund<C: ConnectionTrait>(
         initial,
     )
     .await?;
-    let first = months(now).first().map(|d| d.to_string()).unwrap_or_default();
+    let first = months(now)
+        .first()
+        .map(|d| d.to_string())
+        .unwrap_or_default();
     let rows = hh
         .iter()
         .map(|h| {
@@ -259,7 +320,11 @@ async fn maintenance_fund<C: ConnectionTrait>(
 
 /// An account per elevator project with payments: residents' income from each payment; the
 /// finished ones also the subsidy in and the installer paid out.
-async fn project_accounts<C: ConnectionTrait>(txn: &C, now: i64, c: &compound::Model) -> anyhow::Result<()> {
+async fn project_accounts<C: ConnectionTrait>(
+    txn: &C,
+    now: i64,
+    c: &compound::Model,
+) -> anyhow::Result<()> {
     let names = crate::ratings::unit_names(txn, c.id)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -333,7 +398,10 @@ async fn project_accounts<C: ConnectionTrait>(txn: &C, now: i64, c: &compound::M
 }
 
 /// The demo's accounts; a world without the featured compounds gets none.
-pub(crate) async fn seed_demo_funds<C: ConnectionTrait>(txn: &C, now: i64) -> anyhow::Result<usize> {
+pub(crate) async fn seed_demo_funds<C: ConnectionTrait>(
+    txn: &C,
+    now: i64,
+) -> anyhow::Result<usize> {
     let mut made = 0;
     for (name, scale, repair_pct) in [("甘泉苑", 3, 75), ("纹江花园", 1, 20)] {
         let Some(c) = compound::Entity::find()

@@ -7,13 +7,13 @@ use super::{
     LoadedAccount, NewAccount, can_read_ledger, first_open_day, lock_account, posted_until,
     project_account_name, record, summary, yuan,
 };
+use crate::Store;
 use crate::accounts::Actor;
 use crate::entity::{
     attachment, elevator_payment, fund_account, fund_entry, fund_share, household, proposal,
 };
 use crate::error::{ServiceError, ServiceResult};
 use crate::files::Purpose;
-use crate::Store;
 use linli_domain::authz::Action;
 use linli_domain::decision::{MatterClass, ProposalStage};
 use linli_domain::elevator::parse_yuan;
@@ -378,7 +378,9 @@ impl Store {
         let txn = self.begin_write().await?;
         lock_account(&txn, a.row.id).await?;
         let posted = posted_until(&txn, a.row.id).await?;
-        let day = p.day.unwrap_or_else(|| first_open_day(posted, self.fund_today()));
+        let day = p
+            .day
+            .unwrap_or_else(|| first_open_day(posted, self.fund_today()));
         if let Some(until) = posted.filter(|u| day <= *u) {
             return Err(ServiceError::invalid(
                 "occurred_on",
@@ -482,7 +484,12 @@ impl Store {
             .unwrap_or(0);
         let posted = posted_until(db, a.row.id).await?;
         let after = posted.map(|p| p.to_string()).unwrap_or_default();
-        let emergencies: Vec<fund_entry::Model> = super::emergencies(db, a.row.id).await?.into_iter().filter(|e| e.occurred_on > after).take(100).collect();
+        let emergencies: Vec<fund_entry::Model> = super::emergencies(db, a.row.id)
+            .await?
+            .into_iter()
+            .filter(|e| e.occurred_on > after)
+            .take(100)
+            .collect();
         let no_labels = BTreeMap::new();
         Ok(AccountView {
             account: summary(&a.row, balance, posted, lang),

@@ -227,7 +227,10 @@ const EMERGENCIES_MAX: u64 = 10_000;
 
 /// An account's emergency spendings by day: by the index (account_id, emergency), then
 /// sorted here (asking the database to sort or to filter by day makes it read every entry).
-pub(crate) async fn emergencies<C: ConnectionTrait>(db: &C, account_id: i64) -> ServiceResult<Vec<fund_entry::Model>> {
+pub(crate) async fn emergencies<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+) -> ServiceResult<Vec<fund_entry::Model>> {
     let mut rows = fund_entry::Entity::find()
         .filter(fund_entry::Column::AccountId.eq(account_id))
         .filter(fund_entry::Column::Emergency.is_not_null())
@@ -265,12 +268,16 @@ async fn compute<C: ConnectionTrait>(
     let mut opening = 0i128;
     let mut amounts = Vec::with_capacity(sums.len());
     for (d, c, before, within) in sums {
-        let category = Category::parse(&d, &c).map_err(|_| super::internal(format!("account {account_id}: entry category {d}/{c}")))?;
+        let category = Category::parse(&d, &c).map_err(|_| {
+            super::internal(format!("account {account_id}: entry category {d}/{c}"))
+        })?;
         opening += i128::from(before);
         amounts.push((category, Fen(within)));
     }
-    let opening = i64::try_from(opening).map_err(|_| ServiceError::invalid("amount", Invalid::AmountOverflow))?;
-    let statement = Statement::compute(period, Fen(opening), amounts).map_err(|e| ServiceError::invalid("amount", e))?;
+    let opening = i64::try_from(opening)
+        .map_err(|_| ServiceError::invalid("amount", Invalid::AmountOverflow))?;
+    let statement = Statement::compute(period, Fen(opening), amounts)
+        .map_err(|e| ServiceError::invalid("amount", e))?;
     let emergencies = emergencies(db, account_id)
         .await?
         .into_iter()
@@ -364,7 +371,11 @@ fn body(a: &LoadedAccount, statement: Statement, emergencies: Vec<EmergencyLine>
 }
 
 /// The posted statement of exactly this period, if any.
-async fn posted_for<C: ConnectionTrait>(db: &C, account_id: i64, period: Period) -> ServiceResult<Option<fund_statement::Model>> {
+async fn posted_for<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    period: Period,
+) -> ServiceResult<Option<fund_statement::Model>> {
     Ok(fund_statement::Entity::find()
         .filter(fund_statement::Column::AccountId.eq(account_id))
         .filter(fund_statement::Column::PeriodFrom.eq(period.from.to_string()))

@@ -14,7 +14,9 @@ use linli_domain::authz::Action;
 use linli_domain::registry::{Phone, Text};
 use linli_domain::{FieldError, Invalid, Lang};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -114,7 +116,10 @@ pub struct AssignInput {
 
 impl Store {
     async fn grid_row(&self, id: i64) -> ServiceResult<grid::Model> {
-        grid::Entity::find_by_id(id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "grid" })
+        grid::Entity::find_by_id(id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::NotFound { entity: "grid" })
     }
 
     /// A compound's grids. Anyone who may see its registry.
@@ -122,25 +127,66 @@ impl Store {
         let c = self.compound_row(compound_id).await?;
         let cp = paths::compound_path(&c);
         actor.require(Action::ViewRegistry, &cp)?;
-        let rows = grid::Entity::find().filter(grid::Column::CompoundId.eq(c.id)).order_by_asc(grid::Column::Id).all(self.read()).await?;
+        let rows = grid::Entity::find()
+            .filter(grid::Column::CompoundId.eq(c.id))
+            .order_by_asc(grid::Column::Id)
+            .all(self.read())
+            .await?;
         let grids = self.grid_summaries(rows, Lang::Zh).await?;
-        let assigned = grid_household::Entity::find().filter(grid_household::Column::CompoundId.eq(c.id)).count(self.read()).await?;
-        let all = household::Entity::find().filter(household::Column::CompoundId.eq(c.id)).count(self.read()).await?;
-        Ok(GridList { compound_id: c.id, compound_name: c.name, grids, unassigned: all.saturating_sub(assigned), can_manage: actor.can(Action::ManageGrid, &cp) })
+        let assigned = grid_household::Entity::find()
+            .filter(grid_household::Column::CompoundId.eq(c.id))
+            .count(self.read())
+            .await?;
+        let all = household::Entity::find()
+            .filter(household::Column::CompoundId.eq(c.id))
+            .count(self.read())
+            .await?;
+        Ok(GridList {
+            compound_id: c.id,
+            compound_name: c.name,
+            grids,
+            unassigned: all.saturating_sub(assigned),
+            can_manage: actor.can(Action::ManageGrid, &cp),
+        })
     }
 
-    async fn grid_summaries(&self, rows: Vec<grid::Model>, lang: Lang) -> ServiceResult<Vec<GridSummary>> {
+    async fn grid_summaries(
+        &self,
+        rows: Vec<grid::Model>,
+        lang: Lang,
+    ) -> ServiceResult<Vec<GridSummary>> {
         let mut out = Vec::new();
         for g in rows {
-            let households = grid_household::Entity::find().filter(grid_household::Column::GridId.eq(g.id)).count(self.read()).await?;
-            let members = grid_member::Entity::find().filter(grid_member::Column::GridId.eq(g.id)).order_by_asc(grid_member::Column::Id).all(self.read()).await?;
-            let names = self.account_names(members.iter().map(|m| m.account_id)).await?;
+            let households = grid_household::Entity::find()
+                .filter(grid_household::Column::GridId.eq(g.id))
+                .count(self.read())
+                .await?;
+            let members = grid_member::Entity::find()
+                .filter(grid_member::Column::GridId.eq(g.id))
+                .order_by_asc(grid_member::Column::Id)
+                .all(self.read())
+                .await?;
+            let names = self
+                .account_names(members.iter().map(|m| m.account_id))
+                .await?;
             let people = members
                 .iter()
-                .map(|m| format!("{} {}", member_role_label(&m.role, lang), names.get(&m.account_id).cloned().unwrap_or_default()))
+                .map(|m| {
+                    format!(
+                        "{} {}",
+                        member_role_label(&m.role, lang),
+                        names.get(&m.account_id).cloned().unwrap_or_default()
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(" · ");
-            out.push(GridSummary { id: g.id, name: g.name, parent_id: g.parent_id, households, people });
+            out.push(GridSummary {
+                id: g.id,
+                name: g.name,
+                parent_id: g.parent_id,
+                households,
+                people,
+            });
         }
         Ok(out)
     }
@@ -152,7 +198,11 @@ impl Store {
         let cp = paths::compound_path(&c);
         actor.require(Action::ViewRegistry, &cp)?;
         let full_phones = actor.can(Action::ViewPersonal, &cp);
-        let members = grid_member::Entity::find().filter(grid_member::Column::GridId.eq(g.id)).order_by_asc(grid_member::Column::Id).all(self.read()).await?;
+        let members = grid_member::Entity::find()
+            .filter(grid_member::Column::GridId.eq(g.id))
+            .order_by_asc(grid_member::Column::Id)
+            .all(self.read())
+            .await?;
         let accounts: HashMap<i64, account::Model> = account::Entity::find()
             .filter(account::Column::Id.is_in(members.iter().map(|m| m.account_id)))
             .all(self.read())
@@ -171,7 +221,11 @@ impl Store {
                     name: a.map(|a| a.display_name.clone()).unwrap_or_default(),
                     role_label: member_role_label(&m.role, lang).into(),
                     role: m.role,
-                    phone: if full_phones || phone.is_empty() { phone } else { Phone::parse(&phone).map(|p| p.masked()).unwrap_or_default() },
+                    phone: if full_phones || phone.is_empty() {
+                        phone
+                    } else {
+                        Phone::parse(&phone).map(|p| p.masked()).unwrap_or_default()
+                    },
                 }
             })
             .collect();
@@ -184,10 +238,28 @@ impl Store {
             .collect();
         let mut households = Vec::new();
         let names = crate::ratings::unit_names(self.read(), c.id).await?;
-        for h in household::Entity::find().filter(household::Column::Id.is_in(hh)).order_by_asc(household::Column::UnitId).order_by_asc(household::Column::Id).all(self.read()).await? {
-            households.push(GridHouseholdRow { household_id: h.id, label: format!("{} {}", names.get(&h.unit_id).cloned().unwrap_or_default(), h.room), floor: h.floor });
+        for h in household::Entity::find()
+            .filter(household::Column::Id.is_in(hh))
+            .order_by_asc(household::Column::UnitId)
+            .order_by_asc(household::Column::Id)
+            .all(self.read())
+            .await?
+        {
+            households.push(GridHouseholdRow {
+                household_id: h.id,
+                label: format!(
+                    "{} {}",
+                    names.get(&h.unit_id).cloned().unwrap_or_default(),
+                    h.room
+                ),
+                floor: h.floor,
+            });
         }
-        let micro = grid::Entity::find().filter(grid::Column::ParentId.eq(g.id)).order_by_asc(grid::Column::Id).all(self.read()).await?;
+        let micro = grid::Entity::find()
+            .filter(grid::Column::ParentId.eq(g.id))
+            .order_by_asc(grid::Column::Id)
+            .all(self.read())
+            .await?;
         Ok(GridView {
             id: g.id,
             compound_id: c.id,
@@ -203,18 +275,34 @@ impl Store {
     }
 
     /// Draws a grid (or, with a parent, a micro-grid) in a compound.
-    pub async fn create_grid(&self, actor: &Actor, compound_id: i64, input: &GridInput, lang: Lang) -> ServiceResult<GridView> {
+    pub async fn create_grid(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        input: &GridInput,
+        lang: Lang,
+    ) -> ServiceResult<GridView> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ManageGrid, &paths::compound_path(&c))?;
         let mut errors = Vec::new();
-        let name = Text::parse(&input.name, 100).map_err(|e| errors.push(FieldError::new("name", e))).ok();
-        let note = Text::parse_optional(&input.note, 500).map_err(|e| errors.push(FieldError::new("note", e))).ok().flatten();
+        let name = Text::parse(&input.name, 100)
+            .map_err(|e| errors.push(FieldError::new("name", e)))
+            .ok();
+        let note = Text::parse_optional(&input.note, 500)
+            .map_err(|e| errors.push(FieldError::new("note", e)))
+            .ok()
+            .flatten();
         if let Some(p) = input.parent_id
-            && grid::Entity::find_by_id(p).one(self.read()).await?.is_none_or(|g| g.compound_id != c.id)
+            && grid::Entity::find_by_id(p)
+                .one(self.read())
+                .await?
+                .is_none_or(|g| g.compound_id != c.id)
         {
             errors.push(FieldError::new("grid_id", Invalid::OtherCompound));
         }
-        let Some(name) = name.filter(|_| errors.is_empty()) else { return Err(ServiceError::Invalid(errors)) };
+        let Some(name) = name.filter(|_| errors.is_empty()) else {
+            return Err(ServiceError::Invalid(errors));
+        };
         let txn = self.begin_write().await?;
         let id = grid::Entity::insert(grid::ActiveModel {
             compound_id: Set(c.id),
@@ -227,19 +315,41 @@ impl Store {
         .exec(&txn)
         .await?
         .last_insert_id;
-        record(&txn, actor, c.id, "grid.create", id, None, serde_json::json!({"name": name.as_str(), "parent_id": input.parent_id})).await?;
+        record(
+            &txn,
+            actor,
+            c.id,
+            "grid.create",
+            id,
+            None,
+            serde_json::json!({"name": name.as_str(), "parent_id": input.parent_id}),
+        )
+        .await?;
         txn.commit().await?;
         self.grid(actor, id, lang).await
     }
 
     /// Adds a person to a grid in a role.
-    pub async fn add_grid_member(&self, actor: &Actor, grid_id: i64, input: &MemberInput, lang: Lang) -> ServiceResult<GridView> {
+    pub async fn add_grid_member(
+        &self,
+        actor: &Actor,
+        grid_id: i64,
+        input: &MemberInput,
+        lang: Lang,
+    ) -> ServiceResult<GridView> {
         let g = self.grid_row(grid_id).await?;
         let c = self.compound_row(g.compound_id).await?;
         actor.require(Action::ManageGrid, &paths::compound_path(&c))?;
         let mut errors = Vec::new();
         if !MEMBER_ROLES.contains(&input.role.as_str()) {
-            errors.push(FieldError::new("role", if input.role.trim().is_empty() { Invalid::Required } else { Invalid::BadChoice }));
+            errors.push(FieldError::new(
+                "role",
+                if input.role.trim().is_empty() {
+                    Invalid::Required
+                } else {
+                    Invalid::BadChoice
+                },
+            ));
         }
         let login = input.login.trim();
         let found = if login.is_empty() {
@@ -247,7 +357,11 @@ impl Store {
             None
         } else {
             let a = account::Entity::find()
-                .filter(sea_orm::Condition::any().add(account::Column::Username.eq(login)).add(account::Column::Phone.eq(login)))
+                .filter(
+                    sea_orm::Condition::any()
+                        .add(account::Column::Username.eq(login))
+                        .add(account::Column::Phone.eq(login)),
+                )
                 .one(self.read())
                 .await?;
             if a.is_none() {
@@ -255,7 +369,9 @@ impl Store {
             }
             a
         };
-        let Some(a) = found.filter(|_| errors.is_empty()) else { return Err(ServiceError::Invalid(errors)) };
+        let Some(a) = found.filter(|_| errors.is_empty()) else {
+            return Err(ServiceError::Invalid(errors));
+        };
         let txn = self.begin_write().await?;
         let res = grid_member::Entity::insert(grid_member::ActiveModel {
             grid_id: Set(g.id),
@@ -264,47 +380,106 @@ impl Store {
             created_at: Set(self.now()),
             ..Default::default()
         })
-        .on_conflict(OnConflict::columns([grid_member::Column::GridId, grid_member::Column::AccountId, grid_member::Column::Role]).do_nothing().to_owned())
+        .on_conflict(
+            OnConflict::columns([
+                grid_member::Column::GridId,
+                grid_member::Column::AccountId,
+                grid_member::Column::Role,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
         .exec_without_returning(&txn)
         .await?;
         if res == 0 {
             return Err(ServiceError::invalid("login", Invalid::Taken));
         }
-        record(&txn, actor, c.id, "grid.member.add", g.id, None, serde_json::json!({"account_id": a.id, "role": input.role})).await?;
+        record(
+            &txn,
+            actor,
+            c.id,
+            "grid.member.add",
+            g.id,
+            None,
+            serde_json::json!({"account_id": a.id, "role": input.role}),
+        )
+        .await?;
         txn.commit().await?;
         self.grid(actor, g.id, lang).await
     }
 
     /// Removes a person from a grid.
-    pub async fn remove_grid_member(&self, actor: &Actor, grid_id: i64, member_id: i64, lang: Lang) -> ServiceResult<GridView> {
+    pub async fn remove_grid_member(
+        &self,
+        actor: &Actor,
+        grid_id: i64,
+        member_id: i64,
+        lang: Lang,
+    ) -> ServiceResult<GridView> {
         let g = self.grid_row(grid_id).await?;
         let c = self.compound_row(g.compound_id).await?;
         actor.require(Action::ManageGrid, &paths::compound_path(&c))?;
-        let m = grid_member::Entity::find_by_id(member_id).one(self.read()).await?.filter(|m| m.grid_id == g.id).ok_or(ServiceError::NotFound { entity: "grid_member" })?;
+        let m = grid_member::Entity::find_by_id(member_id)
+            .one(self.read())
+            .await?
+            .filter(|m| m.grid_id == g.id)
+            .ok_or(ServiceError::NotFound {
+                entity: "grid_member",
+            })?;
         let txn = self.begin_write().await?;
         grid_member::Entity::delete_by_id(m.id).exec(&txn).await?;
-        record(&txn, actor, c.id, "grid.member.remove", g.id, Some(serde_json::json!({"account_id": m.account_id, "role": m.role})), serde_json::json!(null)).await?;
+        record(
+            &txn,
+            actor,
+            c.id,
+            "grid.member.remove",
+            g.id,
+            Some(serde_json::json!({"account_id": m.account_id, "role": m.role})),
+            serde_json::json!(null),
+        )
+        .await?;
         txn.commit().await?;
         self.grid(actor, g.id, lang).await
     }
 
     /// Puts households into a grid, moving them from any grid they were in. One audit record
     /// lists every household with the grid it left.
-    pub async fn assign_grid_households(&self, actor: &Actor, grid_id: i64, input: &AssignInput, lang: Lang) -> ServiceResult<GridView> {
+    pub async fn assign_grid_households(
+        &self,
+        actor: &Actor,
+        grid_id: i64,
+        input: &AssignInput,
+        lang: Lang,
+    ) -> ServiceResult<GridView> {
         let g = self.grid_row(grid_id).await?;
         let c = self.compound_row(g.compound_id).await?;
         actor.require(Action::ManageGrid, &paths::compound_path(&c))?;
         let mut q = household::Entity::find().filter(household::Column::CompoundId.eq(c.id));
-        q = match (input.building_id, input.unit_id, input.household_ids.is_empty()) {
+        q = match (
+            input.building_id,
+            input.unit_id,
+            input.household_ids.is_empty(),
+        ) {
             (_, Some(u), _) => q.filter(household::Column::UnitId.eq(u)),
             (Some(b), None, _) => q.filter(household::Column::BuildingId.eq(b)),
-            (None, None, false) => q.filter(household::Column::Id.is_in(input.household_ids.iter().copied())),
-            (None, None, true) => return Err(ServiceError::invalid("household_id", Invalid::Required)),
+            (None, None, false) => {
+                q.filter(household::Column::Id.is_in(input.household_ids.iter().copied()))
+            }
+            (None, None, true) => {
+                return Err(ServiceError::invalid("household_id", Invalid::Required));
+            }
         };
         let households = q.all(self.read()).await?;
-        if households.is_empty() || (input.building_id.is_none() && input.unit_id.is_none() && households.len() != input.household_ids.len()) {
+        if households.is_empty()
+            || (input.building_id.is_none()
+                && input.unit_id.is_none()
+                && households.len() != input.household_ids.len())
+        {
             // Some listed household is not of this compound.
-            return Err(ServiceError::invalid("household_id", Invalid::OtherCompound));
+            return Err(ServiceError::invalid(
+                "household_id",
+                Invalid::OtherCompound,
+            ));
         }
         let ids: Vec<i64> = households.iter().map(|h| h.id).collect();
         let txn = self.begin_write().await?;
@@ -316,22 +491,58 @@ impl Store {
             .map(|x| (x.household_id, x.grid_id))
             .collect();
         for chunk in ids.chunks(500) {
-            grid_household::Entity::insert_many(chunk.iter().map(|h| grid_household::ActiveModel {
-                household_id: Set(*h),
-                grid_id: Set(g.id),
-                compound_id: Set(c.id),
-                ..Default::default()
+            grid_household::Entity::insert_many(chunk.iter().map(|h| {
+                grid_household::ActiveModel {
+                    household_id: Set(*h),
+                    grid_id: Set(g.id),
+                    compound_id: Set(c.id),
+                    ..Default::default()
+                }
             }))
-            .on_conflict(OnConflict::column(grid_household::Column::HouseholdId).update_column(grid_household::Column::GridId).to_owned())
+            .on_conflict(
+                OnConflict::column(grid_household::Column::HouseholdId)
+                    .update_column(grid_household::Column::GridId)
+                    .to_owned(),
+            )
             .exec_without_returning(&txn)
             .await?;
         }
-        record(&txn, actor, c.id, "grid.assign", g.id, Some(serde_json::json!({"from": before})), serde_json::json!({"grid_id": g.id, "households": ids})).await?;
+        record(
+            &txn,
+            actor,
+            c.id,
+            "grid.assign",
+            g.id,
+            Some(serde_json::json!({"from": before})),
+            serde_json::json!({"grid_id": g.id, "households": ids}),
+        )
+        .await?;
         txn.commit().await?;
         self.grid(actor, g.id, lang).await
     }
 }
 
-async fn record<C: sea_orm::ConnectionTrait>(txn: &C, actor: &Actor, chain: i64, action: &str, id: i64, before: Option<serde_json::Value>, after: serde_json::Value) -> ServiceResult<()> {
-    audit::record(txn, Change { chain, at: actor.at, actor: Some(actor.account_id), action, entity: "grid", entity_id: id, before, after: Some(after) }).await
+async fn record<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    chain: i64,
+    action: &str,
+    id: i64,
+    before: Option<serde_json::Value>,
+    after: serde_json::Value,
+) -> ServiceResult<()> {
+    audit::record(
+        txn,
+        Change {
+            chain,
+            at: actor.at,
+            actor: Some(actor.account_id),
+            action,
+            entity: "grid",
+            entity_id: id,
+            before,
+            after: Some(after),
+        },
+    )
+    .await
 }

@@ -26,7 +26,8 @@ pub(super) fn fk(table: &str, col: &str, to: &str) -> ForeignKeyCreateStatement 
 
 pub(super) fn index(table: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
     let mut i = Index::create();
-    i.name(format!("ix_{table}_{}", cols.join("_"))).table(t(table));
+    i.name(format!("ix_{table}_{}", cols.join("_")))
+        .table(t(table));
     for c in cols {
         i.col(t(c));
     }
@@ -282,10 +283,14 @@ impl MigrationTrait for Migration {
             if *table == "region" {
                 // SQLite empties a table row by row when dropping it, and the RESTRICT of
                 // region → parent region refuses to remove a city before its districts.
-                let unlink = Query::update().table(t("region")).value(t("parent_id"), Option::<i64>::None).to_owned();
+                let unlink = Query::update()
+                    .table(t("region"))
+                    .value(t("parent_id"), Option::<i64>::None)
+                    .to_owned();
                 m.exec_stmt(unlink).await?;
             }
-            m.drop_table(Table::drop().table(t(table)).to_owned()).await?;
+            m.drop_table(Table::drop().table(t(table)).to_owned())
+                .await?;
         }
         Ok(())
     }

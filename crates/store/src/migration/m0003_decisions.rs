@@ -257,14 +257,30 @@ impl MigrationTrait for Migration {
             ("proposal_support", &["proposal_id", "account_id"][..], true),
             ("proposal_comment", &["proposal_id"][..], false),
             ("elector", &["proposal_id", "voter_key"][..], true),
-            ("elector_household", &["proposal_id", "household_id"][..], true),
-            ("elector_household", &["proposal_id", "voter_key"][..], false),
+            (
+                "elector_household",
+                &["proposal_id", "household_id"][..],
+                true,
+            ),
+            (
+                "elector_household",
+                &["proposal_id", "voter_key"][..],
+                false,
+            ),
             // The one ballot per voter per proposal; a second process's insert hits this.
             ("ballot", &["proposal_id", "voter_key"][..], true),
-            ("ballot_event", &["proposal_id", "voter_key", "revision"][..], true),
+            (
+                "ballot_event",
+                &["proposal_id", "voter_key", "revision"][..],
+                true,
+            ),
             ("knock_visit", &["proposal_id", "household_id"][..], false),
             ("objection", &["proposal_id"][..], false),
-            ("affected_consent", &["proposal_id", "household_id"][..], true),
+            (
+                "affected_consent",
+                &["proposal_id", "household_id"][..],
+                true,
+            ),
             ("meeting", &["compound_id"][..], false),
             ("meeting_item", &["meeting_id", "proposal_id"][..], true),
             ("proposal_action", &["proposal_id"][..], false),
@@ -280,9 +296,16 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_index(Index::drop().name("ix_api_token_token_hash").table(t("api_token")).to_owned()).await?;
+        m.drop_index(
+            Index::drop()
+                .name("ix_api_token_token_hash")
+                .table(t("api_token"))
+                .to_owned(),
+        )
+        .await?;
         for table in TABLES.iter().rev() {
-            m.drop_table(Table::drop().table(t(table)).to_owned()).await?;
+            m.drop_table(Table::drop().table(t(table)).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -14,7 +14,12 @@ impl MigrationName for Migration {
 }
 
 /// Tables in creation order; dropped in reverse.
-const TABLES: [&str; 4] = ["election", "candidate", "election_ballot", "election_ballot_event"];
+const TABLES: [&str; 4] = [
+    "election",
+    "candidate",
+    "election_ballot",
+    "election_ballot_event",
+];
 
 /// The columns a ballot and each of its versions share.
 fn ballot_columns(table: &str) -> TableCreateStatement {
@@ -76,7 +81,11 @@ impl MigrationTrait for Migration {
             ("candidate", &["proposal_id"][..], false),
             // The one ballot per voter per election; a second process's insert hits this.
             ("election_ballot", &["proposal_id", "voter_key"][..], true),
-            ("election_ballot_event", &["proposal_id", "voter_key", "revision"][..], true),
+            (
+                "election_ballot_event",
+                &["proposal_id", "voter_key", "revision"][..],
+                true,
+            ),
         ] {
             m.create_index(index(table, cols, unique)).await?;
         }
@@ -85,7 +94,8 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for table in TABLES.iter().rev() {
-            m.drop_table(Table::drop().table(t(table)).to_owned()).await?;
+            m.drop_table(Table::drop().table(t(table)).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -14,7 +14,13 @@ impl MigrationName for Migration {
 }
 
 /// Tables in creation order; dropped in reverse.
-const TABLES: [&str; 5] = ["elevator_project", "elevator_stage_log", "elevator_document", "elevator_share", "elevator_payment"];
+const TABLES: [&str; 5] = [
+    "elevator_project",
+    "elevator_stage_log",
+    "elevator_document",
+    "elevator_share",
+    "elevator_payment",
+];
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -58,7 +64,11 @@ impl MigrationTrait for Migration {
                 .col(big_integer(t("by_id")))
                 .col(string_len(t("by_name"), 100))
                 .col(big_integer(t("at")))
-                .foreign_key(&mut fk("elevator_stage_log", "project_id", "elevator_project"))
+                .foreign_key(&mut fk(
+                    "elevator_stage_log",
+                    "project_id",
+                    "elevator_project",
+                ))
                 .to_owned(),
             Table::create()
                 .table(t("elevator_document"))
@@ -69,7 +79,11 @@ impl MigrationTrait for Migration {
                 .col(string_len(t("title"), 200))
                 .col(big_integer(t("uploaded_by")))
                 .col(big_integer(t("created_at")))
-                .foreign_key(&mut fk("elevator_document", "project_id", "elevator_project"))
+                .foreign_key(&mut fk(
+                    "elevator_document",
+                    "project_id",
+                    "elevator_project",
+                ))
                 .foreign_key(&mut fk("elevator_document", "attachment_id", "attachment"))
                 .to_owned(),
             Table::create()
@@ -97,7 +111,11 @@ impl MigrationTrait for Migration {
                 .col(big_integer(t("recorded_by")))
                 .col(string_len(t("recorded_by_name"), 100))
                 .col(big_integer(t("created_at")))
-                .foreign_key(&mut fk("elevator_payment", "project_id", "elevator_project"))
+                .foreign_key(&mut fk(
+                    "elevator_payment",
+                    "project_id",
+                    "elevator_project",
+                ))
                 .foreign_key(&mut fk("elevator_payment", "household_id", "household"))
                 .to_owned(),
         ];
@@ -111,7 +129,11 @@ impl MigrationTrait for Migration {
             ("elevator_stage_log", &["project_id"][..], false),
             ("elevator_document", &["project_id"][..], false),
             ("elevator_share", &["project_id", "household_id"][..], true),
-            ("elevator_payment", &["project_id", "household_id"][..], false),
+            (
+                "elevator_payment",
+                &["project_id", "household_id"][..],
+                false,
+            ),
             // A receipt number is used once per project.
             ("elevator_payment", &["project_id", "receipt_no"][..], true),
         ] {
@@ -122,7 +144,8 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for table in TABLES.iter().rev() {
-            m.drop_table(Table::drop().table(t(table)).to_owned()).await?;
+            m.drop_table(Table::drop().table(t(table)).to_owned())
+                .await?;
         }
         Ok(())
     }

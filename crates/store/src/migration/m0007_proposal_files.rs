@@ -34,10 +34,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("proposal_file", &["proposal_id"], false)).await
+        m.create_index(index("proposal_file", &["proposal_id"], false))
+            .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_table(Table::drop().table(t("proposal_file")).to_owned()).await
+        m.drop_table(Table::drop().table(t("proposal_file")).to_owned())
+            .await
     }
 }

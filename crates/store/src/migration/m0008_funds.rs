@@ -109,7 +109,17 @@ impl MigrationTrait for Migration {
             // The statement: one pass over an account's entries in (direction, category)
             // order summing the opening balance and the period per category, read from the
             // index alone (no table rows, no sort), so 100,000 entries stay fast.
-            ("fund_entry", &["account_id", "direction", "category", "occurred_on", "amount"][..], false),
+            (
+                "fund_entry",
+                &[
+                    "account_id",
+                    "direction",
+                    "category",
+                    "occurred_on",
+                    "amount",
+                ][..],
+                false,
+            ),
             // The pages of entries by day, balances before a day, the monthly history.
             ("fund_entry", &["account_id", "occurred_on"][..], false),
             // The few emergency spendings, without reading the rest.

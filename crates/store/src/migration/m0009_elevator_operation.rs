@@ -15,7 +15,11 @@ impl MigrationName for Migration {
 }
 
 /// Tables in creation order; dropped in reverse.
-const TABLES: [&str; 3] = ["elevator_operation_split", "elevator_operation_cost", "elevator_operation_share"];
+const TABLES: [&str; 3] = [
+    "elevator_operation_split",
+    "elevator_operation_cost",
+    "elevator_operation_share",
+];
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -33,8 +37,16 @@ impl MigrationTrait for Migration {
                 .col(string_len(t("set_by_name"), 100))
                 .col(big_integer(t("set_at")))
                 .col(integer(t("version")))
-                .foreign_key(&mut fk("elevator_operation_split", "project_id", "elevator_project"))
-                .foreign_key(&mut fk("elevator_operation_split", "proposal_id", "proposal"))
+                .foreign_key(&mut fk(
+                    "elevator_operation_split",
+                    "project_id",
+                    "elevator_project",
+                ))
+                .foreign_key(&mut fk(
+                    "elevator_operation_split",
+                    "proposal_id",
+                    "proposal",
+                ))
                 .to_owned(),
             Table::create()
                 .table(t("elevator_operation_cost"))
@@ -54,8 +66,16 @@ impl MigrationTrait for Migration {
                 .col(string_len(t("recorded_by_name"), 100))
                 .col(big_integer(t("recorded_at")))
                 .col(integer(t("version")))
-                .foreign_key(&mut fk("elevator_operation_cost", "project_id", "elevator_project"))
-                .foreign_key(&mut fk("elevator_operation_cost", "compound_id", "compound"))
+                .foreign_key(&mut fk(
+                    "elevator_operation_cost",
+                    "project_id",
+                    "elevator_project",
+                ))
+                .foreign_key(&mut fk(
+                    "elevator_operation_cost",
+                    "compound_id",
+                    "compound",
+                ))
                 .to_owned(),
             Table::create()
                 .table(t("elevator_operation_share"))
@@ -67,9 +87,21 @@ impl MigrationTrait for Migration {
                 .col(integer(t("floor")))
                 .col(string_len(t("room"), 16))
                 .col(big_integer(t("amount")))
-                .foreign_key(&mut fk("elevator_operation_share", "cost_id", "elevator_operation_cost"))
-                .foreign_key(&mut fk("elevator_operation_share", "project_id", "elevator_project"))
-                .foreign_key(&mut fk("elevator_operation_share", "household_id", "household"))
+                .foreign_key(&mut fk(
+                    "elevator_operation_share",
+                    "cost_id",
+                    "elevator_operation_cost",
+                ))
+                .foreign_key(&mut fk(
+                    "elevator_operation_share",
+                    "project_id",
+                    "elevator_project",
+                ))
+                .foreign_key(&mut fk(
+                    "elevator_operation_share",
+                    "household_id",
+                    "household",
+                ))
                 .to_owned(),
         ];
         for table in tables {
@@ -78,12 +110,28 @@ impl MigrationTrait for Migration {
         for (table, cols, unique) in [
             ("elevator_operation_split", &["project_id"][..], true),
             // A month's cost of a kind once per project; a correction replaces it.
-            ("elevator_operation_cost", &["project_id", "month", "kind"][..], true),
+            (
+                "elevator_operation_cost",
+                &["project_id", "month", "kind"][..],
+                true,
+            ),
             // The dashboard's running costs by month.
-            ("elevator_operation_cost", &["compound_id", "month"][..], false),
-            ("elevator_operation_share", &["cost_id", "household_id"][..], true),
+            (
+                "elevator_operation_cost",
+                &["compound_id", "month"][..],
+                false,
+            ),
+            (
+                "elevator_operation_share",
+                &["cost_id", "household_id"][..],
+                true,
+            ),
             // A household's statement of a month.
-            ("elevator_operation_share", &["project_id", "month", "household_id"][..], false),
+            (
+                "elevator_operation_share",
+                &["project_id", "month", "household_id"][..],
+                false,
+            ),
         ] {
             m.create_index(index(table, cols, unique)).await?;
         }
@@ -92,7 +140,8 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for table in TABLES.iter().rev() {
-            m.drop_table(Table::drop().table(t(table)).to_owned()).await?;
+            m.drop_table(Table::drop().table(t(table)).to_owned())
+                .await?;
         }
         Ok(())
     }

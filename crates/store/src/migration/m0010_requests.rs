@@ -16,7 +16,16 @@ impl MigrationName for Migration {
 }
 
 /// Tables in creation order; dropped in reverse.
-const TABLES: [&str; 8] = ["grid", "grid_member", "grid_household", "request_category", "service_request", "request_event", "request_photo", "holiday"];
+const TABLES: [&str; 8] = [
+    "grid",
+    "grid_member",
+    "grid_household",
+    "request_category",
+    "service_request",
+    "request_event",
+    "request_photo",
+    "holiday",
+];
 
 /// (date, name, worked): the official holidays (off) and swapped weekend working days.
 pub(crate) const HOLIDAYS: &[(&str, &str, bool)] = &[
@@ -185,7 +194,11 @@ impl MigrationTrait for Migration {
                 .col(integer(t("version")))
                 .foreign_key(&mut fk("service_request", "compound_id", "compound"))
                 .foreign_key(&mut fk("service_request", "household_id", "household"))
-                .foreign_key(&mut fk("service_request", "category_id", "request_category"))
+                .foreign_key(&mut fk(
+                    "service_request",
+                    "category_id",
+                    "request_category",
+                ))
                 .foreign_key(&mut fk("service_request", "reporter_id", "account"))
                 .foreign_key(&mut fk("service_request", "grid_id", "grid"))
                 .to_owned(),
@@ -250,7 +263,20 @@ impl MigrationTrait for Migration {
             let (unit, amount) = c.deadline.parts();
             let insert = Query::insert()
                 .into_table(t("request_category"))
-                .columns(["code", "name_zh", "name_en", "deadline_unit", "deadline_amount", "route", "auto_close_days", "sort", "active"].map(t))
+                .columns(
+                    [
+                        "code",
+                        "name_zh",
+                        "name_en",
+                        "deadline_unit",
+                        "deadline_amount",
+                        "route",
+                        "auto_close_days",
+                        "sort",
+                        "active",
+                    ]
+                    .map(t),
+                )
                 .values([
                     c.code.into(),
                     c.name_zh.into(),
@@ -268,9 +294,13 @@ impl MigrationTrait for Migration {
         }
         for chunk in HOLIDAYS.chunks(50) {
             let mut insert = Query::insert();
-            insert.into_table(t("holiday")).columns(["day", "name", "workday"].map(t));
+            insert
+                .into_table(t("holiday"))
+                .columns(["day", "name", "workday"].map(t));
             for (day, name, workday) in chunk {
-                insert.values([(*day).into(), (*name).into(), (*workday).into()]).map_err(|e| DbErr::Custom(e.to_string()))?;
+                insert
+                    .values([(*day).into(), (*name).into(), (*workday).into()])
+                    .map_err(|e| DbErr::Custom(e.to_string()))?;
             }
             m.exec_stmt(insert.to_owned()).await?;
         }
@@ -279,7 +309,8 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for table in TABLES.iter().rev() {
-            m.drop_table(Table::drop().table(t(table)).to_owned()).await?;
+            m.drop_table(Table::drop().table(t(table)).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -14,7 +14,13 @@ impl MigrationName for Migration {
 }
 
 /// Tables in creation order; dropped in reverse.
-const TABLES: [&str; 5] = ["volunteer_station", "volunteer_shift", "volunteer_signup", "volunteer_checkin", "volunteer_swap"];
+const TABLES: [&str; 5] = [
+    "volunteer_station",
+    "volunteer_shift",
+    "volunteer_signup",
+    "volunteer_checkin",
+    "volunteer_swap",
+];
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -47,7 +53,11 @@ impl MigrationTrait for Migration {
                 // Bumped by every sign-up: the row lock that keeps a shift from overfilling.
                 .col(big_integer(t("bookings")))
                 .col(big_integer(t("created_at")))
-                .foreign_key(&mut fk("volunteer_shift", "station_id", "volunteer_station"))
+                .foreign_key(&mut fk(
+                    "volunteer_shift",
+                    "station_id",
+                    "volunteer_station",
+                ))
                 .to_owned(),
             Table::create()
                 .table(t("volunteer_signup"))
@@ -67,7 +77,11 @@ impl MigrationTrait for Migration {
                 .col(string_len(t("status"), 12))
                 .col(big_integer(t("created_at")))
                 .foreign_key(&mut fk("volunteer_signup", "shift_id", "volunteer_shift"))
-                .foreign_key(&mut fk("volunteer_signup", "station_id", "volunteer_station"))
+                .foreign_key(&mut fk(
+                    "volunteer_signup",
+                    "station_id",
+                    "volunteer_station",
+                ))
                 .foreign_key(&mut fk("volunteer_signup", "account_id", "account"))
                 .foreign_key(&mut fk("volunteer_signup", "unit_id", "unit"))
                 .to_owned(),
@@ -79,7 +93,11 @@ impl MigrationTrait for Migration {
                 // What the turn earns: its length in minutes.
                 .col(integer(t("minutes")))
                 .col(big_integer(t("at")))
-                .foreign_key(&mut fk("volunteer_checkin", "signup_id", "volunteer_signup"))
+                .foreign_key(&mut fk(
+                    "volunteer_checkin",
+                    "signup_id",
+                    "volunteer_signup",
+                ))
                 .to_owned(),
             Table::create()
                 .table(t("volunteer_swap"))
@@ -95,25 +113,41 @@ impl MigrationTrait for Migration {
                 .col(big_integer_null(t("decided_by")))
                 .col(big_integer(t("created_at")))
                 .col(big_integer_null(t("decided_at")))
-                .foreign_key(&mut fk("volunteer_swap", "from_signup_id", "volunteer_signup"))
-                .foreign_key(&mut fk("volunteer_swap", "to_signup_id", "volunteer_signup"))
+                .foreign_key(&mut fk(
+                    "volunteer_swap",
+                    "from_signup_id",
+                    "volunteer_signup",
+                ))
+                .foreign_key(&mut fk(
+                    "volunteer_swap",
+                    "to_signup_id",
+                    "volunteer_signup",
+                ))
                 .to_owned(),
         ];
         for table in tables {
             m.create_table(table).await?;
         }
-        m.create_index(index("volunteer_station", &["compound_id"], false)).await?;
-        m.create_index(index("volunteer_shift", &["station_id"], false)).await?;
-        m.create_index(index("volunteer_signup", &["station_id", "on_day"], false)).await?;
-        m.create_index(index("volunteer_signup", &["account_id", "on_day"], false)).await?;
-        m.create_index(index("volunteer_signup", &["compound_id", "on_day"], false)).await?;
-        m.create_index(index("volunteer_checkin", &["signup_id"], true)).await?;
-        m.create_index(index("volunteer_swap", &["station_id", "status"], false)).await
+        m.create_index(index("volunteer_station", &["compound_id"], false))
+            .await?;
+        m.create_index(index("volunteer_shift", &["station_id"], false))
+            .await?;
+        m.create_index(index("volunteer_signup", &["station_id", "on_day"], false))
+            .await?;
+        m.create_index(index("volunteer_signup", &["account_id", "on_day"], false))
+            .await?;
+        m.create_index(index("volunteer_signup", &["compound_id", "on_day"], false))
+            .await?;
+        m.create_index(index("volunteer_checkin", &["signup_id"], true))
+            .await?;
+        m.create_index(index("volunteer_swap", &["station_id", "status"], false))
+            .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for table in TABLES.iter().rev() {
-            m.drop_table(Table::drop().table(t(table)).to_owned()).await?;
+            m.drop_table(Table::drop().table(t(table)).to_owned())
+                .await?;
         }
         Ok(())
     }

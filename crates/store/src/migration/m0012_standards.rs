@@ -16,7 +16,13 @@ impl MigrationName for Migration {
 }
 
 /// Tables in creation order; dropped in reverse.
-const TABLES: [&str; 5] = ["standard_scheme", "assessment", "star_rating", "compound_plan", "plan_item"];
+const TABLES: [&str; 5] = [
+    "standard_scheme",
+    "assessment",
+    "star_rating",
+    "compound_plan",
+    "plan_item",
+];
 
 const REGIONS: [&str; 4] = ["city_id", "district_id", "subdistrict_id", "community_id"];
 
@@ -29,7 +35,16 @@ fn regions(mut table: TableCreateStatement) -> TableCreateStatement {
 
 /// Covering indexes on compound for the dashboards' GROUP BY at each level.
 fn compound_indexes() -> Vec<IndexCreateStatement> {
-    REGIONS.iter().map(|r| index("compound", &[r, "management_mode", "three_no", "six_have"], false)).collect()
+    REGIONS
+        .iter()
+        .map(|r| {
+            index(
+                "compound",
+                &[r, "management_mode", "three_no", "six_have"],
+                false,
+            )
+        })
+        .collect()
 }
 
 #[async_trait::async_trait]
@@ -98,24 +113,30 @@ impl MigrationTrait for Migration {
             .col(big_integer(t("created_at")))
             .foreign_key(&mut fk("star_rating", "compound_id", "compound"))
             .to_owned(),
-            regions(Table::create().table(t("compound_plan")).col(big_pk_auto(t("id"))).col(big_integer(t("compound_id"))).to_owned())
-                .col(text(t("problems")))
-                .col(string_len(t("responsible"), 200))
-                .col(big_integer(t("households_benefited")))
-                // Budget by channel, in fen.
-                .col(big_integer(t("budget_government_reward")))
-                .col(big_integer(t("budget_residents")))
-                .col(big_integer(t("budget_support_unit")))
-                .col(big_integer(t("budget_charity")))
-                .col(big_integer(t("budget_public_income")))
-                .col(integer(t("items_total")))
-                .col(integer(t("items_done")))
-                .col(big_integer(t("created_by")))
-                .col(big_integer(t("created_at")))
-                .col(big_integer(t("updated_at")))
-                .col(integer(t("version")))
-                .foreign_key(&mut fk("compound_plan", "compound_id", "compound"))
-                .to_owned(),
+            regions(
+                Table::create()
+                    .table(t("compound_plan"))
+                    .col(big_pk_auto(t("id")))
+                    .col(big_integer(t("compound_id")))
+                    .to_owned(),
+            )
+            .col(text(t("problems")))
+            .col(string_len(t("responsible"), 200))
+            .col(big_integer(t("households_benefited")))
+            // Budget by channel, in fen.
+            .col(big_integer(t("budget_government_reward")))
+            .col(big_integer(t("budget_residents")))
+            .col(big_integer(t("budget_support_unit")))
+            .col(big_integer(t("budget_charity")))
+            .col(big_integer(t("budget_public_income")))
+            .col(integer(t("items_total")))
+            .col(integer(t("items_done")))
+            .col(big_integer(t("created_by")))
+            .col(big_integer(t("created_at")))
+            .col(big_integer(t("updated_at")))
+            .col(integer(t("version")))
+            .foreign_key(&mut fk("compound_plan", "compound_id", "compound"))
+            .to_owned(),
             Table::create()
                 .table(t("plan_item"))
                 .col(big_pk_auto(t("id")))
@@ -140,7 +161,11 @@ impl MigrationTrait for Migration {
         ];
         for r in REGIONS {
             // Progress by period (covering), and the latest assessments' letters.
-            indexes.push(index("assessment", &[r, "period", "three_no", "six_have"], false));
+            indexes.push(index(
+                "assessment",
+                &[r, "period", "three_no", "six_have"],
+                false,
+            ));
             indexes.push(index("assessment", &[r, "latest"], false));
             indexes.push(index("star_rating", &[r, "latest"], false));
             indexes.push(index("compound_plan", &[r], false));
@@ -155,10 +180,12 @@ impl MigrationTrait for Migration {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for r in REGIONS {
             let name = format!("ix_compound_{r}_management_mode_three_no_six_have");
-            m.drop_index(Index::drop().name(name).table(t("compound")).to_owned()).await?;
+            m.drop_index(Index::drop().name(name).table(t("compound")).to_owned())
+                .await?;
         }
         for table in TABLES.iter().rev() {
-            m.drop_table(Table::drop().table(t(table)).to_owned()).await?;
+            m.drop_table(Table::drop().table(t(table)).to_owned())
+                .await?;
         }
         Ok(())
     }

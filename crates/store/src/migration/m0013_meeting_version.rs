@@ -16,10 +16,22 @@ impl MigrationName for Migration {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.alter_table(Table::alter().table(t("meeting")).add_column(integer(t("version")).default(1)).to_owned()).await
+        m.alter_table(
+            Table::alter()
+                .table(t("meeting"))
+                .add_column(integer(t("version")).default(1))
+                .to_owned(),
+        )
+        .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.alter_table(Table::alter().table(t("meeting")).drop_column(t("version")).to_owned()).await
+        m.alter_table(
+            Table::alter()
+                .table(t("meeting"))
+                .drop_column(t("version"))
+                .to_owned(),
+        )
+        .await
     }
 }

@@ -18,12 +18,21 @@ impl MigrationName for Migration {
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.alter_table(
-            Table::alter().table(t("household")).add_column(boolean(t("developer_unsold")).default(false)).to_owned(),
+            Table::alter()
+                .table(t("household"))
+                .add_column(boolean(t("developer_unsold")).default(false))
+                .to_owned(),
         )
         .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.alter_table(Table::alter().table(t("household")).drop_column(t("developer_unsold")).to_owned()).await
+        m.alter_table(
+            Table::alter()
+                .table(t("household"))
+                .drop_column(t("developer_unsold"))
+                .to_owned(),
+        )
+        .await
     }
 }

@@ -20,13 +20,24 @@ impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         // One column per statement: SQLite alters a table one column at a time.
         for col in [
-            ColumnDef::new(t("id_last4")).string_len(4).null().to_owned(),
-            ColumnDef::new(t("phones")).string_len(200).null().to_owned(),
-            ColumnDef::new(t("merged_into")).big_integer().null().to_owned(),
+            ColumnDef::new(t("id_last4"))
+                .string_len(4)
+                .null()
+                .to_owned(),
+            ColumnDef::new(t("phones"))
+                .string_len(200)
+                .null()
+                .to_owned(),
+            ColumnDef::new(t("merged_into"))
+                .big_integer()
+                .null()
+                .to_owned(),
         ] {
-            m.alter_table(Table::alter().table(t("person")).add_column(col).to_owned()).await?;
+            m.alter_table(Table::alter().table(t("person")).add_column(col).to_owned())
+                .await?;
         }
-        m.create_index(index("person", &["id_last4"], false)).await?;
+        m.create_index(index("person", &["id_last4"], false))
+            .await?;
         m.create_table(
             Table::create()
                 .table(t("person_merge"))
@@ -43,15 +54,30 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("person_merge", &["kept_id"], false)).await?;
-        m.create_index(index("person_merge", &["merged_id"], false)).await
+        m.create_index(index("person_merge", &["kept_id"], false))
+            .await?;
+        m.create_index(index("person_merge", &["merged_id"], false))
+            .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_table(Table::drop().table(t("person_merge")).to_owned()).await?;
-        m.drop_index(Index::drop().name("ix_person_id_last4").table(t("person")).to_owned()).await?;
+        m.drop_table(Table::drop().table(t("person_merge")).to_owned())
+            .await?;
+        m.drop_index(
+            Index::drop()
+                .name("ix_person_id_last4")
+                .table(t("person"))
+                .to_owned(),
+        )
+        .await?;
         for col in ["merged_into", "phones", "id_last4"] {
-            m.alter_table(Table::alter().table(t("person")).drop_column(t(col)).to_owned()).await?;
+            m.alter_table(
+                Table::alter()
+                    .table(t("person"))
+                    .drop_column(t(col))
+                    .to_owned(),
+            )
+            .await?;
         }
         Ok(())
     }

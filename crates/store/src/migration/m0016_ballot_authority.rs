@@ -28,22 +28,80 @@ const BALLOT_TABLES: [&str; 2] = ["ballot", "ballot_event"];
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for table in BALLOT_TABLES {
-            m.alter_table(Table::alter().table(t(table)).add_column(string(t("cast_by")).default("")).to_owned()).await?;
-            m.alter_table(Table::alter().table(t(table)).add_column(big_integer_null(t("cast_by_person_id"))).to_owned()).await?;
-            m.alter_table(Table::alter().table(t(table)).add_column(string(t("authority")).default("own")).to_owned()).await?;
+            m.alter_table(
+                Table::alter()
+                    .table(t(table))
+                    .add_column(string(t("cast_by")).default(""))
+                    .to_owned(),
+            )
+            .await?;
+            m.alter_table(
+                Table::alter()
+                    .table(t(table))
+                    .add_column(big_integer_null(t("cast_by_person_id")))
+                    .to_owned(),
+            )
+            .await?;
+            m.alter_table(
+                Table::alter()
+                    .table(t(table))
+                    .add_column(string(t("authority")).default("own"))
+                    .to_owned(),
+            )
+            .await?;
         }
-        m.alter_table(Table::alter().table(t("invite")).add_column(big_integer_null(t("person_id"))).to_owned()).await?;
-        m.drop_index(Index::drop().name(ONE_ROW_PER_FLAT).table(t("elector_household")).to_owned()).await?;
-        m.create_index(index("elector_household", &["proposal_id", "household_id", "voter_key"], true)).await
+        m.alter_table(
+            Table::alter()
+                .table(t("invite"))
+                .add_column(big_integer_null(t("person_id")))
+                .to_owned(),
+        )
+        .await?;
+        m.drop_index(
+            Index::drop()
+                .name(ONE_ROW_PER_FLAT)
+                .table(t("elector_household"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(
+            "elector_household",
+            &["proposal_id", "household_id", "voter_key"],
+            true,
+        ))
+        .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_index(Index::drop().name(ONE_ROW_PER_VOTER).table(t("elector_household")).to_owned()).await?;
-        m.create_index(index("elector_household", &["proposal_id", "household_id"], true)).await?;
-        m.alter_table(Table::alter().table(t("invite")).drop_column(t("person_id")).to_owned()).await?;
+        m.drop_index(
+            Index::drop()
+                .name(ONE_ROW_PER_VOTER)
+                .table(t("elector_household"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(
+            "elector_household",
+            &["proposal_id", "household_id"],
+            true,
+        ))
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(t("invite"))
+                .drop_column(t("person_id"))
+                .to_owned(),
+        )
+        .await?;
         for table in BALLOT_TABLES {
             for col in ["authority", "cast_by_person_id", "cast_by"] {
-                m.alter_table(Table::alter().table(t(table)).drop_column(t(col)).to_owned()).await?;
+                m.alter_table(
+                    Table::alter()
+                        .table(t(table))
+                        .drop_column(t(col))
+                        .to_owned(),
+                )
+                .await?;
             }
         }
         Ok(())

@@ -18,19 +18,67 @@ impl MigrationName for Migration {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.alter_table(Table::alter().table(t("elevator_project")).add_column(string(t("share_mode")).default("floors")).to_owned()).await?;
-        m.alter_table(Table::alter().table(t("elevator_share")).add_column(big_integer(t("coefficient_num")).default(0)).to_owned()).await?;
-        m.alter_table(Table::alter().table(t("elevator_share")).add_column(big_integer(t("coefficient_den")).default(10_000)).to_owned()).await?;
+        m.alter_table(
+            Table::alter()
+                .table(t("elevator_project"))
+                .add_column(string(t("share_mode")).default("floors"))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(t("elevator_share"))
+                .add_column(big_integer(t("coefficient_num")).default(0))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(t("elevator_share"))
+                .add_column(big_integer(t("coefficient_den")).default(10_000))
+                .to_owned(),
+        )
+        .await?;
         m.get_connection().execute_unprepared("UPDATE elevator_share SET coefficient_num = coefficient_bp, coefficient_den = 10000").await?;
-        m.alter_table(Table::alter().table(t("elevator_share")).drop_column(t("coefficient_bp")).to_owned()).await
+        m.alter_table(
+            Table::alter()
+                .table(t("elevator_share"))
+                .drop_column(t("coefficient_bp"))
+                .to_owned(),
+        )
+        .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.alter_table(Table::alter().table(t("elevator_share")).add_column(big_integer(t("coefficient_bp")).default(0)).to_owned()).await?;
+        m.alter_table(
+            Table::alter()
+                .table(t("elevator_share"))
+                .add_column(big_integer(t("coefficient_bp")).default(0))
+                .to_owned(),
+        )
+        .await?;
         // A fraction that is no whole number of basis points is rounded down on the way back.
         m.get_connection().execute_unprepared("UPDATE elevator_share SET coefficient_bp = coefficient_num * 10000 / coefficient_den").await?;
-        m.alter_table(Table::alter().table(t("elevator_share")).drop_column(t("coefficient_num")).to_owned()).await?;
-        m.alter_table(Table::alter().table(t("elevator_share")).drop_column(t("coefficient_den")).to_owned()).await?;
-        m.alter_table(Table::alter().table(t("elevator_project")).drop_column(t("share_mode")).to_owned()).await
+        m.alter_table(
+            Table::alter()
+                .table(t("elevator_share"))
+                .drop_column(t("coefficient_num"))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(t("elevator_share"))
+                .drop_column(t("coefficient_den"))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(t("elevator_project"))
+                .drop_column(t("share_mode"))
+                .to_owned(),
+        )
+        .await
     }
 }

@@ -36,15 +36,33 @@ fn notification_columns() -> Vec<ColumnDef> {
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for mut c in notification_columns() {
-            m.alter_table(Table::alter().table(t("notification")).add_column(&mut c).to_owned()).await?;
+            m.alter_table(
+                Table::alter()
+                    .table(t("notification"))
+                    .add_column(&mut c)
+                    .to_owned(),
+            )
+            .await?;
         }
         // What was marked sent before delivery existed stays sent.
         m.get_connection()
-            .execute_unprepared("UPDATE notification SET delivery = 'sent' WHERE sent_at IS NOT NULL")
+            .execute_unprepared(
+                "UPDATE notification SET delivery = 'sent' WHERE sent_at IS NOT NULL",
+            )
             .await?;
-        m.create_index(index("notification", &["delivery", "next_attempt_at"], false)).await?;
-        m.alter_table(Table::alter().table(t("person")).add_column(big_integer_null(t("anonymised_at"))).to_owned())
-            .await?;
+        m.create_index(index(
+            "notification",
+            &["delivery", "next_attempt_at"],
+            false,
+        ))
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(t("person"))
+                .add_column(big_integer_null(t("anonymised_at")))
+                .to_owned(),
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(t("notify_pref"))
@@ -59,8 +77,10 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("notify_pref", &["account_id"], true)).await?;
-        m.create_index(index("notify_pref", &["unsubscribe_token"], true)).await?;
+        m.create_index(index("notify_pref", &["account_id"], true))
+            .await?;
+        m.create_index(index("notify_pref", &["unsubscribe_token"], true))
+            .await?;
         m.create_table(
             Table::create()
                 .table(t("sender_lease"))
@@ -71,19 +91,48 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.get_connection()
-            .execute_unprepared("INSERT INTO sender_lease (name, holder, until) VALUES ('outbox', '', 0)")
+            .execute_unprepared(
+                "INSERT INTO sender_lease (name, holder, until) VALUES ('outbox', '', 0)",
+            )
             .await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_table(Table::drop().table(t("sender_lease")).to_owned()).await?;
-        m.drop_table(Table::drop().table(t("notify_pref")).to_owned()).await?;
-        m.alter_table(Table::alter().table(t("person")).drop_column(t("anonymised_at")).to_owned()).await?;
-        m.drop_index(Index::drop().name("ix_notification_delivery_next_attempt_at").table(t("notification")).to_owned())
+        m.drop_table(Table::drop().table(t("sender_lease")).to_owned())
             .await?;
-        for c in ["delivery", "attempts", "next_attempt_at", "channel", "last_error", "idempotency_key", "topic"] {
-            m.alter_table(Table::alter().table(t("notification")).drop_column(t(c)).to_owned()).await?;
+        m.drop_table(Table::drop().table(t("notify_pref")).to_owned())
+            .await?;
+        m.alter_table(
+            Table::alter()
+                .table(t("person"))
+                .drop_column(t("anonymised_at"))
+                .to_owned(),
+        )
+        .await?;
+        m.drop_index(
+            Index::drop()
+                .name("ix_notification_delivery_next_attempt_at")
+                .table(t("notification"))
+                .to_owned(),
+        )
+        .await?;
+        for c in [
+            "delivery",
+            "attempts",
+            "next_attempt_at",
+            "channel",
+            "last_error",
+            "idempotency_key",
+            "topic",
+        ] {
+            m.alter_table(
+                Table::alter()
+                    .table(t("notification"))
+                    .drop_column(t(c))
+                    .to_owned(),
+            )
+            .await?;
         }
         Ok(())
     }

@@ -16,10 +16,22 @@ impl MigrationName for Migration {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.alter_table(Table::alter().table(t("audit")).add_column(string(t("state_hash")).default("")).to_owned()).await
+        m.alter_table(
+            Table::alter()
+                .table(t("audit"))
+                .add_column(string(t("state_hash")).default(""))
+                .to_owned(),
+        )
+        .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.alter_table(Table::alter().table(t("audit")).drop_column(t("state_hash")).to_owned()).await
+        m.alter_table(
+            Table::alter()
+                .table(t("audit"))
+                .drop_column(t("state_hash"))
+                .to_owned(),
+        )
+        .await
     }
 }

@@ -3,17 +3,23 @@
 //! evaluation of the result ("效果共评"), and the notification outbox.
 
 use super::{event, require_view};
-use crate::accounts::Actor;
-use crate::entity::{affected_consent, attachment, elector_household, evaluation, notification, objection, proposal, proposal_action, role_grant};
-use crate::error::{ServiceError, ServiceResult};
 use crate::Store;
+use crate::accounts::Actor;
+use crate::entity::{
+    affected_consent, attachment, elector_household, evaluation, notification, objection, proposal,
+    proposal_action, role_grant,
+};
+use crate::error::{ServiceError, ServiceResult};
 use linli_domain::authz::{Action, Role};
 use linli_domain::decision::ProposalStage;
 use linli_domain::place::NodeKind;
 use linli_domain::registry::Text;
 use linli_domain::{FieldError, Invalid, Lang};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use serde::{Deserialize, Serialize};
 
 /// What an objection is about (DOMAIN §6.2).
@@ -29,7 +35,14 @@ pub enum Concern {
 }
 
 impl Concern {
-    pub const ALL: [Concern; 6] = [Concern::Light, Concern::Ventilation, Concern::Noise, Concern::Access, Concern::Cost, Concern::Other];
+    pub const ALL: [Concern; 6] = [
+        Concern::Light,
+        Concern::Ventilation,
+        Concern::Noise,
+        Concern::Access,
+        Concern::Cost,
+        Concern::Other,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -45,7 +58,10 @@ impl Concern {
     pub fn parse(s: &str) -> Result<Concern, Invalid> {
         match s.trim() {
             "" => Err(Invalid::Required),
-            s => Concern::ALL.into_iter().find(|c| c.as_str() == s).ok_or(Invalid::BadChoice),
+            s => Concern::ALL
+                .into_iter()
+                .find(|c| c.as_str() == s)
+                .ok_or(Invalid::BadChoice),
         }
     }
 
@@ -175,7 +191,13 @@ impl Store {
         require_view(actor, &p)?;
         let db = self.read();
         let labels = self.roll_labels(id).await?;
-        let label = |h: i64| labels.iter().find(|(k, _)| *k == h).map(|(_, l)| l.clone()).unwrap_or_else(|| format!("#{h}"));
+        let label = |h: i64| {
+            labels
+                .iter()
+                .find(|(k, _)| *k == h)
+                .map(|(_, l)| l.clone())
+                .unwrap_or_else(|| format!("#{h}"))
+        };
         let objections = objection::Entity::find()
             .filter(objection::Column::ProposalId.eq(id))
             .order_by_asc(objection::Column::Id)
@@ -184,7 +206,9 @@ impl Store {
             .into_iter()
             .map(|o| ObjectionView {
                 household: label(o.household_id),
-                concern_label: Concern::parse(&o.concern).map(|c| c.label(Lang::Zh).to_string()).unwrap_or_default(),
+                concern_label: Concern::parse(&o.concern)
+                    .map(|c| c.label(Lang::Zh).to_string())
+                    .unwrap_or_default(),
                 id: o.id,
                 household_id: o.household_id,
                 concern: o.concern,
@@ -201,7 +225,12 @@ impl Store {
             .all(db)
             .await?
             .into_iter()
-            .map(|c| ConsentView { household: label(c.household_id), household_id: c.household_id, consented: c.consented, evidence_id: c.evidence_id })
+            .map(|c| ConsentView {
+                household: label(c.household_id),
+                household_id: c.household_id,
+                consented: c.consented,
+                evidence_id: c.evidence_id,
+            })
             .collect();
         let actions = proposal_action::Entity::find()
             .filter(proposal_action::Column::ProposalId.eq(id))
@@ -209,18 +238,40 @@ impl Store {
             .all(db)
             .await?
             .into_iter()
-            .map(|a| ActionView { id: a.id, title: a.title, responsible: a.responsible, due_on: a.due_on, done: a.done })
+            .map(|a| ActionView {
+                id: a.id,
+                title: a.title,
+                responsible: a.responsible,
+                due_on: a.due_on,
+                done: a.done,
+            })
             .collect();
-        let evals = evaluation::Entity::find().filter(evaluation::Column::ProposalId.eq(id)).order_by_asc(evaluation::Column::Id).all(db).await?;
+        let evals = evaluation::Entity::find()
+            .filter(evaluation::Column::ProposalId.eq(id))
+            .order_by_asc(evaluation::Column::Id)
+            .all(db)
+            .await?;
         let count = evals.len() as i64;
         let sum: i64 = evals.iter().map(|e| i64::from(e.rating)).sum();
         let evaluation = EvaluationSummary {
             count,
             mean_tenths: (count > 0).then(|| (sum * 20 + count) / (2 * count)),
-            comments: evals.iter().filter(|e| !e.comment.is_empty()).map(|e| e.comment.clone()).collect(),
-            mine: evals.iter().find(|e| e.account_id == actor.account_id).map(|e| e.rating),
+            comments: evals
+                .iter()
+                .filter(|e| !e.comment.is_empty())
+                .map(|e| e.comment.clone())
+                .collect(),
+            mine: evals
+                .iter()
+                .find(|e| e.account_id == actor.account_id)
+                .map(|e| e.rating),
         };
-        Ok(FollowUp { objections, consents, actions, evaluation })
+        Ok(FollowUp {
+            objections,
+            consents,
+            actions,
+            evaluation,
+        })
     }
 
     /// The households of the scope with their labels: from the frozen roll once voting has
@@ -238,10 +289,18 @@ impl Store {
 
     /// Records an objection raised by a household of the scope (by the household itself or
     /// by someone who goes door to door for it).
-    pub async fn add_objection(&self, actor: &Actor, id: i64, input: &ObjectionInput) -> ServiceResult<ObjectionView> {
+    pub async fn add_objection(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &ObjectionInput,
+    ) -> ServiceResult<ObjectionView> {
         let p = self.load_proposal(id).await?;
         let own = actor.grants.iter().any(|g| {
-            matches!(g.role, Role::Owner | Role::Resident) && g.at.target().is_some_and(|n| n.kind == NodeKind::Household && n.id == input.household_id)
+            matches!(g.role, Role::Owner | Role::Resident)
+                && g.at
+                    .target()
+                    .is_some_and(|n| n.kind == NodeKind::Household && n.id == input.household_id)
         });
         if !(own || actor.can(Action::RecordBallot, &p.path)) {
             return Err(ServiceError::Forbidden);
@@ -272,8 +331,22 @@ impl Store {
         .exec(&txn)
         .await?
         .last_insert_id;
-        let row = objection::Entity::find_by_id(oid).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "objection" })?;
-        event(&txn, actor, p.compound.id, "objection.add", id, serde_json::to_value(&row).map_err(anyhow::Error::from)?).await?;
+        let row =
+            objection::Entity::find_by_id(oid)
+                .one(&txn)
+                .await?
+                .ok_or(ServiceError::NotFound {
+                    entity: "objection",
+                })?;
+        event(
+            &txn,
+            actor,
+            p.compound.id,
+            "objection.add",
+            id,
+            serde_json::to_value(&row).map_err(anyhow::Error::from)?,
+        )
+        .await?;
         txn.commit().await?;
         Ok(ObjectionView {
             id: oid,
@@ -290,29 +363,46 @@ impl Store {
     }
 
     /// The committee answers an objection, records compensation, and marks it resolved or not.
-    pub async fn answer_objection(&self, actor: &Actor, id: i64, objection_id: i64, input: &AnswerInput) -> ServiceResult<()> {
+    pub async fn answer_objection(
+        &self,
+        actor: &Actor,
+        id: i64,
+        objection_id: i64,
+        input: &AnswerInput,
+    ) -> ServiceResult<()> {
         let p = self.load_proposal(id).await?;
         actor.require(Action::ManageDecision, &p.path)?;
         if p.stage.is_decided() {
-            return Err(ServiceError::invalid("stage", Invalid::WrongStage { stage: p.stage }));
+            return Err(ServiceError::invalid(
+                "stage",
+                Invalid::WrongStage { stage: p.stage },
+            ));
         }
         let answer = Text::parse(&input.answer, 2000).map_err(|e| FieldError::new("answer", e))?;
-        let compensation = Text::parse_optional(&input.compensation, 500).map_err(|e| FieldError::new("compensation", e))?;
+        let compensation = Text::parse_optional(&input.compensation, 500)
+            .map_err(|e| FieldError::new("compensation", e))?;
         let txn = self.begin_write().await?;
         let before = objection::Entity::find_by_id(objection_id)
             .one(&txn)
             .await?
             .filter(|o| o.proposal_id == id)
-            .ok_or(ServiceError::NotFound { entity: "objection" })?;
+            .ok_or(ServiceError::NotFound {
+                entity: "objection",
+            })?;
         objection::Entity::update_many()
             .col_expr(objection::Column::Answer, Expr::value(answer.as_str()))
-            .col_expr(objection::Column::Compensation, Expr::value(compensation.as_ref().map(|c| c.as_str().to_string())))
+            .col_expr(
+                objection::Column::Compensation,
+                Expr::value(compensation.as_ref().map(|c| c.as_str().to_string())),
+            )
             .col_expr(objection::Column::Resolved, Expr::value(input.resolved))
             .col_expr(objection::Column::UpdatedAt, Expr::value(self.now()))
             .filter(objection::Column::Id.eq(objection_id))
             .exec(&txn)
             .await?;
-        let after = objection::Entity::find_by_id(objection_id).one(&txn).await?;
+        let after = objection::Entity::find_by_id(objection_id)
+            .one(&txn)
+            .await?;
         crate::audit::record(
             &txn,
             crate::audit::Change {
@@ -323,7 +413,10 @@ impl Store {
                 entity: "proposal",
                 entity_id: id,
                 before: Some(serde_json::to_value(&before).map_err(anyhow::Error::from)?),
-                after: after.map(|a| serde_json::to_value(&a)).transpose().map_err(anyhow::Error::from)?,
+                after: after
+                    .map(|a| serde_json::to_value(&a))
+                    .transpose()
+                    .map_err(anyhow::Error::from)?,
             },
         )
         .await?;
@@ -332,19 +425,36 @@ impl Store {
     }
 
     /// Records whether an affected owner consents in writing; a consent needs its photo.
-    pub async fn record_consent(&self, actor: &Actor, id: i64, input: &ConsentInput) -> ServiceResult<()> {
+    pub async fn record_consent(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &ConsentInput,
+    ) -> ServiceResult<()> {
         let p = self.load_proposal(id).await?;
-        if !(actor.can(Action::ManageDecision, &p.path) || actor.can(Action::RecordBallot, &p.path)) {
+        if !(actor.can(Action::ManageDecision, &p.path) || actor.can(Action::RecordBallot, &p.path))
+        {
             return Err(ServiceError::Forbidden);
         }
-        if p.stage.is_decided() || matches!(p.stage, ProposalStage::Acting | ProposalStage::Evaluated | ProposalStage::Withdrawn) {
-            return Err(ServiceError::invalid("stage", Invalid::WrongStage { stage: p.stage }));
+        if p.stage.is_decided()
+            || matches!(
+                p.stage,
+                ProposalStage::Acting | ProposalStage::Evaluated | ProposalStage::Withdrawn
+            )
+        {
+            return Err(ServiceError::invalid(
+                "stage",
+                Invalid::WrongStage { stage: p.stage },
+            ));
         }
         if input.consented && input.evidence_id.is_none() {
             return Err(ServiceError::invalid("evidence_id", Invalid::Required));
         }
         if let Some(eid) = input.evidence_id {
-            let ok = attachment::Entity::find_by_id(eid).one(self.read()).await?.is_some_and(|a| a.compound_id == p.compound.id);
+            let ok = attachment::Entity::find_by_id(eid)
+                .one(self.read())
+                .await?
+                .is_some_and(|a| a.compound_id == p.compound.id);
             if !ok {
                 return Err(ServiceError::invalid("evidence_id", Invalid::BadChoice));
             }
@@ -375,29 +485,47 @@ impl Store {
 
     /// Refuses a household outside the proposal's scope.
     async fn require_in_scope(&self, p: &super::Loaded, household_id: i64) -> ServiceResult<()> {
-        let (c, h) = self.household_with_compound(household_id).await.map_err(|_| ServiceError::invalid("household_id", Invalid::NotInElectorate))?;
+        let (c, h) = self
+            .household_with_compound(household_id)
+            .await
+            .map_err(|_| ServiceError::invalid("household_id", Invalid::NotInElectorate))?;
         let inside = c.id == p.compound.id
             && match p.scope {
                 super::Scope::Compound => true,
                 super::Scope::Building => h.building_id == p.row.scope_id,
                 super::Scope::Unit => h.unit_id == p.row.scope_id,
             };
-        if inside { Ok(()) } else { Err(ServiceError::invalid("household_id", Invalid::NotInElectorate)) }
+        if inside {
+            Ok(())
+        } else {
+            Err(ServiceError::invalid(
+                "household_id",
+                Invalid::NotInElectorate,
+            ))
+        }
     }
 
     /// A decided proposal becomes actions with someone responsible and a date.
-    pub async fn add_action(&self, actor: &Actor, id: i64, input: &ActionInput) -> ServiceResult<ActionView> {
+    pub async fn add_action(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &ActionInput,
+    ) -> ServiceResult<ActionView> {
         let p = self.load_proposal(id).await?;
         actor.require(Action::ManageDecision, &p.path)?;
         p.at_stage(&[ProposalStage::Passed, ProposalStage::Acting])?;
         let mut e = Vec::new();
         let title = crate::registry::field(&mut e, "title", Text::parse(&input.title, 200));
-        let responsible = crate::registry::field(&mut e, "responsible", Text::parse(&input.responsible, 100));
+        let responsible =
+            crate::registry::field(&mut e, "responsible", Text::parse(&input.responsible, 100));
         let due = match input.due_on.trim() {
             "" => Some(None),
             d => crate::registry::field(&mut e, "due_on", parse_date(d).map(Some)),
         };
-        let (Some(title), Some(responsible), Some(due), true) = (title, responsible, due, e.is_empty()) else {
+        let (Some(title), Some(responsible), Some(due), true) =
+            (title, responsible, due, e.is_empty())
+        else {
             return Err(ServiceError::Invalid(e));
         };
         let txn = self.begin_write().await?;
@@ -413,14 +541,37 @@ impl Store {
         .exec(&txn)
         .await?
         .last_insert_id;
-        let row = proposal_action::Entity::find_by_id(aid).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "action" })?;
-        event(&txn, actor, p.compound.id, "action.add", id, serde_json::to_value(&row).map_err(anyhow::Error::from)?).await?;
+        let row = proposal_action::Entity::find_by_id(aid)
+            .one(&txn)
+            .await?
+            .ok_or(ServiceError::NotFound { entity: "action" })?;
+        event(
+            &txn,
+            actor,
+            p.compound.id,
+            "action.add",
+            id,
+            serde_json::to_value(&row).map_err(anyhow::Error::from)?,
+        )
+        .await?;
         txn.commit().await?;
-        Ok(ActionView { id: row.id, title: row.title, responsible: row.responsible, due_on: row.due_on, done: row.done })
+        Ok(ActionView {
+            id: row.id,
+            title: row.title,
+            responsible: row.responsible,
+            due_on: row.due_on,
+            done: row.done,
+        })
     }
 
     /// Marks an action done (or not).
-    pub async fn set_action_done(&self, actor: &Actor, id: i64, action_id: i64, done: bool) -> ServiceResult<()> {
+    pub async fn set_action_done(
+        &self,
+        actor: &Actor,
+        id: i64,
+        action_id: i64,
+        done: bool,
+    ) -> ServiceResult<()> {
         let p = self.load_proposal(id).await?;
         actor.require(Action::ManageDecision, &p.path)?;
         let txn = self.begin_write().await?;
@@ -433,21 +584,38 @@ impl Store {
         if res.rows_affected != 1 {
             return Err(ServiceError::NotFound { entity: "action" });
         }
-        event(&txn, actor, p.compound.id, "action.done", id, serde_json::json!({ "action_id": action_id, "done": done })).await?;
+        event(
+            &txn,
+            actor,
+            p.compound.id,
+            "action.done",
+            id,
+            serde_json::json!({ "action_id": action_id, "done": done }),
+        )
+        .await?;
         txn.commit().await?;
         Ok(())
     }
 
     /// A resident of the scope rates the result once the decision is being (or has been)
     /// carried out; rating again replaces their earlier rating.
-    pub async fn evaluate(&self, actor: &Actor, id: i64, input: &EvaluationInput) -> ServiceResult<()> {
+    pub async fn evaluate(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &EvaluationInput,
+    ) -> ServiceResult<()> {
         let p = self.load_proposal(id).await?;
         actor.require(Action::Propose, &p.path)?;
         p.at_stage(&[ProposalStage::Acting, ProposalStage::Evaluated])?;
         if !(1..=5).contains(&input.rating) {
-            return Err(ServiceError::invalid("rating", Invalid::OutOfRange { min: 1, max: 5 }));
+            return Err(ServiceError::invalid(
+                "rating",
+                Invalid::OutOfRange { min: 1, max: 5 },
+            ));
         }
-        let comment = Text::parse_optional(&input.comment, 1000).map_err(|e| FieldError::new("comment", e))?;
+        let comment = Text::parse_optional(&input.comment, 1000)
+            .map_err(|e| FieldError::new("comment", e))?;
         let txn = self.begin_write().await?;
         evaluation::Entity::delete_many()
             .filter(evaluation::Column::ProposalId.eq(id))
@@ -464,7 +632,15 @@ impl Store {
         })
         .exec_without_returning(&txn)
         .await?;
-        event(&txn, actor, p.compound.id, "proposal.evaluate", id, serde_json::json!({ "rating": input.rating })).await?;
+        event(
+            &txn,
+            actor,
+            p.compound.id,
+            "proposal.evaluate",
+            id,
+            serde_json::json!({ "rating": input.rating }),
+        )
+        .await?;
         txn.commit().await?;
         Ok(())
     }
@@ -479,7 +655,14 @@ impl Store {
             .await?;
         Ok(rows
             .into_iter()
-            .map(|n| NotificationView { id: n.id, kind: n.kind, title: n.title, link: n.link, created_at: n.created_at, read: n.read_at.is_some() })
+            .map(|n| NotificationView {
+                id: n.id,
+                kind: n.kind,
+                title: n.title,
+                link: n.link,
+                created_at: n.created_at,
+                read: n.read_at.is_some(),
+            })
             .collect())
     }
 
@@ -524,7 +707,14 @@ impl Store {
 
 /// Queues a notification for every account holding an owner role on a household of the
 /// frozen roll (voting opened) — inside the caller's transaction.
-pub(crate) async fn notify_roll<C: ConnectionTrait>(txn: &C, at: i64, proposal_id: i64, kind: &str, title: &str, topic: &str) -> ServiceResult<()> {
+pub(crate) async fn notify_roll<C: ConnectionTrait>(
+    txn: &C,
+    at: i64,
+    proposal_id: i64,
+    kind: &str,
+    title: &str,
+    topic: &str,
+) -> ServiceResult<()> {
     let households: Vec<i64> = elector_household::Entity::find()
         .filter(elector_household::Column::ProposalId.eq(proposal_id))
         .select_only()
@@ -533,11 +723,23 @@ pub(crate) async fn notify_roll<C: ConnectionTrait>(txn: &C, at: i64, proposal_i
         .all(txn)
         .await?;
     let accounts = owner_accounts(txn, &households).await?;
-    notify(txn, at, &accounts, kind, title, topic, &format!("/proposals/{proposal_id}")).await
+    notify(
+        txn,
+        at,
+        &accounts,
+        kind,
+        title,
+        topic,
+        &format!("/proposals/{proposal_id}"),
+    )
+    .await
 }
 
 /// The accounts of the owners of these households, each once, in id order.
-pub(crate) async fn owner_accounts<C: ConnectionTrait>(txn: &C, households: &[i64]) -> ServiceResult<Vec<i64>> {
+pub(crate) async fn owner_accounts<C: ConnectionTrait>(
+    txn: &C,
+    households: &[i64],
+) -> ServiceResult<Vec<i64>> {
     let mut accounts: Vec<i64> = Vec::new();
     for chunk in households.chunks(500) {
         let ids: Vec<i64> = role_grant::Entity::find()
@@ -559,7 +761,15 @@ pub(crate) async fn owner_accounts<C: ConnectionTrait>(txn: &C, households: &[i6
 /// Queues one notification per account, inside the caller's transaction. `title` is the
 /// line shown on the site; `topic` names the thing it is about (a proposal's title), from which
 /// the senders write a message in the recipient's language.
-pub(crate) async fn notify<C: ConnectionTrait>(txn: &C, at: i64, accounts: &[i64], kind: &str, title: &str, topic: &str, link: &str) -> ServiceResult<()> {
+pub(crate) async fn notify<C: ConnectionTrait>(
+    txn: &C,
+    at: i64,
+    accounts: &[i64],
+    kind: &str,
+    title: &str,
+    topic: &str,
+    link: &str,
+) -> ServiceResult<()> {
     let t = at;
     let title: String = title.chars().take(300).collect();
     let topic: String = topic.chars().take(300).collect();
@@ -581,17 +791,35 @@ pub(crate) async fn notify<C: ConnectionTrait>(txn: &C, at: i64, accounts: &[i64
         })
         .collect();
     for chunk in rows.chunks(500) {
-        notification::Entity::insert_many(chunk.iter().cloned()).exec_without_returning(txn).await?;
+        notification::Entity::insert_many(chunk.iter().cloned())
+            .exec_without_returning(txn)
+            .await?;
     }
     Ok(())
 }
 
 /// The proposer's notification when the vote is decided.
-pub(crate) async fn notify_proposer<C: ConnectionTrait>(txn: &C, at: i64, p: &proposal::Model, title: &str) -> ServiceResult<()> {
-    notify(txn, at, &[p.proposer_id], "proposal.decided", title, &p.title, &format!("/proposals/{}", p.id)).await
+pub(crate) async fn notify_proposer<C: ConnectionTrait>(
+    txn: &C,
+    at: i64,
+    p: &proposal::Model,
+    title: &str,
+) -> ServiceResult<()> {
+    notify(
+        txn,
+        at,
+        &[p.proposer_id],
+        "proposal.decided",
+        title,
+        &p.title,
+        &format!("/proposals/{}", p.id),
+    )
+    .await
 }
 
 fn parse_date(s: &str) -> Result<String, Invalid> {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s.trim(), &fmt).map(|d| d.to_string()).map_err(|_| Invalid::BadDate)
+    time::Date::parse(s.trim(), &fmt)
+        .map(|d| d.to_string())
+        .map_err(|_| Invalid::BadDate)
 }

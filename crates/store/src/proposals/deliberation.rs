@@ -13,7 +13,10 @@ use linli_domain::decision::{DecisionRule, MatterClass, Preset, ProposalStage, S
 use linli_domain::registry::Text;
 use linli_domain::{FieldError, Invalid, Lang, PageRequest, Paged};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
 use serde::{Deserialize, Serialize};
 
 /// A new proposal, as typed on the form or sent by a script.
@@ -73,22 +76,33 @@ impl CustomRuleInput {
             "area" => Some(vec![Measure::Area]),
             "headcount" => Some(vec![Measure::Headcount]),
             "both" | "" => Some(vec![Measure::Area, Measure::Headcount]),
-            _ => field(&mut e, "measure", Err::<Vec<Measure>, _>(Invalid::BadChoice)),
+            _ => field(
+                &mut e,
+                "measure",
+                Err::<Vec<Measure>, _>(Invalid::BadChoice),
+            ),
         };
         let of = match self.of.trim() {
             "all" | "" => Some(Base::All),
             "participants" => Some(Base::Participants),
             _ => field(&mut e, "of", Err::<Base, _>(Invalid::BadChoice)),
         };
-        let (Some(fraction), Some(measures), Some(of), true) = (fraction, measures, of, e.is_empty()) else {
+        let (Some(fraction), Some(measures), Some(of), true) =
+            (fraction, measures, of, e.is_empty())
+        else {
             return Err(e);
         };
         let mut thresholds = Vec::new();
         if self.quorum {
-            let two_thirds = linli_domain::Fraction::new(2, 3).ok_or_else(|| vec![FieldError::new("fraction", Invalid::BadFraction)])?;
+            let two_thirds = linli_domain::Fraction::new(2, 3)
+                .ok_or_else(|| vec![FieldError::new("fraction", Invalid::BadFraction)])?;
             thresholds.extend(measures.iter().map(|m| Threshold::quorum(*m, two_thirds)));
         }
-        thresholds.extend(measures.iter().map(|m| Threshold::yes(*m, of, fraction, self.strict)));
+        thresholds.extend(
+            measures
+                .iter()
+                .map(|m| Threshold::yes(*m, of, fraction, self.strict)),
+        );
         let rule = DecisionRule {
             thresholds,
             requires_affected_consent: self.requires_affected_consent,
@@ -164,9 +178,18 @@ struct ParsedProposal {
 fn parse_proposal(input: &ProposalInput) -> ServiceResult<ParsedProposal> {
     let mut e = Vec::new();
     let scope = field(&mut e, "scope", Scope::parse(&input.scope));
-    let scope_id = field(&mut e, "scope_id", input.scope_id.trim().parse::<i64>().map_err(|_| Invalid::NotANumber));
+    let scope_id = field(
+        &mut e,
+        "scope_id",
+        input
+            .scope_id
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| Invalid::NotANumber),
+    );
     let title = field(&mut e, "title", Text::parse(&input.title, 200));
-    let body = field(&mut e, "body", Text::parse_optional(&input.body, 20_000)).map(|b| b.map(Text::into_string).unwrap_or_default());
+    let body = field(&mut e, "body", Text::parse_optional(&input.body, 20_000))
+        .map(|b| b.map(Text::into_string).unwrap_or_default());
     let matter = field(&mut e, "matter", MatterClass::parse(&input.matter));
     let preset = match (input.preset.trim(), matter) {
         ("", Some(m)) => Some(m.default_preset()),
@@ -195,16 +218,36 @@ fn parse_proposal(input: &ProposalInput) -> ServiceResult<ParsedProposal> {
         (None, _) => None,
     };
     match (scope, scope_id, title, body, matter, preset, rule) {
-        (Some(scope), Some(scope_id), Some(title), Some(body), Some(matter), Some(preset), Some(rule)) if e.is_empty() => {
-            Ok(ParsedProposal { scope, scope_id, title, body, matter, preset, rule })
-        }
+        (
+            Some(scope),
+            Some(scope_id),
+            Some(title),
+            Some(body),
+            Some(matter),
+            Some(preset),
+            Some(rule),
+        ) if e.is_empty() => Ok(ParsedProposal {
+            scope,
+            scope_id,
+            title,
+            body,
+            matter,
+            preset,
+            rule,
+        }),
         _ => Err(ServiceError::Invalid(e)),
     }
 }
 
 impl Store {
     /// Puts a proposal forward as a draft. Anyone with a role in (or under) the scope may.
-    pub async fn create_proposal(&self, actor: &Actor, compound_id: i64, input: &ProposalInput, lang: Lang) -> ServiceResult<ProposalView> {
+    pub async fn create_proposal(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        input: &ProposalInput,
+        lang: Lang,
+    ) -> ServiceResult<ProposalView> {
         let c = self.compound_row(compound_id).await?;
         let p = parse_proposal(input)?;
         let (path, _, _) = self.scope_place(&c, p.scope, p.scope_id).await?;
@@ -237,14 +280,24 @@ impl Store {
         .exec(&txn)
         .await?
         .last_insert_id;
-        let row = proposal::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "proposal" })?;
+        let row = proposal::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(ServiceError::NotFound { entity: "proposal" })?;
         record(&txn, actor, c.id, "proposal.create", id, None, Some(&row)).await?;
         txn.commit().await?;
         self.proposal(actor, id, lang).await
     }
 
     /// The proposals of a compound, newest first, optionally only those at one stage.
-    pub async fn list_proposals(&self, actor: &Actor, compound_id: i64, stage: Option<&str>, page: PageRequest, lang: Lang) -> ServiceResult<Paged<ProposalRow>> {
+    pub async fn list_proposals(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        stage: Option<&str>,
+        page: PageRequest,
+        lang: Lang,
+    ) -> ServiceResult<Paged<ProposalRow>> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ViewPublic, &paths::compound_path(&c))?;
         let mut q = proposal::Entity::find().filter(proposal::Column::CompoundId.eq(c.id));
@@ -253,11 +306,18 @@ impl Store {
             q = q.filter(proposal::Column::Stage.eq(s.as_str()));
         }
         let total = q.clone().count(self.read()).await?;
-        let rows = q.order_by_desc(proposal::Column::Id).offset(page.offset()).limit(page.size()).all(self.read()).await?;
+        let rows = q
+            .order_by_desc(proposal::Column::Id)
+            .offset(page.offset())
+            .limit(page.size())
+            .all(self.read())
+            .await?;
         let items = rows
             .into_iter()
             .map(|r| ProposalRow {
-                stage_label: ProposalStage::parse(&r.stage).map(|s| s.label(lang).to_string()).unwrap_or_default(),
+                stage_label: ProposalStage::parse(&r.stage)
+                    .map(|s| s.label(lang).to_string())
+                    .unwrap_or_default(),
                 id: r.id,
                 title: r.title,
                 scope: r.scope_kind,
@@ -274,7 +334,13 @@ impl Store {
 
     /// Moves a proposal along: submit, withdraw, start acting, mark evaluated. Opening and
     /// closing the vote have their own methods because they do more than change the stage.
-    pub async fn change_stage(&self, actor: &Actor, id: i64, request: StageRequest, lang: Lang) -> ServiceResult<ProposalView> {
+    pub async fn change_stage(
+        &self,
+        actor: &Actor,
+        id: i64,
+        request: StageRequest,
+        lang: Lang,
+    ) -> ServiceResult<ProposalView> {
         let p = self.load_proposal(id).await?;
         let proposer = p.row.proposer_id == actor.account_id;
         let manager = actor.can(Action::ManageDecision, &p.path);
@@ -287,8 +353,12 @@ impl Store {
         if !allowed {
             return Err(ServiceError::Forbidden);
         }
-        let next = p.stage.next(event).map_err(|e| ServiceError::invalid("stage", e))?;
-        self.set_stage(actor, &p, next, "proposal.stage", Vec::new()).await?;
+        let next = p
+            .stage
+            .next(event)
+            .map_err(|e| ServiceError::invalid("stage", e))?;
+        self.set_stage(actor, &p, next, "proposal.stage", Vec::new())
+            .await?;
         self.proposal(actor, id, lang).await
     }
 
@@ -303,7 +373,8 @@ impl Store {
         extra: Vec<(proposal::Column, Expr)>,
     ) -> ServiceResult<()> {
         let txn = self.begin_write().await?;
-        self.set_stage_in(&txn, actor, p, next, action, extra).await?;
+        self.set_stage_in(&txn, actor, p, next, action, extra)
+            .await?;
         txn.commit().await?;
         Ok(())
     }
@@ -320,7 +391,10 @@ impl Store {
         let mut update = proposal::Entity::update_many()
             .col_expr(proposal::Column::Stage, Expr::value(next.as_str()))
             .col_expr(proposal::Column::UpdatedAt, Expr::value(self.now()))
-            .col_expr(proposal::Column::Version, Expr::col(proposal::Column::Version).add(1));
+            .col_expr(
+                proposal::Column::Version,
+                Expr::col(proposal::Column::Version).add(1),
+            );
         for (col, value) in extra {
             update = update.col_expr(col, value);
         }
@@ -330,14 +404,30 @@ impl Store {
             .exec(txn)
             .await?;
         if res.rows_affected != 1 {
-            return Err(ServiceError::Stale { current: p.row.version + 1 });
+            return Err(ServiceError::Stale {
+                current: p.row.version + 1,
+            });
         }
         let after = proposal::Entity::find_by_id(p.row.id).one(txn).await?;
-        record(txn, actor, p.compound.id, action, p.row.id, Some(&p.row), after.as_ref()).await
+        record(
+            txn,
+            actor,
+            p.compound.id,
+            action,
+            p.row.id,
+            Some(&p.row),
+            after.as_ref(),
+        )
+        .await
     }
 
     /// A resident's support for a draft or a proposal under deliberation; once per account.
-    pub async fn support_proposal(&self, actor: &Actor, id: i64, lang: Lang) -> ServiceResult<ProposalView> {
+    pub async fn support_proposal(
+        &self,
+        actor: &Actor,
+        id: i64,
+        lang: Lang,
+    ) -> ServiceResult<ProposalView> {
         let p = self.load_proposal(id).await?;
         actor.require(Action::Propose, &p.path)?;
         p.at_stage(&[ProposalStage::Draft, ProposalStage::Deliberation])?;
@@ -357,11 +447,22 @@ impl Store {
             .exec(&txn)
             .await?;
             proposal::Entity::update_many()
-                .col_expr(proposal::Column::SupportCount, Expr::col(proposal::Column::SupportCount).add(1))
+                .col_expr(
+                    proposal::Column::SupportCount,
+                    Expr::col(proposal::Column::SupportCount).add(1),
+                )
                 .filter(proposal::Column::Id.eq(id))
                 .exec(&txn)
                 .await?;
-            super::event(&txn, actor, p.compound.id, "proposal.support", id, serde_json::json!({ "account_id": actor.account_id })).await?;
+            super::event(
+                &txn,
+                actor,
+                p.compound.id,
+                "proposal.support",
+                id,
+                serde_json::json!({ "account_id": actor.account_id }),
+            )
+            .await?;
         }
         txn.commit().await?;
         self.proposal(actor, id, lang).await
@@ -379,11 +480,19 @@ impl Store {
         Ok(rows.into_iter().map(comment_view).collect())
     }
 
-    pub async fn add_comment(&self, actor: &Actor, id: i64, input: &CommentInput) -> ServiceResult<CommentView> {
+    pub async fn add_comment(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &CommentInput,
+    ) -> ServiceResult<CommentView> {
         let p = self.load_proposal(id).await?;
         actor.require(Action::Propose, &p.path)?;
         if p.stage == ProposalStage::Withdrawn {
-            return Err(ServiceError::invalid("stage", Invalid::WrongStage { stage: p.stage }));
+            return Err(ServiceError::invalid(
+                "stage",
+                Invalid::WrongStage { stage: p.stage },
+            ));
         }
         let body = Text::parse(&input.body, 5000).map_err(|e| FieldError::new("body", e))?;
         if input.official && !actor.can(Action::ManageDecision, &p.path) {
@@ -391,7 +500,10 @@ impl Store {
         }
         let txn = self.begin_write().await?;
         if let Some(parent) = input.parent_id {
-            let ok = proposal_comment::Entity::find_by_id(parent).one(&txn).await?.is_some_and(|c| c.proposal_id == id);
+            let ok = proposal_comment::Entity::find_by_id(parent)
+                .one(&txn)
+                .await?
+                .is_some_and(|c| c.proposal_id == id);
             if !ok {
                 return Err(ServiceError::invalid("parent_id", Invalid::BadChoice));
             }
@@ -409,15 +521,33 @@ impl Store {
         .exec(&txn)
         .await?
         .last_insert_id;
-        let row = proposal_comment::Entity::find_by_id(cid).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "comment" })?;
-        super::event(&txn, actor, p.compound.id, "proposal.comment", id, serde_json::to_value(&row).map_err(anyhow::Error::from)?).await?;
+        let row = proposal_comment::Entity::find_by_id(cid)
+            .one(&txn)
+            .await?
+            .ok_or(ServiceError::NotFound { entity: "comment" })?;
+        super::event(
+            &txn,
+            actor,
+            p.compound.id,
+            "proposal.comment",
+            id,
+            serde_json::to_value(&row).map_err(anyhow::Error::from)?,
+        )
+        .await?;
         txn.commit().await?;
         Ok(comment_view(row))
     }
 }
 
 fn comment_view(c: proposal_comment::Model) -> CommentView {
-    CommentView { id: c.id, parent_id: c.parent_id, author_name: c.author_name, body: c.body, official: c.official, created_at: c.created_at }
+    CommentView {
+        id: c.id,
+        parent_id: c.parent_id,
+        author_name: c.author_name,
+        body: c.body,
+        official: c.official,
+        created_at: c.created_at,
+    }
 }
 
 /// The audit record of a change to a proposal row.
@@ -430,10 +560,23 @@ pub(crate) async fn record<C: ConnectionTrait>(
     before: Option<&proposal::Model>,
     after: Option<&proposal::Model>,
 ) -> ServiceResult<()> {
-    let json = |m: Option<&proposal::Model>| m.map(serde_json::to_value).transpose().map_err(anyhow::Error::from);
+    let json = |m: Option<&proposal::Model>| {
+        m.map(serde_json::to_value)
+            .transpose()
+            .map_err(anyhow::Error::from)
+    };
     audit::record(
         txn,
-        Change { chain, at: actor.at, actor: Some(actor.account_id), action, entity: "proposal", entity_id: id, before: json(before)?, after: json(after)? },
+        Change {
+            chain,
+            at: actor.at,
+            actor: Some(actor.account_id),
+            action,
+            entity: "proposal",
+            entity_id: id,
+            before: json(before)?,
+            after: json(after)?,
+        },
     )
     .await
 }

@@ -10,18 +10,24 @@
 
 use super::voting::{CheckLine, StoredResult, amount};
 use super::{Loaded, ProposalInput, ProposalView, Scope, internal, require_view};
-use crate::accounts::Actor;
-use crate::entity::{account, candidate, election, election_ballot, election_ballot_event, proposal, role_grant};
-use crate::error::{ServiceError, ServiceResult};
 use crate::Store;
+use crate::accounts::Actor;
+use crate::entity::{
+    account, candidate, election, election_ballot, election_ballot_event, proposal, role_grant,
+};
+use crate::error::{ServiceError, ServiceResult};
 use linli_domain::authz::{Action, Role};
 use linli_domain::decision::{
-    CastMethod, Check, Election, ElectionResult, MatterClass, Outcome, ProposalStage, StageEvent, TallyResult, VoterKey,
+    CastMethod, Check, Election, ElectionResult, MatterClass, Outcome, ProposalStage, StageEvent,
+    TallyResult, VoterKey,
 };
 use linli_domain::registry::Text;
 use linli_domain::{Area, Invalid, Lang};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -57,7 +63,10 @@ impl ElectionKind {
 
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            ElectionKind::Committee => lang.pick("业主委员会（自管会）委员", "Owners' (self-management) committee members"),
+            ElectionKind::Committee => lang.pick(
+                "业主委员会（自管会）委员",
+                "Owners' (self-management) committee members",
+            ),
             ElectionKind::BuildingHead => lang.pick("楼栋长", "Building heads"),
             ElectionKind::UnitHead => lang.pick("单元长", "Unit heads"),
         }
@@ -87,7 +96,11 @@ pub enum Nomination {
 }
 
 impl Nomination {
-    pub const ALL: [Nomination; 3] = [Nomination::SelfNominated, Nomination::Residents, Nomination::PartyBranch];
+    pub const ALL: [Nomination; 3] = [
+        Nomination::SelfNominated,
+        Nomination::Residents,
+        Nomination::PartyBranch,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -100,7 +113,10 @@ impl Nomination {
     pub fn parse(s: &str) -> Result<Nomination, Invalid> {
         match s.trim() {
             "" => Err(Invalid::Required),
-            s => Nomination::ALL.into_iter().find(|n| n.as_str() == s).ok_or(Invalid::BadChoice),
+            s => Nomination::ALL
+                .into_iter()
+                .find(|n| n.as_str() == s)
+                .ok_or(Invalid::BadChoice),
         }
     }
 
@@ -274,13 +290,20 @@ fn join_ids(ids: &[i64]) -> String {
 }
 
 fn area_text(centi: i64) -> String {
-    Area::from_centi(centi).map(|a| a.to_string()).unwrap_or_else(|_| centi.to_string())
+    Area::from_centi(centi)
+        .map(|a| a.to_string())
+        .unwrap_or_else(|_| centi.to_string())
 }
 
 fn lines(checks: &[Check], lang: Lang) -> Vec<CheckLine> {
     checks
         .iter()
-        .map(|c| CheckLine { rule: c.label(lang), part: amount(c.measure(), c.part, lang), whole: amount(c.measure(), c.whole, lang), met: c.met })
+        .map(|c| CheckLine {
+            rule: c.label(lang),
+            part: amount(c.measure(), c.part, lang),
+            whole: amount(c.measure(), c.whole, lang),
+            met: c.met,
+        })
         .collect()
 }
 
@@ -299,28 +322,54 @@ fn outcome(r: &ElectionResult) -> Outcome {
 impl Store {
     /// The election of a proposal, if it is one.
     pub async fn election_of(&self, proposal_id: i64) -> ServiceResult<Option<election::Model>> {
-        Ok(election::Entity::find().filter(election::Column::ProposalId.eq(proposal_id)).one(self.read()).await?)
+        Ok(election::Entity::find()
+            .filter(election::Column::ProposalId.eq(proposal_id))
+            .one(self.read())
+            .await?)
     }
 
     async fn load_election(&self, id: i64) -> ServiceResult<(Loaded, election::Model)> {
         let p = self.load_proposal(id).await?;
-        let e = self.election_of(id).await?.ok_or(ServiceError::NotFound { entity: "election" })?;
+        let e = self
+            .election_of(id)
+            .await?
+            .ok_or(ServiceError::NotFound { entity: "election" })?;
         Ok((p, e))
     }
 
     /// Puts an election forward as a draft: a proposal of matter `committee` on the scope,
     /// with its seats. Those who run decisions on the scope may.
-    pub async fn create_election(&self, actor: &Actor, compound_id: i64, input: &ElectionInput, lang: Lang) -> ServiceResult<ElectionView> {
+    pub async fn create_election(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        input: &ElectionInput,
+        lang: Lang,
+    ) -> ServiceResult<ElectionView> {
         let c = self.compound_row(compound_id).await?;
         let scope = Scope::parse(&input.scope).map_err(|e| ServiceError::invalid("scope", e))?;
-        let scope_id = input.scope_id.trim().parse::<i64>().map_err(|_| ServiceError::invalid("scope_id", Invalid::NotANumber))?;
+        let scope_id = input
+            .scope_id
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| ServiceError::invalid("scope_id", Invalid::NotANumber))?;
         let (path, _, _) = self.scope_place(&c, scope, scope_id).await?;
         actor.require(Action::ManageDecision, &path)?;
         let seats = match input.seats.trim() {
             "" => Err(Invalid::Required),
-            s => s.parse::<i64>().map_err(|_| Invalid::NotANumber).and_then(|n| {
-                if (1..=MAX_SEATS).contains(&n) { Ok(n) } else { Err(Invalid::OutOfRange { min: 1, max: MAX_SEATS }) }
-            }),
+            s => s
+                .parse::<i64>()
+                .map_err(|_| Invalid::NotANumber)
+                .and_then(|n| {
+                    if (1..=MAX_SEATS).contains(&n) {
+                        Ok(n)
+                    } else {
+                        Err(Invalid::OutOfRange {
+                            min: 1,
+                            max: MAX_SEATS,
+                        })
+                    }
+                }),
         }
         .map_err(|e| ServiceError::invalid("seats", e))?;
         let pi = ProposalInput {
@@ -347,19 +396,42 @@ impl Store {
         })
         .exec_without_returning(&txn)
         .await?;
-        super::event(&txn, actor, c.id, "election.create", p.id, serde_json::json!({"kind": kind.as_str(), "seats": seats})).await?;
+        super::event(
+            &txn,
+            actor,
+            c.id,
+            "election.create",
+            p.id,
+            serde_json::json!({"kind": kind.as_str(), "seats": seats}),
+        )
+        .await?;
         txn.commit().await?;
         self.election(actor, p.id, lang).await
     }
 
     /// Each voter's current election ballot for the register: the candidates they named.
-    pub(super) async fn election_casts(&self, id: i64) -> ServiceResult<std::collections::HashMap<String, super::voting::Cast>> {
-        let names: std::collections::HashMap<i64, String> = self.candidates(id).await?.into_iter().map(|c| (c.id, c.name)).collect();
-        let ballots = election_ballot::Entity::find().filter(election_ballot::Column::ProposalId.eq(id)).all(self.read()).await?;
+    pub(super) async fn election_casts(
+        &self,
+        id: i64,
+    ) -> ServiceResult<std::collections::HashMap<String, super::voting::Cast>> {
+        let names: std::collections::HashMap<i64, String> = self
+            .candidates(id)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect();
+        let ballots = election_ballot::Entity::find()
+            .filter(election_ballot::Column::ProposalId.eq(id))
+            .all(self.read())
+            .await?;
         Ok(ballots
             .into_iter()
             .map(|b| {
-                let label = parse_ids(&b.candidate_ids).iter().filter_map(|c| names.get(c).cloned()).collect::<Vec<_>>().join("、");
+                let label = parse_ids(&b.candidate_ids)
+                    .iter()
+                    .filter_map(|c| names.get(c).cloned())
+                    .collect::<Vec<_>>()
+                    .join("、");
                 let choice = b.candidate_ids.clone();
                 (b.voter_key.clone(), super::voting::cast!(b, choice, label))
             })
@@ -367,11 +439,20 @@ impl Store {
     }
 
     async fn candidates(&self, id: i64) -> ServiceResult<Vec<candidate::Model>> {
-        Ok(candidate::Entity::find().filter(candidate::Column::ProposalId.eq(id)).order_by_asc(candidate::Column::Id).all(self.read()).await?)
+        Ok(candidate::Entity::find()
+            .filter(candidate::Column::ProposalId.eq(id))
+            .order_by_asc(candidate::Column::Id)
+            .all(self.read())
+            .await?)
     }
 
     /// An election with its candidates, its count as the actor may see it, and their ballot.
-    pub async fn election(&self, actor: &Actor, id: i64, lang: Lang) -> ServiceResult<ElectionView> {
+    pub async fn election(
+        &self,
+        actor: &Actor,
+        id: i64,
+        lang: Lang,
+    ) -> ServiceResult<ElectionView> {
         let (p, e) = self.load_election(id).await?;
         require_view(actor, &p)?;
         let proposal = self.proposal(actor, id, lang).await?;
@@ -382,10 +463,16 @@ impl Store {
         let count = match p.stage {
             ProposalStage::Draft | ProposalStage::Deliberation | ProposalStage::Withdrawn => None,
             ProposalStage::Voting if !recorder => None,
-            ProposalStage::Voting => Some(count_view(&self.election_count(self.read(), &p, &e).await?, &cands, false, lang)),
+            ProposalStage::Voting => Some(count_view(
+                &self.election_count(self.read(), &p, &e).await?,
+                &cands,
+                false,
+                lang,
+            )),
             _ => match &e.result {
                 Some(r) => {
-                    let r: ElectionResult = serde_json::from_str(r).map_err(|err| internal(format!("election result of {id}: {err}")))?;
+                    let r: ElectionResult = serde_json::from_str(r)
+                        .map_err(|err| internal(format!("election result of {id}: {err}")))?;
                     Some(count_view(&r, &cands, true, lang))
                 }
                 None => None,
@@ -407,14 +494,22 @@ impl Store {
                     .into_tuple()
                     .all(self.read())
                     .await?;
-                (Some(b.map(|b| parse_ids(&b.candidate_ids)).unwrap_or_default()), Some(labels.join("、")))
+                (
+                    Some(b.map(|b| parse_ids(&b.candidate_ids)).unwrap_or_default()),
+                    Some(labels.join("、")),
+                )
             }
             None => (None, None),
         };
         let nominating = matches!(p.stage, ProposalStage::Draft | ProposalStage::Deliberation);
-        let decided = matches!(p.stage, ProposalStage::Passed | ProposalStage::Acting | ProposalStage::Evaluated);
+        let decided = matches!(
+            p.stage,
+            ProposalStage::Passed | ProposalStage::Acting | ProposalStage::Evaluated
+        );
         let can = ElectionPermissions {
-            nominate_self: nominating && actor.can(Action::Propose, &p.path) && !cands.iter().any(|c| c.account_id == Some(actor.account_id)),
+            nominate_self: nominating
+                && actor.can(Action::Propose, &p.path)
+                && !cands.iter().any(|c| c.account_id == Some(actor.account_id)),
             nominate_others: nominating && manage,
             vote: p.stage == ProposalStage::Voting && own.is_some(),
             record_ballots: p.stage == ProposalStage::Voting && recorder,
@@ -429,8 +524,17 @@ impl Store {
             candidates: cands
                 .into_iter()
                 .map(|c| {
-                    let label = Nomination::parse(&c.nominated_by).map(|n| n.label(lang).to_string()).unwrap_or_default();
-                    CandidateView { id: c.id, name: c.name, account_id: c.account_id, nominated_by: c.nominated_by, nominated_by_label: label, statement: c.statement }
+                    let label = Nomination::parse(&c.nominated_by)
+                        .map(|n| n.label(lang).to_string())
+                        .unwrap_or_default();
+                    CandidateView {
+                        id: c.id,
+                        name: c.name,
+                        account_id: c.account_id,
+                        nominated_by: c.nominated_by,
+                        nominated_by_label: label,
+                        statement: c.statement,
+                    }
                 })
                 .collect(),
             count,
@@ -443,30 +547,59 @@ impl Store {
 
     /// Nominates a candidate while the election is a draft or under deliberation. A resident
     /// stands themselves; the committee enters those recommended by residents or the party branch.
-    pub async fn nominate(&self, actor: &Actor, id: i64, input: &NominationInput) -> ServiceResult<CandidateView> {
+    pub async fn nominate(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &NominationInput,
+    ) -> ServiceResult<CandidateView> {
         let (p, _) = self.load_election(id).await?;
         let mut errs = Vec::new();
-        let by = crate::registry::field(&mut errs, "nominated_by", Nomination::parse(&input.nominated_by));
-        let statement = crate::registry::field(&mut errs, "statement", Text::parse_optional(&input.statement, 4000));
+        let by = crate::registry::field(
+            &mut errs,
+            "nominated_by",
+            Nomination::parse(&input.nominated_by),
+        );
+        let statement = crate::registry::field(
+            &mut errs,
+            "statement",
+            Text::parse_optional(&input.statement, 4000),
+        );
         let (Some(by), Some(statement)) = (by, statement) else {
             return Err(ServiceError::Invalid(errs));
         };
         let (name, account_id, person_id) = if by == Nomination::SelfNominated {
             actor.require(Action::Propose, &p.path)?;
-            let person_id = account::Entity::find_by_id(actor.account_id).one(self.read()).await?.and_then(|a| a.person_id);
+            let person_id = account::Entity::find_by_id(actor.account_id)
+                .one(self.read())
+                .await?
+                .and_then(|a| a.person_id);
             (actor.name.clone(), Some(actor.account_id), person_id)
         } else {
             actor.require(Action::ManageDecision, &p.path)?;
-            let name = Text::parse(&input.name, 100).map_err(|e| ServiceError::invalid("name", e))?;
+            let name =
+                Text::parse(&input.name, 100).map_err(|e| ServiceError::invalid("name", e))?;
             let acc = match input.account_id {
-                Some(aid) => Some(account::Entity::find_by_id(aid).one(self.read()).await?.ok_or_else(|| ServiceError::invalid("account_id", Invalid::BadChoice))?),
+                Some(aid) => Some(
+                    account::Entity::find_by_id(aid)
+                        .one(self.read())
+                        .await?
+                        .ok_or_else(|| ServiceError::invalid("account_id", Invalid::BadChoice))?,
+                ),
                 None => None,
             };
-            (name.into_string(), acc.as_ref().map(|a| a.id), acc.and_then(|a| a.person_id))
+            (
+                name.into_string(),
+                acc.as_ref().map(|a| a.id),
+                acc.and_then(|a| a.person_id),
+            )
         };
         p.at_stage(&[ProposalStage::Draft, ProposalStage::Deliberation])?;
         let existing = self.candidates(id).await?;
-        if existing.iter().any(|c| c.name == name || (account_id.is_some() && c.account_id == account_id)) {
+        if existing
+            .iter()
+            .any(|c| c.name == name || (account_id.is_some() && c.account_id == account_id))
+        {
             return Err(ServiceError::invalid("name", Invalid::Taken));
         }
         let txn = self.begin_write().await?;
@@ -484,8 +617,22 @@ impl Store {
         .exec(&txn)
         .await?
         .last_insert_id;
-        let row = candidate::Entity::find_by_id(cid).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "candidate" })?;
-        super::event(&txn, actor, p.compound.id, "election.nominate", id, serde_json::to_value(&row).map_err(anyhow::Error::from)?).await?;
+        let row =
+            candidate::Entity::find_by_id(cid)
+                .one(&txn)
+                .await?
+                .ok_or(ServiceError::NotFound {
+                    entity: "candidate",
+                })?;
+        super::event(
+            &txn,
+            actor,
+            p.compound.id,
+            "election.nominate",
+            id,
+            serde_json::to_value(&row).map_err(anyhow::Error::from)?,
+        )
+        .await?;
         txn.commit().await?;
         Ok(CandidateView {
             id: row.id,
@@ -499,21 +646,42 @@ impl Store {
 
     /// Casts or changes an election ballot: up to N of the M candidates. Who may record it
     /// for whom, and the evidence each way needs, are those of any ballot (`cast_ballot`).
-    pub async fn cast_election_ballot(&self, actor: &Actor, id: i64, input: &ElectionBallotInput) -> ServiceResult<ElectionBallotView> {
+    pub async fn cast_election_ballot(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &ElectionBallotInput,
+    ) -> ServiceResult<ElectionBallotView> {
         let (p, e) = self.load_election(id).await?;
         require_view(actor, &p)?;
         let mut errs = Vec::new();
-        let method_text = if input.method.trim().is_empty() { "online" } else { input.method.trim() };
+        let method_text = if input.method.trim().is_empty() {
+            "online"
+        } else {
+            input.method.trim()
+        };
         let method = crate::registry::field(&mut errs, "method", CastMethod::parse(method_text));
-        let witness = crate::registry::field(&mut errs, "witness", Text::parse_optional(&input.witness, 200));
-        let note = crate::registry::field(&mut errs, "note", Text::parse_optional(&input.note, 2000));
-        let proxy_name = crate::registry::field(&mut errs, "proxy_name", Text::parse_optional(&input.proxy_name, 100)).flatten();
+        let witness = crate::registry::field(
+            &mut errs,
+            "witness",
+            Text::parse_optional(&input.witness, 200),
+        );
+        let note =
+            crate::registry::field(&mut errs, "note", Text::parse_optional(&input.note, 2000));
+        let proxy_name = crate::registry::field(
+            &mut errs,
+            "proxy_name",
+            Text::parse_optional(&input.proxy_name, 100),
+        )
+        .flatten();
         let cands: Vec<i64> = self.candidates(id).await?.iter().map(|c| c.id).collect();
         let rule = Election::civil_code(usize::try_from(e.seats).unwrap_or(0), cands);
         if let Err(err) = rule.check_ballot(&input.candidates) {
             errs.push(err);
         }
-        let (Some(method), Some(witness), Some(note), true) = (method, witness, note, errs.is_empty()) else {
+        let (Some(method), Some(witness), Some(note), true) =
+            (method, witness, note, errs.is_empty())
+        else {
             return Err(ServiceError::Invalid(errs));
         };
         // Who may record it, for whom, with what evidence, and the lock: as for any ballot.
@@ -545,19 +713,25 @@ impl Store {
             ..Default::default()
         })
         .on_conflict(
-            OnConflict::columns([election_ballot::Column::ProposalId, election_ballot::Column::VoterKey])
-                .update_columns([
-                    election_ballot::Column::CandidateIds,
-                    election_ballot::Column::Method,
-                    election_ballot::Column::RecordedBy,
-                    election_ballot::Column::RecorderName,
-                    election_ballot::Column::EvidenceId,
-                    election_ballot::Column::Witness,
-                    election_ballot::Column::Note,
-                    election_ballot::Column::CastAt,
-                ])
-                .value(election_ballot::Column::Revision, Expr::col((election_ballot::Entity, election_ballot::Column::Revision)).add(1))
-                .to_owned(),
+            OnConflict::columns([
+                election_ballot::Column::ProposalId,
+                election_ballot::Column::VoterKey,
+            ])
+            .update_columns([
+                election_ballot::Column::CandidateIds,
+                election_ballot::Column::Method,
+                election_ballot::Column::RecordedBy,
+                election_ballot::Column::RecorderName,
+                election_ballot::Column::EvidenceId,
+                election_ballot::Column::Witness,
+                election_ballot::Column::Note,
+                election_ballot::Column::CastAt,
+            ])
+            .value(
+                election_ballot::Column::Revision,
+                Expr::col((election_ballot::Entity, election_ballot::Column::Revision)).add(1),
+            )
+            .to_owned(),
         )
         .exec_without_returning(&txn)
         .await?;
@@ -583,16 +757,29 @@ impl Store {
         })
         .exec_without_returning(&txn)
         .await?;
-        super::event(&txn, actor, p.compound.id, "election.ballot", id, serde_json::to_value(&b).map_err(anyhow::Error::from)?).await?;
+        super::event(
+            &txn,
+            actor,
+            p.compound.id,
+            "election.ballot",
+            id,
+            serde_json::to_value(&b).map_err(anyhow::Error::from)?,
+        )
+        .await?;
         txn.commit().await?;
         Ok(ballot_view(b))
     }
 
     /// Every version of every election ballot, in the order cast: for those who run or
     /// assist the vote.
-    pub async fn election_ballot_history(&self, actor: &Actor, id: i64) -> ServiceResult<Vec<ElectionBallotView>> {
+    pub async fn election_ballot_history(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> ServiceResult<Vec<ElectionBallotView>> {
         let (p, _) = self.load_election(id).await?;
-        if !(actor.can(Action::ManageDecision, &p.path) || actor.can(Action::RecordBallot, &p.path)) {
+        if !(actor.can(Action::ManageDecision, &p.path) || actor.can(Action::RecordBallot, &p.path))
+        {
             return Err(ServiceError::Forbidden);
         }
         let rows = election_ballot_event::Entity::find()
@@ -616,7 +803,12 @@ impl Store {
     }
 
     /// Counts the election on its frozen roll.
-    async fn election_count<C: ConnectionTrait>(&self, db: &C, p: &Loaded, e: &election::Model) -> ServiceResult<ElectionResult> {
+    async fn election_count<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        p: &Loaded,
+        e: &election::Model,
+    ) -> ServiceResult<ElectionResult> {
         let (electorate, _) = self.frozen_electorate(db, p.row.id).await?;
         let cands: Vec<i64> = candidate::Entity::find()
             .filter(candidate::Column::ProposalId.eq(p.row.id))
@@ -634,19 +826,37 @@ impl Store {
             .into_tuple()
             .all(db)
             .await?;
-        let parsed = ballots.iter().filter_map(|(k, ids)| Some((VoterKey::parse(k).ok()?, parse_ids(ids))));
-        Ok(Election::civil_code(usize::try_from(e.seats).unwrap_or(0), cands).count(&electorate, parsed))
+        let parsed = ballots
+            .iter()
+            .filter_map(|(k, ids)| Some((VoterKey::parse(k).ok()?, parse_ids(ids))));
+        Ok(
+            Election::civil_code(usize::try_from(e.seats).unwrap_or(0), cands)
+                .count(&electorate, parsed),
+        )
     }
 
     /// For the generic tally (`voting::count`): an election's participation, its quorum checks
     /// and its outcome as a yes/no result, so the proposal page and notice read right.
-    pub(crate) async fn election_summary<C: ConnectionTrait>(&self, db: &C, p: &Loaded) -> ServiceResult<Option<(TallyResult, i64)>> {
-        let Some(e) = election::Entity::find().filter(election::Column::ProposalId.eq(p.row.id)).one(db).await? else {
+    pub(crate) async fn election_summary<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        p: &Loaded,
+    ) -> ServiceResult<Option<(TallyResult, i64)>> {
+        let Some(e) = election::Entity::find()
+            .filter(election::Column::ProposalId.eq(p.row.id))
+            .one(db)
+            .await?
+        else {
             return Ok(None);
         };
         let r = self.election_count(db, p, &e).await?;
-        let voted: Vec<String> =
-            election_ballot::Entity::find().filter(election_ballot::Column::ProposalId.eq(p.row.id)).select_only().column(election_ballot::Column::VoterKey).into_tuple().all(db).await?;
+        let voted: Vec<String> = election_ballot::Entity::find()
+            .filter(election_ballot::Column::ProposalId.eq(p.row.id))
+            .select_only()
+            .column(election_ballot::Column::VoterKey)
+            .into_tuple()
+            .all(db)
+            .await?;
         let answered = crate::entity::elector_household::Entity::find()
             .filter(crate::entity::elector_household::Column::ProposalId.eq(p.row.id))
             .filter(crate::entity::elector_household::Column::VoterKey.is_in(voted))
@@ -671,9 +881,17 @@ impl Store {
     /// Closes an election (called by `close_voting`, which checked the actor, the stage and
     /// the confirmation): counts under the proposal-row lock, stores the result with the
     /// election and its summary with the proposal, and moves the proposal on.
-    pub(crate) async fn close_election(&self, actor: &Actor, p: &Loaded, lang: Lang) -> ServiceResult<ProposalView> {
+    pub(crate) async fn close_election(
+        &self,
+        actor: &Actor,
+        p: &Loaded,
+        lang: Lang,
+    ) -> ServiceResult<ProposalView> {
         let id = p.row.id;
-        let e = self.election_of(id).await?.ok_or(ServiceError::NotFound { entity: "election" })?;
+        let e = self
+            .election_of(id)
+            .await?
+            .ok_or(ServiceError::NotFound { entity: "election" })?;
         let txn = self.begin_write().await?;
         let locked = proposal::Entity::update_many()
             .col_expr(proposal::Column::UpdatedAt, Expr::value(self.now()))
@@ -682,20 +900,37 @@ impl Store {
             .exec(&txn)
             .await?;
         if locked.rows_affected != 1 {
-            return Err(ServiceError::Stale { current: p.row.version + 1 });
+            return Err(ServiceError::Stale {
+                current: p.row.version + 1,
+            });
         }
         let result = self.election_count(&txn, p, &e).await?;
-        let (summary, answered) = self.election_summary(&txn, p).await?.ok_or(ServiceError::NotFound { entity: "election" })?;
-        let next = p.stage.next(StageEvent::Close(summary.outcome)).map_err(|err| ServiceError::invalid("stage", err))?;
-        let stored = serde_json::to_string(&StoredResult { result: summary, answered_households: answered, rule: p.rule.clone() }).map_err(anyhow::Error::from)?;
+        let (summary, answered) = self
+            .election_summary(&txn, p)
+            .await?
+            .ok_or(ServiceError::NotFound { entity: "election" })?;
+        let next = p
+            .stage
+            .next(StageEvent::Close(summary.outcome))
+            .map_err(|err| ServiceError::invalid("stage", err))?;
+        let stored = serde_json::to_string(&StoredResult {
+            result: summary,
+            answered_households: answered,
+            rule: p.rule.clone(),
+        })
+        .map_err(anyhow::Error::from)?;
         let full = serde_json::to_string(&result).map_err(anyhow::Error::from)?;
         election::Entity::update_many()
             .col_expr(election::Column::Result, Expr::value(full))
             .filter(election::Column::Id.eq(e.id))
             .exec(&txn)
             .await?;
-        let extra = vec![(proposal::Column::ClosedAt, Expr::value(self.now())), (proposal::Column::Result, Expr::value(stored))];
-        self.set_stage_in(&txn, actor, p, next, "election.close", extra).await?;
+        let extra = vec![
+            (proposal::Column::ClosedAt, Expr::value(self.now())),
+            (proposal::Column::Result, Expr::value(stored)),
+        ];
+        self.set_stage_in(&txn, actor, p, next, "election.close", extra)
+            .await?;
         txn.commit().await?;
         self.proposal(actor, id, lang).await
     }
@@ -706,14 +941,33 @@ impl Store {
     pub async fn grant_elected_roles(&self, actor: &Actor, id: i64) -> ServiceResult<RolesGranted> {
         let (p, e) = self.load_election(id).await?;
         actor.require(Action::GrantRole, &p.path)?;
-        p.at_stage(&[ProposalStage::Passed, ProposalStage::Acting, ProposalStage::Evaluated])?;
+        p.at_stage(&[
+            ProposalStage::Passed,
+            ProposalStage::Acting,
+            ProposalStage::Evaluated,
+        ])?;
         let result: ElectionResult = match &e.result {
-            Some(r) => serde_json::from_str(r).map_err(|err| internal(format!("election result of {id}: {err}")))?,
-            None => return Err(ServiceError::invalid("stage", Invalid::WrongStage { stage: p.stage })),
+            Some(r) => serde_json::from_str(r)
+                .map_err(|err| internal(format!("election result of {id}: {err}")))?,
+            None => {
+                return Err(ServiceError::invalid(
+                    "stage",
+                    Invalid::WrongStage { stage: p.stage },
+                ));
+            }
         };
-        let cands: HashMap<i64, candidate::Model> = self.candidates(id).await?.into_iter().map(|c| (c.id, c)).collect();
+        let cands: HashMap<i64, candidate::Model> = self
+            .candidates(id)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
         let role = ElectionKind::of_scope(p.scope).role();
-        let mut out = RolesGranted { granted: Vec::new(), already: Vec::new(), without_account: Vec::new() };
+        let mut out = RolesGranted {
+            granted: Vec::new(),
+            already: Vec::new(),
+            without_account: Vec::new(),
+        };
         for cid in &result.elected {
             let Some(c) = cands.get(cid) else { continue };
             let Some(account_id) = c.account_id else {
@@ -730,7 +984,8 @@ impl Store {
             if held {
                 out.already.push(c.name.clone());
             } else {
-                self.grant_role(Some(actor), account_id, role, &p.path).await?;
+                self.grant_role(Some(actor), account_id, role, &p.path)
+                    .await?;
                 out.granted.push(c.name.clone());
             }
         }
@@ -740,7 +995,15 @@ impl Store {
             .filter(election::Column::Id.eq(e.id))
             .exec(&txn)
             .await?;
-        super::event(&txn, actor, p.compound.id, "election.grant_roles", id, serde_json::to_value(&out).map_err(anyhow::Error::from)?).await?;
+        super::event(
+            &txn,
+            actor,
+            p.compound.id,
+            "election.grant_roles",
+            id,
+            serde_json::to_value(&out).map_err(anyhow::Error::from)?,
+        )
+        .await?;
         txn.commit().await?;
         Ok(out)
     }
@@ -759,15 +1022,33 @@ fn ballot_view(b: election_ballot::Model) -> ElectionBallotView {
     }
 }
 
-fn count_view(r: &ElectionResult, cands: &[candidate::Model], final_result: bool, lang: Lang) -> ElectionCount {
+fn count_view(
+    r: &ElectionResult,
+    cands: &[candidate::Model],
+    final_result: bool,
+    lang: Lang,
+) -> ElectionCount {
     let names: HashMap<i64, &str> = cands.iter().map(|c| (c.id, c.name.as_str())).collect();
-    let name = |id: &i64| names.get(id).map(|n| n.to_string()).unwrap_or_else(|| format!("#{id}"));
+    let name = |id: &i64| {
+        names
+            .get(id)
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| format!("#{id}"))
+    };
     let elected: Vec<String> = r.elected.iter().map(name).collect();
     let second_round: Vec<String> = r.needs_second_round.iter().map(name).collect();
     let mut summary = if !r.quorum_met {
-        lang.pick("参与人数或面积不足三分之二，选举无效", "Fewer than two thirds took part (by area or by heads): no one is elected").to_string()
+        lang.pick(
+            "参与人数或面积不足三分之二，选举无效",
+            "Fewer than two thirds took part (by area or by heads): no one is elected",
+        )
+        .to_string()
     } else if elected.is_empty() {
-        lang.pick("没有候选人获得参与者过半数，无人当选", "No candidate has more than half of the participants: no one is elected").to_string()
+        lang.pick(
+            "没有候选人获得参与者过半数，无人当选",
+            "No candidate has more than half of the participants: no one is elected",
+        )
+        .to_string()
     } else {
         match lang {
             Lang::Zh => format!("当选：{}", elected.join("、")),
@@ -776,18 +1057,32 @@ fn count_view(r: &ElectionResult, cands: &[candidate::Model], final_result: bool
     };
     if !second_round.is_empty() {
         summary.push_str(&match lang {
-            Lang::Zh => format!("；{} 票数相同，需第二轮投票选出 {} 人", second_round.join("、"), r.second_round_seats),
-            Lang::En => format!("; {} are tied: a second round elects {}", second_round.join(", "), r.second_round_seats),
+            Lang::Zh => format!(
+                "；{} 票数相同，需第二轮投票选出 {} 人",
+                second_round.join("、"),
+                r.second_round_seats
+            ),
+            Lang::En => format!(
+                "; {} are tied: a second round elects {}",
+                second_round.join(", "),
+                r.second_round_seats
+            ),
         });
     }
     if r.quorum_met && r.unfilled > 0 {
         summary.push_str(&match lang {
             Lang::Zh => format!("；尚有 {} 个席位空缺，需重新提名、另行选举", r.unfilled),
-            Lang::En => format!("; {} seats remain unfilled: a new round with new nominations", r.unfilled),
+            Lang::En => format!(
+                "; {} seats remain unfilled: a new round with new nominations",
+                r.unfilled
+            ),
         });
     }
     if !final_result {
-        summary = format!("{}{summary}", lang.pick("按目前票数：", "On the ballots so far: "));
+        summary = format!(
+            "{}{summary}",
+            lang.pick("按目前票数：", "On the ballots so far: ")
+        );
     }
     ElectionCount {
         final_result,
@@ -835,7 +1130,10 @@ mod tests {
     #[test]
     fn nominations_parse_with_the_field_error() {
         assert_eq!(Nomination::parse("self"), Ok(Nomination::SelfNominated));
-        assert_eq!(Nomination::parse(" party_branch "), Ok(Nomination::PartyBranch));
+        assert_eq!(
+            Nomination::parse(" party_branch "),
+            Ok(Nomination::PartyBranch)
+        );
         assert_eq!(Nomination::parse(""), Err(Invalid::Required));
         assert_eq!(Nomination::parse("boss"), Err(Invalid::BadChoice));
     }

@@ -1,17 +1,20 @@
 //! Files of a proposal: plans and photos, and the texts a vote adopts (the owners' rules, the
 //! committee's charter), numbered per title so that "业主公约 v3" is the one adopted last.
 
-use super::{require_view, Loaded};
+use super::{Loaded, require_view};
+use crate::Store;
 use crate::accounts::Actor;
 use crate::entity::{attachment, proposal, proposal_file};
 use crate::error::{ServiceError, ServiceResult};
 use crate::files::Purpose;
-use crate::Store;
 use linli_domain::authz::Action;
 use linli_domain::decision::ProposalStage;
 use linli_domain::registry::Text;
 use linli_domain::{FieldError, Invalid, Lang};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use serde::Serialize;
 
 /// What a file is to its proposal.
@@ -43,7 +46,9 @@ impl ProposalFileKind {
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             ProposalFileKind::Attachment => lang.pick("附件", "attachment"),
-            ProposalFileKind::AdoptedText => lang.pick("表决通过后生效的文本", "text adopted by the vote"),
+            ProposalFileKind::AdoptedText => {
+                lang.pick("表决通过后生效的文本", "text adopted by the vote")
+            }
         }
     }
 }
@@ -65,7 +70,15 @@ impl Store {
     /// Attaches a file to a proposal while it is being written or deliberated: its proposer or
     /// those who run the decision. A text to adopt gets the next version number of its title
     /// in the compound.
-    pub async fn attach_to_proposal(&self, actor: &Actor, id: i64, kind: &str, title: &str, file_name: &str, bytes: Vec<u8>) -> ServiceResult<ProposalFileView> {
+    pub async fn attach_to_proposal(
+        &self,
+        actor: &Actor,
+        id: i64,
+        kind: &str,
+        title: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> ServiceResult<ProposalFileView> {
         let p = self.load_proposal(id).await?;
         if !(p.row.proposer_id == actor.account_id || actor.can(Action::ManageDecision, &p.path)) {
             return Err(ServiceError::Forbidden);
@@ -77,10 +90,14 @@ impl Store {
         let (Some(kind), Some(title), true) = (kind, title, e.is_empty()) else {
             return Err(ServiceError::Invalid(e));
         };
-        let info = self.save_file(actor, p.compound.id, Purpose::Attachment, file_name, bytes).await?;
+        let info = self
+            .save_file(actor, p.compound.id, Purpose::Attachment, file_name, bytes)
+            .await?;
         let version = match kind {
             ProposalFileKind::Attachment => None,
-            ProposalFileKind::AdoptedText => Some(self.next_text_version(&p, title.as_str()).await?),
+            ProposalFileKind::AdoptedText => {
+                Some(self.next_text_version(&p, title.as_str()).await?)
+            }
         };
         let txn = self.begin_write().await?;
         let fid = proposal_file::Entity::insert(proposal_file::ActiveModel {
@@ -126,32 +143,50 @@ impl Store {
             .filter(proposal_file::Column::Title.eq(title))
             .count(self.read())
             .await?;
-        i32::try_from(n + 1).map_err(|_| ServiceError::from(FieldError::new("title", Invalid::OutOfRange { min: 1, max: i64::from(i32::MAX) })))
+        i32::try_from(n + 1).map_err(|_| {
+            ServiceError::from(FieldError::new(
+                "title",
+                Invalid::OutOfRange {
+                    min: 1,
+                    max: i64::from(i32::MAX),
+                },
+            ))
+        })
     }
 
     /// The files of a proposal, oldest first.
-    pub async fn proposal_files(&self, actor: &Actor, id: i64) -> ServiceResult<Vec<ProposalFileView>> {
+    pub async fn proposal_files(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> ServiceResult<Vec<ProposalFileView>> {
         let p = self.load_proposal(id).await?;
         require_view(actor, &p)?;
-        let files = proposal_file::Entity::find().filter(proposal_file::Column::ProposalId.eq(id)).order_by_asc(proposal_file::Column::Id).all(self.read()).await?;
-        // Names and sizes only: the contents stay in the database until downloaded.
-        let meta: std::collections::HashMap<i64, (String, String, i64)> = attachment::Entity::find()
-            .select_only()
-            .column(attachment::Column::Id)
-            .column(attachment::Column::FileName)
-            .column(attachment::Column::ContentType)
-            .column(attachment::Column::Size)
-            .filter(attachment::Column::Id.is_in(files.iter().map(|f| f.attachment_id)))
-            .into_tuple::<(i64, String, String, i64)>()
+        let files = proposal_file::Entity::find()
+            .filter(proposal_file::Column::ProposalId.eq(id))
+            .order_by_asc(proposal_file::Column::Id)
             .all(self.read())
-            .await?
-            .into_iter()
-            .map(|(id, n, c, z)| (id, (n, c, z)))
-            .collect();
+            .await?;
+        // Names and sizes only: the contents stay in the database until downloaded.
+        let meta: std::collections::HashMap<i64, (String, String, i64)> =
+            attachment::Entity::find()
+                .select_only()
+                .column(attachment::Column::Id)
+                .column(attachment::Column::FileName)
+                .column(attachment::Column::ContentType)
+                .column(attachment::Column::Size)
+                .filter(attachment::Column::Id.is_in(files.iter().map(|f| f.attachment_id)))
+                .into_tuple::<(i64, String, String, i64)>()
+                .all(self.read())
+                .await?
+                .into_iter()
+                .map(|(id, n, c, z)| (id, (n, c, z)))
+                .collect();
         let out = files
             .into_iter()
             .map(|f| {
-                let (file_name, content_type, size) = meta.get(&f.attachment_id).cloned().unwrap_or_default();
+                let (file_name, content_type, size) =
+                    meta.get(&f.attachment_id).cloned().unwrap_or_default();
                 ProposalFileView {
                     id: f.id,
                     attachment_id: f.attachment_id,

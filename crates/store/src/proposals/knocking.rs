@@ -2,10 +2,12 @@
 //! building and floor, handed to building heads and volunteers, with each visit's outcome.
 
 use super::require_view;
-use crate::accounts::Actor;
-use crate::entity::{account, ballot, building, election_ballot, elector_household, knock_visit, unit};
-use crate::error::{ServiceError, ServiceResult};
 use crate::Store;
+use crate::accounts::Actor;
+use crate::entity::{
+    account, ballot, building, election_ballot, elector_household, knock_visit, unit,
+};
+use crate::error::{ServiceError, ServiceResult};
 use linli_domain::authz::Action;
 use linli_domain::decision::ProposalStage;
 use linli_domain::registry::Text;
@@ -25,7 +27,12 @@ pub enum VisitOutcome {
 }
 
 impl VisitOutcome {
-    pub const ALL: [VisitOutcome; 4] = [VisitOutcome::NotHome, VisitOutcome::NeedsExplanation, VisitOutcome::Refused, VisitOutcome::Signed];
+    pub const ALL: [VisitOutcome; 4] = [
+        VisitOutcome::NotHome,
+        VisitOutcome::NeedsExplanation,
+        VisitOutcome::Refused,
+        VisitOutcome::Signed,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -39,7 +46,10 @@ impl VisitOutcome {
     pub fn parse(s: &str) -> Result<VisitOutcome, Invalid> {
         match s.trim() {
             "" => Err(Invalid::Required),
-            s => VisitOutcome::ALL.into_iter().find(|o| o.as_str() == s).ok_or(Invalid::BadChoice),
+            s => VisitOutcome::ALL
+                .into_iter()
+                .find(|o| o.as_str() == s)
+                .ok_or(Invalid::BadChoice),
         }
     }
 
@@ -114,11 +124,15 @@ impl Store {
     pub async fn knock_list(&self, actor: &Actor, id: i64, lang: Lang) -> ServiceResult<KnockList> {
         let p = self.load_proposal(id).await?;
         require_view(actor, &p)?;
-        if !(actor.can(Action::RecordBallot, &p.path) || actor.can(Action::ManageDecision, &p.path)) {
+        if !(actor.can(Action::RecordBallot, &p.path) || actor.can(Action::ManageDecision, &p.path))
+        {
             return Err(ServiceError::Forbidden);
         }
         if p.stage == ProposalStage::Draft || p.stage == ProposalStage::Deliberation {
-            return Err(ServiceError::invalid("stage", Invalid::WrongStage { stage: p.stage }));
+            return Err(ServiceError::invalid(
+                "stage",
+                Invalid::WrongStage { stage: p.stage },
+            ));
         }
         let hh = elector_household::Entity::find()
             .filter(elector_household::Column::ProposalId.eq(id))
@@ -147,13 +161,32 @@ impl Store {
                 .await?,
         );
         let mut visits: HashMap<i64, (i64, knock_visit::Model)> = HashMap::new();
-        for v in knock_visit::Entity::find().filter(knock_visit::Column::ProposalId.eq(id)).order_by_asc(knock_visit::Column::Id).all(self.read()).await? {
+        for v in knock_visit::Entity::find()
+            .filter(knock_visit::Column::ProposalId.eq(id))
+            .order_by_asc(knock_visit::Column::Id)
+            .all(self.read())
+            .await?
+        {
             let e = visits.entry(v.household_id).or_insert((0, v.clone()));
             e.0 += 1;
             // The assignee sticks until someone reassigns; the outcome is the latest visit's.
-            let assignee = if v.assignee_id.is_some() || v.outcome.is_none() { (v.assignee_id, v.assignee_name.clone()) } else { (e.1.assignee_id, e.1.assignee_name.clone()) };
-            let outcome = if v.outcome.is_some() { (v.outcome.clone(), v.note.clone()) } else { (e.1.outcome.clone(), e.1.note.clone()) };
-            e.1 = knock_visit::Model { assignee_id: assignee.0, assignee_name: assignee.1, outcome: outcome.0, note: outcome.1, ..v };
+            let assignee = if v.assignee_id.is_some() || v.outcome.is_none() {
+                (v.assignee_id, v.assignee_name.clone())
+            } else {
+                (e.1.assignee_id, e.1.assignee_name.clone())
+            };
+            let outcome = if v.outcome.is_some() {
+                (v.outcome.clone(), v.note.clone())
+            } else {
+                (e.1.outcome.clone(), e.1.note.clone())
+            };
+            e.1 = knock_visit::Model {
+                assignee_id: assignee.0,
+                assignee_name: assignee.1,
+                outcome: outcome.0,
+                note: outcome.1,
+                ..v
+            };
         }
         let buildings: HashMap<i64, String> = building::Entity::find()
             .filter(building::Column::CompoundId.eq(p.compound.id))
@@ -182,7 +215,14 @@ impl Store {
             let done = answered.contains(&h.voter_key);
             let pr = progress.entry(h.unit_id).or_insert_with(|| UnitProgress {
                 unit_id: h.unit_id,
-                name: format!("{} {}", buildings.get(&h.building_id).map(String::as_str).unwrap_or(""), units.get(&h.unit_id).map(String::as_str).unwrap_or("")),
+                name: format!(
+                    "{} {}",
+                    buildings
+                        .get(&h.building_id)
+                        .map(String::as_str)
+                        .unwrap_or(""),
+                    units.get(&h.unit_id).map(String::as_str).unwrap_or("")
+                ),
                 answered: 0,
                 households: 0,
             });
@@ -211,14 +251,27 @@ impl Store {
             };
             match groups.last_mut() {
                 Some(g) if g.building == building && g.floor == h.floor => g.rows.push(row),
-                _ => groups.push(KnockGroup { building, floor: h.floor, rows: vec![row] }),
+                _ => groups.push(KnockGroup {
+                    building,
+                    floor: h.floor,
+                    rows: vec![row],
+                }),
             }
         }
-        Ok(KnockList { groups, progress: progress.into_values().collect(), unanswered })
+        Ok(KnockList {
+            groups,
+            progress: progress.into_values().collect(),
+            unanswered,
+        })
     }
 
     /// Hands households to someone who will knock on their doors.
-    pub async fn assign_knocks(&self, actor: &Actor, id: i64, input: &AssignInput) -> ServiceResult<usize> {
+    pub async fn assign_knocks(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &AssignInput,
+    ) -> ServiceResult<usize> {
         let p = self.load_proposal(id).await?;
         actor.require(Action::ManageDecision, &p.path)?;
         p.at_stage(&[ProposalStage::Voting])?;
@@ -227,8 +280,15 @@ impl Store {
         }
         let assignee = match input.assignee_id {
             Some(aid) => {
-                let a = account::Entity::find_by_id(aid).one(self.read()).await?.ok_or_else(|| ServiceError::invalid("assignee_id", Invalid::BadChoice))?;
-                let grants = self.actor(a.id).await?.map(|x| x.grants).unwrap_or_default();
+                let a = account::Entity::find_by_id(aid)
+                    .one(self.read())
+                    .await?
+                    .ok_or_else(|| ServiceError::invalid("assignee_id", Invalid::BadChoice))?;
+                let grants = self
+                    .actor(a.id)
+                    .await?
+                    .map(|x| x.grants)
+                    .unwrap_or_default();
                 if !linli_domain::authz::allowed(&grants, Action::RecordBallot, &p.path) {
                     return Err(ServiceError::invalid("assignee_id", Invalid::BadChoice));
                 }
@@ -238,7 +298,9 @@ impl Store {
         };
         let known: HashSet<i64> = elector_household::Entity::find()
             .filter(elector_household::Column::ProposalId.eq(id))
-            .filter(elector_household::Column::HouseholdId.is_in(input.household_ids.iter().copied()))
+            .filter(
+                elector_household::Column::HouseholdId.is_in(input.household_ids.iter().copied()),
+            )
             .select_only()
             .column(elector_household::Column::HouseholdId)
             .into_tuple::<i64>()
@@ -247,7 +309,10 @@ impl Store {
             .into_iter()
             .collect();
         if input.household_ids.iter().any(|h| !known.contains(h)) {
-            return Err(ServiceError::invalid("household_ids", Invalid::NotInElectorate));
+            return Err(ServiceError::invalid(
+                "household_ids",
+                Invalid::NotInElectorate,
+            ));
         }
         let t = self.now();
         let txn = self.begin_write().await?;
@@ -266,7 +331,9 @@ impl Store {
             })
             .collect();
         for chunk in rows.chunks(500) {
-            knock_visit::Entity::insert_many(chunk.iter().cloned()).exec_without_returning(&txn).await?;
+            knock_visit::Entity::insert_many(chunk.iter().cloned())
+                .exec_without_returning(&txn)
+                .await?;
         }
         super::event(&txn, actor, p.compound.id, "proposal.assign_knocks", id, serde_json::json!({ "households": input.household_ids, "assignee_id": input.assignee_id })).await?;
         txn.commit().await?;
@@ -274,19 +341,29 @@ impl Store {
     }
 
     /// Records what happened at a door.
-    pub async fn record_visit(&self, actor: &Actor, id: i64, input: &VisitInput) -> ServiceResult<()> {
+    pub async fn record_visit(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &VisitInput,
+    ) -> ServiceResult<()> {
         let p = self.load_proposal(id).await?;
         actor.require(Action::RecordBallot, &p.path)?;
         p.at_stage(&[ProposalStage::Voting])?;
-        let outcome = VisitOutcome::parse(&input.outcome).map_err(|e| ServiceError::invalid("outcome", e))?;
-        let note = Text::parse_optional(&input.note, 1000).map_err(|e| ServiceError::invalid("note", e))?;
+        let outcome =
+            VisitOutcome::parse(&input.outcome).map_err(|e| ServiceError::invalid("outcome", e))?;
+        let note = Text::parse_optional(&input.note, 1000)
+            .map_err(|e| ServiceError::invalid("note", e))?;
         let on_roll = elector_household::Entity::find()
             .filter(elector_household::Column::ProposalId.eq(id))
             .filter(elector_household::Column::HouseholdId.eq(input.household_id))
             .one(self.read())
             .await?;
         if on_roll.is_none() {
-            return Err(ServiceError::invalid("household_id", Invalid::NotInElectorate));
+            return Err(ServiceError::invalid(
+                "household_id",
+                Invalid::NotInElectorate,
+            ));
         }
         let txn = self.begin_write().await?;
         let row = knock_visit::ActiveModel {
@@ -300,8 +377,18 @@ impl Store {
             created_at: Set(self.now()),
             ..Default::default()
         };
-        knock_visit::Entity::insert(row).exec_without_returning(&txn).await?;
-        super::event(&txn, actor, p.compound.id, "proposal.visit", id, serde_json::json!({ "household_id": input.household_id, "outcome": outcome.as_str() })).await?;
+        knock_visit::Entity::insert(row)
+            .exec_without_returning(&txn)
+            .await?;
+        super::event(
+            &txn,
+            actor,
+            p.compound.id,
+            "proposal.visit",
+            id,
+            serde_json::json!({ "household_id": input.household_id, "outcome": outcome.as_str() }),
+        )
+        .await?;
         txn.commit().await?;
         Ok(())
     }

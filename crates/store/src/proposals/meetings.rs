@@ -15,7 +15,9 @@ use linli_domain::decision::ProposalStage;
 use linli_domain::registry::Text;
 use linli_domain::{FieldError, Invalid, Lang};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -108,14 +110,29 @@ fn parse(input: &MeetingInput) -> ServiceResult<Parsed> {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     let held_on = match input.held_on.trim() {
         "" => field::<String, Invalid>(&mut e, "held_on", Err(Invalid::Required)),
-        d => field(&mut e, "held_on", time::Date::parse(d, &fmt).map(|d| d.to_string()).map_err(|_| Invalid::BadDate)),
+        d => field(
+            &mut e,
+            "held_on",
+            time::Date::parse(d, &fmt)
+                .map(|d| d.to_string())
+                .map_err(|_| Invalid::BadDate),
+        ),
     };
     let place = field(&mut e, "place", Text::parse_optional(&input.place, 200));
-    let names: Vec<&str> = input.attendance.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let names: Vec<&str> = input
+        .attendance
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     if names.len() > MAX_ATTENDEES || names.iter().any(|n| n.chars().count() > 100) {
         e.push(FieldError::new("attendance", Invalid::TooLong { max: 100 }));
     }
-    let minutes = field(&mut e, "minutes", Text::parse_optional(&input.minutes, 20_000));
+    let minutes = field(
+        &mut e,
+        "minutes",
+        Text::parse_optional(&input.minutes, 20_000),
+    );
     let mut agenda: Vec<(i64, String)> = Vec::new();
     for item in &input.agenda {
         if agenda.iter().any(|(p, _)| *p == item.proposal_id) {
@@ -123,7 +140,10 @@ fn parse(input: &MeetingInput) -> ServiceResult<Parsed> {
             continue;
         }
         if let Some(o) = field(&mut e, "outcome", Text::parse_optional(&item.outcome, 4000)) {
-            agenda.push((item.proposal_id, o.map(Text::into_string).unwrap_or_default()));
+            agenda.push((
+                item.proposal_id,
+                o.map(Text::into_string).unwrap_or_default(),
+            ));
         }
     }
     match (title, held_on, place, minutes, e.is_empty()) {
@@ -151,13 +171,21 @@ fn eligible(p: &proposal::Model) -> bool {
 
 impl Store {
     /// Whether the actor holds and records the compound's meetings (for showing the buttons).
-    pub async fn may_manage_decisions(&self, actor: &Actor, compound_id: i64) -> ServiceResult<bool> {
+    pub async fn may_manage_decisions(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+    ) -> ServiceResult<bool> {
         let c = self.compound_row(compound_id).await?;
         Ok(actor.can(Action::ManageDecision, &paths::compound_path(&c)))
     }
 
     /// The meetings of a compound, latest first.
-    pub async fn list_meetings(&self, actor: &Actor, compound_id: i64) -> ServiceResult<Vec<MeetingRow>> {
+    pub async fn list_meetings(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+    ) -> ServiceResult<Vec<MeetingRow>> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ViewPublic, &paths::compound_path(&c))?;
         let rows = meeting::Entity::find()
@@ -168,14 +196,22 @@ impl Store {
             .await?;
         let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
         let mut counts: HashMap<i64, usize> = HashMap::new();
-        for i in meeting_item::Entity::find().filter(meeting_item::Column::MeetingId.is_in(ids)).all(self.read()).await? {
+        for i in meeting_item::Entity::find()
+            .filter(meeting_item::Column::MeetingId.is_in(ids))
+            .all(self.read())
+            .await?
+        {
             *counts.entry(i.meeting_id).or_default() += 1;
         }
         Ok(rows
             .into_iter()
             .map(|m| MeetingRow {
                 id: m.id,
-                attendees: m.attendance.lines().filter(|l| !l.trim().is_empty()).count(),
+                attendees: m
+                    .attendance
+                    .lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .count(),
                 items: counts.get(&m.id).copied().unwrap_or(0),
                 title: m.title,
                 held_on: m.held_on,
@@ -185,16 +221,28 @@ impl Store {
     }
 
     /// The proposals of a compound that may go on an agenda, plus those already on `keep`.
-    pub async fn agenda_choices(&self, actor: &Actor, compound_id: i64, keep: &[i64], lang: Lang) -> ServiceResult<Vec<AgendaChoice>> {
+    pub async fn agenda_choices(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        keep: &[i64],
+        lang: Lang,
+    ) -> ServiceResult<Vec<AgendaChoice>> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ViewPublic, &paths::compound_path(&c))?;
-        let rows = proposal::Entity::find().filter(proposal::Column::CompoundId.eq(c.id)).order_by_desc(proposal::Column::Id).all(self.read()).await?;
+        let rows = proposal::Entity::find()
+            .filter(proposal::Column::CompoundId.eq(c.id))
+            .order_by_desc(proposal::Column::Id)
+            .all(self.read())
+            .await?;
         Ok(rows
             .into_iter()
             .filter(|p| eligible(p) || keep.contains(&p.id))
             .map(|p| AgendaChoice {
                 proposal_id: p.id,
-                stage_label: ProposalStage::parse(&p.stage).map(|s| s.label(lang).to_string()).unwrap_or_default(),
+                stage_label: ProposalStage::parse(&p.stage)
+                    .map(|s| s.label(lang).to_string())
+                    .unwrap_or_default(),
                 title: p.title,
                 support_count: p.support_count,
             })
@@ -203,11 +251,18 @@ impl Store {
 
     /// A meeting with its agenda.
     pub async fn meeting(&self, actor: &Actor, id: i64, lang: Lang) -> ServiceResult<MeetingView> {
-        let m = meeting::Entity::find_by_id(id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "meeting" })?;
+        let m = meeting::Entity::find_by_id(id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::NotFound { entity: "meeting" })?;
         let c = self.compound_row(m.compound_id).await?;
         let path = paths::compound_path(&c);
         actor.require(Action::ViewPublic, &path)?;
-        let items = meeting_item::Entity::find().filter(meeting_item::Column::MeetingId.eq(id)).order_by_asc(meeting_item::Column::Id).all(self.read()).await?;
+        let items = meeting_item::Entity::find()
+            .filter(meeting_item::Column::MeetingId.eq(id))
+            .order_by_asc(meeting_item::Column::Id)
+            .all(self.read())
+            .await?;
         let proposals: HashMap<i64, proposal::Model> = proposal::Entity::find()
             .filter(proposal::Column::Id.is_in(items.iter().map(|i| i.proposal_id)))
             .all(self.read())
@@ -222,7 +277,12 @@ impl Store {
             title: m.title,
             held_on: m.held_on,
             place: m.place,
-            attendance: m.attendance.lines().map(str::to_string).filter(|l| !l.is_empty()).collect(),
+            attendance: m
+                .attendance
+                .lines()
+                .map(str::to_string)
+                .filter(|l| !l.is_empty())
+                .collect(),
             minutes: m.minutes,
             items: items
                 .into_iter()
@@ -231,7 +291,10 @@ impl Store {
                     AgendaItemView {
                         proposal_id: i.proposal_id,
                         title: p.map(|p| p.title.clone()).unwrap_or_default(),
-                        stage_label: p.and_then(|p| ProposalStage::parse(&p.stage).ok()).map(|s| s.label(lang).to_string()).unwrap_or_default(),
+                        stage_label: p
+                            .and_then(|p| ProposalStage::parse(&p.stage).ok())
+                            .map(|s| s.label(lang).to_string())
+                            .unwrap_or_default(),
                         outcome: i.outcome,
                     }
                 })
@@ -243,7 +306,13 @@ impl Store {
     }
 
     /// Holds a council meeting: those who run decisions in the compound may.
-    pub async fn create_meeting(&self, actor: &Actor, compound_id: i64, input: &MeetingInput, lang: Lang) -> ServiceResult<MeetingView> {
+    pub async fn create_meeting(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        input: &MeetingInput,
+        lang: Lang,
+    ) -> ServiceResult<MeetingView> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ManageDecision, &paths::compound_path(&c))?;
         let m = parse(input)?;
@@ -265,26 +334,55 @@ impl Store {
         .await?
         .last_insert_id;
         write_items(&txn, id, &m.agenda).await?;
-        record(&txn, actor, c.id, "meeting.create", id, None, Some(snapshot(&m))).await?;
+        record(
+            &txn,
+            actor,
+            c.id,
+            "meeting.create",
+            id,
+            None,
+            Some(snapshot(&m)),
+        )
+        .await?;
         txn.commit().await?;
         self.meeting(actor, id, lang).await
     }
 
     /// Records what happened: attendance, minutes, agenda and outcomes (replacing them).
-    pub async fn update_meeting(&self, actor: &Actor, id: i64, input: &MeetingInput, lang: Lang) -> ServiceResult<MeetingView> {
-        let old = meeting::Entity::find_by_id(id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "meeting" })?;
+    pub async fn update_meeting(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &MeetingInput,
+        lang: Lang,
+    ) -> ServiceResult<MeetingView> {
+        let old = meeting::Entity::find_by_id(id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::NotFound { entity: "meeting" })?;
         let c = self.compound_row(old.compound_id).await?;
         actor.require(Action::ManageDecision, &paths::compound_path(&c))?;
         let m = parse(input)?;
-        let kept: Vec<i64> = meeting_item::Entity::find().filter(meeting_item::Column::MeetingId.eq(id)).all(self.read()).await?.iter().map(|i| i.proposal_id).collect();
+        let kept: Vec<i64> = meeting_item::Entity::find()
+            .filter(meeting_item::Column::MeetingId.eq(id))
+            .all(self.read())
+            .await?
+            .iter()
+            .map(|i| i.proposal_id)
+            .collect();
         self.check_agenda(c.id, &m.agenda, &kept).await?;
-        let version = input.version.ok_or_else(|| ServiceError::invalid("version", Invalid::Required))?;
+        let version = input
+            .version
+            .ok_or_else(|| ServiceError::invalid("version", Invalid::Required))?;
         let txn = self.begin_write().await?;
         let res = meeting::Entity::update_many()
             .col_expr(meeting::Column::Title, Expr::value(m.title.clone()))
             .col_expr(meeting::Column::HeldOn, Expr::value(m.held_on.clone()))
             .col_expr(meeting::Column::Place, Expr::value(m.place.clone()))
-            .col_expr(meeting::Column::Attendance, Expr::value(m.attendance.clone()))
+            .col_expr(
+                meeting::Column::Attendance,
+                Expr::value(m.attendance.clone()),
+            )
             .col_expr(meeting::Column::Minutes, Expr::value(m.minutes.clone()))
             .col_expr(meeting::Column::Version, Expr::value(version + 1))
             .filter(meeting::Column::Id.eq(id))
@@ -292,24 +390,50 @@ impl Store {
             .exec(&txn)
             .await?;
         if res.rows_affected == 0 {
-            return Err(ServiceError::Stale { current: old.version });
+            return Err(ServiceError::Stale {
+                current: old.version,
+            });
         }
-        meeting_item::Entity::delete_many().filter(meeting_item::Column::MeetingId.eq(id)).exec(&txn).await?;
+        meeting_item::Entity::delete_many()
+            .filter(meeting_item::Column::MeetingId.eq(id))
+            .exec(&txn)
+            .await?;
         write_items(&txn, id, &m.agenda).await?;
         let before = serde_json::to_value(&old).map_err(anyhow::Error::from)?;
-        record(&txn, actor, c.id, "meeting.update", id, Some(before), Some(snapshot(&m))).await?;
+        record(
+            &txn,
+            actor,
+            c.id,
+            "meeting.update",
+            id,
+            Some(before),
+            Some(snapshot(&m)),
+        )
+        .await?;
         txn.commit().await?;
         self.meeting(actor, id, lang).await
     }
 
     /// Every agenda item is a proposal of this compound that may be discussed (or was
     /// already on this meeting's agenda).
-    async fn check_agenda(&self, compound_id: i64, agenda: &[(i64, String)], kept: &[i64]) -> ServiceResult<()> {
+    async fn check_agenda(
+        &self,
+        compound_id: i64,
+        agenda: &[(i64, String)],
+        kept: &[i64],
+    ) -> ServiceResult<()> {
         let ids: Vec<i64> = agenda.iter().map(|(p, _)| *p).collect();
-        let found: HashMap<i64, proposal::Model> =
-            proposal::Entity::find().filter(proposal::Column::Id.is_in(ids.clone())).all(self.read()).await?.into_iter().map(|p| (p.id, p)).collect();
+        let found: HashMap<i64, proposal::Model> = proposal::Entity::find()
+            .filter(proposal::Column::Id.is_in(ids.clone()))
+            .all(self.read())
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
         for id in ids {
-            let ok = found.get(&id).is_some_and(|p| p.compound_id == compound_id && (eligible(p) || kept.contains(&id)));
+            let ok = found.get(&id).is_some_and(|p| {
+                p.compound_id == compound_id && (eligible(p) || kept.contains(&id))
+            });
             if !ok {
                 return Err(ServiceError::invalid("agenda", Invalid::BadChoice));
             }
@@ -318,7 +442,11 @@ impl Store {
     }
 }
 
-async fn write_items<C: ConnectionTrait>(txn: &C, meeting_id: i64, agenda: &[(i64, String)]) -> ServiceResult<()> {
+async fn write_items<C: ConnectionTrait>(
+    txn: &C,
+    meeting_id: i64,
+    agenda: &[(i64, String)],
+) -> ServiceResult<()> {
     if agenda.is_empty() {
         return Ok(());
     }
@@ -349,7 +477,20 @@ async fn record<C: ConnectionTrait>(
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> ServiceResult<()> {
-    audit::record(txn, Change { chain, at: actor.at, actor: Some(actor.account_id), action, entity: "meeting", entity_id: id, before, after }).await
+    audit::record(
+        txn,
+        Change {
+            chain,
+            at: actor.at,
+            actor: Some(actor.account_id),
+            action,
+            entity: "meeting",
+            entity_id: id,
+            before,
+            after,
+        },
+    )
+    .await
 }
 
 #[cfg(test)]
@@ -358,15 +499,26 @@ mod tests {
 
     #[test]
     fn a_meeting_names_every_bad_field() {
-        let input = MeetingInput { title: " ".into(), held_on: "2024-02-30".into(), ..Default::default() };
-        let Err(ServiceError::Invalid(e)) = parse(&input) else { panic!("refused") };
+        let input = MeetingInput {
+            title: " ".into(),
+            held_on: "2024-02-30".into(),
+            ..Default::default()
+        };
+        let Err(ServiceError::Invalid(e)) = parse(&input) else {
+            panic!("refused")
+        };
         let fields: Vec<&str> = e.iter().map(|e| e.field).collect();
         assert_eq!(fields, ["title", "held_on"]);
     }
 
     #[test]
     fn attendance_is_one_name_a_line_without_blanks() {
-        let input = MeetingInput { title: "三月议事会".into(), held_on: "2024-03-05".into(), attendance: "王阿姨\n\n  李叔 \n".into(), ..Default::default() };
+        let input = MeetingInput {
+            title: "三月议事会".into(),
+            held_on: "2024-03-05".into(),
+            attendance: "王阿姨\n\n  李叔 \n".into(),
+            ..Default::default()
+        };
         let m = parse(&input).ok().map(|m| m.attendance);
         assert_eq!(m.as_deref(), Some("王阿姨\n李叔"));
     }

@@ -15,16 +15,16 @@
 
 mod acting;
 mod deliberation;
-mod files;
 mod elections;
+mod files;
 mod knocking;
 mod meetings;
 mod voting;
 
 pub use acting::*;
 pub use deliberation::*;
-pub use files::*;
 pub use elections::*;
+pub use files::*;
 pub use knocking::*;
 pub use meetings::*;
 pub use voting::*;
@@ -140,7 +140,10 @@ impl Loaded {
         if stages.contains(&self.stage) {
             Ok(())
         } else {
-            Err(ServiceError::invalid("stage", Invalid::WrongStage { stage: self.stage }))
+            Err(ServiceError::invalid(
+                "stage",
+                Invalid::WrongStage { stage: self.stage },
+            ))
         }
     }
 }
@@ -150,41 +153,98 @@ impl Store {
     /// The places below the compound (building, unit) are returned for breadcrumbs; the
     /// regions above it are added only where a page shows them (`Store::proposal`), since
     /// every ballot loads its proposal and each query counts.
-    pub(crate) async fn scope_place(&self, c: &compound::Model, scope: Scope, scope_id: i64) -> ServiceResult<(Path, String, Vec<PlaceRef>)> {
+    pub(crate) async fn scope_place(
+        &self,
+        c: &compound::Model,
+        scope: Scope,
+        scope_id: i64,
+    ) -> ServiceResult<(Path, String, Vec<PlaceRef>)> {
         let mut places = Vec::new();
         match scope {
-            Scope::Compound if scope_id == c.id => Ok((paths::compound_path(c), c.name.clone(), places)),
+            Scope::Compound if scope_id == c.id => {
+                Ok((paths::compound_path(c), c.name.clone(), places))
+            }
             Scope::Building => {
-                let b = building::Entity::find_by_id(scope_id).one(self.read()).await?.filter(|b| b.compound_id == c.id);
-                let b = b.ok_or_else(|| ServiceError::invalid("scope_id", Invalid::OtherCompound))?;
-                places.push(PlaceRef { kind: "building".into(), id: b.id, name: b.name.clone() });
-                Ok((paths::building_path(c, b.id), format!("{} {}", c.name, b.name), places))
+                let b = building::Entity::find_by_id(scope_id)
+                    .one(self.read())
+                    .await?
+                    .filter(|b| b.compound_id == c.id);
+                let b =
+                    b.ok_or_else(|| ServiceError::invalid("scope_id", Invalid::OtherCompound))?;
+                places.push(PlaceRef {
+                    kind: "building".into(),
+                    id: b.id,
+                    name: b.name.clone(),
+                });
+                Ok((
+                    paths::building_path(c, b.id),
+                    format!("{} {}", c.name, b.name),
+                    places,
+                ))
             }
             Scope::Unit => {
-                let u = unit::Entity::find_by_id(scope_id).one(self.read()).await?.filter(|u| u.compound_id == c.id);
-                let u = u.ok_or_else(|| ServiceError::invalid("scope_id", Invalid::OtherCompound))?;
-                let b = building::Entity::find_by_id(u.building_id).one(self.read()).await?;
+                let u = unit::Entity::find_by_id(scope_id)
+                    .one(self.read())
+                    .await?
+                    .filter(|u| u.compound_id == c.id);
+                let u =
+                    u.ok_or_else(|| ServiceError::invalid("scope_id", Invalid::OtherCompound))?;
+                let b = building::Entity::find_by_id(u.building_id)
+                    .one(self.read())
+                    .await?;
                 let b_name = b.map(|b| b.name).unwrap_or_default();
-                places.push(PlaceRef { kind: "building".into(), id: u.building_id, name: b_name.clone() });
-                places.push(PlaceRef { kind: "unit".into(), id: u.id, name: u.name.clone() });
-                Ok((paths::unit_path(c, u.building_id, u.id), format!("{} {} {}", c.name, b_name, u.name), places))
+                places.push(PlaceRef {
+                    kind: "building".into(),
+                    id: u.building_id,
+                    name: b_name.clone(),
+                });
+                places.push(PlaceRef {
+                    kind: "unit".into(),
+                    id: u.id,
+                    name: u.name.clone(),
+                });
+                Ok((
+                    paths::unit_path(c, u.building_id, u.id),
+                    format!("{} {} {}", c.name, b_name, u.name),
+                    places,
+                ))
             }
             Scope::Compound => Err(ServiceError::invalid("scope_id", Invalid::OtherCompound)),
         }
     }
 
     pub(crate) async fn load_proposal(&self, id: i64) -> ServiceResult<Loaded> {
-        let row = proposal::Entity::find_by_id(id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "proposal" })?;
+        let row = proposal::Entity::find_by_id(id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::NotFound { entity: "proposal" })?;
         let compound = self.compound_row(row.compound_id).await?;
-        let scope = Scope::parse(&row.scope_kind).map_err(|_| internal(format!("proposal {id} has scope {}", row.scope_kind)))?;
-        let stage = ProposalStage::parse(&row.stage).map_err(|_| internal(format!("proposal {id} has stage {}", row.stage)))?;
-        let rule: DecisionRule = serde_json::from_str(&row.rule).map_err(|e| internal(format!("proposal {id} rule: {e}")))?;
+        let scope = Scope::parse(&row.scope_kind)
+            .map_err(|_| internal(format!("proposal {id} has scope {}", row.scope_kind)))?;
+        let stage = ProposalStage::parse(&row.stage)
+            .map_err(|_| internal(format!("proposal {id} has stage {}", row.stage)))?;
+        let rule: DecisionRule = serde_json::from_str(&row.rule)
+            .map_err(|e| internal(format!("proposal {id} rule: {e}")))?;
         let (path, scope_name, places) = self.scope_place(&compound, scope, row.scope_id).await?;
-        Ok(Loaded { row, compound, path, scope, stage, rule, scope_name, places })
+        Ok(Loaded {
+            row,
+            compound,
+            path,
+            scope,
+            stage,
+            rule,
+            scope_name,
+            places,
+        })
     }
 
     /// A proposal as its page shows it; anyone with a role in or under its compound may read it.
-    pub async fn proposal(&self, actor: &Actor, id: i64, lang: linli_domain::Lang) -> ServiceResult<ProposalView> {
+    pub async fn proposal(
+        &self,
+        actor: &Actor,
+        id: i64,
+        lang: linli_domain::Lang,
+    ) -> ServiceResult<ProposalView> {
         let p = self.load_proposal(id).await?;
         require_view(actor, &p)?;
         let voter = self.own_voter(actor, &p).await?;
@@ -199,7 +259,9 @@ impl Store {
 /// Reading a proposal: anyone who may see the compound's public page, or who holds a role
 /// in its scope.
 pub(crate) fn require_view(actor: &Actor, p: &Loaded) -> ServiceResult<()> {
-    if actor.can(Action::ViewPublic, &paths::compound_path(&p.compound)) || actor.can(Action::Propose, &p.path) {
+    if actor.can(Action::ViewPublic, &paths::compound_path(&p.compound))
+        || actor.can(Action::Propose, &p.path)
+    {
         Ok(())
     } else {
         Err(ServiceError::Forbidden)
@@ -208,15 +270,41 @@ pub(crate) fn require_view(actor: &Actor, p: &Loaded) -> ServiceResult<()> {
 
 /// Records something that happened to a proposal (a ballot, a comment, a visit) on the
 /// compound's audit chain, inside the caller's transaction.
-pub(crate) async fn event<C: sea_orm::ConnectionTrait>(txn: &C, actor: &Actor, chain: i64, action: &str, id: i64, after: serde_json::Value) -> ServiceResult<()> {
-    crate::audit::record(txn, crate::audit::Change { chain, at: actor.at, actor: Some(actor.account_id), action, entity: "proposal", entity_id: id, before: None, after: Some(after) }).await
+pub(crate) async fn event<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    chain: i64,
+    action: &str,
+    id: i64,
+    after: serde_json::Value,
+) -> ServiceResult<()> {
+    crate::audit::record(
+        txn,
+        crate::audit::Change {
+            chain,
+            at: actor.at,
+            actor: Some(actor.account_id),
+            action,
+            entity: "proposal",
+            entity_id: id,
+            before: None,
+            after: Some(after),
+        },
+    )
+    .await
 }
 
 pub(crate) fn internal(msg: String) -> ServiceError {
     ServiceError::Internal(anyhow::anyhow!(msg))
 }
 
-pub(crate) fn view(p: &Loaded, places: Vec<PlaceRef>, actor: &Actor, is_voter: bool, lang: linli_domain::Lang) -> ProposalView {
+pub(crate) fn view(
+    p: &Loaded,
+    places: Vec<PlaceRef>,
+    actor: &Actor,
+    is_voter: bool,
+    lang: linli_domain::Lang,
+) -> ProposalView {
     let r = &p.row;
     let matter = MatterClass::parse(&r.matter).ok();
     let preset = Preset::parse(&r.preset).ok();
@@ -231,9 +319,13 @@ pub(crate) fn view(p: &Loaded, places: Vec<PlaceRef>, actor: &Actor, is_voter: b
         title: r.title.clone(),
         body: r.body.clone(),
         matter: r.matter.clone(),
-        matter_label: matter.map(|m| m.label(lang).to_string()).unwrap_or_default(),
+        matter_label: matter
+            .map(|m| m.label(lang).to_string())
+            .unwrap_or_default(),
         preset: r.preset.clone(),
-        preset_label: preset.map(|m| m.label(lang).to_string()).unwrap_or_default(),
+        preset_label: preset
+            .map(|m| m.label(lang).to_string())
+            .unwrap_or_default(),
         rule_text: p.rule.thresholds.iter().map(|t| t.label(lang)).collect(),
         rule: p.rule.clone(),
         stage: r.stage.clone(),
@@ -251,12 +343,15 @@ pub(crate) fn view(p: &Loaded, places: Vec<PlaceRef>, actor: &Actor, is_voter: b
         is_election: false,
         places,
         can: ProposalPermissions {
-            comment: actor.can(Action::Propose, &p.path) && !matches!(p.stage, ProposalStage::Withdrawn),
+            comment: actor.can(Action::Propose, &p.path)
+                && !matches!(p.stage, ProposalStage::Withdrawn),
             support: open && actor.can(Action::Propose, &p.path),
             manage: actor.can(Action::ManageDecision, &p.path),
             record_ballots: voting && actor.can(Action::RecordBallot, &p.path),
             vote: voting && is_voter,
-            attach: open && (r.proposer_id == actor.account_id || actor.can(Action::ManageDecision, &p.path)),
+            attach: open
+                && (r.proposer_id == actor.account_id
+                    || actor.can(Action::ManageDecision, &p.path)),
         },
     }
 }
@@ -269,4 +364,3 @@ pub fn scope_kind(scope: Scope) -> NodeKind {
         Scope::Unit => NodeKind::Unit,
     }
 }
-

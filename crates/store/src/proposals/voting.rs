@@ -2,23 +2,26 @@
 //! closing the vote.
 
 use super::{Loaded, ProposalView, internal, require_view};
+use crate::Store;
 use crate::accounts::Actor;
 use crate::entity::{
-    affected_consent, attachment, ballot, ballot_event, building, elector, elector_household, household, objection, ownership, person,
-    proposal, unit,
+    affected_consent, attachment, ballot, ballot_event, building, elector, elector_household,
+    household, objection, ownership, person, proposal, unit,
 };
-use linli_domain::decision::Authority;
 use crate::error::{ServiceError, ServiceResult};
-use crate::Store;
 use linli_domain::authz::{Action, Role};
+use linli_domain::decision::Authority;
 use linli_domain::decision::{
-    CastMethod, Choice, ElectorHousehold, Electorate, Evidence, Outcome, ProposalStage, StageEvent, TallyContext, TallyResult, Voter,
-    VoterKey, tally,
+    CastMethod, Choice, ElectorHousehold, Electorate, Evidence, Outcome, ProposalStage, StageEvent,
+    TallyContext, TallyResult, Voter, VoterKey, tally,
 };
 use linli_domain::registry::Text;
 use linli_domain::{Area, FieldError, Invalid, Lang};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -168,10 +171,19 @@ pub struct MyBallot {
 impl Store {
     /// Opens the vote: freezes the electorate of the scope and the deadline. Only those who
     /// run the decision may, and only after deliberation.
-    pub async fn open_voting(&self, actor: &Actor, id: i64, input: &OpenVotingInput, lang: Lang) -> ServiceResult<ProposalView> {
+    pub async fn open_voting(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &OpenVotingInput,
+        lang: Lang,
+    ) -> ServiceResult<ProposalView> {
         let p = self.load_proposal(id).await?;
         actor.require(Action::ManageDecision, &p.path)?;
-        let next = p.stage.next(StageEvent::OpenVoting).map_err(|e| ServiceError::invalid("stage", e))?;
+        let next = p
+            .stage
+            .next(StageEvent::OpenVoting)
+            .map_err(|e| ServiceError::invalid("stage", e))?;
         let deadline = parse_deadline(&input.deadline, self.now())?;
         let txn = self.begin_write().await?;
         // The roll is read inside the write transaction: no household can move in between.
@@ -181,18 +193,40 @@ impl Store {
         }
         if !ownerless.is_empty() && !input.confirm_ownerless {
             let count = ownerless.len();
-            return Err(ServiceError::invalid("confirm_ownerless", Invalid::OwnerlessUnconfirmed { count, households: ownerless.join("、") }));
+            return Err(ServiceError::invalid(
+                "confirm_ownerless",
+                Invalid::OwnerlessUnconfirmed {
+                    count,
+                    households: ownerless.join("、"),
+                },
+            ));
         }
         let t = self.now();
-        let extra = vec![(proposal::Column::VotingOpenedAt, Expr::value(t)), (proposal::Column::VotingDeadline, Expr::value(deadline))];
-        self.set_stage_in(&txn, actor, &p, next, "proposal.open_voting", extra).await?;
+        let extra = vec![
+            (proposal::Column::VotingOpenedAt, Expr::value(t)),
+            (proposal::Column::VotingDeadline, Expr::value(deadline)),
+        ];
+        self.set_stage_in(&txn, actor, &p, next, "proposal.open_voting", extra)
+            .await?;
         for chunk in voters.chunks(BATCH) {
-            elector::Entity::insert_many(chunk.iter().cloned()).exec_without_returning(&txn).await?;
+            elector::Entity::insert_many(chunk.iter().cloned())
+                .exec_without_returning(&txn)
+                .await?;
         }
         for chunk in households.chunks(BATCH) {
-            elector_household::Entity::insert_many(chunk.iter().cloned()).exec_without_returning(&txn).await?;
+            elector_household::Entity::insert_many(chunk.iter().cloned())
+                .exec_without_returning(&txn)
+                .await?;
         }
-        super::acting::notify_roll(&txn, self.now(), id, "voting.open", &format!("请投票：{}", p.row.title), &p.row.title).await?;
+        super::acting::notify_roll(
+            &txn,
+            self.now(),
+            id,
+            "voting.open",
+            &format!("请投票：{}", p.row.title),
+            &p.row.title,
+        )
+        .await?;
         txn.commit().await?;
         self.proposal(actor, id, lang).await
     }
@@ -203,7 +237,11 @@ impl Store {
         &self,
         db: &C,
         p: &Loaded,
-    ) -> ServiceResult<(Vec<elector::ActiveModel>, Vec<elector_household::ActiveModel>, Vec<String>)> {
+    ) -> ServiceResult<(
+        Vec<elector::ActiveModel>,
+        Vec<elector_household::ActiveModel>,
+        Vec<String>,
+    )> {
         let mut q = household::Entity::find();
         q = match p.scope {
             super::Scope::Compound => q.filter(household::Column::CompoundId.eq(p.row.scope_id)),
@@ -218,8 +256,13 @@ impl Store {
             .into_iter()
             .map(|b| (b.id, b.name))
             .collect();
-        let units: HashMap<i64, String> =
-            unit::Entity::find().filter(unit::Column::CompoundId.eq(p.compound.id)).all(db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        let units: HashMap<i64, String> = unit::Entity::find()
+            .filter(unit::Column::CompoundId.eq(p.compound.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect();
         let mut owners: HashMap<i64, Vec<i64>> = HashMap::new();
         let mut person_ids = Vec::new();
         for ids in hh.chunks(BATCH) {
@@ -237,7 +280,11 @@ impl Store {
         person_ids.dedup();
         let mut names: HashMap<i64, String> = HashMap::new();
         for ids in person_ids.chunks(BATCH) {
-            for p in person::Entity::find().filter(person::Column::Id.is_in(ids.iter().copied())).all(db).await? {
+            for p in person::Entity::find()
+                .filter(person::Column::Id.is_in(ids.iter().copied()))
+                .all(db)
+                .await?
+            {
                 names.insert(p.id, p.name);
             }
         }
@@ -253,17 +300,30 @@ impl Store {
         )
         .map_err(|e| internal(format!("electorate of proposal {}: {e}", p.row.id)))?;
         let owner_names = |hid: i64| -> String {
-            owners.get(&hid).map(|ps| ps.iter().filter_map(|p| names.get(p).cloned()).collect::<Vec<_>>().join("、")).unwrap_or_default()
+            owners
+                .get(&hid)
+                .map(|ps| {
+                    ps.iter()
+                        .filter_map(|p| names.get(p).cloned())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                })
+                .unwrap_or_default()
         };
         let voter_rows = electorate
             .voters()
             .iter()
             .map(|v| {
                 let (person_id, name) = match v.key {
-                    VoterKey::Person(pid) => (Some(pid), names.get(&pid).cloned().unwrap_or_default()),
+                    VoterKey::Person(pid) => {
+                        (Some(pid), names.get(&pid).cloned().unwrap_or_default())
+                    }
                     // Nobody: the flat has no owner on record (see `VoterKey::can_cast`).
                     VoterKey::Household(_) => (None, "（无登记业主）".to_string()),
-                    VoterKey::Developer => (None, format!("开发建设单位（未售出 {} 套，按一人计）", v.households.len())),
+                    VoterKey::Developer => (
+                        None,
+                        format!("开发建设单位（未售出 {} 套，按一人计）", v.households.len()),
+                    ),
                 };
                 elector::ActiveModel {
                     proposal_id: Set(p.row.id),
@@ -279,12 +339,23 @@ impl Store {
         let label_of = |h: &household::Model| {
             format!(
                 "{} {} {}",
-                buildings.get(&h.building_id).map(String::as_str).unwrap_or(""),
+                buildings
+                    .get(&h.building_id)
+                    .map(String::as_str)
+                    .unwrap_or(""),
                 units.get(&h.unit_id).map(String::as_str).unwrap_or(""),
                 h.room
             )
         };
-        let ownerless = hh.iter().filter(|h| electorate.voter_for(h.id).is_some_and(|v| !v.key.can_cast())).map(|h| label_of(h).trim().to_string()).collect();
+        let ownerless = hh
+            .iter()
+            .filter(|h| {
+                electorate
+                    .voter_for(h.id)
+                    .is_some_and(|v| !v.key.can_cast())
+            })
+            .map(|h| label_of(h).trim().to_string())
+            .collect();
         // One row per (household, voter): co-owners voting separately each get theirs.
         let household_rows = hh
             .iter()
@@ -309,8 +380,16 @@ impl Store {
     }
 
     /// The frozen electorate of a proposal, as the pure tally wants it.
-    pub(crate) async fn frozen_electorate<C: ConnectionTrait>(&self, db: &C, proposal_id: i64) -> ServiceResult<(Electorate, Vec<elector::Model>)> {
-        let rows = elector::Entity::find().filter(elector::Column::ProposalId.eq(proposal_id)).order_by_asc(elector::Column::Id).all(db).await?;
+    pub(crate) async fn frozen_electorate<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        proposal_id: i64,
+    ) -> ServiceResult<(Electorate, Vec<elector::Model>)> {
+        let rows = elector::Entity::find()
+            .filter(elector::Column::ProposalId.eq(proposal_id))
+            .order_by_asc(elector::Column::Id)
+            .all(db)
+            .await?;
         let hh = elector_household::Entity::find()
             .filter(elector_household::Column::ProposalId.eq(proposal_id))
             .select_only()
@@ -326,10 +405,16 @@ impl Store {
         let voters = rows
             .iter()
             .map(|r| {
-                let key = VoterKey::parse(&r.voter_key).map_err(|_| internal(format!("voter key {}", r.voter_key)))?;
+                let key = VoterKey::parse(&r.voter_key)
+                    .map_err(|_| internal(format!("voter key {}", r.voter_key)))?;
                 let mut households = by_key.remove(&r.voter_key).unwrap_or_default();
                 households.sort_unstable();
-                Ok(Voter { key, households, area_centi: r.area_centi, heads: r.heads })
+                Ok(Voter {
+                    key,
+                    households,
+                    area_centi: r.area_centi,
+                    heads: r.heads,
+                })
             })
             .collect::<ServiceResult<Vec<_>>>()?;
         Ok((Electorate::from_voters(voters), rows))
@@ -338,7 +423,11 @@ impl Store {
     /// The voter the actor is in this vote: the person their account is linked to (or that
     /// their households make unambiguous), if that person is on the frozen roll. Returns the
     /// voter key and the first of the flats it votes for.
-    pub(crate) async fn own_voter(&self, actor: &Actor, p: &Loaded) -> ServiceResult<Option<(String, i64)>> {
+    pub(crate) async fn own_voter(
+        &self,
+        actor: &Actor,
+        p: &Loaded,
+    ) -> ServiceResult<Option<(String, i64)>> {
         if p.stage == ProposalStage::Draft || p.stage == ProposalStage::Deliberation {
             return Ok(None);
         }
@@ -363,7 +452,9 @@ impl Store {
             return Ok(None);
         }
         match self.person_of(self.read(), actor.account_id).await? {
-            None if actor.grants.iter().any(|g| g.role == Role::Owner) => Ok(Some(FieldError::new("voter", Invalid::AccountNotLinked))),
+            None if actor.grants.iter().any(|g| g.role == Role::Owner) => {
+                Ok(Some(FieldError::new("voter", Invalid::AccountNotLinked)))
+            }
             None => Ok(None),
             Some((person, _)) => self.co_owned_refusal(p.row.id, person, None).await,
         }
@@ -371,12 +462,22 @@ impl Store {
 
     /// The refusal for a person who owns (a share of) a flat of the roll but does not vote for
     /// it: it names the flat's voter. `None` when the person owns no such flat.
-    async fn co_owned_refusal(&self, id: i64, person: i64, household_id: Option<i64>) -> ServiceResult<Option<FieldError>> {
+    async fn co_owned_refusal(
+        &self,
+        id: i64,
+        person: i64,
+        household_id: Option<i64>,
+    ) -> ServiceResult<Option<FieldError>> {
         let mut owned = ownership::Entity::find().filter(ownership::Column::PersonId.eq(person));
         if let Some(hid) = household_id {
             owned = owned.filter(ownership::Column::HouseholdId.eq(hid));
         }
-        let owned: Vec<i64> = owned.all(self.read()).await?.into_iter().map(|o| o.household_id).collect();
+        let owned: Vec<i64> = owned
+            .all(self.read())
+            .await?
+            .into_iter()
+            .map(|o| o.household_id)
+            .collect();
         if owned.is_empty() {
             return Ok(None);
         }
@@ -392,7 +493,10 @@ impl Store {
         let voter = self.elector(id, &flat.voter_key).await?;
         let household = flat.label.trim().to_string();
         let error = match VoterKey::parse(&flat.voter_key) {
-            Ok(VoterKey::Person(_)) => Invalid::NotDesignatedVoter { household, voter: voter.map(|v| v.name).unwrap_or_default() },
+            Ok(VoterKey::Person(_)) => Invalid::NotDesignatedVoter {
+                household,
+                voter: voter.map(|v| v.name).unwrap_or_default(),
+            },
             Ok(VoterKey::Developer) => Invalid::DeveloperNeedsAuthorisation,
             _ => Invalid::Ownerless { household },
         };
@@ -400,23 +504,43 @@ impl Store {
     }
 
     async fn elector(&self, id: i64, key: &str) -> ServiceResult<Option<elector::Model>> {
-        Ok(elector::Entity::find().filter(elector::Column::ProposalId.eq(id)).filter(elector::Column::VoterKey.eq(key)).one(self.read()).await?)
+        Ok(elector::Entity::find()
+            .filter(elector::Column::ProposalId.eq(id))
+            .filter(elector::Column::VoterKey.eq(key))
+            .one(self.read())
+            .await?)
     }
 
     /// Casts or changes a ballot. The owner votes online for their own household; building
     /// and unit heads, grid workers and volunteers record assisted, remote and proxy ballots;
     /// the committee enters paper forms. Each way needs its evidence (`CastMethod::check`).
-    pub async fn cast_ballot(&self, actor: &Actor, id: i64, input: &BallotInput) -> ServiceResult<BallotReceipt> {
+    pub async fn cast_ballot(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &BallotInput,
+    ) -> ServiceResult<BallotReceipt> {
         let p = self.load_proposal(id).await?;
         require_view(actor, &p)?;
         let mut e = Vec::new();
         let choice = crate::registry::field(&mut e, "choice", Choice::parse(&input.choice));
-        let method_text = if input.method.trim().is_empty() { "online" } else { input.method.trim() };
+        let method_text = if input.method.trim().is_empty() {
+            "online"
+        } else {
+            input.method.trim()
+        };
         let method = crate::registry::field(&mut e, "method", CastMethod::parse(method_text));
-        let witness = crate::registry::field(&mut e, "witness", Text::parse_optional(&input.witness, 200));
+        let witness =
+            crate::registry::field(&mut e, "witness", Text::parse_optional(&input.witness, 200));
         let note = crate::registry::field(&mut e, "note", Text::parse_optional(&input.note, 2000));
-        let proxy_name = crate::registry::field(&mut e, "proxy_name", Text::parse_optional(&input.proxy_name, 100));
-        let (Some(choice), Some(method), Some(witness), Some(note), Some(proxy_name), true) = (choice, method, witness, note, proxy_name, e.is_empty()) else {
+        let proxy_name = crate::registry::field(
+            &mut e,
+            "proxy_name",
+            Text::parse_optional(&input.proxy_name, 100),
+        );
+        let (Some(choice), Some(method), Some(witness), Some(note), Some(proxy_name), true) =
+            (choice, method, witness, note, proxy_name, e.is_empty())
+        else {
             return Err(ServiceError::Invalid(e));
         };
         // An election's ballot names candidates (`cast_election_ballot`), not yes or no.
@@ -471,7 +595,10 @@ impl Store {
                         ballot::Column::CastByPersonId,
                         ballot::Column::Authority,
                     ])
-                    .value(ballot::Column::Revision, Expr::col((ballot::Entity, ballot::Column::Revision)).add(1))
+                    .value(
+                        ballot::Column::Revision,
+                        Expr::col((ballot::Entity, ballot::Column::Revision)).add(1),
+                    )
                     .to_owned(),
             )
             .exec_without_returning(&txn)
@@ -501,9 +628,23 @@ impl Store {
         })
         .exec_without_returning(&txn)
         .await?;
-        super::event(&txn, actor, p.compound.id, "ballot.cast", id, serde_json::to_value(&b).map_err(anyhow::Error::from)?).await?;
+        super::event(
+            &txn,
+            actor,
+            p.compound.id,
+            "ballot.cast",
+            id,
+            serde_json::to_value(&b).map_err(anyhow::Error::from)?,
+        )
+        .await?;
         txn.commit().await?;
-        Ok(BallotReceipt { voter_key: b.voter_key, choice: b.choice, method: b.method, revision: b.revision, cast_at: b.cast_at })
+        Ok(BallotReceipt {
+            voter_key: b.voter_key,
+            choice: b.choice,
+            method: b.method,
+            revision: b.revision,
+            cast_at: b.cast_at,
+        })
     }
 
     /// The voter a ballot counts for, who cast it and on whose authority, after checking who
@@ -517,9 +658,17 @@ impl Store {
     /// - Proxy: recorded by them, or cast by a co-owner of the flat, with the voter's signed
     ///   authorisation. The developer's one vote is only ever a proxy ballot.
     /// - A flat with no owner on record counts, but no ballot can be cast for it.
-    pub(crate) async fn ballot_voter(&self, actor: &Actor, p: &Loaded, req: &CastRequest<'_>) -> ServiceResult<CastFor> {
+    pub(crate) async fn ballot_voter(
+        &self,
+        actor: &Actor,
+        p: &Loaded,
+        req: &CastRequest<'_>,
+    ) -> ServiceResult<CastFor> {
         if p.stage != ProposalStage::Voting {
-            let why = if p.stage.is_decided() || p.stage == ProposalStage::Acting || p.stage == ProposalStage::Evaluated {
+            let why = if p.stage.is_decided()
+                || p.stage == ProposalStage::Acting
+                || p.stage == ProposalStage::Evaluated
+            {
                 Invalid::VotingClosed
             } else {
                 Invalid::WrongStage { stage: p.stage }
@@ -531,13 +680,22 @@ impl Store {
         let cast = match method {
             CastMethod::Online => self.online_voter(actor, id, req.household_id).await?,
             _ => {
-                let (voter, flat) = self.recorded_voter(id, req.household_id, req.voter_key).await?;
-                let key = VoterKey::parse(&voter.voter_key).map_err(|_| internal(format!("voter key {}", voter.voter_key)))?;
-                let authority = Authority::of(method, key, flat.as_deref().unwrap_or(&voter.name)).map_err(|e| ServiceError::Invalid(vec![e]))?;
+                let (voter, flat) = self
+                    .recorded_voter(id, req.household_id, req.voter_key)
+                    .await?;
+                let key = VoterKey::parse(&voter.voter_key)
+                    .map_err(|_| internal(format!("voter key {}", voter.voter_key)))?;
+                let authority = Authority::of(method, key, flat.as_deref().unwrap_or(&voter.name))
+                    .map_err(|e| ServiceError::Invalid(vec![e]))?;
                 // A co-owner may hand in the designated voter's authorisation themselves.
-                let me = self.person_of(self.read(), actor.account_id).await?.map(|(pid, _)| pid);
+                let me = self
+                    .person_of(self.read(), actor.account_id)
+                    .await?
+                    .map(|(pid, _)| pid);
                 let co_owner = match (method, me) {
-                    (CastMethod::Proxy, Some(pid)) => self.owns_flat_of(id, pid, &voter.voter_key).await?,
+                    (CastMethod::Proxy, Some(pid)) => {
+                        self.owns_flat_of(id, pid, &voter.voter_key).await?
+                    }
                     _ => false,
                 };
                 if method == CastMethod::Paper {
@@ -548,8 +706,15 @@ impl Store {
                 let proxy = req.proxy_name.map(|n| n.as_str().to_string());
                 match authority {
                     Authority::DeveloperLetter => {
-                        let name = proxy.ok_or_else(|| ServiceError::invalid("proxy_name", Invalid::Required))?;
-                        CastFor { voter_key: voter.voter_key, cast_by: name, cast_by_person_id: None, authority }
+                        let name = proxy.ok_or_else(|| {
+                            ServiceError::invalid("proxy_name", Invalid::Required)
+                        })?;
+                        CastFor {
+                            voter_key: voter.voter_key,
+                            cast_by: name,
+                            cast_by_person_id: None,
+                            authority,
+                        }
                     }
                     Authority::Proxy if co_owner => CastFor {
                         voter_key: voter.voter_key,
@@ -557,14 +722,28 @@ impl Store {
                         cast_by_person_id: me,
                         authority,
                     },
-                    Authority::Proxy => CastFor { voter_key: voter.voter_key, cast_by: proxy.unwrap_or_else(|| actor.name.clone()), cast_by_person_id: None, authority },
-                    Authority::Own => CastFor { voter_key: voter.voter_key, cast_by: voter.name, cast_by_person_id: voter.person_id, authority },
+                    Authority::Proxy => CastFor {
+                        voter_key: voter.voter_key,
+                        cast_by: proxy.unwrap_or_else(|| actor.name.clone()),
+                        cast_by_person_id: None,
+                        authority,
+                    },
+                    Authority::Own => CastFor {
+                        voter_key: voter.voter_key,
+                        cast_by: voter.name,
+                        cast_by_person_id: voter.person_id,
+                        authority,
+                    },
                 }
             }
         };
         if let Some(eid) = req.evidence_id {
-            let owner: Option<i64> =
-                attachment::Entity::find_by_id(eid).select_only().column(attachment::Column::CompoundId).into_tuple().one(self.read()).await?;
+            let owner: Option<i64> = attachment::Entity::find_by_id(eid)
+                .select_only()
+                .column(attachment::Column::CompoundId)
+                .into_tuple()
+                .one(self.read())
+                .await?;
             if owner != Some(p.compound.id) {
                 return Err(ServiceError::invalid("evidence_id", Invalid::BadChoice));
             }
@@ -581,20 +760,30 @@ impl Store {
 
     /// The actor's own voter for an online ballot; the link to their person is written the
     /// first time it is needed, when their households made it unambiguous.
-    async fn online_voter(&self, actor: &Actor, id: i64, household_id: Option<i64>) -> ServiceResult<CastFor> {
-        let (person, to_link) = self.person_of(self.read(), actor.account_id).await?.ok_or_else(|| ServiceError::invalid("voter", Invalid::AccountNotLinked))?;
+    async fn online_voter(
+        &self,
+        actor: &Actor,
+        id: i64,
+        household_id: Option<i64>,
+    ) -> ServiceResult<CastFor> {
+        let (person, to_link) = self
+            .person_of(self.read(), actor.account_id)
+            .await?
+            .ok_or_else(|| ServiceError::invalid("voter", Invalid::AccountNotLinked))?;
         let key = VoterKey::Person(person).to_string();
         let voter = self.elector(id, &key).await?;
         let flats: Vec<i64> = match &voter {
             None => Vec::new(),
-            Some(_) => elector_household::Entity::find()
-                .filter(elector_household::Column::ProposalId.eq(id))
-                .filter(elector_household::Column::VoterKey.eq(key.clone()))
-                .select_only()
-                .column(elector_household::Column::HouseholdId)
-                .into_tuple()
-                .all(self.read())
-                .await?,
+            Some(_) => {
+                elector_household::Entity::find()
+                    .filter(elector_household::Column::ProposalId.eq(id))
+                    .filter(elector_household::Column::VoterKey.eq(key.clone()))
+                    .select_only()
+                    .column(elector_household::Column::HouseholdId)
+                    .into_tuple()
+                    .all(self.read())
+                    .await?
+            }
         };
         let speaks_for = match household_id {
             None => !flats.is_empty(),
@@ -609,26 +798,59 @@ impl Store {
                 None => None,
             };
             if let Some(flat) = flat {
-                return Err(ServiceError::invalid("household_id", Invalid::NotYourFlat { household: flat.label.trim().to_string() }));
+                return Err(ServiceError::invalid(
+                    "household_id",
+                    Invalid::NotYourFlat {
+                        household: flat.label.trim().to_string(),
+                    },
+                ));
             }
-            return Err(ServiceError::invalid("household_id", Invalid::NotInElectorate));
+            return Err(ServiceError::invalid(
+                "household_id",
+                Invalid::NotInElectorate,
+            ));
         };
         if to_link {
-            let chain = proposal::Entity::find_by_id(id).one(self.read()).await?.map(|p| p.compound_id).unwrap_or(crate::audit::GLOBAL_CHAIN);
+            let chain = proposal::Entity::find_by_id(id)
+                .one(self.read())
+                .await?
+                .map(|p| p.compound_id)
+                .unwrap_or(crate::audit::GLOBAL_CHAIN);
             let txn = self.begin_write().await?;
-            self.link_person_in(&txn, Some(actor.account_id), chain, actor.account_id, person, "unambiguous").await?;
+            self.link_person_in(
+                &txn,
+                Some(actor.account_id),
+                chain,
+                actor.account_id,
+                person,
+                "unambiguous",
+            )
+            .await?;
             txn.commit().await?;
         }
-        Ok(CastFor { voter_key: key, cast_by: voter.name, cast_by_person_id: Some(person), authority: Authority::Own })
+        Ok(CastFor {
+            voter_key: key,
+            cast_by: voter.name,
+            cast_by_person_id: Some(person),
+            authority: Authority::Own,
+        })
     }
 
     /// The voter a recorded ballot is for: the one named by key, or the (first) voter of the
     /// household, with the household's label for messages.
-    async fn recorded_voter(&self, id: i64, household_id: Option<i64>, voter_key: Option<&str>) -> ServiceResult<(elector::Model, Option<String>)> {
-        let flat = match household_id {
-            Some(hid) => Some(self.voter_of_household(id, hid).await?.ok_or_else(|| ServiceError::invalid("household_id", Invalid::NotInElectorate))?),
-            None => None,
-        };
+    async fn recorded_voter(
+        &self,
+        id: i64,
+        household_id: Option<i64>,
+        voter_key: Option<&str>,
+    ) -> ServiceResult<(elector::Model, Option<String>)> {
+        let flat =
+            match household_id {
+                Some(hid) => Some(self.voter_of_household(id, hid).await?.ok_or_else(|| {
+                    ServiceError::invalid("household_id", Invalid::NotInElectorate)
+                })?),
+                None => None,
+            };
         let key = match (voter_key.map(str::trim).filter(|k| !k.is_empty()), &flat) {
             (Some(k), Some(f)) => {
                 let covers = elector_household::Entity::find()
@@ -638,7 +860,12 @@ impl Store {
                     .one(self.read())
                     .await?;
                 if covers.is_none() {
-                    return Err(ServiceError::invalid("household_id", Invalid::NotYourFlat { household: f.label.trim().to_string() }));
+                    return Err(ServiceError::invalid(
+                        "household_id",
+                        Invalid::NotYourFlat {
+                            household: f.label.trim().to_string(),
+                        },
+                    ));
                 }
                 k.to_string()
             }
@@ -646,7 +873,10 @@ impl Store {
             (None, Some(f)) => f.voter_key.clone(),
             (None, None) => return Err(ServiceError::invalid("household_id", Invalid::Required)),
         };
-        let voter = self.elector(id, &key).await?.ok_or_else(|| ServiceError::invalid("voter", Invalid::NotInElectorate))?;
+        let voter = self
+            .elector(id, &key)
+            .await?
+            .ok_or_else(|| ServiceError::invalid("voter", Invalid::NotInElectorate))?;
         Ok((voter, flat.map(|f| f.label.trim().to_string())))
     }
 
@@ -671,7 +901,11 @@ impl Store {
             .is_some())
     }
 
-    pub(crate) async fn voter_of_household(&self, id: i64, household_id: i64) -> ServiceResult<Option<elector_household::Model>> {
+    pub(crate) async fn voter_of_household(
+        &self,
+        id: i64,
+        household_id: i64,
+    ) -> ServiceResult<Option<elector_household::Model>> {
         Ok(elector_household::Entity::find()
             .filter(elector_household::Column::ProposalId.eq(id))
             .filter(elector_household::Column::HouseholdId.eq(household_id))
@@ -688,26 +922,36 @@ impl Store {
         let (electorate, _) = self.frozen_electorate(self.read(), id).await?;
         let households = electorate.household_count() as u64;
         let notes = roll_notes(&electorate, lang);
-        let view = |result, final_result, answered| TallyView { roll_notes: notes.clone(), ..tally_view(result, final_result, households, answered, lang) };
+        let view = |result, final_result, answered| TallyView {
+            roll_notes: notes.clone(),
+            ..tally_view(result, final_result, households, answered, lang)
+        };
         match p.stage {
-            ProposalStage::Draft | ProposalStage::Deliberation | ProposalStage::Withdrawn => {
-                Err(ServiceError::invalid("stage", Invalid::WrongStage { stage: p.stage }))
-            }
+            ProposalStage::Draft | ProposalStage::Deliberation | ProposalStage::Withdrawn => Err(
+                ServiceError::invalid("stage", Invalid::WrongStage { stage: p.stage }),
+            ),
             ProposalStage::Voting => {
-                if !(actor.can(Action::ManageDecision, &p.path) || actor.can(Action::RecordBallot, &p.path)) {
+                if !(actor.can(Action::ManageDecision, &p.path)
+                    || actor.can(Action::RecordBallot, &p.path))
+                {
                     return Err(ServiceError::Forbidden);
                 }
                 let (result, answered) = self.count(self.read(), &p).await?;
                 Ok(view(result, false, answered))
             }
             _ => {
-                let stored: StoredResult = serde_json::from_str(&p.row.result).map_err(|e| internal(format!("result of proposal {id}: {e}")))?;
+                let stored: StoredResult = serde_json::from_str(&p.row.result)
+                    .map_err(|e| internal(format!("result of proposal {id}: {e}")))?;
                 Ok(view(stored.result, true, stored.answered_households))
             }
         }
     }
 
-    async fn count<C: ConnectionTrait>(&self, db: &C, p: &Loaded) -> ServiceResult<(TallyResult, i64)> {
+    async fn count<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        p: &Loaded,
+    ) -> ServiceResult<(TallyResult, i64)> {
         // An election is counted by candidate (`elections.rs`); here only its participation.
         if let Some(summary) = self.election_summary(db, p).await? {
             return Ok(summary);
@@ -739,15 +983,25 @@ impl Store {
         Ok((tally(&electorate, &p.rule, parsed, &ctx), answered))
     }
 
-    async fn tally_context<C: ConnectionTrait>(&self, db: &C, id: i64) -> ServiceResult<TallyContext> {
-        let consents = affected_consent::Entity::find().filter(affected_consent::Column::ProposalId.eq(id)).all(db).await?;
+    async fn tally_context<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        id: i64,
+    ) -> ServiceResult<TallyContext> {
+        let consents = affected_consent::Entity::find()
+            .filter(affected_consent::Column::ProposalId.eq(id))
+            .all(db)
+            .await?;
         let unresolved = objection::Entity::find()
             .filter(objection::Column::ProposalId.eq(id))
             .filter(objection::Column::Resolved.eq(false))
             .count(db)
             .await?;
         Ok(TallyContext {
-            affected_households_consented: consents.iter().map(|c| (c.household_id, c.consented)).collect(),
+            affected_households_consented: consents
+                .iter()
+                .map(|c| (c.household_id, c.consented))
+                .collect(),
             unresolved_objections: unresolved as usize,
         })
     }
@@ -755,7 +1009,13 @@ impl Store {
     /// Closes the vote for good: counts, stores the result with the rule and the totals, and
     /// moves the proposal to passed, failed or no quorum. The pages ask for confirmation;
     /// the API needs `confirm: true`.
-    pub async fn close_voting(&self, actor: &Actor, id: i64, confirm: bool, lang: Lang) -> ServiceResult<ProposalView> {
+    pub async fn close_voting(
+        &self,
+        actor: &Actor,
+        id: i64,
+        confirm: bool,
+        lang: Lang,
+    ) -> ServiceResult<ProposalView> {
         let p = self.load_proposal(id).await?;
         actor.require(Action::ManageDecision, &p.path)?;
         p.at_stage(&[ProposalStage::Voting])?;
@@ -774,29 +1034,71 @@ impl Store {
             .exec(&txn)
             .await?;
         if locked.rows_affected != 1 {
-            return Err(ServiceError::Stale { current: p.row.version + 1 });
+            return Err(ServiceError::Stale {
+                current: p.row.version + 1,
+            });
         }
         let (result, answered) = self.count(&txn, &p).await?;
-        let next = p.stage.next(StageEvent::Close(result.outcome)).map_err(|e| ServiceError::invalid("stage", e))?;
-        let stored = serde_json::to_string(&StoredResult { result, answered_households: answered, rule: p.rule.clone() }).map_err(anyhow::Error::from)?;
+        let next = p
+            .stage
+            .next(StageEvent::Close(result.outcome))
+            .map_err(|e| ServiceError::invalid("stage", e))?;
+        let stored = serde_json::to_string(&StoredResult {
+            result,
+            answered_households: answered,
+            rule: p.rule.clone(),
+        })
+        .map_err(anyhow::Error::from)?;
         let t = self.now();
-        let extra = vec![(proposal::Column::ClosedAt, Expr::value(t)), (proposal::Column::Result, Expr::value(stored))];
-        self.set_stage_in(&txn, actor, &p, next, "proposal.close_voting", extra).await?;
-        super::acting::notify_proposer(&txn, self.now(), &p.row, &format!("{}：{}", next.label(Lang::Zh), p.row.title)).await?;
+        let extra = vec![
+            (proposal::Column::ClosedAt, Expr::value(t)),
+            (proposal::Column::Result, Expr::value(stored)),
+        ];
+        self.set_stage_in(&txn, actor, &p, next, "proposal.close_voting", extra)
+            .await?;
+        super::acting::notify_proposer(
+            &txn,
+            self.now(),
+            &p.row,
+            &format!("{}：{}", next.label(Lang::Zh), p.row.title),
+        )
+        .await?;
         // The result is published: everyone on the roll is told.
-        super::acting::notify_roll(&txn, self.now(), id, "proposal.result", &format!("表决结果已公布（{}）：{}", next.label(Lang::Zh), p.row.title), &p.row.title).await?;
+        super::acting::notify_roll(
+            &txn,
+            self.now(),
+            id,
+            "proposal.result",
+            &format!(
+                "表决结果已公布（{}）：{}",
+                next.label(Lang::Zh),
+                p.row.title
+            ),
+            &p.row.title,
+        )
+        .await?;
         txn.commit().await?;
         self.proposal(actor, id, lang).await
     }
 
     /// Every voter with their current ballot, in the order of the roll: the register a court
     /// could read. Personal data: those who run or assist the vote only.
-    pub async fn ballot_register(&self, actor: &Actor, id: i64, lang: Lang) -> ServiceResult<Vec<RegisterRow>> {
+    pub async fn ballot_register(
+        &self,
+        actor: &Actor,
+        id: i64,
+        lang: Lang,
+    ) -> ServiceResult<Vec<RegisterRow>> {
         let p = self.load_proposal(id).await?;
-        if !(actor.can(Action::ManageDecision, &p.path) || actor.can(Action::RecordBallot, &p.path)) {
+        if !(actor.can(Action::ManageDecision, &p.path) || actor.can(Action::RecordBallot, &p.path))
+        {
             return Err(ServiceError::Forbidden);
         }
-        let electors = elector::Entity::find().filter(elector::Column::ProposalId.eq(id)).order_by_asc(elector::Column::Id).all(self.read()).await?;
+        let electors = elector::Entity::find()
+            .filter(elector::Column::ProposalId.eq(id))
+            .order_by_asc(elector::Column::Id)
+            .all(self.read())
+            .await?;
         // An election's register lists the candidates each voter named; a yes/no vote's, the choice.
         let casts: HashMap<String, Cast> = if self.election_of(id).await?.is_some() {
             self.election_casts(id).await?
@@ -807,10 +1109,20 @@ impl Store {
                 .await?
                 .into_iter()
                 .map(|b| {
-                    let label = Choice::parse(&b.choice).ok().map(|c| c.label(lang).to_string()).unwrap_or_default();
+                    let label = Choice::parse(&b.choice)
+                        .ok()
+                        .map(|c| c.label(lang).to_string())
+                        .unwrap_or_default();
                     let choice = b.choice.clone();
                     let (cast_by, authority) = (b.cast_by.clone(), b.authority.clone());
-                    (b.voter_key.clone(), Cast { cast_by, authority, ..cast!(b, choice, label) })
+                    (
+                        b.voter_key.clone(),
+                        Cast {
+                            cast_by,
+                            authority,
+                            ..cast!(b, choice, label)
+                        },
+                    )
                 })
                 .collect()
         };
@@ -825,14 +1137,30 @@ impl Store {
         }
         Ok(electors
             .iter()
-            .map(|e| register_row(e, casts.get(&e.voter_key), labels.get(&e.voter_key).map(|l| l.join("、")).unwrap_or_default(), lang))
+            .map(|e| {
+                register_row(
+                    e,
+                    casts.get(&e.voter_key),
+                    labels
+                        .get(&e.voter_key)
+                        .map(|l| l.join("、"))
+                        .unwrap_or_default(),
+                    lang,
+                )
+            })
             .collect())
     }
 
     /// Every version of one voter's ballot.
-    pub async fn ballot_history(&self, actor: &Actor, id: i64, voter_key: &str) -> ServiceResult<Vec<BallotEventView>> {
+    pub async fn ballot_history(
+        &self,
+        actor: &Actor,
+        id: i64,
+        voter_key: &str,
+    ) -> ServiceResult<Vec<BallotEventView>> {
         let p = self.load_proposal(id).await?;
-        if !(actor.can(Action::ManageDecision, &p.path) || actor.can(Action::RecordBallot, &p.path)) {
+        if !(actor.can(Action::ManageDecision, &p.path) || actor.can(Action::RecordBallot, &p.path))
+        {
             return Err(ServiceError::Forbidden);
         }
         let rows = ballot_event::Entity::find()
@@ -862,7 +1190,11 @@ impl Store {
         let Some((key, _)) = self.own_voter(actor, &p).await? else {
             return Ok(None);
         };
-        let b = ballot::Entity::find().filter(ballot::Column::ProposalId.eq(id)).filter(ballot::Column::VoterKey.eq(key.clone())).one(self.read()).await?;
+        let b = ballot::Entity::find()
+            .filter(ballot::Column::ProposalId.eq(id))
+            .filter(ballot::Column::VoterKey.eq(key.clone()))
+            .one(self.read())
+            .await?;
         let labels: Vec<String> = elector_household::Entity::find()
             .filter(elector_household::Column::ProposalId.eq(id))
             .filter(elector_household::Column::VoterKey.eq(key.clone()))
@@ -871,7 +1203,12 @@ impl Store {
             .into_tuple()
             .all(self.read())
             .await?;
-        Ok(Some(MyBallot { voter_key: key, households: labels.join("、"), choice: b.as_ref().map(|b| b.choice.clone()), revision: b.map(|b| b.revision).unwrap_or(0) }))
+        Ok(Some(MyBallot {
+            voter_key: key,
+            households: labels.join("、"),
+            choice: b.as_ref().map(|b| b.choice.clone()),
+            revision: b.map(|b| b.revision).unwrap_or(0),
+        }))
     }
 }
 
@@ -883,7 +1220,13 @@ pub enum SheetKind {
 
 impl Store {
     /// The ballot register as `.xlsx` or `.csv`: one row per voter, as on the print page.
-    pub async fn ballot_register_file(&self, actor: &Actor, id: i64, kind: SheetKind, lang: Lang) -> ServiceResult<Vec<u8>> {
+    pub async fn ballot_register_file(
+        &self,
+        actor: &Actor,
+        id: i64,
+        kind: SheetKind,
+        lang: Lang,
+    ) -> ServiceResult<Vec<u8>> {
         let rows = self.ballot_register(actor, id, lang).await?;
         let pick = |zh: &'static str, en: &'static str| lang.pick(zh, en);
         let headers = [
@@ -910,24 +1253,33 @@ impl Store {
                     r.area,
                     r.heads.to_string(),
                     r.choice_label,
-                    r.method.as_deref().and_then(|m| CastMethod::parse(m).ok()).map(|m| m.label(lang).to_string()).unwrap_or_default(),
+                    r.method
+                        .as_deref()
+                        .and_then(|m| CastMethod::parse(m).ok())
+                        .map(|m| m.label(lang).to_string())
+                        .unwrap_or_default(),
                     r.recorder_name.unwrap_or_default(),
                     r.cast_by.unwrap_or_default(),
                     r.authority_label,
                     r.witness.unwrap_or_default(),
-                    r.evidence_id.map(|e| format!("/files/{e}")).unwrap_or_default(),
+                    r.evidence_id
+                        .map(|e| format!("/files/{e}"))
+                        .unwrap_or_default(),
                     r.cast_at.map(crate::china_time).unwrap_or_default(),
                     r.revision.to_string(),
                 ]
             })
             .collect();
         match kind {
-            SheetKind::Xlsx => crate::sheet::xlsx_table(lang.pick("表决登记表", "Ballot register"), &headers, &table),
+            SheetKind::Xlsx => crate::sheet::xlsx_table(
+                lang.pick("表决登记表", "Ballot register"),
+                &headers,
+                &table,
+            ),
             SheetKind::Csv => crate::sheet::csv_table(&headers, &table),
         }
     }
 }
-
 
 /// A household of the frozen roll, for printed consent forms.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -941,9 +1293,14 @@ pub struct RollHousehold {
 
 impl Store {
     /// The households of the frozen roll in building, unit, floor and room order.
-    pub async fn roll_households(&self, actor: &Actor, id: i64) -> ServiceResult<Vec<RollHousehold>> {
+    pub async fn roll_households(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> ServiceResult<Vec<RollHousehold>> {
         let p = self.load_proposal(id).await?;
-        if !(actor.can(Action::ManageDecision, &p.path) || actor.can(Action::RecordBallot, &p.path)) {
+        if !(actor.can(Action::ManageDecision, &p.path) || actor.can(Action::RecordBallot, &p.path))
+        {
             return Err(ServiceError::Forbidden);
         }
         let rows = elector_household::Entity::find()
@@ -962,7 +1319,9 @@ impl Store {
                 household_id: h.household_id,
                 label: h.label,
                 owners: h.owners,
-                area: Area::from_centi(h.area_centi).map(|a| a.to_string()).unwrap_or_default(),
+                area: Area::from_centi(h.area_centi)
+                    .map(|a| a.to_string())
+                    .unwrap_or_default(),
                 floor: h.floor,
             })
             .collect())
@@ -971,9 +1330,16 @@ impl Store {
 
 /// Locks the proposal row for a ballot, inside the ballot's transaction: closing the vote
 /// waits for it (and it for closing), in one process or two. Refused after the window.
-pub(crate) async fn lock_open_vote<C: ConnectionTrait>(txn: &C, id: i64, at: i64) -> ServiceResult<()> {
+pub(crate) async fn lock_open_vote<C: ConnectionTrait>(
+    txn: &C,
+    id: i64,
+    at: i64,
+) -> ServiceResult<()> {
     let open = proposal::Entity::update_many()
-        .col_expr(proposal::Column::UpdatedAt, Expr::col(proposal::Column::UpdatedAt))
+        .col_expr(
+            proposal::Column::UpdatedAt,
+            Expr::col(proposal::Column::UpdatedAt),
+        )
         .filter(proposal::Column::Id.eq(id))
         .filter(proposal::Column::Stage.eq(ProposalStage::Voting.as_str()))
         .filter(proposal::Column::VotingDeadline.gt(at))
@@ -1028,13 +1394,20 @@ macro_rules! cast {
 }
 pub(super) use cast;
 
-fn register_row(e: &elector::Model, b: Option<&Cast>, households: String, lang: Lang) -> RegisterRow {
+fn register_row(
+    e: &elector::Model,
+    b: Option<&Cast>,
+    households: String,
+    lang: Lang,
+) -> RegisterRow {
     let authority = b.map(|b| b.authority.clone()).filter(|a| !a.is_empty());
     RegisterRow {
         voter_key: e.voter_key.clone(),
         name: e.name.clone(),
         households,
-        area: Area::from_centi(e.area_centi).map(|a| a.to_string()).unwrap_or_default(),
+        area: Area::from_centi(e.area_centi)
+            .map(|a| a.to_string())
+            .unwrap_or_default(),
         heads: e.heads,
         choice: b.map(|b| b.choice.clone()),
         choice_label: b.map(|b| b.choice_label.clone()).unwrap_or_default(),
@@ -1045,39 +1418,79 @@ fn register_row(e: &elector::Model, b: Option<&Cast>, households: String, lang: 
         cast_at: b.map(|b| b.cast_at),
         revision: b.map(|b| b.revision).unwrap_or(0),
         cast_by: b.map(|b| b.cast_by.clone()).filter(|c| !c.is_empty()),
-        authority_label: authority.as_deref().and_then(Authority::parse).map(|a| a.label(lang).to_string()).unwrap_or_default(),
+        authority_label: authority
+            .as_deref()
+            .and_then(Authority::parse)
+            .map(|a| a.label(lang).to_string())
+            .unwrap_or_default(),
         authority,
     }
 }
 
 /// Formats a measure for people: area in m² with two decimals, heads as a count.
-pub(crate) fn amount(measure: Option<linli_domain::decision::Measure>, v: i64, lang: Lang) -> String {
+pub(crate) fn amount(
+    measure: Option<linli_domain::decision::Measure>,
+    v: i64,
+    lang: Lang,
+) -> String {
     match measure {
         Some(linli_domain::decision::Measure::Area) => {
-            format!("{} m²", Area::from_centi(v).map(|a| a.to_string()).unwrap_or_else(|_| v.to_string()))
+            format!(
+                "{} m²",
+                Area::from_centi(v)
+                    .map(|a| a.to_string())
+                    .unwrap_or_else(|_| v.to_string())
+            )
         }
         Some(linli_domain::decision::Measure::Headcount) => format!("{v}{}", lang.pick(" 人", "")),
         None => v.to_string(),
     }
 }
 
-fn tally_view(result: TallyResult, final_result: bool, households: u64, answered: i64, lang: Lang) -> TallyView {
+fn tally_view(
+    result: TallyResult,
+    final_result: bool,
+    households: u64,
+    answered: i64,
+    lang: Lang,
+) -> TallyView {
     let lines = result
         .checks
         .iter()
-        .map(|c| CheckLine { rule: c.label(lang), part: amount(c.measure(), c.part, lang), whole: amount(c.measure(), c.whole, lang), met: c.met })
+        .map(|c| CheckLine {
+            rule: c.label(lang),
+            part: amount(c.measure(), c.part, lang),
+            whole: amount(c.measure(), c.whole, lang),
+            met: c.met,
+        })
         .collect();
     let outcome_label = if final_result {
         result.outcome.label(lang).to_string()
     } else {
         match result.outcome {
-            Outcome::Passed => lang.pick("按目前票数：可以通过", "On the ballots so far: would pass"),
-            Outcome::Failed => lang.pick("按目前票数：尚未达到", "On the ballots so far: not yet reached"),
-            Outcome::NoQuorum => lang.pick("按目前票数：参与不足", "On the ballots so far: no quorum yet"),
+            Outcome::Passed => {
+                lang.pick("按目前票数：可以通过", "On the ballots so far: would pass")
+            }
+            Outcome::Failed => lang.pick(
+                "按目前票数：尚未达到",
+                "On the ballots so far: not yet reached",
+            ),
+            Outcome::NoQuorum => lang.pick(
+                "按目前票数：参与不足",
+                "On the ballots so far: no quorum yet",
+            ),
         }
         .to_string()
     };
-    TallyView { result, lines, final_result, households: households as i64, answered_households: answered, outcome_label, roll_notes: Vec::new() }
+    TallyView {
+        result,
+        lines,
+        final_result,
+        households: households as i64,
+        answered_households: answered,
+        outcome_label,
+        roll_notes: Vec::new(),
+    }
 }
 
 /// What the roll counted as SPC Art. 9 says, in words for the notice.
@@ -1103,8 +1516,21 @@ fn roll_notes(e: &Electorate, lang: Lang) -> Vec<String> {
 /// The last day of the vote as typed, as the instant it ends: midnight after it, China time.
 fn parse_deadline(s: &str, now: i64) -> ServiceResult<i64> {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    let d = time::Date::parse(s.trim(), &fmt).map_err(|_| FieldError::new("deadline", if s.trim().is_empty() { Invalid::Required } else { Invalid::BadDate }))?;
-    let end = d.next_day().ok_or_else(|| FieldError::new("deadline", Invalid::BadDate))?.midnight().assume_offset(time::macros::offset!(+8));
+    let d = time::Date::parse(s.trim(), &fmt).map_err(|_| {
+        FieldError::new(
+            "deadline",
+            if s.trim().is_empty() {
+                Invalid::Required
+            } else {
+                Invalid::BadDate
+            },
+        )
+    })?;
+    let end = d
+        .next_day()
+        .ok_or_else(|| FieldError::new("deadline", Invalid::BadDate))?
+        .midnight()
+        .assume_offset(time::macros::offset!(+8));
     let t = end.unix_timestamp();
     if t <= now {
         return Err(ServiceError::invalid("deadline", Invalid::BadDate));

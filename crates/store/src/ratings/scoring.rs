@@ -363,8 +363,7 @@ impl Store {
             .collect();
         let list: Vec<UnitMonth> = months.values().cloned().collect();
         let ranked = rank(&list, &m.rubric.flags);
-        let complete = !names.is_empty()
-            && months.values().all(|u| u.parties >= Party::ALL.len());
+        let complete = !names.is_empty() && months.values().all(|u| u.parties >= Party::ALL.len());
         let units = ranked
             .iter()
             .map(|r| {
@@ -758,13 +757,7 @@ impl Store {
         .await?;
         txn.commit().await?;
         let refs: Vec<&rating_mark::Model> = marks.iter().collect();
-        sheet_view(
-            &m.rubric,
-            &sheet,
-            &refs,
-            &BTreeMap::new(),
-            lang,
-        )
+        sheet_view(&m.rubric, &sheet, &refs, &BTreeMap::new(), lang)
     }
 
     /// Closes a month. Without a sheet from every party for every unit the committee must

@@ -12,7 +12,8 @@ use linli_domain::registry::{ManagementMode, SixHave, SixHaveItem, Text, parse_y
 use linli_domain::{Lang, PageRequest, Paged};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -161,13 +162,24 @@ fn parse_compound(input: &CompoundInput) -> ServiceResult<ParsedCompound> {
     let mut e = Vec::new();
     let name = field(&mut e, "name", Text::parse(&input.name, 100));
     let address = field(&mut e, "address", Text::parse_optional(&input.address, 200));
-    let year_built = field(&mut e, "year_built", parse_year(input.year_built.as_deref().unwrap_or("")));
-    let mode = field(&mut e, "management_mode", ManagementMode::parse(&input.management_mode));
+    let year_built = field(
+        &mut e,
+        "year_built",
+        parse_year(input.year_built.as_deref().unwrap_or("")),
+    );
+    let mode = field(
+        &mut e,
+        "management_mode",
+        ManagementMode::parse(&input.management_mode),
+    );
     let mut items = Vec::new();
     for code in &input.six_have {
         match SixHaveItem::ALL.into_iter().find(|i| i.as_str() == code) {
             Some(i) => items.push(i),
-            None => e.push(linli_domain::FieldError::new("six_have", linli_domain::Invalid::BadChoice)),
+            None => e.push(linli_domain::FieldError::new(
+                "six_have",
+                linli_domain::Invalid::BadChoice,
+            )),
         }
     }
     match (name, address, year_built, mode, e.is_empty()) {
@@ -192,7 +204,11 @@ pub fn compound_profile(c: &compound::Model) -> CompoundProfile {
         year_built: c.year_built,
         management_mode: c.management_mode.clone(),
         three_no: c.three_no,
-        six_have: SixHaveItem::ALL.into_iter().filter(|i| six.has(*i)).map(|i| i.as_str().to_string()).collect(),
+        six_have: SixHaveItem::ALL
+            .into_iter()
+            .filter(|i| six.has(*i))
+            .map(|i| i.as_str().to_string())
+            .collect(),
         six_have_complete: six.complete(),
         version: c.version,
     }
@@ -200,23 +216,34 @@ pub fn compound_profile(c: &compound::Model) -> CompoundProfile {
 
 /// Label of a stored management mode code, for pages and exports.
 pub fn mode_label(code: &str, lang: Lang) -> String {
-    ManagementMode::parse(code).map(|m| m.label(lang).to_string()).unwrap_or_else(|_| code.to_string())
+    ManagementMode::parse(code)
+        .map(|m| m.label(lang).to_string())
+        .unwrap_or_else(|_| code.to_string())
 }
 
 impl Store {
     pub(crate) async fn compound_row(&self, id: i64) -> ServiceResult<compound::Model> {
-        compound::Entity::find_by_id(id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "compound" })
+        compound::Entity::find_by_id(id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::NotFound { entity: "compound" })
     }
 
     /// Compounds the actor can see, filtered and paged.
-    pub async fn list_compounds(&self, actor: &Actor, filter: &CompoundFilter, page: PageRequest) -> ServiceResult<Paged<CompoundSummary>> {
+    pub async fn list_compounds(
+        &self,
+        actor: &Actor,
+        filter: &CompoundFilter,
+        page: PageRequest,
+    ) -> ServiceResult<Paged<CompoundSummary>> {
         let mut cond = Condition::all().add(scope::compounds(actor));
         if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             cond = cond.add(compound::Column::Name.like(format!("%{}%", escape_like(q))));
         }
         if let Some(mode) = filter.mode.as_deref().filter(|m| !m.is_empty()) {
             // Only a known mode reaches the query; anything else is a bad choice, not a 500.
-            let mode = ManagementMode::parse(mode).map_err(|e| ServiceError::invalid("management_mode", e))?;
+            let mode = ManagementMode::parse(mode)
+                .map_err(|e| ServiceError::invalid("management_mode", e))?;
             cond = cond.add(compound::Column::ManagementMode.eq(mode.as_str()));
         }
         if filter.three_no == Some(true) {
@@ -224,7 +251,9 @@ impl Store {
         }
         if let Some(region_id) = filter.region {
             let (path, _) = self.region_path(region_id).await?;
-            let node = path.target().ok_or(ServiceError::NotFound { entity: "region" })?;
+            let node = path
+                .target()
+                .ok_or(ServiceError::NotFound { entity: "region" })?;
             let col = match node.kind {
                 NodeKind::City => compound::Column::CityId,
                 NodeKind::District => compound::Column::DistrictId,
@@ -235,8 +264,18 @@ impl Store {
         }
         let q = compound::Entity::find().filter(cond);
         let total = q.clone().count(self.read()).await?;
-        let rows = q.order_by_asc(compound::Column::Id).offset(page.offset()).limit(page.size()).all(self.read()).await?;
-        let counts = self.household_counts(household::Column::CompoundId, rows.iter().map(|c| c.id).collect()).await?;
+        let rows = q
+            .order_by_asc(compound::Column::Id)
+            .offset(page.offset())
+            .limit(page.size())
+            .all(self.read())
+            .await?;
+        let counts = self
+            .household_counts(
+                household::Column::CompoundId,
+                rows.iter().map(|c| c.id).collect(),
+            )
+            .await?;
         Ok(Paged::new(
             rows.into_iter()
                 .map(|c| CompoundSummary {
@@ -255,7 +294,11 @@ impl Store {
     }
 
     /// Households per parent (compound, building or unit) for the given parent ids.
-    pub(crate) async fn household_counts(&self, by: household::Column, ids: Vec<i64>) -> ServiceResult<HashMap<i64, i64>> {
+    pub(crate) async fn household_counts(
+        &self,
+        by: household::Column,
+        ids: Vec<i64>,
+    ) -> ServiceResult<HashMap<i64, i64>> {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
@@ -272,7 +315,12 @@ impl Store {
     }
 
     /// A region with its child regions and the compounds under it.
-    pub async fn region(&self, actor: &Actor, id: i64, page: PageRequest) -> ServiceResult<RegionView> {
+    pub async fn region(
+        &self,
+        actor: &Actor,
+        id: i64,
+        page: PageRequest,
+    ) -> ServiceResult<RegionView> {
         let (path, r) = self.region_path(id).await?;
         actor.require(Action::ViewRegistry, &path)?;
         let children = region::Entity::find()
@@ -281,7 +329,11 @@ impl Store {
             .all(self.read())
             .await?
             .into_iter()
-            .map(|c| RegionSummary { id: c.id, kind: c.kind, name: c.name })
+            .map(|c| RegionSummary {
+                id: c.id,
+                kind: c.kind,
+                name: c.name,
+            })
             .collect();
         let names: HashMap<i64, region::Model> = region::Entity::find()
             .filter(region::Column::Id.is_in(path.nodes().iter().map(|n| n.id).collect::<Vec<_>>()))
@@ -294,12 +346,30 @@ impl Store {
             .nodes()
             .iter()
             .filter_map(|n| names.get(&n.id))
-            .map(|r| PlaceRef { kind: r.kind.clone(), id: r.id, name: r.name.clone() })
+            .map(|r| PlaceRef {
+                kind: r.kind.clone(),
+                id: r.id,
+                name: r.name.clone(),
+            })
             .collect();
-        let compounds = self.list_compounds(actor, &CompoundFilter { region: Some(id), ..Default::default() }, page).await?;
+        let compounds = self
+            .list_compounds(
+                actor,
+                &CompoundFilter {
+                    region: Some(id),
+                    ..Default::default()
+                },
+                page,
+            )
+            .await?;
         Ok(RegionView {
-            can_create_compound: r.kind == NodeKind::Community.as_str() && actor.can(Action::CreateCompound, &path),
-            region: RegionSummary { id: r.id, kind: r.kind, name: r.name },
+            can_create_compound: r.kind == NodeKind::Community.as_str()
+                && actor.can(Action::CreateCompound, &path),
+            region: RegionSummary {
+                id: r.id,
+                kind: r.kind,
+                name: r.name,
+            },
             places,
             children,
             compounds,
@@ -312,7 +382,10 @@ impl Store {
         for g in &actor.grants {
             let Some(node) = g.at.target() else { continue };
             let name = if node.kind.is_region() {
-                region::Entity::find_by_id(node.id).one(self.read()).await?.map(|r| r.name)
+                region::Entity::find_by_id(node.id)
+                    .one(self.read())
+                    .await?
+                    .map(|r| r.name)
             } else if node.kind == NodeKind::Household {
                 // A resident's own home, named as on the door: 纹江花园 1栋 1单元 102.
                 let v = self.household(actor, node.id).await?;
@@ -320,7 +393,10 @@ impl Store {
                 Some(names.join(" "))
             } else {
                 match g.at.compound_id() {
-                    Some(cid) => compound::Entity::find_by_id(cid).one(self.read()).await?.map(|c| c.name),
+                    Some(cid) => compound::Entity::find_by_id(cid)
+                        .one(self.read())
+                        .await?
+                        .map(|c| c.name),
                     None => None,
                 }
             };
@@ -329,10 +405,20 @@ impl Store {
             } else if node.kind == NodeKind::Household {
                 ("household".to_string(), node.id)
             } else {
-                ("compound".to_string(), g.at.compound_id().unwrap_or(node.id))
+                (
+                    "compound".to_string(),
+                    g.at.compound_id().unwrap_or(node.id),
+                )
             };
-            let place = PlaceRef { kind, id, name: name.unwrap_or_default() };
-            if !out.iter().any(|p: &PlaceRef| p.kind == place.kind && p.id == place.id) {
+            let place = PlaceRef {
+                kind,
+                id,
+                name: name.unwrap_or_default(),
+            };
+            if !out
+                .iter()
+                .any(|p: &PlaceRef| p.kind == place.kind && p.id == place.id)
+            {
                 out.push(place);
             }
         }
@@ -383,7 +469,10 @@ impl Store {
             households: hh_counts.values().sum(),
             area_centi: per_building.iter().map(|(_, _, a)| a).sum(),
         };
-        let sub_name = |sid: Option<i64>| sid.and_then(|s| subs.iter().find(|x| x.id == s)).map(|s| s.name.clone());
+        let sub_name = |sid: Option<i64>| {
+            sid.and_then(|s| subs.iter().find(|x| x.id == s))
+                .map(|s| s.name.clone())
+        };
         Ok(CompoundView {
             compound: compound_profile(&c),
             places: self.compound_places(&c).await?,
@@ -405,14 +494,28 @@ impl Store {
     }
 
     /// Creates a compound in a community.
-    pub async fn create_compound(&self, actor: &Actor, community_id: i64, input: &CompoundInput) -> ServiceResult<CompoundProfile> {
+    pub async fn create_compound(
+        &self,
+        actor: &Actor,
+        community_id: i64,
+        input: &CompoundInput,
+    ) -> ServiceResult<CompoundProfile> {
         let (path, community) = self.region_path(community_id).await?;
         actor.require(Action::CreateCompound, &path)?;
         if community.kind != NodeKind::Community.as_str() {
-            return Err(ServiceError::invalid("id", linli_domain::Invalid::BadChoice));
+            return Err(ServiceError::invalid(
+                "id",
+                linli_domain::Invalid::BadChoice,
+            ));
         }
         let p = parse_compound(input)?;
-        let id_of = |k: NodeKind| path.nodes().iter().find(|n| n.kind == k).map(|n| n.id).unwrap_or(0);
+        let id_of = |k: NodeKind| {
+            path.nodes()
+                .iter()
+                .find(|n| n.kind == k)
+                .map(|n| n.id)
+                .unwrap_or(0)
+        };
         let t = self.now();
         let txn = self.begin_write().await?;
         let row = compound::ActiveModel {
@@ -431,8 +534,14 @@ impl Store {
             updated_at: Set(t),
             ..Default::default()
         };
-        let id = compound::Entity::insert(row).exec(&txn).await?.last_insert_id;
-        let c = compound::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "compound" })?;
+        let id = compound::Entity::insert(row)
+            .exec(&txn)
+            .await?
+            .last_insert_id;
+        let c = compound::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(ServiceError::NotFound { entity: "compound" })?;
         let profile = compound_profile(&c);
         audit::record(
             &txn,
@@ -453,29 +562,50 @@ impl Store {
     }
 
     /// Edits a compound's profile, refusing an edit based on an older version.
-    pub async fn update_compound(&self, actor: &Actor, id: i64, input: &CompoundInput) -> ServiceResult<CompoundProfile> {
+    pub async fn update_compound(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &CompoundInput,
+    ) -> ServiceResult<CompoundProfile> {
         let before = self.compound_row(id).await?;
         actor.require(Action::EditCompound, &paths::compound_path(&before))?;
         let p = parse_compound(input)?;
-        let version = input.version.ok_or_else(|| ServiceError::invalid("version", linli_domain::Invalid::Required))?;
+        let version = input
+            .version
+            .ok_or_else(|| ServiceError::invalid("version", linli_domain::Invalid::Required))?;
         let txn = self.begin_write().await?;
         let res = compound::Entity::update_many()
             .col_expr(compound::Column::Name, Expr::value(p.name.into_string()))
-            .col_expr(compound::Column::Address, Expr::value(p.address.map(Text::into_string)))
+            .col_expr(
+                compound::Column::Address,
+                Expr::value(p.address.map(Text::into_string)),
+            )
             .col_expr(compound::Column::YearBuilt, Expr::value(p.year_built))
-            .col_expr(compound::Column::ManagementMode, Expr::value(p.mode.as_str()))
+            .col_expr(
+                compound::Column::ManagementMode,
+                Expr::value(p.mode.as_str()),
+            )
             .col_expr(compound::Column::ThreeNo, Expr::value(p.three_no))
             .col_expr(compound::Column::SixHave, Expr::value(p.six_have.mask()))
-            .col_expr(compound::Column::Version, Expr::col(compound::Column::Version).add(1))
+            .col_expr(
+                compound::Column::Version,
+                Expr::col(compound::Column::Version).add(1),
+            )
             .col_expr(compound::Column::UpdatedAt, Expr::value(self.now()))
             .filter(compound::Column::Id.eq(id))
             .filter(compound::Column::Version.eq(version))
             .exec(&txn)
             .await?;
         if res.rows_affected != 1 {
-            return Err(ServiceError::Stale { current: before.version });
+            return Err(ServiceError::Stale {
+                current: before.version,
+            });
         }
-        let after = compound::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "compound" })?;
+        let after = compound::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(ServiceError::NotFound { entity: "compound" })?;
         let profile = compound_profile(&after);
         audit::record(
             &txn,
@@ -486,7 +616,9 @@ impl Store {
                 action: "compound.update",
                 entity: "compound",
                 entity_id: id,
-                before: Some(serde_json::to_value(compound_profile(&before)).map_err(anyhow::Error::from)?),
+                before: Some(
+                    serde_json::to_value(compound_profile(&before)).map_err(anyhow::Error::from)?,
+                ),
                 after: Some(serde_json::to_value(&profile).map_err(anyhow::Error::from)?),
             },
         )
@@ -496,7 +628,12 @@ impl Store {
     }
 
     /// The history of a compound's own record.
-    pub async fn compound_history(&self, actor: &Actor, id: i64, page: PageRequest) -> ServiceResult<Paged<audit::AuditEntry>> {
+    pub async fn compound_history(
+        &self,
+        actor: &Actor,
+        id: i64,
+        page: PageRequest,
+    ) -> ServiceResult<Paged<audit::AuditEntry>> {
         let c = self.compound_row(id).await?;
         actor.require(Action::ViewPersonal, &paths::compound_path(&c))?;
         self.history_of("compound", id, page).await
@@ -521,5 +658,8 @@ impl Store {
 /// on both backends without an ESCAPE clause) and bounds its length. Control characters go
 /// too: no stored name has them, and PostgreSQL refuses a NUL in a query parameter outright.
 pub(crate) fn escape_like(q: &str) -> String {
-    q.chars().take(50).filter(|c| !matches!(c, '%' | '_' | '\\') && !c.is_control()).collect()
+    q.chars()
+        .take(50)
+        .filter(|c| !matches!(c, '%' | '_' | '\\') && !c.is_control())
+        .collect()
 }

@@ -1,8 +1,8 @@
 //! Households: listing, searching, the household page, creating, editing and moving.
 
-use super::{PlaceRef, field, lenient_opt_string, lenient_string, scope};
 use super::compounds::{Permissions, escape_like};
 use super::people::{OwnerView, ResidentView};
+use super::{PlaceRef, field, lenient_opt_string, lenient_string, scope};
 use crate::accounts::Actor;
 use crate::audit::{self, AuditEntry, Change};
 use crate::entity::{compound, household, ownership, person, residency, role_grant, unit};
@@ -14,8 +14,8 @@ use linli_domain::registry::{Floor, Phone, Room};
 use linli_domain::{Area, AreaSource, FieldError, Invalid, PageRequest, Paged};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -118,7 +118,9 @@ fn lenient_opt_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<boo
         Some(B::Str(s)) => match s.trim() {
             "true" | "on" | "1" | "yes" => Ok(Some(true)),
             "false" | "off" | "0" | "no" | "" => Ok(Some(false)),
-            other => Err(serde::de::Error::custom(format!("not a yes or no: {other}"))),
+            other => Err(serde::de::Error::custom(format!(
+                "not a yes or no: {other}"
+            ))),
         },
     }
 }
@@ -144,7 +146,12 @@ fn parse_all(floor: &str, room: &str, area: &str, source: &str) -> ServiceResult
     let area = field(&mut e, "area", Area::parse(area));
     let source = field(&mut e, "area_source", AreaSource::parse(source));
     match (floor, room, area, source) {
-        (Some(floor), Some(room), Some(area), Some(source)) if e.is_empty() => Ok(Parsed { floor, room, area, source }),
+        (Some(floor), Some(room), Some(area), Some(source)) if e.is_empty() => Ok(Parsed {
+            floor,
+            room,
+            area,
+            source,
+        }),
         _ => Err(ServiceError::Invalid(e)),
     }
 }
@@ -157,7 +164,9 @@ pub fn household_data(h: &household::Model) -> HouseholdData {
         unit_id: h.unit_id,
         floor: h.floor,
         room: h.room.clone(),
-        area: Area::from_centi(h.area_centi).map(|a| a.to_string()).unwrap_or_default(),
+        area: Area::from_centi(h.area_centi)
+            .map(|a| a.to_string())
+            .unwrap_or_default(),
         area_centi: h.area_centi,
         area_source: h.area_source.clone(),
         designated_voter_id: h.designated_voter_id,
@@ -172,12 +181,23 @@ pub(crate) fn shown_phone(phone: Option<&str>, personal: bool) -> Option<String>
     if personal {
         Some(phone.to_string())
     } else {
-        Some(Phone::parse(phone).map(|p| p.masked()).unwrap_or_else(|_| "****".into()))
+        Some(
+            Phone::parse(phone)
+                .map(|p| p.masked())
+                .unwrap_or_else(|_| "****".into()),
+        )
     }
 }
 
-async fn room_taken<C: ConnectionTrait>(db: &C, unit_id: i64, room: &Room, except: Option<i64>) -> ServiceResult<bool> {
-    let mut q = household::Entity::find().filter(household::Column::UnitId.eq(unit_id)).filter(household::Column::Room.eq(room.as_str()));
+async fn room_taken<C: ConnectionTrait>(
+    db: &C,
+    unit_id: i64,
+    room: &Room,
+    except: Option<i64>,
+) -> ServiceResult<bool> {
+    let mut q = household::Entity::find()
+        .filter(household::Column::UnitId.eq(unit_id))
+        .filter(household::Column::Room.eq(room.as_str()));
     if let Some(id) = except {
         q = q.filter(household::Column::Id.ne(id));
     }
@@ -196,21 +216,37 @@ fn search_condition(actor: &Actor, q: &str) -> Condition {
     let digits: String = q.chars().filter(char::is_ascii_digit).collect();
     let mut cond = Condition::any();
     if !term.is_empty() {
-        cond = cond.add(households_of(person::Column::Name.like(format!("%{term}%"))));
+        cond = cond.add(households_of(
+            person::Column::Name.like(format!("%{term}%")),
+        ));
     }
     if digits.len() >= 4 {
-        cond = cond.add(Condition::all().add(households_of(person::Column::Phone.like(format!("%{digits}%")))).add(scope::personal_households(actor)));
+        cond = cond.add(
+            Condition::all()
+                .add(households_of(
+                    person::Column::Phone.like(format!("%{digits}%")),
+                ))
+                .add(scope::personal_households(actor)),
+        );
     }
     if let Ok(room) = Room::parse(q) {
         cond = cond.add(household::Column::Room.eq(room.as_str()));
     }
     // An empty `any` would match every household.
-    if cond.is_empty() { Condition::all().add(Expr::cust("1 = 0")) } else { cond }
+    if cond.is_empty() {
+        Condition::all().add(Expr::cust("1 = 0"))
+    } else {
+        cond
+    }
 }
 
 /// Households owned or lived in by the people matching `people`.
 fn households_of(people: SimpleExpr) -> Condition {
-    let persons = Query::select().column(person::Column::Id).from(person::Entity).and_where(people).to_owned();
+    let persons = Query::select()
+        .column(person::Column::Id)
+        .from(person::Entity)
+        .and_where(people)
+        .to_owned();
     let owned = Query::select()
         .column(ownership::Column::HouseholdId)
         .from(ownership::Entity)
@@ -221,13 +257,23 @@ fn households_of(people: SimpleExpr) -> Condition {
         .from(residency::Entity)
         .and_where(residency::Column::PersonId.in_subquery(persons))
         .to_owned();
-    Condition::any().add(household::Column::Id.in_subquery(owned)).add(household::Column::Id.in_subquery(lived))
+    Condition::any()
+        .add(household::Column::Id.in_subquery(owned))
+        .add(household::Column::Id.in_subquery(lived))
 }
 
 impl Store {
     /// Rows of households matching `cond` and visible to the actor, with owners' names.
-    pub(crate) async fn household_rows(&self, actor: &Actor, cond: Condition, page: PageRequest, _at: &Path) -> ServiceResult<Paged<HouseholdRow>> {
-        let q = household::Entity::find().filter(cond).filter(scope::households(actor));
+    pub(crate) async fn household_rows(
+        &self,
+        actor: &Actor,
+        cond: Condition,
+        page: PageRequest,
+        _at: &Path,
+    ) -> ServiceResult<Paged<HouseholdRow>> {
+        let q = household::Entity::find()
+            .filter(cond)
+            .filter(scope::households(actor));
         let rows = q
             .clone()
             .order_by_asc(household::Column::BuildingId)
@@ -239,13 +285,21 @@ impl Store {
             .all(self.read())
             .await?;
         // A first page that is not full is the whole list: no need to count it.
-        let total = if page.page() == 1 && (rows.len() as u64) < page.size() { rows.len() as u64 } else { q.count(self.read()).await? };
+        let total = if page.page() == 1 && (rows.len() as u64) < page.size() {
+            rows.len() as u64
+        } else {
+            q.count(self.read()).await?
+        };
         let items = self.to_rows(actor, rows).await?;
         Ok(Paged::new(items, total, page))
     }
 
     /// Rows with their compound, building, unit and owners' names: three queries for a page.
-    async fn to_rows(&self, actor: &Actor, rows: Vec<household::Model>) -> ServiceResult<Vec<HouseholdRow>> {
+    async fn to_rows(
+        &self,
+        actor: &Actor,
+        rows: Vec<household::Model>,
+    ) -> ServiceResult<Vec<HouseholdRow>> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
@@ -255,17 +309,28 @@ impl Store {
         let mut uids: Vec<i64> = rows.iter().map(|h| h.unit_id).collect();
         uids.sort_unstable();
         uids.dedup();
-        let compounds: HashMap<i64, compound::Model> =
-            compound::Entity::find().filter(compound::Column::Id.is_in(cids)).all(self.read()).await?.into_iter().map(|c| (c.id, c)).collect();
+        let compounds: HashMap<i64, compound::Model> = compound::Entity::find()
+            .filter(compound::Column::Id.is_in(cids))
+            .all(self.read())
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
         let labels = self.unit_labels(uids).await?;
         let owners = self.owners_of(rows.iter().map(|h| h.id)).await?;
         Ok(rows
             .into_iter()
             .map(|h| {
                 let c = compounds.get(&h.compound_id);
-                let personal = c.is_some_and(|c| actor.can(Action::ViewPersonal, &paths::household_path(c, &h)));
-                let mine: Vec<&super::OwnerRow> = owners.iter().filter(|o| o.household_id == h.id).collect();
-                let (building, unit) = labels.get(&h.unit_id).map(|(_, b, u)| (b.clone(), u.clone())).unwrap_or_default();
+                let personal = c.is_some_and(|c| {
+                    actor.can(Action::ViewPersonal, &paths::household_path(c, &h))
+                });
+                let mine: Vec<&super::OwnerRow> =
+                    owners.iter().filter(|o| o.household_id == h.id).collect();
+                let (building, unit) = labels
+                    .get(&h.unit_id)
+                    .map(|(_, b, u)| (b.clone(), u.clone()))
+                    .unwrap_or_default();
                 HouseholdRow {
                     id: h.id,
                     compound_id: h.compound_id,
@@ -274,8 +339,14 @@ impl Store {
                     unit,
                     floor: h.floor,
                     room: h.room.clone(),
-                    area: Area::from_centi(h.area_centi).map(|a| a.to_string()).unwrap_or_default(),
-                    owners: mine.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join("、"),
+                    area: Area::from_centi(h.area_centi)
+                        .map(|a| a.to_string())
+                        .unwrap_or_default(),
+                    owners: mine
+                        .iter()
+                        .map(|p| p.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、"),
                     phone: shown_phone(mine.first().and_then(|p| p.phone.as_deref()), personal),
                 }
             })
@@ -283,7 +354,13 @@ impl Store {
     }
 
     /// Households of a compound, optionally filtered by a search term.
-    pub async fn list_households(&self, actor: &Actor, compound_id: i64, q: Option<&str>, page: PageRequest) -> ServiceResult<Paged<HouseholdRow>> {
+    pub async fn list_households(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        q: Option<&str>,
+        page: PageRequest,
+    ) -> ServiceResult<Paged<HouseholdRow>> {
         let c = self.compound_row(compound_id).await?;
         let path = paths::compound_path(&c);
         actor.require(Action::ViewPublic, &path)?;
@@ -295,13 +372,19 @@ impl Store {
     }
 
     /// Households anywhere the actor can see, by owner or resident name, room or phone.
-    pub async fn search_households(&self, actor: &Actor, q: &str, page: PageRequest) -> ServiceResult<Paged<HouseholdRow>> {
+    pub async fn search_households(
+        &self,
+        actor: &Actor,
+        q: &str,
+        page: PageRequest,
+    ) -> ServiceResult<Paged<HouseholdRow>> {
         let q = q.trim();
         if q.is_empty() {
             return Ok(Paged::new(Vec::new(), 0, page));
         }
         let cond = search_condition(actor, q);
-        self.household_rows(actor, cond, page, &Path::default()).await
+        self.household_rows(actor, cond, page, &Path::default())
+            .await
     }
 
     /// The household page: data, owners, residents (current and past), what the actor may do.
@@ -312,28 +395,66 @@ impl Store {
         let can = Permissions::at(actor, &path);
         let (owners, residents) = self.people_of(&h, can.personal).await?;
         let mut places = self.compound_places(&c).await?;
-        if let Some((building_id, building, unit)) = self.unit_labels([h.unit_id]).await?.remove(&h.unit_id) {
-            places.push(PlaceRef { kind: "building".into(), id: building_id, name: building });
-            places.push(PlaceRef { kind: "unit".into(), id: h.unit_id, name: unit });
+        if let Some((building_id, building, unit)) =
+            self.unit_labels([h.unit_id]).await?.remove(&h.unit_id)
+        {
+            places.push(PlaceRef {
+                kind: "building".into(),
+                id: building_id,
+                name: building,
+            });
+            places.push(PlaceRef {
+                kind: "unit".into(),
+                id: h.unit_id,
+                name: unit,
+            });
         }
-        places.push(PlaceRef { kind: "household".into(), id: h.id, name: h.room.clone() });
-        Ok(HouseholdView { household: household_data(&h), places, owners, residents, can })
+        places.push(PlaceRef {
+            kind: "household".into(),
+            id: h.id,
+            name: h.room.clone(),
+        });
+        Ok(HouseholdView {
+            household: household_data(&h),
+            places,
+            owners,
+            residents,
+            can,
+        })
     }
 
-    pub async fn household_history(&self, actor: &Actor, id: i64, page: PageRequest) -> ServiceResult<Paged<AuditEntry>> {
+    pub async fn household_history(
+        &self,
+        actor: &Actor,
+        id: i64,
+        page: PageRequest,
+    ) -> ServiceResult<Paged<AuditEntry>> {
         let (c, h) = self.household_with_compound(id).await?;
         actor.require(Action::ViewPersonal, &paths::household_path(&c, &h))?;
         self.history_of("household", id, page).await
     }
 
-    pub async fn create_household(&self, actor: &Actor, unit_id: i64, input: &HouseholdInput) -> ServiceResult<HouseholdData> {
+    pub async fn create_household(
+        &self,
+        actor: &Actor,
+        unit_id: i64,
+        input: &HouseholdInput,
+    ) -> ServiceResult<HouseholdData> {
         let (c, u) = self.unit_row(unit_id).await?;
-        actor.require(Action::CreateHousehold, &paths::unit_path(&c, u.building_id, u.id))?;
+        actor.require(
+            Action::CreateHousehold,
+            &paths::unit_path(&c, u.building_id, u.id),
+        )?;
         let p = parse_all(&input.floor, &input.room, &input.area, &input.area_source)?;
         let t = self.now();
         let txn = self.begin_write().await?;
         if room_taken(&txn, unit_id, &p.room, None).await? {
-            return Err(ServiceError::invalid("room", Invalid::DuplicateRoom { room: p.room.as_str().to_string() }));
+            return Err(ServiceError::invalid(
+                "room",
+                Invalid::DuplicateRoom {
+                    room: p.room.as_str().to_string(),
+                },
+            ));
         }
         let id = household::Entity::insert(household::ActiveModel {
             unit_id: Set(unit_id),
@@ -353,7 +474,13 @@ impl Store {
         .exec(&txn)
         .await?
         .last_insert_id;
-        let h = household::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "household" })?;
+        let h =
+            household::Entity::find_by_id(id)
+                .one(&txn)
+                .await?
+                .ok_or(ServiceError::NotFound {
+                    entity: "household",
+                })?;
         let data = household_data(&h);
         audit::record(
             &txn,
@@ -374,10 +501,17 @@ impl Store {
     }
 
     /// Edits a household; fields left out keep their value.
-    pub async fn update_household(&self, actor: &Actor, id: i64, patch: &HouseholdPatch) -> ServiceResult<HouseholdData> {
+    pub async fn update_household(
+        &self,
+        actor: &Actor,
+        id: i64,
+        patch: &HouseholdPatch,
+    ) -> ServiceResult<HouseholdData> {
         let (c, before) = self.household_with_compound(id).await?;
         actor.require(Action::EditHousehold, &paths::household_path(&c, &before))?;
-        let area_now = Area::from_centi(before.area_centi).map(|a| a.to_string()).unwrap_or_default();
+        let area_now = Area::from_centi(before.area_centi)
+            .map(|a| a.to_string())
+            .unwrap_or_default();
         let floor_now = before.floor.to_string();
         let p = parse_all(
             patch.floor.as_deref().unwrap_or(&floor_now),
@@ -386,26 +520,55 @@ impl Store {
             patch.area_source.as_deref().unwrap_or(&before.area_source),
         )?;
         let txn = self.begin_write().await?;
-        if p.room.as_str() != before.room && room_taken(&txn, before.unit_id, &p.room, Some(id)).await? {
-            return Err(ServiceError::invalid("room", Invalid::DuplicateRoom { room: p.room.as_str().to_string() }));
+        if p.room.as_str() != before.room
+            && room_taken(&txn, before.unit_id, &p.room, Some(id)).await?
+        {
+            return Err(ServiceError::invalid(
+                "room",
+                Invalid::DuplicateRoom {
+                    room: p.room.as_str().to_string(),
+                },
+            ));
         }
         let res = household::Entity::update_many()
             .col_expr(household::Column::Floor, Expr::value(p.floor.get()))
             .col_expr(household::Column::Room, Expr::value(p.room.as_str()))
             .col_expr(household::Column::AreaCenti, Expr::value(p.area.centi()))
-            .col_expr(household::Column::AreaSource, Expr::value(p.source.as_str()))
-            .col_expr(household::Column::DeveloperUnsold, Expr::value(patch.developer_unsold.unwrap_or(before.developer_unsold)))
-            .col_expr(household::Column::Version, Expr::col(household::Column::Version).add(1))
+            .col_expr(
+                household::Column::AreaSource,
+                Expr::value(p.source.as_str()),
+            )
+            .col_expr(
+                household::Column::DeveloperUnsold,
+                Expr::value(patch.developer_unsold.unwrap_or(before.developer_unsold)),
+            )
+            .col_expr(
+                household::Column::Version,
+                Expr::col(household::Column::Version).add(1),
+            )
             .col_expr(household::Column::UpdatedAt, Expr::value(self.now()))
             .filter(household::Column::Id.eq(id))
             .filter(household::Column::Version.eq(patch.version))
             .exec(&txn)
             .await?;
-        self.finish_household_write(txn, actor, &c, before, res.rows_affected, "household.update").await
+        self.finish_household_write(
+            txn,
+            actor,
+            &c,
+            before,
+            res.rows_affected,
+            "household.update",
+        )
+        .await
     }
 
     /// Moves a household to another unit of the same compound.
-    pub async fn move_household(&self, actor: &Actor, id: i64, input: &MoveInput) -> ServiceResult<HouseholdData> {
+    pub async fn move_household(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &MoveInput,
+    ) -> ServiceResult<HouseholdData> {
         let (c, before) = self.household_with_compound(id).await?;
         actor.require(Action::MoveHousehold, &paths::household_path(&c, &before))?;
         let target = unit::Entity::find_by_id(input.unit_id)
@@ -418,12 +581,23 @@ impl Store {
         let room = Room::parse(&before.room).map_err(|e| FieldError::new("room", e))?;
         let txn = self.begin_write().await?;
         if room_taken(&txn, target.id, &room, Some(id)).await? {
-            return Err(ServiceError::invalid("room", Invalid::DuplicateRoom { room: before.room.clone() }));
+            return Err(ServiceError::invalid(
+                "room",
+                Invalid::DuplicateRoom {
+                    room: before.room.clone(),
+                },
+            ));
         }
         let res = household::Entity::update_many()
             .col_expr(household::Column::UnitId, Expr::value(target.id))
-            .col_expr(household::Column::BuildingId, Expr::value(target.building_id))
-            .col_expr(household::Column::Version, Expr::col(household::Column::Version).add(1))
+            .col_expr(
+                household::Column::BuildingId,
+                Expr::value(target.building_id),
+            )
+            .col_expr(
+                household::Column::Version,
+                Expr::col(household::Column::Version).add(1),
+            )
             .col_expr(household::Column::UpdatedAt, Expr::value(self.now()))
             .filter(household::Column::Id.eq(id))
             .filter(household::Column::Version.eq(input.version))
@@ -431,15 +605,23 @@ impl Store {
             .await?;
         if res.rows_affected == 1 {
             // Roles held on this household now sit under its new unit.
-            let moved = household::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "household" })?;
+            let moved = household::Entity::find_by_id(id).one(&txn).await?.ok_or(
+                ServiceError::NotFound {
+                    entity: "household",
+                },
+            )?;
             role_grant::Entity::update_many()
-                .col_expr(role_grant::Column::Path, Expr::value(paths::household_path(&c, &moved).to_string()))
+                .col_expr(
+                    role_grant::Column::Path,
+                    Expr::value(paths::household_path(&c, &moved).to_string()),
+                )
                 .filter(role_grant::Column::NodeKind.eq("household"))
                 .filter(role_grant::Column::NodeId.eq(id))
                 .exec(&txn)
                 .await?;
         }
-        self.finish_household_write(txn, actor, &c, before, res.rows_affected, "household.move").await
+        self.finish_household_write(txn, actor, &c, before, res.rows_affected, "household.move")
+            .await
     }
 
     /// After a versioned update: refuse a stale edit, or audit it and commit.
@@ -453,10 +635,19 @@ impl Store {
         action: &str,
     ) -> ServiceResult<HouseholdData> {
         if rows_affected != 1 {
-            let current = household::Entity::find_by_id(before.id).one(&txn).await?.map(|h| h.version).unwrap_or(before.version);
+            let current = household::Entity::find_by_id(before.id)
+                .one(&txn)
+                .await?
+                .map(|h| h.version)
+                .unwrap_or(before.version);
             return Err(ServiceError::Stale { current });
         }
-        let after = household::Entity::find_by_id(before.id).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "household" })?;
+        let after = household::Entity::find_by_id(before.id)
+            .one(&txn)
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "household",
+            })?;
         let data = household_data(&after);
         audit::record(
             &txn,
@@ -467,7 +658,9 @@ impl Store {
                 action,
                 entity: "household",
                 entity_id: before.id,
-                before: Some(serde_json::to_value(household_data(&before)).map_err(anyhow::Error::from)?),
+                before: Some(
+                    serde_json::to_value(household_data(&before)).map_err(anyhow::Error::from)?,
+                ),
                 after: Some(serde_json::to_value(&data).map_err(anyhow::Error::from)?),
             },
         )

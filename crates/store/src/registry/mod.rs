@@ -17,9 +17,9 @@ pub use people::*;
 pub use persons::*;
 pub use structure::*;
 
+use crate::Store;
 use crate::entity::{compound, region};
 use crate::error::ServiceResult;
-use crate::Store;
 use linli_domain::FieldError;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -42,7 +42,11 @@ pub struct PlaceRef {
 }
 
 /// Parses one field, remembering its error so that every bad field is reported at once.
-pub(crate) fn field<T, E>(errors: &mut Vec<FieldError>, name: &'static str, r: Result<T, E>) -> Option<T>
+pub(crate) fn field<T, E>(
+    errors: &mut Vec<FieldError>,
+    name: &'static str,
+    r: Result<T, E>,
+) -> Option<T>
 where
     E: Into<linli_domain::Invalid>,
 {
@@ -92,14 +96,20 @@ impl Store {
     /// Building and unit names of units, by unit id, in one joined query: lists and pages
     /// show "3栋 1单元" for every household, and on SQLite each query costs more than the
     /// rest of a small page.
-    pub(crate) async fn unit_labels(&self, unit_ids: impl IntoIterator<Item = i64>) -> ServiceResult<HashMap<i64, (i64, String, String)>> {
+    pub(crate) async fn unit_labels(
+        &self,
+        unit_ids: impl IntoIterator<Item = i64>,
+    ) -> ServiceResult<HashMap<i64, (i64, String, String)>> {
         use crate::entity::{building, unit};
         use sea_orm::{JoinType, QuerySelect};
         let ids: Vec<i64> = unit_ids.into_iter().collect();
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let rel: sea_orm::RelationDef = unit::Entity::belongs_to(building::Entity).from(unit::Column::BuildingId).to(building::Column::Id).into();
+        let rel: sea_orm::RelationDef = unit::Entity::belongs_to(building::Entity)
+            .from(unit::Column::BuildingId)
+            .to(building::Column::Id)
+            .into();
         let rows: Vec<(i64, String, i64, String)> = unit::Entity::find()
             .select_only()
             .column(unit::Column::Id)
@@ -111,19 +121,28 @@ impl Store {
             .into_tuple()
             .all(self.read())
             .await?;
-        Ok(rows.into_iter().map(|(u, un, b, bn)| (u, (b, bn, un))).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(u, un, b, bn)| (u, (b, bn, un)))
+            .collect())
     }
 
     /// The owners of households with their names and phones, in one joined query, in the
     /// order they were registered.
-    pub(crate) async fn owners_of(&self, household_ids: impl IntoIterator<Item = i64>) -> ServiceResult<Vec<OwnerRow>> {
+    pub(crate) async fn owners_of(
+        &self,
+        household_ids: impl IntoIterator<Item = i64>,
+    ) -> ServiceResult<Vec<OwnerRow>> {
         use crate::entity::{ownership, person};
         use sea_orm::{JoinType, QueryOrder, QuerySelect};
         let ids: Vec<i64> = household_ids.into_iter().collect();
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let rel: sea_orm::RelationDef = ownership::Entity::belongs_to(person::Entity).from(ownership::Column::PersonId).to(person::Column::Id).into();
+        let rel: sea_orm::RelationDef = ownership::Entity::belongs_to(person::Entity)
+            .from(ownership::Column::PersonId)
+            .to(person::Column::Id)
+            .into();
         let rows: Vec<(i64, String, Option<String>)> = ownership::Entity::find()
             .select_only()
             .column(ownership::Column::HouseholdId)
@@ -137,20 +156,38 @@ impl Store {
             .await?;
         Ok(rows
             .into_iter()
-            .map(|(household_id, name, phone)| OwnerRow { household_id, name, phone })
+            .map(|(household_id, name, phone)| OwnerRow {
+                household_id,
+                name,
+                phone,
+            })
             .collect())
     }
 
     /// The chain of places from the city down to a compound, with names.
-    pub(crate) async fn compound_places(&self, c: &compound::Model) -> ServiceResult<Vec<PlaceRef>> {
+    pub(crate) async fn compound_places(
+        &self,
+        c: &compound::Model,
+    ) -> ServiceResult<Vec<PlaceRef>> {
         let ids = [c.city_id, c.district_id, c.subdistrict_id, c.community_id];
-        let regions = region::Entity::find().filter(region::Column::Id.is_in(ids)).all(self.read()).await?;
+        let regions = region::Entity::find()
+            .filter(region::Column::Id.is_in(ids))
+            .all(self.read())
+            .await?;
         let mut out: Vec<PlaceRef> = ids
             .iter()
             .filter_map(|id| regions.iter().find(|r| r.id == *id))
-            .map(|r| PlaceRef { kind: r.kind.clone(), id: r.id, name: r.name.clone() })
+            .map(|r| PlaceRef {
+                kind: r.kind.clone(),
+                id: r.id,
+                name: r.name.clone(),
+            })
             .collect();
-        out.push(PlaceRef { kind: "compound".into(), id: c.id, name: c.name.clone() });
+        out.push(PlaceRef {
+            kind: "compound".into(),
+            id: c.id,
+            name: c.name.clone(),
+        });
         Ok(out)
     }
 }

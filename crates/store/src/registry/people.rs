@@ -12,7 +12,9 @@ use linli_domain::authz::Action;
 use linli_domain::registry::{Phone, ResidentKind, Share, Text};
 use linli_domain::{FieldError, Invalid};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -88,7 +90,12 @@ fn format_date(d: time::Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
-async fn find_or_create_person<C: ConnectionTrait>(db: &C, at: i64, name: &Text, phone: Option<&Phone>) -> ServiceResult<i64> {
+async fn find_or_create_person<C: ConnectionTrait>(
+    db: &C,
+    at: i64,
+    name: &Text,
+    phone: Option<&Phone>,
+) -> ServiceResult<i64> {
     if let Some(phone) = phone {
         let existing = person::Entity::find()
             .filter(person::Column::Phone.eq(phone.as_str()))
@@ -110,14 +117,26 @@ async fn find_or_create_person<C: ConnectionTrait>(db: &C, at: i64, name: &Text,
     .last_insert_id)
 }
 
-fn parse_person(name: &str, phone: &str, e: &mut Vec<FieldError>) -> (Option<Text>, Option<Option<Phone>>) {
+fn parse_person(
+    name: &str,
+    phone: &str,
+    e: &mut Vec<FieldError>,
+) -> (Option<Text>, Option<Option<Phone>>) {
     let name = field(e, "person_name", Text::parse(name, 40));
-    let phone = if phone.trim().is_empty() { Some(None) } else { field(e, "phone", Phone::parse(phone)).map(Some) };
+    let phone = if phone.trim().is_empty() {
+        Some(None)
+    } else {
+        field(e, "phone", Phone::parse(phone)).map(Some)
+    };
     (name, phone)
 }
 
 impl Store {
-    pub(crate) async fn people_of(&self, h: &household::Model, personal: bool) -> ServiceResult<(Vec<OwnerView>, Vec<ResidentView>)> {
+    pub(crate) async fn people_of(
+        &self,
+        h: &household::Model,
+        personal: bool,
+    ) -> ServiceResult<(Vec<OwnerView>, Vec<ResidentView>)> {
         let owners = ownership::Entity::find()
             .filter(ownership::Column::HouseholdId.eq(h.id))
             .order_by_asc(ownership::Column::Id)
@@ -128,11 +147,21 @@ impl Store {
             .order_by_desc(residency::Column::MovedIn)
             .all(self.read())
             .await?;
-        let ids: Vec<i64> = owners.iter().map(|o| o.person_id).chain(residents.iter().map(|r| r.person_id)).collect();
-        let people: HashMap<i64, person::Model> =
-            person::Entity::find().filter(person::Column::Id.is_in(ids)).all(self.read()).await?.into_iter().map(|p| (p.id, p)).collect();
+        let ids: Vec<i64> = owners
+            .iter()
+            .map(|o| o.person_id)
+            .chain(residents.iter().map(|r| r.person_id))
+            .collect();
+        let people: HashMap<i64, person::Model> = person::Entity::find()
+            .filter(person::Column::Id.is_in(ids))
+            .all(self.read())
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
         let name = |id: i64| people.get(&id).map(|p| p.name.clone()).unwrap_or_default();
-        let phone = |id: i64| shown_phone(people.get(&id).and_then(|p| p.phone.as_deref()), personal);
+        let phone =
+            |id: i64| shown_phone(people.get(&id).and_then(|p| p.phone.as_deref()), personal);
         Ok((
             owners
                 .iter()
@@ -141,7 +170,9 @@ impl Store {
                     person_id: o.person_id,
                     name: name(o.person_id),
                     phone: phone(o.person_id),
-                    share: Share::from_bp(i64::from(o.share_bp)).map(|s| s.percent()).unwrap_or_default(),
+                    share: Share::from_bp(i64::from(o.share_bp))
+                        .map(|s| s.percent())
+                        .unwrap_or_default(),
                     share_bp: o.share_bp,
                     designated_voter: h.designated_voter_id == Some(o.person_id),
                 })
@@ -161,7 +192,11 @@ impl Store {
         ))
     }
 
-    async fn people_gate(&self, actor: &Actor, household_id: i64) -> ServiceResult<(i64, household::Model)> {
+    async fn people_gate(
+        &self,
+        actor: &Actor,
+        household_id: i64,
+    ) -> ServiceResult<(i64, household::Model)> {
         let (c, h) = self.household_with_compound(household_id).await?;
         actor.require(Action::ManagePeople, &paths::household_path(&c, &h))?;
         Ok((c.id, h))
@@ -169,16 +204,25 @@ impl Store {
 
     /// Adds an owner. Shares of all owners may not exceed 100%; the first owner becomes the
     /// designated voter.
-    pub async fn add_owner(&self, actor: &Actor, household_id: i64, input: &OwnerInput) -> ServiceResult<OwnerView> {
+    pub async fn add_owner(
+        &self,
+        actor: &Actor,
+        household_id: i64,
+        input: &OwnerInput,
+    ) -> ServiceResult<OwnerView> {
         let (chain, h) = self.people_gate(actor, household_id).await?;
         let mut e = Vec::new();
         let (name, phone) = parse_person(&input.name, &input.phone, &mut e);
         let share = field(&mut e, "share", Share::parse_percent(&input.share));
-        let (Some(name), Some(phone), Some(share), true) = (name, phone, share, e.is_empty()) else {
+        let (Some(name), Some(phone), Some(share), true) = (name, phone, share, e.is_empty())
+        else {
             return Err(ServiceError::Invalid(e));
         };
         let txn = self.begin_write().await?;
-        let existing = ownership::Entity::find().filter(ownership::Column::HouseholdId.eq(household_id)).all(&txn).await?;
+        let existing = ownership::Entity::find()
+            .filter(ownership::Column::HouseholdId.eq(household_id))
+            .all(&txn)
+            .await?;
         let held: i64 = existing.iter().map(|o| i64::from(o.share_bp)).sum();
         if held + i64::from(share.bp()) > 10_000 {
             return Err(ServiceError::invalid("share", Invalid::BadShare));
@@ -232,15 +276,24 @@ impl Store {
     }
 
     /// Removes an owner (after a sale, say). The designated voter passes to a remaining owner.
-    pub async fn remove_owner(&self, actor: &Actor, household_id: i64, ownership_id: i64) -> ServiceResult<()> {
+    pub async fn remove_owner(
+        &self,
+        actor: &Actor,
+        household_id: i64,
+        ownership_id: i64,
+    ) -> ServiceResult<()> {
         let (chain, h) = self.people_gate(actor, household_id).await?;
         let txn = self.begin_write().await?;
         let o = ownership::Entity::find_by_id(ownership_id)
             .one(&txn)
             .await?
             .filter(|o| o.household_id == household_id)
-            .ok_or(ServiceError::NotFound { entity: "ownership" })?;
-        ownership::Entity::delete_by_id(ownership_id).exec(&txn).await?;
+            .ok_or(ServiceError::NotFound {
+                entity: "ownership",
+            })?;
+        ownership::Entity::delete_by_id(ownership_id)
+            .exec(&txn)
+            .await?;
         if h.designated_voter_id == Some(o.person_id) {
             let next = ownership::Entity::find()
                 .filter(ownership::Column::HouseholdId.eq(household_id))
@@ -273,7 +326,12 @@ impl Store {
     }
 
     /// Co-owners designate one of them to vote for the household.
-    pub async fn set_voter(&self, actor: &Actor, household_id: i64, input: &VoterInput) -> ServiceResult<()> {
+    pub async fn set_voter(
+        &self,
+        actor: &Actor,
+        household_id: i64,
+        input: &VoterInput,
+    ) -> ServiceResult<()> {
         let (chain, h) = self.people_gate(actor, household_id).await?;
         let txn = self.begin_write().await?;
         let is_owner = ownership::Entity::find()
@@ -286,7 +344,10 @@ impl Store {
             return Err(ServiceError::invalid("person_name", Invalid::BadChoice));
         }
         household::Entity::update_many()
-            .col_expr(household::Column::DesignatedVoterId, Expr::value(input.person_id))
+            .col_expr(
+                household::Column::DesignatedVoterId,
+                Expr::value(input.person_id),
+            )
             .filter(household::Column::Id.eq(household_id))
             .exec(&txn)
             .await?;
@@ -309,13 +370,20 @@ impl Store {
     }
 
     /// Records a person moving in.
-    pub async fn move_in(&self, actor: &Actor, household_id: i64, input: &ResidentInput) -> ServiceResult<ResidentView> {
+    pub async fn move_in(
+        &self,
+        actor: &Actor,
+        household_id: i64,
+        input: &ResidentInput,
+    ) -> ServiceResult<ResidentView> {
         let (chain, _) = self.people_gate(actor, household_id).await?;
         let mut e = Vec::new();
         let (name, phone) = parse_person(&input.name, &input.phone, &mut e);
         let kind = field(&mut e, "kind", ResidentKind::parse(&input.kind));
         let date = field(&mut e, "date", parse_date(&input.moved_in, self.clock()));
-        let (Some(name), Some(phone), Some(kind), Some(date), true) = (name, phone, kind, date, e.is_empty()) else {
+        let (Some(name), Some(phone), Some(kind), Some(date), true) =
+            (name, phone, kind, date, e.is_empty())
+        else {
             return Err(ServiceError::Invalid(e));
         };
         let txn = self.begin_write().await?;
@@ -358,15 +426,24 @@ impl Store {
     }
 
     /// Records a move-out; the residency stays as history.
-    pub async fn move_out(&self, actor: &Actor, household_id: i64, residency_id: i64, input: &MoveOutInput) -> ServiceResult<()> {
+    pub async fn move_out(
+        &self,
+        actor: &Actor,
+        household_id: i64,
+        residency_id: i64,
+        input: &MoveOutInput,
+    ) -> ServiceResult<()> {
         let (chain, _) = self.people_gate(actor, household_id).await?;
-        let date = parse_date(&input.moved_out, self.clock()).map_err(|e| FieldError::new("date", e))?;
+        let date =
+            parse_date(&input.moved_out, self.clock()).map_err(|e| FieldError::new("date", e))?;
         let txn = self.begin_write().await?;
         let r = residency::Entity::find_by_id(residency_id)
             .one(&txn)
             .await?
             .filter(|r| r.household_id == household_id)
-            .ok_or(ServiceError::NotFound { entity: "residency" })?;
+            .ok_or(ServiceError::NotFound {
+                entity: "residency",
+            })?;
         if r.moved_out.is_some() {
             return Err(ServiceError::invalid("date", Invalid::Taken));
         }

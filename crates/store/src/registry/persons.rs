@@ -18,7 +18,9 @@ use crate::{Store, paths};
 use linli_domain::Invalid;
 use linli_domain::authz::Action;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 
@@ -115,7 +117,10 @@ async fn households_of<C: ConnectionTrait>(db: &C, person_id: i64) -> ServiceRes
 
 impl Store {
     async fn person_row(&self, id: i64) -> ServiceResult<person::Model> {
-        person::Entity::find_by_id(id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "person" })
+        person::Entity::find_by_id(id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::NotFound { entity: "person" })
     }
 
     /// The compounds of the households, after checking the actor may manage the people of
@@ -125,7 +130,10 @@ impl Store {
             actor.require(Action::ManagePeople, &linli_domain::place::Path::default())?;
             return Ok(Vec::new());
         }
-        let households = household::Entity::find().filter(household::Column::Id.is_in(household_ids.to_vec())).all(self.read()).await?;
+        let households = household::Entity::find()
+            .filter(household::Column::Id.is_in(household_ids.to_vec()))
+            .all(self.read())
+            .await?;
         let cids: BTreeSet<i64> = households.iter().map(|h| h.compound_id).collect();
         let compounds: HashMap<i64, compound::Model> = compound::Entity::find()
             .filter(compound::Column::Id.is_in(cids.iter().copied().collect::<Vec<_>>()))
@@ -135,23 +143,45 @@ impl Store {
             .map(|c| (c.id, c))
             .collect();
         for h in &households {
-            let c = compounds.get(&h.compound_id).ok_or(ServiceError::NotFound { entity: "compound" })?;
+            let c = compounds
+                .get(&h.compound_id)
+                .ok_or(ServiceError::NotFound { entity: "compound" })?;
             actor.require(Action::ManagePeople, &paths::household_path(c, h))?;
         }
         Ok(cids.into_iter().collect())
     }
 
     /// Labels of households: "纹江花园 1栋 1单元 501".
-    async fn flat_labels(&self, households: &[household::Model]) -> ServiceResult<HashMap<i64, String>> {
-        let labels = self.unit_labels(households.iter().map(|h| h.unit_id)).await?;
+    async fn flat_labels(
+        &self,
+        households: &[household::Model],
+    ) -> ServiceResult<HashMap<i64, String>> {
+        let labels = self
+            .unit_labels(households.iter().map(|h| h.unit_id))
+            .await?;
         let cids: Vec<i64> = households.iter().map(|h| h.compound_id).collect();
-        let names: HashMap<i64, String> =
-            compound::Entity::find().filter(compound::Column::Id.is_in(cids)).all(self.read()).await?.into_iter().map(|c| (c.id, c.name)).collect();
+        let names: HashMap<i64, String> = compound::Entity::find()
+            .filter(compound::Column::Id.is_in(cids))
+            .all(self.read())
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect();
         Ok(households
             .iter()
             .map(|h| {
-                let (b, u) = labels.get(&h.unit_id).map(|(_, b, u)| (b.as_str(), u.as_str())).unwrap_or(("", ""));
-                (h.id, format!("{} {b} {u} {}", names.get(&h.compound_id).map_or("", String::as_str), h.room))
+                let (b, u) = labels
+                    .get(&h.unit_id)
+                    .map(|(_, b, u)| (b.as_str(), u.as_str()))
+                    .unwrap_or(("", ""));
+                (
+                    h.id,
+                    format!(
+                        "{} {b} {u} {}",
+                        names.get(&h.compound_id).map_or("", String::as_str),
+                        h.room
+                    ),
+                )
             })
             .collect())
     }
@@ -161,28 +191,57 @@ impl Store {
         let p = self.person_row(id).await?;
         let linked = households_of(self.read(), id).await?;
         let compounds = self.person_gate(actor, &linked).await?;
-        let owned = ownership::Entity::find().filter(ownership::Column::PersonId.eq(id)).order_by_asc(ownership::Column::Id).all(self.read()).await?;
-        let lived = residency::Entity::find().filter(residency::Column::PersonId.eq(id)).all(self.read()).await?;
-        let households = household::Entity::find().filter(household::Column::Id.is_in(linked.clone())).all(self.read()).await?;
+        let owned = ownership::Entity::find()
+            .filter(ownership::Column::PersonId.eq(id))
+            .order_by_asc(ownership::Column::Id)
+            .all(self.read())
+            .await?;
+        let lived = residency::Entity::find()
+            .filter(residency::Column::PersonId.eq(id))
+            .all(self.read())
+            .await?;
+        let households = household::Entity::find()
+            .filter(household::Column::Id.is_in(linked.clone()))
+            .all(self.read())
+            .await?;
         let labels = self.flat_labels(&households).await?;
         let by_id: HashMap<i64, &household::Model> = households.iter().map(|h| (h.id, h)).collect();
         let flat = |household_id: i64, role: &str| PersonFlat {
             household_id,
             label: labels.get(&household_id).cloned().unwrap_or_default(),
             role: role.to_string(),
-            designated_voter: by_id.get(&household_id).is_some_and(|h| h.designated_voter_id == Some(id)),
+            designated_voter: by_id
+                .get(&household_id)
+                .is_some_and(|h| h.designated_voter_id == Some(id)),
             developer_unsold: by_id.get(&household_id).is_some_and(|h| h.developer_unsold),
         };
-        let mut flats: Vec<PersonFlat> = owned.iter().map(|o| flat(o.household_id, "owner")).collect();
-        flats.extend(lived.iter().filter(|r| r.moved_out.is_none()).map(|r| flat(r.household_id, &r.kind)));
+        let mut flats: Vec<PersonFlat> = owned
+            .iter()
+            .map(|o| flat(o.household_id, "owner"))
+            .collect();
+        flats.extend(
+            lived
+                .iter()
+                .filter(|r| r.moved_out.is_none())
+                .map(|r| flat(r.household_id, &r.kind)),
+        );
         let merges_rows = person_merge::Entity::find()
-            .filter(sea_orm::Condition::any().add(person_merge::Column::KeptId.eq(id)).add(person_merge::Column::MergedId.eq(id)))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(person_merge::Column::KeptId.eq(id))
+                    .add(person_merge::Column::MergedId.eq(id)),
+            )
             .order_by_desc(person_merge::Column::Id)
             .all(self.read())
             .await?;
         let merged_ids: Vec<i64> = merges_rows.iter().map(|m| m.merged_id).collect();
-        let merged_names: HashMap<i64, String> =
-            person::Entity::find().filter(person::Column::Id.is_in(merged_ids)).all(self.read()).await?.into_iter().map(|p| (p.id, p.name)).collect();
+        let merged_names: HashMap<i64, String> = person::Entity::find()
+            .filter(person::Column::Id.is_in(merged_ids))
+            .all(self.read())
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.name))
+            .collect();
         let merges = merges_rows
             .iter()
             .map(|m| MergeView {
@@ -194,7 +253,11 @@ impl Store {
                 split: m.split_at.is_some(),
             })
             .collect();
-        let same_name = if p.merged_into.is_none() { self.same_name(actor, &p, &compounds).await? } else { Vec::new() };
+        let same_name = if p.merged_into.is_none() {
+            self.same_name(actor, &p, &compounds).await?
+        } else {
+            Vec::new()
+        };
         Ok(PersonView {
             id,
             name: p.name,
@@ -209,7 +272,12 @@ impl Store {
     }
 
     /// Other live records of the same name owning or living in the same compounds.
-    async fn same_name(&self, actor: &Actor, p: &person::Model, compounds: &[i64]) -> ServiceResult<Vec<PersonRef>> {
+    async fn same_name(
+        &self,
+        actor: &Actor,
+        p: &person::Model,
+        compounds: &[i64],
+    ) -> ServiceResult<Vec<PersonRef>> {
         if compounds.is_empty() {
             return Ok(Vec::new());
         }
@@ -223,8 +291,14 @@ impl Store {
         let mut out = Vec::new();
         for o in others.into_iter().take(50) {
             let linked = households_of(self.read(), o.id).await?;
-            let households = household::Entity::find().filter(household::Column::Id.is_in(linked)).all(self.read()).await?;
-            if !households.iter().any(|h| compounds.contains(&h.compound_id)) {
+            let households = household::Entity::find()
+                .filter(household::Column::Id.is_in(linked))
+                .all(self.read())
+                .await?;
+            if !households
+                .iter()
+                .any(|h| compounds.contains(&h.compound_id))
+            {
                 continue;
             }
             let ids: Vec<i64> = households.iter().map(|h| h.id).collect();
@@ -232,7 +306,13 @@ impl Store {
                 continue;
             }
             let labels = self.flat_labels(&households).await?;
-            out.push(PersonRef { id: o.id, name: o.name, phone: o.phone, id_last4: o.id_last4, flats: labels.into_values().collect() });
+            out.push(PersonRef {
+                id: o.id,
+                name: o.name,
+                phone: o.phone,
+                id_last4: o.id_last4,
+                flats: labels.into_values().collect(),
+            });
         }
         Ok(out)
     }
@@ -241,12 +321,22 @@ impl Store {
     /// links and designated-voter marks become the kept person's, and the other record is
     /// marked as merged. Refused when both own one flat (one person cannot co-own with
     /// themselves: they are two people, or the flat's owners are wrong).
-    pub async fn merge_people(&self, actor: &Actor, kept_id: i64, input: &MergeInput) -> ServiceResult<PersonView> {
+    pub async fn merge_people(
+        &self,
+        actor: &Actor,
+        kept_id: i64,
+        input: &MergeInput,
+    ) -> ServiceResult<PersonView> {
         let other_id = input.other_id;
         if other_id == kept_id {
             return Err(ServiceError::invalid("other_id", Invalid::BadChoice));
         }
-        let (kept, other) = (self.person_row(kept_id).await?, self.person_row(other_id).await.map_err(|_| ServiceError::invalid("other_id", Invalid::BadChoice))?);
+        let (kept, other) = (
+            self.person_row(kept_id).await?,
+            self.person_row(other_id)
+                .await
+                .map_err(|_| ServiceError::invalid("other_id", Invalid::BadChoice))?,
+        );
         if kept.merged_into.is_some() || other.merged_into.is_some() {
             return Err(ServiceError::invalid("other_id", Invalid::Taken));
         }
@@ -255,16 +345,36 @@ impl Store {
         let compounds = self.person_gate(actor, &linked).await?;
         let t = self.now();
         let txn = self.begin_write().await?;
-        let theirs = ownership::Entity::find().filter(ownership::Column::PersonId.eq(other_id)).all(&txn).await?;
-        let mine: BTreeSet<i64> =
-            ownership::Entity::find().filter(ownership::Column::PersonId.eq(kept_id)).all(&txn).await?.into_iter().map(|o| o.household_id).collect();
+        let theirs = ownership::Entity::find()
+            .filter(ownership::Column::PersonId.eq(other_id))
+            .all(&txn)
+            .await?;
+        let mine: BTreeSet<i64> = ownership::Entity::find()
+            .filter(ownership::Column::PersonId.eq(kept_id))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|o| o.household_id)
+            .collect();
         if theirs.iter().any(|o| mine.contains(&o.household_id)) {
             return Err(ServiceError::invalid("other_id", Invalid::Taken));
         }
         let moved = Moved {
             ownership: theirs.iter().map(|o| o.id).collect(),
-            residency: residency::Entity::find().filter(residency::Column::PersonId.eq(other_id)).all(&txn).await?.into_iter().map(|r| r.id).collect(),
-            account: account::Entity::find().filter(account::Column::PersonId.eq(other_id)).all(&txn).await?.into_iter().map(|a| a.id).collect(),
+            residency: residency::Entity::find()
+                .filter(residency::Column::PersonId.eq(other_id))
+                .all(&txn)
+                .await?
+                .into_iter()
+                .map(|r| r.id)
+                .collect(),
+            account: account::Entity::find()
+                .filter(account::Column::PersonId.eq(other_id))
+                .all(&txn)
+                .await?
+                .into_iter()
+                .map(|a| a.id)
+                .collect(),
             voter: household::Entity::find()
                 .filter(household::Column::DesignatedVoterId.eq(other_id))
                 .all(&txn)
@@ -300,7 +410,12 @@ impl Store {
 
     /// Undoes a merge: the rows it moved that are still the kept person's go back to the
     /// merged record, which is a person of its own again.
-    pub async fn split_person(&self, actor: &Actor, kept_id: i64, input: &SplitInput) -> ServiceResult<PersonView> {
+    pub async fn split_person(
+        &self,
+        actor: &Actor,
+        kept_id: i64,
+        input: &SplitInput,
+    ) -> ServiceResult<PersonView> {
         let m = person_merge::Entity::find_by_id(input.merge_id)
             .one(self.read())
             .await?
@@ -316,12 +431,35 @@ impl Store {
         let txn = self.begin_write().await?;
         // Only what is still the kept person's goes back: a flat sold since stays sold.
         let back = Moved {
-            ownership: ids_still(&txn, ownership::Entity::find().filter(ownership::Column::Id.is_in(moved.ownership.clone())).filter(ownership::Column::PersonId.eq(kept_id)), |o: &ownership::Model| o.id).await?,
-            residency: ids_still(&txn, residency::Entity::find().filter(residency::Column::Id.is_in(moved.residency.clone())).filter(residency::Column::PersonId.eq(kept_id)), |r: &residency::Model| r.id).await?,
-            account: ids_still(&txn, account::Entity::find().filter(account::Column::Id.is_in(moved.account.clone())).filter(account::Column::PersonId.eq(kept_id)), |a: &account::Model| a.id).await?,
+            ownership: ids_still(
+                &txn,
+                ownership::Entity::find()
+                    .filter(ownership::Column::Id.is_in(moved.ownership.clone()))
+                    .filter(ownership::Column::PersonId.eq(kept_id)),
+                |o: &ownership::Model| o.id,
+            )
+            .await?,
+            residency: ids_still(
+                &txn,
+                residency::Entity::find()
+                    .filter(residency::Column::Id.is_in(moved.residency.clone()))
+                    .filter(residency::Column::PersonId.eq(kept_id)),
+                |r: &residency::Model| r.id,
+            )
+            .await?,
+            account: ids_still(
+                &txn,
+                account::Entity::find()
+                    .filter(account::Column::Id.is_in(moved.account.clone()))
+                    .filter(account::Column::PersonId.eq(kept_id)),
+                |a: &account::Model| a.id,
+            )
+            .await?,
             voter: ids_still(
                 &txn,
-                household::Entity::find().filter(household::Column::Id.is_in(moved.voter.clone())).filter(household::Column::DesignatedVoterId.eq(kept_id)),
+                household::Entity::find()
+                    .filter(household::Column::Id.is_in(moved.voter.clone()))
+                    .filter(household::Column::DesignatedVoterId.eq(kept_id)),
                 |h: &household::Model| h.id,
             )
             .await?,
@@ -395,11 +533,24 @@ async fn record_on<C: ConnectionTrait>(
     person_id: i64,
     after: serde_json::Value,
 ) -> ServiceResult<()> {
-    let chains: Vec<i64> = if compounds.is_empty() { vec![GLOBAL_CHAIN] } else { compounds.to_vec() };
+    let chains: Vec<i64> = if compounds.is_empty() {
+        vec![GLOBAL_CHAIN]
+    } else {
+        compounds.to_vec()
+    };
     for chain in chains {
         audit::record(
             db,
-            Change { chain, at: actor.at, actor: Some(actor.account_id), action, entity: "person", entity_id: person_id, before: None, after: Some(after.clone()) },
+            Change {
+                chain,
+                at: actor.at,
+                actor: Some(actor.account_id),
+                action,
+                entity: "person",
+                entity_id: person_id,
+                before: None,
+                after: Some(after.clone()),
+            },
         )
         .await?;
     }

@@ -23,7 +23,11 @@ fn region_column(kind: NodeKind) -> Option<compound::Column> {
 pub fn compounds(actor: &Actor) -> Condition {
     let mut any = Condition::any();
     let mut added = 0;
-    for g in actor.grants.iter().filter(|g| permits(g.role, Action::ViewPublic)) {
+    for g in actor
+        .grants
+        .iter()
+        .filter(|g| permits(g.role, Action::ViewPublic))
+    {
         let Some(node) = g.at.target() else { continue };
         if let Some(col) = region_column(node.kind) {
             any = any.add(col.eq(node.id));
@@ -34,7 +38,11 @@ pub fn compounds(actor: &Actor) -> Condition {
         }
     }
     // No grants: an empty `any` would match everything, so match nothing instead.
-    if added == 0 { Condition::all().add(Expr::cust("1 = 0")) } else { any }
+    if added == 0 {
+        Condition::all().add(Expr::cust("1 = 0"))
+    } else {
+        any
+    }
 }
 
 /// Households the actor sees in lists.
@@ -56,9 +64,15 @@ fn households_where(actor: &Actor, action: Action) -> Condition {
         let Some(node) = g.at.target() else { continue };
         let c = match node.kind {
             k if k.is_region() => {
-                let Some(col) = region_column(k) else { continue };
+                let Some(col) = region_column(k) else {
+                    continue;
+                };
                 household::Column::CompoundId.in_subquery(
-                    Query::select().column(compound::Column::Id).from(compound::Entity).and_where(col.eq(node.id)).to_owned(),
+                    Query::select()
+                        .column(compound::Column::Id)
+                        .from(compound::Entity)
+                        .and_where(col.eq(node.id))
+                        .to_owned(),
                 )
             }
             NodeKind::Compound => household::Column::CompoundId.eq(node.id),
@@ -70,5 +84,9 @@ fn households_where(actor: &Actor, action: Action) -> Condition {
         any = any.add(c);
         added += 1;
     }
-    if added == 0 { Condition::all().add(Expr::cust("1 = 0")) } else { any }
+    if added == 0 {
+        Condition::all().add(Expr::cust("1 = 0"))
+    } else {
+        any
+    }
 }

@@ -1,7 +1,7 @@
 //! Buildings and units: the structure of a compound.
 
-use super::{PlaceRef, field, lenient_opt_string};
 use super::households::HouseholdRow;
+use super::{PlaceRef, field, lenient_opt_string};
 use crate::accounts::Actor;
 use crate::audit::{self, Change};
 use crate::entity::{building, compound, household, sub_compound, unit};
@@ -60,14 +60,23 @@ pub struct UnitInput {
 }
 
 impl Store {
-    pub(crate) async fn building_row(&self, id: i64) -> ServiceResult<(compound::Model, building::Model)> {
-        let b = building::Entity::find_by_id(id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "building" })?;
+    pub(crate) async fn building_row(
+        &self,
+        id: i64,
+    ) -> ServiceResult<(compound::Model, building::Model)> {
+        let b = building::Entity::find_by_id(id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::NotFound { entity: "building" })?;
         let c = self.compound_row(b.compound_id).await?;
         Ok((c, b))
     }
 
     pub(crate) async fn unit_row(&self, id: i64) -> ServiceResult<(compound::Model, unit::Model)> {
-        let u = unit::Entity::find_by_id(id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "unit" })?;
+        let u = unit::Entity::find_by_id(id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::NotFound { entity: "unit" })?;
         let c = self.compound_row(u.compound_id).await?;
         Ok((c, u))
     }
@@ -81,13 +90,25 @@ impl Store {
             .order_by_asc(unit::Column::Id)
             .all(self.read())
             .await?;
-        let counts = self.household_counts(household::Column::UnitId, units.iter().map(|u| u.id).collect()).await?;
+        let counts = self
+            .household_counts(
+                household::Column::UnitId,
+                units.iter().map(|u| u.id).collect(),
+            )
+            .await?;
         let sub = match b.sub_compound_id {
-            Some(s) => sub_compound::Entity::find_by_id(s).one(self.read()).await?.map(|s| s.name),
+            Some(s) => sub_compound::Entity::find_by_id(s)
+                .one(self.read())
+                .await?
+                .map(|s| s.name),
             None => None,
         };
         let mut places = self.compound_places(&c).await?;
-        places.push(PlaceRef { kind: "building".into(), id: b.id, name: b.name.clone() });
+        places.push(PlaceRef {
+            kind: "building".into(),
+            id: b.id,
+            name: b.name.clone(),
+        });
         Ok(BuildingView {
             id: b.id,
             name: b.name,
@@ -97,7 +118,11 @@ impl Store {
             places,
             units: units
                 .into_iter()
-                .map(|u| UnitSummary { households: counts.get(&u.id).copied().unwrap_or(0), id: u.id, name: u.name })
+                .map(|u| UnitSummary {
+                    households: counts.get(&u.id).copied().unwrap_or(0),
+                    id: u.id,
+                    name: u.name,
+                })
                 .collect(),
             can: super::Permissions::at(actor, &path),
         })
@@ -107,13 +132,29 @@ impl Store {
         let (c, u) = self.unit_row(id).await?;
         let path = paths::unit_path(&c, u.building_id, u.id);
         actor.require(Action::ViewRegistry, &path)?;
-        let b = building::Entity::find_by_id(u.building_id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "building" })?;
+        let b = building::Entity::find_by_id(u.building_id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::NotFound { entity: "building" })?;
         let households = self
-            .household_rows(actor, Condition::all().add(household::Column::UnitId.eq(id)), page, &path)
+            .household_rows(
+                actor,
+                Condition::all().add(household::Column::UnitId.eq(id)),
+                page,
+                &path,
+            )
             .await?;
         let mut places = self.compound_places(&c).await?;
-        places.push(PlaceRef { kind: "building".into(), id: b.id, name: b.name.clone() });
-        places.push(PlaceRef { kind: "unit".into(), id: u.id, name: u.name.clone() });
+        places.push(PlaceRef {
+            kind: "building".into(),
+            id: b.id,
+            name: b.name.clone(),
+        });
+        places.push(PlaceRef {
+            kind: "unit".into(),
+            id: u.id,
+            name: u.name.clone(),
+        });
         Ok(UnitView {
             id: u.id,
             name: u.name,
@@ -126,25 +167,47 @@ impl Store {
         })
     }
 
-    pub async fn create_building(&self, actor: &Actor, compound_id: i64, input: &BuildingInput) -> ServiceResult<BuildingSummaryRef> {
+    pub async fn create_building(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        input: &BuildingInput,
+    ) -> ServiceResult<BuildingSummaryRef> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::EditStructure, &paths::compound_path(&c))?;
         let mut e = Vec::new();
         let name = field(&mut e, "name", Text::parse(&input.name, 100));
-        let floors = match input.floors.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let floors = match input
+            .floors
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => Some(None),
             Some(s) => field(
                 &mut e,
                 "floors",
-                s.parse::<i32>().map_err(|_| Invalid::NotANumber).and_then(|n| {
-                    if (1..=200).contains(&n) { Ok(Some(n)) } else { Err(Invalid::OutOfRange { min: 1, max: 200 }) }
-                }),
+                s.parse::<i32>()
+                    .map_err(|_| Invalid::NotANumber)
+                    .and_then(|n| {
+                        if (1..=200).contains(&n) {
+                            Ok(Some(n))
+                        } else {
+                            Err(Invalid::OutOfRange { min: 1, max: 200 })
+                        }
+                    }),
             ),
         };
         if let Some(sid) = input.sub_compound_id {
-            let ok = sub_compound::Entity::find_by_id(sid).one(self.read()).await?.is_some_and(|s| s.compound_id == compound_id);
+            let ok = sub_compound::Entity::find_by_id(sid)
+                .one(self.read())
+                .await?
+                .is_some_and(|s| s.compound_id == compound_id);
             if !ok {
-                e.push(linli_domain::FieldError::new("sub_compound_id", Invalid::OtherCompound));
+                e.push(linli_domain::FieldError::new(
+                    "sub_compound_id",
+                    Invalid::OtherCompound,
+                ));
             }
         }
         let (Some(name), Some(floors), true) = (name, floors, e.is_empty()) else {
@@ -184,13 +247,22 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        Ok(BuildingSummaryRef { id, name: name.into_string() })
+        Ok(BuildingSummaryRef {
+            id,
+            name: name.into_string(),
+        })
     }
 
-    pub async fn create_unit(&self, actor: &Actor, building_id: i64, input: &UnitInput) -> ServiceResult<BuildingSummaryRef> {
+    pub async fn create_unit(
+        &self,
+        actor: &Actor,
+        building_id: i64,
+        input: &UnitInput,
+    ) -> ServiceResult<BuildingSummaryRef> {
         let (c, b) = self.building_row(building_id).await?;
         actor.require(Action::EditStructure, &paths::building_path(&c, b.id))?;
-        let name = Text::parse(&input.name, 100).map_err(|e| linli_domain::FieldError::new("name", e))?;
+        let name =
+            Text::parse(&input.name, 100).map_err(|e| linli_domain::FieldError::new("name", e))?;
         let taken = unit::Entity::find()
             .filter(unit::Column::BuildingId.eq(building_id))
             .filter(unit::Column::Name.eq(name.as_str()))
@@ -224,12 +296,18 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        Ok(BuildingSummaryRef { id, name: name.into_string() })
+        Ok(BuildingSummaryRef {
+            id,
+            name: name.into_string(),
+        })
     }
 
     /// Units of a compound with their building's name, for the "move to" choice.
     pub async fn compound_units(&self, compound_id: i64) -> ServiceResult<Vec<(i64, String)>> {
-        let buildings = building::Entity::find().filter(building::Column::CompoundId.eq(compound_id)).all(self.read()).await?;
+        let buildings = building::Entity::find()
+            .filter(building::Column::CompoundId.eq(compound_id))
+            .all(self.read())
+            .await?;
         let units = unit::Entity::find()
             .filter(unit::Column::CompoundId.eq(compound_id))
             .order_by_asc(unit::Column::BuildingId)
@@ -239,7 +317,11 @@ impl Store {
         Ok(units
             .into_iter()
             .map(|u| {
-                let b = buildings.iter().find(|b| b.id == u.building_id).map(|b| b.name.as_str()).unwrap_or("");
+                let b = buildings
+                    .iter()
+                    .find(|b| b.id == u.building_id)
+                    .map(|b| b.name.as_str())
+                    .unwrap_or("");
                 (u.id, format!("{b} {}", u.name))
             })
             .collect())

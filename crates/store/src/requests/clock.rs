@@ -6,9 +6,9 @@
 //! is skipped (its update matches nothing) and picked up, if still due, a minute later.
 
 use super::steps::{StepWrite, write_step};
+use crate::Store;
 use crate::entity::{request_category, service_request};
 use crate::error::{ServiceError, ServiceResult};
-use crate::Store;
 use linli_domain::requests::{RequestStatus, RequestStep, Who};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
@@ -22,17 +22,31 @@ pub struct ClockReport {
     pub closed: usize,
 }
 
-const SYSTEM: Who = Who { reporter: false, assignee: false, handler: false, supervisor: false, system: true };
+const SYSTEM: Who = Who {
+    reporter: false,
+    assignee: false,
+    handler: false,
+    supervisor: false,
+    system: true,
+};
 
 impl Store {
     /// Escalates overdue requests and auto-closes resolved ones, as of `now`.
     pub async fn run_request_clock(&self, now: i64) -> ServiceResult<ClockReport> {
-        Ok(ClockReport { escalated: self.escalate_overdue(now).await?, closed: self.auto_close_resolved(now).await? })
+        Ok(ClockReport {
+            escalated: self.escalate_overdue(now).await?,
+            closed: self.auto_close_resolved(now).await?,
+        })
     }
 
     /// Open requests past their deadline that have not met it and were never escalated.
     pub async fn escalate_overdue(&self, now: i64) -> ServiceResult<usize> {
-        let open = [RequestStatus::Reported, RequestStatus::Dispatched, RequestStatus::InProgress, RequestStatus::Returned];
+        let open = [
+            RequestStatus::Reported,
+            RequestStatus::Dispatched,
+            RequestStatus::InProgress,
+            RequestStatus::Returned,
+        ];
         let ids: Vec<i64> = service_request::Entity::find()
             .select_only()
             .column(service_request::Column::Id)
@@ -73,7 +87,9 @@ impl Store {
         for id in ids {
             let txn = self.begin_write().await?;
             let r = self.load_request(&txn, *id).await?;
-            let Ok(to) = r.status()?.next(step, SYSTEM, r.row.assignee_id.is_some()) else { continue };
+            let Ok(to) = r.status()?.next(step, SYSTEM, r.row.assignee_id.is_some()) else {
+                continue;
+            };
             match write_step(&txn, &r, step, to, None, StepWrite::default(), now).await {
                 Ok(()) => {
                     txn.commit().await?;

@@ -13,7 +13,10 @@ use linli_domain::place::NodeKind;
 use linli_domain::requests::RequestStatus;
 use linli_domain::{Lang, PageRequest, Paged};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select,
+};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -51,7 +54,13 @@ pub enum Queue {
 }
 
 impl Queue {
-    pub const ALL: [Queue; 5] = [Queue::Mine, Queue::Grid, Queue::Overdue, Queue::Escalated, Queue::Open];
+    pub const ALL: [Queue; 5] = [
+        Queue::Mine,
+        Queue::Grid,
+        Queue::Overdue,
+        Queue::Escalated,
+        Queue::Open,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -64,7 +73,10 @@ impl Queue {
     }
 
     pub fn parse(s: &str) -> Queue {
-        Queue::ALL.into_iter().find(|q| q.as_str() == s.trim()).unwrap_or(Queue::Mine)
+        Queue::ALL
+            .into_iter()
+            .find(|q| q.as_str() == s.trim())
+            .unwrap_or(Queue::Mine)
     }
 }
 
@@ -77,7 +89,11 @@ pub(crate) fn handled_by(actor: &Actor) -> Condition {
     use service_request::Column as C;
     let mut any = Condition::any();
     let mut added = 0;
-    for g in actor.grants.iter().filter(|g| permits(g.role, Action::HandleRequest)) {
+    for g in actor
+        .grants
+        .iter()
+        .filter(|g| permits(g.role, Action::HandleRequest))
+    {
         let Some(node) = g.at.target() else { continue };
         let col = match node.kind {
             NodeKind::City => C::CityId,
@@ -92,22 +108,40 @@ pub(crate) fn handled_by(actor: &Actor) -> Condition {
         any = any.add(col.eq(node.id));
         added += 1;
     }
-    if added == 0 { Condition::all().add(Expr::cust("1 = 0")) } else { any }
+    if added == 0 {
+        Condition::all().add(Expr::cust("1 = 0"))
+    } else {
+        any
+    }
 }
 
 impl Store {
     /// The requests the actor reported.
-    pub async fn my_requests(&self, actor: &Actor, page: PageRequest, lang: Lang) -> ServiceResult<Paged<RequestSummary>> {
-        let q = service_request::Entity::find().filter(service_request::Column::ReporterId.eq(actor.account_id));
+    pub async fn my_requests(
+        &self,
+        actor: &Actor,
+        page: PageRequest,
+        lang: Lang,
+    ) -> ServiceResult<Paged<RequestSummary>> {
+        let q = service_request::Entity::find()
+            .filter(service_request::Column::ReporterId.eq(actor.account_id));
         self.request_page(q, page, lang).await
     }
 
     /// A worker's queue.
-    pub async fn request_queue(&self, actor: &Actor, queue: Queue, page: PageRequest, lang: Lang) -> ServiceResult<Paged<RequestSummary>> {
+    pub async fn request_queue(
+        &self,
+        actor: &Actor,
+        queue: Queue,
+        page: PageRequest,
+        lang: Lang,
+    ) -> ServiceResult<Paged<RequestSummary>> {
         use service_request::Column as C;
         let q = service_request::Entity::find();
         let q = match queue {
-            Queue::Mine => q.filter(C::AssigneeId.eq(actor.account_id)).filter(C::Status.is_in(open_statuses())),
+            Queue::Mine => q
+                .filter(C::AssigneeId.eq(actor.account_id))
+                .filter(C::Status.is_in(open_statuses())),
             Queue::Grid => {
                 let grids: Vec<i64> = grid_member::Entity::find()
                     .select_only()
@@ -116,22 +150,35 @@ impl Store {
                     .into_tuple()
                     .all(self.read())
                     .await?;
-                q.filter(C::GridId.is_in(grids)).filter(C::Status.is_in(open_statuses())).filter(handled_by(actor))
+                q.filter(C::GridId.is_in(grids))
+                    .filter(C::Status.is_in(open_statuses()))
+                    .filter(handled_by(actor))
             }
             Queue::Overdue => q
                 .filter(handled_by(actor))
                 .filter(C::Status.is_in(open_statuses()))
                 .filter(C::MetAt.is_null())
                 .filter(C::DueAt.lt(self.now())),
-            Queue::Escalated => q.filter(handled_by(actor)).filter(C::Status.eq(RequestStatus::Escalated.as_str())),
-            Queue::Open => q.filter(handled_by(actor)).filter(C::Status.is_in(open_statuses())),
+            Queue::Escalated => q
+                .filter(handled_by(actor))
+                .filter(C::Status.eq(RequestStatus::Escalated.as_str())),
+            Queue::Open => q
+                .filter(handled_by(actor))
+                .filter(C::Status.is_in(open_statuses())),
         };
         self.request_page(q, page, lang).await
     }
 
     /// A compound's requests: all of them for those who handle requests there; the public
     /// ones (common places) and their own for everyone else who belongs to it.
-    pub async fn compound_requests(&self, actor: &Actor, compound_id: i64, open_only: bool, page: PageRequest, lang: Lang) -> ServiceResult<Paged<RequestSummary>> {
+    pub async fn compound_requests(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        open_only: bool,
+        page: PageRequest,
+        lang: Lang,
+    ) -> ServiceResult<Paged<RequestSummary>> {
         use service_request::Column as C;
         let c = self.compound_row(compound_id).await?;
         let cp = paths::compound_path(&c);
@@ -140,7 +187,12 @@ impl Store {
         }
         let mut q = service_request::Entity::find().filter(C::CompoundId.eq(c.id));
         if !actor.can(Action::HandleRequest, &cp) {
-            q = q.filter(Condition::any().add(C::Public.eq(true)).add(C::ReporterId.eq(actor.account_id)).add(handled_by(actor)));
+            q = q.filter(
+                Condition::any()
+                    .add(C::Public.eq(true))
+                    .add(C::ReporterId.eq(actor.account_id))
+                    .add(handled_by(actor)),
+            );
         }
         if open_only {
             q = q.filter(C::Status.is_in(open_statuses()));
@@ -148,24 +200,55 @@ impl Store {
         self.request_page(q, page, lang).await
     }
 
-    pub(crate) async fn request_page(&self, q: Select<service_request::Entity>, page: PageRequest, lang: Lang) -> ServiceResult<Paged<RequestSummary>> {
+    pub(crate) async fn request_page(
+        &self,
+        q: Select<service_request::Entity>,
+        page: PageRequest,
+        lang: Lang,
+    ) -> ServiceResult<Paged<RequestSummary>> {
         let db = self.read();
-        let rows = q.clone().order_by_desc(service_request::Column::Id).offset(page.offset()).limit(page.size()).all(db).await?;
+        let rows = q
+            .clone()
+            .order_by_desc(service_request::Column::Id)
+            .offset(page.offset())
+            .limit(page.size())
+            .all(db)
+            .await?;
         // A first page that is not full needs no count.
-        let total = if page.page() == 1 && (rows.len() as u64) < page.size() { rows.len() as u64 } else { q.count(db).await? };
+        let total = if page.page() == 1 && (rows.len() as u64) < page.size() {
+            rows.len() as u64
+        } else {
+            q.count(db).await?
+        };
         let items = self.summaries(rows, lang).await?;
         Ok(Paged::new(items, total, page))
     }
 
-    pub(crate) async fn summaries(&self, rows: Vec<service_request::Model>, lang: Lang) -> ServiceResult<Vec<RequestSummary>> {
+    pub(crate) async fn summaries(
+        &self,
+        rows: Vec<service_request::Model>,
+        lang: Lang,
+    ) -> ServiceResult<Vec<RequestSummary>> {
         let db = self.read();
-        let categories: HashMap<i64, String> = request_category::Entity::find().all(db).await?.iter().map(|c| (c.id, category_name(c, lang))).collect();
+        let categories: HashMap<i64, String> = request_category::Entity::find()
+            .all(db)
+            .await?
+            .iter()
+            .map(|c| (c.id, category_name(c, lang)))
+            .collect();
         let mut compound_ids: Vec<i64> = rows.iter().map(|r| r.compound_id).collect();
         compound_ids.sort_unstable();
         compound_ids.dedup();
-        let compounds: HashMap<i64, String> =
-            compound::Entity::find().filter(compound::Column::Id.is_in(compound_ids)).all(db).await?.into_iter().map(|c| (c.id, c.name)).collect();
-        let names = self.account_names(rows.iter().filter_map(|r| r.assignee_id)).await?;
+        let compounds: HashMap<i64, String> = compound::Entity::find()
+            .filter(compound::Column::Id.is_in(compound_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect();
+        let names = self
+            .account_names(rows.iter().filter_map(|r| r.assignee_id))
+            .await?;
         let t = self.now();
         Ok(rows
             .into_iter()
@@ -182,7 +265,10 @@ impl Store {
                     status: r.status,
                     reported_at: china_time(r.created_at),
                     due_at: china_time(r.due_at),
-                    assignee_name: r.assignee_id.and_then(|a| names.get(&a).cloned()).unwrap_or_default(),
+                    assignee_name: r
+                        .assignee_id
+                        .and_then(|a| names.get(&a).cloned())
+                        .unwrap_or_default(),
                     rating: r.rating,
                 }
             })

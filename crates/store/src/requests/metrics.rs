@@ -6,8 +6,8 @@
 //! the places below); the medians read only the resolve durations. A community of a
 //! million-request city holds a few thousand rows, so a page stays well under the target.
 
-use super::lists::RequestSummary;
 use super::category_name;
+use super::lists::RequestSummary;
 use crate::accounts::Actor;
 use crate::entity::{compound, grid, region, request_category, service_request};
 use crate::error::{ServiceError, ServiceResult};
@@ -86,22 +86,51 @@ fn sum_columns(now: i64) -> [(SimpleExpr, &'static str); 6] {
     let closed = RequestStatus::Closed.as_str();
     [
         (Expr::cust("COUNT(*)"), "total"),
-        (Expr::cust("SUM(CASE WHEN first_response_at IS NOT NULL THEN 1 ELSE 0 END)"), "responded"),
-        (Expr::cust("SUM(CASE WHEN resolved_at IS NOT NULL THEN 1 ELSE 0 END)"), "resolved"),
-        (Expr::cust("SUM(CASE WHEN rating IS NOT NULL THEN 1 ELSE 0 END)"), "rated"),
-        (Expr::cust(format!("SUM(CASE WHEN rating >= {SATISFIED_FROM} THEN 1 ELSE 0 END)")), "satisfied"),
         (
-            Expr::cust(format!("SUM(CASE WHEN met_at > due_at OR (met_at IS NULL AND due_at < {now} AND status <> '{closed}') THEN 1 ELSE 0 END)")),
+            Expr::cust("SUM(CASE WHEN first_response_at IS NOT NULL THEN 1 ELSE 0 END)"),
+            "responded",
+        ),
+        (
+            Expr::cust("SUM(CASE WHEN resolved_at IS NOT NULL THEN 1 ELSE 0 END)"),
+            "resolved",
+        ),
+        (
+            Expr::cust("SUM(CASE WHEN rating IS NOT NULL THEN 1 ELSE 0 END)"),
+            "rated",
+        ),
+        (
+            Expr::cust(format!(
+                "SUM(CASE WHEN rating >= {SATISFIED_FROM} THEN 1 ELSE 0 END)"
+            )),
+            "satisfied",
+        ),
+        (
+            Expr::cust(format!(
+                "SUM(CASE WHEN met_at > due_at OR (met_at IS NULL AND due_at < {now} AND status <> '{closed}') THEN 1 ELSE 0 END)"
+            )),
             "overdue",
         ),
     ]
 }
 
 fn tally((total, responded, resolved, rated, satisfied, overdue): Sums) -> Tally {
-    Tally { total, responded, resolved, rated, satisfied, overdue }
+    Tally {
+        total,
+        responded,
+        resolved,
+        rated,
+        satisfied,
+        overdue,
+    }
 }
 
-fn row(key: String, label: String, t: &Tally, durations: Option<&mut Vec<i64>>, link: Option<String>) -> TallyRow {
+fn row(
+    key: String,
+    label: String,
+    t: &Tally,
+    durations: Option<&mut Vec<i64>>,
+    link: Option<String>,
+) -> TallyRow {
     TallyRow {
         key,
         label,
@@ -124,27 +153,59 @@ fn row(key: String, label: String, t: &Tally, durations: Option<&mut Vec<i64>>, 
 
 /// The month eleven months before `month` ("2026-11" → "2025-12").
 fn months_back(month: &str, n: i64) -> String {
-    let (y, m) = month.split_once('-').and_then(|(y, m)| Some((y.parse::<i64>().ok()?, m.parse::<i64>().ok()?))).unwrap_or((1970, 1));
+    let (y, m) = month
+        .split_once('-')
+        .and_then(|(y, m)| Some((y.parse::<i64>().ok()?, m.parse::<i64>().ok()?)))
+        .unwrap_or((1970, 1));
     let k = y * 12 + (m - 1) - n;
     format!("{:04}-{:02}", k.div_euclid(12), k.rem_euclid(12) + 1)
 }
 
 impl Store {
     /// The figures of a place. Those who may see its registry may see them.
-    pub async fn request_metrics(&self, actor: &Actor, scope: MetricsScope, lang: Lang) -> ServiceResult<MetricsView> {
+    pub async fn request_metrics(
+        &self,
+        actor: &Actor,
+        scope: MetricsScope,
+        lang: Lang,
+    ) -> ServiceResult<MetricsView> {
         use service_request::Column as C;
         let db = self.read();
-        let (kind, id, name, compound_id, filter, child): (String, i64, String, Option<i64>, SimpleExpr, Option<C>) = match scope {
+        let (kind, id, name, compound_id, filter, child): (
+            String,
+            i64,
+            String,
+            Option<i64>,
+            SimpleExpr,
+            Option<C>,
+        ) = match scope {
             MetricsScope::Grid(g) => {
-                let g = grid::Entity::find_by_id(g).one(db).await?.ok_or(ServiceError::NotFound { entity: "grid" })?;
+                let g = grid::Entity::find_by_id(g)
+                    .one(db)
+                    .await?
+                    .ok_or(ServiceError::NotFound { entity: "grid" })?;
                 let c = self.compound_row(g.compound_id).await?;
                 actor.require(Action::ViewRegistry, &paths::compound_path(&c))?;
-                ("grid".into(), g.id, format!("{} · {}", c.name, g.name), Some(c.id), C::GridId.eq(g.id), None)
+                (
+                    "grid".into(),
+                    g.id,
+                    format!("{} · {}", c.name, g.name),
+                    Some(c.id),
+                    C::GridId.eq(g.id),
+                    None,
+                )
             }
             MetricsScope::Compound(cid) => {
                 let c = self.compound_row(cid).await?;
                 actor.require(Action::ViewRegistry, &paths::compound_path(&c))?;
-                ("compound".into(), c.id, c.name.clone(), Some(c.id), C::CompoundId.eq(c.id), Some(C::GridId))
+                (
+                    "compound".into(),
+                    c.id,
+                    c.name.clone(),
+                    Some(c.id),
+                    C::CompoundId.eq(c.id),
+                    Some(C::GridId),
+                )
             }
             MetricsScope::Region(rid) => {
                 let (path, r) = self.region_path(rid).await?;
@@ -156,7 +217,14 @@ impl Store {
                     NodeKind::Subdistrict => (C::SubdistrictId, C::CommunityId),
                     _ => (C::CommunityId, C::CompoundId),
                 };
-                (kind.as_str().into(), r.id, r.name, None, col.eq(r.id), Some(child))
+                (
+                    kind.as_str().into(),
+                    r.id,
+                    r.name,
+                    None,
+                    col.eq(r.id),
+                    Some(child),
+                )
             }
         };
         let t = self.now();
@@ -164,12 +232,21 @@ impl Store {
         let sums = sum_columns(t);
 
         // By category and month.
-        let mut q = service_request::Entity::find().select_only().column(C::CategoryId).column(C::Month);
+        let mut q = service_request::Entity::find()
+            .select_only()
+            .column(C::CategoryId)
+            .column(C::Month);
         for (e, alias) in sums.clone() {
             q = q.column_as(e, alias);
         }
-        let grouped: Vec<ByCategoryMonth> =
-            q.filter(filter.clone()).filter(C::Month.gte(from_month.clone())).group_by(C::CategoryId).group_by(C::Month).into_tuple().all(db).await?;
+        let grouped: Vec<ByCategoryMonth> = q
+            .filter(filter.clone())
+            .filter(C::Month.gte(from_month.clone()))
+            .group_by(C::CategoryId)
+            .group_by(C::Month)
+            .into_tuple()
+            .all(db)
+            .await?;
         let durations: Vec<(i64, String, i64)> = service_request::Entity::find()
             .select_only()
             .column(C::CategoryId)
@@ -182,7 +259,12 @@ impl Store {
             .all(db)
             .await?;
 
-        let categories: HashMap<i64, request_category::Model> = request_category::Entity::find().all(db).await?.into_iter().map(|c| (c.id, c)).collect();
+        let categories: HashMap<i64, request_category::Model> = request_category::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
         let mut total = Tally::default();
         let mut by_cat: BTreeMap<i64, Tally> = BTreeMap::new();
         let mut by_month: BTreeMap<String, Tally> = BTreeMap::new();
@@ -200,18 +282,38 @@ impl Store {
             cat_d.entry(cat).or_default().push(took);
             month_d.entry(month).or_default().push(took);
         }
-        let sort_of = |id: &i64| categories.get(id).map(|c| (c.sort, c.id)).unwrap_or((i32::MAX, *id));
+        let sort_of = |id: &i64| {
+            categories
+                .get(id)
+                .map(|c| (c.sort, c.id))
+                .unwrap_or((i32::MAX, *id))
+        };
         let mut cat_ids: Vec<i64> = by_cat.keys().copied().collect();
         cat_ids.sort_by_key(sort_of);
         let by_category = cat_ids
             .iter()
             .map(|id| {
                 let c = categories.get(id);
-                row(c.map(|c| c.code.clone()).unwrap_or_default(), c.map(|c| category_name(c, lang)).unwrap_or_default(), &by_cat[id], cat_d.get_mut(id), None)
+                row(
+                    c.map(|c| c.code.clone()).unwrap_or_default(),
+                    c.map(|c| category_name(c, lang)).unwrap_or_default(),
+                    &by_cat[id],
+                    cat_d.get_mut(id),
+                    None,
+                )
             })
             .collect();
-        let by_month = by_month.iter().map(|(m, x)| row(m.clone(), m.clone(), x, month_d.get_mut(m), None)).collect();
-        let total_row = row("total".into(), lang.pick("合计", "Total").into(), &total, Some(&mut all_d), None);
+        let by_month = by_month
+            .iter()
+            .map(|(m, x)| row(m.clone(), m.clone(), x, month_d.get_mut(m), None))
+            .collect();
+        let total_row = row(
+            "total".into(),
+            lang.pick("合计", "Total").into(),
+            &total,
+            Some(&mut all_d),
+            None,
+        );
 
         let children = match child {
             None => Vec::new(),
@@ -220,15 +322,45 @@ impl Store {
                 for (e, alias) in sums {
                     q = q.column_as(e, alias);
                 }
-                let rows: Vec<ByPlace> =
-                    q.filter(filter.clone()).filter(C::Month.gte(from_month.clone())).group_by(col).into_tuple().all(db).await?;
+                let rows: Vec<ByPlace> = q
+                    .filter(filter.clone())
+                    .filter(C::Month.gte(from_month.clone()))
+                    .group_by(col)
+                    .into_tuple()
+                    .all(db)
+                    .await?;
                 let ids: Vec<i64> = rows.iter().filter_map(|r| r.0).collect();
                 let (names, link): (HashMap<i64, String>, &str) = match col {
-                    C::GridId => (grid::Entity::find().filter(grid::Column::Id.is_in(ids)).all(db).await?.into_iter().map(|g| (g.id, g.name)).collect(), "/grids/{}/metrics"),
-                    C::CompoundId => {
-                        (compound::Entity::find().filter(compound::Column::Id.is_in(ids)).all(db).await?.into_iter().map(|c| (c.id, c.name)).collect(), "/compounds/{}/requests/metrics")
-                    }
-                    _ => (region::Entity::find().filter(region::Column::Id.is_in(ids)).all(db).await?.into_iter().map(|r| (r.id, r.name)).collect(), "/regions/{}/requests/metrics"),
+                    C::GridId => (
+                        grid::Entity::find()
+                            .filter(grid::Column::Id.is_in(ids))
+                            .all(db)
+                            .await?
+                            .into_iter()
+                            .map(|g| (g.id, g.name))
+                            .collect(),
+                        "/grids/{}/metrics",
+                    ),
+                    C::CompoundId => (
+                        compound::Entity::find()
+                            .filter(compound::Column::Id.is_in(ids))
+                            .all(db)
+                            .await?
+                            .into_iter()
+                            .map(|c| (c.id, c.name))
+                            .collect(),
+                        "/compounds/{}/requests/metrics",
+                    ),
+                    _ => (
+                        region::Entity::find()
+                            .filter(region::Column::Id.is_in(ids))
+                            .all(db)
+                            .await?
+                            .into_iter()
+                            .map(|r| (r.id, r.name))
+                            .collect(),
+                        "/regions/{}/requests/metrics",
+                    ),
                 };
                 let mut out: Vec<TallyRow> = rows
                     .into_iter()
@@ -237,7 +369,13 @@ impl Store {
                             Some(i) => names.get(&i).cloned().unwrap_or_else(|| i.to_string()),
                             None => lang.pick("未划入网格", "in no grid").to_string(),
                         };
-                        row(cid.map(|i| i.to_string()).unwrap_or_default(), label, &tally((a, b, c, d, e, f)), None, cid.map(|i| link.replace("{}", &i.to_string())))
+                        row(
+                            cid.map(|i| i.to_string()).unwrap_or_default(),
+                            label,
+                            &tally((a, b, c, d, e, f)),
+                            None,
+                            cid.map(|i| link.replace("{}", &i.to_string())),
+                        )
                     })
                     .collect();
                 out.sort_by(|a, b| b.total.cmp(&a.total).then(a.label.cmp(&b.label)));
@@ -248,8 +386,22 @@ impl Store {
             .filter(filter)
             .filter(C::Status.eq(RequestStatus::Escalated.as_str()))
             .order_by_asc(C::DueAt);
-        let escalated = self.request_page(escalated_q, PageRequest::new(Some(1), Some(50)), lang).await?.items;
-        Ok(MetricsView { kind, id, name, compound_id, from_month, total: total_row, by_category, by_month, children, escalated })
+        let escalated = self
+            .request_page(escalated_q, PageRequest::new(Some(1), Some(50)), lang)
+            .await?
+            .items;
+        Ok(MetricsView {
+            kind,
+            id,
+            name,
+            compound_id,
+            from_month,
+            total: total_row,
+            by_category,
+            by_month,
+            children,
+            escalated,
+        })
     }
 }
 

@@ -29,14 +29,19 @@ pub use report::*;
 pub use steps::*;
 
 use crate::accounts::Actor;
-use crate::entity::{account, building, compound, grid, holiday, household, request_category, request_event, request_photo, service_request, unit};
+use crate::entity::{
+    account, building, compound, grid, holiday, household, request_category, request_event,
+    request_photo, service_request, unit,
+};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, china_time, paths};
+use linli_domain::Lang;
 use linli_domain::authz::Action;
 use linli_domain::place::{Node, NodeKind, Path};
 use linli_domain::registry::Phone;
-use linli_domain::requests::{Channel, Day, Deadline, RequestStatus, RequestStep, Route, WorkCalendar, Who};
-use linli_domain::Lang;
+use linli_domain::requests::{
+    Channel, Day, Deadline, RequestStatus, RequestStep, Route, Who, WorkCalendar,
+};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
@@ -132,7 +137,12 @@ pub(crate) struct Loaded {
 
 impl Loaded {
     pub fn status(&self) -> ServiceResult<RequestStatus> {
-        RequestStatus::parse(&self.row.status).map_err(|_| internal(format!("request {} has status {}", self.row.id, self.row.status)))
+        RequestStatus::parse(&self.row.status).map_err(|_| {
+            internal(format!(
+                "request {} has status {}",
+                self.row.id, self.row.status
+            ))
+        })
     }
 
     pub fn deadline(&self) -> ServiceResult<Deadline> {
@@ -158,7 +168,10 @@ impl Loaded {
     /// place) by everyone who may see the compound's public page.
     pub fn visible_to(&self, actor: &Actor) -> bool {
         let who = self.who(actor);
-        who.reporter || who.assignee || who.handler || (self.row.public && actor.can(Action::ViewPublic, &self.compound_path()))
+        who.reporter
+            || who.assignee
+            || who.handler
+            || (self.row.public && actor.can(Action::ViewPublic, &self.compound_path()))
     }
 }
 
@@ -167,7 +180,12 @@ pub(crate) fn internal(msg: String) -> ServiceError {
 }
 
 pub(crate) fn deadline_of(c: &request_category::Model) -> ServiceResult<Deadline> {
-    Deadline::from_parts(&c.deadline_unit, c.deadline_amount).map_err(|_| internal(format!("category {} has deadline {} {}", c.id, c.deadline_unit, c.deadline_amount)))
+    Deadline::from_parts(&c.deadline_unit, c.deadline_amount).map_err(|_| {
+        internal(format!(
+            "category {} has deadline {} {}",
+            c.id, c.deadline_unit, c.deadline_amount
+        ))
+    })
 }
 
 pub(crate) fn category_name(c: &request_category::Model, lang: Lang) -> String {
@@ -177,7 +195,11 @@ pub(crate) fn category_name(c: &request_category::Model, lang: Lang) -> String {
 /// The path of a request's place: its household, else its unit or building, else the compound.
 pub(crate) fn place_path(c: &compound::Model, r: &service_request::Model) -> Path {
     let mut p = paths::compound_path(c);
-    for (kind, id) in [(NodeKind::Building, r.building_id), (NodeKind::Unit, r.unit_id), (NodeKind::Household, r.household_id)] {
+    for (kind, id) in [
+        (NodeKind::Building, r.building_id),
+        (NodeKind::Unit, r.unit_id),
+        (NodeKind::Household, r.household_id),
+    ] {
         if let Some(id) = id {
             p = p.child(Node::new(kind, id));
         }
@@ -220,29 +242,62 @@ impl Store {
     /// Weekends plus the holidays and swapped working days kept in `holiday`.
     pub async fn work_calendar<C: ConnectionTrait>(db: &C) -> ServiceResult<WorkCalendar> {
         let rows = holiday::Entity::find().all(db).await?;
-        Ok(WorkCalendar::new(rows.iter().filter_map(|h| Day::parse(&h.day).ok().map(|d| (d, h.workday)))))
+        Ok(WorkCalendar::new(rows.iter().filter_map(|h| {
+            Day::parse(&h.day).ok().map(|d| (d, h.workday))
+        })))
     }
 
-    pub(crate) async fn load_request<C: ConnectionTrait>(&self, db: &C, id: i64) -> ServiceResult<Loaded> {
-        let row = service_request::Entity::find_by_id(id).one(db).await?.ok_or(ServiceError::NotFound { entity: "service_request" })?;
-        let compound = compound::Entity::find_by_id(row.compound_id).one(db).await?.ok_or(ServiceError::NotFound { entity: "compound" })?;
-        let category =
-            request_category::Entity::find_by_id(row.category_id).one(db).await?.ok_or_else(|| internal(format!("request {id} has no category")))?;
+    pub(crate) async fn load_request<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        id: i64,
+    ) -> ServiceResult<Loaded> {
+        let row = service_request::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "service_request",
+            })?;
+        let compound = compound::Entity::find_by_id(row.compound_id)
+            .one(db)
+            .await?
+            .ok_or(ServiceError::NotFound { entity: "compound" })?;
+        let category = request_category::Entity::find_by_id(row.category_id)
+            .one(db)
+            .await?
+            .ok_or_else(|| internal(format!("request {id} has no category")))?;
         let path = place_path(&compound, &row);
-        Ok(Loaded { row, compound, category, path })
+        Ok(Loaded {
+            row,
+            compound,
+            category,
+            path,
+        })
     }
 
     /// A request as its page shows it to the actor, with the steps they may take.
-    pub async fn service_request(&self, actor: &Actor, id: i64, lang: Lang) -> ServiceResult<RequestView> {
+    pub async fn service_request(
+        &self,
+        actor: &Actor,
+        id: i64,
+        lang: Lang,
+    ) -> ServiceResult<RequestView> {
         let r = self.load_request(self.read(), id).await?;
         if !r.visible_to(actor) {
             // Someone else's request about their home: as if it did not exist.
-            return Err(ServiceError::NotFound { entity: "service_request" });
+            return Err(ServiceError::NotFound {
+                entity: "service_request",
+            });
         }
         self.request_view(&r, actor, lang).await
     }
 
-    pub(crate) async fn request_view(&self, r: &Loaded, actor: &Actor, lang: Lang) -> ServiceResult<RequestView> {
+    pub(crate) async fn request_view(
+        &self,
+        r: &Loaded,
+        actor: &Actor,
+        lang: Lang,
+    ) -> ServiceResult<RequestView> {
         let db = self.read();
         let row = &r.row;
         let status = r.status()?;
@@ -262,8 +317,14 @@ impl Store {
             .map(|e| EventView {
                 at: china_time(e.at),
                 step: e.step.clone(),
-                step_label: RequestStep::parse(&e.step).map(|s| s.label(lang)).unwrap_or(lang.pick("上报", "reported")).into(),
-                to_label: RequestStatus::parse(&e.to_status).map(|s| s.label(lang)).unwrap_or_default().into(),
+                step_label: RequestStep::parse(&e.step)
+                    .map(|s| s.label(lang))
+                    .unwrap_or(lang.pick("上报", "reported"))
+                    .into(),
+                to_label: RequestStatus::parse(&e.to_status)
+                    .map(|s| s.label(lang))
+                    .unwrap_or_default()
+                    .into(),
                 actor_name: e.actor_name.clone(),
                 assignee_name: name(e.assignee_id),
                 note: e.note.clone(),
@@ -281,17 +342,37 @@ impl Store {
         let can: Vec<StepButton> = RequestStep::ALL
             .into_iter()
             .filter(|s| s.is_manual() && status.next(*s, who, row.assignee_id.is_some()).is_ok())
-            .map(|s| StepButton { step: s.as_str().into(), label: s.label(lang).into() })
+            .map(|s| StepButton {
+                step: s.as_str().into(),
+                label: s.label(lang).into(),
+            })
             .collect();
-        let handlers = if can.iter().any(|b| b.step == "dispatch" || b.step == "hand_on") { self.request_handlers(r).await? } else { Vec::new() };
+        let handlers = if can
+            .iter()
+            .any(|b| b.step == "dispatch" || b.step == "hand_on")
+        {
+            self.request_handlers(r).await?
+        } else {
+            Vec::new()
+        };
         let sees_people = who.reporter || who.handler;
         let contact_phone = match (sees_people, row.contact_phone.is_empty()) {
             (false, _) | (_, true) => None,
-            (true, false) if who.reporter || actor.can(Action::ViewPersonal, &r.path) => Some(row.contact_phone.clone()),
-            (true, false) => Some(Phone::parse(&row.contact_phone).map(|p| p.masked()).unwrap_or_else(|_| "****".into())),
+            (true, false) if who.reporter || actor.can(Action::ViewPersonal, &r.path) => {
+                Some(row.contact_phone.clone())
+            }
+            (true, false) => Some(
+                Phone::parse(&row.contact_phone)
+                    .map(|p| p.masked())
+                    .unwrap_or_else(|_| "****".into()),
+            ),
         };
         let grid_name = match row.grid_id {
-            Some(g) => grid::Entity::find_by_id(g).one(db).await?.map(|g| g.name).unwrap_or_default(),
+            Some(g) => grid::Entity::find_by_id(g)
+                .one(db)
+                .await?
+                .map(|g| g.name)
+                .unwrap_or_default(),
             None => String::new(),
         };
         let channel = Channel::parse(&row.channel).unwrap_or(Channel::App);
@@ -309,11 +390,18 @@ impl Store {
             channel: channel.as_str().into(),
             channel_label: channel.label(lang).into(),
             reporter_name: sees_people.then(|| name(Some(row.reporter_id))),
-            on_behalf_of: if sees_people { row.on_behalf_of.clone() } else { String::new() },
+            on_behalf_of: if sees_people {
+                row.on_behalf_of.clone()
+            } else {
+                String::new()
+            },
             contact_phone,
             status: status.as_str().into(),
             status_label: status.label(lang).into(),
-            route_label: Route::parse(&row.route).map(|x| x.label(lang)).unwrap_or_default().into(),
+            route_label: Route::parse(&row.route)
+                .map(|x| x.label(lang))
+                .unwrap_or_default()
+                .into(),
             assignee_id: row.assignee_id,
             assignee_name: name(row.assignee_id),
             grid_id: row.grid_id,
@@ -328,7 +416,9 @@ impl Store {
             can,
             handlers,
             is_reporter: who.reporter,
-            can_add_photo: (who.reporter || who.assignee || who.handler) && status != RequestStatus::Closed && photo_count < linli_domain::requests::MAX_PHOTOS,
+            can_add_photo: (who.reporter || who.assignee || who.handler)
+                && status != RequestStatus::Closed
+                && photo_count < linli_domain::requests::MAX_PHOTOS,
             version: row.version,
         })
     }
@@ -341,36 +431,66 @@ impl Store {
             .filter(
                 sea_orm::Condition::any()
                     .add(crate::entity::role_grant::Column::Path.eq(cp.clone()))
-                    .add(crate::entity::role_grant::Column::Path.starts_with(format!("{cp}/building:"))),
+                    .add(
+                        crate::entity::role_grant::Column::Path
+                            .starts_with(format!("{cp}/building:")),
+                    ),
             )
             .all(self.read())
             .await?;
         let mut out: Vec<HandlerChoice> = Vec::new();
         let mut ids: Vec<i64> = Vec::new();
         for g in grants {
-            let Some(role) = linli_domain::authz::Role::parse(&g.role) else { continue };
-            let Ok(at) = g.path.parse::<Path>() else { continue };
+            let Some(role) = linli_domain::authz::Role::parse(&g.role) else {
+                continue;
+            };
+            let Ok(at) = g.path.parse::<Path>() else {
+                continue;
+            };
             let grant = linli_domain::authz::Grant { role, at };
-            if linli_domain::authz::allowed(&[grant], Action::HandleRequest, &r.path) && !ids.contains(&g.account_id) {
+            if linli_domain::authz::allowed(&[grant], Action::HandleRequest, &r.path)
+                && !ids.contains(&g.account_id)
+            {
                 ids.push(g.account_id);
             }
         }
         let names = self.account_names(ids.iter().copied()).await?;
         for id in ids {
-            out.push(HandlerChoice { account_id: id, name: names.get(&id).cloned().unwrap_or_default() });
+            out.push(HandlerChoice {
+                account_id: id,
+                name: names.get(&id).cloned().unwrap_or_default(),
+            });
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
     }
 
     /// "3栋 2单元 501": a household as a place.
-    pub(crate) async fn household_label<C: ConnectionTrait>(db: &C, h: &household::Model) -> ServiceResult<String> {
-        let b = building::Entity::find_by_id(h.building_id).one(db).await?.map(|b| b.name).unwrap_or_default();
-        let u = unit::Entity::find_by_id(h.unit_id).one(db).await?.map(|u| u.name).unwrap_or_default();
+    pub(crate) async fn household_label<C: ConnectionTrait>(
+        db: &C,
+        h: &household::Model,
+    ) -> ServiceResult<String> {
+        let b = building::Entity::find_by_id(h.building_id)
+            .one(db)
+            .await?
+            .map(|b| b.name)
+            .unwrap_or_default();
+        let u = unit::Entity::find_by_id(h.unit_id)
+            .one(db)
+            .await?
+            .map(|u| u.name)
+            .unwrap_or_default();
         Ok(format!("{b} {u} {}", h.room))
     }
 
-    pub(crate) async fn account_phone<C: ConnectionTrait>(db: &C, id: i64) -> ServiceResult<String> {
-        Ok(account::Entity::find_by_id(id).one(db).await?.and_then(|a| a.phone).unwrap_or_default())
+    pub(crate) async fn account_phone<C: ConnectionTrait>(
+        db: &C,
+        id: i64,
+    ) -> ServiceResult<String> {
+        Ok(account::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .and_then(|a| a.phone)
+            .unwrap_or_default())
     }
 }

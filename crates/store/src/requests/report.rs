@@ -8,7 +8,10 @@
 use super::deadline_of;
 use crate::accounts::Actor;
 use crate::audit::{self, Change};
-use crate::entity::{building, grid_household, grid_member, household, request_category, request_event, request_photo, service_request};
+use crate::entity::{
+    building, grid_household, grid_member, household, request_category, request_event,
+    request_photo, service_request,
+};
 use crate::error::{ServiceError, ServiceResult};
 use crate::files::{MAX_FILE_BYTES, Purpose, sniff};
 use crate::{Store, paths};
@@ -17,7 +20,10 @@ use linli_domain::place::{Node, NodeKind};
 use linli_domain::registry::{Phone, Text};
 use linli_domain::requests::{Channel, Day, MAX_PHOTOS, RequestStatus, Route};
 use linli_domain::{FieldError, Invalid, Lang};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -74,21 +80,38 @@ struct Place {
 
 impl Store {
     /// The report page's choices: categories, the actor's homes, the buildings.
-    pub async fn report_form(&self, actor: &Actor, compound_id: i64, lang: Lang) -> ServiceResult<ReportForm> {
+    pub async fn report_form(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        lang: Lang,
+    ) -> ServiceResult<ReportForm> {
         let c = self.compound_row(compound_id).await?;
         let cp = paths::compound_path(&c);
         actor.require(Action::ViewPublic, &cp)?;
         let db = self.read();
         let mut homes = Vec::new();
         for g in &actor.grants {
-            let Some(node) = g.at.target().filter(|n| n.kind == NodeKind::Household && g.at.compound_id() == Some(c.id)) else { continue };
+            let Some(node) =
+                g.at.target()
+                    .filter(|n| n.kind == NodeKind::Household && g.at.compound_id() == Some(c.id))
+            else {
+                continue;
+            };
             if permits(g.role, Action::ReportRequest)
                 && let Some(h) = household::Entity::find_by_id(node.id).one(db).await?
             {
                 homes.push((h.id, Store::household_label(db, &h).await?));
             }
         }
-        let buildings = building::Entity::find().filter(building::Column::CompoundId.eq(c.id)).order_by_asc(building::Column::Id).all(db).await?.into_iter().map(|b| (b.id, b.name)).collect();
+        let buildings = building::Entity::find()
+            .filter(building::Column::CompoundId.eq(c.id))
+            .order_by_asc(building::Column::Id)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|b| (b.id, b.name))
+            .collect();
         Ok(ReportForm {
             compound_id: c.id,
             compound_name: c.name,
@@ -100,7 +123,14 @@ impl Store {
     }
 
     /// Reports a request in a compound. See the module doc for who may report what.
-    pub async fn report_request(&self, actor: &Actor, compound_id: i64, input: &ReportInput, photos: Vec<PhotoUpload>, lang: Lang) -> ServiceResult<super::RequestView> {
+    pub async fn report_request(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        input: &ReportInput,
+        photos: Vec<PhotoUpload>,
+        lang: Lang,
+    ) -> ServiceResult<super::RequestView> {
         let c = self.compound_row(compound_id).await?;
         let cp = paths::compound_path(&c);
         if !actor.can(Action::ViewPublic, &cp) {
@@ -110,17 +140,36 @@ impl Store {
         let mut errors = Vec::new();
         let mut field = |f: &'static str, e: Invalid| errors.push(FieldError::new(f, e));
 
-        let category = request_category::Entity::find_by_id(input.category_id).one(db).await?.filter(|x| x.active);
+        let category = request_category::Entity::find_by_id(input.category_id)
+            .one(db)
+            .await?
+            .filter(|x| x.active);
         if category.is_none() {
-            field("category", if input.category_id == 0 { Invalid::Required } else { Invalid::BadChoice });
+            field(
+                "category",
+                if input.category_id == 0 {
+                    Invalid::Required
+                } else {
+                    Invalid::BadChoice
+                },
+            );
         }
-        let description = Text::parse(&input.description, 2000).map_err(|e| field("description", e)).ok();
-        let channel = Channel::parse(&input.channel).map_err(|e| field("channel", e)).ok();
-        let on_behalf_of = Text::parse_optional(&input.on_behalf_of, 100).map_err(|e| field("on_behalf_of", e)).ok().flatten();
+        let description = Text::parse(&input.description, 2000)
+            .map_err(|e| field("description", e))
+            .ok();
+        let channel = Channel::parse(&input.channel)
+            .map_err(|e| field("channel", e))
+            .ok();
+        let on_behalf_of = Text::parse_optional(&input.on_behalf_of, 100)
+            .map_err(|e| field("on_behalf_of", e))
+            .ok()
+            .flatten();
         let contact_phone = if input.contact_phone.trim().is_empty() {
             None
         } else {
-            Phone::parse(&input.contact_phone).map_err(|e| field("contact_phone", e)).ok()
+            Phone::parse(&input.contact_phone)
+                .map_err(|e| field("contact_phone", e))
+                .ok()
         };
 
         let place = match input.household_id {
@@ -139,20 +188,31 @@ impl Store {
                 }
                 Some(h) => {
                     let label = Store::household_label(db, &h).await?;
-                    Some(Place { building_id: Some(h.building_id), unit_id: Some(h.unit_id), household: Some(h), label })
+                    Some(Place {
+                        building_id: Some(h.building_id),
+                        unit_id: Some(h.unit_id),
+                        household: Some(h),
+                        label,
+                    })
                 }
             },
             None => {
                 // A common place: anyone with a role that reports requests in (or above) the compound.
                 let node = Node::new(NodeKind::Compound, c.id);
                 let may = actor.grants.iter().any(|g| {
-                    permits(g.role, Action::ReportRequest) && (g.at.is_within(node) || g.at.target().is_some_and(|t| cp.is_within(t)))
+                    permits(g.role, Action::ReportRequest)
+                        && (g.at.is_within(node) || g.at.target().is_some_and(|t| cp.is_within(t)))
                 });
                 if !may {
                     return Err(ServiceError::Forbidden);
                 }
                 let building = match input.building_id {
-                    Some(b) => building::Entity::find_by_id(b).one(db).await?.filter(|b| b.compound_id == c.id).map(Some).ok_or(()),
+                    Some(b) => building::Entity::find_by_id(b)
+                        .one(db)
+                        .await?
+                        .filter(|b| b.compound_id == c.id)
+                        .map(Some)
+                        .ok_or(()),
                     None => Ok(None),
                 };
                 match (Text::parse(&input.common_place, 200), building) {
@@ -178,13 +238,21 @@ impl Store {
         };
         // Entered for someone else (a call, a visit): only those who handle requests here.
         let on_behalf = matches!(channel, Some(Channel::Phone | Channel::Visit));
-        if on_behalf && !actor.can(Action::HandleRequest, &cp) && !place.as_ref().and_then(|p| p.household.as_ref()).is_some_and(|h| actor.can(Action::HandleRequest, &paths::household_path(&c, h))) {
+        if on_behalf
+            && !actor.can(Action::HandleRequest, &cp)
+            && !place
+                .as_ref()
+                .and_then(|p| p.household.as_ref())
+                .is_some_and(|h| actor.can(Action::HandleRequest, &paths::household_path(&c, h)))
+        {
             field("channel", Invalid::NotHandler);
         }
         for e in check_photos(&photos, 0) {
             field("photos", e);
         }
-        let (Some(category), Some(description), Some(channel), Some(place)) = (category, description, channel, place) else {
+        let (Some(category), Some(description), Some(channel), Some(place)) =
+            (category, description, channel, place)
+        else {
             return Err(ServiceError::Invalid(errors));
         };
         if !errors.is_empty() {
@@ -193,12 +261,20 @@ impl Store {
 
         let mut photo_ids = Vec::new();
         for p in photos {
-            photo_ids.push(self.save_file(actor, c.id, Purpose::Attachment, &p.file_name, p.bytes).await?.id);
+            photo_ids.push(
+                self.save_file(actor, c.id, Purpose::Attachment, &p.file_name, p.bytes)
+                    .await?
+                    .id,
+            );
         }
 
         let route = Route::parse(&category.route).unwrap_or(Route::Committee);
         let grid_id = match &place.household {
-            Some(h) => grid_household::Entity::find().filter(grid_household::Column::HouseholdId.eq(h.id)).one(db).await?.map(|g| g.grid_id),
+            Some(h) => grid_household::Entity::find()
+                .filter(grid_household::Column::HouseholdId.eq(h.id))
+                .one(db)
+                .await?
+                .map(|g| g.grid_id),
             None => match place.building_id {
                 Some(b) => grid_of_building(db, b).await?,
                 None => None,
@@ -216,7 +292,11 @@ impl Store {
         };
         // A grid-worker route without a grid worker waits for the committee to dispatch it.
         let dispatched = route != Route::GridWorker || assignee.is_some();
-        let status = if dispatched { RequestStatus::Dispatched } else { RequestStatus::Reported };
+        let status = if dispatched {
+            RequestStatus::Dispatched
+        } else {
+            RequestStatus::Reported
+        };
         let t = self.now();
         let calendar = Store::work_calendar(db).await?;
         let due_at = deadline_of(&category)?.due(t, &calendar);
@@ -236,7 +316,9 @@ impl Store {
             category_id: Set(category.id),
             description: Set(description.as_str().to_string()),
             reporter_id: Set(actor.account_id),
-            on_behalf_of: Set(on_behalf_of.map(|x| x.as_str().to_string()).unwrap_or_default()),
+            on_behalf_of: Set(on_behalf_of
+                .map(|x| x.as_str().to_string())
+                .unwrap_or_default()),
             contact_phone: Set(contact),
             channel: Set(channel.as_str().into()),
             status: Set(status.as_str().into()),
@@ -259,15 +341,41 @@ impl Store {
         .exec(&txn)
         .await?
         .last_insert_id;
-        let mut events = vec![event(id, None, RequestStatus::Reported, "report", Some(actor.account_id), &actor.name, None, t)];
+        let mut events = vec![event(
+            id,
+            None,
+            RequestStatus::Reported,
+            "report",
+            Some(actor.account_id),
+            &actor.name,
+            None,
+            t,
+        )];
         if dispatched {
-            events.push(event(id, Some(RequestStatus::Reported), RequestStatus::Dispatched, "dispatch", None, route.label(lang), assignee, t));
+            events.push(event(
+                id,
+                Some(RequestStatus::Reported),
+                RequestStatus::Dispatched,
+                "dispatch",
+                None,
+                route.label(lang),
+                assignee,
+                t,
+            ));
         }
-        request_event::Entity::insert_many(events).exec_without_returning(&txn).await?;
+        request_event::Entity::insert_many(events)
+            .exec_without_returning(&txn)
+            .await?;
         if !photo_ids.is_empty() {
-            request_photo::Entity::insert_many(photo_ids.iter().map(|a| request_photo::ActiveModel { request_id: Set(id), attachment_id: Set(*a), ..Default::default() }))
-                .exec_without_returning(&txn)
-                .await?;
+            request_photo::Entity::insert_many(photo_ids.iter().map(|a| {
+                request_photo::ActiveModel {
+                    request_id: Set(id),
+                    attachment_id: Set(*a),
+                    ..Default::default()
+                }
+            }))
+            .exec_without_returning(&txn)
+            .await?;
         }
         audit::record(
             &txn,
@@ -288,7 +396,16 @@ impl Store {
         .await?;
         if let Some(a) = assignee {
             let title = format!("{}：{}", category.name_zh, place.label);
-            crate::proposals::notify(&txn, t, &[a], "request.assigned", &title, &title, &format!("/requests/{id}")).await?;
+            crate::proposals::notify(
+                &txn,
+                t,
+                &[a],
+                "request.assigned",
+                &title,
+                &title,
+                &format!("/requests/{id}"),
+            )
+            .await?;
         }
         txn.commit().await?;
         let loaded = self.load_request(self.read(), id).await?;
@@ -316,7 +433,9 @@ fn check_photos(photos: &[PhotoUpload], already: usize) -> Vec<Invalid> {
     }
     for p in photos {
         if p.bytes.len() > MAX_FILE_BYTES {
-            out.push(Invalid::FileTooLarge { max_mb: (MAX_FILE_BYTES / (1024 * 1024)) as u32 });
+            out.push(Invalid::FileTooLarge {
+                max_mb: (MAX_FILE_BYTES / (1024 * 1024)) as u32,
+            });
         } else if !sniff(&p.bytes).is_some_and(|t| t.starts_with("image/")) {
             out.push(Invalid::FileType);
         }
@@ -327,10 +446,18 @@ fn check_photos(photos: &[PhotoUpload], already: usize) -> Vec<Invalid> {
 impl Store {
     /// Adds a photo to a request that is not closed: the reporter (what it looks like) or
     /// whoever handles it (the fix). Six photos at most.
-    pub async fn add_request_photo(&self, actor: &Actor, id: i64, photo: PhotoUpload, lang: Lang) -> ServiceResult<super::RequestView> {
+    pub async fn add_request_photo(
+        &self,
+        actor: &Actor,
+        id: i64,
+        photo: PhotoUpload,
+        lang: Lang,
+    ) -> ServiceResult<super::RequestView> {
         let r = self.load_request(self.read(), id).await?;
         if !r.visible_to(actor) {
-            return Err(ServiceError::NotFound { entity: "service_request" });
+            return Err(ServiceError::NotFound {
+                entity: "service_request",
+            });
         }
         let who = r.who(actor);
         if !(who.reporter || who.assignee || who.handler) {
@@ -338,16 +465,42 @@ impl Store {
         }
         let status = r.status()?;
         if status == RequestStatus::Closed {
-            return Err(ServiceError::invalid("step", Invalid::RequestStep { step: linli_domain::requests::RequestStep::Resolve, status }));
+            return Err(ServiceError::invalid(
+                "step",
+                Invalid::RequestStep {
+                    step: linli_domain::requests::RequestStep::Resolve,
+                    status,
+                },
+            ));
         }
-        let already = request_photo::Entity::find().filter(request_photo::Column::RequestId.eq(id)).count(self.read()).await?;
-        let errors: Vec<FieldError> = check_photos(std::slice::from_ref(&photo), already as usize).into_iter().map(|e| FieldError::new("photos", e)).collect();
+        let already = request_photo::Entity::find()
+            .filter(request_photo::Column::RequestId.eq(id))
+            .count(self.read())
+            .await?;
+        let errors: Vec<FieldError> = check_photos(std::slice::from_ref(&photo), already as usize)
+            .into_iter()
+            .map(|e| FieldError::new("photos", e))
+            .collect();
         if !errors.is_empty() {
             return Err(ServiceError::Invalid(errors));
         }
-        let file = self.save_file(actor, r.row.compound_id, Purpose::Attachment, &photo.file_name, photo.bytes).await?;
+        let file = self
+            .save_file(
+                actor,
+                r.row.compound_id,
+                Purpose::Attachment,
+                &photo.file_name,
+                photo.bytes,
+            )
+            .await?;
         let txn = self.begin_write().await?;
-        request_photo::Entity::insert(request_photo::ActiveModel { request_id: Set(id), attachment_id: Set(file.id), ..Default::default() }).exec_without_returning(&txn).await?;
+        request_photo::Entity::insert(request_photo::ActiveModel {
+            request_id: Set(id),
+            attachment_id: Set(file.id),
+            ..Default::default()
+        })
+        .exec_without_returning(&txn)
+        .await?;
         audit::record(
             &txn,
             Change {
@@ -368,14 +521,23 @@ impl Store {
 }
 
 /// The grid of a building's common places: the grid most of its households are in.
-async fn grid_of_building<C: ConnectionTrait>(db: &C, building_id: i64) -> ServiceResult<Option<i64>> {
+async fn grid_of_building<C: ConnectionTrait>(
+    db: &C,
+    building_id: i64,
+) -> ServiceResult<Option<i64>> {
     let row: Option<(i64, i64)> = grid_household::Entity::find()
         .select_only()
         .column(grid_household::Column::GridId)
         .column_as(grid_household::Column::Id.count(), "n")
-        .filter(grid_household::Column::HouseholdId.in_subquery(
-            sea_orm::sea_query::Query::select().column(household::Column::Id).from(household::Entity).and_where(household::Column::BuildingId.eq(building_id)).to_owned(),
-        ))
+        .filter(
+            grid_household::Column::HouseholdId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(household::Column::Id)
+                    .from(household::Entity)
+                    .and_where(household::Column::BuildingId.eq(building_id))
+                    .to_owned(),
+            ),
+        )
         .group_by(grid_household::Column::GridId)
         .order_by_desc(grid_household::Column::Id.count())
         .into_tuple()

@@ -5,11 +5,11 @@
 
 use super::report::event;
 use super::{Loaded, RequestView};
+use crate::Store;
 use crate::accounts::Actor;
 use crate::audit::{self, Change};
 use crate::entity::{request_event, role_grant, service_request};
 use crate::error::{ServiceError, ServiceResult};
-use crate::Store;
 use linli_domain::authz::Action;
 use linli_domain::place::NodeKind;
 use linli_domain::registry::Text;
@@ -67,36 +67,73 @@ pub(crate) struct StepWrite {
 
 impl Store {
     /// Takes a step on a request, as the actor. Every refusal names the rule.
-    pub async fn step_request(&self, actor: &Actor, id: i64, input: &StepInput, lang: Lang) -> ServiceResult<RequestView> {
+    pub async fn step_request(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &StepInput,
+        lang: Lang,
+    ) -> ServiceResult<RequestView> {
         let r = self.load_request(self.read(), id).await?;
         if !r.visible_to(actor) {
-            return Err(ServiceError::NotFound { entity: "service_request" });
+            return Err(ServiceError::NotFound {
+                entity: "service_request",
+            });
         }
-        let step = RequestStep::parse(&input.step).ok().filter(|s| s.is_manual()).ok_or_else(|| ServiceError::invalid("step", Invalid::BadChoice))?;
+        let step = RequestStep::parse(&input.step)
+            .ok()
+            .filter(|s| s.is_manual())
+            .ok_or_else(|| ServiceError::invalid("step", Invalid::BadChoice))?;
         let status = r.status()?;
-        let to = status.next(step, r.who(actor), r.row.assignee_id.is_some()).map_err(|why| ServiceError::invalid("step", why.invalid(step, status)))?;
+        let to = status
+            .next(step, r.who(actor), r.row.assignee_id.is_some())
+            .map_err(|why| ServiceError::invalid("step", why.invalid(step, status)))?;
         if input.version.is_some_and(|v| v != r.row.version) {
-            return Err(ServiceError::Stale { current: r.row.version });
+            return Err(ServiceError::Stale {
+                current: r.row.version,
+            });
         }
         let mut errors = Vec::new();
-        let note = Text::parse_optional(&input.note, 500).map_err(|e| errors.push(FieldError::new("note", e))).ok().flatten();
-        let mut write = StepWrite { note: note.map(|n| n.as_str().to_string()).unwrap_or_default(), ..Default::default() };
+        let note = Text::parse_optional(&input.note, 500)
+            .map_err(|e| errors.push(FieldError::new("note", e)))
+            .ok()
+            .flatten();
+        let mut write = StepWrite {
+            note: note.map(|n| n.as_str().to_string()).unwrap_or_default(),
+            ..Default::default()
+        };
         match step {
             RequestStep::Dispatch | RequestStep::HandOn => match input.assignee_id {
-                None if step == RequestStep::HandOn => errors.push(FieldError::new("assignee_id", Invalid::Required)),
+                None if step == RequestStep::HandOn => {
+                    errors.push(FieldError::new("assignee_id", Invalid::Required))
+                }
                 None => write.assignee = Some(None),
-                Some(a) if a == actor.account_id && step == RequestStep::HandOn => errors.push(FieldError::new("assignee_id", Invalid::BadChoice)),
+                Some(a) if a == actor.account_id && step == RequestStep::HandOn => {
+                    errors.push(FieldError::new("assignee_id", Invalid::BadChoice))
+                }
                 Some(a) => match self.actor(a).await? {
-                    Some(who) if who.can(Action::HandleRequest, &r.path) => write.assignee = Some(Some(a)),
+                    Some(who) if who.can(Action::HandleRequest, &r.path) => {
+                        write.assignee = Some(Some(a))
+                    }
                     _ => errors.push(FieldError::new("assignee_id", Invalid::NotHandler)),
                 },
             },
-            RequestStep::Take if r.row.assignee_id.is_none() => write.assignee = Some(Some(actor.account_id)),
+            RequestStep::Take if r.row.assignee_id.is_none() => {
+                write.assignee = Some(Some(actor.account_id))
+            }
             RequestStep::Confirm => {
-                let rating = parse_rating(&input.rating).map_err(|e| errors.push(FieldError::new("rating", e))).ok();
-                let comment = Text::parse_optional(&input.comment, 500).map_err(|e| errors.push(FieldError::new("comment", e))).ok().flatten();
+                let rating = parse_rating(&input.rating)
+                    .map_err(|e| errors.push(FieldError::new("rating", e)))
+                    .ok();
+                let comment = Text::parse_optional(&input.comment, 500)
+                    .map_err(|e| errors.push(FieldError::new("comment", e)))
+                    .ok()
+                    .flatten();
                 if let Some(rating) = rating {
-                    write.rating = Some((rating, comment.map(|c| c.as_str().to_string()).unwrap_or_default()));
+                    write.rating = Some((
+                        rating,
+                        comment.map(|c| c.as_str().to_string()).unwrap_or_default(),
+                    ));
                 }
             }
             _ => {}
@@ -115,13 +152,24 @@ impl Store {
 /// Writes one step of a request inside the caller's transaction: the row (at the status and
 /// version it was read at), the timeline row, the audit record and the notifications.
 /// `actor` is `None` for the clock.
-pub(crate) async fn write_step<C: ConnectionTrait>(txn: &C, r: &Loaded, step: RequestStep, to: RequestStatus, actor: Option<&Actor>, w: StepWrite, t: i64) -> ServiceResult<()> {
+pub(crate) async fn write_step<C: ConnectionTrait>(
+    txn: &C,
+    r: &Loaded,
+    step: RequestStep,
+    to: RequestStatus,
+    actor: Option<&Actor>,
+    w: StepWrite,
+    t: i64,
+) -> ServiceResult<()> {
     let row = &r.row;
     let from = r.status()?;
     let minutes = matches!(r.deadline()?, Deadline::Minutes(_));
     let mut update = service_request::Entity::update_many()
         .col_expr(service_request::Column::Status, Expr::value(to.as_str()))
-        .col_expr(service_request::Column::Version, Expr::value(row.version + 1))
+        .col_expr(
+            service_request::Column::Version,
+            Expr::value(row.version + 1),
+        )
         .filter(service_request::Column::Id.eq(row.id))
         .filter(service_request::Column::Version.eq(row.version))
         .filter(service_request::Column::Status.eq(row.status.clone()));
@@ -150,9 +198,15 @@ pub(crate) async fn write_step<C: ConnectionTrait>(txn: &C, r: &Loaded, step: Re
         }
         RequestStep::Reject => {
             // Not fixed after all: not resolved, and a working-day deadline not met.
-            update = update.col_expr(service_request::Column::ResolvedAt, Expr::value(Option::<i64>::None));
+            update = update.col_expr(
+                service_request::Column::ResolvedAt,
+                Expr::value(Option::<i64>::None),
+            );
             if !minutes {
-                update = update.col_expr(service_request::Column::MetAt, Expr::value(Option::<i64>::None));
+                update = update.col_expr(
+                    service_request::Column::MetAt,
+                    Expr::value(Option::<i64>::None),
+                );
             }
         }
         RequestStep::Confirm | RequestStep::AutoClose | RequestStep::Withdraw => {
@@ -160,7 +214,10 @@ pub(crate) async fn write_step<C: ConnectionTrait>(txn: &C, r: &Loaded, step: Re
             if let Some((rating, comment)) = &w.rating {
                 update = update
                     .col_expr(service_request::Column::Rating, Expr::value(*rating))
-                    .col_expr(service_request::Column::RatingComment, Expr::value(comment.clone()));
+                    .col_expr(
+                        service_request::Column::RatingComment,
+                        Expr::value(comment.clone()),
+                    );
             }
         }
         RequestStep::Escalate => {
@@ -169,12 +226,25 @@ pub(crate) async fn write_step<C: ConnectionTrait>(txn: &C, r: &Loaded, step: Re
         RequestStep::Dispatch | RequestStep::HandOn => {}
     }
     if update.exec(txn).await?.rows_affected != 1 {
-        return Err(ServiceError::Stale { current: row.version + 1 });
+        return Err(ServiceError::Stale {
+            current: row.version + 1,
+        });
     }
     let actor_name = actor.map(|a| a.name.as_str()).unwrap_or("系统 / system");
-    let mut e = event(row.id, Some(from), to, step.as_str(), actor.map(|a| a.account_id), actor_name, assignee, t);
+    let mut e = event(
+        row.id,
+        Some(from),
+        to,
+        step.as_str(),
+        actor.map(|a| a.account_id),
+        actor_name,
+        assignee,
+        t,
+    );
     e.note = Set(w.note.clone());
-    request_event::Entity::insert(e).exec_without_returning(txn).await?;
+    request_event::Entity::insert(e)
+        .exec_without_returning(txn)
+        .await?;
     audit::record(
         txn,
         Change {
@@ -207,16 +277,35 @@ pub(crate) async fn write_step<C: ConnectionTrait>(txn: &C, r: &Loaded, step: Re
     match step {
         RequestStep::Dispatch | RequestStep::HandOn | RequestStep::Reject => {
             if let Some(a) = assignee.filter(|a| Some(*a) != actor.map(|x| x.account_id)) {
-                crate::proposals::notify(txn, t, &[a], "request.assigned", &title, &title, &link).await?;
+                crate::proposals::notify(txn, t, &[a], "request.assigned", &title, &title, &link)
+                    .await?;
             }
         }
         RequestStep::Resolve => {
-            crate::proposals::notify(txn, t, &[row.reporter_id], "request.resolved", &format!("已处理，请确认并评价 · {title}"), &title, &link).await?;
+            crate::proposals::notify(
+                txn,
+                t,
+                &[row.reporter_id],
+                "request.resolved",
+                &format!("已处理，请确认并评价 · {title}"),
+                &title,
+                &link,
+            )
+            .await?;
         }
         RequestStep::Escalate => {
             let mut to = community_workers(txn, r).await?;
             to.extend(assignee);
-            crate::proposals::notify(txn, t, &to, "request.escalated", &format!("超期上报社区 · {title}"), &title, &link).await?;
+            crate::proposals::notify(
+                txn,
+                t,
+                &to,
+                "request.escalated",
+                &format!("超期上报社区 · {title}"),
+                &title,
+                &link,
+            )
+            .await?;
         }
         _ => {}
     }
@@ -226,7 +315,13 @@ pub(crate) async fn write_step<C: ConnectionTrait>(txn: &C, r: &Loaded, step: Re
 /// The accounts of the community workers over the request's compound.
 async fn community_workers<C: ConnectionTrait>(db: &C, r: &Loaded) -> ServiceResult<Vec<i64>> {
     let cp = r.compound_path();
-    let community = linli_domain::place::Path::new(cp.nodes().iter().copied().take_while(|n| n.kind <= NodeKind::Community).collect());
+    let community = linli_domain::place::Path::new(
+        cp.nodes()
+            .iter()
+            .copied()
+            .take_while(|n| n.kind <= NodeKind::Community)
+            .collect(),
+    );
     let ids: Vec<i64> = role_grant::Entity::find()
         .filter(role_grant::Column::Path.eq(community.to_string()))
         .filter(role_grant::Column::Role.eq("community_worker"))

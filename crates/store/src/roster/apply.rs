@@ -20,13 +20,13 @@ use crate::audit::{self, Change};
 use crate::entity::{building, household, ownership, person, roster_import, unit};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Backend, Store};
-use std::collections::HashMap;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
     Statement,
 };
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// What an import wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -107,14 +107,23 @@ async fn registry_matches(
     persons: &[Person],
     needed: &[bool],
 ) -> ServiceResult<Vec<Option<i64>>> {
-    let wanted = || persons.iter().zip(needed).filter(|(_, n)| **n).map(|(p, _)| p);
+    let wanted = || {
+        persons
+            .iter()
+            .zip(needed)
+            .filter(|(_, n)| **n)
+            .map(|(p, _)| p)
+    };
     let mut phones: Vec<String> = wanted().flat_map(|p| p.phones.iter().cloned()).collect();
     phones.sort_unstable();
     phones.dedup();
     let mut tails: Vec<String> = wanted().filter_map(|p| p.id_last4.clone()).collect();
     tails.sort_unstable();
     tails.dedup();
-    let mut developers: Vec<String> = wanted().filter(|p| p.developer).map(|p| p.name.clone()).collect();
+    let mut developers: Vec<String> = wanted()
+        .filter(|p| p.developer)
+        .map(|p| p.name.clone())
+        .collect();
     developers.sort_unstable();
     developers.dedup();
     let mut by_phone: HashMap<(String, String), i64> = HashMap::new();
@@ -165,8 +174,18 @@ async fn registry_matches(
             p.phones
                 .iter()
                 .find_map(|n| by_phone.get(&(p.name.clone(), n.clone())))
-                .or_else(|| p.id_last4.as_ref().and_then(|t| by_tail.get(&(p.name.clone(), t.clone()))))
-                .or_else(|| if p.developer { by_name.get(&p.name) } else { None })
+                .or_else(|| {
+                    p.id_last4
+                        .as_ref()
+                        .and_then(|t| by_tail.get(&(p.name.clone(), t.clone())))
+                })
+                .or_else(|| {
+                    if p.developer {
+                        by_name.get(&p.name)
+                    } else {
+                        None
+                    }
+                })
                 .copied()
         })
         .collect())
@@ -284,7 +303,14 @@ impl Store {
         let Identities { persons, of } = identify(rows);
         let mut needed = vec![false; persons.len()];
         for (a, mine) in actions.iter().zip(&of) {
-            if matches!(a, Action::Create | Action::Update { add_owners: true, .. }) {
+            if matches!(
+                a,
+                Action::Create
+                    | Action::Update {
+                        add_owners: true,
+                        ..
+                    }
+            ) {
                 for p in mine {
                     needed[*p] = true;
                 }
@@ -475,7 +501,8 @@ impl Store {
         progress(Progress::Written(written + done.updated, total));
         audit::record_batch(&txn, compound_id, changes).await?;
         if let Some(id) = claim {
-            let result = serde_json::to_string(&done).map_err(|e| ServiceError::Internal(e.into()))?;
+            let result =
+                serde_json::to_string(&done).map_err(|e| ServiceError::Internal(e.into()))?;
             roster_import::Entity::update_many()
                 .col_expr(roster_import::Column::Result, Expr::value(result))
                 .col_expr(roster_import::Column::Rows, Expr::value("[]"))

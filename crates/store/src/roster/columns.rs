@@ -102,32 +102,108 @@ impl Column {
         match self {
             Column::Compound => &["小区", "小区名称", "compound", "estate"],
             Column::Building => &[
-                "楼栋", "楼号", "栋", "幢", "楼栋号", "栋号", "幢号", "楼宇", "楼幢", "building", "bldg",
+                "楼栋",
+                "楼号",
+                "栋",
+                "幢",
+                "楼栋号",
+                "栋号",
+                "幢号",
+                "楼宇",
+                "楼幢",
+                "building",
+                "bldg",
             ],
             Column::Unit => &["单元", "单元号", "楼组", "门洞", "unit", "entrance"],
-            Column::Floor => &["楼层", "层", "层数", "所在楼层", "层次", "floor", "storey", "level"],
+            Column::Floor => &[
+                "楼层",
+                "层",
+                "层数",
+                "所在楼层",
+                "层次",
+                "floor",
+                "storey",
+                "level",
+            ],
             Column::Room => &[
-                "房号", "室", "室号", "房间号", "门牌号", "户号", "房屋号", "room", "roomno", "flat", "apartment",
+                "房号",
+                "室",
+                "室号",
+                "房间号",
+                "门牌号",
+                "户号",
+                "房屋号",
+                "room",
+                "roomno",
+                "flat",
+                "apartment",
             ],
             Column::Area => &[
-                "专有面积", "套内面积", "套内建筑面积", "房屋专有面积", "专有部分面积", "面积", "房屋面积",
-                "产权面积", "area", "exclusivearea", "aream2",
+                "专有面积",
+                "套内面积",
+                "套内建筑面积",
+                "房屋专有面积",
+                "专有部分面积",
+                "面积",
+                "房屋面积",
+                "产权面积",
+                "area",
+                "exclusivearea",
+                "aream2",
             ],
             Column::GrossArea => &["建筑面积", "房屋建筑面积", "grossarea", "grossfloorarea"],
             Column::AreaSource => &["面积来源", "面积依据", "areasource", "source"],
             Column::Owner => &[
-                "业主", "业主姓名", "姓名", "产权人", "房主", "户主", "所有权人", "owner", "ownername", "name",
+                "业主",
+                "业主姓名",
+                "姓名",
+                "产权人",
+                "房主",
+                "户主",
+                "所有权人",
+                "owner",
+                "ownername",
+                "name",
             ],
             Column::Phone => &[
-                "电话", "联系电话", "联系方式", "手机", "手机号", "手机号码", "电话号码", "联系电话手机", "phone",
-                "mobile", "tel", "telephone",
+                "电话",
+                "联系电话",
+                "联系方式",
+                "手机",
+                "手机号",
+                "手机号码",
+                "电话号码",
+                "联系电话手机",
+                "phone",
+                "mobile",
+                "tel",
+                "telephone",
             ],
             Column::IdTail => &[
-                "身份证后四位", "身份证后4位", "证件后四位", "证件号后四位", "idlast4", "id4",
+                "身份证后四位",
+                "身份证后4位",
+                "证件后四位",
+                "证件号后四位",
+                "idlast4",
+                "id4",
             ],
-            Column::CoOwners => &["共有人", "共同业主", "其他业主", "共有权人", "coowners", "co-owners", "coowner"],
+            Column::CoOwners => &[
+                "共有人",
+                "共同业主",
+                "其他业主",
+                "共有权人",
+                "coowners",
+                "co-owners",
+                "coowner",
+            ],
             Column::Unsold => &[
-                "是否未售", "未售", "开发商未售", "未售出", "开发建设单位未售出", "unsold", "developerunsold",
+                "是否未售",
+                "未售",
+                "开发商未售",
+                "未售出",
+                "开发建设单位未售出",
+                "unsold",
+                "developerunsold",
             ],
             Column::Note => &["备注", "说明", "note", "notes", "remark", "remarks"],
         }
@@ -139,7 +215,11 @@ impl Column {
         if parts.is_empty() {
             return None;
         }
-        let exact = |p: &String| Column::ALL.into_iter().find(|c| c.aliases().iter().any(|a| a == p));
+        let exact = |p: &String| {
+            Column::ALL
+                .into_iter()
+                .find(|c| c.aliases().iter().any(|a| a == p))
+        };
         if parts.iter().any(|p| exact(p) == Some(Column::AreaSource)) {
             return Some(Column::AreaSource);
         }
@@ -149,9 +229,17 @@ impl Column {
             .filter(|p| p.contains("面积") || p.contains("area") || *p == "专有" || *p == "套内")
             .collect();
         if !area.is_empty() {
-            let exclusive = parts.iter().any(|p| p.contains("专有") || p.contains("套内") || p.contains("exclusive"));
-            let gross = area.iter().any(|p| p.contains("建筑") || p.contains("gross"));
-            return Some(if exclusive || !gross { Column::Area } else { Column::GrossArea });
+            let exclusive = parts
+                .iter()
+                .any(|p| p.contains("专有") || p.contains("套内") || p.contains("exclusive"));
+            let gross = area
+                .iter()
+                .any(|p| p.contains("建筑") || p.contains("gross"));
+            return Some(if exclusive || !gross {
+                Column::Area
+            } else {
+                Column::GrossArea
+            });
         }
         let mut found = parts.iter().filter_map(exact);
         let first = found.next()?;
@@ -183,7 +271,8 @@ fn normalise(s: &str) -> String {
             '(' | '（' | '[' | '【' | '〔' | '<' | '《' => depth += 1,
             ')' | '）' | ']' | '】' | '〕' | '>' | '》' => depth = depth.saturating_sub(1),
             _ if depth > 0 => {}
-            c if c.is_whitespace() || matches!(c, '\u{feff}' | '*' | '_' | '＊' | ':' | '：' | '.') => {}
+            c if c.is_whitespace()
+                || matches!(c, '\u{feff}' | '*' | '_' | '＊' | ':' | '：' | '.') => {}
             '／' => out.push('/'),
             'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
                 out.extend(char::from_u32(c as u32 - 0xFEE0).map(|c| c.to_ascii_lowercase()))
@@ -263,7 +352,15 @@ impl HeaderMap {
     /// The Excel letter and the sheet's own header text of a column.
     pub fn locate(&self, col: Column) -> Option<(String, String)> {
         let pos = self.get(col)?;
-        Some((letter(pos), self.texts.get(pos).cloned().unwrap_or_default().trim().to_string()))
+        Some((
+            letter(pos),
+            self.texts
+                .get(pos)
+                .cloned()
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+        ))
     }
 
     /// The required columns the header lacks.
@@ -292,7 +389,11 @@ impl HeaderMap {
         let mut matched = 0;
         for (col, pos) in named {
             match cells.get(pos).map(|c| Column::from_header(c)) {
-                Some(Some(found)) if found == col || (col == Column::Area && found == Column::GrossArea) => matched += 1,
+                Some(Some(found))
+                    if found == col || (col == Column::Area && found == Column::GrossArea) =>
+                {
+                    matched += 1
+                }
                 _ => {}
             }
         }
@@ -380,13 +481,34 @@ mod tests {
             assert_eq!(Column::from_header(cell), Some(col), "{cell}");
         }
         assert_eq!(Column::from_header("房屋坐落"), None);
-        let both = HeaderMap::detect(&row(&["楼栋", "单元", "楼层", "房号", "建筑面积", "专有面积（㎡）"]), 1).unwrap();
-        assert_eq!((both.get(Column::Area), both.gross_skipped, both.area_is_gross), (Some(5), Some(4), false));
-        assert_eq!(both.locate(Column::Area), Some(("F".into(), "专有面积（㎡）".into())));
-        let gross = HeaderMap::detect(&row(&["楼栋", "单元", "楼层", "房号", "建筑面积"]), 1).unwrap();
-        assert_eq!((gross.get(Column::Area), gross.area_is_gross), (Some(4), true));
+        let both = HeaderMap::detect(
+            &row(&["楼栋", "单元", "楼层", "房号", "建筑面积", "专有面积（㎡）"]),
+            1,
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                both.get(Column::Area),
+                both.gross_skipped,
+                both.area_is_gross
+            ),
+            (Some(5), Some(4), false)
+        );
+        assert_eq!(
+            both.locate(Column::Area),
+            Some(("F".into(), "专有面积（㎡）".into()))
+        );
+        let gross =
+            HeaderMap::detect(&row(&["楼栋", "单元", "楼层", "房号", "建筑面积"]), 1).unwrap();
+        assert_eq!(
+            (gross.get(Column::Area), gross.area_is_gross),
+            (Some(4), true)
+        );
         assert!(gross.missing().is_empty());
-        assert_eq!((letter(0), letter(25), letter(26), letter(27)), ("A".into(), "Z".into(), "AA".into(), "AB".into()));
+        assert_eq!(
+            (letter(0), letter(25), letter(26), letter(27)),
+            ("A".into(), "Z".into(), "AA".into(), "AB".into())
+        );
     }
 
     #[test]

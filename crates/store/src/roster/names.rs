@@ -73,7 +73,13 @@ pub fn key(kind: Kind, name: &str) -> String {
 
 /// 一 to 九十九 as a number.
 fn chinese_number(s: &str) -> Option<u32> {
-    let digit = |c: char| "零一二三四五六七八九".chars().position(|d| d == c).map(|d| d as u32).or((c == '两').then_some(2));
+    let digit = |c: char| {
+        "零一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|d| d as u32)
+            .or((c == '两').then_some(2))
+    };
     let chars: Vec<char> = s.chars().collect();
     match chars.as_slice() {
         ['十'] => Some(10),
@@ -95,7 +101,9 @@ impl Spelling {
     fn new<'a>(kind: Kind, existing: impl Iterator<Item = &'a String>) -> Spelling {
         let mut chosen = HashMap::new();
         for name in existing {
-            chosen.entry(key(kind, name)).or_insert_with(|| name.clone());
+            chosen
+                .entry(key(kind, name))
+                .or_insert_with(|| name.clone());
         }
         Spelling { kind, chosen }
     }
@@ -150,7 +158,10 @@ pub fn unify(
                     let id = buildings.get(&b);
                     Spelling::new(
                         Kind::Unit,
-                        units.keys().filter(|(bid, _)| Some(bid) == id).map(|(_, n)| n),
+                        units
+                            .keys()
+                            .filter(|(bid, _)| Some(bid) == id)
+                            .map(|(_, n)| n),
                     )
                 });
                 let u = spell.of(&r.unit);
@@ -174,7 +185,17 @@ mod tests {
 
     #[test]
     fn spellings_of_one_name_share_a_key() {
-        for name in ["1号楼", "1栋", "一栋", "１号楼", "1幢", "1座", "1", "01栋", "第一栋"] {
+        for name in [
+            "1号楼",
+            "1栋",
+            "一栋",
+            "１号楼",
+            "1幢",
+            "1座",
+            "1",
+            "01栋",
+            "第一栋",
+        ] {
             assert_eq!(key(Kind::Building, name), "1", "{name}");
         }
         for name in ["1单元", "一单元", "1门", "1", "１单元", "第1单元"] {
@@ -186,17 +207,47 @@ mod tests {
     }
 
     fn row(b: &str, u: &str) -> RosterRow {
-        RosterRow { building: b.into(), unit: u.into(), ..RosterRow::default() }
+        RosterRow {
+            building: b.into(),
+            unit: u.into(),
+            ..RosterRow::default()
+        }
     }
 
     #[test]
     fn the_compounds_spelling_wins_and_changes_are_listed() {
-        let mut rows = vec![row("1号楼", "1单元"), row("一栋", "一单元"), row("１号楼", "1门"), row("2栋", "1"), row("A座", "1")];
+        let mut rows = vec![
+            row("1号楼", "1单元"),
+            row("一栋", "一单元"),
+            row("１号楼", "1门"),
+            row("2栋", "1"),
+            row("A座", "1"),
+        ];
         let buildings = HashMap::from([("2号楼".to_string(), 7)]);
         let units = HashMap::from([((7, "一单元".to_string()), 70)]);
         let changes = unify(&mut rows, &buildings, &units);
-        let names: Vec<(&str, &str)> = rows.iter().map(|r| (r.building.as_str(), r.unit.as_str())).collect();
-        assert_eq!(names, [("1栋", "1单元"), ("1栋", "1单元"), ("1栋", "1单元"), ("2号楼", "一单元"), ("A座", "1单元")]);
-        assert_eq!(changes, ["1号楼、一栋、１号楼 → 1栋", "一单元、1门、1 → 1单元", "2栋 → 2号楼", "1 → 一单元"]);
+        let names: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|r| (r.building.as_str(), r.unit.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("1栋", "1单元"),
+                ("1栋", "1单元"),
+                ("1栋", "1单元"),
+                ("2号楼", "一单元"),
+                ("A座", "1单元")
+            ]
+        );
+        assert_eq!(
+            changes,
+            [
+                "1号楼、一栋、１号楼 → 1栋",
+                "一单元、1门、1 → 1单元",
+                "2栋 → 2号楼",
+                "1 → 一单元"
+            ]
+        );
     }
 }

@@ -6,9 +6,9 @@
 //! value, so an empty one means "as above"), spacer rows, a header printed again, dates and
 //! formulas where numbers belong, and rooms that appear twice.
 
-use super::{RosterRow, names};
 use super::columns::{Column, HEADER_SEARCH_ROWS, HeaderMap};
 use super::read::{Cell, Flow, Kind, SheetRow};
+use super::{RosterRow, names};
 use linli_domain::registry::{Floor, Phone, Room, Text};
 use linli_domain::{Area, AreaSource, Invalid, Lang};
 use serde::{Deserialize, Serialize};
@@ -60,7 +60,13 @@ impl Rule {
         };
         match (self, lang) {
             (Rule::Invalid(e), _) => e.message(lang),
-            (Rule::MissingColumn { unmatched, accepted }, Lang::Zh) => {
+            (
+                Rule::MissingColumn {
+                    unmatched,
+                    accepted,
+                },
+                Lang::Zh,
+            ) => {
                 let found = if unmatched.is_empty() {
                     String::new()
                 } else {
@@ -68,7 +74,13 @@ impl Rule {
                 };
                 format!("缺少这一列。{found}可以用的列名：{accepted}")
             }
-            (Rule::MissingColumn { unmatched, accepted }, Lang::En) => {
+            (
+                Rule::MissingColumn {
+                    unmatched,
+                    accepted,
+                },
+                Lang::En,
+            ) => {
                 let found = if unmatched.is_empty() {
                     String::new()
                 } else {
@@ -202,8 +214,14 @@ impl Problem {
     pub fn describe(&self, lang: Lang) -> String {
         let msg = self.message(lang);
         match (lang, self.letter.is_empty(), self.column) {
-            (Lang::Zh, false, _) => format!("第 {} 行 {} 列「{}」：{msg}", self.line, self.letter, self.header),
-            (Lang::En, false, _) => format!("Row {}, column {} “{}”: {msg}", self.line, self.letter, self.header),
+            (Lang::Zh, false, _) => format!(
+                "第 {} 行 {} 列「{}」：{msg}",
+                self.line, self.letter, self.header
+            ),
+            (Lang::En, false, _) => format!(
+                "Row {}, column {} “{}”: {msg}",
+                self.line, self.letter, self.header
+            ),
             (Lang::Zh, true, Some(c)) => format!("第 {} 行「{}」：{msg}", self.line, c.label(lang)),
             (Lang::En, true, Some(c)) => format!("Row {}, {}: {msg}", self.line, c.label(lang)),
             (Lang::Zh, true, None) => format!("第 {} 行：{msg}", self.line),
@@ -267,7 +285,9 @@ impl Parser {
                         unmatched: h.unmatched(),
                         accepted: accepted.join("、"),
                     };
-                    self.out.errors.push(Problem::new(h.line, Some(*col), "", &rule));
+                    self.out
+                        .errors
+                        .push(Problem::new(h.line, Some(*col), "", &rule));
                 }
                 if !missing.is_empty() {
                     self.out.header = Some(h);
@@ -319,10 +339,17 @@ impl Parser {
         if flat.iter().all(|c| cell(*c).is_blank()) {
             // A spacer row, or one holding only a merged building name, is no household; a
             // row with a name or a phone but no flat is one fault, said once.
-            let rest = [Column::Owner, Column::Phone, Column::IdTail, Column::CoOwners];
+            let rest = [
+                Column::Owner,
+                Column::Phone,
+                Column::IdTail,
+                Column::CoOwners,
+            ];
             if let Some(c) = rest.iter().find(|c| !cell(**c).is_blank()) {
                 let value = cell(*c).text.trim().to_string();
-                self.out.errors.push(Problem::new(line, None, value, &Rule::NoFlat));
+                self.out
+                    .errors
+                    .push(Problem::new(line, None, value, &Rule::NoFlat));
             }
             return;
         }
@@ -395,7 +422,11 @@ impl Parser {
         check(Column::Area, cell(Column::Area), area.clone().map(drop));
         let source_cell = cell(Column::AreaSource);
         let source = if source_cell.is_blank() {
-            Ok(if h.area_is_gross { AreaSource::Gross } else { AreaSource::Registered })
+            Ok(if h.area_is_gross {
+                AreaSource::Gross
+            } else {
+                AreaSource::Registered
+            })
         } else {
             AreaSource::parse(&source_cell.text)
         };
@@ -439,7 +470,11 @@ impl Parser {
         let unsold = match yes_no(&unsold_cell.text) {
             Some(v) => v,
             None => {
-                bad(Column::Unsold, unsold_cell, Rule::Invalid(Invalid::BadChoice));
+                bad(
+                    Column::Unsold,
+                    unsold_cell,
+                    Rule::Invalid(Invalid::BadChoice),
+                );
                 false
             }
         };
@@ -493,7 +528,12 @@ impl Parser {
             self.out.header = self.header;
         }
         if let Some(h) = &self.out.header {
-            for p in self.out.errors.iter_mut().chain(self.out.warnings.iter_mut()) {
+            for p in self
+                .out
+                .errors
+                .iter_mut()
+                .chain(self.out.warnings.iter_mut())
+            {
                 p.locate(h);
             }
         }
@@ -507,7 +547,9 @@ impl Parser {
 fn yes_no(s: &str) -> Option<bool> {
     match s.trim().to_lowercase().as_str() {
         "" | "否" | "n" | "no" | "false" | "0" | "已售" | "×" | "x" => Some(false),
-        "是" | "y" | "yes" | "true" | "1" | "未售" | "未售出" | "√" | "✓" | "✔" => Some(true),
+        "是" | "y" | "yes" | "true" | "1" | "未售" | "未售出" | "√" | "✓" | "✔" => {
+            Some(true)
+        }
         _ => None,
     }
 }
@@ -740,15 +782,42 @@ mod tests {
         assert_eq!(out.errors.len(), 1);
         let zh = out.errors[0].describe(Lang::Zh);
         assert!(zh.starts_with("第 1 行「专有面积」：缺少这一列。表头里没有认出的列：E「房屋坐落」。可以用的列名：专有面积、套内面积"), "{zh}");
-        assert!(out.errors[0].en.contains("E「房屋坐落」") && out.errors[0].en.contains("Accepted names: 专有面积"));
+        assert!(
+            out.errors[0].en.contains("E「房屋坐落」")
+                && out.errors[0].en.contains("Accepted names: 专有面积")
+        );
     }
 
     #[test]
     fn an_area_header_naming_both_areas_with_a_unit_is_the_exclusive_area() {
         let out = parse(&[
-            &["楼栋", "单元", "楼层", "房号", "建筑面积", "专有/建筑面积（平方米）", "电话"],
-            &["1栋", "1单元", "顶层", "101", "100", "-80", "138 0013 8000 / 0825-2345678"],
-            &["1栋", "1单元", "1", "102", "120", "95.5", "13800138000/0825-2345678转8"],
+            &[
+                "楼栋",
+                "单元",
+                "楼层",
+                "房号",
+                "建筑面积",
+                "专有/建筑面积（平方米）",
+                "电话",
+            ],
+            &[
+                "1栋",
+                "1单元",
+                "顶层",
+                "101",
+                "100",
+                "-80",
+                "138 0013 8000 / 0825-2345678",
+            ],
+            &[
+                "1栋",
+                "1单元",
+                "1",
+                "102",
+                "120",
+                "95.5",
+                "13800138000/0825-2345678转8",
+            ],
             &["", "", "", "", "", "", "13900139000"],
         ]);
         let got: Vec<String> = out.errors.iter().map(|p| p.describe(Lang::Zh)).collect();
@@ -761,7 +830,10 @@ mod tests {
             ]
         );
         assert_eq!(out.rows.len(), 1);
-        assert_eq!((out.rows[0].area_centi, out.rows[0].source.as_str()), (9550, "registered"));
+        assert_eq!(
+            (out.rows[0].area_centi, out.rows[0].source.as_str()),
+            (9550, "registered")
+        );
         assert_eq!(out.rows[0].phones, ["13800138000", "08252345678-8"]);
         assert_eq!(out.rows[0].phone.as_deref(), Some("13800138000"));
         let h = out.header.unwrap();
@@ -771,16 +843,38 @@ mod tests {
     #[test]
     fn only_a_gross_area_is_imported_as_gross() {
         let out = parse(&[
-            &["楼栋", "单元", "楼层", "房号", "建筑面积（㎡）", "是否未售", "业主"],
-            &["1栋", "1单元", "1", "101", "100", "是", "某某房地产开发有限公司"],
+            &[
+                "楼栋",
+                "单元",
+                "楼层",
+                "房号",
+                "建筑面积（㎡）",
+                "是否未售",
+                "业主",
+            ],
+            &[
+                "1栋",
+                "1单元",
+                "1",
+                "101",
+                "100",
+                "是",
+                "某某房地产开发有限公司",
+            ],
             &["1栋", "1单元", "1", "102", "100", "", "张三"],
             &["1栋", "1单元", "1", "103", "100", "也许", "李四"],
         ]);
         assert_eq!(out.rows.len(), 2);
-        assert_eq!((out.rows[0].source.as_str(), out.rows[0].unsold), ("gross", true));
+        assert_eq!(
+            (out.rows[0].source.as_str(), out.rows[0].unsold),
+            ("gross", true)
+        );
         assert!(!out.rows[1].unsold);
         assert_eq!(out.errors.len(), 1);
-        assert_eq!((out.errors[0].line, out.errors[0].letter.as_str()), (4, "F"));
+        assert_eq!(
+            (out.errors[0].line, out.errors[0].letter.as_str()),
+            (4, "F")
+        );
     }
 
     #[test]

@@ -159,7 +159,13 @@ impl Identities {
 mod tests {
     use super::*;
 
-    fn row(line: u32, owners: &[&str], phones: &[&str], id: Option<&str>, unsold: bool) -> RosterRow {
+    fn row(
+        line: u32,
+        owners: &[&str],
+        phones: &[&str],
+        id: Option<&str>,
+        unsold: bool,
+    ) -> RosterRow {
         RosterRow {
             line,
             owners: owners.iter().map(|s| s.to_string()).collect(),
@@ -175,7 +181,13 @@ mod tests {
     fn one_person_per_person() {
         let rows = [
             row(2, &["张三"], &["13800138000"], None, false),
-            row(3, &["张三"], &["13800138000", "08251234567"], Some("123X"), false),
+            row(
+                3,
+                &["张三"],
+                &["13800138000", "08251234567"],
+                Some("123X"),
+                false,
+            ),
             row(4, &["张三"], &[], Some("123X"), false),
             row(5, &["张三"], &[], None, false),
             row(6, &["某某房地产开发有限公司"], &[], None, true),
@@ -185,13 +197,28 @@ mod tests {
         ];
         let ids = identify(&rows);
         let of: Vec<Vec<usize>> = ids.of.clone();
-        assert_eq!(of, [vec![0], vec![0], vec![0], vec![1], vec![2], vec![2], vec![3, 4], vec![3, 5]]);
+        assert_eq!(
+            of,
+            [
+                vec![0],
+                vec![0],
+                vec![0],
+                vec![1],
+                vec![2],
+                vec![2],
+                vec![3, 4],
+                vec![3, 5]
+            ]
+        );
         assert_eq!(ids.persons.len(), 6);
         assert_eq!(ids.persons[0].phones, ["13800138000", "08251234567"]);
         assert_eq!(ids.persons[0].id_last4.as_deref(), Some("123X"));
         assert!(ids.persons[2].developer);
         let maybe = ids.maybe_same(&rows);
-        let listed: Vec<(u32, &str, &str)> = maybe.iter().map(|p| (p.line, p.value.as_str(), p.en.as_str())).collect();
+        let listed: Vec<(u32, &str, &str)> = maybe
+            .iter()
+            .map(|p| (p.line, p.value.as_str(), p.en.as_str()))
+            .collect();
         assert_eq!(listed.len(), 2, "{listed:?}");
         assert_eq!((listed[0].0, listed[0].1), (2, "张三"));
         assert!(listed[0].2.contains("rows 2, 3, 4, 5"), "{listed:?}");

@@ -55,9 +55,17 @@ pub struct ImportDone {
 /// What the header tells the committee: which area column was read.
 fn header_notes(h: &HeaderMap) -> Vec<Note> {
     let mut notes = Vec::new();
-    let at = |col: Column| h.locate(col).map(|(l, t)| format!("{l}「{t}」")).unwrap_or_default();
+    let at = |col: Column| {
+        h.locate(col)
+            .map(|(l, t)| format!("{l}「{t}」"))
+            .unwrap_or_default()
+    };
     if let Some(g) = h.gross_skipped {
-        let gross = format!("{}「{}」", letter(g), h.texts.get(g).map_or("", |t| t.trim()));
+        let gross = format!(
+            "{}「{}」",
+            letter(g),
+            h.texts.get(g).map_or("", |t| t.trim())
+        );
         let exclusive = at(Column::Area);
         notes.push(Note {
             zh: format!("文件有建筑面积（{gross}）和专有面积（{exclusive}）两列：按专有面积导入，投票按专有面积计算。"),
@@ -249,11 +257,19 @@ impl Store {
         let (_, row) = self.import_row(actor, compound_id, id).await?;
         let p: Preview = from_json(&row.preview)?;
         if !p.errors.is_empty() || !matches!(row.status.as_str(), "pending" | "applying") {
-            return Err(ServiceError::ImportClosed { had_errors: !p.errors.is_empty() });
+            return Err(ServiceError::ImportClosed {
+                had_errors: !p.errors.is_empty(),
+            });
         }
         let rows: Vec<RosterRow> = from_json(&row.rows)?;
-        self.apply_roster(Some(actor.account_id), compound_id, &rows, Some(id), &mut |_| {})
-            .await?;
+        self.apply_roster(
+            Some(actor.account_id),
+            compound_id,
+            &rows,
+            Some(id),
+            &mut |_| {},
+        )
+        .await?;
         self.roster_preview(actor, compound_id, id).await
     }
 

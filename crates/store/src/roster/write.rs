@@ -363,7 +363,12 @@ mod tests {
     /// import would write them: (households, number of persons).
     fn imported(bytes: Vec<u8>) -> (Vec<RosterRow>, usize) {
         let mut parser = crate::roster::parse::Parser::new("");
-        read_rows(std::io::Cursor::new(bytes), &mut |r| parser.feed(r), &mut |_| {}).unwrap();
+        read_rows(
+            std::io::Cursor::new(bytes),
+            &mut |r| parser.feed(r),
+            &mut |_| {},
+        )
+        .unwrap();
         let parsed = parser.finish().unwrap();
         assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
         let mut rows = parsed.rows;
@@ -376,7 +381,12 @@ mod tests {
     }
 
     fn chinese(n: u32) -> String {
-        let d = |n: u32| "零一二三四五六七八九".chars().nth(n as usize).unwrap_or('零');
+        let d = |n: u32| {
+            "零一二三四五六七八九"
+                .chars()
+                .nth(n as usize)
+                .unwrap_or('零')
+        };
         match n {
             1..=9 => d(n).to_string(),
             10 => "十".into(),
@@ -388,7 +398,13 @@ mod tests {
 
     fn full_width(s: &str) -> String {
         s.chars()
-            .map(|c| if c.is_ascii_digit() { char::from_u32(c as u32 - 0x30 + 0xFF10).unwrap_or(c) } else { c })
+            .map(|c| {
+                if c.is_ascii_digit() {
+                    char::from_u32(c as u32 - 0x30 + 0xFF10).unwrap_or(c)
+                } else {
+                    c
+                }
+            })
             .collect()
     }
 
@@ -408,10 +424,40 @@ mod tests {
 
     fn damage_strategy() -> impl proptest::strategy::Strategy<Value = Damage> {
         use proptest::prelude::*;
-        (0usize..3, any::<bool>(), any::<bool>(), 0u8..3, any::<bool>(), prop::sample::select(vec![" / ", "、", " ", "，"]), any::<bool>(), any::<bool>(), any::<bool>())
-            .prop_map(|(title_rows, merged, full_width, naming, header_units, phones_joined_by, spacers, repeated_header, gbk)| Damage {
-                title_rows, merged, full_width, naming, header_units, phones_joined_by, spacers, repeated_header, gbk,
-            })
+        (
+            0usize..3,
+            any::<bool>(),
+            any::<bool>(),
+            0u8..3,
+            any::<bool>(),
+            prop::sample::select(vec![" / ", "、", " ", "，"]),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(
+                |(
+                    title_rows,
+                    merged,
+                    full_width,
+                    naming,
+                    header_units,
+                    phones_joined_by,
+                    spacers,
+                    repeated_header,
+                    gbk,
+                )| Damage {
+                    title_rows,
+                    merged,
+                    full_width,
+                    naming,
+                    header_units,
+                    phones_joined_by,
+                    spacers,
+                    repeated_header,
+                    gbk,
+                },
+            )
     }
 
     fn damaged(rows: &[[String; 9]], d: &Damage, xlsx: bool) -> Vec<u8> {
@@ -473,12 +519,18 @@ mod tests {
             }
             book.save_to_buffer().unwrap()
         } else {
-            let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+            let mut w = csv::WriterBuilder::new()
+                .flexible(true)
+                .from_writer(Vec::new());
             for row in &sheet {
                 w.write_record(row).unwrap();
             }
             let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
-            if d.gbk { encoding_rs::GBK.encode(&text).0.into_owned() } else { text.into_bytes() }
+            if d.gbk {
+                encoding_rs::GBK.encode(&text).0.into_owned()
+            } else {
+                text.into_bytes()
+            }
         }
     }
 

@@ -6,17 +6,19 @@
 //! with before and after), so the registry, the lists and the dashboards agree.
 
 use super::{aspects_view, internal, json_string};
+use crate::Store;
 use crate::accounts::Actor;
 use crate::entity::{assessment, compound, star_rating};
 use crate::error::{ServiceError, ServiceResult};
-use crate::Store;
 use linli_domain::authz::Action;
 use linli_domain::registry::{SixHave, SixHaveItem};
 use linli_domain::standards::assessment::rule_lines;
 use linli_domain::standards::{Basic, Checklist, Derived, Mark, Period, derive};
 use linli_domain::{FieldError, Invalid, Lang};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -66,7 +68,12 @@ impl StoredMark {
         let code = it.next()?;
         let mark = Mark::from_letter(it.next()?.chars().next()?)?;
         let note = it.next().unwrap_or_default();
-        Some(StoredMark { code, mark, note, evidence: it.next().and_then(|id| id.parse().ok()) })
+        Some(StoredMark {
+            code,
+            mark,
+            note,
+            evidence: it.next().and_then(|id| id.parse().ok()),
+        })
     }
 }
 
@@ -190,15 +197,28 @@ pub fn current_period(now: i64) -> String {
     let mut parts = d.split('-');
     let year = parts.next().and_then(|y| y.parse().ok()).unwrap_or(2026);
     let month = parts.next().and_then(|m| m.parse().ok()).unwrap_or(1);
-    Period::of_month(year, month).map(|p| p.to_string()).unwrap_or_default()
+    Period::of_month(year, month)
+        .map(|p| p.to_string())
+        .unwrap_or_default()
 }
 
 pub(crate) fn six_have_items(mask: i32, lang: Lang) -> Vec<StatusItem> {
     let s = SixHave::from_mask(mask);
-    SixHaveItem::ALL.into_iter().map(|i| StatusItem { code: i.as_str().into(), label: i.label(lang).into(), present: s.has(i) }).collect()
+    SixHaveItem::ALL
+        .into_iter()
+        .map(|i| StatusItem {
+            code: i.as_str().into(),
+            label: i.label(lang).into(),
+            present: s.has(i),
+        })
+        .collect()
 }
 
-fn marked_aspects(c: &Checklist, marks: &BTreeMap<String, StoredMark>, lang: Lang) -> Vec<MarkedAspect> {
+fn marked_aspects(
+    c: &Checklist,
+    marks: &BTreeMap<String, StoredMark>,
+    lang: Lang,
+) -> Vec<MarkedAspect> {
     aspects_view(c, lang)
         .into_iter()
         .map(|a| {
@@ -209,7 +229,9 @@ fn marked_aspects(c: &Checklist, marks: &BTreeMap<String, StoredMark>, lang: Lan
                     let m = marks.get(&s.code);
                     MarkedStandard {
                         mark: m.map(|m| m.mark.as_str().to_string()).unwrap_or_default(),
-                        mark_label: m.map(|m| m.mark.label(lang).to_string()).unwrap_or_default(),
+                        mark_label: m
+                            .map(|m| m.mark.label(lang).to_string())
+                            .unwrap_or_default(),
                         note: m.map(|m| m.note.clone()).unwrap_or_default(),
                         evidence_id: m.and_then(|m| m.evidence),
                         code: s.code,
@@ -221,29 +243,51 @@ fn marked_aspects(c: &Checklist, marks: &BTreeMap<String, StoredMark>, lang: Lan
                     }
                 })
                 .collect();
-            let met = u32::try_from(standards.iter().filter(|s| s.mark == "met").count()).unwrap_or(0);
-            MarkedAspect { code: a.code, title: a.title, met, standards }
+            let met =
+                u32::try_from(standards.iter().filter(|s| s.mark == "met").count()).unwrap_or(0);
+            MarkedAspect {
+                code: a.code,
+                title: a.title,
+                met,
+                standards,
+            }
         })
         .collect()
 }
 
 fn stored_marks(row: &assessment::Model) -> ServiceResult<BTreeMap<String, StoredMark>> {
-    let v: Vec<Vec<String>> = serde_json::from_str(&row.marks).map_err(|e| internal(format!("assessment {}: {e}", row.id)))?;
-    Ok(v.into_iter().filter_map(StoredMark::from_vec).map(|m| (m.code.clone(), m)).collect())
+    let v: Vec<Vec<String>> = serde_json::from_str(&row.marks)
+        .map_err(|e| internal(format!("assessment {}: {e}", row.id)))?;
+    Ok(v.into_iter()
+        .filter_map(StoredMark::from_vec)
+        .map(|m| (m.code.clone(), m))
+        .collect())
 }
 
 impl Store {
     /// The assessment form of a compound for a period (default: this quarter), prefilled
     /// with that period's marks or else the latest. Officials over the compound only.
-    pub async fn assessment_form(&self, actor: &Actor, compound_id: i64, period: Option<&str>, lang: Lang) -> ServiceResult<AssessmentForm> {
+    pub async fn assessment_form(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        period: Option<&str>,
+        lang: Lang,
+    ) -> ServiceResult<AssessmentForm> {
         let (c, at) = self.compound_at(compound_id).await?;
         actor.require(Action::Assess, &at)?;
         let period = match period.filter(|p| !p.trim().is_empty()) {
-            Some(p) => Period::parse(p).map_err(|e| ServiceError::invalid("period", e))?.to_string(),
+            Some(p) => Period::parse(p)
+                .map_err(|e| ServiceError::invalid("period", e))?
+                .to_string(),
             None => current_period(self.now()),
         };
         let scheme = Store::scheme(self.read(), c.city_id).await?;
-        let rows = assessment::Entity::find().filter(assessment::Column::CompoundId.eq(c.id)).order_by_desc(assessment::Column::Period).all(self.read()).await?;
+        let rows = assessment::Entity::find()
+            .filter(assessment::Column::CompoundId.eq(c.id))
+            .order_by_desc(assessment::Column::Period)
+            .all(self.read())
+            .await?;
         let source = rows.iter().find(|r| r.period == period).or(rows.first());
         let marks = match source {
             Some(r) => stored_marks(r)?,
@@ -262,26 +306,49 @@ impl Store {
     /// Records (or corrects) a compound's assessment for a period. Refused outside the
     /// assessor's area; every standard needs a mark. The derived status becomes the
     /// compound's when this is its latest period.
-    pub async fn save_assessment(&self, actor: &Actor, compound_id: i64, input: &AssessmentInput, lang: Lang) -> ServiceResult<AssessmentView> {
+    pub async fn save_assessment(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        input: &AssessmentInput,
+        lang: Lang,
+    ) -> ServiceResult<AssessmentView> {
         let (c, at) = self.compound_at(compound_id).await?;
         actor.require(Action::Assess, &at)?;
         let mut errors = Vec::new();
-        let period = Period::parse(&input.period).map_err(|e| errors.push(FieldError::new("period", e))).ok();
+        let period = Period::parse(&input.period)
+            .map_err(|e| errors.push(FieldError::new("period", e)))
+            .ok();
         let mut marks = BTreeMap::new();
         let mut stored = Vec::new();
         for m in &input.marks {
             match Mark::parse(&m.mark) {
                 Ok(mark) => {
                     if marks.insert(m.code.trim().to_string(), mark).is_some() {
-                        errors.push(FieldError::new("marks", Invalid::DuplicateCode { item: m.code.clone() }));
+                        errors.push(FieldError::new(
+                            "marks",
+                            Invalid::DuplicateCode {
+                                item: m.code.clone(),
+                            },
+                        ));
                     }
                     let note = m.note.trim();
                     if note.chars().count() > 500 {
                         errors.push(FieldError::new("marks", Invalid::TooLong { max: 500 }));
                     }
-                    stored.push(StoredMark { code: m.code.trim().into(), mark, note: note.into(), evidence: None });
+                    stored.push(StoredMark {
+                        code: m.code.trim().into(),
+                        mark,
+                        note: note.into(),
+                        evidence: None,
+                    });
                 }
-                Err(Invalid::Required) => errors.push(FieldError::new("marks", Invalid::Unassessed { standard: m.code.clone() })),
+                Err(Invalid::Required) => errors.push(FieldError::new(
+                    "marks",
+                    Invalid::Unassessed {
+                        standard: m.code.clone(),
+                    },
+                )),
                 Err(e) => errors.push(FieldError::new("marks", e)),
             }
         }
@@ -290,7 +357,8 @@ impl Store {
             Ok(d) => Some(d),
             Err(e) => {
                 // A blank mark was already named; don't name it twice.
-                let fresh: Vec<FieldError> = e.into_iter().filter(|x| !errors.contains(x)).collect();
+                let fresh: Vec<FieldError> =
+                    e.into_iter().filter(|x| !errors.contains(x)).collect();
                 errors.extend(fresh);
                 None
             }
@@ -299,17 +367,43 @@ impl Store {
             return Err(ServiceError::Invalid(errors));
         };
         // Keep checklist order in the stored marks.
-        let order: BTreeMap<&str, usize> = scheme.checklist.standards.iter().enumerate().map(|(i, s)| (s.code.as_str(), i)).collect();
+        let order: BTreeMap<&str, usize> = scheme
+            .checklist
+            .standards
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.code.as_str(), i))
+            .collect();
         stored.sort_by_key(|m| order.get(m.code.as_str()).copied().unwrap_or(usize::MAX));
         let period_s = period.to_string();
         let txn = self.begin_write().await?;
-        let existing = assessment::Entity::find().filter(assessment::Column::CompoundId.eq(c.id)).filter(assessment::Column::Period.eq(period_s.clone())).one(&txn).await?;
-        let newest = assessment::Entity::find().filter(assessment::Column::CompoundId.eq(c.id)).order_by_desc(assessment::Column::Period).one(&txn).await?;
+        let existing = assessment::Entity::find()
+            .filter(assessment::Column::CompoundId.eq(c.id))
+            .filter(assessment::Column::Period.eq(period_s.clone()))
+            .one(&txn)
+            .await?;
+        let newest = assessment::Entity::find()
+            .filter(assessment::Column::CompoundId.eq(c.id))
+            .order_by_desc(assessment::Column::Period)
+            .one(&txn)
+            .await?;
         let latest = newest.as_ref().is_none_or(|n| n.period <= period_s);
         if latest {
-            assessment::Entity::update_many().col_expr(assessment::Column::Latest, Expr::value(false)).filter(assessment::Column::CompoundId.eq(c.id)).exec(&txn).await?;
+            assessment::Entity::update_many()
+                .col_expr(assessment::Column::Latest, Expr::value(false))
+                .filter(assessment::Column::CompoundId.eq(c.id))
+                .exec(&txn)
+                .await?;
         }
-        let row = assessment_row(&c, &period_s, marks_json(&stored)?, &d, latest, (actor.account_id, &actor.name), self.now());
+        let row = assessment_row(
+            &c,
+            &period_s,
+            marks_json(&stored)?,
+            &d,
+            latest,
+            (actor.account_id, &actor.name),
+            self.now(),
+        );
         let id = match &existing {
             Some(old) => {
                 let mut row = row;
@@ -325,10 +419,31 @@ impl Store {
                 assessment::Entity::update(row).exec(&txn).await?;
                 old.id
             }
-            None => assessment::Entity::insert(row).exec(&txn).await?.last_insert_id,
+            None => {
+                assessment::Entity::insert(row)
+                    .exec(&txn)
+                    .await?
+                    .last_insert_id
+            }
         };
-        let after = assessment::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "assessment" })?;
-        crate::ratings::record(&txn, actor, c.id, "standards.assess", "assessment", id, existing.as_ref().map(crate::ratings::to_json).transpose()?, Some(crate::ratings::to_json(&after)?)).await?;
+        let after =
+            assessment::Entity::find_by_id(id)
+                .one(&txn)
+                .await?
+                .ok_or(ServiceError::NotFound {
+                    entity: "assessment",
+                })?;
+        crate::ratings::record(
+            &txn,
+            actor,
+            c.id,
+            "standards.assess",
+            "assessment",
+            id,
+            existing.as_ref().map(crate::ratings::to_json).transpose()?,
+            Some(crate::ratings::to_json(&after)?),
+        )
+        .await?;
         if latest && (c.three_no != d.three_no || c.six_have != d.six_have.mask()) {
             set_compound_status(&txn, actor, &c, d.three_no, d.six_have.mask()).await?;
         }
@@ -337,8 +452,18 @@ impl Store {
     }
 
     /// One assessment, for anyone who may see the compound's public page.
-    pub async fn assessment(&self, actor: &Actor, id: i64, lang: Lang) -> ServiceResult<AssessmentView> {
-        let row = assessment::Entity::find_by_id(id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "assessment" })?;
+    pub async fn assessment(
+        &self,
+        actor: &Actor,
+        id: i64,
+        lang: Lang,
+    ) -> ServiceResult<AssessmentView> {
+        let row = assessment::Entity::find_by_id(id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "assessment",
+            })?;
         let (c, at) = self.compound_at(row.compound_id).await?;
         actor.require(Action::ViewPublic, &at)?;
         let scheme = Store::scheme(self.read(), c.city_id).await?;
@@ -356,7 +481,14 @@ impl Store {
             total: marks.len(),
             six_have: six_have_items(row.six_have, lang),
             six_have_count: SixHave::from_mask(row.six_have).count(),
-            basics: Basic::ALL.into_iter().map(|b| StatusItem { code: b.as_str().into(), label: b.label(lang).into(), present: scheme.checklist.showing(b).any(|s| met(&s.code)) }).collect(),
+            basics: Basic::ALL
+                .into_iter()
+                .map(|b| StatusItem {
+                    code: b.as_str().into(),
+                    label: b.label(lang).into(),
+                    present: scheme.checklist.showing(b).any(|s| met(&s.code)),
+                })
+                .collect(),
             three_no: row.three_no,
             rule: rule_lines(&scheme.checklist, lang),
             assessor_name: row.assessor_name,
@@ -368,20 +500,52 @@ impl Store {
 
     /// Files a photo or document as the evidence of one standard of an assessment (replacing
     /// any filed before). Officials over the compound; the file is typed by its first bytes.
-    pub async fn add_assessment_evidence(&self, actor: &Actor, id: i64, code: &str, file_name: &str, bytes: Vec<u8>, lang: Lang) -> ServiceResult<AssessmentView> {
-        let row = assessment::Entity::find_by_id(id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "assessment" })?;
+    pub async fn add_assessment_evidence(
+        &self,
+        actor: &Actor,
+        id: i64,
+        code: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+        lang: Lang,
+    ) -> ServiceResult<AssessmentView> {
+        let row = assessment::Entity::find_by_id(id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "assessment",
+            })?;
         let (c, at) = self.compound_at(row.compound_id).await?;
         actor.require(Action::Assess, &at)?;
         let mut marks = stored_marks(&row)?;
         if !marks.contains_key(code) {
-            return Err(ServiceError::invalid("marks", Invalid::UnknownItem { item: code.to_string() }));
+            return Err(ServiceError::invalid(
+                "marks",
+                Invalid::UnknownItem {
+                    item: code.to_string(),
+                },
+            ));
         }
-        let file = self.save_file(actor, c.id, crate::files::Purpose::Attachment, file_name, bytes).await?;
+        let file = self
+            .save_file(
+                actor,
+                c.id,
+                crate::files::Purpose::Attachment,
+                file_name,
+                bytes,
+            )
+            .await?;
         if let Some(m) = marks.get_mut(code) {
             m.evidence = Some(file.id);
         }
         let scheme = Store::scheme(self.read(), c.city_id).await?;
-        let order: BTreeMap<&str, usize> = scheme.checklist.standards.iter().enumerate().map(|(i, s)| (s.code.as_str(), i)).collect();
+        let order: BTreeMap<&str, usize> = scheme
+            .checklist
+            .standards
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.code.as_str(), i))
+            .collect();
         let mut stored: Vec<StoredMark> = marks.into_values().collect();
         stored.sort_by_key(|m| order.get(m.code.as_str()).copied().unwrap_or(usize::MAX));
         let txn = self.begin_write().await?;
@@ -391,13 +555,28 @@ impl Store {
             .exec(&txn)
             .await?;
         let after = serde_json::json!({"standard": code, "attachment_id": file.id, "file_name": file.file_name});
-        crate::ratings::record(&txn, actor, c.id, "standards.evidence", "assessment", row.id, None, Some(after)).await?;
+        crate::ratings::record(
+            &txn,
+            actor,
+            c.id,
+            "standards.evidence",
+            "assessment",
+            row.id,
+            None,
+            Some(after),
+        )
+        .await?;
         txn.commit().await?;
         self.assessment(actor, row.id, lang).await
     }
 
     /// A compound's standards page: its status, every assessment and star rating, its plan.
-    pub async fn compound_standards(&self, actor: &Actor, compound_id: i64, lang: Lang) -> ServiceResult<CompoundStandardsView> {
+    pub async fn compound_standards(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        lang: Lang,
+    ) -> ServiceResult<CompoundStandardsView> {
         let (c, at) = self.compound_at(compound_id).await?;
         actor.require(Action::ViewPublic, &at)?;
         let assessments = assessment::Entity::find()
@@ -430,7 +609,9 @@ impl Store {
             compound_id: c.id,
             compound_name: c.name.clone(),
             city_id: c.city_id,
-            management_mode: linli_domain::registry::ManagementMode::parse(&c.management_mode).map(|m| m.label(lang).to_string()).unwrap_or_default(),
+            management_mode: linli_domain::registry::ManagementMode::parse(&c.management_mode)
+                .map(|m| m.label(lang).to_string())
+                .unwrap_or_default(),
             three_no: c.three_no,
             six_have: six_have_items(c.six_have, lang),
             assessments,
@@ -467,22 +648,50 @@ pub(crate) fn centi(v: i64) -> String {
 }
 
 /// Writes a compound's derived status, bumping its version, with its own audit record.
-async fn set_compound_status<C: ConnectionTrait>(txn: &C, actor: &Actor, c: &compound::Model, three_no: bool, six_have: i32) -> ServiceResult<()> {
+async fn set_compound_status<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    c: &compound::Model,
+    three_no: bool,
+    six_have: i32,
+) -> ServiceResult<()> {
     compound::Entity::update_many()
         .col_expr(compound::Column::ThreeNo, Expr::value(three_no))
         .col_expr(compound::Column::SixHave, Expr::value(six_have))
-        .col_expr(compound::Column::Version, Expr::col(compound::Column::Version).add(1))
+        .col_expr(
+            compound::Column::Version,
+            Expr::col(compound::Column::Version).add(1),
+        )
         .col_expr(compound::Column::UpdatedAt, Expr::value(actor.at))
         .filter(compound::Column::Id.eq(c.id))
         .exec(txn)
         .await?;
     let before = serde_json::json!({"three_no": c.three_no, "six_have": c.six_have});
-    let after = serde_json::json!({"three_no": three_no, "six_have": six_have, "from": "assessment"});
-    crate::ratings::record(txn, actor, c.id, "compound.status", "compound", c.id, Some(before), Some(after)).await
+    let after =
+        serde_json::json!({"three_no": three_no, "six_have": six_have, "from": "assessment"});
+    crate::ratings::record(
+        txn,
+        actor,
+        c.id,
+        "compound.status",
+        "compound",
+        c.id,
+        Some(before),
+        Some(after),
+    )
+    .await
 }
 
 /// The row of an assessment: its marks and what they derive, on the compound's region ids.
-pub(crate) fn assessment_row(c: &compound::Model, period: &str, marks: String, d: &Derived, latest: bool, by: (i64, &str), at: i64) -> assessment::ActiveModel {
+pub(crate) fn assessment_row(
+    c: &compound::Model,
+    period: &str,
+    marks: String,
+    d: &Derived,
+    latest: bool,
+    by: (i64, &str),
+    at: i64,
+) -> assessment::ActiveModel {
     let n = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
     assessment::ActiveModel {
         compound_id: Set(c.id),

@@ -9,8 +9,8 @@
 //! A compound's status on the dashboards: three-no when the compound row says so, six-have
 //! when all six items are present, otherwise "in progress".
 
-use super::plans::region_column;
 use super::ChannelAmount;
+use super::plans::region_column;
 use crate::accounts::Actor;
 use crate::entity::region;
 use crate::error::{ServiceError, ServiceResult};
@@ -21,7 +21,9 @@ use linli_domain::place::NodeKind;
 use linli_domain::registry::ManagementMode;
 use linli_domain::standards::{Channel, Mark, RenovationKind};
 use linli_domain::{Fen, Lang, PageRequest, Paged};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryResult, Statement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryResult, Statement,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -206,13 +208,22 @@ fn int(row: &QueryResult, i: usize) -> i64 {
     row.try_get_by_index::<i64>(i)
         .or_else(|_| row.try_get_by_index::<i32>(i).map(i64::from))
         .or_else(|_| row.try_get_by_index::<bool>(i).map(i64::from))
-        .or_else(|_| row.try_get_by_index::<Option<i64>>(i).map(|v| v.unwrap_or(0)))
-        .or_else(|_| row.try_get_by_index::<Option<i32>>(i).map(|v| v.map_or(0, i64::from)))
+        .or_else(|_| {
+            row.try_get_by_index::<Option<i64>>(i)
+                .map(|v| v.unwrap_or(0))
+        })
+        .or_else(|_| {
+            row.try_get_by_index::<Option<i32>>(i)
+                .map(|v| v.map_or(0, i64::from))
+        })
         .unwrap_or(0)
 }
 
 fn text(row: &QueryResult, i: usize) -> String {
-    row.try_get_by_index::<Option<String>>(i).ok().flatten().unwrap_or_default()
+    row.try_get_by_index::<Option<String>>(i)
+        .ok()
+        .flatten()
+        .unwrap_or_default()
 }
 
 /// A boolean column as 0/1 on both databases.
@@ -221,23 +232,48 @@ fn flag(col: &str) -> String {
 }
 
 fn mode_label(code: &str, lang: Lang) -> String {
-    ManagementMode::parse(code).map(|m| m.label(lang).to_string()).unwrap_or_else(|_| code.to_string())
+    ManagementMode::parse(code)
+        .map(|m| m.label(lang).to_string())
+        .unwrap_or_else(|_| code.to_string())
 }
 
 impl Store {
     async fn rows(&self, sql: &str) -> ServiceResult<Vec<QueryResult>> {
         let backend = self.read().get_database_backend();
-        Ok(self.read().query_all_raw(Statement::from_string(backend, sql)).await?)
+        Ok(self
+            .read()
+            .query_all_raw(Statement::from_string(backend, sql))
+            .await?)
     }
 
     /// The region and its path, checked: officials over it see its aggregates.
-    async fn region_for(&self, actor: &Actor, region_id: i64) -> ServiceResult<(region::Model, NodeKind, Vec<PlaceCrumb>, i64)> {
+    async fn region_for(
+        &self,
+        actor: &Actor,
+        region_id: i64,
+    ) -> ServiceResult<(region::Model, NodeKind, Vec<PlaceCrumb>, i64)> {
         let (path, r) = self.region_path(region_id).await?;
         actor.require(Action::ViewRegistry, &path)?;
-        let kind = NodeKind::parse(&r.kind).filter(|k| k.is_region()).ok_or_else(|| super::internal(format!("region {} kind {}", r.id, r.kind)))?;
+        let kind = NodeKind::parse(&r.kind)
+            .filter(|k| k.is_region())
+            .ok_or_else(|| super::internal(format!("region {} kind {}", r.id, r.kind)))?;
         let ids: Vec<i64> = path.nodes().iter().map(|n| n.id).collect();
-        let names: BTreeMap<i64, region::Model> = region::Entity::find().filter(region::Column::Id.is_in(ids.clone())).all(self.read()).await?.into_iter().map(|x| (x.id, x)).collect();
-        let places = ids.iter().filter_map(|id| names.get(id)).map(|x| PlaceCrumb { id: x.id, kind: x.kind.clone(), name: x.name.clone() }).collect();
+        let names: BTreeMap<i64, region::Model> = region::Entity::find()
+            .filter(region::Column::Id.is_in(ids.clone()))
+            .all(self.read())
+            .await?
+            .into_iter()
+            .map(|x| (x.id, x))
+            .collect();
+        let places = ids
+            .iter()
+            .filter_map(|id| names.get(id))
+            .map(|x| PlaceCrumb {
+                id: x.id,
+                kind: x.kind.clone(),
+                name: x.name.clone(),
+            })
+            .collect();
         let city_id = ids.first().copied().unwrap_or(r.id);
         Ok((r, kind, places, city_id))
     }
@@ -245,7 +281,12 @@ impl Store {
     /// The dashboard of a region: compounds by mode and status, by child region, progress
     /// over the periods, standards met, star ratings, renovation totals, money by channel,
     /// elevator projects, and the grid of compounds. Aggregates only.
-    pub async fn dashboard(&self, actor: &Actor, region_id: i64, lang: Lang) -> ServiceResult<DashboardView> {
+    pub async fn dashboard(
+        &self,
+        actor: &Actor,
+        region_id: i64,
+        lang: Lang,
+    ) -> ServiceResult<DashboardView> {
         let (r, kind, places, city_id) = self.region_for(actor, region_id).await?;
         let col = region_column(kind);
         let id = r.id;
@@ -261,7 +302,10 @@ impl Store {
             "SELECT {child_col}, management_mode, {three}, CAST(CASE WHEN six_have = {SIX} THEN 1 ELSE 0 END AS BIGINT), COUNT(*) FROM compound WHERE {col} = {id} GROUP BY 1, 2, 3, 4",
             three = flag("three_no")
         );
-        let mut by_mode: BTreeMap<String, StatusCounts> = ManagementMode::ALL.iter().map(|m| (m.as_str().to_string(), [0; 3])).collect();
+        let mut by_mode: BTreeMap<String, StatusCounts> = ManagementMode::ALL
+            .iter()
+            .map(|m| (m.as_str().to_string(), [0; 3]))
+            .collect();
         let mut by_child: BTreeMap<i64, StatusCounts> = BTreeMap::new();
         let mut status = [0i64; 3];
         for row in self.rows(&sql).await? {
@@ -271,8 +315,16 @@ impl Store {
             by_mode.entry(text(&row, 1)).or_insert([0; 3])[s] += n;
             by_child.entry(int(&row, 0)).or_insert([0; 3])[s] += n;
         }
-        let row_of = |key: String, label: String, counts: StatusCounts| StatusRow { key, label, total: counts.iter().sum(), counts };
-        let by_mode = by_mode.into_iter().map(|(m, c)| row_of(m.clone(), mode_label(&m, lang), c)).collect();
+        let row_of = |key: String, label: String, counts: StatusCounts| StatusRow {
+            key,
+            label,
+            total: counts.iter().sum(),
+            counts,
+        };
+        let by_mode = by_mode
+            .into_iter()
+            .map(|(m, c)| row_of(m.clone(), mode_label(&m, lang), c))
+            .collect();
         let children = match child {
             Some(_) => region::Entity::find()
                 .filter(region::Column::ParentId.eq(id))
@@ -280,7 +332,13 @@ impl Store {
                 .all(self.read())
                 .await?
                 .into_iter()
-                .map(|c| row_of(c.id.to_string(), c.name, by_child.get(&c.id).copied().unwrap_or([0; 3])))
+                .map(|c| {
+                    row_of(
+                        c.id.to_string(),
+                        c.name,
+                        by_child.get(&c.id).copied().unwrap_or([0; 3]),
+                    )
+                })
                 .collect(),
             None => Vec::new(),
         };
@@ -295,10 +353,28 @@ impl Store {
             .collect();
         // Standards met by aspect, from the letters of the latest assessments.
         let scheme = Store::scheme(self.read(), city_id).await?;
-        let aspect_of: Vec<usize> = scheme.checklist.standards.iter().map(|s| scheme.checklist.aspects.iter().position(|a| a.code == s.aspect).unwrap_or(0)).collect();
+        let aspect_of: Vec<usize> = scheme
+            .checklist
+            .standards
+            .iter()
+            .map(|s| {
+                scheme
+                    .checklist
+                    .aspects
+                    .iter()
+                    .position(|a| a.code == s.aspect)
+                    .unwrap_or(0)
+            })
+            .collect();
         let mut marks = vec![[0i64; 3]; scheme.checklist.aspects.len()];
         let mut assessed = 0;
-        for row in self.rows(&format!("SELECT letters FROM assessment WHERE {col} = {id} AND latest = {}", self.truth())).await? {
+        for row in self
+            .rows(&format!(
+                "SELECT letters FROM assessment WHERE {col} = {id} AND latest = {}",
+                self.truth()
+            ))
+            .await?
+        {
             let letters = text(&row, 0);
             if letters.chars().count() != aspect_of.len() {
                 continue; // assessed under another version of the checklist
@@ -322,10 +398,23 @@ impl Store {
             .zip(&marks)
             .map(|(a, m)| {
                 let all: i64 = m.iter().sum();
-                AspectRow { code: a.code.clone(), title: a.title.clone(), met: m[0], partly: m[1], not_met: m[2], met_bp: if all > 0 { m[0] * 10_000 / all } else { 0 } }
+                AspectRow {
+                    code: a.code.clone(),
+                    title: a.title.clone(),
+                    met: m[0],
+                    partly: m[1],
+                    not_met: m[2],
+                    met_bp: if all > 0 { m[0] * 10_000 / all } else { 0 },
+                }
             })
             .collect();
-        let mut stars: Vec<StarCount> = (0..=5).map(|s| StarCount { stars: s, compounds: 0, reward: 0 }).collect();
+        let mut stars: Vec<StarCount> = (0..=5)
+            .map(|s| StarCount {
+                stars: s,
+                compounds: 0,
+                reward: 0,
+            })
+            .collect();
         let (mut rated, mut vetoed, mut reward_total) = (0, 0, 0);
         for row in self
             .rows(&format!("SELECT stars, {}, COUNT(*), CAST(SUM(reward) AS BIGINT) FROM star_rating WHERE {col} = {id} AND latest = {} GROUP BY 1, 2", flag("vetoed"), self.truth()))
@@ -353,11 +442,22 @@ impl Store {
         let renovation = RenovationKind::ALL
             .into_iter()
             .map(|k| {
-                let (quantity, done_quantity, compounds) = renovation.get(k.as_str()).copied().unwrap_or_default();
-                RenovationRow { kind: k.as_str().into(), label: k.label(lang).into(), unit: k.unit(lang).into(), quantity, done_quantity, compounds }
+                let (quantity, done_quantity, compounds) =
+                    renovation.get(k.as_str()).copied().unwrap_or_default();
+                RenovationRow {
+                    kind: k.as_str().into(),
+                    label: k.label(lang).into(),
+                    unit: k.unit(lang).into(),
+                    quantity,
+                    done_quantity,
+                    compounds,
+                }
             })
             .collect();
-        let money_cols: Vec<String> = Channel::ALL.iter().map(|c| format!("CAST(COALESCE(SUM(budget_{}), 0) AS BIGINT)", c.as_str())).collect();
+        let money_cols: Vec<String> = Channel::ALL
+            .iter()
+            .map(|c| format!("CAST(COALESCE(SUM(budget_{}), 0) AS BIGINT)", c.as_str()))
+            .collect();
         let plan_rows = self
             .rows(&format!(
                 "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN items_total > 0 AND items_done = items_total THEN 1 ELSE 0 END), 0) AS BIGINT), CAST(COALESCE(SUM(households_benefited), 0) AS BIGINT), {} FROM compound_plan WHERE {col} = {id}",
@@ -369,7 +469,12 @@ impl Store {
         let money: Vec<ChannelAmount> = Channel::ALL
             .into_iter()
             .enumerate()
-            .map(|(i, c)| ChannelAmount { channel: c.as_str().into(), label: c.label(lang).into(), amount: at(3 + i), yuan: Fen(at(3 + i)).to_string() })
+            .map(|(i, c)| ChannelAmount {
+                channel: c.as_str().into(),
+                label: c.label(lang).into(),
+                amount: at(3 + i),
+                yuan: Fen(at(3 + i)).to_string(),
+            })
             .collect();
         let mut elevators: BTreeMap<String, i64> = BTreeMap::new();
         for row in self.rows(&format!("SELECT e.stage, COUNT(*) FROM elevator_project e JOIN compound c ON c.id = e.compound_id WHERE c.{col} = {id} GROUP BY e.stage")).await? {
@@ -377,14 +482,22 @@ impl Store {
         }
         let elevators = ElevatorStage::ALL
             .into_iter()
-            .map(|s| StageCount { stage: s.as_str().into(), label: s.label(lang).into(), projects: elevators.get(s.as_str()).copied().unwrap_or(0) })
+            .map(|s| StageCount {
+                stage: s.as_str().into(),
+                label: s.label(lang).into(),
+                projects: elevators.get(s.as_str()).copied().unwrap_or(0),
+            })
             .collect();
         let grid_rows = self.rows(&format!("SELECT id, name, {}, six_have FROM compound WHERE {col} = {id} ORDER BY id LIMIT {}", flag("three_no"), GRID_MAX + 1)).await?;
         let grid_truncated = grid_rows.len() > GRID_MAX;
         let grid = grid_rows
             .iter()
             .take(GRID_MAX)
-            .map(|row| GridCompound { id: int(row, 0), name: text(row, 1), status: status_index(int(row, 2) == 1, i32::try_from(int(row, 3)).unwrap_or(0)) })
+            .map(|row| GridCompound {
+                id: int(row, 0),
+                name: text(row, 1),
+                status: status_index(int(row, 2) == 1, i32::try_from(int(row, 3)).unwrap_or(0)),
+            })
             .collect();
         Ok(DashboardView {
             region_id: r.id,
@@ -426,31 +539,56 @@ impl Store {
     }
 
     /// The compounds behind a dashboard's number: of a region, by status, mode, stars, plan.
-    pub async fn dashboard_compounds(&self, actor: &Actor, region_id: i64, filter: &DashboardFilter, page: PageRequest, lang: Lang) -> ServiceResult<DashboardList> {
+    pub async fn dashboard_compounds(
+        &self,
+        actor: &Actor,
+        region_id: i64,
+        filter: &DashboardFilter,
+        page: PageRequest,
+        lang: Lang,
+    ) -> ServiceResult<DashboardList> {
         let (r, kind, _, _) = self.region_for(actor, region_id).await?;
         let col = region_column(kind);
         let mut conds = vec![format!("c.{col} = {}", r.id)];
         let mut words = Vec::new();
         match filter.status.as_deref().unwrap_or("") {
             "three_no" => conds.push(format!("c.three_no = {}", self.truth())),
-            "six_have" => conds.push(format!("c.three_no <> {} AND c.six_have = {SIX}", self.truth())),
-            "in_progress" => conds.push(format!("c.three_no <> {} AND c.six_have <> {SIX}", self.truth())),
+            "six_have" => conds.push(format!(
+                "c.three_no <> {} AND c.six_have = {SIX}",
+                self.truth()
+            )),
+            "in_progress" => conds.push(format!(
+                "c.three_no <> {} AND c.six_have <> {SIX}",
+                self.truth()
+            )),
             "" => {}
-            _ => return Err(ServiceError::invalid("status", linli_domain::Invalid::BadChoice)),
+            _ => {
+                return Err(ServiceError::invalid(
+                    "status",
+                    linli_domain::Invalid::BadChoice,
+                ));
+            }
         }
         if let Some(s) = filter.status.as_deref().filter(|s| !s.is_empty()) {
             words.push(status_label(s, lang).to_string());
         }
         if let Some(m) = filter.mode.as_deref().filter(|s| !s.is_empty()) {
-            let m = ManagementMode::parse(m).map_err(|e| ServiceError::invalid("management_mode", e))?;
+            let m = ManagementMode::parse(m)
+                .map_err(|e| ServiceError::invalid("management_mode", e))?;
             conds.push(format!("c.management_mode = '{}'", m.as_str()));
             words.push(m.label(lang).to_string());
         }
         if let Some(s) = filter.stars {
             if !(0..=5).contains(&s) {
-                return Err(ServiceError::invalid("stars", linli_domain::Invalid::OutOfRange { min: 0, max: 5 }));
+                return Err(ServiceError::invalid(
+                    "stars",
+                    linli_domain::Invalid::OutOfRange { min: 0, max: 5 },
+                ));
             }
-            conds.push(format!("s.id IS NOT NULL AND (CASE WHEN s.vetoed = {} THEN 0 ELSE s.stars END) = {s}", self.truth()));
+            conds.push(format!(
+                "s.id IS NOT NULL AND (CASE WHEN s.vetoed = {} THEN 0 ELSE s.stars END) = {s}",
+                self.truth()
+            ));
             words.push(format!("{s}★"));
         }
         match filter.plan.as_deref().unwrap_or("") {
@@ -458,14 +596,22 @@ impl Store {
             "no" => conds.push("p.id IS NULL".into()),
             "done" => conds.push("p.items_total > 0 AND p.items_done = p.items_total".into()),
             "" => {}
-            _ => return Err(ServiceError::invalid("plan", linli_domain::Invalid::BadChoice)),
+            _ => {
+                return Err(ServiceError::invalid(
+                    "plan",
+                    linli_domain::Invalid::BadChoice,
+                ));
+            }
         }
         if let Some(p) = filter.plan.as_deref().filter(|s| !s.is_empty()) {
-            words.push(match p {
-                "no" => lang.pick("无一小区一策", "without a plan"),
-                "done" => lang.pick("一小区一策已完成", "plan done"),
-                _ => lang.pick("有一小区一策", "with a plan"),
-            }.to_string());
+            words.push(
+                match p {
+                    "no" => lang.pick("无一小区一策", "without a plan"),
+                    "done" => lang.pick("一小区一策已完成", "plan done"),
+                    _ => lang.pick("有一小区一策", "with a plan"),
+                }
+                .to_string(),
+            );
         }
         match filter.rated.as_deref().unwrap_or("") {
             "yes" => {
@@ -477,14 +623,23 @@ impl Store {
                 words.push(lang.pick("一票否决", "vetoed").to_string());
             }
             "" => {}
-            _ => return Err(ServiceError::invalid("rated", linli_domain::Invalid::BadChoice)),
+            _ => {
+                return Err(ServiceError::invalid(
+                    "rated",
+                    linli_domain::Invalid::BadChoice,
+                ));
+            }
         }
         let from = format!(
             "FROM compound c JOIN region r ON r.id = c.community_id LEFT JOIN star_rating s ON s.compound_id = c.id AND s.latest = {} LEFT JOIN compound_plan p ON p.compound_id = c.id WHERE {}",
             self.truth(),
             conds.join(" AND ")
         );
-        let total = self.rows(&format!("SELECT COUNT(*) {from}")).await?.first().map_or(0, |row| int(row, 0));
+        let total = self
+            .rows(&format!("SELECT COUNT(*) {from}"))
+            .await?
+            .first()
+            .map_or(0, |row| int(row, 0));
         let rows = self
             .rows(&format!(
                 "SELECT c.id, c.name, r.name, c.management_mode, {}, c.six_have, s.stars, {}, s.score_centi, p.items_total, p.items_done, p.id {from} ORDER BY c.id LIMIT {} OFFSET {}",
@@ -499,7 +654,16 @@ impl Store {
             .map(|row| {
                 let six = i32::try_from(int(row, 5)).unwrap_or(0);
                 let st = STATUSES[status_index(int(row, 4) == 1, six)];
-                let rated = row.try_get_by_index::<Option<i32>>(6).ok().flatten().or_else(|| row.try_get_by_index::<Option<i64>>(6).ok().flatten().and_then(|v| i32::try_from(v).ok()));
+                let rated = row
+                    .try_get_by_index::<Option<i32>>(6)
+                    .ok()
+                    .flatten()
+                    .or_else(|| {
+                        row.try_get_by_index::<Option<i64>>(6)
+                            .ok()
+                            .flatten()
+                            .and_then(|v| i32::try_from(v).ok())
+                    });
                 let has_plan = int(row, 11) > 0;
                 DashboardCompound {
                     id: int(row, 0),
@@ -510,11 +674,24 @@ impl Store {
                     status_label: status_label(st, lang).into(),
                     six_have_count: linli_domain::registry::SixHave::from_mask(six).count(),
                     stars: rated.map(|s| if int(row, 7) == 1 { 0 } else { s }),
-                    score: if rated.is_some() { super::assessments::centi(int(row, 8)) } else { String::new() },
-                    plan_progress: if has_plan { format!("{}/{}", int(row, 10), int(row, 9)) } else { String::new() },
+                    score: if rated.is_some() {
+                        super::assessments::centi(int(row, 8))
+                    } else {
+                        String::new()
+                    },
+                    plan_progress: if has_plan {
+                        format!("{}/{}", int(row, 10), int(row, 9))
+                    } else {
+                        String::new()
+                    },
                 }
             })
             .collect();
-        Ok(DashboardList { region_id: r.id, region_name: r.name, filter_label: words.join(" · "), compounds: Paged::new(items, u64::try_from(total).unwrap_or(0), page) })
+        Ok(DashboardList {
+            region_id: r.id,
+            region_name: r.name,
+            filter_label: words.join(" · "),
+            compounds: Paged::new(items, u64::try_from(total).unwrap_or(0), page),
+        })
     }
 }

@@ -9,7 +9,10 @@ use super::assessments::{StoredMark, assessment_row, marks_json};
 use crate::entity::{compound, compound_plan, plan_item, region};
 use linli_domain::registry::{SixHave, SixHaveItem};
 use linli_domain::standards::{Mark, RatingInput, baoan_preset, derive, suining_template};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
+};
 use std::collections::BTreeMap;
 
 const PERIODS: [&str; 4] = ["2023-Q4", "2024-Q1", "2024-Q2", "2024-Q3"];
@@ -42,7 +45,9 @@ where
     while !rows.is_empty() {
         let rest = rows.split_off(rows.len().min(500));
         let batch = std::mem::replace(rows, rest);
-        <A::Entity as EntityTrait>::insert_many(batch).exec_without_returning(txn).await?;
+        <A::Entity as EntityTrait>::insert_many(batch)
+            .exec_without_returning(txn)
+            .await?;
     }
     Ok(())
 }
@@ -54,7 +59,14 @@ fn marks_for(id: i64, period: u64, three_no: bool, six: SixHave) -> BTreeMap<Str
     let mut marks = BTreeMap::new();
     for s in &t.standards {
         let chance = if three_no { 25 } else { 55 + 10 * period };
-        let mark = match roll(id, 100 + period * 50 + s.code.len() as u64 + u64::from(s.code.as_bytes()[0]) * 7 + u64::from(s.code.as_bytes()[1]), 100) {
+        let mark = match roll(
+            id,
+            100 + period * 50
+                + s.code.len() as u64
+                + u64::from(s.code.as_bytes()[0]) * 7
+                + u64::from(s.code.as_bytes()[1]),
+            100,
+        ) {
             r if r < chance => Mark::Met,
             r if r < chance + 20 => Mark::Partly,
             _ => Mark::NotMet,
@@ -67,10 +79,21 @@ fn marks_for(id: i64, period: u64, three_no: bool, six: SixHave) -> BTreeMap<Str
             for c in &deciding {
                 marks.insert((*c).to_string(), Mark::Met);
             }
-        } else if let Some(c) = deciding.get(roll(id, 7 + item as u64, deciding.len() as u64) as usize) {
+        } else if let Some(c) =
+            deciding.get(roll(id, 7 + item as u64, deciding.len() as u64) as usize)
+        {
             // One short: a three-no compound's basics stay unmet too.
-            if marks.get(*c) == Some(&Mark::Met) || deciding.iter().all(|d| marks.get(*d) == Some(&Mark::Met)) {
-                marks.insert((*c).to_string(), if roll(id, 9, 2) == 0 { Mark::Partly } else { Mark::NotMet });
+            if marks.get(*c) == Some(&Mark::Met)
+                || deciding.iter().all(|d| marks.get(*d) == Some(&Mark::Met))
+            {
+                marks.insert(
+                    (*c).to_string(),
+                    if roll(id, 9, 2) == 0 {
+                        Mark::Partly
+                    } else {
+                        Mark::NotMet
+                    },
+                );
             }
         }
     }
@@ -79,7 +102,12 @@ fn marks_for(id: i64, period: u64, three_no: bool, six: SixHave) -> BTreeMap<Str
             marks.insert(s.code.clone(), Mark::NotMet);
         }
     }
-    if !three_no && !t.standards.iter().any(|s| s.basic.is_some() && marks.get(&s.code) == Some(&Mark::Met)) {
+    if !three_no
+        && !t
+            .standards
+            .iter()
+            .any(|s| s.basic.is_some() && marks.get(&s.code) == Some(&Mark::Met))
+    {
         // Out of three-no: the party organisation is set up (A1 shows a supervisor and decides no item).
         marks.insert("A1".into(), Mark::Met);
     }
@@ -88,10 +116,19 @@ fn marks_for(id: i64, period: u64, three_no: bool, six: SixHave) -> BTreeMap<Str
 
 /// Seeds the standards of 遂宁市, if the world has it. Returns the number of assessments.
 pub(crate) async fn seed_demo_standards<C: ConnectionTrait>(txn: &C) -> anyhow::Result<usize> {
-    let Some(city) = region::Entity::find().filter(region::Column::Kind.eq("city")).filter(region::Column::Name.eq("遂宁市")).one(txn).await? else {
+    let Some(city) = region::Entity::find()
+        .filter(region::Column::Kind.eq("city"))
+        .filter(region::Column::Name.eq("遂宁市"))
+        .one(txn)
+        .await?
+    else {
         return Ok(0);
     };
-    let compounds = compound::Entity::find().filter(compound::Column::CityId.eq(city.id)).order_by_asc(compound::Column::Id).all(txn).await?;
+    let compounds = compound::Entity::find()
+        .filter(compound::Column::CityId.eq(city.id))
+        .order_by_asc(compound::Column::Id)
+        .all(txn)
+        .await?;
     let backend = txn.get_database_backend();
     let counts: BTreeMap<i64, i64> = txn
         .query_all_raw(sea_orm::Statement::from_string(
@@ -114,21 +151,61 @@ pub(crate) async fn seed_demo_standards<C: ConnectionTrait>(txn: &C) -> anyhow::
         for (p, period) in PERIODS.iter().enumerate() {
             let p = p as u64;
             let (three_no, six) = if p < left && !c.three_no {
-                let keep = [SixHaveItem::SelfGovernanceBody, SixHaveItem::CleanEnvironment, SixHaveItem::NeighbourlyConduct];
-                (true, SixHave::from_items(keep.into_iter().filter(|i| now_six.has(*i) && roll(c.id, 20 + p, 3) > 0)))
+                let keep = [
+                    SixHaveItem::SelfGovernanceBody,
+                    SixHaveItem::CleanEnvironment,
+                    SixHaveItem::NeighbourlyConduct,
+                ];
+                (
+                    true,
+                    SixHave::from_items(
+                        keep.into_iter()
+                            .filter(|i| now_six.has(*i) && roll(c.id, 20 + p, 3) > 0),
+                    ),
+                )
             } else if p < 3 {
-                (c.three_no, SixHave::from_items(SixHaveItem::ALL.into_iter().filter(|i| now_six.has(*i) && roll(c.id, 30 + p + *i as u64, 4) > 0)))
+                (
+                    c.three_no,
+                    SixHave::from_items(
+                        SixHaveItem::ALL
+                            .into_iter()
+                            .filter(|i| now_six.has(*i) && roll(c.id, 30 + p + *i as u64, 4) > 0),
+                    ),
+                )
             } else {
                 (c.three_no, now_six)
             };
             let marks = marks_for(c.id, p, three_no, six);
-            let d = derive(&checklist, &marks).map_err(|e| anyhow::anyhow!("demo marks of compound {}: {e:?}", c.id))?;
-            let stored: Vec<StoredMark> = checklist.standards.iter().filter_map(|s| marks.get(&s.code).map(|m| StoredMark { code: s.code.clone(), mark: *m, note: String::new(), evidence: None })).collect();
+            let d = derive(&checklist, &marks)
+                .map_err(|e| anyhow::anyhow!("demo marks of compound {}: {e:?}", c.id))?;
+            let stored: Vec<StoredMark> = checklist
+                .standards
+                .iter()
+                .filter_map(|s| {
+                    marks.get(&s.code).map(|m| StoredMark {
+                        code: s.code.clone(),
+                        mark: *m,
+                        note: String::new(),
+                        evidence: None,
+                    })
+                })
+                .collect();
             let marks = marks_json(&stored).map_err(|e| anyhow::anyhow!("{e}"))?;
-            assessments.push(assessment_row(c, period, marks, &d, p == 3, (0, "演示数据"), ASSESSED_AT - (3 - p as i64) * 91 * 86_400));
+            assessments.push(assessment_row(
+                c,
+                period,
+                marks,
+                &d,
+                p == 3,
+                (0, "演示数据"),
+                ASSESSED_AT - (3 - p as i64) * 91 * 86_400,
+            ));
             made += 1;
             if p == 3 && (d.three_no != c.three_no || d.six_have.mask() != c.six_have) {
-                anyhow::bail!("demo assessment of compound {} does not derive its status", c.id);
+                anyhow::bail!(
+                    "demo assessment of compound {} does not derive its status",
+                    c.id
+                );
             }
         }
         // About half of the compounds out of three-no were star-rated in the latest quarter.
@@ -142,12 +219,30 @@ pub(crate) async fn seed_demo_standards<C: ConnectionTrait>(txn: &C) -> anyhow::
                 households,
                 responses,
                 satisfied,
-                management_centi: ((55 + met_share * 45 / 100) * 100 + roll(c.id, 5, 100) as i64).min(10_000),
+                management_centi: ((55 + met_share * 45 / 100) * 100 + roll(c.id, 5, 100) as i64)
+                    .min(10_000),
                 overall_centi: (60 + roll(c.id, 6, 39) as i64) * 100,
-                vetoes: if roll(c.id, 8, 50) == 0 { vec!["V3".into()] } else { vec![] },
+                vetoes: if roll(c.id, 8, 50) == 0 {
+                    vec!["V3".into()]
+                } else {
+                    vec![]
+                },
             };
-            let o = scheme.rate(&input).map_err(|e| anyhow::anyhow!("demo rating of compound {}: {e:?}", c.id))?;
-            ratings.push(super::stars::rating_row(c, PERIODS[3], &input, &o, true, (0, "演示数据"), ASSESSED_AT).map_err(|e| anyhow::anyhow!("{e}"))?);
+            let o = scheme
+                .rate(&input)
+                .map_err(|e| anyhow::anyhow!("demo rating of compound {}: {e:?}", c.id))?;
+            ratings.push(
+                super::stars::rating_row(
+                    c,
+                    PERIODS[3],
+                    &input,
+                    &o,
+                    true,
+                    (0, "演示数据"),
+                    ASSESSED_AT,
+                )
+                .map_err(|e| anyhow::anyhow!("{e}"))?,
+            );
         }
         if assessments.len() >= 2_000 {
             flush(txn, &mut assessments).await?;
@@ -165,7 +260,9 @@ fn spread(total: i64, n: usize, purpose: u64) -> Vec<i64> {
     if n == 0 {
         return Vec::new();
     }
-    let weights: Vec<i64> = (0..n).map(|i| 50 + roll(i as i64, purpose, 100) as i64).collect();
+    let weights: Vec<i64> = (0..n)
+        .map(|i| 50 + roll(i as i64, purpose, 100) as i64)
+        .collect();
     let sum: i64 = weights.iter().sum();
     let mut parts: Vec<i64> = weights.iter().map(|w| total * w / sum).collect();
     let short = total - parts.iter().sum::<i64>();
@@ -175,20 +272,33 @@ fn spread(total: i64, n: usize, purpose: u64) -> Vec<i64> {
     parts
 }
 
-async fn seed_plans<C: ConnectionTrait>(txn: &C, compounds: &[compound::Model], households: &BTreeMap<i64, i64>) -> anyhow::Result<()> {
+async fn seed_plans<C: ConnectionTrait>(
+    txn: &C,
+    compounds: &[compound::Model],
+    households: &BTreeMap<i64, i64>,
+) -> anyhow::Result<()> {
     // Three-no compounds first (the district's database of three-no compounds), then the others.
     // `linli demo --scale N` makes N copies of the city: N times the article's figures.
     let copies = (compounds.len() + 1_000) / 2_067;
     let copies = copies.max(1);
     let mut chosen: Vec<&compound::Model> = compounds.iter().filter(|c| c.three_no).collect();
-    chosen.extend(compounds.iter().filter(|c| !c.three_no && roll(c.id, 11, 3) == 0));
+    chosen.extend(
+        compounds
+            .iter()
+            .filter(|c| !c.three_no && roll(c.id, 11, 3) == 0),
+    );
     chosen.truncate((PLANS * copies).min(compounds.len()));
     let n = chosen.len();
     if n == 0 {
         return Ok(());
     }
-    let (plans_target, lighting, smart_access) = (PLANS * copies, LIGHTING * copies, SMART_ACCESS * copies);
-    let first_id = compound_plan::Entity::find().order_by_desc(compound_plan::Column::Id).one(txn).await?.map_or(1, |p| p.id + 1);
+    let (plans_target, lighting, smart_access) =
+        (PLANS * copies, LIGHTING * copies, SMART_ACCESS * copies);
+    let first_id = compound_plan::Entity::find()
+        .order_by_desc(compound_plan::Column::Id)
+        .one(txn)
+        .await?
+        .map_or(1, |p| p.id + 1);
     let pipes = spread(PIPES_M * copies as i64, n, 12);
     let parking_share = (n * 3 / 5).max(1);
     let parking = spread(PARKING * copies as i64, parking_share, 13);
@@ -201,13 +311,25 @@ async fn seed_plans<C: ConnectionTrait>(txn: &C, compounds: &[compound::Model], 
             kinds.push(("parking", "拆违新建停车位".into(), parking[i]));
         }
         if i * plans_target < lighting * n {
-            kinds.push(("lighting", "楼道和路灯照明改造".into(), 6 + roll(c.id, 14, 20) as i64));
+            kinds.push((
+                "lighting",
+                "楼道和路灯照明改造".into(),
+                6 + roll(c.id, 14, 20) as i64,
+            ));
         }
         if i * plans_target < smart_access * n {
-            kinds.push(("smart_access", "加装智能门禁".into(), 1 + roll(c.id, 15, 3) as i64));
+            kinds.push((
+                "smart_access",
+                "加装智能门禁".into(),
+                1 + roll(c.id, 15, 3) as i64,
+            ));
         }
         if c.three_no {
-            kinds.push(("security", "加装监控（“慧眼工程”）".into(), 4 + roll(c.id, 16, 12) as i64));
+            kinds.push((
+                "security",
+                "加装监控（“慧眼工程”）".into(),
+                4 + roll(c.id, 16, 12) as i64,
+            ));
         }
         // Progress: the earlier plans further along.
         let done_share = 100 - (i * 100 / n) as u64;
@@ -235,7 +357,11 @@ async fn seed_plans<C: ConnectionTrait>(txn: &C, compounds: &[compound::Model], 
             district_id: Set(c.district_id),
             subdistrict_id: Set(c.subdistrict_id),
             community_id: Set(c.community_id),
-            problems: Set(if c.three_no { "无物管、无主管部门、无人防物防；雨污管网老化，夜间照明不足，停车难".into() } else { "管网老化，停车位不足，公共照明缺失".into() }),
+            problems: Set(if c.three_no {
+                "无物管、无主管部门、无人防物防；雨污管网老化，夜间照明不足，停车难".into()
+            } else {
+                "管网老化，停车位不足，公共照明缺失".into()
+            }),
             responsible: Set("社区书记、小区自管委主任".into()),
             households_benefited: Set(households.get(&c.id).copied().unwrap_or(0)),
             budget_government_reward: Set(gov),

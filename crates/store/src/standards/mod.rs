@@ -31,8 +31,8 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::place::{Node, NodeKind, Path};
-use linli_domain::standards::{Checklist, RatingScheme, baoan_preset, suining_template};
 use linli_domain::standards::assessment::rule_lines;
+use linli_domain::standards::{Checklist, RatingScheme, baoan_preset, suining_template};
 use linli_domain::{FieldError, Invalid, Lang};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -130,22 +130,41 @@ pub(crate) fn aspects_view(c: &Checklist, lang: Lang) -> Vec<AspectView> {
 impl Store {
     /// The scheme in force in a city: its own, or the template and preset.
     pub(crate) async fn scheme<C: ConnectionTrait>(db: &C, city_id: i64) -> ServiceResult<Scheme> {
-        match standard_scheme::Entity::find().filter(standard_scheme::Column::CityId.eq(city_id)).one(db).await? {
+        match standard_scheme::Entity::find()
+            .filter(standard_scheme::Column::CityId.eq(city_id))
+            .one(db)
+            .await?
+        {
             Some(row) => Ok(Scheme {
-                checklist: serde_json::from_str(&row.checklist).map_err(|e| internal(format!("scheme of city {city_id}: {e}")))?,
-                rating: serde_json::from_str(&row.rating).map_err(|e| internal(format!("scheme of city {city_id}: {e}")))?,
+                checklist: serde_json::from_str(&row.checklist)
+                    .map_err(|e| internal(format!("scheme of city {city_id}: {e}")))?,
+                rating: serde_json::from_str(&row.rating)
+                    .map_err(|e| internal(format!("scheme of city {city_id}: {e}")))?,
                 version: row.version,
             }),
-            None => Ok(Scheme { checklist: suining_template(), rating: baoan_preset(), version: 0 }),
+            None => Ok(Scheme {
+                checklist: suining_template(),
+                rating: baoan_preset(),
+                version: 0,
+            }),
         }
     }
 
     async fn city_row(&self, city_id: i64) -> ServiceResult<region::Model> {
-        region::Entity::find_by_id(city_id).one(self.read()).await?.filter(|r| r.kind == "city").ok_or(ServiceError::NotFound { entity: "region" })
+        region::Entity::find_by_id(city_id)
+            .one(self.read())
+            .await?
+            .filter(|r| r.kind == "city")
+            .ok_or(ServiceError::NotFound { entity: "region" })
     }
 
     /// A city's scheme, for anyone with a role in the city (the standards are public).
-    pub async fn standard_scheme(&self, actor: &Actor, city_id: i64, lang: Lang) -> ServiceResult<SchemeView> {
+    pub async fn standard_scheme(
+        &self,
+        actor: &Actor,
+        city_id: i64,
+        lang: Lang,
+    ) -> ServiceResult<SchemeView> {
         let city = self.city_row(city_id).await?;
         let at = city_path(city.id);
         actor.require(Action::ViewPublic, &at)?;
@@ -158,8 +177,10 @@ impl Store {
             standards: s.checklist.standards.len(),
             status_rule: rule_lines(&s.checklist, lang),
             rating_rule: s.rating.rule_lines(lang),
-            checklist_json: serde_json::to_string_pretty(&s.checklist).map_err(|e| internal(e.to_string()))?,
-            rating_json: serde_json::to_string_pretty(&s.rating).map_err(|e| internal(e.to_string()))?,
+            checklist_json: serde_json::to_string_pretty(&s.checklist)
+                .map_err(|e| internal(e.to_string()))?,
+            rating_json: serde_json::to_string_pretty(&s.rating)
+                .map_err(|e| internal(e.to_string()))?,
             version: s.version,
             can_edit: actor.can(Action::Assess, &at),
         })
@@ -167,18 +188,31 @@ impl Store {
 
     /// Saves a city's checklist and star-rating scheme (city officials). Both are checked
     /// and every problem named: weights not summing to 100%, overlapping star bands, …
-    pub async fn update_standard_scheme(&self, actor: &Actor, city_id: i64, input: &SchemeInput, lang: Lang) -> ServiceResult<SchemeView> {
+    pub async fn update_standard_scheme(
+        &self,
+        actor: &Actor,
+        city_id: i64,
+        input: &SchemeInput,
+        lang: Lang,
+    ) -> ServiceResult<SchemeView> {
         let city = self.city_row(city_id).await?;
         actor.require(Action::Assess, &city_path(city.id))?;
         let mut errors: Vec<FieldError> = Vec::new();
-        let checklist = Checklist::parse_json(&input.checklist).map_err(|e| errors.extend(e)).ok();
-        let rating = RatingScheme::parse_json(&input.rating).map_err(|e| errors.extend(e)).ok();
+        let checklist = Checklist::parse_json(&input.checklist)
+            .map_err(|e| errors.extend(e))
+            .ok();
+        let rating = RatingScheme::parse_json(&input.rating)
+            .map_err(|e| errors.extend(e))
+            .ok();
         let (Some(checklist), Some(rating)) = (checklist, rating) else {
             return Err(ServiceError::Invalid(errors));
         };
         let (checklist_json, rating_json) = (json_string(&checklist)?, json_string(&rating)?);
         let txn = self.begin_write().await?;
-        let existing = standard_scheme::Entity::find().filter(standard_scheme::Column::CityId.eq(city.id)).one(&txn).await?;
+        let existing = standard_scheme::Entity::find()
+            .filter(standard_scheme::Column::CityId.eq(city.id))
+            .one(&txn)
+            .await?;
         let current = existing.as_ref().map_or(0, |r| r.version);
         if current != input.version {
             return Err(ServiceError::Stale { current });
@@ -187,9 +221,18 @@ impl Store {
         let id = match &existing {
             Some(row) => {
                 standard_scheme::Entity::update_many()
-                    .col_expr(standard_scheme::Column::Checklist, Expr::value(checklist_json.clone()))
-                    .col_expr(standard_scheme::Column::Rating, Expr::value(rating_json.clone()))
-                    .col_expr(standard_scheme::Column::UpdatedBy, Expr::value(actor.account_id))
+                    .col_expr(
+                        standard_scheme::Column::Checklist,
+                        Expr::value(checklist_json.clone()),
+                    )
+                    .col_expr(
+                        standard_scheme::Column::Rating,
+                        Expr::value(rating_json.clone()),
+                    )
+                    .col_expr(
+                        standard_scheme::Column::UpdatedBy,
+                        Expr::value(actor.account_id),
+                    )
                     .col_expr(standard_scheme::Column::UpdatedAt, Expr::value(at))
                     .col_expr(standard_scheme::Column::Version, Expr::value(current + 1))
                     .filter(standard_scheme::Column::Id.eq(row.id))
@@ -215,7 +258,17 @@ impl Store {
         };
         let before = existing.map(|r| serde_json::json!({"checklist": r.checklist, "rating": r.rating, "version": r.version}));
         let after = serde_json::json!({"city_id": city.id, "checklist": checklist_json, "rating": rating_json, "version": current + 1});
-        crate::ratings::record(&txn, actor, GLOBAL_CHAIN, "standards.scheme", "standard_scheme", id, before, Some(after)).await?;
+        crate::ratings::record(
+            &txn,
+            actor,
+            GLOBAL_CHAIN,
+            "standards.scheme",
+            "standard_scheme",
+            id,
+            before,
+            Some(after),
+        )
+        .await?;
         txn.commit().await?;
         self.standard_scheme(actor, city.id, lang).await
     }
@@ -234,8 +287,18 @@ pub(crate) fn json_string<T: Serialize>(v: &T) -> ServiceResult<String> {
 }
 
 /// A field error for a whole-number input ("120", "１２０") in `0..=max`.
-pub(crate) fn whole(field: &'static str, input: &str, max: i64, errors: &mut Vec<FieldError>) -> Option<i64> {
-    let s: String = input.trim().chars().map(linli_domain::area::halfwidth).filter(|c| *c != ',').collect();
+pub(crate) fn whole(
+    field: &'static str,
+    input: &str,
+    max: i64,
+    errors: &mut Vec<FieldError>,
+) -> Option<i64> {
+    let s: String = input
+        .trim()
+        .chars()
+        .map(linli_domain::area::halfwidth)
+        .filter(|c| *c != ',')
+        .collect();
     if s.is_empty() {
         errors.push(FieldError::new(field, Invalid::Required));
         return None;

@@ -7,36 +7,84 @@ use super::plans::region_column;
 use crate::accounts::Actor;
 use crate::error::ServiceResult;
 use crate::{Backend, Store};
+use linli_domain::Fen;
 use linli_domain::authz::Action;
 use linli_domain::place::NodeKind;
 use linli_domain::registry::SixHave;
-use linli_domain::Fen;
 use sea_orm::{ConnectionTrait, Statement};
 
 /// (column, type, description) of the open-data table.
 pub const OPEN_DATA_COLUMNS: [(&str, &str, &str); 22] = [
-    ("compound_id", "integer", "Stable id of the compound in linli"),
+    (
+        "compound_id",
+        "integer",
+        "Stable id of the compound in linli",
+    ),
     ("compound", "string", "Name of the compound (小区)"),
     ("city", "string", "City (市)"),
     ("district", "string", "District or county (区/县)"),
     ("subdistrict", "string", "Subdistrict (街道/镇)"),
     ("community", "string", "Community (社区)"),
     ("year_built", "integer", "Year built, if known"),
-    ("management_mode", "string", "professional | self_managed | delegated | none"),
+    (
+        "management_mode",
+        "string",
+        "professional | self_managed | delegated | none",
+    ),
     ("status", "string", "three_no | in_progress | six_have"),
-    ("six_have_items", "integer", "How many of the six-have items (六有) the compound has, 0–6"),
-    ("assessment_period", "string", "Period of the latest assessment, e.g. 2024-Q3"),
-    ("standards_met", "integer", "Standards met in the latest assessment"),
+    (
+        "six_have_items",
+        "integer",
+        "How many of the six-have items (六有) the compound has, 0–6",
+    ),
+    (
+        "assessment_period",
+        "string",
+        "Period of the latest assessment, e.g. 2024-Q3",
+    ),
+    (
+        "standards_met",
+        "integer",
+        "Standards met in the latest assessment",
+    ),
     ("standards_partly", "integer", "Standards partly met"),
     ("standards_not_met", "integer", "Standards not met"),
-    ("rating_period", "string", "Period of the latest star rating"),
-    ("stars", "integer", "Stars of the latest rating, 0–5 (0 when vetoed)"),
-    ("score", "number", "Score of the latest rating out of 100, two decimals, rounded down"),
-    ("reward_yuan", "number", "Reward of the latest rating in yuan"),
-    ("plan_items", "integer", "Renovation items in the compound's plan (一小区一策)"),
+    (
+        "rating_period",
+        "string",
+        "Period of the latest star rating",
+    ),
+    (
+        "stars",
+        "integer",
+        "Stars of the latest rating, 0–5 (0 when vetoed)",
+    ),
+    (
+        "score",
+        "number",
+        "Score of the latest rating out of 100, two decimals, rounded down",
+    ),
+    (
+        "reward_yuan",
+        "number",
+        "Reward of the latest rating in yuan",
+    ),
+    (
+        "plan_items",
+        "integer",
+        "Renovation items in the compound's plan (一小区一策)",
+    ),
     ("plan_items_done", "integer", "Of those, done"),
-    ("plan_budget_yuan", "number", "The plan's budget over all funding channels, in yuan"),
-    ("households_benefited", "integer", "Households the plan benefits"),
+    (
+        "plan_budget_yuan",
+        "number",
+        "The plan's budget over all funding channels, in yuan",
+    ),
+    (
+        "households_benefited",
+        "integer",
+        "Households the plan benefits",
+    ),
 ];
 
 /// The table and its schema.
@@ -80,11 +128,27 @@ impl Store {
             r.id
         );
         let backend = self.read().get_database_backend();
-        let rows = self.read().query_all_raw(Statement::from_string(backend, sql)).await?;
+        let rows = self
+            .read()
+            .query_all_raw(Statement::from_string(backend, sql))
+            .await?;
         let num = |row: &sea_orm::QueryResult, i: usize| -> Option<i64> {
-            row.try_get_by_index::<Option<i64>>(i).ok().flatten().or_else(|| row.try_get_by_index::<Option<i32>>(i).ok().flatten().map(i64::from))
+            row.try_get_by_index::<Option<i64>>(i)
+                .ok()
+                .flatten()
+                .or_else(|| {
+                    row.try_get_by_index::<Option<i32>>(i)
+                        .ok()
+                        .flatten()
+                        .map(i64::from)
+                })
         };
-        let txt = |row: &sea_orm::QueryResult, i: usize| row.try_get_by_index::<Option<String>>(i).ok().flatten().unwrap_or_default();
+        let txt = |row: &sea_orm::QueryResult, i: usize| {
+            row.try_get_by_index::<Option<String>>(i)
+                .ok()
+                .flatten()
+                .unwrap_or_default()
+        };
         let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
         let out = rows
             .iter()
@@ -116,8 +180,14 @@ impl Store {
                     opt(num(row, 13)),
                     txt(row, 14),
                     opt(stars),
-                    num(row, 17).filter(|_| rated.is_some()).map(|v| Fen(v).to_string()).unwrap_or_default(),
-                    num(row, 18).filter(|_| rated.is_some()).map(|v| Fen(v).to_string()).unwrap_or_default(),
+                    num(row, 17)
+                        .filter(|_| rated.is_some())
+                        .map(|v| Fen(v).to_string())
+                        .unwrap_or_default(),
+                    num(row, 18)
+                        .filter(|_| rated.is_some())
+                        .map(|v| Fen(v).to_string())
+                        .unwrap_or_default(),
                     opt(num(row, 19)),
                     opt(num(row, 20)),
                     num(row, 21).map(|v| Fen(v).to_string()).unwrap_or_default(),
@@ -125,7 +195,10 @@ impl Store {
                 ]
             })
             .collect();
-        let fields: Vec<serde_json::Value> = OPEN_DATA_COLUMNS.iter().map(|(n, t, d)| serde_json::json!({"name": n, "type": t, "description": d})).collect();
+        let fields: Vec<serde_json::Value> = OPEN_DATA_COLUMNS
+            .iter()
+            .map(|(n, t, d)| serde_json::json!({"name": n, "type": t, "description": d}))
+            .collect();
         let schema = serde_json::json!({
             "name": "linli-compounds",
             "title": format!("{} — compounds (open data)", r.name),
@@ -134,6 +207,10 @@ impl Store {
             "primaryKey": "compound_id",
             "fields": fields,
         });
-        Ok(OpenData { headers: OPEN_DATA_COLUMNS.iter().map(|c| c.0).collect(), rows: out, schema })
+        Ok(OpenData {
+            headers: OPEN_DATA_COLUMNS.iter().map(|c| c.0).collect(),
+            rows: out,
+            schema,
+        })
     }
 }

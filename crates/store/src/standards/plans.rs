@@ -5,10 +5,10 @@
 //! region's plans with their progress, for the district.
 
 use super::{internal, whole};
+use crate::Store;
 use crate::accounts::Actor;
 use crate::entity::{compound, compound_plan, plan_item};
 use crate::error::{ServiceError, ServiceResult};
-use crate::Store;
 use linli_domain::authz::Action;
 use linli_domain::elevator::parse_yuan;
 use linli_domain::place::NodeKind;
@@ -16,7 +16,10 @@ use linli_domain::registry::Text;
 use linli_domain::standards::{Channel, RenovationKind};
 use linli_domain::{Fen, FieldError, Invalid, Lang, PageRequest, Paged};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, SimpleExpr};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -133,7 +136,11 @@ pub struct RegionPlans {
 }
 
 pub(crate) fn budget_total(p: &compound_plan::Model) -> i64 {
-    p.budget_government_reward + p.budget_residents + p.budget_support_unit + p.budget_charity + p.budget_public_income
+    p.budget_government_reward
+        + p.budget_residents
+        + p.budget_support_unit
+        + p.budget_charity
+        + p.budget_public_income
 }
 
 pub(crate) fn channel_amount(p: &compound_plan::Model, c: Channel) -> i64 {
@@ -147,7 +154,10 @@ pub(crate) fn channel_amount(p: &compound_plan::Model, c: Channel) -> i64 {
 }
 
 fn progress(total: i32, done: i32) -> (i32, bool) {
-    (if total > 0 { done * 100 / total } else { 0 }, total > 0 && done == total)
+    (
+        if total > 0 { done * 100 / total } else { 0 },
+        total > 0 && done == total,
+    )
 }
 
 /// The column of a region kind on the rows that carry the four region ids.
@@ -166,24 +176,51 @@ pub(crate) fn in_region(table: &str, kind: NodeKind, id: i64) -> SimpleExpr {
 }
 
 impl Store {
-    async fn plan_row<C: ConnectionTrait>(db: &C, compound_id: i64) -> ServiceResult<Option<compound_plan::Model>> {
-        Ok(compound_plan::Entity::find().filter(compound_plan::Column::CompoundId.eq(compound_id)).one(db).await?)
+    async fn plan_row<C: ConnectionTrait>(
+        db: &C,
+        compound_id: i64,
+    ) -> ServiceResult<Option<compound_plan::Model>> {
+        Ok(compound_plan::Entity::find()
+            .filter(compound_plan::Column::CompoundId.eq(compound_id))
+            .one(db)
+            .await?)
     }
 
-    pub(crate) async fn plan_summary(&self, compound_id: i64) -> ServiceResult<Option<PlanSummary>> {
+    pub(crate) async fn plan_summary(
+        &self,
+        compound_id: i64,
+    ) -> ServiceResult<Option<PlanSummary>> {
         Ok(Store::plan_row(self.read(), compound_id).await?.map(|p| {
             let (pct, done) = progress(p.items_total, p.items_done);
-            PlanSummary { id: p.id, items_total: p.items_total, items_done: p.items_done, progress_pct: pct, done, budget_total_yuan: Fen(budget_total(&p)).to_string() }
+            PlanSummary {
+                id: p.id,
+                items_total: p.items_total,
+                items_done: p.items_done,
+                progress_pct: pct,
+                done,
+                budget_total_yuan: Fen(budget_total(&p)).to_string(),
+            }
         }))
     }
 
     /// A compound's plan (or an empty one to write), for anyone who may see its public page.
-    pub async fn compound_plan(&self, actor: &Actor, compound_id: i64, lang: Lang) -> ServiceResult<PlanView> {
+    pub async fn compound_plan(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        lang: Lang,
+    ) -> ServiceResult<PlanView> {
         let (c, at) = self.compound_at(compound_id).await?;
         actor.require(Action::ViewPublic, &at)?;
         let plan = Store::plan_row(self.read(), c.id).await?;
         let items = match &plan {
-            Some(p) => plan_item::Entity::find().filter(plan_item::Column::PlanId.eq(p.id)).order_by_asc(plan_item::Column::Id).all(self.read()).await?,
+            Some(p) => {
+                plan_item::Entity::find()
+                    .filter(plan_item::Column::PlanId.eq(p.id))
+                    .order_by_asc(plan_item::Column::Id)
+                    .all(self.read())
+                    .await?
+            }
             None => Vec::new(),
         };
         let can_edit = actor.can(Action::Assess, &at);
@@ -223,7 +260,12 @@ impl Store {
                 .into_iter()
                 .map(|ch| {
                     let amount = channel_amount(p, ch);
-                    ChannelAmount { channel: ch.as_str().into(), label: ch.label(lang).into(), amount, yuan: Fen(amount).to_string() }
+                    ChannelAmount {
+                        channel: ch.as_str().into(),
+                        label: ch.label(lang).into(),
+                        amount,
+                        yuan: Fen(amount).to_string(),
+                    }
                 })
                 .collect(),
             budget_total_yuan: Fen(budget_total(p)).to_string(),
@@ -248,28 +290,58 @@ impl Store {
             progress_pct: pct,
             done,
             version: p.version,
-            updated_on: if p.updated_at > 0 { crate::china_date(p.updated_at) } else { String::new() },
+            updated_on: if p.updated_at > 0 {
+                crate::china_date(p.updated_at)
+            } else {
+                String::new()
+            },
             can_edit,
         })
     }
 
     /// Writes or edits a compound's plan: problems, responsible, households benefited and the
     /// budget by channel. Officials over the compound; every bad field is named.
-    pub async fn save_compound_plan(&self, actor: &Actor, compound_id: i64, input: &PlanInput, lang: Lang) -> ServiceResult<PlanView> {
+    pub async fn save_compound_plan(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        input: &PlanInput,
+        lang: Lang,
+    ) -> ServiceResult<PlanView> {
         let (c, at) = self.compound_at(compound_id).await?;
         actor.require(Action::Assess, &at)?;
         let mut e: Vec<FieldError> = Vec::new();
-        let problems = Text::parse(&input.problems, 2000).map_err(|x| e.push(FieldError::new("problems", x))).ok();
-        let responsible = Text::parse_optional(&input.responsible, 200).map_err(|x| e.push(FieldError::new("responsible", x))).ok();
+        let problems = Text::parse(&input.problems, 2000)
+            .map_err(|x| e.push(FieldError::new("problems", x)))
+            .ok();
+        let responsible = Text::parse_optional(&input.responsible, 200)
+            .map_err(|x| e.push(FieldError::new("responsible", x)))
+            .ok();
         let households = if input.households_benefited.trim().is_empty() {
-            Some(i64::try_from(crate::entity::household::Entity::find().filter(crate::entity::household::Column::CompoundId.eq(c.id)).count(self.read()).await?).unwrap_or(0))
+            Some(
+                i64::try_from(
+                    crate::entity::household::Entity::find()
+                        .filter(crate::entity::household::Column::CompoundId.eq(c.id))
+                        .count(self.read())
+                        .await?,
+                )
+                .unwrap_or(0),
+            )
         } else {
-            whole("households_benefited", &input.households_benefited, 10_000_000, &mut e)
+            whole(
+                "households_benefited",
+                &input.households_benefited,
+                10_000_000,
+                &mut e,
+            )
         };
         let mut budget = BTreeMap::new();
         for (k, v) in &input.budget {
             match Channel::ALL.into_iter().find(|c| c.as_str() == k) {
-                None => e.push(FieldError::new("budget", Invalid::UnknownItem { item: k.clone() })),
+                None => e.push(FieldError::new(
+                    "budget",
+                    Invalid::UnknownItem { item: k.clone() },
+                )),
                 Some(ch) => match parse_yuan(v) {
                     Ok(f) => {
                         budget.insert(ch, f.0);
@@ -281,7 +353,9 @@ impl Store {
                 },
             }
         }
-        let (Some(problems), Some(responsible), Some(households), true) = (problems, responsible, households, e.is_empty()) else {
+        let (Some(problems), Some(responsible), Some(households), true) =
+            (problems, responsible, households, e.is_empty())
+        else {
             return Err(ServiceError::Invalid(e));
         };
         let amount = |ch: Channel| budget.get(&ch).copied().unwrap_or(0);
@@ -293,14 +367,38 @@ impl Store {
             Some(p) => {
                 let version = input.version.unwrap_or(-1);
                 let res = compound_plan::Entity::update_many()
-                    .col_expr(compound_plan::Column::Problems, Expr::value(problems.as_str()))
-                    .col_expr(compound_plan::Column::Responsible, Expr::value(responsible.clone()))
-                    .col_expr(compound_plan::Column::HouseholdsBenefited, Expr::value(households))
-                    .col_expr(compound_plan::Column::BudgetGovernmentReward, Expr::value(amount(Channel::GovernmentReward)))
-                    .col_expr(compound_plan::Column::BudgetResidents, Expr::value(amount(Channel::Residents)))
-                    .col_expr(compound_plan::Column::BudgetSupportUnit, Expr::value(amount(Channel::SupportUnit)))
-                    .col_expr(compound_plan::Column::BudgetCharity, Expr::value(amount(Channel::Charity)))
-                    .col_expr(compound_plan::Column::BudgetPublicIncome, Expr::value(amount(Channel::PublicIncome)))
+                    .col_expr(
+                        compound_plan::Column::Problems,
+                        Expr::value(problems.as_str()),
+                    )
+                    .col_expr(
+                        compound_plan::Column::Responsible,
+                        Expr::value(responsible.clone()),
+                    )
+                    .col_expr(
+                        compound_plan::Column::HouseholdsBenefited,
+                        Expr::value(households),
+                    )
+                    .col_expr(
+                        compound_plan::Column::BudgetGovernmentReward,
+                        Expr::value(amount(Channel::GovernmentReward)),
+                    )
+                    .col_expr(
+                        compound_plan::Column::BudgetResidents,
+                        Expr::value(amount(Channel::Residents)),
+                    )
+                    .col_expr(
+                        compound_plan::Column::BudgetSupportUnit,
+                        Expr::value(amount(Channel::SupportUnit)),
+                    )
+                    .col_expr(
+                        compound_plan::Column::BudgetCharity,
+                        Expr::value(amount(Channel::Charity)),
+                    )
+                    .col_expr(
+                        compound_plan::Column::BudgetPublicIncome,
+                        Expr::value(amount(Channel::PublicIncome)),
+                    )
                     .col_expr(compound_plan::Column::UpdatedAt, Expr::value(t))
                     .col_expr(compound_plan::Column::Version, Expr::value(p.version + 1))
                     .filter(compound_plan::Column::Id.eq(p.id))
@@ -340,24 +438,51 @@ impl Store {
                 .last_insert_id
             }
         };
-        let after = compound_plan::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "compound_plan" })?;
-        crate::ratings::record(&txn, actor, c.id, "plan.save", "compound_plan", id, existing.as_ref().map(crate::ratings::to_json).transpose()?, Some(crate::ratings::to_json(&after)?)).await?;
+        let after = compound_plan::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "compound_plan",
+            })?;
+        crate::ratings::record(
+            &txn,
+            actor,
+            c.id,
+            "plan.save",
+            "compound_plan",
+            id,
+            existing.as_ref().map(crate::ratings::to_json).transpose()?,
+            Some(crate::ratings::to_json(&after)?),
+        )
+        .await?;
         txn.commit().await?;
         self.compound_plan(actor, c.id, lang).await
     }
 
     /// Adds a renovation item to a compound's plan (which must exist).
-    pub async fn add_plan_item(&self, actor: &Actor, compound_id: i64, input: &PlanItemInput, lang: Lang) -> ServiceResult<PlanView> {
+    pub async fn add_plan_item(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        input: &PlanItemInput,
+        lang: Lang,
+    ) -> ServiceResult<PlanView> {
         let (c, at) = self.compound_at(compound_id).await?;
         actor.require(Action::Assess, &at)?;
         let mut e: Vec<FieldError> = Vec::new();
-        let kind = RenovationKind::parse(&input.kind).map_err(|x| e.push(FieldError::new("kind", x))).ok();
-        let description = Text::parse_optional(&input.description, 200).map_err(|x| e.push(FieldError::new("description", x))).ok();
+        let kind = RenovationKind::parse(&input.kind)
+            .map_err(|x| e.push(FieldError::new("kind", x)))
+            .ok();
+        let description = Text::parse_optional(&input.description, 200)
+            .map_err(|x| e.push(FieldError::new("description", x)))
+            .ok();
         let quantity = whole("quantity", &input.quantity, 100_000_000, &mut e);
         if quantity == Some(0) {
             e.push(FieldError::new("quantity", Invalid::NotPositive));
         }
-        let (Some(kind), Some(description), Some(quantity), true) = (kind, description, quantity, e.is_empty()) else {
+        let (Some(kind), Some(description), Some(quantity), true) =
+            (kind, description, quantity, e.is_empty())
+        else {
             return Err(ServiceError::Invalid(e));
         };
         let txn = self.begin_write().await?;
@@ -377,41 +502,102 @@ impl Store {
         .await?
         .last_insert_id;
         recount(&txn, plan.id, self.now()).await?;
-        let row = plan_item::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "plan_item" })?;
-        crate::ratings::record(&txn, actor, c.id, "plan.item.add", "plan_item", id, None, Some(crate::ratings::to_json(&row)?)).await?;
+        let row =
+            plan_item::Entity::find_by_id(id)
+                .one(&txn)
+                .await?
+                .ok_or(ServiceError::NotFound {
+                    entity: "plan_item",
+                })?;
+        crate::ratings::record(
+            &txn,
+            actor,
+            c.id,
+            "plan.item.add",
+            "plan_item",
+            id,
+            None,
+            Some(crate::ratings::to_json(&row)?),
+        )
+        .await?;
         txn.commit().await?;
         self.compound_plan(actor, c.id, lang).await
     }
 
     /// Marks an item of a plan done (or not done again).
-    pub async fn set_plan_item_done(&self, actor: &Actor, item_id: i64, done: bool, lang: Lang) -> ServiceResult<PlanView> {
-        let item = plan_item::Entity::find_by_id(item_id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "plan_item" })?;
-        let plan = compound_plan::Entity::find_by_id(item.plan_id).one(self.read()).await?.ok_or_else(|| internal(format!("plan item {item_id} without plan")))?;
+    pub async fn set_plan_item_done(
+        &self,
+        actor: &Actor,
+        item_id: i64,
+        done: bool,
+        lang: Lang,
+    ) -> ServiceResult<PlanView> {
+        let item = plan_item::Entity::find_by_id(item_id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "plan_item",
+            })?;
+        let plan = compound_plan::Entity::find_by_id(item.plan_id)
+            .one(self.read())
+            .await?
+            .ok_or_else(|| internal(format!("plan item {item_id} without plan")))?;
         let (c, at) = self.compound_at(plan.compound_id).await?;
         actor.require(Action::Assess, &at)?;
         let txn = self.begin_write().await?;
         plan_item::Entity::update_many()
             .col_expr(plan_item::Column::Done, Expr::value(done))
-            .col_expr(plan_item::Column::DoneAt, Expr::value(if done { Some(self.now()) } else { None }))
+            .col_expr(
+                plan_item::Column::DoneAt,
+                Expr::value(if done { Some(self.now()) } else { None }),
+            )
             .filter(plan_item::Column::Id.eq(item.id))
             .exec(&txn)
             .await?;
         recount(&txn, plan.id, self.now()).await?;
-        let after = plan_item::Entity::find_by_id(item.id).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "plan_item" })?;
-        crate::ratings::record(&txn, actor, c.id, "plan.item.done", "plan_item", item.id, Some(crate::ratings::to_json(&item)?), Some(crate::ratings::to_json(&after)?)).await?;
+        let after = plan_item::Entity::find_by_id(item.id)
+            .one(&txn)
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "plan_item",
+            })?;
+        crate::ratings::record(
+            &txn,
+            actor,
+            c.id,
+            "plan.item.done",
+            "plan_item",
+            item.id,
+            Some(crate::ratings::to_json(&item)?),
+            Some(crate::ratings::to_json(&after)?),
+        )
+        .await?;
         txn.commit().await?;
         self.compound_plan(actor, c.id, lang).await
     }
 
     /// The plans of a region with their progress, for the officials over it.
-    pub async fn region_plans(&self, actor: &Actor, region_id: i64, filter: &PlanFilter, page: PageRequest) -> ServiceResult<RegionPlans> {
+    pub async fn region_plans(
+        &self,
+        actor: &Actor,
+        region_id: i64,
+        filter: &PlanFilter,
+        page: PageRequest,
+    ) -> ServiceResult<RegionPlans> {
         let (path, region) = self.region_path(region_id).await?;
         actor.require(Action::ViewRegistry, &path)?;
         let kind = NodeKind::parse(&region.kind).unwrap_or(NodeKind::Community);
-        let base = compound_plan::Entity::find().filter(in_region("compound_plan", kind, region.id));
-        let done_cond = Expr::col(compound_plan::Column::ItemsDone).eq(Expr::col(compound_plan::Column::ItemsTotal)).and(Expr::col(compound_plan::Column::ItemsTotal).gt(0));
+        let base =
+            compound_plan::Entity::find().filter(in_region("compound_plan", kind, region.id));
+        let done_cond = Expr::col(compound_plan::Column::ItemsDone)
+            .eq(Expr::col(compound_plan::Column::ItemsTotal))
+            .and(Expr::col(compound_plan::Column::ItemsTotal).gt(0));
         let total_plans = base.clone().count(self.read()).await?;
-        let done_plans = base.clone().filter(done_cond.clone()).count(self.read()).await?;
+        let done_plans = base
+            .clone()
+            .filter(done_cond.clone())
+            .count(self.read())
+            .await?;
         let status = filter.status.clone().unwrap_or_default();
         let q = match status.as_str() {
             "done" => base.filter(done_cond),
@@ -453,13 +639,23 @@ impl Store {
                 }
             })
             .collect();
-        Ok(RegionPlans { region_id: region.id, region_name: region.name, status, plans: Paged::new(items, total, page), total_plans, done_plans })
+        Ok(RegionPlans {
+            region_id: region.id,
+            region_name: region.name,
+            status,
+            plans: Paged::new(items, total, page),
+            total_plans,
+            done_plans,
+        })
     }
 }
 
 /// Recounts a plan's items and done items.
 async fn recount<C: ConnectionTrait>(txn: &C, plan_id: i64, at: i64) -> ServiceResult<()> {
-    let items = plan_item::Entity::find().filter(plan_item::Column::PlanId.eq(plan_id)).all(txn).await?;
+    let items = plan_item::Entity::find()
+        .filter(plan_item::Column::PlanId.eq(plan_id))
+        .all(txn)
+        .await?;
     let total = i32::try_from(items.len()).unwrap_or(i32::MAX);
     let done = i32::try_from(items.iter().filter(|i| i.done).count()).unwrap_or(i32::MAX);
     compound_plan::Entity::update_many()

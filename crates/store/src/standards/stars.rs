@@ -7,16 +7,18 @@
 
 use super::assessments::{centi, current_period};
 use super::json_string;
+use crate::Store;
 use crate::accounts::Actor;
 use crate::entity::{compound, household, star_rating};
 use crate::error::{ServiceError, ServiceResult};
-use crate::Store;
 use linli_domain::authz::Action;
 use linli_domain::elevator::parse_percent_bp;
 use linli_domain::standards::{Period, RatingInput, RatingOutcome};
 use linli_domain::{Fen, FieldError, Lang};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -86,11 +88,19 @@ pub struct StarForm {
 
 impl Store {
     async fn households_of(&self, compound_id: i64) -> ServiceResult<i64> {
-        let n = household::Entity::find().filter(household::Column::CompoundId.eq(compound_id)).count(self.read()).await?;
+        let n = household::Entity::find()
+            .filter(household::Column::CompoundId.eq(compound_id))
+            .count(self.read())
+            .await?;
         Ok(i64::try_from(n).unwrap_or(i64::MAX))
     }
 
-    pub async fn star_form(&self, actor: &Actor, compound_id: i64, lang: Lang) -> ServiceResult<StarForm> {
+    pub async fn star_form(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        lang: Lang,
+    ) -> ServiceResult<StarForm> {
         let (c, at) = self.compound_at(compound_id).await?;
         actor.require(Action::Assess, &at)?;
         let scheme = Store::scheme(self.read(), c.city_id).await?;
@@ -101,60 +111,153 @@ impl Store {
             period: current_period(self.now()),
             households,
             needed: scheme.rating.survey.needed(households),
-            vetoes: scheme.rating.vetoes.iter().map(|v| VetoChoice { code: v.code.clone(), title: v.title.clone(), checked: false }).collect(),
+            vetoes: scheme
+                .rating
+                .vetoes
+                .iter()
+                .map(|v| VetoChoice {
+                    code: v.code.clone(),
+                    title: v.title.clone(),
+                    checked: false,
+                })
+                .collect(),
             rule: scheme.rating.rule_lines(lang),
         })
     }
 
     /// Rates a compound for a period (or re-rates it). Refused outside the assessor's area,
     /// with a survey below the sample rule, or with parts outside 0–100; nothing is written then.
-    pub async fn save_star_rating(&self, actor: &Actor, compound_id: i64, input: &StarRatingInput, lang: Lang) -> ServiceResult<StarRatingView> {
+    pub async fn save_star_rating(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        input: &StarRatingInput,
+        lang: Lang,
+    ) -> ServiceResult<StarRatingView> {
         let (c, at) = self.compound_at(compound_id).await?;
         actor.require(Action::Assess, &at)?;
         let scheme = Store::scheme(self.read(), c.city_id).await?;
         let households = self.households_of(c.id).await?;
         let mut e: Vec<FieldError> = Vec::new();
-        let period = Period::parse(&input.period).map_err(|x| e.push(FieldError::new("period", x))).ok();
+        let period = Period::parse(&input.period)
+            .map_err(|x| e.push(FieldError::new("period", x)))
+            .ok();
         let responses = super::whole("responses", &input.responses, 10_000_000, &mut e);
         let satisfied = super::whole("satisfied", &input.satisfied, 10_000_000, &mut e);
-        let mut points = |field: &'static str, s: &str| parse_percent_bp(s).map_err(|x| e.push(FieldError::new(field, x))).ok();
+        let mut points = |field: &'static str, s: &str| {
+            parse_percent_bp(s)
+                .map_err(|x| e.push(FieldError::new(field, x)))
+                .ok()
+        };
         let management = points("management", &input.management);
         let overall = points("overall", &input.overall);
-        let (Some(period), Some(responses), Some(satisfied), Some(management), Some(overall)) = (period, responses, satisfied, management, overall) else {
+        let (Some(period), Some(responses), Some(satisfied), Some(management), Some(overall)) =
+            (period, responses, satisfied, management, overall)
+        else {
             return Err(ServiceError::Invalid(e));
         };
-        let vetoes: Vec<String> = input.vetoes.iter().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
+        let vetoes: Vec<String> = input
+            .vetoes
+            .iter()
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect();
         let outcome = scheme
             .rating
-            .rate(&RatingInput { households, responses, satisfied, management_centi: management, overall_centi: overall, vetoes: vetoes.clone() })
+            .rate(&RatingInput {
+                households,
+                responses,
+                satisfied,
+                management_centi: management,
+                overall_centi: overall,
+                vetoes: vetoes.clone(),
+            })
             .map_err(ServiceError::Invalid)?;
         let period_s = period.to_string();
         let txn = self.begin_write().await?;
-        let existing = star_rating::Entity::find().filter(star_rating::Column::CompoundId.eq(c.id)).filter(star_rating::Column::Period.eq(period_s.clone())).one(&txn).await?;
-        let newest = star_rating::Entity::find().filter(star_rating::Column::CompoundId.eq(c.id)).order_by_desc(star_rating::Column::Period).one(&txn).await?;
+        let existing = star_rating::Entity::find()
+            .filter(star_rating::Column::CompoundId.eq(c.id))
+            .filter(star_rating::Column::Period.eq(period_s.clone()))
+            .one(&txn)
+            .await?;
+        let newest = star_rating::Entity::find()
+            .filter(star_rating::Column::CompoundId.eq(c.id))
+            .order_by_desc(star_rating::Column::Period)
+            .one(&txn)
+            .await?;
         let latest = newest.as_ref().is_none_or(|n| n.period <= period_s);
         if latest {
-            star_rating::Entity::update_many().col_expr(star_rating::Column::Latest, Expr::value(false)).filter(star_rating::Column::CompoundId.eq(c.id)).exec(&txn).await?;
+            star_rating::Entity::update_many()
+                .col_expr(star_rating::Column::Latest, Expr::value(false))
+                .filter(star_rating::Column::CompoundId.eq(c.id))
+                .exec(&txn)
+                .await?;
         }
-        let input = RatingInput { households, responses, satisfied, management_centi: management, overall_centi: overall, vetoes };
-        let mut row = rating_row(&c, &period_s, &input, &outcome, latest, (actor.account_id, &actor.name), self.now())?;
+        let input = RatingInput {
+            households,
+            responses,
+            satisfied,
+            management_centi: management,
+            overall_centi: overall,
+            vetoes,
+        };
+        let mut row = rating_row(
+            &c,
+            &period_s,
+            &input,
+            &outcome,
+            latest,
+            (actor.account_id, &actor.name),
+            self.now(),
+        )?;
         let id = match &existing {
             Some(old) => {
                 row.id = Set(old.id);
                 star_rating::Entity::update(row).exec(&txn).await?;
                 old.id
             }
-            None => star_rating::Entity::insert(row).exec(&txn).await?.last_insert_id,
+            None => {
+                star_rating::Entity::insert(row)
+                    .exec(&txn)
+                    .await?
+                    .last_insert_id
+            }
         };
-        let after = star_rating::Entity::find_by_id(id).one(&txn).await?.ok_or(ServiceError::NotFound { entity: "star_rating" })?;
-        crate::ratings::record(&txn, actor, c.id, "standards.star_rating", "star_rating", id, existing.as_ref().map(crate::ratings::to_json).transpose()?, Some(crate::ratings::to_json(&after)?)).await?;
+        let after =
+            star_rating::Entity::find_by_id(id)
+                .one(&txn)
+                .await?
+                .ok_or(ServiceError::NotFound {
+                    entity: "star_rating",
+                })?;
+        crate::ratings::record(
+            &txn,
+            actor,
+            c.id,
+            "standards.star_rating",
+            "star_rating",
+            id,
+            existing.as_ref().map(crate::ratings::to_json).transpose()?,
+            Some(crate::ratings::to_json(&after)?),
+        )
+        .await?;
         txn.commit().await?;
         self.star_rating(actor, id, lang).await
     }
 
     /// One star rating, for anyone who may see the compound's public page.
-    pub async fn star_rating(&self, actor: &Actor, id: i64, lang: Lang) -> ServiceResult<StarRatingView> {
-        let r = star_rating::Entity::find_by_id(id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "star_rating" })?;
+    pub async fn star_rating(
+        &self,
+        actor: &Actor,
+        id: i64,
+        lang: Lang,
+    ) -> ServiceResult<StarRatingView> {
+        let r = star_rating::Entity::find_by_id(id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "star_rating",
+            })?;
         let (c, at) = self.compound_at(r.compound_id).await?;
         actor.require(Action::ViewPublic, &at)?;
         let scheme = Store::scheme(self.read(), c.city_id).await?;
@@ -174,7 +277,16 @@ impl Store {
             stars: r.stars,
             stars_text: super::assessments::stars_text(r.stars),
             vetoed: r.vetoed,
-            vetoes: scheme.rating.vetoes.iter().map(|v| VetoChoice { code: v.code.clone(), title: v.title.clone(), checked: found.contains(&v.code) }).collect(),
+            vetoes: scheme
+                .rating
+                .vetoes
+                .iter()
+                .map(|v| VetoChoice {
+                    code: v.code.clone(),
+                    title: v.title.clone(),
+                    checked: found.contains(&v.code),
+                })
+                .collect(),
             reward: r.reward,
             reward_yuan: Fen(r.reward).to_string(),
             rule: scheme.rating.rule_lines(lang),
@@ -185,7 +297,15 @@ impl Store {
 }
 
 /// The row of a rating: the input and its outcome, on the compound's region ids.
-pub(crate) fn rating_row(c: &compound::Model, period: &str, input: &RatingInput, o: &RatingOutcome, latest: bool, by: (i64, &str), at: i64) -> ServiceResult<star_rating::ActiveModel> {
+pub(crate) fn rating_row(
+    c: &compound::Model,
+    period: &str,
+    input: &RatingInput,
+    o: &RatingOutcome,
+    latest: bool,
+    by: (i64, &str),
+    at: i64,
+) -> ServiceResult<star_rating::ActiveModel> {
     Ok(star_rating::ActiveModel {
         compound_id: Set(c.id),
         period: Set(period.into()),

@@ -4,14 +4,20 @@
 //! the rating sheet's hint have something to show. Loaded after the demo logins exist.
 
 use super::{ACTIVE, china_moment, month_rota, next_month};
-use crate::entity::{account, compound, volunteer_checkin, volunteer_shift, volunteer_signup, volunteer_station};
 use crate::Store;
+use crate::entity::{
+    account, compound, volunteer_checkin, volunteer_shift, volunteer_signup, volunteer_station,
+};
 use linli_domain::volunteers::{Clock, ShiftPattern, Weekday, started};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
 pub(crate) async fn seed_demo_stations(store: &Store) -> anyhow::Result<usize> {
     let db = store.write();
-    let Some(c) = compound::Entity::find().filter(compound::Column::Name.eq("纹江花园")).one(db).await? else {
+    let Some(c) = compound::Entity::find()
+        .filter(compound::Column::Name.eq("纹江花园"))
+        .one(db)
+        .await?
+    else {
         return Ok(0);
     };
     let t = store.now();
@@ -29,10 +35,15 @@ pub(crate) async fn seed_demo_stations(store: &Store) -> anyhow::Result<usize> {
     .await?
     .last_insert_id;
     let clock = |s: &str| Clock::parse(s).map_err(|e| anyhow::anyhow!("{e:?}"));
-    let plan = [(Weekday::Wed, "15:00", "18:00", 2), (Weekday::Sat, "08:30", "11:30", 2), (Weekday::Sun, "09:00", "12:00", 3)];
+    let plan = [
+        (Weekday::Wed, "15:00", "18:00", 2),
+        (Weekday::Sat, "08:30", "11:30", 2),
+        (Weekday::Sun, "09:00", "12:00", 3),
+    ];
     let mut shifts = Vec::new();
     for (wd, a, b, cap) in plan {
-        let p = ShiftPattern::new(wd, clock(a)?, clock(b)?, cap).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let p = ShiftPattern::new(wd, clock(a)?, clock(b)?, cap)
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         let id = volunteer_shift::Entity::insert(volunteer_shift::ActiveModel {
             station_id: Set(station),
             compound_id: Set(c.id),
@@ -54,9 +65,22 @@ pub(crate) async fn seed_demo_stations(store: &Store) -> anyhow::Result<usize> {
     let this = now_m.day.month();
     let mut made = 0;
     for (username, weekday) in [("volunteer", Weekday::Sat), ("unithead", Weekday::Sun)] {
-        let Some(a) = account::Entity::find().filter(account::Column::Username.eq(username)).one(db).await? else { continue };
-        let unit_id = store.home_unit(a.id, c.id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-        let mine: Vec<(i64, ShiftPattern)> = shifts.iter().filter(|(_, p)| p.weekday == weekday).copied().collect();
+        let Some(a) = account::Entity::find()
+            .filter(account::Column::Username.eq(username))
+            .one(db)
+            .await?
+        else {
+            continue;
+        };
+        let unit_id = store
+            .home_unit(a.id, c.id)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mine: Vec<(i64, ShiftPattern)> = shifts
+            .iter()
+            .filter(|(_, p)| p.weekday == weekday)
+            .copied()
+            .collect();
         for month in [this, next_month(this)] {
             for slot in month_rota(month, &mine) {
                 let row = volunteer_signup::Entity::insert(volunteer_signup::ActiveModel {

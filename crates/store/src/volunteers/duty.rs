@@ -1,16 +1,26 @@
 //! Taking a turn, leaving it, swapping it, checking in. Each is one transaction with its
 //! audit record; the rules are `linli_domain::volunteers::duty`.
 
-use super::{ACTIVE, LoadedStation, TurnView, WITHDRAWN, china_moment, interval, pattern, turn_view};
-use crate::accounts::Actor;
-use crate::entity::{account, household, ownership, residency, role_grant, volunteer_checkin, volunteer_shift, volunteer_signup, volunteer_swap};
-use crate::error::{ServiceError, ServiceResult};
+use super::{
+    ACTIVE, LoadedStation, TurnView, WITHDRAWN, china_moment, interval, pattern, turn_view,
+};
 use crate::Store;
+use crate::accounts::Actor;
+use crate::entity::{
+    account, household, ownership, residency, role_grant, volunteer_checkin, volunteer_shift,
+    volunteer_signup, volunteer_swap,
+};
+use crate::error::{ServiceError, ServiceResult};
 use linli_domain::authz::Action;
-use linli_domain::volunteers::{CheckinWindow, Day, Interval, Moment, SwapParty, SwapStatus, SwapStep, check_checkin, check_signup, check_swap, started, swap_step};
+use linli_domain::volunteers::{
+    CheckinWindow, Day, Interval, Moment, SwapParty, SwapStatus, SwapStep, check_checkin,
+    check_signup, check_swap, started, swap_step,
+};
 use linli_domain::{FieldError, Invalid, Lang};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+};
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -37,7 +47,11 @@ fn signup_error(e: Invalid) -> ServiceError {
 }
 
 /// A person's active turns on a day, any station (for double booking).
-async fn turns_on<C: ConnectionTrait>(db: &C, account_id: i64, day: &str) -> ServiceResult<Vec<volunteer_signup::Model>> {
+async fn turns_on<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    day: &str,
+) -> ServiceResult<Vec<volunteer_signup::Model>> {
     Ok(volunteer_signup::Entity::find()
         .filter(volunteer_signup::Column::AccountId.eq(account_id))
         .filter(volunteer_signup::Column::OnDay.eq(day))
@@ -47,20 +61,38 @@ async fn turns_on<C: ConnectionTrait>(db: &C, account_id: i64, day: &str) -> Ser
 }
 
 fn intervals(rows: &[volunteer_signup::Model], except: i64) -> ServiceResult<Vec<Interval>> {
-    rows.iter().filter(|r| r.id != except).map(interval).collect()
+    rows.iter()
+        .filter(|r| r.id != except)
+        .map(interval)
+        .collect()
 }
 
 impl Store {
-    async fn load_signup(&self, id: i64) -> ServiceResult<(volunteer_signup::Model, LoadedStation)> {
-        let row = volunteer_signup::Entity::find_by_id(id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "volunteer_signup" })?;
+    async fn load_signup(
+        &self,
+        id: i64,
+    ) -> ServiceResult<(volunteer_signup::Model, LoadedStation)> {
+        let row = volunteer_signup::Entity::find_by_id(id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "volunteer_signup",
+            })?;
         let station = self.load_station(row.station_id).await?;
         Ok((row, station))
     }
 
     /// The volunteer's home unit in the compound: where the person linked to the account
     /// lives (or owns), else the unit or household of one of their roles there.
-    pub(crate) async fn home_unit(&self, account_id: i64, compound_id: i64) -> ServiceResult<Option<i64>> {
-        let person = account::Entity::find_by_id(account_id).one(self.read()).await?.and_then(|a| a.person_id);
+    pub(crate) async fn home_unit(
+        &self,
+        account_id: i64,
+        compound_id: i64,
+    ) -> ServiceResult<Option<i64>> {
+        let person = account::Entity::find_by_id(account_id)
+            .one(self.read())
+            .await?
+            .and_then(|a| a.person_id);
         if let Some(p) = person {
             let mut households: Vec<i64> = residency::Entity::find()
                 .filter(residency::Column::PersonId.eq(p))
@@ -70,7 +102,14 @@ impl Store {
                 .into_iter()
                 .map(|r| r.household_id)
                 .collect();
-            households.extend(ownership::Entity::find().filter(ownership::Column::PersonId.eq(p)).all(self.read()).await?.into_iter().map(|o| o.household_id));
+            households.extend(
+                ownership::Entity::find()
+                    .filter(ownership::Column::PersonId.eq(p))
+                    .all(self.read())
+                    .await?
+                    .into_iter()
+                    .map(|o| o.household_id),
+            );
             for h in households {
                 if let Some(h) = household::Entity::find_by_id(h).one(self.read()).await?
                     && h.compound_id == compound_id
@@ -79,11 +118,22 @@ impl Store {
                 }
             }
         }
-        let grants = role_grant::Entity::find().filter(role_grant::Column::AccountId.eq(account_id)).all(self.read()).await?;
+        let grants = role_grant::Entity::find()
+            .filter(role_grant::Column::AccountId.eq(account_id))
+            .all(self.read())
+            .await?;
         for g in grants {
             let unit = match g.node_kind.as_str() {
-                "unit" => crate::entity::unit::Entity::find_by_id(g.node_id).one(self.read()).await?.filter(|u| u.compound_id == compound_id).map(|u| u.id),
-                "household" => household::Entity::find_by_id(g.node_id).one(self.read()).await?.filter(|h| h.compound_id == compound_id).map(|h| h.unit_id),
+                "unit" => crate::entity::unit::Entity::find_by_id(g.node_id)
+                    .one(self.read())
+                    .await?
+                    .filter(|u| u.compound_id == compound_id)
+                    .map(|u| u.id),
+                "household" => household::Entity::find_by_id(g.node_id)
+                    .one(self.read())
+                    .await?
+                    .filter(|h| h.compound_id == compound_id)
+                    .map(|h| h.unit_id),
                 _ => None,
             };
             if unit.is_some() {
@@ -95,7 +145,12 @@ impl Store {
 
     /// Takes a place on a shift on a day, for oneself (`HandleRequest` in the compound): not
     /// after it began, not when full, not at the same time as another turn of one's own.
-    pub async fn take_volunteer_turn(&self, actor: &Actor, station_id: i64, input: &SignupInput) -> ServiceResult<TurnView> {
+    pub async fn take_volunteer_turn(
+        &self,
+        actor: &Actor,
+        station_id: i64,
+        input: &SignupInput,
+    ) -> ServiceResult<TurnView> {
         let s = self.load_station(station_id).await?;
         if !super::may_take_turns(actor, &s.path) {
             return Err(ServiceError::Forbidden);
@@ -110,14 +165,21 @@ impl Store {
         if day.weekday() != p.weekday {
             return Err(ServiceError::invalid("day", Invalid::BadChoice));
         }
-        let turn = Interval { day, start: p.start, end: p.end };
+        let turn = Interval {
+            day,
+            start: p.start,
+            end: p.end,
+        };
         let now_m = china_moment(self.now())?;
         let unit_id = self.home_unit(actor.account_id, s.compound.id).await?;
         let day_s = day.to_string();
         let txn = self.begin_write().await?;
         // The shift's row lock: sign-ups for it queue here, so the count below is current.
         volunteer_shift::Entity::update_many()
-            .col_expr(volunteer_shift::Column::Bookings, Expr::col(volunteer_shift::Column::Bookings).add(1))
+            .col_expr(
+                volunteer_shift::Column::Bookings,
+                Expr::col(volunteer_shift::Column::Bookings).add(1),
+            )
             .filter(volunteer_shift::Column::Id.eq(shift.id))
             .exec(&txn)
             .await?;
@@ -128,7 +190,14 @@ impl Store {
             .count(&txn)
             .await?;
         let mine = intervals(&turns_on(&txn, actor.account_id, &day_s).await?, 0)?;
-        check_signup(&turn, now_m, usize::try_from(taken).unwrap_or(usize::MAX), p.capacity, &mine).map_err(signup_error)?;
+        check_signup(
+            &turn,
+            now_m,
+            usize::try_from(taken).unwrap_or(usize::MAX),
+            p.capacity,
+            &mine,
+        )
+        .map_err(signup_error)?;
         let row = volunteer_signup::Entity::insert(volunteer_signup::ActiveModel {
             shift_id: Set(shift.id),
             station_id: Set(s.row.id),
@@ -146,7 +215,17 @@ impl Store {
         .exec_with_returning(&txn)
         .await?;
         let after = serde_json::json!({ "shift": shift.id, "day": day_s, "start": p.start.to_string(), "end": p.end.to_string(), "unit": unit_id });
-        crate::ratings::record(&txn, actor, s.compound.id, "volunteer.signup", "volunteer_signup", row.id, None, Some(after)).await?;
+        crate::ratings::record(
+            &txn,
+            actor,
+            s.compound.id,
+            "volunteer.signup",
+            "volunteer_signup",
+            row.id,
+            None,
+            Some(after),
+        )
+        .await?;
         txn.commit().await?;
         Ok(turn_view(&row, false, actor, now_m))
     }
@@ -174,15 +253,35 @@ impl Store {
         if res.rows_affected == 1 {
             let open = SwapStatus::Proposed.as_str();
             volunteer_swap::Entity::update_many()
-                .col_expr(volunteer_swap::Column::Status, Expr::value(SwapStatus::Withdrawn.as_str()))
-                .col_expr(volunteer_swap::Column::DecidedBy, Expr::value(actor.account_id))
+                .col_expr(
+                    volunteer_swap::Column::Status,
+                    Expr::value(SwapStatus::Withdrawn.as_str()),
+                )
+                .col_expr(
+                    volunteer_swap::Column::DecidedBy,
+                    Expr::value(actor.account_id),
+                )
                 .col_expr(volunteer_swap::Column::DecidedAt, Expr::value(self.now()))
                 .filter(volunteer_swap::Column::Status.eq(open))
-                .filter(volunteer_swap::Column::FromSignupId.eq(row.id).or(volunteer_swap::Column::ToSignupId.eq(row.id)))
+                .filter(
+                    volunteer_swap::Column::FromSignupId
+                        .eq(row.id)
+                        .or(volunteer_swap::Column::ToSignupId.eq(row.id)),
+                )
                 .exec(&txn)
                 .await?;
             let before = serde_json::json!({ "status": ACTIVE, "account": row.account_id, "day": row.on_day });
-            crate::ratings::record(&txn, actor, s.compound.id, "volunteer.withdraw", "volunteer_signup", row.id, Some(before), Some(serde_json::json!({ "status": WITHDRAWN }))).await?;
+            crate::ratings::record(
+                &txn,
+                actor,
+                s.compound.id,
+                "volunteer.withdraw",
+                "volunteer_signup",
+                row.id,
+                Some(before),
+                Some(serde_json::json!({ "status": WITHDRAWN })),
+            )
+            .await?;
         }
         txn.commit().await?;
         Ok(s.row.id)
@@ -190,16 +289,27 @@ impl Store {
 
     /// Checks oneself in on one's own turn: on its day, from the station's window before the
     /// start until the end. A second check-in changes nothing.
-    pub async fn check_in_volunteer(&self, actor: &Actor, signup_id: i64) -> ServiceResult<TurnView> {
+    pub async fn check_in_volunteer(
+        &self,
+        actor: &Actor,
+        signup_id: i64,
+    ) -> ServiceResult<TurnView> {
         let (row, s) = self.load_signup(signup_id).await?;
         if row.account_id != actor.account_id || row.status != ACTIVE {
             return Err(ServiceError::invalid("signup", Invalid::NotYourShift));
         }
         let now_m = china_moment(self.now())?;
         let turn = interval(&row)?;
-        let window = CheckinWindow { early_minutes: u16::try_from(s.row.checkin_early).unwrap_or(0) };
+        let window = CheckinWindow {
+            early_minutes: u16::try_from(s.row.checkin_early).unwrap_or(0),
+        };
         check_checkin(&turn, now_m, window).map_err(|e| ServiceError::invalid("signup", e))?;
-        if volunteer_checkin::Entity::find().filter(volunteer_checkin::Column::SignupId.eq(row.id)).one(self.read()).await?.is_some() {
+        if volunteer_checkin::Entity::find()
+            .filter(volunteer_checkin::Column::SignupId.eq(row.id))
+            .one(self.read())
+            .await?
+            .is_some()
+        {
             return Ok(turn_view(&row, true, actor, now_m));
         }
         let minutes = i32::try_from(turn.minutes()).unwrap_or(0);
@@ -215,14 +325,30 @@ impl Store {
         .await?
         .last_insert_id;
         let after = serde_json::json!({ "signup": row.id, "day": row.on_day, "minutes": minutes, "at": now_m.at.to_string() });
-        crate::ratings::record(&txn, actor, s.compound.id, "volunteer.checkin", "volunteer_checkin", id, None, Some(after)).await?;
+        crate::ratings::record(
+            &txn,
+            actor,
+            s.compound.id,
+            "volunteer.checkin",
+            "volunteer_checkin",
+            id,
+            None,
+            Some(after),
+        )
+        .await?;
         txn.commit().await?;
         Ok(turn_view(&row, true, actor, now_m))
     }
 
     /// Asks to exchange one's turn for another volunteer's at the same station; the other
     /// accepts or declines. Someone who runs the station may exchange any two turns at once.
-    pub async fn propose_volunteer_swap(&self, actor: &Actor, signup_id: i64, input: &SwapInput, lang: Lang) -> ServiceResult<super::SwapView> {
+    pub async fn propose_volunteer_swap(
+        &self,
+        actor: &Actor,
+        signup_id: i64,
+        input: &SwapInput,
+        lang: Lang,
+    ) -> ServiceResult<super::SwapView> {
         let (from, s) = self.load_signup(signup_id).await?;
         let to = volunteer_signup::Entity::find_by_id(input.with_signup_id)
             .one(self.read())
@@ -240,7 +366,11 @@ impl Store {
         self.check_exchange(self.read(), &from, &to, now_m).await?;
         let direct = manager && from.account_id != actor.account_id;
         let txn = self.begin_write().await?;
-        let status = if direct { SwapStatus::Done } else { SwapStatus::Proposed };
+        let status = if direct {
+            SwapStatus::Done
+        } else {
+            SwapStatus::Proposed
+        };
         let swap = volunteer_swap::Entity::insert(volunteer_swap::ActiveModel {
             compound_id: Set(s.compound.id),
             station_id: Set(s.row.id),
@@ -260,15 +390,36 @@ impl Store {
             exchange(&txn, &from, &to).await?;
         }
         let after = serde_json::json!({ "from": from.id, "to": to.id, "status": status.as_str(), "between": [from.account_id, to.account_id] });
-        crate::ratings::record(&txn, actor, s.compound.id, "volunteer.swap", "volunteer_swap", swap.id, None, Some(after)).await?;
+        crate::ratings::record(
+            &txn,
+            actor,
+            s.compound.id,
+            "volunteer.swap",
+            "volunteer_swap",
+            swap.id,
+            None,
+            Some(after),
+        )
+        .await?;
         txn.commit().await?;
         self.swap_view(&swap, actor, now_m, lang).await
     }
 
     /// Accepts, declines or withdraws a swap request (see `swap_step` for who may do which).
     /// Accepting exchanges the turns, if that still leaves nobody in two places at once.
-    pub async fn decide_volunteer_swap(&self, actor: &Actor, swap_id: i64, input: &SwapDecision, lang: Lang) -> ServiceResult<super::SwapView> {
-        let swap = volunteer_swap::Entity::find_by_id(swap_id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "volunteer_swap" })?;
+    pub async fn decide_volunteer_swap(
+        &self,
+        actor: &Actor,
+        swap_id: i64,
+        input: &SwapDecision,
+        lang: Lang,
+    ) -> ServiceResult<super::SwapView> {
+        let swap = volunteer_swap::Entity::find_by_id(swap_id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "volunteer_swap",
+            })?;
         let s = self.load_station(swap.station_id).await?;
         actor.require(Action::ViewPublic, &s.path)?;
         let step = SwapStep::parse(input.step.trim()).map_err(|e| FieldError::new("step", e))?;
@@ -281,14 +432,19 @@ impl Store {
         } else {
             SwapParty::Other
         };
-        let status = SwapStatus::parse(&swap.status).map_err(|_| ServiceError::Internal(anyhow::anyhow!("swap {} has a bad status", swap.id)))?;
+        let status = SwapStatus::parse(&swap.status).map_err(|_| {
+            ServiceError::Internal(anyhow::anyhow!("swap {} has a bad status", swap.id))
+        })?;
         let next = swap_step(status, step, party).map_err(|e| FieldError::new("swap", e))?;
         let now_m = china_moment(self.now())?;
         let txn = self.begin_write().await?;
         // Claim the request first: a second decision (another click, another server) finds it settled.
         let res = volunteer_swap::Entity::update_many()
             .col_expr(volunteer_swap::Column::Status, Expr::value(next.as_str()))
-            .col_expr(volunteer_swap::Column::DecidedBy, Expr::value(actor.account_id))
+            .col_expr(
+                volunteer_swap::Column::DecidedBy,
+                Expr::value(actor.account_id),
+            )
             .col_expr(volunteer_swap::Column::DecidedAt, Expr::value(self.now()))
             .filter(volunteer_swap::Column::Id.eq(swap.id))
             .filter(volunteer_swap::Column::Status.eq(SwapStatus::Proposed.as_str()))
@@ -299,34 +455,77 @@ impl Store {
         }
         if next == SwapStatus::Done {
             let find = |id| volunteer_signup::Entity::find_by_id(id).one(&txn);
-            let (from, to) = (find(swap.from_signup_id).await?, find(swap.to_signup_id).await?);
-            let (Some(from), Some(to)) = (from, to) else { return Err(ServiceError::invalid("swap", Invalid::SwapClosed)) };
+            let (from, to) = (
+                find(swap.from_signup_id).await?,
+                find(swap.to_signup_id).await?,
+            );
+            let (Some(from), Some(to)) = (from, to) else {
+                return Err(ServiceError::invalid("swap", Invalid::SwapClosed));
+            };
             // Each turn must still be where the request found it.
-            if from.status != ACTIVE || to.status != ACTIVE || from.account_id != swap.requested_by || to.account_id != swap.counterpart_id {
+            if from.status != ACTIVE
+                || to.status != ACTIVE
+                || from.account_id != swap.requested_by
+                || to.account_id != swap.counterpart_id
+            {
                 return Err(ServiceError::invalid("swap", Invalid::SwapClosed));
             }
             self.check_exchange(&txn, &from, &to, now_m).await?;
             exchange(&txn, &from, &to).await?;
         }
         let before = serde_json::json!({ "status": swap.status });
-        crate::ratings::record(&txn, actor, s.compound.id, "volunteer.swap_decided", "volunteer_swap", swap.id, Some(before), Some(serde_json::json!({ "status": next.as_str() }))).await?;
+        crate::ratings::record(
+            &txn,
+            actor,
+            s.compound.id,
+            "volunteer.swap_decided",
+            "volunteer_swap",
+            swap.id,
+            Some(before),
+            Some(serde_json::json!({ "status": next.as_str() })),
+        )
+        .await?;
         txn.commit().await?;
-        let row = volunteer_swap::Entity::find_by_id(swap.id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "volunteer_swap" })?;
+        let row = volunteer_swap::Entity::find_by_id(swap.id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "volunteer_swap",
+            })?;
         self.swap_view(&row, actor, now_m, lang).await
     }
 
-    async fn check_exchange<C: ConnectionTrait>(&self, db: &C, from: &volunteer_signup::Model, to: &volunteer_signup::Model, now_m: Moment) -> ServiceResult<()> {
+    async fn check_exchange<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        from: &volunteer_signup::Model,
+        to: &volunteer_signup::Model,
+        now_m: Moment,
+    ) -> ServiceResult<()> {
         let (give, take) = (interval(from)?, interval(to)?);
         let a_others = intervals(&turns_on(db, from.account_id, &to.on_day).await?, from.id)?;
         let b_others = intervals(&turns_on(db, to.account_id, &from.on_day).await?, to.id)?;
-        check_swap(&give, &take, &a_others, &b_others, now_m).map_err(|e| ServiceError::invalid("with_signup_id", e))
+        check_swap(&give, &take, &a_others, &b_others, now_m)
+            .map_err(|e| ServiceError::invalid("with_signup_id", e))
     }
 
-    pub(crate) async fn swap_view(&self, r: &volunteer_swap::Model, actor: &Actor, now_m: Moment, lang: Lang) -> ServiceResult<super::SwapView> {
+    pub(crate) async fn swap_view(
+        &self,
+        r: &volunteer_swap::Model,
+        actor: &Actor,
+        now_m: Moment,
+        lang: Lang,
+    ) -> ServiceResult<super::SwapView> {
         let find = |id| volunteer_signup::Entity::find_by_id(id).one(self.read());
         let (from, to) = (find(r.from_signup_id).await?, find(r.to_signup_id).await?);
-        let (Some(from), Some(to)) = (from, to) else { return Err(ServiceError::NotFound { entity: "volunteer_signup" }) };
-        let status = SwapStatus::parse(&r.status).map_err(|_| ServiceError::Internal(anyhow::anyhow!("swap {} has a bad status", r.id)))?;
+        let (Some(from), Some(to)) = (from, to) else {
+            return Err(ServiceError::NotFound {
+                entity: "volunteer_signup",
+            });
+        };
+        let status = SwapStatus::parse(&r.status).map_err(|_| {
+            ServiceError::Internal(anyhow::anyhow!("swap {} has a bad status", r.id))
+        })?;
         let open = status == SwapStatus::Proposed;
         Ok(super::SwapView {
             id: r.id,
@@ -350,10 +549,17 @@ fn swap_label(s: SwapStatus, lang: Lang) -> &'static str {
 }
 
 /// Exchanges the people of two turns (the shift, day and times stay with the row).
-async fn exchange<C: ConnectionTrait>(txn: &C, a: &volunteer_signup::Model, b: &volunteer_signup::Model) -> ServiceResult<()> {
+async fn exchange<C: ConnectionTrait>(
+    txn: &C,
+    a: &volunteer_signup::Model,
+    b: &volunteer_signup::Model,
+) -> ServiceResult<()> {
     for (row, to) in [(a, b), (b, a)] {
         volunteer_signup::Entity::update_many()
-            .col_expr(volunteer_signup::Column::AccountId, Expr::value(to.account_id))
+            .col_expr(
+                volunteer_signup::Column::AccountId,
+                Expr::value(to.account_id),
+            )
             .col_expr(volunteer_signup::Column::Name, Expr::value(to.name.clone()))
             .col_expr(volunteer_signup::Column::UnitId, Expr::value(to.unit_id))
             .filter(volunteer_signup::Column::Id.eq(row.id))

@@ -19,14 +19,19 @@ pub use duty::*;
 pub use hours::*;
 
 use crate::accounts::Actor;
-use crate::entity::{compound, volunteer_checkin, volunteer_shift, volunteer_signup, volunteer_station, volunteer_swap};
+use crate::entity::{
+    compound, volunteer_checkin, volunteer_shift, volunteer_signup, volunteer_station,
+    volunteer_swap,
+};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::place::Path;
 use linli_domain::rating::Month;
 use linli_domain::registry::Text;
-use linli_domain::volunteers::{Clock, Day, Interval, Moment, ShiftPattern, Weekday, month_rota, started};
+use linli_domain::volunteers::{
+    Clock, Day, Interval, Moment, ShiftPattern, Weekday, month_rota, started,
+};
 use linli_domain::{FieldError, Invalid, Lang};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
@@ -37,7 +42,11 @@ use std::collections::{HashMap, HashSet};
 /// anywhere inside it (a building or unit head of one of its stairwells).
 pub(crate) fn may_take_turns(actor: &Actor, path: &Path) -> bool {
     actor.can(Action::HandleRequest, path)
-        || path.target().is_some_and(|c| actor.grants.iter().any(|g| linli_domain::authz::permits(g.role, Action::HandleRequest) && g.at.is_within(c)))
+        || path.target().is_some_and(|c| {
+            actor.grants.iter().any(|g| {
+                linli_domain::authz::permits(g.role, Action::HandleRequest) && g.at.is_within(c)
+            })
+        })
 }
 
 pub(crate) const ACTIVE: &str = "active";
@@ -46,9 +55,13 @@ pub(crate) const WITHDRAWN: &str = "withdrawn";
 /// The local moment (China time) of a Unix time; an error only for clocks outside the years
 /// 2000–2999, which `Day` does not hold.
 pub fn china_moment(ts: i64) -> ServiceResult<Moment> {
-    let t = time::OffsetDateTime::from_unix_timestamp(ts).map_err(anyhow::Error::from)?.to_offset(time::macros::offset!(+8));
-    let day = Day::new(t.year(), u8::from(t.month()), t.day()).map_err(|_| anyhow::anyhow!("the clock is outside 2000–2999"))?;
-    let at = Clock::from_minutes(i64::from(t.hour()) * 60 + i64::from(t.minute())).unwrap_or(Clock::MIDNIGHT);
+    let t = time::OffsetDateTime::from_unix_timestamp(ts)
+        .map_err(anyhow::Error::from)?
+        .to_offset(time::macros::offset!(+8));
+    let day = Day::new(t.year(), u8::from(t.month()), t.day())
+        .map_err(|_| anyhow::anyhow!("the clock is outside 2000–2999"))?;
+    let at = Clock::from_minutes(i64::from(t.hour()) * 60 + i64::from(t.minute()))
+        .unwrap_or(Clock::MIDNIGHT);
     Ok(Moment { day, at })
 }
 
@@ -193,18 +206,29 @@ pub(crate) fn month_or_now(month: &str, now: i64) -> ServiceResult<Month> {
 }
 
 pub(crate) fn next_month(m: Month) -> Month {
-    let (y, mo) = if m.month() == 12 { (m.year() + 1, 1) } else { (m.year(), m.month() + 1) };
+    let (y, mo) = if m.month() == 12 {
+        (m.year() + 1, 1)
+    } else {
+        (m.year(), m.month() + 1)
+    };
     Month::new(y, mo).unwrap_or(m)
 }
 
 pub(crate) fn prev_month(m: Month) -> Month {
-    let (y, mo) = if m.month() == 1 { (m.year() - 1, 12) } else { (m.year(), m.month() - 1) };
+    let (y, mo) = if m.month() == 1 {
+        (m.year() - 1, 12)
+    } else {
+        (m.year(), m.month() - 1)
+    };
     Month::new(y, mo).unwrap_or(m)
 }
 
 /// The first and last day of a month as stored (`on_day` text compares in order).
 pub(crate) fn month_bounds(m: Month) -> (String, String) {
-    (format!("{m}-01"), format!("{m}-{:02}", linli_domain::volunteers::days_in(m)))
+    (
+        format!("{m}-01"),
+        format!("{m}-{:02}", linli_domain::volunteers::days_in(m)),
+    )
 }
 
 fn clock(min: i32) -> Clock {
@@ -212,14 +236,30 @@ fn clock(min: i32) -> Clock {
 }
 
 pub(crate) fn interval(s: &volunteer_signup::Model) -> ServiceResult<Interval> {
-    let day = Day::parse(&s.on_day).map_err(|_| ServiceError::Internal(anyhow::anyhow!("signup {} has a bad day {}", s.id, s.on_day)))?;
-    Ok(Interval { day, start: clock(s.start_min), end: clock(s.end_min) })
+    let day = Day::parse(&s.on_day).map_err(|_| {
+        ServiceError::Internal(anyhow::anyhow!(
+            "signup {} has a bad day {}",
+            s.id,
+            s.on_day
+        ))
+    })?;
+    Ok(Interval {
+        day,
+        start: clock(s.start_min),
+        end: clock(s.end_min),
+    })
 }
 
 pub(crate) fn pattern(s: &volunteer_shift::Model) -> ServiceResult<ShiftPattern> {
-    let weekday = Weekday::from_number(i64::from(s.weekday)).map_err(|_| ServiceError::Internal(anyhow::anyhow!("shift {} has a bad weekday", s.id)))?;
-    ShiftPattern::new(weekday, clock(s.start_min), clock(s.end_min), i64::from(s.capacity))
-        .map_err(|_| ServiceError::Internal(anyhow::anyhow!("shift {} is not a valid shift", s.id)))
+    let weekday = Weekday::from_number(i64::from(s.weekday))
+        .map_err(|_| ServiceError::Internal(anyhow::anyhow!("shift {} has a bad weekday", s.id)))?;
+    ShiftPattern::new(
+        weekday,
+        clock(s.start_min),
+        clock(s.end_min),
+        i64::from(s.capacity),
+    )
+    .map_err(|_| ServiceError::Internal(anyhow::anyhow!("shift {} is not a valid shift", s.id)))
 }
 
 fn shift_view(s: &volunteer_shift::Model, lang: Lang) -> ShiftView {
@@ -235,7 +275,12 @@ fn shift_view(s: &volunteer_shift::Model, lang: Lang) -> ShiftView {
     }
 }
 
-pub(crate) fn turn_view(s: &volunteer_signup::Model, checked_in: bool, actor: &Actor, now: Moment) -> TurnView {
+pub(crate) fn turn_view(
+    s: &volunteer_signup::Model,
+    checked_in: bool,
+    actor: &Actor,
+    now: Moment,
+) -> TurnView {
     let started = interval(s).map(|i| started(&i, now)).unwrap_or(true);
     TurnView {
         signup_id: s.id,
@@ -261,13 +306,27 @@ pub(crate) struct LoadedStation {
 
 impl Store {
     pub(crate) async fn load_station(&self, id: i64) -> ServiceResult<LoadedStation> {
-        let row = volunteer_station::Entity::find_by_id(id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "volunteer_station" })?;
+        let row = volunteer_station::Entity::find_by_id(id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "volunteer_station",
+            })?;
         let compound = self.compound_row(row.compound_id).await?;
         let path = paths::compound_path(&compound);
-        Ok(LoadedStation { row, compound, path })
+        Ok(LoadedStation {
+            row,
+            compound,
+            path,
+        })
     }
 
-    async fn station_view(&self, s: &LoadedStation, actor: &Actor, lang: Lang) -> ServiceResult<StationView> {
+    async fn station_view(
+        &self,
+        s: &LoadedStation,
+        actor: &Actor,
+        lang: Lang,
+    ) -> ServiceResult<StationView> {
         let shifts = volunteer_shift::Entity::find()
             .filter(volunteer_shift::Column::StationId.eq(s.row.id))
             .filter(volunteer_shift::Column::Active.eq(true))
@@ -289,7 +348,12 @@ impl Store {
     }
 
     /// The stations of a compound, with their shifts.
-    pub async fn volunteer_stations(&self, actor: &Actor, compound_id: i64, lang: Lang) -> ServiceResult<StationList> {
+    pub async fn volunteer_stations(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        lang: Lang,
+    ) -> ServiceResult<StationList> {
         let c = self.compound_row(compound_id).await?;
         let path = paths::compound_path(&c);
         actor.require(Action::ViewPublic, &path)?;
@@ -301,27 +365,51 @@ impl Store {
             .await?;
         let mut stations = Vec::new();
         for row in rows {
-            let s = LoadedStation { row, compound: c.clone(), path: path.clone() };
+            let s = LoadedStation {
+                row,
+                compound: c.clone(),
+                path: path.clone(),
+            };
             stations.push(self.station_view(&s, actor, lang).await?);
         }
-        Ok(StationList { compound_id: c.id, compound_name: c.name.clone(), stations, can_manage: actor.can(Action::ManageGrid, &path) })
+        Ok(StationList {
+            compound_id: c.id,
+            compound_name: c.name.clone(),
+            stations,
+            can_manage: actor.can(Action::ManageGrid, &path),
+        })
     }
 
     /// Opens a station in a compound (`ManageGrid`).
-    pub async fn create_volunteer_station(&self, actor: &Actor, compound_id: i64, input: &StationInput, lang: Lang) -> ServiceResult<StationView> {
+    pub async fn create_volunteer_station(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        input: &StationInput,
+        lang: Lang,
+    ) -> ServiceResult<StationView> {
         let c = self.compound_row(compound_id).await?;
         let path = paths::compound_path(&c);
         actor.require(Action::ManageGrid, &path)?;
         let mut errors = Vec::new();
-        let name = Text::parse(&input.name, 100).map_err(|e| errors.push(FieldError::new("name", e))).ok();
-        let place = Text::parse_optional(&input.place, 200).map_err(|e| errors.push(FieldError::new("place", e))).ok().flatten();
-        let Some(name) = name.filter(|_| errors.is_empty()) else { return Err(ServiceError::Invalid(errors)) };
+        let name = Text::parse(&input.name, 100)
+            .map_err(|e| errors.push(FieldError::new("name", e)))
+            .ok();
+        let place = Text::parse_optional(&input.place, 200)
+            .map_err(|e| errors.push(FieldError::new("place", e)))
+            .ok()
+            .flatten();
+        let Some(name) = name.filter(|_| errors.is_empty()) else {
+            return Err(ServiceError::Invalid(errors));
+        };
         let txn = self.begin_write().await?;
         let id = volunteer_station::Entity::insert(volunteer_station::ActiveModel {
             compound_id: Set(c.id),
             name: Set(name.as_str().into()),
             place: Set(place.map(|p| p.as_str().to_string()).unwrap_or_default()),
-            checkin_early: Set(i32::from(linli_domain::volunteers::CheckinWindow::default().early_minutes)),
+            checkin_early: Set(i32::from(
+                linli_domain::volunteers::CheckinWindow::default().early_minutes,
+            )),
             active: Set(true),
             created_by: Set(actor.account_id),
             created_at: Set(self.now()),
@@ -331,37 +419,73 @@ impl Store {
         .await?
         .last_insert_id;
         let after = serde_json::json!({ "name": name.as_str(), "place": input.place.trim() });
-        crate::ratings::record(&txn, actor, c.id, "volunteer.station", "volunteer_station", id, None, Some(after)).await?;
+        crate::ratings::record(
+            &txn,
+            actor,
+            c.id,
+            "volunteer.station",
+            "volunteer_station",
+            id,
+            None,
+            Some(after),
+        )
+        .await?;
         txn.commit().await?;
         let s = self.load_station(id).await?;
         self.station_view(&s, actor, lang).await
     }
 
     /// Adds a weekly shift to a station (`ManageGrid`); every bad field is reported at once.
-    pub async fn add_volunteer_shift(&self, actor: &Actor, station_id: i64, input: &ShiftInput, lang: Lang) -> ServiceResult<ShiftView> {
+    pub async fn add_volunteer_shift(
+        &self,
+        actor: &Actor,
+        station_id: i64,
+        input: &ShiftInput,
+        lang: Lang,
+    ) -> ServiceResult<ShiftView> {
         let s = self.load_station(station_id).await?;
         actor.require(Action::ManageGrid, &s.path)?;
         let mut errors = Vec::new();
-        let weekday = input.weekday.trim().parse::<i64>().map_err(|_| Invalid::BadChoice).and_then(Weekday::from_number);
-        let weekday = weekday.map_err(|e| errors.push(FieldError::new("weekday", e))).ok();
-        let start = Clock::parse(&input.start).map_err(|e| errors.push(FieldError::new("start", e))).ok();
-        let end = Clock::parse(&input.end).map_err(|e| errors.push(FieldError::new("end", e))).ok();
+        let weekday = input
+            .weekday
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| Invalid::BadChoice)
+            .and_then(Weekday::from_number);
+        let weekday = weekday
+            .map_err(|e| errors.push(FieldError::new("weekday", e)))
+            .ok();
+        let start = Clock::parse(&input.start)
+            .map_err(|e| errors.push(FieldError::new("start", e)))
+            .ok();
+        let end = Clock::parse(&input.end)
+            .map_err(|e| errors.push(FieldError::new("end", e)))
+            .ok();
         let capacity = match input.capacity.trim().parse::<i64>() {
-            Ok(n) => linli_domain::volunteers::check_capacity(n).map(|_| n).map_err(|e| errors.push(FieldError::new("capacity", e))).ok(),
+            Ok(n) => linli_domain::volunteers::check_capacity(n)
+                .map(|_| n)
+                .map_err(|e| errors.push(FieldError::new("capacity", e)))
+                .ok(),
             Err(_) => {
                 errors.push(FieldError::new("capacity", Invalid::NotANumber));
                 None
             }
         };
         let pattern = match (weekday, start, end, capacity) {
-            (Some(w), Some(a), Some(b), Some(c)) if errors.is_empty() => ShiftPattern::new(w, a, b, c).map_err(ServiceError::Invalid)?,
+            (Some(w), Some(a), Some(b), Some(c)) if errors.is_empty() => {
+                ShiftPattern::new(w, a, b, c).map_err(ServiceError::Invalid)?
+            }
             _ => {
                 if let (Some(a), Some(b)) = (start, end)
                     && b <= a
                 {
                     errors.push(FieldError::new("end", Invalid::EndBeforeStart));
                 }
-                errors.sort_by_key(|e| ["weekday", "start", "end", "capacity"].iter().position(|f| *f == e.field));
+                errors.sort_by_key(|e| {
+                    ["weekday", "start", "end", "capacity"]
+                        .iter()
+                        .position(|f| *f == e.field)
+                });
                 return Err(ServiceError::Invalid(errors));
             }
         };
@@ -381,23 +505,51 @@ impl Store {
         .exec_with_returning(&txn)
         .await?;
         let after = serde_json::json!({ "station": s.row.id, "weekday": pattern.weekday.number(), "start": pattern.start.to_string(), "end": pattern.end.to_string(), "capacity": pattern.capacity });
-        crate::ratings::record(&txn, actor, s.compound.id, "volunteer.shift", "volunteer_shift", row.id, None, Some(after)).await?;
+        crate::ratings::record(
+            &txn,
+            actor,
+            s.compound.id,
+            "volunteer.shift",
+            "volunteer_shift",
+            row.id,
+            None,
+            Some(after),
+        )
+        .await?;
         txn.commit().await?;
         Ok(shift_view(&row, lang))
     }
 
     /// Takes a shift off the station's week (`ManageGrid`); turns already taken stay.
     pub async fn retire_volunteer_shift(&self, actor: &Actor, shift_id: i64) -> ServiceResult<i64> {
-        let shift = volunteer_shift::Entity::find_by_id(shift_id).one(self.read()).await?.ok_or(ServiceError::NotFound { entity: "volunteer_shift" })?;
+        let shift = volunteer_shift::Entity::find_by_id(shift_id)
+            .one(self.read())
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "volunteer_shift",
+            })?;
         let s = self.load_station(shift.station_id).await?;
         actor.require(Action::ManageGrid, &s.path)?;
         let txn = self.begin_write().await?;
         volunteer_shift::Entity::update_many()
-            .col_expr(volunteer_shift::Column::Active, sea_orm::sea_query::Expr::value(false))
+            .col_expr(
+                volunteer_shift::Column::Active,
+                sea_orm::sea_query::Expr::value(false),
+            )
             .filter(volunteer_shift::Column::Id.eq(shift.id))
             .exec(&txn)
             .await?;
-        crate::ratings::record(&txn, actor, s.compound.id, "volunteer.shift_retired", "volunteer_shift", shift.id, Some(serde_json::json!({"active": true})), Some(serde_json::json!({"active": false}))).await?;
+        crate::ratings::record(
+            &txn,
+            actor,
+            s.compound.id,
+            "volunteer.shift_retired",
+            "volunteer_shift",
+            shift.id,
+            Some(serde_json::json!({"active": true})),
+            Some(serde_json::json!({"active": false})),
+        )
+        .await?;
         txn.commit().await?;
         Ok(s.row.id)
     }
@@ -405,13 +557,26 @@ impl Store {
     /// The station's rota for a month (`2026-11`, this month when blank): a Monday-first
     /// calendar of every shift on every day with the people on it, the viewer's own turns,
     /// turns they could swap for, and open swap requests.
-    pub async fn volunteer_rota(&self, actor: &Actor, station_id: i64, month: &str, lang: Lang) -> ServiceResult<RotaView> {
+    pub async fn volunteer_rota(
+        &self,
+        actor: &Actor,
+        station_id: i64,
+        month: &str,
+        lang: Lang,
+    ) -> ServiceResult<RotaView> {
         let s = self.load_station(station_id).await?;
         actor.require(Action::ViewPublic, &s.path)?;
         let month = month_or_now(month, self.now())?;
         let station = self.station_view(&s, actor, lang).await?;
-        let shifts = volunteer_shift::Entity::find().filter(volunteer_shift::Column::StationId.eq(s.row.id)).all(self.read()).await?;
-        let patterns: Vec<(i64, ShiftPattern)> = shifts.iter().filter(|x| x.active).map(|x| Ok((x.id, pattern(x)?))).collect::<ServiceResult<_>>()?;
+        let shifts = volunteer_shift::Entity::find()
+            .filter(volunteer_shift::Column::StationId.eq(s.row.id))
+            .all(self.read())
+            .await?;
+        let patterns: Vec<(i64, ShiftPattern)> = shifts
+            .iter()
+            .filter(|x| x.active)
+            .map(|x| Ok((x.id, pattern(x)?)))
+            .collect::<ServiceResult<_>>()?;
         let (first, last) = month_bounds(month);
         let signups = volunteer_signup::Entity::find()
             .filter(volunteer_signup::Column::StationId.eq(s.row.id))
@@ -422,22 +587,43 @@ impl Store {
             .await?;
         let checked: HashSet<i64> = self.checked_in(signups.iter().map(|x| x.id)).await?;
         let now = china_moment(self.now())?;
-        let turns: Vec<TurnView> = signups.iter().map(|x| turn_view(x, checked.contains(&x.id), actor, now)).collect();
+        let turns: Vec<TurnView> = signups
+            .iter()
+            .map(|x| turn_view(x, checked.contains(&x.id), actor, now))
+            .collect();
         let mut by_slot: HashMap<(i64, String), Vec<TurnView>> = HashMap::new();
         for t in &turns {
-            by_slot.entry((t.shift_id, t.day.clone())).or_default().push(t.clone());
+            by_slot
+                .entry((t.shift_id, t.day.clone()))
+                .or_default()
+                .push(t.clone());
         }
         // Slots from the week's shifts, and any turn whose shift was retired since.
         let mut slots: Vec<SlotView> = month_rota(month, &patterns)
             .into_iter()
             .map(|slot| {
-                let people = by_slot.remove(&(slot.shift, slot.when.day.to_string())).unwrap_or_default();
-                slot_view(slot.shift, slot.when, slot.capacity, people, now, station.can_sign_up)
+                let people = by_slot
+                    .remove(&(slot.shift, slot.when.day.to_string()))
+                    .unwrap_or_default();
+                slot_view(
+                    slot.shift,
+                    slot.when,
+                    slot.capacity,
+                    people,
+                    now,
+                    station.can_sign_up,
+                )
             })
             .collect();
         for ((shift_id, _), people) in by_slot {
-            if let (Some(first), Some(shift)) = (people.first(), shifts.iter().find(|x| x.id == shift_id)) {
-                let when = Interval { day: Day::parse(&first.day).map_err(|e| FieldError::new("day", e))?, start: clock(shift.start_min), end: clock(shift.end_min) };
+            if let (Some(first), Some(shift)) =
+                (people.first(), shifts.iter().find(|x| x.id == shift_id))
+            {
+                let when = Interval {
+                    day: Day::parse(&first.day).map_err(|e| FieldError::new("day", e))?,
+                    start: clock(shift.start_min),
+                    end: clock(shift.end_min),
+                };
                 let cap = u16::try_from(shift.capacity).unwrap_or(1);
                 slots.push(slot_view(shift_id, when, cap, people, now, false));
             }
@@ -446,8 +632,14 @@ impl Store {
         let weeks = calendar(month, slots, now, lang);
         let mut my_turns: Vec<TurnView> = turns.iter().filter(|t| t.mine).cloned().collect();
         my_turns.sort_by(|a, b| (&a.day, &a.start).cmp(&(&b.day, &b.start)));
-        let swappable: Vec<TurnView> = turns.iter().filter(|t| !t.mine && !t.started).cloned().collect();
-        let swaps = self.open_swaps(actor, &s, station.can_manage, now, lang).await?;
+        let swappable: Vec<TurnView> = turns
+            .iter()
+            .filter(|t| !t.mine && !t.started)
+            .cloned()
+            .collect();
+        let swaps = self
+            .open_swaps(actor, &s, station.can_manage, now, lang)
+            .await?;
         Ok(RotaView {
             station,
             month: month.to_string(),
@@ -462,32 +654,57 @@ impl Store {
     }
 
     /// Which of these turns have a check-in.
-    pub(crate) async fn checked_in(&self, ids: impl Iterator<Item = i64>) -> ServiceResult<HashSet<i64>> {
+    pub(crate) async fn checked_in(
+        &self,
+        ids: impl Iterator<Item = i64>,
+    ) -> ServiceResult<HashSet<i64>> {
         let ids: Vec<i64> = ids.collect();
         let mut out = HashSet::new();
         for chunk in ids.chunks(500) {
-            let rows = volunteer_checkin::Entity::find().filter(volunteer_checkin::Column::SignupId.is_in(chunk.to_vec())).all(self.read()).await?;
+            let rows = volunteer_checkin::Entity::find()
+                .filter(volunteer_checkin::Column::SignupId.is_in(chunk.to_vec()))
+                .all(self.read())
+                .await?;
             out.extend(rows.into_iter().map(|c| c.signup_id));
         }
         Ok(out)
     }
 
-    async fn open_swaps(&self, actor: &Actor, s: &LoadedStation, manager: bool, now: Moment, lang: Lang) -> ServiceResult<Vec<SwapView>> {
+    async fn open_swaps(
+        &self,
+        actor: &Actor,
+        s: &LoadedStation,
+        manager: bool,
+        now: Moment,
+        lang: Lang,
+    ) -> ServiceResult<Vec<SwapView>> {
         let rows = volunteer_swap::Entity::find()
             .filter(volunteer_swap::Column::StationId.eq(s.row.id))
-            .filter(volunteer_swap::Column::Status.eq(linli_domain::volunteers::SwapStatus::Proposed.as_str()))
+            .filter(
+                volunteer_swap::Column::Status
+                    .eq(linli_domain::volunteers::SwapStatus::Proposed.as_str()),
+            )
             .order_by_asc(volunteer_swap::Column::Id)
             .all(self.read())
             .await?;
         let mut out = Vec::new();
-        for r in rows.into_iter().filter(|r| manager || r.requested_by == actor.account_id || r.counterpart_id == actor.account_id) {
+        for r in rows.into_iter().filter(|r| {
+            manager || r.requested_by == actor.account_id || r.counterpart_id == actor.account_id
+        }) {
             out.push(self.swap_view(&r, actor, now, lang).await?);
         }
         Ok(out)
     }
 }
 
-fn slot_view(shift_id: i64, when: Interval, capacity: u16, people: Vec<TurnView>, now: Moment, can_sign_up: bool) -> SlotView {
+fn slot_view(
+    shift_id: i64,
+    when: Interval,
+    capacity: u16,
+    people: Vec<TurnView>,
+    now: Moment,
+    can_sign_up: bool,
+) -> SlotView {
     let started = started(&when, now);
     let full = people.len() >= usize::from(capacity);
     let my_signup = people.iter().find(|p| p.mine).map(|p| p.signup_id);
@@ -507,7 +724,12 @@ fn slot_view(shift_id: i64, when: Interval, capacity: u16, people: Vec<TurnView>
 }
 
 /// Monday-first weeks of a month, each day with its slots.
-fn calendar(month: Month, slots: Vec<SlotView>, now: Moment, lang: Lang) -> Vec<Vec<Option<DayCell>>> {
+fn calendar(
+    month: Month,
+    slots: Vec<SlotView>,
+    now: Moment,
+    lang: Lang,
+) -> Vec<Vec<Option<DayCell>>> {
     let mut by_day: HashMap<String, Vec<SlotView>> = HashMap::new();
     for s in slots {
         by_day.entry(s.day.clone()).or_default().push(s);
@@ -546,13 +768,21 @@ mod tests {
     fn china_time_is_eight_hours_ahead() {
         // 2026-11-25 16:30 UTC is 2026-11-26 00:30 in China.
         let m = china_moment(1_795_624_200).unwrap();
-        assert_eq!((m.day.to_string(), m.at.to_string()), ("2026-11-26".to_string(), "00:30".to_string()));
+        assert_eq!(
+            (m.day.to_string(), m.at.to_string()),
+            ("2026-11-26".to_string(), "00:30".to_string())
+        );
     }
 
     #[test]
     fn a_calendar_starts_on_monday() {
         let nov = Month::new(2026, 11).unwrap();
-        let weeks = calendar(nov, Vec::new(), china_moment(1_795_624_200).unwrap(), Lang::Zh);
+        let weeks = calendar(
+            nov,
+            Vec::new(),
+            china_moment(1_795_624_200).unwrap(),
+            Lang::Zh,
+        );
         assert_eq!(weeks.len(), 6, "1 November 2026 is a Sunday");
         assert!(weeks[0][..6].iter().all(Option::is_none));
         assert_eq!(weeks[0][6].as_ref().unwrap().day, "2026-11-01");

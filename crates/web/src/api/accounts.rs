@@ -39,25 +39,49 @@ pub struct TokenRequest {
 /// an account may make 20 tokens an hour.
 #[utoipa::path(post, path = "/tokens", tag = "accounts", security(()), request_body = TokenRequest,
     responses((status = 201, body = NewToken), (status = 401, body = ApiError), (status = 422, body = ApiError), (status = 429, body = ApiError)))]
-async fn create_token(state: State, ctx: Ctx, ApiJson(req): ApiJson<TokenRequest, true>) -> Result<(StatusCode, Json<NewToken>), WebError> {
+async fn create_token(
+    state: State,
+    ctx: Ctx,
+    ApiJson(req): ApiJson<TokenRequest, true>,
+) -> Result<(StatusCode, Json<NewToken>), WebError> {
     let s = &state.store;
-    let account = s.authenticate(&req.login, &req.password, ctx.client).await.map_err(|e| ctx.err(e))?;
-    let actor = s.actor(account.id).await.map_err(|e| ctx.err(e))?.ok_or_else(|| ctx.err(ServiceError::BadCredentials))?;
-    let token = s.create_api_token(&actor, &req.name).await.map_err(|e| ctx.err(e))?;
+    let account = s
+        .authenticate(&req.login, &req.password, ctx.client)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let actor = s
+        .actor(account.id)
+        .await
+        .map_err(|e| ctx.err(e))?
+        .ok_or_else(|| ctx.err(ServiceError::BadCredentials))?;
+    let token = s
+        .create_api_token(&actor, &req.name)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok((StatusCode::CREATED, Json(token)))
 }
 
 /// Your API tokens, newest first; revoked and expired ones are listed as not `active`.
 #[utoipa::path(get, path = "/tokens", tag = "accounts", responses((status = 200, body = Vec<TokenView>), (status = 401, body = ApiError)))]
 async fn list_tokens(state: State, ctx: Ctx) -> ApiResult<Vec<TokenView>> {
-    Ok(Json(state.store.api_tokens(ctx.actor()?).await.map_err(|e| ctx.err(e))?))
+    Ok(Json(
+        state
+            .store
+            .api_tokens(ctx.actor()?)
+            .await
+            .map_err(|e| ctx.err(e))?,
+    ))
 }
 
 /// Revoke one of your API tokens (from then on it authenticates no one).
 #[utoipa::path(delete, path = "/tokens/{id}", tag = "accounts", params(("id" = i64, Path)),
     responses((status = 204), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
 async fn revoke_token(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> Result<StatusCode, WebError> {
-    state.store.revoke_api_token(ctx.actor()?, id).await.map_err(|e| ctx.err(e))?;
+    state
+        .store
+        .revoke_api_token(ctx.actor()?, id)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -73,14 +97,28 @@ pub struct PasswordChange {
 /// or token of this request keeps working.
 #[utoipa::path(post, path = "/password", tag = "accounts", request_body = PasswordChange,
     responses((status = 204), (status = 401, body = ApiError), (status = 422, body = ApiError), (status = 429, body = ApiError)))]
-async fn change_password(state: State, ctx: Ctx, ApiJson(req): ApiJson<PasswordChange>) -> Result<StatusCode, WebError> {
+async fn change_password(
+    state: State,
+    ctx: Ctx,
+    ApiJson(req): ApiJson<PasswordChange>,
+) -> Result<StatusCode, WebError> {
     let actor = ctx.actor()?;
     let keep = match (&ctx.token, &ctx.session) {
         (Some(t), _) => Some(Credential::Token(t)),
         (None, Some(s)) => Some(Credential::Session(s)),
         (None, None) => None,
     };
-    state.store.change_password(actor, &req.current_password, &req.password, keep, ctx.client).await.map_err(|e| ctx.err(e))?;
+    state
+        .store
+        .change_password(
+            actor,
+            &req.current_password,
+            &req.password,
+            keep,
+            ctx.client,
+        )
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -89,7 +127,11 @@ async fn change_password(state: State, ctx: Ctx, ApiJson(req): ApiJson<PasswordC
 async fn logout(state: State, ctx: Ctx) -> Result<StatusCode, WebError> {
     let actor = ctx.actor()?;
     match (&ctx.token, &ctx.session) {
-        (Some(t), _) => state.store.revoke_token_secret(actor, t).await.map_err(|e| ctx.err(e))?,
+        (Some(t), _) => state
+            .store
+            .revoke_token_secret(actor, t)
+            .await
+            .map_err(|e| ctx.err(e))?,
         (None, Some(s)) => state.store.logout(s).await.map_err(|e| ctx.err(e))?,
         (None, None) => {}
     }
@@ -116,6 +158,13 @@ async fn me(ctx: Ctx) -> ApiResult<Me> {
     Ok(Json(Me {
         account_id: a.account_id,
         name: a.name.clone(),
-        roles: a.grants.iter().map(|g| MeRole { role: g.role.as_str().into(), at: g.at.to_string() }).collect(),
+        roles: a
+            .grants
+            .iter()
+            .map(|g| MeRole {
+                role: g.role.as_str().into(),
+                at: g.at.to_string(),
+            })
+            .collect(),
     }))
 }

@@ -10,8 +10,8 @@ use crate::{AppState, State};
 use axum::Json;
 use axum::http::StatusCode;
 use linli_store::proposals::{
-    CandidateView, ElectionBallotInput, ElectionBallotView, ElectionInput, ElectionView, MeetingInput, MeetingRow, MeetingView,
-    NominationInput, RolesGranted,
+    CandidateView, ElectionBallotInput, ElectionBallotView, ElectionInput, ElectionView,
+    MeetingInput, MeetingRow, MeetingView, NominationInput, RolesGranted,
 };
 use std::sync::Arc;
 use utoipa_axum::router::OpenApiRouter;
@@ -31,8 +31,17 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
 /// Put an election forward (as a draft): the committee for a compound, heads for a building or unit.
 #[utoipa::path(post, path = "/compounds/{id}/elections", tag = "elections", params(("id" = i64, Path)), request_body = ElectionInput,
     responses((status = 201, body = ElectionView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn create_election(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<ElectionInput>) -> Result<(StatusCode, Json<ElectionView>), WebError> {
-    let v = state.store.create_election(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?;
+async fn create_election(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<ElectionInput>,
+) -> Result<(StatusCode, Json<ElectionView>), WebError> {
+    let v = state
+        .store
+        .create_election(ctx.actor()?, id, &input, ctx.lang)
+        .await
+        .map_err(e(&ctx))?;
     Ok((StatusCode::CREATED, Json(v)))
 }
 
@@ -40,50 +49,107 @@ async fn create_election(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(inpu
 #[utoipa::path(get, path = "/proposals/{id}/election", tag = "elections", params(("id" = i64, Path)),
     responses((status = 200, body = ElectionView), (status = 404, body = ApiError)))]
 async fn election(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<ElectionView> {
-    Ok(Json(state.store.election(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .election(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Nominate a candidate (`self`, or `residents` / `party_branch` by the committee) while in draft or deliberation.
 #[utoipa::path(post, path = "/proposals/{id}/candidates", tag = "elections", params(("id" = i64, Path)), request_body = NominationInput,
     responses((status = 201, body = CandidateView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn nominate(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<NominationInput>) -> Result<(StatusCode, Json<CandidateView>), WebError> {
-    let c = state.store.nominate(ctx.actor()?, id, &input).await.map_err(e(&ctx))?;
+async fn nominate(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<NominationInput>,
+) -> Result<(StatusCode, Json<CandidateView>), WebError> {
+    let c = state
+        .store
+        .nominate(ctx.actor()?, id, &input)
+        .await
+        .map_err(e(&ctx))?;
     Ok((StatusCode::CREATED, Json(c)))
 }
 
 /// Cast or change an election ballot: at most as many candidates as seats.
 #[utoipa::path(post, path = "/proposals/{id}/election-ballots", tag = "elections", params(("id" = i64, Path)), request_body = ElectionBallotInput,
     responses((status = 200, body = ElectionBallotView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn cast_election_ballot(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<ElectionBallotInput>) -> ApiResult<ElectionBallotView> {
-    Ok(Json(state.store.cast_election_ballot(ctx.actor()?, id, &input).await.map_err(e(&ctx))?))
+async fn cast_election_ballot(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<ElectionBallotInput>,
+) -> ApiResult<ElectionBallotView> {
+    Ok(Json(
+        state
+            .store
+            .cast_election_ballot(ctx.actor()?, id, &input)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Every version of every election ballot, in the order cast (those who run or assist the vote).
 #[utoipa::path(get, path = "/proposals/{id}/election-ballots", tag = "elections", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<ElectionBallotView>), (status = 403, body = ApiError)))]
-async fn election_ballots(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<ElectionBallotView>> {
-    Ok(Json(state.store.election_ballot_history(ctx.actor()?, id).await.map_err(e(&ctx))?))
+async fn election_ballots(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+) -> ApiResult<Vec<ElectionBallotView>> {
+    Ok(Json(
+        state
+            .store
+            .election_ballot_history(ctx.actor()?, id)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Give the elected who have accounts their role on the election's scope.
 #[utoipa::path(post, path = "/proposals/{id}/election/roles", tag = "elections", params(("id" = i64, Path)),
     responses((status = 200, body = RolesGranted), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
 async fn grant_roles(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<RolesGranted> {
-    Ok(Json(state.store.grant_elected_roles(ctx.actor()?, id).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .grant_elected_roles(ctx.actor()?, id)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// A compound's council meetings, latest first.
 #[utoipa::path(get, path = "/compounds/{id}/meetings", tag = "elections", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<MeetingRow>), (status = 403, body = ApiError)))]
 async fn list_meetings(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<MeetingRow>> {
-    Ok(Json(state.store.list_meetings(ctx.actor()?, id).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .list_meetings(ctx.actor()?, id)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Hold a council meeting: title, date, place, agenda with outcomes, attendance, minutes.
 #[utoipa::path(post, path = "/compounds/{id}/meetings", tag = "elections", params(("id" = i64, Path)), request_body = MeetingInput,
     responses((status = 201, body = MeetingView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn create_meeting(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<MeetingInput>) -> Result<(StatusCode, Json<MeetingView>), WebError> {
-    let m = state.store.create_meeting(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?;
+async fn create_meeting(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<MeetingInput>,
+) -> Result<(StatusCode, Json<MeetingView>), WebError> {
+    let m = state
+        .store
+        .create_meeting(ctx.actor()?, id, &input, ctx.lang)
+        .await
+        .map_err(e(&ctx))?;
     Ok((StatusCode::CREATED, Json(m)))
 }
 
@@ -91,12 +157,29 @@ async fn create_meeting(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input
 #[utoipa::path(get, path = "/meetings/{id}", tag = "elections", params(("id" = i64, Path)),
     responses((status = 200, body = MeetingView), (status = 404, body = ApiError)))]
 async fn meeting(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<MeetingView> {
-    Ok(Json(state.store.meeting(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .meeting(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Record a meeting (replaces its fields, agenda and outcomes).
 #[utoipa::path(put, path = "/meetings/{id}", tag = "elections", params(("id" = i64, Path)), request_body = MeetingInput,
     responses((status = 200, body = MeetingView), (status = 403, body = ApiError), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
-async fn update_meeting(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<MeetingInput>) -> ApiResult<MeetingView> {
-    Ok(Json(state.store.update_meeting(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?))
+async fn update_meeting(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<MeetingInput>,
+) -> ApiResult<MeetingView> {
+    Ok(Json(
+        state
+            .store
+            .update_meeting(ctx.actor()?, id, &input, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }

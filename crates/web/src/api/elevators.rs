@@ -42,35 +42,71 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(community_dashboard))
         .routes(routes!(compound_dashboard))
         .routes(routes!(compound_bills))
-        .merge(OpenApiRouter::new().routes(routes!(add_document)).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(add_document))
+                .layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)),
+        )
 }
 
 /// The elevator projects of a compound by stage, each with what blocks it.
 #[utoipa::path(get, path = "/compounds/{id}/elevators", tag = "elevators", params(("id" = i64, Path)),
     responses((status = 200, body = BoardView), (status = 403, body = ApiError)))]
 async fn board(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<BoardView> {
-    Ok(Json(state.store.elevator_board(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .elevator_board(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Start the retrofit project of a unit: `{"unit_id": 7, "proposal_id": 3}`.
 #[utoipa::path(post, path = "/compounds/{id}/elevators", tag = "elevators", params(("id" = i64, Path)), request_body = ProjectInput,
     responses((status = 201, body = ProjectView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn create(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<ProjectInput>) -> Result<(StatusCode, Json<ProjectView>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.create_elevator_project(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?)))
+async fn create(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<ProjectInput>,
+) -> Result<(StatusCode, Json<ProjectView>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .create_elevator_project(ctx.actor()?, id, &input, ctx.lang)
+                .await
+                .map_err(e(&ctx))?,
+        ),
+    ))
 }
 
 /// The elevator projects of every compound of a community, by stage.
 #[utoipa::path(get, path = "/communities/{id}/elevators", tag = "elevators", params(("id" = i64, Path)),
     responses((status = 200, body = BoardView), (status = 403, body = ApiError)))]
 async fn community_board(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<BoardView> {
-    Ok(Json(state.store.community_elevator_board(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .community_elevator_board(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// A project: stages with dates, blockers, plan, money, documents, history.
 #[utoipa::path(get, path = "/elevators/{id}", tag = "elevators", params(("id" = i64, Path)),
     responses((status = 200, body = ProjectView), (status = 404, body = ApiError)))]
 async fn project(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<ProjectView> {
-    Ok(Json(state.store.elevator_project(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .elevator_project(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Save the plan (cost, subsidy, how the cost is split — `share_mode` `floors` or
@@ -78,15 +114,37 @@ async fn project(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Project
 /// notice period, proposal). Refused once the share table is fixed; every bad field is reported.
 #[utoipa::path(put, path = "/elevators/{id}/plan", tag = "elevators", params(("id" = i64, Path)), request_body = PlanInput,
     responses((status = 200, body = ProjectView), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
-async fn update_plan(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<PlanInput>) -> ApiResult<ProjectView> {
-    Ok(Json(state.store.update_elevator_plan(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?))
+async fn update_plan(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<PlanInput>,
+) -> ApiResult<ProjectView> {
+    Ok(Json(
+        state
+            .store
+            .update_elevator_plan(ctx.actor()?, id, &input, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Move the project `forward` (refused with every blocker named) or `back` (before construction).
 #[utoipa::path(post, path = "/elevators/{id}/stage", tag = "elevators", params(("id" = i64, Path)), request_body = StepInput,
     responses((status = 200, body = ProjectView), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
-async fn step(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<StepInput>) -> ApiResult<ProjectView> {
-    Ok(Json(state.store.step_elevator_project(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?))
+async fn step(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<StepInput>,
+) -> ApiResult<ProjectView> {
+    Ok(Json(
+        state
+            .store
+            .step_elevator_project(ctx.actor()?, id, &input, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -104,8 +162,28 @@ pub struct DocumentParams {
 #[utoipa::path(post, path = "/elevators/{id}/documents", tag = "elevators", params(("id" = i64, Path), DocumentParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 201, body = ProjectView), (status = 422, body = ApiError)))]
-async fn add_document(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<DocumentParams>, body: Bytes) -> Result<(StatusCode, Json<ProjectView>), WebError> {
-    let view = state.store.add_elevator_document(ctx.actor()?, id, DocumentUpload { kind: p.kind, title: p.title, file_name: p.name, bytes: body.to_vec() }, ctx.lang).await.map_err(e(&ctx))?;
+async fn add_document(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(p): Q<DocumentParams>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<ProjectView>), WebError> {
+    let view = state
+        .store
+        .add_elevator_document(
+            ctx.actor()?,
+            id,
+            DocumentUpload {
+                kind: p.kind,
+                title: p.title,
+                file_name: p.name,
+                bytes: body.to_vec(),
+            },
+            ctx.lang,
+        )
+        .await
+        .map_err(e(&ctx))?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -114,51 +192,118 @@ async fn add_document(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<Documen
 #[utoipa::path(get, path = "/elevators/{id}/shares", tag = "elevators", params(("id" = i64, Path)),
     responses((status = 200, body = ShareTableView), (status = 422, body = ApiError)))]
 async fn shares(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<ShareTableView> {
-    Ok(Json(state.store.elevator_shares(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .elevator_shares(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Fix the share table from the unit's households as registered now.
 #[utoipa::path(post, path = "/elevators/{id}/shares/fix", tag = "elevators", params(("id" = i64, Path)), request_body = FixSharesInput,
     responses((status = 200, body = ShareTableView), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
-async fn fix_shares(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<FixSharesInput>) -> ApiResult<ShareTableView> {
-    Ok(Json(state.store.fix_elevator_shares(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?))
+async fn fix_shares(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<FixSharesInput>,
+) -> ApiResult<ShareTableView> {
+    Ok(Json(
+        state
+            .store
+            .fix_elevator_shares(ctx.actor()?, id, &input, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Release a fixed share table (only while nobody has paid), so the plan can change.
 #[utoipa::path(post, path = "/elevators/{id}/shares/release", tag = "elevators", params(("id" = i64, Path)), request_body = FixSharesInput,
     responses((status = 200, body = ShareTableView), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
-async fn release_shares(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<FixSharesInput>) -> ApiResult<ShareTableView> {
-    Ok(Json(state.store.release_elevator_shares(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?))
+async fn release_shares(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<FixSharesInput>,
+) -> ApiResult<ShareTableView> {
+    Ok(Json(
+        state
+            .store
+            .release_elevator_shares(ctx.actor()?, id, &input, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// The households that still owe, largest debt first.
 #[utoipa::path(get, path = "/elevators/{id}/outstanding", tag = "elevators", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<ShareRow>)))]
 async fn outstanding(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<ShareRow>> {
-    Ok(Json(state.store.elevator_outstanding(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .elevator_outstanding(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Queue a payment reminder in the notification outbox for the owners of every household
 /// that still owes (at most once a day per project).
 #[utoipa::path(post, path = "/elevators/{id}/reminders", tag = "elevators", params(("id" = i64, Path)),
     responses((status = 201, body = ReminderBatch), (status = 422, body = ApiError), (status = 403, body = ApiError)))]
-async fn remind(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> Result<(StatusCode, Json<ReminderBatch>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.remind_elevator_owing(ctx.actor()?, id).await.map_err(e(&ctx))?)))
+async fn remind(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+) -> Result<(StatusCode, Json<ReminderBatch>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .remind_elevator_owing(ctx.actor()?, id)
+                .await
+                .map_err(e(&ctx))?,
+        ),
+    ))
 }
 
 /// Every payment of the project, newest first.
 #[utoipa::path(get, path = "/elevators/{id}/payments", tag = "elevators", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<PaymentView>), (status = 403, body = ApiError)))]
 async fn payments(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<PaymentView>> {
-    Ok(Json(state.store.elevator_payments(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .elevator_payments(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Record a household's payment: `{"household_id": 8, "amount": "27480", "method": "cash",
 /// "receipt_no": "GQ-0001"}`. Refused above what the household still owes.
 #[utoipa::path(post, path = "/elevators/{id}/payments", tag = "elevators", params(("id" = i64, Path)), request_body = PaymentInput,
     responses((status = 201, body = PaymentView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn record_payment(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<PaymentInput>) -> Result<(StatusCode, Json<PaymentView>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.record_elevator_payment(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?)))
+async fn record_payment(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<PaymentInput>,
+) -> Result<(StatusCode, Json<PaymentView>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .record_elevator_payment(ctx.actor()?, id, &input, ctx.lang)
+                .await
+                .map_err(e(&ctx))?,
+        ),
+    ))
 }
 
 /// Void a wrongly recorded payment: a correction entry of the opposite amount is added (the
@@ -166,22 +311,52 @@ async fn record_payment(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input
 #[utoipa::path(post, path = "/elevators/{id}/payments/{payment}/void", tag = "elevators",
     params(("id" = i64, Path), ("payment" = i64, Path)), request_body = VoidInput,
     responses((status = 201, body = PaymentView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn void_payment(state: State, ctx: Ctx, Ids((id, payment)): Ids<(i64, i64)>, ApiJson(input): ApiJson<VoidInput>) -> Result<(StatusCode, Json<PaymentView>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.void_elevator_payment(ctx.actor()?, id, payment, &input, ctx.lang).await.map_err(e(&ctx))?)))
+async fn void_payment(
+    state: State,
+    ctx: Ctx,
+    Ids((id, payment)): Ids<(i64, i64)>,
+    ApiJson(input): ApiJson<VoidInput>,
+) -> Result<(StatusCode, Json<PaymentView>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .void_elevator_payment(ctx.actor()?, id, payment, &input, ctx.lang)
+                .await
+                .map_err(e(&ctx))?,
+        ),
+    ))
 }
 
 /// A household's bill: its share, what it paid, what it owes.
 #[utoipa::path(get, path = "/elevators/{id}/bills/{household_id}", tag = "elevators", params(("id" = i64, Path), ("household_id" = i64, Path)),
     responses((status = 200, body = BillView), (status = 404, body = ApiError)))]
-async fn bill(state: State, ctx: Ctx, Ids((id, household_id)): Ids<(i64, i64)>) -> ApiResult<BillView> {
-    Ok(Json(state.store.elevator_bill(ctx.actor()?, id, household_id, ctx.lang).await.map_err(e(&ctx))?))
+async fn bill(
+    state: State,
+    ctx: Ctx,
+    Ids((id, household_id)): Ids<(i64, i64)>,
+) -> ApiResult<BillView> {
+    Ok(Json(
+        state
+            .store
+            .elevator_bill(ctx.actor()?, id, household_id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Every household's bill, in the order of the share table (for printing them all).
 #[utoipa::path(get, path = "/elevators/{id}/bills", tag = "elevators", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<BillView>), (status = 404, body = ApiError)))]
 async fn bills(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<BillView>> {
-    Ok(Json(state.store.elevator_bills(ctx.actor()?, id, None, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .elevator_bills(ctx.actor()?, id, None, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -194,16 +369,38 @@ pub struct MonthsPage {
 /// The running costs of a project in operation: how they are shared, and the months entered.
 #[utoipa::path(get, path = "/elevators/{id}/operation", tag = "elevators", params(("id" = i64, Path), MonthsPage),
     responses((status = 200, body = OperationView), (status = 404, body = ApiError)))]
-async fn operation(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<MonthsPage>) -> ApiResult<OperationView> {
-    Ok(Json(state.store.elevator_operation(ctx.actor()?, id, q.page.unwrap_or(1), ctx.lang).await.map_err(e(&ctx))?))
+async fn operation(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(q): Q<MonthsPage>,
+) -> ApiResult<OperationView> {
+    Ok(Json(
+        state
+            .store
+            .elevator_operation(ctx.actor()?, id, q.page.unwrap_or(1), ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// How the project shares its running costs from now on: `{"split": "coefficients", "note": "…"}`
 /// (`equal` or `coefficients`; equal until set).
 #[utoipa::path(put, path = "/elevators/{id}/operation/split", tag = "elevators", params(("id" = i64, Path)), request_body = SplitInput,
     responses((status = 200, body = OperationView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn operation_split(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<SplitInput>) -> ApiResult<OperationView> {
-    Ok(Json(state.store.set_elevator_operation_split(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?))
+async fn operation_split(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<SplitInput>,
+) -> ApiResult<OperationView> {
+    Ok(Json(
+        state
+            .store
+            .set_elevator_operation_split(ctx.actor()?, id, &input, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Enter a month's cost of one kind and share it: `{"month": "2026-11", "kind": "maintenance",
@@ -211,38 +408,88 @@ async fn operation_split(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(inpu
 /// `"replace": true`; the project must be in operation, the month not before it nor ahead.
 #[utoipa::path(post, path = "/elevators/{id}/operation/costs", tag = "elevators", params(("id" = i64, Path)), request_body = CostInput,
     responses((status = 201, body = CostView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn operation_cost(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<CostInput>) -> Result<(StatusCode, Json<CostView>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.enter_elevator_operation_cost(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?)))
+async fn operation_cost(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<CostInput>,
+) -> Result<(StatusCode, Json<CostView>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .enter_elevator_operation_cost(ctx.actor()?, id, &input, ctx.lang)
+                .await
+                .map_err(e(&ctx))?,
+        ),
+    ))
 }
 
 /// A month's statement of the unit: every household's part of each kind of cost.
 #[utoipa::path(get, path = "/elevators/{id}/operation/{month}", tag = "elevators", params(("id" = i64, Path), ("month" = String, Path, description = "2026-11")),
     responses((status = 200, body = UnitStatementView), (status = 422, body = ApiError)))]
-async fn unit_statement(state: State, ctx: Ctx, Ids((id, month)): Ids<(i64, String)>) -> ApiResult<UnitStatementView> {
-    Ok(Json(state.store.elevator_unit_statement(ctx.actor()?, id, &month, ctx.lang).await.map_err(e(&ctx))?))
+async fn unit_statement(
+    state: State,
+    ctx: Ctx,
+    Ids((id, month)): Ids<(i64, String)>,
+) -> ApiResult<UnitStatementView> {
+    Ok(Json(
+        state
+            .store
+            .elevator_unit_statement(ctx.actor()?, id, &month, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// One household's running costs of a month.
 #[utoipa::path(get, path = "/elevators/{id}/operation/{month}/households/{household_id}", tag = "elevators",
     params(("id" = i64, Path), ("month" = String, Path), ("household_id" = i64, Path)),
     responses((status = 200, body = HouseholdStatementView), (status = 404, body = ApiError)))]
-async fn household_statement(state: State, ctx: Ctx, Ids((id, month, household_id)): Ids<(i64, String, i64)>) -> ApiResult<HouseholdStatementView> {
-    Ok(Json(state.store.elevator_household_statement(ctx.actor()?, id, &month, household_id, ctx.lang).await.map_err(e(&ctx))?))
+async fn household_statement(
+    state: State,
+    ctx: Ctx,
+    Ids((id, month, household_id)): Ids<(i64, String, i64)>,
+) -> ApiResult<HouseholdStatementView> {
+    Ok(Json(
+        state
+            .store
+            .elevator_household_statement(ctx.actor()?, id, &month, household_id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// The elevator dashboard of a community: projects by stage, money by source (subsidy,
 /// residents' payments, outstanding) in all and per compound, projects owing, running costs.
 #[utoipa::path(get, path = "/communities/{id}/elevators/dashboard", tag = "elevators", params(("id" = i64, Path)),
     responses((status = 200, body = DashboardView), (status = 403, body = ApiError)))]
-async fn community_dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<DashboardView> {
-    Ok(Json(state.store.community_elevator_dashboard(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+async fn community_dashboard(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+) -> ApiResult<DashboardView> {
+    Ok(Json(
+        state
+            .store
+            .community_elevator_dashboard(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// The elevator dashboard of one compound.
 #[utoipa::path(get, path = "/compounds/{id}/elevators/dashboard", tag = "elevators", params(("id" = i64, Path)),
     responses((status = 200, body = DashboardView), (status = 403, body = ApiError)))]
 async fn compound_dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<DashboardView> {
-    Ok(Json(state.store.compound_elevator_dashboard(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .compound_elevator_dashboard(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -256,6 +503,17 @@ pub struct OwingParams {
 /// the order of the projects and their tables (for printing them all at once).
 #[utoipa::path(get, path = "/compounds/{id}/elevators/bills", tag = "elevators", params(("id" = i64, Path), OwingParams),
     responses((status = 200, body = Vec<BillView>), (status = 403, body = ApiError)))]
-async fn compound_bills(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<OwingParams>) -> ApiResult<Vec<BillView>> {
-    Ok(Json(state.store.compound_elevator_bills(ctx.actor()?, id, q.owing.unwrap_or(false), ctx.lang).await.map_err(e(&ctx))?))
+async fn compound_bills(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(q): Q<OwingParams>,
+) -> ApiResult<Vec<BillView>> {
+    Ok(Json(
+        state
+            .store
+            .compound_elevator_bills(ctx.actor()?, id, q.owing.unwrap_or(false), ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }

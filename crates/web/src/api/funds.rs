@@ -41,30 +41,72 @@ pub struct LedgerParams {
 #[utoipa::path(get, path = "/compounds/{id}/funds", tag = "funds", params(("id" = i64, Path)),
     responses((status = 200, body = AccountsView), (status = 403, body = ApiError)))]
 async fn accounts(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<AccountsView> {
-    Ok(Json(state.store.fund_accounts(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .fund_accounts(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Open an account: `{"kind": "compound"}`, `{"kind": "project", "project_id": 4}` or
 /// `{"kind": "maintenance", "building_id": 3, "initial_deposit": "120000", "top_up_percent": "30"}`.
 #[utoipa::path(post, path = "/compounds/{id}/funds", tag = "funds", params(("id" = i64, Path)), request_body = AccountInput,
     responses((status = 201, body = AccountSummary), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn create_account(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<AccountInput>) -> Result<(StatusCode, Json<AccountSummary>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.create_fund_account(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?)))
+async fn create_account(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<AccountInput>,
+) -> Result<(StatusCode, Json<AccountSummary>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .create_fund_account(ctx.actor()?, id, &input, ctx.lang)
+                .await
+                .map_err(e(&ctx))?,
+        ),
+    ))
 }
 
 /// An account: its balance, a page of entries, the monthly balance history, and for a
 /// maintenance fund every household's deposits, shares of spending and balance.
 #[utoipa::path(get, path = "/funds/{id}", tag = "funds", params(("id" = i64, Path), LedgerParams),
     responses((status = 200, body = AccountView), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
-async fn account(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<LedgerParams>) -> ApiResult<AccountView> {
-    Ok(Json(state.store.fund_account(ctx.actor()?, id, PageRequest::new(p.page, p.size), ctx.lang).await.map_err(e(&ctx))?))
+async fn account(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(p): Q<LedgerParams>,
+) -> ApiResult<AccountView> {
+    Ok(Json(
+        state
+            .store
+            .fund_account(ctx.actor()?, id, PageRequest::new(p.page, p.size), ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// The entries of an account, newest first.
 #[utoipa::path(get, path = "/funds/{id}/entries", tag = "funds", params(("id" = i64, Path), LedgerParams),
     responses((status = 200, body = PageOf<EntryView>), (status = 403, body = ApiError)))]
-async fn entries(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<LedgerParams>) -> ApiResult<PageOf<EntryView>> {
-    Ok(Json(page_of(state.store.fund_ledger(ctx.actor()?, id, PageRequest::new(p.page, p.size), ctx.lang).await.map_err(e(&ctx))?)))
+async fn entries(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(p): Q<LedgerParams>,
+) -> ApiResult<PageOf<EntryView>> {
+    Ok(Json(page_of(
+        state
+            .store
+            .fund_ledger(ctx.actor()?, id, PageRequest::new(p.page, p.size), ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    )))
 }
 
 /// Record an income or an expense. An expense needs `receipt_id` (a photo uploaded first
@@ -73,37 +115,96 @@ async fn entries(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<LedgerParams
 /// (`top_up`) a passed `raise_fund` one. Refused on or before the last posted day.
 #[utoipa::path(post, path = "/funds/{id}/entries", tag = "funds", params(("id" = i64, Path)), request_body = EntryInput,
     responses((status = 201, body = EntryView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn record_entry(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<EntryInput>) -> Result<(StatusCode, Json<EntryView>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.record_fund_entry(ctx.actor()?, id, &input, None, ctx.lang).await.map_err(e(&ctx))?)))
+async fn record_entry(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<EntryInput>,
+) -> Result<(StatusCode, Json<EntryView>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .record_fund_entry(ctx.actor()?, id, &input, None, ctx.lang)
+                .await
+                .map_err(e(&ctx))?,
+        ),
+    ))
 }
 
 /// Correct an entry: a reversing entry (the opposite amount, same category) is added on the
 /// first open day, with `reason`. Once per entry; the entry itself never changes.
 #[utoipa::path(post, path = "/funds/{id}/entries/{entry}/correct", tag = "funds", params(("id" = i64, Path), ("entry" = i64, Path)), request_body = CorrectInput,
     responses((status = 201, body = EntryView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn correct_entry(state: State, ctx: Ctx, Ids((id, entry)): Ids<(i64, i64)>, ApiJson(input): ApiJson<CorrectInput>) -> Result<(StatusCode, Json<EntryView>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.correct_fund_entry(ctx.actor()?, id, entry, &input, ctx.lang).await.map_err(e(&ctx))?)))
+async fn correct_entry(
+    state: State,
+    ctx: Ctx,
+    Ids((id, entry)): Ids<(i64, i64)>,
+    ApiJson(input): ApiJson<CorrectInput>,
+) -> Result<(StatusCode, Json<EntryView>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .correct_fund_entry(ctx.actor()?, id, entry, &input, ctx.lang)
+                .await
+                .map_err(e(&ctx))?,
+        ),
+    ))
 }
 
 /// The statement of a period (`from`, `to`; blank for the last quarter that ended):
 /// opening balance, income by source, expenses by purpose, closing balance, emergencies.
 #[utoipa::path(get, path = "/funds/{id}/statement", tag = "funds", params(("id" = i64, Path), PeriodInput),
     responses((status = 200, body = StatementView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn statement(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<PeriodInput>) -> ApiResult<StatementView> {
-    Ok(Json(state.store.fund_statement(ctx.actor()?, id, &p, ctx.lang).await.map_err(e(&ctx))?))
+async fn statement(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(p): Q<PeriodInput>,
+) -> ApiResult<StatementView> {
+    Ok(Json(
+        state
+            .store
+            .fund_statement(ctx.actor()?, id, &p, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Post (公示) the statement of a period: frozen as it is now, never edited; later
 /// corrections go into a later statement. Once per period.
 #[utoipa::path(post, path = "/funds/{id}/statements", tag = "funds", params(("id" = i64, Path)), request_body = PeriodInput,
     responses((status = 201, body = StatementView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn post_statement(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<PeriodInput>) -> Result<(StatusCode, Json<StatementView>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.post_fund_statement(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?)))
+async fn post_statement(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<PeriodInput>,
+) -> Result<(StatusCode, Json<StatementView>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .post_fund_statement(ctx.actor()?, id, &input, ctx.lang)
+                .await
+                .map_err(e(&ctx))?,
+        ),
+    ))
 }
 
 /// A posted statement, as frozen: for anyone of the compound, residents included.
 #[utoipa::path(get, path = "/fund-statements/{id}", tag = "funds", params(("id" = i64, Path)),
     responses((status = 200, body = StatementView), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
 async fn posted_statement(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<StatementView> {
-    Ok(Json(state.store.posted_fund_statement(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .posted_fund_statement(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }

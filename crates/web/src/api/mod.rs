@@ -14,11 +14,11 @@ pub(crate) mod ratings;
 mod registry;
 mod requests;
 mod roster;
-mod volunteers;
 mod standards;
+mod volunteers;
 
-use crate::error::{ApiError, WebError};
 use crate::AppState;
+use crate::error::{ApiError, WebError};
 use axum::Json;
 use std::sync::Arc;
 use utoipa::OpenApi;
@@ -39,7 +39,10 @@ impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 
@@ -61,7 +64,10 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
 
 /// The OpenAPI document, with paths under `/api/v1`.
 pub fn openapi_json() -> String {
-    let mut doc = OpenApiRouter::<Arc<AppState>>::new().nest("/api/v1", router()).split_for_parts().1;
+    let mut doc = OpenApiRouter::<Arc<AppState>>::new()
+        .nest("/api/v1", router())
+        .split_for_parts()
+        .1;
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
     document_every_status(&mut doc);
     doc.to_pretty_json().unwrap_or_else(|_| "{}".into())
@@ -76,19 +82,39 @@ pub fn openapi_json() -> String {
 fn document_every_status(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::{Ref, RefOr, ResponseBuilder};
     let error = |what: &str| {
-        RefOr::T(ResponseBuilder::new().description(what).content("application/json", utoipa::openapi::Content::new(Some(Ref::from_schema_name("ApiError")))).build())
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(what)
+                .content(
+                    "application/json",
+                    utoipa::openapi::Content::new(Some(Ref::from_schema_name("ApiError"))),
+                )
+                .build(),
+        )
     };
     for item in doc.paths.paths.values_mut() {
-        let ops = [(&mut item.get, false), (&mut item.post, true), (&mut item.put, true), (&mut item.patch, true), (&mut item.delete, true)];
+        let ops = [
+            (&mut item.get, false),
+            (&mut item.post, true),
+            (&mut item.put, true),
+            (&mut item.patch, true),
+            (&mut item.delete, true),
+        ];
         for (op, write) in ops {
             let Some(op) = op.as_mut() else { continue };
             let json_body = matches!(&op.request_body, Some(RefOr::T(b)) if b.content.contains_key("application/json"));
             let mut add = |status: &str, what: &str| {
-                op.responses.responses.entry(status.to_string()).or_insert_with(|| error(what));
+                op.responses
+                    .responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| error(what));
             };
             add("400", "The request could not be read");
             add("401", "Not signed in: no token, or one that is not valid");
-            add("403", "Not allowed for this account, or a missing CSRF token");
+            add(
+                "403",
+                "Not allowed for this account, or a missing CSRF token",
+            );
             add("404", "Not found");
             add("422", "The input is wrong; `errors` names each field");
             if write {
@@ -103,7 +129,10 @@ fn document_every_status(doc: &mut utoipa::openapi::OpenApi) {
 }
 
 pub async fn openapi_handler() -> ([(axum::http::HeaderName, &'static str); 1], String) {
-    ([(axum::http::header::CONTENT_TYPE, "application/json")], openapi_json())
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        openapi_json(),
+    )
 }
 
 pub type ApiResult<T> = Result<Json<T>, WebError>;

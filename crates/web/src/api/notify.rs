@@ -26,29 +26,57 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
 /// How you are told of votes, results, bills and requests: `sms`, `email` or `none`.
 #[utoipa::path(get, path = "/account/notifications", tag = "notifications", responses((status = 200, body = NotifyPrefsView)))]
 async fn my_prefs(state: State, ctx: Ctx) -> ApiResult<NotifyPrefsView> {
-    Ok(Json(state.store.notify_prefs(ctx.actor()?).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .notify_prefs(ctx.actor()?)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Choose your channel (text messages need a phone on the account, e-mail an address).
 #[utoipa::path(put, path = "/account/notifications", tag = "notifications", request_body = NotifyPrefsInput,
     responses((status = 200, body = NotifyPrefsView), (status = 422, body = ApiError)))]
-async fn set_prefs(state: State, ctx: Ctx, ApiJson(input): ApiJson<NotifyPrefsInput>) -> ApiResult<NotifyPrefsView> {
-    Ok(Json(state.store.set_notify_prefs(ctx.actor()?, &input, ctx.lang).await.map_err(e(&ctx))?))
+async fn set_prefs(
+    state: State,
+    ctx: Ctx,
+    ApiJson(input): ApiJson<NotifyPrefsInput>,
+) -> ApiResult<NotifyPrefsView> {
+    Ok(Json(
+        state
+            .store
+            .set_notify_prefs(ctx.actor()?, &input, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Whether each message to the people in your care was delivered (staff who see personal
 /// data: committees, community workers and above), newest first, at most 200.
 #[utoipa::path(get, path = "/deliveries", tag = "notifications", params(DeliveryQuery),
     responses((status = 200, body = Vec<DeliveryView>), (status = 403, body = ApiError)))]
-async fn deliveries(state: State, ctx: Ctx, Q(q): Q<DeliveryQuery>) -> ApiResult<Vec<DeliveryView>> {
-    Ok(Json(state.store.deliveries(ctx.actor()?, q.state.as_deref(), 200).await.map_err(e(&ctx))?))
+async fn deliveries(
+    state: State,
+    ctx: Ctx,
+    Q(q): Q<DeliveryQuery>,
+) -> ApiResult<Vec<DeliveryView>> {
+    Ok(Json(
+        state
+            .store
+            .deliveries(ctx.actor()?, q.state.as_deref(), 200)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// All that linli holds about you, table by table (also as `.xlsx` at `/account/data.xlsx`).
 #[utoipa::path(get, path = "/account/data", tag = "notifications", responses((status = 200, body = Object)))]
 async fn my_data(state: State, ctx: Ctx) -> Result<Json<serde_json::Value>, WebError> {
     let data = state.store.my_data(ctx.actor()?).await.map_err(e(&ctx))?;
-    Ok(Json(serde_json::to_value(&data).map_err(|err| ctx.err(linli_store::ServiceError::Internal(err.into())))?))
+    Ok(Json(serde_json::to_value(&data).map_err(|err| {
+        ctx.err(linli_store::ServiceError::Internal(err.into()))
+    })?))
 }
 
 /// Anonymise a person who has left (owns and lives in no home): name and phone replaced,
@@ -56,6 +84,10 @@ async fn my_data(state: State, ctx: Ctx) -> Result<Json<serde_json::Value>, WebE
 #[utoipa::path(post, path = "/people/{id}/anonymise", tag = "notifications", params(("id" = i64, Path)),
     responses((status = 204), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
 async fn anonymise(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> Result<StatusCode, WebError> {
-    state.store.anonymise_person(ctx.actor()?, id).await.map_err(e(&ctx))?;
+    state
+        .store
+        .anonymise_person(ctx.actor()?, id)
+        .await
+        .map_err(e(&ctx))?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -64,16 +64,40 @@ pub struct ProposalListParams {
 /// The proposals of a compound, newest first.
 #[utoipa::path(get, path = "/compounds/{id}/proposals", tag = "decisions", params(("id" = i64, Path), ProposalListParams),
     responses((status = 200, body = PageOf<ProposalRow>), (status = 404, body = ApiError)))]
-async fn list_proposals(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<ProposalListParams>) -> ApiResult<PageOf<ProposalRow>> {
-    let list = state.store.list_proposals(ctx.actor()?, id, p.stage.as_deref(), PageRequest::new(p.page, p.size), ctx.lang).await.map_err(e(&ctx))?;
+async fn list_proposals(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(p): Q<ProposalListParams>,
+) -> ApiResult<PageOf<ProposalRow>> {
+    let list = state
+        .store
+        .list_proposals(
+            ctx.actor()?,
+            id,
+            p.stage.as_deref(),
+            PageRequest::new(p.page, p.size),
+            ctx.lang,
+        )
+        .await
+        .map_err(e(&ctx))?;
     Ok(Json(page_of(list)))
 }
 
 /// Put a proposal forward (as a draft) for a compound, building or unit.
 #[utoipa::path(post, path = "/compounds/{id}/proposals", tag = "decisions", params(("id" = i64, Path)), request_body = ProposalInput,
     responses((status = 201, body = ProposalView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn create_proposal(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<ProposalInput>) -> Result<(StatusCode, Json<ProposalView>), WebError> {
-    let p = state.store.create_proposal(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?;
+async fn create_proposal(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<ProposalInput>,
+) -> Result<(StatusCode, Json<ProposalView>), WebError> {
+    let p = state
+        .store
+        .create_proposal(ctx.actor()?, id, &input, ctx.lang)
+        .await
+        .map_err(e(&ctx))?;
     Ok((StatusCode::CREATED, Json(p)))
 }
 
@@ -81,7 +105,13 @@ async fn create_proposal(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(inpu
 #[utoipa::path(get, path = "/proposals/{id}", tag = "decisions", params(("id" = i64, Path)),
     responses((status = 200, body = ProposalView), (status = 404, body = ApiError)))]
 async fn proposal(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<ProposalView> {
-    Ok(Json(state.store.proposal(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .proposal(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -92,35 +122,83 @@ pub struct StageBody {
 /// Submit for deliberation, withdraw, start acting, mark evaluated.
 #[utoipa::path(post, path = "/proposals/{id}/stage", tag = "decisions", params(("id" = i64, Path)), request_body = StageBody,
     responses((status = 200, body = ProposalView), (status = 422, body = ApiError)))]
-async fn change_stage(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(b): ApiJson<StageBody>) -> ApiResult<ProposalView> {
-    Ok(Json(state.store.change_stage(ctx.actor()?, id, b.action, ctx.lang).await.map_err(e(&ctx))?))
+async fn change_stage(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(b): ApiJson<StageBody>,
+) -> ApiResult<ProposalView> {
+    Ok(Json(
+        state
+            .store
+            .change_stage(ctx.actor()?, id, b.action, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Support a proposal (once per account).
 #[utoipa::path(post, path = "/proposals/{id}/support", tag = "decisions", params(("id" = i64, Path)),
     responses((status = 200, body = ProposalView), (status = 422, body = ApiError)))]
 async fn support(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<ProposalView> {
-    Ok(Json(state.store.support_proposal(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .support_proposal(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// The deliberation: comments and the committee's answers, oldest first.
 #[utoipa::path(get, path = "/proposals/{id}/comments", tag = "decisions", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<CommentView>)))]
 async fn comments(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<CommentView>> {
-    Ok(Json(state.store.comments(ctx.actor()?, id).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .comments(ctx.actor()?, id)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 #[utoipa::path(post, path = "/proposals/{id}/comments", tag = "decisions", params(("id" = i64, Path)), request_body = CommentInput,
     responses((status = 201, body = CommentView), (status = 422, body = ApiError)))]
-async fn add_comment(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<CommentInput>) -> Result<(StatusCode, Json<CommentView>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.add_comment(ctx.actor()?, id, &input).await.map_err(e(&ctx))?)))
+async fn add_comment(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<CommentInput>,
+) -> Result<(StatusCode, Json<CommentView>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .add_comment(ctx.actor()?, id, &input)
+                .await
+                .map_err(e(&ctx))?,
+        ),
+    ))
 }
 
 /// Open voting: freezes the electorate of the scope and sets the last day.
 #[utoipa::path(post, path = "/proposals/{id}/voting", tag = "decisions", params(("id" = i64, Path)), request_body = OpenVotingInput,
     responses((status = 200, body = ProposalView), (status = 422, body = ApiError)))]
-async fn open_voting(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<OpenVotingInput>) -> ApiResult<ProposalView> {
-    Ok(Json(state.store.open_voting(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?))
+async fn open_voting(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<OpenVotingInput>,
+) -> ApiResult<ProposalView> {
+    Ok(Json(
+        state
+            .store
+            .open_voting(ctx.actor()?, id, &input, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -133,65 +211,141 @@ pub struct CloseBody {
 /// Close voting for good, count and store the result.
 #[utoipa::path(post, path = "/proposals/{id}/close", tag = "decisions", params(("id" = i64, Path)), request_body = CloseBody,
     responses((status = 200, body = ProposalView), (status = 422, body = ApiError)))]
-async fn close_voting(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(b): ApiJson<CloseBody>) -> ApiResult<ProposalView> {
-    Ok(Json(state.store.close_voting(ctx.actor()?, id, b.confirm, ctx.lang).await.map_err(e(&ctx))?))
+async fn close_voting(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(b): ApiJson<CloseBody>,
+) -> ApiResult<ProposalView> {
+    Ok(Json(
+        state
+            .store
+            .close_voting(ctx.actor()?, id, b.confirm, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Cast or change a ballot: your own (`online`), or recorded for a household (`assisted`,
 /// `proxy`, `remote`, `paper`) with its evidence.
 #[utoipa::path(post, path = "/proposals/{id}/ballots", tag = "decisions", params(("id" = i64, Path)), request_body = BallotInput,
     responses((status = 200, body = BallotReceipt), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn cast_ballot(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<BallotInput>) -> ApiResult<BallotReceipt> {
-    Ok(Json(state.store.cast_ballot(ctx.actor()?, id, &input).await.map_err(e(&ctx))?))
+async fn cast_ballot(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<BallotInput>,
+) -> ApiResult<BallotReceipt> {
+    Ok(Json(
+        state
+            .store
+            .cast_ballot(ctx.actor()?, id, &input)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Your own ballot, if you are on the roll.
 #[utoipa::path(get, path = "/proposals/{id}/my-ballot", tag = "decisions", params(("id" = i64, Path)),
     responses((status = 200, body = Option<MyBallot>)))]
 async fn my_ballot(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Option<MyBallot>> {
-    Ok(Json(state.store.my_ballot(ctx.actor()?, id).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .my_ballot(ctx.actor()?, id)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// The live tally (staff, while voting) or the stored result (everyone, once closed).
 #[utoipa::path(get, path = "/proposals/{id}/tally", tag = "decisions", params(("id" = i64, Path)),
     responses((status = 200, body = TallyView), (status = 403, body = ApiError)))]
 async fn tally(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<TallyView> {
-    Ok(Json(state.store.tally(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .tally(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// The ballot register: every voter and their current ballot.
 #[utoipa::path(get, path = "/proposals/{id}/ballots", tag = "decisions", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<RegisterRow>), (status = 403, body = ApiError)))]
 async fn register(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<RegisterRow>> {
-    Ok(Json(state.store.ballot_register(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .ballot_register(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Every version of one voter's ballot (`voter` as in the register: `p:12`, `h:34`).
 #[utoipa::path(get, path = "/proposals/{id}/ballots/{voter}/history", tag = "decisions", params(("id" = i64, Path), ("voter" = String, Path)),
     responses((status = 200, body = Vec<BallotEventView>)))]
-async fn ballot_history(state: State, ctx: Ctx, Ids((id, voter)): Ids<(i64, String)>) -> ApiResult<Vec<BallotEventView>> {
-    Ok(Json(state.store.ballot_history(ctx.actor()?, id, &voter).await.map_err(e(&ctx))?))
+async fn ballot_history(
+    state: State,
+    ctx: Ctx,
+    Ids((id, voter)): Ids<(i64, String)>,
+) -> ApiResult<Vec<BallotEventView>> {
+    Ok(Json(
+        state
+            .store
+            .ballot_history(ctx.actor()?, id, &voter)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Households that have not answered, by building and floor, with visits and unit progress.
 #[utoipa::path(get, path = "/proposals/{id}/knock", tag = "decisions", params(("id" = i64, Path)),
     responses((status = 200, body = KnockList)))]
 async fn knock_list(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<KnockList> {
-    Ok(Json(state.store.knock_list(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .knock_list(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Hand households to a building head or volunteer to knock on their doors.
 #[utoipa::path(post, path = "/proposals/{id}/knock/assign", tag = "decisions", params(("id" = i64, Path)), request_body = AssignInput,
     responses((status = 200, body = usize), (status = 422, body = ApiError)))]
-async fn assign_knocks(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<AssignInput>) -> ApiResult<usize> {
-    Ok(Json(state.store.assign_knocks(ctx.actor()?, id, &input).await.map_err(e(&ctx))?))
+async fn assign_knocks(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<AssignInput>,
+) -> ApiResult<usize> {
+    Ok(Json(
+        state
+            .store
+            .assign_knocks(ctx.actor()?, id, &input)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Record a door-knocking visit.
 #[utoipa::path(post, path = "/proposals/{id}/knock/visits", tag = "decisions", params(("id" = i64, Path)), request_body = VisitInput,
     responses((status = 204), (status = 422, body = ApiError)))]
-async fn record_visit(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<VisitInput>) -> Result<StatusCode, WebError> {
-    state.store.record_visit(ctx.actor()?, id, &input).await.map_err(e(&ctx))?;
+async fn record_visit(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<VisitInput>,
+) -> Result<StatusCode, WebError> {
+    state
+        .store
+        .record_visit(ctx.actor()?, id, &input)
+        .await
+        .map_err(e(&ctx))?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -208,10 +362,24 @@ pub struct FileParams {
 #[utoipa::path(post, path = "/compounds/{id}/files", tag = "decisions", params(("id" = i64, Path), FileParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 201, body = FileInfo), (status = 422, body = ApiError)))]
-async fn upload_file(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<FileParams>, body: Bytes) -> Result<(StatusCode, Json<FileInfo>), WebError> {
-    let purpose = if p.purpose.as_deref() == Some("attachment") { Purpose::Attachment } else { Purpose::Evidence };
+async fn upload_file(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(p): Q<FileParams>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<FileInfo>), WebError> {
+    let purpose = if p.purpose.as_deref() == Some("attachment") {
+        Purpose::Attachment
+    } else {
+        Purpose::Evidence
+    };
     let name = p.name.unwrap_or_else(|| "file".into());
-    let info = state.store.save_file(ctx.actor()?, id, purpose, &name, body.to_vec()).await.map_err(e(&ctx))?;
+    let info = state
+        .store
+        .save_file(ctx.actor()?, id, purpose, &name, body.to_vec())
+        .await
+        .map_err(e(&ctx))?;
     Ok((StatusCode::CREATED, Json(info)))
 }
 
@@ -219,38 +387,90 @@ async fn upload_file(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<FilePara
 #[utoipa::path(get, path = "/proposals/{id}/follow-up", tag = "decisions", params(("id" = i64, Path)),
     responses((status = 200, body = FollowUp)))]
 async fn follow_up(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<FollowUp> {
-    Ok(Json(state.store.follow_up(ctx.actor()?, id).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .follow_up(ctx.actor()?, id)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Record an objection of a household of the scope (light, ventilation, noise, access, cost, other).
 #[utoipa::path(post, path = "/proposals/{id}/objections", tag = "decisions", params(("id" = i64, Path)), request_body = ObjectionInput,
     responses((status = 201, body = ObjectionView), (status = 422, body = ApiError)))]
-async fn add_objection(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<ObjectionInput>) -> Result<(StatusCode, Json<ObjectionView>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.add_objection(ctx.actor()?, id, &input).await.map_err(e(&ctx))?)))
+async fn add_objection(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<ObjectionInput>,
+) -> Result<(StatusCode, Json<ObjectionView>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .add_objection(ctx.actor()?, id, &input)
+                .await
+                .map_err(e(&ctx))?,
+        ),
+    ))
 }
 
 /// The committee's answer to an objection; `resolved` settles it.
 #[utoipa::path(post, path = "/proposals/{id}/objections/{objection}/answer", tag = "decisions",
     params(("id" = i64, Path), ("objection" = i64, Path)), request_body = AnswerInput,
     responses((status = 204), (status = 422, body = ApiError)))]
-async fn answer_objection(state: State, ctx: Ctx, Ids((id, oid)): Ids<(i64, i64)>, ApiJson(input): ApiJson<AnswerInput>) -> Result<StatusCode, WebError> {
-    state.store.answer_objection(ctx.actor()?, id, oid, &input).await.map_err(e(&ctx))?;
+async fn answer_objection(
+    state: State,
+    ctx: Ctx,
+    Ids((id, oid)): Ids<(i64, i64)>,
+    ApiJson(input): ApiJson<AnswerInput>,
+) -> Result<StatusCode, WebError> {
+    state
+        .store
+        .answer_objection(ctx.actor()?, id, oid, &input)
+        .await
+        .map_err(e(&ctx))?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Record an affected owner's written consent (with `evidence_id`) or refusal.
 #[utoipa::path(post, path = "/proposals/{id}/consents", tag = "decisions", params(("id" = i64, Path)), request_body = ConsentInput,
     responses((status = 204), (status = 422, body = ApiError)))]
-async fn record_consent(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<ConsentInput>) -> Result<StatusCode, WebError> {
-    state.store.record_consent(ctx.actor()?, id, &input).await.map_err(e(&ctx))?;
+async fn record_consent(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<ConsentInput>,
+) -> Result<StatusCode, WebError> {
+    state
+        .store
+        .record_consent(ctx.actor()?, id, &input)
+        .await
+        .map_err(e(&ctx))?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Add an action to a decided proposal.
 #[utoipa::path(post, path = "/proposals/{id}/actions", tag = "decisions", params(("id" = i64, Path)), request_body = ActionInput,
     responses((status = 201, body = ActionView), (status = 422, body = ApiError)))]
-async fn add_action(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<ActionInput>) -> Result<(StatusCode, Json<ActionView>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.add_action(ctx.actor()?, id, &input).await.map_err(e(&ctx))?)))
+async fn add_action(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<ActionInput>,
+) -> Result<(StatusCode, Json<ActionView>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .add_action(ctx.actor()?, id, &input)
+                .await
+                .map_err(e(&ctx))?,
+        ),
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -262,30 +482,64 @@ pub struct DoneBody {
 #[utoipa::path(post, path = "/proposals/{id}/actions/{action}/done", tag = "decisions",
     params(("id" = i64, Path), ("action" = i64, Path)), request_body = DoneBody,
     responses((status = 204), (status = 404, body = ApiError)))]
-async fn action_done(state: State, ctx: Ctx, Ids((id, aid)): Ids<(i64, i64)>, ApiJson(b): ApiJson<DoneBody>) -> Result<StatusCode, WebError> {
-    state.store.set_action_done(ctx.actor()?, id, aid, b.done).await.map_err(e(&ctx))?;
+async fn action_done(
+    state: State,
+    ctx: Ctx,
+    Ids((id, aid)): Ids<(i64, i64)>,
+    ApiJson(b): ApiJson<DoneBody>,
+) -> Result<StatusCode, WebError> {
+    state
+        .store
+        .set_action_done(ctx.actor()?, id, aid, b.done)
+        .await
+        .map_err(e(&ctx))?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Rate the result (1–5) once the decision is carried out; rating again replaces yours.
 #[utoipa::path(post, path = "/proposals/{id}/evaluation", tag = "decisions", params(("id" = i64, Path)), request_body = EvaluationInput,
     responses((status = 204), (status = 422, body = ApiError)))]
-async fn evaluate(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<EvaluationInput>) -> Result<StatusCode, WebError> {
-    state.store.evaluate(ctx.actor()?, id, &input).await.map_err(e(&ctx))?;
+async fn evaluate(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<EvaluationInput>,
+) -> Result<StatusCode, WebError> {
+    state
+        .store
+        .evaluate(ctx.actor()?, id, &input)
+        .await
+        .map_err(e(&ctx))?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Your notifications, newest first.
 #[utoipa::path(get, path = "/notifications", tag = "decisions", responses((status = 200, body = Vec<NotificationView>)))]
 async fn notifications(state: State, ctx: Ctx) -> ApiResult<Vec<NotificationView>> {
-    Ok(Json(state.store.notifications(ctx.actor()?).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .notifications(ctx.actor()?)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// The files of a proposal: plans, photos, texts to adopt (download at `/files/{attachment_id}`).
 #[utoipa::path(get, path = "/proposals/{id}/files", tag = "decisions", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<ProposalFileView>)))]
-async fn proposal_files(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<ProposalFileView>> {
-    Ok(Json(state.store.proposal_files(ctx.actor()?, id).await.map_err(e(&ctx))?))
+async fn proposal_files(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+) -> ApiResult<Vec<ProposalFileView>> {
+    Ok(Json(
+        state
+            .store
+            .proposal_files(ctx.actor()?, id)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -302,8 +556,25 @@ pub struct AttachParams {
 #[utoipa::path(post, path = "/proposals/{id}/files", tag = "decisions", params(("id" = i64, Path), AttachParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 201, body = ProposalFileView), (status = 422, body = ApiError)))]
-async fn attach_file(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<AttachParams>, body: Bytes) -> Result<(StatusCode, Json<ProposalFileView>), WebError> {
+async fn attach_file(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(p): Q<AttachParams>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<ProposalFileView>), WebError> {
     let name = p.name.unwrap_or_else(|| "file".into());
-    let f = state.store.attach_to_proposal(ctx.actor()?, id, p.kind.as_deref().unwrap_or(""), &p.title, &name, body.to_vec()).await.map_err(e(&ctx))?;
+    let f = state
+        .store
+        .attach_to_proposal(
+            ctx.actor()?,
+            id,
+            p.kind.as_deref().unwrap_or(""),
+            &p.title,
+            &name,
+            body.to_vec(),
+        )
+        .await
+        .map_err(e(&ctx))?;
     Ok((StatusCode::CREATED, Json(f)))
 }

@@ -36,7 +36,11 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(add_member))
         .routes(routes!(remove_member))
         .routes(routes!(assign))
-        .merge(OpenApiRouter::new().routes(routes!(add_photo)).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(add_photo))
+                .layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)),
+        )
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -53,37 +57,85 @@ pub struct ListParams {
 #[utoipa::path(get, path = "/request-categories", tag = "requests", responses((status = 200, body = Vec<CategoryView>)))]
 async fn categories(state: State, ctx: Ctx) -> ApiResult<Vec<CategoryView>> {
     ctx.actor()?;
-    Ok(Json(state.store.request_categories(ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .request_categories(ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Report a request: for your household (`household_id`) or a common place (`common_place`).
 /// Workers may report for someone (`channel` phone or visit, `on_behalf_of`).
 #[utoipa::path(post, path = "/compounds/{id}/requests", tag = "requests", params(("id" = i64, Path)), request_body = ReportInput,
     responses((status = 201, body = RequestView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn report(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<ReportInput>) -> Result<(StatusCode, Json<RequestView>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.report_request(ctx.actor()?, id, &input, Vec::new(), ctx.lang).await.map_err(e(&ctx))?)))
+async fn report(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<ReportInput>,
+) -> Result<(StatusCode, Json<RequestView>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .report_request(ctx.actor()?, id, &input, Vec::new(), ctx.lang)
+                .await
+                .map_err(e(&ctx))?,
+        ),
+    ))
 }
 
 /// A compound's requests: all for those who handle them, else the public ones and your own.
 #[utoipa::path(get, path = "/compounds/{id}/requests", tag = "requests", params(("id" = i64, Path), ListParams),
     responses((status = 200, body = PageOf<RequestSummary>), (status = 403, body = ApiError)))]
-async fn compound_requests(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<ListParams>) -> ApiResult<PageOf<RequestSummary>> {
+async fn compound_requests(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(p): Q<ListParams>,
+) -> ApiResult<PageOf<RequestSummary>> {
     let page = PageRequest::new(p.page, p.size);
-    Ok(Json(page_of(state.store.compound_requests(ctx.actor()?, id, p.open.unwrap_or(false), page, ctx.lang).await.map_err(e(&ctx))?)))
+    Ok(Json(page_of(
+        state
+            .store
+            .compound_requests(ctx.actor()?, id, p.open.unwrap_or(false), page, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    )))
 }
 
 /// A request with its timeline and the steps you may take.
 #[utoipa::path(get, path = "/requests/{id}", tag = "requests", params(("id" = i64, Path)),
     responses((status = 200, body = RequestView), (status = 404, body = ApiError)))]
 async fn request(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<RequestView> {
-    Ok(Json(state.store.service_request(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .service_request(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Take a step: dispatch, take, hand_on, resolve, confirm (with a rating), reject, escalate, withdraw.
 #[utoipa::path(post, path = "/requests/{id}/steps", tag = "requests", params(("id" = i64, Path)), request_body = StepInput,
     responses((status = 200, body = RequestView), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
-async fn step(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<StepInput>) -> ApiResult<RequestView> {
-    Ok(Json(state.store.step_request(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?))
+async fn step(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<StepInput>,
+) -> ApiResult<RequestView> {
+    Ok(Json(
+        state
+            .store
+            .step_request(ctx.actor()?, id, &input, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -94,36 +146,75 @@ pub struct PhotoParams {
 /// Add a photo (JPEG, PNG, WebP or HEIC, at most 10 MB; six per request) as the raw body.
 #[utoipa::path(post, path = "/requests/{id}/photos", tag = "requests", params(("id" = i64, Path), PhotoParams), request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 200, body = RequestView), (status = 422, body = ApiError)))]
-async fn add_photo(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<PhotoParams>, body: Bytes) -> ApiResult<RequestView> {
-    let photo = PhotoUpload { file_name: p.file_name.unwrap_or_else(|| "photo".into()), bytes: body.to_vec() };
-    Ok(Json(state.store.add_request_photo(ctx.actor()?, id, photo, ctx.lang).await.map_err(e(&ctx))?))
+async fn add_photo(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(p): Q<PhotoParams>,
+    body: Bytes,
+) -> ApiResult<RequestView> {
+    let photo = PhotoUpload {
+        file_name: p.file_name.unwrap_or_else(|| "photo".into()),
+        bytes: body.to_vec(),
+    };
+    Ok(Json(
+        state
+            .store
+            .add_request_photo(ctx.actor()?, id, photo, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// The requests you reported.
 #[utoipa::path(get, path = "/requests/mine", tag = "requests", params(ListParams), responses((status = 200, body = PageOf<RequestSummary>)))]
 async fn mine(state: State, ctx: Ctx, Q(p): Q<ListParams>) -> ApiResult<PageOf<RequestSummary>> {
-    Ok(Json(page_of(state.store.my_requests(ctx.actor()?, PageRequest::new(p.page, p.size), ctx.lang).await.map_err(e(&ctx))?)))
+    Ok(Json(page_of(
+        state
+            .store
+            .my_requests(ctx.actor()?, PageRequest::new(p.page, p.size), ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    )))
 }
 
 /// A worker's queue: `queue` = mine | grid | overdue | escalated | open.
 #[utoipa::path(get, path = "/requests/queue", tag = "requests", params(ListParams), responses((status = 200, body = PageOf<RequestSummary>)))]
 async fn queue(state: State, ctx: Ctx, Q(p): Q<ListParams>) -> ApiResult<PageOf<RequestSummary>> {
     let q = Queue::parse(p.queue.as_deref().unwrap_or(""));
-    Ok(Json(page_of(state.store.request_queue(ctx.actor()?, q, PageRequest::new(p.page, p.size), ctx.lang).await.map_err(e(&ctx))?)))
+    Ok(Json(page_of(
+        state
+            .store
+            .request_queue(ctx.actor()?, q, PageRequest::new(p.page, p.size), ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    )))
 }
 
 /// A compound's request figures over twelve months, by category, month and grid.
 #[utoipa::path(get, path = "/compounds/{id}/requests/metrics", tag = "requests", params(("id" = i64, Path)),
     responses((status = 200, body = MetricsView), (status = 403, body = ApiError)))]
 async fn compound_metrics(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<MetricsView> {
-    Ok(Json(state.store.request_metrics(ctx.actor()?, MetricsScope::Compound(id), ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .request_metrics(ctx.actor()?, MetricsScope::Compound(id), ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// A grid's request figures.
 #[utoipa::path(get, path = "/grids/{id}/metrics", tag = "requests", params(("id" = i64, Path)),
     responses((status = 200, body = MetricsView), (status = 403, body = ApiError)))]
 async fn grid_metrics(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<MetricsView> {
-    Ok(Json(state.store.request_metrics(ctx.actor()?, MetricsScope::Grid(id), ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .request_metrics(ctx.actor()?, MetricsScope::Grid(id), ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// A community's (subdistrict's, district's, city's) request figures, with the places below
@@ -131,47 +222,107 @@ async fn grid_metrics(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Me
 #[utoipa::path(get, path = "/regions/{id}/requests/metrics", tag = "requests", params(("id" = i64, Path)),
     responses((status = 200, body = MetricsView), (status = 403, body = ApiError)))]
 async fn region_metrics(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<MetricsView> {
-    Ok(Json(state.store.request_metrics(ctx.actor()?, MetricsScope::Region(id), ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .request_metrics(ctx.actor()?, MetricsScope::Region(id), ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// A compound's grids.
 #[utoipa::path(get, path = "/compounds/{id}/grids", tag = "grids", params(("id" = i64, Path)),
     responses((status = 200, body = GridList), (status = 403, body = ApiError)))]
 async fn grids(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<GridList> {
-    Ok(Json(state.store.grids(ctx.actor()?, id).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state.store.grids(ctx.actor()?, id).await.map_err(e(&ctx))?,
+    ))
 }
 
 /// Draw a grid (with `parent_id`, a micro-grid).
 #[utoipa::path(post, path = "/compounds/{id}/grids", tag = "grids", params(("id" = i64, Path)), request_body = GridInput,
     responses((status = 201, body = GridView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn create_grid(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<GridInput>) -> Result<(StatusCode, Json<GridView>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.create_grid(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?)))
+async fn create_grid(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<GridInput>,
+) -> Result<(StatusCode, Json<GridView>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .create_grid(ctx.actor()?, id, &input, ctx.lang)
+                .await
+                .map_err(e(&ctx))?,
+        ),
+    ))
 }
 
 /// A grid with its people and households.
 #[utoipa::path(get, path = "/grids/{id}", tag = "grids", params(("id" = i64, Path)),
     responses((status = 200, body = GridView), (status = 404, body = ApiError)))]
 async fn grid(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<GridView> {
-    Ok(Json(state.store.grid(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .grid(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Add a person (by login or phone) in a role: grid_worker, party_member, building_head, volunteer.
 #[utoipa::path(post, path = "/grids/{id}/members", tag = "grids", params(("id" = i64, Path)), request_body = MemberInput,
     responses((status = 200, body = GridView), (status = 422, body = ApiError)))]
-async fn add_member(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<MemberInput>) -> ApiResult<GridView> {
-    Ok(Json(state.store.add_grid_member(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?))
+async fn add_member(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<MemberInput>,
+) -> ApiResult<GridView> {
+    Ok(Json(
+        state
+            .store
+            .add_grid_member(ctx.actor()?, id, &input, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Remove a person from a grid.
 #[utoipa::path(delete, path = "/grids/{id}/members/{member}", tag = "grids", params(("id" = i64, Path), ("member" = i64, Path)),
     responses((status = 200, body = GridView), (status = 404, body = ApiError)))]
-async fn remove_member(state: State, ctx: Ctx, Ids((id, member)): Ids<(i64, i64)>) -> ApiResult<GridView> {
-    Ok(Json(state.store.remove_grid_member(ctx.actor()?, id, member, ctx.lang).await.map_err(e(&ctx))?))
+async fn remove_member(
+    state: State,
+    ctx: Ctx,
+    Ids((id, member)): Ids<(i64, i64)>,
+) -> ApiResult<GridView> {
+    Ok(Json(
+        state
+            .store
+            .remove_grid_member(ctx.actor()?, id, member, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Put households into the grid (by id, or a whole building or unit), moving them from any other.
 #[utoipa::path(post, path = "/grids/{id}/households", tag = "grids", params(("id" = i64, Path)), request_body = AssignInput,
     responses((status = 200, body = GridView), (status = 422, body = ApiError)))]
-async fn assign(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<AssignInput>) -> ApiResult<GridView> {
-    Ok(Json(state.store.assign_grid_households(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?))
+async fn assign(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<AssignInput>,
+) -> ApiResult<GridView> {
+    Ok(Json(
+        state
+            .store
+            .assign_grid_households(ctx.actor()?, id, &input, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }

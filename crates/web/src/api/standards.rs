@@ -25,7 +25,11 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(compound_standards))
         .routes(routes!(create_assessment))
         .routes(routes!(assessment))
-        .merge(OpenApiRouter::new().routes(routes!(add_evidence)).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(add_evidence))
+                .layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)),
+        )
         .routes(routes!(create_star_rating))
         .routes(routes!(star_rating))
         .routes(routes!(plan, save_plan))
@@ -40,22 +44,49 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
 #[utoipa::path(get, path = "/cities/{id}/standards", tag = "standards", params(("id" = i64, Path)),
     responses((status = 200, body = SchemeView), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
 async fn scheme(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<SchemeView> {
-    Ok(Json(state.store.standard_scheme(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .standard_scheme(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Save a city's scheme (city officials). Refused with every problem named: weights that do
 /// not add up to 100%, overlapping star bands, duplicate codes, …
 #[utoipa::path(put, path = "/cities/{id}/standards", tag = "standards", params(("id" = i64, Path)), request_body = SchemeInput,
     responses((status = 200, body = SchemeView), (status = 403, body = ApiError), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
-async fn update_scheme(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<SchemeInput>) -> ApiResult<SchemeView> {
-    Ok(Json(state.store.update_standard_scheme(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?))
+async fn update_scheme(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<SchemeInput>,
+) -> ApiResult<SchemeView> {
+    Ok(Json(
+        state
+            .store
+            .update_standard_scheme(ctx.actor()?, id, &input, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// A compound's status, assessments, star ratings and plan at a glance.
 #[utoipa::path(get, path = "/compounds/{id}/standards", tag = "standards", params(("id" = i64, Path)),
     responses((status = 200, body = CompoundStandardsView), (status = 403, body = ApiError)))]
-async fn compound_standards(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<CompoundStandardsView> {
-    Ok(Json(state.store.compound_standards(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+async fn compound_standards(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+) -> ApiResult<CompoundStandardsView> {
+    Ok(Json(
+        state
+            .store
+            .compound_standards(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Assess a compound for a period: a mark for every standard. The derived six-have and
@@ -63,15 +94,35 @@ async fn compound_standards(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiRes
 /// compound only (403 outside their area).
 #[utoipa::path(post, path = "/compounds/{id}/assessments", tag = "standards", params(("id" = i64, Path)), request_body = AssessmentInput,
     responses((status = 201, body = AssessmentView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn create_assessment(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<AssessmentInput>) -> Result<(StatusCode, Json<AssessmentView>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.save_assessment(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?)))
+async fn create_assessment(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<AssessmentInput>,
+) -> Result<(StatusCode, Json<AssessmentView>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .save_assessment(ctx.actor()?, id, &input, ctx.lang)
+                .await
+                .map_err(e(&ctx))?,
+        ),
+    ))
 }
 
 /// One assessment with its marks, the derived status and the rule.
 #[utoipa::path(get, path = "/assessments/{id}", tag = "standards", params(("id" = i64, Path)),
     responses((status = 200, body = AssessmentView), (status = 404, body = ApiError)))]
 async fn assessment(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<AssessmentView> {
-    Ok(Json(state.store.assessment(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .assessment(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -87,44 +138,112 @@ pub struct EvidenceParams {
 #[utoipa::path(post, path = "/assessments/{id}/evidence", tag = "standards", params(("id" = i64, Path), EvidenceParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 201, body = AssessmentView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn add_evidence(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<EvidenceParams>, body: Bytes) -> Result<(StatusCode, Json<AssessmentView>), WebError> {
-    let v = state.store.add_assessment_evidence(ctx.actor()?, id, &p.standard, &p.name, body.to_vec(), ctx.lang).await.map_err(e(&ctx))?;
+async fn add_evidence(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(p): Q<EvidenceParams>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<AssessmentView>), WebError> {
+    let v = state
+        .store
+        .add_assessment_evidence(
+            ctx.actor()?,
+            id,
+            &p.standard,
+            &p.name,
+            body.to_vec(),
+            ctx.lang,
+        )
+        .await
+        .map_err(e(&ctx))?;
     Ok((StatusCode::CREATED, Json(v)))
 }
 
 /// Star-rate a compound for a period. Refused when the survey is below the sample rule.
 #[utoipa::path(post, path = "/compounds/{id}/star-ratings", tag = "standards", params(("id" = i64, Path)), request_body = StarRatingInput,
     responses((status = 201, body = StarRatingView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn create_star_rating(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<StarRatingInput>) -> Result<(StatusCode, Json<StarRatingView>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.save_star_rating(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?)))
+async fn create_star_rating(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<StarRatingInput>,
+) -> Result<(StatusCode, Json<StarRatingView>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .save_star_rating(ctx.actor()?, id, &input, ctx.lang)
+                .await
+                .map_err(e(&ctx))?,
+        ),
+    ))
 }
 
 /// One star rating: survey, parts, exact score (two decimals shown), stars, reward.
 #[utoipa::path(get, path = "/star-ratings/{id}", tag = "standards", params(("id" = i64, Path)),
     responses((status = 200, body = StarRatingView), (status = 404, body = ApiError)))]
 async fn star_rating(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<StarRatingView> {
-    Ok(Json(state.store.star_rating(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .star_rating(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// A compound's plan (一小区一策); `id` is null until one is written.
 #[utoipa::path(get, path = "/compounds/{id}/plan", tag = "standards", params(("id" = i64, Path)),
     responses((status = 200, body = PlanView), (status = 403, body = ApiError)))]
 async fn plan(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<PlanView> {
-    Ok(Json(state.store.compound_plan(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .compound_plan(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Write or edit a compound's plan: problems, responsible, households, budget by channel (yuan).
 #[utoipa::path(put, path = "/compounds/{id}/plan", tag = "standards", params(("id" = i64, Path)), request_body = PlanInput,
     responses((status = 200, body = PlanView), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
-async fn save_plan(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<PlanInput>) -> ApiResult<PlanView> {
-    Ok(Json(state.store.save_compound_plan(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?))
+async fn save_plan(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<PlanInput>,
+) -> ApiResult<PlanView> {
+    Ok(Json(
+        state
+            .store
+            .save_compound_plan(ctx.actor()?, id, &input, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Add a renovation item to a compound's plan.
 #[utoipa::path(post, path = "/compounds/{id}/plan/items", tag = "standards", params(("id" = i64, Path)), request_body = PlanItemInput,
     responses((status = 201, body = PlanView), (status = 422, body = ApiError)))]
-async fn add_plan_item(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<PlanItemInput>) -> Result<(StatusCode, Json<PlanView>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.add_plan_item(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?)))
+async fn add_plan_item(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<PlanItemInput>,
+) -> Result<(StatusCode, Json<PlanView>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .add_plan_item(ctx.actor()?, id, &input, ctx.lang)
+                .await
+                .map_err(e(&ctx))?,
+        ),
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -135,8 +254,19 @@ pub struct DoneInput {
 /// Mark a plan item done (or not done again).
 #[utoipa::path(post, path = "/plan-items/{id}/done", tag = "standards", params(("id" = i64, Path)), request_body = DoneInput,
     responses((status = 200, body = PlanView), (status = 403, body = ApiError)))]
-async fn plan_item_done(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<DoneInput>) -> ApiResult<PlanView> {
-    Ok(Json(state.store.set_plan_item_done(ctx.actor()?, id, input.done, ctx.lang).await.map_err(e(&ctx))?))
+async fn plan_item_done(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<DoneInput>,
+) -> ApiResult<PlanView> {
+    Ok(Json(
+        state
+            .store
+            .set_plan_item_done(ctx.actor()?, id, input.done, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -150,16 +280,33 @@ pub struct PlanParams {
 /// The plans of a region with their progress.
 #[utoipa::path(get, path = "/regions/{id}/plans", tag = "standards", params(("id" = i64, Path), PlanParams),
     responses((status = 200, body = RegionPlans), (status = 403, body = ApiError)))]
-async fn region_plans(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<PlanParams>) -> ApiResult<RegionPlans> {
+async fn region_plans(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(p): Q<PlanParams>,
+) -> ApiResult<RegionPlans> {
     let f = PlanFilter { status: p.status };
-    Ok(Json(state.store.region_plans(ctx.actor()?, id, &f, PageRequest::new(p.page, p.size)).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .region_plans(ctx.actor()?, id, &f, PageRequest::new(p.page, p.size))
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// A region's dashboard: aggregates only (officials over the region).
 #[utoipa::path(get, path = "/regions/{id}/dashboard", tag = "standards", params(("id" = i64, Path)),
     responses((status = 200, body = DashboardView), (status = 403, body = ApiError)))]
 async fn dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<DashboardView> {
-    Ok(Json(state.store.dashboard(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .dashboard(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -179,7 +326,30 @@ pub struct ListParams {
 /// The compounds behind a dashboard's number.
 #[utoipa::path(get, path = "/regions/{id}/dashboard/compounds", tag = "standards", params(("id" = i64, Path), ListParams),
     responses((status = 200, body = DashboardList), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn dashboard_compounds(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<ListParams>) -> ApiResult<DashboardList> {
-    let f = DashboardFilter { status: p.status, mode: p.mode, stars: p.stars, plan: p.plan, rated: p.rated };
-    Ok(Json(state.store.dashboard_compounds(ctx.actor()?, id, &f, PageRequest::new(p.page, p.size), ctx.lang).await.map_err(e(&ctx))?))
+async fn dashboard_compounds(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(p): Q<ListParams>,
+) -> ApiResult<DashboardList> {
+    let f = DashboardFilter {
+        status: p.status,
+        mode: p.mode,
+        stars: p.stars,
+        plan: p.plan,
+        rated: p.rated,
+    };
+    Ok(Json(
+        state
+            .store
+            .dashboard_compounds(
+                ctx.actor()?,
+                id,
+                &f,
+                PageRequest::new(p.page, p.size),
+                ctx.lang,
+            )
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }

@@ -9,10 +9,10 @@ use crate::form::{ApiJson, Ids, Q};
 use crate::{AppState, State};
 use axum::Json;
 use axum::http::StatusCode;
-use linli_store::volunteers::*;
 use linli_domain::FieldError;
 use linli_domain::rating::Month;
 use linli_store::ServiceError;
+use linli_store::volunteers::*;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use utoipa_axum::router::OpenApiRouter;
@@ -43,36 +43,85 @@ pub struct MonthParams {
 #[utoipa::path(get, path = "/compounds/{id}/volunteer-stations", tag = "volunteers", params(("id" = i64, Path)),
     responses((status = 200, body = StationList), (status = 403, body = ApiError)))]
 async fn stations(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<StationList> {
-    Ok(Json(state.store.volunteer_stations(ctx.actor()?, id, ctx.lang).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .volunteer_stations(ctx.actor()?, id, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Open a station: `{"name": "志愿服务站", "place": "2栋楼下"}` (those who run grids).
 #[utoipa::path(post, path = "/compounds/{id}/volunteer-stations", tag = "volunteers", params(("id" = i64, Path)), request_body = StationInput,
     responses((status = 201, body = StationView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn create_station(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<StationInput>) -> Result<(StatusCode, Json<StationView>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.create_volunteer_station(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?)))
+async fn create_station(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<StationInput>,
+) -> Result<(StatusCode, Json<StationView>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .create_volunteer_station(ctx.actor()?, id, &input, ctx.lang)
+                .await
+                .map_err(e(&ctx))?,
+        ),
+    ))
 }
 
 /// A station's rota for a month: a Monday-first calendar of shifts with the people on them,
 /// the caller's own turns, turns they could swap for, open swap requests.
 #[utoipa::path(get, path = "/volunteer-stations/{id}", tag = "volunteers", params(("id" = i64, Path), MonthParams),
     responses((status = 200, body = RotaView), (status = 404, body = ApiError)))]
-async fn rota(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<MonthParams>) -> ApiResult<RotaView> {
-    Ok(Json(state.store.volunteer_rota(ctx.actor()?, id, q.month.as_deref().unwrap_or(""), ctx.lang).await.map_err(e(&ctx))?))
+async fn rota(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(q): Q<MonthParams>,
+) -> ApiResult<RotaView> {
+    Ok(Json(
+        state
+            .store
+            .volunteer_rota(ctx.actor()?, id, q.month.as_deref().unwrap_or(""), ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Add a weekly shift: `{"weekday": "6", "start": "08:30", "end": "11:30", "capacity": "2"}`.
 #[utoipa::path(post, path = "/volunteer-stations/{id}/shifts", tag = "volunteers", params(("id" = i64, Path)), request_body = ShiftInput,
     responses((status = 201, body = ShiftView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn add_shift(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<ShiftInput>) -> Result<(StatusCode, Json<ShiftView>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.add_volunteer_shift(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?)))
+async fn add_shift(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<ShiftInput>,
+) -> Result<(StatusCode, Json<ShiftView>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .add_volunteer_shift(ctx.actor()?, id, &input, ctx.lang)
+                .await
+                .map_err(e(&ctx))?,
+        ),
+    ))
 }
 
 /// Take a shift off the week (turns already taken stay on the rota).
 #[utoipa::path(post, path = "/volunteer-shifts/{id}/retire", tag = "volunteers", params(("id" = i64, Path)),
     responses((status = 204), (status = 403, body = ApiError)))]
 async fn retire_shift(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> Result<StatusCode, WebError> {
-    state.store.retire_volunteer_shift(ctx.actor()?, id).await.map_err(e(&ctx))?;
+    state
+        .store
+        .retire_volunteer_shift(ctx.actor()?, id)
+        .await
+        .map_err(e(&ctx))?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -80,15 +129,33 @@ async fn retire_shift(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> Result<Statu
 /// Refused when it began, is full, or overlaps one of your turns (`double_booked`).
 #[utoipa::path(post, path = "/volunteer-stations/{id}/signups", tag = "volunteers", params(("id" = i64, Path)), request_body = SignupInput,
     responses((status = 201, body = TurnView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn take_turn(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<SignupInput>) -> Result<(StatusCode, Json<TurnView>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.take_volunteer_turn(ctx.actor()?, id, &input).await.map_err(e(&ctx))?)))
+async fn take_turn(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<SignupInput>,
+) -> Result<(StatusCode, Json<TurnView>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .take_volunteer_turn(ctx.actor()?, id, &input)
+                .await
+                .map_err(e(&ctx))?,
+        ),
+    ))
 }
 
 /// Leave a turn that has not begun (your own; anyone's for those who run the station).
 #[utoipa::path(post, path = "/volunteer-signups/{id}/leave", tag = "volunteers", params(("id" = i64, Path)),
     responses((status = 204), (status = 422, body = ApiError)))]
 async fn leave_turn(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> Result<StatusCode, WebError> {
-    state.store.leave_volunteer_turn(ctx.actor()?, id).await.map_err(e(&ctx))?;
+    state
+        .store
+        .leave_volunteer_turn(ctx.actor()?, id)
+        .await
+        .map_err(e(&ctx))?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -96,29 +163,71 @@ async fn leave_turn(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> Result<StatusC
 #[utoipa::path(post, path = "/volunteer-signups/{id}/checkin", tag = "volunteers", params(("id" = i64, Path)),
     responses((status = 200, body = TurnView), (status = 422, body = ApiError)))]
 async fn check_in(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<TurnView> {
-    Ok(Json(state.store.check_in_volunteer(ctx.actor()?, id).await.map_err(e(&ctx))?))
+    Ok(Json(
+        state
+            .store
+            .check_in_volunteer(ctx.actor()?, id)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Ask to exchange your turn for another's at the same station: `{"with_signup_id": 9}`.
 /// Those who run the station exchange any two turns at once (status `done`).
 #[utoipa::path(post, path = "/volunteer-signups/{id}/swaps", tag = "volunteers", params(("id" = i64, Path)), request_body = SwapInput,
     responses((status = 201, body = SwapView), (status = 422, body = ApiError)))]
-async fn propose_swap(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<SwapInput>) -> Result<(StatusCode, Json<SwapView>), WebError> {
-    Ok((StatusCode::CREATED, Json(state.store.propose_volunteer_swap(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?)))
+async fn propose_swap(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<SwapInput>,
+) -> Result<(StatusCode, Json<SwapView>), WebError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .propose_volunteer_swap(ctx.actor()?, id, &input, ctx.lang)
+                .await
+                .map_err(e(&ctx))?,
+        ),
+    ))
 }
 
 /// `{"step": "accept" | "decline" | "withdraw"}` on a swap request.
 #[utoipa::path(post, path = "/volunteer-swaps/{id}", tag = "volunteers", params(("id" = i64, Path)), request_body = SwapDecision,
     responses((status = 200, body = SwapView), (status = 422, body = ApiError)))]
-async fn decide_swap(state: State, ctx: Ctx, Ids(id): Ids<i64>, ApiJson(input): ApiJson<SwapDecision>) -> ApiResult<SwapView> {
-    Ok(Json(state.store.decide_volunteer_swap(ctx.actor()?, id, &input, ctx.lang).await.map_err(e(&ctx))?))
+async fn decide_swap(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<SwapDecision>,
+) -> ApiResult<SwapView> {
+    Ok(Json(
+        state
+            .store
+            .decide_volunteer_swap(ctx.actor()?, id, &input, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// Volunteer hours of a compound for a month, per person and per unit (checked-in turns only).
 #[utoipa::path(get, path = "/compounds/{id}/volunteer-hours", tag = "volunteers", params(("id" = i64, Path), MonthParams),
     responses((status = 200, body = HoursView), (status = 403, body = ApiError)))]
-async fn hours(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<MonthParams>) -> ApiResult<HoursView> {
-    Ok(Json(state.store.volunteer_hours(ctx.actor()?, id, q.month.as_deref().unwrap_or(""), ctx.lang).await.map_err(e(&ctx))?))
+async fn hours(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(q): Q<MonthParams>,
+) -> ApiResult<HoursView> {
+    Ok(Json(
+        state
+            .store
+            .volunteer_hours(ctx.actor()?, id, q.month.as_deref().unwrap_or(""), ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
 }
 
 /// A unit's volunteer minutes in a month.
@@ -134,8 +243,23 @@ pub struct UnitMinutes {
 /// volunteers living there, the figure the civility rating's volunteering category can go by.
 #[utoipa::path(get, path = "/units/{id}/volunteer-hours", tag = "volunteers", params(("id" = i64, Path), MonthParams),
     responses((status = 200, body = UnitMinutes), (status = 422, body = ApiError)))]
-async fn unit_hours(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<MonthParams>) -> ApiResult<UnitMinutes> {
-    let month = Month::parse(q.month.as_deref().unwrap_or("")).map_err(|err| e(&ctx)(ServiceError::from(FieldError::new("month", err))))?;
-    let minutes = state.store.unit_volunteer_minutes(ctx.actor()?, id, month).await.map_err(e(&ctx))?;
-    Ok(Json(UnitMinutes { unit_id: id, month: month.to_string(), minutes, label: linli_domain::volunteers::format_minutes(minutes, ctx.lang) }))
+async fn unit_hours(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(q): Q<MonthParams>,
+) -> ApiResult<UnitMinutes> {
+    let month = Month::parse(q.month.as_deref().unwrap_or(""))
+        .map_err(|err| e(&ctx)(ServiceError::from(FieldError::new("month", err))))?;
+    let minutes = state
+        .store
+        .unit_volunteer_minutes(ctx.actor()?, id, month)
+        .await
+        .map_err(e(&ctx))?;
+    Ok(Json(UnitMinutes {
+        unit_id: id,
+        month: month.to_string(),
+        minutes,
+        label: linli_domain::volunteers::format_minutes(minutes, ctx.lang),
+    }))
 }

@@ -15,8 +15,8 @@ use axum::routing::get;
 use linli_domain::authz::Role;
 use linli_store::ServiceError;
 use linli_store::accounts::{Credential, SESSION_SECONDS};
-use linli_store::tokens::TokenView;
 use linli_store::registry::PlaceRef;
+use linli_store::tokens::TokenView;
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -27,7 +27,10 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/logout", axum::routing::post(logout))
         .route("/account", get(account_page))
         .route("/account/password", axum::routing::post(change_password))
-        .route("/tokens", get(|| async { Redirect::to("/account#tokens") }).post(create_token))
+        .route(
+            "/tokens",
+            get(|| async { Redirect::to("/account#tokens") }).post(create_token),
+        )
         .route("/tokens/{id}/revoke", axum::routing::post(revoke_token))
         .route("/claim", get(claim_page).post(claim))
 }
@@ -52,13 +55,32 @@ async fn home(state: State, ctx: Ctx) -> PageResult {
     let s = &state.store;
     let places = s.home_places(actor).await.map_err(|e| ctx.err(e))?;
     // The mode breakdown matters to those who oversee many compounds.
-    let wide = actor.grants.iter().any(|g| g.at.target().is_some_and(|n| n.kind.is_region()));
-    let modes = if wide { s.mode_counts(actor).await.map_err(|e| ctx.err(e))? } else { Vec::new() };
+    let wide = actor
+        .grants
+        .iter()
+        .any(|g| g.at.target().is_some_and(|n| n.kind.is_region()));
+    let modes = if wide {
+        s.mode_counts(actor).await.map_err(|e| ctx.err(e))?
+    } else {
+        Vec::new()
+    };
     let (t, c) = chrome(&ctx);
     let mut roles: Vec<Role> = actor.roles().collect();
     roles.dedup();
-    let editor = actor.grants.iter().any(|g| !matches!(g.role, Role::Owner | Role::Resident | Role::Volunteer));
-    Ok(Home { t, c, name: actor.name.clone(), roles, places, modes, editor }.into_response())
+    let editor = actor
+        .grants
+        .iter()
+        .any(|g| !matches!(g.role, Role::Owner | Role::Resident | Role::Volunteer));
+    Ok(Home {
+        t,
+        c,
+        name: actor.name.clone(),
+        roles,
+        places,
+        modes,
+        editor,
+    }
+    .into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -72,7 +94,13 @@ struct Login {
 
 async fn login_page(ctx: Ctx) -> Response {
     let (t, c) = chrome(&ctx);
-    Login { t, c, login: String::new(), error: None }.into_response()
+    Login {
+        t,
+        c,
+        login: String::new(),
+        error: None,
+    }
+    .into_response()
 }
 
 #[derive(Deserialize)]
@@ -83,7 +111,10 @@ struct LoginForm {
 
 pub fn session_cookie(token: &str, max_age: i64, secure: bool) -> Option<HeaderValue> {
     let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}")).ok()
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
+    ))
+    .ok()
 }
 
 async fn login(state: State, ctx: Ctx, CsrfForm(f): CsrfForm<LoginForm>) -> PageResult {
@@ -98,7 +129,16 @@ async fn login(state: State, ctx: Ctx, CsrfForm(f): CsrfForm<LoginForm>) -> Page
         Err(e @ (ServiceError::BadCredentials | ServiceError::RateLimited { .. })) => {
             let (t, c) = chrome(&ctx);
             let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNAUTHORIZED);
-            Ok((status, Login { t, c, login: f.login, error: Some(e.message(ctx.lang)) }).into_response())
+            Ok((
+                status,
+                Login {
+                    t,
+                    c,
+                    login: f.login,
+                    error: Some(e.message(ctx.lang)),
+                },
+            )
+                .into_response())
         }
         Err(e) => Err(ctx.err(e)),
     }
@@ -132,12 +172,34 @@ struct Account {
 }
 
 impl Account {
-    async fn show(state: &AppState, ctx: &Ctx, token: Option<String>, errors: Vec<String>, changed: bool) -> PageResult {
+    async fn show(
+        state: &AppState,
+        ctx: &Ctx,
+        token: Option<String>,
+        errors: Vec<String>,
+        changed: bool,
+    ) -> PageResult {
         let actor = ctx.actor()?;
-        let tokens = state.store.api_tokens(actor).await.map_err(|e| ctx.err(e))?;
+        let tokens = state
+            .store
+            .api_tokens(actor)
+            .await
+            .map_err(|e| ctx.err(e))?;
         let (t, c) = chrome(ctx);
-        let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-        let page = Account { t, c, token, tokens, token_days: state.store.limits().token_days, errors, changed };
+        let status = if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        let page = Account {
+            t,
+            c,
+            token,
+            tokens,
+            token_days: state.store.limits().token_days,
+            errors,
+            changed,
+        };
         Ok((status, page).into_response())
     }
 }
@@ -153,12 +215,22 @@ struct PasswordForm {
 }
 
 /// Changes the password; this browser stays signed in, every other session and token ends.
-async fn change_password(state: State, ctx: Ctx, CsrfForm(f): CsrfForm<PasswordForm>) -> PageResult {
+async fn change_password(
+    state: State,
+    ctx: Ctx,
+    CsrfForm(f): CsrfForm<PasswordForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
     let keep = ctx.session.as_deref().map(Credential::Session);
-    match state.store.change_password(actor, &f.current_password, &f.password, keep, ctx.client).await {
+    match state
+        .store
+        .change_password(actor, &f.current_password, &f.password, keep, ctx.client)
+        .await
+    {
         Ok(()) => Account::show(&state, &ctx, None, Vec::new(), true).await,
-        Err(e @ ServiceError::Invalid(_)) => Account::show(&state, &ctx, None, vec![e.message(ctx.lang)], false).await,
+        Err(e @ ServiceError::Invalid(_)) => {
+            Account::show(&state, &ctx, None, vec![e.message(ctx.lang)], false).await
+        }
         Err(e) => Err(ctx.err(e)),
     }
 }
@@ -170,12 +242,25 @@ struct TokenForm {
 
 async fn create_token(state: State, ctx: Ctx, CsrfForm(f): CsrfForm<TokenForm>) -> PageResult {
     let actor = ctx.actor()?;
-    let made = state.store.create_api_token(actor, &f.name).await.map_err(|e| ctx.err(e))?;
+    let made = state
+        .store
+        .create_api_token(actor, &f.name)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Account::show(&state, &ctx, Some(made.token), Vec::new(), false).await
 }
 
-async fn revoke_token(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(_): CsrfForm<Empty>) -> PageResult {
-    state.store.revoke_api_token(ctx.actor()?, id).await.map_err(|e| ctx.err(e))?;
+async fn revoke_token(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> PageResult {
+    state
+        .store
+        .revoke_api_token(ctx.actor()?, id)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(Redirect::to("/account#tokens").into_response())
 }
 
@@ -192,8 +277,15 @@ struct Claim {
 
 async fn claim_page(ctx: Ctx, crate::form::Q(q): crate::form::Q<ClaimQuery>) -> Response {
     let (t, c) = chrome(&ctx);
-    Claim { t, c, errors: Vec::new(), code: q.code.unwrap_or_default(), display_name: String::new(), phone: String::new() }
-        .into_response()
+    Claim {
+        t,
+        c,
+        errors: Vec::new(),
+        code: q.code.unwrap_or_default(),
+        display_name: String::new(),
+        phone: String::new(),
+    }
+    .into_response()
 }
 
 #[derive(Deserialize)]
@@ -217,9 +309,20 @@ async fn claim(state: State, ctx: Ctx, CsrfForm(f): CsrfForm<ClaimForm>) -> Page
     let s = &state.store;
     let result = async {
         match &ctx.actor {
-            Some(a) => s.claim_invite(a.account_id, &f.code, ctx.client).await.map(|h| (h, None)),
+            Some(a) => s
+                .claim_invite(a.account_id, &f.code, ctx.client)
+                .await
+                .map(|h| (h, None)),
             None => {
-                let (h, session) = s.claim_invite_as_visitor(&f.code, &f.display_name, &f.phone, &f.password, ctx.client).await?;
+                let (h, session) = s
+                    .claim_invite_as_visitor(
+                        &f.code,
+                        &f.display_name,
+                        &f.phone,
+                        &f.password,
+                        ctx.client,
+                    )
+                    .await?;
                 Ok((h, Some(session.token)))
             }
         }
@@ -228,14 +331,23 @@ async fn claim(state: State, ctx: Ctx, CsrfForm(f): CsrfForm<ClaimForm>) -> Page
     match result {
         Ok((household, token)) => {
             let mut res = Redirect::to(&format!("/households/{household}")).into_response();
-            if let Some(v) = token.and_then(|t| session_cookie(&t, SESSION_SECONDS, state.secure_cookies)) {
+            if let Some(v) =
+                token.and_then(|t| session_cookie(&t, SESSION_SECONDS, state.secure_cookies))
+            {
                 res.headers_mut().append(header::SET_COOKIE, v);
             }
             Ok(res)
         }
         Err(e @ ServiceError::Invalid(_)) => {
             let (t, c) = chrome(&ctx);
-            let page = Claim { t, c, errors: vec![e.message(ctx.lang)], code: f.code, display_name: f.display_name, phone: f.phone };
+            let page = Claim {
+                t,
+                c,
+                errors: vec![e.message(ctx.lang)],
+                code: f.code,
+                display_name: f.display_name,
+                phone: f.phone,
+            };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(ctx.err(e)),

@@ -60,7 +60,10 @@ pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
     }
     status.series(t.s("sd_compounds"), v.status.to_vec());
 
-    let stacked = |title: &str, axis: &str, rows: &[StatusRow], link: &dyn Fn(&StatusRow) -> Option<String>| {
+    let stacked = |title: &str,
+                   axis: &str,
+                   rows: &[StatusRow],
+                   link: &dyn Fn(&StatusRow) -> Option<String>| {
         let mut c = Chart::new(title, axis, Unit::Count);
         for r in rows {
             c.category(r.label.clone(), link(r));
@@ -73,36 +76,79 @@ pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
     let children = if v.children.is_empty() {
         String::new()
     } else {
-        stacked(t.s("sd_chart_children"), t.s("sd_region"), &v.children, &|r| Some(format!("/regions/{}/dashboard", r.key)))
+        stacked(
+            t.s("sd_chart_children"),
+            t.s("sd_region"),
+            &v.children,
+            &|r| Some(format!("/regions/{}/dashboard", r.key)),
+        )
     };
-    let modes = stacked(t.s("sd_chart_modes"), t.s("management_mode"), &v.by_mode, &|r| list_link(id, &format!("mode={}", r.key)));
+    let modes = stacked(
+        t.s("sd_chart_modes"),
+        t.s("management_mode"),
+        &v.by_mode,
+        &|r| list_link(id, &format!("mode={}", r.key)),
+    );
 
     let mut progress = Chart::new(t.s("sd_chart_progress"), t.s("sd_period"), Unit::Count);
     for p in &v.progress {
         progress.category(p.period.clone(), None);
     }
-    progress.series(status_label("three_no", lang), v.progress.iter().map(|p| p.three_no).collect());
-    progress.series(status_label("six_have", lang), v.progress.iter().map(|p| p.six_have).collect());
-    progress.series(t.s("sd_assessed"), v.progress.iter().map(|p| p.assessed).collect());
+    progress.series(
+        status_label("three_no", lang),
+        v.progress.iter().map(|p| p.three_no).collect(),
+    );
+    progress.series(
+        status_label("six_have", lang),
+        v.progress.iter().map(|p| p.six_have).collect(),
+    );
+    progress.series(
+        t.s("sd_assessed"),
+        v.progress.iter().map(|p| p.assessed).collect(),
+    );
 
     let mut aspects = Chart::new(t.s("sd_chart_aspects"), t.s("sd_aspect"), Unit::BasisPoints);
     for a in &v.aspects {
-        aspects.category(format!("{} {}", a.code, a.title), Some(format!("/regions/{}/standards", v.city_id)));
+        aspects.category(
+            format!("{} {}", a.code, a.title),
+            Some(format!("/regions/{}/standards", v.city_id)),
+        );
     }
-    aspects.series(t.s("sd_met_share"), v.aspects.iter().map(|a| a.met_bp).collect());
+    aspects.series(
+        t.s("sd_met_share"),
+        v.aspects.iter().map(|a| a.met_bp).collect(),
+    );
 
     let mut stars = Chart::new(t.s("sd_chart_stars"), t.s("sd_stars"), Unit::Count);
     for s in v.stars.iter().rev() {
-        stars.category(format!("{}★", s.stars), list_link(id, &format!("stars={}", s.stars)));
+        stars.category(
+            format!("{}★", s.stars),
+            list_link(id, &format!("stars={}", s.stars)),
+        );
     }
-    stars.series(t.s("sd_compounds"), v.stars.iter().rev().map(|s| s.compounds).collect());
+    stars.series(
+        t.s("sd_compounds"),
+        v.stars.iter().rev().map(|s| s.compounds).collect(),
+    );
 
     let mut renovation = Chart::new(t.s("sd_chart_renovation"), t.s("sd_kind"), Unit::Count);
     for r in &v.renovation {
-        renovation.category(format!("{}（{}）", r.label, r.unit), Some(format!("/regions/{id}/plans")));
+        renovation.category(
+            format!("{}（{}）", r.label, r.unit),
+            Some(format!("/regions/{id}/plans")),
+        );
     }
-    renovation.series(t.s("sd_done"), v.renovation.iter().map(|r| r.done_quantity).collect());
-    renovation.series(t.s("sd_open"), v.renovation.iter().map(|r| r.quantity - r.done_quantity).collect());
+    renovation.series(
+        t.s("sd_done"),
+        v.renovation.iter().map(|r| r.done_quantity).collect(),
+    );
+    renovation.series(
+        t.s("sd_open"),
+        v.renovation
+            .iter()
+            .map(|r| r.quantity - r.done_quantity)
+            .collect(),
+    );
 
     let mut money = Chart::new(t.s("sd_chart_money"), t.s("sd_channel"), Unit::Fen);
     for m in &v.money {
@@ -114,10 +160,30 @@ pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
     for e in &v.elevators {
         elevators.category(e.label.clone(), None);
     }
-    elevators.series(t.s("sd_projects"), v.elevators.iter().map(|e| e.projects).collect());
+    elevators.series(
+        t.s("sd_projects"),
+        v.elevators.iter().map(|e| e.projects).collect(),
+    );
 
-    let tables = vec![status.clone(), modes_chart(&t, v, &status_names), progress.clone(), aspects.clone(), stars.clone(), renovation.clone(), money.clone(), elevators.clone()];
-    let cells: Vec<Cell> = v.grid.iter().map(|g| Cell { label: g.name.clone(), status: g.status, link: Some(format!("/compounds/{}/standards", g.id)) }).collect();
+    let tables = vec![
+        status.clone(),
+        modes_chart(&t, v, &status_names),
+        progress.clone(),
+        aspects.clone(),
+        stars.clone(),
+        renovation.clone(),
+        money.clone(),
+        elevators.clone(),
+    ];
+    let cells: Vec<Cell> = v
+        .grid
+        .iter()
+        .map(|g| Cell {
+            label: g.name.clone(),
+            status: g.status,
+            link: Some(format!("/compounds/{}/standards", g.id)),
+        })
+        .collect();
     Charts {
         status: status.bars(),
         children,
@@ -127,7 +193,11 @@ pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
         stars: stars.bars(),
         renovation: renovation.bars(),
         money: money.bars(),
-        elevators: if v.elevators.iter().any(|e| e.projects > 0) { elevators.bars() } else { String::new() },
+        elevators: if v.elevators.iter().any(|e| e.projects > 0) {
+            elevators.bars()
+        } else {
+            String::new()
+        },
         grid: status_grid(t.s("sd_chart_grid"), &status_names, &cells),
         tables,
     }
@@ -151,7 +221,12 @@ fn table_rows(ch: &Charts) -> Vec<Vec<String>> {
     for c in &ch.tables {
         for (i, cat) in c.categories.iter().enumerate() {
             for s in &c.series {
-                rows.push(vec![c.title.clone(), cat.clone(), s.name.clone(), c.unit.format(s.values[i])]);
+                rows.push(vec![
+                    c.title.clone(),
+                    cat.clone(),
+                    s.name.clone(),
+                    c.unit.format(s.values[i]),
+                ]);
             }
         }
     }
@@ -170,7 +245,11 @@ struct DashboardPage {
 }
 
 fn pipes_km(v: &DashboardView) -> String {
-    let m = v.renovation.iter().find(|r| r.kind == "pipes").map_or(0, |r| r.quantity);
+    let m = v
+        .renovation
+        .iter()
+        .find(|r| r.kind == "pipes")
+        .map_or(0, |r| r.quantity);
     format!("{}.{:03}", m / 1000, m % 1000)
 }
 
@@ -181,15 +260,38 @@ struct FormatQuery {
 }
 
 async fn dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<FormatQuery>) -> PageResult {
-    let v = state.store.dashboard(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .dashboard(ctx.actor()?, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let ch = charts(&v, ctx.lang);
     if let Some(format) = q.format.as_deref() {
         let t = T::new(ctx.lang, false);
-        let headers = [t.s("sd_chart"), t.s("sd_category"), t.s("sd_series"), t.s("sd_value")];
-        return super::sheet_download(&ctx, format, t.s("sd_dashboard"), &headers, &table_rows(&ch)).map_err(|e| ctx.err(e));
+        let headers = [
+            t.s("sd_chart"),
+            t.s("sd_category"),
+            t.s("sd_series"),
+            t.s("sd_value"),
+        ];
+        return super::sheet_download(
+            &ctx,
+            format,
+            t.s("sd_dashboard"),
+            &headers,
+            &table_rows(&ch),
+        )
+        .map_err(|e| ctx.err(e));
     }
     let (t, c) = chrome(&ctx);
-    Ok(DashboardPage { t, c, pipes_km: pipes_km(&v), v, ch }.into_response())
+    Ok(DashboardPage {
+        t,
+        c,
+        pipes_km: pipes_km(&v),
+        v,
+        ch,
+    }
+    .into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -204,10 +306,22 @@ struct ReportPage {
 }
 
 async fn report(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state.store.dashboard(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .dashboard(ctx.actor()?, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
     let ch = charts(&v, ctx.lang);
-    Ok(ReportPage { t, c, pipes_km: pipes_km(&v), v, ch, today: super::today_plus(&ctx, 0) }.into_response())
+    Ok(ReportPage {
+        t,
+        c,
+        pipes_km: pipes_km(&v),
+        v,
+        ch,
+        today: super::today_plus(&ctx, 0),
+    }
+    .into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -233,21 +347,57 @@ struct ListPage {
 
 async fn compounds(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ListQuery>) -> PageResult {
     let actor = ctx.actor()?;
-    let filter = DashboardFilter { status: q.status.clone(), mode: q.mode.clone(), stars: q.stars, plan: q.plan.clone(), rated: q.rated.clone() };
+    let filter = DashboardFilter {
+        status: q.status.clone(),
+        mode: q.mode.clone(),
+        stars: q.stars,
+        plan: q.plan.clone(),
+        rated: q.rated.clone(),
+    };
     let s = &state.store;
     let lang = ctx.lang;
     if let Some(format) = q.format.as_deref() {
         let filter = &filter;
-        let all = super::all_pages(|p| async move { s.dashboard_compounds(actor, id, filter, p, lang).await.map(|l| l.compounds) }).await.map_err(|e| ctx.err(e))?;
+        let all = super::all_pages(|p| async move {
+            s.dashboard_compounds(actor, id, filter, p, lang)
+                .await
+                .map(|l| l.compounds)
+        })
+        .await
+        .map_err(|e| ctx.err(e))?;
         let t = T::new(ctx.lang, false);
-        let headers = [t.s("sd_compound"), t.s("sd_community"), t.s("management_mode"), t.s("sd_status"), t.s("six_have"), t.s("sd_stars"), t.s("sd_score"), t.s("sd_progress")];
+        let headers = [
+            t.s("sd_compound"),
+            t.s("sd_community"),
+            t.s("management_mode"),
+            t.s("sd_status"),
+            t.s("six_have"),
+            t.s("sd_stars"),
+            t.s("sd_score"),
+            t.s("sd_progress"),
+        ];
         let rows: Vec<Vec<String>> = all
             .into_iter()
-            .map(|c| vec![c.name, c.community, c.management_mode, c.status_label, c.six_have_count.to_string(), c.stars.map(|s| s.to_string()).unwrap_or_default(), c.score, c.plan_progress])
+            .map(|c| {
+                vec![
+                    c.name,
+                    c.community,
+                    c.management_mode,
+                    c.status_label,
+                    c.six_have_count.to_string(),
+                    c.stars.map(|s| s.to_string()).unwrap_or_default(),
+                    c.score,
+                    c.plan_progress,
+                ]
+            })
             .collect();
-        return super::sheet_download(&ctx, format, t.s("sd_compounds"), &headers, &rows).map_err(|e| ctx.err(e));
+        return super::sheet_download(&ctx, format, t.s("sd_compounds"), &headers, &rows)
+            .map_err(|e| ctx.err(e));
     }
-    let v = s.dashboard_compounds(actor, id, &filter, PageRequest::new(q.page, None), lang).await.map_err(|e| ctx.err(e))?;
+    let v = s
+        .dashboard_compounds(actor, id, &filter, PageRequest::new(q.page, None), lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
     let params = [
         ("status", q.status.unwrap_or_default()),
@@ -259,7 +409,14 @@ async fn compounds(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ListQuery>
     let path = format!("/regions/{id}/dashboard/compounds");
     let base = pager_base(&path, &params);
     let download = format!("{base}format=xlsx");
-    Ok(ListPage { t, c, v, base, download }.into_response())
+    Ok(ListPage {
+        t,
+        c,
+        v,
+        base,
+        download,
+    }
+    .into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -268,18 +425,39 @@ struct OpenDataQuery {
 }
 
 /// `?format=csv` (default) the table, `?format=json` its Table Schema.
-async fn open_data(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<OpenDataQuery>) -> PageResult {
-    let d = state.store.open_data_for(ctx.actor()?, id).await.map_err(|e| ctx.err(e))?;
+async fn open_data(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(q): Q<OpenDataQuery>,
+) -> PageResult {
+    let d = state
+        .store
+        .open_data_for(ctx.actor()?, id)
+        .await
+        .map_err(|e| ctx.err(e))?;
     match q.format.as_deref().unwrap_or("csv") {
         "json" => {
             let body = serde_json::to_vec_pretty(&d.schema).unwrap_or_default();
-            Ok(super::voting::download(body, "application/json", &format!("linli-open-data-{id}.schema.json")))
+            Ok(super::voting::download(
+                body,
+                "application/json",
+                &format!("linli-open-data-{id}.schema.json"),
+            ))
         }
         "csv" => {
-            let bytes = linli_store::sheet::csv_table(&d.headers, &d.rows).map_err(|e| ctx.err(e))?;
-            Ok(super::voting::download(bytes, "text/csv; charset=utf-8", &format!("linli-open-data-{id}.csv")))
+            let bytes =
+                linli_store::sheet::csv_table(&d.headers, &d.rows).map_err(|e| ctx.err(e))?;
+            Ok(super::voting::download(
+                bytes,
+                "text/csv; charset=utf-8",
+                &format!("linli-open-data-{id}.csv"),
+            ))
         }
-        _ => Err(ctx.err(linli_store::ServiceError::invalid("format", linli_domain::Invalid::BadChoice))),
+        _ => Err(ctx.err(linli_store::ServiceError::invalid(
+            "format",
+            linli_domain::Invalid::BadChoice,
+        ))),
     }
 }
 
@@ -289,7 +467,12 @@ mod tests {
 
     /// A small district: two subdistricts, three periods, a few ratings, plans and a grid.
     fn district() -> DashboardView {
-        let row = |key: &str, label: &str, counts: [i64; 3]| StatusRow { key: key.into(), label: label.into(), total: counts.iter().sum(), counts };
+        let row = |key: &str, label: &str, counts: [i64; 3]| StatusRow {
+            key: key.into(),
+            label: label.into(),
+            total: counts.iter().sum(),
+            counts,
+        };
         DashboardView {
             region_id: 14,
             region_kind: "district".into(),
@@ -298,43 +481,106 @@ mod tests {
             city_id: 13,
             compounds: 12,
             status: [5, 6, 1],
-            by_mode: vec![row("delegated", "代管理", [1, 3, 0]), row("professional", "专业物业", [0, 1, 1]), row("self_managed", "居民自治管理", [4, 2, 0])],
-            children: vec![row("15", "镇江寺街道", [3, 4, 1]), row("16", "凯旋路街道", [2, 2, 0])],
+            by_mode: vec![
+                row("delegated", "代管理", [1, 3, 0]),
+                row("professional", "专业物业", [0, 1, 1]),
+                row("self_managed", "居民自治管理", [4, 2, 0]),
+            ],
+            children: vec![
+                row("15", "镇江寺街道", [3, 4, 1]),
+                row("16", "凯旋路街道", [2, 2, 0]),
+            ],
             child_kind: Some("subdistrict".into()),
             progress: vec![
-                PeriodRow { period: "2024-Q1".into(), assessed: 12, three_no: 10, six_have: 0 },
-                PeriodRow { period: "2024-Q2".into(), assessed: 12, three_no: 7, six_have: 1 },
-                PeriodRow { period: "2024-Q3".into(), assessed: 12, three_no: 5, six_have: 1 },
+                PeriodRow {
+                    period: "2024-Q1".into(),
+                    assessed: 12,
+                    three_no: 10,
+                    six_have: 0,
+                },
+                PeriodRow {
+                    period: "2024-Q2".into(),
+                    assessed: 12,
+                    three_no: 7,
+                    six_have: 1,
+                },
+                PeriodRow {
+                    period: "2024-Q3".into(),
+                    assessed: 12,
+                    three_no: 5,
+                    six_have: 1,
+                },
             ],
-            aspects: vec![AspectRow { code: "A".into(), title: "组织建设".into(), met: 40, partly: 10, not_met: 10, met_bp: 6667 }],
+            aspects: vec![AspectRow {
+                code: "A".into(),
+                title: "组织建设".into(),
+                met: 40,
+                partly: 10,
+                not_met: 10,
+                met_bp: 6667,
+            }],
             assessed: 12,
-            stars: (0..=5).map(|s| StarCount { stars: s, compounds: i64::from(s % 3), reward: 0 }).collect(),
+            stars: (0..=5)
+                .map(|s| StarCount {
+                    stars: s,
+                    compounds: i64::from(s % 3),
+                    reward: 0,
+                })
+                .collect(),
             rated: 5,
             vetoed: 0,
             reward_total: 0,
             reward_total_yuan: "0.00".into(),
-            renovation: vec![RenovationRow { kind: "pipes".into(), label: "雨污管网".into(), unit: "米".into(), quantity: 1250, done_quantity: 600, compounds: 3 }],
+            renovation: vec![RenovationRow {
+                kind: "pipes".into(),
+                label: "雨污管网".into(),
+                unit: "米".into(),
+                quantity: 1250,
+                done_quantity: 600,
+                compounds: 3,
+            }],
             plans: 3,
             plans_done: 1,
             households_benefited: 400,
-            money: vec![ChannelAmount { channel: "government_reward".into(), label: "财政以奖代补".into(), amount: 12_000_000, yuan: "120000.00".into() }],
+            money: vec![ChannelAmount {
+                channel: "government_reward".into(),
+                label: "财政以奖代补".into(),
+                amount: 12_000_000,
+                yuan: "120000.00".into(),
+            }],
             money_total: 12_000_000,
             elevators: vec![],
-            grid: (0..12).map(|i| GridCompound { id: 100 + i, name: format!("小区{i}"), status: usize::try_from(i % 3).unwrap_or(0) }).collect(),
+            grid: (0..12)
+                .map(|i| GridCompound {
+                    id: 100 + i,
+                    name: format!("小区{i}"),
+                    status: usize::try_from(i % 3).unwrap_or(0),
+                })
+                .collect(),
             grid_truncated: false,
         }
     }
 
     /// Compares with `tests/snapshots/<name>`; `UPDATE_SNAPSHOTS=1` writes it instead.
     fn snapshot(name: &str, actual: &str) {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(name);
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/snapshots")
+            .join(name);
         if std::env::var("UPDATE_SNAPSHOTS").is_ok_and(|v| v == "1") {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, actual).unwrap();
             return;
         }
-        let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("no snapshot {}: run with UPDATE_SNAPSHOTS=1 and review it", path.display()));
-        assert_eq!(actual, expected, "{name} changed: review the difference, then UPDATE_SNAPSHOTS=1");
+        let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+            panic!(
+                "no snapshot {}: run with UPDATE_SNAPSHOTS=1 and review it",
+                path.display()
+            )
+        });
+        assert_eq!(
+            actual, expected,
+            "{name} changed: review the difference, then UPDATE_SNAPSHOTS=1"
+        );
     }
 
     #[test]
@@ -350,11 +596,22 @@ mod tests {
     #[test]
     fn every_number_links_to_the_list_behind_it() {
         let ch = charts(&district(), Lang::Zh);
-        assert!(ch.status.contains(r#"<a href="/regions/14/dashboard/compounds?status=three_no">5</a>"#), "{}", ch.status);
+        assert!(
+            ch.status
+                .contains(r#"<a href="/regions/14/dashboard/compounds?status=three_no">5</a>"#),
+            "{}",
+            ch.status
+        );
         assert!(ch.children.contains(r#"<a href="/regions/15/dashboard">"#));
-        assert!(ch.modes.contains("/regions/14/dashboard/compounds?mode=self_managed"));
+        assert!(
+            ch.modes
+                .contains("/regions/14/dashboard/compounds?mode=self_managed")
+        );
         assert!(ch.stars.contains("/regions/14/dashboard/compounds?stars=5"));
         assert_eq!(ch.grid.matches("<a href=\"/compounds/").count(), 12);
-        assert!(ch.elevators.is_empty(), "no elevator chart without projects");
+        assert!(
+            ch.elevators.is_empty(),
+            "no elevator chart without projects"
+        );
     }
 }

@@ -18,7 +18,10 @@ use linli_domain::Invalid;
 use linli_domain::decision::CastMethod;
 use linli_store::ServiceError;
 use linli_store::files::{MAX_FILE_BYTES, Purpose};
-use linli_store::proposals::{ElectionBallotInput, ElectionCount, ElectionInput, ElectionView, Nomination, NominationInput, RolesGranted};
+use linli_store::proposals::{
+    ElectionBallotInput, ElectionCount, ElectionInput, ElectionView, Nomination, NominationInput,
+    RolesGranted,
+};
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -30,7 +33,9 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/proposals/{id}/election/vote", post(vote))
         .route(
             "/proposals/{id}/election/record",
-            get(record_page).post(record).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)),
+            get(record_page)
+                .post(record)
+                .layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)),
         )
         .route("/proposals/{id}/election/roles", post(grant_roles))
         .route("/proposals/{id}/ballot-papers", get(ballot_papers))
@@ -64,37 +69,101 @@ struct NewPage {
 
 impl NewPage {
     fn error_of(&self, field: &str) -> Option<&str> {
-        self.field_errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+        self.field_errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
     }
 }
 
-async fn new_form(state: &AppState, ctx: &Ctx, id: i64, f: NewForm) -> Result<NewPage, crate::error::WebError> {
+async fn new_form(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    f: NewForm,
+) -> Result<NewPage, crate::error::WebError> {
     let actor = ctx.actor()?;
-    let v = state.store.compound(actor, id).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .compound(actor, id)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(ctx);
-    let mut scopes = vec![(format!("compound:{id}"), format!("{}（{}）", v.compound.name, t.s("el_committee")))];
+    let mut scopes = vec![(
+        format!("compound:{id}"),
+        format!("{}（{}）", v.compound.name, t.s("el_committee")),
+    )];
     for b in &v.buildings {
-        scopes.push((format!("building:{}", b.id), format!("{}（{}）", b.name, t.s("el_building_head"))));
+        scopes.push((
+            format!("building:{}", b.id),
+            format!("{}（{}）", b.name, t.s("el_building_head")),
+        ));
     }
-    for (uid, name) in state.store.compound_units(id).await.map_err(|e| ctx.err(e))? {
-        scopes.push((format!("unit:{uid}"), format!("{name}（{}）", t.s("el_unit_head"))));
+    for (uid, name) in state
+        .store
+        .compound_units(id)
+        .await
+        .map_err(|e| ctx.err(e))?
+    {
+        scopes.push((
+            format!("unit:{uid}"),
+            format!("{name}（{}）", t.s("el_unit_head")),
+        ));
     }
-    Ok(NewPage { t, c, compound_id: id, compound: v.compound.name, f, scopes, errors: Vec::new(), field_errors: Vec::new() })
+    Ok(NewPage {
+        t,
+        c,
+        compound_id: id,
+        compound: v.compound.name,
+        f,
+        scopes,
+        errors: Vec::new(),
+        field_errors: Vec::new(),
+    })
 }
 
 async fn new_page(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<NewForm>) -> PageResult {
     Ok(new_form(&state, &ctx, id, q).await?.into_response())
 }
 
-async fn create(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<NewForm>) -> PageResult {
+async fn create(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<NewForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
     let (scope, scope_id) = f.scope.split_once(':').unwrap_or(("", ""));
-    let input = ElectionInput { scope: scope.into(), scope_id: scope_id.into(), title: f.title.clone(), body: f.body.clone(), seats: f.seats.clone() };
-    match state.store.create_election(actor, id, &input, ctx.lang).await {
-        Ok(e) => Ok(Redirect::to(&format!("/proposals/{}/election", e.proposal.id)).into_response()),
+    let input = ElectionInput {
+        scope: scope.into(),
+        scope_id: scope_id.into(),
+        title: f.title.clone(),
+        body: f.body.clone(),
+        seats: f.seats.clone(),
+    };
+    match state
+        .store
+        .create_election(actor, id, &input, ctx.lang)
+        .await
+    {
+        Ok(e) => {
+            Ok(Redirect::to(&format!("/proposals/{}/election", e.proposal.id)).into_response())
+        }
         Err(ServiceError::Invalid(errs)) => {
             let mut page = new_form(&state, &ctx, id, f).await?;
-            page.field_errors = errs.iter().map(|e| (if e.field == "scope_id" { "scope" } else { e.field }, e.error.message(ctx.lang))).collect();
+            page.field_errors = errs
+                .iter()
+                .map(|e| {
+                    (
+                        if e.field == "scope_id" {
+                            "scope"
+                        } else {
+                            e.field
+                        },
+                        e.error.message(ctx.lang),
+                    )
+                })
+                .collect();
             page.errors = vec![ServiceError::Invalid(errs).message(ctx.lang)];
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
@@ -119,20 +188,57 @@ impl Page {
     }
 }
 
-async fn election_page(state: &AppState, ctx: &Ctx, id: i64, errors: Vec<String>, granted: Option<RolesGranted>) -> PageResult {
+async fn election_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    errors: Vec<String>,
+    granted: Option<RolesGranted>,
+) -> PageResult {
     let actor = ctx.actor()?;
-    let e = state.store.election(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let e = state
+        .store
+        .election(actor, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(ctx);
-    let nominations = Nomination::ALL.iter().filter(|n| **n != Nomination::SelfNominated).map(|n| (n.as_str(), n.label(ctx.lang))).collect();
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok((status, Page { t, c, e, nominations, errors, granted }).into_response())
+    let nominations = Nomination::ALL
+        .iter()
+        .filter(|n| **n != Nomination::SelfNominated)
+        .map(|n| (n.as_str(), n.label(ctx.lang)))
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((
+        status,
+        Page {
+            t,
+            c,
+            e,
+            nominations,
+            errors,
+            granted,
+        },
+    )
+        .into_response())
 }
 
 /// Shows a refused form's message on the election page; other errors as error pages.
-async fn or_refused<T>(state: &AppState, ctx: &Ctx, id: i64, r: Result<T, ServiceError>, to: &str) -> PageResult {
+async fn or_refused<T>(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    r: Result<T, ServiceError>,
+    to: &str,
+) -> PageResult {
     match r {
         Ok(_) => Ok(Redirect::to(to).into_response()),
-        Err(e @ ServiceError::Invalid(_)) => election_page(state, ctx, id, vec![e.message(ctx.lang)], None).await,
+        Err(e @ ServiceError::Invalid(_)) => {
+            election_page(state, ctx, id, vec![e.message(ctx.lang)], None).await
+        }
         Err(e) => Err(ctx.err(e)),
     }
 }
@@ -153,18 +259,38 @@ struct NominateForm {
     statement: String,
 }
 
-async fn nominate(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<NominateForm>) -> PageResult {
+async fn nominate(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<NominateForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
     let r = async {
         let account_id = match f.account_id.trim() {
             "" => None,
-            a => Some(a.parse::<i64>().map_err(|_| ServiceError::invalid("account_id", Invalid::NotANumber))?),
+            a => Some(
+                a.parse::<i64>()
+                    .map_err(|_| ServiceError::invalid("account_id", Invalid::NotANumber))?,
+            ),
         };
-        let input = NominationInput { nominated_by: f.nominated_by, name: f.name, account_id, statement: f.statement };
+        let input = NominationInput {
+            nominated_by: f.nominated_by,
+            name: f.name,
+            account_id,
+            statement: f.statement,
+        };
         state.store.nominate(actor, id, &input).await
     }
     .await;
-    or_refused(&state, &ctx, id, r, &format!("/proposals/{id}/election#candidates")).await
+    or_refused(
+        &state,
+        &ctx,
+        id,
+        r,
+        &format!("/proposals/{id}/election#candidates"),
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -174,11 +300,27 @@ struct VoteForm {
 }
 
 /// The owner's own ballot: a checkbox per candidate.
-async fn vote(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<VoteForm>) -> PageResult {
+async fn vote(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<VoteForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
-    let input = ElectionBallotInput { candidates: f.candidates, method: CastMethod::Online.as_str().into(), ..Default::default() };
+    let input = ElectionBallotInput {
+        candidates: f.candidates,
+        method: CastMethod::Online.as_str().into(),
+        ..Default::default()
+    };
     let r = state.store.cast_election_ballot(actor, id, &input).await;
-    or_refused(&state, &ctx, id, r, &format!("/proposals/{id}/election#my-ballot")).await
+    or_refused(
+        &state,
+        &ctx,
+        id,
+        r,
+        &format!("/proposals/{id}/election#my-ballot"),
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -200,19 +342,54 @@ struct RecordPage {
     errors: Vec<String>,
 }
 
-async fn record_form(state: &AppState, ctx: &Ctx, id: i64, household: String) -> Result<RecordPage, crate::error::WebError> {
+async fn record_form(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    household: String,
+) -> Result<RecordPage, crate::error::WebError> {
     let actor = ctx.actor()?;
-    let e = state.store.election(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let e = state
+        .store
+        .election(actor, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     if !e.can.record_ballots {
         return Err(ctx.err(ServiceError::Forbidden));
     }
     let (t, c) = chrome(ctx);
-    let methods = CastMethod::ALL.iter().filter(|m| **m != CastMethod::Online).map(|m| (m.as_str(), m.label(ctx.lang))).collect();
-    Ok(RecordPage { t, c, e, household, method: CastMethod::Assisted.as_str().into(), witness: String::new(), note: String::new(), methods, errors: Vec::new() })
+    let methods = CastMethod::ALL
+        .iter()
+        .filter(|m| **m != CastMethod::Online)
+        .map(|m| (m.as_str(), m.label(ctx.lang)))
+        .collect();
+    Ok(RecordPage {
+        t,
+        c,
+        e,
+        household,
+        method: CastMethod::Assisted.as_str().into(),
+        witness: String::new(),
+        note: String::new(),
+        methods,
+        errors: Vec::new(),
+    })
 }
 
-async fn record_page(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<RecordQuery>) -> PageResult {
-    Ok(record_form(&state, &ctx, id, q.household.map(|h| h.to_string()).unwrap_or_default()).await?.into_response())
+async fn record_page(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(q): Q<RecordQuery>,
+) -> PageResult {
+    Ok(record_form(
+        &state,
+        &ctx,
+        id,
+        q.household.map(|h| h.to_string()).unwrap_or_default(),
+    )
+    .await?
+    .into_response())
 }
 
 /// A ballot recorded for a household, with its evidence uploaded in the same form; the
@@ -226,18 +403,37 @@ async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) 
     page.witness = form.text("witness");
     page.note = form.text("note");
     let compound_id = page.e.proposal.compound_id;
-    let mut candidates: Vec<i64> = form.fields.keys().filter_map(|k| k.strip_prefix("c_")?.parse().ok()).collect();
+    let mut candidates: Vec<i64> = form
+        .fields
+        .keys()
+        .filter_map(|k| k.strip_prefix("c_")?.parse().ok())
+        .collect();
     candidates.sort_unstable();
     let result = async {
         let household_id = match household.trim() {
             "" => None,
-            h => Some(h.parse::<i64>().map_err(|_| ServiceError::invalid("household_id", Invalid::NotANumber))?),
+            h => Some(
+                h.parse::<i64>()
+                    .map_err(|_| ServiceError::invalid("household_id", Invalid::NotANumber))?,
+            ),
         };
         let evidence_id = match form.file {
-            Some((name, bytes)) => Some(s.save_file(actor, compound_id, Purpose::Evidence, &name, bytes).await?.id),
+            Some((name, bytes)) => Some(
+                s.save_file(actor, compound_id, Purpose::Evidence, &name, bytes)
+                    .await?
+                    .id,
+            ),
             None => None,
         };
-        let input = ElectionBallotInput { candidates, method: page.method.clone(), household_id, evidence_id, witness: page.witness.clone(), note: page.note.clone(), ..Default::default() };
+        let input = ElectionBallotInput {
+            candidates,
+            method: page.method.clone(),
+            household_id,
+            evidence_id,
+            witness: page.witness.clone(),
+            note: page.note.clone(),
+            ..Default::default()
+        };
         s.cast_election_ballot(actor, id, &input).await
     }
     .await;
@@ -254,9 +450,18 @@ async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) 
 #[derive(Deserialize)]
 struct Empty {}
 
-async fn grant_roles(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(_): CsrfForm<Empty>) -> PageResult {
+async fn grant_roles(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> PageResult {
     let actor = ctx.actor()?;
-    let g = state.store.grant_elected_roles(actor, id).await.map_err(|e| ctx.err(e))?;
+    let g = state
+        .store
+        .grant_elected_roles(actor, id)
+        .await
+        .map_err(|e| ctx.err(e))?;
     election_page(&state, &ctx, id, Vec::new(), Some(g)).await
 }
 
@@ -274,9 +479,19 @@ struct Papers {
 /// QR code that opens the election.
 async fn ballot_papers(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let e = state.store.election(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
-    let households = state.store.roll_households(actor, id).await.map_err(|e| ctx.err(e))?;
-    let papers = super::roll_sheets(households, |h| format!("/proposals/{id}/election?household={h}"));
+    let e = state
+        .store
+        .election(actor, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let households = state
+        .store
+        .roll_households(actor, id)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let papers = super::roll_sheets(households, |h| {
+        format!("/proposals/{id}/election?household={h}")
+    });
     let (t, c) = chrome(&ctx);
     Ok(Papers { t, c, e, papers }.into_response())
 }
@@ -295,14 +510,30 @@ struct Notice {
 /// The result notice (公示) of an election: who is elected, the count, the rule, the period.
 async fn notice(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let e = state.store.election(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let e = state
+        .store
+        .election(actor, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let Some(ct) = e.count.clone().filter(|c| c.final_result) else {
-        return Err(ctx.err(ServiceError::invalid("stage", Invalid::WrongStage { stage: linli_domain::decision::ProposalStage::Voting })));
+        return Err(ctx.err(ServiceError::invalid(
+            "stage",
+            Invalid::WrongStage {
+                stage: linli_domain::decision::ProposalStage::Voting,
+            },
+        )));
     };
     let closed = e.proposal.closed_at.unwrap_or(e.proposal.created_at);
     let closed_on = super::china_date(closed);
     let notice_until = super::china_date(closed + i64::from(e.proposal.notice_days) * 86_400);
     let (t, c) = chrome(&ctx);
-    Ok(Notice { t, c, e, ct, closed_on, notice_until }.into_response())
+    Ok(Notice {
+        t,
+        c,
+        e,
+        ct,
+        closed_on,
+        notice_until,
+    }
+    .into_response())
 }
-

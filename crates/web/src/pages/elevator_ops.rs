@@ -27,9 +27,18 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/elevators/{id}/operation/costs", post(enter_cost))
         .route("/elevators/{id}/operation/{month}", get(statement))
         .route("/elevators/{id}/operation/{month}/slips", get(slips))
-        .route("/elevators/{id}/operation/{month}/households/{hid}", get(slip))
-        .route("/communities/{id}/elevators/dashboard", get(community_dashboard))
-        .route("/compounds/{id}/elevators/dashboard", get(compound_dashboard))
+        .route(
+            "/elevators/{id}/operation/{month}/households/{hid}",
+            get(slip),
+        )
+        .route(
+            "/communities/{id}/elevators/dashboard",
+            get(community_dashboard),
+        )
+        .route(
+            "/compounds/{id}/elevators/dashboard",
+            get(compound_dashboard),
+        )
 }
 
 /// The cost form as typed, so a refused or to-be-confirmed form comes back as it was.
@@ -74,7 +83,10 @@ struct OperationPage {
 
 impl OperationPage {
     fn error_of(&self, field: &str) -> Option<&str> {
-        self.field_errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+        self.field_errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
     }
 }
 
@@ -86,55 +98,154 @@ struct PageQuery {
     format: String,
 }
 
-async fn operation_view(state: &AppState, ctx: &Ctx, id: i64, page: u64) -> Result<(OperationView, String), crate::error::WebError> {
+async fn operation_view(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    page: u64,
+) -> Result<(OperationView, String), crate::error::WebError> {
     let actor = ctx.actor()?;
-    let op = state.store.elevator_operation(actor, id, page, ctx.lang).await.map_err(|e| ctx.err(e))?;
-    let p = state.store.elevator_project(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let op = state
+        .store
+        .elevator_operation(actor, id, page, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let p = state
+        .store
+        .elevator_project(actor, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok((op, format!("{} {}", p.compound_name, p.unit_name)))
 }
 
-fn page_of(ctx: &Ctx, op: OperationView, unit_name: String, f: CostForm, s: SplitForm) -> OperationPage {
+fn page_of(
+    ctx: &Ctx,
+    op: OperationView,
+    unit_name: String,
+    f: CostForm,
+    s: SplitForm,
+) -> OperationPage {
     let (t, c) = chrome(ctx);
     let months_base = format!("/elevators/{}/operation?", op.project_id);
-    OperationPage { t, c, op, unit_name, f, s, errors: Vec::new(), field_errors: Vec::new(), confirm_replace: None, months_base }
+    OperationPage {
+        t,
+        c,
+        op,
+        unit_name,
+        f,
+        s,
+        errors: Vec::new(),
+        field_errors: Vec::new(),
+        confirm_replace: None,
+        months_base,
+    }
 }
 
-async fn operation_page(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<PageQuery>) -> PageResult {
+async fn operation_page(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(q): Q<PageQuery>,
+) -> PageResult {
     let (op, unit_name) = operation_view(&state, &ctx, id, q.page.unwrap_or(1)).await?;
-    let f = CostForm { month: op.current_month.clone(), kind: "maintenance".into(), ..Default::default() };
-    let s = SplitForm { split: op.split.clone(), note: op.split_note.clone() };
+    let f = CostForm {
+        month: op.current_month.clone(),
+        kind: "maintenance".into(),
+        ..Default::default()
+    };
+    let s = SplitForm {
+        split: op.split.clone(),
+        note: op.split_note.clone(),
+    };
     Ok(page_of(&ctx, op, unit_name, f, s).into_response())
 }
 
 /// Re-shows the operation page with the forms as typed and every error marked.
-async fn reshow(state: &AppState, ctx: &Ctx, id: i64, f: Option<CostForm>, s: Option<SplitForm>, err: ServiceError) -> PageResult {
-    let ServiceError::Invalid(errs) = &err else { return Err(ctx.err(err)) };
+async fn reshow(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    f: Option<CostForm>,
+    s: Option<SplitForm>,
+    err: ServiceError,
+) -> PageResult {
+    let ServiceError::Invalid(errs) = &err else {
+        return Err(ctx.err(err));
+    };
     let (op, unit_name) = operation_view(state, ctx, id, 1).await?;
-    let exists = errs.iter().any(|e| matches!(e.error, Invalid::CostExists { .. }));
-    let f = f.unwrap_or_else(|| CostForm { month: op.current_month.clone(), kind: "maintenance".into(), ..Default::default() });
-    let s = s.unwrap_or_else(|| SplitForm { split: op.split.clone(), note: op.split_note.clone() });
+    let exists = errs
+        .iter()
+        .any(|e| matches!(e.error, Invalid::CostExists { .. }));
+    let f = f.unwrap_or_else(|| CostForm {
+        month: op.current_month.clone(),
+        kind: "maintenance".into(),
+        ..Default::default()
+    });
+    let s = s.unwrap_or_else(|| SplitForm {
+        split: op.split.clone(),
+        note: op.split_note.clone(),
+    });
     let entered = exists
-        .then(|| op.months.iter().filter(|m| m.month == f.month.trim()).flat_map(|m| m.costs.iter()).find(|c| c.kind == f.kind.trim()).map(|c| c.amount_yuan.clone()))
+        .then(|| {
+            op.months
+                .iter()
+                .filter(|m| m.month == f.month.trim())
+                .flat_map(|m| m.costs.iter())
+                .find(|c| c.kind == f.kind.trim())
+                .map(|c| c.amount_yuan.clone())
+        })
         .flatten();
     let mut page = page_of(ctx, op, unit_name, f, s);
-    page.field_errors = errs.iter().map(|e| (e.field, e.error.message(ctx.lang))).collect();
+    page.field_errors = errs
+        .iter()
+        .map(|e| (e.field, e.error.message(ctx.lang)))
+        .collect();
     page.errors = vec![err.message(ctx.lang)];
     page.confirm_replace = exists.then(|| entered.unwrap_or_default());
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
-async fn set_split(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(s): CsrfForm<SplitForm>) -> PageResult {
-    let input = SplitInput { split: s.split.clone(), note: s.note.clone() };
-    match state.store.set_elevator_operation_split(ctx.actor()?, id, &input, ctx.lang).await {
+async fn set_split(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(s): CsrfForm<SplitForm>,
+) -> PageResult {
+    let input = SplitInput {
+        split: s.split.clone(),
+        note: s.note.clone(),
+    };
+    match state
+        .store
+        .set_elevator_operation_split(ctx.actor()?, id, &input, ctx.lang)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/elevators/{id}/operation")).into_response()),
         Err(e) => reshow(&state, &ctx, id, None, Some(s), e).await,
     }
 }
 
-async fn enter_cost(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<CostForm>) -> PageResult {
-    let input = CostInput { month: f.month.clone(), kind: f.kind.clone(), amount: f.amount.clone(), note: f.note.clone(), replace: f.replace == "1" };
-    match state.store.enter_elevator_operation_cost(ctx.actor()?, id, &input, ctx.lang).await {
-        Ok(c) => Ok(Redirect::to(&format!("/elevators/{id}/operation/{}", c.month)).into_response()),
+async fn enter_cost(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<CostForm>,
+) -> PageResult {
+    let input = CostInput {
+        month: f.month.clone(),
+        kind: f.kind.clone(),
+        amount: f.amount.clone(),
+        note: f.note.clone(),
+        replace: f.replace == "1",
+    };
+    match state
+        .store
+        .enter_elevator_operation_cost(ctx.actor()?, id, &input, ctx.lang)
+        .await
+    {
+        Ok(c) => {
+            Ok(Redirect::to(&format!("/elevators/{id}/operation/{}", c.month)).into_response())
+        }
         Err(e) => reshow(&state, &ctx, id, Some(f), None, e).await,
     }
 }
@@ -147,22 +258,50 @@ struct StatementPage {
     s: UnitStatementView,
 }
 
-async fn statement(state: State, ctx: Ctx, Ids((id, month)): Ids<(i64, String)>, Q(q): Q<PageQuery>) -> PageResult {
-    let s = state.store.elevator_unit_statement(ctx.actor()?, id, &month, ctx.lang).await.map_err(|e| ctx.err(e))?;
+async fn statement(
+    state: State,
+    ctx: Ctx,
+    Ids((id, month)): Ids<(i64, String)>,
+    Q(q): Q<PageQuery>,
+) -> PageResult {
+    let s = state
+        .store
+        .elevator_unit_statement(ctx.actor()?, id, &month, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
     if !q.format.is_empty() {
         let mut headers: Vec<&str> = vec![t.s("room"), t.s("floor"), t.s("owners")];
-        let labels: Vec<String> = s.columns.iter().map(|c| format!("{}（{}）", c.label, c.split_label)).collect();
+        let labels: Vec<String> = s
+            .columns
+            .iter()
+            .map(|c| format!("{}（{}）", c.label, c.split_label))
+            .collect();
         headers.extend(labels.iter().map(String::as_str));
         headers.push(t.s("eo_total"));
         let mut rows: Vec<Vec<String>> = s
             .rows
             .iter()
-            .map(|r| [vec![r.room.clone(), r.floor.to_string(), r.owners.clone()], r.parts_yuan.clone(), vec![r.total_yuan.clone()]].concat())
+            .map(|r| {
+                [
+                    vec![r.room.clone(), r.floor.to_string(), r.owners.clone()],
+                    r.parts_yuan.clone(),
+                    vec![r.total_yuan.clone()],
+                ]
+                .concat()
+            })
             .collect();
-        rows.push([vec![t.s("eo_total").to_string(), String::new(), String::new()], s.sums_yuan.clone(), vec![s.total_yuan.clone()]].concat());
+        rows.push(
+            [
+                vec![t.s("eo_total").to_string(), String::new(), String::new()],
+                s.sums_yuan.clone(),
+                vec![s.total_yuan.clone()],
+            ]
+            .concat(),
+        );
         let name = format!("{} {}", s.unit_name, s.month);
-        return super::sheet_download(&ctx, &q.format, &name, &headers, &rows).map_err(|e| ctx.err(e));
+        return super::sheet_download(&ctx, &q.format, &name, &headers, &rows)
+            .map_err(|e| ctx.err(e));
     }
     Ok(StatementPage { t, c, s }.into_response())
 }
@@ -178,17 +317,43 @@ struct SlipsPage {
 }
 
 async fn slips(state: State, ctx: Ctx, Ids((id, month)): Ids<(i64, String)>) -> PageResult {
-    let s = state.store.elevator_unit_statement(ctx.actor()?, id, &month, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let s = state
+        .store
+        .elevator_unit_statement(ctx.actor()?, id, &month, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let month = s.month.clone();
     let slips = s.slips();
     let (t, c) = chrome(&ctx);
-    Ok(SlipsPage { t, c, project_id: id, month, slips }.into_response())
+    Ok(SlipsPage {
+        t,
+        c,
+        project_id: id,
+        month,
+        slips,
+    }
+    .into_response())
 }
 
-async fn slip(state: State, ctx: Ctx, Ids((id, month, hid)): Ids<(i64, String, i64)>) -> PageResult {
-    let s = state.store.elevator_household_statement(ctx.actor()?, id, &month, hid, ctx.lang).await.map_err(|e| ctx.err(e))?;
+async fn slip(
+    state: State,
+    ctx: Ctx,
+    Ids((id, month, hid)): Ids<(i64, String, i64)>,
+) -> PageResult {
+    let s = state
+        .store
+        .elevator_household_statement(ctx.actor()?, id, &month, hid, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    Ok(SlipsPage { t, c, project_id: id, month: s.month.clone(), slips: vec![s] }.into_response())
+    Ok(SlipsPage {
+        t,
+        c,
+        project_id: id,
+        month: s.month.clone(),
+        slips: vec![s],
+    }
+    .into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -210,28 +375,50 @@ fn dashboard_page(ctx: &Ctx, d: DashboardView) -> DashboardPage {
     for s in &d.stages {
         stages.category(s.label.clone(), Some(s.link.clone()));
     }
-    stages.series(t.s("ed_projects"), d.stages.iter().map(|s| s.projects as i64).collect());
+    stages.series(
+        t.s("ed_projects"),
+        d.stages.iter().map(|s| s.projects as i64).collect(),
+    );
     let mut money = Chart::new(t.s("ed_money"), t.s("ed_source"), Unit::Fen);
     money.category(t.s("ed_subsidy"), Some(d.board_link.clone()));
     money.category(t.s("ed_paid"), Some("#by-compound".into()));
     money.category(t.s("ed_outstanding"), Some("#owing".into()));
-    money.series(t.s("ed_yuan"), vec![d.money.subsidy, d.money.paid, d.money.outstanding]);
+    money.series(
+        t.s("ed_yuan"),
+        vec![d.money.subsidy, d.money.paid, d.money.outstanding],
+    );
     let mut compounds = Chart::new(t.s("ed_by_compound"), t.s("ed_compound"), Unit::Fen);
     for m in &d.by_compound {
         compounds.category(m.compound_name.clone(), Some(m.link.clone()));
     }
-    compounds.series(t.s("ed_subsidy"), d.by_compound.iter().map(|m| m.money.subsidy).collect());
-    compounds.series(t.s("ed_paid"), d.by_compound.iter().map(|m| m.money.paid).collect());
-    compounds.series(t.s("ed_outstanding"), d.by_compound.iter().map(|m| m.money.outstanding).collect());
+    compounds.series(
+        t.s("ed_subsidy"),
+        d.by_compound.iter().map(|m| m.money.subsidy).collect(),
+    );
+    compounds.series(
+        t.s("ed_paid"),
+        d.by_compound.iter().map(|m| m.money.paid).collect(),
+    );
+    compounds.series(
+        t.s("ed_outstanding"),
+        d.by_compound.iter().map(|m| m.money.outstanding).collect(),
+    );
     let mut running = Chart::new(t.s("ed_running"), t.s("ed_month"), Unit::Fen);
     for m in &d.running_costs {
         running.category(m.month.clone(), None);
     }
-    running.series(t.s("eo_running"), d.running_costs.iter().map(|m| m.amount).collect());
+    running.series(
+        t.s("eo_running"),
+        d.running_costs.iter().map(|m| m.amount).collect(),
+    );
     DashboardPage {
         stages_chart: stages.bars(),
         money_chart: money.bars(),
-        compounds_chart: if d.by_compound.is_empty() { String::new() } else { compounds.bars() },
+        compounds_chart: if d.by_compound.is_empty() {
+            String::new()
+        } else {
+            compounds.bars()
+        },
         running_chart: running.lines(),
         t,
         c,
@@ -240,11 +427,19 @@ fn dashboard_page(ctx: &Ctx, d: DashboardView) -> DashboardPage {
 }
 
 async fn community_dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let d = state.store.community_elevator_dashboard(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let d = state
+        .store
+        .community_elevator_dashboard(ctx.actor()?, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(dashboard_page(&ctx, d).into_response())
 }
 
 async fn compound_dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let d = state.store.compound_elevator_dashboard(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let d = state
+        .store
+        .compound_elevator_dashboard(ctx.actor()?, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(dashboard_page(&ctx, d).into_response())
 }

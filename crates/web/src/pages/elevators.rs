@@ -30,12 +30,18 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/elevators/{id}", get(project))
         .route("/elevators/{id}/plan", post(plan))
         .route("/elevators/{id}/stage", post(step))
-        .route("/elevators/{id}/documents", post(document).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)))
+        .route(
+            "/elevators/{id}/documents",
+            post(document).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)),
+        )
         .route("/elevators/{id}/shares", get(shares))
         .route("/elevators/{id}/shares/fix", post(fix))
         .route("/elevators/{id}/shares/release", post(release))
         .route("/elevators/{id}/payments", post(pay))
-        .route("/elevators/{id}/payments/{payment}/void", post(void_payment))
+        .route(
+            "/elevators/{id}/payments/{payment}/void",
+            post(void_payment),
+        )
         .route("/elevators/{id}/reminders", post(remind))
         .route("/elevators/{id}/bills", get(bills))
         .route("/elevators/{id}/bills/{hid}", get(bill))
@@ -45,7 +51,10 @@ pub fn router() -> Router<Arc<AppState>> {
 /// Field errors as (field, message), for marking inputs.
 fn field_errors(err: &ServiceError, lang: linli_domain::Lang) -> Vec<(&'static str, String)> {
     match err {
-        ServiceError::Invalid(errs) => errs.iter().map(|e| (e.field, e.error.message(lang))).collect(),
+        ServiceError::Invalid(errs) => errs
+            .iter()
+            .map(|e| (e.field, e.error.message(lang)))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -69,15 +78,39 @@ struct BoardQuery {
 }
 
 async fn board(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<BoardQuery>) -> PageResult {
-    let b = state.store.elevator_board(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let b = state
+        .store
+        .elevator_board(ctx.actor()?, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    Ok(BoardPage { t, c, b, proposal_id: q.proposal, errors: Vec::new(), dashboard_link: format!("/compounds/{id}/elevators/dashboard") }.into_response())
+    Ok(BoardPage {
+        t,
+        c,
+        b,
+        proposal_id: q.proposal,
+        errors: Vec::new(),
+        dashboard_link: format!("/compounds/{id}/elevators/dashboard"),
+    }
+    .into_response())
 }
 
 async fn community_board(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let b = state.store.community_elevator_board(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let b = state
+        .store
+        .community_elevator_board(ctx.actor()?, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    Ok(BoardPage { t, c, b, proposal_id: String::new(), errors: Vec::new(), dashboard_link: format!("/communities/{id}/elevators/dashboard") }.into_response())
+    Ok(BoardPage {
+        t,
+        c,
+        b,
+        proposal_id: String::new(),
+        errors: Vec::new(),
+        dashboard_link: format!("/communities/{id}/elevators/dashboard"),
+    }
+    .into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -91,14 +124,32 @@ struct CreateForm {
 }
 
 fn parse_id(field: &'static str, s: &str) -> Result<i64, ServiceError> {
-    s.trim().parse().map_err(|_| ServiceError::invalid(field, if s.trim().is_empty() { Invalid::Required } else { Invalid::NotANumber }))
+    s.trim().parse().map_err(|_| {
+        ServiceError::invalid(
+            field,
+            if s.trim().is_empty() {
+                Invalid::Required
+            } else {
+                Invalid::NotANumber
+            },
+        )
+    })
 }
 
 fn optional_id(field: &'static str, s: &str) -> Result<Option<i64>, ServiceError> {
-    if s.trim().is_empty() { Ok(None) } else { parse_id(field, s).map(Some) }
+    if s.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse_id(field, s).map(Some)
+    }
 }
 
-async fn create(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<CreateForm>) -> PageResult {
+async fn create(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<CreateForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
     let result = async {
         let input = ProjectInput {
@@ -107,15 +158,29 @@ async fn create(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm
             responsible: f.responsible.clone(),
             installer: String::new(),
         };
-        state.store.create_elevator_project(actor, id, &input, ctx.lang).await
+        state
+            .store
+            .create_elevator_project(actor, id, &input, ctx.lang)
+            .await
     }
     .await;
     match result {
         Ok(p) => Ok(Redirect::to(&format!("/elevators/{}", p.id)).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
-            let b = state.store.elevator_board(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+            let b = state
+                .store
+                .elevator_board(actor, id, ctx.lang)
+                .await
+                .map_err(|e| ctx.err(e))?;
             let (t, c) = chrome(&ctx);
-            let page = BoardPage { t, c, b, proposal_id: f.proposal_id, errors: vec![e.message(ctx.lang)], dashboard_link: format!("/compounds/{id}/elevators/dashboard") };
+            let page = BoardPage {
+                t,
+                c,
+                b,
+                proposal_id: f.proposal_id,
+                errors: vec![e.message(ctx.lang)],
+                dashboard_link: format!("/compounds/{id}/elevators/dashboard"),
+            };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(ctx.err(e)),
@@ -162,14 +227,25 @@ impl PlanForm {
             subsidy_preset: p.subsidy_preset.clone(),
             subsidy_amount: p.subsidy_custom_yuan.clone(),
             notice_days: p.notice_days.to_string(),
-            proposal_id: p.proposal.as_ref().map(|x| x.id.to_string()).unwrap_or_default(),
+            proposal_id: p
+                .proposal
+                .as_ref()
+                .map(|x| x.id.to_string())
+                .unwrap_or_default(),
             share_mode: p.share_mode.clone(),
-            coefs: p.coefficients.iter().map(|c| (format!("coef_{}", c.floor), c.percent.clone())).collect(),
+            coefs: p
+                .coefficients
+                .iter()
+                .map(|c| (format!("coef_{}", c.floor), c.percent.clone()))
+                .collect(),
         }
     }
 
     fn coef(&self, floor: &i32) -> &str {
-        self.coefs.get(&format!("coef_{floor}")).map(String::as_str).unwrap_or("")
+        self.coefs
+            .get(&format!("coef_{floor}"))
+            .map(String::as_str)
+            .unwrap_or("")
     }
 }
 
@@ -192,18 +268,42 @@ struct ProjectPage {
 
 impl ProjectPage {
     fn error_of(&self, field: &str) -> Option<&str> {
-        self.field_errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+        self.field_errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
     }
 }
 
 fn project_page(ctx: &Ctx, p: ProjectView, f: Option<PlanForm>) -> ProjectPage {
     let (t, c) = chrome(ctx);
     let f = f.unwrap_or_else(|| PlanForm::of(&p));
-    let presets = SubsidyPreset::ALL.iter().map(|s| (s.as_str(), s.label(ctx.lang))).collect();
-    let doc_kinds = DocKind::ALL.iter().map(|d| (d.as_str(), d.label(ctx.lang))).collect();
+    let presets = SubsidyPreset::ALL
+        .iter()
+        .map(|s| (s.as_str(), s.label(ctx.lang)))
+        .collect();
+    let doc_kinds = DocKind::ALL
+        .iter()
+        .map(|d| (d.as_str(), d.label(ctx.lang)))
+        .collect();
     let months_base = format!("/elevators/{}?", p.id);
-    let share_modes = ShareMode::ALL.iter().map(|m| (m.as_str(), m.label(ctx.lang))).collect();
-    ProjectPage { t, c, p, f, presets, share_modes, doc_kinds, errors: Vec::new(), field_errors: Vec::new(), op: None, months_base }
+    let share_modes = ShareMode::ALL
+        .iter()
+        .map(|m| (m.as_str(), m.label(ctx.lang)))
+        .collect();
+    ProjectPage {
+        t,
+        c,
+        p,
+        f,
+        presets,
+        share_modes,
+        doc_kinds,
+        errors: Vec::new(),
+        field_errors: Vec::new(),
+        op: None,
+        months_base,
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -214,15 +314,29 @@ struct ProjectQuery {
 }
 
 /// The running costs shown on the project page: for a project in operation.
-async fn running_costs(state: &AppState, ctx: &Ctx, p: &ProjectView, page: u64) -> Result<Option<OperationView>, crate::error::WebError> {
+async fn running_costs(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &ProjectView,
+    page: u64,
+) -> Result<Option<OperationView>, crate::error::WebError> {
     if p.stage != linli_domain::elevator::ElevatorStage::Operation.as_str() {
         return Ok(None);
     }
-    state.store.elevator_operation(ctx.actor()?, p.id, page, ctx.lang).await.map(Some).map_err(|e| ctx.err(e))
+    state
+        .store
+        .elevator_operation(ctx.actor()?, p.id, page, ctx.lang)
+        .await
+        .map(Some)
+        .map_err(|e| ctx.err(e))
 }
 
 async fn project(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ProjectQuery>) -> PageResult {
-    let p = state.store.elevator_project(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let p = state
+        .store
+        .elevator_project(ctx.actor()?, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let op = running_costs(&state, &ctx, &p, q.page.unwrap_or(1)).await?;
     let mut page = project_page(&ctx, p, None);
     page.op = op;
@@ -230,11 +344,21 @@ async fn project(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ProjectQuery
 }
 
 /// Re-shows the project page with the form as typed and every error marked.
-async fn reshow_project(state: &AppState, ctx: &Ctx, id: i64, f: Option<PlanForm>, err: ServiceError) -> PageResult {
+async fn reshow_project(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    f: Option<PlanForm>,
+    err: ServiceError,
+) -> PageResult {
     if !matches!(err, ServiceError::Invalid(_) | ServiceError::Stale { .. }) {
         return Err(ctx.err(err));
     }
-    let p = state.store.elevator_project(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let p = state
+        .store
+        .elevator_project(ctx.actor()?, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let op = running_costs(state, ctx, &p, 1).await?;
     let mut page = project_page(ctx, p, f);
     page.op = op;
@@ -243,12 +367,22 @@ async fn reshow_project(state: &AppState, ctx: &Ctx, id: i64, f: Option<PlanForm
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
-async fn plan(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<PlanForm>) -> PageResult {
+async fn plan(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<PlanForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
     let mut coefficients: Vec<CoefficientInput> = f
         .coefs
         .iter()
-        .filter_map(|(k, v)| Some(CoefficientInput { floor: k.strip_prefix("coef_")?.parse().ok()?, percent: v.clone() }))
+        .filter_map(|(k, v)| {
+            Some(CoefficientInput {
+                floor: k.strip_prefix("coef_")?.parse().ok()?,
+                percent: v.clone(),
+            })
+        })
         .collect();
     coefficients.sort_by_key(|c| c.floor);
     let notice_days = f.notice_days.trim().parse().ok();
@@ -266,7 +400,10 @@ async fn plan(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<P
             notice_days,
             proposal_id: optional_id("proposal_id", &f.proposal_id)?,
         };
-        state.store.update_elevator_plan(actor, id, &input, ctx.lang).await
+        state
+            .store
+            .update_elevator_plan(actor, id, &input, ctx.lang)
+            .await
     }
     .await;
     match result {
@@ -285,9 +422,22 @@ struct StepForm {
     note: String,
 }
 
-async fn step(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<StepForm>) -> PageResult {
-    let input = StepInput { version: f.version.trim().parse().unwrap_or(0), step: f.step, note: f.note };
-    match state.store.step_elevator_project(ctx.actor()?, id, &input, ctx.lang).await {
+async fn step(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<StepForm>,
+) -> PageResult {
+    let input = StepInput {
+        version: f.version.trim().parse().unwrap_or(0),
+        step: f.step,
+        note: f.note,
+    };
+    match state
+        .store
+        .step_elevator_project(ctx.actor()?, id, &input, ctx.lang)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/elevators/{id}")).into_response()),
         Err(e) => reshow_project(&state, &ctx, id, None, e).await,
     }
@@ -296,10 +446,26 @@ async fn step(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<S
 async fn document(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) -> PageResult {
     let actor = ctx.actor()?;
     let Some((name, bytes)) = form.file.clone() else {
-        return reshow_project(&state, &ctx, id, None, ServiceError::invalid("file", Invalid::Required)).await;
+        return reshow_project(
+            &state,
+            &ctx,
+            id,
+            None,
+            ServiceError::invalid("file", Invalid::Required),
+        )
+        .await;
     };
-    let doc = DocumentUpload { kind: form.text("kind"), title: form.text("title"), file_name: name, bytes };
-    match state.store.add_elevator_document(actor, id, doc, ctx.lang).await {
+    let doc = DocumentUpload {
+        kind: form.text("kind"),
+        title: form.text("title"),
+        file_name: name,
+        bytes,
+    };
+    match state
+        .store
+        .add_elevator_document(actor, id, doc, ctx.lang)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/elevators/{id}#documents")).into_response()),
         Err(e) => reshow_project(&state, &ctx, id, None, e).await,
     }
@@ -336,45 +502,104 @@ struct SharesPage {
 
 impl SharesPage {
     fn error_of(&self, field: &str) -> Option<&str> {
-        self.field_errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+        self.field_errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
     }
 }
 
 async fn shares(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let s = match state.store.elevator_shares(ctx.actor()?, id, ctx.lang).await {
+    let s = match state
+        .store
+        .elevator_shares(ctx.actor()?, id, ctx.lang)
+        .await
+    {
         Ok(s) => s,
-        Err(e @ ServiceError::Invalid(_)) => return reshow_project(&state, &ctx, id, None, e).await,
+        Err(e @ ServiceError::Invalid(_)) => {
+            return reshow_project(&state, &ctx, id, None, e).await;
+        }
         Err(e) => return Err(ctx.err(e)),
     };
     let (t, c) = chrome(&ctx);
-    let f = PayForm { method: "cash".into(), ..Default::default() };
+    let f = PayForm {
+        method: "cash".into(),
+        ..Default::default()
+    };
     let payments = payments_to_void(&state, &ctx, &s).await?;
-    Ok(SharesPage { t, c, s, f, errors: Vec::new(), field_errors: Vec::new(), payments, reminded: None }.into_response())
+    Ok(SharesPage {
+        t,
+        c,
+        s,
+        f,
+        errors: Vec::new(),
+        field_errors: Vec::new(),
+        payments,
+        reminded: None,
+    }
+    .into_response())
 }
 
 /// Queues reminders for the owners of the households that still owe, then shows the table
 /// with how many went out (and how many need a paper slip).
-async fn remind(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(_): CsrfForm<VersionForm>) -> PageResult {
+async fn remind(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(_): CsrfForm<VersionForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
     let (reminded, errors) = match state.store.remind_elevator_owing(actor, id).await {
         Ok(b) => (Some(b), Vec::new()),
         Err(e @ ServiceError::Invalid(_)) => (None, vec![e.message(ctx.lang)]),
         Err(e) => return Err(ctx.err(e)),
     };
-    let s = state.store.elevator_shares(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let s = state
+        .store
+        .elevator_shares(actor, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let payments = payments_to_void(&state, &ctx, &s).await?;
     let (t, c) = chrome(&ctx);
-    let f = PayForm { method: "cash".into(), ..Default::default() };
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok((status, SharesPage { t, c, s, f, errors, field_errors: Vec::new(), payments, reminded }).into_response())
+    let f = PayForm {
+        method: "cash".into(),
+        ..Default::default()
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((
+        status,
+        SharesPage {
+            t,
+            c,
+            s,
+            f,
+            errors,
+            field_errors: Vec::new(),
+            payments,
+            reminded,
+        },
+    )
+        .into_response())
 }
 
 /// The payments shown with a "void" form: for those who manage the project.
-async fn payments_to_void(state: &AppState, ctx: &Ctx, s: &ShareTableView) -> Result<Vec<PaymentView>, crate::error::WebError> {
+async fn payments_to_void(
+    state: &AppState,
+    ctx: &Ctx,
+    s: &ShareTableView,
+) -> Result<Vec<PaymentView>, crate::error::WebError> {
     if !s.can_manage || !s.fixed {
         return Ok(Vec::new());
     }
-    state.store.elevator_payments(ctx.actor()?, s.project_id, ctx.lang).await.map_err(|e| ctx.err(e))
+    state
+        .store
+        .elevator_payments(ctx.actor()?, s.project_id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))
 }
 
 #[derive(Deserialize, Default)]
@@ -383,23 +608,50 @@ struct VersionForm {
     version: String,
 }
 
-async fn fix(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<VersionForm>) -> PageResult {
-    let input = FixSharesInput { version: f.version.trim().parse().unwrap_or(0) };
-    match state.store.fix_elevator_shares(ctx.actor()?, id, &input, ctx.lang).await {
+async fn fix(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<VersionForm>,
+) -> PageResult {
+    let input = FixSharesInput {
+        version: f.version.trim().parse().unwrap_or(0),
+    };
+    match state
+        .store
+        .fix_elevator_shares(ctx.actor()?, id, &input, ctx.lang)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/elevators/{id}/shares")).into_response()),
         Err(e) => reshow_project(&state, &ctx, id, None, e).await,
     }
 }
 
-async fn release(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<VersionForm>) -> PageResult {
-    let input = FixSharesInput { version: f.version.trim().parse().unwrap_or(0) };
-    match state.store.release_elevator_shares(ctx.actor()?, id, &input, ctx.lang).await {
+async fn release(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<VersionForm>,
+) -> PageResult {
+    let input = FixSharesInput {
+        version: f.version.trim().parse().unwrap_or(0),
+    };
+    match state
+        .store
+        .release_elevator_shares(ctx.actor()?, id, &input, ctx.lang)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/elevators/{id}#plan")).into_response()),
         Err(e) => reshow_project(&state, &ctx, id, None, e).await,
     }
 }
 
-async fn pay(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<PayForm>) -> PageResult {
+async fn pay(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<PayForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
     let result = async {
         let input = PaymentInput {
@@ -409,16 +661,32 @@ async fn pay(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<Pa
             receipt_no: f.receipt_no.clone(),
             paid_on: f.paid_on.clone(),
         };
-        state.store.record_elevator_payment(actor, id, &input, ctx.lang).await
+        state
+            .store
+            .record_elevator_payment(actor, id, &input, ctx.lang)
+            .await
     }
     .await;
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/elevators/{id}/shares#payments")).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
-            let s = state.store.elevator_shares(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+            let s = state
+                .store
+                .elevator_shares(actor, id, ctx.lang)
+                .await
+                .map_err(|e| ctx.err(e))?;
             let payments = payments_to_void(&state, &ctx, &s).await?;
             let (t, c) = chrome(&ctx);
-            let page = SharesPage { t, c, s, f, field_errors: field_errors(&e, ctx.lang), errors: vec![e.message(ctx.lang)], payments, reminded: None };
+            let page = SharesPage {
+                t,
+                c,
+                s,
+                f,
+                field_errors: field_errors(&e, ctx.lang),
+                errors: vec![e.message(ctx.lang)],
+                payments,
+                reminded: None,
+            };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(ctx.err(e)),
@@ -432,8 +700,23 @@ struct VoidForm {
 }
 
 /// Voids a wrong payment with a correction entry; the page asks for confirmation first.
-async fn void_payment(state: State, ctx: Ctx, Ids((id, payment)): Ids<(i64, i64)>, CsrfForm(f): CsrfForm<VoidForm>) -> PageResult {
-    state.store.void_elevator_payment(ctx.actor()?, id, payment, &VoidInput { reason: f.reason }, ctx.lang).await.map_err(|e| ctx.err(e))?;
+async fn void_payment(
+    state: State,
+    ctx: Ctx,
+    Ids((id, payment)): Ids<(i64, i64)>,
+    CsrfForm(f): CsrfForm<VoidForm>,
+) -> PageResult {
+    state
+        .store
+        .void_elevator_payment(
+            ctx.actor()?,
+            id,
+            payment,
+            &VoidInput { reason: f.reason },
+            ctx.lang,
+        )
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(Redirect::to(&format!("/elevators/{id}/shares#void")).into_response())
 }
 
@@ -458,28 +741,69 @@ struct BillsQuery {
 }
 
 async fn bills(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<BillsQuery>) -> PageResult {
-    let mut bills = state.store.elevator_bills(ctx.actor()?, id, None, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let mut bills = state
+        .store
+        .elevator_bills(ctx.actor()?, id, None, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let reminders = q.owing == "1";
     if reminders {
         bills.retain(|b| b.line.outstanding > 0);
     }
     let (t, c) = chrome(&ctx);
     let back_label = t.s("ev_share_table");
-    Ok(BillsPage { t, c, back: format!("/elevators/{id}/shares"), back_label, bills, reminders }.into_response())
+    Ok(BillsPage {
+        t,
+        c,
+        back: format!("/elevators/{id}/shares"),
+        back_label,
+        bills,
+        reminders,
+    }
+    .into_response())
 }
 
 /// Every bill (or reminder) of every project of a compound, for printing them at once.
-async fn compound_bills(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<BillsQuery>) -> PageResult {
+async fn compound_bills(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(q): Q<BillsQuery>,
+) -> PageResult {
     let reminders = q.owing == "1";
-    let bills = state.store.compound_elevator_bills(ctx.actor()?, id, reminders, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let bills = state
+        .store
+        .compound_elevator_bills(ctx.actor()?, id, reminders, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
     let back_label = t.s("ev_board");
-    Ok(BillsPage { t, c, back: format!("/compounds/{id}/elevators"), back_label, bills, reminders }.into_response())
+    Ok(BillsPage {
+        t,
+        c,
+        back: format!("/compounds/{id}/elevators"),
+        back_label,
+        bills,
+        reminders,
+    }
+    .into_response())
 }
 
 async fn bill(state: State, ctx: Ctx, Ids((id, hid)): Ids<(i64, i64)>) -> PageResult {
-    let b = state.store.elevator_bill(ctx.actor()?, id, hid, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let b = state
+        .store
+        .elevator_bill(ctx.actor()?, id, hid, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
     let back_label = t.s("ev_share_table");
-    Ok(BillsPage { t, c, back: format!("/elevators/{id}/shares"), back_label, bills: vec![b], reminders: false }.into_response())
+    Ok(BillsPage {
+        t,
+        c,
+        back: format!("/elevators/{id}/shares"),
+        back_label,
+        bills: vec![b],
+        reminders: false,
+    }
+    .into_response())
 }

@@ -27,7 +27,10 @@ pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/compounds/{id}/funds", get(accounts).post(create))
         .route("/funds/{id}", get(account))
-        .route("/funds/{id}/entries", post(record).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)))
+        .route(
+            "/funds/{id}/entries",
+            post(record).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)),
+        )
         .route("/funds/{id}/entries/{entry}/correct", post(correct))
         .route("/funds/{id}/statement", get(statement))
         .route("/funds/{id}/statements", post(post_statement))
@@ -36,7 +39,10 @@ pub fn router() -> Router<Arc<AppState>> {
 
 fn field_errors(err: &ServiceError, lang: linli_domain::Lang) -> Vec<(&'static str, String)> {
     match err {
-        ServiceError::Invalid(errs) => errs.iter().map(|e| (e.field, e.error.message(lang))).collect(),
+        ServiceError::Invalid(errs) => errs
+            .iter()
+            .map(|e| (e.field, e.error.message(lang)))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -46,7 +52,9 @@ fn optional_id(field: &'static str, s: &str) -> Result<Option<i64>, ServiceError
     if s.is_empty() {
         return Ok(None);
     }
-    s.parse().map(Some).map_err(|_| ServiceError::invalid(field, Invalid::NotANumber))
+    s.parse()
+        .map(Some)
+        .map_err(|_| ServiceError::invalid(field, Invalid::NotANumber))
 }
 
 #[derive(Template, WebTemplate)]
@@ -62,7 +70,10 @@ struct AccountsPage {
 
 impl AccountsPage {
     fn error_of(&self, field: &str) -> Option<&str> {
-        self.field_errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+        self.field_errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
     }
 }
 
@@ -83,13 +94,34 @@ struct AccountForm {
 }
 
 async fn accounts(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state.store.fund_accounts(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .fund_accounts(ctx.actor()?, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    let f = AccountForm { kind: "maintenance".into(), top_up_percent: "30".into(), ..Default::default() };
-    Ok(AccountsPage { t, c, v, f, errors: Vec::new(), field_errors: Vec::new() }.into_response())
+    let f = AccountForm {
+        kind: "maintenance".into(),
+        top_up_percent: "30".into(),
+        ..Default::default()
+    };
+    Ok(AccountsPage {
+        t,
+        c,
+        v,
+        f,
+        errors: Vec::new(),
+        field_errors: Vec::new(),
+    }
+    .into_response())
 }
 
-async fn create(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<AccountForm>) -> PageResult {
+async fn create(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<AccountForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
     let result = async {
         let input = AccountInput {
@@ -100,15 +132,29 @@ async fn create(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm
             initial_deposit: f.initial_deposit.clone(),
             top_up_percent: f.top_up_percent.clone(),
         };
-        state.store.create_fund_account(actor, id, &input, ctx.lang).await
+        state
+            .store
+            .create_fund_account(actor, id, &input, ctx.lang)
+            .await
     }
     .await;
     match result {
         Ok(a) => Ok(Redirect::to(&format!("/funds/{}", a.id)).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
-            let v = state.store.fund_accounts(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+            let v = state
+                .store
+                .fund_accounts(actor, id, ctx.lang)
+                .await
+                .map_err(|e| ctx.err(e))?;
             let (t, c) = chrome(&ctx);
-            let page = AccountsPage { t, c, v, f, field_errors: field_errors(&e, ctx.lang), errors: vec![e.message(ctx.lang)] };
+            let page = AccountsPage {
+                t,
+                c,
+                v,
+                f,
+                field_errors: field_errors(&e, ctx.lang),
+                errors: vec![e.message(ctx.lang)],
+            };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(ctx.err(e)),
@@ -146,7 +192,10 @@ struct AccountPage {
 
 impl AccountPage {
     fn error_of(&self, field: &str) -> Option<&str> {
-        self.field_errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+        self.field_errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
     }
 }
 
@@ -161,16 +210,29 @@ fn account_page(ctx: &Ctx, v: AccountView, f: Option<EntryForm>) -> AccountPage 
     let (t, c) = chrome(ctx);
     let lang = ctx.lang;
     let base = pager_base(&format!("/funds/{}", v.account.id), &[]);
-    let f = f.unwrap_or_else(|| EntryForm { direction: "income".into(), occurred_on: v.first_open_day.clone(), ..Default::default() });
+    let f = f.unwrap_or_else(|| EntryForm {
+        direction: "income".into(),
+        occurred_on: v.first_open_day.clone(),
+        ..Default::default()
+    });
     AccountPage {
         t,
         c,
         v,
         f,
         base,
-        sources: IncomeSource::ALL.iter().map(|s| (s.as_str(), s.label(lang))).collect(),
-        purposes: ExpensePurpose::ALL.iter().map(|p| (p.as_str(), p.label(lang))).collect(),
-        emergencies: EmergencyKind::ALL.iter().map(|k| (k.as_str(), k.label(lang))).collect(),
+        sources: IncomeSource::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label(lang)))
+            .collect(),
+        purposes: ExpensePurpose::ALL
+            .iter()
+            .map(|p| (p.as_str(), p.label(lang)))
+            .collect(),
+        emergencies: EmergencyKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.label(lang)))
+            .collect(),
         errors: Vec::new(),
         field_errors: Vec::new(),
     }
@@ -179,36 +241,70 @@ fn account_page(ctx: &Ctx, v: AccountView, f: Option<EntryForm>) -> AccountPage 
 async fn account(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<LedgerQuery>) -> PageResult {
     let actor = ctx.actor()?;
     if let Some(format) = q.format.as_deref() {
-        let all = super::all_pages(|p| state.store.fund_ledger(actor, id, p, ctx.lang)).await.map_err(|e| ctx.err(e))?;
+        let all = super::all_pages(|p| state.store.fund_ledger(actor, id, p, ctx.lang))
+            .await
+            .map_err(|e| ctx.err(e))?;
         let t = T::new(ctx.lang, false);
-        let headers = [t.s("fd_date"), t.s("fd_direction"), t.s("fd_category"), t.s("fd_amount_yuan"), t.s("fd_household"), t.s("fd_note"), t.s("fd_emergency"), t.s("fd_corrects"), t.s("fd_recorded_by")];
+        let headers = [
+            t.s("fd_date"),
+            t.s("fd_direction"),
+            t.s("fd_category"),
+            t.s("fd_amount_yuan"),
+            t.s("fd_household"),
+            t.s("fd_note"),
+            t.s("fd_emergency"),
+            t.s("fd_corrects"),
+            t.s("fd_recorded_by"),
+        ];
         let rows: Vec<Vec<String>> = all
             .into_iter()
             .map(|e| {
                 vec![
                     e.occurred_on,
-                    t.s(if e.direction == "income" { "fd_income" } else { "fd_expense" }).to_string(),
+                    t.s(if e.direction == "income" {
+                        "fd_income"
+                    } else {
+                        "fd_expense"
+                    })
+                    .to_string(),
                     e.category_label,
                     e.amount_yuan,
                     e.household_label,
                     e.note,
                     e.emergency_label,
-                    e.corrects_entry_id.map(|x| format!("#{x}")).unwrap_or_default(),
+                    e.corrects_entry_id
+                        .map(|x| format!("#{x}"))
+                        .unwrap_or_default(),
                     e.recorded_by_name,
                 ]
             })
             .collect();
-        return super::sheet_download(&ctx, format, t.s("fd_entries"), &headers, &rows).map_err(|e| ctx.err(e));
+        return super::sheet_download(&ctx, format, t.s("fd_entries"), &headers, &rows)
+            .map_err(|e| ctx.err(e));
     }
-    let v = state.store.fund_account(actor, id, PageRequest::new(q.page, None), ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .fund_account(actor, id, PageRequest::new(q.page, None), ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(account_page(&ctx, v, None).into_response())
 }
 
-async fn reshow_account(state: &AppState, ctx: &Ctx, id: i64, f: Option<EntryForm>, err: ServiceError) -> PageResult {
+async fn reshow_account(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    f: Option<EntryForm>,
+    err: ServiceError,
+) -> PageResult {
     if !matches!(err, ServiceError::Invalid(_)) {
         return Err(ctx.err(err));
     }
-    let v = state.store.fund_account(ctx.actor()?, id, PageRequest::default(), ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .fund_account(ctx.actor()?, id, PageRequest::default(), ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let mut page = account_page(ctx, v, f);
     page.field_errors = field_errors(&err, ctx.lang);
     page.errors = vec![err.message(ctx.lang)];
@@ -219,7 +315,11 @@ async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) 
     let actor = ctx.actor()?;
     let f = EntryForm {
         direction: form.text("direction"),
-        category: form.text(if form.text("direction") == "expense" { "purpose" } else { "source" }),
+        category: form.text(if form.text("direction") == "expense" {
+            "purpose"
+        } else {
+            "source"
+        }),
         amount: form.text("amount"),
         occurred_on: form.text("occurred_on"),
         note: form.text("note"),
@@ -241,8 +341,14 @@ async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) 
             top_up: f.top_up,
             receipt_id: None,
         };
-        let upload = form.file.clone().map(|(file_name, bytes)| ReceiptUpload { file_name, bytes });
-        state.store.record_fund_entry(actor, id, &input, upload, ctx.lang).await
+        let upload = form
+            .file
+            .clone()
+            .map(|(file_name, bytes)| ReceiptUpload { file_name, bytes });
+        state
+            .store
+            .record_fund_entry(actor, id, &input, upload, ctx.lang)
+            .await
     }
     .await;
     match result {
@@ -258,8 +364,23 @@ struct CorrectForm {
 }
 
 /// Corrects an entry with a reversing one; the page asks for confirmation first.
-async fn correct(state: State, ctx: Ctx, Ids((id, entry)): Ids<(i64, i64)>, CsrfForm(f): CsrfForm<CorrectForm>) -> PageResult {
-    match state.store.correct_fund_entry(ctx.actor()?, id, entry, &CorrectInput { reason: f.reason }, ctx.lang).await {
+async fn correct(
+    state: State,
+    ctx: Ctx,
+    Ids((id, entry)): Ids<(i64, i64)>,
+    CsrfForm(f): CsrfForm<CorrectForm>,
+) -> PageResult {
+    match state
+        .store
+        .correct_fund_entry(
+            ctx.actor()?,
+            id,
+            entry,
+            &CorrectInput { reason: f.reason },
+            ctx.lang,
+        )
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/funds/{id}#entries")).into_response()),
         Err(e) => reshow_account(&state, &ctx, id, None, e).await,
     }
@@ -286,26 +407,92 @@ struct StatementQuery {
 /// A statement as a sheet: the figures in yuan, one line each.
 fn statement_sheet(ctx: &Ctx, s: &StatementView, format: &str) -> PageResult {
     let t = T::new(ctx.lang, false);
-    let mut rows: Vec<Vec<String>> = vec![vec![t.s("fd_opening").into(), String::new(), s.opening_yuan.clone()]];
-    rows.extend(s.income.iter().map(|l| vec![t.s("fd_income").into(), l.label.clone(), l.amount_yuan.clone()]));
-    rows.push(vec![t.s("fd_income_total").into(), String::new(), s.income_total_yuan.clone()]);
-    rows.extend(s.expenses.iter().map(|l| vec![t.s("fd_expense").into(), l.label.clone(), l.amount_yuan.clone()]));
-    rows.push(vec![t.s("fd_expense_total").into(), String::new(), s.expense_total_yuan.clone()]);
-    rows.push(vec![t.s("fd_closing").into(), String::new(), s.closing_yuan.clone()]);
-    rows.extend(s.emergencies.iter().map(|e| vec![t.s("fd_emergency").into(), format!("{} {} {}", e.occurred_on, e.kind_label, e.note), e.amount_yuan.clone()]));
+    let mut rows: Vec<Vec<String>> = vec![vec![
+        t.s("fd_opening").into(),
+        String::new(),
+        s.opening_yuan.clone(),
+    ]];
+    rows.extend(s.income.iter().map(|l| {
+        vec![
+            t.s("fd_income").into(),
+            l.label.clone(),
+            l.amount_yuan.clone(),
+        ]
+    }));
+    rows.push(vec![
+        t.s("fd_income_total").into(),
+        String::new(),
+        s.income_total_yuan.clone(),
+    ]);
+    rows.extend(s.expenses.iter().map(|l| {
+        vec![
+            t.s("fd_expense").into(),
+            l.label.clone(),
+            l.amount_yuan.clone(),
+        ]
+    }));
+    rows.push(vec![
+        t.s("fd_expense_total").into(),
+        String::new(),
+        s.expense_total_yuan.clone(),
+    ]);
+    rows.push(vec![
+        t.s("fd_closing").into(),
+        String::new(),
+        s.closing_yuan.clone(),
+    ]);
+    rows.extend(s.emergencies.iter().map(|e| {
+        vec![
+            t.s("fd_emergency").into(),
+            format!("{} {} {}", e.occurred_on, e.kind_label, e.note),
+            e.amount_yuan.clone(),
+        ]
+    }));
     let name = format!("{} {}", s.account_name, s.period_label);
-    super::sheet_download(&ctx, format, &name, &[t.s("fd_section"), t.s("fd_item"), t.s("fd_amount_yuan")], &rows).map_err(|e| ctx.err(e))
+    super::sheet_download(
+        &ctx,
+        format,
+        &name,
+        &[t.s("fd_section"), t.s("fd_item"), t.s("fd_amount_yuan")],
+        &rows,
+    )
+    .map_err(|e| ctx.err(e))
 }
 
-async fn statement(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<StatementQuery>) -> PageResult {
-    let period = PeriodInput { from: q.from, to: q.to };
-    let s = match state.store.fund_statement(ctx.actor()?, id, &period, ctx.lang).await {
+async fn statement(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(q): Q<StatementQuery>,
+) -> PageResult {
+    let period = PeriodInput {
+        from: q.from,
+        to: q.to,
+    };
+    let s = match state
+        .store
+        .fund_statement(ctx.actor()?, id, &period, ctx.lang)
+        .await
+    {
         Ok(s) => s,
         // A bad period typed in the picker: the last quarter, with the error shown.
         Err(e @ ServiceError::Invalid(_)) => {
-            let s = state.store.fund_statement(ctx.actor()?, id, &PeriodInput::default(), ctx.lang).await.map_err(|e| ctx.err(e))?;
+            let s = state
+                .store
+                .fund_statement(ctx.actor()?, id, &PeriodInput::default(), ctx.lang)
+                .await
+                .map_err(|e| ctx.err(e))?;
             let (t, c) = chrome(&ctx);
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, StatementPage { t, c, s, errors: vec![e.message(ctx.lang)] }).into_response());
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                StatementPage {
+                    t,
+                    c,
+                    s,
+                    errors: vec![e.message(ctx.lang)],
+                },
+            )
+                .into_response());
         }
         Err(e) => return Err(ctx.err(e)),
     };
@@ -313,7 +500,13 @@ async fn statement(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<StatementQ
         return statement_sheet(&ctx, &s, format);
     }
     let (t, c) = chrome(&ctx);
-    Ok(StatementPage { t, c, s, errors: Vec::new() }.into_response())
+    Ok(StatementPage {
+        t,
+        c,
+        s,
+        errors: Vec::new(),
+    }
+    .into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -324,15 +517,44 @@ struct PostForm {
     to: String,
 }
 
-async fn post_statement(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<PostForm>) -> PageResult {
+async fn post_statement(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<PostForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
-    let period = PeriodInput { from: f.from, to: f.to };
-    match state.store.post_fund_statement(actor, id, &period, ctx.lang).await {
-        Ok(s) => Ok(Redirect::to(&format!("/fund-statements/{}", s.posted.map(|p| p.id).unwrap_or(0))).into_response()),
+    let period = PeriodInput {
+        from: f.from,
+        to: f.to,
+    };
+    match state
+        .store
+        .post_fund_statement(actor, id, &period, ctx.lang)
+        .await
+    {
+        Ok(s) => Ok(Redirect::to(&format!(
+            "/fund-statements/{}",
+            s.posted.map(|p| p.id).unwrap_or(0)
+        ))
+        .into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
-            let s = state.store.fund_statement(actor, id, &period, ctx.lang).await.map_err(|e| ctx.err(e))?;
+            let s = state
+                .store
+                .fund_statement(actor, id, &period, ctx.lang)
+                .await
+                .map_err(|e| ctx.err(e))?;
             let (t, c) = chrome(&ctx);
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, StatementPage { t, c, s, errors: vec![e.message(ctx.lang)] }).into_response())
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                StatementPage {
+                    t,
+                    c,
+                    s,
+                    errors: vec![e.message(ctx.lang)],
+                },
+            )
+                .into_response())
         }
         Err(e) => Err(ctx.err(e)),
     }
@@ -344,10 +566,20 @@ struct FormatQuery {
 }
 
 async fn posted(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<FormatQuery>) -> PageResult {
-    let s = state.store.posted_fund_statement(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let s = state
+        .store
+        .posted_fund_statement(ctx.actor()?, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     if let Some(format) = q.format.as_deref() {
         return statement_sheet(&ctx, &s, format);
     }
     let (t, c) = chrome(&ctx);
-    Ok(StatementPage { t, c, s, errors: Vec::new() }.into_response())
+    Ok(StatementPage {
+        t,
+        c,
+        s,
+        errors: Vec::new(),
+    }
+    .into_response())
 }

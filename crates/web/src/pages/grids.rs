@@ -37,9 +37,19 @@ struct ListPage {
 }
 
 async fn list(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let g = state.store.grids(ctx.actor()?, id).await.map_err(|e| ctx.err(e))?;
+    let g = state
+        .store
+        .grids(ctx.actor()?, id)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    Ok(ListPage { t, c, g, errors: Vec::new() }.into_response())
+    Ok(ListPage {
+        t,
+        c,
+        g,
+        errors: Vec::new(),
+    }
+    .into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -52,15 +62,33 @@ struct GridForm {
     note: String,
 }
 
-async fn create(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<GridForm>) -> PageResult {
+async fn create(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<GridForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
-    let input = GridInput { name: f.name, parent_id: f.parent_id.trim().parse().ok(), note: f.note };
+    let input = GridInput {
+        name: f.name,
+        parent_id: f.parent_id.trim().parse().ok(),
+        note: f.note,
+    };
     match state.store.create_grid(actor, id, &input, ctx.lang).await {
         Ok(g) => Ok(Redirect::to(&format!("/grids/{}", g.id)).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
             let g = state.store.grids(actor, id).await.map_err(|e| ctx.err(e))?;
             let (t, c) = chrome(&ctx);
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, ListPage { t, c, g, errors: vec![e.message(ctx.lang)] }).into_response())
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ListPage {
+                    t,
+                    c,
+                    g,
+                    errors: vec![e.message(ctx.lang)],
+                },
+            )
+                .into_response())
         }
         Err(e) => Err(ctx.err(e)),
     }
@@ -78,22 +106,48 @@ struct ShowPage {
 
 fn show_page(ctx: &Ctx, g: GridView, errors: Vec<String>) -> ShowPage {
     let (t, c) = chrome(ctx);
-    let roles = MEMBER_ROLES.iter().map(|r| (*r, member_role_label(r, ctx.lang))).collect();
-    ShowPage { t, c, g, roles, errors }
+    let roles = MEMBER_ROLES
+        .iter()
+        .map(|r| (*r, member_role_label(r, ctx.lang)))
+        .collect();
+    ShowPage {
+        t,
+        c,
+        g,
+        roles,
+        errors,
+    }
 }
 
 async fn show(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let g = state.store.grid(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let g = state
+        .store
+        .grid(ctx.actor()?, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(show_page(&ctx, g, Vec::new()).into_response())
 }
 
 /// After a grid form: back to the grid, or the grid again with the error.
-async fn done(state: &AppState, ctx: &Ctx, id: i64, result: Result<GridView, ServiceError>) -> PageResult {
+async fn done(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    result: Result<GridView, ServiceError>,
+) -> PageResult {
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/grids/{id}")).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
-            let g = state.store.grid(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, show_page(ctx, g, vec![e.message(ctx.lang)])).into_response())
+            let g = state
+                .store
+                .grid(ctx.actor()?, id, ctx.lang)
+                .await
+                .map_err(|e| ctx.err(e))?;
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                show_page(ctx, g, vec![e.message(ctx.lang)]),
+            )
+                .into_response())
         }
         Err(e) => Err(ctx.err(e)),
     }
@@ -107,13 +161,37 @@ struct MemberForm {
     role: String,
 }
 
-async fn add_member(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<MemberForm>) -> PageResult {
-    let r = state.store.add_grid_member(ctx.actor()?, id, &MemberInput { login: f.login, role: f.role }, ctx.lang).await;
+async fn add_member(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<MemberForm>,
+) -> PageResult {
+    let r = state
+        .store
+        .add_grid_member(
+            ctx.actor()?,
+            id,
+            &MemberInput {
+                login: f.login,
+                role: f.role,
+            },
+            ctx.lang,
+        )
+        .await;
     done(&state, &ctx, id, r).await
 }
 
-async fn remove_member(state: State, ctx: Ctx, Ids((id, member)): Ids<(i64, i64)>, CsrfForm(_): CsrfForm<GridForm>) -> PageResult {
-    let r = state.store.remove_grid_member(ctx.actor()?, id, member, ctx.lang).await;
+async fn remove_member(
+    state: State,
+    ctx: Ctx,
+    Ids((id, member)): Ids<(i64, i64)>,
+    CsrfForm(_): CsrfForm<GridForm>,
+) -> PageResult {
+    let r = state
+        .store
+        .remove_grid_member(ctx.actor()?, id, member, ctx.lang)
+        .await;
     done(&state, &ctx, id, r).await
 }
 
@@ -126,13 +204,27 @@ struct AssignForm {
     ids: String,
 }
 
-async fn assign(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<AssignForm>) -> PageResult {
+async fn assign(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<AssignForm>,
+) -> PageResult {
     let mut input = AssignInput::default();
     match f.what.split_once(':') {
         Some(("unit", u)) => input.unit_id = u.trim().parse().ok(),
         Some(("building", b)) => input.building_id = b.trim().parse().ok(),
-        _ => input.household_ids = f.ids.split([' ', ',', '，']).filter_map(|s| s.trim().parse().ok()).collect(),
+        _ => {
+            input.household_ids = f
+                .ids
+                .split([' ', ',', '，'])
+                .filter_map(|s| s.trim().parse().ok())
+                .collect()
+        }
     }
-    let r = state.store.assign_grid_households(ctx.actor()?, id, &input, ctx.lang).await;
+    let r = state
+        .store
+        .assign_grid_households(ctx.actor()?, id, &input, ctx.lang)
+        .await;
     done(&state, &ctx, id, r).await
 }

@@ -13,7 +13,9 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use linli_domain::{PageRequest, Paged};
 use linli_store::audit::AuditEntry;
-use linli_store::registry::{HouseholdInput, HouseholdPatch, HouseholdRow, HouseholdView, MoveInput};
+use linli_store::registry::{
+    HouseholdInput, HouseholdPatch, HouseholdRow, HouseholdView, MoveInput,
+};
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -21,7 +23,10 @@ pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/search", get(search))
         .route("/compounds/{id}/households", get(compound_households))
-        .route("/units/{id}/households/new", get(new_household_page).post(new_household))
+        .route(
+            "/units/{id}/households/new",
+            get(new_household_page).post(new_household),
+        )
         .route("/households/{id}", get(household))
         .route("/households/{id}/edit", get(edit_page).post(edit))
         .route("/households/{id}/move", get(move_page).post(move_household))
@@ -39,10 +44,30 @@ struct SearchQuery {
 /// Households as a download, with the columns of the list (phones masked as on the page).
 fn households_sheet(ctx: &Ctx, format: &str, rows: Vec<HouseholdRow>) -> PageResult {
     let t = T::new(ctx.lang, false);
-    let headers = [t.s("compounds"), t.s("building"), t.s("unit"), t.s("floor"), t.s("room"), t.s("area"), t.s("owners"), t.s("phone")];
+    let headers = [
+        t.s("compounds"),
+        t.s("building"),
+        t.s("unit"),
+        t.s("floor"),
+        t.s("room"),
+        t.s("area"),
+        t.s("owners"),
+        t.s("phone"),
+    ];
     let rows: Vec<Vec<String>> = rows
         .into_iter()
-        .map(|h| vec![h.compound, h.building, h.unit, h.floor.to_string(), h.room, h.area, h.owners, h.phone.unwrap_or_default()])
+        .map(|h| {
+            vec![
+                h.compound,
+                h.building,
+                h.unit,
+                h.floor.to_string(),
+                h.room,
+                h.area,
+                h.owners,
+                h.phone.unwrap_or_default(),
+            ]
+        })
         .collect();
     super::sheet_download(&ctx, format, t.s("households"), &headers, &rows).map_err(|e| ctx.err(e))
 }
@@ -63,29 +88,68 @@ async fn search(state: State, ctx: Ctx, Q(q): Q<SearchQuery>) -> PageResult {
     let actor = ctx.actor()?;
     let term = q.q.unwrap_or_default();
     if let Some(format) = q.format.as_deref() {
-        let all = super::all_pages(|p| state.store.search_households(actor, &term, p)).await.map_err(|e| ctx.err(e))?;
+        let all = super::all_pages(|p| state.store.search_households(actor, &term, p))
+            .await
+            .map_err(|e| ctx.err(e))?;
         return households_sheet(&ctx, format, all);
     }
-    let list = state.store.search_households(actor, &term, PageRequest::new(q.page, None)).await.map_err(|e| ctx.err(e))?;
+    let list = state
+        .store
+        .search_households(actor, &term, PageRequest::new(q.page, None))
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
     let base = pager_base("/search", &[("q", term.clone())]);
-    Ok(List { heading: t.s("search").into(), action: "/search".into(), q: term, list, base, t, c }.into_response())
+    Ok(List {
+        heading: t.s("search").into(),
+        action: "/search".into(),
+        q: term,
+        list,
+        base,
+        t,
+        c,
+    }
+    .into_response())
 }
 
-async fn compound_households(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<SearchQuery>) -> PageResult {
+async fn compound_households(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(q): Q<SearchQuery>,
+) -> PageResult {
     let actor = ctx.actor()?;
     let term = q.q.unwrap_or_default();
     let s = &state.store;
     if let Some(format) = q.format.as_deref() {
-        let all = super::all_pages(|p| s.list_households(actor, id, Some(&term), p)).await.map_err(|e| ctx.err(e))?;
+        let all = super::all_pages(|p| s.list_households(actor, id, Some(&term), p))
+            .await
+            .map_err(|e| ctx.err(e))?;
         return households_sheet(&ctx, format, all);
     }
-    let list = s.list_households(actor, id, Some(&term), PageRequest::new(q.page, None)).await.map_err(|e| ctx.err(e))?;
-    let name = s.compound(actor, id).await.map_err(|e| ctx.err(e))?.compound.name;
+    let list = s
+        .list_households(actor, id, Some(&term), PageRequest::new(q.page, None))
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let name = s
+        .compound(actor, id)
+        .await
+        .map_err(|e| ctx.err(e))?
+        .compound
+        .name;
     let (t, c) = chrome(&ctx);
     let action = format!("/compounds/{id}/households");
     let base = pager_base(&action, &[("q", term.clone())]);
-    Ok(List { heading: format!("{name} · {}", t.s("all_households")), action, q: term, list, base, t, c }.into_response())
+    Ok(List {
+        heading: format!("{name} · {}", t.s("all_households")),
+        action,
+        q: term,
+        list,
+        base,
+        t,
+        c,
+    }
+    .into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -101,15 +165,40 @@ struct Household {
 
 async fn household(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<PageQuery>) -> PageResult {
     let actor = ctx.actor()?;
-    let v = state.store.household(actor, id).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .household(actor, id)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let history = if v.can.personal {
-        Some(state.store.household_history(actor, id, PageRequest::new(p.page, Some(20))).await.map_err(|e| ctx.err(e))?)
+        Some(
+            state
+                .store
+                .household_history(actor, id, PageRequest::new(p.page, Some(20)))
+                .await
+                .map_err(|e| ctx.err(e))?,
+        )
     } else {
         None
     };
-    let to_link = if v.can.invite { state.store.accounts_to_link(actor, id).await.map_err(|e| ctx.err(e))? } else { Vec::new() };
+    let to_link = if v.can.invite {
+        state
+            .store
+            .accounts_to_link(actor, id)
+            .await
+            .map_err(|e| ctx.err(e))?
+    } else {
+        Vec::new()
+    };
     let (t, c) = chrome(&ctx);
-    Ok(Household { t, c, v, history, to_link }.into_response())
+    Ok(Household {
+        t,
+        c,
+        v,
+        history,
+        to_link,
+    }
+    .into_response())
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -132,15 +221,36 @@ fn household_form(ctx: &Ctx, heading: String, f: &HouseholdForm, back: String) -
     floor.numeric = true;
     let mut area = F::new(&t, "area", "area", f.area.clone());
     area.numeric = true;
-    let mut source = F::new(&t, "area_source", "area_source", if f.area_source.is_empty() { "registered".into() } else { f.area_source.clone() });
-    source.choices = t.sources().into_iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    let mut source = F::new(
+        &t,
+        "area_source",
+        "area_source",
+        if f.area_source.is_empty() {
+            "registered".into()
+        } else {
+            f.area_source.clone()
+        },
+    );
+    source.choices = t
+        .sources()
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
     SimpleForm {
         heading,
         intro: None,
         note: f.version.map(|_| t.s("version_note")),
         errors: Vec::new(),
-        hidden: f.version.map(|v| vec![("version".to_string(), v.to_string())]).unwrap_or_default(),
-        fields: vec![floor, F::new(&t, "room", "room", f.room.clone()), area, source],
+        hidden: f
+            .version
+            .map(|v| vec![("version".to_string(), v.to_string())])
+            .unwrap_or_default(),
+        fields: vec![
+            floor,
+            F::new(&t, "room", "room", f.room.clone()),
+            area,
+            source,
+        ],
         submit: t.s("save"),
         back,
         t,
@@ -149,27 +259,60 @@ fn household_form(ctx: &Ctx, heading: String, f: &HouseholdForm, back: String) -
 }
 
 async fn new_household_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let unit = state.store.unit(ctx.actor()?, id, PageRequest::new(None, Some(1))).await.map_err(|e| ctx.err(e))?;
+    let unit = state
+        .store
+        .unit(ctx.actor()?, id, PageRequest::new(None, Some(1)))
+        .await
+        .map_err(|e| ctx.err(e))?;
     super::may_submit(&ctx, unit.can.create_household)?;
     let t = T::new(ctx.lang, ctx.large_text);
-    Ok(household_form(&ctx, t.s("new_household").into(), &HouseholdForm::default(), format!("/units/{id}")).into_response())
+    Ok(household_form(
+        &ctx,
+        t.s("new_household").into(),
+        &HouseholdForm::default(),
+        format!("/units/{id}"),
+    )
+    .into_response())
 }
 
-async fn new_household(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<HouseholdForm>) -> PageResult {
+async fn new_household(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<HouseholdForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
-    let input = HouseholdInput { floor: f.floor.clone(), room: f.room.clone(), area: f.area.clone(), area_source: f.area_source.clone() };
+    let input = HouseholdInput {
+        floor: f.floor.clone(),
+        room: f.room.clone(),
+        area: f.area.clone(),
+        area_source: f.area_source.clone(),
+    };
     match state.store.create_household(actor, id, &input).await {
         Ok(h) => Ok(Redirect::to(&format!("/households/{}", h.id)).into_response()),
         Err(e) => {
             let t = T::new(ctx.lang, ctx.large_text);
-            reshow(household_form(&ctx, t.s("new_household").into(), &f, format!("/units/{id}")), e, ctx.lang)
+            reshow(
+                household_form(
+                    &ctx,
+                    t.s("new_household").into(),
+                    &f,
+                    format!("/units/{id}"),
+                ),
+                e,
+                ctx.lang,
+            )
         }
     }
 }
 
 async fn edit_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let v = state.store.household(actor, id).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .household(actor, id)
+        .await
+        .map_err(|e| ctx.err(e))?;
     super::may_submit(&ctx, v.can.edit)?;
     let h = v.household;
     let f = HouseholdForm {
@@ -180,10 +323,21 @@ async fn edit_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
         version: Some(h.version),
     };
     let t = T::new(ctx.lang, ctx.large_text);
-    Ok(household_form(&ctx, format!("{} {}", t.s("edit"), h.room), &f, format!("/households/{id}")).into_response())
+    Ok(household_form(
+        &ctx,
+        format!("{} {}", t.s("edit"), h.room),
+        &f,
+        format!("/households/{id}"),
+    )
+    .into_response())
 }
 
-async fn edit(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<HouseholdForm>) -> PageResult {
+async fn edit(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<HouseholdForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
     let patch = HouseholdPatch {
         version: f.version.unwrap_or(0),
@@ -197,7 +351,16 @@ async fn edit(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<H
         Ok(_) => Ok(Redirect::to(&format!("/households/{id}")).into_response()),
         Err(e) => {
             let t = T::new(ctx.lang, ctx.large_text);
-            reshow(household_form(&ctx, format!("{} {}", t.s("edit"), f.room), &f, format!("/households/{id}")), e, ctx.lang)
+            reshow(
+                household_form(
+                    &ctx,
+                    format!("{} {}", t.s("edit"), f.room),
+                    &f,
+                    format!("/households/{id}"),
+                ),
+                e,
+                ctx.lang,
+            )
         }
     }
 }
@@ -209,10 +372,23 @@ struct UnsoldForm {
 }
 
 /// Marks or unmarks the flat as the developer's unsold one (开发建设单位未售出).
-async fn set_unsold(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<UnsoldForm>) -> PageResult {
+async fn set_unsold(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<UnsoldForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
-    let patch = HouseholdPatch { version: f.version, developer_unsold: Some(f.developer_unsold), ..HouseholdPatch::default() };
-    state.store.update_household(actor, id, &patch).await.map_err(|e| ctx.err(e))?;
+    let patch = HouseholdPatch {
+        version: f.version,
+        developer_unsold: Some(f.developer_unsold),
+        ..HouseholdPatch::default()
+    };
+    state
+        .store
+        .update_household(actor, id, &patch)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(Redirect::to(&format!("/households/{id}")).into_response())
 }
 
@@ -224,14 +400,34 @@ struct MoveForm {
     version: Option<i32>,
 }
 
-async fn move_form(state: &AppState, ctx: &Ctx, id: i64) -> Result<SimpleForm, crate::error::WebError> {
+async fn move_form(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+) -> Result<SimpleForm, crate::error::WebError> {
     let actor = ctx.actor()?;
-    let v = state.store.household(actor, id).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .household(actor, id)
+        .await
+        .map_err(|e| ctx.err(e))?;
     super::may_submit(ctx, v.can.move_household)?;
-    let units = state.store.compound_units(v.household.compound_id).await.map_err(|e| ctx.err(e))?;
+    let units = state
+        .store
+        .compound_units(v.household.compound_id)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(ctx);
-    let mut unit = F::new(&t, "unit_id", "target_unit", v.household.unit_id.to_string());
-    unit.choices = units.into_iter().map(|(id, name)| (id.to_string(), name)).collect();
+    let mut unit = F::new(
+        &t,
+        "unit_id",
+        "target_unit",
+        v.household.unit_id.to_string(),
+    );
+    unit.choices = units
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name))
+        .collect();
     Ok(SimpleForm {
         heading: format!("{} · {}", t.s("move"), v.household.room),
         intro: Some(t.s("move_intro")),
@@ -250,9 +446,17 @@ async fn move_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     Ok(move_form(&state, &ctx, id).await?.into_response())
 }
 
-async fn move_household(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<MoveForm>) -> PageResult {
+async fn move_household(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<MoveForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
-    let input = MoveInput { version: f.version.unwrap_or(0), unit_id: f.unit_id.trim().parse().unwrap_or(0) };
+    let input = MoveInput {
+        version: f.version.unwrap_or(0),
+        unit_id: f.unit_id.trim().parse().unwrap_or(0),
+    };
     match state.store.move_household(actor, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/households/{id}")).into_response()),
         Err(e) => reshow(move_form(&state, &ctx, id).await?, e, ctx.lang),

@@ -39,11 +39,31 @@ struct List {
 
 async fn list(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let meetings = state.store.list_meetings(actor, id).await.map_err(|e| ctx.err(e))?;
-    let v = state.store.compound(actor, id).await.map_err(|e| ctx.err(e))?;
-    let can_manage = state.store.may_manage_decisions(actor, id).await.map_err(|e| ctx.err(e))?;
+    let meetings = state
+        .store
+        .list_meetings(actor, id)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .compound(actor, id)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let can_manage = state
+        .store
+        .may_manage_decisions(actor, id)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    Ok(List { t, c, compound_id: id, compound: v.compound.name, meetings, can_manage }.into_response())
+    Ok(List {
+        t,
+        c,
+        compound_id: id,
+        compound: v.compound.name,
+        meetings,
+        can_manage,
+    }
+    .into_response())
 }
 
 /// The form's values: the meeting's fields, the ticked agenda items and their outcomes.
@@ -60,12 +80,21 @@ struct Values {
 
 /// The posted form as pairs: `agenda` repeats (one per ticked proposal), `outcome_<id>` each.
 fn read_form(pairs: &[(String, String)]) -> MeetingInput {
-    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
     let agenda = pairs
         .iter()
         .filter(|(k, _)| k == "agenda")
         .filter_map(|(_, v)| v.trim().parse::<i64>().ok())
-        .map(|proposal_id| AgendaInput { proposal_id, outcome: get(&format!("outcome_{proposal_id}")) })
+        .map(|proposal_id| AgendaInput {
+            proposal_id,
+            outcome: get(&format!("outcome_{proposal_id}")),
+        })
         .collect();
     MeetingInput {
         title: get("title"),
@@ -82,7 +111,10 @@ fn values(input: &MeetingInput, choices: Vec<AgendaChoice>) -> Values {
     let agenda = choices
         .into_iter()
         .map(|ch| {
-            let item = input.agenda.iter().find(|a| a.proposal_id == ch.proposal_id);
+            let item = input
+                .agenda
+                .iter()
+                .find(|a| a.proposal_id == ch.proposal_id);
             let outcome = item.map(|a| a.outcome.clone()).unwrap_or_default();
             (ch, item.is_some(), outcome)
         })
@@ -118,23 +150,55 @@ impl FormPage {
     }
 
     fn error_of(&self, field: &str) -> Option<&str> {
-        self.field_errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+        self.field_errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
     }
 }
 
-async fn form_page(state: &AppState, ctx: &Ctx, compound_id: i64, meeting: Option<MeetingView>, input: &MeetingInput) -> Result<FormPage, WebError> {
+async fn form_page(
+    state: &AppState,
+    ctx: &Ctx,
+    compound_id: i64,
+    meeting: Option<MeetingView>,
+    input: &MeetingInput,
+) -> Result<FormPage, WebError> {
     let actor = ctx.actor()?;
-    let v = state.store.compound(actor, compound_id).await.map_err(|e| ctx.err(e))?;
-    let keep: Vec<i64> = meeting.iter().flat_map(|m| m.items.iter().map(|i| i.proposal_id)).collect();
-    let choices = state.store.agenda_choices(actor, compound_id, &keep, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .compound(actor, compound_id)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let keep: Vec<i64> = meeting
+        .iter()
+        .flat_map(|m| m.items.iter().map(|i| i.proposal_id))
+        .collect();
+    let choices = state
+        .store
+        .agenda_choices(actor, compound_id, &keep, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(ctx);
-    Ok(FormPage { t, c, compound_id, compound: v.compound.name, meeting, f: values(input, choices), errors: Vec::new(), field_errors: Vec::new() })
+    Ok(FormPage {
+        t,
+        c,
+        compound_id,
+        compound: v.compound.name,
+        meeting,
+        f: values(input, choices),
+        errors: Vec::new(),
+        field_errors: Vec::new(),
+    })
 }
 
 fn refused(mut page: FormPage, e: ServiceError, ctx: &Ctx) -> PageResult {
     match e {
         ServiceError::Invalid(errs) => {
-            page.field_errors = errs.iter().map(|e| (e.field, e.error.message(ctx.lang))).collect();
+            page.field_errors = errs
+                .iter()
+                .map(|e| (e.field, e.error.message(ctx.lang)))
+                .collect();
             page.errors = vec![ServiceError::Invalid(errs).message(ctx.lang)];
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
@@ -150,17 +214,36 @@ fn refused(mut page: FormPage, e: ServiceError, ctx: &Ctx) -> PageResult {
 
 async fn new_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    if !state.store.may_manage_decisions(actor, id).await.map_err(|e| ctx.err(e))? {
+    if !state
+        .store
+        .may_manage_decisions(actor, id)
+        .await
+        .map_err(|e| ctx.err(e))?
+    {
         return Err(ctx.err(ServiceError::Forbidden));
     }
-    let input = MeetingInput { held_on: super::today_plus(&ctx, 0), ..Default::default() };
-    Ok(form_page(&state, &ctx, id, None, &input).await?.into_response())
+    let input = MeetingInput {
+        held_on: super::today_plus(&ctx, 0),
+        ..Default::default()
+    };
+    Ok(form_page(&state, &ctx, id, None, &input)
+        .await?
+        .into_response())
 }
 
-async fn create(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(pairs): CsrfForm<Vec<(String, String)>>) -> PageResult {
+async fn create(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> PageResult {
     let actor = ctx.actor()?;
     let input = read_form(&pairs);
-    match state.store.create_meeting(actor, id, &input, ctx.lang).await {
+    match state
+        .store
+        .create_meeting(actor, id, &input, ctx.lang)
+        .await
+    {
         Ok(m) => Ok(Redirect::to(&format!("/meetings/{}", m.id)).into_response()),
         Err(e) => refused(form_page(&state, &ctx, id, None, &input).await?, e, &ctx),
     }
@@ -169,28 +252,58 @@ async fn create(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(pairs): Csrf
 /// The meeting; for those who run decisions, the form to record it below.
 async fn page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let m = state.store.meeting(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let m = state
+        .store
+        .meeting(actor, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let input = MeetingInput {
         title: m.title.clone(),
         held_on: m.held_on.clone(),
         place: m.place.clone().unwrap_or_default(),
         attendance: m.attendance.join("\n"),
         minutes: m.minutes.clone(),
-        agenda: m.items.iter().map(|i| AgendaInput { proposal_id: i.proposal_id, outcome: i.outcome.clone() }).collect(),
+        agenda: m
+            .items
+            .iter()
+            .map(|i| AgendaInput {
+                proposal_id: i.proposal_id,
+                outcome: i.outcome.clone(),
+            })
+            .collect(),
         version: Some(m.version),
     };
-    Ok(form_page(&state, &ctx, m.compound_id, Some(m), &input).await?.into_response())
+    Ok(form_page(&state, &ctx, m.compound_id, Some(m), &input)
+        .await?
+        .into_response())
 }
 
-async fn update(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(pairs): CsrfForm<Vec<(String, String)>>) -> PageResult {
+async fn update(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> PageResult {
     let actor = ctx.actor()?;
     let input = read_form(&pairs);
-    match state.store.update_meeting(actor, id, &input, ctx.lang).await {
+    match state
+        .store
+        .update_meeting(actor, id, &input, ctx.lang)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/meetings/{id}")).into_response()),
         Err(e) => {
-            let m = state.store.meeting(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+            let m = state
+                .store
+                .meeting(actor, id, ctx.lang)
+                .await
+                .map_err(|e| ctx.err(e))?;
             let compound_id = m.compound_id;
-            refused(form_page(&state, &ctx, compound_id, Some(m), &input).await?, e, &ctx)
+            refused(
+                form_page(&state, &ctx, compound_id, Some(m), &input).await?,
+                e,
+                &ctx,
+            )
         }
     }
 }
@@ -207,7 +320,11 @@ struct Minutes {
 /// a signature line), the minutes.
 async fn minutes(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let m = state.store.meeting(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let m = state
+        .store
+        .meeting(actor, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
     Ok(Minutes { t, c, m }.into_response())
 }

@@ -2,30 +2,30 @@
 //! forms post back to the same address and are re-shown with every error marked.
 
 mod account;
-pub(crate) mod notify;
 mod acting;
+mod dashboards;
 mod elections;
 mod elevator_ops;
 mod elevators;
 mod funds;
-mod volunteers;
+mod grids;
 mod households;
 mod meetings;
+pub(crate) mod notify;
 mod people;
 mod places;
 mod proposals;
 mod ratings;
 mod requests;
-mod grids;
-mod voting;
-mod standards;
-mod dashboards;
 pub(crate) mod roster;
+mod standards;
+mod volunteers;
+mod voting;
 
+use crate::AppState;
 use crate::ctx::{Ctx, LANG_COOKIE, LARGE_COOKIE};
 use crate::error::WebError;
 use crate::i18n::T;
-use crate::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -46,7 +46,11 @@ pub struct Chrome {
 pub fn chrome(ctx: &Ctx) -> (T, Chrome) {
     (
         T::new(ctx.lang, ctx.large_text),
-        Chrome { user: ctx.actor.as_ref().map(|a| a.name.clone()), csrf: ctx.csrf.clone(), path: ctx.path.clone() },
+        Chrome {
+            user: ctx.actor.as_ref().map(|a| a.name.clone()),
+            csrf: ctx.csrf.clone(),
+            path: ctx.path.clone(),
+        },
     )
 }
 
@@ -85,10 +89,20 @@ struct NotFound {
 
 pub async fn not_found(ctx: Ctx) -> Response {
     if ctx.json {
-        return ctx.err(ServiceError::NotFound { entity: "page" }).into_response();
+        return ctx
+            .err(ServiceError::NotFound { entity: "page" })
+            .into_response();
     }
     let t = T::new(ctx.lang, ctx.large_text);
-    (StatusCode::NOT_FOUND, NotFound { t, status: 404, message: t.s("not_found").to_string() }).into_response()
+    (
+        StatusCode::NOT_FOUND,
+        NotFound {
+            t,
+            status: 404,
+            message: t.s("not_found").to_string(),
+        },
+    )
+        .into_response()
 }
 
 #[derive(serde::Deserialize)]
@@ -102,7 +116,9 @@ struct Prefs {
 async fn prefs(crate::form::Q(p): crate::form::Q<Prefs>) -> Response {
     let mut res = Redirect::to(&local_target(p.back.as_deref().unwrap_or("/"))).into_response();
     let mut set = |name: &str, value: &str| {
-        if let Ok(v) = HeaderValue::from_str(&format!("{name}={value}; Path=/; Max-Age=31536000; SameSite=Lax")) {
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            "{name}={value}; Path=/; Max-Age=31536000; SameSite=Lax"
+        )) {
             res.headers_mut().append(header::SET_COOKIE, v);
         }
     };
@@ -142,7 +158,11 @@ pub fn local_target(back: &str) -> String {
 
 /// A form page is shown only to whom may submit it: others get 403, not a form that would.
 pub fn may_submit(ctx: &Ctx, allowed: bool) -> Result<(), WebError> {
-    if allowed { Ok(()) } else { Err(ctx.err(ServiceError::Forbidden)) }
+    if allowed {
+        Ok(())
+    } else {
+        Err(ctx.err(ServiceError::Forbidden))
+    }
 }
 
 /// Maps a service result to a page or an error page.
@@ -164,7 +184,9 @@ pub fn urlencode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -187,7 +209,12 @@ pub struct F {
 
 impl F {
     pub fn new(t: &T, name: &'static str, label_key: &str, value: impl Into<String>) -> F {
-        F { name, label: t.s(label_key), value: value.into(), ..Default::default() }
+        F {
+            name,
+            label: t.s(label_key),
+            value: value.into(),
+            ..Default::default()
+        }
     }
 }
 
@@ -213,12 +240,22 @@ pub fn reshow(mut form: SimpleForm, err: ServiceError, lang: Lang) -> PageResult
         ServiceError::Invalid(errs) => {
             for f in form.fields.iter_mut() {
                 let mine = |field: &str| {
-                    field == f.name || matches!((field, f.name), ("person_name", "name") | ("date", "moved_in" | "moved_out"))
+                    field == f.name
+                        || matches!(
+                            (field, f.name),
+                            ("person_name", "name") | ("date", "moved_in" | "moved_out")
+                        )
                 };
-                f.error = errs.iter().find(|e| mine(e.field)).map(|e| e.error.message(lang));
+                f.error = errs
+                    .iter()
+                    .find(|e| mine(e.field))
+                    .map(|e| e.error.message(lang));
             }
         }
-        ServiceError::Unauthenticated | ServiceError::Internal(_) | ServiceError::Forbidden | ServiceError::NotFound { .. } => {
+        ServiceError::Unauthenticated
+        | ServiceError::Internal(_)
+        | ServiceError::Forbidden
+        | ServiceError::NotFound { .. } => {
             return Err(WebError::new(err, lang, false));
         }
         _ => {}
@@ -259,29 +296,55 @@ where
 }
 
 /// A table as an `.xlsx` or `.csv` download (`format` as in the link's query).
-pub fn sheet_download(ctx: &Ctx, format: &str, name: &str, headers: &[&str], rows: &[Vec<String>]) -> Result<Response, ServiceError> {
+pub fn sheet_download(
+    ctx: &Ctx,
+    format: &str,
+    name: &str,
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> Result<Response, ServiceError> {
     let (bytes, content_type, ext) = match format {
-        "csv" => (linli_store::sheet::csv_table(headers, rows)?, "text/csv; charset=utf-8", "csv"),
+        "csv" => (
+            linli_store::sheet::csv_table(headers, rows)?,
+            "text/csv; charset=utf-8",
+            "csv",
+        ),
         "xlsx" => (
             linli_store::sheet::xlsx_table(name, headers, rows)?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
         ),
-        _ => return Err(ServiceError::invalid("format", linli_domain::Invalid::BadChoice)),
+        _ => {
+            return Err(ServiceError::invalid(
+                "format",
+                linli_domain::Invalid::BadChoice,
+            ));
+        }
     };
-    Ok(voting::download(bytes, content_type, &format!("linli-{}.{ext}", ctx.now)))
+    Ok(voting::download(
+        bytes,
+        content_type,
+        &format!("linli-{}.{ext}", ctx.now),
+    ))
 }
 
 /// A QR code as inline SVG, at least `px` pixels square; empty if the text cannot be encoded.
 pub fn qr_svg(text: &str, px: u32) -> String {
     qrcode::QrCode::new(text.as_bytes())
-        .map(|q| q.render::<qrcode::render::svg::Color<'_>>().min_dimensions(px, px).build())
+        .map(|q| {
+            q.render::<qrcode::render::svg::Color<'_>>()
+                .min_dimensions(px, px)
+                .build()
+        })
         .unwrap_or_default()
 }
 
 /// One printed sheet per household of a vote's frozen roll (consent forms, ballot papers):
 /// (household, owners, area, a QR code of the link that household's sheet opens).
-pub fn roll_sheets(households: Vec<linli_store::proposals::RollHousehold>, link: impl Fn(i64) -> String) -> Vec<(String, String, String, String)> {
+pub fn roll_sheets(
+    households: Vec<linli_store::proposals::RollHousehold>,
+    link: impl Fn(i64) -> String,
+) -> Vec<(String, String, String, String)> {
     households
         .into_iter()
         .map(|h| {

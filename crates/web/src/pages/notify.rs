@@ -24,7 +24,10 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/account/notifications", get(prefs_page).post(save_prefs))
         .route("/account/data.json", get(data_json))
         .route("/account/data.xlsx", get(data_xlsx))
-        .route("/unsubscribe/{token}", get(unsubscribe_page).post(unsubscribe))
+        .route(
+            "/unsubscribe/{token}",
+            get(unsubscribe_page).post(unsubscribe),
+        )
         .route("/deliveries", get(deliveries))
         .route("/people/{id}/anonymise", axum::routing::post(anonymise))
 }
@@ -42,12 +45,32 @@ struct Prefs {
 
 fn prefs_view(ctx: &Ctx, prefs: NotifyPrefsView, saved: bool, errors: Vec<String>) -> Prefs {
     let (t, c) = chrome(ctx);
-    let channels = Channel::ALL.iter().map(|ch| (ch.as_str(), ch.label(ctx.lang), prefs.channel == ch.as_str())).collect();
-    Prefs { t, c, prefs, channels, saved, errors }
+    let channels = Channel::ALL
+        .iter()
+        .map(|ch| {
+            (
+                ch.as_str(),
+                ch.label(ctx.lang),
+                prefs.channel == ch.as_str(),
+            )
+        })
+        .collect();
+    Prefs {
+        t,
+        c,
+        prefs,
+        channels,
+        saved,
+        errors,
+    }
 }
 
 async fn prefs_page(state: State, ctx: Ctx) -> PageResult {
-    let prefs = state.store.notify_prefs(ctx.actor()?).await.map_err(|e| ctx.err(e))?;
+    let prefs = state
+        .store
+        .notify_prefs(ctx.actor()?)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(prefs_view(&ctx, prefs, false, Vec::new()).into_response())
 }
 
@@ -56,10 +79,18 @@ async fn save_prefs(state: State, ctx: Ctx, CsrfForm(f): CsrfForm<NotifyPrefsInp
     match state.store.set_notify_prefs(actor, &f, ctx.lang).await {
         Ok(prefs) => Ok(prefs_view(&ctx, prefs, true, Vec::new()).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
-            let mut prefs = state.store.notify_prefs(actor).await.map_err(|e| ctx.err(e))?;
+            let mut prefs = state
+                .store
+                .notify_prefs(actor)
+                .await
+                .map_err(|e| ctx.err(e))?;
             prefs.channel = f.channel.clone();
             prefs.email = f.email.clone();
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, prefs_view(&ctx, prefs, false, vec![e.message(ctx.lang)])).into_response())
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                prefs_view(&ctx, prefs, false, vec![e.message(ctx.lang)]),
+            )
+                .into_response())
         }
         Err(e) => Err(ctx.err(e)),
     }
@@ -78,20 +109,61 @@ struct Unsubscribe {
 /// The stop link opens a page with one button (a link alone must not change anything: mail
 /// scanners open links).
 async fn unsubscribe_page(state: State, ctx: Ctx, Path(token): Path<String>) -> PageResult {
-    let known = state.store.unsubscribe_token_known(&token).await.map_err(|e| ctx.err(e))?;
+    let known = state
+        .store
+        .unsubscribe_token_known(&token)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    let status = if known { StatusCode::OK } else { StatusCode::NOT_FOUND };
-    Ok((status, Unsubscribe { t, c, token, known, done: false }).into_response())
+    let status = if known {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    Ok((
+        status,
+        Unsubscribe {
+            t,
+            c,
+            token,
+            known,
+            done: false,
+        },
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
 struct Empty {}
 
-async fn unsubscribe(state: State, ctx: Ctx, Path(token): Path<String>, CsrfForm(_): CsrfForm<Empty>) -> PageResult {
-    let done = state.store.unsubscribe(&token).await.map_err(|e| ctx.err(e))?;
+async fn unsubscribe(
+    state: State,
+    ctx: Ctx,
+    Path(token): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> PageResult {
+    let done = state
+        .store
+        .unsubscribe(&token)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    let status = if done { StatusCode::OK } else { StatusCode::NOT_FOUND };
-    Ok((status, Unsubscribe { t, c, token, known: done, done }).into_response())
+    let status = if done {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    Ok((
+        status,
+        Unsubscribe {
+            t,
+            c,
+            token,
+            known: done,
+            done,
+        },
+    )
+        .into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -111,28 +183,55 @@ pub struct DeliveryQuery {
 }
 
 async fn deliveries(state: State, ctx: Ctx, Q(q): Q<DeliveryQuery>) -> PageResult {
-    let rows = state.store.deliveries(ctx.actor()?, q.state.as_deref(), 200).await.map_err(|e| ctx.err(e))?;
+    let rows = state
+        .store
+        .deliveries(ctx.actor()?, q.state.as_deref(), 200)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    Ok(Deliveries { t, c, rows, state: q.state.unwrap_or_default(), states: ["pending", "sent", "dead", "skipped"] }.into_response())
+    Ok(Deliveries {
+        t,
+        c,
+        rows,
+        state: q.state.unwrap_or_default(),
+        states: ["pending", "sent", "dead", "skipped"],
+    }
+    .into_response())
 }
 
 async fn data_json(state: State, ctx: Ctx) -> PageResult {
-    let data = state.store.my_data(ctx.actor()?).await.map_err(|e| ctx.err(e))?;
-    let body = serde_json::to_vec_pretty(&data).map_err(|e| ctx.err(ServiceError::Internal(e.into())))?;
+    let data = state
+        .store
+        .my_data(ctx.actor()?)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let body =
+        serde_json::to_vec_pretty(&data).map_err(|e| ctx.err(ServiceError::Internal(e.into())))?;
     Ok(download(body, "application/json", "linli-my-data.json"))
 }
 
 async fn data_xlsx(state: State, ctx: Ctx) -> PageResult {
-    let data = state.store.my_data(ctx.actor()?).await.map_err(|e| ctx.err(e))?;
+    let data = state
+        .store
+        .my_data(ctx.actor()?)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let body = linli_store::delivery::personal::xlsx(&data).map_err(|e| ctx.err(e))?;
-    Ok(download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "linli-my-data.xlsx"))
+    Ok(download(
+        body,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "linli-my-data.xlsx",
+    ))
 }
 
 pub(crate) fn download(body: Vec<u8>, content_type: &'static str, name: &str) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
             (header::CACHE_CONTROL, "no-store".to_string()),
         ],
         body,
@@ -146,8 +245,21 @@ struct Back {
 }
 
 /// Anonymises a person who has left, then back to the household page it was asked from.
-async fn anonymise(state: State, ctx: Ctx, crate::form::Ids(id): crate::form::Ids<i64>, Q(q): Q<Back>, CsrfForm(_): CsrfForm<Empty>) -> PageResult {
-    state.store.anonymise_person(ctx.actor()?, id).await.map_err(|e| ctx.err(e))?;
-    let to = q.back.map(|h| format!("/households/{h}")).unwrap_or_else(|| "/".into());
+async fn anonymise(
+    state: State,
+    ctx: Ctx,
+    crate::form::Ids(id): crate::form::Ids<i64>,
+    Q(q): Q<Back>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> PageResult {
+    state
+        .store
+        .anonymise_person(ctx.actor()?, id)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let to = q
+        .back
+        .map(|h| format!("/households/{h}"))
+        .unwrap_or_else(|| "/".into());
     Ok(axum::response::Redirect::to(&to).into_response())
 }

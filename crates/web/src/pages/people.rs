@@ -16,11 +16,20 @@ use std::sync::Arc;
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
-        .route("/households/{id}/owners/new", get(owner_page).post(add_owner))
+        .route(
+            "/households/{id}/owners/new",
+            get(owner_page).post(add_owner),
+        )
         .route("/households/{id}/owners/{oid}/remove", post(remove_owner))
         .route("/households/{id}/voter", post(set_voter))
-        .route("/households/{id}/residents/new", get(resident_page).post(move_in))
-        .route("/households/{id}/residents/{rid}/move-out", get(move_out_page).post(move_out))
+        .route(
+            "/households/{id}/residents/new",
+            get(resident_page).post(move_in),
+        )
+        .route(
+            "/households/{id}/residents/{rid}/move-out",
+            get(move_out_page).post(move_out),
+        )
         .route("/households/{id}/invites", post(invite))
         .route("/households/{id}/accounts/{aid}/person", post(link_person))
         .route("/people/{id}", get(person_page))
@@ -38,18 +47,40 @@ struct PersonPage {
 
 /// A person's page: their flats, other records of the same name, merges.
 async fn person_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state.store.person(ctx.actor()?, id).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .person(ctx.actor()?, id)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
     Ok(PersonPage { t, c, v }.into_response())
 }
 
-async fn merge(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<linli_store::registry::MergeInput>) -> PageResult {
-    state.store.merge_people(ctx.actor()?, id, &f).await.map_err(|e| ctx.err(e))?;
+async fn merge(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<linli_store::registry::MergeInput>,
+) -> PageResult {
+    state
+        .store
+        .merge_people(ctx.actor()?, id, &f)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(Redirect::to(&format!("/people/{id}")).into_response())
 }
 
-async fn split(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<linli_store::registry::SplitInput>) -> PageResult {
-    state.store.split_person(ctx.actor()?, id, &f).await.map_err(|e| ctx.err(e))?;
+async fn split(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<linli_store::registry::SplitInput>,
+) -> PageResult {
+    state
+        .store
+        .split_person(ctx.actor()?, id, &f)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(Redirect::to(&format!("/people/{id}")).into_response())
 }
 
@@ -70,7 +101,11 @@ fn owner_form(ctx: &Ctx, id: i64, f: &OwnerInput) -> SimpleForm {
         note: None,
         errors: Vec::new(),
         hidden: Vec::new(),
-        fields: vec![F::new(&t, "name", "display_name", f.name.clone()), phone, share],
+        fields: vec![
+            F::new(&t, "name", "display_name", f.name.clone()),
+            phone,
+            share,
+        ],
         submit: t.s("add"),
         back: back(id),
         t,
@@ -79,8 +114,16 @@ fn owner_form(ctx: &Ctx, id: i64, f: &OwnerInput) -> SimpleForm {
 }
 
 /// The people forms of a household are for whom may change its people.
-async fn people_forms(state: &AppState, ctx: &Ctx, household: i64) -> Result<(), crate::error::WebError> {
-    let v = state.store.household(ctx.actor()?, household).await.map_err(|e| ctx.err(e))?;
+async fn people_forms(
+    state: &AppState,
+    ctx: &Ctx,
+    household: i64,
+) -> Result<(), crate::error::WebError> {
+    let v = state
+        .store
+        .household(ctx.actor()?, household)
+        .await
+        .map_err(|e| ctx.err(e))?;
     super::may_submit(ctx, v.can.people)
 }
 
@@ -89,7 +132,12 @@ async fn owner_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     Ok(owner_form(&ctx, id, &OwnerInput::default()).into_response())
 }
 
-async fn add_owner(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<OwnerInput>) -> PageResult {
+async fn add_owner(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<OwnerInput>,
+) -> PageResult {
     let actor = ctx.actor()?;
     match state.store.add_owner(actor, id, &f).await {
         Ok(_) => Ok(Redirect::to(&back(id)).into_response()),
@@ -100,15 +148,33 @@ async fn add_owner(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfF
 #[derive(Deserialize)]
 struct Empty {}
 
-async fn remove_owner(state: State, ctx: Ctx, Ids((id, oid)): Ids<(i64, i64)>, CsrfForm(_): CsrfForm<Empty>) -> PageResult {
+async fn remove_owner(
+    state: State,
+    ctx: Ctx,
+    Ids((id, oid)): Ids<(i64, i64)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> PageResult {
     let actor = ctx.actor()?;
-    state.store.remove_owner(actor, id, oid).await.map_err(|e| ctx.err(e))?;
+    state
+        .store
+        .remove_owner(actor, id, oid)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(Redirect::to(&back(id)).into_response())
 }
 
-async fn set_voter(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<VoterInput>) -> PageResult {
+async fn set_voter(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<VoterInput>,
+) -> PageResult {
     let actor = ctx.actor()?;
-    state.store.set_voter(actor, id, &f).await.map_err(|e| ctx.err(e))?;
+    state
+        .store
+        .set_voter(actor, id, &f)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(Redirect::to(&back(id)).into_response())
 }
 
@@ -116,8 +182,21 @@ fn resident_form(ctx: &Ctx, id: i64, f: &ResidentInput) -> SimpleForm {
     let (t, c) = chrome(ctx);
     let mut phone = F::new(&t, "phone", "phone", f.phone.clone());
     phone.optional = true;
-    let mut kind = F::new(&t, "kind", "resident_kind", if f.kind.is_empty() { "family".into() } else { f.kind.clone() });
-    kind.choices = t.kinds().into_iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    let mut kind = F::new(
+        &t,
+        "kind",
+        "resident_kind",
+        if f.kind.is_empty() {
+            "family".into()
+        } else {
+            f.kind.clone()
+        },
+    );
+    kind.choices = t
+        .kinds()
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
     let mut date = F::new(&t, "moved_in", "moved_in", f.moved_in.clone());
     date.hint = Some(t.s("date_hint"));
     SimpleForm {
@@ -126,7 +205,12 @@ fn resident_form(ctx: &Ctx, id: i64, f: &ResidentInput) -> SimpleForm {
         note: None,
         errors: Vec::new(),
         hidden: Vec::new(),
-        fields: vec![F::new(&t, "name", "display_name", f.name.clone()), phone, kind, date],
+        fields: vec![
+            F::new(&t, "name", "display_name", f.name.clone()),
+            phone,
+            kind,
+            date,
+        ],
         submit: t.s("save"),
         back: back(id),
         t,
@@ -139,7 +223,12 @@ async fn resident_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult 
     Ok(resident_form(&ctx, id, &ResidentInput::default()).into_response())
 }
 
-async fn move_in(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<ResidentInput>) -> PageResult {
+async fn move_in(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<ResidentInput>,
+) -> PageResult {
     let actor = ctx.actor()?;
     match state.store.move_in(actor, id, &f).await {
         Ok(_) => Ok(Redirect::to(&back(id)).into_response()),
@@ -170,7 +259,12 @@ async fn move_out_page(state: State, ctx: Ctx, Ids((id, _rid)): Ids<(i64, i64)>)
     Ok(move_out_form(&ctx, id, &MoveOutInput::default()).into_response())
 }
 
-async fn move_out(state: State, ctx: Ctx, Ids((id, rid)): Ids<(i64, i64)>, CsrfForm(f): CsrfForm<MoveOutInput>) -> PageResult {
+async fn move_out(
+    state: State,
+    ctx: Ctx,
+    Ids((id, rid)): Ids<(i64, i64)>,
+    CsrfForm(f): CsrfForm<MoveOutInput>,
+) -> PageResult {
     let actor = ctx.actor()?;
     match state.store.move_out(actor, id, rid, &f).await {
         Ok(()) => Ok(Redirect::to(&back(id)).into_response()),
@@ -192,10 +286,21 @@ struct LinkForm {
 }
 
 /// Links an account that claimed this household to one of its people (see `accounts_to_link`).
-async fn link_person(state: State, ctx: Ctx, Ids((id, aid)): Ids<(i64, i64)>, CsrfForm(f): CsrfForm<LinkForm>) -> PageResult {
+async fn link_person(
+    state: State,
+    ctx: Ctx,
+    Ids((id, aid)): Ids<(i64, i64)>,
+    CsrfForm(f): CsrfForm<LinkForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
-    let input = linli_store::persons::LinkPersonInput { person_id: f.person_id };
-    state.store.link_account_person(actor, aid, &input).await.map_err(|e| ctx.err(e))?;
+    let input = linli_store::persons::LinkPersonInput {
+        person_id: f.person_id,
+    };
+    state
+        .store
+        .link_account_person(actor, aid, &input)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(Redirect::to(&back(id)).into_response())
 }
 
@@ -215,16 +320,52 @@ struct InvitePage {
 }
 
 /// Issues an invite code and shows it as a printable sheet with a QR code.
-async fn invite(state: State, ctx: Ctx, Ids(id): Ids<i64>, headers: axum::http::HeaderMap, CsrfForm(f): CsrfForm<InviteForm>) -> PageResult {
+async fn invite(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    headers: axum::http::HeaderMap,
+    CsrfForm(f): CsrfForm<InviteForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
-    let issued = state.store.issue_invite(actor, id, &f.role, f.person_id).await.map_err(|e| ctx.err(e))?;
-    let v = state.store.household(actor, id).await.map_err(|e| ctx.err(e))?;
-    let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let issued = state
+        .store
+        .issue_invite(actor, id, &f.role, f.person_id)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .household(actor, id)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
     let claim_url = format!("http://{host}/claim?code={}", issued.code);
     let qr_svg = super::qr_svg(&claim_url, 200);
-    let valid_until = time::OffsetDateTime::from_unix_timestamp(issued.expires_at).map(|d| d.date().to_string()).unwrap_or_default();
-    let place = v.places.iter().skip(4).map(|p| p.name.as_str()).collect::<Vec<_>>().join(" ");
+    let valid_until = time::OffsetDateTime::from_unix_timestamp(issued.expires_at)
+        .map(|d| d.date().to_string())
+        .unwrap_or_default();
+    let place = v
+        .places
+        .iter()
+        .skip(4)
+        .map(|p| p.name.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
     let (t, c) = chrome(&ctx);
     let person_name = issued.person_name.unwrap_or_default();
-    Ok(InvitePage { t, c, household_id: id, place, person_name, code: issued.code, qr_svg, claim_url, valid_until }.into_response())
+    Ok(InvitePage {
+        t,
+        c,
+        household_id: id,
+        place,
+        person_name,
+        code: issued.code,
+        qr_svg,
+        claim_url,
+        valid_until,
+    }
+    .into_response())
 }

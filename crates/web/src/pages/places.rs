@@ -12,11 +12,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use linli_domain::{PageRequest, Paged};
+use linli_store::ServiceError;
 use linli_store::audit::AuditEntry;
 use linli_store::registry::{
-    BuildingInput, BuildingView, CompoundFilter, CompoundInput, CompoundSummary, CompoundView, RegionView, UnitInput, UnitView,
+    BuildingInput, BuildingView, CompoundFilter, CompoundInput, CompoundSummary, CompoundView,
+    RegionView, UnitInput, UnitView,
 };
-use linli_store::ServiceError;
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -24,12 +25,24 @@ pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/compounds", get(compounds))
         .route("/regions/{id}", get(region))
-        .route("/regions/{id}/compounds/new", get(new_compound_page).post(new_compound))
+        .route(
+            "/regions/{id}/compounds/new",
+            get(new_compound_page).post(new_compound),
+        )
         .route("/compounds/{id}", get(compound))
-        .route("/compounds/{id}/edit", get(edit_compound_page).post(edit_compound))
-        .route("/compounds/{id}/buildings/new", get(new_building_page).post(new_building))
+        .route(
+            "/compounds/{id}/edit",
+            get(edit_compound_page).post(edit_compound),
+        )
+        .route(
+            "/compounds/{id}/buildings/new",
+            get(new_building_page).post(new_building),
+        )
         .route("/buildings/{id}", get(building))
-        .route("/buildings/{id}/units/new", get(new_unit_page).post(new_unit))
+        .route(
+            "/buildings/{id}/units/new",
+            get(new_unit_page).post(new_unit),
+        )
         .route("/units/{id}", get(unit))
 }
 
@@ -69,11 +82,25 @@ struct Compounds {
 
 async fn compounds(state: State, ctx: Ctx, Q(q): Q<ListQuery>) -> PageResult {
     let actor = ctx.actor()?;
-    let filter = CompoundFilter { q: q.q.clone(), mode: q.mode.clone(), three_no: q.three_no, region: None };
+    let filter = CompoundFilter {
+        q: q.q.clone(),
+        mode: q.mode.clone(),
+        three_no: q.three_no,
+        region: None,
+    };
     if let Some(format) = q.format.as_deref() {
-        let all = super::all_pages(|p| state.store.list_compounds(actor, &filter, p)).await.map_err(|e| ctx.err(e))?;
+        let all = super::all_pages(|p| state.store.list_compounds(actor, &filter, p))
+            .await
+            .map_err(|e| ctx.err(e))?;
         let t = T::new(ctx.lang, false);
-        let headers = [t.s("name"), t.s("address"), t.s("management_mode"), t.s("three_no"), t.s("six_have"), t.s("households")];
+        let headers = [
+            t.s("name"),
+            t.s("address"),
+            t.s("management_mode"),
+            t.s("three_no"),
+            t.s("six_have"),
+            t.s("households"),
+        ];
         let rows: Vec<Vec<String>> = all
             .into_iter()
             .map(|c| {
@@ -87,17 +114,42 @@ async fn compounds(state: State, ctx: Ctx, Q(q): Q<ListQuery>) -> PageResult {
                 ]
             })
             .collect();
-        return super::sheet_download(&ctx, format, t.s("compounds"), &headers, &rows).map_err(|e| ctx.err(e));
+        return super::sheet_download(&ctx, format, t.s("compounds"), &headers, &rows)
+            .map_err(|e| ctx.err(e));
     }
-    let list = state.store.list_compounds(actor, &filter, PageRequest::new(q.page, None)).await.map_err(|e| ctx.err(e))?;
+    let list = state
+        .store
+        .list_compounds(actor, &filter, PageRequest::new(q.page, None))
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
     let (qs, mode) = (q.q.unwrap_or_default(), q.mode.unwrap_or_default());
     let three_no = q.three_no == Some(true);
     let base = pager_base(
         "/compounds",
-        &[("q", qs.clone()), ("mode", mode.clone()), ("three_no", if three_no { "true".into() } else { String::new() })],
+        &[
+            ("q", qs.clone()),
+            ("mode", mode.clone()),
+            (
+                "three_no",
+                if three_no {
+                    "true".into()
+                } else {
+                    String::new()
+                },
+            ),
+        ],
     );
-    Ok(Compounds { t, c, list, q: qs, mode, three_no, base }.into_response())
+    Ok(Compounds {
+        t,
+        c,
+        list,
+        q: qs,
+        mode,
+        three_no,
+        base,
+    }
+    .into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -111,9 +163,19 @@ struct Region {
 
 async fn region(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<PageQuery>) -> PageResult {
     let actor = ctx.actor()?;
-    let v = state.store.region(actor, id, p.req()).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .region(actor, id, p.req())
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    Ok(Region { t, c, base: format!("/regions/{id}?"), v }.into_response())
+    Ok(Region {
+        t,
+        c,
+        base: format!("/regions/{id}?"),
+        v,
+    }
+    .into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -127,8 +189,20 @@ struct Compound {
 
 async fn compound(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let v = state.store.compound(actor, id).await.map_err(|e| ctx.err(e))?;
-    let history = if v.can.personal { state.store.compound_history(actor, id, PageRequest::new(None, Some(20))).await.ok() } else { None };
+    let v = state
+        .store
+        .compound(actor, id)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let history = if v.can.personal {
+        state
+            .store
+            .compound_history(actor, id, PageRequest::new(None, Some(20)))
+            .await
+            .ok()
+    } else {
+        None
+    };
     let (t, c) = chrome(&ctx);
     Ok(Compound { t, c, v, history }.into_response())
 }
@@ -195,7 +269,13 @@ struct CompoundFormPage {
     back: String,
 }
 
-fn compound_form_page(ctx: &Ctx, heading: &str, f: &CompoundForm, back: String, err: Option<ServiceError>) -> PageResult {
+fn compound_form_page(
+    ctx: &Ctx,
+    heading: &str,
+    f: &CompoundForm,
+    back: String,
+    err: Option<ServiceError>,
+) -> PageResult {
     let (t, c) = chrome(ctx);
     let (errors, bad): (Vec<String>, Vec<&'static str>) = match err {
         Some(ServiceError::Invalid(es)) => {
@@ -206,7 +286,11 @@ fn compound_form_page(ctx: &Ctx, heading: &str, f: &CompoundForm, back: String, 
         Some(e) => return Err(ctx.err(e)),
         None => (Vec::new(), Vec::new()),
     };
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let page = CompoundFormPage {
         t,
         c,
@@ -215,7 +299,11 @@ fn compound_form_page(ctx: &Ctx, heading: &str, f: &CompoundForm, back: String, 
             name: f.name.clone(),
             address: f.address.clone(),
             year_built: f.year_built.clone(),
-            management_mode: if f.management_mode.is_empty() { "self_managed".into() } else { f.management_mode.clone() },
+            management_mode: if f.management_mode.is_empty() {
+                "self_managed".into()
+            } else {
+                f.management_mode.clone()
+            },
             three_no: f.three_no.is_some(),
             six_have: f.six_have.clone(),
         },
@@ -229,28 +317,53 @@ fn compound_form_page(ctx: &Ctx, heading: &str, f: &CompoundForm, back: String, 
 
 async fn new_compound_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let v = state.store.region(actor, id, PageRequest::new(None, Some(1))).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .region(actor, id, PageRequest::new(None, Some(1)))
+        .await
+        .map_err(|e| ctx.err(e))?;
     if !v.can_create_compound {
         return Err(ctx.err(ServiceError::Forbidden));
     }
     let t = T::new(ctx.lang, ctx.large_text);
-    compound_form_page(&ctx, t.s("new_compound"), &CompoundForm::default(), format!("/regions/{id}"), None)
+    compound_form_page(
+        &ctx,
+        t.s("new_compound"),
+        &CompoundForm::default(),
+        format!("/regions/{id}"),
+        None,
+    )
 }
 
-async fn new_compound(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<CompoundForm>) -> PageResult {
+async fn new_compound(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<CompoundForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
     match state.store.create_compound(actor, id, &f.input()).await {
         Ok(p) => Ok(Redirect::to(&format!("/compounds/{}", p.id)).into_response()),
         Err(e) => {
             let t = T::new(ctx.lang, ctx.large_text);
-            compound_form_page(&ctx, t.s("new_compound"), &f, format!("/regions/{id}"), Some(e))
+            compound_form_page(
+                &ctx,
+                t.s("new_compound"),
+                &f,
+                format!("/regions/{id}"),
+                Some(e),
+            )
         }
     }
 }
 
 async fn edit_compound_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let v = state.store.compound(actor, id).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .compound(actor, id)
+        .await
+        .map_err(|e| ctx.err(e))?;
     if !v.can.structure {
         return Err(ctx.err(ServiceError::Forbidden));
     }
@@ -267,11 +380,22 @@ async fn edit_compound_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageRe
     compound_form_page(&ctx, &p.name, &f, format!("/compounds/{id}"), None)
 }
 
-async fn edit_compound(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<CompoundForm>) -> PageResult {
+async fn edit_compound(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<CompoundForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
     match state.store.update_compound(actor, id, &f.input()).await {
         Ok(_) => Ok(Redirect::to(&format!("/compounds/{id}")).into_response()),
-        Err(e) => compound_form_page(&ctx, &f.name.clone(), &f, format!("/compounds/{id}"), Some(e)),
+        Err(e) => compound_form_page(
+            &ctx,
+            &f.name.clone(),
+            &f,
+            format!("/compounds/{id}"),
+            Some(e),
+        ),
     }
 }
 
@@ -303,14 +427,27 @@ fn building_form(ctx: &Ctx, compound_id: i64, f: &NameForm) -> SimpleForm {
 }
 
 async fn new_building_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state.store.compound(ctx.actor()?, id).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .compound(ctx.actor()?, id)
+        .await
+        .map_err(|e| ctx.err(e))?;
     super::may_submit(&ctx, v.can.structure)?;
     Ok(building_form(&ctx, id, &NameForm::default()).into_response())
 }
 
-async fn new_building(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<NameForm>) -> PageResult {
+async fn new_building(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<NameForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
-    let input = BuildingInput { name: f.name.clone(), floors: Some(f.floors.clone()), sub_compound_id: None };
+    let input = BuildingInput {
+        name: f.name.clone(),
+        floors: Some(f.floors.clone()),
+        sub_compound_id: None,
+    };
     match state.store.create_building(actor, id, &input).await {
         Ok(b) => Ok(Redirect::to(&format!("/buildings/{}", b.id)).into_response()),
         Err(e) => reshow(building_form(&ctx, id, &f), e, ctx.lang),
@@ -327,7 +464,11 @@ struct Building {
 
 async fn building(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let v = state.store.building(actor, id).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .building(actor, id)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
     Ok(Building { t, c, v }.into_response())
 }
@@ -349,14 +490,33 @@ fn unit_form(ctx: &Ctx, building_id: i64, f: &NameForm) -> SimpleForm {
 }
 
 async fn new_unit_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state.store.building(ctx.actor()?, id).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .building(ctx.actor()?, id)
+        .await
+        .map_err(|e| ctx.err(e))?;
     super::may_submit(&ctx, v.can.structure)?;
     Ok(unit_form(&ctx, id, &NameForm::default()).into_response())
 }
 
-async fn new_unit(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<NameForm>) -> PageResult {
+async fn new_unit(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<NameForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
-    match state.store.create_unit(actor, id, &UnitInput { name: f.name.clone() }).await {
+    match state
+        .store
+        .create_unit(
+            actor,
+            id,
+            &UnitInput {
+                name: f.name.clone(),
+            },
+        )
+        .await
+    {
         Ok(u) => Ok(Redirect::to(&format!("/units/{}", u.id)).into_response()),
         Err(e) => reshow(unit_form(&ctx, id, &f), e, ctx.lang),
     }
@@ -373,7 +533,17 @@ struct Unit {
 
 async fn unit(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<PageQuery>) -> PageResult {
     let actor = ctx.actor()?;
-    let v = state.store.unit(actor, id, p.req()).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .unit(actor, id, p.req())
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    Ok(Unit { t, c, v, base: format!("/units/{id}?") }.into_response())
+    Ok(Unit {
+        t,
+        c,
+        v,
+        base: format!("/units/{id}?"),
+    }
+    .into_response())
 }

@@ -17,7 +17,8 @@ use linli_domain::decision::{CastMethod, Choice, MatterClass, Preset};
 use linli_domain::{PageRequest, Paged};
 use linli_store::ServiceError;
 use linli_store::proposals::{
-    CommentInput, CommentView, Concern, CustomRuleInput, ProposalFileView, FollowUp, MyBallot, OpenVotingInput, ProposalInput, ProposalRow, ProposalView, StageRequest, TallyView,
+    CommentInput, CommentView, Concern, CustomRuleInput, FollowUp, MyBallot, OpenVotingInput,
+    ProposalFileView, ProposalInput, ProposalRow, ProposalView, StageRequest, TallyView,
 };
 use serde::Deserialize;
 use std::sync::Arc;
@@ -59,12 +60,38 @@ async fn list(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ListQuery>) -> 
     let actor = ctx.actor()?;
     let s = &state.store;
     let stage = q.stage.unwrap_or_default();
-    let list = s.list_proposals(actor, id, Some(&stage), PageRequest::new(q.page, None), ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let list = s
+        .list_proposals(
+            actor,
+            id,
+            Some(&stage),
+            PageRequest::new(q.page, None),
+            ctx.lang,
+        )
+        .await
+        .map_err(|e| ctx.err(e))?;
     let compound = s.compound(actor, id).await.map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    let base = pager_base(&format!("/compounds/{id}/proposals"), &[("stage", stage.clone())]);
-    let stages = linli_domain::decision::ProposalStage::ALL.iter().map(|s| (s.as_str(), s.label(ctx.lang))).collect();
-    Ok(List { t, c, compound_id: id, compound: compound.compound.name, stage, stages, list, base, can_propose: true }.into_response())
+    let base = pager_base(
+        &format!("/compounds/{id}/proposals"),
+        &[("stage", stage.clone())],
+    );
+    let stages = linli_domain::decision::ProposalStage::ALL
+        .iter()
+        .map(|s| (s.as_str(), s.label(ctx.lang)))
+        .collect();
+    Ok(List {
+        t,
+        c,
+        compound_id: id,
+        compound: compound.compound.name,
+        stage,
+        stages,
+        list,
+        base,
+        can_propose: true,
+    }
+    .into_response())
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -112,32 +139,69 @@ struct NewPage {
 
 impl NewPage {
     fn error_of(&self, field: &str) -> Option<&str> {
-        self.field_errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+        self.field_errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
     }
 }
 
 async fn new_form(state: &AppState, ctx: &Ctx, id: i64, f: NewForm) -> Result<NewPage, WebError> {
     let actor = ctx.actor()?;
-    let v = state.store.compound(actor, id).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .compound(actor, id)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(ctx);
-    let mut scopes = vec![(format!("compound:{id}"), format!("{}（{}）", v.compound.name, t.s("whole_compound")))];
-    for (uid, name) in state.store.compound_units(id).await.map_err(|e| ctx.err(e))? {
+    let mut scopes = vec![(
+        format!("compound:{id}"),
+        format!("{}（{}）", v.compound.name, t.s("whole_compound")),
+    )];
+    for (uid, name) in state
+        .store
+        .compound_units(id)
+        .await
+        .map_err(|e| ctx.err(e))?
+    {
         scopes.push((format!("unit:{uid}"), name));
     }
     for b in &v.buildings {
-        scopes.push((format!("building:{}", b.id), format!("{}（{}）", b.name, t.s("whole_building"))));
+        scopes.push((
+            format!("building:{}", b.id),
+            format!("{}（{}）", b.name, t.s("whole_building")),
+        ));
     }
-    let matters = MatterClass::ALL.iter().map(|m| (m.as_str(), m.label(ctx.lang))).collect();
+    let matters = MatterClass::ALL
+        .iter()
+        .map(|m| (m.as_str(), m.label(ctx.lang)))
+        .collect();
     let mut presets = vec![("", t.s("preset_default"))];
     presets.extend(Preset::ALL.iter().map(|p| (p.as_str(), p.label(ctx.lang))));
-    Ok(NewPage { t, c, compound_id: id, compound: v.compound.name, f, scopes, matters, presets, errors: Vec::new(), field_errors: Vec::new() })
+    Ok(NewPage {
+        t,
+        c,
+        compound_id: id,
+        compound: v.compound.name,
+        f,
+        scopes,
+        matters,
+        presets,
+        errors: Vec::new(),
+        field_errors: Vec::new(),
+    })
 }
 
 async fn new_page(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<NewForm>) -> PageResult {
     Ok(new_form(&state, &ctx, id, q).await?.into_response())
 }
 
-async fn create(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<NewForm>) -> PageResult {
+async fn create(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<NewForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
     let (scope, scope_id) = f.scope.split_once(':').unwrap_or(("", ""));
     let input = ProposalInput {
@@ -158,11 +222,27 @@ async fn create(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm
             requires_affected_consent: f.consent.is_some(),
         }),
     };
-    match state.store.create_proposal(actor, id, &input, ctx.lang).await {
+    match state
+        .store
+        .create_proposal(actor, id, &input, ctx.lang)
+        .await
+    {
         Ok(p) => Ok(Redirect::to(&format!("/proposals/{}", p.id)).into_response()),
         Err(ServiceError::Invalid(errs)) => {
             let mut page = new_form(&state, &ctx, id, f).await?;
-            page.field_errors = errs.iter().map(|e| (if e.field == "scope_id" { "scope" } else { e.field }, e.error.message(ctx.lang))).collect();
+            page.field_errors = errs
+                .iter()
+                .map(|e| {
+                    (
+                        if e.field == "scope_id" {
+                            "scope"
+                        } else {
+                            e.field
+                        },
+                        e.error.message(ctx.lang),
+                    )
+                })
+                .collect();
             page.errors = vec![ServiceError::Invalid(errs).message(ctx.lang)];
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
@@ -191,23 +271,54 @@ struct Page {
 async fn page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
     let s = &state.store;
-    let p = s.proposal(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let p = s
+        .proposal(actor, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let comments = s.comments(actor, id).await.map_err(|e| ctx.err(e))?;
     let shows_tally = match p.stage.as_str() {
         "voting" => p.can.manage || p.can.record_ballots,
         "draft" | "deliberation" | "withdrawn" => false,
         _ => true,
     };
-    let tally = if shows_tally { Some(s.tally(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?) } else { None };
+    let tally = if shows_tally {
+        Some(s.tally(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?)
+    } else {
+        None
+    };
     let mine = s.my_ballot(actor, id).await.map_err(|e| ctx.err(e))?;
-    let not_voter = s.why_not_voter(actor, id).await.map_err(|e| ctx.err(e))?.map(|e| e.error.message(ctx.lang));
+    let not_voter = s
+        .why_not_voter(actor, id)
+        .await
+        .map_err(|e| ctx.err(e))?
+        .map(|e| e.error.message(ctx.lang));
     let (t, c) = chrome(&ctx);
-    let choices = Choice::ALL.iter().map(|ch| (ch.as_str(), ch.label(ctx.lang))).collect();
+    let choices = Choice::ALL
+        .iter()
+        .map(|ch| (ch.as_str(), ch.label(ctx.lang)))
+        .collect();
     let today = super::today_plus(&ctx, 14);
     let f = s.follow_up(actor, id).await.map_err(|e| ctx.err(e))?;
-    let concerns = Concern::ALL.iter().map(|x| (x.as_str(), x.label(ctx.lang))).collect();
+    let concerns = Concern::ALL
+        .iter()
+        .map(|x| (x.as_str(), x.label(ctx.lang)))
+        .collect();
     let files = s.proposal_files(actor, id).await.map_err(|e| ctx.err(e))?;
-    Ok(Page { t, c, p, comments, tally, mine, not_voter, choices, today, f, concerns, files }.into_response())
+    Ok(Page {
+        t,
+        c,
+        p,
+        comments,
+        tally,
+        mine,
+        not_voter,
+        choices,
+        today,
+        f,
+        concerns,
+        files,
+    }
+    .into_response())
 }
 
 #[derive(Deserialize)]
@@ -215,25 +326,48 @@ struct StageForm {
     action: String,
 }
 
-async fn stage(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<StageForm>) -> PageResult {
+async fn stage(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<StageForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
     let request = match f.action.as_str() {
         "submit" => StageRequest::Submit,
         "withdraw" => StageRequest::Withdraw,
         "start_acting" => StageRequest::StartActing,
         "evaluate" => StageRequest::Evaluate,
-        _ => return Err(ctx.err(ServiceError::invalid("action", linli_domain::Invalid::BadChoice))),
+        _ => {
+            return Err(ctx.err(ServiceError::invalid(
+                "action",
+                linli_domain::Invalid::BadChoice,
+            )));
+        }
     };
-    state.store.change_stage(actor, id, request, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    state
+        .store
+        .change_stage(actor, id, request, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(Redirect::to(&format!("/proposals/{id}")).into_response())
 }
 
 #[derive(Deserialize)]
 struct Empty {}
 
-async fn support(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(_): CsrfForm<Empty>) -> PageResult {
+async fn support(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> PageResult {
     let actor = ctx.actor()?;
-    state.store.support_proposal(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    state
+        .store
+        .support_proposal(actor, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(Redirect::to(&format!("/proposals/{id}")).into_response())
 }
 
@@ -247,20 +381,38 @@ struct CommentForm {
     official: Option<String>,
 }
 
-async fn comment(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<CommentForm>) -> PageResult {
+async fn comment(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<CommentForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
     let input = CommentInput {
         body: f.body,
         parent_id: f.parent_id.and_then(|p| p.trim().parse().ok()),
         official: f.official.is_some_and(|o| o == "1" || o == "on"),
     };
-    state.store.add_comment(actor, id, &input).await.map_err(|e| ctx.err(e))?;
+    state
+        .store
+        .add_comment(actor, id, &input)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(Redirect::to(&format!("/proposals/{id}#comments")).into_response())
 }
 
-async fn open_voting(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<OpenVotingInput>) -> PageResult {
+async fn open_voting(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<OpenVotingInput>,
+) -> PageResult {
     let actor = ctx.actor()?;
-    state.store.open_voting(actor, id, &f, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    state
+        .store
+        .open_voting(actor, id, &f, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(Redirect::to(&format!("/proposals/{id}")).into_response())
 }
 
@@ -270,10 +422,19 @@ struct CloseForm {
     confirm: Option<String>,
 }
 
-async fn close_voting(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<CloseForm>) -> PageResult {
+async fn close_voting(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<CloseForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
     let confirm = f.confirm.is_some_and(|c| c == "1" || c == "on");
-    state.store.close_voting(actor, id, confirm, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    state
+        .store
+        .close_voting(actor, id, confirm, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(Redirect::to(&format!("/proposals/{id}")).into_response())
 }
 
@@ -283,9 +444,22 @@ struct VoteForm {
 }
 
 /// The owner's own ballot: three big buttons on the proposal page.
-async fn vote(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<VoteForm>) -> PageResult {
+async fn vote(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<VoteForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
-    let input = linli_store::proposals::BallotInput { choice: f.choice, method: CastMethod::Online.as_str().into(), ..Default::default() };
-    state.store.cast_ballot(actor, id, &input).await.map_err(|e| ctx.err(e))?;
+    let input = linli_store::proposals::BallotInput {
+        choice: f.choice,
+        method: CastMethod::Online.as_str().into(),
+        ..Default::default()
+    };
+    state
+        .store
+        .cast_ballot(actor, id, &input)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(Redirect::to(&format!("/proposals/{id}#my-ballot")).into_response())
 }

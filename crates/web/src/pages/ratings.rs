@@ -315,7 +315,10 @@ struct SavedQuery {
 /// The name of the unit a sheet was just submitted for.
 fn saved_name(v: &MonthView, saved: Option<i64>) -> Option<String> {
     let id = saved?;
-    v.units.iter().find(|u| u.unit_id == id).map(|u| u.name.clone())
+    v.units
+        .iter()
+        .find(|u| u.unit_id == id)
+        .map(|u| u.name.clone())
 }
 
 async fn month(
@@ -523,7 +526,11 @@ async fn sheet_form(
         .ok_or_else(|| ctx.err(ServiceError::NotFound { entity: "unit" }))?;
     let volunteer_hours = match linli_domain::rating::Month::parse(&m.month) {
         Ok(month) => {
-            let minutes = state.store.unit_volunteer_minutes(actor, unit, month).await.map_err(|e| ctx.err(e))?;
+            let minutes = state
+                .store
+                .unit_volunteer_minutes(actor, unit, month)
+                .await
+                .map_err(|e| ctx.err(e))?;
             linli_domain::volunteers::format_minutes(minutes, ctx.lang)
         }
         Err(_) => String::new(),
@@ -551,11 +558,18 @@ async fn sheet_page(
     Ids((id, unit)): Ids<(i64, i64)>,
     crate::form::Q(q): crate::form::Q<SavedQuery>,
 ) -> PageResult {
-    Ok(
-        sheet_form(&state, &ctx, id, unit, &[], String::new(), Vec::new(), q.saved)
-            .await?
-            .into_response(),
+    Ok(sheet_form(
+        &state,
+        &ctx,
+        id,
+        unit,
+        &[],
+        String::new(),
+        Vec::new(),
+        q.saved,
     )
+    .await?
+    .into_response())
 }
 
 /// A sheet posted from the phone: each ticked item (`item_<code>`) is one tap; the photo,

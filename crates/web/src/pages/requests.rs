@@ -31,11 +31,16 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/compounds/{id}/requests", get(compound_list))
         .route(
             "/compounds/{id}/requests/new",
-            get(new_form).post(create).layer(DefaultBodyLimit::max(MAX_PHOTOS * MAX_FILE_BYTES + 256 * 1024)),
+            get(new_form).post(create).layer(DefaultBodyLimit::max(
+                MAX_PHOTOS * MAX_FILE_BYTES + 256 * 1024,
+            )),
         )
         .route("/requests/{id}", get(show))
         .route("/requests/{id}/step", post(step))
-        .route("/requests/{id}/photos", post(add_photo).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)))
+        .route(
+            "/requests/{id}/photos",
+            post(add_photo).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)),
+        )
         .route("/compounds/{id}/requests/metrics", get(compound_metrics))
         .route("/grids/{id}/metrics", get(grid_metrics))
         .route("/regions/{id}/requests/metrics", get(region_metrics))
@@ -69,39 +74,124 @@ struct ListPage {
 
 /// Where the reader reports: their first compound.
 fn report_link(ctx: &Ctx) -> Option<String> {
-    ctx.actor.as_ref()?.grants.iter().find_map(|g| g.at.compound_id()).map(|c| format!("/compounds/{c}/requests/new"))
+    ctx.actor
+        .as_ref()?
+        .grants
+        .iter()
+        .find_map(|g| g.at.compound_id())
+        .map(|c| format!("/compounds/{c}/requests/new"))
 }
 
 async fn mine(state: State, ctx: Ctx, Q(q): Q<ListQuery>) -> PageResult {
-    let list = state.store.my_requests(ctx.actor()?, PageRequest::new(q.page, None), ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let list = state
+        .store
+        .my_requests(ctx.actor()?, PageRequest::new(q.page, None), ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    let tabs = if ctx.actor.as_ref().is_some_and(|a| a.roles().any(|r| linli_domain::authz::permits(r, linli_domain::authz::Action::HandleRequest) && !matches!(r, linli_domain::authz::Role::Owner | linli_domain::authz::Role::Resident))) {
+    let tabs = if ctx.actor.as_ref().is_some_and(|a| {
+        a.roles().any(|r| {
+            linli_domain::authz::permits(r, linli_domain::authz::Action::HandleRequest)
+                && !matches!(
+                    r,
+                    linli_domain::authz::Role::Owner | linli_domain::authz::Role::Resident
+                )
+        })
+    }) {
         queue_tabs(&t, None)
     } else {
         Vec::new()
     };
-    Ok(ListPage { heading: t.s("rq_mine").into(), report: report_link(&ctx), tabs, list, base: pager_base("/requests", &[]), t, c, compound_id: None, on_queue: false }.into_response())
+    Ok(ListPage {
+        heading: t.s("rq_mine").into(),
+        report: report_link(&ctx),
+        tabs,
+        list,
+        base: pager_base("/requests", &[]),
+        t,
+        c,
+        compound_id: None,
+        on_queue: false,
+    }
+    .into_response())
 }
 
 fn queue_tabs(t: &T, current: Option<Queue>) -> Vec<(&'static str, &'static str, bool)> {
-    Queue::ALL.iter().map(|q| (q.as_str(), t.s(&format!("rq_queue_{}", q.as_str())), Some(*q) == current)).collect()
+    Queue::ALL
+        .iter()
+        .map(|q| {
+            (
+                q.as_str(),
+                t.s(&format!("rq_queue_{}", q.as_str())),
+                Some(*q) == current,
+            )
+        })
+        .collect()
 }
 
 async fn queue(state: State, ctx: Ctx, Q(q): Q<ListQuery>) -> PageResult {
     let which = Queue::parse(&q.queue);
-    let list = state.store.request_queue(ctx.actor()?, which, PageRequest::new(q.page, None), ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let list = state
+        .store
+        .request_queue(
+            ctx.actor()?,
+            which,
+            PageRequest::new(q.page, None),
+            ctx.lang,
+        )
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
     let base = pager_base("/requests/queue", &[("queue", which.as_str().to_string())]);
-    Ok(ListPage { heading: t.s("rq_queue").into(), tabs: queue_tabs(&t, Some(which)), report: report_link(&ctx), list, base, t, c, compound_id: None, on_queue: true }.into_response())
+    Ok(ListPage {
+        heading: t.s("rq_queue").into(),
+        tabs: queue_tabs(&t, Some(which)),
+        report: report_link(&ctx),
+        list,
+        base,
+        t,
+        c,
+        compound_id: None,
+        on_queue: true,
+    }
+    .into_response())
 }
 
-async fn compound_list(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ListQuery>) -> PageResult {
+async fn compound_list(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(q): Q<ListQuery>,
+) -> PageResult {
     let open = q.open == "1";
-    let list = state.store.compound_requests(ctx.actor()?, id, open, PageRequest::new(q.page, None), ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let list = state
+        .store
+        .compound_requests(
+            ctx.actor()?,
+            id,
+            open,
+            PageRequest::new(q.page, None),
+            ctx.lang,
+        )
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    let base = pager_base(&format!("/compounds/{id}/requests"), &[("open", q.open.clone())]);
-    Ok(ListPage { heading: t.s("rq_compound_list").into(), tabs: Vec::new(), report: Some(format!("/compounds/{id}/requests/new")), list, base, t, c, compound_id: Some(id), on_queue: false }
-        .into_response())
+    let base = pager_base(
+        &format!("/compounds/{id}/requests"),
+        &[("open", q.open.clone())],
+    );
+    Ok(ListPage {
+        heading: t.s("rq_compound_list").into(),
+        tabs: Vec::new(),
+        report: Some(format!("/compounds/{id}/requests/new")),
+        list,
+        base,
+        t,
+        c,
+        compound_id: Some(id),
+        on_queue: false,
+    }
+    .into_response())
 }
 
 /// The report form as typed, so a refused form comes back as it was.
@@ -134,7 +224,10 @@ struct NewPage {
 
 impl NewPage {
     fn error_of(&self, field: &str) -> Option<&str> {
-        self.field_errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+        self.field_errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
     }
 }
 
@@ -143,18 +236,49 @@ struct NewQuery {
     category: Option<i64>,
 }
 
-async fn new_page(state: &AppState, ctx: &Ctx, id: i64, f: ReportTyped) -> Result<NewPage, crate::error::WebError> {
-    let form = state.store.report_form(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
-    let category = form.categories.iter().find(|c| c.id == f.category_id).cloned();
+async fn new_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    f: ReportTyped,
+) -> Result<NewPage, crate::error::WebError> {
+    let form = state
+        .store
+        .report_form(ctx.actor()?, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let category = form
+        .categories
+        .iter()
+        .find(|c| c.id == f.category_id)
+        .cloned();
     let (t, c) = chrome(ctx);
-    Ok(NewPage { t, c, form, category, f, errors: Vec::new(), field_errors: Vec::new(), max_photos: MAX_PHOTOS })
+    Ok(NewPage {
+        t,
+        c,
+        form,
+        category,
+        f,
+        errors: Vec::new(),
+        field_errors: Vec::new(),
+        max_photos: MAX_PHOTOS,
+    })
 }
 
 async fn new_form(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<NewQuery>) -> PageResult {
-    let f = ReportTyped { category_id: q.category.unwrap_or(0), place: String::new(), ..Default::default() };
+    let f = ReportTyped {
+        category_id: q.category.unwrap_or(0),
+        place: String::new(),
+        ..Default::default()
+    };
     let mut page = new_page(&state, &ctx, id, f).await?;
     if page.f.place.is_empty() {
-        page.f.place = page.form.homes.first().map(|(h, _)| format!("home:{h}")).unwrap_or_else(|| "common".into());
+        page.f.place = page
+            .form
+            .homes
+            .first()
+            .map(|(h, _)| format!("home:{h}"))
+            .unwrap_or_else(|| "common".into());
     }
     Ok(page.into_response())
 }
@@ -184,15 +308,31 @@ async fn create(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) 
     let input = ReportInput {
         category_id: f.category_id,
         household_id,
-        common_place: if household_id.is_none() { f.common_place.clone() } else { String::new() },
-        building_id: if household_id.is_none() { parse_id(&f.building_id) } else { None },
+        common_place: if household_id.is_none() {
+            f.common_place.clone()
+        } else {
+            String::new()
+        },
+        building_id: if household_id.is_none() {
+            parse_id(&f.building_id)
+        } else {
+            None
+        },
         description: f.description.clone(),
         channel: f.channel.clone(),
         on_behalf_of: f.on_behalf_of.clone(),
         contact_phone: f.contact_phone.clone(),
     };
-    let photos = form.files.into_iter().map(|(file_name, bytes)| PhotoUpload { file_name, bytes }).collect();
-    match state.store.report_request(actor, id, &input, photos, ctx.lang).await {
+    let photos = form
+        .files
+        .into_iter()
+        .map(|(file_name, bytes)| PhotoUpload { file_name, bytes })
+        .collect();
+    match state
+        .store
+        .report_request(actor, id, &input, photos, ctx.lang)
+        .await
+    {
         Ok(r) => Ok(Redirect::to(&format!("/requests/{}", r.id)).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
             let mut page = new_page(&state, &ctx, id, f).await?;
@@ -227,32 +367,64 @@ impl ShowPage {
     }
 
     fn label(&self, step: &str) -> &str {
-        self.r.can.iter().find(|b| b.step == step).map(|b| b.label.as_str()).unwrap_or("")
+        self.r
+            .can
+            .iter()
+            .find(|b| b.step == step)
+            .map(|b| b.label.as_str())
+            .unwrap_or("")
     }
 
     /// The steps shown as a plain button (the others have their own forms).
     fn plain_steps(&self) -> Vec<&StepButton> {
-        self.r.can.iter().filter(|b| matches!(b.step.as_str(), "take" | "resolve" | "escalate" | "withdraw")).collect()
+        self.r
+            .can
+            .iter()
+            .filter(|b| {
+                matches!(
+                    b.step.as_str(),
+                    "take" | "resolve" | "escalate" | "withdraw"
+                )
+            })
+            .collect()
     }
 }
 
 async fn show(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let r = state.store.service_request(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let r = state
+        .store
+        .service_request(ctx.actor()?, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    Ok(ShowPage { t, c, r, errors: Vec::new() }.into_response())
+    Ok(ShowPage {
+        t,
+        c,
+        r,
+        errors: Vec::new(),
+    }
+    .into_response())
 }
 
 async fn reshow(state: &AppState, ctx: &Ctx, id: i64, err: ServiceError) -> PageResult {
     if !matches!(err, ServiceError::Invalid(_) | ServiceError::Stale { .. }) {
         return Err(ctx.err(err));
     }
-    let r = state.store.service_request(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let r = state
+        .store
+        .service_request(ctx.actor()?, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(ctx);
     let errors = match &err {
         ServiceError::Invalid(errs) => errs.iter().map(|e| e.message(ctx.lang)).collect(),
         _ => vec![err.message(ctx.lang)],
     };
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, ShowPage { t, c, r, errors }).into_response())
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ShowPage { t, c, r, errors },
+    )
+        .into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -271,7 +443,12 @@ struct StepForm {
     comment: String,
 }
 
-async fn step(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<StepForm>) -> PageResult {
+async fn step(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<StepForm>,
+) -> PageResult {
     let input = StepInput {
         step: f.step,
         version: f.version.trim().parse().ok(),
@@ -280,7 +457,11 @@ async fn step(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<S
         rating: f.rating,
         comment: f.comment,
     };
-    match state.store.step_request(ctx.actor()?, id, &input, ctx.lang).await {
+    match state
+        .store
+        .step_request(ctx.actor()?, id, &input, ctx.lang)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
         Err(e) => reshow(&state, &ctx, id, e).await,
     }
@@ -288,9 +469,19 @@ async fn step(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<S
 
 async fn add_photo(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) -> PageResult {
     let Some((file_name, bytes)) = form.file else {
-        return reshow(&state, &ctx, id, ServiceError::invalid("photos", linli_domain::Invalid::Required)).await;
+        return reshow(
+            &state,
+            &ctx,
+            id,
+            ServiceError::invalid("photos", linli_domain::Invalid::Required),
+        )
+        .await;
     };
-    match state.store.add_request_photo(ctx.actor()?, id, PhotoUpload { file_name, bytes }, ctx.lang).await {
+    match state
+        .store
+        .add_request_photo(ctx.actor()?, id, PhotoUpload { file_name, bytes }, ctx.lang)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/requests/{id}#photos")).into_response()),
         Err(e) => reshow(&state, &ctx, id, e).await,
     }
@@ -318,8 +509,14 @@ fn counts_chart(t: &T, title: &str, axis: &str, rows: &[TallyRow]) -> String {
     for r in rows {
         c.category(r.label.clone(), r.link.clone());
     }
-    c.series(t.s("rq_resolved"), rows.iter().map(|r| r.resolved).collect());
-    c.series(t.s("rq_not_resolved"), rows.iter().map(|r| r.total - r.resolved).collect());
+    c.series(
+        t.s("rq_resolved"),
+        rows.iter().map(|r| r.resolved).collect(),
+    );
+    c.series(
+        t.s("rq_not_resolved"),
+        rows.iter().map(|r| r.total - r.resolved).collect(),
+    );
     c.bars()
 }
 
@@ -332,9 +529,20 @@ fn rates_chart(t: &T, rows: &[TallyRow]) -> String {
     for r in rows {
         c.category(r.label.clone(), None);
     }
-    c.series(t.s("rq_response_rate"), rows.iter().map(|r| r.response_bp.unwrap_or(0)).collect());
-    c.series(t.s("rq_resolution_rate"), rows.iter().map(|r| r.resolution_bp.unwrap_or(0)).collect());
-    c.series(t.s("rq_satisfaction_rate"), rows.iter().map(|r| r.satisfaction_bp.unwrap_or(0)).collect());
+    c.series(
+        t.s("rq_response_rate"),
+        rows.iter().map(|r| r.response_bp.unwrap_or(0)).collect(),
+    );
+    c.series(
+        t.s("rq_resolution_rate"),
+        rows.iter().map(|r| r.resolution_bp.unwrap_or(0)).collect(),
+    );
+    c.series(
+        t.s("rq_satisfaction_rate"),
+        rows.iter()
+            .map(|r| r.satisfaction_bp.unwrap_or(0))
+            .collect(),
+    );
     c.lines()
 }
 
@@ -342,7 +550,11 @@ impl MetricsPage {
     /// (title, anchor, rows) of the tables under the totals.
     fn sections(&self) -> Vec<(&'static str, &'static str, &Vec<TallyRow>)> {
         vec![
-            (self.t.s("rq_by_category"), "by-category", &self.m.by_category),
+            (
+                self.t.s("rq_by_category"),
+                "by-category",
+                &self.m.by_category,
+            ),
             (self.t.s("rq_by_month"), "by-month", &self.m.by_month),
             (self.t.s("rq_children"), "children", &self.m.children),
         ]
@@ -355,8 +567,18 @@ struct FormatQuery {
     format: String,
 }
 
-async fn metrics(state: &AppState, ctx: &Ctx, scope: MetricsScope, path: String, format: &str) -> PageResult {
-    let m = state.store.request_metrics(ctx.actor()?, scope, ctx.lang).await.map_err(|e| ctx.err(e))?;
+async fn metrics(
+    state: &AppState,
+    ctx: &Ctx,
+    scope: MetricsScope,
+    path: String,
+    format: &str,
+) -> PageResult {
+    let m = state
+        .store
+        .request_metrics(ctx.actor()?, scope, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(ctx);
     if !format.is_empty() {
         let headers = [
@@ -373,7 +595,12 @@ async fn metrics(state: &AppState, ctx: &Ctx, scope: MetricsScope, path: String,
             t.s("rq_satisfaction_rate"),
             t.s("rq_median_hours"),
         ];
-        let groups = [(t.s("rq_total"), std::slice::from_ref(&m.total)), (t.s("rq_by_category"), &m.by_category[..]), (t.s("rq_by_month"), &m.by_month[..]), (t.s("rq_children"), &m.children[..])];
+        let groups = [
+            (t.s("rq_total"), std::slice::from_ref(&m.total)),
+            (t.s("rq_by_category"), &m.by_category[..]),
+            (t.s("rq_by_month"), &m.by_month[..]),
+            (t.s("rq_children"), &m.children[..]),
+        ];
         let rows: Vec<Vec<String>> = groups
             .iter()
             .flat_map(|(g, rows)| {
@@ -397,20 +624,70 @@ async fn metrics(state: &AppState, ctx: &Ctx, scope: MetricsScope, path: String,
             .collect();
         return sheet_download(&ctx, format, &m.name, &headers, &rows).map_err(|e| ctx.err(e));
     }
-    let category_chart = counts_chart(&t, t.s("rq_by_category"), t.s("rq_category"), &m.by_category);
+    let category_chart = counts_chart(
+        &t,
+        t.s("rq_by_category"),
+        t.s("rq_category"),
+        &m.by_category,
+    );
     let month_chart = rates_chart(&t, &m.by_month);
     let children_chart = counts_chart(&t, t.s("rq_children"), t.s("name"), &m.children);
-    Ok(MetricsPage { t, c, m, path, category_chart, month_chart, children_chart }.into_response())
+    Ok(MetricsPage {
+        t,
+        c,
+        m,
+        path,
+        category_chart,
+        month_chart,
+        children_chart,
+    }
+    .into_response())
 }
 
-async fn compound_metrics(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<FormatQuery>) -> PageResult {
-    metrics(&state, &ctx, MetricsScope::Compound(id), format!("/compounds/{id}/requests/metrics"), &q.format).await
+async fn compound_metrics(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(q): Q<FormatQuery>,
+) -> PageResult {
+    metrics(
+        &state,
+        &ctx,
+        MetricsScope::Compound(id),
+        format!("/compounds/{id}/requests/metrics"),
+        &q.format,
+    )
+    .await
 }
 
-async fn grid_metrics(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<FormatQuery>) -> PageResult {
-    metrics(&state, &ctx, MetricsScope::Grid(id), format!("/grids/{id}/metrics"), &q.format).await
+async fn grid_metrics(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(q): Q<FormatQuery>,
+) -> PageResult {
+    metrics(
+        &state,
+        &ctx,
+        MetricsScope::Grid(id),
+        format!("/grids/{id}/metrics"),
+        &q.format,
+    )
+    .await
 }
 
-async fn region_metrics(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<FormatQuery>) -> PageResult {
-    metrics(&state, &ctx, MetricsScope::Region(id), format!("/regions/{id}/requests/metrics"), &q.format).await
+async fn region_metrics(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(q): Q<FormatQuery>,
+) -> PageResult {
+    metrics(
+        &state,
+        &ctx,
+        MetricsScope::Region(id),
+        format!("/regions/{id}/requests/metrics"),
+        &q.format,
+    )
+    .await
 }

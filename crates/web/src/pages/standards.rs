@@ -28,10 +28,19 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/regions/{id}/standards", get(scheme).post(save_scheme))
         .route("/regions/{id}/plans", get(region_plans))
         .route("/compounds/{id}/standards", get(compound_standards))
-        .route("/compounds/{id}/assessment", get(assessment_form).post(save_assessment))
+        .route(
+            "/compounds/{id}/assessment",
+            get(assessment_form).post(save_assessment),
+        )
         .route("/assessments/{id}", get(assessment))
-        .route("/assessments/{id}/evidence", post(evidence).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)))
-        .route("/compounds/{id}/star-rating", get(star_form).post(save_star))
+        .route(
+            "/assessments/{id}/evidence",
+            post(evidence).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)),
+        )
+        .route(
+            "/compounds/{id}/star-rating",
+            get(star_form).post(save_star),
+        )
         .route("/star-ratings/{id}", get(star))
         .route("/compounds/{id}/plan", get(plan).post(save_plan))
         .route("/compounds/{id}/plan/items", post(add_item))
@@ -58,9 +67,21 @@ struct SchemePage {
 }
 
 async fn scheme(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state.store.standard_scheme(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .standard_scheme(ctx.actor()?, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    Ok(SchemePage { t, c, checklist: v.checklist_json.clone(), rating: v.rating_json.clone(), v, errors: Vec::new() }.into_response())
+    Ok(SchemePage {
+        t,
+        c,
+        checklist: v.checklist_json.clone(),
+        rating: v.rating_json.clone(),
+        v,
+        errors: Vec::new(),
+    }
+    .into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -73,16 +94,44 @@ struct SchemeForm {
     rating: String,
 }
 
-async fn save_scheme(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<SchemeForm>) -> PageResult {
+async fn save_scheme(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<SchemeForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
-    let input = SchemeInput { version: f.version.trim().parse().unwrap_or(-1), checklist: f.checklist.clone(), rating: f.rating.clone() };
-    match state.store.update_standard_scheme(actor, id, &input, ctx.lang).await {
+    let input = SchemeInput {
+        version: f.version.trim().parse().unwrap_or(-1),
+        checklist: f.checklist.clone(),
+        rating: f.rating.clone(),
+    };
+    match state
+        .store
+        .update_standard_scheme(actor, id, &input, ctx.lang)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/regions/{id}/standards")).into_response()),
         Err(e) => {
             let errors = refused(&ctx, e)?;
-            let v = state.store.standard_scheme(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+            let v = state
+                .store
+                .standard_scheme(actor, id, ctx.lang)
+                .await
+                .map_err(|e| ctx.err(e))?;
             let (t, c) = chrome(&ctx);
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, SchemePage { t, c, v, checklist: f.checklist, rating: f.rating, errors }).into_response())
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                SchemePage {
+                    t,
+                    c,
+                    v,
+                    checklist: f.checklist,
+                    rating: f.rating,
+                    errors,
+                },
+            )
+                .into_response())
         }
     }
 }
@@ -96,7 +145,11 @@ struct CompoundPage {
 }
 
 async fn compound_standards(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state.store.compound_standards(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .compound_standards(ctx.actor()?, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
     Ok(CompoundPage { t, c, v }.into_response())
 }
@@ -118,12 +171,30 @@ struct PeriodQuery {
 
 fn assess_page(ctx: &Ctx, f: AssessmentForm, errors: Vec<String>) -> AssessPage {
     let (t, c) = chrome(ctx);
-    let marks = linli_domain::standards::Mark::ALL.iter().map(|m| (m.as_str(), m.label(ctx.lang))).collect();
-    AssessPage { t, c, f, marks, errors }
+    let marks = linli_domain::standards::Mark::ALL
+        .iter()
+        .map(|m| (m.as_str(), m.label(ctx.lang)))
+        .collect();
+    AssessPage {
+        t,
+        c,
+        f,
+        marks,
+        errors,
+    }
 }
 
-async fn assessment_form(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<PeriodQuery>) -> PageResult {
-    let f = state.store.assessment_form(ctx.actor()?, id, q.period.as_deref(), ctx.lang).await.map_err(|e| ctx.err(e))?;
+async fn assessment_form(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(q): Q<PeriodQuery>,
+) -> PageResult {
+    let f = state
+        .store
+        .assessment_form(ctx.actor()?, id, q.period.as_deref(), ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(assess_page(&ctx, f, Vec::new()).into_response())
 }
 
@@ -136,29 +207,66 @@ struct AssessForm {
     fields: HashMap<String, String>,
 }
 
-async fn save_assessment(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<AssessForm>) -> PageResult {
+async fn save_assessment(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<AssessForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
-    let marks: BTreeMap<&str, &String> = f.fields.iter().filter_map(|(k, v)| Some((k.strip_prefix("mark_")?, v))).collect();
+    let marks: BTreeMap<&str, &String> = f
+        .fields
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("mark_")?, v)))
+        .collect();
     let input = AssessmentInput {
         period: f.period.clone(),
         marks: marks
             .iter()
-            .map(|(code, mark)| MarkInput { code: (*code).to_string(), mark: (*mark).clone(), note: f.fields.get(&format!("note_{code}")).cloned().unwrap_or_default() })
+            .map(|(code, mark)| MarkInput {
+                code: (*code).to_string(),
+                mark: (*mark).clone(),
+                note: f
+                    .fields
+                    .get(&format!("note_{code}"))
+                    .cloned()
+                    .unwrap_or_default(),
+            })
             .collect(),
     };
-    match state.store.save_assessment(actor, id, &input, ctx.lang).await {
+    match state
+        .store
+        .save_assessment(actor, id, &input, ctx.lang)
+        .await
+    {
         Ok(a) => Ok(Redirect::to(&format!("/assessments/{}", a.id)).into_response()),
         Err(e) => {
             let errors = refused(&ctx, e)?;
-            let mut form = state.store.assessment_form(actor, id, None, ctx.lang).await.map_err(|e| ctx.err(e))?;
+            let mut form = state
+                .store
+                .assessment_form(actor, id, None, ctx.lang)
+                .await
+                .map_err(|e| ctx.err(e))?;
             form.period = f.period.clone();
             for a in form.aspects.iter_mut() {
                 for s in a.standards.iter_mut() {
-                    s.mark = f.fields.get(&format!("mark_{}", s.code)).cloned().unwrap_or_default();
-                    s.note = f.fields.get(&format!("note_{}", s.code)).cloned().unwrap_or_default();
+                    s.mark = f
+                        .fields
+                        .get(&format!("mark_{}", s.code))
+                        .cloned()
+                        .unwrap_or_default();
+                    s.note = f
+                        .fields
+                        .get(&format!("note_{}", s.code))
+                        .cloned()
+                        .unwrap_or_default();
                 }
             }
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, assess_page(&ctx, form, errors)).into_response())
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                assess_page(&ctx, form, errors),
+            )
+                .into_response())
         }
     }
 }
@@ -173,25 +281,51 @@ struct AssessmentPage {
 }
 
 async fn assessment(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state.store.assessment(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .assessment(ctx.actor()?, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    Ok(AssessmentPage { t, c, v, errors: Vec::new() }.into_response())
+    Ok(AssessmentPage {
+        t,
+        c,
+        v,
+        errors: Vec::new(),
+    }
+    .into_response())
 }
 
 /// Files a photo or document for one standard of the assessment (`standard`, `file`).
 async fn evidence(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) -> PageResult {
     let actor = ctx.actor()?;
     let result = match form.file.clone() {
-        Some((name, bytes)) => state.store.add_assessment_evidence(actor, id, &form.text("standard"), &name, bytes, ctx.lang).await,
-        None => Err(ServiceError::invalid("file", linli_domain::Invalid::Required)),
+        Some((name, bytes)) => {
+            state
+                .store
+                .add_assessment_evidence(actor, id, &form.text("standard"), &name, bytes, ctx.lang)
+                .await
+        }
+        None => Err(ServiceError::invalid(
+            "file",
+            linli_domain::Invalid::Required,
+        )),
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/assessments/{id}#evidence")).into_response()),
         Err(e) => {
             let errors = refused(&ctx, e)?;
-            let v = state.store.assessment(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+            let v = state
+                .store
+                .assessment(actor, id, ctx.lang)
+                .await
+                .map_err(|e| ctx.err(e))?;
             let (t, c) = chrome(&ctx);
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, AssessmentPage { t, c, v, errors }).into_response())
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                AssessmentPage { t, c, v, errors },
+            )
+                .into_response())
         }
     }
 }
@@ -224,15 +358,39 @@ struct StarFormPage {
 }
 
 async fn star_form(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state.store.star_form(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .star_form(ctx.actor()?, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    let f = StarFormInput { period: v.period.clone(), ..Default::default() };
-    Ok(StarFormPage { t, c, v, f, errors: Vec::new() }.into_response())
+    let f = StarFormInput {
+        period: v.period.clone(),
+        ..Default::default()
+    };
+    Ok(StarFormPage {
+        t,
+        c,
+        v,
+        f,
+        errors: Vec::new(),
+    }
+    .into_response())
 }
 
-async fn save_star(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<StarFormInput>) -> PageResult {
+async fn save_star(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<StarFormInput>,
+) -> PageResult {
     let actor = ctx.actor()?;
-    let mut vetoes: Vec<String> = f.vetoes.keys().filter_map(|k| k.strip_prefix("veto_")).map(str::to_string).collect();
+    let mut vetoes: Vec<String> = f
+        .vetoes
+        .keys()
+        .filter_map(|k| k.strip_prefix("veto_"))
+        .map(str::to_string)
+        .collect();
     vetoes.sort();
     let input = StarRatingInput {
         period: f.period.clone(),
@@ -242,16 +400,28 @@ async fn save_star(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfF
         overall: f.overall.clone(),
         vetoes: vetoes.clone(),
     };
-    match state.store.save_star_rating(actor, id, &input, ctx.lang).await {
+    match state
+        .store
+        .save_star_rating(actor, id, &input, ctx.lang)
+        .await
+    {
         Ok(r) => Ok(Redirect::to(&format!("/star-ratings/{}", r.id)).into_response()),
         Err(e) => {
             let errors = refused(&ctx, e)?;
-            let mut v = state.store.star_form(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+            let mut v = state
+                .store
+                .star_form(actor, id, ctx.lang)
+                .await
+                .map_err(|e| ctx.err(e))?;
             for x in v.vetoes.iter_mut() {
                 x.checked = vetoes.contains(&x.code);
             }
             let (t, c) = chrome(&ctx);
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, StarFormPage { t, c, v, f, errors }).into_response())
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                StarFormPage { t, c, v, f, errors },
+            )
+                .into_response())
         }
     }
 }
@@ -265,7 +435,11 @@ struct StarPage {
 }
 
 async fn star(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state.store.star_rating(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .star_rating(ctx.actor()?, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
     Ok(StarPage { t, c, v }.into_response())
 }
@@ -298,7 +472,11 @@ struct PlanPage {
 
 impl PlanPage {
     fn budget_of(&self, channel: &str) -> &str {
-        self.f.budget.get(&format!("budget_{channel}")).map(String::as_str).unwrap_or("")
+        self.f
+            .budget
+            .get(&format!("budget_{channel}"))
+            .map(String::as_str)
+            .unwrap_or("")
     }
 }
 
@@ -308,33 +486,97 @@ fn plan_page(ctx: &Ctx, v: PlanView, f: Option<PlanForm>, errors: Vec<String>) -
         version: v.version.to_string(),
         problems: v.problems.clone(),
         responsible: v.responsible.clone(),
-        households_benefited: if v.id.is_some() { v.households_benefited.to_string() } else { String::new() },
-        budget: v.budget.iter().map(|b| (format!("budget_{}", b.channel), if b.amount > 0 { b.yuan.clone() } else { String::new() })).collect(),
+        households_benefited: if v.id.is_some() {
+            v.households_benefited.to_string()
+        } else {
+            String::new()
+        },
+        budget: v
+            .budget
+            .iter()
+            .map(|b| {
+                (
+                    format!("budget_{}", b.channel),
+                    if b.amount > 0 {
+                        b.yuan.clone()
+                    } else {
+                        String::new()
+                    },
+                )
+            })
+            .collect(),
     });
-    let kinds = RenovationKind::ALL.iter().map(|k| (k.as_str(), format!("{}（{}）", k.label(ctx.lang), k.unit(ctx.lang)))).collect();
-    PlanPage { t, c, v, f, kinds, errors }
+    let kinds = RenovationKind::ALL
+        .iter()
+        .map(|k| {
+            (
+                k.as_str(),
+                format!("{}（{}）", k.label(ctx.lang), k.unit(ctx.lang)),
+            )
+        })
+        .collect();
+    PlanPage {
+        t,
+        c,
+        v,
+        f,
+        kinds,
+        errors,
+    }
 }
 
 async fn plan(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state.store.compound_plan(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .compound_plan(ctx.actor()?, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(plan_page(&ctx, v, None, Vec::new()).into_response())
 }
 
-async fn save_plan(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<PlanForm>) -> PageResult {
+async fn save_plan(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<PlanForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
     let input = PlanInput {
         version: f.version.trim().parse().ok().filter(|v| *v > 0),
         problems: f.problems.clone(),
         responsible: f.responsible.clone(),
         households_benefited: f.households_benefited.clone(),
-        budget: Channel::ALL.iter().map(|c| (c.as_str().to_string(), f.budget.get(&format!("budget_{}", c.as_str())).cloned().unwrap_or_default())).collect(),
+        budget: Channel::ALL
+            .iter()
+            .map(|c| {
+                (
+                    c.as_str().to_string(),
+                    f.budget
+                        .get(&format!("budget_{}", c.as_str()))
+                        .cloned()
+                        .unwrap_or_default(),
+                )
+            })
+            .collect(),
     };
-    match state.store.save_compound_plan(actor, id, &input, ctx.lang).await {
+    match state
+        .store
+        .save_compound_plan(actor, id, &input, ctx.lang)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/compounds/{id}/plan")).into_response()),
         Err(e) => {
             let errors = refused(&ctx, e)?;
-            let v = state.store.compound_plan(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, plan_page(&ctx, v, Some(f), errors)).into_response())
+            let v = state
+                .store
+                .compound_plan(actor, id, ctx.lang)
+                .await
+                .map_err(|e| ctx.err(e))?;
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                plan_page(&ctx, v, Some(f), errors),
+            )
+                .into_response())
         }
     }
 }
@@ -349,15 +591,32 @@ struct ItemForm {
     quantity: String,
 }
 
-async fn add_item(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<ItemForm>) -> PageResult {
+async fn add_item(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<ItemForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
-    let input = PlanItemInput { kind: f.kind, description: f.description, quantity: f.quantity };
+    let input = PlanItemInput {
+        kind: f.kind,
+        description: f.description,
+        quantity: f.quantity,
+    };
     match state.store.add_plan_item(actor, id, &input, ctx.lang).await {
         Ok(_) => Ok(Redirect::to(&format!("/compounds/{id}/plan#items")).into_response()),
         Err(e) => {
             let errors = refused(&ctx, e)?;
-            let v = state.store.compound_plan(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, plan_page(&ctx, v, None, errors)).into_response())
+            let v = state
+                .store
+                .compound_plan(actor, id, ctx.lang)
+                .await
+                .map_err(|e| ctx.err(e))?;
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                plan_page(&ctx, v, None, errors),
+            )
+                .into_response())
         }
     }
 }
@@ -368,8 +627,17 @@ struct DoneForm {
     done: String,
 }
 
-async fn item_done(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<DoneForm>) -> PageResult {
-    let v = state.store.set_plan_item_done(ctx.actor()?, id, f.done == "1", ctx.lang).await.map_err(|e| ctx.err(e))?;
+async fn item_done(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<DoneForm>,
+) -> PageResult {
+    let v = state
+        .store
+        .set_plan_item_done(ctx.actor()?, id, f.done == "1", ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(Redirect::to(&format!("/compounds/{}/plan#items", v.compound_id)).into_response())
 }
 
@@ -389,23 +657,61 @@ struct PlansPage {
     base: String,
 }
 
-async fn region_plans(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<PlansQuery>) -> PageResult {
+async fn region_plans(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(q): Q<PlansQuery>,
+) -> PageResult {
     let actor = ctx.actor()?;
-    let filter = PlanFilter { status: q.status.clone() };
+    let filter = PlanFilter {
+        status: q.status.clone(),
+    };
     let s = &state.store;
     if let Some(format) = q.format.as_deref() {
         let filter = &filter;
-        let all = super::all_pages(|p| async move { s.region_plans(actor, id, filter, p).await.map(|r| r.plans) }).await.map_err(|e| ctx.err(e))?;
+        let all = super::all_pages(|p| async move {
+            s.region_plans(actor, id, filter, p).await.map(|r| r.plans)
+        })
+        .await
+        .map_err(|e| ctx.err(e))?;
         let t = T::new(ctx.lang, false);
-        let headers = [t.s("sd_compound"), t.s("three_no"), t.s("sd_problems"), t.s("sd_responsible"), t.s("sd_households_benefited"), t.s("sd_budget_total"), t.s("sd_items"), t.s("sd_items_done")];
+        let headers = [
+            t.s("sd_compound"),
+            t.s("three_no"),
+            t.s("sd_problems"),
+            t.s("sd_responsible"),
+            t.s("sd_households_benefited"),
+            t.s("sd_budget_total"),
+            t.s("sd_items"),
+            t.s("sd_items_done"),
+        ];
         let rows: Vec<Vec<String>> = all
             .into_iter()
-            .map(|p| vec![p.compound_name, if p.three_no { "1".into() } else { "0".into() }, p.problems, p.responsible, p.households_benefited.to_string(), p.budget_total_yuan, p.items_total.to_string(), p.items_done.to_string()])
+            .map(|p| {
+                vec![
+                    p.compound_name,
+                    if p.three_no { "1".into() } else { "0".into() },
+                    p.problems,
+                    p.responsible,
+                    p.households_benefited.to_string(),
+                    p.budget_total_yuan,
+                    p.items_total.to_string(),
+                    p.items_done.to_string(),
+                ]
+            })
             .collect();
-        return super::sheet_download(&ctx, format, t.s("sd_plans"), &headers, &rows).map_err(|e| ctx.err(e));
+        return super::sheet_download(&ctx, format, t.s("sd_plans"), &headers, &rows)
+            .map_err(|e| ctx.err(e));
     }
-    let v = s.region_plans(actor, id, &filter, PageRequest::new(q.page, None)).await.map_err(|e| ctx.err(e))?;
+    let v = s
+        .region_plans(actor, id, &filter, PageRequest::new(q.page, None))
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    let base = pager_base(&format!("/regions/{id}/plans"), &[("status", q.status.unwrap_or_default())]);
+    let base = pager_base(
+        &format!("/regions/{id}/plans"),
+        &[("status", q.status.unwrap_or_default())],
+    );
     Ok(PlansPage { t, c, v, base }.into_response())
 }

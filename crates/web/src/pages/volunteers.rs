@@ -23,7 +23,10 @@ use std::sync::Arc;
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
-        .route("/compounds/{id}/volunteers", get(stations).post(create_station))
+        .route(
+            "/compounds/{id}/volunteers",
+            get(stations).post(create_station),
+        )
         .route("/compounds/{id}/volunteer-hours", get(hours))
         .route("/volunteer-stations/{id}", get(station))
         .route("/volunteer-stations/{id}/print", get(print))
@@ -45,7 +48,10 @@ fn messages(err: &ServiceError, lang: linli_domain::Lang) -> Vec<String> {
 
 /// (number, label) of each weekday, Monday first, for the shift form.
 fn weekdays(t: &T) -> Vec<(u8, &'static str)> {
-    Weekday::ALL.iter().map(|w| (w.number(), w.label(t.lang))).collect()
+    Weekday::ALL
+        .iter()
+        .map(|w| (w.number(), w.label(t.lang)))
+        .collect()
 }
 
 #[derive(Template, WebTemplate)]
@@ -60,19 +66,51 @@ struct StationsPage {
 }
 
 async fn stations(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state.store.volunteer_stations(ctx.actor()?, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let v = state
+        .store
+        .volunteer_stations(ctx.actor()?, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    Ok(StationsPage { t, c, v, errors: Vec::new(), name: String::new(), place: String::new() }.into_response())
+    Ok(StationsPage {
+        t,
+        c,
+        v,
+        errors: Vec::new(),
+        name: String::new(),
+        place: String::new(),
+    }
+    .into_response())
 }
 
-async fn create_station(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<StationInput>) -> PageResult {
+async fn create_station(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<StationInput>,
+) -> PageResult {
     let actor = ctx.actor()?;
-    match state.store.create_volunteer_station(actor, id, &f, ctx.lang).await {
+    match state
+        .store
+        .create_volunteer_station(actor, id, &f, ctx.lang)
+        .await
+    {
         Ok(s) => Ok(Redirect::to(&format!("/volunteer-stations/{}", s.id)).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
-            let v = state.store.volunteer_stations(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+            let v = state
+                .store
+                .volunteer_stations(actor, id, ctx.lang)
+                .await
+                .map_err(|e| ctx.err(e))?;
             let (t, c) = chrome(&ctx);
-            let page = StationsPage { t, c, v, errors: messages(&e, ctx.lang), name: f.name, place: f.place };
+            let page = StationsPage {
+                t,
+                c,
+                v,
+                errors: messages(&e, ctx.lang),
+                name: f.name,
+                place: f.place,
+            };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(ctx.err(e)),
@@ -97,12 +135,36 @@ struct MonthQuery {
     format: String,
 }
 
-async fn station_page(state: &AppState, ctx: &Ctx, id: i64, month: &str, errors: Vec<String>) -> PageResult {
-    let r = state.store.volunteer_rota(ctx.actor()?, id, month, ctx.lang).await.map_err(|e| ctx.err(e))?;
+async fn station_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    month: &str,
+    errors: Vec<String>,
+) -> PageResult {
+    let r = state
+        .store
+        .volunteer_rota(ctx.actor()?, id, month, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(ctx);
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let weekdays = weekdays(&t);
-    Ok((status, StationPage { t, c, r, weekdays, errors }).into_response())
+    Ok((
+        status,
+        StationPage {
+            t,
+            c,
+            r,
+            weekdays,
+            errors,
+        },
+    )
+        .into_response())
 }
 
 async fn station(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<MonthQuery>) -> PageResult {
@@ -119,14 +181,25 @@ struct Back {
 }
 
 /// After a form of the station page: back to the page, or the page again with the errors.
-async fn back_to(state: &AppState, ctx: &Ctx, back: &Back, result: Result<i64, ServiceError>) -> PageResult {
+async fn back_to(
+    state: &AppState,
+    ctx: &Ctx,
+    back: &Back,
+    result: Result<i64, ServiceError>,
+) -> PageResult {
     let station: Option<i64> = back.station.trim().parse().ok();
     match (result, station) {
         (Ok(id), _) => {
-            let month = if back.month.is_empty() { String::new() } else { format!("?month={}", super::urlencode(&back.month)) };
+            let month = if back.month.is_empty() {
+                String::new()
+            } else {
+                format!("?month={}", super::urlencode(&back.month))
+            };
             Ok(Redirect::to(&format!("/volunteer-stations/{id}{month}")).into_response())
         }
-        (Err(e @ ServiceError::Invalid(_)), Some(id)) => station_page(state, ctx, id, &back.month, messages(&e, ctx.lang)).await,
+        (Err(e @ ServiceError::Invalid(_)), Some(id)) => {
+            station_page(state, ctx, id, &back.month, messages(&e, ctx.lang)).await
+        }
         (Err(e), _) => Err(ctx.err(e)),
     }
 }
@@ -145,13 +218,41 @@ struct ShiftForm {
     capacity: String,
 }
 
-async fn add_shift(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<ShiftForm>) -> PageResult {
-    let input = ShiftInput { weekday: f.weekday, start: f.start, end: f.end, capacity: f.capacity };
-    let result = state.store.add_volunteer_shift(ctx.actor()?, id, &input, ctx.lang).await.map(|_| id);
-    back_to(&state, &ctx, &Back { station: id.to_string(), ..f.back }, result).await
+async fn add_shift(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<ShiftForm>,
+) -> PageResult {
+    let input = ShiftInput {
+        weekday: f.weekday,
+        start: f.start,
+        end: f.end,
+        capacity: f.capacity,
+    };
+    let result = state
+        .store
+        .add_volunteer_shift(ctx.actor()?, id, &input, ctx.lang)
+        .await
+        .map(|_| id);
+    back_to(
+        &state,
+        &ctx,
+        &Back {
+            station: id.to_string(),
+            ..f.back
+        },
+        result,
+    )
+    .await
 }
 
-async fn retire_shift(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<Back>) -> PageResult {
+async fn retire_shift(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<Back>,
+) -> PageResult {
     let result = state.store.retire_volunteer_shift(ctx.actor()?, id).await;
     back_to(&state, &ctx, &f, result).await
 }
@@ -166,21 +267,60 @@ struct TakeForm {
     day: String,
 }
 
-async fn take_turn(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<TakeForm>) -> PageResult {
+async fn take_turn(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<TakeForm>,
+) -> PageResult {
     let result = match f.shift_id.trim().parse() {
-        Ok(shift_id) => state.store.take_volunteer_turn(ctx.actor()?, id, &SignupInput { shift_id, day: f.day }).await.map(|t| t.station_id),
+        Ok(shift_id) => state
+            .store
+            .take_volunteer_turn(
+                ctx.actor()?,
+                id,
+                &SignupInput {
+                    shift_id,
+                    day: f.day,
+                },
+            )
+            .await
+            .map(|t| t.station_id),
         Err(_) => Err(ServiceError::invalid("shift", Invalid::BadChoice)),
     };
-    back_to(&state, &ctx, &Back { station: id.to_string(), ..f.back }, result).await
+    back_to(
+        &state,
+        &ctx,
+        &Back {
+            station: id.to_string(),
+            ..f.back
+        },
+        result,
+    )
+    .await
 }
 
-async fn leave_turn(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<Back>) -> PageResult {
+async fn leave_turn(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<Back>,
+) -> PageResult {
     let result = state.store.leave_volunteer_turn(ctx.actor()?, id).await;
     back_to(&state, &ctx, &f, result).await
 }
 
-async fn check_in(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<Back>) -> PageResult {
-    let result = state.store.check_in_volunteer(ctx.actor()?, id).await.map(|t| t.station_id);
+async fn check_in(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<Back>,
+) -> PageResult {
+    let result = state
+        .store
+        .check_in_volunteer(ctx.actor()?, id)
+        .await
+        .map(|t| t.station_id);
     back_to(&state, &ctx, &f, result).await
 }
 
@@ -192,9 +332,18 @@ struct SwapForm {
     with_signup_id: String,
 }
 
-async fn propose_swap(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<SwapForm>) -> PageResult {
+async fn propose_swap(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<SwapForm>,
+) -> PageResult {
     let result = match f.with_signup_id.trim().parse() {
-        Ok(with_signup_id) => state.store.propose_volunteer_swap(ctx.actor()?, id, &SwapInput { with_signup_id }, ctx.lang).await.map(|s| s.from.station_id),
+        Ok(with_signup_id) => state
+            .store
+            .propose_volunteer_swap(ctx.actor()?, id, &SwapInput { with_signup_id }, ctx.lang)
+            .await
+            .map(|s| s.from.station_id),
         Err(_) => Err(ServiceError::invalid("with_signup_id", Invalid::Required)),
     };
     back_to(&state, &ctx, &f.back, result).await
@@ -208,8 +357,17 @@ struct DecideForm {
     step: String,
 }
 
-async fn decide_swap(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<DecideForm>) -> PageResult {
-    let result = state.store.decide_volunteer_swap(ctx.actor()?, id, &SwapDecision { step: f.step }, ctx.lang).await.map(|s| s.from.station_id);
+async fn decide_swap(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<DecideForm>,
+) -> PageResult {
+    let result = state
+        .store
+        .decide_volunteer_swap(ctx.actor()?, id, &SwapDecision { step: f.step }, ctx.lang)
+        .await
+        .map(|s| s.from.station_id);
     back_to(&state, &ctx, &f.back, result).await
 }
 
@@ -224,7 +382,11 @@ struct PrintPage {
 /// The month's rota for the station's wall: every day with a shift, who is on it, and blank
 /// lines where places are still free.
 async fn print(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<MonthQuery>) -> PageResult {
-    let r = state.store.volunteer_rota(ctx.actor()?, id, &q.month, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let r = state
+        .store
+        .volunteer_rota(ctx.actor()?, id, &q.month, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
     Ok(PrintPage { t, c, r }.into_response())
 }
@@ -238,7 +400,11 @@ struct HoursPage {
 }
 
 async fn hours(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<MonthQuery>) -> PageResult {
-    let h = state.store.volunteer_hours(ctx.actor()?, id, &q.month, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let h = state
+        .store
+        .volunteer_hours(ctx.actor()?, id, &q.month, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
     if !q.format.is_empty() {
         return hours_sheet(&ctx, &t, &h, &q.format).map_err(|e| ctx.err(e));
@@ -248,12 +414,37 @@ async fn hours(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<MonthQuery>) -
 
 /// The hours as one table: a row per volunteer, then a row per unit.
 fn hours_sheet(ctx: &Ctx, t: &T, h: &HoursView, format: &str) -> Result<Response, ServiceError> {
-    let headers = [t.s("vo_month"), t.s("vo_kind"), t.s("vo_who"), t.s("vo_turns"), t.s("vo_minutes"), t.s("vo_hours")];
+    let headers = [
+        t.s("vo_month"),
+        t.s("vo_kind"),
+        t.s("vo_who"),
+        t.s("vo_turns"),
+        t.s("vo_minutes"),
+        t.s("vo_hours"),
+    ];
     let mut rows: Vec<Vec<String>> = h
         .people
         .iter()
-        .map(|p| vec![h.month.clone(), t.s("vo_person").into(), p.name.clone(), p.turns.to_string(), p.minutes.to_string(), p.label.clone()])
+        .map(|p| {
+            vec![
+                h.month.clone(),
+                t.s("vo_person").into(),
+                p.name.clone(),
+                p.turns.to_string(),
+                p.minutes.to_string(),
+                p.label.clone(),
+            ]
+        })
         .collect();
-    rows.extend(h.units.iter().map(|u| vec![h.month.clone(), t.s("vo_unit").into(), u.unit.clone(), String::new(), u.minutes.to_string(), u.label.clone()]));
+    rows.extend(h.units.iter().map(|u| {
+        vec![
+            h.month.clone(),
+            t.s("vo_unit").into(),
+            u.unit.clone(),
+            String::new(),
+            u.minutes.to_string(),
+            u.label.clone(),
+        ]
+    }));
     sheet_download(ctx, format, t.s("vo_hours_title"), &headers, &rows)
 }

@@ -17,7 +17,10 @@ use axum::routing::{get, post};
 use linli_domain::decision::{CastMethod, Choice};
 use linli_store::ServiceError;
 use linli_store::files::{MAX_FILE_BYTES, Purpose};
-use linli_store::proposals::{SheetKind, BallotInput, KnockList, ProposalView, RegisterRow, TallyView, VisitInput, VisitOutcome};
+use linli_store::proposals::{
+    BallotInput, KnockList, ProposalView, RegisterRow, SheetKind, TallyView, VisitInput,
+    VisitOutcome,
+};
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -25,7 +28,9 @@ pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route(
             "/proposals/{id}/record",
-            get(record_page).post(record).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)),
+            get(record_page)
+                .post(record)
+                .layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024)),
         )
         .route("/proposals/{id}/knock", get(knock))
         .route("/proposals/{id}/visits", post(visit))
@@ -61,8 +66,15 @@ struct RecordPage {
 
 fn record_form(ctx: &Ctx, p: ProposalView, household: String) -> RecordPage {
     let (t, c) = chrome(ctx);
-    let choices = Choice::ALL.iter().map(|ch| (ch.as_str(), ch.label(ctx.lang))).collect();
-    let methods = CastMethod::ALL.iter().filter(|m| **m != CastMethod::Online).map(|m| (m.as_str(), m.label(ctx.lang))).collect();
+    let choices = Choice::ALL
+        .iter()
+        .map(|ch| (ch.as_str(), ch.label(ctx.lang)))
+        .collect();
+    let methods = CastMethod::ALL
+        .iter()
+        .filter(|m| **m != CastMethod::Online)
+        .map(|m| (m.as_str(), m.label(ctx.lang)))
+        .collect();
     RecordPage {
         t,
         c,
@@ -80,20 +92,37 @@ fn record_form(ctx: &Ctx, p: ProposalView, household: String) -> RecordPage {
     }
 }
 
-async fn record_page(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<RecordQuery>) -> PageResult {
+async fn record_page(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    Q(q): Q<RecordQuery>,
+) -> PageResult {
     let actor = ctx.actor()?;
-    let p = state.store.proposal(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let p = state
+        .store
+        .proposal(actor, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     if !p.can.record_ballots && !p.can.manage {
         return Err(ctx.err(ServiceError::Forbidden));
     }
-    Ok(record_form(&ctx, p, q.household.map(|h| h.to_string()).unwrap_or_default()).into_response())
+    Ok(record_form(
+        &ctx,
+        p,
+        q.household.map(|h| h.to_string()).unwrap_or_default(),
+    )
+    .into_response())
 }
 
 /// A ballot recorded for a household, with the evidence file uploaded in the same form.
 async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) -> PageResult {
     let actor = ctx.actor()?;
     let s = &state.store;
-    let p = s.proposal(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let p = s
+        .proposal(actor, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let household = form.text("household_id");
     let mut page = record_form(&ctx, p.clone(), household.clone());
     page.choice = form.text("choice");
@@ -105,10 +134,16 @@ async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) 
     let result = async {
         let household_id = match household.trim() {
             "" => None,
-            h => Some(h.parse::<i64>().map_err(|_| ServiceError::invalid("household_id", linli_domain::Invalid::NotANumber))?),
+            h => Some(h.parse::<i64>().map_err(|_| {
+                ServiceError::invalid("household_id", linli_domain::Invalid::NotANumber)
+            })?),
         };
         let evidence_id = match form.file {
-            Some((name, bytes)) => Some(s.save_file(actor, p.compound_id, Purpose::Evidence, &name, bytes).await?.id),
+            Some((name, bytes)) => Some(
+                s.save_file(actor, p.compound_id, Purpose::Evidence, &name, bytes)
+                    .await?
+                    .id,
+            ),
             None => None,
         };
         let input = BallotInput {
@@ -152,11 +187,30 @@ struct KnockPage {
 
 async fn knock(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<KnockQuery>) -> PageResult {
     let actor = ctx.actor()?;
-    let p = state.store.proposal(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
-    let k = state.store.knock_list(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let p = state
+        .store
+        .proposal(actor, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let k = state
+        .store
+        .knock_list(actor, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
-    let outcomes = VisitOutcome::ALL.iter().map(|o| (o.as_str(), o.label(ctx.lang))).collect();
-    Ok(KnockPage { t, c, p, k, outcomes, saved: q.saved.is_some() }.into_response())
+    let outcomes = VisitOutcome::ALL
+        .iter()
+        .map(|o| (o.as_str(), o.label(ctx.lang)))
+        .collect();
+    Ok(KnockPage {
+        t,
+        c,
+        p,
+        k,
+        outcomes,
+        saved: q.saved.is_some(),
+    }
+    .into_response())
 }
 
 #[derive(Deserialize)]
@@ -168,10 +222,23 @@ struct VisitForm {
     note: String,
 }
 
-async fn visit(state: State, ctx: Ctx, Ids(id): Ids<i64>, CsrfForm(f): CsrfForm<VisitForm>) -> PageResult {
+async fn visit(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<VisitForm>,
+) -> PageResult {
     let actor = ctx.actor()?;
-    let input = VisitInput { household_id: f.household_id, outcome: f.outcome, note: f.note };
-    state.store.record_visit(actor, id, &input).await.map_err(|e| ctx.err(e))?;
+    let input = VisitInput {
+        household_id: f.household_id,
+        outcome: f.outcome,
+        note: f.note,
+    };
+    state
+        .store
+        .record_visit(actor, id, &input)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(Redirect::to(&format!("/proposals/{id}/knock#h{}", f.household_id)).into_response())
 }
 
@@ -186,8 +253,16 @@ struct RegisterPage {
 
 async fn register(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let p = state.store.proposal(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
-    let rows = state.store.ballot_register(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let p = state
+        .store
+        .proposal(actor, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let rows = state
+        .store
+        .ballot_register(actor, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
     Ok(RegisterPage { t, c, p, rows }.into_response())
 }
@@ -196,12 +271,23 @@ async fn register(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
 async fn register_file(state: State, ctx: Ctx, Ids((id, file)): Ids<(i64, String)>) -> PageResult {
     let actor = ctx.actor()?;
     let (kind, content_type) = match file.as_str() {
-        "register.xlsx" => (SheetKind::Xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "register.xlsx" => (
+            SheetKind::Xlsx,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
         "register.csv" => (SheetKind::Csv, "text/csv; charset=utf-8"),
         _ => return Err(ctx.err(ServiceError::NotFound { entity: "page" })),
     };
-    let bytes = state.store.ballot_register_file(actor, id, kind, ctx.lang).await.map_err(|e| ctx.err(e))?;
-    Ok(download(bytes, content_type, &format!("ballots-{id}-{file}")))
+    let bytes = state
+        .store
+        .ballot_register_file(actor, id, kind, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    Ok(download(
+        bytes,
+        content_type,
+        &format!("ballots-{id}-{file}"),
+    ))
 }
 
 pub fn download(bytes: Vec<u8>, content_type: &str, name: &str) -> Response {
@@ -210,11 +296,17 @@ pub fn download(bytes: Vec<u8>, content_type: &str, name: &str) -> Response {
     if let Ok(v) = HeaderValue::from_str(content_type) {
         h.insert(header::CONTENT_TYPE, v);
     }
-    let safe: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')).collect();
+    let safe: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect();
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{safe}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     res
 }
 
@@ -234,10 +326,23 @@ struct NoticePage {
 /// The result notice (公示) to post in the stairwell: the tally, the rule applied, the period.
 async fn notice(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let p = state.store.proposal(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
-    let tally = state.store.tally(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let p = state
+        .store
+        .proposal(actor, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let tally = state
+        .store
+        .tally(actor, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
     if !tally.final_result {
-        return Err(ctx.err(ServiceError::invalid("stage", linli_domain::Invalid::WrongStage { stage: linli_domain::decision::ProposalStage::Voting })));
+        return Err(ctx.err(ServiceError::invalid(
+            "stage",
+            linli_domain::Invalid::WrongStage {
+                stage: linli_domain::decision::ProposalStage::Voting,
+            },
+        )));
     }
     let closed = p.closed_at.unwrap_or(p.created_at);
     let (t, c) = chrome(&ctx);
@@ -250,7 +355,16 @@ async fn notice(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
         .map_err(|e| ctx.err(e))?
         .map(|h| format!("#{} {}", h.seq, &h.hash[..h.hash.len().min(16)]))
         .unwrap_or_default();
-    Ok(NoticePage { t, c, p, tally, closed_on, notice_until, audit_head }.into_response())
+    Ok(NoticePage {
+        t,
+        c,
+        p,
+        tally,
+        closed_on,
+        notice_until,
+        audit_head,
+    }
+    .into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -267,8 +381,16 @@ struct ConsentForms {
 /// opens the proposal, to print and take from door to door.
 async fn consent_forms(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let p = state.store.proposal(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?;
-    let households = state.store.roll_households(actor, id).await.map_err(|e| ctx.err(e))?;
+    let p = state
+        .store
+        .proposal(actor, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let households = state
+        .store
+        .roll_households(actor, id)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let forms = super::roll_sheets(households, |h| format!("/proposals/{id}?household={h}"));
     let (t, c) = chrome(&ctx);
     Ok(ConsentForms { t, c, p, forms }.into_response())
@@ -283,14 +405,27 @@ struct FileQuery {
 /// A stored file (evidence or attachment), or its thumbnail, for those allowed to see it.
 async fn file(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<FileQuery>) -> PageResult {
     let actor = ctx.actor()?;
-    let thumb = q.thumb.as_deref().is_some_and(|v| !v.is_empty() && v != "0");
-    let f = if thumb { state.store.file_thumbnail(actor, id).await } else { state.store.file(actor, id).await };
+    let thumb = q
+        .thumb
+        .as_deref()
+        .is_some_and(|v| !v.is_empty() && v != "0");
+    let f = if thumb {
+        state.store.file_thumbnail(actor, id).await
+    } else {
+        state.store.file(actor, id).await
+    };
     let f = f.map_err(|e| ctx.err(e))?;
     let mut res = download(f.content, &f.info.content_type, &f.info.file_name);
     let h = res.headers_mut();
     // Photos and PDFs open in the browser; the name is kept for saving.
-    h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("inline"));
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("inline"),
+    );
     // A stored file never changes: a phone may keep it, but no shared cache may.
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=86400"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=86400"),
+    );
     Ok(res)
 }
