@@ -371,7 +371,13 @@ fn find_line(file: &Path, path: &[String]) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    // figment's Jail returns its own (large) error type.
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::result_large_err
+    )]
     use super::*;
     use figment::Jail;
 
@@ -587,9 +593,11 @@ mod tests {
 
     #[test]
     fn every_key_is_listed_for_the_environment() {
-        let mut s = Settings::default();
-        s.files_dir = Some("/x".into());
-        s.metrics_bind = Some(SocketAddr::from(([127, 0, 0, 1], 9)));
+        let s = Settings {
+            files_dir: Some("/x".into()),
+            metrics_bind: Some(SocketAddr::from(([127, 0, 0, 1], 9))),
+            ..Settings::default()
+        };
         let table: toml::Table = toml::from_str(&s.to_toml()).unwrap();
         let mut keys: Vec<&str> = table.keys().map(String::as_str).collect();
         keys.sort_unstable();

@@ -47,6 +47,10 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "parsed once at start-up; boxing would only obscure clap's derive"
+)]
 enum Command {
     /// Serve the pages and the API.
     Serve {

@@ -450,7 +450,7 @@ fn statement_sheet(ctx: &Ctx, s: &StatementView, format: &str) -> PageResult {
     }));
     let name = format!("{} {}", s.account_name, s.period_label);
     super::sheet_download(
-        &ctx,
+        ctx,
         format,
         &name,
         &[t.s("fd_section"), t.s("fd_item"), t.s("fd_amount_yuan")],

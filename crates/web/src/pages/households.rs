@@ -69,7 +69,7 @@ fn households_sheet(ctx: &Ctx, format: &str, rows: Vec<HouseholdRow>) -> PageRes
             ]
         })
         .collect();
-    super::sheet_download(&ctx, format, t.s("households"), &headers, &rows).map_err(|e| ctx.err(e))
+    super::sheet_download(ctx, format, t.s("households"), &headers, &rows).map_err(|e| ctx.err(e))
 }
 
 #[derive(Template, WebTemplate)]

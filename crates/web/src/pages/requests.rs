@@ -622,7 +622,7 @@ async fn metrics(
                 })
             })
             .collect();
-        return sheet_download(&ctx, format, &m.name, &headers, &rows).map_err(|e| ctx.err(e));
+        return sheet_download(ctx, format, &m.name, &headers, &rows).map_err(|e| ctx.err(e));
     }
     let category_chart = counts_chart(
         &t,
