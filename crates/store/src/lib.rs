@@ -8,6 +8,7 @@
 //! or JSON. Nothing a second server process would need is kept in memory.
 
 pub mod accounts;
+pub mod agenda;
 pub mod audit;
 pub mod clock;
 pub mod db;

@@ -22,6 +22,9 @@ pub const SESSION_COOKIE: &str = "linli_session";
 pub const CSRF_COOKIE: &str = "linli_csrf";
 pub const LANG_COOKIE: &str = "linli_lang";
 pub const LARGE_COOKIE: &str = "linli_large";
+/// The confirmation of the action just done, shown once on the page a redirect leads to
+/// (see `crate::flash`).
+pub const FLASH_COOKIE: &str = "linli_flash";
 
 #[derive(Debug, Clone)]
 pub struct Ctx {
@@ -44,6 +47,10 @@ pub struct Ctx {
     pub json: bool,
     /// The request's time, Unix seconds on the store's clock (pre-filled dates, file names).
     pub now: i64,
+    /// Unread messages of the signed-in reader, for the count beside 消息 (pages only).
+    pub unread: u64,
+    /// The confirmation to show once on this page (a key of `crate::flash::KEYS`).
+    pub flash: Option<&'static str>,
 }
 
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -170,6 +177,14 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
         // CSRF cookie in `X-CSRF-Token`: another site can make a browser send the cookie but
         // cannot read it. Checked here because every API handler takes a `Ctx`.
         let token = bearer.map(str::to_string);
+        let unread = match &actor {
+            Some(a) if !json => store
+                .unread_count(a)
+                .await
+                .map_err(|e| WebError::new(e, lang, json))?,
+            _ => 0,
+        };
+        let flash = cookie(h, FLASH_COOKIE).and_then(crate::flash::known);
         let ctx = Ctx {
             lang,
             large_text,
@@ -182,6 +197,8 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
             path,
             json,
             now: state.store.now(),
+            unread,
+            flash,
         };
         if ctx.json && ctx.actor.is_some() && !ctx.by_token && !parts.method.is_safe() {
             let sent = h

@@ -406,6 +406,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     crate::i18n_funds::MESSAGES,
     crate::i18n_standards::MESSAGES,
     crate::i18n_notify::MESSAGES,
+    crate::i18n_home::MESSAGES,
 ];
 
 fn all_messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
@@ -434,6 +435,37 @@ impl T {
         self.s("page")
             .replacen("{}", &page.borrow().to_string(), 1)
             .replacen("{}", &pages.borrow().to_string(), 1)
+    }
+
+    /// The text of a key with each `{}` filled in order.
+    pub fn fill(&self, key: &str, args: &[&dyn std::fmt::Display]) -> String {
+        args.iter().fold(self.s(key).to_string(), |s, a| {
+            s.replacen("{}", &a.to_string(), 1)
+        })
+    }
+
+    /// [`T::fill`] for templates, which cannot make a slice of references.
+    pub fn fill_all<const N: usize>(&self, key: &str, args: &[String; N]) -> String {
+        let args: Vec<&dyn std::fmt::Display> =
+            args.iter().map(|a| a as &dyn std::fmt::Display).collect();
+        self.fill(key, &args)
+    }
+
+    /// A proposal's stage in words, from its code.
+    pub fn stage(&self, code: &str) -> &'static str {
+        linli_domain::decision::ProposalStage::parse(code)
+            .map(|st| st.label(self.lang))
+            .unwrap_or("?")
+    }
+
+    /// An amount in fen as yuan, "1234.50".
+    pub fn yuan(&self, fen: impl std::borrow::Borrow<i64>) -> String {
+        linli_domain::Fen(*fen.borrow()).to_string()
+    }
+
+    /// "3 条未读", for the count beside 消息.
+    pub fn unread(&self, n: impl std::borrow::Borrow<u64>) -> String {
+        self.fill("unread_count", &[n.borrow()])
     }
 
     pub fn html_lang(&self) -> &'static str {

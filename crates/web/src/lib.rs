@@ -9,6 +9,7 @@ mod assets;
 pub mod charts;
 mod ctx;
 mod error;
+mod flash;
 mod form;
 mod headers;
 mod i18n;
@@ -16,6 +17,7 @@ mod i18n_decisions;
 mod i18n_elevator_ops;
 mod i18n_elevators;
 mod i18n_funds;
+mod i18n_home;
 mod i18n_notify;
 mod i18n_ratings;
 mod i18n_requests;
@@ -45,14 +47,43 @@ pub struct AppState {
     /// `None` when clients connect directly. See `ctx::client_address`.
     pub client_ip_header: Option<axum::http::HeaderName>,
     /// The address people reach the site by (`https://host`, no trailing slash), for
-    /// absolute links in messages and on printed QR codes.
+    /// absolute links in messages and on printed QR codes; empty when not configured (then
+    /// the request's own host is used, see [`AppState::base_url`]).
     pub public_url: String,
+}
+
+impl AppState {
+    /// The start of every link that leaves the screen (a QR code, a printed address): the
+    /// configured public URL, or when none is set the scheme and host the request came by.
+    pub fn base_url(&self, headers: &axum::http::HeaderMap) -> String {
+        let configured = self.public_url.trim_end_matches('/');
+        if !configured.is_empty() {
+            return configured.to_string();
+        }
+        let host = headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| {
+                !h.is_empty()
+                    && h.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+            })
+            .unwrap_or("localhost");
+        let scheme = if self.secure_cookies { "https" } else { "http" };
+        format!("{scheme}://{host}")
+    }
+
+    /// `path` (starting with `/`) as an absolute link for paper and QR codes.
+    pub fn absolute(&self, headers: &axum::http::HeaderMap, path: &str) -> String {
+        format!("{}{path}", self.base_url(headers))
+    }
 }
 
 /// How the application is served (what the installation's settings say).
 #[derive(Clone, Debug)]
 pub struct Options {
     pub secure_cookies: bool,
+    /// See [`AppState::public_url`]; empty: links take the request's host.
     pub public_url: String,
     pub client_ip_header: Option<axum::http::HeaderName>,
 }
@@ -61,7 +92,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             secure_cookies: false,
-            public_url: "http://127.0.0.1:8080".into(),
+            public_url: String::new(),
             client_ip_header: None,
         }
     }
@@ -108,6 +139,7 @@ pub fn app_with(store: Store, options: Options) -> Router {
             state.clone(),
             form::csrf_cookie,
         ))
+        .layer(axum::middleware::from_fn(flash::clear))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -10,6 +10,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use linli_store::ServiceError;
 use linli_store::accounts::Credential;
+use linli_store::agenda::Agenda;
 use linli_store::tokens::{NewToken, TokenView};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -21,6 +22,7 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(create_token, list_tokens))
         .routes(routes!(revoke_token))
         .routes(routes!(me))
+        .routes(routes!(agenda))
         .routes(routes!(change_password))
         .routes(routes!(logout))
 }
@@ -167,4 +169,13 @@ async fn me(ctx: Ctx) -> ApiResult<Me> {
             })
             .collect(),
     }))
+}
+
+/// What needs the caller now: votes to cast, what their household owes, their requests, and
+/// for those who run a compound or handle requests the work waiting there (the home page's
+/// lists). Each list is short; its entries lead to the pages with the rest.
+#[utoipa::path(get, path = "/me/agenda", tag = "accounts", responses((status = 200, body = Agenda), (status = 401, body = ApiError)))]
+async fn agenda(state: State, ctx: Ctx) -> ApiResult<Agenda> {
+    let agenda = state.store.agenda(ctx.actor()?, ctx.lang).await;
+    Ok(Json(agenda.map_err(|e| ctx.err(e))?))
 }

@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use linli_domain::{PageRequest, Paged};
 use linli_store::ServiceError;
 use linli_store::accounts::IssuedInvite;
+use linli_store::agenda::HouseholdLinks;
 use linli_store::audit::AuditEntry;
 use linli_store::registry::*;
 use serde::{Deserialize, Serialize};
@@ -33,6 +34,7 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(household, update_household))
         .routes(routes!(move_household))
         .routes(routes!(household_history))
+        .routes(routes!(household_links))
         .routes(routes!(add_owner))
         .routes(routes!(remove_owner))
         .routes(routes!(set_voter))
@@ -381,6 +383,18 @@ async fn household(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<House
             .await
             .map_err(e(&ctx))?,
     ))
+}
+
+/// A household's votes (those it is on the roll of), its elevator bills with what is paid and
+/// owed, and, for those who may see its personal records, its requests.
+#[utoipa::path(get, path = "/households/{id}/links", tag = "registry", params(("id" = i64, Path)),
+    responses((status = 200, body = HouseholdLinks), (status = 404, body = ApiError)))]
+async fn household_links(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<HouseholdLinks> {
+    let links = state
+        .store
+        .household_links(ctx.actor()?, id, ctx.lang)
+        .await;
+    Ok(Json(links.map_err(e(&ctx))?))
 }
 
 /// Edit a household; fields left out keep their value; `version` must be the one you read.

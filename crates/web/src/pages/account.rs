@@ -44,6 +44,8 @@ struct Home {
     roles: Vec<Role>,
     places: Vec<PlaceRef>,
     modes: Vec<(String, i64)>,
+    /// What needs the reader now, list by list (empty lists left out).
+    agenda: Vec<super::agenda::Section>,
     /// Works on the registry rather than only living in it: sees tools such as API tokens.
     editor: bool,
 }
@@ -64,7 +66,9 @@ async fn home(state: State, ctx: Ctx) -> PageResult {
     } else {
         Vec::new()
     };
+    let agenda = s.agenda(actor, ctx.lang).await.map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(&ctx);
+    let agenda = super::agenda::sections(&t, &agenda);
     let mut roles: Vec<Role> = actor.roles().collect();
     roles.dedup();
     let editor = actor
@@ -78,6 +82,7 @@ async fn home(state: State, ctx: Ctx) -> PageResult {
         roles,
         places,
         modes,
+        agenda,
         editor,
     }
     .into_response())

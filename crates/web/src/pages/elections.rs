@@ -477,7 +477,12 @@ struct Papers {
 
 /// One ballot paper per household of the frozen roll, pre-filled with the candidates, with a
 /// QR code that opens the election.
-async fn ballot_papers(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+async fn ballot_papers(
+    state: State,
+    ctx: Ctx,
+    headers: axum::http::HeaderMap,
+    Ids(id): Ids<i64>,
+) -> PageResult {
     let actor = ctx.actor()?;
     let e = state
         .store
@@ -490,7 +495,7 @@ async fn ballot_papers(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult 
         .await
         .map_err(|e| ctx.err(e))?;
     let papers = super::roll_sheets(households, |h| {
-        format!("/proposals/{id}/election?household={h}")
+        state.absolute(&headers, &format!("/proposals/{id}/election?household={h}"))
     });
     let (t, c) = chrome(&ctx);
     Ok(Papers { t, c, e, papers }.into_response())

@@ -407,7 +407,10 @@ async fn plan(
     }
     .await;
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/elevators/{id}#plan")).into_response()),
+        Ok(_) => Ok(crate::flash::redirect(
+            &format!("/elevators/{id}#plan"),
+            "fl_plan_saved",
+        )),
         Err(e) => reshow_project(&state, &ctx, id, Some(f), e).await,
     }
 }
@@ -668,7 +671,10 @@ async fn pay(
     }
     .await;
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/elevators/{id}/shares#payments")).into_response()),
+        Ok(_) => Ok(crate::flash::redirect(
+            &format!("/elevators/{id}/shares#payments"),
+            "fl_payment_saved",
+        )),
         Err(e @ ServiceError::Invalid(_)) => {
             let s = state
                 .store
@@ -731,6 +737,22 @@ struct BillsPage {
     bills: Vec<BillView>,
     /// Printed as reminders to the households that still owe.
     reminders: bool,
+    /// The start of the bill's printed link (`AppState::base_url`).
+    base: String,
+}
+
+impl BillsPage {
+    /// The address printed on a bill, where the household sees it (and what it paid) online.
+    fn link(&self, b: &BillView) -> String {
+        format!(
+            "{}/elevators/{}/bills/{}",
+            self.base, b.project_id, b.line.household_id
+        )
+    }
+
+    fn qr(&self, b: &BillView) -> String {
+        super::qr_svg(&self.link(b), 96)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -740,7 +762,13 @@ struct BillsQuery {
     owing: String,
 }
 
-async fn bills(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<BillsQuery>) -> PageResult {
+async fn bills(
+    state: State,
+    ctx: Ctx,
+    headers: axum::http::HeaderMap,
+    Ids(id): Ids<i64>,
+    Q(q): Q<BillsQuery>,
+) -> PageResult {
     let mut bills = state
         .store
         .elevator_bills(ctx.actor()?, id, None, ctx.lang)
@@ -759,6 +787,7 @@ async fn bills(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<BillsQuery>) -
         back_label,
         bills,
         reminders,
+        base: state.base_url(&headers),
     }
     .into_response())
 }
@@ -767,6 +796,7 @@ async fn bills(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<BillsQuery>) -
 async fn compound_bills(
     state: State,
     ctx: Ctx,
+    headers: axum::http::HeaderMap,
     Ids(id): Ids<i64>,
     Q(q): Q<BillsQuery>,
 ) -> PageResult {
@@ -785,11 +815,17 @@ async fn compound_bills(
         back_label,
         bills,
         reminders,
+        base: state.base_url(&headers),
     }
     .into_response())
 }
 
-async fn bill(state: State, ctx: Ctx, Ids((id, hid)): Ids<(i64, i64)>) -> PageResult {
+async fn bill(
+    state: State,
+    ctx: Ctx,
+    headers: axum::http::HeaderMap,
+    Ids((id, hid)): Ids<(i64, i64)>,
+) -> PageResult {
     let b = state
         .store
         .elevator_bill(ctx.actor()?, id, hid, ctx.lang)
@@ -804,6 +840,7 @@ async fn bill(state: State, ctx: Ctx, Ids((id, hid)): Ids<(i64, i64)>) -> PageRe
         back_label,
         bills: vec![b],
         reminders: false,
+        base: state.base_url(&headers),
     }
     .into_response())
 }

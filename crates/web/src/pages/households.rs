@@ -158,6 +158,8 @@ struct Household {
     t: T,
     c: Chrome,
     v: HouseholdView,
+    /// Its votes, bills and requests, each a link.
+    links: linli_store::agenda::HouseholdLinks,
     history: Option<Paged<AuditEntry>>,
     /// Accounts on this household not yet linked to one of its people.
     to_link: Vec<linli_store::persons::AccountToLink>,
@@ -168,6 +170,11 @@ async fn household(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<PageQuery>
     let v = state
         .store
         .household(actor, id)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let links = state
+        .store
+        .household_links(actor, id, ctx.lang)
         .await
         .map_err(|e| ctx.err(e))?;
     let history = if v.can.personal {
@@ -195,6 +202,7 @@ async fn household(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<PageQuery>
         t,
         c,
         v,
+        links,
         history,
         to_link,
     }

@@ -3,6 +3,7 @@
 
 mod account;
 mod acting;
+mod agenda;
 mod dashboards;
 mod elections;
 mod elevator_ops;
@@ -41,15 +42,22 @@ pub struct Chrome {
     pub user: Option<String>,
     pub csrf: String,
     pub path: String,
+    /// Unread messages, shown beside 消息.
+    pub unread: u64,
+    /// The confirmation of the action just done, in the reader's language.
+    pub flash: Option<&'static str>,
 }
 
 pub fn chrome(ctx: &Ctx) -> (T, Chrome) {
+    let t = T::new(ctx.lang, ctx.large_text);
     (
-        T::new(ctx.lang, ctx.large_text),
+        t,
         Chrome {
             user: ctx.actor.as_ref().map(|a| a.name.clone()),
             csrf: ctx.csrf.clone(),
             path: ctx.path.clone(),
+            unread: ctx.unread,
+            flash: ctx.flash.map(|k| t.s(k)),
         },
     )
 }

@@ -338,11 +338,7 @@ async fn invite(
         .household(actor, id)
         .await
         .map_err(|e| ctx.err(e))?;
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let claim_url = format!("http://{host}/claim?code={}", issued.code);
+    let claim_url = state.absolute(&headers, &format!("/claim?code={}", issued.code));
     let qr_svg = super::qr_svg(&claim_url, 200);
     let valid_until = time::OffsetDateTime::from_unix_timestamp(issued.expires_at)
         .map(|d| d.date().to_string())

@@ -227,7 +227,10 @@ async fn create(
         .create_proposal(actor, id, &input, ctx.lang)
         .await
     {
-        Ok(p) => Ok(Redirect::to(&format!("/proposals/{}", p.id)).into_response()),
+        Ok(p) => Ok(crate::flash::redirect(
+            &format!("/proposals/{}", p.id),
+            "fl_draft_saved",
+        )),
         Err(ServiceError::Invalid(errs)) => {
             let mut page = new_form(&state, &ctx, id, f).await?;
             page.field_errors = errs
@@ -413,7 +416,10 @@ async fn open_voting(
         .open_voting(actor, id, &f, ctx.lang)
         .await
         .map_err(|e| ctx.err(e))?;
-    Ok(Redirect::to(&format!("/proposals/{id}")).into_response())
+    Ok(crate::flash::redirect(
+        &format!("/proposals/{id}"),
+        "fl_voting_opened",
+    ))
 }
 
 #[derive(Deserialize)]
@@ -461,5 +467,8 @@ async fn vote(
         .cast_ballot(actor, id, &input)
         .await
         .map_err(|e| ctx.err(e))?;
-    Ok(Redirect::to(&format!("/proposals/{id}#my-ballot")).into_response())
+    Ok(crate::flash::redirect(
+        &format!("/proposals/{id}#my-ballot"),
+        "fl_ballot_cast",
+    ))
 }

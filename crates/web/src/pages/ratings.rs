@@ -140,9 +140,13 @@ async fn after<T>(
     id: i64,
     r: Result<T, ServiceError>,
     to: String,
+    flash: Option<&'static str>,
 ) -> PageResult {
     match r {
-        Ok(_) => Ok(Redirect::to(&to).into_response()),
+        Ok(_) => Ok(match flash {
+            Some(key) => crate::flash::redirect(&to, key),
+            None => Redirect::to(&to).into_response(),
+        }),
         Err(e @ ServiceError::Invalid(_)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             index_page(state, ctx, id, vec![e.message(ctx.lang)]).await?,
@@ -171,7 +175,7 @@ async fn adopt(
         proposal_id: None,
     };
     let r = state.store.adopt_rubric(ctx.actor()?, id, &input).await;
-    after(&state, &ctx, id, r, format!("/compounds/{id}/rating")).await
+    after(&state, &ctx, id, r, format!("/compounds/{id}/rating"), None).await
 }
 
 /// The "adopt a new version" form: the passed proposal, the month it applies from, and the
@@ -262,7 +266,15 @@ async fn add_scorer(
         .store
         .add_scorer(ctx.actor()?, id, &input, ctx.lang)
         .await;
-    after(&state, &ctx, id, r, format!("/compounds/{id}/rating")).await
+    after(
+        &state,
+        &ctx,
+        id,
+        r,
+        format!("/compounds/{id}/rating"),
+        Some("fl_scorer_seated"),
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -285,7 +297,7 @@ async fn open_month(
         Ok(m) => format!("/rating/months/{}", m.id),
         Err(_) => String::new(),
     };
-    after(&state, &ctx, id, r, to).await
+    after(&state, &ctx, id, r, to, None).await
 }
 
 #[derive(Template, WebTemplate)]
@@ -631,7 +643,7 @@ async fn submit(
                 Some(next) => format!("/rating/months/{id}/score/{}?saved={unit}", next.unit_id),
                 None => format!("/rating/months/{id}?saved={unit}"),
             };
-            Ok(Redirect::to(&to).into_response())
+            Ok(crate::flash::redirect(&to, "fl_sheet_saved"))
         }
         Err(e @ ServiceError::Invalid(_)) => {
             let page = sheet_form(

@@ -564,7 +564,10 @@ async fn save_plan(
         .save_compound_plan(actor, id, &input, ctx.lang)
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/compounds/{id}/plan")).into_response()),
+        Ok(_) => Ok(crate::flash::redirect(
+            &format!("/compounds/{id}/plan"),
+            "fl_plan_saved",
+        )),
         Err(e) => {
             let errors = refused(&ctx, e)?;
             let v = state

@@ -12,7 +12,7 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use linli_domain::decision::{CastMethod, Choice};
 use linli_store::ServiceError;
@@ -160,7 +160,10 @@ async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) 
     }
     .await;
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/proposals/{id}/knock?saved=1")).into_response()),
+        Ok(_) => Ok(crate::flash::redirect(
+            &format!("/proposals/{id}/knock?saved=1"),
+            "fl_ballot_cast",
+        )),
         Err(e @ ServiceError::Invalid(_)) => {
             page.errors = vec![e.message(ctx.lang)];
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -239,7 +242,10 @@ async fn visit(
         .record_visit(actor, id, &input)
         .await
         .map_err(|e| ctx.err(e))?;
-    Ok(Redirect::to(&format!("/proposals/{id}/knock#h{}", f.household_id)).into_response())
+    Ok(crate::flash::redirect(
+        &format!("/proposals/{id}/knock#h{}", f.household_id),
+        "fl_visit_saved",
+    ))
 }
 
 #[derive(Template, WebTemplate)]
@@ -379,7 +385,12 @@ struct ConsentForms {
 
 /// One pre-filled consent form (同意书) per household of the roll, each with a QR code that
 /// opens the proposal, to print and take from door to door.
-async fn consent_forms(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+async fn consent_forms(
+    state: State,
+    ctx: Ctx,
+    headers: axum::http::HeaderMap,
+    Ids(id): Ids<i64>,
+) -> PageResult {
     let actor = ctx.actor()?;
     let p = state
         .store
@@ -391,7 +402,9 @@ async fn consent_forms(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult 
         .roll_households(actor, id)
         .await
         .map_err(|e| ctx.err(e))?;
-    let forms = super::roll_sheets(households, |h| format!("/proposals/{id}?household={h}"));
+    let forms = super::roll_sheets(households, |h| {
+        state.absolute(&headers, &format!("/proposals/{id}?household={h}"))
+    });
     let (t, c) = chrome(&ctx);
     Ok(ConsentForms { t, c, p, forms }.into_response())
 }
