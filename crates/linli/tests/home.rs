@@ -160,7 +160,7 @@ both_backends! {
 
         // Answering the objection takes it off the list.
         let (s, _) = app.api(&w.committee, Method::POST, &format!("/proposals/{id}/objections/{}/answer", o["id"]), Some(json!({"answer": "改到楼梯间一侧", "resolved": true}))).await;
-        assert_eq!(s, 200);
+        assert_eq!(s, 204);
         let a = agenda(&app, &w.committee).await;
         assert!(a["objections"].as_array().unwrap().is_empty(), "{a}");
 
