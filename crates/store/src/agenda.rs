@@ -287,7 +287,7 @@ impl Store {
                 .collect()
         };
         let mut bills = self.shares_of(&[id]).await?;
-        bills.sort_by(|x, y| y.project_id.cmp(&x.project_id));
+        bills.sort_by_key(|b| std::cmp::Reverse(b.project_id));
         let requests = if actor.can(Action::ViewPersonal, &path) {
             let q =
                 service_request::Entity::find().filter(service_request::Column::HouseholdId.eq(id));
@@ -462,7 +462,7 @@ impl Store {
     async fn shares_owed(&self, homes: &[i64]) -> ServiceResult<Vec<OwedItem>> {
         let mut out = self.shares_of(homes).await?;
         out.retain(|o| o.outstanding > 0);
-        out.sort_by(|x, y| y.project_id.cmp(&x.project_id));
+        out.sort_by_key(|o| std::cmp::Reverse(o.project_id));
         Ok(out)
     }
 

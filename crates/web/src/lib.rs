@@ -80,22 +80,12 @@ impl AppState {
 }
 
 /// How the application is served (what the installation's settings say).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Options {
     pub secure_cookies: bool,
     /// See [`AppState::public_url`]; empty: links take the request's host.
     pub public_url: String,
     pub client_ip_header: Option<axum::http::HeaderName>,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            secure_cookies: false,
-            public_url: String::new(),
-            client_ip_header: None,
-        }
-    }
 }
 
 /// The whole application with default options but for the cookies' `Secure` flag. Serve it
