@@ -277,7 +277,7 @@ async fn dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<FormatQuer
         return super::sheet_download(
             &ctx,
             format,
-            t.s("sd_dashboard"),
+            &format!("{}-{}", v.region_name, t.s("sd_dashboard")),
             &headers,
             &table_rows(&ch),
         )
@@ -358,6 +358,12 @@ async fn compounds(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ListQuery>
     let lang = ctx.lang;
     if let Some(format) = q.format.as_deref() {
         let filter = &filter;
+        // The region's name for the file's name (`遂宁市-小区名录-….xlsx`).
+        let region = s
+            .dashboard_compounds(actor, id, filter, PageRequest::new(Some(1), Some(1)), lang)
+            .await
+            .map_err(|e| ctx.err(e))?
+            .region_name;
         let all = super::all_pages(|p| async move {
             s.dashboard_compounds(actor, id, filter, p, lang)
                 .await
@@ -391,8 +397,8 @@ async fn compounds(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ListQuery>
                 ]
             })
             .collect();
-        return super::sheet_download(&ctx, format, t.s("sd_compounds"), &headers, &rows)
-            .map_err(|e| ctx.err(e));
+        let name = format!("{region}-{}", t.s("sd_compounds"));
+        return super::sheet_download(&ctx, format, &name, &headers, &rows).map_err(|e| ctx.err(e));
     }
     let v = s
         .dashboard_compounds(actor, id, &filter, PageRequest::new(q.page, None), lang)
