@@ -77,6 +77,8 @@ fn group(v: i64) -> String {
 pub struct Series {
     pub name: String,
     pub values: Vec<i64>,
+    /// Where each value leads (the list behind exactly that number), if anywhere.
+    pub links: Vec<Option<String>>,
 }
 
 /// Categories (bars, or points along the x axis) and one or more series over them.
@@ -90,6 +92,9 @@ pub struct Chart {
     /// Where each category leads (the list behind the number), if anywhere.
     pub links: Vec<Option<String>>,
     pub series: Vec<Series>,
+    /// Whether the series are parts of one whole, so that a row's values add up to a total
+    /// (not so when one series counts within another: "assessed" beside "six-have").
+    pub parts: bool,
 }
 
 /// Okabe–Ito colours: told apart by people with the common colour blindnesses, and in grey print.
@@ -114,7 +119,14 @@ impl Chart {
             categories: Vec::new(),
             links: Vec::new(),
             series: Vec::new(),
+            parts: true,
         }
+    }
+
+    /// The series overlap (one counts compounds another counts too): no total column.
+    pub fn overlapping(&mut self) -> &mut Chart {
+        self.parts = false;
+        self
     }
 
     pub fn category(&mut self, label: impl Into<String>, link: Option<String>) -> &mut Chart {
@@ -125,11 +137,24 @@ impl Chart {
 
     /// Adds a series; missing values count as 0 and extra ones are dropped, so a series
     /// always has one value per category.
-    pub fn series(&mut self, name: impl Into<String>, mut values: Vec<i64>) -> &mut Chart {
+    pub fn series(&mut self, name: impl Into<String>, values: Vec<i64>) -> &mut Chart {
+        self.series_linked(name, values, Vec::new())
+    }
+
+    /// A series whose every value leads to its own list (the compounds of this mode *and*
+    /// this status), not to the whole row's.
+    pub fn series_linked(
+        &mut self,
+        name: impl Into<String>,
+        mut values: Vec<i64>,
+        mut links: Vec<Option<String>>,
+    ) -> &mut Chart {
         values.resize(self.categories.len(), 0);
+        links.resize(self.categories.len(), None);
         self.series.push(Series {
             name: name.into(),
             values,
+            links,
         });
         self
     }
@@ -283,22 +308,28 @@ impl Chart {
         for s in &self.series {
             let _ = write!(t, r#"<th scope="col" class="num">{}</th>"#, esc(&s.name));
         }
-        let totals = self.series.len() > 1 && self.unit != Unit::BasisPoints;
+        let totals = self.series.len() > 1 && self.parts && self.unit != Unit::BasisPoints;
         if totals {
             t.push_str(r#"<th scope="col" class="num">∑</th>"#);
         }
         t.push_str("</tr></thead><tbody>");
         for (i, label) in self.categories.iter().enumerate() {
-            let link = |text: String| match &self.links[i] {
+            let linked = |text: String, href: Option<&String>| match href {
                 Some(href) => format!(r#"<a href="{}">{text}</a>"#, esc(href)),
                 None => text,
             };
+            let row = self.links[i].as_ref();
+            let link = |text: String| linked(text, row);
             let _ = write!(t, r#"<tr><th scope="row">{}</th>"#, link(esc(label)));
             for s in &self.series {
+                // A value leads to its own list; the row's list only when it is the only value.
+                let own = s.links[i]
+                    .as_ref()
+                    .or(if self.series.len() == 1 { row } else { None });
                 let _ = write!(
                     t,
                     r#"<td class="num">{}</td>"#,
-                    link(self.unit.format(s.values[i]))
+                    linked(self.unit.format(s.values[i]), own)
                 );
             }
             if totals {
@@ -600,6 +631,41 @@ mod tests {
         assert_eq!(svg.matches("<circle").count(), 3);
         c.series("办结率", vec![1, 2, 3]);
         assert!(!c.table().contains('∑'), "rates are not added up");
+    }
+
+    #[test]
+    fn a_total_only_for_parts_and_each_value_leads_to_its_own_list() {
+        let mut parts = Chart::new("按模式", "模式", Unit::Count);
+        parts.category("自治", Some("/list?mode=self".into()));
+        parts.series_linked(
+            "三无",
+            vec![3],
+            vec![Some("/list?mode=self&status=three_no".into())],
+        );
+        parts.series("六有", vec![4]);
+        let t = parts.table();
+        assert!(t.contains(">∑<") && t.contains(">7<"), "{t}");
+        assert!(
+            t.contains(r#"<a href="/list?mode=self&amp;status=three_no">3</a>"#),
+            "{t}"
+        );
+        assert!(
+            t.contains(r#"<td class="num">4</td>"#),
+            "not the whole row's list: {t}"
+        );
+        assert!(
+            t.contains(r#"<th scope="row"><a href="/list?mode=self">自治</a>"#),
+            "{t}"
+        );
+
+        let mut progress = Chart::new("进度", "季度", Unit::Count);
+        progress.category("2026-Q3", None);
+        progress.series("三无", vec![1826]);
+        progress.series("六有", vec![1]);
+        progress.series("已评", vec![2067]);
+        progress.overlapping();
+        let t = progress.table();
+        assert!(!t.contains('∑') && !t.contains("3894"), "{t}");
     }
 
     #[test]

@@ -60,16 +60,22 @@ pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
     }
     status.series(t.s("sd_compounds"), v.status.to_vec());
 
+    // `link(row, None)` is the row's list, `link(row, Some(status))` that row's compounds of
+    // one status.
     let stacked = |title: &str,
                    axis: &str,
                    rows: &[StatusRow],
-                   link: &dyn Fn(&StatusRow) -> Option<String>| {
+                   link: &dyn Fn(&StatusRow, Option<&str>) -> Option<String>| {
         let mut c = Chart::new(title, axis, Unit::Count);
         for r in rows {
-            c.category(r.label.clone(), link(r));
+            c.category(r.label.clone(), link(r, None));
         }
         for (k, name) in status_names.iter().enumerate() {
-            c.series(*name, rows.iter().map(|r| r.counts[k]).collect());
+            c.series_linked(
+                *name,
+                rows.iter().map(|r| r.counts[k]).collect(),
+                rows.iter().map(|r| link(r, Some(STATUSES[k]))).collect(),
+            );
         }
         c.bars()
     };
@@ -80,14 +86,20 @@ pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
             t.s("sd_chart_children"),
             t.s("sd_region"),
             &v.children,
-            &|r| Some(format!("/regions/{}/dashboard", r.key)),
+            &|r, status| match status {
+                None => Some(format!("/regions/{}/dashboard", r.key)),
+                Some(s) => Some(format!("/regions/{}/dashboard/compounds?status={s}", r.key)),
+            },
         )
     };
     let modes = stacked(
         t.s("sd_chart_modes"),
         t.s("management_mode"),
         &v.by_mode,
-        &|r| list_link(id, &format!("mode={}", r.key)),
+        &|r, status| match status {
+            None => list_link(id, &format!("mode={}", r.key)),
+            Some(s) => list_link(id, &format!("mode={}&status={s}", r.key)),
+        },
     );
 
     let mut progress = Chart::new(t.s("sd_chart_progress"), t.s("sd_period"), Unit::Count);
@@ -106,6 +118,8 @@ pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
         t.s("sd_assessed"),
         v.progress.iter().map(|p| p.assessed).collect(),
     );
+    // Assessed compounds include the three-no and the six-have ones: no sum of the three.
+    progress.overlapping();
 
     let mut aspects = Chart::new(t.s("sd_chart_aspects"), t.s("sd_aspect"), Unit::BasisPoints);
     for a in &v.aspects {
