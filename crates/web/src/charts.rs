@@ -370,12 +370,22 @@ pub struct Cell {
     pub label: String,
     /// Index into the legend.
     pub status: usize,
-    pub link: Option<String>,
 }
 
+/// Up to this many squares each carry the place's name (shown on hover); above it the squares
+/// of one status are drawn as one path, so that a city of 2,000 compounds stays a few dozen KB.
+pub const GRID_NAMED_MAX: usize = 300;
+
 /// A map without a map: one small square per place, coloured by its status, in rows; with a
-/// legend and a count table. Thousands of compounds fit on a screen.
-pub fn status_grid(title: &str, legend_names: &[&str], cells: &[Cell]) -> String {
+/// legend and a count table whose rows lead to the list of each status (`lists`, in legend
+/// order). The picture is decoration for sighted readers (`aria-hidden`, nothing focusable in
+/// it); the table and the lists carry the same facts for everyone.
+pub fn status_grid(
+    title: &str,
+    legend_names: &[&str],
+    cells: &[Cell],
+    lists: &[Option<String>],
+) -> String {
     const SIDE: i64 = 12;
     const PITCH: i64 = 14;
     let cols = (WIDTH - 8) / PITCH;
@@ -384,22 +394,49 @@ pub fn status_grid(title: &str, legend_names: &[&str], cells: &[Cell]) -> String
     let height = top + rows * PITCH + GAP;
     let mut svg = open(height);
     legend(&mut svg, legend_names.iter().copied());
-    for (i, c) in cells.iter().enumerate() {
-        let (x, y) = (
+    let at = |i: usize| {
+        (
             4 + (i as i64 % cols) * PITCH,
             top + (i as i64 / cols) * PITCH,
-        );
-        let legend_name = legend_names.get(c.status).copied().unwrap_or("");
-        let rect = format!(
-            r#"<rect x="{x}" y="{y}" width="{SIDE}" height="{SIDE}" fill="{}"><title>{}</title></rect>"#,
-            PALETTE[c.status % PALETTE.len()],
-            esc(&format!("{} · {legend_name}", c.label))
-        );
-        match &c.link {
-            Some(href) => {
-                let _ = write!(svg, r#"<a href="{}">{rect}</a>"#, esc(href));
+        )
+    };
+    if cells.len() <= GRID_NAMED_MAX {
+        for (i, c) in cells.iter().enumerate() {
+            let (x, y) = at(i);
+            let legend_name = legend_names.get(c.status).copied().unwrap_or("");
+            let _ = write!(
+                svg,
+                r#"<rect x="{x}" y="{y}" width="{SIDE}" height="{SIDE}" fill="{}"><title>{}</title></rect>"#,
+                PALETTE[c.status % PALETTE.len()],
+                esc(&format!("{} · {legend_name}", c.label))
+            );
+        }
+    } else {
+        // One path per status; each square a relative move from the one before.
+        let mut paths: Vec<(String, Option<(i64, i64)>)> =
+            vec![(String::new(), None); legend_names.len().max(1)];
+        for (i, c) in cells.iter().enumerate() {
+            let (x, y) = at(i);
+            let Some((d, last)) = paths.get_mut(c.status) else {
+                continue;
+            };
+            match *last {
+                None => {
+                    let _ = write!(d, "M{x} {y}");
+                }
+                Some((lx, ly)) => {
+                    let _ = write!(d, "m{} {}", x - lx, y - ly);
+                }
             }
-            None => svg.push_str(&rect),
+            let _ = write!(d, "h{SIDE}v{SIDE}h-{SIDE}z");
+            *last = Some((x, y));
+        }
+        for (k, (d, _)) in paths.iter().enumerate().filter(|(_, (d, _))| !d.is_empty()) {
+            let _ = write!(
+                svg,
+                r#"<path fill="{}" d="{d}"/>"#,
+                PALETTE[k % PALETTE.len()]
+            );
         }
     }
     svg.push_str("</svg>");
@@ -410,11 +447,14 @@ pub fn status_grid(title: &str, legend_names: &[&str], cells: &[Cell]) -> String
         }
     }
     let mut table = String::from(r#"<table class="chart-data"><tbody>"#);
-    for (name, n) in legend_names.iter().zip(&counts) {
+    for (k, (name, n)) in legend_names.iter().zip(&counts).enumerate() {
+        let name = match lists.get(k).and_then(Option::as_ref) {
+            Some(href) => format!(r#"<a href="{}">{}</a>"#, esc(href), esc(name)),
+            None => esc(name),
+        };
         let _ = write!(
             table,
-            r#"<tr><th scope="row">{}</th><td class="num">{}</td></tr>"#,
-            esc(name),
+            r#"<tr><th scope="row">{name}</th><td class="num">{}</td></tr>"#,
             group(*n)
         );
     }
@@ -669,18 +709,39 @@ mod tests {
     }
 
     #[test]
-    fn the_status_grid_counts_each_status_and_links_each_cell() {
-        let cells: Vec<Cell> = (0..100)
-            .map(|i| Cell {
-                label: format!("小区{i}"),
-                status: usize::from(i % 4 == 0),
-                link: Some(format!("/compounds/{i}")),
-            })
-            .collect();
-        let html = status_grid("状态", &["六有", "三无"], &cells);
-        assert_eq!(html.matches("<a href=\"/compounds/").count(), 100);
-        assert!(html.contains(r#"<th scope="row">六有</th><td class="num">75</td>"#));
+    fn the_status_grid_counts_each_status_and_leads_to_each_list() {
+        let cells = |n: usize| -> Vec<Cell> {
+            (0..n)
+                .map(|i| Cell {
+                    label: format!("小区{i}"),
+                    status: usize::from(i % 4 == 0),
+                })
+                .collect()
+        };
+        let lists = [Some("/list?status=six_have".to_string()), None];
+        let html = status_grid("状态", &["六有", "三无"], &cells(100), &lists);
+        assert_eq!(
+            html.matches("<rect x=").count(),
+            102,
+            "a square each, and two in the legend"
+        );
+        assert!(html.contains("<title>小区4 · 三无</title>"));
+        assert!(
+            !html.contains("<a href=\"/compounds"),
+            "nothing focusable in the picture"
+        );
+        assert!(html.contains(r#"<th scope="row"><a href="/list?status=six_have">六有</a></th><td class="num">75</td>"#), "{html}");
         assert!(html.contains(r#"<th scope="row">三无</th><td class="num">25</td>"#));
+        // A city: one path per status, a few dozen bytes per hundred compounds.
+        let city = status_grid("状态", &["六有", "三无"], &cells(2067), &lists);
+        assert_eq!(city.matches("<path ").count(), 2);
+        assert!(!city.contains("<title>小区"));
+        assert!(city.len() < 40 * 1024, "{} bytes", city.len());
+        assert!(
+            city.contains(r#"<td class="num">1,550</td>"#)
+                || city.contains(r#"<td class="num">1550</td>"#),
+            "{city}"
+        );
     }
 
     #[test]

@@ -195,8 +195,11 @@ pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
         .map(|g| Cell {
             label: g.name.clone(),
             status: g.status,
-            link: Some(format!("/compounds/{}/standards", g.id)),
         })
+        .collect();
+    let status_lists: Vec<Option<String>> = STATUSES
+        .iter()
+        .map(|s| list_link(id, &format!("status={s}")))
         .collect();
     Charts {
         status: status.bars(),
@@ -212,7 +215,7 @@ pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
         } else {
             String::new()
         },
-        grid: status_grid(t.s("sd_chart_grid"), &status_names, &cells),
+        grid: status_grid(t.s("sd_chart_grid"), &status_names, &cells, &status_lists),
         tables,
     }
 }
@@ -628,7 +631,23 @@ mod tests {
                 .contains("/regions/14/dashboard/compounds?mode=self_managed")
         );
         assert!(ch.stars.contains("/regions/14/dashboard/compounds?stars=5"));
-        assert_eq!(ch.grid.matches("<a href=\"/compounds/").count(), 12);
+        assert!(
+            ch.modes
+                .contains("/regions/14/dashboard/compounds?mode=self_managed&amp;status=three_no"),
+            "a value of a stacked table leads to its own list: {}",
+            ch.modes
+        );
+        assert_eq!(
+            ch.grid.matches("<title>").count(),
+            12,
+            "each compound named"
+        );
+        assert!(
+            ch.grid
+                .contains(r#"<a href="/regions/14/dashboard/compounds?status=six_have">"#),
+            "{}",
+            ch.grid
+        );
         assert!(
             ch.elevators.is_empty(),
             "no elevator chart without projects"
