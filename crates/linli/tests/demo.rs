@@ -22,6 +22,17 @@ both_backends! {
             ("changed", "SELECT COUNT(*) FROM ballot WHERE revision > 1"),
             ("meetings", "SELECT COUNT(*) FROM meeting"),
             ("elections", "SELECT COUNT(*) FROM election"),
+            ("election ballots", "SELECT COUNT(*) FROM election_ballot"),
+            ("knock visits", "SELECT COUNT(*) FROM knock_visit"),
+            ("comments", "SELECT COUNT(*) FROM proposal_comment"),
+            ("official answers", "SELECT COUNT(*) FROM proposal_comment WHERE official"),
+            ("rubrics", "SELECT COUNT(*) FROM rating_rubric WHERE proposal_id IS NOT NULL"),
+            ("scorers", "SELECT COUNT(*) FROM rating_panel"),
+            ("closed months", "SELECT COUNT(*) FROM rating_month WHERE status = 'closed'"),
+            ("open months", "SELECT COUNT(*) FROM rating_month WHERE status = 'open'"),
+            ("sheets", "SELECT COUNT(*) FROM rating_sheet"),
+            ("vetoes", "SELECT COUNT(*) FROM rating_mark WHERE item_code = 'flying_lead'"),
+            ("appeals", "SELECT COUNT(*) FROM rating_appeal"),
         ];
         for (what, sql) in counts {
             println!("{what}: {}", app.sql_i64(sql).await);
