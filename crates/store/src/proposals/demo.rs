@@ -221,9 +221,9 @@ pub(crate) async fn seed_wenjiang(store: &Store) -> anyhow::Result<Wenjiang> {
     s.at(74, 19);
     let q = comment(
         &s,
-        &buildinghead,
+        &volunteer,
         passed,
-        "一楼住户担心采光，能不能把井道往外挪一点？",
+        "替一楼住户问：担心采光，能不能把井道往外挪一点？",
         None,
         false,
     )
@@ -457,10 +457,9 @@ pub(crate) async fn seed_wenjiang(store: &Store) -> anyhow::Result<Wenjiang> {
                 place: "纹江花园党群服务站".into(),
                 attendance: "自管委 刘主任、楼栋长 陈叔、单元长 赵阿姨、网格员、居民代表 8 人"
                     .into(),
-                minutes:
-                    "一、1单元加装电梯：方案同7单元，同意启动表决，由单元长组织上门征求意见。\n\
-                          二、电动自行车充电棚：选址需实地查看，收费标准下次会议再议并公示。"
-                        .into(),
+                minutes: "一、1单元加装电梯：方案同7单元，同意启动表决，由单元长组织上门征求意见。\
+                     二、电动自行车充电棚：选址需实地查看，收费标准下次会议再议并公示。"
+                    .into(),
                 agenda: vec![
                     AgendaInput {
                         proposal_id: open,
