@@ -391,6 +391,38 @@ pub(crate) async fn seed_wenjiang(store: &Store) -> anyhow::Result<Wenjiang> {
         true,
     )
     .await?;
+    // The council meets on both.
+    s.at(12, 19);
+    s.store
+        .create_meeting(
+            &s.now_as(&committee),
+            c.id,
+            &MeetingInput {
+                title: "红星议事会 第四次会议".into(),
+                held_on: s.day(12).to_string(),
+                place: "纹江花园党群服务站".into(),
+                attendance: "自管委 刘主任、楼栋长 陈叔、单元长 赵阿姨、网格员、居民代表 8 人"
+                    .into(),
+                minutes: "一、1单元加装电梯：方案同7单元，同意启动表决，由单元长组织上门征求意见。\
+                     二、电动自行车充电棚：选址需实地查看，收费标准下次会议再议并公示。"
+                    .into(),
+                agenda: vec![
+                    AgendaInput {
+                        proposal_id: open,
+                        outcome: "同意启动表决".into(),
+                    },
+                    AgendaInput {
+                        proposal_id: deliberating,
+                        outcome: "继续商议，实地查看选址".into(),
+                    },
+                ],
+                version: None,
+            },
+            ZH,
+        )
+        .await
+        .step("council meeting")?;
+
     s.at(8, 9);
     open_vote(&s, &committee, open, s.day(-12)).await?;
     let owner_home = owner_household(store, owner.account_id).await?;
@@ -444,38 +476,6 @@ pub(crate) async fn seed_wenjiang(store: &Store) -> anyhow::Result<Wenjiang> {
         )
         .await?;
     }
-
-    // The council meets on both.
-    s.at(12, 19);
-    s.store
-        .create_meeting(
-            &s.now_as(&committee),
-            c.id,
-            &MeetingInput {
-                title: "红星议事会 第四次会议".into(),
-                held_on: s.day(12).to_string(),
-                place: "纹江花园党群服务站".into(),
-                attendance: "自管委 刘主任、楼栋长 陈叔、单元长 赵阿姨、网格员、居民代表 8 人"
-                    .into(),
-                minutes: "一、1单元加装电梯：方案同7单元，同意启动表决，由单元长组织上门征求意见。\
-                     二、电动自行车充电棚：选址需实地查看，收费标准下次会议再议并公示。"
-                    .into(),
-                agenda: vec![
-                    AgendaInput {
-                        proposal_id: open,
-                        outcome: "同意启动表决".into(),
-                    },
-                    AgendaInput {
-                        proposal_id: deliberating,
-                        outcome: "继续商议，实地查看选址".into(),
-                    },
-                ],
-                version: None,
-            },
-            ZH,
-        )
-        .await
-        .step("council meeting")?;
 
     seed_election(&s, &c, &committee, &volunteer).await?;
     tracing::debug!(passed, open, "demo votes of 纹江花园");
