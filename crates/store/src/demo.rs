@@ -98,10 +98,24 @@ impl Store {
 
     /// Loads the demo world at `scale` (the Suining city is multiplied by it).
     pub async fn load_demo(&self, scale: u32) -> anyhow::Result<DemoSummary> {
-        let summary = self
-            .load_world(&linli_demo::generate(scale), i64::from(scale))
-            .await?;
+        self.load_demo_world(&linli_demo::generate(scale), i64::from(scale))
+            .await
+    }
+
+    /// Loads a generated world holding the featured compounds and tells their stories
+    /// through the services: requests, decisions, the civility rating. `load_world` alone
+    /// (the tests' world) leaves them out.
+    pub async fn load_demo_world(
+        &self,
+        world: &linli_demo::World,
+        scale: i64,
+    ) -> anyhow::Result<DemoSummary> {
+        let mut summary = self.load_world(world, scale).await?;
         crate::requests::seed_demo_requests(self).await?;
+        let wenjiang = crate::proposals::demo::seed_wenjiang(self).await?;
+        summary.logins.extend(wenjiang.logins);
+        let nanguo = crate::ratings::demo::seed_nanguo(self).await?;
+        summary.logins.extend(nanguo.logins);
         Ok(summary)
     }
 
@@ -451,36 +465,57 @@ impl Store {
         let mut out = Vec::new();
         for (username, display, role, at) in personas {
             let Some(at) = at else { continue };
-            let id = self
-                .create_account(username, None, display, DEMO_PASSWORD)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            self.grant_role(None, id, role, at)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let node = at.target().context("persona place")?;
-            self.link_demo_person(id, role, node.id, at.compound_id().unwrap_or(GLOBAL_CHAIN))
-                .await?;
-            let place = match node.kind {
-                NodeKind::Household => format!("/households/{}", node.id),
-                NodeKind::Building => format!("/buildings/{}", node.id),
-                NodeKind::Unit => format!("/units/{}", node.id),
-                NodeKind::Compound => format!("/compounds/{}", node.id),
-                _ => format!("/regions/{}", node.id),
-            };
-            let name = a
-                .names
-                .iter()
-                .find(|(k, i, _)| *k == node.kind && *i == node.id)
+            let name = at
+                .target()
+                .and_then(|node| {
+                    a.names
+                        .iter()
+                        .find(|(k, i, _)| *k == node.kind && *i == node.id)
+                })
                 .map(|(_, _, n)| n.as_str())
                 .unwrap_or("");
-            out.push(DemoLogin {
-                username,
-                role,
-                place: format!("{place} {name}").trim().to_string(),
-            });
+            out.push(
+                self.add_demo_login(username, display, role, at, name)
+                    .await?,
+            );
         }
         Ok(out)
+    }
+}
+
+impl Store {
+    /// Creates a demo login with one role at `at` (an owner or resident is linked to the
+    /// household's voter or first resident), as printed at start-up.
+    pub(crate) async fn add_demo_login(
+        &self,
+        username: &'static str,
+        display: &str,
+        role: Role,
+        at: &Path,
+        place_name: &str,
+    ) -> anyhow::Result<DemoLogin> {
+        let id = self
+            .create_account(username, None, display, DEMO_PASSWORD)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        self.grant_role(None, id, role, at)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let node = at.target().context("persona place")?;
+        self.link_demo_person(id, role, node.id, at.compound_id().unwrap_or(GLOBAL_CHAIN))
+            .await?;
+        let place = match node.kind {
+            NodeKind::Household => format!("/households/{}", node.id),
+            NodeKind::Building => format!("/buildings/{}", node.id),
+            NodeKind::Unit => format!("/units/{}", node.id),
+            NodeKind::Compound => format!("/compounds/{}", node.id),
+            _ => format!("/regions/{}", node.id),
+        };
+        Ok(DemoLogin {
+            username,
+            role,
+            place: format!("{place} {place_name}").trim().to_string(),
+        })
     }
 }
 
@@ -562,4 +597,118 @@ async fn reset_sequences(txn: &DatabaseTransaction) -> anyhow::Result<()> {
         .await?;
     }
     Ok(())
+}
+
+/// The demo's stories happen on days before today: a [`Scene`] is the store on a clock of its
+/// own, set to each step's day, so every row and audit record carries the time the story
+/// gives it, and what is still open (a vote's deadline, this month's scoring) lies ahead of
+/// the program's real today whatever day the demo is loaded.
+pub(crate) struct Scene {
+    pub store: Store,
+    today: time::Date,
+    real_now: i64,
+}
+
+impl Scene {
+    pub fn new(store: &Store) -> Scene {
+        Scene {
+            store: store.clone().with_clock(crate::Clock::fixed(store.now())),
+            today: store.today(),
+            real_now: store.now(),
+        }
+    }
+
+    /// Moves the scene's clock to `days_ago` days before today at `hour` (China time), never
+    /// past the real now.
+    pub fn at(&self, days_ago: i64, hour: u8) {
+        let day = self.day(days_ago);
+        let t = day
+            .with_hms(hour.min(23), 0, 0)
+            .unwrap_or(day.midnight())
+            .assume_offset(crate::clock::CHINA)
+            .unix_timestamp();
+        self.store.clock().set(t.min(self.real_now));
+    }
+
+    /// The date `days_ago` days before today (negative: ahead).
+    pub fn day(&self, days_ago: i64) -> time::Date {
+        self.today - time::Duration::days(days_ago)
+    }
+
+    /// The demo login `username` as the services see it, signed in at the scene's now.
+    pub async fn actor(&self, username: &str) -> anyhow::Result<crate::accounts::Actor> {
+        let id = crate::entity::account::Entity::find()
+            .filter(crate::entity::account::Column::Username.eq(username))
+            .one(self.store.read())
+            .await?
+            .map(|a| a.id)
+            .with_context(|| format!("demo login {username}"))?;
+        self.store
+            .actor(id)
+            .await
+            .step("demo actor")?
+            .with_context(|| format!("demo login {username} disabled"))
+    }
+
+    /// The same actor, signed in at the scene's now (their audit records carry it).
+    pub fn now_as(&self, a: &crate::accounts::Actor) -> crate::accounts::Actor {
+        crate::accounts::Actor {
+            at: self.store.now(),
+            ..a.clone()
+        }
+    }
+}
+
+/// A service call's refusal during the demo load, named by the step that made it: a demo
+/// that cannot tell its story is a bug, and the message says which step.
+pub(crate) trait Step<T> {
+    fn step(self, what: &str) -> anyhow::Result<T>;
+}
+
+impl<T> Step<T> for crate::error::ServiceResult<T> {
+    fn step(self, what: &str) -> anyhow::Result<T> {
+        self.map_err(|e| anyhow::anyhow!("demo: {what}: {e:?}"))
+    }
+}
+
+/// A real 8×8 JPEG: the photo of a signed form, an authorisation, a flying lead. Uploads are
+/// decoded (thumbnails), so the demo's evidence must be a picture.
+pub(crate) const DEMO_PHOTO: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10\x4A\x46\x49\x46\x00\x01\x02\x00\x00\x01\x00\x01\x00\x00\xFF\xC0\x00\x11\x08\x00\x08\x00\x08\x03\x01\x11\x00\x02\x11\x01\x03\x11\x01\xFF\xDB\x00\x43\x00\x1B\x12\x14\x17\x14\x11\x1B\x17\x16\x17\x1E\x1C\x1B\x20\x28\x42\x2B\x28\x25\x25\x28\x51\x3A\x3D\x30\x42\x60\x55\x65\x64\x5F\x55\x5D\x5B\x6A\x78\x99\x81\x6A\x71\x90\x73\x5B\x5D\x85\xB5\x86\x90\x9E\xA3\xAB\xAD\xAB\x67\x80\xBC\xC9\xBA\xA6\xC7\x99\xA8\xAB\xA4\xFF\xDB\x00\x43\x01\x1C\x1E\x1E\x28\x23\x28\x4E\x2B\x2B\x4E\xA4\x6E\x5D\x6E\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xA4\xFF\xC4\x00\x1F\x00\x00\x01\x05\x01\x01\x01\x01\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0A\x0B\xFF\xC4\x00\xB5\x10\x00\x02\x01\x03\x03\x02\x04\x03\x05\x05\x04\x04\x00\x00\x01\x7D\x01\x02\x03\x00\x04\x11\x05\x12\x21\x31\x41\x06\x13\x51\x61\x07\x22\x71\x14\x32\x81\x91\xA1\x08\x23\x42\xB1\xC1\x15\x52\xD1\xF0\x24\x33\x62\x72\x82\x09\x0A\x16\x17\x18\x19\x1A\x25\x26\x27\x28\x29\x2A\x34\x35\x36\x37\x38\x39\x3A\x43\x44\x45\x46\x47\x48\x49\x4A\x53\x54\x55\x56\x57\x58\x59\x5A\x63\x64\x65\x66\x67\x68\x69\x6A\x73\x74\x75\x76\x77\x78\x79\x7A\x83\x84\x85\x86\x87\x88\x89\x8A\x92\x93\x94\x95\x96\x97\x98\x99\x9A\xA2\xA3\xA4\xA5\xA6\xA7\xA8\xA9\xAA\xB2\xB3\xB4\xB5\xB6\xB7\xB8\xB9\xBA\xC2\xC3\xC4\xC5\xC6\xC7\xC8\xC9\xCA\xD2\xD3\xD4\xD5\xD6\xD7\xD8\xD9\xDA\xE1\xE2\xE3\xE4\xE5\xE6\xE7\xE8\xE9\xEA\xF1\xF2\xF3\xF4\xF5\xF6\xF7\xF8\xF9\xFA\xFF\xC4\x00\x1F\x01\x00\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x00\x00\x00\x00\x00\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0A\x0B\xFF\xC4\x00\xB5\x11\x00\x02\x01\x02\x04\x04\x03\x04\x07\x05\x04\x04\x00\x01\x02\x77\x00\x01\x02\x03\x11\x04\x05\x21\x31\x06\x12\x41\x51\x07\x61\x71\x13\x22\x32\x81\x08\x14\x42\x91\xA1\xB1\xC1\x09\x23\x33\x52\xF0\x15\x62\x72\xD1\x0A\x16\x24\x34\xE1\x25\xF1\x17\x18\x19\x1A\x26\x27\x28\x29\x2A\x35\x36\x37\x38\x39\x3A\x43\x44\x45\x46\x47\x48\x49\x4A\x53\x54\x55\x56\x57\x58\x59\x5A\x63\x64\x65\x66\x67\x68\x69\x6A\x73\x74\x75\x76\x77\x78\x79\x7A\x82\x83\x84\x85\x86\x87\x88\x89\x8A\x92\x93\x94\x95\x96\x97\x98\x99\x9A\xA2\xA3\xA4\xA5\xA6\xA7\xA8\xA9\xAA\xB2\xB3\xB4\xB5\xB6\xB7\xB8\xB9\xBA\xC2\xC3\xC4\xC5\xC6\xC7\xC8\xC9\xCA\xD2\xD3\xD4\xD5\xD6\xD7\xD8\xD9\xDA\xE2\xE3\xE4\xE5\xE6\xE7\xE8\xE9\xEA\xF2\xF3\xF4\xF5\xF6\xF7\xF8\xF9\xFA\xFF\xDA\x00\x0C\x03\x01\x00\x02\x11\x03\x11\x00\x3F\x00\xE9\x29\x01\xFF\xD9";
+
+/// The compound of that name (the featured compounds' names are unique in the demo world).
+pub(crate) async fn compound_named(store: &Store, name: &str) -> anyhow::Result<compound::Model> {
+    compound::Entity::find()
+        .filter(compound::Column::Name.eq(name))
+        .order_by_asc(compound::Column::Id)
+        .one(store.read())
+        .await?
+        .with_context(|| format!("demo compound {name}"))
+}
+
+/// The units of a compound in registry order, with their households in order.
+pub(crate) async fn units_of(
+    store: &Store,
+    compound_id: i64,
+) -> anyhow::Result<Vec<(unit::Model, Vec<household::Model>)>> {
+    let units = unit::Entity::find()
+        .filter(unit::Column::CompoundId.eq(compound_id))
+        .order_by_asc(unit::Column::Id)
+        .all(store.read())
+        .await?;
+    let mut hh: std::collections::HashMap<i64, Vec<household::Model>> = Default::default();
+    for h in household::Entity::find()
+        .filter(household::Column::CompoundId.eq(compound_id))
+        .order_by_asc(household::Column::Id)
+        .all(store.read())
+        .await?
+    {
+        hh.entry(h.unit_id).or_default().push(h);
+    }
+    Ok(units
+        .into_iter()
+        .map(|u| {
+            let h = hh.remove(&u.id).unwrap_or_default();
+            (u, h)
+        })
+        .collect())
 }

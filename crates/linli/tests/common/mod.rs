@@ -127,7 +127,17 @@ impl TestApp {
         Self::spawn_at(backend, test_clock()).await
     }
 
+    /// A server on the demo of `serve --demo` without the Suining-scale city: the featured
+    /// compounds with their stories (votes, meetings, rating months) told.
+    pub async fn spawn_demo(backend: Backend) -> TestApp {
+        Self::spawn_world(backend, test_clock(), true).await
+    }
+
     async fn spawn_at(backend: Backend, clock: linli_store::Clock) -> TestApp {
+        Self::spawn_world(backend, clock, false).await
+    }
+
+    async fn spawn_world(backend: Backend, clock: linli_store::Clock, stories: bool) -> TestApp {
         let (url, dir) = fresh_database(backend).await;
         let store = Store::open(&url)
             .await
@@ -138,10 +148,13 @@ impl TestApp {
             (Some(d), Backend::Postgres) => store.with_files_dir(d.0.join("linli-files")),
             _ => store,
         };
-        let demo = store
-            .load_world(&linli_demo::featured(), 0)
-            .await
-            .expect("load demo");
+        let world = linli_demo::featured();
+        let demo = if stories {
+            store.load_demo_world(&world, 1).await
+        } else {
+            store.load_world(&world, 0).await
+        }
+        .expect("load demo");
         Self::serve(backend, url, store, demo, dir).await
     }
 

@@ -15,6 +15,7 @@
 
 mod acting;
 mod deliberation;
+pub(crate) mod demo;
 mod elections;
 mod files;
 mod knocking;

@@ -11,6 +11,7 @@
 //! is (`rating_month.result`) with their audit records on the compound's chain.
 
 mod appeals;
+pub(crate) mod demo;
 mod panel;
 mod rubrics;
 mod scoring;
