@@ -168,8 +168,14 @@ pub struct ElectionBallotInput {
     /// `online` (the owner), `assisted`, `proxy`, `remote` or `paper`.
     #[serde(default)]
     pub method: String,
+    /// The household voted for. Online it may be left out (the voter's one ballot covers all
+    /// the flats they vote for); recorded ballots name it, or the voter.
     #[serde(default)]
     pub household_id: Option<i64>,
+    /// The voter of the roll (`p:12`, `dev`), for recorded ballots when a flat has several
+    /// or for the developer's one ballot.
+    #[serde(default)]
+    pub voter_key: Option<String>,
     #[serde(default)]
     pub evidence_id: Option<i64>,
     #[serde(default)]
@@ -279,6 +285,28 @@ pub struct ElectionBallotView {
     pub witness: Option<String>,
     pub cast_at: i64,
     pub revision: i32,
+    /// Who cast it: the voter, or the proxy holding their authorisation.
+    pub cast_by: String,
+    /// `own`, `proxy` or `developer_letter`.
+    pub authority: String,
+}
+
+/// An [`ElectionBallotView`] from the current ballot row or a kept version (same columns).
+macro_rules! ballot_view {
+    ($b:expr) => {
+        ElectionBallotView {
+            voter_key: $b.voter_key,
+            candidates: parse_ids(&$b.candidate_ids),
+            method: $b.method,
+            recorder_name: $b.recorder_name,
+            evidence_id: $b.evidence_id,
+            witness: $b.witness,
+            cast_at: $b.cast_at,
+            revision: $b.revision,
+            cast_by: $b.cast_by,
+            authority: $b.authority,
+        }
+    };
 }
 
 fn parse_ids(s: &str) -> Vec<i64> {
@@ -688,13 +716,14 @@ impl Store {
         let req = super::voting::CastRequest {
             method,
             household_id: input.household_id,
-            voter_key: None,
+            voter_key: input.voter_key.as_deref(),
             proxy_name: proxy_name.as_ref(),
             evidence_id: input.evidence_id,
             witness: witness.as_ref(),
             note: note.as_ref(),
         };
-        let voter_key = self.ballot_voter(actor, &p, &req).await?.voter_key;
+        let cast = self.ballot_voter(actor, &p, &req).await?;
+        let voter_key = cast.voter_key.clone();
         let t = self.now();
         let txn = self.begin_write().await?;
         super::voting::lock_open_vote(&txn, id, t).await?;
@@ -710,6 +739,9 @@ impl Store {
             note: Set(note.map(Text::into_string)),
             cast_at: Set(t),
             revision: Set(1),
+            cast_by: Set(cast.cast_by.chars().take(200).collect()),
+            cast_by_person_id: Set(cast.cast_by_person_id),
+            authority: Set(cast.authority.as_str().to_string()),
             ..Default::default()
         })
         .on_conflict(
@@ -726,6 +758,9 @@ impl Store {
                 election_ballot::Column::Witness,
                 election_ballot::Column::Note,
                 election_ballot::Column::CastAt,
+                election_ballot::Column::CastBy,
+                election_ballot::Column::CastByPersonId,
+                election_ballot::Column::Authority,
             ])
             .value(
                 election_ballot::Column::Revision,
@@ -753,6 +788,9 @@ impl Store {
             note: Set(b.note.clone()),
             cast_at: Set(b.cast_at),
             revision: Set(b.revision),
+            cast_by: Set(b.cast_by.clone()),
+            cast_by_person_id: Set(b.cast_by_person_id),
+            authority: Set(b.authority.clone()),
             ..Default::default()
         })
         .exec_without_returning(&txn)
@@ -767,7 +805,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        Ok(ballot_view(b))
+        Ok(ballot_view!(b))
     }
 
     /// Every version of every election ballot, in the order cast: for those who run or
@@ -787,19 +825,7 @@ impl Store {
             .order_by_asc(election_ballot_event::Column::Id)
             .all(self.read())
             .await?;
-        Ok(rows
-            .into_iter()
-            .map(|b| ElectionBallotView {
-                voter_key: b.voter_key,
-                candidates: parse_ids(&b.candidate_ids),
-                method: b.method,
-                recorder_name: b.recorder_name,
-                evidence_id: b.evidence_id,
-                witness: b.witness,
-                cast_at: b.cast_at,
-                revision: b.revision,
-            })
-            .collect())
+        Ok(rows.into_iter().map(|b| ballot_view!(b)).collect())
     }
 
     /// Counts the election on its frozen roll.
@@ -1006,19 +1032,6 @@ impl Store {
         .await?;
         txn.commit().await?;
         Ok(out)
-    }
-}
-
-fn ballot_view(b: election_ballot::Model) -> ElectionBallotView {
-    ElectionBallotView {
-        voter_key: b.voter_key,
-        candidates: parse_ids(&b.candidate_ids),
-        method: b.method,
-        recorder_name: b.recorder_name,
-        evidence_id: b.evidence_id,
-        witness: b.witness,
-        cast_at: b.cast_at,
-        revision: b.revision,
     }
 }
 
