@@ -231,6 +231,9 @@ pub struct ElectionCount {
     pub unfilled: usize,
     /// "当选 3 人" / "第二轮…" — the result in one sentence.
     pub summary: String,
+    /// How the roll counted what SPC Art. 9 counts specially, for the notice:
+    /// "开发建设单位未售出 12 套，按一人计", "3 套房屋没有登记业主：计入总数，但无法为其投票".
+    pub roll_notes: Vec<String>,
     #[schema(value_type = Object)]
     pub result: ElectionResult,
 }
@@ -505,6 +508,16 @@ impl Store {
                 }
                 None => None,
             },
+        };
+        let count = match count {
+            Some(c) => {
+                let (electorate, _) = self.frozen_electorate(self.read(), id).await?;
+                Some(ElectionCount {
+                    roll_notes: super::voting::roll_notes(&electorate, lang),
+                    ..c
+                })
+            }
+            None => None,
         };
         let own = self.own_voter(actor, &p).await?;
         let (my_ballot, my_households) = match &own {
@@ -1125,6 +1138,7 @@ fn count_view(
         second_round_seats: r.second_round_seats,
         unfilled: r.unfilled,
         summary,
+        roll_notes: Vec::new(),
         result: r.clone(),
     }
 }

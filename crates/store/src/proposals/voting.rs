@@ -1486,7 +1486,7 @@ fn tally_view(
 }
 
 /// What the roll counted as SPC Art. 9 says, in words for the notice.
-fn roll_notes(e: &Electorate, lang: Lang) -> Vec<String> {
+pub(super) fn roll_notes(e: &Electorate, lang: Lang) -> Vec<String> {
     let mut notes = Vec::new();
     let dev = e.developer_flats();
     if dev > 0 {
