@@ -455,11 +455,8 @@ both_backends! {
         let reg = u.register(&app, id).await;
         assert_eq!(reg.len(), 4, "王, 张, the developer, the ownerless flat: {reg:?}");
         assert_eq!((row(&reg, "dev")["heads"].as_i64(), row(&reg, "dev")["area"].as_str()), (Some(1), Some("141.00")));
-        let ballots = || app.sql_i64(&format!("SELECT COUNT(*) FROM election_ballot WHERE proposal_id = {id}"));
-        let cast = |token: &str, body: Value| {
-            let token = token.to_string();
-            async move { app.api(&token, Method::POST, &format!("/proposals/{id}/election-ballots"), Some(body)).await }
-        };
+        let ballots = async || app.sql_i64(&format!("SELECT COUNT(*) FROM election_ballot WHERE proposal_id = {id}")).await;
+        let cast = async |token: &str, body: Value| app.api(token, Method::POST, &format!("/proposals/{id}/election-ballots"), Some(body)).await;
 
         // The co-owner who is not the designated voter: refused, naming him; nothing written.
         let (s, err) = cast(&li_token, json!({"candidates": [cands[0]]})).await;
