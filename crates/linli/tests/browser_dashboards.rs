@@ -51,6 +51,18 @@ async fn a_district_official_goes_from_the_dashboard_to_a_three_no_compound_its_
         ))
         .await;
     let compound = app.sql_i64(&format!("SELECT MIN(c.id) FROM compound c JOIN compound_plan p ON p.compound_id = c.id WHERE c.district_id = {district} AND c.three_no = (1=1)")).await;
+    // The city page over 2,067 compounds stays under 100 KB of HTML.
+    let (s, page) = app
+        .browser_login("city")
+        .await
+        .get(&format!("/regions/{city}/dashboard"))
+        .await;
+    assert_eq!(s, 200);
+    assert!(
+        page.len() < 100 * 1024,
+        "the city dashboard is {} bytes",
+        page.len()
+    );
     Chromium::start()
         .await
         .run(|d| async move {

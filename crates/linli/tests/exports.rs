@@ -3,6 +3,19 @@
 
 mod common;
 
+/// RFC 5987 percent-encoding, as a `filename*` carries a name.
+fn percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b".-_~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 both_backends! {
     async fn a_list_page_downloads_whole_with_its_filters(app) {
         let b = app.browser_login("committee").await;
@@ -20,7 +33,22 @@ both_backends! {
         assert_eq!(lines.count() as i64, n, "every household, not one page");
         let res = b.client.get(app.url(&format!("/compounds/{compound}/households?format=xlsx"))).send().await.unwrap();
         assert_eq!(res.status(), 200);
-        assert!(res.bytes().await.unwrap().starts_with(b"PK"), "an xlsx");
+        // Named after what it holds and the day (the program's clock), in Chinese for browsers.
+        let disposition = res.headers()["content-disposition"].to_str().unwrap().to_string();
+        let day = app.today().to_string();
+        let named = format!("filename*=UTF-8''{}", percent(&format!("纹江花园-房屋名录-{day}.xlsx")));
+        assert!(disposition.starts_with("attachment; filename=\"") && disposition.ends_with(&named), "{disposition}");
+        let bytes = res.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"PK"), "an xlsx");
+        // Areas are numbers Excel can sum; rooms stay text.
+        use calamine::{Data, Reader};
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let name = book.sheet_names()[0].clone();
+        let range = book.worksheet_range(&name).unwrap();
+        let header: Vec<String> = range.rows().next().unwrap().iter().map(|d| d.to_string()).collect();
+        let area = header.iter().position(|h| h.contains("面积")).expect("an area column");
+        let first = range.rows().nth(1).unwrap();
+        assert!(matches!(first[area], Data::Float(f) if f > 0.0), "area as a number: {:?}", first[area]);
         // The compound list keeps its filter: only three-no compounds.
         let worker = app.browser_login("worker").await;
         let res = worker.client.get(app.url("/compounds?three_no=true&format=csv")).send().await.unwrap();

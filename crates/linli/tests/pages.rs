@@ -1,6 +1,7 @@
 //! The HTML pages, as a browser without JavaScript sees them: the main pages name what they
 //! show and stay small, a bad edit comes back marked and writes nothing, the language and
-//! text-size switches work, unknown pages are 404 pages, and the OpenAPI document is served.
+//! text-size switches work, unknown pages are 404 pages, the OpenAPI document is served, and
+//! pages go gzipped with their assets cached by content.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -200,5 +201,33 @@ both_backends! {
             assert!(doc["paths"][path].is_object(), "{path} is documented");
         }
         assert_eq!(app.client.get(app.url("/healthz")).send().await.unwrap().status(), 200);
+    }
+
+    // Pages, JSON and the stylesheet go gzipped to a client that accepts it; the assets are
+    // linked by a content hash and kept for a year; there is an icon.
+    async fn pages_go_compressed_and_assets_are_cached_by_content(app) {
+        let b = app.browser_login("committee").await;
+        let (_, plain) = b.get("/compounds/1/households").await;
+        let res = b.client.get(app.url("/compounds/1/households")).header("accept-encoding", "gzip").send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-encoding"], "gzip");
+        let zipped = res.bytes().await.unwrap();
+        assert!(zipped.len() * 4 < plain.len(), "{} gzipped bytes for a {}-byte page", zipped.len(), plain.len());
+        let res = b.client.get(app.url("/compounds/1/households")).send().await.unwrap();
+        assert!(res.headers().get("content-encoding").is_none(), "nothing compressed unasked");
+
+        let css = plain.split("href=\"").find(|s| s.starts_with("/static/app.css?v=")).map(|s| &s[..s.find('"').unwrap()]).expect("a versioned stylesheet link");
+        let res = app.client.get(app.url(css)).header("accept-encoding", "gzip").send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-encoding"], "gzip");
+        assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable");
+        assert!(plain.contains("<script src=\"/static/app.js?v="), "the script is versioned too");
+        for icon in ["/favicon.ico", "/static/icon.svg"] {
+            let res = app.client.get(app.url(icon)).send().await.unwrap();
+            assert_eq!(res.status(), 200, "{icon}");
+            assert_eq!(res.headers()["content-type"], "image/svg+xml");
+        }
+        let res = app.client.get(app.url("/api/openapi.json")).header("accept-encoding", "gzip").send().await.unwrap();
+        assert_eq!(res.headers()["content-encoding"], "gzip", "JSON too");
     }
 }

@@ -380,6 +380,10 @@ both_backends! {
             if let Some(n) = want.get("notes") {
                 assert_eq!(pv["notes"].as_array().unwrap().len() as u64, n.as_u64().unwrap(), "{name}: {pv}");
             }
+            for said in want.get("notes_say").and_then(Value::as_array).into_iter().flatten() {
+                let said = said.as_str().unwrap();
+                assert!(pv["notes"].as_array().unwrap().iter().any(|n| n["zh"].as_str().unwrap().contains(said)), "{name}: no note says {said}: {pv}");
+            }
             if let Some(m) = want.get("maybe_same") {
                 let got: Vec<Value> = pv["warnings"]
                     .as_array()

@@ -1,7 +1,8 @@
 //! Any table as a spreadsheet: `.xlsx` for the finance side and printing, `.csv` (with a
-//! byte-order mark, so Excel on Windows reads the Chinese right) for scripts. Every cell is
-//! text, so a room "0301" or a phone number keeps its leading zero; the numbers people sum
-//! (areas, amounts) are in their own columns as written by the caller.
+//! byte-order mark, so Excel on Windows reads the Chinese right) for scripts. In `.xlsx` a cell
+//! that is plainly a number (an amount, an area, a count: see [`as_number`]) is written as a
+//! number, so that SUM works; everything else is text, so a room "0301", a phone number or an
+//! ID keeps every digit.
 
 use crate::error::{ServiceError, ServiceResult};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
@@ -23,7 +24,7 @@ pub fn xlsx_tables(sheets: &[Sheet<'_>]) -> ServiceResult<Vec<u8>> {
     let mut book = Workbook::new();
     for (name, headers, rows) in sheets {
         let ws = book.add_worksheet();
-        ws.set_name(*name).map_err(xlsx_err)?;
+        ws.set_name(sheet_name(name)).map_err(xlsx_err)?;
         write_sheet(ws, headers, rows)?;
     }
     book.save_to_buffer().map_err(xlsx_err)
@@ -35,6 +36,11 @@ fn write_sheet(
     rows: &[Vec<String>],
 ) -> ServiceResult<()> {
     let bold = Format::new().set_bold().set_background_color("#E8EEF4");
+    // "80.50" stays "80.50" on screen: as many decimals as written.
+    let decimals: Vec<Format> = ["0", "0.0", "0.00", "0.000", "0.0000"]
+        .iter()
+        .map(|f| Format::new().set_num_format(*f))
+        .collect();
     for (i, h) in headers.iter().enumerate() {
         let col = u16::try_from(i)
             .map_err(|_| ServiceError::Internal(anyhow::anyhow!("too many columns")))?;
@@ -49,10 +55,55 @@ fn write_sheet(
         for (j, v) in r.iter().enumerate().filter(|(_, v)| !v.is_empty()) {
             let col = u16::try_from(j)
                 .map_err(|_| ServiceError::Internal(anyhow::anyhow!("too many columns")))?;
-            ws.write_string(row, col, v).map_err(xlsx_err)?;
+            match as_number(v) {
+                Some((n, places)) => ws
+                    .write_number_with_format(row, col, n, &decimals[usize::from(places)])
+                    .map_err(xlsx_err)?,
+                None => ws.write_string(row, col, v).map_err(xlsx_err)?,
+            };
         }
     }
     Ok(())
+}
+
+/// A cell's text as a number to write, with its decimal places, when it is plainly one: an
+/// optional minus, at most ten digits without a leading zero (or a single 0), and at most four
+/// decimals. Longer digit strings (phones, ID numbers), leading zeros ("0301"), thousands
+/// separators, units and percentages stay text, as written.
+pub fn as_number(text: &str) -> Option<(f64, u8)> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    let int_ok = !int.is_empty()
+        && int.len() <= 10
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && (int == "0" || !int.starts_with('0'));
+    let places = match frac {
+        None => 0,
+        Some(f) if (1..=4).contains(&f.len()) && f.bytes().all(|b| b.is_ascii_digit()) => f.len(),
+        Some(_) => return None,
+    };
+    if !int_ok {
+        return None;
+    }
+    let n: f64 = text.parse().ok()?;
+    Some((n, u8::try_from(places).ok()?))
+}
+
+/// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
+fn sheet_name(name: &str) -> String {
+    let clean: String = name
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '-' } else { c })
+        .take(31)
+        .collect();
+    if clean.trim().is_empty() {
+        "linli".into()
+    } else {
+        clean
+    }
 }
 
 /// The same table as UTF-8 CSV with a byte-order mark.
@@ -165,6 +216,65 @@ mod tests {
             "'张三",
             "an apostrophe before ordinary text is the text"
         );
+    }
+
+    #[test]
+    fn plain_numbers_go_as_numbers_and_everything_else_as_written() {
+        for (text, want) in [
+            ("0", Some((0.0, 0))),
+            ("12", Some((12.0, 0))),
+            ("-3.5", Some((-3.5, 1))),
+            ("80.50", Some((80.5, 2))),
+            ("1234567890", Some((1_234_567_890.0, 0))),
+            ("0.0001", Some((0.0001, 4))),
+        ] {
+            assert_eq!(as_number(text), want, "{text}");
+        }
+        for text in [
+            "0301",
+            "13800138000",
+            "1.23456",
+            "1,000",
+            "12%",
+            "5/6",
+            "",
+            "-",
+            ".5",
+            "5.",
+            "1e5",
+            "Ⅰ",
+            "１２",
+            "- 1",
+        ] {
+            assert_eq!(as_number(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn an_xlsx_sums_its_numbers_and_keeps_its_codes() {
+        use calamine::{Data, Reader};
+        let out = xlsx_table(
+            "遂宁市/小区名录:2026[全部]超过三十一个字符的名字也能写进去吗",
+            &["小区", "户数", "面积", "房号", "电话"],
+            &[vec![
+                "纹江花园".into(),
+                "150".into(),
+                "80.50".into(),
+                "0301".into(),
+                "13800138000".into(),
+            ]],
+        )
+        .unwrap();
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(out)).unwrap();
+        let name = book.sheet_names()[0].clone();
+        assert_eq!(name.chars().count(), 31);
+        assert!(!name.contains('/') && !name.contains('[') && !name.contains(':'));
+        let range = book.worksheet_range(&name).unwrap();
+        let row: Vec<&Data> = range.rows().nth(1).unwrap().iter().collect();
+        assert_eq!(row[1], &Data::Float(150.0));
+        assert_eq!(row[2], &Data::Float(80.5));
+        assert_eq!(row[3], &Data::String("0301".into()));
+        assert_eq!(row[4], &Data::String("13800138000".into()));
     }
 
     #[test]

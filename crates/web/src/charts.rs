@@ -77,6 +77,8 @@ fn group(v: i64) -> String {
 pub struct Series {
     pub name: String,
     pub values: Vec<i64>,
+    /// Where each value leads (the list behind exactly that number), if anywhere.
+    pub links: Vec<Option<String>>,
 }
 
 /// Categories (bars, or points along the x axis) and one or more series over them.
@@ -90,6 +92,9 @@ pub struct Chart {
     /// Where each category leads (the list behind the number), if anywhere.
     pub links: Vec<Option<String>>,
     pub series: Vec<Series>,
+    /// Whether the series are parts of one whole, so that a row's values add up to a total
+    /// (not so when one series counts within another: "assessed" beside "six-have").
+    pub parts: bool,
 }
 
 /// Okabe–Ito colours: told apart by people with the common colour blindnesses, and in grey print.
@@ -114,7 +119,14 @@ impl Chart {
             categories: Vec::new(),
             links: Vec::new(),
             series: Vec::new(),
+            parts: true,
         }
+    }
+
+    /// The series overlap (one counts compounds another counts too): no total column.
+    pub fn overlapping(&mut self) -> &mut Chart {
+        self.parts = false;
+        self
     }
 
     pub fn category(&mut self, label: impl Into<String>, link: Option<String>) -> &mut Chart {
@@ -125,11 +137,24 @@ impl Chart {
 
     /// Adds a series; missing values count as 0 and extra ones are dropped, so a series
     /// always has one value per category.
-    pub fn series(&mut self, name: impl Into<String>, mut values: Vec<i64>) -> &mut Chart {
+    pub fn series(&mut self, name: impl Into<String>, values: Vec<i64>) -> &mut Chart {
+        self.series_linked(name, values, Vec::new())
+    }
+
+    /// A series whose every value leads to its own list (the compounds of this mode *and*
+    /// this status), not to the whole row's.
+    pub fn series_linked(
+        &mut self,
+        name: impl Into<String>,
+        mut values: Vec<i64>,
+        mut links: Vec<Option<String>>,
+    ) -> &mut Chart {
         values.resize(self.categories.len(), 0);
+        links.resize(self.categories.len(), None);
         self.series.push(Series {
             name: name.into(),
             values,
+            links,
         });
         self
     }
@@ -283,22 +308,28 @@ impl Chart {
         for s in &self.series {
             let _ = write!(t, r#"<th scope="col" class="num">{}</th>"#, esc(&s.name));
         }
-        let totals = self.series.len() > 1 && self.unit != Unit::BasisPoints;
+        let totals = self.series.len() > 1 && self.parts && self.unit != Unit::BasisPoints;
         if totals {
             t.push_str(r#"<th scope="col" class="num">∑</th>"#);
         }
         t.push_str("</tr></thead><tbody>");
         for (i, label) in self.categories.iter().enumerate() {
-            let link = |text: String| match &self.links[i] {
+            let linked = |text: String, href: Option<&String>| match href {
                 Some(href) => format!(r#"<a href="{}">{text}</a>"#, esc(href)),
                 None => text,
             };
+            let row = self.links[i].as_ref();
+            let link = |text: String| linked(text, row);
             let _ = write!(t, r#"<tr><th scope="row">{}</th>"#, link(esc(label)));
             for s in &self.series {
+                // A value leads to its own list; the row's list only when it is the only value.
+                let own = s.links[i]
+                    .as_ref()
+                    .or(if self.series.len() == 1 { row } else { None });
                 let _ = write!(
                     t,
                     r#"<td class="num">{}</td>"#,
-                    link(self.unit.format(s.values[i]))
+                    linked(self.unit.format(s.values[i]), own)
                 );
             }
             if totals {
@@ -326,8 +357,9 @@ impl Chart {
     /// The chart and its table in one `<figure>`, captioned with the title.
     fn figure(&self, svg: String) -> String {
         format!(
-            r#"<figure class="chart"><figcaption>{}</figcaption>{svg}{}</figure>"#,
+            r#"<figure class="chart"><figcaption>{}</figcaption>{}{}</figure>"#,
             esc(&self.title),
+            picture(&svg, &self.title),
             self.table()
         )
     }
@@ -339,12 +371,22 @@ pub struct Cell {
     pub label: String,
     /// Index into the legend.
     pub status: usize,
-    pub link: Option<String>,
 }
 
+/// Up to this many squares each carry the place's name (shown on hover); above it the squares
+/// of one status are drawn as one path, so that a city of 2,000 compounds stays a few dozen KB.
+pub const GRID_NAMED_MAX: usize = 300;
+
 /// A map without a map: one small square per place, coloured by its status, in rows; with a
-/// legend and a count table. Thousands of compounds fit on a screen.
-pub fn status_grid(title: &str, legend_names: &[&str], cells: &[Cell]) -> String {
+/// legend and a count table whose rows lead to the list of each status (`lists`, in legend
+/// order). The picture is decoration for sighted readers (`aria-hidden`, nothing focusable in
+/// it); the table and the lists carry the same facts for everyone.
+pub fn status_grid(
+    title: &str,
+    legend_names: &[&str],
+    cells: &[Cell],
+    lists: &[Option<String>],
+) -> String {
     const SIDE: i64 = 12;
     const PITCH: i64 = 14;
     let cols = (WIDTH - 8) / PITCH;
@@ -353,22 +395,49 @@ pub fn status_grid(title: &str, legend_names: &[&str], cells: &[Cell]) -> String
     let height = top + rows * PITCH + GAP;
     let mut svg = open(height);
     legend(&mut svg, legend_names.iter().copied());
-    for (i, c) in cells.iter().enumerate() {
-        let (x, y) = (
+    let at = |i: usize| {
+        (
             4 + (i as i64 % cols) * PITCH,
             top + (i as i64 / cols) * PITCH,
-        );
-        let legend_name = legend_names.get(c.status).copied().unwrap_or("");
-        let rect = format!(
-            r#"<rect x="{x}" y="{y}" width="{SIDE}" height="{SIDE}" fill="{}"><title>{}</title></rect>"#,
-            PALETTE[c.status % PALETTE.len()],
-            esc(&format!("{} · {legend_name}", c.label))
-        );
-        match &c.link {
-            Some(href) => {
-                let _ = write!(svg, r#"<a href="{}">{rect}</a>"#, esc(href));
+        )
+    };
+    if cells.len() <= GRID_NAMED_MAX {
+        for (i, c) in cells.iter().enumerate() {
+            let (x, y) = at(i);
+            let legend_name = legend_names.get(c.status).copied().unwrap_or("");
+            let _ = write!(
+                svg,
+                r#"<rect x="{x}" y="{y}" width="{SIDE}" height="{SIDE}" fill="{}"><title>{}</title></rect>"#,
+                PALETTE[c.status % PALETTE.len()],
+                esc(&format!("{} · {legend_name}", c.label))
+            );
+        }
+    } else {
+        // One path per status; each square a relative move from the one before.
+        let mut paths: Vec<(String, Option<(i64, i64)>)> =
+            vec![(String::new(), None); legend_names.len().max(1)];
+        for (i, c) in cells.iter().enumerate() {
+            let (x, y) = at(i);
+            let Some((d, last)) = paths.get_mut(c.status) else {
+                continue;
+            };
+            match *last {
+                None => {
+                    let _ = write!(d, "M{x} {y}");
+                }
+                Some((lx, ly)) => {
+                    let _ = write!(d, "m{} {}", x - lx, y - ly);
+                }
             }
-            None => svg.push_str(&rect),
+            let _ = write!(d, "h{SIDE}v{SIDE}h-{SIDE}z");
+            *last = Some((x, y));
+        }
+        for (k, (d, _)) in paths.iter().enumerate().filter(|(_, (d, _))| !d.is_empty()) {
+            let _ = write!(
+                svg,
+                r#"<path fill="{}" d="{d}"/>"#,
+                PALETTE[k % PALETTE.len()]
+            );
         }
     }
     svg.push_str("</svg>");
@@ -379,17 +448,30 @@ pub fn status_grid(title: &str, legend_names: &[&str], cells: &[Cell]) -> String
         }
     }
     let mut table = String::from(r#"<table class="chart-data"><tbody>"#);
-    for (name, n) in legend_names.iter().zip(&counts) {
+    for (k, (name, n)) in legend_names.iter().zip(&counts).enumerate() {
+        let name = match lists.get(k).and_then(Option::as_ref) {
+            Some(href) => format!(r#"<a href="{}">{}</a>"#, esc(href), esc(name)),
+            None => esc(name),
+        };
         let _ = write!(
             table,
-            r#"<tr><th scope="row">{}</th><td class="num">{}</td></tr>"#,
-            esc(name),
+            r#"<tr><th scope="row">{name}</th><td class="num">{}</td></tr>"#,
             group(*n)
         );
     }
     table.push_str("</tbody></table>");
     format!(
-        r#"<figure class="chart"><figcaption>{}</figcaption>{svg}{table}</figure>"#,
+        r#"<figure class="chart"><figcaption>{}</figcaption>{}{table}</figure>"#,
+        esc(title),
+        picture(&svg, title)
+    )
+}
+
+/// The drawing in a box that scrolls sideways on a phone rather than shrinking the text to
+/// 7 px (see `.chart-pic` in the stylesheet); focusable, so that a keyboard can scroll it.
+fn picture(svg: &str, title: &str) -> String {
+    format!(
+        r#"<div class="chart-pic" tabindex="0" role="group" aria-label="{}">{svg}</div>"#,
         esc(title)
     )
 }
@@ -603,18 +685,74 @@ mod tests {
     }
 
     #[test]
-    fn the_status_grid_counts_each_status_and_links_each_cell() {
-        let cells: Vec<Cell> = (0..100)
-            .map(|i| Cell {
-                label: format!("小区{i}"),
-                status: usize::from(i % 4 == 0),
-                link: Some(format!("/compounds/{i}")),
-            })
-            .collect();
-        let html = status_grid("状态", &["六有", "三无"], &cells);
-        assert_eq!(html.matches("<a href=\"/compounds/").count(), 100);
-        assert!(html.contains(r#"<th scope="row">六有</th><td class="num">75</td>"#));
+    fn a_total_only_for_parts_and_each_value_leads_to_its_own_list() {
+        let mut parts = Chart::new("按模式", "模式", Unit::Count);
+        parts.category("自治", Some("/list?mode=self".into()));
+        parts.series_linked(
+            "三无",
+            vec![3],
+            vec![Some("/list?mode=self&status=three_no".into())],
+        );
+        parts.series("六有", vec![4]);
+        let t = parts.table();
+        assert!(t.contains(">∑<") && t.contains(">7<"), "{t}");
+        assert!(
+            t.contains(r#"<a href="/list?mode=self&amp;status=three_no">3</a>"#),
+            "{t}"
+        );
+        assert!(
+            t.contains(r#"<td class="num">4</td>"#),
+            "not the whole row's list: {t}"
+        );
+        assert!(
+            t.contains(r#"<th scope="row"><a href="/list?mode=self">自治</a>"#),
+            "{t}"
+        );
+
+        let mut progress = Chart::new("进度", "季度", Unit::Count);
+        progress.category("2026-Q3", None);
+        progress.series("三无", vec![1826]);
+        progress.series("六有", vec![1]);
+        progress.series("已评", vec![2067]);
+        progress.overlapping();
+        let t = progress.table();
+        assert!(!t.contains('∑') && !t.contains("3894"), "{t}");
+    }
+
+    #[test]
+    fn the_status_grid_counts_each_status_and_leads_to_each_list() {
+        let cells = |n: usize| -> Vec<Cell> {
+            (0..n)
+                .map(|i| Cell {
+                    label: format!("小区{i}"),
+                    status: usize::from(i % 4 == 0),
+                })
+                .collect()
+        };
+        let lists = [Some("/list?status=six_have".to_string()), None];
+        let html = status_grid("状态", &["六有", "三无"], &cells(100), &lists);
+        assert_eq!(
+            html.matches("<rect x=").count(),
+            102,
+            "a square each, and two in the legend"
+        );
+        assert!(html.contains("<title>小区4 · 三无</title>"));
+        assert!(
+            !html.contains("<a href=\"/compounds"),
+            "nothing focusable in the picture"
+        );
+        assert!(html.contains(r#"<th scope="row"><a href="/list?status=six_have">六有</a></th><td class="num">75</td>"#), "{html}");
         assert!(html.contains(r#"<th scope="row">三无</th><td class="num">25</td>"#));
+        // A city: one path per status, a few dozen bytes per hundred compounds.
+        let city = status_grid("状态", &["六有", "三无"], &cells(2067), &lists);
+        assert_eq!(city.matches("<path ").count(), 2);
+        assert!(!city.contains("<title>小区"));
+        assert!(city.len() < 40 * 1024, "{} bytes", city.len());
+        assert!(
+            city.contains(r#"<td class="num">1,550</td>"#)
+                || city.contains(r#"<td class="num">1550</td>"#),
+            "{city}"
+        );
     }
 
     #[test]

@@ -81,6 +81,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("units", "单元", "Units"),
     ("unit", "单元", "Unit"),
     ("households", "户", "Households"),
+    ("dl_households", "房屋名录", "Households"),
     ("household", "户", "Household"),
     ("floor", "楼层", "Floor"),
     ("floors", "层数", "Floors"),

@@ -30,6 +30,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use linli_store::Store;
 use std::sync::Arc;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 
 pub use api::openapi_json;
 
@@ -113,6 +114,17 @@ pub fn app_with(store: Store, options: Options) -> Router {
             state.clone(),
             headers::security_headers,
         ))
+        // gzip for pages, CSS, JS, JSON and SVG when the client accepts it (a city page
+        // shrinks about tenfold on a phone's connection); images and tiny bodies go as they are.
+        .layer(
+            tower_http::compression::CompressionLayer::new().compress_when(
+                DefaultPredicate::new()
+                    .and(NotForContentType::const_new(
+                        "application/vnd.openxmlformats",
+                    ))
+                    .and(NotForContentType::const_new("application/zip")),
+            ),
+        )
         .layer(axum::middleware::from_fn(telemetry::log_request))
         .with_state(state)
 }

@@ -5,6 +5,8 @@
 //!
 //! - [`read`] turns `.xlsx`, `.xls` or `.csv` (UTF-8 or GBK) into raw rows of cell texts, one
 //!   row at a time (xlsx and csv are streamed; a row is dropped as soon as it is parsed);
+//! - [`hidden`] lists the rows and columns an `.xlsx` hides (read like the others, but the
+//!   preview says so);
 //! - [`columns`] finds the header row (Chinese or English names, anywhere in the first rows)
 //!   and [`parse`] cleans each row into a [`RosterRow`], carrying merged building and unit
 //!   cells down and collecting every problem with its Excel row, column and value;
@@ -20,6 +22,7 @@
 
 pub mod apply;
 pub mod columns;
+pub mod hidden;
 pub mod names;
 pub mod parse;
 pub mod people;

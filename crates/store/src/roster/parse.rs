@@ -237,6 +237,8 @@ pub struct Parsed {
     pub errors: Vec<Problem>,
     pub warnings: Vec<Problem>,
     pub header: Option<HeaderMap>,
+    /// The sheet the header was found on (counting from 0), where the rows come from.
+    pub sheet: usize,
 }
 
 /// Takes rows one by one from the reader and keeps only what is needed: the parsed rows.
@@ -294,6 +296,7 @@ impl Parser {
                     return Flow::Stop;
                 }
                 self.header = Some(h);
+                self.out.sheet = self.sheet;
                 return Flow::Continue;
             }
             return if row.line >= HEADER_SEARCH_ROWS {

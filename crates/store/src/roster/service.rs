@@ -6,6 +6,7 @@
 
 use super::apply::Applied;
 use super::columns::{Column, HeaderMap, letter};
+use super::hidden::{self, Hidden};
 use super::parse::Parser;
 use super::plan::{Note, Preview, Snapshot, preview};
 use super::read::{FileError, read_rows};
@@ -18,7 +19,7 @@ use crate::{Store, paths};
 use linli_domain::authz::Action;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
-use std::io::{Read, Seek};
+use std::io::{Read, Seek, SeekFrom};
 
 /// Previews are kept this long before they are cleared away.
 pub const PREVIEW_SECONDS: i64 = 24 * 3600;
@@ -82,17 +83,68 @@ fn header_notes(h: &HeaderMap) -> Vec<Note> {
     notes
 }
 
+/// Hidden rows (below the header) and columns were read like the others: say so, with where.
+fn hidden_note(h: &HeaderMap, hidden: &Hidden) -> Option<Note> {
+    /// How many hidden rows the note lists by number.
+    const LISTED: usize = 10;
+    let rows: Vec<u32> = hidden
+        .rows
+        .iter()
+        .copied()
+        .filter(|&r| r > h.line)
+        .collect();
+    let cols: Vec<String> = hidden
+        .cols
+        .iter()
+        .map(|&c| match h.texts.get(c).map(|t| t.trim()) {
+            Some(t) if !t.is_empty() => format!("{}「{t}」", letter(c)),
+            _ => letter(c),
+        })
+        .collect();
+    if rows.is_empty() && cols.is_empty() {
+        return None;
+    }
+    let mut listed: Vec<String> = rows.iter().take(LISTED).map(u32::to_string).collect();
+    if rows.len() > LISTED {
+        listed.push("…".into());
+    }
+    let listed = listed.join("、");
+    let (mut zh, mut en) = (Vec::new(), Vec::new());
+    if !rows.is_empty() {
+        zh.push(format!("{} 个隐藏的行（第 {listed} 行）", rows.len()));
+        en.push(format!("{} hidden row(s) (rows {listed})", rows.len()));
+    }
+    if !cols.is_empty() {
+        zh.push(format!("隐藏的列 {}", cols.join("、")));
+        en.push(format!("hidden column(s) {}", cols.join(", ")));
+    }
+    Some(Note {
+        zh: format!(
+            "文件中有{}：它们和其他行列一样被读取、导入了。",
+            zh.join("和")
+        ),
+        en: format!(
+            "The file has {}: they were read and imported like the others.",
+            en.join(" and ")
+        ),
+    })
+}
+
 /// Reads and checks a file against the compound: the rows (names made one, marked new or
 /// not) and the preview. Runs off the async runtime: it is all CPU.
 fn check_file<R: Read + Seek>(
     compound_name: &str,
     snap: &Snapshot,
-    input: R,
+    mut input: R,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(Vec<RosterRow>, Preview), FileError> {
     let mut parser = Parser::new(compound_name);
-    read_rows(input, &mut |row| parser.feed(row), progress)?;
+    read_rows(&mut input, &mut |row| parser.feed(row), progress)?;
     let parsed = parser.finish()?;
+    let hidden = match input.seek(SeekFrom::Start(0)) {
+        Ok(_) => hidden::hidden_in_xlsx(&mut input, parsed.sheet),
+        Err(_) => Hidden::default(),
+    };
     let mut rows = parsed.rows;
     let renamed = names::unify(&mut rows, &snap.buildings, &snap.units);
     for r in &mut rows {
@@ -107,6 +159,7 @@ fn check_file<R: Read + Seek>(
             problem.locate(h);
         }
         p.notes = header_notes(h);
+        p.notes.extend(hidden_note(h, &hidden));
     }
     p.renamed = renamed;
     p.people = ids.persons.len() as u64;

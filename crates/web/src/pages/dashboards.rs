@@ -60,16 +60,22 @@ pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
     }
     status.series(t.s("sd_compounds"), v.status.to_vec());
 
+    // `link(row, None)` is the row's list, `link(row, Some(status))` that row's compounds of
+    // one status.
     let stacked = |title: &str,
                    axis: &str,
                    rows: &[StatusRow],
-                   link: &dyn Fn(&StatusRow) -> Option<String>| {
+                   link: &dyn Fn(&StatusRow, Option<&str>) -> Option<String>| {
         let mut c = Chart::new(title, axis, Unit::Count);
         for r in rows {
-            c.category(r.label.clone(), link(r));
+            c.category(r.label.clone(), link(r, None));
         }
         for (k, name) in status_names.iter().enumerate() {
-            c.series(*name, rows.iter().map(|r| r.counts[k]).collect());
+            c.series_linked(
+                *name,
+                rows.iter().map(|r| r.counts[k]).collect(),
+                rows.iter().map(|r| link(r, Some(STATUSES[k]))).collect(),
+            );
         }
         c.bars()
     };
@@ -80,14 +86,20 @@ pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
             t.s("sd_chart_children"),
             t.s("sd_region"),
             &v.children,
-            &|r| Some(format!("/regions/{}/dashboard", r.key)),
+            &|r, status| match status {
+                None => Some(format!("/regions/{}/dashboard", r.key)),
+                Some(s) => Some(format!("/regions/{}/dashboard/compounds?status={s}", r.key)),
+            },
         )
     };
     let modes = stacked(
         t.s("sd_chart_modes"),
         t.s("management_mode"),
         &v.by_mode,
-        &|r| list_link(id, &format!("mode={}", r.key)),
+        &|r, status| match status {
+            None => list_link(id, &format!("mode={}", r.key)),
+            Some(s) => list_link(id, &format!("mode={}&status={s}", r.key)),
+        },
     );
 
     let mut progress = Chart::new(t.s("sd_chart_progress"), t.s("sd_period"), Unit::Count);
@@ -106,6 +118,8 @@ pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
         t.s("sd_assessed"),
         v.progress.iter().map(|p| p.assessed).collect(),
     );
+    // Assessed compounds include the three-no and the six-have ones: no sum of the three.
+    progress.overlapping();
 
     let mut aspects = Chart::new(t.s("sd_chart_aspects"), t.s("sd_aspect"), Unit::BasisPoints);
     for a in &v.aspects {
@@ -181,8 +195,11 @@ pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
         .map(|g| Cell {
             label: g.name.clone(),
             status: g.status,
-            link: Some(format!("/compounds/{}/standards", g.id)),
         })
+        .collect();
+    let status_lists: Vec<Option<String>> = STATUSES
+        .iter()
+        .map(|s| list_link(id, &format!("status={s}")))
         .collect();
     Charts {
         status: status.bars(),
@@ -198,7 +215,7 @@ pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
         } else {
             String::new()
         },
-        grid: status_grid(t.s("sd_chart_grid"), &status_names, &cells),
+        grid: status_grid(t.s("sd_chart_grid"), &status_names, &cells, &status_lists),
         tables,
     }
 }
@@ -277,7 +294,7 @@ async fn dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<FormatQuer
         return super::sheet_download(
             &ctx,
             format,
-            t.s("sd_dashboard"),
+            &format!("{}-{}", v.region_name, t.s("sd_dashboard")),
             &headers,
             &table_rows(&ch),
         )
@@ -358,6 +375,12 @@ async fn compounds(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ListQuery>
     let lang = ctx.lang;
     if let Some(format) = q.format.as_deref() {
         let filter = &filter;
+        // The region's name for the file's name (`遂宁市-小区名录-….xlsx`).
+        let region = s
+            .dashboard_compounds(actor, id, filter, PageRequest::new(Some(1), Some(1)), lang)
+            .await
+            .map_err(|e| ctx.err(e))?
+            .region_name;
         let all = super::all_pages(|p| async move {
             s.dashboard_compounds(actor, id, filter, p, lang)
                 .await
@@ -391,8 +414,8 @@ async fn compounds(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ListQuery>
                 ]
             })
             .collect();
-        return super::sheet_download(&ctx, format, t.s("sd_compounds"), &headers, &rows)
-            .map_err(|e| ctx.err(e));
+        let name = format!("{region}-{}", t.s("sd_compounds"));
+        return super::sheet_download(&ctx, format, &name, &headers, &rows).map_err(|e| ctx.err(e));
     }
     let v = s
         .dashboard_compounds(actor, id, &filter, PageRequest::new(q.page, None), lang)
@@ -608,7 +631,23 @@ mod tests {
                 .contains("/regions/14/dashboard/compounds?mode=self_managed")
         );
         assert!(ch.stars.contains("/regions/14/dashboard/compounds?stars=5"));
-        assert_eq!(ch.grid.matches("<a href=\"/compounds/").count(), 12);
+        assert!(
+            ch.modes
+                .contains("/regions/14/dashboard/compounds?mode=self_managed&amp;status=three_no"),
+            "a value of a stacked table leads to its own list: {}",
+            ch.modes
+        );
+        assert_eq!(
+            ch.grid.matches("<title>").count(),
+            12,
+            "each compound named"
+        );
+        assert!(
+            ch.grid
+                .contains(r#"<a href="/regions/14/dashboard/compounds?status=six_have">"#),
+            "{}",
+            ch.grid
+        );
         assert!(
             ch.elevators.is_empty(),
             "no elevator chart without projects"

@@ -54,6 +54,13 @@ fn households_sheet(ctx: &Ctx, format: &str, rows: Vec<HouseholdRow>) -> PageRes
         t.s("owners"),
         t.s("phone"),
     ];
+    // `纹江花园-房屋名录-2026-12-05.xlsx` when the list is one compound's.
+    let name = match rows.first() {
+        Some(first) if rows.iter().all(|h| h.compound == first.compound) => {
+            format!("{}-{}", first.compound, t.s("dl_households"))
+        }
+        _ => t.s("dl_households").to_string(),
+    };
     let rows: Vec<Vec<String>> = rows
         .into_iter()
         .map(|h| {
@@ -69,7 +76,7 @@ fn households_sheet(ctx: &Ctx, format: &str, rows: Vec<HouseholdRow>) -> PageRes
             ]
         })
         .collect();
-    super::sheet_download(ctx, format, t.s("households"), &headers, &rows).map_err(|e| ctx.err(e))
+    super::sheet_download(ctx, format, &name, &headers, &rows).map_err(|e| ctx.err(e))
 }
 
 #[derive(Template, WebTemplate)]

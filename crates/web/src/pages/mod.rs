@@ -325,8 +325,25 @@ pub fn sheet_download(
     Ok(voting::download(
         bytes,
         content_type,
-        &format!("linli-{}.{ext}", ctx.now),
+        &download_name(name, &china_date(ctx.now), ext),
     ))
+}
+
+/// `遂宁市-小区名录-2026-12-05.xlsx`: what the file holds and the day it was made, without the
+/// characters file systems refuse.
+pub fn download_name(what: &str, day: &str, ext: &str) -> String {
+    let what: String = what
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_control() || "/\\:*?\"<>|".contains(c) {
+                '-'
+            } else {
+                c
+            }
+        })
+        .collect();
+    format!("{what}-{day}.{ext}")
 }
 
 /// A QR code as inline SVG, at least `px` pixels square; empty if the text cannot be encoded.

@@ -254,17 +254,39 @@ async fn register_file(state: State, ctx: Ctx, Ids((id, file)): Ids<(i64, String
     ))
 }
 
+/// `attachment` with the file's own (Chinese) name as `filename*` (RFC 6266 / 5987), which every
+/// current browser uses, and an ASCII `filename` for the others.
+fn content_disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect();
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    let fallback = if ascii.trim_matches(|c: char| !c.is_ascii_alphabetic()).len() > ext.len() {
+        ascii
+    } else {
+        format!("linli{ascii}")
+    };
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'~') {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+}
+
 pub fn download(bytes: Vec<u8>, content_type: &str, name: &str) -> Response {
     let mut res = bytes.into_response();
     let h = res.headers_mut();
     if let Ok(v) = HeaderValue::from_str(content_type) {
         h.insert(header::CONTENT_TYPE, v);
     }
-    let safe: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-        .collect();
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{safe}\"")) {
+    if let Ok(v) = HeaderValue::from_str(&content_disposition(name)) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     h.insert(
