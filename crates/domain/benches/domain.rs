@@ -11,7 +11,8 @@ use linli_domain::decision::{
     Choice, ElectorHousehold, Electorate, Preset, TallyContext, VoterKey, tally,
 };
 use linli_domain::elevator::{
-    CoefficientTable, CostKind, HouseholdFloor, SplitMode, SubsidyPreset, apportion, split_month,
+    CoefficientTable, CostKind, HouseholdFloor, ShareMode, SplitMode, SubsidyPreset, apportion,
+    split_month,
 };
 use linli_domain::place::{Node, NodeKind, Path};
 use linli_domain::rating::{
@@ -301,7 +302,8 @@ fn bench_elevators(c: &mut Criterion) {
                         (CostKind::Maintenance, Fen(41_666)),
                         (CostKind::Electricity, Fen(23_457)),
                     ] {
-                        n += split_month(amount, mode, table, black_box(hh)).map_or(0, |l| l.len())
+                        n += split_month(amount, mode, ShareMode::Floors, table, black_box(hh))
+                            .map_or(0, |l| l.len())
                             + kind as usize;
                     }
                 }

@@ -131,6 +131,32 @@ both_backends! {
         assert_eq!(app.audit_count().await, audit + 3, "two costs and the split, each audited");
     }
 
+    async fn by_the_coefficients_on_an_equal_per_flat_plan_is_equal_per_flat(app) {
+        let street = app.token("street").await;
+        let id = equal_project(&app).await;
+        // A project whose plan shares the construction cost equally per flat (the demo plans
+        // are all by floor; a fixed plan cannot be edited, so the row is set here).
+        app.sql_exec(&format!("UPDATE elevator_project SET share_mode = 'equal_per_flat' WHERE id = {id}")).await;
+        let hh = households(&app, id).await;
+        let n = hh.len() as i64;
+        let month = this_month(&app, &street, id).await;
+        let (s, op) = app.api(&street, Method::PUT, &format!("/elevators/{id}/operation/split"), Some(json!({"split": "coefficients", "note": "与加装费用分摊方式相同"}))).await;
+        assert_eq!(s, 200, "{op}");
+        let (s, cost) = enter(&app, &street, id, json!({"month": month, "kind": "electricity", "amount": "234.57"})).await;
+        assert_eq!(s, 201, "{cost}");
+        assert_eq!(cost["cost"]["split"], "coefficients");
+        // Every flat the fen below 23,457 / n, the rest one each to the top floors first (then
+        // the lower id) — the first and second floors pay too: no floor table is used.
+        let mut by_top: Vec<(i64, i64)> = hh.clone();
+        by_top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let extra: Vec<i64> = by_top.iter().take((23_457 % n) as usize).map(|h| h.0).collect();
+        for (h, share) in parts(&cost) {
+            assert_eq!(share, 23_457 / n + i64::from(extra.contains(&h)), "household {h}");
+        }
+        assert_eq!(cost["sum"], 23_457);
+        assert_eq!(app.sql_i64(&format!("SELECT CAST(SUM(amount) AS BIGINT) FROM elevator_operation_share WHERE project_id = {id} AND month = '{month}'")).await, 23_457);
+    }
+
     async fn bad_running_costs_are_refused_and_corrections_need_confirming(app) {
         let street = app.token("street").await;
         let resident = app.token("resident").await;

@@ -10,7 +10,7 @@ mod common;
 #[path = "common/requests.rs"]
 mod rq_kit;
 
-use common::{Browser, TestApp, assert_api_error, csrf_of};
+use common::{TestApp, assert_api_error, csrf_of};
 use reqwest::Method;
 use rq_kit::{PDF, PHOTO, category, world};
 use serde_json::{Value, json};
@@ -46,46 +46,6 @@ async fn photo(app: &TestApp, token: &str, id: i64, bytes: Vec<u8>) -> (u16, Val
     .await
 }
 
-/// Posts a multipart form (text fields and files) as a browser would: (status, body, Location).
-async fn post_multipart(
-    b: &Browser,
-    action: &str,
-    fields: &[(&str, &str)],
-    files: &[(&str, &str, &[u8])],
-) -> (u16, String, Option<String>) {
-    let boundary = "----linli-test-boundary";
-    let mut body = Vec::new();
-    for (k, v) in fields {
-        body.extend(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
-    }
-    for (k, name, bytes) in files {
-        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{name}\"\r\nContent-Type: image/jpeg\r\n\r\n").as_bytes());
-        body.extend_from_slice(bytes);
-        body.extend(b"\r\n");
-    }
-    body.extend(format!("--{boundary}--\r\n").as_bytes());
-    let res = b
-        .client
-        .post(format!("{}{action}", b.base))
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    let location = res
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_string());
-    (status, res.text().await.unwrap(), location)
-}
-
 both_backends! {
     async fn the_pages_carry_a_report_with_photos_to_a_rating_and_the_figures(app) {
         let w = world(&app).await;
@@ -103,11 +63,11 @@ both_backends! {
         let action = format!("/compounds/{}/requests/new", w.compound);
         let leak_s = leak.to_string();
         // A PDF among the photos: the form comes back with the photo field marked, nothing written.
-        let (s, html, _) = post_multipart(&owner, &action, &[("_csrf", &csrf), ("category_id", &leak_s), ("place", &place), ("description", "厨房漏水")], &[("photos", "a.pdf", PDF)]).await;
+        let (s, html, _) = owner.post_multipart(&action, &[("_csrf", &csrf), ("category_id", &leak_s), ("place", &place), ("description", "厨房漏水")], &[("photos", "a.pdf", PDF)]).await;
         assert_eq!(s, 422);
         assert!(html.contains("只接受照片") && html.contains("厨房漏水"), "the form as typed, with the message");
         assert_eq!(app.sql_i64("SELECT COUNT(*) FROM service_request").await, 0);
-        let (s, _, location) = post_multipart(&owner, &action, &[("_csrf", &csrf), ("category_id", &leak_s), ("place", &place), ("description", "厨房漏水")], &[("photos", "a.jpg", PHOTO), ("photos", "b.jpg", PHOTO)]).await;
+        let (s, _, location) = owner.post_multipart(&action, &[("_csrf", &csrf), ("category_id", &leak_s), ("place", &place), ("description", "厨房漏水")], &[("photos", "a.jpg", PHOTO), ("photos", "b.jpg", PHOTO)]).await;
         assert_eq!(s, 303);
         let location = location.unwrap();
         let id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();

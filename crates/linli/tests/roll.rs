@@ -2,7 +2,9 @@
 //! persons vote for the flats they are the designated voter of, co-owners who are not are
 //! refused (or vote by proxy with the voter's authorisation), an owner of two flats casts one
 //! ballot for both, the developer's unsold flats are one voter, flats with no owner count but
-//! cannot be voted for, and relinking a person never moves an open vote's roll. A property
+//! cannot be voted for, and relinking a person never moves an open vote's roll; an election
+//! runs on the same roll, and its register says who cast each ballot and on whose authority;
+//! accounts are linked to persons when the household makes it unambiguous, else listed. A property
 //! test checks the frozen roll against one computed here, independently, from the same rows.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -417,6 +419,182 @@ both_backends! {
         assert!(html.contains("开发建设单位未售出 3 套，按一人计") && html.contains("1 套房屋没有登记业主"), "the printed notice states it");
         let (_, html) = browser.get(&format!("/proposals/{id}/register")).await;
         assert!(html.contains("开发公司 刘经理") && html.contains("开发建设单位授权委托书"), "the printed register says who and on whose authority");
+    }
+
+    async fn an_election_counts_on_the_same_roll_and_its_register_says_who_cast_each_ballot(app) {
+        let u = new_unit(&app, "选举名单单元").await;
+        // 101: 王 (designated) and 李 co-own it.  102: 张 alone.  201, 202: the developer's,
+        // unsold.  301: no owner on record.
+        let f101 = u.flat(&app, "101", "80.00").await;
+        let f102 = u.flat(&app, "102", "60.00").await;
+        let f201 = u.flat(&app, "201", "70.00").await;
+        let f202 = u.flat(&app, "202", "71.00").await;
+        let f301 = u.flat(&app, "301", "90.00").await;
+        let wang = u.owner(&app, f101, "王建华", "13800000401", "50").await;
+        let li = u.owner(&app, f101, "李秀英", "13800000402", "50").await;
+        let zhang = u.owner(&app, f102, "张国强", "13800000403", "100").await;
+        app.sql_exec(&format!("UPDATE household SET developer_unsold = TRUE WHERE id IN ({f201}, {f202})")).await;
+        let (li_token, _) = u.account(&app, f101, li, "li-el", "李秀英").await;
+        let (zhang_token, _) = u.account(&app, f102, zhang, "zhang-el", "张国强").await;
+
+        let (s, e) = app.api(&u.committee, Method::POST, &format!("/compounds/{}/elections", u.compound), Some(json!({"scope": "unit", "scope_id": u.id, "title": "选举单元长", "seats": 1}))).await;
+        assert_eq!(s, 201, "{e}");
+        let id = e["proposal"]["id"].as_i64().unwrap();
+        let mut cands = Vec::new();
+        for name in ["候选人甲", "候选人乙"] {
+            let (s, c) = app.api(&u.committee, Method::POST, &format!("/proposals/{id}/candidates"), Some(json!({"nominated_by": "residents", "name": name}))).await;
+            assert_eq!(s, 201, "{c}");
+            cands.push(c["id"].as_i64().unwrap());
+        }
+        let (s, p) = app.api(&u.committee, Method::POST, &format!("/proposals/{id}/stage"), Some(json!({"action": "submit"}))).await;
+        assert_eq!(s, 200, "{p}");
+        let (s, err) = u.open(&app, id, false).await;
+        assert_api_error(s, &err, 422, "ownerless_unconfirmed", Some("confirm_ownerless"));
+        let (s, p) = u.open(&app, id, true).await;
+        assert_eq!(s, 200, "{p}");
+        let reg = u.register(&app, id).await;
+        assert_eq!(reg.len(), 4, "王, 张, the developer, the ownerless flat: {reg:?}");
+        assert_eq!((row(&reg, "dev")["heads"].as_i64(), row(&reg, "dev")["area"].as_str()), (Some(1), Some("141.00")));
+        let ballots = async || app.sql_i64(&format!("SELECT COUNT(*) FROM election_ballot WHERE proposal_id = {id}")).await;
+        let cast = async |token: &str, body: Value| app.api(token, Method::POST, &format!("/proposals/{id}/election-ballots"), Some(body)).await;
+
+        // The co-owner who is not the designated voter: refused, naming him; nothing written.
+        let (s, err) = cast(&li_token, json!({"candidates": [cands[0]]})).await;
+        assert_api_error(s, &err, 422, "not_designated_voter", Some("household_id"));
+        assert!(err["message"].as_str().unwrap().contains("王建华"), "{err}");
+        assert_eq!(ballots().await, 0);
+        let li_browser = app.browser_login("li-el").await;
+        let (_, html) = li_browser.get(&format!("/proposals/{id}/election")).await;
+        assert!(html.contains("id=\"not-voter\"") && html.contains("王建华"), "the election page tells her why and what to do");
+        // By proxy with 王's signed authorisation she may.
+        let (s, err) = cast(&li_token, json!({"candidates": [cands[0]], "method": "proxy", "household_id": f101})).await;
+        assert_api_error(s, &err, 422, "needs_evidence", Some("file"));
+        let letter = upload(&app, &li_token, u.compound).await;
+        let (s, b) = cast(&li_token, json!({"candidates": [cands[0]], "method": "proxy", "household_id": f101, "evidence_id": letter})).await;
+        assert_eq!(s, 200, "{b}");
+        assert_eq!((b["voter_key"].as_str(), b["cast_by"].as_str(), b["authority"].as_str()), (Some(format!("p:{wang}").as_str()), Some("李秀英"), Some("proxy")));
+        // The owner votes for himself.
+        let (s, b) = cast(&zhang_token, json!({"candidates": [cands[1]]})).await;
+        assert_eq!(s, 200, "{b}");
+        assert_eq!((b["cast_by"].as_str(), b["authority"].as_str()), (Some("张国强"), Some("own")));
+
+        // No ballot for the ownerless flat, however recorded.
+        for body in [
+            json!({"candidates": [cands[0]], "method": "paper", "household_id": f301, "evidence_id": letter}),
+            json!({"candidates": [cands[0]], "method": "proxy", "voter_key": format!("h:{f301}"), "evidence_id": letter, "proxy_name": "某人"}),
+        ] {
+            let (s, err) = cast(&u.committee, body).await;
+            assert_api_error(s, &err, 422, "ownerless", Some("household_id"));
+        }
+        // The developer's one ballot: not on paper, not without the representative's name.
+        let (s, err) = cast(&u.committee, json!({"candidates": [cands[0]], "method": "paper", "household_id": f201, "evidence_id": letter})).await;
+        assert_api_error(s, &err, 422, "developer_needs_authorisation", Some("method"));
+        let (s, err) = cast(&u.committee, json!({"candidates": [cands[0]], "method": "proxy", "voter_key": "dev", "evidence_id": letter})).await;
+        assert_api_error(s, &err, 422, "required", Some("proxy_name"));
+        assert_eq!(ballots().await, 2, "nothing written by the refusals");
+        // The representative's ballot through the election's record form, the letter uploaded
+        // with it.
+        let browser = app.browser_login("committee").await;
+        let form = format!("/proposals/{id}/election/record");
+        let (s, html) = browser.get(&form).await;
+        assert_eq!(s, 200);
+        assert!(html.contains("name=\"proxy_name\"") && html.contains("name=\"voter_key\""), "the form has the representative's fields");
+        let csrf = common::csrf_of(&html);
+        let tick = format!("c_{}", cands[0]);
+        let fields = [("_csrf", csrf.as_str()), (tick.as_str(), "1"), ("method", "proxy"), ("voter_key", "dev"), ("proxy_name", "")];
+        let (s, html, _) = browser.post_multipart(&form, &fields, &[("file", "letter.jpg", common::TINY_JPEG)]).await;
+        assert_eq!(s, 422, "the name is required");
+        assert!(html.contains("checked") && html.contains("value=\"dev\""), "the refused form keeps what was typed");
+        let fields = [("_csrf", csrf.as_str()), (tick.as_str(), "1"), ("method", "proxy"), ("voter_key", "dev"), ("proxy_name", "开发公司 刘经理")];
+        let (s, _, location) = browser.post_multipart(&form, &fields, &[("file", "letter.jpg", common::TINY_JPEG)]).await;
+        assert_eq!((s, location.as_deref()), (303, Some(format!("/proposals/{id}/election").as_str())));
+
+        // The register: who cast each ballot, and on whose authority.
+        let reg = u.register(&app, id).await;
+        let who = |key: &str| {
+            let r = row(&reg, key);
+            (r["cast_by"].as_str().map(String::from), r["authority"].as_str().map(String::from), r["authority_label"].as_str().map(String::from))
+        };
+        assert_eq!(who(&format!("p:{wang}")), (Some("李秀英".into()), Some("proxy".into()), Some("投票人签字的授权委托书".into())));
+        assert_eq!(who(&format!("p:{zhang}")).0.as_deref(), Some("张国强"));
+        assert_eq!(who("dev"), (Some("开发公司 刘经理".into()), Some("developer_letter".into()), Some("开发建设单位授权委托书".into())));
+        assert!(row(&reg, &format!("h:{f301}"))["choice"].is_null());
+        assert_eq!(row(&reg, "dev")["choice_label"], "候选人甲");
+        // Every kept version says it too.
+        let (s, hist) = app.api(&u.committee, Method::GET, &format!("/proposals/{id}/election-ballots"), None).await;
+        assert_eq!(s, 200, "{hist}");
+        let dev: Vec<&Value> = hist.as_array().unwrap().iter().filter(|b| b["voter_key"] == "dev").collect();
+        assert_eq!(dev.len(), 1);
+        assert_eq!((dev[0]["cast_by"].as_str(), dev[0]["authority"].as_str()), (Some("开发公司 刘经理"), Some("developer_letter")));
+        // The printed register and the count: three of four heads took part.
+        let (_, html) = browser.get(&format!("/proposals/{id}/register")).await;
+        assert!(html.contains("开发公司 刘经理") && html.contains("李秀英") && html.contains("开发建设单位授权委托书"), "the printed register");
+        let (_, e) = app.api(&u.committee, Method::GET, &format!("/proposals/{id}/election"), None).await;
+        assert_eq!((e["count"]["participants_heads"].as_i64(), e["count"]["all_heads"].as_i64()), (Some(3), Some(4)), "{e}");
+        // Closed: 甲 has 王's and the developer's ballots; the notice says how the roll counted.
+        let (s, p) = app.api(&u.committee, Method::POST, &format!("/proposals/{id}/close"), Some(json!({"confirm": true}))).await;
+        assert_eq!((s, p["stage"].as_str()), (200, Some("passed")), "{p}");
+        let (s, html) = browser.get(&format!("/proposals/{id}/election/notice")).await;
+        assert_eq!(s, 200);
+        assert!(html.contains("候选人甲") && html.contains("开发建设单位未售出 2 套，按一人计") && html.contains("1 套房屋没有登记业主"), "the printed notice states it");
+        let report = app.store.verify_audit().await.unwrap();
+        assert!(report.broken.is_none(), "{report:?}");
+    }
+
+    async fn accounts_are_linked_when_unambiguous_else_listed_and_merging_keeps_the_frozen_roll(app) {
+        let u = new_unit(&app, "关联测试单元").await;
+        let f101 = u.flat(&app, "101", "80.00").await;
+        let f102 = u.flat(&app, "102", "60.00").await;
+        let wang = u.owner(&app, f101, "王建华", "13800000501", "50").await;
+        let li = u.owner(&app, f101, "李秀英", "13800000502", "50").await;
+        let zhang = u.owner(&app, f102, "张国强", "13800000503", "100").await;
+        // Two accounts claim 101 with invite codes issued for the flat, not for a person: one
+        // named as an owner on record, one not.
+        let claim = async |login: &str, name: &str| {
+            let (s, inv) = app.api(&u.committee, Method::POST, &format!("/households/{f101}/invites"), Some(json!({"role": "owner"}))).await;
+            assert_eq!(s, 201, "{inv}");
+            let account = app.store.create_account(login, None, name, DEMO_PASSWORD).await.unwrap();
+            let token = app.token(login).await;
+            let (s, c) = app.api(&token, Method::POST, "/invites/claim", Some(json!({"code": inv["code"]}))).await;
+            assert_eq!(s, 200, "{c}");
+            (token, account)
+        };
+        let (wang_token, wang_account) = claim("wang-link", "王建华").await;
+        let (x_token, x_account) = claim("x-link", "李女士").await;
+        let id = u.propose(&app, rule(true, true, true)).await;
+        let (s, p) = u.open(&app, id, false).await;
+        assert_eq!(s, 200, "{p}");
+
+        // The committee is shown the account nobody can tell apart, not the one the
+        // household's people make unambiguous.
+        let (s, list) = app.api(&u.committee, Method::GET, &format!("/households/{f101}/accounts-to-link"), None).await;
+        assert_eq!(s, 200, "{list}");
+        let listed: Vec<i64> = list.as_array().unwrap().iter().map(|a| a["account_id"].as_i64().unwrap()).collect();
+        assert_eq!(listed, vec![x_account], "{list}");
+        // 王's account votes as 王, and the link is written the first time it is needed.
+        let (s, b) = app.api(&wang_token, Method::POST, &format!("/proposals/{id}/ballots"), Some(json!({"choice": "yes"}))).await;
+        assert_eq!(s, 200, "{b}");
+        assert_eq!(b["voter_key"], format!("p:{wang}"));
+        assert_eq!(app.sql_i64(&format!("SELECT person_id FROM account WHERE id = {wang_account}")).await, wang);
+        // The other is refused until linked, with what to do; nothing written.
+        let (s, err) = app.api(&x_token, Method::POST, &format!("/proposals/{id}/ballots"), Some(json!({"choice": "no"}))).await;
+        assert_api_error(s, &err, 422, "account_not_linked", Some("voter"));
+        assert_eq!(ballots(&app, id).await, 1);
+        let (s, b) = app.api(&u.committee, Method::POST, &format!("/accounts/{x_account}/person"), Some(json!({"person_id": li}))).await;
+        assert_eq!(s, 204, "{b}");
+        // Linked to 李, a co-owner who is not the designated voter: refused, naming 王.
+        let (s, err) = app.api(&x_token, Method::POST, &format!("/proposals/{id}/ballots"), Some(json!({"choice": "no"}))).await;
+        assert_api_error(s, &err, 422, "not_designated_voter", Some("household_id"));
+        assert!(err["message"].as_str().unwrap().contains("王建华"), "{err}");
+
+        // Merging two people while the vote is open does not move its frozen roll.
+        let before = u.register(&app, id).await;
+        let (s, m) = app.api(&u.committee, Method::POST, &format!("/people/{zhang}/merge"), Some(json!({"other_id": li}))).await;
+        assert_eq!(s, 200, "{m}");
+        let after = u.register(&app, id).await;
+        let roll = |r: &[Value]| r.iter().map(|x| (x["voter_key"].clone(), x["name"].clone(), x["households"].clone(), x["area"].clone(), x["heads"].clone())).collect::<Vec<_>>();
+        assert_eq!(roll(&before), roll(&after));
+        assert_eq!(u.tally(&app, id).await["result"]["all"]["heads"], 2);
     }
 
     async fn a_preset_that_turns_a_switch_off_gets_the_other_count(app) {

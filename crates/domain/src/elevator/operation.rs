@@ -1,6 +1,7 @@
 //! Running the elevator (DOMAIN §6.2, issue 6 item 5): each month's maintenance, electricity
 //! and other costs, entered per project, are shared among the project's households —
-//! equally, or by the project's floor coefficients, as the project decided.
+//! equally, or "by the coefficients", i.e. as the project's plan shares its construction
+//! cost (floor coefficients, or equally per flat when the plan says so).
 //!
 //! Both ways go through the one largest-remainder split of [`super::shares`], so a month's
 //! cost of each kind adds up to the fen and the leftover fen follow the same stated rule
@@ -8,7 +9,9 @@
 //! entered for a month from the one the project went into operation up to the current
 //! month, never before and never ahead.
 
-use super::shares::{CoefficientTable, HouseholdFloor, apportion, largest_remainder};
+#[cfg(doc)]
+use super::shares::apportion;
+use super::shares::{CoefficientTable, HouseholdFloor, ShareMode, apportion_by};
 use crate::error::Invalid;
 use crate::lang::Lang;
 use crate::money::Fen;
@@ -23,7 +26,8 @@ pub enum SplitMode {
     /// The same for every household of the project (纹江花园: "shared equally per household").
     #[default]
     Equal,
-    /// By the project's floor-coefficient table, then equally within a floor.
+    /// As the plan shares the construction cost: by its floor coefficients (then equally
+    /// within a floor), or equally per flat when the plan's share mode says so.
     Coefficients,
 }
 
@@ -50,7 +54,10 @@ impl SplitMode {
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             SplitMode::Equal => lang.pick("每户均摊", "equally per household"),
-            SplitMode::Coefficients => lang.pick("按楼层系数分摊", "by the floor coefficients"),
+            SplitMode::Coefficients => lang.pick(
+                "按加装费用的分摊方案（楼层系数或每户均摊）",
+                "as the construction cost is shared (floor coefficients or equally per flat)",
+            ),
         }
     }
 }
@@ -108,13 +115,17 @@ pub struct OperationLine {
     pub share: Fen,
 }
 
-/// Splits one month's cost of one kind among the project's households. Refused: an amount
-/// of zero or less (`NotPositive`), no household to pay it (`NoHouseholds`); by
-/// coefficients, whatever [`apportion`] refuses (a floor the table lacks, a paying floor
-/// with nobody on it). Lines come back ordered by floor, then household id.
+/// Splits one month's cost of one kind among the project's households. "By the
+/// coefficients" means as the project's plan shares its construction cost (`plan`): by floor
+/// coefficients, or equally per flat when the plan says so — never the floor table of a plan
+/// that does not use it. Refused: an amount of zero or less (`NotPositive`), no household to
+/// pay it (`NoHouseholds`), a household listed twice (`HouseholdTwice`); by floor
+/// coefficients, whatever [`apportion`] refuses (a floor the table lacks, a paying floor with
+/// nobody on it). Lines come back ordered by floor, then household id.
 pub fn split_month(
     amount: Fen,
     mode: SplitMode,
+    plan: ShareMode,
     table: &CoefficientTable,
     households: &[HouseholdFloor],
 ) -> Result<Vec<OperationLine>, Invalid> {
@@ -124,30 +135,18 @@ pub fn split_month(
     if households.is_empty() {
         return Err(Invalid::NoHouseholds);
     }
-    let mut lines: Vec<OperationLine> = match mode {
-        SplitMode::Coefficients => apportion(amount, table, households)?
-            .into_iter()
-            .map(|l| OperationLine {
-                household_id: l.household_id,
-                floor: l.floor,
-                share: l.share,
-            })
-            .collect(),
-        SplitMode::Equal => {
-            let n = i128::try_from(households.len()).map_err(|_| Invalid::NotANumber)?;
-            let parts: Vec<(HouseholdFloor, i128, i128)> =
-                households.iter().map(|h| (*h, 1, n)).collect();
-            households
-                .iter()
-                .zip(largest_remainder(amount, &parts)?)
-                .map(|(h, share)| OperationLine {
-                    household_id: h.household_id,
-                    floor: h.floor,
-                    share,
-                })
-                .collect()
-        }
+    let by = match mode {
+        SplitMode::Coefficients => plan,
+        SplitMode::Equal => ShareMode::EqualPerFlat,
     };
+    let mut lines: Vec<OperationLine> = apportion_by(amount, by, table, households)?
+        .into_iter()
+        .map(|l| OperationLine {
+            household_id: l.household_id,
+            floor: l.floor,
+            share: l.share,
+        })
+        .collect();
     lines.sort_by(|a, b| {
         a.floor
             .cmp(&b.floor)
@@ -242,6 +241,7 @@ mod tests {
         let lines = split_month(
             MONTHLY_MAINTENANCE,
             SplitMode::Equal,
+            ShareMode::Floors,
             &CoefficientTable::preset_six_floors(),
             &unit(6, 2),
         )
@@ -258,6 +258,7 @@ mod tests {
         let lines = split_month(
             Fen(1_200),
             SplitMode::Equal,
+            ShareMode::Floors,
             &CoefficientTable::preset_six_floors(),
             &unit(6, 2),
         )
@@ -271,6 +272,7 @@ mod tests {
         let lines = split_month(
             Fen(100_000),
             SplitMode::Coefficients,
+            ShareMode::Floors,
             &CoefficientTable::preset_six_floors(),
             &unit(6, 2),
         )
@@ -285,6 +287,7 @@ mod tests {
         let lines = split_month(
             Fen(100_001),
             SplitMode::Coefficients,
+            ShareMode::Floors,
             &CoefficientTable::preset_six_floors(),
             &unit(6, 2),
         )
@@ -297,28 +300,98 @@ mod tests {
     }
 
     #[test]
+    fn by_the_coefficients_on_an_equal_per_flat_plan_is_equal() {
+        // The plan shares the construction cost equally per flat, so "by the coefficients"
+        // is equal too: 1,000.01 yuan among 12 flats, 8,333 fen each and 5 fen over, one each
+        // to 6F, 5F and 401 (equal remainders: higher floor, then lower id); the floor table,
+        // which would give the first two floors nothing, is not used.
+        let lines = split_month(
+            Fen(100_001),
+            SplitMode::Coefficients,
+            ShareMode::EqualPerFlat,
+            &CoefficientTable::preset_six_floors(),
+            &unit(6, 2),
+        )
+        .unwrap();
+        assert_eq!(
+            shares(&lines),
+            vec![
+                8_333, 8_333, 8_333, 8_333, 8_333, 8_333, 8_334, 8_333, 8_334, 8_334, 8_334, 8_334
+            ]
+        );
+        assert_eq!(
+            lines,
+            split_month(
+                Fen(100_001),
+                SplitMode::Equal,
+                ShareMode::Floors,
+                &CoefficientTable::preset_six_floors(),
+                &unit(6, 2),
+            )
+            .unwrap()
+        );
+        // A flat listed twice is refused either way.
+        let twice = [unit(6, 1), vec![unit(6, 1)[0]]].concat();
+        assert!(
+            split_month(
+                Fen(100),
+                SplitMode::Coefficients,
+                ShareMode::EqualPerFlat,
+                &CoefficientTable::preset_six_floors(),
+                &twice,
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
     fn bad_months_and_amounts_are_refused() {
         let table = CoefficientTable::preset_six_floors();
         assert_eq!(
-            split_month(Fen(0), SplitMode::Equal, &table, &unit(6, 1)),
+            split_month(
+                Fen(0),
+                SplitMode::Equal,
+                ShareMode::Floors,
+                &table,
+                &unit(6, 1)
+            ),
             Err(Invalid::NotPositive)
         );
         assert_eq!(
-            split_month(Fen(-5), SplitMode::Coefficients, &table, &unit(6, 1)),
+            split_month(
+                Fen(-5),
+                SplitMode::Coefficients,
+                ShareMode::Floors,
+                &table,
+                &unit(6, 1)
+            ),
             Err(Invalid::NotPositive)
         );
         assert_eq!(
-            split_month(Fen(100), SplitMode::Equal, &table, &[]),
+            split_month(Fen(100), SplitMode::Equal, ShareMode::Floors, &table, &[]),
             Err(Invalid::NoHouseholds)
         );
         let no_top: Vec<_> = unit(6, 1).into_iter().filter(|h| h.floor != 6).collect();
         assert_eq!(
-            split_month(Fen(100), SplitMode::Coefficients, &table, &no_top),
+            split_month(
+                Fen(100),
+                SplitMode::Coefficients,
+                ShareMode::Floors,
+                &table,
+                &no_top
+            ),
             Err(Invalid::EmptyFloor { floor: 6 })
         );
         // Equal does not care about the table.
         assert_eq!(
-            split_month(Fen(100), SplitMode::Equal, &table, &no_top).map(|l| l.len()),
+            split_month(
+                Fen(100),
+                SplitMode::Equal,
+                ShareMode::Floors,
+                &table,
+                &no_top
+            )
+            .map(|l| l.len()),
             Ok(5)
         );
 
@@ -364,7 +437,7 @@ mod tests {
             (CostKind::Maintenance, 41_666, SplitMode::Equal),
             (CostKind::Electricity, 23_457, SplitMode::Coefficients),
         ] {
-            for l in split_month(Fen(amount), mode, &table, &hh).unwrap() {
+            for l in split_month(Fen(amount), mode, ShareMode::Floors, &table, &hh).unwrap() {
                 lines.push((kind, l.household_id, l.share));
             }
         }
@@ -387,7 +460,7 @@ mod tests {
             let table = CoefficientTable::preset_for_floors(floors);
             let hh = unit(floors, per_floor);
             let mode = if coefficients { SplitMode::Coefficients } else { SplitMode::Equal };
-            let lines = split_month(Fen(amount), mode, &table, &hh).unwrap();
+            let lines = split_month(Fen(amount), mode, ShareMode::Floors, &table, &hh).unwrap();
             prop_assert_eq!(lines.len(), hh.len());
             prop_assert_eq!(lines.iter().map(|l| l.share.0).sum::<i64>(), amount);
             if mode == SplitMode::Equal {
@@ -402,7 +475,7 @@ mod tests {
         #[test]
         fn equal_shares_with_any_ids_sum_exactly(amount in 1i64..1_000_000_000, ids in prop::collection::btree_set(1i64..100_000, 1..60)) {
             let hh: Vec<HouseholdFloor> = ids.iter().map(|id| HouseholdFloor { household_id: *id, floor: (*id % 7) as i32 + 1 }).collect();
-            let lines = split_month(Fen(amount), SplitMode::Equal, &CoefficientTable::preset_six_floors(), &hh).unwrap();
+            let lines = split_month(Fen(amount), SplitMode::Equal, ShareMode::Floors, &CoefficientTable::preset_six_floors(), &hh).unwrap();
             prop_assert_eq!(lines.iter().map(|l| l.share.0).sum::<i64>(), amount);
         }
     }

@@ -590,6 +590,43 @@ impl Browser {
         )
     }
 
+    /// Posts a multipart form (text fields and files) as a browser would: (status, body, Location).
+    pub async fn post_multipart(
+        &self,
+        action: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> (u16, String, Option<String>) {
+        let boundary = "----linli-test-boundary";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for (k, name, bytes) in files {
+            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{name}\"\r\nContent-Type: image/jpeg\r\n\r\n").as_bytes());
+            body.extend_from_slice(bytes);
+            body.extend(b"\r\n");
+        }
+        body.extend(format!("--{boundary}--\r\n").as_bytes());
+        let res = self
+            .client
+            .post(format!("{}{action}", self.base))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        answer(res).await
+    }
+
     /// Loads `form_page`, takes its CSRF token, and posts `fields` to `action`.
     pub async fn submit(
         &self,
@@ -608,13 +645,18 @@ impl Browser {
             .send()
             .await
             .unwrap();
-        let status = res.status().as_u16();
-        let location = res
-            .headers()
-            .get("location")
-            .map(|l| l.to_str().unwrap().to_string());
-        (status, res.text().await.unwrap(), location)
+        answer(res).await
     }
+}
+
+/// A form post's answer as a test reads it: (status, body, Location).
+async fn answer(res: reqwest::Response) -> (u16, String, Option<String>) {
+    let status = res.status().as_u16();
+    let location = res
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_string());
+    (status, res.text().await.unwrap(), location)
 }
 
 /// Declares each test for SQLite and for PostgreSQL. `both_backends!(fixed_clock; …)` gives

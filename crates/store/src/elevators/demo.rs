@@ -11,8 +11,8 @@ use crate::entity::{
 use linli_domain::Fen;
 use linli_domain::elevator::operation::MONTHLY_MAINTENANCE;
 use linli_domain::elevator::{
-    CoefficientTable, CostKind, ElevatorStage, HouseholdFloor, SplitMode, SubsidyPreset, apportion,
-    split_month,
+    CoefficientTable, CostKind, ElevatorStage, HouseholdFloor, ShareMode, SplitMode, SubsidyPreset,
+    apportion, split_month,
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -95,7 +95,7 @@ pub(crate) async fn seed_demo_projects<C: ConnectionTrait>(
             subsidy_custom: Set(0),
             subsidy: Set(subsidy.0),
             coefficients: Set(serde_json::to_string(&table)?),
-            share_mode: Set("floors".into()),
+            share_mode: Set(ShareMode::Floors.as_str().into()),
             notice_days: Set(15),
             shares_fixed_at: Set(Some(funding_at)),
             created_by: Set(0),
@@ -225,7 +225,7 @@ async fn seed_running_costs<C: ConnectionTrait>(
             (CostKind::Maintenance, MONTHLY_MAINTENANCE),
             (CostKind::Electricity, electricity),
         ] {
-            let Ok(parts) = split_month(amount, split, table, &floors) else {
+            let Ok(parts) = split_month(amount, split, ShareMode::Floors, table, &floors) else {
                 continue;
             };
             let new = NewCost {

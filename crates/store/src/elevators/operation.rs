@@ -589,7 +589,7 @@ impl Store {
                 floor: s.floor,
             })
             .collect();
-        let lines = split_month(amount, split, &p.table, &floors).map_err(|e| {
+        let lines = split_month(amount, split, p.mode, &p.table, &floors).map_err(|e| {
             ServiceError::invalid(
                 if e == Invalid::NoHouseholds {
                     "household_id"

@@ -71,6 +71,11 @@ pub mod election_ballot {
         pub note: Option<String>,
         pub cast_at: i64,
         pub revision: i32,
+        /// Who cast it: the voter, or the proxy holding their authorisation.
+        pub cast_by: String,
+        pub cast_by_person_id: Option<i64>,
+        /// `own`, `proxy` or `developer_letter` (`Authority`).
+        pub authority: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -99,6 +104,11 @@ pub mod election_ballot_event {
         pub note: Option<String>,
         pub cast_at: i64,
         pub revision: i32,
+        /// Who cast it: the voter, or the proxy holding their authorisation.
+        pub cast_by: String,
+        pub cast_by_person_id: Option<i64>,
+        /// `own`, `proxy` or `developer_letter` (`Authority`).
+        pub authority: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

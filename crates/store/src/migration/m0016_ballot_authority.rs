@@ -21,34 +21,13 @@ impl MigrationName for Migration {
 const ONE_ROW_PER_FLAT: &str = "ix_elector_household_proposal_id_household_id";
 const ONE_ROW_PER_VOTER: &str = "ix_elector_household_proposal_id_household_id_voter_key";
 
-/// SQLite adds one column per ALTER TABLE.
 const BALLOT_TABLES: [&str; 2] = ["ballot", "ballot_event"];
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for table in BALLOT_TABLES {
-            m.alter_table(
-                Table::alter()
-                    .table(t(table))
-                    .add_column(string(t("cast_by")).default(""))
-                    .to_owned(),
-            )
-            .await?;
-            m.alter_table(
-                Table::alter()
-                    .table(t(table))
-                    .add_column(big_integer_null(t("cast_by_person_id")))
-                    .to_owned(),
-            )
-            .await?;
-            m.alter_table(
-                Table::alter()
-                    .table(t(table))
-                    .add_column(string(t("authority")).default("own"))
-                    .to_owned(),
-            )
-            .await?;
+            add_authority(m, table).await?;
         }
         m.alter_table(
             Table::alter()
@@ -94,16 +73,36 @@ impl MigrationTrait for Migration {
         )
         .await?;
         for table in BALLOT_TABLES {
-            for col in ["authority", "cast_by_person_id", "cast_by"] {
-                m.alter_table(
-                    Table::alter()
-                        .table(t(table))
-                        .drop_column(t(col))
-                        .to_owned(),
-                )
-                .await?;
-            }
+            drop_authority(m, table).await?;
         }
         Ok(())
     }
+}
+
+/// Adds who cast a ballot (`cast_by`, `cast_by_person_id`) and on whose authority
+/// (`authority`) to a table of ballots or of their kept versions.
+pub(super) async fn add_authority(m: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
+    // SQLite adds one column per ALTER TABLE.
+    for column in [
+        string(t("cast_by")).default("").to_owned(),
+        big_integer_null(t("cast_by_person_id")),
+        string(t("authority")).default("own").to_owned(),
+    ] {
+        m.alter_table(Table::alter().table(t(table)).add_column(column).to_owned())
+            .await?;
+    }
+    Ok(())
+}
+
+pub(super) async fn drop_authority(m: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
+    for col in ["authority", "cast_by_person_id", "cast_by"] {
+        m.alter_table(
+            Table::alter()
+                .table(t(table))
+                .drop_column(t(col))
+                .to_owned(),
+        )
+        .await?;
+    }
+    Ok(())
 }

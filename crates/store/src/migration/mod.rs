@@ -23,6 +23,7 @@ mod m0017_share_fractions;
 mod m0018_account_limits;
 mod m0021_delivery;
 mod m0022_audit_state;
+mod m0023_election_ballot_authority;
 mod m0025_agenda_indexes;
 
 pub struct Migrator;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0018_account_limits::Migration),
             Box::new(m0021_delivery::Migration),
             Box::new(m0022_audit_state::Migration),
+            Box::new(m0023_election_ballot_authority::Migration),
             Box::new(m0025_agenda_indexes::Migration),
         ]
     }

@@ -168,8 +168,14 @@ pub struct ElectionBallotInput {
     /// `online` (the owner), `assisted`, `proxy`, `remote` or `paper`.
     #[serde(default)]
     pub method: String,
+    /// The household voted for. Online it may be left out (the voter's one ballot covers all
+    /// the flats they vote for); recorded ballots name it, or the voter.
     #[serde(default)]
     pub household_id: Option<i64>,
+    /// The voter of the roll (`p:12`, `dev`), for recorded ballots when a flat has several
+    /// or for the developer's one ballot.
+    #[serde(default)]
+    pub voter_key: Option<String>,
     #[serde(default)]
     pub evidence_id: Option<i64>,
     #[serde(default)]
@@ -225,6 +231,9 @@ pub struct ElectionCount {
     pub unfilled: usize,
     /// "当选 3 人" / "第二轮…" — the result in one sentence.
     pub summary: String,
+    /// How the roll counted what SPC Art. 9 counts specially, for the notice:
+    /// "开发建设单位未售出 12 套，按一人计", "3 套房屋没有登记业主：计入总数，但无法为其投票".
+    pub roll_notes: Vec<String>,
     #[schema(value_type = Object)]
     pub result: ElectionResult,
 }
@@ -279,6 +288,28 @@ pub struct ElectionBallotView {
     pub witness: Option<String>,
     pub cast_at: i64,
     pub revision: i32,
+    /// Who cast it: the voter, or the proxy holding their authorisation.
+    pub cast_by: String,
+    /// `own`, `proxy` or `developer_letter`.
+    pub authority: String,
+}
+
+/// An [`ElectionBallotView`] from the current ballot row or a kept version (same columns).
+macro_rules! ballot_view {
+    ($b:expr) => {
+        ElectionBallotView {
+            voter_key: $b.voter_key,
+            candidates: parse_ids(&$b.candidate_ids),
+            method: $b.method,
+            recorder_name: $b.recorder_name,
+            evidence_id: $b.evidence_id,
+            witness: $b.witness,
+            cast_at: $b.cast_at,
+            revision: $b.revision,
+            cast_by: $b.cast_by,
+            authority: $b.authority,
+        }
+    };
 }
 
 fn parse_ids(s: &str) -> Vec<i64> {
@@ -477,6 +508,16 @@ impl Store {
                 }
                 None => None,
             },
+        };
+        let count = match count {
+            Some(c) => {
+                let (electorate, _) = self.frozen_electorate(self.read(), id).await?;
+                Some(ElectionCount {
+                    roll_notes: super::voting::roll_notes(&electorate, lang),
+                    ..c
+                })
+            }
+            None => None,
         };
         let own = self.own_voter(actor, &p).await?;
         let (my_ballot, my_households) = match &own {
@@ -688,13 +729,14 @@ impl Store {
         let req = super::voting::CastRequest {
             method,
             household_id: input.household_id,
-            voter_key: None,
+            voter_key: input.voter_key.as_deref(),
             proxy_name: proxy_name.as_ref(),
             evidence_id: input.evidence_id,
             witness: witness.as_ref(),
             note: note.as_ref(),
         };
-        let voter_key = self.ballot_voter(actor, &p, &req).await?.voter_key;
+        let cast = self.ballot_voter(actor, &p, &req).await?;
+        let voter_key = cast.voter_key.clone();
         let t = self.now();
         let txn = self.begin_write().await?;
         super::voting::lock_open_vote(&txn, id, t).await?;
@@ -710,6 +752,9 @@ impl Store {
             note: Set(note.map(Text::into_string)),
             cast_at: Set(t),
             revision: Set(1),
+            cast_by: Set(cast.cast_by.chars().take(200).collect()),
+            cast_by_person_id: Set(cast.cast_by_person_id),
+            authority: Set(cast.authority.as_str().to_string()),
             ..Default::default()
         })
         .on_conflict(
@@ -726,6 +771,9 @@ impl Store {
                 election_ballot::Column::Witness,
                 election_ballot::Column::Note,
                 election_ballot::Column::CastAt,
+                election_ballot::Column::CastBy,
+                election_ballot::Column::CastByPersonId,
+                election_ballot::Column::Authority,
             ])
             .value(
                 election_ballot::Column::Revision,
@@ -753,6 +801,9 @@ impl Store {
             note: Set(b.note.clone()),
             cast_at: Set(b.cast_at),
             revision: Set(b.revision),
+            cast_by: Set(b.cast_by.clone()),
+            cast_by_person_id: Set(b.cast_by_person_id),
+            authority: Set(b.authority.clone()),
             ..Default::default()
         })
         .exec_without_returning(&txn)
@@ -767,7 +818,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        Ok(ballot_view(b))
+        Ok(ballot_view!(b))
     }
 
     /// Every version of every election ballot, in the order cast: for those who run or
@@ -787,19 +838,7 @@ impl Store {
             .order_by_asc(election_ballot_event::Column::Id)
             .all(self.read())
             .await?;
-        Ok(rows
-            .into_iter()
-            .map(|b| ElectionBallotView {
-                voter_key: b.voter_key,
-                candidates: parse_ids(&b.candidate_ids),
-                method: b.method,
-                recorder_name: b.recorder_name,
-                evidence_id: b.evidence_id,
-                witness: b.witness,
-                cast_at: b.cast_at,
-                revision: b.revision,
-            })
-            .collect())
+        Ok(rows.into_iter().map(|b| ballot_view!(b)).collect())
     }
 
     /// Counts the election on its frozen roll.
@@ -1009,19 +1048,6 @@ impl Store {
     }
 }
 
-fn ballot_view(b: election_ballot::Model) -> ElectionBallotView {
-    ElectionBallotView {
-        voter_key: b.voter_key,
-        candidates: parse_ids(&b.candidate_ids),
-        method: b.method,
-        recorder_name: b.recorder_name,
-        evidence_id: b.evidence_id,
-        witness: b.witness,
-        cast_at: b.cast_at,
-        revision: b.revision,
-    }
-}
-
 fn count_view(
     r: &ElectionResult,
     cands: &[candidate::Model],
@@ -1112,6 +1138,7 @@ fn count_view(
         second_round_seats: r.second_round_seats,
         unfilled: r.unfilled,
         summary,
+        roll_notes: Vec::new(),
         result: r.clone(),
     }
 }

@@ -1114,15 +1114,7 @@ impl Store {
                         .map(|c| c.label(lang).to_string())
                         .unwrap_or_default();
                     let choice = b.choice.clone();
-                    let (cast_by, authority) = (b.cast_by.clone(), b.authority.clone());
-                    (
-                        b.voter_key.clone(),
-                        Cast {
-                            cast_by,
-                            authority,
-                            ..cast!(b, choice, label)
-                        },
-                    )
+                    (b.voter_key.clone(), cast!(b, choice, label))
                 })
                 .collect()
         };
@@ -1370,7 +1362,7 @@ pub(super) struct Cast {
     pub witness: Option<String>,
     pub cast_at: i64,
     pub revision: i32,
-    /// Empty for election ballots, which do not record them yet.
+    /// Who cast it, and on whose authority (`Authority`).
     pub cast_by: String,
     pub authority: String,
 }
@@ -1387,8 +1379,8 @@ macro_rules! cast {
             witness: $b.witness,
             cast_at: $b.cast_at,
             revision: $b.revision,
-            cast_by: String::new(),
-            authority: String::new(),
+            cast_by: $b.cast_by,
+            authority: $b.authority,
         }
     };
 }
@@ -1494,7 +1486,7 @@ fn tally_view(
 }
 
 /// What the roll counted as SPC Art. 9 says, in words for the notice.
-fn roll_notes(e: &Electorate, lang: Lang) -> Vec<String> {
+pub(super) fn roll_notes(e: &Electorate, lang: Lang) -> Vec<String> {
     let mut notes = Vec::new();
     let dev = e.developer_flats();
     if dev > 0 {

@@ -2,6 +2,7 @@
 //! ballot, the count), recording a ballot for someone, printable ballot papers and the result
 //! notice, and granting the elected their roles.
 
+use super::recording::RecordFields;
 use super::{Chrome, PageResult, chrome};
 use crate::ctx::Ctx;
 use crate::form::{CsrfForm, CsrfMultipart, Ids, Q};
@@ -17,7 +18,7 @@ use axum::routing::{get, post};
 use linli_domain::Invalid;
 use linli_domain::decision::CastMethod;
 use linli_store::ServiceError;
-use linli_store::files::{MAX_FILE_BYTES, Purpose};
+use linli_store::files::MAX_FILE_BYTES;
 use linli_store::proposals::{
     ElectionBallotInput, ElectionCount, ElectionInput, ElectionView, Nomination, NominationInput,
     RolesGranted,
@@ -180,6 +181,8 @@ struct Page {
     nominations: Vec<(&'static str, &'static str)>,
     errors: Vec<String>,
     granted: Option<RolesGranted>,
+    /// Why the actor, an owner of a flat on the roll, does not vote for it (and what to do).
+    not_voter: Option<String>,
 }
 
 impl Page {
@@ -201,6 +204,12 @@ async fn election_page(
         .election(actor, id, ctx.lang)
         .await
         .map_err(|e| ctx.err(e))?;
+    let not_voter = state
+        .store
+        .why_not_voter(actor, id)
+        .await
+        .map_err(|e| ctx.err(e))?
+        .map(|e| e.error.message(ctx.lang));
     let (t, c) = chrome(ctx);
     let nominations = Nomination::ALL
         .iter()
@@ -221,6 +230,7 @@ async fn election_page(
             nominations,
             errors,
             granted,
+            not_voter,
         },
     )
         .into_response())
@@ -334,19 +344,24 @@ struct RecordPage {
     t: T,
     c: Chrome,
     e: ElectionView,
-    household: String,
-    method: String,
-    witness: String,
-    note: String,
+    r: RecordFields,
+    /// The candidates ticked, kept when the form is refused.
+    chosen: Vec<i64>,
     methods: Vec<(&'static str, &'static str)>,
     errors: Vec<String>,
+}
+
+impl RecordPage {
+    fn ticked(&self, id: &i64) -> bool {
+        self.chosen.contains(id)
+    }
 }
 
 async fn record_form(
     state: &AppState,
     ctx: &Ctx,
     id: i64,
-    household: String,
+    r: RecordFields,
 ) -> Result<RecordPage, crate::error::WebError> {
     let actor = ctx.actor()?;
     let e = state
@@ -358,20 +373,13 @@ async fn record_form(
         return Err(ctx.err(ServiceError::Forbidden));
     }
     let (t, c) = chrome(ctx);
-    let methods = CastMethod::ALL
-        .iter()
-        .filter(|m| **m != CastMethod::Online)
-        .map(|m| (m.as_str(), m.label(ctx.lang)))
-        .collect();
     Ok(RecordPage {
         t,
         c,
         e,
-        household,
-        method: CastMethod::Assisted.as_str().into(),
-        witness: String::new(),
-        note: String::new(),
-        methods,
+        r,
+        chosen: Vec::new(),
+        methods: RecordFields::methods(ctx.lang),
         errors: Vec::new(),
     })
 }
@@ -382,26 +390,19 @@ async fn record_page(
     Ids(id): Ids<i64>,
     Q(q): Q<RecordQuery>,
 ) -> PageResult {
-    Ok(record_form(
-        &state,
-        &ctx,
-        id,
-        q.household.map(|h| h.to_string()).unwrap_or_default(),
-    )
-    .await?
-    .into_response())
+    let household = q.household.map(|h| h.to_string()).unwrap_or_default();
+    Ok(record_form(&state, &ctx, id, RecordFields::new(household))
+        .await?
+        .into_response())
 }
 
-/// A ballot recorded for a household, with its evidence uploaded in the same form; the
+/// A ballot recorded for a household or a voter (the developer's representative's, with the
+/// letter of authorisation as evidence), the evidence uploaded in the same form; the
 /// candidates are the ticked `c_<id>` boxes.
 async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) -> PageResult {
     let actor = ctx.actor()?;
     let s = &state.store;
-    let household = form.text("household_id");
-    let mut page = record_form(&state, &ctx, id, household.clone()).await?;
-    page.method = form.text("method");
-    page.witness = form.text("witness");
-    page.note = form.text("note");
+    let mut page = record_form(&state, &ctx, id, RecordFields::read(&form)).await?;
     let compound_id = page.e.proposal.compound_id;
     let mut candidates: Vec<i64> = form
         .fields
@@ -409,30 +410,18 @@ async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) 
         .filter_map(|k| k.strip_prefix("c_")?.parse().ok())
         .collect();
     candidates.sort_unstable();
+    page.chosen = candidates.clone();
     let result = async {
-        let household_id = match household.trim() {
-            "" => None,
-            h => Some(
-                h.parse::<i64>()
-                    .map_err(|_| ServiceError::invalid("household_id", Invalid::NotANumber))?,
-            ),
-        };
-        let evidence_id = match form.file {
-            Some((name, bytes)) => Some(
-                s.save_file(actor, compound_id, Purpose::Evidence, &name, bytes)
-                    .await?
-                    .id,
-            ),
-            None => None,
-        };
+        let r = page.r.recorded(s, actor, compound_id, form.file).await?;
         let input = ElectionBallotInput {
             candidates,
-            method: page.method.clone(),
-            household_id,
-            evidence_id,
-            witness: page.witness.clone(),
-            note: page.note.clone(),
-            ..Default::default()
+            method: page.r.method.clone(),
+            household_id: r.household_id,
+            voter_key: r.voter_key,
+            evidence_id: r.evidence_id,
+            witness: page.r.witness.clone(),
+            note: page.r.note.clone(),
+            proxy_name: page.r.proxy_name.clone(),
         };
         s.cast_election_ballot(actor, id, &input).await
     }

@@ -17,6 +17,7 @@ mod people;
 mod places;
 mod proposals;
 mod ratings;
+mod recording;
 mod requests;
 pub(crate) mod roster;
 mod standards;

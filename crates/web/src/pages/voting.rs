@@ -2,6 +2,7 @@
 //! ballot for someone (with its evidence), the door-knocking list, the ballot register, the
 //! printable result notice and consent forms, and the stored files.
 
+use super::recording::RecordFields;
 use super::{Chrome, PageResult, chrome};
 use crate::ctx::Ctx;
 use crate::form::{CsrfForm, CsrfMultipart, Ids, Q};
@@ -14,9 +15,9 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use linli_domain::decision::{CastMethod, Choice};
+use linli_domain::decision::Choice;
 use linli_store::ServiceError;
-use linli_store::files::{MAX_FILE_BYTES, Purpose};
+use linli_store::files::MAX_FILE_BYTES;
 use linli_store::proposals::{
     BallotInput, KnockList, ProposalView, RegisterRow, SheetKind, TallyView, VisitInput,
     VisitOutcome,
@@ -52,42 +53,27 @@ struct RecordPage {
     t: T,
     c: Chrome,
     p: ProposalView,
-    household: String,
+    r: RecordFields,
     choice: String,
-    method: String,
-    witness: String,
-    note: String,
-    proxy_name: String,
-    voter_key: String,
     choices: Vec<(&'static str, &'static str)>,
     methods: Vec<(&'static str, &'static str)>,
     errors: Vec<String>,
 }
 
-fn record_form(ctx: &Ctx, p: ProposalView, household: String) -> RecordPage {
+fn record_form(ctx: &Ctx, p: ProposalView, r: RecordFields) -> RecordPage {
     let (t, c) = chrome(ctx);
     let choices = Choice::ALL
         .iter()
         .map(|ch| (ch.as_str(), ch.label(ctx.lang)))
         .collect();
-    let methods = CastMethod::ALL
-        .iter()
-        .filter(|m| **m != CastMethod::Online)
-        .map(|m| (m.as_str(), m.label(ctx.lang)))
-        .collect();
     RecordPage {
         t,
         c,
         p,
-        household,
+        r,
         choice: String::new(),
-        method: CastMethod::Assisted.as_str().into(),
-        witness: String::new(),
-        note: String::new(),
-        proxy_name: String::new(),
-        voter_key: String::new(),
         choices,
-        methods,
+        methods: RecordFields::methods(ctx.lang),
         errors: Vec::new(),
     }
 }
@@ -107,12 +93,8 @@ async fn record_page(
     if !p.can.record_ballots && !p.can.manage {
         return Err(ctx.err(ServiceError::Forbidden));
     }
-    Ok(record_form(
-        &ctx,
-        p,
-        q.household.map(|h| h.to_string()).unwrap_or_default(),
-    )
-    .into_response())
+    let household = q.household.map(|h| h.to_string()).unwrap_or_default();
+    Ok(record_form(&ctx, p, RecordFields::new(household)).into_response())
 }
 
 /// A ballot recorded for a household, with the evidence file uploaded in the same form.
@@ -123,38 +105,20 @@ async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) 
         .proposal(actor, id, ctx.lang)
         .await
         .map_err(|e| ctx.err(e))?;
-    let household = form.text("household_id");
-    let mut page = record_form(&ctx, p.clone(), household.clone());
+    let compound_id = p.compound_id;
+    let mut page = record_form(&ctx, p, RecordFields::read(&form));
     page.choice = form.text("choice");
-    page.method = form.text("method");
-    page.witness = form.text("witness");
-    page.note = form.text("note");
-    page.proxy_name = form.text("proxy_name");
-    page.voter_key = form.text("voter_key");
     let result = async {
-        let household_id = match household.trim() {
-            "" => None,
-            h => Some(h.parse::<i64>().map_err(|_| {
-                ServiceError::invalid("household_id", linli_domain::Invalid::NotANumber)
-            })?),
-        };
-        let evidence_id = match form.file {
-            Some((name, bytes)) => Some(
-                s.save_file(actor, p.compound_id, Purpose::Evidence, &name, bytes)
-                    .await?
-                    .id,
-            ),
-            None => None,
-        };
+        let r = page.r.recorded(s, actor, compound_id, form.file).await?;
         let input = BallotInput {
             choice: page.choice.clone(),
-            method: page.method.clone(),
-            household_id,
-            voter_key: Some(page.voter_key.trim().to_string()).filter(|k| !k.is_empty()),
-            evidence_id,
-            witness: page.witness.clone(),
-            note: page.note.clone(),
-            proxy_name: page.proxy_name.clone(),
+            method: page.r.method.clone(),
+            household_id: r.household_id,
+            voter_key: r.voter_key,
+            evidence_id: r.evidence_id,
+            witness: page.r.witness.clone(),
+            note: page.r.note.clone(),
+            proxy_name: page.r.proxy_name.clone(),
         };
         s.cast_ballot(actor, id, &input).await
     }

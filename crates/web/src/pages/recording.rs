@@ -1,0 +1,96 @@
+//! What every form that records a ballot for someone shares, whether the ballot says yes or
+//! no or names candidates: the flat or the voter it is for, how it was cast, its evidence
+//! file, the witness, the proxy who cast it (the developer's representative among them) and
+//! a note. One reading of the form and one template part (`ballot_record_fields.html`), so
+//! the proposal's and the election's forms cannot drift apart.
+
+use crate::form::CsrfMultipart;
+use linli_domain::Invalid;
+use linli_domain::decision::CastMethod;
+use linli_store::accounts::Actor;
+use linli_store::files::Purpose;
+use linli_store::{ServiceError, Store};
+
+/// The shared fields of a recorded ballot, as typed (so a refused form shows them again).
+#[derive(Debug, Clone)]
+pub(super) struct RecordFields {
+    pub household: String,
+    pub method: String,
+    pub witness: String,
+    pub note: String,
+    pub proxy_name: String,
+    pub voter_key: String,
+}
+
+/// A recorded ballot's flat, voter and evidence, parsed and the evidence file saved.
+pub(super) struct Recorded {
+    pub household_id: Option<i64>,
+    pub voter_key: Option<String>,
+    pub evidence_id: Option<i64>,
+}
+
+impl RecordFields {
+    /// An empty form for a flat (or none), assisted by default.
+    pub fn new(household: String) -> RecordFields {
+        RecordFields {
+            household,
+            method: CastMethod::Assisted.as_str().into(),
+            witness: String::new(),
+            note: String::new(),
+            proxy_name: String::new(),
+            voter_key: String::new(),
+        }
+    }
+
+    pub fn read(form: &CsrfMultipart) -> RecordFields {
+        RecordFields {
+            household: form.text("household_id"),
+            method: form.text("method"),
+            witness: form.text("witness"),
+            note: form.text("note"),
+            proxy_name: form.text("proxy_name"),
+            voter_key: form.text("voter_key"),
+        }
+    }
+
+    /// The ways a ballot can be recorded for someone (online is the voter's own), for the form.
+    pub fn methods(lang: linli_domain::Lang) -> Vec<(&'static str, &'static str)> {
+        CastMethod::ALL
+            .iter()
+            .filter(|m| **m != CastMethod::Online)
+            .map(|m| (m.as_str(), m.label(lang)))
+            .collect()
+    }
+
+    /// Parses the flat number and saves the evidence file (the signed form's photo, the
+    /// authorisation, the developer's letter) to the compound.
+    pub async fn recorded(
+        &self,
+        store: &Store,
+        actor: &Actor,
+        compound_id: i64,
+        file: Option<(String, Vec<u8>)>,
+    ) -> Result<Recorded, ServiceError> {
+        let household_id = match self.household.trim() {
+            "" => None,
+            h => Some(
+                h.parse::<i64>()
+                    .map_err(|_| ServiceError::invalid("household_id", Invalid::NotANumber))?,
+            ),
+        };
+        let evidence_id = match file {
+            Some((name, bytes)) => Some(
+                store
+                    .save_file(actor, compound_id, Purpose::Evidence, &name, bytes)
+                    .await?
+                    .id,
+            ),
+            None => None,
+        };
+        Ok(Recorded {
+            household_id,
+            voter_key: Some(self.voter_key.trim().to_string()).filter(|k| !k.is_empty()),
+            evidence_id,
+        })
+    }
+}
