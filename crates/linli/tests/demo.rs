@@ -40,5 +40,21 @@ both_backends! {
         }
         let expected: Vec<(&str, i64)> = counts.iter().map(|(w, n, _)| (*w, *n)).collect();
         assert_eq!(found, expected, "the demo's stories, counted");
+
+        // Each persona of the featured compounds opens linli to something waiting for them.
+        let mut idle = Vec::new();
+        for login in ["owner", "committee", "buildinghead", "unithead", "grid", "ngproperty", "ngresident"] {
+            let token = app.token(login).await;
+            let (s, agenda) = app.api(&token, reqwest::Method::GET, "/me/agenda", None).await;
+            assert_eq!(s, 200, "{login}: {agenda}");
+            let waiting: usize = agenda.as_object().unwrap().values().filter_map(|v| v.as_array()).map(Vec::len).sum();
+            if waiting == 0 {
+                idle.push(login);
+            }
+        }
+        assert!(idle.is_empty(), "nothing waits on the home page of {idle:?}");
+        let owner = app.token("owner").await;
+        let (_, agenda) = app.api(&owner, reqwest::Method::GET, "/me/agenda", None).await;
+        assert_eq!(agenda["to_vote"].as_array().unwrap().len(), 1, "the open 1单元 vote: {agenda}");
     }
 }

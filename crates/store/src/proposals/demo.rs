@@ -430,7 +430,13 @@ pub(crate) async fn seed_wenjiang(store: &Store) -> anyhow::Result<Wenjiang> {
     s.at(8, 9);
     open_vote(&s, &committee, open, s.day(-12)).await?;
     let owner_home = owner_household(store, owner.account_id).await?;
-    let rest: Vec<&household::Model> = homes1.iter().filter(|h| Some(h.id) != owner_home).collect();
+    // Every flat the owner persona speaks for stays unanswered (a person with several flats
+    // casts one ballot for all of them), so that her vote is waiting.
+    let owner_flats = owner_flats(store, owner.account_id).await?;
+    let rest: Vec<&household::Model> = homes1
+        .iter()
+        .filter(|h| Some(h.id) != owner_home && !owner_flats.contains(&h.id))
+        .collect();
     let answered = (homes1.len() * 6).div_ceil(10).min(rest.len());
     for (i, h) in rest.iter().take(answered).enumerate() {
         s.at(7 - (i as i64 % 7), 10 + (i as u8 % 8));
@@ -486,6 +492,22 @@ pub(crate) async fn seed_wenjiang(store: &Store) -> anyhow::Result<Wenjiang> {
     Ok(Wenjiang {
         logins: vec![sun_login],
     })
+}
+
+/// The flats whose owners include the person behind `account_id`.
+async fn owner_flats(store: &Store, account_id: i64) -> anyhow::Result<Vec<i64>> {
+    use crate::entity::ownership;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    let Some((person, _)) = store.person_of(store.read(), account_id).await? else {
+        return Ok(Vec::new());
+    };
+    Ok(ownership::Entity::find()
+        .select_only()
+        .column(ownership::Column::HouseholdId)
+        .filter(ownership::Column::PersonId.eq(person))
+        .into_tuple::<i64>()
+        .all(store.read())
+        .await?)
 }
 
 /// The household the owner persona votes for.
