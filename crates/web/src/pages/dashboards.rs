@@ -375,19 +375,19 @@ async fn compounds(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ListQuery>
     let lang = ctx.lang;
     if let Some(format) = q.format.as_deref() {
         let filter = &filter;
-        // The region's name for the file's name (`遂宁市-小区名录-….xlsx`).
-        let region = s
-            .dashboard_compounds(actor, id, filter, PageRequest::new(Some(1), Some(1)), lang)
-            .await
-            .map_err(|e| ctx.err(e))?
-            .region_name;
+        // The region's name, from the first page, for the file's name (`遂宁市-小区名录-….xlsx`).
+        let region = &std::sync::OnceLock::new();
         let all = super::all_pages(|p| async move {
             s.dashboard_compounds(actor, id, filter, p, lang)
                 .await
-                .map(|l| l.compounds)
+                .map(|l| {
+                    region.get_or_init(|| l.region_name);
+                    l.compounds
+                })
         })
         .await
         .map_err(|e| ctx.err(e))?;
+        let region: &str = region.get().map_or("", String::as_str);
         let t = T::new(ctx.lang, false);
         let headers = [
             t.s("sd_compound"),

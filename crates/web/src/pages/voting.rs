@@ -267,8 +267,11 @@ fn content_disposition(name: &str) -> String {
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
         .collect();
-    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
-    let fallback = if ascii.trim_matches(|c: char| !c.is_ascii_alphabetic()).len() > ext.len() {
+    // `纹江花园-房屋名录-2026-12-06.xlsx` leaves `-2026-12-06.xlsx`: give it a name again.
+    let stem = ascii
+        .rsplit_once('.')
+        .map_or(ascii.as_str(), |(stem, _)| stem);
+    let fallback = if stem.chars().any(|c| c.is_ascii_alphabetic()) {
         ascii
     } else {
         format!("linli{ascii}")
