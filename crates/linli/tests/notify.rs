@@ -65,6 +65,17 @@ async fn gateway_hook(
     status
 }
 
+/// A metrics recorder for this test process (installed once; tests of one process share it).
+fn recorder() -> &'static metrics_exporter_prometheus::PrometheusHandle {
+    static HANDLE: std::sync::OnceLock<metrics_exporter_prometheus::PrometheusHandle> =
+        std::sync::OnceLock::new();
+    HANDLE.get_or_init(|| {
+        metrics_exporter_prometheus::PrometheusBuilder::new()
+            .install_recorder()
+            .unwrap()
+    })
+}
+
 async fn gateway() -> (Arc<Gateway>, String) {
     let g = Arc::new(Gateway {
         status: AtomicU16::new(200),
@@ -358,9 +369,17 @@ both_backends! {
         let (qian, _) = owner_with_phone(&app, &format!("qian{uniq}"), "13900002222").await;
         let (_, committee) = open_vote(&app, "更换单元门禁").await;
         g.status.store(400, Ordering::SeqCst);
+        recorder();
         let clock = at(10, 0);
         let pass = outbox(&app, &clock, &hook, "a").pass().await.unwrap().unwrap();
         assert_eq!(pass.failed, 2, "a 4xx is not tried again: {pass:?}");
+        // Each failed attempt is counted for the operator's metrics, by channel and result.
+        let text = recorder().render();
+        let failed = text
+            .lines()
+            .find_map(|l| l.strip_prefix("linli_notify_deliveries_total{channel=\"sms\",result=\"failed\"} "))
+            .unwrap_or_else(|| panic!("{text}"));
+        assert!(failed.parse::<f64>().unwrap() >= 2.0, "{text}");
         assert_eq!(app.sql_i64(&format!("SELECT COUNT(*) FROM notification WHERE account_id = {qian} AND delivery = 'dead' AND attempts = 1")).await, 2);
         let (_, d) = app.api(&committee, Method::GET, "/deliveries?state=dead", None).await;
         let dead: Vec<&Value> = d.as_array().unwrap().iter().filter(|x| x["account_id"] == qian).collect();

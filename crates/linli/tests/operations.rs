@@ -225,8 +225,28 @@ both_backends! {
             assert_eq!(reqwest::get(format!("{}/healthz", server.base)).await.unwrap().status(), 200);
         }
         assert_eq!(reqwest::get(format!("{}/metrics", server.base)).await.unwrap().status(), 404, "not on the public address");
+        // A confirmation of an import that does not exist is counted as refused and timed.
+        let token = app.token("committee").await;
+        let refused = reqwest::Client::new()
+            .post(format!("{}/api/v1/compounds/1/roster/imports/999999/confirm", server.base))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert!(refused.status().is_client_error(), "{}", refused.status());
         let text = reqwest::get(format!("http://{metrics_bind}/metrics")).await.unwrap().text().await.unwrap();
         assert!(text.contains("linli_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 3"), "{text}");
+        assert!(text.contains("linli_roster_imports_total{result=\"refused\"} 1"), "{text}");
+        assert!(text.contains("linli_roster_import_duration_seconds_count 1"), "{text}");
+        // The outbox backlog by channel adds up to what waits in the database (no sender runs here).
+        let gauge = |channel: &str| -> f64 {
+            let prefix = format!("linli_outbox_backlog{{channel=\"{channel}\"}} ");
+            let line = text.lines().find(|l| l.starts_with(&prefix)).unwrap_or_else(|| panic!("{prefix}: {text}"));
+            line.trim_start_matches(&prefix).parse().unwrap()
+        };
+        let waiting: f64 = ["unassigned", "email", "sms", "none"].iter().map(|c| gauge(c)).sum();
+        let pending = app.sql_i64("SELECT COUNT(*) FROM notification WHERE delivery = 'pending'").await;
+        assert_eq!(waiting, pending as f64, "{text}");
         assert!(text.contains("linli_http_requests_total{method=\"GET\",route=\"(unmatched)\",status=\"404\"} 1"), "{text}");
         assert!(text.contains("# TYPE linli_http_request_duration_seconds histogram"), "{text}");
         assert!(text.contains("linli_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"0.005\"}"), "{text}");
