@@ -291,6 +291,85 @@ impl TestApp {
     }
 }
 
+/// The URL of database `name` on the server of `admin` (a `postgres://…/postgres` URL).
+fn database_on(admin: &str, name: &str) -> String {
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
+    format!("{base}/{name}")
+}
+
+/// The pair of a PostgreSQL primary and its streaming replica that scripts/test starts.
+pub fn replica_pair() -> (String, String) {
+    let get = |k: &str| {
+        std::env::var(k).unwrap_or_else(|_| {
+            panic!("{k} is not set: run the tests with scripts/test, which starts a primary and a streaming replica")
+        })
+    };
+    (
+        get("LINLI_TEST_PG_PRIMARY_URL"),
+        get("LINLI_TEST_PG_REPLICA_URL"),
+    )
+}
+
+impl TestApp {
+    /// A server on a fresh database of the replication pair's primary whose dashboards, lists
+    /// and exports read from the streaming replica; returns when the replica has the demo.
+    pub async fn spawn_with_replica() -> TestApp {
+        use sea_orm::ConnectionTrait;
+        let (primary_admin, replica_admin) = replica_pair();
+        let name = format!("linli_r_{}", unique());
+        let admin = sea_orm::Database::connect(primary_admin.as_str())
+            .await
+            .expect("connect to the pair's primary");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
+        admin.close().await.unwrap();
+        let url = database_on(&primary_admin, &name);
+        let dir = std::env::temp_dir().join(format!("linli-test-{}", unique()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = Store::open(&url)
+            .await
+            .expect("open store")
+            .with_clock(test_clock())
+            .with_files_dir(dir.join("linli-files"));
+        let demo = store
+            .load_world(&linli_demo::featured(), 0)
+            .await
+            .expect("load demo");
+        wait_for_replay(&primary_admin, &replica_admin).await;
+        let store = store
+            .with_replicas(&[database_on(&replica_admin, &name)])
+            .await
+            .expect("connect to the replica");
+        Self::serve(Backend::Postgres, url, store, demo, Some(tempdir::Dir(dir))).await
+    }
+}
+
+/// Waits until the replica has replayed everything the primary has written so far.
+pub async fn wait_for_replay(primary_admin: &str, replica_admin: &str) {
+    use sea_orm::ConnectionTrait;
+    let primary = sea_orm::Database::connect(primary_admin).await.unwrap();
+    let replica = sea_orm::Database::connect(replica_admin).await.unwrap();
+    let one = |sql: String| sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, sql);
+    let target: String = primary
+        .query_one_raw(one("SELECT pg_current_wal_lsn()::text".into()))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index(0)
+        .unwrap();
+    for _ in 0..300 {
+        let sql = format!("SELECT (pg_last_wal_replay_lsn() >= '{target}'::pg_lsn)::text");
+        let row = replica.query_one_raw(one(sql)).await.unwrap().unwrap();
+        if row.try_get_by_index::<String>(0).unwrap() == "true" {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the replica did not catch up with the primary within 15 s");
+}
+
 impl TestApp {
     /// A second server over the same database: another instance of linli, sharing nothing
     /// with the first but the database.
