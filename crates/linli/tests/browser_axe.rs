@@ -114,10 +114,36 @@ async fn axe_finds_nothing_serious_or_critical_on_the_pages_of_every_role() {
         format!("/compounds/{wj}/meetings"),
         format!("/compounds/{wj}/funds"),
     ];
+    let ng_unit = id_of(
+        &app,
+        &format!("SELECT MIN(id) FROM unit WHERE compound_id = {ng}"),
+    )
+    .await;
     let scorer_pages = vec![
         "/".to_string(),
         "/requests/queue".to_string(),
         format!("/rating/months/{open_month}"),
+        format!("/rating/months/{open_month}/score/{ng_unit}"),
+    ];
+    // The street officer follows 甘泉苑's elevators down to one household's bill.
+    let project = id_of(&app, "SELECT MIN(project_id) FROM elevator_share").await;
+    let billed = id_of(
+        &app,
+        &format!("SELECT MIN(household_id) FROM elevator_share WHERE project_id = {project}"),
+    )
+    .await;
+    let gq = id_of(
+        &app,
+        &format!("SELECT compound_id FROM elevator_project WHERE id = {project}"),
+    )
+    .await;
+    assert!(project > 0 && billed > 0, "the demo has fixed share tables");
+    let street_pages = vec![
+        "/".to_string(),
+        format!("/compounds/{gq}/elevators"),
+        format!("/elevators/{project}"),
+        format!("/elevators/{project}/shares"),
+        format!("/elevators/{project}/bills/{billed}"),
     ];
     let rating_pages = vec![
         format!("/compounds/{ng}/rating"),
@@ -130,6 +156,7 @@ async fn axe_finds_nothing_serious_or_critical_on_the_pages_of_every_role() {
         ("committee", committee_pages),
         ("grid", scorer_pages),
         ("ngcommittee", rating_pages),
+        ("street", street_pages),
         ("city", city_pages),
     ];
     let app = std::sync::Arc::new(app);
@@ -152,6 +179,7 @@ async fn axe_finds_nothing_serious_or_critical_on_the_pages_of_every_role() {
                 large_text(&d, &a).await?;
                 for path in pages {
                     d.goto(a.url(&path)).await?;
+                    // An error page has no 大字 class: this also proves the page is the real one.
                     d.query(By::Css("html.large"))
                         .desc("大字 stays on")
                         .first()
