@@ -3,13 +3,13 @@
 //! by transfer, and whom to ask. Kept on the project, changed by the committee at any stage
 //! (even once the shares are fixed: the office may move, the due date may be extended).
 
+use super::plan::text;
 use super::{ProjectView, record, require_view, to_json, update_versioned, yuan};
 use crate::Store;
 use crate::accounts::Actor;
 use crate::entity::elevator_project;
 use crate::error::{ServiceError, ServiceResult};
 use linli_domain::authz::Action;
-use linli_domain::registry::Text;
 use linli_domain::{FieldError, Invalid, Lang};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -64,16 +64,6 @@ pub struct ConsentTerms {
     pub shares: BTreeMap<i64, String>,
     pub amount_due_yuan: String,
     pub paperwork: Paperwork,
-}
-
-fn text(field: &'static str, s: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
-    match Text::parse_optional(s, max) {
-        Ok(t) => t.map(|t| t.into_string()).unwrap_or_default(),
-        Err(e) => {
-            errors.push(FieldError::new(field, e));
-            String::new()
-        }
-    }
 }
 
 impl Store {

@@ -129,7 +129,14 @@ pub struct BoardView {
     pub can_manage: bool,
 }
 
-fn text(field: &'static str, s: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
+/// An optional text field as typed: trimmed, at most `max` characters, blank when left out;
+/// a bad one is added to `errors`.
+pub(super) fn text(
+    field: &'static str,
+    s: &str,
+    max: usize,
+    errors: &mut Vec<FieldError>,
+) -> String {
     match Text::parse_optional(s, max) {
         Ok(t) => t.map(|t| t.into_string()).unwrap_or_default(),
         Err(e) => {

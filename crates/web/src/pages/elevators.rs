@@ -356,6 +356,18 @@ async fn reshow_project(
     f: Option<PlanForm>,
     err: ServiceError,
 ) -> PageResult {
+    reshow_with(state, ctx, id, f, None, err).await
+}
+
+/// Re-shows the project page with the plan form or the paperwork form as typed.
+async fn reshow_with(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    f: Option<PlanForm>,
+    pw: Option<Paperwork>,
+    err: ServiceError,
+) -> PageResult {
     if !matches!(err, ServiceError::Invalid(_) | ServiceError::Stale { .. }) {
         return Err(ctx.err(err));
     }
@@ -367,6 +379,9 @@ async fn reshow_project(
     let op = running_costs(state, ctx, &p, 1).await?;
     let mut page = project_page(ctx, p, f);
     page.op = op;
+    if let Some(pw) = pw {
+        page.pw = pw;
+    }
     page.field_errors = field_errors(&err, ctx.lang);
     page.errors = vec![err.message(ctx.lang)];
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -457,26 +472,15 @@ async fn paperwork(
             &format!("/elevators/{id}#paperwork"),
             "fl_plan_saved",
         )),
-        Err(err) if matches!(err, ServiceError::Invalid(_) | ServiceError::Stale { .. }) => {
-            let p = state
-                .store
-                .elevator_project(ctx.actor()?, id, ctx.lang)
-                .await
-                .map_err(|e| ctx.err(e))?;
-            let op = running_costs(&state, &ctx, &p, 1).await?;
-            let mut page = project_page(&ctx, p, None);
-            page.op = op;
-            page.pw = Paperwork {
+        Err(err) => {
+            let typed = Paperwork {
                 pay_by: Some(input.pay_by),
                 office: input.office,
                 pay_how: input.pay_how,
                 contact: input.contact,
             };
-            page.field_errors = field_errors(&err, ctx.lang);
-            page.errors = vec![err.message(ctx.lang)];
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            reshow_with(&state, &ctx, id, None, Some(typed), err).await
         }
-        Err(e) => Err(ctx.err(e)),
     }
 }
 
