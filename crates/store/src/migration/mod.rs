@@ -26,6 +26,7 @@ mod m0022_audit_state;
 mod m0023_election_ballot_authority;
 mod m0025_agenda_indexes;
 mod m0028_paperwork;
+mod m0029_recent_write;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0023_election_ballot_authority::Migration),
             Box::new(m0025_agenda_indexes::Migration),
             Box::new(m0028_paperwork::Migration),
+            Box::new(m0029_recent_write::Migration),
         ]
     }
 }
