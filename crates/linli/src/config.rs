@@ -644,6 +644,7 @@ mod tests {
     fn every_key_is_listed_for_the_environment() {
         let s = Settings {
             files_dir: Some("/x".into()),
+            read_database_urls: vec![DatabaseUrl("postgres://ro@replica/linli".into())],
             metrics_bind: Some(SocketAddr::from(([127, 0, 0, 1], 9))),
             ..Settings::default()
         };

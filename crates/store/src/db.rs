@@ -350,6 +350,9 @@ impl Store {
     pub async fn close(self) -> anyhow::Result<()> {
         self.read.close().await?;
         self.write.close().await?;
+        for r in self.replicas.iter() {
+            r.clone().close().await?;
+        }
         Ok(())
     }
 }

@@ -9,6 +9,7 @@
 pub mod browser;
 pub mod rating;
 pub mod requests;
+pub mod template;
 
 use linli_store::demo::{DEMO_PASSWORD, DemoSummary};
 use linli_store::{Clock, Store};
@@ -35,6 +36,8 @@ pub struct TestApp {
     /// A client with its own cookie jar (not signed in).
     pub client: reqwest::Client,
     _dir: Option<tempdir::Dir>,
+    /// The test's copy of the template database, removed when the test ends.
+    _copy: Option<template::Copy>,
 }
 
 pub mod tempdir {
@@ -141,25 +144,18 @@ impl TestApp {
         Self::spawn_world(backend, clock, false).await
     }
 
+    /// A copy of the template database of this build (migrated, demo loaded; see `template`).
     async fn spawn_world(backend: Backend, clock: linli_store::Clock, stories: bool) -> TestApp {
-        let (url, dir) = fresh_database(backend).await;
+        let t = template::get(backend, stories).await;
+        let (url, copy) = template::copy(backend, &t).await;
         let store = Store::open(&url)
             .await
             .expect("open store")
-            .with_clock(clock);
-        // Uploaded files go into the test's directory (beside the SQLite file already).
-        let store = match (&dir, backend) {
-            (Some(d), Backend::Postgres) => store.with_files_dir(d.0.join("linli-files")),
-            _ => store,
-        };
-        let world = linli_demo::featured();
-        let demo = if stories {
-            store.load_demo_world(&world, 1).await
-        } else {
-            store.load_world(&world, 0).await
-        }
-        .expect("load demo");
-        Self::serve(backend, url, store, demo, dir).await
+            .with_clock(clock)
+            .with_files_dir(copy.scratch.join("linli-files"));
+        let mut app = Self::serve(backend, url, store, t.demo, None).await;
+        app._copy = Some(copy);
+        app
     }
 
     pub async fn serve(
@@ -193,6 +189,7 @@ impl TestApp {
             demo,
             client: client(),
             _dir: dir,
+            _copy: None,
         }
     }
 
