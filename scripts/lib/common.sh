@@ -375,6 +375,24 @@ linli_chromedriver_stop() { # idempotent; also ends browsers it left behind
     LINLI_CHROMEDRIVER_DIR=""
 }
 
+# ------------------------------------------------------------ axe-core
+# The axe-core accessibility engine (the npm package), which the browser tests inject into
+# each page through the WebDriver session. Installed once under the target dir (reused), so
+# nothing global changes; npm comes from Debian when missing.
+linli_axe_js() { # print the path of axe.min.js, installing axe-core first when needed
+    local dir="${LINLI_AXE_DIR:-$LINLI_ROOT/target/axe}"
+    local js="$dir/node_modules/axe-core/axe.min.js"
+    if [[ ! -f "$js" ]]; then
+        command -v npm >/dev/null 2>&1 || linli_ensure_debs npm
+        linli_info "installing axe-core into $dir"
+        mkdir -p "$dir"
+        npm install --prefix "$dir" --no-audit --no-fund --no-save --loglevel=error 'axe-core@^4' >&2 \
+            || linli_die "cannot install axe-core from npm"
+    fi
+    [[ -f "$js" ]] || linli_die "axe-core was installed but $js is missing"
+    printf '%s\n' "$js"
+}
+
 # ------------------------------------------------------------ SMTP sink (aiosmtpd)
 # A real SMTP server on 127.0.0.1 that stores every message it accepts in a maildir, for the
 # e-mail sender's tests. aiosmtpd comes from PyPI into a venv kept under the target dir

@@ -88,6 +88,15 @@ pub enum Invalid {
     DateTooFarAhead {
         latest: String,
     },
+    /// A day that has already happened recorded after today: a payment or a receipt dated
+    /// tomorrow or later is a typing mistake.
+    DateNotYet {
+        latest: String,
+    },
+    /// A day something is still to happen by (a due date) set before today.
+    DateInPast {
+        earliest: String,
+    },
     /// A month not written like 2024-05.
     BadMonth,
     /// A rating sheet deducts more in a category than the rubric allows.
@@ -364,6 +373,8 @@ impl Invalid {
             Invalid::ImageUnreadable => "image_unreadable",
             Invalid::ImageTooLarge { .. } => "image_too_large",
             Invalid::DateTooFarAhead { .. } => "date_too_far_ahead",
+            Invalid::DateNotYet { .. } => "date_not_yet",
+            Invalid::DateInPast { .. } => "date_in_past",
             Invalid::BadMonth => "bad_month",
             Invalid::DeductionBeyondMax { .. } => "deduction_beyond_max",
             Invalid::UnknownItem { .. } => "unknown_item",
@@ -545,6 +556,10 @@ impl Invalid {
             }
             (Invalid::DateTooFarAhead { latest }, Lang::Zh) => format!("日期太远了，最晚只能填 {latest}（一年以内）"),
             (Invalid::DateTooFarAhead { latest }, Lang::En) => format!("is too far ahead; the latest date is {latest} (within a year)"),
+            (Invalid::DateNotYet { latest }, Lang::Zh) => format!("不能晚于今天（{latest}）：还没到的日子不能记为已付"),
+            (Invalid::DateNotYet { latest }, Lang::En) => format!("cannot be after today ({latest}): a day still to come cannot have been paid on"),
+            (Invalid::DateInPast { earliest }, Lang::Zh) => format!("不能早于今天（{earliest}）"),
+            (Invalid::DateInPast { earliest }, Lang::En) => format!("cannot be before today ({earliest})"),
             (Invalid::BadMonth, Lang::Zh) => "月份格式应为 2024-05".into(),
             (Invalid::BadMonth, Lang::En) => "is not a month like 2024-05".into(),
             (Invalid::DeductionBeyondMax { category, max }, Lang::Zh) => format!("“{category}”一项最多扣 {max} 分"),
@@ -851,6 +866,10 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
         "amount" => ("金额", "Amount"),
         "receipt_no" => ("收据号", "Receipt number"),
         "paid_on" => ("缴款日期", "Date paid"),
+        "pay_by" => ("缴费截止日期", "Pay by"),
+        "office" => ("缴费和交回表格的地点", "Where to pay and return forms"),
+        "pay_how" => ("转账方式", "How to pay by transfer"),
+        "contact" => ("联系人", "Contact"),
         "doc_kind" => ("文件类型", "Document type"),
         "step" => ("操作", "Step"),
         "pay_method" => ("缴款方式", "Paid by"),

@@ -313,6 +313,27 @@ impl ElevatorStage {
         b
     }
 
+    /// Where a new project starts. A project started from a unit proposal the owners have
+    /// already passed has its survey, design and vote behind it (the proposal carried the plan
+    /// to the vote), so it starts at the public notice; any other starts at the survey.
+    pub fn start(proposal: Option<ProposalStage>) -> ElevatorStage {
+        match proposal {
+            Some(ProposalStage::Passed | ProposalStage::Acting | ProposalStage::Evaluated) => {
+                ElevatorStage::Notice
+            }
+            _ => ElevatorStage::Survey,
+        }
+    }
+
+    /// The stages a project starting here never went through on its own: the steps from the
+    /// survey up to this one, each as (from, to), for the project's history.
+    pub fn skipped(self) -> Vec<(ElevatorStage, ElevatorStage)> {
+        ElevatorStage::ALL[..=self.index()]
+            .windows(2)
+            .map(|w| (w[0], w[1]))
+            .collect()
+    }
+
     /// The one transition function. Forward needs no blockers; back is allowed until
     /// construction starts.
     pub fn next(self, step: StageStep, f: &Facts) -> Result<ElevatorStage, Invalid> {
@@ -356,6 +377,24 @@ mod tests {
             outstanding: Fen(0),
             households_owing: 0,
         }
+    }
+
+    #[test]
+    fn a_passed_vote_starts_at_the_notice_with_three_stages_behind_it() {
+        for stage in [
+            ProposalStage::Passed,
+            ProposalStage::Acting,
+            ProposalStage::Evaluated,
+        ] {
+            assert_eq!(ElevatorStage::start(Some(stage)), Notice);
+        }
+        assert_eq!(ElevatorStage::start(None), Survey);
+        assert_eq!(ElevatorStage::start(Some(ProposalStage::Voting)), Survey);
+        assert_eq!(
+            Notice.skipped(),
+            vec![(Survey, Design), (Design, Vote), (Vote, Notice)]
+        );
+        assert!(Survey.skipped().is_empty());
     }
 
     #[test]

@@ -14,6 +14,7 @@
 mod dashboard;
 mod demo;
 mod operation;
+mod paperwork;
 mod payments;
 mod plan;
 mod reminders;
@@ -23,6 +24,7 @@ pub(crate) use demo::seed_demo_projects;
 
 pub use dashboard::*;
 pub use operation::*;
+pub use paperwork::*;
 pub use payments::*;
 pub use plan::*;
 pub use reminders::*;
@@ -162,6 +164,8 @@ pub struct ProjectView {
     pub can: ProjectPermissions,
     /// The project's fund account (opened with the first payment), with its statements.
     pub account_id: Option<i64>,
+    /// What the printed bills say about paying: by when, where, how, whom to ask.
+    pub paperwork: Paperwork,
 }
 
 /// A project row with its compound, stage, table and the path of its unit.
@@ -556,6 +560,7 @@ impl Store {
                 .into_tuple()
                 .one(self.read())
                 .await?,
+            paperwork: Paperwork::of(r),
         })
     }
 }

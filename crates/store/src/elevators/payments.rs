@@ -3,13 +3,13 @@
 //! the fixed table with its payments.
 
 use super::shares::{ShareRow, household_path};
-use super::{record, require_view, to_json, yuan};
+use super::{Paperwork, record, require_view, to_json, yuan};
 use crate::Store;
 use crate::accounts::Actor;
 use crate::entity::{elevator_payment, elevator_project, elevator_share, household};
 use crate::error::{ServiceError, ServiceResult};
 use linli_domain::authz::Action;
-use linli_domain::elevator::{Blocker, SubsidyPreset};
+use linli_domain::elevator::{Blocker, ShareMode, SubsidyPreset};
 use linli_domain::registry::Text;
 use linli_domain::{Fen, FieldError, Invalid, Lang};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -54,6 +54,11 @@ pub struct BillView {
     pub amount_due_yuan: String,
     pub line: ShareRow,
     pub payments: Vec<PaymentView>,
+    /// How the household's share follows from the amount due, in words and figures.
+    pub share_explained: String,
+    /// The day the bill was printed (China date).
+    pub issued_on: String,
+    pub paperwork: Paperwork,
 }
 
 /// The method of an entry that voids a wrongly recorded payment.
@@ -88,28 +93,60 @@ fn payment_view(p: &elevator_payment::Model, lang: Lang) -> PaymentView {
     }
 }
 
-/// "2024-05-01" as typed, or today in China when blank; at most a year ahead.
+/// "2024-05-01" as typed, or today in China when blank. Money is recorded once it has been
+/// paid: a day after today is a mistake (a receipt dated six months ahead would be printed on
+/// the bill as paid).
 fn paid_on(s: &str, clock: &crate::Clock) -> Result<String, Invalid> {
     let s = s.trim();
+    let today = clock.today();
     if s.is_empty() {
-        return Ok(clock.today().to_string());
+        return Ok(today.to_string());
     }
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    clock
-        .within_a_year(time::Date::parse(s, &fmt).map_err(|_| Invalid::BadDate)?)
-        .map(|d| d.to_string())
+    let day = time::Date::parse(s, &fmt).map_err(|_| Invalid::BadDate)?;
+    if day > today {
+        return Err(Invalid::DateNotYet {
+            latest: today.to_string(),
+        });
+    }
+    Ok(day.to_string())
 }
 
-/// A household's bill from its project's row and its line.
+/// How a line's share follows from the amount due: by its floor's coefficient shared by the
+/// flats of the floor, or equally by every flat of the unit.
+fn share_explained(row: &elevator_project::Model, line: &ShareRow, lang: Lang) -> String {
+    let due = yuan(super::amount_due(row).0);
+    let (coef, n, share) = (&line.coefficient, line.on_floor, &line.share_yuan);
+    let equal = ShareMode::parse(&row.share_mode) == Ok(ShareMode::EqualPerFlat);
+    match (equal, lang) {
+        (true, Lang::Zh) => format!("全单元 {n} 户平均分摊：{due} 元 ÷ {n} = {share} 元"),
+        (true, Lang::En) => {
+            format!("shared equally by the unit's {n} flats: {due} yuan ÷ {n} = {share} yuan")
+        }
+        (false, Lang::Zh) => format!(
+            "{floor} 层分摊应分摊总额的 {coef}，由该层 {n} 户平均分担：{due} 元 × {coef} ÷ {n} = {share} 元",
+            floor = line.floor
+        ),
+        (false, Lang::En) => format!(
+            "floor {floor} pays {coef} of the amount due, shared equally by its {n} flats: {due} yuan × {coef} ÷ {n} = {share} yuan",
+            floor = line.floor
+        ),
+    }
+}
+
+/// A household's bill from its project's row and its line, issued today.
 fn bill_view(
     row: &elevator_project::Model,
-    compound_name: &str,
-    unit_name: &str,
+    (compound_name, unit_name): (&str, &str),
     line: ShareRow,
     payments: Vec<PaymentView>,
+    today: time::Date,
     lang: Lang,
 ) -> BillView {
     BillView {
+        share_explained: share_explained(row, &line, lang),
+        issued_on: today.to_string(),
+        paperwork: Paperwork::of(row),
         project_id: row.id,
         compound_name: compound_name.into(),
         unit_name: unit_name.into(),
@@ -229,7 +266,14 @@ impl Store {
                 } else {
                     Vec::new()
                 };
-                bills.push(bill_view(p, &c.name, &unit_name, line, paid, lang));
+                bills.push(bill_view(
+                    p,
+                    (&c.name, &unit_name),
+                    line,
+                    paid,
+                    self.today(),
+                    lang,
+                ));
             }
         }
         Ok(bills)
@@ -511,7 +555,14 @@ impl Store {
                 } else {
                     Vec::new()
                 };
-                bill_view(&p.row, &p.compound.name, &p.unit_name, line, paid, lang)
+                bill_view(
+                    &p.row,
+                    (&p.compound.name, &p.unit_name),
+                    line,
+                    paid,
+                    self.today(),
+                    lang,
+                )
             })
             .collect();
         Ok(bills)

@@ -11,6 +11,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::files::Purpose;
 use crate::{Store, paths};
 use linli_domain::authz::Action;
+use linli_domain::decision::ProposalStage;
 use linli_domain::elevator::{
     Coefficient, CoefficientTable, DocKind, ElevatorStage, ShareMode, StageStep, SubsidyPreset,
     parse_yuan,
@@ -128,7 +129,14 @@ pub struct BoardView {
     pub can_manage: bool,
 }
 
-fn text(field: &'static str, s: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
+/// An optional text field as typed: trimmed, at most `max` characters, blank when left out;
+/// a bad one is added to `errors`.
+pub(super) fn text(
+    field: &'static str,
+    s: &str,
+    max: usize,
+    errors: &mut Vec<FieldError>,
+) -> String {
     match Text::parse_optional(s, max) {
         Ok(t) => t.map(|t| t.into_string()).unwrap_or_default(),
         Err(e) => {
@@ -156,8 +164,9 @@ impl Store {
         }
     }
 
-    /// Starts the retrofit project of a unit, at the intention survey, with the coefficient
-    /// table preset for the building's height.
+    /// Starts the retrofit project of a unit with the coefficient table preset for the
+    /// building's height: at the intention survey, or, from a proposal already passed, at the
+    /// public notice with the stages the vote did recorded in its history.
     pub async fn create_elevator_project(
         &self,
         actor: &Actor,
@@ -185,6 +194,15 @@ impl Store {
             return Err(ServiceError::Invalid(errors));
         }
         Store::check_proposal(self.read(), u.id, input.proposal_id).await?;
+        // A proposal the owners have passed already carried the survey, the plan and the vote.
+        let decided = match input.proposal_id {
+            Some(pid) => proposal::Entity::find_by_id(pid)
+                .one(self.read())
+                .await?
+                .and_then(|r| ProposalStage::parse(&r.stage).ok().map(|s| (s, r.title))),
+            None => None,
+        };
+        let start = ElevatorStage::start(decided.as_ref().map(|d| d.0));
         // The building's height as registered, else the highest floor anyone lives on.
         let registered = building::Entity::find_by_id(u.building_id)
             .one(self.read())
@@ -212,7 +230,7 @@ impl Store {
             compound_id: Set(c.id),
             building_id: Set(u.building_id),
             unit_id: Set(u.id),
-            stage: Set(ElevatorStage::Survey.as_str().into()),
+            stage: Set(start.as_str().into()),
             stage_since: Set(at),
             proposal_id: Set(input.proposal_id),
             responsible: Set(responsible),
@@ -235,6 +253,15 @@ impl Store {
         .await?
         .last_insert_id;
         log_stage(&txn, actor, id, None, ElevatorStage::Survey, "").await?;
+        if let Some((_, title)) = &decided {
+            let note = match lang {
+                Lang::Zh => format!("表决议题“{title}”已通过，此阶段由表决完成"),
+                Lang::En => format!("done by the vote on “{title}”, which passed"),
+            };
+            for (from, to) in start.skipped() {
+                log_stage(&txn, actor, id, Some(from), to, &note).await?;
+            }
+        }
         let row = elevator_project::Entity::find_by_id(id)
             .one(&txn)
             .await?

@@ -32,6 +32,14 @@ pub mod elevator_project {
         pub created_by: i64,
         pub created_at: i64,
         pub version: i32,
+        /// The day the shares are due ("2026-12-31"), printed on the bills.
+        pub pay_by: Option<String>,
+        /// Where and when the committee takes payments and signed forms back.
+        pub office: String,
+        /// How to pay by transfer (the account), printed on the bills.
+        pub pay_how: String,
+        /// Whom to ask, with a phone number.
+        pub contact: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -25,6 +25,7 @@ mod m0021_delivery;
 mod m0022_audit_state;
 mod m0023_election_ballot_authority;
 mod m0025_agenda_indexes;
+mod m0028_paperwork;
 mod m0029_recent_write;
 
 pub struct Migrator;
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0022_audit_state::Migration),
             Box::new(m0023_election_ballot_authority::Migration),
             Box::new(m0025_agenda_indexes::Migration),
+            Box::new(m0028_paperwork::Migration),
             Box::new(m0029_recent_write::Migration),
         ]
     }

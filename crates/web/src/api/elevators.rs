@@ -24,6 +24,7 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(community_board))
         .routes(routes!(project))
         .routes(routes!(update_plan))
+        .routes(routes!(update_paperwork))
         .routes(routes!(step))
         .routes(routes!(shares))
         .routes(routes!(fix_shares))
@@ -124,6 +125,26 @@ async fn update_plan(
         state
             .store
             .update_elevator_plan(ctx.actor()?, id, &input, ctx.lang)
+            .await
+            .map_err(e(&ctx))?,
+    ))
+}
+
+/// Set what the printed bills and consent forms say about paying: the due date `pay_by`
+/// ("2026-12-31", not before today, within a year), the `office` where money and signed forms
+/// are taken, `pay_how` (the transfer account) and a `contact`. Allowed at any stage.
+#[utoipa::path(put, path = "/elevators/{id}/paperwork", tag = "elevators", params(("id" = i64, Path)), request_body = PaperworkInput,
+    responses((status = 200, body = ProjectView), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
+async fn update_paperwork(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    ApiJson(input): ApiJson<PaperworkInput>,
+) -> ApiResult<ProjectView> {
+    Ok(Json(
+        state
+            .store
+            .set_elevator_paperwork(ctx.actor()?, id, &input, ctx.lang)
             .await
             .map_err(e(&ctx))?,
     ))

@@ -29,6 +29,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/regions/{id}/elevators", get(community_board))
         .route("/elevators/{id}", get(project))
         .route("/elevators/{id}/plan", post(plan))
+        .route("/elevators/{id}/paperwork", post(paperwork))
         .route("/elevators/{id}/stage", post(step))
         .route(
             "/elevators/{id}/documents",
@@ -264,6 +265,8 @@ struct ProjectPage {
     /// The running costs, once the project is in operation.
     op: Option<OperationView>,
     months_base: String,
+    /// The paperwork form as shown: what is stored, or what was typed when it was refused.
+    pw: Paperwork,
 }
 
 impl ProjectPage {
@@ -291,7 +294,9 @@ fn project_page(ctx: &Ctx, p: ProjectView, f: Option<PlanForm>) -> ProjectPage {
         .iter()
         .map(|m| (m.as_str(), m.label(ctx.lang)))
         .collect();
+    let pw = p.paperwork.clone();
     ProjectPage {
+        pw,
         t,
         c,
         p,
@@ -351,6 +356,18 @@ async fn reshow_project(
     f: Option<PlanForm>,
     err: ServiceError,
 ) -> PageResult {
+    reshow_with(state, ctx, id, f, None, err).await
+}
+
+/// Re-shows the project page with the plan form or the paperwork form as typed.
+async fn reshow_with(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    f: Option<PlanForm>,
+    pw: Option<Paperwork>,
+    err: ServiceError,
+) -> PageResult {
     if !matches!(err, ServiceError::Invalid(_) | ServiceError::Stale { .. }) {
         return Err(ctx.err(err));
     }
@@ -362,6 +379,9 @@ async fn reshow_project(
     let op = running_costs(state, ctx, &p, 1).await?;
     let mut page = project_page(ctx, p, f);
     page.op = op;
+    if let Some(pw) = pw {
+        page.pw = pw;
+    }
     page.field_errors = field_errors(&err, ctx.lang);
     page.errors = vec![err.message(ctx.lang)];
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -412,6 +432,55 @@ async fn plan(
             "fl_plan_saved",
         )),
         Err(e) => reshow_project(&state, &ctx, id, Some(f), e).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct PaperworkForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    pay_by: String,
+    #[serde(default)]
+    office: String,
+    #[serde(default)]
+    pay_how: String,
+    #[serde(default)]
+    contact: String,
+}
+
+/// What the bills and consent forms print about paying and returning them.
+async fn paperwork(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+    CsrfForm(f): CsrfForm<PaperworkForm>,
+) -> PageResult {
+    let input = PaperworkInput {
+        version: f.version.trim().parse().unwrap_or(0),
+        pay_by: f.pay_by,
+        office: f.office,
+        pay_how: f.pay_how,
+        contact: f.contact,
+    };
+    match state
+        .store
+        .set_elevator_paperwork(ctx.actor()?, id, &input, ctx.lang)
+        .await
+    {
+        Ok(_) => Ok(crate::flash::redirect(
+            &format!("/elevators/{id}#paperwork"),
+            "fl_plan_saved",
+        )),
+        Err(err) => {
+            let typed = Paperwork {
+                pay_by: Some(input.pay_by),
+                office: input.office,
+                pay_how: input.pay_how,
+                contact: input.contact,
+            };
+            reshow_with(&state, &ctx, id, None, Some(typed), err).await
+        }
     }
 }
 

@@ -361,6 +361,9 @@ struct NoticePage {
     t: T,
     c: Chrome,
     v: MonthView,
+    /// The day it is printed, for a month not closed yet (a closed month's notice carries its
+    /// closing day).
+    today: String,
 }
 
 async fn notice(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
@@ -370,7 +373,13 @@ async fn notice(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
         .await
         .map_err(|e| ctx.err(e))?;
     let (t, chrome) = chrome(&ctx);
-    Ok(NoticePage { t, c: chrome, v: m }.into_response())
+    Ok(NoticePage {
+        t,
+        c: chrome,
+        v: m,
+        today: state.store.today().to_string(),
+    }
+    .into_response())
 }
 
 #[derive(Deserialize)]

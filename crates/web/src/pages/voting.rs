@@ -368,8 +368,22 @@ struct ConsentForms {
     t: T,
     c: Chrome,
     p: ProposalView,
-    /// (household label, owners, area, QR code SVG opening the proposal)
-    forms: Vec<(String, String, String, String)>,
+    forms: Vec<ConsentSheet>,
+    /// For an elevator proposal: the amount due, where to return the form, whom to ask.
+    terms: Option<linli_store::elevators::ConsentTerms>,
+    /// The day printed as the deadline: the vote's last day, when voting is open.
+    return_by: Option<String>,
+}
+
+/// One household's consent form.
+struct ConsentSheet {
+    label: String,
+    owners: String,
+    area: String,
+    /// Its share of the elevator it decides, in yuan, when the plan has a cost.
+    share: Option<String>,
+    /// A QR code (SVG) opening the proposal for this household.
+    qr: String,
 }
 
 /// One pre-filled consent form (同意书) per household of the roll, each with a QR code that
@@ -391,11 +405,40 @@ async fn consent_forms(
         .roll_households(actor, id)
         .await
         .map_err(|e| ctx.err(e))?;
-    let forms = super::roll_sheets(households, |h| {
-        state.absolute(&headers, &format!("/proposals/{id}?household={h}"))
-    });
+    let terms = state
+        .store
+        .consent_terms(actor, id, ctx.lang)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let forms = households
+        .into_iter()
+        .map(|h| ConsentSheet {
+            share: terms
+                .as_ref()
+                .and_then(|x| x.shares.get(&h.household_id).cloned()),
+            qr: super::qr_svg(
+                &state.absolute(
+                    &headers,
+                    &format!("/proposals/{id}?household={}", h.household_id),
+                ),
+                120,
+            ),
+            label: h.label,
+            owners: h.owners,
+            area: h.area,
+        })
+        .collect();
+    let return_by = p.voting_last_day.clone();
     let (t, c) = chrome(&ctx);
-    Ok(ConsentForms { t, c, p, forms }.into_response())
+    Ok(ConsentForms {
+        t,
+        c,
+        p,
+        forms,
+        terms,
+        return_by,
+    }
+    .into_response())
 }
 
 #[derive(Deserialize, Default)]
