@@ -6,6 +6,7 @@
 //! even in two server processes on one PostgreSQL, queue up instead of forking the chain.
 
 use crate::Store;
+use crate::bulk::{Bulk, Ty};
 use crate::entity::{audit, audit_head};
 use crate::error::{ServiceError, ServiceResult};
 use linli_domain::audit::{AuditContent, BrokenLink, ChainVerifier, GENESIS, link_hash};
@@ -446,9 +447,27 @@ fn describe(broken: &BrokenLink, row_id: i64) -> String {
     format!("{broken} (audit row id {row_id})")
 }
 
+/// The audit table's columns as [`record_batch`] writes them.
+const RECORD_COLUMNS: &[(&str, Ty)] = &[
+    ("chain", Ty::BigInt),
+    ("seq", Ty::BigInt),
+    ("at", Ty::Text),
+    ("actor_id", Ty::BigInt),
+    ("action", Ty::Text),
+    ("entity", Ty::Text),
+    ("entity_id", Ty::BigInt),
+    ("before", Ty::Text),
+    ("after", Ty::Text),
+    ("prev_hash", Ty::Text),
+    ("hash", Ty::Text),
+    ("state_hash", Ty::Text),
+];
+
 /// Appends many records to one chain at once, for bulk writes such as a roster import: the
 /// head is locked once, the links are computed in order, and the rows are inserted in
-/// batches. The chain is the same as if each change had been recorded on its own.
+/// chunks ([`crate::bulk`]). The chain is the same as if each change had been recorded on its
+/// own; a large write may call this once per chunk of its changes, in order, to keep only a
+/// chunk of records in memory.
 pub async fn record_batch<C: ConnectionTrait>(
     db: &C,
     chain: i64,
@@ -471,7 +490,7 @@ pub async fn record_batch<C: ConnectionTrait>(
         }
     }
     let (mut seq, mut prev) = (head.seq, head.hash);
-    let mut rows = Vec::with_capacity(500);
+    let mut rows = Bulk::new(db.get_database_backend(), "audit", RECORD_COLUMNS);
     for change in changes {
         seq += 1;
         let before = change.before.map(|v| v.to_string()).unwrap_or_default();
@@ -494,32 +513,23 @@ pub async fn record_batch<C: ConnectionTrait>(
             state: &row_state,
         };
         let hash = link_hash(&prev, &content);
-        rows.push(audit::ActiveModel {
-            chain: Set(chain),
-            seq: Set(seq),
-            at: Set(at.clone()),
-            actor_id: Set(change.actor),
-            action: Set(change.action.to_string()),
-            entity: Set(change.entity.to_string()),
-            entity_id: Set(change.entity_id),
-            before: Set(before),
-            after: Set(after),
-            prev_hash: Set(std::mem::replace(&mut prev, hash.clone())),
-            hash: Set(hash),
-            state_hash: Set(row_state),
-            ..Default::default()
-        });
-        if rows.len() == 500 {
-            audit::Entity::insert_many(std::mem::take(&mut rows))
-                .exec_without_returning(db)
-                .await?;
-        }
+        let row = vec![
+            chain.into(),
+            seq.into(),
+            at.clone().into(),
+            change.actor.into(),
+            change.action.into(),
+            change.entity.into(),
+            change.entity_id.into(),
+            before.into(),
+            after.into(),
+            std::mem::replace(&mut prev, hash.clone()).into(),
+            hash.into(),
+            row_state.into(),
+        ];
+        rows.push(db, row).await?;
     }
-    if !rows.is_empty() {
-        audit::Entity::insert_many(rows)
-            .exec_without_returning(db)
-            .await?;
-    }
+    rows.finish(db).await?;
     audit_head::Entity::update_many()
         .col_expr(audit_head::Column::Seq, Expr::value(seq))
         .col_expr(audit_head::Column::Hash, Expr::value(prev))

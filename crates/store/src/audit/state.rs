@@ -119,6 +119,59 @@ fn select_list(columns: &[&str]) -> String {
         .join(", ")
 }
 
+/// Ids per query when they are one dense run (a bulk insert's, say): a range, two values.
+const RUN: usize = 5_000;
+/// Ids per query otherwise: an `IN` list.
+const LIST: usize = 500;
+
+/// Which rows one query reads: a dense run of ids as a range (two values), else a list.
+/// A range may select rows that were not asked for (gaps); only the asked ones are hashed.
+enum Ids {
+    Range(i64, i64),
+    List(Vec<i64>),
+}
+
+impl Ids {
+    /// The ids in groups of one query each, each with the ids it answers for.
+    fn groups(ids: &[i64]) -> Vec<(Vec<i64>, Ids)> {
+        let mut sorted = ids.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let mut out = Vec::new();
+        let mut rest = &sorted[..];
+        while let Some(&first) = rest.first() {
+            let run = &rest[..rest.len().min(RUN)];
+            let last = run[run.len() - 1];
+            let (asked, ids) = if run.len() > LIST && last - first < 2 * run.len() as i64 {
+                (run, Ids::Range(first, last))
+            } else {
+                let list = &rest[..rest.len().min(LIST)];
+                (list, Ids::List(list.to_vec()))
+            };
+            out.push((asked.to_vec(), ids));
+            rest = &rest[asked.len()..];
+        }
+        out
+    }
+
+    /// The condition on `column` and its values.
+    fn condition(&self, backend: DbBackend, column: &str) -> (String, Vec<Value>) {
+        match self {
+            Ids::Range(from, to) => {
+                let p = placeholders(backend, 1, 2).replace(", ", " AND ");
+                (
+                    format!("{column} BETWEEN {p}"),
+                    vec![(*from).into(), (*to).into()],
+                )
+            }
+            Ids::List(ids) => (
+                format!("{column} IN ({})", placeholders(backend, 1, ids.len())),
+                ids.iter().map(|i| (*i).into()).collect(),
+            ),
+        }
+    }
+}
+
 /// The current state hashes of rows of a kept entity, by id; a row that does not exist has
 /// [`GONE`]. An entity whose state is not kept gives an empty map.
 pub async fn current<C: ConnectionTrait>(
@@ -131,16 +184,15 @@ pub async fn current<C: ConnectionTrait>(
     };
     let backend = db.get_database_backend();
     let mut out = BTreeMap::new();
-    for chunk in ids.chunks(500) {
-        let values: Vec<Value> = chunk.iter().map(|i| (*i).into()).collect();
+    for (chunk, group) in Ids::groups(ids) {
+        let (cond, values) = group.condition(backend, "id");
         let sql = format!(
-            "SELECT id, {} FROM {} WHERE id IN ({})",
+            "SELECT id, {} FROM {} WHERE {cond}",
             select_list(kept.columns),
             kept.entity,
-            placeholders(backend, 1, chunk.len())
         );
         let rows = db
-            .query_all_raw(Statement::from_sql_and_values(backend, sql, values.clone()))
+            .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
             .await?;
         // Each row's fields, then each child table's rows in key order.
         let mut fields: BTreeMap<i64, Vec<Option<String>>> = BTreeMap::new();
@@ -153,18 +205,18 @@ pub async fn current<C: ConnectionTrait>(
             fields.insert(id, f);
         }
         for child in kept.children {
+            let (cond, values) = group.condition(backend, child.parent);
             let sql = format!(
-                "SELECT {} AS parent_id, {} FROM {} WHERE {} IN ({}) ORDER BY {}, {}",
+                "SELECT {} AS parent_id, {} FROM {} WHERE {} ORDER BY {}, {}",
                 child.parent,
                 select_list(child.columns),
                 child.table,
-                child.parent,
-                placeholders(backend, 1, chunk.len()),
+                cond,
                 child.parent,
                 child.columns.join(", ")
             );
             let rows = db
-                .query_all_raw(Statement::from_sql_and_values(backend, sql, values.clone()))
+                .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
                 .await?;
             for r in rows {
                 let parent: i64 = r.try_get("", "parent_id")?;
@@ -179,12 +231,32 @@ pub async fn current<C: ConnectionTrait>(
             }
         }
         for id in chunk {
-            let hash = match fields.get(id) {
+            let hash = match fields.get(&id) {
                 Some(f) => state_hash(f.iter().map(|v| v.as_deref())),
                 None => GONE.to_string(),
             };
-            out.insert(*id, hash);
+            out.insert(id, hash);
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Ids;
+
+    #[test]
+    fn dense_ids_are_read_as_ranges_and_sparse_ones_as_lists() {
+        let dense: Vec<i64> = (1..=12_000).rev().collect();
+        let groups = Ids::groups(&dense);
+        assert_eq!(groups.len(), 3);
+        assert!(matches!(groups[0].1, Ids::Range(1, 5_000)));
+        assert_eq!(groups[0].0.len(), 5_000);
+        assert!(matches!(groups[2].1, Ids::Range(10_001, 12_000)));
+        let sparse: Vec<i64> = (0..1_200).map(|i| i * 10).collect();
+        let groups = Ids::groups(&sparse);
+        assert_eq!(groups.len(), 3);
+        assert!(matches!(&groups[0].1, Ids::List(l) if l.len() == 500));
+        assert_eq!(groups.iter().map(|g| g.0.len()).sum::<usize>(), 1_200);
+    }
 }

@@ -17,16 +17,17 @@ use super::people::{Identities, Person, identify};
 use super::plan::{Action, Snapshot, diff};
 use super::{Progress, RosterRow};
 use crate::audit::{self, Change};
-use crate::entity::{building, household, ownership, person, roster_import, unit};
+use crate::bulk::{Bulk, Ty};
+use crate::entity::{household, person, roster_import};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Backend, Store};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter,
     Statement,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What an import wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -36,9 +37,11 @@ pub struct Applied {
     pub unchanged: u64,
 }
 
-/// Rows per multi-row INSERT: well under the bind limits of SQLite (32,766) and PostgreSQL
-/// (65,535) for the widest row here (11 columns).
+/// Rows per lookup of registry people (an `IN` list).
 const BATCH: usize = 1000;
+
+/// New households written (with their people, ownerships and audit records) per round.
+const CHUNK: usize = 5_000;
 
 /// Shares of `n` co-owners in basis points, summing to 10,000; the first takes the remainder.
 fn shares(n: usize) -> Vec<i32> {
@@ -84,19 +87,128 @@ async fn reserve_ids(
     }
 }
 
-async fn insert_batched<A, C>(db: &C, rows: Vec<A>) -> ServiceResult<()>
-where
-    A: sea_orm::ActiveModelTrait + Send,
-    C: ConnectionTrait,
-{
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<A> = rows.by_ref().take(BATCH).collect();
-        <A::Entity as EntityTrait>::insert_many(chunk)
-            .exec_without_returning(db)
-            .await?;
+const BUILDING_COLUMNS: &[(&str, Ty)] = &[
+    ("id", Ty::BigInt),
+    ("compound_id", Ty::BigInt),
+    ("sub_compound_id", Ty::BigInt),
+    ("name", Ty::Text),
+    ("floors", Ty::Int),
+];
+
+const UNIT_COLUMNS: &[(&str, Ty)] = &[
+    ("id", Ty::BigInt),
+    ("building_id", Ty::BigInt),
+    ("compound_id", Ty::BigInt),
+    ("name", Ty::Text),
+];
+
+const PERSON_COLUMNS: &[(&str, Ty)] = &[
+    ("id", Ty::BigInt),
+    ("name", Ty::Text),
+    ("phone", Ty::Text),
+    ("created_at", Ty::BigInt),
+    ("anonymised_at", Ty::BigInt),
+    ("id_last4", Ty::Text),
+    ("phones", Ty::Text),
+    ("merged_into", Ty::BigInt),
+];
+
+const HOUSEHOLD_COLUMNS: &[(&str, Ty)] = &[
+    ("id", Ty::BigInt),
+    ("unit_id", Ty::BigInt),
+    ("building_id", Ty::BigInt),
+    ("compound_id", Ty::BigInt),
+    ("floor", Ty::Int),
+    ("room", Ty::Text),
+    ("area_centi", Ty::BigInt),
+    ("area_source", Ty::Text),
+    ("designated_voter_id", Ty::BigInt),
+    ("developer_unsold", Ty::Bool),
+    ("version", Ty::Int),
+    ("created_at", Ty::BigInt),
+    ("updated_at", Ty::BigInt),
+];
+
+const OWNERSHIP_COLUMNS: &[(&str, Ty)] = &[
+    ("household_id", Ty::BigInt),
+    ("person_id", Ty::BigInt),
+    ("share_bp", Ty::Int),
+    ("created_at", Ty::BigInt),
+];
+
+/// Writes the people and ownerships of chunks of rows, each person once.
+struct Writer<'a> {
+    backend: DbBackend,
+    persons: &'a [Person],
+    /// The registry id of each person: found, or reserved for a fresh one.
+    person_id: &'a [Option<i64>],
+    /// Fresh persons not inserted yet.
+    unwritten: Vec<bool>,
+    /// The persons of each row's owners.
+    of: &'a [Vec<usize>],
+    t: i64,
+}
+
+impl Writer<'_> {
+    /// The first owner of row `i`, the household's designated voter; `None` if an owner has
+    /// no id (the row's owners are then left out, as before).
+    fn first_owner(&self, i: usize) -> Option<i64> {
+        let mine = &self.of[i];
+        if mine.iter().any(|p| self.person_id[*p].is_none()) {
+            return None;
+        }
+        mine.first().and_then(|p| self.person_id[*p])
     }
-    Ok(())
+
+    /// Inserts the fresh persons among the owners of `rows` that are not written yet.
+    async fn people(
+        &mut self,
+        txn: &DatabaseTransaction,
+        rows: impl Iterator<Item = usize>,
+    ) -> ServiceResult<()> {
+        let mut bulk = Bulk::new(self.backend, "person", PERSON_COLUMNS);
+        for i in rows {
+            for &p in &self.of[i] {
+                let (Some(id), true) = (self.person_id[p], self.unwritten[p]) else {
+                    continue;
+                };
+                self.unwritten[p] = false;
+                let person = &self.persons[p];
+                let row = vec![
+                    id.into(),
+                    person.name.clone().into(),
+                    person.phone.clone().into(),
+                    self.t.into(),
+                    None::<i64>.into(),
+                    person.id_last4.clone().into(),
+                    phones_text(&person.phones).into(),
+                    None::<i64>.into(),
+                ];
+                bulk.push(txn, row).await?;
+            }
+        }
+        Ok(bulk.finish(txn).await?)
+    }
+
+    /// Inserts the ownerships of (household id, row) pairs: the row's owners with their
+    /// shares. A row with an owner that has no id gets none.
+    async fn ownerships(
+        &self,
+        txn: &DatabaseTransaction,
+        households: impl Iterator<Item = (i64, usize)>,
+    ) -> ServiceResult<()> {
+        let mut bulk = Bulk::new(self.backend, "ownership", OWNERSHIP_COLUMNS);
+        for (household_id, i) in households {
+            let mine = &self.of[i];
+            let ids: Option<Vec<i64>> = mine.iter().map(|p| self.person_id[*p]).collect();
+            let Some(ids) = ids else { continue };
+            for (id, share) in ids.into_iter().zip(shares(mine.len())) {
+                let row = vec![household_id.into(), id.into(), share.into(), self.t.into()];
+                bulk.push(txn, row).await?;
+            }
+        }
+        Ok(bulk.finish(txn).await?)
+    }
 }
 
 /// The registry's people that the file's persons already are: the same name with the same
@@ -259,45 +371,55 @@ impl Store {
             });
         }
         let mut done = Applied::default();
-        let mut changes: Vec<Change<'static>> = Vec::new();
 
-        // Buildings and units the file names that do not exist yet.
+        // Buildings and units the file names that do not exist yet, with ids reserved.
         let mut buildings = snap.buildings.clone();
         let mut units = snap.units.clone();
-        for (r, a) in rows.iter().zip(&actions) {
-            if *a != Action::Create {
-                continue;
-            }
-            let b_id = match buildings.get(&r.building) {
-                Some(id) => *id,
-                None => {
-                    let model = building::ActiveModel {
-                        compound_id: Set(compound_id),
-                        sub_compound_id: Set(None),
-                        name: Set(r.building.clone()),
-                        floors: Set(None),
-                        ..Default::default()
-                    };
-                    let id = building::Entity::insert(model)
-                        .exec(&txn)
-                        .await?
-                        .last_insert_id;
-                    buildings.insert(r.building.clone(), id);
-                    id
-                }
-            };
-            if let std::collections::hash_map::Entry::Vacant(slot) =
-                units.entry((b_id, r.unit.clone()))
-            {
-                let model = unit::ActiveModel {
-                    building_id: Set(b_id),
-                    compound_id: Set(compound_id),
-                    name: Set(r.unit.clone()),
-                    ..Default::default()
-                };
-                slot.insert(unit::Entity::insert(model).exec(&txn).await?.last_insert_id);
+        let creating = || {
+            rows.iter()
+                .zip(&actions)
+                .filter(|(_, a)| **a == Action::Create)
+                .map(|(r, _)| r)
+        };
+        let mut named: Vec<&str> = Vec::new();
+        let mut seen = HashSet::new();
+        for r in creating() {
+            if !buildings.contains_key(&r.building) && seen.insert(r.building.as_str()) {
+                named.push(&r.building);
             }
         }
+        let ids = reserve_ids(&txn, self.backend(), "building", named.len()).await?;
+        let mut bulk = Bulk::new(txn.get_database_backend(), "building", BUILDING_COLUMNS);
+        for (name, id) in named.into_iter().zip(ids) {
+            buildings.insert(name.to_string(), id);
+            let row = vec![
+                id.into(),
+                compound_id.into(),
+                None::<i64>.into(),
+                name.into(),
+                None::<i32>.into(),
+            ];
+            bulk.push(&txn, row).await?;
+        }
+        bulk.finish(&txn).await?;
+        let mut named: Vec<(i64, &str)> = Vec::new();
+        let mut seen = HashSet::new();
+        for r in creating() {
+            if let Some(b_id) = buildings.get(&r.building)
+                && !units.contains_key(&(*b_id, r.unit.clone()))
+                && seen.insert((*b_id, r.unit.as_str()))
+            {
+                named.push((*b_id, &r.unit));
+            }
+        }
+        let ids = reserve_ids(&txn, self.backend(), "unit", named.len()).await?;
+        let mut bulk = Bulk::new(txn.get_database_backend(), "unit", UNIT_COLUMNS);
+        for ((b_id, name), id) in named.into_iter().zip(ids) {
+            units.insert((b_id, name.to_string()), id);
+            let row = vec![id.into(), b_id.into(), compound_id.into(), name.into()];
+            bulk.push(&txn, row).await?;
+        }
+        bulk.finish(&txn).await?;
 
         // The people: once per person, the registry's own when they are already in it.
         let Identities { persons, of } = identify(rows);
@@ -321,23 +443,23 @@ impl Store {
             .filter(|i| needed[*i] && person_id[*i].is_none())
             .collect();
         let ids = reserve_ids(&txn, self.backend(), "person", fresh.len()).await?;
-        let mut people = Vec::with_capacity(fresh.len());
+        // A fresh person is inserted with the first chunk of rows that needs them.
+        let mut unwritten = vec![false; persons.len()];
         for (i, id) in fresh.iter().zip(ids) {
-            let p = &persons[*i];
             person_id[*i] = Some(id);
-            people.push(person::ActiveModel {
-                id: Set(id),
-                name: Set(p.name.clone()),
-                phone: Set(p.phone.clone()),
-                created_at: Set(t),
-                anonymised_at: Set(None),
-                id_last4: Set(p.id_last4.clone()),
-                phones: Set(phones_text(&p.phones)),
-                merged_into: Set(None),
-            });
+            unwritten[*i] = true;
         }
+        let mut writer = Writer {
+            backend: txn.get_database_backend(),
+            persons: &persons,
+            person_id: &person_id,
+            unwritten,
+            of: &of,
+            t,
+        };
 
-        // New households, with their owners.
+        // New households, with their owners, a chunk at a time: its people, its households,
+        // its ownerships, then its audit records; nothing of a chunk is kept after it.
         let new_rows: Vec<usize> = actions
             .iter()
             .enumerate()
@@ -345,78 +467,82 @@ impl Store {
             .map(|(i, _)| i)
             .collect();
         let household_ids = reserve_ids(&txn, self.backend(), "household", new_rows.len()).await?;
-        let mut owned = Vec::new();
-        let mut voters = Vec::new();
-        // Owners of one row: ownership rows, and the first owner's id.
-        let mut add_owners = |household_id: i64, i: usize| -> Option<i64> {
-            let mine = &of[i];
-            let mut first = None;
-            for (p, share) in mine.iter().zip(shares(mine.len())) {
-                let id = person_id[*p]?;
-                first.get_or_insert(id);
-                owned.push(ownership::ActiveModel {
-                    household_id: Set(household_id),
-                    person_id: Set(id),
-                    share_bp: Set(share),
-                    created_at: Set(t),
-                    ..Default::default()
+        let updates = actions
+            .iter()
+            .filter(|a| matches!(a, Action::Update { .. }))
+            .count();
+        let total = (new_rows.len() + updates) as u64;
+        for (chunk, ids) in new_rows.chunks(CHUNK).zip(household_ids.chunks(CHUNK)) {
+            let mut placed = Vec::with_capacity(chunk.len());
+            for (i, id) in chunk.iter().zip(ids) {
+                let r = &rows[*i];
+                let Some(b_id) = buildings.get(&r.building) else {
+                    continue;
+                };
+                let Some(u_id) = units.get(&(*b_id, r.unit.clone())) else {
+                    continue;
+                };
+                placed.push((*i, *id, *b_id, *u_id));
+            }
+            writer.people(&txn, placed.iter().map(|p| p.0)).await?;
+            let mut households = Bulk::new(writer.backend, "household", HOUSEHOLD_COLUMNS);
+            let mut changes = Vec::with_capacity(placed.len());
+            for &(i, id, b_id, u_id) in &placed {
+                let r = &rows[i];
+                let voter = writer.first_owner(i);
+                households
+                    .push(
+                        &txn,
+                        vec![
+                            id.into(),
+                            u_id.into(),
+                            b_id.into(),
+                            compound_id.into(),
+                            r.floor.into(),
+                            r.room.clone().into(),
+                            r.area_centi.into(),
+                            r.source.clone().into(),
+                            voter.into(),
+                            r.unsold.into(),
+                            1i32.into(),
+                            t.into(),
+                            t.into(),
+                        ],
+                    )
+                    .await?;
+                let mut after = snapshot_json(r.floor, &r.room, r.area_centi, &r.source);
+                after["building"] = r.building.clone().into();
+                after["unit"] = r.unit.clone().into();
+                if r.unsold {
+                    after["developer_unsold"] = true.into();
+                }
+                if !r.owners.is_empty() {
+                    after["owners"] = r.owners.clone().into();
+                }
+                changes.push(Change {
+                    chain: compound_id,
+                    at: t,
+                    actor,
+                    action: "household.import_create",
+                    entity: "household",
+                    entity_id: id,
+                    before: None,
+                    after: Some(after),
                 });
             }
-            first
-        };
-        let mut households = Vec::with_capacity(new_rows.len());
-        for (i, id) in new_rows.iter().zip(&household_ids) {
-            let r = &rows[*i];
-            let Some(b_id) = buildings.get(&r.building) else {
-                continue;
-            };
-            let Some(u_id) = units.get(&(*b_id, r.unit.clone())) else {
-                continue;
-            };
-            let voter = add_owners(*id, *i);
-            households.push(household::ActiveModel {
-                id: Set(*id),
-                unit_id: Set(*u_id),
-                building_id: Set(*b_id),
-                compound_id: Set(compound_id),
-                floor: Set(r.floor),
-                room: Set(r.room.clone()),
-                area_centi: Set(r.area_centi),
-                area_source: Set(r.source.clone()),
-                designated_voter_id: Set(voter),
-                developer_unsold: Set(r.unsold),
-                version: Set(1),
-                created_at: Set(t),
-                updated_at: Set(t),
-            });
-            let mut after = snapshot_json(r.floor, &r.room, r.area_centi, &r.source);
-            after["building"] = r.building.clone().into();
-            after["unit"] = r.unit.clone().into();
-            if r.unsold {
-                after["developer_unsold"] = true.into();
-            }
-            if !r.owners.is_empty() {
-                after["owners"] = r.owners.clone().into();
-            }
-            changes.push(Change {
-                chain: compound_id,
-                at: self.now(),
-                actor,
-                action: "household.import_create",
-                entity: "household",
-                entity_id: *id,
-                before: None,
-                after: Some(after),
-            });
-            done.created += 1;
+            households.finish(&txn).await?;
+            writer
+                .ownerships(&txn, placed.iter().map(|p| (p.1, p.0)))
+                .await?;
+            done.created += placed.len() as u64;
+            audit::record_batch(&txn, compound_id, changes).await?;
+            progress(Progress::Written(done.created, total));
         }
 
-        // Changed households.
-        let total = (new_rows.len()
-            + actions
-                .iter()
-                .filter(|a| matches!(a, Action::Update { .. }))
-                .count()) as u64;
+        // Changed households, one statement each (a re-import changes few).
+        let mut changes: Vec<Change<'static>> = Vec::new();
+        let mut adopted = Vec::new();
+        let mut voters = Vec::new();
         for (i, (r, a)) in rows.iter().zip(&actions).enumerate() {
             let Action::Update {
                 fields,
@@ -437,11 +563,11 @@ impl Store {
                 after["developer_unsold"] = r.unsold.into();
             }
             if *adding {
-                let voter = add_owners(h.id, i);
+                adopted.push((h.id, i));
                 before["owners"] = serde_json::json!([]);
                 after["owners"] = r.owners.clone().into();
                 if h.designated_voter_id.is_none()
-                    && let Some(v) = voter
+                    && let Some(v) = writer.first_owner(i)
                 {
                     voters.push((h.id, v));
                 }
@@ -472,7 +598,7 @@ impl Store {
                 .await?;
             changes.push(Change {
                 chain: compound_id,
-                at: self.now(),
+                at: t,
                 actor,
                 action: "household.import_update",
                 entity: "household",
@@ -482,15 +608,12 @@ impl Store {
             });
             done.updated += 1;
             if done.updated.is_multiple_of(1000) {
-                progress(Progress::Written(done.updated, total));
+                progress(Progress::Written(done.created + done.updated, total));
             }
         }
-
-        // People before households (the designated voter), households before ownerships.
-        let written = households.len() as u64;
-        insert_batched(&txn, people).await?;
-        insert_batched(&txn, households).await?;
-        insert_batched(&txn, owned).await?;
+        // Owners added to households that had none: their people, then the ownerships.
+        writer.people(&txn, adopted.iter().map(|a| a.1)).await?;
+        writer.ownerships(&txn, adopted.into_iter()).await?;
         for (household_id, person_id) in voters {
             household::Entity::update_many()
                 .col_expr(household::Column::DesignatedVoterId, Expr::value(person_id))
@@ -498,7 +621,7 @@ impl Store {
                 .exec(&txn)
                 .await?;
         }
-        progress(Progress::Written(written + done.updated, total));
+        progress(Progress::Written(done.created + done.updated, total));
         audit::record_batch(&txn, compound_id, changes).await?;
         if let Some(id) = claim {
             let result =

@@ -39,11 +39,15 @@ pub fn hidden_in_xlsx<R: Read + Seek>(input: R, sheet: usize) -> Hidden {
     let Some(path) = sheet_path(&mut zip, sheet) else {
         return Hidden::default();
     };
-    let Some(xml) = entry(&mut zip, &path) else {
+    let Ok(sheet) = zip.by_name(&path) else {
         return Hidden::default();
     };
-    scan_sheet(&xml)
+    scan_stream(sheet, READ_BYTES)
 }
+
+/// Bytes of sheet XML read at a time: the sheet of a 100,000-row roster is tens of MB
+/// unpacked, and is never held whole.
+const READ_BYTES: usize = 64 * 1024;
 
 fn entry<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, name: &str) -> Option<Vec<u8>> {
     let mut f = zip.by_name(name).ok()?;
@@ -71,8 +75,39 @@ fn sheet_path<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, index: usize) -> Opt
 }
 
 /// Reads `<cols>` and every `<row …>` start tag of a worksheet.
+#[cfg(test)]
 fn scan_sheet(xml: &[u8]) -> Hidden {
+    scan_stream(xml, READ_BYTES)
+}
+
+/// [`scan_sheet`] over a stream, `chunk` bytes at a time. Everything before the last `<` read
+/// so far is whole tags (XML has no raw `<` inside a tag), so it is scanned and dropped; the
+/// rest waits for more bytes. A read error ends the scan with what was found.
+fn scan_stream<R: Read>(mut input: R, chunk: usize) -> Hidden {
     let mut out = Hidden::default();
+    let mut pending: Vec<u8> = Vec::with_capacity(2 * chunk);
+    let mut block = vec![0u8; chunk.max(1)];
+    loop {
+        let n = match input.read(&mut block) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        pending.extend_from_slice(&block[..n]);
+        let cut = pending
+            .iter()
+            .rposition(|&b| b == b'<')
+            .unwrap_or(pending.len());
+        scan_part(&pending[..cut], &mut out);
+        pending.drain(..cut);
+    }
+    scan_part(&pending, &mut out);
+    out.cols.sort_unstable();
+    out.cols.dedup();
+    out
+}
+
+/// The hidden `<col>` ranges and `<row>`s among whole tags.
+fn scan_part(xml: &[u8], out: &mut Hidden) {
     for t in tags(xml, b"col") {
         if !is_hidden(t) {
             continue;
@@ -92,9 +127,6 @@ fn scan_sheet(xml: &[u8]) -> Hidden {
             out.rows.push(r);
         }
     }
-    out.cols.sort_unstable();
-    out.cols.dedup();
-    out
 }
 
 fn is_hidden(tag: &[u8]) -> bool {
@@ -182,6 +214,16 @@ mod tests {
     fn rows_is_not_row_and_prefixes_are_skipped() {
         let xml = br#"<x:worksheet><x:rows/><x:row r="3" hidden="1"/><rowBreaks/></x:worksheet>"#;
         assert_eq!(scan_sheet(xml).rows, vec![3]);
+    }
+
+    #[test]
+    fn tags_cut_between_reads_are_found_whole() {
+        let xml = br#"<cols><col min="2" max="2" hidden="1"/></cols><sheetData><row r="2"/><row r="3" hidden="1"><c r="A3"><v>1</v></c></row><row r="12" hidden="1"/></sheetData>"#;
+        for chunk in 1..=xml.len() {
+            let h = scan_stream(&xml[..], chunk);
+            assert_eq!(h.rows, vec![3, 12], "chunk {chunk}");
+            assert_eq!(h.cols, vec![1], "chunk {chunk}");
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::entity::{building, household, ownership, person, unit};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What an import of a file would do, with every problem found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -299,16 +299,16 @@ pub fn preview(
         ..Preview::default()
     };
     let mut places: Vec<String> = Vec::new();
+    let mut seen: HashSet<(&str, &str)> = HashSet::new();
     for (r, a) in rows.iter().zip(&actions) {
         match a {
             Action::Create => {
                 p.created += 1;
                 let b = snap.buildings.get(&r.building);
-                if b.is_none_or(|b| !snap.units.contains_key(&(*b, r.unit.clone()))) {
-                    let name = format!("{} {}", r.building, r.unit);
-                    if !places.contains(&name) {
-                        places.push(name);
-                    }
+                if b.is_none_or(|b| !snap.units.contains_key(&(*b, r.unit.clone())))
+                    && seen.insert((&r.building, &r.unit))
+                {
+                    places.push(format!("{} {}", r.building, r.unit));
                 }
             }
             Action::Unchanged => p.unchanged += 1,
