@@ -324,6 +324,20 @@ pub enum Invalid {
     LinkedToOther {
         name: String,
     },
+    /// A vote's last day that has already gone by.
+    DeadlinePast,
+    /// A box that must be ticked to go on (closing a vote is final).
+    Unticked,
+    /// A room as people say it ("601", "1栋1单元601") that is none of the households it
+    /// could mean.
+    NoSuchRoom {
+        room: String,
+    },
+    /// A room that matches several households: the candidates, to pick one.
+    AmbiguousRoom {
+        room: String,
+        candidates: String,
+    },
 }
 
 impl Invalid {
@@ -435,7 +449,17 @@ impl Invalid {
             Invalid::DeveloperNeedsAuthorisation => "developer_needs_authorisation",
             Invalid::NotYourFlat { .. } => "not_your_flat",
             Invalid::LinkedToOther { .. } => "linked_to_other",
+            Invalid::DeadlinePast => "deadline_past",
+            Invalid::Unticked => "unticked",
+            Invalid::NoSuchRoom { .. } => "no_such_room",
+            Invalid::AmbiguousRoom { .. } => "ambiguous_room",
         }
+    }
+
+    /// Whether the message is a whole sentence that names what it is about, so it is not
+    /// preceded by the field's label.
+    pub fn names_its_field(&self) -> bool {
+        matches!(self, Invalid::WrongInviteCode | Invalid::DeadlinePast)
     }
 
     pub fn message(&self, lang: Lang) -> String {
@@ -725,6 +749,22 @@ impl Invalid {
             (Invalid::NotYourFlat { household }, Lang::En) => format!("is not yours to cast: you are not the voter of {household}"),
             (Invalid::LinkedToOther { name }, Lang::Zh) => format!("这个账号已关联到 {name}，一个账号只代表一个人"),
             (Invalid::LinkedToOther { name }, Lang::En) => format!("is already linked to {name}; an account stands for one person"),
+            (Invalid::DeadlinePast, Lang::Zh) => "截止日期不能早于今天".into(),
+            (Invalid::DeadlinePast, Lang::En) => "The deadline cannot be before today".into(),
+            (Invalid::Unticked, Lang::Zh) => "请先勾选确认，再继续".into(),
+            (Invalid::Unticked, Lang::En) => "must be ticked to go on".into(),
+            (Invalid::NoSuchRoom { room }, Lang::Zh) => {
+                format!("找不到“{room}”：请写房号，例如 601、1栋1单元601 或 1-1-601")
+            }
+            (Invalid::NoSuchRoom { room }, Lang::En) => {
+                format!("“{room}” is no household here: write the room like 601, 1栋1单元601 or 1-1-601")
+            }
+            (Invalid::AmbiguousRoom { room, candidates }, Lang::Zh) => {
+                format!("“{room}”有几户：{candidates}；请写上楼栋和单元，例如 1栋1单元{room}")
+            }
+            (Invalid::AmbiguousRoom { room, candidates }, Lang::En) => {
+                format!("“{room}” could be {candidates}; add the building and unit, like 1栋1单元{room}")
+            }
         }
     }
 }
@@ -743,8 +783,7 @@ impl FieldError {
 
     /// "面积：必须大于零" / "area: must be greater than zero".
     pub fn message(&self, lang: Lang) -> String {
-        // A sentence that names its field already.
-        if self.error == Invalid::WrongInviteCode {
+        if self.error.names_its_field() {
             return self.error.message(lang);
         }
         let label = field_label(self.field, lang);
@@ -904,6 +943,9 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
         "quantity" => ("数量", "Quantity"),
         "budget" => ("预算", "Budget"),
         "region" => ("地区", "Region"),
+        "deadline" => ("截止日期", "Deadline"),
+        "confirm" => ("确认结束投票", "Confirm closing"),
+        "household" => ("房屋", "Home"),
         other => (other, other),
     };
     lang.pick(zh, en)

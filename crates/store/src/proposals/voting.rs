@@ -1020,7 +1020,7 @@ impl Store {
         actor.require(Action::ManageDecision, &p.path)?;
         p.at_stage(&[ProposalStage::Voting])?;
         if !confirm {
-            return Err(ServiceError::invalid("confirm", Invalid::Required));
+            return Err(ServiceError::invalid("confirm", Invalid::Unticked));
         }
         if self.election_of(id).await?.is_some() {
             return self.close_election(actor, &p, lang).await;
@@ -1525,7 +1525,7 @@ fn parse_deadline(s: &str, now: i64) -> ServiceResult<i64> {
         .assume_offset(time::macros::offset!(+8));
     let t = end.unix_timestamp();
     if t <= now {
-        return Err(ServiceError::invalid("deadline", Invalid::BadDate));
+        return Err(ServiceError::invalid("deadline", Invalid::DeadlinePast));
     }
     Ok(t)
 }

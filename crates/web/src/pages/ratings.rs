@@ -5,6 +5,7 @@
 use super::{Chrome, PageResult, chrome};
 use crate::ctx::Ctx;
 use crate::form::{CsrfForm, CsrfMultipart, Ids};
+use crate::form_errors::FormErrors;
 use crate::i18n::T;
 use crate::{AppState, State};
 use askama::Template;
@@ -55,20 +56,20 @@ struct IndexPage {
     parties: Vec<(&'static str, &'static str)>,
     manage: bool,
     year: String,
-    errors: Vec<String>,
+    errors: FormErrors,
     /// The compound's passed proposals, for the "adopt a new version" form: (id, title).
     passed: Vec<(i64, String)>,
     /// What the "adopt a new version" form shows: the current version's JSON at first, what
     /// was typed after an error.
     amend: AmendForm,
-    amend_errors: Vec<String>,
+    amend_errors: FormErrors,
 }
 
 async fn index_page(
     state: &State,
     ctx: &Ctx,
     id: i64,
-    errors: Vec<String>,
+    errors: FormErrors,
 ) -> Result<IndexPage, crate::error::WebError> {
     let actor = ctx.actor()?;
     let s = &state.store;
@@ -123,12 +124,12 @@ async fn index_page(
         errors,
         passed,
         amend,
-        amend_errors: Vec::new(),
+        amend_errors: FormErrors::default(),
     })
 }
 
 async fn index(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    Ok(index_page(&state, &ctx, id, Vec::new())
+    Ok(index_page(&state, &ctx, id, FormErrors::default())
         .await?
         .into_response())
 }
@@ -149,7 +150,7 @@ async fn after<T>(
         }),
         Err(e @ ServiceError::Invalid(_)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            index_page(state, ctx, id, vec![e.message(ctx.lang)]).await?,
+            index_page(state, ctx, id, FormErrors::new(&e, ctx.lang)).await?,
         )
             .into_response()),
         Err(e) => Err(ctx.err(e)),
@@ -237,9 +238,9 @@ async fn amend(
         }
         (p, r) => p.err().into_iter().chain(r.err()).collect(),
     };
-    let mut page = index_page(&state, &ctx, id, Vec::new()).await?;
+    let mut page = index_page(&state, &ctx, id, FormErrors::default()).await?;
     page.amend = f;
-    page.amend_errors = result;
+    page.amend_errors = FormErrors::messages(result);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
@@ -306,7 +307,7 @@ struct MonthPage {
     t: T,
     c: Chrome,
     v: MonthView,
-    errors: Vec<String>,
+    errors: FormErrors,
     /// The unit whose sheet was just submitted, for the confirmation line.
     saved: Option<String>,
 }
@@ -350,7 +351,7 @@ async fn month(
         c: chrome,
         saved: saved_name(&m, q.saved),
         v: m,
-        errors: Vec::new(),
+        errors: FormErrors::default(),
     }
     .into_response())
 }
@@ -405,7 +406,7 @@ async fn close(
                     t,
                     c: chrome,
                     v: m,
-                    errors: vec![e.message(ctx.lang)],
+                    errors: FormErrors::new(&e, ctx.lang),
                     saved: None,
                 },
             )
@@ -441,7 +442,7 @@ struct SheetPage {
     unit_name: String,
     groups: Vec<SheetGroup>,
     note: String,
-    errors: Vec<String>,
+    errors: FormErrors,
     /// The unit's volunteer hours this month, a read-only hint for the volunteering category.
     volunteer_hours: String,
     compound_id: i64,
@@ -516,7 +517,7 @@ async fn sheet_form(
     unit: i64,
     checked: &[String],
     note: String,
-    errors: Vec<String>,
+    errors: FormErrors,
     saved: Option<i64>,
 ) -> Result<SheetPage, crate::error::WebError> {
     let actor = ctx.actor()?;
@@ -577,7 +578,7 @@ async fn sheet_page(
         unit,
         &[],
         String::new(),
-        Vec::new(),
+        FormErrors::default(),
         q.saved,
     )
     .await?
@@ -653,7 +654,7 @@ async fn submit(
                 unit,
                 &ticked,
                 note,
-                vec![e.message(ctx.lang)],
+                FormErrors::new(&e, ctx.lang),
                 None,
             )
             .await?;
@@ -669,7 +670,7 @@ struct UnitPage {
     t: T,
     c: Chrome,
     d: UnitDetail,
-    errors: Vec<String>,
+    errors: FormErrors,
 }
 
 async fn unit_page(
@@ -677,7 +678,7 @@ async fn unit_page(
     ctx: &Ctx,
     id: i64,
     unit: i64,
-    errors: Vec<String>,
+    errors: FormErrors,
 ) -> Result<UnitPage, crate::error::WebError> {
     let d = state
         .store
@@ -694,7 +695,7 @@ async fn unit_page(
 }
 
 async fn unit(state: State, ctx: Ctx, Ids((id, unit)): Ids<(i64, i64)>) -> PageResult {
-    Ok(unit_page(&state, &ctx, id, unit, Vec::new())
+    Ok(unit_page(&state, &ctx, id, unit, FormErrors::default())
         .await?
         .into_response())
 }
@@ -796,7 +797,7 @@ async fn unit_after<T>(
         Ok(_) => Ok(Redirect::to(&format!("/rating/months/{month}/units/{unit}")).into_response()),
         Err(e @ ServiceError::Invalid(_)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            unit_page(state, ctx, month, unit, vec![e.message(ctx.lang)]).await?,
+            unit_page(state, ctx, month, unit, FormErrors::new(&e, ctx.lang)).await?,
         )
             .into_response()),
         Err(e) => Err(ctx.err(e)),

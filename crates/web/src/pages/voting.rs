@@ -6,6 +6,7 @@ use super::recording::RecordFields;
 use super::{Chrome, PageResult, chrome};
 use crate::ctx::Ctx;
 use crate::form::{CsrfForm, CsrfMultipart, Ids, Q};
+use crate::form_errors::FormErrors;
 use crate::i18n::T;
 use crate::{AppState, State};
 use askama::Template;
@@ -57,7 +58,7 @@ struct RecordPage {
     choice: String,
     choices: Vec<(&'static str, &'static str)>,
     methods: Vec<(&'static str, &'static str)>,
-    errors: Vec<String>,
+    errors: FormErrors,
 }
 
 fn record_form(ctx: &Ctx, p: ProposalView, r: RecordFields) -> RecordPage {
@@ -74,7 +75,7 @@ fn record_form(ctx: &Ctx, p: ProposalView, r: RecordFields) -> RecordPage {
         choice: String::new(),
         choices,
         methods: RecordFields::methods(ctx.lang),
-        errors: Vec::new(),
+        errors: FormErrors::default(),
     }
 }
 
@@ -129,7 +130,7 @@ async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) 
             "fl_ballot_cast",
         )),
         Err(e @ ServiceError::Invalid(_)) => {
-            page.errors = vec![e.message(ctx.lang)];
+            page.errors = FormErrors::new(&e, ctx.lang);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(ctx.err(e)),
