@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::TestApp;
+use common::{TestApp, assert_api_error};
 use reqwest::Method;
 use serde_json::json;
 
@@ -96,5 +96,29 @@ both_backends! {
         assert!(html.contains(r#"<header class="top">"#), "{html}");
         assert!(html.contains(r#"value="ZZZZ-9999""#), "{html}");
         assert!(html.contains(r#"<small id="code-error" class="field-error">邀请码不对或已被使用</small>"#), "{html}");
+    }
+
+    async fn a_json_type_error_names_its_member_by_its_path(app) {
+        let (id, unit, compound) = in_deliberation(&app, "外墙保温").await;
+        let committee = app.token("committee").await;
+        // A member of a type the feature expects: named as the API calls it.
+        let (s, e) = app
+            .api(&committee, Method::POST, &format!("/proposals/{id}/voting"), Some(json!({"deadline": 20261231})))
+            .await;
+        assert_api_error(s, &e, 422, "bad_choice", Some("deadline"));
+        // A missing one, and one deep inside the body, by their paths.
+        let (s, e) = app.api(&committee, Method::POST, &format!("/proposals/{id}/voting"), Some(json!({}))).await;
+        assert_api_error(s, &e, 422, "required", Some("deadline"));
+        let rule = json!({"thresholds": [{"measure": "headcount", "count": "yes", "of": "all", "fraction": {"num": "two", "den": 3}, "strict": false}], "requires_affected_consent": false, "no_unresolved_objection": true, "notice_days": 15});
+        let (s, e) = app
+            .api(
+                &committee,
+                Method::POST,
+                &format!("/compounds/{compound}/proposals"),
+                Some(json!({"scope": "unit", "scope_id": unit, "title": "t", "matter": "alteration", "preset": "custom", "rule": rule})),
+            )
+            .await;
+        assert_api_error(s, &e, 422, "bad_choice", Some("rule.thresholds[0].fraction.num"));
+        assert!(e["message"].as_str().unwrap().starts_with("num"), "{e}");
     }
 }

@@ -354,7 +354,7 @@ async fn claim(state: State, ctx: Ctx, CsrfForm(f): CsrfForm<ClaimForm>) -> Page
                 display_name: f.display_name,
                 phone: f.phone,
             };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            Ok((FormErrors::status(&e), page).into_response())
         }
         Err(e) => Err(ctx.err(e)),
     }

@@ -298,14 +298,13 @@ pub(super) async fn refused(
     if !FormErrors::reshows(&err) {
         return Err(ctx.err(err));
     }
-    let errors = FormErrors::new(&err, ctx.lang);
     let refused = Refused {
         form: form.to_string(),
         typed,
-        errors,
+        errors: FormErrors::new(&err, ctx.lang),
     };
     let page = proposal_page(state, ctx, id, refused).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    Ok((FormErrors::status(&err), page).into_response())
 }
 
 async fn proposal_page(
