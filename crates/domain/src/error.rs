@@ -334,6 +334,11 @@ pub enum Invalid {
     NoSuchRoom {
         room: String,
     },
+    /// A room that is not one of the flats of who typed it (an owner speaks for their own).
+    NotYourRoom {
+        room: String,
+        yours: String,
+    },
     /// A room that matches several households: the candidates, to pick one.
     AmbiguousRoom {
         room: String,
@@ -453,6 +458,7 @@ impl Invalid {
             Invalid::DeadlinePast => "deadline_past",
             Invalid::Unticked => "unticked",
             Invalid::NoSuchRoom { .. } => "no_such_room",
+            Invalid::NotYourRoom { .. } => "not_your_room",
             Invalid::AmbiguousRoom { .. } => "ambiguous_room",
         }
     }
@@ -759,6 +765,12 @@ impl Invalid {
             }
             (Invalid::NoSuchRoom { room }, Lang::En) => {
                 format!("“{room}” is no household here: write the room like 601, 1栋1单元601 or 1-1-601")
+            }
+            (Invalid::NotYourRoom { room, yours }, Lang::Zh) => {
+                format!("“{room}”不是您的房屋：只能为自己的房屋填写，您的房屋是 {yours}")
+            }
+            (Invalid::NotYourRoom { room, yours }, Lang::En) => {
+                format!("“{room}” is not your home: you can fill this in only for your own, {yours}")
             }
             (Invalid::AmbiguousRoom { room, candidates }, Lang::Zh) => {
                 format!("“{room}”有几户：{candidates}；请写上楼栋和单元，例如 1栋1单元{room}")

@@ -50,7 +50,7 @@ fn back(id: i64, anchor: &str) -> PageResult {
 #[derive(Deserialize)]
 struct ObjectionForm {
     #[serde(default)]
-    household_id: String,
+    room: String,
     #[serde(default)]
     concern: String,
     #[serde(default)]
@@ -65,16 +65,13 @@ async fn add_objection(
 ) -> PageResult {
     let actor = ctx.actor()?;
     let typed = vec![
-        ("household_id", f.household_id.clone()),
+        ("room", f.room.clone()),
         ("concern", f.concern.clone()),
         ("body", f.body.clone()),
     ];
-    let Ok(household_id) = f.household_id.trim().parse() else {
-        let e = ServiceError::invalid("household_id", linli_domain::Invalid::NotANumber);
-        return refused(&state, &ctx, id, "objection", typed, e).await;
-    };
     let input = ObjectionInput {
-        household_id,
+        household_id: None,
+        room: f.room,
         concern: f.concern,
         body: f.body,
     };
@@ -125,11 +122,8 @@ async fn record_consent(
 ) -> PageResult {
     let actor = ctx.actor()?;
     let s = &state.store;
-    let typed = vec![("household_id", form.text("household_id"))];
-    let Ok(household_id) = form.text("household_id").trim().parse() else {
-        let e = ServiceError::invalid("household_id", linli_domain::Invalid::NotANumber);
-        return refused(&state, &ctx, id, "consent", typed, e).await;
-    };
+    let room = form.text("room");
+    let typed = vec![("room", room.clone())];
     let p = s
         .proposal(actor, id, ctx.lang)
         .await
@@ -145,7 +139,8 @@ async fn record_consent(
         None => None,
     };
     let input = ConsentInput {
-        household_id,
+        household_id: None,
+        room,
         consented,
         evidence_id,
     };

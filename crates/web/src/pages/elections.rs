@@ -367,7 +367,7 @@ async fn record_page(
     Ids(id): Ids<i64>,
     Q(q): Q<RecordQuery>,
 ) -> PageResult {
-    let household = q.household.map(|h| h.to_string()).unwrap_or_default();
+    let household = super::recording::room_of(&state.store, q.household).await;
     Ok(record_form(&state, &ctx, id, RecordFields::new(household))
         .await?
         .into_response())
@@ -393,7 +393,8 @@ async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) 
         let input = ElectionBallotInput {
             candidates,
             method: page.r.method.clone(),
-            household_id: r.household_id,
+            household_id: None,
+            room: page.r.room.clone(),
             voter_key: r.voter_key,
             evidence_id: r.evidence_id,
             witness: page.r.witness.clone(),

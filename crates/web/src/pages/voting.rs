@@ -94,7 +94,7 @@ async fn record_page(
     if !p.can.record_ballots && !p.can.manage {
         return Err(ctx.err(ServiceError::Forbidden));
     }
-    let household = q.household.map(|h| h.to_string()).unwrap_or_default();
+    let household = super::recording::room_of(&state.store, q.household).await;
     Ok(record_form(&ctx, p, RecordFields::new(household)).into_response())
 }
 
@@ -114,7 +114,8 @@ async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) 
         let input = BallotInput {
             choice: page.choice.clone(),
             method: page.r.method.clone(),
-            household_id: r.household_id,
+            household_id: None,
+            room: page.r.room.clone(),
             voter_key: r.voter_key,
             evidence_id: r.evidence_id,
             witness: page.r.witness.clone(),
