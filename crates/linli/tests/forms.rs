@@ -71,9 +71,9 @@ both_backends! {
         let b = app.browser_login("committee").await;
         let page = format!("/proposals/{id}");
         // An objection without its text keeps the concern chosen and says what is missing.
-        let home = app.persona_place("owner").to_string();
+        let home = app.store.room_label(app.persona_place("owner")).await.unwrap();
         let (s, html, _) = b
-            .submit(&page, &format!("{page}/objections"), &[("household_id", &home), ("concern", "noise"), ("body", "")])
+            .submit(&page, &format!("{page}/objections"), &[("room", &home), ("concern", "noise"), ("body", "")])
             .await;
         assert_eq!(s, 422, "{html}");
         assert!(html.contains(r#"<details open><summary>"#), "the objection form is open: {html}");
@@ -120,5 +120,84 @@ both_backends! {
             .await;
         assert_api_error(s, &e, 422, "bad_choice", Some("rule.thresholds[0].fraction.num"));
         assert!(e["message"].as_str().unwrap().starts_with("num"), "{e}");
+    }
+
+    async fn a_ballot_is_recorded_by_its_room_as_people_say_it(app) {
+        let (id, unit, compound) = in_deliberation(&app, "加装电梯").await;
+        let committee = app.token("committee").await;
+        let tomorrow = app.today().next_day().unwrap().to_string();
+        let (s, p) = app
+            .api(&committee, Method::POST, &format!("/proposals/{id}/voting"), Some(json!({"deadline": tomorrow, "confirm_ownerless": true})))
+            .await;
+        assert_eq!(s, 200, "{p}");
+        let flat = app.sql_i64(&format!("SELECT id FROM household WHERE unit_id = {unit} AND room = '101'")).await;
+        assert_eq!(app.store.room_label(flat).await.unwrap(), "1栋1单元101");
+        // The recorder types the room as it is said; no id anywhere on the form.
+        let b = app.browser_login("committee").await;
+        let form = format!("/proposals/{id}/record");
+        let (_, html) = b.get(&form).await;
+        assert!(html.contains(r#"name="room""#) && !html.contains(r#"name="household_id""#), "{html}");
+        let csrf = common::csrf_of(&html);
+        let fields = [("_csrf", csrf.as_str()), ("room", "1栋1单元101"), ("choice", "yes"), ("method", "remote"), ("witness", "王阿姨")];
+        let (s, body, _) = b.post_multipart(&form, &fields, &[]).await;
+        assert_eq!(s, 303, "{body}");
+        let counted = format!(
+            "SELECT COUNT(*) FROM ballot b JOIN elector_household eh ON eh.proposal_id = b.proposal_id AND eh.voter_key = b.voter_key \
+             WHERE b.proposal_id = {id} AND eh.household_id = {flat}"
+        );
+        assert_eq!(app.sql_i64(&counted).await, 1);
+        // A room of no flat of the vote is refused at the field, what was typed kept.
+        let fields = [("_csrf", csrf.as_str()), ("room", "9栋9单元909"), ("choice", "no"), ("method", "remote"), ("witness", "王阿姨")];
+        let (s, body, _) = b.post_multipart(&form, &fields, &[]).await;
+        assert_eq!(s, 422, "{body}");
+        assert!(body.contains(r#"value="9栋9单元909""#), "{body}");
+        assert!(body.contains(r#"<small id="room-error" class="field-error">找不到“9栋9单元909”：请写房号，例如 601、1栋1单元601 或 1-1-601</small>"#), "{body}");
+        // Through the API, the room is accepted beside the id.
+        let (s, e) = app
+            .api(&committee, Method::POST, &format!("/proposals/{id}/objections"), Some(json!({"room": "1-1-101", "concern": "light", "body": "挡光"})))
+            .await;
+        assert_eq!(s, 201, "{e}");
+        assert_eq!(app.sql_i64(&format!("SELECT household_id FROM objection WHERE proposal_id = {id}")).await, flat);
+        let _ = compound;
+    }
+
+    async fn a_room_of_several_flats_lists_them_and_an_owner_names_only_her_own(app) {
+        // A vote of the whole compound: "101" is in every unit.
+        let committee = app.token("committee").await;
+        let home = app.persona_place("owner");
+        let owner = app.token("owner").await;
+        let h = app.household_json(&owner, home).await;
+        let compound = h["household"]["compound_id"].as_i64().unwrap();
+        let (s, p) = app
+            .api(&committee, Method::POST, &format!("/compounds/{compound}/proposals"), Some(json!({"scope": "compound", "scope_id": compound, "title": "小区大门改造", "matter": "other_major"})))
+            .await;
+        assert_eq!(s, 201, "{p}");
+        let id = p["id"].as_i64().unwrap();
+        let (s, _) = app.api(&committee, Method::POST, &format!("/proposals/{id}/stage"), Some(json!({"action": "submit"}))).await;
+        assert_eq!(s, 200);
+        let (s, e) = app
+            .api(&committee, Method::POST, &format!("/proposals/{id}/objections"), Some(json!({"room": "101", "concern": "noise", "body": "吵"})))
+            .await;
+        assert_eq!((s, e["code"].as_str(), e["field"].as_str()), (422, Some("ambiguous_room"), Some("room")), "{e}");
+        let message = e["message"].as_str().unwrap();
+        assert!(message.starts_with("房号：“101”有几户：1栋1单元101、"), "{message}");
+        assert!(message.ends_with("请写上楼栋和单元，例如 1栋1单元101"), "{message}");
+        // The owner typing a room that is not hers hears so, with her own; never "not allowed".
+        let mine = app.store.room_label(home).await.unwrap();
+        let b = app.browser_login("owner").await;
+        let page = format!("/proposals/{id}");
+        let other = app
+            .sql_i64(&format!("SELECT MIN(id) FROM household WHERE compound_id = {compound} AND room <> (SELECT room FROM household WHERE id = {home})"))
+            .await;
+        let other = app.store.room_label(other).await.unwrap();
+        let (s, html, _) = b.submit(&page, &format!("{page}/objections"), &[("room", &other), ("concern", "light"), ("body", "挡光")]).await;
+        assert_eq!(s, 422, "{html}");
+        assert!(html.contains(&format!("“{other}”不是您的房屋：只能为自己的房屋填写，您的房屋是 {mine}")), "{html}");
+        assert!(!html.contains("您没有权限"), "{html}");
+        // Her own room, however she writes it, is hers.
+        let short = mine.rsplit('元').next().unwrap().to_string();
+        let (s, html, _) = b.submit(&page, &format!("{page}/objections"), &[("room", &short), ("concern", "light"), ("body", "挡光")]).await;
+        assert_eq!(s, 303, "{html}");
+        assert_eq!(app.sql_i64(&format!("SELECT household_id FROM objection WHERE proposal_id = {id}")).await, home);
     }
 }
