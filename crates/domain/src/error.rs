@@ -984,6 +984,7 @@ pub const FIELD_LABELS: &[(&str, &str, &str)] = &[
     ("deadline", "截止日期", "Deadline"),
     ("confirm", "确认结束投票", "Confirm closing"),
     ("household", "房屋", "Home"),
+    ("rooms", "房屋", "Homes"),
     ("action", "操作", "Action"),
     ("answer", "答复", "Answer"),
     ("body", "内容", "Text"),

@@ -200,4 +200,20 @@ both_backends! {
         assert_eq!(s, 303, "{html}");
         assert_eq!(app.sql_i64(&format!("SELECT household_id FROM objection WHERE proposal_id = {id}")).await, home);
     }
+
+    async fn year_end_heads_are_named_by_their_rooms(app) {
+        let home = app.persona_place("owner");
+        let owner = app.token("owner").await;
+        let compound = app.household_json(&owner, home).await["household"]["compound_id"].as_i64().unwrap();
+        let b = app.browser_login("committee").await;
+        let year = format!("/compounds/{compound}/rating/years/2026");
+        let (s, html) = b.get(&format!("{year}?rooms=9%E6%A0%8B9%E5%8D%95%E5%85%83909")).await;
+        assert_eq!(s, 422, "{html}");
+        assert!(html.contains(r#"value="9栋9单元909""#), "{html}");
+        assert!(html.contains(r#"<small id="rooms-error" class="field-error">找不到“9栋9单元909”"#), "{html}");
+        let (s, html) = b.get(&format!("{year}?rooms=1-1-101")).await;
+        assert_eq!(s, 200, "{html}");
+        let flat = app.sql_i64(&format!("SELECT MIN(h.id) FROM household h JOIN unit u ON u.id = h.unit_id JOIN building b ON b.id = u.building_id WHERE h.compound_id = {compound} AND h.room = '101' AND b.name = '1栋' AND u.name = '1单元'")).await;
+        assert!(html.contains(&format!(r#"<input type="hidden" name="heads" value="{flat}">"#)), "{html}");
+    }
 }

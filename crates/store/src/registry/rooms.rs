@@ -127,6 +127,31 @@ impl Store {
         ))
     }
 
+    /// The households of a compound named by their rooms, separated by commas, 、 or new
+    /// lines ("1栋1单元601、2-1-302"); the first room that names no flat, or several, is the error.
+    pub async fn households_by_rooms(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        rooms: &str,
+        field: &'static str,
+    ) -> ServiceResult<Vec<i64>> {
+        let c = self.compound_row(compound_id).await?;
+        let within = paths::compound_path(&c);
+        let mut ids = Vec::new();
+        for room in rooms
+            .split([',', '，', '、', ';', '；', '\n'])
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+        {
+            ids.push(
+                self.household_by_room(actor, &c, &within, room, field, RoomsOf::Any)
+                    .await?,
+            );
+        }
+        Ok(ids)
+    }
+
     /// A household's name as typed into forms: "1栋1单元601".
     pub async fn room_label(&self, household_id: i64) -> ServiceResult<String> {
         let h = household::Entity::find_by_id(household_id)

@@ -806,7 +806,11 @@ async fn unit_after<T>(
 
 #[derive(serde::Deserialize, Default)]
 struct YearQuery {
+    /// The heads' households by id (a link's).
     heads: Option<String>,
+    /// The heads' homes as people name them, typed on the page ("1栋1单元601、2-1-302").
+    #[serde(default)]
+    rooms: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -815,7 +819,11 @@ struct YearPage {
     t: T,
     c: Chrome,
     v: linli_store::ratings::YearView,
+    /// The heads' household ids, for the download link.
     heads: String,
+    /// What was typed into the heads' rooms.
+    rooms: String,
+    errors: FormErrors,
 }
 
 impl YearPage {
@@ -833,18 +841,51 @@ async fn year(
     Ids((id, year)): Ids<(i64, i32)>,
     crate::form::Q(q): crate::form::Q<YearQuery>,
 ) -> PageResult {
-    let heads = crate::api::ratings::parse_heads(&ctx, q.heads.as_deref())?;
-    let v = state
+    let actor = ctx.actor()?;
+    let mut heads = crate::api::ratings::parse_heads(&ctx, q.heads.as_deref())?;
+    // Who may see the year may name its heads; the rooms are looked up after that is known.
+    let mut v = state
         .store
-        .rating_year(ctx.actor()?, id, year, &heads, ctx.lang)
+        .rating_year(actor, id, year, &heads, ctx.lang)
         .await
         .map_err(|e| ctx.err(e))?;
+    let mut errors = FormErrors::default();
+    if !q.rooms.trim().is_empty() {
+        match state
+            .store
+            .households_by_rooms(actor, id, &q.rooms, "rooms")
+            .await
+        {
+            Ok(more) => {
+                heads.extend(more);
+                v = state
+                    .store
+                    .rating_year(actor, id, year, &heads, ctx.lang)
+                    .await
+                    .map_err(|e| ctx.err(e))?;
+            }
+            Err(e) if FormErrors::reshows(&e) => errors = FormErrors::new(&e, ctx.lang),
+            Err(e) => return Err(ctx.err(e)),
+        }
+    }
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let (t, c) = chrome(&ctx);
-    Ok(YearPage {
+    let heads = heads
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let page = YearPage {
         t,
         c,
         v,
-        heads: q.heads.unwrap_or_default(),
-    }
-    .into_response())
+        heads,
+        rooms: q.rooms,
+        errors,
+    };
+    Ok((status, page).into_response())
 }
