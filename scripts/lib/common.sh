@@ -244,6 +244,55 @@ linli_pg_stop() { # idempotent
     LINLI_PG_DIR=""
 }
 
+# linli_pg_pair_start
+#   A second throwaway cluster with a streaming replica beside it, for the read-replica
+#   tests (their writes alone are replicated, not the whole suite's). Needs linli_pg_start
+#   first (for LINLI_PG_BIN). Sets and exports LINLI_PG_PAIR_PRIMARY_URL and
+#   LINLI_PG_PAIR_REPLICA_URL (database postgres on each).
+linli_pg_pair_start() {
+    local dir primary replica opts="-F -c full_page_writes=off -c synchronous_commit=off -c max_connections=100"
+    dir="$(mktemp -d /dev/shm/linli-pgpair.XXXXXX)"
+    LINLI_PG_PAIR_DIR="$dir"
+    export LINLI_PG_PAIR_DIR
+    linli_on_exit "linli_pg_pair_stop"
+    [[ ${EUID:-$(id -u)} -eq 0 ]] && chown postgres:postgres "$dir"
+    (cd "$dir" && _linli_as_pg "$LINLI_PG_BIN/initdb" -D "$dir/primary" -U postgres -A trust -E UTF8 \
+        --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1) || {
+        cat "$dir/initdb.log" >&2
+        linli_die "initdb of the replication pair failed"
+    }
+    primary="$(linli_free_port)"
+    # shellcheck disable=SC2086 # $opts is a list of flags on purpose
+    (cd "$dir" && _linli_as_pg "$LINLI_PG_BIN/pg_ctl" -D "$dir/primary" -l "$dir/primary.log" -w -t 60 \
+        -o "-p $primary -h 127.0.0.1 -k $dir $opts" start >"$dir/pg_ctl.log" 2>&1) ||
+        linli_die "could not start the pair's primary: $(tail -n 20 "$dir/primary.log")"
+    (cd "$dir" && _linli_as_pg "$LINLI_PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$primary" -U postgres \
+        -D "$dir/replica" -R -X stream --no-sync >"$dir/basebackup.log" 2>&1) ||
+        linli_die "pg_basebackup failed: $(tail -n 20 "$dir/basebackup.log")"
+    replica="$(linli_free_port)"
+    # shellcheck disable=SC2086
+    (cd "$dir" && _linli_as_pg "$LINLI_PG_BIN/pg_ctl" -D "$dir/replica" -l "$dir/replica.log" -w -t 60 \
+        -o "-p $replica -h 127.0.0.1 -k $dir $opts" start >>"$dir/pg_ctl.log" 2>&1) ||
+        linli_die "could not start the replica: $(tail -n 20 "$dir/replica.log")"
+    LINLI_PG_PAIR_PRIMARY_URL="postgres://postgres@127.0.0.1:$primary/postgres"
+    LINLI_PG_PAIR_REPLICA_URL="postgres://postgres@127.0.0.1:$replica/postgres"
+    export LINLI_PG_PAIR_PRIMARY_URL LINLI_PG_PAIR_REPLICA_URL
+    linli_info "PostgreSQL primary 127.0.0.1:$primary with a streaming replica on 127.0.0.1:$replica"
+}
+
+linli_pg_pair_stop() { # idempotent; the replica first
+    [[ -n "${LINLI_PG_PAIR_DIR:-}" && -d "$LINLI_PG_PAIR_DIR" ]] || return 0
+    local d
+    for d in replica primary; do
+        if [[ -f "$LINLI_PG_PAIR_DIR/$d/postmaster.pid" ]]; then
+            (cd "$LINLI_PG_PAIR_DIR" && _linli_as_pg "$LINLI_PG_BIN/pg_ctl" -D "$LINLI_PG_PAIR_DIR/$d" -m immediate -w -t 30 stop) >/dev/null 2>&1 ||
+                echo "warning: could not stop PostgreSQL in $LINLI_PG_PAIR_DIR/$d" >&2
+        fi
+    done
+    rm -rf "$LINLI_PG_PAIR_DIR"
+    LINLI_PG_PAIR_DIR=""
+}
+
 # ---------------------------------------------------------------- chromedriver
 
 LINLI_CHROME_BIN_DEFAULT=/usr/bin/chromium

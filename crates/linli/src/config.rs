@@ -25,6 +25,11 @@ pub const DEFAULT_FILE: &str = "/etc/linli/linli.toml";
 pub struct Settings {
     /// `sqlite://FILE` or `postgres://USER:PASSWORD@HOST/DB`.
     pub database_url: DatabaseUrl,
+    /// PostgreSQL streaming replicas (`postgres://…`) that answer dashboards, long lists and
+    /// exports, taken in turn; writes, and the reads of anyone who just wrote, stay on
+    /// `database_url`. None by default.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub read_database_urls: Vec<DatabaseUrl>,
     /// Where uploaded files keep their bytes; default beside a SQLite file (`linli.db` →
     /// `linli-files/`), for PostgreSQL `linli-files/` in the working directory.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -159,6 +164,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             database_url: DatabaseUrl("sqlite://linli.db".into()),
+            read_database_urls: Vec::new(),
             files_dir: None,
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             public_url: PublicUrl("http://127.0.0.1:8080".into()),
@@ -182,6 +188,7 @@ impl std::fmt::Debug for Settings {
 /// `LINLI_` variables (`LINLI_CONFIG`, a test's `LINLI_TEST_PG_URL`) are not settings.
 const KEYS: &[&str] = &[
     "database_url",
+    "read_database_urls",
     "files_dir",
     "bind",
     "public_url",
@@ -198,6 +205,9 @@ impl Settings {
     pub fn redacted(&self) -> Settings {
         let mut s = self.clone();
         s.database_url = DatabaseUrl(linli_store::db::redact(self.database_url.as_str()));
+        for u in &mut s.read_database_urls {
+            *u = DatabaseUrl(linli_store::db::redact(u.as_str()));
+        }
         s.notify = self.notify.redacted();
         s
     }
@@ -249,6 +259,8 @@ impl Settings {
 pub struct Flags {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_database_urls: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub files_dir: Option<PathBuf>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -566,6 +578,43 @@ mod tests {
     }
 
     #[test]
+    fn read_replicas_come_from_the_file_or_the_environment_and_hide_their_passwords() {
+        Jail::expect_with(|jail| {
+            jail.create_file(
+                "linli.toml",
+                "database_url = \"postgres://linli@db/linli\"\nread_database_urls = [\"postgres://ro:s3cret@replica1/linli\"]\n",
+            )?;
+            let s = load(jail, Some("linli.toml"), &Flags::default()).unwrap();
+            assert_eq!(s.read_database_urls.len(), 1);
+            let shown = s.redacted().to_toml();
+            assert!(
+                shown.contains("postgres://ro:***@replica1/linli") && !shown.contains("s3cret"),
+                "{shown}"
+            );
+            jail.set_env(
+                "LINLI_READ_DATABASE_URLS",
+                "[postgres://ro@replica1/linli, postgres://ro@replica2/linli]",
+            );
+            let s = load(jail, Some("linli.toml"), &Flags::default()).unwrap();
+            assert_eq!(
+                s.read_database_urls.len(),
+                2,
+                "the environment wins over the file"
+            );
+            jail.set_env("LINLI_READ_DATABASE_URLS", "[mysql://x]");
+            let e = load(jail, Some("linli.toml"), &Flags::default())
+                .err()
+                .unwrap()
+                .0;
+            assert!(
+                e.contains("read_database_urls") && e.contains("LINLI_READ_DATABASE_URLS"),
+                "{e}"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
     fn printed_settings_hide_the_password_and_read_back() {
         Jail::expect_with(|jail| {
             let flags = Flags {
@@ -595,6 +644,7 @@ mod tests {
     fn every_key_is_listed_for_the_environment() {
         let s = Settings {
             files_dir: Some("/x".into()),
+            read_database_urls: vec![DatabaseUrl("postgres://ro@replica/linli".into())],
             metrics_bind: Some(SocketAddr::from(([127, 0, 0, 1], 9))),
             ..Settings::default()
         };

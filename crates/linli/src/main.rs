@@ -63,6 +63,10 @@ enum Command {
         /// Serve Prometheus metrics at http://ADDR/metrics (off by default). [env: LINLI_METRICS_BIND]
         #[arg(long)]
         metrics_bind: Option<String>,
+        /// A PostgreSQL streaming replica for dashboards, lists and exports; give it once per
+        /// replica. [env: LINLI_READ_DATABASE_URLS, as a list: [url1, url2]]
+        #[arg(long = "read-database-url")]
+        read_database_url: Vec<String>,
         /// Load the demo world first if the database is empty, and print the demo logins.
         #[arg(long)]
         demo: bool,
@@ -280,8 +284,11 @@ fn flags(cli: &Cli) -> Flags {
             public_url,
             metrics_bind,
             secure_cookies,
+            read_database_url,
             ..
         } => {
+            f.read_database_urls =
+                (!read_database_url.is_empty()).then(|| read_database_url.clone());
             f.bind = bind.clone();
             f.public_url = public_url.clone();
             f.metrics_bind = metrics_bind.clone();
@@ -350,10 +357,17 @@ async fn main() -> anyhow::Result<()> {
                 max_megapixels: max_photo_megapixels,
                 decoders: photo_decoders,
             };
+            let replicas: Vec<String> = settings
+                .read_database_urls
+                .iter()
+                .map(|u| u.as_str().to_string())
+                .collect();
             let store = open(url)
                 .await?
                 .with_limits(limits.limits())
-                .with_photo_limits(photos);
+                .with_photo_limits(photos)
+                .with_replicas(&replicas)
+                .await?;
             let summary = if demo && store.is_empty().await? {
                 Some(load_demo(&store, demo_scale).await?)
             } else {

@@ -18,6 +18,10 @@ use linli_store::Store;
 use linli_store::delivery::{DueMessage, Outcome};
 use std::time::Duration;
 
+/// Send attempts by channel and result (`sent`, `retry`, `failed`): a gateway that starts
+/// refusing shows as a rising `retry` or `failed` count before anyone complains.
+pub const DELIVERIES_TOTAL: &str = "linli_notify_deliveries_total";
+
 /// The counts of one pass.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Pass {
@@ -89,6 +93,13 @@ impl Outbox {
             }
             for m in &due {
                 let outcome = self.send(m).await;
+                let result = match &outcome {
+                    Outcome::Sent => "sent",
+                    Outcome::Retry(_) => "retry",
+                    Outcome::Failed(_) => "failed",
+                };
+                metrics::counter!(DELIVERIES_TOTAL, "channel" => m.channel.as_str(), "result" => result)
+                    .increment(1);
                 match &outcome {
                     Outcome::Sent => pass.sent += 1,
                     Outcome::Retry(e) => {

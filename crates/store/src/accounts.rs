@@ -366,9 +366,18 @@ impl Store {
         } else {
             format!(", {extra} AS extra")
         };
+        // With read replicas, when the account last wrote decides where it reads (`reads`).
+        let (wrote_column, wrote_join) = if self.has_replicas() {
+            (
+                ", w.at AS wrote_at",
+                " LEFT JOIN recent_write w ON w.account_id = a.id",
+            )
+        } else {
+            ("", "")
+        };
         let sql = format!(
-            "SELECT a.id, a.display_name, a.disabled, g.role, g.path{extra_column} FROM account a JOIN {join} \
-             LEFT JOIN role_grant g ON g.account_id = a.id WHERE {key} = {} AND s.expires_at >= {}",
+            "SELECT a.id, a.display_name, a.disabled, g.role, g.path{extra_column}{wrote_column} FROM account a JOIN {join} \
+             LEFT JOIN role_grant g ON g.account_id = a.id{wrote_join} WHERE {key} = {} AND s.expires_at >= {}",
             p(1),
             p(2)
         );
@@ -389,6 +398,12 @@ impl Store {
         }
         let account_id: i64 = first.try_get("", "id")?;
         let name: String = first.try_get("", "display_name")?;
+        let wrote_at: Option<i64> = if self.has_replicas() {
+            first.try_get("", "wrote_at")?
+        } else {
+            None
+        };
+        crate::reads::note_account(account_id, wrote_at, self.now());
         let extra_value: Option<i64> = if extra.is_empty() {
             None
         } else {

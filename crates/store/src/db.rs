@@ -27,6 +27,10 @@ pub enum Backend {
 pub struct Store {
     read: DatabaseConnection,
     write: DatabaseConnection,
+    /// PostgreSQL streaming replicas for the reads that may be a moment old (see `reads`);
+    /// empty unless configured. Taken in turn.
+    replicas: Arc<Vec<DatabaseConnection>>,
+    next_replica: Arc<std::sync::atomic::AtomicUsize>,
     backend: Backend,
     /// Where uploaded files keep their bytes (see `files`).
     files: Arc<crate::files::FileDir>,
@@ -115,6 +119,8 @@ impl Store {
             Ok(Store {
                 read,
                 write,
+                replicas: Arc::default(),
+                next_replica: Arc::default(),
                 backend: Backend::Sqlite,
                 files: Arc::new(crate::files::FileDir::new(default_files_dir(url))),
                 clock: crate::clock::Clock::system(),
@@ -133,6 +139,8 @@ impl Store {
             Ok(Store {
                 read: db.clone(),
                 write: db,
+                replicas: Arc::default(),
+                next_replica: Arc::default(),
                 backend: Backend::Postgres,
                 files: Arc::new(crate::files::FileDir::new(default_files_dir(url))),
                 clock: crate::clock::Clock::system(),
@@ -227,8 +235,53 @@ impl Store {
         self.backend
     }
 
+    /// The connection for a read: the primary, or a replica inside [`Store::on_replica`]
+    /// when the reader has not just written (see `reads`).
     pub(crate) fn read(&self) -> &DatabaseConnection {
-        &self.read
+        if self.replicas.is_empty() || !crate::reads::replica_allowed() {
+            return &self.read;
+        }
+        let n = self
+            .next_replica
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        &self.replicas[n % self.replicas.len()]
+    }
+
+    pub(crate) fn has_replicas(&self) -> bool {
+        !self.replicas.is_empty()
+    }
+
+    /// The same store sending dashboards, long lists and exports to these PostgreSQL
+    /// streaming replicas (`--read-database-url`), in turn. Refused for SQLite, whose file
+    /// has no replicas, and for a URL that is not PostgreSQL.
+    pub async fn with_replicas(mut self, urls: &[String]) -> anyhow::Result<Store> {
+        if urls.is_empty() {
+            return Ok(self);
+        }
+        anyhow::ensure!(
+            self.backend == Backend::Postgres,
+            "read replicas need a PostgreSQL database (the database URL is SQLite)"
+        );
+        let mut replicas = Vec::with_capacity(urls.len());
+        for url in urls {
+            anyhow::ensure!(
+                url.starts_with("postgres:") || url.starts_with("postgresql:"),
+                "the read database {} is not a PostgreSQL URL",
+                redact(url)
+            );
+            let mut o = ConnectOptions::new(url.as_str());
+            o.max_connections(16)
+                .min_connections(1)
+                .sqlx_logging(false)
+                .connect_timeout(Duration::from_secs(10));
+            replicas.push(
+                Database::connect(o)
+                    .await
+                    .with_context(|| format!("connecting to the read database {}", redact(url)))?,
+            );
+        }
+        self.replicas = Arc::new(replicas);
+        Ok(self)
     }
 
     pub(crate) fn write(&self) -> &DatabaseConnection {
@@ -249,8 +302,31 @@ impl Store {
                 };
                 self.write.begin_with_options(options).await
             }
-            Backend::Postgres => self.write.begin().await,
+            Backend::Postgres => {
+                let txn = self.write.begin().await?;
+                if self.has_replicas() {
+                    self.stamp_write(&txn).await?;
+                }
+                Ok(txn)
+            }
         }
+    }
+
+    /// With replicas: the rest of this request, and the writer's requests for a while,
+    /// read from the primary (see `reads`). The stamp commits or rolls back with the write.
+    async fn stamp_write(&self, txn: &DatabaseTransaction) -> Result<(), DbErr> {
+        use sea_orm::{ConnectionTrait, Statement};
+        crate::reads::pin_to_primary();
+        if let Some(account) = crate::reads::writer() {
+            txn.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "INSERT INTO recent_write (account_id, at) VALUES ($1, $2) \
+                 ON CONFLICT (account_id) DO UPDATE SET at = EXCLUDED.at",
+                [account.into(), self.now().into()],
+            ))
+            .await?;
+        }
+        Ok(())
     }
 
     /// Refreshes the query planner's statistics. After a bulk load PostgreSQL knows nothing of
@@ -274,6 +350,9 @@ impl Store {
     pub async fn close(self) -> anyhow::Result<()> {
         self.read.close().await?;
         self.write.close().await?;
+        for r in self.replicas.iter() {
+            r.clone().close().await?;
+        }
         Ok(())
     }
 }

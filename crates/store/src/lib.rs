@@ -28,6 +28,7 @@ pub mod paths;
 pub mod persons;
 pub mod proposals;
 pub mod ratings;
+pub mod reads;
 pub mod registry;
 pub mod requests;
 pub mod roster;

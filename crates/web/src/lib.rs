@@ -131,6 +131,12 @@ pub fn app_with(store: Store, options: Options) -> Router {
             state.clone(),
             form::csrf_cookie,
         ))
+        // Each request knows whether its reader just wrote (read replicas, `linli_store::reads`).
+        .layer(axum::middleware::from_fn(
+            |req: axum::extract::Request, next: axum::middleware::Next| {
+                linli_store::reads::request_scope(next.run(req))
+            },
+        ))
         .layer(axum::middleware::from_fn(flash::clear))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(

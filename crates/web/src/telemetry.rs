@@ -22,6 +22,8 @@ use std::time::Instant;
 pub const TARGET: &str = "linli::request";
 pub const REQUESTS_TOTAL: &str = "linli_http_requests_total";
 pub const REQUEST_DURATION: &str = "linli_http_request_duration_seconds";
+pub const IMPORT_DURATION: &str = "linli_roster_import_duration_seconds";
+pub const IMPORTS_TOTAL: &str = "linli_roster_imports_total";
 
 /// The route label of requests no route matched (404s): their raw paths would let any client
 /// create unbounded metric series.
@@ -88,4 +90,17 @@ pub async fn log_request(mut req: Request, next: Next) -> Response {
     metrics::counter!(REQUESTS_TOTAL, &labels).increment(1);
     metrics::histogram!(REQUEST_DURATION, "route" => route).record(elapsed.as_secs_f64());
     res
+}
+
+/// Times a roster import's confirmation (the page's and the API's), by outcome: a city's
+/// operator sees how long the yearly imports take and how many were refused.
+pub async fn timed_import<T, E>(
+    work: impl std::future::Future<Output = Result<T, E>>,
+) -> Result<T, E> {
+    let started = Instant::now();
+    let result = work.await;
+    let outcome = if result.is_ok() { "applied" } else { "refused" };
+    metrics::histogram!(IMPORT_DURATION).record(started.elapsed().as_secs_f64());
+    metrics::counter!(IMPORTS_TOTAL, "result" => outcome).increment(1);
+    result
 }

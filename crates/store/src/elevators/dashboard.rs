@@ -145,24 +145,28 @@ impl Store {
         community_id: i64,
         lang: Lang,
     ) -> ServiceResult<DashboardView> {
-        let (path, community) = self.region_path(community_id).await?;
-        if community.kind != NodeKind::Community.as_str() {
-            return Err(ServiceError::NotFound { entity: "region" });
-        }
-        actor.require(Action::ViewRegistry, &path)?;
-        let compounds = compound::Entity::find()
-            .filter(compound::Column::CommunityId.eq(community_id))
-            .order_by_asc(compound::Column::Id)
-            .all(self.read())
-            .await?;
-        self.dashboard_of(
-            "community",
-            community_id,
-            community.name,
-            format!("/regions/{community_id}/elevators"),
-            compounds,
-            lang,
-        )
+        // A dashboard, list or export may be a moment old: a replica may answer it.
+        self.on_replica(async move {
+            let (path, community) = self.region_path(community_id).await?;
+            if community.kind != NodeKind::Community.as_str() {
+                return Err(ServiceError::NotFound { entity: "region" });
+            }
+            actor.require(Action::ViewRegistry, &path)?;
+            let compounds = compound::Entity::find()
+                .filter(compound::Column::CommunityId.eq(community_id))
+                .order_by_asc(compound::Column::Id)
+                .all(self.read())
+                .await?;
+            self.dashboard_of(
+                "community",
+                community_id,
+                community.name,
+                format!("/regions/{community_id}/elevators"),
+                compounds,
+                lang,
+            )
+            .await
+        })
         .await
     }
 
@@ -173,17 +177,21 @@ impl Store {
         compound_id: i64,
         lang: Lang,
     ) -> ServiceResult<DashboardView> {
-        let c = self.compound_row(compound_id).await?;
-        actor.require(Action::ViewPublic, &paths::compound_path(&c))?;
-        let name = c.name.clone();
-        self.dashboard_of(
-            "compound",
-            compound_id,
-            name,
-            format!("/compounds/{compound_id}/elevators"),
-            vec![c],
-            lang,
-        )
+        // A dashboard, list or export may be a moment old: a replica may answer it.
+        self.on_replica(async move {
+            let c = self.compound_row(compound_id).await?;
+            actor.require(Action::ViewPublic, &paths::compound_path(&c))?;
+            let name = c.name.clone();
+            self.dashboard_of(
+                "compound",
+                compound_id,
+                name,
+                format!("/compounds/{compound_id}/elevators"),
+                vec![c],
+                lang,
+            )
+            .await
+        })
         .await
     }
 

@@ -25,6 +25,7 @@ mod m0021_delivery;
 mod m0022_audit_state;
 mod m0023_election_ballot_authority;
 mod m0025_agenda_indexes;
+mod m0029_recent_write;
 
 pub struct Migrator;
 
@@ -53,6 +54,42 @@ impl MigratorTrait for Migrator {
             Box::new(m0022_audit_state::Migration),
             Box::new(m0023_election_ballot_authority::Migration),
             Box::new(m0025_agenda_indexes::Migration),
+            Box::new(m0029_recent_write::Migration),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Migrator;
+    use sea_orm_migration::MigratorTrait;
+
+    /// Migrations run in the order listed, and a database remembers them by name: a number
+    /// listed out of order would run before an older one on a new database and after it on an
+    /// existing one, and the two would not agree.
+    #[test]
+    fn migrations_are_listed_in_strictly_increasing_order() {
+        let numbers: Vec<u32> = Migrator::migrations()
+            .iter()
+            .map(|m| {
+                let name = m.name().to_string();
+                let digits = name
+                    .strip_prefix('m')
+                    .and_then(|rest| rest.get(..4))
+                    .unwrap_or_else(|| panic!("{name} is named mNNNN_what"));
+                digits
+                    .parse()
+                    .unwrap_or_else(|_| panic!("{name} is named mNNNN_what"))
+            })
+            .collect();
+        assert!(numbers.len() > 20);
+        for pair in numbers.windows(2) {
+            assert!(
+                pair[0] < pair[1],
+                "m{:04} is listed after m{:04}",
+                pair[1],
+                pair[0]
+            );
+        }
     }
 }

@@ -361,14 +361,18 @@ impl Store {
         q: Option<&str>,
         page: PageRequest,
     ) -> ServiceResult<Paged<HouseholdRow>> {
-        let c = self.compound_row(compound_id).await?;
-        let path = paths::compound_path(&c);
-        actor.require(Action::ViewPublic, &path)?;
-        let mut cond = Condition::all().add(household::Column::CompoundId.eq(compound_id));
-        if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
-            cond = cond.add(search_condition(actor, q));
-        }
-        self.household_rows(actor, cond, page, &path).await
+        // A dashboard, list or export may be a moment old: a replica may answer it.
+        self.on_replica(async move {
+            let c = self.compound_row(compound_id).await?;
+            let path = paths::compound_path(&c);
+            actor.require(Action::ViewPublic, &path)?;
+            let mut cond = Condition::all().add(household::Column::CompoundId.eq(compound_id));
+            if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+                cond = cond.add(search_condition(actor, q));
+            }
+            self.household_rows(actor, cond, page, &path).await
+        })
+        .await
     }
 
     /// Households anywhere the actor can see, by owner or resident name, room or phone.

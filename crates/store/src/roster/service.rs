@@ -375,19 +375,23 @@ impl Store {
         compound_id: i64,
         kind: FileKind,
     ) -> ServiceResult<(String, Vec<u8>)> {
-        let c = self.compound_row(compound_id).await?;
-        if let Some(a) = actor {
-            a.require(Action::ViewPersonal, &paths::compound_path(&c))?;
-        }
-        let rows = self.roster_rows(compound_id).await?;
-        let bytes = match kind {
-            FileKind::Xlsx => xlsx_of(&rows)?,
-            FileKind::Csv => {
-                let mut out = Vec::new();
-                csv_of(&rows, &mut out, actor.is_some())?;
-                out
+        // A dashboard, list or export may be a moment old: a replica may answer it.
+        self.on_replica(async move {
+            let c = self.compound_row(compound_id).await?;
+            if let Some(a) = actor {
+                a.require(Action::ViewPersonal, &paths::compound_path(&c))?;
             }
-        };
-        Ok((format!("{}-花名册.{}", c.name, kind.extension()), bytes))
+            let rows = self.roster_rows(compound_id).await?;
+            let bytes = match kind {
+                FileKind::Xlsx => xlsx_of(&rows)?,
+                FileKind::Csv => {
+                    let mut out = Vec::new();
+                    csv_of(&rows, &mut out, actor.is_some())?;
+                    out
+                }
+            };
+            Ok((format!("{}-花名册.{}", c.name, kind.extension()), bytes))
+        })
+        .await
     }
 }

@@ -287,6 +287,8 @@ impl Store {
         region_id: i64,
         lang: Lang,
     ) -> ServiceResult<DashboardView> {
+        // A dashboard, list or export may be a moment old: a replica may answer it.
+        self.on_replica(async move {
         let (r, kind, places, city_id) = self.region_for(actor, region_id).await?;
         let col = region_column(kind);
         let id = r.id;
@@ -528,6 +530,8 @@ impl Store {
             grid,
             grid_truncated,
         })
+        })
+        .await
     }
 
     /// `TRUE` as both databases write it in a comparison.
@@ -547,6 +551,8 @@ impl Store {
         page: PageRequest,
         lang: Lang,
     ) -> ServiceResult<DashboardList> {
+        // A dashboard, list or export may be a moment old: a replica may answer it.
+        self.on_replica(async move {
         let (r, kind, _, _) = self.region_for(actor, region_id).await?;
         let col = region_column(kind);
         let mut conds = vec![format!("c.{col} = {}", r.id)];
@@ -693,5 +699,7 @@ impl Store {
             filter_label: words.join(" · "),
             compounds: Paged::new(items, u64::try_from(total).unwrap_or(0), page),
         })
+        })
+        .await
     }
 }

@@ -121,9 +121,7 @@ async fn confirm_roster(
     Ids((id, import)): Ids<(i64, i64)>,
 ) -> ApiResult<ImportPreview> {
     let actor = ctx.actor()?;
-    state
-        .store
-        .confirm_roster(actor, id, import)
+    crate::telemetry::timed_import(state.store.confirm_roster(actor, id, import))
         .await
         .map(Json)
         .map_err(|e| ctx.err(e))

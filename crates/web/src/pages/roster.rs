@@ -203,7 +203,7 @@ async fn confirm(
     CsrfForm(_): CsrfForm<Confirm>,
 ) -> PageResult {
     let actor = ctx.actor()?;
-    match state.store.confirm_roster(actor, id, import).await {
+    match crate::telemetry::timed_import(state.store.confirm_roster(actor, id, import)).await {
         // Already applied (a second click): the page shows the result of the first.
         Ok(_) | Err(ServiceError::Stale { .. }) => {
             Ok(Redirect::to(&format!("/compounds/{id}/roster/imports/{import}")).into_response())
