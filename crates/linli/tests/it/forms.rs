@@ -3,7 +3,7 @@
 //! was typed still in it. Households are named by their room, as people say it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{TestApp, assert_api_error};
 use reqwest::Method;
