@@ -11,6 +11,7 @@ use crate::lang::Lang;
 use crate::money::Fen;
 use crate::requests::{RequestStatus, RequestStep};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -333,6 +334,25 @@ pub enum Invalid {
     LinkedToOther {
         name: String,
     },
+    /// A vote's last day that has already gone by.
+    DeadlinePast,
+    /// A box that must be ticked to go on (closing a vote is final).
+    Unticked,
+    /// A room as people say it ("601", "1栋1单元601") that is none of the households it
+    /// could mean.
+    NoSuchRoom {
+        room: String,
+    },
+    /// A room that is not one of the flats of who typed it (an owner speaks for their own).
+    NotYourRoom {
+        room: String,
+        yours: String,
+    },
+    /// A room that matches several households: the candidates, to pick one.
+    AmbiguousRoom {
+        room: String,
+        candidates: String,
+    },
 }
 
 impl Invalid {
@@ -446,7 +466,18 @@ impl Invalid {
             Invalid::DeveloperNeedsAuthorisation => "developer_needs_authorisation",
             Invalid::NotYourFlat { .. } => "not_your_flat",
             Invalid::LinkedToOther { .. } => "linked_to_other",
+            Invalid::DeadlinePast => "deadline_past",
+            Invalid::Unticked => "unticked",
+            Invalid::NoSuchRoom { .. } => "no_such_room",
+            Invalid::NotYourRoom { .. } => "not_your_room",
+            Invalid::AmbiguousRoom { .. } => "ambiguous_room",
         }
+    }
+
+    /// Whether the message is a whole sentence that names what it is about, so it is not
+    /// preceded by the field's label.
+    pub fn names_its_field(&self) -> bool {
+        matches!(self, Invalid::WrongInviteCode | Invalid::DeadlinePast)
     }
 
     pub fn message(&self, lang: Lang) -> String {
@@ -740,6 +771,28 @@ impl Invalid {
             (Invalid::NotYourFlat { household }, Lang::En) => format!("is not yours to cast: you are not the voter of {household}"),
             (Invalid::LinkedToOther { name }, Lang::Zh) => format!("这个账号已关联到 {name}，一个账号只代表一个人"),
             (Invalid::LinkedToOther { name }, Lang::En) => format!("is already linked to {name}; an account stands for one person"),
+            (Invalid::DeadlinePast, Lang::Zh) => "截止日期不能早于今天".into(),
+            (Invalid::DeadlinePast, Lang::En) => "The deadline cannot be before today".into(),
+            (Invalid::Unticked, Lang::Zh) => "请先勾选确认，再继续".into(),
+            (Invalid::Unticked, Lang::En) => "must be ticked to go on".into(),
+            (Invalid::NoSuchRoom { room }, Lang::Zh) => {
+                format!("找不到“{room}”：请写房号，例如 601、1栋1单元601 或 1-1-601")
+            }
+            (Invalid::NoSuchRoom { room }, Lang::En) => {
+                format!("“{room}” is no household here: write the room like 601, 1栋1单元601 or 1-1-601")
+            }
+            (Invalid::NotYourRoom { room, yours }, Lang::Zh) => {
+                format!("“{room}”不是您的房屋：只能为自己的房屋填写，您的房屋是 {yours}")
+            }
+            (Invalid::NotYourRoom { room, yours }, Lang::En) => {
+                format!("“{room}” is not your home: you can fill this in only for your own, {yours}")
+            }
+            (Invalid::AmbiguousRoom { room, candidates }, Lang::Zh) => {
+                format!("“{room}”有几户：{candidates}；请写上楼栋和单元，例如 1栋1单元{room}")
+            }
+            (Invalid::AmbiguousRoom { room, candidates }, Lang::En) => {
+                format!("“{room}” could be {candidates}; add the building and unit, like 1栋1单元{room}")
+            }
         }
     }
 }
@@ -747,22 +800,42 @@ impl Invalid {
 /// A bad value and where it was typed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
-    pub field: &'static str,
+    /// The field's name as forms and the API call it; for a member of a JSON body found by the
+    /// deserialiser, its path (`rule.thresholds[0].fraction`).
+    pub field: Cow<'static, str>,
     pub error: Invalid,
 }
 
 impl FieldError {
     pub fn new(field: &'static str, error: Invalid) -> FieldError {
-        FieldError { field, error }
+        FieldError {
+            field: Cow::Borrowed(field),
+            error,
+        }
+    }
+
+    /// An error at a path known only when the request came (a JSON body's member).
+    pub fn at_path(path: String, error: Invalid) -> FieldError {
+        FieldError {
+            field: Cow::Owned(path),
+            error,
+        }
+    }
+
+    /// The name the field's label is found by: the last member of a path.
+    pub fn name(&self) -> &str {
+        self.field
+            .rsplit('.')
+            .next()
+            .map_or(&*self.field, |last| last.split('[').next().unwrap_or(last))
     }
 
     /// "面积：必须大于零" / "area: must be greater than zero".
     pub fn message(&self, lang: Lang) -> String {
-        // A sentence that names its field already.
-        if self.error == Invalid::WrongInviteCode {
+        if self.error.names_its_field() {
             return self.error.message(lang);
         }
-        let label = field_label(self.field, lang);
+        let label = field_label(self.name(), lang);
         match lang {
             Lang::Zh => format!("{label}：{}", self.error.message(lang)),
             Lang::En => format!("{label} {}", self.error.message(lang)),
@@ -776,161 +849,278 @@ impl fmt::Display for FieldError {
     }
 }
 
-/// The name of a field as the user saw it on the form.
+/// Every field an error can name, as the user saw it on the form: (field, zh-CN, English).
+/// A test checks that every field named in an error anywhere in the code has its row here.
+pub const FIELD_LABELS: &[(&str, &str, &str)] = &[
+    ("name", "名称", "Name"),
+    ("person_name", "姓名", "Name"),
+    ("room", "房号", "Room"),
+    ("floor", "楼层", "Floor"),
+    ("area", "专有面积", "Exclusive area"),
+    ("area_source", "面积来源", "Area source"),
+    ("phone", "电话", "Phone"),
+    ("unit_id", "单元", "Unit"),
+    ("building_id", "楼栋", "Building"),
+    ("year_built", "建成年份", "Year built"),
+    ("management_mode", "管理模式", "Management mode"),
+    ("share", "份额", "Share"),
+    ("kind", "类型", "Kind"),
+    ("floors", "层数", "Floors"),
+    ("address", "地址", "Address"),
+    ("login", "账号", "Login"),
+    ("password", "密码", "Password"),
+    ("current_password", "当前密码", "Current password"),
+    ("code", "邀请码", "Invite code"),
+    ("date", "日期", "Date"),
+    ("version", "版本", "Version"),
+    ("id", "编号", "Id"),
+    ("thresholds", "表决门槛", "Thresholds"),
+    ("fraction", "比例", "Fraction"),
+    ("notice_days", "公示天数", "Notice period (days)"),
+    ("matter", "事项类别", "Matter"),
+    ("preset", "表决规则", "Decision rule"),
+    ("stage", "阶段", "Stage"),
+    ("choice", "表决意见", "Choice"),
+    ("method", "投票方式", "How cast"),
+    ("voter", "投票人", "Voter"),
+    ("household_id", "户", "Household"),
+    ("recorded_by", "代录人", "Recorded by"),
+    ("file", "凭证", "Evidence"),
+    ("witness", "见证人", "Witness"),
+    ("proxy_name", "代理人姓名", "Proxy's name"),
+    (
+        "confirm_ownerless",
+        "确认无业主房屋",
+        "Confirm flats without an owner",
+    ),
+    ("person_id", "业主或居民", "Owner or resident"),
+    ("seats", "应选人数", "Seats"),
+    ("candidates", "候选人", "Candidates"),
+    ("title", "标题", "Title"),
+    ("scope", "范围", "Scope"),
+    ("scope_id", "范围", "Scope"),
+    ("proposal", "议题", "Proposal"),
+    ("statement", "参选陈述", "Statement"),
+    ("nominated_by", "推荐方式", "Nominated by"),
+    ("account_id", "账号", "Account"),
+    ("evidence_id", "凭证", "Evidence"),
+    ("held_on", "会议日期", "Date of the meeting"),
+    ("place", "地点", "Place"),
+    ("attendance", "出席人员", "Attendance"),
+    ("minutes", "会议纪要", "Minutes"),
+    ("agenda", "议程", "Agenda"),
+    ("outcome", "结论", "Outcome"),
+    ("month", "月份", "Month"),
+    ("marks", "评分项", "Scoring items"),
+    ("rubric", "评分细则", "Rubric"),
+    ("proposal_id", "议事决议", "Decision"),
+    ("party", "评分方", "Scoring party"),
+    ("reason", "理由", "Reason"),
+    ("mark_id", "扣分项", "Deduction"),
+    ("decision", "处理结果", "Decision"),
+    ("categories", "评分类别", "Categories"),
+    ("deductions", "扣分项", "Deductions"),
+    ("bonuses", "加分项", "Bonuses"),
+    ("exemptions", "不扣分情形", "Exemptions"),
+    ("flags", "流动红旗数", "Red flags"),
+    ("min_score", "获旗最低分", "Minimum score for a flag"),
+    ("tie", "同分规则", "Tie rule"),
+    ("subsidy", "物业费补贴比例", "Subsidy share"),
+    ("head_base", "三长补贴比例", "Heads' subsidy share"),
+    ("head_extra", "三长加发比例", "Heads' extra share"),
+    ("fee", "物业费单价", "Property fee rate"),
+    ("appeal_days", "申诉期", "Appeal period"),
+    ("out_of", "满分", "Full score"),
+    ("award_units", "年终获奖单元数", "Units awarded"),
+    ("total_cost", "总造价", "Total cost"),
+    ("pipelines_cost", "管线迁移费用", "Pipelines cost"),
+    ("subsidy_preset", "补贴标准", "Subsidy"),
+    ("subsidy_amount", "补贴金额", "Subsidy amount"),
+    ("coefficients", "楼层分摊系数", "Floor coefficients"),
+    ("share_mode", "分摊方式", "How the cost is split"),
+    ("responsible", "负责人", "Responsible person"),
+    ("installer", "施工单位", "Installer"),
+    ("amount", "金额", "Amount"),
+    ("receipt_no", "收据号", "Receipt number"),
+    ("paid_on", "缴款日期", "Date paid"),
+    ("doc_kind", "文件类型", "Document type"),
+    ("step", "操作", "Step"),
+    ("pay_method", "缴款方式", "Paid by"),
+    ("start", "开始时间", "Start"),
+    ("end", "结束时间", "End"),
+    ("weekday", "星期", "Weekday"),
+    ("capacity", "人数", "Places"),
+    ("shift", "班次", "Shift"),
+    ("signup", "值班", "Turn"),
+    ("swap", "换班", "Swap"),
+    ("station", "服务站", "Station"),
+    ("category", "类别", "Category"),
+    ("description", "问题描述", "What is wrong"),
+    ("photos", "照片", "Photos"),
+    ("rating", "评分", "Rating"),
+    ("comment", "评价", "Comment"),
+    ("assignee_id", "接手人", "Assignee"),
+    ("grid_id", "网格", "Grid"),
+    ("channel", "来源", "How it came in"),
+    ("contact_phone", "联系电话", "Contact phone"),
+    ("on_behalf_of", "报事人", "Reported for"),
+    ("common_place", "公共部位", "Common place"),
+    ("request", "诉求", "Request"),
+    ("split", "运行费用分摊方式", "Running costs shared"),
+    ("cost_kind", "费用类型", "Cost"),
+    ("note", "备注", "Note"),
+    ("direction", "收支", "Income or expense"),
+    ("occurred_on", "日期", "Date"),
+    ("receipt", "收据照片", "Receipt photo"),
+    ("emergency", "紧急维修", "Emergency"),
+    ("top_up", "续筹", "Top-up"),
+    ("period_from", "起始日期", "From"),
+    ("period_to", "截止日期", "To"),
+    ("initial_deposit", "首期归集金额", "Initial deposit"),
+    ("top_up_percent", "续筹警戒线", "Top-up threshold"),
+    ("project_id", "项目", "Project"),
+    ("entry_id", "账目", "Entry"),
+    ("checklist", "治理标准", "Checklist"),
+    ("scheme", "评星方案", "Star-rating scheme"),
+    ("period", "考核期", "Period"),
+    ("weights", "权重", "Weights"),
+    ("bands", "星级分数段", "Star bands"),
+    ("vetoes", "一票否决项", "Veto items"),
+    ("survey", "抽样规则", "Sample rule"),
+    ("responses", "调查户数", "Survey answers"),
+    ("satisfied", "满意户数", "Satisfied answers"),
+    ("management", "管理得分", "Management score"),
+    ("overall", "综合得分", "Overall score"),
+    ("problems", "存在问题", "Problems found"),
+    ("households_benefited", "受益户数", "Households benefited"),
+    ("quantity", "数量", "Quantity"),
+    ("budget", "预算", "Budget"),
+    ("region", "地区", "Region"),
+    ("deadline", "截止日期", "Deadline"),
+    ("confirm", "确认结束投票", "Confirm closing"),
+    ("household", "房屋", "Home"),
+    ("rooms", "房屋", "Homes"),
+    ("action", "操作", "Action"),
+    ("answer", "答复", "Answer"),
+    ("body", "内容", "Text"),
+    ("compensation", "补偿", "Compensation"),
+    ("concern", "关切", "Concern"),
+    ("day", "日期", "Day"),
+    ("due_on", "完成期限", "Due on"),
+    ("email", "电子邮件", "E-mail"),
+    ("format", "文件格式", "File format"),
+    ("heads", "三长", "Heads"),
+    ("household_ids", "房屋", "Homes"),
+    ("measure", "计算方式", "Counted by"),
+    ("merge_id", "合并对象", "Merge with"),
+    ("month_id", "评比月份", "Rating month"),
+    ("of", "计算基数", "Counted of"),
+    ("other_id", "另一人", "The other person"),
+    ("parent_id", "回复对象", "Reply to"),
+    ("payment_id", "缴款记录", "Payment"),
+    ("person", "人员", "Person"),
+    ("plan", "整改计划", "Plan"),
+    ("rated", "评星", "Star rating"),
+    ("reminders", "催缴提醒", "Reminders"),
+    ("role", "角色", "Role"),
+    ("rule", "表决规则", "Decision rule"),
+    ("shares", "分摊表", "Share table"),
+    ("six_have", "六有", "Six haves"),
+    ("stars", "星级", "Stars"),
+    ("status", "状态", "Status"),
+    ("sub_compound_id", "分区", "Sub-compound"),
+    ("with_signup_id", "换班对象", "Swap with"),
+    ("year", "年份", "Year"),
+    ("display_name", "称呼", "Name"),
+    ("pay_by", "缴费截止日期", "Pay by"),
+    (
+        "office",
+        "缴费和交回表格的地点",
+        "Where to pay and return forms",
+    ),
+    ("pay_how", "转账方式", "How to pay by transfer"),
+    ("contact", "联系人", "Contact"),
+];
+
+/// The name of a field as the user saw it on the form (the field's own name when it has no
+/// label, which the test on [`FIELD_LABELS`] keeps from happening).
 pub fn field_label(field: &str, lang: Lang) -> &str {
-    let (zh, en) = match field {
-        "name" => ("名称", "Name"),
-        "person_name" => ("姓名", "Name"),
-        "room" => ("房号", "Room"),
-        "floor" => ("楼层", "Floor"),
-        "area" => ("专有面积", "Exclusive area"),
-        "area_source" => ("面积来源", "Area source"),
-        "phone" => ("电话", "Phone"),
-        "unit_id" => ("单元", "Unit"),
-        "building_id" => ("楼栋", "Building"),
-        "year_built" => ("建成年份", "Year built"),
-        "management_mode" => ("管理模式", "Management mode"),
-        "share" => ("份额", "Share"),
-        "kind" => ("类型", "Kind"),
-        "floors" => ("层数", "Floors"),
-        "address" => ("地址", "Address"),
-        "login" => ("账号", "Login"),
-        "password" => ("密码", "Password"),
-        "current_password" => ("当前密码", "Current password"),
-        "code" => ("邀请码", "Invite code"),
-        "date" => ("日期", "Date"),
-        "version" => ("版本", "Version"),
-        "id" => ("编号", "Id"),
-        "thresholds" => ("表决门槛", "Thresholds"),
-        "fraction" => ("比例", "Fraction"),
-        "notice_days" => ("公示天数", "Notice period (days)"),
-        "matter" => ("事项类别", "Matter"),
-        "preset" => ("表决规则", "Decision rule"),
-        "stage" => ("阶段", "Stage"),
-        "choice" => ("表决意见", "Choice"),
-        "method" => ("投票方式", "How cast"),
-        "voter" => ("投票人", "Voter"),
-        "household_id" => ("户", "Household"),
-        "recorded_by" => ("代录人", "Recorded by"),
-        "file" => ("凭证", "Evidence"),
-        "witness" => ("见证人", "Witness"),
-        "proxy_name" => ("代理人姓名", "Proxy's name"),
-        "confirm_ownerless" => ("确认无业主房屋", "Confirm flats without an owner"),
-        "person_id" => ("业主或居民", "Owner or resident"),
-        "seats" => ("应选人数", "Seats"),
-        "candidates" => ("候选人", "Candidates"),
-        "title" => ("标题", "Title"),
-        "scope" => ("范围", "Scope"),
-        "scope_id" => ("范围", "Scope"),
-        "proposal" => ("议题", "Proposal"),
-        "statement" => ("参选陈述", "Statement"),
-        "nominated_by" => ("推荐方式", "Nominated by"),
-        "account_id" => ("账号", "Account"),
-        "evidence_id" => ("凭证", "Evidence"),
-        "held_on" => ("会议日期", "Date of the meeting"),
-        "place" => ("地点", "Place"),
-        "attendance" => ("出席人员", "Attendance"),
-        "minutes" => ("会议纪要", "Minutes"),
-        "agenda" => ("议程", "Agenda"),
-        "outcome" => ("结论", "Outcome"),
-        "month" => ("月份", "Month"),
-        "marks" => ("评分项", "Scoring items"),
-        "rubric" => ("评分细则", "Rubric"),
-        "proposal_id" => ("议事决议", "Decision"),
-        "party" => ("评分方", "Scoring party"),
-        "reason" => ("理由", "Reason"),
-        "mark_id" => ("扣分项", "Deduction"),
-        "decision" => ("处理结果", "Decision"),
-        "categories" => ("评分类别", "Categories"),
-        "deductions" => ("扣分项", "Deductions"),
-        "bonuses" => ("加分项", "Bonuses"),
-        "exemptions" => ("不扣分情形", "Exemptions"),
-        "flags" => ("流动红旗数", "Red flags"),
-        "min_score" => ("获旗最低分", "Minimum score for a flag"),
-        "tie" => ("同分规则", "Tie rule"),
-        "subsidy" => ("物业费补贴比例", "Subsidy share"),
-        "head_base" => ("三长补贴比例", "Heads' subsidy share"),
-        "head_extra" => ("三长加发比例", "Heads' extra share"),
-        "fee" => ("物业费单价", "Property fee rate"),
-        "appeal_days" => ("申诉期", "Appeal period"),
-        "out_of" => ("满分", "Full score"),
-        "award_units" => ("年终获奖单元数", "Units awarded"),
-        "total_cost" => ("总造价", "Total cost"),
-        "pipelines_cost" => ("管线迁移费用", "Pipelines cost"),
-        "subsidy_preset" => ("补贴标准", "Subsidy"),
-        "subsidy_amount" => ("补贴金额", "Subsidy amount"),
-        "coefficients" => ("楼层分摊系数", "Floor coefficients"),
-        "share_mode" => ("分摊方式", "How the cost is split"),
-        "responsible" => ("负责人", "Responsible person"),
-        "installer" => ("施工单位", "Installer"),
-        "amount" => ("金额", "Amount"),
-        "receipt_no" => ("收据号", "Receipt number"),
-        "paid_on" => ("缴款日期", "Date paid"),
-        "pay_by" => ("缴费截止日期", "Pay by"),
-        "office" => ("缴费和交回表格的地点", "Where to pay and return forms"),
-        "pay_how" => ("转账方式", "How to pay by transfer"),
-        "contact" => ("联系人", "Contact"),
-        "doc_kind" => ("文件类型", "Document type"),
-        "step" => ("操作", "Step"),
-        "pay_method" => ("缴款方式", "Paid by"),
-        "start" => ("开始时间", "Start"),
-        "end" => ("结束时间", "End"),
-        "weekday" => ("星期", "Weekday"),
-        "capacity" => ("人数", "Places"),
-        "shift" => ("班次", "Shift"),
-        "signup" => ("值班", "Turn"),
-        "swap" => ("换班", "Swap"),
-        "station" => ("服务站", "Station"),
-        "category" => ("类别", "Category"),
-        "description" => ("问题描述", "What is wrong"),
-        "photos" => ("照片", "Photos"),
-        "rating" => ("评分", "Rating"),
-        "comment" => ("评价", "Comment"),
-        "assignee_id" => ("接手人", "Assignee"),
-        "grid_id" => ("网格", "Grid"),
-        "channel" => ("来源", "How it came in"),
-        "contact_phone" => ("联系电话", "Contact phone"),
-        "on_behalf_of" => ("报事人", "Reported for"),
-        "common_place" => ("公共部位", "Common place"),
-        "request" => ("诉求", "Request"),
-        "split" => ("运行费用分摊方式", "Running costs shared"),
-        "cost_kind" => ("费用类型", "Cost"),
-        "note" => ("备注", "Note"),
-        "direction" => ("收支", "Income or expense"),
-        "occurred_on" => ("日期", "Date"),
-        "receipt" => ("收据照片", "Receipt photo"),
-        "emergency" => ("紧急维修", "Emergency"),
-        "top_up" => ("续筹", "Top-up"),
-        "period_from" => ("起始日期", "From"),
-        "period_to" => ("截止日期", "To"),
-        "initial_deposit" => ("首期归集金额", "Initial deposit"),
-        "top_up_percent" => ("续筹警戒线", "Top-up threshold"),
-        "project_id" => ("项目", "Project"),
-        "entry_id" => ("账目", "Entry"),
-        "checklist" => ("治理标准", "Checklist"),
-        "scheme" => ("评星方案", "Star-rating scheme"),
-        "period" => ("考核期", "Period"),
-        "weights" => ("权重", "Weights"),
-        "bands" => ("星级分数段", "Star bands"),
-        "vetoes" => ("一票否决项", "Veto items"),
-        "survey" => ("抽样规则", "Sample rule"),
-        "responses" => ("调查户数", "Survey answers"),
-        "satisfied" => ("满意户数", "Satisfied answers"),
-        "management" => ("管理得分", "Management score"),
-        "overall" => ("综合得分", "Overall score"),
-        "problems" => ("存在问题", "Problems found"),
-        "households_benefited" => ("受益户数", "Households benefited"),
-        "quantity" => ("数量", "Quantity"),
-        "budget" => ("预算", "Budget"),
-        "region" => ("地区", "Region"),
-        other => (other, other),
-    };
-    lang.pick(zh, en)
+    FIELD_LABELS
+        .iter()
+        .find(|(name, _, _)| *name == field)
+        .map_or(field, |(_, zh, en)| lang.pick(zh, en))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `code()` is what API clients match on, and serde writes the same variant's tag in a
+    /// JSON error's `detail`: both must be the variant's snake_case name, for every variant.
+    #[test]
+    fn every_invalid_has_one_code_equal_to_its_serde_tag() {
+        let src = include_str!("error.rs");
+        let body = |from: &str, to: &str| {
+            let start = src.find(from).expect("section start") + from.len();
+            let end = start + src[start..].find(to).expect("section end");
+            &src[start..end]
+        };
+        let variants: Vec<&str> = body("pub enum Invalid {", "\n}\n")
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_uppercase()))
+            .map(|l| l.trim_end_matches([',', '{', ' ']))
+            .collect();
+        assert!(variants.len() > 100, "{variants:?}");
+        let arms: Vec<(&str, &str)> = body("pub fn code(&self)", "\n    }\n")
+            .lines()
+            .filter_map(|l| {
+                let l = l.trim().strip_prefix("Invalid::")?;
+                let (variant, code) = l.split_once(" => ")?;
+                let variant = variant.split([' ', '(']).next()?;
+                Some((variant, code.trim_end_matches(',').trim_matches('"')))
+            })
+            .collect();
+        for v in &variants {
+            let codes: Vec<&str> = arms
+                .iter()
+                .filter(|(a, _)| a == v)
+                .map(|(_, c)| *c)
+                .collect();
+            assert_eq!(codes, [snake_case(v)], "the code of Invalid::{v}");
+        }
+        assert_eq!(
+            arms.len(),
+            variants.len(),
+            "code() has an arm per variant and no more"
+        );
+        // And serde's tag is that same name (rename_all = snake_case), seen on a few shapes.
+        for (e, code) in [
+            (Invalid::Required, "required"),
+            (Invalid::TooLong { max: 3 }, "too_long"),
+            (Invalid::DeadlinePast, "deadline_past"),
+            (Invalid::NoSuchRoom { room: "601".into() }, "no_such_room"),
+        ] {
+            let json = serde_json::to_value(&e).expect("serialises");
+            assert_eq!(json["code"], code);
+            assert_eq!(e.code(), code);
+        }
+    }
+
+    fn snake_case(camel: &str) -> String {
+        let mut out = String::new();
+        for (i, c) in camel.chars().enumerate() {
+            if c.is_ascii_uppercase() {
+                if i > 0 {
+                    out.push('_');
+                }
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
 
     #[test]
     fn field_error_names_the_field_in_both_languages() {

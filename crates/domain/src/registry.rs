@@ -505,8 +505,135 @@ pub fn parse_year(input: &str) -> Result<Option<i32>, Invalid> {
     Ok(Some(y))
 }
 
+/// A home as people name it: "601", "601室", "1栋1单元601", "1号楼2单元601", "1-1-601".
+/// The building and unit, when given, are kept as their keys ("1", "2": the name without
+/// 栋/幢/号楼/单元), to compare with the names in the registry through [`place_key`]; what
+/// is left is the room. Which household it is depends on where it is looked up (a compound,
+/// a vote's unit), so that is the store's part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoomRef {
+    pub building: Option<String>,
+    pub unit: Option<String>,
+    pub room: Room,
+}
+
+/// The words that end a building's name, longest first.
+const BUILDING_WORDS: &[&str] = &["号楼", "栋", "幢", "座", "号", "楼"];
+const UNIT_WORDS: &[&str] = &["单元"];
+
+impl RoomRef {
+    pub fn parse(input: &str) -> Result<RoomRef, Invalid> {
+        let s: String = input
+            .chars()
+            .map(halfwidth)
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if s.is_empty() {
+            return Err(Invalid::Required);
+        }
+        // 1-1-601: building, unit, room.
+        let parts: Vec<&str> = s.split('-').collect();
+        if let [b, u, r] = parts[..]
+            && !b.is_empty()
+            && !u.is_empty()
+            && b.chars()
+                .chain(u.chars())
+                .all(|c| c.is_ascii_alphanumeric())
+        {
+            return Ok(RoomRef {
+                building: Some(b.to_ascii_uppercase()),
+                unit: Some(u.to_ascii_uppercase()),
+                room: Room::parse(r)?,
+            });
+        }
+        let (building, rest) = split_word(&s, BUILDING_WORDS);
+        let (unit, rest) = split_word(rest, UNIT_WORDS);
+        Ok(RoomRef {
+            building,
+            unit,
+            room: Room::parse(rest)?,
+        })
+    }
+}
+
+/// "1栋…" → (Some("1"), "…"): the key before the first of `words`, if the text starts with one.
+fn split_word<'a>(s: &'a str, words: &[&str]) -> (Option<String>, &'a str) {
+    for w in words {
+        if let Some((key, rest)) = s.split_once(w)
+            && !key.is_empty()
+            && !rest.is_empty()
+            && key.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            return (Some(key.to_ascii_uppercase()), rest);
+        }
+    }
+    (None, s)
+}
+
+/// The key of a building's or unit's name, as [`RoomRef`] holds it: "1栋" → "1",
+/// "3号楼" → "3", "2单元" → "2", "A座" → "A"; a name without such a word is its own key.
+pub fn place_key(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(halfwidth)
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let mut key = s.as_str();
+    for w in BUILDING_WORDS.iter().chain(UNIT_WORDS) {
+        if let Some(k) = key.strip_suffix(w)
+            && !k.is_empty()
+        {
+            key = k;
+            break;
+        }
+    }
+    key.to_ascii_uppercase()
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn rooms_are_read_as_people_say_them() {
+        let r = |b: Option<&str>, u: Option<&str>, room: &str| RoomRef {
+            building: b.map(str::to_string),
+            unit: u.map(str::to_string),
+            room: Room::parse(room).unwrap(),
+        };
+        for (typed, want) in [
+            ("601", r(None, None, "601")),
+            (" 601室 ", r(None, None, "601")),
+            ("６０１", r(None, None, "601")),
+            ("1栋1单元601", r(Some("1"), Some("1"), "601")),
+            ("1 栋 1 单元 601 室", r(Some("1"), Some("1"), "601")),
+            ("3号楼2单元502", r(Some("3"), Some("2"), "502")),
+            ("1幢601", r(Some("1"), None, "601")),
+            ("2单元601", r(None, Some("2"), "601")),
+            ("1-1-601", r(Some("1"), Some("1"), "601")),
+            ("a-2-601", r(Some("A"), Some("2"), "601")),
+            ("601-1", r(None, None, "601-1")),
+        ] {
+            assert_eq!(RoomRef::parse(typed), Ok(want), "{typed}");
+        }
+        assert_eq!(RoomRef::parse("  "), Err(Invalid::Required));
+        assert_eq!(RoomRef::parse("1栋1单元"), Err(Invalid::BadRoom));
+        assert_eq!(RoomRef::parse("顶楼"), Err(Invalid::BadRoom));
+    }
+
+    #[test]
+    fn place_names_have_the_keys_rooms_use() {
+        for (name, key) in [
+            ("1栋", "1"),
+            ("3号楼", "3"),
+            ("2单元", "2"),
+            ("A座", "A"),
+            ("北楼", "北"),
+            ("１栋", "1"),
+            ("东区", "东区"),
+        ] {
+            assert_eq!(place_key(name), key, "{name}");
+        }
+    }
     use super::*;
 
     #[test]

@@ -90,9 +90,9 @@ impl ServiceError {
     }
 
     /// The first field at fault, if the error is about input.
-    pub fn field(&self) -> Option<&'static str> {
+    pub fn field(&self) -> Option<&str> {
         match self {
-            ServiceError::Invalid(errors) => errors.first().map(|e| e.field),
+            ServiceError::Invalid(errors) => errors.first().map(|e| &*e.field),
             ServiceError::Stale { .. } => Some("version"),
             _ => None,
         }

@@ -66,105 +66,43 @@ impl<T: DeserializeOwned + Send> FromRequestParts<Arc<AppState>> for Q<T> {
     async fn from_request_parts(parts: &mut Parts, _: &Arc<AppState>) -> Result<Self, WebError> {
         let (lang, json) = lang_of(parts);
         let q = parts.uri.query().unwrap_or("");
-        serde_html_form::from_str(q)
+        let de = serde_html_form::Deserializer::from_bytes(q.as_bytes());
+        deserialize(de, Invalid::NotANumber)
             .map(Q)
-            .map_err(|_| bad(query_culprit::<T>(q).unwrap_or("page"), lang, json))
+            .map_err(|e| WebError::new(e.into(), lang, json))
     }
 }
 
-/// The names of the parameters and JSON members the pages and the API take, so that an error
-/// found by serde can name its field (the service layer names its own).
-const FIELDS: &[&str] = &[
-    "version",
-    "floor",
-    "room",
-    "area",
-    "area_source",
-    "name",
-    "floors",
-    "sub_compound_id",
-    "unit_id",
-    "management_mode",
-    "address",
-    "year_built",
-    "three_no",
-    "six_have",
-    "login",
-    "password",
-    "kind",
-    "person_id",
-    "phone",
-    "share",
-    "moved_in",
-    "moved_out",
-    "code",
-    "role",
-    "display_name",
-    "page",
-    "size",
-    "q",
-    "mode",
-    "region",
-    "lang",
-    "large",
-    "back",
-];
-
-fn known(name: &str) -> Option<&'static str> {
-    FIELDS.iter().copied().find(|f| *f == name)
-}
-
-/// The query parameter that does not parse. Every query here has only optional fields, so
-/// the one pair that fails on its own is the one at fault.
-fn query_culprit<T: DeserializeOwned>(q: &str) -> Option<&'static str> {
-    let pairs: Vec<(String, String)> = serde_html_form::from_str(q).ok()?;
-    pairs
-        .iter()
-        .find(|pair| {
-            serde_html_form::to_string([pair])
-                .is_ok_and(|one| serde_html_form::from_str::<T>(&one).is_err())
-        })
-        .and_then(|(k, _)| known(k))
-}
-
-/// The key of the JSON member serde was reading when it stopped at `line`:`column`, for
-/// errors such as "invalid type: string, expected i32" that do not name the member.
-fn member_at(body: &[u8], line: usize, column: usize) -> Option<&'static str> {
-    let text = std::str::from_utf8(body).ok()?;
-    let offset: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum::<usize>()
-        + column;
-    let mut key = None;
-    let (mut depth, mut in_string, mut escaped) = (0i32, false, false);
-    let (mut start, mut last_string) = (0usize, None);
-    for (i, c) in text.char_indices().take_while(|(i, _)| *i < offset) {
-        if in_string {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => {
-                    in_string = false;
-                    last_string = text.get(start..i);
-                }
-                _ => {}
-            }
-            continue;
+/// Deserialises a query, form or JSON body; what does not fit is named by its path (`deadline`,
+/// `rule.thresholds[0].fraction`), so every feature's fields are named without a list of them.
+/// A member missing is `Required` (serde names it, at the path of the object that lacks it);
+/// any other misfit is `misfit` (in a query or form, where every value is text, a value that
+/// does not parse; in JSON, a value of a type or choice not accepted).
+fn deserialize<'de, T, D>(de: D, misfit: Invalid) -> Result<T, FieldError>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = match e.path().to_string() {
+            p if p == "." => String::new(),
+            p => p,
+        };
+        let message = e.inner().to_string();
+        let missing = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next());
+        let (path, invalid) = match missing {
+            Some(name) if path.is_empty() => (name.to_string(), Invalid::Required),
+            Some(name) => (format!("{path}.{name}"), Invalid::Required),
+            None => (path, misfit),
+        };
+        if path.is_empty() {
+            FieldError::new("body", invalid)
+        } else {
+            FieldError::at_path(path, invalid)
         }
-        match c {
-            '"' => {
-                in_string = true;
-                start = i + 1;
-            }
-            '{' | '[' => depth += 1,
-            '}' | ']' => depth -= 1,
-            ':' if depth == 1 => key = last_string,
-            _ => {}
-        }
-    }
-    key.and_then(known)
+    })
 }
 
 /// A JSON body (a cookie-authenticated write has passed the CSRF check of `Ctx` first).
@@ -202,9 +140,10 @@ impl<T: DeserializeOwned + Send, const PUBLIC: bool> FromRequest<Arc<AppState>>
                     true,
                 )
             })?;
-        serde_json::from_slice(&bytes)
+        let de = &mut serde_json::Deserializer::from_slice(&bytes);
+        deserialize(de, Invalid::BadChoice)
             .map(ApiJson)
-            .map_err(|e| json_error(&e, &bytes, lang))
+            .map_err(|e| WebError::new(e.into(), lang, true))
     }
 }
 
@@ -215,26 +154,6 @@ fn declared_json(headers: &axum::http::HeaderMap) -> bool {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
-}
-
-fn json_error(e: &serde_json::Error, body: &[u8], lang: Lang) -> WebError {
-    // serde names a missing field in its message; a mistyped one is found by where it stopped.
-    let text = e.to_string();
-    let named = text.split('`').nth(1).and_then(known);
-    let at = || {
-        if e.is_data() {
-            member_at(body, e.line(), e.column())
-        } else {
-            None
-        }
-    };
-    let field = named.or_else(at).unwrap_or("body");
-    let invalid = if text.starts_with("missing field") {
-        Invalid::Required
-    } else {
-        Invalid::BadChoice
-    };
-    WebError::new(ServiceError::invalid(field, invalid), lang, true)
 }
 
 /// A submitted HTML form, accepted only with the right CSRF token.
@@ -272,9 +191,12 @@ impl<T: DeserializeOwned + Send> FromRequest<Arc<AppState>> for CsrfForm<T> {
         if expected.len() != 32 || token.csrf != expected {
             return Err(WebError::new(ServiceError::Forbidden, lang, json));
         }
-        serde_html_form::from_bytes(&bytes)
-            .map(CsrfForm)
-            .map_err(|_| bad("body", lang, json))
+        deserialize(
+            serde_html_form::Deserializer::from_bytes(&bytes),
+            Invalid::NotANumber,
+        )
+        .map(CsrfForm)
+        .map_err(|e| WebError::new(e.into(), lang, json))
     }
 }
 

@@ -153,11 +153,15 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "替不方便用手机的业主录入意见：写明户号，选择方式，拍下签字的同意书或录音作为凭证。",
         "Record the choice of an owner who cannot use a phone: give the household number, the way it was cast, and a photo of the signed form or a recording as evidence.",
     ),
-    ("household_number", "户号", "Household number"),
     (
-        "household_number_hint",
-        "在未表决名单里每户后面的 # 号；从名单点“代为录入”会自动填好。",
-        "The # number after each household on the door-knocking list; it is filled in when you come from there.",
+        "room_hint_short",
+        "例如 601 或 1栋1单元601",
+        "Like 601 or 1栋1单元601",
+    ),
+    (
+        "room_hint",
+        "像平常一样写房号：601、1栋1单元601 或 1-1-601；从未表决名单点“代为录入”会自动填好。",
+        "Write the room as people say it: 601, 1栋1单元601 or 1-1-601; it is filled in when you come from the door-knocking list.",
     ),
     ("cast_method", "方式", "How it was cast"),
     (

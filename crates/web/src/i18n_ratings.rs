@@ -72,6 +72,17 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("rt_total", "合计（元）", "Total (yuan)"),
     (
+        "rt_heads_rooms",
+        "尽职“三长”的房屋",
+        "Homes of the heads who did their duty",
+    ),
+    (
+        "rt_heads_rooms_hint",
+        "写房号，用顿号或逗号隔开，例如 1栋1单元601、2-1-302",
+        "Their rooms, separated by commas, like 1栋1单元601, 2-1-302",
+    ),
+    ("rt_heads_apply", "计算补贴", "Work out the subsidies"),
+    (
         "rt_no_awards",
         "这一年还没有结束评比的月份，暂无奖励。",
         "No month of this year has been closed yet: no awards.",

@@ -11,6 +11,7 @@ mod ctx;
 mod error;
 mod flash;
 mod form;
+mod form_errors;
 mod headers;
 mod i18n;
 mod i18n_decisions;

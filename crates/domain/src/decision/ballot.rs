@@ -214,10 +214,10 @@ mod tests {
         }
     }
 
-    fn fields(method: CastMethod, e: &Evidence) -> Vec<&'static str> {
+    fn fields(method: CastMethod, e: &Evidence) -> Vec<String> {
         match method.check(e) {
             Ok(()) => vec![],
-            Err(es) => es.into_iter().map(|e| e.field).collect(),
+            Err(es) => es.into_iter().map(|e| e.field.into_owned()).collect(),
         }
     }
 

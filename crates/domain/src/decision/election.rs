@@ -426,14 +426,14 @@ mod tests {
             .check()
             .unwrap_err()
             .into_iter()
-            .map(|e| (e.field, e.error))
+            .map(|e| (e.field.into_owned(), e.error))
             .collect();
         assert_eq!(
             fields,
             vec![
-                ("seats", Invalid::NotPositive),
-                ("candidates", Invalid::DuplicateChoice),
-                ("thresholds", Invalid::Required)
+                ("seats".to_string(), Invalid::NotPositive),
+                ("candidates".to_string(), Invalid::DuplicateChoice),
+                ("thresholds".to_string(), Invalid::Required)
             ]
         );
     }

@@ -677,7 +677,7 @@ mod tests {
         r.flags.min_score = Some(Fraction::from_int(101));
         r.awards.subsidy = frac(3, 2);
         let errors = r.check().unwrap_err();
-        let codes: Vec<_> = errors.iter().map(|e| (e.field, e.error.code())).collect();
+        let codes: Vec<_> = errors.iter().map(|e| (&*e.field, e.error.code())).collect();
         for expected in [
             ("deductions", "item_points"),
             ("rubric", "duplicate_code"),

@@ -167,7 +167,7 @@ mod tests {
         let ok = ShiftPattern::new(Weekday::Sat, clock("08:00"), clock("12:00"), 2).unwrap();
         assert_eq!(ok.minutes(), 240);
         let errs = ShiftPattern::new(Weekday::Sat, clock("12:00"), clock("12:00"), 0).unwrap_err();
-        let fields: Vec<&str> = errs.iter().map(|e| e.field).collect();
+        let fields: Vec<&str> = errs.iter().map(|e| &*e.field).collect();
         assert_eq!(fields, ["end", "capacity"], "every bad field at once");
         assert!(ShiftPattern::new(Weekday::Sat, clock("08:00"), clock("24:00"), 50).is_ok());
         assert!(ShiftPattern::new(Weekday::Sat, clock("08:00"), clock("09:00"), 51).is_err());

@@ -237,7 +237,9 @@ async fn a_unit_of_ganquanyuan_goes_from_survey_to_operation() {
             d.goto(app.url(&format!("/proposals/{proposal}"))).await?;
             let raise = d.query(By::Css("#objections summary")).desc("raise an objection").single().await?;
             raise.click().await?;
-            d.query(By::Id("obj-household")).single().await?.send_keys(low.to_string()).await?;
+            // Named by its room, as people say it ("1栋1单元101"), not by an id.
+            let low_room = app.store.room_label(low).await.unwrap();
+            d.query(By::Id("obj-household")).single().await?.send_keys(low_room).await?;
             choose(&d, "obj-concern", "light").await?;
             d.query(By::Id("obj-body")).single().await?.send_keys("井道挡住一楼厨房的采光").await?;
             let send = d

@@ -242,7 +242,7 @@ both_backends! {
 
         // Closing needs the confirmation; then it is final and later ballots are refused.
         let (s, err) = app.api(&committee, Method::POST, &format!("/proposals/{id}/close"), Some(json!({}))).await;
-        assert_api_error(s, &err, 422, "required", Some("confirm"));
+        assert_api_error(s, &err, 422, "unticked", Some("confirm"));
         let (s, p) = app.api(&committee, Method::POST, &format!("/proposals/{id}/close"), Some(json!({"confirm": true}))).await;
         assert_eq!(s, 200, "{p}");
         assert_eq!(p["stage"], "passed");

@@ -30,6 +30,7 @@ mod elevators;
 mod elevators_operation;
 mod exports;
 mod files;
+mod forms;
 mod funds;
 mod hardening;
 mod home;

@@ -10,6 +10,7 @@ use crate::entity::{
     proposal_action, role_grant,
 };
 use crate::error::{ServiceError, ServiceResult};
+use crate::registry::RoomsOf;
 use linli_domain::authz::{Action, Role};
 use linli_domain::decision::ProposalStage;
 use linli_domain::place::NodeKind;
@@ -79,7 +80,11 @@ impl Concern {
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ObjectionInput {
-    pub household_id: i64,
+    /// The household by its id, or by its room as people say it ("601", "1栋1单元601").
+    #[serde(default)]
+    pub household_id: Option<i64>,
+    #[serde(default)]
+    pub room: String,
     /// `light`, `ventilation`, `noise`, `access`, `cost` or `other`.
     pub concern: String,
     pub body: String,
@@ -113,7 +118,11 @@ pub struct ObjectionView {
 /// The written consent of an owner whose exclusive part (a window, a balcony) the plan uses.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ConsentInput {
-    pub household_id: i64,
+    /// The household by its id, or by its room as people say it ("601", "1栋1单元601").
+    #[serde(default)]
+    pub household_id: Option<i64>,
+    #[serde(default)]
+    pub room: String,
     pub consented: bool,
     /// The signed consent's photo (required when consenting).
     #[serde(default)]
@@ -296,11 +305,20 @@ impl Store {
         input: &ObjectionInput,
     ) -> ServiceResult<ObjectionView> {
         let p = self.load_proposal(id).await?;
+        // An owner names their own flat; whoever records for others may name any.
+        let whose = if actor.can(Action::RecordBallot, &p.path) {
+            RoomsOf::Any
+        } else {
+            RoomsOf::OwnOnly
+        };
+        let household_id = self
+            .household_named(actor, &p, input.household_id, &input.room, whose)
+            .await?;
         let own = actor.grants.iter().any(|g| {
             matches!(g.role, Role::Owner | Role::Resident)
                 && g.at
                     .target()
-                    .is_some_and(|n| n.kind == NodeKind::Household && n.id == input.household_id)
+                    .is_some_and(|n| n.kind == NodeKind::Household && n.id == household_id)
         });
         if !(own || actor.can(Action::RecordBallot, &p.path)) {
             return Err(ServiceError::Forbidden);
@@ -312,12 +330,12 @@ impl Store {
         let (Some(concern), Some(body), true) = (concern, body, e.is_empty()) else {
             return Err(ServiceError::Invalid(e));
         };
-        self.require_in_scope(&p, input.household_id).await?;
+        self.require_in_scope(&p, household_id).await?;
         let t = self.now();
         let txn = self.begin_write().await?;
         let oid = objection::Entity::insert(objection::ActiveModel {
             proposal_id: Set(id),
-            household_id: Set(input.household_id),
+            household_id: Set(household_id),
             concern: Set(concern.as_str().into()),
             body: Set(body.into_string()),
             answer: Set(None),
@@ -424,6 +442,25 @@ impl Store {
         Ok(())
     }
 
+    /// The household an objection or consent names: its id, or its room (required).
+    async fn household_named(
+        &self,
+        actor: &Actor,
+        p: &super::Loaded,
+        id: Option<i64>,
+        room: &str,
+        whose: RoomsOf,
+    ) -> ServiceResult<i64> {
+        match (id, room.trim()) {
+            (Some(id), _) => Ok(id),
+            (None, "") => Err(ServiceError::invalid("room", Invalid::Required)),
+            (None, text) => {
+                self.household_by_room(actor, &p.compound, &p.path, text, "room", whose)
+                    .await
+            }
+        }
+    }
+
     /// Records whether an affected owner consents in writing; a consent needs its photo.
     pub async fn record_consent(
         &self,
@@ -447,6 +484,9 @@ impl Store {
                 Invalid::WrongStage { stage: p.stage },
             ));
         }
+        let household_id = self
+            .household_named(actor, &p, input.household_id, &input.room, RoomsOf::Any)
+            .await?;
         if input.consented && input.evidence_id.is_none() {
             return Err(ServiceError::invalid("evidence_id", Invalid::Required));
         }
@@ -459,16 +499,16 @@ impl Store {
                 return Err(ServiceError::invalid("evidence_id", Invalid::BadChoice));
             }
         }
-        self.require_in_scope(&p, input.household_id).await?;
+        self.require_in_scope(&p, household_id).await?;
         let txn = self.begin_write().await?;
         affected_consent::Entity::delete_many()
             .filter(affected_consent::Column::ProposalId.eq(id))
-            .filter(affected_consent::Column::HouseholdId.eq(input.household_id))
+            .filter(affected_consent::Column::HouseholdId.eq(household_id))
             .exec(&txn)
             .await?;
         affected_consent::Entity::insert(affected_consent::ActiveModel {
             proposal_id: Set(id),
-            household_id: Set(input.household_id),
+            household_id: Set(household_id),
             consented: Set(input.consented),
             evidence_id: Set(input.evidence_id),
             recorded_by: Set(actor.account_id),
@@ -477,7 +517,7 @@ impl Store {
         })
         .exec_without_returning(&txn)
         .await?;
-        let after = serde_json::json!({ "household_id": input.household_id, "consented": input.consented, "evidence_id": input.evidence_id });
+        let after = serde_json::json!({ "household_id": household_id, "consented": input.consented, "evidence_id": input.evidence_id });
         event(&txn, actor, p.compound.id, "consent.record", id, after).await?;
         txn.commit().await?;
         Ok(())

@@ -172,6 +172,10 @@ pub struct ElectionBallotInput {
     /// the flats they vote for); recorded ballots name it, or the voter.
     #[serde(default)]
     pub household_id: Option<i64>,
+    /// The household as people say its room ("601", "1栋1单元601", "1-1-601"), looked up in
+    /// the vote's place, when `household_id` is not given.
+    #[serde(default)]
+    pub room: String,
     /// The voter of the roll (`p:12`, `dev`), for recorded ballots when a flat has several
     /// or for the developer's one ballot.
     #[serde(default)]
@@ -726,9 +730,12 @@ impl Store {
             return Err(ServiceError::Invalid(errs));
         };
         // Who may record it, for whom, with what evidence, and the lock: as for any ballot.
+        let household_id = self
+            .named_household(actor, &p, input.household_id, &input.room, method)
+            .await?;
         let req = super::voting::CastRequest {
             method,
-            household_id: input.household_id,
+            household_id,
             voter_key: input.voter_key.as_deref(),
             proxy_name: proxy_name.as_ref(),
             evidence_id: input.evidence_id,

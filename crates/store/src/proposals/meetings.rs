@@ -507,7 +507,7 @@ mod tests {
         let Err(ServiceError::Invalid(e)) = parse(&input) else {
             panic!("refused")
         };
-        let fields: Vec<&str> = e.iter().map(|e| e.field).collect();
+        let fields: Vec<&str> = e.iter().map(|e| &*e.field).collect();
         assert_eq!(fields, ["title", "held_on"]);
     }
 

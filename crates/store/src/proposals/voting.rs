@@ -9,6 +9,7 @@ use crate::entity::{
     household, objection, ownership, person, proposal, unit,
 };
 use crate::error::{ServiceError, ServiceResult};
+use crate::registry::RoomsOf;
 use linli_domain::authz::{Action, Role};
 use linli_domain::decision::Authority;
 use linli_domain::decision::{
@@ -51,6 +52,10 @@ pub struct BallotInput {
     /// the flats they vote for); recorded ballots name it, or the voter.
     #[serde(default)]
     pub household_id: Option<i64>,
+    /// The household as people say its room ("601", "1栋1单元601", "1-1-601"), looked up in
+    /// the vote's place, when `household_id` is not given.
+    #[serde(default)]
+    pub room: String,
     /// The voter of the roll (`p:12`, `dev`), for recorded ballots when a flat has several.
     #[serde(default)]
     pub voter_key: Option<String>,
@@ -547,9 +552,12 @@ impl Store {
         if self.election_of(id).await?.is_some() {
             return Err(ServiceError::invalid("candidates", Invalid::Required));
         }
+        let household_id = self
+            .named_household(actor, &p, input.household_id, &input.room, method)
+            .await?;
         let req = CastRequest {
             method,
-            household_id: input.household_id,
+            household_id,
             voter_key: input.voter_key.as_deref(),
             proxy_name: proxy_name.as_ref(),
             evidence_id: input.evidence_id,
@@ -645,6 +653,31 @@ impl Store {
             revision: b.revision,
             cast_at: b.cast_at,
         })
+    }
+
+    /// The flat a ballot names: its id, or its room as people say it, in the vote's place.
+    /// Online (the voter's own ballot) only the voter's flats are meant.
+    pub(crate) async fn named_household(
+        &self,
+        actor: &Actor,
+        p: &Loaded,
+        id: Option<i64>,
+        room: &str,
+        method: CastMethod,
+    ) -> ServiceResult<Option<i64>> {
+        let whose = if method == CastMethod::Online {
+            RoomsOf::OwnOnly
+        } else {
+            RoomsOf::Any
+        };
+        match (id, room.trim()) {
+            (Some(id), _) => Ok(Some(id)),
+            (None, "") => Ok(None),
+            (None, text) => self
+                .household_by_room(actor, &p.compound, &p.path, text, "room", whose)
+                .await
+                .map(Some),
+        }
     }
 
     /// The voter a ballot counts for, who cast it and on whose authority, after checking who
@@ -1020,7 +1053,7 @@ impl Store {
         actor.require(Action::ManageDecision, &p.path)?;
         p.at_stage(&[ProposalStage::Voting])?;
         if !confirm {
-            return Err(ServiceError::invalid("confirm", Invalid::Required));
+            return Err(ServiceError::invalid("confirm", Invalid::Unticked));
         }
         if self.election_of(id).await?.is_some() {
             return self.close_election(actor, &p, lang).await;
@@ -1525,7 +1558,7 @@ fn parse_deadline(s: &str, now: i64) -> ServiceResult<i64> {
         .assume_offset(time::macros::offset!(+8));
     let t = end.unix_timestamp();
     if t <= now {
-        return Err(ServiceError::invalid("deadline", Invalid::BadDate));
+        return Err(ServiceError::invalid("deadline", Invalid::DeadlinePast));
     }
     Ok(t)
 }

@@ -8,6 +8,7 @@ mod compounds;
 mod households;
 mod people;
 mod persons;
+mod rooms;
 mod scope;
 mod structure;
 
@@ -15,6 +16,7 @@ pub use compounds::*;
 pub use households::*;
 pub use people::*;
 pub use persons::*;
+pub use rooms::*;
 pub use structure::*;
 
 use crate::Store;

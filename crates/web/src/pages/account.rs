@@ -4,6 +4,7 @@
 use super::{Chrome, PageResult, chrome};
 use crate::ctx::{Ctx, SESSION_COOKIE};
 use crate::form::{CsrfForm, Ids};
+use crate::form_errors::FormErrors;
 use crate::i18n::T;
 use crate::{AppState, State};
 use askama::Template;
@@ -94,7 +95,7 @@ struct Login {
     t: T,
     c: Chrome,
     login: String,
-    error: Option<String>,
+    errors: FormErrors,
 }
 
 async fn login_page(ctx: Ctx) -> Response {
@@ -103,7 +104,7 @@ async fn login_page(ctx: Ctx) -> Response {
         t,
         c,
         login: String::new(),
-        error: None,
+        errors: FormErrors::default(),
     }
     .into_response()
 }
@@ -140,7 +141,7 @@ async fn login(state: State, ctx: Ctx, CsrfForm(f): CsrfForm<LoginForm>) -> Page
                     t,
                     c,
                     login: f.login,
-                    error: Some(e.message(ctx.lang)),
+                    errors: FormErrors::new(&e, ctx.lang),
                 },
             )
                 .into_response())
@@ -172,7 +173,7 @@ struct Account {
     token: Option<String>,
     tokens: Vec<TokenView>,
     token_days: i64,
-    errors: Vec<String>,
+    errors: FormErrors,
     changed: bool,
 }
 
@@ -181,7 +182,7 @@ impl Account {
         state: &AppState,
         ctx: &Ctx,
         token: Option<String>,
-        errors: Vec<String>,
+        errors: FormErrors,
         changed: bool,
     ) -> PageResult {
         let actor = ctx.actor()?;
@@ -210,7 +211,7 @@ impl Account {
 }
 
 async fn account_page(state: State, ctx: Ctx) -> PageResult {
-    Account::show(&state, &ctx, None, Vec::new(), false).await
+    Account::show(&state, &ctx, None, FormErrors::default(), false).await
 }
 
 #[derive(Deserialize)]
@@ -232,9 +233,9 @@ async fn change_password(
         .change_password(actor, &f.current_password, &f.password, keep, ctx.client)
         .await
     {
-        Ok(()) => Account::show(&state, &ctx, None, Vec::new(), true).await,
+        Ok(()) => Account::show(&state, &ctx, None, FormErrors::default(), true).await,
         Err(e @ ServiceError::Invalid(_)) => {
-            Account::show(&state, &ctx, None, vec![e.message(ctx.lang)], false).await
+            Account::show(&state, &ctx, None, FormErrors::new(&e, ctx.lang), false).await
         }
         Err(e) => Err(ctx.err(e)),
     }
@@ -252,7 +253,7 @@ async fn create_token(state: State, ctx: Ctx, CsrfForm(f): CsrfForm<TokenForm>) 
         .create_api_token(actor, &f.name)
         .await
         .map_err(|e| ctx.err(e))?;
-    Account::show(&state, &ctx, Some(made.token), Vec::new(), false).await
+    Account::show(&state, &ctx, Some(made.token), FormErrors::default(), false).await
 }
 
 async fn revoke_token(
@@ -274,7 +275,7 @@ async fn revoke_token(
 struct Claim {
     t: T,
     c: Chrome,
-    errors: Vec<String>,
+    errors: FormErrors,
     code: String,
     display_name: String,
     phone: String,
@@ -285,7 +286,7 @@ async fn claim_page(ctx: Ctx, crate::form::Q(q): crate::form::Q<ClaimQuery>) -> 
     Claim {
         t,
         c,
-        errors: Vec::new(),
+        errors: FormErrors::default(),
         code: q.code.unwrap_or_default(),
         display_name: String::new(),
         phone: String::new(),
@@ -343,17 +344,17 @@ async fn claim(state: State, ctx: Ctx, CsrfForm(f): CsrfForm<ClaimForm>) -> Page
             }
             Ok(res)
         }
-        Err(e @ ServiceError::Invalid(_)) => {
+        Err(e) if FormErrors::reshows(&e) => {
             let (t, c) = chrome(&ctx);
             let page = Claim {
                 t,
                 c,
-                errors: vec![e.message(ctx.lang)],
+                errors: FormErrors::new(&e, ctx.lang),
                 code: f.code,
                 display_name: f.display_name,
                 phone: f.phone,
             };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            Ok((FormErrors::status(&e), page).into_response())
         }
         Err(e) => Err(ctx.err(e)),
     }

@@ -1,6 +1,7 @@
 //! The forms around a vote and after it, shown on the proposal page: objections and their
 //! answers, affected owners' consents, actions, the residents' evaluation; and "what needs me".
 
+use super::proposals::refused;
 use super::{Chrome, PageResult, chrome};
 use crate::ctx::Ctx;
 use crate::form::{CsrfForm, CsrfMultipart, Ids};
@@ -49,7 +50,7 @@ fn back(id: i64, anchor: &str) -> PageResult {
 #[derive(Deserialize)]
 struct ObjectionForm {
     #[serde(default)]
-    household_id: String,
+    room: String,
     #[serde(default)]
     concern: String,
     #[serde(default)]
@@ -63,23 +64,21 @@ async fn add_objection(
     CsrfForm(f): CsrfForm<ObjectionForm>,
 ) -> PageResult {
     let actor = ctx.actor()?;
-    let household_id = f.household_id.trim().parse().map_err(|_| {
-        ctx.err(ServiceError::invalid(
-            "household_id",
-            linli_domain::Invalid::NotANumber,
-        ))
-    })?;
+    let typed = vec![
+        ("room", f.room.clone()),
+        ("concern", f.concern.clone()),
+        ("body", f.body.clone()),
+    ];
     let input = ObjectionInput {
-        household_id,
+        household_id: None,
+        room: f.room,
         concern: f.concern,
         body: f.body,
     };
-    state
-        .store
-        .add_objection(actor, id, &input)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    back(id, "objections")
+    match state.store.add_objection(actor, id, &input).await {
+        Ok(_) => back(id, "objections"),
+        Err(e) => refused(&state, &ctx, id, "objection", typed, e).await,
+    }
 }
 
 #[derive(Deserialize)]
@@ -99,17 +98,19 @@ async fn answer_objection(
     CsrfForm(f): CsrfForm<AnswerForm>,
 ) -> PageResult {
     let actor = ctx.actor()?;
+    let typed = vec![
+        ("answer", f.answer.clone()),
+        ("compensation", f.compensation.clone()),
+    ];
     let input = AnswerInput {
         answer: f.answer,
         compensation: f.compensation,
         resolved: f.resolved.is_some(),
     };
-    state
-        .store
-        .answer_objection(actor, id, oid, &input)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    back(id, "objections")
+    match state.store.answer_objection(actor, id, oid, &input).await {
+        Ok(_) => back(id, "objections"),
+        Err(e) => refused(&state, &ctx, id, &format!("answer{oid}"), typed, e).await,
+    }
 }
 
 /// An affected owner's written consent, with the photo of the signed page in the same form.
@@ -121,12 +122,8 @@ async fn record_consent(
 ) -> PageResult {
     let actor = ctx.actor()?;
     let s = &state.store;
-    let household_id = form.text("household_id").trim().parse().map_err(|_| {
-        ctx.err(ServiceError::invalid(
-            "household_id",
-            linli_domain::Invalid::NotANumber,
-        ))
-    })?;
+    let room = form.text("room");
+    let typed = vec![("room", room.clone())];
     let p = s
         .proposal(actor, id, ctx.lang)
         .await
@@ -142,32 +139,33 @@ async fn record_consent(
         None => None,
     };
     let input = ConsentInput {
-        household_id,
+        household_id: None,
+        room,
         consented,
         evidence_id,
     };
-    s.record_consent(actor, id, &input)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    back(id, "consents")
+    match s.record_consent(actor, id, &input).await {
+        Ok(_) => back(id, "consents"),
+        Err(e) => refused(&state, &ctx, id, "consent", typed, e).await,
+    }
 }
 
 /// A plan, a photo, or a text the vote adopts, attached to the proposal.
 async fn attach(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) -> PageResult {
     let actor = ctx.actor()?;
     let (kind, title) = (form.text("kind"), form.text("title"));
+    let typed = vec![("title", title.clone()), ("kind", kind.clone())];
     let Some((name, bytes)) = form.file else {
-        return Err(ctx.err(ServiceError::invalid(
-            "file",
-            linli_domain::Invalid::Required,
-        )));
+        let e = ServiceError::invalid("file", linli_domain::Invalid::Required);
+        return refused(&state, &ctx, id, "file", typed, e).await;
     };
-    state
-        .store
+    match (state.store)
         .attach_to_proposal(actor, id, &kind, &title, &name, bytes)
         .await
-        .map_err(|e| ctx.err(e))?;
-    back(id, "files")
+    {
+        Ok(_) => back(id, "files"),
+        Err(e) => refused(&state, &ctx, id, "file", typed, e).await,
+    }
 }
 
 async fn add_action(
@@ -177,12 +175,17 @@ async fn add_action(
     CsrfForm(f): CsrfForm<ActionInput>,
 ) -> PageResult {
     let actor = ctx.actor()?;
-    state
-        .store
-        .add_action(actor, id, &f)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    back(id, "actions")
+    match state.store.add_action(actor, id, &f).await {
+        Ok(_) => back(id, "actions"),
+        Err(e) => {
+            let typed = vec![
+                ("title", f.title),
+                ("responsible", f.responsible),
+                ("due_on", f.due_on),
+            ];
+            refused(&state, &ctx, id, "action", typed, e).await
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -221,25 +224,19 @@ async fn evaluate(
     CsrfForm(f): CsrfForm<EvaluateForm>,
 ) -> PageResult {
     let actor = ctx.actor()?;
-    let rating = f.rating.trim().parse().map_err(|_| {
-        ctx.err(ServiceError::invalid(
-            "rating",
-            linli_domain::Invalid::Required,
-        ))
-    })?;
-    state
-        .store
-        .evaluate(
-            actor,
-            id,
-            &EvaluationInput {
-                rating,
-                comment: f.comment,
-            },
-        )
-        .await
-        .map_err(|e| ctx.err(e))?;
-    back(id, "evaluation")
+    let typed = vec![("comment", f.comment.clone())];
+    let Ok(rating) = f.rating.trim().parse() else {
+        let e = ServiceError::invalid("rating", linli_domain::Invalid::Required);
+        return refused(&state, &ctx, id, "evaluate", typed, e).await;
+    };
+    let input = EvaluationInput {
+        rating,
+        comment: f.comment,
+    };
+    match state.store.evaluate(actor, id, &input).await {
+        Ok(_) => back(id, "evaluation"),
+        Err(e) => refused(&state, &ctx, id, "evaluate", typed, e).await,
+    }
 }
 
 #[derive(Template, WebTemplate)]

@@ -6,6 +6,7 @@ use super::recording::RecordFields;
 use super::{Chrome, PageResult, chrome};
 use crate::ctx::Ctx;
 use crate::form::{CsrfForm, CsrfMultipart, Ids, Q};
+use crate::form_errors::FormErrors;
 use crate::i18n::T;
 use crate::{AppState, State};
 use askama::Template;
@@ -64,17 +65,7 @@ struct NewPage {
     compound: String,
     f: NewForm,
     scopes: Vec<(String, String)>,
-    errors: Vec<String>,
-    field_errors: Vec<(&'static str, String)>,
-}
-
-impl NewPage {
-    fn error_of(&self, field: &str) -> Option<&str> {
-        self.field_errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
+    errors: FormErrors,
 }
 
 async fn new_form(
@@ -118,8 +109,7 @@ async fn new_form(
         compound: v.compound.name,
         f,
         scopes,
-        errors: Vec::new(),
-        field_errors: Vec::new(),
+        errors: FormErrors::default(),
     })
 }
 
@@ -150,22 +140,9 @@ async fn create(
         Ok(e) => {
             Ok(Redirect::to(&format!("/proposals/{}/election", e.proposal.id)).into_response())
         }
-        Err(ServiceError::Invalid(errs)) => {
+        Err(e @ ServiceError::Invalid(_)) => {
             let mut page = new_form(&state, &ctx, id, f).await?;
-            page.field_errors = errs
-                .iter()
-                .map(|e| {
-                    (
-                        if e.field == "scope_id" {
-                            "scope"
-                        } else {
-                            e.field
-                        },
-                        e.error.message(ctx.lang),
-                    )
-                })
-                .collect();
-            page.errors = vec![ServiceError::Invalid(errs).message(ctx.lang)];
+            page.errors = FormErrors::new(&e, ctx.lang).renamed("scope_id", "scope");
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(ctx.err(e)),
@@ -179,7 +156,7 @@ struct Page {
     c: Chrome,
     e: ElectionView,
     nominations: Vec<(&'static str, &'static str)>,
-    errors: Vec<String>,
+    errors: FormErrors,
     granted: Option<RolesGranted>,
     /// Why the actor, an owner of a flat on the roll, does not vote for it (and what to do).
     not_voter: Option<String>,
@@ -195,7 +172,7 @@ async fn election_page(
     state: &AppState,
     ctx: &Ctx,
     id: i64,
-    errors: Vec<String>,
+    errors: FormErrors,
     granted: Option<RolesGranted>,
 ) -> PageResult {
     let actor = ctx.actor()?;
@@ -247,14 +224,14 @@ async fn or_refused<T>(
     match r {
         Ok(_) => Ok(Redirect::to(to).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
-            election_page(state, ctx, id, vec![e.message(ctx.lang)], None).await
+            election_page(state, ctx, id, FormErrors::new(&e, ctx.lang), None).await
         }
         Err(e) => Err(ctx.err(e)),
     }
 }
 
 async fn page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    election_page(&state, &ctx, id, Vec::new(), None).await
+    election_page(&state, &ctx, id, FormErrors::default(), None).await
 }
 
 #[derive(Deserialize)]
@@ -348,7 +325,7 @@ struct RecordPage {
     /// The candidates ticked, kept when the form is refused.
     chosen: Vec<i64>,
     methods: Vec<(&'static str, &'static str)>,
-    errors: Vec<String>,
+    errors: FormErrors,
 }
 
 impl RecordPage {
@@ -380,7 +357,7 @@ async fn record_form(
         r,
         chosen: Vec::new(),
         methods: RecordFields::methods(ctx.lang),
-        errors: Vec::new(),
+        errors: FormErrors::default(),
     })
 }
 
@@ -390,7 +367,7 @@ async fn record_page(
     Ids(id): Ids<i64>,
     Q(q): Q<RecordQuery>,
 ) -> PageResult {
-    let household = q.household.map(|h| h.to_string()).unwrap_or_default();
+    let household = super::recording::room_of(&state.store, q.household).await;
     Ok(record_form(&state, &ctx, id, RecordFields::new(household))
         .await?
         .into_response())
@@ -416,7 +393,8 @@ async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) 
         let input = ElectionBallotInput {
             candidates,
             method: page.r.method.clone(),
-            household_id: r.household_id,
+            household_id: None,
+            room: page.r.room.clone(),
             voter_key: r.voter_key,
             evidence_id: r.evidence_id,
             witness: page.r.witness.clone(),
@@ -429,7 +407,7 @@ async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) 
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/proposals/{id}/election")).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
-            page.errors = vec![e.message(ctx.lang)];
+            page.errors = FormErrors::new(&e, ctx.lang);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(ctx.err(e)),
@@ -451,7 +429,7 @@ async fn grant_roles(
         .grant_elected_roles(actor, id)
         .await
         .map_err(|e| ctx.err(e))?;
-    election_page(&state, &ctx, id, Vec::new(), Some(g)).await
+    election_page(&state, &ctx, id, FormErrors::default(), Some(g)).await
 }
 
 #[derive(Template, WebTemplate)]

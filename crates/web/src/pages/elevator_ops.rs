@@ -6,6 +6,7 @@ use super::{Chrome, PageResult, chrome};
 use crate::charts::{Chart, Unit};
 use crate::ctx::Ctx;
 use crate::form::{CsrfForm, Ids, Q};
+use crate::form_errors::FormErrors;
 use crate::i18n::T;
 use crate::{AppState, State};
 use askama::Template;
@@ -74,20 +75,10 @@ struct OperationPage {
     unit_name: String,
     f: CostForm,
     s: SplitForm,
-    errors: Vec<String>,
-    field_errors: Vec<(&'static str, String)>,
+    errors: FormErrors,
     /// The same month and kind is entered: ask before replacing it (the amount entered).
     confirm_replace: Option<String>,
     months_base: String,
-}
-
-impl OperationPage {
-    fn error_of(&self, field: &str) -> Option<&str> {
-        self.field_errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
 }
 
 #[derive(Deserialize, Default)]
@@ -134,8 +125,7 @@ fn page_of(
         unit_name,
         f,
         s,
-        errors: Vec::new(),
-        field_errors: Vec::new(),
+        errors: FormErrors::default(),
         confirm_replace: None,
         months_base,
     }
@@ -196,11 +186,7 @@ async fn reshow(
         })
         .flatten();
     let mut page = page_of(ctx, op, unit_name, f, s);
-    page.field_errors = errs
-        .iter()
-        .map(|e| (e.field, e.error.message(ctx.lang)))
-        .collect();
-    page.errors = vec![err.message(ctx.lang)];
+    page.errors = FormErrors::new(&err, ctx.lang);
     page.confirm_replace = exists.then(|| entered.unwrap_or_default());
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }

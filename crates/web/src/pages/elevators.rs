@@ -5,6 +5,7 @@
 use super::{Chrome, PageResult, chrome};
 use crate::ctx::Ctx;
 use crate::form::{CsrfForm, CsrfMultipart, Ids, Q};
+use crate::form_errors::FormErrors;
 use crate::i18n::T;
 use crate::{AppState, State};
 use askama::Template;
@@ -49,17 +50,6 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/compounds/{id}/elevators/bills", get(compound_bills))
 }
 
-/// Field errors as (field, message), for marking inputs.
-fn field_errors(err: &ServiceError, lang: linli_domain::Lang) -> Vec<(&'static str, String)> {
-    match err {
-        ServiceError::Invalid(errs) => errs
-            .iter()
-            .map(|e| (e.field, e.error.message(lang)))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "elevator_board.html")]
 struct BoardPage {
@@ -67,7 +57,7 @@ struct BoardPage {
     c: Chrome,
     b: BoardView,
     proposal_id: String,
-    errors: Vec<String>,
+    errors: FormErrors,
     /// The dashboard with the charts of the same projects.
     dashboard_link: String,
 }
@@ -90,7 +80,7 @@ async fn board(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<BoardQuery>) -
         c,
         b,
         proposal_id: q.proposal,
-        errors: Vec::new(),
+        errors: FormErrors::default(),
         dashboard_link: format!("/compounds/{id}/elevators/dashboard"),
     }
     .into_response())
@@ -108,7 +98,7 @@ async fn community_board(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResul
         c,
         b,
         proposal_id: String::new(),
-        errors: Vec::new(),
+        errors: FormErrors::default(),
         dashboard_link: format!("/communities/{id}/elevators/dashboard"),
     }
     .into_response())
@@ -179,7 +169,7 @@ async fn create(
                 c,
                 b,
                 proposal_id: f.proposal_id,
-                errors: vec![e.message(ctx.lang)],
+                errors: FormErrors::new(&e, ctx.lang),
                 dashboard_link: format!("/compounds/{id}/elevators/dashboard"),
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -260,22 +250,12 @@ struct ProjectPage {
     presets: Vec<(&'static str, &'static str)>,
     share_modes: Vec<(&'static str, &'static str)>,
     doc_kinds: Vec<(&'static str, &'static str)>,
-    errors: Vec<String>,
-    field_errors: Vec<(&'static str, String)>,
+    errors: FormErrors,
     /// The running costs, once the project is in operation.
     op: Option<OperationView>,
     months_base: String,
     /// The paperwork form as shown: what is stored, or what was typed when it was refused.
     pw: Paperwork,
-}
-
-impl ProjectPage {
-    fn error_of(&self, field: &str) -> Option<&str> {
-        self.field_errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
 }
 
 fn project_page(ctx: &Ctx, p: ProjectView, f: Option<PlanForm>) -> ProjectPage {
@@ -304,8 +284,7 @@ fn project_page(ctx: &Ctx, p: ProjectView, f: Option<PlanForm>) -> ProjectPage {
         presets,
         share_modes,
         doc_kinds,
-        errors: Vec::new(),
-        field_errors: Vec::new(),
+        errors: FormErrors::default(),
         op: None,
         months_base,
     }
@@ -382,8 +361,7 @@ async fn reshow_with(
     if let Some(pw) = pw {
         page.pw = pw;
     }
-    page.field_errors = field_errors(&err, ctx.lang);
-    page.errors = vec![err.message(ctx.lang)];
+    page.errors = FormErrors::new(&err, ctx.lang);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
@@ -564,21 +542,11 @@ struct SharesPage {
     c: Chrome,
     s: ShareTableView,
     f: PayForm,
-    errors: Vec<String>,
-    field_errors: Vec<(&'static str, String)>,
+    errors: FormErrors,
     /// The payments, for those who may void a wrong one.
     payments: Vec<PaymentView>,
     /// What a batch of reminders reached, right after sending it.
     reminded: Option<ReminderBatch>,
-}
-
-impl SharesPage {
-    fn error_of(&self, field: &str) -> Option<&str> {
-        self.field_errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
 }
 
 async fn shares(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
@@ -604,8 +572,7 @@ async fn shares(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
         c,
         s,
         f,
-        errors: Vec::new(),
-        field_errors: Vec::new(),
+        errors: FormErrors::default(),
         payments,
         reminded: None,
     }
@@ -622,8 +589,8 @@ async fn remind(
 ) -> PageResult {
     let actor = ctx.actor()?;
     let (reminded, errors) = match state.store.remind_elevator_owing(actor, id).await {
-        Ok(b) => (Some(b), Vec::new()),
-        Err(e @ ServiceError::Invalid(_)) => (None, vec![e.message(ctx.lang)]),
+        Ok(b) => (Some(b), FormErrors::default()),
+        Err(e @ ServiceError::Invalid(_)) => (None, FormErrors::new(&e, ctx.lang)),
         Err(e) => return Err(ctx.err(e)),
     };
     let s = state
@@ -650,7 +617,6 @@ async fn remind(
             s,
             f,
             errors,
-            field_errors: Vec::new(),
             payments,
             reminded,
         },
@@ -757,8 +723,7 @@ async fn pay(
                 c,
                 s,
                 f,
-                field_errors: field_errors(&e, ctx.lang),
-                errors: vec![e.message(ctx.lang)],
+                errors: FormErrors::new(&e, ctx.lang),
                 payments,
                 reminded: None,
             };

@@ -6,6 +6,7 @@
 use super::{Chrome, PageResult, chrome, pager_base};
 use crate::ctx::Ctx;
 use crate::form::{CsrfForm, CsrfMultipart, Ids, Q};
+use crate::form_errors::FormErrors;
 use crate::i18n::T;
 use crate::{AppState, State};
 use askama::Template;
@@ -37,16 +38,6 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/fund-statements/{id}", get(posted))
 }
 
-fn field_errors(err: &ServiceError, lang: linli_domain::Lang) -> Vec<(&'static str, String)> {
-    match err {
-        ServiceError::Invalid(errs) => errs
-            .iter()
-            .map(|e| (e.field, e.error.message(lang)))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
 fn optional_id(field: &'static str, s: &str) -> Result<Option<i64>, ServiceError> {
     let s = s.trim();
     if s.is_empty() {
@@ -64,17 +55,7 @@ struct AccountsPage {
     c: Chrome,
     v: AccountsView,
     f: AccountForm,
-    errors: Vec<String>,
-    field_errors: Vec<(&'static str, String)>,
-}
-
-impl AccountsPage {
-    fn error_of(&self, field: &str) -> Option<&str> {
-        self.field_errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
+    errors: FormErrors,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -110,8 +91,7 @@ async fn accounts(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
         c,
         v,
         f,
-        errors: Vec::new(),
-        field_errors: Vec::new(),
+        errors: FormErrors::default(),
     }
     .into_response())
 }
@@ -152,8 +132,7 @@ async fn create(
                 c,
                 v,
                 f,
-                field_errors: field_errors(&e, ctx.lang),
-                errors: vec![e.message(ctx.lang)],
+                errors: FormErrors::new(&e, ctx.lang),
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
@@ -186,17 +165,7 @@ struct AccountPage {
     sources: Vec<(&'static str, &'static str)>,
     purposes: Vec<(&'static str, &'static str)>,
     emergencies: Vec<(&'static str, &'static str)>,
-    errors: Vec<String>,
-    field_errors: Vec<(&'static str, String)>,
-}
-
-impl AccountPage {
-    fn error_of(&self, field: &str) -> Option<&str> {
-        self.field_errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
+    errors: FormErrors,
 }
 
 #[derive(Deserialize, Default)]
@@ -233,8 +202,7 @@ fn account_page(ctx: &Ctx, v: AccountView, f: Option<EntryForm>) -> AccountPage 
             .iter()
             .map(|k| (k.as_str(), k.label(lang)))
             .collect(),
-        errors: Vec::new(),
-        field_errors: Vec::new(),
+        errors: FormErrors::default(),
     }
 }
 
@@ -306,8 +274,7 @@ async fn reshow_account(
         .await
         .map_err(|e| ctx.err(e))?;
     let mut page = account_page(ctx, v, f);
-    page.field_errors = field_errors(&err, ctx.lang);
-    page.errors = vec![err.message(ctx.lang)];
+    page.errors = FormErrors::new(&err, ctx.lang);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
@@ -392,7 +359,7 @@ struct StatementPage {
     t: T,
     c: Chrome,
     s: StatementView,
-    errors: Vec<String>,
+    errors: FormErrors,
 }
 
 #[derive(Deserialize, Default)]
@@ -489,7 +456,7 @@ async fn statement(
                     t,
                     c,
                     s,
-                    errors: vec![e.message(ctx.lang)],
+                    errors: FormErrors::new(&e, ctx.lang),
                 },
             )
                 .into_response());
@@ -504,7 +471,7 @@ async fn statement(
         t,
         c,
         s,
-        errors: Vec::new(),
+        errors: FormErrors::default(),
     }
     .into_response())
 }
@@ -551,7 +518,7 @@ async fn post_statement(
                     t,
                     c,
                     s,
-                    errors: vec![e.message(ctx.lang)],
+                    errors: FormErrors::new(&e, ctx.lang),
                 },
             )
                 .into_response())
@@ -579,7 +546,7 @@ async fn posted(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<FormatQuery>)
         t,
         c,
         s,
-        errors: Vec::new(),
+        errors: FormErrors::default(),
     }
     .into_response())
 }

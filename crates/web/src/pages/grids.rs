@@ -5,6 +5,7 @@
 use super::{Chrome, PageResult, chrome};
 use crate::ctx::Ctx;
 use crate::form::{CsrfForm, Ids};
+use crate::form_errors::FormErrors;
 use crate::i18n::T;
 use crate::{AppState, State};
 use askama::Template;
@@ -33,7 +34,7 @@ struct ListPage {
     t: T,
     c: Chrome,
     g: GridList,
-    errors: Vec<String>,
+    errors: FormErrors,
 }
 
 async fn list(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
@@ -47,7 +48,7 @@ async fn list(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
         t,
         c,
         g,
-        errors: Vec::new(),
+        errors: FormErrors::default(),
     }
     .into_response())
 }
@@ -85,7 +86,7 @@ async fn create(
                     t,
                     c,
                     g,
-                    errors: vec![e.message(ctx.lang)],
+                    errors: FormErrors::new(&e, ctx.lang),
                 },
             )
                 .into_response())
@@ -101,10 +102,10 @@ struct ShowPage {
     c: Chrome,
     g: GridView,
     roles: Vec<(&'static str, &'static str)>,
-    errors: Vec<String>,
+    errors: FormErrors,
 }
 
-fn show_page(ctx: &Ctx, g: GridView, errors: Vec<String>) -> ShowPage {
+fn show_page(ctx: &Ctx, g: GridView, errors: FormErrors) -> ShowPage {
     let (t, c) = chrome(ctx);
     let roles = MEMBER_ROLES
         .iter()
@@ -125,7 +126,7 @@ async fn show(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
         .grid(ctx.actor()?, id, ctx.lang)
         .await
         .map_err(|e| ctx.err(e))?;
-    Ok(show_page(&ctx, g, Vec::new()).into_response())
+    Ok(show_page(&ctx, g, FormErrors::default()).into_response())
 }
 
 /// After a grid form: back to the grid, or the grid again with the error.
@@ -145,7 +146,7 @@ async fn done(
                 .map_err(|e| ctx.err(e))?;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                show_page(ctx, g, vec![e.message(ctx.lang)]),
+                show_page(ctx, g, FormErrors::new(&e, ctx.lang)),
             )
                 .into_response())
         }

@@ -4,6 +4,7 @@ use super::places::PageQuery;
 use super::{Chrome, F, PageResult, SimpleForm, chrome, pager_base, reshow};
 use crate::ctx::Ctx;
 use crate::form::{CsrfForm, Ids, Q};
+use crate::form_errors::FormErrors;
 use crate::i18n::T;
 use crate::{AppState, State};
 use askama::Template;
@@ -255,7 +256,7 @@ fn household_form(ctx: &Ctx, heading: String, f: &HouseholdForm, back: String) -
         heading,
         intro: None,
         note: f.version.map(|_| t.s("version_note")),
-        errors: Vec::new(),
+        errors: FormErrors::default(),
         hidden: f
             .version
             .map(|v| vec![("version".to_string(), v.to_string())])
@@ -447,7 +448,7 @@ async fn move_form(
         heading: format!("{} · {}", t.s("move"), v.household.room),
         intro: Some(t.s("move_intro")),
         note: Some(t.s("version_note")),
-        errors: Vec::new(),
+        errors: FormErrors::default(),
         hidden: vec![("version".into(), v.household.version.to_string())],
         fields: vec![unit],
         submit: t.s("save"),

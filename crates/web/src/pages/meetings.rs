@@ -6,6 +6,7 @@ use super::{Chrome, PageResult, chrome};
 use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::form::{CsrfForm, Ids};
+use crate::form_errors::FormErrors;
 use crate::i18n::T;
 use crate::{AppState, State};
 use askama::Template;
@@ -139,21 +140,13 @@ struct FormPage {
     /// The meeting being recorded, or `None` for a new one.
     meeting: Option<MeetingView>,
     f: Values,
-    errors: Vec<String>,
-    field_errors: Vec<(&'static str, String)>,
+    errors: FormErrors,
 }
 
 impl FormPage {
     /// A new meeting's form, or an existing one's for those who run decisions.
     fn can_edit(&self) -> bool {
         self.meeting.as_ref().is_none_or(|m| m.can_manage)
-    }
-
-    fn error_of(&self, field: &str) -> Option<&str> {
-        self.field_errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
     }
 }
 
@@ -187,25 +180,20 @@ async fn form_page(
         compound: v.compound.name,
         meeting,
         f: values(input, choices),
-        errors: Vec::new(),
-        field_errors: Vec::new(),
+        errors: FormErrors::default(),
     })
 }
 
 fn refused(mut page: FormPage, e: ServiceError, ctx: &Ctx) -> PageResult {
     match e {
-        ServiceError::Invalid(errs) => {
-            page.field_errors = errs
-                .iter()
-                .map(|e| (e.field, e.error.message(ctx.lang)))
-                .collect();
-            page.errors = vec![ServiceError::Invalid(errs).message(ctx.lang)];
+        e @ ServiceError::Invalid(_) => {
+            page.errors = FormErrors::new(&e, ctx.lang);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         // Someone saved the meeting meanwhile: what was typed stays in the form, which now
         // carries the newer version, so saving again is a deliberate overwrite.
         e @ ServiceError::Stale { .. } => {
-            page.errors = vec![e.message(ctx.lang)];
+            page.errors = FormErrors::new(&e, ctx.lang);
             Ok((StatusCode::CONFLICT, page).into_response())
         }
         e => Err(ctx.err(e)),

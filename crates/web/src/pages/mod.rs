@@ -27,6 +27,7 @@ mod voting;
 use crate::AppState;
 use crate::ctx::{Ctx, LANG_COOKIE, LARGE_COOKIE};
 use crate::error::WebError;
+use crate::form_errors::FormErrors;
 use crate::i18n::T;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -211,8 +212,6 @@ pub struct F {
     pub hint: Option<&'static str>,
     pub optional: bool,
     pub numeric: bool,
-    /// What is wrong with this field, shown under it.
-    pub error: Option<String>,
     pub choices: Vec<(String, String)>,
 }
 
@@ -235,7 +234,7 @@ pub struct SimpleForm {
     pub heading: String,
     pub intro: Option<&'static str>,
     pub note: Option<&'static str>,
-    pub errors: Vec<String>,
+    pub errors: FormErrors,
     pub hidden: Vec<(String, String)>,
     pub fields: Vec<F>,
     pub submit: &'static str,
@@ -245,31 +244,17 @@ pub struct SimpleForm {
 /// Shows a form again after a failed submission: errors listed, bad fields marked. Errors
 /// that are not about input (forbidden, stale, …) are listed too.
 pub fn reshow(mut form: SimpleForm, err: ServiceError, lang: Lang) -> PageResult {
-    match &err {
-        ServiceError::Invalid(errs) => {
-            for f in form.fields.iter_mut() {
-                let mine = |field: &str| {
-                    field == f.name
-                        || matches!(
-                            (field, f.name),
-                            ("person_name", "name") | ("date", "moved_in" | "moved_out")
-                        )
-                };
-                f.error = errs
-                    .iter()
-                    .find(|e| mine(e.field))
-                    .map(|e| e.error.message(lang));
-            }
-        }
-        ServiceError::Unauthenticated
-        | ServiceError::Internal(_)
-        | ServiceError::Forbidden
-        | ServiceError::NotFound { .. } => {
-            return Err(WebError::new(err, lang, false));
-        }
-        _ => {}
+    if !FormErrors::reshows(&err) {
+        return Err(WebError::new(err, lang, false));
     }
-    form.errors = vec![err.message(lang)];
+    // The service's names for what these forms call otherwise.
+    let mut errors = FormErrors::new(&err, lang).renamed("person_name", "name");
+    for moved in ["moved_in", "moved_out"] {
+        if form.fields.iter().any(|f| f.name == moved) {
+            errors = errors.renamed("date", moved);
+        }
+    }
+    form.errors = errors;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, form).into_response())
 }
 

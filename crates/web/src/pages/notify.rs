@@ -4,6 +4,7 @@
 use super::{Chrome, PageResult, chrome};
 use crate::ctx::Ctx;
 use crate::form::{CsrfForm, Q};
+use crate::form_errors::FormErrors;
 use crate::i18n::T;
 use crate::{AppState, State};
 use askama::Template;
@@ -40,10 +41,10 @@ struct Prefs {
     prefs: NotifyPrefsView,
     channels: Vec<(&'static str, &'static str, bool)>,
     saved: bool,
-    errors: Vec<String>,
+    errors: FormErrors,
 }
 
-fn prefs_view(ctx: &Ctx, prefs: NotifyPrefsView, saved: bool, errors: Vec<String>) -> Prefs {
+fn prefs_view(ctx: &Ctx, prefs: NotifyPrefsView, saved: bool, errors: FormErrors) -> Prefs {
     let (t, c) = chrome(ctx);
     let channels = Channel::ALL
         .iter()
@@ -71,13 +72,13 @@ async fn prefs_page(state: State, ctx: Ctx) -> PageResult {
         .notify_prefs(ctx.actor()?)
         .await
         .map_err(|e| ctx.err(e))?;
-    Ok(prefs_view(&ctx, prefs, false, Vec::new()).into_response())
+    Ok(prefs_view(&ctx, prefs, false, FormErrors::default()).into_response())
 }
 
 async fn save_prefs(state: State, ctx: Ctx, CsrfForm(f): CsrfForm<NotifyPrefsInput>) -> PageResult {
     let actor = ctx.actor()?;
     match state.store.set_notify_prefs(actor, &f, ctx.lang).await {
-        Ok(prefs) => Ok(prefs_view(&ctx, prefs, true, Vec::new()).into_response()),
+        Ok(prefs) => Ok(prefs_view(&ctx, prefs, true, FormErrors::default()).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
             let mut prefs = state
                 .store
@@ -88,7 +89,7 @@ async fn save_prefs(state: State, ctx: Ctx, CsrfForm(f): CsrfForm<NotifyPrefsInp
             prefs.email = f.email.clone();
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                prefs_view(&ctx, prefs, false, vec![e.message(ctx.lang)]),
+                prefs_view(&ctx, prefs, false, FormErrors::new(&e, ctx.lang)),
             )
                 .into_response())
         }

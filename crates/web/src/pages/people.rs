@@ -3,6 +3,7 @@
 use super::{F, PageResult, SimpleForm, chrome, reshow};
 use crate::ctx::Ctx;
 use crate::form::{CsrfForm, Ids};
+use crate::form_errors::FormErrors;
 use crate::i18n::T;
 use crate::{AppState, State};
 use askama::Template;
@@ -99,7 +100,7 @@ fn owner_form(ctx: &Ctx, id: i64, f: &OwnerInput) -> SimpleForm {
         heading: t.s("add_owner").into(),
         intro: None,
         note: None,
-        errors: Vec::new(),
+        errors: FormErrors::default(),
         hidden: Vec::new(),
         fields: vec![
             F::new(&t, "name", "display_name", f.name.clone()),
@@ -203,7 +204,7 @@ fn resident_form(ctx: &Ctx, id: i64, f: &ResidentInput) -> SimpleForm {
         heading: t.s("add_resident").into(),
         intro: None,
         note: None,
-        errors: Vec::new(),
+        errors: FormErrors::default(),
         hidden: Vec::new(),
         fields: vec![
             F::new(&t, "name", "display_name", f.name.clone()),
@@ -244,7 +245,7 @@ fn move_out_form(ctx: &Ctx, id: i64, f: &MoveOutInput) -> SimpleForm {
         heading: t.s("move_out").into(),
         intro: None,
         note: None,
-        errors: Vec::new(),
+        errors: FormErrors::default(),
         hidden: Vec::new(),
         fields: vec![date],
         submit: t.s("save"),

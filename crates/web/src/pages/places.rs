@@ -3,6 +3,7 @@
 use super::{Chrome, F, PageResult, SimpleForm, chrome, pager_base, reshow};
 use crate::ctx::Ctx;
 use crate::form::{CsrfForm, Ids, Q};
+use crate::form_errors::FormErrors;
 use crate::i18n::T;
 use crate::{AppState, State};
 use askama::Template;
@@ -264,8 +265,7 @@ struct CompoundFormPage {
     heading: String,
     form: CompoundFormView,
     version: Option<i32>,
-    errors: Vec<String>,
-    bad: Vec<&'static str>,
+    errors: FormErrors,
     back: String,
 }
 
@@ -277,14 +277,12 @@ fn compound_form_page(
     err: Option<ServiceError>,
 ) -> PageResult {
     let (t, c) = chrome(ctx);
-    let (errors, bad): (Vec<String>, Vec<&'static str>) = match err {
-        Some(ServiceError::Invalid(es)) => {
-            let bad = es.iter().map(|e| e.field).collect();
-            (vec![ServiceError::Invalid(es).message(ctx.lang)], bad)
+    let errors = match err {
+        Some(e @ (ServiceError::Invalid(_) | ServiceError::Stale { .. })) => {
+            FormErrors::new(&e, ctx.lang)
         }
-        Some(e @ ServiceError::Stale { .. }) => (vec![e.message(ctx.lang)], Vec::new()),
         Some(e) => return Err(ctx.err(e)),
-        None => (Vec::new(), Vec::new()),
+        None => FormErrors::default(),
     };
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -309,7 +307,6 @@ fn compound_form_page(
         },
         version: f.version,
         errors,
-        bad,
         back,
     };
     Ok((status, page).into_response())
@@ -416,7 +413,7 @@ fn building_form(ctx: &Ctx, compound_id: i64, f: &NameForm) -> SimpleForm {
         heading: t.s("new_building").into(),
         intro: None,
         note: None,
-        errors: Vec::new(),
+        errors: FormErrors::default(),
         hidden: Vec::new(),
         fields: vec![F::new(&t, "name", "name", f.name.clone()), floors],
         submit: t.s("create"),
@@ -479,7 +476,7 @@ fn unit_form(ctx: &Ctx, building_id: i64, f: &NameForm) -> SimpleForm {
         heading: t.s("new_unit").into(),
         intro: None,
         note: None,
-        errors: Vec::new(),
+        errors: FormErrors::default(),
         hidden: Vec::new(),
         fields: vec![F::new(&t, "name", "name", f.name.clone())],
         submit: t.s("create"),

@@ -5,6 +5,7 @@ use super::{Chrome, PageResult, chrome, pager_base};
 use crate::ctx::Ctx;
 use crate::error::WebError;
 use crate::form::{CsrfForm, Ids, Q};
+use crate::form_errors::FormErrors;
 use crate::i18n::T;
 use crate::{AppState, State};
 use askama::Template;
@@ -133,17 +134,7 @@ struct NewPage {
     scopes: Vec<(String, String)>,
     matters: Vec<(&'static str, &'static str)>,
     presets: Vec<(&'static str, &'static str)>,
-    errors: Vec<String>,
-    field_errors: Vec<(&'static str, String)>,
-}
-
-impl NewPage {
-    fn error_of(&self, field: &str) -> Option<&str> {
-        self.field_errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
+    errors: FormErrors,
 }
 
 async fn new_form(state: &AppState, ctx: &Ctx, id: i64, f: NewForm) -> Result<NewPage, WebError> {
@@ -187,8 +178,7 @@ async fn new_form(state: &AppState, ctx: &Ctx, id: i64, f: NewForm) -> Result<Ne
         scopes,
         matters,
         presets,
-        errors: Vec::new(),
-        field_errors: Vec::new(),
+        errors: FormErrors::default(),
     })
 }
 
@@ -231,22 +221,9 @@ async fn create(
             &format!("/proposals/{}", p.id),
             "fl_draft_saved",
         )),
-        Err(ServiceError::Invalid(errs)) => {
+        Err(e @ ServiceError::Invalid(_)) => {
             let mut page = new_form(&state, &ctx, id, f).await?;
-            page.field_errors = errs
-                .iter()
-                .map(|e| {
-                    (
-                        if e.field == "scope_id" {
-                            "scope"
-                        } else {
-                            e.field
-                        },
-                        e.error.message(ctx.lang),
-                    )
-                })
-                .collect();
-            page.errors = vec![ServiceError::Invalid(errs).message(ctx.lang)];
+            page.errors = FormErrors::new(&e, ctx.lang).renamed("scope_id", "scope");
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(ctx.err(e)),
@@ -269,9 +246,73 @@ struct Page {
     f: FollowUp,
     concerns: Vec<(&'static str, &'static str)>,
     files: Vec<ProposalFileView>,
+    /// The form refused on this page, if any, with what was typed into it.
+    refused: Refused,
+}
+
+/// One of the proposal page's forms, sent back: which one, its values and its errors.
+#[derive(Default)]
+pub(super) struct Refused {
+    form: String,
+    typed: Vec<(&'static str, String)>,
+    errors: FormErrors,
+}
+
+impl Page {
+    /// The errors of `form` (none unless it is the refused one).
+    fn errs(&self, form: &str) -> &FormErrors {
+        if self.refused.form == form {
+            &self.refused.errors
+        } else {
+            &crate::form_errors::NONE
+        }
+    }
+
+    /// What was typed into `field` of `form` before it was refused, else `default`.
+    fn typed<'a>(&'a self, form: &str, field: &str, default: &'a str) -> &'a str {
+        self.refused
+            .typed
+            .iter()
+            .find(|(f, _)| self.refused.form == form && *f == field)
+            .map_or(default, |(_, v)| v.as_str())
+    }
 }
 
 async fn page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+    Ok(proposal_page(&state, &ctx, id, Refused::default())
+        .await?
+        .into_response())
+}
+
+/// The proposal page again after one of its forms was refused (`form` names it, as the
+/// template does), with the errors at the top and at the form, and what was typed kept.
+/// A refusal that retyping does not cure (not allowed, gone) is an error page.
+pub(super) async fn refused(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    form: &str,
+    typed: Vec<(&'static str, String)>,
+    err: ServiceError,
+) -> PageResult {
+    if !FormErrors::reshows(&err) {
+        return Err(ctx.err(err));
+    }
+    let refused = Refused {
+        form: form.to_string(),
+        typed,
+        errors: FormErrors::new(&err, ctx.lang),
+    };
+    let page = proposal_page(state, ctx, id, refused).await?;
+    Ok((FormErrors::status(&err), page).into_response())
+}
+
+async fn proposal_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    refused: Refused,
+) -> Result<Page, WebError> {
     let actor = ctx.actor()?;
     let s = &state.store;
     let p = s
@@ -295,12 +336,12 @@ async fn page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
         .await
         .map_err(|e| ctx.err(e))?
         .map(|e| e.error.message(ctx.lang));
-    let (t, c) = chrome(&ctx);
+    let (t, c) = chrome(ctx);
     let choices = Choice::ALL
         .iter()
         .map(|ch| (ch.as_str(), ch.label(ctx.lang)))
         .collect();
-    let today = super::today_plus(&ctx, 14);
+    let today = super::today_plus(ctx, 14);
     let f = s.follow_up(actor, id).await.map_err(|e| ctx.err(e))?;
     let concerns = Concern::ALL
         .iter()
@@ -320,8 +361,8 @@ async fn page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
         f,
         concerns,
         files,
-    }
-    .into_response())
+        refused,
+    })
 }
 
 #[derive(Deserialize)]
@@ -342,17 +383,13 @@ async fn stage(
         "start_acting" => StageRequest::StartActing,
         "evaluate" => StageRequest::Evaluate,
         _ => {
-            return Err(ctx.err(ServiceError::invalid(
-                "action",
-                linli_domain::Invalid::BadChoice,
-            )));
+            let e = ServiceError::invalid("action", linli_domain::Invalid::BadChoice);
+            return refused(&state, &ctx, id, "stage", Vec::new(), e).await;
         }
     };
-    state
-        .store
-        .change_stage(actor, id, request, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    if let Err(e) = state.store.change_stage(actor, id, request, ctx.lang).await {
+        return refused(&state, &ctx, id, "stage", Vec::new(), e).await;
+    }
     Ok(Redirect::to(&format!("/proposals/{id}")).into_response())
 }
 
@@ -396,11 +433,10 @@ async fn comment(
         parent_id: f.parent_id.and_then(|p| p.trim().parse().ok()),
         official: f.official.is_some_and(|o| o == "1" || o == "on"),
     };
-    state
-        .store
-        .add_comment(actor, id, &input)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    if let Err(e) = state.store.add_comment(actor, id, &input).await {
+        let typed = vec![("body", input.body)];
+        return refused(&state, &ctx, id, "comment", typed, e).await;
+    }
     Ok(Redirect::to(&format!("/proposals/{id}#comments")).into_response())
 }
 
@@ -411,11 +447,10 @@ async fn open_voting(
     CsrfForm(f): CsrfForm<OpenVotingInput>,
 ) -> PageResult {
     let actor = ctx.actor()?;
-    state
-        .store
-        .open_voting(actor, id, &f, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    if let Err(e) = state.store.open_voting(actor, id, &f, ctx.lang).await {
+        let typed = vec![("deadline", f.deadline)];
+        return refused(&state, &ctx, id, "open", typed, e).await;
+    }
     Ok(crate::flash::redirect(
         &format!("/proposals/{id}"),
         "fl_voting_opened",
@@ -436,11 +471,9 @@ async fn close_voting(
 ) -> PageResult {
     let actor = ctx.actor()?;
     let confirm = f.confirm.is_some_and(|c| c == "1" || c == "on");
-    state
-        .store
-        .close_voting(actor, id, confirm, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    if let Err(e) = state.store.close_voting(actor, id, confirm, ctx.lang).await {
+        return refused(&state, &ctx, id, "close", Vec::new(), e).await;
+    }
     Ok(Redirect::to(&format!("/proposals/{id}")).into_response())
 }
 
@@ -462,11 +495,9 @@ async fn vote(
         method: CastMethod::Online.as_str().into(),
         ..Default::default()
     };
-    state
-        .store
-        .cast_ballot(actor, id, &input)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    if let Err(e) = state.store.cast_ballot(actor, id, &input).await {
+        return refused(&state, &ctx, id, "vote", Vec::new(), e).await;
+    }
     Ok(crate::flash::redirect(
         &format!("/proposals/{id}#my-ballot"),
         "fl_ballot_cast",

@@ -5,6 +5,7 @@
 use super::{Chrome, PageResult, chrome};
 use crate::ctx::Ctx;
 use crate::form::{CsrfForm, CsrfMultipart, Ids};
+use crate::form_errors::FormErrors;
 use crate::i18n::T;
 use crate::{AppState, State};
 use askama::Template;
@@ -55,20 +56,20 @@ struct IndexPage {
     parties: Vec<(&'static str, &'static str)>,
     manage: bool,
     year: String,
-    errors: Vec<String>,
+    errors: FormErrors,
     /// The compound's passed proposals, for the "adopt a new version" form: (id, title).
     passed: Vec<(i64, String)>,
     /// What the "adopt a new version" form shows: the current version's JSON at first, what
     /// was typed after an error.
     amend: AmendForm,
-    amend_errors: Vec<String>,
+    amend_errors: FormErrors,
 }
 
 async fn index_page(
     state: &State,
     ctx: &Ctx,
     id: i64,
-    errors: Vec<String>,
+    errors: FormErrors,
 ) -> Result<IndexPage, crate::error::WebError> {
     let actor = ctx.actor()?;
     let s = &state.store;
@@ -123,12 +124,12 @@ async fn index_page(
         errors,
         passed,
         amend,
-        amend_errors: Vec::new(),
+        amend_errors: FormErrors::default(),
     })
 }
 
 async fn index(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    Ok(index_page(&state, &ctx, id, Vec::new())
+    Ok(index_page(&state, &ctx, id, FormErrors::default())
         .await?
         .into_response())
 }
@@ -149,7 +150,7 @@ async fn after<T>(
         }),
         Err(e @ ServiceError::Invalid(_)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            index_page(state, ctx, id, vec![e.message(ctx.lang)]).await?,
+            index_page(state, ctx, id, FormErrors::new(&e, ctx.lang)).await?,
         )
             .into_response()),
         Err(e) => Err(ctx.err(e)),
@@ -237,9 +238,9 @@ async fn amend(
         }
         (p, r) => p.err().into_iter().chain(r.err()).collect(),
     };
-    let mut page = index_page(&state, &ctx, id, Vec::new()).await?;
+    let mut page = index_page(&state, &ctx, id, FormErrors::default()).await?;
     page.amend = f;
-    page.amend_errors = result;
+    page.amend_errors = FormErrors::messages(result);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
@@ -306,7 +307,7 @@ struct MonthPage {
     t: T,
     c: Chrome,
     v: MonthView,
-    errors: Vec<String>,
+    errors: FormErrors,
     /// The unit whose sheet was just submitted, for the confirmation line.
     saved: Option<String>,
 }
@@ -350,7 +351,7 @@ async fn month(
         c: chrome,
         saved: saved_name(&m, q.saved),
         v: m,
-        errors: Vec::new(),
+        errors: FormErrors::default(),
     }
     .into_response())
 }
@@ -414,7 +415,7 @@ async fn close(
                     t,
                     c: chrome,
                     v: m,
-                    errors: vec![e.message(ctx.lang)],
+                    errors: FormErrors::new(&e, ctx.lang),
                     saved: None,
                 },
             )
@@ -450,7 +451,7 @@ struct SheetPage {
     unit_name: String,
     groups: Vec<SheetGroup>,
     note: String,
-    errors: Vec<String>,
+    errors: FormErrors,
     /// The unit's volunteer hours this month, a read-only hint for the volunteering category.
     volunteer_hours: String,
     compound_id: i64,
@@ -525,7 +526,7 @@ async fn sheet_form(
     unit: i64,
     checked: &[String],
     note: String,
-    errors: Vec<String>,
+    errors: FormErrors,
     saved: Option<i64>,
 ) -> Result<SheetPage, crate::error::WebError> {
     let actor = ctx.actor()?;
@@ -586,7 +587,7 @@ async fn sheet_page(
         unit,
         &[],
         String::new(),
-        Vec::new(),
+        FormErrors::default(),
         q.saved,
     )
     .await?
@@ -662,7 +663,7 @@ async fn submit(
                 unit,
                 &ticked,
                 note,
-                vec![e.message(ctx.lang)],
+                FormErrors::new(&e, ctx.lang),
                 None,
             )
             .await?;
@@ -678,7 +679,7 @@ struct UnitPage {
     t: T,
     c: Chrome,
     d: UnitDetail,
-    errors: Vec<String>,
+    errors: FormErrors,
 }
 
 async fn unit_page(
@@ -686,7 +687,7 @@ async fn unit_page(
     ctx: &Ctx,
     id: i64,
     unit: i64,
-    errors: Vec<String>,
+    errors: FormErrors,
 ) -> Result<UnitPage, crate::error::WebError> {
     let d = state
         .store
@@ -703,7 +704,7 @@ async fn unit_page(
 }
 
 async fn unit(state: State, ctx: Ctx, Ids((id, unit)): Ids<(i64, i64)>) -> PageResult {
-    Ok(unit_page(&state, &ctx, id, unit, Vec::new())
+    Ok(unit_page(&state, &ctx, id, unit, FormErrors::default())
         .await?
         .into_response())
 }
@@ -805,7 +806,7 @@ async fn unit_after<T>(
         Ok(_) => Ok(Redirect::to(&format!("/rating/months/{month}/units/{unit}")).into_response()),
         Err(e @ ServiceError::Invalid(_)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            unit_page(state, ctx, month, unit, vec![e.message(ctx.lang)]).await?,
+            unit_page(state, ctx, month, unit, FormErrors::new(&e, ctx.lang)).await?,
         )
             .into_response()),
         Err(e) => Err(ctx.err(e)),
@@ -814,7 +815,11 @@ async fn unit_after<T>(
 
 #[derive(serde::Deserialize, Default)]
 struct YearQuery {
+    /// The heads' households by id (a link's).
     heads: Option<String>,
+    /// The heads' homes as people name them, typed on the page ("1栋1单元601、2-1-302").
+    #[serde(default)]
+    rooms: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -823,7 +828,11 @@ struct YearPage {
     t: T,
     c: Chrome,
     v: linli_store::ratings::YearView,
+    /// The heads' household ids, for the download link.
     heads: String,
+    /// What was typed into the heads' rooms.
+    rooms: String,
+    errors: FormErrors,
 }
 
 impl YearPage {
@@ -841,18 +850,51 @@ async fn year(
     Ids((id, year)): Ids<(i64, i32)>,
     crate::form::Q(q): crate::form::Q<YearQuery>,
 ) -> PageResult {
-    let heads = crate::api::ratings::parse_heads(&ctx, q.heads.as_deref())?;
-    let v = state
+    let actor = ctx.actor()?;
+    let mut heads = crate::api::ratings::parse_heads(&ctx, q.heads.as_deref())?;
+    // Who may see the year may name its heads; the rooms are looked up after that is known.
+    let mut v = state
         .store
-        .rating_year(ctx.actor()?, id, year, &heads, ctx.lang)
+        .rating_year(actor, id, year, &heads, ctx.lang)
         .await
         .map_err(|e| ctx.err(e))?;
+    let mut errors = FormErrors::default();
+    if !q.rooms.trim().is_empty() {
+        match state
+            .store
+            .households_by_rooms(actor, id, &q.rooms, "rooms")
+            .await
+        {
+            Ok(more) => {
+                heads.extend(more);
+                v = state
+                    .store
+                    .rating_year(actor, id, year, &heads, ctx.lang)
+                    .await
+                    .map_err(|e| ctx.err(e))?;
+            }
+            Err(e) if FormErrors::reshows(&e) => errors = FormErrors::new(&e, ctx.lang),
+            Err(e) => return Err(ctx.err(e)),
+        }
+    }
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let (t, c) = chrome(&ctx);
-    Ok(YearPage {
+    let heads = heads
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let page = YearPage {
         t,
         c,
         v,
-        heads: q.heads.unwrap_or_default(),
-    }
-    .into_response())
+        heads,
+        rooms: q.rooms,
+        errors,
+    };
+    Ok((status, page).into_response())
 }

@@ -5,16 +5,25 @@
 //! the proposal's and the election's forms cannot drift apart.
 
 use crate::form::CsrfMultipart;
-use linli_domain::Invalid;
 use linli_domain::decision::CastMethod;
 use linli_store::accounts::Actor;
 use linli_store::files::Purpose;
 use linli_store::{ServiceError, Store};
 
+/// The form's room, from a link that names the flat by id (the door-knocking list's): its
+/// name as typed, "1栋1单元601", so the form never shows an id.
+pub(super) async fn room_of(store: &Store, household: Option<i64>) -> String {
+    match household {
+        Some(h) => store.room_label(h).await.unwrap_or_default(),
+        None => String::new(),
+    }
+}
+
 /// The shared fields of a recorded ballot, as typed (so a refused form shows them again).
 #[derive(Debug, Clone)]
 pub(super) struct RecordFields {
-    pub household: String,
+    /// The flat as people say its room ("601", "1栋1单元601"); the store finds it.
+    pub room: String,
     pub method: String,
     pub witness: String,
     pub note: String,
@@ -22,18 +31,17 @@ pub(super) struct RecordFields {
     pub voter_key: String,
 }
 
-/// A recorded ballot's flat, voter and evidence, parsed and the evidence file saved.
+/// A recorded ballot's voter and evidence, parsed and the evidence file saved.
 pub(super) struct Recorded {
-    pub household_id: Option<i64>,
     pub voter_key: Option<String>,
     pub evidence_id: Option<i64>,
 }
 
 impl RecordFields {
     /// An empty form for a flat (or none), assisted by default.
-    pub fn new(household: String) -> RecordFields {
+    pub fn new(room: String) -> RecordFields {
         RecordFields {
-            household,
+            room,
             method: CastMethod::Assisted.as_str().into(),
             witness: String::new(),
             note: String::new(),
@@ -44,7 +52,7 @@ impl RecordFields {
 
     pub fn read(form: &CsrfMultipart) -> RecordFields {
         RecordFields {
-            household: form.text("household_id"),
+            room: form.text("room"),
             method: form.text("method"),
             witness: form.text("witness"),
             note: form.text("note"),
@@ -62,8 +70,8 @@ impl RecordFields {
             .collect()
     }
 
-    /// Parses the flat number and saves the evidence file (the signed form's photo, the
-    /// authorisation, the developer's letter) to the compound.
+    /// Saves the evidence file (the signed form's photo, the authorisation, the developer's
+    /// letter) to the compound.
     pub async fn recorded(
         &self,
         store: &Store,
@@ -71,13 +79,6 @@ impl RecordFields {
         compound_id: i64,
         file: Option<(String, Vec<u8>)>,
     ) -> Result<Recorded, ServiceError> {
-        let household_id = match self.household.trim() {
-            "" => None,
-            h => Some(
-                h.parse::<i64>()
-                    .map_err(|_| ServiceError::invalid("household_id", Invalid::NotANumber))?,
-            ),
-        };
         let evidence_id = match file {
             Some((name, bytes)) => Some(
                 store
@@ -88,7 +89,6 @@ impl RecordFields {
             None => None,
         };
         Ok(Recorded {
-            household_id,
             voter_key: Some(self.voter_key.trim().to_string()).filter(|k| !k.is_empty()),
             evidence_id,
         })

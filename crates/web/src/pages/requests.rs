@@ -7,6 +7,7 @@ use super::{Chrome, PageResult, chrome, pager_base, sheet_download};
 use crate::charts::{Chart, Unit};
 use crate::ctx::Ctx;
 use crate::form::{CsrfForm, CsrfMultipart, Ids, Q};
+use crate::form_errors::FormErrors;
 use crate::i18n::T;
 use crate::{AppState, State};
 use askama::Template;
@@ -217,18 +218,8 @@ struct NewPage {
     /// The chosen category, once a button was pressed.
     category: Option<CategoryView>,
     f: ReportTyped,
-    errors: Vec<String>,
-    field_errors: Vec<(&'static str, String)>,
+    errors: FormErrors,
     max_photos: usize,
-}
-
-impl NewPage {
-    fn error_of(&self, field: &str) -> Option<&str> {
-        self.field_errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
 }
 
 #[derive(Deserialize, Default)]
@@ -259,8 +250,7 @@ async fn new_page(
         form,
         category,
         f,
-        errors: Vec::new(),
-        field_errors: Vec::new(),
+        errors: FormErrors::default(),
         max_photos: MAX_PHOTOS,
     })
 }
@@ -336,19 +326,10 @@ async fn create(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) 
         Ok(r) => Ok(Redirect::to(&format!("/requests/{}", r.id)).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
             let mut page = new_page(&state, &ctx, id, f).await?;
-            page.field_errors = field_errors(&e, ctx.lang);
-            page.errors = vec![e.message(ctx.lang)];
+            page.errors = FormErrors::new(&e, ctx.lang);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(ctx.err(e)),
-    }
-}
-
-/// Field errors as (field, message), for marking inputs.
-fn field_errors(err: &ServiceError, lang: linli_domain::Lang) -> Vec<(&'static str, String)> {
-    match err {
-        ServiceError::Invalid(errs) => errs.iter().map(|e| (e.field, e.message(lang))).collect(),
-        _ => Vec::new(),
     }
 }
 
@@ -358,7 +339,7 @@ struct ShowPage {
     t: T,
     c: Chrome,
     r: RequestView,
-    errors: Vec<String>,
+    errors: FormErrors,
 }
 
 impl ShowPage {
@@ -401,7 +382,7 @@ async fn show(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
         t,
         c,
         r,
-        errors: Vec::new(),
+        errors: FormErrors::default(),
     }
     .into_response())
 }
@@ -416,10 +397,7 @@ async fn reshow(state: &AppState, ctx: &Ctx, id: i64, err: ServiceError) -> Page
         .await
         .map_err(|e| ctx.err(e))?;
     let (t, c) = chrome(ctx);
-    let errors = match &err {
-        ServiceError::Invalid(errs) => errs.iter().map(|e| e.message(ctx.lang)).collect(),
-        _ => vec![err.message(ctx.lang)],
-    };
+    let errors = FormErrors::new(&err, ctx.lang);
     Ok((
         StatusCode::UNPROCESSABLE_ENTITY,
         ShowPage { t, c, r, errors },

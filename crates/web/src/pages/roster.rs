@@ -7,6 +7,7 @@
 use super::{Chrome, PageResult, chrome, urlencode};
 use crate::ctx::{Ctx, expected_csrf};
 use crate::form::{CsrfForm, Ids};
+use crate::form_errors::FormErrors;
 use crate::i18n::T;
 use crate::{AppState, State};
 use askama::Template;
@@ -46,7 +47,7 @@ struct ImportPage {
     c: Chrome,
     compound_id: i64,
     compound: String,
-    error: Option<String>,
+    errors: FormErrors,
 }
 
 async fn import_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
@@ -65,7 +66,7 @@ async fn import_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
         c,
         compound_id: id,
         compound: v.compound.name,
-        error: None,
+        errors: FormErrors::default(),
     }
     .into_response())
 }
@@ -133,7 +134,7 @@ async fn upload(
         Err(FileError::Corrupt(why)) if why == "csrf" => {
             return Err(ctx.err(ServiceError::Forbidden));
         }
-        Err(e) => return Ok(reshow(&ctx, id, v.compound.name, &e)),
+        Err(e) => return Ok(refused(&ctx, id, v.compound.name, &e)),
     };
     let result = state
         .store
@@ -144,11 +145,11 @@ async fn upload(
         Ok(p) => {
             Ok(Redirect::to(&format!("/compounds/{id}/roster/imports/{}", p.id)).into_response())
         }
-        Err(e) => Ok(reshow(&ctx, id, v.compound.name, &e)),
+        Err(e) => Ok(refused(&ctx, id, v.compound.name, &e)),
     }
 }
 
-fn reshow(ctx: &Ctx, compound_id: i64, compound: String, e: &FileError) -> Response {
+fn refused(ctx: &Ctx, compound_id: i64, compound: String, e: &FileError) -> Response {
     let (t, c) = chrome(ctx);
     let status = if matches!(e, FileError::TooLarge { .. }) {
         StatusCode::PAYLOAD_TOO_LARGE
@@ -162,7 +163,7 @@ fn reshow(ctx: &Ctx, compound_id: i64, compound: String, e: &FileError) -> Respo
             c,
             compound_id,
             compound,
-            error: Some(e.message(ctx.lang)),
+            errors: FormErrors::messages([e.message(ctx.lang)]),
         },
     )
         .into_response()

@@ -5,6 +5,7 @@
 use super::{Chrome, PageResult, chrome, pager_base};
 use crate::ctx::Ctx;
 use crate::form::{CsrfForm, CsrfMultipart, Ids, Q};
+use crate::form_errors::FormErrors;
 use crate::i18n::T;
 use crate::{AppState, State};
 use askama::Template;
@@ -48,9 +49,9 @@ pub fn router() -> Router<Arc<AppState>> {
 }
 
 /// A refused form comes back with its errors; anything but bad input is an error page.
-fn refused(ctx: &Ctx, e: ServiceError) -> Result<Vec<String>, crate::error::WebError> {
+fn refused(ctx: &Ctx, e: ServiceError) -> Result<FormErrors, crate::error::WebError> {
     match e {
-        ServiceError::Invalid(_) | ServiceError::Stale { .. } => Ok(vec![e.message(ctx.lang)]),
+        ServiceError::Invalid(_) | ServiceError::Stale { .. } => Ok(FormErrors::new(&e, ctx.lang)),
         e => Err(ctx.err(e)),
     }
 }
@@ -63,7 +64,7 @@ struct SchemePage {
     v: SchemeView,
     checklist: String,
     rating: String,
-    errors: Vec<String>,
+    errors: FormErrors,
 }
 
 async fn scheme(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
@@ -79,7 +80,7 @@ async fn scheme(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
         checklist: v.checklist_json.clone(),
         rating: v.rating_json.clone(),
         v,
-        errors: Vec::new(),
+        errors: FormErrors::default(),
     }
     .into_response())
 }
@@ -161,7 +162,7 @@ struct AssessPage {
     c: Chrome,
     f: AssessmentForm,
     marks: Vec<(&'static str, &'static str)>,
-    errors: Vec<String>,
+    errors: FormErrors,
 }
 
 #[derive(Deserialize, Default)]
@@ -169,7 +170,7 @@ struct PeriodQuery {
     period: Option<String>,
 }
 
-fn assess_page(ctx: &Ctx, f: AssessmentForm, errors: Vec<String>) -> AssessPage {
+fn assess_page(ctx: &Ctx, f: AssessmentForm, errors: FormErrors) -> AssessPage {
     let (t, c) = chrome(ctx);
     let marks = linli_domain::standards::Mark::ALL
         .iter()
@@ -195,7 +196,7 @@ async fn assessment_form(
         .assessment_form(ctx.actor()?, id, q.period.as_deref(), ctx.lang)
         .await
         .map_err(|e| ctx.err(e))?;
-    Ok(assess_page(&ctx, f, Vec::new()).into_response())
+    Ok(assess_page(&ctx, f, FormErrors::default()).into_response())
 }
 
 /// `period`, and `mark_<code>` / `note_<code>` per standard.
@@ -277,7 +278,7 @@ struct AssessmentPage {
     t: T,
     c: Chrome,
     v: AssessmentView,
-    errors: Vec<String>,
+    errors: FormErrors,
 }
 
 async fn assessment(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
@@ -291,7 +292,7 @@ async fn assessment(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
         t,
         c,
         v,
-        errors: Vec::new(),
+        errors: FormErrors::default(),
     }
     .into_response())
 }
@@ -354,7 +355,7 @@ struct StarFormPage {
     c: Chrome,
     v: StarForm,
     f: StarFormInput,
-    errors: Vec<String>,
+    errors: FormErrors,
 }
 
 async fn star_form(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
@@ -373,7 +374,7 @@ async fn star_form(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
         c,
         v,
         f,
-        errors: Vec::new(),
+        errors: FormErrors::default(),
     }
     .into_response())
 }
@@ -467,7 +468,7 @@ struct PlanPage {
     v: PlanView,
     f: PlanForm,
     kinds: Vec<(&'static str, String)>,
-    errors: Vec<String>,
+    errors: FormErrors,
 }
 
 impl PlanPage {
@@ -480,7 +481,7 @@ impl PlanPage {
     }
 }
 
-fn plan_page(ctx: &Ctx, v: PlanView, f: Option<PlanForm>, errors: Vec<String>) -> PlanPage {
+fn plan_page(ctx: &Ctx, v: PlanView, f: Option<PlanForm>, errors: FormErrors) -> PlanPage {
     let (t, c) = chrome(ctx);
     let f = f.unwrap_or_else(|| PlanForm {
         version: v.version.to_string(),
@@ -531,7 +532,7 @@ async fn plan(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
         .compound_plan(ctx.actor()?, id, ctx.lang)
         .await
         .map_err(|e| ctx.err(e))?;
-    Ok(plan_page(&ctx, v, None, Vec::new()).into_response())
+    Ok(plan_page(&ctx, v, None, FormErrors::default()).into_response())
 }
 
 async fn save_plan(

@@ -6,6 +6,7 @@
 use super::{Chrome, PageResult, chrome, sheet_download};
 use crate::ctx::Ctx;
 use crate::form::{CsrfForm, Ids, Q};
+use crate::form_errors::FormErrors;
 use crate::i18n::T;
 use crate::{AppState, State};
 use askama::Template;
@@ -39,13 +40,6 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/volunteer-swaps/{id}", post(decide_swap))
 }
 
-fn messages(err: &ServiceError, lang: linli_domain::Lang) -> Vec<String> {
-    match err {
-        ServiceError::Invalid(errs) => errs.iter().map(|e| e.message(lang)).collect(),
-        other => vec![other.message(lang)],
-    }
-}
-
 /// (number, label) of each weekday, Monday first, for the shift form.
 fn weekdays(t: &T) -> Vec<(u8, &'static str)> {
     Weekday::ALL
@@ -60,7 +54,7 @@ struct StationsPage {
     t: T,
     c: Chrome,
     v: StationList,
-    errors: Vec<String>,
+    errors: FormErrors,
     name: String,
     place: String,
 }
@@ -76,7 +70,7 @@ async fn stations(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
         t,
         c,
         v,
-        errors: Vec::new(),
+        errors: FormErrors::default(),
         name: String::new(),
         place: String::new(),
     }
@@ -107,7 +101,7 @@ async fn create_station(
                 t,
                 c,
                 v,
-                errors: messages(&e, ctx.lang),
+                errors: FormErrors::new(&e, ctx.lang),
                 name: f.name,
                 place: f.place,
             };
@@ -124,7 +118,7 @@ struct StationPage {
     c: Chrome,
     r: RotaView,
     weekdays: Vec<(u8, &'static str)>,
-    errors: Vec<String>,
+    errors: FormErrors,
 }
 
 #[derive(Deserialize, Default)]
@@ -140,7 +134,7 @@ async fn station_page(
     ctx: &Ctx,
     id: i64,
     month: &str,
-    errors: Vec<String>,
+    errors: FormErrors,
 ) -> PageResult {
     let r = state
         .store
@@ -168,7 +162,7 @@ async fn station_page(
 }
 
 async fn station(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<MonthQuery>) -> PageResult {
-    station_page(&state, &ctx, id, &q.month, Vec::new()).await
+    station_page(&state, &ctx, id, &q.month, FormErrors::default()).await
 }
 
 /// Where a form on the station page goes back to: the station and the month shown.
@@ -198,7 +192,7 @@ async fn back_to(
             Ok(Redirect::to(&format!("/volunteer-stations/{id}{month}")).into_response())
         }
         (Err(e @ ServiceError::Invalid(_)), Some(id)) => {
-            station_page(state, ctx, id, &back.month, messages(&e, ctx.lang)).await
+            station_page(state, ctx, id, &back.month, FormErrors::new(&e, ctx.lang)).await
         }
         (Err(e), _) => Err(ctx.err(e)),
     }

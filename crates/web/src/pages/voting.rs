@@ -6,6 +6,7 @@ use super::recording::RecordFields;
 use super::{Chrome, PageResult, chrome};
 use crate::ctx::Ctx;
 use crate::form::{CsrfForm, CsrfMultipart, Ids, Q};
+use crate::form_errors::FormErrors;
 use crate::i18n::T;
 use crate::{AppState, State};
 use askama::Template;
@@ -57,7 +58,7 @@ struct RecordPage {
     choice: String,
     choices: Vec<(&'static str, &'static str)>,
     methods: Vec<(&'static str, &'static str)>,
-    errors: Vec<String>,
+    errors: FormErrors,
 }
 
 fn record_form(ctx: &Ctx, p: ProposalView, r: RecordFields) -> RecordPage {
@@ -74,7 +75,7 @@ fn record_form(ctx: &Ctx, p: ProposalView, r: RecordFields) -> RecordPage {
         choice: String::new(),
         choices,
         methods: RecordFields::methods(ctx.lang),
-        errors: Vec::new(),
+        errors: FormErrors::default(),
     }
 }
 
@@ -93,7 +94,7 @@ async fn record_page(
     if !p.can.record_ballots && !p.can.manage {
         return Err(ctx.err(ServiceError::Forbidden));
     }
-    let household = q.household.map(|h| h.to_string()).unwrap_or_default();
+    let household = super::recording::room_of(&state.store, q.household).await;
     Ok(record_form(&ctx, p, RecordFields::new(household)).into_response())
 }
 
@@ -113,7 +114,8 @@ async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) 
         let input = BallotInput {
             choice: page.choice.clone(),
             method: page.r.method.clone(),
-            household_id: r.household_id,
+            household_id: None,
+            room: page.r.room.clone(),
             voter_key: r.voter_key,
             evidence_id: r.evidence_id,
             witness: page.r.witness.clone(),
@@ -129,7 +131,7 @@ async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) 
             "fl_ballot_cast",
         )),
         Err(e @ ServiceError::Invalid(_)) => {
-            page.errors = vec![e.message(ctx.lang)];
+            page.errors = FormErrors::new(&e, ctx.lang);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(ctx.err(e)),

@@ -1,0 +1,219 @@
+//! Forms that re-show themselves: a refused form comes back as the same page, with its
+//! header, the errors in a summary and at their fields in the reader's language, and what
+//! was typed still in it. Households are named by their room, as people say it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::common;
+
+use common::{TestApp, assert_api_error};
+use reqwest::Method;
+use serde_json::json;
+
+/// A proposal of the owner's unit in deliberation: (proposal, unit, compound).
+async fn in_deliberation(app: &TestApp, title: &str) -> (i64, i64, i64) {
+    let owner = app.token("owner").await;
+    let home = app.persona_place("owner");
+    let h = app.household_json(&owner, home).await;
+    let unit = h["household"]["unit_id"].as_i64().unwrap();
+    let compound = h["household"]["compound_id"].as_i64().unwrap();
+    let (s, p) = app
+        .api(
+            &owner,
+            Method::POST,
+            &format!("/compounds/{compound}/proposals"),
+            Some(
+                json!({"scope": "unit", "scope_id": unit, "title": title, "matter": "alteration"}),
+            ),
+        )
+        .await;
+    assert_eq!(s, 201, "{p}");
+    let id = p["id"].as_i64().unwrap();
+    let (s, p) = app
+        .api(
+            &owner,
+            Method::POST,
+            &format!("/proposals/{id}/stage"),
+            Some(json!({"action": "submit"})),
+        )
+        .await;
+    assert_eq!(s, 200, "{p}");
+    (id, unit, compound)
+}
+
+both_backends! {
+    async fn a_past_deadline_reshows_the_proposal_page_with_the_message_at_the_field(app) {
+        let (id, _, _) = in_deliberation(&app, "单元门禁改造").await;
+        let b = app.browser_login("committee").await;
+        let page = format!("/proposals/{id}");
+        let yesterday = app.today().previous_day().unwrap().to_string();
+        let (s, html, _) = b.submit(&page, &format!("{page}/open"), &[("deadline", &yesterday)]).await;
+        assert_eq!(s, 422, "{html}");
+        // The same page, in its frame: header, title, the summary at the top.
+        assert!(html.contains(r#"<header class="top">"#), "{html}");
+        assert!(html.contains("<h1>单元门禁改造</h1>"), "{html}");
+        assert!(html.contains(r#"<div class="errors" role="alert">"#), "{html}");
+        // The message says what would be right, in words, beside the field that holds what
+        // was typed; no field name in English, no date-format message.
+        assert!(
+            html.contains(&format!(r#"name="deadline" type="date" value="{yesterday}" aria-invalid="true" aria-describedby="deadline-error""#)),
+            "{html}"
+        );
+        assert!(html.contains(r#"<small id="deadline-error" class="field-error">截止日期不能早于今天</small>"#), "{html}");
+        assert!(!html.contains("deadline："), "{html}");
+        assert!(!html.contains("2024-05-01"), "{html}");
+        // Nothing changed.
+        let (_, p) = app.api(&app.token("committee").await, Method::GET, &format!("/proposals/{id}"), None).await;
+        assert_eq!(p["stage"], "deliberation");
+    }
+
+    async fn closing_without_the_tick_and_an_empty_objection_come_back_on_the_page(app) {
+        let (id, _, _) = in_deliberation(&app, "楼道照明").await;
+        let b = app.browser_login("committee").await;
+        let page = format!("/proposals/{id}");
+        // An objection without its text keeps the concern chosen and says what is missing.
+        let home = app.store.room_label(app.persona_place("owner")).await.unwrap();
+        let (s, html, _) = b
+            .submit(&page, &format!("{page}/objections"), &[("room", &home), ("concern", "noise"), ("body", "")])
+            .await;
+        assert_eq!(s, 422, "{html}");
+        assert!(html.contains(r#"<details open><summary>"#), "the objection form is open: {html}");
+        assert!(html.contains(r#"<option value="noise" selected>"#), "{html}");
+        assert!(html.contains(r#"id="body-error""#), "{html}");
+        // Opening, then closing without the tick.
+        let tomorrow = app.today().next_day().unwrap().to_string();
+        let (s, _, _) = b.submit(&page, &format!("{page}/open"), &[("deadline", &tomorrow), ("confirm_ownerless", "true")]).await;
+        assert_eq!(s, 303);
+        let (s, html, _) = b.submit(&page, &format!("{page}/close"), &[]).await;
+        assert_eq!(s, 422, "{html}");
+        assert!(html.contains(r#"<small id="confirm-error" class="field-error">请先勾选确认，再继续</small>"#), "{html}");
+        assert!(html.contains("确认结束投票：请先勾选确认，再继续"), "the summary names the box: {html}");
+    }
+
+    async fn a_wrong_invite_code_reshows_the_claim_form_with_the_code_kept(app) {
+        let b = app.browser_login("owner").await;
+        let (s, html, _) = b.submit("/claim", "/claim", &[("code", "ZZZZ-9999")]).await;
+        assert_eq!(s, 422, "{html}");
+        assert!(html.contains(r#"<header class="top">"#), "{html}");
+        assert!(html.contains(r#"value="ZZZZ-9999""#), "{html}");
+        assert!(html.contains(r#"<small id="code-error" class="field-error">邀请码不对或已被使用</small>"#), "{html}");
+    }
+
+    async fn a_json_type_error_names_its_member_by_its_path(app) {
+        let (id, unit, compound) = in_deliberation(&app, "外墙保温").await;
+        let committee = app.token("committee").await;
+        // A member of a type the feature expects: named as the API calls it.
+        let (s, e) = app
+            .api(&committee, Method::POST, &format!("/proposals/{id}/voting"), Some(json!({"deadline": 20261231})))
+            .await;
+        assert_api_error(s, &e, 422, "bad_choice", Some("deadline"));
+        // A missing one, and one deep inside the body, by their paths.
+        let (s, e) = app.api(&committee, Method::POST, &format!("/proposals/{id}/voting"), Some(json!({}))).await;
+        assert_api_error(s, &e, 422, "required", Some("deadline"));
+        let rule = json!({"thresholds": [{"measure": "headcount", "count": "yes", "of": "all", "fraction": {"num": "two", "den": 3}, "strict": false}], "requires_affected_consent": false, "no_unresolved_objection": true, "notice_days": 15});
+        let (s, e) = app
+            .api(
+                &committee,
+                Method::POST,
+                &format!("/compounds/{compound}/proposals"),
+                Some(json!({"scope": "unit", "scope_id": unit, "title": "t", "matter": "alteration", "preset": "custom", "rule": rule})),
+            )
+            .await;
+        assert_api_error(s, &e, 422, "bad_choice", Some("rule.thresholds[0].fraction.num"));
+        assert!(e["message"].as_str().unwrap().starts_with("num"), "{e}");
+    }
+
+    async fn a_ballot_is_recorded_by_its_room_as_people_say_it(app) {
+        let (id, unit, compound) = in_deliberation(&app, "加装电梯").await;
+        let committee = app.token("committee").await;
+        let tomorrow = app.today().next_day().unwrap().to_string();
+        let (s, p) = app
+            .api(&committee, Method::POST, &format!("/proposals/{id}/voting"), Some(json!({"deadline": tomorrow, "confirm_ownerless": true})))
+            .await;
+        assert_eq!(s, 200, "{p}");
+        let flat = app.sql_i64(&format!("SELECT id FROM household WHERE unit_id = {unit} AND room = '101'")).await;
+        assert_eq!(app.store.room_label(flat).await.unwrap(), "1栋1单元101");
+        // The recorder types the room as it is said; no id anywhere on the form.
+        let b = app.browser_login("committee").await;
+        let form = format!("/proposals/{id}/record");
+        let (_, html) = b.get(&form).await;
+        assert!(html.contains(r#"name="room""#) && !html.contains(r#"name="household_id""#), "{html}");
+        let csrf = common::csrf_of(&html);
+        let fields = [("_csrf", csrf.as_str()), ("room", "1栋1单元101"), ("choice", "yes"), ("method", "remote"), ("witness", "王阿姨")];
+        let (s, body, _) = b.post_multipart(&form, &fields, &[]).await;
+        assert_eq!(s, 303, "{body}");
+        let counted = format!(
+            "SELECT COUNT(*) FROM ballot b JOIN elector_household eh ON eh.proposal_id = b.proposal_id AND eh.voter_key = b.voter_key \
+             WHERE b.proposal_id = {id} AND eh.household_id = {flat}"
+        );
+        assert_eq!(app.sql_i64(&counted).await, 1);
+        // A room of no flat of the vote is refused at the field, what was typed kept.
+        let fields = [("_csrf", csrf.as_str()), ("room", "9栋9单元909"), ("choice", "no"), ("method", "remote"), ("witness", "王阿姨")];
+        let (s, body, _) = b.post_multipart(&form, &fields, &[]).await;
+        assert_eq!(s, 422, "{body}");
+        assert!(body.contains(r#"value="9栋9单元909""#), "{body}");
+        assert!(body.contains(r#"<small id="room-error" class="field-error">找不到“9栋9单元909”：请写房号，例如 601、1栋1单元601 或 1-1-601</small>"#), "{body}");
+        // Through the API, the room is accepted beside the id.
+        let (s, e) = app
+            .api(&committee, Method::POST, &format!("/proposals/{id}/objections"), Some(json!({"room": "1-1-101", "concern": "light", "body": "挡光"})))
+            .await;
+        assert_eq!(s, 201, "{e}");
+        assert_eq!(app.sql_i64(&format!("SELECT household_id FROM objection WHERE proposal_id = {id}")).await, flat);
+        let _ = compound;
+    }
+
+    async fn a_room_of_several_flats_lists_them_and_an_owner_names_only_her_own(app) {
+        // A vote of the whole compound: "101" is in every unit.
+        let committee = app.token("committee").await;
+        let home = app.persona_place("owner");
+        let owner = app.token("owner").await;
+        let h = app.household_json(&owner, home).await;
+        let compound = h["household"]["compound_id"].as_i64().unwrap();
+        let (s, p) = app
+            .api(&committee, Method::POST, &format!("/compounds/{compound}/proposals"), Some(json!({"scope": "compound", "scope_id": compound, "title": "小区大门改造", "matter": "other_major"})))
+            .await;
+        assert_eq!(s, 201, "{p}");
+        let id = p["id"].as_i64().unwrap();
+        let (s, _) = app.api(&committee, Method::POST, &format!("/proposals/{id}/stage"), Some(json!({"action": "submit"}))).await;
+        assert_eq!(s, 200);
+        let (s, e) = app
+            .api(&committee, Method::POST, &format!("/proposals/{id}/objections"), Some(json!({"room": "101", "concern": "noise", "body": "吵"})))
+            .await;
+        assert_eq!((s, e["code"].as_str(), e["field"].as_str()), (422, Some("ambiguous_room"), Some("room")), "{e}");
+        let message = e["message"].as_str().unwrap();
+        assert!(message.starts_with("房号：“101”有几户：1栋1单元101、"), "{message}");
+        assert!(message.ends_with("请写上楼栋和单元，例如 1栋1单元101"), "{message}");
+        // The owner typing a room that is not hers hears so, with her own; never "not allowed".
+        let mine = app.store.room_label(home).await.unwrap();
+        let b = app.browser_login("owner").await;
+        let page = format!("/proposals/{id}");
+        let other = app
+            .sql_i64(&format!("SELECT MIN(id) FROM household WHERE compound_id = {compound} AND room <> (SELECT room FROM household WHERE id = {home})"))
+            .await;
+        let other = app.store.room_label(other).await.unwrap();
+        let (s, html, _) = b.submit(&page, &format!("{page}/objections"), &[("room", &other), ("concern", "light"), ("body", "挡光")]).await;
+        assert_eq!(s, 422, "{html}");
+        assert!(html.contains(&format!("“{other}”不是您的房屋：只能为自己的房屋填写，您的房屋是 {mine}")), "{html}");
+        assert!(!html.contains("您没有权限"), "{html}");
+        // Her own room, however she writes it, is hers.
+        let short = mine.rsplit('元').next().unwrap().to_string();
+        let (s, html, _) = b.submit(&page, &format!("{page}/objections"), &[("room", &short), ("concern", "light"), ("body", "挡光")]).await;
+        assert_eq!(s, 303, "{html}");
+        assert_eq!(app.sql_i64(&format!("SELECT household_id FROM objection WHERE proposal_id = {id}")).await, home);
+    }
+
+    async fn year_end_heads_are_named_by_their_rooms(app) {
+        let home = app.persona_place("owner");
+        let owner = app.token("owner").await;
+        let compound = app.household_json(&owner, home).await["household"]["compound_id"].as_i64().unwrap();
+        let b = app.browser_login("committee").await;
+        let year = format!("/compounds/{compound}/rating/years/2026");
+        let (s, html) = b.get(&format!("{year}?rooms=9%E6%A0%8B9%E5%8D%95%E5%85%83909")).await;
+        assert_eq!(s, 422, "{html}");
+        assert!(html.contains(r#"value="9栋9单元909""#), "{html}");
+        assert!(html.contains(r#"<small id="rooms-error" class="field-error">找不到“9栋9单元909”"#), "{html}");
+        let (s, html) = b.get(&format!("{year}?rooms=1-1-101")).await;
+        assert_eq!(s, 200, "{html}");
+        let flat = app.sql_i64(&format!("SELECT MIN(h.id) FROM household h JOIN unit u ON u.id = h.unit_id JOIN building b ON b.id = u.building_id WHERE h.compound_id = {compound} AND h.room = '101' AND b.name = '1栋' AND u.name = '1单元'")).await;
+        assert!(html.contains(&format!(r#"<input type="hidden" name="heads" value="{flat}">"#)), "{html}");
+    }
+}
