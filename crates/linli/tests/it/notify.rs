@@ -420,6 +420,8 @@ both_backends! {
         assert_eq!(data["account"][0]["username"], "owner");
         assert!(data["notifications"].as_array().unwrap().iter().any(|n| n["kind"] == "voting.open"), "{data}");
         assert_eq!(data["roles"][0]["role"], "owner");
+        assert!(!data["ballots"].as_array().unwrap().is_empty(), "{data}");
+        assert!(data["election_ballots"].is_array(), "election ballots have their section: {data}");
         let browser = app.browser_login("owner").await;
         let res = app.client.get(app.url("/account/data.xlsx")).send().await.unwrap();
         assert_ne!(res.status(), 200, "not signed in");

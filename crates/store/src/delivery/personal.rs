@@ -5,8 +5,8 @@
 
 use crate::audit::{self, Change};
 use crate::entity::{
-    account, ballot, elector, elevator_payment, household, notification, notify_pref, ownership,
-    person, residency, role_grant, service_request, session,
+    account, ballot, election_ballot, elector, elevator_payment, household, notification,
+    notify_pref, ownership, person, residency, role_grant, service_request, session,
 };
 use crate::{Actor, ServiceError, ServiceResult, Store, china_time};
 use linli_domain::Invalid;
@@ -195,6 +195,28 @@ impl Store {
             name: "ballots",
             headers: vec!["proposal", "choice", "method", "cast_at"],
             rows: ballots,
+        });
+        // Ballots of elections (the committee's members) are theirs too.
+        let mut election_ballots = Vec::new();
+        for e in &electors {
+            if let Some(b) = election_ballot::Entity::find()
+                .filter(election_ballot::Column::ProposalId.eq(e.proposal_id))
+                .filter(election_ballot::Column::VoterKey.eq(e.voter_key.as_str()))
+                .one(db)
+                .await?
+            {
+                election_ballots.push(vec![
+                    b.proposal_id.to_string(),
+                    b.candidate_ids,
+                    b.method,
+                    china_time(b.cast_at),
+                ]);
+            }
+        }
+        out.push(Section {
+            name: "election_ballots",
+            headers: vec!["proposal", "candidates", "method", "cast_at"],
+            rows: election_ballots,
         });
         let payments = elevator_payment::Entity::find()
             .filter(elevator_payment::Column::HouseholdId.is_in(homes))
