@@ -168,6 +168,17 @@ impl Store {
             .context("running migrations")
     }
 
+    /// Rolls back the last `steps` migrations, or runs the next `steps` (`up`): used by the
+    /// migration tests, one step at a time.
+    pub async fn migrate_steps(&self, up: bool, steps: u32) -> anyhow::Result<()> {
+        if up {
+            Migrator::up(&self.write, Some(steps)).await
+        } else {
+            Migrator::down(&self.write, Some(steps)).await
+        }
+        .context("running migrations step by step")
+    }
+
     /// Rolls back every migration: used by the migration tests.
     pub async fn migrate_down_all(&self) -> anyhow::Result<()> {
         Migrator::down(&self.write, None)

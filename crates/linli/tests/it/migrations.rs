@@ -1,5 +1,6 @@
 //! The schema migrations go down and up again on both backends, and the demo loads into the
-//! rebuilt schema.
+//! rebuilt schema; and step by step, each migration's `down` undoes exactly its `up` over
+//! every table, column and index.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common;
@@ -79,4 +80,102 @@ both_backends! {
         assert_eq!(s, 200, "{e}");
         assert!(again.store.verify_audit().await.unwrap().broken.is_none());
     }
+}
+
+/// The schema as the database describes it: every table's columns and every index, sorted.
+async fn schema(conn: &sea_orm::DatabaseConnection, backend: common::Backend) -> Vec<String> {
+    let sql = match backend {
+        common::Backend::Sqlite => {
+            "SELECT m.name || '.' || p.name || ' ' || p.type || ' ' || p.\"notnull\" || ' ' || p.pk \
+             FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
+             UNION ALL SELECT 'index ' || name || ' on ' || tbl_name FROM sqlite_master \
+             WHERE type = 'index' AND name NOT LIKE 'sqlite_%'"
+        }
+        common::Backend::Postgres => {
+            "SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable \
+             FROM information_schema.columns WHERE table_schema = 'public' \
+             UNION ALL SELECT 'index ' || indexname || ' on ' || tablename || ' ' || indexdef \
+             FROM pg_indexes WHERE schemaname = 'public'"
+        }
+    };
+    let rows = conn
+        .query_all_raw(sea_orm::Statement::from_string(
+            conn.get_database_backend(),
+            sql,
+        ))
+        .await
+        .unwrap();
+    let mut out: Vec<String> = rows
+        .iter()
+        .map(|r| r.try_get_by_index::<String>(0).unwrap())
+        .collect();
+    out.sort();
+    out
+}
+
+/// Each migration's `down` undoes exactly what its `up` did: from the newest to the first,
+/// one step down and up again gives back the same schema, over every table.
+async fn each_step_goes_down_and_up_to_the_same_schema(backend: common::Backend) {
+    let (url, _dir) = common::fresh_database(backend).await;
+    let store = Store::open(&url).await.unwrap();
+    let conn = sea_orm::Database::connect(url.as_str()).await.unwrap();
+    let applied = |conn: sea_orm::DatabaseConnection| async move {
+        let row = conn
+            .query_one_raw(sea_orm::Statement::from_string(
+                conn.get_database_backend(),
+                "SELECT COUNT(*) FROM seaql_migrations",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get_by_index::<i64>(0).unwrap()
+    };
+    let steps = applied(conn.clone()).await;
+    assert!(steps > 20, "{steps} migrations");
+    let mut checked = 0;
+    while applied(conn.clone()).await > 0 {
+        let at = applied(conn.clone()).await;
+        let before = schema(&conn, backend).await;
+        store
+            .migrate_steps(false, 1)
+            .await
+            .unwrap_or_else(|e| panic!("down from step {at}: {e:#}"));
+        let below = schema(&conn, backend).await;
+        assert_ne!(below, before, "step {at} changes the schema");
+        store
+            .migrate_steps(true, 1)
+            .await
+            .unwrap_or_else(|e| panic!("up to step {at}: {e:#}"));
+        let again = schema(&conn, backend).await;
+        let lost: Vec<_> = before.iter().filter(|l| !again.contains(l)).collect();
+        let extra: Vec<_> = again.iter().filter(|l| !before.contains(l)).collect();
+        assert!(
+            lost.is_empty() && extra.is_empty(),
+            "step {at} down and up: lost {lost:?}, extra {extra:?}"
+        );
+        store.migrate_steps(false, 1).await.unwrap();
+        checked += 1;
+    }
+    assert_eq!(checked, steps);
+    assert_eq!(
+        schema(&conn, backend)
+            .await
+            .iter()
+            .filter(|l| !l.contains("seaql_migrations"))
+            .count(),
+        0,
+        "nothing is left"
+    );
+    conn.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_step_goes_down_and_up_on_sqlite() {
+    each_step_goes_down_and_up_to_the_same_schema(common::Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_step_goes_down_and_up_on_postgres() {
+    each_step_goes_down_and_up_to_the_same_schema(common::Backend::Postgres).await;
 }
