@@ -176,6 +176,24 @@ _linli_as_pg() { # run a command as the postgres OS user when we are root (initd
     fi
 }
 
+# _linli_pg_initdb DIR NAME: a new cluster in DIR/NAME (initdb and pg_ctl complain when the
+# cwd is unreadable for postgres: they run from DIR).
+_linli_pg_initdb() {
+    if ! (cd "$1" && _linli_as_pg "$LINLI_PG_BIN/initdb" -D "$1/$2" -U postgres \
+        -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$1/initdb.log" 2>&1); then
+        cat "$1/initdb.log" >&2
+        linli_die "initdb failed ($LINLI_PG_BIN/initdb)"
+    fi
+}
+
+# _linli_pg_ctl_start DIR NAME LOG PORT OPTS: starts the cluster DIR/NAME on 127.0.0.1:PORT,
+# its socket in DIR, its log in DIR/LOG; fails (status 1) when it does not come up.
+_linli_pg_ctl_start() {
+    # shellcheck disable=SC2086 # $5 is a list of flags on purpose
+    (cd "$1" && _linli_as_pg "$LINLI_PG_BIN/pg_ctl" -D "$1/$2" -l "$1/$3" -w -t 60 \
+        -o "-p $4 -h 127.0.0.1 -k $1 $5" start >>"$1/pg_ctl.log" 2>&1)
+}
+
 # linli_pg_start MODE
 #   MODE=test    : cluster in /dev/shm, fsync off etc. (fast, NOT durable)
 #   MODE=durable : cluster on disk (/var/tmp), default durable settings (benchmarks)
@@ -204,18 +222,10 @@ linli_pg_start() {
     if [[ ${EUID:-$(id -u)} -eq 0 ]]; then
         chown postgres:postgres "$LINLI_PG_DIR"
     fi
-    # initdb/pg_ctl complain when the cwd is unreadable for postgres: run from the cluster dir.
-    if ! (cd "$LINLI_PG_DIR" && _linli_as_pg "$LINLI_PG_BIN/initdb" -D "$LINLI_PG_DIR/data" -U postgres \
-        -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$LINLI_PG_DIR/initdb.log" 2>&1); then
-        cat "$LINLI_PG_DIR/initdb.log" >&2
-        linli_die "initdb failed ($LINLI_PG_BIN/initdb)"
-    fi
+    _linli_pg_initdb "$LINLI_PG_DIR" data
     for attempt in 1 2 3; do
         port="$(linli_free_port)"
-        # shellcheck disable=SC2086 # $opts is a list of flags on purpose
-        if (cd "$LINLI_PG_DIR" && _linli_as_pg "$LINLI_PG_BIN/pg_ctl" -D "$LINLI_PG_DIR/data" \
-            -l "$LINLI_PG_DIR/server.log" -w -t 60 \
-            -o "-p $port -h 127.0.0.1 -k $LINLI_PG_DIR $opts" start >"$LINLI_PG_DIR/pg_ctl.log" 2>&1); then
+        if _linli_pg_ctl_start "$LINLI_PG_DIR" data server.log "$port" "$opts"; then
             LINLI_PG_PORT=$port
             LINLI_PG_ADMIN_URL="postgres://postgres@127.0.0.1:$port/postgres"
             export LINLI_PG_BIN LINLI_PG_DIR LINLI_PG_PORT LINLI_PG_ADMIN_URL
@@ -256,23 +266,15 @@ linli_pg_pair_start() {
     export LINLI_PG_PAIR_DIR
     linli_on_exit "linli_pg_pair_stop"
     [[ ${EUID:-$(id -u)} -eq 0 ]] && chown postgres:postgres "$dir"
-    (cd "$dir" && _linli_as_pg "$LINLI_PG_BIN/initdb" -D "$dir/primary" -U postgres -A trust -E UTF8 \
-        --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1) || {
-        cat "$dir/initdb.log" >&2
-        linli_die "initdb of the replication pair failed"
-    }
+    _linli_pg_initdb "$dir" primary
     primary="$(linli_free_port)"
-    # shellcheck disable=SC2086 # $opts is a list of flags on purpose
-    (cd "$dir" && _linli_as_pg "$LINLI_PG_BIN/pg_ctl" -D "$dir/primary" -l "$dir/primary.log" -w -t 60 \
-        -o "-p $primary -h 127.0.0.1 -k $dir $opts" start >"$dir/pg_ctl.log" 2>&1) ||
+    _linli_pg_ctl_start "$dir" primary primary.log "$primary" "$opts" ||
         linli_die "could not start the pair's primary: $(tail -n 20 "$dir/primary.log")"
     (cd "$dir" && _linli_as_pg "$LINLI_PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$primary" -U postgres \
         -D "$dir/replica" -R -X stream --no-sync >"$dir/basebackup.log" 2>&1) ||
         linli_die "pg_basebackup failed: $(tail -n 20 "$dir/basebackup.log")"
     replica="$(linli_free_port)"
-    # shellcheck disable=SC2086
-    (cd "$dir" && _linli_as_pg "$LINLI_PG_BIN/pg_ctl" -D "$dir/replica" -l "$dir/replica.log" -w -t 60 \
-        -o "-p $replica -h 127.0.0.1 -k $dir $opts" start >>"$dir/pg_ctl.log" 2>&1) ||
+    _linli_pg_ctl_start "$dir" replica replica.log "$replica" "$opts" ||
         linli_die "could not start the replica: $(tail -n 20 "$dir/replica.log")"
     LINLI_PG_PAIR_PRIMARY_URL="postgres://postgres@127.0.0.1:$primary/postgres"
     LINLI_PG_PAIR_REPLICA_URL="postgres://postgres@127.0.0.1:$replica/postgres"

@@ -94,23 +94,23 @@ impl Outbox {
             for m in &due {
                 let outcome = self.send(m).await;
                 let result = match &outcome {
-                    Outcome::Sent => "sent",
-                    Outcome::Retry(_) => "retry",
-                    Outcome::Failed(_) => "failed",
-                };
-                metrics::counter!(DELIVERIES_TOTAL, "channel" => m.channel.as_str(), "result" => result)
-                    .increment(1);
-                match &outcome {
-                    Outcome::Sent => pass.sent += 1,
+                    Outcome::Sent => {
+                        pass.sent += 1;
+                        "sent"
+                    }
                     Outcome::Retry(e) => {
                         pass.retried += 1;
                         tracing::warn!(notification = m.id, channel = m.channel.as_str(), error = %e, "send failed, will retry");
+                        "retry"
                     }
                     Outcome::Failed(e) => {
                         pass.failed += 1;
                         tracing::warn!(notification = m.id, channel = m.channel.as_str(), error = %e, "send failed for good");
+                        "failed"
                     }
-                }
+                };
+                metrics::counter!(DELIVERIES_TOTAL, "channel" => m.channel.as_str(), "result" => result)
+                    .increment(1);
                 self.store
                     .record_delivery(m, &outcome, self.config.max_attempts)
                     .await?;

@@ -89,6 +89,16 @@ pub fn default_files_dir(url: &str) -> PathBuf {
     file.with_file_name(format!("{stem}-files"))
 }
 
+/// The pool of a PostgreSQL server, the primary's and each replica's alike.
+fn postgres_options(url: &str) -> ConnectOptions {
+    let mut o = ConnectOptions::new(url);
+    o.max_connections(16)
+        .min_connections(1)
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10));
+    o
+}
+
 impl Store {
     /// Connects without migrating.
     pub async fn connect(url: &str) -> anyhow::Result<Store> {
@@ -128,12 +138,7 @@ impl Store {
                 photos: Arc::new(crate::files::Photos::new(Default::default())),
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            let mut o = ConnectOptions::new(url);
-            o.max_connections(16)
-                .min_connections(1)
-                .sqlx_logging(false)
-                .connect_timeout(Duration::from_secs(10));
-            let db = Database::connect(o)
+            let db = Database::connect(postgres_options(url))
                 .await
                 .with_context(|| format!("connecting to {}", redact(url)))?;
             Ok(Store {
@@ -280,13 +285,8 @@ impl Store {
                 "the read database {} is not a PostgreSQL URL",
                 redact(url)
             );
-            let mut o = ConnectOptions::new(url.as_str());
-            o.max_connections(16)
-                .min_connections(1)
-                .sqlx_logging(false)
-                .connect_timeout(Duration::from_secs(10));
             replicas.push(
-                Database::connect(o)
+                Database::connect(postgres_options(url))
                     .await
                     .with_context(|| format!("connecting to the read database {}", redact(url)))?,
             );

@@ -114,28 +114,33 @@ async fn schema(conn: &sea_orm::DatabaseConnection, backend: common::Backend) ->
     out
 }
 
+/// How many migrations the database has applied.
+async fn applied(conn: &sea_orm::DatabaseConnection) -> i64 {
+    let row = conn
+        .query_one_raw(sea_orm::Statement::from_string(
+            conn.get_database_backend(),
+            "SELECT COUNT(*) FROM seaql_migrations",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get_by_index::<i64>(0).unwrap()
+}
+
 /// Each migration's `down` undoes exactly what its `up` did: from the newest to the first,
 /// one step down and up again gives back the same schema, over every table.
 async fn each_step_goes_down_and_up_to_the_same_schema(backend: common::Backend) {
     let (url, _dir) = common::fresh_database(backend).await;
     let store = Store::open(&url).await.unwrap();
     let conn = sea_orm::Database::connect(url.as_str()).await.unwrap();
-    let applied = |conn: sea_orm::DatabaseConnection| async move {
-        let row = conn
-            .query_one_raw(sea_orm::Statement::from_string(
-                conn.get_database_backend(),
-                "SELECT COUNT(*) FROM seaql_migrations",
-            ))
-            .await
-            .unwrap()
-            .unwrap();
-        row.try_get_by_index::<i64>(0).unwrap()
-    };
-    let steps = applied(conn.clone()).await;
+    let steps = applied(&conn).await;
     assert!(steps > 20, "{steps} migrations");
     let mut checked = 0;
-    while applied(conn.clone()).await > 0 {
-        let at = applied(conn.clone()).await;
+    loop {
+        let at = applied(&conn).await;
+        if at == 0 {
+            break;
+        }
         let before = schema(&conn, backend).await;
         store
             .migrate_steps(false, 1)

@@ -53,21 +53,12 @@ impl Drop for TestApp {
             return;
         }
         let url = self.url.clone();
-        // Drop runs inside the test's runtime, which cannot block on itself: a thread of its own.
-        let report = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let store = Store::connect(&url).await.unwrap();
-                let report = store.verify_audit().await;
-                let _ = store.close().await;
-                report
-            })
-        })
-        .join()
-        .expect("the audit check ran");
+        let report = block_on_aside(async move {
+            let store = Store::connect(&url).await.unwrap();
+            let report = store.verify_audit().await;
+            let _ = store.close().await;
+            report
+        });
         let report = report.expect("verify the audit trail");
         assert!(
             report.intact(),
@@ -145,8 +136,7 @@ pub async fn fresh_database(backend: Backend) -> (String, Option<tempdir::Dir>) 
             (url, Some(tempdir::Dir(dir)))
         }
         Backend::Postgres => {
-            let admin = std::env::var("LINLI_TEST_PG_URL")
-                .expect("LINLI_TEST_PG_URL is not set: run the tests with scripts/test, which starts PostgreSQL");
+            let admin = admin_url();
             let name = format!("linli_t_{}", unique());
             let conn = sea_orm::Database::connect(admin.as_str())
                 .await
@@ -156,10 +146,9 @@ pub async fn fresh_database(backend: Backend) -> (String, Option<tempdir::Dir>) 
                 .await
                 .unwrap();
             conn.close().await.unwrap();
-            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
             let dir = std::env::temp_dir().join(format!("linli-test-{}", unique()));
             std::fs::create_dir_all(&dir).unwrap();
-            (format!("{base}/{name}"), Some(tempdir::Dir(dir)))
+            (database_on(&admin, &name), Some(tempdir::Dir(dir)))
         }
     }
 }
@@ -314,32 +303,37 @@ impl TestApp {
 
     /// A browser-like client signed in through the login form.
     pub async fn browser_login(&self, username: &str) -> Browser {
-        let b = Browser {
-            client: client(),
-            base: self.base.clone(),
-        };
-        let page = b.get("/login").await.1;
-        let csrf = csrf_of(&page);
-        let res = b
-            .client
-            .post(self.url("/login"))
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("login", username),
-                ("password", DEMO_PASSWORD),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 303, "login of {username}");
-        b
+        self.browser_login_with_session(username).await.0
     }
 }
 
 /// The URL of database `name` on the server of `admin` (a `postgres://…/postgres` URL).
-fn database_on(admin: &str, name: &str) -> String {
+pub fn database_on(admin: &str, name: &str) -> String {
     let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
     format!("{base}/{name}")
+}
+
+/// The throwaway PostgreSQL cluster's admin URL that scripts/test exports.
+pub fn admin_url() -> String {
+    std::env::var("LINLI_TEST_PG_URL").expect(
+        "LINLI_TEST_PG_URL is not set: run the tests with scripts/test, which starts PostgreSQL",
+    )
+}
+
+/// Runs `work` to its end from a `Drop`: drop runs inside the test's runtime, which cannot
+/// block on itself, so the work gets a thread and a runtime of its own.
+pub fn block_on_aside<T: Send + 'static>(
+    work: impl std::future::Future<Output = T> + Send + 'static,
+) -> T {
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime for the work of a drop")
+            .block_on(work)
+    })
+    .join()
+    .expect("the work of a drop ran")
 }
 
 /// The pair of a PostgreSQL primary and its streaming replica that scripts/test starts.

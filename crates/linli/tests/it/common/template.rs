@@ -7,7 +7,7 @@
 //! lock (a lock file on SQLite, an advisory lock on PostgreSQL) and published last, so a test
 //! never copies a half-built one. A new build of the tests makes new templates.
 
-use super::{Backend, test_clock, test_day, unique};
+use super::{Backend, admin_url, block_on_aside, database_on, test_clock, test_day, unique};
 use linli_store::Store;
 use linli_store::demo::{DemoLogin, DemoSummary};
 use sea_orm::ConnectionTrait;
@@ -149,6 +149,16 @@ pub async fn get(backend: Backend, stories: bool) -> Template {
     }
 }
 
+/// Keeps what a template has beside its database: the uploaded files the demo made, and the
+/// demo's summary (written before the database is published, so it is there when it is).
+fn keep_beside(built_files: &Path, files: &Path, summary: &Path, demo: &DemoSummary) {
+    if !files.exists() {
+        copy_dir(built_files, files);
+        std::fs::create_dir_all(files).unwrap();
+    }
+    std::fs::write(summary, summary_to_text(demo)).unwrap();
+}
+
 /// Builds in a directory of its own and publishes by renaming the file into place: two
 /// processes may both build at the start, one rename wins, neither copy is ever partial.
 async fn build_sqlite(db: &Path, files: &Path, summary: &Path, stories: bool) {
@@ -177,19 +187,9 @@ async fn build_sqlite(db: &Path, files: &Path, summary: &Path, stories: bool) {
         !wal.metadata().is_ok_and(|m| m.len() > 0),
         "the template's write-ahead log is empty"
     );
-    if !files.exists() {
-        copy_dir(&built_files, files);
-        std::fs::create_dir_all(files).unwrap();
-    }
-    std::fs::write(summary, summary_to_text(&demo)).unwrap();
+    keep_beside(&built_files, files, summary, &demo);
     std::fs::rename(&file, db).unwrap();
     let _ = std::fs::remove_dir_all(&work);
-}
-
-fn admin_url() -> String {
-    std::env::var("LINLI_TEST_PG_URL").expect(
-        "LINLI_TEST_PG_URL is not set: run the tests with scripts/test, which starts PostgreSQL",
-    )
 }
 
 /// One connection (the advisory lock belongs to a session, so not a pool of several).
@@ -225,21 +225,15 @@ async fn build_postgres(key: &str, files: &Path, summary: &Path, stories: bool) 
         conn.execute_unprepared(&format!("CREATE DATABASE {building}"))
             .await
             .unwrap();
-        let base = admin_url();
-        let base = base.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
         let work = dir().join(format!("build-{}", unique()));
-        let store = Store::open(&format!("{base}/{building}"))
+        let store = Store::open(&database_on(&admin_url(), &building))
             .await
             .expect("open the template")
             .with_clock(test_clock())
             .with_files_dir(work.join("linli-files"));
         let demo = load(&store, stories).await;
         store.close().await.expect("close the template");
-        if !files.exists() {
-            copy_dir(&work.join("linli-files"), files);
-            std::fs::create_dir_all(files).unwrap();
-        }
-        std::fs::write(summary, summary_to_text(&demo)).unwrap();
+        keep_beside(&work.join("linli-files"), files, summary, &demo);
         conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {key}"))
             .await
             .unwrap();
@@ -281,10 +275,8 @@ pub async fn copy(backend: Backend, t: &Template) -> (String, Copy) {
                 .unwrap();
             conn.close().await.unwrap();
             copy_dir(&t.files, &scratch.join("linli-files"));
-            let base = admin_url();
-            let base = base.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
             (
-                format!("{base}/{name}"),
+                database_on(&admin_url(), &name),
                 Copy {
                     scratch,
                     database: Some(name),
@@ -307,23 +299,13 @@ impl Drop for Copy {
         let Some(name) = self.database.take() else {
             return;
         };
-        // Drop runs inside the test's runtime, which cannot block on itself: a thread of its own.
-        let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            rt.block_on(async move {
-                if let Ok(conn) = sea_orm::Database::connect(admin_url()).await {
-                    let _ = conn
-                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .await;
-                    let _ = conn.close().await;
-                }
-            });
-        })
-        .join();
+        block_on_aside(async move {
+            if let Ok(conn) = sea_orm::Database::connect(admin_url()).await {
+                let _ = conn
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await;
+                let _ = conn.close().await;
+            }
+        });
     }
 }
