@@ -13,19 +13,19 @@ use crate::error::{FieldError, Invalid};
 use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CastMethod {
-    /// By the voter, signed in.
-    Online,
-    /// Recorded by a building head or volunteer at the door.
-    Assisted,
-    /// By someone holding the voter's written authorisation.
-    Proxy,
-    /// By phone or video, with a witness.
-    Remote,
-    /// A paper form entered by the committee.
-    Paper,
+crate::text_enum! {
+    pub enum CastMethod {
+        /// By the voter, signed in.
+        Online = "online",
+        /// Recorded by a building head or volunteer at the door.
+        Assisted = "assisted",
+        /// By someone holding the voter's written authorisation.
+        Proxy = "proxy",
+        /// By phone or video, with a witness.
+        Remote = "remote",
+        /// A paper form entered by the committee.
+        Paper = "paper",
+    }
 }
 
 /// What backs a ballot; blank text counts as missing.
@@ -45,35 +45,6 @@ fn present(s: &Option<String>) -> bool {
 }
 
 impl CastMethod {
-    pub const ALL: [CastMethod; 5] = [
-        CastMethod::Online,
-        CastMethod::Assisted,
-        CastMethod::Proxy,
-        CastMethod::Remote,
-        CastMethod::Paper,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CastMethod::Online => "online",
-            CastMethod::Assisted => "assisted",
-            CastMethod::Proxy => "proxy",
-            CastMethod::Remote => "remote",
-            CastMethod::Paper => "paper",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<CastMethod, Invalid> {
-        let s = s.trim();
-        if s.is_empty() {
-            return Err(Invalid::Required);
-        }
-        CastMethod::ALL
-            .into_iter()
-            .find(|m| m.as_str() == s)
-            .ok_or(Invalid::BadChoice)
-    }
-
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             CastMethod::Online => lang.pick("本人网上投票", "Online, by the owner"),

@@ -7,65 +7,24 @@
 //! their result still reads like one.
 
 use super::preset::Preset;
-use crate::error::Invalid;
 use crate::lang::Lang;
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MatterClass {
-    OwnersRules,
-    AssemblyProcedure,
-    Committee,
-    Manager,
-    UseFund,
-    RaiseFund,
-    Alteration,
-    CommonPartsUse,
-    OtherMajor,
-    Advisory,
+crate::text_enum! {
+    pub enum MatterClass {
+        OwnersRules = "owners_rules",
+        AssemblyProcedure = "assembly_procedure",
+        Committee = "committee",
+        Manager = "manager",
+        UseFund = "use_fund",
+        RaiseFund = "raise_fund",
+        Alteration = "alteration",
+        CommonPartsUse = "common_parts_use",
+        OtherMajor = "other_major",
+        Advisory = "advisory",
+    }
 }
 
 impl MatterClass {
-    pub const ALL: [MatterClass; 10] = [
-        MatterClass::OwnersRules,
-        MatterClass::AssemblyProcedure,
-        MatterClass::Committee,
-        MatterClass::Manager,
-        MatterClass::UseFund,
-        MatterClass::RaiseFund,
-        MatterClass::Alteration,
-        MatterClass::CommonPartsUse,
-        MatterClass::OtherMajor,
-        MatterClass::Advisory,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MatterClass::OwnersRules => "owners_rules",
-            MatterClass::AssemblyProcedure => "assembly_procedure",
-            MatterClass::Committee => "committee",
-            MatterClass::Manager => "manager",
-            MatterClass::UseFund => "use_fund",
-            MatterClass::RaiseFund => "raise_fund",
-            MatterClass::Alteration => "alteration",
-            MatterClass::CommonPartsUse => "common_parts_use",
-            MatterClass::OtherMajor => "other_major",
-            MatterClass::Advisory => "advisory",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<MatterClass, Invalid> {
-        let s = s.trim();
-        if s.is_empty() {
-            return Err(Invalid::Required);
-        }
-        MatterClass::ALL
-            .into_iter()
-            .find(|m| m.as_str() == s)
-            .ok_or(Invalid::BadChoice)
-    }
-
     /// The item of Art. 278 (1–9); `None` for advisory polls.
     pub fn article_item(self) -> Option<u8> {
         match self {
@@ -147,6 +106,7 @@ impl MatterClass {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Invalid;
 
     #[test]
     fn codes_round_trip_and_are_distinct() {

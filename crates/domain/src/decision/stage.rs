@@ -11,18 +11,18 @@ use crate::error::Invalid;
 use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProposalStage {
-    Draft,
-    Deliberation,
-    Voting,
-    Passed,
-    Failed,
-    NoQuorum,
-    Acting,
-    Evaluated,
-    Withdrawn,
+crate::text_enum! {
+    pub enum ProposalStage {
+        Draft = "draft",
+        Deliberation = "deliberation",
+        Voting = "voting",
+        Passed = "passed",
+        Failed = "failed",
+        NoQuorum = "no_quorum",
+        Acting = "acting",
+        Evaluated = "evaluated",
+        Withdrawn = "withdrawn",
+    }
 }
 
 /// What moves a proposal on. `Close` carries the tally's verdict.
@@ -74,43 +74,6 @@ impl StageEvent {
 }
 
 impl ProposalStage {
-    pub const ALL: [ProposalStage; 9] = [
-        ProposalStage::Draft,
-        ProposalStage::Deliberation,
-        ProposalStage::Voting,
-        ProposalStage::Passed,
-        ProposalStage::Failed,
-        ProposalStage::NoQuorum,
-        ProposalStage::Acting,
-        ProposalStage::Evaluated,
-        ProposalStage::Withdrawn,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProposalStage::Draft => "draft",
-            ProposalStage::Deliberation => "deliberation",
-            ProposalStage::Voting => "voting",
-            ProposalStage::Passed => "passed",
-            ProposalStage::Failed => "failed",
-            ProposalStage::NoQuorum => "no_quorum",
-            ProposalStage::Acting => "acting",
-            ProposalStage::Evaluated => "evaluated",
-            ProposalStage::Withdrawn => "withdrawn",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<ProposalStage, Invalid> {
-        let s = s.trim();
-        if s.is_empty() {
-            return Err(Invalid::Required);
-        }
-        ProposalStage::ALL
-            .into_iter()
-            .find(|p| p.as_str() == s)
-            .ok_or(Invalid::BadChoice)
-    }
-
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             ProposalStage::Draft => lang.pick("草稿", "Draft"),

@@ -144,36 +144,15 @@ impl Check {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Passed,
-    Failed,
-    NoQuorum,
+crate::text_enum! {
+    pub enum Outcome {
+        Passed = "passed",
+        Failed = "failed",
+        NoQuorum = "no_quorum",
+    }
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 3] = [Outcome::Passed, Outcome::Failed, Outcome::NoQuorum];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Passed => "passed",
-            Outcome::Failed => "failed",
-            Outcome::NoQuorum => "no_quorum",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Outcome, Invalid> {
-        let s = s.trim();
-        if s.is_empty() {
-            return Err(Invalid::Required);
-        }
-        Outcome::ALL
-            .into_iter()
-            .find(|o| o.as_str() == s)
-            .ok_or(Invalid::BadChoice)
-    }
-
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             Outcome::Passed => lang.pick("通过", "Passed"),

@@ -62,42 +62,18 @@ impl SplitMode {
     }
 }
 
-/// What a month's cost is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CostKind {
-    /// The installer's or a maintenance company's monthly fee (about 5,000 yuan a year).
-    Maintenance,
-    Electricity,
-    /// Anything else decided (an inspection, insurance, a repair).
-    Other,
+crate::text_enum! {
+    /// What a month's cost is for.
+    pub enum CostKind {
+        /// The installer's or a maintenance company's monthly fee (about 5,000 yuan a year).
+        Maintenance = "maintenance",
+        Electricity = "electricity",
+        /// Anything else decided (an inspection, insurance, a repair).
+        Other = "other",
+    }
 }
 
 impl CostKind {
-    pub const ALL: [CostKind; 3] = [
-        CostKind::Maintenance,
-        CostKind::Electricity,
-        CostKind::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CostKind::Maintenance => "maintenance",
-            CostKind::Electricity => "electricity",
-            CostKind::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<CostKind, Invalid> {
-        match s.trim() {
-            "" => Err(Invalid::Required),
-            s => CostKind::ALL
-                .into_iter()
-                .find(|k| k.as_str() == s)
-                .ok_or(Invalid::BadChoice),
-        }
-    }
-
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             CostKind::Maintenance => lang.pick("维保费", "maintenance"),

@@ -14,18 +14,18 @@ use crate::lang::Lang;
 use crate::money::Fen;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ElevatorStage {
-    Survey,
-    Design,
-    Vote,
-    Notice,
-    Approvals,
-    Funding,
-    Construction,
-    Acceptance,
-    Operation,
+crate::text_enum! {
+    pub enum ElevatorStage {
+        Survey = "survey",
+        Design = "design",
+        Vote = "vote",
+        Notice = "notice",
+        Approvals = "approvals",
+        Funding = "funding",
+        Construction = "construction",
+        Acceptance = "acceptance",
+        Operation = "operation",
+    }
 }
 
 /// What moves a project.
@@ -36,58 +36,26 @@ pub enum StageStep {
     Back,
 }
 
-/// The kinds of document a project keeps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DocKind {
-    /// The intention survey's forms or summary.
-    Survey,
-    /// Design drawings and the plan.
-    Plan,
-    /// The notice as posted, with a photo of it in the stairwell.
-    Notice,
-    /// Planning and construction permits.
-    Approval,
-    /// The contract with the installer.
-    Contract,
-    /// The acceptance report and the special-equipment registration.
-    Acceptance,
-    Other,
+crate::text_enum! {
+    /// The kinds of document a project keeps.
+    pub enum DocKind {
+        /// The intention survey's forms or summary.
+        Survey = "survey",
+        /// Design drawings and the plan.
+        Plan = "plan",
+        /// The notice as posted, with a photo of it in the stairwell.
+        Notice = "notice",
+        /// Planning and construction permits.
+        Approval = "approval",
+        /// The contract with the installer.
+        Contract = "contract",
+        /// The acceptance report and the special-equipment registration.
+        Acceptance = "acceptance",
+        Other = "other",
+    }
 }
 
 impl DocKind {
-    pub const ALL: [DocKind; 7] = [
-        DocKind::Survey,
-        DocKind::Plan,
-        DocKind::Notice,
-        DocKind::Approval,
-        DocKind::Contract,
-        DocKind::Acceptance,
-        DocKind::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DocKind::Survey => "survey",
-            DocKind::Plan => "plan",
-            DocKind::Notice => "notice",
-            DocKind::Approval => "approval",
-            DocKind::Contract => "contract",
-            DocKind::Acceptance => "acceptance",
-            DocKind::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<DocKind, Invalid> {
-        match s.trim() {
-            "" => Err(Invalid::Required),
-            s => DocKind::ALL
-                .into_iter()
-                .find(|d| d.as_str() == s)
-                .ok_or(Invalid::BadChoice),
-        }
-    }
-
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             DocKind::Survey => lang.pick("意愿调查表", "intention survey"),
@@ -195,42 +163,6 @@ impl Blocker {
 }
 
 impl ElevatorStage {
-    pub const ALL: [ElevatorStage; 9] = [
-        ElevatorStage::Survey,
-        ElevatorStage::Design,
-        ElevatorStage::Vote,
-        ElevatorStage::Notice,
-        ElevatorStage::Approvals,
-        ElevatorStage::Funding,
-        ElevatorStage::Construction,
-        ElevatorStage::Acceptance,
-        ElevatorStage::Operation,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ElevatorStage::Survey => "survey",
-            ElevatorStage::Design => "design",
-            ElevatorStage::Vote => "vote",
-            ElevatorStage::Notice => "notice",
-            ElevatorStage::Approvals => "approvals",
-            ElevatorStage::Funding => "funding",
-            ElevatorStage::Construction => "construction",
-            ElevatorStage::Acceptance => "acceptance",
-            ElevatorStage::Operation => "operation",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<ElevatorStage, Invalid> {
-        match s.trim() {
-            "" => Err(Invalid::Required),
-            s => ElevatorStage::ALL
-                .into_iter()
-                .find(|x| x.as_str() == s)
-                .ok_or(Invalid::BadChoice),
-        }
-    }
-
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             ElevatorStage::Survey => lang.pick("意愿排摸", "Intention survey"),

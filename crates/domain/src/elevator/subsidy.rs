@@ -10,18 +10,18 @@
 use crate::error::Invalid;
 use crate::lang::Lang;
 use crate::money::Fen;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SubsidyPreset {
-    Shanghai,
-    Hangzhou,
-    Wuhan,
-    Wuxi,
-    Huzhou,
-    Nanchong,
-    Custom,
+crate::text_enum! {
+    pub enum SubsidyPreset {
+        Shanghai = "shanghai",
+        Hangzhou = "hangzhou",
+        Wuhan = "wuhan",
+        Wuxi = "wuxi",
+        Huzhou = "huzhou",
+        Nanchong = "nanchong",
+        Custom = "custom",
+    }
 }
 
 /// What a preset gives, all in fen and basis points.
@@ -41,38 +41,6 @@ const fn yuan(y: i64) -> Fen {
 }
 
 impl SubsidyPreset {
-    pub const ALL: [SubsidyPreset; 7] = [
-        SubsidyPreset::Shanghai,
-        SubsidyPreset::Hangzhou,
-        SubsidyPreset::Wuhan,
-        SubsidyPreset::Wuxi,
-        SubsidyPreset::Huzhou,
-        SubsidyPreset::Nanchong,
-        SubsidyPreset::Custom,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SubsidyPreset::Shanghai => "shanghai",
-            SubsidyPreset::Hangzhou => "hangzhou",
-            SubsidyPreset::Wuhan => "wuhan",
-            SubsidyPreset::Wuxi => "wuxi",
-            SubsidyPreset::Huzhou => "huzhou",
-            SubsidyPreset::Nanchong => "nanchong",
-            SubsidyPreset::Custom => "custom",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<SubsidyPreset, Invalid> {
-        match s.trim() {
-            "" => Err(Invalid::Required),
-            s => SubsidyPreset::ALL
-                .into_iter()
-                .find(|p| p.as_str() == s)
-                .ok_or(Invalid::BadChoice),
-        }
-    }
-
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             SubsidyPreset::Shanghai => lang.pick(

@@ -7,34 +7,17 @@ use crate::error::Invalid;
 use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
 
-/// A closed list of codes with labels: `ALL`, `as_str`, `parse`, `label`, serde by code.
+/// A closed list of codes with labels: [`text_enum!`](crate::text_enum) plus `label`.
 macro_rules! coded {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $code:literal, $zh:literal, $en:literal;)+ }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $($(#[$vdoc])* $variant,)+
+        crate::text_enum! {
+            $(#[$doc])*
+            pub enum $name {
+                $($(#[$vdoc])* $variant = $code,)+
+            }
         }
 
         impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
-
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $code,)+
-                }
-            }
-
-            /// A code as sent by a form or the API; blank is `Required`, unknown `BadChoice`.
-            pub fn parse(s: &str) -> Result<$name, Invalid> {
-                let s = s.trim();
-                if s.is_empty() {
-                    return Err(Invalid::Required);
-                }
-                $name::ALL.iter().copied().find(|x| x.as_str() == s).ok_or(Invalid::BadChoice)
-            }
-
             pub fn label(self, lang: Lang) -> &'static str {
                 match self {
                     $($name::$variant => lang.pick($zh, $en),)+
@@ -165,15 +148,19 @@ mod tests {
             assert_eq!(parse(""), Err(Invalid::Required));
             assert_eq!(parse("bribe"), Err(Invalid::BadChoice));
         }
-        check(AccountKind::ALL, AccountKind::as_str, AccountKind::parse);
-        check(IncomeSource::ALL, IncomeSource::as_str, IncomeSource::parse);
+        check(&AccountKind::ALL, AccountKind::as_str, AccountKind::parse);
         check(
-            ExpensePurpose::ALL,
+            &IncomeSource::ALL,
+            IncomeSource::as_str,
+            IncomeSource::parse,
+        );
+        check(
+            &ExpensePurpose::ALL,
             ExpensePurpose::as_str,
             ExpensePurpose::parse,
         );
         check(
-            EmergencyKind::ALL,
+            &EmergencyKind::ALL,
             EmergencyKind::as_str,
             EmergencyKind::parse,
         );

@@ -16,45 +16,18 @@ use std::collections::BTreeSet;
 
 pub use crate::calendar::Month;
 
-/// The four parties of the scoring panel (社区、物业/自管委、业委会、居民代表).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Party {
-    Community,
-    /// The property company or, where there is none, the self-management committee.
-    Property,
-    OwnersCommittee,
-    Residents,
+crate::text_enum! {
+    /// The four parties of the scoring panel (社区、物业/自管委、业委会、居民代表).
+    pub enum Party {
+        Community = "community",
+        /// The property company or, where there is none, the self-management committee.
+        Property = "property",
+        OwnersCommittee = "owners_committee",
+        Residents = "residents",
+    }
 }
 
 impl Party {
-    pub const ALL: [Party; 4] = [
-        Party::Community,
-        Party::Property,
-        Party::OwnersCommittee,
-        Party::Residents,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Party::Community => "community",
-            Party::Property => "property",
-            Party::OwnersCommittee => "owners_committee",
-            Party::Residents => "residents",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Party, Invalid> {
-        let s = s.trim();
-        if s.is_empty() {
-            return Err(Invalid::Required);
-        }
-        Party::ALL
-            .into_iter()
-            .find(|p| p.as_str() == s)
-            .ok_or(Invalid::BadChoice)
-    }
-
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             Party::Community => lang.pick("社区", "community"),

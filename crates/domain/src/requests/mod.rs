@@ -17,47 +17,21 @@ use crate::error::Invalid;
 use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
 
-/// Where a request of a category goes when it is reported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Route {
-    /// The grid worker of the household's (or place's) grid.
-    GridWorker,
-    /// The compound's committee, which takes it or passes it on.
-    Committee,
-    /// The property company: through the committee's queue, which calls them.
-    Property,
-    /// The elevator's installer, who maintains it: through the committee's queue too.
-    Installer,
+crate::text_enum! {
+    /// Where a request of a category goes when it is reported.
+    pub enum Route {
+        /// The grid worker of the household's (or place's) grid.
+        GridWorker = "grid_worker",
+        /// The compound's committee, which takes it or passes it on.
+        Committee = "committee",
+        /// The property company: through the committee's queue, which calls them.
+        Property = "property",
+        /// The elevator's installer, who maintains it: through the committee's queue too.
+        Installer = "installer",
+    }
 }
 
 impl Route {
-    pub const ALL: [Route; 4] = [
-        Route::GridWorker,
-        Route::Committee,
-        Route::Property,
-        Route::Installer,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Route::GridWorker => "grid_worker",
-            Route::Committee => "committee",
-            Route::Property => "property",
-            Route::Installer => "installer",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Route, Invalid> {
-        match s.trim() {
-            "" => Err(Invalid::Required),
-            s => Route::ALL
-                .into_iter()
-                .find(|x| x.as_str() == s)
-                .ok_or(Invalid::BadChoice),
-        }
-    }
-
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             Route::GridWorker => lang.pick("网格员", "grid worker"),

@@ -9,43 +9,42 @@
 
 use crate::error::Invalid;
 use crate::lang::Lang;
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RequestStatus {
-    Reported,
-    Dispatched,
-    InProgress,
-    Resolved,
-    Closed,
-    Returned,
-    Escalated,
+crate::text_enum! {
+    pub enum RequestStatus {
+        Reported = "reported",
+        Dispatched = "dispatched",
+        InProgress = "in_progress",
+        Resolved = "resolved",
+        Closed = "closed",
+        Returned = "returned",
+        Escalated = "escalated",
+    }
 }
 
-/// What someone does to a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RequestStep {
-    /// Give it to someone (or to the committee's queue): a handler, a supervisor, or the
-    /// default route when it is reported.
-    Dispatch,
-    /// "I'm on it": the assignee (or any handler, when it waits in a queue) starts work.
-    Take,
-    /// Give it to someone else: the assignee or a supervisor.
-    HandOn,
-    /// Done: the assignee.
-    Resolve,
-    /// The reporter confirms the fix and rates it.
-    Confirm,
-    /// The reporter says it is not fixed: back to the assignee.
-    Reject,
-    /// Beyond the grid or overdue: to the community. The clock (overdue), the assignee or a supervisor.
-    Escalate,
-    /// Resolved and not confirmed for the category's days: closed by the clock.
-    AutoClose,
-    /// The reporter withdraws a request nobody has started on.
-    Withdraw,
+crate::text_enum! {
+    /// What someone does to a request.
+    pub enum RequestStep {
+        /// Give it to someone (or to the committee's queue): a handler, a supervisor, or the
+        /// default route when it is reported.
+        Dispatch = "dispatch",
+        /// "I'm on it": the assignee (or any handler, when it waits in a queue) starts work.
+        Take = "take",
+        /// Give it to someone else: the assignee or a supervisor.
+        HandOn = "hand_on",
+        /// Done: the assignee.
+        Resolve = "resolve",
+        /// The reporter confirms the fix and rates it.
+        Confirm = "confirm",
+        /// The reporter says it is not fixed: back to the assignee.
+        Reject = "reject",
+        /// Beyond the grid or overdue: to the community. The clock (overdue), the assignee or a supervisor.
+        Escalate = "escalate",
+        /// Resolved and not confirmed for the category's days: closed by the clock.
+        AutoClose = "auto_close",
+        /// The reporter withdraws a request nobody has started on.
+        Withdraw = "withdraw",
+    }
 }
 
 /// Who is asking, as the step rules need it.
@@ -88,16 +87,6 @@ impl Refusal {
 }
 
 impl RequestStatus {
-    pub const ALL: [RequestStatus; 7] = [
-        RequestStatus::Reported,
-        RequestStatus::Dispatched,
-        RequestStatus::InProgress,
-        RequestStatus::Resolved,
-        RequestStatus::Closed,
-        RequestStatus::Returned,
-        RequestStatus::Escalated,
-    ];
-
     /// The statuses in which someone still has to act.
     pub const OPEN: [RequestStatus; 5] = [
         RequestStatus::Reported,
@@ -106,28 +95,6 @@ impl RequestStatus {
         RequestStatus::Returned,
         RequestStatus::Escalated,
     ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RequestStatus::Reported => "reported",
-            RequestStatus::Dispatched => "dispatched",
-            RequestStatus::InProgress => "in_progress",
-            RequestStatus::Resolved => "resolved",
-            RequestStatus::Closed => "closed",
-            RequestStatus::Returned => "returned",
-            RequestStatus::Escalated => "escalated",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<RequestStatus, Invalid> {
-        match s.trim() {
-            "" => Err(Invalid::Required),
-            s => RequestStatus::ALL
-                .into_iter()
-                .find(|x| x.as_str() == s)
-                .ok_or(Invalid::BadChoice),
-        }
-    }
 
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
@@ -190,45 +157,9 @@ impl RequestStatus {
 }
 
 impl RequestStep {
-    pub const ALL: [RequestStep; 9] = [
-        RequestStep::Dispatch,
-        RequestStep::Take,
-        RequestStep::HandOn,
-        RequestStep::Resolve,
-        RequestStep::Confirm,
-        RequestStep::Reject,
-        RequestStep::Escalate,
-        RequestStep::AutoClose,
-        RequestStep::Withdraw,
-    ];
-
     /// Whether a person takes this step (through the pages or the API), not the clock.
     pub fn is_manual(self) -> bool {
         self != RequestStep::AutoClose
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RequestStep::Dispatch => "dispatch",
-            RequestStep::Take => "take",
-            RequestStep::HandOn => "hand_on",
-            RequestStep::Resolve => "resolve",
-            RequestStep::Confirm => "confirm",
-            RequestStep::Reject => "reject",
-            RequestStep::Escalate => "escalate",
-            RequestStep::AutoClose => "auto_close",
-            RequestStep::Withdraw => "withdraw",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<RequestStep, Invalid> {
-        match s.trim() {
-            "" => Err(Invalid::Required),
-            s => RequestStep::ALL
-                .into_iter()
-                .find(|x| x.as_str() == s)
-                .ok_or(Invalid::BadChoice),
-        }
     }
 
     /// The word on the button and in the timeline.

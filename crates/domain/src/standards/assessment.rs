@@ -11,7 +11,7 @@ use super::checklist::{Basic, Checklist};
 use crate::error::{FieldError, Invalid};
 use crate::lang::Lang;
 use crate::registry::{SixHave, SixHaveItem};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -82,36 +82,16 @@ impl fmt::Display for Period {
     }
 }
 
-/// A standard's mark.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Mark {
-    Met,
-    Partly,
-    NotMet,
+crate::text_enum! {
+    /// A standard's mark.
+    pub enum Mark {
+        Met = "met",
+        Partly = "partly",
+        NotMet = "not_met",
+    }
 }
 
 impl Mark {
-    pub const ALL: [Mark; 3] = [Mark::Met, Mark::Partly, Mark::NotMet];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mark::Met => "met",
-            Mark::Partly => "partly",
-            Mark::NotMet => "not_met",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Mark, Invalid> {
-        match s.trim() {
-            "" => Err(Invalid::Required),
-            s => Mark::ALL
-                .into_iter()
-                .find(|m| m.as_str() == s)
-                .ok_or(Invalid::BadChoice),
-        }
-    }
-
     /// One letter per standard in a compact row: `m`, `p`, `n`.
     pub fn letter(self) -> char {
         match self {

@@ -1,62 +1,29 @@
 //! The per-compound plan (一小区一策): the kinds of renovation it may hold, with the unit
 //! each is counted in, and the five funding channels of seed 003.
 
-use crate::error::Invalid;
 use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
 
-/// What a plan renovates. Quantities are integers in the kind's unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RenovationKind {
-    /// Rain and sewage pipes, in metres.
-    Pipes,
-    /// New parking spaces.
-    Parking,
-    /// Lighting, in lamps.
-    Lighting,
-    /// Elevators added.
-    Elevators,
-    /// Smart access gates.
-    SmartAccess,
-    /// Security cameras and gates.
-    Security,
-    Other,
+crate::text_enum! {
+    /// What a plan renovates. Quantities are integers in the kind's unit.
+    pub enum RenovationKind {
+        /// Rain and sewage pipes, in metres.
+        Pipes = "pipes",
+        /// New parking spaces.
+        Parking = "parking",
+        /// Lighting, in lamps.
+        Lighting = "lighting",
+        /// Elevators added.
+        Elevators = "elevators",
+        /// Smart access gates.
+        SmartAccess = "smart_access",
+        /// Security cameras and gates.
+        Security = "security",
+        Other = "other",
+    }
 }
 
 impl RenovationKind {
-    pub const ALL: [RenovationKind; 7] = [
-        RenovationKind::Pipes,
-        RenovationKind::Parking,
-        RenovationKind::Lighting,
-        RenovationKind::Elevators,
-        RenovationKind::SmartAccess,
-        RenovationKind::Security,
-        RenovationKind::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RenovationKind::Pipes => "pipes",
-            RenovationKind::Parking => "parking",
-            RenovationKind::Lighting => "lighting",
-            RenovationKind::Elevators => "elevators",
-            RenovationKind::SmartAccess => "smart_access",
-            RenovationKind::Security => "security",
-            RenovationKind::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<RenovationKind, Invalid> {
-        match s.trim() {
-            "" => Err(Invalid::Required),
-            s => RenovationKind::ALL
-                .into_iter()
-                .find(|k| k.as_str() == s)
-                .ok_or(Invalid::BadChoice),
-        }
-    }
-
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             RenovationKind::Pipes => lang.pick("雨污管网", "pipes"),
@@ -132,6 +99,7 @@ impl Channel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Invalid;
 
     #[test]
     fn kinds_round_trip() {
