@@ -102,8 +102,7 @@ fn paid_on(s: &str, clock: &crate::Clock) -> Result<String, Invalid> {
     if s.is_empty() {
         return Ok(today.to_string());
     }
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    let day = time::Date::parse(s, &fmt).map_err(|_| Invalid::BadDate)?;
+    let day = crate::clock::parse_day(s)?;
     if day > today {
         return Err(Invalid::DateNotYet {
             latest: today.to_string(),

@@ -107,17 +107,11 @@ struct Parsed {
 fn parse(input: &MeetingInput) -> ServiceResult<Parsed> {
     let mut e: Vec<FieldError> = Vec::new();
     let title = field(&mut e, "title", Text::parse(&input.title, 200));
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    let held_on = match input.held_on.trim() {
-        "" => field::<String, Invalid>(&mut e, "held_on", Err(Invalid::Required)),
-        d => field(
-            &mut e,
-            "held_on",
-            time::Date::parse(d, &fmt)
-                .map(|d| d.to_string())
-                .map_err(|_| Invalid::BadDate),
-        ),
-    };
+    let held_on = field(
+        &mut e,
+        "held_on",
+        linli_domain::calendar::Day::parse(&input.held_on).map(|d| d.to_string()),
+    );
     let place = field(&mut e, "place", Text::parse_optional(&input.place, 200));
     let names: Vec<&str> = input
         .attendance
