@@ -181,7 +181,7 @@ impl Store {
             .all(db)
             .await?;
         let ids: Vec<i64> = projects.iter().map(|p| p.id).collect();
-        let units = crate::ratings::unit_names(db, c.id).await?;
+        let units = crate::registry::unit_names(db, c.id).await?;
         let mut shares: BTreeMap<i64, Vec<elevator_share::Model>> = BTreeMap::new();
         for s in elevator_share::Entity::find()
             .filter(elevator_share::Column::ProjectId.is_in(ids.clone()))

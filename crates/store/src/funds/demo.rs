@@ -329,7 +329,7 @@ async fn project_accounts<C: ConnectionTrait>(
     now: i64,
     c: &compound::Model,
 ) -> anyhow::Result<()> {
-    let names = crate::ratings::unit_names(txn, c.id)
+    let names = crate::registry::unit_names(txn, c.id)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let projects = elevator_project::Entity::find()

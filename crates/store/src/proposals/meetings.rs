@@ -5,7 +5,7 @@
 //! them.
 
 use crate::accounts::Actor;
-use crate::audit::{self, Change};
+use crate::audit;
 use crate::entity::{meeting, meeting_item, proposal};
 use crate::error::{ServiceError, ServiceResult};
 use crate::registry::field;
@@ -471,20 +471,7 @@ async fn record<C: ConnectionTrait>(
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> ServiceResult<()> {
-    audit::record(
-        txn,
-        Change {
-            chain,
-            at: actor.at,
-            actor: Some(actor.account_id),
-            action,
-            entity: "meeting",
-            entity_id: id,
-            before,
-            after,
-        },
-    )
-    .await
+    audit::record_change(txn, actor, chain, action, "meeting", id, before, after).await
 }
 
 #[cfg(test)]

@@ -252,20 +252,7 @@ pub(crate) async fn event<C: sea_orm::ConnectionTrait>(
     id: i64,
     after: serde_json::Value,
 ) -> ServiceResult<()> {
-    crate::audit::record(
-        txn,
-        crate::audit::Change {
-            chain,
-            at: actor.at,
-            actor: Some(actor.account_id),
-            action,
-            entity: "proposal",
-            entity_id: id,
-            before: None,
-            after: Some(after),
-        },
-    )
-    .await
+    crate::audit::record_change(txn, actor, chain, action, "proposal", id, None, Some(after)).await
 }
 
 pub(crate) fn internal(msg: String) -> ServiceError {
