@@ -111,11 +111,7 @@ impl Ctx {
     pub fn actor(&self) -> Result<&Actor, WebError> {
         self.actor
             .as_ref()
-            .ok_or_else(|| self.err(ServiceError::Unauthenticated))
-    }
-
-    pub fn err(&self, e: ServiceError) -> WebError {
-        WebError::new(e, self.lang, self.json)
+            .ok_or_else(|| ServiceError::Unauthenticated.into())
     }
 }
 
@@ -132,15 +128,7 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
         }
         let h = &parts.headers;
         let path = request_path(parts);
-        let json = path.starts_with("/api/");
-        let lang = match cookie(h, LANG_COOKIE) {
-            Some(l) => Lang::from_tag(l),
-            None => h
-                .get(axum::http::header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .map(Lang::from_accept_language)
-                .unwrap_or_default(),
-        };
+        let (lang, json) = crate::error::reader(h, &path);
         let large_text = cookie(h, LARGE_COOKIE) == Some("1");
         let csrf = expected_csrf(h);
         let client = client_address(parts, state);
@@ -163,7 +151,7 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
                 None => Ok((None, false)),
             }
         };
-        let (actor, by_token) = load.await.map_err(|e| WebError::new(e, lang, json))?;
+        let (actor, by_token) = load.await?;
         if let (Some(a), Some(slot)) = (
             &actor,
             parts.extensions.get::<crate::telemetry::AccountSlot>(),
@@ -171,17 +159,14 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
             slot.set(a.account_id);
         }
         if bearer.is_some() && actor.is_none() {
-            return Err(WebError::new(ServiceError::Unauthenticated, lang, json));
+            return Err(ServiceError::Unauthenticated.into());
         }
         // Every cookie-authenticated API write, with a body or without (DELETE), must echo the
         // CSRF cookie in `X-CSRF-Token`: another site can make a browser send the cookie but
         // cannot read it. Checked here because every API handler takes a `Ctx`.
         let token = bearer.map(str::to_string);
         let unread = match &actor {
-            Some(a) if !json => store
-                .unread_count(a)
-                .await
-                .map_err(|e| WebError::new(e, lang, json))?,
+            Some(a) if !json => store.unread_count(a).await?,
             _ => 0,
         };
         let flash = cookie(h, FLASH_COOKIE).and_then(crate::flash::known);
@@ -206,7 +191,7 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("");
             if ctx.csrf.is_empty() || sent != ctx.csrf {
-                return Err(ctx.err(ServiceError::Forbidden));
+                return Err(ServiceError::Forbidden.into());
             }
         }
         Ok(ctx)
@@ -234,7 +219,7 @@ pub async fn sign_in_first(
         Err(e) => return e.into_response(),
     };
     if ctx.actor.is_none() {
-        return ctx.err(ServiceError::Unauthenticated).into_response();
+        return WebError::from(ServiceError::Unauthenticated).into_response();
     }
     parts.extensions.insert(ctx);
     next.run(Request::from_parts(parts, body)).await

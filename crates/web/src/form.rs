@@ -12,31 +12,15 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use linli_domain::{FieldError, Invalid, Lang};
+use linli_domain::authz::{Action, permits};
+use linli_domain::{FieldError, Invalid};
 use linli_store::ServiceError;
 use serde::de::DeserializeOwned;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
-fn lang_of(parts: &Parts) -> (Lang, bool) {
-    let json = crate::ctx::request_path(parts).starts_with("/api/");
-    let lang = match cookie(&parts.headers, crate::ctx::LANG_COOKIE) {
-        Some(l) => Lang::from_tag(l),
-        None => parts
-            .headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .map(Lang::from_accept_language)
-            .unwrap_or_default(),
-    };
-    (lang, json)
-}
-
-fn bad(field: &'static str, lang: Lang, json: bool) -> WebError {
-    WebError::new(
-        ServiceError::Invalid(vec![FieldError::new(field, Invalid::NotANumber)]),
-        lang,
-        json,
-    )
+fn bad(field: &'static str) -> WebError {
+    ServiceError::Invalid(vec![FieldError::new(field, Invalid::NotANumber)]).into()
 }
 
 /// Path ids: `/households/abc` is "Id is not a number", not a bare 400.
@@ -49,11 +33,10 @@ impl<T: DeserializeOwned + Send> FromRequestParts<Arc<AppState>> for Ids<T> {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, WebError> {
-        let (lang, json) = lang_of(parts);
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|p| Ids(p.0))
-            .map_err(|_| bad("id", lang, json))
+            .map_err(|_| bad("id"))
     }
 }
 
@@ -64,12 +47,11 @@ impl<T: DeserializeOwned + Send> FromRequestParts<Arc<AppState>> for Q<T> {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, _: &Arc<AppState>) -> Result<Self, WebError> {
-        let (lang, json) = lang_of(parts);
         let q = parts.uri.query().unwrap_or("");
         let de = serde_html_form::Deserializer::from_bytes(q.as_bytes());
         deserialize(de, Invalid::NotANumber)
             .map(Q)
-            .map_err(|e| WebError::new(e.into(), lang, json))
+            .map_err(|e| ServiceError::from(e).into())
     }
 }
 
@@ -105,6 +87,70 @@ where
     })
 }
 
+/// A write that needs one action whatever its body says, checked before the body is read:
+/// the caller must hold a role that permits the action somewhere (`Allowed<may::ManageFund>`),
+/// else "not allowed" (403), never what is wrong with a body they could not have sent anyway
+/// (422). Where is still the service's check, which needs the place the path or body names.
+/// Put it among a handler's arguments; axum runs it before the body's extractor.
+pub struct Allowed<A>(PhantomData<A>);
+
+/// An action a write needs, as a type for [`Allowed`].
+pub trait Needs {
+    const ACTION: Action;
+}
+
+impl<A: Needs> FromRequestParts<Arc<AppState>> for Allowed<A> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, WebError> {
+        let ctx = Ctx::from_request_parts(parts, state).await?;
+        let actor = ctx.actor()?;
+        if actor.grants.iter().any(|g| permits(g.role, A::ACTION)) {
+            Ok(Allowed(PhantomData))
+        } else {
+            Err(ServiceError::Forbidden.into())
+        }
+    }
+}
+
+/// The actions of [`Allowed`], one type each.
+pub mod may {
+    use linli_domain::authz::Action;
+
+    macro_rules! needs {
+        ($($action:ident),* $(,)?) => {$(
+            #[doc = concat!("Needs `Action::", stringify!($action), "`.")]
+            pub enum $action {}
+
+            impl super::Needs for $action {
+                const ACTION: Action = Action::$action;
+            }
+        )*};
+    }
+
+    needs!(
+        CreateCompound,
+        EditCompound,
+        EditStructure,
+        CreateHousehold,
+        EditHousehold,
+        MoveHousehold,
+        ManagePeople,
+        IssueInvite,
+        RecordBallot,
+        ManageDecision,
+        ManageRating,
+        ManageProject,
+        RecordPayment,
+        ManageFund,
+        ManageGrid,
+        Assess,
+    );
+}
+
 /// A JSON body (a cookie-authenticated write has passed the CSRF check of `Ctx` first).
 /// The body is read only for a signed-in caller (unless `PUBLIC`, as for getting a token),
 /// so a caller without credentials hears "sign in" (401), not what is wrong with the body.
@@ -117,33 +163,28 @@ impl<T: DeserializeOwned + Send, const PUBLIC: bool> FromRequest<Arc<AppState>>
 
     async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Self, WebError> {
         let (mut parts, body) = req.into_parts();
-        let (lang, _) = lang_of(&parts);
         let ctx = Ctx::from_request_parts(&mut parts, state).await?;
         if !PUBLIC && ctx.actor.is_none() {
-            return Err(WebError::new(ServiceError::Unauthenticated, lang, true));
+            return Err(ServiceError::Unauthenticated.into());
         }
         // Only a body declared JSON: a cross-site form can send `text/plain` without asking.
         if !declared_json(&parts.headers) {
-            return Err(WebError::new(ServiceError::NotJson, lang, true));
+            return Err(ServiceError::NotJson.into());
         }
         let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
             .await
             .map_err(|_| {
-                WebError::new(
-                    ServiceError::invalid(
-                        "body",
-                        Invalid::TooLong {
-                            max: crate::BODY_LIMIT,
-                        },
-                    ),
-                    lang,
-                    true,
-                )
+                WebError::from(ServiceError::invalid(
+                    "body",
+                    Invalid::TooLong {
+                        max: crate::BODY_LIMIT,
+                    },
+                ))
             })?;
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
         deserialize(de, Invalid::BadChoice)
             .map(ApiJson)
-            .map_err(|e| WebError::new(e.into(), lang, true))
+            .map_err(|e| ServiceError::from(e).into())
     }
 }
 
@@ -170,33 +211,28 @@ impl<T: DeserializeOwned + Send> FromRequest<Arc<AppState>> for CsrfForm<T> {
 
     async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Self, WebError> {
         let (parts, body) = req.into_parts();
-        let (lang, json) = lang_of(&parts);
         let expected = expected_csrf(&parts.headers);
         let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
             .await
             .map_err(|_| {
-                WebError::new(
-                    ServiceError::invalid(
-                        "body",
-                        Invalid::TooLong {
-                            max: crate::BODY_LIMIT,
-                        },
-                    ),
-                    lang,
-                    json,
-                )
+                WebError::from(ServiceError::invalid(
+                    "body",
+                    Invalid::TooLong {
+                        max: crate::BODY_LIMIT,
+                    },
+                ))
             })?;
         let token: Token = serde_html_form::from_bytes(&bytes)
-            .map_err(|_| WebError::new(ServiceError::Forbidden, lang, json))?;
+            .map_err(|_| WebError::from(ServiceError::Forbidden))?;
         if expected.len() != 32 || token.csrf != expected {
-            return Err(WebError::new(ServiceError::Forbidden, lang, json));
+            return Err(ServiceError::Forbidden.into());
         }
         deserialize(
             serde_html_form::Deserializer::from_bytes(&bytes),
             Invalid::NotANumber,
         )
         .map(CsrfForm)
-        .map_err(|e| WebError::new(e.into(), lang, json))
+        .map_err(|e| ServiceError::from(e).into())
     }
 }
 
@@ -233,9 +269,11 @@ pub async fn csrf_cookie(
     res
 }
 
-/// A multipart form (one that carries a file): its text fields and at most one file,
-/// accepted only with the right CSRF token, like [`CsrfForm`]. The body limit is the route's.
-pub struct CsrfMultipart {
+/// A multipart form (one that carries a file): its text fields and its files, accepted only
+/// with the right CSRF token, like [`CsrfForm`]. The body limit is the route's; `MAX_MB` is
+/// that limit in the words of the "too large" message (10 MB for photos and documents, the
+/// roster's 64 MB).
+pub struct CsrfMultipart<const MAX_MB: u32 = 10> {
     pub fields: std::collections::HashMap<String, String>,
     /// The file's name as the browser sent it, and its bytes; `None` when no file was chosen.
     pub file: Option<(String, Vec<u8>)>,
@@ -243,30 +281,35 @@ pub struct CsrfMultipart {
     pub files: Vec<(String, Vec<u8>)>,
 }
 
-impl CsrfMultipart {
+impl<const MAX_MB: u32> CsrfMultipart<MAX_MB> {
     pub fn text(&self, name: &str) -> String {
         self.fields.get(name).cloned().unwrap_or_default()
     }
+
+    /// The file, for a service that stores it in the transaction of its action.
+    pub fn take_file(&mut self) -> Option<linli_store::files::NewFile> {
+        self.file
+            .take()
+            .map(|(name, bytes)| linli_store::files::NewFile { name, bytes })
+    }
 }
 
-impl FromRequest<Arc<AppState>> for CsrfMultipart {
+impl<const MAX_MB: u32> FromRequest<Arc<AppState>> for CsrfMultipart<MAX_MB> {
     type Rejection = WebError;
 
     async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Self, WebError> {
         let (parts, body) = req.into_parts();
-        let (lang, json) = lang_of(&parts);
         let expected = expected_csrf(&parts.headers);
         let too_large = || {
-            WebError::new(
-                ServiceError::invalid("file", Invalid::FileTooLarge { max_mb: 10 }),
-                lang,
-                json,
-            )
+            WebError::from(ServiceError::invalid(
+                "file",
+                Invalid::FileTooLarge { max_mb: MAX_MB },
+            ))
         };
         let mut form =
             axum::extract::Multipart::from_request(Request::from_parts(parts, body), state)
                 .await
-                .map_err(|_| bad("body", lang, json))?;
+                .map_err(|_| bad("body"))?;
         let mut fields = std::collections::HashMap::new();
         let mut file = None;
         let mut files = Vec::new();
@@ -277,7 +320,7 @@ impl FromRequest<Arc<AppState>> for CsrfMultipart {
                 Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
                     return Err(too_large());
                 }
-                Err(_) => return Err(bad("body", lang, json)),
+                Err(_) => return Err(bad("body")),
             };
             let name = field.name().unwrap_or("").to_string();
             match field.file_name().map(str::to_string) {
@@ -286,7 +329,7 @@ impl FromRequest<Arc<AppState>> for CsrfMultipart {
                         if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                             too_large()
                         } else {
-                            bad("file", lang, json)
+                            bad("file")
                         }
                     })?;
                     // An empty file input still sends a part with an empty name and no bytes.
@@ -296,9 +339,10 @@ impl FromRequest<Arc<AppState>> for CsrfMultipart {
                     }
                 }
                 None => {
-                    let text = field.text().await.map_err(|_| {
-                        bad(if name == "_csrf" { "body" } else { "file" }, lang, json)
-                    })?;
+                    let text = field
+                        .text()
+                        .await
+                        .map_err(|_| bad(if name == "_csrf" { "body" } else { "file" }))?;
                     fields.insert(name, text);
                 }
             }
@@ -306,7 +350,7 @@ impl FromRequest<Arc<AppState>> for CsrfMultipart {
         if expected.len() != 32
             || fields.get("_csrf").map(String::as_str) != Some(expected.as_str())
         {
-            return Err(WebError::new(ServiceError::Forbidden, lang, json));
+            return Err(ServiceError::Forbidden.into());
         }
         Ok(CsrfMultipart {
             fields,

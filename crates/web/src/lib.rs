@@ -138,6 +138,9 @@ pub fn app_with(store: Store, options: Options) -> Router {
                 linli_store::reads::request_scope(next.run(req))
             },
         ))
+        // Errors returned without the request at hand, as a page or JSON in the reader's language
+        // (inside `flash::clear`, which must see the redirect to sign in, not a bare 401).
+        .layer(axum::middleware::from_fn(error::render))
         .layer(axum::middleware::from_fn(flash::clear))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(

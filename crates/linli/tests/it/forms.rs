@@ -216,4 +216,74 @@ both_backends! {
         let flat = app.sql_i64(&format!("SELECT MIN(h.id) FROM household h JOIN unit u ON u.id = h.unit_id JOIN building b ON b.id = u.building_id WHERE h.compound_id = {compound} AND h.room = '101' AND b.name = '1栋' AND u.name = '1单元'")).await;
         assert!(html.contains(&format!(r#"<input type="hidden" name="heads" value="{flat}">"#)), "{html}");
     }
+
+    // A recorded ballot with its evidence photo in the same form is one write: refused (a
+    // room of no flat of the vote), it leaves no attachment row and no file on disk;
+    // accepted, the ballot names the one file stored.
+    async fn a_refused_recorded_ballot_leaves_no_evidence_file_behind(app) {
+        let (id, unit, _) = in_deliberation(&app, "加装电梯").await;
+        let committee = app.token("committee").await;
+        let tomorrow = app.today().next_day().unwrap().to_string();
+        let (s, p) = app
+            .api(&committee, Method::POST, &format!("/proposals/{id}/voting"), Some(json!({"deadline": tomorrow, "confirm_ownerless": true})))
+            .await;
+        assert_eq!(s, 200, "{p}");
+        let b = app.browser_login("committee").await;
+        let form = format!("/proposals/{id}/record");
+        let (_, html) = b.get(&form).await;
+        let csrf = common::csrf_of(&html);
+        let signed_form = signed_form_photo();
+        let attachments = "SELECT COUNT(*) FROM attachment";
+        let (rows, files) = (app.sql_i64(attachments).await, files_under(app.store.files_dir()));
+        let fields = [("_csrf", csrf.as_str()), ("room", "9栋9单元909"), ("choice", "no"), ("method", "remote"), ("witness", "王阿姨")];
+        let (s, body, _) = b.post_multipart(&form, &fields, &[("file", "signed.png", &signed_form)]).await;
+        assert_eq!(s, 422, "{body}");
+        assert!(body.contains("9栋9单元909"), "the form comes back");
+        assert_eq!(app.sql_i64(attachments).await, rows, "no attachment row");
+        assert_eq!(files_under(app.store.files_dir()), files, "no file on disk");
+        let fields = [("_csrf", csrf.as_str()), ("room", "1栋1单元101"), ("choice", "no"), ("method", "remote"), ("witness", "王阿姨")];
+        let (s, body, _) = b.post_multipart(&form, &fields, &[("file", "signed.png", &signed_form)]).await;
+        assert_eq!(s, 303, "{body}");
+        assert_eq!(app.sql_i64(attachments).await, rows + 1);
+        assert_eq!(files_under(app.store.files_dir()), files + 2, "the photo and its thumbnail");
+        let flat = app.sql_i64(&format!("SELECT id FROM household WHERE unit_id = {unit} AND room = '101'")).await;
+        let evidence = app
+            .sql_i64(&format!(
+                "SELECT b.evidence_id FROM ballot b JOIN elector_household eh ON eh.proposal_id = b.proposal_id AND eh.voter_key = b.voter_key \
+                 WHERE b.proposal_id = {id} AND eh.household_id = {flat}"
+            ))
+            .await;
+        assert_eq!(evidence, app.sql_i64("SELECT MAX(id) FROM attachment").await);
+    }
+}
+
+/// A photo of a signed form, different in every test run's database (its bytes are its name
+/// on disk).
+fn signed_form_photo() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(64, 48, |x, y| {
+        image::Rgb([(x * 4) as u8, (y * 5) as u8, 77])
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+/// How many files are under the files directory.
+fn files_under(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| {
+                    if e.path().is_dir() {
+                        files_under(&e.path())
+                    } else {
+                        1
+                    }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
 }

@@ -158,7 +158,52 @@ both_backends! {
         assert_api_error(s, &e, 403, "forbidden", None);
     }
 
-    // Forms only for whom may submit them; JSON only as JSON; no move-in in the year 3000.
+    // Uploads hear "sign in" before their body is read, whatever it holds: the API's (the
+    // roster as the body, a photo as the body) and the pages' (a multipart form).
+    async fn anonymous_uploads_are_refused_before_their_body_is_read(app) {
+        let compound = app.persona_place("committee");
+        let garbage = b"--X\r\nnot multipart at all\r\n".to_vec();
+        for path in [format!("/api/v1/compounds/{compound}/roster/imports?file_name=x.xlsx"), format!("/api/v1/compounds/{compound}/files?name=x.png&purpose=evidence")] {
+            for ct in ["application/octet-stream", "multipart/form-data; boundary=X", "application/json"] {
+                let res = app.client.post(app.url(&path)).header("content-type", ct).body(garbage.clone()).send().await.unwrap();
+                assert_eq!(res.status(), 401, "{path} as {ct}");
+            }
+        }
+        for path in [format!("/compounds/{compound}/roster"), "/proposals/1/record".to_string(), "/requests/1/photos".to_string()] {
+            let res = app.client.post(app.url(&path)).header("content-type", "multipart/form-data; boundary=X").body(garbage.clone()).send().await.unwrap();
+            assert_eq!(res.status(), 303, "{path}");
+            assert_eq!(res.headers()["location"], "/login", "{path}");
+        }
+    }
+
+    // Signed in without the right: "not allowed" (403) before a malformed body is looked at
+    // (422), on the API's committee-only writes and on the roster upload, API and page.
+    async fn a_resident_hears_not_allowed_before_what_is_wrong_with_the_body(app) {
+        let resident = app.token("resident").await;
+        let committee = app.token("committee").await;
+        let b = app.browser_login("resident").await;
+        let compound = app.persona_place("committee");
+        let h = app.persona_place("resident");
+        let audit = app.audit_count().await;
+        for path in [format!("/compounds/{compound}/funds"), format!("/households/{h}/owners"), format!("/compounds/{compound}/buildings"), "/proposals/1/voting".to_string(), "/funds/1/entries".to_string()] {
+            let (s, e) = app.api_raw(Some(&resident), Method::POST, &path, Some(("application/json", b"{\"garbage".to_vec())), &[]).await;
+            assert_api_error(s, &e, 403, "forbidden", None);
+        }
+        let (s, e) = app.api_raw(Some(&resident), Method::POST, &format!("/compounds/{compound}/roster/imports?file_name=x.xlsx"), Some(("application/octet-stream", b"not a spreadsheet".to_vec())), &[]).await;
+        assert_api_error(s, &e, 403, "forbidden", None);
+        // The same writes from the committee, with the same garbage, are told what is wrong.
+        let (s, e) = app.api_raw(Some(&committee), Method::POST, &format!("/compounds/{compound}/funds"), Some(("application/json", b"{\"garbage".to_vec())), &[]).await;
+        assert_eq!((s, e["code"].as_str()), (422, Some("bad_choice")), "{e}");
+        // A resident's page upload of the roster: 403 before the multipart body is read.
+        let (_, home) = b.get("/").await;
+        let csrf = common::csrf_of(&home);
+        let (s, _, _) = b.post_multipart(&format!("/compounds/{compound}/roster"), &[("_csrf", csrf.as_str())], &[("file", "x.xlsx", b"not a spreadsheet")]).await;
+        assert_eq!(s, 403);
+        assert_eq!(app.audit_count().await, audit, "nothing written");
+    }
+
+    // Forms only for whom may submit them; JSON only as JSON; no move-in in the year 2999 (the
+    // year 3000 is not a date at all, `bad_date`).
     async fn forms_json_and_dates_are_what_they_claim(app) {
         let h = app.persona_place("resident");
         let resident = app.browser_login("resident").await;
@@ -175,6 +220,8 @@ both_backends! {
         let (s, e) = app.api_raw(Some(&token), Method::POST, &format!("/households/{h}/residents"), Some(("text/plain", body)), &[]).await;
         assert_api_error(s, &e, 415, "unsupported_media_type", None);
         let (s, e) = app.api(&token, Method::POST, &format!("/households/{h}/residents"), Some(json!({"name": "王五", "kind": "tenant", "moved_in": "3000-01-01"}))).await;
+        assert_api_error(s, &e, 422, "bad_date", Some("date"));
+        let (s, e) = app.api(&token, Method::POST, &format!("/households/{h}/residents"), Some(json!({"name": "王五", "kind": "tenant", "moved_in": "2999-01-01"}))).await;
         assert_api_error(s, &e, 422, "date_too_far_ahead", Some("date"));
         assert_eq!(app.audit_count().await, audit, "nothing written");
         let (s, r) = app.api(&token, Method::POST, &format!("/households/{h}/residents"), Some(json!({"name": "王五", "kind": "tenant", "moved_in": "2020-01-01"}))).await;

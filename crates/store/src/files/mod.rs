@@ -20,14 +20,16 @@ pub use thumb::{PhotoLimits, Photos, THUMB_PX};
 
 use crate::accounts::Actor;
 use crate::audit::{self, Change};
-use crate::entity::{attachment, request_photo};
+use crate::entity::{attachment, compound, request_photo};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::registry::Text;
 use linli_domain::{FieldError, Invalid};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
+};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -98,6 +100,26 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// A file sent with a form, as the browser named it.
+#[derive(Debug, Clone)]
+pub struct NewFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A file checked and ready to store (its kind sniffed, a photo decoded and thumbnailed) but
+/// not yet written anywhere: [`Store::store_upload`] writes it inside the transaction of the
+/// action it belongs to, so an action refused leaves neither a row nor bytes on disk.
+pub struct Upload {
+    purpose: Purpose,
+    name: Text,
+    content_type: &'static str,
+    sha: String,
+    size: i64,
+    bytes: Vec<u8>,
+    thumbnail: Option<Vec<u8>>,
+}
+
 impl Store {
     /// Stores an uploaded file for a compound. Anyone who may record a ballot or propose there may upload.
     pub async fn save_file(
@@ -109,7 +131,43 @@ impl Store {
         bytes: Vec<u8>,
     ) -> ServiceResult<FileInfo> {
         let c = self.compound_row(compound_id).await?;
-        let at = paths::compound_path(&c);
+        let upload = self
+            .prepare_upload(actor, &c, purpose, file_name, bytes)
+            .await?;
+        let txn = self.begin_write().await?;
+        let info = self.store_upload(&txn, actor, c.id, upload).await?;
+        txn.commit().await?;
+        Ok(info)
+    }
+
+    /// The evidence file sent with an action's form, checked and ready for
+    /// [`Store::store_upload`] in the action's transaction; `None` when none was sent.
+    pub(crate) async fn prepare_evidence(
+        &self,
+        actor: &Actor,
+        c: &compound::Model,
+        file: Option<NewFile>,
+    ) -> ServiceResult<Option<Upload>> {
+        match file {
+            Some(f) => Ok(Some(
+                self.prepare_upload(actor, c, Purpose::Evidence, &f.name, f.bytes)
+                    .await?,
+            )),
+            None => Ok(None),
+        }
+    }
+
+    /// Checks a file for a compound without writing anything: who uploads it, its size and
+    /// kind, and that a photo decodes within the pixel budget (its thumbnail made).
+    pub(crate) async fn prepare_upload(
+        &self,
+        actor: &Actor,
+        c: &compound::Model,
+        purpose: Purpose,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> ServiceResult<Upload> {
+        let at = paths::compound_path(c);
         if !(actor.can(Action::Propose, &at) || actor.can(Action::RecordBallot, &at)) {
             return Err(ServiceError::Forbidden);
         }
@@ -159,14 +217,38 @@ impl Store {
             }
             None => (bytes, None),
         };
+        Ok(Upload {
+            purpose,
+            name,
+            content_type,
+            sha,
+            size,
+            bytes,
+            thumbnail,
+        })
+    }
+
+    /// Writes a checked file inside the caller's transaction: its bytes (and thumbnail) on disk
+    /// first, then the row and its audit record, so a row never names missing bytes. Called
+    /// after the action's own checks, so a refused action writes nothing; a transaction that
+    /// fails after this leaves at most unreferenced bytes (see [`disk`]).
+    pub(crate) async fn store_upload(
+        &self,
+        txn: &DatabaseTransaction,
+        actor: &Actor,
+        compound_id: i64,
+        u: Upload,
+    ) -> ServiceResult<FileInfo> {
+        let sha = u.sha;
         let dir = self.file_dir();
         let path = dir
             .original(&sha)
             .ok_or_else(|| anyhow::anyhow!("bad sha256 {sha}"))?;
-        FileDir::put(path.clone(), bytes)
+        FileDir::put(path.clone(), u.bytes)
             .await
             .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
-        if let Some(t) = thumbnail.clone() {
+        let thumbnail = u.thumbnail.is_some();
+        if let Some(t) = u.thumbnail {
             let path = dir
                 .thumbnail(&sha)
                 .ok_or_else(|| anyhow::anyhow!("bad sha256 {sha}"))?;
@@ -174,13 +256,12 @@ impl Store {
                 .await
                 .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
         }
-        let txn = self.begin_write().await?;
         let id = attachment::Entity::insert(attachment::ActiveModel {
-            compound_id: Set(c.id),
-            purpose: Set(purpose.as_str().into()),
-            file_name: Set(name.as_str().to_string()),
-            content_type: Set(content_type.into()),
-            size: Set(size),
+            compound_id: Set(compound_id),
+            purpose: Set(u.purpose.as_str().into()),
+            file_name: Set(u.name.as_str().to_string()),
+            content_type: Set(u.content_type.into()),
+            size: Set(u.size),
             sha256: Set(sha.clone()),
             // On disk; see the module's note.
             content: Set(Vec::new()),
@@ -188,21 +269,21 @@ impl Store {
             created_at: Set(self.now()),
             ..Default::default()
         })
-        .exec(&txn)
+        .exec(txn)
         .await?
         .last_insert_id;
         let info = FileInfo {
             id,
-            file_name: name.into_string(),
-            content_type: content_type.into(),
-            size,
+            file_name: u.name.into_string(),
+            content_type: u.content_type.into(),
+            size: u.size,
             sha256: sha,
-            thumbnail: thumbnail.is_some(),
+            thumbnail,
         };
         audit::record(
-            &txn,
+            txn,
             Change {
-                chain: c.id,
+                chain: compound_id,
                 at: self.now(),
                 actor: Some(actor.account_id),
                 action: "file.upload",
@@ -213,7 +294,6 @@ impl Store {
             },
         )
         .await?;
-        txn.commit().await?;
         Ok(info)
     }
 

@@ -10,6 +10,7 @@ use crate::entity::{
     proposal_action, role_grant,
 };
 use crate::error::{ServiceError, ServiceResult};
+use crate::files::NewFile;
 use crate::registry::RoomsOf;
 use linli_domain::authz::{Action, Role};
 use linli_domain::decision::ProposalStage;
@@ -415,11 +416,24 @@ impl Store {
         id: i64,
         input: &ConsentInput,
     ) -> ServiceResult<()> {
+        self.record_consent_with(actor, id, input, None).await
+    }
+
+    /// [`Store::record_consent`] with the photo of the signed page sent in the same form,
+    /// stored in the consent's transaction, so a refused consent leaves no file behind.
+    pub async fn record_consent_with(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &ConsentInput,
+        evidence: Option<NewFile>,
+    ) -> ServiceResult<()> {
         let p = self.load_proposal(id).await?;
         if !(actor.can(Action::ManageDecision, &p.path) || actor.can(Action::RecordBallot, &p.path))
         {
             return Err(ServiceError::Forbidden);
         }
+        let upload = self.prepare_evidence(actor, &p.compound, evidence).await?;
         if p.stage.is_decided()
             || matches!(
                 p.stage,
@@ -434,7 +448,7 @@ impl Store {
         let household_id = self
             .household_named(actor, &p, input.household_id, &input.room, RoomsOf::Any)
             .await?;
-        if input.consented && input.evidence_id.is_none() {
+        if input.consented && input.evidence_id.is_none() && upload.is_none() {
             return Err(ServiceError::invalid("evidence_id", Invalid::Required));
         }
         if let Some(eid) = input.evidence_id {
@@ -448,6 +462,10 @@ impl Store {
         }
         self.require_in_scope(&p, household_id).await?;
         let txn = self.begin_write().await?;
+        let evidence_id = match upload {
+            Some(u) => Some(self.store_upload(&txn, actor, p.compound.id, u).await?.id),
+            None => input.evidence_id,
+        };
         affected_consent::Entity::delete_many()
             .filter(affected_consent::Column::ProposalId.eq(id))
             .filter(affected_consent::Column::HouseholdId.eq(household_id))
@@ -457,14 +475,14 @@ impl Store {
             proposal_id: Set(id),
             household_id: Set(household_id),
             consented: Set(input.consented),
-            evidence_id: Set(input.evidence_id),
+            evidence_id: Set(evidence_id),
             recorded_by: Set(actor.account_id),
             created_at: Set(self.now()),
             ..Default::default()
         })
         .exec_without_returning(&txn)
         .await?;
-        let after = serde_json::json!({ "household_id": household_id, "consented": input.consented, "evidence_id": input.evidence_id });
+        let after = serde_json::json!({ "household_id": household_id, "consented": input.consented, "evidence_id": evidence_id });
         event(&txn, actor, p.compound.id, "consent.record", id, after).await?;
         txn.commit().await?;
         Ok(())

@@ -16,6 +16,7 @@ use crate::entity::{
     account, candidate, election, election_ballot, election_ballot_event, proposal, role_grant,
 };
 use crate::error::{ServiceError, ServiceResult};
+use crate::files::NewFile;
 use linli_domain::authz::Action;
 use linli_domain::decision::{
     CastMethod, Check, Election, ElectionResult, MatterClass, Outcome, ProposalStage, StageEvent,
@@ -604,8 +605,21 @@ impl Store {
         id: i64,
         input: &ElectionBallotInput,
     ) -> ServiceResult<ElectionBallotView> {
+        self.cast_election_ballot_with(actor, id, input, None).await
+    }
+
+    /// [`Store::cast_election_ballot`] with its evidence file sent in the same form, stored in
+    /// the ballot's transaction (as `cast_ballot_with`).
+    pub async fn cast_election_ballot_with(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &ElectionBallotInput,
+        evidence: Option<NewFile>,
+    ) -> ServiceResult<ElectionBallotView> {
         let (p, e) = self.load_election(id).await?;
         require_view(actor, &p)?;
+        let upload = self.prepare_evidence(actor, &p.compound, evidence).await?;
         let mut errs = Vec::new();
         let method_text = if input.method.trim().is_empty() {
             "online"
@@ -646,6 +660,7 @@ impl Store {
             voter_key: input.voter_key.as_deref(),
             proxy_name: proxy_name.as_ref(),
             evidence_id: input.evidence_id,
+            evidence_sent: upload.is_some(),
             witness: witness.as_ref(),
             note: note.as_ref(),
         };
@@ -654,6 +669,10 @@ impl Store {
         let t = self.now();
         let txn = self.begin_write().await?;
         super::voting::lock_open_vote(&txn, id, t).await?;
+        let evidence_id = match upload {
+            Some(u) => Some(self.store_upload(&txn, actor, p.compound.id, u).await?.id),
+            None => input.evidence_id,
+        };
         election_ballot::Entity::insert(election_ballot::ActiveModel {
             proposal_id: Set(id),
             voter_key: Set(voter_key.clone()),
@@ -661,7 +680,7 @@ impl Store {
             method: Set(method.as_str().into()),
             recorded_by: Set(actor.account_id),
             recorder_name: Set(actor.name.clone()),
-            evidence_id: Set(input.evidence_id),
+            evidence_id: Set(evidence_id),
             witness: Set(witness.map(Text::into_string)),
             note: Set(note.map(Text::into_string)),
             cast_at: Set(t),

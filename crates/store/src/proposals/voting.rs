@@ -9,6 +9,7 @@ use crate::entity::{
     household, objection, ownership, person, proposal, unit,
 };
 use crate::error::{ServiceError, ServiceResult};
+use crate::files::NewFile;
 use crate::registry::RoomsOf;
 use linli_domain::authz::{Action, Role};
 use linli_domain::decision::Authority;
@@ -139,6 +140,8 @@ pub(crate) struct CastRequest<'a> {
     pub voter_key: Option<&'a str>,
     pub proxy_name: Option<&'a Text>,
     pub evidence_id: Option<i64>,
+    /// An evidence file sent with the form, stored in the ballot's transaction.
+    pub evidence_sent: bool,
     pub witness: Option<&'a Text>,
     pub note: Option<&'a Text>,
 }
@@ -525,8 +528,21 @@ impl Store {
         id: i64,
         input: &BallotInput,
     ) -> ServiceResult<BallotReceipt> {
+        self.cast_ballot_with(actor, id, input, None).await
+    }
+
+    /// [`Store::cast_ballot`] with its evidence file sent in the same form: the file is
+    /// stored in the ballot's transaction, so a refused ballot leaves no file behind.
+    pub async fn cast_ballot_with(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &BallotInput,
+        evidence: Option<NewFile>,
+    ) -> ServiceResult<BallotReceipt> {
         let p = self.load_proposal(id).await?;
         require_view(actor, &p)?;
+        let upload = self.prepare_evidence(actor, &p.compound, evidence).await?;
         let mut e = Vec::new();
         let choice = crate::registry::field(&mut e, "choice", Choice::parse(&input.choice));
         let method_text = if input.method.trim().is_empty() {
@@ -561,6 +577,7 @@ impl Store {
             voter_key: input.voter_key.as_deref(),
             proxy_name: proxy_name.as_ref(),
             evidence_id: input.evidence_id,
+            evidence_sent: upload.is_some(),
             witness: witness.as_ref(),
             note: note.as_ref(),
         };
@@ -569,6 +586,10 @@ impl Store {
         let t = self.now();
         let txn = self.begin_write().await?;
         lock_open_vote(&txn, id, t).await?;
+        let evidence_id = match upload {
+            Some(u) => Some(self.store_upload(&txn, actor, p.compound.id, u).await?.id),
+            None => input.evidence_id,
+        };
         let row = ballot::ActiveModel {
             proposal_id: Set(id),
             voter_key: Set(voter_key.clone()),
@@ -576,7 +597,7 @@ impl Store {
             method: Set(method.as_str().into()),
             recorded_by: Set(actor.account_id),
             recorder_name: Set(actor.name.clone()),
-            evidence_id: Set(input.evidence_id),
+            evidence_id: Set(evidence_id),
             witness: Set(witness.map(Text::into_string)),
             note: Set(note.map(Text::into_string)),
             cast_at: Set(t),
@@ -781,7 +802,10 @@ impl Store {
         }
         let evidence = Evidence {
             recorded_by: (method != CastMethod::Online).then_some(actor.account_id),
-            file: req.evidence_id.map(|i| i.to_string()),
+            file: req
+                .evidence_id
+                .map(|i| i.to_string())
+                .or_else(|| req.evidence_sent.then(|| "sent".to_string())),
             witness: req.witness.map(|w| w.as_str().to_string()),
             note: req.note.map(|n| n.as_str().to_string()),
         };

@@ -5,6 +5,7 @@ use super::{LoadedMonth, decode_rubric, internal, record, to_json, unit_names};
 use crate::accounts::Actor;
 use crate::entity::{attachment, rating_mark, rating_month, rating_rubric, rating_sheet};
 use crate::error::{ServiceError, ServiceResult};
+use crate::files::NewFile;
 use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::rating::{
@@ -614,9 +615,25 @@ impl Store {
         input: &SheetInput,
         lang: Lang,
     ) -> ServiceResult<SheetView> {
+        self.submit_sheet_with(actor, month_id, input, lang, None)
+            .await
+    }
+
+    /// [`Store::submit_sheet`] with a photo sent in the same form as the evidence of every
+    /// mark that names none, stored in the sheet's transaction, so a refused sheet leaves no
+    /// file behind.
+    pub async fn submit_sheet_with(
+        &self,
+        actor: &Actor,
+        month_id: i64,
+        input: &SheetInput,
+        lang: Lang,
+        evidence: Option<NewFile>,
+    ) -> ServiceResult<SheetView> {
         let m = self.load_month(month_id).await?;
         actor.require(Action::ViewPublic, &paths::compound_path(&m.compound))?;
         m.require_open()?;
+        let upload = self.prepare_evidence(actor, &m.compound, evidence).await?;
         let seat = self
             .panel_seat(actor, m.compound.id)
             .await?
@@ -696,6 +713,13 @@ impl Store {
         if dup.is_some() {
             return Err(ServiceError::invalid("unit_id", Invalid::SheetSubmitted));
         }
+        // The photo is the evidence of the sheet's marks; a sheet of none keeps no photo.
+        let sent = match upload {
+            Some(u) if !input.marks.is_empty() => {
+                Some(self.store_upload(&txn, actor, m.compound.id, u).await?.id)
+            }
+            _ => None,
+        };
         let sheet_id = rating_sheet::Entity::insert(rating_sheet::ActiveModel {
             month_id: Set(m.row.id),
             unit_id: Set(input.unit_id),
@@ -727,7 +751,7 @@ impl Store {
                 kind: Set(kind.kind_str().into()),
                 points: Set(kind.points()),
                 note: Set(note),
-                evidence_id: Set(mk.evidence_id),
+                evidence_id: Set(mk.evidence_id.or(sent)),
                 reversed: Set(false),
                 ..Default::default()
             })

@@ -49,41 +49,26 @@ async fn create_token(
     let s = &state.store;
     let account = s
         .authenticate(&req.login, &req.password, ctx.client)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let actor = s
         .actor(account.id)
-        .await
-        .map_err(|e| ctx.err(e))?
-        .ok_or_else(|| ctx.err(ServiceError::BadCredentials))?;
-    let token = s
-        .create_api_token(&actor, &req.name)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?
+        .ok_or_else(|| WebError::from(ServiceError::BadCredentials))?;
+    let token = s.create_api_token(&actor, &req.name).await?;
     Ok((StatusCode::CREATED, Json(token)))
 }
 
 /// Your API tokens, newest first; revoked and expired ones are listed as not `active`.
 #[utoipa::path(get, path = "/tokens", tag = "accounts", responses((status = 200, body = Vec<TokenView>), (status = 401, body = ApiError)))]
 async fn list_tokens(state: State, ctx: Ctx) -> ApiResult<Vec<TokenView>> {
-    Ok(Json(
-        state
-            .store
-            .api_tokens(ctx.actor()?)
-            .await
-            .map_err(|e| ctx.err(e))?,
-    ))
+    Ok(Json(state.store.api_tokens(ctx.actor()?).await?))
 }
 
 /// Revoke one of your API tokens (from then on it authenticates no one).
 #[utoipa::path(delete, path = "/tokens/{id}", tag = "accounts", params(("id" = i64, Path)),
     responses((status = 204), (status = 401, body = ApiError), (status = 404, body = ApiError)))]
 async fn revoke_token(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> Result<StatusCode, WebError> {
-    state
-        .store
-        .revoke_api_token(ctx.actor()?, id)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    state.store.revoke_api_token(ctx.actor()?, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -119,8 +104,7 @@ async fn change_password(
             keep,
             ctx.client,
         )
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -129,12 +113,8 @@ async fn change_password(
 async fn logout(state: State, ctx: Ctx) -> Result<StatusCode, WebError> {
     let actor = ctx.actor()?;
     match (&ctx.token, &ctx.session) {
-        (Some(t), _) => state
-            .store
-            .revoke_token_secret(actor, t)
-            .await
-            .map_err(|e| ctx.err(e))?,
-        (None, Some(s)) => state.store.logout(s).await.map_err(|e| ctx.err(e))?,
+        (Some(t), _) => state.store.revoke_token_secret(actor, t).await?,
+        (None, Some(s)) => state.store.logout(s).await?,
         (None, None) => {}
     }
     Ok(StatusCode::NO_CONTENT)
@@ -177,5 +157,5 @@ async fn me(ctx: Ctx) -> ApiResult<Me> {
 #[utoipa::path(get, path = "/me/agenda", tag = "accounts", responses((status = 200, body = Agenda), (status = 401, body = ApiError)))]
 async fn agenda(state: State, ctx: Ctx) -> ApiResult<Agenda> {
     let agenda = state.store.agenda(ctx.actor()?, ctx.lang).await;
-    Ok(Json(agenda.map_err(|e| ctx.err(e))?))
+    Ok(Json(agenda?))
 }

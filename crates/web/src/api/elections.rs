@@ -2,10 +2,9 @@
 //! is opened and closed like any proposal (`POST /proposals/{id}/voting`, `/close`).
 
 use super::ApiResult;
-use super::registry::e;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, WebError};
-use crate::form::{ApiJson, Ids};
+use crate::form::{Allowed, ApiJson, Ids, may};
 use crate::{AppState, State};
 use axum::Json;
 use axum::http::StatusCode;
@@ -34,14 +33,14 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
 async fn create_election(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageDecision>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<ElectionInput>,
 ) -> Result<(StatusCode, Json<ElectionView>), WebError> {
     let v = state
         .store
         .create_election(ctx.actor()?, id, &input, ctx.lang)
-        .await
-        .map_err(e(&ctx))?;
+        .await?;
     Ok((StatusCode::CREATED, Json(v)))
 }
 
@@ -50,11 +49,7 @@ async fn create_election(
     responses((status = 200, body = ElectionView), (status = 404, body = ApiError)))]
 async fn election(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<ElectionView> {
     Ok(Json(
-        state
-            .store
-            .election(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+        state.store.election(ctx.actor()?, id, ctx.lang).await?,
     ))
 }
 
@@ -67,11 +62,7 @@ async fn nominate(
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<NominationInput>,
 ) -> Result<(StatusCode, Json<CandidateView>), WebError> {
-    let c = state
-        .store
-        .nominate(ctx.actor()?, id, &input)
-        .await
-        .map_err(e(&ctx))?;
+    let c = state.store.nominate(ctx.actor()?, id, &input).await?;
     Ok((StatusCode::CREATED, Json(c)))
 }
 
@@ -88,8 +79,7 @@ async fn cast_election_ballot(
         state
             .store
             .cast_election_ballot(ctx.actor()?, id, &input)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -105,8 +95,7 @@ async fn election_ballots(
         state
             .store
             .election_ballot_history(ctx.actor()?, id)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -115,11 +104,7 @@ async fn election_ballots(
     responses((status = 200, body = RolesGranted), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
 async fn grant_roles(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<RolesGranted> {
     Ok(Json(
-        state
-            .store
-            .grant_elected_roles(ctx.actor()?, id)
-            .await
-            .map_err(e(&ctx))?,
+        state.store.grant_elected_roles(ctx.actor()?, id).await?,
     ))
 }
 
@@ -127,13 +112,7 @@ async fn grant_roles(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Rol
 #[utoipa::path(get, path = "/compounds/{id}/meetings", tag = "elections", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<MeetingRow>), (status = 403, body = ApiError)))]
 async fn list_meetings(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<MeetingRow>> {
-    Ok(Json(
-        state
-            .store
-            .list_meetings(ctx.actor()?, id)
-            .await
-            .map_err(e(&ctx))?,
-    ))
+    Ok(Json(state.store.list_meetings(ctx.actor()?, id).await?))
 }
 
 /// Hold a council meeting: title, date, place, agenda with outcomes, attendance, minutes.
@@ -142,14 +121,14 @@ async fn list_meetings(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<V
 async fn create_meeting(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageDecision>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<MeetingInput>,
 ) -> Result<(StatusCode, Json<MeetingView>), WebError> {
     let m = state
         .store
         .create_meeting(ctx.actor()?, id, &input, ctx.lang)
-        .await
-        .map_err(e(&ctx))?;
+        .await?;
     Ok((StatusCode::CREATED, Json(m)))
 }
 
@@ -157,13 +136,7 @@ async fn create_meeting(
 #[utoipa::path(get, path = "/meetings/{id}", tag = "elections", params(("id" = i64, Path)),
     responses((status = 200, body = MeetingView), (status = 404, body = ApiError)))]
 async fn meeting(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<MeetingView> {
-    Ok(Json(
-        state
-            .store
-            .meeting(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
-    ))
+    Ok(Json(state.store.meeting(ctx.actor()?, id, ctx.lang).await?))
 }
 
 /// Record a meeting (replaces its fields, agenda and outcomes).
@@ -172,6 +145,7 @@ async fn meeting(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Meeting
 async fn update_meeting(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageDecision>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<MeetingInput>,
 ) -> ApiResult<MeetingView> {
@@ -179,7 +153,6 @@ async fn update_meeting(
         state
             .store
             .update_meeting(ctx.actor()?, id, &input, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }

@@ -2,10 +2,9 @@
 //! Amounts go in as yuan strings ("458000.00") and come back in fen with `*_yuan` strings.
 
 use super::ApiResult;
-use super::registry::e;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, WebError};
-use crate::form::{ApiJson, Ids, Q};
+use crate::form::{Allowed, ApiJson, Ids, Q, may};
 use crate::{AppState, State};
 use axum::Json;
 use axum::body::Bytes;
@@ -58,8 +57,7 @@ async fn board(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<BoardView
         state
             .store
             .elevator_board(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -69,6 +67,7 @@ async fn board(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<BoardView
 async fn create(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageProject>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<ProjectInput>,
 ) -> Result<(StatusCode, Json<ProjectView>), WebError> {
@@ -78,8 +77,7 @@ async fn create(
             state
                 .store
                 .create_elevator_project(ctx.actor()?, id, &input, ctx.lang)
-                .await
-                .map_err(e(&ctx))?,
+                .await?,
         ),
     ))
 }
@@ -92,8 +90,7 @@ async fn community_board(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult
         state
             .store
             .community_elevator_board(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -105,8 +102,7 @@ async fn project(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Project
         state
             .store
             .elevator_project(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -118,6 +114,7 @@ async fn project(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Project
 async fn update_plan(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageProject>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<PlanInput>,
 ) -> ApiResult<ProjectView> {
@@ -125,8 +122,7 @@ async fn update_plan(
         state
             .store
             .update_elevator_plan(ctx.actor()?, id, &input, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -138,6 +134,7 @@ async fn update_plan(
 async fn update_paperwork(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageProject>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<PaperworkInput>,
 ) -> ApiResult<ProjectView> {
@@ -145,8 +142,7 @@ async fn update_paperwork(
         state
             .store
             .set_elevator_paperwork(ctx.actor()?, id, &input, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -156,6 +152,7 @@ async fn update_paperwork(
 async fn step(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageProject>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<StepInput>,
 ) -> ApiResult<ProjectView> {
@@ -163,8 +160,7 @@ async fn step(
         state
             .store
             .step_elevator_project(ctx.actor()?, id, &input, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -203,8 +199,7 @@ async fn add_document(
             },
             ctx.lang,
         )
-        .await
-        .map_err(e(&ctx))?;
+        .await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -217,8 +212,7 @@ async fn shares(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<ShareTab
         state
             .store
             .elevator_shares(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -228,6 +222,7 @@ async fn shares(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<ShareTab
 async fn fix_shares(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageProject>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<FixSharesInput>,
 ) -> ApiResult<ShareTableView> {
@@ -235,8 +230,7 @@ async fn fix_shares(
         state
             .store
             .fix_elevator_shares(ctx.actor()?, id, &input, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -246,6 +240,7 @@ async fn fix_shares(
 async fn release_shares(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageProject>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<FixSharesInput>,
 ) -> ApiResult<ShareTableView> {
@@ -253,8 +248,7 @@ async fn release_shares(
         state
             .store
             .release_elevator_shares(ctx.actor()?, id, &input, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -266,8 +260,7 @@ async fn outstanding(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec
         state
             .store
             .elevator_outstanding(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -282,13 +275,7 @@ async fn remind(
 ) -> Result<(StatusCode, Json<ReminderBatch>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(
-            state
-                .store
-                .remind_elevator_owing(ctx.actor()?, id)
-                .await
-                .map_err(e(&ctx))?,
-        ),
+        Json(state.store.remind_elevator_owing(ctx.actor()?, id).await?),
     ))
 }
 
@@ -300,8 +287,7 @@ async fn payments(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<Pa
         state
             .store
             .elevator_payments(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -312,6 +298,7 @@ async fn payments(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<Pa
 async fn record_payment(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::RecordPayment>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<PaymentInput>,
 ) -> Result<(StatusCode, Json<PaymentView>), WebError> {
@@ -321,8 +308,7 @@ async fn record_payment(
             state
                 .store
                 .record_elevator_payment(ctx.actor()?, id, &input, ctx.lang)
-                .await
-                .map_err(e(&ctx))?,
+                .await?,
         ),
     ))
 }
@@ -335,6 +321,7 @@ async fn record_payment(
 async fn void_payment(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageProject>,
     Ids((id, payment)): Ids<(i64, i64)>,
     ApiJson(input): ApiJson<VoidInput>,
 ) -> Result<(StatusCode, Json<PaymentView>), WebError> {
@@ -344,8 +331,7 @@ async fn void_payment(
             state
                 .store
                 .void_elevator_payment(ctx.actor()?, id, payment, &input, ctx.lang)
-                .await
-                .map_err(e(&ctx))?,
+                .await?,
         ),
     ))
 }
@@ -362,8 +348,7 @@ async fn bill(
         state
             .store
             .elevator_bill(ctx.actor()?, id, household_id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -375,8 +360,7 @@ async fn bills(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<BillV
         state
             .store
             .elevator_bills(ctx.actor()?, id, None, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -400,8 +384,7 @@ async fn operation(
         state
             .store
             .elevator_operation(ctx.actor()?, id, q.page.unwrap_or(1), ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -412,6 +395,7 @@ async fn operation(
 async fn operation_split(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageProject>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<SplitInput>,
 ) -> ApiResult<OperationView> {
@@ -419,8 +403,7 @@ async fn operation_split(
         state
             .store
             .set_elevator_operation_split(ctx.actor()?, id, &input, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -432,6 +415,7 @@ async fn operation_split(
 async fn operation_cost(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageProject>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<CostInput>,
 ) -> Result<(StatusCode, Json<CostView>), WebError> {
@@ -441,8 +425,7 @@ async fn operation_cost(
             state
                 .store
                 .enter_elevator_operation_cost(ctx.actor()?, id, &input, ctx.lang)
-                .await
-                .map_err(e(&ctx))?,
+                .await?,
         ),
     ))
 }
@@ -459,8 +442,7 @@ async fn unit_statement(
         state
             .store
             .elevator_unit_statement(ctx.actor()?, id, &month, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -477,8 +459,7 @@ async fn household_statement(
         state
             .store
             .elevator_household_statement(ctx.actor()?, id, &month, household_id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -495,8 +476,7 @@ async fn community_dashboard(
         state
             .store
             .community_elevator_dashboard(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -508,8 +488,7 @@ async fn compound_dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiRes
         state
             .store
             .compound_elevator_dashboard(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -534,7 +513,6 @@ async fn compound_bills(
         state
             .store
             .compound_elevator_bills(ctx.actor()?, id, q.owing.unwrap_or(false), ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }

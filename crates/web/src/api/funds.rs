@@ -4,10 +4,10 @@
 //! deletes an entry or a posted statement: a correction is a new entry.
 
 use super::ApiResult;
-use super::registry::{PageOf, e, page_of};
+use super::registry::{PageOf, page_of};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, WebError};
-use crate::form::{ApiJson, Ids, Q};
+use crate::form::{Allowed, ApiJson, Ids, Q, may};
 use crate::{AppState, State};
 use axum::Json;
 use axum::http::StatusCode;
@@ -45,8 +45,7 @@ async fn accounts(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Accoun
         state
             .store
             .fund_accounts(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -57,6 +56,7 @@ async fn accounts(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Accoun
 async fn create_account(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageFund>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<AccountInput>,
 ) -> Result<(StatusCode, Json<AccountSummary>), WebError> {
@@ -66,8 +66,7 @@ async fn create_account(
             state
                 .store
                 .create_fund_account(ctx.actor()?, id, &input, ctx.lang)
-                .await
-                .map_err(e(&ctx))?,
+                .await?,
         ),
     ))
 }
@@ -86,8 +85,7 @@ async fn account(
         state
             .store
             .fund_account(ctx.actor()?, id, PageRequest::new(p.page, p.size), ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -104,8 +102,7 @@ async fn entries(
         state
             .store
             .fund_ledger(ctx.actor()?, id, PageRequest::new(p.page, p.size), ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     )))
 }
 
@@ -118,6 +115,7 @@ async fn entries(
 async fn record_entry(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageFund>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<EntryInput>,
 ) -> Result<(StatusCode, Json<EntryView>), WebError> {
@@ -127,8 +125,7 @@ async fn record_entry(
             state
                 .store
                 .record_fund_entry(ctx.actor()?, id, &input, None, ctx.lang)
-                .await
-                .map_err(e(&ctx))?,
+                .await?,
         ),
     ))
 }
@@ -140,6 +137,7 @@ async fn record_entry(
 async fn correct_entry(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageFund>,
     Ids((id, entry)): Ids<(i64, i64)>,
     ApiJson(input): ApiJson<CorrectInput>,
 ) -> Result<(StatusCode, Json<EntryView>), WebError> {
@@ -149,8 +147,7 @@ async fn correct_entry(
             state
                 .store
                 .correct_fund_entry(ctx.actor()?, id, entry, &input, ctx.lang)
-                .await
-                .map_err(e(&ctx))?,
+                .await?,
         ),
     ))
 }
@@ -169,8 +166,7 @@ async fn statement(
         state
             .store
             .fund_statement(ctx.actor()?, id, &p, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -181,6 +177,7 @@ async fn statement(
 async fn post_statement(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageFund>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<PeriodInput>,
 ) -> Result<(StatusCode, Json<StatementView>), WebError> {
@@ -190,8 +187,7 @@ async fn post_statement(
             state
                 .store
                 .post_fund_statement(ctx.actor()?, id, &input, ctx.lang)
-                .await
-                .map_err(e(&ctx))?,
+                .await?,
         ),
     ))
 }
@@ -204,7 +200,6 @@ async fn posted_statement(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResul
         state
             .store
             .posted_fund_statement(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }

@@ -2,7 +2,6 @@
 //! personal data, and anonymising a person who has left. The same calls as the pages.
 
 use super::ApiResult;
-use super::registry::e;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, WebError};
 use crate::form::{ApiJson, Ids, Q};
@@ -26,13 +25,7 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
 /// How you are told of votes, results, bills and requests: `sms`, `email` or `none`.
 #[utoipa::path(get, path = "/account/notifications", tag = "notifications", responses((status = 200, body = NotifyPrefsView)))]
 async fn my_prefs(state: State, ctx: Ctx) -> ApiResult<NotifyPrefsView> {
-    Ok(Json(
-        state
-            .store
-            .notify_prefs(ctx.actor()?)
-            .await
-            .map_err(e(&ctx))?,
-    ))
+    Ok(Json(state.store.notify_prefs(ctx.actor()?).await?))
 }
 
 /// Choose your channel (text messages need a phone on the account, e-mail an address).
@@ -47,8 +40,7 @@ async fn set_prefs(
         state
             .store
             .set_notify_prefs(ctx.actor()?, &input, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -65,17 +57,16 @@ async fn deliveries(
         state
             .store
             .deliveries(ctx.actor()?, q.state.as_deref(), 200)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
 /// All that linli holds about you, table by table (also as `.xlsx` at `/account/data.xlsx`).
 #[utoipa::path(get, path = "/account/data", tag = "notifications", responses((status = 200, body = Object)))]
 async fn my_data(state: State, ctx: Ctx) -> Result<Json<serde_json::Value>, WebError> {
-    let data = state.store.my_data(ctx.actor()?).await.map_err(e(&ctx))?;
+    let data = state.store.my_data(ctx.actor()?).await?;
     Ok(Json(serde_json::to_value(&data).map_err(|err| {
-        ctx.err(linli_store::ServiceError::Internal(err.into()))
+        WebError::from(linli_store::ServiceError::Internal(err.into()))
     })?))
 }
 
@@ -84,10 +75,6 @@ async fn my_data(state: State, ctx: Ctx) -> Result<Json<serde_json::Value>, WebE
 #[utoipa::path(post, path = "/people/{id}/anonymise", tag = "notifications", params(("id" = i64, Path)),
     responses((status = 204), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
 async fn anonymise(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> Result<StatusCode, WebError> {
-    state
-        .store
-        .anonymise_person(ctx.actor()?, id)
-        .await
-        .map_err(e(&ctx))?;
+    state.store.anonymise_person(ctx.actor()?, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,10 +1,10 @@
 //! Collective decisions as JSON: the same service calls as the proposal pages.
 
 use super::ApiResult;
-use super::registry::{PageOf, e, page_of};
+use super::registry::{PageOf, page_of};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, WebError};
-use crate::form::{ApiJson, Ids, Q};
+use crate::form::{Allowed, ApiJson, Ids, Q, may};
 use crate::{AppState, State};
 use axum::Json;
 use axum::body::Bytes;
@@ -79,8 +79,7 @@ async fn list_proposals(
             PageRequest::new(p.page, p.size),
             ctx.lang,
         )
-        .await
-        .map_err(e(&ctx))?;
+        .await?;
     Ok(Json(page_of(list)))
 }
 
@@ -96,8 +95,7 @@ async fn create_proposal(
     let p = state
         .store
         .create_proposal(ctx.actor()?, id, &input, ctx.lang)
-        .await
-        .map_err(e(&ctx))?;
+        .await?;
     Ok((StatusCode::CREATED, Json(p)))
 }
 
@@ -106,11 +104,7 @@ async fn create_proposal(
     responses((status = 200, body = ProposalView), (status = 404, body = ApiError)))]
 async fn proposal(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<ProposalView> {
     Ok(Json(
-        state
-            .store
-            .proposal(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+        state.store.proposal(ctx.actor()?, id, ctx.lang).await?,
     ))
 }
 
@@ -132,8 +126,7 @@ async fn change_stage(
         state
             .store
             .change_stage(ctx.actor()?, id, b.action, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -145,8 +138,7 @@ async fn support(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Proposa
         state
             .store
             .support_proposal(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -154,13 +146,7 @@ async fn support(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Proposa
 #[utoipa::path(get, path = "/proposals/{id}/comments", tag = "decisions", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<CommentView>)))]
 async fn comments(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<CommentView>> {
-    Ok(Json(
-        state
-            .store
-            .comments(ctx.actor()?, id)
-            .await
-            .map_err(e(&ctx))?,
-    ))
+    Ok(Json(state.store.comments(ctx.actor()?, id).await?))
 }
 
 #[utoipa::path(post, path = "/proposals/{id}/comments", tag = "decisions", params(("id" = i64, Path)), request_body = CommentInput,
@@ -173,13 +159,7 @@ async fn add_comment(
 ) -> Result<(StatusCode, Json<CommentView>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(
-            state
-                .store
-                .add_comment(ctx.actor()?, id, &input)
-                .await
-                .map_err(e(&ctx))?,
-        ),
+        Json(state.store.add_comment(ctx.actor()?, id, &input).await?),
     ))
 }
 
@@ -189,6 +169,7 @@ async fn add_comment(
 async fn open_voting(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageDecision>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<OpenVotingInput>,
 ) -> ApiResult<ProposalView> {
@@ -196,8 +177,7 @@ async fn open_voting(
         state
             .store
             .open_voting(ctx.actor()?, id, &input, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -214,6 +194,7 @@ pub struct CloseBody {
 async fn close_voting(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageDecision>,
     Ids(id): Ids<i64>,
     ApiJson(b): ApiJson<CloseBody>,
 ) -> ApiResult<ProposalView> {
@@ -221,8 +202,7 @@ async fn close_voting(
         state
             .store
             .close_voting(ctx.actor()?, id, b.confirm, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -237,11 +217,7 @@ async fn cast_ballot(
     ApiJson(input): ApiJson<BallotInput>,
 ) -> ApiResult<BallotReceipt> {
     Ok(Json(
-        state
-            .store
-            .cast_ballot(ctx.actor()?, id, &input)
-            .await
-            .map_err(e(&ctx))?,
+        state.store.cast_ballot(ctx.actor()?, id, &input).await?,
     ))
 }
 
@@ -249,26 +225,14 @@ async fn cast_ballot(
 #[utoipa::path(get, path = "/proposals/{id}/my-ballot", tag = "decisions", params(("id" = i64, Path)),
     responses((status = 200, body = Option<MyBallot>)))]
 async fn my_ballot(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Option<MyBallot>> {
-    Ok(Json(
-        state
-            .store
-            .my_ballot(ctx.actor()?, id)
-            .await
-            .map_err(e(&ctx))?,
-    ))
+    Ok(Json(state.store.my_ballot(ctx.actor()?, id).await?))
 }
 
 /// The live tally (staff, while voting) or the stored result (everyone, once closed).
 #[utoipa::path(get, path = "/proposals/{id}/tally", tag = "decisions", params(("id" = i64, Path)),
     responses((status = 200, body = TallyView), (status = 403, body = ApiError)))]
 async fn tally(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<TallyView> {
-    Ok(Json(
-        state
-            .store
-            .tally(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
-    ))
+    Ok(Json(state.store.tally(ctx.actor()?, id, ctx.lang).await?))
 }
 
 /// The ballot register: every voter and their current ballot.
@@ -279,8 +243,7 @@ async fn register(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<Re
         state
             .store
             .ballot_register(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -293,11 +256,7 @@ async fn ballot_history(
     Ids((id, voter)): Ids<(i64, String)>,
 ) -> ApiResult<Vec<BallotEventView>> {
     Ok(Json(
-        state
-            .store
-            .ballot_history(ctx.actor()?, id, &voter)
-            .await
-            .map_err(e(&ctx))?,
+        state.store.ballot_history(ctx.actor()?, id, &voter).await?,
     ))
 }
 
@@ -306,11 +265,7 @@ async fn ballot_history(
     responses((status = 200, body = KnockList)))]
 async fn knock_list(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<KnockList> {
     Ok(Json(
-        state
-            .store
-            .knock_list(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+        state.store.knock_list(ctx.actor()?, id, ctx.lang).await?,
     ))
 }
 
@@ -320,15 +275,12 @@ async fn knock_list(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Knoc
 async fn assign_knocks(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageDecision>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<AssignInput>,
 ) -> ApiResult<usize> {
     Ok(Json(
-        state
-            .store
-            .assign_knocks(ctx.actor()?, id, &input)
-            .await
-            .map_err(e(&ctx))?,
+        state.store.assign_knocks(ctx.actor()?, id, &input).await?,
     ))
 }
 
@@ -338,14 +290,11 @@ async fn assign_knocks(
 async fn record_visit(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::RecordBallot>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<VisitInput>,
 ) -> Result<StatusCode, WebError> {
-    state
-        .store
-        .record_visit(ctx.actor()?, id, &input)
-        .await
-        .map_err(e(&ctx))?;
+    state.store.record_visit(ctx.actor()?, id, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -378,8 +327,7 @@ async fn upload_file(
     let info = state
         .store
         .save_file(ctx.actor()?, id, purpose, &name, body.to_vec())
-        .await
-        .map_err(e(&ctx))?;
+        .await?;
     Ok((StatusCode::CREATED, Json(info)))
 }
 
@@ -387,13 +335,7 @@ async fn upload_file(
 #[utoipa::path(get, path = "/proposals/{id}/follow-up", tag = "decisions", params(("id" = i64, Path)),
     responses((status = 200, body = FollowUp)))]
 async fn follow_up(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<FollowUp> {
-    Ok(Json(
-        state
-            .store
-            .follow_up(ctx.actor()?, id)
-            .await
-            .map_err(e(&ctx))?,
-    ))
+    Ok(Json(state.store.follow_up(ctx.actor()?, id).await?))
 }
 
 /// Record an objection of a household of the scope (light, ventilation, noise, access, cost, other).
@@ -407,13 +349,7 @@ async fn add_objection(
 ) -> Result<(StatusCode, Json<ObjectionView>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(
-            state
-                .store
-                .add_objection(ctx.actor()?, id, &input)
-                .await
-                .map_err(e(&ctx))?,
-        ),
+        Json(state.store.add_objection(ctx.actor()?, id, &input).await?),
     ))
 }
 
@@ -424,14 +360,14 @@ async fn add_objection(
 async fn answer_objection(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageDecision>,
     Ids((id, oid)): Ids<(i64, i64)>,
     ApiJson(input): ApiJson<AnswerInput>,
 ) -> Result<StatusCode, WebError> {
     state
         .store
         .answer_objection(ctx.actor()?, id, oid, &input)
-        .await
-        .map_err(e(&ctx))?;
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -444,11 +380,7 @@ async fn record_consent(
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<ConsentInput>,
 ) -> Result<StatusCode, WebError> {
-    state
-        .store
-        .record_consent(ctx.actor()?, id, &input)
-        .await
-        .map_err(e(&ctx))?;
+    state.store.record_consent(ctx.actor()?, id, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -458,18 +390,13 @@ async fn record_consent(
 async fn add_action(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageDecision>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<ActionInput>,
 ) -> Result<(StatusCode, Json<ActionView>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(
-            state
-                .store
-                .add_action(ctx.actor()?, id, &input)
-                .await
-                .map_err(e(&ctx))?,
-        ),
+        Json(state.store.add_action(ctx.actor()?, id, &input).await?),
     ))
 }
 
@@ -485,14 +412,14 @@ pub struct DoneBody {
 async fn action_done(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageDecision>,
     Ids((id, aid)): Ids<(i64, i64)>,
     ApiJson(b): ApiJson<DoneBody>,
 ) -> Result<StatusCode, WebError> {
     state
         .store
         .set_action_done(ctx.actor()?, id, aid, b.done)
-        .await
-        .map_err(e(&ctx))?;
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -505,24 +432,14 @@ async fn evaluate(
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<EvaluationInput>,
 ) -> Result<StatusCode, WebError> {
-    state
-        .store
-        .evaluate(ctx.actor()?, id, &input)
-        .await
-        .map_err(e(&ctx))?;
+    state.store.evaluate(ctx.actor()?, id, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Your notifications, newest first.
 #[utoipa::path(get, path = "/notifications", tag = "decisions", responses((status = 200, body = Vec<NotificationView>)))]
 async fn notifications(state: State, ctx: Ctx) -> ApiResult<Vec<NotificationView>> {
-    Ok(Json(
-        state
-            .store
-            .notifications(ctx.actor()?)
-            .await
-            .map_err(e(&ctx))?,
-    ))
+    Ok(Json(state.store.notifications(ctx.actor()?).await?))
 }
 
 /// The files of a proposal: plans, photos, texts to adopt (download at `/files/{attachment_id}`).
@@ -533,13 +450,7 @@ async fn proposal_files(
     ctx: Ctx,
     Ids(id): Ids<i64>,
 ) -> ApiResult<Vec<ProposalFileView>> {
-    Ok(Json(
-        state
-            .store
-            .proposal_files(ctx.actor()?, id)
-            .await
-            .map_err(e(&ctx))?,
-    ))
+    Ok(Json(state.store.proposal_files(ctx.actor()?, id).await?))
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -574,7 +485,6 @@ async fn attach_file(
             &name,
             body.to_vec(),
         )
-        .await
-        .map_err(e(&ctx))?;
+        .await?;
     Ok((StatusCode::CREATED, Json(f)))
 }

@@ -1,10 +1,9 @@
 //! The civility rating as JSON: the same service calls as the rating pages.
 
 use super::ApiResult;
-use super::registry::e;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, WebError};
-use crate::form::{ApiJson, Ids, Q};
+use crate::form::{Allowed, ApiJson, Ids, Q, may};
 use crate::{AppState, State};
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -34,13 +33,7 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
 #[utoipa::path(get, path = "/compounds/{id}/rating/rubrics", tag = "rating", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<RubricView>), (status = 403, body = ApiError)))]
 async fn rubrics(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<RubricView>> {
-    Ok(Json(
-        state
-            .store
-            .rubrics(ctx.actor()?, id)
-            .await
-            .map_err(e(&ctx))?,
-    ))
+    Ok(Json(state.store.rubrics(ctx.actor()?, id).await?))
 }
 
 /// Adopt a rubric version: `{"preset":"nanguo","from_month":"2024-04"}` for the first; every
@@ -50,18 +43,13 @@ async fn rubrics(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<Rub
 async fn adopt_rubric(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageRating>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<RubricInput>,
 ) -> Result<(StatusCode, Json<RubricView>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(
-            state
-                .store
-                .adopt_rubric(ctx.actor()?, id, &input)
-                .await
-                .map_err(e(&ctx))?,
-        ),
+        Json(state.store.adopt_rubric(ctx.actor()?, id, &input).await?),
     ))
 }
 
@@ -69,13 +57,7 @@ async fn adopt_rubric(
 #[utoipa::path(get, path = "/compounds/{id}/rating/panel", tag = "rating", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<ScorerView>), (status = 403, body = ApiError)))]
 async fn panel(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<ScorerView>> {
-    Ok(Json(
-        state
-            .store
-            .panel(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
-    ))
+    Ok(Json(state.store.panel(ctx.actor()?, id, ctx.lang).await?))
 }
 
 /// Seat a scorer on the panel for one of the four parties.
@@ -84,6 +66,7 @@ async fn panel(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<Score
 async fn add_scorer(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageRating>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<ScorerInput>,
 ) -> Result<(StatusCode, Json<ScorerView>), WebError> {
@@ -93,8 +76,7 @@ async fn add_scorer(
             state
                 .store
                 .add_scorer(ctx.actor()?, id, &input, ctx.lang)
-                .await
-                .map_err(e(&ctx))?,
+                .await?,
         ),
     ))
 }
@@ -103,13 +85,7 @@ async fn add_scorer(
 #[utoipa::path(get, path = "/compounds/{id}/rating/months", tag = "rating", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<MonthRow>), (status = 403, body = ApiError)))]
 async fn months(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<MonthRow>> {
-    Ok(Json(
-        state
-            .store
-            .rating_months(ctx.actor()?, id)
-            .await
-            .map_err(e(&ctx))?,
-    ))
+    Ok(Json(state.store.rating_months(ctx.actor()?, id).await?))
 }
 
 /// Open a month for scoring, under the rubric version in force for it.
@@ -118,6 +94,7 @@ async fn months(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<Mont
 async fn open_month(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageRating>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<MonthInput>,
 ) -> Result<(StatusCode, Json<MonthView>), WebError> {
@@ -127,8 +104,7 @@ async fn open_month(
             state
                 .store
                 .open_month(ctx.actor()?, id, &input, ctx.lang)
-                .await
-                .map_err(e(&ctx))?,
+                .await?,
         ),
     ))
 }
@@ -138,11 +114,7 @@ async fn open_month(
     responses((status = 200, body = MonthView), (status = 404, body = ApiError)))]
 async fn month(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<MonthView> {
     Ok(Json(
-        state
-            .store
-            .rating_month(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+        state.store.rating_month(ctx.actor()?, id, ctx.lang).await?,
     ))
 }
 
@@ -161,8 +133,7 @@ async fn submit_sheet(
             state
                 .store
                 .submit_sheet(ctx.actor()?, id, &input, ctx.lang)
-                .await
-                .map_err(e(&ctx))?,
+                .await?,
         ),
     ))
 }
@@ -173,6 +144,7 @@ async fn submit_sheet(
 async fn close_month(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageRating>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<CloseInput>,
 ) -> ApiResult<MonthView> {
@@ -180,8 +152,7 @@ async fn close_month(
         state
             .store
             .close_month(ctx.actor()?, id, &input, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -197,8 +168,7 @@ async fn unit_detail(
         state
             .store
             .rating_unit(ctx.actor()?, id, unit_id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -210,8 +180,7 @@ async fn appeals(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<App
         state
             .store
             .rating_appeals(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -230,8 +199,7 @@ async fn file_appeal(
             state
                 .store
                 .file_appeal(ctx.actor()?, id, &input, ctx.lang)
-                .await
-                .map_err(e(&ctx))?,
+                .await?,
         ),
     ))
 }
@@ -242,6 +210,7 @@ async fn file_appeal(
 async fn decide_appeal(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageRating>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<AppealDecisionInput>,
 ) -> ApiResult<AppealView> {
@@ -249,8 +218,7 @@ async fn decide_appeal(
         state
             .store
             .decide_appeal(ctx.actor()?, id, &input, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -260,7 +228,7 @@ pub struct YearParams {
     heads: Option<String>,
 }
 
-pub(crate) fn parse_heads(ctx: &Ctx, heads: Option<&str>) -> Result<Vec<i64>, WebError> {
+pub(crate) fn parse_heads(heads: Option<&str>) -> Result<Vec<i64>, WebError> {
     let mut out = Vec::new();
     for part in heads
         .unwrap_or("")
@@ -269,7 +237,7 @@ pub(crate) fn parse_heads(ctx: &Ctx, heads: Option<&str>) -> Result<Vec<i64>, We
         .filter(|p| !p.is_empty())
     {
         let id = part.parse::<i64>().map_err(|_| {
-            ctx.err(linli_store::ServiceError::invalid(
+            WebError::from(linli_store::ServiceError::invalid(
                 "heads",
                 linli_domain::Invalid::NotANumber,
             ))
@@ -288,13 +256,12 @@ async fn year(
     Ids((id, year)): Ids<(i64, i32)>,
     Q(p): Q<YearParams>,
 ) -> ApiResult<YearView> {
-    let heads = parse_heads(&ctx, p.heads.as_deref())?;
+    let heads = parse_heads(p.heads.as_deref())?;
     Ok(Json(
         state
             .store
             .rating_year(ctx.actor()?, id, year, &heads, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -307,12 +274,11 @@ async fn year_xlsx(
     Ids((id, year)): Ids<(i64, i32)>,
     Q(p): Q<YearParams>,
 ) -> Result<Response, WebError> {
-    let heads = parse_heads(&ctx, p.heads.as_deref())?;
+    let heads = parse_heads(p.heads.as_deref())?;
     let bytes = state
         .store
         .rating_year_xlsx(ctx.actor()?, id, year, &heads, ctx.lang)
-        .await
-        .map_err(e(&ctx))?;
+        .await?;
     Ok(xlsx_download(bytes, year))
 }
 

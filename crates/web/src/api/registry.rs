@@ -3,12 +3,11 @@
 use super::ApiResult;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, WebError};
-use crate::form::{ApiJson, Ids, Q};
+use crate::form::{Allowed, ApiJson, Ids, Q, may};
 use crate::{AppState, State};
 use axum::Json;
 use axum::http::StatusCode;
 use linli_domain::{PageRequest, Paged};
-use linli_store::ServiceError;
 use linli_store::accounts::IssuedInvite;
 use linli_store::agenda::HouseholdLinks;
 use linli_store::audit::AuditEntry;
@@ -55,12 +54,7 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
 #[utoipa::path(get, path = "/people/{id}", tag = "people", params(("id" = i64, Path)),
     responses((status = 200, body = PersonView), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
 async fn person(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<PersonView> {
-    state
-        .store
-        .person(ctx.actor()?, id)
-        .await
-        .map(Json)
-        .map_err(e(&ctx))
+    Ok(Json(state.store.person(ctx.actor()?, id).await?))
 }
 
 /// Merge another record into this person (they are one person): its ownerships, residencies,
@@ -73,12 +67,9 @@ async fn merge_people(
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<MergeInput>,
 ) -> ApiResult<PersonView> {
-    state
-        .store
-        .merge_people(ctx.actor()?, id, &input)
-        .await
-        .map(Json)
-        .map_err(e(&ctx))
+    Ok(Json(
+        state.store.merge_people(ctx.actor()?, id, &input).await?,
+    ))
 }
 
 /// Split a wrong merge: what it moved goes back to the merged record.
@@ -90,12 +81,9 @@ async fn split_person(
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<SplitInput>,
 ) -> ApiResult<PersonView> {
-    state
-        .store
-        .split_person(ctx.actor()?, id, &input)
-        .await
-        .map(Json)
-        .map_err(e(&ctx))
+    Ok(Json(
+        state.store.split_person(ctx.actor()?, id, &input).await?,
+    ))
 }
 
 /// Paging of every list: `page` from 1, `size` up to 200 (default 50).
@@ -140,10 +128,6 @@ pub(super) fn page_of<T>(p: Paged<T>) -> PageOf<T> {
     }
 }
 
-pub(super) fn e(ctx: &Ctx) -> impl Fn(ServiceError) -> WebError + '_ {
-    move |err| ctx.err(err)
-}
-
 /// Compounds you can see, filtered.
 #[utoipa::path(get, path = "/compounds", tag = "registry", params(ListParams),
     responses((status = 200, body = PageOf<CompoundSummary>), (status = 401, body = ApiError)))]
@@ -161,8 +145,7 @@ async fn list_compounds(
     let list = state
         .store
         .list_compounds(ctx.actor()?, &f, PageRequest::new(p.page, p.size))
-        .await
-        .map_err(e(&ctx))?;
+        .await?;
     Ok(Json(page_of(list)))
 }
 
@@ -175,13 +158,7 @@ async fn region(
     Ids(id): Ids<i64>,
     Q(p): Q<PageParams>,
 ) -> ApiResult<RegionView> {
-    Ok(Json(
-        state
-            .store
-            .region(ctx.actor()?, id, p.req())
-            .await
-            .map_err(e(&ctx))?,
-    ))
+    Ok(Json(state.store.region(ctx.actor()?, id, p.req()).await?))
 }
 
 /// Create a compound in a community.
@@ -190,14 +167,14 @@ async fn region(
 async fn create_compound(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::CreateCompound>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<CompoundInput>,
 ) -> Result<(StatusCode, Json<CompoundProfile>), WebError> {
     let c = state
         .store
         .create_compound(ctx.actor()?, id, &input)
-        .await
-        .map_err(e(&ctx))?;
+        .await?;
     Ok((StatusCode::CREATED, Json(c)))
 }
 
@@ -205,13 +182,7 @@ async fn create_compound(
 #[utoipa::path(get, path = "/compounds/{id}", tag = "registry", params(("id" = i64, Path)),
     responses((status = 200, body = CompoundView), (status = 404, body = ApiError)))]
 async fn compound(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<CompoundView> {
-    Ok(Json(
-        state
-            .store
-            .compound(ctx.actor()?, id)
-            .await
-            .map_err(e(&ctx))?,
-    ))
+    Ok(Json(state.store.compound(ctx.actor()?, id).await?))
 }
 
 /// Edit a compound's profile; `version` must be the version you read (409 if stale).
@@ -220,6 +191,7 @@ async fn compound(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Compou
 async fn update_compound(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::EditCompound>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<CompoundInput>,
 ) -> ApiResult<CompoundProfile> {
@@ -227,8 +199,7 @@ async fn update_compound(
         state
             .store
             .update_compound(ctx.actor()?, id, &input)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -257,8 +228,7 @@ async fn compound_households(
             p.q.as_deref(),
             PageRequest::new(p.page, p.size),
         )
-        .await
-        .map_err(e(&ctx))?;
+        .await?;
     Ok(Json(page_of(list)))
 }
 
@@ -275,8 +245,7 @@ async fn compound_history(
         state
             .store
             .compound_history(ctx.actor()?, id, p.req())
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     )))
 }
 
@@ -286,6 +255,7 @@ async fn compound_history(
 async fn create_building(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::EditStructure>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<BuildingInput>,
 ) -> Result<(StatusCode, Json<BuildingSummaryRef>), WebError> {
@@ -295,8 +265,7 @@ async fn create_building(
             state
                 .store
                 .create_building(ctx.actor()?, id, &input)
-                .await
-                .map_err(e(&ctx))?,
+                .await?,
         ),
     ))
 }
@@ -304,13 +273,7 @@ async fn create_building(
 /// A building with its units.
 #[utoipa::path(get, path = "/buildings/{id}", tag = "registry", params(("id" = i64, Path)), responses((status = 200, body = BuildingView)))]
 async fn building(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<BuildingView> {
-    Ok(Json(
-        state
-            .store
-            .building(ctx.actor()?, id)
-            .await
-            .map_err(e(&ctx))?,
-    ))
+    Ok(Json(state.store.building(ctx.actor()?, id).await?))
 }
 
 /// Create a unit (stairwell) in a building.
@@ -319,18 +282,13 @@ async fn building(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Buildi
 async fn create_unit(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::EditStructure>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<UnitInput>,
 ) -> Result<(StatusCode, Json<BuildingSummaryRef>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(
-            state
-                .store
-                .create_unit(ctx.actor()?, id, &input)
-                .await
-                .map_err(e(&ctx))?,
-        ),
+        Json(state.store.create_unit(ctx.actor()?, id, &input).await?),
     ))
 }
 
@@ -342,13 +300,7 @@ async fn unit(
     Ids(id): Ids<i64>,
     Q(p): Q<PageParams>,
 ) -> ApiResult<UnitView> {
-    Ok(Json(
-        state
-            .store
-            .unit(ctx.actor()?, id, p.req())
-            .await
-            .map_err(e(&ctx))?,
-    ))
+    Ok(Json(state.store.unit(ctx.actor()?, id, p.req()).await?))
 }
 
 /// Register a household in a unit.
@@ -357,6 +309,7 @@ async fn unit(
 async fn create_household(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::CreateHousehold>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<HouseholdInput>,
 ) -> Result<(StatusCode, Json<HouseholdData>), WebError> {
@@ -366,8 +319,7 @@ async fn create_household(
             state
                 .store
                 .create_household(ctx.actor()?, id, &input)
-                .await
-                .map_err(e(&ctx))?,
+                .await?,
         ),
     ))
 }
@@ -376,13 +328,7 @@ async fn create_household(
 #[utoipa::path(get, path = "/households/{id}", tag = "registry", params(("id" = i64, Path)),
     responses((status = 200, body = HouseholdView), (status = 404, body = ApiError)))]
 async fn household(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<HouseholdView> {
-    Ok(Json(
-        state
-            .store
-            .household(ctx.actor()?, id)
-            .await
-            .map_err(e(&ctx))?,
-    ))
+    Ok(Json(state.store.household(ctx.actor()?, id).await?))
 }
 
 /// A household's votes (those it is on the roll of), its elevator bills with what is paid and
@@ -394,7 +340,7 @@ async fn household_links(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult
         .store
         .household_links(ctx.actor()?, id, ctx.lang)
         .await;
-    Ok(Json(links.map_err(e(&ctx))?))
+    Ok(Json(links?))
 }
 
 /// Edit a household; fields left out keep their value; `version` must be the one you read.
@@ -403,6 +349,7 @@ async fn household_links(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult
 async fn update_household(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::EditHousehold>,
     Ids(id): Ids<i64>,
     ApiJson(patch): ApiJson<HouseholdPatch>,
 ) -> ApiResult<HouseholdData> {
@@ -410,8 +357,7 @@ async fn update_household(
         state
             .store
             .update_household(ctx.actor()?, id, &patch)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -421,15 +367,12 @@ async fn update_household(
 async fn move_household(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::MoveHousehold>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<MoveInput>,
 ) -> ApiResult<HouseholdData> {
     Ok(Json(
-        state
-            .store
-            .move_household(ctx.actor()?, id, &input)
-            .await
-            .map_err(e(&ctx))?,
+        state.store.move_household(ctx.actor()?, id, &input).await?,
     ))
 }
 
@@ -446,8 +389,7 @@ async fn household_history(
         state
             .store
             .household_history(ctx.actor()?, id, p.req())
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     )))
 }
 
@@ -457,18 +399,13 @@ async fn household_history(
 async fn add_owner(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManagePeople>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<OwnerInput>,
 ) -> Result<(StatusCode, Json<OwnerView>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(
-            state
-                .store
-                .add_owner(ctx.actor()?, id, &input)
-                .await
-                .map_err(e(&ctx))?,
-        ),
+        Json(state.store.add_owner(ctx.actor()?, id, &input).await?),
     ))
 }
 
@@ -480,11 +417,7 @@ async fn remove_owner(
     ctx: Ctx,
     Ids((id, oid)): Ids<(i64, i64)>,
 ) -> Result<StatusCode, WebError> {
-    state
-        .store
-        .remove_owner(ctx.actor()?, id, oid)
-        .await
-        .map_err(e(&ctx))?;
+    state.store.remove_owner(ctx.actor()?, id, oid).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -494,14 +427,11 @@ async fn remove_owner(
 async fn set_voter(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManagePeople>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<VoterInput>,
 ) -> Result<StatusCode, WebError> {
-    state
-        .store
-        .set_voter(ctx.actor()?, id, &input)
-        .await
-        .map_err(e(&ctx))?;
+    state.store.set_voter(ctx.actor()?, id, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -511,18 +441,13 @@ async fn set_voter(
 async fn move_in(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManagePeople>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<ResidentInput>,
 ) -> Result<(StatusCode, Json<ResidentView>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(
-            state
-                .store
-                .move_in(ctx.actor()?, id, &input)
-                .await
-                .map_err(e(&ctx))?,
-        ),
+        Json(state.store.move_in(ctx.actor()?, id, &input).await?),
     ))
 }
 
@@ -532,14 +457,11 @@ async fn move_in(
 async fn move_out(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManagePeople>,
     Ids((id, rid)): Ids<(i64, i64)>,
     ApiJson(input): ApiJson<MoveOutInput>,
 ) -> Result<StatusCode, WebError> {
-    state
-        .store
-        .move_out(ctx.actor()?, id, rid, &input)
-        .await
-        .map_err(e(&ctx))?;
+    state.store.move_out(ctx.actor()?, id, rid, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -558,6 +480,7 @@ pub struct InviteRequest {
 async fn issue_invite(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::IssueInvite>,
     Ids(id): Ids<i64>,
     ApiJson(req): ApiJson<InviteRequest>,
 ) -> Result<(StatusCode, Json<IssuedInvite>), WebError> {
@@ -567,8 +490,7 @@ async fn issue_invite(
             state
                 .store
                 .issue_invite(ctx.actor()?, id, &req.role, req.person_id)
-                .await
-                .map_err(e(&ctx))?,
+                .await?,
         ),
     ))
 }
@@ -595,8 +517,7 @@ async fn claim_invite(
     let household_id = state
         .store
         .claim_invite(ctx.actor()?.account_id, &req.code, ctx.client)
-        .await
-        .map_err(e(&ctx))?;
+        .await?;
     Ok(Json(ClaimResponse { household_id }))
 }
 
@@ -609,13 +530,7 @@ async fn accounts_to_link(
     ctx: Ctx,
     Ids(id): Ids<i64>,
 ) -> ApiResult<Vec<linli_store::persons::AccountToLink>> {
-    Ok(Json(
-        state
-            .store
-            .accounts_to_link(ctx.actor()?, id)
-            .await
-            .map_err(e(&ctx))?,
-    ))
+    Ok(Json(state.store.accounts_to_link(ctx.actor()?, id).await?))
 }
 
 /// Link (or relink) an account to the person it belongs to. A vote already open keeps its
@@ -625,14 +540,14 @@ async fn accounts_to_link(
 async fn link_account_person(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::IssueInvite>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<linli_store::persons::LinkPersonInput>,
 ) -> Result<StatusCode, WebError> {
     state
         .store
         .link_account_person(ctx.actor()?, id, &input)
-        .await
-        .map_err(e(&ctx))?;
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -646,7 +561,6 @@ async fn search(state: State, ctx: Ctx, Q(p): Q<SearchParams>) -> ApiResult<Page
             p.q.as_deref().unwrap_or(""),
             PageRequest::new(p.page, p.size),
         )
-        .await
-        .map_err(e(&ctx))?;
+        .await?;
     Ok(Json(page_of(list)))
 }

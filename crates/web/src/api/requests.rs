@@ -2,10 +2,10 @@
 //! A photo is added to a request as the raw body of `POST /requests/{id}/photos?file_name=…`.
 
 use super::ApiResult;
-use super::registry::{PageOf, e, page_of};
+use super::registry::{PageOf, page_of};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, WebError};
-use crate::form::{ApiJson, Ids, Q};
+use crate::form::{Allowed, ApiJson, Ids, Q, may};
 use crate::{AppState, State};
 use axum::Json;
 use axum::body::Bytes;
@@ -57,13 +57,7 @@ pub struct ListParams {
 #[utoipa::path(get, path = "/request-categories", tag = "requests", responses((status = 200, body = Vec<CategoryView>)))]
 async fn categories(state: State, ctx: Ctx) -> ApiResult<Vec<CategoryView>> {
     ctx.actor()?;
-    Ok(Json(
-        state
-            .store
-            .request_categories(ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
-    ))
+    Ok(Json(state.store.request_categories(ctx.lang).await?))
 }
 
 /// Report a request: for your household (`household_id`) or a common place (`common_place`).
@@ -82,8 +76,7 @@ async fn report(
             state
                 .store
                 .report_request(ctx.actor()?, id, &input, Vec::new(), ctx.lang)
-                .await
-                .map_err(e(&ctx))?,
+                .await?,
         ),
     ))
 }
@@ -102,8 +95,7 @@ async fn compound_requests(
         state
             .store
             .compound_requests(ctx.actor()?, id, p.open.unwrap_or(false), page, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     )))
 }
 
@@ -115,8 +107,7 @@ async fn request(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Request
         state
             .store
             .service_request(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -133,8 +124,7 @@ async fn step(
         state
             .store
             .step_request(ctx.actor()?, id, &input, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -161,8 +151,7 @@ async fn add_photo(
         state
             .store
             .add_request_photo(ctx.actor()?, id, photo, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -173,8 +162,7 @@ async fn mine(state: State, ctx: Ctx, Q(p): Q<ListParams>) -> ApiResult<PageOf<R
         state
             .store
             .my_requests(ctx.actor()?, PageRequest::new(p.page, p.size), ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     )))
 }
 
@@ -186,8 +174,7 @@ async fn queue(state: State, ctx: Ctx, Q(p): Q<ListParams>) -> ApiResult<PageOf<
         state
             .store
             .request_queue(ctx.actor()?, q, PageRequest::new(p.page, p.size), ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     )))
 }
 
@@ -199,8 +186,7 @@ async fn compound_metrics(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResul
         state
             .store
             .request_metrics(ctx.actor()?, MetricsScope::Compound(id), ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -212,8 +198,7 @@ async fn grid_metrics(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Me
         state
             .store
             .request_metrics(ctx.actor()?, MetricsScope::Grid(id), ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -226,8 +211,7 @@ async fn region_metrics(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<
         state
             .store
             .request_metrics(ctx.actor()?, MetricsScope::Region(id), ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -235,9 +219,7 @@ async fn region_metrics(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<
 #[utoipa::path(get, path = "/compounds/{id}/grids", tag = "grids", params(("id" = i64, Path)),
     responses((status = 200, body = GridList), (status = 403, body = ApiError)))]
 async fn grids(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<GridList> {
-    Ok(Json(
-        state.store.grids(ctx.actor()?, id).await.map_err(e(&ctx))?,
-    ))
+    Ok(Json(state.store.grids(ctx.actor()?, id).await?))
 }
 
 /// Draw a grid (with `parent_id`, a micro-grid).
@@ -246,6 +228,7 @@ async fn grids(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<GridList>
 async fn create_grid(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageGrid>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<GridInput>,
 ) -> Result<(StatusCode, Json<GridView>), WebError> {
@@ -255,8 +238,7 @@ async fn create_grid(
             state
                 .store
                 .create_grid(ctx.actor()?, id, &input, ctx.lang)
-                .await
-                .map_err(e(&ctx))?,
+                .await?,
         ),
     ))
 }
@@ -265,13 +247,7 @@ async fn create_grid(
 #[utoipa::path(get, path = "/grids/{id}", tag = "grids", params(("id" = i64, Path)),
     responses((status = 200, body = GridView), (status = 404, body = ApiError)))]
 async fn grid(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<GridView> {
-    Ok(Json(
-        state
-            .store
-            .grid(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
-    ))
+    Ok(Json(state.store.grid(ctx.actor()?, id, ctx.lang).await?))
 }
 
 /// Add a person (by login or phone) in a role: grid_worker, party_member, building_head, volunteer.
@@ -280,6 +256,7 @@ async fn grid(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<GridView> 
 async fn add_member(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageGrid>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<MemberInput>,
 ) -> ApiResult<GridView> {
@@ -287,8 +264,7 @@ async fn add_member(
         state
             .store
             .add_grid_member(ctx.actor()?, id, &input, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -304,8 +280,7 @@ async fn remove_member(
         state
             .store
             .remove_grid_member(ctx.actor()?, id, member, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -315,6 +290,7 @@ async fn remove_member(
 async fn assign(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageGrid>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<AssignInput>,
 ) -> ApiResult<GridView> {
@@ -322,7 +298,6 @@ async fn assign(
         state
             .store
             .assign_grid_households(ctx.actor()?, id, &input, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }

@@ -6,7 +6,7 @@
 use super::ApiResult;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, WebError};
-use crate::form::{Ids, Q};
+use crate::form::{Allowed, Ids, Q, may};
 use crate::pages::roster::{UPLOAD_LIMIT, export_file, template_file};
 use crate::{AppState, State};
 use axum::Json;
@@ -65,6 +65,7 @@ fn file_error(e: &FileError, ctx: &Ctx) -> Response {
 async fn upload_roster(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::EditStructure>,
     Ids(id): Ids<i64>,
     Q(p): Q<UploadParams>,
     body: Result<Bytes, BytesRejection>,
@@ -86,8 +87,7 @@ async fn upload_roster(
     match state
         .store
         .preview_roster(actor, id, &name, std::io::Cursor::new(bytes))
-        .await
-        .map_err(|e| ctx.err(e))?
+        .await?
     {
         Ok(preview) => Ok((StatusCode::CREATED, Json(preview)).into_response()),
         Err(e) => Ok(file_error(&e, &ctx)),
@@ -103,12 +103,7 @@ async fn roster_import(
     Ids((id, import)): Ids<(i64, i64)>,
 ) -> ApiResult<ImportPreview> {
     let actor = ctx.actor()?;
-    state
-        .store
-        .roster_preview(actor, id, import)
-        .await
-        .map(Json)
-        .map_err(|e| ctx.err(e))
+    Ok(Json(state.store.roster_preview(actor, id, import).await?))
 }
 
 /// Write a previewed import: all rows in one transaction, an audit record per changed
@@ -121,10 +116,9 @@ async fn confirm_roster(
     Ids((id, import)): Ids<(i64, i64)>,
 ) -> ApiResult<ImportPreview> {
     let actor = ctx.actor()?;
-    crate::telemetry::timed_import(state.store.confirm_roster(actor, id, import))
-        .await
-        .map(Json)
-        .map_err(|e| ctx.err(e))
+    Ok(Json(
+        crate::telemetry::timed_import(state.store.confirm_roster(actor, id, import)).await?,
+    ))
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -133,11 +127,11 @@ pub struct FormatParams {
     format: Option<String>,
 }
 
-fn kind(ctx: &Ctx, p: &FormatParams) -> Result<FileKind, WebError> {
+fn kind(p: &FormatParams) -> Result<FileKind, WebError> {
     match p.format.as_deref() {
         None => Ok(FileKind::Xlsx),
         Some(f) => FileKind::parse(f).ok_or_else(|| {
-            ctx.err(ServiceError::invalid(
+            WebError::from(ServiceError::invalid(
                 "format",
                 linli_domain::Invalid::BadChoice,
             ))
@@ -154,7 +148,7 @@ async fn export_roster(
     Ids(id): Ids<i64>,
     Q(p): Q<FormatParams>,
 ) -> Result<Response, WebError> {
-    let kind = kind(&ctx, &p)?;
+    let kind = kind(&p)?;
     export_file(&state, &ctx, id, kind).await
 }
 
@@ -162,6 +156,6 @@ async fn export_roster(
 #[utoipa::path(get, path = "/roster/template", tag = "roster", params(FormatParams),
     responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>)))]
 async fn roster_template(ctx: Ctx, Q(p): Q<FormatParams>) -> Result<Response, WebError> {
-    let kind = kind(&ctx, &p)?;
+    let kind = kind(&p)?;
     template_file(&ctx, kind)
 }

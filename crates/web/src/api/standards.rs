@@ -2,10 +2,9 @@
 //! dashboards — the same service calls as the pages.
 
 use super::ApiResult;
-use super::registry::e;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, WebError};
-use crate::form::{ApiJson, Ids, Q};
+use crate::form::{Allowed, ApiJson, Ids, Q, may};
 use crate::{AppState, State};
 use axum::Json;
 use axum::body::Bytes;
@@ -48,8 +47,7 @@ async fn scheme(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<SchemeVi
         state
             .store
             .standard_scheme(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -60,6 +58,7 @@ async fn scheme(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<SchemeVi
 async fn update_scheme(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::Assess>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<SchemeInput>,
 ) -> ApiResult<SchemeView> {
@@ -67,8 +66,7 @@ async fn update_scheme(
         state
             .store
             .update_standard_scheme(ctx.actor()?, id, &input, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -84,8 +82,7 @@ async fn compound_standards(
         state
             .store
             .compound_standards(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -97,6 +94,7 @@ async fn compound_standards(
 async fn create_assessment(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::Assess>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<AssessmentInput>,
 ) -> Result<(StatusCode, Json<AssessmentView>), WebError> {
@@ -106,8 +104,7 @@ async fn create_assessment(
             state
                 .store
                 .save_assessment(ctx.actor()?, id, &input, ctx.lang)
-                .await
-                .map_err(e(&ctx))?,
+                .await?,
         ),
     ))
 }
@@ -117,11 +114,7 @@ async fn create_assessment(
     responses((status = 200, body = AssessmentView), (status = 404, body = ApiError)))]
 async fn assessment(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<AssessmentView> {
     Ok(Json(
-        state
-            .store
-            .assessment(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+        state.store.assessment(ctx.actor()?, id, ctx.lang).await?,
     ))
 }
 
@@ -155,8 +148,7 @@ async fn add_evidence(
             body.to_vec(),
             ctx.lang,
         )
-        .await
-        .map_err(e(&ctx))?;
+        .await?;
     Ok((StatusCode::CREATED, Json(v)))
 }
 
@@ -166,6 +158,7 @@ async fn add_evidence(
 async fn create_star_rating(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::Assess>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<StarRatingInput>,
 ) -> Result<(StatusCode, Json<StarRatingView>), WebError> {
@@ -175,8 +168,7 @@ async fn create_star_rating(
             state
                 .store
                 .save_star_rating(ctx.actor()?, id, &input, ctx.lang)
-                .await
-                .map_err(e(&ctx))?,
+                .await?,
         ),
     ))
 }
@@ -186,11 +178,7 @@ async fn create_star_rating(
     responses((status = 200, body = StarRatingView), (status = 404, body = ApiError)))]
 async fn star_rating(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<StarRatingView> {
     Ok(Json(
-        state
-            .store
-            .star_rating(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+        state.store.star_rating(ctx.actor()?, id, ctx.lang).await?,
     ))
 }
 
@@ -202,8 +190,7 @@ async fn plan(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<PlanView> 
         state
             .store
             .compound_plan(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -213,6 +200,7 @@ async fn plan(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<PlanView> 
 async fn save_plan(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::Assess>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<PlanInput>,
 ) -> ApiResult<PlanView> {
@@ -220,8 +208,7 @@ async fn save_plan(
         state
             .store
             .save_compound_plan(ctx.actor()?, id, &input, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -231,6 +218,7 @@ async fn save_plan(
 async fn add_plan_item(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::Assess>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<PlanItemInput>,
 ) -> Result<(StatusCode, Json<PlanView>), WebError> {
@@ -240,8 +228,7 @@ async fn add_plan_item(
             state
                 .store
                 .add_plan_item(ctx.actor()?, id, &input, ctx.lang)
-                .await
-                .map_err(e(&ctx))?,
+                .await?,
         ),
     ))
 }
@@ -257,6 +244,7 @@ pub struct DoneInput {
 async fn plan_item_done(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::Assess>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<DoneInput>,
 ) -> ApiResult<PlanView> {
@@ -264,8 +252,7 @@ async fn plan_item_done(
         state
             .store
             .set_plan_item_done(ctx.actor()?, id, input.done, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -291,8 +278,7 @@ async fn region_plans(
         state
             .store
             .region_plans(ctx.actor()?, id, &f, PageRequest::new(p.page, p.size))
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -301,11 +287,7 @@ async fn region_plans(
     responses((status = 200, body = DashboardView), (status = 403, body = ApiError)))]
 async fn dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<DashboardView> {
     Ok(Json(
-        state
-            .store
-            .dashboard(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+        state.store.dashboard(ctx.actor()?, id, ctx.lang).await?,
     ))
 }
 
@@ -349,7 +331,6 @@ async fn dashboard_compounds(
                 PageRequest::new(p.page, p.size),
                 ctx.lang,
             )
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }

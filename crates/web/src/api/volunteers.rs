@@ -2,10 +2,9 @@
 //! Days are "2026-11-28", times "08:30", hours in exact minutes with a `*_label` in words.
 
 use super::ApiResult;
-use super::registry::e;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, WebError};
-use crate::form::{ApiJson, Ids, Q};
+use crate::form::{Allowed, ApiJson, Ids, Q, may};
 use crate::{AppState, State};
 use axum::Json;
 use axum::http::StatusCode;
@@ -47,8 +46,7 @@ async fn stations(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Statio
         state
             .store
             .volunteer_stations(ctx.actor()?, id, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -58,6 +56,7 @@ async fn stations(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Statio
 async fn create_station(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageGrid>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<StationInput>,
 ) -> Result<(StatusCode, Json<StationView>), WebError> {
@@ -67,8 +66,7 @@ async fn create_station(
             state
                 .store
                 .create_volunteer_station(ctx.actor()?, id, &input, ctx.lang)
-                .await
-                .map_err(e(&ctx))?,
+                .await?,
         ),
     ))
 }
@@ -87,8 +85,7 @@ async fn rota(
         state
             .store
             .volunteer_rota(ctx.actor()?, id, q.month.as_deref().unwrap_or(""), ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -98,6 +95,7 @@ async fn rota(
 async fn add_shift(
     state: State,
     ctx: Ctx,
+    _: Allowed<may::ManageGrid>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<ShiftInput>,
 ) -> Result<(StatusCode, Json<ShiftView>), WebError> {
@@ -107,8 +105,7 @@ async fn add_shift(
             state
                 .store
                 .add_volunteer_shift(ctx.actor()?, id, &input, ctx.lang)
-                .await
-                .map_err(e(&ctx))?,
+                .await?,
         ),
     ))
 }
@@ -117,11 +114,7 @@ async fn add_shift(
 #[utoipa::path(post, path = "/volunteer-shifts/{id}/retire", tag = "volunteers", params(("id" = i64, Path)),
     responses((status = 204), (status = 403, body = ApiError)))]
 async fn retire_shift(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> Result<StatusCode, WebError> {
-    state
-        .store
-        .retire_volunteer_shift(ctx.actor()?, id)
-        .await
-        .map_err(e(&ctx))?;
+    state.store.retire_volunteer_shift(ctx.actor()?, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -141,8 +134,7 @@ async fn take_turn(
             state
                 .store
                 .take_volunteer_turn(ctx.actor()?, id, &input)
-                .await
-                .map_err(e(&ctx))?,
+                .await?,
         ),
     ))
 }
@@ -151,11 +143,7 @@ async fn take_turn(
 #[utoipa::path(post, path = "/volunteer-signups/{id}/leave", tag = "volunteers", params(("id" = i64, Path)),
     responses((status = 204), (status = 422, body = ApiError)))]
 async fn leave_turn(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> Result<StatusCode, WebError> {
-    state
-        .store
-        .leave_volunteer_turn(ctx.actor()?, id)
-        .await
-        .map_err(e(&ctx))?;
+    state.store.leave_volunteer_turn(ctx.actor()?, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -164,11 +152,7 @@ async fn leave_turn(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> Result<StatusC
     responses((status = 200, body = TurnView), (status = 422, body = ApiError)))]
 async fn check_in(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<TurnView> {
     Ok(Json(
-        state
-            .store
-            .check_in_volunteer(ctx.actor()?, id)
-            .await
-            .map_err(e(&ctx))?,
+        state.store.check_in_volunteer(ctx.actor()?, id).await?,
     ))
 }
 
@@ -188,8 +172,7 @@ async fn propose_swap(
             state
                 .store
                 .propose_volunteer_swap(ctx.actor()?, id, &input, ctx.lang)
-                .await
-                .map_err(e(&ctx))?,
+                .await?,
         ),
     ))
 }
@@ -207,8 +190,7 @@ async fn decide_swap(
         state
             .store
             .decide_volunteer_swap(ctx.actor()?, id, &input, ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -225,8 +207,7 @@ async fn hours(
         state
             .store
             .volunteer_hours(ctx.actor()?, id, q.month.as_deref().unwrap_or(""), ctx.lang)
-            .await
-            .map_err(e(&ctx))?,
+            .await?,
     ))
 }
 
@@ -250,12 +231,11 @@ async fn unit_hours(
     Q(q): Q<MonthParams>,
 ) -> ApiResult<UnitMinutes> {
     let month = Month::parse(q.month.as_deref().unwrap_or(""))
-        .map_err(|err| e(&ctx)(ServiceError::from(FieldError::new("month", err))))?;
+        .map_err(|err| WebError::from(ServiceError::from(FieldError::new("month", err))))?;
     let minutes = state
         .store
         .unit_volunteer_minutes(ctx.actor()?, id, month)
-        .await
-        .map_err(e(&ctx))?;
+        .await?;
     Ok(Json(UnitMinutes {
         unit_id: id,
         month: month.to_string(),

@@ -56,18 +56,18 @@ async fn home(state: State, ctx: Ctx) -> PageResult {
         return Ok(Redirect::to("/login").into_response());
     };
     let s = &state.store;
-    let places = s.home_places(actor).await.map_err(|e| ctx.err(e))?;
+    let places = s.home_places(actor).await?;
     // The mode breakdown matters to those who oversee many compounds.
     let wide = actor
         .grants
         .iter()
         .any(|g| g.at.target().is_some_and(|n| n.kind.is_region()));
     let modes = if wide {
-        s.mode_counts(actor).await.map_err(|e| ctx.err(e))?
+        s.mode_counts(actor).await?
     } else {
         Vec::new()
     };
-    let agenda = s.agenda(actor, ctx.lang).await.map_err(|e| ctx.err(e))?;
+    let agenda = s.agenda(actor, ctx.lang).await?;
     let (t, c) = chrome(&ctx);
     let agenda = super::agenda::sections(&t, &agenda);
     let mut roles: Vec<Role> = actor.roles().collect();
@@ -146,7 +146,7 @@ async fn login(state: State, ctx: Ctx, CsrfForm(f): CsrfForm<LoginForm>) -> Page
             )
                 .into_response())
         }
-        Err(e) => Err(ctx.err(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -155,7 +155,7 @@ struct Empty {}
 
 async fn logout(state: State, ctx: Ctx, CsrfForm(_): CsrfForm<Empty>) -> PageResult {
     if let Some(s) = &ctx.session {
-        state.store.logout(s).await.map_err(|e| ctx.err(e))?;
+        state.store.logout(s).await?;
     }
     let mut res = Redirect::to("/login").into_response();
     if let Some(v) = session_cookie("", 0, state.secure_cookies) {
@@ -186,11 +186,7 @@ impl Account {
         changed: bool,
     ) -> PageResult {
         let actor = ctx.actor()?;
-        let tokens = state
-            .store
-            .api_tokens(actor)
-            .await
-            .map_err(|e| ctx.err(e))?;
+        let tokens = state.store.api_tokens(actor).await?;
         let (t, c) = chrome(ctx);
         let status = if errors.is_empty() {
             StatusCode::OK
@@ -237,7 +233,7 @@ async fn change_password(
         Err(e @ ServiceError::Invalid(_)) => {
             Account::show(&state, &ctx, None, FormErrors::new(&e, ctx.lang), false).await
         }
-        Err(e) => Err(ctx.err(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -248,11 +244,7 @@ struct TokenForm {
 
 async fn create_token(state: State, ctx: Ctx, CsrfForm(f): CsrfForm<TokenForm>) -> PageResult {
     let actor = ctx.actor()?;
-    let made = state
-        .store
-        .create_api_token(actor, &f.name)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let made = state.store.create_api_token(actor, &f.name).await?;
     Account::show(&state, &ctx, Some(made.token), FormErrors::default(), false).await
 }
 
@@ -262,11 +254,7 @@ async fn revoke_token(
     Ids(id): Ids<i64>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
-    state
-        .store
-        .revoke_api_token(ctx.actor()?, id)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    state.store.revoke_api_token(ctx.actor()?, id).await?;
     Ok(Redirect::to("/account#tokens").into_response())
 }
 
@@ -356,6 +344,6 @@ async fn claim(state: State, ctx: Ctx, CsrfForm(f): CsrfForm<ClaimForm>) -> Page
             };
             Ok((FormErrors::status(&e), page).into_response())
         }
-        Err(e) => Err(ctx.err(e)),
+        Err(e) => Err(e.into()),
     }
 }

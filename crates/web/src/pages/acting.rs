@@ -14,7 +14,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use linli_store::ServiceError;
-use linli_store::files::{MAX_FILE_BYTES, Purpose};
+use linli_store::files::MAX_FILE_BYTES;
 use linli_store::proposals::{
     ActionInput, AnswerInput, ConsentInput, EvaluationInput, NotificationView, ObjectionInput,
 };
@@ -118,33 +118,22 @@ async fn record_consent(
     state: State,
     ctx: Ctx,
     Ids(id): Ids<i64>,
-    form: CsrfMultipart,
+    mut form: CsrfMultipart,
 ) -> PageResult {
     let actor = ctx.actor()?;
     let s = &state.store;
     let room = form.text("room");
     let typed = vec![("room", room.clone())];
-    let p = s
-        .proposal(actor, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    let consented = form.text("consented") == "1";
-    let evidence_id = match form.file {
-        Some((name, bytes)) => Some(
-            s.save_file(actor, p.compound_id, Purpose::Evidence, &name, bytes)
-                .await
-                .map_err(|e| ctx.err(e))?
-                .id,
-        ),
-        None => None,
-    };
     let input = ConsentInput {
         household_id: None,
         room,
-        consented,
-        evidence_id,
+        consented: form.text("consented") == "1",
+        evidence_id: None,
     };
-    match s.record_consent(actor, id, &input).await {
+    match s
+        .record_consent_with(actor, id, &input, form.take_file())
+        .await
+    {
         Ok(_) => back(id, "consents"),
         Err(e) => refused(&state, &ctx, id, "consent", typed, e).await,
     }
@@ -204,8 +193,7 @@ async fn action_done(
     state
         .store
         .set_action_done(actor, id, aid, f.done.as_deref() != Some("0"))
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     back(id, "actions")
 }
 
@@ -249,11 +237,7 @@ struct Notifications {
 
 async fn notifications(state: State, ctx: Ctx) -> PageResult {
     let actor = ctx.actor()?;
-    let items = state
-        .store
-        .notifications(actor)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let items = state.store.notifications(actor).await?;
     let (t, c) = chrome(&ctx);
     Ok(Notifications { t, c, items }.into_response())
 }
@@ -263,10 +247,6 @@ struct Empty {}
 
 async fn read_all(state: State, ctx: Ctx, CsrfForm(_): CsrfForm<Empty>) -> PageResult {
     let actor = ctx.actor()?;
-    state
-        .store
-        .mark_notifications_read(actor)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    state.store.mark_notifications_read(actor).await?;
     Ok(Redirect::to("/notifications").into_response())
 }

@@ -277,11 +277,7 @@ struct FormatQuery {
 }
 
 async fn dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<FormatQuery>) -> PageResult {
-    let v = state
-        .store
-        .dashboard(ctx.actor()?, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let v = state.store.dashboard(ctx.actor()?, id, ctx.lang).await?;
     let ch = charts(&v, ctx.lang);
     if let Some(format) = q.format.as_deref() {
         let t = T::new(ctx.lang, false);
@@ -297,8 +293,7 @@ async fn dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<FormatQuer
             &format!("{}-{}", v.region_name, t.s("sd_dashboard")),
             &headers,
             &table_rows(&ch),
-        )
-        .map_err(|e| ctx.err(e));
+        );
     }
     let (t, c) = chrome(&ctx);
     Ok(DashboardPage {
@@ -323,11 +318,7 @@ struct ReportPage {
 }
 
 async fn report(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state
-        .store
-        .dashboard(ctx.actor()?, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let v = state.store.dashboard(ctx.actor()?, id, ctx.lang).await?;
     let (t, c) = chrome(&ctx);
     let ch = charts(&v, ctx.lang);
     Ok(ReportPage {
@@ -385,8 +376,7 @@ async fn compounds(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ListQuery>
                     l.compounds
                 })
         })
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
         let region: &str = region.get().map_or("", String::as_str);
         let t = T::new(ctx.lang, false);
         let headers = [
@@ -415,12 +405,11 @@ async fn compounds(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ListQuery>
             })
             .collect();
         let name = format!("{region}-{}", t.s("sd_compounds"));
-        return super::sheet_download(&ctx, format, &name, &headers, &rows).map_err(|e| ctx.err(e));
+        return super::sheet_download(&ctx, format, &name, &headers, &rows);
     }
     let v = s
         .dashboard_compounds(actor, id, &filter, PageRequest::new(q.page, None), lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let (t, c) = chrome(&ctx);
     let params = [
         ("status", q.status.unwrap_or_default()),
@@ -454,11 +443,7 @@ async fn open_data(
     Ids(id): Ids<i64>,
     Q(q): Q<OpenDataQuery>,
 ) -> PageResult {
-    let d = state
-        .store
-        .open_data_for(ctx.actor()?, id)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let d = state.store.open_data_for(ctx.actor()?, id).await?;
     match q.format.as_deref().unwrap_or("csv") {
         "json" => {
             let body = serde_json::to_vec_pretty(&d.schema).unwrap_or_default();
@@ -469,18 +454,16 @@ async fn open_data(
             ))
         }
         "csv" => {
-            let bytes =
-                linli_store::sheet::csv_table(&d.headers, &d.rows).map_err(|e| ctx.err(e))?;
+            let bytes = linli_store::sheet::csv_table(&d.headers, &d.rows)?;
             Ok(super::voting::download(
                 bytes,
                 "text/csv; charset=utf-8",
                 &format!("linli-open-data-{id}.csv"),
             ))
         }
-        _ => Err(ctx.err(linli_store::ServiceError::invalid(
-            "format",
-            linli_domain::Invalid::BadChoice,
-        ))),
+        _ => Err(
+            linli_store::ServiceError::invalid("format", linli_domain::Invalid::BadChoice).into(),
+        ),
     }
 }
 

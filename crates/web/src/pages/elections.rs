@@ -75,11 +75,7 @@ async fn new_form(
     f: NewForm,
 ) -> Result<NewPage, crate::error::WebError> {
     let actor = ctx.actor()?;
-    let v = state
-        .store
-        .compound(actor, id)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let v = state.store.compound(actor, id).await?;
     let (t, c) = chrome(ctx);
     let mut scopes = vec![(
         format!("compound:{id}"),
@@ -91,12 +87,7 @@ async fn new_form(
             format!("{}（{}）", b.name, t.s("el_building_head")),
         ));
     }
-    for (uid, name) in state
-        .store
-        .compound_units(id)
-        .await
-        .map_err(|e| ctx.err(e))?
-    {
+    for (uid, name) in state.store.compound_units(id).await? {
         scopes.push((
             format!("unit:{uid}"),
             format!("{name}（{}）", t.s("el_unit_head")),
@@ -145,7 +136,7 @@ async fn create(
             page.errors = FormErrors::new(&e, ctx.lang).renamed("scope_id", "scope");
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(e) => Err(ctx.err(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -176,16 +167,11 @@ async fn election_page(
     granted: Option<RolesGranted>,
 ) -> PageResult {
     let actor = ctx.actor()?;
-    let e = state
-        .store
-        .election(actor, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let e = state.store.election(actor, id, ctx.lang).await?;
     let not_voter = state
         .store
         .why_not_voter(actor, id)
-        .await
-        .map_err(|e| ctx.err(e))?
+        .await?
         .map(|e| e.error.message(ctx.lang));
     let (t, c) = chrome(ctx);
     let nominations = Nomination::ALL
@@ -226,7 +212,7 @@ async fn or_refused<T>(
         Err(e @ ServiceError::Invalid(_)) => {
             election_page(state, ctx, id, FormErrors::new(&e, ctx.lang), None).await
         }
-        Err(e) => Err(ctx.err(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -341,13 +327,9 @@ async fn record_form(
     r: RecordFields,
 ) -> Result<RecordPage, crate::error::WebError> {
     let actor = ctx.actor()?;
-    let e = state
-        .store
-        .election(actor, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let e = state.store.election(actor, id, ctx.lang).await?;
     if !e.can.record_ballots {
-        return Err(ctx.err(ServiceError::Forbidden));
+        return Err(ServiceError::Forbidden.into());
     }
     let (t, c) = chrome(ctx);
     Ok(RecordPage {
@@ -376,11 +358,10 @@ async fn record_page(
 /// A ballot recorded for a household or a voter (the developer's representative's, with the
 /// letter of authorisation as evidence), the evidence uploaded in the same form; the
 /// candidates are the ticked `c_<id>` boxes.
-async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) -> PageResult {
+async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, mut form: CsrfMultipart) -> PageResult {
     let actor = ctx.actor()?;
     let s = &state.store;
     let mut page = record_form(&state, &ctx, id, RecordFields::read(&form)).await?;
-    let compound_id = page.e.proposal.compound_id;
     let mut candidates: Vec<i64> = form
         .fields
         .keys()
@@ -388,29 +369,27 @@ async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) 
         .collect();
     candidates.sort_unstable();
     page.chosen = candidates.clone();
-    let result = async {
-        let r = page.r.recorded(s, actor, compound_id, form.file).await?;
-        let input = ElectionBallotInput {
-            candidates,
-            method: page.r.method.clone(),
-            household_id: None,
-            room: page.r.room.clone(),
-            voter_key: r.voter_key,
-            evidence_id: r.evidence_id,
-            witness: page.r.witness.clone(),
-            note: page.r.note.clone(),
-            proxy_name: page.r.proxy_name.clone(),
-        };
-        s.cast_election_ballot(actor, id, &input).await
-    }
-    .await;
+    let input = ElectionBallotInput {
+        candidates,
+        method: page.r.method.clone(),
+        household_id: None,
+        room: page.r.room.clone(),
+        voter_key: page.r.voter_key(),
+        evidence_id: None,
+        witness: page.r.witness.clone(),
+        note: page.r.note.clone(),
+        proxy_name: page.r.proxy_name.clone(),
+    };
+    let result = s
+        .cast_election_ballot_with(actor, id, &input, form.take_file())
+        .await;
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/proposals/{id}/election")).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
             page.errors = FormErrors::new(&e, ctx.lang);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(e) => Err(ctx.err(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -424,11 +403,7 @@ async fn grant_roles(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
     let actor = ctx.actor()?;
-    let g = state
-        .store
-        .grant_elected_roles(actor, id)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let g = state.store.grant_elected_roles(actor, id).await?;
     election_page(&state, &ctx, id, FormErrors::default(), Some(g)).await
 }
 
@@ -451,16 +426,8 @@ async fn ballot_papers(
     Ids(id): Ids<i64>,
 ) -> PageResult {
     let actor = ctx.actor()?;
-    let e = state
-        .store
-        .election(actor, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    let households = state
-        .store
-        .roll_households(actor, id)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let e = state.store.election(actor, id, ctx.lang).await?;
+    let households = state.store.roll_households(actor, id).await?;
     let papers = super::roll_sheets(households, |h| {
         state.absolute(&headers, &format!("/proposals/{id}/election?household={h}"))
     });
@@ -482,18 +449,15 @@ struct Notice {
 /// The result notice (公示) of an election: who is elected, the count, the rule, the period.
 async fn notice(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let e = state
-        .store
-        .election(actor, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let e = state.store.election(actor, id, ctx.lang).await?;
     let Some(ct) = e.count.clone().filter(|c| c.final_result) else {
-        return Err(ctx.err(ServiceError::invalid(
+        return Err(ServiceError::invalid(
             "stage",
             Invalid::WrongStage {
                 stage: linli_domain::decision::ProposalStage::Voting,
             },
-        )));
+        )
+        .into());
     };
     let closed = e.proposal.closed_at.unwrap_or(e.proposal.created_at);
     let closed_on = super::china_date(closed);

@@ -99,13 +99,8 @@ async fn operation_view(
     let op = state
         .store
         .elevator_operation(actor, id, page, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    let p = state
-        .store
-        .elevator_project(actor, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
+    let p = state.store.elevator_project(actor, id, ctx.lang).await?;
     Ok((op, format!("{} {}", p.compound_name, p.unit_name)))
 }
 
@@ -160,7 +155,7 @@ async fn reshow(
     err: ServiceError,
 ) -> PageResult {
     let ServiceError::Invalid(errs) = &err else {
-        return Err(ctx.err(err));
+        return Err(err.into());
     };
     let (op, unit_name) = operation_view(state, ctx, id, 1).await?;
     let exists = errs
@@ -253,8 +248,7 @@ async fn statement(
     let s = state
         .store
         .elevator_unit_statement(ctx.actor()?, id, &month, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let (t, c) = chrome(&ctx);
     if !q.format.is_empty() {
         let mut headers: Vec<&str> = vec![t.s("room"), t.s("floor"), t.s("owners")];
@@ -286,8 +280,7 @@ async fn statement(
             .concat(),
         );
         let name = format!("{} {}", s.unit_name, s.month);
-        return super::sheet_download(&ctx, &q.format, &name, &headers, &rows)
-            .map_err(|e| ctx.err(e));
+        return super::sheet_download(&ctx, &q.format, &name, &headers, &rows);
     }
     Ok(StatementPage { t, c, s }.into_response())
 }
@@ -306,8 +299,7 @@ async fn slips(state: State, ctx: Ctx, Ids((id, month)): Ids<(i64, String)>) -> 
     let s = state
         .store
         .elevator_unit_statement(ctx.actor()?, id, &month, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let month = s.month.clone();
     let slips = s.slips();
     let (t, c) = chrome(&ctx);
@@ -329,8 +321,7 @@ async fn slip(
     let s = state
         .store
         .elevator_household_statement(ctx.actor()?, id, &month, hid, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let (t, c) = chrome(&ctx);
     Ok(SlipsPage {
         t,
@@ -416,8 +407,7 @@ async fn community_dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageR
     let d = state
         .store
         .community_elevator_dashboard(ctx.actor()?, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     Ok(dashboard_page(&ctx, d).into_response())
 }
 
@@ -425,7 +415,6 @@ async fn compound_dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageRe
     let d = state
         .store
         .compound_elevator_dashboard(ctx.actor()?, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     Ok(dashboard_page(&ctx, d).into_response())
 }

@@ -72,8 +72,7 @@ async fn board(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<BoardQuery>) -
     let b = state
         .store
         .elevator_board(ctx.actor()?, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let (t, c) = chrome(&ctx);
     Ok(BoardPage {
         t,
@@ -90,8 +89,7 @@ async fn community_board(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResul
     let b = state
         .store
         .community_elevator_board(ctx.actor()?, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let (t, c) = chrome(&ctx);
     Ok(BoardPage {
         t,
@@ -158,11 +156,7 @@ async fn create(
     match result {
         Ok(p) => Ok(Redirect::to(&format!("/elevators/{}", p.id)).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
-            let b = state
-                .store
-                .elevator_board(actor, id, ctx.lang)
-                .await
-                .map_err(|e| ctx.err(e))?;
+            let b = state.store.elevator_board(actor, id, ctx.lang).await?;
             let (t, c) = chrome(&ctx);
             let page = BoardPage {
                 t,
@@ -174,7 +168,7 @@ async fn create(
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(e) => Err(ctx.err(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -307,20 +301,19 @@ async fn running_costs(
     if p.stage != linli_domain::elevator::ElevatorStage::Operation.as_str() {
         return Ok(None);
     }
-    state
-        .store
-        .elevator_operation(ctx.actor()?, p.id, page, ctx.lang)
-        .await
-        .map(Some)
-        .map_err(|e| ctx.err(e))
+    Ok(Some(
+        state
+            .store
+            .elevator_operation(ctx.actor()?, p.id, page, ctx.lang)
+            .await?,
+    ))
 }
 
 async fn project(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ProjectQuery>) -> PageResult {
     let p = state
         .store
         .elevator_project(ctx.actor()?, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let op = running_costs(&state, &ctx, &p, q.page.unwrap_or(1)).await?;
     let mut page = project_page(&ctx, p, None);
     page.op = op;
@@ -348,13 +341,12 @@ async fn reshow_with(
     err: ServiceError,
 ) -> PageResult {
     if !matches!(err, ServiceError::Invalid(_) | ServiceError::Stale { .. }) {
-        return Err(ctx.err(err));
+        return Err(err.into());
     }
     let p = state
         .store
         .elevator_project(ctx.actor()?, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let op = running_costs(state, ctx, &p, 1).await?;
     let mut page = project_page(ctx, p, f);
     page.op = op;
@@ -559,7 +551,7 @@ async fn shares(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
         Err(e @ ServiceError::Invalid(_)) => {
             return reshow_project(&state, &ctx, id, None, e).await;
         }
-        Err(e) => return Err(ctx.err(e)),
+        Err(e) => return Err(e.into()),
     };
     let (t, c) = chrome(&ctx);
     let f = PayForm {
@@ -591,13 +583,9 @@ async fn remind(
     let (reminded, errors) = match state.store.remind_elevator_owing(actor, id).await {
         Ok(b) => (Some(b), FormErrors::default()),
         Err(e @ ServiceError::Invalid(_)) => (None, FormErrors::new(&e, ctx.lang)),
-        Err(e) => return Err(ctx.err(e)),
+        Err(e) => return Err(e.into()),
     };
-    let s = state
-        .store
-        .elevator_shares(actor, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let s = state.store.elevator_shares(actor, id, ctx.lang).await?;
     let payments = payments_to_void(&state, &ctx, &s).await?;
     let (t, c) = chrome(&ctx);
     let f = PayForm {
@@ -633,11 +621,10 @@ async fn payments_to_void(
     if !s.can_manage || !s.fixed {
         return Ok(Vec::new());
     }
-    state
+    Ok(state
         .store
         .elevator_payments(ctx.actor()?, s.project_id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))
+        .await?)
 }
 
 #[derive(Deserialize, Default)]
@@ -711,11 +698,7 @@ async fn pay(
             "fl_payment_saved",
         )),
         Err(e @ ServiceError::Invalid(_)) => {
-            let s = state
-                .store
-                .elevator_shares(actor, id, ctx.lang)
-                .await
-                .map_err(|e| ctx.err(e))?;
+            let s = state.store.elevator_shares(actor, id, ctx.lang).await?;
             let payments = payments_to_void(&state, &ctx, &s).await?;
             let (t, c) = chrome(&ctx);
             let page = SharesPage {
@@ -729,7 +712,7 @@ async fn pay(
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(e) => Err(ctx.err(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -755,8 +738,7 @@ async fn void_payment(
             &VoidInput { reason: f.reason },
             ctx.lang,
         )
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     Ok(Redirect::to(&format!("/elevators/{id}/shares#void")).into_response())
 }
 
@@ -806,8 +788,7 @@ async fn bills(
     let mut bills = state
         .store
         .elevator_bills(ctx.actor()?, id, None, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let reminders = q.owing == "1";
     if reminders {
         bills.retain(|b| b.line.outstanding > 0);
@@ -838,8 +819,7 @@ async fn compound_bills(
     let bills = state
         .store
         .compound_elevator_bills(ctx.actor()?, id, reminders, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let (t, c) = chrome(&ctx);
     let back_label = t.s("ev_board");
     Ok(BillsPage {
@@ -863,8 +843,7 @@ async fn bill(
     let b = state
         .store
         .elevator_bill(ctx.actor()?, id, hid, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let (t, c) = chrome(&ctx);
     let back_label = t.s("ev_share_table");
     Ok(BillsPage {

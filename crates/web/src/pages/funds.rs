@@ -78,8 +78,7 @@ async fn accounts(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let v = state
         .store
         .fund_accounts(ctx.actor()?, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let (t, c) = chrome(&ctx);
     let f = AccountForm {
         kind: "maintenance".into(),
@@ -121,11 +120,7 @@ async fn create(
     match result {
         Ok(a) => Ok(Redirect::to(&format!("/funds/{}", a.id)).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
-            let v = state
-                .store
-                .fund_accounts(actor, id, ctx.lang)
-                .await
-                .map_err(|e| ctx.err(e))?;
+            let v = state.store.fund_accounts(actor, id, ctx.lang).await?;
             let (t, c) = chrome(&ctx);
             let page = AccountsPage {
                 t,
@@ -136,7 +131,7 @@ async fn create(
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(e) => Err(ctx.err(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -209,9 +204,7 @@ fn account_page(ctx: &Ctx, v: AccountView, f: Option<EntryForm>) -> AccountPage 
 async fn account(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<LedgerQuery>) -> PageResult {
     let actor = ctx.actor()?;
     if let Some(format) = q.format.as_deref() {
-        let all = super::all_pages(|p| state.store.fund_ledger(actor, id, p, ctx.lang))
-            .await
-            .map_err(|e| ctx.err(e))?;
+        let all = super::all_pages(|p| state.store.fund_ledger(actor, id, p, ctx.lang)).await?;
         let t = T::new(ctx.lang, false);
         let headers = [
             t.s("fd_date"),
@@ -247,14 +240,12 @@ async fn account(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<LedgerQuery>
                 ]
             })
             .collect();
-        return super::sheet_download(&ctx, format, t.s("fd_entries"), &headers, &rows)
-            .map_err(|e| ctx.err(e));
+        return super::sheet_download(&ctx, format, t.s("fd_entries"), &headers, &rows);
     }
     let v = state
         .store
         .fund_account(actor, id, PageRequest::new(q.page, None), ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     Ok(account_page(&ctx, v, None).into_response())
 }
 
@@ -266,13 +257,12 @@ async fn reshow_account(
     err: ServiceError,
 ) -> PageResult {
     if !matches!(err, ServiceError::Invalid(_)) {
-        return Err(ctx.err(err));
+        return Err(err.into());
     }
     let v = state
         .store
         .fund_account(ctx.actor()?, id, PageRequest::default(), ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let mut page = account_page(ctx, v, f);
     page.errors = FormErrors::new(&err, ctx.lang);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -423,7 +413,6 @@ fn statement_sheet(ctx: &Ctx, s: &StatementView, format: &str) -> PageResult {
         &[t.s("fd_section"), t.s("fd_item"), t.s("fd_amount_yuan")],
         &rows,
     )
-    .map_err(|e| ctx.err(e))
 }
 
 async fn statement(
@@ -447,8 +436,7 @@ async fn statement(
             let s = state
                 .store
                 .fund_statement(ctx.actor()?, id, &PeriodInput::default(), ctx.lang)
-                .await
-                .map_err(|e| ctx.err(e))?;
+                .await?;
             let (t, c) = chrome(&ctx);
             return Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -461,7 +449,7 @@ async fn statement(
             )
                 .into_response());
         }
-        Err(e) => return Err(ctx.err(e)),
+        Err(e) => return Err(e.into()),
     };
     if let Some(format) = q.format.as_deref() {
         return statement_sheet(&ctx, &s, format);
@@ -509,8 +497,7 @@ async fn post_statement(
             let s = state
                 .store
                 .fund_statement(actor, id, &period, ctx.lang)
-                .await
-                .map_err(|e| ctx.err(e))?;
+                .await?;
             let (t, c) = chrome(&ctx);
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -523,7 +510,7 @@ async fn post_statement(
             )
                 .into_response())
         }
-        Err(e) => Err(ctx.err(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -536,8 +523,7 @@ async fn posted(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<FormatQuery>)
     let s = state
         .store
         .posted_fund_statement(ctx.actor()?, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     if let Some(format) = q.format.as_deref() {
         return statement_sheet(&ctx, &s, format);
     }

@@ -38,11 +38,7 @@ struct ListPage {
 }
 
 async fn list(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let g = state
-        .store
-        .grids(ctx.actor()?, id)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let g = state.store.grids(ctx.actor()?, id).await?;
     let (t, c) = chrome(&ctx);
     Ok(ListPage {
         t,
@@ -78,7 +74,7 @@ async fn create(
     match state.store.create_grid(actor, id, &input, ctx.lang).await {
         Ok(g) => Ok(Redirect::to(&format!("/grids/{}", g.id)).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
-            let g = state.store.grids(actor, id).await.map_err(|e| ctx.err(e))?;
+            let g = state.store.grids(actor, id).await?;
             let (t, c) = chrome(&ctx);
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -91,7 +87,7 @@ async fn create(
             )
                 .into_response())
         }
-        Err(e) => Err(ctx.err(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -121,11 +117,7 @@ fn show_page(ctx: &Ctx, g: GridView, errors: FormErrors) -> ShowPage {
 }
 
 async fn show(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let g = state
-        .store
-        .grid(ctx.actor()?, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let g = state.store.grid(ctx.actor()?, id, ctx.lang).await?;
     Ok(show_page(&ctx, g, FormErrors::default()).into_response())
 }
 
@@ -139,18 +131,14 @@ async fn done(
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/grids/{id}")).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
-            let g = state
-                .store
-                .grid(ctx.actor()?, id, ctx.lang)
-                .await
-                .map_err(|e| ctx.err(e))?;
+            let g = state.store.grid(ctx.actor()?, id, ctx.lang).await?;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 show_page(ctx, g, FormErrors::new(&e, ctx.lang)),
             )
                 .into_response())
         }
-        Err(e) => Err(ctx.err(e)),
+        Err(e) => Err(e.into()),
     }
 }
 

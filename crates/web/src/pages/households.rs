@@ -77,7 +77,7 @@ fn households_sheet(ctx: &Ctx, format: &str, rows: Vec<HouseholdRow>) -> PageRes
             ]
         })
         .collect();
-    super::sheet_download(ctx, format, &name, &headers, &rows).map_err(|e| ctx.err(e))
+    super::sheet_download(ctx, format, &name, &headers, &rows)
 }
 
 #[derive(Template, WebTemplate)]
@@ -96,16 +96,13 @@ async fn search(state: State, ctx: Ctx, Q(q): Q<SearchQuery>) -> PageResult {
     let actor = ctx.actor()?;
     let term = q.q.unwrap_or_default();
     if let Some(format) = q.format.as_deref() {
-        let all = super::all_pages(|p| state.store.search_households(actor, &term, p))
-            .await
-            .map_err(|e| ctx.err(e))?;
+        let all = super::all_pages(|p| state.store.search_households(actor, &term, p)).await?;
         return households_sheet(&ctx, format, all);
     }
     let list = state
         .store
         .search_households(actor, &term, PageRequest::new(q.page, None))
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let (t, c) = chrome(&ctx);
     let base = pager_base("/search", &[("q", term.clone())]);
     Ok(List {
@@ -130,21 +127,13 @@ async fn compound_households(
     let term = q.q.unwrap_or_default();
     let s = &state.store;
     if let Some(format) = q.format.as_deref() {
-        let all = super::all_pages(|p| s.list_households(actor, id, Some(&term), p))
-            .await
-            .map_err(|e| ctx.err(e))?;
+        let all = super::all_pages(|p| s.list_households(actor, id, Some(&term), p)).await?;
         return households_sheet(&ctx, format, all);
     }
     let list = s
         .list_households(actor, id, Some(&term), PageRequest::new(q.page, None))
-        .await
-        .map_err(|e| ctx.err(e))?;
-    let name = s
-        .compound(actor, id)
-        .await
-        .map_err(|e| ctx.err(e))?
-        .compound
-        .name;
+        .await?;
+    let name = s.compound(actor, id).await?.compound.name;
     let (t, c) = chrome(&ctx);
     let action = format!("/compounds/{id}/households");
     let base = pager_base(&action, &[("q", term.clone())]);
@@ -175,33 +164,20 @@ struct Household {
 
 async fn household(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<PageQuery>) -> PageResult {
     let actor = ctx.actor()?;
-    let v = state
-        .store
-        .household(actor, id)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    let links = state
-        .store
-        .household_links(actor, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let v = state.store.household(actor, id).await?;
+    let links = state.store.household_links(actor, id, ctx.lang).await?;
     let history = if v.can.personal {
         Some(
             state
                 .store
                 .household_history(actor, id, PageRequest::new(p.page, Some(20)))
-                .await
-                .map_err(|e| ctx.err(e))?,
+                .await?,
         )
     } else {
         None
     };
     let to_link = if v.can.invite {
-        state
-            .store
-            .accounts_to_link(actor, id)
-            .await
-            .map_err(|e| ctx.err(e))?
+        state.store.accounts_to_link(actor, id).await?
     } else {
         Vec::new()
     };
@@ -278,9 +254,8 @@ async fn new_household_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageRe
     let unit = state
         .store
         .unit(ctx.actor()?, id, PageRequest::new(None, Some(1)))
-        .await
-        .map_err(|e| ctx.err(e))?;
-    super::may_submit(&ctx, unit.can.create_household)?;
+        .await?;
+    super::may_submit(unit.can.create_household)?;
     let t = T::new(ctx.lang, ctx.large_text);
     Ok(household_form(
         &ctx,
@@ -324,12 +299,8 @@ async fn new_household(
 
 async fn edit_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let v = state
-        .store
-        .household(actor, id)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    super::may_submit(&ctx, v.can.edit)?;
+    let v = state.store.household(actor, id).await?;
+    super::may_submit(v.can.edit)?;
     let h = v.household;
     let f = HouseholdForm {
         floor: h.floor.to_string(),
@@ -400,11 +371,7 @@ async fn set_unsold(
         developer_unsold: Some(f.developer_unsold),
         ..HouseholdPatch::default()
     };
-    state
-        .store
-        .update_household(actor, id, &patch)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    state.store.update_household(actor, id, &patch).await?;
     Ok(Redirect::to(&format!("/households/{id}")).into_response())
 }
 
@@ -422,17 +389,9 @@ async fn move_form(
     id: i64,
 ) -> Result<SimpleForm, crate::error::WebError> {
     let actor = ctx.actor()?;
-    let v = state
-        .store
-        .household(actor, id)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    super::may_submit(ctx, v.can.move_household)?;
-    let units = state
-        .store
-        .compound_units(v.household.compound_id)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let v = state.store.household(actor, id).await?;
+    super::may_submit(v.can.move_household)?;
+    let units = state.store.compound_units(v.household.compound_id).await?;
     let (t, c) = chrome(ctx);
     let mut unit = F::new(
         &t,

@@ -40,21 +40,9 @@ struct List {
 
 async fn list(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let meetings = state
-        .store
-        .list_meetings(actor, id)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    let v = state
-        .store
-        .compound(actor, id)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    let can_manage = state
-        .store
-        .may_manage_decisions(actor, id)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let meetings = state.store.list_meetings(actor, id).await?;
+    let v = state.store.compound(actor, id).await?;
+    let can_manage = state.store.may_manage_decisions(actor, id).await?;
     let (t, c) = chrome(&ctx);
     Ok(List {
         t,
@@ -158,11 +146,7 @@ async fn form_page(
     input: &MeetingInput,
 ) -> Result<FormPage, WebError> {
     let actor = ctx.actor()?;
-    let v = state
-        .store
-        .compound(actor, compound_id)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let v = state.store.compound(actor, compound_id).await?;
     let keep: Vec<i64> = meeting
         .iter()
         .flat_map(|m| m.items.iter().map(|i| i.proposal_id))
@@ -170,8 +154,7 @@ async fn form_page(
     let choices = state
         .store
         .agenda_choices(actor, compound_id, &keep, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let (t, c) = chrome(ctx);
     Ok(FormPage {
         t,
@@ -196,19 +179,14 @@ fn refused(mut page: FormPage, e: ServiceError, ctx: &Ctx) -> PageResult {
             page.errors = FormErrors::new(&e, ctx.lang);
             Ok((StatusCode::CONFLICT, page).into_response())
         }
-        e => Err(ctx.err(e)),
+        e => Err(e.into()),
     }
 }
 
 async fn new_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    if !state
-        .store
-        .may_manage_decisions(actor, id)
-        .await
-        .map_err(|e| ctx.err(e))?
-    {
-        return Err(ctx.err(ServiceError::Forbidden));
+    if !state.store.may_manage_decisions(actor, id).await? {
+        return Err(ServiceError::Forbidden.into());
     }
     let input = MeetingInput {
         held_on: super::today_plus(&ctx, 0),
@@ -240,11 +218,7 @@ async fn create(
 /// The meeting; for those who run decisions, the form to record it below.
 async fn page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let m = state
-        .store
-        .meeting(actor, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let m = state.store.meeting(actor, id, ctx.lang).await?;
     let input = MeetingInput {
         title: m.title.clone(),
         held_on: m.held_on.clone(),
@@ -281,11 +255,7 @@ async fn update(
     {
         Ok(_) => Ok(Redirect::to(&format!("/meetings/{id}")).into_response()),
         Err(e) => {
-            let m = state
-                .store
-                .meeting(actor, id, ctx.lang)
-                .await
-                .map_err(|e| ctx.err(e))?;
+            let m = state.store.meeting(actor, id, ctx.lang).await?;
             let compound_id = m.compound_id;
             refused(
                 form_page(&state, &ctx, compound_id, Some(m), &input).await?,
@@ -308,11 +278,7 @@ struct Minutes {
 /// a signature line), the minutes.
 async fn minutes(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let m = state
-        .store
-        .meeting(actor, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let m = state.store.meeting(actor, id, ctx.lang).await?;
     let (t, c) = chrome(&ctx);
     Ok(Minutes { t, c, m }.into_response())
 }

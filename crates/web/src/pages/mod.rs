@@ -99,9 +99,7 @@ struct NotFound {
 
 pub async fn not_found(ctx: Ctx) -> Response {
     if ctx.json {
-        return ctx
-            .err(ServiceError::NotFound { entity: "page" })
-            .into_response();
+        return WebError::from(ServiceError::NotFound { entity: "page" }).into_response();
     }
     let t = T::new(ctx.lang, ctx.large_text);
     (
@@ -167,11 +165,11 @@ pub fn local_target(back: &str) -> String {
 }
 
 /// A form page is shown only to whom may submit it: others get 403, not a form that would.
-pub fn may_submit(ctx: &Ctx, allowed: bool) -> Result<(), WebError> {
+pub fn may_submit(allowed: bool) -> Result<(), WebError> {
     if allowed {
         Ok(())
     } else {
-        Err(ctx.err(ServiceError::Forbidden))
+        Err(ServiceError::Forbidden.into())
     }
 }
 
@@ -245,7 +243,7 @@ pub struct SimpleForm {
 /// that are not about input (forbidden, stale, …) are listed too.
 pub fn reshow(mut form: SimpleForm, err: ServiceError, lang: Lang) -> PageResult {
     if !FormErrors::reshows(&err) {
-        return Err(WebError::new(err, lang, false));
+        return Err(err.into());
     }
     // The service's names for what these forms call otherwise.
     let mut errors = FormErrors::new(&err, lang).renamed("person_name", "name");
@@ -296,7 +294,7 @@ pub fn sheet_download(
     name: &str,
     headers: &[&str],
     rows: &[Vec<String>],
-) -> Result<Response, ServiceError> {
+) -> PageResult {
     let (bytes, content_type, ext) = match format {
         "csv" => (
             linli_store::sheet::csv_table(headers, rows)?,
@@ -309,10 +307,7 @@ pub fn sheet_download(
             "xlsx",
         ),
         _ => {
-            return Err(ServiceError::invalid(
-                "format",
-                linli_domain::Invalid::BadChoice,
-            ));
+            return Err(ServiceError::invalid("format", linli_domain::Invalid::BadChoice).into());
         }
     };
     Ok(voting::download(

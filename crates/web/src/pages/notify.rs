@@ -3,6 +3,7 @@
 
 use super::{Chrome, PageResult, chrome};
 use crate::ctx::Ctx;
+use crate::error::WebError;
 use crate::form::{CsrfForm, Q};
 use crate::form_errors::FormErrors;
 use crate::i18n::T;
@@ -67,11 +68,7 @@ fn prefs_view(ctx: &Ctx, prefs: NotifyPrefsView, saved: bool, errors: FormErrors
 }
 
 async fn prefs_page(state: State, ctx: Ctx) -> PageResult {
-    let prefs = state
-        .store
-        .notify_prefs(ctx.actor()?)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let prefs = state.store.notify_prefs(ctx.actor()?).await?;
     Ok(prefs_view(&ctx, prefs, false, FormErrors::default()).into_response())
 }
 
@@ -80,11 +77,7 @@ async fn save_prefs(state: State, ctx: Ctx, CsrfForm(f): CsrfForm<NotifyPrefsInp
     match state.store.set_notify_prefs(actor, &f, ctx.lang).await {
         Ok(prefs) => Ok(prefs_view(&ctx, prefs, true, FormErrors::default()).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
-            let mut prefs = state
-                .store
-                .notify_prefs(actor)
-                .await
-                .map_err(|e| ctx.err(e))?;
+            let mut prefs = state.store.notify_prefs(actor).await?;
             prefs.channel = f.channel.clone();
             prefs.email = f.email.clone();
             Ok((
@@ -93,7 +86,7 @@ async fn save_prefs(state: State, ctx: Ctx, CsrfForm(f): CsrfForm<NotifyPrefsInp
             )
                 .into_response())
         }
-        Err(e) => Err(ctx.err(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -110,11 +103,7 @@ struct Unsubscribe {
 /// The stop link opens a page with one button (a link alone must not change anything: mail
 /// scanners open links).
 async fn unsubscribe_page(state: State, ctx: Ctx, Path(token): Path<String>) -> PageResult {
-    let known = state
-        .store
-        .unsubscribe_token_known(&token)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let known = state.store.unsubscribe_token_known(&token).await?;
     let (t, c) = chrome(&ctx);
     let status = if known {
         StatusCode::OK
@@ -143,11 +132,7 @@ async fn unsubscribe(
     Path(token): Path<String>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
-    let done = state
-        .store
-        .unsubscribe(&token)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let done = state.store.unsubscribe(&token).await?;
     let (t, c) = chrome(&ctx);
     let status = if done {
         StatusCode::OK
@@ -187,8 +172,7 @@ async fn deliveries(state: State, ctx: Ctx, Q(q): Q<DeliveryQuery>) -> PageResul
     let rows = state
         .store
         .deliveries(ctx.actor()?, q.state.as_deref(), 200)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let (t, c) = chrome(&ctx);
     Ok(Deliveries {
         t,
@@ -201,23 +185,15 @@ async fn deliveries(state: State, ctx: Ctx, Q(q): Q<DeliveryQuery>) -> PageResul
 }
 
 async fn data_json(state: State, ctx: Ctx) -> PageResult {
-    let data = state
-        .store
-        .my_data(ctx.actor()?)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    let body =
-        serde_json::to_vec_pretty(&data).map_err(|e| ctx.err(ServiceError::Internal(e.into())))?;
+    let data = state.store.my_data(ctx.actor()?).await?;
+    let body = serde_json::to_vec_pretty(&data)
+        .map_err(|e| WebError::from(ServiceError::Internal(e.into())))?;
     Ok(download(body, "application/json", "linli-my-data.json"))
 }
 
 async fn data_xlsx(state: State, ctx: Ctx) -> PageResult {
-    let data = state
-        .store
-        .my_data(ctx.actor()?)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    let body = linli_store::delivery::personal::xlsx(&data).map_err(|e| ctx.err(e))?;
+    let data = state.store.my_data(ctx.actor()?).await?;
+    let body = linli_store::delivery::personal::xlsx(&data)?;
     Ok(download(
         body,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -253,11 +229,7 @@ async fn anonymise(
     Q(q): Q<Back>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
-    state
-        .store
-        .anonymise_person(ctx.actor()?, id)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    state.store.anonymise_person(ctx.actor()?, id).await?;
     let to = q
         .back
         .map(|h| format!("/households/{h}"))

@@ -48,11 +48,7 @@ struct PersonPage {
 
 /// A person's page: their flats, other records of the same name, merges.
 async fn person_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state
-        .store
-        .person(ctx.actor()?, id)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let v = state.store.person(ctx.actor()?, id).await?;
     let (t, c) = chrome(&ctx);
     Ok(PersonPage { t, c, v }.into_response())
 }
@@ -63,11 +59,7 @@ async fn merge(
     Ids(id): Ids<i64>,
     CsrfForm(f): CsrfForm<linli_store::registry::MergeInput>,
 ) -> PageResult {
-    state
-        .store
-        .merge_people(ctx.actor()?, id, &f)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    state.store.merge_people(ctx.actor()?, id, &f).await?;
     Ok(Redirect::to(&format!("/people/{id}")).into_response())
 }
 
@@ -77,11 +69,7 @@ async fn split(
     Ids(id): Ids<i64>,
     CsrfForm(f): CsrfForm<linli_store::registry::SplitInput>,
 ) -> PageResult {
-    state
-        .store
-        .split_person(ctx.actor()?, id, &f)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    state.store.split_person(ctx.actor()?, id, &f).await?;
     Ok(Redirect::to(&format!("/people/{id}")).into_response())
 }
 
@@ -120,12 +108,8 @@ async fn people_forms(
     ctx: &Ctx,
     household: i64,
 ) -> Result<(), crate::error::WebError> {
-    let v = state
-        .store
-        .household(ctx.actor()?, household)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    super::may_submit(ctx, v.can.people)
+    let v = state.store.household(ctx.actor()?, household).await?;
+    super::may_submit(v.can.people)
 }
 
 async fn owner_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
@@ -156,11 +140,7 @@ async fn remove_owner(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
     let actor = ctx.actor()?;
-    state
-        .store
-        .remove_owner(actor, id, oid)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    state.store.remove_owner(actor, id, oid).await?;
     Ok(Redirect::to(&back(id)).into_response())
 }
 
@@ -171,11 +151,7 @@ async fn set_voter(
     CsrfForm(f): CsrfForm<VoterInput>,
 ) -> PageResult {
     let actor = ctx.actor()?;
-    state
-        .store
-        .set_voter(actor, id, &f)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    state.store.set_voter(actor, id, &f).await?;
     Ok(Redirect::to(&back(id)).into_response())
 }
 
@@ -297,11 +273,7 @@ async fn link_person(
     let input = linli_store::persons::LinkPersonInput {
         person_id: f.person_id,
     };
-    state
-        .store
-        .link_account_person(actor, aid, &input)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    state.store.link_account_person(actor, aid, &input).await?;
     Ok(Redirect::to(&back(id)).into_response())
 }
 
@@ -332,13 +304,8 @@ async fn invite(
     let issued = state
         .store
         .issue_invite(actor, id, &f.role, f.person_id)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    let v = state
-        .store
-        .household(actor, id)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
+    let v = state.store.household(actor, id).await?;
     let claim_url = state.absolute(&headers, &format!("/claim?code={}", issued.code));
     let qr_svg = super::qr_svg(&claim_url, 200);
     let valid_until = super::china_date(issued.expires_at);

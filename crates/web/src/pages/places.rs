@@ -90,9 +90,7 @@ async fn compounds(state: State, ctx: Ctx, Q(q): Q<ListQuery>) -> PageResult {
         region: None,
     };
     if let Some(format) = q.format.as_deref() {
-        let all = super::all_pages(|p| state.store.list_compounds(actor, &filter, p))
-            .await
-            .map_err(|e| ctx.err(e))?;
+        let all = super::all_pages(|p| state.store.list_compounds(actor, &filter, p)).await?;
         let t = T::new(ctx.lang, false);
         let headers = [
             t.s("name"),
@@ -115,14 +113,12 @@ async fn compounds(state: State, ctx: Ctx, Q(q): Q<ListQuery>) -> PageResult {
                 ]
             })
             .collect();
-        return super::sheet_download(&ctx, format, t.s("compounds"), &headers, &rows)
-            .map_err(|e| ctx.err(e));
+        return super::sheet_download(&ctx, format, t.s("compounds"), &headers, &rows);
     }
     let list = state
         .store
         .list_compounds(actor, &filter, PageRequest::new(q.page, None))
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let (t, c) = chrome(&ctx);
     let (qs, mode) = (q.q.unwrap_or_default(), q.mode.unwrap_or_default());
     let three_no = q.three_no == Some(true);
@@ -164,11 +160,7 @@ struct Region {
 
 async fn region(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<PageQuery>) -> PageResult {
     let actor = ctx.actor()?;
-    let v = state
-        .store
-        .region(actor, id, p.req())
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let v = state.store.region(actor, id, p.req()).await?;
     let (t, c) = chrome(&ctx);
     Ok(Region {
         t,
@@ -190,11 +182,7 @@ struct Compound {
 
 async fn compound(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let v = state
-        .store
-        .compound(actor, id)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let v = state.store.compound(actor, id).await?;
     let history = if v.can.personal {
         state
             .store
@@ -281,7 +269,7 @@ fn compound_form_page(
         Some(e @ (ServiceError::Invalid(_) | ServiceError::Stale { .. })) => {
             FormErrors::new(&e, ctx.lang)
         }
-        Some(e) => return Err(ctx.err(e)),
+        Some(e) => return Err(e.into()),
         None => FormErrors::default(),
     };
     let status = if errors.is_empty() {
@@ -317,10 +305,9 @@ async fn new_compound_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageRes
     let v = state
         .store
         .region(actor, id, PageRequest::new(None, Some(1)))
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     if !v.can_create_compound {
-        return Err(ctx.err(ServiceError::Forbidden));
+        return Err(ServiceError::Forbidden.into());
     }
     let t = T::new(ctx.lang, ctx.large_text);
     compound_form_page(
@@ -356,13 +343,9 @@ async fn new_compound(
 
 async fn edit_compound_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let v = state
-        .store
-        .compound(actor, id)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let v = state.store.compound(actor, id).await?;
     if !v.can.structure {
-        return Err(ctx.err(ServiceError::Forbidden));
+        return Err(ServiceError::Forbidden.into());
     }
     let p = v.compound;
     let f = CompoundForm {
@@ -424,12 +407,8 @@ fn building_form(ctx: &Ctx, compound_id: i64, f: &NameForm) -> SimpleForm {
 }
 
 async fn new_building_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state
-        .store
-        .compound(ctx.actor()?, id)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    super::may_submit(&ctx, v.can.structure)?;
+    let v = state.store.compound(ctx.actor()?, id).await?;
+    super::may_submit(v.can.structure)?;
     Ok(building_form(&ctx, id, &NameForm::default()).into_response())
 }
 
@@ -461,11 +440,7 @@ struct Building {
 
 async fn building(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let v = state
-        .store
-        .building(actor, id)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let v = state.store.building(actor, id).await?;
     let (t, c) = chrome(&ctx);
     Ok(Building { t, c, v }.into_response())
 }
@@ -487,12 +462,8 @@ fn unit_form(ctx: &Ctx, building_id: i64, f: &NameForm) -> SimpleForm {
 }
 
 async fn new_unit_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state
-        .store
-        .building(ctx.actor()?, id)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    super::may_submit(&ctx, v.can.structure)?;
+    let v = state.store.building(ctx.actor()?, id).await?;
+    super::may_submit(v.can.structure)?;
     Ok(unit_form(&ctx, id, &NameForm::default()).into_response())
 }
 
@@ -530,11 +501,7 @@ struct Unit {
 
 async fn unit(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<PageQuery>) -> PageResult {
     let actor = ctx.actor()?;
-    let v = state
-        .store
-        .unit(actor, id, p.req())
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let v = state.store.unit(actor, id, p.req()).await?;
     let (t, c) = chrome(&ctx);
     Ok(Unit {
         t,

@@ -69,9 +69,8 @@ async fn list(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ListQuery>) -> 
             PageRequest::new(q.page, None),
             ctx.lang,
         )
-        .await
-        .map_err(|e| ctx.err(e))?;
-    let compound = s.compound(actor, id).await.map_err(|e| ctx.err(e))?;
+        .await?;
+    let compound = s.compound(actor, id).await?;
     let (t, c) = chrome(&ctx);
     let base = pager_base(
         &format!("/compounds/{id}/proposals"),
@@ -139,22 +138,13 @@ struct NewPage {
 
 async fn new_form(state: &AppState, ctx: &Ctx, id: i64, f: NewForm) -> Result<NewPage, WebError> {
     let actor = ctx.actor()?;
-    let v = state
-        .store
-        .compound(actor, id)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let v = state.store.compound(actor, id).await?;
     let (t, c) = chrome(ctx);
     let mut scopes = vec![(
         format!("compound:{id}"),
         format!("{}（{}）", v.compound.name, t.s("whole_compound")),
     )];
-    for (uid, name) in state
-        .store
-        .compound_units(id)
-        .await
-        .map_err(|e| ctx.err(e))?
-    {
+    for (uid, name) in state.store.compound_units(id).await? {
         scopes.push((format!("unit:{uid}"), name));
     }
     for b in &v.buildings {
@@ -226,7 +216,7 @@ async fn create(
             page.errors = FormErrors::new(&e, ctx.lang).renamed("scope_id", "scope");
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(e) => Err(ctx.err(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -296,7 +286,7 @@ pub(super) async fn refused(
     err: ServiceError,
 ) -> PageResult {
     if !FormErrors::reshows(&err) {
-        return Err(ctx.err(err));
+        return Err(err.into());
     }
     let refused = Refused {
         form: form.to_string(),
@@ -315,26 +305,22 @@ async fn proposal_page(
 ) -> Result<Page, WebError> {
     let actor = ctx.actor()?;
     let s = &state.store;
-    let p = s
-        .proposal(actor, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    let comments = s.comments(actor, id).await.map_err(|e| ctx.err(e))?;
+    let p = s.proposal(actor, id, ctx.lang).await?;
+    let comments = s.comments(actor, id).await?;
     let shows_tally = match p.stage.as_str() {
         "voting" => p.can.manage || p.can.record_ballots,
         "draft" | "deliberation" | "withdrawn" => false,
         _ => true,
     };
     let tally = if shows_tally {
-        Some(s.tally(actor, id, ctx.lang).await.map_err(|e| ctx.err(e))?)
+        Some(s.tally(actor, id, ctx.lang).await?)
     } else {
         None
     };
-    let mine = s.my_ballot(actor, id).await.map_err(|e| ctx.err(e))?;
+    let mine = s.my_ballot(actor, id).await?;
     let not_voter = s
         .why_not_voter(actor, id)
-        .await
-        .map_err(|e| ctx.err(e))?
+        .await?
         .map(|e| e.error.message(ctx.lang));
     let (t, c) = chrome(ctx);
     let choices = Choice::ALL
@@ -342,12 +328,12 @@ async fn proposal_page(
         .map(|ch| (ch.as_str(), ch.label(ctx.lang)))
         .collect();
     let today = super::today_plus(ctx, 14);
-    let f = s.follow_up(actor, id).await.map_err(|e| ctx.err(e))?;
+    let f = s.follow_up(actor, id).await?;
     let concerns = Concern::ALL
         .iter()
         .map(|x| (x.as_str(), x.label(ctx.lang)))
         .collect();
-    let files = s.proposal_files(actor, id).await.map_err(|e| ctx.err(e))?;
+    let files = s.proposal_files(actor, id).await?;
     Ok(Page {
         t,
         c,
@@ -403,11 +389,7 @@ async fn support(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
     let actor = ctx.actor()?;
-    state
-        .store
-        .support_proposal(actor, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    state.store.support_proposal(actor, id, ctx.lang).await?;
     Ok(Redirect::to(&format!("/proposals/{id}")).into_response())
 }
 

@@ -4,6 +4,7 @@
 
 use super::{Chrome, PageResult, chrome};
 use crate::ctx::Ctx;
+use crate::error::WebError;
 use crate::form::{CsrfForm, CsrfMultipart, Ids};
 use crate::form_errors::FormErrors;
 use crate::i18n::T;
@@ -17,7 +18,7 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use linli_domain::rating::{ItemKind, Party, Rubric};
 use linli_store::ServiceError;
-use linli_store::files::{MAX_FILE_BYTES, Purpose};
+use linli_store::files::MAX_FILE_BYTES;
 use linli_store::ratings::*;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -73,11 +74,10 @@ async fn index_page(
 ) -> Result<IndexPage, crate::error::WebError> {
     let actor = ctx.actor()?;
     let s = &state.store;
-    let e = |e| ctx.err(e);
-    let months = s.rating_months(actor, id).await.map_err(e)?;
-    let panel = s.panel(actor, id, ctx.lang).await.map_err(e)?;
-    let rubrics = s.rubrics(actor, id).await.map_err(e)?;
-    let manage = s.can_manage_rating(actor, id).await.map_err(e)?;
+    let months = s.rating_months(actor, id).await?;
+    let panel = s.panel(actor, id, ctx.lang).await?;
+    let rubrics = s.rubrics(actor, id).await?;
+    let manage = s.can_manage_rating(actor, id).await?;
     let passed = if manage && !rubrics.is_empty() {
         s.list_proposals(
             actor,
@@ -86,8 +86,7 @@ async fn index_page(
             linli_domain::PageRequest::new(None, Some(linli_domain::PageRequest::MAX_SIZE)),
             ctx.lang,
         )
-        .await
-        .map_err(e)?
+        .await?
         .items
         .into_iter()
         .map(|p| (p.id, p.title))
@@ -153,7 +152,7 @@ async fn after<T>(
             index_page(state, ctx, id, FormErrors::new(&e, ctx.lang)).await?,
         )
             .into_response()),
-        Err(e) => Err(ctx.err(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -233,7 +232,7 @@ async fn amend(
                     return Ok(Redirect::to(&format!("/compounds/{id}/rating")).into_response());
                 }
                 Err(e @ ServiceError::Invalid(_)) => vec![e.message(ctx.lang)],
-                Err(e) => return Err(ctx.err(e)),
+                Err(e) => return Err(e.into()),
             }
         }
         (p, r) => p.err().into_iter().chain(r.err()).collect(),
@@ -340,11 +339,7 @@ async fn month(
     Ids(id): Ids<i64>,
     crate::form::Q(q): crate::form::Q<SavedQuery>,
 ) -> PageResult {
-    let m = state
-        .store
-        .rating_month(ctx.actor()?, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let m = state.store.rating_month(ctx.actor()?, id, ctx.lang).await?;
     let (t, chrome) = chrome(&ctx);
     Ok(MonthPage {
         t,
@@ -368,11 +363,7 @@ struct NoticePage {
 }
 
 async fn notice(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let m = state
-        .store
-        .rating_month(ctx.actor()?, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let m = state.store.rating_month(ctx.actor()?, id, ctx.lang).await?;
     let (t, chrome) = chrome(&ctx);
     Ok(NoticePage {
         t,
@@ -403,11 +394,7 @@ async fn close(
     {
         Ok(_) => Ok(Redirect::to(&format!("/rating/months/{id}")).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
-            let m = state
-                .store
-                .rating_month(actor, id, ctx.lang)
-                .await
-                .map_err(|e| ctx.err(e))?;
+            let m = state.store.rating_month(actor, id, ctx.lang).await?;
             let (t, chrome) = chrome(&ctx);
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -421,7 +408,7 @@ async fn close(
             )
                 .into_response())
         }
-        Err(e) => Err(ctx.err(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -530,29 +517,20 @@ async fn sheet_form(
     saved: Option<i64>,
 ) -> Result<SheetPage, crate::error::WebError> {
     let actor = ctx.actor()?;
-    let m = state
-        .store
-        .rating_month(actor, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    let rubric = state
-        .store
-        .month_rubric(actor, id)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let m = state.store.rating_month(actor, id, ctx.lang).await?;
+    let rubric = state.store.month_rubric(actor, id).await?;
     let unit_name = m
         .units
         .iter()
         .find(|u| u.unit_id == unit)
         .map(|u| u.name.clone())
-        .ok_or_else(|| ctx.err(ServiceError::NotFound { entity: "unit" }))?;
+        .ok_or_else(|| WebError::from(ServiceError::NotFound { entity: "unit" }))?;
     let volunteer_hours = match linli_domain::rating::Month::parse(&m.month) {
         Ok(month) => {
             let minutes = state
                 .store
                 .unit_volunteer_minutes(actor, unit, month)
-                .await
-                .map_err(|e| ctx.err(e))?;
+                .await?;
             linli_domain::volunteers::format_minutes(minutes, ctx.lang)
         }
         Err(_) => String::new(),
@@ -601,7 +579,7 @@ async fn submit(
     state: State,
     ctx: Ctx,
     Ids((id, unit)): Ids<(i64, i64)>,
-    form: CsrfMultipart,
+    mut form: CsrfMultipart,
 ) -> PageResult {
     let actor = ctx.actor()?;
     let s = &state.store;
@@ -612,43 +590,25 @@ async fn submit(
         .map(String::from)
         .collect();
     let note = form.text("note");
-    let result = async {
-        let m = s.rating_month(actor, id, ctx.lang).await?;
-        let evidence_id = match form.file {
-            Some((name, bytes)) => Some(
-                s.save_file(actor, m.compound_id, Purpose::Evidence, &name, bytes)
-                    .await?
-                    .id,
-            ),
-            None => None,
-        };
-        let marks = ticked
-            .iter()
-            .map(|c| MarkInput {
-                item: c.clone(),
-                note: String::new(),
-                evidence_id,
-            })
-            .collect();
-        s.submit_sheet(
-            actor,
-            id,
-            &SheetInput {
-                unit_id: unit,
-                marks,
-                note: note.clone(),
-            },
-            ctx.lang,
-        )
-        .await
-    }
-    .await;
+    let marks = ticked
+        .iter()
+        .map(|c| MarkInput {
+            item: c.clone(),
+            note: String::new(),
+            evidence_id: None,
+        })
+        .collect();
+    let sheet = SheetInput {
+        unit_id: unit,
+        marks,
+        note: note.clone(),
+    };
+    let result = s
+        .submit_sheet_with(actor, id, &sheet, ctx.lang, form.take_file())
+        .await;
     match result {
         Ok(_) => {
-            let m = s
-                .rating_month(actor, id, ctx.lang)
-                .await
-                .map_err(|e| ctx.err(e))?;
+            let m = s.rating_month(actor, id, ctx.lang).await?;
             let to = match m.my_remaining_units.first() {
                 Some(next) => format!("/rating/months/{id}/score/{}?saved={unit}", next.unit_id),
                 None => format!("/rating/months/{id}?saved={unit}"),
@@ -669,7 +629,7 @@ async fn submit(
             .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(e) => Err(ctx.err(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -692,8 +652,7 @@ async fn unit_page(
     let d = state
         .store
         .rating_unit(ctx.actor()?, id, unit, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let (t, chrome) = chrome(ctx);
     Ok(UnitPage {
         t,
@@ -726,7 +685,7 @@ async fn appeal(
     CsrfForm(f): CsrfForm<AppealForm>,
 ) -> PageResult {
     let unit: i64 = f.unit_id.trim().parse().map_err(|_| {
-        ctx.err(ServiceError::invalid(
+        WebError::from(ServiceError::invalid(
             "unit_id",
             linli_domain::Invalid::NotANumber,
         ))
@@ -773,7 +732,7 @@ async fn decide(
     CsrfForm(f): CsrfForm<DecideForm>,
 ) -> PageResult {
     let bad = |field| {
-        ctx.err(ServiceError::invalid(
+        WebError::from(ServiceError::invalid(
             field,
             linli_domain::Invalid::NotANumber,
         ))
@@ -809,7 +768,7 @@ async fn unit_after<T>(
             unit_page(state, ctx, month, unit, FormErrors::new(&e, ctx.lang)).await?,
         )
             .into_response()),
-        Err(e) => Err(ctx.err(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -851,13 +810,12 @@ async fn year(
     crate::form::Q(q): crate::form::Q<YearQuery>,
 ) -> PageResult {
     let actor = ctx.actor()?;
-    let mut heads = crate::api::ratings::parse_heads(&ctx, q.heads.as_deref())?;
+    let mut heads = crate::api::ratings::parse_heads(q.heads.as_deref())?;
     // Who may see the year may name its heads; the rooms are looked up after that is known.
     let mut v = state
         .store
         .rating_year(actor, id, year, &heads, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let mut errors = FormErrors::default();
     if !q.rooms.trim().is_empty() {
         match state
@@ -870,11 +828,10 @@ async fn year(
                 v = state
                     .store
                     .rating_year(actor, id, year, &heads, ctx.lang)
-                    .await
-                    .map_err(|e| ctx.err(e))?;
+                    .await?;
             }
             Err(e) if FormErrors::reshows(&e) => errors = FormErrors::new(&e, ctx.lang),
-            Err(e) => return Err(ctx.err(e)),
+            Err(e) => return Err(e.into()),
         }
     }
     let status = if errors.is_empty() {

@@ -1,14 +1,11 @@
 //! What every form that records a ballot for someone shares, whether the ballot says yes or
-//! no or names candidates: the flat or the voter it is for, how it was cast, its evidence
-//! file, the witness, the proxy who cast it (the developer's representative among them) and
+//! no or names candidates: the flat or the voter it is for, how it was cast, the witness, the proxy who cast it (the developer's representative among them) and
 //! a note. One reading of the form and one template part (`ballot_record_fields.html`), so
 //! the proposal's and the election's forms cannot drift apart.
 
 use crate::form::CsrfMultipart;
 use linli_domain::decision::CastMethod;
-use linli_store::accounts::Actor;
-use linli_store::files::Purpose;
-use linli_store::{ServiceError, Store};
+use linli_store::Store;
 
 /// The form's room, from a link that names the flat by id (the door-knocking list's): its
 /// name as typed, "1栋1单元601", so the form never shows an id.
@@ -29,12 +26,6 @@ pub(super) struct RecordFields {
     pub note: String,
     pub proxy_name: String,
     pub voter_key: String,
-}
-
-/// A recorded ballot's voter and evidence, parsed and the evidence file saved.
-pub(super) struct Recorded {
-    pub voter_key: Option<String>,
-    pub evidence_id: Option<i64>,
 }
 
 impl RecordFields {
@@ -70,27 +61,8 @@ impl RecordFields {
             .collect()
     }
 
-    /// Saves the evidence file (the signed form's photo, the authorisation, the developer's
-    /// letter) to the compound.
-    pub async fn recorded(
-        &self,
-        store: &Store,
-        actor: &Actor,
-        compound_id: i64,
-        file: Option<(String, Vec<u8>)>,
-    ) -> Result<Recorded, ServiceError> {
-        let evidence_id = match file {
-            Some((name, bytes)) => Some(
-                store
-                    .save_file(actor, compound_id, Purpose::Evidence, &name, bytes)
-                    .await?
-                    .id,
-            ),
-            None => None,
-        };
-        Ok(Recorded {
-            voter_key: Some(self.voter_key.trim().to_string()).filter(|k| !k.is_empty()),
-            evidence_id,
-        })
+    /// The voter named by key (the developer's, an unowned flat's), if the form named one.
+    pub fn voter_key(&self) -> Option<String> {
+        Some(self.voter_key.trim().to_string()).filter(|k| !k.is_empty())
     }
 }

@@ -87,8 +87,7 @@ async fn mine(state: State, ctx: Ctx, Q(q): Q<ListQuery>) -> PageResult {
     let list = state
         .store
         .my_requests(ctx.actor()?, PageRequest::new(q.page, None), ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let (t, c) = chrome(&ctx);
     let tabs = if ctx.actor.as_ref().is_some_and(|a| {
         a.roles().any(|r| {
@@ -140,8 +139,7 @@ async fn queue(state: State, ctx: Ctx, Q(q): Q<ListQuery>) -> PageResult {
             PageRequest::new(q.page, None),
             ctx.lang,
         )
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let (t, c) = chrome(&ctx);
     let base = pager_base("/requests/queue", &[("queue", which.as_str().to_string())]);
     Ok(ListPage {
@@ -174,8 +172,7 @@ async fn compound_list(
             PageRequest::new(q.page, None),
             ctx.lang,
         )
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let (t, c) = chrome(&ctx);
     let base = pager_base(
         &format!("/compounds/{id}/requests"),
@@ -233,11 +230,7 @@ async fn new_page(
     id: i64,
     f: ReportTyped,
 ) -> Result<NewPage, crate::error::WebError> {
-    let form = state
-        .store
-        .report_form(ctx.actor()?, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let form = state.store.report_form(ctx.actor()?, id, ctx.lang).await?;
     let category = form
         .categories
         .iter()
@@ -329,7 +322,7 @@ async fn create(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) 
             page.errors = FormErrors::new(&e, ctx.lang);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(e) => Err(ctx.err(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -375,8 +368,7 @@ async fn show(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let r = state
         .store
         .service_request(ctx.actor()?, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let (t, c) = chrome(&ctx);
     Ok(ShowPage {
         t,
@@ -389,13 +381,12 @@ async fn show(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
 
 async fn reshow(state: &AppState, ctx: &Ctx, id: i64, err: ServiceError) -> PageResult {
     if !matches!(err, ServiceError::Invalid(_) | ServiceError::Stale { .. }) {
-        return Err(ctx.err(err));
+        return Err(err.into());
     }
     let r = state
         .store
         .service_request(ctx.actor()?, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let (t, c) = chrome(ctx);
     let errors = FormErrors::new(&err, ctx.lang);
     Ok((
@@ -555,8 +546,7 @@ async fn metrics(
     let m = state
         .store
         .request_metrics(ctx.actor()?, scope, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let (t, c) = chrome(ctx);
     if !format.is_empty() {
         let headers = [
@@ -600,7 +590,7 @@ async fn metrics(
                 })
             })
             .collect();
-        return sheet_download(ctx, format, &m.name, &headers, &rows).map_err(|e| ctx.err(e));
+        return sheet_download(ctx, format, &m.name, &headers, &rows);
     }
     let category_chart = counts_chart(
         &t,

@@ -1,20 +1,21 @@
 //! The roster pages: upload a file, see every problem and what would change, confirm; the
 //! template and the export as downloads.
 //!
-//! The upload is the one multipart form of the app and the only route with a large body
-//! limit ([`UPLOAD_LIMIT`]); every other route keeps the small limit of the app.
+//! The upload is a file form like the others ([`CsrfMultipart`]) on the one page route with a
+//! large body limit ([`UPLOAD_LIMIT`]); every other route keeps the small limit of the app.
 
 use super::{Chrome, PageResult, chrome, urlencode};
-use crate::ctx::{Ctx, expected_csrf};
-use crate::form::{CsrfForm, Ids};
+use crate::ctx::Ctx;
+use crate::error::WebError;
+use crate::form::{Allowed, CsrfForm, CsrfMultipart, Ids, may};
 use crate::form_errors::FormErrors;
 use crate::i18n::T;
 use crate::{AppState, State};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use linli_store::ServiceError;
@@ -52,13 +53,9 @@ struct ImportPage {
 
 async fn import_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let v = state
-        .store
-        .compound(actor, id)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let v = state.store.compound(actor, id).await?;
     if !(v.can.structure && v.can.create_household && v.can.people) {
-        return Err(ctx.err(ServiceError::Forbidden));
+        return Err(ServiceError::Forbidden.into());
     }
     let (t, c) = chrome(&ctx);
     Ok(ImportPage {
@@ -71,91 +68,66 @@ async fn import_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     .into_response())
 }
 
-/// The file and the CSRF token of the upload form. The token is checked by hand: this is
-/// the one form that is not url-encoded, so `CsrfForm` does not apply.
-async fn read_upload(
-    ctx: &Ctx,
-    headers: &HeaderMap,
-    mut form: Multipart,
-) -> Result<(String, Vec<u8>), FileError> {
-    let mut token = String::new();
-    let mut file = None;
-    loop {
-        let field = match form.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(FileError::TooLarge {
-                    max_mib: MAX_FILE_BYTES >> 20,
-                });
-            }
-            Err(e) => return Err(FileError::Corrupt(e.body_text())),
-        };
-        match field.name() {
-            Some("_csrf") => token = field.text().await.unwrap_or_default(),
-            Some("file") => {
-                let name = field.file_name().unwrap_or("roster").to_string();
-                let bytes = field.bytes().await.map_err(|e| {
-                    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                        FileError::TooLarge {
-                            max_mib: MAX_FILE_BYTES >> 20,
-                        }
-                    } else {
-                        FileError::Corrupt(e.body_text())
-                    }
-                })?;
-                file = Some((name, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
-    let expected = expected_csrf(headers);
-    if expected.len() != 32 || token != expected || ctx.csrf.is_empty() {
-        return Err(FileError::Corrupt("csrf".into()));
-    }
-    file.ok_or(FileError::Empty)
-}
-
+/// The upload form: the file, through the extractor of every file form (CSRF checked, the
+/// route's body limit); a file refused before reading (too large, no file) re-shows the form.
 async fn upload(
     state: State,
     ctx: Ctx,
     Ids(id): Ids<i64>,
-    headers: HeaderMap,
-    form: Multipart,
+    _: Allowed<may::EditStructure>,
+    form: Result<CsrfMultipart<ROSTER_MB>, WebError>,
 ) -> PageResult {
     let actor = ctx.actor()?;
-    let v = state
-        .store
-        .compound(actor, id)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    let (name, bytes) = match read_upload(&ctx, &headers, form).await {
-        Ok(f) => f,
-        Err(FileError::Corrupt(why)) if why == "csrf" => {
-            return Err(ctx.err(ServiceError::Forbidden));
+    let v = state.store.compound(actor, id).await?;
+    let refuse =
+        |errors: FormErrors, status| Ok(refused(&ctx, id, v.compound.name.clone(), errors, status));
+    let file = match form {
+        Ok(form) => form.file,
+        Err(WebError(e)) if FormErrors::reshows(&e) => {
+            return refuse(FormErrors::new(&e, ctx.lang), FormErrors::status(&e));
         }
-        Err(e) => return Ok(refused(&ctx, id, v.compound.name, &e)),
+        Err(e) => return Err(e),
+    };
+    let Some((name, bytes)) = file else {
+        return refuse(
+            file_errors(&ctx, &FileError::Empty),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     };
     let result = state
         .store
         .preview_roster(actor, id, &name, std::io::Cursor::new(bytes))
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     match result {
         Ok(p) => {
             Ok(Redirect::to(&format!("/compounds/{id}/roster/imports/{}", p.id)).into_response())
         }
-        Err(e) => Ok(refused(&ctx, id, v.compound.name, &e)),
+        Err(e) => {
+            let status = if matches!(e, FileError::TooLarge { .. }) {
+                StatusCode::PAYLOAD_TOO_LARGE
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            refuse(file_errors(&ctx, &e), status)
+        }
     }
 }
 
-fn refused(ctx: &Ctx, compound_id: i64, compound: String, e: &FileError) -> Response {
+/// The roster's size limit in megabytes, for the "too large" message of the form.
+const ROSTER_MB: u32 = (MAX_FILE_BYTES >> 20) as u32;
+
+fn file_errors(ctx: &Ctx, e: &FileError) -> FormErrors {
+    FormErrors::messages([e.message(ctx.lang)])
+}
+
+fn refused(
+    ctx: &Ctx,
+    compound_id: i64,
+    compound: String,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Response {
     let (t, c) = chrome(ctx);
-    let status = if matches!(e, FileError::TooLarge { .. }) {
-        StatusCode::PAYLOAD_TOO_LARGE
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     (
         status,
         ImportPage {
@@ -163,7 +135,7 @@ fn refused(ctx: &Ctx, compound_id: i64, compound: String, e: &FileError) -> Resp
             c,
             compound_id,
             compound,
-            errors: FormErrors::messages([e.message(ctx.lang)]),
+            errors,
         },
     )
         .into_response()
@@ -179,11 +151,7 @@ struct PreviewPage {
 
 async fn preview_page(state: State, ctx: Ctx, Ids((id, import)): Ids<(i64, i64)>) -> PageResult {
     let actor = ctx.actor()?;
-    let v = state
-        .store
-        .roster_preview(actor, id, import)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let v = state.store.roster_preview(actor, id, import).await?;
     let (t, c) = chrome(&ctx);
     let status = if v.preview.errors.is_empty() {
         StatusCode::OK
@@ -208,7 +176,7 @@ async fn confirm(
         Ok(_) | Err(ServiceError::Stale { .. }) => {
             Ok(Redirect::to(&format!("/compounds/{id}/roster/imports/{import}")).into_response())
         }
-        Err(e) => Err(ctx.err(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -230,25 +198,21 @@ pub fn download(kind: FileKind, name: &str, bytes: Vec<u8>) -> Response {
     res
 }
 
-fn kind_of(ctx: &Ctx, kind: &str) -> Result<FileKind, crate::error::WebError> {
-    FileKind::parse(kind).ok_or_else(|| ctx.err(ServiceError::NotFound { entity: "page" }))
+fn kind_of(kind: &str) -> Result<FileKind, crate::error::WebError> {
+    FileKind::parse(kind).ok_or_else(|| WebError::from(ServiceError::NotFound { entity: "page" }))
 }
 
 /// The roster export as a download, for the page and the API alike.
 pub(crate) async fn export_file(state: &State, ctx: &Ctx, id: i64, kind: FileKind) -> PageResult {
     let actor = ctx.actor()?;
-    let (name, bytes) = state
-        .store
-        .export_roster(Some(actor), id, kind)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let (name, bytes) = state.store.export_roster(Some(actor), id, kind).await?;
     Ok(download(kind, &name, bytes))
 }
 
 /// The template as a download, for the page and the API alike.
 pub(crate) fn template_file(ctx: &Ctx, kind: FileKind) -> PageResult {
     ctx.actor()?;
-    let bytes = linli_store::roster::template(kind).map_err(|e| ctx.err(e))?;
+    let bytes = linli_store::roster::template(kind)?;
     Ok(download(
         kind,
         &format!("花名册模板.{}", kind.extension()),
@@ -257,11 +221,11 @@ pub(crate) fn template_file(ctx: &Ctx, kind: FileKind) -> PageResult {
 }
 
 async fn export(state: State, ctx: Ctx, Ids((id, kind)): Ids<(i64, String)>) -> PageResult {
-    let kind = kind_of(&ctx, &kind)?;
+    let kind = kind_of(&kind)?;
     export_file(&state, &ctx, id, kind).await
 }
 
 async fn template(ctx: Ctx, Ids(kind): Ids<String>) -> PageResult {
-    let kind = kind_of(&ctx, &kind)?;
+    let kind = kind_of(&kind)?;
     template_file(&ctx, kind)
 }

@@ -52,7 +52,7 @@ pub fn router() -> Router<Arc<AppState>> {
 fn refused(ctx: &Ctx, e: ServiceError) -> Result<FormErrors, crate::error::WebError> {
     match e {
         ServiceError::Invalid(_) | ServiceError::Stale { .. } => Ok(FormErrors::new(&e, ctx.lang)),
-        e => Err(ctx.err(e)),
+        e => Err(e.into()),
     }
 }
 
@@ -71,8 +71,7 @@ async fn scheme(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let v = state
         .store
         .standard_scheme(ctx.actor()?, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let (t, c) = chrome(&ctx);
     Ok(SchemePage {
         t,
@@ -115,11 +114,7 @@ async fn save_scheme(
         Ok(_) => Ok(Redirect::to(&format!("/regions/{id}/standards")).into_response()),
         Err(e) => {
             let errors = refused(&ctx, e)?;
-            let v = state
-                .store
-                .standard_scheme(actor, id, ctx.lang)
-                .await
-                .map_err(|e| ctx.err(e))?;
+            let v = state.store.standard_scheme(actor, id, ctx.lang).await?;
             let (t, c) = chrome(&ctx);
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -149,8 +144,7 @@ async fn compound_standards(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageRe
     let v = state
         .store
         .compound_standards(ctx.actor()?, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let (t, c) = chrome(&ctx);
     Ok(CompoundPage { t, c, v }.into_response())
 }
@@ -194,8 +188,7 @@ async fn assessment_form(
     let f = state
         .store
         .assessment_form(ctx.actor()?, id, q.period.as_deref(), ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     Ok(assess_page(&ctx, f, FormErrors::default()).into_response())
 }
 
@@ -246,8 +239,7 @@ async fn save_assessment(
             let mut form = state
                 .store
                 .assessment_form(actor, id, None, ctx.lang)
-                .await
-                .map_err(|e| ctx.err(e))?;
+                .await?;
             form.period = f.period.clone();
             for a in form.aspects.iter_mut() {
                 for s in a.standards.iter_mut() {
@@ -282,11 +274,7 @@ struct AssessmentPage {
 }
 
 async fn assessment(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state
-        .store
-        .assessment(ctx.actor()?, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let v = state.store.assessment(ctx.actor()?, id, ctx.lang).await?;
     let (t, c) = chrome(&ctx);
     Ok(AssessmentPage {
         t,
@@ -316,11 +304,7 @@ async fn evidence(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart
         Ok(_) => Ok(Redirect::to(&format!("/assessments/{id}#evidence")).into_response()),
         Err(e) => {
             let errors = refused(&ctx, e)?;
-            let v = state
-                .store
-                .assessment(actor, id, ctx.lang)
-                .await
-                .map_err(|e| ctx.err(e))?;
+            let v = state.store.assessment(actor, id, ctx.lang).await?;
             let (t, c) = chrome(&ctx);
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -359,11 +343,7 @@ struct StarFormPage {
 }
 
 async fn star_form(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state
-        .store
-        .star_form(ctx.actor()?, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let v = state.store.star_form(ctx.actor()?, id, ctx.lang).await?;
     let (t, c) = chrome(&ctx);
     let f = StarFormInput {
         period: v.period.clone(),
@@ -409,11 +389,7 @@ async fn save_star(
         Ok(r) => Ok(Redirect::to(&format!("/star-ratings/{}", r.id)).into_response()),
         Err(e) => {
             let errors = refused(&ctx, e)?;
-            let mut v = state
-                .store
-                .star_form(actor, id, ctx.lang)
-                .await
-                .map_err(|e| ctx.err(e))?;
+            let mut v = state.store.star_form(actor, id, ctx.lang).await?;
             for x in v.vetoes.iter_mut() {
                 x.checked = vetoes.contains(&x.code);
             }
@@ -436,11 +412,7 @@ struct StarPage {
 }
 
 async fn star(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state
-        .store
-        .star_rating(ctx.actor()?, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let v = state.store.star_rating(ctx.actor()?, id, ctx.lang).await?;
     let (t, c) = chrome(&ctx);
     Ok(StarPage { t, c, v }.into_response())
 }
@@ -530,8 +502,7 @@ async fn plan(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let v = state
         .store
         .compound_plan(ctx.actor()?, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     Ok(plan_page(&ctx, v, None, FormErrors::default()).into_response())
 }
 
@@ -571,11 +542,7 @@ async fn save_plan(
         )),
         Err(e) => {
             let errors = refused(&ctx, e)?;
-            let v = state
-                .store
-                .compound_plan(actor, id, ctx.lang)
-                .await
-                .map_err(|e| ctx.err(e))?;
+            let v = state.store.compound_plan(actor, id, ctx.lang).await?;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 plan_page(&ctx, v, Some(f), errors),
@@ -611,11 +578,7 @@ async fn add_item(
         Ok(_) => Ok(Redirect::to(&format!("/compounds/{id}/plan#items")).into_response()),
         Err(e) => {
             let errors = refused(&ctx, e)?;
-            let v = state
-                .store
-                .compound_plan(actor, id, ctx.lang)
-                .await
-                .map_err(|e| ctx.err(e))?;
+            let v = state.store.compound_plan(actor, id, ctx.lang).await?;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 plan_page(&ctx, v, None, errors),
@@ -640,8 +603,7 @@ async fn item_done(
     let v = state
         .store
         .set_plan_item_done(ctx.actor()?, id, f.done == "1", ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     Ok(Redirect::to(&format!("/compounds/{}/plan#items", v.compound_id)).into_response())
 }
 
@@ -677,8 +639,7 @@ async fn region_plans(
         let all = super::all_pages(|p| async move {
             s.region_plans(actor, id, filter, p).await.map(|r| r.plans)
         })
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
         let t = T::new(ctx.lang, false);
         let headers = [
             t.s("sd_compound"),
@@ -705,13 +666,11 @@ async fn region_plans(
                 ]
             })
             .collect();
-        return super::sheet_download(&ctx, format, t.s("sd_plans"), &headers, &rows)
-            .map_err(|e| ctx.err(e));
+        return super::sheet_download(&ctx, format, t.s("sd_plans"), &headers, &rows);
     }
     let v = s
         .region_plans(actor, id, &filter, PageRequest::new(q.page, None))
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let (t, c) = chrome(&ctx);
     let base = pager_base(
         &format!("/regions/{id}/plans"),

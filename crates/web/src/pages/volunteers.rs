@@ -13,7 +13,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use linli_domain::Invalid;
 use linli_domain::volunteers::Weekday;
@@ -63,8 +63,7 @@ async fn stations(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let v = state
         .store
         .volunteer_stations(ctx.actor()?, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let (t, c) = chrome(&ctx);
     Ok(StationsPage {
         t,
@@ -91,11 +90,7 @@ async fn create_station(
     {
         Ok(s) => Ok(Redirect::to(&format!("/volunteer-stations/{}", s.id)).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
-            let v = state
-                .store
-                .volunteer_stations(actor, id, ctx.lang)
-                .await
-                .map_err(|e| ctx.err(e))?;
+            let v = state.store.volunteer_stations(actor, id, ctx.lang).await?;
             let (t, c) = chrome(&ctx);
             let page = StationsPage {
                 t,
@@ -107,7 +102,7 @@ async fn create_station(
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(e) => Err(ctx.err(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -139,8 +134,7 @@ async fn station_page(
     let r = state
         .store
         .volunteer_rota(ctx.actor()?, id, month, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let (t, c) = chrome(ctx);
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -194,7 +188,7 @@ async fn back_to(
         (Err(e @ ServiceError::Invalid(_)), Some(id)) => {
             station_page(state, ctx, id, &back.month, FormErrors::new(&e, ctx.lang)).await
         }
-        (Err(e), _) => Err(ctx.err(e)),
+        (Err(e), _) => Err(e.into()),
     }
 }
 
@@ -379,8 +373,7 @@ async fn print(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<MonthQuery>) -
     let r = state
         .store
         .volunteer_rota(ctx.actor()?, id, &q.month, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let (t, c) = chrome(&ctx);
     Ok(PrintPage { t, c, r }.into_response())
 }
@@ -397,17 +390,16 @@ async fn hours(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<MonthQuery>) -
     let h = state
         .store
         .volunteer_hours(ctx.actor()?, id, &q.month, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     let (t, c) = chrome(&ctx);
     if !q.format.is_empty() {
-        return hours_sheet(&ctx, &t, &h, &q.format).map_err(|e| ctx.err(e));
+        return hours_sheet(&ctx, &t, &h, &q.format);
     }
     Ok(HoursPage { t, c, h }.into_response())
 }
 
 /// The hours as one table: a row per volunteer, then a row per unit.
-fn hours_sheet(ctx: &Ctx, t: &T, h: &HoursView, format: &str) -> Result<Response, ServiceError> {
+fn hours_sheet(ctx: &Ctx, t: &T, h: &HoursView, format: &str) -> super::PageResult {
     let headers = [
         t.s("vo_month"),
         t.s("vo_kind"),

@@ -86,45 +86,35 @@ async fn record_page(
     Q(q): Q<RecordQuery>,
 ) -> PageResult {
     let actor = ctx.actor()?;
-    let p = state
-        .store
-        .proposal(actor, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let p = state.store.proposal(actor, id, ctx.lang).await?;
     if !p.can.record_ballots && !p.can.manage {
-        return Err(ctx.err(ServiceError::Forbidden));
+        return Err(ServiceError::Forbidden.into());
     }
     let household = super::recording::room_of(&state.store, q.household).await;
     Ok(record_form(&ctx, p, RecordFields::new(household)).into_response())
 }
 
 /// A ballot recorded for a household, with the evidence file uploaded in the same form.
-async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) -> PageResult {
+async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, mut form: CsrfMultipart) -> PageResult {
     let actor = ctx.actor()?;
     let s = &state.store;
-    let p = s
-        .proposal(actor, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    let compound_id = p.compound_id;
+    let p = s.proposal(actor, id, ctx.lang).await?;
     let mut page = record_form(&ctx, p, RecordFields::read(&form));
     page.choice = form.text("choice");
-    let result = async {
-        let r = page.r.recorded(s, actor, compound_id, form.file).await?;
-        let input = BallotInput {
-            choice: page.choice.clone(),
-            method: page.r.method.clone(),
-            household_id: None,
-            room: page.r.room.clone(),
-            voter_key: r.voter_key,
-            evidence_id: r.evidence_id,
-            witness: page.r.witness.clone(),
-            note: page.r.note.clone(),
-            proxy_name: page.r.proxy_name.clone(),
-        };
-        s.cast_ballot(actor, id, &input).await
-    }
-    .await;
+    let input = BallotInput {
+        choice: page.choice.clone(),
+        method: page.r.method.clone(),
+        household_id: None,
+        room: page.r.room.clone(),
+        voter_key: page.r.voter_key(),
+        evidence_id: None,
+        witness: page.r.witness.clone(),
+        note: page.r.note.clone(),
+        proxy_name: page.r.proxy_name.clone(),
+    };
+    let result = s
+        .cast_ballot_with(actor, id, &input, form.take_file())
+        .await;
     match result {
         Ok(_) => Ok(crate::flash::redirect(
             &format!("/proposals/{id}/knock?saved=1"),
@@ -134,7 +124,7 @@ async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) 
             page.errors = FormErrors::new(&e, ctx.lang);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(e) => Err(ctx.err(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -156,16 +146,8 @@ struct KnockPage {
 
 async fn knock(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<KnockQuery>) -> PageResult {
     let actor = ctx.actor()?;
-    let p = state
-        .store
-        .proposal(actor, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    let k = state
-        .store
-        .knock_list(actor, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let p = state.store.proposal(actor, id, ctx.lang).await?;
+    let k = state.store.knock_list(actor, id, ctx.lang).await?;
     let (t, c) = chrome(&ctx);
     let outcomes = VisitOutcome::ALL
         .iter()
@@ -203,11 +185,7 @@ async fn visit(
         outcome: f.outcome,
         note: f.note,
     };
-    state
-        .store
-        .record_visit(actor, id, &input)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    state.store.record_visit(actor, id, &input).await?;
     Ok(crate::flash::redirect(
         &format!("/proposals/{id}/knock#h{}", f.household_id),
         "fl_visit_saved",
@@ -225,16 +203,8 @@ struct RegisterPage {
 
 async fn register(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let p = state
-        .store
-        .proposal(actor, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    let rows = state
-        .store
-        .ballot_register(actor, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let p = state.store.proposal(actor, id, ctx.lang).await?;
+    let rows = state.store.ballot_register(actor, id, ctx.lang).await?;
     let (t, c) = chrome(&ctx);
     Ok(RegisterPage { t, c, p, rows }.into_response())
 }
@@ -248,13 +218,12 @@ async fn register_file(state: State, ctx: Ctx, Ids((id, file)): Ids<(i64, String
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ),
         "register.csv" => (SheetKind::Csv, "text/csv; charset=utf-8"),
-        _ => return Err(ctx.err(ServiceError::NotFound { entity: "page" })),
+        _ => return Err(ServiceError::NotFound { entity: "page" }.into()),
     };
     let bytes = state
         .store
         .ballot_register_file(actor, id, kind, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+        .await?;
     Ok(download(
         bytes,
         content_type,
@@ -323,23 +292,16 @@ struct NoticePage {
 /// The result notice (公示) to post in the stairwell: the tally, the rule applied, the period.
 async fn notice(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let p = state
-        .store
-        .proposal(actor, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    let tally = state
-        .store
-        .tally(actor, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let p = state.store.proposal(actor, id, ctx.lang).await?;
+    let tally = state.store.tally(actor, id, ctx.lang).await?;
     if !tally.final_result {
-        return Err(ctx.err(ServiceError::invalid(
+        return Err(ServiceError::invalid(
             "stage",
             linli_domain::Invalid::WrongStage {
                 stage: linli_domain::decision::ProposalStage::Voting,
             },
-        )));
+        )
+        .into());
     }
     let closed = p.closed_at.unwrap_or(p.created_at);
     let (t, c) = chrome(&ctx);
@@ -348,8 +310,7 @@ async fn notice(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let audit_head = state
         .store
         .chain_head(p.compound_id)
-        .await
-        .map_err(|e| ctx.err(e))?
+        .await?
         .map(|h| format!("#{} {}", h.seq, &h.hash[..h.hash.len().min(16)]))
         .unwrap_or_default();
     Ok(NoticePage {
@@ -397,21 +358,9 @@ async fn consent_forms(
     Ids(id): Ids<i64>,
 ) -> PageResult {
     let actor = ctx.actor()?;
-    let p = state
-        .store
-        .proposal(actor, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    let households = state
-        .store
-        .roll_households(actor, id)
-        .await
-        .map_err(|e| ctx.err(e))?;
-    let terms = state
-        .store
-        .consent_terms(actor, id, ctx.lang)
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let p = state.store.proposal(actor, id, ctx.lang).await?;
+    let households = state.store.roll_households(actor, id).await?;
+    let terms = state.store.consent_terms(actor, id, ctx.lang).await?;
     let forms = households
         .into_iter()
         .map(|h| ConsentSheet {
@@ -461,7 +410,7 @@ async fn file(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<FileQuery>) -> 
     } else {
         state.store.file(actor, id).await
     };
-    let f = f.map_err(|e| ctx.err(e))?;
+    let f = f?;
     let mut res = download(f.content, &f.info.content_type, &f.info.file_name);
     let h = res.headers_mut();
     // Photos and PDFs open in the browser; the name is kept for saving.
