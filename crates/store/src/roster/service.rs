@@ -10,7 +10,7 @@ use super::hidden::{self, Hidden};
 use super::parse::Parser;
 use super::people::Identities;
 use super::plan::{Note, Preview, Snapshot, preview};
-use super::read::{FileError, read_rows};
+use super::read::{FileError, read_rows_beside};
 use super::write::{FileKind, csv_of, xlsx_of};
 use super::{Laps, MAX_FILE_BYTES, Progress, RosterRow, names, people};
 use crate::accounts::Actor;
@@ -134,7 +134,7 @@ fn hidden_note(h: &HeaderMap, hidden: &Hidden) -> Option<Note> {
 /// Reads and checks a file against the compound: the rows (names made one, marked new or
 /// not), the preview, and the persons the rows' owners are. Runs off the async runtime: it is
 /// all CPU.
-fn check_file<R: Read + Seek>(
+fn check_file<R: Read + Seek + Send>(
     compound_name: &str,
     snap: &Snapshot,
     mut input: R,
@@ -156,7 +156,7 @@ fn check_file<R: Read + Seek>(
             .map_err(|e| FileError::Corrupt(e.to_string()))?;
         std::thread::scope(|s| {
             let first = s.spawn(|| hidden::hidden_in_xlsx(Cursor::new(&bytes[..]), 0));
-            read_rows(
+            read_rows_beside(
                 Cursor::new(&bytes[..]),
                 &mut |row| parser.feed(row),
                 progress,
@@ -171,7 +171,7 @@ fn check_file<R: Read + Seek>(
             Ok::<_, FileError>((parsed, hidden))
         })?
     } else {
-        read_rows(&mut input, &mut |row| parser.feed(row), progress)?;
+        read_rows_beside(&mut input, &mut |row| parser.feed(row), progress)?;
         laps.lap("read and parse");
         (parser.finish()?, Hidden::default())
     };
