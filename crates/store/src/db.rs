@@ -348,6 +348,24 @@ impl Store {
         self.write.execute_unprepared("ANALYZE").await.map(|_| ())
     }
 
+    /// Refreshes the planner's statistics of a few tables after a bulk write. SQLite samples
+    /// each index (`analysis_limit`) instead of reading it whole: the planner needs the
+    /// shape of the data, not an exact count.
+    pub(crate) async fn analyze_tables(&self, tables: &[&str]) -> Result<(), DbErr> {
+        use sea_orm::ConnectionTrait;
+        let sql = match self.backend {
+            Backend::Sqlite => {
+                let each: Vec<String> = tables.iter().map(|t| format!("ANALYZE {t};")).collect();
+                format!(
+                    "PRAGMA analysis_limit = 1000; {} PRAGMA analysis_limit = 0;",
+                    each.join(" ")
+                )
+            }
+            Backend::Postgres => format!("ANALYZE {}", tables.join(", ")),
+        };
+        self.write.execute_unprepared(&sql).await.map(|_| ())
+    }
+
     pub fn db_backend(&self) -> DbBackend {
         self.write.get_database_backend()
     }

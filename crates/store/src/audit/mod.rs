@@ -502,10 +502,15 @@ const RECORD_COLUMNS: &[(&str, Ty)] = &[
 /// chunks ([`crate::bulk`]). The chain is the same as if each change had been recorded on its
 /// own; a large write may call this once per chunk of its changes, in order, to keep only a
 /// chunk of records in memory.
+///
+/// `known` holds, for as many changes as the caller can tell, the state of the changed row
+/// (its [`state`] hash after the change): a row the caller has just inserted need not be read
+/// back. The others are read from the database.
 pub async fn record_batch<C: ConnectionTrait>(
     db: &C,
     chain: i64,
     changes: Vec<Change<'_>>,
+    known: Vec<Option<String>>,
 ) -> ServiceResult<()> {
     if changes.is_empty() {
         return Ok(());
@@ -516,8 +521,9 @@ pub async fn record_batch<C: ConnectionTrait>(
     for entity in state::kept_entities() {
         let ids: Vec<i64> = changes
             .iter()
-            .filter(|c| c.entity == entity)
-            .map(|c| c.entity_id)
+            .enumerate()
+            .filter(|(i, c)| c.entity == entity && known.get(*i).is_none_or(Option::is_none))
+            .map(|(_, c)| c.entity_id)
             .collect();
         if !ids.is_empty() {
             states.insert(entity, state::current(db, entity, &ids).await?);
@@ -525,15 +531,19 @@ pub async fn record_batch<C: ConnectionTrait>(
     }
     let (mut seq, mut prev) = (head.seq, head.hash);
     let mut rows = Bulk::new(db.get_database_backend(), "audit", RECORD_COLUMNS);
+    let mut known = known.into_iter();
     for change in changes {
         seq += 1;
         let before = change.before.map(|v| v.to_string()).unwrap_or_default();
         let after = change.after.map(|v| v.to_string()).unwrap_or_default();
-        let row_state = states
-            .get(change.entity)
-            .and_then(|m| m.get(&change.entity_id))
-            .cloned()
-            .unwrap_or_default();
+        let row_state = match known.next().flatten() {
+            Some(s) if state::is_kept(change.entity) => s,
+            _ => states
+                .get(change.entity)
+                .and_then(|m| m.get(&change.entity_id))
+                .cloned()
+                .unwrap_or_default(),
+        };
         let content = AuditContent {
             chain,
             seq,

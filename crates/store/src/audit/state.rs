@@ -241,9 +241,47 @@ pub async fn current<C: ConnectionTrait>(
     Ok(out)
 }
 
+/// The state of a household row holding these values, as [`current`] reads it back (every
+/// value as the database casts it to text: integers in decimal, text as it is), for rows just
+/// inserted, without reading them again.
+pub fn household(
+    unit_id: i64,
+    floor: i32,
+    room: &str,
+    area_centi: i64,
+    area_source: &str,
+) -> String {
+    let (unit_id, floor, area_centi) = (
+        unit_id.to_string(),
+        floor.to_string(),
+        area_centi.to_string(),
+    );
+    state_hash([
+        Some(unit_id.as_str()),
+        Some(floor.as_str()),
+        Some(room),
+        Some(area_centi.as_str()),
+        Some(area_source),
+    ])
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Ids;
+    use super::{Ids, KEPT};
+
+    #[test]
+    fn a_household_state_hashes_the_kept_columns_in_order() {
+        assert_eq!(
+            KEPT[0].columns,
+            ["unit_id", "floor", "room", "area_centi", "area_source"],
+            "household() hashes these, in this order"
+        );
+        assert!(KEPT[0].children.is_empty());
+        assert_eq!(
+            super::household(12, -1, "B01", 8950, "registered"),
+            linli_domain::audit::state_hash(["12", "-1", "B01", "8950", "registered"].map(Some))
+        );
+    }
 
     #[test]
     fn dense_ids_are_read_as_ranges_and_sparse_ones_as_lists() {

@@ -15,16 +15,16 @@
 
 use super::people::{Identities, Person, identify};
 use super::plan::{Action, Snapshot, diff};
-use super::{Progress, RosterRow};
+use super::{Laps, Progress, RosterRow};
 use crate::audit::{self, Change};
 use crate::bulk::{Bulk, Ty};
 use crate::entity::{household, person, roster_import};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Backend, Store};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{ArrayType, Expr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter,
-    Statement,
+    Statement, Value,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -37,8 +37,9 @@ pub struct Applied {
     pub unchanged: u64,
 }
 
-/// Rows per lookup of registry people (an `IN` list).
-const BATCH: usize = 1000;
+/// Values per lookup of registry people: an `IN` list on SQLite (under its limit of bound
+/// values), one array parameter on PostgreSQL.
+const BATCH: usize = 10_000;
 
 /// New households written (with their people, ownerships and audit records) per round.
 const CHUNK: usize = 5_000;
@@ -241,40 +242,14 @@ async fn registry_matches(
     let mut by_phone: HashMap<(String, String), i64> = HashMap::new();
     let mut by_tail: HashMap<(String, String), i64> = HashMap::new();
     let mut by_name: HashMap<String, i64> = HashMap::new();
-    let live = person::Column::MergedInto.is_null();
-    for chunk in phones.chunks(BATCH) {
-        for p in person::Entity::find()
-            .filter(person::Column::Phone.is_in(chunk.to_vec()))
-            .filter(live.clone())
-            .all(txn)
-            .await?
-        {
-            if let Some(phone) = p.phone {
-                by_phone.entry((p.name, phone)).or_insert(p.id);
-            }
-        }
+    for (id, name, phone) in people_by(txn, "phone", &phones).await? {
+        by_phone.entry((name, phone)).or_insert(id);
     }
-    for chunk in tails.chunks(BATCH) {
-        for p in person::Entity::find()
-            .filter(person::Column::IdLast4.is_in(chunk.to_vec()))
-            .filter(live.clone())
-            .all(txn)
-            .await?
-        {
-            if let Some(tail) = p.id_last4 {
-                by_tail.entry((p.name, tail)).or_insert(p.id);
-            }
-        }
+    for (id, name, tail) in people_by(txn, "id_last4", &tails).await? {
+        by_tail.entry((name, tail)).or_insert(id);
     }
-    for chunk in developers.chunks(BATCH) {
-        for p in person::Entity::find()
-            .filter(person::Column::Name.is_in(chunk.to_vec()))
-            .filter(live.clone())
-            .all(txn)
-            .await?
-        {
-            by_name.entry(p.name).or_insert(p.id);
-        }
+    for (id, name, _) in people_by(txn, "name", &developers).await? {
+        by_name.entry(name).or_insert(id);
     }
     Ok(persons
         .iter()
@@ -303,6 +278,48 @@ async fn registry_matches(
         .collect())
 }
 
+/// The live (not merged away) people whose `column` is one of `values`, as (id, name, that
+/// value), the oldest first: a few statements of [`BATCH`] values each.
+async fn people_by(
+    txn: &DatabaseTransaction,
+    column: &str,
+    values: &[String],
+) -> ServiceResult<Vec<(i64, String, String)>> {
+    let backend = txn.get_database_backend();
+    let mut out = Vec::new();
+    for chunk in values.chunks(BATCH) {
+        let listed = chunk.iter().cloned().map(Value::from);
+        let (condition, params) = match backend {
+            DbBackend::Postgres => (
+                format!("{column} = ANY($1)"),
+                vec![Value::Array(
+                    ArrayType::String,
+                    Some(Box::new(listed.collect())),
+                )],
+            ),
+            _ => (
+                format!("{column} IN ({})", vec!["?"; chunk.len()].join(", ")),
+                listed.collect(),
+            ),
+        };
+        let sql = format!(
+            "SELECT id, name, {column} AS v FROM person \
+             WHERE merged_into IS NULL AND {condition} ORDER BY id"
+        );
+        let rows = txn
+            .query_all_raw(Statement::from_sql_and_values(backend, sql, params))
+            .await?;
+        for r in rows {
+            out.push((
+                r.try_get("", "id")?,
+                r.try_get("", "name")?,
+                r.try_get("", "v")?,
+            ));
+        }
+    }
+    Ok(out)
+}
+
 /// Every number of a person as stored: " / " between them, as many as fit.
 fn phones_text(phones: &[String]) -> Option<String> {
     let mut out = String::new();
@@ -326,15 +343,20 @@ impl Store {
     /// Writes `rows` into the compound: all or nothing. The caller has checked the actor and
     /// that the rows have no errors. With `claim`, the stored preview of that id is marked
     /// applied (with the result) in the same transaction, and refused if it is not pending.
+    ///
+    /// `identities` are the rows' persons when the caller has grouped them already (they
+    /// depend on the rows alone); otherwise they are grouped here.
     pub(crate) async fn apply_roster(
         &self,
         actor: Option<i64>,
         compound_id: i64,
         rows: &[RosterRow],
+        identities: Option<Identities>,
         claim: Option<i64>,
         progress: &mut (dyn FnMut(Progress) + Send),
     ) -> ServiceResult<Applied> {
         let t = self.now();
+        let mut laps = Laps::new("roster apply");
         let txn = self.begin_write().await?;
         if self.backend() == Backend::Postgres {
             let lock = Statement::from_sql_and_values(
@@ -358,8 +380,11 @@ impl Store {
                 return Err(ServiceError::ImportClosed { had_errors: false });
             }
         }
+        laps.lap("begin, lock, claim");
         let snap = Snapshot::load(&txn, compound_id).await?;
+        laps.lap("snapshot");
         let (actions, _) = diff(rows, &snap);
+        laps.lap("diff");
         if claim.is_some()
             && let Some((r, _)) = rows
                 .iter()
@@ -420,9 +445,11 @@ impl Store {
             bulk.push(&txn, row).await?;
         }
         bulk.finish(&txn).await?;
+        laps.lap("buildings and units");
 
         // The people: once per person, the registry's own when they are already in it.
-        let Identities { persons, of } = identify(rows);
+        let Identities { persons, of } = identities.unwrap_or_else(|| identify(rows));
+        laps.lap("identify");
         let mut needed = vec![false; persons.len()];
         for (a, mine) in actions.iter().zip(&of) {
             if matches!(
@@ -439,6 +466,7 @@ impl Store {
             }
         }
         let mut person_id = registry_matches(&txn, &persons, &needed).await?;
+        laps.lap("registry matches");
         let fresh: Vec<usize> = (0..persons.len())
             .filter(|i| needed[*i] && person_id[*i].is_none())
             .collect();
@@ -472,6 +500,7 @@ impl Store {
             .filter(|a| matches!(a, Action::Update { .. }))
             .count();
         let total = (new_rows.len() + updates) as u64;
+        laps.lap("reserve ids");
         for (chunk, ids) in new_rows.chunks(CHUNK).zip(household_ids.chunks(CHUNK)) {
             let mut placed = Vec::with_capacity(chunk.len());
             for (i, id) in chunk.iter().zip(ids) {
@@ -484,9 +513,12 @@ impl Store {
                 };
                 placed.push((*i, *id, *b_id, *u_id));
             }
+            laps.lap("place");
             writer.people(&txn, placed.iter().map(|p| p.0)).await?;
+            laps.lap("people");
             let mut households = Bulk::new(writer.backend, "household", HOUSEHOLD_COLUMNS);
             let mut changes = Vec::with_capacity(placed.len());
+            let mut states = Vec::with_capacity(placed.len());
             for &(i, id, b_id, u_id) in &placed {
                 let r = &rows[i];
                 let voter = writer.first_owner(i);
@@ -519,6 +551,13 @@ impl Store {
                 if !r.owners.is_empty() {
                     after["owners"] = r.owners.clone().into();
                 }
+                states.push(Some(audit::state::household(
+                    u_id,
+                    r.floor,
+                    &r.room,
+                    r.area_centi,
+                    &r.source,
+                )));
                 changes.push(Change {
                     chain: compound_id,
                     at: t,
@@ -531,11 +570,14 @@ impl Store {
                 });
             }
             households.finish(&txn).await?;
+            laps.lap("households");
             writer
                 .ownerships(&txn, placed.iter().map(|p| (p.1, p.0)))
                 .await?;
+            laps.lap("ownerships");
             done.created += placed.len() as u64;
-            audit::record_batch(&txn, compound_id, changes).await?;
+            audit::record_batch(&txn, compound_id, changes, states).await?;
+            laps.lap("audit");
             progress(Progress::Written(done.created, total));
         }
 
@@ -622,7 +664,9 @@ impl Store {
                 .await?;
         }
         progress(Progress::Written(done.created + done.updated, total));
-        audit::record_batch(&txn, compound_id, changes).await?;
+        laps.lap("updates");
+        audit::record_batch(&txn, compound_id, changes, Vec::new()).await?;
+        laps.lap("audit of updates");
         if let Some(id) = claim {
             let result =
                 serde_json::to_string(&done).map_err(|e| ServiceError::Internal(e.into()))?;
@@ -634,10 +678,22 @@ impl Store {
                 .await?;
         }
         txn.commit().await?;
-        // A big import changes the tables enough for the planner's statistics to mislead it.
+        laps.lap("commit");
+        // A big import changes the tables it wrote enough for the planner's statistics to
+        // mislead it: with the audit table's statistics from when it was small, SQLite plans
+        // `verify-audit`'s latest-record join as a scan per row.
         if done.created >= 1_000 {
-            self.analyze().await?;
+            self.analyze_tables(&[
+                "building",
+                "unit",
+                "household",
+                "person",
+                "ownership",
+                "audit",
+            ])
+            .await?;
         }
+        laps.lap("analyze");
         Ok(done)
     }
 }

@@ -84,3 +84,52 @@ pub enum Progress {
     /// Households written so far, of the total to write.
     Written(u64, u64),
 }
+
+/// Where an import's time goes, step by step, logged at debug level
+/// (`RUST_LOG=linli_store::roster=debug`) when the import is done: each [`Laps::lap`] adds the
+/// time since the previous one to its step, so steps repeated per chunk are summed.
+pub(crate) struct Laps {
+    what: &'static str,
+    last: std::time::Instant,
+    steps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Laps {
+    pub(crate) fn new(what: &'static str) -> Laps {
+        Laps {
+            what,
+            last: std::time::Instant::now(),
+            steps: Vec::new(),
+        }
+    }
+
+    /// Adds the time since the last lap to `step`.
+    pub(crate) fn lap(&mut self, step: &'static str) {
+        let now = std::time::Instant::now();
+        let spent = now - self.last;
+        self.last = now;
+        match self.steps.iter_mut().find(|(s, _)| *s == step) {
+            Some((_, d)) => *d += spent,
+            None => self.steps.push((step, spent)),
+        }
+    }
+}
+
+impl Drop for Laps {
+    fn drop(&mut self) {
+        if tracing::enabled!(tracing::Level::DEBUG) {
+            let total: std::time::Duration = self.steps.iter().map(|(_, d)| *d).sum();
+            let steps: Vec<String> = self
+                .steps
+                .iter()
+                .map(|(s, d)| format!("{s} {} ms", d.as_millis()))
+                .collect();
+            tracing::debug!(
+                "{}: {} ms: {}",
+                self.what,
+                total.as_millis(),
+                steps.join(", ")
+            );
+        }
+    }
+}

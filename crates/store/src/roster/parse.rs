@@ -318,8 +318,11 @@ impl Parser {
                 return Flow::Continue;
             }
         }
-        let header = header.clone();
-        self.row(&header, row);
+        // The header is lent to `row` (which needs `self` too), not cloned for every row.
+        if let Some(header) = self.header.take() {
+            self.row(&header, row);
+            self.header = Some(header);
+        }
         Flow::Continue
     }
 

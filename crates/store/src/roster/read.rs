@@ -158,6 +158,96 @@ pub fn read_rows<R: Read + Seek>(
     }
 }
 
+/// Rows handed at a time from the reading thread of [`read_rows_beside`] to the checking one.
+const HANDOVER: usize = 256;
+
+/// What the reading thread hands over, in the file's order.
+enum Piece {
+    Rows(Vec<SheetRow>),
+    Progress(Progress),
+}
+
+/// [`read_rows`] with the file read on a thread of its own, so that reading it (for an .xlsx,
+/// unzipping and parsing the XML: most of the time) and `on_row` (checking each row) use two
+/// cores. `on_row` gets the same rows in the same order; when it skips a sheet or stops, the
+/// reader is told, and the rows it read ahead meanwhile are dropped.
+pub fn read_rows_beside<R: Read + Seek + Send>(
+    input: R,
+    on_row: &mut dyn FnMut(SheetRow) -> Flow,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(), FileError> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
+    // The sheet `on_row` skips (`usize::MAX`: none), and whether it has stopped.
+    let (skipped, stopped) = (&AtomicUsize::new(usize::MAX), &AtomicBool::new(false));
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Piece>(16);
+    std::thread::scope(|s| {
+        let reader = s.spawn(move || {
+            let mut batch = Vec::with_capacity(HANDOVER);
+            let progress_tx = tx.clone();
+            let read = read_rows(
+                input,
+                &mut |row| {
+                    if stopped.load(Relaxed) {
+                        return Flow::Stop;
+                    }
+                    if skipped.load(Relaxed) == row.sheet {
+                        return Flow::NextSheet;
+                    }
+                    batch.push(row);
+                    if batch.len() >= HANDOVER
+                        && tx.send(Piece::Rows(std::mem::take(&mut batch))).is_err()
+                    {
+                        return Flow::Stop;
+                    }
+                    Flow::Continue
+                },
+                &mut |p| {
+                    let _ = progress_tx.send(Piece::Progress(p));
+                },
+            );
+            if !batch.is_empty() {
+                let _ = tx.send(Piece::Rows(batch));
+            }
+            read
+        });
+        let mut skipping = usize::MAX;
+        'pieces: for piece in rx.iter() {
+            let rows = match piece {
+                Piece::Progress(p) => {
+                    progress(p);
+                    continue;
+                }
+                Piece::Rows(rows) => rows,
+            };
+            for row in rows {
+                let sheet = row.sheet;
+                if sheet == skipping {
+                    continue;
+                }
+                match on_row(row) {
+                    Flow::Continue => {}
+                    Flow::NextSheet => {
+                        skipping = sheet;
+                        skipped.store(sheet, Relaxed);
+                    }
+                    Flow::Stop => {
+                        stopped.store(true, Relaxed);
+                        break 'pieces;
+                    }
+                }
+            }
+        }
+        let done = stopped.load(Relaxed);
+        // A reader waiting to hand over more rows finds nobody taking them, and ends.
+        drop(rx);
+        let read = reader
+            .join()
+            .map_err(|_| FileError::Corrupt("the file could not be read".into()))?;
+        // Stopped: whatever the reader found after the last row wanted does not matter.
+        if done { Ok(()) } else { read }
+    })
+}
+
 struct Counter<'a> {
     on_row: &'a mut dyn FnMut(SheetRow) -> Flow,
     progress: &'a mut dyn FnMut(Progress),
@@ -621,6 +711,48 @@ mod tests {
                 .flat_map(|u| u.to_le_bytes()),
         );
         assert_eq!(rows(ole).unwrap_err(), FileError::Encrypted);
+    }
+
+    #[test]
+    fn reading_beside_gives_the_same_rows_and_keeps_the_answers() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        for (sheet, rows) in [(0u32, 3000u32), (1, 2000), (2, 10)] {
+            let ws = book.add_worksheet();
+            for r in 0..rows {
+                ws.write_string(r, 0, format!("{sheet}-{r}")).unwrap();
+            }
+        }
+        let bytes = book.save_to_buffer().unwrap();
+        // Skip the first sheet after 20 rows, read the second, stop at the third.
+        let answer = |r: &SheetRow| match r.sheet {
+            0 if r.line >= 20 => Flow::NextSheet,
+            2 => Flow::Stop,
+            _ => Flow::Continue,
+        };
+        let mut plain = Vec::new();
+        read_rows(
+            Cursor::new(bytes.clone()),
+            &mut |r| {
+                let a = answer(&r);
+                plain.push((r.sheet, r.line, texts(&r).join(",")));
+                a
+            },
+            &mut |_| {},
+        )
+        .unwrap();
+        let mut beside = Vec::new();
+        read_rows_beside(
+            Cursor::new(bytes),
+            &mut |r| {
+                let a = answer(&r);
+                beside.push((r.sheet, r.line, texts(&r).join(",")));
+                a
+            },
+            &mut |_| {},
+        )
+        .unwrap();
+        assert_eq!(plain.len(), 20 + 2000 + 1);
+        assert_eq!(beside, plain);
     }
 
     #[test]

@@ -8,10 +8,11 @@ use super::apply::Applied;
 use super::columns::{Column, HeaderMap, letter};
 use super::hidden::{self, Hidden};
 use super::parse::Parser;
+use super::people::Identities;
 use super::plan::{Note, Preview, Snapshot, preview};
-use super::read::{FileError, read_rows};
+use super::read::{FileError, read_rows_beside};
 use super::write::{FileKind, csv_of, xlsx_of};
-use super::{Progress, RosterRow, names, people};
+use super::{Laps, MAX_FILE_BYTES, Progress, RosterRow, names, people};
 use crate::accounts::Actor;
 use crate::entity::{compound, roster_import};
 use crate::error::{ServiceError, ServiceResult};
@@ -19,7 +20,7 @@ use crate::{Store, paths};
 use linli_domain::authz::Action;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{Cursor, Read, Seek, SeekFrom};
 
 /// Previews are kept this long before they are cleared away.
 pub const PREVIEW_SECONDS: i64 = 24 * 3600;
@@ -131,29 +132,63 @@ fn hidden_note(h: &HeaderMap, hidden: &Hidden) -> Option<Note> {
 }
 
 /// Reads and checks a file against the compound: the rows (names made one, marked new or
-/// not) and the preview. Runs off the async runtime: it is all CPU.
-fn check_file<R: Read + Seek>(
+/// not), the preview, and the persons the rows' owners are. Runs off the async runtime: it is
+/// all CPU.
+fn check_file<R: Read + Seek + Send>(
     compound_name: &str,
     snap: &Snapshot,
     mut input: R,
     progress: &mut dyn FnMut(Progress),
-) -> Result<(Vec<RosterRow>, Preview), FileError> {
+) -> Result<(Vec<RosterRow>, Preview, Identities), FileError> {
+    let mut laps = Laps::new("roster check");
     let mut parser = Parser::new(compound_name);
-    read_rows(&mut input, &mut |row| parser.feed(row), progress)?;
-    let parsed = parser.finish()?;
-    let hidden = match input.seek(SeekFrom::Start(0)) {
-        Ok(_) => hidden::hidden_in_xlsx(&mut input, parsed.sheet),
-        Err(_) => Hidden::default(),
+    let mut zip = [0u8; 4];
+    let is_zip = input.read_exact(&mut zip).is_ok() && zip == *b"PK\x03\x04";
+    let _ = input.seek(SeekFrom::Start(0));
+    let (parsed, hidden) = if is_zip {
+        // An .xlsx is read twice, by calamine for the cells and for the hidden rows and
+        // columns (which calamine does not report); the second read runs on another thread
+        // beside the first, from the same bytes in memory (a roster is a few MB zipped).
+        let mut bytes = Vec::new();
+        (&mut input)
+            .take(MAX_FILE_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| FileError::Corrupt(e.to_string()))?;
+        std::thread::scope(|s| {
+            let first = s.spawn(|| hidden::hidden_in_xlsx(Cursor::new(&bytes[..]), 0));
+            read_rows_beside(
+                Cursor::new(&bytes[..]),
+                &mut |row| parser.feed(row),
+                progress,
+            )?;
+            laps.lap("read and parse");
+            let parsed = parser.finish()?;
+            let hidden = match first.join() {
+                Ok(h) if parsed.sheet == 0 => h,
+                _ => hidden::hidden_in_xlsx(Cursor::new(&bytes[..]), parsed.sheet),
+            };
+            laps.lap("hidden scan (the rest of it)");
+            Ok::<_, FileError>((parsed, hidden))
+        })?
+    } else {
+        read_rows_beside(&mut input, &mut |row| parser.feed(row), progress)?;
+        laps.lap("read and parse");
+        (parser.finish()?, Hidden::default())
     };
     let mut rows = parsed.rows;
     let renamed = names::unify(&mut rows, &snap.buildings, &snap.units);
+    laps.lap("names");
     for r in &mut rows {
         r.planned_new = snap.find(r).is_none();
     }
+    laps.lap("planned new");
     let ids = people::identify(&rows);
+    laps.lap("identify");
     let mut warnings = parsed.warnings;
     warnings.extend(ids.maybe_same(&rows));
+    laps.lap("maybe same");
     let mut p = preview(&rows, snap, parsed.errors, warnings);
+    laps.lap("preview");
     if let Some(h) = &parsed.header {
         for problem in p.errors.iter_mut().chain(p.warnings.iter_mut()) {
             problem.locate(h);
@@ -163,7 +198,7 @@ fn check_file<R: Read + Seek>(
     }
     p.renamed = renamed;
     p.people = ids.persons.len() as u64;
-    Ok((rows, p))
+    Ok((rows, p, ids))
 }
 
 /// [`check_file`] on a blocking thread, so that a large upload does not hold up the
@@ -172,7 +207,7 @@ async fn check_off_runtime<R: Read + Seek + Send + 'static>(
     compound_name: String,
     snap: Snapshot,
     input: R,
-) -> ServiceResult<Result<(Vec<RosterRow>, Preview), FileError>> {
+) -> ServiceResult<Result<(Vec<RosterRow>, Preview, Identities), FileError>> {
     tokio::task::spawn_blocking(move || check_file(&compound_name, &snap, input, &mut |_| {}))
         .await
         .map_err(|e| ServiceError::Internal(e.into()))
@@ -220,7 +255,7 @@ impl Store {
     ) -> ServiceResult<Result<ImportPreview, FileError>> {
         let c = self.import_gate(Some(actor), compound_id).await?;
         let snap = Snapshot::load(self.read(), compound_id).await?;
-        let (rows, p) = match check_off_runtime(c.name.clone(), snap, input).await? {
+        let (rows, p, _) = match check_off_runtime(c.name.clone(), snap, input).await? {
             Ok(v) => v,
             Err(e) => return Ok(Err(e)),
         };
@@ -319,6 +354,7 @@ impl Store {
             Some(actor.account_id),
             compound_id,
             &rows,
+            None,
             Some(id),
             &mut |_| {},
         )
@@ -348,7 +384,7 @@ impl Store {
             progress(p);
         }
         let checked = task.await.map_err(|e| ServiceError::Internal(e.into()))?;
-        let (rows, p) = match checked {
+        let (rows, p, ids) = match checked {
             Ok(v) => v,
             Err(e) => return Ok(Err(e)),
         };
@@ -359,7 +395,7 @@ impl Store {
             }));
         }
         let applied = self
-            .apply_roster(None, compound_id, &rows, None, progress)
+            .apply_roster(None, compound_id, &rows, Some(ids), None, progress)
             .await?;
         Ok(Ok(ImportDone {
             preview: p,
