@@ -25,6 +25,8 @@ pub enum Ty {
     BigInt,
     Text,
     Bool,
+    /// A calendar day, `YYYY-MM-DD` text (as SQLite keeps a date).
+    Date,
 }
 
 impl Ty {
@@ -34,6 +36,7 @@ impl Ty {
             Ty::BigInt => "bigint",
             Ty::Text => "text",
             Ty::Bool => "boolean",
+            Ty::Date => "date",
         }
     }
 }
