@@ -5,10 +5,10 @@
 
 /// 甘泉苑's unit ballots: five households in six of the 34 units answer, on paper or (every
 /// fifth, owners living elsewhere) by video.
-const GANQUAN_BALLOTS: i64 = 0;
-const GANQUAN_REMOTE: i64 = 0;
+const GANQUAN_BALLOTS: i64 = 670;
+const GANQUAN_REMOTE: i64 = 133;
 /// Ballots replaced because one owner votes for two flats of the unit.
-const GANQUAN_CHANGED: i64 = 0;
+const GANQUAN_CHANGED: i64 = 1;
 
 both_backends! {
     @spawn spawn_demo;
