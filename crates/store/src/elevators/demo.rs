@@ -550,7 +550,7 @@ async fn decide(
         .filter_map(|f| households.iter().find(|h| h.floor == *f))
         .collect();
     let mut objections = Vec::new();
-    if i % 3 == 0
+    if i.is_multiple_of(3)
         && let Some(h) = affected.first()
     {
         s.at_time(day(45, 19));
