@@ -382,17 +382,27 @@ linli_chromedriver_stop() { # idempotent; also ends browsers it left behind
 # each page through the WebDriver session. Installed once under the target dir (reused), so
 # nothing global changes; npm comes from Debian when missing.
 linli_axe_js() { # print the path of axe.min.js, installing axe-core first when needed
-    local dir="${LINLI_AXE_DIR:-$LINLI_ROOT/target/axe}"
-    local js="$dir/node_modules/axe-core/axe.min.js"
-    if [[ ! -f "$js" ]]; then
+    _linli_npm_package "${LINLI_AXE_DIR:-$LINLI_ROOT/target/axe}" 'axe-core@^4' axe-core/axe.min.js
+}
+
+# ------------------------------------------------------------ npm packages
+# A tool from npm (axe-core, lighthouse), installed once under the target dir and reused, so
+# nothing global changes; npm comes from Debian when missing.
+_linli_npm_package() { # _linli_npm_package DIR SPEC FILE -> prints DIR/node_modules/FILE
+    local dir="$1" spec="$2" file="$1/node_modules/$3"
+    if [[ ! -e "$file" ]]; then
         command -v npm >/dev/null 2>&1 || linli_ensure_debs npm
-        linli_info "installing axe-core into $dir"
+        linli_info "installing $spec into $dir"
         mkdir -p "$dir"
-        npm install --prefix "$dir" --no-audit --no-fund --no-save --loglevel=error 'axe-core@^4' >&2 \
-            || linli_die "cannot install axe-core from npm"
+        npm install --prefix "$dir" --no-audit --no-fund --no-save --loglevel=error "$spec" >&2 \
+            || linli_die "cannot install $spec from npm"
     fi
-    [[ -f "$js" ]] || linli_die "axe-core was installed but $js is missing"
-    printf '%s\n' "$js"
+    [[ -e "$file" ]] || linli_die "$spec was installed but $file is missing"
+    printf '%s\n' "$file"
+}
+
+linli_lighthouse_bin() { # print the path of the lighthouse command, installing it when needed
+    _linli_npm_package "${LINLI_LIGHTHOUSE_DIR:-$LINLI_ROOT/target/lighthouse}" 'lighthouse@^12' .bin/lighthouse
 }
 
 # ------------------------------------------------------------ SMTP sink (aiosmtpd)

@@ -9,6 +9,7 @@ pub mod account;
 pub mod area;
 pub mod audit;
 pub mod authz;
+pub mod calendar;
 pub mod decision;
 pub mod elevator;
 pub mod error;
@@ -23,6 +24,7 @@ pub mod rating;
 pub mod registry;
 pub mod requests;
 pub mod standards;
+pub mod text_enum;
 pub mod volunteers;
 
 pub use area::{Area, AreaSource};

@@ -6,6 +6,8 @@
 //! and move it with [`Clock::set`] or [`Clock::advance`], so no test depends on the day it
 //! runs. Clones share one clock: a test that advances it advances it for the server it spawned.
 
+use linli_domain::Invalid;
+use linli_domain::calendar::Day;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -63,6 +65,11 @@ impl Clock {
         self.china_now().date()
     }
 
+    /// Today in China, as the domain's calendar counts days.
+    pub fn day(&self) -> Day {
+        Day::of(self.now())
+    }
+
     /// `day`, if it is not more than a year after today: a move-in, a payment or a receipt
     /// dated further ahead is a typing mistake (3000 for 2030), not a plan.
     pub fn within_a_year(&self, day: time::Date) -> Result<time::Date, linli_domain::Invalid> {
@@ -93,6 +100,14 @@ impl Clock {
             t.fetch_add(seconds, Ordering::SeqCst);
         }
     }
+}
+
+/// A day as typed on a form (the one calendar's [`Day::parse`]: `2026-05-01` or `2026-5-1`; blank
+/// is `Required`), as the `time` date the clock's `today` compares with.
+pub fn parse_day(s: &str) -> Result<time::Date, Invalid> {
+    let (y, m, d) = Day::parse(s)?.ymd();
+    let month = time::Month::try_from(m).map_err(|_| Invalid::BadDate)?;
+    time::Date::from_calendar_date(y, month, d).map_err(|_| Invalid::BadDate)
 }
 
 impl Default for Clock {

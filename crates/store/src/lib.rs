@@ -45,7 +45,7 @@ pub use error::{ServiceError, ServiceResult};
 
 /// A Unix time as a date in China (UTC+8), "2026-11-25": the day people write on forms.
 pub fn china_date(ts: i64) -> String {
-    china(ts).map(|d| d.date().to_string()).unwrap_or_default()
+    linli_domain::calendar::Day::of(ts).to_string()
 }
 
 /// A Unix time as date and minute in China (UTC+8), "2026-11-25 14:05".

@@ -122,6 +122,7 @@ pub fn app_with(store: Store, options: Options) -> Router {
         .merge(assets::router())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/readyz", axum::routing::get(ready::readyz))
+        .route("/healthz/db", axum::routing::get(ready::healthz_db))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -8,6 +8,7 @@
 //! it needs, and a ballot without it is refused when entered, not discovered missing later.
 
 use super::electorate::VoterKey;
+use crate::authz::Action;
 use crate::error::{FieldError, Invalid};
 use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
@@ -80,6 +81,21 @@ impl CastMethod {
             CastMethod::Proxy => lang.pick("委托代理", "By proxy"),
             CastMethod::Remote => lang.pick("电话或视频", "By phone or video"),
             CastMethod::Paper => lang.pick("纸质表决票", "Paper form"),
+        }
+    }
+
+    /// What whoever enters a ballot this way must be allowed to do at the proposal's place, if
+    /// anything: the voter's own online ballot and a co-owner handing in the designated
+    /// voter's signed authorisation need nothing more; paper forms are the committee's; the
+    /// other ways are recorded by building and unit heads, grid workers and volunteers.
+    pub fn required_action(self, by_co_owner: bool) -> Option<Action> {
+        match self {
+            CastMethod::Online => None,
+            CastMethod::Proxy if by_co_owner => None,
+            CastMethod::Paper => Some(Action::ManageDecision),
+            CastMethod::Assisted | CastMethod::Proxy | CastMethod::Remote => {
+                Some(Action::RecordBallot)
+            }
         }
     }
 
@@ -204,6 +220,17 @@ impl Authority {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paper_is_the_committees_and_a_co_owner_may_hand_in_a_proxy() {
+        use CastMethod::*;
+        assert_eq!(Online.required_action(false), None);
+        assert_eq!(Paper.required_action(true), Some(Action::ManageDecision));
+        assert_eq!(Proxy.required_action(true), None);
+        assert_eq!(Proxy.required_action(false), Some(Action::RecordBallot));
+        assert_eq!(Assisted.required_action(true), Some(Action::RecordBallot));
+        assert_eq!(Remote.required_action(false), Some(Action::RecordBallot));
+    }
 
     fn ev(recorded_by: Option<i64>, file: Option<&str>, witness: Option<&str>) -> Evidence {
         Evidence {

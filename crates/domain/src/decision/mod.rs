@@ -19,11 +19,13 @@
 //! - [`tally`]: ballots against a rule, in integers, with every check reported for the notice;
 //! - [`stage`]: the life of a proposal as one transition function;
 //! - [`ballot`]: how a ballot was cast and the evidence each way requires;
-//! - [`election`]: electing N of M candidates (Art. 278 item 3).
+//! - [`election`]: electing N of M candidates (Art. 278 item 3);
+//! - [`kinds`]: scope, objection concerns, door-knocking outcomes, file kinds, election kinds.
 
 pub mod ballot;
 pub mod election;
 pub mod electorate;
+pub mod kinds;
 pub mod matter;
 pub mod preset;
 pub mod rule;
@@ -33,6 +35,7 @@ pub mod tally;
 pub use ballot::{Authority, CastMethod, Evidence};
 pub use election::{CandidateResult, Election, ElectionResult};
 pub use electorate::{ElectorHousehold, Electorate, ElectorateError, Voter, VoterKey};
+pub use kinds::{Concern, ElectionKind, Nomination, ProposalFileKind, Scope, VisitOutcome};
 pub use matter::MatterClass;
 pub use preset::Preset;
 pub use rule::{Base, Counted, DecisionRule, HeadcountRules, Measure, Threshold};

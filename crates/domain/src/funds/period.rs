@@ -4,131 +4,9 @@
 
 use crate::error::Invalid;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct Day {
-    year: i32,
-    month: u8,
-    day: u8,
-}
-
-fn days_in_month(year: i32, month: u8) -> u8 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        _ => 28,
-    }
-}
-
-impl Day {
-    /// The first day accepted, 1900-01-01.
-    pub const FIRST: Day = Day {
-        year: 1900,
-        month: 1,
-        day: 1,
-    };
-
-    /// A real day between the years 1900 and 2999.
-    pub fn new(year: i32, month: u8, day: u8) -> Result<Day, Invalid> {
-        if !(1900..=2999).contains(&year)
-            || !(1..=12).contains(&month)
-            || day < 1
-            || day > days_in_month(year, month)
-        {
-            return Err(Invalid::BadDate);
-        }
-        Ok(Day { year, month, day })
-    }
-
-    /// "2024-05-01" (also "2024-5-1"); anything else is `BadDate`, blank `Required`.
-    pub fn parse(s: &str) -> Result<Day, Invalid> {
-        let s = s.trim();
-        if s.is_empty() {
-            return Err(Invalid::Required);
-        }
-        let mut parts = s.split('-');
-        let (Some(y), Some(m), Some(d), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(Invalid::BadDate);
-        };
-        let num = |p: &str, max_len: usize| {
-            if !p.is_empty() && p.len() <= max_len && p.bytes().all(|b| b.is_ascii_digit()) {
-                p.parse::<u32>().ok()
-            } else {
-                None
-            }
-        };
-        match (num(y, 4), num(m, 2), num(d, 2)) {
-            (Some(y), Some(m), Some(d)) if y >= 1000 => Day::new(y as i32, m as u8, d as u8),
-            _ => Err(Invalid::BadDate),
-        }
-    }
-
-    pub fn year(self) -> i32 {
-        self.year
-    }
-
-    pub fn month(self) -> u8 {
-        self.month
-    }
-
-    /// The quarter of the year, 1 to 4.
-    pub fn quarter(self) -> u8 {
-        (self.month - 1) / 3 + 1
-    }
-
-    /// The day after (the end of 2999 stays where it is).
-    pub fn next(self) -> Day {
-        if self.day < days_in_month(self.year, self.month) {
-            Day {
-                day: self.day + 1,
-                ..self
-            }
-        } else if self.month < 12 {
-            Day {
-                month: self.month + 1,
-                day: 1,
-                ..self
-            }
-        } else if self.year < 2999 {
-            Day {
-                year: self.year + 1,
-                month: 1,
-                day: 1,
-            }
-        } else {
-            self
-        }
-    }
-
-    /// "2024-05": the month, as balance histories group by it.
-    pub fn month_key(self) -> String {
-        format!("{:04}-{:02}", self.year, self.month)
-    }
-}
-
-impl fmt::Display for Day {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-impl TryFrom<String> for Day {
-    type Error = String;
-    fn try_from(s: String) -> Result<Day, String> {
-        Day::parse(&s).map_err(|e| e.code().to_string())
-    }
-}
-
-impl From<Day> for String {
-    fn from(d: Day) -> String {
-        d.to_string()
-    }
-}
+pub use crate::calendar::Day;
+use crate::calendar::days_in_month;
 
 /// The days `from` to `to`, both included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -161,15 +39,15 @@ impl Period {
 
     /// The quarter a day falls in.
     pub fn quarter_of(day: Day) -> Period {
-        Period::quarter(day.year, day.quarter()).unwrap_or(Period { from: day, to: day })
+        Period::quarter(day.year(), day.quarter()).unwrap_or(Period { from: day, to: day })
     }
 
     /// The quarter before this period's first day's quarter.
     pub fn previous_quarter(day: Day) -> Period {
         let (y, q) = if day.quarter() == 1 {
-            (day.year - 1, 4)
+            (day.year() - 1, 4)
         } else {
-            (day.year, day.quarter() - 1)
+            (day.year(), day.quarter() - 1)
         };
         Period::quarter(y, q).unwrap_or_else(|_| Period::quarter_of(day))
     }
@@ -178,7 +56,7 @@ impl Period {
     pub fn label(self) -> String {
         let q = Period::quarter_of(self.from);
         if q == self {
-            format!("{}Q{}", self.from.year, self.from.quarter())
+            format!("{}Q{}", self.from.year(), self.from.quarter())
         } else {
             format!("{} – {}", self.from, self.to)
         }

@@ -13,63 +13,8 @@ use crate::fraction::Fraction;
 use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use std::fmt;
 
-/// A calendar month, written `2024-05`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct Month {
-    year: i32,
-    month: u8,
-}
-
-impl Month {
-    pub fn new(year: i32, month: u8) -> Result<Month, Invalid> {
-        if !(2000..=2999).contains(&year) || !(1..=12).contains(&month) {
-            return Err(Invalid::BadMonth);
-        }
-        Ok(Month { year, month })
-    }
-
-    /// `2024-05` or `2024-5`.
-    pub fn parse(input: &str) -> Result<Month, Invalid> {
-        let s = input.trim();
-        if s.is_empty() {
-            return Err(Invalid::Required);
-        }
-        let (y, m) = s.split_once('-').ok_or(Invalid::BadMonth)?;
-        let year = y.parse::<i32>().map_err(|_| Invalid::BadMonth)?;
-        let month = m.parse::<u8>().map_err(|_| Invalid::BadMonth)?;
-        Month::new(year, month)
-    }
-
-    pub fn year(self) -> i32 {
-        self.year
-    }
-
-    pub fn month(self) -> u8 {
-        self.month
-    }
-}
-
-impl fmt::Display for Month {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-{:02}", self.year, self.month)
-    }
-}
-
-impl TryFrom<String> for Month {
-    type Error = String;
-    fn try_from(s: String) -> Result<Month, String> {
-        Month::parse(&s).map_err(|e| e.message(Lang::En))
-    }
-}
-
-impl From<Month> for String {
-    fn from(m: Month) -> String {
-        m.to_string()
-    }
-}
+pub use crate::calendar::Month;
 
 /// The four parties of the scoring panel (社区、物业/自管委、业委会、居民代表).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

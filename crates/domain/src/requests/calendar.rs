@@ -12,96 +12,7 @@ use crate::error::Invalid;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Seconds China is ahead of UTC (no daylight saving).
-pub const CHINA_OFFSET: i64 = 8 * 3600;
-const DAY: i64 = 86_400;
-
-/// A calendar day, as days since 1970-01-01.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Day(i64);
-
-impl Day {
-    pub fn from_ymd(y: i64, m: u32, d: u32) -> Option<Day> {
-        if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-            return None;
-        }
-        let (m, d) = (i64::from(m), i64::from(d));
-        let y2 = if m <= 2 { y - 1 } else { y };
-        let era = y2.div_euclid(400);
-        let yoe = y2 - era * 400;
-        let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        let day = Day(era * 146_097 + doe - 719_468);
-        // 31 February comes back as a day of March: not a date.
-        (day.ymd() == (y, m as u32, d as u32)).then_some(day)
-    }
-
-    /// (year, month, day).
-    pub fn ymd(self) -> (i64, u32, u32) {
-        let z = self.0 + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let d = doy - (153 * mp + 2) / 5 + 1;
-        let m = if mp < 10 { mp + 3 } else { mp - 9 };
-        let y = yoe + era * 400 + i64::from(m <= 2);
-        (y, m as u32, d as u32)
-    }
-
-    /// "2026-10-01".
-    pub fn parse(s: &str) -> Result<Day, Invalid> {
-        let mut parts = s.trim().splitn(3, '-');
-        let mut next = || parts.next().and_then(|p| p.parse::<i64>().ok());
-        match (next(), next(), next()) {
-            (Some(y), Some(m), Some(d)) if (1900..=2200).contains(&y) => Day::from_ymd(
-                y,
-                u32::try_from(m).unwrap_or(0),
-                u32::try_from(d).unwrap_or(0),
-            )
-            .ok_or(Invalid::BadDate),
-            _ => Err(Invalid::BadDate),
-        }
-    }
-
-    /// The day in China at a Unix time.
-    pub fn of(ts: i64) -> Day {
-        Day((ts + CHINA_OFFSET).div_euclid(DAY))
-    }
-
-    /// The Unix time of 00:00 of this day in China.
-    pub fn start(self) -> i64 {
-        self.0 * DAY - CHINA_OFFSET
-    }
-
-    /// Monday is 0, Sunday 6 (1970-01-01 was a Thursday).
-    pub fn weekday(self) -> u32 {
-        (self.0 + 3).rem_euclid(7) as u32
-    }
-
-    pub fn is_weekend(self) -> bool {
-        self.weekday() >= 5
-    }
-
-    pub fn next(self) -> Day {
-        Day(self.0 + 1)
-    }
-
-    /// "2026-11": the month a request is counted in.
-    pub fn month(self) -> String {
-        let (y, m, _) = self.ymd();
-        format!("{y:04}-{m:02}")
-    }
-}
-
-impl std::fmt::Display for Day {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (y, m, d) = self.ymd();
-        write!(f, "{y:04}-{m:02}-{d:02}")
-    }
-}
+pub use crate::calendar::{CHINA_OFFSET, Day};
 
 /// Weekends plus the exceptions of the year: a day listed with `true` is worked (a weekend
 /// day swapped for a holiday), with `false` it is a holiday.
@@ -200,6 +111,7 @@ impl Deadline {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calendar::Weekday;
     use proptest::prelude::*;
 
     fn d(s: &str) -> Day {
@@ -231,9 +143,9 @@ mod tests {
 
     #[test]
     fn days_and_weekdays() {
-        assert_eq!(d("1970-01-01"), Day(0));
-        assert_eq!(d("1970-01-01").weekday(), 3, "a Thursday");
-        assert_eq!(d("2026-11-25").weekday(), 2, "a Wednesday");
+        assert_eq!(d("1970-01-01").ordinal(), 0);
+        assert_eq!(d("1970-01-01").weekday(), Weekday::Thu);
+        assert_eq!(d("2026-11-25").weekday(), Weekday::Wed);
         assert_eq!(d("2024-02-29").to_string(), "2024-02-29");
         assert_eq!(Day::parse("2025-02-29"), Err(Invalid::BadDate));
         assert_eq!(Day::parse("2026-13-01"), Err(Invalid::BadDate));
@@ -241,7 +153,10 @@ mod tests {
         // 23:59 and 00:00 China time on either side of midnight; UTC is eight hours behind.
         assert_eq!(Day::of(at("2026-11-25", 23, 59)), d("2026-11-25"));
         assert_eq!(Day::of(at("2026-11-26", 0, 0)), d("2026-11-26"));
-        assert_eq!(Day::of(at("2026-11-26", 7, 59)).month(), "2026-11");
+        assert_eq!(
+            Day::of(at("2026-11-26", 7, 59)).month().to_string(),
+            "2026-11"
+        );
     }
 
     /// (reported, deadline, due): across weekends, holidays and the swapped working days.
@@ -331,11 +246,11 @@ mod tests {
 
     proptest! {
         #[test]
-        fn dates_round_trip(days in -100_000i64..200_000) {
-            let day = Day(days);
+        fn dates_round_trip(days in 0i64..400_000) {
+            let day = Day::FIRST.plus_days(days);
             let (y, m, dd) = day.ymd();
-            prop_assert_eq!(Day::from_ymd(y, m, dd), Some(day));
-            prop_assert_eq!(day.next().weekday(), (day.weekday() + 1) % 7);
+            prop_assert_eq!(Day::new(y, m, dd), Ok(day));
+            prop_assert_eq!(day.next().weekday().number(), day.weekday().number() % 7 + 1);
         }
 
         /// A working-day deadline always ends at a China midnight, after the report, right
@@ -345,7 +260,7 @@ mod tests {
             let cal = calendar_2026();
             let due = Deadline::WorkingDays(n).due(ts, &cal);
             prop_assert!(due > ts);
-            prop_assert_eq!((due + CHINA_OFFSET) % DAY, 0);
+            prop_assert_eq!((due + CHINA_OFFSET) % 86_400, 0);
             prop_assert!(cal.is_workday(Day::of(due - 1)));
             prop_assert!(Deadline::WorkingDays(n + 1).due(ts, &cal) > due);
             // Exactly n working days lie between the report's day and the due time.

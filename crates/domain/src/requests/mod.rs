@@ -5,10 +5,12 @@
 
 pub mod calendar;
 pub mod metrics;
+pub mod overdue;
 pub mod status;
 
 pub use calendar::{Day, Deadline, WorkCalendar};
 pub use metrics::{Tally, median, percent};
+pub use overdue::{is_overdue, overdue_sql};
 pub use status::{Refusal, RequestStatus, RequestStep, Who};
 
 use crate::error::Invalid;

@@ -142,6 +142,7 @@ both_backends! {
         assert_eq!(r.status(), 200);
         assert_eq!(r.text().await.unwrap(), "ready");
         assert_eq!(app.client.get(app.url("/healthz")).send().await.unwrap().text().await.unwrap(), "ok");
+        assert_eq!(app.client.get(app.url("/healthz/db")).send().await.unwrap().text().await.unwrap(), "ok");
 
         // A database this binary has not migrated yet: reachable, not ready.
         let (url, _dir) = common::fresh_database(app.backend).await;
@@ -160,6 +161,8 @@ both_backends! {
         let r = reqwest::get(format!("{base}/readyz")).await.unwrap();
         assert_eq!(r.status(), 503);
         assert!(r.text().await.unwrap().contains("database unreachable"));
+        let r = reqwest::get(format!("{base}/healthz/db")).await.unwrap();
+        assert_eq!(r.status(), 503, "the one indexed read fails with the database");
     }
 
     async fn the_request_log_has_one_plain_line_per_request(app) {

@@ -348,4 +348,19 @@ both_backends! {
         assert_eq!(g["members"][0]["phone"], "13900000001", "{g}");
         assert_eq!(g["micro_grids"].as_array().unwrap().len(), 1);
     }
+
+    async fn the_overdue_rule_in_sql_agrees_with_the_domain_on_every_case(app) {
+        use linli_domain::requests::overdue::{CASES, is_overdue, overdue_sql};
+        for &(due, met, status, now, want) in CASES {
+            assert_eq!(is_overdue(due, met, status, now), want);
+            let met = met.map_or("NULL".to_string(), |m| m.to_string());
+            let sql = format!(
+                "SELECT CASE WHEN {} THEN 1 ELSE 0 END FROM (SELECT CAST({due} AS BIGINT) AS due_at, \
+                 CAST({met} AS BIGINT) AS met_at, '{}' AS status) r",
+                overdue_sql(now),
+                status.as_str()
+            );
+            assert_eq!(app.sql_i64(&sql).await == 1, want, "{sql}");
+        }
+    }
 }

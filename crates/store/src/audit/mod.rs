@@ -105,6 +105,40 @@ fn stamp(at: i64) -> ServiceResult<String> {
         .map_err(|e| ServiceError::Internal(e.into()))
 }
 
+/// Records a change `actor` made to `entity` #`id` on `chain` (the compound's, or the
+/// region's), inside the caller's transaction: the one way services write the trail.
+#[allow(clippy::too_many_arguments)] // the fields of one audit record, named at each call
+pub(crate) async fn record_change<C: ConnectionTrait>(
+    txn: &C,
+    actor: &crate::accounts::Actor,
+    chain: i64,
+    action: &str,
+    entity: &str,
+    id: i64,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> ServiceResult<()> {
+    record(
+        txn,
+        Change {
+            chain,
+            at: actor.at,
+            actor: Some(actor.account_id),
+            action,
+            entity,
+            entity_id: id,
+            before,
+            after,
+        },
+    )
+    .await
+}
+
+/// A row or view as the JSON an audit record keeps of it.
+pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> ServiceResult<serde_json::Value> {
+    serde_json::to_value(v).map_err(|e| ServiceError::Internal(e.into()))
+}
+
 /// Appends a record to its chain. Call it inside the transaction of the write it records.
 pub async fn record<C: ConnectionTrait>(db: &C, change: Change<'_>) -> ServiceResult<()> {
     let head = lock_head(db, change.chain, 1).await?;

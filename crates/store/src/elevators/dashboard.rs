@@ -248,7 +248,7 @@ impl Store {
         let mut unit_names: BTreeMap<i64, String> = BTreeMap::new();
         for c in &compounds {
             if projects.iter().any(|p| p.compound_id == c.id) {
-                unit_names.extend(crate::ratings::unit_names(db, c.id).await?);
+                unit_names.extend(crate::registry::unit_names(db, c.id).await?);
             }
         }
         let compound_names: BTreeMap<i64, String> =

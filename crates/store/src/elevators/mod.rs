@@ -207,7 +207,7 @@ pub(crate) async fn record<C: ConnectionTrait>(
     id: i64,
     change: (Option<serde_json::Value>, Option<serde_json::Value>),
 ) -> ServiceResult<()> {
-    crate::ratings::record(
+    crate::audit::record_change(
         txn,
         actor,
         chain,
@@ -220,7 +220,7 @@ pub(crate) async fn record<C: ConnectionTrait>(
     .await
 }
 
-pub(crate) use crate::ratings::to_json;
+pub(crate) use crate::audit::to_json;
 
 /// Takes the project row's lock (an update of the row to itself): payments and running costs
 /// of one project are written one at a time, in one process or several.
@@ -322,7 +322,7 @@ impl Store {
         let mode = ShareMode::parse(&row.share_mode)
             .map_err(|_| internal(format!("project {id} has share mode {}", row.share_mode)))?;
         let path = paths::unit_path(&compound, row.building_id, row.unit_id);
-        let names = crate::ratings::unit_names(self.read(), compound.id).await?;
+        let names = crate::registry::unit_names(self.read(), compound.id).await?;
         let unit_name = names.get(&row.unit_id).cloned().unwrap_or_default();
         Ok(Loaded {
             row,

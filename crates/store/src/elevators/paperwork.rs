@@ -86,9 +86,7 @@ impl Store {
             "" => None,
             s if p.row.pay_by.as_deref() == Some(s) => Some(s.to_string()),
             s => {
-                let fmt = time::macros::format_description!("[year]-[month]-[day]");
-                let day = time::Date::parse(s, &fmt)
-                    .map_err(|_| Invalid::BadDate)
+                let day = crate::clock::parse_day(s)
                     .and_then(|d| self.clock().within_a_year(d))
                     .and_then(|d| {
                         if d < self.today() {

@@ -102,8 +102,7 @@ fn paid_on(s: &str, clock: &crate::Clock) -> Result<String, Invalid> {
     if s.is_empty() {
         return Ok(today.to_string());
     }
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    let day = time::Date::parse(s, &fmt).map_err(|_| Invalid::BadDate)?;
+    let day = crate::clock::parse_day(s)?;
     if day > today {
         return Err(Invalid::DateNotYet {
             latest: today.to_string(),
@@ -182,7 +181,7 @@ impl Store {
             .all(db)
             .await?;
         let ids: Vec<i64> = projects.iter().map(|p| p.id).collect();
-        let units = crate::ratings::unit_names(db, c.id).await?;
+        let units = crate::registry::unit_names(db, c.id).await?;
         let mut shares: BTreeMap<i64, Vec<elevator_share::Model>> = BTreeMap::new();
         for s in elevator_share::Entity::find()
             .filter(elevator_share::Column::ProjectId.is_in(ids.clone()))

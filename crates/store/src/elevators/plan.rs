@@ -568,7 +568,7 @@ impl Store {
             .await?;
         let can_manage = actor.can(Action::ManageProject, &at);
         let units_without = if can_manage {
-            let names = crate::ratings::unit_names(self.read(), c.id).await?;
+            let names = crate::registry::unit_names(self.read(), c.id).await?;
             names
                 .into_iter()
                 .filter(|(id, _)| !rows.iter().any(|r| r.unit_id == *id))

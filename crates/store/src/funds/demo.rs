@@ -100,7 +100,7 @@ async fn insert<C: ConnectionTrait>(
 /// The 15th of each of the 18 months before this one, oldest first.
 fn months(now: i64) -> Vec<Day> {
     let t = super::day_of(now);
-    let (mut y, mut m) = (t.year(), i32::from(t.month()));
+    let (mut y, mut m) = (t.year(), i32::from(t.month().month()));
     let mut out = Vec::new();
     for _ in 0..18 {
         m -= 1;
@@ -330,7 +330,7 @@ pub(crate) async fn seed_demo_project_accounts<C: ConnectionTrait>(
     now: i64,
     c: &compound::Model,
 ) -> anyhow::Result<()> {
-    let names = crate::ratings::unit_names(txn, c.id)
+    let names = crate::registry::unit_names(txn, c.id)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let projects = elevator_project::Entity::find()

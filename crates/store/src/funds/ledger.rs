@@ -670,7 +670,7 @@ async fn insert_entry<C: ConnectionTrait>(
         "fund.entry",
         "fund_entry",
         id,
-        crate::ratings::to_json(&row)?,
+        crate::audit::to_json(&row)?,
     )
     .await?;
     Ok(row)
@@ -787,7 +787,7 @@ pub(crate) async fn mirror_elevator_payment<C: ConnectionTrait>(
                 "fund.account_open",
                 "fund_account",
                 id,
-                crate::ratings::to_json(&row)?,
+                crate::audit::to_json(&row)?,
             )
             .await?;
             row

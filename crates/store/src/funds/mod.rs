@@ -140,7 +140,7 @@ pub(crate) async fn record<C: ConnectionTrait>(
     id: i64,
     after: serde_json::Value,
 ) -> ServiceResult<()> {
-    crate::ratings::record(txn, actor, chain, action, entity, id, None, Some(after)).await
+    crate::audit::record_change(txn, actor, chain, action, entity, id, None, Some(after)).await
 }
 
 /// Locks an account's row for the rest of the transaction: entries and postings of one
@@ -364,7 +364,7 @@ impl Store {
                     });
                 }
             }
-            let names = crate::ratings::unit_names(db, c.id).await?;
+            let names = crate::registry::unit_names(db, c.id).await?;
             for p in elevator_project::Entity::find()
                 .filter(elevator_project::Column::CompoundId.eq(c.id))
                 .order_by_asc(elevator_project::Column::Id)
@@ -470,7 +470,7 @@ impl Store {
         let name = match (name, &project, &building_row) {
             (Some(n), _, _) => n.into_string(),
             (None, Some(p), _) => {
-                let names = crate::ratings::unit_names(db, c.id).await?;
+                let names = crate::registry::unit_names(db, c.id).await?;
                 project_account_name(names.get(&p.unit_id).map(String::as_str).unwrap_or(""))
             }
             (None, _, Some(b)) => format!("{} {}", b.name, kind.label(Lang::Zh)),
@@ -519,7 +519,7 @@ impl Store {
             "fund.account_open",
             "fund_account",
             id,
-            crate::ratings::to_json(&row)?,
+            crate::audit::to_json(&row)?,
         )
         .await?;
         txn.commit().await?;
@@ -536,7 +536,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(BTreeMap::new());
         }
-        let names = crate::ratings::unit_names(db, compound_id).await?;
+        let names = crate::registry::unit_names(db, compound_id).await?;
         let rows = household::Entity::find()
             .filter(household::Column::Id.is_in(ids))
             .all(db)

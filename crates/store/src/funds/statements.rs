@@ -469,7 +469,7 @@ impl Store {
             .ok_or(ServiceError::NotFound {
                 entity: "fund_statement",
             })?;
-        let mut after = crate::ratings::to_json(&row)?;
+        let mut after = crate::audit::to_json(&row)?;
         if let Some(o) = after.as_object_mut() {
             o.remove("body");
             o.insert(

@@ -6,7 +6,7 @@
 //! and fills a worker's "my grid" queue; what a person may do still follows from their roles.
 
 use crate::accounts::Actor;
-use crate::audit::{self, Change};
+
 use crate::entity::{account, grid, grid_household, grid_member, household};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
@@ -237,7 +237,7 @@ impl Store {
             .map(|x| x.household_id)
             .collect();
         let mut households = Vec::new();
-        let names = crate::ratings::unit_names(self.read(), c.id).await?;
+        let names = crate::registry::unit_names(self.read(), c.id).await?;
         for h in household::Entity::find()
             .filter(household::Column::Id.is_in(hh))
             .order_by_asc(household::Column::UnitId)
@@ -531,18 +531,5 @@ async fn record<C: sea_orm::ConnectionTrait>(
     before: Option<serde_json::Value>,
     after: serde_json::Value,
 ) -> ServiceResult<()> {
-    audit::record(
-        txn,
-        Change {
-            chain,
-            at: actor.at,
-            actor: Some(actor.account_id),
-            action,
-            entity: "grid",
-            entity_id: id,
-            before,
-            after: Some(after),
-        },
-    )
-    .await
+    crate::audit::record_change(txn, actor, chain, action, "grid", id, before, Some(after)).await
 }

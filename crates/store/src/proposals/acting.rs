@@ -23,60 +23,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-/// What an objection is about (DOMAIN §6.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Concern {
-    Light,
-    Ventilation,
-    Noise,
-    Access,
-    Cost,
-    Other,
-}
-
-impl Concern {
-    pub const ALL: [Concern; 6] = [
-        Concern::Light,
-        Concern::Ventilation,
-        Concern::Noise,
-        Concern::Access,
-        Concern::Cost,
-        Concern::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Concern::Light => "light",
-            Concern::Ventilation => "ventilation",
-            Concern::Noise => "noise",
-            Concern::Access => "access",
-            Concern::Cost => "cost",
-            Concern::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Concern, Invalid> {
-        match s.trim() {
-            "" => Err(Invalid::Required),
-            s => Concern::ALL
-                .into_iter()
-                .find(|c| c.as_str() == s)
-                .ok_or(Invalid::BadChoice),
-        }
-    }
-
-    pub fn label(self, lang: Lang) -> &'static str {
-        match self {
-            Concern::Light => lang.pick("采光", "light"),
-            Concern::Ventilation => lang.pick("通风", "ventilation"),
-            Concern::Noise => lang.pick("噪音", "noise"),
-            Concern::Access => lang.pick("通行", "access"),
-            Concern::Cost => lang.pick("费用", "cost"),
-            Concern::Other => lang.pick("其他", "other"),
-        }
-    }
-}
+pub use linli_domain::decision::Concern;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ObjectionInput {
@@ -858,8 +805,5 @@ pub(crate) async fn notify_proposer<C: ConnectionTrait>(
 }
 
 fn parse_date(s: &str) -> Result<String, Invalid> {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s.trim(), &fmt)
-        .map(|d| d.to_string())
-        .map_err(|_| Invalid::BadDate)
+    linli_domain::calendar::Day::parse(s).map(|d| d.to_string())
 }

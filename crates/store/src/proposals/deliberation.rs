@@ -3,7 +3,7 @@
 
 use super::{Loaded, ProposalView, Scope, require_view};
 use crate::accounts::Actor;
-use crate::audit::{self, Change};
+use crate::audit;
 use crate::entity::{proposal, proposal_comment, proposal_support};
 use crate::error::{ServiceError, ServiceResult};
 use crate::registry::{field, lenient_string};
@@ -560,23 +560,16 @@ pub(crate) async fn record<C: ConnectionTrait>(
     before: Option<&proposal::Model>,
     after: Option<&proposal::Model>,
 ) -> ServiceResult<()> {
-    let json = |m: Option<&proposal::Model>| {
-        m.map(serde_json::to_value)
-            .transpose()
-            .map_err(anyhow::Error::from)
-    };
-    audit::record(
+    let json = |m: Option<&proposal::Model>| m.map(audit::to_json).transpose();
+    audit::record_change(
         txn,
-        Change {
-            chain,
-            at: actor.at,
-            actor: Some(actor.account_id),
-            action,
-            entity: "proposal",
-            entity_id: id,
-            before: json(before)?,
-            after: json(after)?,
-        },
+        actor,
+        chain,
+        action,
+        "proposal",
+        id,
+        json(before)?,
+        json(after)?,
     )
     .await
 }

@@ -16,7 +16,7 @@ use crate::entity::{
     account, candidate, election, election_ballot, election_ballot_event, proposal, role_grant,
 };
 use crate::error::{ServiceError, ServiceResult};
-use linli_domain::authz::{Action, Role};
+use linli_domain::authz::Action;
 use linli_domain::decision::{
     CastMethod, Check, Election, ElectionResult, MatterClass, Outcome, ProposalStage, StageEvent,
     TallyResult, VoterKey,
@@ -34,100 +34,7 @@ use std::collections::HashMap;
 /// The most seats an election may fill.
 const MAX_SEATS: i64 = 30;
 
-/// What is elected, by the scope of the election.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ElectionKind {
-    /// The owners' committee or self-management committee of the compound.
-    Committee,
-    BuildingHead,
-    UnitHead,
-}
-
-impl ElectionKind {
-    pub fn of_scope(scope: Scope) -> ElectionKind {
-        match scope {
-            Scope::Compound => ElectionKind::Committee,
-            Scope::Building => ElectionKind::BuildingHead,
-            Scope::Unit => ElectionKind::UnitHead,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ElectionKind::Committee => "committee",
-            ElectionKind::BuildingHead => "building_head",
-            ElectionKind::UnitHead => "unit_head",
-        }
-    }
-
-    pub fn label(self, lang: Lang) -> &'static str {
-        match self {
-            ElectionKind::Committee => lang.pick(
-                "业主委员会（自管会）委员",
-                "Owners' (self-management) committee members",
-            ),
-            ElectionKind::BuildingHead => lang.pick("楼栋长", "Building heads"),
-            ElectionKind::UnitHead => lang.pick("单元长", "Unit heads"),
-        }
-    }
-
-    /// The role the elected hold, on the election's scope.
-    pub fn role(self) -> Role {
-        match self {
-            ElectionKind::Committee => Role::CommitteeMember,
-            ElectionKind::BuildingHead => Role::BuildingHead,
-            ElectionKind::UnitHead => Role::UnitHead,
-        }
-    }
-}
-
-/// Who put a candidate forward.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Nomination {
-    /// 自荐.
-    #[serde(rename = "self")]
-    SelfNominated,
-    /// 居民推荐.
-    Residents,
-    /// 党支部推荐.
-    PartyBranch,
-}
-
-impl Nomination {
-    pub const ALL: [Nomination; 3] = [
-        Nomination::SelfNominated,
-        Nomination::Residents,
-        Nomination::PartyBranch,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Nomination::SelfNominated => "self",
-            Nomination::Residents => "residents",
-            Nomination::PartyBranch => "party_branch",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Nomination, Invalid> {
-        match s.trim() {
-            "" => Err(Invalid::Required),
-            s => Nomination::ALL
-                .into_iter()
-                .find(|n| n.as_str() == s)
-                .ok_or(Invalid::BadChoice),
-        }
-    }
-
-    pub fn label(self, lang: Lang) -> &'static str {
-        match self {
-            Nomination::SelfNominated => lang.pick("自荐", "Self-nominated"),
-            Nomination::Residents => lang.pick("居民推荐", "Recommended by residents"),
-            Nomination::PartyBranch => lang.pick("党支部推荐", "Recommended by the party branch"),
-        }
-    }
-}
+pub use linli_domain::decision::{ElectionKind, Nomination};
 
 /// A new election, as typed on the form or sent by a script.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]

@@ -10,48 +10,14 @@ use crate::files::Purpose;
 use linli_domain::authz::Action;
 use linli_domain::decision::ProposalStage;
 use linli_domain::registry::Text;
-use linli_domain::{FieldError, Invalid, Lang};
+use linli_domain::{FieldError, Invalid};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
 use serde::Serialize;
 
-/// What a file is to its proposal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ProposalFileKind {
-    /// A plan, a photo, a quotation.
-    Attachment,
-    /// A text the vote adopts, kept as a numbered version.
-    AdoptedText,
-}
-
-impl ProposalFileKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProposalFileKind::Attachment => "attachment",
-            ProposalFileKind::AdoptedText => "adopted_text",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<ProposalFileKind, Invalid> {
-        match s.trim() {
-            "attachment" | "" => Ok(ProposalFileKind::Attachment),
-            "adopted_text" => Ok(ProposalFileKind::AdoptedText),
-            _ => Err(Invalid::BadChoice),
-        }
-    }
-
-    pub fn label(self, lang: Lang) -> &'static str {
-        match self {
-            ProposalFileKind::Attachment => lang.pick("附件", "attachment"),
-            ProposalFileKind::AdoptedText => {
-                lang.pick("表决通过后生效的文本", "text adopted by the vote")
-            }
-        }
-    }
-}
+pub use linli_domain::decision::ProposalFileKind;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProposalFileView {
@@ -85,7 +51,8 @@ impl Store {
         }
         p.at_stage(&[ProposalStage::Draft, ProposalStage::Deliberation])?;
         let mut e = Vec::new();
-        let kind = crate::registry::field(&mut e, "kind", ProposalFileKind::parse(kind));
+        let kind =
+            crate::registry::field(&mut e, "kind", ProposalFileKind::parse_or_attachment(kind));
         let title = crate::registry::field(&mut e, "title", Text::parse(title, 200));
         let (Some(kind), Some(title), true) = (kind, title, e.is_empty()) else {
             return Err(ServiceError::Invalid(e));

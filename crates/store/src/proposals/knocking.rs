@@ -16,52 +16,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// What happened at the door.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum VisitOutcome {
-    NotHome,
-    NeedsExplanation,
-    Refused,
-    Signed,
-}
-
-impl VisitOutcome {
-    pub const ALL: [VisitOutcome; 4] = [
-        VisitOutcome::NotHome,
-        VisitOutcome::NeedsExplanation,
-        VisitOutcome::Refused,
-        VisitOutcome::Signed,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VisitOutcome::NotHome => "not_home",
-            VisitOutcome::NeedsExplanation => "needs_explanation",
-            VisitOutcome::Refused => "refused",
-            VisitOutcome::Signed => "signed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<VisitOutcome, Invalid> {
-        match s.trim() {
-            "" => Err(Invalid::Required),
-            s => VisitOutcome::ALL
-                .into_iter()
-                .find(|o| o.as_str() == s)
-                .ok_or(Invalid::BadChoice),
-        }
-    }
-
-    pub fn label(self, lang: Lang) -> &'static str {
-        match self {
-            VisitOutcome::NotHome => lang.pick("不在家", "not at home"),
-            VisitOutcome::NeedsExplanation => lang.pick("需要再解释", "needs more explanation"),
-            VisitOutcome::Refused => lang.pick("拒绝", "refused"),
-            VisitOutcome::Signed => lang.pick("已签字", "signed"),
-        }
-    }
-}
+pub use linli_domain::decision::VisitOutcome;
 
 /// A household that has not answered yet.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

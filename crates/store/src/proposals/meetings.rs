@@ -5,7 +5,7 @@
 //! them.
 
 use crate::accounts::Actor;
-use crate::audit::{self, Change};
+use crate::audit;
 use crate::entity::{meeting, meeting_item, proposal};
 use crate::error::{ServiceError, ServiceResult};
 use crate::registry::field;
@@ -107,17 +107,11 @@ struct Parsed {
 fn parse(input: &MeetingInput) -> ServiceResult<Parsed> {
     let mut e: Vec<FieldError> = Vec::new();
     let title = field(&mut e, "title", Text::parse(&input.title, 200));
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    let held_on = match input.held_on.trim() {
-        "" => field::<String, Invalid>(&mut e, "held_on", Err(Invalid::Required)),
-        d => field(
-            &mut e,
-            "held_on",
-            time::Date::parse(d, &fmt)
-                .map(|d| d.to_string())
-                .map_err(|_| Invalid::BadDate),
-        ),
-    };
+    let held_on = field(
+        &mut e,
+        "held_on",
+        linli_domain::calendar::Day::parse(&input.held_on).map(|d| d.to_string()),
+    );
     let place = field(&mut e, "place", Text::parse_optional(&input.place, 200));
     let names: Vec<&str> = input
         .attendance
@@ -477,20 +471,7 @@ async fn record<C: ConnectionTrait>(
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> ServiceResult<()> {
-    audit::record(
-        txn,
-        Change {
-            chain,
-            at: actor.at,
-            actor: Some(actor.account_id),
-            action,
-            entity: "meeting",
-            entity_id: id,
-            before,
-            after,
-        },
-    )
-    .await
+    audit::record_change(txn, actor, chain, action, "meeting", id, before, after).await
 }
 
 #[cfg(test)]

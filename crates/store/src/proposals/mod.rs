@@ -42,34 +42,7 @@ use linli_domain::place::{NodeKind, Path};
 use sea_orm::EntityTrait;
 use serde::Serialize;
 
-/// Where a proposal applies: the electorate is the owners of this place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Scope {
-    Compound,
-    Building,
-    Unit,
-}
-
-impl Scope {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::Compound => "compound",
-            Scope::Building => "building",
-            Scope::Unit => "unit",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Scope, Invalid> {
-        match s.trim() {
-            "compound" => Ok(Scope::Compound),
-            "building" => Ok(Scope::Building),
-            "unit" => Ok(Scope::Unit),
-            "" => Err(Invalid::Required),
-            _ => Err(Invalid::BadChoice),
-        }
-    }
-}
+pub use linli_domain::decision::Scope;
 
 /// A proposal with the places it hangs under, as the pages and the API show it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -279,20 +252,7 @@ pub(crate) async fn event<C: sea_orm::ConnectionTrait>(
     id: i64,
     after: serde_json::Value,
 ) -> ServiceResult<()> {
-    crate::audit::record(
-        txn,
-        crate::audit::Change {
-            chain,
-            at: actor.at,
-            actor: Some(actor.account_id),
-            action,
-            entity: "proposal",
-            entity_id: id,
-            before: None,
-            after: Some(after),
-        },
-    )
-    .await
+    crate::audit::record_change(txn, actor, chain, action, "proposal", id, None, Some(after)).await
 }
 
 pub(crate) fn internal(msg: String) -> ServiceError {

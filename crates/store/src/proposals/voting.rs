@@ -731,10 +731,8 @@ impl Store {
                     }
                     _ => false,
                 };
-                if method == CastMethod::Paper {
-                    actor.require(Action::ManageDecision, &p.path)?;
-                } else if !co_owner {
-                    actor.require(Action::RecordBallot, &p.path)?;
+                if let Some(action) = method.required_action(co_owner) {
+                    actor.require(action, &p.path)?;
                 }
                 let proxy = req.proxy_name.map(|n| n.as_str().to_string());
                 match authority {
@@ -1540,23 +1538,9 @@ pub(super) fn roll_notes(e: &Electorate, lang: Lang) -> Vec<String> {
 
 /// The last day of the vote as typed, as the instant it ends: midnight after it, China time.
 fn parse_deadline(s: &str, now: i64) -> ServiceResult<i64> {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    let d = time::Date::parse(s.trim(), &fmt).map_err(|_| {
-        FieldError::new(
-            "deadline",
-            if s.trim().is_empty() {
-                Invalid::Required
-            } else {
-                Invalid::BadDate
-            },
-        )
-    })?;
-    let end = d
-        .next_day()
-        .ok_or_else(|| FieldError::new("deadline", Invalid::BadDate))?
-        .midnight()
-        .assume_offset(time::macros::offset!(+8));
-    let t = end.unix_timestamp();
+    let day = linli_domain::calendar::Day::parse(s)
+        .map_err(|e| ServiceError::Invalid(vec![FieldError::new("deadline", e)]))?;
+    let t = day.next().start();
     if t <= now {
         return Err(ServiceError::invalid("deadline", Invalid::DeadlinePast));
     }

@@ -25,13 +25,13 @@ pub use year::*;
 
 use crate::Store;
 use crate::accounts::Actor;
-use crate::audit::{self, Change};
-use crate::entity::{building, compound, rating_month, rating_rubric, unit};
+use crate::audit::{record_change as record, to_json};
+use crate::entity::{compound, rating_month, rating_rubric};
 use crate::error::{ServiceError, ServiceResult};
+use crate::registry::unit_names;
 use linli_domain::Invalid;
 use linli_domain::rating::{Month, Rubric};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-use std::collections::BTreeMap;
+use sea_orm::EntityTrait;
 
 pub(crate) fn internal(msg: String) -> ServiceError {
     ServiceError::Internal(anyhow::anyhow!(msg))
@@ -44,41 +44,6 @@ pub(crate) fn decode_rubric(row: &rating_rubric::Model) -> ServiceResult<Rubric>
 pub(crate) fn parse_month(row: &rating_month::Model) -> ServiceResult<Month> {
     Month::parse(&row.month)
         .map_err(|_| internal(format!("rating month {} is {}", row.id, row.month)))
-}
-
-/// The units of a compound with their names ("1栋 2单元"), in building and unit order.
-pub(crate) async fn unit_names<C: ConnectionTrait>(
-    db: &C,
-    compound_id: i64,
-) -> ServiceResult<BTreeMap<i64, String>> {
-    let buildings: BTreeMap<i64, String> = building::Entity::find()
-        .filter(building::Column::CompoundId.eq(compound_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b.name))
-        .collect();
-    let units = unit::Entity::find()
-        .filter(unit::Column::CompoundId.eq(compound_id))
-        .order_by_asc(unit::Column::Id)
-        .all(db)
-        .await?;
-    Ok(units
-        .into_iter()
-        .map(|u| {
-            (
-                u.id,
-                format!(
-                    "{} {}",
-                    buildings
-                        .get(&u.building_id)
-                        .map(String::as_str)
-                        .unwrap_or(""),
-                    u.name
-                ),
-            )
-        })
-        .collect())
 }
 
 /// A month with its compound and rubric.
@@ -132,38 +97,6 @@ impl Store {
             month,
         })
     }
-}
-
-/// Records a change of the rating on the compound's chain, inside the caller's transaction.
-#[allow(clippy::too_many_arguments)] // the fields of one audit record, named at each call
-pub(crate) async fn record<C: ConnectionTrait>(
-    txn: &C,
-    actor: &Actor,
-    chain: i64,
-    action: &str,
-    entity: &str,
-    id: i64,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-) -> ServiceResult<()> {
-    audit::record(
-        txn,
-        Change {
-            chain,
-            at: actor.at,
-            actor: Some(actor.account_id),
-            action,
-            entity,
-            entity_id: id,
-            before,
-            after,
-        },
-    )
-    .await
-}
-
-pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> ServiceResult<serde_json::Value> {
-    serde_json::to_value(v).map_err(|e| ServiceError::Internal(e.into()))
 }
 
 impl Store {

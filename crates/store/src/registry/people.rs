@@ -82,8 +82,7 @@ fn parse_date(s: &str, clock: &crate::Clock) -> Result<time::Date, Invalid> {
     if s.is_empty() {
         return Ok(clock.today());
     }
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    clock.within_a_year(time::Date::parse(s, &fmt).map_err(|_| Invalid::BadDate)?)
+    clock.within_a_year(crate::clock::parse_day(s)?)
 }
 
 fn format_date(d: time::Date) -> String {

@@ -11,7 +11,7 @@
 //! may merge or split them: a committee member of that compound, or above.
 
 use crate::accounts::Actor;
-use crate::audit::{self, Change, GLOBAL_CHAIN};
+use crate::audit::GLOBAL_CHAIN;
 use crate::entity::{account, compound, household, ownership, person, person_merge, residency};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
@@ -539,18 +539,15 @@ async fn record_on<C: ConnectionTrait>(
         compounds.to_vec()
     };
     for chain in chains {
-        audit::record(
+        crate::audit::record_change(
             db,
-            Change {
-                chain,
-                at: actor.at,
-                actor: Some(actor.account_id),
-                action,
-                entity: "person",
-                entity_id: person_id,
-                before: None,
-                after: Some(after.clone()),
-            },
+            actor,
+            chain,
+            action,
+            "person",
+            person_id,
+            None,
+            Some(after.clone()),
         )
         .await?;
     }

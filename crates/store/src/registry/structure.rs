@@ -334,3 +334,38 @@ pub struct BuildingSummaryRef {
     pub id: i64,
     pub name: String,
 }
+
+/// The units of a compound with their names ("1栋 2单元"), in building and unit order.
+pub(crate) async fn unit_names<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    compound_id: i64,
+) -> ServiceResult<std::collections::BTreeMap<i64, String>> {
+    let buildings: std::collections::BTreeMap<i64, String> = building::Entity::find()
+        .filter(building::Column::CompoundId.eq(compound_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b.name))
+        .collect();
+    let units = unit::Entity::find()
+        .filter(unit::Column::CompoundId.eq(compound_id))
+        .order_by_asc(unit::Column::Id)
+        .all(db)
+        .await?;
+    Ok(units
+        .into_iter()
+        .map(|u| {
+            (
+                u.id,
+                format!(
+                    "{} {}",
+                    buildings
+                        .get(&u.building_id)
+                        .map(String::as_str)
+                        .unwrap_or(""),
+                    u.name
+                ),
+            )
+        })
+        .collect())
+}

@@ -295,7 +295,7 @@ pub(crate) async fn seed_demo_requests(store: &Store) -> anyhow::Result<usize> {
                 assignee_id: Set(assignee),
                 public: Set(h.is_none()),
                 created_at: Set(created),
-                month: Set(Day::of(created).month()),
+                month: Set(Day::of(created).month().to_string()),
                 due_at: Set(due),
                 met_at: Set(met),
                 first_response_at: Set(taken.then_some(first)),

@@ -10,7 +10,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, china_time, paths};
 use linli_domain::authz::{Action, permits};
 use linli_domain::place::NodeKind;
-use linli_domain::requests::RequestStatus;
+use linli_domain::requests::{RequestStatus, overdue_sql};
 use linli_domain::{Lang, PageRequest, Paged};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -157,8 +157,7 @@ impl Store {
             Queue::Overdue => q
                 .filter(handled_by(actor))
                 .filter(C::Status.is_in(open_statuses()))
-                .filter(C::MetAt.is_null())
-                .filter(C::DueAt.lt(self.now())),
+                .filter(Expr::cust(overdue_sql(self.now()))),
             Queue::Escalated => q
                 .filter(handled_by(actor))
                 .filter(C::Status.eq(RequestStatus::Escalated.as_str())),

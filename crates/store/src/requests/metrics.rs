@@ -15,7 +15,7 @@ use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::place::NodeKind;
 use linli_domain::requests::metrics::{SATISFIED_FROM, basis_points, hours};
-use linli_domain::requests::{Day, RequestStatus, Tally, median, percent};
+use linli_domain::requests::{Day, RequestStatus, Tally, median, overdue_sql, percent};
 use linli_domain::{Lang, PageRequest};
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -83,7 +83,6 @@ type ByPlace = (Option<i64>, i64, i64, i64, i64, i64, i64);
 
 /// The sums of one GROUP BY, in `Tally` order.
 fn sum_columns(now: i64) -> [(SimpleExpr, &'static str); 6] {
-    let closed = RequestStatus::Closed.as_str();
     [
         (Expr::cust("COUNT(*)"), "total"),
         (
@@ -106,7 +105,8 @@ fn sum_columns(now: i64) -> [(SimpleExpr, &'static str); 6] {
         ),
         (
             Expr::cust(format!(
-                "SUM(CASE WHEN met_at > due_at OR (met_at IS NULL AND due_at < {now} AND status <> '{closed}') THEN 1 ELSE 0 END)"
+                "SUM(CASE WHEN {} THEN 1 ELSE 0 END)",
+                overdue_sql(now)
             )),
             "overdue",
         ),
@@ -228,7 +228,7 @@ impl Store {
             }
         };
         let t = self.now();
-        let from_month = months_back(&Day::of(t).month(), 11);
+        let from_month = months_back(&Day::of(t).month().to_string(), 11);
         let sums = sum_columns(t);
 
         // By category and month.

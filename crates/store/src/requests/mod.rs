@@ -207,12 +207,11 @@ pub(crate) fn place_path(c: &compound::Model, r: &service_request::Model) -> Pat
     p
 }
 
-/// Whether a request is past its deadline without having met it, at `now`.
+/// Whether a request is past its deadline without having met it, at `now` (the rule is
+/// [`linli_domain::requests::is_overdue`]; a status the domain does not know counts as open).
 pub fn is_overdue(r: &service_request::Model, now: i64) -> bool {
-    match r.met_at {
-        Some(met) => met > r.due_at,
-        None => now > r.due_at && r.status != RequestStatus::Closed.as_str(),
-    }
+    let status = RequestStatus::parse(&r.status).unwrap_or(RequestStatus::Reported);
+    linli_domain::requests::is_overdue(r.due_at, r.met_at, status, now)
 }
 
 impl Store {

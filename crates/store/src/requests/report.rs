@@ -326,7 +326,7 @@ impl Store {
             assignee_id: Set(assignee),
             public: Set(place.household.is_none()),
             created_at: Set(t),
-            month: Set(Day::of(t).month()),
+            month: Set(Day::of(t).month().to_string()),
             due_at: Set(due_at),
             met_at: Set(None),
             first_response_at: Set(None),

@@ -433,15 +433,15 @@ impl Store {
                 .ok_or(ServiceError::NotFound {
                     entity: "assessment",
                 })?;
-        crate::ratings::record(
+        crate::audit::record_change(
             &txn,
             actor,
             c.id,
             "standards.assess",
             "assessment",
             id,
-            existing.as_ref().map(crate::ratings::to_json).transpose()?,
-            Some(crate::ratings::to_json(&after)?),
+            existing.as_ref().map(crate::audit::to_json).transpose()?,
+            Some(crate::audit::to_json(&after)?),
         )
         .await?;
         if latest && (c.three_no != d.three_no || c.six_have != d.six_have.mask()) {
@@ -555,7 +555,7 @@ impl Store {
             .exec(&txn)
             .await?;
         let after = serde_json::json!({"standard": code, "attachment_id": file.id, "file_name": file.file_name});
-        crate::ratings::record(
+        crate::audit::record_change(
             &txn,
             actor,
             c.id,
@@ -669,7 +669,7 @@ async fn set_compound_status<C: ConnectionTrait>(
     let before = serde_json::json!({"three_no": c.three_no, "six_have": c.six_have});
     let after =
         serde_json::json!({"three_no": three_no, "six_have": six_have, "from": "assessment"});
-    crate::ratings::record(
+    crate::audit::record_change(
         txn,
         actor,
         c.id,

@@ -258,7 +258,7 @@ impl Store {
         };
         let before = existing.map(|r| serde_json::json!({"checklist": r.checklist, "rating": r.rating, "version": r.version}));
         let after = serde_json::json!({"city_id": city.id, "checklist": checklist_json, "rating": rating_json, "version": current + 1});
-        crate::ratings::record(
+        crate::audit::record_change(
             &txn,
             actor,
             GLOBAL_CHAIN,

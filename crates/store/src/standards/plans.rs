@@ -444,15 +444,15 @@ impl Store {
             .ok_or(ServiceError::NotFound {
                 entity: "compound_plan",
             })?;
-        crate::ratings::record(
+        crate::audit::record_change(
             &txn,
             actor,
             c.id,
             "plan.save",
             "compound_plan",
             id,
-            existing.as_ref().map(crate::ratings::to_json).transpose()?,
-            Some(crate::ratings::to_json(&after)?),
+            existing.as_ref().map(crate::audit::to_json).transpose()?,
+            Some(crate::audit::to_json(&after)?),
         )
         .await?;
         txn.commit().await?;
@@ -509,7 +509,7 @@ impl Store {
                 .ok_or(ServiceError::NotFound {
                     entity: "plan_item",
                 })?;
-        crate::ratings::record(
+        crate::audit::record_change(
             &txn,
             actor,
             c.id,
@@ -517,7 +517,7 @@ impl Store {
             "plan_item",
             id,
             None,
-            Some(crate::ratings::to_json(&row)?),
+            Some(crate::audit::to_json(&row)?),
         )
         .await?;
         txn.commit().await?;
@@ -561,15 +561,15 @@ impl Store {
             .ok_or(ServiceError::NotFound {
                 entity: "plan_item",
             })?;
-        crate::ratings::record(
+        crate::audit::record_change(
             &txn,
             actor,
             c.id,
             "plan.item.done",
             "plan_item",
             item.id,
-            Some(crate::ratings::to_json(&item)?),
-            Some(crate::ratings::to_json(&after)?),
+            Some(crate::audit::to_json(&item)?),
+            Some(crate::audit::to_json(&after)?),
         )
         .await?;
         txn.commit().await?;

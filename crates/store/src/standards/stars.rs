@@ -230,15 +230,15 @@ impl Store {
                 .ok_or(ServiceError::NotFound {
                     entity: "star_rating",
                 })?;
-        crate::ratings::record(
+        crate::audit::record_change(
             &txn,
             actor,
             c.id,
             "standards.star_rating",
             "star_rating",
             id,
-            existing.as_ref().map(crate::ratings::to_json).transpose()?,
-            Some(crate::ratings::to_json(&after)?),
+            existing.as_ref().map(crate::audit::to_json).transpose()?,
+            Some(crate::audit::to_json(&after)?),
         )
         .await?;
         txn.commit().await?;

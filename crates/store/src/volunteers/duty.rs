@@ -215,7 +215,7 @@ impl Store {
         .exec_with_returning(&txn)
         .await?;
         let after = serde_json::json!({ "shift": shift.id, "day": day_s, "start": p.start.to_string(), "end": p.end.to_string(), "unit": unit_id });
-        crate::ratings::record(
+        crate::audit::record_change(
             &txn,
             actor,
             s.compound.id,
@@ -271,7 +271,7 @@ impl Store {
                 .exec(&txn)
                 .await?;
             let before = serde_json::json!({ "status": ACTIVE, "account": row.account_id, "day": row.on_day });
-            crate::ratings::record(
+            crate::audit::record_change(
                 &txn,
                 actor,
                 s.compound.id,
@@ -325,7 +325,7 @@ impl Store {
         .await?
         .last_insert_id;
         let after = serde_json::json!({ "signup": row.id, "day": row.on_day, "minutes": minutes, "at": now_m.at.to_string() });
-        crate::ratings::record(
+        crate::audit::record_change(
             &txn,
             actor,
             s.compound.id,
@@ -390,7 +390,7 @@ impl Store {
             exchange(&txn, &from, &to).await?;
         }
         let after = serde_json::json!({ "from": from.id, "to": to.id, "status": status.as_str(), "between": [from.account_id, to.account_id] });
-        crate::ratings::record(
+        crate::audit::record_change(
             &txn,
             actor,
             s.compound.id,
@@ -474,7 +474,7 @@ impl Store {
             exchange(&txn, &from, &to).await?;
         }
         let before = serde_json::json!({ "status": swap.status });
-        crate::ratings::record(
+        crate::audit::record_change(
             &txn,
             actor,
             s.compound.id,

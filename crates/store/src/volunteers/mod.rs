@@ -419,7 +419,7 @@ impl Store {
         .await?
         .last_insert_id;
         let after = serde_json::json!({ "name": name.as_str(), "place": input.place.trim() });
-        crate::ratings::record(
+        crate::audit::record_change(
             &txn,
             actor,
             c.id,
@@ -505,7 +505,7 @@ impl Store {
         .exec_with_returning(&txn)
         .await?;
         let after = serde_json::json!({ "station": s.row.id, "weekday": pattern.weekday.number(), "start": pattern.start.to_string(), "end": pattern.end.to_string(), "capacity": pattern.capacity });
-        crate::ratings::record(
+        crate::audit::record_change(
             &txn,
             actor,
             s.compound.id,
@@ -539,7 +539,7 @@ impl Store {
             .filter(volunteer_shift::Column::Id.eq(shift.id))
             .exec(&txn)
             .await?;
-        crate::ratings::record(
+        crate::audit::record_change(
             &txn,
             actor,
             s.compound.id,

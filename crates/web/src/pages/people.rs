@@ -341,9 +341,7 @@ async fn invite(
         .map_err(|e| ctx.err(e))?;
     let claim_url = state.absolute(&headers, &format!("/claim?code={}", issued.code));
     let qr_svg = super::qr_svg(&claim_url, 200);
-    let valid_until = time::OffsetDateTime::from_unix_timestamp(issued.expires_at)
-        .map(|d| d.date().to_string())
-        .unwrap_or_default();
+    let valid_until = super::china_date(issued.expires_at);
     let place = v
         .places
         .iter()
