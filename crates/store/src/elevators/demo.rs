@@ -438,7 +438,7 @@ pub(crate) async fn seed_ganquan(store: &Store) -> anyhow::Result<Ganquan> {
         .await?;
     let s = Scene::new(store);
     let group = s.actor("gqcommittee").await?;
-    let names = crate::ratings::unit_names(store.read(), c.id)
+    let names = crate::registry::unit_names(store.read(), c.id)
         .await
         .step("unit names")?;
     let mut started = Vec::new();
