@@ -31,15 +31,26 @@ pub enum Ty {
     BigInt,
     Text,
     Bool,
+    /// A calendar day, `YYYY-MM-DD` text (as SQLite keeps a date).
+    Date,
 }
 
 impl Ty {
+    /// The element type of the array the values are sent in.
     fn pg(self) -> &'static str {
         match self {
             Ty::Int => "integer",
             Ty::BigInt => "bigint",
-            Ty::Text => "text",
+            Ty::Text | Ty::Date => "text",
             Ty::Bool => "boolean",
+        }
+    }
+
+    /// What turns a sent value into the column's type: days travel as text.
+    fn cast(self) -> &'static str {
+        match self {
+            Ty::Date => "::date",
+            _ => "",
         }
     }
 
@@ -47,7 +58,7 @@ impl Ty {
         match self {
             Ty::Int => ArrayType::Int,
             Ty::BigInt => ArrayType::BigInt,
-            Ty::Text => ArrayType::String,
+            Ty::Text | Ty::Date => ArrayType::String,
             Ty::Bool => ArrayType::Bool,
         }
     }
@@ -58,6 +69,7 @@ impl Ty {
             Ty::Int => Value::Int(Some(0)),
             Ty::BigInt => Value::BigInt(Some(0)),
             Ty::Text => Value::String(Some(String::new())),
+            Ty::Date => Value::String(Some("1970-01-01".into())),
             Ty::Bool => Value::Bool(Some(false)),
         }
     }
@@ -67,7 +79,7 @@ impl Ty {
         match (self, v) {
             (Ty::Int, Value::Int(x)) => Some(x.is_none()),
             (Ty::BigInt, Value::BigInt(x)) => Some(x.is_none()),
-            (Ty::Text, Value::String(x)) => Some(x.is_none()),
+            (Ty::Text | Ty::Date, Value::String(x)) => Some(x.is_none()),
             (Ty::Bool, Value::Bool(x)) => Some(x.is_none()),
             _ => None,
         }
@@ -224,9 +236,12 @@ impl Bulk {
                     if shape.contains(&i) {
                         arrays.push(format!("${}::boolean[]", arrays.len() + 1));
                         aliases.push(format!("n{i}"));
-                        picked.push(format!("CASE WHEN n{i} THEN NULL ELSE c{i} END"));
+                        picked.push(format!(
+                            "CASE WHEN n{i} THEN NULL ELSE c{i}{} END",
+                            ty.cast()
+                        ));
                     } else {
-                        picked.push(format!("c{i}"));
+                        picked.push(format!("c{i}{}", ty.cast()));
                     }
                 }
                 let _ = write!(

@@ -6,9 +6,8 @@
 //! failed load leaves nothing behind.
 
 use crate::audit::{self, Change, GLOBAL_CHAIN};
-use crate::entity::{
-    building, compound, household, ownership, person, region, residency, sub_compound, unit,
-};
+use crate::bulk::{Bulk, Ty};
+use crate::entity::{building, compound, household, region, residency, sub_compound, unit};
 use crate::{Backend, Store};
 use anyhow::Context;
 use linli_domain::authz::Role;
@@ -60,6 +59,64 @@ where
     Ok(())
 }
 
+/// The person, household, ownership and residency rows the demo writes, in column order:
+/// hundreds of thousands of rows go through [`crate::bulk`], several times faster than the
+/// ORM's `insert_many` (see there).
+const PERSON_COLUMNS: &[(&str, Ty)] = &[
+    ("id", Ty::BigInt),
+    ("name", Ty::Text),
+    ("phone", Ty::Text),
+    ("created_at", Ty::BigInt),
+];
+
+const HOUSEHOLD_COLUMNS: &[(&str, Ty)] = &[
+    ("id", Ty::BigInt),
+    ("unit_id", Ty::BigInt),
+    ("building_id", Ty::BigInt),
+    ("compound_id", Ty::BigInt),
+    ("floor", Ty::Int),
+    ("room", Ty::Text),
+    ("area_centi", Ty::BigInt),
+    ("area_source", Ty::Text),
+    ("designated_voter_id", Ty::BigInt),
+    ("developer_unsold", Ty::Bool),
+    ("version", Ty::Int),
+    ("created_at", Ty::BigInt),
+    ("updated_at", Ty::BigInt),
+];
+
+const OWNERSHIP_COLUMNS: &[(&str, Ty)] = &[
+    ("id", Ty::BigInt),
+    ("household_id", Ty::BigInt),
+    ("person_id", Ty::BigInt),
+    ("share_bp", Ty::Int),
+    ("created_at", Ty::BigInt),
+];
+
+const RESIDENCY_COLUMNS: &[(&str, Ty)] = &[
+    ("id", Ty::BigInt),
+    ("household_id", Ty::BigInt),
+    ("person_id", Ty::BigInt),
+    ("kind", Ty::Text),
+    ("moved_in", Ty::Date),
+    ("moved_out", Ty::Date),
+];
+
+/// Writes the rows gathered for one table (their values in the order of `columns`).
+async fn flush_rows<C: ConnectionTrait>(
+    txn: &C,
+    table: &'static str,
+    columns: &'static [(&'static str, Ty)],
+    rows: &mut Vec<Vec<sea_orm::Value>>,
+) -> anyhow::Result<()> {
+    let mut bulk = Bulk::new(txn.get_database_backend(), table, columns);
+    for row in rows.drain(..) {
+        bulk.push(txn, row).await?;
+    }
+    bulk.finish(txn).await?;
+    Ok(())
+}
+
 /// Appends a row; batches are written parents first by the caller.
 async fn push<A, C>(_txn: &C, rows: &mut Vec<A>, row: A) -> anyhow::Result<()>
 where
@@ -73,6 +130,21 @@ where
 fn date((y, m, d): (i32, u8, u8)) -> anyhow::Result<time::Date> {
     let month = time::Month::try_from(m).context("demo month")?;
     time::Date::from_calendar_date(y, month, d).context("demo date")
+}
+
+/// The time each step of the demo load took, in the debug log (`RUST_LOG=linli_store=debug`):
+/// where to look when the load gets slow.
+struct Lap(std::time::Instant);
+
+impl Lap {
+    fn start() -> Lap {
+        Lap(std::time::Instant::now())
+    }
+
+    fn done(&mut self, what: &str) {
+        tracing::debug!(ms = self.0.elapsed().as_millis() as u64, "demo: {what}");
+        self.0 = std::time::Instant::now();
+    }
 }
 
 /// Where the personas' roles sit, found while loading.
@@ -110,21 +182,41 @@ impl Store {
         world: &linli_demo::World,
         scale: i64,
     ) -> anyhow::Result<DemoSummary> {
-        let mut summary = self.load_world(world, scale).await?;
+        let mut lap = Lap::start();
+        let mut summary = self.load_registry(world, scale, false).await?;
+        lap.done("the world");
+        let ganquan = crate::elevators::seed_ganquan(self).await?;
+        summary.logins.extend(ganquan.logins);
+        lap.done("甘泉苑's votes and projects");
         crate::requests::seed_demo_requests(self).await?;
+        lap.done("the service requests");
         let wenjiang = crate::proposals::demo::seed_wenjiang(self).await?;
         summary.logins.extend(wenjiang.logins);
+        lap.done("纹江花园's decisions");
         let nanguo = crate::ratings::demo::seed_nanguo(self).await?;
         summary.logins.extend(nanguo.logins);
+        lap.done("南国新家园's rating");
         Ok(summary)
     }
 
     /// Loads a generated world into an empty database. The city admin persona sits on the last
-    /// city, the subdistrict officer in the third, the others in the first compound.
+    /// city, the subdistrict officer in the third, the others in the first compound. 甘泉苑's
+    /// elevator projects come without the votes that decided them.
     pub async fn load_world(
         &self,
         world: &linli_demo::World,
         scale: i64,
+    ) -> anyhow::Result<DemoSummary> {
+        self.load_registry(world, scale, true).await
+    }
+
+    /// The registry, the accounts, the standards and the personas of a world; 甘泉苑's
+    /// elevator projects too when `projects` (else its story starts them from their votes).
+    async fn load_registry(
+        &self,
+        world: &linli_demo::World,
+        scale: i64,
+        projects: bool,
     ) -> anyhow::Result<DemoSummary> {
         if !self.is_empty().await? {
             anyhow::bail!(
@@ -132,21 +224,22 @@ impl Store {
             );
         }
         let last_city = world.cities.len().saturating_sub(1);
+        let mut lap = Lap::start();
         let t = self.now();
         let txn = self.begin_write().await?;
         // Persons first: households point at their designated voter.
-        let mut persons = Vec::new();
+        let backend = txn.get_database_backend();
+        let mut persons = Bulk::new(backend, "person", PERSON_COLUMNS);
         for (i, p) in world.persons.iter().enumerate() {
-            let row = person::ActiveModel {
-                id: Set(i as i64 + 1),
-                name: Set(p.name.clone()),
-                phone: Set(p.phone.clone()),
-                created_at: Set(t),
-                ..Default::default()
-            };
-            push(&txn, &mut persons, row).await?;
+            let row = vec![
+                (i as i64 + 1).into(),
+                p.name.clone().into(),
+                p.phone.clone().into(),
+                t.into(),
+            ];
+            persons.push(&txn, row).await?;
         }
-        flush(&txn, &mut persons).await?;
+        persons.finish(&txn).await?;
 
         let mut ids = Ids::default();
         let mut a = Anchors::default();
@@ -305,29 +398,21 @@ impl Store {
                                             .owners
                                             .get(h.designated_voter)
                                             .map(|o| o.person as i64 + 1);
-                                        push(
-                                            &txn,
-                                            &mut households,
-                                            household::ActiveModel {
-                                                id: Set(h_id),
-                                                unit_id: Set(u_id),
-                                                building_id: Set(b_id),
-                                                compound_id: Set(c_id),
-                                                floor: Set(h.floor),
-                                                room: Set(h.room.clone()),
-                                                area_centi: Set(h.area_centi),
-                                                area_source: Set(h
-                                                    .area_source
-                                                    .as_str()
-                                                    .to_string()),
-                                                designated_voter_id: Set(voter),
-                                                developer_unsold: Set(false),
-                                                version: Set(1),
-                                                created_at: Set(t),
-                                                updated_at: Set(t),
-                                            },
-                                        )
-                                        .await?;
+                                        households.push(vec![
+                                            h_id.into(),
+                                            u_id.into(),
+                                            b_id.into(),
+                                            c_id.into(),
+                                            h.floor.into(),
+                                            h.room.clone().into(),
+                                            h.area_centi.into(),
+                                            h.area_source.as_str().into(),
+                                            voter.into(),
+                                            false.into(),
+                                            1i32.into(),
+                                            t.into(),
+                                            t.into(),
+                                        ]);
                                         let h_path =
                                             u_path.child(Node::new(NodeKind::Household, h_id));
                                         if ci == 0
@@ -342,28 +427,27 @@ impl Store {
                                             a.resident_household = Some(h_path);
                                         }
                                         for o in &h.owners {
-                                            let row = ownership::ActiveModel {
-                                                id: Set(ids.next(6)),
-                                                household_id: Set(h_id),
-                                                person_id: Set(o.person as i64 + 1),
-                                                share_bp: Set(o.share_bp),
-                                                created_at: Set(t),
-                                            };
-                                            owners.push(row);
+                                            owners.push(vec![
+                                                ids.next(6).into(),
+                                                h_id.into(),
+                                                (o.person as i64 + 1).into(),
+                                                o.share_bp.into(),
+                                                t.into(),
+                                            ]);
                                         }
                                         for r in &h.residents {
-                                            let row = residency::ActiveModel {
-                                                id: Set(ids.next(7)),
-                                                household_id: Set(h_id),
-                                                person_id: Set(r.person as i64 + 1),
-                                                kind: Set(r.kind.as_str().to_string()),
-                                                moved_in: Set(date(r.moved_in)?),
-                                                moved_out: Set(r
-                                                    .moved_out
+                                            residents.push(vec![
+                                                ids.next(7).into(),
+                                                h_id.into(),
+                                                (r.person as i64 + 1).into(),
+                                                r.kind.as_str().into(),
+                                                date(r.moved_in)?.to_string().into(),
+                                                r.moved_out
                                                     .map(date)
-                                                    .transpose()?),
-                                            };
-                                            residents.push(row);
+                                                    .transpose()?
+                                                    .map(|d| d.to_string())
+                                                    .into(),
+                                            ]);
                                         }
                                     }
                                 }
@@ -375,9 +459,12 @@ impl Store {
                                 flush(&txn, &mut subs).await?;
                                 flush(&txn, &mut buildings).await?;
                                 flush(&txn, &mut units).await?;
-                                flush(&txn, &mut households).await?;
-                                flush(&txn, &mut owners).await?;
-                                flush(&txn, &mut residents).await?;
+                                flush_rows(&txn, "household", HOUSEHOLD_COLUMNS, &mut households)
+                                    .await?;
+                                flush_rows(&txn, "ownership", OWNERSHIP_COLUMNS, &mut owners)
+                                    .await?;
+                                flush_rows(&txn, "residency", RESIDENCY_COLUMNS, &mut residents)
+                                    .await?;
                             }
                         }
                     }
@@ -389,15 +476,21 @@ impl Store {
         flush(&txn, &mut subs).await?;
         flush(&txn, &mut buildings).await?;
         flush(&txn, &mut units).await?;
-        flush(&txn, &mut households).await?;
-        flush(&txn, &mut owners).await?;
-        flush(&txn, &mut residents).await?;
+        flush_rows(&txn, "household", HOUSEHOLD_COLUMNS, &mut households).await?;
+        flush_rows(&txn, "ownership", OWNERSHIP_COLUMNS, &mut owners).await?;
+        flush_rows(&txn, "residency", RESIDENCY_COLUMNS, &mut residents).await?;
         if self.backend() == Backend::Postgres {
             reset_sequences(&txn).await?;
         }
-        crate::elevators::seed_demo_projects(&txn, self.now()).await?;
+        lap.done("the registry");
+        if projects {
+            crate::elevators::seed_demo_projects(&txn, self.now()).await?;
+        }
+        lap.done("甘泉苑's elevator projects");
         crate::funds::seed_demo_funds(&txn, self.now()).await?;
+        lap.done("the funds");
         crate::standards::demo::seed_demo_standards(&txn).await?;
+        lap.done("the standards");
         let summary = DemoSummary {
             compounds: world.count_compounds(),
             units: world.count_units(),
@@ -423,9 +516,13 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
+        lap.done("the commit");
         self.analyze().await?;
+        lap.done("ANALYZE");
         let logins = self.demo_logins(&a).await?;
+        lap.done("the logins");
         crate::volunteers::seed_demo_stations(self).await?;
+        lap.done("the volunteer stations");
         Ok(DemoSummary { logins, ..summary })
     }
 
@@ -616,6 +713,11 @@ impl Scene {
             today: store.today(),
             real_now: store.now(),
         }
+    }
+
+    /// Moves the scene's clock to the moment `t` (Unix seconds), never past the real now.
+    pub fn at_time(&self, t: i64) {
+        self.store.clock().set(t.min(self.real_now));
     }
 
     /// Moves the scene's clock to `days_ago` days before today at `hour` (China time), never

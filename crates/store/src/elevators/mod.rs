@@ -20,7 +20,7 @@ mod plan;
 mod reminders;
 mod shares;
 
-pub(crate) use demo::seed_demo_projects;
+pub(crate) use demo::{seed_demo_projects, seed_ganquan};
 
 pub use dashboard::*;
 pub use operation::*;

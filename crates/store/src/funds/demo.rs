@@ -323,8 +323,9 @@ async fn maintenance_fund<C: ConnectionTrait>(
 }
 
 /// An account per elevator project with payments: residents' income from each payment; the
-/// finished ones also the subsidy in and the installer paid out.
-async fn project_accounts<C: ConnectionTrait>(
+/// finished ones also the subsidy in and the installer paid out. The demo's story calls it
+/// once its projects exist.
+pub(crate) async fn seed_demo_project_accounts<C: ConnectionTrait>(
     txn: &C,
     now: i64,
     c: &compound::Model,
@@ -417,7 +418,7 @@ pub(crate) async fn seed_demo_funds<C: ConnectionTrait>(
         };
         compound_account(txn, now, &c, scale).await?;
         maintenance_fund(txn, now, &c, repair_pct).await?;
-        project_accounts(txn, now, &c).await?;
+        seed_demo_project_accounts(txn, now, &c).await?;
         made += 1;
     }
     Ok(made)

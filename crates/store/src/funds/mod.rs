@@ -19,7 +19,7 @@ mod demo;
 mod ledger;
 mod statements;
 
-pub(crate) use demo::seed_demo_funds;
+pub(crate) use demo::{seed_demo_funds, seed_demo_project_accounts};
 pub(crate) use ledger::mirror_elevator_payment;
 pub use ledger::*;
 pub use statements::*;

@@ -1,7 +1,8 @@
 //! 南国新家园's civility rating (红"栋"力) in the demo, through the services the pages call:
-//! the residents' amended rubric adopted by a passed proposal, the four-party panel, the last
-//! twelve months scored by every party and closed (red flags, a flying-lead veto, an appeal
-//! upheld), and this month open with sheets still to score.
+//! the residents' amended rubric adopted by a passed proposal, the four-party panel, every
+//! month since January of last year scored by every party and closed (red flags, a
+//! flying-lead veto, an appeal upheld) — so last year's awards and subsidies come from twelve
+//! whole months — and this month open with sheets still to score.
 
 use super::{
     AppealDecisionInput, AppealInput, CloseInput, MarkInput, MonthInput, RubricInput, ScorerInput,
@@ -19,8 +20,11 @@ use linli_domain::authz::Role;
 
 const ZH: Lang = Lang::Zh;
 
-/// How many closed months the demo scores before the current one.
-pub(crate) const CLOSED_MONTHS: i64 = 12;
+/// How many closed months the demo scores before the current one: every month since January
+/// of last year (12 in January, 23 in December), so that last year is complete.
+pub(crate) fn closed_months(today: time::Date) -> i64 {
+    12 + i64::from(u8::from(today.month())) - 1
+}
 
 /// The deductions scorers tap most, in the order a small deterministic sequence picks them.
 const COMMON: [(&str, &str); 8] = [
@@ -91,27 +95,26 @@ fn marks(back: i64, unit: usize, party: usize) -> Vec<MarkInput> {
     out
 }
 
-/// Submits one sheet as `scorer`.
-async fn sheet(
+/// Submits `scorer`'s sheets of one month, unit by unit with its taps.
+async fn sheets(
     s: &Scene,
     scorer: &Actor,
     month: i64,
-    unit_id: i64,
-    marks: Vec<MarkInput>,
-) -> anyhow::Result<super::SheetView> {
+    taps: Vec<(i64, Vec<MarkInput>)>,
+) -> anyhow::Result<()> {
+    let inputs: Vec<SheetInput> = taps
+        .into_iter()
+        .map(|(unit_id, marks)| SheetInput {
+            unit_id,
+            marks,
+            note: String::new(),
+        })
+        .collect();
     s.store
-        .submit_sheet(
-            &s.now_as(scorer),
-            month,
-            &SheetInput {
-                unit_id,
-                marks,
-                note: String::new(),
-            },
-            ZH,
-        )
+        .submit_sheets(&s.now_as(scorer), month, &inputs, ZH)
         .await
-        .step("rating sheet")
+        .step("rating sheets")?;
+    Ok(())
 }
 
 /// What the 南国新家园 story made.
@@ -159,7 +162,8 @@ pub(crate) async fn seed_nanguo(store: &Store) -> anyhow::Result<Nanguo> {
     let property = s.actor("ngproperty").await?;
     let resident = s.actor("ngresident").await?;
     let community = s.actor("grid").await?;
-    let first = month_start(s.day(0), CLOSED_MONTHS)?;
+    let closed = closed_months(s.day(0));
+    let first = month_start(s.day(0), closed)?;
     let proposal = adopt_by_vote(&s, &c, &committee, &resident, &units, first).await?;
     s.store
         .adopt_rubric(
@@ -197,7 +201,7 @@ pub(crate) async fn seed_nanguo(store: &Store) -> anyhow::Result<Nanguo> {
     }
     let unit_ids: Vec<i64> = units.iter().map(|(u, _)| u.id).collect();
     let scorers: Vec<&Actor> = panel.iter().map(|(a, _)| *a).collect();
-    for back in (1..=CLOSED_MONTHS).rev() {
+    for back in (1..=closed).rev() {
         let start = month_start(s.day(0), back)?;
         let next = month_start(s.day(0), back - 1)?;
         s.at(days_ago(&s, start + time::Duration::days(24)), 9);
@@ -215,6 +219,7 @@ pub(crate) async fn seed_nanguo(store: &Store) -> anyhow::Result<Nanguo> {
             .step("open a month")?;
         for (p, scorer) in scorers.iter().enumerate() {
             s.at(days_ago(&s, start + time::Duration::days(25)), 10 + p as u8);
+            let mut round = Vec::new();
             for (i, u) in unit_ids.iter().enumerate() {
                 if p == 3 && *u == resident_home.unit_id {
                     continue; // a scorer never scores their own unit
@@ -241,8 +246,9 @@ pub(crate) async fn seed_nanguo(store: &Store) -> anyhow::Result<Nanguo> {
                         ),
                     }];
                 }
-                sheet(&s, scorer, m.id, *u, taps).await?;
+                round.push((*u, taps));
             }
+            sheets(&s, scorer, m.id, round).await?;
         }
         s.at(days_ago(&s, next), 9);
         s.store
@@ -282,9 +288,13 @@ pub(crate) async fn seed_nanguo(store: &Store) -> anyhow::Result<Nanguo> {
         (2, &committee, 10),
         (1, &property, 4),
     ] {
-        for (i, u) in unit_ids.iter().take(count).enumerate() {
-            sheet(&s, scorer, m.id, *u, marks(0, i, p)).await?;
-        }
+        let round = unit_ids
+            .iter()
+            .take(count)
+            .enumerate()
+            .map(|(i, u)| (*u, marks(0, i, p)))
+            .collect();
+        sheets(&s, scorer, m.id, round).await?;
     }
     Ok(Nanguo { logins })
 }

@@ -3,6 +3,7 @@
 
 use super::{LoadedMonth, decode_rubric, internal, record, to_json, unit_names};
 use crate::accounts::Actor;
+use crate::audit::{self, Change};
 use crate::entity::{attachment, rating_mark, rating_month, rating_rubric, rating_sheet};
 use crate::error::{ServiceError, ServiceResult};
 use crate::files::NewFile;
@@ -630,6 +631,36 @@ impl Store {
         lang: Lang,
         evidence: Option<NewFile>,
     ) -> ServiceResult<SheetView> {
+        self.write_sheets(actor, month_id, std::slice::from_ref(input), lang, evidence)
+            .await?
+            .pop()
+            .ok_or_else(|| internal("a sheet was submitted but not written".into()))
+    }
+
+    /// A scorer's sheets for several units of one month, checked one by one as
+    /// [`Store::submit_sheet`] checks one, and written together in one transaction: all of
+    /// them, or none if any is refused (the refusal of the first bad sheet is returned). The
+    /// month, the seat and the units are read once, which makes a round of a whole compound
+    /// (the demo scores two years of months this way) cost little more than one sheet.
+    pub async fn submit_sheets(
+        &self,
+        actor: &Actor,
+        month_id: i64,
+        inputs: &[SheetInput],
+        lang: Lang,
+    ) -> ServiceResult<Vec<SheetView>> {
+        self.write_sheets(actor, month_id, inputs, lang, None).await
+    }
+
+    /// The sheets, and the photo that is the evidence of their marks naming none.
+    async fn write_sheets(
+        &self,
+        actor: &Actor,
+        month_id: i64,
+        inputs: &[SheetInput],
+        lang: Lang,
+        evidence: Option<NewFile>,
+    ) -> ServiceResult<Vec<SheetView>> {
         let m = self.load_month(month_id).await?;
         actor.require(Action::ViewPublic, &paths::compound_path(&m.compound))?;
         m.require_open()?;
@@ -639,12 +670,154 @@ impl Store {
             .await?
             .ok_or_else(|| ServiceError::invalid("party", Invalid::NotOnPanel))?;
         let names = unit_names(self.read(), m.compound.id).await?;
-        if !names.contains_key(&input.unit_id) {
-            return Err(ServiceError::invalid("unit_id", Invalid::OtherCompound));
+        let own = self.own_units(actor, &seat).await?;
+        let mut checked: Vec<(&SheetInput, String, Vec<String>)> = Vec::new();
+        for input in inputs {
+            if !names.contains_key(&input.unit_id) {
+                return Err(ServiceError::invalid("unit_id", Invalid::OtherCompound));
+            }
+            if own.contains(&input.unit_id) {
+                return Err(ServiceError::invalid("unit_id", Invalid::OwnUnit));
+            }
+            if checked.iter().any(|(c, _, _)| c.unit_id == input.unit_id) {
+                return Err(ServiceError::invalid("unit_id", Invalid::SheetSubmitted));
+            }
+            let (note, notes) = self.check_sheet(&m, input).await?;
+            checked.push((input, note, notes));
         }
-        if self.own_units(actor, &seat).await?.contains(&input.unit_id) {
-            return Err(ServiceError::invalid("unit_id", Invalid::OwnUnit));
+        if checked.is_empty() {
+            return Ok(Vec::new());
         }
+        let t = self.now();
+        let txn = self.begin_write().await?;
+        // The month must still be open when the sheet is written: closing updates this row.
+        let still_open = rating_month::Entity::update_many()
+            .col_expr(
+                rating_month::Column::Version,
+                Expr::col(rating_month::Column::Version).add(0),
+            )
+            .filter(rating_month::Column::Id.eq(m.row.id))
+            .filter(rating_month::Column::Status.eq("open"))
+            .exec(&txn)
+            .await?;
+        if still_open.rows_affected != 1 {
+            return Err(ServiceError::invalid(
+                "month",
+                Invalid::MonthClosed {
+                    month: m.month.to_string(),
+                },
+            ));
+        }
+        let dup = rating_sheet::Entity::find()
+            .filter(rating_sheet::Column::MonthId.eq(m.row.id))
+            .filter(rating_sheet::Column::PanelId.eq(seat.id))
+            .filter(rating_sheet::Column::UnitId.is_in(checked.iter().map(|(i, _, _)| i.unit_id)))
+            .one(&txn)
+            .await?;
+        if dup.is_some() {
+            return Err(ServiceError::invalid("unit_id", Invalid::SheetSubmitted));
+        }
+        // The photo is the evidence of the sheets' marks; sheets of none keep no photo.
+        let sent = match upload {
+            Some(u) if checked.iter().any(|(i, _, _)| !i.marks.is_empty()) => {
+                Some(self.store_upload(&txn, actor, m.compound.id, u).await?.id)
+            }
+            _ => None,
+        };
+        let mut ids = Vec::new();
+        let mut marks = Vec::new();
+        for (input, note, notes) in checked {
+            let sheet_id = rating_sheet::Entity::insert(rating_sheet::ActiveModel {
+                month_id: Set(m.row.id),
+                unit_id: Set(input.unit_id),
+                panel_id: Set(seat.id),
+                scorer_id: Set(actor.account_id),
+                scorer_name: Set(actor.name.clone()),
+                party: Set(seat.party.clone()),
+                note: Set(note),
+                submitted_at: Set(t),
+                ..Default::default()
+            })
+            .exec(&txn)
+            .await?
+            .last_insert_id;
+            ids.push(sheet_id);
+            for (mk, note) in input.marks.iter().zip(notes) {
+                let kind = m.rubric.item(mk.item.trim()).ok_or_else(|| {
+                    ServiceError::invalid(
+                        "marks",
+                        Invalid::UnknownItem {
+                            item: mk.item.clone(),
+                        },
+                    )
+                })?;
+                marks.push(rating_mark::ActiveModel {
+                    sheet_id: Set(sheet_id),
+                    month_id: Set(m.row.id),
+                    unit_id: Set(input.unit_id),
+                    item_code: Set(kind.code().to_string()),
+                    kind: Set(kind.kind_str().into()),
+                    points: Set(kind.points()),
+                    note: Set(note),
+                    evidence_id: Set(mk.evidence_id.or(sent)),
+                    reversed: Set(false),
+                    ..Default::default()
+                });
+            }
+        }
+        if !marks.is_empty() {
+            rating_mark::Entity::insert_many(marks)
+                .exec_without_returning(&txn)
+                .await?;
+        }
+        let sheets = rating_sheet::Entity::find()
+            .filter(rating_sheet::Column::Id.is_in(ids.iter().copied()))
+            .order_by_asc(rating_sheet::Column::Id)
+            .all(&txn)
+            .await?;
+        let mut marks: BTreeMap<i64, Vec<rating_mark::Model>> = BTreeMap::new();
+        for mk in rating_mark::Entity::find()
+            .filter(rating_mark::Column::SheetId.is_in(ids.iter().copied()))
+            .order_by_asc(rating_mark::Column::Id)
+            .all(&txn)
+            .await?
+        {
+            marks.entry(mk.sheet_id).or_default().push(mk);
+        }
+        let none = Vec::new();
+        let mut changes = Vec::new();
+        for sheet in &sheets {
+            let mine = marks.get(&sheet.id).unwrap_or(&none);
+            changes.push(Change {
+                chain: m.compound.id,
+                at: actor.at,
+                actor: Some(actor.account_id),
+                action: "rating.sheet",
+                entity: "rating_sheet",
+                entity_id: sheet.id,
+                before: None,
+                after: Some(serde_json::json!({"sheet": to_json(sheet)?, "marks": to_json(mine)?})),
+            });
+        }
+        audit::record_batch(&txn, m.compound.id, changes, Vec::new()).await?;
+        txn.commit().await?;
+        sheets
+            .iter()
+            .map(|sheet| {
+                let refs: Vec<&rating_mark::Model> =
+                    marks.get(&sheet.id).unwrap_or(&none).iter().collect();
+                sheet_view(&m.rubric, sheet, &refs, &BTreeMap::new(), lang)
+            })
+            .collect()
+    }
+
+    /// One sheet's notes and taps checked against the month's rubric, before anything is
+    /// written: its note and each tap's note, trimmed.
+    async fn check_sheet(
+        &self,
+        m: &LoadedMonth,
+        input: &SheetInput,
+    ) -> ServiceResult<(String, Vec<String>)> {
         let mut errors = Vec::new();
         let mut notes = Vec::new();
         for mk in &input.marks {
@@ -681,107 +854,11 @@ impl Store {
                 errors.push(FieldError::new("file", Invalid::OtherCompound));
             }
         }
-        if !errors.is_empty() {
-            return Err(ServiceError::Invalid(errors));
+        if errors.is_empty() {
+            Ok((note, notes))
+        } else {
+            Err(ServiceError::Invalid(errors))
         }
-        let t = self.now();
-        let txn = self.begin_write().await?;
-        // The month must still be open when the sheet is written: closing updates this row.
-        let still_open = rating_month::Entity::update_many()
-            .col_expr(
-                rating_month::Column::Version,
-                Expr::col(rating_month::Column::Version).add(0),
-            )
-            .filter(rating_month::Column::Id.eq(m.row.id))
-            .filter(rating_month::Column::Status.eq("open"))
-            .exec(&txn)
-            .await?;
-        if still_open.rows_affected != 1 {
-            return Err(ServiceError::invalid(
-                "month",
-                Invalid::MonthClosed {
-                    month: m.month.to_string(),
-                },
-            ));
-        }
-        let dup = rating_sheet::Entity::find()
-            .filter(rating_sheet::Column::MonthId.eq(m.row.id))
-            .filter(rating_sheet::Column::UnitId.eq(input.unit_id))
-            .filter(rating_sheet::Column::PanelId.eq(seat.id))
-            .one(&txn)
-            .await?;
-        if dup.is_some() {
-            return Err(ServiceError::invalid("unit_id", Invalid::SheetSubmitted));
-        }
-        // The photo is the evidence of the sheet's marks; a sheet of none keeps no photo.
-        let sent = match upload {
-            Some(u) if !input.marks.is_empty() => {
-                Some(self.store_upload(&txn, actor, m.compound.id, u).await?.id)
-            }
-            _ => None,
-        };
-        let sheet_id = rating_sheet::Entity::insert(rating_sheet::ActiveModel {
-            month_id: Set(m.row.id),
-            unit_id: Set(input.unit_id),
-            panel_id: Set(seat.id),
-            scorer_id: Set(actor.account_id),
-            scorer_name: Set(actor.name.clone()),
-            party: Set(seat.party.clone()),
-            note: Set(note),
-            submitted_at: Set(t),
-            ..Default::default()
-        })
-        .exec(&txn)
-        .await?
-        .last_insert_id;
-        for (mk, note) in input.marks.iter().zip(notes) {
-            let kind = m.rubric.item(mk.item.trim()).ok_or_else(|| {
-                ServiceError::invalid(
-                    "marks",
-                    Invalid::UnknownItem {
-                        item: mk.item.clone(),
-                    },
-                )
-            })?;
-            rating_mark::Entity::insert(rating_mark::ActiveModel {
-                sheet_id: Set(sheet_id),
-                month_id: Set(m.row.id),
-                unit_id: Set(input.unit_id),
-                item_code: Set(kind.code().to_string()),
-                kind: Set(kind.kind_str().into()),
-                points: Set(kind.points()),
-                note: Set(note),
-                evidence_id: Set(mk.evidence_id.or(sent)),
-                reversed: Set(false),
-                ..Default::default()
-            })
-            .exec(&txn)
-            .await?;
-        }
-        let sheet = rating_sheet::Entity::find_by_id(sheet_id)
-            .one(&txn)
-            .await?
-            .ok_or(ServiceError::NotFound {
-                entity: "rating_sheet",
-            })?;
-        let marks = rating_mark::Entity::find()
-            .filter(rating_mark::Column::SheetId.eq(sheet_id))
-            .all(&txn)
-            .await?;
-        record(
-            &txn,
-            actor,
-            m.compound.id,
-            "rating.sheet",
-            "rating_sheet",
-            sheet_id,
-            None,
-            Some(serde_json::json!({"sheet": to_json(&sheet)?, "marks": to_json(&marks)?})),
-        )
-        .await?;
-        txn.commit().await?;
-        let refs: Vec<&rating_mark::Model> = marks.iter().collect();
-        sheet_view(&m.rubric, &sheet, &refs, &BTreeMap::new(), lang)
     }
 
     /// Closes a month. Without a sheet from every party for every unit the committee must
