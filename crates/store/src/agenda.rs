@@ -21,7 +21,7 @@ use crate::{Store, china_date};
 use linli_domain::authz::{Action, permits};
 use linli_domain::decision::VoterKey;
 use linli_domain::place::NodeKind;
-use linli_domain::requests::RequestStatus;
+use linli_domain::requests::{RequestStatus, overdue_sql};
 use linli_domain::{Lang, PageRequest};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -671,8 +671,7 @@ impl Store {
             .column_as(Expr::cust("COUNT(*)"), "n")
             .filter(crate::requests::handled_by(actor))
             .filter(C::Status.is_in(open))
-            .filter(C::MetAt.is_null())
-            .filter(C::DueAt.lt(self.now()))
+            .filter(Expr::cust(overdue_sql(self.now())))
             .group_by(C::CompoundId)
             .order_by_desc(Expr::cust("COUNT(*)"))
             .order_by_asc(C::CompoundId)

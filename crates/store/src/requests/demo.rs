@@ -10,13 +10,13 @@ use super::report::{event, located};
 use crate::audit::{self, Change, GLOBAL_CHAIN};
 use crate::demo::DEMO_PASSWORD;
 use crate::entity::{
-    account, building, compound, grid, grid_household, grid_member, household, request_category,
-    request_event, service_request,
+    account, building, compound, grid, grid_household, grid_member, household, region,
+    request_category, request_event, service_request,
 };
 use crate::{Store, paths};
 use linli_domain::authz::Role;
 use linli_domain::requests::{Channel, Day, Deadline, RequestStatus, Route};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
 const DAY: i64 = 86_400;
@@ -58,14 +58,33 @@ pub(crate) async fn seed_demo_requests(store: &Store) -> anyhow::Result<usize> {
     let t = store.now();
     let mut rng = Rng(20_240_401);
     let mut made = 0;
-    for (ci, name) in ["纹江花园", "南国新家园", "甘泉苑"].into_iter().enumerate() {
-        let Some(c) = compound::Entity::find()
-            .filter(compound::Column::Name.eq(name))
-            .one(db)
-            .await?
-        else {
-            continue;
-        };
+    // The three compounds of the articles, then a few of 遂宁's, so the city's officers have
+    // requests (some overdue) under them too.
+    let mut places = Vec::new();
+    for name in ["纹江花园", "南国新家园", "甘泉苑"] {
+        places.extend(
+            compound::Entity::find()
+                .filter(compound::Column::Name.eq(name))
+                .one(db)
+                .await?,
+        );
+    }
+    if let Some(city) = region::Entity::find()
+        .filter(region::Column::Name.eq("遂宁市"))
+        .one(db)
+        .await?
+    {
+        places.extend(
+            compound::Entity::find()
+                .filter(compound::Column::CityId.eq(city.id))
+                .order_by_asc(compound::Column::Id)
+                .limit(4)
+                .all(db)
+                .await?,
+        );
+    }
+    for (ci, c) in places.into_iter().enumerate() {
+        let name = c.name.clone();
         let cp = paths::compound_path(&c);
         let buildings = building::Entity::find()
             .filter(building::Column::CompoundId.eq(c.id))
@@ -181,7 +200,11 @@ pub(crate) async fn seed_demo_requests(store: &Store) -> anyhow::Result<usize> {
         };
         let any_worker = *workers.values().next().unwrap_or(&0);
         let txn = store.begin_write().await?;
-        let count = if ci == 2 { 160 } else { 120 };
+        let count = match ci {
+            0 | 1 => 120,
+            2 => 160,
+            _ => 30,
+        };
         for i in 0..count {
             let cat = &categories[rng.below(categories.len() as i64) as usize];
             let deadline = deadline_of(cat)?;
