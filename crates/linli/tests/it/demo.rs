@@ -62,7 +62,7 @@ both_backends! {
 
         // Each persona of the featured compounds opens linli to something waiting for them.
         let mut idle = Vec::new();
-        for login in ["owner", "committee", "buildinghead", "unithead", "grid", "ngproperty", "ngresident", "gqcommittee"] {
+        for login in ["owner", "committee", "buildinghead", "unithead", "grid", "volunteer", "sun", "street", "worker", "ngcommittee", "ngproperty", "ngresident", "gqcommittee"] {
             let token = app.token(login).await;
             let (s, agenda) = app.api(&token, reqwest::Method::GET, "/me/agenda", None).await;
             assert_eq!(s, 200, "{login}: {agenda}");
