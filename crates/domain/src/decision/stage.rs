@@ -118,6 +118,18 @@ impl ProposalStage {
         self == ProposalStage::Voting
     }
 
+    /// Whether the count may be shown at this stage to someone who runs the decision or records
+    /// ballots (`runs_the_vote`) or not: never before voting or for a withdrawn proposal; while
+    /// voting only to those who run it (a running count must not sway the undecided); once
+    /// closed, to everyone who may read the proposal.
+    pub fn shows_count(self, runs_the_vote: bool) -> bool {
+        match self {
+            ProposalStage::Draft | ProposalStage::Deliberation | ProposalStage::Withdrawn => false,
+            ProposalStage::Voting => runs_the_vote,
+            _ => true,
+        }
+    }
+
     /// The vote is closed (whatever came of it afterwards): the electorate and ballots are final.
     pub fn is_decided(self) -> bool {
         matches!(
@@ -139,6 +151,21 @@ impl ProposalStage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_count_shows_while_voting_only_to_those_who_run_it() {
+        use ProposalStage::*;
+        for stage in ProposalStage::ALL {
+            let after = stage.is_decided();
+            assert_eq!(stage.shows_count(false), after, "{stage:?}");
+            assert_eq!(
+                stage.shows_count(true),
+                after || stage == Voting,
+                "{stage:?}"
+            );
+        }
+        assert!(!Withdrawn.shows_count(true) && !Draft.shows_count(true));
+    }
     use ProposalStage as S;
     use StageEvent as E;
 

@@ -402,10 +402,9 @@ impl Store {
         let cands = self.candidates(id).await?;
         let kind = ElectionKind::of_scope(p.scope);
         let manage = actor.can(Action::ManageDecision, &p.path);
-        let recorder = manage || actor.can(Action::RecordBallot, &p.path);
+        let recorder = super::runs_the_vote(actor, &p.path);
         let count = match p.stage {
-            ProposalStage::Draft | ProposalStage::Deliberation | ProposalStage::Withdrawn => None,
-            ProposalStage::Voting if !recorder => None,
+            _ if !p.stage.shows_count(recorder) => None,
             ProposalStage::Voting => Some(count_view(
                 &self.election_count(self.read(), &p, &e).await?,
                 &cands,

@@ -89,6 +89,8 @@ pub struct ProposalPermissions {
     pub support: bool,
     pub manage: bool,
     pub record_ballots: bool,
+    /// The count (running while voting, final after): see `ProposalStage::shows_count`.
+    pub see_count: bool,
     pub vote: bool,
     /// Attach plans, photos and texts to adopt: the proposer or those who run the decision,
     /// while it is written or deliberated.
@@ -309,12 +311,19 @@ pub(crate) fn view(
             support: open && actor.can(Action::Propose, &p.path),
             manage: actor.can(Action::ManageDecision, &p.path),
             record_ballots: voting && actor.can(Action::RecordBallot, &p.path),
+            see_count: p.stage.shows_count(runs_the_vote(actor, &p.path)),
             vote: voting && is_voter,
             attach: open
                 && (r.proposer_id == actor.account_id
                     || actor.can(Action::ManageDecision, &p.path)),
         },
     }
+}
+
+/// Whether the actor runs the vote at `path` (runs the decision or records ballots), which
+/// decides who sees the running count.
+pub(crate) fn runs_the_vote(actor: &Actor, path: &Path) -> bool {
+    actor.can(Action::ManageDecision, path) || actor.can(Action::RecordBallot, path)
 }
 
 /// The node kind a scope sits on, for grants and lists.

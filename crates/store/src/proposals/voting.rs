@@ -1,7 +1,7 @@
 //! Voting: freezing the electorate, ballots in every way they are cast, the live tally and
 //! closing the vote.
 
-use super::{Loaded, ProposalView, internal, require_view};
+use super::{Loaded, ProposalView, internal, require_view, runs_the_vote};
 use crate::Store;
 use crate::accounts::Actor;
 use crate::entity::{
@@ -981,16 +981,15 @@ impl Store {
             roll_notes: notes.clone(),
             ..tally_view(result, final_result, households, answered, lang)
         };
+        if !p.stage.shows_count(runs_the_vote(actor, &p.path)) {
+            return Err(if p.stage == ProposalStage::Voting {
+                ServiceError::Forbidden
+            } else {
+                ServiceError::invalid("stage", Invalid::WrongStage { stage: p.stage })
+            });
+        }
         match p.stage {
-            ProposalStage::Draft | ProposalStage::Deliberation | ProposalStage::Withdrawn => Err(
-                ServiceError::invalid("stage", Invalid::WrongStage { stage: p.stage }),
-            ),
             ProposalStage::Voting => {
-                if !(actor.can(Action::ManageDecision, &p.path)
-                    || actor.can(Action::RecordBallot, &p.path))
-                {
-                    return Err(ServiceError::Forbidden);
-                }
                 let (result, answered) = self.count(self.read(), &p).await?;
                 Ok(view(result, false, answered))
             }

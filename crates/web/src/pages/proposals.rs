@@ -307,12 +307,7 @@ async fn proposal_page(
     let s = &state.store;
     let p = s.proposal(actor, id, ctx.lang).await?;
     let comments = s.comments(actor, id).await?;
-    let shows_tally = match p.stage.as_str() {
-        "voting" => p.can.manage || p.can.record_ballots,
-        "draft" | "deliberation" | "withdrawn" => false,
-        _ => true,
-    };
-    let tally = if shows_tally {
+    let tally = if p.can.see_count {
         Some(s.tally(actor, id, ctx.lang).await?)
     } else {
         None
