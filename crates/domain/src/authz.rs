@@ -23,6 +23,20 @@ pub enum Role {
 }
 
 impl Role {
+    /// Whether the role holds a post in running a place (officers, committee members, heads,
+    /// grid workers) rather than living there or volunteering: its home page carries the
+    /// working tools.
+    pub fn holds_a_post(self) -> bool {
+        !matches!(self, Role::Owner | Role::Resident | Role::Volunteer)
+    }
+
+    /// Whether the role works on other people's requests, and so has the queues (assigned to
+    /// me, my grids', overdue): those who handle requests, but not owners and residents, who
+    /// act on their own.
+    pub fn has_request_queues(self) -> bool {
+        permits(self, Action::HandleRequest) && !matches!(self, Role::Owner | Role::Resident)
+    }
+
     pub const ALL: [Role; 10] = [
         Role::CityAdmin,
         Role::SubdistrictOfficer,
@@ -241,6 +255,15 @@ pub fn allowed(grants: &[Grant], action: Action, target: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn posts_and_request_queues_by_role() {
+        let posts: Vec<Role> = Role::ALL.into_iter().filter(|r| r.holds_a_post()).collect();
+        assert!(!posts.contains(&Role::Owner) && !posts.contains(&Role::Volunteer));
+        assert!(posts.contains(&Role::CommitteeMember) && posts.contains(&Role::GridWorker));
+        assert!(Role::GridWorker.has_request_queues() && Role::Volunteer.has_request_queues());
+        assert!(!Role::Owner.has_request_queues() && !Role::Resident.has_request_queues());
+    }
     use crate::place::Node;
 
     fn path(kinds: &[(NodeKind, i64)]) -> Path {

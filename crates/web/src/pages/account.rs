@@ -72,10 +72,7 @@ async fn home(state: State, ctx: Ctx) -> PageResult {
     let agenda = super::agenda::sections(&t, &agenda);
     let mut roles: Vec<Role> = actor.roles().collect();
     roles.dedup();
-    let editor = actor
-        .grants
-        .iter()
-        .any(|g| !matches!(g.role, Role::Owner | Role::Resident | Role::Volunteer));
+    let editor = actor.grants.iter().any(|g| g.role.holds_a_post());
     Ok(Home {
         t,
         c,

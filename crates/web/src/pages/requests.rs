@@ -89,15 +89,11 @@ async fn mine(state: State, ctx: Ctx, Q(q): Q<ListQuery>) -> PageResult {
         .my_requests(ctx.actor()?, PageRequest::new(q.page, None), ctx.lang)
         .await?;
     let (t, c) = chrome(&ctx);
-    let tabs = if ctx.actor.as_ref().is_some_and(|a| {
-        a.roles().any(|r| {
-            linli_domain::authz::permits(r, linli_domain::authz::Action::HandleRequest)
-                && !matches!(
-                    r,
-                    linli_domain::authz::Role::Owner | linli_domain::authz::Role::Resident
-                )
-        })
-    }) {
+    let tabs = if ctx
+        .actor
+        .as_ref()
+        .is_some_and(|a| a.roles().any(|r| r.has_request_queues()))
+    {
         queue_tabs(&t, None)
     } else {
         Vec::new()
