@@ -223,11 +223,6 @@ impl Month {
     pub fn month(self) -> u8 {
         self.month
     }
-
-    /// The first day of the month.
-    pub fn first_day(self) -> Day {
-        Day::from_parts(self.year, self.month, 1)
-    }
 }
 
 impl fmt::Display for Month {
@@ -336,7 +331,7 @@ mod tests {
         assert_eq!(d("2026-05-17").month().to_string(), "2026-05");
         assert_eq!(d("1950-05-17").month().to_string(), "1950-05");
         assert_eq!(d("2026-05-17").quarter(), 2);
-        assert_eq!(Month::parse("2026-5").unwrap().first_day(), d("2026-05-01"));
+        assert_eq!(Month::parse("2026-5").unwrap().to_string(), "2026-05");
         assert_eq!(Month::parse("1999-12"), Err(Invalid::BadMonth));
     }
 

@@ -21,7 +21,7 @@ use crate::{Store, china_date};
 use linli_domain::authz::{Action, permits};
 use linli_domain::decision::VoterKey;
 use linli_domain::place::NodeKind;
-use linli_domain::requests::{RequestStatus, overdue_sql};
+use linli_domain::requests::RequestStatus;
 use linli_domain::{Lang, PageRequest};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -664,14 +664,11 @@ impl Store {
     /// one `GROUP BY` over the requests the officer handles.
     async fn compounds_overdue(&self, actor: &Actor) -> ServiceResult<Vec<AttentionItem>> {
         use service_request::Column as C;
-        let open: Vec<&str> = RequestStatus::OPEN.iter().map(|s| s.as_str()).collect();
         let rows: Vec<(i64, i64)> = service_request::Entity::find()
             .select_only()
             .column(C::CompoundId)
             .column_as(Expr::cust("COUNT(*)"), "n")
-            .filter(crate::requests::handled_by(actor))
-            .filter(C::Status.is_in(open))
-            .filter(Expr::cust(overdue_sql(self.now())))
+            .filter(crate::requests::overdue_for(actor, self.now()))
             .group_by(C::CompoundId)
             .order_by_desc(Expr::cust("COUNT(*)"))
             .order_by_asc(C::CompoundId)

@@ -65,11 +65,6 @@ impl Clock {
         self.china_now().date()
     }
 
-    /// Today in China, as the domain's calendar counts days.
-    pub fn day(&self) -> Day {
-        Day::of(self.now())
-    }
-
     /// `day`, if it is not more than a year after today: a move-in, a payment or a receipt
     /// dated further ahead is a typing mistake (3000 for 2030), not a plan.
     pub fn within_a_year(&self, day: time::Date) -> Result<time::Date, linli_domain::Invalid> {

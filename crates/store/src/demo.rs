@@ -8,6 +8,7 @@
 use crate::audit::{self, Change, GLOBAL_CHAIN};
 use crate::bulk::{Bulk, Ty};
 use crate::entity::{building, compound, household, region, residency, sub_compound, unit};
+use crate::roster::apply::HOUSEHOLD_COLUMNS;
 use crate::{Backend, Store};
 use anyhow::Context;
 use linli_domain::authz::Role;
@@ -67,22 +68,6 @@ const PERSON_COLUMNS: &[(&str, Ty)] = &[
     ("name", Ty::Text),
     ("phone", Ty::Text),
     ("created_at", Ty::BigInt),
-];
-
-const HOUSEHOLD_COLUMNS: &[(&str, Ty)] = &[
-    ("id", Ty::BigInt),
-    ("unit_id", Ty::BigInt),
-    ("building_id", Ty::BigInt),
-    ("compound_id", Ty::BigInt),
-    ("floor", Ty::Int),
-    ("room", Ty::Text),
-    ("area_centi", Ty::BigInt),
-    ("area_source", Ty::Text),
-    ("designated_voter_id", Ty::BigInt),
-    ("developer_unsold", Ty::Bool),
-    ("version", Ty::Int),
-    ("created_at", Ty::BigInt),
-    ("updated_at", Ty::BigInt),
 ];
 
 const OWNERSHIP_COLUMNS: &[(&str, Ty)] = &[

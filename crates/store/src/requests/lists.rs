@@ -84,6 +84,15 @@ fn open_statuses() -> [&'static str; 5] {
     RequestStatus::OPEN.map(|s| s.as_str())
 }
 
+/// The actor's overdue queue: requests they handle, still open and overdue at `now` (the
+/// workers' "overdue" tab, and the officer's home counts it by compound).
+pub(crate) fn overdue_for(actor: &Actor, now: i64) -> Condition {
+    Condition::all()
+        .add(handled_by(actor))
+        .add(service_request::Column::Status.is_in(open_statuses()))
+        .add(Expr::cust(overdue_sql(now)))
+}
+
 /// Requests at places where the actor handles requests (mirrors `allowed` for `HandleRequest`).
 pub(crate) fn handled_by(actor: &Actor) -> Condition {
     use service_request::Column as C;
@@ -154,10 +163,7 @@ impl Store {
                     .filter(C::Status.is_in(open_statuses()))
                     .filter(handled_by(actor))
             }
-            Queue::Overdue => q
-                .filter(handled_by(actor))
-                .filter(C::Status.is_in(open_statuses()))
-                .filter(Expr::cust(overdue_sql(self.now()))),
+            Queue::Overdue => q.filter(overdue_for(actor, self.now())),
             Queue::Escalated => q
                 .filter(handled_by(actor))
                 .filter(C::Status.eq(RequestStatus::Escalated.as_str())),
