@@ -652,18 +652,15 @@ impl Store {
         })
         .exec_without_returning(&txn)
         .await?;
-        audit::record(
+        audit::record_change(
             &txn,
-            Change {
-                chain: c.id,
-                at: self.now(),
-                actor: Some(actor.account_id),
-                action: "invite.issue",
-                entity: "household",
-                entity_id: household_id,
-                before: None,
-                after: Some(serde_json::json!({"role": role.as_str(), "person_id": person_id})),
-            },
+            actor,
+            c.id,
+            "invite.issue",
+            "household",
+            household_id,
+            None,
+            Some(serde_json::json!({"role": role.as_str(), "person_id": person_id})),
         )
         .await?;
         txn.commit().await?;

@@ -7,7 +7,7 @@
 
 use crate::Store;
 use crate::accounts::{Actor, hash_secret, random_hex};
-use crate::audit::{self, Change, GLOBAL_CHAIN};
+use crate::audit::{self, GLOBAL_CHAIN};
 use crate::entity::api_token;
 use crate::error::{ServiceError, ServiceResult};
 use linli_domain::FieldError;
@@ -67,18 +67,18 @@ impl Store {
         .exec(&txn)
         .await?
         .last_insert_id;
-        audit::record(
+        let after = serde_json::json!({
+            "name": name.as_str(), "account_id": actor.account_id, "expires_at": expires_at,
+        });
+        audit::record_change(
             &txn,
-            Change {
-                chain: GLOBAL_CHAIN,
-                at: self.now(),
-                actor: Some(actor.account_id),
-                action: "api_token.create",
-                entity: "api_token",
-                entity_id: id,
-                before: None,
-                after: Some(serde_json::json!({"name": name.as_str(), "account_id": actor.account_id, "expires_at": expires_at})),
-            },
+            actor,
+            GLOBAL_CHAIN,
+            "api_token.create",
+            "api_token",
+            id,
+            None,
+            Some(after),
         )
         .await?;
         txn.commit().await?;
@@ -128,18 +128,15 @@ impl Store {
             .filter(api_token::Column::RevokedAt.is_null())
             .exec(&txn)
             .await?;
-        audit::record(
+        audit::record_change(
             &txn,
-            Change {
-                chain: GLOBAL_CHAIN,
-                at: self.now(),
-                actor: Some(actor.account_id),
-                action: "api_token.revoke",
-                entity: "api_token",
-                entity_id: id,
-                before: Some(serde_json::json!({"name": row.name})),
-                after: Some(serde_json::json!({"revoked_at": t})),
-            },
+            actor,
+            GLOBAL_CHAIN,
+            "api_token.revoke",
+            "api_token",
+            id,
+            Some(serde_json::json!({"name": row.name})),
+            Some(serde_json::json!({"revoked_at": t})),
         )
         .await?;
         txn.commit().await?;

@@ -19,7 +19,7 @@ pub use disk::FileDir;
 pub use thumb::{PhotoLimits, Photos, THUMB_PX};
 
 use crate::accounts::Actor;
-use crate::audit::{self, Change};
+use crate::audit;
 use crate::entity::{attachment, compound, request_photo};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
@@ -280,18 +280,15 @@ impl Store {
             sha256: sha,
             thumbnail,
         };
-        audit::record(
+        audit::record_change(
             txn,
-            Change {
-                chain: compound_id,
-                at: self.now(),
-                actor: Some(actor.account_id),
-                action: "file.upload",
-                entity: "attachment",
-                entity_id: id,
-                before: None,
-                after: Some(serde_json::to_value(&info).map_err(anyhow::Error::from)?),
-            },
+            actor,
+            compound_id,
+            "file.upload",
+            "attachment",
+            id,
+            None,
+            Some(serde_json::to_value(&info).map_err(anyhow::Error::from)?),
         )
         .await?;
         Ok(info)

@@ -2,7 +2,7 @@
 
 use super::{PlaceRef, field, lenient_opt_string, scope};
 use crate::accounts::Actor;
-use crate::audit::{self, Change};
+use crate::audit;
 use crate::entity::{building, compound, household, region, sub_compound, unit};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
@@ -543,18 +543,15 @@ impl Store {
             .await?
             .ok_or(ServiceError::NotFound { entity: "compound" })?;
         let profile = compound_profile(&c);
-        audit::record(
+        audit::record_change(
             &txn,
-            Change {
-                chain: id,
-                at: self.now(),
-                actor: Some(actor.account_id),
-                action: "compound.create",
-                entity: "compound",
-                entity_id: id,
-                before: None,
-                after: Some(serde_json::to_value(&profile).map_err(anyhow::Error::from)?),
-            },
+            actor,
+            id,
+            "compound.create",
+            "compound",
+            id,
+            None,
+            Some(serde_json::to_value(&profile).map_err(anyhow::Error::from)?),
         )
         .await?;
         txn.commit().await?;
@@ -607,20 +604,15 @@ impl Store {
             .await?
             .ok_or(ServiceError::NotFound { entity: "compound" })?;
         let profile = compound_profile(&after);
-        audit::record(
+        audit::record_change(
             &txn,
-            Change {
-                chain: id,
-                at: self.now(),
-                actor: Some(actor.account_id),
-                action: "compound.update",
-                entity: "compound",
-                entity_id: id,
-                before: Some(
-                    serde_json::to_value(compound_profile(&before)).map_err(anyhow::Error::from)?,
-                ),
-                after: Some(serde_json::to_value(&profile).map_err(anyhow::Error::from)?),
-            },
+            actor,
+            id,
+            "compound.update",
+            "compound",
+            id,
+            Some(serde_json::to_value(compound_profile(&before)).map_err(anyhow::Error::from)?),
+            Some(serde_json::to_value(&profile).map_err(anyhow::Error::from)?),
         )
         .await?;
         txn.commit().await?;

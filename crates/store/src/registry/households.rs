@@ -4,7 +4,7 @@ use super::compounds::{Permissions, escape_like};
 use super::people::{OwnerView, ResidentView};
 use super::{PlaceRef, field, lenient_opt_string, lenient_string, scope};
 use crate::accounts::Actor;
-use crate::audit::{self, AuditEntry, Change};
+use crate::audit::{self, AuditEntry};
 use crate::entity::{compound, household, ownership, person, residency, role_grant, unit};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
@@ -486,18 +486,15 @@ impl Store {
                     entity: "household",
                 })?;
         let data = household_data(&h);
-        audit::record(
+        audit::record_change(
             &txn,
-            Change {
-                chain: c.id,
-                at: self.now(),
-                actor: Some(actor.account_id),
-                action: "household.create",
-                entity: "household",
-                entity_id: id,
-                before: None,
-                after: Some(serde_json::to_value(&data).map_err(anyhow::Error::from)?),
-            },
+            actor,
+            c.id,
+            "household.create",
+            "household",
+            id,
+            None,
+            Some(serde_json::to_value(&data).map_err(anyhow::Error::from)?),
         )
         .await?;
         txn.commit().await?;
@@ -653,20 +650,15 @@ impl Store {
                 entity: "household",
             })?;
         let data = household_data(&after);
-        audit::record(
+        audit::record_change(
             &txn,
-            Change {
-                chain: c.id,
-                at: self.now(),
-                actor: Some(actor.account_id),
-                action,
-                entity: "household",
-                entity_id: before.id,
-                before: Some(
-                    serde_json::to_value(household_data(&before)).map_err(anyhow::Error::from)?,
-                ),
-                after: Some(serde_json::to_value(&data).map_err(anyhow::Error::from)?),
-            },
+            actor,
+            c.id,
+            action,
+            "household",
+            before.id,
+            Some(serde_json::to_value(household_data(&before)).map_err(anyhow::Error::from)?),
+            Some(serde_json::to_value(&data).map_err(anyhow::Error::from)?),
         )
         .await?;
         txn.commit().await?;

@@ -3,7 +3,7 @@
 use super::households::HouseholdRow;
 use super::{PlaceRef, field, lenient_opt_string};
 use crate::accounts::Actor;
-use crate::audit::{self, Change};
+use crate::audit;
 use crate::entity::{building, compound, household, sub_compound, unit};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
@@ -232,18 +232,18 @@ impl Store {
         .exec(&txn)
         .await?
         .last_insert_id;
-        audit::record(
+        let after = serde_json::json!({
+            "name": name.as_str(), "floors": floors, "compound_id": compound_id,
+        });
+        audit::record_change(
             &txn,
-            Change {
-                chain: compound_id,
-                at: self.now(),
-                actor: Some(actor.account_id),
-                action: "building.create",
-                entity: "building",
-                entity_id: id,
-                before: None,
-                after: Some(serde_json::json!({"name": name.as_str(), "floors": floors, "compound_id": compound_id})),
-            },
+            actor,
+            compound_id,
+            "building.create",
+            "building",
+            id,
+            None,
+            Some(after),
         )
         .await?;
         txn.commit().await?;
@@ -281,18 +281,15 @@ impl Store {
         .exec(&txn)
         .await?
         .last_insert_id;
-        audit::record(
+        audit::record_change(
             &txn,
-            Change {
-                chain: c.id,
-                at: self.now(),
-                actor: Some(actor.account_id),
-                action: "unit.create",
-                entity: "unit",
-                entity_id: id,
-                before: None,
-                after: Some(serde_json::json!({"name": name.as_str(), "building_id": building_id})),
-            },
+            actor,
+            c.id,
+            "unit.create",
+            "unit",
+            id,
+            None,
+            Some(serde_json::json!({"name": name.as_str(), "building_id": building_id})),
         )
         .await?;
         txn.commit().await?;

@@ -7,7 +7,7 @@
 
 use super::deadline_of;
 use crate::accounts::Actor;
-use crate::audit::{self, Change};
+use crate::audit;
 use crate::entity::{
     building, grid_household, grid_member, household, request_category, request_event,
     request_photo, service_request,
@@ -377,21 +377,20 @@ impl Store {
             .exec_without_returning(&txn)
             .await?;
         }
-        audit::record(
+        let after = serde_json::json!({
+            "category": category.code, "place": place.label, "status": status.as_str(),
+            "assignee_id": assignee, "grid_id": grid_id, "channel": channel.as_str(),
+            "photos": photo_ids, "due_at": due_at,
+        });
+        audit::record_change(
             &txn,
-            Change {
-                chain: c.id,
-                at: self.now(),
-                actor: Some(actor.account_id),
-                action: "request.report",
-                entity: "service_request",
-                entity_id: id,
-                before: None,
-                after: Some(serde_json::json!({
-                    "category": category.code, "place": place.label, "status": status.as_str(),
-                    "assignee_id": assignee, "grid_id": grid_id, "channel": channel.as_str(), "photos": photo_ids, "due_at": due_at,
-                })),
-            },
+            actor,
+            c.id,
+            "request.report",
+            "service_request",
+            id,
+            None,
+            Some(after),
         )
         .await?;
         if let Some(a) = assignee {
@@ -501,18 +500,15 @@ impl Store {
         })
         .exec_without_returning(&txn)
         .await?;
-        audit::record(
+        audit::record_change(
             &txn,
-            Change {
-                chain: r.row.compound_id,
-                at: self.now(),
-                actor: Some(actor.account_id),
-                action: "request.photo",
-                entity: "service_request",
-                entity_id: id,
-                before: None,
-                after: Some(serde_json::json!({"attachment_id": file.id})),
-            },
+            actor,
+            r.row.compound_id,
+            "request.photo",
+            "service_request",
+            id,
+            None,
+            Some(serde_json::json!({"attachment_id": file.id})),
         )
         .await?;
         txn.commit().await?;
