@@ -14,10 +14,10 @@
 //! The per-compound figures are computed by one SQL text whatever the scope (one compound
 //! or all), so a refreshed row and a rebuilt one cannot disagree.
 
+use crate::Store;
 use crate::audit::GLOBAL_CHAIN;
 use crate::error::ServiceResult;
 use crate::migration::m0031_compound_summary::COUNTERS;
-use crate::Store;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 /// Entities whose audited changes may change a compound's dashboard figures.

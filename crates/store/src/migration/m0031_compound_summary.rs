@@ -105,7 +105,11 @@ impl MigrationTrait for Migration {
                 // What residents still owe, and how many households owe.
                 .col(big_integer(t("outstanding")))
                 .col(big_integer(t("households_owing")))
-                .foreign_key(&mut fk("elevator_project_summary", "project_id", "elevator_project"))
+                .foreign_key(&mut fk(
+                    "elevator_project_summary",
+                    "project_id",
+                    "elevator_project",
+                ))
                 .to_owned(),
         )
         .await?;
