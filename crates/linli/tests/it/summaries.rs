@@ -109,7 +109,7 @@ both_backends! {
         }
         let last = app.sql_i64(&format!("SELECT MAX(id) FROM elevator_payment WHERE project_id = {id}")).await;
         let (s, v) = app.api(&committee, Method::POST, &format!("/elevators/{id}/payments/{last}/void"), Some(json!({"reason": "录错了"}))).await;
-        assert_eq!(s, 200, "{v}");
+        assert_eq!(s, 201, "{v}");
 
         // The writes moved the figures…
         let kept = snapshot(&app).await;
