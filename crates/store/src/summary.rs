@@ -1,12 +1,14 @@
-//! The dashboards' summaries: `compound_summary`, one row per compound with the figures the
-//! region dashboards add up, and `elevator_project_summary`, one row per elevator project
-//! with its money (migration m0031).
+//! The dashboards' summaries (migration m0031): `compound_summary`, one row per compound
+//! with the figures the region dashboards add up; `region_summary`, those rows added up per
+//! region by child region, mode, status and star rating (what a dashboard reads); and
+//! `elevator_project_summary`, one row per elevator project with its money.
 //!
 //! The rule: a write that changes a dashboard figure refreshes its compound's summary in the
 //! same transaction. The hook is the audit trail, which every write already passes through
 //! inside its transaction, after the change: a record of one of the [`SUMMARISED`] entities
 //! on a compound's chain recomputes that compound's row (and an elevator project's record
-//! its project's row) from the compound's own rows, a handful of indexed reads. Bulk
+//! its project's row) from the compound's own rows, a handful of indexed reads; when the
+//! row changed, its four regions' rollups are added up again from their compounds' rows. Bulk
 //! loaders that write without the trail (the demo) call [`Store::rebuild_summaries`] at the
 //! end; `linli rebuild-summaries` does the same by hand. Summaries are derived bookkeeping,
 //! not governed state: they are not themselves in the audit trail.
@@ -17,7 +19,7 @@
 use crate::Store;
 use crate::audit::GLOBAL_CHAIN;
 use crate::error::ServiceResult;
-use crate::migration::m0031_compound_summary::COUNTERS;
+use crate::migration::m0031_compound_summary::{COUNTERS, REGIONS};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 /// Entities whose audited changes may change a compound's dashboard figures.
@@ -165,6 +167,31 @@ pub(crate) fn fill_projects_sql(backend: DbBackend, one: bool) -> String {
     )
 }
 
+/// `INSERT INTO region_summary … SELECT … GROUP BY …` of the regions at `level` (0 city …
+/// 3 community): the region given as the one parameter (`one`) or all of them.
+pub(crate) fn rollup_sql(backend: DbBackend, counters: &[&str], level: usize, one: bool) -> String {
+    let col = REGIONS.get(level).copied().unwrap_or("community_id");
+    let child = REGIONS.get(level + 1).copied().unwrap_or("0");
+    let (keys, summed) = counters.split_at(3.min(counters.len()));
+    let sums: Vec<String> = summed
+        .iter()
+        .map(|c| format!("CAST(SUM({c}) AS BIGINT)"))
+        .collect();
+    let filter = if one {
+        format!(" WHERE {col} = {}", param(backend))
+    } else {
+        String::new()
+    };
+    format!(
+        "INSERT INTO region_summary (region_id, child_id, management_mode, {keys}, compounds, {summed}) \
+         SELECT {col}, {child}, management_mode, {keys}, CAST(COUNT(*) AS BIGINT), {sums} FROM compound_summary{filter} \
+         GROUP BY {col}, {child}, management_mode, {keys}",
+        keys = keys.join(", "),
+        summed = summed.join(", "),
+        sums = sums.join(", "),
+    )
+}
+
 async fn exec<C: ConnectionTrait>(db: &C, sql: &str, id: Option<i64>) -> ServiceResult<()> {
     let backend = db.get_database_backend();
     let stmt = match id {
@@ -185,8 +212,68 @@ pub(crate) async fn refresh_compound<C: ConnectionTrait>(
         "DELETE FROM compound_summary WHERE compound_id = {}",
         param(backend)
     );
+    let before = summary_row(db, compound_id).await?;
     exec(db, &delete, Some(compound_id)).await?;
-    exec(db, &fill_sql(backend, &COUNTERS, true), Some(compound_id)).await
+    exec(db, &fill_sql(backend, &COUNTERS, true), Some(compound_id)).await?;
+    let after = summary_row(db, compound_id).await?;
+    if before == after {
+        return Ok(());
+    }
+    // The compound's four regions (before and after, should it have moved), added up
+    // again from their compounds' rows.
+    let mut regions: Vec<(usize, i64)> = [before, after]
+        .iter()
+        .flatten()
+        .flat_map(|r| r.iter().take(REGIONS.len()).enumerate())
+        .map(|(level, id)| (level, id.parse().unwrap_or(0)))
+        .collect();
+    regions.sort_unstable();
+    regions.dedup();
+    let delete = format!(
+        "DELETE FROM region_summary WHERE region_id = {}",
+        param(backend)
+    );
+    for (level, region) in regions {
+        exec(db, &delete, Some(region)).await?;
+        exec(
+            db,
+            &rollup_sql(backend, &COUNTERS, level, true),
+            Some(region),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A compound's summary row as text (its region ids first), to tell whether it changed.
+async fn summary_row<C: ConnectionTrait>(
+    db: &C,
+    compound_id: i64,
+) -> ServiceResult<Option<Vec<String>>> {
+    let backend = db.get_database_backend();
+    let sql = format!(
+        "SELECT {}, management_mode, {} FROM compound_summary WHERE compound_id = {}",
+        REGIONS.join(", "),
+        COUNTERS.join(", "),
+        param(backend)
+    );
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [compound_id.into()],
+        ))
+        .await?;
+    Ok(row.map(|row| {
+        (0..REGIONS.len() + 1 + COUNTERS.len())
+            .map(|i| {
+                row.try_get_by_index::<i64>(i)
+                    .map(|v| v.to_string())
+                    .or_else(|_| row.try_get_by_index::<String>(i))
+                    .unwrap_or_default()
+            })
+            .collect()
+    }))
 }
 
 /// Recomputes one elevator project's summary row, inside the caller's transaction.
@@ -224,8 +311,12 @@ pub(crate) async fn after_change<C: ConnectionTrait>(
 pub(crate) async fn rebuild<C: ConnectionTrait>(db: &C) -> ServiceResult<()> {
     let backend = db.get_database_backend();
     exec(db, "DELETE FROM elevator_project_summary", None).await?;
+    exec(db, "DELETE FROM region_summary", None).await?;
     exec(db, "DELETE FROM compound_summary", None).await?;
     exec(db, &fill_sql(backend, &COUNTERS, false), None).await?;
+    for level in 0..REGIONS.len() {
+        exec(db, &rollup_sql(backend, &COUNTERS, level, false), None).await?;
+    }
     exec(db, &fill_projects_sql(backend, false), None).await
 }
 

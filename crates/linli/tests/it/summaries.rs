@@ -1,8 +1,8 @@
 //! The dashboards' summaries on SQLite and PostgreSQL: after a run of writes through the API
 //! (an assessment that changes a compound's status, a star rating, a plan with items, one
 //! done, an elevator project planned, its shares fixed and a payment taken and voided), the
-//! summary rows kept by those writes equal the rows rebuilt from scratch, and so do the
-//! region and elevator dashboards read from them; `linli rebuild-summaries` rebuilds them.
+//! summary rows kept by those writes (per compound, per region, per project) equal the rows
+//! rebuilt from scratch, and so do the region and elevator dashboards read from them; `linli rebuild-summaries` rebuilds them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
@@ -13,7 +13,7 @@ use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 /// Every row of a summary table, each value as text, in key order.
-async fn rows(app: &TestApp, table: &str, key: &str) -> Vec<Vec<String>> {
+async fn rows(app: &TestApp, table: &str, key: &str) -> Rows {
     let conn = app.sql().await;
     let stmt = sea_orm::Statement::from_string(
         conn.get_database_backend(),
@@ -36,10 +36,18 @@ async fn rows(app: &TestApp, table: &str, key: &str) -> Vec<Vec<String>> {
     out
 }
 
-async fn snapshot(app: &TestApp) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
+type Rows = Vec<Vec<String>>;
+
+async fn snapshot(app: &TestApp) -> (Rows, Rows, Rows) {
     (
         rows(app, "compound_summary", "compound_id").await,
         rows(app, "elevator_project_summary", "project_id").await,
+        rows(
+            app,
+            "region_summary",
+            "region_id, child_id, management_mode, status, stars, vetoed",
+        )
+        .await,
     )
 }
 
@@ -70,7 +78,7 @@ both_backends! {
         let committee = app.token("committee").await;
         let c = app.persona_place("committee");
         let community = app.persona_place("worker");
-        let (compounds, projects) = snapshot(&app).await;
+        let (compounds, projects, regions) = snapshot(&app).await;
         assert!(compounds.len() > 1, "the loaded world is summarised");
         assert!(!projects.is_empty(), "甘泉苑's projects are summarised");
 
@@ -115,6 +123,7 @@ both_backends! {
         let kept = snapshot(&app).await;
         assert_ne!(kept.0, compounds);
         assert_ne!(kept.1, projects);
+        assert_ne!(kept.2, regions);
         let summary = app.sql_i64(&format!("SELECT status * 1000 + plan * 100 + plan_done * 10 + CASE WHEN stars >= 0 THEN 1 ELSE 0 END FROM compound_summary WHERE compound_id = {c}")).await;
         assert_eq!(summary, 2101, "six-have, a plan not yet done, rated");
         assert_eq!(app.sql_i64(&format!("SELECT paid FROM elevator_project_summary WHERE project_id = {id}")).await, 1);

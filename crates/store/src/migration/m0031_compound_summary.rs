@@ -22,7 +22,7 @@ impl MigrationName for Migration {
     }
 }
 
-const REGIONS: [&str; 4] = ["city_id", "district_id", "subdistrict_id", "community_id"];
+pub(crate) const REGIONS: [&str; 4] = ["city_id", "district_id", "subdistrict_id", "community_id"];
 
 /// Counters, each a BIGINT that is 0 when the compound has none of it.
 pub(crate) const COUNTERS: [&str; 42] = [
@@ -95,6 +95,24 @@ impl MigrationTrait for Migration {
             m.create_index(index("compound_summary", &[r], false))
                 .await?;
         }
+        // The same counters added up per region, by child region, mode, status and star
+        // rating: a dashboard reads its region's few dozen rows and adds nothing up.
+        let mut rollup = Table::create();
+        rollup
+            .table(t("region_summary"))
+            .col(big_integer(t("region_id")))
+            .col(big_integer(t("child_id")))
+            .col(text(t("management_mode")));
+        for c in COUNTERS.iter().take(3) {
+            rollup.col(big_integer(t(c)));
+        }
+        rollup.col(big_integer(t("compounds")));
+        for c in COUNTERS.iter().skip(3) {
+            rollup.col(big_integer(t(c)).default(0));
+        }
+        m.create_table(rollup.to_owned()).await?;
+        m.create_index(index("region_summary", &["region_id"], false))
+            .await?;
         m.create_table(
             Table::create()
                 .table(t("elevator_project_summary"))
@@ -120,13 +138,23 @@ impl MigrationTrait for Migration {
         let backend = db.get_database_backend();
         db.execute_unprepared(&crate::summary::fill_sql(backend, &COUNTERS, false))
             .await?;
+        for level in 0..REGIONS.len() {
+            db.execute_unprepared(&crate::summary::rollup_sql(
+                backend, &COUNTERS, level, false,
+            ))
+            .await?;
+        }
         db.execute_unprepared(&crate::summary::fill_projects_sql(backend, false))
             .await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for table in ["elevator_project_summary", "compound_summary"] {
+        for table in [
+            "elevator_project_summary",
+            "region_summary",
+            "compound_summary",
+        ] {
             m.drop_table(Table::drop().table(t(table)).to_owned())
                 .await?;
         }

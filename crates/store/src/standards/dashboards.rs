@@ -2,8 +2,8 @@
 //!
 //! The counts by status, mode and child region, the star ratings, the plans' money and
 //! renovation totals and the elevator projects by stage are added up from the region's
-//! rows of `compound_summary` ([`crate::summary`], kept by every write in its own
-//! transaction) in one indexed query, never recomputed over the tables behind them per
+//! region's rows of `region_summary` ([`crate::summary`], kept by every write in its own
+//! transaction) in one indexed read, never recomputed over the tables behind them per
 //! request. The progress over the periods and the standards met by aspect are read from the
 //! assessments (history per period, and the letters of the latest ones). No person,
 //! household or name of a resident is read. The one list behind the numbers
@@ -307,13 +307,11 @@ impl Store {
             NodeKind::Subdistrict => Some(("community_id", NodeKind::Community)),
             _ => None,
         };
-        let child_col = child.map_or("0", |(c, _)| c);
-        // Every figure kept per compound, added up by child region, mode, status and
-        // star rating: one indexed query over the region's summary rows.
-        let sums: Vec<String> = SUMMED.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT)")).collect();
+        // Every figure kept per compound, as added up for this region by child region, mode,
+        // status and star rating when it last changed: one indexed read of a few dozen rows.
         let sql = format!(
-            "SELECT {child_col}, management_mode, status, stars, vetoed, CAST(COUNT(*) AS BIGINT), {} FROM compound_summary WHERE {col} = {id} GROUP BY 1, 2, 3, 4, 5",
-            sums.join(", ")
+            "SELECT child_id, management_mode, status, stars, vetoed, compounds, {} FROM region_summary WHERE region_id = {id}",
+            SUMMED.join(", ")
         );
         let mut by_mode: BTreeMap<String, StatusCounts> = ManagementMode::ALL
             .iter()
