@@ -182,10 +182,17 @@ pub(crate) fn rollup_sql(backend: DbBackend, counters: &[&str], level: usize, on
     } else {
         String::new()
     };
+    // A community has no child regions: its rows carry 0 (not grouped by: a constant in a
+    // GROUP BY would be read as a column number).
+    let group_child = if level + 1 < REGIONS.len() {
+        format!("{child}, ")
+    } else {
+        String::new()
+    };
     format!(
         "INSERT INTO region_summary (region_id, child_id, management_mode, {keys}, compounds, {summed}) \
          SELECT {col}, {child}, management_mode, {keys}, CAST(COUNT(*) AS BIGINT), {sums} FROM compound_summary{filter} \
-         GROUP BY {col}, {child}, management_mode, {keys}",
+         GROUP BY {col}, {group_child}management_mode, {keys}",
         keys = keys.join(", "),
         summed = summed.join(", "),
         sums = sums.join(", "),
