@@ -241,6 +241,15 @@ pub(crate) async fn refresh_compound<C: ConnectionTrait>(
         param(backend)
     );
     for (level, region) in regions {
+        // On PostgreSQL two writers to compounds of one region would each delete the rows
+        // their snapshot saw and both insert: the region's rows would count twice. A lock per
+        // region, taken in one order (city first), makes them take turns; SQLite has one
+        // writer at a time anyway.
+        if backend == DbBackend::Postgres {
+            let lock =
+                "SELECT pg_advisory_xact_lock(1381060429, CAST(MOD($1, 2147483647) AS INTEGER))";
+            exec(db, lock, Some(region)).await?;
+        }
         exec(db, &delete, Some(region)).await?;
         exec(
             db,
