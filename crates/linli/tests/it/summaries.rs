@@ -147,43 +147,4 @@ both_backends! {
         assert!(out.contains("summaries rebuilt"), "{out}");
         assert_eq!(snapshot(&app).await, kept);
     }
-
-    async fn concurrent_writes_to_compounds_of_one_city_are_each_counted_once(app) {
-        let city = app.token("city").await;
-        let region = app.persona_place("city");
-        let ids: Vec<i64> = app
-            .sql_pairs(&format!("SELECT id, id FROM compound WHERE city_id = {region} ORDER BY id LIMIT 6"))
-            .await
-            .into_iter()
-            .map(|(id, _)| id)
-            .collect();
-        assert!(ids.len() > 1, "{ids:?}");
-        // A plan for each compound, all at once: each write re-adds the city's rows.
-        let mut set = tokio::task::JoinSet::new();
-        for id in &ids {
-            let (client, token) = (reqwest::Client::new(), city.clone());
-            let url = app.url(&format!("/api/v1/compounds/{id}/plan"));
-            set.spawn(async move {
-                let res = client
-                    .put(url)
-                    .bearer_auth(token)
-                    .json(&json!({"problems": "管网老化", "budget": {"charity": "100"}}))
-                    .send()
-                    .await
-                    .unwrap();
-                res.status().as_u16()
-            });
-        }
-        while let Some(status) = set.join_next().await {
-            assert_eq!(status.unwrap(), 200);
-        }
-        let kept = snapshot(&app).await;
-        let (s, d) = app.api(&city, Method::GET, &format!("/regions/{region}/dashboard"), None).await;
-        assert_eq!(s, 200, "{d}");
-        let charity = d["money"].as_array().unwrap().iter().find(|m| m["channel"] == "charity").unwrap()["amount"].as_i64().unwrap();
-        assert!(charity >= 10_000 * ids.len() as i64, "{charity}");
-        app.store.rebuild_summaries().await.unwrap();
-        assert_eq!(snapshot(&app).await, kept);
-        assert_eq!(app.api(&city, Method::GET, &format!("/regions/{region}/dashboard"), None).await, (s, d));
-    }
 }
