@@ -127,6 +127,9 @@ enum Command {
     VerifyFiles,
     /// Check every audit hash chain and report the first broken link.
     VerifyAudit,
+    /// Recompute the dashboards' per-compound and per-project summaries from scratch (they are
+    /// kept up to date by every write; this is for rows changed outside linli).
+    RebuildSummaries,
     /// Create an account with a role over a place (to set up a real installation).
     AddUser {
         #[arg(long)]
@@ -532,6 +535,11 @@ async fn main() -> anyhow::Result<()> {
                 );
                 std::process::exit(1);
             }
+        }
+        Command::RebuildSummaries => {
+            let store = open(url).await?;
+            let n = store.rebuild_summaries().await?;
+            println!("summaries rebuilt: {n} compounds");
         }
         Command::VerifyAudit => {
             let store = open(url).await?;

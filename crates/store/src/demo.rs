@@ -181,6 +181,9 @@ impl Store {
         let nanguo = crate::ratings::demo::seed_nanguo(self).await?;
         summary.logins.extend(nanguo.logins);
         lap.done("南国新家园's rating");
+        // The world was written in bulk, without the audit trail's refreshes.
+        self.rebuild_summaries().await?;
+        lap.done("the dashboards' summaries");
         Ok(summary)
     }
 
@@ -192,7 +195,10 @@ impl Store {
         world: &linli_demo::World,
         scale: i64,
     ) -> anyhow::Result<DemoSummary> {
-        self.load_registry(world, scale, true).await
+        let summary = self.load_registry(world, scale, true).await?;
+        // The world was written in bulk, without the audit trail's refreshes.
+        self.rebuild_summaries().await?;
+        Ok(summary)
     }
 
     /// The registry, the accounts, the standards and the personas of a world; 甘泉苑's

@@ -35,6 +35,7 @@ pub mod requests;
 pub mod roster;
 pub mod sheet;
 pub mod standards;
+pub mod summary;
 pub mod tokens;
 pub mod volunteers;
 

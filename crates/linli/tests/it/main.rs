@@ -49,4 +49,5 @@ mod roll;
 mod roster;
 mod security_accounts;
 mod standards;
+mod summaries;
 mod volunteers;

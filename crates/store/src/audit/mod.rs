@@ -184,7 +184,9 @@ pub async fn record<C: ConnectionTrait>(db: &C, change: Change<'_>) -> ServiceRe
         .filter(audit_head::Column::Chain.eq(change.chain))
         .exec(db)
         .await?;
-    Ok(())
+    // A change that may move a dashboard figure refreshes its compound's summary here, in
+    // the same transaction, after the change itself.
+    crate::summary::after_change(db, change.chain, change.entity, change.entity_id).await
 }
 
 /// An audit record as shown on an entity's history.
@@ -517,6 +519,14 @@ pub async fn record_batch<C: ConnectionTrait>(
     }
     let head = lock_head(db, chain, 0).await?;
     let at = stamp(changes[0].at)?;
+    // The summaries each change asks for, refreshed once after the records are written.
+    let mut summaries: Vec<(&str, i64)> = changes
+        .iter()
+        .filter(|c| crate::summary::SUMMARISED.contains(&c.entity))
+        .map(|c| (c.entity, c.entity_id))
+        .collect();
+    summaries.sort_unstable();
+    summaries.dedup();
     let mut states = std::collections::BTreeMap::new();
     for entity in state::kept_entities() {
         let ids: Vec<i64> = changes
@@ -580,5 +590,8 @@ pub async fn record_batch<C: ConnectionTrait>(
         .filter(audit_head::Column::Chain.eq(chain))
         .exec(db)
         .await?;
+    for (entity, id) in summaries {
+        crate::summary::after_change(db, chain, entity, id).await?;
+    }
     Ok(())
 }

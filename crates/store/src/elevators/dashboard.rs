@@ -3,16 +3,16 @@
 //! owe — per compound, the projects with money outstanding, and the running costs entered
 //! month by month. Every figure carries the link to the list behind it.
 //!
-//! Read in a fixed number of queries whatever the number of projects (projects, shares,
-//! payments grouped per household, running costs grouped per month), and "outstanding" is
-//! the one [`super::Ledger`] rule the project page uses: per household of a fixed table what
-//! its share exceeds its payments by; before the table is fixed, the amount due less paid.
+//! Read in a fixed number of queries whatever the number of projects (projects, their
+//! summaries, running costs grouped per month). A project's paid and outstanding money is
+//! kept in `elevator_project_summary` by every write to the project ([`crate::summary`]),
+//! by the rule the project page uses ([`super::Ledger`]): per household of a fixed table
+//! what its share exceeds its payments by; before the table is fixed, the amount due less
+//! paid.
 
-use super::{Ledger, yuan};
+use super::yuan;
 use crate::accounts::Actor;
-use crate::entity::{
-    compound, elevator_operation_cost, elevator_payment, elevator_project, elevator_share,
-};
+use crate::entity::{compound, elevator_operation_cost, elevator_project};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::Lang;
@@ -20,7 +20,9 @@ use linli_domain::authz::Action;
 use linli_domain::elevator::ElevatorStage;
 use linli_domain::place::NodeKind;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -212,38 +214,21 @@ impl Store {
             .order_by_asc(elevator_project::Column::Id)
             .all(db)
             .await?;
-        let pids: Vec<i64> = projects.iter().map(|p| p.id).collect();
-        let mut shares: BTreeMap<i64, Vec<elevator_share::Model>> = BTreeMap::new();
-        for s in elevator_share::Entity::find()
-            .filter(elevator_share::Column::ProjectId.is_in(pids.clone()))
-            .all(db)
-            .await?
-        {
-            shares.entry(s.project_id).or_default().push(s);
-        }
-        let paid_rows: Vec<(i64, i64, i64)> = elevator_payment::Entity::find()
-            .select_only()
-            .column(elevator_payment::Column::ProjectId)
-            .column(elevator_payment::Column::HouseholdId)
-            .column_as(
-                Func::sum(Expr::col(elevator_payment::Column::Amount)).cast_as("BIGINT"),
-                "paid",
-            )
-            .filter(elevator_payment::Column::ProjectId.is_in(pids.clone()))
-            .group_by(elevator_payment::Column::ProjectId)
-            .group_by(elevator_payment::Column::HouseholdId)
-            .into_tuple()
-            .all(db)
-            .await?;
-        let mut ledgers: BTreeMap<i64, Ledger> = BTreeMap::new();
-        for (pid, hid, paid) in paid_rows {
-            ledgers
-                .entry(pid)
-                .or_insert_with(|| Ledger {
-                    paid: BTreeMap::new(),
-                })
-                .paid
-                .insert(hid, paid);
+        // Each project's money as kept by its writes (`elevator_project_summary`).
+        let mut sums: BTreeMap<i64, (i64, i64, u32)> = BTreeMap::new();
+        if !projects.is_empty() {
+            let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+            let sql = format!(
+                "SELECT project_id, paid, outstanding, households_owing FROM elevator_project_summary WHERE compound_id IN ({})",
+                list.join(", ")
+            );
+            for row in db
+                .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+                .await?
+            {
+                let get = |i: usize| row.try_get_by_index::<i64>(i).unwrap_or(0);
+                sums.insert(get(0), (get(1), get(2), u32::try_from(get(3)).unwrap_or(0)));
+            }
         }
         let mut unit_names: BTreeMap<i64, String> = BTreeMap::new();
         for c in &compounds {
@@ -261,22 +246,12 @@ impl Store {
             .map(|c| (c.id, (0, MoneyBySource::zero())))
             .collect();
         let mut owing = Vec::new();
-        let empty = Vec::new();
         for p in &projects {
             let stage = ElevatorStage::parse(&p.stage)
                 .map_err(|_| super::internal(format!("project {} has stage {}", p.id, p.stage)))?;
             *stage_counts.entry(stage).or_default() += 1;
-            let ledger = ledgers.remove(&p.id).unwrap_or(Ledger {
-                paid: BTreeMap::new(),
-            });
-            let paid: i64 = ledger.paid.values().sum();
-            let table = shares.get(&p.id).unwrap_or(&empty);
-            let due = Ord::max(p.total_cost.unwrap_or(0) - p.subsidy, 0);
-            let (outstanding, households_owing) = if p.shares_fixed_at.is_some() {
-                ledger.outstanding(table)
-            } else {
-                (Ord::max(due - paid, 0), 0)
-            };
+            let (paid, outstanding, households_owing) =
+                sums.get(&p.id).copied().unwrap_or_default();
             let cost = p.total_cost.unwrap_or(0);
             money.add(cost, p.subsidy, paid, outstanding, households_owing);
             if let Some((n, m)) = by_compound.get_mut(&p.compound_id) {

@@ -27,6 +27,7 @@ mod m0023_election_ballot_authority;
 mod m0025_agenda_indexes;
 mod m0028_paperwork;
 mod m0029_recent_write;
+pub(crate) mod m0031_compound_summary;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0025_agenda_indexes::Migration),
             Box::new(m0028_paperwork::Migration),
             Box::new(m0029_recent_write::Migration),
+            Box::new(m0031_compound_summary::Migration),
         ]
     }
 }

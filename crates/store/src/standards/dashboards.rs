@@ -1,9 +1,12 @@
 //! Dashboards of a city, district, subdistrict or community: how its compounds are doing.
 //!
-//! Every figure is an aggregate computed in SQL with GROUP BY over the region id the rows
-//! carry (`compound`, `assessment`, `star_rating`, `compound_plan` each have the four), so a
-//! page is a dozen indexed queries whatever the number of compounds: no person, household
-//! or name of a resident is read. The one list behind the numbers
+//! The counts by status, mode and child region, the star ratings, the plans' money and
+//! renovation totals and the elevator projects by stage are added up from the region's
+//! region's rows of `region_summary` ([`crate::summary`], kept by every write in its own
+//! transaction) in one indexed read, never recomputed over the tables behind them per
+//! request. The progress over the periods and the standards met by aspect are read from the
+//! assessments (history per period, and the letters of the latest ones). No person,
+//! household or name of a resident is read. The one list behind the numbers
 //! ([`Store::dashboard_compounds`]) shows compounds, never people.
 //!
 //! A compound's status on the dashboards: three-no when the compound row says so, six-have
@@ -162,6 +165,12 @@ pub struct DashboardView {
     pub grid_truncated: bool,
 }
 
+/// The summary columns a dashboard adds up (`compound_summary`, after its three
+/// grouping columns status, stars and vetoed); the reward first.
+const SUMMED: &[&str] = crate::migration::m0031_compound_summary::COUNTERS
+    .split_at(3)
+    .1;
+
 /// The most squares the grid draws.
 pub const GRID_MAX: usize = 3_000;
 
@@ -298,11 +307,11 @@ impl Store {
             NodeKind::Subdistrict => Some(("community_id", NodeKind::Community)),
             _ => None,
         };
-        let child_col = child.map_or("0", |(c, _)| c);
-        // Compounds by child region, mode and status: one query.
+        // Every figure kept per compound, as added up for this region by child region, mode,
+        // status and star rating when it last changed: one indexed read of a few dozen rows.
         let sql = format!(
-            "SELECT {child_col}, management_mode, {three}, CAST(CASE WHEN six_have = {SIX} THEN 1 ELSE 0 END AS BIGINT), COUNT(*) FROM compound WHERE {col} = {id} GROUP BY 1, 2, 3, 4",
-            three = flag("three_no")
+            "SELECT child_id, management_mode, status, stars, vetoed, compounds, {} FROM region_summary WHERE region_id = {id}",
+            SUMMED.join(", ")
         );
         let mut by_mode: BTreeMap<String, StatusCounts> = ManagementMode::ALL
             .iter()
@@ -310,13 +319,45 @@ impl Store {
             .collect();
         let mut by_child: BTreeMap<i64, StatusCounts> = BTreeMap::new();
         let mut status = [0i64; 3];
+        let mut stars: Vec<StarCount> = (0..=5)
+            .map(|s| StarCount {
+                stars: s,
+                compounds: 0,
+                reward: 0,
+            })
+            .collect();
+        let (mut rated, mut vetoed, mut reward_total) = (0, 0, 0);
+        let mut total = vec![0i64; SUMMED.len()];
         for row in self.rows(&sql).await? {
-            let s = status_index(int(&row, 2) == 1, if int(&row, 3) == 1 { SIX } else { 0 });
-            let n = int(&row, 4);
+            let s = usize::try_from(int(&row, 2)).unwrap_or(1).min(2);
+            let n = int(&row, 5);
             status[s] += n;
             by_mode.entry(text(&row, 1)).or_insert([0; 3])[s] += n;
             by_child.entry(int(&row, 0)).or_insert([0; 3])[s] += n;
+            for (i, t) in total.iter_mut().enumerate() {
+                *t += int(&row, 6 + i);
+            }
+            // Star ratings: -1 is a compound never rated.
+            let star = int(&row, 3);
+            if star < 0 {
+                continue;
+            }
+            let reward = int(&row, 6);
+            rated += n;
+            reward_total += reward;
+            if int(&row, 4) == 1 {
+                vetoed += n;
+            } else if let Some(s) = usize::try_from(star).ok().and_then(|s| stars.get_mut(s)) {
+                s.compounds += n;
+                s.reward += reward;
+            }
         }
+        let sum = |col: &str| {
+            SUMMED
+                .iter()
+                .position(|c| *c == col)
+                .map_or(0, |i| total[i])
+        };
         let row_of = |key: String, label: String, counts: StatusCounts| StatusRow {
             key,
             label,
@@ -410,84 +451,38 @@ impl Store {
                 }
             })
             .collect();
-        let mut stars: Vec<StarCount> = (0..=5)
-            .map(|s| StarCount {
-                stars: s,
-                compounds: 0,
-                reward: 0,
-            })
-            .collect();
-        let (mut rated, mut vetoed, mut reward_total) = (0, 0, 0);
-        for row in self
-            .rows(&format!("SELECT stars, {}, COUNT(*), CAST(SUM(reward) AS BIGINT) FROM star_rating WHERE {col} = {id} AND latest = {} GROUP BY 1, 2", flag("vetoed"), self.truth()))
-            .await?
-        {
-            let n = int(&row, 2);
-            rated += n;
-            reward_total += int(&row, 3);
-            if int(&row, 1) == 1 {
-                vetoed += n;
-            } else if let Some(s) = usize::try_from(int(&row, 0)).ok().and_then(|s| stars.get_mut(s)) {
-                s.compounds += n;
-                s.reward += int(&row, 3);
-            }
-        }
-        let mut renovation: BTreeMap<String, (i64, i64, i64)> = BTreeMap::new();
-        for row in self
-            .rows(&format!(
-                "SELECT i.kind, CAST(SUM(i.quantity) AS BIGINT), CAST(SUM(CASE WHEN i.done THEN i.quantity ELSE 0 END) AS BIGINT), COUNT(DISTINCT i.plan_id) FROM plan_item i JOIN compound_plan p ON p.id = i.plan_id WHERE p.{col} = {id} GROUP BY i.kind"
-            ))
-            .await?
-        {
-            renovation.insert(text(&row, 0), (int(&row, 1), int(&row, 2), int(&row, 3)));
-        }
         let renovation = RenovationKind::ALL
             .into_iter()
             .map(|k| {
-                let (quantity, done_quantity, compounds) =
-                    renovation.get(k.as_str()).copied().unwrap_or_default();
+                let of = |what: &str| sum(&format!("reno_{}_{what}", k.as_str()));
                 RenovationRow {
                     kind: k.as_str().into(),
                     label: k.label(lang).into(),
                     unit: k.unit(lang).into(),
-                    quantity,
-                    done_quantity,
-                    compounds,
+                    quantity: of("quantity"),
+                    done_quantity: of("done"),
+                    compounds: of("plans"),
                 }
             })
             .collect();
-        let money_cols: Vec<String> = Channel::ALL
-            .iter()
-            .map(|c| format!("CAST(COALESCE(SUM(budget_{}), 0) AS BIGINT)", c.as_str()))
-            .collect();
-        let plan_rows = self
-            .rows(&format!(
-                "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN items_total > 0 AND items_done = items_total THEN 1 ELSE 0 END), 0) AS BIGINT), CAST(COALESCE(SUM(households_benefited), 0) AS BIGINT), {} FROM compound_plan WHERE {col} = {id}",
-                money_cols.join(", ")
-            ))
-            .await?;
-        let p = plan_rows.first();
-        let at = |i: usize| p.map_or(0, |row| int(row, i));
         let money: Vec<ChannelAmount> = Channel::ALL
             .into_iter()
-            .enumerate()
-            .map(|(i, c)| ChannelAmount {
-                channel: c.as_str().into(),
-                label: c.label(lang).into(),
-                amount: at(3 + i),
-                yuan: Fen(at(3 + i)).to_string(),
+            .map(|c| {
+                let amount = sum(&format!("budget_{}", c.as_str()));
+                ChannelAmount {
+                    channel: c.as_str().into(),
+                    label: c.label(lang).into(),
+                    amount,
+                    yuan: Fen(amount).to_string(),
+                }
             })
             .collect();
-        let mut elevators: BTreeMap<String, i64> = BTreeMap::new();
-        for row in self.rows(&format!("SELECT e.stage, COUNT(*) FROM elevator_project e JOIN compound c ON c.id = e.compound_id WHERE c.{col} = {id} GROUP BY e.stage")).await? {
-            elevators.insert(text(&row, 0), int(&row, 1));
-        }
         let elevators = ElevatorStage::ALL
             .into_iter()
             .map(|s| StageCount {
                 stage: s.as_str().into(),
                 label: s.label(lang).into(),
-                projects: elevators.get(s.as_str()).copied().unwrap_or(0),
+                projects: sum(&format!("elevator_{}", s.as_str())),
             })
             .collect();
         let grid_rows = self.rows(&format!("SELECT id, name, {}, six_have FROM compound WHERE {col} = {id} ORDER BY id LIMIT {}", flag("three_no"), GRID_MAX + 1)).await?;
@@ -521,9 +516,9 @@ impl Store {
             reward_total,
             reward_total_yuan: Fen(reward_total).to_string(),
             renovation,
-            plans: at(0),
-            plans_done: at(1),
-            households_benefited: at(2),
+            plans: sum("plan"),
+            plans_done: sum("plan_done"),
+            households_benefited: sum("households_benefited"),
             money_total: money.iter().map(|m| m.amount).sum(),
             money,
             elevators,
