@@ -39,7 +39,7 @@ document.addEventListener('submit', function (e) {
 // and the room list keeps the form's name, so the server reads the same field either way.
 document.querySelectorAll('select[data-room-picker]').forEach(function (rooms) {
   var groups = Array.prototype.slice.call(rooms.querySelectorAll('optgroup'));
-  if (groups.length < 2) { return; }
+  if (!groups.length) { return; }
   var blank = rooms.options[0].cloneNode(true);
   var chosen = rooms.value;
   function list(id, text) {
@@ -48,8 +48,8 @@ document.querySelectorAll('select[data-room-picker]').forEach(function (rooms) {
     label.textContent = text;
     var s = document.createElement('select');
     s.id = rooms.id + '-' + id;
-    rooms.parentNode.insertBefore(label, rooms.previousElementSibling);
-    rooms.parentNode.insertBefore(s, rooms.previousElementSibling);
+    rooms.parentNode.insertBefore(label, rooms);
+    rooms.parentNode.insertBefore(s, rooms);
     return s;
   }
   function option(value, text) {
@@ -59,6 +59,10 @@ document.querySelectorAll('select[data-room-picker]').forEach(function (rooms) {
   }
   var building = list('building', rooms.getAttribute('data-building-label'));
   var unit = list('unit', rooms.getAttribute('data-unit-label'));
+  var roomLabel = document.createElement('label');
+  roomLabel.htmlFor = rooms.id;
+  roomLabel.textContent = rooms.getAttribute('data-room-label');
+  rooms.parentNode.insertBefore(roomLabel, rooms);
   var names = [];
   groups.forEach(function (g) {
     var b = g.getAttribute('data-building');

@@ -10,7 +10,7 @@ use reqwest::Method;
 use serde_json::json;
 
 /// A proposal of the owner's unit in deliberation: (proposal, unit, compound).
-async fn in_deliberation(app: &TestApp, title: &str) -> (i64, i64, i64) {
+pub(crate) async fn in_deliberation(app: &TestApp, title: &str) -> (i64, i64, i64) {
     let owner = app.token("owner").await;
     let home = app.persona_place("owner");
     let h = app.household_json(&owner, home).await;
@@ -309,6 +309,43 @@ both_backends! {
             ))
             .await;
         assert_eq!(evidence, app.sql_i64("SELECT MAX(id) FROM attachment").await);
+    }
+
+    async fn a_request_for_another_household_names_it_by_room_or_by_the_picker(app) {
+        let w = crate::common::requests::world(&app).await;
+        let leak = crate::common::requests::category(&app, &w.committee, "leak").await;
+        let b = app.browser_login("committee").await;
+        let form = format!("/compounds/{}/requests/new?category={leak}", w.compound);
+        let (s, html) = b.get(&form).await;
+        assert_eq!(s, 200);
+        assert!(html.contains(r#"<input id="room" name="room""#) && !html.contains(r#"<input id="household_id""#), "{html}");
+        let csrf = common::csrf_of(&html);
+        let post = format!("/compounds/{}/requests", w.compound);
+        let label = app.store.room_label(w.home).await.unwrap();
+        let base = [("_csrf", csrf.as_str()), ("category_id", &leak.to_string()), ("place", "household"), ("description", "楼上漏水"), ("channel", "phone"), ("on_behalf_of", "李阿姨"), ("contact_phone", "13912345678")];
+        // A room of no flat: the message at the room, what was typed kept.
+        let mut fields = base.to_vec();
+        fields.push(("room", "9栋9单元909"));
+        let (s, body, _) = b.post_multipart(&post, &fields, &[]).await;
+        assert_eq!(s, 422, "{body}");
+        assert!(body.contains(r#"<small id="room-error" class="field-error">找不到“9栋9单元909”"#), "{body}");
+        assert!(body.contains(r#"value="9栋9单元909""#), "{body}");
+        // The room as people say it.
+        let mut fields = base.to_vec();
+        fields.push(("room", &label));
+        let (s, body, _) = b.post_multipart(&post, &fields, &[]).await;
+        assert_eq!(s, 303, "{body}");
+        let last = "SELECT household_id FROM service_request ORDER BY id DESC LIMIT 1";
+        assert_eq!(app.sql_i64(last).await, w.home);
+        // Or picked.
+        let other = app.sql_i64(&format!("SELECT MIN(id) FROM household WHERE compound_id = {} AND id <> {}", w.compound, w.home)).await;
+        let mut fields = base.to_vec();
+        let other_s = other.to_string();
+        fields.push(("room", ""));
+        fields.push(("household_id", &other_s));
+        let (s, body, _) = b.post_multipart(&post, &fields, &[]).await;
+        assert_eq!(s, 303, "{body}");
+        assert_eq!(app.sql_i64(last).await, other);
     }
 
     async fn forms_once_summary_only_show_the_message_at_the_field(app) {
