@@ -320,7 +320,7 @@ both_backends! {
         assert_eq!(s, 200);
         assert!(html.contains(r#"<input id="room" name="room""#) && !html.contains(r#"<input id="household_id""#), "{html}");
         let csrf = common::csrf_of(&html);
-        let post = format!("/compounds/{}/requests", w.compound);
+        let post = format!("/compounds/{}/requests/new", w.compound);
         let label = app.store.room_label(w.home).await.unwrap();
         let base = [("_csrf", csrf.as_str()), ("category_id", &leak.to_string()), ("place", "household"), ("description", "楼上漏水"), ("channel", "phone"), ("on_behalf_of", "李阿姨"), ("contact_phone", "13912345678")];
         // A room of no flat: the message at the room, what was typed kept.
