@@ -464,8 +464,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("el_nominated_by", "推荐方式", "Nominated by"),
     (
         "el_account_id",
-        "候选人的账号编号（当选后可直接授予职务）",
-        "Candidate's account number (to grant the role after the election)",
+        "候选人在邻里的账号（当选后可直接授予职务）",
+        "The candidate's account in linli (to grant the role after the election)",
     ),
     (
         "el_statement",

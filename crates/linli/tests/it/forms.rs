@@ -270,6 +270,19 @@ both_backends! {
         assert!(panel.as_array().unwrap().iter().any(|p| p["account_id"] == unithead), "{panel}");
         let (s, e) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/rating/panel"), Some(json!({"account_id": 99_999_999, "party": "residents"}))).await;
         assert_api_error(s, &e, 422, "bad_choice", Some("account_id"));
+
+        // An election's candidate is linked to an account by name, never by number.
+        let (_, unit, _) = in_deliberation(&app, "占位").await;
+        let (s, e) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/elections"), Some(json!({"scope": "unit", "scope_id": unit, "title": "选举单元长", "seats": 3}))).await;
+        assert_eq!(s, 201, "{e}");
+        let election = e["proposal"]["id"].as_i64().unwrap();
+        let (s, html) = b.get(&format!("/proposals/{election}/election")).await;
+        assert_eq!(s, 200);
+        assert!(html.contains(r#"<select id="account-id" name="account_id">"#), "{html}");
+        assert!(html.contains(&format!(r#"<option value="{unithead}">{label}</option>"#)), "{html}");
+        let (s, _, _) = b.submit(&format!("/proposals/{election}/election"), &format!("/proposals/{election}/candidates"), &[("nominated_by", "residents"), ("name", "单元长甲"), ("account_id", &unithead.to_string()), ("statement", "")]).await;
+        assert_eq!(s, 303);
+        assert_eq!(app.sql_i64(&format!("SELECT COUNT(*) FROM candidate WHERE proposal_id = {election} AND account_id = {unithead}")).await, 1);
     }
 
     // A recorded ballot with its evidence photo in the same form is one write: refused (a

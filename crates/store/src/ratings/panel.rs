@@ -3,19 +3,18 @@
 
 use super::{record, to_json};
 use crate::accounts::Actor;
-use crate::entity::{account, household, ownership, rating_panel, residency, role_grant, unit};
+use crate::entity::{account, household, ownership, rating_panel, residency, unit};
 use crate::error::{ServiceError, ServiceResult};
+use crate::registry::PersonChoice;
 use crate::{Store, paths};
 use linli_domain::authz::{Action, Role};
 use linli_domain::place::NodeKind;
 use linli_domain::rating::Party;
 use linli_domain::registry::Text;
 use linli_domain::{Invalid, Lang};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ScorerInput {
@@ -30,14 +29,6 @@ pub struct ScorerInput {
     /// The unit the scorer lives in, if it is not known from their home in linli.
     #[serde(default)]
     pub home_unit_id: Option<i64>,
-}
-
-/// Someone who may be seated on the panel, as the form lists them: by name and role.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ScorerChoice {
-    pub account_id: i64,
-    /// "王芳（单元长）".
-    pub label: String,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -83,63 +74,17 @@ impl Store {
         Ok(rows.iter().map(|p| scorer_view(p, lang)).collect())
     }
 
-    /// Who may be seated on the compound's panel, by name: the accounts holding a role in the
-    /// compound or below it (committee, heads, owners, the property's staff) or at its
-    /// community (the community's workers), sorted by name.
+    /// Who may be seated on the compound's panel, by name: the people with a role in the
+    /// compound or its community (see [`Store::people_with_roles`]).
     pub async fn scorer_choices(
         &self,
         actor: &Actor,
         compound_id: i64,
         lang: Lang,
-    ) -> ServiceResult<Vec<ScorerChoice>> {
+    ) -> ServiceResult<Vec<PersonChoice>> {
         let c = self.compound_row(compound_id).await?;
-        let path = paths::compound_path(&c);
-        actor.require(Action::ManageRating, &path)?;
-        let cp = path.to_string();
-        let community = cp.rsplit_once('/').map(|(up, _)| up.to_string());
-        let mut any = Condition::any()
-            .add(role_grant::Column::Path.eq(cp.clone()))
-            .add(role_grant::Column::Path.starts_with(format!("{cp}/")));
-        if let Some(up) = community {
-            any = any.add(role_grant::Column::Path.eq(up));
-        }
-        let grants: Vec<(i64, String)> = role_grant::Entity::find()
-            .select_only()
-            .column(role_grant::Column::AccountId)
-            .column(role_grant::Column::Role)
-            .filter(any)
-            .order_by_asc(role_grant::Column::Id)
-            .into_tuple()
-            .all(self.read())
-            .await?;
-        let mut roles: BTreeMap<i64, String> = BTreeMap::new();
-        for (id, role) in grants {
-            roles.entry(id).or_insert(role);
-        }
-        let enabled: BTreeMap<i64, String> = account::Entity::find()
-            .filter(account::Column::Id.is_in(roles.keys().copied()))
-            .filter(account::Column::Disabled.eq(false))
-            .all(self.read())
-            .await?
-            .into_iter()
-            .map(|a| (a.id, a.display_name))
-            .collect();
-        let mut out: Vec<ScorerChoice> = enabled
-            .into_iter()
-            .map(|(id, name)| {
-                let role = roles
-                    .get(&id)
-                    .and_then(|r| Role::parse(r))
-                    .map(|r| r.label(lang))
-                    .unwrap_or_default();
-                ScorerChoice {
-                    account_id: id,
-                    label: format!("{name}（{role}）"),
-                }
-            })
-            .collect();
-        out.sort_by(|a, b| a.label.cmp(&b.label));
-        Ok(out)
+        actor.require(Action::ManageRating, &paths::compound_path(&c))?;
+        self.people_with_roles(&c, lang).await
     }
 
     /// Seats an account on the compound's panel for a party (or moves it to another party).

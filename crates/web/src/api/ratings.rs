@@ -63,8 +63,12 @@ async fn panel(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<Score
 
 /// Who may be seated on the panel, by name and role (for the form's list).
 #[utoipa::path(get, path = "/compounds/{id}/rating/panel/choices", tag = "rating", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<ScorerChoice>), (status = 403, body = ApiError)))]
-async fn scorer_choices(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<ScorerChoice>> {
+    responses((status = 200, body = Vec<linli_store::registry::PersonChoice>), (status = 403, body = ApiError)))]
+async fn scorer_choices(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+) -> ApiResult<Vec<linli_store::registry::PersonChoice>> {
     Ok(Json(
         state
             .store

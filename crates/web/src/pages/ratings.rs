@@ -61,7 +61,7 @@ struct IndexPage {
     /// The compound's passed proposals, for the "adopt a new version" form: (id, title).
     passed: Vec<(i64, String)>,
     /// Who may be seated on the panel, by name (for managers).
-    scorers: Vec<linli_store::ratings::ScorerChoice>,
+    scorers: Vec<linli_store::registry::PersonChoice>,
     /// What the "adopt a new version" form shows: the current version's JSON at first, what
     /// was typed after an error.
     amend: AmendForm,
