@@ -38,7 +38,7 @@ pub(super) async fn choices(
         .await?
         .items
         .into_iter()
-        .filter(|p| p.stage != "withdrawn" && p.stage != "draft")
+        .filter(|p| !matches!(p.stage, ProposalStage::Withdrawn | ProposalStage::Draft))
         .map(|p| (p.id, format!("{}（{}）", p.title, p.stage_label)))
         .collect())
 }
