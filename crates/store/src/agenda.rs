@@ -11,9 +11,10 @@
 
 use crate::accounts::Actor;
 use crate::entity::{
-    ballot, compound, elector, elector_household, elevator_payment, elevator_project,
-    elevator_share, meeting, notification, objection, proposal, rating_month, rating_panel,
-    rating_sheet, roster_import, service_request, unit,
+    ballot, compound, elector, elector_household, elevator_operation_share, elevator_payment,
+    elevator_project, elevator_share, fund_account, fund_statement, meeting, notification,
+    objection, proposal, rating_month, rating_panel, rating_sheet, roster_import, service_request,
+    unit,
 };
 use crate::error::ServiceResult;
 use crate::requests::{Queue, RequestSummary};
@@ -43,10 +44,14 @@ pub struct Agenda {
     pub to_vote: Vec<VoteItem>,
     /// What the actor's households still owe towards elevator shares.
     pub owed: Vec<OwedItem>,
+    /// The actor's households' parts of their elevators' running costs, latest month.
+    pub running: Vec<RunningItem>,
     /// The actor's own requests still open, newest first.
     pub my_requests: Vec<RequestSummary>,
     /// Council meetings of the actor's compounds, newest first.
     pub meetings: Vec<MeetingItem>,
+    /// Notices of the actor's compounds (vote results, posted accounts), newest first.
+    pub notices: Vec<NoticeItem>,
     /// Votes open in the compounds the actor runs, with turnout and who is left to visit.
     pub open_votes: Vec<VoteItem>,
     /// Objections in the compounds the actor runs that have no answer yet, oldest first.
@@ -70,8 +75,10 @@ impl Agenda {
     pub fn is_empty(&self) -> bool {
         self.to_vote.is_empty()
             && self.owed.is_empty()
+            && self.running.is_empty()
             && self.my_requests.is_empty()
             && self.meetings.is_empty()
+            && self.notices.is_empty()
             && self.open_votes.is_empty()
             && self.objections.is_empty()
             && self.owing.is_empty()
@@ -115,6 +122,42 @@ pub struct OwedItem {
     pub paid: i64,
     /// Still owed, fen (never negative).
     pub outstanding: i64,
+}
+
+/// One household's part of an elevator's running costs in the latest month entered: what the
+/// month's slip asks it to pay.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RunningItem {
+    pub project_id: i64,
+    pub household_id: i64,
+    /// "2026-11".
+    pub month: String,
+    /// The household's part of every cost of the month, fen.
+    pub amount: i64,
+}
+
+/// What a notice of the compound is: each kind has its own printable page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    /// The result of a closed vote (`/proposals/{id}/notice`).
+    VoteResult,
+    /// A posted statement of one of the compound's accounts (`/fund-statements/{id}`).
+    FundStatement,
+}
+
+/// A notice posted for the compound's residents.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct NoticeItem {
+    pub kind: NoticeKind,
+    /// The proposal or the posted statement.
+    pub id: i64,
+    pub compound_id: i64,
+    pub title: String,
+    /// When it was posted, China date.
+    pub posted_on: String,
+    #[serde(skip)]
+    posted_at: i64,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -320,7 +363,9 @@ impl Store {
             .into_iter()
             .filter(|r| r.status.is_open())
             .collect();
+        a.running = self.running_costs_of(&p.homes).await?;
         a.meetings = self.recent_meetings(&p.home_compounds).await?;
+        a.notices = self.recent_notices(&p.home_compounds).await?;
         if !p.run.is_empty() {
             a.open_votes = self.open_votes(&p.run).await?;
             a.objections = self.unanswered_objections(&p.run).await?;
@@ -514,6 +559,136 @@ impl Store {
             .all(self.read())
             .await?;
         Ok(rows.into_iter().map(|(p, h, s)| ((p, h), s)).collect())
+    }
+
+    /// For each home and elevator, its part of the latest month's running costs: the homes'
+    /// projects from their shares (indexed by household), then one `GROUP BY` over those
+    /// projects' parts (indexed by project and month).
+    async fn running_costs_of(&self, homes: &[i64]) -> ServiceResult<Vec<RunningItem>> {
+        use elevator_operation_share::Column as C;
+        if homes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let projects: BTreeSet<i64> = elevator_share::Entity::find()
+            .select_only()
+            .column(elevator_share::Column::ProjectId)
+            .filter(elevator_share::Column::HouseholdId.is_in(homes.to_vec()))
+            .into_tuple::<i64>()
+            .all(self.read())
+            .await?
+            .into_iter()
+            .collect();
+        if projects.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<(i64, i64, String, i64)> = elevator_operation_share::Entity::find()
+            .select_only()
+            .column(C::ProjectId)
+            .column(C::HouseholdId)
+            .column(C::Month)
+            .column_as(Expr::cust("CAST(SUM(amount) AS BIGINT)"), "amount")
+            .filter(C::ProjectId.is_in(projects))
+            .filter(C::HouseholdId.is_in(homes.to_vec()))
+            .group_by(C::ProjectId)
+            .group_by(C::HouseholdId)
+            .group_by(C::Month)
+            .order_by_desc(C::Month)
+            .into_tuple()
+            .all(self.read())
+            .await?;
+        let mut seen = BTreeSet::new();
+        Ok(rows
+            .into_iter()
+            .filter(|(p, h, _, _)| seen.insert((*p, *h)))
+            .map(|(project_id, household_id, month, amount)| RunningItem {
+                project_id,
+                household_id,
+                month,
+                amount,
+            })
+            .collect())
+    }
+
+    /// The latest vote results and posted account statements of the compounds, newest first.
+    async fn recent_notices(&self, compounds: &[i64]) -> ServiceResult<Vec<NoticeItem>> {
+        const NOTICES: u64 = 5;
+        if compounds.is_empty() {
+            return Ok(Vec::new());
+        }
+        let results: Vec<(i64, i64, String, Option<i64>)> = proposal::Entity::find()
+            .select_only()
+            .column(proposal::Column::Id)
+            .column(proposal::Column::CompoundId)
+            .column(proposal::Column::Title)
+            .column(proposal::Column::ClosedAt)
+            .filter(proposal::Column::CompoundId.is_in(compounds.to_vec()))
+            .filter(proposal::Column::ClosedAt.is_not_null())
+            .order_by_desc(proposal::Column::ClosedAt)
+            .limit(NOTICES)
+            .into_tuple()
+            .all(self.read())
+            .await?;
+        let accounts: HashMap<i64, (i64, String)> = fund_account::Entity::find()
+            .select_only()
+            .column(fund_account::Column::Id)
+            .column(fund_account::Column::CompoundId)
+            .column(fund_account::Column::Name)
+            .filter(fund_account::Column::CompoundId.is_in(compounds.to_vec()))
+            .into_tuple::<(i64, i64, String)>()
+            .all(self.read())
+            .await?
+            .into_iter()
+            .map(|(id, c, name)| (id, (c, name)))
+            .collect();
+        let statements = if accounts.is_empty() {
+            Vec::new()
+        } else {
+            fund_statement::Entity::find()
+                .select_only()
+                .column(fund_statement::Column::Id)
+                .column(fund_statement::Column::AccountId)
+                .column(fund_statement::Column::PeriodFrom)
+                .column(fund_statement::Column::PeriodTo)
+                .column(fund_statement::Column::PostedAt)
+                .filter(fund_statement::Column::AccountId.is_in(accounts.keys().copied()))
+                .order_by_desc(fund_statement::Column::PostedAt)
+                .limit(NOTICES)
+                .into_tuple::<(i64, i64, String, String, i64)>()
+                .all(self.read())
+                .await?
+        };
+        let mut out: Vec<NoticeItem> = results
+            .into_iter()
+            .map(|(id, compound_id, title, closed)| {
+                let at = closed.unwrap_or_default();
+                NoticeItem {
+                    kind: NoticeKind::VoteResult,
+                    id,
+                    compound_id,
+                    title,
+                    posted_on: china_date(at),
+                    posted_at: at,
+                }
+            })
+            .chain(
+                statements
+                    .into_iter()
+                    .filter_map(|(id, account, from, to, at)| {
+                        let (compound_id, name) = accounts.get(&account)?.clone();
+                        Some(NoticeItem {
+                            kind: NoticeKind::FundStatement,
+                            id,
+                            compound_id,
+                            title: format!("{name} {from} – {to}"),
+                            posted_on: china_date(at),
+                            posted_at: at,
+                        })
+                    }),
+            )
+            .collect();
+        out.sort_by_key(|n| std::cmp::Reverse((n.posted_at, n.id)));
+        out.truncate(NOTICES as usize);
+        Ok(out)
     }
 
     async fn recent_meetings(&self, compounds: &[i64]) -> ServiceResult<Vec<MeetingItem>> {

@@ -150,13 +150,18 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("record_ballot", "代为录入选票", "Record a ballot"),
     (
         "record_ballot_intro",
-        "替不方便用手机的业主录入意见：写明户号，选择方式，拍下签字的同意书或录音作为凭证。",
-        "Record the choice of an owner who cannot use a phone: give the household number, the way it was cast, and a photo of the signed form or a recording as evidence.",
+        "替不方便用手机的业主录入意见：写房号或从名单里选这户，选择方式，拍下签字的同意书或录音作为凭证。",
+        "Record the choice of an owner who cannot use a phone: write the room or pick the flat from the list, the way it was cast, and a photo of the signed form or a recording as evidence.",
     ),
     (
         "room_hint_short",
         "例如 601 或 1栋1单元601",
         "Like 601 or 1栋1单元601",
+    ),
+    (
+        "pick_room",
+        "或者从名单里选：楼栋 → 单元 → 房号（写了房号就以写的为准）",
+        "Or pick it: building → unit → room (a room written above comes first)",
     ),
     (
         "room_hint",
@@ -459,8 +464,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("el_nominated_by", "推荐方式", "Nominated by"),
     (
         "el_account_id",
-        "候选人的账号编号（当选后可直接授予职务）",
-        "Candidate's account number (to grant the role after the election)",
+        "候选人在邻里的账号（当选后可直接授予职务）",
+        "The candidate's account in linli (to grant the role after the election)",
     ),
     (
         "el_statement",

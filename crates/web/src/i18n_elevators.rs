@@ -33,7 +33,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("ev_stages", "进度", "Progress"),
     ("ev_decision", "表决议题", "Decision"),
     ("ev_no_proposal", "尚未关联", "not linked yet"),
-    ("ev_proposal_no", "表决议题编号", "Proposal number"),
+    ("ev_proposal_no", "表决议题", "The vote"),
     ("ev_responsible", "负责人", "Responsible person"),
     ("ev_installer", "施工单位", "Installer"),
     ("ev_total_cost", "总造价", "Total cost"),

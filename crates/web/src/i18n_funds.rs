@@ -96,8 +96,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("fd_proposal", "议题", "Proposal"),
     (
         "fd_proposal_hint",
-        "批准此笔的议题编号；动用维修资金必填",
-        "number of the approving proposal; required to spend the maintenance fund",
+        "批准此笔的议题；动用维修资金必填",
+        "the approving proposal; required to spend the maintenance fund",
     ),
     ("fd_entries", "账目明细", "Entries"),
     ("fd_no_entries", "还没有记账。", "No entries yet."),

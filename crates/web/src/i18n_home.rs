@@ -26,9 +26,30 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "应缴 {} 元，已缴 {} 元 · 看账单",
         "Share {} yuan, paid {} yuan · see the bill",
     ),
+    (
+        "ag_running_line",
+        "电梯运行费用 {}：本户应缴 {} 元",
+        "Elevator running costs {}: {} yuan for your household",
+    ),
+    (
+        "ag_running_note",
+        "维保、电费等按月分摊 · 看缴费单",
+        "Maintenance, power and more, shared monthly · see the slip",
+    ),
     ("ag_my_requests", "我报的事", "My requests"),
     ("ag_due", "{} · 截止 {}", "{} · due {}"),
     ("ag_meetings", "小区议事会", "Council meetings"),
+    ("ag_notices", "小区公告", "Notices of your compound"),
+    (
+        "ag_notice_vote",
+        "表决结果 · {} 公告",
+        "Vote result · posted {}",
+    ),
+    (
+        "ag_notice_funds",
+        "收支公示 · {} 公布",
+        "Accounts · posted {}",
+    ),
     ("ag_open_votes", "正在表决", "Votes open"),
     (
         "ag_knock_note",

@@ -26,7 +26,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("rt_rubric_version", "细则版本", "Rubric version"),
     ("rt_panel", "评分小组", "Scoring panel"),
     ("rt_no_panel", "还没有评分人。", "No scorers yet."),
-    ("rt_scorer_login", "评分人账号", "Scorer's login"),
+    ("rt_scorer", "评分人", "Scorer"),
     ("rt_party", "代表哪一方", "Party"),
     ("rt_add_scorer", "加入评分小组", "Add to the panel"),
     ("rt_rubric", "评分细则", "Rubric"),
@@ -86,11 +86,6 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "rt_no_awards",
         "这一年还没有结束评比的月份，暂无奖励。",
         "No month of this year has been closed yet: no awards.",
-    ),
-    (
-        "rt_heads",
-        "履职尽责的楼栋长、单元长所在户（户编号，逗号分隔）",
-        "Households of the building and unit heads who did their duty (household ids, comma-separated)",
     ),
     (
         "rt_year_xlsx",

@@ -29,7 +29,11 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "某一户（代居民报事）",
         "A household (for a resident)",
     ),
-    ("rq_household_no", "房屋编号", "Household number"),
+    (
+        "rq_room_hint",
+        "像平常一样写房号：601、1栋1单元601 或 1-1-601；也可以在下面的名单里选。",
+        "Write the room as people say it: 601, 1栋1单元601 or 1-1-601; or pick it from the lists below.",
+    ),
     (
         "rq_common_place",
         "小区公共部位",

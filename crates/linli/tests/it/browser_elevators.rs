@@ -193,11 +193,8 @@ async fn a_unit_of_ganquanyuan_goes_from_survey_to_operation() {
                 .await?
                 .send_keys("甘泉一村 自管小组 老周")
                 .await?;
-            d.query(By::Css("#new-project #proposal_id"))
-                .single()
-                .await?
-                .send_keys(proposal.to_string())
-                .await?;
+            // The vote is picked by its title, not typed by number.
+            choose(&d, "proposal_id", &proposal.to_string()).await?;
             let create = d.query(By::Css("#new-project button")).desc("create the project").single().await?;
             click_and_leave(&create).await?;
             assert_eq!(text_of(&d, "#stage").await?, "意愿排摸");

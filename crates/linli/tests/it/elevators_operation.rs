@@ -303,7 +303,8 @@ both_backends! {
         let b = app.browser_login("street").await;
         let (s, page) = b.get(&format!("/elevators/{id}")).await;
         assert_eq!(s, 200);
-        assert!(page.contains(r#"id="operation""#) && page.contains(r#"id="operation-months""#), "the project page lists the months");
+        assert!(page.contains(r#"id="operation""#) && page.contains(r#"<table class="list cards" id="operation-months">"#), "the project page lists the months, as cards on phones");
+        assert!(page.contains(r#"<td class="num" data-label="合计">"#), "each value with its header on a phone: {page}");
         let form = format!("/elevators/{id}/operation");
         let action = format!("/elevators/{id}/operation/costs");
         let fields = [("month", month.as_str()), ("kind", "electricity"), ("amount", "188.88"), ("note", "")];

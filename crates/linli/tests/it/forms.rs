@@ -10,7 +10,7 @@ use reqwest::Method;
 use serde_json::json;
 
 /// A proposal of the owner's unit in deliberation: (proposal, unit, compound).
-async fn in_deliberation(app: &TestApp, title: &str) -> (i64, i64, i64) {
+pub(crate) async fn in_deliberation(app: &TestApp, title: &str) -> (i64, i64, i64) {
     let owner = app.token("owner").await;
     let home = app.persona_place("owner");
     let h = app.household_json(&owner, home).await;
@@ -136,7 +136,11 @@ both_backends! {
         let b = app.browser_login("committee").await;
         let form = format!("/proposals/{id}/record");
         let (_, html) = b.get(&form).await;
-        assert!(html.contains(r#"name="room""#) && !html.contains(r#"name="household_id""#), "{html}");
+        assert!(html.contains(r#"name="room""#) && !html.contains(r#"<input id="household_id""#), "{html}");
+        // Beside it, the flats of the vote to pick: grouped by building and unit, no id shown.
+        assert!(html.contains(r#"<select id="household_id" name="household_id" data-room-picker"#), "{html}");
+        assert!(html.contains(r#"<optgroup label="1栋1单元" data-building="1栋" data-unit="1单元">"#), "{html}");
+        assert!(html.contains(&format!(r#"<option value="{flat}">101</option>"#)), "{html}");
         let csrf = common::csrf_of(&html);
         let fields = [("_csrf", csrf.as_str()), ("room", "1栋1单元101"), ("choice", "yes"), ("method", "remote"), ("witness", "王阿姨")];
         let (s, body, _) = b.post_multipart(&form, &fields, &[]).await;
@@ -146,6 +150,13 @@ both_backends! {
              WHERE b.proposal_id = {id} AND eh.household_id = {flat}"
         );
         assert_eq!(app.sql_i64(&counted).await, 1);
+        // Picked instead of typed: the next flat, by the picker alone.
+        let next = app.sql_i64(&format!("SELECT id FROM household WHERE unit_id = {unit} AND room = '102'")).await;
+        let fields = [("_csrf", csrf.as_str()), ("room", ""), ("household_id", &next.to_string()), ("choice", "no"), ("method", "remote"), ("witness", "王阿姨")];
+        let (s, body, _) = b.post_multipart(&form, &fields, &[]).await;
+        assert_eq!(s, 303, "{body}");
+        let picked = counted.replace(&format!("household_id = {flat}"), &format!("household_id = {next}"));
+        assert_eq!(app.sql_i64(&picked).await, 1, "the picked flat's ballot");
         // A room of no flat of the vote is refused at the field, what was typed kept.
         let fields = [("_csrf", csrf.as_str()), ("room", "9栋9单元909"), ("choice", "no"), ("method", "remote"), ("witness", "王阿姨")];
         let (s, body, _) = b.post_multipart(&form, &fields, &[]).await;
@@ -215,6 +226,63 @@ both_backends! {
         assert_eq!(s, 200, "{html}");
         let flat = app.sql_i64(&format!("SELECT MIN(h.id) FROM household h JOIN unit u ON u.id = h.unit_id JOIN building b ON b.id = u.building_id WHERE h.compound_id = {compound} AND h.room = '101' AND b.name = '1栋' AND u.name = '1单元'")).await;
         assert!(html.contains(&format!(r#"<input type="hidden" name="heads" value="{flat}">"#)), "{html}");
+        // A second head picked from the building → unit → room list joins the first.
+        let second = app.sql_i64(&format!("SELECT MIN(id) FROM household WHERE compound_id = {compound} AND id <> {flat}")).await;
+        assert!(html.contains(r#"<select id="head" name="head" data-room-picker"#), "{html}");
+        let (s, html) = b.get(&format!("{year}?heads={flat}&head={second}")).await;
+        assert_eq!(s, 200, "{html}");
+        assert!(html.contains(&format!(r#"<input type="hidden" name="heads" value="{flat},{second}">"#)), "{html}");
+
+        // The API takes the rooms too, beside ids, and says which households they named.
+        let committee = app.token("committee").await;
+        let (s, v) = app.api(&committee, Method::GET, &format!("/compounds/{compound}/rating/years/2026?heads={second}&rooms=1-1-101"), None).await;
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v["named_heads"], json!([second, flat]), "{v}");
+        let (s, e) = app.api(&committee, Method::GET, &format!("/compounds/{compound}/rating/years/2026?rooms=9-9-909"), None).await;
+        assert_api_error(s, &e, 422, "no_such_room", Some("rooms"));
+        let (s, _) = app.api(&committee, Method::GET, &format!("/compounds/{compound}/rating/years/2026/xlsx?rooms=1-1-101"), None).await;
+        assert_eq!(s, 200);
+    }
+
+    async fn proposals_and_scorers_are_picked_by_name_not_typed(app) {
+        let (id, _, compound) = in_deliberation(&app, "楼道扶手加装").await;
+        let b = app.browser_login("committee").await;
+        // Starting an elevator project: the vote is picked by its title.
+        let (s, html) = b.get(&format!("/compounds/{compound}/elevators")).await;
+        assert_eq!(s, 200);
+        assert!(html.contains(r#"<select id="proposal_id" name="proposal_id">"#), "{html}");
+        assert!(html.contains(&format!(r#"<option value="{id}">楼道扶手加装（"#)), "{html}");
+        assert!(!html.contains(r#"<input id="proposal_id""#), "{html}");
+
+        // Seating a scorer: people by name and role; the API lists them and takes the id.
+        let committee = app.token("committee").await;
+        let unithead = app.sql_i64("SELECT id FROM account WHERE username = 'unithead'").await;
+        let (s, list) = app.api(&committee, Method::GET, &format!("/compounds/{compound}/rating/panel/choices"), None).await;
+        assert_eq!(s, 200, "{list}");
+        let label = list.as_array().unwrap().iter().find(|c| c["account_id"] == unithead).unwrap_or_else(|| panic!("{list}"))["label"].as_str().unwrap().to_string();
+        let (_, html) = b.get(&format!("/compounds/{compound}/rating")).await;
+        assert!(html.contains(&format!(r#"<option value="{unithead}">{label}</option>"#)), "{html}");
+        assert!(!html.contains(r#"<input id="login""#), "{html}");
+        let (s, _, _) = b.submit(&format!("/compounds/{compound}/rating"), &format!("/compounds/{compound}/rating/panel"), &[("account_id", &unithead.to_string()), ("party", "residents")]).await;
+        assert_eq!(s, 303);
+        let (s, panel) = app.api(&committee, Method::GET, &format!("/compounds/{compound}/rating/panel"), None).await;
+        assert_eq!(s, 200);
+        assert!(panel.as_array().unwrap().iter().any(|p| p["account_id"] == unithead), "{panel}");
+        let (s, e) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/rating/panel"), Some(json!({"account_id": 99_999_999, "party": "residents"}))).await;
+        assert_api_error(s, &e, 422, "bad_choice", Some("account_id"));
+
+        // An election's candidate is linked to an account by name, never by number.
+        let (_, unit, _) = in_deliberation(&app, "占位").await;
+        let (s, e) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/elections"), Some(json!({"scope": "unit", "scope_id": unit, "title": "选举单元长", "seats": 3}))).await;
+        assert_eq!(s, 201, "{e}");
+        let election = e["proposal"]["id"].as_i64().unwrap();
+        let (s, html) = b.get(&format!("/proposals/{election}/election")).await;
+        assert_eq!(s, 200);
+        assert!(html.contains(r#"<select id="account-id" name="account_id">"#), "{html}");
+        assert!(html.contains(&format!(r#"<option value="{unithead}">{label}</option>"#)), "{html}");
+        let (s, _, _) = b.submit(&format!("/proposals/{election}/election"), &format!("/proposals/{election}/candidates"), &[("nominated_by", "residents"), ("name", "单元长甲"), ("account_id", &unithead.to_string()), ("statement", "")]).await;
+        assert_eq!(s, 303);
+        assert_eq!(app.sql_i64(&format!("SELECT COUNT(*) FROM candidate WHERE proposal_id = {election} AND account_id = {unithead}")).await, 1);
     }
 
     // A recorded ballot with its evidence photo in the same form is one write: refused (a
@@ -254,6 +322,64 @@ both_backends! {
             ))
             .await;
         assert_eq!(evidence, app.sql_i64("SELECT MAX(id) FROM attachment").await);
+    }
+
+    async fn a_request_for_another_household_names_it_by_room_or_by_the_picker(app) {
+        let w = crate::common::requests::world(&app).await;
+        let leak = crate::common::requests::category(&app, &w.committee, "leak").await;
+        let b = app.browser_login("committee").await;
+        let form = format!("/compounds/{}/requests/new?category={leak}", w.compound);
+        let (s, html) = b.get(&form).await;
+        assert_eq!(s, 200);
+        assert!(html.contains(r#"<input id="room" name="room""#) && !html.contains(r#"<input id="household_id""#), "{html}");
+        let csrf = common::csrf_of(&html);
+        let post = format!("/compounds/{}/requests/new", w.compound);
+        let label = app.store.room_label(w.home).await.unwrap();
+        let base = [("_csrf", csrf.as_str()), ("category_id", &leak.to_string()), ("place", "household"), ("description", "楼上漏水"), ("channel", "phone"), ("on_behalf_of", "李阿姨"), ("contact_phone", "13912345678")];
+        // A room of no flat: the message at the room, what was typed kept.
+        let mut fields = base.to_vec();
+        fields.push(("room", "9栋9单元909"));
+        let (s, body, _) = b.post_multipart(&post, &fields, &[]).await;
+        assert_eq!(s, 422, "{body}");
+        assert!(body.contains(r#"<small id="room-error" class="field-error">找不到“9栋9单元909”"#), "{body}");
+        assert!(body.contains(r#"value="9栋9单元909""#), "{body}");
+        // The room as people say it.
+        let mut fields = base.to_vec();
+        fields.push(("room", &label));
+        let (s, body, _) = b.post_multipart(&post, &fields, &[]).await;
+        assert_eq!(s, 303, "{body}");
+        let last = "SELECT household_id FROM service_request ORDER BY id DESC LIMIT 1";
+        assert_eq!(app.sql_i64(last).await, w.home);
+        // Or picked.
+        let other = app.sql_i64(&format!("SELECT MIN(id) FROM household WHERE compound_id = {} AND id <> {}", w.compound, w.home)).await;
+        let mut fields = base.to_vec();
+        let other_s = other.to_string();
+        fields.push(("room", ""));
+        fields.push(("household_id", &other_s));
+        let (s, body, _) = b.post_multipart(&post, &fields, &[]).await;
+        assert_eq!(s, 303, "{body}");
+        assert_eq!(app.sql_i64(last).await, other);
+    }
+
+    async fn forms_once_summary_only_show_the_message_at_the_field(app) {
+        // A new grid without a name: the message under the name, the input tied to it.
+        let home = app.persona_place("owner");
+        let owner = app.token("owner").await;
+        let compound = app.household_json(&owner, home).await["household"]["compound_id"].as_i64().unwrap();
+        let b = app.browser_login("committee").await;
+        let grids = format!("/compounds/{compound}/grids");
+        let (s, html, _) = b.submit(&grids, &grids, &[("name", " "), ("note", "")]).await;
+        assert_eq!(s, 422, "{html}");
+        assert!(html.contains(r#"<input id="name" name="name" aria-invalid="true" aria-describedby="name-error">"#), "{html}");
+        assert!(html.contains(r#"<small id="name-error" class="field-error">"#), "{html}");
+
+        // A password change with the wrong current password: the message at that field.
+        let b = app.browser_login("owner").await;
+        let (s, html, _) = b.submit("/account", "/account/password", &[("current_password", "not-my-password"), ("password", "a-long-new-secret-9")]).await;
+        assert_eq!(s, 422, "{html}");
+        assert!(html.contains(r#"aria-describedby="current_password-error""#), "{html}");
+        assert!(html.contains(r#"<small id="current_password-error" class="field-error">"#), "{html}");
+        assert!(!html.contains(r#"<small id="password-error""#), "{html}");
     }
 }
 

@@ -8,7 +8,7 @@ use crate::common;
 use crate::common::rating as rating_kit;
 use crate::common::requests as rq_kit;
 
-use common::{TestApp, csrf_of};
+use common::{Browser, TestApp, client, csrf_of};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -218,5 +218,58 @@ both_backends! {
         let (_, home) = b.get("/").await;
         assert!(!home.contains("unread-count"), "read messages leave no count");
         assert_eq!(agenda(&app, &owner).await["unread"], 0);
+    }
+
+    async fn the_owner_sees_her_running_costs_and_her_compounds_notices(app) {
+        // A household of an elevator in operation (甘泉苑) gets an owner through an invite.
+        let street = app.token("street").await;
+        let project = app.sql_i64("SELECT MIN(id) FROM elevator_project WHERE stage = 'operation'").await;
+        let home = app.sql_i64(&format!("SELECT MAX(household_id) FROM elevator_share WHERE project_id = {project}")).await;
+        let (s, invite) = app.api(&street, Method::POST, &format!("/households/{home}/invites"), Some(json!({"role": "owner"}))).await;
+        assert_eq!(s, 201, "{invite}");
+        let code = invite["code"].as_str().unwrap().to_string();
+        let owner = Browser { client: client(), base: app.base.clone() };
+        let fields = [("code", code.as_str()), ("display_name", "业主 周"), ("phone", "13912340001"), ("password", "secret-pass-1")];
+        let (s, _, _) = owner.submit(&format!("/claim?code={code}"), "/claim", &fields).await;
+        assert_eq!(s, 303);
+
+        // The month's maintenance is entered: her part is on her home, one tap from the slip.
+        let (s, op) = app.api(&street, Method::GET, &format!("/elevators/{project}/operation"), None).await;
+        assert_eq!(s, 200, "{op}");
+        let month = op["current_month"].as_str().unwrap().to_string();
+        let (s, cost) = app.api(&street, Method::POST, &format!("/elevators/{project}/operation/costs"), Some(json!({"month": month, "kind": "maintenance", "amount": "300.00", "replace": true}))).await;
+        assert_eq!(s, 201, "{cost}");
+        let part = app.sql_i64(&format!("SELECT CAST(SUM(amount) AS BIGINT) FROM elevator_operation_share WHERE household_id = {home} AND project_id = {project} AND month = '{month}'")).await;
+        assert!(part > 0, "{cost}");
+        let (s, a) = owner.api(Method::GET, "/me/agenda", None, None).await;
+        assert_eq!(s, 200, "{a}");
+        let running = a["running"].as_array().unwrap();
+        assert_eq!(running.len(), 1, "the latest month only: {a}");
+        assert_eq!((running[0]["project_id"].as_i64(), running[0]["household_id"].as_i64()), (Some(project), Some(home)));
+        assert_eq!(running[0]["month"], month.as_str());
+        assert_eq!(running[0]["amount"], part);
+        let slip = format!("/elevators/{project}/operation/{month}/households/{home}");
+        let (_, page) = owner.get("/").await;
+        assert!(page.contains("您家应缴的钱") && page.contains(&format!("href=\"{slip}\"")), "{page}");
+        assert!(page.contains(&format!("电梯运行费用 {month}：本户应缴 {} 元", linli_domain::Fen(part))), "{page}");
+        let (s, slip_page) = owner.get(&slip).await;
+        assert_eq!(s, 200, "{slip_page}");
+
+        // A vote of her compound closes: its result is among the notices on her home.
+        let compound = app.sql_i64(&format!("SELECT compound_id FROM household WHERE id = {home}")).await;
+        let (s, p) = app.api(&street, Method::POST, &format!("/compounds/{compound}/proposals"), Some(json!({"scope": "compound", "scope_id": compound, "title": "更换小区大门", "matter": "advisory"}))).await;
+        assert_eq!(s, 201, "{p}");
+        let id = p["id"].as_i64().unwrap();
+        for (path, body) in [("stage", json!({"action": "submit"})), ("voting", json!({"deadline": "2099-12-31"})), ("close", json!({"confirm": true}))] {
+            let (s, r) = app.api(&street, Method::POST, &format!("/proposals/{id}/{path}"), Some(body)).await;
+            assert_eq!(s, 200, "{path}: {r}");
+        }
+        let (_, a) = owner.api(Method::GET, "/me/agenda", None, None).await;
+        assert_eq!(a["notices"][0]["kind"], "vote_result", "{a}");
+        assert_eq!(a["notices"][0]["id"], id, "{a}");
+        let (_, page) = owner.get("/").await;
+        assert!(page.contains("小区公告") && page.contains(&format!("href=\"/proposals/{id}/notice\"")) && page.contains("更换小区大门"), "{page}");
+        let (s, _) = owner.get(&format!("/proposals/{id}/notice")).await;
+        assert_eq!(s, 200, "the notice opens for her");
     }
 }

@@ -18,6 +18,7 @@ mod browser_dashboards;
 mod browser_elevators;
 mod browser_funds;
 mod browser_ratings;
+mod browser_recording;
 mod browser_requests;
 mod browser_roster;
 mod browser_volunteers;

@@ -497,6 +497,19 @@ impl Store {
         })
     }
 
+    /// The people the committee may link a candidate to, by name (so the role can be granted
+    /// after the election): those with a role in the compound or its community.
+    pub async fn nominee_choices(
+        &self,
+        actor: &Actor,
+        id: i64,
+        lang: Lang,
+    ) -> ServiceResult<Vec<crate::registry::PersonChoice>> {
+        let p = self.load_proposal(id).await?;
+        actor.require(Action::ManageDecision, &p.path)?;
+        self.people_with_roles(&p.compound, lang).await
+    }
+
     /// Nominates a candidate while the election is a draft or under deliberation. A resident
     /// stands themselves; the committee enters those recommended by residents or the party branch.
     pub async fn nominate(

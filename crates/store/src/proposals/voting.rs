@@ -676,6 +676,21 @@ impl Store {
         })
     }
 
+    /// The flats of the vote's place for the recorder's building → unit → room picker (empty
+    /// for a place too large to list; the room is typed then).
+    pub async fn ballot_room_choices(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> ServiceResult<Vec<crate::registry::RoomChoice>> {
+        let p = self.load_proposal(id).await?;
+        if !actor.can(Action::RecordBallot, &p.path) && !actor.can(Action::ManageDecision, &p.path)
+        {
+            return Err(ServiceError::Forbidden);
+        }
+        self.room_choices(&p.compound, &p.path).await
+    }
+
     /// The flat a ballot names: its id, or its room as people say it, in the vote's place.
     /// Online (the voter's own ballot) only the voter's flats are meant.
     pub(crate) async fn named_household(

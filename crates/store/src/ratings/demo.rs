@@ -190,6 +190,7 @@ pub(crate) async fn seed_nanguo(store: &Store) -> anyhow::Result<Nanguo> {
                 &s.now_as(&committee),
                 c.id,
                 &ScorerInput {
+                    account_id: None,
                     login: login_of(store, who.account_id).await?,
                     party: party.into(),
                     home_unit_id: None,

@@ -5,6 +5,7 @@ use super::{record, to_json};
 use crate::accounts::Actor;
 use crate::entity::{account, household, ownership, rating_panel, residency, unit};
 use crate::error::{ServiceError, ServiceResult};
+use crate::registry::PersonChoice;
 use crate::{Store, paths};
 use linli_domain::authz::{Action, Role};
 use linli_domain::place::NodeKind;
@@ -17,7 +18,11 @@ use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ScorerInput {
-    /// The scorer's login name.
+    /// The scorer's account, as picked from `GET /compounds/{id}/rating/panel/choices`.
+    #[serde(default)]
+    pub account_id: Option<i64>,
+    /// Or the scorer's login name, when no account id is given.
+    #[serde(default)]
     pub login: String,
     /// `community`, `property`, `owners_committee` or `residents`.
     pub party: String,
@@ -69,6 +74,19 @@ impl Store {
         Ok(rows.iter().map(|p| scorer_view(p, lang)).collect())
     }
 
+    /// Who may be seated on the compound's panel, by name: the people with a role in the
+    /// compound or its community (see [`Store::people_with_roles`]).
+    pub async fn scorer_choices(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        lang: Lang,
+    ) -> ServiceResult<Vec<PersonChoice>> {
+        let c = self.compound_row(compound_id).await?;
+        actor.require(Action::ManageRating, &paths::compound_path(&c))?;
+        self.people_with_roles(&c, lang).await
+    }
+
     /// Seats an account on the compound's panel for a party (or moves it to another party).
     pub async fn add_scorer(
         &self,
@@ -80,13 +98,23 @@ impl Store {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ManageRating, &paths::compound_path(&c))?;
         let party = Party::parse(&input.party).map_err(|e| ServiceError::invalid("party", e))?;
-        let login = Text::parse(&input.login, 40).map_err(|e| ServiceError::invalid("login", e))?;
-        let acc = account::Entity::find()
-            .filter(account::Column::Username.eq(login.as_str()))
-            .one(self.read())
-            .await?
-            .filter(|a| !a.disabled)
-            .ok_or_else(|| ServiceError::invalid("login", Invalid::BadChoice))?;
+        let acc = match input.account_id {
+            Some(id) => account::Entity::find_by_id(id)
+                .one(self.read())
+                .await?
+                .filter(|a| !a.disabled)
+                .ok_or_else(|| ServiceError::invalid("account_id", Invalid::BadChoice))?,
+            None => {
+                let login =
+                    Text::parse(&input.login, 40).map_err(|e| ServiceError::invalid("login", e))?;
+                account::Entity::find()
+                    .filter(account::Column::Username.eq(login.as_str()))
+                    .one(self.read())
+                    .await?
+                    .filter(|a| !a.disabled)
+                    .ok_or_else(|| ServiceError::invalid("login", Invalid::BadChoice))?
+            }
+        };
         if let Some(u) = input.home_unit_id {
             let ok = unit::Entity::find_by_id(u)
                 .one(self.read())

@@ -48,6 +48,14 @@ pub struct HeadSubsidyLine {
     pub total: i64,
 }
 
+/// The building and unit heads who did their duty: their households by id, and by room as
+/// people say it ("1栋1单元601、2-1-302").
+#[derive(Debug, Clone, Default)]
+pub struct Heads {
+    pub ids: Vec<i64>,
+    pub rooms: String,
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct YearView {
     pub compound_id: i64,
@@ -64,6 +72,8 @@ pub struct YearView {
     pub subsidy_share: String,
     pub head_share: String,
     pub fee_rate: String,
+    /// The heads' households as named (by id or found by room), for the next request.
+    pub named_heads: Vec<i64>,
 }
 
 fn percent(f: Fraction) -> String {
@@ -96,6 +106,35 @@ fn sum(a: Fraction, b: Fraction) -> Fraction {
 impl Store {
     /// The year's awards and subsidies. `heads` are the households of the building and unit
     /// heads who did their duty, as the committee names them. For the committee and above.
+    /// The year with its heads named by id, by room as people say it, or both (the page's
+    /// form and the API's `rooms`). The rooms are looked up once the actor is known to manage
+    /// the year; a room that names no flat, or several, is reported at `rooms`.
+    pub async fn rating_year_of(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+        year: i32,
+        heads: &Heads,
+        lang: Lang,
+    ) -> ServiceResult<YearView> {
+        let v = self
+            .rating_year(actor, compound_id, year, &heads.ids, lang)
+            .await?;
+        if heads.rooms.trim().is_empty() {
+            return Ok(v);
+        }
+        let mut ids = heads.ids.clone();
+        for h in self
+            .households_by_rooms(actor, compound_id, &heads.rooms, "rooms")
+            .await?
+        {
+            if !ids.contains(&h) {
+                ids.push(h);
+            }
+        }
+        self.rating_year(actor, compound_id, year, &ids, lang).await
+    }
+
     pub async fn rating_year(
         &self,
         actor: &Actor,
@@ -180,6 +219,7 @@ impl Store {
             subsidy_share: String::new(),
             head_share: String::new(),
             fee_rate: String::new(),
+            named_heads: heads.to_vec(),
         };
         let Some((rubric, _)) = last_rubric else {
             return Ok(view);
@@ -284,11 +324,11 @@ impl Store {
         actor: &Actor,
         compound_id: i64,
         year: i32,
-        heads: &[i64],
+        heads: &Heads,
         lang: Lang,
     ) -> ServiceResult<Vec<u8>> {
         let v = self
-            .rating_year(actor, compound_id, year, heads, lang)
+            .rating_year_of(actor, compound_id, year, heads, lang)
             .await?;
         let err = |e: rust_xlsxwriter::XlsxError| {
             ServiceError::Internal(anyhow::anyhow!("writing xlsx: {e}"))

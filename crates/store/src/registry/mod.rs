@@ -8,6 +8,7 @@ mod compounds;
 mod households;
 mod people;
 mod persons;
+mod pick;
 mod rooms;
 mod scope;
 mod structure;
@@ -16,6 +17,7 @@ pub use compounds::*;
 pub use households::*;
 pub use people::*;
 pub use persons::*;
+pub use pick::*;
 pub use rooms::*;
 pub use structure::*;
 

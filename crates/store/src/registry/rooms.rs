@@ -10,7 +10,22 @@ use linli_domain::authz::Role;
 use linli_domain::place::{NodeKind, Path};
 use linli_domain::registry::{RoomRef, place_key};
 use linli_domain::{FieldError, Invalid};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+
+/// The most flats a room picker lists. A place with more (a whole large compound) is named by
+/// typing the room, which works at any size; the list would be too long to scroll on a phone
+/// and too heavy to send.
+pub const PICKER_MAX: u64 = 600;
+
+/// A flat as the building → unit → room picker offers it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RoomChoice {
+    pub household_id: i64,
+    pub building: String,
+    pub unit: String,
+    pub room: String,
+}
 
 /// Who is asking: anyone who may act for any flat (a recorder), or an owner or resident who
 /// may name only their own.
@@ -150,6 +165,65 @@ impl Store {
             );
         }
         Ok(ids)
+    }
+
+    /// The flats of `within` (a compound's, building's or unit's path) for a picker, by
+    /// building, unit, floor and room; empty when there are more than [`PICKER_MAX`].
+    pub async fn room_choices(
+        &self,
+        compound: &compound::Model,
+        within: &Path,
+    ) -> ServiceResult<Vec<RoomChoice>> {
+        let mut q = household::Entity::find().filter(household::Column::CompoundId.eq(compound.id));
+        match within.target() {
+            Some(n) if n.kind == NodeKind::Building => {
+                q = q.filter(household::Column::BuildingId.eq(n.id));
+            }
+            Some(n) if n.kind == NodeKind::Unit => q = q.filter(household::Column::UnitId.eq(n.id)),
+            Some(n) if n.kind == NodeKind::Household => {
+                q = q.filter(household::Column::Id.eq(n.id))
+            }
+            _ => {}
+        }
+        if q.clone().count(self.read()).await? > PICKER_MAX {
+            return Ok(Vec::new());
+        }
+        let rows = q
+            .order_by_asc(household::Column::BuildingId)
+            .order_by_asc(household::Column::UnitId)
+            .order_by_asc(household::Column::Floor)
+            .order_by_asc(household::Column::Room)
+            .all(self.read())
+            .await?;
+        let labels = self.unit_labels(rows.iter().map(|h| h.unit_id)).await?;
+        Ok(rows
+            .into_iter()
+            .map(|h| {
+                let (building, unit) = labels
+                    .get(&h.unit_id)
+                    .map(|(_, b, u)| (b.clone(), u.clone()))
+                    .unwrap_or_default();
+                RoomChoice {
+                    household_id: h.id,
+                    building,
+                    unit,
+                    room: h.room,
+                }
+            })
+            .collect())
+    }
+
+    /// A compound's flats for a picker (see [`Store::room_choices`]), for those who may see
+    /// its registry.
+    pub async fn compound_room_choices(
+        &self,
+        actor: &Actor,
+        compound_id: i64,
+    ) -> ServiceResult<Vec<RoomChoice>> {
+        let c = self.compound_row(compound_id).await?;
+        let within = paths::compound_path(&c);
+        actor.require(linli_domain::authz::Action::ViewRegistry, &within)?;
+        self.room_choices(&c, &within).await
     }
 
     /// A household's name as typed into forms: "1栋1单元601".

@@ -18,6 +18,7 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
     OpenApiRouter::new()
         .routes(routes!(rubrics, adopt_rubric))
         .routes(routes!(panel, add_scorer))
+        .routes(routes!(scorer_choices))
         .routes(routes!(months, open_month))
         .routes(routes!(month))
         .routes(routes!(submit_sheet))
@@ -60,7 +61,24 @@ async fn panel(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<Score
     Ok(Json(state.store.panel(ctx.actor()?, id, ctx.lang).await?))
 }
 
-/// Seat a scorer on the panel for one of the four parties.
+/// Who may be seated on the panel, by name and role (for the form's list).
+#[utoipa::path(get, path = "/compounds/{id}/rating/panel/choices", tag = "rating", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<linli_store::registry::PersonChoice>), (status = 403, body = ApiError)))]
+async fn scorer_choices(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+) -> ApiResult<Vec<linli_store::registry::PersonChoice>> {
+    Ok(Json(
+        state
+            .store
+            .scorer_choices(ctx.actor()?, id, ctx.lang)
+            .await?,
+    ))
+}
+
+/// Seat a scorer on the panel for one of the four parties: by `account_id` (as listed by
+/// `…/panel/choices`) or by `login`.
 #[utoipa::path(post, path = "/compounds/{id}/rating/panel", tag = "rating", params(("id" = i64, Path)), request_body = ScorerInput,
     responses((status = 201, body = ScorerView), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
 async fn add_scorer(
@@ -226,6 +244,19 @@ async fn decide_appeal(
 pub struct YearParams {
     /// Households of the building and unit heads who did their duty, comma-separated ids.
     heads: Option<String>,
+    /// The same heads' homes as people say their rooms, besides or instead of ids:
+    /// "1栋1单元601、2-1-302" (separated by commas, 、 or new lines).
+    #[serde(default)]
+    rooms: String,
+}
+
+impl YearParams {
+    fn heads(&self) -> Result<Heads, WebError> {
+        Ok(Heads {
+            ids: parse_heads(self.heads.as_deref())?,
+            rooms: self.rooms.clone(),
+        })
+    }
 }
 
 pub(crate) fn parse_heads(heads: Option<&str>) -> Result<Vec<i64>, WebError> {
@@ -256,11 +287,10 @@ async fn year(
     Ids((id, year)): Ids<(i64, i32)>,
     Q(p): Q<YearParams>,
 ) -> ApiResult<YearView> {
-    let heads = parse_heads(p.heads.as_deref())?;
     Ok(Json(
         state
             .store
-            .rating_year(ctx.actor()?, id, year, &heads, ctx.lang)
+            .rating_year_of(ctx.actor()?, id, year, &p.heads()?, ctx.lang)
             .await?,
     ))
 }
@@ -274,10 +304,9 @@ async fn year_xlsx(
     Ids((id, year)): Ids<(i64, i32)>,
     Q(p): Q<YearParams>,
 ) -> Result<Response, WebError> {
-    let heads = parse_heads(p.heads.as_deref())?;
     let bytes = state
         .store
-        .rating_year_xlsx(ctx.actor()?, id, year, &heads, ctx.lang)
+        .rating_year_xlsx(ctx.actor()?, id, year, &p.heads()?, ctx.lang)
         .await?;
     Ok(xlsx_download(bytes, year))
 }

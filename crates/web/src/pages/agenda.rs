@@ -3,7 +3,7 @@
 
 use crate::i18n::T;
 use linli_domain::Fen;
-use linli_store::agenda::Agenda;
+use linli_store::agenda::{Agenda, NoticeKind};
 use linli_store::requests::RequestSummary;
 
 /// One list of the home page.
@@ -65,6 +65,14 @@ pub fn sections(t: &T, a: &Agenda) -> Vec<Section> {
                     text: t.fill("ag_owed_line", &[&yuan(o.outstanding)]),
                     note: t.fill("ag_owed_note", &[&yuan(o.share), &yuan(o.paid)]),
                 })
+                .chain(a.running.iter().map(|r| Line {
+                    href: format!(
+                        "/elevators/{}/operation/{}/households/{}",
+                        r.project_id, r.month, r.household_id
+                    ),
+                    text: t.fill("ag_running_line", &[&r.month, &yuan(r.amount)]),
+                    note: t.s("ag_running_note").to_string(),
+                }))
                 .collect(),
         },
         Section {
@@ -182,6 +190,28 @@ pub fn sections(t: &T, a: &Agenda) -> Vec<Section> {
                     href: format!("/meetings/{}", m.meeting_id),
                     text: m.title.clone(),
                     note: m.held_on.clone(),
+                })
+                .collect(),
+        },
+        Section {
+            title: t.s("ag_notices"),
+            urgent: false,
+            lines: a
+                .notices
+                .iter()
+                .map(|n| Line {
+                    href: match n.kind {
+                        NoticeKind::VoteResult => format!("/proposals/{}/notice", n.id),
+                        NoticeKind::FundStatement => format!("/fund-statements/{}", n.id),
+                    },
+                    text: n.title.clone(),
+                    note: t.fill(
+                        match n.kind {
+                            NoticeKind::VoteResult => "ag_notice_vote",
+                            NoticeKind::FundStatement => "ag_notice_funds",
+                        },
+                        &[&n.posted_on],
+                    ),
                 })
                 .collect(),
         },

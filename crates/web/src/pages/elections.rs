@@ -147,6 +147,8 @@ struct Page {
     c: Chrome,
     e: ElectionView,
     nominations: Vec<(&'static str, &'static str)>,
+    /// The people a candidate may be linked to, by name (for the committee's form).
+    people: Vec<linli_store::registry::PersonChoice>,
     errors: FormErrors,
     granted: Option<RolesGranted>,
     /// Why the actor, an owner of a flat on the roll, does not vote for it (and what to do).
@@ -173,6 +175,11 @@ async fn election_page(
         .why_not_voter(actor, id)
         .await?
         .map(|e| e.error.message(ctx.lang));
+    let people = if e.can.nominate_others {
+        state.store.nominee_choices(actor, id, ctx.lang).await?
+    } else {
+        Vec::new()
+    };
     let (t, c) = chrome(ctx);
     let nominations = Nomination::ALL
         .iter()
@@ -191,6 +198,7 @@ async fn election_page(
             c,
             e,
             nominations,
+            people,
             errors,
             granted,
             not_voter,

@@ -57,6 +57,8 @@ struct BoardPage {
     c: Chrome,
     b: BoardView,
     proposal_id: String,
+    /// The compound's proposals to start a project from (none on a community's board).
+    proposals: Vec<(i64, String)>,
     errors: FormErrors,
     /// The dashboard with the charts of the same projects.
     dashboard_link: String,
@@ -73,12 +75,18 @@ async fn board(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<BoardQuery>) -
         .store
         .elevator_board(ctx.actor()?, id, ctx.lang)
         .await?;
+    let proposals = if b.can_manage {
+        super::proposals::choices(&state, &ctx, id).await?
+    } else {
+        Vec::new()
+    };
     let (t, c) = chrome(&ctx);
     Ok(BoardPage {
         t,
         c,
         b,
         proposal_id: q.proposal,
+        proposals,
         errors: FormErrors::default(),
         dashboard_link: format!("/compounds/{id}/elevators/dashboard"),
     }
@@ -96,6 +104,7 @@ async fn community_board(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResul
         c,
         b,
         proposal_id: String::new(),
+        proposals: Vec::new(),
         errors: FormErrors::default(),
         dashboard_link: format!("/communities/{id}/elevators/dashboard"),
     }
@@ -163,6 +172,7 @@ async fn create(
                 c,
                 b,
                 proposal_id: f.proposal_id,
+                proposals: super::proposals::choices(&state, &ctx, id).await?,
                 errors: FormErrors::new(&e, ctx.lang),
                 dashboard_link: format!("/compounds/{id}/elevators/dashboard"),
             };
@@ -250,6 +260,8 @@ struct ProjectPage {
     months_base: String,
     /// The paperwork form as shown: what is stored, or what was typed when it was refused.
     pw: Paperwork,
+    /// The compound's proposals, for the plan's vote (managers only).
+    proposals: Vec<(i64, String)>,
 }
 
 fn project_page(ctx: &Ctx, p: ProjectView, f: Option<PlanForm>) -> ProjectPage {
@@ -281,6 +293,7 @@ fn project_page(ctx: &Ctx, p: ProjectView, f: Option<PlanForm>) -> ProjectPage {
         errors: FormErrors::default(),
         op: None,
         months_base,
+        proposals: Vec::new(),
     }
 }
 
@@ -315,9 +328,24 @@ async fn project(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ProjectQuery
         .elevator_project(ctx.actor()?, id, ctx.lang)
         .await?;
     let op = running_costs(&state, &ctx, &p, q.page.unwrap_or(1)).await?;
+    let proposals = plan_proposals(&state, &ctx, &p).await?;
     let mut page = project_page(&ctx, p, None);
     page.op = op;
+    page.proposals = proposals;
     Ok(page.into_response())
+}
+
+/// The proposals the plan form offers, for those who may change the plan.
+async fn plan_proposals(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &ProjectView,
+) -> Result<Vec<(i64, String)>, crate::error::WebError> {
+    if p.can.manage {
+        super::proposals::choices(state, ctx, p.compound_id).await
+    } else {
+        Ok(Vec::new())
+    }
 }
 
 /// Re-shows the project page with the form as typed and every error marked.
@@ -348,8 +376,10 @@ async fn reshow_with(
         .elevator_project(ctx.actor()?, id, ctx.lang)
         .await?;
     let op = running_costs(state, ctx, &p, 1).await?;
+    let proposals = plan_proposals(state, ctx, &p).await?;
     let mut page = project_page(ctx, p, f);
     page.op = op;
+    page.proposals = proposals;
     if let Some(pw) = pw {
         page.pw = pw;
     }

@@ -160,6 +160,8 @@ struct AccountPage {
     sources: Vec<(&'static str, &'static str)>,
     purposes: Vec<(&'static str, &'static str)>,
     emergencies: Vec<(&'static str, &'static str)>,
+    /// The compound's proposals, for the decision approving an entry (managers only).
+    proposals: Vec<(i64, String)>,
     errors: FormErrors,
 }
 
@@ -197,7 +199,21 @@ fn account_page(ctx: &Ctx, v: AccountView, f: Option<EntryForm>) -> AccountPage 
             .iter()
             .map(|k| (k.as_str(), k.label(lang)))
             .collect(),
+        proposals: Vec::new(),
         errors: FormErrors::default(),
+    }
+}
+
+/// The proposals the entry form offers, for those who may record entries.
+async fn entry_proposals(
+    state: &AppState,
+    ctx: &Ctx,
+    v: &AccountView,
+) -> Result<Vec<(i64, String)>, crate::error::WebError> {
+    if v.can_manage {
+        super::proposals::choices(state, ctx, v.account.compound_id).await
+    } else {
+        Ok(Vec::new())
     }
 }
 
@@ -246,7 +262,10 @@ async fn account(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<LedgerQuery>
         .store
         .fund_account(actor, id, PageRequest::new(q.page, None), ctx.lang)
         .await?;
-    Ok(account_page(&ctx, v, None).into_response())
+    let proposals = entry_proposals(&state, &ctx, &v).await?;
+    let mut page = account_page(&ctx, v, None);
+    page.proposals = proposals;
+    Ok(page.into_response())
 }
 
 async fn reshow_account(
@@ -263,7 +282,9 @@ async fn reshow_account(
         .store
         .fund_account(ctx.actor()?, id, PageRequest::default(), ctx.lang)
         .await?;
+    let proposals = entry_proposals(state, ctx, &v).await?;
     let mut page = account_page(ctx, v, f);
+    page.proposals = proposals;
     page.errors = FormErrors::new(&err, ctx.lang);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }

@@ -19,6 +19,7 @@ mod proposals;
 mod ratings;
 mod recording;
 mod requests;
+mod rooms;
 pub(crate) mod roster;
 mod standards;
 mod volunteers;

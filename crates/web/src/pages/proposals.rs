@@ -24,6 +24,25 @@ use linli_store::proposals::{
 use serde::Deserialize;
 use std::sync::Arc;
 
+/// The compound's proposals for a form that links to one, newest first, each by its title and
+/// stage ("加装电梯（已通过）"): the proposal is picked, never typed as a number.
+pub(super) async fn choices(
+    state: &AppState,
+    ctx: &Ctx,
+    compound_id: i64,
+) -> Result<Vec<(i64, String)>, WebError> {
+    let page = PageRequest::new(None, Some(PageRequest::MAX_SIZE));
+    Ok(state
+        .store
+        .list_proposals(ctx.actor()?, compound_id, None, page, ctx.lang)
+        .await?
+        .items
+        .into_iter()
+        .filter(|p| !matches!(p.stage, ProposalStage::Withdrawn | ProposalStage::Draft))
+        .map(|p| (p.id, format!("{}（{}）", p.title, p.stage_label)))
+        .collect())
+}
+
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/compounds/{id}/proposals", get(list))

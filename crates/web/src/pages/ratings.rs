@@ -60,6 +60,8 @@ struct IndexPage {
     errors: FormErrors,
     /// The compound's passed proposals, for the "adopt a new version" form: (id, title).
     passed: Vec<(i64, String)>,
+    /// Who may be seated on the panel, by name (for managers).
+    scorers: Vec<linli_store::registry::PersonChoice>,
     /// What the "adopt a new version" form shows: the current version's JSON at first, what
     /// was typed after an error.
     amend: AmendForm,
@@ -78,6 +80,11 @@ async fn index_page(
     let panel = s.panel(actor, id, ctx.lang).await?;
     let rubrics = s.rubrics(actor, id).await?;
     let manage = s.can_manage_rating(actor, id).await?;
+    let scorers = if manage {
+        s.scorer_choices(actor, id, ctx.lang).await?
+    } else {
+        Vec::new()
+    };
     let passed = if manage && !rubrics.is_empty() {
         s.list_proposals(
             actor,
@@ -122,6 +129,7 @@ async fn index_page(
         year,
         errors,
         passed,
+        scorers,
         amend,
         amend_errors: FormErrors::default(),
     })
@@ -245,6 +253,10 @@ async fn amend(
 
 #[derive(Deserialize)]
 struct ScorerForm {
+    /// The scorer picked by name.
+    #[serde(default)]
+    account_id: String,
+    /// Or a login name (the form before the list; still accepted).
     #[serde(default)]
     login: String,
     #[serde(default)]
@@ -258,6 +270,7 @@ async fn add_scorer(
     CsrfForm(f): CsrfForm<ScorerForm>,
 ) -> PageResult {
     let input = ScorerInput {
+        account_id: f.account_id.trim().parse().ok(),
         login: f.login,
         party: f.party,
         home_unit_id: None,
@@ -779,6 +792,9 @@ struct YearQuery {
     /// The heads' homes as people name them, typed on the page ("1栋1单元601、2-1-302").
     #[serde(default)]
     rooms: String,
+    /// One more head picked from the building → unit → room list.
+    #[serde(default)]
+    head: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -787,10 +803,12 @@ struct YearPage {
     t: T,
     c: Chrome,
     v: linli_store::ratings::YearView,
-    /// The heads' household ids, for the download link.
+    /// The heads' household ids, for the download link and the next pick.
     heads: String,
     /// What was typed into the heads' rooms.
     rooms: String,
+    /// The compound's flats for the picker (empty for a compound too large to list).
+    groups: Vec<super::rooms::RoomGroup>,
     errors: FormErrors,
 }
 
@@ -810,47 +828,50 @@ async fn year(
     crate::form::Q(q): crate::form::Q<YearQuery>,
 ) -> PageResult {
     let actor = ctx.actor()?;
-    let mut heads = crate::api::ratings::parse_heads(q.heads.as_deref())?;
-    // Who may see the year may name its heads; the rooms are looked up after that is known.
-    let mut v = state
-        .store
-        .rating_year(actor, id, year, &heads, ctx.lang)
-        .await?;
+    let mut ids = crate::api::ratings::parse_heads(q.heads.as_deref())?;
+    ids.extend(super::rooms::picked("", &q.head).filter(|h| !ids.contains(h)));
+    let heads = linli_store::ratings::Heads {
+        ids,
+        rooms: q.rooms.clone(),
+    };
     let mut errors = FormErrors::default();
-    if !q.rooms.trim().is_empty() {
-        match state
-            .store
-            .households_by_rooms(actor, id, &q.rooms, "rooms")
-            .await
-        {
-            Ok(more) => {
-                heads.extend(more);
-                v = state
-                    .store
-                    .rating_year(actor, id, year, &heads, ctx.lang)
-                    .await?;
-            }
-            Err(e) if FormErrors::reshows(&e) => errors = FormErrors::new(&e, ctx.lang),
-            Err(e) => return Err(e.into()),
+    let v = match state
+        .store
+        .rating_year_of(actor, id, year, &heads, ctx.lang)
+        .await
+    {
+        Ok(v) => v,
+        Err(e) if FormErrors::reshows(&e) => {
+            errors = FormErrors::new(&e, ctx.lang);
+            state
+                .store
+                .rating_year(actor, id, year, &heads.ids, ctx.lang)
+                .await?
         }
-    }
+        Err(e) => return Err(e.into()),
+    };
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let groups = super::rooms::groups(state.store.compound_room_choices(actor, id).await?);
     let (t, c) = chrome(&ctx);
-    let heads = heads
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
+    // The rooms found are kept as ids; what could not be found stays typed to be corrected.
+    let (heads, rooms) = if errors.is_empty() {
+        let ids: Vec<String> = v.named_heads.iter().map(i64::to_string).collect();
+        (ids.join(","), String::new())
+    } else {
+        let ids: Vec<String> = heads.ids.iter().map(i64::to_string).collect();
+        (ids.join(","), q.rooms)
+    };
     let page = YearPage {
         t,
         c,
         v,
         heads,
-        rooms: q.rooms,
+        rooms,
+        groups,
         errors,
     };
     Ok((status, page).into_response())

@@ -21,6 +21,8 @@ pub(super) async fn room_of(store: &Store, household: Option<i64>) -> String {
 pub(super) struct RecordFields {
     /// The flat as people say its room ("601", "1栋1单元601"); the store finds it.
     pub room: String,
+    /// The flat picked from the building → unit → room list, when no room was typed.
+    pub household_id: String,
     pub method: String,
     pub witness: String,
     pub note: String,
@@ -33,6 +35,7 @@ impl RecordFields {
     pub fn new(room: String) -> RecordFields {
         RecordFields {
             room,
+            household_id: String::new(),
             method: CastMethod::Assisted.as_str().into(),
             witness: String::new(),
             note: String::new(),
@@ -44,6 +47,7 @@ impl RecordFields {
     pub fn read(form: &CsrfMultipart) -> RecordFields {
         RecordFields {
             room: form.text("room"),
+            household_id: form.text("household_id"),
             method: form.text("method"),
             witness: form.text("witness"),
             note: form.text("note"),

@@ -193,6 +193,9 @@ async fn compound_list(
 struct ReportTyped {
     category_id: i64,
     place: String,
+    /// Another household, as people say its room ("1栋1单元601")…
+    room: String,
+    /// …or picked from the building → unit → room lists.
     household_id: String,
     common_place: String,
     building_id: String,
@@ -213,6 +216,8 @@ struct NewPage {
     f: ReportTyped,
     errors: FormErrors,
     max_photos: usize,
+    /// The compound's flats for the picker, for those who report for others.
+    rooms: Vec<super::rooms::RoomGroup>,
 }
 
 #[derive(Deserialize, Default)]
@@ -232,6 +237,16 @@ async fn new_page(
         .iter()
         .find(|c| c.id == f.category_id)
         .cloned();
+    let rooms = if form.worker {
+        match state.store.compound_room_choices(ctx.actor()?, id).await {
+            Ok(choices) => super::rooms::groups(choices),
+            // Who may report for others without seeing the registry types the room.
+            Err(ServiceError::Forbidden) => Vec::new(),
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        Vec::new()
+    };
     let (t, c) = chrome(ctx);
     Ok(NewPage {
         t,
@@ -241,6 +256,7 @@ async fn new_page(
         f,
         errors: FormErrors::default(),
         max_photos: MAX_PHOTOS,
+        rooms,
     })
 }
 
@@ -271,6 +287,7 @@ async fn create(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) 
     let f = ReportTyped {
         category_id: parse_id(&form.text("category_id")).unwrap_or(0),
         place: form.text("place"),
+        room: form.text("room"),
         household_id: form.text("household_id"),
         common_place: form.text("common_place"),
         building_id: form.text("building_id"),
@@ -281,6 +298,21 @@ async fn create(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) 
     };
     let household_id = match f.place.as_str() {
         p if p.starts_with("home:") => parse_id(&p[5..]),
+        "household" if !f.room.trim().is_empty() => {
+            match state
+                .store
+                .households_by_rooms(actor, id, &f.room, "room")
+                .await
+            {
+                Ok(found) => Some(found.first().copied().unwrap_or(-1)),
+                Err(e @ ServiceError::Invalid(_)) => {
+                    let mut page = new_page(&state, &ctx, id, f).await?;
+                    page.errors = FormErrors::new(&e, ctx.lang);
+                    return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
         "household" => Some(parse_id(&f.household_id).unwrap_or(-1)),
         _ => None,
     };

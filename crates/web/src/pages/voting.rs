@@ -58,6 +58,8 @@ struct RecordPage {
     choice: String,
     choices: Vec<(&'static str, &'static str)>,
     methods: Vec<(&'static str, &'static str)>,
+    /// The vote's flats for the room picker (empty for a place too large to list).
+    rooms: Vec<super::rooms::RoomGroup>,
     errors: FormErrors,
 }
 
@@ -75,6 +77,7 @@ fn record_form(ctx: &Ctx, p: ProposalView, r: RecordFields) -> RecordPage {
         choice: String::new(),
         choices,
         methods: RecordFields::methods(ctx.lang),
+        rooms: Vec::new(),
         errors: FormErrors::default(),
     }
 }
@@ -91,7 +94,9 @@ async fn record_page(
         return Err(ServiceError::Forbidden.into());
     }
     let household = super::recording::room_of(&state.store, q.household).await;
-    Ok(record_form(&ctx, p, RecordFields::new(household)).into_response())
+    let mut page = record_form(&ctx, p, RecordFields::new(household));
+    page.rooms = super::rooms::groups(state.store.ballot_room_choices(actor, id).await?);
+    Ok(page.into_response())
 }
 
 /// A ballot recorded for a household, with the evidence file uploaded in the same form.
@@ -104,7 +109,7 @@ async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, mut form: CsrfMultipa
     let input = BallotInput {
         choice: page.choice.clone(),
         method: page.r.method.clone(),
-        household_id: None,
+        household_id: super::rooms::picked(&page.r.room, &page.r.household_id),
         room: page.r.room.clone(),
         voter_key: page.r.voter_key(),
         evidence_id: None,
@@ -122,6 +127,7 @@ async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, mut form: CsrfMultipa
         )),
         Err(e @ ServiceError::Invalid(_)) => {
             page.errors = FormErrors::new(&e, ctx.lang);
+            page.rooms = super::rooms::groups(s.ballot_room_choices(actor, id).await?);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e.into()),

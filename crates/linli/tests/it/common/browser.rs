@@ -14,6 +14,8 @@ use thirtyfour::stringmatch::StringMatch;
 
 pub const PHONE_WIDTH: u32 = 412;
 pub const PHONE_HEIGHT: u32 = 915;
+/// A smaller phone (390 × 844), for the paths an elderly owner's or a volunteer's phone takes.
+pub const SMALL_PHONE: (u32, u32) = (390, 844);
 pub const SHOTS: &str = "/tmp/linli-shots";
 
 /// A Chromium session at phone size with its own fresh profile directory. The directory is
@@ -25,6 +27,11 @@ pub struct Chromium {
 
 impl Chromium {
     pub async fn start() -> Chromium {
+        Chromium::start_at(PHONE_WIDTH, PHONE_HEIGHT).await
+    }
+
+    /// A phone screen of `width` × `height` CSS pixels.
+    pub async fn start_at(width: u32, height: u32) -> Chromium {
         let server = std::env::var("LINLI_WEBDRIVER_URL").unwrap_or_else(|_| {
             panic!("LINLI_WEBDRIVER_URL is not set: run the browser tests with scripts/test, which starts chromedriver")
         });
@@ -51,7 +58,7 @@ impl Chromium {
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
-            &format!("--window-size={PHONE_WIDTH},{PHONE_HEIGHT}"),
+            &format!("--window-size={width},{height}"),
             &format!("--user-data-dir={}", profile.0.display()),
             // A phone set to Chinese, as the residents' phones are.
             "--lang=zh-CN",
@@ -64,10 +71,10 @@ impl Chromium {
         )
         .unwrap();
         // A desktop Chromium window is never narrower than 500 px, so the phone's screen is
-        // emulated: 412 × 915 CSS pixels, a mobile viewport with touch.
+        // emulated: 412 × 915 CSS pixels (or the size asked for), a mobile viewport with touch.
         caps.add_experimental_option(
             "mobileEmulation",
-            serde_json::json!({"deviceMetrics": phone_metrics(PHONE_HEIGHT)}),
+            serde_json::json!({"deviceMetrics": phone_metrics(width, height)}),
         )
         .unwrap();
         let driver = WebDriver::new(server.as_str(), caps)
@@ -96,13 +103,13 @@ impl Chromium {
 }
 
 /// The emulated phone screen, as chromedriver's `mobileEmulation.deviceMetrics`.
-fn phone_metrics(height: u32) -> serde_json::Value {
-    serde_json::json!({"width": PHONE_WIDTH, "height": height, "pixelRatio": 1.0, "mobile": true, "touch": true})
+fn phone_metrics(width: u32, height: u32) -> serde_json::Value {
+    serde_json::json!({"width": width, "height": height, "pixelRatio": 1.0, "mobile": true, "touch": true})
 }
 
 /// The same screen as the parameters of CDP `Emulation.setDeviceMetricsOverride`.
-fn cdp_metrics(height: u32) -> serde_json::Value {
-    serde_json::json!({"width": PHONE_WIDTH, "height": height, "deviceScaleFactor": 1.0, "mobile": true})
+fn cdp_metrics(width: i64, height: i64) -> serde_json::Value {
+    serde_json::json!({"width": width, "height": height, "deviceScaleFactor": 1.0, "mobile": true})
 }
 
 /// A Chrome DevTools Protocol command, sent through chromedriver's `goog/cdp/execute`.
@@ -150,25 +157,31 @@ pub async fn shot(d: &WebDriver, name: &str) -> WebDriverResult<PathBuf> {
     d.screenshot(&first).await?;
 
     // The whole page: a phone screen as tall as the page, then the phone again.
+    let (width, height) = (
+        js_i64(d, "return window.innerWidth").await?,
+        js_i64(d, "return window.innerHeight").await?,
+    );
     let full = js_i64(d, "return Math.ceil(document.documentElement.scrollHeight)").await?;
-    let tall = (full.max(i64::from(PHONE_HEIGHT)) as u32).min(12_000);
+    let tall = full.max(height).min(12_000);
     d.handle()
-        .cmd(Cdp("Emulation.setDeviceMetricsOverride", cdp_metrics(tall)))
+        .cmd(Cdp(
+            "Emulation.setDeviceMetricsOverride",
+            cdp_metrics(width, tall),
+        ))
         .await?;
     d.screenshot(&Path::new(SHOTS).join(format!("{name}-full.png")))
         .await?;
     d.handle()
         .cmd(Cdp(
             "Emulation.setDeviceMetricsOverride",
-            cdp_metrics(PHONE_HEIGHT),
+            cdp_metrics(width, height),
         ))
         .await?;
 
     let inner_width = js_i64(d, "return window.innerWidth").await?;
-    assert_eq!(
-        inner_width,
-        i64::from(PHONE_WIDTH),
-        "{name}: the page is seen on a phone-wide screen"
+    assert!(
+        inner_width <= i64::from(PHONE_WIDTH) && inner_width == width,
+        "{name}: the page is seen on a phone-wide screen ({inner_width}px)"
     );
     let scroll_width = js_i64(d, "return document.documentElement.scrollWidth").await?;
     let client_width = js_i64(d, "return document.documentElement.clientWidth").await?;
