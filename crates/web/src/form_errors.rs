@@ -77,6 +77,13 @@ impl FormErrors {
         self
     }
 
+    /// These errors if `sent` (the form was the one refused), else none: for a page with
+    /// many forms that share field names (one `reason` per mark), so the message stands
+    /// under the form that was sent only.
+    pub fn if_sent(&self, sent: bool) -> &FormErrors {
+        if sent { self } else { &NONE }
+    }
+
     pub fn summary(&self) -> &[String] {
         &self.summary
     }

@@ -322,6 +322,8 @@ struct MonthPage {
     errors: FormErrors,
     /// The unit whose sheet was just submitted, for the confirmation line.
     saved: Option<String>,
+    /// The closing reason typed, when closing was refused.
+    reason: String,
 }
 
 impl MonthPage {
@@ -360,6 +362,7 @@ async fn month(
         saved: saved_name(&m, q.saved),
         v: m,
         errors: FormErrors::default(),
+        reason: String::new(),
     }
     .into_response())
 }
@@ -402,7 +405,14 @@ async fn close(
     let actor = ctx.actor()?;
     match state
         .store
-        .close_month(actor, id, &CloseInput { reason: f.reason }, ctx.lang)
+        .close_month(
+            actor,
+            id,
+            &CloseInput {
+                reason: f.reason.clone(),
+            },
+            ctx.lang,
+        )
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/rating/months/{id}")).into_response()),
@@ -417,6 +427,7 @@ async fn close(
                     v: m,
                     errors: FormErrors::new(&e, ctx.lang),
                     saved: None,
+                    reason: f.reason,
                 },
             )
                 .into_response())
@@ -653,6 +664,32 @@ struct UnitPage {
     c: Chrome,
     d: UnitDetail,
     errors: FormErrors,
+    /// The form refused: `("appeal", mark id)` or `("decide", appeal id)`, with the reason
+    /// it carried, so its message and text come back in that form only.
+    refused: Refused,
+}
+
+#[derive(Default)]
+struct Refused {
+    form: &'static str,
+    id: i64,
+    reason: String,
+}
+
+impl UnitPage {
+    fn errors_of(&self, form: &str, id: &i64) -> &FormErrors {
+        self.errors
+            .if_sent(self.refused.form == form && self.refused.id == *id)
+    }
+
+    /// What was typed in the `reason` of that form, if it was the one refused.
+    fn reason_of(&self, form: &str, id: &i64) -> &str {
+        if self.refused.form == form && self.refused.id == *id {
+            &self.refused.reason
+        } else {
+            ""
+        }
+    }
 }
 
 async fn unit_page(
@@ -661,6 +698,7 @@ async fn unit_page(
     id: i64,
     unit: i64,
     errors: FormErrors,
+    refused: Refused,
 ) -> Result<UnitPage, crate::error::WebError> {
     let d = state
         .store
@@ -672,13 +710,21 @@ async fn unit_page(
         c: chrome,
         d,
         errors,
+        refused,
     })
 }
 
 async fn unit(state: State, ctx: Ctx, Ids((id, unit)): Ids<(i64, i64)>) -> PageResult {
-    Ok(unit_page(&state, &ctx, id, unit, FormErrors::default())
-        .await?
-        .into_response())
+    Ok(unit_page(
+        &state,
+        &ctx,
+        id,
+        unit,
+        FormErrors::default(),
+        Refused::default(),
+    )
+    .await?
+    .into_response())
 }
 
 #[derive(Deserialize)]
@@ -703,11 +749,14 @@ async fn appeal(
             linli_domain::Invalid::NotANumber,
         ))
     })?;
+    let mark_id = f.mark_id.trim().parse::<i64>();
+    let refused = Refused {
+        form: "appeal",
+        id: mark_id.as_ref().map_or(0, |m| *m),
+        reason: f.reason.clone(),
+    };
     let r = async {
-        let mark_id = f
-            .mark_id
-            .trim()
-            .parse::<i64>()
+        let mark_id = mark_id
             .map_err(|_| ServiceError::invalid("mark_id", linli_domain::Invalid::NotANumber))?;
         state
             .store
@@ -723,7 +772,7 @@ async fn appeal(
             .await
     }
     .await;
-    unit_after(&state, &ctx, id, unit, r).await
+    unit_after(&state, &ctx, id, unit, r, refused).await
 }
 
 #[derive(Deserialize)]
@@ -752,6 +801,11 @@ async fn decide(
     };
     let month: i64 = f.month_id.trim().parse().map_err(|_| bad("month_id"))?;
     let unit: i64 = f.unit_id.trim().parse().map_err(|_| bad("unit_id"))?;
+    let refused = Refused {
+        form: "decide",
+        id,
+        reason: f.reason.clone(),
+    };
     let r = state
         .store
         .decide_appeal(
@@ -764,7 +818,7 @@ async fn decide(
             ctx.lang,
         )
         .await;
-    unit_after(&state, &ctx, month, unit, r).await
+    unit_after(&state, &ctx, month, unit, r, refused).await
 }
 
 async fn unit_after<T>(
@@ -773,12 +827,21 @@ async fn unit_after<T>(
     month: i64,
     unit: i64,
     r: Result<T, ServiceError>,
+    refused: Refused,
 ) -> PageResult {
     match r {
         Ok(_) => Ok(Redirect::to(&format!("/rating/months/{month}/units/{unit}")).into_response()),
         Err(e @ ServiceError::Invalid(_)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            unit_page(state, ctx, month, unit, FormErrors::new(&e, ctx.lang)).await?,
+            unit_page(
+                state,
+                ctx,
+                month,
+                unit,
+                FormErrors::new(&e, ctx.lang),
+                refused,
+            )
+            .await?,
         )
             .into_response()),
         Err(e) => Err(e.into()),

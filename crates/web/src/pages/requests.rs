@@ -361,9 +361,17 @@ struct ShowPage {
     c: Chrome,
     r: RequestView,
     errors: FormErrors,
+    /// The step whose form was refused ("" for none or the photo form): several forms have a
+    /// `note`, and its error belongs under the one that was sent.
+    refused: String,
 }
 
 impl ShowPage {
+    /// The errors to show in the form of `step`: none unless that form was the one refused.
+    fn errors_of(&self, step: &str) -> &FormErrors {
+        self.errors.if_sent(self.refused == step)
+    }
+
     fn may(&self, step: RequestStep) -> bool {
         self.r.can.iter().any(|b| b.step == step)
     }
@@ -406,11 +414,13 @@ async fn show(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
         c,
         r,
         errors: FormErrors::default(),
+        refused: String::new(),
     }
     .into_response())
 }
 
-async fn reshow(state: &AppState, ctx: &Ctx, id: i64, err: ServiceError) -> PageResult {
+/// The request page again with the errors of its form for `step` ("" for the photo form).
+async fn reshow(state: &AppState, ctx: &Ctx, id: i64, step: &str, err: ServiceError) -> PageResult {
     if !matches!(err, ServiceError::Invalid(_) | ServiceError::Stale { .. }) {
         return Err(err.into());
     }
@@ -419,10 +429,17 @@ async fn reshow(state: &AppState, ctx: &Ctx, id: i64, err: ServiceError) -> Page
         .service_request(ctx.actor()?, id, ctx.lang)
         .await?;
     let (t, c) = chrome(ctx);
-    let errors = FormErrors::new(&err, ctx.lang);
+    // A file the store refuses is the photo the form sends.
+    let errors = FormErrors::new(&err, ctx.lang).renamed("file", "photos");
     Ok((
         StatusCode::UNPROCESSABLE_ENTITY,
-        ShowPage { t, c, r, errors },
+        ShowPage {
+            t,
+            c,
+            r,
+            errors,
+            refused: step.to_string(),
+        },
     )
         .into_response())
 }
@@ -449,6 +466,7 @@ async fn step(
     Ids(id): Ids<i64>,
     CsrfForm(f): CsrfForm<StepForm>,
 ) -> PageResult {
+    let step = f.step.trim().to_string();
     let input = StepInput {
         step: f.step,
         version: f.version.trim().parse().ok(),
@@ -463,7 +481,7 @@ async fn step(
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
-        Err(e) => reshow(&state, &ctx, id, e).await,
+        Err(e) => reshow(&state, &ctx, id, &step, e).await,
     }
 }
 
@@ -473,6 +491,7 @@ async fn add_photo(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipar
             &state,
             &ctx,
             id,
+            "",
             ServiceError::invalid("photos", linli_domain::Invalid::Required),
         )
         .await;
@@ -483,7 +502,7 @@ async fn add_photo(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipar
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/requests/{id}#photos")).into_response()),
-        Err(e) => reshow(&state, &ctx, id, e).await,
+        Err(e) => reshow(&state, &ctx, id, "", e).await,
     }
 }
 

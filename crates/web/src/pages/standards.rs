@@ -113,7 +113,10 @@ async fn save_scheme(
     {
         Ok(_) => Ok(Redirect::to(&format!("/regions/{id}/standards")).into_response()),
         Err(e) => {
-            let errors = refused(&ctx, e)?;
+            // The rating scheme's errors name its parts; the form has one box for it.
+            let errors = ["scheme", "weights", "bands", "vetoes", "survey"]
+                .into_iter()
+                .fold(refused(&ctx, e)?, |e, part| e.renamed(part, "rating"));
             let v = state.store.standard_scheme(actor, id, ctx.lang).await?;
             let (t, c) = chrome(&ctx);
             Ok((
@@ -303,7 +306,8 @@ async fn evidence(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/assessments/{id}#evidence")).into_response()),
         Err(e) => {
-            let errors = refused(&ctx, e)?;
+            // An unknown standard is an error in the assessment's `marks`; here it is picked.
+            let errors = refused(&ctx, e)?.renamed("marks", "standard");
             let v = state.store.assessment(actor, id, ctx.lang).await?;
             let (t, c) = chrome(&ctx);
             Ok((
