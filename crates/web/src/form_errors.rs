@@ -47,6 +47,15 @@ impl FormErrors {
         }
     }
 
+    /// One sentence about one field, in the summary and under its input alike (a file that
+    /// cannot be read has no shorter form of its message).
+    pub fn about(field: &str, text: String) -> FormErrors {
+        FormErrors {
+            summary: vec![text.clone()],
+            fields: vec![(field.to_string(), text)],
+        }
+    }
+
     /// Whether the page shows the errors of this one submission, or must be an error page:
     /// a refusal of who asks, or something missing or broken, is not fixed by retyping.
     pub fn reshows(err: &ServiceError) -> bool {

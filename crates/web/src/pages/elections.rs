@@ -247,6 +247,7 @@ async fn nominate(
     CsrfForm(f): CsrfForm<NominateForm>,
 ) -> PageResult {
     let actor = ctx.actor()?;
+    let by_self = f.nominated_by == Nomination::SelfNominated.as_str();
     let r = async {
         let account_id = match f.account_id.trim() {
             "" => None,
@@ -264,6 +265,11 @@ async fn nominate(
         state.store.nominate(actor, id, &input).await
     }
     .await;
+    if let (true, Err(e @ ServiceError::Invalid(_))) = (by_self, &r) {
+        // Standing oneself has its own statement box on the page.
+        let errors = FormErrors::new(e, ctx.lang).renamed("statement", "self_statement");
+        return election_page(&state, &ctx, id, errors, None).await;
+    }
     or_refused(
         &state,
         &ctx,

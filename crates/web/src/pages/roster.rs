@@ -117,7 +117,7 @@ async fn upload(
 const ROSTER_MB: u32 = (MAX_FILE_BYTES >> 20) as u32;
 
 fn file_errors(ctx: &Ctx, e: &FileError) -> FormErrors {
-    FormErrors::messages([e.message(ctx.lang)])
+    FormErrors::about("file", e.message(ctx.lang))
 }
 
 fn refused(
