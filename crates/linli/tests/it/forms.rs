@@ -381,6 +381,39 @@ both_backends! {
         assert!(html.contains(r#"<small id="current_password-error" class="field-error">"#), "{html}");
         assert!(!html.contains(r#"<small id="password-error""#), "{html}");
     }
+
+    async fn forms_of_plans_shifts_and_notifications_show_the_message_at_the_field(app) {
+        let c = app.persona_place("committee");
+
+        // A plan item whose quantity is not a number: the message under the quantity.
+        let b = app.browser_login("worker").await;
+        let plan = format!("/compounds/{c}/plan");
+        let (s, html, _) = b.submit(&plan, &plan, &[("problems", "照明不足"), ("responsible", "社区书记")]).await;
+        assert_eq!(s, 303, "{html}");
+        let (s, html, _) = b.submit(&plan, &format!("{plan}/items"), &[("kind", "lighting"), ("description", "路灯"), ("quantity", "很多")]).await;
+        assert_eq!(s, 422, "{html}");
+        assert!(html.contains(r#"<input id="quantity" name="quantity" inputmode="numeric" aria-invalid="true" aria-describedby="quantity-error">"#), "{html}");
+        assert!(html.contains(r#"<small id="quantity-error" class="field-error">不是数字</small>"#), "{html}");
+        assert!(!html.contains(r#"<small id="description-error""#), "{html}");
+
+        // A volunteer shift of "many" people: the message under the capacity.
+        let committee = app.token("committee").await;
+        let (_, list) = app.api(&committee, Method::GET, &format!("/compounds/{c}/volunteer-stations"), None).await;
+        let station = list["stations"][0]["id"].as_i64().expect("the demo station");
+        let b = app.browser_login("committee").await;
+        let page = format!("/volunteer-stations/{station}");
+        let (s, html, _) = b.submit(&page, &format!("{page}/shifts"), &[("month", ""), ("weekday", "1"), ("start", "08:00"), ("end", "09:00"), ("capacity", "很多")]).await;
+        assert_eq!(s, 422, "{html}");
+        assert!(html.contains(r#"name="capacity" inputmode="numeric" required value="2" aria-invalid="true" aria-describedby="capacity-error">"#), "{html}");
+        assert!(html.contains(r#"<small id="capacity-error" class="field-error">不是数字</small>"#), "{html}");
+
+        // Notices by email without a usable address: the message under the address, as typed.
+        let b = app.browser_login("owner").await;
+        let (s, html, _) = b.submit("/account/notifications", "/account/notifications", &[("channel", "email"), ("email", "sun at example"), ("lang", "zh-CN")]).await;
+        assert_eq!(s, 422, "{html}");
+        assert!(html.contains(r#"value="sun at example" autocomplete="email" aria-invalid="true" aria-describedby="email-error">"#), "{html}");
+        assert!(html.contains(r#"<small id="email-error" class="field-error">"#), "{html}");
+    }
 }
 
 /// A photo of a signed form, different in every test run's database (its bytes are its name
