@@ -389,9 +389,9 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("was_split", "已拆分", "Split"),
     ("merged_into", "已合并到", "Merged into"),
     (
-        "other_person_id",
-        "要合并的人员编号",
-        "Number of the person to merge",
+        "merge_whom",
+        "要合并进来的人员",
+        "Person to merge into this one",
     ),
 ];
 

@@ -414,6 +414,42 @@ both_backends! {
         assert!(html.contains(r#"value="sun at example" autocomplete="email" aria-invalid="true" aria-describedby="email-error">"#), "{html}");
         assert!(html.contains(r#"<small id="email-error" class="field-error">"#), "{html}");
     }
+
+    async fn the_person_to_merge_is_picked_by_name_from_the_same_compound(app) {
+        let c = app.persona_place("committee");
+        let owners = app.sql_pairs(&format!("SELECT o.person_id, o.household_id FROM ownership o JOIN household h ON h.id = o.household_id WHERE h.compound_id = {c} ORDER BY o.person_id, o.household_id")).await;
+        let (kept, kept_flat) = owners[0];
+        let (other, _) = *owners.iter().find(|(p, h)| *p != kept && *h != kept_flat && !owners.contains(&(kept, *h))).expect("another owner");
+        let elsewhere = app.sql_i64(&format!("SELECT MIN(o.person_id) FROM ownership o JOIN household h ON h.id = o.household_id WHERE h.compound_id <> {c}")).await;
+        let committee = app.token("committee").await;
+        let (_, o) = app.api(&committee, Method::GET, &format!("/people/{other}"), None).await;
+        let other_name = o["name"].as_str().unwrap().to_string();
+
+        // The form lists the compound's people by name, never asks for a number.
+        let b = app.browser_login("committee").await;
+        let page = format!("/people/{kept}");
+        let (s, html) = b.get(&page).await;
+        assert_eq!(s, 200, "{html}");
+        assert!(html.contains(r#"<select id="other_id" name="other_id" required><option value="">—</option>"#), "{html}");
+        assert!(html.contains(&format!(r#"<option value="{other}">{other_name} · "#)), "{html}");
+        assert!(!html.contains(&format!(r#"<option value="{kept}">"#)), "not the person itself: {html}");
+        assert!(!html.contains(&format!(r#"<option value="{elsewhere}">"#)), "not another compound's: {html}");
+        assert!(!html.contains(r#"inputmode="numeric" required"#), "{html}");
+
+        // Nobody picked: the page again, the message at the list.
+        let (s, html, _) = b.submit(&page, &format!("{page}/merge"), &[("other_id", "")]).await;
+        assert_eq!(s, 422, "{html}");
+        assert!(html.contains(r#"<select id="other_id" name="other_id" required aria-invalid="true" aria-describedby="other_id-error">"#), "{html}");
+        assert!(html.contains(r#"<small id="other_id-error" class="field-error">"#), "{html}");
+
+        // The one picked is merged.
+        let (s, _, to) = b.submit(&page, &format!("{page}/merge"), &[("other_id", &other.to_string())]).await;
+        assert_eq!(s, 303);
+        assert_eq!(to.as_deref(), Some(page.as_str()));
+        assert_eq!(app.sql_i64(&format!("SELECT merged_into FROM person WHERE id = {other}")).await, kept);
+        let (_, html) = b.get(&page).await;
+        assert!(!html.contains(&format!(r#"<option value="{other}">"#)), "a merged record is offered no more: {html}");
+    }
 }
 
 /// A photo of a signed form, different in every test run's database (its bytes are its name

@@ -10,6 +10,7 @@
 //! Only someone who may manage the people of every household either person is linked to
 //! may merge or split them: a committee member of that compound, or above.
 
+use super::PersonPick;
 use crate::accounts::Actor;
 use crate::audit::GLOBAL_CHAIN;
 use crate::entity::{account, compound, household, ownership, person, person_merge, residency};
@@ -72,6 +73,9 @@ pub struct PersonView {
     pub merges: Vec<MergeView>,
     /// Records of the same name linked to flats the actor manages: candidates to merge.
     pub same_name: Vec<PersonRef>,
+    /// Everyone else linked to a flat of this person's compounds, by name: whom the merge
+    /// form offers (a duplicate may be spelt differently, so not only the same name).
+    pub merge_choices: Vec<PersonPick>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -152,7 +156,7 @@ impl Store {
     }
 
     /// Labels of households: "纹江花园 1栋 1单元 501".
-    async fn flat_labels(
+    pub(super) async fn flat_labels(
         &self,
         households: &[household::Model],
     ) -> ServiceResult<HashMap<i64, String>> {
@@ -253,10 +257,13 @@ impl Store {
                 split: m.split_at.is_some(),
             })
             .collect();
-        let same_name = if p.merged_into.is_none() {
-            self.same_name(actor, &p, &compounds).await?
+        let (same_name, merge_choices) = if p.merged_into.is_none() {
+            (
+                self.same_name(actor, &p, &compounds).await?,
+                self.people_of_compounds(&compounds, id).await?,
+            )
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
         Ok(PersonView {
             id,
@@ -268,6 +275,7 @@ impl Store {
             flats,
             merges,
             same_name,
+            merge_choices,
         })
     }
 

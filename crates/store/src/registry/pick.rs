@@ -1,8 +1,8 @@
-//! The people a form offers to pick by name (a scorer, a candidate's account), so no form asks
-//! for a login name or an account number.
+//! The people a form offers to pick by name (a scorer, a candidate's account, a record to
+//! merge), so no form asks for a login name, an account number or a person number.
 
 use crate::Store;
-use crate::entity::{account, compound, role_grant};
+use crate::entity::{account, compound, household, ownership, person, residency, role_grant};
 use crate::error::ServiceResult;
 use crate::paths;
 use linli_domain::Lang;
@@ -19,7 +19,84 @@ pub struct PersonChoice {
     pub label: String,
 }
 
+/// A person record a form lists, by name and flats.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PersonPick {
+    pub person_id: i64,
+    /// "王芳 · 纹江花园 1栋 1单元 301".
+    pub label: String,
+}
+
 impl Store {
+    /// The live person records (not merged away) owning or living in a flat of `compounds`,
+    /// other than `except`, sorted by name, each labelled with their flats there. The caller
+    /// checks who may see the list.
+    pub(crate) async fn people_of_compounds(
+        &self,
+        compounds: &[i64],
+        except: i64,
+    ) -> ServiceResult<Vec<PersonPick>> {
+        if compounds.is_empty() {
+            return Ok(Vec::new());
+        }
+        let households = household::Entity::find()
+            .filter(household::Column::CompoundId.is_in(compounds.to_vec()))
+            .all(self.read())
+            .await?;
+        let ids: Vec<i64> = households.iter().map(|h| h.id).collect();
+        let mut links: Vec<(i64, i64)> = ownership::Entity::find()
+            .select_only()
+            .column(ownership::Column::PersonId)
+            .column(ownership::Column::HouseholdId)
+            .filter(ownership::Column::HouseholdId.is_in(ids.clone()))
+            .into_tuple()
+            .all(self.read())
+            .await?;
+        links.extend(
+            residency::Entity::find()
+                .select_only()
+                .column(residency::Column::PersonId)
+                .column(residency::Column::HouseholdId)
+                .filter(residency::Column::HouseholdId.is_in(ids))
+                .filter(residency::Column::MovedOut.is_null())
+                .into_tuple::<(i64, i64)>()
+                .all(self.read())
+                .await?,
+        );
+        let mut flats: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+        for (person_id, household_id) in links {
+            let of = flats.entry(person_id).or_default();
+            if !of.contains(&household_id) {
+                of.push(household_id);
+            }
+        }
+        flats.remove(&except);
+        let labels = self.flat_labels(&households).await?;
+        let people = person::Entity::find()
+            .filter(person::Column::Id.is_in(flats.keys().copied()))
+            .filter(person::Column::MergedInto.is_null())
+            .all(self.read())
+            .await?;
+        let mut out: Vec<PersonPick> = people
+            .into_iter()
+            .map(|p| {
+                let mut homes: Vec<&str> = flats
+                    .get(&p.id)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|h| labels.get(h).map(String::as_str))
+                    .collect();
+                homes.sort_unstable();
+                PersonPick {
+                    person_id: p.id,
+                    label: format!("{} · {}", p.name, homes.join("、")),
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| a.label.cmp(&b.label).then(a.person_id.cmp(&b.person_id)));
+        Ok(out)
+    }
+
     /// The enabled accounts holding a role in the compound or below it (committee, heads,
     /// owners, the property's staff) or at its community (the community's workers), sorted
     /// by name, each with its first role. The caller checks who may see the list.

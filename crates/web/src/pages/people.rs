@@ -11,7 +11,9 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use linli_store::registry::{MoveOutInput, OwnerInput, ResidentInput, VoterInput};
+use linli_domain::Invalid;
+use linli_store::ServiceError;
+use linli_store::registry::{MergeInput, MoveOutInput, OwnerInput, ResidentInput, VoterInput};
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -44,23 +46,58 @@ struct PersonPage {
     t: T,
     c: super::Chrome,
     v: linli_store::registry::PersonView,
+    errors: FormErrors,
 }
 
 /// A person's page: their flats, other records of the same name, merges.
 async fn person_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let v = state.store.person(ctx.actor()?, id).await?;
     let (t, c) = chrome(&ctx);
-    Ok(PersonPage { t, c, v }.into_response())
+    Ok(PersonPage {
+        t,
+        c,
+        v,
+        errors: FormErrors::default(),
+    }
+    .into_response())
+}
+
+/// The merge form: the other record picked from the people of the same compounds (or the
+/// button beside a record of the same name), sent as its number.
+#[derive(Deserialize)]
+struct MergeForm {
+    #[serde(default)]
+    other_id: String,
 }
 
 async fn merge(
     state: State,
     ctx: Ctx,
     Ids(id): Ids<i64>,
-    CsrfForm(f): CsrfForm<linli_store::registry::MergeInput>,
+    CsrfForm(f): CsrfForm<MergeForm>,
 ) -> PageResult {
-    state.store.merge_people(ctx.actor()?, id, &f).await?;
-    Ok(Redirect::to(&format!("/people/{id}")).into_response())
+    let actor = ctx.actor()?;
+    let r = match f.other_id.trim() {
+        "" => Err(ServiceError::invalid("other_id", Invalid::Required)),
+        other => match other.parse() {
+            Ok(other_id) => state
+                .store
+                .merge_people(actor, id, &MergeInput { other_id })
+                .await
+                .map(|_| ()),
+            Err(_) => Err(ServiceError::invalid("other_id", Invalid::NotANumber)),
+        },
+    };
+    match r {
+        Ok(()) => Ok(Redirect::to(&format!("/people/{id}")).into_response()),
+        Err(e) if FormErrors::reshows(&e) => {
+            let v = state.store.person(actor, id).await?;
+            let (t, c) = chrome(&ctx);
+            let errors = FormErrors::new(&e, ctx.lang);
+            Ok((FormErrors::status(&e), PersonPage { t, c, v, errors }).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn split(
