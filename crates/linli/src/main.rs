@@ -480,8 +480,8 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{}", e.message(Lang::Zh)))?;
             std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-            let csv = linli_store::sheet::csv_table(&d.headers, &d.rows)
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let csv =
+                linli_sheet::csv_table(&d.headers, &d.rows).map_err(|e| anyhow::anyhow!("{e}"))?;
             std::fs::write(out.join("compounds.csv"), csv).context("writing compounds.csv")?;
             std::fs::write(
                 out.join("compounds.schema.json"),

@@ -33,7 +33,6 @@ pub mod reads;
 pub mod registry;
 pub mod requests;
 pub mod roster;
-pub mod sheet;
 pub mod standards;
 pub mod tokens;
 pub mod volunteers;

@@ -13,14 +13,15 @@
 //! Owners become people once per person ([`super::people`]); a person already in the
 //! registry with the same name and phone (or ID tail) is that person, not a new one.
 
-use super::people::{Identities, Person, identify};
+use super::Laps;
 use super::plan::{Action, Snapshot, diff};
-use super::{Laps, Progress, RosterRow};
 use crate::audit::{self, Change};
 use crate::bulk::{Bulk, Ty};
 use crate::entity::{household, person, roster_import};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Backend, Store};
+use linli_sheet::roster::people::{Identities, Person, identify};
+use linli_sheet::roster::{Progress, RosterRow};
 use sea_orm::sea_query::{ArrayType, Expr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter,
