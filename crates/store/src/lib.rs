@@ -14,7 +14,6 @@ pub mod bulk;
 pub mod clock;
 pub mod db;
 pub mod delivery;
-pub mod demo;
 pub mod elevators;
 pub mod entity;
 pub mod error;

@@ -116,7 +116,7 @@ const PERSON_COLUMNS: &[(&str, Ty)] = &[
 ];
 
 /// A household row as the bulk writer sends it (the roster import and the demo alike).
-pub(crate) const HOUSEHOLD_COLUMNS: &[(&str, Ty)] = &[
+pub const HOUSEHOLD_COLUMNS: &[(&str, Ty)] = &[
     ("id", Ty::BigInt),
     ("unit_id", Ty::BigInt),
     ("building_id", Ty::BigInt),
