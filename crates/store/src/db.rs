@@ -295,6 +295,8 @@ impl Store {
         Ok(self)
     }
 
+    /// The primary's connection, for a read that must see the latest writes (or a write
+    /// outside [`Store::begin_write`]).
     pub fn write(&self) -> &DatabaseConnection {
         &self.write
     }

@@ -177,6 +177,7 @@ pub(crate) fn internal(msg: String) -> ServiceError {
     ServiceError::Internal(anyhow::anyhow!(msg))
 }
 
+/// The deadline a category sets for its requests, as stored.
 pub fn deadline_of(c: &request_category::Model) -> ServiceResult<Deadline> {
     Deadline::from_parts(&c.deadline_unit, c.deadline_amount).map_err(|_| {
         internal(format!(

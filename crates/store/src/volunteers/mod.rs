@@ -47,6 +47,7 @@ pub(crate) fn may_take_turns(actor: &Actor, path: &Path) -> bool {
         })
 }
 
+/// The status of a volunteer signup still in force (`WITHDRAWN` once given up).
 pub const ACTIVE: &str = "active";
 pub(crate) const WITHDRAWN: &str = "withdrawn";
 
@@ -203,6 +204,7 @@ pub(crate) fn month_or_now(month: &str, now: i64) -> ServiceResult<Month> {
     Ok(Month::parse(month).map_err(|e| FieldError::new("month", e))?)
 }
 
+/// The month after `m`.
 pub fn next_month(m: Month) -> Month {
     let (y, mo) = if m.month() == 12 {
         (m.year() + 1, 1)
