@@ -10,7 +10,7 @@
 //! preview was to create that another import created meanwhile refuses the confirmation,
 //! naming the room, instead of overwriting what the other one wrote.
 //!
-//! Owners become people once per person ([`super::people`]); a person already in the
+//! Owners become people once per person ([`linli_sheet::roster::people`]); a person already in the
 //! registry with the same name and phone (or ID tail) is that person, not a new one.
 
 use super::Laps;
