@@ -678,8 +678,8 @@ async fn decide(
         .close_voting(&s.now_as(group), p.id, true, ZH)
         .await
         .step("close the unit's vote")?;
-    if closed.stage != "passed" {
-        anyhow::bail!("demo: the vote of {name} did not pass ({})", closed.stage);
+    if closed.stage != linli_domain::decision::ProposalStage::Passed {
+        anyhow::bail!("demo: the vote of {name} did not pass ({:?})", closed.stage);
     }
     Ok(p.id)
 }

@@ -7,7 +7,7 @@
 
 use crate::DEMO_PASSWORD;
 use linli_domain::authz::Role;
-use linli_domain::requests::{Channel, Day, Deadline, RequestStatus, Route};
+use linli_domain::requests::{Channel, Day, Deadline, RequestStatus, RequestStep};
 use linli_store::audit::{self, Change, GLOBAL_CHAIN};
 use linli_store::entity::{
     account, building, compound, grid, grid_household, grid_member, household, region,
@@ -208,7 +208,7 @@ pub(crate) async fn seed_demo_requests(store: &Store) -> anyhow::Result<usize> {
         for i in 0..count {
             let cat = &categories[rng.below(categories.len() as i64) as usize];
             let deadline = deadline_of(cat)?;
-            let route = Route::parse(&cat.route).unwrap_or(Route::Committee);
+            let route = cat.route;
             let created = t - rng.below(180 * DAY) - 600;
             let mine = owner.is_some() && i % 15 == 0;
             let h = match (mine, owner_home) {
@@ -312,9 +312,9 @@ pub(crate) async fn seed_demo_requests(store: &Store) -> anyhow::Result<usize> {
                     "住户".into()
                 }),
                 contact_phone: Set(String::new()),
-                channel: Set(channel.as_str().into()),
-                status: Set(reached.as_str().into()),
-                route: Set(route.as_str().into()),
+                channel: Set(channel),
+                status: Set(reached),
+                route: Set(route),
                 assignee_id: Set(assignee),
                 public: Set(h.is_none()),
                 created_at: Set(created),
@@ -348,7 +348,7 @@ pub(crate) async fn seed_demo_requests(store: &Store) -> anyhow::Result<usize> {
                 id,
                 None,
                 RequestStatus::Reported,
-                "report",
+                RequestStep::Report,
                 Some(reporter),
                 name(reporter),
                 None,
@@ -359,7 +359,7 @@ pub(crate) async fn seed_demo_requests(store: &Store) -> anyhow::Result<usize> {
                     id,
                     Some(RequestStatus::Reported),
                     RequestStatus::Dispatched,
-                    "dispatch",
+                    RequestStep::Dispatch,
                     None,
                     route.label(linli_domain::Lang::Zh),
                     assignee,
@@ -371,7 +371,7 @@ pub(crate) async fn seed_demo_requests(store: &Store) -> anyhow::Result<usize> {
                     id,
                     Some(RequestStatus::Dispatched),
                     RequestStatus::Escalated,
-                    "escalate",
+                    RequestStep::Escalate,
                     None,
                     "系统 / system",
                     assignee,
@@ -383,7 +383,7 @@ pub(crate) async fn seed_demo_requests(store: &Store) -> anyhow::Result<usize> {
                     id,
                     Some(RequestStatus::Dispatched),
                     RequestStatus::InProgress,
-                    "take",
+                    RequestStep::Take,
                     Some(worker),
                     "网格员",
                     assignee,
@@ -395,7 +395,7 @@ pub(crate) async fn seed_demo_requests(store: &Store) -> anyhow::Result<usize> {
                     id,
                     Some(RequestStatus::InProgress),
                     RequestStatus::Resolved,
-                    "resolve",
+                    RequestStep::Resolve,
                     Some(worker),
                     "网格员",
                     assignee,
@@ -404,9 +404,9 @@ pub(crate) async fn seed_demo_requests(store: &Store) -> anyhow::Result<usize> {
             }
             if let Some(at) = closed_at {
                 let (step, who) = if rated {
-                    ("confirm", Some(reporter))
+                    (RequestStep::Confirm, Some(reporter))
                 } else {
-                    ("auto_close", None)
+                    (RequestStep::AutoClose, None)
                 };
                 events.push(event(
                     id,

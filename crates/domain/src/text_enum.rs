@@ -4,8 +4,11 @@
 //! The macro writes what every such type needs from that one list: serde (the API's JSON),
 //! the OpenAPI schema (with the `openapi` feature), `as_str` (the database column), `parse`
 //! (forms, imports, stored rows) and `ALL` (choices on a form), so the text of a variant cannot
-//! differ between the column, the JSON and the form. Labels stay hand-written beside the type,
-//! because they are prose in two languages.
+//! differ between the column, the JSON and the form. With the `db` feature (which the store
+//! turns on) each is also a text column type for SeaORM, so an entity's field and the views
+//! built from it carry the enum itself: a stored text the enum does not know fails the read
+//! instead of flowing on as a string. Labels stay hand-written beside the type, because they
+//! are prose in two languages.
 
 /// Declares an enum whose variants are written as the given texts; see the module docs.
 ///
@@ -37,6 +40,69 @@ macro_rules! text_enum {
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         $vis enum $name {
             $( $(#[$vmeta])* #[serde(rename = $text)] $variant ),+
+        }
+
+        // A text column holding the value: entities and views carry the type, not a string.
+        #[cfg(feature = "db")]
+        impl From<$name> for sea_orm::Value {
+            fn from(v: $name) -> sea_orm::Value {
+                sea_orm::Value::from(v.as_str())
+            }
+        }
+
+        #[cfg(feature = "db")]
+        impl sea_orm::TryGetable for $name {
+            fn try_get_by<I: sea_orm::ColIdx>(
+                res: &sea_orm::QueryResult,
+                index: I,
+            ) -> Result<Self, sea_orm::TryGetError> {
+                let s = <String as sea_orm::TryGetable>::try_get_by(res, index)?;
+                $name::parse(&s).map_err(|_| {
+                    sea_orm::TryGetError::DbErr(sea_orm::DbErr::Type(format!(
+                        "{} is not a {}", s, stringify!($name)
+                    )))
+                })
+            }
+        }
+
+        #[cfg(feature = "db")]
+        impl sea_orm::sea_query::ValueType for $name {
+            fn try_from(
+                v: sea_orm::Value,
+            ) -> Result<Self, sea_orm::sea_query::ValueTypeErr> {
+                match v {
+                    sea_orm::Value::String(Some(s)) => {
+                        $name::parse(&s).map_err(|_| sea_orm::sea_query::ValueTypeErr)
+                    }
+                    _ => Err(sea_orm::sea_query::ValueTypeErr),
+                }
+            }
+
+            fn type_name() -> String {
+                stringify!($name).to_string()
+            }
+
+            fn array_type() -> sea_orm::sea_query::ArrayType {
+                <String as sea_orm::sea_query::ValueType>::array_type()
+            }
+
+            fn column_type() -> sea_orm::ColumnType {
+                <String as sea_orm::sea_query::ValueType>::column_type()
+            }
+        }
+
+        #[cfg(feature = "db")]
+        impl sea_orm::sea_query::Nullable for $name {
+            fn null() -> sea_orm::Value {
+                <String as sea_orm::sea_query::Nullable>::null()
+            }
+        }
+
+        #[cfg(feature = "db")]
+        impl sea_orm::IntoActiveValue<$name> for $name {
+            fn into_active_value(self) -> sea_orm::ActiveValue<$name> {
+                sea_orm::ActiveValue::Set(self)
+            }
         }
 
         impl $name {

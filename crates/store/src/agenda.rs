@@ -21,7 +21,6 @@ use crate::{Store, china_date};
 use linli_domain::authz::{Action, permits};
 use linli_domain::decision::VoterKey;
 use linli_domain::place::NodeKind;
-use linli_domain::requests::RequestStatus;
 use linli_domain::{Lang, PageRequest};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -319,7 +318,7 @@ impl Store {
         a.my_requests = mine
             .items
             .into_iter()
-            .filter(|r| is_open(&r.status))
+            .filter(|r| r.status.is_open())
             .collect();
         a.meetings = self.recent_meetings(&p.home_compounds).await?;
         if !p.run.is_empty() {
@@ -774,8 +773,4 @@ impl Store {
         }
         Ok(out)
     }
-}
-
-fn is_open(status: &str) -> bool {
-    RequestStatus::OPEN.iter().any(|s| s.as_str() == status)
 }

@@ -130,6 +130,35 @@ impl ProposalStage {
         }
     }
 
+    /// Not yet put to the vote: the proposal may still change and nobody is counted.
+    pub fn is_before_voting(self) -> bool {
+        matches!(self, ProposalStage::Draft | ProposalStage::Deliberation)
+    }
+
+    /// Residents take part now: they comment and object, and paper ballots are collected
+    /// (deliberation and voting).
+    pub fn is_open_to_residents(self) -> bool {
+        matches!(self, ProposalStage::Deliberation | ProposalStage::Voting)
+    }
+
+    /// The vote carried, whatever was done about it since.
+    pub fn carried(self) -> bool {
+        matches!(
+            self,
+            ProposalStage::Passed | ProposalStage::Acting | ProposalStage::Evaluated
+        )
+    }
+
+    /// What is done about a carried decision is being recorded (before the evaluation).
+    pub fn takes_actions(self) -> bool {
+        matches!(self, ProposalStage::Passed | ProposalStage::Acting)
+    }
+
+    /// Work on the decision has started (and may have been evaluated).
+    pub fn has_actions(self) -> bool {
+        matches!(self, ProposalStage::Acting | ProposalStage::Evaluated)
+    }
+
     /// The vote is closed (whatever came of it afterwards): the electorate and ballots are final.
     pub fn is_decided(self) -> bool {
         matches!(
@@ -151,6 +180,35 @@ impl ProposalStage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_page_questions_partition_the_stages_as_the_steps_do() {
+        use ProposalStage::*;
+        for stage in ProposalStage::ALL {
+            // Before the vote nothing is decided; residents take part only until it closes.
+            assert!(
+                !(stage.is_before_voting() && stage.is_decided()),
+                "{stage:?}"
+            );
+            assert!(
+                !(stage.is_open_to_residents() && stage.is_decided()),
+                "{stage:?}"
+            );
+            // What carried was decided, and only a carried decision is acted on.
+            assert!(!stage.carried() || stage.is_decided(), "{stage:?}");
+            assert!(!stage.takes_actions() || stage.carried(), "{stage:?}");
+            assert!(!stage.has_actions() || stage.carried(), "{stage:?}");
+            // Starting to act is possible exactly where actions are taken before any exist.
+            assert_eq!(
+                stage.next(StageEvent::StartActing).is_ok(),
+                stage.takes_actions() && !stage.has_actions(),
+                "{stage:?}"
+            );
+        }
+        assert!(Draft.is_before_voting() && Deliberation.is_before_voting());
+        assert!(Voting.is_open_to_residents() && !Voting.is_before_voting());
+        assert!(!Failed.carried() && !NoQuorum.carried() && !Withdrawn.carried());
+    }
 
     #[test]
     fn the_count_shows_while_voting_only_to_those_who_run_it() {

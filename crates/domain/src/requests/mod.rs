@@ -15,7 +15,6 @@ pub use status::{Refusal, RequestStatus, RequestStep, Who};
 
 use crate::error::Invalid;
 use crate::lang::Lang;
-use serde::{Deserialize, Serialize};
 
 crate::text_enum! {
     /// Where a request of a category goes when it is reported.
@@ -42,36 +41,24 @@ impl Route {
     }
 }
 
-/// How a request came in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    /// The resident on their phone.
-    App,
-    /// A worker took a phone call and entered it.
-    Phone,
-    /// A worker on a visit entered it.
-    Visit,
+crate::text_enum! {
+    /// How a request came in.
+    pub enum Channel {
+        /// The resident on their phone.
+        App = "app",
+        /// A worker took a phone call and entered it.
+        Phone = "phone",
+        /// A worker on a visit entered it.
+        Visit = "visit",
+    }
 }
 
 impl Channel {
-    pub const ALL: [Channel; 3] = [Channel::App, Channel::Phone, Channel::Visit];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::App => "app",
-            Channel::Phone => "phone",
-            Channel::Visit => "visit",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Channel, Invalid> {
-        match s.trim() {
-            "" => Ok(Channel::App),
-            s => Channel::ALL
-                .into_iter()
-                .find(|x| x.as_str() == s)
-                .ok_or(Invalid::BadChoice),
+    /// The channel a form or API call named; blank is the resident's own phone.
+    pub fn parse_or_app(s: &str) -> Result<Channel, Invalid> {
+        match Channel::parse(s) {
+            Err(Invalid::Required) => Ok(Channel::App),
+            other => other,
         }
     }
 

@@ -25,6 +25,9 @@ crate::text_enum! {
 crate::text_enum! {
     /// What someone does to a request.
     pub enum RequestStep {
+        /// The request comes in: the first line of its timeline, never a step on a request
+        /// that already exists.
+        Report = "report",
         /// Give it to someone (or to the committee's queue): a handler, a supervisor, or the
         /// default route when it is reported.
         Dispatch = "dispatch",
@@ -141,6 +144,7 @@ impl RequestStatus {
             Confirm | Reject | Withdraw => who.reporter,
             Escalate => who.system || who.assignee || who.supervisor,
             AutoClose => who.system,
+            Report => false,
         };
         if ok {
             return Ok(to);
@@ -159,12 +163,24 @@ impl RequestStatus {
 impl RequestStep {
     /// Whether a person takes this step (through the pages or the API), not the clock.
     pub fn is_manual(self) -> bool {
-        self != RequestStep::AutoClose
+        !matches!(self, RequestStep::AutoClose | RequestStep::Report)
+    }
+
+    /// Steps the one who takes them cannot take back: a withdrawn request is closed, an
+    /// escalated one belongs to the community. Pages ask "are you sure?" before them.
+    pub fn cannot_be_undone(self) -> bool {
+        matches!(self, RequestStep::Withdraw | RequestStep::Escalate)
+    }
+
+    /// The work itself (taking a request on, fixing it), as opposed to passing it around.
+    pub fn is_the_work(self) -> bool {
+        matches!(self, RequestStep::Take | RequestStep::Resolve)
     }
 
     /// The word on the button and in the timeline.
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
+            RequestStep::Report => lang.pick("上报", "reported"),
             RequestStep::Dispatch => lang.pick("派单", "dispatch"),
             RequestStep::Take => lang.pick("接单处理", "take it"),
             RequestStep::HandOn => lang.pick("转交他人", "hand on"),

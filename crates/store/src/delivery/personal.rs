@@ -261,7 +261,7 @@ impl Store {
                         r.id.to_string(),
                         r.place,
                         r.description,
-                        r.status,
+                        r.status.as_str().to_string(),
                         china_time(r.created_at),
                     ]
                 })

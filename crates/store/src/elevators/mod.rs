@@ -35,7 +35,6 @@ use crate::entity::{
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::authz::Action;
-use linli_domain::decision::ProposalStage;
 use linli_domain::elevator::{
     Blocker, CoefficientTable, DocKind, ElevatorStage, Facts, ShareMode, SubsidyPreset,
 };
@@ -99,7 +98,7 @@ pub struct StageLogView {
 pub struct ProposalLink {
     pub id: i64,
     pub title: String,
-    pub stage: String,
+    pub stage: linli_domain::decision::ProposalStage,
     pub stage_label: String,
     /// Objections raised on the proposal (light, noise, cost, …) still unresolved; they are
     /// answered on the proposal's page.
@@ -376,7 +375,7 @@ impl Store {
             Some(pid) => proposal::Entity::find_by_id(pid)
                 .one(db)
                 .await?
-                .and_then(|r| ProposalStage::parse(&r.stage).ok()),
+                .map(|r| r.stage),
             None => None,
         };
         let unresolved = match p.row.proposal_id {
@@ -475,9 +474,7 @@ impl Store {
                 .await?
                 .map(|x| ProposalLink {
                     id: x.id,
-                    stage_label: ProposalStage::parse(&x.stage)
-                        .map(|s| s.label(lang).to_string())
-                        .unwrap_or_default(),
+                    stage_label: x.stage.label(lang).to_string(),
                     stage: x.stage,
                     title: x.title,
                     unresolved_objections: facts.unresolved_objections,

@@ -11,7 +11,6 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::files::Purpose;
 use crate::{Store, paths};
 use linli_domain::authz::Action;
-use linli_domain::decision::ProposalStage;
 use linli_domain::elevator::{
     Coefficient, CoefficientTable, DocKind, ElevatorStage, ShareMode, StageStep, SubsidyPreset,
     parse_yuan,
@@ -199,7 +198,7 @@ impl Store {
             Some(pid) => proposal::Entity::find_by_id(pid)
                 .one(self.read())
                 .await?
-                .and_then(|r| ProposalStage::parse(&r.stage).ok().map(|s| (s, r.title))),
+                .map(|r| (r.stage, r.title)),
             None => None,
         };
         let start = ElevatorStage::start(decided.as_ref().map(|d| d.0));

@@ -28,6 +28,7 @@ pub mod attachment {
 }
 
 pub mod proposal {
+    use linli_domain::decision::ProposalStage;
     use sea_orm::entity::prelude::*;
     use serde::Serialize;
 
@@ -44,7 +45,7 @@ pub mod proposal {
         pub matter: String,
         pub preset: String,
         pub rule: String,
-        pub stage: String,
+        pub stage: ProposalStage,
         pub proposer_id: i64,
         pub proposer_name: String,
         pub notice_days: i32,

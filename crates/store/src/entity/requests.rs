@@ -81,7 +81,7 @@ pub mod request_category {
         pub name_en: String,
         pub deadline_unit: String,
         pub deadline_amount: i32,
-        pub route: String,
+        pub route: linli_domain::requests::Route,
         pub auto_close_days: i32,
         pub sort: i32,
         pub active: bool,
@@ -94,6 +94,7 @@ pub mod request_category {
 }
 
 pub mod service_request {
+    use linli_domain::requests::{Channel, RequestStatus, Route};
     use sea_orm::entity::prelude::*;
     use serde::Serialize;
 
@@ -119,9 +120,9 @@ pub mod service_request {
         pub reporter_id: i64,
         pub on_behalf_of: String,
         pub contact_phone: String,
-        pub channel: String,
-        pub status: String,
-        pub route: String,
+        pub channel: Channel,
+        pub status: RequestStatus,
+        pub route: Route,
         pub assignee_id: Option<i64>,
         pub public: bool,
         pub created_at: i64,
@@ -144,6 +145,7 @@ pub mod service_request {
 }
 
 pub mod request_event {
+    use linli_domain::requests::{RequestStatus, RequestStep};
     use sea_orm::entity::prelude::*;
     use serde::Serialize;
 
@@ -154,9 +156,9 @@ pub mod request_event {
         #[sea_orm(primary_key)]
         pub id: i64,
         pub request_id: i64,
-        pub from_status: Option<String>,
-        pub to_status: String,
-        pub step: String,
+        pub from_status: Option<RequestStatus>,
+        pub to_status: RequestStatus,
+        pub step: RequestStep,
         pub actor_id: Option<i64>,
         pub actor_name: String,
         pub assignee_id: Option<i64>,

@@ -15,7 +15,7 @@ use crate::entity::{
 use crate::error::{ServiceError, ServiceResult};
 use crate::files::Purpose;
 use linli_domain::authz::Action;
-use linli_domain::decision::{MatterClass, ProposalStage};
+use linli_domain::decision::MatterClass;
 use linli_domain::elevator::parse_yuan;
 use linli_domain::funds::rules::TOP_UP_DEFAULT_BP;
 use linli_domain::funds::{
@@ -264,10 +264,10 @@ impl Store {
                     let matter = MatterClass::parse(&p.matter).map_err(|_| {
                         super::internal(format!("proposal {pid} matter {}", p.matter))
                     })?;
-                    let stage = ProposalStage::parse(&p.stage).map_err(|_| {
-                        super::internal(format!("proposal {pid} stage {}", p.stage))
-                    })?;
-                    Some(Decision { matter, stage })
+                    Some(Decision {
+                        matter,
+                        stage: p.stage,
+                    })
                 }
                 None => {
                     errors.push(FieldError::new("proposal_id", Invalid::BadChoice));

@@ -144,7 +144,7 @@ pub struct ProposalRow {
     pub scope: String,
     pub scope_id: i64,
     pub matter: String,
-    pub stage: String,
+    pub stage: ProposalStage,
     pub stage_label: String,
     pub proposer_name: String,
     pub support_count: i32,
@@ -263,7 +263,7 @@ impl Store {
             matter: Set(p.matter.as_str().into()),
             preset: Set(p.preset.as_str().into()),
             rule: Set(serde_json::to_string(&p.rule).map_err(anyhow::Error::from)?),
-            stage: Set(ProposalStage::Draft.as_str().into()),
+            stage: Set(ProposalStage::Draft),
             proposer_id: Set(actor.account_id),
             proposer_name: Set(actor.name.clone()),
             notice_days: Set(i32::from(p.rule.notice_days())),
@@ -303,7 +303,7 @@ impl Store {
         let mut q = proposal::Entity::find().filter(proposal::Column::CompoundId.eq(c.id));
         if let Some(s) = stage.filter(|s| !s.is_empty()) {
             let s = ProposalStage::parse(s).map_err(|e| ServiceError::invalid("stage", e))?;
-            q = q.filter(proposal::Column::Stage.eq(s.as_str()));
+            q = q.filter(proposal::Column::Stage.eq(s));
         }
         let total = q.clone().count(self.read()).await?;
         let rows = q
@@ -315,9 +315,7 @@ impl Store {
         let items = rows
             .into_iter()
             .map(|r| ProposalRow {
-                stage_label: ProposalStage::parse(&r.stage)
-                    .map(|s| s.label(lang).to_string())
-                    .unwrap_or_default(),
+                stage_label: r.stage.label(lang).to_string(),
                 id: r.id,
                 title: r.title,
                 scope: r.scope_kind,
@@ -400,7 +398,7 @@ impl Store {
         }
         let res = update
             .filter(proposal::Column::Id.eq(p.row.id))
-            .filter(proposal::Column::Stage.eq(p.row.stage.clone()))
+            .filter(proposal::Column::Stage.eq(p.row.stage))
             .exec(txn)
             .await?;
         if res.rows_affected != 1 {

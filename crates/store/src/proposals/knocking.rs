@@ -83,7 +83,7 @@ impl Store {
         {
             return Err(ServiceError::Forbidden);
         }
-        if p.stage == ProposalStage::Draft || p.stage == ProposalStage::Deliberation {
+        if p.stage.is_before_voting() {
             return Err(ServiceError::invalid(
                 "stage",
                 Invalid::WrongStage { stage: p.stage },

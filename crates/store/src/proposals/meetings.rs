@@ -156,9 +156,9 @@ fn parse(input: &MeetingInput) -> ServiceResult<Parsed> {
 /// Whether a proposal may be put on a council's agenda: under deliberation, or supported by
 /// residents and not yet decided or withdrawn.
 fn eligible(p: &proposal::Model) -> bool {
-    match ProposalStage::parse(&p.stage) {
-        Ok(ProposalStage::Deliberation) => true,
-        Ok(ProposalStage::Draft | ProposalStage::Voting) => p.support_count > 0,
+    match p.stage {
+        ProposalStage::Deliberation => true,
+        ProposalStage::Draft | ProposalStage::Voting => p.support_count > 0,
         _ => false,
     }
 }
@@ -234,9 +234,7 @@ impl Store {
             .filter(|p| eligible(p) || keep.contains(&p.id))
             .map(|p| AgendaChoice {
                 proposal_id: p.id,
-                stage_label: ProposalStage::parse(&p.stage)
-                    .map(|s| s.label(lang).to_string())
-                    .unwrap_or_default(),
+                stage_label: p.stage.label(lang).to_string(),
                 title: p.title,
                 support_count: p.support_count,
             })
@@ -286,8 +284,7 @@ impl Store {
                         proposal_id: i.proposal_id,
                         title: p.map(|p| p.title.clone()).unwrap_or_default(),
                         stage_label: p
-                            .and_then(|p| ProposalStage::parse(&p.stage).ok())
-                            .map(|s| s.label(lang).to_string())
+                            .map(|p| p.stage.label(lang).to_string())
                             .unwrap_or_default(),
                         outcome: i.outcome,
                     }

@@ -63,7 +63,7 @@ pub struct ProposalView {
     pub rule: DecisionRule,
     /// Each threshold in words, for the page and the notice.
     pub rule_text: Vec<String>,
-    pub stage: String,
+    pub stage: ProposalStage,
     pub stage_label: String,
     pub proposer_name: String,
     pub support_count: i32,
@@ -196,8 +196,7 @@ impl Store {
         let compound = self.compound_row(row.compound_id).await?;
         let scope = Scope::parse(&row.scope_kind)
             .map_err(|_| internal(format!("proposal {id} has scope {}", row.scope_kind)))?;
-        let stage = ProposalStage::parse(&row.stage)
-            .map_err(|_| internal(format!("proposal {id} has stage {}", row.stage)))?;
+        let stage = row.stage;
         let rule: DecisionRule = serde_json::from_str(&row.rule)
             .map_err(|e| internal(format!("proposal {id} rule: {e}")))?;
         let (path, scope_name, places) = self.scope_place(&compound, scope, row.scope_id).await?;
@@ -290,7 +289,7 @@ pub(crate) fn view(
             .unwrap_or_default(),
         rule_text: p.rule.thresholds.iter().map(|t| t.label(lang)).collect(),
         rule: p.rule.clone(),
-        stage: r.stage.clone(),
+        stage: r.stage,
         stage_label: p.stage.label(lang).to_string(),
         proposer_name: r.proposer_name.clone(),
         support_count: r.support_count,

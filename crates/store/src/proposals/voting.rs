@@ -436,7 +436,7 @@ impl Store {
         actor: &Actor,
         p: &Loaded,
     ) -> ServiceResult<Option<(String, i64)>> {
-        if p.stage == ProposalStage::Draft || p.stage == ProposalStage::Deliberation {
+        if p.stage.is_before_voting() {
             return Ok(None);
         }
         let Some((person, _)) = self.person_of(self.read(), actor.account_id).await? else {
@@ -719,10 +719,7 @@ impl Store {
         req: &CastRequest<'_>,
     ) -> ServiceResult<CastFor> {
         if p.stage != ProposalStage::Voting {
-            let why = if p.stage.is_decided()
-                || p.stage == ProposalStage::Acting
-                || p.stage == ProposalStage::Evaluated
-            {
+            let why = if p.stage.is_decided() {
                 Invalid::VotingClosed
             } else {
                 Invalid::WrongStage { stage: p.stage }

@@ -95,9 +95,7 @@ impl Store {
                 Some(pid) => proposal::Entity::find_by_id(pid)
                     .one(&txn)
                     .await?
-                    .is_some_and(|p| {
-                        p.compound_id == c.id && p.stage == ProposalStage::Passed.as_str()
-                    }),
+                    .is_some_and(|p| p.compound_id == c.id && p.stage == ProposalStage::Passed),
                 None => false,
             };
             if !passed {

@@ -87,7 +87,7 @@ impl Store {
         for id in ids {
             let txn = self.begin_write().await?;
             let r = self.load_request(&txn, *id).await?;
-            let Ok(to) = r.status()?.next(step, SYSTEM, r.row.assignee_id.is_some()) else {
+            let Ok(to) = r.status().next(step, SYSTEM, r.row.assignee_id.is_some()) else {
                 continue;
             };
             match write_step(&txn, &r, step, to, None, StepWrite::default(), now).await {

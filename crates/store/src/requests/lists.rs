@@ -28,7 +28,7 @@ pub struct RequestSummary {
     pub compound_name: String,
     pub category: String,
     pub place: String,
-    pub status: String,
+    pub status: RequestStatus,
     pub status_label: String,
     pub reported_at: String,
     pub due_at: String,
@@ -257,25 +257,22 @@ impl Store {
         let t = self.now();
         Ok(rows
             .into_iter()
-            .map(|r| {
-                let status = RequestStatus::parse(&r.status).ok();
-                RequestSummary {
-                    id: r.id,
-                    compound_id: r.compound_id,
-                    compound_name: compounds.get(&r.compound_id).cloned().unwrap_or_default(),
-                    category: categories.get(&r.category_id).cloned().unwrap_or_default(),
-                    overdue: is_overdue(&r, t),
-                    place: r.place,
-                    status_label: status.map(|s| s.label(lang)).unwrap_or_default().into(),
-                    status: r.status,
-                    reported_at: china_time(r.created_at),
-                    due_at: china_time(r.due_at),
-                    assignee_name: r
-                        .assignee_id
-                        .and_then(|a| names.get(&a).cloned())
-                        .unwrap_or_default(),
-                    rating: r.rating,
-                }
+            .map(|r| RequestSummary {
+                id: r.id,
+                compound_id: r.compound_id,
+                compound_name: compounds.get(&r.compound_id).cloned().unwrap_or_default(),
+                category: categories.get(&r.category_id).cloned().unwrap_or_default(),
+                overdue: is_overdue(&r, t),
+                place: r.place,
+                status_label: r.status.label(lang).into(),
+                status: r.status,
+                reported_at: china_time(r.created_at),
+                due_at: china_time(r.due_at),
+                assignee_name: r
+                    .assignee_id
+                    .and_then(|a| names.get(&a).cloned())
+                    .unwrap_or_default(),
+                rating: r.rating,
             })
             .collect())
     }

@@ -51,7 +51,7 @@ pub struct CategoryView {
     pub name: String,
     /// "30 分钟" / "5 working days".
     pub deadline: String,
-    pub route: String,
+    pub route: Route,
     pub route_label: String,
 }
 
@@ -59,7 +59,7 @@ pub struct CategoryView {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EventView {
     pub at: String,
-    pub step: String,
+    pub step: RequestStep,
     pub step_label: String,
     pub to_label: String,
     pub actor_name: String,
@@ -70,7 +70,7 @@ pub struct EventView {
 /// A button the actor may press on the request's page.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StepButton {
-    pub step: String,
+    pub step: RequestStep,
     pub label: String,
 }
 
@@ -88,14 +88,14 @@ pub struct RequestView {
     pub household_id: Option<i64>,
     pub public: bool,
     pub description: String,
-    pub channel: String,
+    pub channel: Channel,
     pub channel_label: String,
     /// The reporter's name: for the reporter themself and those who handle requests here.
     pub reporter_name: Option<String>,
     pub on_behalf_of: String,
     /// In full for the reporter and roles that see personal data; masked for others who handle it.
     pub contact_phone: Option<String>,
-    pub status: String,
+    pub status: RequestStatus,
     pub status_label: String,
     pub route_label: String,
     pub assignee_id: Option<i64>,
@@ -134,13 +134,8 @@ pub(crate) struct Loaded {
 }
 
 impl Loaded {
-    pub fn status(&self) -> ServiceResult<RequestStatus> {
-        RequestStatus::parse(&self.row.status).map_err(|_| {
-            internal(format!(
-                "request {} has status {}",
-                self.row.id, self.row.status
-            ))
-        })
+    pub fn status(&self) -> RequestStatus {
+        self.row.status
     }
 
     pub fn deadline(&self) -> ServiceResult<Deadline> {
@@ -207,10 +202,9 @@ pub(crate) fn place_path(c: &compound::Model, r: &service_request::Model) -> Pat
 }
 
 /// Whether a request is past its deadline without having met it, at `now` (the rule is
-/// [`linli_domain::requests::is_overdue`]; a status the domain does not know counts as open).
+/// [`linli_domain::requests::is_overdue`]).
 pub fn is_overdue(r: &service_request::Model, now: i64) -> bool {
-    let status = RequestStatus::parse(&r.status).unwrap_or(RequestStatus::Reported);
-    linli_domain::requests::is_overdue(r.due_at, r.met_at, status, now)
+    linli_domain::requests::is_overdue(r.due_at, r.met_at, r.status, now)
 }
 
 impl Store {
@@ -224,13 +218,13 @@ impl Store {
             .await?;
         rows.iter()
             .map(|c| {
-                let route = Route::parse(&c.route).unwrap_or(Route::Committee);
+                let route = c.route;
                 Ok(CategoryView {
                     id: c.id,
                     code: c.code.clone(),
                     name: category_name(c, lang),
                     deadline: deadline_of(c)?.label(lang),
-                    route: route.as_str().into(),
+                    route,
                     route_label: route.label(lang).into(),
                 })
             })
@@ -298,7 +292,7 @@ impl Store {
     ) -> ServiceResult<RequestView> {
         let db = self.read();
         let row = &r.row;
-        let status = r.status()?;
+        let status = r.status();
         let who = r.who(actor);
         let events = request_event::Entity::find()
             .filter(request_event::Column::RequestId.eq(row.id))
@@ -314,15 +308,9 @@ impl Store {
             .iter()
             .map(|e| EventView {
                 at: china_time(e.at),
-                step: e.step.clone(),
-                step_label: RequestStep::parse(&e.step)
-                    .map(|s| s.label(lang))
-                    .unwrap_or(lang.pick("上报", "reported"))
-                    .into(),
-                to_label: RequestStatus::parse(&e.to_status)
-                    .map(|s| s.label(lang))
-                    .unwrap_or_default()
-                    .into(),
+                step: e.step,
+                step_label: e.step.label(lang).into(),
+                to_label: e.to_status.label(lang).into(),
                 actor_name: e.actor_name.clone(),
                 assignee_name: name(e.assignee_id),
                 note: e.note.clone(),
@@ -341,13 +329,13 @@ impl Store {
             .into_iter()
             .filter(|s| s.is_manual() && status.next(*s, who, row.assignee_id.is_some()).is_ok())
             .map(|s| StepButton {
-                step: s.as_str().into(),
+                step: s,
                 label: s.label(lang).into(),
             })
             .collect();
         let handlers = if can
             .iter()
-            .any(|b| b.step == "dispatch" || b.step == "hand_on")
+            .any(|b| matches!(b.step, RequestStep::Dispatch | RequestStep::HandOn))
         {
             self.request_handlers(r).await?
         } else {
@@ -373,7 +361,7 @@ impl Store {
                 .unwrap_or_default(),
             None => String::new(),
         };
-        let channel = Channel::parse(&row.channel).unwrap_or(Channel::App);
+        let channel = row.channel;
         Ok(RequestView {
             id: row.id,
             compound_id: row.compound_id,
@@ -385,7 +373,7 @@ impl Store {
             household_id: row.household_id,
             public: row.public,
             description: row.description.clone(),
-            channel: channel.as_str().into(),
+            channel,
             channel_label: channel.label(lang).into(),
             reporter_name: sees_people.then(|| name(Some(row.reporter_id))),
             on_behalf_of: if sees_people {
@@ -394,12 +382,9 @@ impl Store {
                 String::new()
             },
             contact_phone,
-            status: status.as_str().into(),
+            status,
             status_label: status.label(lang).into(),
-            route_label: Route::parse(&row.route)
-                .map(|x| x.label(lang))
-                .unwrap_or_default()
-                .into(),
+            route_label: row.route.label(lang).into(),
             assignee_id: row.assignee_id,
             assignee_name: name(row.assignee_id),
             grid_id: row.grid_id,

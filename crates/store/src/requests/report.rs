@@ -18,7 +18,7 @@ use crate::{Store, paths};
 use linli_domain::authz::{Action, permits};
 use linli_domain::place::{Node, NodeKind};
 use linli_domain::registry::{Phone, Text};
-use linli_domain::requests::{Channel, Day, MAX_PHOTOS, RequestStatus, Route};
+use linli_domain::requests::{Channel, Day, MAX_PHOTOS, RequestStatus, RequestStep, Route};
 use linli_domain::{FieldError, Invalid, Lang};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -157,7 +157,7 @@ impl Store {
         let description = Text::parse(&input.description, 2000)
             .map_err(|e| field("description", e))
             .ok();
-        let channel = Channel::parse(&input.channel)
+        let channel = Channel::parse_or_app(&input.channel)
             .map_err(|e| field("channel", e))
             .ok();
         let on_behalf_of = Text::parse_optional(&input.on_behalf_of, 100)
@@ -268,7 +268,7 @@ impl Store {
             );
         }
 
-        let route = Route::parse(&category.route).unwrap_or(Route::Committee);
+        let route = category.route;
         let grid_id = match &place.household {
             Some(h) => grid_household::Entity::find()
                 .filter(grid_household::Column::HouseholdId.eq(h.id))
@@ -320,9 +320,9 @@ impl Store {
                 .map(|x| x.as_str().to_string())
                 .unwrap_or_default()),
             contact_phone: Set(contact),
-            channel: Set(channel.as_str().into()),
-            status: Set(status.as_str().into()),
-            route: Set(route.as_str().into()),
+            channel: Set(channel),
+            status: Set(status),
+            route: Set(route),
             assignee_id: Set(assignee),
             public: Set(place.household.is_none()),
             created_at: Set(t),
@@ -345,7 +345,7 @@ impl Store {
             id,
             None,
             RequestStatus::Reported,
-            "report",
+            RequestStep::Report,
             Some(actor.account_id),
             &actor.name,
             None,
@@ -356,7 +356,7 @@ impl Store {
                 id,
                 Some(RequestStatus::Reported),
                 RequestStatus::Dispatched,
-                "dispatch",
+                RequestStep::Dispatch,
                 None,
                 route.label(lang),
                 assignee,
@@ -463,7 +463,7 @@ impl Store {
         if !(who.reporter || who.assignee || who.handler) {
             return Err(ServiceError::Forbidden);
         }
-        let status = r.status()?;
+        let status = r.status();
         if status == RequestStatus::Closed {
             return Err(ServiceError::invalid(
                 "step",
@@ -552,7 +552,7 @@ pub fn event(
     request_id: i64,
     from: Option<RequestStatus>,
     to: RequestStatus,
-    step: &str,
+    step: RequestStep,
     actor_id: Option<i64>,
     actor_name: &str,
     assignee_id: Option<i64>,
@@ -560,9 +560,9 @@ pub fn event(
 ) -> request_event::ActiveModel {
     request_event::ActiveModel {
         request_id: Set(request_id),
-        from_status: Set(from.map(|s| s.as_str().to_string())),
-        to_status: Set(to.as_str().into()),
-        step: Set(step.into()),
+        from_status: Set(from),
+        to_status: Set(to),
+        step: Set(step),
         actor_id: Set(actor_id),
         actor_name: Set(actor_name.chars().take(100).collect()),
         assignee_id: Set(assignee_id),

@@ -84,7 +84,7 @@ impl Store {
             .ok()
             .filter(|s| s.is_manual())
             .ok_or_else(|| ServiceError::invalid("step", Invalid::BadChoice))?;
-        let status = r.status()?;
+        let status = r.status();
         let to = status
             .next(step, r.who(actor), r.row.assignee_id.is_some())
             .map_err(|why| ServiceError::invalid("step", why.invalid(step, status)))?;
@@ -162,7 +162,7 @@ pub(crate) async fn write_step<C: ConnectionTrait>(
     t: i64,
 ) -> ServiceResult<()> {
     let row = &r.row;
-    let from = r.status()?;
+    let from = r.status();
     let minutes = matches!(r.deadline()?, Deadline::Minutes(_));
     let mut update = service_request::Entity::update_many()
         .col_expr(service_request::Column::Status, Expr::value(to.as_str()))
@@ -172,7 +172,7 @@ pub(crate) async fn write_step<C: ConnectionTrait>(
         )
         .filter(service_request::Column::Id.eq(row.id))
         .filter(service_request::Column::Version.eq(row.version))
-        .filter(service_request::Column::Status.eq(row.status.clone()));
+        .filter(service_request::Column::Status.eq(row.status));
     let assignee = match w.assignee {
         Some(a) => {
             update = update.col_expr(service_request::Column::AssigneeId, Expr::value(a));
@@ -223,7 +223,7 @@ pub(crate) async fn write_step<C: ConnectionTrait>(
         RequestStep::Escalate => {
             update = update.col_expr(service_request::Column::EscalatedAt, Expr::value(t));
         }
-        RequestStep::Dispatch | RequestStep::HandOn => {}
+        RequestStep::Dispatch | RequestStep::HandOn | RequestStep::Report => {}
     }
     if update.exec(txn).await?.rows_affected != 1 {
         return Err(ServiceError::Stale {
@@ -235,7 +235,7 @@ pub(crate) async fn write_step<C: ConnectionTrait>(
         row.id,
         Some(from),
         to,
-        step.as_str(),
+        step,
         actor.map(|a| a.account_id),
         actor_name,
         assignee,
@@ -261,6 +261,7 @@ pub(crate) async fn write_step<C: ConnectionTrait>(
                 RequestStep::Escalate => "request.escalate",
                 RequestStep::AutoClose => "request.auto_close",
                 RequestStep::Withdraw => "request.withdraw",
+                RequestStep::Report => "request.report",
             },
             entity: "service_request",
             entity_id: row.id,

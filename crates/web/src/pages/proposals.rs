@@ -14,7 +14,7 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use linli_domain::decision::{CastMethod, Choice, MatterClass, Preset};
+use linli_domain::decision::{CastMethod, Choice, MatterClass, Preset, ProposalStage};
 use linli_domain::{PageRequest, Paged};
 use linli_store::ServiceError;
 use linli_store::proposals::{

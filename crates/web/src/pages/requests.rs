@@ -17,7 +17,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use linli_domain::requests::MAX_PHOTOS;
+use linli_domain::requests::{MAX_PHOTOS, RequestStep};
 use linli_domain::{PageRequest, Paged};
 use linli_store::ServiceError;
 use linli_store::files::MAX_FILE_BYTES;
@@ -332,11 +332,11 @@ struct ShowPage {
 }
 
 impl ShowPage {
-    fn may(&self, step: &str) -> bool {
+    fn may(&self, step: RequestStep) -> bool {
         self.r.can.iter().any(|b| b.step == step)
     }
 
-    fn label(&self, step: &str) -> &str {
+    fn label(&self, step: RequestStep) -> &str {
         self.r
             .can
             .iter()
@@ -352,8 +352,11 @@ impl ShowPage {
             .iter()
             .filter(|b| {
                 matches!(
-                    b.step.as_str(),
-                    "take" | "resolve" | "escalate" | "withdraw"
+                    b.step,
+                    RequestStep::Take
+                        | RequestStep::Resolve
+                        | RequestStep::Escalate
+                        | RequestStep::Withdraw
                 )
             })
             .collect()
