@@ -6,6 +6,8 @@
 //! - 甘泉苑, 甘泉路街道, 普陀区, 上海市 (seed 002): 6 sub-compounds, 144 units, 3,250 households.
 //! - 遂宁市 (seed 003): 2,067 compounds per `scale`, 57 professional, 1,436 self-managed,
 //!   574 delegated.
+//!
+//! `linli-demo-load` writes a world into a database; this crate only makes it.
 
 mod featured;
 mod names;

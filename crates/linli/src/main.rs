@@ -2,10 +2,10 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use linli_demo_load::{DEMO_PASSWORD, DemoSummary};
 use linli_domain::authz::Role;
 use linli_domain::{Lang, place::Path};
 use linli_store::Store;
-use linli_store::demo::{DEMO_PASSWORD, DemoSummary};
 use std::time::Instant;
 
 mod backup;
@@ -252,7 +252,7 @@ fn print_demo(summary: Option<&DemoSummary>, url: &str) {
 async fn load_demo(store: &Store, scale: u32) -> anyhow::Result<DemoSummary> {
     let started = Instant::now();
     eprintln!("loading demo data (scale {scale}) …");
-    let s = store.load_demo(scale).await?;
+    let s = linli_demo_load::load_demo(store, scale).await?;
     eprintln!("loaded in {:.1} s", started.elapsed().as_secs_f64());
     Ok(s)
 }
@@ -483,8 +483,8 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{}", e.message(Lang::Zh)))?;
             std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-            let csv = linli_store::sheet::csv_table(&d.headers, &d.rows)
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let csv =
+                linli_sheet::csv_table(&d.headers, &d.rows).map_err(|e| anyhow::anyhow!("{e}"))?;
             std::fs::write(out.join("compounds.csv"), csv).context("writing compounds.csv")?;
             std::fs::write(
                 out.join("compounds.schema.json"),

@@ -3,8 +3,8 @@
 
 use anyhow::Context;
 use linli_domain::Lang;
+use linli_sheet::roster::{FileKind, Problem, Progress};
 use linli_store::Store;
-use linli_store::roster::{FileKind, Problem, Progress};
 use std::path::Path;
 
 /// The language of messages: `--lang`, else the environment's (`LC_ALL`, `LC_MESSAGES`,
@@ -269,8 +269,7 @@ pub fn template(out: &Path) -> anyhow::Result<()> {
         .extension()
         .and_then(|e| FileKind::parse(&e.to_string_lossy()))
         .unwrap_or(FileKind::Xlsx);
-    let bytes = linli_store::roster::template(kind)
-        .map_err(|e| anyhow::anyhow!("{}", e.message(Lang::En)))?;
+    let bytes = linli_sheet::roster::template(kind).map_err(|e| anyhow::anyhow!("{e}"))?;
     std::fs::write(out, bytes).with_context(|| format!("writing {}", out.display()))?;
     eprintln!("template written to {}", out.display());
     Ok(())

@@ -253,7 +253,7 @@ impl Store {
 
     /// The connection for a read: the primary, or a replica inside [`Store::on_replica`]
     /// when the reader has not just written (see `reads`).
-    pub(crate) fn read(&self) -> &DatabaseConnection {
+    pub fn read(&self) -> &DatabaseConnection {
         if self.replicas.is_empty() || !crate::reads::replica_allowed() {
             return &self.read;
         }
@@ -295,7 +295,9 @@ impl Store {
         Ok(self)
     }
 
-    pub(crate) fn write(&self) -> &DatabaseConnection {
+    /// The primary's connection, for a read that must see the latest writes (or a write
+    /// outside [`Store::begin_write`]).
+    pub fn write(&self) -> &DatabaseConnection {
         &self.write
     }
 
@@ -304,7 +306,9 @@ impl Store {
     /// another process's writer (SQLite answers "database is locked" at once rather than risk
     /// a deadlock), while an immediate one waits up to the busy timeout like any other write.
     /// This is what lets a second server, or `linli import`, write to the same file.
-    pub(crate) async fn begin_write(&self) -> Result<DatabaseTransaction, DbErr> {
+    /// Public for bulk loaders outside the services (the demo load), which write many tables
+    /// in one transaction and record it in the audit trail themselves.
+    pub async fn begin_write(&self) -> Result<DatabaseTransaction, DbErr> {
         match self.backend {
             Backend::Sqlite => {
                 let options = TransactionOptions {
@@ -346,6 +350,15 @@ impl Store {
     pub async fn analyze(&self) -> Result<(), DbErr> {
         use sea_orm::ConnectionTrait;
         self.write.execute_unprepared("ANALYZE").await.map(|_| ())
+    }
+
+    /// Whether the registry holds no compound yet (the demo is only loaded into an empty one).
+    pub async fn is_empty(&self) -> anyhow::Result<bool> {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        Ok(crate::entity::compound::Entity::find()
+            .count(self.read())
+            .await?
+            == 0)
     }
 
     /// Refreshes the planner's statistics of a few tables after a bulk write. SQLite samples

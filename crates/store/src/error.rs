@@ -44,6 +44,13 @@ impl From<DbErr> for ServiceError {
     }
 }
 
+/// A spreadsheet that could not be written is the program's fault, not the user's.
+impl From<linli_sheet::WriteError> for ServiceError {
+    fn from(e: linli_sheet::WriteError) -> Self {
+        ServiceError::Internal(anyhow::Error::new(e))
+    }
+}
+
 impl From<FieldError> for ServiceError {
     fn from(e: FieldError) -> Self {
         ServiceError::Invalid(vec![e])

@@ -126,7 +126,7 @@ fn unambiguous(a: &account::Model, people: &[person::Model]) -> Option<i64> {
 impl Store {
     /// The person an account acts as, and whether the link is still to be written: its
     /// link, else the one person its households make unambiguous.
-    pub(crate) async fn person_of<C: ConnectionTrait>(
+    pub async fn person_of<C: ConnectionTrait>(
         &self,
         db: &C,
         account_id: i64,
@@ -145,7 +145,7 @@ impl Store {
     }
 
     /// Writes an account's link to a person, on the audit trail of `chain`.
-    pub(crate) async fn link_person_in<C: ConnectionTrait>(
+    pub async fn link_person_in<C: ConnectionTrait>(
         &self,
         db: &C,
         by: Option<i64>,

@@ -28,6 +28,12 @@ impl From<ServiceError> for WebError {
     }
 }
 
+impl From<linli_sheet::WriteError> for WebError {
+    fn from(error: linli_sheet::WriteError) -> WebError {
+        WebError(error.into())
+    }
+}
+
 /// The error of a response not yet rendered, for [`render`] to find.
 #[derive(Clone)]
 struct Unrendered(Arc<ServiceError>);

@@ -6,7 +6,7 @@
 use crate::common;
 
 use common::{Browser, assert_api_error, client, csrf_of};
-use linli_store::demo::DEMO_PASSWORD;
+use linli_demo_load::DEMO_PASSWORD;
 use reqwest::Method;
 use serde_json::json;
 

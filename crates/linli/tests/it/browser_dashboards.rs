@@ -17,7 +17,9 @@ use thirtyfour::prelude::*;
 async fn suining() -> TestApp {
     let (url, dir) = common::fresh_database(Backend::Sqlite).await;
     let store = common::open_store(&url).await;
-    let demo = store.load_demo(1).await.expect("load the demo");
+    let demo = linli_demo_load::load_demo(&store, 1)
+        .await
+        .expect("load the demo");
     TestApp::serve(Backend::Sqlite, url, store, demo, dir).await
 }
 

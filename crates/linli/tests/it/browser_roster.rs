@@ -9,7 +9,7 @@ use crate::common::browser as kit;
 
 use common::{Backend, TestApp};
 use kit::Chromium;
-use linli_store::demo::DEMO_PASSWORD;
+use linli_demo_load::DEMO_PASSWORD;
 use thirtyfour::prelude::*;
 
 /// A sheet of six flats of a new building; `bad` breaks rows 3, 5 and 7 of it.

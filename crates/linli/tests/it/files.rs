@@ -7,8 +7,8 @@
 use crate::common;
 
 use common::{TestApp, assert_api_error};
+use linli_demo_load::DEMO_PASSWORD;
 use linli_domain::authz::Role;
-use linli_store::demo::DEMO_PASSWORD;
 use serde_json::Value;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};

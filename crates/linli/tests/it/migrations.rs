@@ -64,7 +64,7 @@ both_backends! {
         assert!(store.is_empty().await.unwrap());
         // Up again on an up-to-date schema is harmless.
         store.migrate().await.unwrap();
-        let demo = store.load_world(&linli_demo::featured(), 0).await.unwrap();
+        let demo = linli_demo_load::load_world(&store, &linli_demo::featured(), 0).await.unwrap();
         assert_eq!(demo.households, app.demo.households);
         assert_eq!(demo.logins.len(), app.demo.logins.len());
         assert_eq!(app.sql_i64("SELECT COUNT(*) FROM household").await, households);

@@ -125,7 +125,7 @@ async fn owner_with_phone(app: &TestApp, username: &str, phone: &str) -> (i64, S
             username,
             Some(phone),
             "业主 钱阿姨",
-            linli_store::demo::DEMO_PASSWORD,
+            linli_demo_load::DEMO_PASSWORD,
         )
         .await
         .unwrap();

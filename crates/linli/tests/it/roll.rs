@@ -11,7 +11,7 @@
 use crate::common;
 
 use common::{TestApp, assert_api_error};
-use linli_store::demo::DEMO_PASSWORD;
+use linli_demo_load::DEMO_PASSWORD;
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;

@@ -54,11 +54,11 @@ impl Serialize for MyData {
 
 /// The workbook of one's data: a sheet per table.
 pub fn xlsx(d: &MyData) -> ServiceResult<Vec<u8>> {
-    let sheets: Vec<crate::sheet::Sheet<'_>> =
+    let sheets: Vec<linli_sheet::Sheet<'_>> =
         d.0.iter()
             .map(|s| (s.name, s.headers.as_slice(), s.rows.as_slice()))
             .collect();
-    crate::sheet::xlsx_tables(&sheets)
+    Ok(linli_sheet::xlsx_tables(&sheets)?)
 }
 
 fn opt<T: ToString>(v: Option<T>) -> String {

@@ -130,7 +130,7 @@ pub struct DashboardView {
 }
 
 /// `count` months up to and including `last` ("2026-11"), oldest first.
-pub(crate) fn months_up_to(last: linli_domain::rating::Month, count: u32) -> Vec<String> {
+pub fn months_up_to(last: linli_domain::rating::Month, count: u32) -> Vec<String> {
     let index = last.year() * 12 + i32::from(last.month()) - 1;
     (0..count as i32)
         .rev()

@@ -11,16 +11,13 @@
 //! Payments lock the project row first, so two collectors cannot together take more than
 //! a household owes, in one process or two.
 
-mod dashboard;
-mod demo;
-mod operation;
+pub mod dashboard;
+pub mod operation;
 mod paperwork;
 mod payments;
 mod plan;
 mod reminders;
 mod shares;
-
-pub(crate) use demo::{seed_demo_projects, seed_ganquan};
 
 pub use dashboard::*;
 pub use operation::*;

@@ -272,12 +272,12 @@ fn cell(c: &cost::Model, lang: Lang) -> CostCell {
 }
 
 /// The month of a moment, in China.
-pub(crate) fn month_of(ts: i64) -> Option<Month> {
+pub fn month_of(ts: i64) -> Option<Month> {
     china_date(ts).get(..7).and_then(|m| Month::parse(m).ok())
 }
 
 /// A new month's cost of one kind, as the service and the demo write it.
-pub(crate) struct NewCost<'a> {
+pub struct NewCost<'a> {
     pub project_id: i64,
     pub compound_id: i64,
     pub month: &'a str,
@@ -291,7 +291,7 @@ pub(crate) struct NewCost<'a> {
 }
 
 /// Inserts a cost row; its parts follow with [`insert_parts`].
-pub(crate) async fn insert_cost<C: ConnectionTrait>(
+pub async fn insert_cost<C: ConnectionTrait>(
     txn: &C,
     c: &NewCost<'_>,
 ) -> Result<i64, sea_orm::DbErr> {
@@ -315,7 +315,7 @@ pub(crate) async fn insert_cost<C: ConnectionTrait>(
 }
 
 /// Writes every household's part of a cost, one row each, with its room as on the share table.
-pub(crate) async fn insert_parts<C: ConnectionTrait>(
+pub async fn insert_parts<C: ConnectionTrait>(
     txn: &C,
     cost_id: i64,
     project_id: i64,

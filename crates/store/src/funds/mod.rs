@@ -15,11 +15,9 @@
 //! - an elevator project's payments (`elevators/payments.rs`) post the residents' income
 //!   into the project's account in the payment's own transaction, and a void reverses it.
 
-mod demo;
 mod ledger;
 mod statements;
 
-pub(crate) use demo::{seed_demo_funds, seed_demo_project_accounts};
 pub(crate) use ledger::mirror_elevator_payment;
 pub use ledger::*;
 pub use statements::*;
@@ -173,7 +171,7 @@ pub(crate) async fn posted_until<C: ConnectionTrait>(
 }
 
 /// The China day of a Unix time, as the ledger's day.
-pub(crate) fn day_of(unix: i64) -> Day {
+pub fn day_of(unix: i64) -> Day {
     Day::parse(&crate::china_date(unix)).unwrap_or(Day::FIRST)
 }
 
@@ -252,7 +250,7 @@ pub(crate) fn summary(
 }
 
 /// What an account is opened with.
-pub(crate) struct NewAccount {
+pub struct NewAccount {
     pub compound_id: i64,
     pub kind: AccountKind,
     pub name: String,
@@ -280,7 +278,7 @@ impl NewAccount {
 }
 
 /// A project account's name: "加装电梯 3号楼 1单元".
-pub(crate) fn project_account_name(unit_name: &str) -> String {
+pub fn project_account_name(unit_name: &str) -> String {
     format!("加装电梯 {unit_name}")
 }
 

@@ -15,7 +15,6 @@
 
 mod acting;
 mod deliberation;
-pub(crate) mod demo;
 mod elections;
 mod files;
 mod knocking;

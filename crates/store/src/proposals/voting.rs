@@ -1328,14 +1328,14 @@ impl Store {
                 ]
             })
             .collect();
-        match kind {
-            SheetKind::Xlsx => crate::sheet::xlsx_table(
+        Ok(match kind {
+            SheetKind::Xlsx => linli_sheet::xlsx_table(
                 lang.pick("表决登记表", "Ballot register"),
                 &headers,
                 &table,
             ),
-            SheetKind::Csv => crate::sheet::csv_table(&headers, &table),
-        }
+            SheetKind::Csv => linli_sheet::csv_table(&headers, &table),
+        }?)
     }
 }
 

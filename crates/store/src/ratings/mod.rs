@@ -11,7 +11,6 @@
 //! is (`rating_month.result`) with their audit records on the compound's chain.
 
 mod appeals;
-pub(crate) mod demo;
 mod panel;
 mod rubrics;
 mod scoring;

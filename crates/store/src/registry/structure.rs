@@ -333,7 +333,7 @@ pub struct BuildingSummaryRef {
 }
 
 /// The units of a compound with their names ("1栋 2单元"), in building and unit order.
-pub(crate) async fn unit_names<C: sea_orm::ConnectionTrait>(
+pub async fn unit_names<C: sea_orm::ConnectionTrait>(
     db: &C,
     compound_id: i64,
 ) -> ServiceResult<std::collections::BTreeMap<i64, String>> {

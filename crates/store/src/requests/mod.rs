@@ -15,14 +15,12 @@
 //! overdue requests and auto-close (called every minute by `serve`), `metrics.rs` the figures.
 
 mod clock;
-mod demo;
 mod lists;
 mod metrics;
-mod report;
+pub mod report;
 mod steps;
 
 pub use clock::*;
-pub(crate) use demo::seed_demo_requests;
 pub use lists::*;
 pub use metrics::*;
 pub use report::*;
@@ -174,7 +172,8 @@ pub(crate) fn internal(msg: String) -> ServiceError {
     ServiceError::Internal(anyhow::anyhow!(msg))
 }
 
-pub(crate) fn deadline_of(c: &request_category::Model) -> ServiceResult<Deadline> {
+/// The deadline a category sets for its requests, as stored.
+pub fn deadline_of(c: &request_category::Model) -> ServiceResult<Deadline> {
     Deadline::from_parts(&c.deadline_unit, c.deadline_amount).map_err(|_| {
         internal(format!(
             "category {} has deadline {} {}",
@@ -450,7 +449,7 @@ impl Store {
     }
 
     /// "3栋 2单元 501": a household as a place.
-    pub(crate) async fn household_label<C: ConnectionTrait>(
+    pub async fn household_label<C: ConnectionTrait>(
         db: &C,
         h: &household::Model,
     ) -> ServiceResult<String> {

@@ -413,7 +413,7 @@ impl Store {
 }
 
 /// A new request row placed in a compound, with every level above it.
-pub(crate) fn located(c: &crate::entity::compound::Model) -> service_request::ActiveModel {
+pub fn located(c: &crate::entity::compound::Model) -> service_request::ActiveModel {
     service_request::ActiveModel {
         city_id: Set(c.city_id),
         district_id: Set(c.district_id),
@@ -544,7 +544,7 @@ async fn grid_of_building<C: ConnectionTrait>(
 
 /// A timeline row.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn event(
+pub fn event(
     request_id: i64,
     from: Option<RequestStatus>,
     to: RequestStatus,

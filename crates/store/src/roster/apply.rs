@@ -10,17 +10,18 @@
 //! preview was to create that another import created meanwhile refuses the confirmation,
 //! naming the room, instead of overwriting what the other one wrote.
 //!
-//! Owners become people once per person ([`super::people`]); a person already in the
+//! Owners become people once per person ([`linli_sheet::roster::people`]); a person already in the
 //! registry with the same name and phone (or ID tail) is that person, not a new one.
 
-use super::people::{Identities, Person, identify};
+use super::Laps;
 use super::plan::{Action, Snapshot, diff};
-use super::{Laps, Progress, RosterRow};
 use crate::audit::{self, Change};
 use crate::bulk::{Bulk, Ty};
 use crate::entity::{household, person, roster_import};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Backend, Store};
+use linli_sheet::roster::people::{Identities, Person, identify};
+use linli_sheet::roster::{Progress, RosterRow};
 use sea_orm::sea_query::{ArrayType, Expr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter,
@@ -115,7 +116,7 @@ const PERSON_COLUMNS: &[(&str, Ty)] = &[
 ];
 
 /// A household row as the bulk writer sends it (the roster import and the demo alike).
-pub(crate) const HOUSEHOLD_COLUMNS: &[(&str, Ty)] = &[
+pub const HOUSEHOLD_COLUMNS: &[(&str, Ty)] = &[
     ("id", Ty::BigInt),
     ("unit_id", Ty::BigInt),
     ("building_id", Ty::BigInt),

@@ -7,10 +7,10 @@
 //! and a first owner's phone is updated, but registered owners are never replaced by an
 //! import (shares and votes hang on them): a different name is a warning.
 
-use super::RosterRow;
-use super::columns::Column;
-pub use super::parse::{Problem, Rule};
 use crate::entity::{building, household, ownership, person, unit};
+use linli_sheet::roster::RosterRow;
+use linli_sheet::roster::columns::Column;
+pub use linli_sheet::roster::parse::{Problem, Rule};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};

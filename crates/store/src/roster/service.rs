@@ -4,20 +4,21 @@
 //!
 //! `actor: None` is the operator at the command line, who has the database itself.
 
+use super::Laps;
 use super::apply::Applied;
-use super::columns::{Column, HeaderMap, letter};
-use super::hidden::{self, Hidden};
-use super::parse::Parser;
-use super::people::Identities;
 use super::plan::{Note, Preview, Snapshot, preview};
-use super::read::{FileError, read_rows_beside};
-use super::write::{FileKind, csv_of, xlsx_of};
-use super::{Laps, MAX_FILE_BYTES, Progress, RosterRow, names, people};
 use crate::accounts::Actor;
 use crate::entity::{compound, roster_import};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::authz::Action;
+use linli_sheet::roster::columns::{Column, HeaderMap, letter};
+use linli_sheet::roster::hidden::{self, Hidden};
+use linli_sheet::roster::parse::Parser;
+use linli_sheet::roster::people::Identities;
+use linli_sheet::roster::read::{FileError, read_rows_beside};
+use linli_sheet::roster::write::{FileKind, csv_of, xlsx_of};
+use linli_sheet::roster::{MAX_FILE_BYTES, Progress, RosterRow, names, people};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 use std::io::{Cursor, Read, Seek, SeekFrom};

@@ -44,7 +44,7 @@ pub struct AssessmentInput {
 /// and the id of a photo or document filed as evidence as a fourth, when there are (compact:
 /// a city's thousands of assessments stay small).
 #[derive(Debug, Clone)]
-pub(crate) struct StoredMark {
+pub struct StoredMark {
     pub code: String,
     pub mark: Mark,
     pub note: String,
@@ -78,7 +78,7 @@ impl StoredMark {
 }
 
 /// The marks as the JSON stored.
-pub(crate) fn marks_json(marks: &[StoredMark]) -> ServiceResult<String> {
+pub fn marks_json(marks: &[StoredMark]) -> ServiceResult<String> {
     json_string(&marks.iter().map(StoredMark::to_vec).collect::<Vec<_>>())
 }
 
@@ -683,7 +683,7 @@ async fn set_compound_status<C: ConnectionTrait>(
 }
 
 /// The row of an assessment: its marks and what they derive, on the compound's region ids.
-pub(crate) fn assessment_row(
+pub fn assessment_row(
     c: &compound::Model,
     period: &str,
     marks: String,

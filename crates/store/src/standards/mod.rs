@@ -11,12 +11,11 @@
 //! budget by channel. Dashboards (`dashboards.rs`) aggregate all of it over a region in SQL
 //! (GROUP BY over the region ids the rows carry): counts, never people.
 
-mod assessments;
+pub mod assessments;
 mod dashboards;
-pub(crate) mod demo;
 mod open_data;
 mod plans;
-mod stars;
+pub mod stars;
 
 pub use assessments::*;
 pub use dashboards::*;

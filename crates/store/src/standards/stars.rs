@@ -297,7 +297,7 @@ impl Store {
 }
 
 /// The row of a rating: the input and its outcome, on the compound's region ids.
-pub(crate) fn rating_row(
+pub fn rating_row(
     c: &compound::Model,
     period: &str,
     input: &RatingInput,

@@ -84,11 +84,7 @@ impl Store {
 
     /// The volunteer's home unit in the compound: where the person linked to the account
     /// lives (or owns), else the unit or household of one of their roles there.
-    pub(crate) async fn home_unit(
-        &self,
-        account_id: i64,
-        compound_id: i64,
-    ) -> ServiceResult<Option<i64>> {
+    pub async fn home_unit(&self, account_id: i64, compound_id: i64) -> ServiceResult<Option<i64>> {
         let person = account::Entity::find_by_id(account_id)
             .one(self.read())
             .await?

@@ -10,11 +10,9 @@
 //! people cannot take the last place together. Times are China time (UTC+8): a turn on
 //! 2026-11-28 08:00–12:00 is that morning in the compound.
 
-mod demo;
 mod duty;
 mod hours;
 
-pub(crate) use demo::seed_demo_stations;
 pub use duty::*;
 pub use hours::*;
 
@@ -49,7 +47,8 @@ pub(crate) fn may_take_turns(actor: &Actor, path: &Path) -> bool {
         })
 }
 
-pub(crate) const ACTIVE: &str = "active";
+/// The status of a volunteer signup still in force (`WITHDRAWN` once given up).
+pub const ACTIVE: &str = "active";
 pub(crate) const WITHDRAWN: &str = "withdrawn";
 
 /// The local moment (China time) of a Unix time; an error only for clocks outside the years
@@ -205,7 +204,8 @@ pub(crate) fn month_or_now(month: &str, now: i64) -> ServiceResult<Month> {
     Ok(Month::parse(month).map_err(|e| FieldError::new("month", e))?)
 }
 
-pub(crate) fn next_month(m: Month) -> Month {
+/// The month after `m`.
+pub fn next_month(m: Month) -> Month {
     let (y, mo) = if m.month() == 12 {
         (m.year() + 1, 1)
     } else {

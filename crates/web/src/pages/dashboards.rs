@@ -454,7 +454,7 @@ async fn open_data(
             ))
         }
         "csv" => {
-            let bytes = linli_store::sheet::csv_table(&d.headers, &d.rows)?;
+            let bytes = linli_sheet::csv_table(&d.headers, &d.rows)?;
             Ok(super::voting::download(
                 bytes,
                 "text/csv; charset=utf-8",

@@ -298,12 +298,12 @@ pub fn sheet_download(
 ) -> PageResult {
     let (bytes, content_type, ext) = match format {
         "csv" => (
-            linli_store::sheet::csv_table(headers, rows)?,
+            linli_sheet::csv_table(headers, rows)?,
             "text/csv; charset=utf-8",
             "csv",
         ),
         "xlsx" => (
-            linli_store::sheet::xlsx_table(name, headers, rows)?,
+            linli_sheet::xlsx_table(name, headers, rows)?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
         ),

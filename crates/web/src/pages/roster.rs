@@ -18,8 +18,9 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use linli_sheet::roster::{FileError, FileKind, MAX_FILE_BYTES};
 use linli_store::ServiceError;
-use linli_store::roster::{FileError, FileKind, ImportPreview, MAX_FILE_BYTES};
+use linli_store::roster::ImportPreview;
 use std::sync::Arc;
 
 /// The body limit of the upload route: the largest file plus room for the form around it.
@@ -212,7 +213,7 @@ pub(crate) async fn export_file(state: &State, ctx: &Ctx, id: i64, kind: FileKin
 /// The template as a download, for the page and the API alike.
 pub(crate) fn template_file(ctx: &Ctx, kind: FileKind) -> PageResult {
     ctx.actor()?;
-    let bytes = linli_store::roster::template(kind)?;
+    let bytes = linli_sheet::roster::template(kind)?;
     Ok(download(
         kind,
         &format!("花名册模板.{}", kind.extension()),

@@ -7,7 +7,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common::TestApp;
-use linli_store::demo::DEMO_PASSWORD;
+use linli_demo_load::DEMO_PASSWORD;
 use std::path::{Path, PathBuf};
 use thirtyfour::prelude::*;
 use thirtyfour::stringmatch::StringMatch;

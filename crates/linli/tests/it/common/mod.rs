@@ -11,7 +11,7 @@ pub mod rating;
 pub mod requests;
 pub mod template;
 
-use linli_store::demo::{DEMO_PASSWORD, DemoSummary};
+use linli_demo_load::{DEMO_PASSWORD, DemoSummary};
 use linli_store::{Clock, Store};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -372,8 +372,7 @@ impl TestApp {
             .expect("open store")
             .with_clock(test_clock())
             .with_files_dir(dir.join("linli-files"));
-        let demo = store
-            .load_world(&linli_demo::featured(), 0)
+        let demo = linli_demo_load::load_world(&store, &linli_demo::featured(), 0)
             .await
             .expect("load demo");
         wait_for_replay(&primary_admin, &replica_admin).await;

@@ -44,7 +44,7 @@ pub async fn world(app: &TestApp) -> World {
             "gw",
             Some("13900000001"),
             "网格员 小李",
-            linli_store::demo::DEMO_PASSWORD,
+            linli_demo_load::DEMO_PASSWORD,
         )
         .await
         .unwrap();

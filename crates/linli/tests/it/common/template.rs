@@ -8,8 +8,8 @@
 //! never copies a half-built one. A new build of the tests makes new templates.
 
 use super::{Backend, admin_url, block_on_aside, database_on, test_clock, test_day, unique};
+use linli_demo_load::{DemoLogin, DemoSummary};
 use linli_store::Store;
-use linli_store::demo::{DemoLogin, DemoSummary};
 use sea_orm::ConnectionTrait;
 use std::path::{Path, PathBuf};
 
@@ -102,9 +102,9 @@ fn summary_from_text(text: &str) -> DemoSummary {
 async fn load(store: &Store, stories: bool) -> DemoSummary {
     let world = linli_demo::featured();
     if stories {
-        store.load_demo_world(&world, 1).await
+        linli_demo_load::load_demo_world(store, &world, 1).await
     } else {
-        store.load_world(&world, 0).await
+        linli_demo_load::load_world(store, &world, 0).await
     }
     .expect("load demo")
 }

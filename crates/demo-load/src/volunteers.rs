@@ -3,12 +3,13 @@
 //! this month and next, and the turns already past are checked in, so the rota, the hours and
 //! the rating sheet's hint have something to show. Loaded after the demo logins exist.
 
-use super::{ACTIVE, china_moment, month_rota, next_month};
-use crate::Store;
-use crate::entity::{
+use linli_domain::volunteers::month_rota;
+use linli_domain::volunteers::{Clock, ShiftPattern, Weekday, started};
+use linli_store::Store;
+use linli_store::entity::{
     account, compound, volunteer_checkin, volunteer_shift, volunteer_signup, volunteer_station,
 };
-use linli_domain::volunteers::{Clock, ShiftPattern, Weekday, started};
+use linli_store::volunteers::{ACTIVE, china_moment, next_month};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
 pub(crate) async fn seed_demo_stations(store: &Store) -> anyhow::Result<usize> {

@@ -4,19 +4,21 @@
 //! flying-lead veto, an appeal upheld) — so last year's awards and subsidies come from twelve
 //! whole months — and this month open with sheets still to score.
 
-use super::{
+use crate::{DEMO_PHOTO, DemoLogin, Scene, Step, compound_named, units_of};
+use linli_domain::Lang;
+use linli_domain::authz::Role;
+use linli_store::Store;
+use linli_store::accounts::Actor;
+use linli_store::entity::{compound, household, unit};
+use linli_store::files::Purpose;
+use linli_store::paths;
+use linli_store::proposals::{
+    BallotInput, CommentInput, OpenVotingInput, ProposalInput, StageRequest,
+};
+use linli_store::ratings::{
     AppealDecisionInput, AppealInput, CloseInput, MarkInput, MonthInput, RubricInput, ScorerInput,
     SheetInput,
 };
-use crate::Store;
-use crate::accounts::Actor;
-use crate::demo::{DEMO_PHOTO, DemoLogin, Scene, Step, compound_named, units_of};
-use crate::entity::{compound, household, unit};
-use crate::files::Purpose;
-use crate::paths;
-use crate::proposals::{BallotInput, CommentInput, OpenVotingInput, ProposalInput, StageRequest};
-use linli_domain::Lang;
-use linli_domain::authz::Role;
 
 const ZH: Lang = Lang::Zh;
 
@@ -133,29 +135,35 @@ pub(crate) async fn seed_nanguo(store: &Store) -> anyhow::Result<Nanguo> {
         .ok_or_else(|| anyhow::anyhow!("demo: 南国新家园 is too small"))?;
     let path = paths::compound_path(&c);
     let mut logins = vec![
-        store
-            .add_demo_login(
-                "ngcommittee",
-                "业委会 何主任",
-                Role::CommitteeMember,
-                &path,
-                &c.name,
-            )
-            .await?,
-        store
-            .add_demo_login("ngproperty", "物业 钱经理", Role::Volunteer, &path, &c.name)
-            .await?,
+        crate::add_demo_login(
+            store,
+            "ngcommittee",
+            "业委会 何主任",
+            Role::CommitteeMember,
+            &path,
+            &c.name,
+        )
+        .await?,
+        crate::add_demo_login(
+            store,
+            "ngproperty",
+            "物业 钱经理",
+            Role::Volunteer,
+            &path,
+            &c.name,
+        )
+        .await?,
     ];
     logins.push(
-        store
-            .add_demo_login(
-                "ngresident",
-                "居民代表 林阿姨",
-                Role::Owner,
-                &paths::household_path(&c, resident_home),
-                "",
-            )
-            .await?,
+        crate::add_demo_login(
+            store,
+            "ngresident",
+            "居民代表 林阿姨",
+            Role::Owner,
+            &paths::household_path(&c, resident_home),
+            "",
+        )
+        .await?,
     );
     let s = Scene::new(store);
     let committee = s.actor("ngcommittee").await?;
@@ -302,7 +310,7 @@ pub(crate) async fn seed_nanguo(store: &Store) -> anyhow::Result<Nanguo> {
 
 async fn login_of(store: &Store, account_id: i64) -> anyhow::Result<String> {
     use sea_orm::EntityTrait;
-    Ok(crate::entity::account::Entity::find_by_id(account_id)
+    Ok(linli_store::entity::account::Entity::find_by_id(account_id)
         .one(store.read())
         .await?
         .map(|a| a.username)

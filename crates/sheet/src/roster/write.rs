@@ -2,18 +2,13 @@
 //! edited in Excel imports back; and the template, with a sheet explaining each column.
 
 use super::columns::Column;
-use crate::Store;
-use crate::entity::{building, household, ownership, person, unit};
-use crate::error::{ServiceError, ServiceResult};
-use crate::sheet::CsvOut;
-use linli_domain::{Area, AreaSource, Lang};
+use crate::table::{CsvOut, WriteResult, xlsx_err};
+use linli_domain::Lang;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
-use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use std::collections::HashMap;
 
 /// The two file kinds offered for download.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum FileKind {
     Xlsx,
@@ -55,10 +50,6 @@ pub fn headers() -> Vec<&'static str> {
     Column::EXPORTED.iter().map(|c| c.label(Lang::Zh)).collect()
 }
 
-fn xlsx_err(e: XlsxError) -> ServiceError {
-    ServiceError::Internal(anyhow::anyhow!("writing xlsx: {e}"))
-}
-
 /// Writes a header row in bold with widths that fit Chinese text.
 fn header_row(ws: &mut Worksheet, names: &[&str]) -> Result<(), XlsxError> {
     let bold = Format::new().set_bold().set_background_color("#E8EEF4");
@@ -72,7 +63,7 @@ fn header_row(ws: &mut Worksheet, names: &[&str]) -> Result<(), XlsxError> {
 
 /// One sheet of rows as `.xlsx`. Rooms and phones are text (a leading zero survives); floors
 /// are numbers and areas numbers shown with two decimals.
-pub fn xlsx_of(rows: &[[String; 9]]) -> ServiceResult<Vec<u8>> {
+pub fn xlsx_of(rows: &[[String; 9]]) -> WriteResult<Vec<u8>> {
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
     ws.set_name("花名册").map_err(xlsx_err)?;
@@ -96,7 +87,7 @@ pub fn xlsx_of(rows: &[[String; 9]]) -> ServiceResult<Vec<u8>> {
 
 /// Rows as CSV; `bom` puts a UTF-8 byte-order mark first, which Excel on Windows needs to
 /// show Chinese text. Through the one CSV writer, so no cell becomes a formula.
-pub fn csv_of<W: std::io::Write>(rows: &[[String; 9]], out: W, bom: bool) -> ServiceResult<()> {
+pub fn csv_of<W: std::io::Write>(rows: &[[String; 9]], out: W, bom: bool) -> WriteResult<()> {
     let mut w = CsvOut::new(out, bom)?;
     w.row(&headers())?;
     for r in rows {
@@ -106,7 +97,7 @@ pub fn csv_of<W: std::io::Write>(rows: &[[String; 9]], out: W, bom: bool) -> Ser
 }
 
 /// The template: an empty roster sheet with every column, and a sheet of notes.
-pub fn template(kind: FileKind) -> ServiceResult<Vec<u8>> {
+pub fn template(kind: FileKind) -> WriteResult<Vec<u8>> {
     let all = [
         Column::Building,
         Column::Unit,
@@ -221,96 +212,13 @@ pub fn template(kind: FileKind) -> ServiceResult<Vec<u8>> {
     book.save_to_buffer().map_err(xlsx_err)
 }
 
-impl Store {
-    /// A compound's roster as rows of the exported columns, ordered by building, unit, floor
-    /// and room. The caller has checked the actor.
-    pub(crate) async fn roster_rows(&self, compound_id: i64) -> ServiceResult<Vec<[String; 9]>> {
-        let db = self.read();
-        let buildings: HashMap<i64, String> = building::Entity::find()
-            .filter(building::Column::CompoundId.eq(compound_id))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|b| (b.id, b.name))
-            .collect();
-        let units: HashMap<i64, String> = unit::Entity::find()
-            .filter(unit::Column::CompoundId.eq(compound_id))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.name))
-            .collect();
-        let rows = household::Entity::find()
-            .filter(household::Column::CompoundId.eq(compound_id))
-            .order_by_asc(household::Column::BuildingId)
-            .order_by_asc(household::Column::UnitId)
-            .order_by_asc(household::Column::Floor)
-            .order_by_asc(household::Column::Room)
-            .all(db)
-            .await?;
-        let of_compound = Query::select()
-            .column(household::Column::Id)
-            .from(household::Entity)
-            .and_where(household::Column::CompoundId.eq(compound_id))
-            .to_owned();
-        let owners = ownership::Entity::find()
-            .filter(ownership::Column::HouseholdId.in_subquery(of_compound.clone()))
-            .order_by_asc(ownership::Column::Id)
-            .all(db)
-            .await?;
-        let person_ids = Query::select()
-            .column(ownership::Column::PersonId)
-            .from(ownership::Entity)
-            .and_where(ownership::Column::HouseholdId.in_subquery(of_compound))
-            .to_owned();
-        let people: HashMap<i64, person::Model> = person::Entity::find()
-            .filter(person::Column::Id.in_subquery(person_ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p))
-            .collect();
-        let mut by_household: HashMap<i64, Vec<&person::Model>> = HashMap::new();
-        for o in &owners {
-            if let Some(p) = people.get(&o.person_id) {
-                by_household.entry(o.household_id).or_default().push(p);
-            }
-        }
-        Ok(rows
-            .iter()
-            .map(|h| {
-                let mine = by_household.get(&h.id).map(Vec::as_slice).unwrap_or(&[]);
-                [
-                    buildings.get(&h.building_id).cloned().unwrap_or_default(),
-                    units.get(&h.unit_id).cloned().unwrap_or_default(),
-                    h.floor.to_string(),
-                    h.room.clone(),
-                    Area::from_centi(h.area_centi)
-                        .map(|a| a.to_string())
-                        .unwrap_or_default(),
-                    AreaSource::parse(&h.area_source)
-                        .map(|s| s.label(Lang::Zh))
-                        .unwrap_or("")
-                        .to_string(),
-                    mine.iter()
-                        .map(|p| p.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join("、"),
-                    mine.first()
-                        .and_then(|p| p.phones.clone().or_else(|| p.phone.clone()))
-                        .unwrap_or_default(),
-                    if h.developer_unsold { "是" } else { "" }.to_string(),
-                ]
-            })
-            .collect())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::roster::RosterRow;
     use crate::roster::read::{Flow, read_rows};
+    use linli_domain::{Area, AreaSource};
+    use std::collections::HashMap;
 
     fn sample() -> Vec<[String; 9]> {
         vec![

@@ -560,7 +560,7 @@ fn read_csv<R: Read + Seek>(input: R, head: &[u8], out: &mut Counter<'_>) -> Res
         for (j, field) in record.iter().enumerate() {
             if !field.trim().is_empty() {
                 // An exported cell defused against formulas (`'-1`) reads back as written.
-                place(&mut cells, j, Cell::text(crate::sheet::undefuse(field)));
+                place(&mut cells, j, Cell::text(crate::table::undefuse(field)));
             }
         }
         if cells.is_empty() {

@@ -5,17 +5,17 @@
 //! months in every state, so the queues and the figures are not empty. Loaded by
 //! `load_demo` (the `serve --demo` world) after the logins exist; the test worlds stay empty.
 
-use super::deadline_of;
-use super::report::{event, located};
-use crate::audit::{self, Change, GLOBAL_CHAIN};
-use crate::demo::DEMO_PASSWORD;
-use crate::entity::{
+use crate::DEMO_PASSWORD;
+use linli_domain::authz::Role;
+use linli_domain::requests::{Channel, Day, Deadline, RequestStatus, RequestStep};
+use linli_store::audit::{self, Change, GLOBAL_CHAIN};
+use linli_store::entity::{
     account, building, compound, grid, grid_household, grid_member, household, region,
     request_category, request_event, service_request,
 };
-use crate::{Store, paths};
-use linli_domain::authz::Role;
-use linli_domain::requests::{Channel, Day, Deadline, RequestStatus, RequestStep};
+use linli_store::requests::deadline_of;
+use linli_store::requests::report::{event, located};
+use linli_store::{Store, paths};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 

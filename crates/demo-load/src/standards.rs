@@ -5,10 +5,10 @@
 //! of pipes, 5,570 parking spaces, lighting in 505 compounds, smart access in 811.
 //! Deterministic (a hash of the compound id), written in batches inside the demo's transaction.
 
-use super::assessments::{StoredMark, assessment_row, marks_json};
-use crate::entity::{compound, compound_plan, plan_item, region};
 use linli_domain::registry::{SixHave, SixHaveItem};
 use linli_domain::standards::{Mark, RatingInput, baoan_preset, derive, suining_template};
+use linli_store::entity::{compound, compound_plan, plan_item, region};
+use linli_store::standards::assessments::{StoredMark, assessment_row, marks_json};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder,
@@ -232,7 +232,7 @@ pub(crate) async fn seed_demo_standards<C: ConnectionTrait>(txn: &C) -> anyhow::
                 .rate(&input)
                 .map_err(|e| anyhow::anyhow!("demo rating of compound {}: {e:?}", c.id))?;
             ratings.push(
-                super::stars::rating_row(
+                linli_store::standards::stars::rating_row(
                     c,
                     PERIODS[3],
                     &input,

@@ -4,15 +4,23 @@
 //! number, so that SUM works; everything else is text, so a room "0301", a phone number or an
 //! ID keeps every digit.
 
-use crate::error::{ServiceError, ServiceResult};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-fn xlsx_err(e: XlsxError) -> ServiceError {
-    ServiceError::Internal(anyhow::anyhow!("writing xlsx: {e}"))
+/// A spreadsheet that could not be written: a fault of the program or of the machine (a
+/// sheet too large, an I/O failure), never of the reader's input.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct WriteError(pub String);
+
+/// What this crate's writers return.
+pub type WriteResult<T> = Result<T, WriteError>;
+
+pub(crate) fn xlsx_err(e: XlsxError) -> WriteError {
+    WriteError(format!("writing xlsx: {e}"))
 }
 
 /// One sheet named `name`, a bold frozen header row, then the rows.
-pub fn xlsx_table(name: &str, headers: &[&str], rows: &[Vec<String>]) -> ServiceResult<Vec<u8>> {
+pub fn xlsx_table(name: &str, headers: &[&str], rows: &[Vec<String>]) -> WriteResult<Vec<u8>> {
     xlsx_tables(&[(name, headers, rows)])
 }
 
@@ -20,7 +28,7 @@ pub fn xlsx_table(name: &str, headers: &[&str], rows: &[Vec<String>]) -> Service
 pub type Sheet<'a> = (&'a str, &'a [&'a str], &'a [Vec<String>]);
 
 /// Several such sheets in one workbook.
-pub fn xlsx_tables(sheets: &[Sheet<'_>]) -> ServiceResult<Vec<u8>> {
+pub fn xlsx_tables(sheets: &[Sheet<'_>]) -> WriteResult<Vec<u8>> {
     let mut book = Workbook::new();
     for (name, headers, rows) in sheets {
         let ws = book.add_worksheet();
@@ -34,7 +42,7 @@ fn write_sheet(
     ws: &mut rust_xlsxwriter::Worksheet,
     headers: &[&str],
     rows: &[Vec<String>],
-) -> ServiceResult<()> {
+) -> WriteResult<()> {
     let bold = Format::new().set_bold().set_background_color("#E8EEF4");
     // "80.50" stays "80.50" on screen: as many decimals as written.
     let decimals: Vec<Format> = ["0", "0.0", "0.00", "0.000", "0.0000"]
@@ -42,19 +50,16 @@ fn write_sheet(
         .map(|f| Format::new().set_num_format(*f))
         .collect();
     for (i, h) in headers.iter().enumerate() {
-        let col = u16::try_from(i)
-            .map_err(|_| ServiceError::Internal(anyhow::anyhow!("too many columns")))?;
+        let col = u16::try_from(i).map_err(|_| WriteError("too many columns".into()))?;
         ws.write_string_with_format(0, col, *h, &bold)
             .map_err(xlsx_err)?;
         ws.set_column_width(col, 14).map_err(xlsx_err)?;
     }
     ws.set_freeze_panes(1, 0).map_err(xlsx_err)?;
     for (i, r) in rows.iter().enumerate() {
-        let row = u32::try_from(i + 1)
-            .map_err(|_| ServiceError::Internal(anyhow::anyhow!("too many rows")))?;
+        let row = u32::try_from(i + 1).map_err(|_| WriteError("too many rows".into()))?;
         for (j, v) in r.iter().enumerate().filter(|(_, v)| !v.is_empty()) {
-            let col = u16::try_from(j)
-                .map_err(|_| ServiceError::Internal(anyhow::anyhow!("too many columns")))?;
+            let col = u16::try_from(j).map_err(|_| WriteError("too many columns".into()))?;
             match as_number(v) {
                 Some((n, places)) => ws
                     .write_number_with_format(row, col, n, &decimals[usize::from(places)])
@@ -107,7 +112,7 @@ fn sheet_name(name: &str) -> String {
 }
 
 /// The same table as UTF-8 CSV with a byte-order mark.
-pub fn csv_table(headers: &[&str], rows: &[Vec<String>]) -> ServiceResult<Vec<u8>> {
+pub fn csv_table(headers: &[&str], rows: &[Vec<String>]) -> WriteResult<Vec<u8>> {
     let mut w = CsvOut::new(Vec::new(), true)?;
     w.row(headers)?;
     for r in rows {
@@ -123,13 +128,13 @@ pub struct CsvOut<W: std::io::Write> {
     w: csv::Writer<W>,
 }
 
-fn csv_err(e: impl std::fmt::Display) -> ServiceError {
-    ServiceError::Internal(anyhow::anyhow!("writing csv: {e}"))
+fn csv_err(e: impl std::fmt::Display) -> WriteError {
+    WriteError(format!("writing csv: {e}"))
 }
 
 impl<W: std::io::Write> CsvOut<W> {
     /// `bom` puts a UTF-8 byte-order mark first, which Excel on Windows needs to show Chinese.
-    pub fn new(mut out: W, bom: bool) -> ServiceResult<CsvOut<W>> {
+    pub fn new(mut out: W, bom: bool) -> WriteResult<CsvOut<W>> {
         if bom {
             out.write_all(b"\xEF\xBB\xBF").map_err(csv_err)?;
         }
@@ -138,13 +143,13 @@ impl<W: std::io::Write> CsvOut<W> {
         })
     }
 
-    pub fn row<S: AsRef<str>>(&mut self, cells: &[S]) -> ServiceResult<()> {
+    pub fn row<S: AsRef<str>>(&mut self, cells: &[S]) -> WriteResult<()> {
         self.w
             .write_record(cells.iter().map(|c| defuse(c.as_ref()).into_owned()))
             .map_err(csv_err)
     }
 
-    pub fn finish(self) -> ServiceResult<W> {
+    pub fn finish(self) -> WriteResult<W> {
         self.w.into_inner().map_err(csv_err)
     }
 }

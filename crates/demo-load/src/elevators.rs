@@ -4,21 +4,7 @@
 //! the registry in its transaction; the demo of `linli demo` first decides each one by a vote of
 //! its unit (see [`seed_ganquan`]) and starts it from that vote. A world without 甘泉苑 gets none.
 
-use super::operation::{NewCost, insert_cost, insert_parts};
-use super::{ProjectInput, ProjectView};
-use crate::Store;
-use crate::accounts::Actor;
-use crate::demo::{DEMO_PHOTO, DemoLogin, Scene, Step, compound_named};
-use crate::entity::{
-    compound, elevator_operation_split, elevator_payment, elevator_project, elevator_share,
-    elevator_stage_log, household, unit,
-};
-use crate::files::Purpose;
-use crate::paths;
-use crate::proposals::{
-    AnswerInput, BallotInput, ConsentInput, ObjectionInput, OpenVotingInput, ProposalInput,
-    StageRequest,
-};
+use crate::{DEMO_PHOTO, DemoLogin, Scene, Step, compound_named};
 use linli_domain::authz::Role;
 use linli_domain::elevator::operation::MONTHLY_MAINTENANCE;
 use linli_domain::elevator::{
@@ -26,6 +12,20 @@ use linli_domain::elevator::{
     SubsidyPreset, apportion, split_month,
 };
 use linli_domain::{Fen, Lang};
+use linli_store::Store;
+use linli_store::accounts::Actor;
+use linli_store::elevators::operation::{NewCost, insert_cost, insert_parts};
+use linli_store::elevators::{ProjectInput, ProjectView};
+use linli_store::entity::{
+    compound, elevator_operation_split, elevator_payment, elevator_project, elevator_share,
+    elevator_stage_log, household, unit,
+};
+use linli_store::files::Purpose;
+use linli_store::paths;
+use linli_store::proposals::{
+    AnswerInput, BallotInput, ConsentInput, ObjectionInput, OpenVotingInput, ProposalInput,
+    StageRequest,
+};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -279,7 +279,7 @@ async fn carry_on<C: ConnectionTrait>(
                 amount: Set(l.share.0),
                 method: Set(if n % 3 == 0 { "cash" } else { "transfer" }.into()),
                 receipt_no: Set(format!("GQ{pid:03}-{:03}", n + 1)),
-                paid_on: Set(super::china_date(funding_at + (*n as i64 % 10) * DAY)),
+                paid_on: Set(linli_store::china_date(funding_at + (*n as i64 % 10) * DAY)),
                 recorded_by: Set(0),
                 recorded_by_name: Set("演示数据".into()),
                 created_at: Set(funding_at + (*n as i64 % 10) * DAY),
@@ -344,7 +344,7 @@ async fn seed_running_costs<C: ConnectionTrait>(
         .exec(txn)
         .await?;
     }
-    let Some(this) = super::operation::month_of(now) else {
+    let Some(this) = linli_store::elevators::operation::month_of(now) else {
         return Ok(());
     };
     let floors: Vec<HouseholdFloor> = lines
@@ -354,7 +354,7 @@ async fn seed_running_costs<C: ConnectionTrait>(
             floor: l.floor,
         })
         .collect();
-    let mut months = super::dashboard::months_up_to(this, DEMO_COST_MONTHS + 1);
+    let mut months = linli_store::elevators::dashboard::months_up_to(this, DEMO_COST_MONTHS + 1);
     months.pop();
     for (m, month) in months.iter().enumerate() {
         let electricity = Fen(15_000 + ((i * 31 + m * 17) as i64 * 997) % 15_000);
@@ -427,18 +427,18 @@ pub(crate) struct Ganquan {
 /// self-management group's login `gqcommittee`.
 pub(crate) async fn seed_ganquan(store: &Store) -> anyhow::Result<Ganquan> {
     let c = compound_named(store, "甘泉苑").await?;
-    let login = store
-        .add_demo_login(
-            "gqcommittee",
-            "自管小组 周组长",
-            Role::CommitteeMember,
-            &paths::compound_path(&c),
-            &c.name,
-        )
-        .await?;
+    let login = crate::add_demo_login(
+        store,
+        "gqcommittee",
+        "自管小组 周组长",
+        Role::CommitteeMember,
+        &paths::compound_path(&c),
+        &c.name,
+    )
+    .await?;
     let s = Scene::new(store);
     let group = s.actor("gqcommittee").await?;
-    let names = crate::registry::unit_names(store.read(), c.id)
+    let names = linli_store::registry::unit_names(store.read(), c.id)
         .await
         .step("unit names")?;
     let mut started = Vec::new();
@@ -476,9 +476,9 @@ pub(crate) async fn seed_ganquan(store: &Store) -> anyhow::Result<Ganquan> {
         carry_on(&txn, now, c.id, *pid, *i, plan, ElevatorStage::Notice).await?;
     }
     crate::funds::seed_demo_project_accounts(&txn, now, &c).await?;
-    crate::audit::record(
+    linli_store::audit::record(
         &txn,
-        crate::audit::Change {
+        linli_store::audit::Change {
             chain: c.id,
             at: now,
             actor: None,
@@ -577,7 +577,7 @@ async fn decide(
             &s.now_as(group),
             p.id,
             &OpenVotingInput {
-                deadline: crate::china_date(day(21, 9)),
+                deadline: linli_store::china_date(day(21, 9)),
                 confirm_ownerless: true,
             },
             ZH,

@@ -5,18 +5,18 @@
 //! with the committee's answers, a council meeting, and the election of the
 //! self-management committee.
 
-use super::{
+use crate::{DEMO_PHOTO, DemoLogin, Scene, Step, compound_named, units_of};
+use linli_domain::Lang;
+use linli_domain::authz::Role;
+use linli_store::Store;
+use linli_store::accounts::Actor;
+use linli_store::entity::{compound, household};
+use linli_store::files::Purpose;
+use linli_store::paths;
+use linli_store::proposals::{
     AgendaInput, AssignInput, BallotInput, CommentInput, ElectionBallotInput, ElectionInput,
     MeetingInput, NominationInput, OpenVotingInput, ProposalInput, StageRequest, VisitInput,
 };
-use crate::Store;
-use crate::accounts::Actor;
-use crate::demo::{DEMO_PHOTO, DemoLogin, Scene, Step, compound_named, units_of};
-use crate::entity::{compound, household};
-use crate::files::Purpose;
-use crate::paths;
-use linli_domain::Lang;
-use linli_domain::authz::Role;
 
 const ZH: Lang = Lang::Zh;
 
@@ -185,15 +185,15 @@ pub(crate) async fn seed_wenjiang(store: &Store) -> anyhow::Result<Wenjiang> {
         .find(|h| h.floor == 6)
         .or(homes7.last())
         .ok_or_else(|| anyhow::anyhow!("demo: 7单元 has no households"))?;
-    let sun_login = store
-        .add_demo_login(
-            "sun",
-            "业主 孙大爷（7单元6楼）",
-            Role::Owner,
-            &paths::household_path(&c, sun_home),
-            "",
-        )
-        .await?;
+    let sun_login = crate::add_demo_login(
+        store,
+        "sun",
+        "业主 孙大爷（7单元6楼）",
+        Role::Owner,
+        &paths::household_path(&c, sun_home),
+        "",
+    )
+    .await?;
     let s = Scene::new(store);
     let committee = s.actor("committee").await?;
     let volunteer = s.actor("volunteer").await?;
@@ -496,7 +496,7 @@ pub(crate) async fn seed_wenjiang(store: &Store) -> anyhow::Result<Wenjiang> {
 
 /// The flats whose owners include the person behind `account_id`.
 async fn owner_flats(store: &Store, account_id: i64) -> anyhow::Result<Vec<i64>> {
-    use crate::entity::ownership;
+    use linli_store::entity::ownership;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
     let Some((person, _)) = store.person_of(store.read(), account_id).await? else {
         return Ok(Vec::new());
@@ -512,7 +512,7 @@ async fn owner_flats(store: &Store, account_id: i64) -> anyhow::Result<Vec<i64>>
 
 /// The household the owner persona votes for.
 async fn owner_household(store: &Store, account_id: i64) -> anyhow::Result<Option<i64>> {
-    use crate::entity::role_grant;
+    use linli_store::entity::role_grant;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let g = role_grant::Entity::find()
         .filter(role_grant::Column::AccountId.eq(account_id))

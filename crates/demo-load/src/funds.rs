@@ -6,17 +6,17 @@
 //! account each, fed by the demo's payments (and for the finished ones the subsidy and the
 //! installer's bill). Loaded with the demo world, inside its transaction.
 
-use super::{NewAccount, project_account_name};
-use crate::entity::{
-    building, compound, elevator_payment, elevator_project, fund_account, fund_entry, fund_share,
-    household,
-};
 use linli_domain::funds::rules::TOP_UP_DEFAULT_BP;
 use linli_domain::funds::{
     AccountKind, Category, Day, EmergencyKind, ExpensePurpose as P, IncomeSource as S,
     split_by_area,
 };
 use linli_domain::{Area, Fen};
+use linli_store::entity::{
+    building, compound, elevator_payment, elevator_project, fund_account, fund_entry, fund_share,
+    household,
+};
+use linli_store::funds::{NewAccount, project_account_name};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
@@ -99,7 +99,7 @@ async fn insert<C: ConnectionTrait>(
 
 /// The 15th of each of the 18 months before this one, oldest first.
 fn months(now: i64) -> Vec<Day> {
-    let t = super::day_of(now);
+    let t = linli_store::funds::day_of(now);
     let (mut y, mut m) = (t.year(), i32::from(t.month().month()));
     let mut out = Vec::new();
     for _ in 0..18 {
@@ -330,7 +330,7 @@ pub(crate) async fn seed_demo_project_accounts<C: ConnectionTrait>(
     now: i64,
     c: &compound::Model,
 ) -> anyhow::Result<()> {
-    let names = crate::registry::unit_names(txn, c.id)
+    let names = linli_store::registry::unit_names(txn, c.id)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let projects = elevator_project::Entity::find()

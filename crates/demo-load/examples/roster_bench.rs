@@ -129,7 +129,7 @@ async fn main() -> anyhow::Result<()> {
         Some("generate") => generate(&args[2], args[3].parse()?),
         Some("setup") => {
             let store = linli_store::Store::open(&args[2]).await?;
-            store.load_world(&linli_demo::featured(), 0).await?;
+            linli_demo_load::load_world(&store, &linli_demo::featured(), 0).await?;
             store.close().await
         }
         Some("raw") => raw(&args[2], args[3].parse()?).await,
