@@ -415,6 +415,29 @@ both_backends! {
         assert!(html.contains(r#"<small id="email-error" class="field-error">"#), "{html}");
     }
 
+    async fn a_refused_step_of_a_request_shows_its_message_under_that_form_only(app) {
+        let w = common::requests::world(&app).await;
+        let leak = common::requests::category(&app, &w.owner, "leak").await;
+        let (s, r) = app.api(&w.owner, Method::POST, &format!("/compounds/{}/requests", w.compound), Some(json!({"category_id": leak, "household_id": w.home, "description": "厨房天花板漏水"}))).await;
+        assert_eq!(s, 201, "{r}");
+        let id = r["id"].as_i64().unwrap();
+        for step in ["take", "resolve"] {
+            let (s, r) = app.api(&w.gw, Method::POST, &format!("/requests/{id}/steps"), Some(json!({"step": step}))).await;
+            assert_eq!(s, 200, "{r}");
+        }
+        // Sent back with a note too long: the message under the note of the form sent back,
+        // not under the rating's comment, and what was in the other forms left alone.
+        let b = app.browser_login("owner").await;
+        let page = format!("/requests/{id}");
+        let long = "漏".repeat(501);
+        let version = app.sql_i64(&format!("SELECT version FROM service_request WHERE id = {id}")).await.to_string();
+        let (s, html, _) = b.submit(&page, &format!("{page}/step"), &[("version", &version), ("step", "reject"), ("note", &long)]).await;
+        assert_eq!(s, 422, "{html}");
+        assert!(html.contains(r#"<input id="reject-note" name="note" aria-invalid="true" aria-describedby="note-error">"#), "{html}");
+        assert_eq!(html.matches(r#"<small id="note-error" class="field-error">"#).count(), 1, "{html}");
+        assert!(html.contains(r#"<input id="comment" name="comment">"#), "{html}");
+    }
+
     async fn the_person_to_merge_is_picked_by_name_from_the_same_compound(app) {
         let c = app.persona_place("committee");
         let owners = app.sql_pairs(&format!("SELECT o.person_id, o.household_id FROM ownership o JOIN household h ON h.id = o.household_id WHERE h.compound_id = {c} ORDER BY o.person_id, o.household_id")).await;
