@@ -404,8 +404,9 @@ both_backends! {
         let page = format!("/volunteer-stations/{station}");
         let (s, html, _) = b.submit(&page, &format!("{page}/shifts"), &[("month", ""), ("weekday", "1"), ("start", "08:00"), ("end", "09:00"), ("capacity", "很多")]).await;
         assert_eq!(s, 422, "{html}");
-        assert!(html.contains(r#"name="capacity" inputmode="numeric" required value="2" aria-invalid="true" aria-describedby="capacity-error">"#), "{html}");
+        assert!(html.contains(r#"name="capacity" inputmode="numeric" required value="很多" aria-invalid="true" aria-describedby="capacity-error">"#), "{html}");
         assert!(html.contains(r#"<small id="capacity-error" class="field-error">不是数字</small>"#), "{html}");
+        assert!(html.contains(r#"<option value="1" selected>"#) && html.contains(r#"value="08:00""#), "what was typed is kept: {html}");
 
         // Notices by email without a usable address: the message under the address, as typed.
         let b = app.browser_login("owner").await;

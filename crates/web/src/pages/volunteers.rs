@@ -114,6 +114,26 @@ struct StationPage {
     r: RotaView,
     weekdays: Vec<(u8, &'static str)>,
     errors: FormErrors,
+    /// The new-shift form: a usual morning turn, or what was typed when it was refused.
+    shift: NewShift,
+}
+
+struct NewShift {
+    weekday: String,
+    start: String,
+    end: String,
+    capacity: String,
+}
+
+impl Default for NewShift {
+    fn default() -> NewShift {
+        NewShift {
+            weekday: String::new(),
+            start: "08:30".into(),
+            end: "11:30".into(),
+            capacity: "2".into(),
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -130,6 +150,7 @@ async fn station_page(
     id: i64,
     month: &str,
     errors: FormErrors,
+    shift: NewShift,
 ) -> PageResult {
     let r = state
         .store
@@ -150,13 +171,22 @@ async fn station_page(
             r,
             weekdays,
             errors,
+            shift,
         },
     )
         .into_response())
 }
 
 async fn station(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<MonthQuery>) -> PageResult {
-    station_page(&state, &ctx, id, &q.month, FormErrors::default()).await
+    station_page(
+        &state,
+        &ctx,
+        id,
+        &q.month,
+        FormErrors::default(),
+        NewShift::default(),
+    )
+    .await
 }
 
 /// Where a form on the station page goes back to: the station and the month shown.
@@ -186,7 +216,8 @@ async fn back_to(
             Ok(Redirect::to(&format!("/volunteer-stations/{id}{month}")).into_response())
         }
         (Err(e @ ServiceError::Invalid(_)), Some(id)) => {
-            station_page(state, ctx, id, &back.month, FormErrors::new(&e, ctx.lang)).await
+            let errors = FormErrors::new(&e, ctx.lang);
+            station_page(state, ctx, id, &back.month, errors, NewShift::default()).await
         }
         (Err(e), _) => Err(e.into()),
     }
@@ -223,6 +254,16 @@ async fn add_shift(
         .add_volunteer_shift(ctx.actor()?, id, &input, ctx.lang)
         .await
         .map(|_| id);
+    if let Err(e @ ServiceError::Invalid(_)) = &result {
+        let typed = NewShift {
+            weekday: input.weekday,
+            start: input.start,
+            end: input.end,
+            capacity: input.capacity,
+        };
+        let errors = FormErrors::new(e, ctx.lang);
+        return station_page(&state, &ctx, id, &f.back.month, errors, typed).await;
+    }
     back_to(
         &state,
         &ctx,
