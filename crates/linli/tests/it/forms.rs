@@ -392,7 +392,8 @@ both_backends! {
         assert_eq!(s, 303, "{html}");
         let (s, html, _) = b.submit(&plan, &format!("{plan}/items"), &[("kind", "lighting"), ("description", "路灯"), ("quantity", "很多")]).await;
         assert_eq!(s, 422, "{html}");
-        assert!(html.contains(r#"<input id="quantity" name="quantity" inputmode="numeric" aria-invalid="true" aria-describedby="quantity-error">"#), "{html}");
+        assert!(html.contains(r#"<input id="quantity" name="quantity" inputmode="numeric" value="很多" aria-invalid="true" aria-describedby="quantity-error">"#), "{html}");
+        assert!(html.contains(r#"<option value="lighting" selected>"#) && html.contains(r#"value="路灯""#), "what was typed is kept: {html}");
         assert!(html.contains(r#"<small id="quantity-error" class="field-error">不是数字</small>"#), "{html}");
         assert!(!html.contains(r#"<small id="description-error""#), "{html}");
 

@@ -445,6 +445,8 @@ struct PlanPage {
     f: PlanForm,
     kinds: Vec<(&'static str, String)>,
     errors: FormErrors,
+    /// The new-item form: empty, or what was typed when it was refused.
+    item: ItemForm,
 }
 
 impl PlanPage {
@@ -499,6 +501,7 @@ fn plan_page(ctx: &Ctx, v: PlanView, f: Option<PlanForm>, errors: FormErrors) ->
         f,
         kinds,
         errors,
+        item: ItemForm::default(),
     }
 }
 
@@ -574,20 +577,18 @@ async fn add_item(
 ) -> PageResult {
     let actor = ctx.actor()?;
     let input = PlanItemInput {
-        kind: f.kind,
-        description: f.description,
-        quantity: f.quantity,
+        kind: f.kind.clone(),
+        description: f.description.clone(),
+        quantity: f.quantity.clone(),
     };
     match state.store.add_plan_item(actor, id, &input, ctx.lang).await {
         Ok(_) => Ok(Redirect::to(&format!("/compounds/{id}/plan#items")).into_response()),
         Err(e) => {
             let errors = refused(&ctx, e)?;
             let v = state.store.compound_plan(actor, id, ctx.lang).await?;
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                plan_page(&ctx, v, None, errors),
-            )
-                .into_response())
+            let mut page = plan_page(&ctx, v, None, errors);
+            page.item = f;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
 }
