@@ -118,11 +118,15 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
         "委托代理时填写；开发建设单位的代表必须填写",
         "for a proxy ballot; required for the developer's representative",
     ),
-    ("voter_key", "投票人编号", "Voter number"),
+    (
+        "voter_key",
+        "开发建设单位代表投票（未售房屋）",
+        "The developer's representative votes (unsold flats)",
+    ),
     (
         "voter_key_hint",
-        "一般不用填；开发建设单位填 dev",
-        "usually blank; dev for the developer",
+        "一般不勾；开发建设单位为其未售房屋投票时勾选，并填写委托代理人",
+        "usually unticked; tick when the developer votes for its unsold flats, and name the proxy",
     ),
     ("reg_cast_by", "由谁投出", "Cast by"),
     ("reg_authority", "依据", "On whose authority"),
