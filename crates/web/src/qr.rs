@@ -66,16 +66,39 @@ pub fn svg(text: &str, px: u32) -> String {
                 x += 1;
             }
             let run = x - start;
-            let _ = write!(
-                out,
-                "M{} {}h{run}v1h-{run}z",
-                start + QUIET_ZONE,
-                y + QUIET_ZONE
-            );
+            out.push('M');
+            push_number(&mut out, start + QUIET_ZONE);
+            out.push(' ');
+            push_number(&mut out, y + QUIET_ZONE);
+            out.push('h');
+            push_number(&mut out, run);
+            out.push_str("v1h-");
+            push_number(&mut out, run);
+            out.push('z');
         }
     }
     out.push_str("\"/></svg>");
     out
+}
+
+/// Appends `n` in decimal. A page of 798 bills writes some 300,000 of these small numbers, and
+/// `write!` was a fifth of that page's time.
+fn push_number(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        // n % 10 < 10: the cast cannot truncate.
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
 }
 
 #[cfg(test)]
@@ -146,6 +169,15 @@ mod tests {
         let grids = img.detect_grids();
         assert_eq!(grids.len(), 1);
         assert_eq!(grids[0].decode().unwrap().1, text);
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        for n in [0, 7, 10, 99, 123, 4096, usize::MAX] {
+            let mut out = String::new();
+            push_number(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
     }
 
     #[test]
