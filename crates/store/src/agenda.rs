@@ -12,8 +12,8 @@
 use crate::accounts::Actor;
 use crate::entity::{
     ballot, compound, elector, elevator_operation_share, elevator_payment, elevator_project,
-    elevator_share, fund_account, fund_statement, meeting, objection, proposal, rating_month,
-    rating_panel, rating_sheet, roster_import, service_request, unit,
+    elevator_share, fund_account, fund_statement, household, meeting, objection, proposal,
+    rating_month, rating_panel, rating_sheet, roster_import, service_request, unit,
 };
 use crate::error::ServiceResult;
 use crate::requests::{Queue, RequestSummary};
@@ -300,7 +300,19 @@ impl Store {
         lang: Lang,
     ) -> ServiceResult<HouseholdLinks> {
         let (c, h) = self.household_with_compound(id).await?;
-        let path = crate::paths::household_path(&c, &h);
+        self.household_links_at(actor, &c, &h, lang).await
+    }
+
+    /// [`Store::household_links`] of a household already read.
+    pub(crate) async fn household_links_at(
+        &self,
+        actor: &Actor,
+        c: &compound::Model,
+        h: &household::Model,
+        lang: Lang,
+    ) -> ServiceResult<HouseholdLinks> {
+        let id = h.id;
+        let path = crate::paths::household_path(c, h);
         actor.require(Action::ViewRegistry, &path)?;
         // The proposals whose roll has this household, newest first, in one read.
         let votes = self

@@ -13,7 +13,7 @@
 
 use crate::accounts::Actor;
 use crate::audit::{self, Change};
-use crate::entity::{account, ownership, person, residency, role_grant};
+use crate::entity::{account, compound, household, ownership, person, residency, role_grant};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::Invalid;
@@ -190,7 +190,18 @@ impl Store {
         household_id: i64,
     ) -> ServiceResult<Vec<AccountToLink>> {
         let (c, h) = self.household_with_compound(household_id).await?;
-        actor.require(Action::IssueInvite, &paths::household_path(&c, &h))?;
+        self.accounts_to_link_at(actor, &c, &h).await
+    }
+
+    /// [`Store::accounts_to_link`] of a household already read.
+    pub(crate) async fn accounts_to_link_at(
+        &self,
+        actor: &Actor,
+        c: &compound::Model,
+        h: &household::Model,
+    ) -> ServiceResult<Vec<AccountToLink>> {
+        let household_id = h.id;
+        actor.require(Action::IssueInvite, &paths::household_path(c, h))?;
         // The household's grants with their accounts, in one read.
         let grants = self
             .fetch(

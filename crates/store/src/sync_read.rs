@@ -9,8 +9,9 @@
 //! service wants. On PostgreSQL the statement goes through the store's sqlx pool as before;
 //! on SQLite it runs on a plain `rusqlite` connection of [`SyncReader`], on the calling
 //! thread: an indexed read of a page in WAL mode takes microseconds and never waits for the
-//! writer, so it costs less inline than any hand-over to another thread would
-//! (`spawn_blocking` was measured: see ARCHITECTURE.md, "Where the time goes").
+//! writer (readers and the writer do not block each other in WAL mode), so a hand-over to a
+//! blocking thread (`spawn_blocking`) would cost more than the read itself. Only small,
+//! indexed reads belong here; a scan over a whole city stays on the pool.
 //!
 //! Read-your-writes: the reader opens the same file in WAL mode and each statement runs in a
 //! snapshot of its own, so everything committed before it starts is visible. Only reads made

@@ -66,6 +66,16 @@ pub struct HouseholdView {
     pub can: Permissions,
 }
 
+/// The household page: the household and what it links to.
+#[derive(Debug, Clone)]
+pub struct HouseholdPage {
+    pub view: HouseholdView,
+    pub links: crate::agenda::HouseholdLinks,
+    /// `None` for those who may not see personal records.
+    pub history: Option<Paged<AuditEntry>>,
+    pub to_link: Vec<crate::persons::AccountToLink>,
+}
+
 /// A new household, as typed.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct HouseholdInput {
@@ -456,6 +466,38 @@ impl Store {
             owners,
             residents,
             can,
+        })
+    }
+
+    /// Everything the household page shows, with the household read once: its view, its
+    /// votes, bills and requests, its history (for those who may see personal records) and
+    /// the accounts to link (for those who may invite).
+    pub async fn household_page(
+        &self,
+        actor: &Actor,
+        id: i64,
+        history: PageRequest,
+        lang: linli_domain::Lang,
+    ) -> ServiceResult<HouseholdPage> {
+        let at = self.household_at(id).await?;
+        let (c, h) = (at.compound.clone(), at.household.clone());
+        let view = self.household_view(actor, at).await?;
+        let links = self.household_links_at(actor, &c, &h, lang).await?;
+        let history = if view.can.personal {
+            Some(self.history_of("household", id, history).await?)
+        } else {
+            None
+        };
+        let to_link = if view.can.invite {
+            self.accounts_to_link_at(actor, &c, &h).await?
+        } else {
+            Vec::new()
+        };
+        Ok(HouseholdPage {
+            view,
+            links,
+            history,
+            to_link,
         })
     }
 
