@@ -3,12 +3,15 @@
 //! connection beside sqlx's pool. What was just written must be read at once, and a session
 //! or token that has ended must stay refused.
 
-use crate::both_backends;
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use crate::common::{Backend, csrf_of};
 use reqwest::Method;
 use serde_json::json;
 
 both_backends! {
+    fixed_clock;
+
     async fn every_write_is_seen_by_the_next_read_of_the_hot_pages(app) {
         assert_eq!(
             app.store.reads_synchronously(),
@@ -65,10 +68,6 @@ both_backends! {
         assert_eq!(s, 200, "{c}");
         assert_eq!(c["stats"]["buildings"], before + 1);
     }
-}
-
-both_backends! {
-    fixed_clock;
 
     async fn ended_sessions_and_tokens_are_refused_as_before(app) {
         // A session works until it expires, and no longer after.

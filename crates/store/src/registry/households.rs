@@ -273,18 +273,18 @@ fn households_of(people: SimpleExpr) -> Condition {
         .add(household::Column::Id.in_subquery(lived))
 }
 
-/// A household of a list with its compound, unit and building, and the list's length.
+/// A household of a list with its compound, unit and building.
 struct Listed {
     household: household::Model,
     compound: compound::Model,
     unit: String,
     building: String,
-    total: i64,
 }
 
 impl Store {
     /// Rows of households matching `cond` and visible to the actor, with owners' names: the
-    /// page with its compound, building, unit and the total in one read, the owners in a second.
+    /// page with its compound, building and unit in one read, the owners in a second, and the
+    /// total in a third when the page is full.
     pub(crate) async fn household_rows(
         &self,
         actor: &Actor,
@@ -292,58 +292,76 @@ impl Store {
         page: PageRequest,
         _at: &Path,
     ) -> ServiceResult<Paged<HouseholdRow>> {
-        use sea_orm::{JoinType, QueryTrait, RelationDef};
+        use sea_orm::QueryTrait;
+        use sea_orm::sea_query::{Alias, JoinType, Order, Query};
         let q = household::Entity::find()
             .filter(cond)
             .filter(scope::households(actor));
-        let to_compound: RelationDef = household::Entity::belongs_to(compound::Entity)
-            .from(household::Column::CompoundId)
-            .to(compound::Column::Id)
-            .into();
-        let to_unit: RelationDef = household::Entity::belongs_to(unit::Entity)
-            .from(household::Column::UnitId)
-            .to(unit::Column::Id)
-            .into();
-        let to_building: RelationDef = unit::Entity::belongs_to(building::Entity)
-            .from(unit::Column::BuildingId)
-            .to(building::Column::Id)
-            .into();
-        // `COUNT(*) OVER ()` is the number of matching rows before the page is cut.
-        let listed = q
+        // The page is cut first (a top-N sort over the matching households alone), then joined
+        // to its compound, unit and building: a join before the cut would look those up for
+        // every matching household.
+        let cut = q
             .clone()
             .select_only()
-            .expr(Expr::cust(format!(
-                "{}, {}, unit.name, building.name, COUNT(*) OVER ()",
-                super::household_columns("household"),
-                super::compound_columns("compound"),
-            )))
-            .join(JoinType::InnerJoin, to_compound)
-            .join(JoinType::LeftJoin, to_unit)
-            .join(JoinType::LeftJoin, to_building)
+            .expr(Expr::cust(super::household_columns("household")))
             .order_by_asc(household::Column::BuildingId)
             .order_by_asc(household::Column::UnitId)
             .order_by_asc(household::Column::Floor)
             .order_by_asc(household::Column::Room)
             .offset(page.offset())
             .limit(page.size())
-            .build(self.read().get_database_backend());
+            .into_query();
+        let mut listed = Query::select();
+        listed
+            .expr(Expr::cust(format!(
+                "{}, {}, u.name, b.name",
+                super::household_columns("h"),
+                super::compound_columns("c"),
+            )))
+            .from_subquery(cut, Alias::new("h"))
+            .join_as(
+                JoinType::InnerJoin,
+                compound::Entity,
+                Alias::new("c"),
+                Expr::cust("c.id = h.compound_id"),
+            )
+            .join_as(
+                JoinType::LeftJoin,
+                unit::Entity,
+                Alias::new("u"),
+                Expr::cust("u.id = h.unit_id"),
+            )
+            .join_as(
+                JoinType::LeftJoin,
+                building::Entity,
+                Alias::new("b"),
+                Expr::cust("b.id = u.building_id"),
+            );
+        for column in ["h.building_id", "h.unit_id", "h.floor", "h.room"] {
+            listed.order_by_expr(Expr::cust(column), Order::Asc);
+        }
         let rows = self
-            .fetch(listed, |r| {
+            .fetch(self.read().get_database_backend().build(&listed), |r| {
                 let at = super::HOUSEHOLD_WIDTH + super::COMPOUND_WIDTH;
                 Ok(Listed {
                     household: super::household_at(r, 0)?,
                     compound: super::compound_at(r, super::HOUSEHOLD_WIDTH)?,
                     unit: r.opt_text(at)?.unwrap_or_default(),
                     building: r.opt_text(at + 1)?.unwrap_or_default(),
-                    total: r.int(at + 2)?,
                 })
             })
             .await?;
-        let total = match rows.first() {
-            Some(first) => u64::try_from(first.total).unwrap_or(0),
-            // A page past the end: count what there is.
-            None if page.page() > 1 => q.count(self.read()).await?,
-            None => 0,
+        // A first page that is not full is the whole list: no need to count it.
+        let total = if page.page() == 1 && (rows.len() as u64) < page.size() {
+            rows.len() as u64
+        } else {
+            let count = q.select_only().expr(Expr::cust("COUNT(*)")).into_query();
+            let n = self
+                .fetch(self.read().get_database_backend().build(&count), |r| {
+                    r.int(0)
+                })
+                .await?;
+            n.first().and_then(|n| u64::try_from(*n).ok()).unwrap_or(0)
         };
         let owners = self.owners_of(rows.iter().map(|r| r.household.id)).await?;
         let items = rows
