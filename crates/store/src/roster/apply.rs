@@ -45,6 +45,9 @@ const BATCH: usize = 10_000;
 /// New households written (with their people, ownerships and audit records) per round.
 const CHUNK: usize = 5_000;
 
+/// SQLite's page cache during a large import, in KiB.
+const IMPORT_CACHE_KIB: usize = 64 * 1024;
+
 /// Shares of `n` co-owners in basis points, summing to 10,000; the first takes the remainder.
 fn shares(n: usize) -> Vec<i32> {
     let n = n.max(1) as i32;
@@ -69,13 +72,30 @@ async fn reserve_ids(
     let db = txn.get_database_backend();
     match backend {
         Backend::Postgres => {
+            // The sequence is looked up once (`pg_get_serial_sequence` for every id cost more
+            // than the ids), and the ids come back as one text, not a row each.
             let sql = format!(
-                "SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, {n})"
+                "SELECT string_agg(nextval(q.s)::text, ',') \
+                 FROM (SELECT pg_get_serial_sequence('{table}', 'id')::regclass AS s) q, \
+                 generate_series(1, {n})"
             );
-            let rows = txn.query_all_raw(Statement::from_string(db, sql)).await?;
-            rows.iter()
-                .map(|r| r.try_get_by_index::<i64>(0).map_err(ServiceError::from))
-                .collect()
+            let row = txn.query_one_raw(Statement::from_string(db, sql)).await?;
+            let ids: String = row
+                .map(|r| r.try_get_by_index::<String>(0))
+                .transpose()?
+                .unwrap_or_default();
+            let ids = ids
+                .split(',')
+                .map(|id| id.parse::<i64>())
+                .collect::<Result<Vec<i64>, _>>()
+                .map_err(|e| ServiceError::Internal(e.into()))?;
+            if ids.len() != n {
+                return Err(ServiceError::Internal(anyhow::anyhow!(
+                    "{table}: {} ids reserved of {n}",
+                    ids.len()
+                )));
+            }
+            Ok(ids)
         }
         Backend::Sqlite => {
             let sql = format!("SELECT COALESCE(MAX(id), 0) FROM {table}");
@@ -337,6 +357,38 @@ fn phones_text(phones: &[String]) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
+/// The audit record of a household an import creates, as JSON text: the fields in the order
+/// a `serde_json::Value` map keeps them (by name), without building one per household.
+#[derive(Serialize)]
+struct Created<'a> {
+    area_centi: i64,
+    area_source: &'a str,
+    building: &'a str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    developer_unsold: bool,
+    floor: i32,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    owners: &'a [String],
+    room: &'a str,
+    unit: &'a str,
+}
+
+impl Created<'_> {
+    fn text(r: &RosterRow) -> ServiceResult<String> {
+        serde_json::to_string(&Created {
+            area_centi: r.area_centi,
+            area_source: &r.source,
+            building: &r.building,
+            developer_unsold: r.unsold,
+            floor: r.floor,
+            owners: &r.owners,
+            room: &r.room,
+            unit: &r.unit,
+        })
+        .map_err(|e| ServiceError::Internal(e.into()))
+    }
+}
+
 fn snapshot_json(floor: i32, room: &str, area_centi: i64, source: &str) -> serde_json::Value {
     serde_json::json!({"floor": floor, "room": room, "area_centi": area_centi, "area_source": source})
 }
@@ -349,6 +401,36 @@ impl Store {
     /// `identities` are the rows' persons when the caller has grouped them already (they
     /// depend on the rows alone); otherwise they are grouped here.
     pub(crate) async fn apply_roster(
+        &self,
+        actor: Option<i64>,
+        compound_id: i64,
+        rows: &[RosterRow],
+        identities: Option<Identities>,
+        claim: Option<i64>,
+        progress: &mut (dyn FnMut(Progress) + Send),
+    ) -> ServiceResult<Applied> {
+        // SQLite's page cache (2 MB by default) is far smaller than the indexes a large
+        // import writes into: its dirty pages are spilled to the WAL and read back before the
+        // commit. The one writing connection gets a larger cache for the import, then the
+        // default again, whatever the outcome.
+        let big = self.backend() == Backend::Sqlite && rows.len() >= 1_000;
+        if big {
+            self.write()
+                .execute_unprepared(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}"))
+                .await?;
+        }
+        let done = self
+            .write_roster(actor, compound_id, rows, identities, claim, progress)
+            .await;
+        if big {
+            self.write()
+                .execute_unprepared("PRAGMA cache_size = -2000")
+                .await?;
+        }
+        done
+    }
+
+    async fn write_roster(
         &self,
         actor: Option<i64>,
         compound_id: i64,
@@ -544,15 +626,6 @@ impl Store {
                         ],
                     )
                     .await?;
-                let mut after = snapshot_json(r.floor, &r.room, r.area_centi, &r.source);
-                after["building"] = r.building.clone().into();
-                after["unit"] = r.unit.clone().into();
-                if r.unsold {
-                    after["developer_unsold"] = true.into();
-                }
-                if !r.owners.is_empty() {
-                    after["owners"] = r.owners.clone().into();
-                }
                 states.push(Some(audit::state::household(
                     u_id,
                     r.floor,
@@ -568,7 +641,7 @@ impl Store {
                     entity: "household",
                     entity_id: id,
                     before: None,
-                    after: Some(after),
+                    after: Some(Created::text(r)?),
                 });
             }
             households.finish(&txn).await?;
