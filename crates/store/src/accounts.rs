@@ -8,8 +8,7 @@
 
 use crate::audit::{self, Change, GLOBAL_CHAIN};
 use crate::entity::{
-    account, api_token, compound, household, invite, ownership, person, residency, role_grant,
-    session,
+    account, api_token, invite, ownership, person, residency, role_grant, session,
 };
 use crate::error::{ServiceError, ServiceResult};
 use crate::limits::address_key;
@@ -131,6 +130,32 @@ pub struct IssuedInvite {
 
 /// Letters and digits that cannot be mistaken for one another when read aloud or off paper.
 const INVITE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// One row of the credential lookup: the account, one of its grants (none when it has none),
+/// the credential's extra column and when the account last wrote.
+struct CredentialRow {
+    account_id: i64,
+    name: String,
+    disabled: bool,
+    role: Option<String>,
+    path: Option<String>,
+    extra: Option<i64>,
+    wrote_at: Option<i64>,
+}
+
+impl CredentialRow {
+    fn map(r: &dyn crate::sync_read::Cells) -> Result<CredentialRow, sea_orm::DbErr> {
+        Ok(CredentialRow {
+            account_id: r.int(0)?,
+            name: r.text(1)?,
+            disabled: r.flag(2)?,
+            role: r.opt_text(3)?,
+            path: r.opt_text(4)?,
+            extra: r.opt_int(5)?,
+            wrote_at: r.opt_int(6)?,
+        })
+    }
+}
 
 impl Store {
     /// The account a typed login names: its username in any case, or its phone however the
@@ -358,76 +383,52 @@ impl Store {
         hash: String,
         live_at: i64,
     ) -> ServiceResult<Option<(Actor, Option<i64>)>> {
-        use sea_orm::{ConnectionTrait, Statement};
-        let pg = self.backend() == crate::Backend::Postgres;
-        let p = |n: usize| if pg { format!("${n}") } else { "?".to_string() };
         let extra_column = if extra.is_empty() {
-            String::new()
+            "CAST(NULL AS BIGINT)"
         } else {
-            format!(", {extra} AS extra")
+            extra
         };
         // With read replicas, when the account last wrote decides where it reads (`reads`).
         let (wrote_column, wrote_join) = if self.has_replicas() {
-            (
-                ", w.at AS wrote_at",
-                " LEFT JOIN recent_write w ON w.account_id = a.id",
-            )
+            ("w.at", " LEFT JOIN recent_write w ON w.account_id = a.id")
         } else {
-            ("", "")
+            ("CAST(NULL AS BIGINT)", "")
         };
         let sql = format!(
-            "SELECT a.id, a.display_name, a.disabled, g.role, g.path{extra_column}{wrote_column} FROM account a JOIN {join} \
-             LEFT JOIN role_grant g ON g.account_id = a.id{wrote_join} WHERE {key} = {} AND s.expires_at >= {}",
-            p(1),
-            p(2)
+            "SELECT a.id, a.display_name, a.disabled, g.role, g.path, {extra_column}, {wrote_column} \
+             FROM account a JOIN {join} LEFT JOIN role_grant g ON g.account_id = a.id{wrote_join} \
+             WHERE {key} = $1 AND s.expires_at >= $2"
         );
-        let values: Vec<sea_orm::Value> = vec![hash.into(), live_at.into()];
         let rows = self
-            .read()
-            .query_all_raw(Statement::from_sql_and_values(
-                self.read().get_database_backend(),
-                sql,
-                values,
-            ))
+            .fetch(
+                self.sql(&sql, vec![hash.into(), live_at.into()]),
+                CredentialRow::map,
+            )
             .await?;
         let Some(first) = rows.first() else {
             return Ok(None);
         };
-        if first.try_get::<bool>("", "disabled")? {
+        if first.disabled {
             return Ok(None);
         }
-        let account_id: i64 = first.try_get("", "id")?;
-        let name: String = first.try_get("", "display_name")?;
-        let wrote_at: Option<i64> = if self.has_replicas() {
-            first.try_get("", "wrote_at")?
-        } else {
-            None
-        };
-        crate::reads::note_account(account_id, wrote_at, self.now());
-        let extra_value: Option<i64> = if extra.is_empty() {
-            None
-        } else {
-            first.try_get("", "extra")?
-        };
-        let mut grants = Vec::new();
-        for r in &rows {
-            let (role, path): (Option<String>, Option<String>) =
-                (r.try_get("", "role")?, r.try_get("", "path")?);
-            if let (Some(role), Some(path)) = (
-                role.as_deref().and_then(Role::parse),
-                path.and_then(|p| p.parse().ok()),
-            ) {
-                grants.push(Grant { role, at: path });
-            }
-        }
+        crate::reads::note_account(first.account_id, first.wrote_at, self.now());
+        let grants = rows
+            .iter()
+            .filter_map(|r| {
+                Some(Grant {
+                    role: Role::parse(r.role.as_deref()?)?,
+                    at: r.path.as_deref()?.parse().ok()?,
+                })
+            })
+            .collect();
         Ok(Some((
             Actor {
-                account_id,
-                name,
+                account_id: first.account_id,
+                name: first.name.clone(),
                 grants,
                 at: self.now(),
             },
-            extra_value,
+            first.extra,
         )))
     }
 
@@ -826,23 +827,6 @@ impl Store {
             .one(self.read())
             .await?
             .map(|p| p.name))
-    }
-
-    pub(crate) async fn household_with_compound(
-        &self,
-        id: i64,
-    ) -> ServiceResult<(compound::Model, household::Model)> {
-        let h = household::Entity::find_by_id(id)
-            .one(self.read())
-            .await?
-            .ok_or(ServiceError::NotFound {
-                entity: "household",
-            })?;
-        let c = compound::Entity::find_by_id(h.compound_id)
-            .one(self.read())
-            .await?
-            .ok_or(ServiceError::NotFound { entity: "compound" })?;
-        Ok((c, h))
     }
 }
 

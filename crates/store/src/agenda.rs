@@ -11,10 +11,9 @@
 
 use crate::accounts::Actor;
 use crate::entity::{
-    ballot, compound, elector, elector_household, elevator_operation_share, elevator_payment,
-    elevator_project, elevator_share, fund_account, fund_statement, meeting, notification,
-    objection, proposal, rating_month, rating_panel, rating_sheet, roster_import, service_request,
-    unit,
+    ballot, compound, elector, elevator_operation_share, elevator_payment, elevator_project,
+    elevator_share, fund_account, fund_statement, household, meeting, objection, proposal,
+    rating_month, rating_panel, rating_sheet, roster_import, service_request, unit,
 };
 use crate::error::ServiceResult;
 use crate::requests::{Queue, RequestSummary};
@@ -24,9 +23,7 @@ use linli_domain::decision::VoterKey;
 use linli_domain::place::NodeKind;
 use linli_domain::{Lang, PageRequest};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -281,11 +278,17 @@ fn places(actor: &Actor) -> Places {
 impl Store {
     /// Unread messages of the actor: the count beside 消息 on every page (one indexed count).
     pub async fn unread_count(&self, actor: &Actor) -> ServiceResult<u64> {
-        Ok(notification::Entity::find()
-            .filter(notification::Column::AccountId.eq(actor.account_id))
-            .filter(notification::Column::ReadAt.is_null())
-            .count(self.read())
-            .await?)
+        let n = self
+            .fetch_one(
+                self.sql(
+                    "SELECT COUNT(*) FROM notification WHERE account_id = $1 AND read_at IS NULL",
+                    vec![actor.account_id.into()],
+                ),
+                |r| r.int(0),
+            )
+            .await?
+            .unwrap_or(0);
+        Ok(u64::try_from(n).unwrap_or(0))
     }
 
     /// The votes, bills and requests of one household, for its page (three indexed lookups
@@ -297,40 +300,53 @@ impl Store {
         lang: Lang,
     ) -> ServiceResult<HouseholdLinks> {
         let (c, h) = self.household_with_compound(id).await?;
-        let path = crate::paths::household_path(&c, &h);
+        self.household_links_at(actor, &c, &h, lang).await
+    }
+
+    /// [`Store::household_links`] of a household already read.
+    pub(crate) async fn household_links_at(
+        &self,
+        actor: &Actor,
+        c: &compound::Model,
+        h: &household::Model,
+        lang: Lang,
+    ) -> ServiceResult<HouseholdLinks> {
+        let id = h.id;
+        let path = crate::paths::household_path(c, h);
         actor.require(Action::ViewRegistry, &path)?;
-        let on_roll: Vec<i64> = elector_household::Entity::find()
-            .select_only()
-            .column(elector_household::Column::ProposalId)
-            .filter(elector_household::Column::HouseholdId.eq(id))
-            .into_tuple()
-            .all(self.read())
+        // The proposals whose roll has this household, newest first, in one read.
+        let votes = self
+            .fetch(
+                self.sql(
+                    "SELECT p.id, p.title, p.stage FROM proposal p WHERE p.id IN \
+                     (SELECT e.proposal_id FROM elector_household e WHERE e.household_id = $1) \
+                     ORDER BY p.id DESC LIMIT $2",
+                    vec![id.into(), i64::try_from(LIST).unwrap_or(i64::MAX).into()],
+                ),
+                |r| {
+                    Ok(HouseholdVote {
+                        proposal_id: r.int(0)?,
+                        title: r.text(1)?,
+                        stage: r.text(2)?,
+                    })
+                },
+            )
             .await?;
-        let votes = if on_roll.is_empty() {
-            Vec::new()
-        } else {
-            proposal::Entity::find()
-                .select_only()
-                .column(proposal::Column::Id)
-                .column(proposal::Column::Title)
-                .column(proposal::Column::Stage)
-                .filter(proposal::Column::Id.is_in(on_roll))
-                .order_by_desc(proposal::Column::Id)
-                .limit(LIST)
-                .into_tuple::<(i64, String, String)>()
-                .all(self.read())
-                .await?
-                .into_iter()
-                .map(|(proposal_id, title, stage)| HouseholdVote {
-                    proposal_id,
-                    title,
-                    stage,
-                })
-                .collect()
-        };
         let mut bills = self.shares_of(&[id]).await?;
         bills.sort_by_key(|b| std::cmp::Reverse(b.project_id));
-        let requests = if actor.can(Action::ViewPersonal, &path) {
+        // Most households have reported nothing: a look through the reader spares the list.
+        let requests = if actor.can(Action::ViewPersonal, &path)
+            && !self
+                .fetch(
+                    self.sql(
+                        "SELECT id FROM service_request WHERE household_id = $1 LIMIT 1",
+                        vec![id.into()],
+                    ),
+                    |r| r.int(0),
+                )
+                .await?
+                .is_empty()
+        {
             let q =
                 service_request::Entity::find().filter(service_request::Column::HouseholdId.eq(id));
             self.request_page(q, PageRequest::new(Some(1), Some(LIST)), lang)
@@ -515,14 +531,16 @@ impl Store {
         if homes.is_empty() {
             return Ok(Vec::new());
         }
-        let shares: Vec<(i64, i64, i64)> = elevator_share::Entity::find()
+        let shares = elevator_share::Entity::find()
             .select_only()
             .column(elevator_share::Column::ProjectId)
             .column(elevator_share::Column::HouseholdId)
             .column(elevator_share::Column::Amount)
-            .filter(elevator_share::Column::HouseholdId.is_in(homes.to_vec()))
-            .into_tuple()
-            .all(self.read())
+            .filter(elevator_share::Column::HouseholdId.is_in(homes.to_vec()));
+        let shares = self
+            .fetch(self.built(&shares), |r| {
+                Ok((r.int(0)?, r.int(1)?, r.int(2)?))
+            })
             .await?;
         let paid = self
             .paid(Condition::all().add(elevator_payment::Column::HouseholdId.is_in(homes.to_vec())))
@@ -544,7 +562,7 @@ impl Store {
 
     /// Payments summed per (project, household), for the payments `filter` selects.
     async fn paid(&self, filter: Condition) -> ServiceResult<HashMap<(i64, i64), i64>> {
-        let rows: Vec<(i64, i64, i64)> = elevator_payment::Entity::find()
+        let q = elevator_payment::Entity::find()
             .select_only()
             .column(elevator_payment::Column::ProjectId)
             .column(elevator_payment::Column::HouseholdId)
@@ -554,9 +572,9 @@ impl Store {
             )
             .filter(filter)
             .group_by(elevator_payment::Column::ProjectId)
-            .group_by(elevator_payment::Column::HouseholdId)
-            .into_tuple()
-            .all(self.read())
+            .group_by(elevator_payment::Column::HouseholdId);
+        let rows = self
+            .fetch(self.built(&q), |r| Ok((r.int(0)?, r.int(1)?, r.int(2)?)))
             .await?;
         Ok(rows.into_iter().map(|(p, h, s)| ((p, h), s)).collect())
     }

@@ -40,6 +40,8 @@ pub struct Store {
     limits: crate::limits::Limits,
     /// The pixel budget of uploaded photos and the slots their decoding waits for.
     photos: Arc<crate::files::Photos>,
+    /// SQLite only: plain connections for the hot reads (see `sync_read`).
+    sync_reader: Option<Arc<crate::sync_read::SyncReader>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -136,6 +138,7 @@ impl Store {
                 clock: crate::clock::Clock::system(),
                 limits: Default::default(),
                 photos: Arc::new(crate::files::Photos::new(Default::default())),
+                sync_reader: crate::sync_read::SyncReader::for_url(url).map(Arc::new),
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let db = Database::connect(postgres_options(url))
@@ -151,6 +154,7 @@ impl Store {
                 clock: crate::clock::Clock::system(),
                 limits: Default::default(),
                 photos: Arc::new(crate::files::Photos::new(Default::default())),
+                sync_reader: None,
             })
         } else {
             anyhow::bail!(
@@ -261,6 +265,16 @@ impl Store {
             .next_replica
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         &self.replicas[n % self.replicas.len()]
+    }
+
+    /// Whether the hot reads go through the synchronous reader (SQLite on a file).
+    pub fn reads_synchronously(&self) -> bool {
+        self.sync_reader.is_some()
+    }
+
+    /// The synchronous reader of the hot reads: SQLite on a file only.
+    pub(crate) fn sync_reader(&self) -> Option<&crate::sync_read::SyncReader> {
+        self.sync_reader.as_deref()
     }
 
     pub(crate) fn has_replicas(&self) -> bool {

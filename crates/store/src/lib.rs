@@ -34,6 +34,7 @@ pub mod requests;
 pub mod roster;
 pub mod standards;
 pub mod summary;
+pub mod sync_read;
 pub mod tokens;
 pub mod volunteers;
 

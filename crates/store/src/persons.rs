@@ -13,7 +13,7 @@
 
 use crate::accounts::Actor;
 use crate::audit::{self, Change};
-use crate::entity::{account, ownership, person, residency, role_grant};
+use crate::entity::{account, compound, household, ownership, person, residency, role_grant};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::Invalid;
@@ -190,29 +190,40 @@ impl Store {
         household_id: i64,
     ) -> ServiceResult<Vec<AccountToLink>> {
         let (c, h) = self.household_with_compound(household_id).await?;
-        actor.require(Action::IssueInvite, &paths::household_path(&c, &h))?;
-        let grants = role_grant::Entity::find()
-            .filter(role_grant::Column::NodeKind.eq(NodeKind::Household.as_str()))
-            .filter(role_grant::Column::NodeId.eq(household_id))
-            .order_by_asc(role_grant::Column::Id)
-            .all(self.read())
+        self.accounts_to_link_at(actor, &c, &h).await
+    }
+
+    /// [`Store::accounts_to_link`] of a household already read.
+    pub(crate) async fn accounts_to_link_at(
+        &self,
+        actor: &Actor,
+        c: &compound::Model,
+        h: &household::Model,
+    ) -> ServiceResult<Vec<AccountToLink>> {
+        let household_id = h.id;
+        actor.require(Action::IssueInvite, &paths::household_path(c, h))?;
+        // The household's grants with their accounts, in one read.
+        let grants = self
+            .fetch(
+                self.sql(
+                    "SELECT g.role, a.id, a.display_name, a.person_id, a.disabled \
+                     FROM role_grant g JOIN account a ON a.id = g.account_id \
+                     WHERE g.node_kind = $1 AND g.node_id = $2 ORDER BY g.id",
+                    vec![NodeKind::Household.as_str().into(), household_id.into()],
+                ),
+                |r| Ok((r.text(0)?, r.int(1)?, r.text(2)?, r.opt_int(3)?, r.flag(4)?)),
+            )
             .await?;
         let mut out = Vec::new();
-        for g in grants {
+        for (role, account_id, display_name, person_id, disabled) in grants {
             let Some(role) =
-                Role::parse(&g.role).filter(|r| matches!(r, Role::Owner | Role::Resident))
+                Role::parse(&role).filter(|r| matches!(r, Role::Owner | Role::Resident))
             else {
                 continue;
             };
-            let Some(a) = account::Entity::find_by_id(g.account_id)
-                .one(self.read())
-                .await?
-            else {
-                continue;
-            };
-            if a.person_id.is_some()
-                || a.disabled
-                || self.person_of(self.read(), a.id).await?.is_some()
+            if person_id.is_some()
+                || disabled
+                || self.person_of(self.read(), account_id).await?.is_some()
             {
                 continue;
             }
@@ -225,8 +236,8 @@ impl Store {
                 })
                 .collect();
             out.push(AccountToLink {
-                account_id: a.id,
-                display_name: a.display_name,
+                account_id,
+                display_name,
                 household_id,
                 role: role.as_str().to_string(),
                 candidates,

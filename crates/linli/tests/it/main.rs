@@ -43,6 +43,7 @@ mod pages;
 mod paperwork;
 mod qr;
 mod ratings;
+mod reads;
 mod registry;
 mod replica;
 mod requests;

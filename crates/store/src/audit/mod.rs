@@ -7,7 +7,7 @@
 
 use crate::Store;
 use crate::bulk::{Bulk, Ty};
-use crate::entity::{audit, audit_head};
+use crate::entity::{account, audit, audit_head};
 use crate::error::{ServiceError, ServiceResult};
 use linli_domain::audit::{AuditContent, BrokenLink, ChainVerifier, GENESIS, link_hash};
 use linli_domain::{PageRequest, Paged};
@@ -290,36 +290,50 @@ impl Store {
         let q = audit::Entity::find()
             .filter(audit::Column::Entity.eq(entity))
             .filter(audit::Column::EntityId.eq(entity_id));
-        let rows = q
+        // The page with each record's actor's name, in one read.
+        let rel: sea_orm::RelationDef = audit::Entity::belongs_to(account::Entity)
+            .from(audit::Column::ActorId)
+            .to(account::Column::Id)
+            .into();
+        let listed = q
             .clone()
+            .select_only()
+            .columns([
+                audit::Column::Seq,
+                audit::Column::ActorId,
+                audit::Column::At,
+                audit::Column::Action,
+                audit::Column::Entity,
+                audit::Column::EntityId,
+                audit::Column::Before,
+                audit::Column::After,
+            ])
+            .column_as(account::Column::DisplayName, "actor_name")
+            .join(sea_orm::JoinType::LeftJoin, rel)
             .order_by_desc(audit::Column::Id)
             .offset(page.offset())
-            .limit(page.size())
-            .all(self.read())
+            .limit(page.size());
+        let items = self
+            .fetch(self.built(&listed), |r| {
+                Ok(AuditEntry {
+                    seq: r.int(0)?,
+                    actor_id: r.opt_int(1)?,
+                    at: r.text(2)?,
+                    action: r.text(3)?,
+                    entity: r.text(4)?,
+                    entity_id: r.int(5)?,
+                    before: parse_json(&r.text(6)?),
+                    after: parse_json(&r.text(7)?),
+                    actor_name: r.opt_text(8)?,
+                })
+            })
             .await?;
         // A first page that is not full is the whole history: no need to count it.
-        let total = if page.page() == 1 && (rows.len() as u64) < page.size() {
-            rows.len() as u64
+        let total = if page.page() == 1 && (items.len() as u64) < page.size() {
+            items.len() as u64
         } else {
             q.count(self.read()).await?
         };
-        let names = self
-            .account_names(rows.iter().filter_map(|r| r.actor_id))
-            .await?;
-        let items = rows
-            .into_iter()
-            .map(|r| AuditEntry {
-                seq: r.seq,
-                actor_name: r.actor_id.and_then(|a| names.get(&a).cloned()),
-                at: r.at,
-                actor_id: r.actor_id,
-                action: r.action,
-                entity: r.entity,
-                entity_id: r.entity_id,
-                before: parse_json(&r.before),
-                after: parse_json(&r.after),
-            })
-            .collect();
         Ok(Paged::new(items, total, page))
     }
 

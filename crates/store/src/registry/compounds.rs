@@ -3,7 +3,7 @@
 use super::{PlaceRef, field, lenient_opt_string, scope};
 use crate::accounts::Actor;
 use crate::audit;
-use crate::entity::{building, compound, household, region, sub_compound, unit};
+use crate::entity::{building, compound, household, region, sub_compound};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::authz::Action;
@@ -222,13 +222,6 @@ pub fn mode_label(code: &str, lang: Lang) -> String {
 }
 
 impl Store {
-    pub(crate) async fn compound_row(&self, id: i64) -> ServiceResult<compound::Model> {
-        compound::Entity::find_by_id(id)
-            .one(self.read())
-            .await?
-            .ok_or(ServiceError::NotFound { entity: "compound" })
-    }
-
     /// Compounds the actor can see, filtered and paged.
     pub async fn list_compounds(
         &self,
@@ -427,41 +420,61 @@ impl Store {
 
     /// The compound overview: profile, counts, buildings.
     pub async fn compound(&self, actor: &Actor, id: i64) -> ServiceResult<CompoundView> {
-        let c = self.compound_row(id).await?;
+        let (c, places) = self.compound_with_places(id).await?;
         let path = paths::compound_path(&c);
         actor.require(Action::ViewPublic, &path)?;
-        let buildings = building::Entity::find()
-            .filter(building::Column::CompoundId.eq(id))
-            .order_by_asc(building::Column::Id)
-            .all(self.read())
+        // The buildings with their units, households and area, and the sub-compounds: two
+        // reads, each count one pass over the compound's rows.
+        let counted = self
+            .fetch(
+                self.sql(
+                    "SELECT b.id, b.name, b.sub_compound_id, b.floors, \
+                     COALESCE(uc.n, 0), COALESCE(hc.n, 0), COALESCE(hc.area, 0), b.compound_id \
+                     FROM building b \
+                     LEFT JOIN (SELECT building_id, COUNT(*) AS n FROM unit WHERE compound_id = $1 \
+                       GROUP BY building_id) uc ON uc.building_id = b.id \
+                     LEFT JOIN (SELECT building_id, COUNT(*) AS n, \
+                       CAST(COALESCE(SUM(area_centi), 0) AS BIGINT) AS area \
+                       FROM household WHERE compound_id = $1 GROUP BY building_id) hc \
+                       ON hc.building_id = b.id \
+                     WHERE b.compound_id = $1 ORDER BY b.id",
+                    vec![id.into()],
+                ),
+                |r| {
+                    Ok((
+                        building::Model {
+                            id: r.int(0)?,
+                            compound_id: r.int(7)?,
+                            name: r.text(1)?,
+                            sub_compound_id: r.opt_int(2)?,
+                            floors: r.opt_int(3)?.and_then(|f| i32::try_from(f).ok()),
+                        },
+                        r.int(4)?,
+                        r.int(5)?,
+                        r.int(6)?,
+                    ))
+                },
+            )
             .await?;
-        let subs = sub_compound::Entity::find()
-            .filter(sub_compound::Column::CompoundId.eq(id))
-            .order_by_asc(sub_compound::Column::Id)
-            .all(self.read())
+        let subs = self
+            .fetch(
+                self.sql(
+                    "SELECT id, name, compound_id FROM sub_compound WHERE compound_id = $1 ORDER BY id",
+                    vec![id.into()],
+                ),
+                |r| {
+                    Ok(sub_compound::Model {
+                        id: r.int(0)?,
+                        compound_id: r.int(2)?,
+                        name: r.text(1)?,
+                    })
+                },
+            )
             .await?;
-        let unit_counts: HashMap<i64, i64> = unit::Entity::find()
-            .select_only()
-            .column(unit::Column::BuildingId)
-            .expr(Expr::cust("COUNT(*)"))
-            .filter(unit::Column::CompoundId.eq(id))
-            .group_by(unit::Column::BuildingId)
-            .into_tuple::<(i64, i64)>()
-            .all(self.read())
-            .await?
-            .into_iter()
-            .collect();
-        // Households and their area per building in one pass over the compound's households.
-        let per_building: Vec<(i64, i64, i64)> = household::Entity::find()
-            .select_only()
-            .column(household::Column::BuildingId)
-            .expr(Expr::cust("COUNT(*)"))
-            .expr(Expr::cust("CAST(COALESCE(SUM(area_centi), 0) AS BIGINT)"))
-            .filter(household::Column::CompoundId.eq(id))
-            .group_by(household::Column::BuildingId)
-            .into_tuple()
-            .all(self.read())
-            .await?;
+        let buildings: Vec<building::Model> = counted.iter().map(|(b, ..)| b.clone()).collect();
+        let unit_counts: HashMap<i64, i64> = counted.iter().map(|(b, u, ..)| (b.id, *u)).collect();
+        let per_building: Vec<(i64, i64, i64)> =
+            counted.iter().map(|(b, _, n, a)| (b.id, *n, *a)).collect();
         let hh_counts: HashMap<i64, i64> = per_building.iter().map(|(b, n, _)| (*b, *n)).collect();
         let stats = CompoundStats {
             buildings: buildings.len() as i64,
@@ -475,7 +488,7 @@ impl Store {
         };
         Ok(CompoundView {
             compound: compound_profile(&c),
-            places: self.compound_places(&c).await?,
+            places,
             stats,
             sub_compounds: subs.iter().map(|s| s.name.clone()).collect(),
             buildings: buildings

@@ -5,7 +5,9 @@ use super::people::{OwnerView, ResidentView};
 use super::{PlaceRef, field, lenient_opt_string, lenient_string, scope};
 use crate::accounts::Actor;
 use crate::audit::{self, AuditEntry};
-use crate::entity::{compound, household, ownership, person, residency, role_grant, unit};
+use crate::entity::{
+    building, compound, household, ownership, person, residency, role_grant, unit,
+};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::authz::Action;
@@ -18,7 +20,6 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// A household in a list.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -63,6 +64,16 @@ pub struct HouseholdView {
     pub owners: Vec<OwnerView>,
     pub residents: Vec<ResidentView>,
     pub can: Permissions,
+}
+
+/// The household page: the household and what it links to.
+#[derive(Debug, Clone)]
+pub struct HouseholdPage {
+    pub view: HouseholdView,
+    pub links: crate::agenda::HouseholdLinks,
+    /// `None` for those who may not see personal records.
+    pub history: Option<Paged<AuditEntry>>,
+    pub to_link: Vec<crate::persons::AccountToLink>,
 }
 
 /// A new household, as typed.
@@ -262,8 +273,18 @@ fn households_of(people: SimpleExpr) -> Condition {
         .add(household::Column::Id.in_subquery(lived))
 }
 
+/// A household of a list with its compound, unit and building.
+struct Listed {
+    household: household::Model,
+    compound: compound::Model,
+    unit: String,
+    building: String,
+}
+
 impl Store {
-    /// Rows of households matching `cond` and visible to the actor, with owners' names.
+    /// Rows of households matching `cond` and visible to the actor, with owners' names: the
+    /// page with its compound, building and unit in one read, the owners in a second, and the
+    /// total in a third when the page is full.
     pub(crate) async fn household_rows(
         &self,
         actor: &Actor,
@@ -271,86 +292,113 @@ impl Store {
         page: PageRequest,
         _at: &Path,
     ) -> ServiceResult<Paged<HouseholdRow>> {
+        use sea_orm::QueryTrait;
+        use sea_orm::sea_query::{Alias, JoinType, Order, Query};
         let q = household::Entity::find()
             .filter(cond)
             .filter(scope::households(actor));
-        let rows = q
+        // The page is cut first (a top-N sort over the matching households alone), then joined
+        // to its compound, unit and building: a join before the cut would look those up for
+        // every matching household.
+        let cut = q
             .clone()
+            .select_only()
+            .expr(Expr::cust(super::household_columns("household")))
             .order_by_asc(household::Column::BuildingId)
             .order_by_asc(household::Column::UnitId)
             .order_by_asc(household::Column::Floor)
             .order_by_asc(household::Column::Room)
             .offset(page.offset())
             .limit(page.size())
-            .all(self.read())
+            .into_query();
+        let mut listed = Query::select();
+        listed
+            .expr(Expr::cust(format!(
+                "{}, {}, u.name, b.name",
+                super::household_columns("h"),
+                super::compound_columns("c"),
+            )))
+            .from_subquery(cut, Alias::new("h"))
+            .join_as(
+                JoinType::InnerJoin,
+                compound::Entity,
+                Alias::new("c"),
+                Expr::cust("c.id = h.compound_id"),
+            )
+            .join_as(
+                JoinType::LeftJoin,
+                unit::Entity,
+                Alias::new("u"),
+                Expr::cust("u.id = h.unit_id"),
+            )
+            .join_as(
+                JoinType::LeftJoin,
+                building::Entity,
+                Alias::new("b"),
+                Expr::cust("b.id = u.building_id"),
+            );
+        for column in ["h.building_id", "h.unit_id", "h.floor", "h.room"] {
+            listed.order_by_expr(Expr::cust(column), Order::Asc);
+        }
+        let rows = self
+            .fetch(self.read().get_database_backend().build(&listed), |r| {
+                let at = super::HOUSEHOLD_WIDTH + super::COMPOUND_WIDTH;
+                Ok(Listed {
+                    household: super::household_at(r, 0)?,
+                    compound: super::compound_at(r, super::HOUSEHOLD_WIDTH)?,
+                    unit: r.opt_text(at)?.unwrap_or_default(),
+                    building: r.opt_text(at + 1)?.unwrap_or_default(),
+                })
+            })
             .await?;
         // A first page that is not full is the whole list: no need to count it.
         let total = if page.page() == 1 && (rows.len() as u64) < page.size() {
             rows.len() as u64
         } else {
-            q.count(self.read()).await?
+            let count = q.select_only().expr(Expr::cust("COUNT(*)")).into_query();
+            let n = self
+                .fetch(self.read().get_database_backend().build(&count), |r| {
+                    r.int(0)
+                })
+                .await?;
+            n.first().and_then(|n| u64::try_from(*n).ok()).unwrap_or(0)
         };
-        let items = self.to_rows(actor, rows).await?;
-        Ok(Paged::new(items, total, page))
-    }
-
-    /// Rows with their compound, building, unit and owners' names: three queries for a page.
-    async fn to_rows(
-        &self,
-        actor: &Actor,
-        rows: Vec<household::Model>,
-    ) -> ServiceResult<Vec<HouseholdRow>> {
-        if rows.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut cids: Vec<i64> = rows.iter().map(|h| h.compound_id).collect();
-        cids.sort_unstable();
-        cids.dedup();
-        let mut uids: Vec<i64> = rows.iter().map(|h| h.unit_id).collect();
-        uids.sort_unstable();
-        uids.dedup();
-        let compounds: HashMap<i64, compound::Model> = compound::Entity::find()
-            .filter(compound::Column::Id.is_in(cids))
-            .all(self.read())
-            .await?
+        let owners = self.owners_of(rows.iter().map(|r| r.household.id)).await?;
+        let items = rows
             .into_iter()
-            .map(|c| (c.id, c))
+            .map(
+                |Listed {
+                     household: h,
+                     compound: c,
+                     unit,
+                     building,
+                     ..
+                 }| {
+                    let personal = actor.can(Action::ViewPersonal, &paths::household_path(&c, &h));
+                    let mine: Vec<&super::OwnerRow> =
+                        owners.iter().filter(|o| o.household_id == h.id).collect();
+                    HouseholdRow {
+                        id: h.id,
+                        compound_id: h.compound_id,
+                        compound: c.name,
+                        building,
+                        unit,
+                        floor: h.floor,
+                        room: h.room,
+                        area: Area::from_centi(h.area_centi)
+                            .map(|a| a.to_string())
+                            .unwrap_or_default(),
+                        owners: mine
+                            .iter()
+                            .map(|p| p.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join("、"),
+                        phone: shown_phone(mine.first().and_then(|p| p.phone.as_deref()), personal),
+                    }
+                },
+            )
             .collect();
-        let labels = self.unit_labels(uids).await?;
-        let owners = self.owners_of(rows.iter().map(|h| h.id)).await?;
-        Ok(rows
-            .into_iter()
-            .map(|h| {
-                let c = compounds.get(&h.compound_id);
-                let personal = c.is_some_and(|c| {
-                    actor.can(Action::ViewPersonal, &paths::household_path(c, &h))
-                });
-                let mine: Vec<&super::OwnerRow> =
-                    owners.iter().filter(|o| o.household_id == h.id).collect();
-                let (building, unit) = labels
-                    .get(&h.unit_id)
-                    .map(|(_, b, u)| (b.clone(), u.clone()))
-                    .unwrap_or_default();
-                HouseholdRow {
-                    id: h.id,
-                    compound_id: h.compound_id,
-                    compound: c.map(|c| c.name.clone()).unwrap_or_default(),
-                    building,
-                    unit,
-                    floor: h.floor,
-                    room: h.room.clone(),
-                    area: Area::from_centi(h.area_centi)
-                        .map(|a| a.to_string())
-                        .unwrap_or_default(),
-                    owners: mine
-                        .iter()
-                        .map(|p| p.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join("、"),
-                    phone: shown_phone(mine.first().and_then(|p| p.phone.as_deref()), personal),
-                }
-            })
-            .collect())
+        Ok(Paged::new(items, total, page))
     }
 
     /// Households of a compound, optionally filtered by a search term.
@@ -393,15 +441,27 @@ impl Store {
 
     /// The household page: data, owners, residents (current and past), what the actor may do.
     pub async fn household(&self, actor: &Actor, id: i64) -> ServiceResult<HouseholdView> {
-        let (c, h) = self.household_with_compound(id).await?;
+        let at = self.household_at(id).await?;
+        self.household_view(actor, at).await
+    }
+
+    /// The household page's view of a household already read with its places.
+    pub(crate) async fn household_view(
+        &self,
+        actor: &Actor,
+        at: super::HouseholdAt,
+    ) -> ServiceResult<HouseholdView> {
+        let super::HouseholdAt {
+            compound: c,
+            household: h,
+            mut places,
+            unit,
+        } = at;
         let path = paths::household_path(&c, &h);
         actor.require(Action::ViewRegistry, &path)?;
         let can = Permissions::at(actor, &path);
         let (owners, residents) = self.people_of(&h, can.personal).await?;
-        let mut places = self.compound_places(&c).await?;
-        if let Some((building_id, building, unit)) =
-            self.unit_labels([h.unit_id]).await?.remove(&h.unit_id)
-        {
+        if let Some((building_id, building, unit)) = unit {
             places.push(PlaceRef {
                 kind: "building".into(),
                 id: building_id,
@@ -424,6 +484,38 @@ impl Store {
             owners,
             residents,
             can,
+        })
+    }
+
+    /// Everything the household page shows, with the household read once: its view, its
+    /// votes, bills and requests, its history (for those who may see personal records) and
+    /// the accounts to link (for those who may invite).
+    pub async fn household_page(
+        &self,
+        actor: &Actor,
+        id: i64,
+        history: PageRequest,
+        lang: linli_domain::Lang,
+    ) -> ServiceResult<HouseholdPage> {
+        let at = self.household_at(id).await?;
+        let (c, h) = (at.compound.clone(), at.household.clone());
+        let view = self.household_view(actor, at).await?;
+        let links = self.household_links_at(actor, &c, &h, lang).await?;
+        let history = if view.can.personal {
+            Some(self.history_of("household", id, history).await?)
+        } else {
+            None
+        };
+        let to_link = if view.can.invite {
+            self.accounts_to_link_at(actor, &c, &h).await?
+        } else {
+            Vec::new()
+        };
+        Ok(HouseholdPage {
+            view,
+            links,
+            history,
+            to_link,
         })
     }
 

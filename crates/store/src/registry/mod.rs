@@ -10,6 +10,7 @@ mod people;
 mod persons;
 mod pick;
 mod rooms;
+mod rows;
 mod scope;
 mod structure;
 
@@ -19,13 +20,14 @@ pub use people::*;
 pub use persons::*;
 pub use pick::*;
 pub use rooms::*;
+pub(crate) use rows::*;
 pub use structure::*;
 
 use crate::Store;
 use crate::entity::{compound, region};
 use crate::error::ServiceResult;
 use linli_domain::FieldError;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::HashMap;
 
@@ -114,16 +116,18 @@ impl Store {
             .from(unit::Column::BuildingId)
             .to(building::Column::Id)
             .into();
-        let rows: Vec<(i64, String, i64, String)> = unit::Entity::find()
+        let q = unit::Entity::find()
             .select_only()
             .column(unit::Column::Id)
             .column(unit::Column::Name)
             .column(unit::Column::BuildingId)
             .column_as(building::Column::Name, "building_name")
             .join(JoinType::InnerJoin, rel)
-            .filter(unit::Column::Id.is_in(ids))
-            .into_tuple()
-            .all(self.read())
+            .filter(unit::Column::Id.is_in(ids));
+        let rows = self
+            .fetch(self.built(&q), |r| {
+                Ok((r.int(0)?, r.text(1)?, r.int(2)?, r.text(3)?))
+            })
             .await?;
         Ok(rows
             .into_iter()
@@ -147,16 +151,18 @@ impl Store {
             .from(ownership::Column::PersonId)
             .to(person::Column::Id)
             .into();
-        let rows: Vec<(i64, String, Option<String>)> = ownership::Entity::find()
+        let q = ownership::Entity::find()
             .select_only()
             .column(ownership::Column::HouseholdId)
             .column_as(person::Column::Name, "name")
             .column_as(person::Column::Phone, "phone")
             .join(JoinType::InnerJoin, rel)
             .filter(ownership::Column::HouseholdId.is_in(ids))
-            .order_by_asc(ownership::Column::Id)
-            .into_tuple()
-            .all(self.read())
+            .order_by_asc(ownership::Column::Id);
+        let rows = self
+            .fetch(self.built(&q), |r| {
+                Ok((r.int(0)?, r.text(1)?, r.opt_text(2)?))
+            })
             .await?;
         Ok(rows
             .into_iter()
@@ -174,18 +180,26 @@ impl Store {
         c: &compound::Model,
     ) -> ServiceResult<Vec<PlaceRef>> {
         let ids = [c.city_id, c.district_id, c.subdistrict_id, c.community_id];
-        let regions = region::Entity::find()
-            .filter(region::Column::Id.is_in(ids))
-            .all(self.read())
+        let q = region::Entity::find()
+            .select_only()
+            .columns([
+                region::Column::Id,
+                region::Column::Kind,
+                region::Column::Name,
+            ])
+            .filter(region::Column::Id.is_in(ids));
+        let regions = self
+            .fetch(self.built(&q), |r| {
+                Ok(PlaceRef {
+                    id: r.int(0)?,
+                    kind: r.text(1)?,
+                    name: r.text(2)?,
+                })
+            })
             .await?;
         let mut out: Vec<PlaceRef> = ids
             .iter()
-            .filter_map(|id| regions.iter().find(|r| r.id == *id))
-            .map(|r| PlaceRef {
-                kind: r.kind.clone(),
-                id: r.id,
-                name: r.name.clone(),
-            })
+            .filter_map(|id| regions.iter().find(|r| r.id == *id).cloned())
             .collect();
         out.push(PlaceRef {
             kind: "compound".into(),

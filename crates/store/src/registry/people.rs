@@ -16,7 +16,6 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OwnerView {
@@ -130,62 +129,87 @@ fn parse_person(
     (name, phone)
 }
 
+/// An owner or a resident of a household with the person's name and phone.
+struct PersonRow {
+    resident: bool,
+    id: i64,
+    person_id: i64,
+    name: String,
+    phone: Option<String>,
+    share_bp: i64,
+    kind: String,
+    moved_in: String,
+    moved_out: Option<String>,
+}
+
 impl Store {
+    /// Owners (in the order they were registered) and residents (latest move-in first) of a
+    /// household with their names and phones, in one read.
     pub(crate) async fn people_of(
         &self,
         h: &household::Model,
         personal: bool,
     ) -> ServiceResult<(Vec<OwnerView>, Vec<ResidentView>)> {
-        let owners = ownership::Entity::find()
-            .filter(ownership::Column::HouseholdId.eq(h.id))
-            .order_by_asc(ownership::Column::Id)
-            .all(self.read())
+        // Dates as text (`2024-03-01`) on both databases.
+        let rows = self
+            .fetch(
+                self.sql(
+                    "SELECT 0, o.id, o.person_id, p.name, p.phone, o.share_bp, \
+                     CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT) \
+                     FROM ownership o LEFT JOIN person p ON p.id = o.person_id \
+                     WHERE o.household_id = $1 \
+                     UNION ALL \
+                     SELECT 1, r.id, r.person_id, p.name, p.phone, CAST(NULL AS INTEGER), \
+                     r.kind, CAST(r.moved_in AS TEXT), CAST(r.moved_out AS TEXT) \
+                     FROM residency r LEFT JOIN person p ON p.id = r.person_id \
+                     WHERE r.household_id = $1",
+                    vec![h.id.into()],
+                ),
+                |r| {
+                    Ok(PersonRow {
+                        resident: r.int(0)? == 1,
+                        id: r.int(1)?,
+                        person_id: r.int(2)?,
+                        name: r.opt_text(3)?.unwrap_or_default(),
+                        phone: r.opt_text(4)?,
+                        share_bp: r.opt_int(5)?.unwrap_or(0),
+                        kind: r.opt_text(6)?.unwrap_or_default(),
+                        moved_in: r.opt_text(7)?.unwrap_or_default(),
+                        moved_out: r.opt_text(8)?,
+                    })
+                },
+            )
             .await?;
-        let residents = residency::Entity::find()
-            .filter(residency::Column::HouseholdId.eq(h.id))
-            .order_by_desc(residency::Column::MovedIn)
-            .all(self.read())
-            .await?;
-        let ids: Vec<i64> = owners
-            .iter()
-            .map(|o| o.person_id)
-            .chain(residents.iter().map(|r| r.person_id))
-            .collect();
-        let people: HashMap<i64, person::Model> = person::Entity::find()
-            .filter(person::Column::Id.is_in(ids))
-            .all(self.read())
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p))
-            .collect();
-        let name = |id: i64| people.get(&id).map(|p| p.name.clone()).unwrap_or_default();
-        let phone =
-            |id: i64| shown_phone(people.get(&id).and_then(|p| p.phone.as_deref()), personal);
+        let (mut owners, mut residents): (Vec<PersonRow>, Vec<PersonRow>) =
+            rows.into_iter().partition(|r| !r.resident);
+        owners.sort_by_key(|o| o.id);
+        residents.sort_by_key(|r| r.id);
+        residents.sort_by(|a, b| b.moved_in.cmp(&a.moved_in));
         Ok((
             owners
-                .iter()
+                .into_iter()
                 .map(|o| OwnerView {
                     ownership_id: o.id,
                     person_id: o.person_id,
-                    name: name(o.person_id),
-                    phone: phone(o.person_id),
-                    share: Share::from_bp(i64::from(o.share_bp))
+                    phone: shown_phone(o.phone.as_deref(), personal),
+                    name: o.name,
+                    share: Share::from_bp(o.share_bp)
                         .map(|s| s.percent())
                         .unwrap_or_default(),
-                    share_bp: o.share_bp,
+                    share_bp: i32::try_from(o.share_bp).unwrap_or_default(),
                     designated_voter: h.designated_voter_id == Some(o.person_id),
                 })
                 .collect(),
             residents
-                .iter()
+                .into_iter()
                 .map(|r| ResidentView {
                     residency_id: r.id,
                     person_id: r.person_id,
-                    name: name(r.person_id),
-                    phone: phone(r.person_id),
-                    kind: r.kind.clone(),
-                    moved_in: format_date(r.moved_in),
-                    moved_out: r.moved_out.map(format_date),
+                    phone: shown_phone(r.phone.as_deref(), personal),
+                    name: r.name,
+                    kind: r.kind,
+                    moved_in: r.moved_in,
+                    moved_out: r.moved_out,
                 })
                 .collect(),
         ))

@@ -234,6 +234,9 @@ impl Store {
         rows: Vec<service_request::Model>,
         lang: Lang,
     ) -> ServiceResult<Vec<RequestSummary>> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
         let db = self.read();
         let categories: HashMap<i64, String> = request_category::Entity::find()
             .all(db)

@@ -164,31 +164,18 @@ struct Household {
 
 async fn household(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<PageQuery>) -> PageResult {
     let actor = ctx.actor()?;
-    let v = state.store.household(actor, id).await?;
-    let links = state.store.household_links(actor, id, ctx.lang).await?;
-    let history = if v.can.personal {
-        Some(
-            state
-                .store
-                .household_history(actor, id, PageRequest::new(p.page, Some(20)))
-                .await?,
-        )
-    } else {
-        None
-    };
-    let to_link = if v.can.invite {
-        state.store.accounts_to_link(actor, id).await?
-    } else {
-        Vec::new()
-    };
+    let page = state
+        .store
+        .household_page(actor, id, PageRequest::new(p.page, Some(20)), ctx.lang)
+        .await?;
     let (t, c) = chrome(&ctx);
     Ok(Household {
         t,
         c,
-        v,
-        links,
-        history,
-        to_link,
+        v: page.view,
+        links: page.links,
+        history: page.history,
+        to_link: page.to_link,
     }
     .into_response())
 }
