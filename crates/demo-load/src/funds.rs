@@ -379,7 +379,7 @@ pub(crate) async fn seed_demo_project_accounts<C: ConnectionTrait>(
             .map(|x| x.paid_on.clone())
             .max()
             .unwrap_or_default();
-        if p.stage == "operation" {
+        if p.stage == linli_domain::elevator::ElevatorStage::Operation {
             rows.push(entry(
                 now,
                 id,

@@ -9,7 +9,7 @@ use crate::accounts::Actor;
 use crate::entity::{elevator_payment, elevator_project, elevator_share, household};
 use crate::error::{ServiceError, ServiceResult};
 use linli_domain::authz::Action;
-use linli_domain::elevator::{Blocker, ShareMode, SubsidyPreset};
+use linli_domain::elevator::{Blocker, ShareMode};
 use linli_domain::registry::Text;
 use linli_domain::{Fen, FieldError, Invalid, Lang};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -116,7 +116,7 @@ fn paid_on(s: &str, clock: &crate::Clock) -> Result<String, Invalid> {
 fn share_explained(row: &elevator_project::Model, line: &ShareRow, lang: Lang) -> String {
     let due = yuan(super::amount_due(row).0);
     let (coef, n, share) = (&line.coefficient, line.on_floor, &line.share_yuan);
-    let equal = ShareMode::parse(&row.share_mode) == Ok(ShareMode::EqualPerFlat);
+    let equal = row.share_mode == ShareMode::EqualPerFlat;
     match (equal, lang) {
         (true, Lang::Zh) => format!("全单元 {n} 户平均分摊：{due} 元 ÷ {n} = {share} 元"),
         (true, Lang::En) => {
@@ -150,9 +150,7 @@ fn bill_view(
         compound_name: compound_name.into(),
         unit_name: unit_name.into(),
         total_cost_yuan: yuan(row.total_cost.unwrap_or(0)),
-        subsidy_preset_label: SubsidyPreset::parse(&row.subsidy_preset)
-            .map(|s| s.label(lang).to_string())
-            .unwrap_or_default(),
+        subsidy_preset_label: row.subsidy_preset.label(lang).to_string(),
         subsidy_yuan: yuan(row.subsidy),
         amount_due_yuan: yuan(super::amount_due(row).0),
         line,

@@ -13,20 +13,20 @@ pub mod elevator_project {
         pub compound_id: i64,
         pub building_id: i64,
         pub unit_id: i64,
-        pub stage: String,
+        pub stage: linli_domain::elevator::ElevatorStage,
         pub stage_since: i64,
         pub proposal_id: Option<i64>,
         pub responsible: String,
         pub installer: String,
         pub total_cost: Option<i64>,
         pub pipelines_cost: i64,
-        pub subsidy_preset: String,
+        pub subsidy_preset: linli_domain::elevator::SubsidyPreset,
         pub subsidy_custom: i64,
         pub subsidy: i64,
         #[sea_orm(column_type = "Text")]
         pub coefficients: String,
         /// `floors` or `equal_per_flat` (`linli_domain::elevator::ShareMode`).
-        pub share_mode: String,
+        pub share_mode: linli_domain::elevator::ShareMode,
         pub notice_days: i32,
         pub shares_fixed_at: Option<i64>,
         pub created_by: i64,
@@ -59,8 +59,8 @@ pub mod elevator_stage_log {
         #[sea_orm(primary_key)]
         pub id: i64,
         pub project_id: i64,
-        pub from_stage: Option<String>,
-        pub to_stage: String,
+        pub from_stage: Option<linli_domain::elevator::ElevatorStage>,
+        pub to_stage: linli_domain::elevator::ElevatorStage,
         #[sea_orm(column_type = "Text")]
         pub note: String,
         pub by_id: i64,
@@ -85,7 +85,7 @@ pub mod elevator_document {
         #[sea_orm(primary_key)]
         pub id: i64,
         pub project_id: i64,
-        pub kind: String,
+        pub kind: linli_domain::elevator::DocKind,
         pub attachment_id: i64,
         pub title: String,
         pub uploaded_by: i64,
