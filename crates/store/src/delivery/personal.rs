@@ -185,8 +185,8 @@ impl Store {
             {
                 ballots.push(vec![
                     b.proposal_id.to_string(),
-                    b.choice,
-                    b.method,
+                    b.choice.to_string(),
+                    b.method.to_string(),
                     china_time(b.cast_at),
                 ]);
             }
@@ -208,7 +208,7 @@ impl Store {
                 election_ballots.push(vec![
                     b.proposal_id.to_string(),
                     b.candidate_ids,
-                    b.method,
+                    b.method.to_string(),
                     china_time(b.cast_at),
                 ]);
             }

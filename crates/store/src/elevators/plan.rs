@@ -157,7 +157,7 @@ impl Store {
         };
         let p = proposal::Entity::find_by_id(pid).one(db).await?;
         match p {
-            Some(p) if p.scope_kind == "unit" && p.scope_id == unit_id => Ok(()),
+            Some(p) if p.scope_kind.is_unit() && p.scope_id == unit_id => Ok(()),
             Some(_) => Err(ServiceError::invalid("proposal_id", Invalid::OtherUnit)),
             None => Err(ServiceError::invalid("proposal_id", Invalid::BadChoice)),
         }

@@ -15,7 +15,6 @@ use crate::entity::{
 use crate::error::{ServiceError, ServiceResult};
 use crate::files::Purpose;
 use linli_domain::authz::Action;
-use linli_domain::decision::MatterClass;
 use linli_domain::elevator::parse_yuan;
 use linli_domain::funds::rules::TOP_UP_DEFAULT_BP;
 use linli_domain::funds::{
@@ -260,15 +259,10 @@ impl Store {
                 .await?
                 .filter(|p| p.compound_id == a.compound.id)
             {
-                Some(p) => {
-                    let matter = MatterClass::parse(&p.matter).map_err(|_| {
-                        super::internal(format!("proposal {pid} matter {}", p.matter))
-                    })?;
-                    Some(Decision {
-                        matter,
-                        stage: p.stage,
-                    })
-                }
+                Some(p) => Some(Decision {
+                    matter: p.matter,
+                    stage: p.stage,
+                }),
                 None => {
                     errors.push(FieldError::new("proposal_id", Invalid::BadChoice));
                     None

@@ -54,7 +54,7 @@ pub struct ObjectionView {
     pub id: i64,
     pub household_id: i64,
     pub household: String,
-    pub concern: String,
+    pub concern: linli_domain::decision::Concern,
     pub concern_label: String,
     pub body: String,
     pub answer: Option<String>,
@@ -163,9 +163,7 @@ impl Store {
             .into_iter()
             .map(|o| ObjectionView {
                 household: label(o.household_id),
-                concern_label: Concern::parse(&o.concern)
-                    .map(|c| c.label(Lang::Zh).to_string())
-                    .unwrap_or_default(),
+                concern_label: o.concern.label(Lang::Zh).to_string(),
                 id: o.id,
                 household_id: o.household_id,
                 concern: o.concern,
@@ -284,7 +282,7 @@ impl Store {
         let oid = objection::Entity::insert(objection::ActiveModel {
             proposal_id: Set(id),
             household_id: Set(household_id),
-            concern: Set(concern.as_str().into()),
+            concern: Set(concern),
             body: Set(body.into_string()),
             answer: Set(None),
             compensation: Set(None),
