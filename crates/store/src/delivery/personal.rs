@@ -104,7 +104,7 @@ impl Store {
             headers: vec!["channel", "email", "lang"],
             rows: pref
                 .into_iter()
-                .map(|p| vec![p.channel, opt(p.email), p.lang])
+                .map(|p| vec![p.channel.to_string(), opt(p.email), p.lang])
                 .collect(),
         });
         let person = match acc.person_id {
@@ -163,7 +163,7 @@ impl Store {
                 .chain(lived.iter().map(|r| {
                     vec![
                         label(r.household_id),
-                        r.kind.clone(),
+                        r.kind.to_string(),
                         String::new(),
                         r.moved_in.to_string(),
                         opt(r.moved_out),
@@ -282,8 +282,8 @@ impl Store {
                         n.kind,
                         n.title,
                         china_time(n.created_at),
-                        n.delivery,
-                        opt(n.channel),
+                        n.delivery.to_string(),
+                        opt(n.channel.map(|c| c.to_string())),
                     ]
                 })
                 .collect(),

@@ -407,10 +407,10 @@ pub mod notification {
         pub read_at: Option<i64>,
         pub sent_at: Option<i64>,
         /// pending | sent | dead | skipped — see `crate::delivery`.
-        pub delivery: String,
+        pub delivery: linli_domain::notify::Delivery,
         pub attempts: i32,
         pub next_attempt_at: Option<i64>,
-        pub channel: Option<String>,
+        pub channel: Option<linli_domain::notify::Channel>,
         pub last_error: Option<String>,
         pub idempotency_key: Option<String>,
         pub topic: Option<String>,

@@ -14,6 +14,7 @@ use crate::files::NewFile;
 use crate::registry::RoomsOf;
 use linli_domain::authz::{Action, Role};
 use linli_domain::decision::ProposalStage;
+use linli_domain::notify::Delivery;
 use linli_domain::place::NodeKind;
 use linli_domain::registry::Text;
 use linli_domain::{FieldError, Invalid, Lang};
@@ -687,7 +688,7 @@ impl Store {
     /// outside sender may instead mark each sent with [`Store::mark_sent`].
     pub async fn outbox(&self, limit: u64) -> ServiceResult<Vec<notification::Model>> {
         Ok(notification::Entity::find()
-            .filter(notification::Column::Delivery.eq("pending"))
+            .filter(notification::Column::Delivery.eq(Delivery::Pending))
             .order_by_asc(notification::Column::Id)
             .limit(limit.min(1000))
             .all(self.read())
@@ -698,9 +699,9 @@ impl Store {
         let txn = self.begin_write().await?;
         let res = notification::Entity::update_many()
             .col_expr(notification::Column::SentAt, Expr::value(self.now()))
-            .col_expr(notification::Column::Delivery, Expr::value("sent"))
+            .col_expr(notification::Column::Delivery, Expr::value(Delivery::Sent))
             .filter(notification::Column::Id.is_in(ids.iter().copied()))
-            .filter(notification::Column::Delivery.eq("pending"))
+            .filter(notification::Column::Delivery.eq(Delivery::Pending))
             .exec(&txn)
             .await?;
         txn.commit().await?;
@@ -786,7 +787,7 @@ pub(crate) async fn notify<C: ConnectionTrait>(
             created_at: Set(t),
             read_at: Set(None),
             sent_at: Set(None),
-            delivery: Set("pending".into()),
+            delivery: Set(Delivery::Pending),
             attempts: Set(0),
             topic: Set(Some(topic.clone())),
             idempotency_key: Set(Some(format!("linli-{}", crate::accounts::random_hex(16)))),
