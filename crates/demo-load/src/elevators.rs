@@ -8,8 +8,8 @@ use crate::{DEMO_PHOTO, DemoLogin, Scene, Step, compound_named};
 use linli_domain::authz::Role;
 use linli_domain::elevator::operation::MONTHLY_MAINTENANCE;
 use linli_domain::elevator::{
-    CoefficientTable, CostKind, ElevatorStage, HouseholdFloor, ShareLine, ShareMode, SplitMode,
-    SubsidyPreset, apportion, split_month,
+    CoefficientTable, CostKind, ElevatorStage, HouseholdFloor, PayMethod, ShareLine, ShareMode,
+    SplitMode, SubsidyPreset, apportion, split_month,
 };
 use linli_domain::{Fen, Lang};
 use linli_store::Store;
@@ -277,7 +277,11 @@ async fn carry_on<C: ConnectionTrait>(
                 project_id: Set(pid),
                 household_id: Set(l.household_id),
                 amount: Set(l.share.0),
-                method: Set(if n % 3 == 0 { "cash" } else { "transfer" }.into()),
+                method: Set(if n % 3 == 0 {
+                    PayMethod::Cash
+                } else {
+                    PayMethod::Transfer
+                }),
                 receipt_no: Set(format!("GQ{pid:03}-{:03}", n + 1)),
                 paid_on: Set(linli_store::china_date(funding_at + (*n as i64 % 10) * DAY)),
                 recorded_by: Set(0),

@@ -515,6 +515,33 @@ pub fn exact_cmp(a: &ShareLine, b: &ShareLine) -> Ordering {
     (an * bd).cmp(&(bn * ad))
 }
 
+crate::text_enum! {
+    /// How a household's payment towards its share came in; a correction is the entry that
+    /// voids a wrongly recorded payment (its amount negative), never typed on a form.
+    pub enum PayMethod {
+        Cash = "cash",
+        Transfer = "transfer",
+        Correction = "correction",
+    }
+}
+
+impl PayMethod {
+    /// The methods the committee types when it takes a payment.
+    pub fn is_taken_in(self) -> bool {
+        self != PayMethod::Correction
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            PayMethod::Cash => lang.pick("现金", "cash"),
+            PayMethod::Transfer => lang.pick("转账", "transfer"),
+            PayMethod::Correction => {
+                lang.pick("冲正（作废一笔错账）", "correction (voids a wrong entry)")
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

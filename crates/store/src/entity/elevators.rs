@@ -140,7 +140,7 @@ pub mod elevator_payment {
         pub project_id: i64,
         pub household_id: i64,
         pub amount: i64,
-        pub method: String,
+        pub method: linli_domain::elevator::PayMethod,
         pub receipt_no: String,
         pub paid_on: String,
         pub recorded_by: i64,
