@@ -7,6 +7,8 @@ use linli_domain::AreaSource;
 use linli_domain::Lang;
 use linli_domain::authz::Role;
 use linli_domain::registry::{ManagementMode, ResidentKind, SixHaveItem};
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// A Unix time however a template holds it (`i64`, `&i64`, `&&i64` in a loop).
 pub trait Timestamp {
@@ -414,6 +416,20 @@ fn all_messages() -> impl Iterator<Item = &'static (&'static str, &'static str, 
     TABLES.iter().flat_map(|t| t.iter())
 }
 
+/// The words by key, built once: a page looks up hundreds of keys (a bills page one per line of
+/// each bill), and a scan of the ~800 keys per lookup was a visible part of its time.
+fn by_key() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
+    static BY_KEY: OnceLock<HashMap<&'static str, (&'static str, &'static str)>> = OnceLock::new();
+    BY_KEY.get_or_init(|| {
+        let mut map = HashMap::new();
+        // The first table to name a key wins, as the scan did (a test forbids duplicates).
+        for (k, zh, en) in all_messages() {
+            map.entry(*k).or_insert((*zh, *en));
+        }
+        map
+    })
+}
+
 impl T {
     pub fn new(lang: Lang, large: bool) -> T {
         T { lang, large }
@@ -421,8 +437,8 @@ impl T {
 
     /// The text of a key; the key itself if missing (a test forbids that).
     pub fn s(&self, key: &str) -> &'static str {
-        match all_messages().find(|(k, _, _)| *k == key) {
-            Some((_, zh, en)) => self.lang.pick(zh, en),
+        match by_key().get(key) {
+            Some((zh, en)) => self.lang.pick(zh, en),
             None => "?",
         }
     }

@@ -25,6 +25,7 @@ mod i18n_requests;
 mod i18n_standards;
 mod i18n_volunteers;
 mod pages;
+mod qr;
 mod ready;
 pub mod server;
 pub mod telemetry;

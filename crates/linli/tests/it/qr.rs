@@ -9,19 +9,22 @@ use common::{Browser, TestApp};
 use reqwest::Method;
 use serde_json::json;
 
-/// The text of every QR code (as rendered by `qrcode`'s SVG: one path of `M x y h w v h …`
-/// rectangles) in a page, decoded with `rqrr` from a bitmap drawn from those rectangles.
+/// The text of every QR code in a page (inline SVG: a `viewBox` in modules and one path of
+/// `M x y h w v1 h-w z` runs), decoded with `rqrr` from a bitmap drawn 4 pixels a module.
 fn decode_qr_codes(html: &str) -> Vec<String> {
     let mut out = Vec::new();
     for svg in html
-        .split("<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\"")
+        .split("<svg ")
         .skip(1)
+        .filter(|s| s.contains("class=\"qr-code\""))
     {
-        let attr = |name: &str| -> usize {
-            let start = svg.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-            svg[start..].split('"').next().unwrap().parse().unwrap()
-        };
-        let (w, h) = (attr("width"), attr("height"));
+        let side: usize = svg
+            .split("viewBox=\"0 0 ")
+            .nth(1)
+            .and_then(|s| s.split(' ').next())
+            .unwrap()
+            .parse()
+            .unwrap();
         let d = svg
             .split(" d=\"")
             .nth(1)
@@ -29,24 +32,27 @@ fn decode_qr_codes(html: &str) -> Vec<String> {
             .split('"')
             .next()
             .unwrap();
-        let mut dark = vec![false; w * h];
-        for rect in d.split('M').filter(|r| !r.is_empty()) {
-            // "x y h w v h H x V y"
-            let nums: Vec<usize> = rect
+        let mut dark = vec![false; side * side];
+        for run in d.split('M').filter(|r| !r.is_empty()) {
+            let nums: Vec<usize> = run
                 .split(|c: char| !c.is_ascii_digit())
                 .filter(|n| !n.is_empty())
                 .map(|n| n.parse().unwrap())
                 .collect();
-            let (x, y, rw, rh) = (nums[0], nums[1], nums[2], nums[3]);
-            for yy in y..y + rh {
-                for xx in x..x + rw {
-                    dark[yy * w + xx] = true;
-                }
+            let (x, y, w) = (nums[0], nums[1], nums[2]);
+            for xx in x..x + w {
+                dark[y * side + xx] = true;
             }
         }
-        let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
-            if dark[y * w + x] { 0 } else { 255 }
-        });
+        let scale = 4;
+        let mut img =
+            rqrr::PreparedImage::prepare_from_greyscale(side * scale, side * scale, |x, y| {
+                if dark[(y / scale) * side + x / scale] {
+                    0
+                } else {
+                    255
+                }
+            });
         let grids = img.detect_grids();
         assert_eq!(grids.len(), 1, "one QR code in each SVG");
         out.push(grids[0].decode().unwrap().1);

@@ -287,6 +287,15 @@ pub(crate) struct Ledger {
 }
 
 impl Ledger {
+    /// Each household's payments added up (corrections are negative payments).
+    pub fn of(payments: &[elevator_payment::Model]) -> Ledger {
+        let mut paid = BTreeMap::new();
+        for p in payments {
+            *paid.entry(p.household_id).or_insert(0) += p.amount;
+        }
+        Ledger { paid }
+    }
+
     pub fn paid_by(&self, household_id: i64) -> i64 {
         self.paid.get(&household_id).copied().unwrap_or(0)
     }
@@ -343,15 +352,11 @@ impl Store {
         db: &C,
         project_id: i64,
     ) -> ServiceResult<Ledger> {
-        let mut paid = BTreeMap::new();
-        for p in elevator_payment::Entity::find()
+        let payments = elevator_payment::Entity::find()
             .filter(elevator_payment::Column::ProjectId.eq(project_id))
             .all(db)
-            .await?
-        {
-            *paid.entry(p.household_id).or_insert(0) += p.amount;
-        }
-        Ok(Ledger { paid })
+            .await?;
+        Ok(Ledger::of(&payments))
     }
 
     /// What the stage rules need to know about a project.

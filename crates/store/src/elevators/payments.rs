@@ -3,7 +3,7 @@
 //! the fixed table with its payments.
 
 use super::shares::{ShareRow, household_path};
-use super::{Paperwork, record, require_view, to_json, yuan};
+use super::{Ledger, Paperwork, record, require_view, to_json, yuan};
 use crate::Store;
 use crate::accounts::Actor;
 use crate::entity::{elevator_payment, elevator_project, elevator_share, household};
@@ -501,9 +501,16 @@ impl Store {
         only: Option<i64>,
         lang: Lang,
     ) -> ServiceResult<Vec<BillView>> {
-        let table = self.elevator_shares(actor, id, lang).await?;
         let p = self.load_project(id).await?;
         require_view(actor, &p)?;
+        let rows = elevator_payment::Entity::find()
+            .filter(elevator_payment::Column::ProjectId.eq(id))
+            .order_by_asc(elevator_payment::Column::Id)
+            .all(self.read())
+            .await?;
+        let table = self
+            .share_table(actor, &p, &Ledger::of(&rows), lang)
+            .await?;
         let households: BTreeMap<i64, household::Model> = household::Entity::find()
             .filter(household::Column::UnitId.eq(p.row.unit_id))
             .all(self.read())
@@ -512,11 +519,6 @@ impl Store {
             .map(|h| (h.id, h))
             .collect();
         let mut payments: BTreeMap<i64, Vec<PaymentView>> = BTreeMap::new();
-        let rows = elevator_payment::Entity::find()
-            .filter(elevator_payment::Column::ProjectId.eq(id))
-            .order_by_asc(elevator_payment::Column::Id)
-            .all(self.read())
-            .await?;
         for r in &rows {
             payments
                 .entry(r.household_id)

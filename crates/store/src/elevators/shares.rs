@@ -3,7 +3,7 @@
 //! with the household's payments is its bill.
 
 use super::{
-    CoefficientRow, Loaded, coefficient_rows, record, require_view, update_versioned, yuan,
+    CoefficientRow, Ledger, Loaded, coefficient_rows, record, require_view, update_versioned, yuan,
 };
 use crate::accounts::Actor;
 use crate::entity::{
@@ -135,15 +135,28 @@ impl Store {
     ) -> ServiceResult<ShareTableView> {
         let p = self.load_project(id).await?;
         require_view(actor, &p)?;
+        let ledger = Store::ledger(self.read(), id).await?;
+        self.share_table(actor, &p, &ledger, lang).await
+    }
+
+    /// The share table of a loaded project against its ledger, for callers that have both
+    /// already (the bills read the project and its payments once for the whole page).
+    pub(crate) async fn share_table(
+        &self,
+        actor: &Actor,
+        p: &Loaded,
+        ledger: &Ledger,
+        lang: Lang,
+    ) -> ServiceResult<ShareTableView> {
+        let id = p.row.id;
         if p.row.total_cost.is_none() {
             return Err(ServiceError::invalid("total_cost", Invalid::Required));
         }
         let shares = if p.shares_fixed() {
             Store::project_shares(self.read(), id).await?
         } else {
-            Store::computed_shares(self.read(), &p).await?
+            Store::computed_shares(self.read(), p).await?
         };
-        let ledger = Store::ledger(self.read(), id).await?;
         let names = if actor.can(Action::ViewRegistry, &p.path) {
             self.owner_names(shares.iter().map(|s| s.household_id))
                 .await?
@@ -152,7 +165,7 @@ impl Store {
         };
         let lines: Vec<ShareRow> = shares
             .iter()
-            .map(|s| share_row(s, &ledger, &names))
+            .map(|s| share_row(s, ledger, &names))
             .collect();
         let sum: i64 = lines.iter().map(|l| l.share).sum();
         let paid: i64 = lines.iter().map(|l| l.paid).sum();

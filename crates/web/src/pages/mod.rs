@@ -335,15 +335,9 @@ pub fn download_name(what: &str, day: &str, ext: &str) -> String {
     format!("{what}-{day}.{ext}")
 }
 
-/// A QR code as inline SVG, at least `px` pixels square; empty if the text cannot be encoded.
+/// A QR code as inline SVG, `px` pixels square; empty if the text cannot be encoded.
 pub fn qr_svg(text: &str, px: u32) -> String {
-    qrcode::QrCode::new(text.as_bytes())
-        .map(|q| {
-            q.render::<qrcode::render::svg::Color<'_>>()
-                .min_dimensions(px, px)
-                .build()
-        })
-        .unwrap_or_default()
+    crate::qr::svg(text, px)
 }
 
 /// One printed sheet per household of a vote's frozen roll (consent forms, ballot papers):

@@ -391,7 +391,10 @@ pub async fn wait_for_replay(primary_admin: &str, replica_admin: &str) {
     let replica = sea_orm::Database::connect(replica_admin).await.unwrap();
     let one = |sql: String| sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, sql);
     let target: String = primary
-        .query_one_raw(one("SELECT pg_current_wal_lsn()::text".into()))
+        // The insert position, not `pg_current_wal_lsn()` (the write position): the test
+        // cluster runs with `synchronous_commit = off`, so a commit is acknowledged before its
+        // record is written out, and a replica "past the write position" may not have it yet.
+        .query_one_raw(one("SELECT pg_current_wal_insert_lsn()::text".into()))
         .await
         .unwrap()
         .unwrap()
