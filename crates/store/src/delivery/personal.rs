@@ -239,7 +239,7 @@ impl Store {
                         p.project_id.to_string(),
                         label(p.household_id),
                         p.amount.to_string(),
-                        p.method,
+                        p.method.to_string(),
                         p.receipt_no,
                         p.paid_on,
                     ]

@@ -506,7 +506,7 @@ impl Store {
             total_cost_yuan: r.total_cost.map(yuan).unwrap_or_default(),
             pipelines_cost: r.pipelines_cost,
             pipelines_cost_yuan: yuan(r.pipelines_cost),
-            subsidy_preset: r.subsidy_preset.clone(),
+            subsidy_preset: r.subsidy_preset,
             subsidy_preset_label: r.subsidy_preset.label(lang).to_string(),
             subsidy_custom: r.subsidy_custom,
             subsidy_custom_yuan: yuan(r.subsidy_custom),

@@ -231,7 +231,7 @@ impl UnitStatementView {
                     .iter()
                     .zip(r.parts)
                     .map(|(c, part)| SlipLine {
-                        kind: c.kind.clone(),
+                        kind: c.kind,
                         label: c.label.clone(),
                         split_label: c.split_label.clone(),
                         amount_yuan: c.amount_yuan.clone(),
@@ -255,11 +255,11 @@ fn cell(c: &cost::Model, lang: Lang) -> CostCell {
     CostCell {
         id: c.id,
         kind_label: c.kind.label(lang).to_string(),
-        kind: c.kind.clone(),
+        kind: c.kind,
         amount: c.amount,
         amount_yuan: yuan(c.amount),
         split_label: c.split.label(lang).to_string(),
-        split: c.split.clone(),
+        split: c.split,
         note: c.note.clone(),
         recorded_by_name: c.recorded_by_name.clone(),
         recorded_on: china_date(c.recorded_at),

@@ -131,9 +131,9 @@ impl Store {
                 (e.1.assignee_id, e.1.assignee_name.clone())
             };
             let outcome = if v.outcome.is_some() {
-                (v.outcome.clone(), v.note.clone())
+                (v.outcome, v.note.clone())
             } else {
-                (e.1.outcome.clone(), e.1.note.clone())
+                (e.1.outcome, e.1.note.clone())
             };
             e.1 = knock_visit::Model {
                 assignee_id: assignee.0,
