@@ -94,7 +94,7 @@ async fn raw(url: &str, n: usize) -> anyhow::Result<()> {
             floor: Set(1),
             room: Set(format!("{}", i % PER_UNIT + 100)),
             area_centi: Set(6000),
-            area_source: Set("registered".into()),
+            area_source: Set(linli_domain::AreaSource::Registered),
             designated_voter_id: Set(None),
             version: Set(1),
             created_at: Set(0),

@@ -8,8 +8,8 @@ use crate::{DEMO_PHOTO, DemoLogin, Scene, Step, compound_named};
 use linli_domain::authz::Role;
 use linli_domain::elevator::operation::MONTHLY_MAINTENANCE;
 use linli_domain::elevator::{
-    CoefficientTable, CostKind, ElevatorStage, HouseholdFloor, ShareLine, ShareMode, SplitMode,
-    SubsidyPreset, apportion, split_month,
+    CoefficientTable, CostKind, ElevatorStage, HouseholdFloor, PayMethod, ShareLine, ShareMode,
+    SplitMode, SubsidyPreset, apportion, split_month,
 };
 use linli_domain::{Fen, Lang};
 use linli_store::Store;
@@ -151,18 +151,18 @@ pub(crate) async fn seed_demo_projects<C: ConnectionTrait>(
             compound_id: Set(c.id),
             building_id: Set(u.building_id),
             unit_id: Set(u.id),
-            stage: Set(ElevatorStage::Survey.as_str().into()),
+            stage: Set(ElevatorStage::Survey),
             stage_since: Set(plan.start),
             proposal_id: Set(None),
             responsible: Set(String::new()),
             installer: Set(String::new()),
             total_cost: Set(None),
             pipelines_cost: Set(0),
-            subsidy_preset: Set(SubsidyPreset::Shanghai.as_str().into()),
+            subsidy_preset: Set(SubsidyPreset::Shanghai),
             subsidy_custom: Set(0),
             subsidy: Set(0),
             coefficients: Set(serde_json::to_string(&plan.table)?),
-            share_mode: Set(ShareMode::Floors.as_str().into()),
+            share_mode: Set(ShareMode::Floors),
             notice_days: Set(15),
             shares_fixed_at: Set(None),
             created_by: Set(0),
@@ -235,8 +235,8 @@ async fn carry_on<C: ConnectionTrait>(
         .filter(|(_, s)| **s > from || (from == ElevatorStage::Survey && **s == from))
         .map(|(k, s)| elevator_stage_log::ActiveModel {
             project_id: Set(pid),
-            from_stage: Set(k.checked_sub(1).map(|j| reached[j].as_str().to_string())),
-            to_stage: Set(s.as_str().into()),
+            from_stage: Set(k.checked_sub(1).map(|j| reached[j])),
+            to_stage: Set(*s),
             note: Set(String::new()),
             by_id: Set(0),
             by_name: Set("演示数据".into()),
@@ -277,7 +277,11 @@ async fn carry_on<C: ConnectionTrait>(
                 project_id: Set(pid),
                 household_id: Set(l.household_id),
                 amount: Set(l.share.0),
-                method: Set(if n % 3 == 0 { "cash" } else { "transfer" }.into()),
+                method: Set(if n % 3 == 0 {
+                    PayMethod::Cash
+                } else {
+                    PayMethod::Transfer
+                }),
                 receipt_no: Set(format!("GQ{pid:03}-{:03}", n + 1)),
                 paid_on: Set(linli_store::china_date(funding_at + (*n as i64 % 10) * DAY)),
                 recorded_by: Set(0),
@@ -332,7 +336,7 @@ async fn seed_running_costs<C: ConnectionTrait>(
     if split != SplitMode::default() {
         elevator_operation_split::Entity::insert(elevator_operation_split::ActiveModel {
             project_id: Set(pid),
-            split: Set(split.as_str().into()),
+            split: Set(split),
             proposal_id: Set(None),
             note: Set("单元议事会决定".into()),
             set_by: Set(0),

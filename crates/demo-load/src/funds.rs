@@ -38,7 +38,7 @@ fn entry(
     fund_entry::ActiveModel {
         account_id: Set(account),
         household_id: Set(None),
-        direction: Set(category.direction().as_str().into()),
+        direction: Set(category.direction()),
         category: Set(category.code().into()),
         amount: Set(signed),
         occurred_on: Set(day.into()),
@@ -298,7 +298,7 @@ async fn maintenance_fund<C: ConnectionTrait>(
         &day,
         "屋面渗漏应急维修（先行支出，事后公示）",
     );
-    e.emergency = Set(Some(EmergencyKind::Leak.as_str().into()));
+    e.emergency = Set(Some(EmergencyKind::Leak));
     let eid = fund_entry::Entity::insert(e)
         .exec(txn)
         .await?
@@ -379,7 +379,7 @@ pub(crate) async fn seed_demo_project_accounts<C: ConnectionTrait>(
             .map(|x| x.paid_on.clone())
             .max()
             .unwrap_or_default();
-        if p.stage == "operation" {
+        if p.stage == linli_domain::elevator::ElevatorStage::Operation {
             rows.push(entry(
                 now,
                 id,

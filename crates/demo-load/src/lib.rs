@@ -322,7 +322,7 @@ async fn load_registry(
                             name: Set(c.name.clone()),
                             address: Set(Some(c.address.clone())),
                             year_built: Set(c.year_built),
-                            management_mode: Set(c.management_mode.as_str().to_string()),
+                            management_mode: Set(c.management_mode),
                             three_no: Set(c.three_no),
                             six_have: Set(c.six_have.mask()),
                             version: Set(1),

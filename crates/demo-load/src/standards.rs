@@ -6,7 +6,9 @@
 //! Deterministic (a hash of the compound id), written in batches inside the demo's transaction.
 
 use linli_domain::registry::{SixHave, SixHaveItem};
-use linli_domain::standards::{Mark, RatingInput, baoan_preset, derive, suining_template};
+use linli_domain::standards::{
+    Mark, RatingInput, RenovationKind, baoan_preset, derive, suining_template,
+};
 use linli_store::entity::{compound, compound_plan, plan_item, region};
 use linli_store::standards::assessments::{StoredMark, assessment_row, marks_json};
 use sea_orm::{
@@ -306,27 +308,28 @@ async fn seed_plans<C: ConnectionTrait>(
     let mut items = Vec::new();
     for (i, c) in chosen.iter().enumerate() {
         let plan_id = first_id + i as i64;
-        let mut kinds: Vec<(&str, String, i64)> = vec![("pipes", "新建雨污管网".into(), pipes[i])];
+        let mut kinds: Vec<(RenovationKind, String, i64)> =
+            vec![(RenovationKind::Pipes, "新建雨污管网".into(), pipes[i])];
         if i < parking_share {
-            kinds.push(("parking", "拆违新建停车位".into(), parking[i]));
+            kinds.push((RenovationKind::Parking, "拆违新建停车位".into(), parking[i]));
         }
         if i * plans_target < lighting * n {
             kinds.push((
-                "lighting",
+                RenovationKind::Lighting,
                 "楼道和路灯照明改造".into(),
                 6 + roll(c.id, 14, 20) as i64,
             ));
         }
         if i * plans_target < smart_access * n {
             kinds.push((
-                "smart_access",
+                RenovationKind::SmartAccess,
                 "加装智能门禁".into(),
                 1 + roll(c.id, 15, 3) as i64,
             ));
         }
         if c.three_no {
             kinds.push((
-                "security",
+                RenovationKind::Security,
                 "加装监控（“慧眼工程”）".into(),
                 4 + roll(c.id, 16, 12) as i64,
             ));
@@ -339,7 +342,7 @@ async fn seed_plans<C: ConnectionTrait>(
             done += i32::from(is_done);
             items.push(plan_item::ActiveModel {
                 plan_id: Set(plan_id),
-                kind: Set((*kind).into()),
+                kind: Set(*kind),
                 description: Set(text.clone()),
                 quantity: Set(*q),
                 done: Set(is_done),

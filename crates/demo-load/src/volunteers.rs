@@ -3,13 +3,14 @@
 //! this month and next, and the turns already past are checked in, so the rota, the hours and
 //! the rating sheet's hint have something to show. Loaded after the demo logins exist.
 
+use linli_domain::volunteers::SignupStatus;
 use linli_domain::volunteers::month_rota;
 use linli_domain::volunteers::{Clock, ShiftPattern, Weekday, started};
 use linli_store::Store;
 use linli_store::entity::{
     account, compound, volunteer_checkin, volunteer_shift, volunteer_signup, volunteer_station,
 };
-use linli_store::volunteers::{ACTIVE, china_moment, next_month};
+use linli_store::volunteers::{china_moment, next_month};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
 pub(crate) async fn seed_demo_stations(store: &Store) -> anyhow::Result<usize> {
@@ -94,7 +95,7 @@ pub(crate) async fn seed_demo_stations(store: &Store) -> anyhow::Result<usize> {
                     account_id: Set(a.id),
                     name: Set(a.display_name.clone()),
                     unit_id: Set(unit_id),
-                    status: Set(ACTIVE.into()),
+                    status: Set(SignupStatus::Active),
                     created_at: Set(t),
                     ..Default::default()
                 })

@@ -108,43 +108,28 @@ pub fn halfwidth(c: char) -> char {
     }
 }
 
-/// Where an area figure comes from; SPC Art. 8 ranks them registered > surveyed > contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AreaSource {
-    Registered,
-    Surveyed,
-    Contract,
-    /// 建筑面积: gross floor area, when a roster has nothing better. Votes count exclusive
-    /// area (Art. 278), so such a figure is worth replacing.
-    Gross,
+crate::text_enum! {
+    /// Where an area figure comes from; SPC Art. 8 ranks them registered > surveyed > contract.
+    pub enum AreaSource {
+        Registered = "registered",
+        Surveyed = "surveyed",
+        Contract = "contract",
+        /// 建筑面积: gross floor area, when a roster has nothing better. Votes count exclusive
+        /// area (Art. 278), so such a figure is worth replacing.
+        Gross = "gross",
+    }
 }
 
 impl AreaSource {
-    pub const ALL: [AreaSource; 4] = [
-        AreaSource::Registered,
-        AreaSource::Surveyed,
-        AreaSource::Contract,
-        AreaSource::Gross,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AreaSource::Registered => "registered",
-            AreaSource::Surveyed => "surveyed",
-            AreaSource::Contract => "contract",
-            AreaSource::Gross => "gross",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<AreaSource, Invalid> {
+    /// The code or the words a roster or a form uses ("不动产登记", "测绘", "购房合同",
+    /// "建筑面积"); a stored source is only ever the code ([`AreaSource::parse`]).
+    pub fn parse_written(s: &str) -> Result<AreaSource, Invalid> {
         match s.trim() {
-            "registered" | "登记" | "不动产登记" => Ok(AreaSource::Registered),
-            "surveyed" | "测绘" => Ok(AreaSource::Surveyed),
-            "contract" | "合同" | "购房合同" => Ok(AreaSource::Contract),
-            "gross" | "建筑面积" => Ok(AreaSource::Gross),
-            "" => Err(Invalid::Required),
-            _ => Err(Invalid::BadChoice),
+            "登记" | "不动产登记" => Ok(AreaSource::Registered),
+            "测绘" => Ok(AreaSource::Surveyed),
+            "合同" | "购房合同" => Ok(AreaSource::Contract),
+            "建筑面积" => Ok(AreaSource::Gross),
+            s => AreaSource::parse(s),
         }
     }
 

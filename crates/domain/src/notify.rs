@@ -4,38 +4,30 @@
 
 use crate::Lang;
 use crate::error::Invalid;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-/// How a person wants to be told: by text message to their phone, by e-mail, or not at all
-/// (they still see every notification on the site).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Channel {
-    Sms,
-    Email,
-    None,
+crate::text_enum! {
+    /// How a person wants to be told: by text message to their phone, by e-mail, or not at
+    /// all (they still see every notification on the site).
+    pub enum Channel {
+        Sms = "sms",
+        Email = "email",
+        None = "none",
+    }
+}
+
+crate::text_enum! {
+    /// Where a notification's message outside the site stands: waiting for the sender, sent,
+    /// given up after the last try, or not to be sent (the person chose no channel).
+    pub enum Delivery {
+        Pending = "pending",
+        Sent = "sent",
+        Dead = "dead",
+        Skipped = "skipped",
+    }
 }
 
 impl Channel {
-    pub const ALL: [Channel; 3] = [Channel::Sms, Channel::Email, Channel::None];
-
-    pub fn parse(s: &str) -> Result<Channel, Invalid> {
-        match s.trim() {
-            "sms" => Ok(Channel::Sms),
-            "email" => Ok(Channel::Email),
-            "none" => Ok(Channel::None),
-            _ => Err(Invalid::BadChoice),
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Sms => "sms",
-            Channel::Email => "email",
-            Channel::None => "none",
-        }
-    }
-
     pub fn label(self, lang: Lang) -> &'static str {
         match (self, lang) {
             (Channel::Sms, Lang::Zh) => "短信（发到手机）",

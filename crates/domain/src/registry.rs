@@ -320,42 +320,24 @@ impl Share {
     }
 }
 
-/// Who runs a compound day to day (管理模式).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ManagementMode {
-    Professional,
-    SelfManaged,
-    Delegated,
-    None,
+crate::text_enum! {
+    /// Who runs a compound day to day (管理模式).
+    pub enum ManagementMode {
+        Professional = "professional",
+        SelfManaged = "self_managed",
+        Delegated = "delegated",
+        None = "none",
+    }
 }
 
 impl ManagementMode {
-    pub const ALL: [ManagementMode; 4] = [
-        ManagementMode::Professional,
-        ManagementMode::SelfManaged,
-        ManagementMode::Delegated,
-        ManagementMode::None,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ManagementMode::Professional => "professional",
-            ManagementMode::SelfManaged => "self_managed",
-            ManagementMode::Delegated => "delegated",
-            ManagementMode::None => "none",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<ManagementMode, Invalid> {
+    /// The code or the Chinese words of the label ("居民自治管理"), as a form or a sheet has
+    /// it; a stored mode is only ever the code ([`ManagementMode::parse`]).
+    pub fn parse_written(s: &str) -> Result<ManagementMode, Invalid> {
         ManagementMode::ALL
             .into_iter()
-            .find(|m| m.as_str() == s.trim() || m.label(Lang::Zh) == s.trim())
-            .ok_or(if s.trim().is_empty() {
-                Invalid::Required
-            } else {
-                Invalid::BadChoice
-            })
+            .find(|m| m.label(Lang::Zh) == s.trim())
+            .map_or_else(|| ManagementMode::parse(s), Ok)
     }
 
     pub fn label(self, lang: Lang) -> &'static str {
@@ -368,39 +350,19 @@ impl ManagementMode {
     }
 }
 
-/// The six items of a "six-have" compound (六有), kept as a bit set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SixHaveItem {
-    SelfGovernanceBody,
-    SecurityFacilities,
-    PropertyService,
-    CleanEnvironment,
-    LastingMechanism,
-    NeighbourlyConduct,
+crate::text_enum! {
+    /// The six items of a "six-have" compound (六有), kept as a bit set.
+    pub enum SixHaveItem {
+        SelfGovernanceBody = "self_governance_body",
+        SecurityFacilities = "security_facilities",
+        PropertyService = "property_service",
+        CleanEnvironment = "clean_environment",
+        LastingMechanism = "lasting_mechanism",
+        NeighbourlyConduct = "neighbourly_conduct",
+    }
 }
 
 impl SixHaveItem {
-    pub const ALL: [SixHaveItem; 6] = [
-        SixHaveItem::SelfGovernanceBody,
-        SixHaveItem::SecurityFacilities,
-        SixHaveItem::PropertyService,
-        SixHaveItem::CleanEnvironment,
-        SixHaveItem::LastingMechanism,
-        SixHaveItem::NeighbourlyConduct,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SixHaveItem::SelfGovernanceBody => "self_governance_body",
-            SixHaveItem::SecurityFacilities => "security_facilities",
-            SixHaveItem::PropertyService => "property_service",
-            SixHaveItem::CleanEnvironment => "clean_environment",
-            SixHaveItem::LastingMechanism => "lasting_mechanism",
-            SixHaveItem::NeighbourlyConduct => "neighbourly_conduct",
-        }
-    }
-
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             SixHaveItem::SelfGovernanceBody => lang.pick("有自治组织", "self-governance body"),
@@ -448,37 +410,16 @@ impl SixHave {
     }
 }
 
-/// How a person lives in a household.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ResidentKind {
-    Owner,
-    Family,
-    Tenant,
+crate::text_enum! {
+    /// How a person lives in a household.
+    pub enum ResidentKind {
+        Owner = "owner",
+        Family = "family",
+        Tenant = "tenant",
+    }
 }
 
 impl ResidentKind {
-    pub const ALL: [ResidentKind; 3] = [
-        ResidentKind::Owner,
-        ResidentKind::Family,
-        ResidentKind::Tenant,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ResidentKind::Owner => "owner",
-            ResidentKind::Family => "family",
-            ResidentKind::Tenant => "tenant",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<ResidentKind, Invalid> {
-        ResidentKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s.trim())
-            .ok_or(Invalid::BadChoice)
-    }
-
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             ResidentKind::Owner => lang.pick("业主本人", "owner"),
@@ -749,10 +690,10 @@ mod tests {
     #[test]
     fn management_modes_parse_by_code_and_label() {
         for m in ManagementMode::ALL {
-            assert_eq!(ManagementMode::parse(m.as_str()), Ok(m));
-            assert_eq!(ManagementMode::parse(m.label(Lang::Zh)), Ok(m));
+            assert_eq!(ManagementMode::parse_written(m.as_str()), Ok(m));
+            assert_eq!(ManagementMode::parse_written(m.label(Lang::Zh)), Ok(m));
         }
-        assert_eq!(ManagementMode::parse("x"), Err(Invalid::BadChoice));
+        assert_eq!(ManagementMode::parse_written("x"), Err(Invalid::BadChoice));
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //!
 //! Each is declared once with [`text_enum!`](crate::text_enum), giving every variant its text.
 //! The macro writes what every such type needs from that one list: serde (the API's JSON),
-//! the OpenAPI schema (with the `openapi` feature), `as_str` (the database column), `parse`
-//! (forms, imports, stored rows) and `ALL` (choices on a form), so the text of a variant cannot
+//! the OpenAPI schema (with the `openapi` feature), `as_str` (the database column) and `Display`,
+//! `parse` (forms, imports, stored rows) and `ALL` (choices on a form), so the text of a variant cannot
 //! differ between the column, the JSON and the form. With the `db` feature (which the store
 //! turns on) each is also a text column type for SeaORM, so an entity's field and the views
 //! built from it carry the enum itself: a stored text the enum does not know fails the read
@@ -102,6 +102,13 @@ macro_rules! text_enum {
         impl sea_orm::IntoActiveValue<$name> for $name {
             fn into_active_value(self) -> sea_orm::ActiveValue<$name> {
                 sea_orm::ActiveValue::Set(self)
+            }
+        }
+
+        // The text, so a template or a message can show the value as stored.
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
             }
         }
 

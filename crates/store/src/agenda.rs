@@ -170,7 +170,7 @@ pub struct ObjectionItem {
     pub objection_id: i64,
     pub proposal_id: i64,
     pub proposal_title: String,
-    pub concern: String,
+    pub concern: linli_domain::decision::Concern,
     /// When it was raised, China date.
     pub raised_on: String,
 }

@@ -122,33 +122,20 @@ impl CastMethod {
     }
 }
 
-/// On whose authority a ballot was cast: what the register shows beside who cast it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Authority {
-    /// The voter's own decision, whoever typed it in (online, at the door, by phone, on paper).
-    Own,
-    /// The voter's signed authorisation, held by someone else who cast it.
-    Proxy,
-    /// The developer's letter of authorisation, held by its representative.
-    DeveloperLetter,
+crate::text_enum! {
+    /// On whose authority a ballot was cast: what the register shows beside who cast it.
+    pub enum Authority {
+        /// The voter's own decision, whoever typed it in (online, at the door, by phone, on
+        /// paper).
+        Own = "own",
+        /// The voter's signed authorisation, held by someone else who cast it.
+        Proxy = "proxy",
+        /// The developer's letter of authorisation, held by its representative.
+        DeveloperLetter = "developer_letter",
+    }
 }
 
 impl Authority {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Authority::Own => "own",
-            Authority::Proxy => "proxy",
-            Authority::DeveloperLetter => "developer_letter",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Authority> {
-        [Authority::Own, Authority::Proxy, Authority::DeveloperLetter]
-            .into_iter()
-            .find(|a| a.as_str() == s)
-    }
-
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             Authority::Own => lang.pick("投票人本人意见", "the voter's own"),
@@ -303,7 +290,7 @@ mod tests {
             "户：1栋 1单元 101 没有登记业主：计入总数，但无法为其投票。请先在房屋页面登记业主（本次表决的名单已冻结，不再变动）"
         );
         for a in [Authority::Own, Authority::Proxy, Authority::DeveloperLetter] {
-            assert_eq!(Authority::parse(a.as_str()), Some(a));
+            assert_eq!(Authority::parse(a.as_str()), Ok(a));
         }
     }
 

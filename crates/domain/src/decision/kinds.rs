@@ -15,6 +15,13 @@ crate::text_enum! {
     }
 }
 
+impl Scope {
+    /// One unit (one stairwell): the scope of an elevator retrofit.
+    pub fn is_unit(self) -> bool {
+        self == Scope::Unit
+    }
+}
+
 crate::text_enum! {
     /// What an objection is about: the harms a retrofit may do to a neighbour, and its cost.
     pub enum Concern {

@@ -41,6 +41,16 @@ impl MatterClass {
         }
     }
 
+    /// Electing the committee (item 3): the proposal carries an election of candidates.
+    pub fn is_election(self) -> bool {
+        self == MatterClass::Committee
+    }
+
+    /// Rebuilding or altering the building (item 7), such as adding an elevator.
+    pub fn is_alteration(self) -> bool {
+        self == MatterClass::Alteration
+    }
+
     /// Items 6, 7 and 8: the matters Art. 278 holds to three quarters.
     pub fn is_major(self) -> bool {
         matches!(

@@ -14,22 +14,18 @@
 //! - Custom: any rule that passes [`DecisionRule::check`]; it starts from the ordinary rule.
 
 use super::rule::{Base, DecisionRule, HeadcountRules, Measure, Threshold};
-use crate::error::Invalid;
 use crate::fraction::Fraction;
 use crate::lang::Lang;
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Preset {
-    CivilOrdinary,
-    CivilMajor,
-    #[serde(rename = "beijing_2020_elevator")]
-    Beijing2020Elevator,
-    #[serde(rename = "jinan_2019_elevator")]
-    Jinan2019Elevator,
-    WenjiangTwoThirds,
-    Custom,
+crate::text_enum! {
+    pub enum Preset {
+        CivilOrdinary = "civil_ordinary",
+        CivilMajor = "civil_major",
+        Beijing2020Elevator = "beijing_2020_elevator",
+        Jinan2019Elevator = "jinan_2019_elevator",
+        WenjiangTwoThirds = "wenjiang_two_thirds",
+        Custom = "custom",
+    }
 }
 
 /// A fraction of two positive literals.
@@ -41,42 +37,6 @@ pub(crate) fn frac(num: i64, den: i64) -> Fraction {
 }
 
 impl Preset {
-    pub const ALL: [Preset; 6] = [
-        Preset::CivilOrdinary,
-        Preset::CivilMajor,
-        Preset::Beijing2020Elevator,
-        Preset::Jinan2019Elevator,
-        Preset::WenjiangTwoThirds,
-        Preset::Custom,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Preset::CivilOrdinary => "civil_ordinary",
-            Preset::CivilMajor => "civil_major",
-            Preset::Beijing2020Elevator => "beijing_2020_elevator",
-            Preset::Jinan2019Elevator => "jinan_2019_elevator",
-            Preset::WenjiangTwoThirds => "wenjiang_two_thirds",
-            Preset::Custom => "custom",
-        }
-    }
-
-    /// The same as [`Preset::as_str`].
-    pub fn code(self) -> &'static str {
-        self.as_str()
-    }
-
-    pub fn parse(s: &str) -> Result<Preset, Invalid> {
-        let s = s.trim();
-        if s.is_empty() {
-            return Err(Invalid::Required);
-        }
-        Preset::ALL
-            .into_iter()
-            .find(|p| p.as_str() == s)
-            .ok_or(Invalid::BadChoice)
-    }
-
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             Preset::CivilOrdinary => lang.pick(
@@ -175,11 +135,12 @@ impl Preset {
 mod tests {
     use super::*;
     use crate::decision::rule::Counted;
+    use crate::error::Invalid;
 
     #[test]
     fn codes_round_trip() {
         for p in Preset::ALL {
-            assert_eq!(Preset::parse(p.code()), Ok(p));
+            assert_eq!(Preset::parse(p.as_str()), Ok(p));
             assert_eq!(
                 serde_json::to_string(&p).unwrap(),
                 format!("\"{}\"", p.as_str())

@@ -19,33 +19,23 @@ use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Choice {
-    Yes,
-    No,
-    Abstain,
+crate::text_enum! {
+    pub enum Choice {
+        Yes = "yes",
+        No = "no",
+        Abstain = "abstain",
+    }
 }
 
 impl Choice {
-    pub const ALL: [Choice; 3] = [Choice::Yes, Choice::No, Choice::Abstain];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Choice::Yes => "yes",
-            Choice::No => "no",
-            Choice::Abstain => "abstain",
-        }
-    }
-
-    /// The codes, and the words of a paper form ("同意", "不同意", "弃权").
-    pub fn parse(s: &str) -> Result<Choice, Invalid> {
+    /// The codes, and the words of a paper form ("同意", "不同意", "弃权"): what a person
+    /// types or an import reads. A stored choice is only ever the code ([`Choice::parse`]).
+    pub fn parse_written(s: &str) -> Result<Choice, Invalid> {
         match s.trim() {
-            "yes" | "同意" => Ok(Choice::Yes),
-            "no" | "不同意" | "反对" => Ok(Choice::No),
-            "abstain" | "弃权" => Ok(Choice::Abstain),
-            "" => Err(Invalid::Required),
-            _ => Err(Invalid::BadChoice),
+            "同意" => Ok(Choice::Yes),
+            "不同意" | "反对" => Ok(Choice::No),
+            "弃权" => Ok(Choice::Abstain),
+            s => Choice::parse(s),
         }
     }
 
@@ -579,13 +569,13 @@ mod tests {
     #[test]
     fn codes_round_trip() {
         for c in Choice::ALL {
-            assert_eq!(Choice::parse(c.as_str()), Ok(c));
-            assert_eq!(Choice::parse(c.label(Lang::Zh)), Ok(c));
+            assert_eq!(Choice::parse_written(c.as_str()), Ok(c));
+            assert_eq!(Choice::parse_written(c.label(Lang::Zh)), Ok(c));
         }
         for o in Outcome::ALL {
             assert_eq!(Outcome::parse(o.as_str()), Ok(o));
         }
-        assert_eq!(Choice::parse("maybe"), Err(Invalid::BadChoice));
+        assert_eq!(Choice::parse_written("maybe"), Err(Invalid::BadChoice));
         let r = tally(
             &equal(3),
             &Preset::Jinan2019Elevator.rule(),

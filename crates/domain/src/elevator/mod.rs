@@ -20,8 +20,8 @@ pub mod yuan;
 
 pub use operation::{CostKind, OperationLine, SplitMode, Statement, check_month, split_month};
 pub use shares::{
-    Coefficient, CoefficientTable, HouseholdFloor, ShareLine, ShareMode, apportion, apportion_by,
-    apportion_equally, largest_remainder,
+    Coefficient, CoefficientTable, HouseholdFloor, PayMethod, ShareLine, ShareMode, apportion,
+    apportion_by, apportion_equally, largest_remainder,
 };
 pub use stage::{Blocker, DocKind, ElevatorStage, Facts, StageStep};
 pub use subsidy::{SubsidyPreset, SubsidyRule};

@@ -16,41 +16,23 @@ use crate::error::Invalid;
 use crate::lang::Lang;
 use crate::money::Fen;
 use crate::rating::Month;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// How a project shares its running costs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SplitMode {
-    /// The same for every household of the project (纹江花园: "shared equally per household").
-    #[default]
-    Equal,
-    /// As the plan shares the construction cost: by its floor coefficients (then equally
-    /// within a floor), or equally per flat when the plan's share mode says so.
-    Coefficients,
+crate::text_enum! {
+    /// How a project shares its running costs.
+    #[derive(Default)]
+    pub enum SplitMode {
+        /// The same for every household of the project (纹江花园: "shared equally per household").
+        #[default]
+        Equal = "equal",
+        /// As the plan shares the construction cost: by its floor coefficients (then equally
+        /// within a floor), or equally per flat when the plan's share mode says so.
+        Coefficients = "coefficients",
+    }
 }
 
 impl SplitMode {
-    pub const ALL: [SplitMode; 2] = [SplitMode::Equal, SplitMode::Coefficients];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SplitMode::Equal => "equal",
-            SplitMode::Coefficients => "coefficients",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<SplitMode, Invalid> {
-        match s.trim() {
-            "" => Err(Invalid::Required),
-            s => SplitMode::ALL
-                .into_iter()
-                .find(|m| m.as_str() == s)
-                .ok_or(Invalid::BadChoice),
-        }
-    }
-
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             SplitMode::Equal => lang.pick("每户均摊", "equally per household"),

@@ -155,34 +155,21 @@ impl<'de> Deserialize<'de> for Coefficient {
     }
 }
 
-/// How a project splits what is due: by floor coefficients (then equally within a floor), or
-/// equally per flat, whatever its floor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ShareMode {
-    #[default]
-    Floors,
-    EqualPerFlat,
+crate::text_enum! {
+    /// How a project splits what is due: by floor coefficients (then equally within a floor), or
+    /// equally per flat, whatever its floor.
+    #[derive(Default)]
+    pub enum ShareMode {
+        #[default]
+        Floors = "floors",
+        EqualPerFlat = "equal_per_flat",
+    }
 }
 
 impl ShareMode {
-    pub const ALL: [ShareMode; 2] = [ShareMode::Floors, ShareMode::EqualPerFlat];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ShareMode::Floors => "floors",
-            ShareMode::EqualPerFlat => "equal_per_flat",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<ShareMode, Invalid> {
-        match s.trim() {
-            "" => Err(Invalid::Required),
-            s => ShareMode::ALL
-                .into_iter()
-                .find(|m| m.as_str() == s)
-                .ok_or(Invalid::BadChoice),
-        }
+    /// Whether the floor coefficients decide the shares (and so are shown beside them).
+    pub fn by_floors(self) -> bool {
+        self == ShareMode::Floors
     }
 
     pub fn label(self, lang: Lang) -> &'static str {
@@ -526,6 +513,33 @@ pub fn exact_cmp(a: &ShareLine, b: &ShareLine) -> Ordering {
         i128::from(b.coefficient.den()) * i128::from(b.on_floor),
     );
     (an * bd).cmp(&(bn * ad))
+}
+
+crate::text_enum! {
+    /// How a household's payment towards its share came in; a correction is the entry that
+    /// voids a wrongly recorded payment (its amount negative), never typed on a form.
+    pub enum PayMethod {
+        Cash = "cash",
+        Transfer = "transfer",
+        Correction = "correction",
+    }
+}
+
+impl PayMethod {
+    /// The methods the committee types when it takes a payment.
+    pub fn is_taken_in(self) -> bool {
+        self != PayMethod::Correction
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            PayMethod::Cash => lang.pick("现金", "cash"),
+            PayMethod::Transfer => lang.pick("转账", "transfer"),
+            PayMethod::Correction => {
+                lang.pick("冲正（作废一笔错账）", "correction (voids a wrong entry)")
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -177,6 +177,11 @@ impl ElevatorStage {
         }
     }
 
+    /// The elevator runs: the last stage, with running costs and no step forward.
+    pub fn is_running(self) -> bool {
+        self == ElevatorStage::Operation
+    }
+
     fn index(self) -> usize {
         ElevatorStage::ALL
             .iter()

@@ -39,6 +39,13 @@ coded! {
     }
 }
 
+impl AccountKind {
+    /// A building's special maintenance fund: kept per household, with emergencies.
+    pub fn is_maintenance(self) -> bool {
+        self == AccountKind::Maintenance
+    }
+}
+
 coded! {
     /// Whether an entry brings money in or pays it out.
     Direction {
@@ -98,7 +105,12 @@ pub enum Category {
 impl Category {
     /// A direction and a category code as stored: `("income", "charity")`.
     pub fn parse(direction: &str, category: &str) -> Result<Category, Invalid> {
-        match Direction::parse(direction)? {
+        Category::of(Direction::parse(direction)?, category)
+    }
+
+    /// The category of a known direction written as its code (`"charity"` of an income).
+    pub fn of(direction: Direction, category: &str) -> Result<Category, Invalid> {
+        match direction {
             Direction::Income => IncomeSource::parse(category).map(Category::Income),
             Direction::Expense => ExpensePurpose::parse(category).map(Category::Expense),
         }

@@ -22,6 +22,7 @@ pub mod awards;
 pub mod ranking;
 pub mod rubric;
 pub mod score;
+pub mod states;
 
 pub use awards::{
     AwardTie, HeadSubsidy, Subsidy, award_units, flag_months, head_subsidy, split_subsidy,
@@ -32,3 +33,4 @@ pub use rubric::{
     RubricVersion, TieRule, VetoItem, in_force, nanguo_preset,
 };
 pub use score::{Mark, PartySheet, SheetScore, one_decimal, party_mean, score_sheet, unit_month};
+pub use states::{AppealStatus, MarkKind, MonthStatus};

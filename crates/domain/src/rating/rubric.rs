@@ -8,6 +8,7 @@
 //! 南国新家园 with its residents' amendments (any university counts, flying-lead charging is a
 //! veto, wheelchairs and prams are not clutter).
 
+use super::states::MarkKind;
 use crate::error::{FieldError, Invalid};
 use crate::fraction::Fraction;
 use crate::lang::Lang;
@@ -177,11 +178,11 @@ impl ItemKind<'_> {
         }
     }
 
-    pub fn kind_str(&self) -> &'static str {
+    pub fn kind(&self) -> MarkKind {
         match self {
-            ItemKind::Deduction { .. } => "deduction",
-            ItemKind::Bonus(_) => "bonus",
-            ItemKind::Veto(_) => "veto",
+            ItemKind::Deduction { .. } => MarkKind::Deduction,
+            ItemKind::Bonus(_) => MarkKind::Bonus,
+            ItemKind::Veto(_) => MarkKind::Veto,
         }
     }
 }

@@ -15,30 +15,16 @@ use crate::registry::SixHaveItem;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
-/// How a standard is shown to be met.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EvidenceKind {
-    Document,
-    Photo,
-    Inspection,
+crate::text_enum! {
+    /// How a standard is shown to be met.
+    pub enum EvidenceKind {
+        Document = "document",
+        Photo = "photo",
+        Inspection = "inspection",
+    }
 }
 
 impl EvidenceKind {
-    pub const ALL: [EvidenceKind; 3] = [
-        EvidenceKind::Document,
-        EvidenceKind::Photo,
-        EvidenceKind::Inspection,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EvidenceKind::Document => "document",
-            EvidenceKind::Photo => "photo",
-            EvidenceKind::Inspection => "inspection",
-        }
-    }
-
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             EvidenceKind::Document => lang.pick("台账文件", "document"),
@@ -48,29 +34,19 @@ impl EvidenceKind {
     }
 }
 
-/// The three basics a three-no compound (三无小区) lacks, all three of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Basic {
-    /// 物管: property management of any kind (professional, self-managed, delegated).
-    Management,
-    /// 主管部门: a department or body answerable for the compound.
-    Supervisor,
-    /// 人防物防: guards, gates, cameras.
-    Security,
+crate::text_enum! {
+    /// The three basics a three-no compound (三无小区) lacks, all three of them.
+    pub enum Basic {
+        /// 物管: property management of any kind (professional, self-managed, delegated).
+        Management = "management",
+        /// 主管部门: a department or body answerable for the compound.
+        Supervisor = "supervisor",
+        /// 人防物防: guards, gates, cameras.
+        Security = "security",
+    }
 }
 
 impl Basic {
-    pub const ALL: [Basic; 3] = [Basic::Management, Basic::Supervisor, Basic::Security];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Basic::Management => "management",
-            Basic::Supervisor => "supervisor",
-            Basic::Security => "security",
-        }
-    }
-
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             Basic::Management => lang.pick("有物业管理", "property management"),

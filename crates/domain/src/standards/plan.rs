@@ -2,7 +2,6 @@
 //! each is counted in, and the five funding channels of seed 003.
 
 use crate::lang::Lang;
-use serde::{Deserialize, Serialize};
 
 crate::text_enum! {
     /// What a plan renovates. Quantities are integers in the kind's unit.
@@ -50,41 +49,18 @@ impl RenovationKind {
     }
 }
 
-/// Where a plan's money comes from (seed 003's five channels).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    /// 财政以奖代补.
-    GovernmentReward,
-    /// 小区居民自筹.
-    Residents,
-    /// 帮扶单位援助.
-    SupportUnit,
-    /// 社会慈善捐赠.
-    Charity,
-    /// 公共收益 (parking, advertising).
-    PublicIncome,
+crate::text_enum! {
+    /// Where a plan's money comes from (seed 003's five channels).
+    pub enum Channel {
+        GovernmentReward = "government_reward",
+        Residents = "residents",
+        SupportUnit = "support_unit",
+        Charity = "charity",
+        PublicIncome = "public_income",
+    }
 }
 
 impl Channel {
-    pub const ALL: [Channel; 5] = [
-        Channel::GovernmentReward,
-        Channel::Residents,
-        Channel::SupportUnit,
-        Channel::Charity,
-        Channel::PublicIncome,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::GovernmentReward => "government_reward",
-            Channel::Residents => "residents",
-            Channel::SupportUnit => "support_unit",
-            Channel::Charity => "charity",
-            Channel::PublicIncome => "public_income",
-        }
-    }
-
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             Channel::GovernmentReward => lang.pick("财政以奖代补", "government reward"),

@@ -100,58 +100,43 @@ pub fn check_checkin(turn: &Interval, now: Moment, window: CheckinWindow) -> Res
     Ok(())
 }
 
-/// Where a swap request stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SwapStatus {
-    /// Asked by one volunteer, waiting for the other.
-    Proposed,
-    /// Agreed (or done by a manager): the two turns have changed hands.
-    Done,
-    Declined,
-    Withdrawn,
+crate::text_enum! {
+    /// A person's turn: in force, or given up.
+    pub enum SignupStatus {
+        Active = "active",
+        Withdrawn = "withdrawn",
+    }
+}
+
+crate::text_enum! {
+    /// Where a swap request stands.
+    pub enum SwapStatus {
+        /// Asked by one volunteer, waiting for the other.
+        Proposed = "proposed",
+        /// Agreed (or done by a manager): the two turns have changed hands.
+        Done = "done",
+        Declined = "declined",
+        Withdrawn = "withdrawn",
+    }
 }
 
 impl SwapStatus {
-    pub fn as_str(self) -> &'static str {
+    pub fn label(self, lang: crate::Lang) -> &'static str {
         match self {
-            SwapStatus::Proposed => "proposed",
-            SwapStatus::Done => "done",
-            SwapStatus::Declined => "declined",
-            SwapStatus::Withdrawn => "withdrawn",
+            SwapStatus::Proposed => lang.pick("等待对方同意", "waiting for the other"),
+            SwapStatus::Done => lang.pick("已换班", "swapped"),
+            SwapStatus::Declined => lang.pick("对方未同意", "declined"),
+            SwapStatus::Withdrawn => lang.pick("已撤回", "withdrawn"),
         }
-    }
-
-    pub fn parse(s: &str) -> Result<SwapStatus, Invalid> {
-        [
-            SwapStatus::Proposed,
-            SwapStatus::Done,
-            SwapStatus::Declined,
-            SwapStatus::Withdrawn,
-        ]
-        .into_iter()
-        .find(|x| x.as_str() == s)
-        .ok_or(Invalid::BadChoice)
     }
 }
 
-/// What someone does with a swap request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SwapStep {
-    Accept,
-    Decline,
-    Withdraw,
-}
-
-impl SwapStep {
-    pub fn parse(s: &str) -> Result<SwapStep, Invalid> {
-        match s {
-            "accept" => Ok(SwapStep::Accept),
-            "decline" => Ok(SwapStep::Decline),
-            "withdraw" => Ok(SwapStep::Withdraw),
-            _ => Err(Invalid::BadChoice),
-        }
+crate::text_enum! {
+    /// What someone does with a swap request.
+    pub enum SwapStep {
+        Accept = "accept",
+        Decline = "decline",
+        Withdraw = "withdraw",
     }
 }
 

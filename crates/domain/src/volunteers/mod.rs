@@ -12,8 +12,8 @@ pub mod rota;
 
 pub use calendar::{Clock, Day, Moment, Weekday, days_in, days_of};
 pub use duty::{
-    CheckinWindow, SwapParty, SwapStatus, SwapStep, check_checkin, check_signup, check_swap,
-    started, swap_step,
+    CheckinWindow, SignupStatus, SwapParty, SwapStatus, SwapStep, check_checkin, check_signup,
+    check_swap, started, swap_step,
 };
 pub use hours::{Hours, Turn, format_minutes, tally};
 pub use rota::{Interval, MAX_CAPACITY, ShiftPattern, Slot, check_capacity, month_rota};

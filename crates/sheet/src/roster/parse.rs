@@ -434,7 +434,7 @@ impl Parser {
                 AreaSource::Registered
             })
         } else {
-            AreaSource::parse(&source_cell.text)
+            AreaSource::parse_written(&source_cell.text)
         };
         // The source is about the area: a row whose area is wrong is not faulted twice.
         if area.is_ok() {

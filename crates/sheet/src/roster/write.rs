@@ -477,7 +477,7 @@ mod tests {
             proptest::prop_assert_eq!(got.len(), rows.len());
             for (p, r) in got.iter().zip(&rows) {
                 let area = Area::from_centi(p.area_centi).map(|a| a.to_string()).unwrap_or_default();
-                let source = AreaSource::parse(&p.source).map(|s| s.label(Lang::Zh)).unwrap_or("");
+                let source = AreaSource::parse_written(&p.source).map(|s| s.label(Lang::Zh)).unwrap_or("");
                 let back = [p.building.clone(), p.unit.clone(), p.floor.to_string(), p.room.clone(), area, source.to_string(),
                             p.owners.join("、"), p.phones.join(" / "), if p.unsold { "是".into() } else { String::new() }];
                 proptest::prop_assert_eq!(&back, r);

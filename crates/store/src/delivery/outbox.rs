@@ -6,7 +6,7 @@ use crate::entity::{account, notification, notify_pref, role_grant, sender_lease
 use crate::{Actor, ServiceResult, Store};
 use linli_domain::Lang;
 use linli_domain::authz::Action;
-use linli_domain::notify::{Channel, QuietHours, backoff};
+use linli_domain::notify::{Channel, Delivery, QuietHours, backoff};
 use linli_domain::place::NodeKind;
 use linli_domain::registry::Phone;
 use sea_orm::sea_query::{Expr, Query};
@@ -54,8 +54,8 @@ pub struct DeliveryView {
     pub title: String,
     pub created_at: i64,
     /// pending | sent | dead | skipped
-    pub delivery: String,
-    pub channel: Option<String>,
+    pub delivery: linli_domain::notify::Delivery,
+    pub channel: Option<linli_domain::notify::Channel>,
     pub attempts: i32,
     pub next_attempt_at: Option<i64>,
     pub sent_at: Option<i64>,
@@ -110,7 +110,7 @@ impl Store {
         let now = self.now();
         let txn = self.begin_write().await?;
         let rows = notification::Entity::find()
-            .filter(notification::Column::Delivery.eq("pending"))
+            .filter(notification::Column::Delivery.eq(Delivery::Pending))
             .filter(
                 Condition::any()
                     .add(notification::Column::NextAttemptAt.is_null())
@@ -155,7 +155,7 @@ impl Store {
                     p
                 }
             };
-            let channel = Channel::parse(&pref.channel).unwrap_or(Channel::None);
+            let channel = pref.channel;
             let address = match channel {
                 Channel::Sms => acc
                     .phone
@@ -191,9 +191,12 @@ impl Store {
         }
         if !skipped.is_empty() {
             notification::Entity::update_many()
-                .col_expr(notification::Column::Delivery, Expr::value("skipped"))
+                .col_expr(
+                    notification::Column::Delivery,
+                    Expr::value(Delivery::Skipped),
+                )
                 .filter(notification::Column::Id.is_in(skipped))
-                .filter(notification::Column::Delivery.eq("pending"))
+                .filter(notification::Column::Delivery.eq(Delivery::Pending))
                 .exec(&txn)
                 .await?;
         }
@@ -221,13 +224,10 @@ impl Store {
         let attempts = m.attempts.saturating_add(1);
         let mut q = notification::Entity::update_many()
             .col_expr(notification::Column::Attempts, Expr::value(attempts))
-            .col_expr(
-                notification::Column::Channel,
-                Expr::value(m.channel.as_str()),
-            );
+            .col_expr(notification::Column::Channel, Expr::value(m.channel));
         q = match outcome {
             Outcome::Sent => q
-                .col_expr(notification::Column::Delivery, Expr::value("sent"))
+                .col_expr(notification::Column::Delivery, Expr::value(Delivery::Sent))
                 .col_expr(notification::Column::SentAt, Expr::value(now))
                 .col_expr(
                     notification::Column::LastError,
@@ -240,12 +240,12 @@ impl Store {
                 )
                 .col_expr(notification::Column::LastError, Expr::value(short(e))),
             Outcome::Retry(e) | Outcome::Failed(e) => q
-                .col_expr(notification::Column::Delivery, Expr::value("dead"))
+                .col_expr(notification::Column::Delivery, Expr::value(Delivery::Dead))
                 .col_expr(notification::Column::LastError, Expr::value(short(e))),
         };
         let txn = self.begin_write().await?;
         q.filter(notification::Column::Id.eq(m.id))
-            .filter(notification::Column::Delivery.eq("pending"))
+            .filter(notification::Column::Delivery.eq(Delivery::Pending))
             .exec(&txn)
             .await?;
         txn.commit().await?;
@@ -255,7 +255,7 @@ impl Store {
     /// How many messages wait, per channel chosen so far (`None` = not yet tried).
     pub async fn outbox_backlog(&self) -> ServiceResult<Vec<(Option<String>, i64)>> {
         Ok(notification::Entity::find()
-            .filter(notification::Column::Delivery.eq("pending"))
+            .filter(notification::Column::Delivery.eq(Delivery::Pending))
             .select_only()
             .column(notification::Column::Channel)
             .column_as(notification::Column::Id.count(), "n")
@@ -301,7 +301,7 @@ impl Store {
                     .to_owned(),
             ),
         );
-        if let Some(s) = state.filter(|s| ["pending", "sent", "dead", "skipped"].contains(s)) {
+        if let Some(s) = state.and_then(|s| Delivery::parse(s).ok()) {
             q = q.filter(notification::Column::Delivery.eq(s));
         }
         let rows = q

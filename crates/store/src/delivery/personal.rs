@@ -104,7 +104,7 @@ impl Store {
             headers: vec!["channel", "email", "lang"],
             rows: pref
                 .into_iter()
-                .map(|p| vec![p.channel, opt(p.email), p.lang])
+                .map(|p| vec![p.channel.to_string(), opt(p.email), p.lang])
                 .collect(),
         });
         let person = match acc.person_id {
@@ -163,7 +163,7 @@ impl Store {
                 .chain(lived.iter().map(|r| {
                     vec![
                         label(r.household_id),
-                        r.kind.clone(),
+                        r.kind.to_string(),
                         String::new(),
                         r.moved_in.to_string(),
                         opt(r.moved_out),
@@ -185,8 +185,8 @@ impl Store {
             {
                 ballots.push(vec![
                     b.proposal_id.to_string(),
-                    b.choice,
-                    b.method,
+                    b.choice.to_string(),
+                    b.method.to_string(),
                     china_time(b.cast_at),
                 ]);
             }
@@ -208,7 +208,7 @@ impl Store {
                 election_ballots.push(vec![
                     b.proposal_id.to_string(),
                     b.candidate_ids,
-                    b.method,
+                    b.method.to_string(),
                     china_time(b.cast_at),
                 ]);
             }
@@ -239,7 +239,7 @@ impl Store {
                         p.project_id.to_string(),
                         label(p.household_id),
                         p.amount.to_string(),
-                        p.method,
+                        p.method.to_string(),
                         p.receipt_no,
                         p.paid_on,
                     ]
@@ -282,8 +282,8 @@ impl Store {
                         n.kind,
                         n.title,
                         china_time(n.created_at),
-                        n.delivery,
-                        opt(n.channel),
+                        n.delivery.to_string(),
+                        opt(n.channel.map(|c| c.to_string())),
                     ]
                 })
                 .collect(),

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct NotifyPrefsView {
     /// sms | email | none
-    pub channel: String,
+    pub channel: linli_domain::notify::Channel,
     pub email: Option<String>,
     /// The account's phone as its owner sees it (masked), where text messages go.
     pub phone: Option<String>,
@@ -66,8 +66,8 @@ impl Store {
         input: &NotifyPrefsInput,
         lang: Lang,
     ) -> ServiceResult<NotifyPrefsView> {
-        let channel =
-            Channel::parse(&input.channel).map_err(|e| ServiceError::invalid("channel", e))?;
+        let channel = Channel::parse(&input.channel)
+            .map_err(|_| ServiceError::invalid("channel", Invalid::BadChoice))?;
         let email = match input
             .email
             .as_deref()
@@ -99,7 +99,7 @@ impl Store {
         let row = match &before {
             Some(p) => {
                 let mut a: notify_pref::ActiveModel = p.clone().into();
-                a.channel = Set(channel.as_str().into());
+                a.channel = Set(channel);
                 a.email = Set(email.as_ref().map(|e| e.as_str().to_string()));
                 a.lang = Set(lang.tag().into());
                 a.updated_at = Set(now);
@@ -108,7 +108,7 @@ impl Store {
             None => {
                 notify_pref::ActiveModel {
                     account_id: Set(acc.id),
-                    channel: Set(channel.as_str().into()),
+                    channel: Set(channel),
                     email: Set(email.as_ref().map(|e| e.as_str().to_string())),
                     lang: Set(lang.tag().into()),
                     unsubscribe_token: Set(random_hex(20)),
@@ -161,9 +161,9 @@ impl Store {
         else {
             return Ok(false);
         };
-        if before.channel != Channel::None.as_str() {
+        if before.channel != Channel::None {
             let mut a: notify_pref::ActiveModel = before.clone().into();
-            a.channel = Set(Channel::None.as_str().into());
+            a.channel = Set(Channel::None);
             a.updated_at = Set(self.now());
             let row = a.update(&txn).await?;
             if let Some(acc) = account::Entity::find_by_id(row.account_id)
@@ -209,7 +209,7 @@ pub(crate) async fn ensure_pref<C: ConnectionTrait>(
     }
     let row = notify_pref::ActiveModel {
         account_id: Set(acc.id),
-        channel: Set(default_channel(acc.phone.as_deref()).as_str().into()),
+        channel: Set(default_channel(acc.phone.as_deref())),
         email: Set(None),
         lang: Set(Lang::Zh.tag().into()),
         unsubscribe_token: Set(random_hex(20)),
@@ -233,8 +233,8 @@ fn view(acc: &account::Model, pref: Option<&notify_pref::Model>) -> NotifyPrefsV
     let phone = acc.phone.as_deref().and_then(|p| Phone::parse(p).ok());
     NotifyPrefsView {
         channel: pref
-            .map(|p| p.channel.clone())
-            .unwrap_or_else(|| default_channel(acc.phone.as_deref()).as_str().into()),
+            .map(|p| p.channel)
+            .unwrap_or_else(|| default_channel(acc.phone.as_deref())),
         email: pref.and_then(|p| p.email.clone()),
         phone: phone.map(|p| p.masked()),
         lang: pref

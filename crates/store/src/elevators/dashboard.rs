@@ -31,7 +31,7 @@ pub const DASHBOARD_MONTHS: u32 = 12;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StageCount {
-    pub stage: String,
+    pub stage: linli_domain::elevator::ElevatorStage,
     pub label: String,
     pub projects: usize,
     /// The board at this stage's column.
@@ -247,9 +247,7 @@ impl Store {
             .collect();
         let mut owing = Vec::new();
         for p in &projects {
-            let stage = ElevatorStage::parse(&p.stage)
-                .map_err(|_| super::internal(format!("project {} has stage {}", p.id, p.stage)))?;
-            *stage_counts.entry(stage).or_default() += 1;
+            *stage_counts.entry(p.stage).or_default() += 1;
             let (paid, outstanding, households_owing) =
                 sums.get(&p.id).copied().unwrap_or_default();
             let cost = p.total_cost.unwrap_or(0);
@@ -266,7 +264,7 @@ impl Store {
                         .cloned()
                         .unwrap_or_default(),
                     unit_name: unit_names.get(&p.unit_id).cloned().unwrap_or_default(),
-                    stage_label: stage.label(lang).into(),
+                    stage_label: p.stage.label(lang).into(),
                     households_owing,
                     outstanding,
                     outstanding_yuan: yuan(outstanding),
@@ -321,7 +319,7 @@ impl Store {
         let stages = ElevatorStage::ALL
             .iter()
             .map(|s| StageCount {
-                stage: s.as_str().into(),
+                stage: *s,
                 label: s.label(lang).into(),
                 projects: stage_counts.get(s).copied().unwrap_or(0),
                 link: format!("{board_link}#stage-{}", s.as_str()),

@@ -35,9 +35,7 @@ use crate::entity::{
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::authz::Action;
-use linli_domain::elevator::{
-    Blocker, CoefficientTable, DocKind, ElevatorStage, Facts, ShareMode, SubsidyPreset,
-};
+use linli_domain::elevator::{Blocker, CoefficientTable, ElevatorStage, Facts, ShareMode};
 use linli_domain::place::Path;
 use linli_domain::{Fen, Lang};
 use sea_orm::sea_query::Expr;
@@ -67,7 +65,7 @@ pub struct CoefficientRow {
 /// One stage of a project as its page lists it: when it was entered, if it was.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StageRow {
-    pub stage: String,
+    pub stage: linli_domain::elevator::ElevatorStage,
     pub label: String,
     /// The China date the project last entered this stage.
     pub entered_on: Option<String>,
@@ -78,7 +76,7 @@ pub struct StageRow {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DocumentView {
     pub id: i64,
-    pub kind: String,
+    pub kind: linli_domain::elevator::DocKind,
     pub kind_label: String,
     pub title: String,
     pub attachment_id: i64,
@@ -122,7 +120,7 @@ pub struct ProjectView {
     pub unit_id: i64,
     /// "3号楼 1单元".
     pub unit_name: String,
-    pub stage: String,
+    pub stage: linli_domain::elevator::ElevatorStage,
     pub stage_label: String,
     pub stage_since: String,
     pub stages: Vec<StageRow>,
@@ -135,7 +133,7 @@ pub struct ProjectView {
     pub total_cost_yuan: String,
     pub pipelines_cost: i64,
     pub pipelines_cost_yuan: String,
-    pub subsidy_preset: String,
+    pub subsidy_preset: linli_domain::elevator::SubsidyPreset,
     pub subsidy_preset_label: String,
     pub subsidy_custom: i64,
     pub subsidy_custom_yuan: String,
@@ -146,7 +144,7 @@ pub struct ProjectView {
     pub amount_due_yuan: String,
     pub coefficients: Vec<CoefficientRow>,
     /// `floors` (by the floor coefficients, equally within a floor) or `equal_per_flat`.
-    pub share_mode: String,
+    pub share_mode: linli_domain::elevator::ShareMode,
     pub share_mode_label: String,
     pub notice_days: i32,
     pub shares_fixed: bool,
@@ -320,12 +318,10 @@ impl Store {
                 entity: "elevator_project",
             })?;
         let compound = self.compound_row(row.compound_id).await?;
-        let stage = ElevatorStage::parse(&row.stage)
-            .map_err(|_| internal(format!("project {id} has stage {}", row.stage)))?;
+        let stage = row.stage;
         let table: CoefficientTable = serde_json::from_str(&row.coefficients)
             .map_err(|e| internal(format!("project {id} coefficients: {e}")))?;
-        let mode = ShareMode::parse(&row.share_mode)
-            .map_err(|_| internal(format!("project {id} has share mode {}", row.share_mode)))?;
+        let mode = row.share_mode;
         let path = paths::unit_path(&compound, row.building_id, row.unit_id);
         let names = crate::registry::unit_names(self.read(), compound.id).await?;
         let unit_name = names.get(&row.unit_id).cloned().unwrap_or_default();
@@ -374,7 +370,7 @@ impl Store {
             .all(db)
             .await?
             .iter()
-            .filter_map(|d| DocKind::parse(&d.kind).ok())
+            .map(|d| d.kind)
             .collect();
         let proposal = match p.row.proposal_id {
             Some(pid) => proposal::Entity::find_by_id(pid)
@@ -437,21 +433,16 @@ impl Store {
             .order_by_asc(elevator_stage_log::Column::Id)
             .all(db)
             .await?;
-        let mut entered: BTreeMap<String, i64> = BTreeMap::new();
+        let mut entered: BTreeMap<ElevatorStage, i64> = BTreeMap::new();
         for l in &log {
-            entered.insert(l.to_stage.clone(), l.at);
+            entered.insert(l.to_stage, l.at);
         }
-        let stage_label = |s: &str| {
-            ElevatorStage::parse(s)
-                .map(|s| s.label(lang).to_string())
-                .unwrap_or_default()
-        };
         let stages = ElevatorStage::ALL
             .iter()
             .map(|s| StageRow {
-                stage: s.as_str().into(),
+                stage: *s,
                 label: s.label(lang).into(),
-                entered_on: entered.get(s.as_str()).map(|at| china_date(*at)),
+                entered_on: entered.get(s).map(|at| china_date(*at)),
                 current: *s == p.stage,
                 done: *s < p.stage,
             })
@@ -464,9 +455,7 @@ impl Store {
             .into_iter()
             .map(|d| DocumentView {
                 id: d.id,
-                kind_label: DocKind::parse(&d.kind)
-                    .map(|k| k.label(lang).to_string())
-                    .unwrap_or_default(),
+                kind_label: d.kind.label(lang).to_string(),
                 kind: d.kind,
                 title: d.title,
                 attachment_id: d.attachment_id,
@@ -500,7 +489,7 @@ impl Store {
             building_id: r.building_id,
             unit_id: r.unit_id,
             unit_name: p.unit_name.clone(),
-            stage: r.stage.clone(),
+            stage: r.stage,
             stage_label: p.stage.label(lang).into(),
             stage_since: china_date(r.stage_since),
             stages,
@@ -517,10 +506,8 @@ impl Store {
             total_cost_yuan: r.total_cost.map(yuan).unwrap_or_default(),
             pipelines_cost: r.pipelines_cost,
             pipelines_cost_yuan: yuan(r.pipelines_cost),
-            subsidy_preset: r.subsidy_preset.clone(),
-            subsidy_preset_label: SubsidyPreset::parse(&r.subsidy_preset)
-                .map(|s| s.label(lang).to_string())
-                .unwrap_or_default(),
+            subsidy_preset: r.subsidy_preset,
+            subsidy_preset_label: r.subsidy_preset.label(lang).to_string(),
             subsidy_custom: r.subsidy_custom,
             subsidy_custom_yuan: yuan(r.subsidy_custom),
             subsidy: r.subsidy,
@@ -528,7 +515,7 @@ impl Store {
             amount_due: due,
             amount_due_yuan: yuan(due),
             coefficients: coefficient_rows(&p.table),
-            share_mode: p.mode.as_str().into(),
+            share_mode: p.mode,
             share_mode_label: p.mode.label(lang).into(),
             notice_days: r.notice_days,
             shares_fixed: p.shares_fixed(),
@@ -540,8 +527,11 @@ impl Store {
             history: log
                 .iter()
                 .map(|l| StageLogView {
-                    from_label: l.from_stage.as_deref().map(stage_label).unwrap_or_default(),
-                    to_label: stage_label(&l.to_stage),
+                    from_label: l
+                        .from_stage
+                        .map(|s| s.label(lang).to_string())
+                        .unwrap_or_default(),
+                    to_label: l.to_stage.label(lang).to_string(),
                     note: l.note.clone(),
                     by_name: l.by_name.clone(),
                     on: china_date(l.at),

@@ -66,11 +66,11 @@ pub struct CostInput {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CostCell {
     pub id: i64,
-    pub kind: String,
+    pub kind: linli_domain::elevator::CostKind,
     pub kind_label: String,
     pub amount: i64,
     pub amount_yuan: String,
-    pub split: String,
+    pub split: linli_domain::elevator::SplitMode,
     pub split_label: String,
     pub note: String,
     pub recorded_by_name: String,
@@ -100,7 +100,7 @@ pub struct OperationView {
     pub since: Option<String>,
     /// This month in China: the latest a cost may be entered for.
     pub current_month: String,
-    pub split: String,
+    pub split: linli_domain::elevator::SplitMode,
     pub split_label: String,
     pub split_note: String,
     /// Households that share the costs (those of the fixed share table).
@@ -139,7 +139,7 @@ pub struct CostView {
 /// A column of the unit statement: one kind of cost of the month.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StatementColumn {
-    pub kind: String,
+    pub kind: linli_domain::elevator::CostKind,
     pub label: String,
     pub amount: i64,
     pub amount_yuan: String,
@@ -180,7 +180,7 @@ pub struct UnitStatementView {
 /// One kind of cost on a household's slip: the unit's cost and the household's part.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SlipLine {
-    pub kind: String,
+    pub kind: linli_domain::elevator::CostKind,
     pub label: String,
     pub split_label: String,
     pub amount_yuan: String,
@@ -231,7 +231,7 @@ impl UnitStatementView {
                     .iter()
                     .zip(r.parts)
                     .map(|(c, part)| SlipLine {
-                        kind: c.kind.clone(),
+                        kind: c.kind,
                         label: c.label.clone(),
                         split_label: c.split_label.clone(),
                         amount_yuan: c.amount_yuan.clone(),
@@ -248,23 +248,18 @@ impl UnitStatementView {
 }
 
 fn split_of(row: Option<&osplit::Model>) -> SplitMode {
-    row.and_then(|r| SplitMode::parse(&r.split).ok())
-        .unwrap_or_default()
+    row.map(|r| r.split).unwrap_or_default()
 }
 
 fn cell(c: &cost::Model, lang: Lang) -> CostCell {
     CostCell {
         id: c.id,
-        kind_label: CostKind::parse(&c.kind)
-            .map(|k| k.label(lang).to_string())
-            .unwrap_or_default(),
-        kind: c.kind.clone(),
+        kind_label: c.kind.label(lang).to_string(),
+        kind: c.kind,
         amount: c.amount,
         amount_yuan: yuan(c.amount),
-        split_label: SplitMode::parse(&c.split)
-            .map(|s| s.label(lang).to_string())
-            .unwrap_or_default(),
-        split: c.split.clone(),
+        split_label: c.split.label(lang).to_string(),
+        split: c.split,
         note: c.note.clone(),
         recorded_by_name: c.recorded_by_name.clone(),
         recorded_on: china_date(c.recorded_at),
@@ -299,9 +294,9 @@ pub async fn insert_cost<C: ConnectionTrait>(
         project_id: Set(c.project_id),
         compound_id: Set(c.compound_id),
         month: Set(c.month.into()),
-        kind: Set(c.kind.as_str().into()),
+        kind: Set(c.kind),
         amount: Set(c.amount.0),
-        split: Set(c.split.as_str().into()),
+        split: Set(c.split),
         note: Set(c.note.into()),
         recorded_by: Set(c.by),
         recorded_by_name: Set(c.by_name.into()),
@@ -352,7 +347,7 @@ impl Store {
         }
         let entered = elevator_stage_log::Entity::find()
             .filter(elevator_stage_log::Column::ProjectId.eq(p.row.id))
-            .filter(elevator_stage_log::Column::ToStage.eq(ElevatorStage::Operation.as_str()))
+            .filter(elevator_stage_log::Column::ToStage.eq(ElevatorStage::Operation))
             .order_by_desc(elevator_stage_log::Column::At)
             .one(db)
             .await?;
@@ -422,7 +417,7 @@ impl Store {
             .into_iter()
             .map(|m| {
                 let mut costs = by_month.remove(&m).unwrap_or_default();
-                costs.sort_by_key(|c| CostKind::parse(&c.kind).ok());
+                costs.sort_by_key(|c| c.kind);
                 let total = costs.iter().map(|c| c.amount).sum();
                 OperationMonth {
                     month: m,
@@ -439,7 +434,7 @@ impl Store {
             current_month: month_of(self.now())
                 .map(|m| m.to_string())
                 .unwrap_or_default(),
-            split: split.as_str().into(),
+            split,
             split_label: split.label(lang).into(),
             split_note: split_row.map(|r| r.note).unwrap_or_default(),
             households,
@@ -505,7 +500,7 @@ impl Store {
             None => {
                 osplit::Entity::insert(osplit::ActiveModel {
                     project_id: Set(id),
-                    split: Set(split.as_str().into()),
+                    split: Set(split),
                     proposal_id: Set(None),
                     note: Set(note.clone()),
                     set_by: Set(actor.account_id),
@@ -602,7 +597,7 @@ impl Store {
         let existing = cost::Entity::find()
             .filter(cost::Column::ProjectId.eq(id))
             .filter(cost::Column::Month.eq(month_s.clone()))
-            .filter(cost::Column::Kind.eq(kind.as_str()))
+            .filter(cost::Column::Kind.eq(kind))
             .one(&txn)
             .await?;
         let at = self.now();
@@ -773,7 +768,7 @@ impl Store {
             .filter(cost::Column::Month.eq(month.clone()))
             .all(db)
             .await?;
-        costs.sort_by_key(|c| CostKind::parse(&c.kind).ok());
+        costs.sort_by_key(|c| c.kind);
         let columns: Vec<StatementColumn> = costs
             .iter()
             .map(|c| {

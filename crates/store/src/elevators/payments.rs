@@ -9,7 +9,7 @@ use crate::accounts::Actor;
 use crate::entity::{elevator_payment, elevator_project, elevator_share, household};
 use crate::error::{ServiceError, ServiceResult};
 use linli_domain::authz::Action;
-use linli_domain::elevator::{Blocker, ShareMode, SubsidyPreset};
+use linli_domain::elevator::{Blocker, PayMethod, ShareMode};
 use linli_domain::registry::Text;
 use linli_domain::{Fen, FieldError, Invalid, Lang};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -35,7 +35,7 @@ pub struct PaymentView {
     pub household_id: i64,
     pub amount: i64,
     pub amount_yuan: String,
-    pub method: String,
+    pub method: PayMethod,
     pub method_label: String,
     pub receipt_no: String,
     pub paid_on: String,
@@ -61,22 +61,10 @@ pub struct BillView {
     pub paperwork: Paperwork,
 }
 
-/// The method of an entry that voids a wrongly recorded payment.
-pub const CORRECTION: &str = "correction";
-
 /// Voiding a payment: why (kept in the audit trail with the entry).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct VoidInput {
     pub reason: String,
-}
-
-fn method_label(method: &str, lang: Lang) -> &'static str {
-    match method {
-        "cash" => lang.pick("现金", "cash"),
-        "transfer" => lang.pick("转账", "transfer"),
-        CORRECTION => lang.pick("冲正（作废一笔错账）", "correction (voids a wrong entry)"),
-        _ => "",
-    }
 }
 
 fn payment_view(p: &elevator_payment::Model, lang: Lang) -> PaymentView {
@@ -85,8 +73,8 @@ fn payment_view(p: &elevator_payment::Model, lang: Lang) -> PaymentView {
         household_id: p.household_id,
         amount: p.amount,
         amount_yuan: yuan(p.amount),
-        method_label: method_label(&p.method, lang).into(),
-        method: p.method.clone(),
+        method_label: p.method.label(lang).into(),
+        method: p.method,
         receipt_no: p.receipt_no.clone(),
         paid_on: p.paid_on.clone(),
         recorded_by_name: p.recorded_by_name.clone(),
@@ -116,7 +104,7 @@ fn paid_on(s: &str, clock: &crate::Clock) -> Result<String, Invalid> {
 fn share_explained(row: &elevator_project::Model, line: &ShareRow, lang: Lang) -> String {
     let due = yuan(super::amount_due(row).0);
     let (coef, n, share) = (&line.coefficient, line.on_floor, &line.share_yuan);
-    let equal = ShareMode::parse(&row.share_mode) == Ok(ShareMode::EqualPerFlat);
+    let equal = row.share_mode == ShareMode::EqualPerFlat;
     match (equal, lang) {
         (true, Lang::Zh) => format!("全单元 {n} 户平均分摊：{due} 元 ÷ {n} = {share} 元"),
         (true, Lang::En) => {
@@ -150,9 +138,7 @@ fn bill_view(
         compound_name: compound_name.into(),
         unit_name: unit_name.into(),
         total_cost_yuan: yuan(row.total_cost.unwrap_or(0)),
-        subsidy_preset_label: SubsidyPreset::parse(&row.subsidy_preset)
-            .map(|s| s.label(lang).to_string())
-            .unwrap_or_default(),
+        subsidy_preset_label: row.subsidy_preset.label(lang).to_string(),
         subsidy_yuan: yuan(row.subsidy),
         amount_due_yuan: yuan(super::amount_due(row).0),
         line,
@@ -297,15 +283,15 @@ impl Store {
         actor.require(Action::RecordPayment, &household_path(&p, &h))?;
         let mut errors = Vec::new();
         let amount = super::positive_yuan("amount", &input.amount, &mut errors);
-        let method = match input.method.trim() {
-            m @ ("cash" | "transfer") => m,
-            "" => {
-                errors.push(FieldError::new("pay_method", Invalid::Required));
-                ""
-            }
-            _ => {
+        let method = match PayMethod::parse(&input.method) {
+            Ok(m) if m.is_taken_in() => Some(m),
+            Ok(_) => {
                 errors.push(FieldError::new("pay_method", Invalid::BadChoice));
-                ""
+                None
+            }
+            Err(e) => {
+                errors.push(FieldError::new("pay_method", e));
+                None
             }
         };
         let receipt = Text::parse(&input.receipt_no, 40)
@@ -322,8 +308,8 @@ impl Store {
                 },
             ));
         }
-        let (Some(amount), Some(receipt), Some(day), true) =
-            (amount, receipt, day, errors.is_empty())
+        let (Some(amount), Some(method), Some(receipt), Some(day), true) =
+            (amount, method, receipt, day, errors.is_empty())
         else {
             return Err(ServiceError::Invalid(errors));
         };
@@ -356,7 +342,7 @@ impl Store {
             project_id: Set(id),
             household_id: Set(h.id),
             amount: Set(amount.0),
-            method: Set(method.into()),
+            method: Set(method),
             receipt_no: Set(receipt.into_string()),
             paid_on: Set(day),
             recorded_by: Set(actor.account_id),
@@ -412,7 +398,7 @@ impl Store {
             .ok_or(ServiceError::NotFound {
                 entity: "elevator_payment",
             })?;
-        if original.method == CORRECTION || original.amount <= 0 {
+        if !original.method.is_taken_in() || original.amount <= 0 {
             return Err(ServiceError::invalid("payment_id", Invalid::BadChoice));
         }
         let receipt = format!("VOID-{payment_id}");
@@ -428,7 +414,7 @@ impl Store {
             project_id: Set(id),
             household_id: Set(original.household_id),
             amount: Set(-original.amount),
-            method: Set(CORRECTION.into()),
+            method: Set(PayMethod::Correction),
             receipt_no: Set(receipt),
             paid_on: Set(super::china_date(self.now())),
             recorded_by: Set(actor.account_id),

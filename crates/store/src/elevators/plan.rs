@@ -105,7 +105,7 @@ pub struct BoardCard {
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BoardColumn {
-    pub stage: String,
+    pub stage: linli_domain::elevator::ElevatorStage,
     pub label: String,
     pub projects: Vec<BoardCard>,
 }
@@ -157,7 +157,7 @@ impl Store {
         };
         let p = proposal::Entity::find_by_id(pid).one(db).await?;
         match p {
-            Some(p) if p.scope_kind == "unit" && p.scope_id == unit_id => Ok(()),
+            Some(p) if p.scope_kind.is_unit() && p.scope_id == unit_id => Ok(()),
             Some(_) => Err(ServiceError::invalid("proposal_id", Invalid::OtherUnit)),
             None => Err(ServiceError::invalid("proposal_id", Invalid::BadChoice)),
         }
@@ -229,18 +229,18 @@ impl Store {
             compound_id: Set(c.id),
             building_id: Set(u.building_id),
             unit_id: Set(u.id),
-            stage: Set(start.as_str().into()),
+            stage: Set(start),
             stage_since: Set(at),
             proposal_id: Set(input.proposal_id),
             responsible: Set(responsible),
             installer: Set(installer),
             total_cost: Set(None),
             pipelines_cost: Set(0),
-            subsidy_preset: Set(SubsidyPreset::Shanghai.as_str().into()),
+            subsidy_preset: Set(SubsidyPreset::Shanghai),
             subsidy_custom: Set(0),
             subsidy: Set(0),
             coefficients: Set(serde_json::to_string(&table).map_err(|e| internal(e.to_string()))?),
-            share_mode: Set(ShareMode::Floors.as_str().into()),
+            share_mode: Set(ShareMode::Floors),
             notice_days: Set(NOTICE_DAYS),
             shares_fixed_at: Set(None),
             created_by: Set(actor.account_id),
@@ -478,7 +478,7 @@ impl Store {
         let update = elevator_project::Entity::update_many()
             .col_expr(elevator_project::Column::Stage, Expr::value(to.as_str()))
             .col_expr(elevator_project::Column::StageSince, Expr::value(at))
-            .filter(elevator_project::Column::Stage.eq(p.stage.as_str()));
+            .filter(elevator_project::Column::Stage.eq(p.stage));
         update_versioned(&txn, &p, input.version, update).await?;
         log_stage(&txn, actor, id, Some(p.stage), to, &note).await?;
         let after = serde_json::json!({ "stage": to.as_str(), "note": note });
@@ -526,7 +526,7 @@ impl Store {
         let txn = self.begin_write().await?;
         let doc_id = elevator_document::Entity::insert(elevator_document::ActiveModel {
             project_id: Set(id),
-            kind: Set(kind.as_str().into()),
+            kind: Set(kind),
             attachment_id: Set(file.id),
             title: Set(title.clone()),
             uploaded_by: Set(actor.account_id),
@@ -621,7 +621,7 @@ impl Store {
         let mut columns: Vec<BoardColumn> = ElevatorStage::ALL
             .iter()
             .map(|s| BoardColumn {
-                stage: s.as_str().into(),
+                stage: *s,
                 label: s.label(lang).into(),
                 projects: Vec::new(),
             })
@@ -667,8 +667,8 @@ async fn log_stage<C: ConnectionTrait>(
 ) -> ServiceResult<()> {
     elevator_stage_log::Entity::insert(elevator_stage_log::ActiveModel {
         project_id: Set(project_id),
-        from_stage: Set(from.map(|s| s.as_str().to_string())),
-        to_stage: Set(to.as_str().into()),
+        from_stage: Set(from),
+        to_stage: Set(to),
         note: Set(note.into()),
         by_id: Set(actor.account_id),
         by_name: Set(actor.name.clone()),

@@ -60,7 +60,7 @@ pub struct ShareTableView {
     pub amount_due_yuan: String,
     pub coefficients: Vec<CoefficientRow>,
     /// How the amount is split: by the floor coefficients, or equally per flat.
-    pub share_mode: String,
+    pub share_mode: linli_domain::elevator::ShareMode,
     pub share_mode_label: String,
     pub lines: Vec<ShareRow>,
     /// The sum of the lines, equal to `amount_due` to the fen.
@@ -179,16 +179,12 @@ impl Store {
             fixed: p.shares_fixed(),
             fixed_on: p.row.shares_fixed_at.map(super::china_date),
             total_cost_yuan: yuan(p.row.total_cost.unwrap_or(0)),
-            subsidy_preset_label: linli_domain::elevator::SubsidyPreset::parse(
-                &p.row.subsidy_preset,
-            )
-            .map(|s| s.label(lang).to_string())
-            .unwrap_or_default(),
+            subsidy_preset_label: p.row.subsidy_preset.label(lang).to_string(),
             subsidy_yuan: yuan(p.row.subsidy),
             amount_due: due,
             amount_due_yuan: yuan(due),
             coefficients: coefficient_rows(&p.table),
-            share_mode: p.mode.as_str().into(),
+            share_mode: p.mode,
             share_mode_label: p.mode.label(lang).into(),
             households_owing: lines.iter().filter(|l| l.outstanding > 0).count(),
             lines,

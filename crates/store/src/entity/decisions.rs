@@ -38,12 +38,12 @@ pub mod proposal {
         #[sea_orm(primary_key)]
         pub id: i64,
         pub compound_id: i64,
-        pub scope_kind: String,
+        pub scope_kind: linli_domain::decision::Scope,
         pub scope_id: i64,
         pub title: String,
         pub body: String,
-        pub matter: String,
-        pub preset: String,
+        pub matter: linli_domain::decision::MatterClass,
+        pub preset: linli_domain::decision::Preset,
         pub rule: String,
         pub stage: ProposalStage,
         pub proposer_id: i64,
@@ -169,8 +169,8 @@ pub mod ballot {
         pub id: i64,
         pub proposal_id: i64,
         pub voter_key: String,
-        pub choice: String,
-        pub method: String,
+        pub choice: linli_domain::decision::Choice,
+        pub method: linli_domain::decision::CastMethod,
         pub recorded_by: i64,
         pub recorder_name: String,
         pub evidence_id: Option<i64>,
@@ -182,7 +182,7 @@ pub mod ballot {
         pub cast_by: String,
         pub cast_by_person_id: Option<i64>,
         /// `own`, `proxy` or `developer_letter` (`Authority`).
-        pub authority: String,
+        pub authority: linli_domain::decision::Authority,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -203,8 +203,8 @@ pub mod ballot_event {
         pub proposal_id: i64,
         pub voter_key: String,
         pub revision: i32,
-        pub choice: String,
-        pub method: String,
+        pub choice: linli_domain::decision::Choice,
+        pub method: linli_domain::decision::CastMethod,
         pub recorded_by: i64,
         pub recorder_name: String,
         pub evidence_id: Option<i64>,
@@ -215,7 +215,7 @@ pub mod ballot_event {
         pub cast_by: String,
         pub cast_by_person_id: Option<i64>,
         /// `own`, `proxy` or `developer_letter` (`Authority`).
-        pub authority: String,
+        pub authority: linli_domain::decision::Authority,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -237,7 +237,7 @@ pub mod knock_visit {
         pub household_id: i64,
         pub assignee_id: Option<i64>,
         pub assignee_name: Option<String>,
-        pub outcome: Option<String>,
+        pub outcome: Option<linli_domain::decision::VisitOutcome>,
         pub note: Option<String>,
         pub recorded_by: i64,
         pub created_at: i64,
@@ -260,7 +260,7 @@ pub mod objection {
         pub id: i64,
         pub proposal_id: i64,
         pub household_id: i64,
-        pub concern: String,
+        pub concern: linli_domain::decision::Concern,
         pub body: String,
         pub answer: Option<String>,
         pub compensation: Option<String>,
@@ -407,10 +407,10 @@ pub mod notification {
         pub read_at: Option<i64>,
         pub sent_at: Option<i64>,
         /// pending | sent | dead | skipped — see `crate::delivery`.
-        pub delivery: String,
+        pub delivery: linli_domain::notify::Delivery,
         pub attempts: i32,
         pub next_attempt_at: Option<i64>,
-        pub channel: Option<String>,
+        pub channel: Option<linli_domain::notify::Channel>,
         pub last_error: Option<String>,
         pub idempotency_key: Option<String>,
         pub topic: Option<String>,
@@ -434,7 +434,7 @@ pub mod proposal_file {
         pub proposal_id: i64,
         pub attachment_id: i64,
         pub title: String,
-        pub kind: String,
+        pub kind: linli_domain::decision::ProposalFileKind,
         pub text_version: Option<i32>,
         pub added_by: i64,
         pub created_at: i64,

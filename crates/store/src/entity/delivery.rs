@@ -11,7 +11,7 @@ pub mod notify_pref {
         pub id: i64,
         pub account_id: i64,
         /// sms | email | none
-        pub channel: String,
+        pub channel: linli_domain::notify::Channel,
         pub email: Option<String>,
         /// zh | en: the language messages are written in.
         pub lang: String,

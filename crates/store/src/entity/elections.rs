@@ -11,7 +11,7 @@ pub mod election {
         pub id: i64,
         pub proposal_id: i64,
         /// `committee`, `building_head` or `unit_head`.
-        pub kind: String,
+        pub kind: linli_domain::decision::ElectionKind,
         pub seats: i32,
         /// The `ElectionResult` stored when the vote closed.
         pub result: Option<String>,
@@ -39,7 +39,7 @@ pub mod candidate {
         pub account_id: Option<i64>,
         pub person_id: Option<i64>,
         /// `self`, `residents` or `party_branch`.
-        pub nominated_by: String,
+        pub nominated_by: linli_domain::decision::Nomination,
         pub statement: String,
         pub recorded_by: i64,
         pub created_at: i64,
@@ -63,7 +63,7 @@ pub mod election_ballot {
         pub proposal_id: i64,
         pub voter_key: String,
         pub candidate_ids: String,
-        pub method: String,
+        pub method: linli_domain::decision::CastMethod,
         pub recorded_by: i64,
         pub recorder_name: String,
         pub evidence_id: Option<i64>,
@@ -75,7 +75,7 @@ pub mod election_ballot {
         pub cast_by: String,
         pub cast_by_person_id: Option<i64>,
         /// `own`, `proxy` or `developer_letter` (`Authority`).
-        pub authority: String,
+        pub authority: linli_domain::decision::Authority,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -96,7 +96,7 @@ pub mod election_ballot_event {
         pub proposal_id: i64,
         pub voter_key: String,
         pub candidate_ids: String,
-        pub method: String,
+        pub method: linli_domain::decision::CastMethod,
         pub recorded_by: i64,
         pub recorder_name: String,
         pub evidence_id: Option<i64>,
@@ -108,7 +108,7 @@ pub mod election_ballot_event {
         pub cast_by: String,
         pub cast_by_person_id: Option<i64>,
         /// `own`, `proxy` or `developer_letter` (`Authority`).
-        pub authority: String,
+        pub authority: linli_domain::decision::Authority,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -58,7 +58,7 @@ pub mod compound {
         pub name: String,
         pub address: Option<String>,
         pub year_built: Option<i32>,
-        pub management_mode: String,
+        pub management_mode: linli_domain::registry::ManagementMode,
         pub three_no: bool,
         pub six_have: i32,
         pub version: i32,
@@ -199,7 +199,7 @@ pub mod household {
         pub floor: i32,
         pub room: String,
         pub area_centi: i64,
-        pub area_source: String,
+        pub area_source: linli_domain::AreaSource,
         pub designated_voter_id: Option<i64>,
         /// 开发建设单位未售出: still the developer's; all such flats count as one owner.
         pub developer_unsold: bool,
@@ -246,7 +246,7 @@ pub mod residency {
         pub id: i64,
         pub household_id: i64,
         pub person_id: i64,
-        pub kind: String,
+        pub kind: linli_domain::registry::ResidentKind,
         pub moved_in: TimeDate,
         pub moved_out: Option<TimeDate>,
     }

@@ -154,7 +154,7 @@ pub mod plan_item {
         #[sea_orm(primary_key)]
         pub id: i64,
         pub plan_id: i64,
-        pub kind: String,
+        pub kind: linli_domain::standards::RenovationKind,
         pub description: String,
         pub quantity: i64,
         pub done: bool,

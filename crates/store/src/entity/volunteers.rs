@@ -71,7 +71,7 @@ pub mod volunteer_signup {
         pub account_id: i64,
         pub name: String,
         pub unit_id: Option<i64>,
-        pub status: String,
+        pub status: linli_domain::volunteers::SignupStatus,
         pub created_at: i64,
     }
 
@@ -119,7 +119,7 @@ pub mod volunteer_swap {
         pub to_signup_id: i64,
         pub requested_by: i64,
         pub counterpart_id: i64,
-        pub status: String,
+        pub status: linli_domain::volunteers::SwapStatus,
         pub decided_by: Option<i64>,
         pub created_at: i64,
         pub decided_at: Option<i64>,

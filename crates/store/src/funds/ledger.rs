@@ -15,7 +15,6 @@ use crate::entity::{
 use crate::error::{ServiceError, ServiceResult};
 use crate::files::Purpose;
 use linli_domain::authz::Action;
-use linli_domain::decision::MatterClass;
 use linli_domain::elevator::parse_yuan;
 use linli_domain::funds::rules::TOP_UP_DEFAULT_BP;
 use linli_domain::funds::{
@@ -82,7 +81,7 @@ pub struct EntryView {
     pub id: i64,
     pub account_id: i64,
     pub occurred_on: String,
-    pub direction: String,
+    pub direction: linli_domain::funds::Direction,
     pub category: String,
     pub category_label: String,
     /// Signed: income positive, expense negative.
@@ -93,7 +92,7 @@ pub struct EntryView {
     pub note: String,
     pub receipt_attachment_id: Option<i64>,
     pub proposal_id: Option<i64>,
-    pub emergency: Option<String>,
+    pub emergency: Option<linli_domain::funds::EmergencyKind>,
     pub emergency_label: String,
     pub top_up: bool,
     pub corrects_entry_id: Option<i64>,
@@ -142,16 +141,12 @@ pub(crate) fn entry_view(
     labels: &BTreeMap<i64, String>,
     lang: Lang,
 ) -> EntryView {
-    let category = Category::parse(&e.direction, &e.category).ok();
-    let emergency = e
-        .emergency
-        .as_deref()
-        .and_then(|k| EmergencyKind::parse(k).ok());
+    let category = Category::of(e.direction, &e.category).ok();
     EntryView {
         id: e.id,
         account_id: e.account_id,
         occurred_on: e.occurred_on.clone(),
-        direction: e.direction.clone(),
+        direction: e.direction,
         category: e.category.clone(),
         category_label: category
             .map(|c| c.label(lang).to_string())
@@ -166,8 +161,9 @@ pub(crate) fn entry_view(
         note: e.note.clone(),
         receipt_attachment_id: e.receipt_attachment_id,
         proposal_id: e.proposal_id,
-        emergency: e.emergency.clone(),
-        emergency_label: emergency
+        emergency: e.emergency,
+        emergency_label: e
+            .emergency
             .map(|k| k.label(lang).to_string())
             .unwrap_or_default(),
         top_up: e.top_up,
@@ -260,15 +256,10 @@ impl Store {
                 .await?
                 .filter(|p| p.compound_id == a.compound.id)
             {
-                Some(p) => {
-                    let matter = MatterClass::parse(&p.matter).map_err(|_| {
-                        super::internal(format!("proposal {pid} matter {}", p.matter))
-                    })?;
-                    Some(Decision {
-                        matter,
-                        stage: p.stage,
-                    })
-                }
+                Some(p) => Some(Decision {
+                    matter: p.matter,
+                    stage: p.stage,
+                }),
                 None => {
                     errors.push(FieldError::new("proposal_id", Invalid::BadChoice));
                     None
@@ -396,14 +387,14 @@ impl Store {
             fund_entry::ActiveModel {
                 account_id: Set(a.row.id),
                 household_id: Set(p.household.as_ref().map(|h| h.id)),
-                direction: Set(p.category.direction().as_str().into()),
+                direction: Set(p.category.direction()),
                 category: Set(p.category.code().into()),
                 amount: Set(signed),
                 occurred_on: Set(day.to_string()),
                 note: Set(p.note),
                 receipt_attachment_id: Set(receipt),
                 proposal_id: Set(p.proposal_id),
-                emergency: Set(p.emergency.map(|k| k.as_str().to_string())),
+                emergency: Set(p.emergency),
                 top_up: Set(p.top_up),
                 ..Default::default()
             },
@@ -715,14 +706,14 @@ async fn reverse<C: ConnectionTrait>(
         fund_entry::ActiveModel {
             account_id: Set(original.account_id),
             household_id: Set(original.household_id),
-            direction: Set(original.direction.clone()),
+            direction: Set(original.direction),
             category: Set(original.category.clone()),
             amount: Set(-original.amount),
             occurred_on: Set(day.to_string()),
             note: Set(note.chars().take(200).collect()),
             receipt_attachment_id: Set(None),
             proposal_id: Set(original.proposal_id),
-            emergency: Set(original.emergency.clone()),
+            emergency: Set(original.emergency),
             top_up: Set(original.top_up),
             corrects_entry_id: Set(Some(original.id)),
             payment_id: Set(payment_id),
@@ -827,7 +818,7 @@ pub(crate) async fn mirror_elevator_payment<C: ConnectionTrait>(
                 fund_entry::ActiveModel {
                     account_id: Set(account.id),
                     household_id: Set(Some(payment.household_id)),
-                    direction: Set(Direction::Income.as_str().into()),
+                    direction: Set(Direction::Income),
                     category: Set(IncomeSource::Residents.as_str().into()),
                     amount: Set(payment.amount),
                     occurred_on: Set(paid_on.to_string()),

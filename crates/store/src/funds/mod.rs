@@ -76,7 +76,7 @@ pub struct AccountInput {
 pub struct AccountSummary {
     pub id: i64,
     pub compound_id: i64,
-    pub kind: String,
+    pub kind: linli_domain::funds::AccountKind,
     pub kind_label: String,
     pub name: String,
     pub project_id: Option<i64>,
@@ -225,12 +225,11 @@ pub(crate) fn summary(
     posted: Option<Day>,
     lang: Lang,
 ) -> AccountSummary {
-    let kind = AccountKind::parse(&row.kind).ok();
     AccountSummary {
         id: row.id,
         compound_id: row.compound_id,
-        kind: row.kind.clone(),
-        kind_label: kind.map(|k| k.label(lang).to_string()).unwrap_or_default(),
+        kind: row.kind,
+        kind_label: row.kind.label(lang).to_string(),
         name: row.name.clone(),
         project_id: row.project_id,
         building_id: row.building_id,
@@ -239,7 +238,7 @@ pub(crate) fn summary(
         initial_deposit: row.initial_deposit,
         initial_deposit_yuan: yuan(row.initial_deposit),
         top_up_percent: Fen(row.top_up_bp).to_string(),
-        needs_top_up: kind == Some(AccountKind::Maintenance)
+        needs_top_up: row.kind.is_maintenance()
             && needs_top_up(
                 Fen(balance),
                 Fen(row.initial_deposit),
@@ -264,7 +263,7 @@ impl NewAccount {
     pub fn row(self, by: i64, at: i64) -> fund_account::ActiveModel {
         fund_account::ActiveModel {
             compound_id: Set(self.compound_id),
-            kind: Set(self.kind.as_str().into()),
+            kind: Set(self.kind),
             project_id: Set(self.project_id),
             building_id: Set(self.building_id),
             name: Set(self.name),
@@ -291,8 +290,7 @@ impl Store {
                 entity: "fund_account",
             })?;
         let compound = self.compound_row(row.compound_id).await?;
-        let kind = AccountKind::parse(&row.kind)
-            .map_err(|_| internal(format!("fund account {id} has kind {}", row.kind)))?;
+        let kind = row.kind;
         let path = match row.building_id {
             Some(b) => paths::building_path(&compound, b),
             None => paths::compound_path(&compound),

@@ -8,7 +8,9 @@ use crate::entity::{fund_account, fund_entry, fund_statement};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::authz::Action;
-use linli_domain::funds::{AccountKind, Category, Day, EmergencyKind, Period, Statement};
+use linli_domain::funds::{
+    AccountKind, Category, Day, Direction, EmergencyKind, Period, Statement,
+};
 use linli_domain::{Fen, FieldError, Invalid, Lang};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -251,7 +253,7 @@ async fn compute<C: ConnectionTrait>(
     // balance) and what fell in it. Grouped in the order of the index (account_id,
     // direction, category, occurred_on, amount), so nothing is sorted.
     let (from, to) = (period.from.to_string(), period.to.to_string());
-    let sums: Vec<(String, String, i64, i64)> = fund_entry::Entity::find()
+    let sums: Vec<(Direction, String, i64, i64)> = fund_entry::Entity::find()
         .select_only()
         .column(fund_entry::Column::Direction)
         .column(fund_entry::Column::Category)
@@ -268,7 +270,7 @@ async fn compute<C: ConnectionTrait>(
     let mut opening = 0i128;
     let mut amounts = Vec::with_capacity(sums.len());
     for (d, c, before, within) in sums {
-        let category = Category::parse(&d, &c).map_err(|_| {
+        let category = Category::of(d, &c).map_err(|_| {
             super::internal(format!("account {account_id}: entry category {d}/{c}"))
         })?;
         opening += i128::from(before);
@@ -285,7 +287,7 @@ async fn compute<C: ConnectionTrait>(
         .map(|e| EmergencyLine {
             entry_id: e.id,
             occurred_on: e.occurred_on,
-            kind: e.emergency.unwrap_or_default(),
+            kind: e.emergency.map(|k| k.to_string()).unwrap_or_default(),
             kind_label: String::new(),
             amount: -e.amount,
             amount_yuan: String::new(),
@@ -364,7 +366,7 @@ fn body(a: &LoadedAccount, statement: Statement, emergencies: Vec<EmergencyLine>
     Body {
         account_name: a.row.name.clone(),
         compound_name: a.compound.name.clone(),
-        kind: a.row.kind.clone(),
+        kind: a.row.kind.to_string(),
         statement,
         emergencies,
     }

@@ -14,6 +14,7 @@ use crate::files::NewFile;
 use crate::registry::RoomsOf;
 use linli_domain::authz::{Action, Role};
 use linli_domain::decision::ProposalStage;
+use linli_domain::notify::Delivery;
 use linli_domain::place::NodeKind;
 use linli_domain::registry::Text;
 use linli_domain::{FieldError, Invalid, Lang};
@@ -54,7 +55,7 @@ pub struct ObjectionView {
     pub id: i64,
     pub household_id: i64,
     pub household: String,
-    pub concern: String,
+    pub concern: linli_domain::decision::Concern,
     pub concern_label: String,
     pub body: String,
     pub answer: Option<String>,
@@ -163,9 +164,7 @@ impl Store {
             .into_iter()
             .map(|o| ObjectionView {
                 household: label(o.household_id),
-                concern_label: Concern::parse(&o.concern)
-                    .map(|c| c.label(Lang::Zh).to_string())
-                    .unwrap_or_default(),
+                concern_label: o.concern.label(Lang::Zh).to_string(),
                 id: o.id,
                 household_id: o.household_id,
                 concern: o.concern,
@@ -284,7 +283,7 @@ impl Store {
         let oid = objection::Entity::insert(objection::ActiveModel {
             proposal_id: Set(id),
             household_id: Set(household_id),
-            concern: Set(concern.as_str().into()),
+            concern: Set(concern),
             body: Set(body.into_string()),
             answer: Set(None),
             compensation: Set(None),
@@ -689,7 +688,7 @@ impl Store {
     /// outside sender may instead mark each sent with [`Store::mark_sent`].
     pub async fn outbox(&self, limit: u64) -> ServiceResult<Vec<notification::Model>> {
         Ok(notification::Entity::find()
-            .filter(notification::Column::Delivery.eq("pending"))
+            .filter(notification::Column::Delivery.eq(Delivery::Pending))
             .order_by_asc(notification::Column::Id)
             .limit(limit.min(1000))
             .all(self.read())
@@ -700,9 +699,9 @@ impl Store {
         let txn = self.begin_write().await?;
         let res = notification::Entity::update_many()
             .col_expr(notification::Column::SentAt, Expr::value(self.now()))
-            .col_expr(notification::Column::Delivery, Expr::value("sent"))
+            .col_expr(notification::Column::Delivery, Expr::value(Delivery::Sent))
             .filter(notification::Column::Id.is_in(ids.iter().copied()))
-            .filter(notification::Column::Delivery.eq("pending"))
+            .filter(notification::Column::Delivery.eq(Delivery::Pending))
             .exec(&txn)
             .await?;
         txn.commit().await?;
@@ -788,7 +787,7 @@ pub(crate) async fn notify<C: ConnectionTrait>(
             created_at: Set(t),
             read_at: Set(None),
             sent_at: Set(None),
-            delivery: Set("pending".into()),
+            delivery: Set(Delivery::Pending),
             attempts: Set(0),
             topic: Set(Some(topic.clone())),
             idempotency_key: Set(Some(format!("linli-{}", crate::accounts::random_hex(16)))),

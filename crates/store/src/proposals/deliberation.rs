@@ -141,9 +141,9 @@ pub struct CommentView {
 pub struct ProposalRow {
     pub id: i64,
     pub title: String,
-    pub scope: String,
+    pub scope: linli_domain::decision::Scope,
     pub scope_id: i64,
-    pub matter: String,
+    pub matter: linli_domain::decision::MatterClass,
     pub stage: ProposalStage,
     pub stage_label: String,
     pub proposer_name: String,
@@ -256,12 +256,12 @@ impl Store {
         let txn = self.begin_write().await?;
         let id = proposal::Entity::insert(proposal::ActiveModel {
             compound_id: Set(c.id),
-            scope_kind: Set(p.scope.as_str().into()),
+            scope_kind: Set(p.scope),
             scope_id: Set(p.scope_id),
             title: Set(p.title.into_string()),
             body: Set(p.body),
-            matter: Set(p.matter.as_str().into()),
-            preset: Set(p.preset.as_str().into()),
+            matter: Set(p.matter),
+            preset: Set(p.preset),
             rule: Set(serde_json::to_string(&p.rule).map_err(anyhow::Error::from)?),
             stage: Set(ProposalStage::Draft),
             proposer_id: Set(actor.account_id),

@@ -104,7 +104,7 @@ pub struct CandidateView {
     pub id: i64,
     pub name: String,
     pub account_id: Option<i64>,
-    pub nominated_by: String,
+    pub nominated_by: linli_domain::decision::Nomination,
     pub nominated_by_label: String,
     pub statement: String,
 }
@@ -194,7 +194,7 @@ pub struct RolesGranted {
 pub struct ElectionBallotView {
     pub voter_key: String,
     pub candidates: Vec<i64>,
-    pub method: String,
+    pub method: linli_domain::decision::CastMethod,
     pub recorder_name: String,
     pub evidence_id: Option<i64>,
     pub witness: Option<String>,
@@ -203,7 +203,7 @@ pub struct ElectionBallotView {
     /// Who cast it: the voter, or the proxy holding their authorisation.
     pub cast_by: String,
     /// `own`, `proxy` or `developer_letter`.
-    pub authority: String,
+    pub authority: linli_domain::decision::Authority,
 }
 
 /// An [`ElectionBallotView`] from the current ballot row or a kept version (same columns).
@@ -330,7 +330,7 @@ impl Store {
         let txn = self.begin_write().await?;
         election::Entity::insert(election::ActiveModel {
             proposal_id: Set(p.id),
-            kind: Set(kind.as_str().into()),
+            kind: Set(kind),
             seats: Set(seats as i32),
             result: Set(None),
             roles_granted_at: Set(None),
@@ -476,9 +476,7 @@ impl Store {
             candidates: cands
                 .into_iter()
                 .map(|c| {
-                    let label = Nomination::parse(&c.nominated_by)
-                        .map(|n| n.label(lang).to_string())
-                        .unwrap_or_default();
+                    let label = c.nominated_by.label(lang).to_string();
                     CandidateView {
                         id: c.id,
                         name: c.name,
@@ -573,7 +571,7 @@ impl Store {
             name: Set(name.clone()),
             account_id: Set(account_id),
             person_id: Set(person_id),
-            nominated_by: Set(by.as_str().into()),
+            nominated_by: Set(by),
             statement: Set(statement.map(Text::into_string).unwrap_or_default()),
             recorded_by: Set(actor.account_id),
             created_at: Set(self.now()),
@@ -689,7 +687,7 @@ impl Store {
             proposal_id: Set(id),
             voter_key: Set(voter_key.clone()),
             candidate_ids: Set(join_ids(&input.candidates)),
-            method: Set(method.as_str().into()),
+            method: Set(method),
             recorded_by: Set(actor.account_id),
             recorder_name: Set(actor.name.clone()),
             evidence_id: Set(evidence_id),
@@ -699,7 +697,7 @@ impl Store {
             revision: Set(1),
             cast_by: Set(cast.cast_by.chars().take(200).collect()),
             cast_by_person_id: Set(cast.cast_by_person_id),
-            authority: Set(cast.authority.as_str().to_string()),
+            authority: Set(cast.authority),
             ..Default::default()
         })
         .on_conflict(
@@ -738,7 +736,7 @@ impl Store {
             proposal_id: Set(id),
             voter_key: Set(b.voter_key.clone()),
             candidate_ids: Set(b.candidate_ids.clone()),
-            method: Set(b.method.clone()),
+            method: Set(b.method),
             recorded_by: Set(b.recorded_by),
             recorder_name: Set(b.recorder_name.clone()),
             evidence_id: Set(b.evidence_id),
@@ -748,7 +746,7 @@ impl Store {
             revision: Set(b.revision),
             cast_by: Set(b.cast_by.clone()),
             cast_by_person_id: Set(b.cast_by_person_id),
-            authority: Set(b.authority.clone()),
+            authority: Set(b.authority),
             ..Default::default()
         })
         .exec_without_returning(&txn)

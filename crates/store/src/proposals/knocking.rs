@@ -26,7 +26,7 @@ pub struct KnockRow {
     pub floor: i32,
     pub owners: String,
     pub assignee_name: Option<String>,
-    pub last_outcome: Option<String>,
+    pub last_outcome: Option<linli_domain::decision::VisitOutcome>,
     pub last_outcome_label: String,
     pub last_note: Option<String>,
     pub visits: i64,
@@ -131,9 +131,9 @@ impl Store {
                 (e.1.assignee_id, e.1.assignee_name.clone())
             };
             let outcome = if v.outcome.is_some() {
-                (v.outcome.clone(), v.note.clone())
+                (v.outcome, v.note.clone())
             } else {
-                (e.1.outcome.clone(), e.1.note.clone())
+                (e.1.outcome, e.1.note.clone())
             };
             e.1 = knock_visit::Model {
                 assignee_id: assignee.0,
@@ -195,10 +195,9 @@ impl Store {
                 floor: h.floor,
                 owners: h.owners,
                 assignee_name: visit.and_then(|v| v.1.assignee_name.clone()),
-                last_outcome: visit.and_then(|v| v.1.outcome.clone()),
+                last_outcome: visit.and_then(|v| v.1.outcome),
                 last_outcome_label: visit
-                    .and_then(|v| v.1.outcome.as_deref())
-                    .and_then(|o| VisitOutcome::parse(o).ok())
+                    .and_then(|v| v.1.outcome)
                     .map(|o| o.label(lang).to_string())
                     .unwrap_or_default(),
                 last_note: visit.and_then(|v| v.1.note.clone()),
@@ -326,7 +325,7 @@ impl Store {
             household_id: Set(input.household_id),
             assignee_id: Set(None),
             assignee_name: Set(None),
-            outcome: Set(Some(outcome.as_str().into())),
+            outcome: Set(Some(outcome)),
             note: Set(note.map(Text::into_string)),
             recorded_by: Set(actor.account_id),
             created_at: Set(self.now()),

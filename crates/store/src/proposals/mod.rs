@@ -36,7 +36,7 @@ use crate::registry::PlaceRef;
 use crate::{Store, paths};
 use linli_domain::Invalid;
 use linli_domain::authz::Action;
-use linli_domain::decision::{DecisionRule, MatterClass, Preset, ProposalStage};
+use linli_domain::decision::{DecisionRule, ProposalStage};
 use linli_domain::place::{NodeKind, Path};
 use sea_orm::EntityTrait;
 use serde::Serialize;
@@ -54,9 +54,9 @@ pub struct ProposalView {
     pub scope_name: String,
     pub title: String,
     pub body: String,
-    pub matter: String,
+    pub matter: linli_domain::decision::MatterClass,
     pub matter_label: String,
-    pub preset: String,
+    pub preset: linli_domain::decision::Preset,
     pub preset_label: String,
     /// The rule as stored (thresholds, consent and objection conditions, headcount switches).
     #[schema(value_type = Object)]
@@ -194,8 +194,7 @@ impl Store {
             .await?
             .ok_or(ServiceError::NotFound { entity: "proposal" })?;
         let compound = self.compound_row(row.compound_id).await?;
-        let scope = Scope::parse(&row.scope_kind)
-            .map_err(|_| internal(format!("proposal {id} has scope {}", row.scope_kind)))?;
+        let scope = row.scope_kind;
         let stage = row.stage;
         let rule: DecisionRule = serde_json::from_str(&row.rule)
             .map_err(|e| internal(format!("proposal {id} rule: {e}")))?;
@@ -267,8 +266,6 @@ pub(crate) fn view(
     lang: linli_domain::Lang,
 ) -> ProposalView {
     let r = &p.row;
-    let matter = MatterClass::parse(&r.matter).ok();
-    let preset = Preset::parse(&r.preset).ok();
     let open = matches!(p.stage, ProposalStage::Draft | ProposalStage::Deliberation);
     let voting = p.stage == ProposalStage::Voting;
     ProposalView {
@@ -279,14 +276,10 @@ pub(crate) fn view(
         scope_name: p.scope_name.clone(),
         title: r.title.clone(),
         body: r.body.clone(),
-        matter: r.matter.clone(),
-        matter_label: matter
-            .map(|m| m.label(lang).to_string())
-            .unwrap_or_default(),
-        preset: r.preset.clone(),
-        preset_label: preset
-            .map(|m| m.label(lang).to_string())
-            .unwrap_or_default(),
+        matter: r.matter,
+        matter_label: r.matter.label(lang).to_string(),
+        preset: r.preset,
+        preset_label: r.preset.label(lang).to_string(),
         rule_text: p.rule.thresholds.iter().map(|t| t.label(lang)).collect(),
         rule: p.rule.clone(),
         stage: r.stage,

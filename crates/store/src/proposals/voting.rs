@@ -109,7 +109,7 @@ pub struct RegisterRow {
     pub heads: i64,
     pub choice: Option<String>,
     pub choice_label: String,
-    pub method: Option<String>,
+    pub method: Option<linli_domain::decision::CastMethod>,
     pub recorder_name: Option<String>,
     pub evidence_id: Option<i64>,
     pub witness: Option<String>,
@@ -119,7 +119,7 @@ pub struct RegisterRow {
     /// Who cast it: the voter, or the proxy holding their authorisation.
     pub cast_by: Option<String>,
     /// `own`, `proxy` or `developer_letter`, and in words.
-    pub authority: Option<String>,
+    pub authority: Option<linli_domain::decision::Authority>,
     pub authority_label: String,
 }
 
@@ -127,8 +127,8 @@ pub struct RegisterRow {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BallotReceipt {
     pub voter_key: String,
-    pub choice: String,
-    pub method: String,
+    pub choice: linli_domain::decision::Choice,
+    pub method: linli_domain::decision::CastMethod,
     pub revision: i32,
     pub cast_at: i64,
 }
@@ -158,8 +158,8 @@ pub(crate) struct CastFor {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BallotEventView {
     pub revision: i32,
-    pub choice: String,
-    pub method: String,
+    pub choice: linli_domain::decision::Choice,
+    pub method: linli_domain::decision::CastMethod,
     pub recorder_name: String,
     pub evidence_id: Option<i64>,
     pub witness: Option<String>,
@@ -172,7 +172,7 @@ pub struct BallotEventView {
 pub struct MyBallot {
     pub voter_key: String,
     pub households: String,
-    pub choice: Option<String>,
+    pub choice: Option<linli_domain::decision::Choice>,
     pub revision: i32,
 }
 
@@ -544,7 +544,7 @@ impl Store {
         require_view(actor, &p)?;
         let upload = self.prepare_evidence(actor, &p.compound, evidence).await?;
         let mut e = Vec::new();
-        let choice = crate::registry::field(&mut e, "choice", Choice::parse(&input.choice));
+        let choice = crate::registry::field(&mut e, "choice", Choice::parse_written(&input.choice));
         let method_text = if input.method.trim().is_empty() {
             "online"
         } else {
@@ -593,8 +593,8 @@ impl Store {
         let row = ballot::ActiveModel {
             proposal_id: Set(id),
             voter_key: Set(voter_key.clone()),
-            choice: Set(choice.as_str().into()),
-            method: Set(method.as_str().into()),
+            choice: Set(choice),
+            method: Set(method),
             recorded_by: Set(actor.account_id),
             recorder_name: Set(actor.name.clone()),
             evidence_id: Set(evidence_id),
@@ -604,7 +604,7 @@ impl Store {
             revision: Set(1),
             cast_by: Set(cast.cast_by.chars().take(200).collect()),
             cast_by_person_id: Set(cast.cast_by_person_id),
-            authority: Set(cast.authority.as_str().to_string()),
+            authority: Set(cast.authority),
             ..Default::default()
         };
         // One row per voter: a second ballot (from any process) replaces the first.
@@ -642,8 +642,8 @@ impl Store {
             proposal_id: Set(id),
             voter_key: Set(b.voter_key.clone()),
             revision: Set(b.revision),
-            choice: Set(b.choice.clone()),
-            method: Set(b.method.clone()),
+            choice: Set(b.choice),
+            method: Set(b.method),
             recorded_by: Set(b.recorded_by),
             recorder_name: Set(b.recorder_name.clone()),
             evidence_id: Set(b.evidence_id),
@@ -652,7 +652,7 @@ impl Store {
             cast_at: Set(b.cast_at),
             cast_by: Set(b.cast_by.clone()),
             cast_by_person_id: Set(b.cast_by_person_id),
-            authority: Set(b.authority.clone()),
+            authority: Set(b.authority),
             ..Default::default()
         })
         .exec_without_returning(&txn)
@@ -1023,7 +1023,7 @@ impl Store {
             return Ok(summary);
         }
         let (electorate, _) = self.frozen_electorate(db, p.row.id).await?;
-        let ballots: Vec<(String, String)> = ballot::Entity::find()
+        let ballots: Vec<(String, Choice)> = ballot::Entity::find()
             .filter(ballot::Column::ProposalId.eq(p.row.id))
             .select_only()
             .column(ballot::Column::VoterKey)
@@ -1036,7 +1036,7 @@ impl Store {
             .iter()
             .filter_map(|(k, c)| {
                 answered_keys.insert(k.as_str());
-                Some((VoterKey::parse(k).ok()?, Choice::parse(c).ok()?))
+                Some((VoterKey::parse(k).ok()?, *c))
             })
             .collect();
         let answered = electorate
@@ -1175,11 +1175,8 @@ impl Store {
                 .await?
                 .into_iter()
                 .map(|b| {
-                    let label = Choice::parse(&b.choice)
-                        .ok()
-                        .map(|c| c.label(lang).to_string())
-                        .unwrap_or_default();
-                    let choice = b.choice.clone();
+                    let label = b.choice.label(lang).to_string();
+                    let choice = b.choice.to_string();
                     (b.voter_key.clone(), cast!(b, choice, label))
                 })
                 .collect()
@@ -1264,7 +1261,7 @@ impl Store {
         Ok(Some(MyBallot {
             voter_key: key,
             households: labels.join("、"),
-            choice: b.as_ref().map(|b| b.choice.clone()),
+            choice: b.as_ref().map(|b| b.choice),
             revision: b.map(|b| b.revision).unwrap_or(0),
         }))
     }
@@ -1312,8 +1309,6 @@ impl Store {
                     r.heads.to_string(),
                     r.choice_label,
                     r.method
-                        .as_deref()
-                        .and_then(|m| CastMethod::parse(m).ok())
                         .map(|m| m.label(lang).to_string())
                         .unwrap_or_default(),
                     r.recorder_name.unwrap_or_default(),
@@ -1422,15 +1417,15 @@ pub(super) struct Cast {
     /// `yes`/`no`/`abstain`, or the candidates' ids joined by commas.
     pub choice: String,
     pub choice_label: String,
-    pub method: String,
+    pub method: CastMethod,
     pub recorder_name: String,
     pub evidence_id: Option<i64>,
     pub witness: Option<String>,
     pub cast_at: i64,
     pub revision: i32,
-    /// Who cast it, and on whose authority (`Authority`).
+    /// Who cast it, and on whose authority.
     pub cast_by: String,
-    pub authority: String,
+    pub authority: Authority,
 }
 
 /// A [`Cast`] from a ballot row of either kind (they share their columns).
@@ -1458,7 +1453,7 @@ fn register_row(
     households: String,
     lang: Lang,
 ) -> RegisterRow {
-    let authority = b.map(|b| b.authority.clone()).filter(|a| !a.is_empty());
+    let authority = b.map(|b| b.authority);
     RegisterRow {
         voter_key: e.voter_key.clone(),
         name: e.name.clone(),
@@ -1469,7 +1464,7 @@ fn register_row(
         heads: e.heads,
         choice: b.map(|b| b.choice.clone()),
         choice_label: b.map(|b| b.choice_label.clone()).unwrap_or_default(),
-        method: b.map(|b| b.method.clone()),
+        method: b.map(|b| b.method),
         recorder_name: b.map(|b| b.recorder_name.clone()),
         evidence_id: b.and_then(|b| b.evidence_id),
         witness: b.and_then(|b| b.witness.clone()),
@@ -1477,8 +1472,6 @@ fn register_row(
         revision: b.map(|b| b.revision).unwrap_or(0),
         cast_by: b.map(|b| b.cast_by.clone()).filter(|c| !c.is_empty()),
         authority_label: authority
-            .as_deref()
-            .and_then(Authority::parse)
             .map(|a| a.label(lang).to_string())
             .unwrap_or_default(),
         authority,

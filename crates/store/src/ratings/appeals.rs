@@ -9,6 +9,7 @@ use crate::entity::{rating_appeal, rating_mark, rating_month};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::authz::Action;
+use linli_domain::rating::AppealStatus;
 use linli_domain::registry::Text;
 use linli_domain::{FieldError, Invalid, Lang};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -39,20 +40,10 @@ pub struct AppealView {
     pub filer_name: String,
     pub filed_at: i64,
     /// `pending`, `kept` or `reversed`.
-    pub status: String,
+    pub status: linli_domain::rating::AppealStatus,
     pub status_label: String,
     pub decision_reason: Option<String>,
     pub decided_at: Option<i64>,
-}
-
-fn status_label(s: &str, lang: Lang) -> String {
-    match s {
-        "pending" => lang.pick("待处理", "pending"),
-        "kept" => lang.pick("维持扣分", "deduction kept"),
-        "reversed" => lang.pick("撤销扣分", "deduction reversed"),
-        _ => s,
-    }
-    .to_string()
 }
 
 fn appeal_view(a: &rating_appeal::Model, lang: Lang) -> AppealView {
@@ -64,8 +55,8 @@ fn appeal_view(a: &rating_appeal::Model, lang: Lang) -> AppealView {
         reason: a.reason.clone(),
         filer_name: a.filer_name.clone(),
         filed_at: a.filed_at,
-        status_label: status_label(&a.status, lang),
-        status: a.status.clone(),
+        status_label: a.status.label(lang).to_string(),
+        status: a.status,
         decision_reason: a.decision_reason.clone(),
         decided_at: a.decided_at,
     }
@@ -121,7 +112,7 @@ impl Store {
         let unit_path = self.unit_path_of(&m.compound, mark.unit_id).await?;
         actor.require(Action::Propose, &unit_path)?;
         let reason = Text::parse(&input.reason, 2000).map_err(|e| FieldError::new("reason", e))?;
-        if mark.kind == "bonus" || mark.reversed {
+        if !mark.kind.may_be_appealed() || mark.reversed {
             return Err(ServiceError::invalid("mark_id", Invalid::BadChoice));
         }
         if let Some(closed) = m.row.closed_at
@@ -137,7 +128,7 @@ impl Store {
         let txn = self.begin_write().await?;
         let pending = rating_appeal::Entity::find()
             .filter(rating_appeal::Column::MarkId.eq(mark.id))
-            .filter(rating_appeal::Column::Status.eq("pending"))
+            .filter(rating_appeal::Column::Status.eq(AppealStatus::Pending))
             .one(&txn)
             .await?;
         if pending.is_some() {
@@ -151,7 +142,7 @@ impl Store {
             filed_by: Set(actor.account_id),
             filer_name: Set(actor.name.clone()),
             filed_at: Set(self.now()),
-            status: Set("pending".into()),
+            status: Set(AppealStatus::Pending),
             decision_reason: Set(None),
             decided_by: Set(None),
             decided_at: Set(None),
@@ -199,7 +190,11 @@ impl Store {
         let m = self.load_month(a.month_id).await?;
         actor.require(Action::ManageRating, &paths::compound_path(&m.compound))?;
         let reason = Text::parse(&input.reason, 2000).map_err(|e| FieldError::new("reason", e))?;
-        let status = if input.reverse { "reversed" } else { "kept" };
+        let status = if input.reverse {
+            AppealStatus::Reversed
+        } else {
+            AppealStatus::Kept
+        };
         let txn = self.begin_write().await?;
         let res = rating_appeal::Entity::update_many()
             .col_expr(rating_appeal::Column::Status, Expr::value(status))
@@ -213,7 +208,7 @@ impl Store {
             )
             .col_expr(rating_appeal::Column::DecidedAt, Expr::value(self.now()))
             .filter(rating_appeal::Column::Id.eq(a.id))
-            .filter(rating_appeal::Column::Status.eq("pending"))
+            .filter(rating_appeal::Column::Status.eq(AppealStatus::Pending))
             .exec(&txn)
             .await?;
         if res.rows_affected != 1 {

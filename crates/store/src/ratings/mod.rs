@@ -56,7 +56,7 @@ pub(crate) struct LoadedMonth {
 
 impl LoadedMonth {
     pub fn closed(&self) -> bool {
-        self.row.status == "closed"
+        self.row.status.is_closed()
     }
 
     /// Refuses a change to a closed month.

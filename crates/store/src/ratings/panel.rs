@@ -36,7 +36,7 @@ pub struct ScorerView {
     pub id: i64,
     pub account_id: i64,
     pub name: String,
-    pub party: String,
+    pub party: linli_domain::rating::Party,
     pub party_label: String,
     pub home_unit_id: Option<i64>,
 }
@@ -46,10 +46,8 @@ pub(crate) fn scorer_view(p: &rating_panel::Model, lang: Lang) -> ScorerView {
         id: p.id,
         account_id: p.account_id,
         name: p.name.clone(),
-        party: p.party.clone(),
-        party_label: Party::parse(&p.party)
-            .map(|x| x.label(lang).to_string())
-            .unwrap_or_default(),
+        party: p.party,
+        party_label: p.party.label(lang).to_string(),
         home_unit_id: p.home_unit_id,
     }
 }
@@ -135,7 +133,7 @@ impl Store {
             Some(p) => {
                 rating_panel::Entity::update(rating_panel::ActiveModel {
                     id: Set(p.id),
-                    party: Set(party.as_str().into()),
+                    party: Set(party),
                     home_unit_id: Set(input.home_unit_id),
                     active: Set(true),
                     ..Default::default()
@@ -148,7 +146,7 @@ impl Store {
                 rating_panel::Entity::insert(rating_panel::ActiveModel {
                     compound_id: Set(c.id),
                     account_id: Set(acc.id),
-                    party: Set(party.as_str().into()),
+                    party: Set(party),
                     name: Set(acc.display_name.clone()),
                     home_unit_id: Set(input.home_unit_id),
                     active: Set(true),

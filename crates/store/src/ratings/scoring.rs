@@ -10,8 +10,8 @@ use crate::files::NewFile;
 use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::rating::{
-    ItemKind, Mark, Month, Party, PartySheet, Ranked, Rubric, RubricVersion, SheetScore, UnitMonth,
-    in_force, one_decimal, party_mean, rank, score_sheet, unit_month,
+    ItemKind, Mark, Month, MonthStatus, Party, PartySheet, Ranked, Rubric, RubricVersion,
+    SheetScore, UnitMonth, in_force, one_decimal, party_mean, rank, score_sheet, unit_month,
 };
 use linli_domain::registry::Text;
 use linli_domain::{FieldError, Fraction, Invalid, Lang};
@@ -32,7 +32,7 @@ pub struct MonthInput {
 pub struct MonthRow {
     pub id: i64,
     pub month: String,
-    pub status: String,
+    pub status: linli_domain::rating::MonthStatus,
     pub rubric_version: i32,
 }
 
@@ -84,7 +84,7 @@ pub struct ItemLine {
 /// One party's part of a unit's month: its sheets and their mean.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PartyScore {
-    pub party: String,
+    pub party: linli_domain::rating::Party,
     pub label: String,
     pub sheets: usize,
     /// The mean of the party's sheets to one decimal.
@@ -130,7 +130,7 @@ pub struct MonthView {
     pub compound_id: i64,
     pub compound_name: String,
     pub month: String,
-    pub status: String,
+    pub status: linli_domain::rating::MonthStatus,
     pub close_reason: Option<String>,
     pub closed_at: Option<i64>,
     /// The China date the month was closed, and the last day an appeal is accepted, for the
@@ -147,7 +147,7 @@ pub struct MonthView {
     pub complete: bool,
     pub can: MonthPermissions,
     /// The actor's party on the panel, if they score.
-    pub my_party: Option<String>,
+    pub my_party: Option<linli_domain::rating::Party>,
     /// Units the actor may not score (they live there).
     pub my_own_units: Vec<i64>,
     /// Units the actor has already scored this month.
@@ -169,7 +169,7 @@ pub struct MarkView {
     pub id: i64,
     pub item: String,
     pub label: String,
-    pub kind: String,
+    pub kind: linli_domain::rating::MarkKind,
     pub points: i64,
     pub note: String,
     pub evidence_id: Option<i64>,
@@ -182,7 +182,7 @@ pub struct SheetView {
     pub id: i64,
     pub unit_id: i64,
     pub scorer_name: String,
-    pub party: String,
+    pub party: linli_domain::rating::Party,
     pub party_label: String,
     pub points: i64,
     pub note: String,
@@ -195,7 +195,7 @@ pub struct SheetView {
 pub struct UnitDetail {
     pub month_id: i64,
     pub month: String,
-    pub status: String,
+    pub status: linli_domain::rating::MonthStatus,
     pub compound_id: i64,
     pub result: UnitResult,
     pub sheets: Vec<SheetView>,
@@ -212,12 +212,6 @@ pub(crate) struct Computed {
     pub ranked: Vec<Ranked>,
     pub months: BTreeMap<i64, UnitMonth>,
     pub complete: bool,
-}
-
-fn party_label(code: &str, lang: Lang) -> String {
-    Party::parse(code)
-        .map(|p| p.label(lang).to_string())
-        .unwrap_or_default()
 }
 
 fn item_label(rubric: &Rubric, code: &str, lang: Lang) -> String {
@@ -304,7 +298,7 @@ fn unit_lines(
             let own: Vec<&ScoredSheet> = sheets.iter().filter(|s| s.sheet.party == p).collect();
             let mean = party_mean(own.iter().map(|s| (p, s.sheet.score.points)))?;
             Some(PartyScore {
-                party: p.as_str().into(),
+                party: p,
                 label: p.label(lang).into(),
                 sheets: own.len(),
                 score: one_decimal(mean),
@@ -341,8 +335,7 @@ impl Store {
             names.keys().map(|&u| (u, Vec::new())).collect();
         for s in &sheets {
             let ms = by_sheet.get(&s.id).cloned().unwrap_or_default();
-            let party = Party::parse(&s.party)
-                .map_err(|_| internal(format!("sheet {} of party {}", s.id, s.party)))?;
+            let party = s.party;
             let mut items: BTreeMap<String, i64> = BTreeMap::new();
             for mk in ms.iter().filter(|mk| !mk.reversed) {
                 *items.entry(mk.item_code.clone()).or_default() += mk.points;
@@ -497,7 +490,7 @@ impl Store {
             compound_id: Set(c.id),
             month: Set(month.to_string()),
             rubric_id: Set(rubric_id),
-            status: Set("open".into()),
+            status: Set(MonthStatus::Open),
             close_reason: Set(None),
             closed_at: Set(None),
             closed_by: Set(None),
@@ -575,7 +568,7 @@ impl Store {
             compound_id: m.compound.id,
             compound_name: m.compound.name.clone(),
             month: m.row.month.clone(),
-            status: m.row.status.clone(),
+            status: m.row.status,
             close_reason: m.row.close_reason.clone(),
             closed_at: m.row.closed_at,
             closed_on: m.row.closed_at.map(crate::china_date),
@@ -697,7 +690,7 @@ impl Store {
                 Expr::col(rating_month::Column::Version).add(0),
             )
             .filter(rating_month::Column::Id.eq(m.row.id))
-            .filter(rating_month::Column::Status.eq("open"))
+            .filter(rating_month::Column::Status.eq(MonthStatus::Open))
             .exec(&txn)
             .await?;
         if still_open.rows_affected != 1 {
@@ -733,7 +726,7 @@ impl Store {
                 panel_id: Set(seat.id),
                 scorer_id: Set(actor.account_id),
                 scorer_name: Set(actor.name.clone()),
-                party: Set(seat.party.clone()),
+                party: Set(seat.party),
                 note: Set(note),
                 submitted_at: Set(t),
                 ..Default::default()
@@ -756,7 +749,7 @@ impl Store {
                     month_id: Set(m.row.id),
                     unit_id: Set(input.unit_id),
                     item_code: Set(kind.code().to_string()),
-                    kind: Set(kind.kind_str().into()),
+                    kind: Set(kind.kind()),
                     points: Set(kind.points()),
                     note: Set(note),
                     evidence_id: Set(mk.evidence_id.or(sent)),
@@ -883,7 +876,10 @@ impl Store {
         }
         let result = snapshot(&computed.ranked, &computed.months);
         let res = rating_month::Entity::update_many()
-            .col_expr(rating_month::Column::Status, Expr::value("closed"))
+            .col_expr(
+                rating_month::Column::Status,
+                Expr::value(MonthStatus::Closed),
+            )
             .col_expr(rating_month::Column::CloseReason, Expr::value(reason))
             .col_expr(rating_month::Column::ClosedAt, Expr::value(self.now()))
             .col_expr(
@@ -899,7 +895,7 @@ impl Store {
                 Expr::col(rating_month::Column::Version).add(1),
             )
             .filter(rating_month::Column::Id.eq(m.row.id))
-            .filter(rating_month::Column::Status.eq("open"))
+            .filter(rating_month::Column::Status.eq(MonthStatus::Open))
             .exec(&txn)
             .await?;
         if res.rows_affected != 1 {
@@ -971,7 +967,7 @@ impl Store {
         Ok(UnitDetail {
             month_id: m.row.id,
             month: m.row.month.clone(),
-            status: m.row.status.clone(),
+            status: m.row.status,
             compound_id: m.compound.id,
             result,
             sheets: views,
@@ -1008,8 +1004,8 @@ fn sheet_view(
         id: s.id,
         unit_id: s.unit_id,
         scorer_name: s.scorer_name.clone(),
-        party: s.party.clone(),
-        party_label: party_label(&s.party, lang),
+        party: s.party,
+        party_label: s.party.label(lang).to_string(),
         points: score.points,
         note: s.note.clone(),
         submitted_at: s.submitted_at,
@@ -1022,7 +1018,7 @@ fn sheet_view(
                     .item(&mk.item_code)
                     .map(|k: ItemKind<'_>| k.label(lang))
                     .unwrap_or_else(|| mk.item_code.clone()),
-                kind: mk.kind.clone(),
+                kind: mk.kind,
                 points: mk.points,
                 note: mk.note.clone(),
                 evidence_id: mk.evidence_id,

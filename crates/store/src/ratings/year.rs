@@ -9,7 +9,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::rating::awards::annual_fee;
-use linli_domain::rating::{award_units, flag_months, head_subsidy, split_subsidy};
+use linli_domain::rating::{MonthStatus, award_units, flag_months, head_subsidy, split_subsidy};
 use linli_domain::{Fen, Fraction, Invalid, Lang};
 use rust_xlsxwriter::{Format, Workbook};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
@@ -157,7 +157,7 @@ impl Store {
         let names = unit_names(self.read(), c.id).await?;
         let rows = rating_month::Entity::find()
             .filter(rating_month::Column::CompoundId.eq(c.id))
-            .filter(rating_month::Column::Status.eq("closed"))
+            .filter(rating_month::Column::Status.eq(MonthStatus::Closed))
             .filter(rating_month::Column::Month.starts_with(format!("{year}-")))
             .order_by_asc(rating_month::Column::Month)
             .all(self.read())

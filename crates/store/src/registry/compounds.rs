@@ -170,7 +170,7 @@ fn parse_compound(input: &CompoundInput) -> ServiceResult<ParsedCompound> {
     let mode = field(
         &mut e,
         "management_mode",
-        ManagementMode::parse(&input.management_mode),
+        ManagementMode::parse_written(&input.management_mode),
     );
     let mut items = Vec::new();
     for code in &input.six_have {
@@ -202,7 +202,7 @@ pub fn compound_profile(c: &compound::Model) -> CompoundProfile {
         name: c.name.clone(),
         address: c.address.clone(),
         year_built: c.year_built,
-        management_mode: c.management_mode.clone(),
+        management_mode: c.management_mode.to_string(),
         three_no: c.three_no,
         six_have: SixHaveItem::ALL
             .into_iter()
@@ -235,7 +235,7 @@ impl Store {
         }
         if let Some(mode) = filter.mode.as_deref().filter(|m| !m.is_empty()) {
             // Only a known mode reaches the query; anything else is a bad choice, not a 500.
-            let mode = ManagementMode::parse(mode)
+            let mode = ManagementMode::parse_written(mode)
                 .map_err(|e| ServiceError::invalid("management_mode", e))?;
             cond = cond.add(compound::Column::ManagementMode.eq(mode.as_str()));
         }
@@ -277,7 +277,7 @@ impl Store {
                     six_have_count: SixHave::from_mask(c.six_have).count(),
                     name: c.name,
                     address: c.address,
-                    management_mode: c.management_mode,
+                    management_mode: c.management_mode.to_string(),
                     three_no: c.three_no,
                 })
                 .collect(),
@@ -539,7 +539,7 @@ impl Store {
             name: Set(p.name.into_string()),
             address: Set(p.address.map(Text::into_string)),
             year_built: Set(p.year_built),
-            management_mode: Set(p.mode.as_str().to_string()),
+            management_mode: Set(p.mode),
             three_no: Set(p.three_no),
             six_have: Set(p.six_have.mask()),
             version: Set(1),

@@ -155,7 +155,7 @@ fn parse_all(floor: &str, room: &str, area: &str, source: &str) -> ServiceResult
     let floor = field(&mut e, "floor", Floor::parse(floor));
     let room = field(&mut e, "room", Room::parse(room));
     let area = field(&mut e, "area", Area::parse(area));
-    let source = field(&mut e, "area_source", AreaSource::parse(source));
+    let source = field(&mut e, "area_source", AreaSource::parse_written(source));
     match (floor, room, area, source) {
         (Some(floor), Some(room), Some(area), Some(source)) if e.is_empty() => Ok(Parsed {
             floor,
@@ -179,7 +179,7 @@ pub fn household_data(h: &household::Model) -> HouseholdData {
             .map(|a| a.to_string())
             .unwrap_or_default(),
         area_centi: h.area_centi,
-        area_source: h.area_source.clone(),
+        area_source: h.area_source.to_string(),
         designated_voter_id: h.designated_voter_id,
         developer_unsold: h.developer_unsold,
         version: h.version,
@@ -559,7 +559,7 @@ impl Store {
             floor: Set(p.floor.get()),
             room: Set(p.room.as_str().to_string()),
             area_centi: Set(p.area.centi()),
-            area_source: Set(p.source.as_str().to_string()),
+            area_source: Set(p.source),
             designated_voter_id: Set(None),
             developer_unsold: Set(false),
             version: Set(1),
@@ -610,7 +610,10 @@ impl Store {
             patch.floor.as_deref().unwrap_or(&floor_now),
             patch.room.as_deref().unwrap_or(&before.room),
             patch.area.as_deref().unwrap_or(&area_now),
-            patch.area_source.as_deref().unwrap_or(&before.area_source),
+            patch
+                .area_source
+                .as_deref()
+                .unwrap_or(before.area_source.as_str()),
         )?;
         let txn = self.begin_write().await?;
         if p.room.as_str() != before.room

@@ -402,7 +402,11 @@ impl Store {
         let (chain, _) = self.people_gate(actor, household_id).await?;
         let mut e = Vec::new();
         let (name, phone) = parse_person(&input.name, &input.phone, &mut e);
-        let kind = field(&mut e, "kind", ResidentKind::parse(&input.kind));
+        let kind = field(
+            &mut e,
+            "kind",
+            ResidentKind::parse(&input.kind).map_err(|_| Invalid::BadChoice),
+        );
         let date = field(&mut e, "date", parse_date(&input.moved_in, self.clock()));
         let (Some(name), Some(phone), Some(kind), Some(date), true) =
             (name, phone, kind, date, e.is_empty())
@@ -414,7 +418,7 @@ impl Store {
         let id = residency::Entity::insert(residency::ActiveModel {
             household_id: Set(household_id),
             person_id: Set(person_id),
-            kind: Set(kind.as_str().to_string()),
+            kind: Set(kind),
             moved_in: Set(date),
             moved_out: Set(None),
             ..Default::default()

@@ -227,7 +227,7 @@ impl Store {
             lived
                 .iter()
                 .filter(|r| r.moved_out.is_none())
-                .map(|r| flat(r.household_id, &r.kind)),
+                .map(|r| flat(r.household_id, r.kind.as_str())),
         );
         let merges_rows = person_merge::Entity::find()
             .filter(

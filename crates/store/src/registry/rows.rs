@@ -7,6 +7,8 @@ use crate::Store;
 use crate::entity::{compound, household};
 use crate::error::{ServiceError, ServiceResult};
 use crate::sync_read::Cells;
+use linli_domain::AreaSource;
+use linli_domain::registry::ManagementMode;
 use sea_orm::DbErr;
 
 /// The columns of a compound, in the order [`compound_at`] reads them.
@@ -91,13 +93,22 @@ pub(crate) fn compound_at(r: &dyn Cells, at: usize) -> Result<compound::Model, D
             .opt_int(at + 7)?
             .map(|y| i32::try_from(y).map_err(|e| DbErr::Type(e.to_string())))
             .transpose()?,
-        management_mode: r.text(at + 8)?,
+        management_mode: stored(r.text(at + 8)?, ManagementMode::parse)?,
         three_no: r.flag(at + 9)?,
         six_have: int32(r, at + 10)?,
         version: int32(r, at + 11)?,
         created_at: r.int(at + 12)?,
         updated_at: r.int(at + 13)?,
     })
+}
+
+/// A closed set's stored text as its enum: a text the enum does not know fails the read, as it
+/// does through the entity.
+fn stored<T>(
+    text: String,
+    parse: fn(&str) -> Result<T, linli_domain::error::Invalid>,
+) -> Result<T, DbErr> {
+    parse(&text).map_err(|_| DbErr::Type(format!("unknown stored value {text:?}")))
 }
 
 /// A household from [`household_columns`] starting at column `at`.
@@ -110,7 +121,7 @@ pub(crate) fn household_at(r: &dyn Cells, at: usize) -> Result<household::Model,
         floor: int32(r, at + 4)?,
         room: r.text(at + 5)?,
         area_centi: r.int(at + 6)?,
-        area_source: r.text(at + 7)?,
+        area_source: stored(r.text(at + 7)?, AreaSource::parse)?,
         designated_voter_id: r.opt_int(at + 8)?,
         developer_unsold: r.flag(at + 9)?,
         version: int32(r, at + 10)?,

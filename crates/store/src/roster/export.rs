@@ -4,7 +4,7 @@
 use crate::Store;
 use crate::entity::{building, household, ownership, person, unit};
 use crate::error::ServiceResult;
-use linli_domain::{Area, AreaSource, Lang};
+use linli_domain::{Area, Lang};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
@@ -76,10 +76,7 @@ impl Store {
                     Area::from_centi(h.area_centi)
                         .map(|a| a.to_string())
                         .unwrap_or_default(),
-                    AreaSource::parse(&h.area_source)
-                        .map(|s| s.label(Lang::Zh))
-                        .unwrap_or("")
-                        .to_string(),
+                    h.area_source.label(Lang::Zh).to_string(),
                     mine.iter()
                         .map(|p| p.name.as_str())
                         .collect::<Vec<_>>()

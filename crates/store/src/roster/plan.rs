@@ -121,7 +121,7 @@ impl Snapshot {
                     id: h.id,
                     floor: h.floor,
                     area_centi: h.area_centi,
-                    source: h.area_source,
+                    source: h.area_source.to_string(),
                     version: h.version,
                     designated_voter_id: h.designated_voter_id,
                     unsold: h.developer_unsold,

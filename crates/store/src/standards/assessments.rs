@@ -609,9 +609,7 @@ impl Store {
             compound_id: c.id,
             compound_name: c.name.clone(),
             city_id: c.city_id,
-            management_mode: linli_domain::registry::ManagementMode::parse(&c.management_mode)
-                .map(|m| m.label(lang).to_string())
-                .unwrap_or_default(),
+            management_mode: c.management_mode.label(lang).to_string(),
             three_no: c.three_no,
             six_have: six_have_items(c.six_have, lang),
             assessments,

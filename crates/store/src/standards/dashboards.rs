@@ -574,7 +574,7 @@ impl Store {
             words.push(status_label(s, lang).to_string());
         }
         if let Some(m) = filter.mode.as_deref().filter(|s| !s.is_empty()) {
-            let m = ManagementMode::parse(m)
+            let m = ManagementMode::parse_written(m)
                 .map_err(|e| ServiceError::invalid("management_mode", e))?;
             conds.push(format!("c.management_mode = '{}'", m.as_str()));
             words.push(m.label(lang).to_string());

@@ -60,7 +60,7 @@ pub struct ChannelAmount {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PlanItemView {
     pub id: i64,
-    pub kind: String,
+    pub kind: linli_domain::standards::RenovationKind,
     pub kind_label: String,
     pub description: String,
     pub quantity: i64,
@@ -271,18 +271,15 @@ impl Store {
             budget_total_yuan: Fen(budget_total(p)).to_string(),
             items: items
                 .into_iter()
-                .map(|i| {
-                    let kind = RenovationKind::parse(&i.kind).ok();
-                    PlanItemView {
-                        id: i.id,
-                        kind_label: kind.map(|k| k.label(lang).to_string()).unwrap_or_default(),
-                        unit: kind.map(|k| k.unit(lang).to_string()).unwrap_or_default(),
-                        kind: i.kind,
-                        description: i.description,
-                        quantity: i.quantity,
-                        done: i.done,
-                        done_on: i.done_at.map(crate::china_date).unwrap_or_default(),
-                    }
+                .map(|i| PlanItemView {
+                    id: i.id,
+                    kind_label: i.kind.label(lang).to_string(),
+                    unit: i.kind.unit(lang).to_string(),
+                    kind: i.kind,
+                    description: i.description,
+                    quantity: i.quantity,
+                    done: i.done,
+                    done_on: i.done_at.map(crate::china_date).unwrap_or_default(),
                 })
                 .collect(),
             items_total: p.items_total,
@@ -491,7 +488,7 @@ impl Store {
         };
         let id = plan_item::Entity::insert(plan_item::ActiveModel {
             plan_id: Set(plan.id),
-            kind: Set(kind.as_str().into()),
+            kind: Set(kind),
             description: Set(description.map(|d| d.into_string()).unwrap_or_default()),
             quantity: Set(quantity),
             done: Set(false),

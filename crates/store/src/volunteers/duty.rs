@@ -1,9 +1,7 @@
 //! Taking a turn, leaving it, swapping it, checking in. Each is one transaction with its
 //! audit record; the rules are `linli_domain::volunteers::duty`.
 
-use super::{
-    ACTIVE, LoadedStation, TurnView, WITHDRAWN, china_moment, interval, pattern, turn_view,
-};
+use super::{LoadedStation, TurnView, china_moment, interval, pattern, turn_view};
 use crate::Store;
 use crate::accounts::Actor;
 use crate::entity::{
@@ -13,8 +11,8 @@ use crate::entity::{
 use crate::error::{ServiceError, ServiceResult};
 use linli_domain::authz::Action;
 use linli_domain::volunteers::{
-    CheckinWindow, Day, Interval, Moment, SwapParty, SwapStatus, SwapStep, check_checkin,
-    check_signup, check_swap, started, swap_step,
+    CheckinWindow, Day, Interval, Moment, SignupStatus, SwapParty, SwapStatus, SwapStep,
+    check_checkin, check_signup, check_swap, started, swap_step,
 };
 use linli_domain::{FieldError, Invalid, Lang};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -55,7 +53,7 @@ async fn turns_on<C: ConnectionTrait>(
     Ok(volunteer_signup::Entity::find()
         .filter(volunteer_signup::Column::AccountId.eq(account_id))
         .filter(volunteer_signup::Column::OnDay.eq(day))
-        .filter(volunteer_signup::Column::Status.eq(ACTIVE))
+        .filter(volunteer_signup::Column::Status.eq(SignupStatus::Active))
         .all(db)
         .await?)
 }
@@ -182,7 +180,7 @@ impl Store {
         let taken = volunteer_signup::Entity::find()
             .filter(volunteer_signup::Column::ShiftId.eq(shift.id))
             .filter(volunteer_signup::Column::OnDay.eq(day_s.as_str()))
-            .filter(volunteer_signup::Column::Status.eq(ACTIVE))
+            .filter(volunteer_signup::Column::Status.eq(SignupStatus::Active))
             .count(&txn)
             .await?;
         let mine = intervals(&turns_on(&txn, actor.account_id, &day_s).await?, 0)?;
@@ -204,7 +202,7 @@ impl Store {
             account_id: Set(actor.account_id),
             name: Set(actor.name.clone()),
             unit_id: Set(unit_id),
-            status: Set(ACTIVE.into()),
+            status: Set(SignupStatus::Active),
             created_at: Set(self.now()),
             ..Default::default()
         })
@@ -233,7 +231,7 @@ impl Store {
         if row.account_id != actor.account_id {
             actor.require(Action::ManageGrid, &s.path)?;
         }
-        if row.status != ACTIVE {
+        if row.status != SignupStatus::Active {
             return Ok(s.row.id);
         }
         if started(&interval(&row)?, china_moment(self.now())?) {
@@ -241,9 +239,12 @@ impl Store {
         }
         let txn = self.begin_write().await?;
         let res = volunteer_signup::Entity::update_many()
-            .col_expr(volunteer_signup::Column::Status, Expr::value(WITHDRAWN))
+            .col_expr(
+                volunteer_signup::Column::Status,
+                Expr::value(SignupStatus::Withdrawn),
+            )
             .filter(volunteer_signup::Column::Id.eq(row.id))
-            .filter(volunteer_signup::Column::Status.eq(ACTIVE))
+            .filter(volunteer_signup::Column::Status.eq(SignupStatus::Active))
             .exec(&txn)
             .await?;
         if res.rows_affected == 1 {
@@ -266,7 +267,7 @@ impl Store {
                 )
                 .exec(&txn)
                 .await?;
-            let before = serde_json::json!({ "status": ACTIVE, "account": row.account_id, "day": row.on_day });
+            let before = serde_json::json!({ "status": SignupStatus::Active, "account": row.account_id, "day": row.on_day });
             crate::audit::record_change(
                 &txn,
                 actor,
@@ -275,7 +276,7 @@ impl Store {
                 "volunteer_signup",
                 row.id,
                 Some(before),
-                Some(serde_json::json!({ "status": WITHDRAWN })),
+                Some(serde_json::json!({ "status": SignupStatus::Withdrawn })),
             )
             .await?;
         }
@@ -291,7 +292,7 @@ impl Store {
         signup_id: i64,
     ) -> ServiceResult<TurnView> {
         let (row, s) = self.load_signup(signup_id).await?;
-        if row.account_id != actor.account_id || row.status != ACTIVE {
+        if row.account_id != actor.account_id || row.status != SignupStatus::Active {
             return Err(ServiceError::invalid("signup", Invalid::NotYourShift));
         }
         let now_m = china_moment(self.now())?;
@@ -349,13 +350,13 @@ impl Store {
         let to = volunteer_signup::Entity::find_by_id(input.with_signup_id)
             .one(self.read())
             .await?
-            .filter(|t| t.station_id == from.station_id && t.status == ACTIVE)
+            .filter(|t| t.station_id == from.station_id && t.status == SignupStatus::Active)
             .ok_or_else(|| ServiceError::invalid("with_signup_id", Invalid::BadChoice))?;
         let manager = actor.can(Action::ManageGrid, &s.path);
         if from.account_id != actor.account_id && !manager {
             return Err(ServiceError::invalid("signup", Invalid::NotYourShift));
         }
-        if from.status != ACTIVE || to.account_id == from.account_id {
+        if from.status != SignupStatus::Active || to.account_id == from.account_id {
             return Err(ServiceError::invalid("with_signup_id", Invalid::BadChoice));
         }
         let now_m = china_moment(self.now())?;
@@ -374,7 +375,7 @@ impl Store {
             to_signup_id: Set(to.id),
             requested_by: Set(from.account_id),
             counterpart_id: Set(to.account_id),
-            status: Set(status.as_str().into()),
+            status: Set(status),
             decided_by: Set(direct.then_some(actor.account_id)),
             created_at: Set(self.now()),
             decided_at: Set(direct.then(|| self.now())),
@@ -418,7 +419,8 @@ impl Store {
             })?;
         let s = self.load_station(swap.station_id).await?;
         actor.require(Action::ViewPublic, &s.path)?;
-        let step = SwapStep::parse(input.step.trim()).map_err(|e| FieldError::new("step", e))?;
+        let step = SwapStep::parse(&input.step)
+            .map_err(|_| FieldError::new("step", Invalid::BadChoice))?;
         let party = if actor.account_id == swap.counterpart_id {
             SwapParty::Counterpart
         } else if actor.account_id == swap.requested_by {
@@ -428,22 +430,20 @@ impl Store {
         } else {
             SwapParty::Other
         };
-        let status = SwapStatus::parse(&swap.status).map_err(|_| {
-            ServiceError::Internal(anyhow::anyhow!("swap {} has a bad status", swap.id))
-        })?;
+        let status = swap.status;
         let next = swap_step(status, step, party).map_err(|e| FieldError::new("swap", e))?;
         let now_m = china_moment(self.now())?;
         let txn = self.begin_write().await?;
         // Claim the request first: a second decision (another click, another server) finds it settled.
         let res = volunteer_swap::Entity::update_many()
-            .col_expr(volunteer_swap::Column::Status, Expr::value(next.as_str()))
+            .col_expr(volunteer_swap::Column::Status, Expr::value(next))
             .col_expr(
                 volunteer_swap::Column::DecidedBy,
                 Expr::value(actor.account_id),
             )
             .col_expr(volunteer_swap::Column::DecidedAt, Expr::value(self.now()))
             .filter(volunteer_swap::Column::Id.eq(swap.id))
-            .filter(volunteer_swap::Column::Status.eq(SwapStatus::Proposed.as_str()))
+            .filter(volunteer_swap::Column::Status.eq(SwapStatus::Proposed))
             .exec(&txn)
             .await?;
         if res.rows_affected == 0 {
@@ -459,8 +459,8 @@ impl Store {
                 return Err(ServiceError::invalid("swap", Invalid::SwapClosed));
             };
             // Each turn must still be where the request found it.
-            if from.status != ACTIVE
-                || to.status != ACTIVE
+            if from.status != SignupStatus::Active
+                || to.status != SignupStatus::Active
                 || from.account_id != swap.requested_by
                 || to.account_id != swap.counterpart_id
             {
@@ -519,28 +519,17 @@ impl Store {
                 entity: "volunteer_signup",
             });
         };
-        let status = SwapStatus::parse(&r.status).map_err(|_| {
-            ServiceError::Internal(anyhow::anyhow!("swap {} has a bad status", r.id))
-        })?;
+        let status = r.status;
         let open = status == SwapStatus::Proposed;
         Ok(super::SwapView {
             id: r.id,
-            status: r.status.clone(),
-            status_label: swap_label(status, lang).into(),
+            status,
+            status_label: status.label(lang).into(),
             from: turn_view(&from, false, actor, now_m),
             to: turn_view(&to, false, actor, now_m),
             asks_me: open && r.counterpart_id == actor.account_id,
             mine: open && r.requested_by == actor.account_id,
         })
-    }
-}
-
-fn swap_label(s: SwapStatus, lang: Lang) -> &'static str {
-    match s {
-        SwapStatus::Proposed => lang.pick("等待对方同意", "waiting for the other"),
-        SwapStatus::Done => lang.pick("已换班", "swapped"),
-        SwapStatus::Declined => lang.pick("对方未同意", "declined"),
-        SwapStatus::Withdrawn => lang.pick("已撤回", "withdrawn"),
     }
 }
 

@@ -2,7 +2,7 @@
 //! for its length, exactly in minutes (`linli_domain::volunteers::tally`). The civility
 //! rating's sheet shows a unit's figure to the scorer as a hint.
 
-use super::{ACTIVE, month_bounds, month_or_now, next_month, prev_month};
+use super::{month_bounds, month_or_now, next_month, prev_month};
 use crate::accounts::Actor;
 use crate::entity::{unit, volunteer_checkin, volunteer_signup};
 use crate::error::{ServiceError, ServiceResult};
@@ -10,7 +10,7 @@ use crate::{Store, paths};
 use linli_domain::Lang;
 use linli_domain::authz::Action;
 use linli_domain::rating::Month;
-use linli_domain::volunteers::{Turn, format_minutes, tally};
+use linli_domain::volunteers::{SignupStatus, Turn, format_minutes, tally};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -62,7 +62,7 @@ impl Store {
         let mut q = volunteer_signup::Entity::find()
             .filter(volunteer_signup::Column::CompoundId.eq(compound_id))
             .filter(volunteer_signup::Column::OnDay.between(first, last))
-            .filter(volunteer_signup::Column::Status.eq(ACTIVE));
+            .filter(volunteer_signup::Column::Status.eq(SignupStatus::Active));
         if let Some(u) = unit_id {
             q = q.filter(volunteer_signup::Column::UnitId.eq(u));
         }

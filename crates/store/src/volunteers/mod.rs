@@ -28,7 +28,7 @@ use linli_domain::place::Path;
 use linli_domain::rating::Month;
 use linli_domain::registry::Text;
 use linli_domain::volunteers::{
-    Clock, Day, Interval, Moment, ShiftPattern, Weekday, month_rota, started,
+    Clock, Day, Interval, Moment, ShiftPattern, SignupStatus, Weekday, month_rota, started,
 };
 use linli_domain::{FieldError, Invalid, Lang};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -46,10 +46,6 @@ pub(crate) fn may_take_turns(actor: &Actor, path: &Path) -> bool {
             })
         })
 }
-
-/// The status of a volunteer signup still in force (`WITHDRAWN` once given up).
-pub const ACTIVE: &str = "active";
-pub(crate) const WITHDRAWN: &str = "withdrawn";
 
 /// The local moment (China time) of a Unix time; an error only for clocks outside the years
 /// 2000–2999, which `Day` does not hold.
@@ -170,7 +166,7 @@ pub struct DayCell {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SwapView {
     pub id: i64,
-    pub status: String,
+    pub status: linli_domain::volunteers::SwapStatus,
     pub status_label: String,
     pub from: TurnView,
     pub to: TurnView,
@@ -581,7 +577,7 @@ impl Store {
         let signups = volunteer_signup::Entity::find()
             .filter(volunteer_signup::Column::StationId.eq(s.row.id))
             .filter(volunteer_signup::Column::OnDay.between(first.clone(), last.clone()))
-            .filter(volunteer_signup::Column::Status.eq(ACTIVE))
+            .filter(volunteer_signup::Column::Status.eq(SignupStatus::Active))
             .order_by_asc(volunteer_signup::Column::Id)
             .all(self.read())
             .await?;

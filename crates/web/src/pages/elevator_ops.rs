@@ -139,7 +139,7 @@ async fn operation_page(
         ..Default::default()
     };
     let s = SplitForm {
-        split: op.split.clone(),
+        split: op.split.to_string(),
         note: op.split_note.clone(),
     };
     Ok(page_of(&ctx, op, unit_name, f, s).into_response())
@@ -167,7 +167,7 @@ async fn reshow(
         ..Default::default()
     });
     let s = s.unwrap_or_else(|| SplitForm {
-        split: op.split.clone(),
+        split: op.split.to_string(),
         note: op.split_note.clone(),
     });
     let entered = exists
@@ -176,7 +176,7 @@ async fn reshow(
                 .iter()
                 .filter(|m| m.month == f.month.trim())
                 .flat_map(|m| m.costs.iter())
-                .find(|c| c.kind == f.kind.trim())
+                .find(|c| c.kind.as_str() == f.kind.trim())
                 .map(|c| c.amount_yuan.clone())
         })
         .flatten();

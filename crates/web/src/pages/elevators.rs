@@ -219,7 +219,7 @@ impl PlanForm {
             installer: p.installer.clone(),
             total_cost: p.total_cost_yuan.clone(),
             pipelines_cost: p.pipelines_cost_yuan.clone(),
-            subsidy_preset: p.subsidy_preset.clone(),
+            subsidy_preset: p.subsidy_preset.to_string(),
             subsidy_amount: p.subsidy_custom_yuan.clone(),
             notice_days: p.notice_days.to_string(),
             proposal_id: p
@@ -227,7 +227,7 @@ impl PlanForm {
                 .as_ref()
                 .map(|x| x.id.to_string())
                 .unwrap_or_default(),
-            share_mode: p.share_mode.clone(),
+            share_mode: p.share_mode.to_string(),
             coefs: p
                 .coefficients
                 .iter()
@@ -311,7 +311,7 @@ async fn running_costs(
     p: &ProjectView,
     page: u64,
 ) -> Result<Option<OperationView>, crate::error::WebError> {
-    if p.stage != linli_domain::elevator::ElevatorStage::Operation.as_str() {
+    if !p.stage.is_running() {
         return Ok(None);
     }
     Ok(Some(

@@ -238,7 +238,7 @@ async fn account(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<LedgerQuery>
             .map(|e| {
                 vec![
                     e.occurred_on,
-                    t.s(if e.direction == "income" {
+                    t.s(if e.direction == linli_domain::funds::Direction::Income {
                         "fd_income"
                     } else {
                         "fd_expense"

@@ -49,13 +49,7 @@ fn prefs_view(ctx: &Ctx, prefs: NotifyPrefsView, saved: bool, errors: FormErrors
     let (t, c) = chrome(ctx);
     let channels = Channel::ALL
         .iter()
-        .map(|ch| {
-            (
-                ch.as_str(),
-                ch.label(ctx.lang),
-                prefs.channel == ch.as_str(),
-            )
-        })
+        .map(|ch| (ch.as_str(), ch.label(ctx.lang), prefs.channel == *ch))
         .collect();
     Prefs {
         t,
@@ -78,7 +72,8 @@ async fn save_prefs(state: State, ctx: Ctx, CsrfForm(f): CsrfForm<NotifyPrefsInp
         Ok(prefs) => Ok(prefs_view(&ctx, prefs, true, FormErrors::default()).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
             let mut prefs = state.store.notify_prefs(actor).await?;
-            prefs.channel = f.channel.clone();
+            // A channel not on the form keeps the one stored (its error is shown).
+            prefs.channel = Channel::parse(&f.channel).unwrap_or(prefs.channel);
             prefs.email = f.email.clone();
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -250,7 +250,7 @@ struct Page {
     mine: Option<MyBallot>,
     /// Why an owner of a flat on the roll does not vote (a co-owner: who does, and how to change it).
     not_voter: Option<String>,
-    choices: Vec<(&'static str, &'static str)>,
+    choices: Vec<(Choice, &'static str)>,
     today: String,
     f: FollowUp,
     concerns: Vec<(&'static str, &'static str)>,
@@ -339,7 +339,7 @@ async fn proposal_page(
     let (t, c) = chrome(ctx);
     let choices = Choice::ALL
         .iter()
-        .map(|ch| (ch.as_str(), ch.label(ctx.lang)))
+        .map(|ch| (*ch, ch.label(ctx.lang)))
         .collect();
     let today = super::today_plus(ctx, 14);
     let f = s.follow_up(actor, id).await?;
