@@ -404,6 +404,9 @@ impl Store {
 
     /// Closes the pools so that a file database is fully written (WAL checkpointed).
     pub async fn close(self) -> anyhow::Result<()> {
+        if let Some(reader) = &self.sync_reader {
+            reader.close();
+        }
         self.read.close().await?;
         self.write.close().await?;
         for r in self.replicas.iter() {

@@ -24,6 +24,7 @@ use rusqlite::OpenFlags;
 use sea_orm::{ConnectionTrait, DbErr, QueryResult, Statement, Value};
 use std::path::PathBuf;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// The values of one row, by position: implemented by a `rusqlite` row and by SeaORM's query
@@ -93,6 +94,8 @@ const IDLE: usize = 16;
 pub struct SyncReader {
     path: PathBuf,
     idle: Mutex<Vec<rusqlite::Connection>>,
+    /// Set by [`SyncReader::close`] with the store's pools: a closed store answers no read.
+    closed: AtomicBool,
 }
 
 impl std::fmt::Debug for SyncReader {
@@ -117,6 +120,7 @@ impl SyncReader {
         Some(SyncReader {
             path: PathBuf::from(file),
             idle: Mutex::new(Vec::new()),
+            closed: AtomicBool::new(false),
         })
     }
 
@@ -132,8 +136,21 @@ impl SyncReader {
         Ok(c)
     }
 
+    /// Closes every idle connection and refuses later reads, as the store's closed pools do.
+    pub(crate) fn close(&self) {
+        self.closed.store(true, Ordering::SeqCst);
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.clear();
+        }
+    }
+
     /// Runs `stmt` and maps every row, on a lent connection.
     fn query<T>(&self, stmt: &Statement, map: RowMap<T>) -> Result<Vec<T>, DbErr> {
+        if self.closed.load(Ordering::SeqCst) {
+            return Err(DbErr::ConnectionAcquire(
+                sea_orm::ConnAcquireErr::ConnectionClosed,
+            ));
+        }
         let taken = self.idle.lock().ok().and_then(|mut v| v.pop());
         let conn = match taken {
             Some(c) => c,
@@ -142,6 +159,7 @@ impl SyncReader {
         let out = run(&conn, stmt, map);
         if let Ok(mut idle) = self.idle.lock()
             && idle.len() < IDLE
+            && !self.closed.load(Ordering::SeqCst)
         {
             idle.push(conn);
         }
