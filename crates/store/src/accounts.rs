@@ -653,17 +653,10 @@ impl Store {
         })
         .exec_without_returning(&txn)
         .await?;
-        audit::record_change(
-            &txn,
-            actor,
-            c.id,
-            "invite.issue",
-            "household",
-            household_id,
-            None,
-            Some(serde_json::json!({"role": role.as_str(), "person_id": person_id})),
-        )
-        .await?;
+        Change::by(actor, c.id, "invite.issue", "household", household_id)
+            .after(serde_json::json!({"role": role.as_str(), "person_id": person_id}))
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         Ok(IssuedInvite {
             code,

@@ -7,7 +7,7 @@
 
 use crate::Store;
 use crate::accounts::{Actor, hash_secret, random_hex};
-use crate::audit::{self, GLOBAL_CHAIN};
+use crate::audit::{Change, GLOBAL_CHAIN};
 use crate::entity::api_token;
 use crate::error::{ServiceError, ServiceResult};
 use linli_domain::FieldError;
@@ -70,17 +70,10 @@ impl Store {
         let after = serde_json::json!({
             "name": name.as_str(), "account_id": actor.account_id, "expires_at": expires_at,
         });
-        audit::record_change(
-            &txn,
-            actor,
-            GLOBAL_CHAIN,
-            "api_token.create",
-            "api_token",
-            id,
-            None,
-            Some(after),
-        )
-        .await?;
+        Change::by(actor, GLOBAL_CHAIN, "api_token.create", "api_token", id)
+            .after(after)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         Ok(NewToken {
             id,
@@ -128,17 +121,11 @@ impl Store {
             .filter(api_token::Column::RevokedAt.is_null())
             .exec(&txn)
             .await?;
-        audit::record_change(
-            &txn,
-            actor,
-            GLOBAL_CHAIN,
-            "api_token.revoke",
-            "api_token",
-            id,
-            Some(serde_json::json!({"name": row.name})),
-            Some(serde_json::json!({"revoked_at": t})),
-        )
-        .await?;
+        Change::by(actor, GLOBAL_CHAIN, "api_token.revoke", "api_token", id)
+            .before(serde_json::json!({"name": row.name}))
+            .after(serde_json::json!({"revoked_at": t}))
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         Ok(())
     }

@@ -125,21 +125,18 @@ fn stamp(at: i64) -> ServiceResult<String> {
         .map_err(|e| ServiceError::Internal(e.into()))
 }
 
-/// Records a change `actor` made to `entity` #`id` on `chain` (the compound's, or the
-/// region's), inside the caller's transaction: the one way services write the trail.
-#[allow(clippy::too_many_arguments)] // the fields of one audit record, named at each call
-pub(crate) async fn record_change<C: ConnectionTrait>(
-    txn: &C,
-    actor: &crate::accounts::Actor,
-    chain: i64,
-    action: &str,
-    entity: &str,
-    id: i64,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-) -> ServiceResult<()> {
-    record(
-        txn,
+impl<'a> Change<'a> {
+    /// A change `actor` made, at the actor's time, to `entity` #`id`, to be recorded on
+    /// `chain` (the compound's, or [`GLOBAL_CHAIN`]); add what it was and became with
+    /// [`before`](Self::before) and [`after`](Self::after), then [`record`](Self::record) it
+    /// inside the write's transaction. Every service writes its records this way.
+    pub(crate) fn by(
+        actor: &crate::accounts::Actor,
+        chain: i64,
+        action: &'a str,
+        entity: &'a str,
+        id: i64,
+    ) -> Self {
         Change {
             chain,
             at: actor.at,
@@ -147,11 +144,54 @@ pub(crate) async fn record_change<C: ConnectionTrait>(
             action,
             entity,
             entity_id: id,
-            before,
-            after,
-        },
-    )
-    .await
+            before: None,
+            after: None,
+        }
+    }
+
+    /// What the row (or the fields that changed) was before the change.
+    pub(crate) fn before(mut self, v: impl Into<Option<serde_json::Value>>) -> Self {
+        self.before = v.into();
+        self
+    }
+
+    /// What the row (or the fields that changed) became.
+    pub(crate) fn after(mut self, v: impl Into<Option<serde_json::Value>>) -> Self {
+        self.after = v.into();
+        self
+    }
+
+    /// Appends the record to its chain ([`record`]).
+    pub(crate) async fn record<C: ConnectionTrait>(self, db: &C) -> ServiceResult<()> {
+        record(db, self).await
+    }
+
+    /// Appends one record to each of `chains`, for a change that touches several compounds
+    /// (a person's merge); no chain at all records it once on the [`GLOBAL_CHAIN`].
+    pub(crate) async fn record_on<C: ConnectionTrait>(
+        self,
+        db: &C,
+        chains: &[i64],
+    ) -> ServiceResult<()> {
+        if chains.is_empty() {
+            return Change {
+                chain: GLOBAL_CHAIN,
+                ..self
+            }
+            .record(db)
+            .await;
+        }
+        for &chain in chains {
+            let change = Change {
+                chain,
+                before: self.before.clone(),
+                after: self.after.clone(),
+                ..self
+            };
+            record(db, change).await?;
+        }
+        Ok(())
+    }
 }
 
 /// A row or view as the JSON an audit record keeps of it.

@@ -119,16 +119,12 @@ impl Store {
                 .await?
             }
         };
-        record(
-            &txn,
-            self.now(),
-            Some(actor.account_id),
-            "notify.prefs",
-            &acc,
-            before.as_ref(),
-            &row,
-        )
-        .await?;
+        let change = Change::by(actor, GLOBAL_CHAIN, "notify.prefs", "account", acc.id);
+        Change { at: now, ..change }
+            .before(before.as_ref().map(snapshot))
+            .after(snapshot(&row))
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         Ok(view(&acc, Some(&row)))
     }
@@ -170,14 +166,19 @@ impl Store {
                 .one(&txn)
                 .await?
             {
-                record(
+                // An unsubscribe link is followed by no one signed in.
+                audit::record(
                     &txn,
-                    self.now(),
-                    None,
-                    "notify.unsubscribe",
-                    &acc,
-                    Some(&before),
-                    &row,
+                    Change {
+                        chain: GLOBAL_CHAIN,
+                        at: self.now(),
+                        actor: None,
+                        action: "notify.unsubscribe",
+                        entity: "account",
+                        entity_id: acc.id,
+                        before: Some(snapshot(&before)),
+                        after: Some(snapshot(&row)),
+                    },
                 )
                 .await?;
             }
@@ -243,28 +244,7 @@ fn view(acc: &account::Model, pref: Option<&notify_pref::Model>) -> NotifyPrefsV
     }
 }
 
-async fn record<C: ConnectionTrait>(
-    txn: &C,
-    at: i64,
-    actor: Option<i64>,
-    action: &str,
-    acc: &account::Model,
-    before: Option<&notify_pref::Model>,
-    after: &notify_pref::Model,
-) -> ServiceResult<()> {
-    let json = |p: &notify_pref::Model| serde_json::json!({ "channel": p.channel, "email": p.email.is_some(), "lang": p.lang });
-    audit::record(
-        txn,
-        Change {
-            chain: GLOBAL_CHAIN,
-            at,
-            actor,
-            action,
-            entity: "account",
-            entity_id: acc.id,
-            before: before.map(json),
-            after: Some(json(after)),
-        },
-    )
-    .await
+/// What an audit record keeps of a preference: whether an e-mail address is set, not the address.
+fn snapshot(p: &notify_pref::Model) -> serde_json::Value {
+    serde_json::json!({ "channel": p.channel, "email": p.email.is_some(), "lang": p.lang })
 }

@@ -192,28 +192,6 @@ pub(crate) fn internal(msg: String) -> ServiceError {
     ServiceError::Internal(anyhow::anyhow!(msg))
 }
 
-/// Records a change of a project on the compound's chain, inside the caller's transaction.
-pub(crate) async fn record<C: ConnectionTrait>(
-    txn: &C,
-    actor: &Actor,
-    chain: i64,
-    action: &str,
-    id: i64,
-    change: (Option<serde_json::Value>, Option<serde_json::Value>),
-) -> ServiceResult<()> {
-    crate::audit::record_change(
-        txn,
-        actor,
-        chain,
-        action,
-        "elevator_project",
-        id,
-        change.0,
-        change.1,
-    )
-    .await
-}
-
 pub(crate) use crate::audit::to_json;
 
 /// Takes the project row's lock (an update of the row to itself): payments and running costs

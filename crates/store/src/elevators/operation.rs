@@ -10,8 +10,9 @@
 //! in one transaction, with both in the audit record. The households are those of the fixed
 //! share table, the ones who paid for the elevator: a household's duties pass with the flat.
 
-use super::{Loaded, record, require_view, yuan};
+use super::{Loaded, require_view, yuan};
 use crate::accounts::Actor;
+use crate::audit::Change;
 use crate::entity::{
     elevator_operation_cost as cost, elevator_operation_share as oshare,
     elevator_operation_split as osplit, elevator_stage_log,
@@ -515,14 +516,16 @@ impl Store {
         }
         let before = serde_json::json!({ "split": split_of(before.as_ref()).as_str() });
         let after = serde_json::json!({ "split": split.as_str(), "note": note });
-        record(
-            &txn,
+        Change::by(
             actor,
             p.compound.id,
             "elevator.operation_split",
+            "elevator_project",
             id,
-            (Some(before), Some(after)),
         )
+        .before(before)
+        .after(after)
+        .record(&txn)
         .await?;
         txn.commit().await?;
         self.elevator_operation(actor, id, 1, lang).await
@@ -672,15 +675,11 @@ impl Store {
             "elevator.operation_cost"
         };
         let replaced = before.is_some();
-        record(
-            &txn,
-            actor,
-            p.compound.id,
-            action,
-            id,
-            (before, Some(after)),
-        )
-        .await?;
+        Change::by(actor, p.compound.id, action, "elevator_project", id)
+            .before(before)
+            .after(after)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         let row = cost::Entity::find_by_id(cost_id)
             .one(self.read())

@@ -4,9 +4,10 @@
 //! (even once the shares are fixed: the office may move, the due date may be extended).
 
 use super::plan::text;
-use super::{ProjectView, record, require_view, to_json, update_versioned, yuan};
+use super::{ProjectView, require_view, to_json, update_versioned, yuan};
 use crate::Store;
 use crate::accounts::Actor;
+use crate::audit::Change;
 use crate::entity::elevator_project;
 use crate::error::{ServiceError, ServiceResult};
 use linli_domain::authz::Action;
@@ -118,17 +119,16 @@ impl Store {
             .filter(elevator_project::Column::Id.eq(id));
         update_versioned(&txn, &p, input.version, update).await?;
         let after = elevator_project::Entity::find_by_id(id).one(&txn).await?;
-        record(
-            &txn,
+        Change::by(
             actor,
             p.compound.id,
             "elevator.paperwork",
+            "elevator_project",
             id,
-            (
-                Some(to_json(&p.row)?),
-                after.as_ref().map(to_json).transpose()?,
-            ),
         )
+        .before(to_json(&p.row)?)
+        .after(after.as_ref().map(to_json).transpose()?)
+        .record(&txn)
         .await?;
         txn.commit().await?;
         self.elevator_project(actor, id, lang).await

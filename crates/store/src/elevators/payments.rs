@@ -3,9 +3,10 @@
 //! the fixed table with its payments.
 
 use super::shares::{ShareRow, household_path};
-use super::{Ledger, Paperwork, record, require_view, to_json, yuan};
+use super::{Ledger, Paperwork, require_view, to_json, yuan};
 use crate::Store;
 use crate::accounts::Actor;
+use crate::audit::Change;
 use crate::entity::{elevator_payment, elevator_project, elevator_share, household};
 use crate::error::{ServiceError, ServiceResult};
 use linli_domain::authz::Action;
@@ -359,14 +360,15 @@ impl Store {
             .ok_or(ServiceError::NotFound {
                 entity: "elevator_payment",
             })?;
-        record(
-            &txn,
+        Change::by(
             actor,
             p.compound.id,
             "elevator.payment",
+            "elevator_project",
             id,
-            (None, Some(to_json(&row)?)),
         )
+        .after(to_json(&row)?)
+        .record(&txn)
         .await?;
         // The residents' income in the project's fund account, in this transaction.
         crate::funds::mirror_elevator_payment(&txn, actor, p.compound.id, &p.unit_name, &row, None)
@@ -436,14 +438,15 @@ impl Store {
             o.insert("voids".into(), serde_json::json!(payment_id));
             o.insert("reason".into(), serde_json::json!(reason.as_str()));
         }
-        record(
-            &txn,
+        Change::by(
             actor,
             p.compound.id,
             "elevator.payment_void",
+            "elevator_project",
             id,
-            (None, Some(after)),
         )
+        .after(after)
+        .record(&txn)
         .await?;
         crate::funds::mirror_elevator_payment(
             &txn,

@@ -2,8 +2,9 @@
 //! decides it, its documents and its steps from stage to stage; and the board of every
 //! project of a compound or a community by stage.
 
-use super::{ProjectView, china_date, internal, record, to_json, update_versioned};
+use super::{ProjectView, china_date, internal, to_json, update_versioned};
 use crate::accounts::Actor;
+use crate::audit::Change;
 use crate::entity::{
     building, elevator_document, elevator_project, elevator_stage_log, household, proposal, unit,
 };
@@ -267,15 +268,10 @@ impl Store {
             .ok_or(ServiceError::NotFound {
                 entity: "elevator_project",
             })?;
-        record(
-            &txn,
-            actor,
-            c.id,
-            "elevator.create",
-            id,
-            (None, Some(to_json(&row)?)),
-        )
-        .await?;
+        Change::by(actor, c.id, "elevator.create", "elevator_project", id)
+            .after(to_json(&row)?)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         self.elevator_project(actor, id, lang).await
     }
@@ -432,17 +428,16 @@ impl Store {
             .filter(elevator_project::Column::SharesFixedAt.is_null());
         update_versioned(&txn, &p, input.version, update).await?;
         let after = elevator_project::Entity::find_by_id(id).one(&txn).await?;
-        record(
-            &txn,
+        Change::by(
             actor,
             p.compound.id,
             "elevator.plan",
+            "elevator_project",
             id,
-            (
-                Some(to_json(&p.row)?),
-                after.as_ref().map(to_json).transpose()?,
-            ),
         )
+        .before(to_json(&p.row)?)
+        .after(after.as_ref().map(to_json).transpose()?)
+        .record(&txn)
         .await?;
         txn.commit().await?;
         self.elevator_project(actor, id, lang).await
@@ -482,17 +477,16 @@ impl Store {
         update_versioned(&txn, &p, input.version, update).await?;
         log_stage(&txn, actor, id, Some(p.stage), to, &note).await?;
         let after = serde_json::json!({ "stage": to.as_str(), "note": note });
-        record(
-            &txn,
+        Change::by(
             actor,
             p.compound.id,
             "elevator.stage",
+            "elevator_project",
             id,
-            (
-                Some(serde_json::json!({ "stage": p.stage.as_str() })),
-                Some(after),
-            ),
         )
+        .before(serde_json::json!({ "stage": p.stage.as_str() }))
+        .after(after)
+        .record(&txn)
         .await?;
         txn.commit().await?;
         self.elevator_project(actor, id, lang).await
@@ -537,14 +531,15 @@ impl Store {
         .await?
         .last_insert_id;
         let after = serde_json::json!({ "document": doc_id, "kind": kind.as_str(), "title": title, "attachment": file.id, "sha256": file.sha256 });
-        record(
-            &txn,
+        Change::by(
             actor,
             p.compound.id,
             "elevator.document",
+            "elevator_project",
             id,
-            (None, Some(after)),
         )
+        .after(after)
+        .record(&txn)
         .await?;
         txn.commit().await?;
         self.elevator_project(actor, id, lang).await

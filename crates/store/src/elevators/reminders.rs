@@ -3,9 +3,10 @@
 //! WeChat sender can deliver it to owners who live far away. One notification per owner per
 //! household owing, linked to that household's bill; the batch is audited.
 
-use super::{Loaded, record, yuan};
+use super::{Loaded, yuan};
 use crate::Store;
 use crate::accounts::Actor;
+use crate::audit::Change;
 use crate::entity::notification;
 use crate::error::{ServiceError, ServiceResult};
 use crate::proposals::{notify, owner_accounts};
@@ -107,14 +108,15 @@ impl Store {
             notifications,
             on_paper,
         };
-        record(
-            &txn,
+        Change::by(
             actor,
             p.compound.id,
             "elevator.remind",
+            "elevator_project",
             id,
-            (None, Some(super::to_json(&batch)?)),
         )
+        .after(super::to_json(&batch)?)
+        .record(&txn)
         .await?;
         txn.commit().await?;
         Ok(batch)

@@ -3,9 +3,10 @@
 //! with the household's payments is its bill.
 
 use super::{
-    CoefficientRow, Ledger, Loaded, coefficient_rows, record, require_view, update_versioned, yuan,
+    CoefficientRow, Ledger, Loaded, coefficient_rows, require_view, update_versioned, yuan,
 };
 use crate::accounts::Actor;
+use crate::audit::Change;
 use crate::entity::{
     elevator_payment, elevator_project, elevator_share, household, ownership, person,
 };
@@ -274,14 +275,15 @@ impl Store {
             "amount_due": p.amount_due().0,
             "shares": shares.iter().map(|s| (s.household_id, s.amount)).collect::<Vec<_>>(),
         });
-        record(
-            &txn,
+        Change::by(
             actor,
             p.compound.id,
             "elevator.fix_shares",
+            "elevator_project",
             id,
-            (None, Some(after)),
         )
+        .after(after)
+        .record(&txn)
         .await?;
         // The bill is issued: each owner is told their share.
         for s in &shares {
@@ -343,14 +345,15 @@ impl Store {
             .filter(elevator_share::Column::ProjectId.eq(id))
             .exec(&txn)
             .await?;
-        record(
-            &txn,
+        Change::by(
             actor,
             p.compound.id,
             "elevator.release_shares",
+            "elevator_project",
             id,
-            (Some(before), None),
         )
+        .before(before)
+        .record(&txn)
         .await?;
         txn.commit().await?;
         self.elevator_shares(actor, id, lang).await

@@ -19,7 +19,7 @@ pub use disk::FileDir;
 pub use thumb::{PhotoLimits, Photos, THUMB_PX};
 
 use crate::accounts::Actor;
-use crate::audit;
+use crate::audit::Change;
 use crate::entity::{attachment, compound, request_photo};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
@@ -280,17 +280,10 @@ impl Store {
             sha256: sha,
             thumbnail,
         };
-        audit::record_change(
-            txn,
-            actor,
-            compound_id,
-            "file.upload",
-            "attachment",
-            id,
-            None,
-            Some(serde_json::to_value(&info).map_err(anyhow::Error::from)?),
-        )
-        .await?;
+        Change::by(actor, compound_id, "file.upload", "attachment", id)
+            .after(serde_json::to_value(&info).map_err(anyhow::Error::from)?)
+            .record(txn)
+            .await?;
         Ok(info)
     }
 

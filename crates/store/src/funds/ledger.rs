@@ -5,10 +5,11 @@
 
 use super::{
     LoadedAccount, NewAccount, can_read_ledger, first_open_day, lock_account, posted_until,
-    project_account_name, record, summary, yuan,
+    project_account_name, summary, yuan,
 };
 use crate::Store;
 use crate::accounts::Actor;
+use crate::audit::Change;
 use crate::entity::{
     attachment, elevator_payment, fund_account, fund_entry, fund_share, household, proposal,
 };
@@ -654,16 +655,10 @@ async fn insert_entry<C: ConnectionTrait>(
         .ok_or(ServiceError::NotFound {
             entity: "fund_entry",
         })?;
-    record(
-        txn,
-        actor,
-        chain,
-        "fund.entry",
-        "fund_entry",
-        id,
-        crate::audit::to_json(&row)?,
-    )
-    .await?;
+    Change::by(actor, chain, "fund.entry", "fund_entry", id)
+        .after(crate::audit::to_json(&row)?)
+        .record(txn)
+        .await?;
     Ok(row)
 }
 
@@ -771,16 +766,10 @@ pub(crate) async fn mirror_elevator_payment<C: ConnectionTrait>(
                     entity: "fund_account",
                 },
             )?;
-            record(
-                txn,
-                actor,
-                compound_id,
-                "fund.account_open",
-                "fund_account",
-                id,
-                crate::audit::to_json(&row)?,
-            )
-            .await?;
+            Change::by(actor, compound_id, "fund.account_open", "fund_account", id)
+                .after(crate::audit::to_json(&row)?)
+                .record(txn)
+                .await?;
             row
         }
     };

@@ -23,6 +23,7 @@ pub use ledger::*;
 pub use statements::*;
 
 use crate::accounts::Actor;
+use crate::audit::Change;
 use crate::entity::{
     building, compound, elevator_project, fund_account, fund_entry, fund_statement, household,
 };
@@ -126,19 +127,6 @@ pub(crate) struct LoadedAccount {
 
 pub(crate) fn internal(msg: String) -> ServiceError {
     ServiceError::Internal(anyhow::anyhow!(msg))
-}
-
-/// Records a change of an account on the compound's chain, inside the caller's transaction.
-pub(crate) async fn record<C: ConnectionTrait>(
-    txn: &C,
-    actor: &Actor,
-    chain: i64,
-    action: &str,
-    entity: &str,
-    id: i64,
-    after: serde_json::Value,
-) -> ServiceResult<()> {
-    crate::audit::record_change(txn, actor, chain, action, entity, id, None, Some(after)).await
 }
 
 /// Locks an account's row for the rest of the transaction: entries and postings of one
@@ -508,16 +496,10 @@ impl Store {
             .ok_or(ServiceError::NotFound {
                 entity: "fund_account",
             })?;
-        record(
-            &txn,
-            actor,
-            c.id,
-            "fund.account_open",
-            "fund_account",
-            id,
-            crate::audit::to_json(&row)?,
-        )
-        .await?;
+        Change::by(actor, c.id, "fund.account_open", "fund_account", id)
+            .after(crate::audit::to_json(&row)?)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         Ok(summary(&row, 0, None, lang))
     }

@@ -2,8 +2,9 @@
 //! `GROUP BY`, posted as a frozen snapshot that nobody edits, listed for residents, and the
 //! monthly balance history.
 
-use super::{LoadedAccount, can_read_ledger, lock_account, record, yuan};
+use super::{LoadedAccount, can_read_ledger, lock_account, yuan};
 use crate::accounts::Actor;
+use crate::audit::Change;
 use crate::entity::{fund_account, fund_entry, fund_statement};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
@@ -479,15 +480,15 @@ impl Store {
                 serde_json::json!(body.statement.closing.0),
             );
         }
-        record(
-            &txn,
+        Change::by(
             actor,
             a.compound.id,
             "fund.statement_post",
             "fund_statement",
             id,
-            after,
         )
+        .after(after)
+        .record(&txn)
         .await?;
         txn.commit().await?;
         posted_view(&a, &row, self.fund_today(), lang)

@@ -6,6 +6,7 @@
 //! and fills a worker's "my grid" queue; what a person may do still follows from their roles.
 
 use crate::accounts::Actor;
+use crate::audit::Change;
 
 use crate::entity::{account, grid, grid_household, grid_member, household};
 use crate::error::{ServiceError, ServiceResult};
@@ -315,16 +316,10 @@ impl Store {
         .exec(&txn)
         .await?
         .last_insert_id;
-        record(
-            &txn,
-            actor,
-            c.id,
-            "grid.create",
-            id,
-            None,
-            serde_json::json!({"name": name.as_str(), "parent_id": input.parent_id}),
-        )
-        .await?;
+        Change::by(actor, c.id, "grid.create", "grid", id)
+            .after(serde_json::json!({"name": name.as_str(), "parent_id": input.parent_id}))
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         self.grid(actor, id, lang).await
     }
@@ -394,16 +389,10 @@ impl Store {
         if res == 0 {
             return Err(ServiceError::invalid("login", Invalid::Taken));
         }
-        record(
-            &txn,
-            actor,
-            c.id,
-            "grid.member.add",
-            g.id,
-            None,
-            serde_json::json!({"account_id": a.id, "role": input.role}),
-        )
-        .await?;
+        Change::by(actor, c.id, "grid.member.add", "grid", g.id)
+            .after(serde_json::json!({"account_id": a.id, "role": input.role}))
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         self.grid(actor, g.id, lang).await
     }
@@ -428,16 +417,11 @@ impl Store {
             })?;
         let txn = self.begin_write().await?;
         grid_member::Entity::delete_by_id(m.id).exec(&txn).await?;
-        record(
-            &txn,
-            actor,
-            c.id,
-            "grid.member.remove",
-            g.id,
-            Some(serde_json::json!({"account_id": m.account_id, "role": m.role})),
-            serde_json::json!(null),
-        )
-        .await?;
+        Change::by(actor, c.id, "grid.member.remove", "grid", g.id)
+            .before(serde_json::json!({"account_id": m.account_id, "role": m.role}))
+            .after(serde_json::json!(null))
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         self.grid(actor, g.id, lang).await
     }
@@ -507,29 +491,12 @@ impl Store {
             .exec_without_returning(&txn)
             .await?;
         }
-        record(
-            &txn,
-            actor,
-            c.id,
-            "grid.assign",
-            g.id,
-            Some(serde_json::json!({"from": before})),
-            serde_json::json!({"grid_id": g.id, "households": ids}),
-        )
-        .await?;
+        Change::by(actor, c.id, "grid.assign", "grid", g.id)
+            .before(serde_json::json!({"from": before}))
+            .after(serde_json::json!({"grid_id": g.id, "households": ids}))
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         self.grid(actor, g.id, lang).await
     }
-}
-
-async fn record<C: sea_orm::ConnectionTrait>(
-    txn: &C,
-    actor: &Actor,
-    chain: i64,
-    action: &str,
-    id: i64,
-    before: Option<serde_json::Value>,
-    after: serde_json::Value,
-) -> ServiceResult<()> {
-    crate::audit::record_change(txn, actor, chain, action, "grid", id, before, Some(after)).await
 }

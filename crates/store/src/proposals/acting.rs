@@ -2,9 +2,10 @@
 //! may require before a vote can pass), the actions a decision becomes, the residents'
 //! evaluation of the result ("效果共评"), and the notification outbox.
 
-use super::{event, require_view};
+use super::require_view;
 use crate::Store;
 use crate::accounts::Actor;
+use crate::audit::Change;
 use crate::entity::{
     affected_consent, attachment, elector_household, evaluation, notification, objection, proposal,
     proposal_action, role_grant,
@@ -303,15 +304,10 @@ impl Store {
                 .ok_or(ServiceError::NotFound {
                     entity: "objection",
                 })?;
-        event(
-            &txn,
-            actor,
-            p.compound.id,
-            "objection.add",
-            id,
-            serde_json::to_value(&row).map_err(anyhow::Error::from)?,
-        )
-        .await?;
+        Change::by(actor, p.compound.id, "objection.add", "proposal", id)
+            .after(serde_json::to_value(&row).map_err(anyhow::Error::from)?)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         Ok(ObjectionView {
             id: oid,
@@ -482,7 +478,10 @@ impl Store {
         .exec_without_returning(&txn)
         .await?;
         let after = serde_json::json!({ "household_id": household_id, "consented": input.consented, "evidence_id": evidence_id });
-        event(&txn, actor, p.compound.id, "consent.record", id, after).await?;
+        Change::by(actor, p.compound.id, "consent.record", "proposal", id)
+            .after(after)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         Ok(())
     }
@@ -549,15 +548,10 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or(ServiceError::NotFound { entity: "action" })?;
-        event(
-            &txn,
-            actor,
-            p.compound.id,
-            "action.add",
-            id,
-            serde_json::to_value(&row).map_err(anyhow::Error::from)?,
-        )
-        .await?;
+        Change::by(actor, p.compound.id, "action.add", "proposal", id)
+            .after(serde_json::to_value(&row).map_err(anyhow::Error::from)?)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         Ok(ActionView {
             id: row.id,
@@ -588,15 +582,10 @@ impl Store {
         if res.rows_affected != 1 {
             return Err(ServiceError::NotFound { entity: "action" });
         }
-        event(
-            &txn,
-            actor,
-            p.compound.id,
-            "action.done",
-            id,
-            serde_json::json!({ "action_id": action_id, "done": done }),
-        )
-        .await?;
+        Change::by(actor, p.compound.id, "action.done", "proposal", id)
+            .after(serde_json::json!({ "action_id": action_id, "done": done }))
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         Ok(())
     }
@@ -636,15 +625,10 @@ impl Store {
         })
         .exec_without_returning(&txn)
         .await?;
-        event(
-            &txn,
-            actor,
-            p.compound.id,
-            "proposal.evaluate",
-            id,
-            serde_json::json!({ "rating": input.rating }),
-        )
-        .await?;
+        Change::by(actor, p.compound.id, "proposal.evaluate", "proposal", id)
+            .after(serde_json::json!({ "rating": input.rating }))
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         Ok(())
     }

@@ -3,7 +3,7 @@
 
 use super::{Loaded, ProposalView, Scope, require_view};
 use crate::accounts::Actor;
-use crate::audit;
+use crate::audit::{self, Change};
 use crate::entity::{proposal, proposal_comment, proposal_support};
 use crate::error::{ServiceError, ServiceResult};
 use crate::registry::{field, lenient_string};
@@ -284,7 +284,10 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or(ServiceError::NotFound { entity: "proposal" })?;
-        record(&txn, actor, c.id, "proposal.create", id, None, Some(&row)).await?;
+        Change::by(actor, c.id, "proposal.create", "proposal", id)
+            .after(audit::to_json(&row)?)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         self.proposal(actor, id, lang).await
     }
@@ -407,16 +410,11 @@ impl Store {
             });
         }
         let after = proposal::Entity::find_by_id(p.row.id).one(txn).await?;
-        record(
-            txn,
-            actor,
-            p.compound.id,
-            action,
-            p.row.id,
-            Some(&p.row),
-            after.as_ref(),
-        )
-        .await
+        Change::by(actor, p.compound.id, action, "proposal", p.row.id)
+            .before(audit::to_json(&p.row)?)
+            .after(after.as_ref().map(audit::to_json).transpose()?)
+            .record(txn)
+            .await
     }
 
     /// A resident's support for a draft or a proposal under deliberation; once per account.
@@ -452,15 +450,10 @@ impl Store {
                 .filter(proposal::Column::Id.eq(id))
                 .exec(&txn)
                 .await?;
-            super::event(
-                &txn,
-                actor,
-                p.compound.id,
-                "proposal.support",
-                id,
-                serde_json::json!({ "account_id": actor.account_id }),
-            )
-            .await?;
+            Change::by(actor, p.compound.id, "proposal.support", "proposal", id)
+                .after(serde_json::json!({ "account_id": actor.account_id }))
+                .record(&txn)
+                .await?;
         }
         txn.commit().await?;
         self.proposal(actor, id, lang).await
@@ -523,15 +516,10 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or(ServiceError::NotFound { entity: "comment" })?;
-        super::event(
-            &txn,
-            actor,
-            p.compound.id,
-            "proposal.comment",
-            id,
-            serde_json::to_value(&row).map_err(anyhow::Error::from)?,
-        )
-        .await?;
+        Change::by(actor, p.compound.id, "proposal.comment", "proposal", id)
+            .after(serde_json::to_value(&row).map_err(anyhow::Error::from)?)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         Ok(comment_view(row))
     }
@@ -546,28 +534,4 @@ fn comment_view(c: proposal_comment::Model) -> CommentView {
         official: c.official,
         created_at: c.created_at,
     }
-}
-
-/// The audit record of a change to a proposal row.
-pub(crate) async fn record<C: ConnectionTrait>(
-    txn: &C,
-    actor: &Actor,
-    chain: i64,
-    action: &str,
-    id: i64,
-    before: Option<&proposal::Model>,
-    after: Option<&proposal::Model>,
-) -> ServiceResult<()> {
-    let json = |m: Option<&proposal::Model>| m.map(audit::to_json).transpose();
-    audit::record_change(
-        txn,
-        actor,
-        chain,
-        action,
-        "proposal",
-        id,
-        json(before)?,
-        json(after)?,
-    )
-    .await
 }

@@ -12,6 +12,7 @@ use super::voting::{CheckLine, StoredResult, amount};
 use super::{Loaded, ProposalInput, ProposalView, Scope, internal, require_view};
 use crate::Store;
 use crate::accounts::Actor;
+use crate::audit::Change;
 use crate::entity::{
     account, candidate, election, election_ballot, election_ballot_event, proposal, role_grant,
 };
@@ -339,15 +340,10 @@ impl Store {
         })
         .exec_without_returning(&txn)
         .await?;
-        super::event(
-            &txn,
-            actor,
-            c.id,
-            "election.create",
-            p.id,
-            serde_json::json!({"kind": kind.as_str(), "seats": seats}),
-        )
-        .await?;
+        Change::by(actor, c.id, "election.create", "proposal", p.id)
+            .after(serde_json::json!({"kind": kind.as_str(), "seats": seats}))
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         self.election(actor, p.id, lang).await
     }
@@ -587,15 +583,10 @@ impl Store {
                 .ok_or(ServiceError::NotFound {
                     entity: "candidate",
                 })?;
-        super::event(
-            &txn,
-            actor,
-            p.compound.id,
-            "election.nominate",
-            id,
-            serde_json::to_value(&row).map_err(anyhow::Error::from)?,
-        )
-        .await?;
+        Change::by(actor, p.compound.id, "election.nominate", "proposal", id)
+            .after(serde_json::to_value(&row).map_err(anyhow::Error::from)?)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         Ok(CandidateView {
             id: row.id,
@@ -751,15 +742,10 @@ impl Store {
         })
         .exec_without_returning(&txn)
         .await?;
-        super::event(
-            &txn,
-            actor,
-            p.compound.id,
-            "election.ballot",
-            id,
-            serde_json::to_value(&b).map_err(anyhow::Error::from)?,
-        )
-        .await?;
+        Change::by(actor, p.compound.id, "election.ballot", "proposal", id)
+            .after(serde_json::to_value(&b).map_err(anyhow::Error::from)?)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         Ok(ballot_view!(b))
     }
@@ -977,15 +963,10 @@ impl Store {
             .filter(election::Column::Id.eq(e.id))
             .exec(&txn)
             .await?;
-        super::event(
-            &txn,
-            actor,
-            p.compound.id,
-            "election.grant_roles",
-            id,
-            serde_json::to_value(&out).map_err(anyhow::Error::from)?,
-        )
-        .await?;
+        Change::by(actor, p.compound.id, "election.grant_roles", "proposal", id)
+            .after(serde_json::to_value(&out).map_err(anyhow::Error::from)?)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         Ok(out)
     }

@@ -4,6 +4,7 @@
 use super::{Loaded, require_view};
 use crate::Store;
 use crate::accounts::Actor;
+use crate::audit::Change;
 use crate::entity::{attachment, proposal, proposal_file};
 use crate::error::{ServiceError, ServiceResult};
 use crate::files::Purpose;
@@ -81,7 +82,10 @@ impl Store {
         .await?
         .last_insert_id;
         let after = serde_json::json!({ "file_id": fid, "attachment_id": info.id, "title": title.as_str(), "kind": kind.as_str(), "text_version": version });
-        super::event(&txn, actor, p.compound.id, "proposal.attach", id, after).await?;
+        Change::by(actor, p.compound.id, "proposal.attach", "proposal", id)
+            .after(after)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         Ok(ProposalFileView {
             id: fid,

@@ -4,6 +4,7 @@
 use super::require_view;
 use crate::Store;
 use crate::accounts::Actor;
+use crate::audit::Change;
 use crate::entity::{
     account, ballot, building, election_ballot, elector_household, knock_visit, unit,
 };
@@ -289,7 +290,7 @@ impl Store {
                 .exec_without_returning(&txn)
                 .await?;
         }
-        super::event(&txn, actor, p.compound.id, "proposal.assign_knocks", id, serde_json::json!({ "households": input.household_ids, "assignee_id": input.assignee_id })).await?;
+        Change::by(actor, p.compound.id, "proposal.assign_knocks", "proposal", id).after(serde_json::json!({ "households": input.household_ids, "assignee_id": input.assignee_id })).record(&txn).await?;
         txn.commit().await?;
         Ok(known.len())
     }
@@ -334,14 +335,7 @@ impl Store {
         knock_visit::Entity::insert(row)
             .exec_without_returning(&txn)
             .await?;
-        super::event(
-            &txn,
-            actor,
-            p.compound.id,
-            "proposal.visit",
-            id,
-            serde_json::json!({ "household_id": input.household_id, "outcome": outcome.as_str() }),
-        )
+        Change::by(actor, p.compound.id, "proposal.visit", "proposal", id).after(serde_json::json!({ "household_id": input.household_id, "outcome": outcome.as_str() })).record(&txn)
         .await?;
         txn.commit().await?;
         Ok(())

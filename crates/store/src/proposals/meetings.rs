@@ -5,7 +5,7 @@
 //! them.
 
 use crate::accounts::Actor;
-use crate::audit;
+use crate::audit::Change;
 use crate::entity::{meeting, meeting_item, proposal};
 use crate::error::{ServiceError, ServiceResult};
 use crate::registry::field;
@@ -325,16 +325,10 @@ impl Store {
         .await?
         .last_insert_id;
         write_items(&txn, id, &m.agenda).await?;
-        record(
-            &txn,
-            actor,
-            c.id,
-            "meeting.create",
-            id,
-            None,
-            Some(snapshot(&m)),
-        )
-        .await?;
+        Change::by(actor, c.id, "meeting.create", "meeting", id)
+            .after(snapshot(&m))
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         self.meeting(actor, id, lang).await
     }
@@ -391,16 +385,11 @@ impl Store {
             .await?;
         write_items(&txn, id, &m.agenda).await?;
         let before = serde_json::to_value(&old).map_err(anyhow::Error::from)?;
-        record(
-            &txn,
-            actor,
-            c.id,
-            "meeting.update",
-            id,
-            Some(before),
-            Some(snapshot(&m)),
-        )
-        .await?;
+        Change::by(actor, c.id, "meeting.update", "meeting", id)
+            .before(before)
+            .after(snapshot(&m))
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         self.meeting(actor, id, lang).await
     }
@@ -457,18 +446,6 @@ fn snapshot(m: &Parsed) -> serde_json::Value {
         "title": m.title, "held_on": m.held_on, "place": m.place, "attendance": m.attendance,
         "minutes": m.minutes, "agenda": m.agenda,
     })
-}
-
-async fn record<C: ConnectionTrait>(
-    txn: &C,
-    actor: &Actor,
-    chain: i64,
-    action: &str,
-    id: i64,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-) -> ServiceResult<()> {
-    audit::record_change(txn, actor, chain, action, "meeting", id, before, after).await
 }
 
 #[cfg(test)]

@@ -241,19 +241,6 @@ pub(crate) fn require_view(actor: &Actor, p: &Loaded) -> ServiceResult<()> {
     }
 }
 
-/// Records something that happened to a proposal (a ballot, a comment, a visit) on the
-/// compound's audit chain, inside the caller's transaction.
-pub(crate) async fn event<C: sea_orm::ConnectionTrait>(
-    txn: &C,
-    actor: &Actor,
-    chain: i64,
-    action: &str,
-    id: i64,
-    after: serde_json::Value,
-) -> ServiceResult<()> {
-    crate::audit::record_change(txn, actor, chain, action, "proposal", id, None, Some(after)).await
-}
-
 pub(crate) fn internal(msg: String) -> ServiceError {
     ServiceError::Internal(anyhow::anyhow!(msg))
 }

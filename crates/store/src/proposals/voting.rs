@@ -4,6 +4,7 @@
 use super::{Loaded, ProposalView, internal, require_view, runs_the_vote};
 use crate::Store;
 use crate::accounts::Actor;
+use crate::audit::Change;
 use crate::entity::{
     affected_consent, attachment, ballot, ballot_event, building, elector, elector_household,
     household, objection, ownership, person, proposal, unit,
@@ -657,15 +658,10 @@ impl Store {
         })
         .exec_without_returning(&txn)
         .await?;
-        super::event(
-            &txn,
-            actor,
-            p.compound.id,
-            "ballot.cast",
-            id,
-            serde_json::to_value(&b).map_err(anyhow::Error::from)?,
-        )
-        .await?;
+        Change::by(actor, p.compound.id, "ballot.cast", "proposal", id)
+            .after(serde_json::to_value(&b).map_err(anyhow::Error::from)?)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         Ok(BallotReceipt {
             voter_key: b.voter_key,

@@ -3,8 +3,9 @@
 //! longer counts, so the ranking changes at once; the month's stored ranking is replaced and
 //! the audit record holds the ranking before and after.
 
-use super::{record, snapshot, to_json};
+use super::{snapshot, to_json};
 use crate::accounts::Actor;
+use crate::audit::Change;
 use crate::entity::{rating_appeal, rating_mark, rating_month};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
@@ -157,17 +158,10 @@ impl Store {
             .ok_or(ServiceError::NotFound {
                 entity: "rating_appeal",
             })?;
-        record(
-            &txn,
-            actor,
-            m.compound.id,
-            "rating.appeal",
-            "rating_appeal",
-            id,
-            None,
-            Some(to_json(&row)?),
-        )
-        .await?;
+        Change::by(actor, m.compound.id, "rating.appeal", "rating_appeal", id)
+            .after(to_json(&row)?)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         Ok(appeal_view(&row, lang))
     }
@@ -246,16 +240,16 @@ impl Store {
             .ok_or(ServiceError::NotFound {
                 entity: "rating_appeal",
             })?;
-        record(
-            &txn,
+        Change::by(
             actor,
             m.compound.id,
             "rating.appeal.decide",
             "rating_appeal",
             a.id,
-            Some(serde_json::json!({"appeal": to_json(&a)?, "ranking": before_ranking})),
-            Some(serde_json::json!({"appeal": to_json(&row)?, "ranking": after_ranking})),
         )
+        .before(serde_json::json!({"appeal": to_json(&a)?, "ranking": before_ranking}))
+        .after(serde_json::json!({"appeal": to_json(&row)?, "ranking": after_ranking}))
+        .record(&txn)
         .await?;
         txn.commit().await?;
         Ok(appeal_view(&row, lang))

@@ -24,7 +24,7 @@ pub use year::*;
 
 use crate::Store;
 use crate::accounts::Actor;
-use crate::audit::{record_change as record, to_json};
+use crate::audit::to_json;
 use crate::entity::{compound, rating_month, rating_rubric};
 use crate::error::{ServiceError, ServiceResult};
 use crate::registry::unit_names;

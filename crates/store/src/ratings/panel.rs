@@ -1,8 +1,9 @@
 //! The scoring panel: scorers of the four parties, each with the unit they live in (if any),
 //! which they may not score.
 
-use super::{record, to_json};
+use super::to_json;
 use crate::accounts::Actor;
+use crate::audit::Change;
 use crate::entity::{account, household, ownership, rating_panel, residency, unit};
 use crate::error::{ServiceError, ServiceResult};
 use crate::registry::PersonChoice;
@@ -164,17 +165,11 @@ impl Store {
             .ok_or(ServiceError::NotFound {
                 entity: "rating_panel",
             })?;
-        record(
-            &txn,
-            actor,
-            c.id,
-            "rating.panel",
-            "rating_panel",
-            id,
-            before,
-            Some(to_json(&row)?),
-        )
-        .await?;
+        Change::by(actor, c.id, "rating.panel", "rating_panel", id)
+            .before(before)
+            .after(to_json(&row)?)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         Ok(scorer_view(&row, lang))
     }

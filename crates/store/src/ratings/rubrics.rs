@@ -1,8 +1,9 @@
 //! Rubric versions: the first from a preset or typed in; every later one only from a
 //! proposal of the compound that has passed, applying from a stated month.
 
-use super::{decode_rubric, record, to_json};
+use super::{decode_rubric, to_json};
 use crate::accounts::Actor;
+use crate::audit::Change;
 use crate::entity::{proposal, rating_rubric};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
@@ -122,17 +123,10 @@ impl Store {
             .ok_or(ServiceError::NotFound {
                 entity: "rating_rubric",
             })?;
-        record(
-            &txn,
-            actor,
-            c.id,
-            "rating.rubric",
-            "rating_rubric",
-            id,
-            None,
-            Some(to_json(&row)?),
-        )
-        .await?;
+        Change::by(actor, c.id, "rating.rubric", "rating_rubric", id)
+            .after(to_json(&row)?)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         rubric_view(&row)
     }

@@ -1,7 +1,7 @@
 //! Months and sheets: opening a month under the rubric in force, a scorer's sheet for a
 //! unit, the ranking with every unit's points explained, and closing the month.
 
-use super::{LoadedMonth, decode_rubric, internal, record, to_json, unit_names};
+use super::{LoadedMonth, decode_rubric, internal, to_json, unit_names};
 use crate::accounts::Actor;
 use crate::audit::{self, Change};
 use crate::entity::{attachment, rating_mark, rating_month, rating_rubric, rating_sheet};
@@ -508,17 +508,10 @@ impl Store {
             .ok_or(ServiceError::NotFound {
                 entity: "rating_month",
             })?;
-        record(
-            &txn,
-            actor,
-            c.id,
-            "rating.month.open",
-            "rating_month",
-            id,
-            None,
-            Some(to_json(&row)?),
-        )
-        .await?;
+        Change::by(actor, c.id, "rating.month.open", "rating_month", id)
+            .after(to_json(&row)?)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         self.rating_month(actor, id, lang).await
     }
@@ -907,16 +900,16 @@ impl Store {
             ));
         }
         let after = rating_month::Entity::find_by_id(m.row.id).one(&txn).await?;
-        record(
-            &txn,
+        Change::by(
             actor,
             m.compound.id,
             "rating.month.close",
             "rating_month",
             m.row.id,
-            Some(to_json(&m.row)?),
-            after.as_ref().map(to_json).transpose()?,
         )
+        .before(to_json(&m.row)?)
+        .after(after.as_ref().map(to_json).transpose()?)
+        .record(&txn)
         .await?;
         txn.commit().await?;
         self.rating_month(actor, id, lang).await

@@ -2,7 +2,7 @@
 
 use super::{PlaceRef, field, lenient_opt_string, scope};
 use crate::accounts::Actor;
-use crate::audit;
+use crate::audit::{self, Change};
 use crate::entity::{building, compound, household, region, sub_compound};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
@@ -556,17 +556,10 @@ impl Store {
             .await?
             .ok_or(ServiceError::NotFound { entity: "compound" })?;
         let profile = compound_profile(&c);
-        audit::record_change(
-            &txn,
-            actor,
-            id,
-            "compound.create",
-            "compound",
-            id,
-            None,
-            Some(serde_json::to_value(&profile).map_err(anyhow::Error::from)?),
-        )
-        .await?;
+        Change::by(actor, id, "compound.create", "compound", id)
+            .after(serde_json::to_value(&profile).map_err(anyhow::Error::from)?)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         Ok(profile)
     }
@@ -617,17 +610,11 @@ impl Store {
             .await?
             .ok_or(ServiceError::NotFound { entity: "compound" })?;
         let profile = compound_profile(&after);
-        audit::record_change(
-            &txn,
-            actor,
-            id,
-            "compound.update",
-            "compound",
-            id,
-            Some(serde_json::to_value(compound_profile(&before)).map_err(anyhow::Error::from)?),
-            Some(serde_json::to_value(&profile).map_err(anyhow::Error::from)?),
-        )
-        .await?;
+        Change::by(actor, id, "compound.update", "compound", id)
+            .before(serde_json::to_value(compound_profile(&before)).map_err(anyhow::Error::from)?)
+            .after(serde_json::to_value(&profile).map_err(anyhow::Error::from)?)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         Ok(profile)
     }

@@ -4,7 +4,7 @@ use super::compounds::{Permissions, escape_like};
 use super::people::{OwnerView, ResidentView};
 use super::{PlaceRef, field, lenient_opt_string, lenient_string, scope};
 use crate::accounts::Actor;
-use crate::audit::{self, AuditEntry};
+use crate::audit::{AuditEntry, Change};
 use crate::entity::{
     building, compound, household, ownership, person, residency, role_grant, unit,
 };
@@ -578,17 +578,10 @@ impl Store {
                     entity: "household",
                 })?;
         let data = household_data(&h);
-        audit::record_change(
-            &txn,
-            actor,
-            c.id,
-            "household.create",
-            "household",
-            id,
-            None,
-            Some(serde_json::to_value(&data).map_err(anyhow::Error::from)?),
-        )
-        .await?;
+        Change::by(actor, c.id, "household.create", "household", id)
+            .after(serde_json::to_value(&data).map_err(anyhow::Error::from)?)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         Ok(data)
     }
@@ -745,17 +738,11 @@ impl Store {
                 entity: "household",
             })?;
         let data = household_data(&after);
-        audit::record_change(
-            &txn,
-            actor,
-            c.id,
-            action,
-            "household",
-            before.id,
-            Some(serde_json::to_value(household_data(&before)).map_err(anyhow::Error::from)?),
-            Some(serde_json::to_value(&data).map_err(anyhow::Error::from)?),
-        )
-        .await?;
+        Change::by(actor, c.id, action, "household", before.id)
+            .before(serde_json::to_value(household_data(&before)).map_err(anyhow::Error::from)?)
+            .after(serde_json::to_value(&data).map_err(anyhow::Error::from)?)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         Ok(data)
     }

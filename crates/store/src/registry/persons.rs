@@ -12,6 +12,7 @@
 
 use super::PersonPick;
 use crate::accounts::Actor;
+use crate::audit::Change;
 use crate::audit::GLOBAL_CHAIN;
 use crate::entity::{account, compound, household, ownership, person, person_merge, residency};
 use crate::error::{ServiceError, ServiceResult};
@@ -411,7 +412,10 @@ impl Store {
         .await?
         .last_insert_id;
         let after = serde_json::json!({"merge_id": merge_id, "merged_id": other_id, "merged_name": other.name, "moved": moved_json});
-        record_on(&txn, actor, &compounds, "person.merge", kept_id, after).await?;
+        Change::by(actor, GLOBAL_CHAIN, "person.merge", "person", kept_id)
+            .after(after)
+            .record_on(&txn, &compounds)
+            .await?;
         txn.commit().await?;
         self.person(actor, kept_id).await
     }
@@ -484,7 +488,10 @@ impl Store {
             .exec(&txn)
             .await?;
         let after = serde_json::json!({"merge_id": m.id, "split_id": m.merged_id, "moved": serde_json::to_value(&back).map_err(anyhow::Error::from)?});
-        record_on(&txn, actor, &compounds, "person.split", kept_id, after).await?;
+        Change::by(actor, GLOBAL_CHAIN, "person.split", "person", kept_id)
+            .after(after)
+            .record_on(&txn, &compounds)
+            .await?;
         txn.commit().await?;
         self.person(actor, kept_id).await
     }
@@ -528,36 +535,6 @@ async fn move_rows<C: ConnectionTrait>(db: &C, moved: &Moved, to: i64) -> Servic
             .filter(household::Column::Id.is_in(moved.voter.clone()))
             .exec(db)
             .await?;
-    }
-    Ok(())
-}
-
-/// One audit record in the chain of each compound touched (the global chain for none).
-async fn record_on<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    compounds: &[i64],
-    action: &'static str,
-    person_id: i64,
-    after: serde_json::Value,
-) -> ServiceResult<()> {
-    let chains: Vec<i64> = if compounds.is_empty() {
-        vec![GLOBAL_CHAIN]
-    } else {
-        compounds.to_vec()
-    };
-    for chain in chains {
-        crate::audit::record_change(
-            db,
-            actor,
-            chain,
-            action,
-            "person",
-            person_id,
-            None,
-            Some(after.clone()),
-        )
-        .await?;
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 use super::households::HouseholdRow;
 use super::{PlaceRef, field, lenient_opt_string};
 use crate::accounts::Actor;
-use crate::audit;
+use crate::audit::Change;
 use crate::entity::{building, compound, household, sub_compound, unit};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
@@ -235,17 +235,10 @@ impl Store {
         let after = serde_json::json!({
             "name": name.as_str(), "floors": floors, "compound_id": compound_id,
         });
-        audit::record_change(
-            &txn,
-            actor,
-            compound_id,
-            "building.create",
-            "building",
-            id,
-            None,
-            Some(after),
-        )
-        .await?;
+        Change::by(actor, compound_id, "building.create", "building", id)
+            .after(after)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         Ok(BuildingSummaryRef {
             id,
@@ -281,17 +274,10 @@ impl Store {
         .exec(&txn)
         .await?
         .last_insert_id;
-        audit::record_change(
-            &txn,
-            actor,
-            c.id,
-            "unit.create",
-            "unit",
-            id,
-            None,
-            Some(serde_json::json!({"name": name.as_str(), "building_id": building_id})),
-        )
-        .await?;
+        Change::by(actor, c.id, "unit.create", "unit", id)
+            .after(serde_json::json!({"name": name.as_str(), "building_id": building_id}))
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         Ok(BuildingSummaryRef {
             id,

@@ -7,7 +7,7 @@
 
 use super::deadline_of;
 use crate::accounts::Actor;
-use crate::audit;
+use crate::audit::Change;
 use crate::entity::{
     building, grid_household, grid_member, household, request_category, request_event,
     request_photo, service_request,
@@ -382,17 +382,10 @@ impl Store {
             "assignee_id": assignee, "grid_id": grid_id, "channel": channel.as_str(),
             "photos": photo_ids, "due_at": due_at,
         });
-        audit::record_change(
-            &txn,
-            actor,
-            c.id,
-            "request.report",
-            "service_request",
-            id,
-            None,
-            Some(after),
-        )
-        .await?;
+        Change::by(actor, c.id, "request.report", "service_request", id)
+            .after(after)
+            .record(&txn)
+            .await?;
         if let Some(a) = assignee {
             let title = format!("{}：{}", category.name_zh, place.label);
             crate::proposals::notify(
@@ -500,16 +493,15 @@ impl Store {
         })
         .exec_without_returning(&txn)
         .await?;
-        audit::record_change(
-            &txn,
+        Change::by(
             actor,
             r.row.compound_id,
             "request.photo",
             "service_request",
             id,
-            None,
-            Some(serde_json::json!({"attachment_id": file.id})),
         )
+        .after(serde_json::json!({"attachment_id": file.id}))
+        .record(&txn)
         .await?;
         txn.commit().await?;
         self.service_request(actor, id, lang).await

@@ -8,6 +8,7 @@
 use super::{aspects_view, internal, json_string};
 use crate::Store;
 use crate::accounts::Actor;
+use crate::audit::Change;
 use crate::entity::{assessment, compound, star_rating};
 use crate::error::{ServiceError, ServiceResult};
 use linli_domain::authz::Action;
@@ -433,17 +434,11 @@ impl Store {
                 .ok_or(ServiceError::NotFound {
                     entity: "assessment",
                 })?;
-        crate::audit::record_change(
-            &txn,
-            actor,
-            c.id,
-            "standards.assess",
-            "assessment",
-            id,
-            existing.as_ref().map(crate::audit::to_json).transpose()?,
-            Some(crate::audit::to_json(&after)?),
-        )
-        .await?;
+        Change::by(actor, c.id, "standards.assess", "assessment", id)
+            .before(existing.as_ref().map(crate::audit::to_json).transpose()?)
+            .after(crate::audit::to_json(&after)?)
+            .record(&txn)
+            .await?;
         if latest && (c.three_no != d.three_no || c.six_have != d.six_have.mask()) {
             set_compound_status(&txn, actor, &c, d.three_no, d.six_have.mask()).await?;
         }
@@ -555,17 +550,10 @@ impl Store {
             .exec(&txn)
             .await?;
         let after = serde_json::json!({"standard": code, "attachment_id": file.id, "file_name": file.file_name});
-        crate::audit::record_change(
-            &txn,
-            actor,
-            c.id,
-            "standards.evidence",
-            "assessment",
-            row.id,
-            None,
-            Some(after),
-        )
-        .await?;
+        Change::by(actor, c.id, "standards.evidence", "assessment", row.id)
+            .after(after)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         self.assessment(actor, row.id, lang).await
     }
@@ -667,17 +655,11 @@ async fn set_compound_status<C: ConnectionTrait>(
     let before = serde_json::json!({"three_no": c.three_no, "six_have": c.six_have});
     let after =
         serde_json::json!({"three_no": three_no, "six_have": six_have, "from": "assessment"});
-    crate::audit::record_change(
-        txn,
-        actor,
-        c.id,
-        "compound.status",
-        "compound",
-        c.id,
-        Some(before),
-        Some(after),
-    )
-    .await
+    Change::by(actor, c.id, "compound.status", "compound", c.id)
+        .before(before)
+        .after(after)
+        .record(txn)
+        .await
 }
 
 /// The row of an assessment: its marks and what they derive, on the compound's region ids.

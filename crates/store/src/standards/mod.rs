@@ -24,6 +24,7 @@ pub use plans::*;
 pub use stars::*;
 
 use crate::accounts::Actor;
+use crate::audit::Change;
 use crate::audit::GLOBAL_CHAIN;
 use crate::entity::{compound, region, standard_scheme};
 use crate::error::{ServiceError, ServiceResult};
@@ -257,16 +258,16 @@ impl Store {
         };
         let before = existing.map(|r| serde_json::json!({"checklist": r.checklist, "rating": r.rating, "version": r.version}));
         let after = serde_json::json!({"city_id": city.id, "checklist": checklist_json, "rating": rating_json, "version": current + 1});
-        crate::audit::record_change(
-            &txn,
+        Change::by(
             actor,
             GLOBAL_CHAIN,
             "standards.scheme",
             "standard_scheme",
             id,
-            before,
-            Some(after),
         )
+        .before(before)
+        .after(after)
+        .record(&txn)
         .await?;
         txn.commit().await?;
         self.standard_scheme(actor, city.id, lang).await

@@ -7,6 +7,7 @@
 use super::{internal, whole};
 use crate::Store;
 use crate::accounts::Actor;
+use crate::audit::Change;
 use crate::entity::{compound, compound_plan, plan_item};
 use crate::error::{ServiceError, ServiceResult};
 use linli_domain::authz::Action;
@@ -441,17 +442,11 @@ impl Store {
             .ok_or(ServiceError::NotFound {
                 entity: "compound_plan",
             })?;
-        crate::audit::record_change(
-            &txn,
-            actor,
-            c.id,
-            "plan.save",
-            "compound_plan",
-            id,
-            existing.as_ref().map(crate::audit::to_json).transpose()?,
-            Some(crate::audit::to_json(&after)?),
-        )
-        .await?;
+        Change::by(actor, c.id, "plan.save", "compound_plan", id)
+            .before(existing.as_ref().map(crate::audit::to_json).transpose()?)
+            .after(crate::audit::to_json(&after)?)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         self.compound_plan(actor, c.id, lang).await
     }
@@ -506,17 +501,10 @@ impl Store {
                 .ok_or(ServiceError::NotFound {
                     entity: "plan_item",
                 })?;
-        crate::audit::record_change(
-            &txn,
-            actor,
-            c.id,
-            "plan.item.add",
-            "plan_item",
-            id,
-            None,
-            Some(crate::audit::to_json(&row)?),
-        )
-        .await?;
+        Change::by(actor, c.id, "plan.item.add", "plan_item", id)
+            .after(crate::audit::to_json(&row)?)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         self.compound_plan(actor, c.id, lang).await
     }
@@ -558,17 +546,11 @@ impl Store {
             .ok_or(ServiceError::NotFound {
                 entity: "plan_item",
             })?;
-        crate::audit::record_change(
-            &txn,
-            actor,
-            c.id,
-            "plan.item.done",
-            "plan_item",
-            item.id,
-            Some(crate::audit::to_json(&item)?),
-            Some(crate::audit::to_json(&after)?),
-        )
-        .await?;
+        Change::by(actor, c.id, "plan.item.done", "plan_item", item.id)
+            .before(crate::audit::to_json(&item)?)
+            .after(crate::audit::to_json(&after)?)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         self.compound_plan(actor, c.id, lang).await
     }

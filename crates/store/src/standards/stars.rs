@@ -9,6 +9,7 @@ use super::assessments::{centi, current_period};
 use super::json_string;
 use crate::Store;
 use crate::accounts::Actor;
+use crate::audit::Change;
 use crate::entity::{compound, household, star_rating};
 use crate::error::{ServiceError, ServiceResult};
 use linli_domain::authz::Action;
@@ -230,17 +231,11 @@ impl Store {
                 .ok_or(ServiceError::NotFound {
                     entity: "star_rating",
                 })?;
-        crate::audit::record_change(
-            &txn,
-            actor,
-            c.id,
-            "standards.star_rating",
-            "star_rating",
-            id,
-            existing.as_ref().map(crate::audit::to_json).transpose()?,
-            Some(crate::audit::to_json(&after)?),
-        )
-        .await?;
+        Change::by(actor, c.id, "standards.star_rating", "star_rating", id)
+            .before(existing.as_ref().map(crate::audit::to_json).transpose()?)
+            .after(crate::audit::to_json(&after)?)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         self.star_rating(actor, id, lang).await
     }

@@ -4,6 +4,7 @@
 use super::{LoadedStation, TurnView, china_moment, interval, pattern, turn_view};
 use crate::Store;
 use crate::accounts::Actor;
+use crate::audit::Change;
 use crate::entity::{
     account, household, ownership, residency, role_grant, volunteer_checkin, volunteer_shift,
     volunteer_signup, volunteer_swap,
@@ -209,16 +210,15 @@ impl Store {
         .exec_with_returning(&txn)
         .await?;
         let after = serde_json::json!({ "shift": shift.id, "day": day_s, "start": p.start.to_string(), "end": p.end.to_string(), "unit": unit_id });
-        crate::audit::record_change(
-            &txn,
+        Change::by(
             actor,
             s.compound.id,
             "volunteer.signup",
             "volunteer_signup",
             row.id,
-            None,
-            Some(after),
         )
+        .after(after)
+        .record(&txn)
         .await?;
         txn.commit().await?;
         Ok(turn_view(&row, false, actor, now_m))
@@ -268,16 +268,16 @@ impl Store {
                 .exec(&txn)
                 .await?;
             let before = serde_json::json!({ "status": SignupStatus::Active, "account": row.account_id, "day": row.on_day });
-            crate::audit::record_change(
-                &txn,
+            Change::by(
                 actor,
                 s.compound.id,
                 "volunteer.withdraw",
                 "volunteer_signup",
                 row.id,
-                Some(before),
-                Some(serde_json::json!({ "status": SignupStatus::Withdrawn })),
             )
+            .before(before)
+            .after(serde_json::json!({ "status": SignupStatus::Withdrawn }))
+            .record(&txn)
             .await?;
         }
         txn.commit().await?;
@@ -322,16 +322,15 @@ impl Store {
         .await?
         .last_insert_id;
         let after = serde_json::json!({ "signup": row.id, "day": row.on_day, "minutes": minutes, "at": now_m.at.to_string() });
-        crate::audit::record_change(
-            &txn,
+        Change::by(
             actor,
             s.compound.id,
             "volunteer.checkin",
             "volunteer_checkin",
             id,
-            None,
-            Some(after),
         )
+        .after(after)
+        .record(&txn)
         .await?;
         txn.commit().await?;
         Ok(turn_view(&row, true, actor, now_m))
@@ -387,16 +386,15 @@ impl Store {
             exchange(&txn, &from, &to).await?;
         }
         let after = serde_json::json!({ "from": from.id, "to": to.id, "status": status.as_str(), "between": [from.account_id, to.account_id] });
-        crate::audit::record_change(
-            &txn,
+        Change::by(
             actor,
             s.compound.id,
             "volunteer.swap",
             "volunteer_swap",
             swap.id,
-            None,
-            Some(after),
         )
+        .after(after)
+        .record(&txn)
         .await?;
         txn.commit().await?;
         self.swap_view(&swap, actor, now_m, lang).await
@@ -470,16 +468,16 @@ impl Store {
             exchange(&txn, &from, &to).await?;
         }
         let before = serde_json::json!({ "status": swap.status });
-        crate::audit::record_change(
-            &txn,
+        Change::by(
             actor,
             s.compound.id,
             "volunteer.swap_decided",
             "volunteer_swap",
             swap.id,
-            Some(before),
-            Some(serde_json::json!({ "status": next.as_str() })),
         )
+        .before(before)
+        .after(serde_json::json!({ "status": next.as_str() }))
+        .record(&txn)
         .await?;
         txn.commit().await?;
         let row = volunteer_swap::Entity::find_by_id(swap.id)

@@ -17,6 +17,7 @@ pub use duty::*;
 pub use hours::*;
 
 use crate::accounts::Actor;
+use crate::audit::Change;
 use crate::entity::{
     compound, volunteer_checkin, volunteer_shift, volunteer_signup, volunteer_station,
     volunteer_swap,
@@ -415,17 +416,10 @@ impl Store {
         .await?
         .last_insert_id;
         let after = serde_json::json!({ "name": name.as_str(), "place": input.place.trim() });
-        crate::audit::record_change(
-            &txn,
-            actor,
-            c.id,
-            "volunteer.station",
-            "volunteer_station",
-            id,
-            None,
-            Some(after),
-        )
-        .await?;
+        Change::by(actor, c.id, "volunteer.station", "volunteer_station", id)
+            .after(after)
+            .record(&txn)
+            .await?;
         txn.commit().await?;
         let s = self.load_station(id).await?;
         self.station_view(&s, actor, lang).await
@@ -501,16 +495,15 @@ impl Store {
         .exec_with_returning(&txn)
         .await?;
         let after = serde_json::json!({ "station": s.row.id, "weekday": pattern.weekday.number(), "start": pattern.start.to_string(), "end": pattern.end.to_string(), "capacity": pattern.capacity });
-        crate::audit::record_change(
-            &txn,
+        Change::by(
             actor,
             s.compound.id,
             "volunteer.shift",
             "volunteer_shift",
             row.id,
-            None,
-            Some(after),
         )
+        .after(after)
+        .record(&txn)
         .await?;
         txn.commit().await?;
         Ok(shift_view(&row, lang))
@@ -535,16 +528,16 @@ impl Store {
             .filter(volunteer_shift::Column::Id.eq(shift.id))
             .exec(&txn)
             .await?;
-        crate::audit::record_change(
-            &txn,
+        Change::by(
             actor,
             s.compound.id,
             "volunteer.shift_retired",
             "volunteer_shift",
             shift.id,
-            Some(serde_json::json!({"active": true})),
-            Some(serde_json::json!({"active": false})),
         )
+        .before(serde_json::json!({"active": true}))
+        .after(serde_json::json!({"active": false}))
+        .record(&txn)
         .await?;
         txn.commit().await?;
         Ok(s.row.id)
