@@ -651,7 +651,7 @@ async fn link_demo_person(
 fn region_row(id: i64, kind: NodeKind, name: &str, parent: Option<i64>) -> region::ActiveModel {
     region::ActiveModel {
         id: Set(id),
-        kind: Set(kind.as_str().to_string()),
+        kind: Set(kind),
         name: Set(name.to_string()),
         parent_id: Set(parent),
     }

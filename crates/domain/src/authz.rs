@@ -7,19 +7,20 @@
 use crate::place::{NodeKind, Path};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    CityAdmin,
-    SubdistrictOfficer,
-    CommunityWorker,
-    CommitteeMember,
-    BuildingHead,
-    UnitHead,
-    GridWorker,
-    Volunteer,
-    Owner,
-    Resident,
+crate::text_enum! {
+    /// A role held over a place; the text is stored in `role_grant.role` and `invite.role`.
+    pub enum Role {
+        CityAdmin = "city_admin",
+        SubdistrictOfficer = "subdistrict_officer",
+        CommunityWorker = "community_worker",
+        CommitteeMember = "committee_member",
+        BuildingHead = "building_head",
+        UnitHead = "unit_head",
+        GridWorker = "grid_worker",
+        Volunteer = "volunteer",
+        Owner = "owner",
+        Resident = "resident",
+    }
 }
 
 impl Role {
@@ -35,38 +36,6 @@ impl Role {
     /// act on their own.
     pub fn has_request_queues(self) -> bool {
         permits(self, Action::HandleRequest) && !matches!(self, Role::Owner | Role::Resident)
-    }
-
-    pub const ALL: [Role; 10] = [
-        Role::CityAdmin,
-        Role::SubdistrictOfficer,
-        Role::CommunityWorker,
-        Role::CommitteeMember,
-        Role::BuildingHead,
-        Role::UnitHead,
-        Role::GridWorker,
-        Role::Volunteer,
-        Role::Owner,
-        Role::Resident,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::CityAdmin => "city_admin",
-            Role::SubdistrictOfficer => "subdistrict_officer",
-            Role::CommunityWorker => "community_worker",
-            Role::CommitteeMember => "committee_member",
-            Role::BuildingHead => "building_head",
-            Role::UnitHead => "unit_head",
-            Role::GridWorker => "grid_worker",
-            Role::Volunteer => "volunteer",
-            Role::Owner => "owner",
-            Role::Resident => "resident",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
     pub fn label(self, lang: crate::Lang) -> &'static str {

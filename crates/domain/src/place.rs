@@ -4,48 +4,22 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NodeKind {
-    City,
-    District,
-    Subdistrict,
-    Community,
-    Compound,
-    Building,
-    Unit,
-    Household,
+crate::text_enum! {
+    /// A level of the hierarchy, highest first (the order compares levels); the text is
+    /// stored in `region.kind` and `role_grant.node_kind`.
+    pub enum NodeKind {
+        City = "city",
+        District = "district",
+        Subdistrict = "subdistrict",
+        Community = "community",
+        Compound = "compound",
+        Building = "building",
+        Unit = "unit",
+        Household = "household",
+    }
 }
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 8] = [
-        NodeKind::City,
-        NodeKind::District,
-        NodeKind::Subdistrict,
-        NodeKind::Community,
-        NodeKind::Compound,
-        NodeKind::Building,
-        NodeKind::Unit,
-        NodeKind::Household,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NodeKind::City => "city",
-            NodeKind::District => "district",
-            NodeKind::Subdistrict => "subdistrict",
-            NodeKind::Community => "community",
-            NodeKind::Compound => "compound",
-            NodeKind::Building => "building",
-            NodeKind::Unit => "unit",
-            NodeKind::Household => "household",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<NodeKind> {
-        NodeKind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
     /// The kinds of administrative region above a compound, kept in one table.
     pub fn is_region(self) -> bool {
         self < NodeKind::Compound
@@ -148,7 +122,7 @@ impl std::str::FromStr for Path {
             .map(|part| {
                 let (kind, id) = part.split_once(':').ok_or(())?;
                 Ok(Node::new(
-                    NodeKind::parse(kind).ok_or(())?,
+                    NodeKind::parse(kind).map_err(|_| ())?,
                     id.parse().map_err(|_| ())?,
                 ))
             })

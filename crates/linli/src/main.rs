@@ -576,7 +576,9 @@ async fn main() -> anyhow::Result<()> {
             at,
         } => {
             let store = open(url).await?;
-            let role = Role::parse(&role).with_context(|| format!("unknown role {role}"))?;
+            let role = Role::parse(&role)
+                .ok()
+                .with_context(|| format!("unknown role {role}"))?;
             let at: Path = at
                 .parse()
                 .map_err(|_| anyhow::anyhow!("--at must look like city:1/district:2"))?;

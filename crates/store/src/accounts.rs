@@ -416,7 +416,7 @@ impl Store {
             .iter()
             .filter_map(|r| {
                 Some(Grant {
-                    role: Role::parse(r.role.as_deref()?)?,
+                    role: Role::parse(r.role.as_deref()?).ok()?,
                     at: r.path.as_deref()?.parse().ok()?,
                 })
             })
@@ -450,7 +450,7 @@ impl Store {
             .into_iter()
             .filter_map(|g| {
                 Some(Grant {
-                    role: Role::parse(&g.role)?,
+                    role: g.role,
                     at: g.path.parse().ok()?,
                 })
             })
@@ -561,8 +561,8 @@ impl Store {
         let txn = self.begin_write().await?;
         let id = role_grant::Entity::insert(role_grant::ActiveModel {
             account_id: Set(account_id),
-            role: Set(role.as_str().to_string()),
-            node_kind: Set(node.kind.as_str().to_string()),
+            role: Set(role),
+            node_kind: Set(node.kind),
             node_id: Set(node.id),
             path: Set(at.to_string()),
             created_at: Set(self.now()),
@@ -623,6 +623,7 @@ impl Store {
         let at = paths::household_path(&c, &h);
         actor.require(Action::IssueInvite, &at)?;
         let role = Role::parse(role)
+            .ok()
             .filter(|r| matches!(r, Role::Owner | Role::Resident))
             .ok_or_else(|| ServiceError::invalid("kind", Invalid::BadChoice))?;
         let person_name = match person_id {
@@ -643,7 +644,7 @@ impl Store {
         invite::Entity::insert(invite::ActiveModel {
             code: Set(code.clone()),
             household_id: Set(household_id),
-            role: Set(role.as_str().to_string()),
+            role: Set(role),
             issued_by: Set(actor.account_id),
             created_at: Set(t),
             expires_at: Set(t + INVITE_SECONDS),
@@ -739,7 +740,7 @@ impl Store {
 
     async fn redeem(&self, invite: invite::Model, account_id: i64) -> ServiceResult<i64> {
         let wrong = || ServiceError::invalid("code", Invalid::WrongInviteCode);
-        let role = Role::parse(&invite.role).ok_or_else(wrong)?;
+        let role = invite.role;
         let (c, h) = self.household_with_compound(invite.household_id).await?;
         let at = paths::household_path(&c, &h);
         // Mark it used first: of two claims racing for one code, only one updates a row.

@@ -56,10 +56,8 @@ impl Store {
 }
 
 pub fn region_node(r: &region::Model) -> ServiceResult<Node> {
-    let kind = NodeKind::parse(&r.kind)
-        .filter(|k| k.is_region())
-        .ok_or_else(|| {
-            ServiceError::Internal(anyhow::anyhow!("region {} has kind {}", r.id, r.kind))
-        })?;
+    let kind = Some(r.kind).filter(|k| k.is_region()).ok_or_else(|| {
+        ServiceError::Internal(anyhow::anyhow!("region {} has kind {}", r.id, r.kind))
+    })?;
     Ok(Node::new(kind, r.id))
 }

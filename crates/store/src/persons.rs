@@ -60,9 +60,7 @@ async fn household_grants<C: ConnectionTrait>(
         .await?
         .into_iter()
         .filter_map(|g| {
-            Role::parse(&g.role)
-                .filter(|r| matches!(r, Role::Owner | Role::Resident))
-                .map(|r| (g.node_id, r))
+            matches!(g.role, Role::Owner | Role::Resident).then_some((g.node_id, g.role))
         })
         .collect())
 }
@@ -216,8 +214,9 @@ impl Store {
             .await?;
         let mut out = Vec::new();
         for (role, account_id, display_name, person_id, disabled) in grants {
-            let Some(role) =
-                Role::parse(&role).filter(|r| matches!(r, Role::Owner | Role::Resident))
+            let Some(role) = Role::parse(&role)
+                .ok()
+                .filter(|r| matches!(r, Role::Owner | Role::Resident))
             else {
                 continue;
             };

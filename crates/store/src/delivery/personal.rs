@@ -93,7 +93,10 @@ impl Store {
         out.push(Section {
             name: "roles",
             headers: vec!["role", "place"],
-            rows: grants.into_iter().map(|g| vec![g.role, g.path]).collect(),
+            rows: grants
+                .into_iter()
+                .map(|g| vec![g.role.as_str().to_string(), g.path])
+                .collect(),
         });
         let pref = notify_pref::Entity::find()
             .filter(notify_pref::Column::AccountId.eq(acc.id))

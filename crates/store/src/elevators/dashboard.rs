@@ -150,7 +150,7 @@ impl Store {
         // A dashboard, list or export may be a moment old: a replica may answer it.
         self.on_replica(async move {
             let (path, community) = self.region_path(community_id).await?;
-            if community.kind != NodeKind::Community.as_str() {
+            if community.kind != NodeKind::Community {
                 return Err(ServiceError::NotFound { entity: "region" });
             }
             actor.require(Action::ViewRegistry, &path)?;

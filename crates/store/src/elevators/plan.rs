@@ -586,7 +586,7 @@ impl Store {
         lang: Lang,
     ) -> ServiceResult<BoardView> {
         let (path, community) = self.region_path(community_id).await?;
-        if community.kind != NodeKind::Community.as_str() {
+        if community.kind != NodeKind::Community {
             return Err(ServiceError::NotFound { entity: "region" });
         }
         actor.require(Action::ViewRegistry, &path)?;

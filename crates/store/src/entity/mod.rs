@@ -31,7 +31,7 @@ pub mod region {
     pub struct Model {
         #[sea_orm(primary_key)]
         pub id: i64,
-        pub kind: String,
+        pub kind: linli_domain::place::NodeKind,
         pub name: String,
         pub parent_id: Option<i64>,
     }
@@ -291,8 +291,8 @@ pub mod role_grant {
         #[sea_orm(primary_key)]
         pub id: i64,
         pub account_id: i64,
-        pub role: String,
-        pub node_kind: String,
+        pub role: linli_domain::authz::Role,
+        pub node_kind: linli_domain::place::NodeKind,
         pub node_id: i64,
         /// The path from the top of the hierarchy to the place, `city:1/…/household:8`,
         /// kept so that checking a request needs no walk up the tree.
@@ -380,7 +380,7 @@ pub mod invite {
         #[sea_orm(primary_key, auto_increment = false)]
         pub code: String,
         pub household_id: i64,
-        pub role: String,
+        pub role: linli_domain::authz::Role,
         pub issued_by: i64,
         pub created_at: i64,
         pub expires_at: i64,

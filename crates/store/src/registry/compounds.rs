@@ -324,7 +324,7 @@ impl Store {
             .into_iter()
             .map(|c| RegionSummary {
                 id: c.id,
-                kind: c.kind,
+                kind: c.kind.as_str().to_string(),
                 name: c.name,
             })
             .collect();
@@ -340,7 +340,7 @@ impl Store {
             .iter()
             .filter_map(|n| names.get(&n.id))
             .map(|r| PlaceRef {
-                kind: r.kind.clone(),
+                kind: r.kind.as_str().to_string(),
                 id: r.id,
                 name: r.name.clone(),
             })
@@ -356,11 +356,11 @@ impl Store {
             )
             .await?;
         Ok(RegionView {
-            can_create_compound: r.kind == NodeKind::Community.as_str()
+            can_create_compound: r.kind == NodeKind::Community
                 && actor.can(Action::CreateCompound, &path),
             region: RegionSummary {
                 id: r.id,
-                kind: r.kind,
+                kind: r.kind.as_str().to_string(),
                 name: r.name,
             },
             places,
@@ -515,7 +515,7 @@ impl Store {
     ) -> ServiceResult<CompoundProfile> {
         let (path, community) = self.region_path(community_id).await?;
         actor.require(Action::CreateCompound, &path)?;
-        if community.kind != NodeKind::Community.as_str() {
+        if community.kind != NodeKind::Community {
             return Err(ServiceError::invalid(
                 "id",
                 linli_domain::Invalid::BadChoice,

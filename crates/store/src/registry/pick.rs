@@ -138,7 +138,7 @@ impl Store {
             .map(|(id, name)| {
                 let role = roles
                     .get(&id)
-                    .and_then(|r| Role::parse(r))
+                    .and_then(|r| Role::parse(r).ok())
                     .map(|r| r.label(lang))
                     .unwrap_or_default();
                 PersonChoice {

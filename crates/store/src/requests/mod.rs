@@ -424,9 +424,7 @@ impl Store {
         let mut out: Vec<HandlerChoice> = Vec::new();
         let mut ids: Vec<i64> = Vec::new();
         for g in grants {
-            let Some(role) = linli_domain::authz::Role::parse(&g.role) else {
-                continue;
-            };
+            let role = g.role;
             let Ok(at) = g.path.parse::<Path>() else {
                 continue;
             };

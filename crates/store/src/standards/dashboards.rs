@@ -263,7 +263,7 @@ impl Store {
     ) -> ServiceResult<(region::Model, NodeKind, Vec<PlaceCrumb>, i64)> {
         let (path, r) = self.region_path(region_id).await?;
         actor.require(Action::ViewRegistry, &path)?;
-        let kind = NodeKind::parse(&r.kind)
+        let kind = Some(r.kind)
             .filter(|k| k.is_region())
             .ok_or_else(|| super::internal(format!("region {} kind {}", r.id, r.kind)))?;
         let ids: Vec<i64> = path.nodes().iter().map(|n| n.id).collect();
@@ -279,7 +279,7 @@ impl Store {
             .filter_map(|id| names.get(id))
             .map(|x| PlaceCrumb {
                 id: x.id,
-                kind: x.kind.clone(),
+                kind: x.kind.as_str().to_string(),
                 name: x.name.clone(),
             })
             .collect();
@@ -498,7 +498,7 @@ impl Store {
             .collect();
         Ok(DashboardView {
             region_id: r.id,
-            region_kind: r.kind.clone(),
+            region_kind: r.kind.as_str().to_string(),
             region_name: r.name.clone(),
             places,
             city_id,

@@ -154,7 +154,7 @@ impl Store {
         region::Entity::find_by_id(city_id)
             .one(self.read())
             .await?
-            .filter(|r| r.kind == "city")
+            .filter(|r| r.kind == NodeKind::City)
             .ok_or(ServiceError::NotFound { entity: "region" })
     }
 

@@ -9,7 +9,6 @@ use crate::error::ServiceResult;
 use crate::{Backend, Store};
 use linli_domain::Fen;
 use linli_domain::authz::Action;
-use linli_domain::place::NodeKind;
 use linli_domain::registry::SixHave;
 use sea_orm::{ConnectionTrait, Statement};
 
@@ -106,7 +105,7 @@ impl Store {
     /// The open data of a region, for the operator (`linli export open-data`).
     pub async fn open_data(&self, region_id: i64) -> ServiceResult<OpenData> {
         let (_, r) = self.region_path(region_id).await?;
-        let kind = NodeKind::parse(&r.kind).unwrap_or(NodeKind::Community);
+        let kind = r.kind;
         let t = match self.backend() {
             Backend::Postgres => "TRUE",
             Backend::Sqlite => "1",

@@ -565,7 +565,7 @@ impl Store {
     ) -> ServiceResult<RegionPlans> {
         let (path, region) = self.region_path(region_id).await?;
         actor.require(Action::ViewRegistry, &path)?;
-        let kind = NodeKind::parse(&region.kind).unwrap_or(NodeKind::Community);
+        let kind = region.kind;
         let base =
             compound_plan::Entity::find().filter(in_region("compound_plan", kind, region.id));
         let done_cond = Expr::col(compound_plan::Column::ItemsDone)
