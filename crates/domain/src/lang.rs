@@ -1,15 +1,14 @@
 //! The languages a user can read linli in. zh-CN is the default: most users are in China,
 //! many are elderly, and an English page must never be what they see first.
 
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub enum Lang {
-    #[default]
-    #[serde(rename = "zh-CN")]
-    Zh,
-    #[serde(rename = "en")]
-    En,
+crate::text_enum! {
+    /// A language, written as its tag (stored in `notify_pref.lang`, sent in the API).
+    #[derive(Default)]
+    pub enum Lang {
+        #[default]
+        Zh = "zh-CN",
+        En = "en",
+    }
 }
 
 impl Lang {
@@ -42,11 +41,9 @@ impl Lang {
         Lang::Zh
     }
 
+    /// The language's tag, for `lang` attributes and headers: its stored text.
     pub fn tag(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh-CN",
-            Lang::En => "en",
-        }
+        self.as_str()
     }
 
     /// Chooses between the two texts of a message.

@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod decision;
 pub mod elevator;
 pub mod error;
+pub mod files;
 pub mod fraction;
 pub mod funds;
 pub mod lang;

@@ -531,6 +531,25 @@ pub fn place_key(name: &str) -> String {
     key.to_ascii_uppercase()
 }
 
+crate::text_enum! {
+    /// Where an uploaded roster stands, as stored in `roster_import.status`.
+    pub enum ImportStatus {
+        /// Read and previewed, waiting for confirmation.
+        Pending = "pending",
+        /// Being confirmed: left so by an interrupted confirmation, which may be confirmed again.
+        Applying = "applying",
+        /// Written to the registry.
+        Applied = "applied",
+    }
+}
+
+impl ImportStatus {
+    /// Whether the import may still be confirmed.
+    pub fn open(self) -> bool {
+        matches!(self, ImportStatus::Pending | ImportStatus::Applying)
+    }
+}
+
 #[cfg(test)]
 mod tests {
 

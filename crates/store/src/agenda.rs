@@ -836,7 +836,7 @@ impl Store {
             .column(roster_import::Column::FileName)
             .column(roster_import::Column::CreatedAt)
             .filter(roster_import::Column::CompoundId.is_in(compounds.to_vec()))
-            .filter(roster_import::Column::Status.eq("pending"))
+            .filter(roster_import::Column::Status.eq(linli_domain::registry::ImportStatus::Pending))
             .order_by_desc(roster_import::Column::Id)
             .limit(LIST)
             .into_tuple::<(i64, i64, String, i64)>()

@@ -52,6 +52,16 @@ impl WorkCalendar {
     }
 }
 
+crate::text_enum! {
+    /// How a category's deadline is counted, as stored in `request_category.deadline_unit`.
+    pub enum DeadlineUnit {
+        /// Minutes on the clock.
+        Minutes = "minutes",
+        /// Working days after the day of the report.
+        WorkingDays = "working_days",
+    }
+}
+
 /// How long a category allows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "unit", content = "amount", rename_all = "snake_case")]
@@ -74,24 +84,25 @@ impl Deadline {
         }
     }
 
-    /// From the stored pair (`minutes` or `working_days`, amount).
-    pub fn from_parts(unit: &str, amount: i32) -> Result<Deadline, Invalid> {
+    /// From the stored pair (unit, amount).
+    pub fn from_parts(unit: DeadlineUnit, amount: i32) -> Result<Deadline, Invalid> {
         let n = u32::try_from(amount)
             .ok()
             .filter(|n| *n > 0)
             .ok_or(Invalid::NotPositive)?;
-        match unit {
-            "minutes" => Ok(Deadline::Minutes(n)),
-            "working_days" => Ok(Deadline::WorkingDays(n)),
-            "" => Err(Invalid::Required),
-            _ => Err(Invalid::BadChoice),
-        }
+        Ok(match unit {
+            DeadlineUnit::Minutes => Deadline::Minutes(n),
+            DeadlineUnit::WorkingDays => Deadline::WorkingDays(n),
+        })
     }
 
-    pub fn parts(self) -> (&'static str, i32) {
+    pub fn parts(self) -> (DeadlineUnit, i32) {
         match self {
-            Deadline::Minutes(n) => ("minutes", i32::try_from(n).unwrap_or(i32::MAX)),
-            Deadline::WorkingDays(n) => ("working_days", i32::try_from(n).unwrap_or(i32::MAX)),
+            Deadline::Minutes(n) => (DeadlineUnit::Minutes, i32::try_from(n).unwrap_or(i32::MAX)),
+            Deadline::WorkingDays(n) => (
+                DeadlineUnit::WorkingDays,
+                i32::try_from(n).unwrap_or(i32::MAX),
+            ),
         }
     }
 
@@ -238,10 +249,10 @@ mod tests {
             assert_eq!(Deadline::from_parts(u, n), Ok(dl));
         }
         assert_eq!(
-            Deadline::from_parts("minutes", 0),
+            Deadline::from_parts(DeadlineUnit::Minutes, 0),
             Err(Invalid::NotPositive)
         );
-        assert_eq!(Deadline::from_parts("weeks", 2), Err(Invalid::BadChoice));
+        assert_eq!(DeadlineUnit::parse("weeks"), Err(Invalid::BadChoice));
     }
 
     proptest! {

@@ -8,7 +8,7 @@ pub mod metrics;
 pub mod overdue;
 pub mod status;
 
-pub use calendar::{Day, Deadline, WorkCalendar};
+pub use calendar::{Day, Deadline, DeadlineUnit, WorkCalendar};
 pub use metrics::{Tally, median, percent};
 pub use overdue::{is_overdue, overdue_sql};
 pub use status::{Refusal, RequestStatus, RequestStep, Who};

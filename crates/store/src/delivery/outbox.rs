@@ -181,7 +181,7 @@ impl Store {
                 link: n.link,
                 channel,
                 address,
-                lang: Lang::from_tag(&pref.lang),
+                lang: pref.lang,
                 unsubscribe_token: pref.unsubscribe_token.clone(),
                 idempotency_key: n
                     .idempotency_key

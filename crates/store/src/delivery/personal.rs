@@ -107,7 +107,7 @@ impl Store {
             headers: vec!["channel", "email", "lang"],
             rows: pref
                 .into_iter()
-                .map(|p| vec![p.channel.to_string(), opt(p.email), p.lang])
+                .map(|p| vec![p.channel.to_string(), opt(p.email), p.lang.to_string()])
                 .collect(),
         });
         let person = match acc.person_id {

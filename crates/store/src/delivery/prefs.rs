@@ -101,7 +101,7 @@ impl Store {
                 let mut a: notify_pref::ActiveModel = p.clone().into();
                 a.channel = Set(channel);
                 a.email = Set(email.as_ref().map(|e| e.as_str().to_string()));
-                a.lang = Set(lang.tag().into());
+                a.lang = Set(lang);
                 a.updated_at = Set(now);
                 a.update(&txn).await?
             }
@@ -110,7 +110,7 @@ impl Store {
                     account_id: Set(acc.id),
                     channel: Set(channel),
                     email: Set(email.as_ref().map(|e| e.as_str().to_string())),
-                    lang: Set(lang.tag().into()),
+                    lang: Set(lang),
                     unsubscribe_token: Set(random_hex(20)),
                     updated_at: Set(now),
                     ..Default::default()
@@ -212,7 +212,7 @@ pub(crate) async fn ensure_pref<C: ConnectionTrait>(
         account_id: Set(acc.id),
         channel: Set(default_channel(acc.phone.as_deref())),
         email: Set(None),
-        lang: Set(Lang::Zh.tag().into()),
+        lang: Set(Lang::Zh),
         unsubscribe_token: Set(random_hex(20)),
         updated_at: Set(now),
         ..Default::default()
@@ -239,7 +239,7 @@ fn view(acc: &account::Model, pref: Option<&notify_pref::Model>) -> NotifyPrefsV
         email: pref.and_then(|p| p.email.clone()),
         phone: phone.map(|p| p.masked()),
         lang: pref
-            .map(|p| Lang::from_tag(&p.lang).tag().to_string())
+            .map(|p| p.lang.tag().to_string())
             .unwrap_or_else(|| Lang::Zh.tag().into()),
     }
 }

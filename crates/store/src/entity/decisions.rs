@@ -10,7 +10,7 @@ pub mod attachment {
         #[sea_orm(primary_key)]
         pub id: i64,
         pub compound_id: i64,
-        pub purpose: String,
+        pub purpose: linli_domain::files::Purpose,
         pub file_name: String,
         pub content_type: String,
         pub size: i64,

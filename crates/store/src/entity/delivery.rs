@@ -14,7 +14,7 @@ pub mod notify_pref {
         pub channel: linli_domain::notify::Channel,
         pub email: Option<String>,
         /// zh | en: the language messages are written in.
-        pub lang: String,
+        pub lang: linli_domain::Lang,
         #[serde(skip)]
         pub unsubscribe_token: String,
         pub updated_at: i64,

@@ -458,8 +458,9 @@ pub mod roster_import {
         pub compound_id: i64,
         pub account_id: Option<i64>,
         pub file_name: String,
-        /// `pending`, then `applied`.
-        pub status: String,
+        /// `pending`, then `applied` (`applying` while an interrupted confirmation's claims
+        /// were not yet made).
+        pub status: linli_domain::registry::ImportStatus,
         /// JSON array of the parsed rows.
         #[sea_orm(column_type = "Text")]
         pub rows: String,

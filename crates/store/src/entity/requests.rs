@@ -79,7 +79,7 @@ pub mod request_category {
         pub code: String,
         pub name_zh: String,
         pub name_en: String,
-        pub deadline_unit: String,
+        pub deadline_unit: linli_domain::requests::DeadlineUnit,
         pub deadline_amount: i32,
         pub route: linli_domain::requests::Route,
         pub auto_close_days: i32,

@@ -36,23 +36,7 @@ use sha2::{Digest, Sha256};
 /// The largest file accepted: a phone photo or a minute of audio.
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 
-/// What an uploaded file is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
-    /// Proof of how a ballot was cast.
-    Evidence,
-    /// A plan, photo or document attached to a proposal.
-    Attachment,
-}
-
-impl Purpose {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Purpose::Evidence => "evidence",
-            Purpose::Attachment => "attachment",
-        }
-    }
-}
+pub use linli_domain::files::Purpose;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FileInfo {
@@ -258,7 +242,7 @@ impl Store {
         }
         let id = attachment::Entity::insert(attachment::ActiveModel {
             compound_id: Set(compound_id),
-            purpose: Set(u.purpose.as_str().into()),
+            purpose: Set(u.purpose),
             file_name: Set(u.name.as_str().to_string()),
             content_type: Set(u.content_type.into()),
             size: Set(u.size),
@@ -350,7 +334,7 @@ impl Store {
         let at = paths::compound_path(&c);
         let may = actor.can(Action::ViewPersonal, &at)
             || actor.can(Action::RecordBallot, &at)
-            || (f.purpose == Purpose::Attachment.as_str() && actor.can(Action::ViewPublic, &at));
+            || (f.purpose == Purpose::Attachment && actor.can(Action::ViewPublic, &at));
         if !may {
             return Err(ServiceError::Forbidden);
         }

@@ -281,7 +281,7 @@ impl MigrationTrait for Migration {
                     c.code.into(),
                     c.name_zh.into(),
                     c.name_en.into(),
-                    unit.into(),
+                    unit.as_str().into(),
                     amount.into(),
                     c.route.as_str().into(),
                     c.auto_close_days.into(),

@@ -174,7 +174,7 @@ pub(crate) fn internal(msg: String) -> ServiceError {
 
 /// The deadline a category sets for its requests, as stored.
 pub fn deadline_of(c: &request_category::Model) -> ServiceResult<Deadline> {
-    Deadline::from_parts(&c.deadline_unit, c.deadline_amount).map_err(|_| {
+    Deadline::from_parts(c.deadline_unit, c.deadline_amount).map_err(|_| {
         internal(format!(
             "category {} has deadline {} {}",
             c.id, c.deadline_unit, c.deadline_amount

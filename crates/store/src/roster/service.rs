@@ -12,6 +12,7 @@ use crate::entity::{compound, roster_import};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::authz::Action;
+use linli_domain::registry::ImportStatus;
 use linli_sheet::roster::columns::{Column, HeaderMap, letter};
 use linli_sheet::roster::hidden::{self, Hidden};
 use linli_sheet::roster::parse::Parser;
@@ -33,8 +34,7 @@ pub struct ImportPreview {
     pub compound_id: i64,
     pub compound: String,
     pub file_name: String,
-    /// `pending` or `applied`.
-    pub status: String,
+    pub status: ImportStatus,
     pub preview: Preview,
     /// What was written, once applied.
     pub result: Option<Applied>,
@@ -43,7 +43,12 @@ pub struct ImportPreview {
 impl ImportPreview {
     /// True when the import may be confirmed: no errors and not yet applied.
     pub fn can_confirm(&self) -> bool {
-        self.preview.errors.is_empty() && matches!(self.status.as_str(), "pending" | "applying")
+        self.preview.errors.is_empty() && self.status.open()
+    }
+
+    /// True once the rows are written.
+    pub fn applied(&self) -> bool {
+        self.status == ImportStatus::Applied
     }
 }
 
@@ -274,7 +279,7 @@ impl Store {
             compound_id: Set(compound_id),
             account_id: Set(Some(actor.account_id)),
             file_name: Set(name.clone()),
-            status: Set("pending".into()),
+            status: Set(ImportStatus::Pending),
             rows: Set(if p.errors.is_empty() {
                 json(&rows)?
             } else {
@@ -294,7 +299,7 @@ impl Store {
             compound_id,
             compound: c.name,
             file_name: name,
-            status: "pending".into(),
+            status: ImportStatus::Pending,
             preview: p,
             result: None,
         }))
@@ -345,7 +350,7 @@ impl Store {
     ) -> ServiceResult<ImportPreview> {
         let (_, row) = self.import_row(actor, compound_id, id).await?;
         let p: Preview = from_json(&row.preview)?;
-        if !p.errors.is_empty() || !matches!(row.status.as_str(), "pending" | "applying") {
+        if !p.errors.is_empty() || !row.status.open() {
             return Err(ServiceError::ImportClosed {
                 had_errors: !p.errors.is_empty(),
             });
