@@ -70,85 +70,58 @@ impl Role {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    /// The compound's public page: name, profile, counts. Open to anyone with a role in it.
-    ViewPublic,
-    /// Lists of buildings, units and households with names and masked phones.
-    ViewRegistry,
-    /// Full phone numbers and the history of a record.
-    ViewPersonal,
-    CreateCompound,
-    EditCompound,
-    EditStructure,
-    CreateHousehold,
-    EditHousehold,
-    MoveHousehold,
-    ManagePeople,
-    IssueInvite,
-    GrantRole,
-    /// Put a proposal forward, comment on one, support one. Anyone with a role in the scope,
-    /// and (like `ViewPublic`) in the scopes above their own place: a resident proposes for
-    /// their unit, building or compound.
-    Propose,
-    /// Record a ballot for someone else (assisted, remote) and door-knocking visits: the
-    /// building and unit heads, grid workers and volunteers who go from door to door.
-    RecordBallot,
-    /// Run a decision: set its rule, open and close voting, enter paper ballots, answer for
-    /// the committee, hold council meetings.
-    ManageDecision,
-    /// Run the civility rating of a compound's units: adopt its rubric, keep its scoring
-    /// panel, open and close months, decide appeals. (Scoring itself needs a seat on the panel.)
-    ManageRating,
-    /// Run an elevator retrofit project: its stages, documents, cost, subsidy, coefficient
-    /// table and share table.
-    ManageProject,
-    /// Record a household's payment towards a project (cash or transfer, with a receipt):
-    /// the committee, and the building and unit heads who collect in their stairwells.
-    RecordPayment,
-    /// Keep a compound's fund accounts and its special maintenance fund: record income and
-    /// expenses (with receipts), approve spending, post statements (公示).
-    ManageFund,
-    /// Report a service request (a leak, a dark stairwell) for a household or a common place.
-    /// A resident reports for their own household; workers report on someone's behalf.
-    ReportRequest,
-    /// Take, dispatch, hand on and resolve service requests: grid workers, volunteers, heads
-    /// and the committee.
-    HandleRequest,
-    /// Draw grids and micro-grids, assign households to them, run volunteer stations and rotas.
-    ManageGrid,
-    /// Assess a compound against the city's standards, run its star rating and its plan
-    /// (一小区一策). Officials only: a compound does not assess itself.
-    Assess,
-}
-
-impl Action {
-    pub const ALL: [Action; 23] = [
-        Action::ViewPublic,
-        Action::ViewRegistry,
-        Action::ViewPersonal,
-        Action::CreateCompound,
-        Action::EditCompound,
-        Action::EditStructure,
-        Action::CreateHousehold,
-        Action::EditHousehold,
-        Action::MoveHousehold,
-        Action::ManagePeople,
-        Action::IssueInvite,
-        Action::GrantRole,
-        Action::Propose,
-        Action::RecordBallot,
-        Action::ManageDecision,
-        Action::ManageRating,
-        Action::ManageProject,
-        Action::RecordPayment,
-        Action::ManageFund,
-        Action::ReportRequest,
-        Action::HandleRequest,
-        Action::ManageGrid,
-        Action::Assess,
-    ];
+crate::text_enum! {
+    /// Something a role may do; see [`permits`].
+    pub enum Action {
+        /// The compound's public page: name, profile, counts. Open to anyone with a role in it.
+        ViewPublic = "view_public",
+        /// Lists of buildings, units and households with names and masked phones.
+        ViewRegistry = "view_registry",
+        /// Full phone numbers and the history of a record.
+        ViewPersonal = "view_personal",
+        CreateCompound = "create_compound",
+        EditCompound = "edit_compound",
+        EditStructure = "edit_structure",
+        CreateHousehold = "create_household",
+        EditHousehold = "edit_household",
+        MoveHousehold = "move_household",
+        ManagePeople = "manage_people",
+        IssueInvite = "issue_invite",
+        GrantRole = "grant_role",
+        /// Put a proposal forward, comment on one, support one. Anyone with a role in the scope,
+        /// and (like `ViewPublic`) in the scopes above their own place: a resident proposes for
+        /// their unit, building or compound.
+        Propose = "propose",
+        /// Record a ballot for someone else (assisted, remote) and door-knocking visits: the
+        /// building and unit heads, grid workers and volunteers who go from door to door.
+        RecordBallot = "record_ballot",
+        /// Run a decision: set its rule, open and close voting, enter paper ballots, answer for
+        /// the committee, hold council meetings.
+        ManageDecision = "manage_decision",
+        /// Run the civility rating of a compound's units: adopt its rubric, keep its scoring
+        /// panel, open and close months, decide appeals. (Scoring itself needs a seat on the panel.)
+        ManageRating = "manage_rating",
+        /// Run an elevator retrofit project: its stages, documents, cost, subsidy, coefficient
+        /// table and share table.
+        ManageProject = "manage_project",
+        /// Record a household's payment towards a project (cash or transfer, with a receipt):
+        /// the committee, and the building and unit heads who collect in their stairwells.
+        RecordPayment = "record_payment",
+        /// Keep a compound's fund accounts and its special maintenance fund: record income and
+        /// expenses (with receipts), approve spending, post statements (公示).
+        ManageFund = "manage_fund",
+        /// Report a service request (a leak, a dark stairwell) for a household or a common place.
+        /// A resident reports for their own household; workers report on someone's behalf.
+        ReportRequest = "report_request",
+        /// Take, dispatch, hand on and resolve service requests: grid workers, volunteers, heads
+        /// and the committee.
+        HandleRequest = "handle_request",
+        /// Draw grids and micro-grids, assign households to them, run volunteer stations and rotas.
+        ManageGrid = "manage_grid",
+        /// Assess a compound against the city's standards, run its star rating and its plan
+        /// (一小区一策). Officials only: a compound does not assess itself.
+        Assess = "assess",
+    }
 }
 
 /// What a role may do within the places it covers.

@@ -244,30 +244,20 @@ impl From<Month> for String {
     }
 }
 
-/// A day of the week, Monday first as on Chinese calendars.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Weekday {
-    Mon,
-    Tue,
-    Wed,
-    Thu,
-    Fri,
-    Sat,
-    Sun,
+crate::text_enum! {
+    /// A day of the week, Monday first as on Chinese calendars.
+    pub enum Weekday {
+        Mon = "mon",
+        Tue = "tue",
+        Wed = "wed",
+        Thu = "thu",
+        Fri = "fri",
+        Sat = "sat",
+        Sun = "sun",
+    }
 }
 
 impl Weekday {
-    pub const ALL: [Weekday; 7] = [
-        Weekday::Mon,
-        Weekday::Tue,
-        Weekday::Wed,
-        Weekday::Thu,
-        Weekday::Fri,
-        Weekday::Sat,
-        Weekday::Sun,
-    ];
-
     /// 1 for Monday … 7 for Sunday.
     pub fn number(self) -> u8 {
         self as u8 + 1

@@ -17,6 +17,22 @@ use crate::error::Invalid;
 use crate::lang::Lang;
 
 crate::text_enum! {
+    /// Which queue a worker looks at.
+    pub enum Queue {
+        /// Assigned to me and still open.
+        Mine = "mine",
+        /// Open in the grids I serve.
+        Grid = "grid",
+        /// Open and past the deadline, where I handle requests.
+        Overdue = "overdue",
+        /// Escalated to the community, where I handle requests.
+        Escalated = "escalated",
+        /// Everything open where I handle requests.
+        Open = "open",
+    }
+}
+
+crate::text_enum! {
     /// Where a request of a category goes when it is reported.
     pub enum Route {
         /// The grid worker of the household's (or place's) grid.

@@ -37,48 +37,7 @@ pub struct RequestSummary {
     pub rating: Option<i32>,
 }
 
-/// Which queue a worker looks at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Queue {
-    /// Assigned to me and still open.
-    Mine,
-    /// Open in the grids I serve.
-    Grid,
-    /// Open and past the deadline, where I handle requests.
-    Overdue,
-    /// Escalated to the community, where I handle requests.
-    Escalated,
-    /// Everything open where I handle requests.
-    Open,
-}
-
-impl Queue {
-    pub const ALL: [Queue; 5] = [
-        Queue::Mine,
-        Queue::Grid,
-        Queue::Overdue,
-        Queue::Escalated,
-        Queue::Open,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Queue::Mine => "mine",
-            Queue::Grid => "grid",
-            Queue::Overdue => "overdue",
-            Queue::Escalated => "escalated",
-            Queue::Open => "open",
-        }
-    }
-
-    pub fn parse(s: &str) -> Queue {
-        Queue::ALL
-            .into_iter()
-            .find(|q| q.as_str() == s.trim())
-            .unwrap_or(Queue::Mine)
-    }
-}
+pub use linli_domain::requests::Queue;
 
 fn open_statuses() -> [&'static str; 5] {
     RequestStatus::OPEN.map(|s| s.as_str())

@@ -169,7 +169,7 @@ async fn mine(state: State, ctx: Ctx, Q(p): Q<ListParams>) -> ApiResult<PageOf<R
 /// A worker's queue: `queue` = mine | grid | overdue | escalated | open.
 #[utoipa::path(get, path = "/requests/queue", tag = "requests", params(ListParams), responses((status = 200, body = PageOf<RequestSummary>)))]
 async fn queue(state: State, ctx: Ctx, Q(p): Q<ListParams>) -> ApiResult<PageOf<RequestSummary>> {
-    let q = Queue::parse(p.queue.as_deref().unwrap_or(""));
+    let q = Queue::parse(p.queue.as_deref().unwrap_or("")).unwrap_or(Queue::Mine);
     Ok(Json(page_of(
         state
             .store

@@ -126,7 +126,7 @@ fn queue_tabs(t: &T, current: Option<Queue>) -> Vec<(&'static str, &'static str,
 }
 
 async fn queue(state: State, ctx: Ctx, Q(q): Q<ListQuery>) -> PageResult {
-    let which = Queue::parse(&q.queue);
+    let which = Queue::parse(&q.queue).unwrap_or(Queue::Mine);
     let list = state
         .store
         .request_queue(
