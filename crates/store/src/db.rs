@@ -117,17 +117,23 @@ impl Store {
                 .min_connections(1)
                 .sqlx_logging(false)
                 .map_sqlx_sqlite_opts(tune);
-            let write = Database::connect(w)
-                .await
-                .with_context(|| format!("opening {}", redact(url)))?;
+            let write = traced(
+                Database::connect(w)
+                    .await
+                    .with_context(|| format!("opening {}", redact(url)))?,
+                "write",
+            );
             let mut r = ConnectOptions::new(url);
             r.max_connections(8)
                 .min_connections(1)
                 .sqlx_logging(false)
                 .map_sqlx_sqlite_opts(tune);
-            let read = Database::connect(r)
-                .await
-                .with_context(|| format!("opening {}", redact(url)))?;
+            let read = traced(
+                Database::connect(r)
+                    .await
+                    .with_context(|| format!("opening {}", redact(url)))?,
+                "read",
+            );
             Ok(Store {
                 read,
                 write,
@@ -141,9 +147,12 @@ impl Store {
                 sync_reader: crate::sync_read::SyncReader::for_url(url).map(Arc::new),
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            let db = Database::connect(postgres_options(url))
-                .await
-                .with_context(|| format!("connecting to {}", redact(url)))?;
+            let db = traced(
+                Database::connect(postgres_options(url))
+                    .await
+                    .with_context(|| format!("connecting to {}", redact(url)))?,
+                "primary",
+            );
             Ok(Store {
                 read: db.clone(),
                 write: db,
@@ -299,11 +308,12 @@ impl Store {
                 "the read database {} is not a PostgreSQL URL",
                 redact(url)
             );
-            replicas.push(
+            replicas.push(traced(
                 Database::connect(postgres_options(url))
                     .await
                     .with_context(|| format!("connecting to the read database {}", redact(url)))?,
-            );
+                "replica",
+            ));
         }
         self.replicas = Arc::new(replicas);
         Ok(self)
@@ -414,6 +424,25 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Logs every statement a pool runs, with its time, at debug level under the target
+/// `linli_store::sql` (`RUST_LOG=linli_store::sql=debug`): the way to see which reads of a page
+/// still go through sqlx rather than the synchronous reader, and what each costs. The
+/// callback is only installed when that level is on, so it costs nothing otherwise.
+fn traced(mut db: DatabaseConnection, pool: &'static str) -> DatabaseConnection {
+    if tracing::enabled!(target: "linli_store::sql", tracing::Level::DEBUG) {
+        db.set_metric_callback(move |info| {
+            tracing::debug!(
+                target: "linli_store::sql",
+                pool,
+                micros = info.elapsed.as_micros() as u64,
+                failed = info.failed,
+                sql = %info.statement.sql,
+            );
+        });
+    }
+    db
 }
 
 #[cfg(test)]
