@@ -489,10 +489,8 @@ impl T {
         self.lang.tag()
     }
 
-    pub fn mode(&self, code: &str) -> &'static str {
-        ManagementMode::parse(code)
-            .map(|m| m.label(self.lang))
-            .unwrap_or("?")
+    pub fn mode(&self, mode: &ManagementMode) -> &'static str {
+        mode.label(self.lang)
     }
 
     pub fn six(&self, code: &str) -> &'static str {
@@ -507,16 +505,12 @@ impl T {
         role.label(self.lang)
     }
 
-    pub fn kind(&self, code: &str) -> &'static str {
-        ResidentKind::parse(code)
-            .map(|k| k.label(self.lang))
-            .unwrap_or("?")
+    pub fn kind(&self, kind: &ResidentKind) -> &'static str {
+        kind.label(self.lang)
     }
 
-    pub fn source(&self, code: &str) -> &'static str {
-        AreaSource::parse(code)
-            .map(|s| s.label(self.lang))
-            .unwrap_or("?")
+    pub fn source(&self, source: &AreaSource) -> &'static str {
+        source.label(self.lang)
     }
 
     pub fn place(&self, kind: &str) -> &'static str {
@@ -680,9 +674,16 @@ impl T {
                 .as_i64()
                 .map(|b| format!("{}.{:02}%", b / 100, b % 100))
                 .unwrap_or_default(),
-            ("area_source", serde_json::Value::String(s)) => self.source(s).to_string(),
-            ("kind", serde_json::Value::String(s)) => self.kind(s).to_string(),
-            ("management_mode", serde_json::Value::String(s)) => self.mode(s).to_string(),
+            // A record keeps the stored texts; one this version does not know shows as "?".
+            ("area_source", serde_json::Value::String(s)) => AreaSource::parse(s)
+                .map_or("?", |v| self.source(&v))
+                .to_string(),
+            ("kind", serde_json::Value::String(s)) => ResidentKind::parse(s)
+                .map_or("?", |v| self.kind(&v))
+                .to_string(),
+            ("management_mode", serde_json::Value::String(s)) => ManagementMode::parse(s)
+                .map_or("?", |v| self.mode(&v))
+                .to_string(),
             ("three_no", serde_json::Value::Bool(b)) => {
                 self.s(if *b { "yes" } else { "no" }).to_string()
             }

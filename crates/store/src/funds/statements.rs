@@ -141,7 +141,7 @@ pub(crate) async fn balance_history<C: ConnectionTrait>(
     db: &C,
     account_id: i64,
 ) -> ServiceResult<Vec<BalancePoint>> {
-    let rows: Vec<(String, String, i64)> = fund_entry::Entity::find()
+    let rows: Vec<(String, linli_domain::funds::Direction, i64)> = fund_entry::Entity::find()
         .select_only()
         .column_as(Expr::cust("substr(occurred_on, 1, 7)"), "month")
         .column(fund_entry::Column::Direction)
@@ -162,7 +162,7 @@ pub(crate) async fn balance_history<C: ConnectionTrait>(
             points.push((month, 0, 0));
         }
         if let Some(p) = points.last_mut() {
-            if direction == "income" {
+            if direction == linli_domain::funds::Direction::Income {
                 p.1 += total
             } else {
                 p.2 -= total

@@ -23,7 +23,7 @@ pub struct CompoundSummary {
     pub id: i64,
     pub name: String,
     pub address: Option<String>,
-    pub management_mode: String,
+    pub management_mode: ManagementMode,
     pub three_no: bool,
     pub six_have_count: u32,
     pub households: i64,
@@ -35,7 +35,7 @@ pub struct CompoundProfile {
     pub name: String,
     pub address: Option<String>,
     pub year_built: Option<i32>,
-    pub management_mode: String,
+    pub management_mode: ManagementMode,
     pub three_no: bool,
     /// The six-have items present, by code.
     pub six_have: Vec<String>,
@@ -202,7 +202,7 @@ pub fn compound_profile(c: &compound::Model) -> CompoundProfile {
         name: c.name.clone(),
         address: c.address.clone(),
         year_built: c.year_built,
-        management_mode: c.management_mode.to_string(),
+        management_mode: c.management_mode,
         three_no: c.three_no,
         six_have: SixHaveItem::ALL
             .into_iter()
@@ -277,7 +277,7 @@ impl Store {
                     six_have_count: SixHave::from_mask(c.six_have).count(),
                     name: c.name,
                     address: c.address,
-                    management_mode: c.management_mode.to_string(),
+                    management_mode: c.management_mode,
                     three_no: c.three_no,
                 })
                 .collect(),
@@ -632,8 +632,8 @@ impl Store {
     }
 
     /// Counts per management mode of the compounds the actor sees: the city's headline.
-    pub async fn mode_counts(&self, actor: &Actor) -> ServiceResult<Vec<(String, i64)>> {
-        let rows: Vec<(String, i64)> = compound::Entity::find()
+    pub async fn mode_counts(&self, actor: &Actor) -> ServiceResult<Vec<(ManagementMode, i64)>> {
+        let rows: Vec<(ManagementMode, i64)> = compound::Entity::find()
             .select_only()
             .column(compound::Column::ManagementMode)
             .expr(Expr::cust("COUNT(*)"))

@@ -50,7 +50,7 @@ pub struct HouseholdData {
     pub area: String,
     /// Exclusive area in hundredths of m².
     pub area_centi: i64,
-    pub area_source: String,
+    pub area_source: AreaSource,
     pub designated_voter_id: Option<i64>,
     /// 开发建设单位未售出: still the developer's (all such flats count as one owner).
     pub developer_unsold: bool,
@@ -179,7 +179,7 @@ pub fn household_data(h: &household::Model) -> HouseholdData {
             .map(|a| a.to_string())
             .unwrap_or_default(),
         area_centi: h.area_centi,
-        area_source: h.area_source.to_string(),
+        area_source: h.area_source,
         designated_voter_id: h.designated_voter_id,
         developer_unsold: h.developer_unsold,
         version: h.version,

@@ -35,7 +35,7 @@ pub struct ResidentView {
     pub person_id: i64,
     pub name: String,
     pub phone: Option<String>,
-    pub kind: String,
+    pub kind: ResidentKind,
     pub moved_in: String,
     pub moved_out: Option<String>,
 }
@@ -137,7 +137,8 @@ struct PersonRow {
     name: String,
     phone: Option<String>,
     share_bp: i64,
-    kind: String,
+    /// A resident's kind; none for an owner.
+    kind: Option<ResidentKind>,
     moved_in: String,
     moved_out: Option<String>,
 }
@@ -173,7 +174,10 @@ impl Store {
                         name: r.opt_text(3)?.unwrap_or_default(),
                         phone: r.opt_text(4)?,
                         share_bp: r.opt_int(5)?.unwrap_or(0),
-                        kind: r.opt_text(6)?.unwrap_or_default(),
+                        kind: r
+                            .opt_text(6)?
+                            .map(|k| super::stored(k, ResidentKind::parse))
+                            .transpose()?,
                         moved_in: r.opt_text(7)?.unwrap_or_default(),
                         moved_out: r.opt_text(8)?,
                     })
@@ -202,14 +206,16 @@ impl Store {
                 .collect(),
             residents
                 .into_iter()
-                .map(|r| ResidentView {
-                    residency_id: r.id,
-                    person_id: r.person_id,
-                    phone: shown_phone(r.phone.as_deref(), personal),
-                    name: r.name,
-                    kind: r.kind,
-                    moved_in: r.moved_in,
-                    moved_out: r.moved_out,
+                .filter_map(|r| {
+                    Some(ResidentView {
+                        residency_id: r.id,
+                        person_id: r.person_id,
+                        phone: shown_phone(r.phone.as_deref(), personal),
+                        kind: r.kind?,
+                        name: r.name,
+                        moved_in: r.moved_in,
+                        moved_out: r.moved_out,
+                    })
                 })
                 .collect(),
         ))
@@ -446,7 +452,7 @@ impl Store {
             person_id,
             name: name.into_string(),
             phone: phone.map(|p| p.as_str().to_string()),
-            kind: kind.as_str().to_string(),
+            kind,
             moved_in: format_date(date),
             moved_out: None,
         })

@@ -19,6 +19,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::Invalid;
 use linli_domain::authz::Action;
+use linli_domain::registry::ResidentKind;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -32,8 +33,8 @@ pub struct PersonFlat {
     pub household_id: i64,
     /// "纹江花园 1栋 1单元 501".
     pub label: String,
-    /// `owner` or the resident kind (`owner`, `family`, `tenant`).
-    pub role: String,
+    /// `Owner` for an owned flat, else the resident kind.
+    pub role: ResidentKind,
     pub designated_voter: bool,
     pub developer_unsold: bool,
 }
@@ -211,10 +212,10 @@ impl Store {
             .await?;
         let labels = self.flat_labels(&households).await?;
         let by_id: HashMap<i64, &household::Model> = households.iter().map(|h| (h.id, h)).collect();
-        let flat = |household_id: i64, role: &str| PersonFlat {
+        let flat = |household_id: i64, role: ResidentKind| PersonFlat {
             household_id,
             label: labels.get(&household_id).cloned().unwrap_or_default(),
-            role: role.to_string(),
+            role,
             designated_voter: by_id
                 .get(&household_id)
                 .is_some_and(|h| h.designated_voter_id == Some(id)),
@@ -222,13 +223,13 @@ impl Store {
         };
         let mut flats: Vec<PersonFlat> = owned
             .iter()
-            .map(|o| flat(o.household_id, "owner"))
+            .map(|o| flat(o.household_id, ResidentKind::Owner))
             .collect();
         flats.extend(
             lived
                 .iter()
                 .filter(|r| r.moved_out.is_none())
-                .map(|r| flat(r.household_id, r.kind.as_str())),
+                .map(|r| flat(r.household_id, r.kind)),
         );
         let merges_rows = person_merge::Entity::find()
             .filter(

@@ -104,7 +104,7 @@ pub(crate) fn compound_at(r: &dyn Cells, at: usize) -> Result<compound::Model, D
 
 /// A closed set's stored text as its enum: a text the enum does not know fails the read, as it
 /// does through the entity.
-fn stored<T>(
+pub(crate) fn stored<T>(
     text: String,
     parse: fn(&str) -> Result<T, linli_domain::error::Invalid>,
 ) -> Result<T, DbErr> {

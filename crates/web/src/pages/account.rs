@@ -44,7 +44,7 @@ struct Home {
     name: String,
     roles: Vec<Role>,
     places: Vec<PlaceRef>,
-    modes: Vec<(String, i64)>,
+    modes: Vec<(linli_domain::registry::ManagementMode, i64)>,
     /// What needs the reader now, list by list (empty lists left out).
     agenda: Vec<super::agenda::Section>,
     /// Works on the registry rather than only living in it: sees tools such as API tokens.

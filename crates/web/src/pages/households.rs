@@ -293,7 +293,7 @@ async fn edit_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
         floor: h.floor.to_string(),
         room: h.room.clone(),
         area: h.area.clone(),
-        area_source: h.area_source.clone(),
+        area_source: h.area_source.to_string(),
         version: Some(h.version),
     };
     let t = T::new(ctx.lang, ctx.large_text);

@@ -352,7 +352,7 @@ async fn edit_compound_page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageRe
         name: p.name.clone(),
         address: p.address.unwrap_or_default(),
         year_built: p.year_built.map(|y| y.to_string()).unwrap_or_default(),
-        management_mode: p.management_mode,
+        management_mode: p.management_mode.to_string(),
         three_no: p.three_no.then(|| "true".to_string()),
         six_have: p.six_have,
         version: Some(p.version),
