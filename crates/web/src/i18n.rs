@@ -475,6 +475,11 @@ impl T {
             .unwrap_or("?")
     }
 
+    /// How a bill's share follows from the amount due.
+    pub fn share_explained(&self, b: &linli_store::elevators::BillView) -> String {
+        crate::i18n_elevators::share_explained(b, self.lang)
+    }
+
     /// An amount in fen as yuan, "1234.50".
     pub fn yuan(&self, fen: impl std::borrow::Borrow<i64>) -> String {
         linli_domain::Fen(*fen.borrow()).to_string()
