@@ -99,6 +99,15 @@ impl<T: Serialize + Labels> Serialize for Labelled<T> {
     }
 }
 
+/// A page of views is worded view by view.
+impl<T: Labels> Labels for linli_domain::Paged<T> {
+    const KEYS: &'static [Key] = &[];
+
+    fn words(&self, w: &mut Words<'_>) {
+        w.nested("items", &self.items);
+    }
+}
+
 /// Options are worded when present.
 impl<T: Labels> Labels for Option<T> {
     const KEYS: &'static [Key] = &[];

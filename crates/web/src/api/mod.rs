@@ -72,6 +72,7 @@ pub fn openapi_json() -> String {
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
     document_every_status(&mut doc);
     elevators::describe(&mut doc);
+    funds::describe(&mut doc);
     doc.to_pretty_json().unwrap_or_else(|_| "{}".into())
 }
 
