@@ -73,6 +73,7 @@ pub fn openapi_json() -> String {
     document_every_status(&mut doc);
     elevators::describe(&mut doc);
     funds::describe(&mut doc);
+    volunteers::describe(&mut doc);
     doc.to_pretty_json().unwrap_or_else(|_| "{}".into())
 }
 
