@@ -443,7 +443,7 @@ impl Store {
             .order_by_desc(elevator_payment::Column::Id)
             .all(self.read())
             .await?;
-        Ok(rows.iter().map(|r| payment_view(r)).collect())
+        Ok(rows.iter().map(payment_view).collect())
     }
 
     /// A household's printable bill. Its line is public like the notice; its payments are
