@@ -2,7 +2,7 @@
 //! Amounts go in as yuan strings ("458000.00") and come back in fen with `*_yuan` strings.
 
 use super::ApiResult;
-use super::labels::{Key, Labelled, Labels, Words, worded};
+use super::labels::{Key, Labelled, Labels, Words, labels, worded};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, WebError};
 use crate::form::{Allowed, ApiJson, Ids, Q, may};
@@ -536,20 +536,11 @@ async fn compound_bills(
 
 // The words the API sends beside the facts of the elevator views.
 
-impl Labels for BoardView {
-    const KEYS: &'static [Key] = &[];
-    fn words(&self, w: &mut Words<'_>) {
-        w.nested("columns", &self.columns);
-    }
-}
+labels!(BoardView, |v, lang| {}, nested: [columns]);
 
-impl Labels for BoardColumn {
-    const KEYS: &'static [Key] = &[Key::Text("label")];
-    fn words(&self, w: &mut Words<'_>) {
-        w.put("label", self.stage.label(w.lang));
-        w.nested("projects", &self.projects);
-    }
-}
+labels!(BoardColumn, |v, lang| {
+    "label" => v.stage.label(lang),
+}, nested: [projects]);
 
 impl Labels for BoardCard {
     const KEYS: &'static [Key] = &[Key::Texts("blockers")];
@@ -579,170 +570,82 @@ impl Labels for ProjectView {
     }
 }
 
-impl Labels for StageRow {
-    const KEYS: &'static [Key] = &[Key::Text("label")];
-    fn words(&self, w: &mut Words<'_>) {
-        w.put("label", self.stage.label(w.lang));
-    }
-}
+labels!(StageRow, |v, lang| {
+    "label" => v.stage.label(lang),
+});
 
-impl Labels for DocumentView {
-    const KEYS: &'static [Key] = &[Key::Text("kind_label")];
-    fn words(&self, w: &mut Words<'_>) {
-        w.put("kind_label", self.kind.label(w.lang));
-    }
-}
+labels!(DocumentView, |v, lang| {
+    "kind_label" => v.kind.label(lang),
+});
 
-impl Labels for StageLogView {
-    const KEYS: &'static [Key] = &[Key::Text("from_label"), Key::Text("to_label")];
-    fn words(&self, w: &mut Words<'_>) {
-        let lang = w.lang;
-        w.put("from_label", self.from.map(|s| s.label(lang)).unwrap_or(""));
-        w.put("to_label", self.to.label(lang));
-    }
-}
+labels!(StageLogView, |v, lang| {
+    "from_label" => v.from.map(|s| s.label(lang)).unwrap_or(""),
+    "to_label" => v.to.label(lang),
+});
 
-impl Labels for ProposalLink {
-    const KEYS: &'static [Key] = &[Key::Text("stage_label")];
-    fn words(&self, w: &mut Words<'_>) {
-        w.put("stage_label", self.stage.label(w.lang));
-    }
-}
+labels!(ProposalLink, |v, lang| {
+    "stage_label" => v.stage.label(lang),
+});
 
-impl Labels for ShareTableView {
-    const KEYS: &'static [Key] = &[
-        Key::Text("stage_label"),
-        Key::Text("subsidy_preset_label"),
-        Key::Text("share_mode_label"),
-    ];
-    fn words(&self, w: &mut Words<'_>) {
-        let lang = w.lang;
-        w.put("stage_label", self.stage.label(lang));
-        w.put("subsidy_preset_label", self.subsidy_preset.label(lang));
-        w.put("share_mode_label", self.share_mode.label(lang));
-    }
-}
+labels!(ShareTableView, |v, lang| {
+    "stage_label" => v.stage.label(lang),
+    "subsidy_preset_label" => v.subsidy_preset.label(lang),
+    "share_mode_label" => v.share_mode.label(lang),
+});
 
-impl Labels for PaymentView {
-    const KEYS: &'static [Key] = &[Key::Text("method_label")];
-    fn words(&self, w: &mut Words<'_>) {
-        w.put("method_label", self.method.label(w.lang));
-    }
-}
+labels!(PaymentView, |v, lang| {
+    "method_label" => v.method.label(lang),
+});
 
-impl Labels for BillView {
-    const KEYS: &'static [Key] = &[
-        Key::Text("subsidy_preset_label"),
-        Key::Text("share_explained"),
-    ];
-    fn words(&self, w: &mut Words<'_>) {
-        let lang = w.lang;
-        w.put("subsidy_preset_label", self.subsidy_preset.label(lang));
-        w.put(
-            "share_explained",
-            crate::i18n_elevators::share_explained(self, lang),
-        );
-        w.nested("payments", &self.payments);
-    }
-}
+labels!(BillView, |v, lang| {
+    "subsidy_preset_label" => v.subsidy_preset.label(lang),
+    "share_explained" => crate::i18n_elevators::share_explained(v, lang),
+}, nested: [payments]);
 
-impl Labels for OperationView {
-    const KEYS: &'static [Key] = &[Key::Text("split_label")];
-    fn words(&self, w: &mut Words<'_>) {
-        w.put("split_label", self.split.label(w.lang));
-        w.nested("months", &self.months);
-        w.nested("kinds", &self.kinds);
-        w.nested("splits", &self.splits);
-    }
-}
+labels!(OperationView, |v, lang| {
+    "split_label" => v.split.label(lang),
+}, nested: [months, kinds, splits]);
 
-impl Labels for OperationMonth {
-    const KEYS: &'static [Key] = &[];
-    fn words(&self, w: &mut Words<'_>) {
-        w.nested("costs", &self.costs);
-    }
-}
+labels!(OperationMonth, |v, lang| {}, nested: [costs]);
 
-impl Labels for CostCell {
-    const KEYS: &'static [Key] = &[Key::Text("kind_label"), Key::Text("split_label")];
-    fn words(&self, w: &mut Words<'_>) {
-        w.put("kind_label", self.kind.label(w.lang));
-        w.put("split_label", self.split.label(w.lang));
-    }
-}
+labels!(CostCell, |v, lang| {
+    "kind_label" => v.kind.label(lang),
+    "split_label" => v.split.label(lang),
+});
 
-impl Labels for KindChoice {
-    const KEYS: &'static [Key] = &[Key::Text("label")];
-    fn words(&self, w: &mut Words<'_>) {
-        w.put("label", self.kind.label(w.lang));
-    }
-}
+labels!(KindChoice, |v, lang| {
+    "label" => v.kind.label(lang),
+});
 
-impl Labels for SplitChoice {
-    const KEYS: &'static [Key] = &[Key::Text("label")];
-    fn words(&self, w: &mut Words<'_>) {
-        w.put("label", self.kind.label(w.lang));
-    }
-}
+labels!(SplitChoice, |v, lang| {
+    "label" => v.kind.label(lang),
+});
 
-impl Labels for CostView {
-    const KEYS: &'static [Key] = &[];
-    fn words(&self, w: &mut Words<'_>) {
-        w.nested("cost", &self.cost);
-    }
-}
+labels!(CostView, |v, lang| {}, nested: [cost]);
 
-impl Labels for UnitStatementView {
-    const KEYS: &'static [Key] = &[];
-    fn words(&self, w: &mut Words<'_>) {
-        w.nested("columns", &self.columns);
-    }
-}
+labels!(UnitStatementView, |v, lang| {}, nested: [columns]);
 
-impl Labels for StatementColumn {
-    const KEYS: &'static [Key] = &[Key::Text("label"), Key::Text("split_label")];
-    fn words(&self, w: &mut Words<'_>) {
-        w.put("label", self.kind.label(w.lang));
-        w.put("split_label", self.split.label(w.lang));
-    }
-}
+labels!(StatementColumn, |v, lang| {
+    "label" => v.kind.label(lang),
+    "split_label" => v.split.label(lang),
+});
 
-impl Labels for HouseholdStatementView {
-    const KEYS: &'static [Key] = &[];
-    fn words(&self, w: &mut Words<'_>) {
-        w.nested("lines", &self.lines);
-    }
-}
+labels!(HouseholdStatementView, |v, lang| {}, nested: [lines]);
 
-impl Labels for SlipLine {
-    const KEYS: &'static [Key] = &[Key::Text("label"), Key::Text("split_label")];
-    fn words(&self, w: &mut Words<'_>) {
-        w.put("label", self.kind.label(w.lang));
-        w.put("split_label", self.split.label(w.lang));
-    }
-}
+labels!(SlipLine, |v, lang| {
+    "label" => v.kind.label(lang),
+    "split_label" => v.split.label(lang),
+});
 
-impl Labels for DashboardView {
-    const KEYS: &'static [Key] = &[];
-    fn words(&self, w: &mut Words<'_>) {
-        w.nested("stages", &self.stages);
-        w.nested("owing", &self.owing);
-    }
-}
+labels!(DashboardView, |v, lang| {}, nested: [stages, owing]);
 
-impl Labels for StageCount {
-    const KEYS: &'static [Key] = &[Key::Text("label")];
-    fn words(&self, w: &mut Words<'_>) {
-        w.put("label", self.stage.label(w.lang));
-    }
-}
+labels!(StageCount, |v, lang| {
+    "label" => v.stage.label(lang),
+});
 
-impl Labels for OwingProject {
-    const KEYS: &'static [Key] = &[Key::Text("stage_label")];
-    fn words(&self, w: &mut Words<'_>) {
-        w.put("stage_label", self.stage.label(w.lang));
-    }
-}
+labels!(OwingProject, |v, lang| {
+    "stage_label" => v.stage.label(lang),
+});
 
 /// Adds the words of the elevator views to their schemas.
 pub fn describe(doc: &mut utoipa::openapi::OpenApi) {

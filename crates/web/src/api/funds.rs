@@ -4,7 +4,7 @@
 //! deletes an entry or a posted statement: a correction is a new entry.
 
 use super::ApiResult;
-use super::labels::{Key, Labelled, Labels, Words, worded};
+use super::labels::{Key, Labelled, Labels, Words, labels, worded};
 use super::registry::{PageOf, page_of};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, WebError};
@@ -214,40 +214,18 @@ async fn posted_statement(
 
 // The words the API sends beside the facts of the fund views.
 
-impl Labels for AccountsView {
-    const KEYS: &'static [Key] = &[];
-    fn words(&self, w: &mut Words<'_>) {
-        w.nested("accounts", &self.accounts);
-    }
-}
+labels!(AccountsView, |v, lang| {}, nested: [accounts]);
 
-impl Labels for AccountSummary {
-    const KEYS: &'static [Key] = &[Key::Text("kind_label")];
-    fn words(&self, w: &mut Words<'_>) {
-        w.put("kind_label", self.kind.label(w.lang));
-    }
-}
+labels!(AccountSummary, |v, lang| {
+    "kind_label" => v.kind.label(lang),
+});
 
-impl Labels for AccountView {
-    const KEYS: &'static [Key] = &[];
-    fn words(&self, w: &mut Words<'_>) {
-        w.nested("account", &self.account);
-        w.nested("entries", &self.entries);
-        w.nested("unpublished_emergencies", &self.unpublished_emergencies);
-    }
-}
+labels!(AccountView, |v, lang| {}, nested: [account, entries, unpublished_emergencies]);
 
-impl Labels for EntryView {
-    const KEYS: &'static [Key] = &[Key::Text("category_label"), Key::Text("emergency_label")];
-    fn words(&self, w: &mut Words<'_>) {
-        let lang = w.lang;
-        w.put("category_label", Label::label(self, lang));
-        w.put(
-            "emergency_label",
-            self.emergency.map_or("", |k| k.label(lang)),
-        );
-    }
-}
+labels!(EntryView, |v, lang| {
+    "category_label" => Label::label(v, lang),
+    "emergency_label" => v.emergency.map_or("", |k| k.label(lang)),
+});
 
 impl Labels for StatementView {
     const KEYS: &'static [Key] = &[Key::Text("account_kind_label")];
@@ -260,19 +238,13 @@ impl Labels for StatementView {
     }
 }
 
-impl Labels for StatementLine {
-    const KEYS: &'static [Key] = &[Key::Text("label")];
-    fn words(&self, w: &mut Words<'_>) {
-        w.put("label", Label::label(self, w.lang));
-    }
-}
+labels!(StatementLine, |v, lang| {
+    "label" => Label::label(v, lang),
+});
 
-impl Labels for EmergencyLine {
-    const KEYS: &'static [Key] = &[Key::Text("kind_label")];
-    fn words(&self, w: &mut Words<'_>) {
-        w.put("kind_label", Label::label(self, w.lang));
-    }
-}
+labels!(EmergencyLine, |v, lang| {
+    "kind_label" => Label::label(v, lang),
+});
 
 /// Adds the words of the fund views to their schemas.
 pub fn describe(doc: &mut utoipa::openapi::OpenApi) {

@@ -53,6 +53,32 @@ impl<T: Labels> Labels for Vec<T> {
     }
 }
 
+/// Implements [`Labels`] for a view whose words are texts of its facts, and whose nested views
+/// are worded by their own `Labels`:
+///
+/// ```ignore
+/// labels!(BillView, |v, lang| {
+///     "subsidy_preset_label" => v.subsidy_preset.label(lang),
+/// }, nested: [payments]);
+/// ```
+macro_rules! labels {
+    ($view:ty, |$v:ident, $lang:ident| { $($key:literal => $text:expr),* $(,)? }
+        $(, nested: [$($field:ident),* $(,)?])?) => {
+        impl $crate::api::labels::Labels for $view {
+            const KEYS: &'static [$crate::api::labels::Key] =
+                &[$($crate::api::labels::Key::Text($key)),*];
+
+            #[allow(unused_variables)]
+            fn words(&self, w: &mut $crate::api::labels::Words<'_>) {
+                let ($v, $lang) = (self, w.lang);
+                $(w.put($key, $text);)*
+                $($(w.nested(stringify!($field), &$v.$field);)*)?
+            }
+        }
+    };
+}
+pub(crate) use labels;
+
 /// A view's JSON object being worded in one language.
 pub struct Words<'a> {
     json: &'a mut Map<String, Value>,

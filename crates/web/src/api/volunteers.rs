@@ -2,7 +2,7 @@
 //! Days are "2026-11-28", times "08:30", hours in exact minutes with a `*_label` in words.
 
 use super::ApiResult;
-use super::labels::{Key, Labelled, Labels, Words, worded};
+use super::labels::{Key, Labelled, Labels, Words, labels, worded};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, WebError};
 use crate::form::{Allowed, ApiJson, Ids, Q, may};
@@ -252,49 +252,23 @@ async fn unit_hours(
 
 // The words the API sends beside the facts of the volunteer views.
 
-impl Labels for StationList {
-    const KEYS: &'static [Key] = &[];
-    fn words(&self, w: &mut Words<'_>) {
-        w.nested("stations", &self.stations);
-    }
-}
+labels!(StationList, |v, lang| {}, nested: [stations]);
 
-impl Labels for StationView {
-    const KEYS: &'static [Key] = &[];
-    fn words(&self, w: &mut Words<'_>) {
-        w.nested("shifts", &self.shifts);
-    }
-}
+labels!(StationView, |v, lang| {}, nested: [shifts]);
 
-impl Labels for ShiftView {
-    const KEYS: &'static [Key] = &[Key::Text("weekday_label")];
-    fn words(&self, w: &mut Words<'_>) {
-        w.put("weekday_label", T::new(w.lang, false).weekday(self.weekday));
-    }
-}
+labels!(ShiftView, |v, lang| {
+    "weekday_label" => T::new(lang, false).weekday(v.weekday),
+});
 
-impl Labels for RotaView {
-    const KEYS: &'static [Key] = &[];
-    fn words(&self, w: &mut Words<'_>) {
-        w.nested("station", &self.station);
-        w.nested("weeks", &self.weeks);
-        w.nested("swaps", &self.swaps);
-    }
-}
+labels!(RotaView, |v, lang| {}, nested: [station, weeks, swaps]);
 
-impl Labels for DayCell {
-    const KEYS: &'static [Key] = &[Key::Text("weekday")];
-    fn words(&self, w: &mut Words<'_>) {
-        w.put("weekday", self.weekday.label(w.lang));
-    }
-}
+labels!(DayCell, |v, lang| {
+    "weekday" => v.weekday.label(lang),
+});
 
-impl Labels for SwapView {
-    const KEYS: &'static [Key] = &[Key::Text("status_label")];
-    fn words(&self, w: &mut Words<'_>) {
-        w.put("status_label", self.status.label(w.lang));
-    }
-}
+labels!(SwapView, |v, lang| {
+    "status_label" => v.status.label(lang),
+});
 
 impl Labels for HoursView {
     const KEYS: &'static [Key] = &[Key::Text("no_unit_label"), Key::Text("total_label")];
@@ -307,19 +281,13 @@ impl Labels for HoursView {
     }
 }
 
-impl Labels for PersonHours {
-    const KEYS: &'static [Key] = &[Key::Text("label")];
-    fn words(&self, w: &mut Words<'_>) {
-        w.put("label", T::new(w.lang, false).minutes(self.minutes));
-    }
-}
+labels!(PersonHours, |v, lang| {
+    "label" => T::new(lang, false).minutes(v.minutes),
+});
 
-impl Labels for UnitHours {
-    const KEYS: &'static [Key] = &[Key::Text("label")];
-    fn words(&self, w: &mut Words<'_>) {
-        w.put("label", T::new(w.lang, false).minutes(self.minutes));
-    }
-}
+labels!(UnitHours, |v, lang| {
+    "label" => T::new(lang, false).minutes(v.minutes),
+});
 
 /// Adds the words of the volunteer views to their schemas.
 pub fn describe(doc: &mut utoipa::openapi::OpenApi) {
