@@ -157,6 +157,7 @@ impl SyncReader {
             None => self.open().map_err(|e| DbErr::Conn(conn_err(e)))?,
         };
         let out = run(&conn, stmt, map);
+        tracing::debug!(target: "linli_store::sql", pool = "sync", sql = %stmt.sql);
         if let Ok(mut idle) = self.idle.lock()
             && idle.len() < IDLE
             && !self.closed.load(Ordering::SeqCst)
