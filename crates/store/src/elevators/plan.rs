@@ -100,13 +100,14 @@ pub struct BoardCard {
     pub compound_name: String,
     pub unit_name: String,
     pub since: String,
-    pub blockers: Vec<String>,
+    /// What keeps the project from the next stage; the API sends them as a list of texts.
+    #[serde(skip)]
+    pub blockers: Vec<linli_domain::elevator::Blocker>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BoardColumn {
     pub stage: linli_domain::elevator::ElevatorStage,
-    pub label: String,
     pub projects: Vec<BoardCard>,
 }
 
@@ -277,7 +278,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        self.elevator_project(actor, id, lang).await
+        self.elevator_project(actor, id).await
     }
 
     /// Saves the plan: people, cost, subsidy, coefficients, notice period and the deciding
@@ -287,7 +288,6 @@ impl Store {
         actor: &Actor,
         id: i64,
         input: &PlanInput,
-        lang: Lang,
     ) -> ServiceResult<ProjectView> {
         let p = self.load_project(id).await?;
         actor.require(Action::ManageProject, &p.path)?;
@@ -445,7 +445,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        self.elevator_project(actor, id, lang).await
+        self.elevator_project(actor, id).await
     }
 
     /// Moves a project one stage forward (when nothing blocks it) or back (before construction).
@@ -454,7 +454,6 @@ impl Store {
         actor: &Actor,
         id: i64,
         input: &StepInput,
-        lang: Lang,
     ) -> ServiceResult<ProjectView> {
         let p = self.load_project(id).await?;
         actor.require(Action::ManageProject, &p.path)?;
@@ -495,7 +494,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        self.elevator_project(actor, id, lang).await
+        self.elevator_project(actor, id).await
     }
 
     /// Files a document of a project (plan, permit, contract, acceptance report, …).
@@ -504,7 +503,6 @@ impl Store {
         actor: &Actor,
         id: i64,
         doc: DocumentUpload,
-        lang: Lang,
     ) -> ServiceResult<ProjectView> {
         let p = self.load_project(id).await?;
         actor.require(Action::ManageProject, &p.path)?;
@@ -547,7 +545,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        self.elevator_project(actor, id, lang).await
+        self.elevator_project(actor, id).await
     }
 
     /// The board of a compound's projects by stage.
@@ -555,7 +553,6 @@ impl Store {
         &self,
         actor: &Actor,
         compound_id: i64,
-        lang: Lang,
     ) -> ServiceResult<BoardView> {
         let c = self.compound_row(compound_id).await?;
         let at = paths::compound_path(&c);
@@ -576,7 +573,7 @@ impl Store {
         } else {
             Vec::new()
         };
-        let mut board = self.board_of(rows, c.name.clone(), lang).await?;
+        let mut board = self.board_of(rows, c.name.clone()).await?;
         board.compound_id = Some(c.id);
         board.units_without = units_without;
         board.can_manage = can_manage;
@@ -588,7 +585,6 @@ impl Store {
         &self,
         actor: &Actor,
         community_id: i64,
-        lang: Lang,
     ) -> ServiceResult<BoardView> {
         let (path, community) = self.region_path(community_id).await?;
         if community.kind != NodeKind::Community.as_str() {
@@ -608,21 +604,19 @@ impl Store {
             .order_by_asc(elevator_project::Column::Id)
             .all(self.read())
             .await?;
-        self.board_of(rows, community.name, lang).await
+        self.board_of(rows, community.name).await
     }
 
     async fn board_of(
         &self,
         rows: Vec<elevator_project::Model>,
         place_name: String,
-        lang: Lang,
     ) -> ServiceResult<BoardView> {
         let total = rows.len();
         let mut columns: Vec<BoardColumn> = ElevatorStage::ALL
             .iter()
             .map(|s| BoardColumn {
                 stage: *s,
-                label: s.label(lang).into(),
                 projects: Vec::new(),
             })
             .collect();
@@ -634,12 +628,7 @@ impl Store {
                 compound_name: p.compound.name.clone(),
                 unit_name: p.unit_name.clone(),
                 since: china_date(p.row.stage_since),
-                blockers: p
-                    .stage
-                    .blockers(&facts)
-                    .iter()
-                    .map(|b| b.label(lang))
-                    .collect(),
+                blockers: p.stage.blockers(&facts),
             };
             if let Some(col) = columns.iter_mut().find(|c| c.stage == p.row.stage) {
                 col.projects.push(card);
