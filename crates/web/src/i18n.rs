@@ -475,6 +475,22 @@ impl T {
             .unwrap_or("?")
     }
 
+    /// Minutes of volunteering as people say them: "1 小时 30 分".
+    pub fn minutes(&self, minutes: impl std::borrow::Borrow<u32>) -> String {
+        linli_domain::volunteers::format_minutes(*minutes.borrow(), self.lang)
+    }
+
+    /// A weekday from its number, 1 (Monday) to 7.
+    pub fn weekday(&self, number: impl std::borrow::Borrow<u8>) -> &'static str {
+        linli_domain::volunteers::Weekday::from_number(i64::from(*number.borrow()))
+            .map_or("", |d| d.label(self.lang))
+    }
+
+    /// How a bill's share follows from the amount due.
+    pub fn share_explained(&self, b: &linli_store::elevators::BillView) -> String {
+        crate::i18n_elevators::share_explained(b, self.lang)
+    }
+
     /// An amount in fen as yuan, "1234.50".
     pub fn yuan(&self, fen: impl std::borrow::Borrow<i64>) -> String {
         linli_domain::Fen(*fen.borrow()).to_string()

@@ -1,6 +1,33 @@
 //! The words of the elevator-retrofit pages (board, project, share table, bills), kept apart
 //! so the feature owns its vocabulary. `T::s` looks here too.
 
+use linli_domain::Lang;
+use linli_domain::elevator::ShareMode;
+use linli_store::elevators::BillView;
+
+/// How a bill's share follows from the amount due, in words and figures: by its floor's
+/// coefficient shared by the flats of the floor, or equally by every flat of the unit.
+pub fn share_explained(b: &BillView, lang: Lang) -> String {
+    let (due, line) = (&b.amount_due_yuan, &b.line);
+    let (coef, n, share) = (&line.coefficient, line.on_floor, &line.share_yuan);
+    match (b.share_mode, lang) {
+        (ShareMode::EqualPerFlat, Lang::Zh) => {
+            format!("全单元 {n} 户平均分摊：{due} 元 ÷ {n} = {share} 元")
+        }
+        (ShareMode::EqualPerFlat, Lang::En) => {
+            format!("shared equally by the unit's {n} flats: {due} yuan ÷ {n} = {share} yuan")
+        }
+        (ShareMode::Floors, Lang::Zh) => format!(
+            "{floor} 层分摊应分摊总额的 {coef}，由该层 {n} 户平均分担：{due} 元 × {coef} ÷ {n} = {share} 元",
+            floor = line.floor
+        ),
+        (ShareMode::Floors, Lang::En) => format!(
+            "floor {floor} pays {coef} of the amount due, shared equally by its {n} flats: {due} yuan × {coef} ÷ {n} = {share} yuan",
+            floor = line.floor
+        ),
+    }
+}
+
 /// (key, 中文, English)
 pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("ev_board", "加装电梯", "Elevator retrofits"),

@@ -1,6 +1,34 @@
 //! The words of the fund pages (accounts, ledger, maintenance fund, statements), kept apart
 //! so the feature owns its vocabulary. `T::s` looks here too.
 
+use linli_domain::Lang;
+use linli_domain::funds::{Category, EmergencyKind};
+use linli_store::funds::{EmergencyLine, EntryView, StatementLine};
+
+/// The words of a fund line whose fact is a code: an entry's or a statement line's category,
+/// an emergency's kind ("" for a code no longer known).
+pub trait Label {
+    fn label(&self, lang: Lang) -> &'static str;
+}
+
+impl Label for EntryView {
+    fn label(&self, lang: Lang) -> &'static str {
+        Category::of(self.direction, &self.category).map_or("", |c| c.label(lang))
+    }
+}
+
+impl Label for StatementLine {
+    fn label(&self, lang: Lang) -> &'static str {
+        Category::of(self.direction, &self.code).map_or("", |c| c.label(lang))
+    }
+}
+
+impl Label for EmergencyLine {
+    fn label(&self, lang: Lang) -> &'static str {
+        EmergencyKind::parse(&self.kind).map_or("", |k| k.label(lang))
+    }
+}
+
 /// (key, 中文, English)
 pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("fd_compound_link", "账目公开", "Accounts"),

@@ -98,4 +98,39 @@ both_backends! {
         assert_eq!(app.api(&script, Method::GET, "/me", None).await.0, 401, "revoked");
         assert_eq!(app.api(&keeper, Method::GET, "/me", None).await.0, 200);
     }
+
+    async fn sqlite_keeps_the_planner_summary_and_no_value_samples(app) {
+        // Value samples (`sqlite_stat4`) make SQLite prepare a kept statement again whenever
+        // it runs with new values; the store keeps only the summary after every ANALYZE and
+        // removes samples an older version left, when it migrates.
+        if app.backend != Backend::Sqlite {
+            return;
+        }
+        use sea_orm::ConnectionTrait;
+        let db = app.store.read();
+        let count = |sql: &'static str| async move {
+            let row = db
+                .query_one_raw(sea_orm::Statement::from_string(sea_orm::DbBackend::Sqlite, sql))
+                .await
+                .unwrap()
+                .unwrap();
+            row.try_get_by_index::<i64>(0).unwrap()
+        };
+        assert!(count("SELECT COUNT(*) FROM sqlite_stat1").await > 0, "the demo was analysed");
+        assert_eq!(count("SELECT COUNT(*) FROM sqlite_stat4").await, 0);
+        app.store
+            .write()
+            .execute_unprepared(
+                "INSERT INTO sqlite_stat4 (tbl, idx, neq, nlt, ndlt, sample) \
+                 VALUES ('household', 'ix_household_room', '1 1', '0 0', '0 0', x'00')",
+            )
+            .await
+            .unwrap();
+        assert_eq!(count("SELECT COUNT(*) FROM sqlite_stat4").await, 1);
+        app.store.migrate().await.unwrap();
+        assert_eq!(count("SELECT COUNT(*) FROM sqlite_stat4").await, 0, "migrate removes them");
+        app.store.analyze().await.unwrap();
+        assert_eq!(count("SELECT COUNT(*) FROM sqlite_stat4").await, 0, "ANALYZE keeps none");
+        assert!(count("SELECT COUNT(*) FROM sqlite_stat1").await > 0);
+    }
 }

@@ -15,7 +15,6 @@ use crate::accounts::Actor;
 use crate::entity::{compound, elevator_operation_cost, elevator_project};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
-use linli_domain::Lang;
 use linli_domain::authz::Action;
 use linli_domain::elevator::ElevatorStage;
 use linli_domain::place::NodeKind;
@@ -32,7 +31,6 @@ pub const DASHBOARD_MONTHS: u32 = 12;
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StageCount {
     pub stage: linli_domain::elevator::ElevatorStage,
-    pub label: String,
     pub projects: usize,
     /// The board at this stage's column.
     pub link: String,
@@ -91,7 +89,7 @@ pub struct OwingProject {
     pub project_id: i64,
     pub compound_name: String,
     pub unit_name: String,
-    pub stage_label: String,
+    pub stage: ElevatorStage,
     pub households_owing: u32,
     pub outstanding: i64,
     pub outstanding_yuan: String,
@@ -145,7 +143,6 @@ impl Store {
         &self,
         actor: &Actor,
         community_id: i64,
-        lang: Lang,
     ) -> ServiceResult<DashboardView> {
         // A dashboard, list or export may be a moment old: a replica may answer it.
         self.on_replica(async move {
@@ -165,7 +162,6 @@ impl Store {
                 community.name,
                 format!("/regions/{community_id}/elevators"),
                 compounds,
-                lang,
             )
             .await
         })
@@ -177,7 +173,6 @@ impl Store {
         &self,
         actor: &Actor,
         compound_id: i64,
-        lang: Lang,
     ) -> ServiceResult<DashboardView> {
         // A dashboard, list or export may be a moment old: a replica may answer it.
         self.on_replica(async move {
@@ -190,7 +185,6 @@ impl Store {
                 name,
                 format!("/compounds/{compound_id}/elevators"),
                 vec![c],
-                lang,
             )
             .await
         })
@@ -204,7 +198,6 @@ impl Store {
         place_name: String,
         board_link: String,
         compounds: Vec<compound::Model>,
-        lang: Lang,
     ) -> ServiceResult<DashboardView> {
         let db = self.read();
         let ids: Vec<i64> = compounds.iter().map(|c| c.id).collect();
@@ -264,7 +257,7 @@ impl Store {
                         .cloned()
                         .unwrap_or_default(),
                     unit_name: unit_names.get(&p.unit_id).cloned().unwrap_or_default(),
-                    stage_label: p.stage.label(lang).into(),
+                    stage: p.stage,
                     households_owing,
                     outstanding,
                     outstanding_yuan: yuan(outstanding),
@@ -320,7 +313,6 @@ impl Store {
             .iter()
             .map(|s| StageCount {
                 stage: *s,
-                label: s.label(lang).into(),
                 projects: stage_counts.get(s).copied().unwrap_or(0),
                 link: format!("{board_link}#stage-{}", s.as_str()),
             })

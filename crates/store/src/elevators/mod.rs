@@ -34,10 +34,10 @@ use crate::entity::{
 };
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
+use linli_domain::Fen;
 use linli_domain::authz::Action;
 use linli_domain::elevator::{Blocker, CoefficientTable, ElevatorStage, Facts, ShareMode};
 use linli_domain::place::Path;
-use linli_domain::{Fen, Lang};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -66,7 +66,6 @@ pub struct CoefficientRow {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StageRow {
     pub stage: linli_domain::elevator::ElevatorStage,
-    pub label: String,
     /// The China date the project last entered this stage.
     pub entered_on: Option<String>,
     pub current: bool,
@@ -77,7 +76,6 @@ pub struct StageRow {
 pub struct DocumentView {
     pub id: i64,
     pub kind: linli_domain::elevator::DocKind,
-    pub kind_label: String,
     pub title: String,
     pub attachment_id: i64,
     pub uploaded_on: String,
@@ -85,8 +83,9 @@ pub struct DocumentView {
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StageLogView {
-    pub from_label: String,
-    pub to_label: String,
+    /// None for the project's first stage.
+    pub from: Option<ElevatorStage>,
+    pub to: ElevatorStage,
     pub note: String,
     pub by_name: String,
     pub on: String,
@@ -97,7 +96,6 @@ pub struct ProposalLink {
     pub id: i64,
     pub title: String,
     pub stage: linli_domain::decision::ProposalStage,
-    pub stage_label: String,
     /// Objections raised on the proposal (light, noise, cost, …) still unresolved; they are
     /// answered on the proposal's page.
     pub unresolved_objections: u32,
@@ -121,11 +119,12 @@ pub struct ProjectView {
     /// "3号楼 1单元".
     pub unit_name: String,
     pub stage: linli_domain::elevator::ElevatorStage,
-    pub stage_label: String,
     pub stage_since: String,
     pub stages: Vec<StageRow>,
-    /// What keeps the project from the next stage, in words.
-    pub blockers: Vec<String>,
+    /// What keeps the project from the next stage. The API sends them in words, as a list of
+    /// texts.
+    #[serde(skip)]
+    pub blockers: Vec<Blocker>,
     pub proposal: Option<ProposalLink>,
     pub responsible: String,
     pub installer: String,
@@ -134,7 +133,6 @@ pub struct ProjectView {
     pub pipelines_cost: i64,
     pub pipelines_cost_yuan: String,
     pub subsidy_preset: linli_domain::elevator::SubsidyPreset,
-    pub subsidy_preset_label: String,
     pub subsidy_custom: i64,
     pub subsidy_custom_yuan: String,
     pub subsidy: i64,
@@ -145,7 +143,6 @@ pub struct ProjectView {
     pub coefficients: Vec<CoefficientRow>,
     /// `floors` (by the floor coefficients, equally within a floor) or `equal_per_flat`.
     pub share_mode: linli_domain::elevator::ShareMode,
-    pub share_mode_label: String,
     pub notice_days: i32,
     pub shares_fixed: bool,
     pub paid: i64,
@@ -386,22 +383,16 @@ impl Store {
     }
 
     /// A project as its page shows it: anyone who may see its compound's public page.
-    pub async fn elevator_project(
-        &self,
-        actor: &Actor,
-        id: i64,
-        lang: Lang,
-    ) -> ServiceResult<ProjectView> {
+    pub async fn elevator_project(&self, actor: &Actor, id: i64) -> ServiceResult<ProjectView> {
         let p = self.load_project(id).await?;
         require_view(actor, &p)?;
-        self.project_view(&p, actor, lang).await
+        self.project_view(&p, actor).await
     }
 
     pub(crate) async fn project_view(
         &self,
         p: &Loaded,
         actor: &Actor,
-        lang: Lang,
     ) -> ServiceResult<ProjectView> {
         let db = self.read();
         let facts = Store::facts(db, p, self.now()).await?;
@@ -419,7 +410,6 @@ impl Store {
             .iter()
             .map(|s| StageRow {
                 stage: *s,
-                label: s.label(lang).into(),
                 entered_on: entered.get(s).map(|at| china_date(*at)),
                 current: *s == p.stage,
                 done: *s < p.stage,
@@ -433,7 +423,6 @@ impl Store {
             .into_iter()
             .map(|d| DocumentView {
                 id: d.id,
-                kind_label: d.kind.label(lang).to_string(),
                 kind: d.kind,
                 title: d.title,
                 attachment_id: d.attachment_id,
@@ -446,7 +435,6 @@ impl Store {
                 .await?
                 .map(|x| ProposalLink {
                     id: x.id,
-                    stage_label: x.stage.label(lang).to_string(),
                     stage: x.stage,
                     title: x.title,
                     unresolved_objections: facts.unresolved_objections,
@@ -468,15 +456,9 @@ impl Store {
             unit_id: r.unit_id,
             unit_name: p.unit_name.clone(),
             stage: r.stage,
-            stage_label: p.stage.label(lang).into(),
             stage_since: china_date(r.stage_since),
             stages,
-            blockers: p
-                .stage
-                .blockers(&facts)
-                .iter()
-                .map(|b: &Blocker| b.label(lang))
-                .collect(),
+            blockers: p.stage.blockers(&facts),
             proposal,
             responsible: r.responsible.clone(),
             installer: r.installer.clone(),
@@ -485,7 +467,6 @@ impl Store {
             pipelines_cost: r.pipelines_cost,
             pipelines_cost_yuan: yuan(r.pipelines_cost),
             subsidy_preset: r.subsidy_preset,
-            subsidy_preset_label: r.subsidy_preset.label(lang).to_string(),
             subsidy_custom: r.subsidy_custom,
             subsidy_custom_yuan: yuan(r.subsidy_custom),
             subsidy: r.subsidy,
@@ -494,7 +475,6 @@ impl Store {
             amount_due_yuan: yuan(due),
             coefficients: coefficient_rows(&p.table),
             share_mode: p.mode,
-            share_mode_label: p.mode.label(lang).into(),
             notice_days: r.notice_days,
             shares_fixed: p.shares_fixed(),
             paid,
@@ -505,11 +485,8 @@ impl Store {
             history: log
                 .iter()
                 .map(|l| StageLogView {
-                    from_label: l
-                        .from_stage
-                        .map(|s| s.label(lang).to_string())
-                        .unwrap_or_default(),
-                    to_label: l.to_stage.label(lang).to_string(),
+                    from: l.from_stage,
+                    to: l.to_stage,
                     note: l.note.clone(),
                     by_name: l.by_name.clone(),
                     on: china_date(l.at),

@@ -25,7 +25,7 @@ use linli_domain::elevator::{
 };
 use linli_domain::rating::Month;
 use linli_domain::registry::Text;
-use linli_domain::{Fen, FieldError, Invalid, Lang};
+use linli_domain::{Fen, FieldError, Invalid};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -68,11 +68,9 @@ pub struct CostInput {
 pub struct CostCell {
     pub id: i64,
     pub kind: linli_domain::elevator::CostKind,
-    pub kind_label: String,
     pub amount: i64,
     pub amount_yuan: String,
     pub split: linli_domain::elevator::SplitMode,
-    pub split_label: String,
     pub note: String,
     pub recorded_by_name: String,
     pub recorded_on: String,
@@ -86,10 +84,16 @@ pub struct OperationMonth {
     pub total_yuan: String,
 }
 
+/// A kind of cost that may be entered.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct KindChoice {
-    pub kind: String,
-    pub label: String,
+    pub kind: CostKind,
+}
+
+/// A way of splitting the costs that may be chosen.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SplitChoice {
+    pub kind: SplitMode,
 }
 
 /// The running costs of a project: its split, its months (newest first, a page at a time).
@@ -102,7 +106,6 @@ pub struct OperationView {
     /// This month in China: the latest a cost may be entered for.
     pub current_month: String,
     pub split: linli_domain::elevator::SplitMode,
-    pub split_label: String,
     pub split_note: String,
     /// Households that share the costs (those of the fixed share table).
     pub households: usize,
@@ -110,7 +113,7 @@ pub struct OperationView {
     pub page: u64,
     pub pages: u64,
     pub kinds: Vec<KindChoice>,
-    pub splits: Vec<KindChoice>,
+    pub splits: Vec<SplitChoice>,
     pub can_manage: bool,
 }
 
@@ -141,10 +144,9 @@ pub struct CostView {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StatementColumn {
     pub kind: linli_domain::elevator::CostKind,
-    pub label: String,
     pub amount: i64,
     pub amount_yuan: String,
-    pub split_label: String,
+    pub split: SplitMode,
 }
 
 /// A household's row of the unit statement: its part of each column, and its total.
@@ -182,8 +184,7 @@ pub struct UnitStatementView {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SlipLine {
     pub kind: linli_domain::elevator::CostKind,
-    pub label: String,
-    pub split_label: String,
+    pub split: SplitMode,
     pub amount_yuan: String,
     pub part: i64,
     pub part_yuan: String,
@@ -233,8 +234,7 @@ impl UnitStatementView {
                     .zip(r.parts)
                     .map(|(c, part)| SlipLine {
                         kind: c.kind,
-                        label: c.label.clone(),
-                        split_label: c.split_label.clone(),
+                        split: c.split,
                         amount_yuan: c.amount_yuan.clone(),
                         part,
                         part_yuan: yuan(part),
@@ -252,14 +252,12 @@ fn split_of(row: Option<&osplit::Model>) -> SplitMode {
     row.map(|r| r.split).unwrap_or_default()
 }
 
-fn cell(c: &cost::Model, lang: Lang) -> CostCell {
+fn cell(c: &cost::Model) -> CostCell {
     CostCell {
         id: c.id,
-        kind_label: c.kind.label(lang).to_string(),
         kind: c.kind,
         amount: c.amount,
         amount_yuan: yuan(c.amount),
-        split_label: c.split.label(lang).to_string(),
         split: c.split,
         note: c.note.clone(),
         recorded_by_name: c.recorded_by_name.clone(),
@@ -371,7 +369,6 @@ impl Store {
         actor: &Actor,
         id: i64,
         page: u64,
-        lang: Lang,
     ) -> ServiceResult<OperationView> {
         let p = self.load_project(id).await?;
         require_view(actor, &p)?;
@@ -409,10 +406,7 @@ impl Store {
             .all(db)
             .await?;
         for r in &rows {
-            by_month
-                .entry(r.month.clone())
-                .or_default()
-                .push(cell(r, lang));
+            by_month.entry(r.month.clone()).or_default().push(cell(r));
         }
         let months = shown
             .into_iter()
@@ -436,7 +430,6 @@ impl Store {
                 .map(|m| m.to_string())
                 .unwrap_or_default(),
             split,
-            split_label: split.label(lang).into(),
             split_note: split_row.map(|r| r.note).unwrap_or_default(),
             households,
             months,
@@ -444,17 +437,11 @@ impl Store {
             pages,
             kinds: CostKind::ALL
                 .iter()
-                .map(|k| KindChoice {
-                    kind: k.as_str().into(),
-                    label: k.label(lang).into(),
-                })
+                .map(|&kind| KindChoice { kind })
                 .collect(),
             splits: SplitMode::ALL
                 .iter()
-                .map(|s| KindChoice {
-                    kind: s.as_str().into(),
-                    label: s.label(lang).into(),
-                })
+                .map(|&kind| SplitChoice { kind })
                 .collect(),
             can_manage: actor.can(Action::ManageProject, &p.path),
         })
@@ -467,7 +454,6 @@ impl Store {
         actor: &Actor,
         id: i64,
         input: &SplitInput,
-        lang: Lang,
     ) -> ServiceResult<OperationView> {
         let p = self.load_project(id).await?;
         actor.require(Action::ManageProject, &p.path)?;
@@ -528,7 +514,7 @@ impl Store {
         .record(&txn)
         .await?;
         txn.commit().await?;
-        self.elevator_operation(actor, id, 1, lang).await
+        self.elevator_operation(actor, id, 1).await
     }
 
     /// Enters a month's cost of one kind and fixes every household's part of it. The same
@@ -538,7 +524,6 @@ impl Store {
         actor: &Actor,
         id: i64,
         input: &CostInput,
-        lang: Lang,
     ) -> ServiceResult<CostView> {
         let p = self.load_project(id).await?;
         actor.require(Action::ManageProject, &p.path)?;
@@ -704,7 +689,7 @@ impl Store {
             .collect();
         let sum = lines.iter().map(|l| l.share).sum();
         Ok(CostView {
-            cost: cell(&row, lang),
+            cost: cell(&row),
             project_id: id,
             month: row.month,
             lines,
@@ -721,11 +706,10 @@ impl Store {
         actor: &Actor,
         id: i64,
         month: &str,
-        lang: Lang,
     ) -> ServiceResult<UnitStatementView> {
         let p = self.load_project(id).await?;
         require_view(actor, &p)?;
-        self.unit_statement(actor, &p, month, None, lang).await
+        self.unit_statement(actor, &p, month, None).await
     }
 
     /// One household's slip of a month.
@@ -735,12 +719,11 @@ impl Store {
         id: i64,
         month: &str,
         household_id: i64,
-        lang: Lang,
     ) -> ServiceResult<HouseholdStatementView> {
         let p = self.load_project(id).await?;
         require_view(actor, &p)?;
         let s = self
-            .unit_statement(actor, &p, month, Some(household_id), lang)
+            .unit_statement(actor, &p, month, Some(household_id))
             .await?;
         s.slips()
             .into_iter()
@@ -756,7 +739,6 @@ impl Store {
         p: &Loaded,
         month: &str,
         names_of: Option<i64>,
-        lang: Lang,
     ) -> ServiceResult<UnitStatementView> {
         let month = Month::parse(month)
             .map_err(|e| FieldError::new("month", e))?
@@ -771,13 +753,12 @@ impl Store {
         let columns: Vec<StatementColumn> = costs
             .iter()
             .map(|c| {
-                let x = cell(c, lang);
+                let x = cell(c);
                 StatementColumn {
                     kind: x.kind,
-                    label: x.kind_label,
                     amount: x.amount,
                     amount_yuan: x.amount_yuan,
-                    split_label: x.split_label,
+                    split: x.split,
                 }
             })
             .collect();

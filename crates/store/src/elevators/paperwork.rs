@@ -11,7 +11,7 @@ use crate::audit::Change;
 use crate::entity::elevator_project;
 use crate::error::{ServiceError, ServiceResult};
 use linli_domain::authz::Action;
-use linli_domain::{FieldError, Invalid, Lang};
+use linli_domain::{FieldError, Invalid};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
@@ -75,7 +75,6 @@ impl Store {
         actor: &Actor,
         id: i64,
         input: &PaperworkInput,
-        lang: Lang,
     ) -> ServiceResult<ProjectView> {
         let p = self.load_project(id).await?;
         actor.require(Action::ManageProject, &p.path)?;
@@ -131,7 +130,7 @@ impl Store {
         .record(&txn)
         .await?;
         txn.commit().await?;
-        self.elevator_project(actor, id, lang).await
+        self.elevator_project(actor, id).await
     }
 
     /// The elevator terms a proposal's consent forms print, when the proposal decides a
@@ -140,7 +139,6 @@ impl Store {
         &self,
         actor: &Actor,
         proposal_id: i64,
-        lang: Lang,
     ) -> ServiceResult<Option<ConsentTerms>> {
         let row = elevator_project::Entity::find()
             .filter(elevator_project::Column::ProposalId.eq(proposal_id))
@@ -152,7 +150,7 @@ impl Store {
         let p = self.load_project(row.id).await?;
         require_view(actor, &p)?;
         let shares = if row.total_cost.is_some() {
-            self.elevator_shares(actor, row.id, lang)
+            self.elevator_shares(actor, row.id)
                 .await?
                 .lines
                 .into_iter()

@@ -12,7 +12,7 @@ use crate::error::{ServiceError, ServiceResult};
 use linli_domain::authz::Action;
 use linli_domain::elevator::{Blocker, PayMethod, ShareMode};
 use linli_domain::registry::Text;
-use linli_domain::{Fen, FieldError, Invalid, Lang};
+use linli_domain::{Fen, FieldError, Invalid};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -37,7 +37,6 @@ pub struct PaymentView {
     pub amount: i64,
     pub amount_yuan: String,
     pub method: PayMethod,
-    pub method_label: String,
     pub receipt_no: String,
     pub paid_on: String,
     pub recorded_by_name: String,
@@ -50,13 +49,14 @@ pub struct BillView {
     pub compound_name: String,
     pub unit_name: String,
     pub total_cost_yuan: String,
-    pub subsidy_preset_label: String,
+    pub subsidy_preset: linli_domain::elevator::SubsidyPreset,
     pub subsidy_yuan: String,
     pub amount_due_yuan: String,
     pub line: ShareRow,
     pub payments: Vec<PaymentView>,
-    /// How the household's share follows from the amount due, in words and figures.
-    pub share_explained: String,
+    /// How the amount due is shared: with the line's floor, coefficient and flats on the
+    /// floor, the API and the bill explain the household's share from it in words and figures.
+    pub share_mode: ShareMode,
     /// The day the bill was printed (China date).
     pub issued_on: String,
     pub paperwork: Paperwork,
@@ -68,13 +68,12 @@ pub struct VoidInput {
     pub reason: String,
 }
 
-fn payment_view(p: &elevator_payment::Model, lang: Lang) -> PaymentView {
+fn payment_view(p: &elevator_payment::Model) -> PaymentView {
     PaymentView {
         id: p.id,
         household_id: p.household_id,
         amount: p.amount,
         amount_yuan: yuan(p.amount),
-        method_label: p.method.label(lang).into(),
         method: p.method,
         receipt_no: p.receipt_no.clone(),
         paid_on: p.paid_on.clone(),
@@ -100,28 +99,6 @@ fn paid_on(s: &str, clock: &crate::Clock) -> Result<String, Invalid> {
     Ok(day.to_string())
 }
 
-/// How a line's share follows from the amount due: by its floor's coefficient shared by the
-/// flats of the floor, or equally by every flat of the unit.
-fn share_explained(row: &elevator_project::Model, line: &ShareRow, lang: Lang) -> String {
-    let due = yuan(super::amount_due(row).0);
-    let (coef, n, share) = (&line.coefficient, line.on_floor, &line.share_yuan);
-    let equal = row.share_mode == ShareMode::EqualPerFlat;
-    match (equal, lang) {
-        (true, Lang::Zh) => format!("全单元 {n} 户平均分摊：{due} 元 ÷ {n} = {share} 元"),
-        (true, Lang::En) => {
-            format!("shared equally by the unit's {n} flats: {due} yuan ÷ {n} = {share} yuan")
-        }
-        (false, Lang::Zh) => format!(
-            "{floor} 层分摊应分摊总额的 {coef}，由该层 {n} 户平均分担：{due} 元 × {coef} ÷ {n} = {share} 元",
-            floor = line.floor
-        ),
-        (false, Lang::En) => format!(
-            "floor {floor} pays {coef} of the amount due, shared equally by its {n} flats: {due} yuan × {coef} ÷ {n} = {share} yuan",
-            floor = line.floor
-        ),
-    }
-}
-
 /// A household's bill from its project's row and its line, issued today.
 fn bill_view(
     row: &elevator_project::Model,
@@ -129,17 +106,16 @@ fn bill_view(
     line: ShareRow,
     payments: Vec<PaymentView>,
     today: time::Date,
-    lang: Lang,
 ) -> BillView {
     BillView {
-        share_explained: share_explained(row, &line, lang),
+        share_mode: row.share_mode,
         issued_on: today.to_string(),
         paperwork: Paperwork::of(row),
         project_id: row.id,
         compound_name: compound_name.into(),
         unit_name: unit_name.into(),
         total_cost_yuan: yuan(row.total_cost.unwrap_or(0)),
-        subsidy_preset_label: row.subsidy_preset.label(lang).to_string(),
+        subsidy_preset: row.subsidy_preset,
         subsidy_yuan: yuan(row.subsidy),
         amount_due_yuan: yuan(super::amount_due(row).0),
         line,
@@ -156,7 +132,6 @@ impl Store {
         actor: &Actor,
         compound_id: i64,
         owing_only: bool,
-        lang: Lang,
     ) -> ServiceResult<Vec<BillView>> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ViewPublic, &crate::paths::compound_path(&c))?;
@@ -198,7 +173,7 @@ impl Store {
             payments
                 .entry((r.project_id, r.household_id))
                 .or_default()
-                .push(payment_view(&r, lang));
+                .push(payment_view(&r));
         }
         let households: BTreeMap<i64, household::Model> = household::Entity::find()
             .filter(household::Column::CompoundId.eq(c.id))
@@ -258,7 +233,6 @@ impl Store {
                     line,
                     paid,
                     self.today(),
-                    lang,
                 ));
             }
         }
@@ -271,7 +245,6 @@ impl Store {
         actor: &Actor,
         id: i64,
         input: &PaymentInput,
-        lang: Lang,
     ) -> ServiceResult<PaymentView> {
         let p = self.load_project(id).await?;
         actor.require(Action::RecordPayment, &p.path)?;
@@ -374,7 +347,7 @@ impl Store {
         crate::funds::mirror_elevator_payment(&txn, actor, p.compound.id, &p.unit_name, &row, None)
             .await?;
         txn.commit().await?;
-        Ok(payment_view(&row, lang))
+        Ok(payment_view(&row))
     }
 
     /// Voids a wrongly recorded payment. The ledger is append-only: the payment stays, and a
@@ -386,7 +359,6 @@ impl Store {
         id: i64,
         payment_id: i64,
         input: &VoidInput,
-        lang: Lang,
     ) -> ServiceResult<PaymentView> {
         let p = self.load_project(id).await?;
         actor.require(Action::ManageProject, &p.path)?;
@@ -458,7 +430,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        Ok(payment_view(&row, lang))
+        Ok(payment_view(&row))
     }
 
     /// Every payment of a project, newest first: for the committee and the collectors.
@@ -466,7 +438,6 @@ impl Store {
         &self,
         actor: &Actor,
         id: i64,
-        lang: Lang,
     ) -> ServiceResult<Vec<PaymentView>> {
         let p = self.load_project(id).await?;
         actor.require(Action::RecordPayment, &p.path)?;
@@ -475,7 +446,7 @@ impl Store {
             .order_by_desc(elevator_payment::Column::Id)
             .all(self.read())
             .await?;
-        Ok(rows.iter().map(|r| payment_view(r, lang)).collect())
+        Ok(rows.iter().map(payment_view).collect())
     }
 
     /// A household's printable bill. Its line is public like the notice; its payments are
@@ -485,9 +456,8 @@ impl Store {
         actor: &Actor,
         id: i64,
         household_id: i64,
-        lang: Lang,
     ) -> ServiceResult<BillView> {
-        self.elevator_bills(actor, id, Some(household_id), lang)
+        self.elevator_bills(actor, id, Some(household_id))
             .await?
             .pop()
             .ok_or(ServiceError::NotFound {
@@ -502,7 +472,6 @@ impl Store {
         actor: &Actor,
         id: i64,
         only: Option<i64>,
-        lang: Lang,
     ) -> ServiceResult<Vec<BillView>> {
         let p = self.load_project(id).await?;
         require_view(actor, &p)?;
@@ -511,9 +480,7 @@ impl Store {
             .order_by_asc(elevator_payment::Column::Id)
             .all(self.read())
             .await?;
-        let table = self
-            .share_table(actor, &p, &Ledger::of(&rows), lang)
-            .await?;
+        let table = self.share_table(actor, &p, &Ledger::of(&rows)).await?;
         let households: BTreeMap<i64, household::Model> = household::Entity::find()
             .filter(household::Column::UnitId.eq(p.row.unit_id))
             .all(self.read())
@@ -526,7 +493,7 @@ impl Store {
             payments
                 .entry(r.household_id)
                 .or_default()
-                .push(payment_view(r, lang));
+                .push(payment_view(r));
         }
         let bills: Vec<BillView> = table
             .lines
@@ -551,7 +518,6 @@ impl Store {
                     line,
                     paid,
                     self.today(),
-                    lang,
                 )
             })
             .collect();

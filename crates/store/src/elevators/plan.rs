@@ -101,13 +101,14 @@ pub struct BoardCard {
     pub compound_name: String,
     pub unit_name: String,
     pub since: String,
-    pub blockers: Vec<String>,
+    /// What keeps the project from the next stage; the API sends them as a list of texts.
+    #[serde(skip)]
+    pub blockers: Vec<linli_domain::elevator::Blocker>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BoardColumn {
     pub stage: linli_domain::elevator::ElevatorStage,
-    pub label: String,
     pub projects: Vec<BoardCard>,
 }
 
@@ -273,7 +274,7 @@ impl Store {
             .record(&txn)
             .await?;
         txn.commit().await?;
-        self.elevator_project(actor, id, lang).await
+        self.elevator_project(actor, id).await
     }
 
     /// Saves the plan: people, cost, subsidy, coefficients, notice period and the deciding
@@ -283,7 +284,6 @@ impl Store {
         actor: &Actor,
         id: i64,
         input: &PlanInput,
-        lang: Lang,
     ) -> ServiceResult<ProjectView> {
         let p = self.load_project(id).await?;
         actor.require(Action::ManageProject, &p.path)?;
@@ -440,7 +440,7 @@ impl Store {
         .record(&txn)
         .await?;
         txn.commit().await?;
-        self.elevator_project(actor, id, lang).await
+        self.elevator_project(actor, id).await
     }
 
     /// Moves a project one stage forward (when nothing blocks it) or back (before construction).
@@ -449,7 +449,6 @@ impl Store {
         actor: &Actor,
         id: i64,
         input: &StepInput,
-        lang: Lang,
     ) -> ServiceResult<ProjectView> {
         let p = self.load_project(id).await?;
         actor.require(Action::ManageProject, &p.path)?;
@@ -489,7 +488,7 @@ impl Store {
         .record(&txn)
         .await?;
         txn.commit().await?;
-        self.elevator_project(actor, id, lang).await
+        self.elevator_project(actor, id).await
     }
 
     /// Files a document of a project (plan, permit, contract, acceptance report, …).
@@ -498,7 +497,6 @@ impl Store {
         actor: &Actor,
         id: i64,
         doc: DocumentUpload,
-        lang: Lang,
     ) -> ServiceResult<ProjectView> {
         let p = self.load_project(id).await?;
         actor.require(Action::ManageProject, &p.path)?;
@@ -542,7 +540,7 @@ impl Store {
         .record(&txn)
         .await?;
         txn.commit().await?;
-        self.elevator_project(actor, id, lang).await
+        self.elevator_project(actor, id).await
     }
 
     /// The board of a compound's projects by stage.
@@ -550,7 +548,6 @@ impl Store {
         &self,
         actor: &Actor,
         compound_id: i64,
-        lang: Lang,
     ) -> ServiceResult<BoardView> {
         let c = self.compound_row(compound_id).await?;
         let at = paths::compound_path(&c);
@@ -571,7 +568,7 @@ impl Store {
         } else {
             Vec::new()
         };
-        let mut board = self.board_of(rows, c.name.clone(), lang).await?;
+        let mut board = self.board_of(rows, c.name.clone()).await?;
         board.compound_id = Some(c.id);
         board.units_without = units_without;
         board.can_manage = can_manage;
@@ -583,7 +580,6 @@ impl Store {
         &self,
         actor: &Actor,
         community_id: i64,
-        lang: Lang,
     ) -> ServiceResult<BoardView> {
         let (path, community) = self.region_path(community_id).await?;
         if community.kind != NodeKind::Community {
@@ -603,21 +599,19 @@ impl Store {
             .order_by_asc(elevator_project::Column::Id)
             .all(self.read())
             .await?;
-        self.board_of(rows, community.name, lang).await
+        self.board_of(rows, community.name).await
     }
 
     async fn board_of(
         &self,
         rows: Vec<elevator_project::Model>,
         place_name: String,
-        lang: Lang,
     ) -> ServiceResult<BoardView> {
         let total = rows.len();
         let mut columns: Vec<BoardColumn> = ElevatorStage::ALL
             .iter()
             .map(|s| BoardColumn {
                 stage: *s,
-                label: s.label(lang).into(),
                 projects: Vec::new(),
             })
             .collect();
@@ -629,12 +623,7 @@ impl Store {
                 compound_name: p.compound.name.clone(),
                 unit_name: p.unit_name.clone(),
                 since: china_date(p.row.stage_since),
-                blockers: p
-                    .stage
-                    .blockers(&facts)
-                    .iter()
-                    .map(|b| b.label(lang))
-                    .collect(),
+                blockers: p.stage.blockers(&facts),
             };
             if let Some(col) = columns.iter_mut().find(|c| c.stage == p.row.stage) {
                 col.projects.push(card);

@@ -12,9 +12,9 @@ use crate::entity::{
 };
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
+use linli_domain::Invalid;
 use linli_domain::authz::Action;
 use linli_domain::elevator::{Coefficient, ElevatorStage, HouseholdFloor, apportion_by};
-use linli_domain::{Invalid, Lang};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -50,19 +50,18 @@ pub struct ShareTableView {
     pub project_id: i64,
     pub compound_name: String,
     pub unit_name: String,
-    pub stage_label: String,
+    pub stage: ElevatorStage,
     /// Whether the table is fixed (stored) or a preview from today's registry.
     pub fixed: bool,
     pub fixed_on: Option<String>,
     pub total_cost_yuan: String,
-    pub subsidy_preset_label: String,
+    pub subsidy_preset: linli_domain::elevator::SubsidyPreset,
     pub subsidy_yuan: String,
     pub amount_due: i64,
     pub amount_due_yuan: String,
     pub coefficients: Vec<CoefficientRow>,
     /// How the amount is split: by the floor coefficients, or equally per flat.
     pub share_mode: linli_domain::elevator::ShareMode,
-    pub share_mode_label: String,
     pub lines: Vec<ShareRow>,
     /// The sum of the lines, equal to `amount_due` to the fen.
     pub sum: i64,
@@ -128,16 +127,11 @@ impl Store {
     }
 
     /// The share table of a project: the fixed one, or a preview while the plan may change.
-    pub async fn elevator_shares(
-        &self,
-        actor: &Actor,
-        id: i64,
-        lang: Lang,
-    ) -> ServiceResult<ShareTableView> {
+    pub async fn elevator_shares(&self, actor: &Actor, id: i64) -> ServiceResult<ShareTableView> {
         let p = self.load_project(id).await?;
         require_view(actor, &p)?;
         let ledger = Store::ledger(self.read(), id).await?;
-        self.share_table(actor, &p, &ledger, lang).await
+        self.share_table(actor, &p, &ledger).await
     }
 
     /// The share table of a loaded project against its ledger, for callers that have both
@@ -147,7 +141,6 @@ impl Store {
         actor: &Actor,
         p: &Loaded,
         ledger: &Ledger,
-        lang: Lang,
     ) -> ServiceResult<ShareTableView> {
         let id = p.row.id;
         if p.row.total_cost.is_none() {
@@ -176,17 +169,16 @@ impl Store {
             project_id: id,
             compound_name: p.compound.name.clone(),
             unit_name: p.unit_name.clone(),
-            stage_label: p.stage.label(lang).into(),
+            stage: p.stage,
             fixed: p.shares_fixed(),
             fixed_on: p.row.shares_fixed_at.map(super::china_date),
             total_cost_yuan: yuan(p.row.total_cost.unwrap_or(0)),
-            subsidy_preset_label: p.row.subsidy_preset.label(lang).to_string(),
+            subsidy_preset: p.row.subsidy_preset,
             subsidy_yuan: yuan(p.row.subsidy),
             amount_due: due,
             amount_due_yuan: yuan(due),
             coefficients: coefficient_rows(&p.table),
             share_mode: p.mode,
-            share_mode_label: p.mode.label(lang).into(),
             households_owing: lines.iter().filter(|l| l.outstanding > 0).count(),
             lines,
             sum,
@@ -205,10 +197,9 @@ impl Store {
         &self,
         actor: &Actor,
         id: i64,
-        lang: Lang,
     ) -> ServiceResult<Vec<ShareRow>> {
         let mut lines: Vec<ShareRow> = self
-            .elevator_shares(actor, id, lang)
+            .elevator_shares(actor, id)
             .await?
             .lines
             .into_iter()
@@ -229,7 +220,6 @@ impl Store {
         actor: &Actor,
         id: i64,
         input: &FixSharesInput,
-        lang: Lang,
     ) -> ServiceResult<ShareTableView> {
         let p = self.load_project(id).await?;
         actor.require(Action::ManageProject, &p.path)?;
@@ -308,7 +298,7 @@ impl Store {
             .await?;
         }
         txn.commit().await?;
-        self.elevator_shares(actor, id, lang).await
+        self.elevator_shares(actor, id).await
     }
 
     /// Releases a fixed table so the plan can change again, as long as nobody has paid.
@@ -317,7 +307,6 @@ impl Store {
         actor: &Actor,
         id: i64,
         input: &FixSharesInput,
-        lang: Lang,
     ) -> ServiceResult<ShareTableView> {
         let p = self.load_project(id).await?;
         actor.require(Action::ManageProject, &p.path)?;
@@ -356,7 +345,7 @@ impl Store {
         .record(&txn)
         .await?;
         txn.commit().await?;
-        self.elevator_shares(actor, id, lang).await
+        self.elevator_shares(actor, id).await
     }
 
     /// "张三、李四" per household, from today's ownership records.

@@ -23,7 +23,7 @@ use linli_domain::funds::{
     approve, split_by_area,
 };
 use linli_domain::registry::Text;
-use linli_domain::{Area, Fen, FieldError, Invalid, Lang, PageRequest, Paged};
+use linli_domain::{Area, Fen, FieldError, Invalid, PageRequest, Paged};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -84,7 +84,6 @@ pub struct EntryView {
     pub occurred_on: String,
     pub direction: linli_domain::funds::Direction,
     pub category: String,
-    pub category_label: String,
     /// Signed: income positive, expense negative.
     pub amount: i64,
     pub amount_yuan: String,
@@ -94,7 +93,6 @@ pub struct EntryView {
     pub receipt_attachment_id: Option<i64>,
     pub proposal_id: Option<i64>,
     pub emergency: Option<linli_domain::funds::EmergencyKind>,
-    pub emergency_label: String,
     pub top_up: bool,
     pub corrects_entry_id: Option<i64>,
     /// The entry that reverses this one, if it was corrected.
@@ -140,18 +138,13 @@ pub(crate) fn entry_view(
     e: &fund_entry::Model,
     corrected_by: Option<i64>,
     labels: &BTreeMap<i64, String>,
-    lang: Lang,
 ) -> EntryView {
-    let category = Category::of(e.direction, &e.category).ok();
     EntryView {
         id: e.id,
         account_id: e.account_id,
         occurred_on: e.occurred_on.clone(),
         direction: e.direction,
         category: e.category.clone(),
-        category_label: category
-            .map(|c| c.label(lang).to_string())
-            .unwrap_or_default(),
         amount: e.amount,
         amount_yuan: yuan(e.amount),
         household_id: e.household_id,
@@ -163,10 +156,6 @@ pub(crate) fn entry_view(
         receipt_attachment_id: e.receipt_attachment_id,
         proposal_id: e.proposal_id,
         emergency: e.emergency,
-        emergency_label: e
-            .emergency
-            .map(|k| k.label(lang).to_string())
-            .unwrap_or_default(),
         top_up: e.top_up,
         corrects_entry_id: e.corrects_entry_id,
         corrected_by,
@@ -307,7 +296,6 @@ impl Store {
         account_id: i64,
         input: &EntryInput,
         upload: Option<ReceiptUpload>,
-        lang: Lang,
     ) -> ServiceResult<EntryView> {
         let a = self.load_account(account_id).await?;
         actor.require(Action::ManageFund, &a.path)?;
@@ -405,7 +393,7 @@ impl Store {
         insert_shares(&txn, &row, split.iter().map(|(h, f)| (*h, -f.0))).await?;
         txn.commit().await?;
         let labels = Store::household_labels(self.read(), a.compound.id, row.household_id).await?;
-        Ok(entry_view(&row, None, &labels, lang))
+        Ok(entry_view(&row, None, &labels))
     }
 
     /// Corrects an entry: a new entry of the opposite amount in the same category, pointing
@@ -417,7 +405,6 @@ impl Store {
         account_id: i64,
         entry_id: i64,
         input: &CorrectInput,
-        lang: Lang,
     ) -> ServiceResult<EntryView> {
         let a = self.load_account(account_id).await?;
         actor.require(Action::ManageFund, &a.path)?;
@@ -451,7 +438,7 @@ impl Store {
         .await?;
         txn.commit().await?;
         let labels = Store::household_labels(self.read(), a.compound.id, row.household_id).await?;
-        Ok(entry_view(&row, None, &labels, lang))
+        Ok(entry_view(&row, None, &labels))
     }
 
     /// An account's page: entries newest first (paged), the monthly balance history, and
@@ -461,14 +448,13 @@ impl Store {
         actor: &Actor,
         account_id: i64,
         page: PageRequest,
-        lang: Lang,
     ) -> ServiceResult<AccountView> {
         let a = self.load_account(account_id).await?;
         if !can_read_ledger(actor, &a.path) {
             return Err(ServiceError::Forbidden);
         }
         let db = self.read();
-        let entries = self.fund_entries(&a, page, lang).await?;
+        let entries = self.fund_entries(&a, page).await?;
         let balance = super::balances(db, &[a.row.id], None)
             .await?
             .get(&a.row.id)
@@ -484,7 +470,7 @@ impl Store {
             .collect();
         let no_labels = BTreeMap::new();
         Ok(AccountView {
-            account: summary(&a.row, balance, posted, lang),
+            account: summary(&a.row, balance, posted),
             compound_name: a.compound.name.clone(),
             entries,
             history: super::balance_history(db, a.row.id).await?,
@@ -495,7 +481,7 @@ impl Store {
             },
             unpublished_emergencies: emergencies
                 .iter()
-                .map(|e| entry_view(e, None, &no_labels, lang))
+                .map(|e| entry_view(e, None, &no_labels))
                 .collect(),
             can_manage: actor.can(Action::ManageFund, &a.path),
             first_open_day: first_open_day(posted, self.fund_today()).to_string(),
@@ -508,20 +494,18 @@ impl Store {
         actor: &Actor,
         account_id: i64,
         page: PageRequest,
-        lang: Lang,
     ) -> ServiceResult<Paged<EntryView>> {
         let a = self.load_account(account_id).await?;
         if !can_read_ledger(actor, &a.path) {
             return Err(ServiceError::Forbidden);
         }
-        self.fund_entries(&a, page, lang).await
+        self.fund_entries(&a, page).await
     }
 
     async fn fund_entries(
         &self,
         a: &LoadedAccount,
         page: PageRequest,
-        lang: Lang,
     ) -> ServiceResult<Paged<EntryView>> {
         let db = self.read();
         let q = fund_entry::Entity::find().filter(fund_entry::Column::AccountId.eq(a.row.id));
@@ -555,7 +539,7 @@ impl Store {
         .await?;
         let items = rows
             .iter()
-            .map(|r| entry_view(r, corrections.get(&r.id).copied(), &labels, lang))
+            .map(|r| entry_view(r, corrections.get(&r.id).copied(), &labels))
             .collect();
         Ok(Paged {
             items,

@@ -78,7 +78,6 @@ pub struct AccountSummary {
     pub id: i64,
     pub compound_id: i64,
     pub kind: linli_domain::funds::AccountKind,
-    pub kind_label: String,
     pub name: String,
     pub project_id: Option<i64>,
     pub building_id: Option<i64>,
@@ -211,13 +210,11 @@ pub(crate) fn summary(
     row: &fund_account::Model,
     balance: i64,
     posted: Option<Day>,
-    lang: Lang,
 ) -> AccountSummary {
     AccountSummary {
         id: row.id,
         compound_id: row.compound_id,
         kind: row.kind,
-        kind_label: row.kind.label(lang).to_string(),
         name: row.name.clone(),
         project_id: row.project_id,
         building_id: row.building_id,
@@ -297,7 +294,6 @@ impl Store {
         &self,
         actor: &Actor,
         compound_id: i64,
-        lang: Lang,
     ) -> ServiceResult<AccountsView> {
         let c = self.compound_row(compound_id).await?;
         let at = paths::compound_path(&c);
@@ -311,7 +307,7 @@ impl Store {
             .await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let balances = balances(db, &ids, None).await?;
-        let statements = self.posted_summaries(&rows, lang).await?;
+        let statements = self.posted_summaries(&rows).await?;
         let mut until: BTreeMap<i64, Day> = BTreeMap::new();
         for s in &statements {
             if let Ok(d) = Day::parse(&s.period_to) {
@@ -326,7 +322,6 @@ impl Store {
                     r,
                     balances.get(&r.id).copied().unwrap_or(0),
                     until.get(&r.id).copied(),
-                    lang,
                 )
             })
             .collect();
@@ -384,7 +379,6 @@ impl Store {
         actor: &Actor,
         compound_id: i64,
         input: &AccountInput,
-        lang: Lang,
     ) -> ServiceResult<AccountSummary> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ManageFund, &paths::compound_path(&c))?;
@@ -501,7 +495,7 @@ impl Store {
             .record(&txn)
             .await?;
         txn.commit().await?;
-        Ok(summary(&row, 0, None, lang))
+        Ok(summary(&row, 0, None))
     }
 
     /// Households of a building keyed by id, with "1单元 301" labels.

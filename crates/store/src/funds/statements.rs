@@ -9,10 +9,8 @@ use crate::entity::{fund_account, fund_entry, fund_statement};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::authz::Action;
-use linli_domain::funds::{
-    AccountKind, Category, Day, Direction, EmergencyKind, Period, Statement,
-};
-use linli_domain::{Fen, FieldError, Invalid, Lang};
+use linli_domain::funds::{Category, Day, Direction, Period, Statement};
+use linli_domain::{Fen, FieldError, Invalid};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -33,8 +31,9 @@ pub struct PeriodInput {
 /// A line of a statement.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StatementLine {
+    /// Income or expense: with the code, which category the line is.
+    pub direction: Direction,
     pub code: String,
-    pub label: String,
     pub amount: i64,
     pub amount_yuan: String,
 }
@@ -45,8 +44,6 @@ pub struct EmergencyLine {
     pub entry_id: i64,
     pub occurred_on: String,
     pub kind: String,
-    #[serde(default)]
-    pub kind_label: String,
     /// Spent, positive.
     pub amount: i64,
     #[serde(default)]
@@ -75,7 +72,6 @@ pub struct StatementView {
     pub account_id: i64,
     pub account_name: String,
     pub account_kind: String,
-    pub account_kind_label: String,
     pub compound_id: i64,
     pub compound_name: String,
     pub period_from: String,
@@ -289,7 +285,6 @@ async fn compute<C: ConnectionTrait>(
             entry_id: e.id,
             occurred_on: e.occurred_on,
             kind: e.emergency.map(|k| k.to_string()).unwrap_or_default(),
-            kind_label: String::new(),
             amount: -e.amount,
             amount_yuan: String::new(),
             note: e.note,
@@ -299,15 +294,15 @@ async fn compute<C: ConnectionTrait>(
 }
 
 fn lines<K: Copy>(
+    direction: Direction,
     lines: &[linli_domain::funds::Line<K>],
     code: impl Fn(K) -> &'static str,
-    label: impl Fn(K) -> &'static str,
 ) -> Vec<StatementLine> {
     lines
         .iter()
         .map(|l| StatementLine {
+            direction,
             code: code(l.key).into(),
-            label: label(l.key).into(),
             amount: l.amount.0,
             amount_yuan: yuan(l.amount.0),
         })
@@ -321,15 +316,11 @@ fn view(
     posted: Option<PostedInfo>,
     can_post: bool,
     today: Day,
-    lang: Lang,
 ) -> StatementView {
     let s = &body.statement;
     StatementView {
         account_id,
         account_name: body.account_name,
-        account_kind_label: AccountKind::parse(&body.kind)
-            .map(|k| k.label(lang).to_string())
-            .unwrap_or_default(),
         account_kind: body.kind,
         compound_id,
         compound_name: body.compound_name,
@@ -338,10 +329,10 @@ fn view(
         period_label: s.period.label(),
         opening: s.opening.0,
         opening_yuan: yuan(s.opening.0),
-        income: lines(&s.income, |k| k.as_str(), |k| k.label(lang)),
+        income: lines(Direction::Income, &s.income, |k| k.as_str()),
         income_total: s.income_total.0,
         income_total_yuan: yuan(s.income_total.0),
-        expenses: lines(&s.expenses, |k| k.as_str(), |k| k.label(lang)),
+        expenses: lines(Direction::Expense, &s.expenses, |k| k.as_str()),
         expense_total: s.expense_total.0,
         expense_total_yuan: yuan(s.expense_total.0),
         closing: s.closing.0,
@@ -350,9 +341,6 @@ fn view(
             .emergencies
             .into_iter()
             .map(|e| EmergencyLine {
-                kind_label: EmergencyKind::parse(&e.kind)
-                    .map(|k| k.label(lang).to_string())
-                    .unwrap_or_default(),
                 amount_yuan: yuan(e.amount),
                 ..e
             })
@@ -403,7 +391,6 @@ impl Store {
         actor: &Actor,
         account_id: i64,
         input: &PeriodInput,
-        lang: Lang,
     ) -> ServiceResult<StatementView> {
         let a = self.load_account(account_id).await?;
         if !can_read_ledger(actor, &a.path) {
@@ -413,7 +400,7 @@ impl Store {
         let db = self.read();
         let posted = posted_for(db, a.row.id, period).await?;
         if let Some(p) = posted {
-            return posted_view(&a, &p, self.fund_today(), lang);
+            return posted_view(&a, &p, self.fund_today());
         }
         let (statement, emergencies) = compute(db, a.row.id, period).await?;
         let can_post = actor.can(Action::ManageFund, &a.path) && period.to <= self.fund_today();
@@ -424,7 +411,6 @@ impl Store {
             None,
             can_post,
             self.fund_today(),
-            lang,
         ))
     }
 
@@ -436,7 +422,6 @@ impl Store {
         actor: &Actor,
         account_id: i64,
         input: &PeriodInput,
-        lang: Lang,
     ) -> ServiceResult<StatementView> {
         let a = self.load_account(account_id).await?;
         actor.require(Action::ManageFund, &a.path)?;
@@ -491,7 +476,7 @@ impl Store {
         .record(&txn)
         .await?;
         txn.commit().await?;
-        posted_view(&a, &row, self.fund_today(), lang)
+        posted_view(&a, &row, self.fund_today())
     }
 
     /// A posted statement, as frozen: anyone who may see the compound's public page.
@@ -499,7 +484,6 @@ impl Store {
         &self,
         actor: &Actor,
         statement_id: i64,
-        lang: Lang,
     ) -> ServiceResult<StatementView> {
         let row = fund_statement::Entity::find_by_id(statement_id)
             .one(self.read())
@@ -509,16 +493,14 @@ impl Store {
             })?;
         let a = self.load_account(row.account_id).await?;
         actor.require(Action::ViewPublic, &paths::compound_path(&a.compound))?;
-        posted_view(&a, &row, self.fund_today(), lang)
+        posted_view(&a, &row, self.fund_today())
     }
 
     /// The posted statements of some accounts, newest first.
     pub(crate) async fn posted_summaries(
         &self,
         accounts: &[fund_account::Model],
-        lang: Lang,
     ) -> ServiceResult<Vec<PostedSummary>> {
-        let _ = lang;
         if accounts.is_empty() {
             return Ok(Vec::new());
         }
@@ -562,7 +544,6 @@ fn posted_view(
     a: &LoadedAccount,
     row: &fund_statement::Model,
     today: Day,
-    lang: Lang,
 ) -> ServiceResult<StatementView> {
     let body: Body = serde_json::from_str(&row.body)
         .map_err(|e| super::internal(format!("statement {}: {e}", row.id)))?;
@@ -573,6 +554,5 @@ fn posted_view(
         Some(posted_info(row)),
         false,
         today,
-        lang,
     ))
 }

@@ -28,6 +28,7 @@ mod m0025_agenda_indexes;
 mod m0028_paperwork;
 mod m0029_recent_write;
 pub(crate) mod m0031_compound_summary;
+mod m0032_household_place_key;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0028_paperwork::Migration),
             Box::new(m0029_recent_write::Migration),
             Box::new(m0031_compound_summary::Migration),
+            Box::new(m0032_household_place_key::Migration),
         ]
     }
 }

@@ -15,7 +15,7 @@ use linli_domain::volunteers::{
     CheckinWindow, Day, Interval, Moment, SignupStatus, SwapParty, SwapStatus, SwapStep,
     check_checkin, check_signup, check_swap, started, swap_step,
 };
-use linli_domain::{FieldError, Invalid, Lang};
+use linli_domain::{FieldError, Invalid};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -343,7 +343,6 @@ impl Store {
         actor: &Actor,
         signup_id: i64,
         input: &SwapInput,
-        lang: Lang,
     ) -> ServiceResult<super::SwapView> {
         let (from, s) = self.load_signup(signup_id).await?;
         let to = volunteer_signup::Entity::find_by_id(input.with_signup_id)
@@ -397,7 +396,7 @@ impl Store {
         .record(&txn)
         .await?;
         txn.commit().await?;
-        self.swap_view(&swap, actor, now_m, lang).await
+        self.swap_view(&swap, actor, now_m).await
     }
 
     /// Accepts, declines or withdraws a swap request (see `swap_step` for who may do which).
@@ -407,7 +406,6 @@ impl Store {
         actor: &Actor,
         swap_id: i64,
         input: &SwapDecision,
-        lang: Lang,
     ) -> ServiceResult<super::SwapView> {
         let swap = volunteer_swap::Entity::find_by_id(swap_id)
             .one(self.read())
@@ -486,7 +484,7 @@ impl Store {
             .ok_or(ServiceError::NotFound {
                 entity: "volunteer_swap",
             })?;
-        self.swap_view(&row, actor, now_m, lang).await
+        self.swap_view(&row, actor, now_m).await
     }
 
     async fn check_exchange<C: ConnectionTrait>(
@@ -508,7 +506,6 @@ impl Store {
         r: &volunteer_swap::Model,
         actor: &Actor,
         now_m: Moment,
-        lang: Lang,
     ) -> ServiceResult<super::SwapView> {
         let find = |id| volunteer_signup::Entity::find_by_id(id).one(self.read());
         let (from, to) = (find(r.from_signup_id).await?, find(r.to_signup_id).await?);
@@ -522,7 +519,6 @@ impl Store {
         Ok(super::SwapView {
             id: r.id,
             status,
-            status_label: status.label(lang).into(),
             from: turn_view(&from, false, actor, now_m),
             to: turn_view(&to, false, actor, now_m),
             asks_me: open && r.counterpart_id == actor.account_id,

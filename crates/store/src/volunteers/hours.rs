@@ -7,10 +7,9 @@ use crate::accounts::Actor;
 use crate::entity::{unit, volunteer_checkin, volunteer_signup};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
-use linli_domain::Lang;
 use linli_domain::authz::Action;
 use linli_domain::rating::Month;
-use linli_domain::volunteers::{SignupStatus, Turn, format_minutes, tally};
+use linli_domain::volunteers::{SignupStatus, Turn, tally};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -22,7 +21,6 @@ pub struct PersonHours {
     /// Turns checked in.
     pub turns: u32,
     pub minutes: u32,
-    pub label: String,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -31,7 +29,6 @@ pub struct UnitHours {
     /// "2栋 7单元".
     pub unit: String,
     pub minutes: u32,
-    pub label: String,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -45,9 +42,7 @@ pub struct HoursView {
     pub units: Vec<UnitHours>,
     /// Minutes of volunteers who do not live in the compound (or whose home is not known).
     pub no_unit: u32,
-    pub no_unit_label: String,
     pub total: u32,
-    pub total_label: String,
 }
 
 impl Store {
@@ -104,7 +99,6 @@ impl Store {
         actor: &Actor,
         compound_id: i64,
         month: &str,
-        lang: Lang,
     ) -> ServiceResult<HoursView> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ViewPublic, &paths::compound_path(&c))?;
@@ -125,7 +119,6 @@ impl Store {
                 name: names.get(p).cloned().unwrap_or_default(),
                 turns: counted(*p),
                 minutes: *m,
-                label: format_minutes(*m, lang),
             })
             .collect();
         people.sort_by(|a, b| b.minutes.cmp(&a.minutes).then(a.name.cmp(&b.name)));
@@ -140,7 +133,6 @@ impl Store {
                     .map(|(_, b, n)| format!("{b} {n}"))
                     .unwrap_or_default(),
                 minutes: *m,
-                label: format_minutes(*m, lang),
             })
             .collect();
         units.sort_by(|a, b| b.minutes.cmp(&a.minutes).then(a.unit_id.cmp(&b.unit_id)));
@@ -153,9 +145,7 @@ impl Store {
             people,
             units,
             no_unit: h.no_unit,
-            no_unit_label: format_minutes(h.no_unit, lang),
             total: h.total,
-            total_label: format_minutes(h.total, lang),
         })
     }
 

@@ -31,7 +31,7 @@ use linli_domain::registry::Text;
 use linli_domain::volunteers::{
     Clock, Day, Interval, Moment, ShiftPattern, SignupStatus, Weekday, month_rota, started,
 };
-use linli_domain::{FieldError, Invalid, Lang};
+use linli_domain::{FieldError, Invalid};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -84,8 +84,8 @@ pub struct ShiftInput {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ShiftView {
     pub id: i64,
+    /// 1 (Monday) to 7.
     pub weekday: u8,
-    pub weekday_label: String,
     pub start: String,
     pub end: String,
     pub capacity: i32,
@@ -158,8 +158,10 @@ pub struct SlotView {
 pub struct DayCell {
     pub day: String,
     pub day_of_month: u8,
-    /// 周三 / Wed: shown beside the date where the calendar stacks on a phone.
-    pub weekday: String,
+    /// Shown beside the date where the calendar stacks on a phone; the API sends it in words
+    /// (周三 / Wed).
+    #[serde(skip)]
+    pub weekday: Weekday,
     pub today: bool,
     pub slots: Vec<SlotView>,
 }
@@ -168,7 +170,6 @@ pub struct DayCell {
 pub struct SwapView {
     pub id: i64,
     pub status: linli_domain::volunteers::SwapStatus,
-    pub status_label: String,
     pub from: TurnView,
     pub to: TurnView,
     /// The viewer is asked (may accept or decline).
@@ -259,12 +260,11 @@ pub(crate) fn pattern(s: &volunteer_shift::Model) -> ServiceResult<ShiftPattern>
     .map_err(|_| ServiceError::Internal(anyhow::anyhow!("shift {} is not a valid shift", s.id)))
 }
 
-fn shift_view(s: &volunteer_shift::Model, lang: Lang) -> ShiftView {
+fn shift_view(s: &volunteer_shift::Model) -> ShiftView {
     let weekday = Weekday::from_number(i64::from(s.weekday)).unwrap_or(Weekday::Mon);
     ShiftView {
         id: s.id,
         weekday: weekday.number(),
-        weekday_label: weekday.label(lang).into(),
         start: clock(s.start_min).to_string(),
         end: clock(s.end_min).to_string(),
         capacity: s.capacity,
@@ -318,12 +318,7 @@ impl Store {
         })
     }
 
-    async fn station_view(
-        &self,
-        s: &LoadedStation,
-        actor: &Actor,
-        lang: Lang,
-    ) -> ServiceResult<StationView> {
+    async fn station_view(&self, s: &LoadedStation, actor: &Actor) -> ServiceResult<StationView> {
         let shifts = volunteer_shift::Entity::find()
             .filter(volunteer_shift::Column::StationId.eq(s.row.id))
             .filter(volunteer_shift::Column::Active.eq(true))
@@ -338,7 +333,7 @@ impl Store {
             name: s.row.name.clone(),
             place: s.row.place.clone(),
             checkin_early: s.row.checkin_early,
-            shifts: shifts.iter().map(|x| shift_view(x, lang)).collect(),
+            shifts: shifts.iter().map(shift_view).collect(),
             can_manage: actor.can(Action::ManageGrid, &s.path),
             can_sign_up: may_take_turns(actor, &s.path),
         })
@@ -349,7 +344,6 @@ impl Store {
         &self,
         actor: &Actor,
         compound_id: i64,
-        lang: Lang,
     ) -> ServiceResult<StationList> {
         let c = self.compound_row(compound_id).await?;
         let path = paths::compound_path(&c);
@@ -367,7 +361,7 @@ impl Store {
                 compound: c.clone(),
                 path: path.clone(),
             };
-            stations.push(self.station_view(&s, actor, lang).await?);
+            stations.push(self.station_view(&s, actor).await?);
         }
         Ok(StationList {
             compound_id: c.id,
@@ -383,7 +377,6 @@ impl Store {
         actor: &Actor,
         compound_id: i64,
         input: &StationInput,
-        lang: Lang,
     ) -> ServiceResult<StationView> {
         let c = self.compound_row(compound_id).await?;
         let path = paths::compound_path(&c);
@@ -422,7 +415,7 @@ impl Store {
             .await?;
         txn.commit().await?;
         let s = self.load_station(id).await?;
-        self.station_view(&s, actor, lang).await
+        self.station_view(&s, actor).await
     }
 
     /// Adds a weekly shift to a station (`ManageGrid`); every bad field is reported at once.
@@ -431,7 +424,6 @@ impl Store {
         actor: &Actor,
         station_id: i64,
         input: &ShiftInput,
-        lang: Lang,
     ) -> ServiceResult<ShiftView> {
         let s = self.load_station(station_id).await?;
         actor.require(Action::ManageGrid, &s.path)?;
@@ -506,7 +498,7 @@ impl Store {
         .record(&txn)
         .await?;
         txn.commit().await?;
-        Ok(shift_view(&row, lang))
+        Ok(shift_view(&row))
     }
 
     /// Takes a shift off the station's week (`ManageGrid`); turns already taken stay.
@@ -551,12 +543,11 @@ impl Store {
         actor: &Actor,
         station_id: i64,
         month: &str,
-        lang: Lang,
     ) -> ServiceResult<RotaView> {
         let s = self.load_station(station_id).await?;
         actor.require(Action::ViewPublic, &s.path)?;
         let month = month_or_now(month, self.now())?;
-        let station = self.station_view(&s, actor, lang).await?;
+        let station = self.station_view(&s, actor).await?;
         let shifts = volunteer_shift::Entity::find()
             .filter(volunteer_shift::Column::StationId.eq(s.row.id))
             .all(self.read())
@@ -618,7 +609,7 @@ impl Store {
             }
         }
         slots.sort_by(|a, b| (&a.day, &a.start, &a.end).cmp(&(&b.day, &b.start, &b.end)));
-        let weeks = calendar(month, slots, now, lang);
+        let weeks = calendar(month, slots, now);
         let mut my_turns: Vec<TurnView> = turns.iter().filter(|t| t.mine).cloned().collect();
         my_turns.sort_by(|a, b| (&a.day, &a.start).cmp(&(&b.day, &b.start)));
         let swappable: Vec<TurnView> = turns
@@ -626,9 +617,7 @@ impl Store {
             .filter(|t| !t.mine && !t.started)
             .cloned()
             .collect();
-        let swaps = self
-            .open_swaps(actor, &s, station.can_manage, now, lang)
-            .await?;
+        let swaps = self.open_swaps(actor, &s, station.can_manage, now).await?;
         Ok(RotaView {
             station,
             month: month.to_string(),
@@ -665,7 +654,6 @@ impl Store {
         s: &LoadedStation,
         manager: bool,
         now: Moment,
-        lang: Lang,
     ) -> ServiceResult<Vec<SwapView>> {
         let rows = volunteer_swap::Entity::find()
             .filter(volunteer_swap::Column::StationId.eq(s.row.id))
@@ -680,7 +668,7 @@ impl Store {
         for r in rows.into_iter().filter(|r| {
             manager || r.requested_by == actor.account_id || r.counterpart_id == actor.account_id
         }) {
-            out.push(self.swap_view(&r, actor, now, lang).await?);
+            out.push(self.swap_view(&r, actor, now).await?);
         }
         Ok(out)
     }
@@ -713,12 +701,7 @@ fn slot_view(
 }
 
 /// Monday-first weeks of a month, each day with its slots.
-fn calendar(
-    month: Month,
-    slots: Vec<SlotView>,
-    now: Moment,
-    lang: Lang,
-) -> Vec<Vec<Option<DayCell>>> {
+fn calendar(month: Month, slots: Vec<SlotView>, now: Moment) -> Vec<Vec<Option<DayCell>>> {
     let mut by_day: HashMap<String, Vec<SlotView>> = HashMap::new();
     for s in slots {
         by_day.entry(s.day.clone()).or_default().push(s);
@@ -734,7 +717,7 @@ fn calendar(
             slots: by_day.remove(&key).unwrap_or_default(),
             today: day == now.day,
             day_of_month: day.day(),
-            weekday: day.weekday().label(lang).into(),
+            weekday: day.weekday(),
             day: key,
         }));
         if week.len() == 7 {
@@ -766,12 +749,7 @@ mod tests {
     #[test]
     fn a_calendar_starts_on_monday() {
         let nov = Month::new(2026, 11).unwrap();
-        let weeks = calendar(
-            nov,
-            Vec::new(),
-            china_moment(1_795_624_200).unwrap(),
-            Lang::Zh,
-        );
+        let weeks = calendar(nov, Vec::new(), china_moment(1_795_624_200).unwrap());
         assert_eq!(weeks.len(), 6, "1 November 2026 is a Sunday");
         assert!(weeks[0][..6].iter().all(Option::is_none));
         assert_eq!(weeks[0][6].as_ref().unwrap().day, "2026-11-01");

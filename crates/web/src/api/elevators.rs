@@ -2,6 +2,7 @@
 //! Amounts go in as yuan strings ("458000.00") and come back in fen with `*_yuan` strings.
 
 use super::ApiResult;
+use super::labels::{Key, Labelled, Labels, Words, labels, worded};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, WebError};
 use crate::form::{Allowed, ApiJson, Ids, Q, may};
@@ -52,12 +53,10 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
 /// The elevator projects of a compound by stage, each with what blocks it.
 #[utoipa::path(get, path = "/compounds/{id}/elevators", tag = "elevators", params(("id" = i64, Path)),
     responses((status = 200, body = BoardView), (status = 403, body = ApiError)))]
-async fn board(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<BoardView> {
-    Ok(Json(
-        state
-            .store
-            .elevator_board(ctx.actor()?, id, ctx.lang)
-            .await?,
+async fn board(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Labelled<BoardView>> {
+    Ok(worded(
+        state.store.elevator_board(ctx.actor()?, id).await?,
+        ctx.lang,
     ))
 }
 
@@ -70,14 +69,15 @@ async fn create(
     _: Allowed<may::ManageProject>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<ProjectInput>,
-) -> Result<(StatusCode, Json<ProjectView>), WebError> {
+) -> Result<(StatusCode, Json<Labelled<ProjectView>>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(
+        worded(
             state
                 .store
                 .create_elevator_project(ctx.actor()?, id, &input, ctx.lang)
                 .await?,
+            ctx.lang,
         ),
     ))
 }
@@ -85,24 +85,27 @@ async fn create(
 /// The elevator projects of every compound of a community, by stage.
 #[utoipa::path(get, path = "/communities/{id}/elevators", tag = "elevators", params(("id" = i64, Path)),
     responses((status = 200, body = BoardView), (status = 403, body = ApiError)))]
-async fn community_board(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<BoardView> {
-    Ok(Json(
+async fn community_board(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+) -> ApiResult<Labelled<BoardView>> {
+    Ok(worded(
         state
             .store
-            .community_elevator_board(ctx.actor()?, id, ctx.lang)
+            .community_elevator_board(ctx.actor()?, id)
             .await?,
+        ctx.lang,
     ))
 }
 
 /// A project: stages with dates, blockers, plan, money, documents, history.
 #[utoipa::path(get, path = "/elevators/{id}", tag = "elevators", params(("id" = i64, Path)),
     responses((status = 200, body = ProjectView), (status = 404, body = ApiError)))]
-async fn project(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<ProjectView> {
-    Ok(Json(
-        state
-            .store
-            .elevator_project(ctx.actor()?, id, ctx.lang)
-            .await?,
+async fn project(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Labelled<ProjectView>> {
+    Ok(worded(
+        state.store.elevator_project(ctx.actor()?, id).await?,
+        ctx.lang,
     ))
 }
 
@@ -117,12 +120,13 @@ async fn update_plan(
     _: Allowed<may::ManageProject>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<PlanInput>,
-) -> ApiResult<ProjectView> {
-    Ok(Json(
+) -> ApiResult<Labelled<ProjectView>> {
+    Ok(worded(
         state
             .store
-            .update_elevator_plan(ctx.actor()?, id, &input, ctx.lang)
+            .update_elevator_plan(ctx.actor()?, id, &input)
             .await?,
+        ctx.lang,
     ))
 }
 
@@ -137,12 +141,13 @@ async fn update_paperwork(
     _: Allowed<may::ManageProject>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<PaperworkInput>,
-) -> ApiResult<ProjectView> {
-    Ok(Json(
+) -> ApiResult<Labelled<ProjectView>> {
+    Ok(worded(
         state
             .store
-            .set_elevator_paperwork(ctx.actor()?, id, &input, ctx.lang)
+            .set_elevator_paperwork(ctx.actor()?, id, &input)
             .await?,
+        ctx.lang,
     ))
 }
 
@@ -155,12 +160,13 @@ async fn step(
     _: Allowed<may::ManageProject>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<StepInput>,
-) -> ApiResult<ProjectView> {
-    Ok(Json(
+) -> ApiResult<Labelled<ProjectView>> {
+    Ok(worded(
         state
             .store
-            .step_elevator_project(ctx.actor()?, id, &input, ctx.lang)
+            .step_elevator_project(ctx.actor()?, id, &input)
             .await?,
+        ctx.lang,
     ))
 }
 
@@ -185,7 +191,7 @@ async fn add_document(
     Ids(id): Ids<i64>,
     Q(p): Q<DocumentParams>,
     body: Bytes,
-) -> Result<(StatusCode, Json<ProjectView>), WebError> {
+) -> Result<(StatusCode, Json<Labelled<ProjectView>>), WebError> {
     let view = state
         .store
         .add_elevator_document(
@@ -197,22 +203,19 @@ async fn add_document(
                 file_name: p.name,
                 bytes: body.to_vec(),
             },
-            ctx.lang,
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(view)))
+    Ok((StatusCode::CREATED, worded(view, ctx.lang)))
 }
 
 /// The share table: fixed, or a preview from the registry while the plan may change. The
 /// lines add up to `amount_due` exactly, in fen.
 #[utoipa::path(get, path = "/elevators/{id}/shares", tag = "elevators", params(("id" = i64, Path)),
     responses((status = 200, body = ShareTableView), (status = 422, body = ApiError)))]
-async fn shares(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<ShareTableView> {
-    Ok(Json(
-        state
-            .store
-            .elevator_shares(ctx.actor()?, id, ctx.lang)
-            .await?,
+async fn shares(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Labelled<ShareTableView>> {
+    Ok(worded(
+        state.store.elevator_shares(ctx.actor()?, id).await?,
+        ctx.lang,
     ))
 }
 
@@ -225,12 +228,13 @@ async fn fix_shares(
     _: Allowed<may::ManageProject>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<FixSharesInput>,
-) -> ApiResult<ShareTableView> {
-    Ok(Json(
+) -> ApiResult<Labelled<ShareTableView>> {
+    Ok(worded(
         state
             .store
-            .fix_elevator_shares(ctx.actor()?, id, &input, ctx.lang)
+            .fix_elevator_shares(ctx.actor()?, id, &input)
             .await?,
+        ctx.lang,
     ))
 }
 
@@ -243,12 +247,13 @@ async fn release_shares(
     _: Allowed<may::ManageProject>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<FixSharesInput>,
-) -> ApiResult<ShareTableView> {
-    Ok(Json(
+) -> ApiResult<Labelled<ShareTableView>> {
+    Ok(worded(
         state
             .store
-            .release_elevator_shares(ctx.actor()?, id, &input, ctx.lang)
+            .release_elevator_shares(ctx.actor()?, id, &input)
             .await?,
+        ctx.lang,
     ))
 }
 
@@ -257,10 +262,7 @@ async fn release_shares(
     responses((status = 200, body = Vec<ShareRow>)))]
 async fn outstanding(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<ShareRow>> {
     Ok(Json(
-        state
-            .store
-            .elevator_outstanding(ctx.actor()?, id, ctx.lang)
-            .await?,
+        state.store.elevator_outstanding(ctx.actor()?, id).await?,
     ))
 }
 
@@ -282,12 +284,14 @@ async fn remind(
 /// Every payment of the project, newest first.
 #[utoipa::path(get, path = "/elevators/{id}/payments", tag = "elevators", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<PaymentView>), (status = 403, body = ApiError)))]
-async fn payments(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<PaymentView>> {
-    Ok(Json(
-        state
-            .store
-            .elevator_payments(ctx.actor()?, id, ctx.lang)
-            .await?,
+async fn payments(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+) -> ApiResult<Labelled<Vec<PaymentView>>> {
+    Ok(worded(
+        state.store.elevator_payments(ctx.actor()?, id).await?,
+        ctx.lang,
     ))
 }
 
@@ -301,14 +305,15 @@ async fn record_payment(
     _: Allowed<may::RecordPayment>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<PaymentInput>,
-) -> Result<(StatusCode, Json<PaymentView>), WebError> {
+) -> Result<(StatusCode, Json<Labelled<PaymentView>>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(
+        worded(
             state
                 .store
-                .record_elevator_payment(ctx.actor()?, id, &input, ctx.lang)
+                .record_elevator_payment(ctx.actor()?, id, &input)
                 .await?,
+            ctx.lang,
         ),
     ))
 }
@@ -324,14 +329,15 @@ async fn void_payment(
     _: Allowed<may::ManageProject>,
     Ids((id, payment)): Ids<(i64, i64)>,
     ApiJson(input): ApiJson<VoidInput>,
-) -> Result<(StatusCode, Json<PaymentView>), WebError> {
+) -> Result<(StatusCode, Json<Labelled<PaymentView>>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(
+        worded(
             state
                 .store
-                .void_elevator_payment(ctx.actor()?, id, payment, &input, ctx.lang)
+                .void_elevator_payment(ctx.actor()?, id, payment, &input)
                 .await?,
+            ctx.lang,
         ),
     ))
 }
@@ -343,24 +349,23 @@ async fn bill(
     state: State,
     ctx: Ctx,
     Ids((id, household_id)): Ids<(i64, i64)>,
-) -> ApiResult<BillView> {
-    Ok(Json(
+) -> ApiResult<Labelled<BillView>> {
+    Ok(worded(
         state
             .store
-            .elevator_bill(ctx.actor()?, id, household_id, ctx.lang)
+            .elevator_bill(ctx.actor()?, id, household_id)
             .await?,
+        ctx.lang,
     ))
 }
 
 /// Every household's bill, in the order of the share table (for printing them all).
 #[utoipa::path(get, path = "/elevators/{id}/bills", tag = "elevators", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<BillView>), (status = 404, body = ApiError)))]
-async fn bills(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<BillView>> {
-    Ok(Json(
-        state
-            .store
-            .elevator_bills(ctx.actor()?, id, None, ctx.lang)
-            .await?,
+async fn bills(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Labelled<Vec<BillView>>> {
+    Ok(worded(
+        state.store.elevator_bills(ctx.actor()?, id, None).await?,
+        ctx.lang,
     ))
 }
 
@@ -379,12 +384,13 @@ async fn operation(
     ctx: Ctx,
     Ids(id): Ids<i64>,
     Q(q): Q<MonthsPage>,
-) -> ApiResult<OperationView> {
-    Ok(Json(
+) -> ApiResult<Labelled<OperationView>> {
+    Ok(worded(
         state
             .store
-            .elevator_operation(ctx.actor()?, id, q.page.unwrap_or(1), ctx.lang)
+            .elevator_operation(ctx.actor()?, id, q.page.unwrap_or(1))
             .await?,
+        ctx.lang,
     ))
 }
 
@@ -398,12 +404,13 @@ async fn operation_split(
     _: Allowed<may::ManageProject>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<SplitInput>,
-) -> ApiResult<OperationView> {
-    Ok(Json(
+) -> ApiResult<Labelled<OperationView>> {
+    Ok(worded(
         state
             .store
-            .set_elevator_operation_split(ctx.actor()?, id, &input, ctx.lang)
+            .set_elevator_operation_split(ctx.actor()?, id, &input)
             .await?,
+        ctx.lang,
     ))
 }
 
@@ -418,14 +425,15 @@ async fn operation_cost(
     _: Allowed<may::ManageProject>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<CostInput>,
-) -> Result<(StatusCode, Json<CostView>), WebError> {
+) -> Result<(StatusCode, Json<Labelled<CostView>>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(
+        worded(
             state
                 .store
-                .enter_elevator_operation_cost(ctx.actor()?, id, &input, ctx.lang)
+                .enter_elevator_operation_cost(ctx.actor()?, id, &input)
                 .await?,
+            ctx.lang,
         ),
     ))
 }
@@ -437,12 +445,13 @@ async fn unit_statement(
     state: State,
     ctx: Ctx,
     Ids((id, month)): Ids<(i64, String)>,
-) -> ApiResult<UnitStatementView> {
-    Ok(Json(
+) -> ApiResult<Labelled<UnitStatementView>> {
+    Ok(worded(
         state
             .store
-            .elevator_unit_statement(ctx.actor()?, id, &month, ctx.lang)
+            .elevator_unit_statement(ctx.actor()?, id, &month)
             .await?,
+        ctx.lang,
     ))
 }
 
@@ -454,12 +463,13 @@ async fn household_statement(
     state: State,
     ctx: Ctx,
     Ids((id, month, household_id)): Ids<(i64, String, i64)>,
-) -> ApiResult<HouseholdStatementView> {
-    Ok(Json(
+) -> ApiResult<Labelled<HouseholdStatementView>> {
+    Ok(worded(
         state
             .store
-            .elevator_household_statement(ctx.actor()?, id, &month, household_id, ctx.lang)
+            .elevator_household_statement(ctx.actor()?, id, &month, household_id)
             .await?,
+        ctx.lang,
     ))
 }
 
@@ -471,24 +481,30 @@ async fn community_dashboard(
     state: State,
     ctx: Ctx,
     Ids(id): Ids<i64>,
-) -> ApiResult<DashboardView> {
-    Ok(Json(
+) -> ApiResult<Labelled<DashboardView>> {
+    Ok(worded(
         state
             .store
-            .community_elevator_dashboard(ctx.actor()?, id, ctx.lang)
+            .community_elevator_dashboard(ctx.actor()?, id)
             .await?,
+        ctx.lang,
     ))
 }
 
 /// The elevator dashboard of one compound.
 #[utoipa::path(get, path = "/compounds/{id}/elevators/dashboard", tag = "elevators", params(("id" = i64, Path)),
     responses((status = 200, body = DashboardView), (status = 403, body = ApiError)))]
-async fn compound_dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<DashboardView> {
-    Ok(Json(
+async fn compound_dashboard(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+) -> ApiResult<Labelled<DashboardView>> {
+    Ok(worded(
         state
             .store
-            .compound_elevator_dashboard(ctx.actor()?, id, ctx.lang)
+            .compound_elevator_dashboard(ctx.actor()?, id)
             .await?,
+        ctx.lang,
     ))
 }
 
@@ -508,11 +524,148 @@ async fn compound_bills(
     ctx: Ctx,
     Ids(id): Ids<i64>,
     Q(q): Q<OwingParams>,
-) -> ApiResult<Vec<BillView>> {
-    Ok(Json(
+) -> ApiResult<Labelled<Vec<BillView>>> {
+    Ok(worded(
         state
             .store
-            .compound_elevator_bills(ctx.actor()?, id, q.owing.unwrap_or(false), ctx.lang)
+            .compound_elevator_bills(ctx.actor()?, id, q.owing.unwrap_or(false))
             .await?,
+        ctx.lang,
     ))
+}
+
+// The words the API sends beside the facts of the elevator views.
+
+labels!(BoardView, |v, lang| {}, nested: [columns]);
+
+labels!(BoardColumn, |v, lang| {
+    "label" => v.stage.label(lang),
+}, nested: [projects]);
+
+impl Labels for BoardCard {
+    const KEYS: &'static [Key] = &[Key::Texts("blockers")];
+    fn words(&self, w: &mut Words<'_>) {
+        let lang = w.lang;
+        w.list("blockers", self.blockers.iter().map(|b| b.label(lang)));
+    }
+}
+
+impl Labels for ProjectView {
+    const KEYS: &'static [Key] = &[
+        Key::Text("stage_label"),
+        Key::Texts("blockers"),
+        Key::Text("subsidy_preset_label"),
+        Key::Text("share_mode_label"),
+    ];
+    fn words(&self, w: &mut Words<'_>) {
+        let lang = w.lang;
+        w.put("stage_label", self.stage.label(lang));
+        w.list("blockers", self.blockers.iter().map(|b| b.label(lang)));
+        w.put("subsidy_preset_label", self.subsidy_preset.label(lang));
+        w.put("share_mode_label", self.share_mode.label(lang));
+        w.nested("stages", &self.stages);
+        w.nested("documents", &self.documents);
+        w.nested("history", &self.history);
+        w.nested("proposal", &self.proposal);
+    }
+}
+
+labels!(StageRow, |v, lang| {
+    "label" => v.stage.label(lang),
+});
+
+labels!(DocumentView, |v, lang| {
+    "kind_label" => v.kind.label(lang),
+});
+
+labels!(StageLogView, |v, lang| {
+    "from_label" => v.from.map(|s| s.label(lang)).unwrap_or(""),
+    "to_label" => v.to.label(lang),
+});
+
+labels!(ProposalLink, |v, lang| {
+    "stage_label" => v.stage.label(lang),
+});
+
+labels!(ShareTableView, |v, lang| {
+    "stage_label" => v.stage.label(lang),
+    "subsidy_preset_label" => v.subsidy_preset.label(lang),
+    "share_mode_label" => v.share_mode.label(lang),
+});
+
+labels!(PaymentView, |v, lang| {
+    "method_label" => v.method.label(lang),
+});
+
+labels!(BillView, |v, lang| {
+    "subsidy_preset_label" => v.subsidy_preset.label(lang),
+    "share_explained" => crate::i18n_elevators::share_explained(v, lang),
+}, nested: [payments]);
+
+labels!(OperationView, |v, lang| {
+    "split_label" => v.split.label(lang),
+}, nested: [months, kinds, splits]);
+
+labels!(OperationMonth, |v, lang| {}, nested: [costs]);
+
+labels!(CostCell, |v, lang| {
+    "kind_label" => v.kind.label(lang),
+    "split_label" => v.split.label(lang),
+});
+
+labels!(KindChoice, |v, lang| {
+    "label" => v.kind.label(lang),
+});
+
+labels!(SplitChoice, |v, lang| {
+    "label" => v.kind.label(lang),
+});
+
+labels!(CostView, |v, lang| {}, nested: [cost]);
+
+labels!(UnitStatementView, |v, lang| {}, nested: [columns]);
+
+labels!(StatementColumn, |v, lang| {
+    "label" => v.kind.label(lang),
+    "split_label" => v.split.label(lang),
+});
+
+labels!(HouseholdStatementView, |v, lang| {}, nested: [lines]);
+
+labels!(SlipLine, |v, lang| {
+    "label" => v.kind.label(lang),
+    "split_label" => v.split.label(lang),
+});
+
+labels!(DashboardView, |v, lang| {}, nested: [stages, owing]);
+
+labels!(StageCount, |v, lang| {
+    "label" => v.stage.label(lang),
+});
+
+labels!(OwingProject, |v, lang| {
+    "stage_label" => v.stage.label(lang),
+});
+
+/// Adds the words of the elevator views to their schemas.
+pub fn describe(doc: &mut utoipa::openapi::OpenApi) {
+    use super::labels::describe as d;
+    d::<BoardColumn>(doc);
+    d::<BoardCard>(doc);
+    d::<ProjectView>(doc);
+    d::<StageRow>(doc);
+    d::<DocumentView>(doc);
+    d::<StageLogView>(doc);
+    d::<ProposalLink>(doc);
+    d::<ShareTableView>(doc);
+    d::<PaymentView>(doc);
+    d::<BillView>(doc);
+    d::<OperationView>(doc);
+    d::<CostCell>(doc);
+    d::<KindChoice>(doc);
+    d::<SplitChoice>(doc);
+    d::<StatementColumn>(doc);
+    d::<SlipLine>(doc);
+    d::<StageCount>(doc);
+    d::<OwingProject>(doc);
 }

@@ -4,10 +4,12 @@
 //! deletes an entry or a posted statement: a correction is a new entry.
 
 use super::ApiResult;
+use super::labels::{Key, Labelled, Labels, Words, labels, worded};
 use super::registry::{PageOf, page_of};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, WebError};
 use crate::form::{Allowed, ApiJson, Ids, Q, may};
+use crate::i18n_funds::Label;
 use crate::{AppState, State};
 use axum::Json;
 use axum::http::StatusCode;
@@ -40,12 +42,10 @@ pub struct LedgerParams {
 /// The accounts of a compound with balances and top-up warnings, and its posted statements.
 #[utoipa::path(get, path = "/compounds/{id}/funds", tag = "funds", params(("id" = i64, Path)),
     responses((status = 200, body = AccountsView), (status = 403, body = ApiError)))]
-async fn accounts(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<AccountsView> {
-    Ok(Json(
-        state
-            .store
-            .fund_accounts(ctx.actor()?, id, ctx.lang)
-            .await?,
+async fn accounts(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Labelled<AccountsView>> {
+    Ok(worded(
+        state.store.fund_accounts(ctx.actor()?, id).await?,
+        ctx.lang,
     ))
 }
 
@@ -59,14 +59,15 @@ async fn create_account(
     _: Allowed<may::ManageFund>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<AccountInput>,
-) -> Result<(StatusCode, Json<AccountSummary>), WebError> {
+) -> Result<(StatusCode, Json<Labelled<AccountSummary>>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(
+        worded(
             state
                 .store
-                .create_fund_account(ctx.actor()?, id, &input, ctx.lang)
+                .create_fund_account(ctx.actor()?, id, &input)
                 .await?,
+            ctx.lang,
         ),
     ))
 }
@@ -80,12 +81,13 @@ async fn account(
     ctx: Ctx,
     Ids(id): Ids<i64>,
     Q(p): Q<LedgerParams>,
-) -> ApiResult<AccountView> {
-    Ok(Json(
+) -> ApiResult<Labelled<AccountView>> {
+    Ok(worded(
         state
             .store
-            .fund_account(ctx.actor()?, id, PageRequest::new(p.page, p.size), ctx.lang)
+            .fund_account(ctx.actor()?, id, PageRequest::new(p.page, p.size))
             .await?,
+        ctx.lang,
     ))
 }
 
@@ -97,13 +99,16 @@ async fn entries(
     ctx: Ctx,
     Ids(id): Ids<i64>,
     Q(p): Q<LedgerParams>,
-) -> ApiResult<PageOf<EntryView>> {
-    Ok(Json(page_of(
-        state
-            .store
-            .fund_ledger(ctx.actor()?, id, PageRequest::new(p.page, p.size), ctx.lang)
-            .await?,
-    )))
+) -> ApiResult<Labelled<PageOf<EntryView>>> {
+    Ok(worded(
+        page_of(
+            state
+                .store
+                .fund_ledger(ctx.actor()?, id, PageRequest::new(p.page, p.size))
+                .await?,
+        ),
+        ctx.lang,
+    ))
 }
 
 /// Record an income or an expense. An expense needs `receipt_id` (a photo uploaded first
@@ -118,14 +123,15 @@ async fn record_entry(
     _: Allowed<may::ManageFund>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<EntryInput>,
-) -> Result<(StatusCode, Json<EntryView>), WebError> {
+) -> Result<(StatusCode, Json<Labelled<EntryView>>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(
+        worded(
             state
                 .store
-                .record_fund_entry(ctx.actor()?, id, &input, None, ctx.lang)
+                .record_fund_entry(ctx.actor()?, id, &input, None)
                 .await?,
+            ctx.lang,
         ),
     ))
 }
@@ -140,14 +146,15 @@ async fn correct_entry(
     _: Allowed<may::ManageFund>,
     Ids((id, entry)): Ids<(i64, i64)>,
     ApiJson(input): ApiJson<CorrectInput>,
-) -> Result<(StatusCode, Json<EntryView>), WebError> {
+) -> Result<(StatusCode, Json<Labelled<EntryView>>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(
+        worded(
             state
                 .store
-                .correct_fund_entry(ctx.actor()?, id, entry, &input, ctx.lang)
+                .correct_fund_entry(ctx.actor()?, id, entry, &input)
                 .await?,
+            ctx.lang,
         ),
     ))
 }
@@ -161,12 +168,10 @@ async fn statement(
     ctx: Ctx,
     Ids(id): Ids<i64>,
     Q(p): Q<PeriodInput>,
-) -> ApiResult<StatementView> {
-    Ok(Json(
-        state
-            .store
-            .fund_statement(ctx.actor()?, id, &p, ctx.lang)
-            .await?,
+) -> ApiResult<Labelled<StatementView>> {
+    Ok(worded(
+        state.store.fund_statement(ctx.actor()?, id, &p).await?,
+        ctx.lang,
     ))
 }
 
@@ -180,14 +185,15 @@ async fn post_statement(
     _: Allowed<may::ManageFund>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<PeriodInput>,
-) -> Result<(StatusCode, Json<StatementView>), WebError> {
+) -> Result<(StatusCode, Json<Labelled<StatementView>>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(
+        worded(
             state
                 .store
-                .post_fund_statement(ctx.actor()?, id, &input, ctx.lang)
+                .post_fund_statement(ctx.actor()?, id, &input)
                 .await?,
+            ctx.lang,
         ),
     ))
 }
@@ -195,11 +201,57 @@ async fn post_statement(
 /// A posted statement, as frozen: for anyone of the compound, residents included.
 #[utoipa::path(get, path = "/fund-statements/{id}", tag = "funds", params(("id" = i64, Path)),
     responses((status = 200, body = StatementView), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
-async fn posted_statement(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<StatementView> {
-    Ok(Json(
-        state
-            .store
-            .posted_fund_statement(ctx.actor()?, id, ctx.lang)
-            .await?,
+async fn posted_statement(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+) -> ApiResult<Labelled<StatementView>> {
+    Ok(worded(
+        state.store.posted_fund_statement(ctx.actor()?, id).await?,
+        ctx.lang,
     ))
+}
+
+// The words the API sends beside the facts of the fund views.
+
+labels!(AccountsView, |v, lang| {}, nested: [accounts]);
+
+labels!(AccountSummary, |v, lang| {
+    "kind_label" => v.kind.label(lang),
+});
+
+labels!(AccountView, |v, lang| {}, nested: [account, entries, unpublished_emergencies]);
+
+labels!(EntryView, |v, lang| {
+    "category_label" => Label::label(v, lang),
+    "emergency_label" => v.emergency.map_or("", |k| k.label(lang)),
+});
+
+impl Labels for StatementView {
+    const KEYS: &'static [Key] = &[Key::Text("account_kind_label")];
+    fn words(&self, w: &mut Words<'_>) {
+        let kind = linli_domain::funds::AccountKind::parse(&self.account_kind);
+        w.put("account_kind_label", kind.map_or("", |k| k.label(w.lang)));
+        w.nested("income", &self.income);
+        w.nested("expenses", &self.expenses);
+        w.nested("emergencies", &self.emergencies);
+    }
+}
+
+labels!(StatementLine, |v, lang| {
+    "label" => Label::label(v, lang),
+});
+
+labels!(EmergencyLine, |v, lang| {
+    "kind_label" => Label::label(v, lang),
+});
+
+/// Adds the words of the fund views to their schemas.
+pub fn describe(doc: &mut utoipa::openapi::OpenApi) {
+    use super::labels::describe as d;
+    d::<AccountSummary>(doc);
+    d::<EntryView>(doc);
+    d::<StatementView>(doc);
+    d::<StatementLine>(doc);
+    d::<EmergencyLine>(doc);
 }

@@ -8,6 +8,7 @@ mod accounts;
 mod elections;
 mod elevators;
 mod funds;
+pub(crate) mod labels;
 mod notify;
 mod proposals;
 pub(crate) mod ratings;
@@ -70,6 +71,9 @@ pub fn openapi_json() -> String {
         .1;
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
     document_every_status(&mut doc);
+    elevators::describe(&mut doc);
+    funds::describe(&mut doc);
+    volunteers::describe(&mut doc);
     doc.to_pretty_json().unwrap_or_else(|_| "{}".into())
 }
 

@@ -119,6 +119,13 @@ pub struct PageOf<T> {
     size: u64,
 }
 
+impl<T: super::labels::Labels> super::labels::Labels for PageOf<T> {
+    const KEYS: &'static [super::labels::Key] = &[];
+    fn words(&self, w: &mut super::labels::Words<'_>) {
+        w.nested("items", &self.items);
+    }
+}
+
 pub(super) fn page_of<T>(p: Paged<T>) -> PageOf<T> {
     PageOf {
         items: p.items,

@@ -2,9 +2,11 @@
 //! Days are "2026-11-28", times "08:30", hours in exact minutes with a `*_label` in words.
 
 use super::ApiResult;
+use super::labels::{Key, Labelled, Labels, Words, labels, worded};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, WebError};
 use crate::form::{Allowed, ApiJson, Ids, Q, may};
+use crate::i18n::T;
 use crate::{AppState, State};
 use axum::Json;
 use axum::http::StatusCode;
@@ -41,12 +43,10 @@ pub struct MonthParams {
 /// The volunteer stations of a compound with their weekly shifts.
 #[utoipa::path(get, path = "/compounds/{id}/volunteer-stations", tag = "volunteers", params(("id" = i64, Path)),
     responses((status = 200, body = StationList), (status = 403, body = ApiError)))]
-async fn stations(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<StationList> {
-    Ok(Json(
-        state
-            .store
-            .volunteer_stations(ctx.actor()?, id, ctx.lang)
-            .await?,
+async fn stations(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Labelled<StationList>> {
+    Ok(worded(
+        state.store.volunteer_stations(ctx.actor()?, id).await?,
+        ctx.lang,
     ))
 }
 
@@ -59,14 +59,15 @@ async fn create_station(
     _: Allowed<may::ManageGrid>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<StationInput>,
-) -> Result<(StatusCode, Json<StationView>), WebError> {
+) -> Result<(StatusCode, Json<Labelled<StationView>>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(
+        worded(
             state
                 .store
-                .create_volunteer_station(ctx.actor()?, id, &input, ctx.lang)
+                .create_volunteer_station(ctx.actor()?, id, &input)
                 .await?,
+            ctx.lang,
         ),
     ))
 }
@@ -80,12 +81,13 @@ async fn rota(
     ctx: Ctx,
     Ids(id): Ids<i64>,
     Q(q): Q<MonthParams>,
-) -> ApiResult<RotaView> {
-    Ok(Json(
+) -> ApiResult<Labelled<RotaView>> {
+    Ok(worded(
         state
             .store
-            .volunteer_rota(ctx.actor()?, id, q.month.as_deref().unwrap_or(""), ctx.lang)
+            .volunteer_rota(ctx.actor()?, id, q.month.as_deref().unwrap_or(""))
             .await?,
+        ctx.lang,
     ))
 }
 
@@ -98,14 +100,15 @@ async fn add_shift(
     _: Allowed<may::ManageGrid>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<ShiftInput>,
-) -> Result<(StatusCode, Json<ShiftView>), WebError> {
+) -> Result<(StatusCode, Json<Labelled<ShiftView>>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(
+        worded(
             state
                 .store
-                .add_volunteer_shift(ctx.actor()?, id, &input, ctx.lang)
+                .add_volunteer_shift(ctx.actor()?, id, &input)
                 .await?,
+            ctx.lang,
         ),
     ))
 }
@@ -165,14 +168,15 @@ async fn propose_swap(
     ctx: Ctx,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<SwapInput>,
-) -> Result<(StatusCode, Json<SwapView>), WebError> {
+) -> Result<(StatusCode, Json<Labelled<SwapView>>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(
+        worded(
             state
                 .store
-                .propose_volunteer_swap(ctx.actor()?, id, &input, ctx.lang)
+                .propose_volunteer_swap(ctx.actor()?, id, &input)
                 .await?,
+            ctx.lang,
         ),
     ))
 }
@@ -185,12 +189,13 @@ async fn decide_swap(
     ctx: Ctx,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<SwapDecision>,
-) -> ApiResult<SwapView> {
-    Ok(Json(
+) -> ApiResult<Labelled<SwapView>> {
+    Ok(worded(
         state
             .store
-            .decide_volunteer_swap(ctx.actor()?, id, &input, ctx.lang)
+            .decide_volunteer_swap(ctx.actor()?, id, &input)
             .await?,
+        ctx.lang,
     ))
 }
 
@@ -202,12 +207,13 @@ async fn hours(
     ctx: Ctx,
     Ids(id): Ids<i64>,
     Q(q): Q<MonthParams>,
-) -> ApiResult<HoursView> {
-    Ok(Json(
+) -> ApiResult<Labelled<HoursView>> {
+    Ok(worded(
         state
             .store
-            .volunteer_hours(ctx.actor()?, id, q.month.as_deref().unwrap_or(""), ctx.lang)
+            .volunteer_hours(ctx.actor()?, id, q.month.as_deref().unwrap_or(""))
             .await?,
+        ctx.lang,
     ))
 }
 
@@ -242,4 +248,54 @@ async fn unit_hours(
         minutes,
         label: linli_domain::volunteers::format_minutes(minutes, ctx.lang),
     }))
+}
+
+// The words the API sends beside the facts of the volunteer views.
+
+labels!(StationList, |v, lang| {}, nested: [stations]);
+
+labels!(StationView, |v, lang| {}, nested: [shifts]);
+
+labels!(ShiftView, |v, lang| {
+    "weekday_label" => T::new(lang, false).weekday(v.weekday),
+});
+
+labels!(RotaView, |v, lang| {}, nested: [station, weeks, swaps]);
+
+labels!(DayCell, |v, lang| {
+    "weekday" => v.weekday.label(lang),
+});
+
+labels!(SwapView, |v, lang| {
+    "status_label" => v.status.label(lang),
+});
+
+impl Labels for HoursView {
+    const KEYS: &'static [Key] = &[Key::Text("no_unit_label"), Key::Text("total_label")];
+    fn words(&self, w: &mut Words<'_>) {
+        let t = T::new(w.lang, false);
+        w.put("no_unit_label", t.minutes(self.no_unit));
+        w.put("total_label", t.minutes(self.total));
+        w.nested("people", &self.people);
+        w.nested("units", &self.units);
+    }
+}
+
+labels!(PersonHours, |v, lang| {
+    "label" => T::new(lang, false).minutes(v.minutes),
+});
+
+labels!(UnitHours, |v, lang| {
+    "label" => T::new(lang, false).minutes(v.minutes),
+});
+
+/// Adds the words of the volunteer views to their schemas.
+pub fn describe(doc: &mut utoipa::openapi::OpenApi) {
+    use super::labels::describe as d;
+    d::<ShiftView>(doc);
+    d::<DayCell>(doc);
+    d::<SwapView>(doc);
+    d::<HoursView>(doc);
+    d::<PersonHours>(doc);
+    d::<UnitHours>(doc);
 }

@@ -96,11 +96,8 @@ async fn operation_view(
     page: u64,
 ) -> Result<(OperationView, String), crate::error::WebError> {
     let actor = ctx.actor()?;
-    let op = state
-        .store
-        .elevator_operation(actor, id, page, ctx.lang)
-        .await?;
-    let p = state.store.elevator_project(actor, id, ctx.lang).await?;
+    let op = state.store.elevator_operation(actor, id, page).await?;
+    let p = state.store.elevator_project(actor, id).await?;
     Ok((op, format!("{} {}", p.compound_name, p.unit_name)))
 }
 
@@ -198,7 +195,7 @@ async fn set_split(
     };
     match state
         .store
-        .set_elevator_operation_split(ctx.actor()?, id, &input, ctx.lang)
+        .set_elevator_operation_split(ctx.actor()?, id, &input)
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/elevators/{id}/operation")).into_response()),
@@ -221,7 +218,7 @@ async fn enter_cost(
     };
     match state
         .store
-        .enter_elevator_operation_cost(ctx.actor()?, id, &input, ctx.lang)
+        .enter_elevator_operation_cost(ctx.actor()?, id, &input)
         .await
     {
         Ok(c) => {
@@ -247,7 +244,7 @@ async fn statement(
 ) -> PageResult {
     let s = state
         .store
-        .elevator_unit_statement(ctx.actor()?, id, &month, ctx.lang)
+        .elevator_unit_statement(ctx.actor()?, id, &month)
         .await?;
     let (t, c) = chrome(&ctx);
     if !q.format.is_empty() {
@@ -255,7 +252,7 @@ async fn statement(
         let labels: Vec<String> = s
             .columns
             .iter()
-            .map(|c| format!("{}（{}）", c.label, c.split_label))
+            .map(|c| format!("{}（{}）", c.kind.label(t.lang), c.split.label(t.lang)))
             .collect();
         headers.extend(labels.iter().map(String::as_str));
         headers.push(t.s("eo_total"));
@@ -298,7 +295,7 @@ struct SlipsPage {
 async fn slips(state: State, ctx: Ctx, Ids((id, month)): Ids<(i64, String)>) -> PageResult {
     let s = state
         .store
-        .elevator_unit_statement(ctx.actor()?, id, &month, ctx.lang)
+        .elevator_unit_statement(ctx.actor()?, id, &month)
         .await?;
     let month = s.month.clone();
     let slips = s.slips();
@@ -320,7 +317,7 @@ async fn slip(
 ) -> PageResult {
     let s = state
         .store
-        .elevator_household_statement(ctx.actor()?, id, &month, hid, ctx.lang)
+        .elevator_household_statement(ctx.actor()?, id, &month, hid)
         .await?;
     let (t, c) = chrome(&ctx);
     Ok(SlipsPage {
@@ -350,7 +347,7 @@ fn dashboard_page(ctx: &Ctx, d: DashboardView) -> DashboardPage {
     let (t, c) = chrome(ctx);
     let mut stages = Chart::new(t.s("ed_by_stage"), t.s("ed_stage"), Unit::Count);
     for s in &d.stages {
-        stages.category(s.label.clone(), Some(s.link.clone()));
+        stages.category(s.stage.label(t.lang).to_string(), Some(s.link.clone()));
     }
     stages.series(
         t.s("ed_projects"),
@@ -406,7 +403,7 @@ fn dashboard_page(ctx: &Ctx, d: DashboardView) -> DashboardPage {
 async fn community_dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let d = state
         .store
-        .community_elevator_dashboard(ctx.actor()?, id, ctx.lang)
+        .community_elevator_dashboard(ctx.actor()?, id)
         .await?;
     Ok(dashboard_page(&ctx, d).into_response())
 }
@@ -414,7 +411,7 @@ async fn community_dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageR
 async fn compound_dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let d = state
         .store
-        .compound_elevator_dashboard(ctx.actor()?, id, ctx.lang)
+        .compound_elevator_dashboard(ctx.actor()?, id)
         .await?;
     Ok(dashboard_page(&ctx, d).into_response())
 }

@@ -71,10 +71,7 @@ struct BoardQuery {
 }
 
 async fn board(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<BoardQuery>) -> PageResult {
-    let b = state
-        .store
-        .elevator_board(ctx.actor()?, id, ctx.lang)
-        .await?;
+    let b = state.store.elevator_board(ctx.actor()?, id).await?;
     let proposals = if b.can_manage {
         super::proposals::choices(&state, &ctx, id).await?
     } else {
@@ -96,7 +93,7 @@ async fn board(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<BoardQuery>) -
 async fn community_board(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let b = state
         .store
-        .community_elevator_board(ctx.actor()?, id, ctx.lang)
+        .community_elevator_board(ctx.actor()?, id)
         .await?;
     let (t, c) = chrome(&ctx);
     Ok(BoardPage {
@@ -165,7 +162,7 @@ async fn create(
     match result {
         Ok(p) => Ok(Redirect::to(&format!("/elevators/{}", p.id)).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
-            let b = state.store.elevator_board(actor, id, ctx.lang).await?;
+            let b = state.store.elevator_board(actor, id).await?;
             let (t, c) = chrome(&ctx);
             let page = BoardPage {
                 t,
@@ -317,16 +314,13 @@ async fn running_costs(
     Ok(Some(
         state
             .store
-            .elevator_operation(ctx.actor()?, p.id, page, ctx.lang)
+            .elevator_operation(ctx.actor()?, p.id, page)
             .await?,
     ))
 }
 
 async fn project(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ProjectQuery>) -> PageResult {
-    let p = state
-        .store
-        .elevator_project(ctx.actor()?, id, ctx.lang)
-        .await?;
+    let p = state.store.elevator_project(ctx.actor()?, id).await?;
     let op = running_costs(&state, &ctx, &p, q.page.unwrap_or(1)).await?;
     let proposals = plan_proposals(&state, &ctx, &p).await?;
     let mut page = project_page(&ctx, p, None);
@@ -371,10 +365,7 @@ async fn reshow_with(
     if !matches!(err, ServiceError::Invalid(_) | ServiceError::Stale { .. }) {
         return Err(err.into());
     }
-    let p = state
-        .store
-        .elevator_project(ctx.actor()?, id, ctx.lang)
-        .await?;
+    let p = state.store.elevator_project(ctx.actor()?, id).await?;
     let op = running_costs(state, ctx, &p, 1).await?;
     let proposals = plan_proposals(state, ctx, &p).await?;
     let mut page = project_page(ctx, p, f);
@@ -420,10 +411,7 @@ async fn plan(
             notice_days,
             proposal_id: optional_id("proposal_id", &f.proposal_id)?,
         };
-        state
-            .store
-            .update_elevator_plan(actor, id, &input, ctx.lang)
-            .await
+        state.store.update_elevator_plan(actor, id, &input).await
     }
     .await;
     match result {
@@ -465,7 +453,7 @@ async fn paperwork(
     };
     match state
         .store
-        .set_elevator_paperwork(ctx.actor()?, id, &input, ctx.lang)
+        .set_elevator_paperwork(ctx.actor()?, id, &input)
         .await
     {
         Ok(_) => Ok(crate::flash::redirect(
@@ -507,7 +495,7 @@ async fn step(
     };
     match state
         .store
-        .step_elevator_project(ctx.actor()?, id, &input, ctx.lang)
+        .step_elevator_project(ctx.actor()?, id, &input)
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/elevators/{id}")).into_response()),
@@ -533,11 +521,7 @@ async fn document(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart
         file_name: name,
         bytes,
     };
-    match state
-        .store
-        .add_elevator_document(actor, id, doc, ctx.lang)
-        .await
-    {
+    match state.store.add_elevator_document(actor, id, doc).await {
         Ok(_) => Ok(Redirect::to(&format!("/elevators/{id}#documents")).into_response()),
         Err(e) => reshow_project(&state, &ctx, id, None, e).await,
     }
@@ -572,11 +556,7 @@ struct SharesPage {
 }
 
 async fn shares(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let s = match state
-        .store
-        .elevator_shares(ctx.actor()?, id, ctx.lang)
-        .await
-    {
+    let s = match state.store.elevator_shares(ctx.actor()?, id).await {
         Ok(s) => s,
         Err(e @ ServiceError::Invalid(_)) => {
             return reshow_project(&state, &ctx, id, None, e).await;
@@ -615,7 +595,7 @@ async fn remind(
         Err(e @ ServiceError::Invalid(_)) => (None, FormErrors::new(&e, ctx.lang)),
         Err(e) => return Err(e.into()),
     };
-    let s = state.store.elevator_shares(actor, id, ctx.lang).await?;
+    let s = state.store.elevator_shares(actor, id).await?;
     let payments = payments_to_void(&state, &ctx, &s).await?;
     let (t, c) = chrome(&ctx);
     let f = PayForm {
@@ -653,7 +633,7 @@ async fn payments_to_void(
     }
     Ok(state
         .store
-        .elevator_payments(ctx.actor()?, s.project_id, ctx.lang)
+        .elevator_payments(ctx.actor()?, s.project_id)
         .await?)
 }
 
@@ -674,7 +654,7 @@ async fn fix(
     };
     match state
         .store
-        .fix_elevator_shares(ctx.actor()?, id, &input, ctx.lang)
+        .fix_elevator_shares(ctx.actor()?, id, &input)
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/elevators/{id}/shares")).into_response()),
@@ -693,7 +673,7 @@ async fn release(
     };
     match state
         .store
-        .release_elevator_shares(ctx.actor()?, id, &input, ctx.lang)
+        .release_elevator_shares(ctx.actor()?, id, &input)
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/elevators/{id}#plan")).into_response()),
@@ -716,10 +696,7 @@ async fn pay(
             receipt_no: f.receipt_no.clone(),
             paid_on: f.paid_on.clone(),
         };
-        state
-            .store
-            .record_elevator_payment(actor, id, &input, ctx.lang)
-            .await
+        state.store.record_elevator_payment(actor, id, &input).await
     }
     .await;
     match result {
@@ -728,7 +705,7 @@ async fn pay(
             "fl_payment_saved",
         )),
         Err(e @ ServiceError::Invalid(_)) => {
-            let s = state.store.elevator_shares(actor, id, ctx.lang).await?;
+            let s = state.store.elevator_shares(actor, id).await?;
             let payments = payments_to_void(&state, &ctx, &s).await?;
             let (t, c) = chrome(&ctx);
             let page = SharesPage {
@@ -761,13 +738,7 @@ async fn void_payment(
 ) -> PageResult {
     state
         .store
-        .void_elevator_payment(
-            ctx.actor()?,
-            id,
-            payment,
-            &VoidInput { reason: f.reason },
-            ctx.lang,
-        )
+        .void_elevator_payment(ctx.actor()?, id, payment, &VoidInput { reason: f.reason })
         .await?;
     Ok(Redirect::to(&format!("/elevators/{id}/shares#void")).into_response())
 }
@@ -815,10 +786,7 @@ async fn bills(
     Ids(id): Ids<i64>,
     Q(q): Q<BillsQuery>,
 ) -> PageResult {
-    let mut bills = state
-        .store
-        .elevator_bills(ctx.actor()?, id, None, ctx.lang)
-        .await?;
+    let mut bills = state.store.elevator_bills(ctx.actor()?, id, None).await?;
     let reminders = q.owing == "1";
     if reminders {
         bills.retain(|b| b.line.outstanding > 0);
@@ -848,7 +816,7 @@ async fn compound_bills(
     let reminders = q.owing == "1";
     let bills = state
         .store
-        .compound_elevator_bills(ctx.actor()?, id, reminders, ctx.lang)
+        .compound_elevator_bills(ctx.actor()?, id, reminders)
         .await?;
     let (t, c) = chrome(&ctx);
     let back_label = t.s("ev_board");
@@ -870,10 +838,7 @@ async fn bill(
     headers: axum::http::HeaderMap,
     Ids((id, hid)): Ids<(i64, i64)>,
 ) -> PageResult {
-    let b = state
-        .store
-        .elevator_bill(ctx.actor()?, id, hid, ctx.lang)
-        .await?;
+    let b = state.store.elevator_bill(ctx.actor()?, id, hid).await?;
     let (t, c) = chrome(&ctx);
     let back_label = t.s("ev_share_table");
     Ok(BillsPage {

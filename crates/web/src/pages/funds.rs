@@ -8,6 +8,7 @@ use crate::ctx::Ctx;
 use crate::form::{CsrfForm, CsrfMultipart, Ids, Q};
 use crate::form_errors::FormErrors;
 use crate::i18n::T;
+use crate::i18n_funds::Label;
 use crate::{AppState, State};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -75,10 +76,7 @@ struct AccountForm {
 }
 
 async fn accounts(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state
-        .store
-        .fund_accounts(ctx.actor()?, id, ctx.lang)
-        .await?;
+    let v = state.store.fund_accounts(ctx.actor()?, id).await?;
     let (t, c) = chrome(&ctx);
     let f = AccountForm {
         kind: "maintenance".into(),
@@ -111,16 +109,13 @@ async fn create(
             initial_deposit: f.initial_deposit.clone(),
             top_up_percent: f.top_up_percent.clone(),
         };
-        state
-            .store
-            .create_fund_account(actor, id, &input, ctx.lang)
-            .await
+        state.store.create_fund_account(actor, id, &input).await
     }
     .await;
     match result {
         Ok(a) => Ok(Redirect::to(&format!("/funds/{}", a.id)).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
-            let v = state.store.fund_accounts(actor, id, ctx.lang).await?;
+            let v = state.store.fund_accounts(actor, id).await?;
             let (t, c) = chrome(&ctx);
             let page = AccountsPage {
                 t,
@@ -220,7 +215,7 @@ async fn entry_proposals(
 async fn account(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<LedgerQuery>) -> PageResult {
     let actor = ctx.actor()?;
     if let Some(format) = q.format.as_deref() {
-        let all = super::all_pages(|p| state.store.fund_ledger(actor, id, p, ctx.lang)).await?;
+        let all = super::all_pages(|p| state.store.fund_ledger(actor, id, p)).await?;
         let t = T::new(ctx.lang, false);
         let headers = [
             t.s("fd_date"),
@@ -236,6 +231,7 @@ async fn account(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<LedgerQuery>
         let rows: Vec<Vec<String>> = all
             .into_iter()
             .map(|e| {
+                let category = e.label(t.lang).to_string();
                 vec![
                     e.occurred_on,
                     t.s(if e.direction == linli_domain::funds::Direction::Income {
@@ -244,11 +240,14 @@ async fn account(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<LedgerQuery>
                         "fd_expense"
                     })
                     .to_string(),
-                    e.category_label,
+                    category,
                     e.amount_yuan,
                     e.household_label,
                     e.note,
-                    e.emergency_label,
+                    e.emergency
+                        .map(|k| k.label(t.lang))
+                        .unwrap_or("")
+                        .to_string(),
                     e.corrects_entry_id
                         .map(|x| format!("#{x}"))
                         .unwrap_or_default(),
@@ -260,7 +259,7 @@ async fn account(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<LedgerQuery>
     }
     let v = state
         .store
-        .fund_account(actor, id, PageRequest::new(q.page, None), ctx.lang)
+        .fund_account(actor, id, PageRequest::new(q.page, None))
         .await?;
     let proposals = entry_proposals(&state, &ctx, &v).await?;
     let mut page = account_page(&ctx, v, None);
@@ -280,7 +279,7 @@ async fn reshow_account(
     }
     let v = state
         .store
-        .fund_account(ctx.actor()?, id, PageRequest::default(), ctx.lang)
+        .fund_account(ctx.actor()?, id, PageRequest::default())
         .await?;
     let proposals = entry_proposals(state, ctx, &v).await?;
     let mut page = account_page(ctx, v, f);
@@ -325,7 +324,7 @@ async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) 
             .map(|(file_name, bytes)| ReceiptUpload { file_name, bytes });
         state
             .store
-            .record_fund_entry(actor, id, &input, upload, ctx.lang)
+            .record_fund_entry(actor, id, &input, upload)
             .await
     }
     .await;
@@ -350,13 +349,7 @@ async fn correct(
 ) -> PageResult {
     match state
         .store
-        .correct_fund_entry(
-            ctx.actor()?,
-            id,
-            entry,
-            &CorrectInput { reason: f.reason },
-            ctx.lang,
-        )
+        .correct_fund_entry(ctx.actor()?, id, entry, &CorrectInput { reason: f.reason })
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/funds/{id}#entries")).into_response()),
@@ -393,7 +386,7 @@ fn statement_sheet(ctx: &Ctx, s: &StatementView, format: &str) -> PageResult {
     rows.extend(s.income.iter().map(|l| {
         vec![
             t.s("fd_income").into(),
-            l.label.clone(),
+            l.label(t.lang).into(),
             l.amount_yuan.clone(),
         ]
     }));
@@ -405,7 +398,7 @@ fn statement_sheet(ctx: &Ctx, s: &StatementView, format: &str) -> PageResult {
     rows.extend(s.expenses.iter().map(|l| {
         vec![
             t.s("fd_expense").into(),
-            l.label.clone(),
+            l.label(t.lang).into(),
             l.amount_yuan.clone(),
         ]
     }));
@@ -422,7 +415,7 @@ fn statement_sheet(ctx: &Ctx, s: &StatementView, format: &str) -> PageResult {
     rows.extend(s.emergencies.iter().map(|e| {
         vec![
             t.s("fd_emergency").into(),
-            format!("{} {} {}", e.occurred_on, e.kind_label, e.note),
+            format!("{} {} {}", e.occurred_on, e.label(t.lang), e.note),
             e.amount_yuan.clone(),
         ]
     }));
@@ -446,17 +439,13 @@ async fn statement(
         from: q.from,
         to: q.to,
     };
-    let s = match state
-        .store
-        .fund_statement(ctx.actor()?, id, &period, ctx.lang)
-        .await
-    {
+    let s = match state.store.fund_statement(ctx.actor()?, id, &period).await {
         Ok(s) => s,
         // A bad period typed in the picker: the last quarter, with the error shown.
         Err(e @ ServiceError::Invalid(_)) => {
             let s = state
                 .store
-                .fund_statement(ctx.actor()?, id, &PeriodInput::default(), ctx.lang)
+                .fund_statement(ctx.actor()?, id, &PeriodInput::default())
                 .await?;
             let (t, c) = chrome(&ctx);
             return Ok((
@@ -504,21 +493,14 @@ async fn post_statement(
         from: f.from,
         to: f.to,
     };
-    match state
-        .store
-        .post_fund_statement(actor, id, &period, ctx.lang)
-        .await
-    {
+    match state.store.post_fund_statement(actor, id, &period).await {
         Ok(s) => Ok(Redirect::to(&format!(
             "/fund-statements/{}",
             s.posted.map(|p| p.id).unwrap_or(0)
         ))
         .into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
-            let s = state
-                .store
-                .fund_statement(actor, id, &period, ctx.lang)
-                .await?;
+            let s = state.store.fund_statement(actor, id, &period).await?;
             let (t, c) = chrome(&ctx);
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -541,10 +523,7 @@ struct FormatQuery {
 }
 
 async fn posted(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<FormatQuery>) -> PageResult {
-    let s = state
-        .store
-        .posted_fund_statement(ctx.actor()?, id, ctx.lang)
-        .await?;
+    let s = state.store.posted_fund_statement(ctx.actor()?, id).await?;
     if let Some(format) = q.format.as_deref() {
         return statement_sheet(&ctx, &s, format);
     }

@@ -60,10 +60,7 @@ struct StationsPage {
 }
 
 async fn stations(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state
-        .store
-        .volunteer_stations(ctx.actor()?, id, ctx.lang)
-        .await?;
+    let v = state.store.volunteer_stations(ctx.actor()?, id).await?;
     let (t, c) = chrome(&ctx);
     Ok(StationsPage {
         t,
@@ -83,14 +80,10 @@ async fn create_station(
     CsrfForm(f): CsrfForm<StationInput>,
 ) -> PageResult {
     let actor = ctx.actor()?;
-    match state
-        .store
-        .create_volunteer_station(actor, id, &f, ctx.lang)
-        .await
-    {
+    match state.store.create_volunteer_station(actor, id, &f).await {
         Ok(s) => Ok(Redirect::to(&format!("/volunteer-stations/{}", s.id)).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
-            let v = state.store.volunteer_stations(actor, id, ctx.lang).await?;
+            let v = state.store.volunteer_stations(actor, id).await?;
             let (t, c) = chrome(&ctx);
             let page = StationsPage {
                 t,
@@ -152,10 +145,7 @@ async fn station_page(
     errors: FormErrors,
     shift: NewShift,
 ) -> PageResult {
-    let r = state
-        .store
-        .volunteer_rota(ctx.actor()?, id, month, ctx.lang)
-        .await?;
+    let r = state.store.volunteer_rota(ctx.actor()?, id, month).await?;
     let (t, c) = chrome(ctx);
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -251,7 +241,7 @@ async fn add_shift(
     };
     let result = state
         .store
-        .add_volunteer_shift(ctx.actor()?, id, &input, ctx.lang)
+        .add_volunteer_shift(ctx.actor()?, id, &input)
         .await
         .map(|_| id);
     if let Err(e @ ServiceError::Invalid(_)) = &result {
@@ -370,7 +360,7 @@ async fn propose_swap(
     let result = match f.with_signup_id.trim().parse() {
         Ok(with_signup_id) => state
             .store
-            .propose_volunteer_swap(ctx.actor()?, id, &SwapInput { with_signup_id }, ctx.lang)
+            .propose_volunteer_swap(ctx.actor()?, id, &SwapInput { with_signup_id })
             .await
             .map(|s| s.from.station_id),
         Err(_) => Err(ServiceError::invalid("with_signup_id", Invalid::Required)),
@@ -394,7 +384,7 @@ async fn decide_swap(
 ) -> PageResult {
     let result = state
         .store
-        .decide_volunteer_swap(ctx.actor()?, id, &SwapDecision { step: f.step }, ctx.lang)
+        .decide_volunteer_swap(ctx.actor()?, id, &SwapDecision { step: f.step })
         .await
         .map(|s| s.from.station_id);
     back_to(&state, &ctx, &f.back, result).await
@@ -413,7 +403,7 @@ struct PrintPage {
 async fn print(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<MonthQuery>) -> PageResult {
     let r = state
         .store
-        .volunteer_rota(ctx.actor()?, id, &q.month, ctx.lang)
+        .volunteer_rota(ctx.actor()?, id, &q.month)
         .await?;
     let (t, c) = chrome(&ctx);
     Ok(PrintPage { t, c, r }.into_response())
@@ -430,7 +420,7 @@ struct HoursPage {
 async fn hours(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<MonthQuery>) -> PageResult {
     let h = state
         .store
-        .volunteer_hours(ctx.actor()?, id, &q.month, ctx.lang)
+        .volunteer_hours(ctx.actor()?, id, &q.month)
         .await?;
     let (t, c) = chrome(&ctx);
     if !q.format.is_empty() {
@@ -459,7 +449,7 @@ fn hours_sheet(ctx: &Ctx, t: &T, h: &HoursView, format: &str) -> super::PageResu
                 p.name.clone(),
                 p.turns.to_string(),
                 p.minutes.to_string(),
-                p.label.clone(),
+                t.minutes(p.minutes),
             ]
         })
         .collect();
@@ -470,7 +460,7 @@ fn hours_sheet(ctx: &Ctx, t: &T, h: &HoursView, format: &str) -> super::PageResu
             u.unit.clone(),
             String::new(),
             u.minutes.to_string(),
-            u.label.clone(),
+            t.minutes(u.minutes),
         ]
     }));
     sheet_download(ctx, format, t.s("vo_hours_title"), &headers, &rows)

@@ -366,7 +366,7 @@ async fn consent_forms(
     let actor = ctx.actor()?;
     let p = state.store.proposal(actor, id, ctx.lang).await?;
     let households = state.store.roll_households(actor, id).await?;
-    let terms = state.store.consent_terms(actor, id, ctx.lang).await?;
+    let terms = state.store.consent_terms(actor, id).await?;
     let forms = households
         .into_iter()
         .map(|h| ConsentSheet {
