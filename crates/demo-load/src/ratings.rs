@@ -113,7 +113,7 @@ async fn sheets(
         })
         .collect();
     s.store
-        .submit_sheets(&s.now_as(scorer), month, &inputs, ZH)
+        .submit_sheets(&s.now_as(scorer), month, &inputs)
         .await
         .step("rating sheets")?;
     Ok(())
@@ -203,7 +203,6 @@ pub(crate) async fn seed_nanguo(store: &Store) -> anyhow::Result<Nanguo> {
                     party: party.into(),
                     home_unit_id: None,
                 },
-                ZH,
             )
             .await
             .step("seat a scorer")?;
@@ -222,7 +221,6 @@ pub(crate) async fn seed_nanguo(store: &Store) -> anyhow::Result<Nanguo> {
                 &MonthInput {
                     month: month_code(start),
                 },
-                ZH,
             )
             .await
             .step("open a month")?;
@@ -267,7 +265,6 @@ pub(crate) async fn seed_nanguo(store: &Store) -> anyhow::Result<Nanguo> {
                 &CloseInput {
                     reason: "居民方评分人回避本单元".into(),
                 },
-                ZH,
             )
             .await
             .step("close a month")?;
@@ -287,7 +284,6 @@ pub(crate) async fn seed_nanguo(store: &Store) -> anyhow::Result<Nanguo> {
             &MonthInput {
                 month: month_code(this),
             },
-            ZH,
         )
         .await
         .step("open this month")?;
@@ -328,7 +324,7 @@ async fn appeal(
 ) -> anyhow::Result<()> {
     let detail = s
         .store
-        .rating_unit(&s.now_as(committee), month, home.unit_id, ZH)
+        .rating_unit(&s.now_as(committee), month, home.unit_id)
         .await
         .step("unit detail")?;
     let Some(mark) = detail
@@ -349,7 +345,6 @@ async fn appeal(
                 mark_id: mark.id,
                 reason: "那是邻居张奶奶的轮椅，细则写明轮椅、婴儿车不算楼道杂物。".into(),
             },
-            ZH,
         )
         .await
         .step("file an appeal")?;
@@ -362,7 +357,6 @@ async fn appeal(
                 reverse: true,
                 reason: "经核实为轮椅，按细则豁免条款撤销扣分。".into(),
             },
-            ZH,
         )
         .await
         .step("decide the appeal")?;
