@@ -5,7 +5,6 @@
 //! whole months — and this month open with sheets still to score.
 
 use crate::{DEMO_PHOTO, DemoLogin, Scene, Step, compound_named, units_of};
-use linli_domain::Lang;
 use linli_domain::authz::Role;
 use linli_store::Store;
 use linli_store::accounts::Actor;
@@ -19,8 +18,6 @@ use linli_store::ratings::{
     AppealDecisionInput, AppealInput, CloseInput, MarkInput, MonthInput, RubricInput, ScorerInput,
     SheetInput,
 };
-
-const ZH: Lang = Lang::Zh;
 
 /// How many closed months the demo scores before the current one: every month since January
 /// of last year (12 in January, 23 in December), so that last year is complete.
@@ -392,12 +389,11 @@ async fn adopt_by_vote(
                 matter: "owners_rules".into(),
                 ..Default::default()
             },
-            ZH,
         )
         .await
         .step("rubric proposal")?;
     s.store
-        .change_stage(&s.now_as(committee), p.id, StageRequest::Submit, ZH)
+        .change_stage(&s.now_as(committee), p.id, StageRequest::Submit)
         .await
         .step("submit")?;
     s.at(start - 1, 20);
@@ -436,7 +432,6 @@ async fn adopt_by_vote(
                 deadline: s.day(start - 25).to_string(),
                 confirm_ownerless: true,
             },
-            ZH,
         )
         .await
         .step("open the rubric vote")?;
@@ -473,7 +468,7 @@ async fn adopt_by_vote(
     }
     s.at(start - 26, 9);
     s.store
-        .close_voting(&s.now_as(committee), p.id, true, ZH)
+        .close_voting(&s.now_as(committee), p.id, true)
         .await
         .step("close the rubric vote")?;
     Ok(p.id)

@@ -75,6 +75,8 @@ pub fn openapi_json() -> String {
     funds::describe(&mut doc);
     volunteers::describe(&mut doc);
     ratings::describe(&mut doc);
+    proposals::describe(&mut doc);
+    elections::describe(&mut doc);
     doc.to_pretty_json().unwrap_or_else(|_| "{}".into())
 }
 

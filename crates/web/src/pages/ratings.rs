@@ -91,7 +91,6 @@ async fn index_page(
             id,
             Some("passed"),
             linli_domain::PageRequest::new(None, Some(linli_domain::PageRequest::MAX_SIZE)),
-            ctx.lang,
         )
         .await?
         .items
