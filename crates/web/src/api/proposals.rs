@@ -333,8 +333,11 @@ async fn upload_file(
 /// Objections, affected owners' consents, actions and the residents' evaluation.
 #[utoipa::path(get, path = "/proposals/{id}/follow-up", tag = "decisions", params(("id" = i64, Path)),
     responses((status = 200, body = FollowUp)))]
-async fn follow_up(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<FollowUp> {
-    Ok(Json(state.store.follow_up(ctx.actor()?, id).await?))
+async fn follow_up(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Labelled<FollowUp>> {
+    Ok(worded(
+        state.store.follow_up(ctx.actor()?, id).await?,
+        ctx.lang,
+    ))
 }
 
 /// Record an objection of a household of the scope (light, ventilation, noise, access, cost, other).
@@ -345,10 +348,13 @@ async fn add_objection(
     ctx: Ctx,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<ObjectionInput>,
-) -> Result<(StatusCode, Json<ObjectionView>), WebError> {
+) -> Result<(StatusCode, Json<Labelled<ObjectionView>>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(state.store.add_objection(ctx.actor()?, id, &input).await?),
+        worded(
+            state.store.add_objection(ctx.actor()?, id, &input).await?,
+            ctx.lang,
+        ),
     ))
 }
 
@@ -547,6 +553,12 @@ labels!(KnockRow, |v, lang| {
     "last_outcome_label" => v.last_outcome.map(|o| o.label(lang)).unwrap_or(""),
 });
 
+labels!(FollowUp, |v, lang| {}, nested: [objections]);
+
+labels!(ObjectionView, |v, lang| {
+    "concern_label" => v.concern.label(lang),
+});
+
 /// Adds the words of the decision views to their schemas.
 pub fn describe(doc: &mut utoipa::openapi::OpenApi) {
     use super::labels::describe as d;
@@ -556,4 +568,5 @@ pub fn describe(doc: &mut utoipa::openapi::OpenApi) {
     d::<CheckLine>(doc);
     d::<RegisterRow>(doc);
     d::<KnockRow>(doc);
+    d::<ObjectionView>(doc);
 }
