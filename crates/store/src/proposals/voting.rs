@@ -107,7 +107,7 @@ impl CheckLine {
         checks
             .iter()
             .map(|c| CheckLine {
-                check: c.clone(),
+                check: *c,
                 met: c.met,
             })
             .collect()
