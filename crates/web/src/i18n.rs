@@ -721,6 +721,35 @@ impl T {
     pub fn m2(&self, centi: &i64) -> String {
         format!("{}.{:02}", centi / 100, centi % 100)
     }
+
+    /// A count's check with its numbers: the rule, then "part / whole" ("2,154.30 m² / …").
+    pub fn check_numbers(&self, l: &linli_store::proposals::CheckLine) -> String {
+        let amount = |v| crate::i18n_decisions::amount(l.check.measure(), v, self.lang);
+        format!("{} / {}", amount(l.check.part), amount(l.check.whole))
+    }
+
+    /// A vote's outcome: the result once closed, what the ballots so far give while it runs.
+    pub fn outcome(&self, v: &linli_store::proposals::TallyView) -> String {
+        crate::i18n_decisions::outcome_label(v.result.outcome, v.final_result, self.lang)
+    }
+
+    /// What the roll counted specially (SPC Art. 9), a sentence each.
+    pub fn roll_notes(&self, roll: &linli_store::proposals::RollCounts) -> Vec<String> {
+        crate::i18n_decisions::roll_notes(*roll, self.lang)
+    }
+
+    /// An election's result in one sentence.
+    pub fn election_summary(&self, c: &linli_store::proposals::ElectionCount) -> String {
+        crate::i18n_decisions::election_summary(c, self.lang)
+    }
+
+    /// A register row's ballot in words: its choice or the candidates named; empty if none.
+    pub fn cast_choice(&self, r: &linli_store::proposals::RegisterRow) -> String {
+        r.said
+            .as_ref()
+            .map(|c| crate::i18n_decisions::cast_choice(c, self.lang))
+            .unwrap_or_default()
+    }
 }
 
 #[cfg(test)]

@@ -74,6 +74,9 @@ pub fn openapi_json() -> String {
     elevators::describe(&mut doc);
     funds::describe(&mut doc);
     volunteers::describe(&mut doc);
+    ratings::describe(&mut doc);
+    proposals::describe(&mut doc);
+    elections::describe(&mut doc);
     doc.to_pretty_json().unwrap_or_else(|_| "{}".into())
 }
 
