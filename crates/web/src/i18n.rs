@@ -491,6 +491,16 @@ impl T {
         crate::i18n_elevators::share_explained(b, self.lang)
     }
 
+    /// What a row of request figures counts.
+    pub fn rq_row(&self, label: &linli_store::requests::RowLabel) -> String {
+        crate::i18n_requests::row_label(label, self.lang)
+    }
+
+    /// A grid's people by role and name, "网格员 周 · 志愿者 吴".
+    pub fn grid_people(&self, people: &[linli_store::grids::GridPerson]) -> String {
+        crate::i18n_requests::grid_people(people, self.lang)
+    }
+
     /// An amount in fen as yuan, "1234.50".
     pub fn yuan(&self, fen: impl std::borrow::Borrow<i64>) -> String {
         linli_domain::Fen(*fen.borrow()).to_string()

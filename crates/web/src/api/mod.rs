@@ -74,6 +74,7 @@ pub fn openapi_json() -> String {
     elevators::describe(&mut doc);
     funds::describe(&mut doc);
     volunteers::describe(&mut doc);
+    requests::describe(&mut doc);
     doc.to_pretty_json().unwrap_or_else(|_| "{}".into())
 }
 
