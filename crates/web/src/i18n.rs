@@ -501,6 +501,21 @@ impl T {
         crate::i18n_requests::grid_people(people, self.lang)
     }
 
+    /// A status line's item: a six-have item or a three-no basic.
+    pub fn sd_status(&self, item: &linli_store::standards::StatusOf) -> &'static str {
+        crate::i18n_standards::status_label(*item, self.lang)
+    }
+
+    /// How six-have and three-no follow from a checklist's marks, line by line.
+    pub fn status_rule(&self, c: &linli_domain::standards::Checklist) -> Vec<String> {
+        linli_domain::standards::assessment::rule_lines(c, self.lang)
+    }
+
+    /// A star-rating scheme in words, line by line.
+    pub fn rating_rule(&self, r: &linli_domain::standards::RatingScheme) -> Vec<String> {
+        r.rule_lines(self.lang)
+    }
+
     /// An amount in fen as yuan, "1234.50".
     pub fn yuan(&self, fen: impl std::borrow::Borrow<i64>) -> String {
         linli_domain::Fen(*fen.borrow()).to_string()

@@ -75,6 +75,7 @@ pub fn openapi_json() -> String {
     funds::describe(&mut doc);
     volunteers::describe(&mut doc);
     requests::describe(&mut doc);
+    standards::describe(&mut doc);
     doc.to_pretty_json().unwrap_or_else(|_| "{}".into())
 }
 
