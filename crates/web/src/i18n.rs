@@ -554,10 +554,8 @@ impl T {
         source.label(self.lang)
     }
 
-    pub fn place(&self, kind: &str) -> &'static str {
-        linli_domain::place::NodeKind::parse(kind)
-            .map(|k| k.label(self.lang))
-            .unwrap_or("")
+    pub fn place(&self, kind: &linli_domain::place::NodeKind) -> &'static str {
+        kind.label(self.lang)
     }
 
     pub fn action(&self, action: &str) -> &'static str {

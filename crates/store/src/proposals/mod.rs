@@ -147,7 +147,7 @@ impl Store {
                 let b =
                     b.ok_or_else(|| ServiceError::invalid("scope_id", Invalid::OtherCompound))?;
                 places.push(PlaceRef {
-                    kind: "building".into(),
+                    kind: NodeKind::Building,
                     id: b.id,
                     name: b.name.clone(),
                 });
@@ -169,12 +169,12 @@ impl Store {
                     .await?;
                 let b_name = b.map(|b| b.name).unwrap_or_default();
                 places.push(PlaceRef {
-                    kind: "building".into(),
+                    kind: NodeKind::Building,
                     id: u.building_id,
                     name: b_name.clone(),
                 });
                 places.push(PlaceRef {
-                    kind: "unit".into(),
+                    kind: NodeKind::Unit,
                     id: u.id,
                     name: u.name.clone(),
                 });

@@ -103,7 +103,7 @@ pub struct CompoundView {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RegionSummary {
     pub id: i64,
-    pub kind: String,
+    pub kind: NodeKind,
     pub name: String,
 }
 
@@ -317,7 +317,7 @@ impl Store {
             .into_iter()
             .map(|c| RegionSummary {
                 id: c.id,
-                kind: c.kind.as_str().to_string(),
+                kind: c.kind,
                 name: c.name,
             })
             .collect();
@@ -333,7 +333,7 @@ impl Store {
             .iter()
             .filter_map(|n| names.get(&n.id))
             .map(|r| PlaceRef {
-                kind: r.kind.as_str().to_string(),
+                kind: r.kind,
                 id: r.id,
                 name: r.name.clone(),
             })
@@ -353,7 +353,7 @@ impl Store {
                 && actor.can(Action::CreateCompound, &path),
             region: RegionSummary {
                 id: r.id,
-                kind: r.kind.as_str().to_string(),
+                kind: r.kind,
                 name: r.name,
             },
             places,
@@ -387,14 +387,11 @@ impl Store {
                 }
             };
             let (kind, id) = if node.kind.is_region() {
-                (node.kind.as_str().to_string(), node.id)
+                (node.kind, node.id)
             } else if node.kind == NodeKind::Household {
-                ("household".to_string(), node.id)
+                (NodeKind::Household, node.id)
             } else {
-                (
-                    "compound".to_string(),
-                    g.at.compound_id().unwrap_or(node.id),
-                )
+                (NodeKind::Compound, g.at.compound_id().unwrap_or(node.id))
             };
             let place = PlaceRef {
                 kind,

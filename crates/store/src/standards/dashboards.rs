@@ -17,6 +17,7 @@ use super::plans::region_column;
 use crate::accounts::Actor;
 use crate::entity::region;
 use crate::error::{ServiceError, ServiceResult};
+use crate::registry::PlaceRef;
 use crate::{Backend, Store};
 use linli_domain::authz::Action;
 use linli_domain::elevator::ElevatorStage;
@@ -56,13 +57,6 @@ fn status_index(three_no: bool, six_have: i32) -> usize {
 
 /// Counts of compounds by status: `[three_no, in_progress, six_have]`.
 pub type StatusCounts = [i64; 3];
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct PlaceCrumb {
-    pub id: i64,
-    pub kind: String,
-    pub name: String,
-}
 
 /// A group of compounds (a management mode or a child region) by status.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -131,10 +125,10 @@ pub struct GridCompound {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DashboardView {
     pub region_id: i64,
-    pub region_kind: String,
+    pub region_kind: NodeKind,
     pub region_name: String,
     /// From the city down to this region.
-    pub places: Vec<PlaceCrumb>,
+    pub places: Vec<PlaceRef>,
     pub city_id: i64,
     pub compounds: i64,
     /// `[three_no, in_progress, six_have]`.
@@ -260,7 +254,7 @@ impl Store {
         &self,
         actor: &Actor,
         region_id: i64,
-    ) -> ServiceResult<(region::Model, NodeKind, Vec<PlaceCrumb>, i64)> {
+    ) -> ServiceResult<(region::Model, NodeKind, Vec<PlaceRef>, i64)> {
         let (path, r) = self.region_path(region_id).await?;
         actor.require(Action::ViewRegistry, &path)?;
         let kind = Some(r.kind)
@@ -277,9 +271,9 @@ impl Store {
         let places = ids
             .iter()
             .filter_map(|id| names.get(id))
-            .map(|x| PlaceCrumb {
+            .map(|x| PlaceRef {
                 id: x.id,
-                kind: x.kind.as_str().to_string(),
+                kind: x.kind,
                 name: x.name.clone(),
             })
             .collect();
@@ -498,7 +492,7 @@ impl Store {
             .collect();
         Ok(DashboardView {
             region_id: r.id,
-            region_kind: r.kind.as_str().to_string(),
+            region_kind: r.kind,
             region_name: r.name.clone(),
             places,
             city_id,

@@ -129,7 +129,7 @@ pub struct Me {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct MeRole {
-    role: String,
+    role: linli_domain::authz::Role,
     at: String,
 }
 
@@ -144,7 +144,7 @@ async fn me(ctx: Ctx) -> ApiResult<Me> {
             .grants
             .iter()
             .map(|g| MeRole {
-                role: g.role.as_str().into(),
+                role: g.role,
                 at: g.at.to_string(),
             })
             .collect(),
