@@ -347,10 +347,7 @@ impl Labels for StandardView {
         Key::Text("shows"),
     ];
     fn words(&self, w: &mut Words<'_>) {
-        let lang = w.lang;
-        w.put("evidence_label", self.evidence.label(lang));
-        w.maybe("decides", self.decides.map(|i| i.label(lang)));
-        w.maybe("shows", self.shows.map(|b| b.label(lang)));
+        standard_words(w, self.evidence, self.decides, self.shows);
     }
 }
 
@@ -362,12 +359,23 @@ impl Labels for MarkedStandard {
         Key::Text("mark_label"),
     ];
     fn words(&self, w: &mut Words<'_>) {
+        standard_words(w, self.evidence, self.decides, self.shows);
         let lang = w.lang;
-        w.put("evidence_label", self.evidence.label(lang));
-        w.maybe("decides", self.decides.map(|i| i.label(lang)));
-        w.maybe("shows", self.shows.map(|b| b.label(lang)));
         w.put("mark_label", self.mark.map(|m| m.label(lang)).unwrap_or(""));
     }
+}
+
+/// The words of a standard, on the checklist and on an assessment.
+fn standard_words(
+    w: &mut Words<'_>,
+    evidence: linli_domain::standards::EvidenceKind,
+    decides: Option<linli_domain::registry::SixHaveItem>,
+    shows: Option<linli_domain::standards::Basic>,
+) {
+    let lang = w.lang;
+    w.put("evidence_label", evidence.label(lang));
+    w.maybe("decides", decides.map(|i| i.label(lang)));
+    w.maybe("shows", shows.map(|b| b.label(lang)));
 }
 
 labels!(AspectView, |v, lang| {}, nested: [standards]);
