@@ -491,6 +491,31 @@ impl T {
         crate::i18n_elevators::share_explained(b, self.lang)
     }
 
+    /// What a row of request figures counts.
+    pub fn rq_row(&self, label: &linli_store::requests::RowLabel) -> String {
+        crate::i18n_requests::row_label(label, self.lang)
+    }
+
+    /// A grid's people by role and name, "网格员 周 · 志愿者 吴".
+    pub fn grid_people(&self, people: &[linli_store::grids::GridPerson]) -> String {
+        crate::i18n_requests::grid_people(people, self.lang)
+    }
+
+    /// A status line's item: a six-have item or a three-no basic.
+    pub fn sd_status(&self, item: &linli_store::standards::StatusOf) -> &'static str {
+        crate::i18n_standards::status_label(*item, self.lang)
+    }
+
+    /// How six-have and three-no follow from a checklist's marks, line by line.
+    pub fn status_rule(&self, c: &linli_domain::standards::Checklist) -> Vec<String> {
+        linli_domain::standards::assessment::rule_lines(c, self.lang)
+    }
+
+    /// A star-rating scheme in words, line by line.
+    pub fn rating_rule(&self, r: &linli_domain::standards::RatingScheme) -> Vec<String> {
+        r.rule_lines(self.lang)
+    }
+
     /// An amount in fen as yuan, "1234.50".
     pub fn yuan(&self, fen: impl std::borrow::Borrow<i64>) -> String {
         linli_domain::Fen(*fen.borrow()).to_string()

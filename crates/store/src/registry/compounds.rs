@@ -9,7 +9,7 @@ use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::place::NodeKind;
 use linli_domain::registry::{ManagementMode, SixHave, SixHaveItem, Text, parse_year};
-use linli_domain::{Lang, PageRequest, Paged};
+use linli_domain::{PageRequest, Paged};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -212,13 +212,6 @@ pub fn compound_profile(c: &compound::Model) -> CompoundProfile {
         six_have_complete: six.complete(),
         version: c.version,
     }
-}
-
-/// Label of a stored management mode code, for pages and exports.
-pub fn mode_label(code: &str, lang: Lang) -> String {
-    ManagementMode::parse(code)
-        .map(|m| m.label(lang).to_string())
-        .unwrap_or_else(|_| code.to_string())
 }
 
 impl Store {

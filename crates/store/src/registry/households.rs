@@ -502,12 +502,11 @@ impl Store {
         actor: &Actor,
         id: i64,
         history: PageRequest,
-        lang: linli_domain::Lang,
     ) -> ServiceResult<HouseholdPage> {
         let at = self.household_at(id).await?;
         let (c, h) = (at.compound.clone(), at.household.clone());
         let view = self.household_view(actor, at).await?;
-        let links = self.household_links_at(actor, &c, &h, lang).await?;
+        let links = self.household_links_at(actor, &c, &h).await?;
         let history = if view.can.personal {
             Some(self.history_of("household", id, history).await?)
         } else {

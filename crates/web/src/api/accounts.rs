@@ -155,7 +155,9 @@ async fn me(ctx: Ctx) -> ApiResult<Me> {
 /// for those who run a compound or handle requests the work waiting there (the home page's
 /// lists). Each list is short; its entries lead to the pages with the rest.
 #[utoipa::path(get, path = "/me/agenda", tag = "accounts", responses((status = 200, body = Agenda), (status = 401, body = ApiError)))]
-async fn agenda(state: State, ctx: Ctx) -> ApiResult<Agenda> {
-    let agenda = state.store.agenda(ctx.actor()?, ctx.lang).await;
-    Ok(Json(agenda?))
+async fn agenda(state: State, ctx: Ctx) -> ApiResult<super::labels::Labelled<Agenda>> {
+    let agenda = state.store.agenda(ctx.actor()?).await?;
+    Ok(super::labels::worded(agenda, ctx.lang))
 }
+
+super::labels::labels!(Agenda, |v, lang| {}, nested: [my_requests, overdue, queue]);
