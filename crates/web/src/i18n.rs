@@ -777,6 +777,11 @@ impl T {
     }
 }
 
+/// A person a form lists with the role they hold there: "王芳（单元长）".
+pub fn person_with_role(name: &str, role: &linli_domain::authz::Role, lang: Lang) -> String {
+    format!("{name}（{}）", role.label(lang))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,7 +24,7 @@ use linli_domain::decision::{
     TallyResult, VoterKey,
 };
 use linli_domain::registry::Text;
-use linli_domain::{Area, Invalid, Lang};
+use linli_domain::{Area, Invalid};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -475,11 +475,10 @@ impl Store {
         &self,
         actor: &Actor,
         id: i64,
-        lang: Lang,
     ) -> ServiceResult<Vec<crate::registry::PersonChoice>> {
         let p = self.load_proposal(id).await?;
         actor.require(Action::ManageDecision, &p.path)?;
-        self.people_with_roles(&p.compound, lang).await
+        self.people_with_roles(&p.compound).await
     }
 
     /// Nominates a candidate while the election is a draft or under deliberation. A resident

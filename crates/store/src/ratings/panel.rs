@@ -12,7 +12,7 @@ use linli_domain::authz::{Action, Role};
 use linli_domain::place::NodeKind;
 use linli_domain::rating::Party;
 use linli_domain::registry::Text;
-use linli_domain::{Invalid, Lang};
+use linli_domain::Invalid;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -72,11 +72,10 @@ impl Store {
         &self,
         actor: &Actor,
         compound_id: i64,
-        lang: Lang,
     ) -> ServiceResult<Vec<PersonChoice>> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ManageRating, &paths::compound_path(&c))?;
-        self.people_with_roles(&c, lang).await
+        self.people_with_roles(&c).await
     }
 
     /// Seats an account on the compound's panel for a party (or moves it to another party).

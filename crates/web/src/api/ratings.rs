@@ -69,12 +69,10 @@ async fn scorer_choices(
     state: State,
     ctx: Ctx,
     Ids(id): Ids<i64>,
-) -> ApiResult<Vec<linli_store::registry::PersonChoice>> {
-    Ok(Json(
-        state
-            .store
-            .scorer_choices(ctx.actor()?, id, ctx.lang)
-            .await?,
+) -> ApiResult<Labelled<Vec<linli_store::registry::PersonChoice>>> {
+    Ok(worded(
+        state.store.scorer_choices(ctx.actor()?, id).await?,
+        ctx.lang,
     ))
 }
 
@@ -319,6 +317,10 @@ pub(crate) fn xlsx_download(bytes: Vec<u8>, year: i32) -> Response {
 
 // The words the API sends beside the facts of the rating views.
 
+labels!(linli_store::registry::PersonChoice, |v, lang| {
+    "label" => crate::i18n::person_with_role(&v.name, &v.role, lang),
+});
+
 labels!(ScorerView, |v, lang| {
     "party_label" => v.party.label(lang),
 });
@@ -376,6 +378,7 @@ labels!(YearView, |v, lang| {
 /// Adds the words of the rating views to their schemas.
 pub fn describe(doc: &mut utoipa::openapi::OpenApi) {
     use super::labels::describe as d;
+    d::<linli_store::registry::PersonChoice>(doc);
     d::<ScorerView>(doc);
     d::<AppealView>(doc);
     d::<UnitResult>(doc);

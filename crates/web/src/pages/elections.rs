@@ -172,7 +172,7 @@ async fn election_page(
         .await?
         .map(|e| e.error.message(ctx.lang));
     let people = if e.can.nominate_others {
-        state.store.nominee_choices(actor, id, ctx.lang).await?
+        state.store.nominee_choices(actor, id).await?
     } else {
         Vec::new()
     };

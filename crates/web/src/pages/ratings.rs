@@ -81,7 +81,7 @@ async fn index_page(
     let rubrics = s.rubrics(actor, id).await?;
     let manage = s.can_manage_rating(actor, id).await?;
     let scorers = if manage {
-        s.scorer_choices(actor, id, ctx.lang).await?
+        s.scorer_choices(actor, id).await?
     } else {
         Vec::new()
     };
