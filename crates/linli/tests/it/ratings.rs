@@ -462,6 +462,19 @@ both_backends! {
         // A second scorer for the community: the volunteer.
         let (st, v) = app.api(&committee, Method::POST, &format!("/compounds/{compound}/rating/panel"), Some(json!({"login": "volunteer", "party": "community"}))).await;
         assert_eq!(st, 201, "{v}");
+        // The choices name each person with the role they hold there, worded for the asker.
+        let (st, choices) = app.api(&committee, Method::GET, &format!("/compounds/{compound}/rating/panel/choices"), None).await;
+        assert_eq!(st, 200, "{choices}");
+        let choices = choices.as_array().unwrap();
+        assert!(!choices.is_empty());
+        for c in choices {
+            let (name, role) = (c["name"].as_str().unwrap(), c["role"].as_str().unwrap());
+            assert!(c["label"].as_str().unwrap().starts_with(&format!("{name}（")), "{c}");
+            if role == "volunteer" {
+                assert_eq!(c["label"], format!("{name}（志愿者）"));
+            }
+        }
+        assert!(choices.iter().any(|c| c["role"] == "volunteer"), "{choices:?}");
         let m = rating_kit::open_month(&app, &committee, compound, "2024-05").await;
         let month = m["id"].as_i64().unwrap();
         let own = app.persona_place("unithead");

@@ -8,11 +8,11 @@ use crate::entity::{account, household, ownership, rating_panel, residency, unit
 use crate::error::{ServiceError, ServiceResult};
 use crate::registry::PersonChoice;
 use crate::{Store, paths};
+use linli_domain::Invalid;
 use linli_domain::authz::{Action, Role};
 use linli_domain::place::NodeKind;
 use linli_domain::rating::Party;
 use linli_domain::registry::Text;
-use linli_domain::Invalid;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
