@@ -394,14 +394,15 @@ pub(crate) async fn after_change<C: ConnectionTrait>(
     refresh_compound(db, chain).await
 }
 
-/// Recounts an assessment's period and the latest marks in each of its four regions (the
+/// Recounts an assessment's period, and (for a latest one) the latest marks, in each of its four regions (the
 /// regions it was recorded in), inside the caller's transaction. A new latest assessment
 /// changes the compound's marks; its status, if changed, comes with a record of the compound.
 async fn refresh_assessment<C: ConnectionTrait>(db: &C, id: i64) -> ServiceResult<()> {
     let backend = db.get_database_backend();
     let sql = format!(
-        "SELECT period, {} FROM assessment WHERE id = {}",
+        "SELECT period, {}, CASE WHEN latest = {} THEN 1 ELSE 0 END FROM assessment WHERE id = {}",
         REGIONS.join(", "),
+        truth(backend),
         param(backend)
     );
     let Some(row) = db
@@ -411,6 +412,16 @@ async fn refresh_assessment<C: ConnectionTrait>(db: &C, id: i64) -> ServiceResul
         return Ok(());
     };
     let period: String = row.try_get_by_index(0).map_err(DbErr::from)?;
+    // Only a latest assessment's marks are counted: an earlier period's leaves them as they are
+    // (a newer period's record recounts them when it takes the place of the latest).
+    let latest = row
+        .try_get_by_index::<i32>(REGIONS.len() + 1)
+        .map(|v| v == 1)
+        .or_else(|_| {
+            row.try_get_by_index::<i64>(REGIONS.len() + 1)
+                .map(|v| v == 1)
+        })
+        .map_err(DbErr::from)?;
     for level in 0..REGIONS.len() {
         let region: i64 = row.try_get_by_index(level + 1).map_err(DbErr::from)?;
         lock_region(db, region).await?;
@@ -425,12 +436,14 @@ async fn refresh_assessment<C: ConnectionTrait>(db: &C, id: i64) -> ServiceResul
         db.execute_raw(both(&delete)).await?;
         db.execute_raw(both(&progress_sql(backend, level, true)))
             .await?;
-        let delete = format!(
-            "DELETE FROM region_marks WHERE region_id = {}",
-            param(backend)
-        );
-        exec(db, &delete, Some(region)).await?;
-        exec(db, &marks_sql(backend, level, true), Some(region)).await?;
+        if latest {
+            let delete = format!(
+                "DELETE FROM region_marks WHERE region_id = {}",
+                param(backend)
+            );
+            exec(db, &delete, Some(region)).await?;
+            exec(db, &marks_sql(backend, level, true), Some(region)).await?;
+        }
     }
     Ok(())
 }
