@@ -23,7 +23,7 @@ use crate::Store;
 use crate::audit::GLOBAL_CHAIN;
 use crate::error::ServiceResult;
 use crate::migration::m0031_compound_summary::{COUNTERS, REGIONS};
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 /// Entities whose audited changes may change a compound's dashboard figures.
 pub(crate) const SUMMARISED: [&str; 6] = [
@@ -411,7 +411,7 @@ async fn refresh_assessment<C: ConnectionTrait>(db: &C, id: i64) -> ServiceResul
     else {
         return Ok(());
     };
-    let period: String = row.try_get_by_index(0).map_err(DbErr::from)?;
+    let period: String = row.try_get_by_index(0)?;
     // Only a latest assessment's marks are counted: an earlier period's leaves them as they are
     // (a newer period's record recounts them when it takes the place of the latest).
     let latest = row
@@ -420,10 +420,9 @@ async fn refresh_assessment<C: ConnectionTrait>(db: &C, id: i64) -> ServiceResul
         .or_else(|_| {
             row.try_get_by_index::<i64>(REGIONS.len() + 1)
                 .map(|v| v == 1)
-        })
-        .map_err(DbErr::from)?;
+        })?;
     for level in 0..REGIONS.len() {
-        let region: i64 = row.try_get_by_index(level + 1).map_err(DbErr::from)?;
+        let region: i64 = row.try_get_by_index(level + 1)?;
         lock_region(db, region).await?;
         let both = |sql: &str| {
             Statement::from_sql_and_values(backend, sql, [region.into(), period.clone().into()])
