@@ -393,8 +393,11 @@ impl Store {
             "SELECT child_id, management_mode, status, stars, vetoed, compounds, {} FROM region_summary WHERE region_id = $1",
             SUMMED.join(", ")
         );
-        let mut by_mode: BTreeMap<ManagementMode, StatusCounts> =
-            ManagementMode::ALL.iter().map(|m| (*m, [0; 3])).collect();
+        // In the order of the modes' codes, as the dashboards have always listed them.
+        let mut by_mode: BTreeMap<&str, (ManagementMode, StatusCounts)> = ManagementMode::ALL
+            .iter()
+            .map(|m| (m.as_str(), (*m, [0; 3])))
+            .collect();
         let mut by_child: BTreeMap<i64, StatusCounts> = BTreeMap::new();
         let mut status = [0i64; 3];
         let mut stars: Vec<StarCount> = (0..=5)
@@ -411,10 +414,7 @@ impl Store {
             let s = usize::try_from(at(2)).unwrap_or(1).min(2);
             let n = at(5);
             status[s] += n;
-            if let Some(counts) = ManagementMode::parse(&mode)
-                .ok()
-                .and_then(|m| by_mode.get_mut(&m))
-            {
+            if let Some((_, counts)) = by_mode.get_mut(mode.as_str()) {
                 counts[s] += n;
             }
             by_child.entry(child).or_insert([0; 3])[s] += n;
@@ -443,7 +443,7 @@ impl Store {
                 .map_or(0, |i| total[i])
         };
         let by_mode = by_mode
-            .into_iter()
+            .into_values()
             .map(|(key, counts)| ModeRow {
                 key,
                 total: counts.iter().sum(),
