@@ -540,12 +540,11 @@ async fn decide(
                 preset: "beijing_2020_elevator".into(),
                 ..Default::default()
             },
-            ZH,
         )
         .await
         .step("elevator proposal")?;
     s.store
-        .change_stage(&by, p.id, StageRequest::Submit, ZH)
+        .change_stage(&by, p.id, StageRequest::Submit)
         .await
         .step("submit")?;
     // The low-floor flats by the stairwell: the first of the ground floor and of the second.
@@ -584,7 +583,6 @@ async fn decide(
                 deadline: linli_store::china_date(day(21, 9)),
                 confirm_ownerless: true,
             },
-            ZH,
         )
         .await
         .step("open the unit's vote")?;
@@ -679,7 +677,7 @@ async fn decide(
     s.at_time(day(20, 16));
     let closed = s
         .store
-        .close_voting(&s.now_as(group), p.id, true, ZH)
+        .close_voting(&s.now_as(group), p.id, true)
         .await
         .step("close the unit's vote")?;
     if closed.stage != linli_domain::decision::ProposalStage::Passed {

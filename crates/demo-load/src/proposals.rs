@@ -6,7 +6,6 @@
 //! self-management committee.
 
 use crate::{DEMO_PHOTO, DemoLogin, Scene, Step, compound_named, units_of};
-use linli_domain::Lang;
 use linli_domain::authz::Role;
 use linli_store::Store;
 use linli_store::accounts::Actor;
@@ -17,8 +16,6 @@ use linli_store::proposals::{
     AgendaInput, AssignInput, BallotInput, CommentInput, ElectionBallotInput, ElectionInput,
     MeetingInput, NominationInput, OpenVotingInput, ProposalInput, StageRequest, VisitInput,
 };
-
-const ZH: Lang = Lang::Zh;
 
 /// How a recorded ballot was cast, in turn: the four ways besides the owner's own online vote.
 #[derive(Clone, Copy)]
@@ -100,11 +97,11 @@ async fn propose(
 ) -> anyhow::Result<i64> {
     let p = s
         .store
-        .create_proposal(&s.now_as(by), c.id, &input, ZH)
+        .create_proposal(&s.now_as(by), c.id, &input)
         .await
         .step("proposal")?;
     s.store
-        .change_stage(&s.now_as(by), p.id, StageRequest::Submit, ZH)
+        .change_stage(&s.now_as(by), p.id, StageRequest::Submit)
         .await
         .step("submit")?;
     Ok(p.id)
@@ -141,7 +138,7 @@ async fn open_vote(
         confirm_ownerless: true,
     };
     s.store
-        .open_voting(&s.now_as(committee), id, &input, ZH)
+        .open_voting(&s.now_as(committee), id, &input)
         .await
         .step("open voting")?;
     Ok(())
@@ -308,7 +305,7 @@ pub(crate) async fn seed_wenjiang(store: &Store) -> anyhow::Result<Wenjiang> {
     }
     s.at(55, 16);
     s.store
-        .close_voting(&s.now_as(&committee), passed, true, ZH)
+        .close_voting(&s.now_as(&committee), passed, true)
         .await
         .step("close the 7单元 vote")?;
 
@@ -331,7 +328,7 @@ pub(crate) async fn seed_wenjiang(store: &Store) -> anyhow::Result<Wenjiang> {
     .await?;
     for who in [&resident, &unithead, &buildinghead] {
         s.store
-            .support_proposal(&s.now_as(who), deliberating, ZH)
+            .support_proposal(&s.now_as(who), deliberating)
             .await
             .step("support")?;
     }
@@ -422,7 +419,6 @@ pub(crate) async fn seed_wenjiang(store: &Store) -> anyhow::Result<Wenjiang> {
                 ],
                 version: None,
             },
-            ZH,
         )
         .await
         .step("council meeting")?;
@@ -547,7 +543,6 @@ async fn seed_election(
                 body: "选出自管委委员5名，任期三年。".into(),
                 seats: "5".into(),
             },
-            ZH,
         )
         .await
         .step("election")?;
@@ -581,7 +576,7 @@ async fn seed_election(
     }
     s.at(110, 9);
     s.store
-        .change_stage(&s.now_as(committee), id, StageRequest::Submit, ZH)
+        .change_stage(&s.now_as(committee), id, StageRequest::Submit)
         .await
         .step("submit election")?;
     s.at(100, 9);
@@ -636,7 +631,7 @@ async fn seed_election(
     }
     s.at(86, 18);
     s.store
-        .close_voting(&s.now_as(committee), id, true, ZH)
+        .close_voting(&s.now_as(committee), id, true)
         .await
         .step("close the election")?;
     tracing::debug!(ballots = n, "demo election");

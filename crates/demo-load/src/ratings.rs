@@ -5,7 +5,6 @@
 //! whole months — and this month open with sheets still to score.
 
 use crate::{DEMO_PHOTO, DemoLogin, Scene, Step, compound_named, units_of};
-use linli_domain::Lang;
 use linli_domain::authz::Role;
 use linli_store::Store;
 use linli_store::accounts::Actor;
@@ -19,8 +18,6 @@ use linli_store::ratings::{
     AppealDecisionInput, AppealInput, CloseInput, MarkInput, MonthInput, RubricInput, ScorerInput,
     SheetInput,
 };
-
-const ZH: Lang = Lang::Zh;
 
 /// How many closed months the demo scores before the current one: every month since January
 /// of last year (12 in January, 23 in December), so that last year is complete.
@@ -113,7 +110,7 @@ async fn sheets(
         })
         .collect();
     s.store
-        .submit_sheets(&s.now_as(scorer), month, &inputs, ZH)
+        .submit_sheets(&s.now_as(scorer), month, &inputs)
         .await
         .step("rating sheets")?;
     Ok(())
@@ -203,7 +200,6 @@ pub(crate) async fn seed_nanguo(store: &Store) -> anyhow::Result<Nanguo> {
                     party: party.into(),
                     home_unit_id: None,
                 },
-                ZH,
             )
             .await
             .step("seat a scorer")?;
@@ -222,7 +218,6 @@ pub(crate) async fn seed_nanguo(store: &Store) -> anyhow::Result<Nanguo> {
                 &MonthInput {
                     month: month_code(start),
                 },
-                ZH,
             )
             .await
             .step("open a month")?;
@@ -267,7 +262,6 @@ pub(crate) async fn seed_nanguo(store: &Store) -> anyhow::Result<Nanguo> {
                 &CloseInput {
                     reason: "居民方评分人回避本单元".into(),
                 },
-                ZH,
             )
             .await
             .step("close a month")?;
@@ -287,7 +281,6 @@ pub(crate) async fn seed_nanguo(store: &Store) -> anyhow::Result<Nanguo> {
             &MonthInput {
                 month: month_code(this),
             },
-            ZH,
         )
         .await
         .step("open this month")?;
@@ -328,7 +321,7 @@ async fn appeal(
 ) -> anyhow::Result<()> {
     let detail = s
         .store
-        .rating_unit(&s.now_as(committee), month, home.unit_id, ZH)
+        .rating_unit(&s.now_as(committee), month, home.unit_id)
         .await
         .step("unit detail")?;
     let Some(mark) = detail
@@ -349,7 +342,6 @@ async fn appeal(
                 mark_id: mark.id,
                 reason: "那是邻居张奶奶的轮椅，细则写明轮椅、婴儿车不算楼道杂物。".into(),
             },
-            ZH,
         )
         .await
         .step("file an appeal")?;
@@ -362,7 +354,6 @@ async fn appeal(
                 reverse: true,
                 reason: "经核实为轮椅，按细则豁免条款撤销扣分。".into(),
             },
-            ZH,
         )
         .await
         .step("decide the appeal")?;
@@ -398,12 +389,11 @@ async fn adopt_by_vote(
                 matter: "owners_rules".into(),
                 ..Default::default()
             },
-            ZH,
         )
         .await
         .step("rubric proposal")?;
     s.store
-        .change_stage(&s.now_as(committee), p.id, StageRequest::Submit, ZH)
+        .change_stage(&s.now_as(committee), p.id, StageRequest::Submit)
         .await
         .step("submit")?;
     s.at(start - 1, 20);
@@ -442,7 +432,6 @@ async fn adopt_by_vote(
                 deadline: s.day(start - 25).to_string(),
                 confirm_ownerless: true,
             },
-            ZH,
         )
         .await
         .step("open the rubric vote")?;
@@ -479,7 +468,7 @@ async fn adopt_by_vote(
     }
     s.at(start - 26, 9);
     s.store
-        .close_voting(&s.now_as(committee), p.id, true, ZH)
+        .close_voting(&s.now_as(committee), p.id, true)
         .await
         .step("close the rubric vote")?;
     Ok(p.id)

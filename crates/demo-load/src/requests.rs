@@ -7,7 +7,7 @@
 
 use crate::DEMO_PASSWORD;
 use linli_domain::authz::Role;
-use linli_domain::requests::{Channel, Day, Deadline, RequestStatus, RequestStep};
+use linli_domain::requests::{Channel, Day, Deadline, GridRole, RequestStatus, RequestStep};
 use linli_store::audit::{self, Change, GLOBAL_CHAIN};
 use linli_store::entity::{
     account, building, compound, grid, grid_household, grid_member, household, region,
@@ -136,12 +136,12 @@ pub(crate) async fn seed_demo_requests(store: &Store) -> anyhow::Result<usize> {
             .exec(&txn)
             .await?
             .last_insert_id;
-            let mut members = vec![(worker, "grid_worker")];
+            let mut members = vec![(worker, GridRole::GridWorker)];
             if ci == 0 && gi == 0 {
                 for (login, role) in [
-                    ("volunteer", "volunteer"),
-                    ("buildinghead", "building_head"),
-                    ("committee", "party_member"),
+                    ("volunteer", GridRole::Volunteer),
+                    ("buildinghead", GridRole::BuildingHead),
+                    ("committee", GridRole::PartyMember),
                 ] {
                     if let Some(a) = login_id(store, login).await? {
                         members.push((a, role));
@@ -152,7 +152,7 @@ pub(crate) async fn seed_demo_requests(store: &Store) -> anyhow::Result<usize> {
                 grid_member::ActiveModel {
                     grid_id: Set(gid),
                     account_id: Set(*a),
-                    role: Set((*role).into()),
+                    role: Set(*role),
                     created_at: Set(t),
                     ..Default::default()
                 }

@@ -55,6 +55,28 @@ impl Lang {
     }
 }
 
+/// A name kept in both languages (a request category's): a view carries both, and the page or
+/// the API shows the reader's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Bilingual {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Bilingual {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Bilingual {
+        Bilingual {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    /// The text in `lang`.
+    pub fn pick(&self, lang: Lang) -> &str {
+        lang.pick(&self.zh, &self.en)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

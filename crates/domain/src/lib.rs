@@ -31,6 +31,6 @@ pub mod volunteers;
 pub use area::{Area, AreaSource};
 pub use error::{FieldError, Invalid};
 pub use fraction::Fraction;
-pub use lang::Lang;
+pub use lang::{Bilingual, Lang};
 pub use money::Fen;
 pub use page::{PageRequest, Paged};

@@ -25,6 +25,17 @@ impl NodeKind {
         self < NodeKind::Compound
     }
 
+    /// A building or a unit: a part of a compound that is not a home, named before the room
+    /// when a household is written out in full (1栋 2单元 302).
+    pub fn is_part_of_compound(self) -> bool {
+        matches!(self, NodeKind::Building | NodeKind::Unit)
+    }
+
+    /// The region whose children are compounds, not regions.
+    pub fn has_compounds(self) -> bool {
+        self == NodeKind::Community
+    }
+
     /// The kind a child region of this one has.
     pub fn child_region(self) -> Option<NodeKind> {
         match self {

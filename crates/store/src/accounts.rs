@@ -121,7 +121,7 @@ pub struct NewSession {
 pub struct IssuedInvite {
     pub code: String,
     pub household_id: i64,
-    pub role: String,
+    pub role: Role,
     pub expires_at: i64,
     /// The owner or resident it was issued for, and their name: the claiming account is them.
     pub person_id: Option<i64>,
@@ -662,7 +662,7 @@ impl Store {
         Ok(IssuedInvite {
             code,
             household_id,
-            role: role.as_str().to_string(),
+            role,
             expires_at: t + INVITE_SECONDS,
             person_id,
             person_name,

@@ -18,10 +18,10 @@ use crate::entity::{
 use crate::error::ServiceResult;
 use crate::requests::{Queue, RequestSummary};
 use crate::{Store, china_date};
+use linli_domain::PageRequest;
 use linli_domain::authz::{Action, permits};
 use linli_domain::decision::VoterKey;
 use linli_domain::place::NodeKind;
-use linli_domain::{Lang, PageRequest};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
@@ -293,14 +293,9 @@ impl Store {
 
     /// The votes, bills and requests of one household, for its page (three indexed lookups
     /// by household).
-    pub async fn household_links(
-        &self,
-        actor: &Actor,
-        id: i64,
-        lang: Lang,
-    ) -> ServiceResult<HouseholdLinks> {
+    pub async fn household_links(&self, actor: &Actor, id: i64) -> ServiceResult<HouseholdLinks> {
         let (c, h) = self.household_with_compound(id).await?;
-        self.household_links_at(actor, &c, &h, lang).await
+        self.household_links_at(actor, &c, &h).await
     }
 
     /// [`Store::household_links`] of a household already read.
@@ -309,7 +304,6 @@ impl Store {
         actor: &Actor,
         c: &compound::Model,
         h: &household::Model,
-        lang: Lang,
     ) -> ServiceResult<HouseholdLinks> {
         let id = h.id;
         let path = crate::paths::household_path(c, h);
@@ -349,7 +343,7 @@ impl Store {
         {
             let q =
                 service_request::Entity::find().filter(service_request::Column::HouseholdId.eq(id));
-            self.request_page(q, PageRequest::new(Some(1), Some(LIST)), lang)
+            self.request_page(q, PageRequest::new(Some(1), Some(LIST)))
                 .await?
                 .items
         } else {
@@ -363,7 +357,7 @@ impl Store {
     }
 
     /// What needs the actor now (see the module's documentation).
-    pub async fn agenda(&self, actor: &Actor, lang: Lang) -> ServiceResult<Agenda> {
+    pub async fn agenda(&self, actor: &Actor) -> ServiceResult<Agenda> {
         let p = places(actor);
         let mut a = Agenda {
             unread: self.unread_count(actor).await?,
@@ -372,7 +366,7 @@ impl Store {
         a.to_vote = self.votes_to_cast(actor).await?;
         a.owed = self.shares_owed(&p.homes).await?;
         let mine = self
-            .my_requests(actor, PageRequest::new(Some(1), Some(LIST)), lang)
+            .my_requests(actor, PageRequest::new(Some(1), Some(LIST)))
             .await?;
         a.my_requests = mine
             .items
@@ -390,15 +384,9 @@ impl Store {
         }
         if p.handles {
             let page = PageRequest::new(Some(1), Some(LIST));
-            let mut overdue = self
-                .request_queue(actor, Queue::Overdue, page, lang)
-                .await?
-                .items;
+            let mut overdue = self.request_queue(actor, Queue::Overdue, page).await?.items;
             overdue.sort_by(|x, y| x.due_at.cmp(&y.due_at));
-            let mut queue = self
-                .request_queue(actor, Queue::Mine, page, lang)
-                .await?
-                .items;
+            let mut queue = self.request_queue(actor, Queue::Mine, page).await?.items;
             queue.sort_by(|x, y| x.due_at.cmp(&y.due_at));
             if p.officer {
                 a.attention = self.compounds_overdue(actor).await?;

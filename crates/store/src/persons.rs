@@ -30,7 +30,7 @@ pub struct AccountToLink {
     pub account_id: i64,
     pub display_name: String,
     pub household_id: i64,
-    pub role: String,
+    pub role: Role,
     /// The owners (for an owner's role) or residents (for a resident's) of the household.
     pub candidates: Vec<PersonChoice>,
 }
@@ -238,7 +238,7 @@ impl Store {
                 account_id,
                 display_name,
                 household_id,
-                role: role.as_str().to_string(),
+                role,
                 candidates,
             });
         }

@@ -491,6 +491,31 @@ impl T {
         crate::i18n_elevators::share_explained(b, self.lang)
     }
 
+    /// What a row of request figures counts.
+    pub fn rq_row(&self, label: &linli_store::requests::RowLabel) -> String {
+        crate::i18n_requests::row_label(label, self.lang)
+    }
+
+    /// A grid's people by role and name, "网格员 周 · 志愿者 吴".
+    pub fn grid_people(&self, people: &[linli_store::grids::GridPerson]) -> String {
+        crate::i18n_requests::grid_people(people, self.lang)
+    }
+
+    /// A status line's item: a six-have item or a three-no basic.
+    pub fn sd_status(&self, item: &linli_store::standards::StatusOf) -> &'static str {
+        crate::i18n_standards::status_label(*item, self.lang)
+    }
+
+    /// How six-have and three-no follow from a checklist's marks, line by line.
+    pub fn status_rule(&self, c: &linli_domain::standards::Checklist) -> Vec<String> {
+        linli_domain::standards::assessment::rule_lines(c, self.lang)
+    }
+
+    /// A star-rating scheme in words, line by line.
+    pub fn rating_rule(&self, r: &linli_domain::standards::RatingScheme) -> Vec<String> {
+        r.rule_lines(self.lang)
+    }
+
     /// An amount in fen as yuan, "1234.50".
     pub fn yuan(&self, fen: impl std::borrow::Borrow<i64>) -> String {
         linli_domain::Fen(*fen.borrow()).to_string()
@@ -529,10 +554,8 @@ impl T {
         source.label(self.lang)
     }
 
-    pub fn place(&self, kind: &str) -> &'static str {
-        linli_domain::place::NodeKind::parse(kind)
-            .map(|k| k.label(self.lang))
-            .unwrap_or("")
+    pub fn place(&self, kind: &linli_domain::place::NodeKind) -> &'static str {
+        kind.label(self.lang)
     }
 
     pub fn action(&self, action: &str) -> &'static str {
@@ -723,6 +746,40 @@ impl T {
     pub fn m2(&self, centi: &i64) -> String {
         format!("{}.{:02}", centi / 100, centi % 100)
     }
+
+    /// A count's check with its numbers: the rule, then "part / whole" ("2,154.30 m² / …").
+    pub fn check_numbers(&self, l: &linli_store::proposals::CheckLine) -> String {
+        let amount = |v| crate::i18n_decisions::amount(l.check.measure(), v, self.lang);
+        format!("{} / {}", amount(l.check.part), amount(l.check.whole))
+    }
+
+    /// A vote's outcome: the result once closed, what the ballots so far give while it runs.
+    pub fn outcome(&self, v: &linli_store::proposals::TallyView) -> String {
+        crate::i18n_decisions::outcome_label(v.result.outcome, v.final_result, self.lang)
+    }
+
+    /// What the roll counted specially (SPC Art. 9), a sentence each.
+    pub fn roll_notes(&self, roll: &linli_store::proposals::RollCounts) -> Vec<String> {
+        crate::i18n_decisions::roll_notes(*roll, self.lang)
+    }
+
+    /// An election's result in one sentence.
+    pub fn election_summary(&self, c: &linli_store::proposals::ElectionCount) -> String {
+        crate::i18n_decisions::election_summary(c, self.lang)
+    }
+
+    /// A register row's ballot in words: its choice or the candidates named; empty if none.
+    pub fn cast_choice(&self, r: &linli_store::proposals::RegisterRow) -> String {
+        r.said
+            .as_ref()
+            .map(|c| crate::i18n_decisions::cast_choice(c, self.lang))
+            .unwrap_or_default()
+    }
+}
+
+/// A person a form lists with the role they hold there: "王芳（单元长）".
+pub fn person_with_role(name: &str, role: &linli_domain::authz::Role, lang: Lang) -> String {
+    format!("{name}（{}）", role.label(lang))
 }
 
 #[cfg(test)]

@@ -1,6 +1,128 @@
 //! The words of the collective-decision pages (proposals, votes, door-knocking, notices),
 //! kept apart from the registry's so each feature owns its vocabulary. `T::s` looks in both.
 
+use linli_domain::decision::{Measure, Outcome};
+use linli_domain::{Area, Lang};
+use linli_store::proposals::{CastChoice, ElectionCount, RollCounts};
+
+/// A count's number for people: area in m² with two decimals, heads as a count.
+pub fn amount(measure: Option<Measure>, v: i64, lang: Lang) -> String {
+    match measure {
+        Some(Measure::Area) => format!(
+            "{} m²",
+            Area::from_centi(v)
+                .map(|a| a.to_string())
+                .unwrap_or_else(|_| v.to_string())
+        ),
+        Some(Measure::Headcount) => format!("{v}{}", lang.pick(" 人", "")),
+        None => v.to_string(),
+    }
+}
+
+/// The outcome of a count: the result once the vote is closed, what the ballots so far
+/// would give while it runs.
+pub fn outcome_label(outcome: Outcome, final_result: bool, lang: Lang) -> String {
+    if final_result {
+        return outcome.label(lang).to_string();
+    }
+    match outcome {
+        Outcome::Passed => lang.pick("按目前票数：可以通过", "On the ballots so far: would pass"),
+        Outcome::Failed => lang.pick(
+            "按目前票数：尚未达到",
+            "On the ballots so far: not yet reached",
+        ),
+        Outcome::NoQuorum => lang.pick(
+            "按目前票数：参与不足",
+            "On the ballots so far: no quorum yet",
+        ),
+    }
+    .to_string()
+}
+
+/// What the roll counted as SPC Art. 9 says, in words for the notice.
+pub fn roll_notes(roll: RollCounts, lang: Lang) -> Vec<String> {
+    let mut notes = Vec::new();
+    let dev = roll.developer_flats;
+    if dev > 0 {
+        notes.push(match lang {
+            Lang::Zh => format!("开发建设单位未售出 {dev} 套，按一人计"),
+            Lang::En => format!("The developer's {dev} unsold flats count as one owner"),
+        });
+    }
+    let ownerless = roll.ownerless;
+    if ownerless > 0 {
+        notes.push(match lang {
+            Lang::Zh => format!("{ownerless} 套房屋没有登记业主：计入总数，但无法为其投票"),
+            Lang::En => format!(
+                "{ownerless} flats have no owner on record: they count in the totals, but no ballot could be cast for them"
+            ),
+        });
+    }
+    notes
+}
+
+/// A ballot of the register in words: its choice, or the candidates it names.
+pub fn cast_choice(said: &CastChoice, lang: Lang) -> String {
+    match said {
+        CastChoice::Vote(c) => c.label(lang).to_string(),
+        CastChoice::Candidates(names) => names.clone(),
+    }
+}
+
+/// An election's result in one sentence: who is elected, or why no one is; ties for the last
+/// seats and seats left empty; "按目前票数：" before it while the vote runs.
+pub fn election_summary(c: &ElectionCount, lang: Lang) -> String {
+    let (elected, second_round) = (&c.elected, &c.second_round);
+    let mut summary = if !c.quorum_met {
+        lang.pick(
+            "参与人数或面积不足三分之二，选举无效",
+            "Fewer than two thirds took part (by area or by heads): no one is elected",
+        )
+        .to_string()
+    } else if elected.is_empty() {
+        lang.pick(
+            "没有候选人获得参与者过半数，无人当选",
+            "No candidate has more than half of the participants: no one is elected",
+        )
+        .to_string()
+    } else {
+        match lang {
+            Lang::Zh => format!("当选：{}", elected.join("、")),
+            Lang::En => format!("Elected: {}", elected.join(", ")),
+        }
+    };
+    if !second_round.is_empty() {
+        summary.push_str(&match lang {
+            Lang::Zh => format!(
+                "；{} 票数相同，需第二轮投票选出 {} 人",
+                second_round.join("、"),
+                c.second_round_seats
+            ),
+            Lang::En => format!(
+                "; {} are tied: a second round elects {}",
+                second_round.join(", "),
+                c.second_round_seats
+            ),
+        });
+    }
+    if c.quorum_met && c.unfilled > 0 {
+        summary.push_str(&match lang {
+            Lang::Zh => format!("；尚有 {} 个席位空缺，需重新提名、另行选举", c.unfilled),
+            Lang::En => format!(
+                "; {} seats remain unfilled: a new round with new nominations",
+                c.unfilled
+            ),
+        });
+    }
+    if !c.final_result {
+        summary = format!(
+            "{}{summary}",
+            lang.pick("按目前票数：", "On the ballots so far: ")
+        );
+    }
+    summary
+}
+
 /// (key, 中文, English)
 pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("proposals", "议事决策", "Proposals and decisions"),

@@ -1,6 +1,15 @@
 //! The words of the civility-rating pages (红"栋"力: months, scoring sheets, red flags,
 //! appeals, year-end awards). `T::s` looks here too.
 
+use linli_domain::{Fen, Lang};
+
+/// The property fee per m² and month a year's subsidies are reckoned from: "0.60 元/m²·月";
+/// empty for a year without a closed month.
+pub fn fee_rate(rate: Option<Fen>, lang: Lang) -> String {
+    rate.map(|f| format!("{f} {}", lang.pick("元/m²·月", "yuan per m² per month")))
+        .unwrap_or_default()
+}
+
 /// (key, 中文, English)
 pub const MESSAGES: &[(&str, &str, &str)] = &[
     (

@@ -1,6 +1,29 @@
 //! The words of the service-request and grid pages, kept apart so the feature owns its
 //! vocabulary. `T::s` looks here too.
 
+use linli_domain::Lang;
+use linli_store::grids::GridPerson;
+use linli_store::requests::RowLabel;
+
+/// A grid's people by role and name: "网格员 周 · 志愿者 吴".
+pub fn grid_people(people: &[GridPerson], lang: Lang) -> String {
+    let people: Vec<String> = people
+        .iter()
+        .map(|p| format!("{} {}", p.role.label(lang), p.name))
+        .collect();
+    people.join(" · ")
+}
+
+/// What a row of request figures counts, in words.
+pub fn row_label(label: &RowLabel, lang: Lang) -> String {
+    match label {
+        RowLabel::Name(name) => name.clone(),
+        RowLabel::Category(name) => name.pick(lang).to_string(),
+        RowLabel::Total => lang.pick("合计", "Total").to_string(),
+        RowLabel::NoGrid => lang.pick("未划入网格", "in no grid").to_string(),
+    }
+}
+
 /// (key, 中文, English)
 pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("rq_link", "报事报修", "Service requests"),

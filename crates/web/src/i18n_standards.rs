@@ -1,6 +1,17 @@
 //! The words of the governance-standards pages (checklist, assessments, star ratings, plans,
 //! dashboards, reports), kept apart so the feature owns its vocabulary. `T::s` looks here too.
 
+use linli_domain::Lang;
+use linli_store::standards::StatusOf;
+
+/// A status line's item in words: a six-have item or a three-no basic.
+pub fn status_label(item: StatusOf, lang: Lang) -> &'static str {
+    match item {
+        StatusOf::SixHave(i) => i.label(lang),
+        StatusOf::Basic(b) => b.label(lang),
+    }
+}
+
 /// (key, 中文, English)
 pub const MESSAGES: &[(&str, &str, &str)] = &[
     (

@@ -29,8 +29,8 @@ pub use awards::{
 };
 pub use ranking::{NoFlag, Ranked, UnitMonth, rank};
 pub use rubric::{
-    AwardSettings, Category, Exemption, FlagSettings, Item, ItemKind, Month, Party, Rubric,
-    RubricVersion, TieRule, VetoItem, in_force, nanguo_preset,
+    AwardSettings, Category, Exemption, FlagSettings, Item, ItemKind, ItemName, Month, Party,
+    Rubric, RubricVersion, TieRule, VetoItem, in_force, nanguo_preset,
 };
 pub use score::{Mark, PartySheet, SheetScore, one_decimal, party_mean, score_sheet, unit_month};
 pub use states::{AppealStatus, MarkKind, MonthStatus};

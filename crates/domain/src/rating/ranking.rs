@@ -30,14 +30,14 @@ pub struct UnitMonth {
     pub parties: usize,
 }
 
-/// Why a unit has no flag.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NoFlag {
-    Veto,
-    NoSheets,
-    BelowMinimum,
-    OutsideTop,
+crate::text_enum! {
+    /// Why a unit has no flag.
+    pub enum NoFlag {
+        Veto = "veto",
+        NoSheets = "no_sheets",
+        BelowMinimum = "below_minimum",
+        OutsideTop = "outside_top",
+    }
 }
 
 impl NoFlag {

@@ -138,6 +138,21 @@ pub struct Rubric {
     pub appeal_days: u32,
 }
 
+/// An item's name in both languages ("环境卫生 · 楼道堆物" for a deduction, with its category):
+/// the rubric is data written in both, so a view carries the name and a page or the API shows
+/// it in the reader's language.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ItemName {
+    zh: String,
+    en: String,
+}
+
+impl ItemName {
+    pub fn label(&self, lang: Lang) -> &str {
+        lang.pick(&self.zh, &self.en)
+    }
+}
+
 /// What a tapped code means under a rubric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemKind<'a> {
@@ -154,6 +169,14 @@ impl ItemKind<'_> {
         match self {
             ItemKind::Deduction { item, .. } | ItemKind::Bonus(item) => &item.code,
             ItemKind::Veto(v) => &v.code,
+        }
+    }
+
+    /// The item's name in both languages, as the rubric writes it.
+    pub fn name(&self) -> ItemName {
+        ItemName {
+            zh: self.label(Lang::Zh),
+            en: self.label(Lang::En),
         }
     }
 
@@ -205,6 +228,17 @@ impl Rubric {
             .iter()
             .find(|v| v.code == code)
             .map(ItemKind::Veto)
+    }
+
+    /// The name of the item with this code; a code the rubric does not know is its own name
+    /// (a mark kept from an older rubric still shows what was tapped).
+    pub fn item_name(&self, code: &str) -> ItemName {
+        self.item(code)
+            .map(|k| k.name())
+            .unwrap_or_else(|| ItemName {
+                zh: code.to_string(),
+                en: code.to_string(),
+            })
     }
 
     pub fn category(&self, code: &str) -> Option<&Category> {

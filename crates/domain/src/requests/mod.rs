@@ -87,6 +87,28 @@ impl Channel {
     }
 }
 
+crate::text_enum! {
+    /// What a person does in a grid ("一格一员": a grid worker, with a party member, a
+    /// building head and volunteers).
+    pub enum GridRole {
+        GridWorker = "grid_worker",
+        PartyMember = "party_member",
+        BuildingHead = "building_head",
+        Volunteer = "volunteer",
+    }
+}
+
+impl GridRole {
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            GridRole::GridWorker => lang.pick("网格员", "grid worker"),
+            GridRole::PartyMember => lang.pick("党员", "party member"),
+            GridRole::BuildingHead => lang.pick("楼栋长", "building head"),
+            GridRole::Volunteer => lang.pick("志愿者", "volunteer"),
+        }
+    }
+}
+
 /// The most photos one request carries.
 pub const MAX_PHOTOS: usize = 6;
 

@@ -127,9 +127,10 @@ both_backends! {
         assert_eq!(location.as_deref(), Some("/households/1"));
         let (_, page) = b.get("/households/1").await;
         assert!(page.contains("88.80"));
-        // The same form sent again is stale now: shown again with the reason, not saved.
+        // The same form sent again is stale now: shown again with the reason, not saved, with
+        // the status the API answers for a stale edit.
         let (s, page, _) = submit(fields("77.70", version)).await;
-        assert_eq!(s, 422);
+        assert_eq!(s, 409);
         assert!(page.contains("Someone else saved this record first"), "{page}");
         assert_eq!(app.household_json(&token, 1).await["household"]["area"], "88.80");
         assert_eq!(app.audit_count().await, audit0 + 1);

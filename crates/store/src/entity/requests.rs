@@ -35,7 +35,7 @@ pub mod grid_member {
         pub id: i64,
         pub grid_id: i64,
         pub account_id: i64,
-        pub role: String,
+        pub role: linli_domain::requests::GridRole,
         pub created_at: i64,
     }
 

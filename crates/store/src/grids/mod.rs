@@ -13,7 +13,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::registry::{Phone, Text};
-use linli_domain::{FieldError, Invalid, Lang};
+use linli_domain::{FieldError, Invalid};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -21,17 +21,13 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-/// The roles of a grid's people.
-pub const MEMBER_ROLES: [&str; 4] = ["grid_worker", "party_member", "building_head", "volunteer"];
+pub use linli_domain::requests::GridRole;
 
-pub fn member_role_label(role: &str, lang: Lang) -> &'static str {
-    match role {
-        "grid_worker" => lang.pick("网格员", "grid worker"),
-        "party_member" => lang.pick("党员", "party member"),
-        "building_head" => lang.pick("楼栋长", "building head"),
-        "volunteer" => lang.pick("志愿者", "volunteer"),
-        _ => "",
-    }
+/// One of a grid's people, by role and name.
+#[derive(Debug, Clone)]
+pub struct GridPerson {
+    pub role: GridRole,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -40,8 +36,9 @@ pub struct GridSummary {
     pub name: String,
     pub parent_id: Option<i64>,
     pub households: u64,
-    /// "网格员 周 · 志愿者 吴".
-    pub people: String,
+    /// The API sends them in words as `people` ("网格员 周 · 志愿者 吴").
+    #[serde(skip)]
+    pub people: Vec<GridPerson>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -59,8 +56,7 @@ pub struct GridMemberView {
     pub id: i64,
     pub account_id: i64,
     pub name: String,
-    pub role: String,
-    pub role_label: String,
+    pub role: GridRole,
     /// In full for those who see personal data, masked for others.
     pub phone: String,
 }
@@ -133,7 +129,7 @@ impl Store {
             .order_by_asc(grid::Column::Id)
             .all(self.read())
             .await?;
-        let grids = self.grid_summaries(rows, Lang::Zh).await?;
+        let grids = self.grid_summaries(rows).await?;
         let assigned = grid_household::Entity::find()
             .filter(grid_household::Column::CompoundId.eq(c.id))
             .count(self.read())
@@ -151,11 +147,7 @@ impl Store {
         })
     }
 
-    async fn grid_summaries(
-        &self,
-        rows: Vec<grid::Model>,
-        lang: Lang,
-    ) -> ServiceResult<Vec<GridSummary>> {
+    async fn grid_summaries(&self, rows: Vec<grid::Model>) -> ServiceResult<Vec<GridSummary>> {
         let mut out = Vec::new();
         for g in rows {
             let households = grid_household::Entity::find()
@@ -172,15 +164,11 @@ impl Store {
                 .await?;
             let people = members
                 .iter()
-                .map(|m| {
-                    format!(
-                        "{} {}",
-                        member_role_label(&m.role, lang),
-                        names.get(&m.account_id).cloned().unwrap_or_default()
-                    )
+                .map(|m| GridPerson {
+                    role: m.role,
+                    name: names.get(&m.account_id).cloned().unwrap_or_default(),
                 })
-                .collect::<Vec<_>>()
-                .join(" · ");
+                .collect();
             out.push(GridSummary {
                 id: g.id,
                 name: g.name,
@@ -193,7 +181,7 @@ impl Store {
     }
 
     /// A grid's page: its people (phones for those who see personal data) and households.
-    pub async fn grid(&self, actor: &Actor, id: i64, lang: Lang) -> ServiceResult<GridView> {
+    pub async fn grid(&self, actor: &Actor, id: i64) -> ServiceResult<GridView> {
         let g = self.grid_row(id).await?;
         let c = self.compound_row(g.compound_id).await?;
         let cp = paths::compound_path(&c);
@@ -220,7 +208,6 @@ impl Store {
                     id: m.id,
                     account_id: m.account_id,
                     name: a.map(|a| a.display_name.clone()).unwrap_or_default(),
-                    role_label: member_role_label(&m.role, lang).into(),
                     role: m.role,
                     phone: if full_phones || phone.is_empty() {
                         phone
@@ -270,7 +257,7 @@ impl Store {
             note: g.note,
             members,
             households,
-            micro_grids: self.grid_summaries(micro, lang).await?,
+            micro_grids: self.grid_summaries(micro).await?,
             can_manage: actor.can(Action::ManageGrid, &cp),
         })
     }
@@ -281,7 +268,6 @@ impl Store {
         actor: &Actor,
         compound_id: i64,
         input: &GridInput,
-        lang: Lang,
     ) -> ServiceResult<GridView> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ManageGrid, &paths::compound_path(&c))?;
@@ -321,7 +307,7 @@ impl Store {
             .record(&txn)
             .await?;
         txn.commit().await?;
-        self.grid(actor, id, lang).await
+        self.grid(actor, id).await
     }
 
     /// Adds a person to a grid in a role.
@@ -330,22 +316,21 @@ impl Store {
         actor: &Actor,
         grid_id: i64,
         input: &MemberInput,
-        lang: Lang,
     ) -> ServiceResult<GridView> {
         let g = self.grid_row(grid_id).await?;
         let c = self.compound_row(g.compound_id).await?;
         actor.require(Action::ManageGrid, &paths::compound_path(&c))?;
         let mut errors = Vec::new();
-        if !MEMBER_ROLES.contains(&input.role.as_str()) {
-            errors.push(FieldError::new(
-                "role",
-                if input.role.trim().is_empty() {
+        let role = GridRole::parse(&input.role)
+            .map_err(|_| {
+                let why = if input.role.trim().is_empty() {
                     Invalid::Required
                 } else {
                     Invalid::BadChoice
-                },
-            ));
-        }
+                };
+                errors.push(FieldError::new("role", why));
+            })
+            .ok();
         let login = input.login.trim();
         let found = if login.is_empty() {
             errors.push(FieldError::new("login", Invalid::Required));
@@ -364,14 +349,14 @@ impl Store {
             }
             a
         };
-        let Some(a) = found.filter(|_| errors.is_empty()) else {
+        let (Some(a), Some(role)) = (found.filter(|_| errors.is_empty()), role) else {
             return Err(ServiceError::Invalid(errors));
         };
         let txn = self.begin_write().await?;
         let res = grid_member::Entity::insert(grid_member::ActiveModel {
             grid_id: Set(g.id),
             account_id: Set(a.id),
-            role: Set(input.role.clone()),
+            role: Set(role),
             created_at: Set(self.now()),
             ..Default::default()
         })
@@ -390,11 +375,11 @@ impl Store {
             return Err(ServiceError::invalid("login", Invalid::Taken));
         }
         Change::by(actor, c.id, "grid.member.add", "grid", g.id)
-            .after(serde_json::json!({"account_id": a.id, "role": input.role}))
+            .after(serde_json::json!({"account_id": a.id, "role": role.as_str()}))
             .record(&txn)
             .await?;
         txn.commit().await?;
-        self.grid(actor, g.id, lang).await
+        self.grid(actor, g.id).await
     }
 
     /// Removes a person from a grid.
@@ -403,7 +388,6 @@ impl Store {
         actor: &Actor,
         grid_id: i64,
         member_id: i64,
-        lang: Lang,
     ) -> ServiceResult<GridView> {
         let g = self.grid_row(grid_id).await?;
         let c = self.compound_row(g.compound_id).await?;
@@ -423,7 +407,7 @@ impl Store {
             .record(&txn)
             .await?;
         txn.commit().await?;
-        self.grid(actor, g.id, lang).await
+        self.grid(actor, g.id).await
     }
 
     /// Puts households into a grid, moving them from any grid they were in. One audit record
@@ -433,7 +417,6 @@ impl Store {
         actor: &Actor,
         grid_id: i64,
         input: &AssignInput,
-        lang: Lang,
     ) -> ServiceResult<GridView> {
         let g = self.grid_row(grid_id).await?;
         let c = self.compound_row(g.compound_id).await?;
@@ -497,6 +480,6 @@ impl Store {
             .record(&txn)
             .await?;
         txn.commit().await?;
-        self.grid(actor, g.id, lang).await
+        self.grid(actor, g.id).await
     }
 }

@@ -18,7 +18,7 @@ use linli_domain::decision::ProposalStage;
 use linli_domain::notify::Delivery;
 use linli_domain::place::NodeKind;
 use linli_domain::registry::Text;
-use linli_domain::{FieldError, Invalid, Lang};
+use linli_domain::{FieldError, Invalid};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -56,8 +56,8 @@ pub struct ObjectionView {
     pub id: i64,
     pub household_id: i64,
     pub household: String,
+    /// What the objection is about (light, noise, cost…); the API adds `concern_label`.
     pub concern: linli_domain::decision::Concern,
-    pub concern_label: String,
     pub body: String,
     pub answer: Option<String>,
     pub compensation: Option<String>,
@@ -165,7 +165,6 @@ impl Store {
             .into_iter()
             .map(|o| ObjectionView {
                 household: label(o.household_id),
-                concern_label: o.concern.label(Lang::Zh).to_string(),
                 id: o.id,
                 household_id: o.household_id,
                 concern: o.concern,
@@ -314,7 +313,6 @@ impl Store {
             household_id: row.household_id,
             household: format!("#{}", row.household_id),
             concern: row.concern,
-            concern_label: concern.label(Lang::Zh).into(),
             body: row.body,
             answer: None,
             compensation: None,

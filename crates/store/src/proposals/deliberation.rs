@@ -11,7 +11,7 @@ use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::decision::{DecisionRule, MatterClass, Preset, ProposalStage, StageEvent};
 use linli_domain::registry::Text;
-use linli_domain::{FieldError, Invalid, Lang, PageRequest, Paged};
+use linli_domain::{FieldError, Invalid, PageRequest, Paged};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -145,7 +145,6 @@ pub struct ProposalRow {
     pub scope_id: i64,
     pub matter: linli_domain::decision::MatterClass,
     pub stage: ProposalStage,
-    pub stage_label: String,
     pub proposer_name: String,
     pub support_count: i32,
     pub created_at: i64,
@@ -246,7 +245,6 @@ impl Store {
         actor: &Actor,
         compound_id: i64,
         input: &ProposalInput,
-        lang: Lang,
     ) -> ServiceResult<ProposalView> {
         let c = self.compound_row(compound_id).await?;
         let p = parse_proposal(input)?;
@@ -289,7 +287,7 @@ impl Store {
             .record(&txn)
             .await?;
         txn.commit().await?;
-        self.proposal(actor, id, lang).await
+        self.proposal(actor, id).await
     }
 
     /// The proposals of a compound, newest first, optionally only those at one stage.
@@ -299,7 +297,6 @@ impl Store {
         compound_id: i64,
         stage: Option<&str>,
         page: PageRequest,
-        lang: Lang,
     ) -> ServiceResult<Paged<ProposalRow>> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ViewPublic, &paths::compound_path(&c))?;
@@ -318,7 +315,6 @@ impl Store {
         let items = rows
             .into_iter()
             .map(|r| ProposalRow {
-                stage_label: r.stage.label(lang).to_string(),
                 id: r.id,
                 title: r.title,
                 scope: r.scope_kind,
@@ -340,7 +336,6 @@ impl Store {
         actor: &Actor,
         id: i64,
         request: StageRequest,
-        lang: Lang,
     ) -> ServiceResult<ProposalView> {
         let p = self.load_proposal(id).await?;
         let proposer = p.row.proposer_id == actor.account_id;
@@ -360,7 +355,7 @@ impl Store {
             .map_err(|e| ServiceError::invalid("stage", e))?;
         self.set_stage(actor, &p, next, "proposal.stage", Vec::new())
             .await?;
-        self.proposal(actor, id, lang).await
+        self.proposal(actor, id).await
     }
 
     /// Writes a new stage if the proposal is still at the stage it was read at (another
@@ -418,12 +413,7 @@ impl Store {
     }
 
     /// A resident's support for a draft or a proposal under deliberation; once per account.
-    pub async fn support_proposal(
-        &self,
-        actor: &Actor,
-        id: i64,
-        lang: Lang,
-    ) -> ServiceResult<ProposalView> {
+    pub async fn support_proposal(&self, actor: &Actor, id: i64) -> ServiceResult<ProposalView> {
         let p = self.load_proposal(id).await?;
         actor.require(Action::Propose, &p.path)?;
         p.at_stage(&[ProposalStage::Draft, ProposalStage::Deliberation])?;
@@ -456,7 +446,7 @@ impl Store {
                 .await?;
         }
         txn.commit().await?;
-        self.proposal(actor, id, lang).await
+        self.proposal(actor, id).await
     }
 
     pub async fn comments(&self, actor: &Actor, id: i64) -> ServiceResult<Vec<CommentView>> {

@@ -8,7 +8,7 @@
 //! with `Election::count` on the frozen roll and stores the whole result; the elected who have
 //! accounts can then be given their role in one step, through `grant_role`.
 
-use super::voting::{CheckLine, StoredResult, amount};
+use super::voting::{CastChoice, CheckLine, RollCounts, StoredResult};
 use super::{Loaded, ProposalInput, ProposalView, Scope, internal, require_view};
 use crate::Store;
 use crate::accounts::Actor;
@@ -20,11 +20,11 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::files::NewFile;
 use linli_domain::authz::Action;
 use linli_domain::decision::{
-    CastMethod, Check, Election, ElectionResult, MatterClass, Outcome, ProposalStage, StageEvent,
+    CastMethod, Election, ElectionResult, MatterClass, Outcome, ProposalStage, StageEvent,
     TallyResult, VoterKey,
 };
 use linli_domain::registry::Text;
-use linli_domain::{Area, Invalid, Lang};
+use linli_domain::{Area, Invalid};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -106,7 +106,6 @@ pub struct CandidateView {
     pub name: String,
     pub account_id: Option<i64>,
     pub nominated_by: linli_domain::decision::Nomination,
-    pub nominated_by_label: String,
     pub statement: String,
 }
 
@@ -141,12 +140,13 @@ pub struct ElectionCount {
     /// Tied for the last seats: a second round among them decides.
     pub second_round: Vec<String>,
     pub second_round_seats: usize,
+    /// Seats left empty: the API and the notice say the result in one sentence (`summary`)
+    /// from these, the quorum and the names elected or tied.
     pub unfilled: usize,
-    /// "当选 3 人" / "第二轮…" — the result in one sentence.
-    pub summary: String,
-    /// How the roll counted what SPC Art. 9 counts specially, for the notice:
-    /// "开发建设单位未售出 12 套，按一人计", "3 套房屋没有登记业主：计入总数，但无法为其投票".
-    pub roll_notes: Vec<String>,
+    /// How the roll counted what SPC Art. 9 counts specially; the notice and the API
+    /// (`roll_notes`) say it in words.
+    #[serde(skip)]
+    pub roll: RollCounts,
     #[schema(value_type = Object)]
     pub result: ElectionResult,
 }
@@ -166,7 +166,6 @@ pub struct ElectionPermissions {
 pub struct ElectionView {
     pub proposal: ProposalView,
     pub kind: ElectionKind,
-    pub kind_label: String,
     pub seats: i32,
     pub candidates: Vec<CandidateView>,
     /// The live count (those who run the vote) or the final result (everyone, once closed).
@@ -239,18 +238,6 @@ fn area_text(centi: i64) -> String {
         .unwrap_or_else(|_| centi.to_string())
 }
 
-fn lines(checks: &[Check], lang: Lang) -> Vec<CheckLine> {
-    checks
-        .iter()
-        .map(|c| CheckLine {
-            rule: c.label(lang),
-            part: amount(c.measure(), c.part, lang),
-            whole: amount(c.measure(), c.whole, lang),
-            met: c.met,
-        })
-        .collect()
-}
-
 /// The proposal's outcome for an election: no quorum; passed when anyone was elected; failed
 /// when no one was.
 fn outcome(r: &ElectionResult) -> Outcome {
@@ -288,7 +275,6 @@ impl Store {
         actor: &Actor,
         compound_id: i64,
         input: &ElectionInput,
-        lang: Lang,
     ) -> ServiceResult<ElectionView> {
         let c = self.compound_row(compound_id).await?;
         let scope = Scope::parse(&input.scope).map_err(|e| ServiceError::invalid("scope", e))?;
@@ -326,7 +312,7 @@ impl Store {
             rule: None,
             custom: None,
         };
-        let p = self.create_proposal(actor, compound_id, &pi, lang).await?;
+        let p = self.create_proposal(actor, compound_id, &pi).await?;
         let kind = ElectionKind::of_scope(scope);
         let txn = self.begin_write().await?;
         election::Entity::insert(election::ActiveModel {
@@ -345,7 +331,7 @@ impl Store {
             .record(&txn)
             .await?;
         txn.commit().await?;
-        self.election(actor, p.id, lang).await
+        self.election(actor, p.id).await
     }
 
     /// Each voter's current election ballot for the register: the candidates they named.
@@ -372,7 +358,10 @@ impl Store {
                     .collect::<Vec<_>>()
                     .join("、");
                 let choice = b.candidate_ids.clone();
-                (b.voter_key.clone(), super::voting::cast!(b, choice, label))
+                (
+                    b.voter_key.clone(),
+                    super::voting::cast!(b, choice, CastChoice::Candidates(label)),
+                )
             })
             .collect())
     }
@@ -386,15 +375,10 @@ impl Store {
     }
 
     /// An election with its candidates, its count as the actor may see it, and their ballot.
-    pub async fn election(
-        &self,
-        actor: &Actor,
-        id: i64,
-        lang: Lang,
-    ) -> ServiceResult<ElectionView> {
+    pub async fn election(&self, actor: &Actor, id: i64) -> ServiceResult<ElectionView> {
         let (p, e) = self.load_election(id).await?;
         require_view(actor, &p)?;
-        let proposal = self.proposal(actor, id, lang).await?;
+        let proposal = self.proposal(actor, id).await?;
         let cands = self.candidates(id).await?;
         let kind = ElectionKind::of_scope(p.scope);
         let manage = actor.can(Action::ManageDecision, &p.path);
@@ -405,13 +389,12 @@ impl Store {
                 &self.election_count(self.read(), &p, &e).await?,
                 &cands,
                 false,
-                lang,
             )),
             _ => match &e.result {
                 Some(r) => {
                     let r: ElectionResult = serde_json::from_str(r)
                         .map_err(|err| internal(format!("election result of {id}: {err}")))?;
-                    Some(count_view(&r, &cands, true, lang))
+                    Some(count_view(&r, &cands, true))
                 }
                 None => None,
             },
@@ -420,7 +403,7 @@ impl Store {
             Some(c) => {
                 let (electorate, _) = self.frozen_electorate(self.read(), id).await?;
                 Some(ElectionCount {
-                    roll_notes: super::voting::roll_notes(&electorate, lang),
+                    roll: RollCounts::of(&electorate),
                     ..c
                 })
             }
@@ -467,20 +450,15 @@ impl Store {
         Ok(ElectionView {
             proposal,
             kind,
-            kind_label: kind.label(lang).into(),
             seats: e.seats,
             candidates: cands
                 .into_iter()
-                .map(|c| {
-                    let label = c.nominated_by.label(lang).to_string();
-                    CandidateView {
-                        id: c.id,
-                        name: c.name,
-                        account_id: c.account_id,
-                        nominated_by: c.nominated_by,
-                        nominated_by_label: label,
-                        statement: c.statement,
-                    }
+                .map(|c| CandidateView {
+                    id: c.id,
+                    name: c.name,
+                    account_id: c.account_id,
+                    nominated_by: c.nominated_by,
+                    statement: c.statement,
                 })
                 .collect(),
             count,
@@ -497,11 +475,10 @@ impl Store {
         &self,
         actor: &Actor,
         id: i64,
-        lang: Lang,
     ) -> ServiceResult<Vec<crate::registry::PersonChoice>> {
         let p = self.load_proposal(id).await?;
         actor.require(Action::ManageDecision, &p.path)?;
-        self.people_with_roles(&p.compound, lang).await
+        self.people_with_roles(&p.compound).await
     }
 
     /// Nominates a candidate while the election is a draft or under deliberation. A resident
@@ -593,7 +570,6 @@ impl Store {
             name: row.name,
             account_id: row.account_id,
             nominated_by: row.nominated_by,
-            nominated_by_label: by.label(Lang::Zh).into(),
             statement: row.statement,
         })
     }
@@ -853,7 +829,6 @@ impl Store {
         &self,
         actor: &Actor,
         p: &Loaded,
-        lang: Lang,
     ) -> ServiceResult<ProposalView> {
         let id = p.row.id;
         let e = self
@@ -900,7 +875,7 @@ impl Store {
         self.set_stage_in(&txn, actor, p, next, "election.close", extra)
             .await?;
         txn.commit().await?;
-        self.proposal(actor, id, lang).await
+        self.proposal(actor, id).await
     }
 
     /// Gives each elected candidate who has an account their role on the election's scope
@@ -972,12 +947,7 @@ impl Store {
     }
 }
 
-fn count_view(
-    r: &ElectionResult,
-    cands: &[candidate::Model],
-    final_result: bool,
-    lang: Lang,
-) -> ElectionCount {
+fn count_view(r: &ElectionResult, cands: &[candidate::Model], final_result: bool) -> ElectionCount {
     let names: HashMap<i64, &str> = cands.iter().map(|c| (c.id, c.name.as_str())).collect();
     let name = |id: &i64| {
         names
@@ -987,57 +957,10 @@ fn count_view(
     };
     let elected: Vec<String> = r.elected.iter().map(name).collect();
     let second_round: Vec<String> = r.needs_second_round.iter().map(name).collect();
-    let mut summary = if !r.quorum_met {
-        lang.pick(
-            "参与人数或面积不足三分之二，选举无效",
-            "Fewer than two thirds took part (by area or by heads): no one is elected",
-        )
-        .to_string()
-    } else if elected.is_empty() {
-        lang.pick(
-            "没有候选人获得参与者过半数，无人当选",
-            "No candidate has more than half of the participants: no one is elected",
-        )
-        .to_string()
-    } else {
-        match lang {
-            Lang::Zh => format!("当选：{}", elected.join("、")),
-            Lang::En => format!("Elected: {}", elected.join(", ")),
-        }
-    };
-    if !second_round.is_empty() {
-        summary.push_str(&match lang {
-            Lang::Zh => format!(
-                "；{} 票数相同，需第二轮投票选出 {} 人",
-                second_round.join("、"),
-                r.second_round_seats
-            ),
-            Lang::En => format!(
-                "; {} are tied: a second round elects {}",
-                second_round.join(", "),
-                r.second_round_seats
-            ),
-        });
-    }
-    if r.quorum_met && r.unfilled > 0 {
-        summary.push_str(&match lang {
-            Lang::Zh => format!("；尚有 {} 个席位空缺，需重新提名、另行选举", r.unfilled),
-            Lang::En => format!(
-                "; {} seats remain unfilled: a new round with new nominations",
-                r.unfilled
-            ),
-        });
-    }
-    if !final_result {
-        summary = format!(
-            "{}{summary}",
-            lang.pick("按目前票数：", "On the ballots so far: ")
-        );
-    }
     ElectionCount {
         final_result,
         quorum_met: r.quorum_met,
-        quorum: lines(&r.quorum, lang),
+        quorum: CheckLine::of(&r.quorum),
         participants_heads: r.participants.heads,
         participants_area: area_text(r.participants.area_centi),
         all_heads: r.all.heads,
@@ -1051,7 +974,7 @@ fn count_view(
                 name: name(&c.candidate),
                 heads: c.votes.heads,
                 area: area_text(c.votes.area_centi),
-                lines: lines(&c.checks, lang),
+                lines: CheckLine::of(&c.checks),
                 passed: c.passed,
                 elected: c.elected,
                 second_round: r.needs_second_round.contains(&c.candidate),
@@ -1061,8 +984,7 @@ fn count_view(
         second_round,
         second_round_seats: r.second_round_seats,
         unfilled: r.unfilled,
-        summary,
-        roll_notes: Vec::new(),
+        roll: RollCounts::default(),
         result: r.clone(),
     }
 }

@@ -9,10 +9,10 @@ use crate::entity::{
     account, ballot, building, election_ballot, elector_household, knock_visit, unit,
 };
 use crate::error::{ServiceError, ServiceResult};
+use linli_domain::Invalid;
 use linli_domain::authz::Action;
 use linli_domain::decision::ProposalStage;
 use linli_domain::registry::Text;
-use linli_domain::{Invalid, Lang};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -28,7 +28,6 @@ pub struct KnockRow {
     pub owners: String,
     pub assignee_name: Option<String>,
     pub last_outcome: Option<linli_domain::decision::VisitOutcome>,
-    pub last_outcome_label: String,
     pub last_note: Option<String>,
     pub visits: i64,
 }
@@ -77,7 +76,7 @@ pub struct VisitInput {
 
 impl Store {
     /// The households of an open vote that have not answered, with the last visit of each.
-    pub async fn knock_list(&self, actor: &Actor, id: i64, lang: Lang) -> ServiceResult<KnockList> {
+    pub async fn knock_list(&self, actor: &Actor, id: i64) -> ServiceResult<KnockList> {
         let p = self.load_proposal(id).await?;
         require_view(actor, &p)?;
         if !(actor.can(Action::RecordBallot, &p.path) || actor.can(Action::ManageDecision, &p.path))
@@ -197,10 +196,6 @@ impl Store {
                 owners: h.owners,
                 assignee_name: visit.and_then(|v| v.1.assignee_name.clone()),
                 last_outcome: visit.and_then(|v| v.1.outcome),
-                last_outcome_label: visit
-                    .and_then(|v| v.1.outcome)
-                    .map(|o| o.label(lang).to_string())
-                    .unwrap_or_default(),
                 last_note: visit.and_then(|v| v.1.note.clone()),
                 visits: visit.map(|v| v.0).unwrap_or(0),
             };

@@ -13,7 +13,7 @@ use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::decision::ProposalStage;
 use linli_domain::registry::Text;
-use linli_domain::{FieldError, Invalid, Lang};
+use linli_domain::{FieldError, Invalid};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -66,7 +66,8 @@ pub struct MeetingRow {
 pub struct AgendaItemView {
     pub proposal_id: i64,
     pub title: String,
-    pub stage_label: String,
+    /// None if the proposal is gone.
+    pub stage: Option<ProposalStage>,
     pub outcome: String,
 }
 
@@ -91,7 +92,7 @@ pub struct MeetingView {
 pub struct AgendaChoice {
     pub proposal_id: i64,
     pub title: String,
-    pub stage_label: String,
+    pub stage: ProposalStage,
     pub support_count: i32,
 }
 
@@ -220,7 +221,6 @@ impl Store {
         actor: &Actor,
         compound_id: i64,
         keep: &[i64],
-        lang: Lang,
     ) -> ServiceResult<Vec<AgendaChoice>> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ViewPublic, &paths::compound_path(&c))?;
@@ -234,7 +234,7 @@ impl Store {
             .filter(|p| eligible(p) || keep.contains(&p.id))
             .map(|p| AgendaChoice {
                 proposal_id: p.id,
-                stage_label: p.stage.label(lang).to_string(),
+                stage: p.stage,
                 title: p.title,
                 support_count: p.support_count,
             })
@@ -242,7 +242,7 @@ impl Store {
     }
 
     /// A meeting with its agenda.
-    pub async fn meeting(&self, actor: &Actor, id: i64, lang: Lang) -> ServiceResult<MeetingView> {
+    pub async fn meeting(&self, actor: &Actor, id: i64) -> ServiceResult<MeetingView> {
         let m = meeting::Entity::find_by_id(id)
             .one(self.read())
             .await?
@@ -283,9 +283,7 @@ impl Store {
                     AgendaItemView {
                         proposal_id: i.proposal_id,
                         title: p.map(|p| p.title.clone()).unwrap_or_default(),
-                        stage_label: p
-                            .map(|p| p.stage.label(lang).to_string())
-                            .unwrap_or_default(),
+                        stage: p.map(|p| p.stage),
                         outcome: i.outcome,
                     }
                 })
@@ -302,7 +300,6 @@ impl Store {
         actor: &Actor,
         compound_id: i64,
         input: &MeetingInput,
-        lang: Lang,
     ) -> ServiceResult<MeetingView> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ManageDecision, &paths::compound_path(&c))?;
@@ -330,7 +327,7 @@ impl Store {
             .record(&txn)
             .await?;
         txn.commit().await?;
-        self.meeting(actor, id, lang).await
+        self.meeting(actor, id).await
     }
 
     /// Records what happened: attendance, minutes, agenda and outcomes (replacing them).
@@ -339,7 +336,6 @@ impl Store {
         actor: &Actor,
         id: i64,
         input: &MeetingInput,
-        lang: Lang,
     ) -> ServiceResult<MeetingView> {
         let old = meeting::Entity::find_by_id(id)
             .one(self.read())
@@ -391,7 +387,7 @@ impl Store {
             .record(&txn)
             .await?;
         txn.commit().await?;
-        self.meeting(actor, id, lang).await
+        self.meeting(actor, id).await
     }
 
     /// Every agenda item is a proposal of this compound that may be discussed (or was

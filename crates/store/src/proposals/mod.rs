@@ -55,16 +55,12 @@ pub struct ProposalView {
     pub title: String,
     pub body: String,
     pub matter: linli_domain::decision::MatterClass,
-    pub matter_label: String,
     pub preset: linli_domain::decision::Preset,
-    pub preset_label: String,
     /// The rule as stored (thresholds, consent and objection conditions, headcount switches).
+    /// The page, the notice and the API (`rule_text`) word each threshold.
     #[schema(value_type = Object)]
     pub rule: DecisionRule,
-    /// Each threshold in words, for the page and the notice.
-    pub rule_text: Vec<String>,
     pub stage: ProposalStage,
-    pub stage_label: String,
     pub proposer_name: String,
     pub support_count: i32,
     pub notice_days: i32,
@@ -147,7 +143,7 @@ impl Store {
                 let b =
                     b.ok_or_else(|| ServiceError::invalid("scope_id", Invalid::OtherCompound))?;
                 places.push(PlaceRef {
-                    kind: "building".into(),
+                    kind: NodeKind::Building,
                     id: b.id,
                     name: b.name.clone(),
                 });
@@ -169,12 +165,12 @@ impl Store {
                     .await?;
                 let b_name = b.map(|b| b.name).unwrap_or_default();
                 places.push(PlaceRef {
-                    kind: "building".into(),
+                    kind: NodeKind::Building,
                     id: u.building_id,
                     name: b_name.clone(),
                 });
                 places.push(PlaceRef {
-                    kind: "unit".into(),
+                    kind: NodeKind::Unit,
                     id: u.id,
                     name: u.name.clone(),
                 });
@@ -212,18 +208,13 @@ impl Store {
     }
 
     /// A proposal as its page shows it; anyone with a role in or under its compound may read it.
-    pub async fn proposal(
-        &self,
-        actor: &Actor,
-        id: i64,
-        lang: linli_domain::Lang,
-    ) -> ServiceResult<ProposalView> {
+    pub async fn proposal(&self, actor: &Actor, id: i64) -> ServiceResult<ProposalView> {
         let p = self.load_proposal(id).await?;
         require_view(actor, &p)?;
         let voter = self.own_voter(actor, &p).await?;
         let mut places = self.compound_places(&p.compound).await?;
         places.extend(p.places.iter().cloned());
-        let mut v = view(&p, places, actor, voter.is_some(), lang);
+        let mut v = view(&p, places, actor, voter.is_some());
         v.is_election = self.election_of(id).await?.is_some();
         Ok(v)
     }
@@ -250,7 +241,6 @@ pub(crate) fn view(
     places: Vec<PlaceRef>,
     actor: &Actor,
     is_voter: bool,
-    lang: linli_domain::Lang,
 ) -> ProposalView {
     let r = &p.row;
     let open = matches!(p.stage, ProposalStage::Draft | ProposalStage::Deliberation);
@@ -264,13 +254,9 @@ pub(crate) fn view(
         title: r.title.clone(),
         body: r.body.clone(),
         matter: r.matter,
-        matter_label: r.matter.label(lang).to_string(),
         preset: r.preset,
-        preset_label: r.preset.label(lang).to_string(),
-        rule_text: p.rule.thresholds.iter().map(|t| t.label(lang)).collect(),
         rule: p.rule.clone(),
         stage: r.stage,
-        stage_label: p.stage.label(lang).to_string(),
         proposer_name: r.proposer_name.clone(),
         support_count: r.support_count,
         notice_days: r.notice_days,

@@ -15,7 +15,7 @@ use crate::registry::RoomsOf;
 use linli_domain::authz::{Action, Role};
 use linli_domain::decision::Authority;
 use linli_domain::decision::{
-    CastMethod, Choice, ElectorHousehold, Electorate, Evidence, Outcome, ProposalStage, StageEvent,
+    CastMethod, Check, Choice, ElectorHousehold, Electorate, Evidence, ProposalStage, StageEvent,
     TallyContext, TallyResult, Voter, VoterKey, tally,
 };
 use linli_domain::registry::Text;
@@ -80,24 +80,63 @@ pub struct BallotInput {
 pub struct TallyView {
     #[schema(value_type = Object)]
     pub result: TallyResult,
-    /// Each check in words with its numbers: "同意面积 2,154.30 / 3,210.00 m²，需 ≥ 2/3：达到".
+    /// Each check with its numbers; the API words each ("同意面积 ≥ 2/3", "2,154.30 m²",
+    /// "3,210.00 m²"), and words the outcome as `outcome_label` (live: "按目前票数：…").
     pub lines: Vec<CheckLine>,
     /// Whether this is the final result stored when the vote closed.
     pub final_result: bool,
     pub households: i64,
     pub answered_households: i64,
-    pub outcome_label: String,
-    /// How the roll counted what SPC Art. 9 counts specially, for the notice:
-    /// "开发建设单位未售出 12 套，按一人计", "3 套房屋没有登记业主：计入总数，但无法为其投票".
-    pub roll_notes: Vec<String>,
+    /// How the roll counted what SPC Art. 9 counts specially; the notice and the API
+    /// (`roll_notes`) say it in words: "开发建设单位未售出 12 套，按一人计".
+    #[serde(skip)]
+    pub roll: RollCounts,
 }
 
+/// One check of a count with its numbers (`met` beside them); the API words the rule and the
+/// numbers as `rule`, `part` and `whole`.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CheckLine {
-    pub rule: String,
-    pub part: String,
-    pub whole: String,
+    #[serde(skip)]
+    pub check: Check,
     pub met: bool,
+}
+
+impl CheckLine {
+    pub(crate) fn of(checks: &[Check]) -> Vec<CheckLine> {
+        checks
+            .iter()
+            .map(|c| CheckLine {
+                check: *c,
+                met: c.met,
+            })
+            .collect()
+    }
+}
+
+/// What the frozen roll counts specially (SPC Art. 9): the developer's unsold flats, counted
+/// as one owner, and flats without an owner on record, counted in the totals only.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RollCounts {
+    pub developer_flats: usize,
+    pub ownerless: usize,
+}
+
+impl RollCounts {
+    pub(super) fn of(e: &Electorate) -> RollCounts {
+        RollCounts {
+            developer_flats: e.developer_flats(),
+            ownerless: e.ownerless().len(),
+        }
+    }
+}
+
+/// What a ballot on the register says: a yes/no choice, or the candidates it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CastChoice {
+    Vote(Choice),
+    /// The names of the candidates, as the election lists them ("业主 孙大爷、李阿姨").
+    Candidates(String),
 }
 
 /// One line of the ballot register: a voter, their households and their current ballot.
@@ -109,7 +148,10 @@ pub struct RegisterRow {
     pub area: String,
     pub heads: i64,
     pub choice: Option<String>,
-    pub choice_label: String,
+    /// The ballot as a choice or the candidates named; the API sends it in words as
+    /// `choice_label`.
+    #[serde(skip)]
+    pub said: Option<CastChoice>,
     pub method: Option<linli_domain::decision::CastMethod>,
     pub recorder_name: Option<String>,
     pub evidence_id: Option<i64>,
@@ -119,9 +161,8 @@ pub struct RegisterRow {
     pub revision: i32,
     /// Who cast it: the voter, or the proxy holding their authorisation.
     pub cast_by: Option<String>,
-    /// `own`, `proxy` or `developer_letter`, and in words.
+    /// `own`, `proxy` or `developer_letter` (the API adds `authority_label`).
     pub authority: Option<linli_domain::decision::Authority>,
-    pub authority_label: String,
 }
 
 /// What a ballot became: the voter it counts for and its revision (1 = first cast).
@@ -185,7 +226,6 @@ impl Store {
         actor: &Actor,
         id: i64,
         input: &OpenVotingInput,
-        lang: Lang,
     ) -> ServiceResult<ProposalView> {
         let p = self.load_proposal(id).await?;
         actor.require(Action::ManageDecision, &p.path)?;
@@ -237,7 +277,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        self.proposal(actor, id, lang).await
+        self.proposal(actor, id).await
     }
 
     /// The electorate of a proposal's scope as rows to freeze, under the rule's headcount
@@ -979,15 +1019,19 @@ impl Store {
 
     /// Counts the ballots now (for those who run or assist the vote), or shows the stored
     /// result once the vote is closed (for everyone who may read the proposal).
-    pub async fn tally(&self, actor: &Actor, id: i64, lang: Lang) -> ServiceResult<TallyView> {
+    pub async fn tally(&self, actor: &Actor, id: i64) -> ServiceResult<TallyView> {
         let p = self.load_proposal(id).await?;
         require_view(actor, &p)?;
         let (electorate, _) = self.frozen_electorate(self.read(), id).await?;
         let households = electorate.household_count() as u64;
-        let notes = roll_notes(&electorate, lang);
-        let view = |result, final_result, answered| TallyView {
-            roll_notes: notes.clone(),
-            ..tally_view(result, final_result, households, answered, lang)
+        let roll = RollCounts::of(&electorate);
+        let view = |result: TallyResult, final_result, answered| TallyView {
+            lines: CheckLine::of(&result.checks),
+            result,
+            final_result,
+            households: households as i64,
+            answered_households: answered,
+            roll,
         };
         if !p.stage.shows_count(runs_the_vote(actor, &p.path)) {
             return Err(if p.stage == ProposalStage::Voting {
@@ -1076,7 +1120,6 @@ impl Store {
         actor: &Actor,
         id: i64,
         confirm: bool,
-        lang: Lang,
     ) -> ServiceResult<ProposalView> {
         let p = self.load_proposal(id).await?;
         actor.require(Action::ManageDecision, &p.path)?;
@@ -1085,7 +1128,7 @@ impl Store {
             return Err(ServiceError::invalid("confirm", Invalid::Unticked));
         }
         if self.election_of(id).await?.is_some() {
-            return self.close_election(actor, &p, lang).await;
+            return self.close_election(actor, &p).await;
         }
         let txn = self.begin_write().await?;
         // Ballots wait for this lock (see `cast_ballot`), so the count below is the last word.
@@ -1140,17 +1183,12 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        self.proposal(actor, id, lang).await
+        self.proposal(actor, id).await
     }
 
     /// Every voter with their current ballot, in the order of the roll: the register a court
     /// could read. Personal data: those who run or assist the vote only.
-    pub async fn ballot_register(
-        &self,
-        actor: &Actor,
-        id: i64,
-        lang: Lang,
-    ) -> ServiceResult<Vec<RegisterRow>> {
+    pub async fn ballot_register(&self, actor: &Actor, id: i64) -> ServiceResult<Vec<RegisterRow>> {
         let p = self.load_proposal(id).await?;
         if !(actor.can(Action::ManageDecision, &p.path) || actor.can(Action::RecordBallot, &p.path))
         {
@@ -1171,9 +1209,9 @@ impl Store {
                 .await?
                 .into_iter()
                 .map(|b| {
-                    let label = b.choice.label(lang).to_string();
+                    let said = CastChoice::Vote(b.choice);
                     let choice = b.choice.to_string();
-                    (b.voter_key.clone(), cast!(b, choice, label))
+                    (b.voter_key.clone(), cast!(b, choice, said))
                 })
                 .collect()
         };
@@ -1196,7 +1234,6 @@ impl Store {
                         .get(&e.voter_key)
                         .map(|l| l.join("、"))
                         .unwrap_or_default(),
-                    lang,
                 )
             })
             .collect())
@@ -1260,73 +1297,6 @@ impl Store {
             choice: b.as_ref().map(|b| b.choice),
             revision: b.map(|b| b.revision).unwrap_or(0),
         }))
-    }
-}
-
-/// The ballot register as a spreadsheet, in the reader's language.
-pub enum SheetKind {
-    Xlsx,
-    Csv,
-}
-
-impl Store {
-    /// The ballot register as `.xlsx` or `.csv`: one row per voter, as on the print page.
-    pub async fn ballot_register_file(
-        &self,
-        actor: &Actor,
-        id: i64,
-        kind: SheetKind,
-        lang: Lang,
-    ) -> ServiceResult<Vec<u8>> {
-        let rows = self.ballot_register(actor, id, lang).await?;
-        let pick = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-        let headers = [
-            pick("投票人", "Voter"),
-            pick("房屋", "Households"),
-            pick("面积㎡", "Area m²"),
-            pick("人数", "Heads"),
-            pick("意见", "Choice"),
-            pick("方式", "Method"),
-            pick("录入人", "Recorded by"),
-            pick("由谁投出", "Cast by"),
-            pick("依据", "On whose authority"),
-            pick("见证人", "Witness"),
-            pick("凭证", "Evidence"),
-            pick("时间", "Time"),
-            pick("版本", "Revision"),
-        ];
-        let table: Vec<Vec<String>> = rows
-            .into_iter()
-            .map(|r| {
-                vec![
-                    r.name,
-                    r.households,
-                    r.area,
-                    r.heads.to_string(),
-                    r.choice_label,
-                    r.method
-                        .map(|m| m.label(lang).to_string())
-                        .unwrap_or_default(),
-                    r.recorder_name.unwrap_or_default(),
-                    r.cast_by.unwrap_or_default(),
-                    r.authority_label,
-                    r.witness.unwrap_or_default(),
-                    r.evidence_id
-                        .map(|e| format!("/files/{e}"))
-                        .unwrap_or_default(),
-                    r.cast_at.map(crate::china_time).unwrap_or_default(),
-                    r.revision.to_string(),
-                ]
-            })
-            .collect();
-        Ok(match kind {
-            SheetKind::Xlsx => linli_sheet::xlsx_table(
-                lang.pick("表决登记表", "Ballot register"),
-                &headers,
-                &table,
-            ),
-            SheetKind::Csv => linli_sheet::csv_table(&headers, &table),
-        }?)
     }
 }
 
@@ -1412,7 +1382,7 @@ pub(crate) struct StoredResult {
 pub(super) struct Cast {
     /// `yes`/`no`/`abstain`, or the candidates' ids joined by commas.
     pub choice: String,
-    pub choice_label: String,
+    pub said: CastChoice,
     pub method: CastMethod,
     pub recorder_name: String,
     pub evidence_id: Option<i64>,
@@ -1426,10 +1396,10 @@ pub(super) struct Cast {
 
 /// A [`Cast`] from a ballot row of either kind (they share their columns).
 macro_rules! cast {
-    ($b:expr, $choice:expr, $label:expr) => {
+    ($b:expr, $choice:expr, $said:expr) => {
         $crate::proposals::voting::Cast {
             choice: $choice,
-            choice_label: $label,
+            said: $said,
             method: $b.method,
             recorder_name: $b.recorder_name,
             evidence_id: $b.evidence_id,
@@ -1443,13 +1413,7 @@ macro_rules! cast {
 }
 pub(super) use cast;
 
-fn register_row(
-    e: &elector::Model,
-    b: Option<&Cast>,
-    households: String,
-    lang: Lang,
-) -> RegisterRow {
-    let authority = b.map(|b| b.authority);
+fn register_row(e: &elector::Model, b: Option<&Cast>, households: String) -> RegisterRow {
     RegisterRow {
         voter_key: e.voter_key.clone(),
         name: e.name.clone(),
@@ -1459,7 +1423,7 @@ fn register_row(
             .unwrap_or_default(),
         heads: e.heads,
         choice: b.map(|b| b.choice.clone()),
-        choice_label: b.map(|b| b.choice_label.clone()).unwrap_or_default(),
+        said: b.map(|b| b.said.clone()),
         method: b.map(|b| b.method),
         recorder_name: b.map(|b| b.recorder_name.clone()),
         evidence_id: b.and_then(|b| b.evidence_id),
@@ -1467,97 +1431,8 @@ fn register_row(
         cast_at: b.map(|b| b.cast_at),
         revision: b.map(|b| b.revision).unwrap_or(0),
         cast_by: b.map(|b| b.cast_by.clone()).filter(|c| !c.is_empty()),
-        authority_label: authority
-            .map(|a| a.label(lang).to_string())
-            .unwrap_or_default(),
-        authority,
+        authority: b.map(|b| b.authority),
     }
-}
-
-/// Formats a measure for people: area in m² with two decimals, heads as a count.
-pub(crate) fn amount(
-    measure: Option<linli_domain::decision::Measure>,
-    v: i64,
-    lang: Lang,
-) -> String {
-    match measure {
-        Some(linli_domain::decision::Measure::Area) => {
-            format!(
-                "{} m²",
-                Area::from_centi(v)
-                    .map(|a| a.to_string())
-                    .unwrap_or_else(|_| v.to_string())
-            )
-        }
-        Some(linli_domain::decision::Measure::Headcount) => format!("{v}{}", lang.pick(" 人", "")),
-        None => v.to_string(),
-    }
-}
-
-fn tally_view(
-    result: TallyResult,
-    final_result: bool,
-    households: u64,
-    answered: i64,
-    lang: Lang,
-) -> TallyView {
-    let lines = result
-        .checks
-        .iter()
-        .map(|c| CheckLine {
-            rule: c.label(lang),
-            part: amount(c.measure(), c.part, lang),
-            whole: amount(c.measure(), c.whole, lang),
-            met: c.met,
-        })
-        .collect();
-    let outcome_label = if final_result {
-        result.outcome.label(lang).to_string()
-    } else {
-        match result.outcome {
-            Outcome::Passed => {
-                lang.pick("按目前票数：可以通过", "On the ballots so far: would pass")
-            }
-            Outcome::Failed => lang.pick(
-                "按目前票数：尚未达到",
-                "On the ballots so far: not yet reached",
-            ),
-            Outcome::NoQuorum => lang.pick(
-                "按目前票数：参与不足",
-                "On the ballots so far: no quorum yet",
-            ),
-        }
-        .to_string()
-    };
-    TallyView {
-        result,
-        lines,
-        final_result,
-        households: households as i64,
-        answered_households: answered,
-        outcome_label,
-        roll_notes: Vec::new(),
-    }
-}
-
-/// What the roll counted as SPC Art. 9 says, in words for the notice.
-pub(super) fn roll_notes(e: &Electorate, lang: Lang) -> Vec<String> {
-    let mut notes = Vec::new();
-    let dev = e.developer_flats();
-    if dev > 0 {
-        notes.push(match lang {
-            Lang::Zh => format!("开发建设单位未售出 {dev} 套，按一人计"),
-            Lang::En => format!("The developer's {dev} unsold flats count as one owner"),
-        });
-    }
-    let ownerless = e.ownerless().len();
-    if ownerless > 0 {
-        notes.push(match lang {
-            Lang::Zh => format!("{ownerless} 套房屋没有登记业主：计入总数，但无法为其投票"),
-            Lang::En => format!("{ownerless} flats have no owner on record: they count in the totals, but no ballot could be cast for them"),
-        });
-    }
-    notes
 }
 
 /// The last day of the vote as typed, as the instant it ends: midnight after it, China time.

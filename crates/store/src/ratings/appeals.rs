@@ -12,7 +12,7 @@ use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::rating::AppealStatus;
 use linli_domain::registry::Text;
-use linli_domain::{FieldError, Invalid, Lang};
+use linli_domain::{FieldError, Invalid};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
@@ -42,12 +42,11 @@ pub struct AppealView {
     pub filed_at: i64,
     /// `pending`, `kept` or `reversed`.
     pub status: linli_domain::rating::AppealStatus,
-    pub status_label: String,
     pub decision_reason: Option<String>,
     pub decided_at: Option<i64>,
 }
 
-fn appeal_view(a: &rating_appeal::Model, lang: Lang) -> AppealView {
+fn appeal_view(a: &rating_appeal::Model) -> AppealView {
     AppealView {
         id: a.id,
         month_id: a.month_id,
@@ -56,7 +55,6 @@ fn appeal_view(a: &rating_appeal::Model, lang: Lang) -> AppealView {
         reason: a.reason.clone(),
         filer_name: a.filer_name.clone(),
         filed_at: a.filed_at,
-        status_label: a.status.label(lang).to_string(),
         status: a.status,
         decision_reason: a.decision_reason.clone(),
         decided_at: a.decided_at,
@@ -68,7 +66,6 @@ impl Store {
         &self,
         month_id: i64,
         unit_id: Option<i64>,
-        lang: Lang,
     ) -> ServiceResult<Vec<AppealView>> {
         let mut q =
             rating_appeal::Entity::find().filter(rating_appeal::Column::MonthId.eq(month_id));
@@ -79,7 +76,7 @@ impl Store {
             .all(self.read())
             .await?
             .iter()
-            .map(|a| appeal_view(a, lang))
+            .map(appeal_view)
             .collect())
     }
 
@@ -88,11 +85,10 @@ impl Store {
         &self,
         actor: &Actor,
         month_id: i64,
-        lang: Lang,
     ) -> ServiceResult<Vec<AppealView>> {
         let m = self.load_month(month_id).await?;
         actor.require(Action::ViewPublic, &paths::compound_path(&m.compound))?;
-        self.appeals_of(month_id, None, lang).await
+        self.appeals_of(month_id, None).await
     }
 
     /// A unit's appeal against one deduction or veto. Anyone with a role in the unit (its
@@ -102,7 +98,6 @@ impl Store {
         actor: &Actor,
         month_id: i64,
         input: &AppealInput,
-        lang: Lang,
     ) -> ServiceResult<AppealView> {
         let m = self.load_month(month_id).await?;
         let mark = rating_mark::Entity::find_by_id(input.mark_id)
@@ -163,7 +158,7 @@ impl Store {
             .record(&txn)
             .await?;
         txn.commit().await?;
-        Ok(appeal_view(&row, lang))
+        Ok(appeal_view(&row))
     }
 
     /// The committee keeps or reverses the contested deduction, with its reason. Reversing
@@ -173,7 +168,6 @@ impl Store {
         actor: &Actor,
         appeal_id: i64,
         input: &AppealDecisionInput,
-        lang: Lang,
     ) -> ServiceResult<AppealView> {
         let a = rating_appeal::Entity::find_by_id(appeal_id)
             .one(self.read())
@@ -208,7 +202,7 @@ impl Store {
         if res.rows_affected != 1 {
             return Err(ServiceError::invalid("decision", Invalid::Taken));
         }
-        let before = self.compute_month(&txn, &m, lang).await?;
+        let before = self.compute_month(&txn, &m).await?;
         let before_ranking = snapshot(&before.ranked, &before.months);
         let mut after_ranking = before_ranking.clone();
         if input.reverse {
@@ -217,7 +211,7 @@ impl Store {
                 .filter(rating_mark::Column::Id.eq(a.mark_id))
                 .exec(&txn)
                 .await?;
-            let after = self.compute_month(&txn, &m, lang).await?;
+            let after = self.compute_month(&txn, &m).await?;
             after_ranking = snapshot(&after.ranked, &after.months);
             if m.closed() {
                 rating_month::Entity::update_many()
@@ -252,6 +246,6 @@ impl Store {
         .record(&txn)
         .await?;
         txn.commit().await?;
-        Ok(appeal_view(&row, lang))
+        Ok(appeal_view(&row))
     }
 }

@@ -8,11 +8,11 @@ use crate::entity::{account, household, ownership, rating_panel, residency, unit
 use crate::error::{ServiceError, ServiceResult};
 use crate::registry::PersonChoice;
 use crate::{Store, paths};
+use linli_domain::Invalid;
 use linli_domain::authz::{Action, Role};
 use linli_domain::place::NodeKind;
 use linli_domain::rating::Party;
 use linli_domain::registry::Text;
-use linli_domain::{Invalid, Lang};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -38,29 +38,22 @@ pub struct ScorerView {
     pub account_id: i64,
     pub name: String,
     pub party: linli_domain::rating::Party,
-    pub party_label: String,
     pub home_unit_id: Option<i64>,
 }
 
-pub(crate) fn scorer_view(p: &rating_panel::Model, lang: Lang) -> ScorerView {
+pub(crate) fn scorer_view(p: &rating_panel::Model) -> ScorerView {
     ScorerView {
         id: p.id,
         account_id: p.account_id,
         name: p.name.clone(),
         party: p.party,
-        party_label: p.party.label(lang).to_string(),
         home_unit_id: p.home_unit_id,
     }
 }
 
 impl Store {
     /// The active scorers of a compound.
-    pub async fn panel(
-        &self,
-        actor: &Actor,
-        compound_id: i64,
-        lang: Lang,
-    ) -> ServiceResult<Vec<ScorerView>> {
+    pub async fn panel(&self, actor: &Actor, compound_id: i64) -> ServiceResult<Vec<ScorerView>> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ViewPublic, &paths::compound_path(&c))?;
         let rows = rating_panel::Entity::find()
@@ -70,7 +63,7 @@ impl Store {
             .order_by_asc(rating_panel::Column::Id)
             .all(self.read())
             .await?;
-        Ok(rows.iter().map(|p| scorer_view(p, lang)).collect())
+        Ok(rows.iter().map(scorer_view).collect())
     }
 
     /// Who may be seated on the compound's panel, by name: the people with a role in the
@@ -79,11 +72,10 @@ impl Store {
         &self,
         actor: &Actor,
         compound_id: i64,
-        lang: Lang,
     ) -> ServiceResult<Vec<PersonChoice>> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ManageRating, &paths::compound_path(&c))?;
-        self.people_with_roles(&c, lang).await
+        self.people_with_roles(&c).await
     }
 
     /// Seats an account on the compound's panel for a party (or moves it to another party).
@@ -92,7 +84,6 @@ impl Store {
         actor: &Actor,
         compound_id: i64,
         input: &ScorerInput,
-        lang: Lang,
     ) -> ServiceResult<ScorerView> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ManageRating, &paths::compound_path(&c))?;
@@ -171,7 +162,7 @@ impl Store {
             .record(&txn)
             .await?;
         txn.commit().await?;
-        Ok(scorer_view(&row, lang))
+        Ok(scorer_view(&row))
     }
 
     /// The actor's seat on a compound's panel, if any.

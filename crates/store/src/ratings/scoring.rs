@@ -10,11 +10,12 @@ use crate::files::NewFile;
 use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::rating::{
-    ItemKind, Mark, Month, MonthStatus, Party, PartySheet, Ranked, Rubric, RubricVersion,
-    SheetScore, UnitMonth, in_force, one_decimal, party_mean, rank, score_sheet, unit_month,
+    ItemKind, ItemName, Mark, Month, MonthStatus, NoFlag, Party, PartySheet, Ranked, Rubric,
+    RubricVersion, SheetScore, UnitMonth, in_force, one_decimal, party_mean, rank, score_sheet,
+    unit_month,
 };
 use linli_domain::registry::Text;
-use linli_domain::{FieldError, Fraction, Invalid, Lang};
+use linli_domain::{FieldError, Fraction, Invalid};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -70,7 +71,9 @@ pub struct CloseInput {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ItemLine {
     pub item: String,
-    pub label: String,
+    /// The item's name; the API sends it as `label`.
+    #[serde(skip)]
+    pub name: ItemName,
     /// The party mean to one decimal, signed: "-1.3" (a deduction), "+2.0" (a bonus), "0.0"
     /// (a veto item, which costs no points).
     pub points: String,
@@ -85,7 +88,6 @@ pub struct ItemLine {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PartyScore {
     pub party: linli_domain::rating::Party,
-    pub label: String,
     pub sheets: usize,
     /// The mean of the party's sheets to one decimal.
     pub score: String,
@@ -98,9 +100,7 @@ pub struct UnitResult {
     pub name: String,
     pub rank: Option<u32>,
     pub flag: bool,
-    /// `veto`, `no_sheets`, `below_minimum`, `outside_top`.
-    pub no_flag: Option<String>,
-    pub no_flag_label: String,
+    pub no_flag: Option<NoFlag>,
     /// The month's score to one decimal: the mean over the parties present of each party's
     /// mean sheet. `None` without a sheet, and for a vetoed unit, which has no score for the
     /// month (its `vetoes` say why).
@@ -109,12 +109,13 @@ pub struct UnitResult {
     pub score_num: Option<i64>,
     pub score_den: Option<i64>,
     pub sheets: usize,
-    /// Parties that submitted a sheet for the unit.
-    pub parties: Vec<String>,
-    /// Each party present with its sheets and their mean.
+    /// Each party present with its sheets and their mean (the API also sends the parties
+    /// that submitted a sheet for the unit, in words, as `parties`).
     pub party_scores: Vec<PartyScore>,
-    /// The veto items tapped ("飞线充电"): the unit is not eligible this month.
-    pub vetoes: Vec<String>,
+    /// The veto items tapped ("飞线充电"): the unit is not eligible this month. The API sends
+    /// their names as a list of texts.
+    #[serde(skip)]
+    pub vetoes: Vec<ItemName>,
     pub lines: Vec<ItemLine>,
 }
 
@@ -168,7 +169,9 @@ pub struct UnitRef {
 pub struct MarkView {
     pub id: i64,
     pub item: String,
-    pub label: String,
+    /// The item's name; the API sends it as `label`.
+    #[serde(skip)]
+    pub name: ItemName,
     pub kind: linli_domain::rating::MarkKind,
     pub points: i64,
     pub note: String,
@@ -183,7 +186,6 @@ pub struct SheetView {
     pub unit_id: i64,
     pub scorer_name: String,
     pub party: linli_domain::rating::Party,
-    pub party_label: String,
     pub points: i64,
     pub note: String,
     pub submitted_at: i64,
@@ -212,13 +214,6 @@ pub(crate) struct Computed {
     pub ranked: Vec<Ranked>,
     pub months: BTreeMap<i64, UnitMonth>,
     pub complete: bool,
-}
-
-fn item_label(rubric: &Rubric, code: &str, lang: Lang) -> String {
-    rubric
-        .item(code)
-        .map(|k| k.label(lang))
-        .unwrap_or_else(|| code.to_string())
 }
 
 /// Scores one sheet from its standing marks.
@@ -263,11 +258,7 @@ struct ScoredSheet {
 }
 
 /// The item lines and party scores of one unit from its scored sheets.
-fn unit_lines(
-    rubric: &Rubric,
-    sheets: &[ScoredSheet],
-    lang: Lang,
-) -> (Vec<ItemLine>, Vec<PartyScore>) {
+fn unit_lines(rubric: &Rubric, sheets: &[ScoredSheet]) -> (Vec<ItemLine>, Vec<PartyScore>) {
     // Veto items cost no points: they are listed as the unit's vetoes, not as lines.
     let codes: BTreeSet<&String> = sheets
         .iter()
@@ -284,7 +275,7 @@ fn unit_lines(
             )?;
             Some(ItemLine {
                 item: code.clone(),
-                label: item_label(rubric, code, lang),
+                name: rubric.item_name(code),
                 points: signed(mean),
                 points_num: mean.num(),
                 points_den: mean.den(),
@@ -299,7 +290,6 @@ fn unit_lines(
             let mean = party_mean(own.iter().map(|s| (p, s.sheet.score.points)))?;
             Some(PartyScore {
                 party: p,
-                label: p.label(lang).into(),
                 sheets: own.len(),
                 score: one_decimal(mean),
             })
@@ -314,7 +304,6 @@ impl Store {
         &self,
         db: &C,
         m: &LoadedMonth,
-        lang: Lang,
     ) -> ServiceResult<Computed> {
         let names = unit_names(db, m.compound.id).await?;
         let sheets = rating_sheet::Entity::find()
@@ -366,36 +355,21 @@ impl Store {
                 let score = um.and_then(shown_score);
                 let (lines, party_scores) = per_unit
                     .get(&r.unit_id)
-                    .map(|s| unit_lines(&m.rubric, s, lang))
+                    .map(|s| unit_lines(&m.rubric, s))
                     .unwrap_or_default();
                 UnitResult {
                     unit_id: r.unit_id,
                     name: names.get(&r.unit_id).cloned().unwrap_or_default(),
                     rank: r.rank,
                     flag: r.flag,
-                    no_flag: r.no_flag.map(|n| {
-                        serde_json::to_value(n)
-                            .ok()
-                            .and_then(|v| v.as_str().map(String::from))
-                            .unwrap_or_default()
-                    }),
-                    no_flag_label: r
-                        .no_flag
-                        .map(|n| n.label(lang).to_string())
-                        .unwrap_or_default(),
+                    no_flag: r.no_flag,
                     score: score.map(one_decimal),
                     score_num: score.map(|f| f.num()),
                     score_den: score.map(|f| f.den()),
                     sheets: um.map(|x| x.sheets).unwrap_or(0),
-                    parties: party_scores.iter().map(|p| p.label.clone()).collect(),
                     party_scores,
                     vetoes: um
-                        .map(|x| {
-                            x.vetoes
-                                .iter()
-                                .map(|v| item_label(&m.rubric, v, lang))
-                                .collect()
-                        })
+                        .map(|x| x.vetoes.iter().map(|v| m.rubric.item_name(v)).collect())
                         .unwrap_or_default(),
                     lines,
                 }
@@ -446,7 +420,6 @@ impl Store {
         actor: &Actor,
         compound_id: i64,
         input: &MonthInput,
-        lang: Lang,
     ) -> ServiceResult<MonthView> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ManageRating, &paths::compound_path(&c))?;
@@ -513,19 +486,14 @@ impl Store {
             .record(&txn)
             .await?;
         txn.commit().await?;
-        self.rating_month(actor, id, lang).await
+        self.rating_month(actor, id).await
     }
 
     /// A month's ranking with every unit's points explained. Open to all in the compound.
-    pub async fn rating_month(
-        &self,
-        actor: &Actor,
-        id: i64,
-        lang: Lang,
-    ) -> ServiceResult<MonthView> {
+    pub async fn rating_month(&self, actor: &Actor, id: i64) -> ServiceResult<MonthView> {
         let m = self.load_month(id).await?;
         actor.require(Action::ViewPublic, &paths::compound_path(&m.compound))?;
-        let computed = self.compute_month(self.read(), &m, lang).await?;
+        let computed = self.compute_month(self.read(), &m).await?;
         let seat = self.panel_seat(actor, m.compound.id).await?;
         let (own, scored): (Vec<i64>, Vec<i64>) = match &seat {
             Some(s) => {
@@ -600,10 +568,8 @@ impl Store {
         actor: &Actor,
         month_id: i64,
         input: &SheetInput,
-        lang: Lang,
     ) -> ServiceResult<SheetView> {
-        self.submit_sheet_with(actor, month_id, input, lang, None)
-            .await
+        self.submit_sheet_with(actor, month_id, input, None).await
     }
 
     /// [`Store::submit_sheet`] with a photo sent in the same form as the evidence of every
@@ -614,10 +580,9 @@ impl Store {
         actor: &Actor,
         month_id: i64,
         input: &SheetInput,
-        lang: Lang,
         evidence: Option<NewFile>,
     ) -> ServiceResult<SheetView> {
-        self.write_sheets(actor, month_id, std::slice::from_ref(input), lang, evidence)
+        self.write_sheets(actor, month_id, std::slice::from_ref(input), evidence)
             .await?
             .pop()
             .ok_or_else(|| internal("a sheet was submitted but not written".into()))
@@ -633,9 +598,8 @@ impl Store {
         actor: &Actor,
         month_id: i64,
         inputs: &[SheetInput],
-        lang: Lang,
     ) -> ServiceResult<Vec<SheetView>> {
-        self.write_sheets(actor, month_id, inputs, lang, None).await
+        self.write_sheets(actor, month_id, inputs, None).await
     }
 
     /// The sheets, and the photo that is the evidence of their marks naming none.
@@ -644,7 +608,6 @@ impl Store {
         actor: &Actor,
         month_id: i64,
         inputs: &[SheetInput],
-        lang: Lang,
         evidence: Option<NewFile>,
     ) -> ServiceResult<Vec<SheetView>> {
         let m = self.load_month(month_id).await?;
@@ -792,7 +755,7 @@ impl Store {
             .map(|sheet| {
                 let refs: Vec<&rating_mark::Model> =
                     marks.get(&sheet.id).unwrap_or(&none).iter().collect();
-                sheet_view(&m.rubric, sheet, &refs, &BTreeMap::new(), lang)
+                sheet_view(&m.rubric, sheet, &refs, &BTreeMap::new())
             })
             .collect()
     }
@@ -854,7 +817,6 @@ impl Store {
         actor: &Actor,
         id: i64,
         input: &CloseInput,
-        lang: Lang,
     ) -> ServiceResult<MonthView> {
         let m = self.load_month(id).await?;
         actor.require(Action::ManageRating, &paths::compound_path(&m.compound))?;
@@ -863,7 +825,7 @@ impl Store {
             .map_err(|e| FieldError::new("reason", e))?
             .map(Text::into_string);
         let txn = self.begin_write().await?;
-        let computed = self.compute_month(&txn, &m, lang).await?;
+        let computed = self.compute_month(&txn, &m).await?;
         if !computed.complete && reason.is_none() {
             return Err(ServiceError::invalid("reason", Invalid::Required));
         }
@@ -912,7 +874,7 @@ impl Store {
         .record(&txn)
         .await?;
         txn.commit().await?;
-        self.rating_month(actor, id, lang).await
+        self.rating_month(actor, id).await
     }
 
     /// One unit's month: its result and every sheet with the taps that cost or gave points.
@@ -921,11 +883,10 @@ impl Store {
         actor: &Actor,
         month_id: i64,
         unit_id: i64,
-        lang: Lang,
     ) -> ServiceResult<UnitDetail> {
         let m = self.load_month(month_id).await?;
         actor.require(Action::ViewPublic, &paths::compound_path(&m.compound))?;
-        let computed = self.compute_month(self.read(), &m, lang).await?;
+        let computed = self.compute_month(self.read(), &m).await?;
         let result = computed
             .units
             .into_iter()
@@ -943,14 +904,14 @@ impl Store {
             .order_by_asc(rating_mark::Column::Id)
             .all(self.read())
             .await?;
-        let appeals = self.appeals_of(m.row.id, Some(unit_id), lang).await?;
+        let appeals = self.appeals_of(m.row.id, Some(unit_id)).await?;
         let by_mark: BTreeMap<i64, super::AppealView> =
             appeals.into_iter().map(|a| (a.mark_id, a)).collect();
         let mut views = Vec::new();
         for s in &sheets {
             let ms: Vec<&rating_mark::Model> =
                 marks.iter().filter(|x| x.sheet_id == s.id).collect();
-            views.push(sheet_view(&m.rubric, s, &ms, &by_mark, lang)?);
+            views.push(sheet_view(&m.rubric, s, &ms, &by_mark)?);
         }
         let unit_path = self.unit_path_of(&m.compound, unit_id).await?;
         let appeal_until = m
@@ -990,7 +951,6 @@ fn sheet_view(
     s: &rating_sheet::Model,
     marks: &[&rating_mark::Model],
     appeals: &BTreeMap<i64, super::AppealView>,
-    lang: Lang,
 ) -> ServiceResult<SheetView> {
     let score = score_of(rubric, marks)?;
     Ok(SheetView {
@@ -998,7 +958,6 @@ fn sheet_view(
         unit_id: s.unit_id,
         scorer_name: s.scorer_name.clone(),
         party: s.party,
-        party_label: s.party.label(lang).to_string(),
         points: score.points,
         note: s.note.clone(),
         submitted_at: s.submitted_at,
@@ -1007,10 +966,7 @@ fn sheet_view(
             .map(|mk| MarkView {
                 id: mk.id,
                 item: mk.item_code.clone(),
-                label: rubric
-                    .item(&mk.item_code)
-                    .map(|k: ItemKind<'_>| k.label(lang))
-                    .unwrap_or_else(|| mk.item_code.clone()),
+                name: rubric.item_name(&mk.item_code),
                 kind: mk.kind,
                 points: mk.points,
                 note: mk.note.clone(),

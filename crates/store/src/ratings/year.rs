@@ -10,7 +10,7 @@ use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::rating::awards::annual_fee;
 use linli_domain::rating::{MonthStatus, award_units, flag_months, head_subsidy, split_subsidy};
-use linli_domain::{Fen, Fraction, Invalid, Lang};
+use linli_domain::{Fen, Fraction, Invalid};
 use rust_xlsxwriter::{Format, Workbook};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
@@ -68,10 +68,13 @@ pub struct YearView {
     pub heads: Vec<HeadSubsidyLine>,
     pub subsidy_total: i64,
     pub heads_total: i64,
-    /// The settings applied, in words: "10%", "0.60 元/m²·月".
+    /// The settings applied: "10%", "5% + 5%".
     pub subsidy_share: String,
     pub head_share: String,
-    pub fee_rate: String,
+    /// The property fee per m² and month the fees are reckoned from (none without a closed
+    /// month); the API sends it in words as `fee_rate` ("0.60 元/m²·月").
+    #[serde(skip)]
+    pub fee_rate: Option<Fen>,
     /// The heads' households as named (by id or found by room), for the next request.
     pub named_heads: Vec<i64>,
 }
@@ -115,10 +118,9 @@ impl Store {
         compound_id: i64,
         year: i32,
         heads: &Heads,
-        lang: Lang,
     ) -> ServiceResult<YearView> {
         let v = self
-            .rating_year(actor, compound_id, year, &heads.ids, lang)
+            .rating_year(actor, compound_id, year, &heads.ids)
             .await?;
         if heads.rooms.trim().is_empty() {
             return Ok(v);
@@ -132,7 +134,7 @@ impl Store {
                 ids.push(h);
             }
         }
-        self.rating_year(actor, compound_id, year, &ids, lang).await
+        self.rating_year(actor, compound_id, year, &ids).await
     }
 
     pub async fn rating_year(
@@ -141,7 +143,6 @@ impl Store {
         compound_id: i64,
         year: i32,
         heads: &[i64],
-        lang: Lang,
     ) -> ServiceResult<YearView> {
         let c = self.compound_row(compound_id).await?;
         actor.require(Action::ManageRating, &paths::compound_path(&c))?;
@@ -184,7 +185,7 @@ impl Store {
                 compound: c.clone(),
                 row: row.clone(),
             };
-            let computed = self.compute_month(self.read(), &m, lang).await?;
+            let computed = self.compute_month(self.read(), &m).await?;
             let flagged: Vec<i64> = computed
                 .ranked
                 .iter()
@@ -218,7 +219,7 @@ impl Store {
             heads_total: 0,
             subsidy_share: String::new(),
             head_share: String::new(),
-            fee_rate: String::new(),
+            fee_rate: None,
             named_heads: heads.to_vec(),
         };
         let Some((rubric, _)) = last_rubric else {
@@ -227,11 +228,7 @@ impl Store {
         let s = &rubric.awards;
         view.subsidy_share = percent(s.subsidy);
         view.head_share = format!("{} + {}", percent(s.head_base), percent(s.head_extra));
-        view.fee_rate = format!(
-            "{} {}",
-            Fen(s.fee_fen_per_m2_month),
-            lang.pick("元/m²·月", "yuan per m² per month")
-        );
+        view.fee_rate = Some(Fen(s.fee_fen_per_m2_month));
         let awarded = award_units(&counts, s.units, s.tie, &totals);
         let place: BTreeMap<i64, u32> = awarded.iter().copied().collect();
         let mut units: Vec<YearUnit> = counts
@@ -325,11 +322,8 @@ impl Store {
         compound_id: i64,
         year: i32,
         heads: &Heads,
-        lang: Lang,
     ) -> ServiceResult<Vec<u8>> {
-        let v = self
-            .rating_year_of(actor, compound_id, year, heads, lang)
-            .await?;
+        let v = self.rating_year_of(actor, compound_id, year, heads).await?;
         let err = |e: rust_xlsxwriter::XlsxError| {
             ServiceError::Internal(anyhow::anyhow!("writing xlsx: {e}"))
         };

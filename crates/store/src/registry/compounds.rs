@@ -9,7 +9,7 @@ use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::place::NodeKind;
 use linli_domain::registry::{ManagementMode, SixHave, SixHaveItem, Text, parse_year};
-use linli_domain::{Lang, PageRequest, Paged};
+use linli_domain::{PageRequest, Paged};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -103,7 +103,7 @@ pub struct CompoundView {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RegionSummary {
     pub id: i64,
-    pub kind: String,
+    pub kind: NodeKind,
     pub name: String,
 }
 
@@ -214,13 +214,6 @@ pub fn compound_profile(c: &compound::Model) -> CompoundProfile {
     }
 }
 
-/// Label of a stored management mode code, for pages and exports.
-pub fn mode_label(code: &str, lang: Lang) -> String {
-    ManagementMode::parse(code)
-        .map(|m| m.label(lang).to_string())
-        .unwrap_or_else(|_| code.to_string())
-}
-
 impl Store {
     /// Compounds the actor can see, filtered and paged.
     pub async fn list_compounds(
@@ -324,7 +317,7 @@ impl Store {
             .into_iter()
             .map(|c| RegionSummary {
                 id: c.id,
-                kind: c.kind.as_str().to_string(),
+                kind: c.kind,
                 name: c.name,
             })
             .collect();
@@ -340,7 +333,7 @@ impl Store {
             .iter()
             .filter_map(|n| names.get(&n.id))
             .map(|r| PlaceRef {
-                kind: r.kind.as_str().to_string(),
+                kind: r.kind,
                 id: r.id,
                 name: r.name.clone(),
             })
@@ -360,7 +353,7 @@ impl Store {
                 && actor.can(Action::CreateCompound, &path),
             region: RegionSummary {
                 id: r.id,
-                kind: r.kind.as_str().to_string(),
+                kind: r.kind,
                 name: r.name,
             },
             places,
@@ -394,14 +387,11 @@ impl Store {
                 }
             };
             let (kind, id) = if node.kind.is_region() {
-                (node.kind.as_str().to_string(), node.id)
+                (node.kind, node.id)
             } else if node.kind == NodeKind::Household {
-                ("household".to_string(), node.id)
+                (NodeKind::Household, node.id)
             } else {
-                (
-                    "compound".to_string(),
-                    g.at.compound_id().unwrap_or(node.id),
-                )
+                (NodeKind::Compound, g.at.compound_id().unwrap_or(node.id))
             };
             let place = PlaceRef {
                 kind,

@@ -11,7 +11,7 @@ use crate::entity::{
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::authz::Action;
-use linli_domain::place::Path;
+use linli_domain::place::{NodeKind, Path};
 use linli_domain::registry::{Floor, Phone, Room};
 use linli_domain::{Area, AreaSource, FieldError, Invalid, PageRequest, Paged};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
@@ -470,18 +470,18 @@ impl Store {
         let (owners, residents) = self.people_of(&h, can.personal).await?;
         if let Some((building_id, building, unit)) = unit {
             places.push(PlaceRef {
-                kind: "building".into(),
+                kind: NodeKind::Building,
                 id: building_id,
                 name: building,
             });
             places.push(PlaceRef {
-                kind: "unit".into(),
+                kind: NodeKind::Unit,
                 id: h.unit_id,
                 name: unit,
             });
         }
         places.push(PlaceRef {
-            kind: "household".into(),
+            kind: NodeKind::Household,
             id: h.id,
             name: h.room.clone(),
         });
@@ -502,12 +502,11 @@ impl Store {
         actor: &Actor,
         id: i64,
         history: PageRequest,
-        lang: linli_domain::Lang,
     ) -> ServiceResult<HouseholdPage> {
         let at = self.household_at(id).await?;
         let (c, h) = (at.compound.clone(), at.household.clone());
         let view = self.household_view(actor, at).await?;
-        let links = self.household_links_at(actor, &c, &h, lang).await?;
+        let links = self.household_links_at(actor, &c, &h).await?;
         let history = if view.can.personal {
             Some(self.history_of("household", id, history).await?)
         } else {

@@ -27,6 +27,7 @@ use crate::Store;
 use crate::entity::{compound, region};
 use crate::error::ServiceResult;
 use linli_domain::FieldError;
+use linli_domain::place::NodeKind;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::HashMap;
@@ -42,9 +43,14 @@ pub(crate) struct OwnerRow {
 /// One place on the way down from the city, for breadcrumbs.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PlaceRef {
-    pub kind: String,
+    pub kind: NodeKind,
     pub id: i64,
     pub name: String,
+}
+
+/// A stored level of the hierarchy (`region.kind`), read back as its type.
+pub(crate) fn node_kind(text: String) -> Result<NodeKind, sea_orm::DbErr> {
+    NodeKind::parse(&text).map_err(|_| sea_orm::DbErr::Type(format!("{text} is not a NodeKind")))
 }
 
 /// Parses one field, remembering its error so that every bad field is reported at once.
@@ -192,7 +198,7 @@ impl Store {
             .fetch(self.built(&q), |r| {
                 Ok(PlaceRef {
                     id: r.int(0)?,
-                    kind: r.text(1)?,
+                    kind: node_kind(r.text(1)?)?,
                     name: r.text(2)?,
                 })
             })
@@ -202,7 +208,7 @@ impl Store {
             .filter_map(|id| regions.iter().find(|r| r.id == *id).cloned())
             .collect();
         out.push(PlaceRef {
-            kind: "compound".into(),
+            kind: NodeKind::Compound,
             id: c.id,
             name: c.name.clone(),
         });

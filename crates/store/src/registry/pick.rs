@@ -5,7 +5,6 @@ use crate::Store;
 use crate::entity::{account, compound, household, ownership, person, residency, role_grant};
 use crate::error::ServiceResult;
 use crate::paths;
-use linli_domain::Lang;
 use linli_domain::authz::Role;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
@@ -15,8 +14,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PersonChoice {
     pub account_id: i64,
-    /// "王芳（单元长）".
-    pub label: String,
+    pub name: String,
+    /// The first role the account holds there: forms list "王芳（单元长）".
+    pub role: Role,
 }
 
 /// A person record a form lists, by name and flats.
@@ -103,7 +103,6 @@ impl Store {
     pub(crate) async fn people_with_roles(
         &self,
         c: &compound::Model,
-        lang: Lang,
     ) -> ServiceResult<Vec<PersonChoice>> {
         let cp = paths::compound_path(c).to_string();
         let mut any = Condition::any()
@@ -121,9 +120,11 @@ impl Store {
             .into_tuple()
             .all(self.read())
             .await?;
-        let mut roles: BTreeMap<i64, String> = BTreeMap::new();
+        let mut roles: BTreeMap<i64, Role> = BTreeMap::new();
         for (id, role) in grants {
-            roles.entry(id).or_insert(role);
+            if let Ok(role) = Role::parse(&role) {
+                roles.entry(id).or_insert(role);
+            }
         }
         let names: BTreeMap<i64, String> = account::Entity::find()
             .filter(account::Column::Id.is_in(roles.keys().copied()))
@@ -135,19 +136,15 @@ impl Store {
             .collect();
         let mut out: Vec<PersonChoice> = names
             .into_iter()
-            .map(|(id, name)| {
-                let role = roles
-                    .get(&id)
-                    .and_then(|r| Role::parse(r).ok())
-                    .map(|r| r.label(lang))
-                    .unwrap_or_default();
-                PersonChoice {
+            .filter_map(|(id, name)| {
+                roles.get(&id).map(|&role| PersonChoice {
                     account_id: id,
-                    label: format!("{name}（{role}）"),
-                }
+                    name,
+                    role,
+                })
             })
             .collect();
-        out.sort_by(|a, b| a.label.cmp(&b.label));
+        out.sort_by(|a, b| a.name.cmp(&b.name).then(a.role.cmp(&b.role)));
         Ok(out)
     }
 }

@@ -8,6 +8,7 @@ use crate::entity::{compound, household};
 use crate::error::{ServiceError, ServiceResult};
 use crate::sync_read::Cells;
 use linli_domain::AreaSource;
+use linli_domain::place::NodeKind;
 use linli_domain::registry::ManagementMode;
 use sea_orm::DbErr;
 
@@ -136,11 +137,15 @@ fn places_at(r: &dyn Cells, at: usize, c: &compound::Model) -> Result<Vec<PlaceR
     let mut out = Vec::with_capacity(5);
     for (n, id) in ids.into_iter().enumerate() {
         if let (Some(kind), Some(name)) = (r.opt_text(at + 2 * n)?, r.opt_text(at + 2 * n + 1)?) {
-            out.push(PlaceRef { kind, id, name });
+            out.push(PlaceRef {
+                kind: super::node_kind(kind)?,
+                id,
+                name,
+            });
         }
     }
     out.push(PlaceRef {
-        kind: "compound".into(),
+        kind: NodeKind::Compound,
         id: c.id,
         name: c.name.clone(),
     });

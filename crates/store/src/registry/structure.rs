@@ -8,6 +8,7 @@ use crate::entity::{building, compound, household, sub_compound, unit};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::authz::Action;
+use linli_domain::place::NodeKind;
 use linli_domain::registry::Text;
 use linli_domain::{Invalid, PageRequest, Paged};
 use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
@@ -105,7 +106,7 @@ impl Store {
         };
         let mut places = self.compound_places(&c).await?;
         places.push(PlaceRef {
-            kind: "building".into(),
+            kind: NodeKind::Building,
             id: b.id,
             name: b.name.clone(),
         });
@@ -146,12 +147,12 @@ impl Store {
             .await?;
         let mut places = self.compound_places(&c).await?;
         places.push(PlaceRef {
-            kind: "building".into(),
+            kind: NodeKind::Building,
             id: b.id,
             name: b.name.clone(),
         });
         places.push(PlaceRef {
-            kind: "unit".into(),
+            kind: NodeKind::Unit,
             id: u.id,
             name: u.name.clone(),
         });

@@ -11,7 +11,7 @@ use crate::{Store, china_time, paths};
 use linli_domain::authz::{Action, permits};
 use linli_domain::place::NodeKind;
 use linli_domain::requests::{RequestStatus, overdue_sql};
-use linli_domain::{Lang, PageRequest, Paged};
+use linli_domain::{Bilingual, PageRequest, Paged};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -26,10 +26,11 @@ pub struct RequestSummary {
     pub id: i64,
     pub compound_id: i64,
     pub compound_name: String,
-    pub category: String,
+    /// The category's name; the API sends the reader's as `category`.
+    #[serde(skip)]
+    pub category: Bilingual,
     pub place: String,
     pub status: RequestStatus,
-    pub status_label: String,
     pub reported_at: String,
     pub due_at: String,
     pub overdue: bool,
@@ -89,11 +90,10 @@ impl Store {
         &self,
         actor: &Actor,
         page: PageRequest,
-        lang: Lang,
     ) -> ServiceResult<Paged<RequestSummary>> {
         let q = service_request::Entity::find()
             .filter(service_request::Column::ReporterId.eq(actor.account_id));
-        self.request_page(q, page, lang).await
+        self.request_page(q, page).await
     }
 
     /// A worker's queue.
@@ -102,7 +102,6 @@ impl Store {
         actor: &Actor,
         queue: Queue,
         page: PageRequest,
-        lang: Lang,
     ) -> ServiceResult<Paged<RequestSummary>> {
         use service_request::Column as C;
         let q = service_request::Entity::find();
@@ -130,7 +129,7 @@ impl Store {
                 .filter(handled_by(actor))
                 .filter(C::Status.is_in(open_statuses())),
         };
-        self.request_page(q, page, lang).await
+        self.request_page(q, page).await
     }
 
     /// A compound's requests: all of them for those who handle requests there; the public
@@ -141,7 +140,6 @@ impl Store {
         compound_id: i64,
         open_only: bool,
         page: PageRequest,
-        lang: Lang,
     ) -> ServiceResult<Paged<RequestSummary>> {
         use service_request::Column as C;
         let c = self.compound_row(compound_id).await?;
@@ -161,14 +159,13 @@ impl Store {
         if open_only {
             q = q.filter(C::Status.is_in(open_statuses()));
         }
-        self.request_page(q, page, lang).await
+        self.request_page(q, page).await
     }
 
     pub(crate) async fn request_page(
         &self,
         q: Select<service_request::Entity>,
         page: PageRequest,
-        lang: Lang,
     ) -> ServiceResult<Paged<RequestSummary>> {
         let db = self.read();
         let rows = q
@@ -184,24 +181,23 @@ impl Store {
         } else {
             q.count(db).await?
         };
-        let items = self.summaries(rows, lang).await?;
+        let items = self.summaries(rows).await?;
         Ok(Paged::new(items, total, page))
     }
 
     pub(crate) async fn summaries(
         &self,
         rows: Vec<service_request::Model>,
-        lang: Lang,
     ) -> ServiceResult<Vec<RequestSummary>> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
         let db = self.read();
-        let categories: HashMap<i64, String> = request_category::Entity::find()
+        let categories: HashMap<i64, Bilingual> = request_category::Entity::find()
             .all(db)
             .await?
             .iter()
-            .map(|c| (c.id, category_name(c, lang)))
+            .map(|c| (c.id, category_name(c)))
             .collect();
         let mut compound_ids: Vec<i64> = rows.iter().map(|r| r.compound_id).collect();
         compound_ids.sort_unstable();
@@ -226,7 +222,6 @@ impl Store {
                 category: categories.get(&r.category_id).cloned().unwrap_or_default(),
                 overdue: is_overdue(&r, t),
                 place: r.place,
-                status_label: r.status.label(lang).into(),
                 status: r.status,
                 reported_at: china_time(r.created_at),
                 due_at: china_time(r.due_at),

@@ -16,7 +16,7 @@ use linli_domain::authz::Action;
 use linli_domain::place::NodeKind;
 use linli_domain::requests::metrics::{SATISFIED_FROM, basis_points, hours};
 use linli_domain::requests::{Day, RequestStatus, Tally, median, overdue_sql, percent};
-use linli_domain::{Lang, PageRequest};
+use linli_domain::{Bilingual, PageRequest};
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
@@ -31,11 +31,25 @@ pub enum MetricsScope {
     Region(i64),
 }
 
+/// What a row of figures counts; the API sends it in words as `label`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RowLabel {
+    /// A month ("2026-11") or a place, by its name.
+    Name(String),
+    /// A request category.
+    Category(Bilingual),
+    /// Every request counted.
+    Total,
+    /// The requests of a compound in no grid.
+    NoGrid,
+}
+
 /// One row of figures.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TallyRow {
     pub key: String,
-    pub label: String,
+    #[serde(skip)]
+    pub label: RowLabel,
     pub total: i64,
     pub responded: i64,
     pub resolved: i64,
@@ -126,7 +140,7 @@ fn tally((total, responded, resolved, rated, satisfied, overdue): Sums) -> Tally
 
 fn row(
     key: String,
-    label: String,
+    label: RowLabel,
     t: &Tally,
     durations: Option<&mut Vec<i64>>,
     link: Option<String>,
@@ -167,7 +181,6 @@ impl Store {
         &self,
         actor: &Actor,
         scope: MetricsScope,
-        lang: Lang,
     ) -> ServiceResult<MetricsView> {
         use service_request::Column as C;
         let db = self.read();
@@ -296,7 +309,7 @@ impl Store {
                 let c = categories.get(id);
                 row(
                     c.map(|c| c.code.clone()).unwrap_or_default(),
-                    c.map(|c| category_name(c, lang)).unwrap_or_default(),
+                    RowLabel::Category(c.map(category_name).unwrap_or_default()),
                     &by_cat[id],
                     cat_d.get_mut(id),
                     None,
@@ -305,11 +318,14 @@ impl Store {
             .collect();
         let by_month = by_month
             .iter()
-            .map(|(m, x)| row(m.clone(), m.clone(), x, month_d.get_mut(m), None))
+            .map(|(m, x)| {
+                let label = RowLabel::Name(m.clone());
+                row(m.clone(), label, x, month_d.get_mut(m), None)
+            })
             .collect();
         let total_row = row(
             "total".into(),
-            lang.pick("合计", "Total").into(),
+            RowLabel::Total,
             &total,
             Some(&mut all_d),
             None,
@@ -366,8 +382,10 @@ impl Store {
                     .into_iter()
                     .map(|(cid, a, b, c, d, e, f)| {
                         let label = match cid {
-                            Some(i) => names.get(&i).cloned().unwrap_or_else(|| i.to_string()),
-                            None => lang.pick("未划入网格", "in no grid").to_string(),
+                            Some(i) => RowLabel::Name(
+                                names.get(&i).cloned().unwrap_or_else(|| i.to_string()),
+                            ),
+                            None => RowLabel::NoGrid,
                         };
                         row(
                             cid.map(|i| i.to_string()).unwrap_or_default(),
@@ -387,7 +405,7 @@ impl Store {
             .filter(C::Status.eq(RequestStatus::Escalated.as_str()))
             .order_by_asc(C::DueAt);
         let escalated = self
-            .request_page(escalated_q, PageRequest::new(Some(1), Some(50)), lang)
+            .request_page(escalated_q, PageRequest::new(Some(1), Some(50)))
             .await?
             .items;
         Ok(MetricsView {

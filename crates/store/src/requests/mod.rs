@@ -33,7 +33,7 @@ use crate::entity::{
 };
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, china_time, paths};
-use linli_domain::Lang;
+use linli_domain::Bilingual;
 use linli_domain::authz::Action;
 use linli_domain::place::{Node, NodeKind, Path};
 use linli_domain::registry::Phone;
@@ -48,11 +48,13 @@ use serde::Serialize;
 pub struct CategoryView {
     pub id: i64,
     pub code: String,
-    pub name: String,
-    /// "30 分钟" / "5 working days".
-    pub deadline: String,
+    /// The API sends the reader's as `name`.
+    #[serde(skip)]
+    pub name: Bilingual,
+    /// The API sends it in words as `deadline` ("30 分钟" / "5 working days").
+    #[serde(skip)]
+    pub deadline: Deadline,
     pub route: Route,
-    pub route_label: String,
 }
 
 /// One step in a request's timeline.
@@ -60,8 +62,8 @@ pub struct CategoryView {
 pub struct EventView {
     pub at: String,
     pub step: RequestStep,
-    pub step_label: String,
-    pub to_label: String,
+    /// The status the step left the request in.
+    pub to: RequestStatus,
     pub actor_name: String,
     pub assignee_name: String,
     pub note: String,
@@ -71,7 +73,6 @@ pub struct EventView {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StepButton {
     pub step: RequestStep,
-    pub label: String,
 }
 
 /// A request as its page and the API show it to this actor: the reporter's name, the
@@ -82,22 +83,24 @@ pub struct RequestView {
     pub compound_id: i64,
     pub compound_name: String,
     pub category_id: i64,
-    pub category: String,
-    pub deadline: String,
+    /// The category's name; the API sends the reader's as `category`.
+    #[serde(skip)]
+    pub category: Bilingual,
+    /// The API sends it in words as `deadline`.
+    #[serde(skip)]
+    pub deadline: Deadline,
     pub place: String,
     pub household_id: Option<i64>,
     pub public: bool,
     pub description: String,
     pub channel: Channel,
-    pub channel_label: String,
     /// The reporter's name: for the reporter themself and those who handle requests here.
     pub reporter_name: Option<String>,
     pub on_behalf_of: String,
     /// In full for the reporter and roles that see personal data; masked for others who handle it.
     pub contact_phone: Option<String>,
     pub status: RequestStatus,
-    pub status_label: String,
-    pub route_label: String,
+    pub route: Route,
     pub assignee_id: Option<i64>,
     pub assignee_name: String,
     pub grid_id: Option<i64>,
@@ -182,8 +185,9 @@ pub fn deadline_of(c: &request_category::Model) -> ServiceResult<Deadline> {
     })
 }
 
-pub(crate) fn category_name(c: &request_category::Model, lang: Lang) -> String {
-    lang.pick(&c.name_zh, &c.name_en).to_string()
+/// A category's name in both languages.
+pub(crate) fn category_name(c: &request_category::Model) -> Bilingual {
+    Bilingual::new(&c.name_zh, &c.name_en)
 }
 
 /// The path of a request's place: its household, else its unit or building, else the compound.
@@ -209,7 +213,7 @@ pub fn is_overdue(r: &service_request::Model, now: i64) -> bool {
 
 impl Store {
     /// The active categories, in their order.
-    pub async fn request_categories(&self, lang: Lang) -> ServiceResult<Vec<CategoryView>> {
+    pub async fn request_categories(&self) -> ServiceResult<Vec<CategoryView>> {
         let rows = request_category::Entity::find()
             .filter(request_category::Column::Active.eq(true))
             .order_by_asc(request_category::Column::Sort)
@@ -218,14 +222,12 @@ impl Store {
             .await?;
         rows.iter()
             .map(|c| {
-                let route = c.route;
                 Ok(CategoryView {
                     id: c.id,
                     code: c.code.clone(),
-                    name: category_name(c, lang),
-                    deadline: deadline_of(c)?.label(lang),
-                    route,
-                    route_label: route.label(lang).into(),
+                    name: category_name(c),
+                    deadline: deadline_of(c)?,
+                    route: c.route,
                 })
             })
             .collect()
@@ -268,12 +270,7 @@ impl Store {
     }
 
     /// A request as its page shows it to the actor, with the steps they may take.
-    pub async fn service_request(
-        &self,
-        actor: &Actor,
-        id: i64,
-        lang: Lang,
-    ) -> ServiceResult<RequestView> {
+    pub async fn service_request(&self, actor: &Actor, id: i64) -> ServiceResult<RequestView> {
         let r = self.load_request(self.read(), id).await?;
         if !r.visible_to(actor) {
             // Someone else's request about their home: as if it did not exist.
@@ -281,14 +278,13 @@ impl Store {
                 entity: "service_request",
             });
         }
-        self.request_view(&r, actor, lang).await
+        self.request_view(&r, actor).await
     }
 
     pub(crate) async fn request_view(
         &self,
         r: &Loaded,
         actor: &Actor,
-        lang: Lang,
     ) -> ServiceResult<RequestView> {
         let db = self.read();
         let row = &r.row;
@@ -309,8 +305,7 @@ impl Store {
             .map(|e| EventView {
                 at: china_time(e.at),
                 step: e.step,
-                step_label: e.step.label(lang).into(),
-                to_label: e.to_status.label(lang).into(),
+                to: e.to_status,
                 actor_name: e.actor_name.clone(),
                 assignee_name: name(e.assignee_id),
                 note: e.note.clone(),
@@ -328,10 +323,7 @@ impl Store {
         let can: Vec<StepButton> = RequestStep::ALL
             .into_iter()
             .filter(|s| s.is_manual() && status.next(*s, who, row.assignee_id.is_some()).is_ok())
-            .map(|s| StepButton {
-                step: s,
-                label: s.label(lang).into(),
-            })
+            .map(|step| StepButton { step })
             .collect();
         let handlers = if can
             .iter()
@@ -367,14 +359,13 @@ impl Store {
             compound_id: row.compound_id,
             compound_name: r.compound.name.clone(),
             category_id: row.category_id,
-            category: category_name(&r.category, lang),
-            deadline: r.deadline()?.label(lang),
+            category: category_name(&r.category),
+            deadline: r.deadline()?,
             place: row.place.clone(),
             household_id: row.household_id,
             public: row.public,
             description: row.description.clone(),
             channel,
-            channel_label: channel.label(lang).into(),
             reporter_name: sees_people.then(|| name(Some(row.reporter_id))),
             on_behalf_of: if sees_people {
                 row.on_behalf_of.clone()
@@ -383,8 +374,7 @@ impl Store {
             },
             contact_phone,
             status,
-            status_label: status.label(lang).into(),
-            route_label: row.route.label(lang).into(),
+            route: row.route,
             assignee_id: row.assignee_id,
             assignee_name: name(row.assignee_id),
             grid_id: row.grid_id,

@@ -80,12 +80,7 @@ struct Place {
 
 impl Store {
     /// The report page's choices: categories, the actor's homes, the buildings.
-    pub async fn report_form(
-        &self,
-        actor: &Actor,
-        compound_id: i64,
-        lang: Lang,
-    ) -> ServiceResult<ReportForm> {
+    pub async fn report_form(&self, actor: &Actor, compound_id: i64) -> ServiceResult<ReportForm> {
         let c = self.compound_row(compound_id).await?;
         let cp = paths::compound_path(&c);
         actor.require(Action::ViewPublic, &cp)?;
@@ -115,14 +110,15 @@ impl Store {
         Ok(ReportForm {
             compound_id: c.id,
             compound_name: c.name,
-            categories: self.request_categories(lang).await?,
+            categories: self.request_categories().await?,
             homes,
             buildings,
             worker: actor.can(Action::HandleRequest, &cp),
         })
     }
 
-    /// Reports a request in a compound. See the module doc for who may report what.
+    /// Reports a request in a compound. See the module doc for who may report what. `lang` is
+    /// the language the timeline stores the automatic dispatch's actor in (the route's name).
     pub async fn report_request(
         &self,
         actor: &Actor,
@@ -401,7 +397,7 @@ impl Store {
         }
         txn.commit().await?;
         let loaded = self.load_request(self.read(), id).await?;
-        self.request_view(&loaded, actor, lang).await
+        self.request_view(&loaded, actor).await
     }
 }
 
@@ -443,7 +439,6 @@ impl Store {
         actor: &Actor,
         id: i64,
         photo: PhotoUpload,
-        lang: Lang,
     ) -> ServiceResult<super::RequestView> {
         let r = self.load_request(self.read(), id).await?;
         if !r.visible_to(actor) {
@@ -504,7 +499,7 @@ impl Store {
         .record(&txn)
         .await?;
         txn.commit().await?;
-        self.service_request(actor, id, lang).await
+        self.service_request(actor, id).await
     }
 }
 

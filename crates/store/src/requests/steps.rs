@@ -14,7 +14,7 @@ use linli_domain::authz::Action;
 use linli_domain::place::NodeKind;
 use linli_domain::registry::Text;
 use linli_domain::requests::{Deadline, RequestStatus, RequestStep, parse_rating};
-use linli_domain::{FieldError, Invalid, Lang};
+use linli_domain::{FieldError, Invalid};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Deserializer};
@@ -72,7 +72,6 @@ impl Store {
         actor: &Actor,
         id: i64,
         input: &StepInput,
-        lang: Lang,
     ) -> ServiceResult<RequestView> {
         let r = self.load_request(self.read(), id).await?;
         if !r.visible_to(actor) {
@@ -145,7 +144,7 @@ impl Store {
         write_step(&txn, &r, step, to, Some(actor), write, self.now()).await?;
         txn.commit().await?;
         let loaded = self.load_request(self.read(), id).await?;
-        self.request_view(&loaded, actor, lang).await
+        self.request_view(&loaded, actor).await
     }
 }
 

@@ -20,6 +20,7 @@ use crate::bulk::{Bulk, Ty};
 use crate::entity::{household, person, roster_import};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Backend, Store};
+use linli_domain::registry::ImportStatus;
 use linli_sheet::roster::people::{Identities, Person, identify};
 use linli_sheet::roster::{Progress, RosterRow};
 use sea_orm::sea_query::{ArrayType, Expr};
@@ -454,10 +455,16 @@ impl Store {
             // `applying` is what an interrupted confirmation left before claims were made
             // inside the writing transaction: it is as good as pending.
             let claimed = roster_import::Entity::update_many()
-                .col_expr(roster_import::Column::Status, Expr::value("applied"))
+                .col_expr(
+                    roster_import::Column::Status,
+                    Expr::value(ImportStatus::Applied),
+                )
                 .col_expr(roster_import::Column::AppliedAt, Expr::value(t))
                 .filter(roster_import::Column::Id.eq(id))
-                .filter(roster_import::Column::Status.is_in(["pending", "applying"]))
+                .filter(
+                    roster_import::Column::Status
+                        .is_in(ImportStatus::ALL.into_iter().filter(|s| s.open())),
+                )
                 .exec(&txn)
                 .await?;
             if claimed.rows_affected != 1 {

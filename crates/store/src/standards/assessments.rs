@@ -12,10 +12,9 @@ use crate::audit::Change;
 use crate::entity::{assessment, compound, star_rating};
 use crate::error::{ServiceError, ServiceResult};
 use linli_domain::authz::Action;
-use linli_domain::registry::{SixHave, SixHaveItem};
-use linli_domain::standards::assessment::rule_lines;
-use linli_domain::standards::{Basic, Checklist, Derived, Mark, Period, derive};
-use linli_domain::{FieldError, Invalid, Lang};
+use linli_domain::registry::{ManagementMode, SixHave, SixHaveItem};
+use linli_domain::standards::{Basic, Checklist, Derived, EvidenceKind, Mark, Period, derive};
+use linli_domain::{FieldError, Invalid};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -87,13 +86,21 @@ pub fn marks_json(marks: &[StoredMark]) -> ServiceResult<String> {
 pub struct MarkedStandard {
     pub code: String,
     pub title: String,
-    pub evidence_label: String,
-    pub decides: Option<String>,
-    pub shows: Option<String>,
+    /// How it is evidenced; the API sends it in words as `evidence_label`.
+    #[serde(skip)]
+    pub evidence: EvidenceKind,
+    /// The API sends it in words.
+    #[serde(skip)]
+    pub decides: Option<SixHaveItem>,
+    /// The API sends it in words.
+    #[serde(skip)]
+    pub shows: Option<Basic>,
     pub placeholder: bool,
-    /// `met`, `partly`, `not_met`, or empty when not yet marked (on a new form).
-    pub mark: String,
-    pub mark_label: String,
+    /// `met`, `partly`, `not_met`, or none when not yet marked (on a new form): sent as the
+    /// text, empty for none.
+    #[serde(serialize_with = "mark_text")]
+    #[schema(value_type = String)]
+    pub mark: Option<Mark>,
     pub note: String,
     /// A photo or document filed for this standard (`/files/{id}`).
     pub evidence_id: Option<i64>,
@@ -107,11 +114,24 @@ pub struct MarkedAspect {
     pub standards: Vec<MarkedStandard>,
 }
 
+fn mark_text<S: serde::Serializer>(mark: &Option<Mark>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(mark.map(Mark::as_str).unwrap_or(""))
+}
+
+/// What a status line is about: a six-have item or a three-no basic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusOf {
+    SixHave(SixHaveItem),
+    Basic(Basic),
+}
+
 /// A six-have item or basic and whether the compound has it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StatusItem {
     pub code: String,
-    pub label: String,
+    /// The API sends it in words as `label`.
+    #[serde(skip)]
+    pub item: StatusOf,
     pub present: bool,
 }
 
@@ -130,8 +150,10 @@ pub struct AssessmentView {
     pub six_have_count: u32,
     pub basics: Vec<StatusItem>,
     pub three_no: bool,
-    /// The rule the status follows from, in words.
-    pub rule: Vec<String>,
+    /// The checklist whose rule the status follows from (the API sends the rule in words as
+    /// `rule`).
+    #[serde(skip)]
+    pub checklist: Checklist,
     pub assessor_name: String,
     pub assessed_on: String,
     /// The compound's most recent period: its status is the compound's.
@@ -148,7 +170,10 @@ pub struct AssessmentForm {
     pub city_id: i64,
     pub period: String,
     pub aspects: Vec<MarkedAspect>,
-    pub rule: Vec<String>,
+    /// The checklist whose rule the status follows from (the API sends the rule in words as
+    /// `rule`).
+    #[serde(skip)]
+    pub checklist: Checklist,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -183,7 +208,9 @@ pub struct CompoundStandardsView {
     pub compound_id: i64,
     pub compound_name: String,
     pub city_id: i64,
-    pub management_mode: String,
+    /// The API sends it in words.
+    #[serde(skip)]
+    pub management_mode: ManagementMode,
     pub three_no: bool,
     pub six_have: Vec<StatusItem>,
     pub assessments: Vec<AssessmentRow>,
@@ -203,24 +230,20 @@ pub fn current_period(now: i64) -> String {
         .unwrap_or_default()
 }
 
-pub(crate) fn six_have_items(mask: i32, lang: Lang) -> Vec<StatusItem> {
+pub(crate) fn six_have_items(mask: i32) -> Vec<StatusItem> {
     let s = SixHave::from_mask(mask);
     SixHaveItem::ALL
         .into_iter()
         .map(|i| StatusItem {
             code: i.as_str().into(),
-            label: i.label(lang).into(),
+            item: StatusOf::SixHave(i),
             present: s.has(i),
         })
         .collect()
 }
 
-fn marked_aspects(
-    c: &Checklist,
-    marks: &BTreeMap<String, StoredMark>,
-    lang: Lang,
-) -> Vec<MarkedAspect> {
-    aspects_view(c, lang)
+fn marked_aspects(c: &Checklist, marks: &BTreeMap<String, StoredMark>) -> Vec<MarkedAspect> {
+    aspects_view(c)
         .into_iter()
         .map(|a| {
             let standards: Vec<MarkedStandard> = a
@@ -229,23 +252,25 @@ fn marked_aspects(
                 .map(|s| {
                     let m = marks.get(&s.code);
                     MarkedStandard {
-                        mark: m.map(|m| m.mark.as_str().to_string()).unwrap_or_default(),
-                        mark_label: m
-                            .map(|m| m.mark.label(lang).to_string())
-                            .unwrap_or_default(),
+                        mark: m.map(|m| m.mark),
                         note: m.map(|m| m.note.clone()).unwrap_or_default(),
                         evidence_id: m.and_then(|m| m.evidence),
                         code: s.code,
                         title: s.title,
-                        evidence_label: s.evidence_label,
+                        evidence: s.evidence,
                         decides: s.decides,
                         shows: s.shows,
                         placeholder: s.placeholder,
                     }
                 })
                 .collect();
-            let met =
-                u32::try_from(standards.iter().filter(|s| s.mark == "met").count()).unwrap_or(0);
+            let met = u32::try_from(
+                standards
+                    .iter()
+                    .filter(|s| s.mark == Some(Mark::Met))
+                    .count(),
+            )
+            .unwrap_or(0);
             MarkedAspect {
                 code: a.code,
                 title: a.title,
@@ -273,7 +298,6 @@ impl Store {
         actor: &Actor,
         compound_id: i64,
         period: Option<&str>,
-        lang: Lang,
     ) -> ServiceResult<AssessmentForm> {
         let (c, at) = self.compound_at(compound_id).await?;
         actor.require(Action::Assess, &at)?;
@@ -299,8 +323,8 @@ impl Store {
             compound_name: c.name,
             city_id: c.city_id,
             period,
-            aspects: marked_aspects(&scheme.checklist, &marks, lang),
-            rule: rule_lines(&scheme.checklist, lang),
+            aspects: marked_aspects(&scheme.checklist, &marks),
+            checklist: scheme.checklist,
         })
     }
 
@@ -312,7 +336,6 @@ impl Store {
         actor: &Actor,
         compound_id: i64,
         input: &AssessmentInput,
-        lang: Lang,
     ) -> ServiceResult<AssessmentView> {
         let (c, at) = self.compound_at(compound_id).await?;
         actor.require(Action::Assess, &at)?;
@@ -443,16 +466,11 @@ impl Store {
             set_compound_status(&txn, actor, &c, d.three_no, d.six_have.mask()).await?;
         }
         txn.commit().await?;
-        self.assessment(actor, id, lang).await
+        self.assessment(actor, id).await
     }
 
     /// One assessment, for anyone who may see the compound's public page.
-    pub async fn assessment(
-        &self,
-        actor: &Actor,
-        id: i64,
-        lang: Lang,
-    ) -> ServiceResult<AssessmentView> {
+    pub async fn assessment(&self, actor: &Actor, id: i64) -> ServiceResult<AssessmentView> {
         let row = assessment::Entity::find_by_id(id)
             .one(self.read())
             .await?
@@ -469,23 +487,23 @@ impl Store {
             compound_id: c.id,
             compound_name: c.name,
             period: row.period.clone(),
-            aspects: marked_aspects(&scheme.checklist, &marks, lang),
+            aspects: marked_aspects(&scheme.checklist, &marks),
             met: row.met,
             partly: row.partly,
             not_met: row.not_met,
             total: marks.len(),
-            six_have: six_have_items(row.six_have, lang),
+            six_have: six_have_items(row.six_have),
             six_have_count: SixHave::from_mask(row.six_have).count(),
             basics: Basic::ALL
                 .into_iter()
                 .map(|b| StatusItem {
                     code: b.as_str().into(),
-                    label: b.label(lang).into(),
+                    item: StatusOf::Basic(b),
                     present: scheme.checklist.showing(b).any(|s| met(&s.code)),
                 })
                 .collect(),
             three_no: row.three_no,
-            rule: rule_lines(&scheme.checklist, lang),
+            checklist: scheme.checklist,
             assessor_name: row.assessor_name,
             assessed_on: crate::china_date(row.created_at),
             latest: row.latest,
@@ -502,7 +520,6 @@ impl Store {
         code: &str,
         file_name: &str,
         bytes: Vec<u8>,
-        lang: Lang,
     ) -> ServiceResult<AssessmentView> {
         let row = assessment::Entity::find_by_id(id)
             .one(self.read())
@@ -555,7 +572,7 @@ impl Store {
             .record(&txn)
             .await?;
         txn.commit().await?;
-        self.assessment(actor, row.id, lang).await
+        self.assessment(actor, row.id).await
     }
 
     /// A compound's standards page: its status, every assessment and star rating, its plan.
@@ -563,7 +580,6 @@ impl Store {
         &self,
         actor: &Actor,
         compound_id: i64,
-        lang: Lang,
     ) -> ServiceResult<CompoundStandardsView> {
         let (c, at) = self.compound_at(compound_id).await?;
         actor.require(Action::ViewPublic, &at)?;
@@ -597,9 +613,9 @@ impl Store {
             compound_id: c.id,
             compound_name: c.name.clone(),
             city_id: c.city_id,
-            management_mode: c.management_mode.label(lang).to_string(),
+            management_mode: c.management_mode,
             three_no: c.three_no,
-            six_have: six_have_items(c.six_have, lang),
+            six_have: six_have_items(c.six_have),
             assessments,
             ratings,
             plan,

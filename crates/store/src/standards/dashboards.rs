@@ -16,6 +16,7 @@
 use super::plans::region_column;
 use crate::accounts::Actor;
 use crate::error::{ServiceError, ServiceResult};
+use crate::registry::PlaceRef;
 use crate::sync_read::Cells;
 use crate::{Backend, Store};
 use linli_domain::authz::Action;
@@ -33,13 +34,6 @@ use std::collections::BTreeMap;
 /// Counts of compounds by status, in the order of [`CompoundStatus::ALL`]: `[three_no,
 /// in_progress, six_have]`.
 pub type StatusCounts = [i64; 3];
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct PlaceCrumb {
-    pub id: i64,
-    pub kind: String,
-    pub name: String,
-}
 
 /// The compounds of a child region by status.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -128,10 +122,10 @@ pub struct GridCompound {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DashboardView {
     pub region_id: i64,
-    pub region_kind: String,
+    pub region_kind: NodeKind,
     pub region_name: String,
     /// From the city down to this region.
-    pub places: Vec<PlaceCrumb>,
+    pub places: Vec<PlaceRef>,
     pub city_id: i64,
     pub compounds: i64,
     /// `[three_no, in_progress, six_have]`.
@@ -275,7 +269,7 @@ struct RegionAt {
     id: i64,
     kind: NodeKind,
     name: String,
-    places: Vec<PlaceCrumb>,
+    places: Vec<PlaceRef>,
     city_id: i64,
 }
 
@@ -333,9 +327,9 @@ impl Store {
         let mut places = Vec::with_capacity(chain.len());
         for r in chain {
             nodes.push(crate::paths::region_node(&r)?);
-            places.push(PlaceCrumb {
+            places.push(PlaceRef {
                 id: r.id,
-                kind: r.kind.as_str().to_string(),
+                kind: r.kind,
                 name: r.name.clone(),
             });
         }
@@ -345,8 +339,7 @@ impl Store {
         };
         Ok(RegionAt {
             id: last.id,
-            kind: NodeKind::parse(&last.kind)
-                .map_err(|_| super::internal("region kind".to_string()))?,
+            kind: last.kind,
             name: last.name.clone(),
             city_id: first.id,
             places,
@@ -585,7 +578,7 @@ impl Store {
         grid.truncate(GRID_MAX);
         Ok(DashboardView {
             region_id: at.id,
-            region_kind: at.kind.as_str().to_string(),
+            region_kind: at.kind,
             region_name: at.name,
             places: at.places,
             city_id: at.city_id,

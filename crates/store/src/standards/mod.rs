@@ -31,9 +31,10 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::place::{Node, NodeKind, Path};
-use linli_domain::standards::assessment::rule_lines;
+use linli_domain::registry::SixHaveItem;
+use linli_domain::standards::{Basic, EvidenceKind};
 use linli_domain::standards::{Checklist, RatingScheme, baoan_preset, suining_template};
-use linli_domain::{FieldError, Invalid, Lang};
+use linli_domain::{FieldError, Invalid};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
@@ -43,12 +44,13 @@ use serde::{Deserialize, Serialize};
 pub struct StandardView {
     pub code: String,
     pub title: String,
-    pub evidence: String,
-    pub evidence_label: String,
-    /// The six-have item it decides, in words.
-    pub decides: Option<String>,
-    /// The three-no basic it shows, in words.
-    pub shows: Option<String>,
+    pub evidence: EvidenceKind,
+    /// The six-have item it decides; the API sends it in words.
+    #[serde(skip)]
+    pub decides: Option<SixHaveItem>,
+    /// The three-no basic it shows; the API sends it in words.
+    #[serde(skip)]
+    pub shows: Option<Basic>,
     pub placeholder: bool,
 }
 
@@ -67,10 +69,13 @@ pub struct SchemeView {
     pub checklist_name: String,
     pub aspects: Vec<AspectView>,
     pub standards: usize,
-    /// How six-have and three-no follow from the marks.
-    pub status_rule: Vec<String>,
-    /// The star-rating scheme in words.
-    pub rating_rule: Vec<String>,
+    /// The checklist: how six-have and three-no follow from the marks (the API sends the rule
+    /// in words as `status_rule`).
+    #[serde(skip)]
+    pub checklist: Checklist,
+    /// The star-rating scheme (the API sends it in words as `rating_rule`).
+    #[serde(skip)]
+    pub rating: RatingScheme,
     pub checklist_json: String,
     pub rating_json: String,
     /// 0 while the city uses the template and preset.
@@ -103,7 +108,7 @@ pub(crate) fn city_path(city_id: i64) -> Path {
     Path::new(vec![Node::new(NodeKind::City, city_id)])
 }
 
-pub(crate) fn aspects_view(c: &Checklist, lang: Lang) -> Vec<AspectView> {
+pub(crate) fn aspects_view(c: &Checklist) -> Vec<AspectView> {
     c.aspects
         .iter()
         .map(|a| AspectView {
@@ -116,10 +121,9 @@ pub(crate) fn aspects_view(c: &Checklist, lang: Lang) -> Vec<AspectView> {
                 .map(|s| StandardView {
                     code: s.code.clone(),
                     title: s.title.clone(),
-                    evidence: s.evidence.as_str().into(),
-                    evidence_label: s.evidence.label(lang).into(),
-                    decides: s.six_have.map(|i| i.label(lang).to_string()),
-                    shows: s.basic.map(|b| b.label(lang).to_string()),
+                    evidence: s.evidence,
+                    decides: s.six_have,
+                    shows: s.basic,
                     placeholder: s.placeholder,
                 })
                 .collect(),
@@ -159,12 +163,7 @@ impl Store {
     }
 
     /// A city's scheme, for anyone with a role in the city (the standards are public).
-    pub async fn standard_scheme(
-        &self,
-        actor: &Actor,
-        city_id: i64,
-        lang: Lang,
-    ) -> ServiceResult<SchemeView> {
+    pub async fn standard_scheme(&self, actor: &Actor, city_id: i64) -> ServiceResult<SchemeView> {
         let city = self.city_row(city_id).await?;
         let at = city_path(city.id);
         actor.require(Action::ViewPublic, &at)?;
@@ -173,14 +172,14 @@ impl Store {
             city_id: city.id,
             city_name: city.name,
             checklist_name: s.checklist.name.clone(),
-            aspects: aspects_view(&s.checklist, lang),
+            aspects: aspects_view(&s.checklist),
             standards: s.checklist.standards.len(),
-            status_rule: rule_lines(&s.checklist, lang),
-            rating_rule: s.rating.rule_lines(lang),
             checklist_json: serde_json::to_string_pretty(&s.checklist)
                 .map_err(|e| internal(e.to_string()))?,
             rating_json: serde_json::to_string_pretty(&s.rating)
                 .map_err(|e| internal(e.to_string()))?,
+            checklist: s.checklist,
+            rating: s.rating,
             version: s.version,
             can_edit: actor.can(Action::Assess, &at),
         })
@@ -193,7 +192,6 @@ impl Store {
         actor: &Actor,
         city_id: i64,
         input: &SchemeInput,
-        lang: Lang,
     ) -> ServiceResult<SchemeView> {
         let city = self.city_row(city_id).await?;
         actor.require(Action::Assess, &city_path(city.id))?;
@@ -270,7 +268,7 @@ impl Store {
         .record(&txn)
         .await?;
         txn.commit().await?;
-        self.standard_scheme(actor, city.id, lang).await
+        self.standard_scheme(actor, city.id).await
     }
 
     /// The compound row and its path, for the standards' services.

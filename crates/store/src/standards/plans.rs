@@ -15,7 +15,7 @@ use linli_domain::elevator::parse_yuan;
 use linli_domain::place::NodeKind;
 use linli_domain::registry::Text;
 use linli_domain::standards::{Channel, RenovationKind};
-use linli_domain::{Fen, FieldError, Invalid, Lang, PageRequest, Paged};
+use linli_domain::{Fen, FieldError, Invalid, PageRequest, Paged};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, SimpleExpr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -58,14 +58,20 @@ pub struct ChannelAmount {
     pub yuan: String,
 }
 
+/// One channel of a plan's budget.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct BudgetLine {
+    pub channel: Channel,
+    pub amount: i64,
+    pub yuan: String,
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PlanItemView {
     pub id: i64,
     pub kind: linli_domain::standards::RenovationKind,
-    pub kind_label: String,
     pub description: String,
     pub quantity: i64,
-    pub unit: String,
     pub done: bool,
     pub done_on: String,
 }
@@ -80,7 +86,7 @@ pub struct PlanView {
     pub problems: String,
     pub responsible: String,
     pub households_benefited: i64,
-    pub budget: Vec<ChannelAmount>,
+    pub budget: Vec<BudgetLine>,
     pub budget_total_yuan: String,
     pub items: Vec<PlanItemView>,
     pub items_total: i32,
@@ -205,12 +211,7 @@ impl Store {
     }
 
     /// A compound's plan (or an empty one to write), for anyone who may see its public page.
-    pub async fn compound_plan(
-        &self,
-        actor: &Actor,
-        compound_id: i64,
-        lang: Lang,
-    ) -> ServiceResult<PlanView> {
+    pub async fn compound_plan(&self, actor: &Actor, compound_id: i64) -> ServiceResult<PlanView> {
         let (c, at) = self.compound_at(compound_id).await?;
         actor.require(Action::ViewPublic, &at)?;
         let plan = Store::plan_row(self.read(), c.id).await?;
@@ -261,9 +262,8 @@ impl Store {
                 .into_iter()
                 .map(|ch| {
                     let amount = channel_amount(p, ch);
-                    ChannelAmount {
-                        channel: ch.as_str().into(),
-                        label: ch.label(lang).into(),
+                    BudgetLine {
+                        channel: ch,
                         amount,
                         yuan: Fen(amount).to_string(),
                     }
@@ -274,8 +274,6 @@ impl Store {
                 .into_iter()
                 .map(|i| PlanItemView {
                     id: i.id,
-                    kind_label: i.kind.label(lang).to_string(),
-                    unit: i.kind.unit(lang).to_string(),
                     kind: i.kind,
                     description: i.description,
                     quantity: i.quantity,
@@ -304,7 +302,6 @@ impl Store {
         actor: &Actor,
         compound_id: i64,
         input: &PlanInput,
-        lang: Lang,
     ) -> ServiceResult<PlanView> {
         let (c, at) = self.compound_at(compound_id).await?;
         actor.require(Action::Assess, &at)?;
@@ -448,7 +445,7 @@ impl Store {
             .record(&txn)
             .await?;
         txn.commit().await?;
-        self.compound_plan(actor, c.id, lang).await
+        self.compound_plan(actor, c.id).await
     }
 
     /// Adds a renovation item to a compound's plan (which must exist).
@@ -457,7 +454,6 @@ impl Store {
         actor: &Actor,
         compound_id: i64,
         input: &PlanItemInput,
-        lang: Lang,
     ) -> ServiceResult<PlanView> {
         let (c, at) = self.compound_at(compound_id).await?;
         actor.require(Action::Assess, &at)?;
@@ -506,7 +502,7 @@ impl Store {
             .record(&txn)
             .await?;
         txn.commit().await?;
-        self.compound_plan(actor, c.id, lang).await
+        self.compound_plan(actor, c.id).await
     }
 
     /// Marks an item of a plan done (or not done again).
@@ -515,7 +511,6 @@ impl Store {
         actor: &Actor,
         item_id: i64,
         done: bool,
-        lang: Lang,
     ) -> ServiceResult<PlanView> {
         let item = plan_item::Entity::find_by_id(item_id)
             .one(self.read())
@@ -552,7 +547,7 @@ impl Store {
             .record(&txn)
             .await?;
         txn.commit().await?;
-        self.compound_plan(actor, c.id, lang).await
+        self.compound_plan(actor, c.id).await
     }
 
     /// The plans of a region with their progress, for the officials over it.

@@ -14,8 +14,8 @@ use crate::entity::{compound, household, star_rating};
 use crate::error::{ServiceError, ServiceResult};
 use linli_domain::authz::Action;
 use linli_domain::elevator::parse_percent_bp;
-use linli_domain::standards::{Period, RatingInput, RatingOutcome};
-use linli_domain::{Fen, FieldError, Lang};
+use linli_domain::standards::{Period, RatingInput, RatingOutcome, RatingScheme};
+use linli_domain::{Fen, FieldError};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -69,7 +69,9 @@ pub struct StarRatingView {
     /// In fen, with `reward_yuan` for display.
     pub reward: i64,
     pub reward_yuan: String,
-    pub rule: Vec<String>,
+    /// The star-rating scheme; the API sends its rule in words as `rule`.
+    #[serde(skip)]
+    pub rating: RatingScheme,
     pub rated_by_name: String,
     pub rated_on: String,
 }
@@ -84,7 +86,9 @@ pub struct StarForm {
     pub households: i64,
     pub needed: i64,
     pub vetoes: Vec<VetoChoice>,
-    pub rule: Vec<String>,
+    /// The star-rating scheme; the API sends its rule in words as `rule`.
+    #[serde(skip)]
+    pub rating: RatingScheme,
 }
 
 impl Store {
@@ -96,12 +100,7 @@ impl Store {
         Ok(i64::try_from(n).unwrap_or(i64::MAX))
     }
 
-    pub async fn star_form(
-        &self,
-        actor: &Actor,
-        compound_id: i64,
-        lang: Lang,
-    ) -> ServiceResult<StarForm> {
+    pub async fn star_form(&self, actor: &Actor, compound_id: i64) -> ServiceResult<StarForm> {
         let (c, at) = self.compound_at(compound_id).await?;
         actor.require(Action::Assess, &at)?;
         let scheme = Store::scheme(self.read(), c.city_id).await?;
@@ -122,7 +121,7 @@ impl Store {
                     checked: false,
                 })
                 .collect(),
-            rule: scheme.rating.rule_lines(lang),
+            rating: scheme.rating,
         })
     }
 
@@ -133,7 +132,6 @@ impl Store {
         actor: &Actor,
         compound_id: i64,
         input: &StarRatingInput,
-        lang: Lang,
     ) -> ServiceResult<StarRatingView> {
         let (c, at) = self.compound_at(compound_id).await?;
         actor.require(Action::Assess, &at)?;
@@ -237,16 +235,11 @@ impl Store {
             .record(&txn)
             .await?;
         txn.commit().await?;
-        self.star_rating(actor, id, lang).await
+        self.star_rating(actor, id).await
     }
 
     /// One star rating, for anyone who may see the compound's public page.
-    pub async fn star_rating(
-        &self,
-        actor: &Actor,
-        id: i64,
-        lang: Lang,
-    ) -> ServiceResult<StarRatingView> {
+    pub async fn star_rating(&self, actor: &Actor, id: i64) -> ServiceResult<StarRatingView> {
         let r = star_rating::Entity::find_by_id(id)
             .one(self.read())
             .await?
@@ -284,7 +277,7 @@ impl Store {
                 .collect(),
             reward: r.reward,
             reward_yuan: Fen(r.reward).to_string(),
-            rule: scheme.rating.rule_lines(lang),
+            rating: scheme.rating,
             rated_by_name: r.rated_by_name,
             rated_on: crate::china_date(r.created_at),
         })

@@ -129,7 +129,7 @@ pub struct Me {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct MeRole {
-    role: String,
+    role: linli_domain::authz::Role,
     at: String,
 }
 
@@ -144,7 +144,7 @@ async fn me(ctx: Ctx) -> ApiResult<Me> {
             .grants
             .iter()
             .map(|g| MeRole {
-                role: g.role.as_str().into(),
+                role: g.role,
                 at: g.at.to_string(),
             })
             .collect(),
@@ -155,7 +155,9 @@ async fn me(ctx: Ctx) -> ApiResult<Me> {
 /// for those who run a compound or handle requests the work waiting there (the home page's
 /// lists). Each list is short; its entries lead to the pages with the rest.
 #[utoipa::path(get, path = "/me/agenda", tag = "accounts", responses((status = 200, body = Agenda), (status = 401, body = ApiError)))]
-async fn agenda(state: State, ctx: Ctx) -> ApiResult<Agenda> {
-    let agenda = state.store.agenda(ctx.actor()?, ctx.lang).await;
-    Ok(Json(agenda?))
+async fn agenda(state: State, ctx: Ctx) -> ApiResult<super::labels::Labelled<Agenda>> {
+    let agenda = state.store.agenda(ctx.actor()?).await?;
+    Ok(super::labels::worded(agenda, ctx.lang))
 }
+
+super::labels::labels!(Agenda, |v, lang| {}, nested: [my_requests, overdue, queue]);

@@ -2,6 +2,7 @@
 //! is opened and closed like any proposal (`POST /proposals/{id}/voting`, `/close`).
 
 use super::ApiResult;
+use super::labels::{Key, Labelled, Labels, Words, labels, worded};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, WebError};
 use crate::form::{Allowed, ApiJson, Ids, may};
@@ -9,8 +10,9 @@ use crate::{AppState, State};
 use axum::Json;
 use axum::http::StatusCode;
 use linli_store::proposals::{
-    CandidateView, ElectionBallotInput, ElectionBallotView, ElectionInput, ElectionView,
-    MeetingInput, MeetingRow, MeetingView, NominationInput, RolesGranted,
+    AgendaItemView, CandidateCount, CandidateView, ElectionBallotInput, ElectionBallotView,
+    ElectionCount, ElectionInput, ElectionView, MeetingInput, MeetingRow, MeetingView,
+    NominationInput, RolesGranted,
 };
 use std::sync::Arc;
 use utoipa_axum::router::OpenApiRouter;
@@ -36,20 +38,21 @@ async fn create_election(
     _: Allowed<may::ManageDecision>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<ElectionInput>,
-) -> Result<(StatusCode, Json<ElectionView>), WebError> {
+) -> Result<(StatusCode, Json<Labelled<ElectionView>>), WebError> {
     let v = state
         .store
-        .create_election(ctx.actor()?, id, &input, ctx.lang)
+        .create_election(ctx.actor()?, id, &input)
         .await?;
-    Ok((StatusCode::CREATED, Json(v)))
+    Ok((StatusCode::CREATED, worded(v, ctx.lang)))
 }
 
 /// An election: seats, candidates, the count as you may see it, your ballot.
 #[utoipa::path(get, path = "/proposals/{id}/election", tag = "elections", params(("id" = i64, Path)),
     responses((status = 200, body = ElectionView), (status = 404, body = ApiError)))]
-async fn election(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<ElectionView> {
-    Ok(Json(
-        state.store.election(ctx.actor()?, id, ctx.lang).await?,
+async fn election(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Labelled<ElectionView>> {
+    Ok(worded(
+        state.store.election(ctx.actor()?, id).await?,
+        ctx.lang,
     ))
 }
 
@@ -61,9 +64,9 @@ async fn nominate(
     ctx: Ctx,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<NominationInput>,
-) -> Result<(StatusCode, Json<CandidateView>), WebError> {
+) -> Result<(StatusCode, Json<Labelled<CandidateView>>), WebError> {
     let c = state.store.nominate(ctx.actor()?, id, &input).await?;
-    Ok((StatusCode::CREATED, Json(c)))
+    Ok((StatusCode::CREATED, worded(c, ctx.lang)))
 }
 
 /// Cast or change an election ballot: at most as many candidates as seats.
@@ -124,19 +127,19 @@ async fn create_meeting(
     _: Allowed<may::ManageDecision>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<MeetingInput>,
-) -> Result<(StatusCode, Json<MeetingView>), WebError> {
-    let m = state
-        .store
-        .create_meeting(ctx.actor()?, id, &input, ctx.lang)
-        .await?;
-    Ok((StatusCode::CREATED, Json(m)))
+) -> Result<(StatusCode, Json<Labelled<MeetingView>>), WebError> {
+    let m = state.store.create_meeting(ctx.actor()?, id, &input).await?;
+    Ok((StatusCode::CREATED, worded(m, ctx.lang)))
 }
 
 /// A council meeting with its agenda and outcomes.
 #[utoipa::path(get, path = "/meetings/{id}", tag = "elections", params(("id" = i64, Path)),
     responses((status = 200, body = MeetingView), (status = 404, body = ApiError)))]
-async fn meeting(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<MeetingView> {
-    Ok(Json(state.store.meeting(ctx.actor()?, id, ctx.lang).await?))
+async fn meeting(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Labelled<MeetingView>> {
+    Ok(worded(
+        state.store.meeting(ctx.actor()?, id).await?,
+        ctx.lang,
+    ))
 }
 
 /// Record a meeting (replaces its fields, agenda and outcomes).
@@ -148,11 +151,53 @@ async fn update_meeting(
     _: Allowed<may::ManageDecision>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<MeetingInput>,
-) -> ApiResult<MeetingView> {
-    Ok(Json(
-        state
-            .store
-            .update_meeting(ctx.actor()?, id, &input, ctx.lang)
-            .await?,
+) -> ApiResult<Labelled<MeetingView>> {
+    Ok(worded(
+        state.store.update_meeting(ctx.actor()?, id, &input).await?,
+        ctx.lang,
     ))
+}
+
+// The words the API sends beside the facts of the election and meeting views.
+
+labels!(ElectionView, |v, lang| {
+    "kind_label" => v.kind.label(lang),
+}, nested: [proposal, candidates, count]);
+
+labels!(CandidateView, |v, lang| {
+    "nominated_by_label" => v.nominated_by.label(lang),
+});
+
+impl Labels for ElectionCount {
+    const KEYS: &'static [Key] = &[Key::Text("summary"), Key::Texts("roll_notes")];
+    fn words(&self, w: &mut Words<'_>) {
+        let lang = w.lang;
+        w.put(
+            "summary",
+            crate::i18n_decisions::election_summary(self, lang),
+        );
+        w.list(
+            "roll_notes",
+            crate::i18n_decisions::roll_notes(self.roll, lang),
+        );
+        w.nested("quorum", &self.quorum);
+        w.nested("candidates", &self.candidates);
+    }
+}
+
+labels!(CandidateCount, |v, lang| {}, nested: [lines]);
+
+labels!(MeetingView, |v, lang| {}, nested: [items]);
+
+labels!(AgendaItemView, |v, lang| {
+    "stage_label" => v.stage.map(|s| s.label(lang)).unwrap_or(""),
+});
+
+/// Adds the words of the election and meeting views to their schemas.
+pub fn describe(doc: &mut utoipa::openapi::OpenApi) {
+    use super::labels::describe as d;
+    d::<ElectionView>(doc);
+    d::<CandidateView>(doc);
+    d::<ElectionCount>(doc);
+    d::<AgendaItemView>(doc);
 }

@@ -172,6 +172,15 @@ pub fn worded<T>(view: T, lang: Lang) -> axum::Json<Labelled<T>> {
     axum::Json(Labelled::new(view, lang))
 }
 
+// Words that may be missing (a standard's six-have item, when it decides none).
+impl Words<'_> {
+    /// Sets a key to a text, or to null when there is none.
+    pub fn maybe<S: Into<String>>(&mut self, key: &str, text: Option<S>) {
+        let value = text.map_or(Value::Null, |t| Value::String(t.into()));
+        self.json.insert(key.into(), value);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::Value;

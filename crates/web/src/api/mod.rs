@@ -77,6 +77,11 @@ pub fn openapi_json() -> String {
     dashboards::describe(&mut doc);
     funds::describe(&mut doc);
     volunteers::describe(&mut doc);
+    ratings::describe(&mut doc);
+    proposals::describe(&mut doc);
+    elections::describe(&mut doc);
+    requests::describe(&mut doc);
+    standards::describe(&mut doc);
     doc.to_pretty_json().unwrap_or_else(|_| "{}".into())
 }
 

@@ -1,6 +1,7 @@
 //! Collective decisions as JSON: the same service calls as the proposal pages.
 
 use super::ApiResult;
+use super::labels::{Key, Labelled, Labels, Words, labels, worded};
 use super::registry::{PageOf, page_of};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, WebError};
@@ -69,7 +70,7 @@ async fn list_proposals(
     ctx: Ctx,
     Ids(id): Ids<i64>,
     Q(p): Q<ProposalListParams>,
-) -> ApiResult<PageOf<ProposalRow>> {
+) -> ApiResult<Labelled<PageOf<ProposalRow>>> {
     let list = state
         .store
         .list_proposals(
@@ -77,10 +78,9 @@ async fn list_proposals(
             id,
             p.stage.as_deref(),
             PageRequest::new(p.page, p.size),
-            ctx.lang,
         )
         .await?;
-    Ok(Json(page_of(list)))
+    Ok(worded(page_of(list), ctx.lang))
 }
 
 /// Put a proposal forward (as a draft) for a compound, building or unit.
@@ -91,20 +91,21 @@ async fn create_proposal(
     ctx: Ctx,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<ProposalInput>,
-) -> Result<(StatusCode, Json<ProposalView>), WebError> {
+) -> Result<(StatusCode, Json<Labelled<ProposalView>>), WebError> {
     let p = state
         .store
-        .create_proposal(ctx.actor()?, id, &input, ctx.lang)
+        .create_proposal(ctx.actor()?, id, &input)
         .await?;
-    Ok((StatusCode::CREATED, Json(p)))
+    Ok((StatusCode::CREATED, worded(p, ctx.lang)))
 }
 
 /// A proposal: text, rule, stage, and what you may do with it.
 #[utoipa::path(get, path = "/proposals/{id}", tag = "decisions", params(("id" = i64, Path)),
     responses((status = 200, body = ProposalView), (status = 404, body = ApiError)))]
-async fn proposal(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<ProposalView> {
-    Ok(Json(
-        state.store.proposal(ctx.actor()?, id, ctx.lang).await?,
+async fn proposal(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Labelled<ProposalView>> {
+    Ok(worded(
+        state.store.proposal(ctx.actor()?, id).await?,
+        ctx.lang,
     ))
 }
 
@@ -121,24 +122,20 @@ async fn change_stage(
     ctx: Ctx,
     Ids(id): Ids<i64>,
     ApiJson(b): ApiJson<StageBody>,
-) -> ApiResult<ProposalView> {
-    Ok(Json(
-        state
-            .store
-            .change_stage(ctx.actor()?, id, b.action, ctx.lang)
-            .await?,
+) -> ApiResult<Labelled<ProposalView>> {
+    Ok(worded(
+        state.store.change_stage(ctx.actor()?, id, b.action).await?,
+        ctx.lang,
     ))
 }
 
 /// Support a proposal (once per account).
 #[utoipa::path(post, path = "/proposals/{id}/support", tag = "decisions", params(("id" = i64, Path)),
     responses((status = 200, body = ProposalView), (status = 422, body = ApiError)))]
-async fn support(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<ProposalView> {
-    Ok(Json(
-        state
-            .store
-            .support_proposal(ctx.actor()?, id, ctx.lang)
-            .await?,
+async fn support(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Labelled<ProposalView>> {
+    Ok(worded(
+        state.store.support_proposal(ctx.actor()?, id).await?,
+        ctx.lang,
     ))
 }
 
@@ -172,12 +169,10 @@ async fn open_voting(
     _: Allowed<may::ManageDecision>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<OpenVotingInput>,
-) -> ApiResult<ProposalView> {
-    Ok(Json(
-        state
-            .store
-            .open_voting(ctx.actor()?, id, &input, ctx.lang)
-            .await?,
+) -> ApiResult<Labelled<ProposalView>> {
+    Ok(worded(
+        state.store.open_voting(ctx.actor()?, id, &input).await?,
+        ctx.lang,
     ))
 }
 
@@ -197,12 +192,13 @@ async fn close_voting(
     _: Allowed<may::ManageDecision>,
     Ids(id): Ids<i64>,
     ApiJson(b): ApiJson<CloseBody>,
-) -> ApiResult<ProposalView> {
-    Ok(Json(
+) -> ApiResult<Labelled<ProposalView>> {
+    Ok(worded(
         state
             .store
-            .close_voting(ctx.actor()?, id, b.confirm, ctx.lang)
+            .close_voting(ctx.actor()?, id, b.confirm)
             .await?,
+        ctx.lang,
     ))
 }
 
@@ -231,19 +227,21 @@ async fn my_ballot(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Optio
 /// The live tally (staff, while voting) or the stored result (everyone, once closed).
 #[utoipa::path(get, path = "/proposals/{id}/tally", tag = "decisions", params(("id" = i64, Path)),
     responses((status = 200, body = TallyView), (status = 403, body = ApiError)))]
-async fn tally(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<TallyView> {
-    Ok(Json(state.store.tally(ctx.actor()?, id, ctx.lang).await?))
+async fn tally(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Labelled<TallyView>> {
+    Ok(worded(state.store.tally(ctx.actor()?, id).await?, ctx.lang))
 }
 
 /// The ballot register: every voter and their current ballot.
 #[utoipa::path(get, path = "/proposals/{id}/ballots", tag = "decisions", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<RegisterRow>), (status = 403, body = ApiError)))]
-async fn register(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<RegisterRow>> {
-    Ok(Json(
-        state
-            .store
-            .ballot_register(ctx.actor()?, id, ctx.lang)
-            .await?,
+async fn register(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+) -> ApiResult<Labelled<Vec<RegisterRow>>> {
+    Ok(worded(
+        state.store.ballot_register(ctx.actor()?, id).await?,
+        ctx.lang,
     ))
 }
 
@@ -263,9 +261,10 @@ async fn ballot_history(
 /// Households that have not answered, by building and floor, with visits and unit progress.
 #[utoipa::path(get, path = "/proposals/{id}/knock", tag = "decisions", params(("id" = i64, Path)),
     responses((status = 200, body = KnockList)))]
-async fn knock_list(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<KnockList> {
-    Ok(Json(
-        state.store.knock_list(ctx.actor()?, id, ctx.lang).await?,
+async fn knock_list(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Labelled<KnockList>> {
+    Ok(worded(
+        state.store.knock_list(ctx.actor()?, id).await?,
+        ctx.lang,
     ))
 }
 
@@ -334,8 +333,11 @@ async fn upload_file(
 /// Objections, affected owners' consents, actions and the residents' evaluation.
 #[utoipa::path(get, path = "/proposals/{id}/follow-up", tag = "decisions", params(("id" = i64, Path)),
     responses((status = 200, body = FollowUp)))]
-async fn follow_up(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<FollowUp> {
-    Ok(Json(state.store.follow_up(ctx.actor()?, id).await?))
+async fn follow_up(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Labelled<FollowUp>> {
+    Ok(worded(
+        state.store.follow_up(ctx.actor()?, id).await?,
+        ctx.lang,
+    ))
 }
 
 /// Record an objection of a household of the scope (light, ventilation, noise, access, cost, other).
@@ -346,10 +348,13 @@ async fn add_objection(
     ctx: Ctx,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<ObjectionInput>,
-) -> Result<(StatusCode, Json<ObjectionView>), WebError> {
+) -> Result<(StatusCode, Json<Labelled<ObjectionView>>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(state.store.add_objection(ctx.actor()?, id, &input).await?),
+        worded(
+            state.store.add_objection(ctx.actor()?, id, &input).await?,
+            ctx.lang,
+        ),
     ))
 }
 
@@ -487,4 +492,81 @@ async fn attach_file(
         )
         .await?;
     Ok((StatusCode::CREATED, Json(f)))
+}
+
+// The words the API sends beside the facts of the decision views.
+
+impl Labels for ProposalView {
+    const KEYS: &'static [Key] = &[
+        Key::Text("matter_label"),
+        Key::Text("preset_label"),
+        Key::Texts("rule_text"),
+        Key::Text("stage_label"),
+    ];
+    fn words(&self, w: &mut Words<'_>) {
+        let lang = w.lang;
+        w.put("matter_label", self.matter.label(lang));
+        w.put("preset_label", self.preset.label(lang));
+        w.list(
+            "rule_text",
+            self.rule.thresholds.iter().map(|t| t.label(lang)),
+        );
+        w.put("stage_label", self.stage.label(lang));
+    }
+}
+
+labels!(ProposalRow, |v, lang| {
+    "stage_label" => v.stage.label(lang),
+});
+
+impl Labels for TallyView {
+    const KEYS: &'static [Key] = &[Key::Text("outcome_label"), Key::Texts("roll_notes")];
+    fn words(&self, w: &mut Words<'_>) {
+        let lang = w.lang;
+        let outcome =
+            crate::i18n_decisions::outcome_label(self.result.outcome, self.final_result, lang);
+        w.put("outcome_label", outcome);
+        w.list(
+            "roll_notes",
+            crate::i18n_decisions::roll_notes(self.roll, lang),
+        );
+        w.nested("lines", &self.lines);
+    }
+}
+
+labels!(CheckLine, |v, lang| {
+    "rule" => v.check.label(lang),
+    "part" => crate::i18n_decisions::amount(v.check.measure(), v.check.part, lang),
+    "whole" => crate::i18n_decisions::amount(v.check.measure(), v.check.whole, lang),
+});
+
+labels!(RegisterRow, |v, lang| {
+    "choice_label" => v.said.as_ref().map(|c| crate::i18n_decisions::cast_choice(c, lang)).unwrap_or_default(),
+    "authority_label" => v.authority.map(|a| a.label(lang)).unwrap_or(""),
+});
+
+labels!(KnockList, |v, lang| {}, nested: [groups]);
+
+labels!(KnockGroup, |v, lang| {}, nested: [rows]);
+
+labels!(KnockRow, |v, lang| {
+    "last_outcome_label" => v.last_outcome.map(|o| o.label(lang)).unwrap_or(""),
+});
+
+labels!(FollowUp, |v, lang| {}, nested: [objections]);
+
+labels!(ObjectionView, |v, lang| {
+    "concern_label" => v.concern.label(lang),
+});
+
+/// Adds the words of the decision views to their schemas.
+pub fn describe(doc: &mut utoipa::openapi::OpenApi) {
+    use super::labels::describe as d;
+    d::<ProposalView>(doc);
+    d::<ProposalRow>(doc);
+    d::<TallyView>(doc);
+    d::<CheckLine>(doc);
+    d::<RegisterRow>(doc);
+    d::<KnockRow>(doc);
+    d::<ObjectionView>(doc);
 }

@@ -1,6 +1,7 @@
 //! The civility rating as JSON: the same service calls as the rating pages.
 
 use super::ApiResult;
+use super::labels::{Key, Labelled, Labels, Words, labels, worded};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, WebError};
 use crate::form::{Allowed, ApiJson, Ids, Q, may};
@@ -57,8 +58,8 @@ async fn adopt_rubric(
 /// The scoring panel of a compound.
 #[utoipa::path(get, path = "/compounds/{id}/rating/panel", tag = "rating", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<ScorerView>), (status = 403, body = ApiError)))]
-async fn panel(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<ScorerView>> {
-    Ok(Json(state.store.panel(ctx.actor()?, id, ctx.lang).await?))
+async fn panel(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Labelled<Vec<ScorerView>>> {
+    Ok(worded(state.store.panel(ctx.actor()?, id).await?, ctx.lang))
 }
 
 /// Who may be seated on the panel, by name and role (for the form's list).
@@ -68,12 +69,10 @@ async fn scorer_choices(
     state: State,
     ctx: Ctx,
     Ids(id): Ids<i64>,
-) -> ApiResult<Vec<linli_store::registry::PersonChoice>> {
-    Ok(Json(
-        state
-            .store
-            .scorer_choices(ctx.actor()?, id, ctx.lang)
-            .await?,
+) -> ApiResult<Labelled<Vec<linli_store::registry::PersonChoice>>> {
+    Ok(worded(
+        state.store.scorer_choices(ctx.actor()?, id).await?,
+        ctx.lang,
     ))
 }
 
@@ -87,14 +86,12 @@ async fn add_scorer(
     _: Allowed<may::ManageRating>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<ScorerInput>,
-) -> Result<(StatusCode, Json<ScorerView>), WebError> {
+) -> Result<(StatusCode, Json<Labelled<ScorerView>>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(
-            state
-                .store
-                .add_scorer(ctx.actor()?, id, &input, ctx.lang)
-                .await?,
+        worded(
+            state.store.add_scorer(ctx.actor()?, id, &input).await?,
+            ctx.lang,
         ),
     ))
 }
@@ -115,14 +112,12 @@ async fn open_month(
     _: Allowed<may::ManageRating>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<MonthInput>,
-) -> Result<(StatusCode, Json<MonthView>), WebError> {
+) -> Result<(StatusCode, Json<Labelled<MonthView>>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(
-            state
-                .store
-                .open_month(ctx.actor()?, id, &input, ctx.lang)
-                .await?,
+        worded(
+            state.store.open_month(ctx.actor()?, id, &input).await?,
+            ctx.lang,
         ),
     ))
 }
@@ -130,9 +125,10 @@ async fn open_month(
 /// A month's ranking: scores, flags, and each unit's deductions, bonuses and vetoes.
 #[utoipa::path(get, path = "/rating/months/{id}", tag = "rating", params(("id" = i64, Path)),
     responses((status = 200, body = MonthView), (status = 404, body = ApiError)))]
-async fn month(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<MonthView> {
-    Ok(Json(
-        state.store.rating_month(ctx.actor()?, id, ctx.lang).await?,
+async fn month(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Labelled<MonthView>> {
+    Ok(worded(
+        state.store.rating_month(ctx.actor()?, id).await?,
+        ctx.lang,
     ))
 }
 
@@ -144,14 +140,12 @@ async fn submit_sheet(
     ctx: Ctx,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<SheetInput>,
-) -> Result<(StatusCode, Json<SheetView>), WebError> {
+) -> Result<(StatusCode, Json<Labelled<SheetView>>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(
-            state
-                .store
-                .submit_sheet(ctx.actor()?, id, &input, ctx.lang)
-                .await?,
+        worded(
+            state.store.submit_sheet(ctx.actor()?, id, &input).await?,
+            ctx.lang,
         ),
     ))
 }
@@ -165,12 +159,10 @@ async fn close_month(
     _: Allowed<may::ManageRating>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<CloseInput>,
-) -> ApiResult<MonthView> {
-    Ok(Json(
-        state
-            .store
-            .close_month(ctx.actor()?, id, &input, ctx.lang)
-            .await?,
+) -> ApiResult<Labelled<MonthView>> {
+    Ok(worded(
+        state.store.close_month(ctx.actor()?, id, &input).await?,
+        ctx.lang,
     ))
 }
 
@@ -181,24 +173,24 @@ async fn unit_detail(
     state: State,
     ctx: Ctx,
     Ids((id, unit_id)): Ids<(i64, i64)>,
-) -> ApiResult<UnitDetail> {
-    Ok(Json(
-        state
-            .store
-            .rating_unit(ctx.actor()?, id, unit_id, ctx.lang)
-            .await?,
+) -> ApiResult<Labelled<UnitDetail>> {
+    Ok(worded(
+        state.store.rating_unit(ctx.actor()?, id, unit_id).await?,
+        ctx.lang,
     ))
 }
 
 /// The appeals of a month.
 #[utoipa::path(get, path = "/rating/months/{id}/appeals", tag = "rating", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<AppealView>), (status = 404, body = ApiError)))]
-async fn appeals(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Vec<AppealView>> {
-    Ok(Json(
-        state
-            .store
-            .rating_appeals(ctx.actor()?, id, ctx.lang)
-            .await?,
+async fn appeals(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+) -> ApiResult<Labelled<Vec<AppealView>>> {
+    Ok(worded(
+        state.store.rating_appeals(ctx.actor()?, id).await?,
+        ctx.lang,
     ))
 }
 
@@ -210,14 +202,12 @@ async fn file_appeal(
     ctx: Ctx,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<AppealInput>,
-) -> Result<(StatusCode, Json<AppealView>), WebError> {
+) -> Result<(StatusCode, Json<Labelled<AppealView>>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(
-            state
-                .store
-                .file_appeal(ctx.actor()?, id, &input, ctx.lang)
-                .await?,
+        worded(
+            state.store.file_appeal(ctx.actor()?, id, &input).await?,
+            ctx.lang,
         ),
     ))
 }
@@ -231,12 +221,10 @@ async fn decide_appeal(
     _: Allowed<may::ManageRating>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<AppealDecisionInput>,
-) -> ApiResult<AppealView> {
-    Ok(Json(
-        state
-            .store
-            .decide_appeal(ctx.actor()?, id, &input, ctx.lang)
-            .await?,
+) -> ApiResult<Labelled<AppealView>> {
+    Ok(worded(
+        state.store.decide_appeal(ctx.actor()?, id, &input).await?,
+        ctx.lang,
     ))
 }
 
@@ -286,12 +274,13 @@ async fn year(
     ctx: Ctx,
     Ids((id, year)): Ids<(i64, i32)>,
     Q(p): Q<YearParams>,
-) -> ApiResult<YearView> {
-    Ok(Json(
+) -> ApiResult<Labelled<YearView>> {
+    Ok(worded(
         state
             .store
-            .rating_year_of(ctx.actor()?, id, year, &p.heads()?, ctx.lang)
+            .rating_year_of(ctx.actor()?, id, year, &p.heads()?)
             .await?,
+        ctx.lang,
     ))
 }
 
@@ -306,7 +295,7 @@ async fn year_xlsx(
 ) -> Result<Response, WebError> {
     let bytes = state
         .store
-        .rating_year_xlsx(ctx.actor()?, id, year, &p.heads()?, ctx.lang)
+        .rating_year_xlsx(ctx.actor()?, id, year, &p.heads()?)
         .await?;
     Ok(xlsx_download(bytes, year))
 }
@@ -324,4 +313,78 @@ pub(crate) fn xlsx_download(bytes: Vec<u8>, year: i32) -> Response {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     res
+}
+
+// The words the API sends beside the facts of the rating views.
+
+labels!(linli_store::registry::PersonChoice, |v, lang| {
+    "label" => crate::i18n::person_with_role(&v.name, &v.role, lang),
+});
+
+labels!(ScorerView, |v, lang| {
+    "party_label" => v.party.label(lang),
+});
+
+labels!(AppealView, |v, lang| {
+    "status_label" => v.status.label(lang),
+});
+
+labels!(MonthView, |v, lang| {}, nested: [units]);
+
+impl Labels for UnitResult {
+    const KEYS: &'static [Key] = &[
+        Key::Text("no_flag_label"),
+        Key::Texts("parties"),
+        Key::Texts("vetoes"),
+    ];
+    fn words(&self, w: &mut Words<'_>) {
+        let lang = w.lang;
+        w.put(
+            "no_flag_label",
+            self.no_flag.map(|n| n.label(lang)).unwrap_or(""),
+        );
+        w.list(
+            "parties",
+            self.party_scores.iter().map(|p| p.party.label(lang)),
+        );
+        w.list("vetoes", self.vetoes.iter().map(|v| v.label(lang)));
+        w.nested("party_scores", &self.party_scores);
+        w.nested("lines", &self.lines);
+    }
+}
+
+labels!(PartyScore, |v, lang| {
+    "label" => v.party.label(lang),
+});
+
+labels!(ItemLine, |v, lang| {
+    "label" => v.name.label(lang),
+});
+
+labels!(UnitDetail, |v, lang| {}, nested: [result, sheets]);
+
+labels!(SheetView, |v, lang| {
+    "party_label" => v.party.label(lang),
+}, nested: [marks]);
+
+labels!(MarkView, |v, lang| {
+    "label" => v.name.label(lang),
+}, nested: [appeal]);
+
+labels!(YearView, |v, lang| {
+    "fee_rate" => crate::i18n_ratings::fee_rate(v.fee_rate, lang),
+});
+
+/// Adds the words of the rating views to their schemas.
+pub fn describe(doc: &mut utoipa::openapi::OpenApi) {
+    use super::labels::describe as d;
+    d::<linli_store::registry::PersonChoice>(doc);
+    d::<ScorerView>(doc);
+    d::<AppealView>(doc);
+    d::<UnitResult>(doc);
+    d::<PartyScore>(doc);
+    d::<ItemLine>(doc);
+    d::<SheetView>(doc);
+    d::<MarkView>(doc);
+    d::<YearView>(doc);
 }

@@ -342,13 +342,16 @@ async fn household(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<House
 /// owed, and, for those who may see its personal records, its requests.
 #[utoipa::path(get, path = "/households/{id}/links", tag = "registry", params(("id" = i64, Path)),
     responses((status = 200, body = HouseholdLinks), (status = 404, body = ApiError)))]
-async fn household_links(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<HouseholdLinks> {
-    let links = state
-        .store
-        .household_links(ctx.actor()?, id, ctx.lang)
-        .await;
-    Ok(Json(links?))
+async fn household_links(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+) -> ApiResult<super::labels::Labelled<HouseholdLinks>> {
+    let links = state.store.household_links(ctx.actor()?, id).await?;
+    Ok(super::labels::worded(links, ctx.lang))
 }
+
+super::labels::labels!(HouseholdLinks, |v, lang| {}, nested: [requests]);
 
 /// Edit a household; fields left out keep their value; `version` must be the one you read.
 #[utoipa::path(patch, path = "/households/{id}", tag = "registry", params(("id" = i64, Path)), request_body = HouseholdPatch,

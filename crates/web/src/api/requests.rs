@@ -2,6 +2,7 @@
 //! A photo is added to a request as the raw body of `POST /requests/{id}/photos?file_name=…`.
 
 use super::ApiResult;
+use super::labels::{Labelled, labels, worded};
 use super::registry::{PageOf, page_of};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, WebError};
@@ -55,9 +56,9 @@ pub struct ListParams {
 
 /// The request categories, each with its deadline and default route.
 #[utoipa::path(get, path = "/request-categories", tag = "requests", responses((status = 200, body = Vec<CategoryView>)))]
-async fn categories(state: State, ctx: Ctx) -> ApiResult<Vec<CategoryView>> {
+async fn categories(state: State, ctx: Ctx) -> ApiResult<Labelled<Vec<CategoryView>>> {
     ctx.actor()?;
-    Ok(Json(state.store.request_categories(ctx.lang).await?))
+    Ok(worded(state.store.request_categories().await?, ctx.lang))
 }
 
 /// Report a request: for your household (`household_id`) or a common place (`common_place`).
@@ -69,16 +70,12 @@ async fn report(
     ctx: Ctx,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<ReportInput>,
-) -> Result<(StatusCode, Json<RequestView>), WebError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(
-            state
-                .store
-                .report_request(ctx.actor()?, id, &input, Vec::new(), ctx.lang)
-                .await?,
-        ),
-    ))
+) -> Result<(StatusCode, Json<Labelled<RequestView>>), WebError> {
+    let view = state
+        .store
+        .report_request(ctx.actor()?, id, &input, Vec::new(), ctx.lang)
+        .await?;
+    Ok((StatusCode::CREATED, worded(view, ctx.lang)))
 }
 
 /// A compound's requests: all for those who handle them, else the public ones and your own.
@@ -89,25 +86,26 @@ async fn compound_requests(
     ctx: Ctx,
     Ids(id): Ids<i64>,
     Q(p): Q<ListParams>,
-) -> ApiResult<PageOf<RequestSummary>> {
+) -> ApiResult<Labelled<PageOf<RequestSummary>>> {
     let page = PageRequest::new(p.page, p.size);
-    Ok(Json(page_of(
-        state
-            .store
-            .compound_requests(ctx.actor()?, id, p.open.unwrap_or(false), page, ctx.lang)
-            .await?,
-    )))
+    Ok(worded(
+        page_of(
+            state
+                .store
+                .compound_requests(ctx.actor()?, id, p.open.unwrap_or(false), page)
+                .await?,
+        ),
+        ctx.lang,
+    ))
 }
 
 /// A request with its timeline and the steps you may take.
 #[utoipa::path(get, path = "/requests/{id}", tag = "requests", params(("id" = i64, Path)),
     responses((status = 200, body = RequestView), (status = 404, body = ApiError)))]
-async fn request(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<RequestView> {
-    Ok(Json(
-        state
-            .store
-            .service_request(ctx.actor()?, id, ctx.lang)
-            .await?,
+async fn request(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Labelled<RequestView>> {
+    Ok(worded(
+        state.store.service_request(ctx.actor()?, id).await?,
+        ctx.lang,
     ))
 }
 
@@ -119,12 +117,10 @@ async fn step(
     ctx: Ctx,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<StepInput>,
-) -> ApiResult<RequestView> {
-    Ok(Json(
-        state
-            .store
-            .step_request(ctx.actor()?, id, &input, ctx.lang)
-            .await?,
+) -> ApiResult<Labelled<RequestView>> {
+    Ok(worded(
+        state.store.step_request(ctx.actor()?, id, &input).await?,
+        ctx.lang,
     ))
 }
 
@@ -142,84 +138,93 @@ async fn add_photo(
     Ids(id): Ids<i64>,
     Q(p): Q<PhotoParams>,
     body: Bytes,
-) -> ApiResult<RequestView> {
+) -> ApiResult<Labelled<RequestView>> {
     let photo = PhotoUpload {
         file_name: p.file_name.unwrap_or_else(|| "photo".into()),
         bytes: body.to_vec(),
     };
-    Ok(Json(
+    Ok(worded(
         state
             .store
-            .add_request_photo(ctx.actor()?, id, photo, ctx.lang)
+            .add_request_photo(ctx.actor()?, id, photo)
             .await?,
+        ctx.lang,
     ))
 }
 
 /// The requests you reported.
 #[utoipa::path(get, path = "/requests/mine", tag = "requests", params(ListParams), responses((status = 200, body = PageOf<RequestSummary>)))]
-async fn mine(state: State, ctx: Ctx, Q(p): Q<ListParams>) -> ApiResult<PageOf<RequestSummary>> {
-    Ok(Json(page_of(
-        state
-            .store
-            .my_requests(ctx.actor()?, PageRequest::new(p.page, p.size), ctx.lang)
-            .await?,
-    )))
+async fn mine(
+    state: State,
+    ctx: Ctx,
+    Q(p): Q<ListParams>,
+) -> ApiResult<Labelled<PageOf<RequestSummary>>> {
+    let page = PageRequest::new(p.page, p.size);
+    Ok(worded(
+        page_of(state.store.my_requests(ctx.actor()?, page).await?),
+        ctx.lang,
+    ))
 }
 
 /// A worker's queue: `queue` = mine | grid | overdue | escalated | open.
 #[utoipa::path(get, path = "/requests/queue", tag = "requests", params(ListParams), responses((status = 200, body = PageOf<RequestSummary>)))]
-async fn queue(state: State, ctx: Ctx, Q(p): Q<ListParams>) -> ApiResult<PageOf<RequestSummary>> {
+async fn queue(
+    state: State,
+    ctx: Ctx,
+    Q(p): Q<ListParams>,
+) -> ApiResult<Labelled<PageOf<RequestSummary>>> {
     let q = Queue::parse(p.queue.as_deref().unwrap_or("")).unwrap_or(Queue::Mine);
-    Ok(Json(page_of(
-        state
-            .store
-            .request_queue(ctx.actor()?, q, PageRequest::new(p.page, p.size), ctx.lang)
-            .await?,
-    )))
+    let page = PageRequest::new(p.page, p.size);
+    Ok(worded(
+        page_of(state.store.request_queue(ctx.actor()?, q, page).await?),
+        ctx.lang,
+    ))
+}
+
+async fn metrics(state: State, ctx: Ctx, scope: MetricsScope) -> ApiResult<Labelled<MetricsView>> {
+    let m = state.store.request_metrics(ctx.actor()?, scope).await?;
+    Ok(worded(m, ctx.lang))
 }
 
 /// A compound's request figures over twelve months, by category, month and grid.
 #[utoipa::path(get, path = "/compounds/{id}/requests/metrics", tag = "requests", params(("id" = i64, Path)),
     responses((status = 200, body = MetricsView), (status = 403, body = ApiError)))]
-async fn compound_metrics(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<MetricsView> {
-    Ok(Json(
-        state
-            .store
-            .request_metrics(ctx.actor()?, MetricsScope::Compound(id), ctx.lang)
-            .await?,
-    ))
+async fn compound_metrics(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+) -> ApiResult<Labelled<MetricsView>> {
+    metrics(state, ctx, MetricsScope::Compound(id)).await
 }
 
 /// A grid's request figures.
 #[utoipa::path(get, path = "/grids/{id}/metrics", tag = "requests", params(("id" = i64, Path)),
     responses((status = 200, body = MetricsView), (status = 403, body = ApiError)))]
-async fn grid_metrics(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<MetricsView> {
-    Ok(Json(
-        state
-            .store
-            .request_metrics(ctx.actor()?, MetricsScope::Grid(id), ctx.lang)
-            .await?,
-    ))
+async fn grid_metrics(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+) -> ApiResult<Labelled<MetricsView>> {
+    metrics(state, ctx, MetricsScope::Grid(id)).await
 }
 
 /// A community's (subdistrict's, district's, city's) request figures, with the places below
 /// and the escalated requests.
 #[utoipa::path(get, path = "/regions/{id}/requests/metrics", tag = "requests", params(("id" = i64, Path)),
     responses((status = 200, body = MetricsView), (status = 403, body = ApiError)))]
-async fn region_metrics(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<MetricsView> {
-    Ok(Json(
-        state
-            .store
-            .request_metrics(ctx.actor()?, MetricsScope::Region(id), ctx.lang)
-            .await?,
-    ))
+async fn region_metrics(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+) -> ApiResult<Labelled<MetricsView>> {
+    metrics(state, ctx, MetricsScope::Region(id)).await
 }
 
 /// A compound's grids.
 #[utoipa::path(get, path = "/compounds/{id}/grids", tag = "grids", params(("id" = i64, Path)),
     responses((status = 200, body = GridList), (status = 403, body = ApiError)))]
-async fn grids(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<GridList> {
-    Ok(Json(state.store.grids(ctx.actor()?, id).await?))
+async fn grids(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Labelled<GridList>> {
+    Ok(worded(state.store.grids(ctx.actor()?, id).await?, ctx.lang))
 }
 
 /// Draw a grid (with `parent_id`, a micro-grid).
@@ -231,23 +236,16 @@ async fn create_grid(
     _: Allowed<may::ManageGrid>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<GridInput>,
-) -> Result<(StatusCode, Json<GridView>), WebError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(
-            state
-                .store
-                .create_grid(ctx.actor()?, id, &input, ctx.lang)
-                .await?,
-        ),
-    ))
+) -> Result<(StatusCode, Json<Labelled<GridView>>), WebError> {
+    let view = state.store.create_grid(ctx.actor()?, id, &input).await?;
+    Ok((StatusCode::CREATED, worded(view, ctx.lang)))
 }
 
 /// A grid with its people and households.
 #[utoipa::path(get, path = "/grids/{id}", tag = "grids", params(("id" = i64, Path)),
     responses((status = 200, body = GridView), (status = 404, body = ApiError)))]
-async fn grid(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<GridView> {
-    Ok(Json(state.store.grid(ctx.actor()?, id, ctx.lang).await?))
+async fn grid(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Labelled<GridView>> {
+    Ok(worded(state.store.grid(ctx.actor()?, id).await?, ctx.lang))
 }
 
 /// Add a person (by login or phone) in a role: grid_worker, party_member, building_head, volunteer.
@@ -259,13 +257,12 @@ async fn add_member(
     _: Allowed<may::ManageGrid>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<MemberInput>,
-) -> ApiResult<GridView> {
-    Ok(Json(
-        state
-            .store
-            .add_grid_member(ctx.actor()?, id, &input, ctx.lang)
-            .await?,
-    ))
+) -> ApiResult<Labelled<GridView>> {
+    let view = state
+        .store
+        .add_grid_member(ctx.actor()?, id, &input)
+        .await?;
+    Ok(worded(view, ctx.lang))
 }
 
 /// Remove a person from a grid.
@@ -275,13 +272,12 @@ async fn remove_member(
     state: State,
     ctx: Ctx,
     Ids((id, member)): Ids<(i64, i64)>,
-) -> ApiResult<GridView> {
-    Ok(Json(
-        state
-            .store
-            .remove_grid_member(ctx.actor()?, id, member, ctx.lang)
-            .await?,
-    ))
+) -> ApiResult<Labelled<GridView>> {
+    let view = state
+        .store
+        .remove_grid_member(ctx.actor()?, id, member)
+        .await?;
+    Ok(worded(view, ctx.lang))
 }
 
 /// Put households into the grid (by id, or a whole building or unit), moving them from any other.
@@ -293,11 +289,71 @@ async fn assign(
     _: Allowed<may::ManageGrid>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<AssignInput>,
-) -> ApiResult<GridView> {
-    Ok(Json(
-        state
-            .store
-            .assign_grid_households(ctx.actor()?, id, &input, ctx.lang)
-            .await?,
-    ))
+) -> ApiResult<Labelled<GridView>> {
+    let view = state
+        .store
+        .assign_grid_households(ctx.actor()?, id, &input)
+        .await?;
+    Ok(worded(view, ctx.lang))
+}
+
+// The words the API sends beside the facts of the request views.
+
+labels!(CategoryView, |v, lang| {
+    "name" => v.name.pick(lang),
+    "deadline" => v.deadline.label(lang),
+    "route_label" => v.route.label(lang),
+});
+
+labels!(RequestView, |v, lang| {
+    "category" => v.category.pick(lang),
+    "deadline" => v.deadline.label(lang),
+    "channel_label" => v.channel.label(lang),
+    "status_label" => v.status.label(lang),
+    "route_label" => v.route.label(lang),
+}, nested: [timeline, can]);
+
+labels!(EventView, |v, lang| {
+    "step_label" => v.step.label(lang),
+    "to_label" => v.to.label(lang),
+});
+
+labels!(StepButton, |v, lang| {
+    "label" => v.step.label(lang),
+});
+
+labels!(RequestSummary, |v, lang| {
+    "category" => v.category.pick(lang),
+    "status_label" => v.status.label(lang),
+});
+
+labels!(MetricsView, |v, lang| {}, nested: [total, by_category, by_month, children, escalated]);
+
+labels!(TallyRow, |v, lang| {
+    "label" => crate::i18n_requests::row_label(&v.label, lang),
+});
+
+labels!(GridList, |v, lang| {}, nested: [grids]);
+
+labels!(GridSummary, |v, lang| {
+    "people" => crate::i18n_requests::grid_people(&v.people, lang),
+});
+
+labels!(GridView, |v, lang| {}, nested: [members, micro_grids]);
+
+labels!(GridMemberView, |v, lang| {
+    "role_label" => v.role.label(lang),
+});
+
+/// Adds the words of the request and grid views to their schemas.
+pub fn describe(doc: &mut utoipa::openapi::OpenApi) {
+    use super::labels::describe as d;
+    d::<CategoryView>(doc);
+    d::<RequestView>(doc);
+    d::<EventView>(doc);
+    d::<StepButton>(doc);
+    d::<RequestSummary>(doc);
+    d::<TallyRow>(doc);
+    d::<GridSummary>(doc);
+    d::<GridMemberView>(doc);
 }

@@ -2,6 +2,7 @@
 //! same service calls as the pages (the dashboards are in `dashboards.rs`).
 
 use super::ApiResult;
+use super::labels::{Key, Labelled, Labels, Words, labels, worded};
 use crate::ctx::Ctx;
 use crate::error::{ApiError, WebError};
 use crate::form::{Allowed, ApiJson, Ids, Q, may};
@@ -11,6 +12,7 @@ use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use linli_domain::PageRequest;
+use linli_domain::standards::assessment::rule_lines as status_rule;
 use linli_store::files::MAX_FILE_BYTES;
 use linli_store::standards::*;
 use serde::Deserialize;
@@ -40,12 +42,10 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
 /// A city's checklist and star-rating scheme (the template and preset until it saves its own).
 #[utoipa::path(get, path = "/cities/{id}/standards", tag = "standards", params(("id" = i64, Path)),
     responses((status = 200, body = SchemeView), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
-async fn scheme(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<SchemeView> {
-    Ok(Json(
-        state
-            .store
-            .standard_scheme(ctx.actor()?, id, ctx.lang)
-            .await?,
+async fn scheme(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Labelled<SchemeView>> {
+    Ok(worded(
+        state.store.standard_scheme(ctx.actor()?, id).await?,
+        ctx.lang,
     ))
 }
 
@@ -59,12 +59,13 @@ async fn update_scheme(
     _: Allowed<may::Assess>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<SchemeInput>,
-) -> ApiResult<SchemeView> {
-    Ok(Json(
+) -> ApiResult<Labelled<SchemeView>> {
+    Ok(worded(
         state
             .store
-            .update_standard_scheme(ctx.actor()?, id, &input, ctx.lang)
+            .update_standard_scheme(ctx.actor()?, id, &input)
             .await?,
+        ctx.lang,
     ))
 }
 
@@ -75,12 +76,10 @@ async fn compound_standards(
     state: State,
     ctx: Ctx,
     Ids(id): Ids<i64>,
-) -> ApiResult<CompoundStandardsView> {
-    Ok(Json(
-        state
-            .store
-            .compound_standards(ctx.actor()?, id, ctx.lang)
-            .await?,
+) -> ApiResult<Labelled<CompoundStandardsView>> {
+    Ok(worded(
+        state.store.compound_standards(ctx.actor()?, id).await?,
+        ctx.lang,
     ))
 }
 
@@ -95,14 +94,15 @@ async fn create_assessment(
     _: Allowed<may::Assess>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<AssessmentInput>,
-) -> Result<(StatusCode, Json<AssessmentView>), WebError> {
+) -> Result<(StatusCode, Json<Labelled<AssessmentView>>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(
+        worded(
             state
                 .store
-                .save_assessment(ctx.actor()?, id, &input, ctx.lang)
+                .save_assessment(ctx.actor()?, id, &input)
                 .await?,
+            ctx.lang,
         ),
     ))
 }
@@ -110,9 +110,14 @@ async fn create_assessment(
 /// One assessment with its marks, the derived status and the rule.
 #[utoipa::path(get, path = "/assessments/{id}", tag = "standards", params(("id" = i64, Path)),
     responses((status = 200, body = AssessmentView), (status = 404, body = ApiError)))]
-async fn assessment(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<AssessmentView> {
-    Ok(Json(
-        state.store.assessment(ctx.actor()?, id, ctx.lang).await?,
+async fn assessment(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+) -> ApiResult<Labelled<AssessmentView>> {
+    Ok(worded(
+        state.store.assessment(ctx.actor()?, id).await?,
+        ctx.lang,
     ))
 }
 
@@ -135,19 +140,12 @@ async fn add_evidence(
     Ids(id): Ids<i64>,
     Q(p): Q<EvidenceParams>,
     body: Bytes,
-) -> Result<(StatusCode, Json<AssessmentView>), WebError> {
+) -> Result<(StatusCode, Json<Labelled<AssessmentView>>), WebError> {
     let v = state
         .store
-        .add_assessment_evidence(
-            ctx.actor()?,
-            id,
-            &p.standard,
-            &p.name,
-            body.to_vec(),
-            ctx.lang,
-        )
+        .add_assessment_evidence(ctx.actor()?, id, &p.standard, &p.name, body.to_vec())
         .await?;
-    Ok((StatusCode::CREATED, Json(v)))
+    Ok((StatusCode::CREATED, worded(v, ctx.lang)))
 }
 
 /// Star-rate a compound for a period. Refused when the survey is below the sample rule.
@@ -159,14 +157,15 @@ async fn create_star_rating(
     _: Allowed<may::Assess>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<StarRatingInput>,
-) -> Result<(StatusCode, Json<StarRatingView>), WebError> {
+) -> Result<(StatusCode, Json<Labelled<StarRatingView>>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(
+        worded(
             state
                 .store
-                .save_star_rating(ctx.actor()?, id, &input, ctx.lang)
+                .save_star_rating(ctx.actor()?, id, &input)
                 .await?,
+            ctx.lang,
         ),
     ))
 }
@@ -174,21 +173,24 @@ async fn create_star_rating(
 /// One star rating: survey, parts, exact score (two decimals shown), stars, reward.
 #[utoipa::path(get, path = "/star-ratings/{id}", tag = "standards", params(("id" = i64, Path)),
     responses((status = 200, body = StarRatingView), (status = 404, body = ApiError)))]
-async fn star_rating(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<StarRatingView> {
-    Ok(Json(
-        state.store.star_rating(ctx.actor()?, id, ctx.lang).await?,
+async fn star_rating(
+    state: State,
+    ctx: Ctx,
+    Ids(id): Ids<i64>,
+) -> ApiResult<Labelled<StarRatingView>> {
+    Ok(worded(
+        state.store.star_rating(ctx.actor()?, id).await?,
+        ctx.lang,
     ))
 }
 
 /// A compound's plan (一小区一策); `id` is null until one is written.
 #[utoipa::path(get, path = "/compounds/{id}/plan", tag = "standards", params(("id" = i64, Path)),
     responses((status = 200, body = PlanView), (status = 403, body = ApiError)))]
-async fn plan(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<PlanView> {
-    Ok(Json(
-        state
-            .store
-            .compound_plan(ctx.actor()?, id, ctx.lang)
-            .await?,
+async fn plan(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<Labelled<PlanView>> {
+    Ok(worded(
+        state.store.compound_plan(ctx.actor()?, id).await?,
+        ctx.lang,
     ))
 }
 
@@ -201,12 +203,13 @@ async fn save_plan(
     _: Allowed<may::Assess>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<PlanInput>,
-) -> ApiResult<PlanView> {
-    Ok(Json(
+) -> ApiResult<Labelled<PlanView>> {
+    Ok(worded(
         state
             .store
-            .save_compound_plan(ctx.actor()?, id, &input, ctx.lang)
+            .save_compound_plan(ctx.actor()?, id, &input)
             .await?,
+        ctx.lang,
     ))
 }
 
@@ -219,14 +222,12 @@ async fn add_plan_item(
     _: Allowed<may::Assess>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<PlanItemInput>,
-) -> Result<(StatusCode, Json<PlanView>), WebError> {
+) -> Result<(StatusCode, Json<Labelled<PlanView>>), WebError> {
     Ok((
         StatusCode::CREATED,
-        Json(
-            state
-                .store
-                .add_plan_item(ctx.actor()?, id, &input, ctx.lang)
-                .await?,
+        worded(
+            state.store.add_plan_item(ctx.actor()?, id, &input).await?,
+            ctx.lang,
         ),
     ))
 }
@@ -245,12 +246,13 @@ async fn plan_item_done(
     _: Allowed<may::Assess>,
     Ids(id): Ids<i64>,
     ApiJson(input): ApiJson<DoneInput>,
-) -> ApiResult<PlanView> {
-    Ok(Json(
+) -> ApiResult<Labelled<PlanView>> {
+    Ok(worded(
         state
             .store
-            .set_plan_item_done(ctx.actor()?, id, input.done, ctx.lang)
+            .set_plan_item_done(ctx.actor()?, id, input.done)
             .await?,
+        ctx.lang,
     ))
 }
 
@@ -278,4 +280,109 @@ async fn region_plans(
             .region_plans(ctx.actor()?, id, &f, PageRequest::new(p.page, p.size))
             .await?,
     ))
+}
+
+// The words the API sends beside the facts of the standards views (the dashboards' views
+// are worded apart).
+
+impl Labels for StandardView {
+    const KEYS: &'static [Key] = &[
+        Key::Text("evidence_label"),
+        Key::Text("decides"),
+        Key::Text("shows"),
+    ];
+    fn words(&self, w: &mut Words<'_>) {
+        standard_words(w, self.evidence, self.decides, self.shows);
+    }
+}
+
+impl Labels for MarkedStandard {
+    const KEYS: &'static [Key] = &[
+        Key::Text("evidence_label"),
+        Key::Text("decides"),
+        Key::Text("shows"),
+        Key::Text("mark_label"),
+    ];
+    fn words(&self, w: &mut Words<'_>) {
+        standard_words(w, self.evidence, self.decides, self.shows);
+        let lang = w.lang;
+        w.put("mark_label", self.mark.map(|m| m.label(lang)).unwrap_or(""));
+    }
+}
+
+/// The words of a standard, on the checklist and on an assessment.
+fn standard_words(
+    w: &mut Words<'_>,
+    evidence: linli_domain::standards::EvidenceKind,
+    decides: Option<linli_domain::registry::SixHaveItem>,
+    shows: Option<linli_domain::standards::Basic>,
+) {
+    let lang = w.lang;
+    w.put("evidence_label", evidence.label(lang));
+    w.maybe("decides", decides.map(|i| i.label(lang)));
+    w.maybe("shows", shows.map(|b| b.label(lang)));
+}
+
+labels!(AspectView, |v, lang| {}, nested: [standards]);
+
+labels!(MarkedAspect, |v, lang| {}, nested: [standards]);
+
+labels!(StatusItem, |v, lang| {
+    "label" => crate::i18n_standards::status_label(v.item, lang),
+});
+
+impl Labels for SchemeView {
+    const KEYS: &'static [Key] = &[Key::Texts("status_rule"), Key::Texts("rating_rule")];
+    fn words(&self, w: &mut Words<'_>) {
+        let lang = w.lang;
+        w.list("status_rule", status_rule(&self.checklist, lang));
+        w.list("rating_rule", self.rating.rule_lines(lang));
+        w.nested("aspects", &self.aspects);
+    }
+}
+
+impl Labels for AssessmentView {
+    const KEYS: &'static [Key] = &[Key::Texts("rule")];
+    fn words(&self, w: &mut Words<'_>) {
+        w.list("rule", status_rule(&self.checklist, w.lang));
+        w.nested("aspects", &self.aspects);
+        w.nested("six_have", &self.six_have);
+        w.nested("basics", &self.basics);
+    }
+}
+
+labels!(CompoundStandardsView, |v, lang| {
+    "management_mode" => v.management_mode.label(lang),
+}, nested: [six_have]);
+
+impl Labels for StarRatingView {
+    const KEYS: &'static [Key] = &[Key::Texts("rule")];
+    fn words(&self, w: &mut Words<'_>) {
+        w.list("rule", self.rating.rule_lines(w.lang));
+    }
+}
+
+labels!(PlanView, |v, lang| {}, nested: [budget, items]);
+
+labels!(BudgetLine, |v, lang| {
+    "label" => v.channel.label(lang),
+});
+
+labels!(PlanItemView, |v, lang| {
+    "kind_label" => v.kind.label(lang),
+    "unit" => v.kind.unit(lang),
+});
+
+/// Adds the words of the standards views to their schemas.
+pub fn describe(doc: &mut utoipa::openapi::OpenApi) {
+    use super::labels::describe as d;
+    d::<StandardView>(doc);
+    d::<MarkedStandard>(doc);
+    d::<StatusItem>(doc);
+    d::<SchemeView>(doc);
+    d::<AssessmentView>(doc);
+    d::<CompoundStandardsView>(doc);
+    d::<StarRatingView>(doc);
+    d::<BudgetLine>(doc);
+    d::<PlanItemView>(doc);
 }

@@ -67,7 +67,7 @@ async fn home(state: State, ctx: Ctx) -> PageResult {
     } else {
         Vec::new()
     };
-    let agenda = s.agenda(actor, ctx.lang).await?;
+    let agenda = s.agenda(actor).await?;
     let (t, c) = chrome(&ctx);
     let agenda = super::agenda::sections(&t, &agenda);
     let mut roles: Vec<Role> = actor.roles().collect();

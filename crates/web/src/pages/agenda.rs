@@ -29,8 +29,8 @@ fn requests(t: &T, rs: &[RequestSummary]) -> Vec<Line> {
     rs.iter()
         .map(|r| Line {
             href: format!("/requests/{}", r.id),
-            text: format!("{} · {}", r.category, r.place),
-            note: t.fill("ag_due", &[&r.status_label, &r.due_at]),
+            text: format!("{} · {}", r.category.pick(t.lang), r.place),
+            note: t.fill("ag_due", &[&r.status.label(t.lang), &r.due_at]),
         })
         .collect()
 }

@@ -525,7 +525,7 @@ mod tests {
         };
         DashboardView {
             region_id: 14,
-            region_kind: "district".into(),
+            region_kind: linli_domain::place::NodeKind::District,
             region_name: "船山区".into(),
             places: vec![],
             city_id: 13,

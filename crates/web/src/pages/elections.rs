@@ -123,11 +123,7 @@ async fn create(
         body: f.body.clone(),
         seats: f.seats.clone(),
     };
-    match state
-        .store
-        .create_election(actor, id, &input, ctx.lang)
-        .await
-    {
+    match state.store.create_election(actor, id, &input).await {
         Ok(e) => {
             Ok(Redirect::to(&format!("/proposals/{}/election", e.proposal.id)).into_response())
         }
@@ -169,14 +165,14 @@ async fn election_page(
     granted: Option<RolesGranted>,
 ) -> PageResult {
     let actor = ctx.actor()?;
-    let e = state.store.election(actor, id, ctx.lang).await?;
+    let e = state.store.election(actor, id).await?;
     let not_voter = state
         .store
         .why_not_voter(actor, id)
         .await?
         .map(|e| e.error.message(ctx.lang));
     let people = if e.can.nominate_others {
-        state.store.nominee_choices(actor, id, ctx.lang).await?
+        state.store.nominee_choices(actor, id).await?
     } else {
         Vec::new()
     };
@@ -341,7 +337,7 @@ async fn record_form(
     r: RecordFields,
 ) -> Result<RecordPage, crate::error::WebError> {
     let actor = ctx.actor()?;
-    let e = state.store.election(actor, id, ctx.lang).await?;
+    let e = state.store.election(actor, id).await?;
     if !e.can.record_ballots {
         return Err(ServiceError::Forbidden.into());
     }
@@ -440,7 +436,7 @@ async fn ballot_papers(
     Ids(id): Ids<i64>,
 ) -> PageResult {
     let actor = ctx.actor()?;
-    let e = state.store.election(actor, id, ctx.lang).await?;
+    let e = state.store.election(actor, id).await?;
     let households = state.store.roll_households(actor, id).await?;
     let papers = super::roll_sheets(households, |h| {
         state.absolute(&headers, &format!("/proposals/{id}/election?household={h}"))
@@ -463,7 +459,7 @@ struct Notice {
 /// The result notice (公示) of an election: who is elected, the count, the rule, the period.
 async fn notice(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let e = state.store.election(actor, id, ctx.lang).await?;
+    let e = state.store.election(actor, id).await?;
     let Some(ct) = e.count.clone().filter(|c| c.final_result) else {
         return Err(ServiceError::invalid(
             "stage",

@@ -12,7 +12,6 @@ use crate::{AppState, State};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use linli_domain::Invalid;
@@ -151,13 +150,12 @@ async fn reshow(
     s: Option<SplitForm>,
     err: ServiceError,
 ) -> PageResult {
-    let ServiceError::Invalid(errs) = &err else {
+    if !FormErrors::reshows(&err) {
         return Err(err.into());
-    };
+    }
     let (op, unit_name) = operation_view(state, ctx, id, 1).await?;
-    let exists = errs
-        .iter()
-        .any(|e| matches!(e.error, Invalid::CostExists { .. }));
+    let exists = matches!(&err, ServiceError::Invalid(errs)
+        if errs.iter().any(|e| matches!(e.error, Invalid::CostExists { .. })));
     let f = f.unwrap_or_else(|| CostForm {
         month: op.current_month.clone(),
         kind: "maintenance".into(),
@@ -180,7 +178,7 @@ async fn reshow(
     let mut page = page_of(ctx, op, unit_name, f, s);
     page.errors = FormErrors::new(&err, ctx.lang);
     page.confirm_replace = exists.then(|| entered.unwrap_or_default());
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    Ok((FormErrors::status(&err), page).into_response())
 }
 
 async fn set_split(

@@ -362,7 +362,7 @@ async fn reshow_with(
     pw: Option<Paperwork>,
     err: ServiceError,
 ) -> PageResult {
-    if !matches!(err, ServiceError::Invalid(_) | ServiceError::Stale { .. }) {
+    if !FormErrors::reshows(&err) {
         return Err(err.into());
     }
     let p = state.store.elevator_project(ctx.actor()?, id).await?;
@@ -375,7 +375,7 @@ async fn reshow_with(
         page.pw = pw;
     }
     page.errors = FormErrors::new(&err, ctx.lang);
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    Ok((FormErrors::status(&err), page).into_response())
 }
 
 async fn plan(

@@ -274,7 +274,7 @@ async fn reshow_account(
     f: Option<EntryForm>,
     err: ServiceError,
 ) -> PageResult {
-    if !matches!(err, ServiceError::Invalid(_)) {
+    if !FormErrors::reshows(&err) {
         return Err(err.into());
     }
     let v = state
@@ -285,7 +285,7 @@ async fn reshow_account(
     let mut page = account_page(ctx, v, f);
     page.proposals = proposals;
     page.errors = FormErrors::new(&err, ctx.lang);
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    Ok((FormErrors::status(&err), page).into_response())
 }
 
 async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart) -> PageResult {

@@ -71,7 +71,7 @@ async fn create(
         parent_id: f.parent_id.trim().parse().ok(),
         note: f.note,
     };
-    match state.store.create_grid(actor, id, &input, ctx.lang).await {
+    match state.store.create_grid(actor, id, &input).await {
         Ok(g) => Ok(Redirect::to(&format!("/grids/{}", g.id)).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
             let g = state.store.grids(actor, id).await?;
@@ -97,27 +97,16 @@ struct ShowPage {
     t: T,
     c: Chrome,
     g: GridView,
-    roles: Vec<(&'static str, &'static str)>,
     errors: FormErrors,
 }
 
 fn show_page(ctx: &Ctx, g: GridView, errors: FormErrors) -> ShowPage {
     let (t, c) = chrome(ctx);
-    let roles = MEMBER_ROLES
-        .iter()
-        .map(|r| (*r, member_role_label(r, ctx.lang)))
-        .collect();
-    ShowPage {
-        t,
-        c,
-        g,
-        roles,
-        errors,
-    }
+    ShowPage { t, c, g, errors }
 }
 
 async fn show(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let g = state.store.grid(ctx.actor()?, id, ctx.lang).await?;
+    let g = state.store.grid(ctx.actor()?, id).await?;
     Ok(show_page(&ctx, g, FormErrors::default()).into_response())
 }
 
@@ -131,7 +120,7 @@ async fn done(
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/grids/{id}")).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
-            let g = state.store.grid(ctx.actor()?, id, ctx.lang).await?;
+            let g = state.store.grid(ctx.actor()?, id).await?;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 show_page(ctx, g, FormErrors::new(&e, ctx.lang)),
@@ -165,7 +154,6 @@ async fn add_member(
                 login: f.login,
                 role: f.role,
             },
-            ctx.lang,
         )
         .await;
     done(&state, &ctx, id, r).await
@@ -179,7 +167,7 @@ async fn remove_member(
 ) -> PageResult {
     let r = state
         .store
-        .remove_grid_member(ctx.actor()?, id, member, ctx.lang)
+        .remove_grid_member(ctx.actor()?, id, member)
         .await;
     done(&state, &ctx, id, r).await
 }
@@ -213,7 +201,7 @@ async fn assign(
     }
     let r = state
         .store
-        .assign_grid_households(ctx.actor()?, id, &input, ctx.lang)
+        .assign_grid_households(ctx.actor()?, id, &input)
         .await;
     done(&state, &ctx, id, r).await
 }

@@ -166,7 +166,7 @@ async fn household(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<PageQuery>
     let actor = ctx.actor()?;
     let page = state
         .store
-        .household_page(actor, id, PageRequest::new(p.page, Some(20)), ctx.lang)
+        .household_page(actor, id, PageRequest::new(p.page, Some(20)))
         .await?;
     let (t, c) = chrome(&ctx);
     Ok(Household {

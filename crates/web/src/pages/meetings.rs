@@ -153,7 +153,7 @@ async fn form_page(
         .collect();
     let choices = state
         .store
-        .agenda_choices(actor, compound_id, &keep, ctx.lang)
+        .agenda_choices(actor, compound_id, &keep)
         .await?;
     let (t, c) = chrome(ctx);
     Ok(FormPage {
@@ -205,11 +205,7 @@ async fn create(
 ) -> PageResult {
     let actor = ctx.actor()?;
     let input = read_form(&pairs);
-    match state
-        .store
-        .create_meeting(actor, id, &input, ctx.lang)
-        .await
-    {
+    match state.store.create_meeting(actor, id, &input).await {
         Ok(m) => Ok(Redirect::to(&format!("/meetings/{}", m.id)).into_response()),
         Err(e) => refused(form_page(&state, &ctx, id, None, &input).await?, e, &ctx),
     }
@@ -218,7 +214,7 @@ async fn create(
 /// The meeting; for those who run decisions, the form to record it below.
 async fn page(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let m = state.store.meeting(actor, id, ctx.lang).await?;
+    let m = state.store.meeting(actor, id).await?;
     let input = MeetingInput {
         title: m.title.clone(),
         held_on: m.held_on.clone(),
@@ -248,14 +244,10 @@ async fn update(
 ) -> PageResult {
     let actor = ctx.actor()?;
     let input = read_form(&pairs);
-    match state
-        .store
-        .update_meeting(actor, id, &input, ctx.lang)
-        .await
-    {
+    match state.store.update_meeting(actor, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/meetings/{id}")).into_response()),
         Err(e) => {
-            let m = state.store.meeting(actor, id, ctx.lang).await?;
+            let m = state.store.meeting(actor, id).await?;
             let compound_id = m.compound_id;
             refused(
                 form_page(&state, &ctx, compound_id, Some(m), &input).await?,
@@ -278,7 +270,7 @@ struct Minutes {
 /// a signature line), the minutes.
 async fn minutes(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let m = state.store.meeting(actor, id, ctx.lang).await?;
+    let m = state.store.meeting(actor, id).await?;
     let (t, c) = chrome(&ctx);
     Ok(Minutes { t, c, m }.into_response())
 }

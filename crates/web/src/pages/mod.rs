@@ -165,6 +165,21 @@ pub fn local_target(back: &str) -> String {
     out
 }
 
+/// The page of a place in the hierarchy: every region shares one page, the rest have their own.
+pub fn place_href(kind: &linli_domain::place::NodeKind, id: &i64) -> String {
+    use linli_domain::place::NodeKind;
+    let at = match kind {
+        NodeKind::Compound => "compounds",
+        NodeKind::Building => "buildings",
+        NodeKind::Unit => "units",
+        NodeKind::Household => "households",
+        NodeKind::City | NodeKind::District | NodeKind::Subdistrict | NodeKind::Community => {
+            "regions"
+        }
+    };
+    format!("/{at}/{id}")
+}
+
 /// A form page is shown only to whom may submit it: others get 403, not a form that would.
 pub fn may_submit(allowed: bool) -> Result<(), WebError> {
     if allowed {
@@ -254,7 +269,7 @@ pub fn reshow(mut form: SimpleForm, err: ServiceError, lang: Lang) -> PageResult
         }
     }
     form.errors = errors;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, form).into_response())
+    Ok((FormErrors::status(&err), form).into_response())
 }
 
 pub use linli_store::{china_date, china_time};

@@ -34,12 +34,12 @@ pub(super) async fn choices(
     let page = PageRequest::new(None, Some(PageRequest::MAX_SIZE));
     Ok(state
         .store
-        .list_proposals(ctx.actor()?, compound_id, None, page, ctx.lang)
+        .list_proposals(ctx.actor()?, compound_id, None, page)
         .await?
         .items
         .into_iter()
         .filter(|p| !matches!(p.stage, ProposalStage::Withdrawn | ProposalStage::Draft))
-        .map(|p| (p.id, format!("{}（{}）", p.title, p.stage_label)))
+        .map(|p| (p.id, format!("{}（{}）", p.title, p.stage.label(ctx.lang))))
         .collect())
 }
 
@@ -81,13 +81,7 @@ async fn list(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ListQuery>) -> 
     let s = &state.store;
     let stage = q.stage.unwrap_or_default();
     let list = s
-        .list_proposals(
-            actor,
-            id,
-            Some(&stage),
-            PageRequest::new(q.page, None),
-            ctx.lang,
-        )
+        .list_proposals(actor, id, Some(&stage), PageRequest::new(q.page, None))
         .await?;
     let compound = s.compound(actor, id).await?;
     let (t, c) = chrome(&ctx);
@@ -221,11 +215,7 @@ async fn create(
             requires_affected_consent: f.consent.is_some(),
         }),
     };
-    match state
-        .store
-        .create_proposal(actor, id, &input, ctx.lang)
-        .await
-    {
+    match state.store.create_proposal(actor, id, &input).await {
         Ok(p) => Ok(crate::flash::redirect(
             &format!("/proposals/{}", p.id),
             "fl_draft_saved",
@@ -324,10 +314,10 @@ async fn proposal_page(
 ) -> Result<Page, WebError> {
     let actor = ctx.actor()?;
     let s = &state.store;
-    let p = s.proposal(actor, id, ctx.lang).await?;
+    let p = s.proposal(actor, id).await?;
     let comments = s.comments(actor, id).await?;
     let tally = if p.can.see_count {
-        Some(s.tally(actor, id, ctx.lang).await?)
+        Some(s.tally(actor, id).await?)
     } else {
         None
     };
@@ -387,7 +377,7 @@ async fn stage(
             return refused(&state, &ctx, id, "stage", Vec::new(), e).await;
         }
     };
-    if let Err(e) = state.store.change_stage(actor, id, request, ctx.lang).await {
+    if let Err(e) = state.store.change_stage(actor, id, request).await {
         return refused(&state, &ctx, id, "stage", Vec::new(), e).await;
     }
     Ok(Redirect::to(&format!("/proposals/{id}")).into_response())
@@ -403,7 +393,7 @@ async fn support(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> PageResult {
     let actor = ctx.actor()?;
-    state.store.support_proposal(actor, id, ctx.lang).await?;
+    state.store.support_proposal(actor, id).await?;
     Ok(Redirect::to(&format!("/proposals/{id}")).into_response())
 }
 
@@ -443,7 +433,7 @@ async fn open_voting(
     CsrfForm(f): CsrfForm<OpenVotingInput>,
 ) -> PageResult {
     let actor = ctx.actor()?;
-    if let Err(e) = state.store.open_voting(actor, id, &f, ctx.lang).await {
+    if let Err(e) = state.store.open_voting(actor, id, &f).await {
         let typed = vec![("deadline", f.deadline)];
         return refused(&state, &ctx, id, "open", typed, e).await;
     }
@@ -467,7 +457,7 @@ async fn close_voting(
 ) -> PageResult {
     let actor = ctx.actor()?;
     let confirm = f.confirm.is_some_and(|c| c == "1" || c == "on");
-    if let Err(e) = state.store.close_voting(actor, id, confirm, ctx.lang).await {
+    if let Err(e) = state.store.close_voting(actor, id, confirm).await {
         return refused(&state, &ctx, id, "close", Vec::new(), e).await;
     }
     Ok(Redirect::to(&format!("/proposals/{id}")).into_response())

@@ -77,11 +77,11 @@ async fn index_page(
     let actor = ctx.actor()?;
     let s = &state.store;
     let months = s.rating_months(actor, id).await?;
-    let panel = s.panel(actor, id, ctx.lang).await?;
+    let panel = s.panel(actor, id).await?;
     let rubrics = s.rubrics(actor, id).await?;
     let manage = s.can_manage_rating(actor, id).await?;
     let scorers = if manage {
-        s.scorer_choices(actor, id, ctx.lang).await?
+        s.scorer_choices(actor, id).await?
     } else {
         Vec::new()
     };
@@ -91,7 +91,6 @@ async fn index_page(
             id,
             Some("passed"),
             linli_domain::PageRequest::new(None, Some(linli_domain::PageRequest::MAX_SIZE)),
-            ctx.lang,
         )
         .await?
         .items
@@ -275,10 +274,7 @@ async fn add_scorer(
         party: f.party,
         home_unit_id: None,
     };
-    let r = state
-        .store
-        .add_scorer(ctx.actor()?, id, &input, ctx.lang)
-        .await;
+    let r = state.store.add_scorer(ctx.actor()?, id, &input).await;
     after(
         &state,
         &ctx,
@@ -304,7 +300,7 @@ async fn open_month(
 ) -> PageResult {
     let r = state
         .store
-        .open_month(ctx.actor()?, id, &MonthInput { month: f.month }, ctx.lang)
+        .open_month(ctx.actor()?, id, &MonthInput { month: f.month })
         .await;
     let to = match &r {
         Ok(m) => format!("/rating/months/{}", m.id),
@@ -354,7 +350,7 @@ async fn month(
     Ids(id): Ids<i64>,
     crate::form::Q(q): crate::form::Q<SavedQuery>,
 ) -> PageResult {
-    let m = state.store.rating_month(ctx.actor()?, id, ctx.lang).await?;
+    let m = state.store.rating_month(ctx.actor()?, id).await?;
     let (t, chrome) = chrome(&ctx);
     Ok(MonthPage {
         t,
@@ -379,7 +375,7 @@ struct NoticePage {
 }
 
 async fn notice(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let m = state.store.rating_month(ctx.actor()?, id, ctx.lang).await?;
+    let m = state.store.rating_month(ctx.actor()?, id).await?;
     let (t, chrome) = chrome(&ctx);
     Ok(NoticePage {
         t,
@@ -411,13 +407,12 @@ async fn close(
             &CloseInput {
                 reason: f.reason.clone(),
             },
-            ctx.lang,
         )
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/rating/months/{id}")).into_response()),
         Err(e @ ServiceError::Invalid(_)) => {
-            let m = state.store.rating_month(actor, id, ctx.lang).await?;
+            let m = state.store.rating_month(actor, id).await?;
             let (t, chrome) = chrome(&ctx);
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -541,7 +536,7 @@ async fn sheet_form(
     saved: Option<i64>,
 ) -> Result<SheetPage, crate::error::WebError> {
     let actor = ctx.actor()?;
-    let m = state.store.rating_month(actor, id, ctx.lang).await?;
+    let m = state.store.rating_month(actor, id).await?;
     let rubric = state.store.month_rubric(actor, id).await?;
     let unit_name = m
         .units
@@ -628,11 +623,11 @@ async fn submit(
         note: note.clone(),
     };
     let result = s
-        .submit_sheet_with(actor, id, &sheet, ctx.lang, form.take_file())
+        .submit_sheet_with(actor, id, &sheet, form.take_file())
         .await;
     match result {
         Ok(_) => {
-            let m = s.rating_month(actor, id, ctx.lang).await?;
+            let m = s.rating_month(actor, id).await?;
             let to = match m.my_remaining_units.first() {
                 Some(next) => format!("/rating/months/{id}/score/{}?saved={unit}", next.unit_id),
                 None => format!("/rating/months/{id}?saved={unit}"),
@@ -700,10 +695,7 @@ async fn unit_page(
     errors: FormErrors,
     refused: Refused,
 ) -> Result<UnitPage, crate::error::WebError> {
-    let d = state
-        .store
-        .rating_unit(ctx.actor()?, id, unit, ctx.lang)
-        .await?;
+    let d = state.store.rating_unit(ctx.actor()?, id, unit).await?;
     let (t, chrome) = chrome(ctx);
     Ok(UnitPage {
         t,
@@ -767,7 +759,6 @@ async fn appeal(
                     mark_id,
                     reason: f.reason,
                 },
-                ctx.lang,
             )
             .await
     }
@@ -815,7 +806,6 @@ async fn decide(
                 reverse: f.decision == "reverse",
                 reason: f.reason,
             },
-            ctx.lang,
         )
         .await;
     unit_after(&state, &ctx, month, unit, r, refused).await
@@ -898,18 +888,11 @@ async fn year(
         rooms: q.rooms.clone(),
     };
     let mut errors = FormErrors::default();
-    let v = match state
-        .store
-        .rating_year_of(actor, id, year, &heads, ctx.lang)
-        .await
-    {
+    let v = match state.store.rating_year_of(actor, id, year, &heads).await {
         Ok(v) => v,
         Err(e) if FormErrors::reshows(&e) => {
             errors = FormErrors::new(&e, ctx.lang);
-            state
-                .store
-                .rating_year(actor, id, year, &heads.ids, ctx.lang)
-                .await?
+            state.store.rating_year(actor, id, year, &heads.ids).await?
         }
         Err(e) => return Err(e.into()),
     };

@@ -86,7 +86,7 @@ fn report_link(ctx: &Ctx) -> Option<String> {
 async fn mine(state: State, ctx: Ctx, Q(q): Q<ListQuery>) -> PageResult {
     let list = state
         .store
-        .my_requests(ctx.actor()?, PageRequest::new(q.page, None), ctx.lang)
+        .my_requests(ctx.actor()?, PageRequest::new(q.page, None))
         .await?;
     let (t, c) = chrome(&ctx);
     let tabs = if ctx
@@ -129,12 +129,7 @@ async fn queue(state: State, ctx: Ctx, Q(q): Q<ListQuery>) -> PageResult {
     let which = Queue::parse(&q.queue).unwrap_or(Queue::Mine);
     let list = state
         .store
-        .request_queue(
-            ctx.actor()?,
-            which,
-            PageRequest::new(q.page, None),
-            ctx.lang,
-        )
+        .request_queue(ctx.actor()?, which, PageRequest::new(q.page, None))
         .await?;
     let (t, c) = chrome(&ctx);
     let base = pager_base("/requests/queue", &[("queue", which.as_str().to_string())]);
@@ -161,13 +156,7 @@ async fn compound_list(
     let open = q.open == "1";
     let list = state
         .store
-        .compound_requests(
-            ctx.actor()?,
-            id,
-            open,
-            PageRequest::new(q.page, None),
-            ctx.lang,
-        )
+        .compound_requests(ctx.actor()?, id, open, PageRequest::new(q.page, None))
         .await?;
     let (t, c) = chrome(&ctx);
     let base = pager_base(
@@ -231,7 +220,7 @@ async fn new_page(
     id: i64,
     f: ReportTyped,
 ) -> Result<NewPage, crate::error::WebError> {
-    let form = state.store.report_form(ctx.actor()?, id, ctx.lang).await?;
+    let form = state.store.report_form(ctx.actor()?, id).await?;
     let category = form
         .categories
         .iter()
@@ -376,15 +365,6 @@ impl ShowPage {
         self.r.can.iter().any(|b| b.step == step)
     }
 
-    fn label(&self, step: RequestStep) -> &str {
-        self.r
-            .can
-            .iter()
-            .find(|b| b.step == step)
-            .map(|b| b.label.as_str())
-            .unwrap_or("")
-    }
-
     /// The steps shown as a plain button (the others have their own forms).
     fn plain_steps(&self) -> Vec<&StepButton> {
         self.r
@@ -404,10 +384,7 @@ impl ShowPage {
 }
 
 async fn show(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let r = state
-        .store
-        .service_request(ctx.actor()?, id, ctx.lang)
-        .await?;
+    let r = state.store.service_request(ctx.actor()?, id).await?;
     let (t, c) = chrome(&ctx);
     Ok(ShowPage {
         t,
@@ -424,10 +401,7 @@ async fn reshow(state: &AppState, ctx: &Ctx, id: i64, step: &str, err: ServiceEr
     if !matches!(err, ServiceError::Invalid(_) | ServiceError::Stale { .. }) {
         return Err(err.into());
     }
-    let r = state
-        .store
-        .service_request(ctx.actor()?, id, ctx.lang)
-        .await?;
+    let r = state.store.service_request(ctx.actor()?, id).await?;
     let (t, c) = chrome(ctx);
     // A file the store refuses is the photo the form sends.
     let errors = FormErrors::new(&err, ctx.lang).renamed("file", "photos");
@@ -475,11 +449,7 @@ async fn step(
         rating: f.rating,
         comment: f.comment,
     };
-    match state
-        .store
-        .step_request(ctx.actor()?, id, &input, ctx.lang)
-        .await
-    {
+    match state.store.step_request(ctx.actor()?, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
         Err(e) => reshow(&state, &ctx, id, &step, e).await,
     }
@@ -498,7 +468,7 @@ async fn add_photo(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipar
     };
     match state
         .store
-        .add_request_photo(ctx.actor()?, id, PhotoUpload { file_name, bytes }, ctx.lang)
+        .add_request_photo(ctx.actor()?, id, PhotoUpload { file_name, bytes })
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/requests/{id}#photos")).into_response()),
@@ -526,7 +496,7 @@ fn counts_chart(t: &T, title: &str, axis: &str, rows: &[TallyRow]) -> String {
     }
     let mut c = Chart::new(title, axis, Unit::Count);
     for r in rows {
-        c.category(r.label.clone(), r.link.clone());
+        c.category(t.rq_row(&r.label), r.link.clone());
     }
     c.series(
         t.s("rq_resolved"),
@@ -546,7 +516,7 @@ fn rates_chart(t: &T, rows: &[TallyRow]) -> String {
     }
     let mut c = Chart::new(t.s("rq_rates_by_month"), t.s("rq_month"), Unit::BasisPoints);
     for r in rows {
-        c.category(r.label.clone(), None);
+        c.category(t.rq_row(&r.label), None);
     }
     c.series(
         t.s("rq_response_rate"),
@@ -593,10 +563,7 @@ async fn metrics(
     path: String,
     format: &str,
 ) -> PageResult {
-    let m = state
-        .store
-        .request_metrics(ctx.actor()?, scope, ctx.lang)
-        .await?;
+    let m = state.store.request_metrics(ctx.actor()?, scope).await?;
     let (t, c) = chrome(ctx);
     if !format.is_empty() {
         let headers = [
@@ -625,7 +592,7 @@ async fn metrics(
                 rows.iter().map(move |r| {
                     vec![
                         g.to_string(),
-                        r.label.clone(),
+                        t.rq_row(&r.label),
                         r.total.to_string(),
                         r.responded.to_string(),
                         r.resolved.to_string(),

@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use linli_domain::PageRequest;
-use linli_domain::standards::{Channel, RenovationKind};
+use linli_domain::standards::{Channel, Mark, RenovationKind};
 use linli_store::ServiceError;
 use linli_store::files::MAX_FILE_BYTES;
 use linli_store::standards::*;
@@ -68,10 +68,7 @@ struct SchemePage {
 }
 
 async fn scheme(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state
-        .store
-        .standard_scheme(ctx.actor()?, id, ctx.lang)
-        .await?;
+    let v = state.store.standard_scheme(ctx.actor()?, id).await?;
     let (t, c) = chrome(&ctx);
     Ok(SchemePage {
         t,
@@ -106,18 +103,14 @@ async fn save_scheme(
         checklist: f.checklist.clone(),
         rating: f.rating.clone(),
     };
-    match state
-        .store
-        .update_standard_scheme(actor, id, &input, ctx.lang)
-        .await
-    {
+    match state.store.update_standard_scheme(actor, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/regions/{id}/standards")).into_response()),
         Err(e) => {
             // The rating scheme's errors name its parts; the form has one box for it.
             let errors = ["scheme", "weights", "bands", "vetoes", "survey"]
                 .into_iter()
                 .fold(refused(&ctx, e)?, |e, part| e.renamed(part, "rating"));
-            let v = state.store.standard_scheme(actor, id, ctx.lang).await?;
+            let v = state.store.standard_scheme(actor, id).await?;
             let (t, c) = chrome(&ctx);
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -144,10 +137,7 @@ struct CompoundPage {
 }
 
 async fn compound_standards(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state
-        .store
-        .compound_standards(ctx.actor()?, id, ctx.lang)
-        .await?;
+    let v = state.store.compound_standards(ctx.actor()?, id).await?;
     let (t, c) = chrome(&ctx);
     Ok(CompoundPage { t, c, v }.into_response())
 }
@@ -158,7 +148,6 @@ struct AssessPage {
     t: T,
     c: Chrome,
     f: AssessmentForm,
-    marks: Vec<(&'static str, &'static str)>,
     errors: FormErrors,
 }
 
@@ -169,17 +158,7 @@ struct PeriodQuery {
 
 fn assess_page(ctx: &Ctx, f: AssessmentForm, errors: FormErrors) -> AssessPage {
     let (t, c) = chrome(ctx);
-    let marks = linli_domain::standards::Mark::ALL
-        .iter()
-        .map(|m| (m.as_str(), m.label(ctx.lang)))
-        .collect();
-    AssessPage {
-        t,
-        c,
-        f,
-        marks,
-        errors,
-    }
+    AssessPage { t, c, f, errors }
 }
 
 async fn assessment_form(
@@ -190,7 +169,7 @@ async fn assessment_form(
 ) -> PageResult {
     let f = state
         .store
-        .assessment_form(ctx.actor()?, id, q.period.as_deref(), ctx.lang)
+        .assessment_form(ctx.actor()?, id, q.period.as_deref())
         .await?;
     Ok(assess_page(&ctx, f, FormErrors::default()).into_response())
 }
@@ -231,26 +210,18 @@ async fn save_assessment(
             })
             .collect(),
     };
-    match state
-        .store
-        .save_assessment(actor, id, &input, ctx.lang)
-        .await
-    {
+    match state.store.save_assessment(actor, id, &input).await {
         Ok(a) => Ok(Redirect::to(&format!("/assessments/{}", a.id)).into_response()),
         Err(e) => {
             let errors = refused(&ctx, e)?;
-            let mut form = state
-                .store
-                .assessment_form(actor, id, None, ctx.lang)
-                .await?;
+            let mut form = state.store.assessment_form(actor, id, None).await?;
             form.period = f.period.clone();
             for a in form.aspects.iter_mut() {
                 for s in a.standards.iter_mut() {
                     s.mark = f
                         .fields
                         .get(&format!("mark_{}", s.code))
-                        .cloned()
-                        .unwrap_or_default();
+                        .and_then(|m| Mark::parse(m).ok());
                     s.note = f
                         .fields
                         .get(&format!("note_{}", s.code))
@@ -277,7 +248,7 @@ struct AssessmentPage {
 }
 
 async fn assessment(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state.store.assessment(ctx.actor()?, id, ctx.lang).await?;
+    let v = state.store.assessment(ctx.actor()?, id).await?;
     let (t, c) = chrome(&ctx);
     Ok(AssessmentPage {
         t,
@@ -295,7 +266,7 @@ async fn evidence(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart
         Some((name, bytes)) => {
             state
                 .store
-                .add_assessment_evidence(actor, id, &form.text("standard"), &name, bytes, ctx.lang)
+                .add_assessment_evidence(actor, id, &form.text("standard"), &name, bytes)
                 .await
         }
         None => Err(ServiceError::invalid(
@@ -308,7 +279,7 @@ async fn evidence(state: State, ctx: Ctx, Ids(id): Ids<i64>, form: CsrfMultipart
         Err(e) => {
             // An unknown standard is an error in the assessment's `marks`; here it is picked.
             let errors = refused(&ctx, e)?.renamed("marks", "standard");
-            let v = state.store.assessment(actor, id, ctx.lang).await?;
+            let v = state.store.assessment(actor, id).await?;
             let (t, c) = chrome(&ctx);
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -347,7 +318,7 @@ struct StarFormPage {
 }
 
 async fn star_form(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state.store.star_form(ctx.actor()?, id, ctx.lang).await?;
+    let v = state.store.star_form(ctx.actor()?, id).await?;
     let (t, c) = chrome(&ctx);
     let f = StarFormInput {
         period: v.period.clone(),
@@ -385,15 +356,11 @@ async fn save_star(
         overall: f.overall.clone(),
         vetoes: vetoes.clone(),
     };
-    match state
-        .store
-        .save_star_rating(actor, id, &input, ctx.lang)
-        .await
-    {
+    match state.store.save_star_rating(actor, id, &input).await {
         Ok(r) => Ok(Redirect::to(&format!("/star-ratings/{}", r.id)).into_response()),
         Err(e) => {
             let errors = refused(&ctx, e)?;
-            let mut v = state.store.star_form(actor, id, ctx.lang).await?;
+            let mut v = state.store.star_form(actor, id).await?;
             for x in v.vetoes.iter_mut() {
                 x.checked = vetoes.contains(&x.code);
             }
@@ -416,7 +383,7 @@ struct StarPage {
 }
 
 async fn star(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state.store.star_rating(ctx.actor()?, id, ctx.lang).await?;
+    let v = state.store.star_rating(ctx.actor()?, id).await?;
     let (t, c) = chrome(&ctx);
     Ok(StarPage { t, c, v }.into_response())
 }
@@ -506,10 +473,7 @@ fn plan_page(ctx: &Ctx, v: PlanView, f: Option<PlanForm>, errors: FormErrors) ->
 }
 
 async fn plan(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state
-        .store
-        .compound_plan(ctx.actor()?, id, ctx.lang)
-        .await?;
+    let v = state.store.compound_plan(ctx.actor()?, id).await?;
     Ok(plan_page(&ctx, v, None, FormErrors::default()).into_response())
 }
 
@@ -538,18 +502,14 @@ async fn save_plan(
             })
             .collect(),
     };
-    match state
-        .store
-        .save_compound_plan(actor, id, &input, ctx.lang)
-        .await
-    {
+    match state.store.save_compound_plan(actor, id, &input).await {
         Ok(_) => Ok(crate::flash::redirect(
             &format!("/compounds/{id}/plan"),
             "fl_plan_saved",
         )),
         Err(e) => {
             let errors = refused(&ctx, e)?;
-            let v = state.store.compound_plan(actor, id, ctx.lang).await?;
+            let v = state.store.compound_plan(actor, id).await?;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 plan_page(&ctx, v, Some(f), errors),
@@ -581,11 +541,11 @@ async fn add_item(
         description: f.description.clone(),
         quantity: f.quantity.clone(),
     };
-    match state.store.add_plan_item(actor, id, &input, ctx.lang).await {
+    match state.store.add_plan_item(actor, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/compounds/{id}/plan#items")).into_response()),
         Err(e) => {
             let errors = refused(&ctx, e)?;
-            let v = state.store.compound_plan(actor, id, ctx.lang).await?;
+            let v = state.store.compound_plan(actor, id).await?;
             let mut page = plan_page(&ctx, v, None, errors);
             page.item = f;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -607,7 +567,7 @@ async fn item_done(
 ) -> PageResult {
     let v = state
         .store
-        .set_plan_item_done(ctx.actor()?, id, f.done == "1", ctx.lang)
+        .set_plan_item_done(ctx.actor()?, id, f.done == "1")
         .await?;
     Ok(Redirect::to(&format!("/compounds/{}/plan#items", v.compound_id)).into_response())
 }

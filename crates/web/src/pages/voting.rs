@@ -20,8 +20,7 @@ use linli_domain::decision::Choice;
 use linli_store::ServiceError;
 use linli_store::files::MAX_FILE_BYTES;
 use linli_store::proposals::{
-    BallotInput, KnockList, ProposalView, RegisterRow, SheetKind, TallyView, VisitInput,
-    VisitOutcome,
+    BallotInput, KnockList, ProposalView, RegisterRow, TallyView, VisitInput, VisitOutcome,
 };
 use serde::Deserialize;
 use std::sync::Arc;
@@ -89,7 +88,7 @@ async fn record_page(
     Q(q): Q<RecordQuery>,
 ) -> PageResult {
     let actor = ctx.actor()?;
-    let p = state.store.proposal(actor, id, ctx.lang).await?;
+    let p = state.store.proposal(actor, id).await?;
     if !p.can.record_ballots && !p.can.manage {
         return Err(ServiceError::Forbidden.into());
     }
@@ -103,7 +102,7 @@ async fn record_page(
 async fn record(state: State, ctx: Ctx, Ids(id): Ids<i64>, mut form: CsrfMultipart) -> PageResult {
     let actor = ctx.actor()?;
     let s = &state.store;
-    let p = s.proposal(actor, id, ctx.lang).await?;
+    let p = s.proposal(actor, id).await?;
     let mut page = record_form(&ctx, p, RecordFields::read(&form));
     page.choice = form.text("choice");
     let input = BallotInput {
@@ -152,8 +151,8 @@ struct KnockPage {
 
 async fn knock(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<KnockQuery>) -> PageResult {
     let actor = ctx.actor()?;
-    let p = state.store.proposal(actor, id, ctx.lang).await?;
-    let k = state.store.knock_list(actor, id, ctx.lang).await?;
+    let p = state.store.proposal(actor, id).await?;
+    let k = state.store.knock_list(actor, id).await?;
     let (t, c) = chrome(&ctx);
     let outcomes = VisitOutcome::ALL
         .iter()
@@ -209,27 +208,75 @@ struct RegisterPage {
 
 async fn register(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let p = state.store.proposal(actor, id, ctx.lang).await?;
-    let rows = state.store.ballot_register(actor, id, ctx.lang).await?;
+    let p = state.store.proposal(actor, id).await?;
+    let rows = state.store.ballot_register(actor, id).await?;
     let (t, c) = chrome(&ctx);
     Ok(RegisterPage { t, c, p, rows }.into_response())
 }
 
-/// The ballot register as a spreadsheet: `register.xlsx` or `register.csv`.
+/// The ballot register as a spreadsheet, `register.xlsx` or `register.csv`: one row per
+/// voter, as on the print page, in the reader's language.
 async fn register_file(state: State, ctx: Ctx, Ids((id, file)): Ids<(i64, String)>) -> PageResult {
     let actor = ctx.actor()?;
-    let (kind, content_type) = match file.as_str() {
-        "register.xlsx" => (
-            SheetKind::Xlsx,
+    if !matches!(file.as_str(), "register.xlsx" | "register.csv") {
+        return Err(ServiceError::NotFound { entity: "page" }.into());
+    }
+    let rows = state.store.ballot_register(actor, id).await?;
+    let (t, lang) = (T::new(ctx.lang, false), ctx.lang);
+    let pick = |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    let headers = [
+        pick("投票人", "Voter"),
+        pick("房屋", "Households"),
+        pick("面积㎡", "Area m²"),
+        pick("人数", "Heads"),
+        pick("意见", "Choice"),
+        pick("方式", "Method"),
+        pick("录入人", "Recorded by"),
+        pick("由谁投出", "Cast by"),
+        pick("依据", "On whose authority"),
+        pick("见证人", "Witness"),
+        pick("凭证", "Evidence"),
+        pick("时间", "Time"),
+        pick("版本", "Revision"),
+    ];
+    let table: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|r| {
+            let choice = t.cast_choice(&r);
+            vec![
+                r.name,
+                r.households,
+                r.area,
+                r.heads.to_string(),
+                choice,
+                r.method
+                    .map(|m| m.label(lang).to_string())
+                    .unwrap_or_default(),
+                r.recorder_name.unwrap_or_default(),
+                r.cast_by.unwrap_or_default(),
+                r.authority
+                    .map(|a| a.label(lang).to_string())
+                    .unwrap_or_default(),
+                r.witness.unwrap_or_default(),
+                r.evidence_id
+                    .map(|e| format!("/files/{e}"))
+                    .unwrap_or_default(),
+                r.cast_at.map(super::china_time).unwrap_or_default(),
+                r.revision.to_string(),
+            ]
+        })
+        .collect();
+    let (bytes, content_type) = if file == "register.csv" {
+        (
+            linli_sheet::csv_table(&headers, &table)?,
+            "text/csv; charset=utf-8",
+        )
+    } else {
+        (
+            linli_sheet::xlsx_table(pick("表决登记表", "Ballot register"), &headers, &table)?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-        "register.csv" => (SheetKind::Csv, "text/csv; charset=utf-8"),
-        _ => return Err(ServiceError::NotFound { entity: "page" }.into()),
+        )
     };
-    let bytes = state
-        .store
-        .ballot_register_file(actor, id, kind, ctx.lang)
-        .await?;
     Ok(download(
         bytes,
         content_type,
@@ -298,8 +345,8 @@ struct NoticePage {
 /// The result notice (公示) to post in the stairwell: the tally, the rule applied, the period.
 async fn notice(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let p = state.store.proposal(actor, id, ctx.lang).await?;
-    let tally = state.store.tally(actor, id, ctx.lang).await?;
+    let p = state.store.proposal(actor, id).await?;
+    let tally = state.store.tally(actor, id).await?;
     if !tally.final_result {
         return Err(ServiceError::invalid(
             "stage",
@@ -364,7 +411,7 @@ async fn consent_forms(
     Ids(id): Ids<i64>,
 ) -> PageResult {
     let actor = ctx.actor()?;
-    let p = state.store.proposal(actor, id, ctx.lang).await?;
+    let p = state.store.proposal(actor, id).await?;
     let households = state.store.roll_households(actor, id).await?;
     let terms = state.store.consent_terms(actor, id).await?;
     let forms = households
