@@ -5,8 +5,9 @@
 use crate::Store;
 use crate::entity::{compound, household, region};
 use crate::error::{ServiceError, ServiceResult};
+use crate::sync_read::Cells;
 use linli_domain::place::{Node, NodeKind, Path};
-use sea_orm::EntityTrait;
+use sea_orm::DbErr;
 
 pub fn compound_path(c: &compound::Model) -> Path {
     Path::new(vec![
@@ -30,27 +31,54 @@ pub fn household_path(c: &compound::Model, h: &household::Model) -> Path {
     unit_path(c, h.building_id, h.unit_id).child(Node::new(NodeKind::Household, h.id))
 }
 
+/// A region's row and the rows of up to three regions above it, the region first.
+fn region_rows(c: &dyn Cells) -> Result<Vec<region::Model>, DbErr> {
+    let mut rows = Vec::with_capacity(4);
+    for level in 0..4 {
+        let at = level * 4;
+        if let Some(id) = c.opt_int(at)? {
+            let kind = c.text(at + 1)?;
+            rows.push(region::Model {
+                id,
+                kind: NodeKind::parse(&kind)
+                    .map_err(|_| DbErr::Type(format!("region {id} has kind {kind}")))?,
+                name: c.text(at + 2)?,
+                parent_id: c.opt_int(at + 3)?,
+            });
+        }
+    }
+    Ok(rows)
+}
+
 impl Store {
-    /// The path of a region, walking its (at most three) parents.
-    pub async fn region_path(&self, id: i64) -> ServiceResult<(Path, region::Model)> {
-        let target = region::Entity::find_by_id(id)
-            .one(self.read())
+    /// The regions from the city down to a region (the region last), in one read of the
+    /// region joined to its (at most three) parents.
+    pub(crate) async fn region_chain(&self, id: i64) -> ServiceResult<Vec<region::Model>> {
+        let sql = "SELECT r.id, r.kind, r.name, r.parent_id, \
+                   p1.id, p1.kind, p1.name, p1.parent_id, p2.id, p2.kind, p2.name, p2.parent_id, \
+                   p3.id, p3.kind, p3.name, p3.parent_id FROM region r \
+                   LEFT JOIN region p1 ON p1.id = r.parent_id \
+                   LEFT JOIN region p2 ON p2.id = p1.parent_id \
+                   LEFT JOIN region p3 ON p3.id = p2.parent_id WHERE r.id = $1";
+        let mut chain = self
+            .fetch_one(self.sql(sql, vec![id.into()]), region_rows)
             .await?
             .ok_or(ServiceError::NotFound { entity: "region" })?;
-        let mut nodes = vec![region_node(&target)?];
-        let mut parent = target.parent_id;
-        while let Some(pid) = parent {
-            if nodes.len() > 4 {
-                break;
-            }
-            let r = region::Entity::find_by_id(pid)
-                .one(self.read())
-                .await?
-                .ok_or(ServiceError::NotFound { entity: "region" })?;
-            nodes.push(region_node(&r)?);
-            parent = r.parent_id;
-        }
-        nodes.reverse();
+        chain.reverse();
+        Ok(chain)
+    }
+
+    /// The path of a region and its row.
+    pub async fn region_path(&self, id: i64) -> ServiceResult<(Path, region::Model)> {
+        let chain = self.region_chain(id).await?;
+        let nodes = chain
+            .iter()
+            .map(region_node)
+            .collect::<ServiceResult<_>>()?;
+        let target = chain
+            .into_iter()
+            .next_back()
+            .ok_or(ServiceError::NotFound { entity: "region" })?;
         Ok((Path::new(nodes), target))
     }
 }

@@ -1,14 +1,17 @@
 //! The dashboards' summaries (migration m0031): `compound_summary`, one row per compound
 //! with the figures the region dashboards add up; `region_summary`, those rows added up per
 //! region by child region, mode, status and star rating (what a dashboard reads); and
-//! `elevator_project_summary`, one row per elevator project with its money.
+//! `elevator_project_summary`, one row per elevator project with its money; and (migration
+//! m0033) `region_progress` and `region_marks`, each region's assessments by period and the
+//! marks of its compounds' latest assessments by standard.
 //!
 //! The rule: a write that changes a dashboard figure refreshes its compound's summary in the
 //! same transaction. The hook is the audit trail, which every write already passes through
 //! inside its transaction, after the change: a record of one of the [`SUMMARISED`] entities
 //! on a compound's chain recomputes that compound's row (and an elevator project's record
 //! its project's row) from the compound's own rows, a handful of indexed reads; when the
-//! row changed, its four regions' rollups are added up again from their compounds' rows. Bulk
+//! row changed, its four regions' rollups are added up again from their compounds' rows; an
+//! assessment's record recounts its period and its latest marks in its four regions. Bulk
 //! loaders that write without the trail (the demo) call [`Store::rebuild_summaries`] at the
 //! end; `linli rebuild-summaries` does the same by hand. Summaries are derived bookkeeping,
 //! not governed state: they are not themselves in the audit trail.
@@ -23,8 +26,9 @@ use crate::migration::m0031_compound_summary::{COUNTERS, REGIONS};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 /// Entities whose audited changes may change a compound's dashboard figures.
-pub(crate) const SUMMARISED: [&str; 5] = [
+pub(crate) const SUMMARISED: [&str; 6] = [
     "compound",
+    "assessment",
     "star_rating",
     "compound_plan",
     "plan_item",
@@ -36,6 +40,14 @@ fn param(backend: DbBackend) -> &'static str {
     match backend {
         DbBackend::Postgres => "$1",
         _ => "?1",
+    }
+}
+
+/// The placeholder of the second parameter (an assessment's period).
+fn param2(backend: DbBackend) -> &'static str {
+    match backend {
+        DbBackend::Postgres => "$2",
+        _ => "?2",
     }
 }
 
@@ -199,6 +211,71 @@ pub(crate) fn rollup_sql(backend: DbBackend, counters: &[&str], level: usize, on
     )
 }
 
+/// `INSERT INTO region_progress … SELECT …` of the regions at `level`: each period's
+/// assessments, how many found the compound three-no and how many six-have (the counts the
+/// dashboard's progress chart draws). `one`: only the region and period given as the
+/// statement's two parameters.
+pub(crate) fn progress_sql(backend: DbBackend, level: usize, one: bool) -> String {
+    let col = REGIONS.get(level).copied().unwrap_or("community_id");
+    let filter = if one {
+        format!(
+            " WHERE {col} = {} AND period = {}",
+            param(backend),
+            param2(backend)
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "INSERT INTO region_progress (region_id, period, assessed, three_no, six_have) \
+         SELECT {col}, period, CAST(COUNT(*) AS BIGINT), \
+         CAST(SUM(CASE WHEN three_no = {t} THEN 1 ELSE 0 END) AS BIGINT), \
+         CAST(SUM(CASE WHEN six_have = 63 THEN 1 ELSE 0 END) AS BIGINT) \
+         FROM assessment{filter} GROUP BY {col}, period",
+        t = truth(backend),
+    )
+}
+
+/// `INSERT INTO region_marks … SELECT …` of the regions at `level`: the latest assessments'
+/// letters counted per position (`m` met, `p` partly, anything else not met), apart for each
+/// number of letters. `one`: only the region given as the statement's one parameter.
+pub(crate) fn marks_sql(backend: DbBackend, level: usize, one: bool) -> String {
+    let col = REGIONS.get(level).copied().unwrap_or("community_id");
+    let latest = format!("latest = {}", truth(backend));
+    let (only, a_only) = if one {
+        (
+            format!(" AND {col} = {}", param(backend)),
+            format!(" AND a.{col} = {}", param(backend)),
+        )
+    } else {
+        Default::default()
+    };
+    let letter = "SUBSTR(a.letters, k.position, 1)";
+    format!(
+        "INSERT INTO region_marks (region_id, standards, position, met, partly, not_met) \
+         WITH RECURSIVE k(position) AS (SELECT 1 UNION ALL SELECT position + 1 FROM k \
+         WHERE position < (SELECT MAX(LENGTH(letters)) FROM assessment WHERE {latest}{only})) \
+         SELECT a.{col}, CAST(LENGTH(a.letters) AS BIGINT), CAST(k.position AS BIGINT), \
+         CAST(SUM(CASE WHEN {letter} = 'm' THEN 1 ELSE 0 END) AS BIGINT), \
+         CAST(SUM(CASE WHEN {letter} = 'p' THEN 1 ELSE 0 END) AS BIGINT), \
+         CAST(SUM(CASE WHEN {letter} IN ('m', 'p') THEN 0 ELSE 1 END) AS BIGINT) \
+         FROM assessment a JOIN k ON k.position <= LENGTH(a.letters) \
+         WHERE a.{latest}{a_only} GROUP BY a.{col}, LENGTH(a.letters), k.position"
+    )
+}
+
+/// Every region's progress and marks from scratch: the migration and [`rebuild`].
+pub(crate) fn rollups_sql(backend: DbBackend) -> Vec<String> {
+    (0..REGIONS.len())
+        .flat_map(|level| {
+            [
+                progress_sql(backend, level, false),
+                marks_sql(backend, level, false),
+            ]
+        })
+        .collect()
+}
+
 async fn exec<C: ConnectionTrait>(db: &C, sql: &str, id: Option<i64>) -> ServiceResult<()> {
     let backend = db.get_database_backend();
     let stmt = match id {
@@ -241,15 +318,7 @@ pub(crate) async fn refresh_compound<C: ConnectionTrait>(
         param(backend)
     );
     for (level, region) in regions {
-        // On PostgreSQL two writers to compounds of one region would each delete the rows
-        // their snapshot saw and both insert: the region's rows would count twice. A lock per
-        // region, taken in one order (city first), makes them take turns; SQLite has one
-        // writer at a time anyway.
-        if backend == DbBackend::Postgres {
-            let lock =
-                "SELECT pg_advisory_xact_lock(1381060429, CAST(MOD($1, 2147483647) AS INTEGER))";
-            exec(db, lock, Some(region)).await?;
-        }
+        lock_region(db, region).await?;
         exec(db, &delete, Some(region)).await?;
         exec(
             db,
@@ -317,10 +386,76 @@ pub(crate) async fn after_change<C: ConnectionTrait>(
     if chain == GLOBAL_CHAIN || !SUMMARISED.contains(&entity) {
         return Ok(());
     }
-    if entity == "elevator_project" {
-        refresh_project(db, id).await?;
+    match entity {
+        "assessment" => return refresh_assessment(db, id).await,
+        "elevator_project" => refresh_project(db, id).await?,
+        _ => {}
     }
     refresh_compound(db, chain).await
+}
+
+/// Recounts an assessment's period, and (for a latest one) the latest marks, in each of its four regions (the
+/// regions it was recorded in), inside the caller's transaction. A new latest assessment
+/// changes the compound's marks; its status, if changed, comes with a record of the compound.
+async fn refresh_assessment<C: ConnectionTrait>(db: &C, id: i64) -> ServiceResult<()> {
+    let backend = db.get_database_backend();
+    let sql = format!(
+        "SELECT period, {}, CASE WHEN latest = {} THEN 1 ELSE 0 END FROM assessment WHERE id = {}",
+        REGIONS.join(", "),
+        truth(backend),
+        param(backend)
+    );
+    let Some(row) = db
+        .query_one_raw(Statement::from_sql_and_values(backend, sql, [id.into()]))
+        .await?
+    else {
+        return Ok(());
+    };
+    let period: String = row.try_get_by_index(0)?;
+    // Only a latest assessment's marks are counted: an earlier period's leaves them as they are
+    // (a newer period's record recounts them when it takes the place of the latest).
+    let latest = row
+        .try_get_by_index::<i32>(REGIONS.len() + 1)
+        .map(|v| v == 1)
+        .or_else(|_| {
+            row.try_get_by_index::<i64>(REGIONS.len() + 1)
+                .map(|v| v == 1)
+        })?;
+    for level in 0..REGIONS.len() {
+        let region: i64 = row.try_get_by_index(level + 1)?;
+        lock_region(db, region).await?;
+        let both = |sql: &str| {
+            Statement::from_sql_and_values(backend, sql, [region.into(), period.clone().into()])
+        };
+        let delete = format!(
+            "DELETE FROM region_progress WHERE region_id = {} AND period = {}",
+            param(backend),
+            param2(backend)
+        );
+        db.execute_raw(both(&delete)).await?;
+        db.execute_raw(both(&progress_sql(backend, level, true)))
+            .await?;
+        if latest {
+            let delete = format!(
+                "DELETE FROM region_marks WHERE region_id = {}",
+                param(backend)
+            );
+            exec(db, &delete, Some(region)).await?;
+            exec(db, &marks_sql(backend, level, true), Some(region)).await?;
+        }
+    }
+    Ok(())
+}
+
+/// On PostgreSQL two writers in one region would each delete the rows their snapshot saw and
+/// both insert: the region's rows would count twice. A lock per region, taken in one order
+/// (city first), makes them take turns; SQLite has one writer at a time anyway.
+async fn lock_region<C: ConnectionTrait>(db: &C, region: i64) -> ServiceResult<()> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        let lock = "SELECT pg_advisory_xact_lock(1381060429, CAST(MOD($1, 2147483647) AS INTEGER))";
+        exec(db, lock, Some(region)).await?;
+    }
+    Ok(())
 }
 
 /// Recomputes every summary from scratch, inside the caller's transaction.
@@ -329,9 +464,14 @@ pub(crate) async fn rebuild<C: ConnectionTrait>(db: &C) -> ServiceResult<()> {
     exec(db, "DELETE FROM elevator_project_summary", None).await?;
     exec(db, "DELETE FROM region_summary", None).await?;
     exec(db, "DELETE FROM compound_summary", None).await?;
+    exec(db, "DELETE FROM region_progress", None).await?;
+    exec(db, "DELETE FROM region_marks", None).await?;
     exec(db, &fill_sql(backend, &COUNTERS, false), None).await?;
     for level in 0..REGIONS.len() {
         exec(db, &rollup_sql(backend, &COUNTERS, level, false), None).await?;
+    }
+    for sql in rollups_sql(backend) {
+        exec(db, &sql, None).await?;
     }
     exec(db, &fill_projects_sql(backend, false), None).await
 }

@@ -15,6 +15,7 @@ pub mod assessment;
 pub mod checklist;
 pub mod plan;
 pub mod stars;
+pub mod status;
 
 pub use assessment::{Derived, Mark, Period, derive};
 pub use checklist::{Aspect, Basic, Checklist, EvidenceKind, Standard, suining_template};
@@ -22,3 +23,4 @@ pub use plan::{Channel, RenovationKind};
 pub use stars::{
     Band, RatingInput, RatingOutcome, RatingScheme, SampleRule, StarVeto, Weights, baoan_preset,
 };
+pub use status::{ByPlan, ByRating, CompoundStatus};

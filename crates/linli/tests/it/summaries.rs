@@ -1,7 +1,8 @@
 //! The dashboards' summaries on SQLite and PostgreSQL: after a run of writes through the API
 //! (an assessment that changes a compound's status, a star rating, a plan with items, one
 //! done, an elevator project planned, its shares fixed and a payment taken and voided), the
-//! summary rows kept by those writes (per compound, per region, per project) equal the rows
+//! summary rows kept by those writes (per compound, per region, per project, and the regions'
+//! progress by period and marks by standard) equal the rows
 //! rebuilt from scratch, and so do the region and elevator dashboards read from them; `linli rebuild-summaries` rebuilds them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -38,7 +39,7 @@ async fn rows(app: &TestApp, table: &str, key: &str) -> Rows {
 
 type Rows = Vec<Vec<String>>;
 
-async fn snapshot(app: &TestApp) -> (Rows, Rows, Rows) {
+async fn snapshot(app: &TestApp) -> (Rows, Rows, Rows, Rows, Rows) {
     (
         rows(app, "compound_summary", "compound_id").await,
         rows(app, "elevator_project_summary", "project_id").await,
@@ -48,6 +49,8 @@ async fn snapshot(app: &TestApp) -> (Rows, Rows, Rows) {
             "region_id, child_id, management_mode, status, stars, vetoed",
         )
         .await,
+        rows(app, "region_progress", "region_id, period").await,
+        rows(app, "region_marks", "region_id, standards, position").await,
     )
 }
 
@@ -78,7 +81,7 @@ both_backends! {
         let committee = app.token("committee").await;
         let c = app.persona_place("committee");
         let community = app.persona_place("worker");
-        let (compounds, projects, regions) = snapshot(&app).await;
+        let (compounds, projects, regions, progress, latest_marks) = snapshot(&app).await;
         assert!(compounds.len() > 1, "the loaded world is summarised");
         assert!(!projects.is_empty(), "甘泉苑's projects are summarised");
 
@@ -124,6 +127,8 @@ both_backends! {
         assert_ne!(kept.0, compounds);
         assert_ne!(kept.1, projects);
         assert_ne!(kept.2, regions);
+        assert_ne!(kept.3, progress, "a new period assessed");
+        assert_ne!(kept.4, latest_marks, "a new latest assessment");
         let summary = app.sql_i64(&format!("SELECT status * 1000 + plan * 100 + plan_done * 10 + CASE WHEN stars >= 0 THEN 1 ELSE 0 END FROM compound_summary WHERE compound_id = {c}")).await;
         assert_eq!(summary, 2101, "six-have, a plan not yet done, rated");
         assert_eq!(app.sql_i64(&format!("SELECT paid FROM elevator_project_summary WHERE project_id = {id}")).await, 1);
@@ -142,6 +147,8 @@ both_backends! {
         // Rows changed behind linli's back are put right by the command.
         app.sql_exec("UPDATE compound_summary SET status = 0, reward = 0").await;
         app.sql_exec("DELETE FROM elevator_project_summary").await;
+        app.sql_exec("DELETE FROM region_marks").await;
+        app.sql_exec("UPDATE region_progress SET assessed = 0").await;
         let (code, out, err) = app.cli(&["rebuild-summaries"]);
         assert_eq!(code, 0, "{out}{err}");
         assert!(out.contains("summaries rebuilt"), "{out}");

@@ -3,8 +3,9 @@
 //! owe — per compound, the projects with money outstanding, and the running costs entered
 //! month by month. Every figure carries the link to the list behind it.
 //!
-//! Read in a fixed number of queries whatever the number of projects (projects, their
-//! summaries, running costs grouped per month). A project's paid and outstanding money is
+//! Read in a fixed number of queries whatever the number of projects (the projects with their
+//! summaries and unit names, running costs grouped per month), on SQLite through the
+//! synchronous reader. A project's paid and outstanding money is
 //! kept in `elevator_project_summary` by every write to the project ([`crate::summary`]),
 //! by the rule the project page uses ([`super::Ledger`]): per household of a fixed table
 //! what its share exceeds its payments by; before the table is fixed, the amount due less
@@ -12,16 +13,13 @@
 
 use super::yuan;
 use crate::accounts::Actor;
-use crate::entity::{compound, elevator_operation_cost, elevator_project};
 use crate::error::{ServiceError, ServiceResult};
+use crate::sync_read::Cells;
 use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::elevator::ElevatorStage;
 use linli_domain::place::NodeKind;
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
-};
+use sea_orm::DbErr;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -137,6 +135,43 @@ pub fn months_up_to(last: linli_domain::rating::Month, count: u32) -> Vec<String
         .collect()
 }
 
+/// A project as its dashboard counts it, with its kept money and its unit's name.
+struct ProjectLine {
+    id: i64,
+    compound_id: i64,
+    unit_name: String,
+    stage: ElevatorStage,
+    cost: i64,
+    subsidy: i64,
+    paid: i64,
+    outstanding: i64,
+    households_owing: u32,
+}
+
+fn project_line(c: &dyn Cells) -> Result<ProjectLine, DbErr> {
+    let stage = c.text(3)?;
+    Ok(ProjectLine {
+        id: c.int(0)?,
+        compound_id: c.int(1)?,
+        unit_name: format!("{} {}", c.text(10)?, c.text(9)?),
+        stage: ElevatorStage::parse(&stage)
+            .map_err(|_| DbErr::Type(format!("elevator stage {stage}")))?,
+        cost: c.opt_int(4)?.unwrap_or(0),
+        subsidy: c.int(5)?,
+        paid: c.opt_int(6)?.unwrap_or(0),
+        outstanding: c.opt_int(7)?.unwrap_or(0),
+        households_owing: u32::try_from(c.opt_int(8)?.unwrap_or(0)).unwrap_or(0),
+    })
+}
+
+fn id_name(c: &dyn Cells) -> Result<(i64, String), DbErr> {
+    Ok((c.int(0)?, c.text(1)?))
+}
+
+fn month_cost(c: &dyn Cells) -> Result<(String, i64, i64), DbErr> {
+    Ok((c.text(0)?, c.int(1)?, c.int(2)?))
+}
+
 impl Store {
     /// The dashboard of a community: for those who see its registry (its workers and above).
     pub async fn community_elevator_dashboard(
@@ -151,10 +186,14 @@ impl Store {
                 return Err(ServiceError::NotFound { entity: "region" });
             }
             actor.require(Action::ViewRegistry, &path)?;
-            let compounds = compound::Entity::find()
-                .filter(compound::Column::CommunityId.eq(community_id))
-                .order_by_asc(compound::Column::Id)
-                .all(self.read())
+            let compounds = self
+                .fetch(
+                    self.sql(
+                        "SELECT id, name FROM compound WHERE community_id = $1 ORDER BY id",
+                        vec![community_id.into()],
+                    ),
+                    id_name,
+                )
                 .await?;
             self.dashboard_of(
                 "community",
@@ -184,79 +223,76 @@ impl Store {
                 compound_id,
                 name,
                 format!("/compounds/{compound_id}/elevators"),
-                vec![c],
+                vec![(c.id, c.name)],
             )
             .await
         })
         .await
     }
 
+    /// The dashboard of the projects of `compounds` (id and name, in order). Two reads
+    /// whatever the number of projects: the projects with their kept money and unit names,
+    /// and the running costs grouped by month.
     async fn dashboard_of(
         &self,
         kind: &str,
         place_id: i64,
         place_name: String,
         board_link: String,
-        compounds: Vec<compound::Model>,
+        compounds: Vec<(i64, String)>,
     ) -> ServiceResult<DashboardView> {
-        let db = self.read();
-        let ids: Vec<i64> = compounds.iter().map(|c| c.id).collect();
-        let projects = elevator_project::Entity::find()
-            .filter(elevator_project::Column::CompoundId.is_in(ids.clone()))
-            .order_by_asc(elevator_project::Column::CompoundId)
-            .order_by_asc(elevator_project::Column::Id)
-            .all(db)
-            .await?;
+        let list = compounds
+            .iter()
+            .map(|(id, _)| id.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let list = if list.is_empty() { "0".into() } else { list };
         // Each project's money as kept by its writes (`elevator_project_summary`).
-        let mut sums: BTreeMap<i64, (i64, i64, u32)> = BTreeMap::new();
-        if !projects.is_empty() {
-            let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-            let sql = format!(
-                "SELECT project_id, paid, outstanding, households_owing FROM elevator_project_summary WHERE compound_id IN ({})",
-                list.join(", ")
-            );
-            for row in db
-                .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
-                .await?
-            {
-                let get = |i: usize| row.try_get_by_index::<i64>(i).unwrap_or(0);
-                sums.insert(get(0), (get(1), get(2), u32::try_from(get(3)).unwrap_or(0)));
-            }
-        }
-        let mut unit_names: BTreeMap<i64, String> = BTreeMap::new();
-        for c in &compounds {
-            if projects.iter().any(|p| p.compound_id == c.id) {
-                unit_names.extend(crate::registry::unit_names(db, c.id).await?);
-            }
-        }
-        let compound_names: BTreeMap<i64, String> =
-            compounds.iter().map(|c| (c.id, c.name.clone())).collect();
+        let projects = self
+            .fetch(
+                self.sql(
+                    &format!(
+                        "SELECT p.id, p.compound_id, p.unit_id, p.stage, p.total_cost, p.subsidy, \
+                         s.paid, s.outstanding, s.households_owing, u.name, b.name \
+                         FROM elevator_project p \
+                         LEFT JOIN elevator_project_summary s ON s.project_id = p.id \
+                         JOIN unit u ON u.id = p.unit_id JOIN building b ON b.id = u.building_id \
+                         WHERE p.compound_id IN ({list}) ORDER BY p.compound_id, p.id"
+                    ),
+                    vec![],
+                ),
+                project_line,
+            )
+            .await?;
+        let compound_names: BTreeMap<i64, &str> = compounds
+            .iter()
+            .map(|(id, name)| (*id, name.as_str()))
+            .collect();
 
         let mut stage_counts: BTreeMap<ElevatorStage, usize> = BTreeMap::new();
         let mut money = MoneyBySource::zero();
         let mut by_compound: BTreeMap<i64, (usize, MoneyBySource)> = compounds
             .iter()
-            .map(|c| (c.id, (0, MoneyBySource::zero())))
+            .map(|(id, _)| (*id, (0, MoneyBySource::zero())))
             .collect();
         let mut owing = Vec::new();
         for p in &projects {
             *stage_counts.entry(p.stage).or_default() += 1;
-            let (paid, outstanding, households_owing) =
-                sums.get(&p.id).copied().unwrap_or_default();
-            let cost = p.total_cost.unwrap_or(0);
-            money.add(cost, p.subsidy, paid, outstanding, households_owing);
+            let (cost, subsidy, paid, outstanding, households_owing) =
+                (p.cost, p.subsidy, p.paid, p.outstanding, p.households_owing);
+            money.add(cost, subsidy, paid, outstanding, households_owing);
             if let Some((n, m)) = by_compound.get_mut(&p.compound_id) {
                 *n += 1;
-                m.add(cost, p.subsidy, paid, outstanding, households_owing);
+                m.add(cost, subsidy, paid, outstanding, households_owing);
             }
             if outstanding > 0 {
                 owing.push(OwingProject {
                     project_id: p.id,
                     compound_name: compound_names
                         .get(&p.compound_id)
-                        .cloned()
+                        .map(|n| n.to_string())
                         .unwrap_or_default(),
-                    unit_name: unit_names.get(&p.unit_id).cloned().unwrap_or_default(),
+                    unit_name: p.unit_name.clone(),
                     stage: p.stage,
                     households_owing,
                     outstanding,
@@ -274,27 +310,25 @@ impl Store {
         let months = super::operation::month_of(self.now())
             .map(|m| months_up_to(m, DASHBOARD_MONTHS))
             .unwrap_or_default();
-        let cost_rows: Vec<(String, i64, i64)> = elevator_operation_cost::Entity::find()
-            .select_only()
-            .column(elevator_operation_cost::Column::Month)
-            .column_as(
-                Func::sum(Expr::col(elevator_operation_cost::Column::Amount)).cast_as("BIGINT"),
-                "amount",
-            )
-            .column_as(
-                Expr::col(elevator_operation_cost::Column::ProjectId)
-                    .count_distinct()
-                    .cast_as("BIGINT"),
-                "projects",
-            )
-            .filter(elevator_operation_cost::Column::CompoundId.is_in(ids))
-            .filter(elevator_operation_cost::Column::Month.is_in(months.clone()))
-            .group_by(elevator_operation_cost::Column::Month)
-            .into_tuple()
-            .all(db)
-            .await?;
-        let costs: BTreeMap<String, (i64, i64)> =
-            cost_rows.into_iter().map(|(m, a, n)| (m, (a, n))).collect();
+        let costs: BTreeMap<String, (i64, i64)> = match (months.first(), months.last()) {
+            (Some(first), Some(last)) => self
+                .fetch(
+                    self.sql(
+                        &format!(
+                            "SELECT month, CAST(SUM(amount) AS BIGINT), CAST(COUNT(DISTINCT project_id) AS BIGINT) \
+                             FROM elevator_operation_cost WHERE compound_id IN ({list}) \
+                             AND month >= $1 AND month <= $2 GROUP BY month"
+                        ),
+                        vec![first.clone().into(), last.clone().into()],
+                    ),
+                    month_cost,
+                )
+                .await?
+                .into_iter()
+                .map(|(m, a, n)| (m, (a, n)))
+                .collect(),
+            _ => BTreeMap::new(),
+        };
         let running_costs: Vec<MonthCost> = months
             .into_iter()
             .map(|m| {
@@ -319,14 +353,14 @@ impl Store {
             .collect();
         let by_compound = compounds
             .iter()
-            .filter_map(|c| {
-                let (n, m) = by_compound.remove(&c.id)?;
+            .filter_map(|(id, name)| {
+                let (n, m) = by_compound.remove(id)?;
                 (n > 0).then(|| CompoundMoney {
-                    compound_id: c.id,
-                    compound_name: c.name.clone(),
+                    compound_id: *id,
+                    compound_name: name.clone(),
                     projects: n,
                     money: m,
-                    link: format!("/compounds/{}/elevators/dashboard", c.id),
+                    link: format!("/compounds/{id}/elevators/dashboard"),
                 })
             })
             .collect();

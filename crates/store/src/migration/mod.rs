@@ -29,6 +29,7 @@ mod m0028_paperwork;
 mod m0029_recent_write;
 pub(crate) mod m0031_compound_summary;
 mod m0032_household_place_key;
+mod m0033_dashboard_rollups;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0029_recent_write::Migration),
             Box::new(m0031_compound_summary::Migration),
             Box::new(m0032_household_place_key::Migration),
+            Box::new(m0033_dashboard_rollups::Migration),
         ]
     }
 }

@@ -1,69 +1,58 @@
 //! Dashboards of a city, district, subdistrict or community: how its compounds are doing.
 //!
-//! The counts by status, mode and child region, the star ratings, the plans' money and
-//! renovation totals and the elevator projects by stage are added up from the region's
-//! region's rows of `region_summary` ([`crate::summary`], kept by every write in its own
-//! transaction) in one indexed read, never recomputed over the tables behind them per
-//! request. The progress over the periods and the standards met by aspect are read from the
-//! assessments (history per period, and the letters of the latest ones). No person,
-//! household or name of a resident is read. The one list behind the numbers
-//! ([`Store::dashboard_compounds`]) shows compounds, never people.
+//! Every figure is read from the region's kept rows ([`crate::summary`], kept by every write
+//! in its own transaction), never recomputed over the tables behind them per request: the
+//! counts by status, mode and child region, the star ratings, the plans' money and
+//! renovation totals and the elevator projects by stage from `region_summary`; the progress
+//! over the periods from `region_progress`; the standards met by aspect from `region_marks`
+//! (the latest assessments' marks per standard). Only the grid reads one row per compound.
+//! On SQLite every read goes through the synchronous reader. No person, household or name of
+//! a resident is read. The one list behind the numbers ([`Store::dashboard_compounds`])
+//! shows compounds, never people.
 //!
-//! A compound's status on the dashboards: three-no when the compound row says so, six-have
-//! when all six items are present, otherwise "in progress".
+//! The views carry facts (a status, a mode, a kind, a stage, a channel); the caller words
+//! them in the reader's language.
 
-use super::ChannelAmount;
 use super::plans::region_column;
 use crate::accounts::Actor;
-use crate::entity::region;
 use crate::error::{ServiceError, ServiceResult};
 use crate::registry::PlaceRef;
+use crate::sync_read::Cells;
 use crate::{Backend, Store};
 use linli_domain::authz::Action;
 use linli_domain::elevator::ElevatorStage;
-use linli_domain::place::NodeKind;
+use linli_domain::place::{NodeKind, Path};
 use linli_domain::registry::ManagementMode;
-use linli_domain::standards::{Channel, Mark, RenovationKind};
-use linli_domain::{Fen, Lang, PageRequest, Paged};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryResult, Statement,
+use linli_domain::standards::{
+    ByPlan, ByRating, Channel, Checklist, CompoundStatus, RenovationKind, suining_template,
 };
+use linli_domain::{Fen, FieldError, Invalid, PageRequest, Paged};
+use sea_orm::DbErr;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The three statuses the dashboards count compounds by, in this order.
-pub const STATUSES: [&str; 3] = ["three_no", "in_progress", "six_have"];
-
-/// All six items: the mask of a six-have compound.
-const SIX: i32 = 0b11_1111;
-
-pub fn status_label(status: &str, lang: Lang) -> &'static str {
-    match status {
-        "three_no" => lang.pick("三无小区", "three-no"),
-        "six_have" => lang.pick("六有小区", "six-have"),
-        _ => lang.pick("治理中", "in progress"),
-    }
-}
-
-fn status_index(three_no: bool, six_have: i32) -> usize {
-    if three_no {
-        0
-    } else if six_have & SIX == SIX {
-        2
-    } else {
-        1
-    }
-}
-
-/// Counts of compounds by status: `[three_no, in_progress, six_have]`.
+/// Counts of compounds by status, in the order of [`CompoundStatus::ALL`]: `[three_no,
+/// in_progress, six_have]`.
 pub type StatusCounts = [i64; 3];
 
-/// A group of compounds (a management mode or a child region) by status.
+/// The compounds of a child region by status.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StatusRow {
-    /// The mode's code or the child region's id.
+    /// The child region's id.
     pub key: String,
+    /// The child region's name.
     pub label: String,
+    /// `[three_no, in_progress, six_have]`.
+    #[schema(value_type = Vec<i64>)]
+    pub counts: StatusCounts,
+    pub total: i64,
+}
+
+/// The compounds of a management mode by status (worded by the caller).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ModeRow {
+    /// The mode.
+    pub key: ManagementMode,
     /// `[three_no, in_progress, six_have]`.
     #[schema(value_type = Vec<i64>)]
     pub counts: StatusCounts,
@@ -97,20 +86,28 @@ pub struct StarCount {
     pub reward: i64,
 }
 
+/// A renovation kind's quantities in the region's plans (worded by the caller).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RenovationRow {
-    pub kind: String,
-    pub label: String,
-    pub unit: String,
+    pub kind: RenovationKind,
     pub quantity: i64,
     pub done_quantity: i64,
     pub compounds: i64,
 }
 
+/// A funding channel's budget in the region's plans (worded by the caller).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ChannelMoney {
+    pub channel: Channel,
+    pub amount: i64,
+    pub yuan: String,
+}
+
+/// The region's elevator projects at one stage (worded by the caller).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = RegionStageCount)]
 pub struct StageCount {
-    pub stage: String,
-    pub label: String,
+    pub stage: ElevatorStage,
     pub projects: i64,
 }
 
@@ -118,7 +115,7 @@ pub struct StageCount {
 pub struct GridCompound {
     pub id: i64,
     pub name: String,
-    /// Index into [`STATUSES`].
+    /// Index into [`CompoundStatus::ALL`].
     pub status: usize,
 }
 
@@ -134,7 +131,7 @@ pub struct DashboardView {
     /// `[three_no, in_progress, six_have]`.
     #[schema(value_type = Vec<i64>)]
     pub status: StatusCounts,
-    pub by_mode: Vec<StatusRow>,
+    pub by_mode: Vec<ModeRow>,
     /// The child regions (districts of a city, …); empty for a community.
     pub children: Vec<StatusRow>,
     pub child_kind: Option<String>,
@@ -151,7 +148,7 @@ pub struct DashboardView {
     pub plans: i64,
     pub plans_done: i64,
     pub households_benefited: i64,
-    pub money: Vec<ChannelAmount>,
+    pub money: Vec<ChannelMoney>,
     pub money_total: i64,
     pub elevators: Vec<StageCount>,
     pub grid: Vec<GridCompound>,
@@ -168,7 +165,7 @@ const SUMMED: &[&str] = crate::migration::m0031_compound_summary::COUNTERS
 /// The most squares the grid draws.
 pub const GRID_MAX: usize = 3_000;
 
-/// Filters of the list behind a dashboard's numbers.
+/// Filters of the list behind a dashboard's numbers, as written in the query.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
 pub struct DashboardFilter {
     /// `three_no`, `in_progress` or `six_have`.
@@ -183,14 +180,70 @@ pub struct DashboardFilter {
     pub rated: Option<String>,
 }
 
+/// The filters of a list, parsed: what the caller words above the list.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub status: Option<CompoundStatus>,
+    pub mode: Option<ManagementMode>,
+    pub stars: Option<i32>,
+    pub plan: Option<ByPlan>,
+    pub rated: Option<ByRating>,
+}
+
+impl DashboardFilter {
+    /// The filters parsed, every bad one named.
+    fn parse(&self) -> ServiceResult<ListFilter> {
+        fn given(v: &Option<String>) -> Option<&str> {
+            v.as_deref().filter(|s| !s.is_empty())
+        }
+        fn field<T>(
+            errors: &mut Vec<FieldError>,
+            name: &'static str,
+            r: Result<T, Invalid>,
+        ) -> Option<T> {
+            r.map_err(|e| errors.push(FieldError::new(name, e))).ok()
+        }
+        let choice = |_| Invalid::BadChoice;
+        let mut errors = Vec::new();
+        let e = &mut errors;
+        let status = given(&self.status)
+            .and_then(|s| field(e, "status", CompoundStatus::parse(s).map_err(choice)));
+        let mode = given(&self.mode)
+            .and_then(|m| field(e, "management_mode", ManagementMode::parse_written(m)));
+        let stars = self.stars.and_then(|s| {
+            let range = Invalid::OutOfRange { min: 0, max: 5 };
+            field(
+                e,
+                "stars",
+                Some(s).filter(|s| (0..=5).contains(s)).ok_or(range),
+            )
+        });
+        let plan =
+            given(&self.plan).and_then(|p| field(e, "plan", ByPlan::parse(p).map_err(choice)));
+        let rated =
+            given(&self.rated).and_then(|r| field(e, "rated", ByRating::parse(r).map_err(choice)));
+        if !errors.is_empty() {
+            return Err(ServiceError::Invalid(errors));
+        }
+        Ok(ListFilter {
+            status,
+            mode,
+            stars,
+            plan,
+            rated,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DashboardCompound {
     pub id: i64,
     pub name: String,
     pub community: String,
-    pub management_mode: String,
-    pub status: String,
-    pub status_label: String,
+    /// The compound's management mode (the JSON carries its words).
+    #[serde(skip)]
+    pub mode: ManagementMode,
+    pub status: CompoundStatus,
     pub six_have_count: u32,
     pub stars: Option<i32>,
     pub score: String,
@@ -201,115 +254,142 @@ pub struct DashboardCompound {
 pub struct DashboardList {
     pub region_id: i64,
     pub region_name: String,
-    /// The filters in words.
-    pub filter_label: String,
+    /// The filters applied (the JSON carries them in words).
+    #[serde(skip)]
+    pub filter: ListFilter,
     #[schema(value_type = Object)]
     pub compounds: Paged<DashboardCompound>,
 }
 
-fn int(row: &QueryResult, i: usize) -> i64 {
-    row.try_get_by_index::<i64>(i)
-        .or_else(|_| row.try_get_by_index::<i32>(i).map(i64::from))
-        .or_else(|_| row.try_get_by_index::<bool>(i).map(i64::from))
-        .or_else(|_| {
-            row.try_get_by_index::<Option<i64>>(i)
-                .map(|v| v.unwrap_or(0))
-        })
-        .or_else(|_| {
-            row.try_get_by_index::<Option<i32>>(i)
-                .map(|v| v.map_or(0, i64::from))
-        })
-        .unwrap_or(0)
+/// All six items: the mask of a six-have compound.
+const SIX: i32 = 0b11_1111;
+
+/// A region as a dashboard sees it: what it is, and the places from its city down to it.
+struct RegionAt {
+    id: i64,
+    kind: NodeKind,
+    name: String,
+    places: Vec<PlaceRef>,
+    city_id: i64,
 }
 
-fn text(row: &QueryResult, i: usize) -> String {
-    row.try_get_by_index::<Option<String>>(i)
-        .ok()
-        .flatten()
-        .unwrap_or_default()
+/// The columns a dashboard reads of each `region_summary` row: child, mode, status, stars,
+/// vetoed, compounds, then [`SUMMED`].
+const SUMMARY_COLUMNS: usize = 6 + SUMMED.len();
+
+/// One `region_summary` row: the child region, the mode, then every count by position.
+type SummaryRow = (i64, String, Vec<i64>);
+
+fn summary_row(c: &dyn Cells) -> Result<SummaryRow, DbErr> {
+    let mut counts = Vec::with_capacity(SUMMARY_COLUMNS);
+    for i in 0..SUMMARY_COLUMNS {
+        counts.push(if i == 1 { 0 } else { c.int(i)? });
+    }
+    Ok((c.int(0)?, c.text(1)?, counts))
 }
 
-/// A boolean column as 0/1 on both databases.
-fn flag(col: &str) -> String {
-    format!("CAST(CASE WHEN {col} THEN 1 ELSE 0 END AS BIGINT)")
+fn id_name(c: &dyn Cells) -> Result<(i64, String), DbErr> {
+    Ok((c.int(0)?, c.text(1)?))
 }
 
-fn mode_label(code: &str, lang: Lang) -> String {
-    ManagementMode::parse(code)
-        .map(|m| m.label(lang).to_string())
-        .unwrap_or_else(|_| code.to_string())
+fn period_row(c: &dyn Cells) -> Result<PeriodRow, DbErr> {
+    Ok(PeriodRow {
+        period: c.text(0)?,
+        assessed: c.int(1)?,
+        three_no: c.int(2)?,
+        six_have: c.int(3)?,
+    })
+}
+
+/// A standard's position (1 the first) and its marks: met, partly, not met.
+fn marks_row(c: &dyn Cells) -> Result<(i64, [i64; 3]), DbErr> {
+    Ok((c.int(0)?, [c.int(1)?, c.int(2)?, c.int(3)?]))
+}
+
+fn grid_row(c: &dyn Cells) -> Result<GridCompound, DbErr> {
+    let six = i32::try_from(c.int(3)?).unwrap_or(0);
+    Ok(GridCompound {
+        id: c.int(0)?,
+        name: c.text(1)?,
+        status: CompoundStatus::of(c.flag(2)?, six).index(),
+    })
+}
+
+fn text_cell(c: &dyn Cells) -> Result<String, DbErr> {
+    c.text(0)
 }
 
 impl Store {
-    async fn rows(&self, sql: &str) -> ServiceResult<Vec<QueryResult>> {
-        let backend = self.read().get_database_backend();
-        Ok(self
-            .read()
-            .query_all_raw(Statement::from_string(backend, sql))
-            .await?)
+    /// The region and its path, checked: officials over it see its aggregates.
+    async fn region_for(&self, actor: &Actor, region_id: i64) -> ServiceResult<RegionAt> {
+        let chain = self.region_chain(region_id).await?;
+        let mut nodes = Vec::with_capacity(chain.len());
+        let mut places = Vec::with_capacity(chain.len());
+        for r in chain {
+            nodes.push(crate::paths::region_node(&r)?);
+            places.push(PlaceRef {
+                id: r.id,
+                kind: r.kind,
+                name: r.name.clone(),
+            });
+        }
+        actor.require(Action::ViewRegistry, &Path::new(nodes))?;
+        let (Some(first), Some(last)) = (places.first(), places.last()) else {
+            return Err(ServiceError::NotFound { entity: "region" });
+        };
+        Ok(RegionAt {
+            id: last.id,
+            kind: last.kind,
+            name: last.name.clone(),
+            city_id: first.id,
+            places,
+        })
     }
 
-    /// The region and its path, checked: officials over it see its aggregates.
-    async fn region_for(
-        &self,
-        actor: &Actor,
-        region_id: i64,
-    ) -> ServiceResult<(region::Model, NodeKind, Vec<PlaceRef>, i64)> {
-        let (path, r) = self.region_path(region_id).await?;
-        actor.require(Action::ViewRegistry, &path)?;
-        let kind = Some(r.kind)
-            .filter(|k| k.is_region())
-            .ok_or_else(|| super::internal(format!("region {} kind {}", r.id, r.kind)))?;
-        let ids: Vec<i64> = path.nodes().iter().map(|n| n.id).collect();
-        let names: BTreeMap<i64, region::Model> = region::Entity::find()
-            .filter(region::Column::Id.is_in(ids.clone()))
-            .all(self.read())
+    /// The checklist a city's assessments are marked against (the template until it saves
+    /// its own).
+    async fn checklist(&self, city_id: i64) -> ServiceResult<Checklist> {
+        let sql = "SELECT checklist FROM standard_scheme WHERE city_id = $1";
+        match self
+            .fetch_one(self.sql(sql, vec![city_id.into()]), text_cell)
             .await?
-            .into_iter()
-            .map(|x| (x.id, x))
-            .collect();
-        let places = ids
-            .iter()
-            .filter_map(|id| names.get(id))
-            .map(|x| PlaceRef {
-                id: x.id,
-                kind: x.kind,
-                name: x.name.clone(),
-            })
-            .collect();
-        let city_id = ids.first().copied().unwrap_or(r.id);
-        Ok((r, kind, places, city_id))
+        {
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| super::internal(format!("scheme of city {city_id}: {e}"))),
+            None => Ok(suining_template()),
+        }
     }
 
     /// The dashboard of a region: compounds by mode and status, by child region, progress
     /// over the periods, standards met, star ratings, renovation totals, money by channel,
-    /// elevator projects, and the grid of compounds. Aggregates only.
-    pub async fn dashboard(
+    /// elevator projects, and the grid of compounds. Aggregates only, each read from the
+    /// region's kept rows ([`crate::summary`]): the region and those above it, its summary
+    /// rows, its child regions, its progress, its marks, the checklist and the grid, seven
+    /// indexed reads (on SQLite through the synchronous reader).
+    pub async fn dashboard(&self, actor: &Actor, region_id: i64) -> ServiceResult<DashboardView> {
+        // A dashboard, list or export may be a moment old: a replica may answer it.
+        self.on_replica(self.dashboard_of_region(actor, region_id))
+            .await
+    }
+
+    async fn dashboard_of_region(
         &self,
         actor: &Actor,
         region_id: i64,
-        lang: Lang,
     ) -> ServiceResult<DashboardView> {
-        // A dashboard, list or export may be a moment old: a replica may answer it.
-        self.on_replica(async move {
-        let (r, kind, places, city_id) = self.region_for(actor, region_id).await?;
-        let col = region_column(kind);
-        let id = r.id;
-        let child = match kind {
-            NodeKind::City => Some(("district_id", NodeKind::District)),
-            NodeKind::District => Some(("subdistrict_id", NodeKind::Subdistrict)),
-            NodeKind::Subdistrict => Some(("community_id", NodeKind::Community)),
-            _ => None,
-        };
+        let at = self.region_for(actor, region_id).await?;
+        let id = at.id;
+        let one = || vec![sea_orm::Value::from(id)];
         // Every figure kept per compound, as added up for this region by child region, mode,
         // status and star rating when it last changed: one indexed read of a few dozen rows.
         let sql = format!(
-            "SELECT child_id, management_mode, status, stars, vetoed, compounds, {} FROM region_summary WHERE region_id = {id}",
+            "SELECT child_id, management_mode, status, stars, vetoed, compounds, {} FROM region_summary WHERE region_id = $1",
             SUMMED.join(", ")
         );
-        let mut by_mode: BTreeMap<String, StatusCounts> = ManagementMode::ALL
+        // In the order of the modes' codes, as the dashboards have always listed them.
+        let mut by_mode: BTreeMap<&str, (ManagementMode, StatusCounts)> = ManagementMode::ALL
             .iter()
-            .map(|m| (m.as_str().to_string(), [0; 3]))
+            .map(|m| (m.as_str(), (*m, [0; 3])))
             .collect();
         let mut by_child: BTreeMap<i64, StatusCounts> = BTreeMap::new();
         let mut status = [0i64; 3];
@@ -322,24 +402,27 @@ impl Store {
             .collect();
         let (mut rated, mut vetoed, mut reward_total) = (0, 0, 0);
         let mut total = vec![0i64; SUMMED.len()];
-        for row in self.rows(&sql).await? {
-            let s = usize::try_from(int(&row, 2)).unwrap_or(1).min(2);
-            let n = int(&row, 5);
+        for (child, mode, row) in self.fetch(self.sql(&sql, one()), summary_row).await? {
+            let at = |i: usize| row.get(i).copied().unwrap_or(0);
+            let s = usize::try_from(at(2)).unwrap_or(1).min(2);
+            let n = at(5);
             status[s] += n;
-            by_mode.entry(text(&row, 1)).or_insert([0; 3])[s] += n;
-            by_child.entry(int(&row, 0)).or_insert([0; 3])[s] += n;
+            if let Some((_, counts)) = by_mode.get_mut(mode.as_str()) {
+                counts[s] += n;
+            }
+            by_child.entry(child).or_insert([0; 3])[s] += n;
             for (i, t) in total.iter_mut().enumerate() {
-                *t += int(&row, 6 + i);
+                *t += at(6 + i);
             }
             // Star ratings: -1 is a compound never rated.
-            let star = int(&row, 3);
+            let star = at(3);
             if star < 0 {
                 continue;
             }
-            let reward = int(&row, 6);
+            let reward = at(6);
             rated += n;
             reward_total += reward;
-            if int(&row, 4) == 1 {
+            if at(4) == 1 {
                 vetoed += n;
             } else if let Some(s) = usize::try_from(star).ok().and_then(|s| stars.get_mut(s)) {
                 s.compounds += n;
@@ -352,84 +435,87 @@ impl Store {
                 .position(|c| *c == col)
                 .map_or(0, |i| total[i])
         };
-        let row_of = |key: String, label: String, counts: StatusCounts| StatusRow {
-            key,
-            label,
-            total: counts.iter().sum(),
-            counts,
-        };
         let by_mode = by_mode
-            .into_iter()
-            .map(|(m, c)| row_of(m.clone(), mode_label(&m, lang), c))
+            .into_values()
+            .map(|(key, counts)| ModeRow {
+                key,
+                total: counts.iter().sum(),
+                counts,
+            })
             .collect();
-        let children = match child {
-            Some(_) => region::Entity::find()
-                .filter(region::Column::ParentId.eq(id))
-                .order_by_asc(region::Column::Id)
-                .all(self.read())
+        let child_kind = at.kind.child_region();
+        let children = match child_kind {
+            Some(_) => self
+                .fetch(
+                    self.sql(
+                        "SELECT id, name FROM region WHERE parent_id = $1 ORDER BY id",
+                        one(),
+                    ),
+                    id_name,
+                )
                 .await?
                 .into_iter()
-                .map(|c| {
-                    row_of(
-                        c.id.to_string(),
-                        c.name,
-                        by_child.get(&c.id).copied().unwrap_or([0; 3]),
-                    )
+                .map(|(child, name)| {
+                    let counts = by_child.get(&child).copied().unwrap_or([0; 3]);
+                    StatusRow {
+                        key: child.to_string(),
+                        label: name,
+                        total: counts.iter().sum(),
+                        counts,
+                    }
                 })
                 .collect(),
             None => Vec::new(),
         };
         let progress = self
-            .rows(&format!(
-                "SELECT period, COUNT(*), CAST(SUM({}) AS BIGINT), CAST(SUM(CASE WHEN six_have = {SIX} THEN 1 ELSE 0 END) AS BIGINT) FROM assessment WHERE {col} = {id} GROUP BY period ORDER BY period",
-                flag("three_no")
-            ))
-            .await?
-            .iter()
-            .map(|row| PeriodRow { period: text(row, 0), assessed: int(row, 1), three_no: int(row, 2), six_have: int(row, 3) })
-            .collect();
-        // Standards met by aspect, from the letters of the latest assessments.
-        let scheme = Store::scheme(self.read(), city_id).await?;
-        let aspect_of: Vec<usize> = scheme
-            .checklist
+            .fetch(
+                self.sql(
+                    "SELECT period, assessed, three_no, six_have FROM region_progress WHERE region_id = $1 ORDER BY period",
+                    one(),
+                ),
+                period_row,
+            )
+            .await?;
+        // Standards met by aspect, from the marks of the latest assessments made under the
+        // city's checklist (as many letters as it has standards), counted per standard.
+        let checklist = self.checklist(at.city_id).await?;
+        let aspect_of: Vec<usize> = checklist
             .standards
             .iter()
             .map(|s| {
-                scheme
-                    .checklist
+                checklist
                     .aspects
                     .iter()
                     .position(|a| a.code == s.aspect)
                     .unwrap_or(0)
             })
             .collect();
-        let mut marks = vec![[0i64; 3]; scheme.checklist.aspects.len()];
+        let mut marks = vec![[0i64; 3]; checklist.aspects.len()];
         let mut assessed = 0;
-        for row in self
-            .rows(&format!(
-                "SELECT letters FROM assessment WHERE {col} = {id} AND latest = {}",
-                self.truth()
-            ))
+        let standards = i64::try_from(aspect_of.len()).unwrap_or(0);
+        for (position, counts) in self
+            .fetch(
+                self.sql(
+                    "SELECT position, met, partly, not_met FROM region_marks WHERE region_id = $1 AND standards = $2 ORDER BY position",
+                    vec![id.into(), standards.into()],
+                ),
+                marks_row,
+            )
             .await?
         {
-            let letters = text(&row, 0);
-            if letters.chars().count() != aspect_of.len() {
-                continue; // assessed under another version of the checklist
+            if position == 1 {
+                assessed = counts.iter().sum();
             }
-            assessed += 1;
-            for (i, c) in letters.chars().enumerate() {
-                let k = match Mark::from_letter(c) {
-                    Some(Mark::Met) => 0,
-                    Some(Mark::Partly) => 1,
-                    _ => 2,
-                };
-                if let Some(a) = marks.get_mut(aspect_of[i]) {
-                    a[k] += 1;
+            let aspect = usize::try_from(position - 1)
+                .ok()
+                .and_then(|i| aspect_of.get(i));
+            if let Some(a) = aspect.and_then(|a| marks.get_mut(*a)) {
+                for (m, n) in a.iter_mut().zip(counts) {
+                    *m += n;
                 }
             }
         }
-        let aspects = scheme
-            .checklist
+        let aspects = checklist
             .aspects
             .iter()
             .zip(&marks)
@@ -450,22 +536,19 @@ impl Store {
             .map(|k| {
                 let of = |what: &str| sum(&format!("reno_{}_{what}", k.as_str()));
                 RenovationRow {
-                    kind: k.as_str().into(),
-                    label: k.label(lang).into(),
-                    unit: k.unit(lang).into(),
+                    kind: k,
                     quantity: of("quantity"),
                     done_quantity: of("done"),
                     compounds: of("plans"),
                 }
             })
             .collect();
-        let money: Vec<ChannelAmount> = Channel::ALL
+        let money: Vec<ChannelMoney> = Channel::ALL
             .into_iter()
-            .map(|c| {
-                let amount = sum(&format!("budget_{}", c.as_str()));
-                ChannelAmount {
-                    channel: c.as_str().into(),
-                    label: c.label(lang).into(),
+            .map(|channel| {
+                let amount = sum(&format!("budget_{}", channel.as_str()));
+                ChannelMoney {
+                    channel,
                     amount,
                     yuan: Fen(amount).to_string(),
                 }
@@ -473,34 +556,37 @@ impl Store {
             .collect();
         let elevators = ElevatorStage::ALL
             .into_iter()
-            .map(|s| StageCount {
-                stage: s.as_str().into(),
-                label: s.label(lang).into(),
-                projects: sum(&format!("elevator_{}", s.as_str())),
+            .map(|stage| StageCount {
+                stage,
+                projects: sum(&format!("elevator_{}", stage.as_str())),
             })
             .collect();
-        let grid_rows = self.rows(&format!("SELECT id, name, {}, six_have FROM compound WHERE {col} = {id} ORDER BY id LIMIT {}", flag("three_no"), GRID_MAX + 1)).await?;
-        let grid_truncated = grid_rows.len() > GRID_MAX;
-        let grid = grid_rows
-            .iter()
-            .take(GRID_MAX)
-            .map(|row| GridCompound {
-                id: int(row, 0),
-                name: text(row, 1),
-                status: status_index(int(row, 2) == 1, i32::try_from(int(row, 3)).unwrap_or(0)),
-            })
-            .collect();
+        let col = region_column(at.kind);
+        let mut grid = self
+            .fetch(
+                self.sql(
+                    &format!(
+                        "SELECT id, name, three_no, six_have FROM compound WHERE {col} = $1 ORDER BY id LIMIT {}",
+                        GRID_MAX + 1
+                    ),
+                    one(),
+                ),
+                grid_row,
+            )
+            .await?;
+        let grid_truncated = grid.len() > GRID_MAX;
+        grid.truncate(GRID_MAX);
         Ok(DashboardView {
-            region_id: r.id,
-            region_kind: r.kind,
-            region_name: r.name.clone(),
-            places,
-            city_id,
+            region_id: at.id,
+            region_kind: at.kind,
+            region_name: at.name,
+            places: at.places,
+            city_id: at.city_id,
             compounds: status.iter().sum(),
             status,
             by_mode,
             children,
-            child_kind: child.map(|(_, k)| k.as_str().to_string()),
+            child_kind: child_kind.map(|k| k.as_str().to_string()),
             progress,
             aspects,
             assessed,
@@ -519,10 +605,7 @@ impl Store {
             grid,
             grid_truncated,
         })
-        })
-        .await
     }
-
     /// `TRUE` as both databases write it in a comparison.
     fn truth(&self) -> &'static str {
         match self.backend() {
@@ -538,157 +621,116 @@ impl Store {
         region_id: i64,
         filter: &DashboardFilter,
         page: PageRequest,
-        lang: Lang,
     ) -> ServiceResult<DashboardList> {
+        let filter = filter.parse()?;
         // A dashboard, list or export may be a moment old: a replica may answer it.
-        self.on_replica(async move {
-        let (r, kind, _, _) = self.region_for(actor, region_id).await?;
-        let col = region_column(kind);
+        self.on_replica(self.compounds_of_region(actor, region_id, filter, page))
+            .await
+    }
+
+    async fn compounds_of_region(
+        &self,
+        actor: &Actor,
+        region_id: i64,
+        filter: ListFilter,
+        page: PageRequest,
+    ) -> ServiceResult<DashboardList> {
+        let r = self.region_for(actor, region_id).await?;
+        let col = region_column(r.kind);
+        let t = self.truth();
         let mut conds = vec![format!("c.{col} = {}", r.id)];
-        let mut words = Vec::new();
-        match filter.status.as_deref().unwrap_or("") {
-            "three_no" => conds.push(format!("c.three_no = {}", self.truth())),
-            "six_have" => conds.push(format!(
-                "c.three_no <> {} AND c.six_have = {SIX}",
-                self.truth()
-            )),
-            "in_progress" => conds.push(format!(
-                "c.three_no <> {} AND c.six_have <> {SIX}",
-                self.truth()
-            )),
-            "" => {}
-            _ => {
-                return Err(ServiceError::invalid(
-                    "status",
-                    linli_domain::Invalid::BadChoice,
-                ));
+        match filter.status {
+            Some(CompoundStatus::ThreeNo) => conds.push(format!("c.three_no = {t}")),
+            Some(CompoundStatus::SixHave) => {
+                conds.push(format!("c.three_no <> {t} AND c.six_have = {SIX}"))
             }
+            Some(CompoundStatus::InProgress) => {
+                conds.push(format!("c.three_no <> {t} AND c.six_have <> {SIX}"))
+            }
+            None => {}
         }
-        if let Some(s) = filter.status.as_deref().filter(|s| !s.is_empty()) {
-            words.push(status_label(s, lang).to_string());
-        }
-        if let Some(m) = filter.mode.as_deref().filter(|s| !s.is_empty()) {
-            let m = ManagementMode::parse_written(m)
-                .map_err(|e| ServiceError::invalid("management_mode", e))?;
+        if let Some(m) = filter.mode {
             conds.push(format!("c.management_mode = '{}'", m.as_str()));
-            words.push(m.label(lang).to_string());
         }
         if let Some(s) = filter.stars {
-            if !(0..=5).contains(&s) {
-                return Err(ServiceError::invalid(
-                    "stars",
-                    linli_domain::Invalid::OutOfRange { min: 0, max: 5 },
-                ));
-            }
             conds.push(format!(
-                "s.id IS NOT NULL AND (CASE WHEN s.vetoed = {} THEN 0 ELSE s.stars END) = {s}",
-                self.truth()
+                "s.id IS NOT NULL AND (CASE WHEN s.vetoed = {t} THEN 0 ELSE s.stars END) = {s}"
             ));
-            words.push(format!("{s}★"));
         }
-        match filter.plan.as_deref().unwrap_or("") {
-            "yes" => conds.push("p.id IS NOT NULL".into()),
-            "no" => conds.push("p.id IS NULL".into()),
-            "done" => conds.push("p.items_total > 0 AND p.items_done = p.items_total".into()),
-            "" => {}
-            _ => {
-                return Err(ServiceError::invalid(
-                    "plan",
-                    linli_domain::Invalid::BadChoice,
-                ));
+        match filter.plan {
+            Some(ByPlan::Yes) => conds.push("p.id IS NOT NULL".into()),
+            Some(ByPlan::No) => conds.push("p.id IS NULL".into()),
+            Some(ByPlan::Done) => {
+                conds.push("p.items_total > 0 AND p.items_done = p.items_total".into())
             }
+            None => {}
         }
-        if let Some(p) = filter.plan.as_deref().filter(|s| !s.is_empty()) {
-            words.push(
-                match p {
-                    "no" => lang.pick("无一小区一策", "without a plan"),
-                    "done" => lang.pick("一小区一策已完成", "plan done"),
-                    _ => lang.pick("有一小区一策", "with a plan"),
-                }
-                .to_string(),
-            );
-        }
-        match filter.rated.as_deref().unwrap_or("") {
-            "yes" => {
-                conds.push("s.id IS NOT NULL".into());
-                words.push(lang.pick("已评星", "rated").to_string());
-            }
-            "vetoed" => {
-                conds.push(format!("s.vetoed = {}", self.truth()));
-                words.push(lang.pick("一票否决", "vetoed").to_string());
-            }
-            "" => {}
-            _ => {
-                return Err(ServiceError::invalid(
-                    "rated",
-                    linli_domain::Invalid::BadChoice,
-                ));
-            }
+        match filter.rated {
+            Some(ByRating::Yes) => conds.push("s.id IS NOT NULL".into()),
+            Some(ByRating::Vetoed) => conds.push(format!("s.vetoed = {t}")),
+            None => {}
         }
         let from = format!(
-            "FROM compound c JOIN region r ON r.id = c.community_id LEFT JOIN star_rating s ON s.compound_id = c.id AND s.latest = {} LEFT JOIN compound_plan p ON p.compound_id = c.id WHERE {}",
-            self.truth(),
+            "FROM compound c JOIN region r ON r.id = c.community_id LEFT JOIN star_rating s ON s.compound_id = c.id AND s.latest = {t} LEFT JOIN compound_plan p ON p.compound_id = c.id WHERE {}",
             conds.join(" AND ")
         );
         let total = self
-            .rows(&format!("SELECT COUNT(*) {from}"))
+            .fetch_one(
+                self.sql(&format!("SELECT CAST(COUNT(*) AS BIGINT) {from}"), vec![]),
+                |c| c.int(0),
+            )
             .await?
-            .first()
-            .map_or(0, |row| int(row, 0));
-        let rows = self
-            .rows(&format!(
-                "SELECT c.id, c.name, r.name, c.management_mode, {}, c.six_have, s.stars, {}, s.score_centi, p.items_total, p.items_done, p.id {from} ORDER BY c.id LIMIT {} OFFSET {}",
-                flag("c.three_no"),
-                flag("COALESCE(s.vetoed, FALSE)"),
-                page.size(),
-                page.offset()
-            ))
+            .unwrap_or(0);
+        let items = self
+            .fetch(
+                self.sql(
+                    &format!(
+                        "SELECT c.id, c.name, r.name, c.management_mode, c.three_no, c.six_have, s.stars, CAST(CASE WHEN s.vetoed = {t} THEN 1 ELSE 0 END AS BIGINT), s.score_centi, p.items_total, p.items_done, p.id {from} ORDER BY c.id LIMIT {} OFFSET {}",
+                        page.size(),
+                        page.offset()
+                    ),
+                    vec![],
+                ),
+                list_row,
+            )
             .await?;
-        let items = rows
-            .iter()
-            .map(|row| {
-                let six = i32::try_from(int(row, 5)).unwrap_or(0);
-                let st = STATUSES[status_index(int(row, 4) == 1, six)];
-                let rated = row
-                    .try_get_by_index::<Option<i32>>(6)
-                    .ok()
-                    .flatten()
-                    .or_else(|| {
-                        row.try_get_by_index::<Option<i64>>(6)
-                            .ok()
-                            .flatten()
-                            .and_then(|v| i32::try_from(v).ok())
-                    });
-                let has_plan = int(row, 11) > 0;
-                DashboardCompound {
-                    id: int(row, 0),
-                    name: text(row, 1),
-                    community: text(row, 2),
-                    management_mode: mode_label(&text(row, 3), lang),
-                    status: st.into(),
-                    status_label: status_label(st, lang).into(),
-                    six_have_count: linli_domain::registry::SixHave::from_mask(six).count(),
-                    stars: rated.map(|s| if int(row, 7) == 1 { 0 } else { s }),
-                    score: if rated.is_some() {
-                        super::assessments::centi(int(row, 8))
-                    } else {
-                        String::new()
-                    },
-                    plan_progress: if has_plan {
-                        format!("{}/{}", int(row, 10), int(row, 9))
-                    } else {
-                        String::new()
-                    },
-                }
-            })
-            .collect();
         Ok(DashboardList {
             region_id: r.id,
             region_name: r.name,
-            filter_label: words.join(" · "),
+            filter,
             compounds: Paged::new(items, u64::try_from(total).unwrap_or(0), page),
         })
-        })
-        .await
     }
+}
+
+/// A compound of a dashboard's list: its row, its community's name, its latest rating and
+/// its plan's items.
+fn list_row(c: &dyn Cells) -> Result<DashboardCompound, DbErr> {
+    let six = i32::try_from(c.int(5)?).unwrap_or(0);
+    let mode = c.text(3)?;
+    let rated = c.opt_int(6)?.and_then(|s| i32::try_from(s).ok());
+    let vetoed = c.int(7)? == 1;
+    Ok(DashboardCompound {
+        id: c.int(0)?,
+        name: c.text(1)?,
+        community: c.text(2)?,
+        mode: ManagementMode::parse(&mode)
+            .map_err(|_| DbErr::Type(format!("management mode {mode}")))?,
+        status: CompoundStatus::of(c.flag(4)?, six),
+        six_have_count: linli_domain::registry::SixHave::from_mask(six).count(),
+        stars: rated.map(|s| if vetoed { 0 } else { s }),
+        score: if rated.is_some() {
+            super::assessments::centi(c.opt_int(8)?.unwrap_or(0))
+        } else {
+            String::new()
+        },
+        plan_progress: match c.opt_int(11)? {
+            Some(_) => format!(
+                "{}/{}",
+                c.opt_int(10)?.unwrap_or(0),
+                c.opt_int(9)?.unwrap_or(0)
+            ),
+            None => String::new(),
+        },
+    })
 }

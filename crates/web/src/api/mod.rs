@@ -5,6 +5,7 @@
 //! OpenAPI document is generated from these handlers, so it cannot drift from them.
 
 mod accounts;
+mod dashboards;
 mod elections;
 mod elevators;
 mod funds;
@@ -60,6 +61,7 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .merge(volunteers::router())
         .merge(requests::router())
         .merge(standards::router())
+        .merge(dashboards::router())
         .merge(notify::router())
 }
 
@@ -72,6 +74,7 @@ pub fn openapi_json() -> String {
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
     document_every_status(&mut doc);
     elevators::describe(&mut doc);
+    dashboards::describe(&mut doc);
     funds::describe(&mut doc);
     volunteers::describe(&mut doc);
     ratings::describe(&mut doc);

@@ -1,5 +1,5 @@
-//! Governance standards as JSON: the city's scheme, assessments, star ratings, plans and the
-//! dashboards — the same service calls as the pages.
+//! Governance standards as JSON: the city's scheme, assessments, star ratings and plans — the
+//! same service calls as the pages (the dashboards are in `dashboards.rs`).
 
 use super::ApiResult;
 use super::labels::{Key, Labelled, Labels, Words, labels, worded};
@@ -37,8 +37,6 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(add_plan_item))
         .routes(routes!(plan_item_done))
         .routes(routes!(region_plans))
-        .routes(routes!(dashboard))
-        .routes(routes!(dashboard_compounds))
 }
 
 /// A city's checklist and star-rating scheme (the template and preset until it saves its own).
@@ -280,59 +278,6 @@ async fn region_plans(
         state
             .store
             .region_plans(ctx.actor()?, id, &f, PageRequest::new(p.page, p.size))
-            .await?,
-    ))
-}
-
-/// A region's dashboard: aggregates only (officials over the region).
-#[utoipa::path(get, path = "/regions/{id}/dashboard", tag = "standards", params(("id" = i64, Path)),
-    responses((status = 200, body = DashboardView), (status = 403, body = ApiError)))]
-async fn dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> ApiResult<DashboardView> {
-    Ok(Json(
-        state.store.dashboard(ctx.actor()?, id, ctx.lang).await?,
-    ))
-}
-
-#[derive(Deserialize, Default, utoipa::IntoParams)]
-pub struct ListParams {
-    /// `three_no`, `in_progress` or `six_have`.
-    status: Option<String>,
-    mode: Option<String>,
-    stars: Option<i32>,
-    /// `yes`, `no` or `done`.
-    plan: Option<String>,
-    /// `yes` or `vetoed`.
-    rated: Option<String>,
-    page: Option<u64>,
-    size: Option<u64>,
-}
-
-/// The compounds behind a dashboard's number.
-#[utoipa::path(get, path = "/regions/{id}/dashboard/compounds", tag = "standards", params(("id" = i64, Path), ListParams),
-    responses((status = 200, body = DashboardList), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn dashboard_compounds(
-    state: State,
-    ctx: Ctx,
-    Ids(id): Ids<i64>,
-    Q(p): Q<ListParams>,
-) -> ApiResult<DashboardList> {
-    let f = DashboardFilter {
-        status: p.status,
-        mode: p.mode,
-        stars: p.stars,
-        plan: p.plan,
-        rated: p.rated,
-    };
-    Ok(Json(
-        state
-            .store
-            .dashboard_compounds(
-                ctx.actor()?,
-                id,
-                &f,
-                PageRequest::new(p.page, p.size),
-                ctx.lang,
-            )
             .await?,
     ))
 }

@@ -15,6 +15,7 @@ use askama_web::WebTemplate;
 use axum::Router;
 use axum::response::IntoResponse;
 use axum::routing::get;
+use linli_domain::standards::{CompoundStatus, RenovationKind};
 use linli_domain::{Lang, PageRequest};
 use linli_store::standards::*;
 use serde::Deserialize;
@@ -48,15 +49,48 @@ fn list_link(id: i64, query: &str) -> Option<String> {
     Some(format!("/regions/{id}/dashboard/compounds?{query}"))
 }
 
+/// The filters of a list in words: "三无小区 · 专业物业 · 3★".
+pub fn filter_label(f: &ListFilter, lang: Lang) -> String {
+    let stars = f.stars.map(|s| format!("{s}★"));
+    let words: Vec<&str> = [
+        f.status.map(|s| s.label(lang)),
+        f.mode.map(|m| m.label(lang)),
+        stars.as_deref(),
+        f.plan.map(|p| p.label(lang)),
+        f.rated.map(|r| r.label(lang)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    words.join(" · ")
+}
+
+/// A row of a stacked chart: its key in links, its words, its counts by status.
+struct Stack<'a> {
+    key: &'a str,
+    label: &'a str,
+    counts: &'a StatusCounts,
+}
+
+fn mode_stacks(rows: &[ModeRow], lang: Lang) -> Vec<Stack<'_>> {
+    rows.iter()
+        .map(|r| Stack {
+            key: r.key.as_str(),
+            label: r.key.label(lang),
+            counts: &r.counts,
+        })
+        .collect()
+}
+
 /// Builds every chart of a dashboard from its figures. Pure: the snapshot tests call it.
 pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
     let t = T::new(lang, false);
     let id = v.region_id;
-    let status_names: Vec<&str> = STATUSES.iter().map(|s| status_label(s, lang)).collect();
+    let status_names: Vec<&str> = CompoundStatus::ALL.iter().map(|s| s.label(lang)).collect();
 
     let mut status = Chart::new(t.s("sd_chart_status"), t.s("sd_status"), Unit::Count);
-    for (i, s) in STATUSES.iter().enumerate() {
-        status.category(status_names[i], list_link(id, &format!("status={s}")));
+    for s in CompoundStatus::ALL {
+        status.category(s.label(lang), list_link(id, &format!("status={s}")));
     }
     status.series(t.s("sd_compounds"), v.status.to_vec());
 
@@ -64,17 +98,17 @@ pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
     // one status.
     let stacked = |title: &str,
                    axis: &str,
-                   rows: &[StatusRow],
-                   link: &dyn Fn(&StatusRow, Option<&str>) -> Option<String>| {
+                   rows: &[Stack],
+                   link: &dyn Fn(&Stack, Option<&str>) -> Option<String>| {
         let mut c = Chart::new(title, axis, Unit::Count);
         for r in rows {
-            c.category(r.label.clone(), link(r, None));
+            c.category(r.label, link(r, None));
         }
-        for (k, name) in status_names.iter().enumerate() {
+        for (k, s) in CompoundStatus::ALL.iter().enumerate() {
             c.series_linked(
-                *name,
+                status_names[k],
                 rows.iter().map(|r| r.counts[k]).collect(),
-                rows.iter().map(|r| link(r, Some(STATUSES[k]))).collect(),
+                rows.iter().map(|r| link(r, Some(s.as_str()))).collect(),
             );
         }
         c.bars()
@@ -85,7 +119,14 @@ pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
         stacked(
             t.s("sd_chart_children"),
             t.s("sd_region"),
-            &v.children,
+            &v.children
+                .iter()
+                .map(|r| Stack {
+                    key: &r.key,
+                    label: &r.label,
+                    counts: &r.counts,
+                })
+                .collect::<Vec<_>>(),
             &|r, status| match status {
                 None => Some(format!("/regions/{}/dashboard", r.key)),
                 Some(s) => Some(format!("/regions/{}/dashboard/compounds?status={s}", r.key)),
@@ -95,7 +136,7 @@ pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
     let modes = stacked(
         t.s("sd_chart_modes"),
         t.s("management_mode"),
-        &v.by_mode,
+        &mode_stacks(&v.by_mode, lang),
         &|r, status| match status {
             None => list_link(id, &format!("mode={}", r.key)),
             Some(s) => list_link(id, &format!("mode={}&status={s}", r.key)),
@@ -107,11 +148,11 @@ pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
         progress.category(p.period.clone(), None);
     }
     progress.series(
-        status_label("three_no", lang),
+        CompoundStatus::ThreeNo.label(lang),
         v.progress.iter().map(|p| p.three_no).collect(),
     );
     progress.series(
-        status_label("six_have", lang),
+        CompoundStatus::SixHave.label(lang),
         v.progress.iter().map(|p| p.six_have).collect(),
     );
     progress.series(
@@ -148,7 +189,7 @@ pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
     let mut renovation = Chart::new(t.s("sd_chart_renovation"), t.s("sd_kind"), Unit::Count);
     for r in &v.renovation {
         renovation.category(
-            format!("{}（{}）", r.label, r.unit),
+            format!("{}（{}）", r.kind.label(lang), r.kind.unit(lang)),
             Some(format!("/regions/{id}/plans")),
         );
     }
@@ -166,13 +207,13 @@ pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
 
     let mut money = Chart::new(t.s("sd_chart_money"), t.s("sd_channel"), Unit::Fen);
     for m in &v.money {
-        money.category(m.label.clone(), Some(format!("/regions/{id}/plans")));
+        money.category(m.channel.label(lang), Some(format!("/regions/{id}/plans")));
     }
     money.series(t.s("sd_budget"), v.money.iter().map(|m| m.amount).collect());
 
     let mut elevators = Chart::new(t.s("sd_chart_elevators"), t.s("sd_stage"), Unit::Count);
     for e in &v.elevators {
-        elevators.category(e.label.clone(), None);
+        elevators.category(e.stage.label(lang), None);
     }
     elevators.series(
         t.s("sd_projects"),
@@ -181,7 +222,7 @@ pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
 
     let tables = vec![
         status.clone(),
-        modes_chart(&t, v, &status_names),
+        modes_chart(&t, v, lang, &status_names),
         progress.clone(),
         aspects.clone(),
         stars.clone(),
@@ -197,7 +238,7 @@ pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
             status: g.status,
         })
         .collect();
-    let status_lists: Vec<Option<String>> = STATUSES
+    let status_lists: Vec<Option<String>> = CompoundStatus::ALL
         .iter()
         .map(|s| list_link(id, &format!("status={s}")))
         .collect();
@@ -221,10 +262,10 @@ pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
 }
 
 /// Compounds by management mode and status, as a chart object (for the table download).
-fn modes_chart(t: &T, v: &DashboardView, status_names: &[&str]) -> Chart {
+fn modes_chart(t: &T, v: &DashboardView, lang: Lang, status_names: &[&str]) -> Chart {
     let mut c = Chart::new(t.s("sd_chart_modes"), t.s("management_mode"), Unit::Count);
     for r in &v.by_mode {
-        c.category(r.label.clone(), None);
+        c.category(r.key.label(lang), None);
     }
     for (k, name) in status_names.iter().enumerate() {
         c.series(*name, v.by_mode.iter().map(|r| r.counts[k]).collect());
@@ -265,7 +306,7 @@ fn pipes_km(v: &DashboardView) -> String {
     let m = v
         .renovation
         .iter()
-        .find(|r| r.kind == "pipes")
+        .find(|r| r.kind == RenovationKind::Pipes)
         .map_or(0, |r| r.quantity);
     format!("{}.{:03}", m / 1000, m % 1000)
 }
@@ -277,7 +318,7 @@ struct FormatQuery {
 }
 
 async fn dashboard(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<FormatQuery>) -> PageResult {
-    let v = state.store.dashboard(ctx.actor()?, id, ctx.lang).await?;
+    let v = state.store.dashboard(ctx.actor()?, id).await?;
     let ch = charts(&v, ctx.lang);
     if let Some(format) = q.format.as_deref() {
         let t = T::new(ctx.lang, false);
@@ -318,7 +359,7 @@ struct ReportPage {
 }
 
 async fn report(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
-    let v = state.store.dashboard(ctx.actor()?, id, ctx.lang).await?;
+    let v = state.store.dashboard(ctx.actor()?, id).await?;
     let (t, c) = chrome(&ctx);
     let ch = charts(&v, ctx.lang);
     Ok(ReportPage {
@@ -349,6 +390,8 @@ struct ListPage {
     t: T,
     c: Chrome,
     v: DashboardList,
+    /// The filters in words.
+    filter_label: String,
     base: String,
     download: String,
 }
@@ -369,12 +412,10 @@ async fn compounds(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ListQuery>
         // The region's name, from the first page, for the file's name (`遂宁市-小区名录-….xlsx`).
         let region = &std::sync::OnceLock::new();
         let all = super::all_pages(|p| async move {
-            s.dashboard_compounds(actor, id, filter, p, lang)
-                .await
-                .map(|l| {
-                    region.get_or_init(|| l.region_name);
-                    l.compounds
-                })
+            s.dashboard_compounds(actor, id, filter, p).await.map(|l| {
+                region.get_or_init(|| l.region_name);
+                l.compounds
+            })
         })
         .await?;
         let region: &str = region.get().map_or("", String::as_str);
@@ -395,8 +436,8 @@ async fn compounds(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ListQuery>
                 vec![
                     c.name,
                     c.community,
-                    c.management_mode,
-                    c.status_label,
+                    c.mode.label(lang).to_string(),
+                    c.status.label(lang).to_string(),
                     c.six_have_count.to_string(),
                     c.stars.map(|s| s.to_string()).unwrap_or_default(),
                     c.score,
@@ -408,7 +449,7 @@ async fn compounds(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ListQuery>
         return super::sheet_download(&ctx, format, &name, &headers, &rows);
     }
     let v = s
-        .dashboard_compounds(actor, id, &filter, PageRequest::new(q.page, None), lang)
+        .dashboard_compounds(actor, id, &filter, PageRequest::new(q.page, None))
         .await?;
     let (t, c) = chrome(&ctx);
     let params = [
@@ -424,6 +465,7 @@ async fn compounds(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(q): Q<ListQuery>
     Ok(ListPage {
         t,
         c,
+        filter_label: filter_label(&v.filter, lang),
         v,
         base,
         download,
@@ -470,6 +512,8 @@ async fn open_data(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use linli_domain::registry::ManagementMode;
+    use linli_domain::standards::Channel;
 
     /// A small district: two subdistricts, three periods, a few ratings, plans and a grid.
     fn district() -> DashboardView {
@@ -487,11 +531,18 @@ mod tests {
             city_id: 13,
             compounds: 12,
             status: [5, 6, 1],
-            by_mode: vec![
-                row("delegated", "代管理", [1, 3, 0]),
-                row("professional", "专业物业", [0, 1, 1]),
-                row("self_managed", "居民自治管理", [4, 2, 0]),
-            ],
+            by_mode: [
+                (ManagementMode::Delegated, [1, 3, 0]),
+                (ManagementMode::Professional, [0, 1, 1]),
+                (ManagementMode::SelfManaged, [4, 2, 0]),
+            ]
+            .into_iter()
+            .map(|(key, counts)| ModeRow {
+                key,
+                total: counts.iter().sum(),
+                counts,
+            })
+            .collect(),
             children: vec![
                 row("15", "镇江寺街道", [3, 4, 1]),
                 row("16", "凯旋路街道", [2, 2, 0]),
@@ -538,9 +589,7 @@ mod tests {
             reward_total: 0,
             reward_total_yuan: "0.00".into(),
             renovation: vec![RenovationRow {
-                kind: "pipes".into(),
-                label: "雨污管网".into(),
-                unit: "米".into(),
+                kind: RenovationKind::Pipes,
                 quantity: 1250,
                 done_quantity: 600,
                 compounds: 3,
@@ -548,9 +597,8 @@ mod tests {
             plans: 3,
             plans_done: 1,
             households_benefited: 400,
-            money: vec![ChannelAmount {
-                channel: "government_reward".into(),
-                label: "财政以奖代补".into(),
+            money: vec![ChannelMoney {
+                channel: Channel::GovernmentReward,
                 amount: 12_000_000,
                 yuan: "120000.00".into(),
             }],

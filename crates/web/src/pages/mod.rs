@@ -4,7 +4,7 @@
 mod account;
 mod acting;
 mod agenda;
-mod dashboards;
+pub(crate) mod dashboards;
 mod elections;
 mod elevator_ops;
 mod elevators;
