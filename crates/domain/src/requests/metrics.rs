@@ -10,6 +10,36 @@
 use crate::fraction::Fraction;
 use serde::Serialize;
 
+crate::text_enum! {
+    /// What a page of figures is about: a grid of a compound, a compound, or a region.
+    pub enum MetricsOf {
+        Grid = "grid",
+        Compound = "compound",
+        City = "city",
+        District = "district",
+        Subdistrict = "subdistrict",
+        Community = "community",
+    }
+}
+
+impl MetricsOf {
+    /// The figures of a place of the hierarchy (a compound or a region above it).
+    pub fn place(kind: crate::place::NodeKind) -> MetricsOf {
+        use crate::place::NodeKind as K;
+        match kind {
+            K::City => MetricsOf::City,
+            K::District => MetricsOf::District,
+            K::Subdistrict => MetricsOf::Subdistrict,
+            K::Community => MetricsOf::Community,
+            K::Compound | K::Building | K::Unit | K::Household => MetricsOf::Compound,
+        }
+    }
+
+    pub fn is_grid(self) -> bool {
+        self == MetricsOf::Grid
+    }
+}
+
 /// The lowest rating counted as satisfied (of 1–5).
 pub const SATISFIED_FROM: i32 = 4;
 

@@ -9,7 +9,7 @@ pub mod overdue;
 pub mod status;
 
 pub use calendar::{Day, Deadline, DeadlineUnit, WorkCalendar};
-pub use metrics::{Tally, median, percent};
+pub use metrics::{MetricsOf, Tally, median, percent};
 pub use overdue::{is_overdue, overdue_sql};
 pub use status::{Refusal, RequestStatus, RequestStep, Who};
 

@@ -107,8 +107,8 @@ pub struct MonthCost {
 /// The dashboard of a community (all its compounds) or of one compound.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DashboardView {
-    /// `community` or `compound`.
-    pub place_kind: String,
+    /// A community or a compound.
+    pub place_kind: NodeKind,
     pub place_id: i64,
     pub place_name: String,
     /// The board of the projects.
@@ -196,7 +196,7 @@ impl Store {
                 )
                 .await?;
             self.dashboard_of(
-                "community",
+                NodeKind::Community,
                 community_id,
                 community.name,
                 format!("/regions/{community_id}/elevators"),
@@ -219,7 +219,7 @@ impl Store {
             actor.require(Action::ViewPublic, &paths::compound_path(&c))?;
             let name = c.name.clone();
             self.dashboard_of(
-                "compound",
+                NodeKind::Compound,
                 compound_id,
                 name,
                 format!("/compounds/{compound_id}/elevators"),
@@ -235,7 +235,7 @@ impl Store {
     /// and the running costs grouped by month.
     async fn dashboard_of(
         &self,
-        kind: &str,
+        kind: NodeKind,
         place_id: i64,
         place_name: String,
         board_link: String,
@@ -365,7 +365,7 @@ impl Store {
             })
             .collect();
         Ok(DashboardView {
-            place_kind: kind.into(),
+            place_kind: kind,
             place_id,
             place_name,
             board_link,

@@ -15,7 +15,7 @@ use crate::{Store, paths};
 use linli_domain::authz::Action;
 use linli_domain::place::NodeKind;
 use linli_domain::requests::metrics::{SATISFIED_FROM, basis_points, hours};
-use linli_domain::requests::{Day, RequestStatus, Tally, median, overdue_sql, percent};
+use linli_domain::requests::{Day, MetricsOf, RequestStatus, Tally, median, overdue_sql, percent};
 use linli_domain::{Bilingual, PageRequest};
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -72,8 +72,7 @@ pub struct TallyRow {
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MetricsView {
-    /// grid | compound | city | district | subdistrict | community
-    pub kind: String,
+    pub kind: MetricsOf,
     pub id: i64,
     pub name: String,
     /// The compound of a grid or compound page.
@@ -185,7 +184,7 @@ impl Store {
         use service_request::Column as C;
         let db = self.read();
         let (kind, id, name, compound_id, filter, child): (
-            String,
+            MetricsOf,
             i64,
             String,
             Option<i64>,
@@ -200,7 +199,7 @@ impl Store {
                 let c = self.compound_row(g.compound_id).await?;
                 actor.require(Action::ViewRegistry, &paths::compound_path(&c))?;
                 (
-                    "grid".into(),
+                    MetricsOf::Grid,
                     g.id,
                     format!("{} · {}", c.name, g.name),
                     Some(c.id),
@@ -212,7 +211,7 @@ impl Store {
                 let c = self.compound_row(cid).await?;
                 actor.require(Action::ViewRegistry, &paths::compound_path(&c))?;
                 (
-                    "compound".into(),
+                    MetricsOf::Compound,
                     c.id,
                     c.name.clone(),
                     Some(c.id),
@@ -231,7 +230,7 @@ impl Store {
                     _ => (C::CommunityId, C::CompoundId),
                 };
                 (
-                    kind.as_str().into(),
+                    MetricsOf::place(kind),
                     r.id,
                     r.name,
                     None,
