@@ -2,7 +2,7 @@
 //! so the feature owns its vocabulary. `T::s` looks here too.
 
 use linli_domain::Lang;
-use linli_domain::funds::{Category, EmergencyKind};
+use linli_domain::funds::Category;
 use linli_store::funds::{EmergencyLine, EntryView, StatementLine};
 
 /// The words of a fund line whose fact is a code: an entry's or a statement line's category,
@@ -25,7 +25,7 @@ impl Label for StatementLine {
 
 impl Label for EmergencyLine {
     fn label(&self, lang: Lang) -> &'static str {
-        EmergencyKind::parse(&self.kind).map_or("", |k| k.label(lang))
+        self.kind.label(lang)
     }
 }
 

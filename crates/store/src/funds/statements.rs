@@ -9,7 +9,9 @@ use crate::entity::{fund_account, fund_entry, fund_statement};
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Store, paths};
 use linli_domain::authz::Action;
-use linli_domain::funds::{Category, Day, Direction, Period, Statement};
+use linli_domain::funds::{
+    AccountKind, Category, Day, Direction, EmergencyKind, Period, Statement,
+};
 use linli_domain::{Fen, FieldError, Invalid};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -43,7 +45,7 @@ pub struct StatementLine {
 pub struct EmergencyLine {
     pub entry_id: i64,
     pub occurred_on: String,
-    pub kind: String,
+    pub kind: EmergencyKind,
     /// Spent, positive.
     pub amount: i64,
     #[serde(default)]
@@ -71,7 +73,7 @@ pub struct PeriodChoice {
 pub struct StatementView {
     pub account_id: i64,
     pub account_name: String,
-    pub account_kind: String,
+    pub account_kind: AccountKind,
     pub compound_id: i64,
     pub compound_name: String,
     pub period_from: String,
@@ -124,7 +126,7 @@ pub struct BalancePoint {
 struct Body {
     account_name: String,
     compound_name: String,
-    kind: String,
+    kind: AccountKind,
     statement: Statement,
     emergencies: Vec<EmergencyLine>,
 }
@@ -281,13 +283,15 @@ async fn compute<C: ConnectionTrait>(
         .await?
         .into_iter()
         .filter(|e| Day::parse(&e.occurred_on).is_ok_and(|d| period.contains(d)))
-        .map(|e| EmergencyLine {
-            entry_id: e.id,
-            occurred_on: e.occurred_on,
-            kind: e.emergency.map(|k| k.to_string()).unwrap_or_default(),
-            amount: -e.amount,
-            amount_yuan: String::new(),
-            note: e.note,
+        .filter_map(|e| {
+            e.emergency.map(|kind| EmergencyLine {
+                entry_id: e.id,
+                occurred_on: e.occurred_on,
+                kind,
+                amount: -e.amount,
+                amount_yuan: String::new(),
+                note: e.note,
+            })
         })
         .collect();
     Ok((statement, emergencies))
@@ -355,7 +359,7 @@ fn body(a: &LoadedAccount, statement: Statement, emergencies: Vec<EmergencyLine>
     Body {
         account_name: a.row.name.clone(),
         compound_name: a.compound.name.clone(),
-        kind: a.row.kind.to_string(),
+        kind: a.kind,
         statement,
         emergencies,
     }

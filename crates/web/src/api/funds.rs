@@ -230,8 +230,7 @@ labels!(EntryView, |v, lang| {
 impl Labels for StatementView {
     const KEYS: &'static [Key] = &[Key::Text("account_kind_label")];
     fn words(&self, w: &mut Words<'_>) {
-        let kind = linli_domain::funds::AccountKind::parse(&self.account_kind);
-        w.put("account_kind_label", kind.map_or("", |k| k.label(w.lang)));
+        w.put("account_kind_label", self.account_kind.label(w.lang));
         w.nested("income", &self.income);
         w.nested("expenses", &self.expenses);
         w.nested("emergencies", &self.emergencies);
