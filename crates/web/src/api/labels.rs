@@ -11,13 +11,15 @@
 use linli_domain::Lang;
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
-use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::openapi::{OpenApi, RefOr};
 
 /// A key a view's words add to its JSON object.
 pub enum Key {
     /// One text: `"stage_label": "方案设计"`.
     Text(&'static str),
+    /// One text or null, when there is nothing to word ([`Words::maybe`]).
+    MaybeText(&'static str),
     /// A list of texts: `"blockers": ["还没有指定负责人"]`.
     Texts(&'static str),
 }
@@ -158,6 +160,13 @@ pub fn describe<T: Labels + utoipa::ToSchema>(doc: &mut OpenApi) {
     for key in T::KEYS {
         let (name, schema): (_, RefOr<Schema>) = match key {
             Key::Text(name) => (*name, text().into()),
+            Key::MaybeText(name) => (
+                *name,
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+                    .build()
+                    .into(),
+            ),
             Key::Texts(name) => (*name, ArrayBuilder::new().items(text()).build().into()),
         };
         object.properties.insert(name.into(), schema);
@@ -199,5 +208,8 @@ mod tests {
                 .contains(&"stage_label".into())
         );
         assert_eq!(schemas["StageRow"]["properties"]["label"]["type"], "string");
+        // A word that may be missing is a string or null.
+        let decides = &schemas["StandardView"]["properties"]["decides"]["type"];
+        assert_eq!(decides, &serde_json::json!(["string", "null"]));
     }
 }

@@ -288,8 +288,8 @@ async fn region_plans(
 impl Labels for StandardView {
     const KEYS: &'static [Key] = &[
         Key::Text("evidence_label"),
-        Key::Text("decides"),
-        Key::Text("shows"),
+        Key::MaybeText("decides"),
+        Key::MaybeText("shows"),
     ];
     fn words(&self, w: &mut Words<'_>) {
         standard_words(w, self.evidence, self.decides, self.shows);
@@ -299,8 +299,8 @@ impl Labels for StandardView {
 impl Labels for MarkedStandard {
     const KEYS: &'static [Key] = &[
         Key::Text("evidence_label"),
-        Key::Text("decides"),
-        Key::Text("shows"),
+        Key::MaybeText("decides"),
+        Key::MaybeText("shows"),
         Key::Text("mark_label"),
     ];
     fn words(&self, w: &mut Words<'_>) {
