@@ -265,3 +265,32 @@ impl Store {
         Statement::from_sql_and_values(self.read().get_database_backend(), sql, values)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::{Connection, StatementStatus};
+
+    /// The bundled SQLite is built with the query planner stability guarantee
+    /// (`.cargo/config.toml`): a cached statement with a bound `LIMIT` runs with new values
+    /// without being prepared again. sqlx and this reader link the same SQLite.
+    #[test]
+    fn a_cached_statement_with_a_bound_limit_is_planned_once() {
+        let c = Connection::open_in_memory().unwrap();
+        c.execute_batch(
+            "CREATE TABLE t(x INTEGER PRIMARY KEY); INSERT INTO t VALUES (1), (2), (3);",
+        )
+        .unwrap();
+        let mut s = c
+            .prepare("SELECT x FROM t ORDER BY x LIMIT ?1 OFFSET ?2")
+            .unwrap();
+        for (limit, offset, want) in [(1, 0, vec![1]), (2, 1, vec![2, 3]), (3, 0, vec![1, 2, 3])] {
+            let got = s
+                .query_map((limit, offset), |r| r.get::<_, i64>(0))
+                .unwrap()
+                .collect::<Result<Vec<_>, _>>()
+                .unwrap();
+            assert_eq!(got, want);
+        }
+        assert_eq!(s.get_status(StatementStatus::RePrepare), 0);
+    }
+}
