@@ -342,7 +342,7 @@ impl Store {
                         |r| r.int(0),
                     )
                     .await?;
-                Ok(!any.is_empty())
+                Ok::<_, crate::error::ServiceError>(!any.is_empty())
             },
         )?;
         bills.sort_by_key(|b| std::cmp::Reverse(b.project_id));
@@ -535,7 +535,9 @@ impl Store {
             self.fetch(self.built(&shares), |r| {
                 Ok((r.int(0)?, r.int(1)?, r.int(2)?))
             }),
-            self.paid(Condition::all().add(elevator_payment::Column::HouseholdId.is_in(homes.to_vec()))),
+            self.paid(
+                Condition::all().add(elevator_payment::Column::HouseholdId.is_in(homes.to_vec()))
+            ),
         )?;
         Ok(shares
             .into_iter()

@@ -404,10 +404,9 @@ impl Store {
         let mut total = vec![0i64; SUMMED.len()];
         let child_kind = at.kind.child_region();
         let col = region_column(at.kind);
-        // Its summary rows, child regions, progress, checklist with the marks counted under
-        // it, and grid: independent reads but for the marks, which share round trips on
-        // PostgreSQL (`batch`).
-        let (summary, child_rows, progress, (checklist, marks_rows), mut grid) = self
+        // Its summary rows, child regions, progress, checklist, marks and grid: independent
+        // reads, which share one round trip on PostgreSQL (`batch`).
+        let (summary, child_rows, progress, checklist, marks_rows, mut grid) = self
             .batched(async {
                 tokio::try_join!(
                     self.fetch(self.sql(&sql, one()), summary_row),
@@ -433,22 +432,18 @@ impl Store {
                         ),
                         period_row,
                     ),
-                    async {
-                        // The marks of the latest assessments made under the city's checklist
-                        // (as many letters as it has standards), counted per standard.
-                        let checklist = self.checklist(at.city_id).await?;
-                        let standards = i64::try_from(checklist.standards.len()).unwrap_or(0);
-                        let marks = self
-                            .fetch(
-                                self.sql(
-                                    "SELECT position, met, partly, not_met FROM region_marks WHERE region_id = $1 AND standards = $2 ORDER BY position",
-                                    vec![id.into(), standards.into()],
-                                ),
-                                marks_row,
-                            )
-                            .await?;
-                        Ok((checklist, marks))
-                    },
+                    self.checklist(at.city_id),
+                    // The marks of the latest assessments counted per standard, for every
+                    // number of letters: only those made under the city's checklist (as many
+                    // letters as it has standards) are kept below, and reading them all spares
+                    // waiting for the checklist.
+                    self.fetch(
+                        self.sql(
+                            "SELECT position, met, partly, not_met, standards FROM region_marks WHERE region_id = $1 ORDER BY standards, position",
+                            one(),
+                        ),
+                        |c| Ok((c.int(4)?, marks_row(c)?)),
+                    ),
                     self.fetch(
                         self.sql(
                             &format!(
@@ -504,17 +499,17 @@ impl Store {
             })
             .collect();
         let children = child_rows
-                .into_iter()
-                .map(|(child, name)| {
-                    let counts = by_child.get(&child).copied().unwrap_or([0; 3]);
-                    StatusRow {
-                        key: child.to_string(),
-                        label: name,
-                        total: counts.iter().sum(),
-                        counts,
-                    }
-                })
-                .collect();
+            .into_iter()
+            .map(|(child, name)| {
+                let counts = by_child.get(&child).copied().unwrap_or([0; 3]);
+                StatusRow {
+                    key: child.to_string(),
+                    label: name,
+                    total: counts.iter().sum(),
+                    counts,
+                }
+            })
+            .collect();
         // Standards met by aspect.
         let aspect_of: Vec<usize> = checklist
             .standards
@@ -529,7 +524,12 @@ impl Store {
             .collect();
         let mut marks = vec![[0i64; 3]; checklist.aspects.len()];
         let mut assessed = 0;
-        for (position, counts) in marks_rows {
+        let standards = i64::try_from(aspect_of.len()).unwrap_or(0);
+        for (position, counts) in marks_rows
+            .into_iter()
+            .filter(|(n, _)| *n == standards)
+            .map(|(_, m)| m)
+        {
             if position == 1 {
                 assessed = counts.iter().sum();
             }
