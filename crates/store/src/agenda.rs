@@ -312,6 +312,7 @@ impl Store {
         // and whether it reported anything (most households have not: a look spares the list).
         // Independent reads, which share a trip on PostgreSQL (`batch`).
         let personal = actor.can(Action::ViewPersonal, &path);
+        let home = [id];
         let (votes, mut bills, reported) = tokio::try_join!(
             self.fetch(
                 self.sql(
@@ -328,7 +329,7 @@ impl Store {
                     })
                 },
             ),
-            self.shares_of(&[id]),
+            self.shares_of(&home),
             async {
                 if !personal {
                     return Ok(false);

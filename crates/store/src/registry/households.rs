@@ -446,11 +446,12 @@ impl Store {
                 // the owners in a second. The page keeps the grants' filter, which PostgreSQL
                 // joins cheaply, since whether the actor sees the compound whole is known only
                 // with it; nothing is shown before the check.
+                let anywhere = Path::default();
                 let (c, rows) = self
                     .batched(async {
                         tokio::try_join!(
                             self.compound_row(compound_id),
-                            self.household_rows(actor, cond, page, &Path::default()),
+                            self.household_rows(actor, cond, page, &anywhere),
                         )
                     })
                     .await?;
