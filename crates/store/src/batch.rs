@@ -301,10 +301,7 @@ impl Store {
     /// Whether [`Store::batched`] shares trips: on PostgreSQL (SQLite's hot reads have none
     /// to share).
     pub(crate) fn reads_in_batches(&self) -> bool {
-        static OFF: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-        let off = *OFF.get_or_init(|| std::env::var_os("LINLI_BENCH_NO_BATCH").is_some());
-        !off && self.sync_reader().is_none()
-            && self.read().get_database_backend() == DbBackend::Postgres
+        self.sync_reader().is_none() && self.read().get_database_backend() == DbBackend::Postgres
     }
 
     /// Whether reads here wait for a shared trip (inside [`Store::batched`] on PostgreSQL).
