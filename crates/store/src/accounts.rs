@@ -132,7 +132,7 @@ pub struct IssuedInvite {
 const INVITE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
 /// One row of the credential lookup: the account, one of its grants (none when it has none),
-/// the credential's extra column and when the account last wrote.
+/// the credential's extra column, when the account last wrote and its unread messages.
 struct CredentialRow {
     account_id: i64,
     name: String,
@@ -141,6 +141,7 @@ struct CredentialRow {
     path: Option<String>,
     extra: Option<i64>,
     wrote_at: Option<i64>,
+    unread: Option<i64>,
 }
 
 impl CredentialRow {
@@ -153,6 +154,7 @@ impl CredentialRow {
             path: r.opt_text(4)?,
             extra: r.opt_int(5)?,
             wrote_at: r.opt_int(6)?,
+            unread: r.opt_int(7)?,
         })
     }
 }
@@ -357,8 +359,13 @@ impl Store {
         Ok(())
     }
 
-    /// The actor behind a session cookie, if the session is live.
-    pub async fn session_actor(&self, token: &str) -> ServiceResult<Option<Actor>> {
+    /// The actor behind a session cookie, if the session is live, with the count of their
+    /// unread messages when `unread` (see [`Store::actor_behind`]; 0 otherwise).
+    pub async fn session_actor(
+        &self,
+        token: &str,
+        unread: bool,
+    ) -> ServiceResult<Option<(Actor, u64)>> {
         Ok(self
             .actor_behind(
                 "session s ON s.account_id = a.id",
@@ -366,14 +373,17 @@ impl Store {
                 "",
                 hash_secret(token),
                 self.now(),
+                unread,
             )
             .await?
-            .map(|(a, _)| a))
+            .map(|(a, _, n)| (a, n)))
     }
 
     /// The account behind a credential with all its grants, in ONE query: this runs on every
     /// request, and on SQLite each query costs more than the rest of a small page. Also
-    /// returns the `extra` column of the credential's row when one is named.
+    /// returns the `extra` column of the credential's row when one is named, and with
+    /// `unread` the count of the account's unread messages that every page shows (in the same
+    /// query: on PostgreSQL a query of its own is a round trip; 0 without it).
     /// `join`, `key` and `extra` are fixed strings of this crate, never user input.
     pub(crate) async fn actor_behind(
         &self,
@@ -382,7 +392,8 @@ impl Store {
         extra: &str,
         hash: String,
         live_at: i64,
-    ) -> ServiceResult<Option<(Actor, Option<i64>)>> {
+        unread: bool,
+    ) -> ServiceResult<Option<(Actor, Option<i64>, u64)>> {
         let extra_column = if extra.is_empty() {
             "CAST(NULL AS BIGINT)"
         } else {
@@ -394,8 +405,13 @@ impl Store {
         } else {
             ("CAST(NULL AS BIGINT)", "")
         };
+        let unread_column = if unread {
+            "(SELECT COUNT(*) FROM notification n WHERE n.account_id = a.id AND n.read_at IS NULL)"
+        } else {
+            "CAST(NULL AS BIGINT)"
+        };
         let sql = format!(
-            "SELECT a.id, a.display_name, a.disabled, g.role, g.path, {extra_column}, {wrote_column} \
+            "SELECT a.id, a.display_name, a.disabled, g.role, g.path, {extra_column}, {wrote_column}, {unread_column} \
              FROM account a JOIN {join} LEFT JOIN role_grant g ON g.account_id = a.id{wrote_join} \
              WHERE {key} = $1 AND s.expires_at >= $2"
         );
@@ -429,6 +445,10 @@ impl Store {
                 at: self.now(),
             },
             first.extra,
+            first
+                .unread
+                .and_then(|n| u64::try_from(n).ok())
+                .unwrap_or(0),
         )))
     }
 

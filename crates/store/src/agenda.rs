@@ -308,9 +308,13 @@ impl Store {
         let id = h.id;
         let path = crate::paths::household_path(c, h);
         actor.require(Action::ViewRegistry, &path)?;
-        // The proposals whose roll has this household, newest first, in one read.
-        let votes = self
-            .fetch(
+        // The proposals whose roll has this household, newest first, in one read; its bills;
+        // and whether it reported anything (most households have not: a look spares the list).
+        // Independent reads, which share a trip on PostgreSQL (`batch`).
+        let personal = actor.can(Action::ViewPersonal, &path);
+        let home = [id];
+        let (votes, mut bills, reported) = tokio::try_join!(
+            self.fetch(
                 self.sql(
                     "SELECT p.id, p.title, p.stage FROM proposal p WHERE p.id IN \
                      (SELECT e.proposal_id FROM elector_household e WHERE e.household_id = $1) \
@@ -324,23 +328,26 @@ impl Store {
                         stage: r.text(2)?,
                     })
                 },
-            )
-            .await?;
-        let mut bills = self.shares_of(&[id]).await?;
+            ),
+            self.shares_of(&home),
+            async {
+                if !personal {
+                    return Ok(false);
+                }
+                let any = self
+                    .fetch(
+                        self.sql(
+                            "SELECT id FROM service_request WHERE household_id = $1 LIMIT 1",
+                            vec![id.into()],
+                        ),
+                        |r| r.int(0),
+                    )
+                    .await?;
+                Ok::<_, crate::error::ServiceError>(!any.is_empty())
+            },
+        )?;
         bills.sort_by_key(|b| std::cmp::Reverse(b.project_id));
-        // Most households have reported nothing: a look through the reader spares the list.
-        let requests = if actor.can(Action::ViewPersonal, &path)
-            && !self
-                .fetch(
-                    self.sql(
-                        "SELECT id FROM service_request WHERE household_id = $1 LIMIT 1",
-                        vec![id.into()],
-                    ),
-                    |r| r.int(0),
-                )
-                .await?
-                .is_empty()
-        {
+        let requests = if reported {
             let q =
                 service_request::Entity::find().filter(service_request::Column::HouseholdId.eq(id));
             self.request_page(q, PageRequest::new(Some(1), Some(LIST)))
@@ -525,14 +532,14 @@ impl Store {
             .column(elevator_share::Column::HouseholdId)
             .column(elevator_share::Column::Amount)
             .filter(elevator_share::Column::HouseholdId.is_in(homes.to_vec()));
-        let shares = self
-            .fetch(self.built(&shares), |r| {
+        let (shares, paid) = tokio::try_join!(
+            self.fetch(self.built(&shares), |r| {
                 Ok((r.int(0)?, r.int(1)?, r.int(2)?))
-            })
-            .await?;
-        let paid = self
-            .paid(Condition::all().add(elevator_payment::Column::HouseholdId.is_in(homes.to_vec())))
-            .await?;
+            }),
+            self.paid(
+                Condition::all().add(elevator_payment::Column::HouseholdId.is_in(homes.to_vec()))
+            ),
+        )?;
         Ok(shares
             .into_iter()
             .map(|(project_id, household_id, share)| {

@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod agenda;
 pub mod audit;
+mod batch;
 pub mod bulk;
 pub mod clock;
 pub mod db;

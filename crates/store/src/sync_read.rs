@@ -232,10 +232,13 @@ fn to_sqlite(v: &Value) -> Result<rusqlite::types::Value, DbErr> {
 
 impl Store {
     /// Every row of a read, mapped: on SQLite through the synchronous reader, on PostgreSQL
-    /// (or an in-memory SQLite) through the pool.
+    /// (or an in-memory SQLite) through the pool, in a shared trip inside `Store::batched`.
     pub(crate) async fn fetch<T>(&self, stmt: Statement, map: RowMap<T>) -> ServiceResult<Vec<T>> {
         if let Some(reader) = self.sync_reader() {
             return Ok(reader.query(&stmt, map)?);
+        }
+        if let Some(queue) = crate::batch::queue() {
+            return Ok(self.fetch_queued(queue, stmt, map).await?);
         }
         let rows = self.read().query_all_raw(stmt).await?;
         Ok(rows

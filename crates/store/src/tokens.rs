@@ -142,8 +142,13 @@ impl Store {
         self.revoke_api_token(actor, id).await
     }
 
-    /// The actor behind an API token that is neither revoked nor expired.
-    pub async fn token_actor(&self, token: &str) -> ServiceResult<Option<Actor>> {
+    /// The actor behind an API token that is neither revoked nor expired, with the count of
+    /// their unread messages when `unread` (0 otherwise).
+    pub async fn token_actor(
+        &self,
+        token: &str,
+        unread: bool,
+    ) -> ServiceResult<Option<(Actor, u64)>> {
         let t = self.now();
         let hash = hash_secret(token);
         let found = self
@@ -153,9 +158,10 @@ impl Store {
                 "s.last_used_at",
                 hash.clone(),
                 t,
+                unread,
             )
             .await?;
-        let Some((actor, last_used)) = found else {
+        let Some((actor, last_used, unread)) = found else {
             return Ok(None);
         };
         if last_used.is_none_or(|u| u + LAST_USED_PRECISION <= t) {
@@ -165,6 +171,6 @@ impl Store {
                 .exec(self.write())
                 .await?;
         }
-        Ok(Some(actor))
+        Ok(Some((actor, unread)))
     }
 }

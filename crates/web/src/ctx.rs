@@ -142,16 +142,21 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
             .filter(|s| !s.is_empty())
             .map(str::to_string);
         let store = &state.store;
+        // A page shows the count of unread messages, read with the account in one query.
         let load = async {
             if let Some(token) = bearer {
-                return store.token_actor(token).await.map(|a| (a, true));
+                return store.token_actor(token, !json).await.map(|a| (a, true));
             }
             match &session {
-                Some(s) => store.session_actor(s).await.map(|a| (a, false)),
+                Some(s) => store.session_actor(s, !json).await.map(|a| (a, false)),
                 None => Ok((None, false)),
             }
         };
-        let (actor, by_token) = load.await?;
+        let (signed_in, by_token) = load.await?;
+        let (actor, unread) = match signed_in {
+            Some((a, n)) => (Some(a), n),
+            None => (None, 0),
+        };
         if let (Some(a), Some(slot)) = (
             &actor,
             parts.extensions.get::<crate::telemetry::AccountSlot>(),
@@ -165,10 +170,6 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
         // CSRF cookie in `X-CSRF-Token`: another site can make a browser send the cookie but
         // cannot read it. Checked here because every API handler takes a `Ctx`.
         let token = bearer.map(str::to_string);
-        let unread = match &actor {
-            Some(a) if !json => store.unread_count(a).await?,
-            _ => 0,
-        };
         let flash = cookie(h, FLASH_COOKIE).and_then(crate::flash::known);
         let ctx = Ctx {
             lang,

@@ -69,6 +69,45 @@ both_backends! {
         assert_eq!(c["stats"]["buildings"], before + 1);
     }
 
+    async fn a_page_whose_reads_share_round_trips_shows_what_its_reads_show_one_by_one(app) {
+        // On PostgreSQL the household page's reads after the household go to the database as
+        // one statement, their rows coming back as JSON; read one by one through sqlx they
+        // must give the same owners, residents (dates), votes, bills, requests, history (its
+        // JSON texts and names) and accounts to link (a flag).
+        let w = crate::common::requests::world(&app).await;
+        let leak = crate::common::requests::category(&app, &w.owner, "leak").await;
+        let (s, r) = app
+            .api(&w.owner, Method::POST, &format!("/compounds/{}/requests", w.compound), Some(json!({"category_id": leak, "household_id": w.home, "description": "厨房漏水"})))
+            .await;
+        assert_eq!(s, 201, "{r}");
+        let version = app.household_json(&w.committee, w.home).await["household"]["version"].as_i64().unwrap();
+        let (s, body) = app
+            .api(&w.committee, Method::PATCH, &format!("/households/{}", w.home), Some(json!({"version": version, "area": "88.50"})))
+            .await;
+        assert_eq!(s, 200, "{body}");
+        let committee = app.sql_i64("SELECT id FROM account WHERE username = 'committee'").await;
+        let actor = app.store.actor(committee).await.unwrap().unwrap();
+        let store = &app.store;
+        let history = linli_domain::PageRequest::new(None, Some(20));
+        let page = store.household_page(&actor, w.home, history).await.unwrap();
+        let view = store.household(&actor, w.home).await.unwrap();
+        let links = store.household_links(&actor, w.home).await.unwrap();
+        let alone_history = store.household_history(&actor, w.home, history).await.unwrap();
+        let to_link = store.accounts_to_link(&actor, w.home).await.unwrap();
+        let v = serde_json::to_value;
+        assert_eq!(v(&page.view).unwrap(), v(&view).unwrap());
+        assert!(!view.owners.is_empty(), "{view:?}");
+        assert_eq!(v(&page.links).unwrap(), v(&links).unwrap());
+        assert_eq!(links.requests.len(), 1, "the request is on the page");
+        assert_eq!(v(page.history.as_ref().unwrap()).unwrap(), v(&alone_history).unwrap());
+        assert_eq!(alone_history.items[0].after["area_centi"], 8850);
+        assert_eq!(v(&page.to_link).unwrap(), v(&to_link).unwrap());
+        // The compound page, read in one shared trip, counts the compound's rows.
+        let (c, _) = store.compound_page(&actor, w.compound, history).await.unwrap();
+        let households = app.sql_i64(&format!("SELECT COUNT(*) FROM household WHERE compound_id = {}", w.compound)).await;
+        assert_eq!(c.stats.households, households);
+    }
+
     async fn ended_sessions_and_tokens_are_refused_as_before(app) {
         // A session works until it expires, and no longer after.
         let b = app.browser_login("committee").await;

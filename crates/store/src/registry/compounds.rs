@@ -410,57 +410,61 @@ impl Store {
 
     /// The compound overview: profile, counts, buildings.
     pub async fn compound(&self, actor: &Actor, id: i64) -> ServiceResult<CompoundView> {
-        let (c, places) = self.compound_with_places(id).await?;
+        // The compound with its places, its buildings with their units, households and area,
+        // and its sub-compounds: three reads that need only the id, each count one pass over
+        // the compound's rows. They share a round trip on PostgreSQL (`batch`); nothing is
+        // shown before the actor's right to see the compound is checked.
+        let ((c, places), counted, subs) = self
+            .batched(async {
+                tokio::try_join!(
+                    self.compound_with_places(id),
+                self.fetch(
+                    self.sql(
+                        "SELECT b.id, b.name, b.sub_compound_id, b.floors, \
+                         COALESCE(uc.n, 0), COALESCE(hc.n, 0), COALESCE(hc.area, 0), b.compound_id \
+                         FROM building b \
+                         LEFT JOIN (SELECT building_id, COUNT(*) AS n FROM unit WHERE compound_id = $1 \
+                           GROUP BY building_id) uc ON uc.building_id = b.id \
+                         LEFT JOIN (SELECT building_id, COUNT(*) AS n, \
+                           CAST(COALESCE(SUM(area_centi), 0) AS BIGINT) AS area \
+                           FROM household WHERE compound_id = $1 GROUP BY building_id) hc \
+                           ON hc.building_id = b.id \
+                         WHERE b.compound_id = $1 ORDER BY b.id",
+                        vec![id.into()],
+                    ),
+                    |r| {
+                        Ok((
+                            building::Model {
+                                id: r.int(0)?,
+                                compound_id: r.int(7)?,
+                                name: r.text(1)?,
+                                sub_compound_id: r.opt_int(2)?,
+                                floors: r.opt_int(3)?.and_then(|f| i32::try_from(f).ok()),
+                            },
+                            r.int(4)?,
+                            r.int(5)?,
+                            r.int(6)?,
+                        ))
+                    },
+                ),
+                self.fetch(
+                    self.sql(
+                        "SELECT id, name, compound_id FROM sub_compound WHERE compound_id = $1 ORDER BY id",
+                        vec![id.into()],
+                    ),
+                    |r| {
+                        Ok(sub_compound::Model {
+                            id: r.int(0)?,
+                            compound_id: r.int(2)?,
+                            name: r.text(1)?,
+                        })
+                    },
+                ),
+                )
+            })
+            .await?;
         let path = paths::compound_path(&c);
         actor.require(Action::ViewPublic, &path)?;
-        // The buildings with their units, households and area, and the sub-compounds: two
-        // reads, each count one pass over the compound's rows.
-        let counted = self
-            .fetch(
-                self.sql(
-                    "SELECT b.id, b.name, b.sub_compound_id, b.floors, \
-                     COALESCE(uc.n, 0), COALESCE(hc.n, 0), COALESCE(hc.area, 0), b.compound_id \
-                     FROM building b \
-                     LEFT JOIN (SELECT building_id, COUNT(*) AS n FROM unit WHERE compound_id = $1 \
-                       GROUP BY building_id) uc ON uc.building_id = b.id \
-                     LEFT JOIN (SELECT building_id, COUNT(*) AS n, \
-                       CAST(COALESCE(SUM(area_centi), 0) AS BIGINT) AS area \
-                       FROM household WHERE compound_id = $1 GROUP BY building_id) hc \
-                       ON hc.building_id = b.id \
-                     WHERE b.compound_id = $1 ORDER BY b.id",
-                    vec![id.into()],
-                ),
-                |r| {
-                    Ok((
-                        building::Model {
-                            id: r.int(0)?,
-                            compound_id: r.int(7)?,
-                            name: r.text(1)?,
-                            sub_compound_id: r.opt_int(2)?,
-                            floors: r.opt_int(3)?.and_then(|f| i32::try_from(f).ok()),
-                        },
-                        r.int(4)?,
-                        r.int(5)?,
-                        r.int(6)?,
-                    ))
-                },
-            )
-            .await?;
-        let subs = self
-            .fetch(
-                self.sql(
-                    "SELECT id, name, compound_id FROM sub_compound WHERE compound_id = $1 ORDER BY id",
-                    vec![id.into()],
-                ),
-                |r| {
-                    Ok(sub_compound::Model {
-                        id: r.int(0)?,
-                        compound_id: r.int(2)?,
-                        name: r.text(1)?,
-                    })
-                },
-            )
-            .await?;
         let buildings: Vec<building::Model> = counted.iter().map(|(b, ..)| b.clone()).collect();
         let unit_counts: HashMap<i64, i64> = counted.iter().map(|(b, u, ..)| (b.id, *u)).collect();
         let per_building: Vec<(i64, i64, i64)> =
@@ -610,6 +614,23 @@ impl Store {
     }
 
     /// The history of a compound's own record.
+    /// The compound page: its overview and, for those who may see personal records, its
+    /// history (none when it cannot be read, as the page shows it).
+    pub async fn compound_page(
+        &self,
+        actor: &Actor,
+        id: i64,
+        history: PageRequest,
+    ) -> ServiceResult<(CompoundView, Option<Paged<audit::AuditEntry>>)> {
+        let v = self.compound(actor, id).await?;
+        let history = if v.can.personal {
+            self.history_of("compound", id, history).await.ok()
+        } else {
+            None
+        };
+        Ok((v, history))
+    }
+
     pub async fn compound_history(
         &self,
         actor: &Actor,

@@ -104,6 +104,15 @@ pub fn lenient_opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Stri
     }))
 }
 
+/// A row of household id, name and phone, as [`Store::owners_of`] selects them.
+pub(crate) fn owner_row(r: &dyn crate::sync_read::Cells) -> Result<OwnerRow, sea_orm::DbErr> {
+    Ok(OwnerRow {
+        household_id: r.int(0)?,
+        name: r.text(1)?,
+        phone: r.opt_text(2)?,
+    })
+}
+
 impl Store {
     /// Building and unit names of units, by unit id, in one joined query: lists and pages
     /// show "3栋 1单元" for every household, and on SQLite each query costs more than the
@@ -165,19 +174,7 @@ impl Store {
             .join(JoinType::InnerJoin, rel)
             .filter(ownership::Column::HouseholdId.is_in(ids))
             .order_by_asc(ownership::Column::Id);
-        let rows = self
-            .fetch(self.built(&q), |r| {
-                Ok((r.int(0)?, r.text(1)?, r.opt_text(2)?))
-            })
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(household_id, name, phone)| OwnerRow {
-                household_id,
-                name,
-                phone,
-            })
-            .collect())
+        self.fetch(self.built(&q), owner_row).await
     }
 
     /// The chain of places from the city down to a compound, with names.

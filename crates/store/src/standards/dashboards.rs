@@ -402,7 +402,62 @@ impl Store {
             .collect();
         let (mut rated, mut vetoed, mut reward_total) = (0, 0, 0);
         let mut total = vec![0i64; SUMMED.len()];
-        for (child, mode, row) in self.fetch(self.sql(&sql, one()), summary_row).await? {
+        let child_kind = at.kind.child_region();
+        let col = region_column(at.kind);
+        // Its summary rows, child regions, progress, checklist, marks and grid: independent
+        // reads, which share one round trip on PostgreSQL (`batch`).
+        let (summary, child_rows, progress, checklist, marks_rows, mut grid) = self
+            .batched(async {
+                tokio::try_join!(
+                    self.fetch(self.sql(&sql, one()), summary_row),
+                    async {
+                        match child_kind {
+                            Some(_) => {
+                                self.fetch(
+                                    self.sql(
+                                        "SELECT id, name FROM region WHERE parent_id = $1 ORDER BY id",
+                                        one(),
+                                    ),
+                                    id_name,
+                                )
+                                .await
+                            }
+                            None => Ok(Vec::new()),
+                        }
+                    },
+                    self.fetch(
+                        self.sql(
+                            "SELECT period, assessed, three_no, six_have FROM region_progress WHERE region_id = $1 ORDER BY period",
+                            one(),
+                        ),
+                        period_row,
+                    ),
+                    self.checklist(at.city_id),
+                    // The marks of the latest assessments counted per standard, for every
+                    // number of letters: only those made under the city's checklist (as many
+                    // letters as it has standards) are kept below, and reading them all spares
+                    // waiting for the checklist.
+                    self.fetch(
+                        self.sql(
+                            "SELECT position, met, partly, not_met, standards FROM region_marks WHERE region_id = $1 ORDER BY standards, position",
+                            one(),
+                        ),
+                        |c| Ok((c.int(4)?, marks_row(c)?)),
+                    ),
+                    self.fetch(
+                        self.sql(
+                            &format!(
+                                "SELECT id, name, three_no, six_have FROM compound WHERE {col} = $1 ORDER BY id LIMIT {}",
+                                GRID_MAX + 1
+                            ),
+                            one(),
+                        ),
+                        grid_row,
+                    ),
+                )
+            })
+            .await?;
+        for (child, mode, row) in summary {
             let at = |i: usize| row.get(i).copied().unwrap_or(0);
             let s = usize::try_from(at(2)).unwrap_or(1).min(2);
             let n = at(5);
@@ -443,42 +498,19 @@ impl Store {
                 counts,
             })
             .collect();
-        let child_kind = at.kind.child_region();
-        let children = match child_kind {
-            Some(_) => self
-                .fetch(
-                    self.sql(
-                        "SELECT id, name FROM region WHERE parent_id = $1 ORDER BY id",
-                        one(),
-                    ),
-                    id_name,
-                )
-                .await?
-                .into_iter()
-                .map(|(child, name)| {
-                    let counts = by_child.get(&child).copied().unwrap_or([0; 3]);
-                    StatusRow {
-                        key: child.to_string(),
-                        label: name,
-                        total: counts.iter().sum(),
-                        counts,
-                    }
-                })
-                .collect(),
-            None => Vec::new(),
-        };
-        let progress = self
-            .fetch(
-                self.sql(
-                    "SELECT period, assessed, three_no, six_have FROM region_progress WHERE region_id = $1 ORDER BY period",
-                    one(),
-                ),
-                period_row,
-            )
-            .await?;
-        // Standards met by aspect, from the marks of the latest assessments made under the
-        // city's checklist (as many letters as it has standards), counted per standard.
-        let checklist = self.checklist(at.city_id).await?;
+        let children = child_rows
+            .into_iter()
+            .map(|(child, name)| {
+                let counts = by_child.get(&child).copied().unwrap_or([0; 3]);
+                StatusRow {
+                    key: child.to_string(),
+                    label: name,
+                    total: counts.iter().sum(),
+                    counts,
+                }
+            })
+            .collect();
+        // Standards met by aspect.
         let aspect_of: Vec<usize> = checklist
             .standards
             .iter()
@@ -493,15 +525,10 @@ impl Store {
         let mut marks = vec![[0i64; 3]; checklist.aspects.len()];
         let mut assessed = 0;
         let standards = i64::try_from(aspect_of.len()).unwrap_or(0);
-        for (position, counts) in self
-            .fetch(
-                self.sql(
-                    "SELECT position, met, partly, not_met FROM region_marks WHERE region_id = $1 AND standards = $2 ORDER BY position",
-                    vec![id.into(), standards.into()],
-                ),
-                marks_row,
-            )
-            .await?
+        for (position, counts) in marks_rows
+            .into_iter()
+            .filter(|(n, _)| *n == standards)
+            .map(|(_, m)| m)
         {
             if position == 1 {
                 assessed = counts.iter().sum();
@@ -561,19 +588,6 @@ impl Store {
                 projects: sum(&format!("elevator_{}", stage.as_str())),
             })
             .collect();
-        let col = region_column(at.kind);
-        let mut grid = self
-            .fetch(
-                self.sql(
-                    &format!(
-                        "SELECT id, name, three_no, six_have FROM compound WHERE {col} = $1 ORDER BY id LIMIT {}",
-                        GRID_MAX + 1
-                    ),
-                    one(),
-                ),
-                grid_row,
-            )
-            .await?;
         let grid_truncated = grid.len() > GRID_MAX;
         grid.truncate(GRID_MAX);
         Ok(DashboardView {

@@ -182,16 +182,10 @@ struct Compound {
 
 async fn compound(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
     let actor = ctx.actor()?;
-    let v = state.store.compound(actor, id).await?;
-    let history = if v.can.personal {
-        state
-            .store
-            .compound_history(actor, id, PageRequest::new(None, Some(20)))
-            .await
-            .ok()
-    } else {
-        None
-    };
+    let (v, history) = state
+        .store
+        .compound_page(actor, id, PageRequest::new(None, Some(20)))
+        .await?;
     let (t, c) = chrome(&ctx);
     Ok(Compound { t, c, v, history }.into_response())
 }
