@@ -24,6 +24,7 @@ pub mod funds;
 pub mod grids;
 pub mod health;
 pub mod limits;
+pub mod load;
 pub mod migration;
 pub mod paths;
 pub mod persons;
