@@ -26,11 +26,12 @@ use linli_domain::authz::Role;
 use linli_domain::place::{Node, NodeKind, Path};
 use linli_store::audit::{self, Change, GLOBAL_CHAIN};
 use linli_store::bulk::{Bulk, Ty};
-use linli_store::entity::{building, compound, household, region, residency, sub_compound, unit};
+use linli_store::entity::{compound, household, region, residency, sub_compound, unit};
 use linli_store::roster::apply::HOUSEHOLD_COLUMNS;
+use linli_store::load::{CopyIn, Load};
 use linli_store::{Backend, Store};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
     EntityTrait, QueryFilter, QueryOrder,
 };
 
@@ -103,19 +104,105 @@ const RESIDENCY_COLUMNS: &[(&str, Ty)] = &[
     ("moved_out", Ty::Date),
 ];
 
+const BUILDING_COLUMNS: &[(&str, Ty)] = &[
+    ("id", Ty::BigInt),
+    ("compound_id", Ty::BigInt),
+    ("sub_compound_id", Ty::BigInt),
+    ("name", Ty::Text),
+    ("floors", Ty::Int),
+];
+
+const UNIT_COLUMNS: &[(&str, Ty)] = &[
+    ("id", Ty::BigInt),
+    ("building_id", Ty::BigInt),
+    ("compound_id", Ty::BigInt),
+    ("name", Ty::Text),
+];
+
+/// The registry's tables written through [`Sink`]: on PostgreSQL their keys are set aside
+/// for the load and rebuilt before it commits (see [`linli_store::load`]).
+const LOADED_TABLES: [&str; 6] = [
+    "person",
+    "building",
+    "unit",
+    "household",
+    "ownership",
+    "residency",
+];
+
+/// How the registry's big tables are written: the bulk writer in the write's transaction
+/// (SQLite), or `COPY` in a PostgreSQL [`Load`].
+#[derive(Clone, Copy)]
+enum Via<'l> {
+    Bulk,
+    Copy(&'l Load),
+}
+
+impl Via<'_> {
+    /// Compounds, or households, gathered before the registry's pending rows are written,
+    /// parents first. A `COPY` costs a round trip and its keys are checked at the end, so
+    /// it takes far more at once.
+    fn batch(self) -> (usize, usize) {
+        match self {
+            Via::Bulk => (50, BATCH),
+            Via::Copy(_) => (1_000, 100_000),
+        }
+    }
+}
+
+/// Rows on their way into one table by the [`Via`] of the load.
+enum Sink<'l> {
+    Bulk(Bulk),
+    Copy(CopyIn<'l>),
+}
+
+impl<'l> Sink<'l> {
+    fn new<C: ConnectionTrait>(
+        db: &C,
+        via: Via<'l>,
+        table: &'static str,
+        columns: &'static [(&'static str, Ty)],
+    ) -> Sink<'l> {
+        match via {
+            Via::Bulk => Sink::Bulk(Bulk::new(db.get_database_backend(), table, columns)),
+            Via::Copy(load) => Sink::Copy(load.copy(table, columns)),
+        }
+    }
+
+    async fn push<C: ConnectionTrait>(
+        &mut self,
+        db: &C,
+        row: Vec<sea_orm::Value>,
+    ) -> anyhow::Result<()> {
+        match self {
+            Sink::Bulk(b) => b.push(db, row).await?,
+            Sink::Copy(c) => c.push(row).await?,
+        }
+        Ok(())
+    }
+
+    async fn finish<C: ConnectionTrait>(self, db: &C) -> anyhow::Result<()> {
+        match self {
+            Sink::Bulk(b) => b.finish(db).await?,
+            Sink::Copy(c) => c.finish().await?,
+        }
+        Ok(())
+    }
+}
+
 /// Writes the rows gathered for one table (their values in the order of `columns`).
 async fn flush_rows<C: ConnectionTrait>(
-    txn: &C,
+    db: &C,
+    via: Via<'_>,
     table: &'static str,
     columns: &'static [(&'static str, Ty)],
     rows: &mut Vec<Vec<sea_orm::Value>>,
 ) -> anyhow::Result<()> {
-    let mut bulk = Bulk::new(txn.get_database_backend(), table, columns);
+    let mut sink = Sink::new(db, via, table, columns);
     for row in rows.drain(..) {
-        bulk.push(txn, row).await?;
+        sink.push(db, row).await?;
     }
-    bulk.finish(txn).await?;
-    Ok(())
+    sink.finish(db).await
 }
 
 /// Appends a row; batches are written parents first by the caller.
@@ -212,6 +299,8 @@ pub async fn load_world(
 
 /// The registry, the accounts, the standards and the personas of a world; 甘泉苑's
 /// elevator projects too when `projects` (else its story starts them from their votes).
+/// One transaction either way: on PostgreSQL a [`Load`], whose big tables go in by `COPY`
+/// with their keys rebuilt before the commit; on SQLite [`Store::begin_write`].
 async fn load_registry(
     store: &Store,
     world: &linli_demo::World,
@@ -223,13 +312,50 @@ async fn load_registry(
             "the database already holds compounds; demo data is loaded only into an empty database"
         );
     }
-    let last_city = world.cities.len().saturating_sub(1);
     let mut lap = Lap::start();
+    let (summary, a) = match store.backend() {
+        Backend::Postgres => {
+            let mut load = store.begin_load().await?;
+            load.set_keys_aside(&LOADED_TABLES).await?;
+            let a = write_registry(store, load.db(), Via::Copy(&load), world).await?;
+            lap.done("the registry");
+            let summary = finish_registry(store, load.db(), world, scale, projects).await?;
+            lap.done("the funds, standards and projects");
+            load.commit().await?;
+            (summary, a)
+        }
+        Backend::Sqlite => {
+            let txn = store.begin_write().await?;
+            let a = write_registry(store, &txn, Via::Bulk, world).await?;
+            lap.done("the registry");
+            let summary = finish_registry(store, &txn, world, scale, projects).await?;
+            lap.done("the funds, standards and projects");
+            txn.commit().await?;
+            (summary, a)
+        }
+    };
+    lap.done("the keys and the commit");
+    store.analyze().await?;
+    lap.done("ANALYZE");
+    let logins = demo_logins(store, &a).await?;
+    lap.done("the logins");
+    volunteers::seed_demo_stations(store).await?;
+    lap.done("the volunteer stations");
+    Ok(DemoSummary { logins, ..summary })
+}
+
+/// The registry's rows: persons, places, households, ownerships and residencies, with ids
+/// assigned here. Returns where the personas will sit.
+async fn write_registry<C: ConnectionTrait>(
+    store: &Store,
+    txn: &C,
+    via: Via<'_>,
+    world: &linli_demo::World,
+) -> anyhow::Result<Anchors> {
+    let last_city = world.cities.len().saturating_sub(1);
     let t = store.now();
-    let txn = store.begin_write().await?;
     // Persons first: households point at their designated voter.
-    let backend = txn.get_database_backend();
-    let mut persons = Bulk::new(backend, "person", PERSON_COLUMNS);
+    let mut persons = Sink::new(txn, via, "person", PERSON_COLUMNS);
     for (i, p) in world.persons.iter().enumerate() {
         let row = vec![
             (i as i64 + 1).into(),
@@ -237,36 +363,18 @@ async fn load_registry(
             p.phone.clone().into(),
             t.into(),
         ];
-        persons.push(&txn, row).await?;
+        persons.push(txn, row).await?;
     }
-    persons.finish(&txn).await?;
+    persons.finish(txn).await?;
 
     let mut ids = Ids::default();
     let mut a = Anchors::default();
-    let (
-        mut regions,
-        mut compounds,
-        mut subs,
-        mut buildings,
-        mut units,
-        mut households,
-        mut owners,
-        mut residents,
-    ) = (
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-    );
+    let mut rows = Pending::default();
     for (ci, city) in world.cities.iter().enumerate() {
         let city_id = ids.next(0);
         push(
-            &txn,
-            &mut regions,
+            txn,
+            &mut rows.regions,
             region_row(city_id, NodeKind::City, &city.name, None),
         )
         .await?;
@@ -278,16 +386,16 @@ async fn load_registry(
         for d in &city.districts {
             let d_id = ids.next(0);
             push(
-                &txn,
-                &mut regions,
+                txn,
+                &mut rows.regions,
                 region_row(d_id, NodeKind::District, &d.name, Some(city_id)),
             )
             .await?;
             for s in &d.subdistricts {
                 let s_id = ids.next(0);
                 push(
-                    &txn,
-                    &mut regions,
+                    txn,
+                    &mut rows.regions,
                     region_row(s_id, NodeKind::Subdistrict, &s.name, Some(d_id)),
                 )
                 .await?;
@@ -301,8 +409,8 @@ async fn load_registry(
                 for cm in &s.communities {
                     let cm_id = ids.next(0);
                     push(
-                        &txn,
-                        &mut regions,
+                        txn,
+                        &mut rows.regions,
                         region_row(cm_id, NodeKind::Community, &cm.name, Some(s_id)),
                     )
                     .await?;
@@ -330,8 +438,8 @@ async fn load_registry(
                             updated_at: Set(t),
                         };
                         // Regions must exist before the compounds that point at them.
-                        flush(&txn, &mut regions).await?;
-                        push(&txn, &mut compounds, c_row).await?;
+                        flush(txn, &mut rows.regions).await?;
+                        push(txn, &mut rows.compounds, c_row).await?;
                         let c_path = cm_path.child(Node::new(NodeKind::Compound, c_id));
                         if ci == 0 && a.compound.is_none() {
                             a.compound = Some(c_path.clone());
@@ -345,8 +453,8 @@ async fn load_registry(
                         for sname in &c.sub_compounds {
                             let sid = ids.next(2);
                             push(
-                                &txn,
-                                &mut subs,
+                                txn,
+                                &mut rows.subs,
                                 sub_compound::ActiveModel {
                                     id: Set(sid),
                                     compound_id: Set(c_id),
@@ -357,37 +465,25 @@ async fn load_registry(
                         }
                         for b in &c.buildings {
                             let b_id = ids.next(3);
-                            push(
-                                &txn,
-                                &mut buildings,
-                                building::ActiveModel {
-                                    id: Set(b_id),
-                                    compound_id: Set(c_id),
-                                    sub_compound_id: Set(b
-                                        .sub_compound
-                                        .map(|s| first_sub + s as i64)),
-                                    name: Set(b.name.clone()),
-                                    floors: Set(Some(b.floors)),
-                                },
-                            )
-                            .await?;
+                            rows.buildings.push(vec![
+                                b_id.into(),
+                                c_id.into(),
+                                b.sub_compound.map(|s| first_sub + s as i64).into(),
+                                b.name.clone().into(),
+                                b.floors.into(),
+                            ]);
                             let b_path = c_path.child(Node::new(NodeKind::Building, b_id));
                             if ci == 0 && a.building.is_none() {
                                 a.building = Some(b_path.clone());
                             }
                             for u in &b.units {
                                 let u_id = ids.next(4);
-                                push(
-                                    &txn,
-                                    &mut units,
-                                    unit::ActiveModel {
-                                        id: Set(u_id),
-                                        building_id: Set(b_id),
-                                        compound_id: Set(c_id),
-                                        name: Set(u.name.clone()),
-                                    },
-                                )
-                                .await?;
+                                rows.units.push(vec![
+                                    u_id.into(),
+                                    b_id.into(),
+                                    c_id.into(),
+                                    u.name.clone().into(),
+                                ]);
                                 let u_path = b_path.child(Node::new(NodeKind::Unit, u_id));
                                 if ci == 0 && a.unit.is_none() {
                                     a.unit = Some(u_path.clone());
@@ -398,7 +494,7 @@ async fn load_registry(
                                         .owners
                                         .get(h.designated_voter)
                                         .map(|o| o.person as i64 + 1);
-                                    households.push(vec![
+                                    rows.households.push(vec![
                                         h_id.into(),
                                         u_id.into(),
                                         b_id.into(),
@@ -426,7 +522,7 @@ async fn load_registry(
                                         a.resident_household = Some(h_path);
                                     }
                                     for o in &h.owners {
-                                        owners.push(vec![
+                                        rows.owners.push(vec![
                                             ids.next(6).into(),
                                             h_id.into(),
                                             (o.person as i64 + 1).into(),
@@ -435,7 +531,7 @@ async fn load_registry(
                                         ]);
                                     }
                                     for r in &h.residents {
-                                        residents.push(vec![
+                                        rows.residents.push(vec![
                                             ids.next(7).into(),
                                             h_id.into(),
                                             (r.person as i64 + 1).into(),
@@ -452,43 +548,66 @@ async fn load_registry(
                             }
                         }
                         // Parents before children, batch by batch.
-                        if compounds.len() >= 50 || households.len() >= BATCH {
-                            flush(&txn, &mut regions).await?;
-                            flush(&txn, &mut compounds).await?;
-                            flush(&txn, &mut subs).await?;
-                            flush(&txn, &mut buildings).await?;
-                            flush(&txn, &mut units).await?;
-                            flush_rows(&txn, "household", HOUSEHOLD_COLUMNS, &mut households)
-                                .await?;
-                            flush_rows(&txn, "ownership", OWNERSHIP_COLUMNS, &mut owners).await?;
-                            flush_rows(&txn, "residency", RESIDENCY_COLUMNS, &mut residents)
-                                .await?;
+                        let (compounds, households) = via.batch();
+                        if rows.compounds.len() >= compounds || rows.households.len() >= households
+                        {
+                            flush_registry(txn, via, &mut rows).await?;
                         }
                     }
                 }
             }
         }
     }
-    flush(&txn, &mut regions).await?;
-    flush(&txn, &mut compounds).await?;
-    flush(&txn, &mut subs).await?;
-    flush(&txn, &mut buildings).await?;
-    flush(&txn, &mut units).await?;
-    flush_rows(&txn, "household", HOUSEHOLD_COLUMNS, &mut households).await?;
-    flush_rows(&txn, "ownership", OWNERSHIP_COLUMNS, &mut owners).await?;
-    flush_rows(&txn, "residency", RESIDENCY_COLUMNS, &mut residents).await?;
+    flush_registry(txn, via, &mut rows).await?;
+    Ok(a)
+}
+
+/// The registry's pending rows, parents before children.
+#[derive(Default)]
+struct Pending {
+    regions: Vec<region::ActiveModel>,
+    compounds: Vec<compound::ActiveModel>,
+    subs: Vec<sub_compound::ActiveModel>,
+    buildings: Vec<Vec<sea_orm::Value>>,
+    units: Vec<Vec<sea_orm::Value>>,
+    households: Vec<Vec<sea_orm::Value>>,
+    owners: Vec<Vec<sea_orm::Value>>,
+    residents: Vec<Vec<sea_orm::Value>>,
+}
+
+async fn flush_registry<C: ConnectionTrait>(
+    txn: &C,
+    via: Via<'_>,
+    rows: &mut Pending,
+) -> anyhow::Result<()> {
+    flush(txn, &mut rows.regions).await?;
+    flush(txn, &mut rows.compounds).await?;
+    flush(txn, &mut rows.subs).await?;
+    flush_rows(txn, via, "building", BUILDING_COLUMNS, &mut rows.buildings).await?;
+    flush_rows(txn, via, "unit", UNIT_COLUMNS, &mut rows.units).await?;
+    flush_rows(txn, via, "household", HOUSEHOLD_COLUMNS, &mut rows.households).await?;
+    flush_rows(txn, via, "ownership", OWNERSHIP_COLUMNS, &mut rows.owners).await?;
+    flush_rows(txn, via, "residency", RESIDENCY_COLUMNS, &mut rows.residents).await?;
+    Ok(())
+}
+
+/// What follows the registry in its transaction: ids, 甘泉苑's projects, the funds, the
+/// standards and the load's audit record.
+async fn finish_registry<C: ConnectionTrait>(
+    store: &Store,
+    txn: &C,
+    world: &linli_demo::World,
+    scale: i64,
+    projects: bool,
+) -> anyhow::Result<DemoSummary> {
     if store.backend() == Backend::Postgres {
-        reset_sequences(&txn).await?;
+        reset_sequences(txn).await?;
     }
-    lap.done("the registry");
     if projects {
-        elevators::seed_demo_projects(&txn, store.now()).await?;
+        elevators::seed_demo_projects(txn, store.now()).await?;
     }
-    lap.done("甘泉苑's elevator projects");
-    funds::seed_demo_funds(&txn, store.now()).await?;
-    lap.done("the funds");
-    standards::seed_demo_standards(&txn).await?;
-    lap.done("the standards");
+    funds::seed_demo_funds(txn, store.now()).await?;
+    standards::seed_demo_standards(txn).await?;
     let summary = DemoSummary {
         compounds: world.count_compounds(),
         units: world.count_units(),
@@ -497,7 +616,7 @@ async fn load_registry(
         logins: Vec::new(),
     };
     audit::record(
-        &txn,
+        txn,
         Change {
             chain: GLOBAL_CHAIN,
             at: store.now(),
@@ -513,15 +632,7 @@ async fn load_registry(
         },
     )
     .await?;
-    txn.commit().await?;
-    lap.done("the commit");
-    store.analyze().await?;
-    lap.done("ANALYZE");
-    let logins = demo_logins(store, &a).await?;
-    lap.done("the logins");
-    volunteers::seed_demo_stations(store).await?;
-    lap.done("the volunteer stations");
-    Ok(DemoSummary { logins, ..summary })
+    Ok(summary)
 }
 
 async fn demo_logins(store: &Store, a: &Anchors) -> anyhow::Result<Vec<DemoLogin>> {
@@ -674,7 +785,7 @@ impl Ids {
 }
 
 /// PostgreSQL's id sequences do not see explicitly given ids; move them past the data.
-async fn reset_sequences(txn: &DatabaseTransaction) -> anyhow::Result<()> {
+async fn reset_sequences<C: ConnectionTrait>(txn: &C) -> anyhow::Result<()> {
     for table in [
         "person",
         "region",
