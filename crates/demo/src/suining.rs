@@ -501,6 +501,20 @@ fn six_have(rng: &mut Rng, mode: ManagementMode) -> (bool, SixHave) {
     (three_no, SixHave::from_items(items))
 }
 
+/// Buildings of a compound: a lone 集资楼 or 商住楼 as often as an estate of twenty, about
+/// 6.6 on average, so that with two units of six floors of two flats a compound holds about
+/// 150 households, as the old compounds of a prefecture-level city do.
+fn buildings_of(rng: &mut Rng) -> usize {
+    match rng.weighted(&[15, 15, 20, 25, 15, 10]) {
+        0 => 1,
+        1 => 2,
+        2 => rng.range(3, 4) as usize,
+        3 => rng.range(5, 8) as usize,
+        4 => rng.range(9, 15) as usize,
+        _ => rng.range(16, 24) as usize,
+    }
+}
+
 fn compound(
     b: &mut Builder,
     name: String,
@@ -511,10 +525,10 @@ fn compound(
 ) -> Compound {
     // Most were built in the late 1980s and 1990s.
     let year_built = (b.rng.range(1980, 2005) + b.rng.range(1980, 2005) + 1) / 2;
-    let n_buildings = 1 + b.rng.weighted(&[35, 35, 20, 10]);
+    let n_buildings = buildings_of(&mut b.rng);
     let mut buildings = Vec::with_capacity(n_buildings);
     for i in 1..=n_buildings {
-        let n_units = 1 + b.rng.weighted(&[35, 45, 20]);
+        let n_units = 1 + b.rng.weighted(&[25, 45, 30]);
         let floors = b.rng.range(4, 7);
         let per_floor = vec![2; floors as usize];
         let units = (1..=n_units)

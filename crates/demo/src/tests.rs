@@ -122,6 +122,25 @@ fn suining_has_2067_compounds_with_the_articles_modes() -> Outcome {
 }
 
 #[test]
+fn suining_compounds_hold_about_150_households_from_one_building_to_twenty_four() -> Outcome {
+    let s = city(world(), "遂宁市")?;
+    let sizes: Vec<usize> = city_compounds(s).map(Compound::count_households).collect();
+    let total: usize = sizes.iter().sum();
+    // Real density: about 150 households a compound, so scale 10 is about 3 million.
+    assert!(
+        (140..=160).contains(&(total / sizes.len())),
+        "{total} households in {} compounds",
+        sizes.len()
+    );
+    let buildings: Vec<usize> = city_compounds(s).map(|c| c.buildings.len()).collect();
+    assert_eq!(buildings.iter().min(), Some(&1));
+    assert_eq!(buildings.iter().max(), Some(&24));
+    // A lone building of 8 flats is the smallest; no compound is empty.
+    assert!(sizes.iter().all(|&n| n >= 8), "{:?}", sizes.iter().min());
+    Ok(())
+}
+
+#[test]
 fn scale_two_doubles_suining() -> Outcome {
     let w = generate(2);
     let s = city(&w, "遂宁市")?;
