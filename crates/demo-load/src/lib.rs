@@ -4,8 +4,9 @@
 //! civility rating, the funds, the standards and the volunteer stations.
 //!
 //! The registry is written in large batches with ids assigned here, inside one transaction
-//! ([`Store::begin_write`], [`linli_store::bulk`]): the city-scale world (about 90,000
-//! households and 200,000 people) loads in seconds, and a failed load leaves nothing behind.
+//! ([`Store::begin_write`] and [`linli_store::bulk`]; on PostgreSQL a [`linli_store::load::Load`],
+//! `COPY` with the keys rebuilt at the end): the city-scale world (about 300,000 households
+//! and 650,000 people) loads in one transaction, and a failed load leaves nothing behind.
 //! The stories go through the store's services wherever one exists, on a clock of their own
 //! ([`Scene`]); the few rows no service writes (months of past costs, past assessments) go
 //! through the small public helpers the services use themselves.
@@ -27,12 +28,12 @@ use linli_domain::place::{Node, NodeKind, Path};
 use linli_store::audit::{self, Change, GLOBAL_CHAIN};
 use linli_store::bulk::{Bulk, Ty};
 use linli_store::entity::{compound, household, region, residency, sub_compound, unit};
-use linli_store::roster::apply::HOUSEHOLD_COLUMNS;
 use linli_store::load::{CopyIn, Load};
+use linli_store::roster::apply::HOUSEHOLD_COLUMNS;
 use linli_store::{Backend, Store};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
-    EntityTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 
 /// The password of every demo login. Demo data is for trying linli out, never for real use.
@@ -585,9 +586,23 @@ async fn flush_registry<C: ConnectionTrait>(
     flush(txn, &mut rows.subs).await?;
     flush_rows(txn, via, "building", BUILDING_COLUMNS, &mut rows.buildings).await?;
     flush_rows(txn, via, "unit", UNIT_COLUMNS, &mut rows.units).await?;
-    flush_rows(txn, via, "household", HOUSEHOLD_COLUMNS, &mut rows.households).await?;
+    flush_rows(
+        txn,
+        via,
+        "household",
+        HOUSEHOLD_COLUMNS,
+        &mut rows.households,
+    )
+    .await?;
     flush_rows(txn, via, "ownership", OWNERSHIP_COLUMNS, &mut rows.owners).await?;
-    flush_rows(txn, via, "residency", RESIDENCY_COLUMNS, &mut rows.residents).await?;
+    flush_rows(
+        txn,
+        via,
+        "residency",
+        RESIDENCY_COLUMNS,
+        &mut rows.residents,
+    )
+    .await?;
     Ok(())
 }
 

@@ -21,8 +21,7 @@ use crate::bulk::Ty;
 use crate::{Backend, Store};
 use sea_orm::sqlx::postgres::{PgPool, PgPoolOptions};
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, SqlxPostgresConnector, Statement,
-    Value,
+    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, SqlxPostgresConnector, Statement, Value,
 };
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -57,7 +56,10 @@ impl Store {
         if self.backend() != Backend::Postgres {
             return Err(DbErr::Custom("a COPY load needs PostgreSQL".into()));
         }
-        let options = self.write().get_postgres_connection_pool().connect_options();
+        let options = self
+            .write()
+            .get_postgres_connection_pool()
+            .connect_options();
         let opened = Arc::new(AtomicBool::new(false));
         let pool = PgPoolOptions::new()
             .max_connections(1)
@@ -264,10 +266,7 @@ impl CopyIn<'_> {
             return Ok(());
         }
         let mut conn = self.pool.acquire().await.map_err(sqlx_err)?;
-        let mut copy = conn
-            .copy_in_raw(&self.statement)
-            .await
-            .map_err(sqlx_err)?;
+        let mut copy = conn.copy_in_raw(&self.statement).await.map_err(sqlx_err)?;
         copy.send(std::mem::take(&mut self.buf).as_slice())
             .await
             .map_err(sqlx_err)?;
