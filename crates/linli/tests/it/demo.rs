@@ -3,6 +3,8 @@
 //! numbers every time, and each persona finds something waiting.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::common;
+
 /// 甘泉苑's unit ballots: five households in six of the 34 units answer, on paper or (every
 /// fifth, owners living elsewhere) by video.
 const GANQUAN_BALLOTS: i64 = 670;
@@ -93,4 +95,93 @@ both_backends! {
         assert_eq!(year["heads"].as_array().unwrap().len(), 1, "{year}");
         assert!(year["heads_total"].as_i64().unwrap() > 0, "the head's 10% + 10%: {year}");
     }
+
+    async fn the_demo_load_leaves_every_key_and_index_of_the_schema_in_force(app) {
+        let (url, _dir) = common::fresh_database(app.backend).await;
+        let migrated = linli_store::Store::connect(&url).await.unwrap();
+        migrated.migrate().await.unwrap();
+        let want = keys_of(migrated.read(), app.backend).await;
+        assert!(want.iter().any(|k| k.contains("FOREIGN KEY") || k.contains("REFERENCES")), "{want:?}");
+        assert_eq!(keys_of(&app.sql().await, app.backend).await, want, "after the demo load");
+    }
+
+    async fn a_copy_load_is_postgres_only_and_leaves_nothing_unless_committed(app) {
+        let (url, _dir) = common::fresh_database(app.backend).await;
+        let store = linli_store::Store::connect(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        let keys = keys_of(store.read(), app.backend).await;
+        let Ok(mut load) = store.begin_load().await else {
+            assert_eq!(app.backend, common::Backend::Sqlite, "PostgreSQL refused a load");
+            return;
+        };
+        assert_eq!(app.backend, common::Backend::Postgres, "SQLite has no COPY");
+        use linli_store::bulk::Ty;
+        const COLUMNS: &[(&str, Ty)] = &[("id", Ty::BigInt), ("name", Ty::Text), ("phone", Ty::Text), ("created_at", Ty::BigInt)];
+        let row = || vec![1_i64.into(), "张\t三\\".into(), Option::<String>::None.into(), 0_i64.into()];
+        load.set_keys_aside(&["person"]).await.unwrap();
+        let mut rows = load.copy("person", COLUMNS);
+        rows.push(row()).await.unwrap();
+        rows.finish().await.unwrap();
+        drop(load);
+        assert_eq!(persons(store.read()).await, Vec::<(String, Option<String>)>::new(), "a load dropped before its commit wrote a row");
+        assert_eq!(keys_of(store.read(), app.backend).await, keys, "the keys set aside came back with the rollback");
+
+        let mut load = store.begin_load().await.unwrap();
+        load.set_keys_aside(&["person"]).await.unwrap();
+        assert_ne!(keys_of(load.db(), app.backend).await, keys, "nothing was set aside");
+        let mut rows = load.copy("person", COLUMNS);
+        rows.push(row()).await.unwrap();
+        rows.finish().await.unwrap();
+        load.commit().await.unwrap();
+        assert_eq!(persons(store.read()).await, vec![("张\t三\\".to_string(), None)], "a tab and a backslash survive COPY, a None is NULL");
+        assert_eq!(keys_of(store.read(), app.backend).await, keys, "the keys are rebuilt at the commit");
+    }
+}
+
+/// The keys, constraints and indexes of the tables the demo load writes in bulk, one line
+/// each: the PostgreSQL load sets them aside while its rows go in and must put every one back.
+async fn keys_of(db: &sea_orm::DatabaseConnection, backend: common::Backend) -> Vec<String> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let tables = "'person', 'building', 'unit', 'household', 'ownership', 'residency'";
+    let sql = match backend {
+        common::Backend::Postgres => format!(
+            "SELECT conrelid::regclass::text || ' ' || conname::text || ' ' || pg_get_constraintdef(oid) \
+                    || CASE WHEN convalidated THEN '' ELSE ' NOT VALID' END \
+             FROM pg_constraint WHERE conrelid::regclass::text IN ({tables}) \
+             UNION ALL \
+             SELECT indexdef || CASE WHEN x.indisvalid THEN '' ELSE ' INVALID' END \
+             FROM pg_indexes i JOIN pg_class c ON c.relname = i.indexname \
+             JOIN pg_index x ON x.indexrelid = c.oid WHERE i.tablename IN ({tables}) ORDER BY 1"
+        ),
+        common::Backend::Sqlite => format!(
+            "SELECT type || ' ' || name || ' ' || COALESCE(sql, '') FROM sqlite_master \
+             WHERE tbl_name IN ({tables}) ORDER BY 1"
+        ),
+    };
+    let rows = db
+        .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap();
+    rows.iter()
+        .map(|r| r.try_get_by_index::<String>(0).unwrap())
+        .collect()
+}
+
+async fn persons(db: &sea_orm::DatabaseConnection) -> Vec<(String, Option<String>)> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT name, phone FROM person ORDER BY id",
+        ))
+        .await
+        .unwrap();
+    rows.iter()
+        .map(|r| {
+            (
+                r.try_get_by_index(0).unwrap(),
+                r.try_get_by_index(1).unwrap(),
+            )
+        })
+        .collect()
 }
