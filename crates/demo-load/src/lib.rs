@@ -5,8 +5,8 @@
 //!
 //! The registry is written in large batches with ids assigned here, inside one transaction
 //! ([`Store::begin_write`] and [`linli_store::bulk`]; on PostgreSQL a [`linli_store::load::Load`],
-//! `COPY` with the keys rebuilt at the end): the city-scale world (about 300,000 households
-//! and 650,000 people) loads in one transaction, and a failed load leaves nothing behind.
+//! `COPY` with the keys rebuilt at the end): the city-scale world at real density (about
+//! 300,000 households and 650,000 people) loads in one transaction, and a failed load leaves nothing behind.
 //! The stories go through the store's services wherever one exists, on a clock of their own
 //! ([`Scene`]); the few rows no service writes (months of past costs, past assessments) go
 //! through the small public helpers the services use themselves.
@@ -23,6 +23,7 @@ mod standards;
 mod volunteers;
 
 use anyhow::Context;
+pub use linli_demo::Density;
 use linli_domain::authz::Role;
 use linli_domain::place::{Node, NodeKind, Path};
 use linli_store::audit::{self, Change, GLOBAL_CHAIN};
@@ -251,9 +252,14 @@ struct Anchors {
     names: Vec<(NodeKind, i64, String)>,
 }
 
-/// Loads the demo world at `scale` (the Suining city is multiplied by it).
-pub async fn load_demo(store: &Store, scale: u32) -> anyhow::Result<DemoSummary> {
-    load_demo_world(store, &linli_demo::generate(scale), i64::from(scale)).await
+/// Loads the demo world at `scale` (the Suining city is multiplied by it) and `density`.
+pub async fn load_demo(
+    store: &Store,
+    scale: u32,
+    density: linli_demo::Density,
+) -> anyhow::Result<DemoSummary> {
+    let world = linli_demo::generate(scale, density);
+    load_demo_world(store, &world, i64::from(scale)).await
 }
 
 /// Loads a generated world holding the featured compounds and tells their stories

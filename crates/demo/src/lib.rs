@@ -124,16 +124,28 @@ pub struct Resident {
 
 const SEED: u64 = 0x6C69_6E6C_6920_6465; // "linli de"
 
+/// How many households the Suining-scale city's compounds hold.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Density {
+    /// About 42 households a compound: the whole city (90,000 households) loads in seconds,
+    /// which is what a first look with `serve --demo` and the tests need.
+    #[default]
+    Sample,
+    /// About 150 households a compound, as in the prefecture's own figures: 300,000
+    /// households at scale 1, 3 million at scale 10, for measuring a province.
+    Real,
+}
+
 /// The demo world. `scale` ≥ 1 multiplies the Suining-scale city: `scale` copies of its
 /// 2,067 compounds, the copies' community and compound names suffixed "·2", "·3", ...
-/// A `scale` of 0 is taken as 1.
-pub fn generate(scale: u32) -> World {
+/// A `scale` of 0 is taken as 1. The featured compounds are the same at every density.
+pub fn generate(scale: u32, density: Density) -> World {
     let mut b = Builder::new(SEED);
     let cities = vec![
         featured::deyang(&mut b),
         featured::xiangtan(&mut b),
         featured::shanghai(&mut b),
-        suining::city(&mut b, scale.max(1)),
+        suining::city(&mut b, scale.max(1), density),
     ];
     World {
         persons: b.persons,

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use crate::people::{Builder, Profile};
 use crate::rng::Rng;
 use crate::{
-    Building, City, Community, Compound, District, ManagementMode, SixHave, SixHaveItem,
+    Building, City, Community, Compound, Density, District, ManagementMode, SixHave, SixHaveItem,
     Subdistrict,
 };
 
@@ -501,17 +501,29 @@ fn six_have(rng: &mut Rng, mode: ManagementMode) -> (bool, SixHave) {
     (three_no, SixHave::from_items(items))
 }
 
-/// Buildings of a compound: a lone 集资楼 or 商住楼 as often as an estate of twenty, about
-/// 6.6 on average, so that with two units of six floors of two flats a compound holds about
-/// 150 households, as the old compounds of a prefecture-level city do.
-fn buildings_of(rng: &mut Rng) -> usize {
-    match rng.weighted(&[15, 15, 20, 25, 15, 10]) {
-        0 => 1,
-        1 => 2,
-        2 => rng.range(3, 4) as usize,
-        3 => rng.range(5, 8) as usize,
-        4 => rng.range(9, 15) as usize,
-        _ => rng.range(16, 24) as usize,
+/// Buildings of a compound and units of a building. At real density a lone 集资楼 or 商住楼
+/// is as common as an estate of twenty, about 6.6 buildings on average, so that with units of
+/// four to seven floors of two flats a compound holds about 150 households, as the old
+/// compounds of a prefecture-level city do. The sample keeps one to four buildings (about 42
+/// households), so the whole city loads in seconds.
+fn buildings_of(rng: &mut Rng, density: Density) -> usize {
+    match density {
+        Density::Sample => 1 + rng.weighted(&[35, 35, 20, 10]),
+        Density::Real => match rng.weighted(&[15, 15, 20, 25, 15, 10]) {
+            0 => 1,
+            1 => 2,
+            2 => rng.range(3, 4) as usize,
+            3 => rng.range(5, 8) as usize,
+            4 => rng.range(9, 15) as usize,
+            _ => rng.range(16, 24) as usize,
+        },
+    }
+}
+
+fn units_of(rng: &mut Rng, density: Density) -> usize {
+    1 + match density {
+        Density::Sample => rng.weighted(&[35, 45, 20]),
+        Density::Real => rng.weighted(&[25, 45, 30]),
     }
 }
 
@@ -522,13 +534,14 @@ fn compound(
     mode: ManagementMode,
     three_no: bool,
     six_have: SixHave,
+    density: Density,
 ) -> Compound {
     // Most were built in the late 1980s and 1990s.
     let year_built = (b.rng.range(1980, 2005) + b.rng.range(1980, 2005) + 1) / 2;
-    let n_buildings = buildings_of(&mut b.rng);
+    let n_buildings = buildings_of(&mut b.rng, density);
     let mut buildings = Vec::with_capacity(n_buildings);
     for i in 1..=n_buildings {
-        let n_units = 1 + b.rng.weighted(&[25, 45, 30]);
+        let n_units = units_of(&mut b.rng, density);
         let floors = b.rng.range(4, 7);
         let per_floor = vec![2; floors as usize];
         let units = (1..=n_units)
@@ -571,7 +584,7 @@ fn compound_name(rng: &mut Rng, road: &str) -> (String, Option<i32>) {
     }
 }
 
-pub(crate) fn city(b: &mut Builder, scale: u32) -> City {
+pub(crate) fn city(b: &mut Builder, scale: u32, density: Density) -> City {
     b.new_city();
     let mut districts: Vec<District> = DISTRICTS
         .iter()
@@ -645,7 +658,7 @@ pub(crate) fn city(b: &mut Builder, scale: u32) -> City {
                                 let address =
                                     format!("{}{road}{}号", spec.name, b.rng.range(1, 240));
                                 let six = SixHave::from_items(n.items.iter().copied());
-                                compound(b, name, address, n.mode, n.three_no, six)
+                                compound(b, name, address, n.mode, n.three_no, six, density)
                             }
                             _ => {
                                 let mode = modes.pop().unwrap_or(ManagementMode::SelfManaged);
@@ -658,7 +671,7 @@ pub(crate) fn city(b: &mut Builder, scale: u32) -> City {
                                 );
                                 let number = number.unwrap_or_else(|| b.rng.range(1, 240));
                                 let address = format!("{}{road}{number}号", spec.name);
-                                compound(b, name, address, mode, three_no, six)
+                                compound(b, name, address, mode, three_no, six, density)
                             }
                         };
                         compounds.push(c);

@@ -4,7 +4,7 @@ use std::sync::OnceLock;
 
 fn world() -> &'static World {
     static WORLD: OnceLock<World> = OnceLock::new();
-    WORLD.get_or_init(|| generate(1))
+    WORLD.get_or_init(|| generate(1, Density::Sample))
 }
 
 type Outcome = Result<(), String>;
@@ -123,7 +123,8 @@ fn suining_has_2067_compounds_with_the_articles_modes() -> Outcome {
 
 #[test]
 fn suining_compounds_hold_about_150_households_from_one_building_to_twenty_four() -> Outcome {
-    let s = city(world(), "遂宁市")?;
+    let w = generate(1, Density::Real);
+    let s = city(&w, "遂宁市")?;
     let sizes: Vec<usize> = city_compounds(s).map(Compound::count_households).collect();
     let total: usize = sizes.iter().sum();
     // Real density: about 150 households a compound, so scale 10 is about 3 million.
@@ -137,12 +138,21 @@ fn suining_compounds_hold_about_150_households_from_one_building_to_twenty_four(
     assert_eq!(buildings.iter().max(), Some(&24));
     // A lone building of 8 flats is the smallest; no compound is empty.
     assert!(sizes.iter().all(|&n| n >= 8), "{:?}", sizes.iter().min());
+    check_invariants(&w);
+    // The sample keeps the same city, compound for compound, at about 42 households each.
+    let sample = city(world(), "遂宁市")?;
+    assert_eq!(city_compounds(sample).count(), sizes.len());
+    let sample_total: usize = city_compounds(sample).map(Compound::count_households).sum();
+    assert!(
+        (35..=50).contains(&(sample_total / sizes.len())),
+        "{sample_total} households in the sample"
+    );
     Ok(())
 }
 
 #[test]
 fn scale_two_doubles_suining() -> Outcome {
-    let w = generate(2);
+    let w = generate(2, Density::Sample);
     let s = city(&w, "遂宁市")?;
     assert_eq!(city_compounds(s).count(), 4_134);
     assert_eq!(modes(s), [114, 2_872, 1_148, 0]);
@@ -154,7 +164,7 @@ fn scale_two_doubles_suining() -> Outcome {
 
 #[test]
 fn generation_is_deterministic() {
-    let again = generate(1);
+    let again = generate(1, Density::Sample);
     assert_eq!(&again, world());
 }
 
@@ -313,9 +323,9 @@ fn mix_of_households() -> Outcome {
 #[test]
 fn timing() {
     let t = std::time::Instant::now();
-    let w = generate(1);
+    let w = generate(1, Density::Sample);
     println!(
-        "generate(1): {:?} for {} compounds, {} units, {} households, {} persons",
+        "generate(1, Sample): {:?} for {} compounds, {} units, {} households, {} persons",
         t.elapsed(),
         w.count_compounds(),
         w.count_units(),

@@ -77,6 +77,10 @@ enum Command {
         demo: bool,
         #[arg(long, default_value_t = 1)]
         demo_scale: u32,
+        /// Households per compound of the demo city: `sample` (about 42, loads in seconds) or
+        /// `real` (about 150, as in the prefecture's figures).
+        #[arg(long, value_enum, default_value_t = DemoDensity::Sample)]
+        demo_density: DemoDensity,
         /// Mark cookies Secure and send HSTS (when served behind HTTPS). [env: LINLI_SECURE_COOKIES]
         #[arg(long)]
         secure_cookies: bool,
@@ -104,6 +108,11 @@ enum Command {
         /// Multiply the Suining-scale city, for benchmarks.
         #[arg(long, default_value_t = 1)]
         scale: u32,
+        /// Households per compound: `real` (about 150, as in the prefecture's figures: 300,000
+        /// households at scale 1, 3 million at scale 10) or `sample` (about 42, as
+        /// `serve --demo` loads).
+        #[arg(long, value_enum, default_value_t = DemoDensity::Real)]
+        density: DemoDensity,
     },
     /// Import a household roster (.xlsx, .xls or .csv) into a compound: all rows or none.
     Import {
@@ -254,10 +263,21 @@ fn print_demo(summary: Option<&DemoSummary>, url: &str) {
     println!("open {url}");
 }
 
-async fn load_demo(store: &Store, scale: u32) -> anyhow::Result<DemoSummary> {
+/// The demo city's households per compound, as the command line names it.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum DemoDensity {
+    Sample,
+    Real,
+}
+
+async fn load_demo(store: &Store, scale: u32, density: DemoDensity) -> anyhow::Result<DemoSummary> {
     let started = Instant::now();
-    eprintln!("loading demo data (scale {scale}) …");
-    let s = linli_demo_load::load_demo(store, scale).await?;
+    eprintln!("loading demo data (scale {scale}, {density:?} density) …");
+    let density = match density {
+        DemoDensity::Sample => linli_demo_load::Density::Sample,
+        DemoDensity::Real => linli_demo_load::Density::Real,
+    };
+    let s = linli_demo_load::load_demo(store, scale, density).await?;
     eprintln!("loaded in {:.1} s", started.elapsed().as_secs_f64());
     Ok(s)
 }
@@ -345,6 +365,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve {
             demo,
             demo_scale,
+            demo_density,
             limits,
             header_timeout,
             max_connections,
@@ -377,7 +398,7 @@ async fn main() -> anyhow::Result<()> {
                 .with_replicas(&replicas)
                 .await?;
             let summary = if demo && store.is_empty().await? {
-                Some(load_demo(&store, demo_scale).await?)
+                Some(load_demo(&store, demo_scale, demo_density).await?)
             } else {
                 None
             };
@@ -444,9 +465,9 @@ async fn main() -> anyhow::Result<()> {
             open(url).await?;
             println!("database is up to date");
         }
-        Command::Demo { scale } => {
+        Command::Demo { scale, density } => {
             let store = open(url).await?;
-            let s = load_demo(&store, scale).await?;
+            let s = load_demo(&store, scale, density).await?;
             print_demo(Some(&s), "(start the server with `linli serve`)");
         }
         Command::Import {

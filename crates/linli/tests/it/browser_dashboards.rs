@@ -17,7 +17,7 @@ use thirtyfour::prelude::*;
 async fn suining() -> TestApp {
     let (url, dir) = common::fresh_database(Backend::Sqlite).await;
     let store = common::open_store(&url).await;
-    let demo = linli_demo_load::load_demo(&store, 1)
+    let demo = linli_demo_load::load_demo(&store, 1, linli_demo::Density::Sample)
         .await
         .expect("load the demo");
     TestApp::serve(Backend::Sqlite, url, store, demo, dir).await
