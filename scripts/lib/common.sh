@@ -196,7 +196,7 @@ _linli_pg_ctl_start() {
 
 # linli_pg_start MODE
 #   MODE=test    : cluster in /dev/shm, fsync off etc. (fast, NOT durable)
-#   MODE=durable : cluster on disk (/var/tmp), default durable settings (benchmarks)
+#   MODE=durable : cluster on disk (/var/tmp), durable, sized for a province (benchmarks)
 # Sets and exports: LINLI_PG_BIN LINLI_PG_DIR LINLI_PG_PORT LINLI_PG_ADMIN_URL
 # (postgres://postgres@127.0.0.1:PORT/postgres). One cluster per shell.
 linli_pg_start() {
@@ -207,8 +207,11 @@ linli_pg_start() {
         opts="-F -c full_page_writes=off -c synchronous_commit=off -c max_connections=300"
         ;;
     durable)
+        # Sized as a server holding a province would be (3 GB of tables at scale 10): the
+        # defaults' 128 MB of buffers and a checkpoint every 1 GB of WAL would make a bulk
+        # load write most pages twice (full-page images after each checkpoint).
         base=/var/tmp
-        opts=""
+        opts="-c shared_buffers=1GB -c max_wal_size=8GB -c checkpoint_timeout=15min"
         ;;
     *) linli_die "linli_pg_start: unknown mode $mode" ;;
     esac
