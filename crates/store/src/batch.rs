@@ -304,11 +304,6 @@ impl Store {
         self.sync_reader().is_none() && self.read().get_database_backend() == DbBackend::Postgres
     }
 
-    /// Whether reads here wait for a shared trip (inside [`Store::batched`] on PostgreSQL).
-    pub(crate) fn batching(&self) -> bool {
-        QUEUE.try_with(|_| ()).is_ok()
-    }
-
     /// [`Store::fetch`] inside a batch: queues the read and maps its rows when they come.
     pub(crate) async fn fetch_queued<T>(
         &self,

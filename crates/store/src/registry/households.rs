@@ -313,23 +313,6 @@ impl Store {
             .order_by_asc(household::Column::Floor)
             .order_by_asc(household::Column::Room)
             .build(self.read().get_database_backend());
-        // In a batch (PostgreSQL) the owners are read by the page's own cut, beside it, rather
-        // than by its ids after it: one round trip instead of two.
-        let owners_of_page = self.batching().then(|| {
-            sea_orm::Statement::from_sql_and_values(
-                cut.db_backend,
-                format!(
-                    "SELECT o.household_id, p.name, p.phone FROM ownership o \
-                     INNER JOIN person p ON p.id = o.person_id \
-                     WHERE o.household_id IN (SELECT h.id FROM ({} LIMIT {} OFFSET {}) AS h) \
-                     ORDER BY o.id",
-                    cut.sql,
-                    page.size(),
-                    page.offset(),
-                ),
-                cut.values.as_ref().map(|v| v.0.clone()).unwrap_or_default(),
-            )
-        });
         // The page's bounds are written into the statement (integers of a `PageRequest`), so
         // the cut keeps the parameters its builder numbered and the outer statement adds none.
         let listed = sea_orm::Statement::from_sql_and_values(
@@ -361,31 +344,13 @@ impl Store {
             .read()
             .get_database_backend()
             .build(&q.select_only().expr(Expr::cust("COUNT(*)")).into_query());
-        // In a batch the count shares the page's round trip too, which costs more than
-        // counting a page that turns out not to need it.
-        let (rows, counted, owners) = match owners_of_page {
-            Some(owners) => {
-                let (rows, n, owners) = tokio::try_join!(
-                    self.fetch(listed, map),
-                    self.fetch(count.clone(), |r| r.int(0)),
-                    self.fetch(owners, super::owner_row),
-                )?;
-                (rows, Some(n), owners)
-            }
-            None => {
-                let rows = self.fetch(listed, map).await?;
-                let owners = self.owners_of(rows.iter().map(|r| r.household.id)).await?;
-                (rows, None, owners)
-            }
-        };
+        let rows = self.fetch(listed, map).await?;
+        let owners = self.owners_of(rows.iter().map(|r| r.household.id)).await?;
         // A first page that is not full is the whole list: no need to count it.
         let total = if page.page() == 1 && (rows.len() as u64) < page.size() {
             rows.len() as u64
         } else {
-            let n = match counted {
-                Some(n) => n,
-                None => self.fetch(count, |r| r.int(0)).await?,
-            };
+            let n = self.fetch(count, |r| r.int(0)).await?;
             n.first().and_then(|n| u64::try_from(*n).ok()).unwrap_or(0)
         };
         let items = rows
