@@ -177,7 +177,9 @@ fn up_to_close(after_name: &[u8]) -> &[u8] {
 /// The attribute text of each start tag named `name` (without its namespace prefix): the
 /// bytes between the name and the closing `>`.
 fn tags<'a>(xml: &'a [u8], name: &'a [u8]) -> impl Iterator<Item = &'a [u8]> + 'a {
-    start_tags(xml).filter_map(move |(local, after)| (local == name).then(|| up_to_close(after)))
+    start_tags(xml)
+        .filter(move |(local, _)| *local == name)
+        .map(|(_, after)| up_to_close(after))
 }
 
 /// The value of attribute `name` in a tag's attribute text.
