@@ -93,10 +93,7 @@ fn scan_stream<R: Read>(mut input: R, chunk: usize) -> Hidden {
             Ok(n) => n,
         };
         pending.extend_from_slice(&block[..n]);
-        let cut = pending
-            .iter()
-            .rposition(|&b| b == b'<')
-            .unwrap_or(pending.len());
+        let cut = memchr::memrchr(b'<', &pending).unwrap_or(pending.len());
         scan_part(&pending[..cut], &mut out);
         pending.drain(..cut);
     }
@@ -106,25 +103,32 @@ fn scan_stream<R: Read>(mut input: R, chunk: usize) -> Hidden {
     out
 }
 
-/// The hidden `<col>` ranges and `<row>`s among whole tags.
+/// The hidden `<col>` ranges and `<row>`s among whole tags, in one pass over them.
 fn scan_part(xml: &[u8], out: &mut Hidden) {
-    for t in tags(xml, b"col") {
-        if !is_hidden(t) {
-            continue;
-        }
-        let num = |name: &[u8]| attr(t, name).and_then(|v| v.parse::<usize>().ok());
-        let (Some(min), Some(max)) = (num(b"min"), num(b"max")) else {
-            continue;
-        };
-        for c in min.max(1)..=max.min(MAX_COLS) {
-            out.cols.push(c - 1);
-        }
-    }
-    for t in tags(xml, b"row") {
-        if is_hidden(t)
-            && let Some(r) = attr(t, b"r").and_then(|v| v.parse::<u32>().ok())
-        {
-            out.rows.push(r);
+    for (name, after) in start_tags(xml) {
+        match name {
+            b"row" => {
+                let t = up_to_close(after);
+                if is_hidden(t)
+                    && let Some(r) = attr(t, b"r").and_then(|v| v.parse::<u32>().ok())
+                {
+                    out.rows.push(r);
+                }
+            }
+            b"col" => {
+                let t = up_to_close(after);
+                if !is_hidden(t) {
+                    continue;
+                }
+                let num = |name: &[u8]| attr(t, name).and_then(|v| v.parse::<usize>().ok());
+                let (Some(min), Some(max)) = (num(b"min"), num(b"max")) else {
+                    continue;
+                };
+                for c in min.max(1)..=max.min(MAX_COLS) {
+                    out.cols.push(c - 1);
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -133,32 +137,49 @@ fn is_hidden(tag: &[u8]) -> bool {
     matches!(attr(tag, b"hidden").as_deref(), Some("1" | "true"))
 }
 
-/// The attribute text of each start tag named `name` (without its namespace prefix): the
-/// bytes between the name and the closing `>`.
-fn tags<'a>(xml: &'a [u8], name: &'a [u8]) -> impl Iterator<Item = &'a [u8]> + 'a {
+/// Every start tag: its name without a namespace prefix (`row` for `<x:row`), and the bytes
+/// after the name. A sheet of 100,000 rows has millions of tags, nearly all `<c>` and `<v>`:
+/// the next `<` is found with `memchr` and nothing else is looked at until the name matches.
+fn start_tags(xml: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
     let mut at = 0;
     std::iter::from_fn(move || {
-        while let Some(lt) = xml[at..].iter().position(|&b| b == b'<') {
+        while let Some(lt) = memchr::memchr(b'<', &xml[at..]) {
             let start = at + lt + 1;
             at = start;
             let rest = &xml[start..];
-            // `<x:row` as well as `<row`: skip a namespace prefix.
-            let prefix = match rest.iter().take(16).position(|&b| b == b':') {
-                Some(p) if rest[..p].iter().all(u8::is_ascii_alphanumeric) => p + 1,
-                _ => 0,
+            // A name ends where the attributes or the tag do; a name cut off by the end of
+            // what was read is no name.
+            let Some(len) = rest
+                .iter()
+                .position(|b| matches!(b, b' ' | b'/' | b'>' | b'\t' | b'\n' | b'\r'))
+            else {
+                continue;
             };
-            let local = &rest[prefix..];
-            let follows = local.get(name.len()).copied();
-            let named = local.starts_with(name)
-                && matches!(follows, Some(b' ' | b'/' | b'>' | b'\t' | b'\n' | b'\r'));
-            if named {
-                let end = rest.iter().position(|&b| b == b'>').unwrap_or(rest.len());
-                at = start + end;
-                return Some(&rest[(prefix + name.len()).min(end)..end]);
+            if len == 0 {
+                continue;
             }
+            let name = &rest[..len];
+            let local = match memchr::memrchr(b':', name) {
+                Some(p) if name[..p].iter().all(u8::is_ascii_alphanumeric) => &name[p + 1..],
+                _ => name,
+            };
+            return Some((local, &rest[len..]));
         }
         None
     })
+}
+
+/// A start tag's attribute text: the bytes after its name up to the closing `>`.
+fn up_to_close(after_name: &[u8]) -> &[u8] {
+    &after_name[..memchr::memchr(b'>', after_name).unwrap_or(after_name.len())]
+}
+
+/// The attribute text of each start tag named `name` (without its namespace prefix): the
+/// bytes between the name and the closing `>`.
+fn tags<'a>(xml: &'a [u8], name: &'a [u8]) -> impl Iterator<Item = &'a [u8]> + 'a {
+    start_tags(xml)
+        .filter(move |(local, _)| *local == name)
+        .map(|(_, after)| up_to_close(after))
 }
 
 /// The value of attribute `name` in a tag's attribute text.

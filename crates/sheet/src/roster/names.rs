@@ -8,6 +8,9 @@ use super::RosterRow;
 use linli_domain::area::halfwidth;
 use std::collections::HashMap;
 
+/// The maps of spellings met while reading (keys from the file).
+type Seen<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// Which kind of name: they differ in the words that mark them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -94,12 +97,12 @@ fn chinese_number(s: &str) -> Option<u32> {
 /// The one spelling of each key: existing names first, then the canonical form.
 struct Spelling {
     kind: Kind,
-    chosen: HashMap<String, String>,
+    chosen: Seen<String, String>,
 }
 
 impl Spelling {
     fn new<'a>(kind: Kind, existing: impl Iterator<Item = &'a String>) -> Spelling {
-        let mut chosen = HashMap::new();
+        let mut chosen = Seen::default();
         for name in existing {
             chosen
                 .entry(key(kind, name))
@@ -133,7 +136,7 @@ pub fn unify(
 ) -> Vec<String> {
     let mut b_spell = Spelling::new(Kind::Building, buildings.keys());
     // Units are named within their building; a new building's units take the canonical form.
-    let mut u_spell: HashMap<String, Spelling> = HashMap::new();
+    let mut u_spell: Seen<String, Spelling> = Seen::default();
     let mut renamed: Vec<(Kind, String, Vec<String>)> = Vec::new();
     let mut note = |kind: Kind, from: &str, to: &str| {
         if from == to {
@@ -148,7 +151,7 @@ pub fn unify(
             None => renamed.push((kind, to.to_string(), vec![from.to_string()])),
         }
     };
-    let mut cache: HashMap<(String, String), (String, String)> = HashMap::new();
+    let mut cache: Seen<(String, String), (String, String)> = Seen::default();
     for r in rows.iter_mut() {
         let names = cache
             .entry((r.building.clone(), r.unit.clone()))

@@ -12,7 +12,8 @@ use super::{RosterRow, names};
 use linli_domain::registry::{Floor, Phone, Room, Text};
 use linli_domain::{Area, AreaSource, Invalid, Lang};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+/// Keyed by what the file holds: a fast hasher, seeded at random.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Why a cell or a row is wrong (or worth a second look).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -262,7 +263,7 @@ impl Parser {
             sheet: 0,
             building: String::new(),
             unit: String::new(),
-            seen: HashMap::new(),
+            seen: HashMap::default(),
             out: Parsed::default(),
         }
     }

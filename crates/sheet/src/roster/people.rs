@@ -13,7 +13,8 @@
 use super::RosterRow;
 use super::columns::Column;
 use super::parse::{Problem, Rule};
-use std::collections::HashMap;
+/// Keyed by what the file holds: a fast hasher, seeded at random.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// One person of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,7 +56,7 @@ pub fn identify(rows: &[RosterRow]) -> Identities {
     // Every owner of every row is an occurrence; occurrences sharing a key are one person.
     let mut parent: Vec<usize> = Vec::new();
     let mut at: Vec<(usize, usize)> = Vec::new();
-    let mut first_of: HashMap<Key<'_>, usize> = HashMap::new();
+    let mut first_of: HashMap<Key<'_>, usize> = HashMap::default();
     let mut of: Vec<Vec<usize>> = Vec::with_capacity(rows.len());
     for (i, r) in rows.iter().enumerate() {
         let mut mine = Vec::with_capacity(r.owners.len());
@@ -91,7 +92,7 @@ pub fn identify(rows: &[RosterRow]) -> Identities {
         of.push(mine);
     }
     // Number the groups in order of first appearance, and gather what each knows.
-    let mut index_of_root: HashMap<usize, usize> = HashMap::new();
+    let mut index_of_root: HashMap<usize, usize> = HashMap::default();
     let mut persons: Vec<Person> = Vec::new();
     for (occ, &(i, j)) in at.iter().enumerate() {
         let root = find(&mut parent, occ);
@@ -130,7 +131,7 @@ impl Identities {
     /// "Maybe the same person": a name that is more than one person in the file, with the
     /// rows it is on, as a warning on the first of them.
     pub fn maybe_same(&self, rows: &[RosterRow]) -> Vec<Problem> {
-        let mut by_name: HashMap<&str, (Vec<usize>, Vec<u32>)> = HashMap::new();
+        let mut by_name: HashMap<&str, (Vec<usize>, Vec<u32>)> = HashMap::default();
         for (r, people) in rows.iter().zip(&self.of) {
             for (j, p) in people.iter().enumerate() {
                 let (ps, lines) = by_name.entry(r.owners[j].as_str()).or_default();

@@ -308,7 +308,7 @@ fn place(cells: &mut Vec<Cell>, col: usize, cell: Cell) {
 /// A number as a person would have typed it: 89.5 not 89.500000001, 501 not 501.0.
 fn number_text(f: f64) -> String {
     if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
-        format!("{}", f as i64)
+        (f as i64).to_string()
     } else {
         // Excel keeps 15 significant digits; so do we, then drop trailing zeros.
         let s = format!(
