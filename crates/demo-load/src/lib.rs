@@ -30,7 +30,7 @@ use linli_store::audit::{self, Change, GLOBAL_CHAIN};
 use linli_store::bulk::{Bulk, Ty};
 use linli_store::entity::{compound, household, region, residency, sub_compound, unit};
 use linli_store::load::{CopyIn, Load};
-use linli_store::roster::apply::HOUSEHOLD_COLUMNS;
+use linli_store::roster::apply::{BUILDING_COLUMNS, HOUSEHOLD_COLUMNS, UNIT_COLUMNS};
 use linli_store::{Backend, Store};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -104,21 +104,6 @@ const RESIDENCY_COLUMNS: &[(&str, Ty)] = &[
     ("kind", Ty::Text),
     ("moved_in", Ty::Date),
     ("moved_out", Ty::Date),
-];
-
-const BUILDING_COLUMNS: &[(&str, Ty)] = &[
-    ("id", Ty::BigInt),
-    ("compound_id", Ty::BigInt),
-    ("sub_compound_id", Ty::BigInt),
-    ("name", Ty::Text),
-    ("floors", Ty::Int),
-];
-
-const UNIT_COLUMNS: &[(&str, Ty)] = &[
-    ("id", Ty::BigInt),
-    ("building_id", Ty::BigInt),
-    ("compound_id", Ty::BigInt),
-    ("name", Ty::Text),
 ];
 
 /// The registry's tables written through [`Sink`]: on PostgreSQL their keys are set aside

@@ -110,7 +110,8 @@ async fn reserve_ids(
     }
 }
 
-const BUILDING_COLUMNS: &[(&str, Ty)] = &[
+/// A building row as the bulk writer sends it (the roster import and the demo alike).
+pub const BUILDING_COLUMNS: &[(&str, Ty)] = &[
     ("id", Ty::BigInt),
     ("compound_id", Ty::BigInt),
     ("sub_compound_id", Ty::BigInt),
@@ -118,7 +119,8 @@ const BUILDING_COLUMNS: &[(&str, Ty)] = &[
     ("floors", Ty::Int),
 ];
 
-const UNIT_COLUMNS: &[(&str, Ty)] = &[
+/// A unit row as the bulk writer sends it (the roster import and the demo alike).
+pub const UNIT_COLUMNS: &[(&str, Ty)] = &[
     ("id", Ty::BigInt),
     ("building_id", Ty::BigInt),
     ("compound_id", Ty::BigInt),
