@@ -138,9 +138,15 @@ impl Store {
                     .busy_timeout(Duration::from_secs(10))
                     .foreign_keys(true)
             };
+            // A SQLite connection is an open file: nothing is gained by closing it when idle or
+            // old (only its statement cache is lost), and without a period to reap them sqlx
+            // runs no maintenance loop per pool. That loop was seen spinning forever while a
+            // runtime shut down, its sleeps returning at once, so the process never ended.
             let mut w = ConnectOptions::new(url);
             w.max_connections(1)
                 .min_connections(1)
+                .idle_timeout(None::<Duration>)
+                .max_lifetime(None::<Duration>)
                 .sqlx_logging(false)
                 .map_sqlx_sqlite_opts(tune);
             let write = traced(
@@ -152,6 +158,8 @@ impl Store {
             let mut r = ConnectOptions::new(url);
             r.max_connections(8)
                 .min_connections(1)
+                .idle_timeout(None::<Duration>)
+                .max_lifetime(None::<Duration>)
                 .sqlx_logging(false)
                 .map_sqlx_sqlite_opts(tune);
             let read = traced(
