@@ -104,10 +104,16 @@ pub fn default_files_dir(url: &str) -> PathBuf {
 /// instead of 1.0 ms per run, measured with `pgbench`). Each connection lowers it to 1.1 (the
 /// usual value for data in memory or on SSD) unless the server, database or role already set
 /// another value.
+///
+/// No connection is closed for being idle or old, so sqlx runs no maintenance loop for the
+/// pool: that loop was seen spinning forever while a runtime shut down (see the SQLite pools
+/// below), and a connection the server dropped meanwhile is caught by the ping after 30 s idle.
 fn postgres_options(url: &str) -> ConnectOptions {
     let mut o = ConnectOptions::new(url);
     o.max_connections(16)
         .min_connections(1)
+        .idle_timeout(None::<Duration>)
+        .max_lifetime(None::<Duration>)
         .sqlx_logging(false)
         .connect_timeout(Duration::from_secs(10))
         .test_before_acquire_if_idle_for(Duration::from_secs(30))
