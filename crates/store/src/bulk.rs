@@ -75,7 +75,7 @@ impl Ty {
     }
 
     /// Whether `v` is a value of this type, and whether it is NULL.
-    fn check(self, v: &Value) -> Option<bool> {
+    pub(crate) fn check(self, v: &Value) -> Option<bool> {
         match (self, v) {
             (Ty::Int, Value::Int(x)) => Some(x.is_none()),
             (Ty::BigInt, Value::BigInt(x)) => Some(x.is_none()),

@@ -91,12 +91,28 @@ pub fn default_files_dir(url: &str) -> PathBuf {
     file.with_file_name(format!("{stem}-files"))
 }
 
+/// What every pool shares, on either database: one connection kept open, sqlx's own logging
+/// off (`traced` logs each statement), and no connection closed for being idle or old. Without
+/// a period to reap them sqlx runs no maintenance loop per pool; that loop was seen spinning
+/// forever while a runtime shut down, its sleeps returning at once, so the process never
+/// ended. A SQLite connection is an open file and loses only its statement cache when closed.
+fn pool_options(url: &str, max_connections: u32) -> ConnectOptions {
+    let mut o = ConnectOptions::new(url);
+    o.max_connections(max_connections)
+        .min_connections(1)
+        .idle_timeout(None::<Duration>)
+        .max_lifetime(None::<Duration>)
+        .sqlx_logging(false);
+    o
+}
+
 /// The pool of a PostgreSQL server, the primary's and each replica's alike.
 ///
 /// sqlx pings a pooled connection each time it lends it (a round trip, and a wake-up of the
 /// server's backend): on a page of three reads that was three extra trips. A connection is
 /// pinged only after half a minute idle, when it may have been dropped by the server or the
-/// network; a broken one in between fails its read like any other error.
+/// network (no pool closes idle connections itself, see `pool_options`); a broken one in
+/// between fails its read like any other error.
 ///
 /// PostgreSQL's default `random_page_cost` (4) prices a random read as if from a spinning
 /// disk, and with it the planner joined a page of 50 households to its units and compound by
@@ -104,18 +120,9 @@ pub fn default_files_dir(url: &str) -> PathBuf {
 /// instead of 1.0 ms per run, measured with `pgbench`). Each connection lowers it to 1.1 (the
 /// usual value for data in memory or on SSD) unless the server, database or role already set
 /// another value.
-///
-/// No connection is closed for being idle or old, so sqlx runs no maintenance loop for the
-/// pool: that loop was seen spinning forever while a runtime shut down (see the SQLite pools
-/// below), and a connection the server dropped meanwhile is caught by the ping after 30 s idle.
 fn postgres_options(url: &str) -> ConnectOptions {
-    let mut o = ConnectOptions::new(url);
-    o.max_connections(16)
-        .min_connections(1)
-        .idle_timeout(None::<Duration>)
-        .max_lifetime(None::<Duration>)
-        .sqlx_logging(false)
-        .connect_timeout(Duration::from_secs(10))
+    let mut o = pool_options(url, 16);
+    o.connect_timeout(Duration::from_secs(10))
         .test_before_acquire_if_idle_for(Duration::from_secs(30))
         .map_sqlx_postgres_pool_opts(|pool| {
             pool.after_connect(|conn, _| {
@@ -144,30 +151,16 @@ impl Store {
                     .busy_timeout(Duration::from_secs(10))
                     .foreign_keys(true)
             };
-            // A SQLite connection is an open file: nothing is gained by closing it when idle or
-            // old (only its statement cache is lost), and without a period to reap them sqlx
-            // runs no maintenance loop per pool. That loop was seen spinning forever while a
-            // runtime shut down, its sleeps returning at once, so the process never ended.
-            let mut w = ConnectOptions::new(url);
-            w.max_connections(1)
-                .min_connections(1)
-                .idle_timeout(None::<Duration>)
-                .max_lifetime(None::<Duration>)
-                .sqlx_logging(false)
-                .map_sqlx_sqlite_opts(tune);
+            let mut w = pool_options(url, 1);
+            w.map_sqlx_sqlite_opts(tune);
             let write = traced(
                 Database::connect(w)
                     .await
                     .with_context(|| format!("opening {}", redact(url)))?,
                 "write",
             );
-            let mut r = ConnectOptions::new(url);
-            r.max_connections(8)
-                .min_connections(1)
-                .idle_timeout(None::<Duration>)
-                .max_lifetime(None::<Duration>)
-                .sqlx_logging(false)
-                .map_sqlx_sqlite_opts(tune);
+            let mut r = pool_options(url, 8);
+            r.map_sqlx_sqlite_opts(tune);
             let read = traced(
                 Database::connect(r)
                     .await

@@ -278,30 +278,31 @@ impl CopyIn<'_> {
 /// Writes `v` in `COPY`'s text format; false when it is not a value of `ty`.
 fn write_value(buf: &mut Vec<u8>, ty: Ty, v: &Value) -> bool {
     use std::io::Write as _;
-    match (ty, v) {
-        (Ty::Int, Value::Int(Some(x))) => {
-            let _ = write!(buf, "{x}");
-        }
-        (Ty::BigInt, Value::BigInt(Some(x))) => {
-            let _ = write!(buf, "{x}");
-        }
-        (Ty::Bool, Value::Bool(Some(x))) => buf.push(if *x { b't' } else { b'f' }),
-        (Ty::Text | Ty::Date, Value::String(Some(s))) => {
-            for &b in s.as_bytes() {
-                match b {
-                    b'\\' => buf.extend_from_slice(b"\\\\"),
-                    b'\t' => buf.extend_from_slice(b"\\t"),
-                    b'\n' => buf.extend_from_slice(b"\\n"),
-                    b'\r' => buf.extend_from_slice(b"\\r"),
-                    _ => buf.push(b),
+    match ty.check(v) {
+        None => return false,
+        Some(true) => buf.extend_from_slice(b"\\N"),
+        Some(false) => match v {
+            Value::Int(Some(x)) => {
+                let _ = write!(buf, "{x}");
+            }
+            Value::BigInt(Some(x)) => {
+                let _ = write!(buf, "{x}");
+            }
+            Value::Bool(Some(x)) => buf.push(if *x { b't' } else { b'f' }),
+            Value::String(Some(s)) => {
+                for &b in s.as_bytes() {
+                    match b {
+                        b'\\' => buf.extend_from_slice(b"\\\\"),
+                        b'\t' => buf.extend_from_slice(b"\\t"),
+                        b'\n' => buf.extend_from_slice(b"\\n"),
+                        b'\r' => buf.extend_from_slice(b"\\r"),
+                        _ => buf.push(b),
+                    }
                 }
             }
-        }
-        (Ty::Int, Value::Int(None))
-        | (Ty::BigInt, Value::BigInt(None))
-        | (Ty::Bool, Value::Bool(None))
-        | (Ty::Text | Ty::Date, Value::String(None)) => buf.extend_from_slice(b"\\N"),
-        _ => return false,
+            // `check` admits no other value of a `Ty`.
+            _ => return false,
+        },
     }
     true
 }
