@@ -168,6 +168,11 @@ both_backends! {
         assert_eq!(owners.iter().map(|o| o["share_bp"].as_i64().unwrap()).sum::<i64>(), 10_000);
         assert_eq!(view["household"]["designated_voter_id"], a["person_id"]);
         assert_eq!(owners[0]["phone"], "13800000001", "the committee sees whole numbers");
+        // A list row names every owner in the order they were recorded, with the first's phone.
+        let (s, found) = app.api(&token, Method::GET, &format!("/search?q={}", urlencode("乙业主")), None).await;
+        assert_eq!(s, 200, "{found}");
+        let row = found["items"].as_array().unwrap().iter().find(|i| i["id"] == h).cloned().unwrap_or_default();
+        assert_eq!((row["owners"].as_str(), row["phone"].as_str()), (Some("甲业主、乙业主"), Some("13800000001")), "{found}");
 
         // The owners designate 乙; someone who is not an owner cannot be designated.
         let (s, _) = app.api(&token, Method::PUT, &format!("/households/{h}/voter"), Some(json!({"person_id": b["person_id"]}))).await;

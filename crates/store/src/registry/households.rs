@@ -277,12 +277,24 @@ struct Listed {
     compound: compound::Model,
     unit: String,
     building: String,
+    /// How many households match, whatever the page.
+    total: i64,
+    /// The owners' names, joined with "、".
+    owners: String,
+    /// The first owner's phone.
+    phone: Option<String>,
 }
 
 impl Store {
     /// Rows of households matching `cond` and visible to the actor, with owners' names: the
-    /// page with its compound, building and unit in one read, the owners in a second, and the
-    /// total in a third when the page is full.
+    /// page with its compound, building, unit, owners and the total, in ONE statement.
+    ///
+    /// A list is a round trip per statement on PostgreSQL, and the owners (a second read) and
+    /// the total (a third) were two of its five: the total is now a window count taken while
+    /// the page is cut (the matching rows are all visited for the sort anyway), and each
+    /// household's owners are two correlated sub-selects of its page row, its owners' names in
+    /// the order they were recorded and the first owner's phone. `string_agg(… ORDER BY …)` is
+    /// both PostgreSQL's and (since 3.44) SQLite's.
     ///
     /// `within` is the place `cond` keeps the rows inside (a compound, a unit), or the empty
     /// path for a search anywhere. When the actor may see the registry of that whole place,
@@ -308,6 +320,7 @@ impl Store {
             .clone()
             .select_only()
             .expr(Expr::cust(super::household_columns("household")))
+            .expr_as(Expr::cust("COUNT(*) OVER ()"), "total")
             .order_by_asc(household::Column::BuildingId)
             .order_by_asc(household::Column::UnitId)
             .order_by_asc(household::Column::Floor)
@@ -318,7 +331,12 @@ impl Store {
         let listed = sea_orm::Statement::from_sql_and_values(
             cut.db_backend,
             format!(
-                "SELECT {}, {}, u.name, b.name FROM ({} LIMIT {} OFFSET {}) AS h \
+                "SELECT {}, {}, u.name, b.name, h.total, \
+                 (SELECT string_agg(p.name, '、' ORDER BY o.id) FROM ownership o \
+                  INNER JOIN person p ON p.id = o.person_id WHERE o.household_id = h.id), \
+                 (SELECT p.phone FROM ownership o INNER JOIN person p ON p.id = o.person_id \
+                  WHERE o.household_id = h.id ORDER BY o.id LIMIT 1) \
+                 FROM ({} LIMIT {} OFFSET {}) AS h \
                  INNER JOIN compound c ON c.id = h.compound_id \
                  LEFT JOIN unit u ON u.id = h.unit_id \
                  LEFT JOIN building b ON b.id = u.building_id \
@@ -338,20 +356,24 @@ impl Store {
                 compound: super::compound_at(r, super::HOUSEHOLD_WIDTH)?,
                 unit: r.opt_text(at)?.unwrap_or_default(),
                 building: r.opt_text(at + 1)?.unwrap_or_default(),
+                total: r.int(at + 2)?,
+                owners: r.opt_text(at + 3)?.unwrap_or_default(),
+                phone: r.opt_text(at + 4)?,
             })
         };
-        let count = self
-            .read()
-            .get_database_backend()
-            .build(&q.select_only().expr(Expr::cust("COUNT(*)")).into_query());
         let rows = self.fetch(listed, map).await?;
-        let owners = self.owners_of(rows.iter().map(|r| r.household.id)).await?;
-        // A first page that is not full is the whole list: no need to count it.
-        let total = if page.page() == 1 && (rows.len() as u64) < page.size() {
-            rows.len() as u64
-        } else {
-            let n = self.fetch(count, |r| r.int(0)).await?;
-            n.first().and_then(|n| u64::try_from(*n).ok()).unwrap_or(0)
+        // No row: the page is past the end (or nothing matches), and only a count says which.
+        let total = match rows.first() {
+            Some(r) => u64::try_from(r.total).unwrap_or(0),
+            None if page.page() == 1 => 0,
+            None => {
+                let count = self
+                    .read()
+                    .get_database_backend()
+                    .build(&q.select_only().expr(Expr::cust("COUNT(*)")).into_query());
+                let n = self.fetch(count, |r| r.int(0)).await?;
+                n.first().and_then(|n| u64::try_from(*n).ok()).unwrap_or(0)
+            }
         };
         let items = rows
             .into_iter()
@@ -361,11 +383,11 @@ impl Store {
                      compound: c,
                      unit,
                      building,
+                     owners,
+                     phone,
                      ..
                  }| {
                     let personal = actor.can(Action::ViewPersonal, &paths::household_path(&c, &h));
-                    let mine: Vec<&super::OwnerRow> =
-                        owners.iter().filter(|o| o.household_id == h.id).collect();
                     HouseholdRow {
                         id: h.id,
                         compound_id: h.compound_id,
@@ -377,12 +399,8 @@ impl Store {
                         area: Area::from_centi(h.area_centi)
                             .map(|a| a.to_string())
                             .unwrap_or_default(),
-                        owners: mine
-                            .iter()
-                            .map(|p| p.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join("、"),
-                        phone: shown_phone(mine.first().and_then(|p| p.phone.as_deref()), personal),
+                        owners,
+                        phone: shown_phone(phone.as_deref(), personal),
                     }
                 },
             )

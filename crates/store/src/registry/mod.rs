@@ -32,14 +32,6 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::HashMap;
 
-/// An ownership with its person, as `Store::owners_of` reads it.
-#[derive(Debug, Clone)]
-pub(crate) struct OwnerRow {
-    pub household_id: i64,
-    pub name: String,
-    pub phone: Option<String>,
-}
-
 /// One place on the way down from the city, for breadcrumbs.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PlaceRef {
@@ -104,15 +96,6 @@ pub fn lenient_opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Stri
     }))
 }
 
-/// A row of household id, name and phone, as [`Store::owners_of`] selects them.
-pub(crate) fn owner_row(r: &dyn crate::sync_read::Cells) -> Result<OwnerRow, sea_orm::DbErr> {
-    Ok(OwnerRow {
-        household_id: r.int(0)?,
-        name: r.text(1)?,
-        phone: r.opt_text(2)?,
-    })
-}
-
 impl Store {
     /// Building and unit names of units, by unit id, in one joined query: lists and pages
     /// show "3栋 1单元" for every household, and on SQLite each query costs more than the
@@ -148,33 +131,6 @@ impl Store {
             .into_iter()
             .map(|(u, un, b, bn)| (u, (b, bn, un)))
             .collect())
-    }
-
-    /// The owners of households with their names and phones, in one joined query, in the
-    /// order they were registered.
-    pub(crate) async fn owners_of(
-        &self,
-        household_ids: impl IntoIterator<Item = i64>,
-    ) -> ServiceResult<Vec<OwnerRow>> {
-        use crate::entity::{ownership, person};
-        use sea_orm::{JoinType, QueryOrder, QuerySelect};
-        let ids: Vec<i64> = household_ids.into_iter().collect();
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let rel: sea_orm::RelationDef = ownership::Entity::belongs_to(person::Entity)
-            .from(ownership::Column::PersonId)
-            .to(person::Column::Id)
-            .into();
-        let q = ownership::Entity::find()
-            .select_only()
-            .column(ownership::Column::HouseholdId)
-            .column_as(person::Column::Name, "name")
-            .column_as(person::Column::Phone, "phone")
-            .join(JoinType::InnerJoin, rel)
-            .filter(ownership::Column::HouseholdId.is_in(ids))
-            .order_by_asc(ownership::Column::Id);
-        self.fetch(self.built(&q), owner_row).await
     }
 
     /// The chain of places from the city down to a compound, with names.
