@@ -30,6 +30,7 @@ mod m0029_recent_write;
 pub(crate) mod m0031_compound_summary;
 mod m0032_household_place_key;
 mod m0033_dashboard_rollups;
+mod m0035_household_list_order;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0031_compound_summary::Migration),
             Box::new(m0032_household_place_key::Migration),
             Box::new(m0033_dashboard_rollups::Migration),
+            Box::new(m0035_household_list_order::Migration),
         ]
     }
 }
