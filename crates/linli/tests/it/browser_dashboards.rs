@@ -81,7 +81,11 @@ async fn a_district_official_goes_from_the_dashboard_to_a_three_no_compound_its_
         .iter()
         .map(|(_, status)| status.to_string())
         .collect();
-    assert_eq!(d["grid"].as_str(), Some(truth.as_str()), "a digit per compound, by id");
+    assert_eq!(
+        d["grid"].as_str(),
+        Some(truth.as_str()),
+        "a digit per compound, by id"
+    );
     assert_eq!(d["grid_compounds"].as_array().map(Vec::len), Some(0));
     Chromium::start()
         .await
