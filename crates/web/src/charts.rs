@@ -375,7 +375,7 @@ pub struct Cell {
 
 /// Up to this many squares each carry the place's name (shown on hover); above it the squares
 /// of one status are drawn as one path, so that a city of 2,000 compounds stays a few dozen KB.
-pub const GRID_NAMED_MAX: usize = 300;
+pub const GRID_NAMED_MAX: usize = linli_store::standards::GRID_NAMED_MAX;
 
 /// A map without a map: one small square per place, coloured by its status, in rows; with a
 /// legend and a count table whose rows lead to the list of each status (`lists`, in legend
@@ -413,7 +413,10 @@ pub fn status_grid(
             );
         }
     } else {
-        // One path per status; each square a relative move from the one before.
+        // One path per status; each square a stroke as wide as it is long, a relative move
+        // from the end of the one before ("m2 0h12" beside it: half the bytes of tracing
+        // its outline).
+        let mid = SIDE / 2;
         let mut paths: Vec<(String, Option<(i64, i64)>)> =
             vec![(String::new(), None); legend_names.len().max(1)];
         for (i, c) in cells.iter().enumerate() {
@@ -423,19 +426,19 @@ pub fn status_grid(
             };
             match *last {
                 None => {
-                    let _ = write!(d, "M{x} {y}");
+                    let _ = write!(d, "M{x} {}", y + mid);
                 }
                 Some((lx, ly)) => {
                     let _ = write!(d, "m{} {}", x - lx, y - ly);
                 }
             }
-            let _ = write!(d, "h{SIDE}v{SIDE}h-{SIDE}z");
-            *last = Some((x, y));
+            let _ = write!(d, "h{SIDE}");
+            *last = Some((x + SIDE, y));
         }
         for (k, (d, _)) in paths.iter().enumerate().filter(|(_, (d, _))| !d.is_empty()) {
             let _ = write!(
                 svg,
-                r#"<path fill="{}" d="{d}"/>"#,
+                r#"<path fill="none" stroke="{}" stroke-width="{SIDE}" d="{d}"/>"#,
                 PALETTE[k % PALETTE.len()]
             );
         }

@@ -64,6 +64,29 @@ async fn a_district_official_goes_from_the_dashboard_to_a_three_no_compound_its_
         "the city dashboard is {} bytes",
         page.len()
     );
+    // Above 300 compounds the grid's squares carry no names, and none are read.
+    let token = app.token("city").await;
+    let (s, d) = app
+        .api(
+            &token,
+            reqwest::Method::GET,
+            &format!("/regions/{city}/dashboard"),
+            None,
+        )
+        .await;
+    assert_eq!(s, 200);
+    let truth: String = app
+        .sql_pairs(&format!("SELECT id, CASE WHEN three_no = (1=1) THEN 0 WHEN six_have = 63 THEN 2 ELSE 1 END FROM compound WHERE city_id = {city} ORDER BY id"))
+        .await
+        .iter()
+        .map(|(_, status)| status.to_string())
+        .collect();
+    assert_eq!(
+        d["grid"].as_str(),
+        Some(truth.as_str()),
+        "a digit per compound, by id"
+    );
+    assert_eq!(d["grid_compounds"].as_array().map(Vec::len), Some(0));
     Chromium::start()
         .await
         .run(|d| async move {

@@ -336,6 +336,36 @@ both_backends! {
         assert!(page.contains(r#"<strong id="fig-pipes">1.250</strong>"#), "1,250 m of pipes as km");
     }
 
+    async fn the_grid_shows_every_compound_of_the_region_by_status_in_the_order_of_their_ids(app) {
+        let worker = app.token("worker").await;
+        let community = app.persona_place("worker");
+        let c = wenjiang(&app);
+        // Three new compounds beside 纹江花园, which its assessment makes three-no: squares of
+        // every status, whose order matters.
+        let six = json!(["self_governance_body", "security_facilities", "property_service", "clean_environment", "lasting_mechanism", "neighbourly_conduct"]);
+        for (name, three_no, six_have) in [("新小区甲", false, json!([])), ("新小区乙", true, json!([])), ("新小区丙", false, six)] {
+            let (s, b) = app.api(&worker, Method::POST, &format!("/regions/{community}/compounds"), Some(json!({"name": name, "management_mode": "self_managed", "three_no": three_no, "six_have": six_have}))).await;
+            assert_eq!(s, 201, "{b}");
+        }
+        assert_eq!(assess(&app, &worker, c, "2024-Q2", marks("not_met", &[])).await.0, 201);
+        let truth = app.sql_pairs(&format!("SELECT id, CASE WHEN three_no = (1=1) THEN 0 WHEN six_have = 63 THEN 2 ELSE 1 END FROM compound WHERE community_id = {community} ORDER BY id")).await;
+        let statuses: Vec<i64> = truth.iter().map(|(_, s)| *s).collect();
+        assert_eq!(statuses, vec![0, 1, 0, 2], "纹江花园 three-no after its assessment, then the new ones");
+        assert_eq!(truth[0].0, c);
+        let (s, d) = app.api(&worker, Method::GET, &format!("/regions/{community}/dashboard"), None).await;
+        assert_eq!(s, 200, "{d}");
+        let digits: String = truth.iter().map(|(_, status)| status.to_string()).collect();
+        assert_eq!(d["grid"], json!(digits), "a digit per compound, by id");
+        let named: Vec<i64> = d["grid_compounds"].as_array().unwrap().iter().map(|g| g["id"].as_i64().unwrap()).collect();
+        assert_eq!(named, truth.iter().map(|(id, _)| *id).collect::<Vec<_>>(), "each square named, in the same order");
+        assert_eq!(d["grid_compounds"][1]["name"], "新小区甲");
+        assert_eq!(d["grid_truncated"], false);
+        // Each status's count under the grid is the dashboard's own count of it.
+        for (k, n) in d["status"].as_array().unwrap().iter().enumerate() {
+            assert_eq!(digits.matches(&k.to_string()).count() as i64, n.as_i64().unwrap(), "status {k}");
+        }
+    }
+
     async fn officials_see_aggregates_and_never_personal_data(app) {
         let worker = app.token("worker").await;
         let c = wenjiang(&app);

@@ -232,10 +232,15 @@ pub fn charts(v: &DashboardView, lang: Lang) -> Charts {
     ];
     let cells: Vec<Cell> = v
         .grid
-        .iter()
-        .map(|g| Cell {
-            label: g.name.clone(),
-            status: g.status,
+        .bytes()
+        .enumerate()
+        .map(|(i, status)| Cell {
+            label: v
+                .grid_compounds
+                .get(i)
+                .map(|g| g.name.clone())
+                .unwrap_or_default(),
+            status: usize::from(status.saturating_sub(b'0')),
         })
         .collect();
     let status_lists: Vec<Option<String>> = CompoundStatus::ALL
@@ -604,11 +609,11 @@ mod tests {
             }],
             money_total: 12_000_000,
             elevators: vec![],
-            grid: (0..12)
+            grid: (0..12).map(|i| char::from(b'0' + i % 3)).collect(),
+            grid_compounds: (0..12)
                 .map(|i| GridCompound {
                     id: 100 + i,
                     name: format!("小区{i}"),
-                    status: usize::try_from(i % 3).unwrap_or(0),
                 })
                 .collect(),
             grid_truncated: false,
