@@ -51,11 +51,22 @@ fn param2(backend: DbBackend) -> &'static str {
     }
 }
 
-fn truth(backend: DbBackend) -> &'static str {
+/// `TRUE` as both databases write it in a comparison.
+pub(crate) fn truth(backend: DbBackend) -> &'static str {
     match backend {
         DbBackend::Postgres => "TRUE",
         _ => "1",
     }
+}
+
+/// All six items: the mask of a six-have compound.
+pub(crate) const SIX: i32 = 0b11_1111;
+
+/// The status of the compound `c` as the database computes it, `CompoundStatus::of` in SQL:
+/// 0 three-no, 1 in progress, 2 six-have (its index in `CompoundStatus::ALL`).
+pub(crate) fn compound_status(backend: DbBackend) -> String {
+    let t = truth(backend);
+    format!("CASE WHEN c.three_no = {t} THEN 0 WHEN c.six_have = {SIX} THEN 2 ELSE 1 END")
 }
 
 /// A counter's value over the joined rows: `c` the compound, `s` its latest star rating,
@@ -63,9 +74,7 @@ fn truth(backend: DbBackend) -> &'static str {
 fn counter(col: &str, backend: DbBackend) -> String {
     let t = truth(backend);
     let e = match col {
-        "status" => {
-            format!("CASE WHEN c.three_no = {t} THEN 0 WHEN c.six_have = 63 THEN 2 ELSE 1 END")
-        }
+        "status" => compound_status(backend),
         "stars" => "COALESCE(s.stars, -1)".into(),
         "vetoed" => format!("CASE WHEN s.vetoed = {t} THEN 1 ELSE 0 END"),
         "reward" => "COALESCE(s.reward, 0)".into(),

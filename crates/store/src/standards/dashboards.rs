@@ -14,11 +14,12 @@
 //! them in the reader's language.
 
 use super::plans::region_column;
+use crate::Store;
 use crate::accounts::Actor;
 use crate::error::{ServiceError, ServiceResult};
 use crate::registry::PlaceRef;
+use crate::summary::{SIX, compound_status, truth};
 use crate::sync_read::Cells;
-use crate::{Backend, Store};
 use linli_domain::authz::Action;
 use linli_domain::elevator::ElevatorStage;
 use linli_domain::place::{NodeKind, Path};
@@ -271,9 +272,6 @@ pub struct DashboardList {
     pub compounds: Paged<DashboardCompound>,
 }
 
-/// All six items: the mask of a six-have compound.
-const SIX: i32 = 0b11_1111;
-
 /// A region as a dashboard sees it: what it is, and the places from its city down to it.
 struct RegionAt {
     id: i64,
@@ -438,7 +436,7 @@ impl Store {
         let (mut rated, mut vetoed, mut reward_total) = (0, 0, 0);
         let child_kind = at.kind.child_region();
         let col = region_column(at.kind);
-        // The grid as one text of a digit per compound (the CASE is `CompoundStatus::of`),
+        // The grid as one text of a digit per compound (its status as the summaries count it),
         // not a row per compound: on PostgreSQL 3,000 rows written out as JSON took 6 ms of
         // a city's batch. `string_agg` adds the rows in the order the sub-select gives them
         // (an aggregate over an ordered sub-select with a LIMIT, on both databases; an ORDER
@@ -448,10 +446,10 @@ impl Store {
         // compound of the region by its region index then sorts them (12 ms for a district of
         // 11,000 compounds, against 1.7 ms along the primary key when the planner sees the
         // id). A region's statement is prepared once per connection like any other.
-        let t = self.truth();
         let grid_sql = format!(
-            "SELECT string_agg(CASE WHEN three_no = {t} THEN '0' WHEN six_have = {SIX} THEN '2' ELSE '1' END, '') \
-             FROM (SELECT three_no, six_have FROM compound WHERE {col} = {id} ORDER BY id LIMIT {}) c",
+            "SELECT string_agg(CAST(s AS TEXT), '') \
+             FROM (SELECT {} AS s FROM compound c WHERE c.{col} = {id} ORDER BY c.id LIMIT {}) g",
+            compound_status(self.read().get_database_backend()),
             GRID_MAX + 1
         );
         // The names only when each square shows one.
@@ -669,13 +667,6 @@ impl Store {
             grid_truncated,
         })
     }
-    /// `TRUE` as both databases write it in a comparison.
-    fn truth(&self) -> &'static str {
-        match self.backend() {
-            Backend::Postgres => "TRUE",
-            Backend::Sqlite => "1",
-        }
-    }
 
     /// The compounds behind a dashboard's number: of a region, by status, mode, stars, plan.
     pub async fn dashboard_compounds(
@@ -700,7 +691,7 @@ impl Store {
     ) -> ServiceResult<DashboardList> {
         let r = self.region_for(actor, region_id).await?;
         let col = region_column(r.kind);
-        let t = self.truth();
+        let t = truth(self.read().get_database_backend());
         let mut conds = vec![format!("c.{col} = {}", r.id)];
         match filter.status {
             Some(CompoundStatus::ThreeNo) => conds.push(format!("c.three_no = {t}")),
