@@ -264,4 +264,65 @@ both_backends! {
         assert!(!report.intact());
     }
 
+    async fn each_record_is_kept_with_its_city_and_read_from_its_city(app) {
+        let token = app.token("committee").await;
+        some_edits(&app, &token, 2).await;
+        let city = app.sql_i64("SELECT city_id FROM compound WHERE id = 1").await;
+        let (newest_id, chain, action, ..) = newest(&app).await;
+        assert_eq!((chain, action.as_str()), (1, "household.update"));
+        assert_eq!(app.sql_i64(&format!("SELECT city_id FROM audit WHERE id = {newest_id}")).await, city);
+        assert_eq!(app.sql_i64("SELECT city_id FROM audit_head WHERE chain = 1").await, city);
+        // Every record carries its chain's city; the global chain's is 0.
+        assert_eq!(
+            app.sql_i64("SELECT COUNT(*) FROM audit a LEFT JOIN compound c ON c.id = a.chain WHERE a.city_id <> COALESCE(c.city_id, 0)").await,
+            0
+        );
+        assert!(app.sql_i64("SELECT COUNT(*) FROM audit WHERE chain = 0 AND city_id = 0").await > 0);
+        // The household's history, read by its city, has both edits, newest first.
+        let (s, hist) = app.api(&token, Method::GET, "/households/1/history", None).await;
+        assert_eq!(s, 200, "{hist}");
+        let items = hist["items"].as_array().unwrap();
+        assert_eq!(items[0]["action"], "household.update", "{hist}");
+        assert_eq!(items[0]["after"]["area"], "61.00", "{hist}");
+        assert_eq!(items[1]["after"]["area"], "60.00", "{hist}");
+
+        if app.backend == Backend::Postgres {
+            // Each city's records are in its own partition, the global chain's in another.
+            assert_eq!(app.sql_i64(&format!("SELECT COUNT(*) FROM audit_city_{city} WHERE id = {newest_id}")).await, 1);
+            assert_eq!(
+                app.sql_i64("SELECT COUNT(*) FROM audit_global").await,
+                app.sql_i64("SELECT COUNT(*) FROM audit WHERE chain = 0").await
+            );
+            assert_eq!(app.sql_i64("SELECT COUNT(*) FROM audit_elsewhere").await, 0);
+            // A read that names the city reads that city's partition alone.
+            let conn = app.sql().await;
+            let plan: Vec<String> = conn
+                .query_all_raw(sea_orm::Statement::from_string(
+                    conn.get_database_backend(),
+                    format!("EXPLAIN SELECT seq FROM audit WHERE city_id = {city} AND entity = 'household' AND entity_id = 1"),
+                ))
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.try_get_by_index::<String>(0).unwrap())
+                .collect();
+            let plan = plan.join("\n");
+            // The partitions the plan names (an index's name only extends its table's).
+            let partition = |w: &&str| {
+                *w == "audit_global"
+                    || *w == "audit_elsewhere"
+                    || w.strip_prefix("audit_city_").is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            };
+            let scanned: Vec<&str> = plan.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(partition).collect();
+            assert!(!scanned.is_empty() && scanned.iter().all(|w| *w == format!("audit_city_{city}")), "{plan}");
+            // A new city gets its partition in the transaction that creates it.
+            let id = app.sql_i64("SELECT MAX(id) + 100 FROM region").await;
+            app.sql_exec(&format!("INSERT INTO region (id, kind, name, parent_id) VALUES ({id}, 'city', '新城', NULL)")).await;
+            assert_eq!(
+                app.sql_i64(&format!("SELECT COUNT(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE c.relname = 'audit_city_{id}' AND i.inhparent = 'audit'::regclass")).await,
+                1
+            );
+        }
+        assert!(app.store.verify_audit().await.unwrap().intact());
+    }
 }

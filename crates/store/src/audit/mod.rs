@@ -11,7 +11,7 @@ use crate::entity::{account, audit, audit_head};
 use crate::error::{ServiceError, ServiceResult};
 use linli_domain::audit::{AuditContent, BrokenLink, ChainVerifier, GENESIS, link_hash};
 use linli_domain::{PageRequest, Paged};
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -69,25 +69,33 @@ async fn lock_head<C: ConnectionTrait>(
     if let Some(head) = advance_head(db, chain, advance).await? {
         return Ok(head);
     }
-    // A new chain: create its head (a concurrent creator's row wins silently), then advance it.
-    audit_head::Entity::insert(audit_head::ActiveModel {
-        chain: Set(chain),
-        seq: Set(0),
-        hash: Set(GENESIS.to_string()),
-    })
-    .on_conflict(
-        OnConflict::column(audit_head::Column::Chain)
-            .do_nothing()
-            .to_owned(),
-    )
-    .exec_without_returning(db)
+    // A new chain: create its head with its compound's city (a concurrent creator's row wins
+    // silently), then advance it.
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        sea_orm::DbBackend::Postgres => {
+            "INSERT INTO audit_head (chain, seq, hash, city_id) \
+             VALUES ($1, 0, $2, COALESCE((SELECT city_id FROM compound WHERE id = $3), 0)) \
+             ON CONFLICT (chain) DO NOTHING"
+        }
+        _ => {
+            "INSERT INTO audit_head (chain, seq, hash, city_id) \
+             VALUES (?, 0, ?, COALESCE((SELECT city_id FROM compound WHERE id = ?), 0)) \
+             ON CONFLICT (chain) DO NOTHING"
+        }
+    };
+    db.execute_raw(sea_orm::Statement::from_sql_and_values(
+        backend,
+        sql,
+        [chain.into(), GENESIS.into(), chain.into()],
+    ))
     .await?;
     advance_head(db, chain, advance)
         .await?
         .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("audit head {chain} vanished")))
 }
 
-/// `UPDATE audit_head SET seq = seq + advance WHERE chain = ? RETURNING seq, hash`.
+/// `UPDATE audit_head SET seq = seq + advance WHERE chain = ? RETURNING seq, hash, city_id`.
 async fn advance_head<C: ConnectionTrait>(
     db: &C,
     chain: i64,
@@ -96,9 +104,9 @@ async fn advance_head<C: ConnectionTrait>(
     let backend = db.get_database_backend();
     let sql = match backend {
         sea_orm::DbBackend::Postgres => {
-            "UPDATE audit_head SET seq = seq + $1 WHERE chain = $2 RETURNING seq, hash"
+            "UPDATE audit_head SET seq = seq + $1 WHERE chain = $2 RETURNING seq, hash, city_id"
         }
-        _ => "UPDATE audit_head SET seq = seq + ? WHERE chain = ? RETURNING seq, hash",
+        _ => "UPDATE audit_head SET seq = seq + ? WHERE chain = ? RETURNING seq, hash, city_id",
     };
     let row = db
         .query_one_raw(sea_orm::Statement::from_sql_and_values(
@@ -112,6 +120,7 @@ async fn advance_head<C: ConnectionTrait>(
             chain,
             seq: r.try_get("", "seq")?,
             hash: r.try_get("", "hash")?,
+            city_id: r.try_get("", "city_id")?,
         })),
         None => Ok(None),
     }
@@ -235,6 +244,7 @@ pub async fn record<C: ConnectionTrait>(db: &C, change: Change<'_>) -> ServiceRe
         prev_hash: Set(head.hash.clone()),
         hash: Set(hash.clone()),
         state_hash: Set(row_state),
+        city_id: Set(head.city_id),
         ..Default::default()
     })
     .exec_without_returning(db)
@@ -320,14 +330,18 @@ fn parse_json(s: &str) -> serde_json::Value {
 }
 
 impl Store {
-    /// The history of one entity, newest first. The caller has checked that the actor may see it.
+    /// The history of one entity of a compound in `city_id`, newest first. The caller has
+    /// checked that the actor may see it. The city keeps the read to the city's partition of
+    /// the trail on PostgreSQL.
     pub(crate) async fn history_of(
         &self,
+        city_id: i64,
         entity: &str,
         entity_id: i64,
         page: PageRequest,
     ) -> ServiceResult<Paged<AuditEntry>> {
         let q = audit::Entity::find()
+            .filter(audit::Column::CityId.eq(city_id))
             .filter(audit::Column::Entity.eq(entity))
             .filter(audit::Column::EntityId.eq(entity_id));
         // The page with each record's actor's name, in one read.
@@ -380,20 +394,24 @@ impl Store {
     /// Walks every chain in order and reports the first broken link. Reads in batches so a
     /// trail of millions of records verifies in bounded memory.
     pub async fn verify_audit(&self) -> anyhow::Result<VerifyReport> {
-        let chains: Vec<i64> = audit::Entity::find()
+        // Each chain with its city, so that its records are read from its city's partition.
+        let chains: Vec<(i64, i64)> = audit::Entity::find()
             .select_only()
             .column(audit::Column::Chain)
+            .column(audit::Column::CityId)
             .distinct()
             .order_by_asc(audit::Column::Chain)
+            .order_by_asc(audit::Column::CityId)
             .into_tuple()
             .all(self.read())
             .await?;
         let mut records = 0u64;
-        for chain in &chains {
+        for (chain, city_id) in &chains {
             let mut verifier = ChainVerifier::new(*chain);
             let mut after_seq = 0i64;
             loop {
                 let batch = audit::Entity::find()
+                    .filter(audit::Column::CityId.eq(*city_id))
                     .filter(audit::Column::Chain.eq(*chain))
                     .filter(audit::Column::Seq.gt(after_seq))
                     .order_by_asc(audit::Column::Seq)
@@ -434,7 +452,7 @@ impl Store {
                 .one(self.read())
                 .await?
                 && (head.seq != verifier.verified()
-                    || (head.seq > 0 && head.hash != last_hash(self, *chain).await?))
+                    || (head.seq > 0 && head.hash != last_hash(self, *city_id, *chain).await?))
             {
                 let broken = BrokenLink::Gap {
                     chain: *chain,
@@ -543,8 +561,9 @@ impl Store {
     }
 }
 
-async fn last_hash(store: &Store, chain: i64) -> anyhow::Result<String> {
+async fn last_hash(store: &Store, city_id: i64, chain: i64) -> anyhow::Result<String> {
     Ok(audit::Entity::find()
+        .filter(audit::Column::CityId.eq(city_id))
         .filter(audit::Column::Chain.eq(chain))
         .order_by_desc(audit::Column::Seq)
         .one(store.read())
@@ -571,6 +590,7 @@ const RECORD_COLUMNS: &[(&str, Ty)] = &[
     ("prev_hash", Ty::Text),
     ("hash", Ty::Text),
     ("state_hash", Ty::Text),
+    ("city_id", Ty::BigInt),
 ];
 
 /// Appends many records to one chain at once, for bulk writes such as a roster import: the
@@ -654,6 +674,7 @@ pub async fn record_batch<C: ConnectionTrait, J: Json>(
             std::mem::replace(&mut prev, hash.clone()).into(),
             hash.into(),
             row_state.into(),
+            head.city_id.into(),
         ];
         rows.push(db, row).await?;
     }

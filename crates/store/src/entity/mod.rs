@@ -418,6 +418,9 @@ pub mod audit {
         pub hash: String,
         /// The hash of the changed row's state after the change, or empty (see `audit::state`).
         pub state_hash: String,
+        /// The city of the chain's compound (0 for the global chain): on PostgreSQL the
+        /// table is partitioned by it.
+        pub city_id: i64,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -437,6 +440,9 @@ pub mod audit_head {
         pub chain: i64,
         pub seq: i64,
         pub hash: String,
+        /// The city of the chain's compound (0 for the global chain), which every record
+        /// appended to the chain carries.
+        pub city_id: i64,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

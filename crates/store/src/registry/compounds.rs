@@ -613,7 +613,6 @@ impl Store {
         Ok(profile)
     }
 
-    /// The history of a compound's own record.
     /// The compound page: its overview and, for those who may see personal records, its
     /// history (none when it cannot be read, as the page shows it).
     pub async fn compound_page(
@@ -623,14 +622,16 @@ impl Store {
         history: PageRequest,
     ) -> ServiceResult<(CompoundView, Option<Paged<audit::AuditEntry>>)> {
         let v = self.compound(actor, id).await?;
-        let history = if v.can.personal {
-            self.history_of("compound", id, history).await.ok()
+        let city = v.places.iter().find(|p| p.kind == NodeKind::City);
+        let history = if let (true, Some(city)) = (v.can.personal, city) {
+            self.history_of(city.id, "compound", id, history).await.ok()
         } else {
             None
         };
         Ok((v, history))
     }
 
+    /// The history of a compound's own record.
     pub async fn compound_history(
         &self,
         actor: &Actor,
@@ -639,7 +640,7 @@ impl Store {
     ) -> ServiceResult<Paged<audit::AuditEntry>> {
         let c = self.compound_row(id).await?;
         actor.require(Action::ViewPersonal, &paths::compound_path(&c))?;
-        self.history_of("compound", id, page).await
+        self.history_of(c.city_id, "compound", id, page).await
     }
 
     /// Counts per management mode of the compounds the actor sees: the city's headline.

@@ -538,7 +538,9 @@ impl Store {
                     self.household_links_at(actor, &c, &h),
                     async {
                         if can.personal {
-                            self.history_of("household", id, history).await.map(Some)
+                            self.history_of(c.city_id, "household", id, history)
+                                .await
+                                .map(Some)
                         } else {
                             Ok(None)
                         }
@@ -569,7 +571,7 @@ impl Store {
     ) -> ServiceResult<Paged<AuditEntry>> {
         let (c, h) = self.household_with_compound(id).await?;
         actor.require(Action::ViewPersonal, &paths::household_path(&c, &h))?;
-        self.history_of("household", id, page).await
+        self.history_of(c.city_id, "household", id, page).await
     }
 
     pub async fn create_household(
