@@ -165,9 +165,18 @@ impl Store {
             return Ok(None);
         };
         if last_used.is_none_or(|u| u + LAST_USED_PRECISION <= t) {
+            // The same test in the statement: when the stamp falls due, every request then in
+            // flight with the token read the old one, and without it each would rewrite the row
+            // (on PostgreSQL, one after another behind its row lock); with it only the first
+            // changes the row and the others find nothing left to do.
             api_token::Entity::update_many()
                 .col_expr(api_token::Column::LastUsedAt, Expr::value(t))
                 .filter(api_token::Column::TokenHash.eq(hash))
+                .filter(
+                    sea_orm::Condition::any()
+                        .add(api_token::Column::LastUsedAt.is_null())
+                        .add(api_token::Column::LastUsedAt.lte(t - LAST_USED_PRECISION)),
+                )
                 .exec(self.write())
                 .await?;
         }

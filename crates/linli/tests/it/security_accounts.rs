@@ -153,6 +153,28 @@ both_backends!(fixed_clock;
         assert!(found["total"].as_u64().unwrap() >= 1, "{found}");
     }
 
+    async fn a_tokens_last_use_is_kept_to_the_hour(app) {
+        let t0 = app.store.now();
+        let (s, made) = token_request(&app, "committee", DEMO_PASSWORD).await;
+        assert_eq!(s, 201, "{made}");
+        let (token, id) = (made["token"].as_str().unwrap().to_string(), made["id"].as_i64().unwrap());
+        let last_used = |list: &serde_json::Value| {
+            list.as_array().unwrap().iter().find(|t| t["id"].as_i64() == Some(id)).unwrap()["last_used_at"].as_i64()
+        };
+        let (s, list) = app.api(&token, Method::GET, "/tokens", None).await;
+        assert_eq!(s, 200, "{list}");
+        assert_eq!(last_used(&list), Some(t0), "stamped by its first use");
+        // Used again within the hour: the stamp stays; an hour after it, the next use moves it.
+        app.store.clock().advance(3599);
+        let (_, list) = app.api(&token, Method::GET, "/tokens", None).await;
+        assert_eq!(last_used(&list), Some(t0));
+        app.store.clock().advance(1);
+        assert_eq!(app.api(&token, Method::GET, "/me", None).await.0, 200);
+        let (_, list) = app.api(&token, Method::GET, "/tokens", None).await;
+        assert_eq!(last_used(&list), Some(t0 + 3600));
+        app.store.clock().advance(-3600);
+    }
+
     async fn tokens_expire_can_be_listed_and_revoked_and_a_password_change_ends_other_sessions(app) {
         let now = app.store.now();
         let (s, made) = token_request(&app, "committee", DEMO_PASSWORD).await;
