@@ -345,6 +345,7 @@ pub(crate) async fn seed_demo_requests(store: &Store) -> anyhow::Result<usize> {
                 }
             };
             let mut events = vec![event(
+                c.city_id,
                 id,
                 None,
                 RequestStatus::Reported,
@@ -356,6 +357,7 @@ pub(crate) async fn seed_demo_requests(store: &Store) -> anyhow::Result<usize> {
             )];
             if !reported_only {
                 events.push(event(
+                    c.city_id,
                     id,
                     Some(RequestStatus::Reported),
                     RequestStatus::Dispatched,
@@ -368,6 +370,7 @@ pub(crate) async fn seed_demo_requests(store: &Store) -> anyhow::Result<usize> {
             }
             if reached == RequestStatus::Escalated {
                 events.push(event(
+                    c.city_id,
                     id,
                     Some(RequestStatus::Dispatched),
                     RequestStatus::Escalated,
@@ -380,6 +383,7 @@ pub(crate) async fn seed_demo_requests(store: &Store) -> anyhow::Result<usize> {
             }
             if taken {
                 events.push(event(
+                    c.city_id,
                     id,
                     Some(RequestStatus::Dispatched),
                     RequestStatus::InProgress,
@@ -392,6 +396,7 @@ pub(crate) async fn seed_demo_requests(store: &Store) -> anyhow::Result<usize> {
             }
             if resolved {
                 events.push(event(
+                    c.city_id,
                     id,
                     Some(RequestStatus::InProgress),
                     RequestStatus::Resolved,
@@ -409,6 +414,7 @@ pub(crate) async fn seed_demo_requests(store: &Store) -> anyhow::Result<usize> {
                     (RequestStep::AutoClose, None)
                 };
                 events.push(event(
+                    c.city_id,
                     id,
                     Some(RequestStatus::Resolved),
                     RequestStatus::Closed,

@@ -21,7 +21,7 @@ fn two_thirds_of_households() -> Value {
 }
 
 /// The owner's unit, and a proposal for it in deliberation with voting open.
-async fn open_vote(app: &TestApp) -> (i64, i64, String, String) {
+pub(crate) async fn open_vote(app: &TestApp) -> (i64, i64, String, String) {
     let owner = app.token("owner").await;
     let committee = app.token("committee").await;
     let home = app.persona_place("owner");

@@ -41,6 +41,7 @@ mod notify;
 mod operations;
 mod pages;
 mod paperwork;
+mod partitions;
 mod qr;
 mod ratings;
 mod reads;

@@ -164,6 +164,8 @@ pub mod request_event {
         pub assignee_id: Option<i64>,
         pub note: String,
         pub at: i64,
+        /// The city of its compound: on PostgreSQL the table is partitioned by it.
+        pub city_id: i64,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

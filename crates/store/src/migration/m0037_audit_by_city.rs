@@ -30,10 +30,9 @@ impl MigrationName for Migration {
     }
 }
 
-/// The tables list-partitioned by city, whose partitions (`<table>_city_<id>`) a new city
-/// gets. A later table to partition is added here by its own migration, which replaces
-/// `linli_city_partitions` with the longer list.
-const PARTITIONED: &[&str] = &["audit"];
+/// The tables list-partitioned by city after this migration, whose partitions
+/// (`<table>_city_<id>`) a new city gets (see `by_city`).
+pub(super) const PARTITIONED: &[&str] = &["audit"];
 
 /// The audit table's columns after `id` and `city_id`, as m0001 and m0022 made them.
 const AUDIT_COLUMNS: &str = "chain bigint NOT NULL, seq bigint NOT NULL, \
@@ -46,11 +45,6 @@ const COPIED: &str = "id, chain, seq, at, actor_id, action, entity, entity_id, \
      \"after\", prev_hash, hash, state_hash";
 
 fn postgres_up() -> Vec<String> {
-    let tables = PARTITIONED
-        .iter()
-        .map(|t| format!("'{t}'"))
-        .collect::<Vec<_>>()
-        .join(", ");
     vec![
         "ALTER TABLE audit_head ADD COLUMN city_id bigint NOT NULL DEFAULT 0".into(),
         "UPDATE audit_head h SET city_id = c.city_id FROM compound c WHERE c.id = h.chain".into(),
@@ -64,18 +58,7 @@ fn postgres_up() -> Vec<String> {
         ),
         "CREATE TABLE audit_global PARTITION OF audit FOR VALUES IN (0)".into(),
         "CREATE TABLE audit_elsewhere PARTITION OF audit DEFAULT".into(),
-        // One city's partitions of every partitioned table; `IF NOT EXISTS` makes it safe to
-        // call again for a city that has them.
-        format!(
-            "CREATE FUNCTION linli_city_partitions(city bigint) RETURNS void LANGUAGE plpgsql AS $$ \
-             DECLARE t text; \
-             BEGIN \
-               FOREACH t IN ARRAY ARRAY[{tables}] LOOP \
-                 EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF %I FOR VALUES IN (%s)', \
-                                t || '_city_' || city, t, city); \
-               END LOOP; \
-             END $$"
-        ),
+        super::by_city::city_partitions_function(PARTITIONED),
         "CREATE FUNCTION linli_region_partitions() RETURNS trigger LANGUAGE plpgsql AS $$ \
          BEGIN \
            IF NEW.kind = 'city' THEN PERFORM linli_city_partitions(NEW.id); END IF; \

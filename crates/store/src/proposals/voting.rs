@@ -694,6 +694,7 @@ impl Store {
             cast_by: Set(b.cast_by.clone()),
             cast_by_person_id: Set(b.cast_by_person_id),
             authority: Set(b.authority),
+            city_id: Set(p.compound.city_id),
             ..Default::default()
         })
         .exec_without_returning(&txn)
@@ -1252,6 +1253,7 @@ impl Store {
             return Err(ServiceError::Forbidden);
         }
         let rows = ballot_event::Entity::find()
+            .filter(ballot_event::Column::CityId.eq(p.compound.city_id))
             .filter(ballot_event::Column::ProposalId.eq(id))
             .filter(ballot_event::Column::VoterKey.eq(voter_key))
             .order_by_asc(ballot_event::Column::Revision)

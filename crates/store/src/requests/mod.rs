@@ -291,6 +291,7 @@ impl Store {
         let status = r.status();
         let who = r.who(actor);
         let events = request_event::Entity::find()
+            .filter(request_event::Column::CityId.eq(r.compound.city_id))
             .filter(request_event::Column::RequestId.eq(row.id))
             .order_by_asc(request_event::Column::Id)
             .all(db)

@@ -338,6 +338,7 @@ impl Store {
         .await?
         .last_insert_id;
         let mut events = vec![event(
+            c.city_id,
             id,
             None,
             RequestStatus::Reported,
@@ -349,6 +350,7 @@ impl Store {
         )];
         if dispatched {
             events.push(event(
+                c.city_id,
                 id,
                 Some(RequestStatus::Reported),
                 RequestStatus::Dispatched,
@@ -529,9 +531,10 @@ async fn grid_of_building<C: ConnectionTrait>(
     Ok(row.map(|r| r.0))
 }
 
-/// A timeline row.
+/// A timeline row of a request of a compound in `city_id` (the table is partitioned by it).
 #[allow(clippy::too_many_arguments)]
 pub fn event(
+    city_id: i64,
     request_id: i64,
     from: Option<RequestStatus>,
     to: RequestStatus,
@@ -551,6 +554,7 @@ pub fn event(
         assignee_id: Set(assignee_id),
         note: Set(String::new()),
         at: Set(at),
+        city_id: Set(city_id),
         ..Default::default()
     }
 }

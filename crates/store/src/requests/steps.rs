@@ -231,6 +231,7 @@ pub(crate) async fn write_step<C: ConnectionTrait>(
     }
     let actor_name = actor.map(|a| a.name.as_str()).unwrap_or("系统 / system");
     let mut e = event(
+        r.compound.city_id,
         row.id,
         Some(from),
         to,

@@ -1,0 +1,135 @@
+//! The tables partitioned by city: each row carries the city of its compound, on PostgreSQL it
+//! lives in that city's partition, a new city gets its partitions when its region is inserted,
+//! and a read that names the city reads that one partition.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::common;
+
+use common::{Backend, TestApp};
+use reqwest::Method;
+use sea_orm::ConnectionTrait;
+use serde_json::json;
+
+/// Each partitioned table, and how one of its rows finds its compound's city.
+const PARTITIONED: [(&str, &str); 3] = [
+    (
+        "audit",
+        "(SELECT c.city_id FROM compound c WHERE c.id = t.chain)",
+    ),
+    (
+        "ballot_event",
+        "(SELECT c.city_id FROM proposal p JOIN compound c ON c.id = p.compound_id WHERE p.id = t.proposal_id)",
+    ),
+    (
+        "request_event",
+        "(SELECT c.city_id FROM service_request r JOIN compound c ON c.id = r.compound_id WHERE r.id = t.request_id)",
+    ),
+];
+
+/// The plan of `sql` on PostgreSQL, and the partitions of `table` it names.
+async fn partitions_read(app: &TestApp, table: &str, sql: &str) -> (String, Vec<String>) {
+    let conn = app.sql().await;
+    let plan: Vec<String> = conn
+        .query_all_raw(sea_orm::Statement::from_string(
+            conn.get_database_backend(),
+            format!("EXPLAIN {sql}"),
+        ))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get_by_index::<String>(0).unwrap())
+        .collect();
+    conn.close().await.unwrap();
+    let plan = plan.join("\n");
+    // A partition's name is the table's, then `_city_<id>`, `_global` or `_elsewhere`; an
+    // index's name only extends it.
+    let mut read: Vec<String> = plan
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter_map(|w| {
+            w.strip_prefix(table)?
+                .strip_prefix('_')
+                .map(|rest| (w, rest))
+        })
+        .filter(|(_, rest)| {
+            *rest == "global"
+                || *rest == "elsewhere"
+                || rest
+                    .strip_prefix("city_")
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .map(|(w, _)| w.to_string())
+        .collect();
+    read.sort();
+    read.dedup();
+    (plan, read)
+}
+
+both_backends! {
+    async fn every_row_lives_with_its_city_and_a_new_city_gets_its_partitions(app) {
+        // A ballot cast and changed: two rows of its timeline.
+        let (id, _, owner, _) = crate::decisions::open_vote(&app).await;
+        for choice in ["yes", "no"] {
+            let (s, b) = app.api(&owner, Method::POST, &format!("/proposals/{id}/ballots"), Some(json!({"choice": choice}))).await;
+            assert_eq!(s, 200, "{b}");
+        }
+        // A problem reported: the first row of its timeline.
+        let w = crate::common::requests::world(&app).await;
+        let leak = crate::common::requests::category(&app, &w.owner, "leak").await;
+        let (s, r) = app
+            .api(&w.owner, Method::POST, &format!("/compounds/{}/requests", w.compound), Some(json!({"category_id": leak, "household_id": w.home, "description": "厨房天花板漏水"})))
+            .await;
+        assert_eq!(s, 201, "{r}");
+        for (table, city_of) in PARTITIONED {
+            let rows = app.sql_i64(&format!("SELECT COUNT(*) FROM {table}")).await;
+            assert!(rows > 0, "the demo writes {table}");
+            let astray = app.sql_i64(&format!("SELECT COUNT(*) FROM {table} t WHERE t.city_id <> COALESCE({city_of}, 0)")).await;
+            assert_eq!(astray, 0, "every {table} row carries its compound's city");
+        }
+        if app.backend != Backend::Postgres {
+            return;
+        }
+        let cities = app.sql_i64("SELECT COUNT(*) FROM region WHERE kind = 'city'").await;
+        for (table, _) in PARTITIONED {
+            // A partition per city (and the audit trail's global chain), and nothing elsewhere.
+            let partitions = app.sql_i64(&format!("SELECT COUNT(*) FROM pg_inherits WHERE inhparent = '{table}'::regclass")).await;
+            let global = i64::from(table == "audit");
+            assert_eq!(partitions, cities + global + 1, "{table}: a partition per city and the default");
+            assert_eq!(app.sql_i64(&format!("SELECT COUNT(*) FROM {table}_elsewhere")).await, 0);
+            let city = app.sql_i64(&format!("SELECT city_id FROM {table} WHERE city_id > 0 ORDER BY id DESC LIMIT 1")).await;
+            assert_eq!(
+                app.sql_i64(&format!("SELECT COUNT(*) FROM {table}_city_{city}")).await,
+                app.sql_i64(&format!("SELECT COUNT(*) FROM {table} WHERE city_id = {city}")).await
+            );
+        }
+        // The history and the timelines as linli reads them, naming the city: one partition each.
+        let (city, request) = (
+            app.sql_i64("SELECT city_id FROM audit WHERE entity = 'service_request' ORDER BY id DESC LIMIT 1").await,
+            app.sql_i64("SELECT entity_id FROM audit WHERE entity = 'service_request' ORDER BY id DESC LIMIT 1").await,
+        );
+        let (plan, read) = partitions_read(&app, "audit", &format!("SELECT seq FROM audit WHERE city_id = {city} AND entity = 'service_request' AND entity_id = {request} ORDER BY id DESC")).await;
+        assert_eq!(read, [format!("audit_city_{city}")], "{plan}");
+        let (city, request) = (
+            app.sql_i64("SELECT city_id FROM request_event ORDER BY id DESC LIMIT 1").await,
+            app.sql_i64("SELECT request_id FROM request_event ORDER BY id DESC LIMIT 1").await,
+        );
+        let (plan, read) = partitions_read(&app, "request_event", &format!("SELECT * FROM request_event WHERE city_id = {city} AND request_id = {request} ORDER BY id")).await;
+        assert_eq!(read, [format!("request_event_city_{city}")], "{plan}");
+        let (city, proposal) = (
+            app.sql_i64("SELECT city_id FROM ballot_event ORDER BY id DESC LIMIT 1").await,
+            app.sql_i64("SELECT proposal_id FROM ballot_event ORDER BY id DESC LIMIT 1").await,
+        );
+        let (plan, read) = partitions_read(&app, "ballot_event", &format!("SELECT * FROM ballot_event WHERE city_id = {city} AND proposal_id = {proposal} AND voter_key = 'x' ORDER BY revision")).await;
+        assert_eq!(read, [format!("ballot_event_city_{city}")], "{plan}");
+
+        // A new city's partitions are made in the transaction that inserts its region.
+        let id = app.sql_i64("SELECT MAX(id) + 100 FROM region").await;
+        app.sql_exec(&format!("INSERT INTO region (id, kind, name, parent_id) VALUES ({id}, 'city', '新城', NULL)")).await;
+        for (table, _) in PARTITIONED {
+            assert_eq!(
+                app.sql_i64(&format!("SELECT COUNT(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE c.relname = '{table}_city_{id}' AND i.inhparent = '{table}'::regclass")).await,
+                1,
+                "{table}"
+            );
+        }
+    }
+}

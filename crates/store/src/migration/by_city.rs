@@ -1,0 +1,191 @@
+//! What the migrations that partition a table by city share: the database function that gives
+//! a new city its partitions, and the steps that turn a plain table into one list-partitioned
+//! by `city_id` on PostgreSQL (and back), or give it the column on SQLite.
+//!
+//! A partitioned table keeps its columns, its global ids (the same identity sequence) and its
+//! foreign keys; it gains `city_id`, its primary key becomes `(city_id, id)` and a unique index
+//! leads with `city_id` (PostgreSQL requires both to hold the partition key). Each city has a
+//! partition `<table>_city_<id>`, made when the city's region row is inserted; the default
+//! partition `<table>_elsewhere` would keep a row of a city without one, where a read naming
+//! that city still finds it.
+
+/// `linli_city_partitions(city)`: one city's partitions of each of `tables` (safe to call again
+/// for a city that has them). A migration that partitions another table replaces it with the
+/// longer list, and its `down` with the list before.
+pub(super) fn city_partitions_function(tables: &[&str]) -> String {
+    let tables = tables
+        .iter()
+        .map(|t| format!("'{t}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "CREATE OR REPLACE FUNCTION linli_city_partitions(city bigint) RETURNS void \
+         LANGUAGE plpgsql AS $$ \
+         DECLARE t text; \
+         BEGIN \
+           FOREACH t IN ARRAY ARRAY[{tables}] LOOP \
+             EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF %I FOR VALUES IN (%s)', \
+                            t || '_city_' || city, t, city); \
+           END LOOP; \
+         END $$"
+    )
+}
+
+/// A plain table (`id` its identity primary key) to partition by the city of each row.
+pub(super) struct ByCity {
+    pub table: &'static str,
+    /// The city of a row of the table, as SQL in which `{row}` names the row's table.
+    pub city_of: &'static str,
+    /// The columns of each unique index (named `ix_<table>_<columns>`, as `m0001::index`
+    /// names them; partitioned, `ix_<table>_city_id_<columns>`).
+    pub unique: &'static [&'static [&'static str]],
+    /// The columns of each other index, kept as they are (each partition has its own).
+    pub plain: &'static [&'static [&'static str]],
+    /// Each foreign key: column and the table whose `id` it names (`fk_<table>_<column>`,
+    /// `ON DELETE RESTRICT`, as `m0001::fk` makes them).
+    pub keys: &'static [(&'static str, &'static str)],
+}
+
+fn ix(table: &str, cols: &[&str]) -> String {
+    format!("ix_{table}_{}", cols.join("_"))
+}
+
+impl ByCity {
+    fn city_of(&self, row: &str) -> String {
+        self.city_of.replace("{row}", row)
+    }
+
+    fn keys(&self) -> Vec<String> {
+        let t = self.table;
+        self.keys
+            .iter()
+            .map(|(col, to)| {
+                format!(
+                    "ALTER TABLE {t} ADD CONSTRAINT fk_{t}_{col} FOREIGN KEY ({col}) \
+                     REFERENCES {to} (id) ON DELETE RESTRICT"
+                )
+            })
+            .collect()
+    }
+
+    fn identity_past_rows(&self) -> String {
+        let t = self.table;
+        format!(
+            "SELECT setval(pg_get_serial_sequence('{t}', 'id'), COALESCE(MAX(id), 0) + 1, false) \
+             FROM {t}"
+        )
+    }
+
+    /// PostgreSQL: the table becomes partitioned, with a partition for each existing city;
+    /// `linli_city_partitions` is to name it too, for the cities to come.
+    pub(super) fn postgres_up(&self) -> Vec<String> {
+        let t = self.table;
+        let mut s = vec![
+            format!("ALTER TABLE {t} RENAME TO {t}_unpartitioned"),
+            format!("ALTER INDEX {t}_pkey RENAME TO {t}_unpartitioned_pkey"),
+        ];
+        for cols in self.unique.iter().chain(self.plain) {
+            s.push(format!("DROP INDEX {}", ix(t, cols)));
+        }
+        s.extend([
+            format!(
+                "CREATE TABLE {t} (LIKE {t}_unpartitioned INCLUDING DEFAULTS INCLUDING IDENTITY, \
+                 city_id bigint NOT NULL, PRIMARY KEY (city_id, id)) PARTITION BY LIST (city_id)"
+            ),
+            format!("CREATE TABLE {t}_elsewhere PARTITION OF {t} DEFAULT"),
+            // The existing cities' partitions of this table (`linli_city_partitions` may
+            // already name tables not yet partitioned).
+            format!(
+                "DO $$ DECLARE r record; BEGIN \
+                   FOR r IN SELECT id FROM region WHERE kind = 'city' LOOP \
+                     EXECUTE format('CREATE TABLE %I PARTITION OF {t} FOR VALUES IN (%s)', \
+                                    '{t}_city_' || r.id, r.id); \
+                   END LOOP; \
+                 END $$"
+            ),
+            format!(
+                "INSERT INTO {t} SELECT o.*, COALESCE({}, 0) FROM {t}_unpartitioned o",
+                self.city_of("o")
+            ),
+            format!("DROP TABLE {t}_unpartitioned"),
+        ]);
+        for cols in self.unique {
+            let with_city: Vec<&str> = std::iter::once("city_id")
+                .chain(cols.iter().copied())
+                .collect();
+            s.push(format!(
+                "CREATE UNIQUE INDEX {} ON {t} ({})",
+                ix(t, &with_city),
+                with_city.join(", ")
+            ));
+        }
+        for cols in self.plain {
+            s.push(format!(
+                "CREATE INDEX {} ON {t} ({})",
+                ix(t, cols),
+                cols.join(", ")
+            ));
+        }
+        s.extend(self.keys());
+        s.push(self.identity_past_rows());
+        s.push(format!("ANALYZE {t}"));
+        s
+    }
+
+    /// PostgreSQL: the table as it was before [`Self::postgres_up`].
+    pub(super) fn postgres_down(&self) -> Vec<String> {
+        let t = self.table;
+        let mut s = vec![
+            format!("ALTER TABLE {t} RENAME TO {t}_partitioned"),
+            format!("ALTER INDEX {t}_pkey RENAME TO {t}_partitioned_pkey"),
+        ];
+        for cols in self.unique {
+            let with_city: Vec<&str> = std::iter::once("city_id")
+                .chain(cols.iter().copied())
+                .collect();
+            s.push(format!("DROP INDEX {}", ix(t, &with_city)));
+        }
+        for cols in self.plain {
+            s.push(format!("DROP INDEX {}", ix(t, cols)));
+        }
+        s.extend([
+            format!(
+                "CREATE TABLE {t} (LIKE {t}_partitioned INCLUDING DEFAULTS INCLUDING IDENTITY)"
+            ),
+            format!("INSERT INTO {t} SELECT * FROM {t}_partitioned"),
+            format!("DROP TABLE {t}_partitioned"),
+            format!("ALTER TABLE {t} DROP COLUMN city_id"),
+            format!("ALTER TABLE {t} ADD PRIMARY KEY (id)"),
+        ]);
+        for cols in self.unique {
+            s.push(format!(
+                "CREATE UNIQUE INDEX {} ON {t} ({})",
+                ix(t, cols),
+                cols.join(", ")
+            ));
+        }
+        for cols in self.plain {
+            s.push(format!(
+                "CREATE INDEX {} ON {t} ({})",
+                ix(t, cols),
+                cols.join(", ")
+            ));
+        }
+        s.extend(self.keys());
+        s.push(self.identity_past_rows());
+        s
+    }
+
+    /// SQLite: the column, filled, and nothing else (no partitions, the keys unchanged).
+    pub(super) fn sqlite_up(&self) -> Vec<String> {
+        let t = self.table;
+        vec![
+            format!("ALTER TABLE {t} ADD COLUMN city_id bigint NOT NULL DEFAULT 0"),
+            format!("UPDATE {t} SET city_id = COALESCE({}, 0)", self.city_of(t)),
+        ]
+    }
+
+    pub(super) fn sqlite_down(&self) -> Vec<String> {
+        vec![format!("ALTER TABLE {} DROP COLUMN city_id", self.table)]
+    }
+}

@@ -1,0 +1,75 @@
+//! The ballots' and the requests' timelines partitioned by city: `ballot_event` (every version
+//! of every ballot cast) and `request_event` (every step of every reported problem) grow with
+//! the people who vote and report, and each row belongs to a proposal or request of one
+//! compound, so of one city. On PostgreSQL each becomes list-partitioned by `city_id` as the
+//! audit trail was (`by_city`); a timeline is read naming its city, so from that city's
+//! partition alone. Neither table is pointed at by another, so no other key changes.
+
+use super::by_city::{ByCity, city_partitions_function};
+use sea_orm_migration::prelude::*;
+
+pub struct Migration;
+
+impl MigrationName for Migration {
+    fn name(&self) -> &str {
+        "m0038_events_by_city"
+    }
+}
+
+const TABLES: [ByCity; 2] = [
+    ByCity {
+        table: "ballot_event",
+        city_of: "(SELECT c.city_id FROM proposal p JOIN compound c ON c.id = p.compound_id \
+                   WHERE p.id = {row}.proposal_id)",
+        unique: &[&["proposal_id", "voter_key", "revision"]],
+        plain: &[],
+        keys: &[("proposal_id", "proposal")],
+    },
+    ByCity {
+        table: "request_event",
+        city_of: "(SELECT c.city_id FROM service_request r JOIN compound c ON c.id = r.compound_id \
+                   WHERE r.id = {row}.request_id)",
+        unique: &[],
+        plain: &[&["request_id"]],
+        keys: &[("request_id", "service_request")],
+    },
+];
+
+async fn run(m: &SchemaManager<'_>, statements: Vec<String>) -> Result<(), DbErr> {
+    let db = m.get_connection();
+    for sql in statements {
+        db.execute_unprepared(&sql).await?;
+    }
+    Ok(())
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let statements = match m.get_database_backend() {
+            sea_orm::DbBackend::Postgres => {
+                let mut tables: Vec<&str> = super::m0037_audit_by_city::PARTITIONED.to_vec();
+                tables.extend(TABLES.iter().map(|t| t.table));
+                let mut s: Vec<String> = TABLES.iter().flat_map(ByCity::postgres_up).collect();
+                s.push(city_partitions_function(&tables));
+                s
+            }
+            _ => TABLES.iter().flat_map(ByCity::sqlite_up).collect(),
+        };
+        run(m, statements).await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let statements = match m.get_database_backend() {
+            sea_orm::DbBackend::Postgres => {
+                let mut s: Vec<String> = TABLES.iter().flat_map(ByCity::postgres_down).collect();
+                s.push(city_partitions_function(
+                    super::m0037_audit_by_city::PARTITIONED,
+                ));
+                s
+            }
+            _ => TABLES.iter().flat_map(ByCity::sqlite_down).collect(),
+        };
+        run(m, statements).await
+    }
+}
