@@ -11,10 +11,14 @@ use sea_orm::ConnectionTrait;
 use serde_json::json;
 
 /// Each partitioned table, and how one of its rows finds its compound's city.
-const PARTITIONED: [(&str, &str); 3] = [
+const PARTITIONED: [(&str, &str); 4] = [
     (
         "audit",
         "(SELECT c.city_id FROM compound c WHERE c.id = t.chain)",
+    ),
+    (
+        "ballot",
+        "(SELECT c.city_id FROM proposal p JOIN compound c ON c.id = p.compound_id WHERE p.id = t.proposal_id)",
     ),
     (
         "ballot_event",
@@ -66,7 +70,7 @@ async fn partitions_read(app: &TestApp, table: &str, sql: &str) -> (String, Vec<
 
 both_backends! {
     async fn every_row_lives_with_its_city_and_a_new_city_gets_its_partitions(app) {
-        // A ballot cast and changed: two rows of its timeline.
+        // A ballot cast and changed: one ballot, two rows of its timeline.
         let (id, _, owner, _) = crate::decisions::open_vote(&app).await;
         for choice in ["yes", "no"] {
             let (s, b) = app.api(&owner, Method::POST, &format!("/proposals/{id}/ballots"), Some(json!({"choice": choice}))).await;
@@ -118,6 +122,8 @@ both_backends! {
             app.sql_i64("SELECT city_id FROM ballot_event ORDER BY id DESC LIMIT 1").await,
             app.sql_i64("SELECT proposal_id FROM ballot_event ORDER BY id DESC LIMIT 1").await,
         );
+        let (plan, read) = partitions_read(&app, "ballot", &format!("SELECT voter_key, choice FROM ballot WHERE city_id = {city} AND proposal_id = {proposal}")).await;
+        assert_eq!(read, [format!("ballot_city_{city}")], "{plan}");
         let (plan, read) = partitions_read(&app, "ballot_event", &format!("SELECT * FROM ballot_event WHERE city_id = {city} AND proposal_id = {proposal} AND voter_key = 'x' ORDER BY revision")).await;
         assert_eq!(read, [format!("ballot_event_city_{city}")], "{plan}");
 

@@ -183,6 +183,8 @@ pub mod ballot {
         pub cast_by_person_id: Option<i64>,
         /// `own`, `proxy` or `developer_letter` (`Authority`).
         pub authority: linli_domain::decision::Authority,
+        /// The city of its compound: on PostgreSQL the table is partitioned by it.
+        pub city_id: i64,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

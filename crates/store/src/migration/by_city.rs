@@ -46,6 +46,13 @@ pub(super) struct ByCity {
     pub keys: &'static [(&'static str, &'static str)],
 }
 
+/// A unique index's columns, led by the city.
+fn with_city<'a>(cols: &[&'a str]) -> Vec<&'a str> {
+    std::iter::once("city_id")
+        .chain(cols.iter().copied())
+        .collect()
+}
+
 fn ix(table: &str, cols: &[&str]) -> String {
     format!("ix_{table}_{}", cols.join("_"))
 }
@@ -110,9 +117,7 @@ impl ByCity {
             format!("DROP TABLE {t}_unpartitioned"),
         ]);
         for cols in self.unique {
-            let with_city: Vec<&str> = std::iter::once("city_id")
-                .chain(cols.iter().copied())
-                .collect();
+            let with_city = with_city(cols);
             s.push(format!(
                 "CREATE UNIQUE INDEX {} ON {t} ({})",
                 ix(t, &with_city),
@@ -140,10 +145,7 @@ impl ByCity {
             format!("ALTER INDEX {t}_pkey RENAME TO {t}_partitioned_pkey"),
         ];
         for cols in self.unique {
-            let with_city: Vec<&str> = std::iter::once("city_id")
-                .chain(cols.iter().copied())
-                .collect();
-            s.push(format!("DROP INDEX {}", ix(t, &with_city)));
+            s.push(format!("DROP INDEX {}", ix(t, &with_city(cols))));
         }
         for cols in self.plain {
             s.push(format!("DROP INDEX {}", ix(t, cols)));
@@ -176,16 +178,38 @@ impl ByCity {
         s
     }
 
-    /// SQLite: the column, filled, and nothing else (no partitions, the keys unchanged).
+    /// SQLite: the column, filled, and each unique index led by it as on PostgreSQL (an upsert
+    /// names its index's columns, the same on both); no partitions, the keys unchanged.
     pub(super) fn sqlite_up(&self) -> Vec<String> {
         let t = self.table;
-        vec![
+        let mut s = vec![
             format!("ALTER TABLE {t} ADD COLUMN city_id bigint NOT NULL DEFAULT 0"),
             format!("UPDATE {t} SET city_id = COALESCE({}, 0)", self.city_of(t)),
-        ]
+        ];
+        for cols in self.unique {
+            let with_city = with_city(cols);
+            s.push(format!("DROP INDEX {}", ix(t, cols)));
+            s.push(format!(
+                "CREATE UNIQUE INDEX {} ON {t} ({})",
+                ix(t, &with_city),
+                with_city.join(", ")
+            ));
+        }
+        s
     }
 
     pub(super) fn sqlite_down(&self) -> Vec<String> {
-        vec![format!("ALTER TABLE {} DROP COLUMN city_id", self.table)]
+        let t = self.table;
+        let mut s = Vec::new();
+        for cols in self.unique {
+            s.push(format!("DROP INDEX {}", ix(t, &with_city(cols))));
+            s.push(format!(
+                "CREATE UNIQUE INDEX {} ON {t} ({})",
+                ix(t, cols),
+                cols.join(", ")
+            ));
+        }
+        s.push(format!("ALTER TABLE {t} DROP COLUMN city_id"));
+        s
     }
 }

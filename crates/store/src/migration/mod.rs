@@ -33,7 +33,7 @@ mod m0032_household_place_key;
 mod m0033_dashboard_rollups;
 mod m0035_household_list_order;
 mod m0037_audit_by_city;
-mod m0038_events_by_city;
+mod m0038_ballots_and_requests_by_city;
 
 pub struct Migrator;
 
@@ -69,7 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0033_dashboard_rollups::Migration),
             Box::new(m0035_household_list_order::Migration),
             Box::new(m0037_audit_by_city::Migration),
-            Box::new(m0038_events_by_city::Migration),
+            Box::new(m0038_ballots_and_requests_by_city::Migration),
         ]
     }
 }

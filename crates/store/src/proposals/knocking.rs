@@ -97,6 +97,7 @@ impl Store {
             .all(self.read())
             .await?;
         let mut answered: HashSet<String> = ballot::Entity::find()
+            .filter(ballot::Column::CityId.eq(p.compound.city_id))
             .filter(ballot::Column::ProposalId.eq(id))
             .select_only()
             .column(ballot::Column::VoterKey)

@@ -646,34 +646,40 @@ impl Store {
             cast_by: Set(cast.cast_by.chars().take(200).collect()),
             cast_by_person_id: Set(cast.cast_by_person_id),
             authority: Set(cast.authority),
+            city_id: Set(p.compound.city_id),
             ..Default::default()
         };
         // One row per voter: a second ballot (from any process) replaces the first.
         ballot::Entity::insert(row)
             .on_conflict(
-                OnConflict::columns([ballot::Column::ProposalId, ballot::Column::VoterKey])
-                    .update_columns([
-                        ballot::Column::Choice,
-                        ballot::Column::Method,
-                        ballot::Column::RecordedBy,
-                        ballot::Column::RecorderName,
-                        ballot::Column::EvidenceId,
-                        ballot::Column::Witness,
-                        ballot::Column::Note,
-                        ballot::Column::CastAt,
-                        ballot::Column::CastBy,
-                        ballot::Column::CastByPersonId,
-                        ballot::Column::Authority,
-                    ])
-                    .value(
-                        ballot::Column::Revision,
-                        Expr::col((ballot::Entity, ballot::Column::Revision)).add(1),
-                    )
-                    .to_owned(),
+                OnConflict::columns([
+                    ballot::Column::CityId,
+                    ballot::Column::ProposalId,
+                    ballot::Column::VoterKey,
+                ])
+                .update_columns([
+                    ballot::Column::Choice,
+                    ballot::Column::Method,
+                    ballot::Column::RecordedBy,
+                    ballot::Column::RecorderName,
+                    ballot::Column::EvidenceId,
+                    ballot::Column::Witness,
+                    ballot::Column::Note,
+                    ballot::Column::CastAt,
+                    ballot::Column::CastBy,
+                    ballot::Column::CastByPersonId,
+                    ballot::Column::Authority,
+                ])
+                .value(
+                    ballot::Column::Revision,
+                    Expr::col((ballot::Entity, ballot::Column::Revision)).add(1),
+                )
+                .to_owned(),
             )
             .exec_without_returning(&txn)
             .await?;
         let b = ballot::Entity::find()
+            .filter(ballot::Column::CityId.eq(p.compound.city_id))
             .filter(ballot::Column::ProposalId.eq(id))
             .filter(ballot::Column::VoterKey.eq(voter_key.clone()))
             .one(&txn)
@@ -1065,6 +1071,7 @@ impl Store {
         }
         let (electorate, _) = self.frozen_electorate(db, p.row.id).await?;
         let ballots: Vec<(String, Choice)> = ballot::Entity::find()
+            .filter(ballot::Column::CityId.eq(p.compound.city_id))
             .filter(ballot::Column::ProposalId.eq(p.row.id))
             .select_only()
             .column(ballot::Column::VoterKey)
@@ -1205,6 +1212,7 @@ impl Store {
             self.election_casts(id).await?
         } else {
             ballot::Entity::find()
+                .filter(ballot::Column::CityId.eq(p.compound.city_id))
                 .filter(ballot::Column::ProposalId.eq(id))
                 .all(self.read())
                 .await?
@@ -1281,6 +1289,7 @@ impl Store {
             return Ok(None);
         };
         let b = ballot::Entity::find()
+            .filter(ballot::Column::CityId.eq(p.compound.city_id))
             .filter(ballot::Column::ProposalId.eq(id))
             .filter(ballot::Column::VoterKey.eq(key.clone()))
             .one(self.read())

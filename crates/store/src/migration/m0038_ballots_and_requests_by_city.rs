@@ -1,9 +1,12 @@
-//! The ballots' and the requests' timelines partitioned by city: `ballot_event` (every version
-//! of every ballot cast) and `request_event` (every step of every reported problem) grow with
-//! the people who vote and report, and each row belongs to a proposal or request of one
-//! compound, so of one city. On PostgreSQL each becomes list-partitioned by `city_id` as the
-//! audit trail was (`by_city`); a timeline is read naming its city, so from that city's
-//! partition alone. Neither table is pointed at by another, so no other key changes.
+//! The ballots and the ballots' and requests' timelines partitioned by city: `ballot` (each
+//! voter's current ballot in each vote), `ballot_event` (every version of every ballot) and
+//! `request_event` (every step of every reported problem) grow with the people who vote and
+//! report, and each row belongs to a proposal or request of one compound, so of one city. On
+//! PostgreSQL each becomes list-partitioned by `city_id` as the audit trail was (`by_city`),
+//! and is read naming its city, so from that city's partition alone. No other table points at
+//! them, so no other key changes. A voter's one ballot per vote is now unique as
+//! `(city_id, proposal_id, voter_key)` (a proposal is of one city, so it says the same), on
+//! both databases, which is what casting a ballot upserts on.
 
 use super::by_city::{ByCity, city_partitions_function};
 use sea_orm_migration::prelude::*;
@@ -12,11 +15,19 @@ pub struct Migration;
 
 impl MigrationName for Migration {
     fn name(&self) -> &str {
-        "m0038_events_by_city"
+        "m0038_ballots_and_requests_by_city"
     }
 }
 
-const TABLES: [ByCity; 2] = [
+const TABLES: [ByCity; 3] = [
+    ByCity {
+        table: "ballot",
+        city_of: "(SELECT c.city_id FROM proposal p JOIN compound c ON c.id = p.compound_id \
+                   WHERE p.id = {row}.proposal_id)",
+        unique: &[&["proposal_id", "voter_key"]],
+        plain: &[],
+        keys: &[("proposal_id", "proposal")],
+    },
     ByCity {
         table: "ballot_event",
         city_of: "(SELECT c.city_id FROM proposal p JOIN compound c ON c.id = p.compound_id \
