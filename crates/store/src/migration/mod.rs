@@ -31,6 +31,7 @@ pub(crate) mod m0031_compound_summary;
 mod m0032_household_place_key;
 mod m0033_dashboard_rollups;
 mod m0035_household_list_order;
+mod m0036_region_grid;
 
 pub struct Migrator;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0032_household_place_key::Migration),
             Box::new(m0033_dashboard_rollups::Migration),
             Box::new(m0035_household_list_order::Migration),
+            Box::new(m0036_region_grid::Migration),
         ]
     }
 }
