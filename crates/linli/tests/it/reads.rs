@@ -119,6 +119,18 @@ both_backends! {
             let (s, all) = app.api(&committee, Method::GET, "/compounds/1/households?size=500", None).await;
             assert_eq!(s, 200, "round {round}: {all}");
             assert_eq!(all["total"], everyone, "round {round}: the committee sees every home");
+            // A home of two owners lists both names, in the order they were recorded, and the
+            // first one's phone.
+            let two = app.sql_i64("SELECT MIN(household_id) FROM ownership WHERE household_id IN (SELECT id FROM household WHERE compound_id = 1) GROUP BY household_id HAVING COUNT(*) >= 2 ORDER BY 1 LIMIT 1").await;
+            let row = all["items"].as_array().unwrap().iter().find(|r| r["id"] == two).unwrap();
+            let (s, v) = app.api(&committee, Method::GET, &format!("/households/{two}"), None).await;
+            assert_eq!(s, 200, "{v}");
+            let mut owners = v["owners"].as_array().unwrap().clone();
+            owners.sort_by_key(|o| o["ownership_id"].as_i64());
+            assert!(owners.len() >= 2, "{v}");
+            let names: Vec<&str> = owners.iter().map(|o| o["name"].as_str().unwrap()).collect();
+            assert_eq!(row["owners"], names.join("、"), "{row}");
+            assert_eq!(row["phone"], owners[0]["phone"], "{row}");
             // Read after the committee's, the compound's place is kept: the owner still sees
             // only their own home, not the committee's whole list.
             let (s, own) = app.api(&owner, Method::GET, "/compounds/1/households?size=500", None).await;
