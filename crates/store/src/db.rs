@@ -42,6 +42,8 @@ pub struct Store {
     photos: Arc<crate::files::Photos>,
     /// SQLite only: plain connections for the hot reads (see `sync_read`).
     sync_reader: Option<Arc<crate::sync_read::SyncReader>>,
+    /// The compounds' paths as read once (see `paths`).
+    compound_paths: Arc<crate::paths::CompoundPaths>,
 }
 
 impl std::fmt::Debug for Store {
@@ -178,6 +180,7 @@ impl Store {
                 limits: Default::default(),
                 photos: Arc::new(crate::files::Photos::new(Default::default())),
                 sync_reader: crate::sync_read::SyncReader::for_url(url).map(Arc::new),
+                compound_paths: Arc::default(),
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let db = traced(
@@ -197,6 +200,7 @@ impl Store {
                 limits: Default::default(),
                 photos: Arc::new(crate::files::Photos::new(Default::default())),
                 sync_reader: None,
+                compound_paths: Arc::default(),
             })
         } else {
             anyhow::bail!(
@@ -226,6 +230,8 @@ impl Store {
     /// Rolls back the last `steps` migrations, or runs the next `steps` (`up`): used by the
     /// migration tests, one step at a time.
     pub async fn migrate_steps(&self, up: bool, steps: u32) -> anyhow::Result<()> {
+        // Rolled back, the compounds may go with their table.
+        self.compound_paths.clear();
         if up {
             Migrator::up(&self.write, Some(steps)).await
         } else {
@@ -236,6 +242,7 @@ impl Store {
 
     /// Rolls back every migration: used by the migration tests.
     pub async fn migrate_down_all(&self) -> anyhow::Result<()> {
+        self.compound_paths.clear();
         Migrator::down(&self.write, None)
             .await
             .context("rolling back migrations")
@@ -252,6 +259,10 @@ impl Store {
     pub fn with_photo_limits(mut self, limits: crate::files::PhotoLimits) -> Store {
         self.photos = Arc::new(crate::files::Photos::new(limits));
         self
+    }
+
+    pub(crate) fn compound_paths(&self) -> &crate::paths::CompoundPaths {
+        &self.compound_paths
     }
 
     pub(crate) fn photos(&self) -> &crate::files::Photos {

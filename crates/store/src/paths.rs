@@ -8,15 +8,14 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::sync_read::Cells;
 use linli_domain::place::{Node, NodeKind, Path};
 use sea_orm::DbErr;
+use std::collections::HashMap;
+use std::sync::RwLock;
 
 pub fn compound_path(c: &compound::Model) -> Path {
-    Path::new(vec![
-        Node::new(NodeKind::City, c.city_id),
-        Node::new(NodeKind::District, c.district_id),
-        Node::new(NodeKind::Subdistrict, c.subdistrict_id),
-        Node::new(NodeKind::Community, c.community_id),
-        Node::new(NodeKind::Compound, c.id),
-    ])
+    path_of(
+        c.id,
+        [c.city_id, c.district_id, c.subdistrict_id, c.community_id],
+    )
 }
 
 pub fn building_path(c: &compound::Model, building_id: i64) -> Path {
@@ -29,6 +28,52 @@ pub fn unit_path(c: &compound::Model, building_id: i64, unit_id: i64) -> Path {
 
 pub fn household_path(c: &compound::Model, h: &household::Model) -> Path {
     unit_path(c, h.building_id, h.unit_id).child(Node::new(NodeKind::Household, h.id))
+}
+
+/// Each compound's city, district, subdistrict and community ids, as read once: a check of an
+/// actor's right to a compound (the household list's) needs the compound's path and nothing
+/// else of its row, and the read of the row was a round trip of its own on PostgreSQL.
+///
+/// A cached path cannot go stale, because what it is made of never changes: a compound's
+/// four region ids are written when it is created (`create_compound`, the demo load) and no
+/// statement updates them (its profile and status are the only columns written after), and
+/// no statement deletes a compound, so an id never comes to name another compound. Only
+/// compounds that were found are kept (a compound not found is asked for again: it may be
+/// created in between), so the map holds at most one entry per compound of the database.
+/// Migrating down, which may drop the compounds with their table, empties it.
+#[derive(Debug, Default)]
+pub(crate) struct CompoundPaths(RwLock<HashMap<i64, [i64; 4]>>);
+
+impl CompoundPaths {
+    fn get(&self, id: i64) -> Option<Path> {
+        let regions = *self.0.read().ok()?.get(&id)?;
+        Some(path_of(id, regions))
+    }
+
+    fn keep(&self, c: &compound::Model) {
+        if let Ok(mut map) = self.0.write() {
+            map.insert(
+                c.id,
+                [c.city_id, c.district_id, c.subdistrict_id, c.community_id],
+            );
+        }
+    }
+
+    pub(crate) fn clear(&self) {
+        if let Ok(mut map) = self.0.write() {
+            map.clear();
+        }
+    }
+}
+
+fn path_of(id: i64, [city, district, subdistrict, community]: [i64; 4]) -> Path {
+    Path::new(vec![
+        Node::new(NodeKind::City, city),
+        Node::new(NodeKind::District, district),
+        Node::new(NodeKind::Subdistrict, subdistrict),
+        Node::new(NodeKind::Community, community),
+        Node::new(NodeKind::Compound, id),
+    ])
 }
 
 /// A region's row and the rows of up to three regions above it, the region first.
@@ -51,6 +96,17 @@ fn region_rows(c: &dyn Cells) -> Result<Vec<region::Model>, DbErr> {
 }
 
 impl Store {
+    /// The path of a compound, from [`CompoundPaths`] when it was read before; a compound
+    /// that does not exist is `NotFound`, as its row's read would be.
+    pub(crate) async fn compound_path_of(&self, id: i64) -> ServiceResult<Path> {
+        if let Some(path) = self.compound_paths().get(id) {
+            return Ok(path);
+        }
+        let c = self.compound_row(id).await?;
+        self.compound_paths().keep(&c);
+        Ok(compound_path(&c))
+    }
+
     /// The regions from the city down to a region (the region last), in one read of the
     /// region joined to its (at most three) parents.
     pub(crate) async fn region_chain(&self, id: i64) -> ServiceResult<Vec<region::Model>> {

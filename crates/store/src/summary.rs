@@ -3,14 +3,16 @@
 //! region by child region, mode, status and star rating (what a dashboard reads); and
 //! `elevator_project_summary`, one row per elevator project with its money; and (migration
 //! m0033) `region_progress` and `region_marks`, each region's assessments by period and the
-//! marks of its compounds' latest assessments by standard.
+//! marks of its compounds' latest assessments by standard; and (migration m0036)
+//! `region_grid`, each region's compounds' statuses as one text, the dashboard's grid.
 //!
 //! The rule: a write that changes a dashboard figure refreshes its compound's summary in the
 //! same transaction. The hook is the audit trail, which every write already passes through
 //! inside its transaction, after the change: a record of one of the [`SUMMARISED`] entities
 //! on a compound's chain recomputes that compound's row (and an elevator project's record
 //! its project's row) from the compound's own rows, a handful of indexed reads; when the
-//! row changed, its four regions' rollups are added up again from their compounds' rows; an
+//! row changed, its four regions' rollups are added up again from their compounds' rows (and
+//! their grids written again when its status changed); an
 //! assessment's record recounts its period and its latest marks in its four regions. Bulk
 //! loaders that write without the trail (the demo) call [`Store::rebuild_summaries`] at the
 //! end; `linli rebuild-summaries` does the same by hand. Summaries are derived bookkeeping,
@@ -220,6 +222,24 @@ pub(crate) fn rollup_sql(backend: DbBackend, counters: &[&str], level: usize, on
     )
 }
 
+/// `INSERT INTO region_grid … SELECT …` of the regions at `level`: a digit per compound of
+/// the region (its summary's status: 0 three-no, 1 in progress, 2 six-have) in the order of
+/// the compounds' ids, every compound (how many the dashboard draws is the dashboard's
+/// choice). `one`: only the region given as the statement's one parameter.
+pub(crate) fn grid_sql(backend: DbBackend, level: usize, one: bool) -> String {
+    let col = REGIONS.get(level).copied().unwrap_or("community_id");
+    let filter = if one {
+        format!(" WHERE {col} = {}", param(backend))
+    } else {
+        String::new()
+    };
+    format!(
+        "INSERT INTO region_grid (region_id, grid) \
+         SELECT {col}, string_agg(CAST(status AS TEXT), '' ORDER BY compound_id) \
+         FROM compound_summary{filter} GROUP BY {col}"
+    )
+}
+
 /// `INSERT INTO region_progress … SELECT …` of the regions at `level`: each period's
 /// assessments, how many found the compound three-no and how many six-have (the counts the
 /// dashboard's progress chart draws). `one`: only the region and period given as the
@@ -312,6 +332,11 @@ pub(crate) async fn refresh_compound<C: ConnectionTrait>(
     if before == after {
         return Ok(());
     }
+    // The grids show the status alone: written again only when it changed (or the compound
+    // is new), not for a plan or a rating.
+    let status_at = REGIONS.len() + 1 + COUNTERS.iter().position(|c| *c == "status").unwrap_or(0);
+    let status = |row: &Option<Vec<String>>| row.as_ref().and_then(|r| r.get(status_at).cloned());
+    let grid_changed = status(&before) != status(&after);
     // The compound's four regions (before and after, should it have moved), added up
     // again from their compounds' rows.
     let mut regions: Vec<(usize, i64)> = [before, after]
@@ -326,6 +351,10 @@ pub(crate) async fn refresh_compound<C: ConnectionTrait>(
         "DELETE FROM region_summary WHERE region_id = {}",
         param(backend)
     );
+    let delete_grid = format!(
+        "DELETE FROM region_grid WHERE region_id = {}",
+        param(backend)
+    );
     for (level, region) in regions {
         lock_region(db, region).await?;
         exec(db, &delete, Some(region)).await?;
@@ -335,6 +364,10 @@ pub(crate) async fn refresh_compound<C: ConnectionTrait>(
             Some(region),
         )
         .await?;
+        if grid_changed {
+            exec(db, &delete_grid, Some(region)).await?;
+            exec(db, &grid_sql(backend, level, true), Some(region)).await?;
+        }
     }
     Ok(())
 }
@@ -475,9 +508,11 @@ pub(crate) async fn rebuild<C: ConnectionTrait>(db: &C) -> ServiceResult<()> {
     exec(db, "DELETE FROM compound_summary", None).await?;
     exec(db, "DELETE FROM region_progress", None).await?;
     exec(db, "DELETE FROM region_marks", None).await?;
+    exec(db, "DELETE FROM region_grid", None).await?;
     exec(db, &fill_sql(backend, &COUNTERS, false), None).await?;
     for level in 0..REGIONS.len() {
         exec(db, &rollup_sql(backend, &COUNTERS, level, false), None).await?;
+        exec(db, &grid_sql(backend, level, false), None).await?;
     }
     for sql in rollups_sql(backend) {
         exec(db, &sql, None).await?;

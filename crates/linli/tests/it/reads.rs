@@ -107,6 +107,66 @@ both_backends! {
         assert_eq!(c.stats.households, households);
     }
 
+    async fn the_household_list_checks_the_compound_s_place_every_time_it_is_asked(app) {
+        // The list keeps a compound's place once read: the second request must be answered
+        // exactly as the first, for whoever asks; a compound not found is not kept.
+        let committee = app.token("committee").await;
+        let owner = app.token("owner").await;
+        let worker = app.token("worker").await;
+        let everyone = app.sql_i64("SELECT COUNT(*) FROM household WHERE compound_id = 1").await;
+        assert!(everyone > 1);
+        for round in 1..=2 {
+            let (s, all) = app.api(&committee, Method::GET, "/compounds/1/households?size=500", None).await;
+            assert_eq!(s, 200, "round {round}: {all}");
+            assert_eq!(all["total"], everyone, "round {round}: the committee sees every home");
+            // A home of two owners lists both names, in the order they were recorded, and the
+            // first one's phone.
+            let two = app.sql_i64("SELECT MIN(household_id) FROM ownership WHERE household_id IN (SELECT id FROM household WHERE compound_id = 1) GROUP BY household_id HAVING COUNT(*) >= 2 ORDER BY 1 LIMIT 1").await;
+            let row = all["items"].as_array().unwrap().iter().find(|r| r["id"] == two).unwrap();
+            let (s, v) = app.api(&committee, Method::GET, &format!("/households/{two}"), None).await;
+            assert_eq!(s, 200, "{v}");
+            let mut owners = v["owners"].as_array().unwrap().clone();
+            owners.sort_by_key(|o| o["ownership_id"].as_i64());
+            assert!(owners.len() >= 2, "{v}");
+            let names: Vec<&str> = owners.iter().map(|o| o["name"].as_str().unwrap()).collect();
+            assert_eq!(row["owners"], names.join("、"), "{row}");
+            assert_eq!(row["phone"], owners[0]["phone"], "{row}");
+            // Read after the committee's, the compound's place is kept: the owner still sees
+            // only their own home, not the committee's whole list.
+            let (s, own) = app.api(&owner, Method::GET, "/compounds/1/households?size=500", None).await;
+            assert_eq!(s, 200, "round {round}: {own}");
+            assert_eq!(own["total"], 1, "round {round}: {own}");
+            assert_eq!(own["items"][0]["id"], app.persona_place("owner"));
+            // 甘泉苑 (Shanghai) is no place of theirs, read once or twice.
+            for token in [&committee, &owner] {
+                let (s, body) = app.api(token, Method::GET, "/compounds/3/households", None).await;
+                crate::common::assert_api_error(s, &body, 403, "forbidden", None);
+            }
+        }
+        // A compound that does not exist yet is not found, twice; created, it is listed.
+        let next = match app.backend {
+            Backend::Sqlite => app.sql_i64("SELECT MAX(id) + 1 FROM compound").await,
+            Backend::Postgres => {
+                app.sql_i64("SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM compound_id_seq").await
+            }
+        };
+        for _ in 0..2 {
+            let (s, body) = app.api(&worker, Method::GET, &format!("/compounds/{next}/households"), None).await;
+            crate::common::assert_api_error(s, &body, 404, "not_found", None);
+        }
+        let community = app.persona_place("worker");
+        let (s, made) = app
+            .api(&worker, Method::POST, &format!("/regions/{community}/compounds"), Some(json!({"name": "后建小区", "management_mode": "self_managed"})))
+            .await;
+        assert_eq!(s, 201, "{made}");
+        assert_eq!(made["id"], next, "{made}");
+        let (s, list) = app.api(&worker, Method::GET, &format!("/compounds/{next}/households"), None).await;
+        assert_eq!(s, 200, "{list}");
+        assert_eq!(list["total"], 0);
+        let (s, body) = app.api(&committee, Method::GET, &format!("/compounds/{next}/households"), None).await;
+        crate::common::assert_api_error(s, &body, 403, "forbidden", None);
+    }
+
     async fn ended_sessions_and_tokens_are_refused_as_before(app) {
         // A session works until it expires, and no longer after.
         let b = app.browser_login("committee").await;

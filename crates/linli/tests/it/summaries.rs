@@ -2,7 +2,7 @@
 //! (an assessment that changes a compound's status, a star rating, a plan with items, one
 //! done, an elevator project planned, its shares fixed and a payment taken and voided), the
 //! summary rows kept by those writes (per compound, per region, per project, and the regions'
-//! progress by period and marks by standard) equal the rows
+//! progress by period, marks by standard and grid of statuses) equal the rows
 //! rebuilt from scratch, and so do the region and elevator dashboards read from them; `linli rebuild-summaries` rebuilds them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -39,7 +39,7 @@ async fn rows(app: &TestApp, table: &str, key: &str) -> Rows {
 
 type Rows = Vec<Vec<String>>;
 
-async fn snapshot(app: &TestApp) -> (Rows, Rows, Rows, Rows, Rows) {
+async fn snapshot(app: &TestApp) -> (Rows, Rows, Rows, Rows, Rows, Rows) {
     (
         rows(app, "compound_summary", "compound_id").await,
         rows(app, "elevator_project_summary", "project_id").await,
@@ -51,6 +51,7 @@ async fn snapshot(app: &TestApp) -> (Rows, Rows, Rows, Rows, Rows) {
         .await,
         rows(app, "region_progress", "region_id, period").await,
         rows(app, "region_marks", "region_id, standards, position").await,
+        rows(app, "region_grid", "region_id").await,
     )
 }
 
@@ -81,10 +82,13 @@ both_backends! {
         let committee = app.token("committee").await;
         let c = app.persona_place("committee");
         let community = app.persona_place("worker");
-        let (compounds, projects, regions, progress, latest_marks) = snapshot(&app).await;
+        let (compounds, projects, regions, progress, latest_marks, grids) = snapshot(&app).await;
         assert!(compounds.len() > 1, "the loaded world is summarised");
         assert!(!projects.is_empty(), "甘泉苑's projects are summarised");
 
+        // A new compound: a square more in its regions' grids.
+        let (s, made) = app.api(&worker, Method::POST, &format!("/regions/{community}/compounds"), Some(json!({"name": "汇总新小区", "management_mode": "self_managed", "three_no": true}))).await;
+        assert_eq!(s, 201, "{made}");
         // Standards: a status change, a star rating, a plan with items, one done.
         let (s, a) = app.api(&worker, Method::POST, &format!("/compounds/{c}/assessments"), Some(json!({"period": "2024-Q3", "marks": marks("met")}))).await;
         assert_eq!(s, 201, "{a}");
@@ -129,6 +133,7 @@ both_backends! {
         assert_ne!(kept.2, regions);
         assert_ne!(kept.3, progress, "a new period assessed");
         assert_ne!(kept.4, latest_marks, "a new latest assessment");
+        assert_ne!(kept.5, grids, "a new compound");
         let summary = app.sql_i64(&format!("SELECT status * 1000 + plan * 100 + plan_done * 10 + CASE WHEN stars >= 0 THEN 1 ELSE 0 END FROM compound_summary WHERE compound_id = {c}")).await;
         assert_eq!(summary, 2101, "six-have, a plan not yet done, rated");
         assert_eq!(app.sql_i64(&format!("SELECT paid FROM elevator_project_summary WHERE project_id = {id}")).await, 1);
@@ -148,6 +153,7 @@ both_backends! {
         app.sql_exec("UPDATE compound_summary SET status = 0, reward = 0").await;
         app.sql_exec("DELETE FROM elevator_project_summary").await;
         app.sql_exec("DELETE FROM region_marks").await;
+        app.sql_exec("DELETE FROM region_grid").await;
         app.sql_exec("UPDATE region_progress SET assessed = 0").await;
         let (code, out, err) = app.cli(&["rebuild-summaries"]);
         assert_eq!(code, 0, "{out}{err}");

@@ -32,6 +32,7 @@ pub(crate) mod m0031_compound_summary;
 mod m0032_household_place_key;
 mod m0033_dashboard_rollups;
 mod m0035_household_list_order;
+mod m0036_region_grid;
 mod m0037_audit_by_city;
 mod m0038_ballots_and_requests_by_city;
 
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0032_household_place_key::Migration),
             Box::new(m0033_dashboard_rollups::Migration),
             Box::new(m0035_household_list_order::Migration),
+            Box::new(m0036_region_grid::Migration),
             Box::new(m0037_audit_by_city::Migration),
             Box::new(m0038_ballots_and_requests_by_city::Migration),
         ]

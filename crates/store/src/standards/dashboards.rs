@@ -5,7 +5,8 @@
 //! counts by status, mode and child region, the star ratings, the plans' money and
 //! renovation totals and the elevator projects by stage from `region_summary`; the progress
 //! over the periods from `region_progress`; the standards met by aspect from `region_marks`
-//! (the latest assessments' marks per standard). Only the grid reads one row per compound.
+//! (the latest assessments' marks per standard); the grid (a digit per compound) from
+//! `region_grid`. Only a small region's grid reads its compounds, for their names.
 //! On SQLite every read goes through the synchronous reader. No person, household or name of
 //! a resident is read. The one list behind the numbers ([`Store::dashboard_compounds`])
 //! shows compounds, never people.
@@ -18,7 +19,7 @@ use crate::Store;
 use crate::accounts::Actor;
 use crate::error::{ServiceError, ServiceResult};
 use crate::registry::PlaceRef;
-use crate::summary::{SIX, compound_status, truth};
+use crate::summary::{SIX, truth};
 use crate::sync_read::Cells;
 use linli_domain::authz::Action;
 use linli_domain::elevator::ElevatorStage;
@@ -385,8 +386,8 @@ impl Store {
     /// over the periods, standards met, star ratings, renovation totals, money by channel,
     /// elevator projects, and the grid of compounds. Aggregates only, each read from the
     /// region's kept rows ([`crate::summary`]): the region and those above it, its summary
-    /// rows, its child regions, its progress, its marks, the checklist and the grid, seven
-    /// indexed reads (on SQLite through the synchronous reader).
+    /// rows, its child regions, its progress, its marks, the checklist and the grid, indexed
+    /// reads (on SQLite through the synchronous reader; on PostgreSQL two round trips).
     pub async fn dashboard(&self, actor: &Actor, region_id: i64) -> ServiceResult<DashboardView> {
         // A dashboard, list or export may be a moment old: a replica may answer it.
         self.on_replica(self.dashboard_of_region(actor, region_id))
@@ -436,28 +437,20 @@ impl Store {
         let (mut rated, mut vetoed, mut reward_total) = (0, 0, 0);
         let child_kind = at.kind.child_region();
         let col = region_column(at.kind);
-        // The grid as one text of a digit per compound (its status as the summaries count it),
-        // not a row per compound: on PostgreSQL 3,000 rows written out as JSON took 6 ms of
-        // a city's batch. `string_agg` adds the rows in the order the sub-select gives them
-        // (an aggregate over an ordered sub-select with a LIMIT, on both databases; an ORDER
-        // BY inside the aggregate would sort them again). The region's id is written into
-        // the text, not bound: a prepared statement run with a parameter soon gets
-        // PostgreSQL's generic plan, which expects a region of average size and reads every
-        // compound of the region by its region index then sorts them (12 ms for a district of
-        // 11,000 compounds, against 1.7 ms along the primary key when the planner sees the
-        // id). A region's statement is prepared once per connection like any other.
+        // The grid is kept per region as one text of a digit per compound (`region_grid`,
+        // see `summary`): one row, where reading the region's compounds one by one was half
+        // of a city's statement on PostgreSQL (~1 ms of ~2 ms). One more digit than the
+        // grid draws tells that it is cut.
         let grid_sql = format!(
-            "SELECT string_agg(CAST(s AS TEXT), '') \
-             FROM (SELECT {} AS s FROM compound c WHERE c.{col} = {id} ORDER BY c.id LIMIT {}) g",
-            compound_status(self.read().get_database_backend()),
+            "SELECT SUBSTR(grid, 1, {}) FROM region_grid WHERE region_id = $1",
             GRID_MAX + 1
         );
-        // The names only when each square shows one.
+        // The names only when each square shows one: the grid's length is the region's
+        // number of compounds.
         let names_sql = format!(
             "SELECT id, name FROM compound WHERE {col} = $1 \
-             AND (SELECT COUNT(*) FROM (SELECT 1 FROM compound WHERE {col} = $1 LIMIT {}) n) <= {GRID_NAMED_MAX} \
-             ORDER BY id",
-            GRID_NAMED_MAX + 1
+             AND (SELECT LENGTH(grid) FROM region_grid WHERE region_id = $1) <= {GRID_NAMED_MAX} \
+             ORDER BY id"
         );
         // Its summary rows, child regions, progress, checklist, marks and grid: independent
         // reads, which share one round trip on PostgreSQL (`batch`).
@@ -502,7 +495,7 @@ impl Store {
                         ),
                         |c| Ok((c.int(4)?, marks_row(c)?)),
                     ),
-                    self.fetch_one(self.sql(&grid_sql, vec![]), opt_text_cell),
+                    self.fetch_one(self.sql(&grid_sql, one()), opt_text_cell),
                     self.fetch(self.sql(&names_sql, one()), grid_compound),
                 )
             })
