@@ -25,6 +25,7 @@ const WHO: &str = "演示数据";
 
 fn entry(
     now: i64,
+    city: i64,
     account: i64,
     category: Category,
     fen: i64,
@@ -36,6 +37,7 @@ fn entry(
         Category::Expense(_) => -fen,
     };
     fund_entry::ActiveModel {
+        city_id: Set(city),
         account_id: Set(account),
         household_id: Set(None),
         direction: Set(category.direction()),
@@ -213,7 +215,7 @@ async fn compound_account<C: ConnectionTrait>(
                 } else {
                     fen
                 };
-                rows.push(entry(now, id, category, fen, &day, note));
+                rows.push(entry(now, c.city_id, id, category, fen, &day, note));
             }
         }
     }
@@ -273,6 +275,7 @@ async fn maintenance_fund<C: ConnectionTrait>(
         .map(|h| {
             let mut e = entry(
                 now,
+                c.city_id,
                 id,
                 Category::Income(S::Residents),
                 deposit(h),
@@ -292,6 +295,7 @@ async fn maintenance_fund<C: ConnectionTrait>(
     let day = months(now).get(12).map(|d| d.to_string()).unwrap_or(first);
     let mut e = entry(
         now,
+        c.city_id,
         id,
         Category::Expense(P::Repair),
         repair.0,
@@ -307,6 +311,7 @@ async fn maintenance_fund<C: ConnectionTrait>(
         .map_err(|e| anyhow::anyhow!("{}", e.code()))?
         .into_iter()
         .map(|(h, f)| fund_share::ActiveModel {
+            city_id: Set(c.city_id),
             entry_id: Set(eid),
             account_id: Set(id),
             household_id: Set(h),
@@ -363,6 +368,7 @@ pub(crate) async fn seed_demo_project_accounts<C: ConnectionTrait>(
             .map(|x| {
                 let mut e = entry(
                     now,
+                    c.city_id,
                     id,
                     Category::Income(S::Residents),
                     x.amount,
@@ -382,6 +388,7 @@ pub(crate) async fn seed_demo_project_accounts<C: ConnectionTrait>(
         if p.stage == linli_domain::elevator::ElevatorStage::Operation {
             rows.push(entry(
                 now,
+                c.city_id,
                 id,
                 Category::Income(S::GovernmentReward),
                 p.subsidy,
@@ -390,6 +397,7 @@ pub(crate) async fn seed_demo_project_accounts<C: ConnectionTrait>(
             ));
             rows.push(entry(
                 now,
+                c.city_id,
                 id,
                 Category::Expense(P::Elevator),
                 p.total_cost.unwrap_or(0),

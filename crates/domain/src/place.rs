@@ -102,6 +102,15 @@ impl Path {
             .map(|n| n.id)
     }
 
+    /// The id of the city this place is in (or is); tables partitioned by city are read
+    /// naming it.
+    pub fn city_id(&self) -> Option<i64> {
+        self.0
+            .iter()
+            .find(|n| n.kind == NodeKind::City)
+            .map(|n| n.id)
+    }
+
     pub fn child(&self, node: Node) -> Path {
         let mut nodes = self.0.clone();
         nodes.push(node);

@@ -337,8 +337,9 @@ impl Store {
                 let any = self
                     .fetch(
                         self.sql(
-                            "SELECT id FROM service_request WHERE household_id = $1 LIMIT 1",
-                            vec![id.into()],
+                            "SELECT id FROM service_request \
+                             WHERE city_id = $1 AND household_id = $2 LIMIT 1",
+                            vec![c.city_id.into(), id.into()],
                         ),
                         |r| r.int(0),
                     )
@@ -348,8 +349,9 @@ impl Store {
         )?;
         bills.sort_by_key(|b| std::cmp::Reverse(b.project_id));
         let requests = if reported {
-            let q =
-                service_request::Entity::find().filter(service_request::Column::HouseholdId.eq(id));
+            let q = service_request::Entity::find()
+                .filter(service_request::Column::CityId.eq(c.city_id))
+                .filter(service_request::Column::HouseholdId.eq(id));
             self.request_page(q, PageRequest::new(Some(1), Some(LIST)))
                 .await?
                 .items

@@ -11,7 +11,7 @@ use sea_orm::ConnectionTrait;
 use serde_json::json;
 
 /// Each partitioned table, and how one of its rows finds its compound's city.
-const PARTITIONED: [(&str, &str); 4] = [
+const PARTITIONED: [(&str, &str); 8] = [
     (
         "audit",
         "(SELECT c.city_id FROM compound c WHERE c.id = t.chain)",
@@ -27,6 +27,22 @@ const PARTITIONED: [(&str, &str); 4] = [
     (
         "request_event",
         "(SELECT c.city_id FROM service_request r JOIN compound c ON c.id = r.compound_id WHERE r.id = t.request_id)",
+    ),
+    (
+        "service_request",
+        "(SELECT c.city_id FROM compound c WHERE c.id = t.compound_id)",
+    ),
+    (
+        "request_photo",
+        "(SELECT c.city_id FROM service_request r JOIN compound c ON c.id = r.compound_id WHERE r.id = t.request_id)",
+    ),
+    (
+        "fund_entry",
+        "(SELECT c.city_id FROM fund_account a JOIN compound c ON c.id = a.compound_id WHERE a.id = t.account_id)",
+    ),
+    (
+        "fund_share",
+        "(SELECT c.city_id FROM fund_account a JOIN compound c ON c.id = a.compound_id WHERE a.id = t.account_id)",
     ),
 ];
 
@@ -83,6 +99,15 @@ both_backends! {
             .api(&w.owner, Method::POST, &format!("/compounds/{}/requests", w.compound), Some(json!({"category_id": leak, "household_id": w.home, "description": "厨房天花板漏水"})))
             .await;
         assert_eq!(s, 201, "{r}");
+        let request = r["id"].as_i64().unwrap();
+        let (s, b) = app
+            .api_raw(Some(&w.owner), Method::POST, &format!("/requests/{request}/photos?file_name=leak.jpg"), Some(("application/octet-stream", crate::common::requests::PHOTO.to_vec())), &[])
+            .await;
+        assert_eq!(s, 200, "{b}");
+        // The request and its photo are read back through their city.
+        let (s, r) = app.api(&w.owner, Method::GET, &format!("/requests/{request}"), None).await;
+        assert_eq!(s, 200, "{r}");
+        assert_eq!(r["photos"].as_array().unwrap().len(), 1, "{r}");
         for (table, city_of) in PARTITIONED {
             let rows = app.sql_i64(&format!("SELECT COUNT(*) FROM {table}")).await;
             assert!(rows > 0, "the demo writes {table}");
@@ -126,6 +151,25 @@ both_backends! {
         assert_eq!(read, [format!("ballot_city_{city}")], "{plan}");
         let (plan, read) = partitions_read(&app, "ballot_event", &format!("SELECT * FROM ballot_event WHERE city_id = {city} AND proposal_id = {proposal} AND voter_key = 'x' ORDER BY revision")).await;
         assert_eq!(read, [format!("ballot_event_city_{city}")], "{plan}");
+        let (city, compound) = (
+            app.sql_i64(&format!("SELECT city_id FROM service_request WHERE id = {request}")).await,
+            app.sql_i64(&format!("SELECT compound_id FROM service_request WHERE id = {request}")).await,
+        );
+        let (plan, read) = partitions_read(&app, "service_request", &format!("SELECT id FROM service_request WHERE city_id = {city} AND compound_id = {compound} AND status = 'open' ORDER BY id DESC")).await;
+        assert_eq!(read, [format!("service_request_city_{city}")], "{plan}");
+        let (plan, read) = partitions_read(&app, "request_photo", &format!("SELECT attachment_id FROM request_photo WHERE city_id = {city} AND request_id = {request}")).await;
+        assert_eq!(read, [format!("request_photo_city_{city}")], "{plan}");
+        let (city, account) = (
+            app.sql_i64("SELECT city_id FROM fund_share ORDER BY id DESC LIMIT 1").await,
+            app.sql_i64("SELECT account_id FROM fund_share ORDER BY id DESC LIMIT 1").await,
+        );
+        let (plan, read) = partitions_read(&app, "fund_entry", &format!("SELECT direction, category, SUM(amount) FROM fund_entry WHERE city_id = {city} AND account_id = {account} GROUP BY direction, category")).await;
+        assert_eq!(read, [format!("fund_entry_city_{city}")], "{plan}");
+        let (plan, read) = partitions_read(&app, "fund_share", &format!("SELECT household_id, SUM(amount) FROM fund_share WHERE city_id = {city} AND account_id = {account} GROUP BY household_id")).await;
+        assert_eq!(read, [format!("fund_share_city_{city}")], "{plan}");
+        // A share names its entry, and a request's timeline its request, within one city.
+        let keys = app.sql_i64("SELECT COUNT(DISTINCT conname) FROM pg_constraint WHERE conname IN ('fk_fund_share_entry_id', 'fk_request_event_request_id', 'fk_request_photo_request_id', 'fk_fund_entry_corrects_entry_id') AND array_length(conkey, 1) = 2").await;
+        assert_eq!(keys, 4, "the keys between partitioned tables carry the city");
 
         // A new city's partitions are made in the transaction that inserts its region.
         let id = app.sql_i64("SELECT MAX(id) + 100 FROM region").await;

@@ -344,7 +344,7 @@ impl Store {
         .record(&txn)
         .await?;
         // The residents' income in the project's fund account, in this transaction.
-        crate::funds::mirror_elevator_payment(&txn, actor, p.compound.id, &p.unit_name, &row, None)
+        crate::funds::mirror_elevator_payment(&txn, actor, &p.compound, &p.unit_name, &row, None)
             .await?;
         txn.commit().await?;
         Ok(payment_view(&row))
@@ -423,7 +423,7 @@ impl Store {
         crate::funds::mirror_elevator_payment(
             &txn,
             actor,
-            p.compound.id,
+            &p.compound,
             &p.unit_name,
             &row,
             Some(payment_id),

@@ -37,6 +37,8 @@ pub mod fund_entry {
     pub struct Model {
         #[sea_orm(primary_key)]
         pub id: i64,
+        /// The account's compound's city, which the ledger is partitioned by.
+        pub city_id: i64,
         pub account_id: i64,
         pub household_id: Option<i64>,
         pub direction: linli_domain::funds::Direction,
@@ -71,6 +73,8 @@ pub mod fund_share {
     pub struct Model {
         #[sea_orm(primary_key)]
         pub id: i64,
+        /// The entry's city (the ledger is partitioned by city).
+        pub city_id: i64,
         pub entry_id: i64,
         pub account_id: i64,
         pub household_id: i64,

@@ -183,6 +183,8 @@ pub mod request_photo {
     pub struct Model {
         #[sea_orm(primary_key)]
         pub id: i64,
+        /// The request's city (requests are partitioned by city).
+        pub city_id: i64,
         pub request_id: i64,
         pub attachment_id: i64,
     }

@@ -11,7 +11,8 @@ use crate::Store;
 use crate::accounts::Actor;
 use crate::audit::Change;
 use crate::entity::{
-    attachment, elevator_payment, fund_account, fund_entry, fund_share, household, proposal,
+    attachment, compound, elevator_payment, fund_account, fund_entry, fund_share, household,
+    proposal,
 };
 use crate::error::{ServiceError, ServiceResult};
 use crate::files::Purpose;
@@ -387,7 +388,7 @@ impl Store {
                 top_up: Set(p.top_up),
                 ..Default::default()
             },
-            a.compound.id,
+            &a.compound,
         )
         .await?;
         insert_shares(&txn, &row, split.iter().map(|(h, f)| (*h, -f.0))).await?;
@@ -411,14 +412,15 @@ impl Store {
         let reason = Text::parse(&input.reason, 150).map_err(|e| FieldError::new("reason", e))?;
         let txn = self.begin_write().await?;
         lock_account(&txn, a.row.id).await?;
-        let original = fund_entry::Entity::find_by_id(entry_id)
-            .one(&txn)
+        let city = a.compound.city_id;
+        let original = entry_of(&txn, city, entry_id)
             .await?
             .filter(|e| e.account_id == a.row.id)
             .ok_or(ServiceError::NotFound {
                 entity: "fund_entry",
             })?;
         let corrected = fund_entry::Entity::find()
+            .filter(fund_entry::Column::CityId.eq(city))
             .filter(fund_entry::Column::CorrectsEntryId.eq(entry_id))
             .one(&txn)
             .await?;
@@ -429,7 +431,7 @@ impl Store {
         let row = reverse(
             &txn,
             actor,
-            a.compound.id,
+            &a.compound,
             &original,
             day,
             format!("更正 #{entry_id}：{}", reason.as_str()),
@@ -455,14 +457,15 @@ impl Store {
         }
         let db = self.read();
         let entries = self.fund_entries(&a, page).await?;
-        let balance = super::balances(db, &[a.row.id], None)
+        let city = a.compound.city_id;
+        let balance = super::balances(db, city, &[a.row.id], None)
             .await?
             .get(&a.row.id)
             .copied()
             .unwrap_or(0);
         let posted = posted_until(db, a.row.id).await?;
         let after = posted.map(|p| p.to_string()).unwrap_or_default();
-        let emergencies: Vec<fund_entry::Model> = super::emergencies(db, a.row.id)
+        let emergencies: Vec<fund_entry::Model> = super::emergencies(db, city, a.row.id)
             .await?
             .into_iter()
             .filter(|e| e.occurred_on > after)
@@ -473,7 +476,7 @@ impl Store {
             account: summary(&a.row, balance, posted),
             compound_name: a.compound.name.clone(),
             entries,
-            history: super::balance_history(db, a.row.id).await?,
+            history: super::balance_history(db, city, a.row.id).await?,
             households: if a.kind == AccountKind::Maintenance {
                 self.maintenance_households(&a).await?
             } else {
@@ -508,7 +511,10 @@ impl Store {
         page: PageRequest,
     ) -> ServiceResult<Paged<EntryView>> {
         let db = self.read();
-        let q = fund_entry::Entity::find().filter(fund_entry::Column::AccountId.eq(a.row.id));
+        let city = a.compound.city_id;
+        let q = fund_entry::Entity::find()
+            .filter(fund_entry::Column::CityId.eq(city))
+            .filter(fund_entry::Column::AccountId.eq(a.row.id));
         let rows = q
             .clone()
             .order_by_desc(fund_entry::Column::OccurredOn)
@@ -525,6 +531,7 @@ impl Store {
         };
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let corrections: BTreeMap<i64, i64> = fund_entry::Entity::find()
+            .filter(fund_entry::Column::CityId.eq(city))
             .filter(fund_entry::Column::CorrectsEntryId.is_in(ids))
             .all(db)
             .await?
@@ -571,6 +578,7 @@ impl Store {
                 Expr::cust("CAST(COALESCE(SUM(amount), 0) AS BIGINT)"),
                 "total",
             )
+            .filter(fund_entry::Column::CityId.eq(a.compound.city_id))
             .filter(fund_entry::Column::AccountId.eq(a.row.id))
             .filter(fund_entry::Column::HouseholdId.is_not_null())
             .group_by(fund_entry::Column::HouseholdId)
@@ -584,6 +592,7 @@ impl Store {
                 Expr::cust("CAST(COALESCE(SUM(amount), 0) AS BIGINT)"),
                 "total",
             )
+            .filter(fund_share::Column::CityId.eq(a.compound.city_id))
             .filter(fund_share::Column::AccountId.eq(a.row.id))
             .group_by(fund_share::Column::HouseholdId)
             .into_tuple()
@@ -619,13 +628,28 @@ impl Store {
     }
 }
 
-/// Inserts an entry with who recorded it, and its audit record.
+/// An entry by its id, read from its city's partition.
+async fn entry_of<C: ConnectionTrait>(
+    db: &C,
+    city: i64,
+    id: i64,
+) -> ServiceResult<Option<fund_entry::Model>> {
+    Ok(fund_entry::Entity::find()
+        .filter(fund_entry::Column::CityId.eq(city))
+        .filter(fund_entry::Column::Id.eq(id))
+        .one(db)
+        .await?)
+}
+
+/// Inserts an entry of an account of `compound` (its audit chain, and its city which the
+/// ledger is partitioned by) with who recorded it, and its audit record.
 async fn insert_entry<C: ConnectionTrait>(
     txn: &C,
     actor: &Actor,
     mut entry: fund_entry::ActiveModel,
-    chain: i64,
+    compound: &compound::Model,
 ) -> ServiceResult<fund_entry::Model> {
+    entry.city_id = Set(compound.city_id);
     entry.recorded_by = Set(actor.account_id);
     entry.recorded_by_name = Set(actor.name.clone());
     entry.created_at = Set(actor.at);
@@ -633,13 +657,12 @@ async fn insert_entry<C: ConnectionTrait>(
         .exec(txn)
         .await?
         .last_insert_id;
-    let row = fund_entry::Entity::find_by_id(id)
-        .one(txn)
+    let row = entry_of(txn, compound.city_id, id)
         .await?
         .ok_or(ServiceError::NotFound {
             entity: "fund_entry",
         })?;
-    Change::by(actor, chain, "fund.entry", "fund_entry", id)
+    Change::by(actor, compound.id, "fund.entry", "fund_entry", id)
         .after(crate::audit::to_json(&row)?)
         .record(txn)
         .await?;
@@ -654,6 +677,7 @@ async fn insert_shares<C: ConnectionTrait>(
     let rows: Vec<fund_share::ActiveModel> = shares
         .filter(|(_, amount)| *amount != 0)
         .map(|(household_id, amount)| fund_share::ActiveModel {
+            city_id: Set(entry.city_id),
             entry_id: Set(entry.id),
             account_id: Set(entry.account_id),
             household_id: Set(household_id),
@@ -673,7 +697,7 @@ async fn insert_shares<C: ConnectionTrait>(
 async fn reverse<C: ConnectionTrait>(
     txn: &C,
     actor: &Actor,
-    chain: i64,
+    compound: &compound::Model,
     original: &fund_entry::Model,
     day: Day,
     note: String,
@@ -698,10 +722,11 @@ async fn reverse<C: ConnectionTrait>(
             payment_id: Set(payment_id),
             ..Default::default()
         },
-        chain,
+        compound,
     )
     .await?;
     let shares = fund_share::Entity::find()
+        .filter(fund_share::Column::CityId.eq(original.city_id))
         .filter(fund_share::Column::EntryId.eq(original.id))
         .all(txn)
         .await?;
@@ -720,7 +745,7 @@ async fn reverse<C: ConnectionTrait>(
 pub(crate) async fn mirror_elevator_payment<C: ConnectionTrait>(
     txn: &C,
     actor: &Actor,
-    compound_id: i64,
+    compound: &compound::Model,
     unit_name: &str,
     payment: &elevator_payment::Model,
     voids: Option<i64>,
@@ -733,7 +758,7 @@ pub(crate) async fn mirror_elevator_payment<C: ConnectionTrait>(
         Some(a) => a,
         None => {
             let new = NewAccount {
-                compound_id,
+                compound_id: compound.id,
                 kind: AccountKind::Project,
                 name: project_account_name(unit_name),
                 project_id: Some(payment.project_id),
@@ -750,7 +775,7 @@ pub(crate) async fn mirror_elevator_payment<C: ConnectionTrait>(
                     entity: "fund_account",
                 },
             )?;
-            Change::by(actor, compound_id, "fund.account_open", "fund_account", id)
+            Change::by(actor, compound.id, "fund.account_open", "fund_account", id)
                 .after(crate::audit::to_json(&row)?)
                 .record(txn)
                 .await?;
@@ -763,6 +788,7 @@ pub(crate) async fn mirror_elevator_payment<C: ConnectionTrait>(
     match voids {
         Some(voided) => {
             let original = fund_entry::Entity::find()
+                .filter(fund_entry::Column::CityId.eq(compound.city_id))
                 .filter(fund_entry::Column::PaymentId.eq(voided))
                 .one(txn)
                 .await?;
@@ -770,7 +796,7 @@ pub(crate) async fn mirror_elevator_payment<C: ConnectionTrait>(
                 reverse(
                     txn,
                     actor,
-                    compound_id,
+                    compound,
                     &original,
                     open,
                     format!("作废缴款 {}", payment.receipt_no),
@@ -807,7 +833,7 @@ pub(crate) async fn mirror_elevator_payment<C: ConnectionTrait>(
                     payment_id: Set(Some(payment.id)),
                     ..Default::default()
                 },
-                compound_id,
+                compound,
             )
             .await?;
         }

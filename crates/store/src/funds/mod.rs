@@ -178,9 +178,10 @@ pub(crate) fn first_open_day(posted: Option<Day>, today: Day) -> Day {
     }
 }
 
-/// Sums of signed amounts per account, optionally only before a day.
+/// Sums of signed amounts per account (of one city's compound), optionally only before a day.
 pub(crate) async fn balances<C: ConnectionTrait>(
     db: &C,
+    city: i64,
     account_ids: &[i64],
     before: Option<Day>,
 ) -> ServiceResult<BTreeMap<i64, i64>> {
@@ -194,6 +195,7 @@ pub(crate) async fn balances<C: ConnectionTrait>(
             Expr::cust("CAST(COALESCE(SUM(amount), 0) AS BIGINT)"),
             "total",
         )
+        .filter(fund_entry::Column::CityId.eq(city))
         .filter(fund_entry::Column::AccountId.is_in(account_ids.iter().copied()));
     if let Some(d) = before {
         q = q.filter(fund_entry::Column::OccurredOn.lt(d.to_string()));
@@ -306,7 +308,7 @@ impl Store {
             .all(db)
             .await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let balances = balances(db, &ids, None).await?;
+        let balances = balances(db, c.city_id, &ids, None).await?;
         let statements = self.posted_summaries(&rows).await?;
         let mut until: BTreeMap<i64, Day> = BTreeMap::new();
         for s in &statements {

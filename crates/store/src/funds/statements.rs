@@ -137,6 +137,7 @@ const HISTORY_MONTHS: usize = 24;
 /// Monthly income, expense and closing balance of an account, oldest first (the last two years).
 pub(crate) async fn balance_history<C: ConnectionTrait>(
     db: &C,
+    city: i64,
     account_id: i64,
 ) -> ServiceResult<Vec<BalancePoint>> {
     let rows: Vec<(String, linli_domain::funds::Direction, i64)> = fund_entry::Entity::find()
@@ -147,6 +148,7 @@ pub(crate) async fn balance_history<C: ConnectionTrait>(
             Expr::cust("CAST(COALESCE(SUM(amount), 0) AS BIGINT)"),
             "total",
         )
+        .filter(fund_entry::Column::CityId.eq(city))
         .filter(fund_entry::Column::AccountId.eq(account_id))
         .group_by(Expr::cust("substr(occurred_on, 1, 7)"))
         .group_by(fund_entry::Column::Direction)
@@ -230,9 +232,11 @@ const EMERGENCIES_MAX: u64 = 10_000;
 /// sorted here (asking the database to sort or to filter by day makes it read every entry).
 pub(crate) async fn emergencies<C: ConnectionTrait>(
     db: &C,
+    city: i64,
     account_id: i64,
 ) -> ServiceResult<Vec<fund_entry::Model>> {
     let mut rows = fund_entry::Entity::find()
+        .filter(fund_entry::Column::CityId.eq(city))
         .filter(fund_entry::Column::AccountId.eq(account_id))
         .filter(fund_entry::Column::Emergency.is_not_null())
         .limit(EMERGENCIES_MAX)
@@ -245,6 +249,7 @@ pub(crate) async fn emergencies<C: ConnectionTrait>(
 /// The statement of a period from the ledger: the balance before it and one `GROUP BY`.
 async fn compute<C: ConnectionTrait>(
     db: &C,
+    city: i64,
     account_id: i64,
     period: Period,
 ) -> ServiceResult<(Statement, Vec<EmergencyLine>)> {
@@ -259,6 +264,7 @@ async fn compute<C: ConnectionTrait>(
         // `from` is a `Day`, digits and dashes only: written into the SQL as a literal.
         .column_as(Expr::cust(format!("CAST(COALESCE(SUM(CASE WHEN occurred_on < '{from}' THEN amount ELSE 0 END), 0) AS BIGINT)")), "before")
         .column_as(Expr::cust(format!("CAST(COALESCE(SUM(CASE WHEN occurred_on >= '{from}' THEN amount ELSE 0 END), 0) AS BIGINT)")), "within")
+        .filter(fund_entry::Column::CityId.eq(city))
         .filter(fund_entry::Column::AccountId.eq(account_id))
         .filter(fund_entry::Column::OccurredOn.lte(to))
         .group_by(fund_entry::Column::Direction)
@@ -279,7 +285,7 @@ async fn compute<C: ConnectionTrait>(
         .map_err(|_| ServiceError::invalid("amount", Invalid::AmountOverflow))?;
     let statement = Statement::compute(period, Fen(opening), amounts)
         .map_err(|e| ServiceError::invalid("amount", e))?;
-    let emergencies = emergencies(db, account_id)
+    let emergencies = emergencies(db, city, account_id)
         .await?
         .into_iter()
         .filter(|e| Day::parse(&e.occurred_on).is_ok_and(|d| period.contains(d)))
@@ -406,7 +412,7 @@ impl Store {
         if let Some(p) = posted {
             return posted_view(&a, &p, self.fund_today());
         }
-        let (statement, emergencies) = compute(db, a.row.id, period).await?;
+        let (statement, emergencies) = compute(db, a.compound.city_id, a.row.id, period).await?;
         let can_post = actor.can(Action::ManageFund, &a.path) && period.to <= self.fund_today();
         Ok(view(
             a.row.id,
@@ -439,7 +445,7 @@ impl Store {
         if taken.is_some() {
             return Err(ServiceError::invalid("period_to", Invalid::Taken));
         }
-        let (statement, emergencies) = compute(&txn, a.row.id, period).await?;
+        let (statement, emergencies) = compute(&txn, a.compound.city_id, a.row.id, period).await?;
         let body = body(&a, statement, emergencies);
         let json = serde_json::to_string(&body).map_err(|e| ServiceError::Internal(e.into()))?;
         let id = fund_statement::Entity::insert(fund_statement::ActiveModel {

@@ -34,8 +34,9 @@ pub(super) fn city_partitions_function(tables: &[&str]) -> String {
 /// A plain table (`id` its identity primary key) to partition by the city of each row.
 pub(super) struct ByCity {
     pub table: &'static str,
-    /// The city of a row of the table, as SQL in which `{row}` names the row's table.
-    pub city_of: &'static str,
+    /// The city of a row of the table, as SQL in which `{row}` names the row's table; `None`
+    /// when the table already has its `city_id` column (kept as it is).
+    pub city_of: Option<&'static str>,
     /// The columns of each unique index (named `ix_<table>_<columns>`, as `m0001::index`
     /// names them; partitioned, `ix_<table>_city_id_<columns>`).
     pub unique: &'static [&'static [&'static str]],
@@ -44,6 +45,14 @@ pub(super) struct ByCity {
     /// Each foreign key: column and the table whose `id` it names (`fk_<table>_<column>`,
     /// `ON DELETE RESTRICT`, as `m0001::fk` makes them).
     pub keys: &'static [(&'static str, &'static str)],
+    /// Each foreign key to a table partitioned by city (this one included): `(city_id,
+    /// column)` names the row's `(city_id, id)` once that table is partitioned (a referenced
+    /// key must hold the partition key), `id` alone before. The row named is of the same
+    /// city, as it is of the same compound.
+    pub city_keys: &'static [(&'static str, &'static str)],
+    /// The foreign keys of other tables, already partitioned by city, that name this table's
+    /// rows, as `(table, column)`: dropped while the table is rebuilt, then made city keys.
+    pub named_by: &'static [(&'static str, &'static str)],
 }
 
 /// A unique index's columns, led by the city.
@@ -57,21 +66,48 @@ fn ix(table: &str, cols: &[&str]) -> String {
     format!("ix_{table}_{}", cols.join("_"))
 }
 
+/// `table.column` naming `to`'s rows: by `(city_id, id)` when `to` is partitioned by city.
+fn key(table: &str, col: &str, to: &str, by_city: bool) -> String {
+    let (from, id) = if by_city {
+        (format!("city_id, {col}"), "city_id, id")
+    } else {
+        (col.to_string(), "id")
+    };
+    format!(
+        "ALTER TABLE {table} ADD CONSTRAINT fk_{table}_{col} FOREIGN KEY ({from}) \
+         REFERENCES {to} ({id}) ON DELETE RESTRICT"
+    )
+}
+
 impl ByCity {
-    fn city_of(&self, row: &str) -> String {
-        self.city_of.replace("{row}", row)
+    fn city_of(&self, row: &str) -> Option<String> {
+        self.city_of.map(|c| c.replace("{row}", row))
     }
 
-    fn keys(&self) -> Vec<String> {
+    /// The table's own foreign keys, `partitioned` saying whether this table is (a city key
+    /// naming the table itself follows it; one naming another table, that table, which is
+    /// partitioned before this one in `up` and after it in `down`).
+    fn keys(&self, partitioned: bool) -> Vec<String> {
         let t = self.table;
-        self.keys
+        let plain = self.keys.iter().map(|(col, to)| key(t, col, to, false));
+        let city = self.city_keys.iter().map(|(col, to)| {
+            let by_city = if *to == t { partitioned } else { true };
+            key(t, col, to, by_city)
+        });
+        plain.chain(city).collect()
+    }
+
+    fn drop_named_by(&self) -> Vec<String> {
+        self.named_by
             .iter()
-            .map(|(col, to)| {
-                format!(
-                    "ALTER TABLE {t} ADD CONSTRAINT fk_{t}_{col} FOREIGN KEY ({col}) \
-                     REFERENCES {to} (id) ON DELETE RESTRICT"
-                )
-            })
+            .map(|(from, col)| format!("ALTER TABLE {from} DROP CONSTRAINT fk_{from}_{col}"))
+            .collect()
+    }
+
+    fn named_by(&self, by_city: bool) -> Vec<String> {
+        self.named_by
+            .iter()
+            .map(|(from, col)| key(from, col, self.table, by_city))
             .collect()
     }
 
@@ -87,17 +123,23 @@ impl ByCity {
     /// `linli_city_partitions` is to name it too, for the cities to come.
     pub(super) fn postgres_up(&self) -> Vec<String> {
         let t = self.table;
-        let mut s = vec![
+        let mut s = self.drop_named_by();
+        s.extend([
             format!("ALTER TABLE {t} RENAME TO {t}_unpartitioned"),
             format!("ALTER INDEX {t}_pkey RENAME TO {t}_unpartitioned_pkey"),
-        ];
+        ]);
         for cols in self.unique.iter().chain(self.plain) {
             s.push(format!("DROP INDEX {}", ix(t, cols)));
         }
         s.extend([
             format!(
                 "CREATE TABLE {t} (LIKE {t}_unpartitioned INCLUDING DEFAULTS INCLUDING IDENTITY, \
-                 city_id bigint NOT NULL, PRIMARY KEY (city_id, id)) PARTITION BY LIST (city_id)"
+                 {}PRIMARY KEY (city_id, id)) PARTITION BY LIST (city_id)",
+                if self.city_of.is_some() {
+                    "city_id bigint NOT NULL, "
+                } else {
+                    ""
+                }
             ),
             format!("CREATE TABLE {t}_elsewhere PARTITION OF {t} DEFAULT"),
             // The existing cities' partitions of this table (`linli_city_partitions` may
@@ -110,10 +152,12 @@ impl ByCity {
                    END LOOP; \
                  END $$"
             ),
-            format!(
-                "INSERT INTO {t} SELECT o.*, COALESCE({}, 0) FROM {t}_unpartitioned o",
-                self.city_of("o")
-            ),
+            match self.city_of("o") {
+                Some(city) => format!(
+                    "INSERT INTO {t} SELECT o.*, COALESCE({city}, 0) FROM {t}_unpartitioned o"
+                ),
+                None => format!("INSERT INTO {t} SELECT * FROM {t}_unpartitioned"),
+            },
             format!("DROP TABLE {t}_unpartitioned"),
         ]);
         for cols in self.unique {
@@ -131,7 +175,8 @@ impl ByCity {
                 cols.join(", ")
             ));
         }
-        s.extend(self.keys());
+        s.extend(self.keys(true));
+        s.extend(self.named_by(true));
         s.push(self.identity_past_rows());
         s.push(format!("ANALYZE {t}"));
         s
@@ -140,10 +185,11 @@ impl ByCity {
     /// PostgreSQL: the table as it was before [`Self::postgres_up`].
     pub(super) fn postgres_down(&self) -> Vec<String> {
         let t = self.table;
-        let mut s = vec![
+        let mut s = self.drop_named_by();
+        s.extend([
             format!("ALTER TABLE {t} RENAME TO {t}_partitioned"),
             format!("ALTER INDEX {t}_pkey RENAME TO {t}_partitioned_pkey"),
-        ];
+        ]);
         for cols in self.unique {
             s.push(format!("DROP INDEX {}", ix(t, &with_city(cols))));
         }
@@ -156,9 +202,11 @@ impl ByCity {
             ),
             format!("INSERT INTO {t} SELECT * FROM {t}_partitioned"),
             format!("DROP TABLE {t}_partitioned"),
-            format!("ALTER TABLE {t} DROP COLUMN city_id"),
-            format!("ALTER TABLE {t} ADD PRIMARY KEY (id)"),
         ]);
+        if self.city_of.is_some() {
+            s.push(format!("ALTER TABLE {t} DROP COLUMN city_id"));
+        }
+        s.push(format!("ALTER TABLE {t} ADD PRIMARY KEY (id)"));
         for cols in self.unique {
             s.push(format!(
                 "CREATE UNIQUE INDEX {} ON {t} ({})",
@@ -173,7 +221,8 @@ impl ByCity {
                 cols.join(", ")
             ));
         }
-        s.extend(self.keys());
+        s.extend(self.keys(false));
+        s.extend(self.named_by(false));
         s.push(self.identity_past_rows());
         s
     }
@@ -182,10 +231,13 @@ impl ByCity {
     /// names its index's columns, the same on both); no partitions, the keys unchanged.
     pub(super) fn sqlite_up(&self) -> Vec<String> {
         let t = self.table;
-        let mut s = vec![
-            format!("ALTER TABLE {t} ADD COLUMN city_id bigint NOT NULL DEFAULT 0"),
-            format!("UPDATE {t} SET city_id = COALESCE({}, 0)", self.city_of(t)),
-        ];
+        let mut s = Vec::new();
+        if let Some(city) = self.city_of(t) {
+            s.extend([
+                format!("ALTER TABLE {t} ADD COLUMN city_id bigint NOT NULL DEFAULT 0"),
+                format!("UPDATE {t} SET city_id = COALESCE({city}, 0)"),
+            ]);
+        }
         for cols in self.unique {
             let with_city = with_city(cols);
             s.push(format!("DROP INDEX {}", ix(t, cols)));
@@ -209,7 +261,9 @@ impl ByCity {
                 cols.join(", ")
             ));
         }
-        s.push(format!("ALTER TABLE {t} DROP COLUMN city_id"));
+        if self.city_of.is_some() {
+            s.push(format!("ALTER TABLE {t} DROP COLUMN city_id"));
+        }
         s
     }
 }

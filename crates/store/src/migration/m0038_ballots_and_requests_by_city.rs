@@ -19,30 +19,42 @@ impl MigrationName for Migration {
     }
 }
 
-const TABLES: [ByCity; 3] = [
+pub(super) const TABLES: [ByCity; 3] = [
     ByCity {
         table: "ballot",
-        city_of: "(SELECT c.city_id FROM proposal p JOIN compound c ON c.id = p.compound_id \
+        city_of: Some(
+            "(SELECT c.city_id FROM proposal p JOIN compound c ON c.id = p.compound_id \
                    WHERE p.id = {row}.proposal_id)",
+        ),
         unique: &[&["proposal_id", "voter_key"]],
         plain: &[],
         keys: &[("proposal_id", "proposal")],
+        city_keys: &[],
+        named_by: &[],
     },
     ByCity {
         table: "ballot_event",
-        city_of: "(SELECT c.city_id FROM proposal p JOIN compound c ON c.id = p.compound_id \
+        city_of: Some(
+            "(SELECT c.city_id FROM proposal p JOIN compound c ON c.id = p.compound_id \
                    WHERE p.id = {row}.proposal_id)",
+        ),
         unique: &[&["proposal_id", "voter_key", "revision"]],
         plain: &[],
         keys: &[("proposal_id", "proposal")],
+        city_keys: &[],
+        named_by: &[],
     },
     ByCity {
         table: "request_event",
-        city_of: "(SELECT c.city_id FROM service_request r JOIN compound c ON c.id = r.compound_id \
+        city_of: Some(
+            "(SELECT c.city_id FROM service_request r JOIN compound c ON c.id = r.compound_id \
                    WHERE r.id = {row}.request_id)",
+        ),
         unique: &[],
         plain: &[&["request_id"]],
         keys: &[("request_id", "service_request")],
+        city_keys: &[],
+        named_by: &[],
     },
 ];
 

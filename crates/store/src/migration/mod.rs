@@ -35,6 +35,7 @@ mod m0035_household_list_order;
 mod m0036_region_grid;
 mod m0037_audit_by_city;
 mod m0038_ballots_and_requests_by_city;
+mod m0039_requests_and_ledger_by_city;
 
 pub struct Migrator;
 
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0036_region_grid::Migration),
             Box::new(m0037_audit_by_city::Migration),
             Box::new(m0038_ballots_and_requests_by_city::Migration),
+            Box::new(m0039_requests_and_ledger_by_city::Migration),
         ]
     }
 }

@@ -74,7 +74,13 @@ pub(crate) fn handled_by(actor: &Actor) -> Condition {
             NodeKind::Unit => C::UnitId,
             NodeKind::Household => C::HouseholdId,
         };
-        any = any.add(col.eq(node.id));
+        // With its city, so PostgreSQL reads only the cities where the actor works.
+        any = any.add(match g.at.city_id() {
+            Some(city) if node.kind != NodeKind::City => Condition::all()
+                .add(C::CityId.eq(city))
+                .add(col.eq(node.id)),
+            _ => Condition::all().add(col.eq(node.id)),
+        });
         added += 1;
     }
     if added == 0 {
@@ -147,7 +153,9 @@ impl Store {
         if !actor.can(Action::ViewPublic, &cp) {
             return Err(ServiceError::Forbidden);
         }
-        let mut q = service_request::Entity::find().filter(C::CompoundId.eq(c.id));
+        let mut q = service_request::Entity::find()
+            .filter(C::CityId.eq(c.city_id))
+            .filter(C::CompoundId.eq(c.id));
         if !actor.can(Action::HandleRequest, &cp) {
             q = q.filter(
                 Condition::any()

@@ -17,6 +17,7 @@ use linli_domain::place::NodeKind;
 use linli_domain::requests::metrics::{SATISFIED_FROM, basis_points, hours};
 use linli_domain::requests::{Day, MetricsOf, RequestStatus, Tally, median, overdue_sql, percent};
 use linli_domain::{Bilingual, PageRequest};
+use sea_orm::ExprTrait;
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
@@ -203,7 +204,7 @@ impl Store {
                     g.id,
                     format!("{} · {}", c.name, g.name),
                     Some(c.id),
-                    C::GridId.eq(g.id),
+                    C::CityId.eq(c.city_id).and(C::GridId.eq(g.id)),
                     None,
                 )
             }
@@ -215,7 +216,7 @@ impl Store {
                     c.id,
                     c.name.clone(),
                     Some(c.id),
-                    C::CompoundId.eq(c.id),
+                    C::CityId.eq(c.city_id).and(C::CompoundId.eq(c.id)),
                     Some(C::GridId),
                 )
             }
@@ -234,7 +235,13 @@ impl Store {
                     r.id,
                     r.name,
                     None,
-                    col.eq(r.id),
+                    // With the city too, so PostgreSQL reads the city's partition alone.
+                    match path.city_id() {
+                        Some(city) if kind != NodeKind::City => {
+                            C::CityId.eq(city).and(col.eq(r.id))
+                        }
+                        _ => col.eq(r.id),
+                    },
                     Some(child),
                 )
             }

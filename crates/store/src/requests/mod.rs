@@ -313,6 +313,7 @@ impl Store {
             })
             .collect();
         let photos: Vec<i64> = request_photo::Entity::find()
+            .filter(request_photo::Column::CityId.eq(row.city_id))
             .filter(request_photo::Column::RequestId.eq(row.id))
             .order_by_asc(request_photo::Column::Id)
             .all(db)

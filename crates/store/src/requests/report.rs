@@ -367,6 +367,7 @@ impl Store {
         if !photo_ids.is_empty() {
             request_photo::Entity::insert_many(photo_ids.iter().map(|a| {
                 request_photo::ActiveModel {
+                    city_id: Set(c.city_id),
                     request_id: Set(id),
                     attachment_id: Set(*a),
                     ..Default::default()
@@ -484,6 +485,7 @@ impl Store {
             .await?;
         let txn = self.begin_write().await?;
         request_photo::Entity::insert(request_photo::ActiveModel {
+            city_id: Set(r.row.city_id),
             request_id: Set(id),
             attachment_id: Set(file.id),
             ..Default::default()

@@ -169,6 +169,7 @@ pub(crate) async fn write_step<C: ConnectionTrait>(
             service_request::Column::Version,
             Expr::value(row.version + 1),
         )
+        .filter(service_request::Column::CityId.eq(row.city_id))
         .filter(service_request::Column::Id.eq(row.id))
         .filter(service_request::Column::Version.eq(row.version))
         .filter(service_request::Column::Status.eq(row.status));
