@@ -318,11 +318,13 @@ impl Store {
             })?;
         // A photo of a service request is seen by exactly those who see the request: a leak in
         // someone's kitchen is not for the whole compound.
-        if let Some(photo) = request_photo::Entity::find()
-            .filter(request_photo::Column::AttachmentId.eq(id))
-            .one(self.read())
-            .await?
-        {
+        // Named with its compound's city, where the request and its photos are kept.
+        let mut photos =
+            request_photo::Entity::find().filter(request_photo::Column::AttachmentId.eq(id));
+        if let Some(city) = self.compound_path_of(f.compound_id).await?.city_id() {
+            photos = photos.filter(request_photo::Column::CityId.eq(city));
+        }
+        if let Some(photo) = photos.one(self.read()).await? {
             let request = self.load_request(self.read(), photo.request_id).await?;
             return if request.visible_to(actor) {
                 Ok(f)

@@ -9,6 +9,17 @@
 //! partition `<table>_elsewhere` would keep a row of a city without one, where a read naming
 //! that city still finds it.
 
+use sea_orm_migration::prelude::*;
+
+/// Runs a migration's statements, in order.
+pub(super) async fn run(m: &SchemaManager<'_>, statements: Vec<String>) -> Result<(), DbErr> {
+    let db = m.get_connection();
+    for sql in statements {
+        db.execute_unprepared(&sql).await?;
+    }
+    Ok(())
+}
+
 /// `linli_city_partitions(city)`: one city's partitions of each of `tables` (safe to call again
 /// for a city that has them). A migration that partitions another table replaces it with the
 /// longer list, and its `down` with the list before.

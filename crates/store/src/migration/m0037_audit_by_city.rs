@@ -130,11 +130,7 @@ async fn run(m: &SchemaManager<'_>, up: bool) -> Result<(), DbErr> {
         (_, true) => SQLITE_UP.iter().map(|s| String::from(*s)).collect(),
         (_, false) => SQLITE_DOWN.iter().map(|s| String::from(*s)).collect(),
     };
-    let db = m.get_connection();
-    for sql in statements {
-        db.execute_unprepared(&sql).await?;
-    }
-    Ok(())
+    super::by_city::run(m, statements).await
 }
 
 #[async_trait::async_trait]

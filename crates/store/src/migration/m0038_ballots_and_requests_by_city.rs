@@ -8,7 +8,7 @@
 //! `(city_id, proposal_id, voter_key)` (a proposal is of one city, so it says the same), on
 //! both databases, which is what casting a ballot upserts on.
 
-use super::by_city::{ByCity, city_partitions_function};
+use super::by_city::{ByCity, city_partitions_function, run};
 use sea_orm_migration::prelude::*;
 
 pub struct Migration;
@@ -57,14 +57,6 @@ pub(super) const TABLES: [ByCity; 3] = [
         named_by: &[],
     },
 ];
-
-async fn run(m: &SchemaManager<'_>, statements: Vec<String>) -> Result<(), DbErr> {
-    let db = m.get_connection();
-    for sql in statements {
-        db.execute_unprepared(&sql).await?;
-    }
-    Ok(())
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

@@ -12,7 +12,7 @@
 //! unique "an entry is corrected once, a payment mirrored once" hold per city, which says the
 //! same, as an entry and its correction (a payment and its mirror) are of one compound.
 
-use super::by_city::{ByCity, city_partitions_function};
+use super::by_city::{ByCity, city_partitions_function, run};
 use sea_orm_migration::prelude::*;
 
 pub struct Migration;
@@ -127,14 +127,6 @@ fn partitioned(with_these: bool) -> Vec<&'static str> {
         t.extend(TABLES.iter().map(|b| b.table));
     }
     t
-}
-
-async fn run(m: &SchemaManager<'_>, statements: Vec<String>) -> Result<(), DbErr> {
-    let db = m.get_connection();
-    for sql in statements {
-        db.execute_unprepared(&sql).await?;
-    }
-    Ok(())
 }
 
 #[async_trait::async_trait]
