@@ -96,6 +96,35 @@ both_backends! {
         assert!(year["heads_total"].as_i64().unwrap() > 0, "the head's 10% + 10%: {year}");
     }
 
+    async fn the_demo_s_statistics_are_taken_after_its_stories(app) {
+        // Statistics from before the stories saw an audit trail of a few records, and SQLite
+        // then read a household's history by scanning the whole trail in id order.
+        if app.backend != common::Backend::Sqlite {
+            return;
+        }
+        // A city and an entity whose history is asked for (the plan does not depend on them).
+        let (city, household) = (
+            app.sql_i64("SELECT city_id FROM audit ORDER BY id DESC LIMIT 1").await,
+            app.sql_i64("SELECT MIN(id) FROM household").await,
+        );
+        let audited = app.sql_i64("SELECT COUNT(*) FROM audit").await;
+        let counted = app.sql_i64("SELECT CAST(substr(stat, 1, instr(stat || ' ', ' ') - 1) AS INTEGER) FROM sqlite_stat1 WHERE tbl = 'audit' AND idx = 'ix_audit_entity_entity_id'").await;
+        assert!(counted * 2 >= audited, "the audit trail's statistics count {counted} of {audited} records");
+        let conn = app.sql().await;
+        use sea_orm::ConnectionTrait;
+        let plan: Vec<String> = conn
+            .query_all_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Sqlite,
+                format!("EXPLAIN QUERY PLAN SELECT seq FROM audit WHERE city_id = {city} AND entity = 'household' AND entity_id = {household} ORDER BY id DESC LIMIT 20"),
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get_by_index::<String>(3).unwrap())
+            .collect();
+        assert!(plan.iter().any(|p| p.contains("ix_audit_entity_entity_id")), "{plan:?}");
+    }
+
     async fn the_demo_load_leaves_every_key_and_index_of_the_schema_in_force(app) {
         let (url, _dir) = common::fresh_database(app.backend).await;
         let migrated = linli_store::Store::connect(&url).await.unwrap();
