@@ -298,6 +298,18 @@ async fn request_clock(store: Store) {
     }
 }
 
+/// At start and every six hours: the planner's statistics of tables that changed a lot since
+/// they were taken (SQLite; PostgreSQL's autovacuum keeps its own). A failure is logged.
+async fn statistics_upkeep(store: Store) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(6 * 3600));
+    loop {
+        tick.tick().await;
+        if let Err(e) = store.refresh_statistics().await {
+            tracing::error!(error = %e, "refreshing the planner's statistics");
+        }
+    }
+}
+
 /// The settings given as flags, for [`Settings::load`] (absent flags leave the others' say).
 fn flags(cli: &Cli) -> Flags {
     let mut f = Flags {
@@ -416,6 +428,7 @@ async fn main() -> anyhow::Result<()> {
                 tracing::info!(%addr, "metrics at /metrics");
             }
             tokio::spawn(request_clock(store.clone()));
+            tokio::spawn(statistics_upkeep(store.clone()));
             backup::spawn_schedule(store.clone(), url.to_string(), &settings.backup);
             let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
             let sender = match senders {

@@ -96,7 +96,7 @@ both_backends! {
         assert!(year["heads_total"].as_i64().unwrap() > 0, "the head's 10% + 10%: {year}");
     }
 
-    async fn the_demo_s_statistics_are_taken_after_its_stories(app) {
+    async fn the_demo_s_statistics_are_taken_after_its_stories_and_kept_fresh(app) {
         // Statistics from before the stories saw an audit trail of a few records, and SQLite
         // then read a household's history by scanning the whole trail in id order.
         if app.backend != common::Backend::Sqlite {
@@ -108,21 +108,41 @@ both_backends! {
             app.sql_i64("SELECT MIN(id) FROM household").await,
         );
         let audited = app.sql_i64("SELECT COUNT(*) FROM audit").await;
-        let counted = app.sql_i64("SELECT CAST(substr(stat, 1, instr(stat || ' ', ' ') - 1) AS INTEGER) FROM sqlite_stat1 WHERE tbl = 'audit' AND idx = 'ix_audit_entity_entity_id'").await;
-        assert!(counted * 2 >= audited, "the audit trail's statistics count {counted} of {audited} records");
-        let conn = app.sql().await;
-        use sea_orm::ConnectionTrait;
-        let plan: Vec<String> = conn
-            .query_all_raw(sea_orm::Statement::from_string(
-                sea_orm::DbBackend::Sqlite,
-                format!("EXPLAIN QUERY PLAN SELECT seq FROM audit WHERE city_id = {city} AND entity = 'household' AND entity_id = {household} ORDER BY id DESC LIMIT 20"),
-            ))
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.try_get_by_index::<String>(3).unwrap())
-            .collect();
-        assert!(plan.iter().any(|p| p.contains("ix_audit_entity_entity_id")), "{plan:?}");
+        let counted = || app.sql_i64("SELECT CAST(substr(stat, 1, instr(stat || ' ', ' ') - 1) AS INTEGER) FROM sqlite_stat1 WHERE tbl = 'audit' AND idx = 'ix_audit_entity_entity_id'");
+        let plan = || async {
+            let conn = app.sql().await;
+            use sea_orm::ConnectionTrait;
+            let plan: Vec<String> = conn
+                .query_all_raw(sea_orm::Statement::from_string(
+                    sea_orm::DbBackend::Sqlite,
+                    format!("EXPLAIN QUERY PLAN SELECT seq FROM audit WHERE city_id = {city} AND entity = 'household' AND entity_id = {household} ORDER BY id DESC LIMIT 20"),
+                ))
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.try_get_by_index::<String>(3).unwrap())
+                .collect();
+            conn.close().await.unwrap();
+            plan.join("; ")
+        };
+        let n = counted().await;
+        assert!(n * 2 >= audited, "the audit trail's statistics count {n} of {audited} records");
+        let p = plan().await;
+        assert!(p.contains("ix_audit_entity_entity_id"), "{p}");
+
+        // Statistics gone stale (as if taken when the trail held one record) are taken again by
+        // the upkeep `serve` runs.
+        app.sql_exec("UPDATE sqlite_stat1 SET stat = '1 1 1' WHERE tbl = 'audit'").await;
+        // A change of the schema makes the server's connections read the statistics again.
+        app.sql_exec("CREATE TABLE statistics_reload (x INTEGER)").await;
+        app.sql_exec("DROP TABLE statistics_reload").await;
+        let p = plan().await;
+        assert!(!p.contains("ix_audit_entity_entity_id"), "stale statistics plan a scan: {p}");
+        app.store.refresh_statistics().await.unwrap();
+        let n = counted().await;
+        assert!(n * 2 >= audited, "refreshed, the statistics count {n} of {audited} records");
+        let p = plan().await;
+        assert!(p.contains("ix_audit_entity_entity_id"), "{p}");
     }
 
     async fn the_demo_load_leaves_every_key_and_index_of_the_schema_in_force(app) {
