@@ -7,7 +7,7 @@
 
 use crate::common;
 
-use common::{TestApp, assert_api_error};
+use common::{Backend, TestApp, assert_api_error};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -174,6 +174,38 @@ both_backends! {
         assert_eq!(app.sql_i64("SELECT COUNT(*) FROM assessment").await, 0);
         assert_eq!(app.audit_count().await, audit);
         assert_eq!(status(&app, c).await, before);
+    }
+
+    async fn a_dashboard_list_s_total_is_the_count_of_its_rows_for_every_filter(app) {
+        // The count joins only what a filter reads; it must still count exactly the rows the
+        // list (which joins everything) would show.
+        let city = app.token("city").await;
+        let city_id = app.persona_place("city");
+        let t = if app.backend == Backend::Postgres { "TRUE" } else { "1" };
+        let full = format!("FROM compound c JOIN region r ON r.id = c.community_id LEFT JOIN star_rating s ON s.compound_id = c.id AND s.latest = {t} LEFT JOIN compound_plan p ON p.compound_id = c.id WHERE c.city_id = {city_id}");
+        let filters = [
+            ("", String::new()),
+            ("status=three_no", format!("c.three_no = {t}")),
+            ("status=six_have", format!("c.three_no <> {t} AND c.six_have = 63")),
+            ("status=in_progress", format!("c.three_no <> {t} AND c.six_have <> 63")),
+            ("plan=yes", "p.id IS NOT NULL".into()),
+            ("plan=no", "p.id IS NULL".into()),
+            ("plan=done", "p.items_total > 0 AND p.items_done = p.items_total".into()),
+            ("rated=yes", "s.id IS NOT NULL".into()),
+            ("status=three_no&rated=yes", format!("c.three_no = {t} AND s.id IS NOT NULL")),
+            ("rated=vetoed", format!("s.vetoed = {t}")),
+        ];
+        let mut found = Vec::new();
+        for (query, cond) in filters {
+            let cond = if cond.is_empty() { String::new() } else { format!(" AND {cond}") };
+            let want = app.sql_i64(&format!("SELECT COUNT(*) {full}{cond}")).await;
+            let (s, l) = app.api(&city, Method::GET, &format!("/regions/{city_id}/dashboard/compounds?{query}"), None).await;
+            assert_eq!(s, 200, "{l}");
+            assert_eq!(l["compounds"]["total"].as_i64(), Some(want), "{query}");
+            found.push((query, want));
+        }
+        // Counts that are not all nothing: the statuses at least.
+        assert!(found.iter().filter(|(_, n)| *n > 0).count() >= 3, "{found:?}");
     }
 
     async fn bad_weights_and_bands_are_refused_and_a_good_scheme_is_saved_once(app) {
