@@ -77,6 +77,16 @@ fn ix(table: &str, cols: &[&str]) -> String {
     format!("ix_{table}_{}", cols.join("_"))
 }
 
+/// `CREATE [UNIQUE] INDEX ix_<table>_<columns> ON table (columns)`.
+fn create_index(table: &str, cols: &[&str], unique: bool) -> String {
+    format!(
+        "CREATE {}INDEX {} ON {table} ({})",
+        if unique { "UNIQUE " } else { "" },
+        ix(table, cols),
+        cols.join(", ")
+    )
+}
+
 /// `table.column` naming `to`'s rows: by `(city_id, id)` when `to` is partitioned by city.
 fn key(table: &str, col: &str, to: &str, by_city: bool) -> String {
     let (from, id) = if by_city {
@@ -172,19 +182,10 @@ impl ByCity {
             format!("DROP TABLE {t}_unpartitioned"),
         ]);
         for cols in self.unique {
-            let with_city = with_city(cols);
-            s.push(format!(
-                "CREATE UNIQUE INDEX {} ON {t} ({})",
-                ix(t, &with_city),
-                with_city.join(", ")
-            ));
+            s.push(create_index(t, &with_city(cols), true));
         }
         for cols in self.plain {
-            s.push(format!(
-                "CREATE INDEX {} ON {t} ({})",
-                ix(t, cols),
-                cols.join(", ")
-            ));
+            s.push(create_index(t, cols, false));
         }
         s.extend(self.keys(true));
         s.extend(self.named_by(true));
@@ -219,18 +220,10 @@ impl ByCity {
         }
         s.push(format!("ALTER TABLE {t} ADD PRIMARY KEY (id)"));
         for cols in self.unique {
-            s.push(format!(
-                "CREATE UNIQUE INDEX {} ON {t} ({})",
-                ix(t, cols),
-                cols.join(", ")
-            ));
+            s.push(create_index(t, cols, true));
         }
         for cols in self.plain {
-            s.push(format!(
-                "CREATE INDEX {} ON {t} ({})",
-                ix(t, cols),
-                cols.join(", ")
-            ));
+            s.push(create_index(t, cols, false));
         }
         s.extend(self.keys(false));
         s.extend(self.named_by(false));
@@ -250,13 +243,8 @@ impl ByCity {
             ]);
         }
         for cols in self.unique {
-            let with_city = with_city(cols);
             s.push(format!("DROP INDEX {}", ix(t, cols)));
-            s.push(format!(
-                "CREATE UNIQUE INDEX {} ON {t} ({})",
-                ix(t, &with_city),
-                with_city.join(", ")
-            ));
+            s.push(create_index(t, &with_city(cols), true));
         }
         s
     }
@@ -266,11 +254,7 @@ impl ByCity {
         let mut s = Vec::new();
         for cols in self.unique {
             s.push(format!("DROP INDEX {}", ix(t, &with_city(cols))));
-            s.push(format!(
-                "CREATE UNIQUE INDEX {} ON {t} ({})",
-                ix(t, cols),
-                cols.join(", ")
-            ));
+            s.push(create_index(t, cols, true));
         }
         if self.city_of.is_some() {
             s.push(format!("ALTER TABLE {t} DROP COLUMN city_id"));

@@ -19,13 +19,14 @@ impl MigrationName for Migration {
     }
 }
 
+/// The city of a row of a proposal, by the proposal's compound.
+const PROPOSAL_CITY: &str = "(SELECT c.city_id FROM proposal p JOIN compound c \
+                             ON c.id = p.compound_id WHERE p.id = {row}.proposal_id)";
+
 pub(super) const TABLES: [ByCity; 3] = [
     ByCity {
         table: "ballot",
-        city_of: Some(
-            "(SELECT c.city_id FROM proposal p JOIN compound c ON c.id = p.compound_id \
-                   WHERE p.id = {row}.proposal_id)",
-        ),
+        city_of: Some(PROPOSAL_CITY),
         unique: &[&["proposal_id", "voter_key"]],
         plain: &[],
         keys: &[("proposal_id", "proposal")],
@@ -34,10 +35,7 @@ pub(super) const TABLES: [ByCity; 3] = [
     },
     ByCity {
         table: "ballot_event",
-        city_of: Some(
-            "(SELECT c.city_id FROM proposal p JOIN compound c ON c.id = p.compound_id \
-                   WHERE p.id = {row}.proposal_id)",
-        ),
+        city_of: Some(PROPOSAL_CITY),
         unique: &[&["proposal_id", "voter_key", "revision"]],
         plain: &[],
         keys: &[("proposal_id", "proposal")],
