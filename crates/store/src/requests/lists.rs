@@ -12,7 +12,7 @@ use linli_domain::authz::{Action, permits};
 use linli_domain::place::NodeKind;
 use linli_domain::requests::{RequestStatus, overdue_sql};
 use linli_domain::{Bilingual, PageRequest, Paged};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     Select,
@@ -53,6 +53,16 @@ pub(crate) fn overdue_for(actor: &Actor, now: i64) -> Condition {
         .add(Expr::cust(overdue_sql(now)))
 }
 
+/// `at` (requests at a place) within the place's city when it is known, so that PostgreSQL
+/// reads that city's partition of the requests alone.
+pub(crate) fn in_city(city: Option<i64>, at: SimpleExpr) -> Condition {
+    let cond = Condition::all().add(at);
+    match city {
+        Some(city) => cond.add(service_request::Column::CityId.eq(city)),
+        None => cond,
+    }
+}
+
 /// Requests at places where the actor handles requests (mirrors `allowed` for `HandleRequest`).
 pub(crate) fn handled_by(actor: &Actor) -> Condition {
     use service_request::Column as C;
@@ -74,13 +84,7 @@ pub(crate) fn handled_by(actor: &Actor) -> Condition {
             NodeKind::Unit => C::UnitId,
             NodeKind::Household => C::HouseholdId,
         };
-        // With its city, so PostgreSQL reads only the cities where the actor works.
-        any = any.add(match g.at.city_id() {
-            Some(city) if node.kind != NodeKind::City => Condition::all()
-                .add(C::CityId.eq(city))
-                .add(col.eq(node.id)),
-            _ => Condition::all().add(col.eq(node.id)),
-        });
+        any = any.add(in_city(g.at.city_id(), col.eq(node.id)));
         added += 1;
     }
     if added == 0 {

@@ -7,7 +7,7 @@
 //! million-request city holds a few thousand rows, so a page stays well under the target.
 
 use super::category_name;
-use super::lists::RequestSummary;
+use super::lists::{RequestSummary, in_city};
 use crate::accounts::Actor;
 use crate::entity::{compound, grid, region, request_category, service_request};
 use crate::error::{ServiceError, ServiceResult};
@@ -17,9 +17,8 @@ use linli_domain::place::NodeKind;
 use linli_domain::requests::metrics::{SATISFIED_FROM, basis_points, hours};
 use linli_domain::requests::{Day, MetricsOf, RequestStatus, Tally, median, overdue_sql, percent};
 use linli_domain::{Bilingual, PageRequest};
-use sea_orm::ExprTrait;
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -189,7 +188,7 @@ impl Store {
             i64,
             String,
             Option<i64>,
-            SimpleExpr,
+            Condition,
             Option<C>,
         ) = match scope {
             MetricsScope::Grid(g) => {
@@ -204,7 +203,7 @@ impl Store {
                     g.id,
                     format!("{} · {}", c.name, g.name),
                     Some(c.id),
-                    C::CityId.eq(c.city_id).and(C::GridId.eq(g.id)),
+                    in_city(Some(c.city_id), C::GridId.eq(g.id)),
                     None,
                 )
             }
@@ -216,7 +215,7 @@ impl Store {
                     c.id,
                     c.name.clone(),
                     Some(c.id),
-                    C::CityId.eq(c.city_id).and(C::CompoundId.eq(c.id)),
+                    in_city(Some(c.city_id), C::CompoundId.eq(c.id)),
                     Some(C::GridId),
                 )
             }
@@ -235,13 +234,7 @@ impl Store {
                     r.id,
                     r.name,
                     None,
-                    // With the city too, so PostgreSQL reads the city's partition alone.
-                    match path.city_id() {
-                        Some(city) if kind != NodeKind::City => {
-                            C::CityId.eq(city).and(col.eq(r.id))
-                        }
-                        _ => col.eq(r.id),
-                    },
+                    in_city(path.city_id(), col.eq(r.id)),
                     Some(child),
                 )
             }
