@@ -184,7 +184,6 @@ pub fn household_data(h: &household::Model) -> HouseholdData {
     }
 }
 
-/// The phone to show: whole to those who may see personal data, masked to everyone else.
 /// A list row's owners as the list reads them (names, a unit separator, phones apart by a
 /// record separator, all in the order the owners were recorded): the names, and the first
 /// owner's phone unless it has none. No owner reads as nothing.
@@ -204,6 +203,7 @@ fn owners_and_phone(cell: Option<String>) -> (String, Option<String>) {
     }
 }
 
+/// The phone to show: whole to those who may see personal data, masked to everyone else.
 pub(crate) fn shown_phone(phone: Option<&str>, personal: bool) -> Option<String> {
     let phone = phone?;
     if personal {
