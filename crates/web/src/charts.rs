@@ -556,22 +556,7 @@ fn clip(s: &str, n: usize) -> String {
 
 /// `n` in decimal at the end of `out`, as `write!(out, "{n}")` would put it.
 fn push_int(out: &mut String, n: i64) {
-    if n < 0 {
-        out.push('-');
-    }
-    let mut v = n.unsigned_abs();
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    for d in digits.iter_mut().rev() {
-        // v % 10 < 10: the cast cannot truncate.
-        *d = b'0' + (v % 10) as u8;
-        at -= 1;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    out.push_str(std::str::from_utf8(digits.get(at..).unwrap_or_default()).unwrap_or_default());
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 fn esc(s: &str) -> String {
