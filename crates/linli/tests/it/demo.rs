@@ -110,20 +110,9 @@ both_backends! {
         let audited = app.sql_i64("SELECT COUNT(*) FROM audit").await;
         let counted = || app.sql_i64("SELECT CAST(substr(stat, 1, instr(stat || ' ', ' ') - 1) AS INTEGER) FROM sqlite_stat1 WHERE tbl = 'audit' AND idx = 'ix_audit_entity_entity_id'");
         let plan = || async {
-            let conn = app.sql().await;
-            use sea_orm::ConnectionTrait;
-            let plan: Vec<String> = conn
-                .query_all_raw(sea_orm::Statement::from_string(
-                    sea_orm::DbBackend::Sqlite,
-                    format!("EXPLAIN QUERY PLAN SELECT seq FROM audit WHERE city_id = {city} AND entity = 'household' AND entity_id = {household} ORDER BY id DESC LIMIT 20"),
-                ))
+            app.sql_texts(&format!("EXPLAIN QUERY PLAN SELECT seq FROM audit WHERE city_id = {city} AND entity = 'household' AND entity_id = {household} ORDER BY id DESC LIMIT 20"), 3)
                 .await
-                .unwrap()
-                .iter()
-                .map(|r| r.try_get_by_index::<String>(3).unwrap())
-                .collect();
-            conn.close().await.unwrap();
-            plan.join("; ")
+                .join("; ")
         };
         let n = counted().await;
         assert!(n * 2 >= audited, "the audit trail's statistics count {n} of {audited} records");

@@ -7,7 +7,6 @@ use crate::common;
 
 use common::{Backend, TestApp};
 use reqwest::Method;
-use sea_orm::ConnectionTrait;
 use serde_json::json;
 
 /// Each partitioned table, and how one of its rows finds its compound's city.
@@ -48,19 +47,7 @@ const PARTITIONED: [(&str, &str); 8] = [
 
 /// The plan of `sql` on PostgreSQL, and the partitions of `table` it names.
 async fn partitions_read(app: &TestApp, table: &str, sql: &str) -> (String, Vec<String>) {
-    let conn = app.sql().await;
-    let plan: Vec<String> = conn
-        .query_all_raw(sea_orm::Statement::from_string(
-            conn.get_database_backend(),
-            format!("EXPLAIN {sql}"),
-        ))
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.try_get_by_index::<String>(0).unwrap())
-        .collect();
-    conn.close().await.unwrap();
-    let plan = plan.join("\n");
+    let plan = app.sql_texts(&format!("EXPLAIN {sql}"), 0).await.join("\n");
     // A partition's name is the table's, then `_city_<id>`, `_global` or `_elsewhere`; an
     // index's name only extends it.
     let mut read: Vec<String> = plan
@@ -82,6 +69,12 @@ async fn partitions_read(app: &TestApp, table: &str, sql: &str) -> (String, Vec<
     read.sort();
     read.dedup();
     (plan, read)
+}
+
+/// Asserts that `sql`, a read of `table` naming `city`, is planned on that city's partition alone.
+async fn reads_one_partition(app: &TestApp, table: &str, city: i64, sql: &str) {
+    let (plan, read) = partitions_read(app, table, sql).await;
+    assert_eq!(read, [format!("{table}_city_{city}")], "{plan}");
 }
 
 both_backends! {
@@ -135,38 +128,30 @@ both_backends! {
             app.sql_i64("SELECT city_id FROM audit WHERE entity = 'service_request' ORDER BY id DESC LIMIT 1").await,
             app.sql_i64("SELECT entity_id FROM audit WHERE entity = 'service_request' ORDER BY id DESC LIMIT 1").await,
         );
-        let (plan, read) = partitions_read(&app, "audit", &format!("SELECT seq FROM audit WHERE city_id = {city} AND entity = 'service_request' AND entity_id = {request} ORDER BY id DESC")).await;
-        assert_eq!(read, [format!("audit_city_{city}")], "{plan}");
+        reads_one_partition(&app, "audit", city, &format!("SELECT seq FROM audit WHERE city_id = {city} AND entity = 'service_request' AND entity_id = {request} ORDER BY id DESC")).await;
         let (city, request) = (
             app.sql_i64("SELECT city_id FROM request_event ORDER BY id DESC LIMIT 1").await,
             app.sql_i64("SELECT request_id FROM request_event ORDER BY id DESC LIMIT 1").await,
         );
-        let (plan, read) = partitions_read(&app, "request_event", &format!("SELECT * FROM request_event WHERE city_id = {city} AND request_id = {request} ORDER BY id")).await;
-        assert_eq!(read, [format!("request_event_city_{city}")], "{plan}");
+        reads_one_partition(&app, "request_event", city, &format!("SELECT * FROM request_event WHERE city_id = {city} AND request_id = {request} ORDER BY id")).await;
         let (city, proposal) = (
             app.sql_i64("SELECT city_id FROM ballot_event ORDER BY id DESC LIMIT 1").await,
             app.sql_i64("SELECT proposal_id FROM ballot_event ORDER BY id DESC LIMIT 1").await,
         );
-        let (plan, read) = partitions_read(&app, "ballot", &format!("SELECT voter_key, choice FROM ballot WHERE city_id = {city} AND proposal_id = {proposal}")).await;
-        assert_eq!(read, [format!("ballot_city_{city}")], "{plan}");
-        let (plan, read) = partitions_read(&app, "ballot_event", &format!("SELECT * FROM ballot_event WHERE city_id = {city} AND proposal_id = {proposal} AND voter_key = 'x' ORDER BY revision")).await;
-        assert_eq!(read, [format!("ballot_event_city_{city}")], "{plan}");
+        reads_one_partition(&app, "ballot", city, &format!("SELECT voter_key, choice FROM ballot WHERE city_id = {city} AND proposal_id = {proposal}")).await;
+        reads_one_partition(&app, "ballot_event", city, &format!("SELECT * FROM ballot_event WHERE city_id = {city} AND proposal_id = {proposal} AND voter_key = 'x' ORDER BY revision")).await;
         let (city, compound) = (
             app.sql_i64(&format!("SELECT city_id FROM service_request WHERE id = {request}")).await,
             app.sql_i64(&format!("SELECT compound_id FROM service_request WHERE id = {request}")).await,
         );
-        let (plan, read) = partitions_read(&app, "service_request", &format!("SELECT id FROM service_request WHERE city_id = {city} AND compound_id = {compound} AND status = 'open' ORDER BY id DESC")).await;
-        assert_eq!(read, [format!("service_request_city_{city}")], "{plan}");
-        let (plan, read) = partitions_read(&app, "request_photo", &format!("SELECT attachment_id FROM request_photo WHERE city_id = {city} AND request_id = {request}")).await;
-        assert_eq!(read, [format!("request_photo_city_{city}")], "{plan}");
+        reads_one_partition(&app, "service_request", city, &format!("SELECT id FROM service_request WHERE city_id = {city} AND compound_id = {compound} AND status = 'open' ORDER BY id DESC")).await;
+        reads_one_partition(&app, "request_photo", city, &format!("SELECT attachment_id FROM request_photo WHERE city_id = {city} AND request_id = {request}")).await;
         let (city, account) = (
             app.sql_i64("SELECT city_id FROM fund_share ORDER BY id DESC LIMIT 1").await,
             app.sql_i64("SELECT account_id FROM fund_share ORDER BY id DESC LIMIT 1").await,
         );
-        let (plan, read) = partitions_read(&app, "fund_entry", &format!("SELECT direction, category, SUM(amount) FROM fund_entry WHERE city_id = {city} AND account_id = {account} GROUP BY direction, category")).await;
-        assert_eq!(read, [format!("fund_entry_city_{city}")], "{plan}");
-        let (plan, read) = partitions_read(&app, "fund_share", &format!("SELECT household_id, SUM(amount) FROM fund_share WHERE city_id = {city} AND account_id = {account} GROUP BY household_id")).await;
-        assert_eq!(read, [format!("fund_share_city_{city}")], "{plan}");
+        reads_one_partition(&app, "fund_entry", city, &format!("SELECT direction, category, SUM(amount) FROM fund_entry WHERE city_id = {city} AND account_id = {account} GROUP BY direction, category")).await;
+        reads_one_partition(&app, "fund_share", city, &format!("SELECT household_id, SUM(amount) FROM fund_share WHERE city_id = {city} AND account_id = {account} GROUP BY household_id")).await;
         // A share names its entry, and a request's timeline its request, within one city.
         let keys = app.sql_i64("SELECT COUNT(DISTINCT conname) FROM pg_constraint WHERE conname IN ('fk_fund_share_entry_id', 'fk_request_event_request_id', 'fk_request_photo_request_id', 'fk_fund_entry_corrects_entry_id') AND array_length(conkey, 1) = 2").await;
         assert_eq!(keys, 4, "the keys between partitioned tables carry the city");

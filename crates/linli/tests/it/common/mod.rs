@@ -520,6 +520,26 @@ impl TestApp {
         n
     }
 
+    /// The text of one column of each row of a query, e.g. an `EXPLAIN`'s plan.
+    pub async fn sql_texts(&self, sql: &str, column: usize) -> Vec<String> {
+        use sea_orm::ConnectionTrait;
+        let conn = self.sql().await;
+        let stmt = sea_orm::Statement::from_string(conn.get_database_backend(), sql);
+        let rows = conn
+            .query_all_raw(stmt)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let out = rows
+            .iter()
+            .map(|r| {
+                r.try_get_by_index::<String>(column)
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            })
+            .collect();
+        conn.close().await.unwrap();
+        out
+    }
+
     /// Pairs of numbers from a two-column query, e.g. `SELECT id, version FROM household`.
     pub async fn sql_pairs(&self, sql: &str) -> Vec<(i64, i64)> {
         use sea_orm::ConnectionTrait;
