@@ -138,18 +138,18 @@ impl Via<'_> {
 }
 
 /// Rows on their way into one table by the [`Via`] of the load.
-enum Sink<'l> {
-    Bulk(Bulk),
+enum Sink<'l, 'd> {
+    Bulk(Bulk<'d>),
     Copy(CopyIn<'l>),
 }
 
-impl<'l> Sink<'l> {
+impl<'l, 'd> Sink<'l, 'd> {
     fn new<C: ConnectionTrait>(
-        db: &C,
+        db: &'d C,
         via: Via<'l>,
         table: &'static str,
         columns: &'static [(&'static str, Ty)],
-    ) -> Sink<'l> {
+    ) -> Sink<'l, 'd> {
         match via {
             Via::Bulk => Sink::Bulk(Bulk::new(db.get_database_backend(), table, columns)),
             Via::Copy(load) => Sink::Copy(load.copy(table, columns)),
@@ -158,7 +158,7 @@ impl<'l> Sink<'l> {
 
     async fn push<C: ConnectionTrait>(
         &mut self,
-        db: &C,
+        db: &'d C,
         row: Vec<sea_orm::Value>,
     ) -> anyhow::Result<()> {
         match self {
@@ -168,7 +168,7 @@ impl<'l> Sink<'l> {
         Ok(())
     }
 
-    async fn finish<C: ConnectionTrait>(self, db: &C) -> anyhow::Result<()> {
+    async fn finish<C: ConnectionTrait>(self, db: &'d C) -> anyhow::Result<()> {
         match self {
             Sink::Bulk(b) => b.finish(db).await?,
             Sink::Copy(c) => c.finish().await?,

@@ -19,10 +19,20 @@
 //!
 //! Both run on whatever connection or transaction they are given, so the rows commit or roll
 //! back with the rest of the write.
+//!
+//! A full chunk is sent and left running while the caller makes the next chunk's rows: the
+//! database (SQLite's worker thread, or the PostgreSQL server) inserts one chunk while this
+//! thread builds the next, instead of each waiting for the other. Only one statement of a
+//! [`Bulk`] is ever in flight, and [`Bulk::finish`] waits for it, so the caller must not send
+//! other statements on the same transaction between its first push and its finish (the
+//! transaction is busy with the chunk until it is awaited).
 
 use sea_orm::sea_query::ArrayType;
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, ExecResult, Statement, Value};
 use std::fmt::Write as _;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
 
 /// The SQL type of a column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +102,9 @@ pub const SQLITE_PARAMS: usize = 30_000;
 /// Rows per PostgreSQL statement (a few arrays of a few MB).
 const PG_ROWS: usize = 10_000;
 
+/// Rows pushed between two polls of the chunk in flight.
+const NUDGE_ROWS: usize = 256;
+
 /// One column of the pending rows on PostgreSQL: its values (a filler for a NULL) and which
 /// of them are NULL.
 #[derive(Default)]
@@ -101,9 +114,12 @@ struct Column {
     any_null: bool,
 }
 
+/// A chunk's statement, sent and still running.
+type InFlight<'a> = Pin<Box<dyn Future<Output = Result<ExecResult, DbErr>> + Send + 'a>>;
+
 /// Rows waiting to be inserted into one table; [`Bulk::push`] writes a full chunk as it goes,
 /// [`Bulk::finish`] the rest. Nothing is kept once written.
-pub struct Bulk {
+pub struct Bulk<'a> {
     table: &'static str,
     columns: &'static [(&'static str, Ty)],
     backend: DbBackend,
@@ -115,14 +131,16 @@ pub struct Bulk {
     /// The last statement text and what it was made for (rows on SQLite, the columns with
     /// NULLs on PostgreSQL): all but the last chunk share one.
     sql: Option<(Vec<usize>, String)>,
+    /// The last chunk sent, running while the next one is made.
+    in_flight: Option<InFlight<'a>>,
 }
 
-impl Bulk {
+impl<'a> Bulk<'a> {
     pub fn new(
         backend: DbBackend,
         table: &'static str,
         columns: &'static [(&'static str, Ty)],
-    ) -> Bulk {
+    ) -> Bulk<'a> {
         Bulk {
             table,
             columns,
@@ -131,6 +149,7 @@ impl Bulk {
             arrays: columns.iter().map(|_| Column::default()).collect(),
             rows: 0,
             sql: None,
+            in_flight: None,
         }
     }
 
@@ -143,7 +162,11 @@ impl Bulk {
 
     /// Adds one row (its values in the order of the columns), writing the pending chunk when
     /// it is full.
-    pub async fn push<C: ConnectionTrait>(&mut self, db: &C, row: Vec<Value>) -> Result<(), DbErr> {
+    pub async fn push<C: ConnectionTrait>(
+        &mut self,
+        db: &'a C,
+        row: Vec<Value>,
+    ) -> Result<(), DbErr> {
         if row.len() != self.columns.len() {
             return Err(DbErr::Custom(format!(
                 "bulk insert into {}: {} values for {} columns",
@@ -173,16 +196,30 @@ impl Bulk {
         self.rows += 1;
         if self.rows >= self.chunk_rows() {
             self.flush(db).await?;
+        } else if self.rows.is_multiple_of(NUDGE_ROWS) {
+            self.nudge().await?;
         }
         Ok(())
     }
 
-    /// Writes the rows still pending.
-    pub async fn finish<C: ConnectionTrait>(mut self, db: &C) -> Result<(), DbErr> {
-        self.flush(db).await
+    /// Writes the rows still pending, and waits until every chunk is in.
+    pub async fn finish<C: ConnectionTrait>(mut self, db: &'a C) -> Result<(), DbErr> {
+        self.flush(db).await?;
+        self.settle().await
     }
 
-    async fn flush<C: ConnectionTrait>(&mut self, db: &C) -> Result<(), DbErr> {
+    /// Waits for the chunk in flight, if any.
+    async fn settle(&mut self) -> Result<(), DbErr> {
+        if let Some(running) = self.in_flight.take() {
+            running.await?;
+        }
+        Ok(())
+    }
+
+    /// Sends the pending rows as one statement, once the chunk before them is in, and leaves
+    /// it running: polled once, the statement is on its way (to SQLite's worker thread, or
+    /// to the server) and the caller goes on making rows.
+    async fn flush<C: ConnectionTrait>(&mut self, db: &'a C) -> Result<(), DbErr> {
         if self.rows == 0 {
             return Ok(());
         }
@@ -217,8 +254,24 @@ impl Bulk {
             _ => std::mem::take(&mut self.values),
         };
         self.rows = 0;
-        db.execute_raw(Statement::from_sql_and_values(self.backend, sql, values))
-            .await?;
+        self.settle().await?;
+        self.in_flight =
+            Some(db.execute_raw(Statement::from_sql_and_values(self.backend, sql, values)));
+        self.nudge().await
+    }
+
+    /// Polls the chunk in flight once, without waiting: the first poll sends it, later ones
+    /// move it on (a PostgreSQL chunk of several MB goes out as the socket takes it). A chunk
+    /// that has finished is let go, and its error returned.
+    async fn nudge(&mut self) -> Result<(), DbErr> {
+        let Some(running) = self.in_flight.as_mut() else {
+            return Ok(());
+        };
+        let polled = std::future::poll_fn(|cx| Poll::Ready(running.as_mut().poll(cx))).await;
+        if let Poll::Ready(done) = polled {
+            self.in_flight = None;
+            done?;
+        }
         Ok(())
     }
 

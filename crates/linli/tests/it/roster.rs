@@ -351,6 +351,62 @@ fn located(problems: &Value) -> Vec<(i64, String, String)> {
 }
 
 both_backends! {
+    // The bulk writer sends a full chunk and makes the next one while the database inserts
+    // it: every chunk must still arrive, in order, and a chunk that fails must fail the write
+    // (its error reported by a later push or by the finish, never lost in flight).
+    async fn the_bulk_writer_writes_every_chunk_and_a_failing_chunk_fails_the_write(app) {
+        use linli_store::bulk::{Bulk, Ty};
+        use sea_orm::{ConnectionTrait, Statement};
+        const COLUMNS: &[(&str, Ty)] = &[("id", Ty::BigInt), ("name", Ty::Text), ("phone", Ty::Text), ("created_at", Ty::BigInt)];
+        let (url, _dir) = common::fresh_database(app.backend).await;
+        let store = linli_store::Store::connect(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        let row = |id: i64| vec![id.into(), format!("p{id}").into(), (id % 2 == 0).then(|| format!("1380000{id:04}")).into(), 0_i64.into()];
+        let counted = |store: &linli_store::Store| {
+            let db = store.read().clone();
+            async move {
+                let sql = "SELECT COUNT(*), CAST(COALESCE(SUM(id), 0) AS BIGINT), COUNT(phone), MAX(name) FROM person";
+                let r = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap().unwrap();
+                (r.try_get_by_index::<i64>(0).unwrap(), r.try_get_by_index::<i64>(1).unwrap(), r.try_get_by_index::<i64>(2).unwrap(), r.try_get_by_index::<Option<String>>(3).unwrap())
+            }
+        };
+        // 25,000 rows: four chunks on SQLite (7,500 rows of four values a statement), three on
+        // PostgreSQL (10,000 a statement).
+        let n = 25_000_i64;
+        let txn = store.begin_write().await.unwrap();
+        let mut rows = Bulk::new(txn.get_database_backend(), "person", COLUMNS);
+        for id in 1..=n {
+            rows.push(&txn, row(id)).await.unwrap();
+        }
+        rows.finish(&txn).await.unwrap();
+        txn.commit().await.unwrap();
+        assert_eq!(counted(&store).await, (n, n * (n + 1) / 2, n / 2, Some("p9999".to_string())));
+
+        // A write whose first chunk repeats an id that is already there.
+        let txn = store.begin_write().await.unwrap();
+        let mut rows = Bulk::new(txn.get_database_backend(), "person", COLUMNS);
+        let mut failed = None;
+        for i in 0..20_000_i64 {
+            let id = if i == 0 { 1 } else { 100_000 + i };
+            if let Err(e) = rows.push(&txn, row(id)).await {
+                failed = Some(e);
+                break;
+            }
+        }
+        let failed = match failed {
+            Some(e) => {
+                drop(rows);
+                e
+            }
+            None => rows.finish(&txn).await.expect_err("a repeated id was inserted"),
+        };
+        let text = failed.to_string().to_lowercase();
+        assert!(text.contains("unique") || text.contains("duplicate"), "{text}");
+        drop(txn);
+        assert_eq!(counted(&store).await.0, n, "rows of the failed write remained");
+        store.close().await.unwrap();
+    }
+
     // The corpus made by scripts/fixtures/make_roster_corpus.py: each file yields exactly
     // the problems (row, column letter, field) or the households, people and areas that the
     // script wrote beside it.
