@@ -482,21 +482,24 @@ impl Store {
             == 0)
     }
 
-    /// Refreshes the planner's statistics of a few tables after a bulk write. SQLite samples
-    /// each index (`analysis_limit`) instead of reading it whole: the planner needs the
-    /// shape of the data, not an exact count.
+    /// Refreshes SQLite's planner statistics of a few tables after a bulk write, sampling
+    /// each index (`analysis_limit`) instead of reading it whole: the planner needs the shape
+    /// of the data, not an exact count.
+    ///
+    /// PostgreSQL is left to autovacuum, as in [`Store::refresh_statistics`]: it plans with
+    /// each table's current size (read from the file at plan time, not from the last
+    /// `ANALYZE`), and analysing the partitioned audit table after a roster import took 0.8 s
+    /// of the import's 8.9.
     pub(crate) async fn analyze_tables(&self, tables: &[&str]) -> Result<(), DbErr> {
         use sea_orm::ConnectionTrait;
-        let sql = match self.backend {
-            Backend::Sqlite => {
-                let each: Vec<String> = tables.iter().map(|t| format!("ANALYZE {t};")).collect();
-                format!(
-                    "PRAGMA analysis_limit = 1000; {} PRAGMA analysis_limit = 0;",
-                    each.join(" ")
-                )
-            }
-            Backend::Postgres => format!("ANALYZE {}", tables.join(", ")),
-        };
+        if self.backend != Backend::Sqlite {
+            return Ok(());
+        }
+        let each: Vec<String> = tables.iter().map(|t| format!("ANALYZE {t};")).collect();
+        let sql = format!(
+            "PRAGMA analysis_limit = 1000; {} PRAGMA analysis_limit = 0;",
+            each.join(" ")
+        );
         self.write.execute_unprepared(&sql).await?;
         self.drop_value_samples().await
     }
