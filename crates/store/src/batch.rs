@@ -218,7 +218,7 @@ fn split(row: &QueryResult, n: usize) -> Result<Vec<Vec<JsonRow>>, DbErr> {
 impl Store {
     /// Runs a read-only body whose reads through [`Store::fetch`] share round trips on
     /// PostgreSQL (see the module's documentation); elsewhere it is the body as it is.
-    pub(crate) async fn batched<F: Future>(&self, work: F) -> F::Output {
+    pub async fn batched<F: Future>(&self, work: F) -> F::Output {
         if !self.reads_in_batches() {
             return work.await;
         }

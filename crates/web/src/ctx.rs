@@ -126,6 +126,32 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
         if let Some(ctx) = parts.extensions.get::<Ctx>() {
             return Ok(ctx.clone());
         }
+        Ctx::load(parts, state).await
+    }
+}
+
+impl Ctx {
+    /// The request's `Ctx` and `first`, the page's first read, run side by side: on
+    /// PostgreSQL the sign-in's query and that read go as one round trip
+    /// ([`linli_store::Store::batched`]). `first` must check no right and show nothing by
+    /// itself: the handler looks at the `Ctx` first (a visitor not signed in is sent to sign
+    /// in whatever `first` found) and hands what was read to a service that checks the actor.
+    pub async fn alongside<T>(
+        parts: &Parts,
+        state: &Arc<AppState>,
+        first: impl Future<Output = T>,
+    ) -> (Result<Ctx, WebError>, T) {
+        if let Some(ctx) = parts.extensions.get::<Ctx>() {
+            return (Ok(ctx.clone()), first.await);
+        }
+        state
+            .store
+            .batched(async { tokio::join!(Ctx::load(parts, state), first) })
+            .await
+    }
+
+    /// Works out the request's `Ctx`: its language and the signed-in actor (one query).
+    async fn load(parts: &Parts, state: &Arc<AppState>) -> Result<Ctx, WebError> {
         let h = &parts.headers;
         let path = request_path(parts);
         let (lang, json) = crate::error::reader(h, &path);

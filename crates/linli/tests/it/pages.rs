@@ -188,6 +188,22 @@ both_backends! {
         let (s, page) = b.get("/households/abc").await;
         assert_eq!(s, 422, "{page}");
         assert!(page.contains("不是数字"));
+        // The household page reads its household with the sign-in, before the actor is known:
+        // not signed in, a household that exists and one that does not are both "sign in
+        // first"; signed in, another's household is refused and shows nothing of it.
+        for path in ["/households/1", "/households/999999"] {
+            let (s, to) = visitor.get_location(path).await;
+            assert!((300..400).contains(&s) && to.as_deref().is_some_and(|l| l.starts_with("/login")), "{path}: {s} {to:?}");
+        }
+        let owner = app.browser_login("owner").await;
+        let mine = app.persona_place("owner");
+        let (s, page) = owner.get(&format!("/households/{mine}")).await;
+        assert_eq!(s, 200, "{page}");
+        let other = app.sql_i64(&format!("SELECT MIN(id) FROM household WHERE id <> {mine} AND room <> (SELECT room FROM household WHERE id = {mine})")).await;
+        let room = app.sql_texts(&format!("SELECT room FROM household WHERE id = {other}"), 0).await.remove(0);
+        let (s, page) = owner.get(&format!("/households/{other}")).await;
+        assert_eq!(s, 403, "{page}");
+        assert!(!page.contains(&format!(">{room}<")), "the refused page shows the household's room {room}");
         let (s, e) = b.api(Method::GET, "/nothing-here", None, None).await;
         assert_eq!((s, e["code"].as_str()), (404, Some("not_found")), "the API answers in JSON: {e}");
 

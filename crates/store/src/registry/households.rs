@@ -549,7 +549,20 @@ impl Store {
         history: PageRequest,
     ) -> ServiceResult<HouseholdPage> {
         let at = self.household_at(id).await?;
+        self.household_page_at(actor, at, history).await
+    }
+
+    /// [`Store::household_page`] of a household already read by [`Store::household_at`]: the
+    /// page reads it in the same round trip as its sign-in ([`Store::batched`]), before the
+    /// actor is known, and the right to see it is checked here, before anything is shown.
+    pub async fn household_page_at(
+        &self,
+        actor: &Actor,
+        at: super::HouseholdAt,
+        history: PageRequest,
+    ) -> ServiceResult<HouseholdPage> {
         let (c, h) = (at.compound.clone(), at.household.clone());
+        let id = h.id;
         let path = paths::household_path(&c, &h);
         actor.require(Action::ViewRegistry, &path)?;
         let can = Permissions::at(actor, &path);

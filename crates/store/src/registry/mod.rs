@@ -20,6 +20,7 @@ pub use people::*;
 pub use persons::*;
 pub use pick::*;
 pub use rooms::*;
+pub use rows::HouseholdAt;
 pub(crate) use rows::*;
 pub use structure::*;
 

@@ -152,14 +152,16 @@ fn places_at(r: &dyn Cells, at: usize, c: &compound::Model) -> Result<Vec<PlaceR
     Ok(out)
 }
 
-/// A household with its compound, the places above it, and its building and unit.
-pub(crate) struct HouseholdAt {
-    pub compound: compound::Model,
-    pub household: household::Model,
+/// A household with its compound, the places above it, and its building and unit: read by
+/// [`Store::household_at`] before anyone's right to see it is known, so its fields are the
+/// store's alone, and a caller only hands it back to [`Store::household_page_at`].
+pub struct HouseholdAt {
+    pub(crate) compound: compound::Model,
+    pub(crate) household: household::Model,
     /// City, district, subdistrict, community and compound.
-    pub places: Vec<PlaceRef>,
+    pub(crate) places: Vec<PlaceRef>,
     /// The building's id and name and the unit's name; `None` when the unit is missing.
-    pub unit: Option<(i64, String, String)>,
+    pub(crate) unit: Option<(i64, String, String)>,
 }
 
 impl Store {
@@ -223,8 +225,9 @@ impl Store {
         })
     }
 
-    /// A household with everything its page shows around it, in one joined read.
-    pub(crate) async fn household_at(&self, id: i64) -> ServiceResult<HouseholdAt> {
+    /// A household with everything its page shows around it, in one joined read. It checks
+    /// no right: what it read is shown only through [`Store::household_page_at`], which does.
+    pub async fn household_at(&self, id: i64) -> ServiceResult<HouseholdAt> {
         self.fetch_one(
             self.sql(
                 &format!(

@@ -10,6 +10,7 @@ use crate::{AppState, State};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use linli_domain::{PageRequest, Paged};
@@ -162,11 +163,19 @@ struct Household {
     to_link: Vec<linli_store::persons::AccountToLink>,
 }
 
-async fn household(state: State, ctx: Ctx, Ids(id): Ids<i64>, Q(p): Q<PageQuery>) -> PageResult {
+async fn household(
+    state: State,
+    parts: Parts,
+    Ids(id): Ids<i64>,
+    Q(p): Q<PageQuery>,
+) -> PageResult {
+    // The household is read with the sign-in, and shown only once the actor may see it.
+    let (ctx, at) = Ctx::alongside(&parts, &state, state.store.household_at(id)).await;
+    let ctx = ctx?;
     let actor = ctx.actor()?;
     let page = state
         .store
-        .household_page(actor, id, PageRequest::new(p.page, Some(20)))
+        .household_page_at(actor, at?, PageRequest::new(p.page, Some(20)))
         .await?;
     let (t, c) = chrome(&ctx);
     Ok(Household {
