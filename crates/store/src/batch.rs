@@ -218,8 +218,12 @@ fn split(row: &QueryResult, n: usize) -> Result<Vec<Vec<JsonRow>>, DbErr> {
 impl Store {
     /// Runs a read-only body whose reads through [`Store::fetch`] share round trips on
     /// PostgreSQL (see the module's documentation); elsewhere it is the body as it is.
+    ///
+    /// A body inside another batched body queues its reads in the outer one's trips, so a
+    /// service that batches its own reads can itself be read alongside another (a page's
+    /// sign-in).
     pub async fn batched<F: Future>(&self, work: F) -> F::Output {
-        if !self.reads_in_batches() {
+        if !self.reads_in_batches() || queue().is_some() {
             return work.await;
         }
         let queue = Arc::new(Waiters::default());

@@ -188,10 +188,10 @@ both_backends! {
         let (s, page) = b.get("/households/abc").await;
         assert_eq!(s, 422, "{page}");
         assert!(page.contains("不是数字"));
-        // The household page reads its household with the sign-in, before the actor is known:
-        // not signed in, a household that exists and one that does not are both "sign in
-        // first"; signed in, another's household is refused and shows nothing of it.
-        for path in ["/households/1", "/households/999999"] {
+        // The household and compound pages read their place with the sign-in, before the
+        // actor is known: not signed in, a place that exists and one that does not are both
+        // "sign in first"; signed in, another's household is refused and shows nothing of it.
+        for path in ["/households/1", "/households/999999", "/compounds/1", "/compounds/999999"] {
             let (s, to) = visitor.get_location(path).await;
             assert!((300..400).contains(&s) && to.as_deref().is_some_and(|l| l.starts_with("/login")), "{path}: {s} {to:?}");
         }

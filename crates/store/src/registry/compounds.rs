@@ -214,6 +214,16 @@ pub fn compound_profile(c: &compound::Model) -> CompoundProfile {
     }
 }
 
+/// A compound and what its overview counts, read by [`Store::compound_read`] before the
+/// actor's right to see it is checked: its fields are the store's alone.
+pub struct CompoundRead {
+    c: compound::Model,
+    places: Vec<PlaceRef>,
+    /// Each building with its units, households and their area.
+    counted: Vec<(building::Model, i64, i64, i64)>,
+    subs: Vec<sub_compound::Model>,
+}
+
 impl Store {
     /// Compounds the actor can see, filtered and paged.
     pub async fn list_compounds(
@@ -410,10 +420,17 @@ impl Store {
 
     /// The compound overview: profile, counts, buildings.
     pub async fn compound(&self, actor: &Actor, id: i64) -> ServiceResult<CompoundView> {
-        // The compound with its places, its buildings with their units, households and area,
-        // and its sub-compounds: three reads that need only the id, each count one pass over
-        // the compound's rows. They share a round trip on PostgreSQL (`batch`); nothing is
-        // shown before the actor's right to see the compound is checked.
+        let read = self.compound_read(id).await?;
+        self.compound_view(actor, read)
+    }
+
+    /// What the compound overview shows, read before anyone's right to see it is known: the
+    /// compound with its places, its buildings with their units, households and area, and its
+    /// sub-compounds, three reads that need only the id, each count one pass over the
+    /// compound's rows. They share a round trip on PostgreSQL (`batch`), the page's sign-in
+    /// too when it reads this alongside (`Ctx::alongside` in the web crate); nothing of it is
+    /// shown but through [`Store::compound_view`], which checks the actor's right first.
+    pub async fn compound_read(&self, id: i64) -> ServiceResult<CompoundRead> {
         let ((c, places), counted, subs) = self
             .batched(async {
                 tokio::try_join!(
@@ -463,6 +480,22 @@ impl Store {
                 )
             })
             .await?;
+        Ok(CompoundRead {
+            c,
+            places,
+            counted,
+            subs,
+        })
+    }
+
+    /// The overview of a compound read by [`Store::compound_read`], for an actor who may see it.
+    pub fn compound_view(&self, actor: &Actor, read: CompoundRead) -> ServiceResult<CompoundView> {
+        let CompoundRead {
+            c,
+            places,
+            counted,
+            subs,
+        } = read;
         let path = paths::compound_path(&c);
         actor.require(Action::ViewPublic, &path)?;
         let buildings: Vec<building::Model> = counted.iter().map(|(b, ..)| b.clone()).collect();
@@ -621,7 +654,19 @@ impl Store {
         id: i64,
         history: PageRequest,
     ) -> ServiceResult<(CompoundView, Option<Paged<audit::AuditEntry>>)> {
-        let v = self.compound(actor, id).await?;
+        let read = self.compound_read(id).await?;
+        self.compound_page_at(actor, read, history).await
+    }
+
+    /// [`Store::compound_page`] of a compound already read by [`Store::compound_read`].
+    pub async fn compound_page_at(
+        &self,
+        actor: &Actor,
+        read: CompoundRead,
+        history: PageRequest,
+    ) -> ServiceResult<(CompoundView, Option<Paged<audit::AuditEntry>>)> {
+        let id = read.c.id;
+        let v = self.compound_view(actor, read)?;
         let city = v.places.iter().find(|p| p.kind == NodeKind::City);
         let history = if let (true, Some(city)) = (v.can.personal, city) {
             self.history_of(city.id, "compound", id, history).await.ok()

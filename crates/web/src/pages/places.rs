@@ -10,6 +10,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use linli_domain::{PageRequest, Paged};
@@ -180,11 +181,14 @@ struct Compound {
     history: Option<Paged<AuditEntry>>,
 }
 
-async fn compound(state: State, ctx: Ctx, Ids(id): Ids<i64>) -> PageResult {
+async fn compound(state: State, parts: Parts, Ids(id): Ids<i64>) -> PageResult {
+    // The compound is read with the sign-in, and shown only once the actor may see it.
+    let (ctx, read) = Ctx::alongside(&parts, &state, state.store.compound_read(id)).await;
+    let ctx = ctx?;
     let actor = ctx.actor()?;
     let (v, history) = state
         .store
-        .compound_page(actor, id, PageRequest::new(None, Some(20)))
+        .compound_page_at(actor, read?, PageRequest::new(None, Some(20)))
         .await?;
     let (t, c) = chrome(&ctx);
     Ok(Compound { t, c, v, history }.into_response())
