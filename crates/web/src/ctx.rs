@@ -122,10 +122,6 @@ impl FromRequestParts<Arc<AppState>> for Ctx {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
-        // Already worked out by [`sign_in_first`] for this request.
-        if let Some(ctx) = parts.extensions.get::<Ctx>() {
-            return Ok(ctx.clone());
-        }
         Ctx::load(parts, state).await
     }
 }
@@ -141,17 +137,18 @@ impl Ctx {
         state: &Arc<AppState>,
         first: impl Future<Output = T>,
     ) -> (Result<Ctx, WebError>, T) {
-        if let Some(ctx) = parts.extensions.get::<Ctx>() {
-            return (Ok(ctx.clone()), first.await);
-        }
         state
             .store
             .batched(async { tokio::join!(Ctx::load(parts, state), first) })
             .await
     }
 
-    /// Works out the request's `Ctx`: its language and the signed-in actor (one query).
+    /// Works out the request's `Ctx`: its language and the signed-in actor (one query), or
+    /// the one [`sign_in_first`] already worked out for this request.
     async fn load(parts: &Parts, state: &Arc<AppState>) -> Result<Ctx, WebError> {
+        if let Some(ctx) = parts.extensions.get::<Ctx>() {
+            return Ok(ctx.clone());
+        }
         let h = &parts.headers;
         let path = request_path(parts);
         let (lang, json) = crate::error::reader(h, &path);

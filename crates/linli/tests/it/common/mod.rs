@@ -486,23 +486,27 @@ impl TestApp {
             .expect("connect to the test database")
     }
 
-    /// The first column of the first row of a query, as a number.
-    pub async fn sql_i64(&self, sql: &str) -> i64 {
+    /// Each row of a query, through `map`, on a connection of its own.
+    async fn sql_rows<T>(&self, sql: &str, map: impl Fn(&sea_orm::QueryResult) -> T) -> Vec<T> {
         use sea_orm::ConnectionTrait;
         let conn = self.sql().await;
         let stmt = sea_orm::Statement::from_string(conn.get_database_backend(), sql);
-        let row = conn
-            .query_one_raw(stmt)
+        let rows = conn
+            .query_all_raw(stmt)
             .await
-            .unwrap_or_else(|e| panic!("{sql}: {e}"))
-            .expect("a row");
-        // PostgreSQL keeps some numbers as INTEGER (i32), counts as BIGINT (i64).
-        let n = row
-            .try_get_by_index::<i64>(0)
-            .or_else(|_| row.try_get_by_index::<i32>(0).map(i64::from))
             .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let out = rows.iter().map(map).collect();
         conn.close().await.unwrap();
-        n
+        out
+    }
+
+    /// The first column of the first row of a query, as a number.
+    pub async fn sql_i64(&self, sql: &str) -> i64 {
+        self.sql_rows(sql, |r| sql_number(sql, r, 0))
+            .await
+            .into_iter()
+            .next()
+            .expect("a row")
     }
 
     /// Runs SQL directly, as someone with database access (not through linli) would; the
@@ -522,41 +526,17 @@ impl TestApp {
 
     /// The text of one column of each row of a query, e.g. an `EXPLAIN`'s plan.
     pub async fn sql_texts(&self, sql: &str, column: usize) -> Vec<String> {
-        use sea_orm::ConnectionTrait;
-        let conn = self.sql().await;
-        let stmt = sea_orm::Statement::from_string(conn.get_database_backend(), sql);
-        let rows = conn
-            .query_all_raw(stmt)
-            .await
-            .unwrap_or_else(|e| panic!("{sql}: {e}"));
-        let out = rows
-            .iter()
-            .map(|r| {
-                r.try_get_by_index::<String>(column)
-                    .unwrap_or_else(|e| panic!("{sql}: {e}"))
-            })
-            .collect();
-        conn.close().await.unwrap();
-        out
+        self.sql_rows(sql, |r| {
+            r.try_get_by_index::<String>(column)
+                .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        })
+        .await
     }
 
     /// Pairs of numbers from a two-column query, e.g. `SELECT id, version FROM household`.
     pub async fn sql_pairs(&self, sql: &str) -> Vec<(i64, i64)> {
-        use sea_orm::ConnectionTrait;
-        let conn = self.sql().await;
-        let stmt = sea_orm::Statement::from_string(conn.get_database_backend(), sql);
-        let rows = conn
-            .query_all_raw(stmt)
+        self.sql_rows(sql, |r| (sql_number(sql, r, 0), sql_number(sql, r, 1)))
             .await
-            .unwrap_or_else(|e| panic!("{sql}: {e}"));
-        let num = |row: &sea_orm::QueryResult, i: usize| {
-            row.try_get_by_index::<i64>(i)
-                .or_else(|_| row.try_get_by_index::<i32>(i).map(i64::from))
-                .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        };
-        let out = rows.iter().map(|r| (num(r, 0), num(r, 1))).collect();
-        conn.close().await.unwrap();
-        out
     }
 
     pub async fn audit_count(&self) -> i64 {
@@ -854,4 +834,12 @@ pub fn assert_api_error(
         body["message"].as_str().is_some_and(|m| !m.is_empty()),
         "message of {body}"
     );
+}
+
+/// Column `i` of a row as a number: PostgreSQL keeps some numbers as INTEGER (i32), counts as
+/// BIGINT (i64).
+fn sql_number(sql: &str, row: &sea_orm::QueryResult, i: usize) -> i64 {
+    row.try_get_by_index::<i64>(i)
+        .or_else(|_| row.try_get_by_index::<i32>(i).map(i64::from))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
