@@ -27,7 +27,28 @@ pub fn unit_path(c: &compound::Model, building_id: i64, unit_id: i64) -> Path {
 }
 
 pub fn household_path(c: &compound::Model, h: &household::Model) -> Path {
-    unit_path(c, h.building_id, h.unit_id).child(Node::new(NodeKind::Household, h.id))
+    household_path_in(&compound_path(c), h.building_id, h.unit_id, h.id)
+}
+
+/// The path of household `id` of unit `unit_id` of building `building_id` below its
+/// compound's path.
+pub(crate) fn household_path_in(compound: &Path, building_id: i64, unit_id: i64, id: i64) -> Path {
+    let mut nodes = Vec::with_capacity(compound.nodes().len() + 3);
+    nodes.extend_from_slice(compound.nodes());
+    nodes.extend([
+        Node::new(NodeKind::Building, building_id),
+        Node::new(NodeKind::Unit, unit_id),
+        Node::new(NodeKind::Household, id),
+    ]);
+    Path::new(nodes)
+}
+
+/// The part of a path from the top down to its compound, if it reaches one: the path of the
+/// compound every place of `path` is in.
+pub(crate) fn compound_part(path: &Path) -> Option<Path> {
+    let nodes = path.nodes();
+    let at = nodes.iter().position(|n| n.kind == NodeKind::Compound)?;
+    Some(Path::new(nodes[..=at].to_vec()))
 }
 
 /// Each compound's city, district, subdistrict and community ids, as read once: a check of an
@@ -66,7 +87,7 @@ impl CompoundPaths {
     }
 }
 
-fn path_of(id: i64, [city, district, subdistrict, community]: [i64; 4]) -> Path {
+pub(crate) fn path_of(id: i64, [city, district, subdistrict, community]: [i64; 4]) -> Path {
     Path::new(vec![
         Node::new(NodeKind::City, city),
         Node::new(NodeKind::District, district),

@@ -226,6 +226,17 @@ both_backends! {
         assert!(phones.iter().all(|p| masked(p)), "volunteer list: {phones:?}");
         let (_, list) = app.api(&t["committee"], Method::GET, "/compounds/1/households?size=200", None).await;
         assert!(list["items"].as_array().unwrap().iter().map(|r| &r["phone"]).filter(|p| !p.is_null()).all(full));
+        assert!(list["items"].as_array().unwrap().iter().all(|r| r["compound"] == "纹江花园"), "{list}");
+        // A search anywhere (its rows' compounds joined, not known from the list's place)
+        // shows the compound and masks alike.
+        let q: String = v["owners"][0]["name"].as_str().unwrap().bytes().map(|b| format!("%{b:02X}")).collect();
+        for (persona, shown) in [("committee", full as fn(&Value) -> bool), ("volunteer", masked as fn(&Value) -> bool)] {
+            let (s, found) = app.api(&t[persona], Method::GET, &format!("/search?q={q}&size=200"), None).await;
+            assert_eq!(s, 200, "{found}");
+            let row = found["items"].as_array().unwrap().iter().find(|r| r["id"] == h).unwrap_or_else(|| panic!("{persona}: {found}"));
+            assert_eq!(row["compound"], "纹江花园", "{persona}");
+            assert!(shown(&row["phone"]), "{persona} sees {} in a search", row["phone"]);
+        }
         // And a volunteer cannot read the phone out of the history either.
         let (s, _) = app.api(&t["volunteer"], Method::GET, &format!("/households/{h}/history"), None).await;
         assert_eq!(s, 403);

@@ -67,6 +67,40 @@ pub(crate) fn household_columns(table: &str) -> String {
     columns(table, &HOUSEHOLD)
 }
 
+/// How many of a household's columns say where it is and how large: its id, unit, building,
+/// compound, floor, room and area, the first of [`household_columns`].
+pub(crate) const HOUSEHOLD_PLACE_WIDTH: usize = 7;
+
+/// A household's place and area columns of `table`, for [`household_place_at`]: what a list
+/// row shows, without the columns it does not (a list of fifty reads 300 fewer cells).
+pub(crate) fn household_place_columns(table: &str) -> String {
+    columns(table, &HOUSEHOLD[..HOUSEHOLD_PLACE_WIDTH])
+}
+
+/// A household's place and area, as a list row shows them.
+pub(crate) struct HouseholdPlace {
+    pub(crate) id: i64,
+    pub(crate) unit_id: i64,
+    pub(crate) building_id: i64,
+    pub(crate) compound_id: i64,
+    pub(crate) floor: i32,
+    pub(crate) room: String,
+    pub(crate) area_centi: i64,
+}
+
+/// A household's place from [`household_place_columns`] starting at column `at`.
+pub(crate) fn household_place_at(r: &dyn Cells, at: usize) -> Result<HouseholdPlace, DbErr> {
+    Ok(HouseholdPlace {
+        id: r.int(at)?,
+        unit_id: r.int(at + 1)?,
+        building_id: r.int(at + 2)?,
+        compound_id: r.int(at + 3)?,
+        floor: int32(r, at + 4)?,
+        room: r.text(at + 5)?,
+        area_centi: r.int(at + 6)?,
+    })
+}
+
 /// The city, district, subdistrict and community of `compound c` (`kind, name` of each).
 const PLACE_COLUMNS: &str =
     "r1.kind, r1.name, r2.kind, r2.name, r3.kind, r3.name, r4.kind, r4.name";
@@ -114,14 +148,15 @@ pub(crate) fn stored<T>(
 
 /// A household from [`household_columns`] starting at column `at`.
 pub(crate) fn household_at(r: &dyn Cells, at: usize) -> Result<household::Model, DbErr> {
+    let p = household_place_at(r, at)?;
     Ok(household::Model {
-        id: r.int(at)?,
-        unit_id: r.int(at + 1)?,
-        building_id: r.int(at + 2)?,
-        compound_id: r.int(at + 3)?,
-        floor: int32(r, at + 4)?,
-        room: r.text(at + 5)?,
-        area_centi: r.int(at + 6)?,
+        id: p.id,
+        unit_id: p.unit_id,
+        building_id: p.building_id,
+        compound_id: p.compound_id,
+        floor: p.floor,
+        room: p.room,
+        area_centi: p.area_centi,
         area_source: stored(r.text(at + 7)?, AreaSource::parse)?,
         designated_voter_id: r.opt_int(at + 8)?,
         developer_unsold: r.flag(at + 9)?,
