@@ -30,6 +30,10 @@ pub struct Settings {
     /// `database_url`. None by default.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub read_database_urls: Vec<DatabaseUrl>,
+    /// The most connections linli opens to each PostgreSQL server (the primary, each
+    /// replica); default twice the cores linli may use, from 4 to 16. Not used by SQLite.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_connections: Option<DatabaseConnections>,
     /// Where uploaded files keep their bytes; default beside a SQLite file (`linli.db` →
     /// `linli-files/`), for PostgreSQL `linli-files/` in the working directory.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -86,6 +90,36 @@ pub enum LogFormat {
     #[default]
     Plain,
     Json,
+}
+
+/// How many connections a database pool may open: at least one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "u32", into = "u32")]
+pub struct DatabaseConnections(u32);
+
+impl DatabaseConnections {
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+impl TryFrom<u32> for DatabaseConnections {
+    type Error = String;
+    fn try_from(n: u32) -> Result<Self, String> {
+        if (1..=1000).contains(&n) {
+            Ok(DatabaseConnections(n))
+        } else {
+            Err(format!(
+                "{n} is not a number of database connections (give 1 to 1000)"
+            ))
+        }
+    }
+}
+
+impl From<DatabaseConnections> for u32 {
+    fn from(n: DatabaseConnections) -> u32 {
+        n.0
+    }
 }
 
 /// A database URL of a kind linli speaks: `sqlite:` or `postgres:`/`postgresql:`.
@@ -165,6 +199,7 @@ impl Default for Settings {
         Settings {
             database_url: DatabaseUrl("sqlite://linli.db".into()),
             read_database_urls: Vec::new(),
+            database_connections: None,
             files_dir: None,
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             public_url: PublicUrl("http://127.0.0.1:8080".into()),
@@ -189,6 +224,7 @@ impl std::fmt::Debug for Settings {
 const KEYS: &[&str] = &[
     "database_url",
     "read_database_urls",
+    "database_connections",
     "files_dir",
     "bind",
     "public_url",
@@ -261,6 +297,8 @@ pub struct Flags {
     pub database_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_database_urls: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_connections: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub files_dir: Option<PathBuf>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -615,6 +653,38 @@ mod tests {
     }
 
     #[test]
+    fn database_connections_come_from_any_source_and_zero_is_refused() {
+        Jail::expect_with(|jail| {
+            let s = load(jail, None, &Flags::default()).unwrap();
+            assert_eq!(s.database_connections, None, "unset: linli's default");
+            jail.create_file("linli.toml", "database_connections = 6\n")?;
+            let s = load(jail, Some("linli.toml"), &Flags::default()).unwrap();
+            assert_eq!(s.database_connections.map(|n| n.get()), Some(6));
+            jail.set_env("LINLI_DATABASE_CONNECTIONS", "8");
+            let flags = Flags {
+                database_connections: Some(3),
+                ..Flags::default()
+            };
+            let s = load(jail, Some("linli.toml"), &Flags::default()).unwrap();
+            assert_eq!(s.database_connections.map(|n| n.get()), Some(8));
+            let s = load(jail, Some("linli.toml"), &flags).unwrap();
+            assert_eq!(s.database_connections.map(|n| n.get()), Some(3));
+            jail.set_env("LINLI_DATABASE_CONNECTIONS", "0");
+            let e = load(jail, Some("linli.toml"), &Flags::default())
+                .err()
+                .unwrap()
+                .0;
+            assert!(
+                e.contains("database_connections")
+                    && e.contains("LINLI_DATABASE_CONNECTIONS")
+                    && e.contains("1 to 1000"),
+                "{e}"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
     fn printed_settings_hide_the_password_and_read_back() {
         Jail::expect_with(|jail| {
             let flags = Flags {
@@ -646,6 +716,7 @@ mod tests {
             files_dir: Some("/x".into()),
             read_database_urls: vec![DatabaseUrl("postgres://ro@replica/linli".into())],
             metrics_bind: Some(SocketAddr::from(([127, 0, 0, 1], 9))),
+            database_connections: Some(DatabaseConnections(4)),
             ..Settings::default()
         };
         let table: toml::Table = toml::from_str(&s.to_toml()).unwrap();

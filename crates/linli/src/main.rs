@@ -38,6 +38,10 @@ struct Cli {
     /// postgres://USER@HOST/DB. [env: LINLI_DATABASE_URL]
     #[arg(long, global = true)]
     database_url: Option<String>,
+    /// The most connections to each PostgreSQL server (the primary, each replica). Default:
+    /// twice the cores, from 4 to 16. [env: LINLI_DATABASE_CONNECTIONS]
+    #[arg(long, global = true)]
+    database_connections: Option<u32>,
     /// Where uploaded files (photos, evidence, attachments) keep their bytes. Default: beside
     /// a SQLite file, named after it (linli.db → linli-files/); for PostgreSQL `linli-files/`
     /// in the working directory. Every server of one database must share this directory.
@@ -314,6 +318,7 @@ async fn statistics_upkeep(store: Store) {
 fn flags(cli: &Cli) -> Flags {
     let mut f = Flags {
         database_url: cli.database_url.clone(),
+        database_connections: cli.database_connections,
         files_dir: cli.files_dir.clone(),
         log_format: cli.log_format,
         ..Flags::default()
@@ -355,11 +360,12 @@ async fn main() -> anyhow::Result<()> {
     logging::init(settings.log_format);
     let url = settings.database_url.as_str();
     let files_dir = settings.files_dir.clone();
+    let connections = settings.database_connections.map(|n| n.get());
     let open = |url: &str| {
         let url = url.to_string();
         let files_dir = files_dir.clone();
         async move {
-            let store = Store::open(&url).await?;
+            let store = Store::open_with(&url, connections).await?;
             anyhow::Ok(match files_dir {
                 Some(dir) => store.with_files_dir(dir),
                 None => store,
@@ -516,7 +522,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Export {
             what: ExportWhat::OpenData { region, out },
         } => {
-            let store = Store::open(url).await?;
+            let store = Store::open_with(url, connections).await?;
             let d = store
                 .open_data(region)
                 .await
