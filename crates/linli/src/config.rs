@@ -436,6 +436,14 @@ mod tests {
         Settings::from_figment(path.as_deref(), Env::prefixed("LINLI_").split("__"), flags)
     }
 
+    /// The message of settings that must be refused.
+    fn refused(jail: &Jail, file: Option<&str>, flags: &Flags) -> String {
+        match load(jail, file, flags) {
+            Ok(s) => panic!("the settings were taken: {s:?}"),
+            Err(e) => e.0,
+        }
+    }
+
     #[test]
     fn flags_beat_environment_beat_file_beat_defaults() {
         Jail::expect_with(|jail| {
@@ -502,10 +510,7 @@ mod tests {
                 "linli.toml",
                 "# linli\npublic_url = \"https://a.cn\"\nbind = \"localhost\"\n",
             )?;
-            let e = load(jail, Some("linli.toml"), &Flags::default())
-                .err()
-                .unwrap()
-                .0;
+            let e = refused(jail, Some("linli.toml"), &Flags::default());
             let file = jail.directory().join("linli.toml");
             assert!(
                 e.contains(&format!("`bind` in {} line 3: ", file.display())),
@@ -523,10 +528,7 @@ mod tests {
                 "linli.toml",
                 "bind = \"127.0.0.1:1\"\n\n[backup]\nkeep = 2\nkep = 3\n",
             )?;
-            let e = load(jail, Some("linli.toml"), &Flags::default())
-                .err()
-                .unwrap()
-                .0;
+            let e = refused(jail, Some("linli.toml"), &Flags::default());
             let file = jail.directory().join("linli.toml");
             assert!(
                 e.contains(&format!(
@@ -537,10 +539,7 @@ mod tests {
             );
 
             jail.create_file("top.toml", "databse_url = \"sqlite://x.db\"\n")?;
-            let e = load(jail, Some("top.toml"), &Flags::default())
-                .err()
-                .unwrap()
-                .0;
+            let e = refused(jail, Some("top.toml"), &Flags::default());
             assert!(
                 e.contains("`databse_url` in ")
                     && e.contains("top.toml line 1: unknown key `databse_url`"),
@@ -554,10 +553,7 @@ mod tests {
     fn wrong_types_name_their_source() {
         Jail::expect_with(|jail| {
             jail.create_file("linli.toml", "[backup]\nkeep = \"many\"\n")?;
-            let e = load(jail, Some("linli.toml"), &Flags::default())
-                .err()
-                .unwrap()
-                .0;
+            let e = refused(jail, Some("linli.toml"), &Flags::default());
             assert!(
                 e.contains("`backup.keep` in ") && e.contains("linli.toml line 2: invalid type"),
                 "{e}"
@@ -565,10 +561,7 @@ mod tests {
 
             jail.create_file("ok.toml", "")?;
             jail.set_env("LINLI_SHUTDOWN_GRACE_SECS", "soon");
-            let e = load(jail, Some("ok.toml"), &Flags::default())
-                .err()
-                .unwrap()
-                .0;
+            let e = refused(jail, Some("ok.toml"), &Flags::default());
             assert!(
                 e.contains("`shutdown_grace_secs` in ") && e.contains("LINLI_SHUTDOWN_GRACE_SECS"),
                 "{e}"
@@ -580,7 +573,7 @@ mod tests {
                 database_url: Some("mysql://x".into()),
                 ..Flags::default()
             };
-            let e = load(jail, None, &flags).err().unwrap().0;
+            let e = refused(jail, None, &flags);
             assert!(
                 e.contains(
                     "`database_url` in command-line flags: `mysql://x` is not a database URL"
@@ -591,7 +584,7 @@ mod tests {
                 public_url: Some("linli.example.cn".into()),
                 ..Flags::default()
             };
-            let e = load(jail, None, &flags).err().unwrap().0;
+            let e = refused(jail, None, &flags);
             assert!(
                 e.contains(
                     "`public_url` in command-line flags: `linli.example.cn` is not a public address"
@@ -606,10 +599,7 @@ mod tests {
     fn a_toml_syntax_error_names_the_file() {
         Jail::expect_with(|jail| {
             jail.create_file("linli.toml", "bind = \"127.0.0.1:1\"\nkeep = \n")?;
-            let e = load(jail, Some("linli.toml"), &Flags::default())
-                .err()
-                .unwrap()
-                .0;
+            let e = refused(jail, Some("linli.toml"), &Flags::default());
             assert!(e.contains("linli.toml") && e.contains("line 2"), "{e}");
             Ok(())
         });
@@ -640,10 +630,7 @@ mod tests {
                 "the environment wins over the file"
             );
             jail.set_env("LINLI_READ_DATABASE_URLS", "[mysql://x]");
-            let e = load(jail, Some("linli.toml"), &Flags::default())
-                .err()
-                .unwrap()
-                .0;
+            let e = refused(jail, Some("linli.toml"), &Flags::default());
             assert!(
                 e.contains("read_database_urls") && e.contains("LINLI_READ_DATABASE_URLS"),
                 "{e}"
@@ -670,10 +657,7 @@ mod tests {
             let s = load(jail, Some("linli.toml"), &flags).unwrap();
             assert_eq!(s.database_connections.map(|n| n.get()), Some(3));
             jail.set_env("LINLI_DATABASE_CONNECTIONS", "0");
-            let e = load(jail, Some("linli.toml"), &Flags::default())
-                .err()
-                .unwrap()
-                .0;
+            let e = refused(jail, Some("linli.toml"), &Flags::default());
             assert!(
                 e.contains("database_connections")
                     && e.contains("LINLI_DATABASE_CONNECTIONS")
