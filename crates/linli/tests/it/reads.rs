@@ -167,6 +167,54 @@ both_backends! {
         crate::common::assert_api_error(s, &body, 403, "forbidden", None);
     }
 
+    async fn each_listed_household_names_its_own_compound_building_and_unit(app) {
+        // On PostgreSQL a page's units, buildings and compounds are looked up once per unit on
+        // the page and joined back to its rows; on SQLite once per row. Either way, every row
+        // of every page must name the places the database joins to it, in a compound's list
+        // and in a search anywhere, whose pages span several units and buildings.
+        let committee = app.token("committee").await;
+        let truth: std::collections::HashMap<String, String> = app
+            .sql_texts(
+                "SELECT CAST(h.id AS TEXT) || '|' || c.name || '|' || b.name || '|' || u.name FROM household h \
+                 JOIN unit u ON u.id = h.unit_id JOIN building b ON b.id = u.building_id JOIN compound c ON c.id = u.compound_id",
+                0,
+            )
+            .await
+            .into_iter()
+            .map(|t| (t.split('|').next().unwrap().to_string(), t))
+            .collect();
+        let units = app.sql_i64("SELECT COUNT(DISTINCT unit_id) FROM household WHERE compound_id = 1").await;
+        let buildings = app.sql_i64("SELECT COUNT(DISTINCT building_id) FROM household WHERE compound_id = 1").await;
+        assert!(units > 2 && buildings > 1, "{units} units, {buildings} buildings");
+        let everyone = app.sql_i64("SELECT COUNT(*) FROM household WHERE compound_id = 1").await;
+        let row_of = |r: &serde_json::Value| {
+            format!("{}|{}|{}|{}", r["id"], r["compound"].as_str().unwrap(), r["building"].as_str().unwrap(), r["unit"].as_str().unwrap())
+        };
+        let mut listed = 0;
+        for page in 1.. {
+            let (s, list) = app.api(&committee, Method::GET, &format!("/compounds/1/households?page={page}&size=7"), None).await;
+            assert_eq!(s, 200, "{list}");
+            let items = list["items"].as_array().unwrap();
+            if items.is_empty() {
+                break;
+            }
+            for r in items {
+                assert_eq!(row_of(r), truth[&r["id"].to_string()], "page {page}");
+            }
+            listed += items.len() as i64;
+        }
+        assert_eq!(listed, everyone, "every household of the compound is listed once");
+        // A search anywhere: a digit of a room is in rooms of every building.
+        let room = app.sql_texts("SELECT room FROM household WHERE compound_id = 1 ORDER BY id", 0).await;
+        let (s, found) = app.api(&committee, Method::GET, &format!("/search?q={}&size=200", room[0]), None).await;
+        assert_eq!(s, 200, "{found}");
+        let items = found["items"].as_array().unwrap();
+        assert!(!items.is_empty(), "{found}");
+        for r in items {
+            assert_eq!(row_of(r), truth[&r["id"].to_string()]);
+        }
+    }
+
     async fn ended_sessions_and_tokens_are_refused_as_before(app) {
         // A session works until it expires, and no longer after.
         let b = app.browser_login("committee").await;

@@ -321,13 +321,12 @@ impl Store {
     /// ordered aggregates of names and phones (`string_agg(… ORDER BY o.id)`, a sort each per
     /// household): on PostgreSQL 0.43–0.55 ms for the statement against 0.38–0.47 ms joined.
     ///
-    /// A list inside one compound (its page, a unit's) reads no compound row per household:
-    /// the compound's path is `within`'s, and its name one indexed look-up per row. A search
-    /// anywhere still joins it, for each row's regions. And a row reads only the household
-    /// columns it shows. On PostgreSQL (`pgbench`, the demo's fifty rows, `random_page_cost`
-    /// 1.1 as the pool sets it) the statement went from 0.48–0.54 ms to 0.43–0.49 ms; under
-    /// `wrk` the list's requests per second rose ~13%, most of it in linli, which decodes 14
-    /// compound and 6 household cells fewer per row.
+    /// Each row's unit, building and compound: on PostgreSQL looked up once per unit on the
+    /// page (the statement's own comment says why); on SQLite joined per row, and a list
+    /// inside one compound (its page, a unit's) reads no compound row per household: the
+    /// compound's path is `within`'s, its name one indexed look-up per row, while a search
+    /// anywhere joins it for each row's regions. And a row reads only the household columns it
+    /// shows (linli decodes 14 compound and 6 household cells fewer per row than it did).
     ///
     /// `within` is the place `cond` keeps the rows inside (a compound, a unit), or the empty
     /// path for a search anywhere. When the actor may see the registry of that whole place,
@@ -372,43 +371,75 @@ impl Store {
                 "the household count's parameters differ from the list's"
             )));
         }
-        let values = match cut.db_backend {
-            sea_orm::DbBackend::Postgres => cut_values,
-            _ => [count_values, cut_values].concat(),
-        };
         // The page's bounds are written into the statement (integers of a `PageRequest`), so
         // the cut keeps the parameters its builder numbered and the outer statement adds none.
         let in_compound = paths::compound_part(within);
-        let (compound, compound_join) = if in_compound.is_some() {
-            (
-                "(SELECT c.name FROM compound c WHERE c.id = h.compound_id), 0, 0, 0, 0",
-                "",
-            )
-        } else {
-            (
-                "c.name, c.city_id, c.district_id, c.subdistrict_id, c.community_id",
-                "INNER JOIN compound c ON c.id = h.compound_id ",
-            )
-        };
-        let listed = sea_orm::Statement::from_sql_and_values(
-            cut.db_backend,
-            format!(
-                "SELECT {}, {compound}, u.name, b.name, ({}), p.name, p.phone \
-                 FROM ({} LIMIT {} OFFSET {}) AS h \
-                 {compound_join}\
-                 LEFT JOIN unit u ON u.id = h.unit_id \
-                 LEFT JOIN building b ON b.id = u.building_id \
-                 LEFT JOIN ownership o ON o.household_id = h.id \
-                 LEFT JOIN person p ON p.id = o.person_id \
-                 ORDER BY h.building_id, h.unit_id, h.floor, h.room, h.id, o.id",
-                super::household_place_columns("h"),
-                count.sql,
-                cut.sql,
-                page.size(),
-                page.offset(),
+        let columns = super::household_place_columns("h");
+        let order = "ORDER BY h.building_id, h.unit_id, h.floor, h.room, h.id, o.id";
+        let owners = "LEFT JOIN ownership o ON o.household_id = h.id \
+                      LEFT JOIN person p ON p.id = o.person_id";
+        let (sql, values) = match cut.db_backend {
+            // PostgreSQL: the page's places are looked up once per unit on the page, not once
+            // per household. Each look-up is an index descent (three buffers); fifty
+            // households of a compound are in a handful of units, and the unit, building and
+            // compound of each row were 450 of the statement's 890 buffers. The cut is a
+            // common table (materialised: it is read twice), its units gathered, and those
+            // joined back by hash. The places must be `MATERIALIZED`: inlined and inner-joined,
+            // the planner folds them back into a look-up per row (`pg_stat_user_indexes` under
+            // load: 50 unit, building and compound descents a request either way).
+            // `pgbench -M prepared`, the demo's largest compound, two clients: 4,268–5,072 →
+            // 5,280–5,729 statements/s.
+            sea_orm::DbBackend::Postgres => (
+                format!(
+                    "WITH h AS ({} LIMIT {} OFFSET {}), \
+                     pl AS MATERIALIZED (SELECT u.id, u.name AS unit, b.name AS building, c.name AS compound, \
+                            c.city_id, c.district_id, c.subdistrict_id, c.community_id \
+                            FROM unit u JOIN building b ON b.id = u.building_id \
+                            JOIN compound c ON c.id = u.compound_id \
+                            WHERE u.id IN (SELECT h.unit_id FROM h)) \
+                     SELECT {columns}, pl.compound, pl.city_id, pl.district_id, pl.subdistrict_id, \
+                            pl.community_id, pl.unit, pl.building, ({}), p.name, p.phone \
+                     FROM h JOIN pl ON pl.id = h.unit_id {owners} {order}",
+                    cut.sql,
+                    page.size(),
+                    page.offset(),
+                    count.sql,
+                ),
+                cut_values,
             ),
-            values,
-        );
+            // SQLite: an indexed look-up is a few microseconds in process, and the form above
+            // (a temporary index on the places, a sort) took 1.7 times as long as a join per
+            // row. SQLite's `?` are bound in the order they appear: the count's, then the cut's.
+            _ => {
+                let (compound, compound_join) = if in_compound.is_some() {
+                    (
+                        "(SELECT c.name FROM compound c WHERE c.id = h.compound_id), 0, 0, 0, 0",
+                        "",
+                    )
+                } else {
+                    (
+                        "c.name, c.city_id, c.district_id, c.subdistrict_id, c.community_id",
+                        "INNER JOIN compound c ON c.id = h.compound_id ",
+                    )
+                };
+                (
+                    format!(
+                        "SELECT {columns}, {compound}, u.name, b.name, ({}), p.name, p.phone \
+                         FROM ({} LIMIT {} OFFSET {}) AS h \
+                         {compound_join}\
+                         LEFT JOIN unit u ON u.id = h.unit_id \
+                         LEFT JOIN building b ON b.id = u.building_id \
+                         {owners} {order}",
+                        count.sql,
+                        cut.sql,
+                        page.size(),
+                        page.offset(),
+                    ),
+                    [count_values, cut_values].concat(),
+                )
+            }
+        };
+        let listed = sea_orm::Statement::from_sql_and_values(cut.db_backend, sql, values);
         let map: crate::sync_read::RowMap<Listed> = |r| {
             let c = super::HOUSEHOLD_PLACE_WIDTH;
             let at = c + 5;
