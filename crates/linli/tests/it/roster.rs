@@ -525,6 +525,30 @@ both_backends! {
         assert_eq!(app.sql_i64("SELECT COUNT(*) FROM person WHERE name = '周大'").await, 1);
         assert_eq!(app.sql_i64("SELECT COUNT(*) FROM ownership o JOIN person p ON p.id = o.person_id WHERE p.name = '周大'").await, 4);
 
+        // A third names 郑三 with the same ID tail and no phone: the registry's 郑三. A 郑三 of
+        // another tail is someone else.
+        let zheng = "SELECT COUNT(*) FROM ownership o JOIN person p ON p.id = o.person_id WHERE p.name = '郑三' AND p.id_last4 = '123X'";
+        let flats = app.sql_i64(zheng).await;
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        write_rows(
+            ws,
+            0,
+            &[
+                ["楼栋", "单元", "楼层", "房号", "面积", "业主", "身份证后四位", "", "", ""],
+                ["32栋", "1单元", "1", "102", "70", "郑三", "123X", "", "", ""],
+                ["32栋", "1单元", "1", "103", "70", "郑三", "4567", "", "", ""],
+            ],
+        );
+        let (_, p) = upload(&app, &token, 1, "32栋-2.xlsx", book.save_to_buffer().unwrap()).await;
+        assert_eq!(p["preview"]["errors"], serde_json::json!([]), "{p}");
+        let id = p["id"].as_i64().unwrap();
+        let (s, _) = app.api(&token, Method::POST, &format!("/compounds/1/roster/imports/{id}/confirm"), None).await;
+        assert_eq!(s, 200);
+        assert_eq!(app.sql_i64("SELECT COUNT(*) FROM person WHERE name = '郑三'").await, 2);
+        assert_eq!(app.sql_i64(zheng).await, flats + 1, "the registry's 郑三 owns one flat more");
+        assert_eq!(app.sql_i64("SELECT COUNT(*) FROM ownership o JOIN person p ON p.id = o.person_id WHERE p.name = '郑三' AND p.id_last4 = '4567'").await, 1);
+
         // The export carries the unsold flag and every phone, and imports back unchanged.
         let res = app.client.get(app.url("/api/v1/compounds/1/roster?format=csv")).bearer_auth(&token).send().await.unwrap();
         let csv = res.text().await.unwrap();

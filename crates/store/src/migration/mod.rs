@@ -36,6 +36,7 @@ mod m0036_region_grid;
 mod m0037_audit_by_city;
 mod m0038_ballots_and_requests_by_city;
 mod m0039_requests_and_ledger_by_city;
+mod m0040_person_name_tail;
 
 pub struct Migrator;
 
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0037_audit_by_city::Migration),
             Box::new(m0038_ballots_and_requests_by_city::Migration),
             Box::new(m0039_requests_and_ledger_by_city::Migration),
+            Box::new(m0040_person_name_tail::Migration),
         ]
     }
 }

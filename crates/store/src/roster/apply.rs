@@ -240,8 +240,8 @@ impl Writer<'_> {
 }
 
 /// The registry's people that the file's persons already are: the same name with the same
-/// phone or ID tail (the developer: the same name). Looked up by phone, ID tail and name
-/// in batches, never all people at once.
+/// phone or ID tail (the developer: the same name). Looked up by phone, (name, ID tail) and
+/// name in batches, never all people at once.
 async fn registry_matches(
     txn: &DatabaseTransaction,
     persons: &[Person],
@@ -257,7 +257,9 @@ async fn registry_matches(
     let mut phones: Vec<String> = wanted().flat_map(|p| p.phones.iter().cloned()).collect();
     phones.sort_unstable();
     phones.dedup();
-    let mut tails: Vec<String> = wanted().filter_map(|p| p.id_last4.clone()).collect();
+    let mut tails: Vec<(String, String)> = wanted()
+        .filter_map(|p| Some((p.name.clone(), p.id_last4.clone()?)))
+        .collect();
     tails.sort_unstable();
     tails.dedup();
     let mut developers: Vec<String> = wanted()
@@ -272,7 +274,7 @@ async fn registry_matches(
     for (id, name, phone) in people_by(txn, "phone", &phones).await? {
         by_phone.entry((name, phone)).or_insert(id);
     }
-    for (id, name, tail) in people_by(txn, "id_last4", &tails).await? {
+    for (id, name, tail) in people_by_name_and_tail(txn, &tails).await? {
         by_tail.entry((name, tail)).or_insert(id);
     }
     for (id, name, _) in people_by(txn, "name", &developers).await? {
@@ -333,16 +335,69 @@ async fn people_by(
             "SELECT id, name, {column} AS v FROM person \
              WHERE merged_into IS NULL AND {condition} ORDER BY id"
         );
-        let rows = txn
-            .query_all_raw(Statement::from_sql_and_values(backend, sql, params))
-            .await?;
-        for r in rows {
-            out.push((
-                r.try_get("", "id")?,
-                r.try_get("", "name")?,
-                r.try_get("", "v")?,
-            ));
-        }
+        out.extend(people_rows(txn, sql, params).await?);
+    }
+    Ok(out)
+}
+
+/// A look-up's people: its rows as (id, name, the value looked up, `v`).
+async fn people_rows(
+    txn: &DatabaseTransaction,
+    sql: String,
+    params: Vec<Value>,
+) -> ServiceResult<Vec<(i64, String, String)>> {
+    let stmt = Statement::from_sql_and_values(txn.get_database_backend(), sql, params);
+    let mut out = Vec::new();
+    for r in txn.query_all_raw(stmt).await? {
+        out.push((
+            r.try_get("", "id")?,
+            r.try_get("", "name")?,
+            r.try_get("", "v")?,
+        ));
+    }
+    Ok(out)
+}
+
+/// The live people of these (name, ID tail) pairs, as (id, name, tail), the oldest first: a
+/// few statements of [`BATCH`] pairs each, every pair one look-up in the `(name, id_last4)`
+/// index. The pairs are a table joined to `person` (SQLite's planner uses the index for a
+/// join, but scans the table for a row value `IN` a list).
+async fn people_by_name_and_tail(
+    txn: &DatabaseTransaction,
+    pairs: &[(String, String)],
+) -> ServiceResult<Vec<(i64, String, String)>> {
+    let backend = txn.get_database_backend();
+    let mut out = Vec::new();
+    for chunk in pairs.chunks(BATCH) {
+        let (source, params) = match backend {
+            DbBackend::Postgres => {
+                let column = |f: fn(&(String, String)) -> &String| {
+                    Value::Array(
+                        ArrayType::String,
+                        Some(Box::new(
+                            chunk.iter().map(|p| Value::from(f(p).clone())).collect(),
+                        )),
+                    )
+                };
+                (
+                    "UNNEST($1::text[], $2::text[]) AS w (column1, column2)".to_string(),
+                    vec![column(|p| &p.0), column(|p| &p.1)],
+                )
+            }
+            _ => (
+                format!("(VALUES {}) AS w", vec!["(?, ?)"; chunk.len()].join(", ")),
+                chunk
+                    .iter()
+                    .flat_map(|(n, t)| [Value::from(n.clone()), Value::from(t.clone())])
+                    .collect(),
+            ),
+        };
+        let sql = format!(
+            "SELECT p.id, p.name, p.id_last4 AS v FROM {source} \
+             JOIN person p ON p.name = w.column1 AND p.id_last4 = w.column2 \
+             WHERE p.merged_into IS NULL ORDER BY p.id"
+        );
+        out.extend(people_rows(txn, sql, params).await?);
     }
     Ok(out)
 }
