@@ -59,11 +59,11 @@ impl Cells for rusqlite::Row<'_> {
     }
 }
 
-/// A result row of either database through SeaORM. A PostgreSQL row is read straight from
-/// sqlx's row: an integer cell is 2, 4 or 8 bytes there (SQLite has one kind), and asking
-/// SeaORM for an `i64` of a 4-byte cell fails with an error message formatted only to be
-/// dropped before the `i32` is asked for. A list of fifty households did that for every
-/// row's floor: ~3% of the server's CPU under load. Here the cell's type is looked at once.
+/// A result row of either database through SeaORM. A PostgreSQL integer cell is read straight
+/// from sqlx's row: it is 2, 4 or 8 bytes there (SQLite has one kind), and asking SeaORM for
+/// an `i64` of a 4-byte cell fails with an error message formatted only to be dropped before
+/// the `i32` is asked for. A list of fifty households did that for every row's floor: ~3% of
+/// the server's CPU under load. Here the cell's type is looked at once.
 impl Cells for QueryResult {
     fn int(&self, i: usize) -> Result<i64, DbErr> {
         self.opt_int(i)?
@@ -76,18 +76,10 @@ impl Cells for QueryResult {
         }
     }
     fn text(&self, i: usize) -> Result<String, DbErr> {
-        self.opt_text(i)?
-            .ok_or_else(|| cell_err(i, "NULL where a text is expected"))
+        self.try_get_by_index(i)
     }
     fn opt_text(&self, i: usize) -> Result<Option<String>, DbErr> {
-        match self.try_as_pg_row() {
-            Some(row) => {
-                use sea_orm::sqlx::Row;
-                row.try_get::<Option<String>, _>(i)
-                    .map_err(|e| cell_err(i, e))
-            }
-            None => self.try_get_by_index(i),
-        }
+        self.try_get_by_index(i)
     }
     fn flag(&self, i: usize) -> Result<bool, DbErr> {
         self.try_get_by_index(i)
