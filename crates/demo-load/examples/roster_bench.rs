@@ -6,7 +6,7 @@
 //!   roster_bench raw URL N              # insert N bare households in one transaction
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use linli_store::entity::{building, household, unit};
+use linli_store::entity::{building, compound, household, unit};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, Database, EntityTrait, TransactionTrait};
 use std::time::Instant;
 
@@ -65,6 +65,11 @@ async fn raw(url: &str, n: usize) -> anyhow::Result<()> {
     let db = Database::connect(url).await?;
     let started = Instant::now();
     let txn = db.begin().await?;
+    let city_id = compound::Entity::find_by_id(2)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no compound 2 to import into"))?
+        .city_id;
     let b = building::Entity::insert(building::ActiveModel {
         compound_id: Set(2),
         sub_compound_id: Set(None),
@@ -91,6 +96,7 @@ async fn raw(url: &str, n: usize) -> anyhow::Result<()> {
             unit_id: Set(units[i / PER_UNIT]),
             building_id: Set(b),
             compound_id: Set(2),
+            city_id: Set(city_id),
             floor: Set(1),
             room: Set(format!("{}", i % PER_UNIT + 100)),
             area_centi: Set(6000),

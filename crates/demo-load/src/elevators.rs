@@ -52,6 +52,8 @@ struct Plan {
     table: CoefficientTable,
     lines: Vec<ShareLine>,
     rooms: BTreeMap<i64, String>,
+    /// The unit's city, written with each household's share, payment and running-cost part.
+    city_id: i64,
 }
 
 impl Plan {
@@ -90,6 +92,7 @@ impl Plan {
             table,
             lines,
             rooms: households.iter().map(|h| (h.id, h.room.clone())).collect(),
+            city_id: households.first()?.city_id,
         })
     }
 
@@ -253,6 +256,7 @@ async fn carry_on<C: ConnectionTrait>(
     elevator_share::Entity::insert_many(lines.iter().map(|l| elevator_share::ActiveModel {
         project_id: Set(pid),
         household_id: Set(l.household_id),
+        city_id: Set(plan.city_id),
         floor: Set(l.floor),
         room: Set(plan.rooms.get(&l.household_id).cloned().unwrap_or_default()),
         coefficient_num: Set(l.coefficient.num()),
@@ -276,6 +280,7 @@ async fn carry_on<C: ConnectionTrait>(
             elevator_payment::ActiveModel {
                 project_id: Set(pid),
                 household_id: Set(l.household_id),
+                city_id: Set(plan.city_id),
                 amount: Set(l.share.0),
                 method: Set(if n % 3 == 0 {
                     PayMethod::Cash
@@ -294,17 +299,7 @@ async fn carry_on<C: ConnectionTrait>(
         .await?;
     }
     if stage == ElevatorStage::Operation {
-        seed_running_costs(
-            txn,
-            now,
-            compound_id,
-            pid,
-            i,
-            &plan.table,
-            lines,
-            &plan.rooms,
-        )
-        .await?;
+        seed_running_costs(txn, now, compound_id, pid, i, plan).await?;
     }
     Ok(())
 }
@@ -314,20 +309,15 @@ const DEMO_COST_MONTHS: u32 = 6;
 
 /// Six months of maintenance (5,000 yuan a year) and electricity (150–300 yuan) for a project in
 /// operation, split the way the service does it; every fourth project shares by coefficients.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "a demo seed step takes the row it writes field by field"
-)]
 async fn seed_running_costs<C: ConnectionTrait>(
     txn: &C,
     now: i64,
     compound_id: i64,
     pid: i64,
     i: usize,
-    table: &CoefficientTable,
-    lines: &[linli_domain::elevator::ShareLine],
-    rooms: &std::collections::BTreeMap<i64, String>,
+    plan: &Plan,
 ) -> anyhow::Result<()> {
+    let (table, lines, rooms) = (&plan.table, &plan.lines, &plan.rooms);
     let split = if i % 4 == 1 {
         SplitMode::Coefficients
     } else {
@@ -382,7 +372,7 @@ async fn seed_running_costs<C: ConnectionTrait>(
                 at: now,
             };
             let cost_id = insert_cost(txn, &new).await?;
-            insert_parts(txn, cost_id, pid, month, &parts, rooms).await?;
+            insert_parts(txn, cost_id, pid, plan.city_id, month, &parts, rooms).await?;
         }
     }
     Ok(())

@@ -95,6 +95,7 @@ const OWNERSHIP_COLUMNS: &[(&str, Ty)] = &[
     ("person_id", Ty::BigInt),
     ("share_bp", Ty::Int),
     ("created_at", Ty::BigInt),
+    ("city_id", Ty::BigInt),
 ];
 
 const RESIDENCY_COLUMNS: &[(&str, Ty)] = &[
@@ -104,6 +105,7 @@ const RESIDENCY_COLUMNS: &[(&str, Ty)] = &[
     ("kind", Ty::Text),
     ("moved_in", Ty::Date),
     ("moved_out", Ty::Date),
+    ("city_id", Ty::BigInt),
 ];
 
 /// The registry's tables written through [`Sink`]: on PostgreSQL their keys are set aside
@@ -505,6 +507,7 @@ async fn write_registry<C: ConnectionTrait>(
                                         1i32.into(),
                                         t.into(),
                                         t.into(),
+                                        city_id.into(),
                                     ]);
                                     let h_path = u_path.child(Node::new(NodeKind::Household, h_id));
                                     if ci == 0
@@ -525,6 +528,7 @@ async fn write_registry<C: ConnectionTrait>(
                                             (o.person as i64 + 1).into(),
                                             o.share_bp.into(),
                                             t.into(),
+                                            city_id.into(),
                                         ]);
                                     }
                                     for r in &h.residents {
@@ -539,6 +543,7 @@ async fn write_registry<C: ConnectionTrait>(
                                                 .transpose()?
                                                 .map(|d| d.to_string())
                                                 .into(),
+                                            city_id.into(),
                                         ]);
                                     }
                                 }

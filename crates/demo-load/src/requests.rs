@@ -169,6 +169,7 @@ pub(crate) async fn seed_demo_requests(store: &Store) -> anyhow::Result<usize> {
                 grid_household::Entity::insert_many(part.iter().map(|h| {
                     grid_household::ActiveModel {
                         household_id: Set(*h),
+                        city_id: Set(c.city_id),
                         grid_id: Set(gid),
                         compound_id: Set(c.id),
                         ..Default::default()

@@ -664,6 +664,7 @@ impl Store {
         invite::Entity::insert(invite::ActiveModel {
             code: Set(code.clone()),
             household_id: Set(household_id),
+            city_id: Set(h.city_id),
             role: Set(role),
             issued_by: Set(actor.account_id),
             created_at: Set(t),

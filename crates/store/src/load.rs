@@ -108,8 +108,11 @@ impl Load {
                 .db
                 .query_all_raw(Statement::from_sql_and_values(
                     DbBackend::Postgres,
+                    // A key naming a partitioned table has a row for each of its partitions
+                    // too (`conparentid` the key's): the key is the one without a parent.
                     "SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint \
-                     WHERE conrelid = $1::regclass AND contype = 'f' ORDER BY conname",
+                     WHERE conrelid = $1::regclass AND contype = 'f' AND conparentid = 0 \
+                     ORDER BY conname",
                     [t.clone()],
                 ))
                 .await?;
@@ -149,11 +152,14 @@ impl Load {
                         constraint: true,
                         definition,
                     },
+                    // A partitioned table's index is written `ON ONLY` the parent, which
+                    // would make it again without its partitions' indexes (and invalid): made
+                    // `ON` the table, it is made on every partition too.
                     _ => SetAside {
                         table: (*table).into(),
                         name: index,
                         constraint: false,
-                        definition: create,
+                        definition: create.replacen(" ON ONLY ", " ON ", 1),
                     },
                 });
             }

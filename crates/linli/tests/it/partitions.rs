@@ -10,7 +10,7 @@ use reqwest::Method;
 use serde_json::json;
 
 /// Each partitioned table, and how one of its rows finds its compound's city.
-const PARTITIONED: [(&str, &str); 8] = [
+const PARTITIONED: [(&str, &str); 9] = [
     (
         "audit",
         "(SELECT c.city_id FROM compound c WHERE c.id = t.chain)",
@@ -43,7 +43,26 @@ const PARTITIONED: [(&str, &str); 8] = [
         "fund_share",
         "(SELECT c.city_id FROM fund_account a JOIN compound c ON c.id = a.compound_id WHERE a.id = t.account_id)",
     ),
+    (
+        "household",
+        "(SELECT c.city_id FROM compound c WHERE c.id = t.compound_id)",
+    ),
 ];
+
+/// The tables that name a household, with its city (their key to it is `(city_id,
+/// household_id)`), besides the partitioned ones above.
+const NAMING_HOUSEHOLDS: [&str; 7] = [
+    "ownership",
+    "residency",
+    "invite",
+    "elevator_share",
+    "elevator_payment",
+    "elevator_operation_share",
+    "grid_household",
+];
+
+/// How a row of a table naming a household finds the household's city.
+const HOUSEHOLD_CITY: &str = "(SELECT c.city_id FROM household h JOIN compound c ON c.id = h.compound_id WHERE h.id = t.household_id)";
 
 /// The plan of `sql` on PostgreSQL, and the partitions of `table` it names.
 async fn partitions_read(app: &TestApp, table: &str, sql: &str) -> (String, Vec<String>) {
@@ -101,11 +120,20 @@ both_backends! {
         let (s, r) = app.api(&w.owner, Method::GET, &format!("/requests/{request}"), None).await;
         assert_eq!(s, 200, "{r}");
         assert_eq!(r["photos"].as_array().unwrap().len(), 1, "{r}");
+        // An invite to claim a flat.
+        let (s, b) = app.api(&w.committee, Method::POST, &format!("/households/{}/invites", w.home), Some(json!({"role": "resident"}))).await;
+        assert_eq!(s, 201, "{b}");
         for (table, city_of) in PARTITIONED {
             let rows = app.sql_i64(&format!("SELECT COUNT(*) FROM {table}")).await;
             assert!(rows > 0, "the demo writes {table}");
             let astray = app.sql_i64(&format!("SELECT COUNT(*) FROM {table} t WHERE t.city_id <> COALESCE({city_of}, 0)")).await;
             assert_eq!(astray, 0, "every {table} row carries its compound's city");
+        }
+        for table in NAMING_HOUSEHOLDS {
+            let rows = app.sql_i64(&format!("SELECT COUNT(*) FROM {table}")).await;
+            assert!(rows > 0, "the demo writes {table}");
+            let astray = app.sql_i64(&format!("SELECT COUNT(*) FROM {table} t WHERE t.city_id <> COALESCE({HOUSEHOLD_CITY}, 0)")).await;
+            assert_eq!(astray, 0, "every {table} row carries its household's city");
         }
         if app.backend != Backend::Postgres {
             return;
@@ -155,6 +183,13 @@ both_backends! {
         // A share names its entry, and a request's timeline its request, within one city.
         let keys = app.sql_i64("SELECT COUNT(DISTINCT conname) FROM pg_constraint WHERE conname IN ('fk_fund_share_entry_id', 'fk_request_event_request_id', 'fk_request_photo_request_id', 'fk_fund_entry_corrects_entry_id') AND array_length(conkey, 1) = 2").await;
         assert_eq!(keys, 4, "the keys between partitioned tables carry the city");
+        let keys = app.sql_i64("SELECT COUNT(DISTINCT conname) FROM pg_constraint WHERE confrelid = 'household'::regclass AND conparentid = 0 AND array_length(conkey, 1) = 2").await;
+        assert_eq!(keys, 10, "each key naming a household carries its city");
+        let (city, compound) = (
+            app.sql_i64("SELECT city_id FROM household ORDER BY id DESC LIMIT 1").await,
+            app.sql_i64("SELECT compound_id FROM household ORDER BY id DESC LIMIT 1").await,
+        );
+        reads_one_partition(&app, "household", city, &format!("SELECT id, room FROM household WHERE city_id = {city} AND compound_id = {compound} ORDER BY id LIMIT 50")).await;
 
         // A new city's partitions are made in the transaction that inserts its region.
         let id = app.sql_i64("SELECT MAX(id) + 100 FROM region").await;

@@ -308,11 +308,14 @@ pub async fn insert_cost<C: ConnectionTrait>(
     .last_insert_id)
 }
 
-/// Writes every household's part of a cost, one row each, with its room as on the share table.
+/// Writes every household's part of a cost, one row each, with its room as on the share table
+/// and the project's city (its compound's).
+#[allow(clippy::too_many_arguments)]
 pub async fn insert_parts<C: ConnectionTrait>(
     txn: &C,
     cost_id: i64,
     project_id: i64,
+    city_id: i64,
     month: &str,
     lines: &[OperationLine],
     rooms: &BTreeMap<i64, String>,
@@ -324,6 +327,7 @@ pub async fn insert_parts<C: ConnectionTrait>(
         cost_id: Set(cost_id),
         project_id: Set(project_id),
         household_id: Set(l.household_id),
+        city_id: Set(city_id),
         month: Set(month.into()),
         floor: Set(l.floor),
         room: Set(rooms.get(&l.household_id).cloned().unwrap_or_default()),
@@ -649,7 +653,16 @@ impl Store {
             .iter()
             .map(|s| (s.household_id, s.room.clone()))
             .collect();
-        insert_parts(&txn, cost_id, id, &month_s, &lines, &rooms).await?;
+        insert_parts(
+            &txn,
+            cost_id,
+            id,
+            p.compound.city_id,
+            &month_s,
+            &lines,
+            &rooms,
+        )
+        .await?;
         let after = serde_json::json!({
             "month": month_s, "kind": kind.as_str(), "amount": amount.0, "split": split.as_str(), "note": note,
             "parts": lines.iter().map(|l| (l.household_id, l.share.0)).collect::<Vec<_>>(),

@@ -315,6 +315,7 @@ impl Store {
         let pid = elevator_payment::Entity::insert(elevator_payment::ActiveModel {
             project_id: Set(id),
             household_id: Set(h.id),
+            city_id: Set(h.city_id),
             amount: Set(amount.0),
             method: Set(method),
             receipt_no: Set(receipt.into_string()),
@@ -387,6 +388,7 @@ impl Store {
         let vid = elevator_payment::Entity::insert(elevator_payment::ActiveModel {
             project_id: Set(id),
             household_id: Set(original.household_id),
+            city_id: Set(original.city_id),
             amount: Set(-original.amount),
             method: Set(PayMethod::Correction),
             receipt_no: Set(receipt),

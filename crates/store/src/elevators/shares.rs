@@ -109,6 +109,7 @@ impl Store {
             .collect();
         let lines = apportion_by(p.amount_due(), p.mode, &p.table, &floors)
             .map_err(|e| ServiceError::invalid("coefficients", e))?;
+        let city_id = p.compound.city_id;
         let rooms: BTreeMap<i64, String> = households.into_iter().map(|h| (h.id, h.room)).collect();
         Ok(lines
             .into_iter()
@@ -116,6 +117,7 @@ impl Store {
                 id: 0,
                 project_id: p.row.id,
                 household_id: l.household_id,
+                city_id,
                 floor: l.floor,
                 room: rooms.get(&l.household_id).cloned().unwrap_or_default(),
                 coefficient_num: l.coefficient.num(),
@@ -249,6 +251,7 @@ impl Store {
                 elevator_share::ActiveModel {
                     project_id: Set(id),
                     household_id: Set(s.household_id),
+                    city_id: Set(s.city_id),
                     floor: Set(s.floor),
                     room: Set(s.room.clone()),
                     coefficient_num: Set(s.coefficient_num),

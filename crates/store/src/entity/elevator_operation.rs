@@ -68,6 +68,9 @@ pub mod elevator_operation_share {
         pub cost_id: i64,
         pub project_id: i64,
         pub household_id: i64,
+        /// The household's city: its key names the household's partition on PostgreSQL.
+        #[serde(skip)]
+        pub city_id: i64,
         pub month: String,
         pub floor: i32,
         pub room: String,

@@ -111,6 +111,9 @@ pub mod elevator_share {
         pub id: i64,
         pub project_id: i64,
         pub household_id: i64,
+        /// The household's city: its key names the household's partition on PostgreSQL.
+        #[serde(skip)]
+        pub city_id: i64,
         pub floor: i32,
         pub room: String,
         /// The exact part of the whole shared by the household's group (its floor, or the
@@ -139,6 +142,9 @@ pub mod elevator_payment {
         pub id: i64,
         pub project_id: i64,
         pub household_id: i64,
+        /// The household's city: its key names the household's partition on PostgreSQL.
+        #[serde(skip)]
+        pub city_id: i64,
         pub amount: i64,
         pub method: linli_domain::elevator::PayMethod,
         pub receipt_no: String,

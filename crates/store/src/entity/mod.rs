@@ -196,6 +196,9 @@ pub mod household {
         pub unit_id: i64,
         pub building_id: i64,
         pub compound_id: i64,
+        /// The compound's city: the partition the row lives in on PostgreSQL.
+        #[serde(skip)]
+        pub city_id: i64,
         pub floor: i32,
         pub room: String,
         pub area_centi: i64,
@@ -224,6 +227,9 @@ pub mod ownership {
         #[sea_orm(primary_key)]
         pub id: i64,
         pub household_id: i64,
+        /// The household's city: its key names the household's partition on PostgreSQL.
+        #[serde(skip)]
+        pub city_id: i64,
         pub person_id: i64,
         pub share_bp: i32,
         pub created_at: i64,
@@ -245,6 +251,9 @@ pub mod residency {
         #[sea_orm(primary_key)]
         pub id: i64,
         pub household_id: i64,
+        /// The household's city: its key names the household's partition on PostgreSQL.
+        #[serde(skip)]
+        pub city_id: i64,
         pub person_id: i64,
         pub kind: linli_domain::registry::ResidentKind,
         pub moved_in: TimeDate,
@@ -380,6 +389,9 @@ pub mod invite {
         #[sea_orm(primary_key, auto_increment = false)]
         pub code: String,
         pub household_id: i64,
+        /// The household's city: its key names the household's partition on PostgreSQL.
+        #[serde(skip)]
+        pub city_id: i64,
         pub role: linli_domain::authz::Role,
         pub issued_by: i64,
         pub created_at: i64,

@@ -56,6 +56,9 @@ pub mod grid_household {
         #[sea_orm(primary_key)]
         pub id: i64,
         pub household_id: i64,
+        /// The household's city: its key names the household's partition on PostgreSQL.
+        #[serde(skip)]
+        pub city_id: i64,
         pub grid_id: i64,
         pub compound_id: i64,
     }

@@ -461,6 +461,7 @@ impl Store {
             grid_household::Entity::insert_many(chunk.iter().map(|h| {
                 grid_household::ActiveModel {
                     household_id: Set(*h),
+                    city_id: Set(c.city_id),
                     grid_id: Set(g.id),
                     compound_id: Set(c.id),
                     ..Default::default()

@@ -116,7 +116,7 @@ const PHOTO_INDEX: &str =
     "CREATE INDEX ix_request_photo_attachment_id ON request_photo (attachment_id)";
 
 /// Every table partitioned by city once this migration has run, or before it.
-fn partitioned(with_these: bool) -> Vec<&'static str> {
+pub(super) fn partitioned(with_these: bool) -> Vec<&'static str> {
     let mut t: Vec<&str> = super::m0037_audit_by_city::PARTITIONED.to_vec();
     t.extend(
         super::m0038_ballots_and_requests_by_city::TABLES

@@ -37,6 +37,7 @@ mod m0037_audit_by_city;
 mod m0038_ballots_and_requests_by_city;
 mod m0039_requests_and_ledger_by_city;
 mod m0040_person_name_tail;
+mod m0041_households_by_city;
 
 pub struct Migrator;
 
@@ -76,6 +77,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0038_ballots_and_requests_by_city::Migration),
             Box::new(m0039_requests_and_ledger_by_city::Migration),
             Box::new(m0040_person_name_tail::Migration),
+            Box::new(m0041_households_by_city::Migration),
         ]
     }
 }

@@ -437,16 +437,19 @@ impl Store {
                     self.compound_with_places(id),
                 self.fetch(
                     self.sql(
-                        "SELECT b.id, b.name, b.sub_compound_id, b.floors, \
-                         COALESCE(uc.n, 0), COALESCE(hc.n, 0), COALESCE(hc.area, 0), b.compound_id \
-                         FROM building b \
-                         LEFT JOIN (SELECT building_id, COUNT(*) AS n FROM unit WHERE compound_id = $1 \
-                           GROUP BY building_id) uc ON uc.building_id = b.id \
-                         LEFT JOIN (SELECT building_id, COUNT(*) AS n, \
-                           CAST(COALESCE(SUM(area_centi), 0) AS BIGINT) AS area \
-                           FROM household WHERE compound_id = $1 GROUP BY building_id) hc \
-                           ON hc.building_id = b.id \
-                         WHERE b.compound_id = $1 ORDER BY b.id",
+                        &format!(
+                            "SELECT b.id, b.name, b.sub_compound_id, b.floors, \
+                             COALESCE(uc.n, 0), COALESCE(hc.n, 0), COALESCE(hc.area, 0), b.compound_id \
+                             FROM building b \
+                             LEFT JOIN (SELECT building_id, COUNT(*) AS n FROM unit WHERE compound_id = $1 \
+                               GROUP BY building_id) uc ON uc.building_id = b.id \
+                             LEFT JOIN (SELECT building_id, COUNT(*) AS n, \
+                               CAST(COALESCE(SUM(area_centi), 0) AS BIGINT) AS area \
+                               FROM household WHERE compound_id = $1{} GROUP BY building_id) hc \
+                               ON hc.building_id = b.id \
+                             WHERE b.compound_id = $1 ORDER BY b.id",
+                            super::households::city_of_compound(self.backend(), "$1"),
+                        ),
                         vec![id.into()],
                     ),
                     |r| {

@@ -216,13 +216,30 @@ pub(crate) fn shown_phone(phone: Option<&str>, personal: bool) -> Option<String>
     }
 }
 
+/// ` AND city_id = (the compound's city)` on PostgreSQL, where it names the one partition of
+/// `household` to read (found once, before the scan: the planner prunes the others at run
+/// time); nothing on SQLite, which has no partitions and whose planner is left the compound's
+/// index (the unique place, led by the city, would tempt it to read the whole city).
+pub(crate) fn city_of_compound(backend: crate::Backend, compound: &str) -> String {
+    match backend {
+        crate::Backend::Postgres => {
+            format!(" AND city_id = (SELECT cc.city_id FROM compound cc WHERE cc.id = {compound})")
+        }
+        crate::Backend::Sqlite => String::new(),
+    }
+}
+
+/// Whether another household of the unit (of `city_id`: the unique place leads with it) has
+/// the room.
 async fn room_taken<C: ConnectionTrait>(
     db: &C,
+    city_id: i64,
     unit_id: i64,
     room: &Room,
     except: Option<i64>,
 ) -> ServiceResult<bool> {
     let mut q = household::Entity::find()
+        .filter(household::Column::CityId.eq(city_id))
         .filter(household::Column::UnitId.eq(unit_id))
         .filter(household::Column::Room.eq(room.as_str()));
     if let Some(id) = except {
@@ -344,6 +361,13 @@ impl Store {
         let mut q = household::Entity::find().filter(cond);
         if within.target().is_none() || !actor.can(Action::ViewRegistry, within) {
             q = q.filter(scope::households(actor));
+        }
+        // On PostgreSQL the city of the place listed names the one partition to read (SQLite
+        // has none, and its planner is left the compound's index).
+        if let (Some(city), sea_orm::DbBackend::Postgres) =
+            (within.city_id(), self.read().get_database_backend())
+        {
+            q = q.filter(household::Column::CityId.eq(city));
         }
         // The page is cut first (a top-N sort over the matching households alone), then joined
         // to its compound, unit and building: a join before the cut would look those up for
@@ -681,7 +705,7 @@ impl Store {
         let p = parse_all(&input.floor, &input.room, &input.area, &input.area_source)?;
         let t = self.now();
         let txn = self.begin_write().await?;
-        if room_taken(&txn, unit_id, &p.room, None).await? {
+        if room_taken(&txn, c.city_id, unit_id, &p.room, None).await? {
             return Err(ServiceError::invalid(
                 "room",
                 Invalid::DuplicateRoom {
@@ -693,6 +717,7 @@ impl Store {
             unit_id: Set(unit_id),
             building_id: Set(u.building_id),
             compound_id: Set(c.id),
+            city_id: Set(c.city_id),
             floor: Set(p.floor.get()),
             room: Set(p.room.as_str().to_string()),
             area_centi: Set(p.area.centi()),
@@ -747,7 +772,7 @@ impl Store {
         )?;
         let txn = self.begin_write().await?;
         if p.room.as_str() != before.room
-            && room_taken(&txn, before.unit_id, &p.room, Some(id)).await?
+            && room_taken(&txn, c.city_id, before.unit_id, &p.room, Some(id)).await?
         {
             return Err(ServiceError::invalid(
                 "room",
@@ -773,6 +798,7 @@ impl Store {
                 Expr::col(household::Column::Version).add(1),
             )
             .col_expr(household::Column::UpdatedAt, Expr::value(self.now()))
+            .filter(household::Column::CityId.eq(c.city_id))
             .filter(household::Column::Id.eq(id))
             .filter(household::Column::Version.eq(patch.version))
             .exec(&txn)
@@ -806,7 +832,7 @@ impl Store {
         }
         let room = Room::parse(&before.room).map_err(|e| FieldError::new("room", e))?;
         let txn = self.begin_write().await?;
-        if room_taken(&txn, target.id, &room, Some(id)).await? {
+        if room_taken(&txn, c.city_id, target.id, &room, Some(id)).await? {
             return Err(ServiceError::invalid(
                 "room",
                 Invalid::DuplicateRoom {
@@ -825,6 +851,7 @@ impl Store {
                 Expr::col(household::Column::Version).add(1),
             )
             .col_expr(household::Column::UpdatedAt, Expr::value(self.now()))
+            .filter(household::Column::CityId.eq(c.city_id))
             .filter(household::Column::Id.eq(id))
             .filter(household::Column::Version.eq(input.version))
             .exec(&txn)

@@ -262,6 +262,7 @@ impl Store {
         }
         let id = ownership::Entity::insert(ownership::ActiveModel {
             household_id: Set(household_id),
+            city_id: Set(h.city_id),
             person_id: Set(person_id),
             share_bp: Set(share.bp()),
             created_at: Set(self.now()),
@@ -274,6 +275,7 @@ impl Store {
         if voter {
             household::Entity::update_many()
                 .col_expr(household::Column::DesignatedVoterId, Expr::value(person_id))
+                .filter(household::Column::CityId.eq(h.city_id))
                 .filter(household::Column::Id.eq(household_id))
                 .exec(&txn)
                 .await?;
@@ -332,6 +334,7 @@ impl Store {
                 .map(|o| o.person_id);
             household::Entity::update_many()
                 .col_expr(household::Column::DesignatedVoterId, Expr::value(next))
+                .filter(household::Column::CityId.eq(h.city_id))
                 .filter(household::Column::Id.eq(household_id))
                 .exec(&txn)
                 .await?;
@@ -377,6 +380,7 @@ impl Store {
                 household::Column::DesignatedVoterId,
                 Expr::value(input.person_id),
             )
+            .filter(household::Column::CityId.eq(h.city_id))
             .filter(household::Column::Id.eq(household_id))
             .exec(&txn)
             .await?;
@@ -405,7 +409,7 @@ impl Store {
         household_id: i64,
         input: &ResidentInput,
     ) -> ServiceResult<ResidentView> {
-        let (chain, _) = self.people_gate(actor, household_id).await?;
+        let (chain, h) = self.people_gate(actor, household_id).await?;
         let mut e = Vec::new();
         let (name, phone) = parse_person(&input.name, &input.phone, &mut e);
         let kind = field(
@@ -423,6 +427,7 @@ impl Store {
         let person_id = find_or_create_person(&txn, self.now(), &name, phone.as_ref()).await?;
         let id = residency::Entity::insert(residency::ActiveModel {
             household_id: Set(household_id),
+            city_id: Set(h.city_id),
             person_id: Set(person_id),
             kind: Set(kind),
             moved_in: Set(date),

@@ -32,7 +32,7 @@ const COMPOUND: [&str; 14] = [
 pub(crate) const COMPOUND_WIDTH: usize = COMPOUND.len();
 
 /// The columns of a household, in the order [`household_at`] reads them.
-const HOUSEHOLD: [&str; 13] = [
+const HOUSEHOLD: [&str; 14] = [
     "id",
     "unit_id",
     "building_id",
@@ -46,6 +46,7 @@ const HOUSEHOLD: [&str; 13] = [
     "version",
     "created_at",
     "updated_at",
+    "city_id",
 ];
 pub(crate) const HOUSEHOLD_WIDTH: usize = HOUSEHOLD.len();
 
@@ -163,6 +164,7 @@ pub(crate) fn household_at(r: &dyn Cells, at: usize) -> Result<household::Model,
         version: int32(r, at + 10)?,
         created_at: r.int(at + 11)?,
         updated_at: r.int(at + 12)?,
+        city_id: r.int(at + 13)?,
     })
 }
 

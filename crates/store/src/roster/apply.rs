@@ -155,6 +155,7 @@ pub const HOUSEHOLD_COLUMNS: &[(&str, Ty)] = &[
     ("version", Ty::Int),
     ("created_at", Ty::BigInt),
     ("updated_at", Ty::BigInt),
+    ("city_id", Ty::BigInt),
 ];
 
 const OWNERSHIP_COLUMNS: &[(&str, Ty)] = &[
@@ -162,6 +163,7 @@ const OWNERSHIP_COLUMNS: &[(&str, Ty)] = &[
     ("person_id", Ty::BigInt),
     ("share_bp", Ty::Int),
     ("created_at", Ty::BigInt),
+    ("city_id", Ty::BigInt),
 ];
 
 /// Writes the people and ownerships of chunks of rows, each person once.
@@ -175,6 +177,8 @@ struct Writer<'a> {
     /// The persons of each row's owners.
     of: &'a [Vec<usize>],
     t: i64,
+    /// The compound's city, which each ownership carries.
+    city_id: i64,
 }
 
 impl Writer<'_> {
@@ -231,7 +235,13 @@ impl Writer<'_> {
             let ids: Option<Vec<i64>> = mine.iter().map(|p| self.person_id[*p]).collect();
             let Some(ids) = ids else { continue };
             for (id, share) in ids.into_iter().zip(shares(mine.len())) {
-                let row = vec![household_id.into(), id.into(), share.into(), self.t.into()];
+                let row = vec![
+                    household_id.into(),
+                    id.into(),
+                    share.into(),
+                    self.t.into(),
+                    self.city_id.into(),
+                ];
                 bulk.push(txn, row).await?;
             }
         }
@@ -634,6 +644,7 @@ impl Store {
             unwritten,
             of: &of,
             t,
+            city_id: snap.city_id,
         };
 
         // New households, with their owners, a chunk at a time: its people, its households,
@@ -689,6 +700,7 @@ impl Store {
                             1i32.into(),
                             t.into(),
                             t.into(),
+                            snap.city_id.into(),
                         ],
                     )
                     .await?;
@@ -776,6 +788,7 @@ impl Store {
                     .col_expr(household::Column::DeveloperUnsold, Expr::value(r.unsold));
             }
             update
+                .filter(household::Column::CityId.eq(snap.city_id))
                 .filter(household::Column::Id.eq(h.id))
                 .exec(&txn)
                 .await?;
@@ -800,6 +813,7 @@ impl Store {
         for (household_id, person_id) in voters {
             household::Entity::update_many()
                 .col_expr(household::Column::DesignatedVoterId, Expr::value(person_id))
+                .filter(household::Column::CityId.eq(snap.city_id))
                 .filter(household::Column::Id.eq(household_id))
                 .exec(&txn)
                 .await?;

@@ -7,7 +7,7 @@
 //! and a first owner's phone is updated, but registered owners are never replaced by an
 //! import (shares and votes hang on them): a different name is a warning.
 
-use crate::entity::{building, household, ownership, person, unit};
+use crate::entity::{building, compound, household, ownership, person, unit};
 use linli_sheet::roster::RosterRow;
 use linli_sheet::roster::columns::Column;
 pub use linli_sheet::roster::parse::{Problem, Rule};
@@ -86,6 +86,8 @@ pub struct Existing {
 /// The compound's buildings, units and households, keyed by name.
 #[derive(Debug, Default)]
 pub struct Snapshot {
+    /// The compound's city: its households' partition, and what new rows carry.
+    pub city_id: i64,
     pub buildings: HashMap<String, i64>,
     pub units: HashMap<(i64, String), i64>,
     pub households: HashMap<(i64, String), Existing>,
@@ -93,6 +95,10 @@ pub struct Snapshot {
 
 impl Snapshot {
     pub async fn load<C: ConnectionTrait>(db: &C, compound_id: i64) -> Result<Snapshot, DbErr> {
+        let city_id = compound::Entity::find_by_id(compound_id)
+            .one(db)
+            .await?
+            .map_or(0, |c| c.city_id);
         let buildings: HashMap<String, i64> = building::Entity::find()
             .filter(building::Column::CompoundId.eq(compound_id))
             .all(db)
@@ -109,11 +115,22 @@ impl Snapshot {
             .collect();
         let mut households: HashMap<(i64, String), Existing> = HashMap::new();
         let mut by_id: HashMap<i64, (i64, String)> = HashMap::new();
-        for h in household::Entity::find()
-            .filter(household::Column::CompoundId.eq(compound_id))
-            .all(db)
-            .await?
-        {
+        // On PostgreSQL the city names the households' one partition; SQLite's planner is
+        // left the compound's index alone (the unique place, led by the city, would tempt it).
+        let of_city =
+            (db.get_database_backend() == sea_orm::DbBackend::Postgres).then_some(city_id);
+        let mut compound_households = Query::select()
+            .column(household::Column::Id)
+            .from(household::Entity)
+            .and_where(household::Column::CompoundId.eq(compound_id))
+            .to_owned();
+        let mut rows =
+            household::Entity::find().filter(household::Column::CompoundId.eq(compound_id));
+        if let Some(city) = of_city {
+            compound_households.and_where(household::Column::CityId.eq(city));
+            rows = rows.filter(household::Column::CityId.eq(city));
+        }
+        for h in rows.all(db).await? {
             by_id.insert(h.id, (h.unit_id, h.room.clone()));
             households.insert(
                 (h.unit_id, h.room),
@@ -130,11 +147,7 @@ impl Snapshot {
             );
         }
         // Owners of the compound's households and their people, by subquery (no id lists).
-        let of_compound = Query::select()
-            .column(household::Column::Id)
-            .from(household::Entity)
-            .and_where(household::Column::CompoundId.eq(compound_id))
-            .to_owned();
+        let of_compound = compound_households;
         let owned = ownership::Entity::find()
             .filter(ownership::Column::HouseholdId.in_subquery(of_compound.clone()))
             .order_by_asc(ownership::Column::Id)
@@ -160,6 +173,7 @@ impl Snapshot {
             }
         }
         Ok(Snapshot {
+            city_id,
             buildings,
             units,
             households,
