@@ -71,7 +71,12 @@ impl CompoundPaths {
         Some(path_of(id, regions))
     }
 
-    fn keep(&self, c: &compound::Model) {
+    /// The city of a compound read before, if it was.
+    pub(crate) fn city_of(&self, id: i64) -> Option<i64> {
+        Some(self.0.read().ok()?.get(&id)?[0])
+    }
+
+    pub(crate) fn keep(&self, c: &compound::Model) {
         if let Ok(mut map) = self.0.write() {
             map.insert(
                 c.id,

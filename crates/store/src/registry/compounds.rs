@@ -431,6 +431,7 @@ impl Store {
     /// too when it reads this alongside (`Ctx::alongside` in the web crate); nothing of it is
     /// shown but through [`Store::compound_view`], which checks the actor's right first.
     pub async fn compound_read(&self, id: i64) -> ServiceResult<CompoundRead> {
+        let city = self.compound_paths().city_of(id);
         let ((c, places), counted, subs) = self
             .batched(async {
                 tokio::try_join!(
@@ -448,7 +449,7 @@ impl Store {
                                FROM household WHERE compound_id = $1{} GROUP BY building_id) hc \
                                ON hc.building_id = b.id \
                              WHERE b.compound_id = $1 ORDER BY b.id",
-                            super::households::city_of_compound(self.backend(), "$1"),
+                            super::households::city_literal(self.backend(), "household", city),
                         ),
                         vec![id.into()],
                     ),
@@ -483,6 +484,11 @@ impl Store {
                 )
             })
             .await?;
+        // Its city names the households' partition in the next read of its page (kept once:
+        // a write lock per page would make the pages wait on each other).
+        if city.is_none() {
+            self.compound_paths().keep(&c);
+        }
         Ok(CompoundRead {
             c,
             places,
