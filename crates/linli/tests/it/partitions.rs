@@ -135,6 +135,13 @@ both_backends! {
             let astray = app.sql_i64(&format!("SELECT COUNT(*) FROM {table} t WHERE t.city_id <> COALESCE({HOUSEHOLD_CITY}, 0)")).await;
             assert_eq!(astray, 0, "every {table} row carries its household's city");
         }
+        // A unit's households are read by the unit alone (a unit page, its elevator shares, a
+        // vote of a unit): an index leads with the unit on both databases.
+        let by_unit = match app.backend {
+            Backend::Postgres => "SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'household' AND indexdef LIKE '%(unit_id,%'",
+            Backend::Sqlite => r#"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'household' AND sql LIKE '%("unit_id",%'"#,
+        };
+        assert_eq!(app.sql_i64(by_unit).await, 1, "an index of household led by the unit");
         if app.backend != Backend::Postgres {
             return;
         }

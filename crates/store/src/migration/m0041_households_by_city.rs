@@ -14,8 +14,8 @@
 //! answers from each partition's index, where the primary key leads with the city. Reads that
 //! know the compound name its city and read one partition.
 //!
-//! On SQLite the tables gain the column, filled, and the household's unique place leads with
-//! it as on PostgreSQL; its keys are unchanged (no partitions).
+//! On SQLite the tables gain the column, filled; the keys and the unique place are unchanged
+//! (no partitions).
 
 use super::by_city::{ByCity, city_partitions_function, run};
 use sea_orm_migration::prelude::*;
@@ -42,7 +42,8 @@ pub(super) const NAMING: [&str; 7] = [
 pub(super) const HOUSEHOLD: ByCity = ByCity {
     table: "household",
     city_of: Some("(SELECT c.city_id FROM compound c WHERE c.id = {row}.compound_id)"),
-    unique: &[&["unit_id", "room"]],
+    // Its unique place is made by hand (`PLACE_UNIQUE`): `by_city` would lead it with the city.
+    unique: &[],
     plain: &[
         &["compound_id", "id"],
         &["building_id"],
@@ -69,6 +70,13 @@ pub(super) const HOUSEHOLD: ByCity = ByCity {
 const PLACE_KEY: &str = "ALTER TABLE household ADD CONSTRAINT fk_household_place \
      FOREIGN KEY (unit_id, building_id, compound_id) \
      REFERENCES unit (id, building_id, compound_id) ON DELETE RESTRICT";
+
+/// A room once per unit. PostgreSQL wants the partition key in a partitioned table's unique
+/// index, not first: led by the unit, it still answers every read of a unit's households (a
+/// unit page, a unit's elevator shares, a vote of a unit), which name no city. SQLite keeps
+/// `(unit_id, room)`: a unit is of one city, so both say the same.
+const PLACE_UNIQUE: &str =
+    "CREATE UNIQUE INDEX ix_household_unit_id_room_city_id ON household (unit_id, room, city_id)";
 
 /// Opening a household by its link.
 const ID_INDEX: &str = "CREATE INDEX ix_household_id ON household (id)";
@@ -116,6 +124,7 @@ impl MigrationTrait for Migration {
                     .collect();
                 s.push("ALTER TABLE household DROP CONSTRAINT fk_household_place".into());
                 s.extend(HOUSEHOLD.postgres_up());
+                s.push(PLACE_UNIQUE.into());
                 s.push(PLACE_KEY.into());
                 s.push(ID_INDEX.into());
                 s.push(city_partitions_function(&partitioned(true)));
@@ -136,9 +145,14 @@ impl MigrationTrait for Migration {
             sea_orm::DbBackend::Postgres => {
                 let mut s = vec![
                     "DROP INDEX ix_household_id".to_string(),
+                    "DROP INDEX ix_household_unit_id_room_city_id".into(),
                     "ALTER TABLE household DROP CONSTRAINT fk_household_place".into(),
                 ];
                 s.extend(HOUSEHOLD.postgres_down());
+                s.push(
+                    "CREATE UNIQUE INDEX ix_household_unit_id_room ON household (unit_id, room)"
+                        .into(),
+                );
                 s.push(PLACE_KEY.into());
                 s.extend(
                     NAMING

@@ -221,9 +221,8 @@ pub(crate) fn shown_phone(phone: Option<&str>, personal: bool) -> Option<String>
 /// cached (generic) plan reads and locks that partition alone. As a parameter the city is
 /// unknown to a generic plan, which covers and locks every partition; PostgreSQL then plans
 /// the statement again at each execution instead (the compound page and the list measured
-/// 3.6 and 2.5 times slower that way). Nothing on SQLite, which has no partitions and whose
-/// planner is left the compound's index (the unique place, led by the city, would tempt it to
-/// read the whole city), nor when the city is not known.
+/// 3.6 and 2.5 times slower that way). Nothing on SQLite, which has no partitions (nor an index
+/// on the city), nor when the city is not known.
 pub(crate) fn city_literal(backend: crate::Backend, table: &str, city: Option<i64>) -> String {
     match (backend, city) {
         (crate::Backend::Postgres, Some(city)) => format!(" AND {table}.city_id = {city}"),
@@ -231,8 +230,8 @@ pub(crate) fn city_literal(backend: crate::Backend, table: &str, city: Option<i6
     }
 }
 
-/// Whether another household of the unit (of `city_id`: the unique place leads with it) has
-/// the room.
+/// Whether another household of the unit (of `city_id`: the unique place holds it on
+/// PostgreSQL, where it names the partition) has the room.
 async fn room_taken<C: ConnectionTrait>(
     db: &C,
     city_id: i64,

@@ -115,8 +115,7 @@ impl Snapshot {
             .collect();
         let mut households: HashMap<(i64, String), Existing> = HashMap::new();
         let mut by_id: HashMap<i64, (i64, String)> = HashMap::new();
-        // On PostgreSQL the city names the households' one partition; SQLite's planner is
-        // left the compound's index alone (the unique place, led by the city, would tempt it).
+        // On PostgreSQL the city names the households' one partition (SQLite has none).
         let of_city =
             (db.get_database_backend() == sea_orm::DbBackend::Postgres).then_some(city_id);
         let mut compound_households = Query::select()
