@@ -310,7 +310,6 @@ pub async fn insert_cost<C: ConnectionTrait>(
 
 /// Writes every household's part of a cost, one row each, with its room as on the share table
 /// and the project's city (its compound's).
-#[allow(clippy::too_many_arguments)]
 pub async fn insert_parts<C: ConnectionTrait>(
     txn: &C,
     cost_id: i64,

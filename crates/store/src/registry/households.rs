@@ -216,17 +216,21 @@ pub(crate) fn shown_phone(phone: Option<&str>, personal: bool) -> Option<String>
     }
 }
 
-/// ` AND <table>.city_id = <city>` on PostgreSQL, the city written into the statement's text:
-/// the planner then keeps the one partition of `household` when it plans, so the statement's
+/// `<table>.city_id = <city>` on PostgreSQL, the city written into the statement's text: the
+/// planner then keeps the one partition of `household` when it plans, so the statement's
 /// cached (generic) plan reads and locks that partition alone. As a parameter the city is
 /// unknown to a generic plan, which covers and locks every partition; PostgreSQL then plans
 /// the statement again at each execution instead (the compound page and the list measured
-/// 3.6 and 2.5 times slower that way). Nothing on SQLite, which has no partitions (nor an index
-/// on the city), nor when the city is not known.
-pub(crate) fn city_literal(backend: crate::Backend, table: &str, city: Option<i64>) -> String {
+/// 3.6 and 2.5 times slower that way). `None` on SQLite, which has no partitions (nor an index
+/// on the city), and when the city is not known.
+pub(crate) fn city_condition(
+    backend: sea_orm::DbBackend,
+    table: &str,
+    city: Option<i64>,
+) -> Option<String> {
     match (backend, city) {
-        (crate::Backend::Postgres, Some(city)) => format!(" AND {table}.city_id = {city}"),
-        _ => String::new(),
+        (sea_orm::DbBackend::Postgres, Some(city)) => Some(format!("{table}.city_id = {city}")),
+        _ => None,
     }
 }
 
@@ -363,10 +367,10 @@ impl Store {
         if within.target().is_none() || !actor.can(Action::ViewRegistry, within) {
             q = q.filter(scope::households(actor));
         }
-        // The city of the place listed names the one partition to read (`city_literal`).
-        let city = city_literal(self.backend(), "household", within.city_id());
-        if let Some(cond) = city.strip_prefix(" AND ") {
-            q = q.filter(Expr::cust(cond.to_string()));
+        // The city of the place listed names the one partition to read (`city_condition`).
+        let backend = self.read().get_database_backend();
+        if let Some(city) = city_condition(backend, "household", within.city_id()) {
+            q = q.filter(Expr::cust(city));
         }
         // The page is cut first (a top-N sort over the matching households alone), then joined
         // to its compound, unit and building: a join before the cut would look those up for
@@ -913,18 +917,18 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::{Listed, city_literal, gather_owners};
-    use crate::Backend;
+    use super::{Listed, city_condition, gather_owners};
     use crate::registry::HouseholdPlace;
+    use sea_orm::DbBackend;
 
     #[test]
     fn the_city_is_written_into_postgresql_statements_only_and_only_when_known() {
         assert_eq!(
-            city_literal(Backend::Postgres, "h", Some(13)),
-            " AND h.city_id = 13"
+            city_condition(DbBackend::Postgres, "h", Some(13)).as_deref(),
+            Some("h.city_id = 13")
         );
-        assert_eq!(city_literal(Backend::Postgres, "h", None), "");
-        assert_eq!(city_literal(Backend::Sqlite, "h", Some(13)), "");
+        assert_eq!(city_condition(DbBackend::Postgres, "h", None), None);
+        assert_eq!(city_condition(DbBackend::Sqlite, "h", Some(13)), None);
     }
 
     fn row(household: i64, owner: &str, phone: Option<&str>) -> Listed {

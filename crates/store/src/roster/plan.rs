@@ -8,10 +8,11 @@
 //! import (shares and votes hang on them): a different name is a warning.
 
 use crate::entity::{building, compound, household, ownership, person, unit};
+use crate::registry::city_condition;
 use linli_sheet::roster::RosterRow;
 use linli_sheet::roster::columns::Column;
 pub use linli_sheet::roster::parse::{Problem, Rule};
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -116,8 +117,6 @@ impl Snapshot {
         let mut households: HashMap<(i64, String), Existing> = HashMap::new();
         let mut by_id: HashMap<i64, (i64, String)> = HashMap::new();
         // On PostgreSQL the city names the households' one partition (SQLite has none).
-        let of_city =
-            (db.get_database_backend() == sea_orm::DbBackend::Postgres).then_some(city_id);
         let mut compound_households = Query::select()
             .column(household::Column::Id)
             .from(household::Entity)
@@ -125,9 +124,10 @@ impl Snapshot {
             .to_owned();
         let mut rows =
             household::Entity::find().filter(household::Column::CompoundId.eq(compound_id));
-        if let Some(city) = of_city {
-            compound_households.and_where(household::Column::CityId.eq(city));
-            rows = rows.filter(household::Column::CityId.eq(city));
+        let backend = db.get_database_backend();
+        if let Some(city) = city_condition(backend, "household", Some(city_id)) {
+            compound_households.and_where(Expr::cust(city.clone()));
+            rows = rows.filter(Expr::cust(city));
         }
         for h in rows.all(db).await? {
             by_id.insert(h.id, (h.unit_id, h.room.clone()));
