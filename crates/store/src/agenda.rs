@@ -23,7 +23,9 @@ use linli_domain::authz::{Action, permits};
 use linli_domain::decision::VoterKey;
 use linli_domain::place::NodeKind;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -314,36 +316,20 @@ impl Store {
         let personal = actor.can(Action::ViewPersonal, &path);
         let home = [id];
         let (votes, mut bills, reported) = tokio::try_join!(
-            self.fetch(
-                self.sql(
-                    "SELECT p.id, p.title, p.stage FROM proposal p WHERE p.id IN \
-                     (SELECT e.proposal_id FROM elector_household e WHERE e.household_id = $1) \
-                     ORDER BY p.id DESC LIMIT $2",
-                    vec![id.into(), i64::try_from(LIST).unwrap_or(i64::MAX).into()],
-                ),
-                |r| {
-                    Ok(HouseholdVote {
-                        proposal_id: r.int(0)?,
-                        title: r.text(1)?,
-                        stage: r.text(2)?,
-                    })
-                },
-            ),
+            self.fetch(self.household_links_reads(c.city_id, id)[0].clone(), |r| {
+                Ok(HouseholdVote {
+                    proposal_id: r.int(0)?,
+                    title: r.text(1)?,
+                    stage: r.text(2)?,
+                })
+            },),
             self.shares_of(&home),
             async {
                 if !personal {
                     return Ok(false);
                 }
-                let any = self
-                    .fetch(
-                        self.sql(
-                            "SELECT id FROM service_request \
-                             WHERE city_id = $1 AND household_id = $2 LIMIT 1",
-                            vec![c.city_id.into(), id.into()],
-                        ),
-                        |r| r.int(0),
-                    )
-                    .await?;
+                let [_, reported] = self.household_links_reads(c.city_id, id);
+                let any = self.fetch(reported, |r| r.int(0)).await?;
                 Ok::<_, crate::error::ServiceError>(!any.is_empty())
             },
         )?;
@@ -363,6 +349,40 @@ impl Store {
             bills,
             requests,
         })
+    }
+
+    /// [`Store::household_links_at`]'s own reads of household `id` of city `city_id`: the
+    /// proposals whose roll has it, and whether it reported anything.
+    pub(crate) fn household_links_reads(&self, city_id: i64, id: i64) -> [Statement; 2] {
+        [
+            self.sql(
+                "SELECT p.id, p.title, p.stage FROM proposal p WHERE p.id IN \
+                 (SELECT e.proposal_id FROM elector_household e WHERE e.household_id = $1) \
+                 ORDER BY p.id DESC LIMIT $2",
+                vec![id.into(), i64::try_from(LIST).unwrap_or(i64::MAX).into()],
+            ),
+            self.sql(
+                "SELECT id FROM service_request WHERE city_id = $1 AND household_id = $2 LIMIT 1",
+                vec![city_id.into(), id.into()],
+            ),
+        ]
+    }
+
+    /// The reads of [`Store::shares_of`] the same households: their shares, and what was
+    /// paid towards them.
+    pub(crate) fn shares_reads(&self, homes: &[i64]) -> [Statement; 2] {
+        let shares = elevator_share::Entity::find()
+            .select_only()
+            .column(elevator_share::Column::ProjectId)
+            .column(elevator_share::Column::HouseholdId)
+            .column(elevator_share::Column::Amount)
+            .filter(elevator_share::Column::HouseholdId.is_in(homes.to_vec()));
+        [
+            self.built(&shares),
+            self.paid_read(
+                Condition::all().add(elevator_payment::Column::HouseholdId.is_in(homes.to_vec())),
+            ),
+        ]
     }
 
     /// What needs the actor now (see the module's documentation).
@@ -528,19 +548,10 @@ impl Store {
         if homes.is_empty() {
             return Ok(Vec::new());
         }
-        let shares = elevator_share::Entity::find()
-            .select_only()
-            .column(elevator_share::Column::ProjectId)
-            .column(elevator_share::Column::HouseholdId)
-            .column(elevator_share::Column::Amount)
-            .filter(elevator_share::Column::HouseholdId.is_in(homes.to_vec()));
+        let [shares, paid] = self.shares_reads(homes);
         let (shares, paid) = tokio::try_join!(
-            self.fetch(self.built(&shares), |r| {
-                Ok((r.int(0)?, r.int(1)?, r.int(2)?))
-            }),
-            self.paid(
-                Condition::all().add(elevator_payment::Column::HouseholdId.is_in(homes.to_vec()))
-            ),
+            self.fetch(shares, |r| { Ok((r.int(0)?, r.int(1)?, r.int(2)?)) }),
+            self.paid_of(paid),
         )?;
         Ok(shares
             .into_iter()
@@ -559,6 +570,19 @@ impl Store {
 
     /// Payments summed per (project, household), for the payments `filter` selects.
     async fn paid(&self, filter: Condition) -> ServiceResult<HashMap<(i64, i64), i64>> {
+        self.paid_of(self.paid_read(filter)).await
+    }
+
+    /// The payments of [`Store::paid_read`], by (project, household).
+    async fn paid_of(&self, read: Statement) -> ServiceResult<HashMap<(i64, i64), i64>> {
+        let rows = self
+            .fetch(read, |r| Ok((r.int(0)?, r.int(1)?, r.int(2)?)))
+            .await?;
+        Ok(rows.into_iter().map(|(p, h, s)| ((p, h), s)).collect())
+    }
+
+    /// [`Store::paid`]'s read: payments summed per (project, household).
+    fn paid_read(&self, filter: Condition) -> Statement {
         let q = elevator_payment::Entity::find()
             .select_only()
             .column(elevator_payment::Column::ProjectId)
@@ -570,10 +594,7 @@ impl Store {
             .filter(filter)
             .group_by(elevator_payment::Column::ProjectId)
             .group_by(elevator_payment::Column::HouseholdId);
-        let rows = self
-            .fetch(self.built(&q), |r| Ok((r.int(0)?, r.int(1)?, r.int(2)?)))
-            .await?;
-        Ok(rows.into_iter().map(|(p, h, s)| ((p, h), s)).collect())
+        self.built(&q)
     }
 
     /// For each home and elevator, its part of the latest month's running costs: the homes'

@@ -33,6 +33,14 @@ use std::task::{Context, Poll, Waker};
 
 tokio::task_local! {
     static QUEUE: Arc<Waiters>;
+    static AHEAD: Arc<Ahead>;
+}
+
+/// Reads made ahead of the body that will ask for them ([`Store::reading_ahead`]): each
+/// statement with its rows, taken by the first [`Store::fetch`] of the same statement.
+#[derive(Default)]
+struct Ahead {
+    read: Mutex<Vec<(Statement, bool, Rows)>>,
 }
 
 /// The reads waiting for the next trip of one [`Store::batched`] body.
@@ -270,6 +278,7 @@ impl Store {
                 continue;
             }
             let run = async {
+                self.count_trip();
                 let db = self.read();
                 if let [one] = batch.as_slice() {
                     let rows = db.query_all_raw(one.stmt.clone()).await.map(Rows::Plain);
@@ -302,6 +311,72 @@ impl Store {
         }
     }
 
+    /// Runs `work` where reads made ahead ([`Store::read_ahead`]) wait for the `fetch` that
+    /// asks for the same statement. A page whose first trip (the sign-in's) can already name
+    /// what its second would read sends those reads with the first; the second trip then
+    /// finds them here and does not go. The services ask for what they read as before, after
+    /// their checks: a read ahead is only ever handed to the same statement, and one that no
+    /// service asks for is dropped unseen. On SQLite (no trips) `work` runs as it is.
+    pub async fn reading_ahead<F: Future>(&self, work: F) -> F::Output {
+        if !self.reads_in_batches() || AHEAD.try_with(|_| ()).is_ok() {
+            return work.await;
+        }
+        AHEAD.scope(Arc::new(Ahead::default()), work).await
+    }
+
+    /// Reads `stmts` in the current trip, for the `fetch`es of [`Store::reading_ahead`]'s body
+    /// that will ask for them. Nothing outside such a body and a batch.
+    pub(crate) async fn read_ahead(&self, stmts: Vec<Statement>) {
+        let (Some(queue), Ok(ahead)) = (queue(), AHEAD.try_with(Arc::clone)) else {
+            return;
+        };
+        let replica = crate::reads::replica_allowed();
+        // Every read is queued before any is waited for, so they all go in one trip.
+        let slots: Vec<(Statement, Arc<Slot>)> = stmts
+            .into_iter()
+            .map(|stmt| {
+                let slot = Arc::new(Slot::default());
+                if let Ok(mut w) = queue.0.waiting.lock() {
+                    w.push(Waiting {
+                        stmt: stmt.clone(),
+                        replica,
+                        slot: slot.clone(),
+                    });
+                }
+                (stmt, slot)
+            })
+            .collect();
+        for (stmt, slot) in slots {
+            // A read ahead that failed is simply not there: its `fetch` reads it again and
+            // meets the error itself.
+            if let Ok(rows) = std::future::poll_fn(|cx| slot.poll(cx)).await
+                && let Ok(mut read) = ahead.read.lock()
+            {
+                read.push((stmt, replica, rows));
+            }
+        }
+    }
+
+    /// [`Store::fetch`] of a statement read ahead, if it was: its rows, mapped.
+    pub(crate) fn fetch_ahead<T>(
+        &self,
+        stmt: &Statement,
+        map: RowMap<T>,
+    ) -> Option<Result<Vec<T>, DbErr>> {
+        let replica = crate::reads::replica_allowed();
+        let rows = AHEAD
+            .try_with(|a| {
+                let mut read = a.read.lock().ok()?;
+                let at = read
+                    .iter()
+                    .position(|(s, r, _)| *r == replica && s == stmt)?;
+                Some(read.swap_remove(at).2)
+            })
+            .ok()
+            .flatten()?;
+        Some(map_rows(rows, map))
+    }
+
     /// Whether [`Store::batched`] shares trips: on PostgreSQL (SQLite's hot reads have none
     /// to share).
     pub(crate) fn reads_in_batches(&self) -> bool {
@@ -324,10 +399,14 @@ impl Store {
             });
         }
         let rows = std::future::poll_fn(|cx| slot.poll(cx)).await?;
-        match rows {
-            Rows::Plain(rows) => rows.iter().map(|r| map(r)).collect(),
-            Rows::Json(rows) => rows.iter().map(|r| map(r)).collect(),
-        }
+        map_rows(rows, map)
+    }
+}
+
+fn map_rows<T>(rows: Rows, map: RowMap<T>) -> Result<Vec<T>, DbErr> {
+    match rows {
+        Rows::Plain(rows) => rows.iter().map(|r| map(r)).collect(),
+        Rows::Json(rows) => rows.iter().map(|r| map(r)).collect(),
     }
 }
 

@@ -44,6 +44,10 @@ pub struct Store {
     sync_reader: Option<Arc<crate::sync_read::SyncReader>>,
     /// The compounds' paths as read once (see `paths`).
     compound_paths: Arc<crate::paths::CompoundPaths>,
+    /// The households' cities as read before (see `paths`).
+    household_cities: Arc<crate::paths::HouseholdCities>,
+    /// The round trips [`Store::batched`] has made (see [`Store::batched_trips`]).
+    trips: Arc<std::sync::atomic::AtomicU64>,
     /// The most connections each PostgreSQL pool opens (the replicas' too).
     pg_connections: u32,
 }
@@ -207,6 +211,8 @@ impl Store {
                 photos: Arc::new(crate::files::Photos::new(Default::default())),
                 sync_reader: crate::sync_read::SyncReader::for_url(url).map(Arc::new),
                 compound_paths: Arc::default(),
+                household_cities: Arc::default(),
+                trips: Arc::default(),
                 pg_connections,
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
@@ -228,6 +234,8 @@ impl Store {
                 photos: Arc::new(crate::files::Photos::new(Default::default())),
                 sync_reader: None,
                 compound_paths: Arc::default(),
+                household_cities: Arc::default(),
+                trips: Arc::default(),
                 pg_connections,
             })
         } else {
@@ -266,6 +274,7 @@ impl Store {
     pub async fn migrate_steps(&self, up: bool, steps: u32) -> anyhow::Result<()> {
         // Rolled back, the compounds may go with their table.
         self.compound_paths.clear();
+        self.household_cities.clear();
         if up {
             Migrator::up(&self.write, Some(steps)).await
         } else {
@@ -277,6 +286,7 @@ impl Store {
     /// Rolls back every migration: used by the migration tests.
     pub async fn migrate_down_all(&self) -> anyhow::Result<()> {
         self.compound_paths.clear();
+        self.household_cities.clear();
         Migrator::down(&self.write, None)
             .await
             .context("rolling back migrations")
@@ -297,6 +307,27 @@ impl Store {
 
     pub(crate) fn compound_paths(&self) -> &crate::paths::CompoundPaths {
         &self.compound_paths
+    }
+
+    pub(crate) fn household_cities(&self) -> &crate::paths::HouseholdCities {
+        &self.household_cities
+    }
+
+    /// Keeps `city_id` as household `id`'s city, as a read of it would: for tests of a hint
+    /// gone stale (a read in the wrong city must still find the household by its id).
+    pub fn keep_household_city(&self, id: i64, city_id: i64) {
+        self.household_cities.keep(id, city_id);
+    }
+
+    /// How many round trips the batched reads ([`Store::batched`]) have made since the store
+    /// was opened: what tests count to see that a page's reads share their trips.
+    pub fn batched_trips(&self) -> u64 {
+        self.trips.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub(crate) fn count_trip(&self) {
+        self.trips
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 
     pub(crate) fn photos(&self) -> &crate::files::Photos {

@@ -92,6 +92,45 @@ impl CompoundPaths {
     }
 }
 
+/// The city of each household read before, at most [`HouseholdCities::MOST`] of them: a
+/// hint that lets the household page read a household (and what its page shows) in its
+/// city's partition on PostgreSQL, and send those reads with the sign-in's, though the page's
+/// link names the household's id alone.
+///
+/// Only a hint: a read that names the city also names the id, so a hint gone stale (the
+/// household deleted, or moved to a compound of another city) finds nothing, and the reader
+/// then reads by the id alone, as without a hint, and keeps what it found. When full the map
+/// is emptied and fills again with the households in use: bounded memory, no bookkeeping.
+#[derive(Debug, Default)]
+pub(crate) struct HouseholdCities(RwLock<HashMap<i64, i64>>);
+
+impl HouseholdCities {
+    /// ~100,000 entries: a few MB.
+    const MOST: usize = 1 << 17;
+
+    pub(crate) fn city_of(&self, household_id: i64) -> Option<i64> {
+        self.0.read().ok()?.get(&household_id).copied()
+    }
+
+    pub(crate) fn keep(&self, household_id: i64, city_id: i64) {
+        if self.city_of(household_id) == Some(city_id) {
+            return;
+        }
+        if let Ok(mut map) = self.0.write() {
+            if map.len() >= Self::MOST {
+                map.clear();
+            }
+            map.insert(household_id, city_id);
+        }
+    }
+
+    pub(crate) fn clear(&self) {
+        if let Ok(mut map) = self.0.write() {
+            map.clear();
+        }
+    }
+}
+
 pub(crate) fn path_of(id: i64, [city, district, subdistrict, community]: [i64; 4]) -> Path {
     Path::new(vec![
         Node::new(NodeKind::City, city),

@@ -202,15 +202,9 @@ impl Store {
         actor.require(Action::IssueInvite, &paths::household_path(c, h))?;
         // The household's grants with their accounts, in one read.
         let grants = self
-            .fetch(
-                self.sql(
-                    "SELECT g.role, a.id, a.display_name, a.person_id, a.disabled \
-                     FROM role_grant g JOIN account a ON a.id = g.account_id \
-                     WHERE g.node_kind = $1 AND g.node_id = $2 ORDER BY g.id",
-                    vec![NodeKind::Household.as_str().into(), household_id.into()],
-                ),
-                |r| Ok((r.text(0)?, r.int(1)?, r.text(2)?, r.opt_int(3)?, r.flag(4)?)),
-            )
+            .fetch(self.household_grants_read(household_id), |r| {
+                Ok((r.text(0)?, r.int(1)?, r.text(2)?, r.opt_int(3)?, r.flag(4)?))
+            })
             .await?;
         let mut out = Vec::new();
         for (role, account_id, display_name, person_id, disabled) in grants {
@@ -243,6 +237,16 @@ impl Store {
             });
         }
         Ok(out)
+    }
+
+    /// [`Store::accounts_to_link_at`]'s read: the household's grants with their accounts.
+    pub(crate) fn household_grants_read(&self, household_id: i64) -> sea_orm::Statement {
+        self.sql(
+            "SELECT g.role, a.id, a.display_name, a.person_id, a.disabled \
+             FROM role_grant g JOIN account a ON a.id = g.account_id \
+             WHERE g.node_kind = $1 AND g.node_id = $2 ORDER BY g.id",
+            vec![NodeKind::Household.as_str().into(), household_id.into()],
+        )
     }
 
     /// Links (or relinks) an account to a person of a household it holds a role on.

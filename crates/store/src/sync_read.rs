@@ -260,6 +260,9 @@ impl Store {
         if let Some(reader) = self.sync_reader() {
             return Ok(reader.query(&stmt, map)?);
         }
+        if let Some(rows) = self.fetch_ahead(&stmt, map) {
+            return Ok(rows?);
+        }
         if let Some(queue) = crate::batch::queue() {
             return Ok(self.fetch_queued(queue, stmt, map).await?);
         }

@@ -329,6 +329,15 @@ fn parse_json(s: &str) -> serde_json::Value {
     }
 }
 
+/// The records of one entity of a compound in `city_id` (the city keeps the read to the city's
+/// partition of the trail on PostgreSQL).
+fn history_records(city_id: i64, entity: &str, entity_id: i64) -> sea_orm::Select<audit::Entity> {
+    audit::Entity::find()
+        .filter(audit::Column::CityId.eq(city_id))
+        .filter(audit::Column::Entity.eq(entity))
+        .filter(audit::Column::EntityId.eq(entity_id))
+}
+
 impl Store {
     /// The history of one entity of a compound in `city_id`, newest first. The caller has
     /// checked that the actor may see it. The city keeps the read to the city's partition of
@@ -340,35 +349,8 @@ impl Store {
         entity_id: i64,
         page: PageRequest,
     ) -> ServiceResult<Paged<AuditEntry>> {
-        let q = audit::Entity::find()
-            .filter(audit::Column::CityId.eq(city_id))
-            .filter(audit::Column::Entity.eq(entity))
-            .filter(audit::Column::EntityId.eq(entity_id));
-        // The page with each record's actor's name, in one read.
-        let rel: sea_orm::RelationDef = audit::Entity::belongs_to(account::Entity)
-            .from(audit::Column::ActorId)
-            .to(account::Column::Id)
-            .into();
-        let listed = q
-            .clone()
-            .select_only()
-            .columns([
-                audit::Column::Seq,
-                audit::Column::ActorId,
-                audit::Column::At,
-                audit::Column::Action,
-                audit::Column::Entity,
-                audit::Column::EntityId,
-                audit::Column::Before,
-                audit::Column::After,
-            ])
-            .column_as(account::Column::DisplayName, "actor_name")
-            .join(sea_orm::JoinType::LeftJoin, rel)
-            .order_by_desc(audit::Column::Id)
-            .offset(page.offset())
-            .limit(page.size());
         let items = self
-            .fetch(self.built(&listed), |r| {
+            .fetch(self.history_read(city_id, entity, entity_id, page), |r| {
                 Ok(AuditEntry {
                     seq: r.int(0)?,
                     actor_id: r.opt_int(1)?,
@@ -386,9 +368,43 @@ impl Store {
         let total = if page.page() == 1 && (items.len() as u64) < page.size() {
             items.len() as u64
         } else {
-            q.count(self.read()).await?
+            history_records(city_id, entity, entity_id)
+                .count(self.read())
+                .await?
         };
         Ok(Paged::new(items, total, page))
+    }
+
+    /// [`Store::history_of`]'s read of one page, with each record's actor's name.
+    pub(crate) fn history_read(
+        &self,
+        city_id: i64,
+        entity: &str,
+        entity_id: i64,
+        page: PageRequest,
+    ) -> sea_orm::Statement {
+        let rel: sea_orm::RelationDef = audit::Entity::belongs_to(account::Entity)
+            .from(audit::Column::ActorId)
+            .to(account::Column::Id)
+            .into();
+        let listed = history_records(city_id, entity, entity_id)
+            .select_only()
+            .columns([
+                audit::Column::Seq,
+                audit::Column::ActorId,
+                audit::Column::At,
+                audit::Column::Action,
+                audit::Column::Entity,
+                audit::Column::EntityId,
+                audit::Column::Before,
+                audit::Column::After,
+            ])
+            .column_as(account::Column::DisplayName, "actor_name")
+            .join(sea_orm::JoinType::LeftJoin, rel)
+            .order_by_desc(audit::Column::Id)
+            .offset(page.offset())
+            .limit(page.size());
+        self.built(&listed)
     }
 
     /// Walks every chain in order and reports the first broken link. Reads in batches so a

@@ -635,6 +635,62 @@ impl Store {
         self.household_page_at(actor, at, history).await
     }
 
+    /// [`Store::household_at`] as the household page's first read: when the household's city
+    /// is known from an earlier read ([`crate::paths::HouseholdCities`]), on PostgreSQL it is
+    /// read in that city's partition, and everything [`Store::household_page_at`] will read of
+    /// it goes in the same trip ([`Store::read_ahead`]; inside [`Store::reading_ahead`], the
+    /// page's second trip then does not go). Nothing of it is shown before the actor's right to
+    /// see it is checked, as without. `history` is the page of its history the page shows.
+    pub async fn household_page_first(
+        &self,
+        id: i64,
+        history: PageRequest,
+    ) -> ServiceResult<super::HouseholdAt> {
+        let city = match self.reads_in_batches() {
+            true => self.household_cities().city_of(id),
+            false => None,
+        };
+        let Some(city) = city else {
+            return self.household_at(id).await;
+        };
+        // One trip (the caller's, when it is batched: the page's sign-in's).
+        let (at, ()) = self
+            .batched(async {
+                tokio::join!(
+                    self.household_at_in(id, Some(city)),
+                    self.read_ahead(self.household_page_reads(id, city, history)),
+                )
+            })
+            .await;
+        match at {
+            // Not in the city kept for it (deleted, or moved to another city's compound): by
+            // its id alone, as without a hint.
+            Err(ServiceError::NotFound { .. }) => self.household_at(id).await,
+            at => at,
+        }
+    }
+
+    /// What [`Store::household_page_at`] reads of household `id` of city `city`, built by the
+    /// functions its services build them with (so a read ahead is the same statement).
+    fn household_page_reads(
+        &self,
+        id: i64,
+        city: i64,
+        history: PageRequest,
+    ) -> Vec<sea_orm::Statement> {
+        let [votes, reported] = self.household_links_reads(city, id);
+        let [shares, paid] = self.shares_reads(&[id]);
+        vec![
+            self.people_of_read(id),
+            votes,
+            reported,
+            shares,
+            paid,
+            self.history_read(city, "household", id, history),
+            self.household_grants_read(id),
+        ]
+    }
+
     /// [`Store::household_page`] of a household already read by [`Store::household_at`]: the
     /// page reads it in the same round trip as its sign-in ([`Store::batched`]), before the
     /// actor is known, and the right to see it is checked here, before anything is shown.

@@ -151,38 +151,23 @@ impl Store {
         h: &household::Model,
         personal: bool,
     ) -> ServiceResult<(Vec<OwnerView>, Vec<ResidentView>)> {
-        // Dates as text (`2024-03-01`) on both databases.
         let rows = self
-            .fetch(
-                self.sql(
-                    "SELECT 0, o.id, o.person_id, p.name, p.phone, o.share_bp, \
-                     CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT) \
-                     FROM ownership o LEFT JOIN person p ON p.id = o.person_id \
-                     WHERE o.household_id = $1 \
-                     UNION ALL \
-                     SELECT 1, r.id, r.person_id, p.name, p.phone, CAST(NULL AS INTEGER), \
-                     r.kind, CAST(r.moved_in AS TEXT), CAST(r.moved_out AS TEXT) \
-                     FROM residency r LEFT JOIN person p ON p.id = r.person_id \
-                     WHERE r.household_id = $1",
-                    vec![h.id.into()],
-                ),
-                |r| {
-                    Ok(PersonRow {
-                        resident: r.int(0)? == 1,
-                        id: r.int(1)?,
-                        person_id: r.int(2)?,
-                        name: r.opt_text(3)?.unwrap_or_default(),
-                        phone: r.opt_text(4)?,
-                        share_bp: r.opt_int(5)?.unwrap_or(0),
-                        kind: r
-                            .opt_text(6)?
-                            .map(|k| super::stored(k, ResidentKind::parse))
-                            .transpose()?,
-                        moved_in: r.opt_text(7)?.unwrap_or_default(),
-                        moved_out: r.opt_text(8)?,
-                    })
-                },
-            )
+            .fetch(self.people_of_read(h.id), |r| {
+                Ok(PersonRow {
+                    resident: r.int(0)? == 1,
+                    id: r.int(1)?,
+                    person_id: r.int(2)?,
+                    name: r.opt_text(3)?.unwrap_or_default(),
+                    phone: r.opt_text(4)?,
+                    share_bp: r.opt_int(5)?.unwrap_or(0),
+                    kind: r
+                        .opt_text(6)?
+                        .map(|k| super::stored(k, ResidentKind::parse))
+                        .transpose()?,
+                    moved_in: r.opt_text(7)?.unwrap_or_default(),
+                    moved_out: r.opt_text(8)?,
+                })
+            })
             .await?;
         let (mut owners, mut residents): (Vec<PersonRow>, Vec<PersonRow>) =
             rows.into_iter().partition(|r| !r.resident);
@@ -219,6 +204,23 @@ impl Store {
                 })
                 .collect(),
         ))
+    }
+
+    /// [`Store::people_of`]'s read: owners and residents with their names and phones.
+    pub(crate) fn people_of_read(&self, household_id: i64) -> sea_orm::Statement {
+        // Dates as text (`2024-03-01`) on both databases.
+        self.sql(
+            "SELECT 0, o.id, o.person_id, p.name, p.phone, o.share_bp, \
+             CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT) \
+             FROM ownership o LEFT JOIN person p ON p.id = o.person_id \
+             WHERE o.household_id = $1 \
+             UNION ALL \
+             SELECT 1, r.id, r.person_id, p.name, p.phone, CAST(NULL AS INTEGER), \
+             r.kind, CAST(r.moved_in AS TEXT), CAST(r.moved_out AS TEXT) \
+             FROM residency r LEFT JOIN person p ON p.id = r.person_id \
+             WHERE r.household_id = $1",
+            vec![household_id.into()],
+        )
     }
 
     async fn people_gate(

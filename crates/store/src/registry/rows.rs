@@ -265,13 +265,29 @@ impl Store {
     /// A household with everything its page shows around it, in one joined read. It checks
     /// no right: what it read is shown only through [`Store::household_page_at`], which does.
     pub async fn household_at(&self, id: i64) -> ServiceResult<HouseholdAt> {
+        let at = self.household_at_in(id, None).await?;
+        self.household_cities().keep(id, at.household.city_id);
+        Ok(at)
+    }
+
+    /// [`Store::household_at`] in city `city` when it is known: on PostgreSQL the read then
+    /// looks in that city's partition of `household` alone (by its id alone it looks in each).
+    pub(crate) async fn household_at_in(
+        &self,
+        id: i64,
+        city: Option<i64>,
+    ) -> ServiceResult<HouseholdAt> {
+        let in_city =
+            super::households::city_condition(self.read().get_database_backend(), "h", city)
+                .map(|c| format!(" AND {c}"))
+                .unwrap_or_default();
         self.fetch_one(
             self.sql(
                 &format!(
                     "SELECT {}, {}, {PLACE_COLUMNS}, b.id, b.name, u.name \
                      FROM household h JOIN compound c ON c.id = h.compound_id {PLACE_JOINS} \
                      LEFT JOIN unit u ON u.id = h.unit_id \
-                     LEFT JOIN building b ON b.id = u.building_id WHERE h.id = $1",
+                     LEFT JOIN building b ON b.id = u.building_id WHERE h.id = $1{in_city}",
                     household_columns("h"),
                     compound_columns("c")
                 ),

@@ -169,24 +169,29 @@ async fn household(
     Ids(id): Ids<i64>,
     Q(p): Q<PageQuery>,
 ) -> PageResult {
-    // The household is read with the sign-in, and shown only once the actor may see it.
-    let (ctx, at) = Ctx::alongside(&parts, &state, state.store.household_at(id)).await;
-    let ctx = ctx?;
-    let actor = ctx.actor()?;
-    let page = state
-        .store
-        .household_page_at(actor, at?, PageRequest::new(p.page, Some(20)))
-        .await?;
-    let (t, c) = chrome(&ctx);
-    Ok(Household {
-        t,
-        c,
-        v: page.view,
-        links: page.links,
-        history: page.history,
-        to_link: page.to_link,
-    }
-    .into_response())
+    // The household is read with the sign-in (and, its city known, the rest of the page with
+    // them), and shown only once the actor may see it.
+    let history = PageRequest::new(p.page, Some(20));
+    let store = &state.store;
+    store
+        .reading_ahead(async {
+            let first = store.household_page_first(id, history);
+            let (ctx, at) = Ctx::alongside(&parts, &state, first).await;
+            let ctx = ctx?;
+            let actor = ctx.actor()?;
+            let page = store.household_page_at(actor, at?, history).await?;
+            let (t, c) = chrome(&ctx);
+            Ok(Household {
+                t,
+                c,
+                v: page.view,
+                links: page.links,
+                history: page.history,
+                to_link: page.to_link,
+            }
+            .into_response())
+        })
+        .await
 }
 
 #[derive(Deserialize, Default, Clone)]

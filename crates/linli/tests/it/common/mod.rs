@@ -500,6 +500,20 @@ impl TestApp {
         out
     }
 
+    /// The signed-in actor of a login, as the store's services take it.
+    pub async fn actor_of(&self, username: &str) -> linli_store::Actor {
+        let id = self
+            .sql_i64(&format!(
+                "SELECT id FROM account WHERE username = '{username}'"
+            ))
+            .await;
+        self.store
+            .actor(id)
+            .await
+            .unwrap()
+            .expect("an active account")
+    }
+
     /// The first column of the first row of a query, as a number.
     pub async fn sql_i64(&self, sql: &str) -> i64 {
         self.sql_rows(sql, |r| sql_number(sql, r, 0))
