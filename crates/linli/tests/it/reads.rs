@@ -154,6 +154,23 @@ both_backends! {
         store.keep_household_city(w.home, other);
         let (page, _) = ahead().await;
         assert_eq!(page, alone, "read by its id after the stale city found nothing");
+        // Every read of a household by its id takes the kept city first: a write too.
+        store.keep_household_city(w.home, other);
+        let version = app.household_json(&w.committee, w.home).await["household"]["version"].as_i64().unwrap();
+        store.keep_household_city(w.home, other);
+        let (s, body) = app
+            .api(&w.committee, Method::PATCH, &format!("/households/{}", w.home), Some(json!({"version": version, "area": "78.00"})))
+            .await;
+        assert_eq!(s, 200, "{body}");
+        assert_eq!(body["version"], version + 1, "{body}");
+        let (s, body) = app
+            .api(&w.committee, Method::PATCH, &format!("/households/{}", w.home), Some(json!({"version": version, "area": "79.00"})))
+            .await;
+        assert_eq!(s, 409, "a stale version is refused in the household's own city: {body}");
+        let alone = page_of(&store.household_page(&actor, w.home, history).await.unwrap());
+        let (page, _) = ahead().await;
+        assert_eq!(page, alone, "the page read ahead shows the write");
+        assert_eq!(page[2]["items"][0]["after"]["area_centi"], 7800, "{page}");
         // Another page of its history is another read, not the one read ahead.
         let second = linli_domain::PageRequest::new(Some(2), Some(1));
         let read = store

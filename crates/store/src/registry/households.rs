@@ -234,6 +234,16 @@ pub(crate) fn city_condition(
     }
 }
 
+/// A household's city as a filter of a statement on `household`: written into its text on
+/// PostgreSQL (see [`city_condition`]), so a write or read of one household by its id plans
+/// and locks its city's partition alone; no condition on SQLite.
+fn in_city(backend: sea_orm::DbBackend, city: i64) -> Condition {
+    match city_condition(backend, "household", Some(city)) {
+        Some(c) => Condition::all().add(Expr::cust(c)),
+        None => Condition::all(),
+    }
+}
+
 /// Whether another household of the unit (of `city_id`: the unique place holds it on
 /// PostgreSQL, where it names the partition) has the room.
 async fn room_taken<C: ConnectionTrait>(
@@ -662,11 +672,11 @@ impl Store {
                 )
             })
             .await;
-        match at {
+        match at? {
+            Some(at) => Ok(at),
             // Not in the city kept for it (deleted, or moved to another city's compound): by
             // its id alone, as without a hint.
-            Err(ServiceError::NotFound { .. }) => self.household_at(id).await,
-            at => at,
+            None => self.household_at(id).await,
         }
     }
 
@@ -857,7 +867,7 @@ impl Store {
                 Expr::col(household::Column::Version).add(1),
             )
             .col_expr(household::Column::UpdatedAt, Expr::value(self.now()))
-            .filter(household::Column::CityId.eq(c.city_id))
+            .filter(in_city(self.read().get_database_backend(), c.city_id))
             .filter(household::Column::Id.eq(id))
             .filter(household::Column::Version.eq(patch.version))
             .exec(&txn)
@@ -910,7 +920,7 @@ impl Store {
                 Expr::col(household::Column::Version).add(1),
             )
             .col_expr(household::Column::UpdatedAt, Expr::value(self.now()))
-            .filter(household::Column::CityId.eq(c.city_id))
+            .filter(in_city(self.read().get_database_backend(), c.city_id))
             .filter(household::Column::Id.eq(id))
             .filter(household::Column::Version.eq(input.version))
             .exec(&txn)
@@ -946,8 +956,10 @@ impl Store {
         rows_affected: u64,
         action: &str,
     ) -> ServiceResult<HouseholdData> {
+        let in_its_city = in_city(self.read().get_database_backend(), c.city_id);
         if rows_affected != 1 {
             let current = household::Entity::find_by_id(before.id)
+                .filter(in_its_city.clone())
                 .one(&txn)
                 .await?
                 .map(|h| h.version)
@@ -955,6 +967,7 @@ impl Store {
             return Err(ServiceError::Stale { current });
         }
         let after = household::Entity::find_by_id(before.id)
+            .filter(in_its_city)
             .one(&txn)
             .await?
             .ok_or(ServiceError::NotFound {

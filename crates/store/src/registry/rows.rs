@@ -240,21 +240,76 @@ impl Store {
         .ok_or(ServiceError::NotFound { entity: "compound" })
     }
 
+    /// Household `id` with its compound, in one read.
     pub(crate) async fn household_with_compound(
         &self,
         id: i64,
     ) -> ServiceResult<(compound::Model, household::Model)> {
-        self.fetch_one(
-            self.sql(
-                &format!(
-                    "SELECT {}, {} FROM household h JOIN compound c ON c.id = h.compound_id \
-                     WHERE h.id = $1",
-                    household_columns("h"),
-                    compound_columns("c")
+        let read = |city| {
+            self.fetch_one(
+                self.sql(
+                    &format!(
+                        "SELECT {}, {} FROM household h JOIN compound c ON c.id = h.compound_id \
+                         WHERE h.id = $1{}",
+                        household_columns("h"),
+                        compound_columns("c"),
+                        self.in_city(city),
+                    ),
+                    vec![id.into()],
                 ),
-                vec![id.into()],
-            ),
-            |r| Ok((compound_at(r, HOUSEHOLD_WIDTH)?, household_at(r, 0)?)),
+                |r| Ok((compound_at(r, HOUSEHOLD_WIDTH)?, household_at(r, 0)?)),
+            )
+        };
+        self.by_household_city(id, read, |(_, h)| h.city_id)
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "household",
+            })
+    }
+
+    /// Household `id` as `read` reads it, given the household's city or `None`: in the city
+    /// kept for it by an earlier read (`HouseholdCities`), on PostgreSQL, where that reads
+    /// one partition of `household` (by its id alone the read looks in each city's); else,
+    /// or when nothing is there (a stale city), by its id alone, and its city is kept.
+    pub(crate) async fn by_household_city<T, Fut>(
+        &self,
+        id: i64,
+        read: impl Fn(Option<i64>) -> Fut,
+        city_of: fn(&T) -> i64,
+    ) -> ServiceResult<Option<T>>
+    where
+        Fut: std::future::Future<Output = ServiceResult<Option<T>>>,
+    {
+        let kept = match self.read().get_database_backend() {
+            sea_orm::DbBackend::Postgres => self.household_cities().city_of(id),
+            _ => None,
+        };
+        if let Some(city) = kept
+            && let Some(found) = read(Some(city)).await?
+        {
+            return Ok(Some(found));
+        }
+        let found = read(None).await?;
+        if let Some(f) = &found {
+            self.household_cities().keep(id, city_of(f));
+        }
+        Ok(found)
+    }
+
+    /// ` AND h.city_id = <city>` where [`super::households::city_condition`] writes one.
+    fn in_city(&self, city: Option<i64>) -> String {
+        super::households::city_condition(self.read().get_database_backend(), "h", city)
+            .map(|c| format!(" AND {c}"))
+            .unwrap_or_default()
+    }
+
+    /// A household with everything its page shows around it, in one joined read. It checks
+    /// no right: what it read is shown only through [`Store::household_page_at`], which does.
+    pub async fn household_at(&self, id: i64) -> ServiceResult<HouseholdAt> {
+        self.by_household_city(
+            id,
+            |city| self.household_at_in(id, city),
+            |a| a.household.city_id,
         )
         .await?
         .ok_or(ServiceError::NotFound {
@@ -262,25 +317,13 @@ impl Store {
         })
     }
 
-    /// A household with everything its page shows around it, in one joined read. It checks
-    /// no right: what it read is shown only through [`Store::household_page_at`], which does.
-    pub async fn household_at(&self, id: i64) -> ServiceResult<HouseholdAt> {
-        let at = self.household_at_in(id, None).await?;
-        self.household_cities().keep(id, at.household.city_id);
-        Ok(at)
-    }
-
-    /// [`Store::household_at`] in city `city` when it is known: on PostgreSQL the read then
-    /// looks in that city's partition of `household` alone (by its id alone it looks in each).
+    /// [`Store::household_at`] in city `city` when it is known (see [`Store::by_household_city`]).
     pub(crate) async fn household_at_in(
         &self,
         id: i64,
         city: Option<i64>,
-    ) -> ServiceResult<HouseholdAt> {
-        let in_city =
-            super::households::city_condition(self.read().get_database_backend(), "h", city)
-                .map(|c| format!(" AND {c}"))
-                .unwrap_or_default();
+    ) -> ServiceResult<Option<HouseholdAt>> {
+        let in_city = self.in_city(city);
         self.fetch_one(
             self.sql(
                 &format!(
@@ -312,9 +355,6 @@ impl Store {
                 })
             },
         )
-        .await?
-        .ok_or(ServiceError::NotFound {
-            entity: "household",
-        })
+        .await
     }
 }
