@@ -316,7 +316,9 @@ impl Store {
     /// what its second would read sends those reads with the first; the second trip then
     /// finds them here and does not go. The services ask for what they read as before, after
     /// their checks: a read ahead is only ever handed to the same statement, and one that no
-    /// service asks for is dropped unseen. On SQLite (no trips) `work` runs as it is.
+    /// service asks for is dropped unseen. The body must be read-only, as a page's is: rows
+    /// read ahead are as of the first trip, and a read after a write of its own would be
+    /// handed them. On SQLite (no trips) `work` runs as it is.
     pub async fn reading_ahead<F: Future>(&self, work: F) -> F::Output {
         if !self.reads_in_batches() || AHEAD.try_with(|_| ()).is_ok() {
             return work.await;

@@ -105,7 +105,7 @@ impl CompoundPaths {
 pub(crate) struct HouseholdCities(RwLock<HashMap<i64, i64>>);
 
 impl HouseholdCities {
-    /// ~100,000 entries: a few MB.
+    /// 131,072 entries: a few MB.
     const MOST: usize = 1 << 17;
 
     pub(crate) fn city_of(&self, household_id: i64) -> Option<i64> {
