@@ -315,8 +315,9 @@ impl Store {
         // Independent reads, which share a trip on PostgreSQL (`batch`).
         let personal = actor.can(Action::ViewPersonal, &path);
         let home = [id];
+        let [votes_read, reported_read] = self.household_links_reads(c.city_id, id);
         let (votes, mut bills, reported) = tokio::try_join!(
-            self.fetch(self.household_links_reads(c.city_id, id)[0].clone(), |r| {
+            self.fetch(votes_read, |r| {
                 Ok(HouseholdVote {
                     proposal_id: r.int(0)?,
                     title: r.text(1)?,
@@ -328,8 +329,7 @@ impl Store {
                 if !personal {
                     return Ok(false);
                 }
-                let [_, reported] = self.household_links_reads(c.city_id, id);
-                let any = self.fetch(reported, |r| r.int(0)).await?;
+                let any = self.fetch(reported_read, |r| r.int(0)).await?;
                 Ok::<_, crate::error::ServiceError>(!any.is_empty())
             },
         )?;

@@ -449,13 +449,11 @@ impl Store {
                                FROM household WHERE compound_id = $1{} GROUP BY building_id) hc \
                                ON hc.building_id = b.id \
                              WHERE b.compound_id = $1 ORDER BY b.id",
-                            super::households::city_condition(
+                            super::households::and_city(
                                 self.read().get_database_backend(),
                                 "household",
                                 city,
-                            )
-                            .map(|c| format!(" AND {c}"))
-                            .unwrap_or_default(),
+                            ),
                         ),
                         vec![id.into()],
                     ),

@@ -237,11 +237,19 @@ pub(crate) fn city_condition(
 /// A household's city as a filter of a statement on `household`: written into its text on
 /// PostgreSQL (see [`city_condition`]), so a write or read of one household by its id plans
 /// and locks its city's partition alone; no condition on SQLite.
-fn in_city(backend: sea_orm::DbBackend, city: i64) -> Condition {
+fn city_filter(backend: sea_orm::DbBackend, city: i64) -> Condition {
     match city_condition(backend, "household", Some(city)) {
         Some(c) => Condition::all().add(Expr::cust(c)),
         None => Condition::all(),
     }
+}
+
+/// [`city_condition`] to append to a statement's `WHERE`: ` AND <table>.city_id = <city>`, or
+/// nothing.
+pub(crate) fn and_city(backend: sea_orm::DbBackend, table: &str, city: Option<i64>) -> String {
+    city_condition(backend, table, city)
+        .map(|c| format!(" AND {c}"))
+        .unwrap_or_default()
 }
 
 /// Whether another household of the unit (of `city_id`: the unique place holds it on
@@ -656,28 +664,26 @@ impl Store {
         id: i64,
         history: PageRequest,
     ) -> ServiceResult<super::HouseholdAt> {
-        let city = match self.reads_in_batches() {
-            true => self.household_cities().city_of(id),
-            false => None,
+        let read = |city: Option<i64>| async move {
+            let Some(city) = city else {
+                return self.household_at_in(id, None).await;
+            };
+            // One trip (the caller's, when it is batched: the page's sign-in's).
+            let (at, ()) = self
+                .batched(async {
+                    tokio::join!(
+                        self.household_at_in(id, Some(city)),
+                        self.read_ahead(self.household_page_reads(id, city, history)),
+                    )
+                })
+                .await;
+            at
         };
-        let Some(city) = city else {
-            return self.household_at(id).await;
-        };
-        // One trip (the caller's, when it is batched: the page's sign-in's).
-        let (at, ()) = self
-            .batched(async {
-                tokio::join!(
-                    self.household_at_in(id, Some(city)),
-                    self.read_ahead(self.household_page_reads(id, city, history)),
-                )
+        self.by_household_city(id, read, |a| a.household.city_id)
+            .await?
+            .ok_or(ServiceError::NotFound {
+                entity: "household",
             })
-            .await;
-        match at? {
-            Some(at) => Ok(at),
-            // Not in the city kept for it (deleted, or moved to another city's compound): by
-            // its id alone, as without a hint.
-            None => self.household_at(id).await,
-        }
     }
 
     /// What [`Store::household_page_at`] reads of household `id` of city `city`, built by the
@@ -867,7 +873,7 @@ impl Store {
                 Expr::col(household::Column::Version).add(1),
             )
             .col_expr(household::Column::UpdatedAt, Expr::value(self.now()))
-            .filter(in_city(self.read().get_database_backend(), c.city_id))
+            .filter(city_filter(self.read().get_database_backend(), c.city_id))
             .filter(household::Column::Id.eq(id))
             .filter(household::Column::Version.eq(patch.version))
             .exec(&txn)
@@ -920,7 +926,7 @@ impl Store {
                 Expr::col(household::Column::Version).add(1),
             )
             .col_expr(household::Column::UpdatedAt, Expr::value(self.now()))
-            .filter(in_city(self.read().get_database_backend(), c.city_id))
+            .filter(city_filter(self.read().get_database_backend(), c.city_id))
             .filter(household::Column::Id.eq(id))
             .filter(household::Column::Version.eq(input.version))
             .exec(&txn)
@@ -956,7 +962,7 @@ impl Store {
         rows_affected: u64,
         action: &str,
     ) -> ServiceResult<HouseholdData> {
-        let in_its_city = in_city(self.read().get_database_backend(), c.city_id);
+        let in_its_city = city_filter(self.read().get_database_backend(), c.city_id);
         if rows_affected != 1 {
             let current = household::Entity::find_by_id(before.id)
                 .filter(in_its_city.clone())

@@ -298,9 +298,7 @@ impl Store {
 
     /// ` AND h.city_id = <city>` where [`super::households::city_condition`] writes one.
     fn in_city(&self, city: Option<i64>) -> String {
-        super::households::city_condition(self.read().get_database_backend(), "h", city)
-            .map(|c| format!(" AND {c}"))
-            .unwrap_or_default()
+        super::households::and_city(self.read().get_database_backend(), "h", city)
     }
 
     /// A household with everything its page shows around it, in one joined read. It checks
