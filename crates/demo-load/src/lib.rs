@@ -30,6 +30,7 @@ use linli_store::audit::{self, Change, GLOBAL_CHAIN};
 use linli_store::bulk::{Bulk, Ty};
 use linli_store::entity::{compound, household, region, residency, sub_compound, unit};
 use linli_store::load::{CopyIn, Load};
+use linli_store::registry::owner_names;
 use linli_store::roster::apply::{BUILDING_COLUMNS, HOUSEHOLD_COLUMNS, UNIT_COLUMNS};
 use linli_store::{Backend, Store};
 use sea_orm::{
@@ -508,6 +509,16 @@ async fn write_registry<C: ConnectionTrait>(
                                         t.into(),
                                         t.into(),
                                         city_id.into(),
+                                        owner_names::joined(
+                                            h.owners
+                                                .iter()
+                                                .map(|o| world.persons[o.person].name.as_str()),
+                                        )
+                                        .into(),
+                                        h.owners
+                                            .first()
+                                            .and_then(|o| world.persons[o.person].phone.clone())
+                                            .into(),
                                     ]);
                                     let h_path = u_path.child(Node::new(NodeKind::Household, h_id));
                                     if ci == 0

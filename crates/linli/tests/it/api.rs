@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common;
+use common::urlencode;
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -193,6 +194,12 @@ both_backends! {
         assert_eq!(view["household"]["designated_voter_id"], a["person_id"]);
         let (s, c) = app.api(&token, Method::POST, &path, Some(json!({"name": "丙业主", "share": "50.00"}))).await;
         assert_eq!(s, 201, "{c}");
+        // The list, kept with each change of owners: 乙 gone, 丙 after 甲, 甲's phone.
+        let (s, listed) = app.api(&token, Method::GET, &format!("/compounds/1/households?q={}", urlencode("甲业主")), None).await;
+        assert_eq!(s, 200, "{listed}");
+        let row = listed["items"].as_array().unwrap().iter().find(|i| i["id"] == h).cloned().unwrap_or_default();
+        assert_eq!((row["owners"].as_str(), row["phone"].as_str()), (Some("甲业主、丙业主"), Some("13800000001")), "{listed}");
+        app.assert_owners_shown().await;
         let (_, hist) = app.api(&token, Method::GET, &format!("/households/{h}/history"), None).await;
         let actions: Vec<&str> = hist["items"].as_array().unwrap().iter().map(|i| i["action"].as_str().unwrap()).collect();
         assert_eq!(actions, ["owner.add", "owner.remove", "voter.designate", "owner.add", "owner.add", "household.create"]);
@@ -364,16 +371,4 @@ both_backends! {
         assert_eq!(list["total"], 1);
         assert_eq!(list["items"][0]["name"], "甘泉苑");
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }

@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use common::{TestApp, assert_api_error};
+use common::{TestApp, assert_api_error, urlencode};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -105,19 +105,6 @@ async fn upload(app: &TestApp, token: &str, compound: i64, bytes: &[u8]) -> i64 
 }
 
 const JPEG: &[u8] = common::TINY_JPEG;
-
-/// Percent-encodes a query value (a Chinese title).
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
 
 async fn unanswered(app: &TestApp, token: &str, id: i64) -> Vec<i64> {
     let (s, k) = app

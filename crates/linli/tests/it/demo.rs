@@ -15,6 +15,8 @@ const GANQUAN_CHANGED: i64 = 1;
 both_backends! {
     @spawn spawn_demo;
     async fn the_demo_holds_the_stories_of_the_articles(app) {
+        // Each household's list shows its owners as the demo's ownerships say.
+        app.assert_owners_shown().await;
         // Every month since January of last year is closed, this one open: 95 sheets a closed
         // month (four parties, 24 units, the residents' scorer never scoring her own), 38 now.
         let closed = 12 + i64::from(u8::from(app.today().month())) - 1;

@@ -48,6 +48,27 @@ async fn tables_present(app: &TestApp) -> Vec<&'static str> {
 }
 
 both_backends! {
+    async fn the_households_owners_are_filled_from_the_ownerships_by_the_migration(app) {
+        // The demo's owners, written with the households; the migration that added the
+        // columns (and those after it) rolled back and run again fills them from the
+        // ownerships alone.
+        let shown = "SELECT COUNT(*) FROM household WHERE owner_names <> ''";
+        let owned = app.sql_i64(shown).await;
+        assert!(owned > 100, "{owned}");
+        let steps = app.sql_i64("SELECT COUNT(*) FROM seaql_migrations WHERE version >= 'm0042_household_owner_names'").await;
+        assert!(steps >= 1);
+        let steps = u32::try_from(steps).unwrap();
+        app.store.migrate_steps(false, steps).await.unwrap();
+        assert_eq!(app.sql_i64("SELECT COUNT(*) FROM seaql_migrations WHERE version >= 'm0042'").await, 0);
+        app.store.migrate_steps(true, steps).await.unwrap();
+        assert_eq!(app.sql_i64(shown).await, owned);
+        app.assert_owners_shown().await;
+        // And a household whose columns were wrong is found.
+        app.sql_exec("UPDATE household SET owner_names = '某人' WHERE id = 1").await;
+        let conn = app.sql().await;
+        assert_eq!(linli_store::registry::owner_names::drift(&conn).await.unwrap(), [1]);
+    }
+
     async fn migrations_go_down_and_up_and_the_demo_loads_again(app) {
         assert_eq!(tables_present(&app).await, TABLES);
         let households = app.sql_i64("SELECT COUNT(*) FROM household").await;

@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use common::TestApp;
+use common::{TestApp, urlencode};
 use reqwest::Method;
 use rust_xlsxwriter::{Format, Formula, Workbook};
 use serde_json::Value;
@@ -558,6 +558,80 @@ both_backends! {
         let (_, again) = upload(&app, &token, 1, "export.csv", csv.into_bytes()).await;
         assert_eq!((again["preview"]["created"].as_i64(), again["preview"]["updated"].as_i64()), (Some(0), Some(0)), "{again}");
         assert!(app.store.verify_audit().await.unwrap().broken.is_none());
+        // The lists show each new flat's owners, the registry's people among them.
+        app.assert_owners_shown().await;
+    }
+
+    async fn the_household_list_shows_the_owners_each_import_leaves(app) {
+        let token = app.token("committee").await;
+        let import = |name: &'static str, rows: Vec<[&'static str; 10]>| {
+            let app = &app;
+            let token = &token;
+            async move {
+                let mut book = Workbook::new();
+                let ws = book.add_worksheet();
+                write_rows(ws, 0, &rows);
+                let (s, p) = upload(app, token, 1, name, book.save_to_buffer().unwrap()).await;
+                assert_eq!((s, &p["preview"]["errors"]), (201, &serde_json::json!([])), "{p}");
+                let id = p["id"].as_i64().unwrap();
+                let (s, done) = app.api(token, Method::POST, &format!("/compounds/1/roster/imports/{id}/confirm"), None).await;
+                assert_eq!(s, 200, "{done}");
+            }
+        };
+        let listed = |q: &'static str| {
+            let app = &app;
+            let token = &token;
+            async move {
+                let (s, v) = app.api(token, Method::GET, &format!("/compounds/1/households?q={}", urlencode(q)), None).await;
+                assert_eq!(s, 200, "{v}");
+                let mut rows: Vec<(String, String, String)> = v["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|i| (i["room"].as_str().unwrap().to_string(), i["owners"].as_str().unwrap_or("").to_string(), i["phone"].as_str().unwrap_or("").to_string()))
+                    .collect();
+                rows.sort();
+                rows
+            }
+        };
+        let header = ["楼栋", "单元", "楼层", "房号", "面积", "业主", "电话", "", "", ""];
+        // 钱一 owns two flats, one of them with 李二 (two owners in one cell); 201 has no owner yet.
+        import("41栋.xlsx", vec![
+            header,
+            ["41栋", "1单元", "1", "101", "70", "钱一", "13800041001", "", "", ""],
+            ["41栋", "1单元", "1", "102", "70", "钱一、李二", "13800041001", "", "", ""],
+            ["41栋", "1单元", "2", "201", "70", "", "", "", "", ""],
+        ])
+        .await;
+        assert_eq!(
+            listed("钱一").await,
+            [("101".into(), "钱一".into(), "13800041001".into()), ("102".into(), "钱一、李二".into(), "13800041001".into())]
+        );
+        app.assert_owners_shown().await;
+        // Again with 钱一's new phone and 201's owner: every flat of 钱一 shows the new number,
+        // 201 its owner, who is already registered (found by name and phone, not the file's).
+        import("41栋-2.xlsx", vec![
+            header,
+            ["41栋", "1单元", "1", "101", "70", "钱一", "13900041009", "", "", ""],
+            ["41栋", "1单元", "1", "102", "70", "钱一、李二", "13900041009", "", "", ""],
+            ["41栋", "1单元", "2", "201", "70", "钱一", "13900041009", "", "", ""],
+        ])
+        .await;
+        assert_eq!(
+            listed("钱一").await,
+            [
+                ("101".into(), "钱一".into(), "13900041009".into()),
+                ("102".into(), "钱一、李二".into(), "13900041009".into()),
+                ("201".into(), "钱一".into(), "13900041009".into()),
+            ]
+        );
+        // One person: the file names the registered 钱一 of 101 and 102, so 201's 钱一 is her too.
+        assert_eq!(app.sql_i64("SELECT COUNT(*) FROM person WHERE name = '钱一'").await, 1);
+        // A new flat of the registered 钱一 (found by the phone now registered) in a third file.
+        import("42栋.xlsx", vec![header, ["42栋", "1单元", "1", "101", "70", "钱一", "13900041009", "", "", ""]]).await;
+        assert_eq!(app.sql_i64("SELECT COUNT(*) FROM person WHERE name = '钱一'").await, 1);
+        assert_eq!(listed("钱一").await.len(), 4);
+        app.assert_owners_shown().await;
     }
 
     async fn people_merge_and_split_on_the_person_page(app) {
@@ -586,6 +660,7 @@ both_backends! {
         assert_eq!(app.sql_i64(&format!("SELECT designated_voter_id FROM household WHERE id = {other_flat}")).await, kept);
         assert_eq!(app.sql_i64(&format!("SELECT merged_into FROM person WHERE id = {other}")).await, kept);
         assert_eq!(app.audit_count().await, before + 1, "the merge is audited");
+        app.assert_owners_shown().await;
         let (_, v) = app.api(&token, Method::GET, &format!("/people/{kept}"), None).await;
         assert_eq!(v["flats"].as_array().unwrap().len(), 2, "{v}");
         let merge_id = v["merges"][0]["id"].as_i64().unwrap();
@@ -608,6 +683,7 @@ both_backends! {
         assert_eq!(app.sql_i64(&format!("SELECT designated_voter_id FROM household WHERE id = {other_flat}")).await, other);
         assert_eq!(app.sql_i64(&format!("SELECT COUNT(*) FROM person WHERE id = {other} AND merged_into IS NULL")).await, 1);
         assert_eq!(app.audit_count().await, before + 1, "the split is audited");
+        app.assert_owners_shown().await;
         let (s, _) = app.api(&token, Method::POST, &format!("/people/{kept}/split"), Some(serde_json::json!({"merge_id": merge_id}))).await;
         assert_eq!(s, 422, "a split happens once");
         assert!(app.store.verify_audit().await.unwrap().broken.is_none());

@@ -38,6 +38,7 @@ mod m0038_ballots_and_requests_by_city;
 mod m0039_requests_and_ledger_by_city;
 mod m0040_person_name_tail;
 mod m0041_households_by_city;
+mod m0042_household_owner_names;
 
 pub struct Migrator;
 
@@ -78,6 +79,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0039_requests_and_ledger_by_city::Migration),
             Box::new(m0040_person_name_tail::Migration),
             Box::new(m0041_households_by_city::Migration),
+            Box::new(m0042_household_owner_names::Migration),
         ]
     }
 }

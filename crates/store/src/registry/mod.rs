@@ -6,6 +6,7 @@
 
 mod compounds;
 mod households;
+pub mod owner_names;
 mod people;
 mod persons;
 mod pick;

@@ -3,6 +3,7 @@
 
 use super::field;
 use super::households::shown_phone;
+use super::owner_names::{self, Households};
 use crate::accounts::Actor;
 use crate::audit::{self, Change};
 use crate::entity::{household, ownership, person, residency};
@@ -273,6 +274,7 @@ impl Store {
         .exec(&txn)
         .await?
         .last_insert_id;
+        owner_names::keep(&txn, Households::Ids(Some(h.city_id), &[household_id])).await?;
         let voter = h.designated_voter_id.is_none();
         if voter {
             household::Entity::update_many()
@@ -327,6 +329,7 @@ impl Store {
         ownership::Entity::delete_by_id(ownership_id)
             .exec(&txn)
             .await?;
+        owner_names::keep(&txn, Households::Ids(Some(h.city_id), &[household_id])).await?;
         if h.designated_voter_id == Some(o.person_id) {
             let next = ownership::Entity::find()
                 .filter(ownership::Column::HouseholdId.eq(household_id))

@@ -515,6 +515,8 @@ async fn move_rows<C: ConnectionTrait>(db: &C, moved: &Moved, to: i64) -> Servic
             .filter(ownership::Column::Id.is_in(moved.ownership.clone()))
             .exec(db)
             .await?;
+        // The flats' lists now show `to`'s name and phone.
+        super::owner_names::keep(db, super::owner_names::Households::OwnedBy(&[to])).await?;
     }
     if !moved.residency.is_empty() {
         residency::Entity::update_many()

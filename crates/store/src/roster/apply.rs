@@ -19,6 +19,7 @@ use crate::audit::{self, Change};
 use crate::bulk::{Bulk, Ty};
 use crate::entity::{household, person, roster_import};
 use crate::error::{ServiceError, ServiceResult};
+use crate::registry::owner_names::{self, Households};
 use crate::{Backend, Store};
 use linli_domain::registry::ImportStatus;
 use linli_sheet::roster::people::{Identities, Person, identify};
@@ -156,6 +157,8 @@ pub const HOUSEHOLD_COLUMNS: &[(&str, Ty)] = &[
     ("created_at", Ty::BigInt),
     ("updated_at", Ty::BigInt),
     ("city_id", Ty::BigInt),
+    ("owner_names", Ty::Text),
+    ("owner_phone", Ty::Text),
 ];
 
 const OWNERSHIP_COLUMNS: &[(&str, Ty)] = &[
@@ -174,6 +177,8 @@ struct Writer<'a> {
     person_id: &'a [Option<i64>],
     /// Fresh persons not inserted yet.
     unwritten: Vec<bool>,
+    /// Persons the registry already has: their phone there may not be the file's.
+    registered: Vec<bool>,
     /// The persons of each row's owners.
     of: &'a [Vec<usize>],
     t: i64,
@@ -190,6 +195,19 @@ impl Writer<'_> {
             return None;
         }
         mine.first().and_then(|p| self.person_id[*p])
+    }
+
+    /// Row `i`'s owners as a list shows them (`owner_names`, `owner_phone`), and whether
+    /// that is certain: not when an owner was already registered, whose phone is the
+    /// registry's (the household is then kept from its ownerships once they are written).
+    fn owners_shown(&self, i: usize) -> (String, Option<String>, bool) {
+        let mine = &self.of[i];
+        if mine.iter().any(|p| self.person_id[*p].is_none()) {
+            return (String::new(), None, true);
+        }
+        let names = owner_names::joined(mine.iter().map(|p| self.persons[*p].name.as_str()));
+        let phone = mine.first().and_then(|p| self.persons[*p].phone.clone());
+        (names, phone, !mine.iter().any(|p| self.registered[*p]))
     }
 
     /// Inserts the fresh persons among the owners of `rows` that are not written yet.
@@ -247,6 +265,45 @@ impl Writer<'_> {
         }
         Ok(bulk.finish(txn).await?)
     }
+}
+
+/// The file's persons that are the registered owners of flats the file updates: a row naming
+/// a flat's owners as the registry has them (the same names, in order) names those people,
+/// whatever phone it gives them, the registry's or a new one the same import writes. Without
+/// this, a person whose phone the file changes and who also owns a flat new to the registry
+/// became a second person (looked up by the new phone, which the registry did not have yet).
+/// A person the file names as two different registered people is left to the other rules.
+fn registered_owners(
+    rows: &[RosterRow],
+    actions: &[Action],
+    of: &[Vec<usize>],
+    snap: &Snapshot,
+) -> Vec<(usize, i64)> {
+    let mut seen: HashMap<usize, Option<i64>> = HashMap::new();
+    for ((r, a), mine) in rows.iter().zip(actions).zip(of) {
+        let (Action::Update {
+            add_owners: false, ..
+        }
+        | Action::Unchanged) = a
+        else {
+            continue;
+        };
+        let Some(h) = snap.find(r) else { continue };
+        if h.owners.len() != mine.len()
+            || h.owners.iter().zip(&r.owners).any(|(o, name)| &o.1 != name)
+        {
+            continue;
+        }
+        for (p, o) in mine.iter().zip(&h.owners) {
+            let id = seen.entry(*p).or_insert(Some(o.0));
+            if *id != Some(o.0) {
+                *id = None;
+            }
+        }
+    }
+    seen.into_iter()
+        .filter_map(|(p, id)| Some((p, id?)))
+        .collect()
 }
 
 /// The registry's people that the file's persons already are: the same name with the same
@@ -626,6 +683,12 @@ impl Store {
             }
         }
         let mut person_id = registry_matches(&txn, &persons, &needed).await?;
+        for (p, id) in registered_owners(rows, &actions, &of, &snap) {
+            if needed[p] && person_id[p].is_none() {
+                person_id[p] = Some(id);
+            }
+        }
+        let registered: Vec<bool> = person_id.iter().map(Option::is_some).collect();
         laps.lap("registry matches");
         let fresh: Vec<usize> = (0..persons.len())
             .filter(|i| needed[*i] && person_id[*i].is_none())
@@ -642,6 +705,7 @@ impl Store {
             persons: &persons,
             person_id: &person_id,
             unwritten,
+            registered,
             of: &of,
             t,
             city_id: snap.city_id,
@@ -680,9 +744,14 @@ impl Store {
             let mut households = Bulk::new(writer.backend, "household", HOUSEHOLD_COLUMNS);
             let mut changes = Vec::with_capacity(placed.len());
             let mut states = Vec::with_capacity(placed.len());
+            let mut unsure = Vec::new();
             for &(i, id, b_id, u_id) in &placed {
                 let r = &rows[i];
                 let voter = writer.first_owner(i);
+                let (names, phone, sure) = writer.owners_shown(i);
+                if !sure {
+                    unsure.push(id);
+                }
                 households
                     .push(
                         &txn,
@@ -701,6 +770,8 @@ impl Store {
                             t.into(),
                             t.into(),
                             snap.city_id.into(),
+                            names.into(),
+                            phone.into(),
                         ],
                     )
                     .await?;
@@ -727,6 +798,7 @@ impl Store {
             writer
                 .ownerships(&txn, placed.iter().map(|p| (p.1, p.0)))
                 .await?;
+            owner_names::keep(&txn, Households::Ids(Some(snap.city_id), &unsure)).await?;
             laps.lap("ownerships");
             done.created += placed.len() as u64;
             audit::record_batch(&txn, compound_id, changes, states).await?;
@@ -738,6 +810,7 @@ impl Store {
         let mut changes: Vec<Change<'static>> = Vec::new();
         let mut adopted = Vec::new();
         let mut voters = Vec::new();
+        let mut rephoned = Vec::new();
         for (i, (r, a)) in rows.iter().zip(&actions).enumerate() {
             let Action::Update {
                 fields,
@@ -768,6 +841,7 @@ impl Store {
                 }
             }
             if let (Some(person_id), Some(phone)) = (phone_of, &r.phone) {
+                rephoned.push(*person_id);
                 person::Entity::update_many()
                     .col_expr(person::Column::Phone, Expr::value(phone.clone()))
                     .col_expr(person::Column::Phones, Expr::value(phones_text(&r.phones)))
@@ -809,7 +883,11 @@ impl Store {
         }
         // Owners added to households that had none: their people, then the ownerships.
         writer.people(&txn, adopted.iter().map(|a| a.1)).await?;
+        let owned: Vec<i64> = adopted.iter().map(|a| a.0).collect();
         writer.ownerships(&txn, adopted.into_iter()).await?;
+        owner_names::keep(&txn, Households::Ids(Some(snap.city_id), &owned)).await?;
+        // A changed phone is shown on every household of its person.
+        owner_names::keep(&txn, Households::OwnedBy(&rephoned)).await?;
         for (household_id, person_id) in voters {
             household::Entity::update_many()
                 .col_expr(household::Column::DesignatedVoterId, Expr::value(person_id))

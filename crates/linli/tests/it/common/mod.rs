@@ -500,6 +500,20 @@ impl TestApp {
         out
     }
 
+    /// Every household's list columns (`owner_names`, `owner_phone`) say what its ownerships
+    /// do: each path that changes owners kept them.
+    pub async fn assert_owners_shown(&self) {
+        let conn = self.sql().await;
+        let drift = linli_store::registry::owner_names::drift(&conn)
+            .await
+            .expect("compare the households' owners");
+        conn.close().await.unwrap();
+        assert!(
+            drift.is_empty(),
+            "households whose list shows other owners than they have: {drift:?}"
+        );
+    }
+
     /// The signed-in actor of a login, as the store's services take it.
     pub async fn actor_of(&self, username: &str) -> linli_store::Actor {
         let id = self
@@ -856,4 +870,17 @@ fn sql_number(sql: &str, row: &sea_orm::QueryResult, i: usize) -> i64 {
     row.try_get_by_index::<i64>(i)
         .or_else(|_| row.try_get_by_index::<i32>(i).map(i64::from))
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// Percent-encodes a query value (a Chinese name or title).
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
