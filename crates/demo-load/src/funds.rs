@@ -246,6 +246,7 @@ async fn maintenance_fund<C: ConnectionTrait>(
         return Ok(());
     };
     let hh = household::Entity::find()
+        .filter(household::Column::CompoundId.eq(b.compound_id))
         .filter(household::Column::BuildingId.eq(b.id))
         .order_by_asc(household::Column::Id)
         .all(txn)

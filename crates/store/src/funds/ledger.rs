@@ -321,6 +321,7 @@ impl Store {
         let split = match (a.kind, a.row.building_id, expense) {
             (AccountKind::Maintenance, Some(b), true) => {
                 let hh = household::Entity::find()
+                    .filter(household::Column::CompoundId.eq(a.compound.id))
                     .filter(household::Column::BuildingId.eq(b))
                     .order_by_asc(household::Column::Id)
                     .all(self.read())
@@ -600,6 +601,7 @@ impl Store {
             .await?;
         let (deposits, shares) = (sum_by(deposits), sum_by(shares));
         let hh = household::Entity::find()
+            .filter(household::Column::CompoundId.eq(a.compound.id))
             .filter(household::Column::BuildingId.eq(b))
             .order_by_asc(household::Column::UnitId)
             .order_by_asc(household::Column::Floor)

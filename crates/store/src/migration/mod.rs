@@ -39,6 +39,7 @@ mod m0039_requests_and_ledger_by_city;
 mod m0040_person_name_tail;
 mod m0041_households_by_city;
 mod m0042_household_owner_names;
+mod m0043_household_index_diet;
 
 pub struct Migrator;
 
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0040_person_name_tail::Migration),
             Box::new(m0041_households_by_city::Migration),
             Box::new(m0042_household_owner_names::Migration),
+            Box::new(m0043_household_index_diet::Migration),
         ]
     }
 }

@@ -294,7 +294,9 @@ impl Store {
         let mut q = household::Entity::find();
         q = match p.scope {
             super::Scope::Compound => q.filter(household::Column::CompoundId.eq(p.row.scope_id)),
-            super::Scope::Building => q.filter(household::Column::BuildingId.eq(p.row.scope_id)),
+            super::Scope::Building => q
+                .filter(household::Column::CompoundId.eq(p.compound.id))
+                .filter(household::Column::BuildingId.eq(p.row.scope_id)),
             super::Scope::Unit => q.filter(household::Column::UnitId.eq(p.row.scope_id)),
         };
         let hh = q.order_by_asc(household::Column::Id).all(db).await?;

@@ -6,7 +6,7 @@ use crate::accounts::Actor;
 use crate::entity::{compound, household};
 use linli_domain::authz::{Action, permits};
 use linli_domain::place::NodeKind;
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition};
 
 fn region_column(kind: NodeKind) -> Option<compound::Column> {
@@ -76,7 +76,14 @@ fn households_where(actor: &Actor, action: Action) -> Condition {
                 )
             }
             NodeKind::Compound => household::Column::CompoundId.eq(node.id),
-            NodeKind::Building => household::Column::BuildingId.eq(node.id),
+            // With its compound, which leads the index households are found by (there is
+            // none on the building alone).
+            NodeKind::Building => match g.at.compound_id() {
+                Some(c) => household::Column::CompoundId
+                    .eq(c)
+                    .and(household::Column::BuildingId.eq(node.id)),
+                None => household::Column::BuildingId.eq(node.id),
+            },
             NodeKind::Unit => household::Column::UnitId.eq(node.id),
             NodeKind::Household => household::Column::Id.eq(node.id),
             _ => continue,

@@ -272,7 +272,7 @@ impl Store {
                 .await?
                 .map(|g| g.grid_id),
             None => match place.building_id {
-                Some(b) => grid_of_building(db, b).await?,
+                Some(b) => grid_of_building(db, c.id, b).await?,
                 None => None,
             },
         };
@@ -510,6 +510,7 @@ impl Store {
 /// The grid of a building's common places: the grid most of its households are in.
 async fn grid_of_building<C: ConnectionTrait>(
     db: &C,
+    compound_id: i64,
     building_id: i64,
 ) -> ServiceResult<Option<i64>> {
     let row: Option<(i64, i64)> = grid_household::Entity::find()
@@ -521,6 +522,7 @@ async fn grid_of_building<C: ConnectionTrait>(
                 sea_orm::sea_query::Query::select()
                     .column(household::Column::Id)
                     .from(household::Entity)
+                    .and_where(household::Column::CompoundId.eq(compound_id))
                     .and_where(household::Column::BuildingId.eq(building_id))
                     .to_owned(),
             ),
