@@ -287,7 +287,8 @@ impl MigrationTrait for Migration {
             ("evaluation", &["proposal_id", "account_id"][..], true),
             ("notification", &["account_id", "read_at"][..], false),
             ("notification", &["sent_at"][..], false),
-            // Every request with a bearer token looks its hash up (m0001 forgot this index).
+            // Every request with a bearer token looks its hash up (m0001 had made the hash
+            // unique, which is an index already: m0044 drops this one).
             ("api_token", &["token_hash"][..], false),
         ] {
             m.create_index(index(table, cols, unique)).await?;

@@ -40,6 +40,7 @@ mod m0040_person_name_tail;
 mod m0041_households_by_city;
 mod m0042_household_owner_names;
 mod m0043_household_index_diet;
+mod m0044_api_token_one_hash_index;
 
 pub struct Migrator;
 
@@ -82,6 +83,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0041_households_by_city::Migration),
             Box::new(m0042_household_owner_names::Migration),
             Box::new(m0043_household_index_diet::Migration),
+            Box::new(m0044_api_token_one_hash_index::Migration),
         ]
     }
 }
