@@ -336,17 +336,7 @@ impl Store {
         // Every read is queued before any is waited for, so they all go in one trip.
         let slots: Vec<(Statement, Arc<Slot>)> = stmts
             .into_iter()
-            .map(|stmt| {
-                let slot = Arc::new(Slot::default());
-                if let Ok(mut w) = queue.0.waiting.lock() {
-                    w.push(Waiting {
-                        stmt: stmt.clone(),
-                        replica,
-                        slot: slot.clone(),
-                    });
-                }
-                (stmt, slot)
-            })
+            .map(|stmt| (stmt.clone(), queue.enqueue(stmt, replica)))
             .collect();
         for (stmt, slot) in slots {
             // A read ahead that failed is simply not there: its `fetch` reads it again and
@@ -392,14 +382,7 @@ impl Store {
         stmt: Statement,
         map: RowMap<T>,
     ) -> Result<Vec<T>, DbErr> {
-        let slot = Arc::new(Slot::default());
-        if let Ok(mut w) = queue.0.waiting.lock() {
-            w.push(Waiting {
-                stmt,
-                replica: crate::reads::replica_allowed(),
-                slot: slot.clone(),
-            });
-        }
+        let slot = queue.enqueue(stmt, crate::reads::replica_allowed());
         let rows = std::future::poll_fn(|cx| slot.poll(cx)).await?;
         map_rows(rows, map)
     }
@@ -419,6 +402,21 @@ pub(crate) fn queue() -> Option<Queue> {
 
 /// A handle on a batch's queue (see [`queue`]).
 pub(crate) struct Queue(Arc<Waiters>);
+
+impl Queue {
+    /// Queues `stmt` for the batch's next trip; its rows come in the slot returned.
+    fn enqueue(&self, stmt: Statement, replica: bool) -> Arc<Slot> {
+        let slot = Arc::new(Slot::default());
+        if let Ok(mut w) = self.0.waiting.lock() {
+            w.push(Waiting {
+                stmt,
+                replica,
+                slot: slot.clone(),
+            });
+        }
+        slot
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -51,13 +51,11 @@ pub(crate) async fn keep<C: ConnectionTrait>(
 ) -> Result<(), sea_orm::DbErr> {
     let condition = match households {
         Households::Ids(_, []) | Households::OwnedBy([]) => return Ok(()),
-        Households::Ids(city, ids) => {
-            let city = match (conn.get_database_backend(), city) {
-                (DbBackend::Postgres, Some(c)) => format!("city_id = {c} AND "),
-                _ => String::new(),
-            };
-            format!("{city}id IN ({})", listed(ids))
-        }
+        Households::Ids(city, ids) => format!(
+            "id IN ({}){}",
+            listed(ids),
+            super::households::and_city(conn.get_database_backend(), "household", city)
+        ),
         Households::OwnedBy(people) => format!(
             "id IN (SELECT household_id FROM ownership WHERE person_id IN ({}))",
             listed(people)

@@ -187,24 +187,29 @@ struct Writer<'a> {
 }
 
 impl Writer<'_> {
+    /// Whether every owner of row `i` has an id: a row with one that has none gets no owners
+    /// (no ownerships, no voter, no names shown).
+    fn owners_known(&self, i: usize) -> bool {
+        self.of[i].iter().all(|p| self.person_id[*p].is_some())
+    }
+
     /// The first owner of row `i`, the household's designated voter; `None` if an owner has
     /// no id (the row's owners are then left out, as before).
     fn first_owner(&self, i: usize) -> Option<i64> {
-        let mine = &self.of[i];
-        if mine.iter().any(|p| self.person_id[*p].is_none()) {
+        if !self.owners_known(i) {
             return None;
         }
-        mine.first().and_then(|p| self.person_id[*p])
+        self.of[i].first().and_then(|p| self.person_id[*p])
     }
 
     /// Row `i`'s owners as a list shows them (`owner_names`, `owner_phone`), and whether
     /// that is certain: not when an owner was already registered, whose phone is the
     /// registry's (the household is then kept from its ownerships once they are written).
     fn owners_shown(&self, i: usize) -> (String, Option<String>, bool) {
-        let mine = &self.of[i];
-        if mine.iter().any(|p| self.person_id[*p].is_none()) {
+        if !self.owners_known(i) {
             return (String::new(), None, true);
         }
+        let mine = &self.of[i];
         let names = owner_names::joined(mine.iter().map(|p| self.persons[*p].name.as_str()));
         let phone = mine.first().and_then(|p| self.persons[*p].phone.clone());
         (names, phone, !mine.iter().any(|p| self.registered[*p]))
